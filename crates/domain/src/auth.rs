@@ -1,0 +1,335 @@
+//! Accounts, roles and the role × action matrix. The server checks `Actor::can` on every
+//! page and endpoint; the matrix below is the only place that says who may do what
+//! (docs/ROLES.md is generated from it by a test).
+
+use serde::{Deserialize, Serialize};
+
+use crate::FieldError;
+use crate::tenancy::{DistrictId, UnitId, UserId};
+
+/// A role. A user may hold several; the union of their grants applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 区管理员: district organisation/establishment office.
+    DistrictAdmin,
+    /// 单位管理员 (组织/人事): a town's HR and party office.
+    UnitAdmin,
+    /// 中层 (机构负责人): head of a body.
+    BodyHead,
+    /// 党委委员 / 党工委委员: committee member.
+    CommitteeMember,
+    /// 工作人员: ordinary staff.
+    Staff,
+    /// 审计员: read-only, at district or unit level.
+    Auditor,
+}
+
+/// Where an account belongs: the district office or one unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    District,
+    Unit,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::DistrictAdmin,
+        Role::UnitAdmin,
+        Role::BodyHead,
+        Role::CommitteeMember,
+        Role::Staff,
+        Role::Auditor,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::DistrictAdmin => "district_admin",
+            Role::UnitAdmin => "unit_admin",
+            Role::BodyHead => "body_head",
+            Role::CommitteeMember => "committee_member",
+            Role::Staff => "staff",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    /// Whether an account at `level` may hold this role.
+    pub fn fits(self, level: Level) -> bool {
+        match self {
+            Role::DistrictAdmin => level == Level::District,
+            Role::Auditor => true,
+            _ => level == Level::Unit,
+        }
+    }
+
+    /// The role × action matrix.
+    pub fn grants(self, action: Action) -> bool {
+        use Action::*;
+        use Role::*;
+        match action {
+            Dashboard | Profile | CalcUse => true,
+            UnitsList => matches!(self, DistrictAdmin | Auditor),
+            UnitView => true,
+            UnitManage | SettingsManage => self == DistrictAdmin,
+            UsersView | AuditView | SettingsView => {
+                matches!(self, DistrictAdmin | UnitAdmin | Auditor)
+            }
+            UsersManage => matches!(self, DistrictAdmin | UnitAdmin),
+        }
+    }
+}
+
+/// Everything a user can be allowed to do. A new module adds its actions here and its
+/// row of the matrix in [`Role::grants`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See the dashboard (工作台).
+    Dashboard,
+    /// Own profile, password and API tokens.
+    Profile,
+    /// List all units of the district (district view).
+    UnitsList,
+    /// See one unit's overview.
+    UnitView,
+    /// Create and edit units.
+    UnitManage,
+    /// See accounts.
+    UsersView,
+    /// Create accounts, set roles, reset passwords, deactivate.
+    UsersManage,
+    /// Read the audit trail.
+    AuditView,
+    /// See policy parameters.
+    SettingsView,
+    /// Change policy parameters.
+    SettingsManage,
+    /// Use the policy calculators.
+    CalcUse,
+}
+
+impl Action {
+    pub const ALL: [Action; 11] = [
+        Action::Dashboard,
+        Action::Profile,
+        Action::UnitsList,
+        Action::UnitView,
+        Action::UnitManage,
+        Action::UsersView,
+        Action::UsersManage,
+        Action::AuditView,
+        Action::SettingsView,
+        Action::SettingsManage,
+        Action::CalcUse,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Dashboard => "dashboard",
+            Action::Profile => "profile",
+            Action::UnitsList => "units_list",
+            Action::UnitView => "unit_view",
+            Action::UnitManage => "unit_manage",
+            Action::UsersView => "users_view",
+            Action::UsersManage => "users_manage",
+            Action::AuditView => "audit_view",
+            Action::SettingsView => "settings_view",
+            Action::SettingsManage => "settings_manage",
+            Action::CalcUse => "calc_use",
+        }
+    }
+
+    /// Actions only district-level accounts may take, whatever their roles.
+    pub fn district_only(self) -> bool {
+        matches!(
+            self,
+            Action::UnitsList | Action::UnitManage | Action::SettingsManage
+        )
+    }
+
+    /// Whether the action changes data (auditors never get these).
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Action::UnitManage | Action::UsersManage | Action::SettingsManage
+        )
+    }
+}
+
+/// The signed-in user on whose behalf a use case runs. Every use case takes one, so tenant
+/// scoping cannot be forgotten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub district_id: DistrictId,
+    /// `None` for a district-level account (sees every unit of its district).
+    pub unit_id: Option<UnitId>,
+    pub roles: Vec<Role>,
+}
+
+impl Actor {
+    pub fn level(&self) -> Level {
+        if self.unit_id.is_some() {
+            Level::Unit
+        } else {
+            Level::District
+        }
+    }
+
+    pub fn can(&self, action: Action) -> bool {
+        if action.district_only() && self.level() != Level::District {
+            return false;
+        }
+        let level = self.level();
+        self.roles.iter().any(|r| r.fits(level) && r.grants(action))
+    }
+
+    /// District staff see every unit of their district; unit staff only their own.
+    pub fn sees_unit(&self, district: DistrictId, unit: UnitId) -> bool {
+        self.district_id == district && self.unit_id.is_none_or(|u| u == unit)
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// A login name: 3–32 characters of `a-z 0-9 _ . -`, stored lower-case.
+pub fn parse_username(field: &str, s: &str) -> Result<String, FieldError> {
+    let v = s.trim().to_ascii_lowercase();
+    if v.is_empty() {
+        return Err(FieldError::new(field, "required"));
+    }
+    let ok = (3..=32).contains(&v.len())
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c));
+    if ok {
+        Ok(v)
+    } else {
+        Err(FieldError::new(field, "username_invalid"))
+    }
+}
+
+/// Password policy: 8–128 characters with at least one letter and one digit, not the
+/// user name.
+pub fn check_password(field: &str, password: &str, username: &str) -> Result<(), FieldError> {
+    let n = password.chars().count();
+    if n == 0 {
+        return Err(FieldError::new(field, "required"));
+    }
+    if !(8..=128).contains(&n) {
+        return Err(FieldError::new(field, "password_length")
+            .with("min", 8)
+            .with("max", 128));
+    }
+    let letter = password.chars().any(|c| c.is_alphabetic());
+    let digit = password.chars().any(|c| c.is_ascii_digit());
+    if !letter || !digit {
+        return Err(FieldError::new(field, "password_weak"));
+    }
+    if password.eq_ignore_ascii_case(username) {
+        return Err(FieldError::new(field, "password_is_username"));
+    }
+    Ok(())
+}
+
+/// Parses a set of role codes for an account at `level`.
+pub fn parse_roles(field: &str, codes: &[String], level: Level) -> Result<Vec<Role>, FieldError> {
+    let mut roles = Vec::new();
+    for c in codes {
+        let r =
+            Role::from_code(c.trim()).ok_or_else(|| FieldError::new(field, "choice_invalid"))?;
+        if !r.fits(level) {
+            return Err(FieldError::new(field, "role_level_mismatch").with("role", r.code()));
+        }
+        if !roles.contains(&r) {
+            roles.push(r);
+        }
+    }
+    if roles.is_empty() {
+        return Err(FieldError::new(field, "required"));
+    }
+    roles.sort();
+    Ok(roles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(unit: Option<i64>, roles: Vec<Role>) -> Actor {
+        Actor {
+            user_id: UserId(1),
+            username: "u".into(),
+            display_name: "U".into(),
+            district_id: DistrictId(1),
+            unit_id: unit.map(UnitId),
+            roles,
+        }
+    }
+
+    #[test]
+    fn auditor_never_writes() {
+        for a in Action::ALL {
+            if a.writes() {
+                assert!(!Role::Auditor.grants(a), "{a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn unit_accounts_cannot_take_district_actions() {
+        let a = actor(Some(3), vec![Role::Auditor, Role::UnitAdmin]);
+        assert!(!a.can(Action::UnitsList));
+        assert!(a.can(Action::AuditView));
+        // A district role held by a unit account is ignored.
+        let b = actor(Some(3), vec![Role::DistrictAdmin]);
+        assert!(!b.can(Action::UnitManage));
+        assert!(!b.can(Action::UsersManage));
+    }
+
+    #[test]
+    fn unit_scope() {
+        let d = actor(None, vec![Role::DistrictAdmin]);
+        assert!(d.sees_unit(DistrictId(1), UnitId(9)));
+        assert!(!d.sees_unit(DistrictId(2), UnitId(9)));
+        let u = actor(Some(3), vec![Role::Staff]);
+        assert!(u.sees_unit(DistrictId(1), UnitId(3)));
+        assert!(!u.sees_unit(DistrictId(1), UnitId(4)));
+    }
+
+    #[test]
+    fn password_policy() {
+        assert!(check_password("p", "abc12345", "admin").is_ok());
+        assert_eq!(
+            check_password("p", "abc", "x").map_err(|e| e.code),
+            Err("password_length".into())
+        );
+        assert_eq!(
+            check_password("p", "abcdefgh", "x").map_err(|e| e.code),
+            Err("password_weak".into())
+        );
+        assert_eq!(
+            check_password("p", "admin123", "ADMIN123").map_err(|e| e.code),
+            Err("password_is_username".into())
+        );
+    }
+
+    #[test]
+    fn roles_must_fit_level() {
+        let codes = vec!["district_admin".to_string()];
+        assert!(parse_roles("roles", &codes, Level::Unit).is_err());
+        assert_eq!(
+            parse_roles("roles", &codes, Level::District),
+            Ok(vec![Role::DistrictAdmin])
+        );
+        assert!(parse_roles("roles", &[], Level::Unit).is_err());
+    }
+}

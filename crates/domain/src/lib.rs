@@ -1,0 +1,16 @@
+//! Jiguan's domain: the types and rules of township agency reform (镇街道机关运行机制改革).
+//!
+//! This crate is pure: no I/O, no clock, no database. Every rule cites its source.
+//! Values that must be valid (an ID number, a role, an amount of money) can only be
+//! built by parsing, so invalid values cannot travel inward.
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod money;
+pub mod rules;
+pub mod settings;
+pub mod tenancy;
+pub mod time;
+
+pub use error::FieldError;
