@@ -1,1 +1,70 @@
+//! Jiguan's storage: the ports of `jiguan-app` implemented once for SQLite and
+//! PostgreSQL (see [`db`]), with versioned migrations ([`migrate`]).
+//!
+//! Every tenant-owned row carries its district and, where it belongs to one, its unit;
+//! every query here is scoped by them. A new module adds a migration, a file beside
+//! `tenancy.rs`, and its trait impl.
 
+pub mod audit;
+pub mod db;
+pub mod migrate;
+mod sessions;
+mod settings;
+mod sql;
+mod tenancy;
+mod users;
+
+use async_trait::async_trait;
+
+use jiguan_app::ports::{Store, StoreResult};
+
+pub use db::{Backend, Db, Value};
+
+/// The store over one database.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pub db: Db,
+}
+
+impl SqlStore {
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> StoreResult<SqlStore> {
+        let db = Db::connect(url).await?;
+        migrate::migrate(&db).await?;
+        Ok(SqlStore { db })
+    }
+
+    /// Connects without migrating (`jiguan migrate` reports what it applies).
+    pub async fn connect(url: &str) -> StoreResult<SqlStore> {
+        Ok(SqlStore {
+            db: Db::connect(url).await?,
+        })
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.db.fetch_one("SELECT 1", &[]).await.map(|_| ())
+    }
+
+    fn backend(&self) -> &'static str {
+        match self.db.backend() {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Writes a consistent copy of a live SQLite database to `dest` (`VACUUM INTO`).
+pub async fn backup_sqlite(db: &Db, dest: &str) -> StoreResult<()> {
+    match db {
+        Db::Sqlite(_) => {
+            db.execute("VACUUM INTO $1", &[Value::from(dest)]).await?;
+            Ok(())
+        }
+        Db::Postgres(_) => Err(jiguan_app::ports::StoreError::Backend(
+            "backup of PostgreSQL: use pg_dump (see docs/OPERATIONS.md)".into(),
+        )),
+    }
+}

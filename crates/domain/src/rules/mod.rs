@@ -1,6 +1,218 @@
 //! Policy rules (政策规则): pure functions, each citing its source (../shared/domain/RULES.md).
+//!
+//! - [`retirement`]: statutory retirement age (2024 reform), [`retirement::YearMonth`].
+//! - [`early_retirement`]: 公务员法 art. 93 and 离岗退养.
+//! - [`severance`]: 劳动合同法 arts. 47, 87, 97; 实施条例 arts. 25, 27; local 工龄一次性补偿.
+//! - [`calendar`]: working days with the official schedules.
+//! - [`id_number`]: GB 11643 resident ID numbers.
+//! - [`selection`]: interview, composite, evaluation, shortlist, committee, publicity.
+//! - [`appraisal`]: the excellent quota.
+//! - [`allocation`]: a pool shared by weights to the fen.
+//! - [`params`]: the parameter values in force; [`calc`]: the one facade for CLI, API and web.
 
-use crate::settings::ParamDef;
+pub mod allocation;
+pub mod appraisal;
+pub mod calc;
+pub mod calendar;
+pub mod early_retirement;
+pub mod id_number;
+pub mod params;
+pub mod retirement;
+pub mod selection;
+pub mod severance;
 
-/// The policy parameters the rules use (filled in by the rules module).
-pub const PARAMS: &[ParamDef] = &[];
+pub use calc::{CalcKind, CalcOutput, Step, run};
+pub use calendar::Calendar;
+pub use params::Params;
+
+use crate::settings::{ParamDef, ParamKind, ParamScope};
+
+/// The keys of [`PARAMS`], for typed use in code.
+pub mod keys {
+    pub const LEAVE_POST_YEARS_BEFORE: &str = "retirement.leave_post_years_before";
+    pub const INSTITUTION_FOLLOWS_CIVIL_SERVANT: &str =
+        "early_retirement.institution_follows_civil_servant";
+    pub const SEVERANCE_CAP_MULTIPLE: &str = "severance.cap_multiple";
+    pub const SEVERANCE_CAP_YEARS: &str = "severance.cap_years";
+    pub const SEVERANCE_FORMULA: &str = "severance.formula";
+    pub const SEVERANCE_LOCAL_MONTHS_PER_YEAR: &str = "severance.local_months_per_year";
+    pub const SEVERANCE_LOCAL_PARTIAL_YEAR: &str = "severance.local_partial_year";
+    pub const SEVERANCE_LOCAL_BASE: &str = "severance.local_base";
+    pub const SEVERANCE_LOCAL_APPLY_CAP: &str = "severance.local_apply_cap";
+    pub const INTERVIEW_TRIM_THRESHOLD: &str = "selection.interview_trim_threshold";
+    pub const EVALUATION_MIN_APPROVAL_PCT: &str = "selection.evaluation_min_approval_pct";
+    pub const SHORTLIST_EXTRA_PER_POST: &str = "selection.shortlist_extra_per_post";
+    pub const PUBLICITY_WORKDAYS: &str = "selection.publicity_workdays";
+    pub const EXAM_BEFORE_EVALUATION: &str = "selection.exam_before_evaluation";
+    pub const EXCELLENT_RATE_PCT: &str = "appraisal.excellent_rate_pct";
+}
+
+/// The policy parameters the rules use, in display order. Defaults are the national values.
+pub const PARAMS: &[ParamDef] = &[
+    ParamDef {
+        key: keys::LEAVE_POST_YEARS_BEFORE,
+        kind: ParamKind::Integer { min: 1, max: 10 },
+        default: "5",
+        scope: ParamScope::District,
+        source: "local policy parameter (离岗退养 has no national rule; default: within 5 years \
+                 of the statutory retirement age)",
+    },
+    ParamDef {
+        key: keys::INSTITUTION_FOLLOWS_CIVIL_SERVANT,
+        kind: ParamKind::Bool,
+        default: "true",
+        scope: ParamScope::District,
+        source: "公务员法 (2018) art. 93; public-institution staff follow it by default (local \
+                 policy parameter)",
+    },
+    ParamDef {
+        key: keys::SEVERANCE_CAP_MULTIPLE,
+        kind: ParamKind::Decimal {
+            min: 1,
+            max: 10,
+            scale: 2,
+        },
+        default: "3",
+        scope: ParamScope::District,
+        source: "劳动合同法 art. 47 para. 2 (3 × the local average monthly wage)",
+    },
+    ParamDef {
+        key: keys::SEVERANCE_CAP_YEARS,
+        kind: ParamKind::Integer { min: 1, max: 50 },
+        default: "12",
+        scope: ParamScope::District,
+        source: "劳动合同法 art. 47 para. 2 (at most 12 years when the wage cap applies)",
+    },
+    ParamDef {
+        key: keys::SEVERANCE_FORMULA,
+        kind: ParamKind::Choice {
+            options: &["art47", "local"],
+        },
+        default: "art47",
+        scope: ParamScope::District,
+        source: "劳动合同法 art. 47 (preset); 工龄一次性补偿 is a local policy parameter",
+    },
+    ParamDef {
+        key: keys::SEVERANCE_LOCAL_MONTHS_PER_YEAR,
+        kind: ParamKind::Decimal {
+            min: 0,
+            max: 12,
+            scale: 2,
+        },
+        default: "1",
+        scope: ParamScope::District,
+        source: "local policy parameter (工龄一次性补偿: months of base per year of service)",
+    },
+    ParamDef {
+        key: keys::SEVERANCE_LOCAL_PARTIAL_YEAR,
+        kind: ParamKind::Choice {
+            options: severance::PartialYear::CODES,
+        },
+        default: "art47",
+        scope: ParamScope::District,
+        source: "local policy parameter (工龄一次性补偿: how a partial year counts; art47 = \
+                 劳动合同法 art. 47)",
+    },
+    ParamDef {
+        key: keys::SEVERANCE_LOCAL_BASE,
+        kind: ParamKind::Choice {
+            options: severance::LocalBase::CODES,
+        },
+        default: "wage",
+        scope: ParamScope::District,
+        source: "local policy parameter (工龄一次性补偿: the base, the person's monthly wage or \
+                 the local average monthly wage)",
+    },
+    ParamDef {
+        key: keys::SEVERANCE_LOCAL_APPLY_CAP,
+        kind: ParamKind::Bool,
+        default: "true",
+        scope: ParamScope::District,
+        source: "local policy parameter (工龄一次性补偿: apply the 劳动合同法 art. 47 high-wage \
+                 cap)",
+    },
+    ParamDef {
+        key: keys::INTERVIEW_TRIM_THRESHOLD,
+        kind: ParamKind::Integer { min: 2, max: 50 },
+        default: "5",
+        scope: ParamScope::District,
+        source: "local policy parameter (interview: with more judges than this, drop one \
+                 highest and one lowest score)",
+    },
+    ParamDef {
+        key: keys::EVALUATION_MIN_APPROVAL_PCT,
+        kind: ParamKind::Decimal {
+            min: 0,
+            max: 100,
+            scale: 2,
+        },
+        default: "50",
+        scope: ParamScope::District,
+        source: "local policy parameter (民主测评: approval (优秀 + 称职) at or below this \
+                 percentage disqualifies)",
+    },
+    ParamDef {
+        key: keys::SHORTLIST_EXTRA_PER_POST,
+        kind: ParamKind::Integer { min: 1, max: 5 },
+        default: "1",
+        scope: ParamScope::District,
+        source: "党政领导干部选拔任用工作条例 (差额考察); extra candidates per post: local policy \
+                 parameter",
+    },
+    ParamDef {
+        key: keys::PUBLICITY_WORKDAYS,
+        kind: ParamKind::Integer { min: 5, max: 30 },
+        default: "5",
+        scope: ParamScope::District,
+        source: "党政领导干部选拔任用工作条例 (任前公示: 公示期不少于五个工作日)",
+    },
+    ParamDef {
+        key: keys::EXAM_BEFORE_EVALUATION,
+        kind: ParamKind::Bool,
+        default: "true",
+        scope: ParamScope::District,
+        source: "党政机关竞争上岗工作暂行规定 (2004) art. 6; the order of exam and evaluation is a \
+                 local policy parameter",
+    },
+    ParamDef {
+        key: keys::EXCELLENT_RATE_PCT,
+        kind: ParamKind::Decimal {
+            min: 0,
+            max: 25,
+            scale: 2,
+        },
+        default: "20",
+        scope: ParamScope::Unit,
+        source: "公务员考核规定 (优秀 generally ≤ 20 % of those appraised, up to 25 % with \
+                 approval)",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_constant_is_registered() {
+        for k in [
+            keys::LEAVE_POST_YEARS_BEFORE,
+            keys::INSTITUTION_FOLLOWS_CIVIL_SERVANT,
+            keys::SEVERANCE_CAP_MULTIPLE,
+            keys::SEVERANCE_CAP_YEARS,
+            keys::SEVERANCE_FORMULA,
+            keys::SEVERANCE_LOCAL_MONTHS_PER_YEAR,
+            keys::SEVERANCE_LOCAL_PARTIAL_YEAR,
+            keys::SEVERANCE_LOCAL_BASE,
+            keys::SEVERANCE_LOCAL_APPLY_CAP,
+            keys::INTERVIEW_TRIM_THRESHOLD,
+            keys::EVALUATION_MIN_APPROVAL_PCT,
+            keys::SHORTLIST_EXTRA_PER_POST,
+            keys::PUBLICITY_WORKDAYS,
+            keys::EXAM_BEFORE_EVALUATION,
+            keys::EXCELLENT_RATE_PCT,
+        ] {
+            assert!(crate::settings::find(k).is_some(), "{k}");
+        }
+        assert_eq!(PARAMS.len(), 15);
+    }
+}

@@ -1,0 +1,432 @@
+//! Sign-in, sessions, API tokens and passwords.
+//!
+//! - Passwords are hashed with argon2id off the async executor (`spawn_blocking`).
+//! - Sessions live in the database; the cookie holds a random token whose SHA-256 is
+//!   stored, never the token itself. Each session has its own CSRF token.
+//! - A session idle longer than `session_idle_minutes`, or older than `session_max_hours`,
+//!   is over.
+//! - Failed sign-ins are counted per user name and per address; past the limit, sign-in is
+//!   refused for the rest of the window, even with the right password.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use jiguan_domain::FieldError;
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::auth::{Action, Actor, check_password};
+
+use crate::ports::{ApiToken, SessionRecord, UserRecord};
+use crate::{App, AppError, AppResult};
+
+/// A signed-in session as the web layer needs it.
+#[derive(Debug, Clone)]
+pub struct SessionCtx {
+    pub actor: Actor,
+    pub csrf_token: String,
+    pub must_change_password: bool,
+    pub token_hash: String,
+}
+
+/// What a successful sign-in hands back: the cookie token (shown once) and the session.
+#[derive(Debug, Clone)]
+pub struct LoginOk {
+    pub token: String,
+    pub session: SessionCtx,
+}
+
+/// Counts failed sign-ins per key within a sliding window.
+#[derive(Debug, Default)]
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, Vec<i64>>>,
+}
+
+impl LoginLimiter {
+    fn retry_after(&self, key: &str, now: i64, window: i64, max: u32) -> Option<i64> {
+        let map = self.failures.lock().ok()?;
+        let times = map.get(key)?;
+        let recent: Vec<i64> = times.iter().copied().filter(|t| now - t < window).collect();
+        if recent.len() >= max as usize {
+            recent
+                .iter()
+                .min()
+                .map(|first| (first + window - now).max(1))
+        } else {
+            None
+        }
+    }
+    fn fail(&self, key: &str, now: i64, window: i64) {
+        if let Ok(mut map) = self.failures.lock() {
+            let v = map.entry(key.to_string()).or_default();
+            v.retain(|t| now - t < window);
+            v.push(now);
+        }
+    }
+    fn clear(&self, key: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(key);
+        }
+    }
+}
+
+/// A random URL-safe token of 32 bytes.
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+/// SHA-256 of a token, as stored.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn actor_of(u: &UserRecord) -> Actor {
+    Actor {
+        user_id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        district_id: u.district_id,
+        unit_id: u.unit_id,
+        roles: u.roles.clone(),
+    }
+}
+
+/// An audit entry for an action of `actor`.
+pub fn audit_entry(
+    actor: &Actor,
+    unit: Option<jiguan_domain::tenancy::UnitId>,
+    action: &str,
+    object_type: &str,
+    object_id: impl ToString,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> AuditEntry {
+    AuditEntry {
+        district_id: actor.district_id,
+        unit_id: unit,
+        user_id: Some(actor.user_id),
+        username: actor.username.clone(),
+        action: action.to_string(),
+        object_type: object_type.to_string(),
+        object_id: object_id.to_string(),
+        before,
+        after,
+    }
+}
+
+impl App {
+    /// Hashes a password with argon2id on a blocking thread.
+    pub async fn hash_password(&self, password: &str) -> AppResult<String> {
+        let (m, t) = (self.config.argon_m_kib, self.config.argon_t);
+        let pw = password.to_string();
+        tokio::task::spawn_blocking(move || {
+            let params = Params::new(m, t, 1, None).map_err(|e| e.to_string())?;
+            let a = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+            let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+            a.hash_password(pw.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)
+    }
+
+    /// Verifies a password against a stored hash on a blocking thread.
+    pub async fn verify_password(&self, hash: &str, password: &str) -> bool {
+        let (h, pw) = (hash.to_string(), password.to_string());
+        tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&h)
+                .map(|parsed| {
+                    Argon2::default()
+                        .verify_password(pw.as_bytes(), &parsed)
+                        .is_ok()
+                })
+                .unwrap_or(false)
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    /// Signs in. `addr` is the client's address, for the rate limit.
+    pub async fn login(&self, username: &str, password: &str, addr: &str) -> AppResult<LoginOk> {
+        let now = self.clock.now();
+        let (window, max) = (
+            self.config.login_window_secs,
+            self.config.login_max_failures,
+        );
+        let name = username.trim().to_ascii_lowercase();
+        let ukey = format!("u:{name}");
+        let akey = format!("a:{addr}");
+        let ts = now.timestamp();
+        for (key, limit) in [(&ukey, max), (&akey, max.saturating_mul(4))] {
+            if let Some(retry) = self.limiter.retry_after(key, ts, window, limit) {
+                return Err(AppError::RateLimited {
+                    retry_after_secs: retry,
+                });
+            }
+        }
+        if name.is_empty() {
+            return Err(AppError::field("username", "required"));
+        }
+        if password.is_empty() {
+            return Err(AppError::field("password", "required"));
+        }
+        let user = self.store.find_user_by_name(&name).await?;
+        let ok = match &user {
+            Some(u) => self.verify_password(&u.password_hash, password).await && u.active,
+            None => {
+                // Spend the same time as a wrong password, so user names cannot be probed.
+                let _ = self.hash_password(password).await;
+                false
+            }
+        };
+        let Some(user) = user.filter(|_| ok) else {
+            self.limiter.fail(&ukey, ts, window);
+            self.limiter.fail(&akey, ts, window);
+            return Err(AppError::field("password", "login_failed"));
+        };
+        self.limiter.clear(&ukey);
+        let actor = actor_of(&user);
+        let token = random_token();
+        let rec = SessionRecord {
+            token_hash: token_hash(&token),
+            user_id: user.id,
+            csrf_token: random_token(),
+            created_at: now,
+            last_seen_at: now,
+        };
+        self.store.create_session(&rec).await?;
+        self.store
+            .append_audit(audit_entry(
+                &actor,
+                actor.unit_id,
+                "auth.login",
+                "user",
+                user.id,
+                None,
+                None,
+            ))
+            .await?;
+        Ok(LoginOk {
+            token,
+            session: SessionCtx {
+                actor,
+                csrf_token: rec.csrf_token,
+                must_change_password: user.must_change_password,
+                token_hash: rec.token_hash,
+            },
+        })
+    }
+
+    fn session_expired(&self, s: &SessionRecord, now: DateTime<Utc>) -> bool {
+        now - s.last_seen_at > Duration::minutes(self.config.session_idle_minutes)
+            || now - s.created_at > Duration::hours(self.config.session_max_hours)
+    }
+
+    /// The session behind a cookie token, or `None` when it is unknown, expired or its
+    /// account is disabled. Expired sessions are deleted.
+    pub async fn session(&self, token: &str) -> AppResult<Option<SessionCtx>> {
+        let now = self.clock.now();
+        let th = token_hash(token);
+        let Some(s) = self.store.get_session(&th).await? else {
+            return Ok(None);
+        };
+        if self.session_expired(&s, now) {
+            self.store.delete_session(&th).await?;
+            return Ok(None);
+        }
+        let Some(user) = self
+            .store
+            .get_user_any(s.user_id)
+            .await?
+            .filter(|u| u.active)
+        else {
+            self.store.delete_session(&th).await?;
+            return Ok(None);
+        };
+        if now - s.last_seen_at > Duration::seconds(60) {
+            self.store.touch_session(&th, now).await?;
+        }
+        Ok(Some(SessionCtx {
+            actor: actor_of(&user),
+            csrf_token: s.csrf_token,
+            must_change_password: user.must_change_password,
+            token_hash: th,
+        }))
+    }
+
+    pub async fn logout(&self, ctx: &SessionCtx) -> AppResult<()> {
+        self.store.delete_session(&ctx.token_hash).await?;
+        let a = &ctx.actor;
+        self.store
+            .append_audit(audit_entry(
+                a,
+                a.unit_id,
+                "auth.logout",
+                "user",
+                a.user_id,
+                None,
+                None,
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// The account behind an API token (`Authorization: Bearer …`).
+    pub async fn api_token_actor(&self, token: &str) -> AppResult<Option<Actor>> {
+        let Some(t) = self.store.find_api_token(&token_hash(token)).await? else {
+            return Ok(None);
+        };
+        let Some(user) = self
+            .store
+            .get_user_any(t.user_id)
+            .await?
+            .filter(|u| u.active)
+        else {
+            return Ok(None);
+        };
+        if user.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        let now = self.clock.now();
+        if t.last_used_at
+            .is_none_or(|l| now - l > Duration::seconds(60))
+        {
+            self.store.touch_api_token(t.id, now).await?;
+        }
+        Ok(Some(actor_of(&user)))
+    }
+
+    /// Changes one's own password after checking the current one.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> AppResult<()> {
+        self.require(actor, Action::Profile)?;
+        let user = self
+            .store
+            .get_user_any(actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut errs = Vec::new();
+        if !self.verify_password(&user.password_hash, current).await {
+            errs.push(FieldError::new("current", "password_wrong"));
+        }
+        if let Err(e) = check_password("new", new, &user.username) {
+            errs.push(e);
+        } else if new != confirm {
+            errs.push(FieldError::new("confirm", "password_mismatch"));
+        } else if new == current {
+            errs.push(FieldError::new("new", "password_unchanged"));
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let hash = self.hash_password(new).await?;
+        let audit = audit_entry(
+            actor,
+            actor.unit_id,
+            "user.password_change",
+            "user",
+            actor.user_id,
+            None,
+            None,
+        );
+        self.store
+            .set_password(actor.user_id, &hash, false, false, audit)
+            .await?;
+        Ok(())
+    }
+
+    /// Creates an API token for oneself; the token is returned once and only its hash kept.
+    pub async fn create_api_token(&self, actor: &Actor, name: &str) -> AppResult<(i64, String)> {
+        self.require(actor, Action::Profile)?;
+        let name = jiguan_domain::error::required_text("name", name, 60)?;
+        let token = format!("jg_{}", random_token());
+        let audit = audit_entry(
+            actor,
+            actor.unit_id,
+            "api_token.create",
+            "api_token",
+            &name,
+            None,
+            Some(serde_json::json!({ "name": name })),
+        );
+        let id = self
+            .store
+            .create_api_token(
+                actor.user_id,
+                &name,
+                &token_hash(&token),
+                self.clock.now(),
+                audit,
+            )
+            .await?;
+        Ok((id, token))
+    }
+
+    pub async fn list_api_tokens(&self, actor: &Actor) -> AppResult<Vec<ApiToken>> {
+        self.require(actor, Action::Profile)?;
+        Ok(self.store.list_api_tokens(actor.user_id).await?)
+    }
+
+    pub async fn delete_api_token(&self, actor: &Actor, id: i64) -> AppResult<()> {
+        self.require(actor, Action::Profile)?;
+        let audit = audit_entry(
+            actor,
+            actor.unit_id,
+            "api_token.delete",
+            "api_token",
+            id,
+            None,
+            None,
+        );
+        if self
+            .store
+            .delete_api_token(actor.user_id, id, audit)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_blocks_after_max_and_recovers() {
+        let l = LoginLimiter::default();
+        for i in 0..5 {
+            assert_eq!(l.retry_after("u:a", 100 + i, 900, 5), None);
+            l.fail("u:a", 100 + i, 900);
+        }
+        assert_eq!(l.retry_after("u:a", 110, 900, 5), Some(890));
+        assert_eq!(l.retry_after("u:a", 100 + 900, 900, 5), None);
+        assert_eq!(l.retry_after("u:b", 110, 900, 5), None);
+        l.clear("u:a");
+        assert_eq!(l.retry_after("u:a", 110, 900, 5), None);
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (random_token(), random_token());
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+}

@@ -1,0 +1,360 @@
+//! Ports: what the use cases need from storage. `jiguan-store` implements them for SQLite
+//! and PostgreSQL with one code path. Every write that changes data takes the
+//! [`AuditEntry`] that describes it and appends it to the audit chain in the same
+//! transaction, so a change and its audit row land together or not at all.
+//!
+//! A new module adds its own trait here (or in its own file) and a bound on [`Store`].
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use jiguan_domain::audit::{AuditEntry, AuditRecord};
+use jiguan_domain::auth::Role;
+use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
+
+/// Storage failures, free of any driver type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken; `field` names the input field it concerns.
+    #[error("conflict on {field}")]
+    Conflict { field: String },
+    #[error("database: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Paging, search and sort for list pages and endpoints. `sort` is checked against each
+/// list's own allow-list; an unknown key falls back to the default order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub desc: bool,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+impl ListQuery {
+    pub const MAX_PER_PAGE: u32 = 200;
+    pub fn page(&self) -> u32 {
+        self.page.unwrap_or(1).max(1)
+    }
+    pub fn per_page(&self) -> u32 {
+        self.per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE)
+    }
+    pub fn offset(&self) -> i64 {
+        i64::from(self.page() - 1) * i64::from(self.per_page())
+    }
+    /// The search text, trimmed, or `None` when empty.
+    pub fn search(&self) -> Option<String> {
+        self.q
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        let pp = i64::from(self.per_page.max(1));
+        u32::try_from((self.total + pp - 1) / pp)
+            .unwrap_or(u32::MAX)
+            .max(1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct District {
+    pub id: DistrictId,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub id: UnitId,
+    pub district_id: DistrictId,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub active: bool,
+}
+
+/// A unit with the figures the district view shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitSummary {
+    #[serde(flatten)]
+    pub unit: Unit,
+    pub user_count: i64,
+}
+
+/// An account as stored (the hash never leaves the app layer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub district_id: DistrictId,
+    pub unit_id: Option<UnitId>,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub active: bool,
+    pub roles: Vec<Role>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An account as lists and pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserView {
+    pub id: UserId,
+    pub district_id: DistrictId,
+    pub unit_id: Option<UnitId>,
+    pub unit_name: Option<String>,
+    pub username: String,
+    pub display_name: String,
+    pub must_change_password: bool,
+    pub active: bool,
+    pub roles: Vec<Role>,
+}
+
+impl From<&UserRecord> for UserView {
+    fn from(u: &UserRecord) -> Self {
+        UserView {
+            id: u.id,
+            district_id: u.district_id,
+            unit_id: u.unit_id,
+            unit_name: None,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            must_change_password: u.must_change_password,
+            active: u.active,
+            roles: u.roles.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub district_id: DistrictId,
+    pub unit_id: Option<UnitId>,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub roles: Vec<Role>,
+}
+
+/// Filters of user lists: a unit account is always limited to its unit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserFilter {
+    pub unit_id: Option<UnitId>,
+    /// Only district-level accounts.
+    pub district_level_only: bool,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: UserId,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// Filters of the audit page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditFilter {
+    pub unit_id: Option<UnitId>,
+    /// Only entries without a unit (district-level changes).
+    pub district_level_only: bool,
+    pub username: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// The recorded end of one district's audit chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditHead {
+    pub district_id: DistrictId,
+    pub last_seq: i64,
+    pub last_hash: String,
+}
+
+/// A stored policy parameter value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParamValue {
+    pub key: String,
+    pub unit_id: Option<UnitId>,
+    pub value: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+#[async_trait]
+pub trait TenancyStore: Send + Sync {
+    async fn create_district(&self, code: &str, name: &str) -> StoreResult<DistrictId>;
+    async fn list_districts(&self) -> StoreResult<Vec<District>>;
+    async fn get_district(&self, id: DistrictId) -> StoreResult<Option<District>>;
+    async fn find_district(&self, code: &str) -> StoreResult<Option<District>>;
+    async fn create_unit(
+        &self,
+        district: DistrictId,
+        input: &UnitInput,
+        audit: AuditEntry,
+    ) -> StoreResult<UnitId>;
+    async fn update_unit(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+        input: &UnitInput,
+        active: bool,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// A unit of this district, or `None` (also when it belongs to another district).
+    async fn get_unit(&self, district: DistrictId, unit: UnitId) -> StoreResult<Option<Unit>>;
+    async fn find_unit(&self, district: DistrictId, code: &str) -> StoreResult<Option<Unit>>;
+    async fn list_units(
+        &self,
+        district: DistrictId,
+        q: &ListQuery,
+    ) -> StoreResult<Page<UnitSummary>>;
+}
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    async fn create_user(&self, user: &NewUser, audit: AuditEntry) -> StoreResult<UserId>;
+    async fn find_user_by_name(&self, username: &str) -> StoreResult<Option<UserRecord>>;
+    /// Any account by id (sign-in and sessions only; use cases use `get_user`).
+    async fn get_user_any(&self, id: UserId) -> StoreResult<Option<UserRecord>>;
+    async fn get_user(&self, district: DistrictId, id: UserId) -> StoreResult<Option<UserRecord>>;
+    async fn list_users(
+        &self,
+        district: DistrictId,
+        filter: &UserFilter,
+        q: &ListQuery,
+    ) -> StoreResult<Page<UserView>>;
+    #[allow(clippy::too_many_arguments)]
+    async fn update_user(
+        &self,
+        district: DistrictId,
+        id: UserId,
+        display_name: &str,
+        roles: &[Role],
+        active: bool,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// Sets a new hash; ends every session of the user when `end_sessions`.
+    async fn set_password(
+        &self,
+        id: UserId,
+        hash: &str,
+        must_change: bool,
+        end_sessions: bool,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn create_session(&self, s: &SessionRecord) -> StoreResult<()>;
+    async fn get_session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
+    async fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Removes sessions idle since before `idle_before` or created before `created_before`.
+    async fn purge_sessions(
+        &self,
+        idle_before: DateTime<Utc>,
+        created_before: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+    async fn create_api_token(
+        &self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<i64>;
+    async fn find_api_token(&self, token_hash: &str) -> StoreResult<Option<ApiToken>>;
+    async fn touch_api_token(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn list_api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>>;
+    async fn delete_api_token(&self, user: UserId, id: i64, audit: AuditEntry)
+    -> StoreResult<bool>;
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends an entry on its own (sign-ins and other events that change no row).
+    async fn append_audit(&self, entry: AuditEntry) -> StoreResult<()>;
+    async fn list_audit(
+        &self,
+        district: DistrictId,
+        filter: &AuditFilter,
+        q: &ListQuery,
+    ) -> StoreResult<Page<AuditRecord>>;
+    async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>>;
+    /// Rows of one district's chain with `seq > after_seq`, in order, at most `limit`.
+    async fn audit_chunk(
+        &self,
+        district: DistrictId,
+        after_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditRecord>>;
+    async fn audit_count(&self) -> StoreResult<i64>;
+}
+
+#[async_trait]
+pub trait SettingsStore: Send + Sync {
+    /// District-wide values (unit `None`) and, when `unit` is given, that unit's own.
+    async fn list_params(
+        &self,
+        district: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<ParamValue>>;
+    async fn set_param(
+        &self,
+        district: DistrictId,
+        unit: Option<UnitId>,
+        key: &str,
+        value: &str,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+}
+
+/// Everything the application needs from storage.
+#[async_trait]
+pub trait Store: TenancyStore + UserStore + SessionStore + AuditStore + SettingsStore {
+    /// Checks that the database answers (for /readyz).
+    async fn ping(&self) -> StoreResult<()>;
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+}

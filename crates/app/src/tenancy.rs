@@ -1,0 +1,171 @@
+//! Districts and units (区, 镇/街道), and the dashboard figures.
+
+use serde::Serialize;
+
+use jiguan_domain::auth::{Action, Actor};
+use jiguan_domain::tenancy::{UnitId, UnitInput};
+
+use crate::auth::audit_entry;
+use crate::ports::{District, ListQuery, Page, Unit, UnitSummary, UserFilter};
+use crate::{App, AppError, AppResult};
+
+/// What the dashboard (工作台) shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub district: District,
+    /// The actor's own unit, for unit accounts.
+    pub unit: Option<Unit>,
+    pub unit_count: i64,
+    pub town_count: i64,
+    pub subdistrict_count: i64,
+    pub user_count: i64,
+    pub audit_count: i64,
+}
+
+impl App {
+    pub async fn dashboard(&self, actor: &Actor) -> AppResult<Dashboard> {
+        self.require(actor, Action::Dashboard)?;
+        let district = self
+            .store
+            .get_district(actor.district_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let all = ListQuery {
+            per_page: Some(ListQuery::MAX_PER_PAGE),
+            ..ListQuery::default()
+        };
+        let units = self.store.list_units(actor.district_id, &all).await?;
+        let visible: Vec<&UnitSummary> = units
+            .items
+            .iter()
+            .filter(|u| actor.sees_unit(u.unit.district_id, u.unit.id))
+            .collect();
+        let unit = match actor.unit_id {
+            Some(id) => self.store.get_unit(actor.district_id, id).await?,
+            None => None,
+        };
+        let kind_count = |k| visible.iter().filter(|u| u.unit.kind == k).count() as i64;
+        let filter = UserFilter {
+            unit_id: actor.unit_id,
+            ..UserFilter::default()
+        };
+        let one = ListQuery {
+            per_page: Some(1),
+            ..ListQuery::default()
+        };
+        let user_count = self
+            .store
+            .list_users(actor.district_id, &filter, &one)
+            .await?
+            .total;
+        let audit_count = if actor.can(Action::AuditView) {
+            let f = crate::ports::AuditFilter {
+                unit_id: actor.unit_id,
+                ..Default::default()
+            };
+            self.store
+                .list_audit(actor.district_id, &f, &one)
+                .await?
+                .total
+        } else {
+            0
+        };
+        Ok(Dashboard {
+            district,
+            unit,
+            unit_count: visible.len() as i64,
+            town_count: kind_count(jiguan_domain::tenancy::UnitKind::Town),
+            subdistrict_count: kind_count(jiguan_domain::tenancy::UnitKind::Subdistrict),
+            user_count,
+            audit_count,
+        })
+    }
+
+    /// The units of the actor's district (district view).
+    pub async fn list_units(&self, actor: &Actor, q: &ListQuery) -> AppResult<Page<UnitSummary>> {
+        self.require(actor, Action::UnitsList)?;
+        Ok(self.store.list_units(actor.district_id, q).await?)
+    }
+
+    /// The units an actor may see, for menus and filters.
+    pub async fn visible_units(&self, actor: &Actor) -> AppResult<Vec<Unit>> {
+        let all = ListQuery {
+            per_page: Some(ListQuery::MAX_PER_PAGE),
+            ..ListQuery::default()
+        };
+        let units = self.store.list_units(actor.district_id, &all).await?;
+        Ok(units
+            .items
+            .into_iter()
+            .map(|s| s.unit)
+            .filter(|u| actor.sees_unit(u.district_id, u.id))
+            .collect())
+    }
+
+    pub async fn get_unit(&self, actor: &Actor, id: UnitId) -> AppResult<Unit> {
+        self.require_unit(actor, Action::UnitView, id).await?;
+        self.store
+            .get_unit(actor.district_id, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    pub async fn create_unit(
+        &self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+        kind: &str,
+    ) -> AppResult<UnitId> {
+        self.require(actor, Action::UnitManage)?;
+        let input = UnitInput::parse(code, name, kind)?;
+        let after = serde_json::json!({"code": input.code, "name": input.name, "kind": input.kind});
+        let audit = audit_entry(
+            actor,
+            None,
+            "unit.create",
+            "unit",
+            &input.code,
+            None,
+            Some(after),
+        );
+        Ok(self
+            .store
+            .create_unit(actor.district_id, &input, audit)
+            .await?)
+    }
+
+    pub async fn update_unit(
+        &self,
+        actor: &Actor,
+        id: UnitId,
+        code: &str,
+        name: &str,
+        kind: &str,
+        active: bool,
+    ) -> AppResult<()> {
+        self.require_unit(actor, Action::UnitManage, id).await?;
+        let old = self
+            .store
+            .get_unit(actor.district_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let input = UnitInput::parse(code, name, kind)?;
+        let audit = audit_entry(
+            actor,
+            Some(id),
+            "unit.update",
+            "unit",
+            id,
+            Some(serde_json::to_value(&old).unwrap_or_default()),
+            Some(
+                serde_json::json!({"id": id, "district_id": old.district_id, "code": input.code,
+                "name": input.name, "kind": input.kind, "active": active}),
+            ),
+        );
+        Ok(self
+            .store
+            .update_unit(actor.district_id, id, &input, active, audit)
+            .await?)
+    }
+}

@@ -1,0 +1,228 @@
+//! The audit chain: append within the caller's transaction; read and verify.
+
+use async_trait::async_trait;
+use chrono::{Duration, NaiveTime};
+
+use jiguan_app::ports::{AuditFilter, AuditHead, AuditStore, ListQuery, Page, StoreResult};
+use jiguan_domain::audit::{AuditEntry, AuditRecord, GENESIS, chain_hash};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+
+use crate::SqlStore;
+use crate::db::{Backend, Row, Tx, Value};
+use crate::sql::{Sql, like};
+
+/// Appends `e` to its district's chain inside `tx`. The head row is locked (PostgreSQL
+/// `FOR UPDATE`; SQLite write transactions are exclusive), so concurrent changes chain
+/// one after the other.
+pub(crate) async fn append(tx: &mut Tx, e: &AuditEntry) -> StoreResult<()> {
+    let lock = if tx.backend() == Backend::Postgres {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let head = tx
+        .fetch_optional(
+            &format!("SELECT last_seq, last_hash FROM audit_heads WHERE district_id = $1{lock}"),
+            &[e.district_id.0.into()],
+        )
+        .await?;
+    let (seq, prev) = match head {
+        Some(r) => (r.get::<i64>(0)? + 1, r.get::<String>(1)?),
+        None => {
+            tx.execute(
+                "INSERT INTO audit_heads (district_id, last_seq, last_hash) VALUES ($1, 0, $2)",
+                &[e.district_id.0.into(), GENESIS.into()],
+            )
+            .await?;
+            (1, GENESIS.to_string())
+        }
+    };
+    let at_ms = chrono::Utc::now().timestamp_millis();
+    let (before, after) = (e.before_text(), e.after_text());
+    let hash = chain_hash(
+        &prev,
+        e.district_id,
+        seq,
+        at_ms,
+        e.unit_id,
+        e.user_id,
+        &e.username,
+        &e.action,
+        &e.object_type,
+        &e.object_id,
+        before.as_deref(),
+        after.as_deref(),
+    );
+    tx.execute(
+        "INSERT INTO audit_log (district_id, seq, at_ms, unit_id, user_id, username, action, object_type, object_id, before_json, after_json, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        &[
+            e.district_id.0.into(),
+            seq.into(),
+            at_ms.into(),
+            e.unit_id.map(|u| u.0).into(),
+            e.user_id.map(|u| u.0).into(),
+            e.username.as_str().into(),
+            e.action.as_str().into(),
+            e.object_type.as_str().into(),
+            e.object_id.as_str().into(),
+            before.into(),
+            after.into(),
+            prev.into(),
+            hash.as_str().into(),
+        ],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE audit_heads SET last_seq = $1, last_hash = $2 WHERE district_id = $3",
+        &[seq.into(), hash.into(), e.district_id.0.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+const COLS: &str = "id, district_id, seq, at_ms, unit_id, user_id, username, action, object_type, object_id, before_json, after_json, prev_hash, hash";
+
+fn record(r: &Row) -> StoreResult<AuditRecord> {
+    Ok(AuditRecord {
+        id: r.get(0)?,
+        district_id: DistrictId(r.get(1)?),
+        seq: r.get(2)?,
+        at_ms: r.get(3)?,
+        unit_id: r.get::<Option<i64>>(4)?.map(UnitId),
+        user_id: r.get::<Option<i64>>(5)?.map(UserId),
+        username: r.get(6)?,
+        action: r.get(7)?,
+        object_type: r.get(8)?,
+        object_id: r.get(9)?,
+        before: r.get(10)?,
+        after: r.get(11)?,
+        prev_hash: r.get(12)?,
+        hash: r.get(13)?,
+    })
+}
+
+/// Milliseconds at 00:00 China time (UTC+8) of `d`.
+fn china_midnight_ms(d: chrono::NaiveDate) -> i64 {
+    (d.and_time(NaiveTime::MIN) - Duration::hours(8))
+        .and_utc()
+        .timestamp_millis()
+}
+
+#[async_trait]
+impl AuditStore for SqlStore {
+    async fn append_audit(&self, entry: AuditEntry) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        append(&mut tx, &entry).await?;
+        tx.commit().await
+    }
+
+    async fn list_audit(
+        &self,
+        district: DistrictId,
+        f: &AuditFilter,
+        q: &ListQuery,
+    ) -> StoreResult<Page<AuditRecord>> {
+        let mut w = Sql::new(" WHERE district_id = $1");
+        w.params.push(district.0.into());
+        if let Some(u) = f.unit_id {
+            w.and("unit_id = {}", u.0);
+        } else if f.district_level_only {
+            w.push(" AND unit_id IS NULL");
+        }
+        if let Some(u) = &f.username {
+            w.and("username = {}", u.as_str());
+        }
+        if let Some(t) = &f.object_type {
+            w.and("object_type = {}", t.as_str());
+        }
+        if let Some(o) = &f.object_id {
+            w.and("object_id = {}", o.as_str());
+        }
+        if let Some(a) = &f.action {
+            w.and("action = {}", a.as_str());
+        }
+        if let Some(d) = f.from {
+            w.and("at_ms >= {}", china_midnight_ms(d));
+        }
+        if let Some(d) = f.to {
+            w.and("at_ms < {}", china_midnight_ms(d) + 86_400_000);
+        }
+        if let Some(s) = q.search() {
+            let p = w.bind(like(&s));
+            w.push(&format!(
+                " AND (LOWER(action) LIKE {p} ESCAPE '\\' OR LOWER(object_id) LIKE {p} ESCAPE '\\' OR LOWER(username) LIKE {p} ESCAPE '\\')"
+            ));
+        }
+        let total: i64 = self
+            .db
+            .fetch_one(
+                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log{}", w.text),
+                &w.params,
+            )
+            .await?
+            .get(0)?;
+        let dir = if q.sort.as_deref() == Some("at") && !q.desc {
+            "ASC"
+        } else {
+            "DESC"
+        };
+        let limit = w.bind(i64::from(q.per_page()));
+        let offset = w.bind(q.offset());
+        let rows = self
+            .db
+            .fetch_all(
+                &format!("SELECT {COLS} FROM audit_log{} ORDER BY seq {dir} LIMIT {limit} OFFSET {offset}", w.text),
+                &w.params,
+            )
+            .await?;
+        Ok(Page {
+            items: rows.iter().map(record).collect::<StoreResult<_>>()?,
+            total,
+            page: q.page(),
+            per_page: q.per_page(),
+        })
+    }
+
+    async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>> {
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT district_id, last_seq, last_hash FROM audit_heads ORDER BY district_id",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditHead {
+                    district_id: DistrictId(r.get(0)?),
+                    last_seq: r.get(1)?,
+                    last_hash: r.get(2)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_chunk(
+        &self,
+        district: DistrictId,
+        after_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditRecord>> {
+        let rows = self
+            .db
+            .fetch_all(
+                &format!("SELECT {COLS} FROM audit_log WHERE district_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"),
+                &[Value::from(district.0), after_seq.into(), limit.into()],
+            )
+            .await?;
+        rows.iter().map(record).collect()
+    }
+
+    async fn audit_count(&self) -> StoreResult<i64> {
+        self.db
+            .fetch_one("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log", &[])
+            .await?
+            .get(0)
+    }
+}

@@ -1,0 +1,419 @@
+//! One SQL code path for SQLite and PostgreSQL.
+//!
+//! Queries are written once, with PostgreSQL-style `$1, $2 …` placeholders; on SQLite they
+//! are rewritten to `?1, ?2 …` (which SQLite binds by number, exactly). Parameters are
+//! [`Value`]s that carry their type even when null, as PostgreSQL requires. Rows decode to
+//! any type both drivers can decode. Integers are always BIGINT, timestamps TIMESTAMPTZ on
+//! PostgreSQL and ISO text on SQLite, dates DATE / ISO text.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Decode, Postgres, Row as _, Sqlite, Type};
+
+use jiguan_app::ports::StoreError;
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to either backend.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A query parameter that keeps its SQL type when null.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    I64(Option<i64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    Date(Option<NaiveDate>),
+    Ts(Option<DateTime<Utc>>),
+}
+
+macro_rules! value_from {
+    ($t:ty, $v:ident, $conv:expr) => {
+        impl From<$t> for Value {
+            fn from(x: $t) -> Self {
+                let f = $conv;
+                Value::$v(Some(f(x)))
+            }
+        }
+        impl From<Option<$t>> for Value {
+            fn from(x: Option<$t>) -> Self {
+                let f = $conv;
+                Value::$v(x.map(f))
+            }
+        }
+    };
+}
+value_from!(i64, I64, |x| x);
+value_from!(i32, I64, i64::from);
+value_from!(String, Text, |x| x);
+value_from!(&str, Text, |x: &str| x.to_string());
+value_from!(&String, Text, |x: &String| x.clone());
+value_from!(bool, Bool, |x| x);
+value_from!(NaiveDate, Date, |x| x);
+value_from!(DateTime<Utc>, Ts, |x| x);
+
+/// Builds a parameter list: `params![a, b, c]`.
+#[macro_export]
+macro_rules! params {
+    ($($v:expr),* $(,)?) => { vec![$($crate::db::Value::from($v)),*] };
+}
+
+/// A result row of either backend.
+pub enum Row {
+    Sqlite(SqliteRow),
+    Postgres(PgRow),
+}
+
+/// Types both drivers decode.
+pub trait Col:
+    for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
+{
+}
+impl<T> Col for T where
+    T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
+{
+}
+
+impl Row {
+    /// Column `i` (0-based) decoded as `T`.
+    pub fn get<T: Col>(&self, i: usize) -> Result<T, StoreError> {
+        match self {
+            Row::Sqlite(r) => r.try_get(i),
+            Row::Postgres(r) => r.try_get(i),
+        }
+        .map_err(backend)
+    }
+}
+
+/// Maps a driver error to a [`StoreError`] without leaking the driver's type. Unique
+/// violations become conflicts on the field named by the constraint's column.
+pub fn backend(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(d) = &e {
+        if d.is_unique_violation() {
+            let msg = d.message().to_string();
+            let field = conflict_field(&msg, d.constraint());
+            return StoreError::Conflict { field };
+        }
+    }
+    if let sqlx::Error::RowNotFound = e {
+        return StoreError::NotFound;
+    }
+    StoreError::Backend(e.to_string())
+}
+
+/// Guesses the input field from a unique-violation message or constraint name.
+fn conflict_field(msg: &str, constraint: Option<&str>) -> String {
+    // SQLite: "UNIQUE constraint failed: users.username"; PostgreSQL: constraint
+    // "users_username_key" or "units_district_id_code_key".
+    let src = constraint.unwrap_or(msg);
+    for f in ["username", "code", "name", "token_hash", "key"] {
+        if src.contains(f) {
+            return f.to_string();
+        }
+    }
+    "id".to_string()
+}
+
+/// Rewrites `$n` placeholders to SQLite's `?n`.
+fn to_sqlite(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    let mut in_str = false;
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            in_str = !in_str;
+        }
+        if c == '$' && !in_str && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn bind_sqlite<'q>(
+    mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    params: &'q [Value],
+) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    for p in params {
+        q = match p {
+            Value::I64(v) => q.bind(*v),
+            Value::Text(v) => q.bind(v.as_deref()),
+            Value::Bool(v) => q.bind(*v),
+            Value::Date(v) => q.bind(*v),
+            Value::Ts(v) => q.bind(*v),
+        };
+    }
+    q
+}
+
+fn bind_pg<'q>(
+    mut q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    params: &'q [Value],
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    for p in params {
+        q = match p {
+            Value::I64(v) => q.bind(*v),
+            Value::Text(v) => q.bind(v.as_deref()),
+            Value::Bool(v) => q.bind(*v),
+            Value::Date(v) => q.bind(*v),
+            Value::Ts(v) => q.bind(*v),
+        };
+    }
+    q
+}
+
+/// SQLite connection settings: WAL, foreign keys on, busy timeout, normal sync.
+fn sqlite_options(path: &str) -> Result<SqliteConnectOptions, StoreError> {
+    let url = if path.starts_with("sqlite:") {
+        path.to_string()
+    } else {
+        format!("sqlite://{path}")
+    };
+    Ok(SqliteConnectOptions::from_str(&url)
+        .map_err(backend)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10)))
+}
+
+impl Db {
+    /// Opens `postgres://…` URLs on PostgreSQL and anything else as a SQLite file path
+    /// (or `sqlite://path` URL).
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await
+                .map_err(backend)?;
+            Ok(Db::Postgres(pool))
+        } else {
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(sqlite_options(url)?)
+                .await
+                .map_err(backend)?;
+            Ok(Db::Sqlite(pool))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        match self {
+            Db::Sqlite(p) => {
+                let s = to_sqlite(sql);
+                bind_sqlite(sqlx::query(&s), params)
+                    .execute(p)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+            Db::Postgres(p) => bind_pg(sqlx::query(sql), params)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+        .map_err(backend)
+    }
+
+    pub async fn fetch_all(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        match self {
+            Db::Sqlite(p) => {
+                let s = to_sqlite(sql);
+                bind_sqlite(sqlx::query(&s), params)
+                    .fetch_all(p)
+                    .await
+                    .map(|v| v.into_iter().map(Row::Sqlite).collect())
+            }
+            Db::Postgres(p) => bind_pg(sqlx::query(sql), params)
+                .fetch_all(p)
+                .await
+                .map(|v| v.into_iter().map(Row::Postgres).collect()),
+        }
+        .map_err(backend)
+    }
+
+    pub async fn fetch_optional(
+        &self,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Option<Row>, StoreError> {
+        match self {
+            Db::Sqlite(p) => {
+                let s = to_sqlite(sql);
+                bind_sqlite(sqlx::query(&s), params)
+                    .fetch_optional(p)
+                    .await
+                    .map(|r| r.map(Row::Sqlite))
+            }
+            Db::Postgres(p) => bind_pg(sqlx::query(sql), params)
+                .fetch_optional(p)
+                .await
+                .map(|r| r.map(Row::Postgres)),
+        }
+        .map_err(backend)
+    }
+
+    pub async fn fetch_one(&self, sql: &str, params: &[Value]) -> Result<Row, StoreError> {
+        self.fetch_optional(sql, params)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads then writes cannot fail on upgrade.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        match self {
+            Db::Sqlite(p) => p.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite),
+            Db::Postgres(p) => p.begin().await.map(Tx::Postgres),
+        }
+        .map_err(backend)
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// A transaction on either backend. Dropped without `commit`, it rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        match self {
+            Tx::Sqlite(t) => {
+                let s = to_sqlite(sql);
+                bind_sqlite(sqlx::query(&s), params)
+                    .execute(&mut **t)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+            Tx::Postgres(t) => bind_pg(sqlx::query(sql), params)
+                .execute(&mut **t)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+        .map_err(backend)
+    }
+
+    pub async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        match self {
+            Tx::Sqlite(t) => {
+                let s = to_sqlite(sql);
+                bind_sqlite(sqlx::query(&s), params)
+                    .fetch_all(&mut **t)
+                    .await
+                    .map(|v| v.into_iter().map(Row::Sqlite).collect())
+            }
+            Tx::Postgres(t) => bind_pg(sqlx::query(sql), params)
+                .fetch_all(&mut **t)
+                .await
+                .map(|v| v.into_iter().map(Row::Postgres).collect()),
+        }
+        .map_err(backend)
+    }
+
+    pub async fn fetch_optional(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Option<Row>, StoreError> {
+        match self {
+            Tx::Sqlite(t) => {
+                let s = to_sqlite(sql);
+                bind_sqlite(sqlx::query(&s), params)
+                    .fetch_optional(&mut **t)
+                    .await
+                    .map(|r| r.map(Row::Sqlite))
+            }
+            Tx::Postgres(t) => bind_pg(sqlx::query(sql), params)
+                .fetch_optional(&mut **t)
+                .await
+                .map(|r| r.map(Row::Postgres)),
+        }
+        .map_err(backend)
+    }
+
+    pub async fn fetch_one(&mut self, sql: &str, params: &[Value]) -> Result<Row, StoreError> {
+        self.fetch_optional(sql, params)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Runs several statements separated by `;` (DDL in migrations).
+    pub async fn execute_script(&mut self, script: &str) -> Result<(), StoreError> {
+        for stmt in script.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            self.execute(stmt, &[]).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+        .map_err(backend)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_rewritten_outside_strings() {
+        assert_eq!(to_sqlite("SELECT $1, '$2', $10"), "SELECT ?1, '$2', ?10");
+    }
+
+    #[test]
+    fn conflict_fields() {
+        assert_eq!(
+            conflict_field("UNIQUE constraint failed: users.username", None),
+            "username"
+        );
+        assert_eq!(
+            conflict_field("x", Some("units_district_id_code_key")),
+            "code"
+        );
+    }
+}

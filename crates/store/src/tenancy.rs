@@ -1,0 +1,225 @@
+//! Districts and units.
+
+use async_trait::async_trait;
+use chrono::Utc;
+
+use jiguan_app::ports::{District, ListQuery, Page, StoreResult, TenancyStore, Unit, UnitSummary};
+use jiguan_domain::audit::{AuditEntry, GENESIS};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
+
+use crate::SqlStore;
+use crate::audit::append;
+use crate::db::{Row, Value};
+use crate::sql::{Sql, like, order_by};
+
+const UNIT_COLS: &str = "u.id, u.district_id, u.code, u.name, u.kind, u.active";
+
+fn unit(r: &Row) -> StoreResult<Unit> {
+    let kind: String = r.get(4)?;
+    Ok(Unit {
+        id: UnitId(r.get(0)?),
+        district_id: DistrictId(r.get(1)?),
+        code: r.get(2)?,
+        name: r.get(3)?,
+        kind: if kind == "town" {
+            UnitKind::Town
+        } else {
+            UnitKind::Subdistrict
+        },
+        active: r.get(5)?,
+    })
+}
+
+fn district(r: &Row) -> StoreResult<District> {
+    Ok(District {
+        id: DistrictId(r.get(0)?),
+        code: r.get(1)?,
+        name: r.get(2)?,
+    })
+}
+
+#[async_trait]
+impl TenancyStore for SqlStore {
+    async fn create_district(&self, code: &str, name: &str) -> StoreResult<DistrictId> {
+        let mut tx = self.db.begin().await?;
+        let id: i64 = tx
+            .fetch_one(
+                "INSERT INTO districts (code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+                &[code.into(), name.into(), Utc::now().into()],
+            )
+            .await?
+            .get(0)?;
+        tx.execute(
+            "INSERT INTO audit_heads (district_id, last_seq, last_hash) VALUES ($1, 0, $2)",
+            &[id.into(), GENESIS.into()],
+        )
+        .await?;
+        let entry = jiguan_app::users::system_entry(
+            DistrictId(id),
+            None,
+            "district.create",
+            "district",
+            code,
+            Some(serde_json::json!({"code": code, "name": name})),
+        );
+        append(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(DistrictId(id))
+    }
+
+    async fn list_districts(&self) -> StoreResult<Vec<District>> {
+        let rows = self
+            .db
+            .fetch_all("SELECT id, code, name FROM districts ORDER BY id", &[])
+            .await?;
+        rows.iter().map(district).collect()
+    }
+
+    async fn get_district(&self, id: DistrictId) -> StoreResult<Option<District>> {
+        let r = self
+            .db
+            .fetch_optional(
+                "SELECT id, code, name FROM districts WHERE id = $1",
+                &[id.0.into()],
+            )
+            .await?;
+        r.as_ref().map(district).transpose()
+    }
+
+    async fn find_district(&self, code: &str) -> StoreResult<Option<District>> {
+        let r = self
+            .db
+            .fetch_optional(
+                "SELECT id, code, name FROM districts WHERE code = $1",
+                &[code.into()],
+            )
+            .await?;
+        r.as_ref().map(district).transpose()
+    }
+
+    async fn create_unit(
+        &self,
+        d: DistrictId,
+        input: &UnitInput,
+        audit: AuditEntry,
+    ) -> StoreResult<UnitId> {
+        let mut tx = self.db.begin().await?;
+        let id: i64 = tx
+            .fetch_one(
+                "INSERT INTO units (district_id, code, name, kind, active, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[d.0.into(), input.code.as_str().into(), input.name.as_str().into(), input.kind.code().into(), true.into(), Utc::now().into()],
+            )
+            .await?
+            .get(0)?;
+        let mut audit = audit;
+        audit.unit_id = Some(UnitId(id));
+        audit.object_id = id.to_string();
+        append(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(UnitId(id))
+    }
+
+    async fn update_unit(
+        &self,
+        d: DistrictId,
+        id: UnitId,
+        input: &UnitInput,
+        active: bool,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE units SET code = $1, name = $2, kind = $3, active = $4 WHERE id = $5 AND district_id = $6",
+                &[input.code.as_str().into(), input.name.as_str().into(), input.kind.code().into(), active.into(), id.0.into(), d.0.into()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(jiguan_app::ports::StoreError::NotFound);
+        }
+        append(&mut tx, &audit).await?;
+        tx.commit().await
+    }
+
+    async fn get_unit(&self, d: DistrictId, id: UnitId) -> StoreResult<Option<Unit>> {
+        let r = self
+            .db
+            .fetch_optional(
+                &format!("SELECT {UNIT_COLS} FROM units u WHERE u.id = $1 AND u.district_id = $2"),
+                &[id.0.into(), d.0.into()],
+            )
+            .await?;
+        r.as_ref().map(unit).transpose()
+    }
+
+    async fn find_unit(&self, d: DistrictId, code: &str) -> StoreResult<Option<Unit>> {
+        let r = self
+            .db
+            .fetch_optional(
+                &format!(
+                    "SELECT {UNIT_COLS} FROM units u WHERE u.code = $1 AND u.district_id = $2"
+                ),
+                &[code.into(), d.0.into()],
+            )
+            .await?;
+        r.as_ref().map(unit).transpose()
+    }
+
+    async fn list_units(&self, d: DistrictId, q: &ListQuery) -> StoreResult<Page<UnitSummary>> {
+        let mut w = Sql::new(" WHERE u.district_id = $1");
+        w.params.push(Value::from(d.0));
+        if let Some(s) = q.search() {
+            let p = w.bind(like(&s));
+            w.push(&format!(
+                " AND (LOWER(u.name) LIKE {p} ESCAPE '\\' OR LOWER(u.code) LIKE {p} ESCAPE '\\')"
+            ));
+        }
+        let total: i64 = self
+            .db
+            .fetch_one(
+                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM units u{}", w.text),
+                &w.params,
+            )
+            .await?
+            .get(0)?;
+        let order = order_by(
+            q.sort.as_deref(),
+            q.desc,
+            &[
+                ("code", "u.code"),
+                ("name", "u.name"),
+                ("kind", "u.kind"),
+                ("users", "user_count"),
+            ],
+            "u.id",
+        );
+        let limit = w.bind(i64::from(q.per_page()));
+        let offset = w.bind(q.offset());
+        let rows = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT {UNIT_COLS}, (SELECT CAST(COUNT(*) AS BIGINT) FROM users x WHERE x.unit_id = u.id) AS user_count \
+                     FROM units u{}{order}, u.id LIMIT {limit} OFFSET {offset}",
+                    w.text
+                ),
+                &w.params,
+            )
+            .await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(UnitSummary {
+                    unit: unit(r)?,
+                    user_count: r.get(6)?,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(Page {
+            items,
+            total,
+            page: q.page(),
+            per_page: q.per_page(),
+        })
+    }
+}

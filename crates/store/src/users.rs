@@ -1,0 +1,269 @@
+//! Accounts and their roles.
+
+use async_trait::async_trait;
+use chrono::Utc;
+
+use jiguan_app::ports::{
+    ListQuery, NewUser, Page, StoreError, StoreResult, UserFilter, UserRecord, UserStore, UserView,
+};
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::auth::Role;
+use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+
+use crate::SqlStore;
+use crate::audit::append;
+use crate::db::{Row, Tx, Value};
+use crate::sql::{Sql, like, order_by};
+
+const COLS: &str = "u.id, u.district_id, u.unit_id, u.username, u.display_name, u.password_hash, u.must_change_password, u.active, u.created_at";
+
+fn record(r: &Row) -> StoreResult<UserRecord> {
+    Ok(UserRecord {
+        id: UserId(r.get(0)?),
+        district_id: DistrictId(r.get(1)?),
+        unit_id: r.get::<Option<i64>>(2)?.map(UnitId),
+        username: r.get(3)?,
+        display_name: r.get(4)?,
+        password_hash: r.get(5)?,
+        must_change_password: r.get(6)?,
+        active: r.get(7)?,
+        roles: Vec::new(),
+        created_at: r.get(8)?,
+    })
+}
+
+impl SqlStore {
+    async fn roles_of(&self, ids: &[i64]) -> StoreResult<Vec<(i64, Role)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut s = Sql::new("SELECT user_id, role FROM user_roles WHERE user_id IN (");
+        let ph: Vec<String> = ids.iter().map(|i| s.bind(*i)).collect();
+        s.push(&ph.join(", "));
+        s.push(") ORDER BY user_id, role");
+        let rows = self.db.fetch_all(&s.text, &s.params).await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let code: String = r.get(1)?;
+            if let Some(role) = Role::from_code(&code) {
+                out.push((r.get(0)?, role));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn with_roles(&self, mut u: UserRecord) -> StoreResult<UserRecord> {
+        u.roles = self
+            .roles_of(&[u.id.0])
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        u.roles.sort();
+        Ok(u)
+    }
+
+    async fn one_user(&self, sql: &str, params: &[Value]) -> StoreResult<Option<UserRecord>> {
+        match self.db.fetch_optional(sql, params).await? {
+            Some(r) => Ok(Some(self.with_roles(record(&r)?).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+async fn set_roles(tx: &mut Tx, user: i64, roles: &[Role]) -> StoreResult<()> {
+    tx.execute("DELETE FROM user_roles WHERE user_id = $1", &[user.into()])
+        .await?;
+    for r in roles {
+        tx.execute(
+            "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)",
+            &[user.into(), r.code().into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl UserStore for SqlStore {
+    async fn create_user(&self, u: &NewUser, audit: AuditEntry) -> StoreResult<UserId> {
+        let mut tx = self.db.begin().await?;
+        let id: i64 = tx
+            .fetch_one(
+                "INSERT INTO users (district_id, unit_id, username, display_name, password_hash, must_change_password, active, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &[
+                    u.district_id.0.into(),
+                    u.unit_id.map(|x| x.0).into(),
+                    u.username.as_str().into(),
+                    u.display_name.as_str().into(),
+                    u.password_hash.as_str().into(),
+                    u.must_change_password.into(),
+                    true.into(),
+                    Utc::now().into(),
+                ],
+            )
+            .await?
+            .get(0)?;
+        set_roles(&mut tx, id, &u.roles).await?;
+        let mut audit = audit;
+        audit.object_id = id.to_string();
+        append(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(UserId(id))
+    }
+
+    async fn find_user_by_name(&self, username: &str) -> StoreResult<Option<UserRecord>> {
+        self.one_user(
+            &format!("SELECT {COLS} FROM users u WHERE u.username = $1"),
+            &[username.into()],
+        )
+        .await
+    }
+
+    async fn get_user_any(&self, id: UserId) -> StoreResult<Option<UserRecord>> {
+        self.one_user(
+            &format!("SELECT {COLS} FROM users u WHERE u.id = $1"),
+            &[id.0.into()],
+        )
+        .await
+    }
+
+    async fn get_user(&self, d: DistrictId, id: UserId) -> StoreResult<Option<UserRecord>> {
+        self.one_user(
+            &format!("SELECT {COLS} FROM users u WHERE u.id = $1 AND u.district_id = $2"),
+            &[id.0.into(), d.0.into()],
+        )
+        .await
+    }
+
+    async fn list_users(
+        &self,
+        d: DistrictId,
+        f: &UserFilter,
+        q: &ListQuery,
+    ) -> StoreResult<Page<UserView>> {
+        let mut w = Sql::new(" WHERE u.district_id = $1");
+        w.params.push(Value::from(d.0));
+        if let Some(unit) = f.unit_id {
+            w.and("u.unit_id = {}", unit.0);
+        } else if f.district_level_only {
+            w.push(" AND u.unit_id IS NULL");
+        }
+        if let Some(a) = f.active {
+            w.and("u.active = {}", a);
+        }
+        if let Some(role) = f.role {
+            w.and(
+                "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = {})",
+                role.code(),
+            );
+        }
+        if let Some(s) = q.search() {
+            let p = w.bind(like(&s));
+            w.push(&format!(" AND (LOWER(u.username) LIKE {p} ESCAPE '\\' OR LOWER(u.display_name) LIKE {p} ESCAPE '\\')"));
+        }
+        let total: i64 = self
+            .db
+            .fetch_one(
+                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM users u{}", w.text),
+                &w.params,
+            )
+            .await?
+            .get(0)?;
+        let order = order_by(
+            q.sort.as_deref(),
+            q.desc,
+            &[
+                ("username", "u.username"),
+                ("display_name", "u.display_name"),
+                ("unit", "n.name"),
+                ("active", "u.active"),
+            ],
+            "u.id",
+        );
+        let limit = w.bind(i64::from(q.per_page()));
+        let offset = w.bind(q.offset());
+        let rows = self
+            .db
+            .fetch_all(
+                &format!("SELECT {COLS}, n.name FROM users u LEFT JOIN units n ON n.id = u.unit_id{}{order}, u.id LIMIT {limit} OFFSET {offset}", w.text),
+                &w.params,
+            )
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let mut v = UserView::from(&record(r)?);
+            v.unit_name = r.get(9)?;
+            items.push(v);
+        }
+        let ids: Vec<i64> = items.iter().map(|u| u.id.0).collect();
+        for (uid, role) in self.roles_of(&ids).await? {
+            if let Some(u) = items.iter_mut().find(|u| u.id.0 == uid) {
+                u.roles.push(role);
+            }
+        }
+        Ok(Page {
+            items,
+            total,
+            page: q.page(),
+            per_page: q.per_page(),
+        })
+    }
+
+    async fn update_user(
+        &self,
+        d: DistrictId,
+        id: UserId,
+        display_name: &str,
+        roles: &[Role],
+        active: bool,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE users SET display_name = $1, active = $2 WHERE id = $3 AND district_id = $4",
+                &[display_name.into(), active.into(), id.0.into(), d.0.into()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        set_roles(&mut tx, id.0, roles).await?;
+        if !active {
+            tx.execute("DELETE FROM sessions WHERE user_id = $1", &[id.0.into()])
+                .await?;
+        }
+        append(&mut tx, &audit).await?;
+        tx.commit().await
+    }
+
+    async fn set_password(
+        &self,
+        id: UserId,
+        hash: &str,
+        must_change: bool,
+        end_sessions: bool,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3 WHERE id = $4",
+                &[hash.into(), must_change.into(), Utc::now().into(), id.0.into()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if end_sessions {
+            tx.execute("DELETE FROM sessions WHERE user_id = $1", &[id.0.into()])
+                .await?;
+            tx.execute("DELETE FROM api_tokens WHERE user_id = $1", &[id.0.into()])
+                .await?;
+        }
+        append(&mut tx, &audit).await?;
+        tx.commit().await
+    }
+}

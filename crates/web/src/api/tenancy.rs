@@ -1,0 +1,173 @@
+//! `/api/v1/me` and `/api/v1/units`.
+
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use jiguan_app::ports::{ListQuery, Unit, UnitSummary};
+use jiguan_domain::tenancy::UnitId;
+
+use crate::AppState;
+use crate::api::{ApiJson, PageDto, created, reply};
+use crate::guard::Ctx;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeDto {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub district_id: i64,
+    /// Absent for a district-level account.
+    pub unit_id: Option<i64>,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitDto {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// `town` (镇) or `subdistrict` (街道).
+    pub kind: String,
+    /// `party_committee` (党委) or `party_working_committee` (党工委).
+    pub committee: String,
+    pub active: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_count: Option<i64>,
+}
+
+impl UnitDto {
+    pub fn of(u: Unit, user_count: Option<i64>) -> Self {
+        UnitDto {
+            id: u.id.0,
+            code: u.code,
+            name: u.name,
+            kind: u.kind.code().into(),
+            committee: u.kind.committee().code().into(),
+            active: u.active,
+            user_count,
+        }
+    }
+}
+
+/// Query parameters of list endpoints.
+#[derive(Debug, Deserialize, IntoParams, Default)]
+pub struct ListParams {
+    /// Search text.
+    pub q: Option<String>,
+    /// Sort key (per list).
+    pub sort: Option<String>,
+    /// Descending.
+    #[serde(default)]
+    pub desc: bool,
+    /// Page, from 1.
+    pub page: Option<u32>,
+    /// Rows per page, at most 200.
+    pub per_page: Option<u32>,
+}
+
+impl From<ListParams> for ListQuery {
+    fn from(p: ListParams) -> Self {
+        ListQuery {
+            q: p.q,
+            sort: p.sort,
+            desc: p.desc,
+            page: p.page,
+            per_page: p.per_page,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UnitBody {
+    pub code: String,
+    pub name: String,
+    /// `town` or `subdistrict`.
+    pub kind: String,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = MeDto), (status = 401, body = crate::error::ApiError)))]
+pub async fn me(Extension(ctx): Extension<Ctx>) -> Response {
+    let a = &ctx.actor;
+    reply(
+        &ctx,
+        Ok(MeDto {
+            id: a.user_id.0,
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            district_id: a.district_id.0,
+            unit_id: a.unit_id.map(|u| u.0),
+            roles: a.roles.iter().map(|r| r.code().to_string()).collect(),
+        }),
+    )
+}
+
+/// The units of the district (district accounts).
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(ListParams), responses((status = 200, body = PageDto<UnitDto>), (status = 403, body = crate::error::ApiError)))]
+pub async fn list_units(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(p): Query<ListParams>,
+) -> Response {
+    let r = st.app.list_units(&ctx.actor, &p.into()).await;
+    reply(
+        &ctx,
+        r.map(|pg| PageDto::map(pg, |s: UnitSummary| UnitDto::of(s.unit, Some(s.user_count)))),
+    )
+}
+
+/// Creates a unit.
+#[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = UnitBody, responses((status = 201, body = UnitDto), (status = 422, body = crate::error::ApiError)))]
+pub async fn create_unit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(b): ApiJson<UnitBody>,
+) -> Response {
+    let r = async {
+        let id = st
+            .app
+            .create_unit(&ctx.actor, &b.code, &b.name, &b.kind)
+            .await?;
+        st.app.get_unit(&ctx.actor, id).await
+    }
+    .await;
+    created(&ctx, r.map(|u| UnitDto::of(u, None)))
+}
+
+/// One unit.
+#[utoipa::path(get, path = "/api/v1/units/{unit}", tag = "units", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = UnitDto), (status = 404, body = crate::error::ApiError)))]
+pub async fn get_unit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = st.app.get_unit(&ctx.actor, UnitId(id)).await;
+    reply(&ctx, r.map(|u| UnitDto::of(u, None)))
+}
+
+/// Changes a unit.
+#[utoipa::path(put, path = "/api/v1/units/{unit}", tag = "units", params(("unit" = i64, Path, description = "unit id")), request_body = UnitBody, responses((status = 200, body = UnitDto), (status = 422, body = crate::error::ApiError)))]
+pub async fn update_unit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<UnitBody>,
+) -> Response {
+    let r = async {
+        st.app
+            .update_unit(&ctx.actor, UnitId(id), &b.code, &b.name, &b.kind, b.active)
+            .await?;
+        st.app.get_unit(&ctx.actor, UnitId(id)).await
+    }
+    .await;
+    reply(&ctx, r.map(|u| UnitDto::of(u, None)))
+}

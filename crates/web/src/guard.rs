@@ -1,0 +1,291 @@
+//! The guard in front of every route: who is asking (session cookie or API token), CSRF,
+//! forced password change, the role × action matrix and the unit named in the path.
+//! Handlers receive a [`Ctx`]; a route cannot be declared without its [`Access`].
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{RawPathParams, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use jiguan_app::AppError;
+use jiguan_app::auth::SessionCtx;
+use jiguan_domain::auth::{Action, Actor};
+use jiguan_domain::tenancy::UnitId;
+
+use crate::AppState;
+use crate::error::{api_error, page_error};
+use crate::i18n::{Lang, Tr};
+
+pub const SESSION_COOKIE: &str = "jiguan_session";
+pub const LANG_COOKIE: &str = "jiguan_lang";
+/// Double-submit cookie protecting the sign-in form, which has no session yet.
+pub const PRE_COOKIE: &str = "jiguan_pre";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// What a route requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (sign-in page, health checks, assets).
+    Public,
+    /// A signed-in user whose roles grant the action.
+    Signed(Action),
+}
+
+/// The request's context, for handlers.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: Actor,
+    pub csrf: String,
+    pub tr: Tr,
+    /// Signed in with an API token rather than a session.
+    pub via_token: bool,
+    pub must_change_password: bool,
+    pub path: String,
+}
+
+/// The language of a request: the `jiguan_lang` cookie, Chinese by default.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(|v| Lang::from_code(&v))
+        .unwrap_or(Lang::Zh)
+}
+
+/// A cookie's value.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Equality that takes the same time whatever the contents.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Per-route settings of the guard.
+#[derive(Debug, Clone, Copy)]
+pub struct GuardSpec {
+    pub access: Access,
+    pub api: bool,
+}
+
+fn deny(tr: Tr, api: bool, e: AppError) -> Response {
+    if api {
+        api_error(tr, e)
+    } else {
+        page_error(tr, e)
+    }
+}
+
+fn is_unsafe(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Reads the CSRF token of a form post without losing the body.
+async fn form_token(req: Request, limit: usize) -> Result<(Request, Option<String>), Response> {
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, limit)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|v| v.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+    Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+/// The CSRF token sent with a request: header, urlencoded form field, or `_csrf` in the
+/// query string (multipart uploads).
+async fn sent_token(req: Request, limit: usize) -> Result<(Request, Option<String>), Response> {
+    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        let t = h.to_string();
+        return Ok((req, Some(t)));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        return form_token(req, limit).await;
+    }
+    let q = req.uri().query().unwrap_or("");
+    let t = serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+        .ok()
+        .and_then(|v| v.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+    Ok((req, t))
+}
+
+/// The guard middleware.
+pub async fn guard(
+    State((st, spec)): State<(AppState, GuardSpec)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let tr = Tr::new(lang_of(req.headers()));
+    let api = spec.api;
+    let path = req.uri().path().to_string();
+
+    if spec.access == Access::Public {
+        if is_unsafe(req.method()) {
+            // Public forms (sign-in) use a double-submit cookie.
+            let pre = cookie(req.headers(), PRE_COOKIE);
+            let (req, sent) = match sent_token(req, st.web.max_body_bytes).await {
+                Ok(x) => x,
+                Err(r) => return r,
+            };
+            let ok = matches!((&pre, &sent), (Some(a), Some(b)) if same(a, b));
+            if !ok {
+                return csrf_failed(tr, api);
+            }
+            return next.run(req).await;
+        }
+        return next.run(req).await;
+    }
+    let Access::Signed(action) = spec.access else {
+        return next.run(req).await;
+    };
+
+    // Who is asking: an API token (no cookies, so no CSRF), else the session cookie.
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string);
+    let (actor, csrf, via_token, must_change) = if let Some(tok) = bearer {
+        match st.app.api_token_actor(&tok).await {
+            Ok(Some(a)) => (a, String::new(), true, false),
+            Ok(None) => return deny(tr, true, AppError::Unauthenticated),
+            Err(e) => return deny(tr, true, e),
+        }
+    } else {
+        let session = match cookie(req.headers(), SESSION_COOKIE) {
+            Some(t) => st.app.session(&t).await,
+            None => Ok(None),
+        };
+        match session {
+            Ok(Some(SessionCtx {
+                actor,
+                csrf_token,
+                must_change_password,
+                ..
+            })) => (actor, csrf_token, false, must_change_password),
+            Ok(None) => {
+                if api {
+                    return deny(tr, true, AppError::Unauthenticated);
+                }
+                let next_url = if req.method() == Method::GET {
+                    path.clone()
+                } else {
+                    "/".into()
+                };
+                let q =
+                    serde_urlencoded::to_string([("next", next_url.as_str())]).unwrap_or_default();
+                return Redirect::to(&format!("/login?{q}")).into_response();
+            }
+            Err(e) => return deny(tr, api, e),
+        }
+    };
+
+    let mut req = req;
+    if !via_token && is_unsafe(req.method()) {
+        let (r, sent) = match sent_token(req, st.web.max_body_bytes).await {
+            Ok(x) => x,
+            Err(resp) => return resp,
+        };
+        if !sent.as_deref().is_some_and(|s| same(s, &csrf)) {
+            return csrf_failed(tr, api);
+        }
+        req = r;
+    }
+
+    // A temporary password must be replaced before anything else.
+    let exempt = path == "/profile/password" || path == "/logout" || path.starts_with("/lang/");
+    if must_change && !exempt {
+        return deny(tr, api, AppError::PasswordChangeRequired);
+    }
+
+    if !actor.can(action) {
+        return deny(tr, api, AppError::Forbidden);
+    }
+
+    // The unit named in the path must be one the actor may see.
+    let (mut parts, body) = req.into_parts();
+    if let Ok(params) = axum::RequestPartsExt::extract::<RawPathParams>(&mut parts).await {
+        for (k, v) in params.iter() {
+            if k == "unit" {
+                let Ok(id) = v.parse::<i64>() else {
+                    return deny(tr, api, AppError::NotFound);
+                };
+                match st.app.store.get_unit(actor.district_id, UnitId(id)).await {
+                    Ok(Some(u)) if actor.sees_unit(u.district_id, u.id) => {}
+                    Ok(_) => return deny(tr, api, AppError::NotFound),
+                    Err(e) => return deny(tr, api, e.into()),
+                }
+            }
+        }
+    }
+    let mut req = Request::from_parts(parts, body);
+    req.extensions_mut().insert(Ctx {
+        actor,
+        csrf,
+        tr,
+        via_token,
+        must_change_password: must_change,
+        path,
+    });
+    next.run(req).await
+}
+
+fn csrf_failed(tr: Tr, api: bool) -> Response {
+    if api {
+        let body = crate::error::ApiError {
+            code: "csrf_failed".into(),
+            message: tr.t("err.csrf_failed").into(),
+            field: None,
+            errors: vec![],
+        };
+        (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+    } else {
+        let page = crate::html::ErrorPage {
+            tr,
+            status: 403,
+            title: tr.t("status.forbidden").into(),
+            detail: tr.t("err.csrf_failed").into(),
+        };
+        (
+            StatusCode::FORBIDDEN,
+            axum::response::Html(crate::html::render(&page)),
+        )
+            .into_response()
+    }
+}
+
+/// Adds security headers to every response.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
+        h.insert(k, axum::http::HeaderValue::from_static(v));
+    };
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "same-origin");
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    );
+    resp
+}

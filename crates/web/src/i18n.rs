@@ -1,0 +1,107 @@
+//! Translations. Every string a user sees lives in `locales/zh-CN.txt` (the default) and
+//! `locales/en.txt`, one `key = text` per line; `{name}` in a text is filled from
+//! arguments. A test checks that both files have the same keys and that every key the
+//! templates and code use exists.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Lang> {
+        match s {
+            "zh" | "zh-CN" | "zh-cn" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+pub const ZH_SOURCE: &str = include_str!("../locales/zh-CN.txt");
+pub const EN_SOURCE: &str = include_str!("../locales/en.txt");
+
+/// Parses `key = text` lines; `#` starts a comment line.
+pub fn parse(src: &str) -> HashMap<String, String> {
+    src.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn table(lang: Lang) -> &'static HashMap<String, String> {
+    static ZH: OnceLock<HashMap<String, String>> = OnceLock::new();
+    static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
+    match lang {
+        Lang::Zh => ZH.get_or_init(|| parse(ZH_SOURCE)),
+        Lang::En => EN.get_or_init(|| parse(EN_SOURCE)),
+    }
+}
+
+/// The translator handed to templates.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Self {
+        Tr { lang }
+    }
+
+    /// The text of `key`, or the key itself when missing (tests keep that from happening).
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        table(self.lang).get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// The text of `key` with `{name}` placeholders filled.
+    pub fn f(&self, key: &str, args: &[(String, String)]) -> String {
+        let mut s = table(self.lang)
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string());
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+
+    /// Whether a key exists (for optional texts such as per-error messages).
+    pub fn has(&self, key: &str) -> bool {
+        table(self.lang).contains_key(key)
+    }
+
+    /// The message of a field error: `err.<code>` with its arguments and the field label.
+    pub fn error(&self, e: &jiguan_domain::FieldError) -> String {
+        let key = format!("err.{}", e.code);
+        let mut args = e.args.clone();
+        let label_key = format!("field.{}", e.field);
+        let label = if self.has(&label_key) {
+            self.f(&label_key, &[])
+        } else {
+            e.field.clone()
+        };
+        args.push(("field".into(), label));
+        if self.has(&key) {
+            self.f(&key, &args)
+        } else {
+            self.f("err.generic", &args)
+        }
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.lang == Lang::En
+    }
+}
