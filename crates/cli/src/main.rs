@@ -1,1 +1,120 @@
-fn main() {}
+//! `jiguan`: the server and the command line of Jiguan (机关).
+
+mod config;
+mod ops;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "jiguan",
+    version,
+    about = "Jiguan (机关): township agency reform management"
+)]
+struct Cli {
+    /// Config file (default: ./jiguan.toml if present; env JIGUAN_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<String>,
+    /// Database: a SQLite file path or a postgres:// URL (env JIGUAN_DATABASE_URL).
+    #[arg(long, global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application.
+    Serve {
+        /// Seed the demo district (镇海区) if the database is empty, and list its accounts.
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on (env JIGUAN_BIND; default 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(ops::UserCommand),
+    /// Write a consistent copy of the (SQLite) database to FILE while it runs.
+    Backup { file: String },
+    /// Replace the (SQLite) database with FILE; stop the server first.
+    Restore {
+        file: String,
+        /// Overwrite an existing database.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(ops::AuditCommand),
+    /// Print the OpenAPI document of the JSON API.
+    Openapi,
+    /// Check that a running server is ready (exit 0) or not (exit 1).
+    Healthcheck {
+        /// Base URL of the server.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+    },
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("JIGUAN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        b.json().init();
+    } else {
+        b.init();
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
+        }
+    };
+    std::process::ExitCode::from(code)
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let mut cfg = Config::load(cli.config.as_deref())?;
+    if let Some(db) = cli.database {
+        cfg.database = db;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", jiguan_web::api::openapi_json());
+            Ok(0)
+        }
+        Command::Healthcheck { url } => rt.block_on(ops::healthcheck(&url)),
+        Command::Serve { demo, bind } => {
+            init_logs(&cfg.log_format);
+            if let Some(b) = bind {
+                cfg.bind = b;
+            }
+            rt.block_on(ops::serve(cfg, demo)).map(|_| 0)
+        }
+        Command::Migrate => {
+            init_logs(&cfg.log_format);
+            rt.block_on(ops::migrate(&cfg)).map(|_| 0)
+        }
+        Command::User(c) => rt.block_on(ops::user(&cfg, c)),
+        Command::Backup { file } => rt.block_on(ops::backup(&cfg, &file)).map(|_| 0),
+        Command::Restore { file, force } => ops::restore(&cfg, &file, force).map(|_| 0),
+        Command::Audit(c) => rt.block_on(ops::audit(&cfg, c)),
+    }
+}

@@ -1,7 +1,8 @@
-//! Translations. Every string a user sees lives in `locales/zh-CN.txt` (the default) and
-//! `locales/en.txt`, one `key = text` per line; `{name}` in a text is filled from
-//! arguments. A test checks that both files have the same keys and that every key the
-//! templates and code use exists.
+//! Translations. Every string a user sees lives in `locales/zh-CN/*.txt` (the default) and
+//! `locales/en/*.txt`, one `key = text` per line; `{name}` in a text is filled from
+//! arguments. Each module has its own file in both folders and one line in [`SOURCES`].
+//! A test checks that both languages have the same keys and that every key the templates
+//! use exists.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -28,8 +29,12 @@ impl Lang {
     }
 }
 
-pub const ZH_SOURCE: &str = include_str!("../locales/zh-CN.txt");
-pub const EN_SOURCE: &str = include_str!("../locales/en.txt");
+/// (module, Chinese file, English file). A new module adds one line.
+pub const SOURCES: &[(&str, &str, &str)] = &[(
+    "core",
+    include_str!("../locales/zh-CN/core.txt"),
+    include_str!("../locales/en/core.txt"),
+)];
 
 /// Parses `key = text` lines; `#` starts a comment line.
 pub fn parse(src: &str) -> HashMap<String, String> {
@@ -45,8 +50,8 @@ fn table(lang: Lang) -> &'static HashMap<String, String> {
     static ZH: OnceLock<HashMap<String, String>> = OnceLock::new();
     static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
     match lang {
-        Lang::Zh => ZH.get_or_init(|| parse(ZH_SOURCE)),
-        Lang::En => EN.get_or_init(|| parse(EN_SOURCE)),
+        Lang::Zh => ZH.get_or_init(|| SOURCES.iter().flat_map(|(_, zh, _)| parse(zh)).collect()),
+        Lang::En => EN.get_or_init(|| SOURCES.iter().flat_map(|(_, _, en)| parse(en)).collect()),
     }
 }
 

@@ -1,0 +1,407 @@
+//! The subcommands' work.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use jiguan_app::{App, AppError, SystemClock};
+use jiguan_domain::auth::Role;
+use jiguan_store::{SqlStore, migrate as mig};
+use jiguan_web::{AppState, WebConfig};
+
+use crate::config::Config;
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account (it must change its password at first sign-in).
+    Create {
+        #[arg(long)]
+        username: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// District code, e.g. zhenhai.
+        #[arg(long)]
+        district: String,
+        /// Unit code; omit for a district-level account.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Role code (repeatable): district_admin, unit_admin, body_head, committee_member, staff, auditor.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Initial password.
+        #[arg(long)]
+        password: String,
+    },
+    /// Set a temporary password (to be changed at next sign-in); ends the user's sessions.
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password: String,
+    },
+    /// List accounts.
+    List {
+        /// District code (default: every district).
+        #[arg(long)]
+        district: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check every district's hash chain; name the first row altered or removed.
+    Verify,
+}
+
+pub fn bar(len: u64, msg: &'static str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}") {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.set_message(msg);
+    pb
+}
+
+pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
+    let store = SqlStore::open(&cfg.database)
+        .await
+        .map_err(|e| anyhow::anyhow!("database {}: {e}", cfg.database))?;
+    Ok(App::new(
+        Arc::new(store),
+        cfg.app_config(),
+        Arc::new(SystemClock),
+    ))
+}
+
+fn app_err(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(list) => {
+            let s: Vec<String> = list
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.code))
+                .collect();
+            anyhow::anyhow!("invalid input: {}", s.join(", "))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
+    let app = open_app(&cfg).await?;
+    if demo && !jiguan_app::demo::has_data(&app).await.map_err(app_err)? {
+        let pb = bar(1, "seeding demo");
+        jiguan_app::demo::seed(&app, |done, total| {
+            pb.set_length(total);
+            pb.set_position(done);
+        })
+        .await
+        .map_err(app_err)?;
+        pb.finish_and_clear();
+    }
+    let state = AppState {
+        app: app.clone(),
+        web: WebConfig {
+            secure_cookies: cfg.secure_cookies,
+            demo,
+            ..WebConfig::default()
+        },
+    };
+    let router = jiguan_web::router(state);
+    let listener = tokio::net::TcpListener::bind(&cfg.bind)
+        .await
+        .with_context(|| format!("bind {}", cfg.bind))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "Jiguan 机关 is running at http://{addr}/  (database: {}, {})",
+        cfg.database,
+        app.store.backend()
+    );
+    if demo {
+        println!(
+            "Demo accounts (password: {}):",
+            jiguan_app::demo::DEMO_PASSWORD
+        );
+        for (u, name, unit, role) in jiguan_app::demo::ACCOUNTS {
+            let unit = if unit.is_empty() { "镇海区" } else { unit };
+            println!("  {u:<18} {:<17} {unit:<12} {name}", role.code());
+        }
+    }
+    tracing::info!(%addr, "listening");
+    // Expired sessions are purged every ten minutes.
+    let purge = app.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            let now = chrono::Utc::now();
+            let idle = now - chrono::Duration::minutes(purge.config.session_idle_minutes);
+            let max = now - chrono::Duration::hours(purge.config.session_max_hours);
+            if let Err(e) = purge.store.purge_sessions(idle, max).await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+        }
+    });
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish requests in flight.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+pub async fn migrate(cfg: &Config) -> anyhow::Result<()> {
+    let store = SqlStore::connect(&cfg.database)
+        .await
+        .map_err(|e| anyhow::anyhow!("database {}: {e}", cfg.database))?;
+    let before = mig::current_version(&store.db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pending = mig::MIGRATIONS
+        .iter()
+        .filter(|m| m.version > before)
+        .count() as u64;
+    let pb = bar(pending, "migrating");
+    let applied = mig::migrate(&store.db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    pb.finish_and_clear();
+    println!(
+        "schema at version {} (was {before}; applied {})",
+        mig::latest(),
+        if applied.is_empty() {
+            "none".to_string()
+        } else {
+            format!("{applied:?}")
+        }
+    );
+    Ok(())
+}
+
+pub async fn user(cfg: &Config, c: UserCommand) -> anyhow::Result<u8> {
+    let app = open_app(cfg).await?;
+    match c {
+        UserCommand::Create {
+            username,
+            name,
+            district,
+            unit,
+            roles,
+            password,
+        } => {
+            let d = app
+                .store
+                .find_district(&district)
+                .await?
+                .with_context(|| format!("no district {district}"))?;
+            let unit_id = match unit {
+                Some(code) => Some(
+                    app.store
+                        .find_unit(d.id, &code)
+                        .await?
+                        .with_context(|| format!("no unit {code} in {district}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let mut rs = Vec::new();
+            for r in &roles {
+                rs.push(Role::from_code(r).with_context(|| format!("unknown role {r}"))?);
+            }
+            let id = app
+                .system_create_user(d.id, unit_id, &username, &name, &rs, &password, true)
+                .await
+                .map_err(app_err)?;
+            println!("created user {username} (id {id})");
+        }
+        UserCommand::ResetPassword { username, password } => {
+            app.system_reset_password(&username, &password)
+                .await
+                .map_err(app_err)?;
+            println!("password of {username} reset; it must be changed at next sign-in");
+        }
+        UserCommand::List { district } => {
+            let districts = app.store.list_districts().await?;
+            for d in districts
+                .iter()
+                .filter(|d| district.as_ref().is_none_or(|c| *c == d.code))
+            {
+                let q = jiguan_app::ports::ListQuery {
+                    per_page: Some(200),
+                    ..Default::default()
+                };
+                let mut page = 1;
+                loop {
+                    let q = jiguan_app::ports::ListQuery {
+                        page: Some(page),
+                        ..q.clone()
+                    };
+                    let p = app.store.list_users(d.id, &Default::default(), &q).await?;
+                    for u in &p.items {
+                        let roles: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}\t{}",
+                            d.code,
+                            u.username,
+                            u.display_name,
+                            u.unit_name.as_deref().unwrap_or("-"),
+                            roles.join(","),
+                            if u.active { "active" } else { "inactive" }
+                        );
+                    }
+                    if page >= p.pages() {
+                        break;
+                    }
+                    page += 1;
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub async fn backup(cfg: &Config, file: &str) -> anyhow::Result<()> {
+    if cfg.database.starts_with("postgres") {
+        bail!(
+            "backup of PostgreSQL: use pg_dump, e.g. `pg_dump --format=custom --file={file} \"$JIGUAN_DATABASE_URL\"` (see docs/OPERATIONS.md)"
+        );
+    }
+    if std::path::Path::new(file).exists() {
+        bail!("{file} exists; choose a new file name");
+    }
+    let store = SqlStore::connect(&cfg.database)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pb = ProgressBar::new_spinner();
+    pb.set_message(format!("backing up {} to {file}", cfg.database));
+    pb.enable_steady_tick(Duration::from_millis(120));
+    jiguan_store::backup_sqlite(&store.db, file)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    pb.finish_and_clear();
+    println!("backup written to {file}");
+    Ok(())
+}
+
+pub fn restore(cfg: &Config, file: &str, force: bool) -> anyhow::Result<()> {
+    if cfg.database.starts_with("postgres") {
+        bail!(
+            "restore of PostgreSQL: use pg_restore, e.g. `pg_restore --clean --dbname=\"$JIGUAN_DATABASE_URL\" {file}` (see docs/OPERATIONS.md)"
+        );
+    }
+    let mut head = [0u8; 16];
+    let mut f = std::fs::File::open(file).with_context(|| format!("open {file}"))?;
+    std::io::Read::read_exact(&mut f, &mut head).context("read backup")?;
+    if &head != b"SQLite format 3\0" {
+        bail!("{file} is not a SQLite database");
+    }
+    let target = cfg
+        .database
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    if std::path::Path::new(target).exists() && !force {
+        bail!("{target} exists; stop the server and add --force to replace it");
+    }
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{target}{ext}"));
+    }
+    std::fs::copy(file, target).with_context(|| format!("copy to {target}"))?;
+    println!("restored {target} from {file}; start the server to migrate it if needed");
+    Ok(())
+}
+
+pub async fn audit(cfg: &Config, c: AuditCommand) -> anyhow::Result<u8> {
+    match c {
+        AuditCommand::Verify => {
+            let app = open_app(cfg).await?;
+            let total = app.store.audit_count().await?;
+            let pb = bar(u64::try_from(total).unwrap_or(0), "verifying");
+            let report = app
+                .verify_audit(|n| pb.set_position(u64::try_from(n).unwrap_or(0)))
+                .await
+                .map_err(app_err)?;
+            pb.finish_and_clear();
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            if report.breaks.is_empty() {
+                eprintln!(
+                    "audit chain intact: {} rows in {} districts",
+                    report.rows_checked, report.districts
+                );
+                Ok(0)
+            } else {
+                for b in &report.breaks {
+                    eprintln!(
+                        "audit chain BROKEN in district {} at seq {}{}: {:?}",
+                        b.district_id,
+                        b.seq,
+                        b.id.map(|i| format!(" (row id {i})")).unwrap_or_default(),
+                        b.reason
+                    );
+                }
+                Ok(3)
+            }
+        }
+    }
+}
+
+/// GET /readyz over plain HTTP/1.1.
+pub async fn healthcheck(url: &str) -> anyhow::Result<u8> {
+    let rest = url
+        .strip_prefix("http://")
+        .context("only http:// URLs are supported")?;
+    let host = rest.split('/').next().unwrap_or(rest);
+    let fut = async {
+        let mut s = tokio::net::TcpStream::connect(host).await?;
+        s.write_all(
+            format!("GET /readyz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .await?;
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).await?;
+        Ok::<_, std::io::Error>(buf)
+    };
+    match tokio::time::timeout(Duration::from_secs(5), fut).await {
+        Ok(Ok(buf)) => {
+            let text = String::from_utf8_lossy(&buf);
+            if text.starts_with("HTTP/1.1 200") {
+                println!("ready");
+                Ok(0)
+            } else {
+                println!("not ready: {}", text.lines().next().unwrap_or(""));
+                Ok(1)
+            }
+        }
+        Ok(Err(e)) => {
+            println!("not reachable: {e}");
+            Ok(1)
+        }
+        Err(_) => {
+            println!("timed out");
+            Ok(1)
+        }
+    }
+}
