@@ -9,6 +9,7 @@ pub mod error;
 pub mod guard;
 pub mod html;
 pub mod i18n;
+pub mod list;
 pub mod routes;
 
 use axum::Router;

@@ -10,10 +10,11 @@ use jiguan_app::settings::ParamRow;
 use jiguan_domain::audit::AuditRecord;
 
 use crate::AppState;
-use crate::api::tenancy::ListParams;
+use crate::api::tenancy::{PageParams, list_query};
 use crate::api::{ApiJson, PageDto, reply};
 use crate::guard::Ctx;
-use crate::html::audit::{Params, filter_of};
+use crate::html::audit::filter_of;
+use crate::list::ListParams;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditDto {
@@ -51,6 +52,7 @@ impl From<AuditRecord> for AuditDto {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// A unit id, or `district`.
     pub unit: Option<String>,
@@ -63,21 +65,15 @@ pub struct AuditParams {
 }
 
 /// The audit trail, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(ListParams, AuditParams), responses((status = 200, body = PageDto<AuditDto>), (status = 403, body = crate::error::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(PageParams, AuditParams), responses((status = 200, body = PageDto<AuditDto>), (status = 403, body = crate::error::ApiError)))]
 pub async fn list_audit(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
-    Query(lp): Query<ListParams>,
-    Query(a): Query<AuditParams>,
+    Query(p): Query<ListParams>,
 ) -> Response {
-    let p = Params {
-        q: Default::default(),
-        unit: a.unit,
-        user: a.user,
-        object_type: a.object_type,
-        object_id: a.object_id,
-        from: a.from,
-        to: a.to,
+    let q = match list_query(&ctx, &p) {
+        Ok(q) => q,
+        Err(r) => return r,
     };
     let (filter, bad_date) = filter_of(&p);
     if bad_date {
@@ -86,7 +82,7 @@ pub async fn list_audit(
             jiguan_app::AppError::field("from", "date_invalid"),
         );
     }
-    let r = st.app.list_audit(&ctx.actor, filter, &lp.into()).await;
+    let r = st.app.list_audit(&ctx.actor, filter, &q).await;
     reply(&ctx, r.map(|pg| PageDto::map(pg, AuditDto::from)))
 }
 

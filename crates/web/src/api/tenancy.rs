@@ -12,6 +12,7 @@ use jiguan_domain::tenancy::UnitId;
 use crate::AppState;
 use crate::api::{ApiJson, PageDto, created, reply};
 use crate::guard::Ctx;
+use crate::list::ListParams;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeDto {
@@ -52,9 +53,11 @@ impl UnitDto {
     }
 }
 
-/// Query parameters of list endpoints.
+/// Paging, search and sort parameters of list endpoints (for the OpenAPI document; the
+/// handlers read them through [`crate::list::ListParams`]).
 #[derive(Debug, Deserialize, IntoParams, Default)]
-pub struct ListParams {
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
     /// Search text.
     pub q: Option<String>,
     /// Sort key (per list).
@@ -68,16 +71,10 @@ pub struct ListParams {
     pub per_page: Option<u32>,
 }
 
-impl From<ListParams> for ListQuery {
-    fn from(p: ListParams) -> Self {
-        ListQuery {
-            q: p.q,
-            sort: p.sort,
-            desc: p.desc,
-            page: p.page,
-            per_page: p.per_page,
-        }
-    }
+/// The list query of an API request, or the error response for a bad page number.
+pub fn list_query(ctx: &Ctx, p: &ListParams) -> Result<ListQuery, Response> {
+    p.query()
+        .map_err(|e| crate::error::api_error(ctx.tr, e.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -112,13 +109,17 @@ pub async fn me(Extension(ctx): Extension<Ctx>) -> Response {
 }
 
 /// The units of the district (district accounts).
-#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(ListParams), responses((status = 200, body = PageDto<UnitDto>), (status = 403, body = crate::error::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(PageParams), responses((status = 200, body = PageDto<UnitDto>), (status = 403, body = crate::error::ApiError)))]
 pub async fn list_units(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Query(p): Query<ListParams>,
 ) -> Response {
-    let r = st.app.list_units(&ctx.actor, &p.into()).await;
+    let q = match list_query(&ctx, &p) {
+        Ok(q) => q,
+        Err(r) => return r,
+    };
+    let r = st.app.list_units(&ctx.actor, &q).await;
     reply(
         &ctx,
         r.map(|pg| PageDto::map(pg, |s: UnitSummary| UnitDto::of(s.unit, Some(s.user_count)))),

@@ -12,9 +12,10 @@ use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::{UnitId, UserId};
 
 use crate::AppState;
-use crate::api::tenancy::ListParams;
+use crate::api::tenancy::{PageParams, list_query};
 use crate::api::{ApiJson, PageDto, created, reply};
 use crate::guard::Ctx;
+use crate::list::ListParams;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserDto {
@@ -48,6 +49,7 @@ impl From<UserRecord> for UserDto {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct UserFilterParams {
     /// A unit id, or `district` for district-level accounts.
     pub unit: Option<String>,
@@ -111,21 +113,24 @@ pub struct NewTokenDto {
 }
 
 /// Accounts the caller may see.
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", params(ListParams, UserFilterParams), responses((status = 200, body = PageDto<UserDto>), (status = 403, body = crate::error::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", params(PageParams, UserFilterParams), responses((status = 200, body = PageDto<UserDto>), (status = 403, body = crate::error::ApiError)))]
 pub async fn list_users(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Query(p): Query<ListParams>,
-    Query(f): Query<UserFilterParams>,
 ) -> Response {
-    let unit = f.unit.unwrap_or_default();
+    let q = match list_query(&ctx, &p) {
+        Ok(q) => q,
+        Err(r) => return r,
+    };
+    let unit = p.get("unit");
     let filter = UserFilter {
         unit_id: unit.parse::<i64>().ok().map(UnitId),
         district_level_only: unit == "district",
-        role: f.role.as_deref().and_then(Role::from_code),
+        role: Role::from_code(&p.get("role")),
         active: None,
     };
-    let r = st.app.list_users(&ctx.actor, filter, &p.into()).await;
+    let r = st.app.list_users(&ctx.actor, filter, &q).await;
     reply(&ctx, r.map(|pg| PageDto::map(pg, UserDto::from)))
 }
 

@@ -4,28 +4,15 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use serde::Deserialize;
 
-use jiguan_app::ports::{AuditFilter, ListQuery, Unit};
+use jiguan_app::ports::{AuditFilter, Unit};
 use jiguan_domain::audit::AuditRecord;
 use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
 use crate::error::page_error;
 use crate::guard::Ctx;
-use crate::html::{Layout, ListView, page};
-
-#[derive(Deserialize, Default)]
-pub struct Params {
-    #[serde(flatten)]
-    pub q: ListQuery,
-    pub unit: Option<String>,
-    pub user: Option<String>,
-    pub object_type: Option<String>,
-    pub object_id: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-}
+use crate::html::{Layout, ListParams, ListView, page};
 
 pub struct Row {
     pub r: AuditRecord,
@@ -52,7 +39,7 @@ fn nonempty(s: &Option<String>) -> Option<String> {
 }
 
 /// Builds the store filter from query parameters; bad dates are reported, not guessed.
-pub fn filter_of(p: &Params) -> (AuditFilter, bool) {
+pub fn filter_of(p: &ListParams) -> (AuditFilter, bool) {
     let date =
         |s: &Option<String>| nonempty(s).map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d"));
     let (from, to) = (date(&p.from), date(&p.to));
@@ -79,11 +66,12 @@ pub fn filter_of(p: &Params) -> (AuditFilter, bool) {
 pub async fn list(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
-    Query(p): Query<Params>,
+    Query(p): Query<ListParams>,
 ) -> Response {
     let (filter, date_error) = filter_of(&p);
     let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
-    match st.app.list_audit(&ctx.actor, filter, &p.q).await {
+    let q = p.query_or_default();
+    match st.app.list_audit(&ctx.actor, filter, &q).await {
         Ok(pg) => {
             let filters = vec![
                 ("unit".to_string(), p.unit.clone().unwrap_or_default()),
@@ -99,7 +87,7 @@ pub async fn list(
                 ("from".to_string(), p.from.clone().unwrap_or_default()),
                 ("to".to_string(), p.to.clone().unwrap_or_default()),
             ];
-            let list = ListView::new("/audit", filters, &p.q, &pg);
+            let list = ListView::new("/audit", filters, &q, &pg);
             let rows = pg
                 .items
                 .into_iter()

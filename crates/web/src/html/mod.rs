@@ -21,6 +21,7 @@ use jiguan_domain::auth::Action;
 
 use crate::guard::Ctx;
 use crate::i18n::Tr;
+pub use crate::list::ListParams;
 
 /// Renders a template; a rendering failure is logged and shown as a plain error.
 pub fn render<T: Template>(t: &T) -> String {

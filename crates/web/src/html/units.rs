@@ -16,7 +16,7 @@ use jiguan_domain::tenancy::UnitId;
 use crate::AppState;
 use crate::error::page_error;
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, ListView, page, page_status};
+use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
 
 #[derive(Template)]
 #[template(path = "units_list.html")]
@@ -27,21 +27,15 @@ pub struct ListPage {
     pub can_manage: bool,
 }
 
-#[derive(Deserialize, Default)]
-pub struct ListParams {
-    #[serde(flatten)]
-    pub q: ListQuery,
-    pub ok: Option<String>,
-}
-
 pub async fn list(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Query(p): Query<ListParams>,
 ) -> Response {
-    match st.app.list_units(&ctx.actor, &p.q).await {
+    let q = p.query_or_default();
+    match st.app.list_units(&ctx.actor, &q).await {
         Ok(pg) => {
-            let list = ListView::new("/units", vec![], &p.q, &pg);
+            let list = ListView::new("/units", vec![], &q, &pg);
             let l = Layout::new(&ctx, "menu.units")
                 .here()
                 .flash(p.ok.as_deref());

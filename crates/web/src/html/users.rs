@@ -8,7 +8,7 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 
 use jiguan_app::AppError;
-use jiguan_app::ports::{ListQuery, Unit, UserFilter, UserView};
+use jiguan_app::ports::{Unit, UserFilter, UserView};
 use jiguan_app::users::{EditUserForm, NewUserForm};
 use jiguan_domain::auth::{Action, Role};
 use jiguan_domain::tenancy::{UnitId, UserId};
@@ -16,16 +16,7 @@ use jiguan_domain::tenancy::{UnitId, UserId};
 use crate::AppState;
 use crate::error::page_error;
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, ListView, page, page_status};
-
-#[derive(Deserialize, Default)]
-pub struct ListParams {
-    #[serde(flatten)]
-    pub q: ListQuery,
-    pub unit: Option<String>,
-    pub role: Option<String>,
-    pub ok: Option<String>,
-}
+use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
 
 #[derive(Template)]
 #[template(path = "users_list.html")]
@@ -52,14 +43,15 @@ pub async fn list(
         role: Role::from_code(&role_raw),
         active: None,
     };
-    let result = st.app.list_users(&ctx.actor, filter, &p.q).await;
+    let q = p.query_or_default();
+    let result = st.app.list_users(&ctx.actor, filter, &q).await;
     let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
     match result {
         Ok(pg) => {
             let list = ListView::new(
                 "/users",
                 vec![("unit".into(), unit_raw), ("role".into(), role_raw)],
-                &p.q,
+                &q,
                 &pg,
             );
             let l = Layout::new(&ctx, "menu.users")

@@ -1,0 +1,77 @@
+//! Query parameters of list pages and list endpoints.
+
+use jiguan_app::ports::ListQuery;
+use jiguan_domain::FieldError;
+
+/// Every query parameter a list page or endpoint takes, all as text so that no value can
+/// make the request fail before it reaches the handler.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ListParams {
+    /// Search text.
+    pub q: Option<String>,
+    /// Sort key (per list).
+    pub sort: Option<String>,
+    /// `true` for descending.
+    pub desc: Option<String>,
+    /// Page, from 1.
+    pub page: Option<String>,
+    /// Rows per page, 1 to 200.
+    pub per_page: Option<String>,
+    /// Flash message code after a redirect (pages only).
+    pub ok: Option<String>,
+    /// Unit id, or `district` for district-level rows.
+    pub unit: Option<String>,
+    /// Role code.
+    pub role: Option<String>,
+    /// User name (audit).
+    pub user: Option<String>,
+    /// Object type (audit).
+    pub object_type: Option<String>,
+    /// Object id (audit).
+    pub object_id: Option<String>,
+    /// From date YYYY-MM-DD, China time (audit).
+    pub from: Option<String>,
+    /// To date YYYY-MM-DD, China time (audit).
+    pub to: Option<String>,
+}
+
+impl ListParams {
+    /// The paging and sorting part; a page number that is not a number is refused.
+    pub fn query(&self) -> Result<ListQuery, FieldError> {
+        let num = |field: &str, v: &Option<String>| -> Result<Option<u32>, FieldError> {
+            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(s) => s
+                    .parse::<u32>()
+                    .map(Some)
+                    .map_err(|_| FieldError::new(field, "integer_invalid")),
+            }
+        };
+        Ok(ListQuery {
+            q: self.q.clone(),
+            sort: self.sort.clone(),
+            desc: matches!(self.desc.as_deref(), Some("true" | "1" | "on")),
+            page: num("page", &self.page)?,
+            per_page: num("per_page", &self.per_page)?,
+        })
+    }
+
+    /// For pages: a bad page number shows the first page.
+    pub fn query_or_default(&self) -> ListQuery {
+        self.query().unwrap_or_default()
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        let v = match key {
+            "unit" => &self.unit,
+            "role" => &self.role,
+            "user" => &self.user,
+            "object_type" => &self.object_type,
+            "object_id" => &self.object_id,
+            "from" => &self.from,
+            "to" => &self.to,
+            _ => &None,
+        };
+        v.clone().unwrap_or_default()
+    }
+}
