@@ -80,6 +80,15 @@ impl Role {
                 matches!(self, DistrictAdmin | UnitAdmin | Auditor)
             }
             UsersManage => matches!(self, DistrictAdmin | UnitAdmin),
+            // Organisation (机构设置).
+            OrgView => true,
+            OrgManage => self == UnitAdmin,
+            OrgApprove => self == DistrictAdmin,
+            // Establishment and people (编制与实名制).
+            PeopleView => matches!(self, DistrictAdmin | UnitAdmin | BodyHead | CommitteeMember | Auditor),
+            PeopleManage => self == UnitAdmin,
+            PeopleSensitive => matches!(self, DistrictAdmin | UnitAdmin),
+            EstablishmentSet => self == DistrictAdmin,
         }
     }
 }
@@ -111,10 +120,25 @@ pub enum Action {
     SettingsManage,
     /// Use the policy calculators.
     CalcUse,
+    /// See bodies, functions, totals, plans and org charts (机构设置).
+    OrgView,
+    /// Edit a unit's bodies and functions, split its middle-post totals, draft and submit
+    /// reorganisation plans.
+    OrgManage,
+    /// Set a unit's approved totals; approve, reject and apply reorganisation plans (区).
+    OrgApprove,
+    /// See the roster and establishment use (ID numbers masked).
+    PeopleView,
+    /// Add, edit, move and import people; record establishment exceptions.
+    PeopleManage,
+    /// See full resident ID numbers and other personal data.
+    PeopleSensitive,
+    /// Set establishment quotas by kind (编办).
+    EstablishmentSet,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 18] = [
         Action::Dashboard,
         Action::Profile,
         Action::UnitsList,
@@ -126,6 +150,13 @@ impl Action {
         Action::SettingsView,
         Action::SettingsManage,
         Action::CalcUse,
+        Action::OrgView,
+        Action::OrgManage,
+        Action::OrgApprove,
+        Action::PeopleView,
+        Action::PeopleManage,
+        Action::PeopleSensitive,
+        Action::EstablishmentSet,
     ];
 
     pub fn code(self) -> &'static str {
@@ -141,6 +172,13 @@ impl Action {
             Action::SettingsView => "settings_view",
             Action::SettingsManage => "settings_manage",
             Action::CalcUse => "calc_use",
+            Action::OrgView => "org_view",
+            Action::OrgManage => "org_manage",
+            Action::OrgApprove => "org_approve",
+            Action::PeopleView => "people_view",
+            Action::PeopleManage => "people_manage",
+            Action::PeopleSensitive => "people_sensitive",
+            Action::EstablishmentSet => "establishment_set",
         }
     }
 

@@ -57,6 +57,11 @@ pub struct MenuItem {
     pub active: bool,
 }
 
+/// The module pages of a unit: (menu id, locale key, path under `/units/{unit}`, action).
+/// The unit page lists them; unit accounts also get them in the left menu. A new module
+/// adds one line here.
+pub const UNIT_MODULES: &[(&str, &str, &str, Action)] = &[];
+
 /// What `base.html` needs.
 pub struct Layout {
     pub tr: Tr,

@@ -58,6 +58,8 @@ pub struct ShowPage {
     pub committee: String,
     pub user_count: i64,
     pub can_manage: bool,
+    /// (locale key, href) of the module pages the actor may open.
+    pub modules: Vec<(&'static str, String)>,
 }
 
 pub async fn show(
@@ -96,12 +98,18 @@ pub async fn show(
         l = l.crumb(ctx.tr.t("menu.units"), "/units");
     }
     let l = l.here().flash(p.ok.as_deref());
+    let modules = crate::html::UNIT_MODULES
+        .iter()
+        .filter(|(_, _, _, a)| ctx.actor.can(*a))
+        .map(|(_, key, suffix, _)| (*key, format!("/units/{}{suffix}", u.id)))
+        .collect();
     page(&ShowPage {
         l,
         u,
         committee,
         user_count,
         can_manage: ctx.actor.can(Action::UnitManage),
+        modules,
     })
 }
 
