@@ -85,7 +85,10 @@ impl Role {
             OrgManage => self == UnitAdmin,
             OrgApprove => self == DistrictAdmin,
             // Establishment and people (编制与实名制).
-            PeopleView => matches!(self, DistrictAdmin | UnitAdmin | BodyHead | CommitteeMember | Auditor),
+            PeopleView => matches!(
+                self,
+                DistrictAdmin | UnitAdmin | BodyHead | CommitteeMember | Auditor
+            ),
             PeopleManage => self == UnitAdmin,
             PeopleSensitive => matches!(self, DistrictAdmin | UnitAdmin),
             EstablishmentSet => self == DistrictAdmin,
@@ -186,7 +189,11 @@ impl Action {
     pub fn district_only(self) -> bool {
         matches!(
             self,
-            Action::UnitsList | Action::UnitManage | Action::SettingsManage
+            Action::UnitsList
+                | Action::UnitManage
+                | Action::SettingsManage
+                | Action::OrgApprove
+                | Action::EstablishmentSet
         )
     }
 
@@ -194,7 +201,13 @@ impl Action {
     pub fn writes(self) -> bool {
         matches!(
             self,
-            Action::UnitManage | Action::UsersManage | Action::SettingsManage
+            Action::UnitManage
+                | Action::UsersManage
+                | Action::SettingsManage
+                | Action::OrgManage
+                | Action::OrgApprove
+                | Action::PeopleManage
+                | Action::EstablishmentSet
         )
     }
 }
@@ -237,6 +250,47 @@ impl Actor {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+}
+
+/// The role × action matrix as a Markdown table (docs/ROLES.md is this text; a test keeps
+/// them equal).
+pub fn matrix_markdown() -> String {
+    let mut out = String::from(
+        "# Roles and actions (角色与权限)\n\n\
+         Generated from `Role::grants` in crates/domain/src/auth.rs; a test fails when this \
+         file and the code differ (run `UPDATE_DOCS=1 cargo test -p jiguan-domain` to \
+         rewrite it). The server checks this matrix on every page and endpoint (the route \
+         table names the action of each route), and every use case checks it again.\n\n\
+         Scope: district-level accounts (区级) see every unit of their district; unit-level \
+         accounts see only their own unit. Actions marked *district only* are refused to \
+         unit-level accounts whatever their roles. A district role held by a unit account \
+         (or the reverse) grants nothing.\n\n| action | district only |",
+    );
+    for r in Role::ALL {
+        out.push_str(&format!(" {} |", r.code()));
+    }
+    out.push_str("\n|---|---|");
+    for _ in Role::ALL {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for a in Action::ALL {
+        out.push_str(&format!(
+            "| `{}` | {} |",
+            a.code(),
+            if a.district_only() { "yes" } else { "" }
+        ));
+        for r in Role::ALL {
+            out.push_str(if r.grants(a) { " ✔ |" } else { " |" });
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "\nRoles: `district_admin` 区管理员 (district level only), `unit_admin` 单位管理员（组织/人事）, \
+         `body_head` 中层（机构负责人）, `committee_member` 党（工）委委员, `staff` 工作人员, \
+         `auditor` 审计员 (read-only; district or unit level).\n",
+    );
+    out
 }
 
 /// A login name: 3–32 characters of `a-z 0-9 _ . -`, stored lower-case.
@@ -311,6 +365,20 @@ mod tests {
             unit_id: unit.map(UnitId),
             roles,
         }
+    }
+
+    #[test]
+    fn roles_doc_matches_the_matrix() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/ROLES.md");
+        let want = matrix_markdown();
+        if std::env::var("UPDATE_DOCS").is_ok() {
+            let _ = std::fs::write(path, &want);
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/ROLES.md is out of date: run UPDATE_DOCS=1 cargo test -p jiguan-domain"
+        );
     }
 
     #[test]
