@@ -63,6 +63,14 @@ impl LoginLimiter {
     }
     fn fail(&self, key: &str, now: i64, window: i64) {
         if let Ok(mut map) = self.failures.lock() {
+            // Forget old failures when many keys pile up, so that probing with endless
+            // user names cannot grow memory without bound.
+            if map.len() > 10_000 {
+                map.retain(|_, v| {
+                    v.retain(|t| now - t < window);
+                    !v.is_empty()
+                });
+            }
             let v = map.entry(key.to_string()).or_default();
             v.retain(|t| now - t < window);
             v.push(now);
