@@ -134,6 +134,11 @@ impl App {
     pub async fn hash_password(&self, password: &str) -> AppResult<String> {
         let (m, t) = (self.config.argon_m_kib, self.config.argon_t);
         let pw = password.to_string();
+        let _permit = self
+            .hash_gate
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         tokio::task::spawn_blocking(move || {
             let params = Params::new(m, t, 1, None).map_err(|e| e.to_string())?;
             let a = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
@@ -150,6 +155,9 @@ impl App {
     /// Verifies a password against a stored hash on a blocking thread.
     pub async fn verify_password(&self, hash: &str, password: &str) -> bool {
         let (h, pw) = (hash.to_string(), password.to_string());
+        let Ok(_permit) = self.hash_gate.acquire().await else {
+            return false;
+        };
         tokio::task::spawn_blocking(move || {
             PasswordHash::new(&h)
                 .map(|parsed| {

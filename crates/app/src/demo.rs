@@ -121,5 +121,7 @@ pub async fn seed(app: &App, mut progress: impl FnMut(u64, u64)) -> AppResult<Di
         done += 1;
         progress(done, total);
     }
+    crate::org::demo::seed(app, district).await?;
+    crate::people::demo::seed_people(app, district, &unit_ids).await?;
     Ok(district)
 }

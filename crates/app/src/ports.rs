@@ -352,9 +352,101 @@ pub trait SettingsStore: Send + Sync {
 
 /// Everything the application needs from storage.
 #[async_trait]
-pub trait Store: TenancyStore + UserStore + SessionStore + AuditStore + SettingsStore {
+pub trait Store:
+    TenancyStore
+    + UserStore
+    + SessionStore
+    + AuditStore
+    + SettingsStore
+    + CalcStore
+    + crate::people::PeopleStore
+    + crate::org::OrgStore
+{
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
+}
+
+/// One year's working-day schedule loaded by an administrator for a district.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarYearRecord {
+    pub district_id: DistrictId,
+    pub year: i64,
+    /// The schedule in the text format of `jiguan_domain::rules::calendar`.
+    pub schedule_text: String,
+    pub loaded_at: DateTime<Utc>,
+    /// The login name of who loaded it (`system` from the command line).
+    pub loaded_by: String,
+}
+
+/// A calculation to save, exactly as computed. JSON columns are stored as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCalcRecord {
+    pub district_id: DistrictId,
+    pub unit_id: Option<UnitId>,
+    pub user_id: UserId,
+    pub username: String,
+    pub kind: String,
+    pub input_json: String,
+    pub result_json: String,
+    pub steps_json: String,
+    pub sources_json: String,
+    pub params_json: String,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A saved calculation as stored: never recomputed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalcRecord {
+    pub id: i64,
+    pub district_id: DistrictId,
+    pub unit_id: Option<UnitId>,
+    pub user_id: UserId,
+    pub username: String,
+    pub kind: String,
+    pub input_json: String,
+    pub result_json: String,
+    pub steps_json: String,
+    pub sources_json: String,
+    pub params_json: String,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Filters of the saved-calculation list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CalcFilter {
+    pub unit_id: Option<UnitId>,
+    /// Only calculations saved by this user.
+    pub user_id: Option<UserId>,
+    pub kind: Option<String>,
+}
+
+/// Saved calculations (政策计算结果) and the working-day calendar years of a district.
+#[async_trait]
+pub trait CalcStore: Send + Sync {
+    /// The years loaded for a district, in year order.
+    async fn list_calendar_years(
+        &self,
+        district: DistrictId,
+    ) -> StoreResult<Vec<CalendarYearRecord>>;
+    /// Loads or replaces one year of a district.
+    async fn put_calendar_year(
+        &self,
+        rec: &CalendarYearRecord,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// Saves a calculation; returns its id (the audit entry's object id is set to it).
+    async fn save_calc(&self, rec: &NewCalcRecord, audit: AuditEntry) -> StoreResult<i64>;
+    /// A saved calculation of this district, or `None`.
+    async fn get_calc(&self, district: DistrictId, id: i64) -> StoreResult<Option<CalcRecord>>;
+    /// Saved calculations, newest first; `q` searches the note and the kind.
+    async fn list_calcs(
+        &self,
+        district: DistrictId,
+        filter: &CalcFilter,
+        q: &ListQuery,
+    ) -> StoreResult<Page<CalcRecord>>;
 }

@@ -1,7 +1,10 @@
 //! `jiguan`: the server and the command line of Jiguan (机关).
 
+mod calc;
 mod config;
 mod ops;
+mod org;
+mod people;
 
 use clap::{Parser, Subcommand};
 
@@ -52,6 +55,21 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(ops::AuditCommand),
+    /// Policy calculators (政策计算器): one JSON result on stdout; no database needed
+    /// (with --district CODE: that district's policy parameters and calendar).
+    Calc(calc::CalcArgs),
+    /// The working-day calendar: load a year's holiday schedule, list the years.
+    #[command(subcommand)]
+    Calendar(calc::CalendarCommand),
+    /// Import data: `import roster FILE --unit CODE` (花名册, xlsx or csv).
+    #[command(subcommand)]
+    Import(people::ImportCommand),
+    /// Export Excel tables: `export roster|establishment --out FILE [--unit CODE]`.
+    #[command(subcommand)]
+    Export(people::ExportCommand),
+    /// Organisation design (机构设置): bodies, structure on a date, plans, chart, export, apply.
+    #[command(subcommand)]
+    Org(org::OrgCommand),
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Check that a running server is ready (exit 0) or not (exit 1).
@@ -89,6 +107,7 @@ fn main() -> std::process::ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     let mut cfg = Config::load(cli.config.as_deref())?;
+    let explicit_database = cli.database.is_some();
     if let Some(db) = cli.database {
         cfg.database = db;
     }
@@ -116,5 +135,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Backup { file } => rt.block_on(ops::backup(&cfg, &file)).map(|_| 0),
         Command::Restore { file, force } => ops::restore(&cfg, &file, force).map(|_| 0),
         Command::Audit(c) => rt.block_on(ops::audit(&cfg, c)),
+        Command::Calc(a) => calc::calc(&cfg, explicit_database, a, &rt),
+        Command::Calendar(c) => rt.block_on(calc::calendar(&cfg, c)),
+        Command::Import(c) => rt.block_on(people::import(&cfg, c)),
+        Command::Export(c) => rt.block_on(people::export(&cfg, c)),
+        Command::Org(c) => rt.block_on(org::org(&cfg, c)),
     }
 }

@@ -8,6 +8,8 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod money;
+pub mod org;
+pub mod people;
 pub mod rules;
 pub mod settings;
 pub mod tenancy;

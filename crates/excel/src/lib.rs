@@ -4,6 +4,8 @@
 //! and sensible column widths. Money is written as a number in yuan with two decimals;
 //! dates as real Excel dates.
 
+pub mod import;
+
 use chrono::NaiveDate;
 use jiguan_domain::money::Money;
 use rust_xlsxwriter::{Format, Workbook};

@@ -6,8 +6,11 @@
 //! `tenancy.rs`, and its trait impl.
 
 pub mod audit;
+mod calc;
+mod people;
 pub mod db;
 pub mod migrate;
+mod org;
 mod sessions;
 mod settings;
 mod sql;

@@ -24,6 +24,21 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "tokens_params",
         sql: include_str!("migrations/0002_tokens_params.sql"),
     },
+    Migration {
+        version: 3,
+        name: "calc",
+        sql: include_str!("migrations/0003_calc.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "organisation",
+        sql: include_str!("migrations/0004_organisation.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "people",
+        sql: include_str!("migrations/0005_people.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

@@ -616,3 +616,782 @@ async fn failed_write_leaves_nothing(pg: bool) {
     assert_eq!(s.audit_count().await.unwrap(), before);
     let _ = UserId(0);
 }
+
+// ---- Establishment and people (编制与实名制) ----
+
+both!(people_story);
+both!(people_guard_and_import);
+
+/// A valid ID number of 镇海区 born on `birth` (YYYYMMDD) with sequence `seq`.
+fn people_id(birth: &str, seq: u32) -> String {
+    let body = format!("330211{birth}{seq:03}");
+    let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
+    format!("{body}{c}")
+}
+
+fn people_actor(d: DistrictId, unit: Option<UnitId>, role: Role) -> jiguan_domain::auth::Actor {
+    jiguan_domain::auth::Actor {
+        user_id: UserId(1),
+        username: "tester".into(),
+        display_name: "测试".into(),
+        district_id: d,
+        unit_id: unit,
+        roles: vec![role],
+    }
+}
+
+fn people_form(name: &str, id: &str, identity: &str, kind: &str) -> jiguan_domain::people::PersonForm {
+    jiguan_domain::people::PersonForm {
+        name: name.into(),
+        id_number: id.into(),
+        identity: identity.into(),
+        establishment: kind.into(),
+        basic_pay: "60000".into(),
+        allowances: "30000.50".into(),
+        ..Default::default()
+    }
+}
+
+fn people_on(on: &str) -> jiguan_app::people::ChangeOpts {
+    jiguan_app::people::ChangeOpts {
+        on: on.into(),
+        ..Default::default()
+    }
+}
+
+async fn people_story(pg: bool) {
+    use jiguan_app::people::{ChangeForm, CostGroup, PeopleFilter, PeopleStore, StatusFilter};
+    use jiguan_domain::people::establishment::QuotaKind;
+    use jiguan_domain::people::{EventKind, Identity, Status};
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (d1, a, b, d2, _c) = two_districts(&s).await;
+    let app = App::new(Arc::new(s.clone()), AppConfig::for_tests(), Arc::new(SystemClock));
+    let admin = people_actor(d1, None, Role::DistrictAdmin);
+    let ua = people_actor(d1, Some(a), Role::UnitAdmin);
+    let ub = people_actor(d1, Some(b), Role::UnitAdmin);
+    let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    app.set_quotas(&admin, a, &q(&[("q_administrative", "2"), ("q_institution", "1")]))
+        .await
+        .unwrap();
+    // Unit administrators cannot set quotas.
+    assert!(matches!(
+        app.set_quotas(&ua, a, &q(&[("q_administrative", "9")])).await,
+        Err(jiguan_app::AppError::Forbidden)
+    ));
+
+    let on = people_on("2020-01-01");
+    let p1 = app
+        .create_person(&ua, a, &people_form("王一", &people_id("19800101", 11), "公务员", "行政编制"), &on)
+        .await
+        .unwrap();
+    let p2 = app
+        .create_person(&ua, a, &people_form("王二", &people_id("19810101", 12), "civil_servant", "administrative"), &on)
+        .await
+        .unwrap();
+    // The third civil servant exceeds 2 approved administrative slots: refused with numbers.
+    let f3 = people_form("王三", &people_id("19820101", 13), "公务员", "行政编制");
+    let e = app.create_person(&ua, a, &f3, &on).await.err().unwrap();
+    let jiguan_app::AppError::Invalid(list) = e else { panic!("{e:?}") };
+    assert_eq!(list[0].code, "establishment_over");
+    let args: std::collections::BTreeMap<_, _> = list[0].args.iter().cloned().collect();
+    assert_eq!((args["approved"].as_str(), args["occupied"].as_str(), args["after"].as_str()), ("2", "2", "3"));
+    // The same ID number twice is refused.
+    let dup = app
+        .create_person(&ua, a, &people_form("重复", &people_id("19800101", 11), "临时工", "编外"), &on)
+        .await;
+    assert!(matches!(dup, Err(jiguan_app::AppError::Invalid(ref e)) if e[0].code == "person_exists"));
+    // With an approved exception it goes through and is listed.
+    let mut with_doc = on.clone();
+    with_doc.exception_doc = "镇编办〔2020〕1号".into();
+    let p3 = app.create_person(&ua, a, &f3, &with_doc).await.unwrap();
+    let ex = s.list_exceptions(d1, Some(a)).await.unwrap();
+    assert_eq!(ex.len(), 1);
+    assert_eq!((ex[0].person_id, ex[0].doc_no.as_str(), ex[0].approved, ex[0].occupied_after), (Some(p3), "镇编办〔2020〕1号", 2, 3));
+    app.create_person(&ua, a, &people_form("李四", &people_id("19900505", 22), "事业干部", "事业编制"), &on)
+        .await
+        .unwrap();
+    app.create_person(&ua, a, &people_form("赵五", &people_id("19950505", 31), "临时工", "编外"), &on)
+        .await
+        .unwrap();
+    let est = app.unit_establishment(&ua, a).await.unwrap();
+    let adm = est.uses.iter().find(|u| u.kind == QuotaKind::Administrative).unwrap();
+    assert_eq!((adm.approved, adm.occupied, adm.over(), adm.vacancy()), (2, 3, 1, 0));
+    assert_eq!(est.off_establishment, 1);
+
+    // Roster: search, filter, sort, page.
+    let all = jiguan_app::ports::ListQuery::default();
+    let r = app.list_people(&ua, a, PeopleFilter::default(), &all).await.unwrap();
+    assert_eq!(r.total, 5);
+    let by_name = jiguan_app::ports::ListQuery { q: Some("王".into()), sort: Some("name".into()), desc: true, per_page: Some(2), page: Some(1) };
+    let r = app.list_people(&ua, a, PeopleFilter::default(), &by_name).await.unwrap();
+    assert_eq!((r.total, r.items.len(), r.items[0].person.name.as_str()), (3, 2, "王二"));
+    let f = PeopleFilter { identity: Some(Identity::InstitutionCadre), ..Default::default() };
+    assert_eq!(app.list_people(&ua, a, f, &all).await.unwrap().total, 1);
+    // The unit administrator sees full numbers; a body head masked ones.
+    let head = people_actor(d1, Some(a), Role::BodyHead);
+    let r = app.list_people(&head, a, PeopleFilter::default(), &by_name).await.unwrap();
+    assert!(r.items.iter().all(|x| x.id_shown.contains("********")));
+    let id_q = jiguan_app::ports::ListQuery { q: Some(people_id("19800101", 11)), ..Default::default() };
+    assert_eq!(app.list_people(&ua, a, PeopleFilter::default(), &id_q).await.unwrap().total, 1);
+    assert_eq!(app.list_people(&head, a, PeopleFilter::default(), &id_q).await.unwrap().total, 0);
+
+    // Secondment: shown at home (借出) and at the host (借入), holding the home slot.
+    let lend = ChangeForm { action: "lend".into(), to_unit: b.to_string(), opts: people_on("2022-01-01"), ..Default::default() };
+    app.change_person(&ua, a, p1, &lend).await.unwrap();
+    let home = app.person_page(&ua, a, p1).await.unwrap();
+    assert_eq!(home.row.status_here, Status::LentOut);
+    let host = app.list_people(&ub, b, PeopleFilter::default(), &all).await.unwrap();
+    assert_eq!(host.total, 1);
+    assert_eq!((host.items[0].person.id, host.items[0].status_here), (p1, Status::BorrowedIn));
+    let hp = app.person_page(&ub, b, p1).await.unwrap();
+    assert!(!hp.can_manage);
+    assert!(matches!(app.change_person(&ub, b, p1, &lend).await, Err(jiguan_app::AppError::Forbidden)));
+    let adm = app.unit_establishment(&ua, a).await.unwrap().uses[0];
+    assert_eq!(adm.occupied, 3);
+    let borrowed = PeopleFilter { status: Some(StatusFilter::One(Status::BorrowedIn)), ..Default::default() };
+    assert_eq!(app.list_people(&ub, b, borrowed, &all).await.unwrap().total, 1);
+
+    // Retirement frees a slot; the history keeps the roster of earlier dates.
+    let retire = ChangeForm { action: "status".into(), status: "retired".into(), opts: people_on("2023-01-01"), ..Default::default() };
+    app.change_person(&ua, a, p2, &retire).await.unwrap();
+    let early = ChangeForm { action: "status".into(), status: "left".into(), opts: people_on("2022-12-31"), ..Default::default() };
+    let e = app.change_person(&ua, a, p2, &early).await.err().unwrap();
+    assert!(matches!(e, jiguan_app::AppError::Invalid(ref l) if l[0].code == "date_before_last"));
+    assert_eq!(app.unit_establishment(&ua, a).await.unwrap().uses[0].occupied, 2);
+    let then = PeopleFilter { on: chrono::NaiveDate::from_ymd_opt(2021, 6, 1), ..Default::default() };
+    let r = app.list_people(&ua, a, then, &all).await.unwrap();
+    assert_eq!(r.total, 5);
+    assert!(r.items.iter().all(|x| x.person.status == Status::OnPost));
+    let before_hire = PeopleFilter { on: chrono::NaiveDate::from_ymd_opt(2019, 6, 1), ..Default::default() };
+    assert_eq!(app.list_people(&ua, a, before_hire, &all).await.unwrap().total, 0);
+    let now = app.list_people(&ua, a, PeopleFilter::default(), &all).await.unwrap();
+    assert_eq!(now.total, 4);
+    let hist = app.person_page(&ua, a, p1).await.unwrap().history;
+    assert_eq!(hist.iter().map(|e| e.kind).collect::<Vec<_>>(), vec![EventKind::Hire, EventKind::Lend]);
+    assert_eq!(hist[1].host_unit_id, Some(b));
+
+    // Cost on two dates: 5 people in 2021, 4 now (王二 retired).
+    let r = app
+        .cost_report(&ua, Some(a), chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), CostGroup::Identity)
+        .await
+        .unwrap();
+    assert_eq!((r.total.a.headcount, r.total.b.headcount), (5, 4));
+    assert_eq!(r.total.a.cost.total().0, 5 * 9_000_050);
+    assert_eq!(r.total.cost_change.0, -9_000_050);
+    let civil = r.lines.iter().find(|l| l.key == "civil_servant").unwrap();
+    assert_eq!((civil.a.headcount, civil.b.headcount), (3, 2));
+
+    // Tenancy: another district sees nothing; sibling units are refused.
+    assert!(s.get_person(d2, p1).await.unwrap().is_none());
+    let other = people_actor(d2, None, Role::DistrictAdmin);
+    assert!(app.person_page(&other, a, p1).await.is_err());
+    assert!(matches!(app.person_page(&ub, b, p2).await, Err(jiguan_app::AppError::NotFound)));
+    assert!(app.list_people(&ub, a, PeopleFilter::default(), &all).await.is_err());
+    let ids: Vec<String> = vec![people_id("19800101", 11)];
+    assert!(s.people_by_id_numbers(d2, &ids).await.unwrap().is_empty());
+    // Audit rows hold masked numbers only.
+    let audit = s.list_audit(d1, &AuditFilter::default(), &jiguan_app::ports::ListQuery { per_page: Some(200), ..Default::default() }).await.unwrap();
+    let full = people_id("19800101", 11);
+    assert!(audit.items.iter().all(|r| !r.after.clone().unwrap_or_default().contains(&full)));
+    assert!(audit.items.iter().any(|r| r.action == "person.create"));
+}
+
+async fn people_guard_and_import(pg: bool) {
+    use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, PeopleBatch, PeopleStore};
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (d1, a, b, ..) = two_districts(&s).await;
+    let app = App::new(Arc::new(s.clone()), AppConfig::for_tests(), Arc::new(SystemClock));
+    let admin = people_actor(d1, None, Role::DistrictAdmin);
+    let ua = people_actor(d1, Some(a), Role::UnitAdmin);
+    app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())]).await.unwrap();
+    let row = |name: &str, id: &str, identity: &str, kind: &str| -> Vec<String> {
+        vec![name.into(), id.into(), identity.into(), kind.into()]
+    };
+    let table = ImportTable {
+        headers: vec!["姓名".into(), "身份证号".into(), "身份".into(), "编制类型".into()],
+        rows: vec![
+            row("甲", &people_id("19800101", 11), "公务员", "行政编制"),
+            row("乙", &people_id("19800102", 12), "临时工", "编外"),
+            row("丙", "330211198001010000", "临时工", "编外"),
+            row("丁", &people_id("19800103", 13), "公务员", "行政编制"),
+        ],
+        first_row: 2,
+    };
+    let opts = ImportOptions::default();
+    let audit0 = s.audit_count().await.unwrap();
+    let r = app.import_roster(&ua, a, &table, &opts, None).await.unwrap();
+    assert!(!r.written);
+    let errs: Vec<(usize, &str)> = r.errors.iter().map(|e| (e.row, e.error.code.as_str())).collect();
+    assert_eq!(errs, vec![(4, "id_checksum"), (5, "establishment_over")]);
+    assert_eq!(s.audit_count().await.unwrap(), audit0);
+    let all = jiguan_app::ports::ListQuery::default();
+    assert_eq!(app.list_people(&ua, a, Default::default(), &all).await.unwrap().total, 0);
+    let valid = ImportOptions { mode: ImportMode::ValidOnly, ..Default::default() };
+    let r = app.import_roster(&ua, a, &table, &valid, None).await.unwrap();
+    assert!(r.written);
+    assert_eq!((r.created, r.updated, r.invalid_rows), (2, 0, 2));
+    let audit1 = s.audit_count().await.unwrap();
+    assert_eq!(audit1, audit0 + 1);
+    // Again: nothing changes, nothing is written.
+    let r = app.import_roster(&ua, a, &table, &valid, None).await.unwrap();
+    assert_eq!((r.created, r.updated, r.unchanged, r.written), (0, 0, 2, false));
+    assert_eq!(s.audit_count().await.unwrap(), audit1);
+    // A changed row updates; the history records it.
+    let mut t2 = table.clone();
+    t2.rows.truncate(2);
+    t2.rows[1][0] = "乙改".into();
+    let r = app.import_roster(&ua, a, &t2, &opts, None).await.unwrap();
+    assert_eq!((r.created, r.updated, r.unchanged, r.written), (0, 1, 1, true));
+    // The same people cannot be imported into another unit.
+    let ub = people_actor(d1, Some(b), Role::UnitAdmin);
+    let r = app.import_roster(&ub, b, &t2, &opts, None).await.unwrap();
+    assert_eq!(r.errors.len(), 2);
+    assert_eq!(r.errors[0].error.code, "person_in_other_unit");
+
+    // A guard broken inside the write rolls everything back.
+    let before = app.list_people(&ua, a, Default::default(), &all).await.unwrap().total;
+    let p = app.list_people(&ua, a, Default::default(), &all).await.unwrap().items[0].person.clone();
+    let mut newp = p.clone();
+    newp.id_number = people_id("19700101", 55);
+    newp.establishment = jiguan_domain::people::EstablishmentKind::Administrative;
+    newp.identity = jiguan_domain::people::Identity::CivilServant;
+    let batch = PeopleBatch {
+        writes: vec![jiguan_app::people::PersonWrite {
+            create: true,
+            person: newp,
+            on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            kind: jiguan_domain::people::EventKind::Hire,
+            doc_no: String::new(),
+            note: String::new(),
+        }],
+        guards: vec![jiguan_app::people::Guard { unit_id: a, body_id: None, kind: jiguan_domain::people::EstablishmentKind::Administrative, limit: 1 }],
+        audits: vec![system_entry(d1, Some(a), "person.create", "person", "", None)],
+        by: "t".into(),
+        ..Default::default()
+    };
+    assert_eq!(s.apply_people(d1, batch).await, Err(StoreError::Conflict { field: "establishment".into() }));
+    assert_eq!(app.list_people(&ua, a, Default::default(), &all).await.unwrap().total, before);
+    assert_eq!(s.audit_count().await.unwrap(), audit1 + 1);
+}
+
+// ---- Organisation design (机构设置): bodies, dated history, plans, atomic apply. ----
+
+both!(org_story);
+both!(org_apply_is_atomic);
+
+mod org_support {
+    use super::*;
+    use jiguan_app::org::{BodyForm, CapsForm, FunctionForm, SplitForm};
+    use jiguan_domain::auth::Actor;
+    use jiguan_domain::org::plan::PlanOp;
+    use jiguan_domain::org::{BodyId, BodyKind, PlanId};
+
+    pub fn actor(d: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
+        Actor {
+            user_id: UserId(1),
+            username: format!("{}_{}", role.code(), unit.map(|u| u.0).unwrap_or(0)),
+            display_name: String::new(),
+            district_id: d,
+            unit_id: unit,
+            roles: vec![role],
+        }
+    }
+
+    pub fn date(s: &str) -> chrono::NaiveDate {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    pub async fn body(app: &App, a: &Actor, unit: UnitId, name: &str, kind: BodyKind) -> BodyId {
+        app.org_create_body(
+            a,
+            unit,
+            &BodyForm {
+                name: name.into(),
+                kind: kind.code().into(),
+                establishment: "3".into(),
+                valid_from: "2018-01-01".into(),
+                doc_no: "编〔2018〕1号".into(),
+                ..BodyForm::default()
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    pub async fn item(app: &App, a: &Actor, unit: UnitId, code: &str, owners: &[BodyId]) {
+        app.org_create_function(
+            a,
+            unit,
+            &FunctionForm {
+                code: code.into(),
+                title: format!("事项{code}"),
+                category: "public_service".into(),
+                owners: owners.iter().map(|o| o.to_string()).collect(),
+                decision: "keep".into(),
+                valid_from: "2018-01-01".into(),
+                ..FunctionForm::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+
+    pub fn caps(b: i64, c: i64, d: i64) -> CapsForm {
+        CapsForm {
+            max_bodies: b.to_string(),
+            max_chiefs: c.to_string(),
+            max_deputies: d.to_string(),
+            doc_no: "编〔2018〕2号".into(),
+            valid_from: "2018-01-01".into(),
+        }
+    }
+
+    pub fn split(lines: &[(BodyId, i64, i64)]) -> SplitForm {
+        SplitForm {
+            phase: "2018年度".into(),
+            effective: "2018-01-01".into(),
+            lines: lines
+                .iter()
+                .map(|(b, c, d)| (b.to_string(), c.to_string(), d.to_string()))
+                .collect(),
+        }
+    }
+
+    /// A plan with the given operations, submitted and approved.
+    pub async fn approved_plan(
+        app: &App,
+        ua: &Actor,
+        da: &Actor,
+        unit: UnitId,
+        ops: Vec<PlanOp>,
+    ) -> PlanId {
+        let p = app.org_create_plan(ua, unit, "方案").await.unwrap();
+        for op in ops {
+            app.org_push_op(ua, unit, p, op).await.unwrap();
+        }
+        app.org_submit_plan(ua, unit, p).await.unwrap();
+        app.org_approve_plan(da, unit, p, "镇海编〔2019〕12号")
+            .await
+            .unwrap();
+        p
+    }
+}
+
+async fn org_app(pg: bool) -> (TestDb, App, DistrictId, UnitId, UnitId, DistrictId, UnitId) {
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (d1, a, b, d2, c) = two_districts(&s).await;
+    let app = App::new(Arc::new(s), AppConfig::for_tests(), Arc::new(SystemClock));
+    (t, app, d1, a, b, d2, c)
+}
+
+async fn org_story(pg: bool) {
+    use jiguan_app::AppError;
+    use jiguan_domain::org::plan::{PlanOp, apply};
+    use jiguan_domain::org::{BodyId, BodyKind, BodyStatus, PlanStatus};
+    use org_support::*;
+
+    let (_t, app, d1, a, b, d2, c) = org_app(pg).await;
+    let ua = actor(d1, Some(a), Role::UnitAdmin);
+    let da = actor(d1, None, Role::DistrictAdmin);
+    let office = body(&app, &ua, a, "党政办", BodyKind::Office).await;
+    let njz = body(&app, &ua, a, "农机站", BodyKind::PublicInstitution).await;
+    let nkz = body(&app, &ua, a, "农科站", BodyKind::PublicInstitution).await;
+    let zls = body(&app, &ua, a, "自来水厂", BodyKind::EnterpriseUnit).await;
+    item(&app, &ua, a, "F1", &[njz]).await;
+    item(&app, &ua, a, "F2", &[nkz, njz]).await;
+    item(&app, &ua, a, "F3", &[]).await;
+    // A body of another unit cannot own an item here.
+    let other = body(
+        &app,
+        &actor(d1, Some(b), Role::UnitAdmin),
+        b,
+        "别的办",
+        BodyKind::Office,
+    )
+    .await;
+    let r = app
+        .org_create_function(
+            &ua,
+            a,
+            &jiguan_app::org::FunctionForm {
+                code: "F9".into(),
+                title: "x".into(),
+                category: "economic".into(),
+                owners: vec![other.to_string()],
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(
+        matches!(r, Err(AppError::Invalid(ref e)) if e[0].field == "owners"),
+        "{r:?}"
+    );
+
+    // Totals: the district sets caps; a split over a cap is refused with its numbers.
+    assert!(matches!(
+        app.org_set_caps(&ua, a, &caps(3, 2, 2)).await,
+        Err(AppError::Forbidden)
+    ));
+    app.org_set_caps(&da, a, &caps(3, 2, 2)).await.unwrap();
+    let e = app
+        .org_save_split(&ua, a, &split(&[(office, 2, 1), (njz, 1, 1)]))
+        .await
+        .err();
+    match e {
+        Some(AppError::Invalid(errs)) => {
+            assert_eq!(errs[0].field, "chiefs");
+            assert_eq!(errs[0].code, "split_over_cap");
+            assert_eq!(
+                errs[0].args,
+                vec![("sum".into(), "3".into()), ("cap".into(), "2".into())]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    app.org_save_split(&ua, a, &split(&[(office, 1, 1), (njz, 1, 1)]))
+        .await
+        .unwrap();
+    // Re-splitting the phase replaces it.
+    app.org_save_split(&ua, a, &split(&[(office, 1, 1), (njz, 1, 0)]))
+        .await
+        .unwrap();
+    let splits = app.store.list_splits(d1, a).await.unwrap();
+    assert_eq!(splits.len(), 1);
+    assert_eq!(splits[0].split.chiefs(), 2);
+
+    // Analysis: F2 has two owners, F3 none.
+    let (_, issues, _) = app
+        .org_analysis(&ua, a, Some(date("2018-06-01")))
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = issues.iter().map(|i| i.kind.code()).collect();
+    assert_eq!(kinds, vec!["misplacement", "gap"]);
+
+    // A plan: new centre absorbs both stations, the waterworks is converted, F3 is placed.
+    let f3 = app
+        .store
+        .load_structure(d1, a, date("2018-06-01"))
+        .await
+        .unwrap()
+        .functions[2]
+        .id;
+    let ops = vec![
+        PlanOp::Create {
+            temp: BodyId(-1),
+            name: "农业服务中心".into(),
+            short_name: "农服中心".into(),
+            kind: BodyKind::Centre,
+            parent: None,
+            establishment: 4,
+        },
+        PlanOp::Merge {
+            sources: vec![njz, nkz],
+            into: BodyId(-1),
+        },
+        PlanOp::Convert { body: zls },
+        PlanOp::MoveFunction {
+            item: f3,
+            to: Some(office),
+        },
+    ];
+    let p = app.org_create_plan(&ua, a, "改革方案").await.unwrap();
+    // Only the district approves, and only a submitted plan.
+    for op in ops.clone() {
+        app.org_push_op(&ua, a, p, op).await.unwrap();
+    }
+    assert!(matches!(
+        app.org_approve_plan(&da, a, p, "编〔2019〕1号").await,
+        Err(AppError::Invalid(_))
+    ));
+    app.org_submit_plan(&ua, a, p).await.unwrap();
+    assert!(matches!(
+        app.org_approve_plan(&ua, a, p, "编〔2019〕1号").await,
+        Err(AppError::Forbidden)
+    ));
+    // A district of elsewhere does not see the plan.
+    let foreign = actor(d2, None, Role::DistrictAdmin);
+    assert!(matches!(
+        app.org_approve_plan(&foreign, a, p, "x").await,
+        Err(AppError::NotFound)
+    ));
+    // Rejected with a reason, edited, resubmitted, approved.
+    assert!(app.org_reject_plan(&da, a, p, " ").await.is_err());
+    app.org_reject_plan(&da, a, p, "文号缺失").await.unwrap();
+    let v = app.org_plan(&ua, a, p).await.unwrap();
+    assert_eq!(
+        (v.plan.status, v.plan.reason.as_str()),
+        (PlanStatus::Rejected, "文号缺失")
+    );
+    app.org_submit_plan(&ua, a, p).await.unwrap();
+    app.org_approve_plan(&da, a, p, "镇海编〔2019〕3号")
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.org_apply_plan(&ua, a, p, "2019-07-01").await,
+        Err(AppError::Forbidden)
+    ));
+
+    // Preview equals the applied result.
+    let on = date("2019-07-01");
+    let before = app.store.load_structure(d1, a, on).await.unwrap();
+    let preview = apply(&before, &ops, "镇海编〔2019〕3号").unwrap();
+    let ids = app.org_apply_plan(&da, a, p, "2019-07-01").await.unwrap();
+    let applied = app.store.load_structure(d1, a, on).await.unwrap();
+    assert_eq!(applied.canonical(), preview.canonical());
+    let centre = BodyId(ids.iter().find(|(t, _)| *t == -1).unwrap().1);
+    let c_body = applied.body(centre).unwrap();
+    assert_eq!(c_body.records.len(), 2, "nameplates of both stations kept");
+    assert_eq!(c_body.doc_no, "镇海编〔2019〕3号");
+    assert_eq!(
+        applied.body(njz).unwrap().status,
+        BodyStatus::Merged(centre)
+    );
+    let v = app.org_plan(&ua, a, p).await.unwrap();
+    assert_eq!(
+        (v.plan.status, v.plan.effective),
+        (PlanStatus::Applied, Some(on))
+    );
+    // Applying twice is refused.
+    assert!(app.org_apply_plan(&da, a, p, "2019-07-02").await.is_err());
+
+    // As of a date: before, the day before, and after.
+    let old = app
+        .store
+        .load_structure(d1, a, date("2019-06-30"))
+        .await
+        .unwrap();
+    assert_eq!(old.counts().active, 4);
+    assert_eq!(applied.counts().active, 2);
+    assert!(
+        app.store
+            .load_structure(d1, a, date("2017-12-31"))
+            .await
+            .unwrap()
+            .bodies
+            .is_empty()
+    );
+    let on_date = app
+        .store
+        .list_bodies(d1, a, Some(date("2019-06-30")))
+        .await
+        .unwrap();
+    assert!(on_date.iter().all(|b| b.status == BodyStatus::Active));
+    let now = app.store.list_bodies(d1, a, None).await.unwrap();
+    assert_eq!(now.len(), 5);
+    assert_eq!(
+        now.iter()
+            .filter(|b| b.status == BodyStatus::Active)
+            .count(),
+        2
+    );
+    let (_, _, cmp) = app
+        .org_compare(&ua, a, date("2019-06-30"), on)
+        .await
+        .unwrap();
+    assert_eq!(cmp.removed.len(), 3);
+    assert_eq!(cmp.added.len(), 1);
+    // The body's history has both versions; the split in force names merged bodies.
+    let (_, hist) = app.org_body(&ua, a, njz).await.unwrap();
+    assert_eq!(hist.len(), 2);
+    assert_eq!(hist[0].valid_to, Some(on));
+    assert!(
+        jiguan_domain::org::totals::cap_breaches(&applied)
+            .iter()
+            .any(|b| b.code() == "split_on_inactive")
+    );
+    // A change dated before the last change is refused.
+    let r = app
+        .org_edit_body(
+            &ua,
+            a,
+            office,
+            &jiguan_app::org::BodyForm {
+                name: "党政综合办".into(),
+                kind: "office".into(),
+                valid_from: "2019-01-01".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(matches!(r, Err(AppError::Invalid(ref e)) if e[0].code == "org_before_last_change"));
+
+    // Tenant scoping: unit b and district 2 see nothing of unit a.
+    assert!(app.store.list_bodies(d1, b, None).await.unwrap().len() == 1);
+    assert!(app.store.list_bodies(d2, a, None).await.unwrap().is_empty());
+    assert!(app.store.body_history(d1, b, njz).await.unwrap().is_empty());
+    assert!(app.store.get_plan(d1, b, p).await.unwrap().is_none());
+    assert!(app.store.get_plan(d2, a, p).await.unwrap().is_none());
+    let ub = actor(d1, Some(b), Role::UnitAdmin);
+    assert!(matches!(
+        app.org_body(&ub, a, njz).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.org_body(&ub, b, njz).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(
+        app.store
+            .load_structure(d2, c, on)
+            .await
+            .unwrap()
+            .bodies
+            .is_empty()
+    );
+    // Every change is in the audit trail.
+    let n = app
+        .store
+        .list_audit(
+            d1,
+            &AuditFilter {
+                object_type: Some("reorg_plan".into()),
+                ..Default::default()
+            },
+            &ListQuery::default(),
+        )
+        .await
+        .unwrap()
+        .total;
+    assert!(n >= 9, "{n}");
+}
+
+async fn org_apply_is_atomic(pg: bool) {
+    use jiguan_domain::org::plan::PlanOp;
+    use jiguan_domain::org::{BodyId, BodyKind, PlanStatus};
+    use org_support::*;
+
+    let (_t, app, d1, a, ..) = org_app(pg).await;
+    let ua = actor(d1, Some(a), Role::UnitAdmin);
+    let da = actor(d1, None, Role::DistrictAdmin);
+    let x = body(&app, &ua, a, "甲站", BodyKind::PublicInstitution).await;
+    let y = body(&app, &ua, a, "乙站", BodyKind::PublicInstitution).await;
+    let z = body(&app, &ua, a, "丙厂", BodyKind::EnterpriseUnit).await;
+    item(&app, &ua, a, "F1", &[x]).await;
+    // Inject a failure: writing a body version named BOOM fails inside the database.
+    let plan = approved_plan(
+        &app,
+        &ua,
+        &da,
+        a,
+        vec![
+            PlanOp::Convert { body: z },
+            PlanOp::Merge {
+                sources: vec![x],
+                into: y,
+            },
+            PlanOp::Create {
+                temp: BodyId(-1),
+                name: "BOOM".into(),
+                short_name: String::new(),
+                kind: BodyKind::Centre,
+                parent: None,
+                establishment: 0,
+            },
+        ],
+    )
+    .await;
+    let db = Db::connect(&_t.url).await.unwrap();
+    if pg {
+        db.execute(
+            "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.name = 'BOOM' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            &[],
+        )
+        .await
+        .unwrap();
+        db.execute(
+            "CREATE TRIGGER boom BEFORE INSERT ON body_versions FOR EACH ROW EXECUTE FUNCTION boom()",
+            &[],
+        )
+        .await
+        .unwrap();
+    } else {
+        db.execute(
+            "CREATE TRIGGER boom BEFORE INSERT ON body_versions WHEN NEW.name = 'BOOM' BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+            &[],
+        )
+        .await
+        .unwrap();
+    }
+    let on = date("2019-07-01");
+    let before = app
+        .store
+        .load_structure(d1, a, on)
+        .await
+        .unwrap()
+        .canonical();
+    let audit_before = app.store.audit_count().await.unwrap();
+    let rev_before = app.store.revision(d1, a).await.unwrap();
+    let r = app.org_apply_plan(&da, a, plan, "2019-07-01").await;
+    assert!(r.is_err(), "the injected failure must surface");
+    // Nothing was applied: bodies, versions, items, plan status, revision, audit.
+    assert_eq!(
+        app.store
+            .load_structure(d1, a, on)
+            .await
+            .unwrap()
+            .canonical(),
+        before
+    );
+    assert_eq!(app.store.list_bodies(d1, a, None).await.unwrap().len(), 3);
+    assert_eq!(app.store.audit_count().await.unwrap(), audit_before);
+    assert_eq!(app.store.revision(d1, a).await.unwrap(), rev_before);
+    let p = app.store.get_plan(d1, a, plan).await.unwrap().unwrap();
+    assert_eq!((p.status, p.effective), (PlanStatus::Approved, None));
+    // Without the fault the same plan applies.
+    db.execute("DROP TRIGGER boom", &[]).await.ok();
+    db.execute("DROP TRIGGER boom ON body_versions", &[])
+        .await
+        .ok();
+    app.org_apply_plan(&da, a, plan, "2019-07-01")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store
+            .load_structure(d1, a, on)
+            .await
+            .unwrap()
+            .counts()
+            .active,
+        2
+    );
+}
+
+both!(org_demo_matches_the_seed);
+
+async fn org_demo_matches_the_seed(pg: bool) {
+    use jiguan_domain::org::BodyKind;
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let app = App::new(Arc::new(s), AppConfig::for_tests(), Arc::new(SystemClock));
+    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+    let admin = org_support::actor(d, None, Role::DistrictAdmin);
+    let mut cut = 0;
+    for u in app.visible_units(&admin).await.unwrap() {
+        let plans = app.org_plans(&admin, u.id).await.unwrap();
+        let v = app.org_plan(&admin, u.id, plans[0].id).await.unwrap();
+        let c = v.comparison.unwrap();
+        cut += c.a.counts.active - c.b.counts.active;
+        if u.code == "luotuo" {
+            // 1 office, 1 institute, 5 sections, 12 stations, 2 enterprises: 21 bodies.
+            let k = |k| c.a.kind_count(k);
+            assert_eq!(c.a.counts.active, 21);
+            assert_eq!((k(BodyKind::Office), k(BodyKind::Institute)), (6, 1));
+            assert!(k(BodyKind::PublicInstitution) >= 10);
+            // The after is built on centres and fixes every function issue.
+            assert_eq!(c.b.kind_count(BodyKind::Centre), 4);
+            assert!(c.a.issues.iter().map(|(_, n)| n).sum::<i64>() >= 6);
+            assert!(v.issues_after.is_empty(), "{:?}", v.issues_after);
+            assert_eq!(v.plan.status, jiguan_domain::org::PlanStatus::Draft);
+            assert!(c.a.breaches.iter().any(|b| b.code() == "bodies"));
+            assert!(!c.b.breaches.iter().any(|b| b.code() == "bodies"));
+        } else {
+            assert_eq!(v.plan.status, jiguan_domain::org::PlanStatus::Applied);
+        }
+    }
+    assert_eq!(cut, jiguan_app::org::demo::CUT);
+}

@@ -30,11 +30,28 @@ impl Lang {
 }
 
 /// (module, Chinese file, English file). A new module adds one line.
-pub const SOURCES: &[(&str, &str, &str)] = &[(
-    "core",
-    include_str!("../locales/zh-CN/core.txt"),
-    include_str!("../locales/en/core.txt"),
-)];
+pub const SOURCES: &[(&str, &str, &str)] = &[
+    (
+        "core",
+        include_str!("../locales/zh-CN/core.txt"),
+        include_str!("../locales/en/core.txt"),
+    ),
+    (
+        "calc",
+        include_str!("../locales/zh-CN/calc.txt"),
+        include_str!("../locales/en/calc.txt"),
+    ),
+    (
+        "people",
+        include_str!("../locales/zh-CN/people.txt"),
+        include_str!("../locales/en/people.txt"),
+    ),
+    (
+        "org",
+        include_str!("../locales/zh-CN/org.txt"),
+        include_str!("../locales/en/org.txt"),
+    ),
+];
 
 /// Parses `key = text` lines; `#` starts a comment line.
 pub fn parse(src: &str) -> HashMap<String, String> {

@@ -1121,3 +1121,781 @@ fn every_string_is_translated_in_both_languages() {
         assert!(zh.contains(r.code()), "role {}", r.code());
     }
 }
+
+// ---- Establishment and people (编制与实名制) ----
+
+/// A valid ID number of 镇海区 born on `birth` (YYYYMMDD) with sequence `seq`.
+fn pid(birth: &str, seq: u32) -> String {
+    let body = format!("330211{birth}{seq:03}");
+    let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
+    format!("{body}{c}")
+}
+
+async fn set_quota(t: &T, unit: UnitId, pairs: &[(&str, &str)]) {
+    let who = login(t, "d_admin").await;
+    let csrf = who.csrf.clone().unwrap();
+    let mut f = pairs.to_vec();
+    f.push(("_csrf", csrf.as_str()));
+    let r = send(t, &who, Method::POST, &format!("/units/{unit}/people/establishment"), form(&f)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+async fn add_person(t: &T, who: &Who, unit: UnitId, fields: &[(&str, &str)]) -> Resp {
+    let csrf = who.csrf.clone().unwrap();
+    let mut f = fields.to_vec();
+    f.push(("_csrf", csrf.as_str()));
+    send(t, who, Method::POST, &format!("/units/{unit}/people/new"), form(&f)).await
+}
+
+fn person_of(r: &Resp) -> i64 {
+    r.location().rsplit('/').next().unwrap().split('?').next().unwrap().parse().unwrap()
+}
+
+/// A multipart upload of `file` with the CSRF token in the query string.
+async fn upload(t: &T, who: &Who, unit: UnitId, name: &str, file: &str, fields: &[(&str, &str)]) -> Resp {
+    let b = "----jiguanboundary7";
+    let mut body = String::new();
+    for (k, v) in fields {
+        body.push_str(&format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
+    }
+    body.push_str(&format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{b}--\r\n"
+    ));
+    let csrf = who.csrf.clone().unwrap();
+    let path = format!("/units/{unit}/people/import?_csrf={csrf}");
+    send(t, who, Method::POST, &path, Some(("multipart/form-data; boundary=----jiguanboundary7", body))).await
+}
+
+/// The rows of the import error table: (row, column, reason).
+fn error_rows(body: &str) -> Vec<(String, String, String)> {
+    let Some(table) = body.split("id=\"import-errors\"").nth(1) else {
+        return Vec::new();
+    };
+    let tbody = table.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
+    tbody
+        .split("<tr>")
+        .skip(1)
+        .map(|tr| {
+            let cells: Vec<String> = tr
+                .split("<td>")
+                .skip(1)
+                .map(|c| c.split("</td>").next().unwrap().to_string())
+                .collect();
+            (cells[0].clone(), cells[1].clone(), cells[3].clone())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn people_form_names_every_invalid_field() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let who = login(&t, "u_admin").await;
+    let r = add_person(
+        &t,
+        &who,
+        u,
+        &[
+            ("name", ""),
+            ("id_number", "330211198503120018"),
+            ("gender", "female"),
+            ("identity", "civil_servant"),
+            ("establishment", "institution"),
+            ("basic_pay", "12.345"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"err-name\""));
+    assert!(r.body.contains("id=\"err-id_number\"") && r.body.contains("校验码不正确"));
+    assert!(r.body.contains("id=\"err-establishment\"") && r.body.contains("不得混用"));
+    assert!(r.body.contains("id=\"err-basic_pay\""));
+    // Valid number, gender that disagrees with it.
+    let r = add_person(
+        &t,
+        &who,
+        u,
+        &[("name", "张伟"), ("id_number", &pid("19850312", 1)), ("gender", "female"), ("identity", "temporary"), ("establishment", "none")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"err-gender\"") && r.body.contains("与身份证号不符"));
+    // The API names the fields too.
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/api/v1/units/{u}/people"),
+        Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, pid("19850312", 1)))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "session writes need the header");
+    let mut w = who.clone();
+    w.bearer = Some(t.app.create_api_token(&actor_of(&t, &accounts()[2]), "t").await.unwrap().1);
+    w.cookie = None;
+    let r = send(
+        &t,
+        &w,
+        Method::POST,
+        &format!("/api/v1/units/{u}/people"),
+        Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, pid("19850312", 1)))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "birth_date");
+    assert_eq!(r.json()["errors"][0]["code"], "birth_mismatch");
+}
+
+#[tokio::test]
+async fn people_over_establishment_is_refused_unless_approved() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    set_quota(&t, u, &[("q_administrative", "1"), ("q_institution", "0")]).await;
+    let who = login(&t, "u_admin").await;
+    let civil = |name: &'static str, id: String| {
+        vec![("name", name.to_string()), ("id_number", id), ("identity", "civil_servant".into()), ("establishment", "administrative".into())]
+    };
+    let f1 = civil("甲", pid("19800101", 11));
+    let f1: Vec<(&str, &str)> = f1.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = add_person(&t, &who, u, &f1).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let f2 = civil("乙", pid("19800102", 13));
+    let mut f2: Vec<(&str, &str)> = f2.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = add_person(&t, &who, u, &f2).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("超编——骆驼街道行政编制核定 1 名，现有 1 名，办理后将有 2 名"), "{}", r.body);
+    f2.push(("exception_doc", "镇编办〔2026〕3号"));
+    let r = add_person(&t, &who, u, &f2).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(&t, &who, Method::GET, &format!("/units/{u}/people/establishment"), None).await;
+    assert!(r.body.contains("镇编办〔2026〕3号") && r.body.contains("乙"));
+    assert!(r.body.contains("<strong class=\"tag warn\">超编 1</strong>"), "{}", r.body);
+    // The district table shows it too, and only the unit administrator may not set quotas.
+    let d = login(&t, "d_admin").await;
+    let r = send(&t, &d, Method::GET, "/people", None).await;
+    assert!(r.body.contains("骆驼街道") && !r.body.contains("北仑"));
+    let r = send(&t, &who, Method::GET, &format!("/api/v1/units/{u}/establishment"), None).await;
+    assert_eq!(r.json()["uses"][0]["over"], 1);
+    assert_eq!(r.json()["exceptions"][0]["doc_no"], "镇编办〔2026〕3号");
+}
+
+/// A CSV with many kinds of error; only row 2 is valid (row 9 repeats its ID number).
+fn import_fixture() -> String {
+    let lines = [
+        "姓名,性别,身份证号,出生日期,身份,编制类型,基本工资（元/年）,参加工作时间".to_string(),
+        format!("张伟,男,{},1985-03-12,公务员,行政编制,60000,2007-08-01", pid("19850312", 17)),
+        format!(",男,{},,临时工,编外,,", pid("19900101", 21)),
+        "李娜,女,330211198503120018,,临时工,编外,,".to_string(),
+        format!("王芳,男,{},,临时工,编外,,", pid("19900102", 22)),
+        format!("赵丽,,{},1990-01-04,外星人,编外,abc,2030-01-01", pid("19900103", 24)),
+        format!("孙强,,{},,临时工,编外,1.234,", pid("19900105", 25)),
+        format!("周芳,,{},,事业干部,行政编制,,", pid("19900106", 26)),
+        format!("重复,,{},,临时工,编外,,", pid("19850312", 17)),
+    ];
+    lines.join("\n") + "\n"
+}
+
+#[tokio::test]
+async fn people_import_lists_every_error_and_is_idempotent() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    set_quota(&t, u, &[("q_administrative", "5")]).await;
+    let who = login(&t, "u_admin").await;
+    let r = send(&t, &who, Method::GET, &format!("/units/{u}/people/import/template.xlsx"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().contains("spreadsheetml"));
+
+    let csv = import_fixture();
+    let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "all")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"import-refused\""));
+    let got = error_rows(&r.body);
+    let want: Vec<(&str, &str, &str)> = vec![
+        ("3", "姓名", "必填"),
+        ("4", "身份证号", "校验码不正确"),
+        ("5", "性别", "与身份证号不符"),
+        ("6", "出生日期", "与身份证号中的出生日期 1990-01-03 不符"),
+        ("6", "参加工作时间", "不能晚于今天"),
+        ("6", "身份", "不是可选的值"),
+        ("6", "基本工资（元/年）", "金额格式不正确"),
+        ("7", "基本工资（元/年）", "最多两位小数"),
+        ("8", "编制类型", "不得混用"),
+        ("9", "身份证号", "与文件第 2 行重复"),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((row, col, reason), (wr, wc, wreason)) in got.iter().zip(&want) {
+        assert_eq!((row.as_str(), col.as_str()), (*wr, *wc), "{got:?}");
+        assert!(reason.contains(wreason), "row {row}: {reason} lacks {wreason}");
+    }
+    // Nothing was written.
+    let roster = send(&t, &who, Method::GET, &format!("/api/v1/units/{u}/people"), None).await;
+    assert_eq!(roster.json()["total"], 0);
+
+    // Only the valid rows, when asked.
+    let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "valid")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("<dd id=\"count-created\">1</dd>"), "{}", r.body);
+    assert!(r.body.contains("<dd id=\"count-invalid\">7</dd>"));
+    let roster = send(&t, &who, Method::GET, &format!("/api/v1/units/{u}/people"), None).await;
+    assert_eq!(roster.json()["total"], 1);
+    let audit = t.app.store.audit_count().await.unwrap();
+    // The same file again changes nothing.
+    let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "valid")]).await;
+    assert!(r.body.contains("<dd id=\"count-created\">0</dd>") && r.body.contains("<dd id=\"count-unchanged\">1</dd>"), "{}", r.body);
+    assert!(r.body.contains("<dd id=\"count-updated\">0</dd>"));
+    assert_eq!(t.app.store.audit_count().await.unwrap(), audit);
+    // Hostile files get a clear message.
+    let r = upload(&t, &who, u, "x.xlsx", "PK\u{3}\u{4}not a zip", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("无法读取文件"));
+}
+
+#[tokio::test]
+async fn people_secondment_history_and_masking() {
+    let t = setup().await;
+    let (u, sib) = (t.unit("luotuo"), t.unit("jiulonghu"));
+    let who = login(&t, "u_admin").await;
+    let id = pid("19880808", 35);
+    let r = add_person(&t, &who, u, &[("name", "钱七"), ("id_number", &id), ("identity", "temporary"), ("establishment", "none"), ("on", "2024-01-02")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let p = person_of(&r);
+    let csrf = who.csrf.clone().unwrap();
+    let sib_s = sib.to_string();
+    let lend = [("action", "lend"), ("to_unit", sib_s.as_str()), ("on", "2025-03-01"), ("doc_no", "骆街〔2025〕5号"), ("_csrf", csrf.as_str())];
+    let r = send(&t, &who, Method::POST, &format!("/units/{u}/people/{p}/change"), form(&lend)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Home unit: lent out; the unit administrator sees the full number.
+    let r = send(&t, &who, Method::GET, &format!("/units/{u}/people/{p}"), None).await;
+    assert!(r.body.contains(&id), "unit admin sees the full number");
+    assert!(r.body.contains("id=\"person-status\">借出"));
+    assert!(r.body.contains("九龙湖镇") && r.body.contains("骆街〔2025〕5号"));
+    let history = r.body.split("id=\"history-table\"").nth(1).unwrap();
+    assert!(history.contains("2024-01-02") && history.contains("新进"));
+    assert!(history.contains("2025-03-01") && history.contains("借出"));
+    // A body head sees the number masked, on the roster and the person page.
+    let head = login(&t, "u_head").await;
+    let masked = format!("{}********{}", &id[..6], &id[14..]);
+    for path in [format!("/units/{u}/people"), format!("/units/{u}/people/{p}"), format!("/api/v1/units/{u}/people/{p}")] {
+        let r = send(&t, &head, Method::GET, &path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(!r.body.contains(&id) && r.body.contains(&masked), "{path}");
+    }
+    // Host unit: borrowed in (district view), not editable there.
+    let d = login(&t, "d_admin").await;
+    let r = send(&t, &d, Method::GET, &format!("/units/{sib}/people"), None).await;
+    assert!(r.body.contains("钱七") && r.body.contains("借入"), "{}", r.body);
+    let r = send(&t, &d, Method::GET, &format!("/api/v1/units/{sib}/people/{p}"), None).await;
+    assert_eq!(r.json()["person"]["status"], "borrowed_in");
+    // Foreign ids: another unit's person through this unit, or another district.
+    let r = send(&t, &head, Method::GET, &format!("/units/{sib}/people/{p}"), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let other = add_person(&t, &who, u, &[("name", "孙八"), ("id_number", &pid("19880809", 37)), ("identity", "temporary"), ("establishment", "none")]).await;
+    let q = person_of(&other);
+    let r = send(&t, &d, Method::GET, &format!("/units/{sib}/people/{q}"), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let b = login(&t, "b_admin").await;
+    for path in [format!("/units/{u}/people/{q}"), format!("/api/v1/units/{u}/people/{q}")] {
+        let r = send(&t, &b, Method::GET, &path, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.body.contains("孙八"));
+    }
+    // Back from secondment.
+    let end = [("action", "lend_end"), ("on", "2025-09-01"), ("_csrf", csrf.as_str())];
+    let r = send(&t, &who, Method::POST, &format!("/units/{u}/people/{p}/change"), form(&end)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(&t, &d, Method::GET, &format!("/units/{sib}/people"), None).await;
+    assert!(!r.body.contains("钱七"));
+    // Roster exports: masked for the body head.
+    let r = send(&t, &head, Method::GET, &format!("/units/{u}/people/export/roster.xlsx"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+// ---- Organisation design (机构设置) through the real router. ----
+
+async fn org_post(t: &T, who: &Who, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let csrf = who.csrf.clone().unwrap_or_default();
+    let mut f = fields.to_vec();
+    f.push(("_csrf", csrf.as_str()));
+    send(t, who, Method::POST, path, form(&f)).await
+}
+
+/// The id at the end of a redirect such as `/units/1/org/bodies/7?ok=saved`.
+fn id_in(location: &str, after: &str) -> i64 {
+    location
+        .split(after)
+        .nth(1)
+        .and_then(|r| r.split(['?', '/', '#']).next())
+        .and_then(|x| x.parse().ok())
+        .unwrap_or_else(|| panic!("no id after {after} in {location}"))
+}
+
+async fn org_body(t: &T, who: &Who, unit: UnitId, name: &str, kind: &str) -> i64 {
+    let r = org_post(
+        t,
+        who,
+        &format!("/units/{unit}/org/bodies/new"),
+        &[
+            ("name", name),
+            ("kind", kind),
+            ("valid_from", "2018-01-01"),
+            ("establishment", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    id_in(&r.location(), "/bodies/")
+}
+
+#[tokio::test]
+async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
+    let t = setup().await;
+    let unit = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let da = login(&t, "d_admin").await;
+    let njz = org_body(&t, &ua, unit, "农机站", "public_institution").await;
+    let nkz = org_body(&t, &ua, unit, "农科站", "事业站所").await;
+    let _office = org_body(&t, &ua, unit, "党政办", "office").await;
+    // A duplicate name is refused on the form, naming the field.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/bodies/new"),
+        &[
+            ("name", "农机站"),
+            ("kind", "centre"),
+            ("valid_from", "2018-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("农机站"), "{}", r.body);
+    // Function items: one held by two bodies (错位), one held by none (缺位).
+    let n = njz.to_string();
+    let k = nkz.to_string();
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/functions/new"),
+        &[
+            ("code", "F1"),
+            ("title", "农业技术推广"),
+            ("category", "public_service"),
+            ("owners", &n),
+            ("owners", &k),
+            ("decision", "keep"),
+            ("valid_from", "2018-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/functions/new"),
+        &[
+            ("code", "F2"),
+            ("title", "安全生产监管"),
+            ("category", "social_management"),
+            ("decision", "strengthen"),
+            ("reason", "补位"),
+            ("valid_from", "2018-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/functions?on=2018-06-01"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("issue-misplacement") && r.body.contains("issue-gap"),
+        "{}",
+        r.body
+    );
+
+    // A draft plan: a new centre absorbs both stations.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/plans"),
+        &[("title", "骆驼街道机构改革方案")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let plan = id_in(&r.location(), "/plans/");
+    let base = format!("/units/{unit}/org/plans/{plan}");
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/ops"),
+        &[
+            ("op", "create"),
+            ("name", "农业农村服务中心"),
+            ("kind", "centre"),
+            ("establishment", "6"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // An operation naming a body that does not exist is refused with its number.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/ops"),
+        &[("op", "abolish"), ("body", "999999")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("第 2 项操作"), "{}", r.body);
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/ops"),
+        &[
+            ("op", "merge"),
+            ("sources", &n),
+            ("sources", &k),
+            ("into", "-1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(&t, &ua, Method::GET, &base, None).await;
+    assert!(
+        r.body.contains("preview-counts") && r.body.contains("农业农村服务中心"),
+        "{}",
+        r.body
+    );
+
+    // District approval rules: the unit cannot approve; the district cannot approve a
+    // draft; a rejection needs a reason; approval needs the document number.
+    let r = org_post(&t, &ua, &format!("{base}/approve"), &[("doc_no", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = org_post(
+        &t,
+        &da,
+        &format!("{base}/approve"),
+        &[("doc_no", "镇海编〔2019〕3号")],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a draft cannot be approved"
+    );
+    let r = org_post(&t, &ua, &format!("{base}/submit"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/ops"),
+        &[("op", "abolish"), ("body", &n)],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a submitted plan is frozen"
+    );
+    let r = org_post(&t, &da, &format!("{base}/reject"), &[("reason", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = org_post(&t, &da, &format!("{base}/approve"), &[("doc_no", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = org_post(
+        &t,
+        &da,
+        &format!("{base}/approve"),
+        &[("doc_no", "镇海编〔2019〕3号")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Only the district applies.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/apply"),
+        &[("effective", "2019-07-01")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = org_post(
+        &t,
+        &da,
+        &format!("{base}/apply"),
+        &[("effective", "2017-01-01")],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "before the last change"
+    );
+    let r = org_post(
+        &t,
+        &da,
+        &format!("{base}/apply"),
+        &[("effective", "2019-07-01")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(&t, &da, Method::GET, &base, None).await;
+    assert!(
+        r.body.contains("plan-applied") && r.body.contains("2019-07-01"),
+        "{}",
+        r.body
+    );
+
+    // The chart on each side of the date; the SVG download; the register export.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/chart?on=2019-07-01"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<svg") && r.body.contains("农业农村服务中心"));
+    assert!(!r.body.contains(">农机站<"), "merged bodies are not drawn");
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/chart?on=2019-06-30"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("农机站") && !r.body.contains("农业农村服务中心"));
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/chart.svg?on=2019-07-01"),
+        None,
+    )
+    .await;
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("image/svg+xml")
+    );
+    assert!(r.body.starts_with("<svg") && r.body.contains(" width=\""));
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/export.xlsx?on=2019-07-01"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    // The absorbing body shows the nameplates it keeps; history compares two dates.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org?on=2019-07-01"),
+        None,
+    )
+    .await;
+    assert!(
+        r.body.contains("农机站（") && r.body.contains("镇海编〔2019〕3号"),
+        "{}",
+        r.body
+    );
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/history?a=2019-06-30&b=2019-07-01"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("compare-table"));
+    // The API shows the same structure.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/api/v1/units/{unit}/org/structure?on=2019-07-01"),
+        None,
+    )
+    .await;
+    let j = r.json();
+    let active: Vec<&str> = j["bodies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["status"] == "active")
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(active.len(), 2, "{j}");
+    assert!(active.contains(&"农业农村服务中心"));
+}
+
+#[tokio::test]
+async fn org_split_over_cap_is_refused_with_the_numbers() {
+    let t = setup().await;
+    let unit = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let da = login(&t, "d_admin").await;
+    let a = org_body(&t, &ua, unit, "党政办", "office").await;
+    let b = org_body(&t, &ua, unit, "财政所", "institute").await;
+    // Only the district sets caps.
+    let caps = [
+        ("max_bodies", "5"),
+        ("max_chiefs", "2"),
+        ("max_deputies", "3"),
+        ("valid_from", "2018-01-01"),
+    ];
+    let r = org_post(&t, &ua, &format!("/units/{unit}/org/totals/caps"), &caps).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = org_post(&t, &da, &format!("/units/{unit}/org/totals/caps"), &caps).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (ca, cb) = (format!("c_{a}"), format!("c_{b}"));
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/totals/split"),
+        &[
+            ("phase", "2019年上半年"),
+            ("effective", "2019-01-01"),
+            (ca.as_str(), "2"),
+            (cb.as_str(), "1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("中层正职合计 3，超过核定数 2"),
+        "{}",
+        r.body
+    );
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/totals"),
+        None,
+    )
+    .await;
+    assert!(!r.body.contains("2019年上半年"), "nothing saved");
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/totals/split"),
+        &[
+            ("phase", "2019年上半年"),
+            ("effective", "2019-01-01"),
+            (ca.as_str(), "1"),
+            (cb.as_str(), "1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The API refuses the same way, in English when asked.
+    let mut en = ua.clone();
+    en.lang = Some("en");
+    let body = format!(
+        r#"{{"phase":"2019年下半年","effective":"2019-07-01","lines":[{{"body":{a},"chiefs":1,"deputies":4}}]}}"#
+    );
+    let mut b2 = Request::builder()
+        .method(Method::PUT)
+        .uri(format!("/api/v1/units/{unit}/org/split"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(
+            header::COOKIE,
+            format!("{}; jiguan_lang=en", en.cookie.clone().unwrap()),
+        );
+    b2 = b2.header("x-csrf-token", en.csrf.clone().unwrap());
+    let resp = t
+        .router
+        .clone()
+        .oneshot(b2.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(j["field"], "deputies");
+    assert_eq!(j["message"], "Deputy posts total 4, over the approved 3");
+    // The district page shows each unit's use; a unit account is sent to its own unit.
+    let r = send(&t, &da, Method::GET, "/org", None).await;
+    assert!(
+        r.body.contains("5 / 2 / 3") && r.body.contains("九龙湖镇"),
+        "{}",
+        r.body
+    );
+    let r = send(&t, &ua, Method::GET, "/org", None).await;
+    assert_eq!(r.location(), format!("/units/{unit}/org"));
+}
+
+#[tokio::test]
+async fn org_ids_of_another_unit_are_not_found() {
+    let t = setup().await;
+    let luotuo = t.unit("luotuo");
+    let jiulonghu = t.unit("jiulonghu");
+    let ua = login(&t, "u_admin").await;
+    let mine = org_body(&t, &ua, luotuo, "党政办", "office").await;
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{luotuo}/org/plans"),
+        &[("title", "方案")],
+    )
+    .await;
+    let plan = id_in(&r.location(), "/plans/");
+    let da = login(&t, "d_admin").await;
+    // Through the sibling unit's path, the ids of luotuo do not exist.
+    for path in [
+        format!("/units/{jiulonghu}/org/bodies/{mine}"),
+        format!("/units/{jiulonghu}/org/plans/{plan}"),
+        format!("/api/v1/units/{jiulonghu}/bodies/{mine}"),
+        format!("/api/v1/units/{jiulonghu}/plans/{plan}"),
+    ] {
+        let r = send(&t, &da, Method::GET, &path, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.body.contains("党政办"));
+    }
+    let r = org_post(
+        &t,
+        &da,
+        &format!("/units/{jiulonghu}/org/plans/{plan}/approve"),
+        &[("doc_no", "x")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // A body of luotuo cannot be named in jiulonghu's items or plans.
+    let r = org_post(
+        &t,
+        &da,
+        &format!("/units/{jiulonghu}/org/totals/caps"),
+        &[
+            ("max_bodies", "5"),
+            ("max_chiefs", "2"),
+            ("max_deputies", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let _ = t
+        .app
+        .org_bodies(&actor_of(&t, &accounts()[0]), jiulonghu, None)
+        .await
+        .unwrap();
+}

@@ -4,6 +4,9 @@
 //! (`Authorization: Bearer jg_…`, created on the profile page or `POST /api/v1/tokens`).
 
 pub mod audit;
+pub mod calc;
+pub mod org;
+pub mod people;
 pub mod tenancy;
 pub mod users;
 
@@ -94,6 +97,16 @@ pub fn created<T: Serialize>(ctx: &Ctx, r: Result<T, AppError>) -> Response {
         users::list_users, users::create_user, users::get_user, users::update_user, users::reset_password,
         users::list_tokens, users::create_token, users::delete_token,
         audit::list_audit, audit::list_settings, audit::set_setting,
+        calc::list_kinds, calc::calculate, calc::list_saved, calc::save, calc::get_saved,
+        calc::list_calendar, calc::put_calendar,
+        people::list_people, people::create_person, people::get_person, people::update_person,
+        people::change_person, people::get_establishment, people::set_establishment, people::cost,
+        org::list_bodies, org::create_body, org::get_body, org::update_body,
+        org::list_functions, org::create_function, org::update_function,
+        org::structure, org::compare, org::totals, org::set_caps, org::set_split,
+        org::list_plans, org::create_plan, org::get_plan, org::add_op,
+        org::submit_plan, org::approve_plan, org::reject_plan, org::apply_plan,
+        org::district, org::set_rules,
     ),
     components(schemas(ApiError, crate::error::ApiFieldError)),
     modifiers(&Security),

@@ -2,8 +2,11 @@
 //! gets a [`Layout`]: the left menu, breadcrumbs, title, flash message and CSRF token.
 
 pub mod audit;
+pub mod calc;
 pub mod dashboard;
 pub mod login;
+pub mod org;
+pub mod people;
 pub mod profile;
 pub mod settings;
 pub mod units;
@@ -60,7 +63,10 @@ pub struct MenuItem {
 /// The module pages of a unit: (menu id, locale key, path under `/units/{unit}`, action).
 /// The unit page lists them; unit accounts also get them in the left menu. A new module
 /// adds one line here.
-pub const UNIT_MODULES: &[(&str, &str, &str, Action)] = &[];
+pub const UNIT_MODULES: &[(&str, &str, &str, Action)] = &[
+    ("people", "menu.people", "/people", Action::PeopleView),
+    ("org", "menu.org", "/org", Action::OrgView),
+];
 
 /// What `base.html` needs.
 pub struct Layout {

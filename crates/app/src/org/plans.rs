@@ -1,0 +1,487 @@
+//! Reorganisation plans (机构改革方案): drafting operations, the preview, and the workflow
+//! draft → submitted → approved / rejected → applied. Preview and application both run
+//! [`jiguan_domain::org::plan::apply`] over the structure on the date concerned.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use jiguan_domain::FieldError;
+use jiguan_domain::auth::{Action, Actor};
+use jiguan_domain::error::required_text;
+use jiguan_domain::org::analysis::{FunctionIssue, analyse};
+use jiguan_domain::org::compare::{Comparison, compare};
+use jiguan_domain::org::plan::{OpError, PlanOp, Transition, apply, next_temp};
+use jiguan_domain::org::structure::{
+    DOC_MAX, NAME_MAX, SHORT_MAX, count_field, optional_id, optional_text, parse_date,
+};
+use jiguan_domain::org::{BodyId, BodyKind, FunctionId, PlanId, PlanStatus, Structure};
+use jiguan_domain::tenancy::UnitId;
+
+use super::{PlanMove, PlanRecord, StructureWrite};
+use crate::auth::audit_entry;
+use crate::{App, AppError, AppResult};
+
+/// An operation as entered in the plan form.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct OpForm {
+    /// create, rename, merge, abolish, convert, move_function.
+    #[serde(default)]
+    pub op: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub short_name: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub parent: String,
+    #[serde(default)]
+    pub establishment: String,
+    /// Bodies merged (merge).
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// The absorbing body (merge).
+    #[serde(default)]
+    pub into: String,
+    /// Function item (move_function).
+    #[serde(default)]
+    pub item: String,
+    /// Receiving body (move_function); empty: none.
+    #[serde(default)]
+    pub to: String,
+}
+
+/// A plan with its preview: the structure before and after its operations on a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanView {
+    pub plan: PlanRecord,
+    /// The date previewed: today for a plan not yet applied, else its effective date.
+    pub on: NaiveDate,
+    pub before: Structure,
+    /// The structure after the operations, unless one fails.
+    pub after: Option<Structure>,
+    pub error: Option<OpError>,
+    pub comparison: Option<Comparison>,
+    pub issues_after: Vec<FunctionIssue>,
+}
+
+fn body_id(field: &str, v: &str) -> Result<BodyId, FieldError> {
+    optional_id(field, v)?
+        .map(BodyId)
+        .ok_or_else(|| FieldError::new(field, "required"))
+}
+
+impl OpForm {
+    /// The operation, with `temp` the id a created body gets.
+    pub fn parse(&self, temp: BodyId) -> Result<PlanOp, FieldError> {
+        Ok(match self.op.trim() {
+            "create" => PlanOp::Create {
+                temp,
+                name: required_text("name", &self.name, NAME_MAX)?,
+                short_name: optional_text("short_name", &self.short_name, SHORT_MAX)?,
+                kind: BodyKind::parse("kind", &self.kind)?,
+                parent: optional_id("parent", &self.parent)?.map(BodyId),
+                establishment: count_field("establishment", &self.establishment, 10_000, 0)?,
+            },
+            "rename" => PlanOp::Rename {
+                body: body_id("body", &self.body)?,
+                name: required_text("name", &self.name, NAME_MAX)?,
+                short_name: optional_text("short_name", &self.short_name, SHORT_MAX)?,
+            },
+            "merge" => {
+                let mut sources = Vec::new();
+                for s in self.sources.iter().filter(|s| !s.trim().is_empty()) {
+                    sources.push(body_id("sources", s)?);
+                }
+                if sources.is_empty() {
+                    return Err(FieldError::new("sources", "required"));
+                }
+                PlanOp::Merge {
+                    sources,
+                    into: body_id("into", &self.into)?,
+                }
+            }
+            "abolish" => PlanOp::Abolish {
+                body: body_id("body", &self.body)?,
+            },
+            "convert" => PlanOp::Convert {
+                body: body_id("body", &self.body)?,
+            },
+            "move_function" => PlanOp::MoveFunction {
+                item: optional_id("item", &self.item)?
+                    .map(FunctionId)
+                    .ok_or_else(|| FieldError::new("item", "required"))?,
+                to: optional_id("to", &self.to)?.map(BodyId),
+            },
+            "" => return Err(FieldError::new("op", "required")),
+            _ => return Err(FieldError::new("op", "choice_invalid")),
+        })
+    }
+}
+
+impl App {
+    pub async fn org_plans(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<PlanRecord>> {
+        self.require_unit(actor, Action::OrgView, unit).await?;
+        Ok(self.store.list_plans(actor.district_id, unit).await?)
+    }
+
+    async fn plan_of(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<PlanRecord> {
+        self.store
+            .get_plan(actor.district_id, unit, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Starts a draft plan (OrgManage).
+    pub async fn org_create_plan(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        title: &str,
+    ) -> AppResult<PlanId> {
+        self.require_unit(actor, Action::OrgManage, unit).await?;
+        let title = required_text("title", title, 80)?;
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            "org.plan.create",
+            "reorg_plan",
+            "",
+            None,
+            Some(serde_json::json!({"title": title})),
+        );
+        Ok(self
+            .store
+            .create_plan(
+                actor.district_id,
+                unit,
+                &title,
+                &actor.username,
+                self.clock.now(),
+                audit,
+            )
+            .await?)
+    }
+
+    /// A plan and its preview.
+    pub async fn org_plan(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<PlanView> {
+        self.require_unit(actor, Action::OrgView, unit).await?;
+        let plan = self.plan_of(actor, unit, id).await?;
+        let rules = self.rules_of(actor).await?;
+        if let (PlanStatus::Applied, Some(eff)) = (plan.status, plan.effective) {
+            // Applied: the recorded history on both sides of the effective date.
+            let before = match eff.pred_opt() {
+                Some(d) => {
+                    self.store
+                        .load_structure(actor.district_id, unit, d)
+                        .await?
+                }
+                None => Structure::default(),
+            };
+            let after = self
+                .store
+                .load_structure(actor.district_id, unit, eff)
+                .await?;
+            let comparison = compare(&before, &after, &rules);
+            let issues_after = analyse(&after, &rules);
+            return Ok(PlanView {
+                plan,
+                on: eff,
+                before,
+                after: Some(after),
+                error: None,
+                comparison: Some(comparison),
+                issues_after,
+            });
+        }
+        let on = self.org_today();
+        let before = self
+            .store
+            .load_structure(actor.district_id, unit, on)
+            .await?;
+        let (after, error) = match apply(&before, &plan.ops, &plan.doc_no) {
+            Ok(a) => (Some(a), None),
+            Err(e) => (None, Some(e)),
+        };
+        let comparison = after.as_ref().map(|a| compare(&before, a, &rules));
+        let issues_after = after
+            .as_ref()
+            .map(|a| analyse(a, &rules))
+            .unwrap_or_default();
+        Ok(PlanView {
+            plan,
+            on,
+            before,
+            after,
+            error,
+            comparison,
+            issues_after,
+        })
+    }
+
+    async fn editable_plan(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PlanId,
+    ) -> AppResult<PlanRecord> {
+        self.require_unit(actor, Action::OrgManage, unit).await?;
+        let plan = self.plan_of(actor, unit, id).await?;
+        if !plan.status.editable() {
+            return Err(FieldError::new("status", "plan_status_invalid")
+                .with("status", plan.status.code())
+                .into());
+        }
+        Ok(plan)
+    }
+
+    async fn save_ops(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        plan: &PlanRecord,
+        ops: Vec<PlanOp>,
+        action: &str,
+    ) -> AppResult<()> {
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            action,
+            "reorg_plan",
+            plan.id,
+            Some(serde_json::to_value(&plan.ops).unwrap_or_default()),
+            Some(serde_json::to_value(&ops).unwrap_or_default()),
+        );
+        Ok(self
+            .store
+            .save_plan_ops(actor.district_id, unit, plan.id, &ops, audit)
+            .await?)
+    }
+
+    /// Adds an operation to a draft (OrgManage). It must apply after the others on
+    /// today's structure.
+    pub async fn org_add_op(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PlanId,
+        f: &OpForm,
+    ) -> AppResult<()> {
+        let plan = self.editable_plan(actor, unit, id).await?;
+        let op = f.parse(next_temp(&plan.ops))?;
+        self.push_op(actor, unit, &plan, op).await
+    }
+
+    /// Adds an already built operation (API, demo).
+    pub async fn org_push_op(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PlanId,
+        op: PlanOp,
+    ) -> AppResult<()> {
+        let plan = self.editable_plan(actor, unit, id).await?;
+        self.push_op(actor, unit, &plan, op).await
+    }
+
+    async fn push_op(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        plan: &PlanRecord,
+        op: PlanOp,
+    ) -> AppResult<()> {
+        let mut ops = plan.ops.clone();
+        ops.push(op);
+        let now = self
+            .store
+            .load_structure(actor.district_id, unit, self.org_today())
+            .await?;
+        // A plan's bodies and items are the unit's own (ids of other units do not exist
+        // in `now`, so apply refuses them).
+        apply(&now, &ops, &plan.doc_no).map_err(|e| AppError::Invalid(vec![e.field_error()]))?;
+        self.save_ops(actor, unit, plan, ops, "org.plan.op_add")
+            .await
+    }
+
+    /// Removes operation `n` (from 1) of a draft (OrgManage). Later operations that
+    /// depended on it make the preview fail until fixed.
+    pub async fn org_remove_op(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PlanId,
+        n: usize,
+    ) -> AppResult<()> {
+        let plan = self.editable_plan(actor, unit, id).await?;
+        if n == 0 || n > plan.ops.len() {
+            return Err(AppError::NotFound);
+        }
+        let mut ops = plan.ops.clone();
+        ops.remove(n - 1);
+        self.save_ops(actor, unit, &plan, ops, "org.plan.op_remove")
+            .await
+    }
+
+    async fn move_plan(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        plan: &PlanRecord,
+        t: Transition,
+        reason: Option<String>,
+        doc_no: Option<String>,
+    ) -> AppResult<()> {
+        let to = t.check(plan.status)?;
+        let m = PlanMove {
+            id: plan.id,
+            from: vec![plan.status],
+            to,
+            by: actor.username.clone(),
+            at: self.clock.now(),
+            reason: reason.clone(),
+            doc_no: doc_no.clone(),
+            effective: None,
+        };
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            &format!("org.plan.{}", t.code()),
+            "reorg_plan",
+            plan.id,
+            Some(serde_json::json!({"status": plan.status})),
+            Some(serde_json::json!({"status": to, "reason": reason, "doc_no": doc_no})),
+        );
+        self.store
+            .move_plan(actor.district_id, unit, &m, audit)
+            .await
+            .map_err(|e| match e {
+                crate::ports::StoreError::Conflict { .. } => {
+                    FieldError::new("status", "plan_status_invalid")
+                        .with("status", plan.status.code())
+                        .into()
+                }
+                other => other.into(),
+            })
+    }
+
+    fn check_preview(&self, before: &Structure, plan: &PlanRecord) -> AppResult<Structure> {
+        if plan.ops.is_empty() {
+            return Err(FieldError::new("ops", "plan_empty").into());
+        }
+        apply(before, &plan.ops, &plan.doc_no).map_err(|e| AppError::Invalid(vec![e.field_error()]))
+    }
+
+    /// Submits a draft to the district (OrgManage). Its operations must apply today.
+    pub async fn org_submit_plan(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<()> {
+        self.require_unit(actor, Action::OrgManage, unit).await?;
+        let plan = self.plan_of(actor, unit, id).await?;
+        Transition::Submit.check(plan.status)?;
+        let now = self
+            .store
+            .load_structure(actor.district_id, unit, self.org_today())
+            .await?;
+        self.check_preview(&now, &plan)?;
+        self.move_plan(
+            actor,
+            unit,
+            &plan,
+            Transition::Submit,
+            Some(String::new()),
+            None,
+        )
+        .await
+    }
+
+    /// Approves a submitted plan with the approval document number (OrgApprove).
+    pub async fn org_approve_plan(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PlanId,
+        doc_no: &str,
+    ) -> AppResult<()> {
+        self.require_unit(actor, Action::OrgApprove, unit).await?;
+        let doc = required_text("doc_no", doc_no, DOC_MAX)?;
+        let plan = self.plan_of(actor, unit, id).await?;
+        Transition::Approve.check(plan.status)?;
+        self.move_plan(actor, unit, &plan, Transition::Approve, None, Some(doc))
+            .await
+    }
+
+    /// Rejects a submitted plan with a reason (OrgApprove).
+    pub async fn org_reject_plan(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PlanId,
+        reason: &str,
+    ) -> AppResult<()> {
+        self.require_unit(actor, Action::OrgApprove, unit).await?;
+        let reason = required_text("reason", reason, 500)?;
+        let plan = self.plan_of(actor, unit, id).await?;
+        self.move_plan(actor, unit, &plan, Transition::Reject, Some(reason), None)
+            .await
+    }
+
+    /// Applies an approved plan from `effective` (OrgApprove): every change, the plan's
+    /// status and the audit entry in one transaction.
+    pub async fn org_apply_plan(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PlanId,
+        effective: &str,
+    ) -> AppResult<Vec<(i64, i64)>> {
+        self.require_unit(actor, Action::OrgApprove, unit).await?;
+        let on = parse_date("effective", effective)?;
+        let plan = self.plan_of(actor, unit, id).await?;
+        let to = Transition::Apply.check(plan.status)?;
+        let (before, stamp) = self.change_base(actor, unit, on, "effective").await?;
+        let after = self.check_preview(&before, &plan)?;
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            "org.plan.apply",
+            "reorg_plan",
+            plan.id,
+            Some(serde_json::json!({"status": plan.status, "counts": before.counts()})),
+            Some(
+                serde_json::json!({"status": to, "effective": on, "doc_no": plan.doc_no,
+                "ops": plan.ops, "counts": after.counts()}),
+            ),
+        );
+        let w = StructureWrite {
+            on,
+            stamp,
+            before,
+            after,
+            plan: Some(PlanMove {
+                id: plan.id,
+                from: vec![plan.status],
+                to,
+                by: actor.username.clone(),
+                at: self.clock.now(),
+                reason: None,
+                doc_no: None,
+                effective: Some(on),
+            }),
+        };
+        self.store
+            .write_structure(actor.district_id, unit, &w, audit)
+            .await
+            .map_err(|e| match e {
+                crate::ports::StoreError::Conflict { field } if field == "status" => {
+                    FieldError::new("status", "plan_status_invalid")
+                        .with("status", plan.status.code())
+                        .into()
+                }
+                crate::ports::StoreError::Conflict { field } => {
+                    FieldError::new(field, "org_changed_meanwhile").into()
+                }
+                other => other.into(),
+            })
+    }
+}

@@ -1,0 +1,721 @@
+//! Use cases of the register: bodies, function items, the analysis, kind rules, totals and
+//! their split, the district view and comparisons by date.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use jiguan_domain::FieldError;
+use jiguan_domain::auth::{Action, Actor};
+use jiguan_domain::error::Errors;
+use jiguan_domain::org::analysis::{FunctionIssue, KindRule, analyse, default_rules};
+use jiguan_domain::org::compare::{Comparison, compare};
+use jiguan_domain::org::plan::{PlanOp, apply};
+use jiguan_domain::org::structure::{BodyInput, DOC_MAX, FunctionInput, optional_text, parse_date};
+use jiguan_domain::org::totals::{parse_phase, validate_split};
+use jiguan_domain::org::{
+    Body, BodyId, BodyKind, Caps, FunctionCategory, FunctionId, FunctionItem, Split, SplitLine,
+    Structure,
+};
+use jiguan_domain::tenancy::UnitId;
+
+use super::{BodySummary, BodyVersion, CapRecord, FunctionVersion, SplitRecord, StructureWrite};
+use crate::auth::audit_entry;
+use crate::ports::Unit;
+use crate::{App, AppError, AppResult};
+
+/// The body form: attributes, the date they take effect and the document behind them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct BodyForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub short_name: String,
+    #[serde(default)]
+    pub kind: String,
+    /// Hosting body id; empty for top level.
+    #[serde(default)]
+    pub parent: String,
+    #[serde(default)]
+    pub establishment: String,
+    #[serde(default)]
+    pub head: String,
+    /// YYYY-MM-DD; empty: today.
+    #[serde(default)]
+    pub valid_from: String,
+    #[serde(default)]
+    pub doc_no: String,
+}
+
+/// The function item form (catalogue entry and its review).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct FunctionForm {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    /// Owning body ids.
+    #[serde(default)]
+    pub owners: Vec<String>,
+    /// keep / strengthen / weaken / remove / transfer, or empty while not reviewed.
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub valid_from: String,
+}
+
+/// The caps form (district).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct CapsForm {
+    #[serde(default)]
+    pub max_bodies: String,
+    #[serde(default)]
+    pub max_chiefs: String,
+    #[serde(default)]
+    pub max_deputies: String,
+    #[serde(default)]
+    pub doc_no: String,
+    #[serde(default)]
+    pub valid_from: String,
+}
+
+/// The split form (unit): a phase, its effective date, and posts per body.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct SplitForm {
+    #[serde(default)]
+    pub phase: String,
+    #[serde(default)]
+    pub effective: String,
+    /// (body id, chiefs, deputies) as entered.
+    #[serde(default)]
+    pub lines: Vec<(String, String, String)>,
+}
+
+/// One unit's use of its totals, for the district.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitTotals {
+    pub unit: Unit,
+    pub caps: Option<Caps>,
+    pub active_bodies: i64,
+    pub chiefs: i64,
+    pub deputies: i64,
+    /// Phase of the split in force.
+    pub phase: Option<String>,
+    pub breaches: i64,
+}
+
+/// The totals page: caps over time, splits by phase, the structure today.
+#[derive(Debug, Clone, Serialize)]
+pub struct TotalsView {
+    pub caps: Vec<CapRecord>,
+    pub splits: Vec<SplitRecord>,
+    pub now: Structure,
+}
+
+fn date_or(field: &str, v: &str, default: NaiveDate) -> Result<NaiveDate, FieldError> {
+    if v.trim().is_empty() {
+        Ok(default)
+    } else {
+        parse_date(field, v)
+    }
+}
+
+impl App {
+    /// Today in China time.
+    pub fn org_today(&self) -> NaiveDate {
+        self.clock
+            .now()
+            .with_timezone(&jiguan_domain::time::china())
+            .date_naive()
+    }
+
+    /// The district's kind rules (the defaults when it never set any).
+    pub(crate) async fn rules_of(&self, actor: &Actor) -> AppResult<Vec<KindRule>> {
+        Ok(self
+            .store
+            .kind_rules(actor.district_id)
+            .await?
+            .unwrap_or_else(default_rules))
+    }
+
+    /// The bodies of a unit on a date (`None`: as they stand now).
+    pub async fn org_bodies(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        on: Option<NaiveDate>,
+    ) -> AppResult<Vec<BodySummary>> {
+        self.require_unit(actor, Action::OrgView, unit).await?;
+        Ok(self.store.list_bodies(actor.district_id, unit, on).await?)
+    }
+
+    /// The structure of a unit on a date (`None`: today).
+    pub async fn org_structure(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        on: Option<NaiveDate>,
+    ) -> AppResult<Structure> {
+        self.require_unit(actor, Action::OrgView, unit).await?;
+        let on = on.unwrap_or_else(|| self.org_today());
+        Ok(self
+            .store
+            .load_structure(actor.district_id, unit, on)
+            .await?)
+    }
+
+    /// A body as it stands now, with its history.
+    pub async fn org_body(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        body: BodyId,
+    ) -> AppResult<(Body, Vec<BodyVersion>)> {
+        self.require_unit(actor, Action::OrgView, unit).await?;
+        let h = self
+            .store
+            .body_history(actor.district_id, unit, body)
+            .await?;
+        let cur = h.last().map(|v| v.body.clone()).ok_or(AppError::NotFound)?;
+        Ok((cur, h))
+    }
+
+    /// A function item as it stands now, with its history.
+    pub async fn org_function(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        item: FunctionId,
+    ) -> AppResult<(FunctionItem, Vec<FunctionVersion>)> {
+        self.require_unit(actor, Action::OrgView, unit).await?;
+        let h = self
+            .store
+            .function_history(actor.district_id, unit, item)
+            .await?;
+        let cur = h.last().map(|v| v.item.clone()).ok_or(AppError::NotFound)?;
+        Ok((cur, h))
+    }
+
+    /// Checks a change date against the unit's latest change, and loads the structure.
+    pub(crate) async fn change_base(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        on: NaiveDate,
+        field: &str,
+    ) -> AppResult<(Structure, i64)> {
+        let rev = self.store.revision(actor.district_id, unit).await?;
+        if let Some(last) = rev.last_change.filter(|l| on < *l) {
+            return Err(FieldError::new(field, "org_before_last_change")
+                .with("date", last)
+                .into());
+        }
+        let s = self
+            .store
+            .load_structure(actor.district_id, unit, on)
+            .await?;
+        Ok((s, rev.stamp))
+    }
+
+    /// Writes a direct change of the register, audited.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_change(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        on: NaiveDate,
+        stamp: i64,
+        before: Structure,
+        after: Structure,
+        action: &str,
+        object: &str,
+        object_id: String,
+        audit_before: Option<serde_json::Value>,
+        audit_after: serde_json::Value,
+    ) -> AppResult<Vec<(i64, i64)>> {
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            action,
+            object,
+            object_id,
+            audit_before,
+            Some(audit_after),
+        );
+        let w = StructureWrite {
+            on,
+            stamp,
+            before,
+            after,
+            plan: None,
+        };
+        Ok(self
+            .store
+            .write_structure(actor.district_id, unit, &w, audit)
+            .await?)
+    }
+
+    fn parse_body_form(&self, f: &BodyForm) -> Result<(BodyInput, NaiveDate, String), AppError> {
+        let mut errs = Errors::new();
+        let input = match BodyInput::parse(
+            &f.name,
+            &f.short_name,
+            &f.kind,
+            &f.parent,
+            &f.establishment,
+            &f.head,
+        ) {
+            Ok(i) => Some(i),
+            Err(e) => {
+                errs.0.extend(e);
+                None
+            }
+        };
+        let on = errs.take(date_or("valid_from", &f.valid_from, self.org_today()));
+        let doc = errs.take(optional_text("doc_no", &f.doc_no, DOC_MAX));
+        match (input, on, doc) {
+            (Some(i), Some(on), Some(doc)) if errs.is_empty() => Ok((i, on, doc)),
+            _ => Err(AppError::Invalid(errs.0)),
+        }
+    }
+
+    fn op_error(e: jiguan_domain::org::OpError) -> AppError {
+        // Name the form field when the operation was the form's own.
+        let fe = e.field_error();
+        let field = match e.kind {
+            jiguan_domain::org::plan::OpErrorKind::NameTaken(_)
+            | jiguan_domain::org::plan::OpErrorKind::NameInvalid => "name",
+            jiguan_domain::org::plan::OpErrorKind::ParentCycle => "parent",
+            _ => "parent",
+        };
+        AppError::Invalid(vec![FieldError {
+            field: field.into(),
+            ..fe
+        }])
+    }
+
+    /// Records a body in the register (OrgManage).
+    pub async fn org_create_body(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        f: &BodyForm,
+    ) -> AppResult<BodyId> {
+        self.require_unit(actor, Action::OrgManage, unit).await?;
+        let (input, on, doc) = self.parse_body_form(f)?;
+        let (before, stamp) = self.change_base(actor, unit, on, "valid_from").await?;
+        let op = PlanOp::Create {
+            temp: BodyId(-1),
+            name: input.name.clone(),
+            short_name: input.short_name.clone(),
+            kind: input.kind,
+            parent: input.parent,
+            establishment: input.establishment,
+        };
+        let mut after = apply(&before, &[op], &doc).map_err(Self::op_error)?;
+        if let Some(b) = after.body_mut(BodyId(-1)) {
+            b.head = input.head.clone();
+        }
+        let ids = self
+            .write_change(
+                actor,
+                unit,
+                on,
+                stamp,
+                before,
+                after,
+                "org.body.create",
+                "body",
+                String::new(),
+                None,
+                serde_json::json!({"input": input, "valid_from": on, "doc_no": doc}),
+            )
+            .await?;
+        ids.iter()
+            .find(|(t, _)| *t == -1)
+            .map(|(_, r)| BodyId(*r))
+            .ok_or_else(|| AppError::Internal("new body without id".into()))
+    }
+
+    /// Changes a body's attributes from a date (OrgManage).
+    pub async fn org_edit_body(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        body: BodyId,
+        f: &BodyForm,
+    ) -> AppResult<()> {
+        self.require_unit(actor, Action::OrgManage, unit).await?;
+        // The body must be this unit's (else not found, before any validation).
+        self.org_body(actor, unit, body).await?;
+        let (input, on, doc) = self.parse_body_form(f)?;
+        let (before, stamp) = self.change_base(actor, unit, on, "valid_from").await?;
+        let old = before.body(body).cloned();
+        let op = PlanOp::Edit {
+            body,
+            input: input.clone(),
+        };
+        let after = apply(&before, &[op], &doc).map_err(Self::op_error)?;
+        self.write_change(
+            actor,
+            unit,
+            on,
+            stamp,
+            before,
+            after,
+            "org.body.update",
+            "body",
+            body.to_string(),
+            old.map(|b| serde_json::to_value(b).unwrap_or_default()),
+            serde_json::json!({"input": input, "valid_from": on, "doc_no": doc}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    fn parse_function_form(
+        &self,
+        f: &FunctionForm,
+        s: &Structure,
+    ) -> Result<(FunctionInput, NaiveDate), AppError> {
+        let mut errs = Errors::new();
+        let input = match FunctionInput::parse(
+            &f.code,
+            &f.title,
+            &f.category,
+            &f.legal_basis,
+            &f.owners,
+            &f.decision,
+            &f.reason,
+        ) {
+            Ok(i) => Some(i),
+            Err(e) => {
+                errs.0.extend(e);
+                None
+            }
+        };
+        let on = errs.take(date_or("valid_from", &f.valid_from, self.org_today()));
+        if let Some(i) = &input
+            && i.owners.iter().any(|o| !s.is_active(*o))
+        {
+            errs.push(FieldError::new("owners", "choice_invalid"));
+        }
+        match (input, on) {
+            (Some(i), Some(on)) if errs.is_empty() => Ok((i, on)),
+            _ => Err(AppError::Invalid(errs.0)),
+        }
+    }
+
+    /// Adds an item to the catalogue (OrgManage).
+    pub async fn org_create_function(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        f: &FunctionForm,
+    ) -> AppResult<FunctionId> {
+        self.require_unit(actor, Action::OrgManage, unit).await?;
+        let today = self.org_today();
+        let on = date_or("valid_from", &f.valid_from, today).unwrap_or(today);
+        let (before, stamp) = self.change_base(actor, unit, on, "valid_from").await?;
+        let (input, on) = self.parse_function_form(f, &before)?;
+        if before.functions.iter().any(|x| x.code == input.code) {
+            return Err(FieldError::new("code", "taken").into());
+        }
+        let mut after = before.clone();
+        after.functions.push(FunctionItem {
+            id: FunctionId(-1),
+            code: input.code.clone(),
+            title: input.title.clone(),
+            category: input.category,
+            legal_basis: input.legal_basis.clone(),
+            owners: input.owners.clone(),
+            decision: input.decision,
+            reason: input.reason.clone(),
+        });
+        let ids = self
+            .write_change(
+                actor,
+                unit,
+                on,
+                stamp,
+                before,
+                after,
+                "org.function.create",
+                "function_item",
+                input.code.clone(),
+                None,
+                serde_json::json!({"input": input, "valid_from": on}),
+            )
+            .await?;
+        ids.iter()
+            .find(|(t, _)| *t == -1)
+            .map(|(_, r)| FunctionId(*r))
+            .ok_or_else(|| AppError::Internal("new item without id".into()))
+    }
+
+    /// Changes an item: its text, owners, or its review decision and reason (OrgManage).
+    pub async fn org_edit_function(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        item: FunctionId,
+        f: &FunctionForm,
+    ) -> AppResult<()> {
+        self.require_unit(actor, Action::OrgManage, unit).await?;
+        self.org_function(actor, unit, item).await?;
+        let today = self.org_today();
+        let on = date_or("valid_from", &f.valid_from, today).unwrap_or(today);
+        let (before, stamp) = self.change_base(actor, unit, on, "valid_from").await?;
+        let (input, on) = self.parse_function_form(f, &before)?;
+        if before
+            .functions
+            .iter()
+            .any(|x| x.code == input.code && x.id != item)
+        {
+            return Err(FieldError::new("code", "taken").into());
+        }
+        let old = before.function(item).cloned().ok_or(AppError::NotFound)?;
+        let mut after = before.clone();
+        if let Some(x) = after.functions.iter_mut().find(|x| x.id == item) {
+            x.code = input.code.clone();
+            x.title = input.title.clone();
+            x.category = input.category;
+            x.legal_basis = input.legal_basis.clone();
+            x.owners = input.owners.clone();
+            x.decision = input.decision;
+            x.reason = input.reason.clone();
+        }
+        self.write_change(
+            actor,
+            unit,
+            on,
+            stamp,
+            before,
+            after,
+            "org.function.update",
+            "function_item",
+            item.to_string(),
+            Some(serde_json::to_value(old).unwrap_or_default()),
+            serde_json::json!({"input": input, "valid_from": on}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The catalogue's gaps, overreach and misplacement on a date, with the rules used.
+    pub async fn org_analysis(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        on: Option<NaiveDate>,
+    ) -> AppResult<(Structure, Vec<FunctionIssue>, Vec<KindRule>)> {
+        let s = self.org_structure(actor, unit, on).await?;
+        let rules = self.rules_of(actor).await?;
+        let issues = analyse(&s, &rules);
+        Ok((s, issues, rules))
+    }
+
+    /// The district's kind rules (everyone who may see organisation data).
+    pub async fn org_rules(&self, actor: &Actor) -> AppResult<Vec<KindRule>> {
+        self.require(actor, Action::OrgView)?;
+        self.rules_of(actor).await
+    }
+
+    /// Replaces the district's kind rules; each is `kind:category` (OrgApprove).
+    pub async fn org_set_rules(&self, actor: &Actor, codes: &[String]) -> AppResult<()> {
+        self.require(actor, Action::OrgApprove)?;
+        let mut rules = Vec::new();
+        for c in codes.iter().filter(|c| !c.trim().is_empty()) {
+            let (k, cat) = c.split_once(':').unwrap_or((c, ""));
+            match (BodyKind::from_code(k), FunctionCategory::from_code(cat)) {
+                (Some(kind), Some(category)) => rules.push(KindRule { kind, category }),
+                _ => return Err(FieldError::new("rules", "choice_invalid").into()),
+            }
+        }
+        rules.sort();
+        rules.dedup();
+        let old = self.rules_of(actor).await?;
+        let audit = audit_entry(
+            actor,
+            None,
+            "org.rules.set",
+            "org_kind_rules",
+            actor.district_id,
+            Some(serde_json::to_value(&old).unwrap_or_default()),
+            Some(serde_json::to_value(&rules).unwrap_or_default()),
+        );
+        Ok(self
+            .store
+            .set_kind_rules(actor.district_id, &rules, audit)
+            .await?)
+    }
+
+    /// Sets a unit's approved totals from a date (OrgApprove, district).
+    pub async fn org_set_caps(&self, actor: &Actor, unit: UnitId, f: &CapsForm) -> AppResult<()> {
+        self.require_unit(actor, Action::OrgApprove, unit).await?;
+        let mut errs = Errors::new();
+        let caps = match Caps::parse(&f.max_bodies, &f.max_chiefs, &f.max_deputies, &f.doc_no) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errs.0.extend(e);
+                None
+            }
+        };
+        let from = errs.take(date_or("valid_from", &f.valid_from, self.org_today()));
+        let (Some(caps), Some(from)) = (caps, from) else {
+            return Err(AppError::Invalid(errs.0));
+        };
+        if let Some(last) = self
+            .store
+            .cap_history(actor.district_id, unit)
+            .await?
+            .first()
+            .filter(|c| c.valid_from > from)
+        {
+            return Err(FieldError::new("valid_from", "org_before_last_change")
+                .with("date", last.valid_from)
+                .into());
+        }
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            "org.caps.set",
+            "org_caps",
+            unit,
+            None,
+            Some(serde_json::json!({"caps": caps, "valid_from": from})),
+        );
+        Ok(self
+            .store
+            .set_caps(actor.district_id, unit, &caps, from, &actor.username, audit)
+            .await?)
+    }
+
+    /// The totals of a unit: caps over time, splits, the structure today.
+    pub async fn org_totals(&self, actor: &Actor, unit: UnitId) -> AppResult<TotalsView> {
+        let now = self.org_structure(actor, unit, None).await?;
+        Ok(TotalsView {
+            caps: self.store.cap_history(actor.district_id, unit).await?,
+            splits: self.store.list_splits(actor.district_id, unit).await?,
+            now,
+        })
+    }
+
+    /// Splits the middle posts among the bodies for a phase (OrgManage). Refused when the
+    /// sum exceeds a cap in force on the effective date.
+    pub async fn org_save_split(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        f: &SplitForm,
+    ) -> AppResult<()> {
+        self.require_unit(actor, Action::OrgManage, unit).await?;
+        let mut errs = Errors::new();
+        let phase = errs.take(parse_phase(&f.phase));
+        let eff = errs.take(date_or("effective", &f.effective, self.org_today()));
+        let mut lines = Vec::new();
+        for (b, c, d) in &f.lines {
+            let body = b.trim().parse::<i64>().map(BodyId);
+            let n = |field: &str, v: &str| {
+                jiguan_domain::org::structure::count_field(
+                    field,
+                    v,
+                    jiguan_domain::org::totals::CAP_MAX,
+                    0,
+                )
+            };
+            match (body, errs.take(n("lines", c)), errs.take(n("lines", d))) {
+                (Ok(body), Some(chiefs), Some(deputies)) if chiefs > 0 || deputies > 0 => {
+                    lines.push(SplitLine {
+                        body,
+                        chiefs,
+                        deputies,
+                    });
+                }
+                (Err(_), _, _) => errs.push(FieldError::new("lines", "choice_invalid")),
+                _ => {}
+            }
+        }
+        let (Some(phase), Some(eff)) = (phase, eff) else {
+            return Err(AppError::Invalid(errs.0));
+        };
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs.0));
+        }
+        let s = self
+            .store
+            .load_structure(actor.district_id, unit, eff)
+            .await?;
+        validate_split(&s, s.caps.as_ref(), &lines)?;
+        let split = Split {
+            phase,
+            effective: eff,
+            lines,
+        };
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            "org.split.save",
+            "org_split",
+            &split.phase,
+            None,
+            Some(serde_json::to_value(&split).unwrap_or_default()),
+        );
+        Ok(self
+            .store
+            .save_split(
+                actor.district_id,
+                unit,
+                &split,
+                &actor.username,
+                self.clock.now(),
+                audit,
+            )
+            .await?)
+    }
+
+    /// Each visible unit's use of its totals today (district view; a unit account sees its
+    /// own unit only).
+    pub async fn org_district(&self, actor: &Actor) -> AppResult<Vec<UnitTotals>> {
+        self.require(actor, Action::OrgView)?;
+        let today = self.org_today();
+        let mut out = Vec::new();
+        for unit in self.visible_units(actor).await? {
+            let s = self
+                .store
+                .load_structure(actor.district_id, unit.id, today)
+                .await?;
+            let c = s.counts();
+            out.push(UnitTotals {
+                caps: s.caps.clone(),
+                active_bodies: c.active,
+                chiefs: c.chiefs,
+                deputies: c.deputies,
+                phase: s.split.as_ref().map(|p| p.phase.clone()),
+                breaches: jiguan_domain::org::totals::cap_breaches(&s).len() as i64,
+                unit,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The structure on two dates side by side.
+    pub async fn org_compare(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        a: NaiveDate,
+        b: NaiveDate,
+    ) -> AppResult<(Structure, Structure, Comparison)> {
+        let sa = self.org_structure(actor, unit, Some(a)).await?;
+        let sb = self.org_structure(actor, unit, Some(b)).await?;
+        let rules = self.rules_of(actor).await?;
+        let c = compare(&sa, &sb, &rules);
+        Ok((sa, sb, c))
+    }
+}

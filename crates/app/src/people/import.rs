@@ -1,0 +1,382 @@
+//! Roster import (花名册导入): a table already read from xlsx or csv (by `jiguan-excel`)
+//! is validated row by row; every error is listed at once with its row, column, value and
+//! reason. Nothing is written unless every row is valid, or the user chose to import only
+//! the valid rows. Rows are keyed by ID number: a person already in the unit is updated
+//! when the row differs and left alone when it does not, so importing the same file twice
+//! changes nothing (and writes no audit entry the second time).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use jiguan_domain::FieldError;
+use jiguan_domain::auth::{Action, Actor};
+use jiguan_domain::people::EventKind;
+use jiguan_domain::people::template::{HeaderMap, header_of};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+
+use super::{PeopleBatch, PersonRecord, PersonWrite, Progress};
+use crate::auth::audit_entry;
+use crate::users::system_entry;
+use crate::{App, AppError, AppResult};
+
+/// A table read from a file: the header row and the data rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// The file's row number of `rows[0]` (2 when the header is row 1).
+    pub first_row: usize,
+}
+
+/// All or nothing (default), or only the valid rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    #[default]
+    AllOrNothing,
+    ValidOnly,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub mode: ImportMode,
+    /// Document number approving the over-establishment rows (超编审批文号), if any.
+    pub exception_doc: String,
+    /// Effective date of new people (default today).
+    pub on: Option<NaiveDate>,
+    /// The file name, for the audit trail.
+    pub file_name: String,
+}
+
+/// One invalid cell or row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// The file's row number (1 = header row).
+    pub row: usize,
+    /// The column's Chinese header ("" for the whole file).
+    pub column: String,
+    pub value: String,
+    pub error: FieldError,
+}
+
+/// What an import did, or would have done.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Data rows read (blank rows skipped).
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Rows with at least one error.
+    pub invalid_rows: usize,
+    pub errors: Vec<RowError>,
+    /// Columns the template does not know (ignored).
+    pub unknown_columns: Vec<String>,
+    /// Whether anything was written.
+    pub written: bool,
+    pub mode: ImportMode,
+}
+
+/// Who imports: a signed-in user or the command line.
+enum Importer<'a> {
+    User(&'a Actor),
+    System,
+}
+
+const CHUNK: usize = 500;
+
+impl App {
+    /// Imports a roster into `unit` (PeopleManage).
+    pub async fn import_roster(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        table: &ImportTable,
+        opts: &ImportOptions,
+        progress: Option<Progress>,
+    ) -> AppResult<ImportReport> {
+        self.require_unit(actor, Action::PeopleManage, unit).await?;
+        self.import_inner(
+            Importer::User(actor),
+            actor.district_id,
+            unit,
+            table,
+            opts,
+            progress,
+        )
+        .await
+    }
+
+    /// Imports from the command line (`jiguan import roster`) or a benchmark: audited as
+    /// `system`.
+    pub async fn system_import_roster(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+        table: &ImportTable,
+        opts: &ImportOptions,
+        progress: Option<Progress>,
+    ) -> AppResult<ImportReport> {
+        self.store
+            .get_unit(district, unit)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.import_inner(Importer::System, district, unit, table, opts, progress)
+            .await
+    }
+
+    async fn import_inner(
+        &self,
+        who: Importer<'_>,
+        d: DistrictId,
+        unit: UnitId,
+        table: &ImportTable,
+        opts: &ImportOptions,
+        progress: Option<Progress>,
+    ) -> AppResult<ImportReport> {
+        let mut report = ImportReport {
+            mode: opts.mode,
+            ..ImportReport::default()
+        };
+        let map = match HeaderMap::parse(&table.headers) {
+            Ok(m) => m,
+            Err(e) => {
+                report.errors = e
+                    .into_iter()
+                    .map(|error| RowError {
+                        row: 1,
+                        column: error
+                            .args
+                            .iter()
+                            .find(|(k, _)| k == "column")
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or_default(),
+                        value: String::new(),
+                        error,
+                    })
+                    .collect();
+                return Ok(report);
+            }
+        };
+        report.unknown_columns = map.unknown.clone();
+        let today = self.people_today();
+        let on = opts.on.unwrap_or(today);
+        if on > today {
+            return Err(AppError::field("effective_on", "date_future"));
+        }
+        let has_body_column = map
+            .index
+            .iter()
+            .zip(jiguan_domain::people::template::COLUMNS)
+            .any(|(i, c)| c.field == "body" && i.is_some());
+        let bodies = self.bodies_for(d, unit).await;
+        let total = table.rows.len() as u64;
+
+        // 1. Every row on its own.
+        let mut valid: Vec<(usize, PersonRecord)> = Vec::new();
+        let mut bad_rows: BTreeMap<usize, ()> = BTreeMap::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (i, row) in table.rows.iter().enumerate() {
+            let rowno = table.first_row + i;
+            if row.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            report.rows += 1;
+            let form = map.form(row);
+            match self.record_of(&form, d, unit, &bodies, on) {
+                Ok(r) => {
+                    if let Some(first) = seen.get(&r.id_number) {
+                        report.errors.push(RowError {
+                            row: rowno,
+                            column: header_of("id_number").into(),
+                            value: r.id_number.clone(),
+                            error: FieldError::new("id_number", "duplicate_in_file")
+                                .with("row", first),
+                        });
+                        bad_rows.insert(rowno, ());
+                    } else {
+                        seen.insert(r.id_number.clone(), rowno);
+                        valid.push((rowno, r));
+                    }
+                }
+                Err(errs) => {
+                    bad_rows.insert(rowno, ());
+                    for e in errs {
+                        report.errors.push(RowError {
+                            row: rowno,
+                            column: header_of(&e.field).to_string(),
+                            value: map.cell(row, &e.field).trim().chars().take(100).collect(),
+                            error: e,
+                        });
+                    }
+                }
+            }
+            if let Some(p) = &progress
+                && i % 1000 == 0
+            {
+                p(i as u64, total * 2);
+            }
+        }
+
+        // 2. Against the database: keyed by ID number.
+        let mut existing: HashMap<String, PersonRecord> = HashMap::new();
+        let numbers: Vec<String> = valid.iter().map(|(_, r)| r.id_number.clone()).collect();
+        for chunk in numbers.chunks(CHUNK) {
+            for p in self.store.people_by_id_numbers(d, chunk).await? {
+                existing.insert(p.id_number.clone(), p);
+            }
+        }
+        let mut unit_names: BTreeMap<UnitId, String> = BTreeMap::new();
+        let mut changes: Vec<(usize, Option<PersonRecord>, PersonRecord, EventKind)> = Vec::new();
+        for (rowno, mut r) in valid {
+            match existing.remove(&r.id_number) {
+                Some(old) if old.unit_id != unit => {
+                    let name = match unit_names.get(&old.unit_id) {
+                        Some(n) => n.clone(),
+                        None => {
+                            let n = self
+                                .store
+                                .get_unit(d, old.unit_id)
+                                .await?
+                                .map(|u| u.name)
+                                .unwrap_or_default();
+                            unit_names.insert(old.unit_id, n.clone());
+                            n
+                        }
+                    };
+                    report.errors.push(RowError {
+                        row: rowno,
+                        column: header_of("id_number").into(),
+                        value: r.id_number.clone(),
+                        error: FieldError::new("id_number", "person_in_other_unit")
+                            .with("unit", name),
+                    });
+                    bad_rows.insert(rowno, ());
+                }
+                Some(old) => {
+                    r.id = old.id;
+                    r.host_unit_id = old.host_unit_id;
+                    r.status = old.status;
+                    r.status_since = old.status_since;
+                    if !has_body_column {
+                        r.body_id = old.body_id;
+                    }
+                    if r == old {
+                        report.unchanged += 1;
+                    } else {
+                        let moved = r.identity != old.identity
+                            || r.establishment != old.establishment
+                            || r.body_id != old.body_id
+                            || r.post != old.post;
+                        let kind = if moved {
+                            EventKind::Move
+                        } else {
+                            EventKind::Update
+                        };
+                        changes.push((rowno, Some(old), r, kind));
+                    }
+                }
+                None => changes.push((rowno, None, r, EventKind::Hire)),
+            }
+        }
+
+        // 3. The establishment, in file order.
+        let room = self.room(d, &[unit]).await?;
+        let mut names = BTreeMap::new();
+        if let Some(u) = self.store.get_unit(d, unit).await? {
+            names.insert(unit, u.name);
+        }
+        let pairs: Vec<(Option<&PersonRecord>, &PersonRecord)> =
+            changes.iter().map(|(_, b, a, _)| (b.as_ref(), a)).collect();
+        let checked = self.check_room(&room, &pairs, &opts.exception_doc, "", on, &names);
+        let mut refused: BTreeMap<usize, ()> = BTreeMap::new();
+        for (i, e) in checked.errors {
+            if let Some((rowno, _, r, _)) = changes.get(i) {
+                report.errors.push(RowError {
+                    row: *rowno,
+                    column: header_of("establishment").into(),
+                    value: r.establishment.zh().into(),
+                    error: e,
+                });
+                bad_rows.insert(*rowno, ());
+                refused.insert(i, ());
+            }
+        }
+        report.errors.sort_by_key(|e| e.row);
+        report.invalid_rows = bad_rows.len();
+        if !report.errors.is_empty() && opts.mode == ImportMode::AllOrNothing {
+            return Ok(report);
+        }
+        let exceptions: Vec<_> = checked
+            .exceptions
+            .into_iter()
+            .filter(|(i, _)| !refused.contains_key(i))
+            .map(|(_, e)| e)
+            .collect();
+        let writes: Vec<PersonWrite> = changes
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !refused.contains_key(i))
+            .map(|(_, (_, before, person, kind))| PersonWrite {
+                create: before.is_none(),
+                person,
+                on,
+                kind,
+                doc_no: String::new(),
+                note: "import".into(),
+            })
+            .collect();
+        report.created = writes.iter().filter(|w| w.create).count();
+        report.updated = writes.len() - report.created;
+        if writes.is_empty() {
+            return Ok(report);
+        }
+        // The guards were computed for every change; with rows refused they only loosen.
+        let after = serde_json::json!({
+            "file": opts.file_name, "rows": report.rows, "created": report.created,
+            "updated": report.updated, "unchanged": report.unchanged,
+            "invalid_rows": report.invalid_rows, "mode": opts.mode,
+            "exception_doc": opts.exception_doc,
+        });
+        let (audit, by) = match who {
+            Importer::User(a) => (
+                audit_entry(
+                    a,
+                    Some(unit),
+                    "people.import",
+                    "unit",
+                    unit,
+                    None,
+                    Some(after),
+                ),
+                a.username.clone(),
+            ),
+            Importer::System => (
+                system_entry(d, Some(unit), "people.import", "unit", unit, Some(after)),
+                "system".to_string(),
+            ),
+        };
+        let batch = PeopleBatch {
+            writes,
+            exceptions,
+            guards: checked.guards,
+            audits: vec![audit],
+            by,
+            at: Some(self.clock.now()),
+            progress,
+        };
+        self.store
+            .apply_people(d, batch)
+            .await
+            .map_err(|e| match e {
+                crate::ports::StoreError::Conflict { field } if field == "establishment" => {
+                    AppError::field("establishment", "establishment_changed")
+                }
+                other => other.into(),
+            })?;
+        report.written = true;
+        Ok(report)
+    }
+}

@@ -1,0 +1,486 @@
+//! `jiguan calc …` (政策计算器) and `jiguan calendar …` (working-day calendar).
+//!
+//! The contract (docs/modules/rules.md): each calculator prints ONE JSON object — the
+//! result — on stdout and exits 0; bad input exits 2 with `{"code","message","field"}` on
+//! stderr. Without `--district` no database is opened and the national defaults and the
+//! built-in calendar apply; with `--district CODE` (and `--database URL` or
+//! `JIGUAN_DATABASE_URL`) that district's policy parameters and loaded calendar years apply.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+
+use jiguan_app::calc::{Calculation, CalendarYear, china_today, compute, prepare_input};
+use jiguan_app::{App, AppError};
+use jiguan_domain::FieldError;
+use jiguan_domain::rules::calc::CalcKind;
+use jiguan_domain::rules::{Calendar, Params};
+use jiguan_web::i18n::{Lang, Tr};
+
+use crate::config::Config;
+use crate::ops::open_app;
+
+#[derive(Args)]
+pub struct CalcArgs {
+    /// District code: use its policy parameters and loaded calendar years (needs the
+    /// database: --database or JIGUAN_DATABASE_URL). Without it: national defaults.
+    #[arg(long, global = true)]
+    district: Option<String>,
+    /// Unit code in that district (unit-level parameters such as the excellent rate).
+    #[arg(long, global = true)]
+    unit: Option<String>,
+    #[command(subcommand)]
+    kind: CalcCommand,
+}
+
+/// One calculator. Every value is checked by the calculator itself, so that a missing or
+/// bad value is reported in the JSON error shape.
+#[derive(Subcommand)]
+pub enum CalcCommand {
+    /// Statutory retirement age (2024 reform): --birth YYYY-MM --category male|female-cadre|female-worker.
+    Retirement {
+        #[arg(long, allow_hyphen_values = true)]
+        birth: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        category: Option<String>,
+    },
+    /// Voluntary early retirement (公务员法 art. 93).
+    EarlyRetirement {
+        #[arg(long, allow_hyphen_values = true)]
+        birth: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        category: Option<String>,
+        /// YYYY-MM.
+        #[arg(long, allow_hyphen_values = true)]
+        work_start: Option<String>,
+        /// YYYY-MM-DD: the day the conditions are checked.
+        #[arg(long, allow_hyphen_values = true)]
+        on: Option<String>,
+        /// civil-servant (default) or institution.
+        #[arg(long, allow_hyphen_values = true)]
+        staff: Option<String>,
+    },
+    /// Severance (劳动合同法 arts. 47, 87, 97): service from --start through --end.
+    Severance {
+        #[arg(long, allow_hyphen_values = true)]
+        start: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        end: Option<String>,
+        /// Yuan, at most 2 decimals.
+        #[arg(long, allow_hyphen_values = true)]
+        monthly_wage: Option<String>,
+        /// The local average monthly wage of the previous year, yuan.
+        #[arg(long, allow_hyphen_values = true)]
+        local_average: Option<String>,
+        /// Unlawful termination (art. 87: twice the amount).
+        #[arg(long)]
+        unlawful: bool,
+        /// The local minimum wage, yuan.
+        #[arg(long, allow_hyphen_values = true)]
+        minimum_wage: Option<String>,
+    },
+    /// The first N working days counting from --from inclusive.
+    Workdays {
+        #[arg(long, allow_hyphen_values = true)]
+        from: Option<String>,
+        /// Default: the publicity period (selection.publicity_workdays).
+        #[arg(long, allow_hyphen_values = true)]
+        count: Option<String>,
+    },
+    /// Whether --date is a working day, and why.
+    Workday {
+        #[arg(long, allow_hyphen_values = true)]
+        date: Option<String>,
+    },
+    /// Checks a resident ID number (GB 11643); exit 0 whether valid or not.
+    Id {
+        #[arg(allow_hyphen_values = true)]
+        number: Option<String>,
+        /// YYYY-MM-DD; default today (a birth date after it is invalid).
+        #[arg(long, allow_hyphen_values = true)]
+        today: Option<String>,
+    },
+    /// Interview score from the judges' scores (--scores 85,90.5,88).
+    Interview {
+        #[arg(long, allow_hyphen_values = true)]
+        scores: Option<String>,
+    },
+    /// Committee decision: quorum and approval.
+    Committee {
+        #[arg(long, allow_hyphen_values = true)]
+        members: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        present: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        yes: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        no: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        defer: Option<String>,
+    },
+    /// The most 优秀 grades allowed among --count people.
+    ExcellentQuota {
+        #[arg(long, allow_hyphen_values = true)]
+        count: Option<String>,
+        /// Percent; default the parameter appraisal.excellent_rate_pct.
+        #[arg(long, allow_hyphen_values = true)]
+        rate: Option<String>,
+    },
+    /// A pool shared by weights to the fen (--weights id=w,id=w,…).
+    Allocate {
+        #[arg(long, allow_hyphen_values = true)]
+        pool: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        weights: Option<String>,
+    },
+}
+
+impl CalcCommand {
+    /// The calculator and its inputs by field name.
+    pub fn input(self) -> (CalcKind, BTreeMap<String, String>) {
+        use CalcCommand as C;
+        let flag = |b: bool| b.then(|| "true".to_string());
+        let (kind, pairs): (CalcKind, Vec<(&str, Option<String>)>) = match self {
+            C::Retirement { birth, category } => (
+                CalcKind::Retirement,
+                vec![("birth", birth), ("category", category)],
+            ),
+            C::EarlyRetirement {
+                birth,
+                category,
+                work_start,
+                on,
+                staff,
+            } => (
+                CalcKind::EarlyRetirement,
+                vec![
+                    ("birth", birth),
+                    ("category", category),
+                    ("work-start", work_start),
+                    ("on", on),
+                    ("staff", staff),
+                ],
+            ),
+            C::Severance {
+                start,
+                end,
+                monthly_wage,
+                local_average,
+                unlawful,
+                minimum_wage,
+            } => (
+                CalcKind::Severance,
+                vec![
+                    ("start", start),
+                    ("end", end),
+                    ("monthly-wage", monthly_wage),
+                    ("local-average", local_average),
+                    ("unlawful", flag(unlawful)),
+                    ("minimum-wage", minimum_wage),
+                ],
+            ),
+            C::Workdays { from, count } => {
+                (CalcKind::Workdays, vec![("from", from), ("count", count)])
+            }
+            C::Workday { date } => (CalcKind::Workday, vec![("date", date)]),
+            C::Id { number, today } => (CalcKind::Id, vec![("number", number), ("today", today)]),
+            C::Interview { scores } => (CalcKind::Interview, vec![("scores", scores)]),
+            C::Committee {
+                members,
+                present,
+                yes,
+                no,
+                defer,
+            } => (
+                CalcKind::Committee,
+                vec![
+                    ("members", members),
+                    ("present", present),
+                    ("yes", yes),
+                    ("no", no),
+                    ("defer", defer),
+                ],
+            ),
+            C::ExcellentQuota { count, rate } => (
+                CalcKind::ExcellentQuota,
+                vec![("count", count), ("rate", rate)],
+            ),
+            C::Allocate { pool, weights } => (
+                CalcKind::Allocate,
+                vec![("pool", pool), ("weights", weights)],
+            ),
+        };
+        let input = pairs
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+            .collect();
+        (kind, input)
+    }
+}
+
+/// The error object of the contract, with an English message.
+pub fn error_json(e: &FieldError) -> serde_json::Value {
+    serde_json::json!({
+        "code": e.code,
+        "message": Tr::new(Lang::En).error(e),
+        "field": e.field,
+    })
+}
+
+/// Reports bad input: the first field error as JSON on stderr, exit code 2.
+fn bad_input(e: &FieldError) -> u8 {
+    eprintln!("{}", error_json(e));
+    2
+}
+
+/// Bad input is exit 2 with the JSON error; anything else is a failure (exit 1).
+fn outcome<T>(r: Result<T, AppError>) -> anyhow::Result<Result<T, u8>> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(AppError::Invalid(list)) => match list.first() {
+            Some(e) => Ok(Err(bad_input(e))),
+            None => Ok(Err(2)),
+        },
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+/// A SQLite database that does not exist is reported, not created.
+fn database_exists(url: &str) -> bool {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return true;
+    }
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    std::path::Path::new(path).exists()
+}
+
+async fn district_calc(
+    cfg: &Config,
+    district: &str,
+    unit: Option<&str>,
+    kind: CalcKind,
+    input: &BTreeMap<String, String>,
+) -> anyhow::Result<Result<Calculation, u8>> {
+    if !database_exists(&cfg.database) {
+        return Ok(Err(bad_input(&FieldError::new("database", "not_found"))));
+    }
+    let app = open_app(cfg).await?;
+    let (d, u) = match scope(&app, district, unit).await? {
+        Ok(x) => x,
+        Err(code) => return Ok(Err(code)),
+    };
+    outcome(app.system_calculate(d, u, kind, input).await)
+}
+
+type Scope = (
+    jiguan_domain::tenancy::DistrictId,
+    Option<jiguan_domain::tenancy::UnitId>,
+);
+
+async fn scope(app: &App, district: &str, unit: Option<&str>) -> anyhow::Result<Result<Scope, u8>> {
+    let Some(d) = app.store.find_district(district).await? else {
+        return Ok(Err(bad_input(&FieldError::new("district", "not_found"))));
+    };
+    let u = match unit {
+        Some(code) => match app.store.find_unit(d.id, code).await? {
+            Some(u) => Some(u.id),
+            None => return Ok(Err(bad_input(&FieldError::new("unit", "not_found")))),
+        },
+        None => None,
+    };
+    Ok(Ok((d.id, u)))
+}
+
+/// `jiguan calc …`. `explicit_database` tells whether `--database` was given.
+pub fn calc(
+    cfg: &Config,
+    explicit_database: bool,
+    args: CalcArgs,
+    rt: &tokio::runtime::Runtime,
+) -> anyhow::Result<u8> {
+    let (kind, raw) = args.kind.input();
+    let calc = match args.district.as_deref() {
+        None if explicit_database => {
+            return Ok(bad_input(&FieldError::new("district", "required")));
+        }
+        None if args.unit.is_some() => {
+            return Ok(bad_input(&FieldError::new("district", "required")));
+        }
+        // No database: the national defaults and the built-in calendar.
+        None => {
+            let today = china_today(chrono::Utc::now());
+            let r = prepare_input(kind, &raw, today)
+                .and_then(|input| compute(kind, input, &Params::defaults(), &Calendar::builtin()));
+            match r {
+                Ok(c) => c,
+                Err(e) => return Ok(bad_input(&e)),
+            }
+        }
+        Some(d) => match rt.block_on(district_calc(cfg, d, args.unit.as_deref(), kind, &raw))? {
+            Ok(c) => c,
+            Err(code) => return Ok(code),
+        },
+    };
+    println!("{}", serde_json::to_string(&calc.result)?);
+    Ok(0)
+}
+
+#[derive(Subcommand)]
+pub enum CalendarCommand {
+    /// Load (or replace) one year's holiday schedule for a district from FILE ("-": stdin).
+    /// Format: docs/modules/rules.md ("year 2027", "2027-01-01 off", "2027-02-14 work").
+    Import {
+        file: String,
+        /// District code.
+        #[arg(long)]
+        district: String,
+    },
+    /// List the calendar years (built-in and loaded) of a district, or of every district.
+    List {
+        /// District code (default: every district).
+        #[arg(long)]
+        district: Option<String>,
+    },
+}
+
+fn year_json(district: &str, y: &CalendarYear) -> serde_json::Value {
+    serde_json::json!({
+        "district": district,
+        "year": y.year,
+        "origin": y.origin,
+        "replaces_builtin": y.replaces_builtin,
+        "days_off": y.days_off,
+        "swapped_workdays": y.swapped_workdays,
+        "loaded_at": y.loaded_at.map(|t| t.to_rfc3339()),
+        "loaded_by": y.loaded_by,
+    })
+}
+
+/// `jiguan calendar …`.
+pub async fn calendar(cfg: &Config, c: CalendarCommand) -> anyhow::Result<u8> {
+    match c {
+        CalendarCommand::Import { file, district } => {
+            let mut bytes = Vec::new();
+            if file == "-" {
+                std::io::stdin()
+                    .read_to_end(&mut bytes)
+                    .context("read stdin")?;
+            } else {
+                bytes = std::fs::read(&file).with_context(|| format!("read {file}"))?;
+            }
+            let Ok(text) = String::from_utf8(bytes) else {
+                return Ok(bad_input(&FieldError::new("schedule", "schedule_not_text")));
+            };
+            let text = text.trim_start_matches('\u{feff}');
+            if !database_exists(&cfg.database) {
+                return Ok(bad_input(&FieldError::new("database", "not_found")));
+            }
+            let app = open_app(cfg).await?;
+            let Some(d) = app.store.find_district(&district).await? else {
+                return Ok(bad_input(&FieldError::new("district", "not_found")));
+            };
+            match outcome(app.system_load_calendar_year(d.id, text).await)? {
+                Ok(y) => {
+                    println!("{}", year_json(&d.code, &y));
+                    Ok(0)
+                }
+                Err(code) => Ok(code),
+            }
+        }
+        CalendarCommand::List { district } => {
+            let app = open_app(cfg).await?;
+            let all = app.store.list_districts().await?;
+            if let Some(code) = &district
+                && !all.iter().any(|d| d.code == *code)
+            {
+                return Ok(bad_input(&FieldError::new("district", "not_found")));
+            }
+            for d in all
+                .iter()
+                .filter(|d| district.as_ref().is_none_or(|c| *c == d.code))
+            {
+                let years = app
+                    .system_calendar_years(d.id)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                for y in &years {
+                    println!("{}", year_json(&d.code, y));
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser};
+
+    #[derive(Parser)]
+    struct T {
+        #[command(subcommand)]
+        c: CalcCommand,
+    }
+
+    /// Every input field of every calculator has its flag (or, for `id`, its position).
+    #[test]
+    fn flags_cover_every_field() {
+        let cmd = T::command();
+        for k in CalcKind::ALL {
+            let sub = cmd
+                .find_subcommand(k.code())
+                .unwrap_or_else(|| panic!("no subcommand {}", k.code()));
+            for f in k.fields() {
+                let arg = sub
+                    .get_arguments()
+                    .find(|a| a.get_long() == Some(f.name) || a.get_id() == f.name)
+                    .unwrap_or_else(|| panic!("{} has no --{}", k.code(), f.name));
+                if k != CalcKind::Id || f.name != "number" {
+                    assert_eq!(arg.get_long(), Some(f.name));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parsed_flags_become_inputs() {
+        let t = T::try_parse_from([
+            "t",
+            "severance",
+            "--start",
+            "2015-03-01",
+            "--end",
+            "2026-06-30",
+            "--monthly-wage",
+            "12000",
+            "--local-average",
+            "9000",
+            "--unlawful",
+        ])
+        .unwrap();
+        let (kind, input) = t.c.input();
+        assert_eq!(kind, CalcKind::Severance);
+        assert_eq!(input["monthly-wage"], "12000");
+        assert_eq!(input["unlawful"], "true");
+        assert!(!input.contains_key("minimum-wage"));
+        let t = T::try_parse_from(["t", "allocate", "--pool", "-1", "--weights", "a=1"]).unwrap();
+        assert_eq!(t.c.input().1["pool"], "-1");
+    }
+
+    #[test]
+    fn errors_have_the_contract_shape() {
+        let e = FieldError::new("date", "calendar_missing").with("year", 2027);
+        let v = error_json(&e);
+        assert_eq!(v["code"], "calendar_missing");
+        assert_eq!(v["field"], "date");
+        assert!(v["message"].as_str().unwrap().contains("2027"));
+        assert_eq!(v.as_object().unwrap().len(), 3);
+    }
+}

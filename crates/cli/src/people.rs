@@ -1,0 +1,245 @@
+//! `jiguan import roster FILE --unit CODE` and `jiguan export roster|establishment`:
+//! the people module's command line (audited as `system`; full ID numbers in exports, as
+//! the command line has the database in hand anyway).
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+
+use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, Progress};
+use jiguan_app::ports::{District, Unit};
+use jiguan_app::{App, AppError};
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::tenancy::UserId;
+use jiguan_web::i18n::{Lang, Tr};
+
+use crate::config::Config;
+use crate::ops::{bar, open_app};
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import a roster (花名册, xlsx or csv in the template's columns) into a unit. Every
+    /// error is listed (row, column, value, reason); nothing is written unless all rows are
+    /// valid, or with --valid-only. Re-importing the same file changes nothing.
+    Roster {
+        file: String,
+        /// Unit code, e.g. luotuo.
+        #[arg(long)]
+        unit: String,
+        /// District code (default: the only district).
+        #[arg(long)]
+        district: Option<String>,
+        /// Import the valid rows and skip the others.
+        #[arg(long)]
+        valid_only: bool,
+        /// Document number approving rows beyond the establishment (超编审批文号).
+        #[arg(long)]
+        exception_doc: Option<String>,
+        /// Messages in English instead of Chinese.
+        #[arg(long)]
+        en: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// The roster (花名册) of a unit, or of the whole district without --unit.
+    Roster {
+        /// Output file (.xlsx).
+        #[arg(long, short)]
+        out: String,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        district: Option<String>,
+    },
+    /// The establishment-use table (编制使用情况表) of a unit or the district.
+    Establishment {
+        #[arg(long, short)]
+        out: String,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        district: Option<String>,
+    },
+}
+
+fn app_err(e: AppError, tr: Tr) -> anyhow::Error {
+    match e {
+        AppError::Invalid(list) => {
+            let s: Vec<String> = list.iter().map(|f| tr.error(f)).collect();
+            anyhow::anyhow!("{}", s.join("; "))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn district_of(app: &App, code: Option<&str>) -> anyhow::Result<District> {
+    let all = app.store.list_districts().await?;
+    match code {
+        Some(c) => all
+            .into_iter()
+            .find(|d| d.code == c)
+            .with_context(|| format!("no district {c}")),
+        None => {
+            if all.len() != 1 {
+                bail!("{} districts: choose one with --district", all.len());
+            }
+            all.into_iter().next().context("no district")
+        }
+    }
+}
+
+async fn unit_of(app: &App, d: &District, code: &str) -> anyhow::Result<Unit> {
+    app.store
+        .find_unit(d.id, code)
+        .await?
+        .with_context(|| format!("no unit {code} in {}", d.code))
+}
+
+/// The command line acts as the district administrator with personal-data rights.
+fn system_actor(d: &District) -> Actor {
+    Actor {
+        user_id: UserId(0),
+        username: "system".into(),
+        display_name: "system".into(),
+        district_id: d.id,
+        unit_id: None,
+        roles: vec![Role::DistrictAdmin],
+    }
+}
+
+pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
+    let ImportCommand::Roster {
+        file,
+        unit,
+        district,
+        valid_only,
+        exception_doc,
+        en,
+    } = c;
+    let tr = Tr::new(if en { Lang::En } else { Lang::Zh });
+    let app = open_app(cfg).await?;
+    let d = district_of(&app, district.as_deref()).await?;
+    let u = unit_of(&app, &d, &unit).await?;
+    let bytes = std::fs::read(&file).with_context(|| format!("read {file}"))?;
+    let table = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())
+        .map_err(|e| anyhow::anyhow!("{file}: {}", tr.error(&e)))?;
+    let pb = bar(table.rows.len() as u64, "import");
+    let pb2 = pb.clone();
+    let progress: Progress = Arc::new(move |done, total| {
+        pb2.set_length(total);
+        pb2.set_position(done);
+    });
+    let t = ImportTable {
+        headers: table.headers,
+        rows: table.rows,
+        first_row: table.first_row,
+    };
+    let opts = ImportOptions {
+        mode: if valid_only {
+            ImportMode::ValidOnly
+        } else {
+            ImportMode::AllOrNothing
+        },
+        exception_doc: exception_doc.unwrap_or_default(),
+        on: None,
+        file_name: file.clone(),
+    };
+    let r = app
+        .system_import_roster(d.id, u.id, &t, &opts, Some(progress))
+        .await
+        .map_err(|e| app_err(e, tr))?;
+    pb.finish_and_clear();
+    for e in &r.errors {
+        eprintln!(
+            "{} {}\t{}\t{}\t{}",
+            tr.t("people.row"),
+            e.row,
+            e.column,
+            e.value,
+            tr.error(&e.error)
+        );
+    }
+    if !r.unknown_columns.is_empty() {
+        eprintln!(
+            "{} {}",
+            tr.t("people.unknown_columns"),
+            r.unknown_columns.join(", ")
+        );
+    }
+    println!(
+        "{}: {}  {}: {}  {}: {}  {}: {}  {}: {}  ({})",
+        tr.t("people.rows"),
+        r.rows,
+        tr.t("people.created"),
+        r.created,
+        tr.t("people.updated"),
+        r.updated,
+        tr.t("people.unchanged"),
+        r.unchanged,
+        tr.t("people.invalid_rows"),
+        r.invalid_rows,
+        if r.written {
+            tr.t("people.import_written")
+        } else if r.errors.is_empty() || valid_only {
+            tr.t("people.import_nothing")
+        } else {
+            tr.t("people.import_refused")
+        }
+    );
+    Ok(if r.errors.is_empty() || r.written {
+        0
+    } else {
+        2
+    })
+}
+
+pub async fn export(cfg: &Config, c: ExportCommand) -> anyhow::Result<u8> {
+    let tr = Tr::new(Lang::Zh);
+    let app = open_app(cfg).await?;
+    let (out, unit, district, roster) = match c {
+        ExportCommand::Roster {
+            out,
+            unit,
+            district,
+        } => (out, unit, district, true),
+        ExportCommand::Establishment {
+            out,
+            unit,
+            district,
+        } => (out, unit, district, false),
+    };
+    let d = district_of(&app, district.as_deref()).await?;
+    let actor = system_actor(&d);
+    let unit = match unit {
+        Some(code) => Some(unit_of(&app, &d, &code).await?.id),
+        None => None,
+    };
+    let sheet = if roster {
+        let rows = app
+            .export_people(&actor, unit)
+            .await
+            .map_err(|e| app_err(e, tr))?;
+        jiguan_web::html::people::roster_sheet(&rows)
+    } else {
+        let units = match unit {
+            Some(u) => vec![
+                app.unit_establishment(&actor, u)
+                    .await
+                    .map_err(|e| app_err(e, tr))?,
+            ],
+            None => app
+                .district_establishment(&actor)
+                .await
+                .map_err(|e| app_err(e, tr))?,
+        };
+        jiguan_web::html::people::establishment_sheet(&units)
+    };
+    let n = sheet.rows.len();
+    let bytes = jiguan_excel::write_workbook(&[sheet])?;
+    std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
+    println!("{out}: {n} rows");
+    Ok(0)
+}

@@ -1,0 +1,548 @@
+//! Guarded reading of a table (xlsx or csv) for imports.
+//!
+//! Hostile files get a clear error, never a crash or a hang:
+//! - the file size is capped ([`Limits::max_bytes`]);
+//! - an xlsx file (a zip) is checked entry by entry before calamine sees it: the number of
+//!   entries, each entry's declared size, and the bytes each entry really inflates to
+//!   (streamed into a sink, stopping at the cap), so a zip bomb is refused whatever its
+//!   headers claim;
+//! - the worksheet is read cell by cell (calamine's streaming reader, no dense range), so
+//!   a far-away cell such as `XFD1048576` cannot make it allocate;
+//! - rows, columns and characters per cell are capped;
+//! - formulas are never evaluated: a formula cell gives the value Excel cached in the file
+//!   (an error value such as `#DIV/0!` becomes that text and fails validation);
+//! - CSV may be UTF-8 (with or without BOM) or GBK/GB18030 (what Chinese Excel writes);
+//!   comma- or tab-separated; rows may have different lengths.
+//!
+//! Errors are [`FieldError`]s on the field `file` with codes `import_*` and arguments, so
+//! the web layer and the command line show them in the user's language.
+
+use std::io::{Cursor, Read};
+
+use calamine::{DataRef, Reader, Xlsx};
+use jiguan_domain::FieldError;
+use rust_xlsxwriter::{Format, Workbook};
+
+/// Hard limits of a table import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file accepted, in bytes.
+    pub max_bytes: usize,
+    /// Largest total of inflated zip entries, in bytes.
+    pub max_inflated: u64,
+    /// Most entries in an xlsx zip.
+    pub max_entries: usize,
+    /// Most data rows (after the header row).
+    pub max_rows: usize,
+    /// Most columns.
+    pub max_cols: usize,
+    /// Most characters in one cell.
+    pub max_cell_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 32 * 1024 * 1024,
+            max_inflated: 400 * 1024 * 1024,
+            max_entries: 2_000,
+            max_rows: 200_000,
+            max_cols: 100,
+            max_cell_chars: 1_000,
+        }
+    }
+}
+
+/// A table read from a file: the first non-empty row is the header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// The file's row number (1-based) of `rows[0]`.
+    pub first_row: usize,
+    /// Which format the file was read as: `xlsx` or `csv`.
+    pub format: &'static str,
+}
+
+fn err(code: &str) -> FieldError {
+    FieldError::new("file", code)
+}
+
+/// Reads a table from the bytes of an xlsx or csv file.
+pub fn read_table(bytes: &[u8], limits: &Limits) -> Result<Table, FieldError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(err("import_too_large").with("max_mb", limits.max_bytes / (1024 * 1024)));
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(err("import_empty"));
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        read_xlsx(bytes, limits)
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Err(err("import_xls"))
+    } else {
+        read_csv(bytes, limits)
+    }
+}
+
+/// Builds rows while enforcing the row, column and cell limits.
+struct Builder<'a> {
+    limits: &'a Limits,
+    rows: Vec<Vec<String>>,
+    /// File row number (1-based) of `rows[0]`.
+    base: Option<usize>,
+}
+
+impl Builder<'_> {
+    fn put(&mut self, row: usize, col: usize, value: String) -> Result<(), FieldError> {
+        let v = value.trim().to_string();
+        if v.is_empty() {
+            return Ok(());
+        }
+        if col >= self.limits.max_cols {
+            return Err(err("import_too_many_columns").with("max", self.limits.max_cols));
+        }
+        if v.chars().count() > self.limits.max_cell_chars {
+            return Err(err("import_cell_too_long")
+                .with("row", row)
+                .with("column", col + 1)
+                .with("max", self.limits.max_cell_chars));
+        }
+        let base = *self.base.get_or_insert(row);
+        if row < base {
+            // Cells come in row order; an earlier row after a later one is ignored.
+            return Ok(());
+        }
+        let idx = row - base;
+        if idx > self.limits.max_rows {
+            return Err(err("import_too_many_rows").with("max", self.limits.max_rows));
+        }
+        if self.rows.len() <= idx {
+            self.rows.resize_with(idx + 1, Vec::new);
+        }
+        if let Some(r) = self.rows.get_mut(idx) {
+            if r.len() <= col {
+                r.resize(col + 1, String::new());
+            }
+            if let Some(c) = r.get_mut(col) {
+                *c = v;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, format: &'static str) -> Result<Table, FieldError> {
+        if self.rows.is_empty() {
+            return Err(err("import_empty"));
+        }
+        let headers = self.rows.remove(0);
+        let base = self.base.unwrap_or(1);
+        Ok(Table {
+            headers,
+            rows: self.rows,
+            first_row: base + 1,
+            format,
+        })
+    }
+}
+
+/// Checks every zip entry: count, declared size and the bytes it really inflates to.
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), FieldError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| err("import_unreadable"))?;
+    if zip.len() > limits.max_entries {
+        return Err(err("import_zip_bomb"));
+    }
+    let mut declared: u64 = 0;
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).map_err(|_| err("import_unreadable"))?;
+        declared = declared.saturating_add(f.size());
+        if declared > limits.max_inflated {
+            return Err(err("import_zip_bomb"));
+        }
+    }
+    let mut inflated: u64 = 0;
+    for i in 0..zip.len() {
+        let f = zip.by_index(i).map_err(|_| err("import_unreadable"))?;
+        let room = limits.max_inflated.saturating_sub(inflated);
+        let n = std::io::copy(&mut f.take(room.saturating_add(1)), &mut std::io::sink())
+            .map_err(|_| err("import_unreadable"))?;
+        inflated = inflated.saturating_add(n);
+        if inflated > limits.max_inflated {
+            return Err(err("import_zip_bomb"));
+        }
+    }
+    Ok(())
+}
+
+fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e17 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+fn cell_text(v: &DataRef<'_>) -> String {
+    match v {
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        DataRef::DateTime(d) => {
+            if d.is_duration() {
+                number_text(d.as_f64())
+            } else {
+                match d.as_datetime() {
+                    Some(dt) if dt.time() == chrono::NaiveTime::MIN => {
+                        dt.date().format("%Y-%m-%d").to_string()
+                    }
+                    Some(dt) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    None => number_text(d.as_f64()),
+                }
+            }
+        }
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
+        DataRef::Empty => String::new(),
+    }
+}
+
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Table, FieldError> {
+    check_zip(bytes, limits)?;
+    let mut x: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| err("import_unreadable"))?;
+    let first = x
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| err("import_empty"))?;
+    let mut reader = x
+        .worksheet_cells_reader(&first)
+        .map_err(|_| err("import_unreadable"))?;
+    let mut b = Builder {
+        limits,
+        rows: Vec::new(),
+        base: None,
+    };
+    // Cells beyond the limits are refused as soon as they are met; a bounded number of
+    // cells is read (rows × columns), so a sheet of empty cells cannot spin forever.
+    let max_cells = (limits.max_rows as u64 + 2).saturating_mul(limits.max_cols as u64);
+    let mut seen: u64 = 0;
+    while let Some(cell) = reader.next_cell().map_err(|_| err("import_unreadable"))? {
+        seen += 1;
+        if seen > max_cells {
+            return Err(err("import_too_many_rows").with("max", limits.max_rows));
+        }
+        let (r, c) = cell.get_position();
+        let text = cell_text(cell.get_value());
+        b.put(r as usize + 1, c as usize, text)?;
+    }
+    b.finish("xlsx")
+}
+
+/// Decodes CSV bytes: UTF-8 (BOM optional), else GB18030 (a superset of GBK).
+pub fn decode_text(bytes: &[u8]) -> Result<String, FieldError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(body) {
+        return Ok(s.to_string());
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(err("import_encoding"));
+    }
+    Ok(text.into_owned())
+}
+
+fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Table, FieldError> {
+    let text = decode_text(bytes)?;
+    if text.contains('\0') {
+        return Err(err("import_unreadable"));
+    }
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delim = if !first_line.contains(',') && first_line.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
+    let mut b = Builder {
+        limits,
+        rows: Vec::new(),
+        base: None,
+    };
+    let mut record = csv::StringRecord::new();
+    let mut line = 0usize;
+    let (mut newlines, mut counted_to) = (0usize, 0usize);
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(_) => return Err(err("import_unreadable")),
+        }
+        // The file line where the record starts: newlines counted up to its byte offset.
+        let mut start = record
+            .position()
+            .map(|p| p.byte() as usize)
+            .unwrap_or(counted_to);
+        // The reader's position includes the blank lines it skipped.
+        while matches!(text.as_bytes().get(start), Some(b'\n' | b'\r')) {
+            start += 1;
+        }
+        if let Some(chunk) = text.as_bytes().get(counted_to..start.max(counted_to)) {
+            newlines += chunk.iter().filter(|b| **b == b'\n').count();
+        }
+        counted_to = start.max(counted_to);
+        line = (newlines + 1).max(line + 1);
+        if line > limits.max_rows + 2 && b.base.is_none_or(|base| line - base > limits.max_rows) {
+            return Err(err("import_too_many_rows").with("max", limits.max_rows));
+        }
+        if record.len() > limits.max_cols
+            && record
+                .iter()
+                .skip(limits.max_cols)
+                .any(|c| !c.trim().is_empty())
+        {
+            return Err(err("import_too_many_columns").with("max", limits.max_cols));
+        }
+        for (c, v) in record.iter().enumerate() {
+            b.put(line, c, v.to_string())?;
+        }
+    }
+    b.finish("csv")
+}
+
+/// The import template: the header row (text-formatted so that ID numbers stay text) and
+/// a second sheet explaining each column. `columns`: (header, required, example, note).
+pub fn template_xlsx(
+    sheet: &str,
+    help_sheet: &str,
+    help_headers: &[&str; 4],
+    columns: &[(&str, bool, &str, &str)],
+) -> Result<Vec<u8>, crate::ExcelError> {
+    let xe = |e: rust_xlsxwriter::XlsxError| crate::ExcelError::Xlsx(e.to_string());
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold().set_background_color("#E8F0FA");
+    let required = Format::new().set_bold().set_background_color("#FDE7E7");
+    let text = Format::new().set_num_format("@");
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(xe)?;
+    for (c, (h, req, _, _)) in columns.iter().enumerate() {
+        let col = u16::try_from(c).map_err(|_| crate::ExcelError::Xlsx("columns".into()))?;
+        let f = if *req { &required } else { &bold };
+        ws.write_string_with_format(0, col, *h, f).map_err(xe)?;
+        ws.set_column_width(col, (h.chars().count() as f64 * 2.2 + 2.0).max(12.0))
+            .map_err(xe)?;
+        ws.set_column_format(col, &text).map_err(xe)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(xe)?;
+    let help = wb.add_worksheet();
+    help.set_name(help_sheet).map_err(xe)?;
+    for (c, h) in help_headers.iter().enumerate() {
+        let col = u16::try_from(c).map_err(|_| crate::ExcelError::Xlsx("columns".into()))?;
+        help.write_string_with_format(0, col, *h, &bold)
+            .map_err(xe)?;
+    }
+    for (r, (h, req, ex, note)) in columns.iter().enumerate() {
+        let row = u32::try_from(r + 1).map_err(|_| crate::ExcelError::Xlsx("rows".into()))?;
+        help.write_string(row, 0, *h).map_err(xe)?;
+        help.write_string(row, 1, if *req { "是" } else { "" })
+            .map_err(xe)?;
+        help.write_string(row, 2, *ex).map_err(xe)?;
+        help.write_string(row, 3, *note).map_err(xe)?;
+    }
+    help.set_column_width(0, 22).map_err(xe)?;
+    help.set_column_width(2, 24).map_err(xe)?;
+    help.set_column_width(3, 60).map_err(xe)?;
+    wb.save_to_buffer().map_err(xe)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::{Cell, Sheet, write_workbook};
+    use proptest::prelude::*;
+
+    fn sheet(rows: Vec<Vec<Cell>>) -> Vec<u8> {
+        write_workbook(&[Sheet {
+            name: "花名册".into(),
+            headers: vec![
+                "姓名".into(),
+                "身份证号".into(),
+                "基本工资".into(),
+                "出生日期".into(),
+            ],
+            rows,
+        }])
+        .unwrap()
+    }
+
+    #[test]
+    fn reads_xlsx_with_types() {
+        let d = chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap();
+        let bytes = sheet(vec![
+            vec![
+                "张伟".into(),
+                "330211198503120017".into(),
+                Cell::Int(60000),
+                Cell::Date(d),
+            ],
+            vec![],
+            vec![
+                "李娜".into(),
+                Cell::Empty,
+                Cell::Money(jiguan_domain::money::Money(123_456)),
+            ],
+        ]);
+        let t = read_table(&bytes, &Limits::default()).unwrap();
+        assert_eq!(t.format, "xlsx");
+        assert_eq!(t.headers, vec!["姓名", "身份证号", "基本工资", "出生日期"]);
+        assert_eq!(t.first_row, 2);
+        assert_eq!(
+            t.rows[0],
+            vec!["张伟", "330211198503120017", "60000", "1985-03-12"]
+        );
+        assert_eq!(t.rows[2], vec!["李娜", "", "1234.56"]);
+    }
+
+    #[test]
+    fn reads_csv_in_utf8_bom_and_gbk() {
+        let text = "姓名,身份证号\n张伟,330211198503120017\n\n李娜,\"1,2\"\n";
+        for bytes in [
+            text.as_bytes().to_vec(),
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            encoding_rs::GBK.encode(text).0.into_owned(),
+        ] {
+            let t = read_table(&bytes, &Limits::default()).unwrap();
+            assert_eq!(t.format, "csv");
+            assert_eq!(t.headers, vec!["姓名", "身份证号"]);
+            assert_eq!(t.rows[0], vec!["张伟", "330211198503120017"]);
+            assert_eq!(t.rows[1], Vec::<String>::new());
+            assert_eq!(t.rows[2], vec!["李娜", "1,2"]);
+        }
+        let tsv = "姓名\t身份证号\n张伟\t1\n";
+        let t = read_table(tsv.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(t.rows[0], vec!["张伟", "1"]);
+    }
+
+    #[test]
+    fn limits_give_clear_errors() {
+        let code = |r: Result<Table, FieldError>| r.err().map(|e| e.code);
+        let small = Limits {
+            max_bytes: 1000,
+            max_rows: 3,
+            max_cols: 3,
+            max_cell_chars: 5,
+            ..Limits::default()
+        };
+        assert_eq!(
+            code(read_table(&[b'a'; 2000], &small)),
+            Some("import_too_large".into())
+        );
+        assert_eq!(
+            code(read_table(b"  \n ", &small)),
+            Some("import_empty".into())
+        );
+        assert_eq!(
+            code(read_table(b"a\n1\n2\n3\n4\n", &small)),
+            Some("import_too_many_rows".into())
+        );
+        assert!(read_table(b"a\n1\n2\n3\n", &small).is_ok());
+        assert_eq!(
+            code(read_table(b"a,b,c,d\n", &small)),
+            Some("import_too_many_columns".into())
+        );
+        assert_eq!(
+            code(read_table(b"abcdef\n", &small)),
+            Some("import_cell_too_long".into())
+        );
+        assert_eq!(
+            code(read_table(&[0xD0, 0xCF, 0x11, 0xE0, 1, 2], &small)),
+            Some("import_xls".into())
+        );
+        assert_eq!(
+            code(read_table(b"PK\x03\x04garbage", &small)),
+            Some("import_unreadable".into())
+        );
+        assert_eq!(
+            code(read_table(&[0xff, 0xfe, 0x80, 0x00, 0x81], &small)),
+            Some("import_encoding".into())
+        );
+        let wide = sheet(vec![vec!["a".into(), "b".into(), "c".into(), "d".into()]]);
+        assert_eq!(
+            code(read_table(
+                &wide,
+                &Limits {
+                    max_cols: 3,
+                    ..Limits::default()
+                }
+            )),
+            Some("import_too_many_columns".into())
+        );
+    }
+
+    #[test]
+    fn zip_bomb_is_refused_before_parsing() {
+        // A real workbook whose inflated size exceeds a small cap.
+        let rows: Vec<Vec<Cell>> = (0..2000)
+            .map(|i| vec![format!("名字{i}").into(), "0".repeat(18).into()])
+            .collect();
+        let bytes = sheet(rows);
+        let limits = Limits {
+            max_inflated: 50_000,
+            ..Limits::default()
+        };
+        assert_eq!(
+            read_table(&bytes, &limits).err().map(|e| e.code),
+            Some("import_zip_bomb".into())
+        );
+        assert!(read_table(&bytes, &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn template_reads_back() {
+        let bytes = template_xlsx(
+            "花名册",
+            "填写说明",
+            &["列", "必填", "示例", "说明"],
+            &[
+                ("姓名", true, "张伟", ""),
+                ("身份证号", true, "330211198503120017", "文本"),
+            ],
+        )
+        .unwrap();
+        let t = read_table(&bytes, &Limits::default()).unwrap();
+        assert_eq!(t.headers, vec!["姓名", "身份证号"]);
+        assert!(t.rows.is_empty());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn never_panics_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+            let _ = read_table(&bytes, &Limits::default());
+        }
+
+        #[test]
+        fn never_panics_on_zip_like_bytes(tail in prop::collection::vec(any::<u8>(), 0..4096)) {
+            let bytes = [b"PK\x03\x04".as_slice(), &tail].concat();
+            let _ = read_table(&bytes, &Limits::default());
+        }
+
+        #[test]
+        fn never_panics_on_a_damaged_workbook(pos in 0usize..100_000, val in any::<u8>(), cut in 0usize..100_000) {
+            let mut bytes = sheet(vec![vec!["张伟".into(), "330211198503120017".into(), Cell::Int(1)]]);
+            let n = bytes.len();
+            if let Some(b) = bytes.get_mut(pos % n) {
+                *b = val;
+            }
+            bytes.truncate(n - cut % (n / 2));
+            let _ = read_table(&bytes, &Limits::default());
+        }
+    }
+}

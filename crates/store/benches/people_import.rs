@@ -1,0 +1,177 @@
+//! Benchmark (not a timed test): import 100,000 generated roster rows through the real
+//! import path (CSV bytes → `jiguan_excel::import::read_table` → validation → batched
+//! writes) into a fresh SQLite database, and into a fresh PostgreSQL database when
+//! `JIGUAN_BENCH_PG_URL` names a server (e.g. `postgres://postgres@127.0.0.1:5432/postgres`).
+//! Reports rows/s and the peak resident memory (VmHWM). Run:
+//! `cargo bench -p jiguan-store --bench people_import` (env `JIGUAN_BENCH_ROWS` to change
+//! the row count).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use jiguan_app::people::{ImportOptions, ImportTable};
+use jiguan_app::users::system_entry;
+use jiguan_app::{App, AppConfig, SystemClock};
+use jiguan_domain::people::establishment::QuotaKind;
+use jiguan_domain::rules::id_number::check_char;
+use jiguan_domain::tenancy::{UnitInput, UnitKind};
+use jiguan_store::{Db, SqlStore};
+
+const IDENTITIES: [(&str, &str); 8] = [
+    ("公务员", "行政编制"),
+    ("事业干部", "事业编制"),
+    ("劳动合同制工人", "编外"),
+    ("集体人员", "编外"),
+    ("借用人员", "编外"),
+    ("临时工", "编外"),
+    ("工勤人员", "工勤编制"),
+    ("企业聘用人员", "编外"),
+];
+
+/// `n` rows in the template's columns, as CSV text; every ID number valid and unique.
+fn csv(n: usize) -> String {
+    let mut s = String::from(
+        "姓名,性别,身份证号,出生日期,民族,政治面貌,学历,参加工作时间,进入本单位时间,身份,编制类型,岗位,职级,班子成员,联系电话,经费来源,基本工资（元/年）,津贴补贴（元/年）,社会保险（元/年）,住房公积金（元/年）\n",
+    );
+    let start = chrono::NaiveDate::from_ymd_opt(1962, 1, 1).unwrap();
+    for i in 0..n {
+        let birth = start + chrono::Duration::days((i / 400) as i64);
+        let seq = (i % 400) * 2 + (i % 2);
+        let body = format!("330211{}{:03}", birth.format("%Y%m%d"), seq);
+        let id = format!("{body}{}", check_char(&body).unwrap());
+        let (identity, kind) = IDENTITIES[i % 8];
+        let work = birth + chrono::Duration::days(22 * 366);
+        s.push_str(&format!(
+            "职工{i},{},{id},{},汉族,群众,大学本科,{},{},{identity},{kind},综合{},,否,1350574{:04},财政全额拨款,{}.00,36000,18000.50,12000\n",
+            if seq % 2 == 1 { "男" } else { "女" },
+            birth,
+            work,
+            work,
+            i % 15,
+            i % 10_000,
+            40_000 + (i % 30_000),
+        ));
+    }
+    s
+}
+
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn run(label: &str, url: &str, bytes: &[u8], n: usize) {
+    let store = SqlStore::open(url).await.unwrap();
+    let app = App::new(
+        Arc::new(store),
+        AppConfig::for_tests(),
+        Arc::new(SystemClock),
+    );
+    let d = app.store.create_district("bench", "基准区").await.unwrap();
+    let input = UnitInput {
+        code: "u1".into(),
+        name: "基准街道".into(),
+        kind: UnitKind::Subdistrict,
+    };
+    let u = app
+        .store
+        .create_unit(
+            d,
+            &input,
+            system_entry(d, None, "unit.create", "unit", "u1", None),
+        )
+        .await
+        .unwrap();
+    let big = Some(1_000_000);
+    app.store
+        .set_quotas(
+            d,
+            u,
+            &[
+                (None, QuotaKind::Administrative, big),
+                (None, QuotaKind::Institution, big),
+                (None, QuotaKind::Service, big),
+            ],
+            "bench",
+            chrono::Utc::now(),
+            system_entry(d, Some(u), "establishment.set", "unit", u, None),
+        )
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    let table =
+        jiguan_excel::import::read_table(bytes, &jiguan_excel::import::Limits::default()).unwrap();
+    let t_read = t0.elapsed();
+    let t = ImportTable {
+        headers: table.headers,
+        rows: table.rows,
+        first_row: table.first_row,
+    };
+    let r = app
+        .system_import_roster(d, u, &t, &ImportOptions::default(), None)
+        .await
+        .unwrap();
+    let total = t0.elapsed();
+    assert!(r.written && r.created == n, "{:?}", r.errors.first());
+    // Re-import: validated and compared, nothing written.
+    let t1 = Instant::now();
+    let again = app
+        .system_import_roster(d, u, &t, &ImportOptions::default(), None)
+        .await
+        .unwrap();
+    assert_eq!((again.unchanged, again.written), (n, false));
+    let reimport = t1.elapsed();
+    println!(
+        "{label}: {n} rows in {:.2} s (read {:.2} s) = {:.0} rows/s; re-import (no change) {:.2} s = {:.0} rows/s; peak RSS so far {} MiB",
+        total.as_secs_f64(),
+        t_read.as_secs_f64(),
+        n as f64 / total.as_secs_f64(),
+        reimport.as_secs_f64(),
+        n as f64 / reimport.as_secs_f64(),
+        peak_kib() / 1024
+    );
+}
+
+fn main() {
+    let n: usize = std::env::var("JIGUAN_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let text = csv(n);
+    let bytes = text.into_bytes();
+    println!("CSV: {} rows, {} MiB", n, bytes.len() / (1024 * 1024));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("bench.db").to_string_lossy().to_string();
+        run("SQLite", &url, &bytes, n).await;
+        if let Ok(admin) = std::env::var("JIGUAN_BENCH_PG_URL") {
+            let name = format!("jiguan_bench_{}", rand::random::<u32>());
+            let db = Db::connect(&admin).await.unwrap();
+            db.execute(&format!("CREATE DATABASE {name}"), &[])
+                .await
+                .unwrap();
+            db.close().await;
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(admin.clone());
+            run("PostgreSQL", &format!("{base}/{name}"), &bytes, n).await;
+            let db = Db::connect(&admin).await.unwrap();
+            let _ = db
+                .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), &[])
+                .await;
+        }
+    });
+}

@@ -1,0 +1,842 @@
+//! People, establishment quotas, history and exceptions (编制与实名制).
+//!
+//! Writes are batched: new people go in as multi-row INSERTs of [`CHUNK`] rows with their
+//! history rows copied by one INSERT … SELECT per chunk, all in one transaction with the
+//! audit entries. On PostgreSQL a per-district advisory lock serialises people writes, so
+//! the establishment guards (re-counted inside the transaction) cannot race; SQLite write
+//! transactions are exclusive already.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use jiguan_app::people::{
+    CostGroup, ExceptionRecord, OccupancyCount, PeopleBatch, PeopleFilter, PeopleStore,
+    PersonEvent, PersonRecord, PersonWrite, QuotaRecord, StatusFilter,
+};
+use jiguan_app::ports::{ListQuery, Page, StoreError, StoreResult};
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::money::Money;
+use jiguan_domain::people::cost::Total;
+use jiguan_domain::people::establishment::QuotaKind;
+use jiguan_domain::people::{Cost, EstablishmentKind, EventKind, Funding, Identity, Status};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+
+use crate::SqlStore;
+use crate::audit::append;
+use crate::db::{Backend, Row, Tx, Value};
+use crate::sql::{Sql, like, order_by};
+
+/// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
+const CHUNK: usize = 400;
+/// Rows per multi-row INSERT on SQLite: SQLite looks numbered parameters up by a linear
+/// scan (`sqlite3VListNumToName`), so a statement's cost grows with the square of its
+/// parameter count; small statements with shared parameters are fastest.
+const SQLITE_CHUNK: usize = 50;
+
+/// Parameters of one large statement: integers and booleans inlined as literals (they
+/// are typed Rust values, never text), equal values sharing one placeholder.
+#[derive(Default)]
+struct Dedup {
+    sql: Sql,
+    seen: HashMap<String, String>,
+}
+
+impl Dedup {
+    fn val(&mut self, v: Value) -> String {
+        match v {
+            Value::I64(Some(n)) => n.to_string(),
+            Value::I64(None) => "NULL".into(),
+            Value::Bool(Some(b)) => if b { "TRUE" } else { "FALSE" }.into(),
+            other => {
+                let key = format!("{other:?}");
+                if let Some(p) = self.seen.get(&key) {
+                    return p.clone();
+                }
+                let p = self.sql.bind(other);
+                self.seen.insert(key, p.clone());
+                p
+            }
+        }
+    }
+}
+
+/// Personal columns (never dated) and assignment columns (dated in person_events).
+const PERSONAL: [&str; 12] = [
+    "id",
+    "district_id",
+    "name",
+    "gender",
+    "id_number",
+    "birth_date",
+    "ethnicity",
+    "party",
+    "education",
+    "work_start",
+    "unit_join",
+    "leader_role",
+];
+const ASSIGNMENT: [&str; 14] = [
+    "unit_id",
+    "host_unit_id",
+    "body_id",
+    "identity",
+    "establishment",
+    "post",
+    "rank",
+    "leader",
+    "funding",
+    "basic_pay",
+    "allowances",
+    "social_insurance",
+    "housing_fund",
+    "status",
+];
+
+/// The select list of a person: current (`p.`) or as of a history row (`e.`).
+fn cols(dated: bool) -> String {
+    let a = if dated { "e" } else { "p" };
+    let mut v: Vec<String> = PERSONAL.iter().map(|c| format!("p.{c}")).collect();
+    v.extend(ASSIGNMENT.iter().map(|c| format!("{a}.{c}")));
+    v.push("p.phone".into());
+    v.push(if dated { "e.on_date" } else { "p.status_since" }.into());
+    v.join(", ")
+}
+
+fn bad(what: &str, v: &str) -> StoreError {
+    StoreError::Backend(format!("unknown {what} code in database: {v}"))
+}
+
+fn code<T>(what: &str, v: String, f: impl Fn(&str) -> Option<T>) -> StoreResult<T> {
+    f(&v).ok_or_else(|| bad(what, &v))
+}
+
+fn person(r: &Row) -> StoreResult<PersonRecord> {
+    Ok(PersonRecord {
+        id: r.get(0)?,
+        district_id: DistrictId(r.get(1)?),
+        name: r.get(2)?,
+        gender: r.get(3)?,
+        id_number: r.get(4)?,
+        birth_date: r.get(5)?,
+        ethnicity: r.get(6)?,
+        party: r.get(7)?,
+        education: r.get(8)?,
+        work_start: r.get(9)?,
+        unit_join: r.get(10)?,
+        leader_role: r.get(11)?,
+        unit_id: UnitId(r.get(12)?),
+        host_unit_id: r.get::<Option<i64>>(13)?.map(UnitId),
+        body_id: r.get(14)?,
+        identity: code("identity", r.get(15)?, Identity::from_code)?,
+        establishment: code("establishment", r.get(16)?, EstablishmentKind::from_code)?,
+        post: r.get(17)?,
+        rank: r.get(18)?,
+        leader: r.get(19)?,
+        funding: code("funding", r.get(20)?, Funding::from_code)?,
+        cost: Cost {
+            basic_pay: Money(r.get(21)?),
+            allowances: Money(r.get(22)?),
+            social_insurance: Money(r.get(23)?),
+            housing_fund: Money(r.get(24)?),
+        },
+        status: code("status", r.get(25)?, Status::from_code)?,
+        phone: r.get(26)?,
+        status_since: r.get(27)?,
+    })
+}
+
+/// FROM and WHERE of a roster query.
+fn roster_where(d: DistrictId, f: &PeopleFilter, q: Option<&ListQuery>) -> Sql {
+    let dated = f.on.is_some();
+    let a = if dated { "e" } else { "p" };
+    let mut s = if let Some(on) = f.on {
+        let mut s = Sql::new(
+            " FROM person_events e JOIN people p ON p.id = e.person_id WHERE e.district_id = $1",
+        );
+        s.params.push(Value::from(d.0));
+        let p = s.bind(on);
+        s.push(&format!(
+            " AND e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 \
+             WHERE e2.person_id = e.person_id AND e2.on_date <= {p})"
+        ));
+        s
+    } else {
+        let mut s = Sql::new(" FROM people p WHERE p.district_id = $1");
+        s.params.push(Value::from(d.0));
+        s
+    };
+    let active = format!("{a}.status IN ('on_post', 'lent_out')");
+    match (f.unit_id, f.status) {
+        (Some(u), Some(StatusFilter::One(Status::BorrowedIn))) => {
+            let p = s.bind(u.0);
+            s.push(&format!(
+                " AND {a}.host_unit_id = {p} AND {a}.unit_id <> {p} AND {a}.status = 'lent_out'"
+            ));
+        }
+        (Some(u), st) => {
+            let p = s.bind(u.0);
+            if f.home_only || matches!(st, Some(StatusFilter::One(_))) {
+                s.push(&format!(" AND {a}.unit_id = {p}"));
+            } else {
+                s.push(&format!(
+                    " AND ({a}.unit_id = {p} OR ({a}.host_unit_id = {p} AND {a}.status = 'lent_out'))"
+                ));
+            }
+            match st {
+                None => s.push(&format!(" AND {active}")),
+                Some(StatusFilter::All) => {}
+                Some(StatusFilter::One(x)) => s.and(&format!("{a}.status = {{}}"), x.code()),
+            }
+        }
+        (None, st) => match st {
+            None => s.push(&format!(" AND {active}")),
+            Some(StatusFilter::All) => {}
+            Some(StatusFilter::One(Status::BorrowedIn)) => {
+                s.push(&format!(
+                    " AND {a}.host_unit_id IS NOT NULL AND {a}.status = 'lent_out'"
+                ));
+            }
+            Some(StatusFilter::One(x)) => s.and(&format!("{a}.status = {{}}"), x.code()),
+        },
+    }
+    if let Some(i) = f.identity {
+        s.and(&format!("{a}.identity = {{}}"), i.code());
+    }
+    if let Some(k) = f.establishment {
+        s.and(&format!("{a}.establishment = {{}}"), k.code());
+    }
+    if let Some(b) = f.body_id {
+        s.and(&format!("{a}.body_id = {{}}"), b);
+    }
+    if let Some(l) = f.leader {
+        s.and(&format!("{a}.leader = {{}}"), l);
+    }
+    if let Some(text) = q.and_then(ListQuery::search) {
+        let p = s.bind(like(&text));
+        let mut cond =
+            format!("LOWER(p.name) LIKE {p} ESCAPE '\\' OR LOWER({a}.post) LIKE {p} ESCAPE '\\'");
+        if f.search_id_number {
+            let n = s.bind(text.to_ascii_uppercase());
+            cond.push_str(&format!(" OR p.id_number = {n}"));
+        }
+        s.push(&format!(" AND ({cond})"));
+    }
+    s
+}
+
+const EVENT_COLS: &str = "district_id, person_id, on_date, kind, unit_id, host_unit_id, body_id, identity, establishment, post, rank, leader, funding, basic_pay, allowances, social_insurance, housing_fund, status, doc_no, note, created_at, created_by";
+
+/// Copies the current state of people `ids` into history rows.
+async fn copy_events(
+    tx: &mut Tx,
+    d: DistrictId,
+    ids: &[i64],
+    w: &PersonWrite,
+    at: DateTime<Utc>,
+    by: &str,
+) -> StoreResult<()> {
+    let mut s = Sql::new("");
+    let dp = s.bind(d.0);
+    let on = s.bind(w.on);
+    let kind = s.bind(w.kind.code());
+    let doc = s.bind(w.doc_no.as_str());
+    let note = s.bind(w.note.as_str());
+    let atp = s.bind(at);
+    let byp = s.bind(by);
+    // Ids come from the database: inlined as literals (fewer parameters; see `Dedup`).
+    let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+    s.text = format!(
+        "INSERT INTO person_events ({EVENT_COLS}) SELECT p.district_id, p.id, {on}, {kind}, p.unit_id, p.host_unit_id, p.body_id, \
+         p.identity, p.establishment, p.post, p.rank, p.leader, p.funding, p.basic_pay, p.allowances, p.social_insurance, \
+         p.housing_fund, p.status, {doc}, {note}, {atp}, {byp} FROM people p WHERE p.district_id = {dp} AND p.id IN ({})",
+        list.join(", ")
+    );
+    tx.execute(&s.text, &s.params).await?;
+    Ok(())
+}
+
+const INSERT_COLS: &str = "district_id, unit_id, host_unit_id, body_id, name, gender, id_number, birth_date, ethnicity, party, education, work_start, unit_join, identity, establishment, post, rank, leader, leader_role, phone, funding, basic_pay, allowances, social_insurance, housing_fund, status, status_since, created_at, updated_at";
+
+fn person_values(p: &PersonRecord, d: DistrictId, at: DateTime<Utc>) -> Vec<Value> {
+    vec![
+        Value::from(d.0),
+        Value::from(p.unit_id.0),
+        Value::from(p.host_unit_id.map(|u| u.0)),
+        Value::from(p.body_id),
+        Value::from(p.name.as_str()),
+        Value::from(p.gender.as_str()),
+        Value::from(p.id_number.as_str()),
+        Value::from(p.birth_date),
+        Value::from(p.ethnicity.as_str()),
+        Value::from(p.party.as_str()),
+        Value::from(p.education.as_str()),
+        Value::from(p.work_start),
+        Value::from(p.unit_join),
+        Value::from(p.identity.code()),
+        Value::from(p.establishment.code()),
+        Value::from(p.post.as_str()),
+        Value::from(p.rank.as_str()),
+        Value::from(p.leader),
+        Value::from(p.leader_role.as_str()),
+        Value::from(p.phone.as_str()),
+        Value::from(p.funding.code()),
+        Value::from(p.cost.basic_pay.0),
+        Value::from(p.cost.allowances.0),
+        Value::from(p.cost.social_insurance.0),
+        Value::from(p.cost.housing_fund.0),
+        Value::from(p.status.code()),
+        Value::from(p.status_since),
+        Value::from(at),
+        Value::from(at),
+    ]
+}
+
+/// Inserts new people (one multi-row INSERT) and their history rows; returns their ids in
+/// the order given.
+async fn insert_chunk(
+    tx: &mut Tx,
+    d: DistrictId,
+    chunk: &[&PersonWrite],
+    at: DateTime<Utc>,
+    by: &str,
+) -> StoreResult<Vec<i64>> {
+    let Some(first) = chunk.first() else {
+        return Ok(Vec::new());
+    };
+    let mut s = Dedup::default();
+    let mut rows = Vec::with_capacity(chunk.len());
+    for w in chunk {
+        let ph: Vec<String> = person_values(&w.person, d, at)
+            .into_iter()
+            .map(|v| s.val(v))
+            .collect();
+        rows.push(format!("({})", ph.join(", ")));
+    }
+    let sql = format!(
+        "INSERT INTO people ({INSERT_COLS}) VALUES {} RETURNING id, id_number",
+        rows.join(", ")
+    );
+    let back = tx.fetch_all(&sql, &s.sql.params).await?;
+    let mut by_number: HashMap<String, i64> = HashMap::with_capacity(back.len());
+    for r in back {
+        by_number.insert(r.get(1)?, r.get(0)?);
+    }
+    let ids: Vec<i64> = chunk
+        .iter()
+        .map(|w| by_number.get(&w.person.id_number).copied().unwrap_or(0))
+        .collect();
+    copy_events(tx, d, &ids, first, at, by).await?;
+    Ok(ids)
+}
+
+async fn update_one(
+    tx: &mut Tx,
+    d: DistrictId,
+    w: &PersonWrite,
+    at: DateTime<Utc>,
+    by: &str,
+) -> StoreResult<()> {
+    let p = &w.person;
+    let mut params = person_values(p, d, at);
+    // Drop district_id (first) and created_at (second to last) from the SET list.
+    params.remove(0);
+    params.remove(params.len() - 2);
+    let set_cols: Vec<&str> = INSERT_COLS
+        .split(", ")
+        .filter(|c| *c != "district_id" && *c != "created_at")
+        .collect();
+    let set: Vec<String> = set_cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    let n = params.len();
+    params.push(Value::from(p.id));
+    params.push(Value::from(d.0));
+    let sql = format!(
+        "UPDATE people SET {} WHERE id = ${} AND district_id = ${}",
+        set.join(", "),
+        n + 1,
+        n + 2
+    );
+    if tx.execute(&sql, &params).await? == 0 {
+        return Err(StoreError::NotFound);
+    }
+    copy_events(tx, d, &[p.id], w, at, by).await
+}
+
+fn quota(r: &Row) -> StoreResult<QuotaRecord> {
+    let body: i64 = r.get(1)?;
+    Ok(QuotaRecord {
+        unit_id: UnitId(r.get(0)?),
+        body_id: (body != 0).then_some(body),
+        kind: code("quota kind", r.get(2)?, QuotaKind::from_code)?,
+        approved: r.get(3)?,
+        updated_at: r.get(4)?,
+        updated_by: r.get(5)?,
+    })
+}
+
+fn unit_scope(s: &mut Sql, col: &str, unit: Option<UnitId>) {
+    if let Some(u) = unit {
+        s.and(&format!("{col} = {{}}"), u.0);
+    }
+}
+
+#[async_trait]
+impl PeopleStore for SqlStore {
+    async fn list_people(
+        &self,
+        d: DistrictId,
+        f: &PeopleFilter,
+        q: &ListQuery,
+    ) -> StoreResult<Page<PersonRecord>> {
+        let mut w = roster_where(d, f, Some(q));
+        let total: i64 = self
+            .db
+            .fetch_one(
+                &format!("SELECT CAST(COUNT(*) AS BIGINT){}", w.text),
+                &w.params,
+            )
+            .await?
+            .get(0)?;
+        let a = if f.on.is_some() { "e" } else { "p" };
+        let order = order_by(
+            q.sort.as_deref(),
+            q.desc,
+            &[
+                ("name", "p.name"),
+                ("birth", "p.birth_date"),
+                ("identity", &format!("{a}.identity")),
+                ("establishment", &format!("{a}.establishment")),
+                ("status", &format!("{a}.status")),
+                ("post", &format!("{a}.post")),
+                ("unit_join", "p.unit_join"),
+                (
+                    "since",
+                    if f.on.is_some() {
+                        "e.on_date"
+                    } else {
+                        "p.status_since"
+                    },
+                ),
+            ],
+            "p.name",
+        );
+        let limit = w.bind(i64::from(q.per_page()));
+        let offset = w.bind(q.offset());
+        let rows = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT {}{}{order}, p.id LIMIT {limit} OFFSET {offset}",
+                    cols(f.on.is_some()),
+                    w.text
+                ),
+                &w.params,
+            )
+            .await?;
+        Ok(Page {
+            items: rows.iter().map(person).collect::<StoreResult<_>>()?,
+            total,
+            page: q.page(),
+            per_page: q.per_page(),
+        })
+    }
+
+    async fn export_people(
+        &self,
+        d: DistrictId,
+        f: &PeopleFilter,
+    ) -> StoreResult<Vec<PersonRecord>> {
+        let w = roster_where(d, f, None);
+        let a = if f.on.is_some() { "e" } else { "p" };
+        let rows = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT {}{} ORDER BY {a}.unit_id, p.name, p.id",
+                    cols(f.on.is_some()),
+                    w.text
+                ),
+                &w.params,
+            )
+            .await?;
+        rows.iter().map(person).collect()
+    }
+
+    async fn get_person(&self, d: DistrictId, id: i64) -> StoreResult<Option<PersonRecord>> {
+        let r = self
+            .db
+            .fetch_optional(
+                &format!(
+                    "SELECT {} FROM people p WHERE p.id = $1 AND p.district_id = $2",
+                    cols(false)
+                ),
+                &[id.into(), d.0.into()],
+            )
+            .await?;
+        r.as_ref().map(person).transpose()
+    }
+
+    async fn people_by_id_numbers(
+        &self,
+        d: DistrictId,
+        numbers: &[String],
+    ) -> StoreResult<Vec<PersonRecord>> {
+        let mut out = Vec::new();
+        for chunk in numbers.chunks(CHUNK) {
+            let mut s = Sql::new("");
+            let dp = s.bind(d.0);
+            // Numbers of 17 digits and a digit or X cannot contain a quote: inlined as
+            // literals (PostgreSQL plans long parameter lists slowly); anything else bound.
+            let list: Vec<String> = chunk
+                .iter()
+                .map(|n| {
+                    if n.len() == 18 && n.bytes().all(|b| b.is_ascii_digit() || b == b'X') {
+                        format!("'{n}'")
+                    } else {
+                        s.bind(n.as_str())
+                    }
+                })
+                .collect();
+            s.text = format!(
+                "SELECT {} FROM people p WHERE p.district_id = {dp} AND p.id_number IN ({})",
+                cols(false),
+                list.join(", ")
+            );
+            for r in self.db.fetch_all(&s.text, &s.params).await? {
+                out.push(person(&r)?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn person_history(&self, d: DistrictId, id: i64) -> StoreResult<Vec<PersonEvent>> {
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT e.id, e.person_id, e.on_date, e.kind, e.unit_id, u.name, e.host_unit_id, h.name, e.body_id, \
+                 e.identity, e.establishment, e.post, e.rank, e.leader, e.funding, e.basic_pay, e.allowances, \
+                 e.social_insurance, e.housing_fund, e.status, e.doc_no, e.note, e.created_at, e.created_by \
+                 FROM person_events e JOIN units u ON u.id = e.unit_id LEFT JOIN units h ON h.id = e.host_unit_id \
+                 WHERE e.district_id = $1 AND e.person_id = $2 ORDER BY e.on_date, e.id",
+                &[d.0.into(), id.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PersonEvent {
+                    id: r.get(0)?,
+                    person_id: r.get(1)?,
+                    on_date: r.get(2)?,
+                    kind: code("event kind", r.get(3)?, EventKind::from_code)?,
+                    unit_id: UnitId(r.get(4)?),
+                    unit_name: r.get(5)?,
+                    host_unit_id: r.get::<Option<i64>>(6)?.map(UnitId),
+                    host_unit_name: r.get(7)?,
+                    body_id: r.get(8)?,
+                    identity: code("identity", r.get(9)?, Identity::from_code)?,
+                    establishment: code("establishment", r.get(10)?, EstablishmentKind::from_code)?,
+                    post: r.get(11)?,
+                    rank: r.get(12)?,
+                    leader: r.get(13)?,
+                    funding: code("funding", r.get(14)?, Funding::from_code)?,
+                    cost: Cost {
+                        basic_pay: Money(r.get(15)?),
+                        allowances: Money(r.get(16)?),
+                        social_insurance: Money(r.get(17)?),
+                        housing_fund: Money(r.get(18)?),
+                    },
+                    status: code("status", r.get(19)?, Status::from_code)?,
+                    doc_no: r.get(20)?,
+                    note: r.get(21)?,
+                    created_at: r.get(22)?,
+                    created_by: r.get(23)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn occupancy(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<OccupancyCount>> {
+        let mut s = Sql::new(
+            "SELECT unit_id, body_id, establishment, CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 \
+             AND status IN ('on_post', 'lent_out')",
+        );
+        s.params.push(Value::from(d.0));
+        unit_scope(&mut s, "unit_id", unit);
+        s.push(
+            " GROUP BY unit_id, body_id, establishment ORDER BY unit_id, body_id, establishment",
+        );
+        let rows = self.db.fetch_all(&s.text, &s.params).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OccupancyCount {
+                    unit_id: UnitId(r.get(0)?),
+                    body_id: r.get(1)?,
+                    kind: code("establishment", r.get(2)?, EstablishmentKind::from_code)?,
+                    count: r.get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn leader_counts(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<(UnitId, i64)>> {
+        let mut s = Sql::new(
+            "SELECT unit_id, CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 \
+             AND status IN ('on_post', 'lent_out')",
+        );
+        s.params.push(Value::from(d.0));
+        s.and("leader = {}", true);
+        unit_scope(&mut s, "unit_id", unit);
+        s.push(" GROUP BY unit_id ORDER BY unit_id");
+        let rows = self.db.fetch_all(&s.text, &s.params).await?;
+        rows.iter()
+            .map(|r| Ok((UnitId(r.get(0)?), r.get(1)?)))
+            .collect()
+    }
+
+    async fn list_quotas(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<QuotaRecord>> {
+        let mut s = Sql::new(
+            "SELECT unit_id, body_id, kind, approved, updated_at, updated_by FROM establishment_quotas WHERE district_id = $1",
+        );
+        s.params.push(Value::from(d.0));
+        unit_scope(&mut s, "unit_id", unit);
+        s.push(" ORDER BY unit_id, body_id, kind");
+        let rows = self.db.fetch_all(&s.text, &s.params).await?;
+        rows.iter().map(quota).collect()
+    }
+
+    async fn set_quotas(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        quotas: &[(Option<i64>, QuotaKind, Option<i64>)],
+        by: &str,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        for (body, kind, n) in quotas {
+            let b = body.unwrap_or(0);
+            match n {
+                Some(n) => {
+                    tx.execute(
+                        "INSERT INTO establishment_quotas (district_id, unit_id, body_id, kind, approved, updated_at, updated_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (district_id, unit_id, body_id, kind) \
+                         DO UPDATE SET approved = excluded.approved, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                        &[d.0.into(), unit.0.into(), b.into(), kind.code().into(), (*n).into(), at.into(), by.into()],
+                    )
+                    .await?;
+                }
+                None => {
+                    tx.execute(
+                        "DELETE FROM establishment_quotas WHERE district_id = $1 AND unit_id = $2 AND body_id = $3 AND kind = $4",
+                        &[d.0.into(), unit.0.into(), b.into(), kind.code().into()],
+                    )
+                    .await?;
+                }
+            }
+        }
+        append(&mut tx, &audit).await?;
+        tx.commit().await
+    }
+
+    async fn list_exceptions(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<ExceptionRecord>> {
+        let mut s = Sql::new(
+            "SELECT x.id, x.unit_id, x.body_id, x.person_id, p.name, x.kind, x.doc_no, x.reason, x.approved, \
+             x.occupied_after, x.on_date, x.created_by FROM establishment_exceptions x \
+             LEFT JOIN people p ON p.id = x.person_id WHERE x.district_id = $1",
+        );
+        s.params.push(Value::from(d.0));
+        unit_scope(&mut s, "x.unit_id", unit);
+        s.push(" ORDER BY x.on_date DESC, x.id DESC");
+        let rows = self.db.fetch_all(&s.text, &s.params).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ExceptionRecord {
+                    id: r.get(0)?,
+                    unit_id: UnitId(r.get(1)?),
+                    body_id: r.get(2)?,
+                    person_id: r.get(3)?,
+                    person_name: r.get(4)?,
+                    kind: code("quota kind", r.get(5)?, QuotaKind::from_code)?,
+                    doc_no: r.get(6)?,
+                    reason: r.get(7)?,
+                    approved: r.get(8)?,
+                    occupied_after: r.get(9)?,
+                    on_date: r.get(10)?,
+                    created_by: r.get(11)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn apply_people(&self, d: DistrictId, batch: PeopleBatch) -> StoreResult<Vec<i64>> {
+        let at = batch.at.unwrap_or_else(Utc::now);
+        let by = batch.by.as_str();
+        let mut tx = self.db.begin().await?;
+        if tx.backend() == Backend::Postgres {
+            tx.execute(
+                "SELECT pg_advisory_xact_lock($1)",
+                &[Value::from(7_345_005_000_000i64 + d.0)],
+            )
+            .await?;
+        }
+        let chunk_rows = match tx.backend() {
+            Backend::Sqlite => SQLITE_CHUNK,
+            Backend::Postgres => CHUNK,
+        };
+        let total = batch.writes.len() as u64;
+        let mut ids = vec![0i64; batch.writes.len()];
+        let mut pending: Vec<usize> = Vec::new();
+        let key = |w: &PersonWrite| (w.on, w.kind, w.doc_no.clone(), w.note.clone());
+        let mut done = 0u64;
+        let mut i = 0;
+        while i <= batch.writes.len() {
+            let w = batch.writes.get(i);
+            let flush = match (w, pending.first().and_then(|p| batch.writes.get(*p))) {
+                (None, _) => true,
+                (Some(w), Some(f)) => !w.create || key(w) != key(f) || pending.len() >= chunk_rows,
+                (Some(w), None) => !w.create,
+            };
+            if flush && !pending.is_empty() {
+                let chunk: Vec<&PersonWrite> = pending
+                    .iter()
+                    .filter_map(|p| batch.writes.get(*p))
+                    .collect();
+                let new = insert_chunk(&mut tx, d, &chunk, at, by).await?;
+                for (p, id) in pending.iter().zip(new) {
+                    if let Some(slot) = ids.get_mut(*p) {
+                        *slot = id;
+                    }
+                }
+                done += pending.len() as u64;
+                pending.clear();
+                if let Some(pr) = &batch.progress {
+                    pr(done, total);
+                }
+            }
+            match w {
+                Some(w) if w.create => pending.push(i),
+                Some(w) => {
+                    update_one(&mut tx, d, w, at, by).await?;
+                    if let Some(slot) = ids.get_mut(i) {
+                        *slot = w.person.id;
+                    }
+                    done += 1;
+                }
+                None => {}
+            }
+            i += 1;
+        }
+        for x in &batch.exceptions {
+            tx.execute(
+                "INSERT INTO establishment_exceptions (district_id, unit_id, body_id, person_id, kind, doc_no, reason, approved, occupied_after, on_date, created_at, created_by) \
+                 VALUES ($1, $2, $3, (SELECT id FROM people WHERE district_id = $1 AND id_number = $4), $5, $6, $7, $8, $9, $10, $11, $12)",
+                &[
+                    d.0.into(),
+                    x.unit_id.0.into(),
+                    x.body_id.into(),
+                    x.id_number.as_str().into(),
+                    x.kind.code().into(),
+                    x.doc_no.as_str().into(),
+                    x.reason.as_str().into(),
+                    x.approved.into(),
+                    x.occupied_after.into(),
+                    x.on_date.into(),
+                    at.into(),
+                    by.into(),
+                ],
+            )
+            .await?;
+        }
+        for g in &batch.guards {
+            let mut s = Sql::new(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 AND status IN ('on_post', 'lent_out')",
+            );
+            s.params.push(Value::from(d.0));
+            s.and("unit_id = {}", g.unit_id.0);
+            s.and("establishment = {}", g.kind.code());
+            if let Some(b) = g.body_id {
+                s.and("body_id = {}", b);
+            }
+            let n: i64 = tx.fetch_one(&s.text, &s.params).await?.get(0)?;
+            if n > g.limit {
+                return Err(StoreError::Conflict {
+                    field: "establishment".into(),
+                });
+            }
+        }
+        for (k, mut a) in batch.audits.into_iter().enumerate() {
+            if a.object_id.is_empty() {
+                a.object_id = ids.get(k).copied().unwrap_or(0).to_string();
+            }
+            append(&mut tx, &a).await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn cost_totals(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+        on: NaiveDate,
+        group: CostGroup,
+    ) -> StoreResult<Vec<(String, Total)>> {
+        let key = match group {
+            CostGroup::Identity => "e.identity",
+            CostGroup::Funding => "e.funding",
+            CostGroup::Body => "COALESCE(CAST(e.body_id AS TEXT), '')",
+            CostGroup::Unit => "CAST(e.unit_id AS TEXT)",
+        };
+        let mut s = Sql::new("");
+        s.params.push(Value::from(d.0));
+        let p = s.bind(on);
+        s.text = format!(
+            "SELECT {key}, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(e.basic_pay), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(e.allowances), 0) AS BIGINT), CAST(COALESCE(SUM(e.social_insurance), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(e.housing_fund), 0) AS BIGINT) FROM person_events e WHERE e.district_id = $1 \
+             AND e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 WHERE e2.person_id = e.person_id AND e2.on_date <= {p}) \
+             AND e.status IN ('on_post', 'lent_out')"
+        );
+        unit_scope(&mut s, "e.unit_id", unit);
+        s.push(&format!(" GROUP BY {key} ORDER BY 1"));
+        let rows = self.db.fetch_all(&s.text, &s.params).await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.get::<String>(0)?,
+                    Total {
+                        headcount: r.get(1)?,
+                        cost: Cost {
+                            basic_pay: Money(r.get(2)?),
+                            allowances: Money(r.get(3)?),
+                            social_insurance: Money(r.get(4)?),
+                            housing_fund: Money(r.get(5)?),
+                        },
+                    },
+                ))
+            })
+            .collect()
+    }
+}

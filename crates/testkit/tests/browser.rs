@@ -1,0 +1,356 @@
+//! Browser tests: the real server on 127.0.0.1:0 with the demo, driven by headless
+//! Chromium through Debian's chromedriver. Ignored by default (they need the browser); CI
+//! runs them with
+//! `cargo test -p jiguan-testkit --test browser -- --ignored --test-threads=1`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use jiguan_testkit::thirtyfour::prelude::*;
+use jiguan_testkit::{Browser, BrowserOptions, DEMO_PASSWORD, SpawnOptions, TestApp, spawn_app};
+
+const WHY: &str = "needs chromium and chromedriver (CI runs it with --ignored)";
+
+async fn setup(opts: BrowserOptions) -> (TestApp, Browser) {
+    assert!(jiguan_testkit::browser_available(), "{WHY}");
+    let app = spawn_app(SpawnOptions::demo()).await.unwrap();
+    let browser = Browser::start(opts).await.unwrap();
+    (app, browser)
+}
+
+/// Signs in through the form and waits for the signed-in page (the `#who` badge).
+async fn sign_in(b: &Browser, app: &TestApp, user: &str) {
+    b.goto(app.url("/login")).await.unwrap();
+    b.find(By::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    b.find(By::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.find(By::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let who = b.query(By::Id("who")).first().await.unwrap();
+    assert!(!who.text().await.unwrap().is_empty());
+}
+
+async fn text_of(b: &Browser, id: &str) -> String {
+    b.query(By::Id(id))
+        .first()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn body_text(b: &Browser) -> String {
+    b.find(By::Tag("body")).await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn admin_signs_in_and_sees_the_dashboard() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    sign_in(&b, &app, "admin").await;
+    let url = b.current_url().await.unwrap();
+    assert_eq!(url.path(), "/");
+    assert_eq!(text_of(&b, "unit-count").await, "6");
+    assert!(text_of(&b, "who").await.contains("王建国"));
+    // The district admin's menu reaches the district's unit list.
+    assert_eq!(text_of(&b, "menu-units").await, "单位管理");
+    b.quit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn language_switch_shows_english() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    sign_in(&b, &app, "admin").await;
+    b.find(By::Id("lang-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.query(By::Css("html[lang='en']")).first().await.unwrap();
+    assert_eq!(text_of(&b, "menu-units").await, "Units");
+    // Back on the same page, and the switch now offers Chinese.
+    assert_eq!(b.current_url().await.unwrap().path(), "/");
+    assert_eq!(text_of(&b, "lang-switch").await, "中文");
+    // The choice is kept: another page is in English too.
+    b.goto(app.url("/units")).await.unwrap();
+    b.query(By::Css("html[lang='en']")).first().await.unwrap();
+    assert_eq!(text_of(&b, "menu-units").await, "Units");
+    b.quit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn unit_user_cannot_open_another_unit() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    sign_in(&b, &app, "luotuo_admin").await;
+    assert_eq!(text_of(&b, "my-unit-name").await, "骆驼街道");
+
+    // Its own unit opens.
+    let own = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    b.goto(app.url(&format!("/units/{}", own.0))).await.unwrap();
+    let h1 = b.find(By::Tag("h1")).await.unwrap().text().await.unwrap();
+    assert!(h1.contains("骆驼街道"), "own unit page: {h1}");
+
+    // Another unit of the same district is not found, and its name does not leak.
+    let other = app.unit_id("zhenhai", "jiulonghu").await.unwrap();
+    b.goto(app.url(&format!("/units/{}", other.0)))
+        .await
+        .unwrap();
+    let text = body_text(&b).await;
+    assert!(text.contains("404"), "{text}");
+    assert!(text.contains("未找到"), "{text}");
+    assert!(!text.contains("九龙湖镇"), "{text}");
+    assert!(!b.source().await.unwrap().contains("九龙湖镇"));
+
+    // The district's unit list is refused.
+    b.goto(app.url("/units")).await.unwrap();
+    let text = body_text(&b).await;
+    assert!(text.contains("403"), "{text}");
+    assert!(text.contains("无权访问"), "{text}");
+    assert!(!b.source().await.unwrap().contains("九龙湖镇"));
+    b.quit().await.unwrap();
+}
+
+async fn overflow(b: &Browser) -> (i64, i64) {
+    let v = b
+        .eval("return [document.documentElement.scrollWidth, window.innerWidth];")
+        .await
+        .unwrap();
+    (v[0].as_i64().unwrap(), v[1].as_i64().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn phone_width_has_no_horizontal_overflow() {
+    let (app, b) = setup(BrowserOptions::phone()).await;
+    b.goto(app.url("/login")).await.unwrap();
+    b.query(By::Id("login-submit")).first().await.unwrap();
+    let (scroll, inner) = overflow(&b).await;
+    assert_eq!(inner, 390, "the viewport is a phone's");
+    assert!(scroll <= inner, "sign-in page: {scroll} > {inner}");
+
+    sign_in(&b, &app, "admin").await;
+    assert_eq!(text_of(&b, "unit-count").await, "6");
+    let (scroll, inner) = overflow(&b).await;
+    assert!(scroll <= inner, "dashboard: {scroll} > {inner}");
+
+    // The list pages with their tables must not push the page sideways either.
+    for path in ["/units", "/users"] {
+        b.goto(app.url(path)).await.unwrap();
+        b.query(By::Id("who")).first().await.unwrap();
+        let (scroll, inner) = overflow(&b).await;
+        assert!(scroll <= inner, "{path}: {scroll} > {inner}");
+    }
+    b.quit().await.unwrap();
+}
+
+/// Establishment and people: download the import template, fill it (in Rust, as a user
+/// would in Excel), upload it through the file input and find the people on the roster.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn people_template_import_and_roster() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    // Download the template as the unit administrator.
+    let client = jiguan_testkit::http_client().unwrap();
+    jiguan_testkit::login(&client, &app.base, "luotuo_admin", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let bytes = client
+        .get(app.url(&format!("/units/{unit}/people/import/template.xlsx")))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let limits = jiguan_excel::import::Limits::default();
+    let template = jiguan_excel::import::read_table(&bytes, &limits).unwrap();
+    assert!(template.headers.iter().any(|h| h == "身份证号"));
+    // Fill it: two people, every other column left blank.
+    let id = |birth: &str, seq: u32| {
+        let body = format!("330211{birth}{seq:03}");
+        let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
+        format!("{body}{c}")
+    };
+    let people = [
+        ("浏览器甲", id("19920304", 101), "临时工", "编外"),
+        ("浏览器乙", id("19930405", 202), "企业聘用人员", "编外"),
+    ];
+    let rows = people
+        .iter()
+        .map(|(name, number, identity, kind)| {
+            template
+                .headers
+                .iter()
+                .map(|h| match h.as_str() {
+                    "姓名" => jiguan_excel::Cell::from(*name),
+                    "身份证号" => jiguan_excel::Cell::from(number.as_str()),
+                    "身份" => jiguan_excel::Cell::from(*identity),
+                    "编制类型" => jiguan_excel::Cell::from(*kind),
+                    _ => jiguan_excel::Cell::Empty,
+                })
+                .collect()
+        })
+        .collect();
+    let filled = jiguan_excel::write_workbook(&[jiguan_excel::Sheet {
+        name: "花名册".into(),
+        headers: template.headers.clone(),
+        rows,
+    }])
+    .unwrap();
+    let path = app.dir.path().join("花名册.xlsx");
+    std::fs::write(&path, filled).unwrap();
+    // Upload it in the browser.
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&format!("/units/{unit}/people/import")))
+        .await
+        .unwrap();
+    b.find(By::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(path.to_string_lossy())
+        .await
+        .unwrap();
+    b.find(By::Id("import-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.query(By::Id("import-result")).first().await.unwrap();
+    assert_eq!(text_of(&b, "count-created").await, "2");
+    // The people are on the roster.
+    b.goto(app.url(&format!("/units/{unit}/people?q=浏览器")))
+        .await
+        .unwrap();
+    b.query(By::Id("people-table")).first().await.unwrap();
+    let text = body_text(&b).await;
+    assert!(text.contains("浏览器甲") && text.contains("浏览器乙"), "{text}");
+    b.quit().await.unwrap();
+}
+
+/// Waits until element `id` shows `want` (a click that submits a form navigates: the old
+/// page's element may go stale under the query).
+async fn wait_text(b: &Browser, id: &str, want: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = b.find(By::Id(id)).await
+            && let Ok(t) = e.text().await
+        {
+            if t == want {
+                return;
+            }
+            last = t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("#{id} shows {last:?}, not {want:?}");
+}
+
+/// Organisation design: the demo's 骆驼街道 plan goes from draft to applied — the unit
+/// submits it, the district approves it with a document number and applies it — and the
+/// org chart on the effective date is built on the new centres.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn org_plan_walks_from_draft_to_applied_and_the_chart_shows_centres() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&format!("/units/{luotuo}/org/plans")))
+        .await
+        .unwrap();
+    b.find(By::Css("#plans-table a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "草稿").await;
+    // The preview already shows the centres and the cap the "before" breaks.
+    assert!(
+        text_of(&b, "preview-bodies")
+            .await
+            .contains("社会事务服务中心")
+    );
+    let plan_url = b.current_url().await.unwrap().path().to_string();
+    b.find(By::Id("plan-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "已报批").await;
+    b.find(By::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    sign_in(&b, &app, "admin").await;
+    b.goto(app.url(&plan_url)).await.unwrap();
+    b.find(By::Id("doc_no"))
+        .await
+        .unwrap()
+        .send_keys("镇海编〔2019〕12号")
+        .await
+        .unwrap();
+    b.find(By::Id("plan-approve"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "已批准").await;
+    // The effective date defaults to today.
+    b.find(By::Id("plan-apply"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "已实施").await;
+    b.find(By::Id("plan-chart"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let chart = text_of(&b, "org-chart").await;
+    for centre in [
+        "社会事务服务中心",
+        "经济发展服务中心",
+        "城市管理服务中心",
+        "农业农村服务中心",
+    ] {
+        assert!(
+            chart.contains(centre),
+            "{centre} missing from the chart: {chart}"
+        );
+    }
+    assert!(
+        !chart.contains("农机站"),
+        "merged stations are records, not boxes"
+    );
+    let boxes = b.find_all(By::Css("#org-chart g.body")).await.unwrap();
+    assert_eq!(boxes.len(), 10, "21 bodies before, 10 after");
+    b.quit().await.unwrap();
+}

@@ -1,0 +1,554 @@
+//! `/api/v1/units/{unit}/people…` and `/api/v1/units/{unit}/establishment`: the roster,
+//! people, their changes, establishment use and quotas, personnel cost.
+//! ID numbers are masked unless the caller may see personal data.
+
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use jiguan_app::AppError;
+use jiguan_app::people::{ChangeForm, ChangeOpts, CostGroup, RosterRow, UnitEstablishment};
+use jiguan_domain::people::PersonForm;
+use jiguan_domain::tenancy::UnitId;
+
+use crate::AppState;
+use crate::api::tenancy::{PageParams, list_query};
+use crate::api::{ApiJson, PageDto, created, reply};
+use crate::guard::Ctx;
+use crate::html::people::RosterParams;
+use crate::list::ListParams;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDto {
+    pub id: i64,
+    pub unit_id: i64,
+    pub host_unit_id: Option<i64>,
+    pub body_id: Option<i64>,
+    pub name: String,
+    pub gender: String,
+    /// Masked (`330211********0017`) unless the caller may see personal data.
+    pub id_number: String,
+    pub birth_date: String,
+    pub ethnicity: String,
+    pub party: String,
+    pub education: String,
+    pub work_start: Option<String>,
+    pub unit_join: Option<String>,
+    /// civil_servant, institution_cadre, contract_worker, collective_staff, seconded,
+    /// temporary, service_worker, enterprise_hire.
+    pub identity: String,
+    /// administrative, institution, service, none.
+    pub establishment: String,
+    pub post: String,
+    pub rank: String,
+    pub leader: bool,
+    pub leader_role: String,
+    pub phone: String,
+    /// full, partial, self_funded.
+    pub funding: String,
+    /// Annual amounts in yuan, two decimals.
+    pub basic_pay: String,
+    pub allowances: String,
+    pub social_insurance: String,
+    pub housing_fund: String,
+    /// on_post, lent_out, borrowed_in (as seen from this unit), retired, diverted, left.
+    pub status: String,
+    pub status_since: String,
+}
+
+impl From<RosterRow> for PersonDto {
+    fn from(r: RosterRow) -> Self {
+        let p = r.person;
+        PersonDto {
+            id: p.id,
+            unit_id: p.unit_id.0,
+            host_unit_id: p.host_unit_id.map(|u| u.0),
+            body_id: p.body_id,
+            name: p.name,
+            gender: p.gender,
+            id_number: r.id_shown,
+            birth_date: p.birth_date.to_string(),
+            ethnicity: p.ethnicity,
+            party: p.party,
+            education: p.education,
+            work_start: p.work_start.map(|d| d.to_string()),
+            unit_join: p.unit_join.map(|d| d.to_string()),
+            identity: p.identity.code().into(),
+            establishment: p.establishment.code().into(),
+            post: p.post,
+            rank: p.rank,
+            leader: p.leader,
+            leader_role: p.leader_role,
+            phone: p.phone,
+            funding: p.funding.code().into(),
+            basic_pay: p.cost.basic_pay.to_string(),
+            allowances: p.cost.allowances.to_string(),
+            social_insurance: p.cost.social_insurance.to_string(),
+            housing_fund: p.cost.housing_fund.to_string(),
+            status: r.status_here.code().into(),
+            status_since: p.status_since.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventDto {
+    pub on_date: String,
+    /// hire, update, move, status, lend, lend_end, transfer.
+    pub kind: String,
+    pub unit_id: i64,
+    pub host_unit_id: Option<i64>,
+    pub body_id: Option<i64>,
+    pub identity: String,
+    pub establishment: String,
+    pub post: String,
+    pub status: String,
+    pub doc_no: String,
+    pub created_by: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDetailDto {
+    pub person: PersonDto,
+    pub history: Vec<EventDto>,
+}
+
+/// A person as sent: every field text (see the import template for the values accepted),
+/// with the change's date, document number and exception.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct PersonBody {
+    pub name: String,
+    pub gender: String,
+    pub id_number: String,
+    pub birth_date: String,
+    pub ethnicity: String,
+    pub party: String,
+    pub education: String,
+    pub work_start: String,
+    pub unit_join: String,
+    pub identity: String,
+    pub establishment: String,
+    /// Body id, or blank.
+    pub body: String,
+    pub post: String,
+    pub rank: String,
+    /// `true`/`false`.
+    pub leader: String,
+    pub leader_role: String,
+    pub phone: String,
+    pub funding: String,
+    pub basic_pay: String,
+    pub allowances: String,
+    pub social_insurance: String,
+    pub housing_fund: String,
+    /// Effective date `YYYY-MM-DD` (default today).
+    pub on: String,
+    pub doc_no: String,
+    /// Document number approving an over-establishment exception.
+    pub exception_doc: String,
+    pub exception_reason: String,
+}
+
+impl PersonBody {
+    fn split(self) -> (PersonForm, ChangeOpts) {
+        (
+            PersonForm {
+                name: self.name,
+                gender: self.gender,
+                id_number: self.id_number,
+                birth_date: self.birth_date,
+                ethnicity: self.ethnicity,
+                party: self.party,
+                education: self.education,
+                work_start: self.work_start,
+                unit_join: self.unit_join,
+                identity: self.identity,
+                establishment: self.establishment,
+                body: self.body,
+                post: self.post,
+                rank: self.rank,
+                leader: self.leader,
+                leader_role: self.leader_role,
+                phone: self.phone,
+                funding: self.funding,
+                basic_pay: self.basic_pay,
+                allowances: self.allowances,
+                social_insurance: self.social_insurance,
+                housing_fund: self.housing_fund,
+            },
+            ChangeOpts {
+                on: self.on,
+                doc_no: self.doc_no,
+                note: String::new(),
+                exception_doc: self.exception_doc,
+                exception_reason: self.exception_reason,
+            },
+        )
+    }
+}
+
+/// A move, status change or secondment.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ChangeBody {
+    /// `move`, `status`, `lend`, `lend_end`, `transfer`.
+    pub action: String,
+    /// New status for `status`: on_post, retired, diverted, left.
+    pub status: String,
+    /// Body id for `move` (blank: none).
+    pub body: String,
+    /// Post for `move`.
+    pub post: String,
+    /// Unit id for `lend` and `transfer`.
+    pub to_unit: String,
+    pub on: String,
+    pub doc_no: String,
+    pub note: String,
+    pub exception_doc: String,
+    pub exception_reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KindUseDto {
+    /// administrative, institution, service, leadership.
+    pub kind: String,
+    pub approved: i64,
+    pub occupied: i64,
+    pub vacancy: i64,
+    pub over: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExceptionDto {
+    pub person_id: Option<i64>,
+    pub kind: String,
+    pub doc_no: String,
+    pub approved: i64,
+    pub occupied_after: i64,
+    pub on_date: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EstablishmentDto {
+    pub unit_id: i64,
+    pub uses: Vec<KindUseDto>,
+    pub off_establishment: i64,
+    pub exceptions: Vec<ExceptionDto>,
+}
+
+impl From<UnitEstablishment> for EstablishmentDto {
+    fn from(e: UnitEstablishment) -> Self {
+        EstablishmentDto {
+            unit_id: e.unit.id.0,
+            uses: e
+                .uses
+                .iter()
+                .map(|u| KindUseDto {
+                    kind: u.kind.code().into(),
+                    approved: u.approved,
+                    occupied: u.occupied,
+                    vacancy: u.vacancy(),
+                    over: u.over(),
+                })
+                .collect(),
+            off_establishment: e.off_establishment,
+            exceptions: e
+                .exceptions
+                .into_iter()
+                .map(|x| ExceptionDto {
+                    person_id: x.person_id,
+                    kind: x.kind.code().into(),
+                    doc_no: x.doc_no,
+                    approved: x.approved,
+                    occupied_after: x.occupied_after,
+                    on_date: x.on_date.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Approved counts by kind; absent = unchanged, `null` = removed.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct QuotaBody {
+    pub administrative: Option<Option<i64>>,
+    pub institution: Option<Option<i64>>,
+    pub service: Option<Option<i64>>,
+    pub leadership: Option<Option<i64>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct RosterFilterParams {
+    /// Identity code.
+    pub identity: Option<String>,
+    /// Establishment kind code.
+    pub establishment: Option<String>,
+    /// Blank: the active roster; `all`; or a status code.
+    pub status: Option<String>,
+    /// The roster on this date (YYYY-MM-DD), from the history.
+    pub on: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct CostQuery {
+    /// First date (YYYY-MM-DD).
+    pub a: Option<String>,
+    /// Second date (YYYY-MM-DD).
+    pub b: Option<String>,
+    /// identity, body, funding, unit.
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CostLineDto {
+    pub key: String,
+    pub headcount_a: i64,
+    pub cost_a: String,
+    pub headcount_b: i64,
+    pub cost_b: String,
+    pub cost_change: String,
+    pub cost_change_pct: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CostDto {
+    pub a: String,
+    pub b: String,
+    pub group: String,
+    pub lines: Vec<CostLineDto>,
+    pub total: CostLineDto,
+}
+
+fn person_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
+/// The roster of a unit.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/people", tag = "people", params(("unit" = i64, Path, description = "unit id"), PageParams, RosterFilterParams), responses((status = 200, body = PageDto<PersonDto>), (status = 404, body = crate::error::ApiError)))]
+pub async fn list_people(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    Query(p): Query<RosterParams>,
+) -> Response {
+    let lp = ListParams {
+        q: p.q.clone(),
+        sort: p.sort.clone(),
+        desc: p.desc.clone(),
+        page: p.page.clone(),
+        per_page: p.per_page.clone(),
+        ..ListParams::default()
+    };
+    let q = match list_query(&ctx, &lp) {
+        Ok(q) => q,
+        Err(r) => return r,
+    };
+    let r = st
+        .app
+        .list_people(&ctx.actor, UnitId(unit), p.filter(), &q)
+        .await;
+    reply(&ctx, r.map(|pg| PageDto::map(pg, PersonDto::from)))
+}
+
+/// Adds a person; refused over the establishment unless `exception_doc` is given.
+#[utoipa::path(post, path = "/api/v1/units/{unit}/people", tag = "people", params(("unit" = i64, Path, description = "unit id")), request_body = PersonBody, responses((status = 201, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
+pub async fn create_person(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    ApiJson(b): ApiJson<PersonBody>,
+) -> Response {
+    let (f, o) = b.split();
+    let r = async {
+        let id = st
+            .app
+            .create_person(&ctx.actor, UnitId(unit), &f, &o)
+            .await?;
+        detail(&st, &ctx, unit, id).await
+    }
+    .await;
+    created(&ctx, r)
+}
+
+async fn detail(st: &AppState, ctx: &Ctx, unit: i64, id: i64) -> Result<PersonDetailDto, AppError> {
+    let p = st.app.person_page(&ctx.actor, UnitId(unit), id).await?;
+    Ok(PersonDetailDto {
+        person: p.row.into(),
+        history: p
+            .history
+            .into_iter()
+            .map(|e| EventDto {
+                on_date: e.on_date.to_string(),
+                kind: e.kind.code().into(),
+                unit_id: e.unit_id.0,
+                host_unit_id: e.host_unit_id.map(|u| u.0),
+                body_id: e.body_id,
+                identity: e.identity.code().into(),
+                establishment: e.establishment.code().into(),
+                post: e.post,
+                status: e.status.code().into(),
+                doc_no: e.doc_no,
+                created_by: e.created_by,
+            })
+            .collect(),
+    })
+}
+
+/// One person with the history.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/people/{person}", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), responses((status = 200, body = PersonDetailDto), (status = 404, body = crate::error::ApiError)))]
+pub async fn get_person(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, person)): Path<(i64, String)>,
+) -> Response {
+    let r = async { detail(&st, &ctx, unit, person_id(&person)?).await }.await;
+    reply(&ctx, r)
+}
+
+/// Edits a person at the home unit.
+#[utoipa::path(put, path = "/api/v1/units/{unit}/people/{person}", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = PersonBody, responses((status = 200, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
+pub async fn update_person(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, person)): Path<(i64, String)>,
+    ApiJson(b): ApiJson<PersonBody>,
+) -> Response {
+    let (f, o) = b.split();
+    let r = async {
+        let id = person_id(&person)?;
+        st.app
+            .update_person(&ctx.actor, UnitId(unit), id, &f, &o)
+            .await?;
+        detail(&st, &ctx, unit, id).await
+    }
+    .await;
+    reply(&ctx, r)
+}
+
+/// A move, status change, secondment or transfer.
+#[utoipa::path(post, path = "/api/v1/units/{unit}/people/{person}/changes", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = ChangeBody, responses((status = 200, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
+pub async fn change_person(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, person)): Path<(i64, String)>,
+    ApiJson(b): ApiJson<ChangeBody>,
+) -> Response {
+    let f = ChangeForm {
+        action: b.action,
+        status: b.status,
+        body: b.body,
+        post: b.post,
+        to_unit: b.to_unit,
+        opts: ChangeOpts {
+            on: b.on,
+            doc_no: b.doc_no,
+            note: b.note,
+            exception_doc: b.exception_doc,
+            exception_reason: b.exception_reason,
+        },
+    };
+    let r = async {
+        let id = person_id(&person)?;
+        st.app
+            .change_person(&ctx.actor, UnitId(unit), id, &f)
+            .await?;
+        detail(&st, &ctx, unit, id).await
+    }
+    .await;
+    reply(&ctx, r)
+}
+
+/// Establishment use of a unit: approved, held, vacancies, over, exceptions.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/establishment", tag = "people", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = EstablishmentDto), (status = 404, body = crate::error::ApiError)))]
+pub async fn get_establishment(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+) -> Response {
+    let r = st.app.unit_establishment(&ctx.actor, UnitId(unit)).await;
+    reply(&ctx, r.map(EstablishmentDto::from))
+}
+
+/// Sets approved counts of a unit (district administrators).
+#[utoipa::path(put, path = "/api/v1/units/{unit}/establishment", tag = "people", params(("unit" = i64, Path, description = "unit id")), request_body = QuotaBody, responses((status = 200, body = EstablishmentDto), (status = 422, body = crate::error::ApiError)))]
+pub async fn set_establishment(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    ApiJson(b): ApiJson<QuotaBody>,
+) -> Response {
+    let mut fields = Vec::new();
+    for (k, v) in [
+        ("administrative", b.administrative),
+        ("institution", b.institution),
+        ("service", b.service),
+        ("leadership", b.leadership),
+    ] {
+        if let Some(v) = v {
+            fields.push((
+                format!("q_{k}"),
+                v.map(|n| n.to_string()).unwrap_or_default(),
+            ));
+        }
+    }
+    let r = async {
+        st.app.set_quotas(&ctx.actor, UnitId(unit), &fields).await?;
+        st.app.unit_establishment(&ctx.actor, UnitId(unit)).await
+    }
+    .await;
+    reply(&ctx, r.map(EstablishmentDto::from))
+}
+
+/// Personnel cost on two dates, grouped, with the change.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/people-cost", tag = "people", params(("unit" = i64, Path, description = "unit id"), CostQuery), responses((status = 200, body = CostDto), (status = 404, body = crate::error::ApiError)))]
+pub async fn cost(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    Query(q): Query<CostQuery>,
+) -> Response {
+    let parse =
+        |v: &Option<String>| jiguan_domain::people::parse_opt_date("d", v.as_deref().unwrap_or(""));
+    let today = jiguan_app::calc::china_today(st.app.clock.now());
+    let r = async {
+        let a = parse(&q.a)
+            .map_err(|e| AppError::Invalid(vec![e]))?
+            .unwrap_or(today);
+        let b = parse(&q.b)
+            .map_err(|e| AppError::Invalid(vec![e]))?
+            .unwrap_or(today);
+        let group = q
+            .group
+            .as_deref()
+            .and_then(CostGroup::from_code)
+            .unwrap_or(CostGroup::Identity);
+        st.app
+            .cost_report(&ctx.actor, Some(UnitId(unit)), a, b, group)
+            .await
+    }
+    .await;
+    let line = |l: &jiguan_domain::people::cost::CompareLine<String>| CostLineDto {
+        key: l.key.clone(),
+        headcount_a: l.a.headcount,
+        cost_a: l.a.cost.total().to_string(),
+        headcount_b: l.b.headcount,
+        cost_b: l.b.cost.total().to_string(),
+        cost_change: l.cost_change.to_string(),
+        cost_change_pct: l.cost_change_pct.map(|d| d.to_string()),
+    };
+    reply(
+        &ctx,
+        r.map(|c| CostDto {
+            a: c.a.to_string(),
+            b: c.b.to_string(),
+            group: c.group.code().into(),
+            lines: c.lines.iter().map(line).collect(),
+            total: line(&c.total),
+        }),
+    )
+}

@@ -1,0 +1,2124 @@
+//! Organisation design (机构设置): the register of bodies on any date, a body's history,
+//! the function catalogue with its review and analysis, approved totals and their split,
+//! reorganisation plans with preview and workflow, two dates compared, the org chart
+//! (inline SVG, downloadable) and Excel exports; and the district's view of every unit.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use jiguan_app::AppError;
+use jiguan_app::org::chart::{ChartText, svg};
+use jiguan_app::org::{
+    BodyForm, BodyVersion, CapsForm, FunctionForm, OpForm, PlanRecord, PlanView, SplitForm,
+    UnitTotals,
+};
+use jiguan_app::ports::Unit;
+use jiguan_domain::auth::Action;
+use jiguan_domain::org::analysis::{FunctionIssue, IssueReason, KindRule};
+use jiguan_domain::org::compare::{Comparison, Side};
+use jiguan_domain::org::plan::PlanOp;
+use jiguan_domain::org::totals::{CapBreach, cap_breaches};
+use jiguan_domain::org::{
+    BodyId, BodyKind, FunctionCategory, FunctionId, IssueKind, PlanId, PlanStatus, ReviewDecision,
+    Structure,
+};
+use jiguan_domain::tenancy::UnitId;
+use jiguan_excel::{Cell, Sheet};
+
+use crate::AppState;
+use crate::error::page_error;
+use crate::guard::Ctx;
+use crate::html::{FormErrors, Layout, page, page_status};
+use crate::i18n::Tr;
+
+/// Query parameters of the organisation pages (all text, so none can fail the request).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct OrgQuery {
+    /// The date shown, YYYY-MM-DD (default today).
+    pub on: Option<String>,
+    /// First date compared.
+    pub a: Option<String>,
+    /// Second date compared.
+    pub b: Option<String>,
+    /// Flash message code.
+    pub ok: Option<String>,
+}
+
+/// A date parameter; a missing or bad one gives `default`.
+pub fn date_param(v: &Option<String>, default: NaiveDate) -> NaiveDate {
+    v.as_deref()
+        .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+        .unwrap_or(default)
+}
+
+/// The pairs of a form body (fields may repeat).
+pub fn pairs(body: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(body).unwrap_or_default()
+}
+
+fn field(p: &[(String, String)], k: &str) -> String {
+    p.iter()
+        .find(|(x, _)| x == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+fn fields(p: &[(String, String)], k: &str) -> Vec<String> {
+    p.iter()
+        .filter(|(x, _)| x == k)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// A body as a row of a page.
+pub struct BodyRow {
+    pub id: i64,
+    pub name: String,
+    pub short_name: String,
+    pub kind: String,
+    pub kind_code: &'static str,
+    pub parent: String,
+    pub status: String,
+    pub active: bool,
+    pub establishment: i64,
+    pub head: String,
+    pub doc_no: String,
+    /// Nameplate records kept: "农机站（事业站所，编制 3）".
+    pub records: Vec<String>,
+    pub functions: usize,
+}
+
+fn kind_label(tr: Tr, k: BodyKind) -> String {
+    tr.t(&k.label_key()).to_string()
+}
+
+fn body_rows(tr: Tr, s: &Structure, only_active: bool) -> Vec<BodyRow> {
+    let mut rows: Vec<BodyRow> = s
+        .bodies
+        .iter()
+        .filter(|b| !only_active || b.is_active())
+        .map(|b| {
+            let mut status = tr.t(&b.status.label_key()).to_string();
+            if let Some(succ) = b.status.successor() {
+                status = format!("{status}：{}", s.name_of(succ));
+            }
+            BodyRow {
+                id: b.id.0,
+                name: b.name.clone(),
+                short_name: b.short_name.clone(),
+                kind: kind_label(tr, b.kind),
+                kind_code: b.kind.code(),
+                parent: b.parent.map(|p| s.name_of(p)).unwrap_or_default(),
+                status,
+                active: b.is_active(),
+                establishment: b.establishment,
+                head: b.head.clone(),
+                doc_no: b.doc_no.clone(),
+                records: b
+                    .records
+                    .iter()
+                    .map(|r| {
+                        tr.f(
+                            "org.record_line",
+                            &[
+                                ("name".into(), r.name.clone()),
+                                ("kind".into(), kind_label(tr, r.kind)),
+                                ("est".into(), r.establishment.to_string()),
+                                ("doc".into(), r.doc_no.clone()),
+                            ],
+                        )
+                    })
+                    .collect(),
+                functions: s.functions_of(b.id).len(),
+            }
+        })
+        .collect();
+    // Active first, then by kind and id.
+    rows.sort_by_key(|r| {
+        (
+            !r.active,
+            BodyKind::ALL
+                .iter()
+                .position(|k| k.code() == r.kind_code)
+                .unwrap_or(0),
+            r.id,
+        )
+    });
+    rows
+}
+
+/// Counts per kind and totals, two sides (before/after or date A/date B).
+pub struct CountRow {
+    pub label: String,
+    pub a: i64,
+    pub b: i64,
+}
+
+fn count_rows(tr: Tr, a: &Side, b: &Side) -> Vec<CountRow> {
+    let mut rows: Vec<CountRow> = BodyKind::ALL
+        .iter()
+        .map(|k| CountRow {
+            label: kind_label(tr, *k),
+            a: a.kind_count(*k),
+            b: b.kind_count(*k),
+        })
+        .collect();
+    let mut push = |key: &str, x: i64, y: i64| {
+        rows.push(CountRow {
+            label: tr.t(key).to_string(),
+            a: x,
+            b: y,
+        })
+    };
+    push("org.count.active", a.counts.active, b.counts.active);
+    push("org.count.records", a.counts.records, b.counts.records);
+    push(
+        "org.count.establishment",
+        a.counts.establishment,
+        b.counts.establishment,
+    );
+    push("org.count.chiefs", a.counts.chiefs, b.counts.chiefs);
+    push("org.count.deputies", a.counts.deputies, b.counts.deputies);
+    push(
+        "org.count.performed",
+        a.counts.performed,
+        b.counts.performed,
+    );
+    for k in IssueKind::ALL {
+        push(&k.label_key(), a.issue_count(k), b.issue_count(k));
+    }
+    rows
+}
+
+fn breach_text(tr: Tr, b: &CapBreach) -> String {
+    let (key, args) = b.message();
+    tr.f(&key, &args)
+}
+
+/// An issue as shown: kind, item, what is wrong, what fixes it.
+pub struct IssueRow {
+    pub kind: String,
+    pub kind_code: &'static str,
+    pub item: i64,
+    pub code: String,
+    pub title: String,
+    pub text: String,
+    pub fix: String,
+}
+
+fn issue_rows(tr: Tr, s: &Structure, issues: &[FunctionIssue]) -> Vec<IssueRow> {
+    issues
+        .iter()
+        .map(|i| {
+            let bodies: Vec<String> = i.bodies.iter().map(|b| s.name_of(*b)).collect();
+            let mut args = vec![("bodies".to_string(), bodies.join("、"))];
+            match &i.reason {
+                IssueReason::NotPerformedButOwned { decision } => {
+                    args.push(("decision".into(), tr.t(&decision.label_key()).to_string()));
+                }
+                IssueReason::KindMayNotHold { kind, category, .. } => {
+                    args.push(("kind".into(), kind_label(tr, *kind)));
+                    args.push(("category".into(), tr.t(&category.label_key()).to_string()));
+                }
+                _ => {}
+            }
+            IssueRow {
+                kind: tr.t(&i.kind.label_key()).to_string(),
+                kind_code: i.kind.code(),
+                item: i.item.0,
+                code: i.code.clone(),
+                title: i.title.clone(),
+                text: tr.f(&i.reason.text_key(), &args),
+                fix: tr.f(&i.reason.fix_key(), &args),
+            }
+        })
+        .collect()
+}
+
+fn unit_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
+    let mut l = Layout::new(ctx, key);
+    if ctx.actor.can(Action::UnitsList) {
+        l = l.crumb(ctx.tr.t("menu.units"), "/units");
+    }
+    l.crumb(u.name.clone(), format!("/units/{}", u.id))
+}
+
+fn org_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
+    unit_crumbs(ctx, u, key).crumb(ctx.tr.t("menu.org"), format!("/units/{}/org", u.id))
+}
+
+async fn unit_of(st: &AppState, ctx: &Ctx, unit: i64) -> Result<Unit, Response> {
+    st.app
+        .get_unit(&ctx.actor, UnitId(unit))
+        .await
+        .map_err(|e| page_error(ctx.tr, e))
+}
+
+// ---------------------------------------------------------------- overview
+
+#[derive(Template)]
+#[template(path = "org_index.html")]
+pub struct IndexPage {
+    pub l: Layout,
+    pub u: Unit,
+    pub on: String,
+    pub rows: Vec<BodyRow>,
+    pub counts: Vec<(String, i64)>,
+    pub caps: Option<jiguan_domain::org::Caps>,
+    pub breaches: Vec<String>,
+    pub can_manage: bool,
+}
+
+pub async fn index(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let on = date_param(&q.on, st.app.org_today());
+    let s = match st.app.org_structure(&ctx.actor, u.id, Some(on)).await {
+        Ok(s) => s,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let c = s.counts();
+    let mut counts: Vec<(String, i64)> = c
+        .by_kind
+        .iter()
+        .map(|(k, n)| (kind_label(ctx.tr, *k), *n))
+        .collect();
+    counts.push((ctx.tr.t("org.count.active").to_string(), c.active));
+    counts.push((ctx.tr.t("org.count.records").to_string(), c.records));
+    let l = unit_crumbs(&ctx, &u, "menu.org")
+        .titled(format!("{} · {}", u.name, ctx.tr.t("menu.org")))
+        .here()
+        .flash(q.ok.as_deref());
+    page(&IndexPage {
+        l,
+        rows: body_rows(ctx.tr, &s, false),
+        counts,
+        caps: s.caps.clone(),
+        breaches: cap_breaches(&s)
+            .iter()
+            .map(|b| breach_text(ctx.tr, b))
+            .collect(),
+        can_manage: ctx.actor.can(Action::OrgManage),
+        on: on.to_string(),
+        u,
+    })
+}
+
+// ---------------------------------------------------------------- bodies
+
+#[derive(Template)]
+#[template(path = "org_body.html")]
+pub struct BodyPage {
+    pub l: Layout,
+    pub u: Unit,
+    pub b: BodyRow,
+    pub functions: Vec<(String, String, String)>,
+    pub history: Vec<HistoryRow>,
+    pub can_manage: bool,
+}
+
+pub struct HistoryRow {
+    pub from: String,
+    pub to: String,
+    pub name: String,
+    pub kind: String,
+    pub status: String,
+    pub parent: String,
+    pub establishment: i64,
+    pub records: usize,
+    pub doc_no: String,
+}
+
+fn history_rows(tr: Tr, s: &Structure, h: &[BodyVersion]) -> Vec<HistoryRow> {
+    h.iter()
+        .rev()
+        .map(|v| HistoryRow {
+            from: v.valid_from.to_string(),
+            to: v.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+            name: v.body.name.clone(),
+            kind: kind_label(tr, v.body.kind),
+            status: {
+                let mut st = tr.t(&v.body.status.label_key()).to_string();
+                if let Some(x) = v.body.status.successor() {
+                    st = format!("{st}：{}", s.name_of(x));
+                }
+                st
+            },
+            parent: v.body.parent.map(|p| s.name_of(p)).unwrap_or_default(),
+            establishment: v.body.establishment,
+            records: v.body.records.len(),
+            doc_no: v.body.doc_no.clone(),
+        })
+        .collect()
+}
+
+pub async fn body_show(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, body)): Path<(i64, i64)>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (cur, hist) = match st.app.org_body(&ctx.actor, u.id, BodyId(body)).await {
+        Ok(x) => x,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    // Names of every body the unit ever had (current rows), to name parents and successors.
+    let all = match st.app.org_bodies(&ctx.actor, u.id, None).await {
+        Ok(x) => x,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let now = match st.app.org_structure(&ctx.actor, u.id, None).await {
+        Ok(x) => x,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let mut names = now.clone();
+    for b in &all {
+        if names.body(b.id).is_none() {
+            names.bodies.push(jiguan_domain::org::Body {
+                id: b.id,
+                name: b.name.clone(),
+                short_name: String::new(),
+                kind: b.kind,
+                parent: None,
+                status: b.status,
+                establishment: 0,
+                head: String::new(),
+                doc_no: String::new(),
+                records: vec![],
+            });
+        }
+    }
+    if names.body(cur.id).is_none() {
+        names.bodies.push(cur.clone());
+    }
+    let row = body_rows(ctx.tr, &names, false)
+        .into_iter()
+        .find(|r| r.id == body);
+    let Some(b) = row else {
+        return page_error(ctx.tr, AppError::NotFound);
+    };
+    let functions = now
+        .functions_of(cur.id)
+        .iter()
+        .map(|f| {
+            (
+                f.code.clone(),
+                f.title.clone(),
+                ctx.tr.t(&f.category.label_key()).to_string(),
+            )
+        })
+        .collect();
+    let history = history_rows(ctx.tr, &names, &hist);
+    let l = org_crumbs(&ctx, &u, "org.body")
+        .titled(cur.name.clone())
+        .here();
+    page(&BodyPage {
+        l,
+        u,
+        b,
+        functions,
+        history,
+        can_manage: ctx.actor.can(Action::OrgManage),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "org_body_form.html")]
+pub struct BodyFormPage {
+    pub l: Layout,
+    pub f: BodyForm,
+    pub errs: FormErrors,
+    pub action: String,
+    pub back: String,
+    pub kinds: Vec<(&'static str, String)>,
+    pub parents: Vec<(i64, String)>,
+}
+
+fn kinds(tr: Tr) -> Vec<(&'static str, String)> {
+    BodyKind::ALL
+        .iter()
+        .map(|k| (k.code(), kind_label(tr, *k)))
+        .collect()
+}
+
+fn active_options(s: &Structure, except: Option<i64>) -> Vec<(i64, String)> {
+    s.active()
+        .filter(|b| Some(b.id.0) != except)
+        .map(|b| (b.id.0, b.name.clone()))
+        .collect()
+}
+
+async fn body_form_page(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &Unit,
+    body: Option<i64>,
+    f: BodyForm,
+    errs: FormErrors,
+) -> BodyFormPage {
+    let s = st
+        .app
+        .org_structure(&ctx.actor, u.id, None)
+        .await
+        .unwrap_or_default();
+    let (key, action, back) = match body {
+        Some(b) => (
+            "org.body_edit",
+            format!("/units/{}/org/bodies/{b}/edit", u.id),
+            format!("/units/{}/org/bodies/{b}", u.id),
+        ),
+        None => (
+            "org.body_new",
+            format!("/units/{}/org/bodies/new", u.id),
+            format!("/units/{}/org", u.id),
+        ),
+    };
+    BodyFormPage {
+        l: org_crumbs(ctx, u, key).here(),
+        f,
+        errs,
+        action,
+        back,
+        kinds: kinds(ctx.tr),
+        parents: active_options(&s, body),
+    }
+}
+
+pub async fn body_new(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let f = BodyForm {
+        kind: "centre".into(),
+        valid_from: st.app.org_today().to_string(),
+        ..BodyForm::default()
+    };
+    page(&body_form_page(&st, &ctx, &u, None, f, FormErrors::default()).await)
+}
+
+pub async fn body_create(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    axum::Form(f): axum::Form<BodyForm>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match st.app.org_create_body(&ctx.actor, u.id, &f).await {
+        Ok(id) => {
+            Redirect::to(&format!("/units/{}/org/bodies/{id}?ok=saved", u.id)).into_response()
+        }
+        Err(AppError::Invalid(e)) => {
+            let errs = FormErrors::new(ctx.tr, &e);
+            page_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &body_form_page(&st, &ctx, &u, None, f, errs).await,
+            )
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+pub async fn body_edit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, body)): Path<(i64, i64)>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (b, _) = match st.app.org_body(&ctx.actor, u.id, BodyId(body)).await {
+        Ok(x) => x,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let f = BodyForm {
+        name: b.name,
+        short_name: b.short_name,
+        kind: b.kind.code().into(),
+        parent: b.parent.map(|p| p.to_string()).unwrap_or_default(),
+        establishment: b.establishment.to_string(),
+        head: b.head,
+        valid_from: st.app.org_today().to_string(),
+        doc_no: String::new(),
+    };
+    page(&body_form_page(&st, &ctx, &u, Some(body), f, FormErrors::default()).await)
+}
+
+pub async fn body_update(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, body)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<BodyForm>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match st
+        .app
+        .org_edit_body(&ctx.actor, u.id, BodyId(body), &f)
+        .await
+    {
+        Ok(()) => {
+            Redirect::to(&format!("/units/{}/org/bodies/{body}?ok=saved", u.id)).into_response()
+        }
+        Err(AppError::Invalid(e)) => {
+            let errs = FormErrors::new(ctx.tr, &e);
+            page_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &body_form_page(&st, &ctx, &u, Some(body), f, errs).await,
+            )
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+// ---------------------------------------------------------------- functions
+
+pub struct ItemRow {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub category: String,
+    pub basis: String,
+    pub owners: String,
+    pub decision: String,
+    pub reason: String,
+}
+
+fn item_rows(tr: Tr, s: &Structure) -> Vec<ItemRow> {
+    s.functions
+        .iter()
+        .map(|f| ItemRow {
+            id: f.id.0,
+            code: f.code.clone(),
+            title: f.title.clone(),
+            category: tr.t(&f.category.label_key()).to_string(),
+            basis: f.legal_basis.clone(),
+            owners: f
+                .owners
+                .iter()
+                .map(|o| s.name_of(*o))
+                .collect::<Vec<_>>()
+                .join("、"),
+            decision: f
+                .decision
+                .map(|d| tr.t(&d.label_key()).to_string())
+                .unwrap_or_else(|| tr.t("org.decision.none").to_string()),
+            reason: f.reason.clone(),
+        })
+        .collect()
+}
+
+fn rule_texts(tr: Tr, rules: &[KindRule]) -> Vec<String> {
+    rules
+        .iter()
+        .map(|r| {
+            tr.f(
+                "org.rule_line",
+                &[
+                    ("kind".into(), kind_label(tr, r.kind)),
+                    ("category".into(), tr.t(&r.category.label_key()).to_string()),
+                ],
+            )
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "org_functions.html")]
+pub struct FunctionsPage {
+    pub l: Layout,
+    pub u: Unit,
+    pub on: String,
+    pub items: Vec<ItemRow>,
+    pub issues: Vec<IssueRow>,
+    pub counts: Vec<(String, i64)>,
+    pub rules: Vec<String>,
+    pub can_manage: bool,
+}
+
+pub async fn functions(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let on = date_param(&q.on, st.app.org_today());
+    let (s, issues, rules) = match st.app.org_analysis(&ctx.actor, u.id, Some(on)).await {
+        Ok(x) => x,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let counts = jiguan_domain::org::analysis::issue_counts(&issues)
+        .into_iter()
+        .map(|(k, n)| (ctx.tr.t(&k.label_key()).to_string(), n))
+        .collect();
+    page(&FunctionsPage {
+        l: org_crumbs(&ctx, &u, "org.functions")
+            .here()
+            .flash(q.ok.as_deref()),
+        on: on.to_string(),
+        items: item_rows(ctx.tr, &s),
+        issues: issue_rows(ctx.tr, &s, &issues),
+        counts,
+        rules: rule_texts(ctx.tr, &rules),
+        can_manage: ctx.actor.can(Action::OrgManage),
+        u,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "org_function_form.html")]
+pub struct FunctionFormPage {
+    pub l: Layout,
+    pub f: FunctionForm,
+    pub errs: FormErrors,
+    pub action: String,
+    pub back: String,
+    pub categories: Vec<(&'static str, String)>,
+    pub decisions: Vec<(&'static str, String)>,
+    pub bodies: Vec<(i64, String)>,
+    pub history: Vec<(String, String, String, String)>,
+}
+
+impl FunctionFormPage {
+    pub fn owns(&self, id: &i64) -> bool {
+        self.f.owners.iter().any(|o| o.trim() == id.to_string())
+    }
+}
+
+fn function_form_of(p: &[(String, String)]) -> FunctionForm {
+    FunctionForm {
+        code: field(p, "code"),
+        title: field(p, "title"),
+        category: field(p, "category"),
+        legal_basis: field(p, "legal_basis"),
+        owners: fields(p, "owners"),
+        decision: field(p, "decision"),
+        reason: field(p, "reason"),
+        valid_from: field(p, "valid_from"),
+    }
+}
+
+async fn function_form_page(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &Unit,
+    item: Option<i64>,
+    f: FunctionForm,
+    errs: FormErrors,
+) -> FunctionFormPage {
+    let s = st
+        .app
+        .org_structure(&ctx.actor, u.id, None)
+        .await
+        .unwrap_or_default();
+    let history = match item {
+        Some(i) => st
+            .app
+            .org_function(&ctx.actor, u.id, FunctionId(i))
+            .await
+            .map(|(_, h)| {
+                h.iter()
+                    .rev()
+                    .map(|v| {
+                        (
+                            v.valid_from.to_string(),
+                            v.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+                            v.item
+                                .owners
+                                .iter()
+                                .map(|o| s.name_of(*o))
+                                .collect::<Vec<_>>()
+                                .join("、"),
+                            v.item
+                                .decision
+                                .map(|d| ctx.tr.t(&d.label_key()).to_string())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => vec![],
+    };
+    let (key, action) = match item {
+        Some(i) => (
+            "org.function_edit",
+            format!("/units/{}/org/functions/{i}/edit", u.id),
+        ),
+        None => (
+            "org.function_new",
+            format!("/units/{}/org/functions/new", u.id),
+        ),
+    };
+    FunctionFormPage {
+        l: org_crumbs(ctx, u, key)
+            .crumb(
+                ctx.tr.t("org.functions"),
+                format!("/units/{}/org/functions", u.id),
+            )
+            .here(),
+        f,
+        errs,
+        action,
+        back: format!("/units/{}/org/functions", u.id),
+        categories: FunctionCategory::ALL
+            .iter()
+            .map(|c| (c.code(), ctx.tr.t(&c.label_key()).to_string()))
+            .collect(),
+        decisions: ReviewDecision::ALL
+            .iter()
+            .map(|c| (c.code(), ctx.tr.t(&c.label_key()).to_string()))
+            .collect(),
+        bodies: active_options(&s, None),
+        history,
+    }
+}
+
+pub async fn function_new(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let f = FunctionForm {
+        category: "public_service".into(),
+        valid_from: st.app.org_today().to_string(),
+        ..FunctionForm::default()
+    };
+    page(&function_form_page(&st, &ctx, &u, None, f, FormErrors::default()).await)
+}
+
+pub async fn function_create(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    body: String,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let f = function_form_of(&pairs(&body));
+    match st.app.org_create_function(&ctx.actor, u.id, &f).await {
+        Ok(_) => Redirect::to(&format!("/units/{}/org/functions?ok=saved", u.id)).into_response(),
+        Err(AppError::Invalid(e)) => {
+            let errs = FormErrors::new(ctx.tr, &e);
+            page_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &function_form_page(&st, &ctx, &u, None, f, errs).await,
+            )
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+pub async fn function_edit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, item)): Path<(i64, i64)>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (it, _) = match st
+        .app
+        .org_function(&ctx.actor, u.id, FunctionId(item))
+        .await
+    {
+        Ok(x) => x,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let f = FunctionForm {
+        code: it.code,
+        title: it.title,
+        category: it.category.code().into(),
+        legal_basis: it.legal_basis,
+        owners: it.owners.iter().map(|o| o.to_string()).collect(),
+        decision: it
+            .decision
+            .map(|d| d.code().to_string())
+            .unwrap_or_default(),
+        reason: it.reason,
+        valid_from: st.app.org_today().to_string(),
+    };
+    page(&function_form_page(&st, &ctx, &u, Some(item), f, FormErrors::default()).await)
+}
+
+pub async fn function_update(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, item)): Path<(i64, i64)>,
+    body: String,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let f = function_form_of(&pairs(&body));
+    match st
+        .app
+        .org_edit_function(&ctx.actor, u.id, FunctionId(item), &f)
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/units/{}/org/functions?ok=saved", u.id)).into_response(),
+        Err(AppError::Invalid(e)) => {
+            let errs = FormErrors::new(ctx.tr, &e);
+            page_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &function_form_page(&st, &ctx, &u, Some(item), f, errs).await,
+            )
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+// ---------------------------------------------------------------- totals
+
+pub struct SplitRow {
+    pub id: i64,
+    pub name: String,
+    pub chiefs: String,
+    pub deputies: String,
+}
+
+#[derive(Template)]
+#[template(path = "org_totals.html")]
+pub struct TotalsPage {
+    pub l: Layout,
+    pub u: Unit,
+    pub caps: Vec<(String, String, i64, i64, i64, String, String)>,
+    pub splits: Vec<(String, String, i64, i64, String)>,
+    pub current: Option<jiguan_domain::org::Caps>,
+    pub used: (i64, i64, i64),
+    pub breaches: Vec<String>,
+    pub cf: CapsForm,
+    pub sf_phase: String,
+    pub sf_effective: String,
+    pub split_rows: Vec<SplitRow>,
+    pub errs: FormErrors,
+    pub can_approve: bool,
+    pub can_manage: bool,
+}
+
+async fn totals_page(
+    st: &AppState,
+    ctx: &Ctx,
+    u: Unit,
+    cf: Option<CapsForm>,
+    sf: Option<SplitForm>,
+    errs: FormErrors,
+    ok: Option<&str>,
+) -> Response {
+    let t = match st.app.org_totals(&ctx.actor, u.id).await {
+        Ok(t) => t,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let s = &t.now;
+    let caps = t
+        .caps
+        .iter()
+        .map(|c| {
+            (
+                c.valid_from.to_string(),
+                c.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+                c.caps.max_bodies,
+                c.caps.max_chiefs,
+                c.caps.max_deputies,
+                c.caps.doc_no.clone(),
+                c.set_by.clone(),
+            )
+        })
+        .collect();
+    let splits = t
+        .splits
+        .iter()
+        .map(|r| {
+            (
+                r.split.phase.clone(),
+                r.split.effective.to_string(),
+                r.split.chiefs(),
+                r.split.deputies(),
+                r.split
+                    .lines
+                    .iter()
+                    .map(|l| format!("{} {}/{}", s.name_of(l.body), l.chiefs, l.deputies))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            )
+        })
+        .collect();
+    let c = s.counts();
+    let sf = sf.unwrap_or_else(|| SplitForm {
+        phase: s
+            .split
+            .as_ref()
+            .map(|p| p.phase.clone())
+            .unwrap_or_default(),
+        effective: st.app.org_today().to_string(),
+        lines: s
+            .split
+            .as_ref()
+            .map(|p| {
+                p.lines
+                    .iter()
+                    .map(|l| {
+                        (
+                            l.body.to_string(),
+                            l.chiefs.to_string(),
+                            l.deputies.to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    });
+    let split_rows = s
+        .active()
+        .map(|b| {
+            let line = sf.lines.iter().find(|(id, _, _)| *id == b.id.to_string());
+            SplitRow {
+                id: b.id.0,
+                name: b.name.clone(),
+                chiefs: line.map(|l| l.1.clone()).unwrap_or_default(),
+                deputies: line.map(|l| l.2.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let cf = cf.unwrap_or_else(|| CapsForm {
+        max_bodies: s
+            .caps
+            .as_ref()
+            .map(|c| c.max_bodies.to_string())
+            .unwrap_or_default(),
+        max_chiefs: s
+            .caps
+            .as_ref()
+            .map(|c| c.max_chiefs.to_string())
+            .unwrap_or_default(),
+        max_deputies: s
+            .caps
+            .as_ref()
+            .map(|c| c.max_deputies.to_string())
+            .unwrap_or_default(),
+        doc_no: String::new(),
+        valid_from: st.app.org_today().to_string(),
+    });
+    let status = if errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_status(
+        status,
+        &TotalsPage {
+            l: org_crumbs(ctx, &u, "org.totals").here().flash(ok),
+            caps,
+            splits,
+            current: s.caps.clone(),
+            used: (c.active, c.chiefs, c.deputies),
+            breaches: cap_breaches(s)
+                .iter()
+                .map(|b| breach_text(ctx.tr, b))
+                .collect(),
+            cf,
+            sf_phase: sf.phase.clone(),
+            sf_effective: sf.effective.clone(),
+            split_rows,
+            errs,
+            can_approve: ctx.actor.can(Action::OrgApprove),
+            can_manage: ctx.actor.can(Action::OrgManage),
+            u,
+        },
+    )
+}
+
+pub async fn totals(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    totals_page(
+        &st,
+        &ctx,
+        u,
+        None,
+        None,
+        FormErrors::default(),
+        q.ok.as_deref(),
+    )
+    .await
+}
+
+pub async fn caps_set(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    axum::Form(f): axum::Form<CapsForm>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match st.app.org_set_caps(&ctx.actor, u.id, &f).await {
+        Ok(()) => Redirect::to(&format!("/units/{}/org/totals?ok=saved", u.id)).into_response(),
+        Err(AppError::Invalid(e)) => {
+            let errs = FormErrors::new(ctx.tr, &e);
+            totals_page(&st, &ctx, u, Some(f), None, errs, None).await
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+/// The split form: `phase`, `effective`, and `c_<body>` / `d_<body>` per body.
+fn split_form_of(p: &[(String, String)]) -> SplitForm {
+    let mut lines: Vec<(String, String, String)> = Vec::new();
+    for (k, v) in p {
+        let (slot, id) = match (k.strip_prefix("c_"), k.strip_prefix("d_")) {
+            (Some(id), _) => (1, id),
+            (_, Some(id)) => (2, id),
+            _ => continue,
+        };
+        let pos = match lines.iter().position(|l| l.0 == id) {
+            Some(i) => i,
+            None => {
+                lines.push((id.to_string(), String::new(), String::new()));
+                lines.len() - 1
+            }
+        };
+        if let Some(l) = lines.get_mut(pos) {
+            if slot == 1 {
+                l.1 = v.clone();
+            } else {
+                l.2 = v.clone();
+            }
+        }
+    }
+    SplitForm {
+        phase: field(p, "phase"),
+        effective: field(p, "effective"),
+        lines,
+    }
+}
+
+pub async fn split_save(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    body: String,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let f = split_form_of(&pairs(&body));
+    match st.app.org_save_split(&ctx.actor, u.id, &f).await {
+        Ok(()) => Redirect::to(&format!("/units/{}/org/totals?ok=saved", u.id)).into_response(),
+        Err(AppError::Invalid(e)) => {
+            let errs = FormErrors::new(ctx.tr, &e);
+            totals_page(&st, &ctx, u, None, Some(f), errs, None).await
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+// ---------------------------------------------------------------- plans
+
+pub struct PlanRow {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub ops: usize,
+    pub created: String,
+    pub effective: String,
+}
+
+fn plan_row(tr: Tr, p: &PlanRecord) -> PlanRow {
+    PlanRow {
+        id: p.id.0,
+        title: p.title.clone(),
+        status: tr.t(&p.status.label_key()).to_string(),
+        status_code: p.status.code(),
+        ops: p.ops.len(),
+        created: format!(
+            "{} {}",
+            jiguan_domain::time::show_china(p.created_at),
+            p.created_by
+        ),
+        effective: p.effective.map(|d| d.to_string()).unwrap_or_default(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "org_plans.html")]
+pub struct PlansPage {
+    pub l: Layout,
+    pub u: Unit,
+    pub rows: Vec<PlanRow>,
+    pub title: String,
+    pub errs: FormErrors,
+    pub can_manage: bool,
+}
+
+pub async fn plans(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    plans_page(
+        &st,
+        &ctx,
+        u,
+        String::new(),
+        FormErrors::default(),
+        q.ok.as_deref(),
+    )
+    .await
+}
+
+async fn plans_page(
+    st: &AppState,
+    ctx: &Ctx,
+    u: Unit,
+    title: String,
+    errs: FormErrors,
+    ok: Option<&str>,
+) -> Response {
+    let ps = match st.app.org_plans(&ctx.actor, u.id).await {
+        Ok(p) => p,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let status = if errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_status(
+        status,
+        &PlansPage {
+            l: org_crumbs(ctx, &u, "org.plans").here().flash(ok),
+            rows: ps.iter().map(|p| plan_row(ctx.tr, p)).collect(),
+            title,
+            errs,
+            can_manage: ctx.actor.can(Action::OrgManage),
+            u,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct TitleForm {
+    #[serde(default)]
+    pub title: String,
+}
+
+pub async fn plan_create(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    axum::Form(f): axum::Form<TitleForm>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match st.app.org_create_plan(&ctx.actor, u.id, &f.title).await {
+        Ok(id) => Redirect::to(&format!("/units/{}/org/plans/{id}?ok=saved", u.id)).into_response(),
+        Err(AppError::Invalid(e)) => {
+            let errs = FormErrors::new(ctx.tr, &e);
+            plans_page(&st, &ctx, u, f.title, errs, None).await
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+/// Describes an operation with names taken from the structure after the plan (or before).
+fn describe(tr: Tr, op: &PlanOp, before: &Structure, names: &Structure) -> String {
+    let n = |b: &BodyId| {
+        before
+            .body(*b)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| names.name_of(*b))
+    };
+    let a = |k: &str, v: String| (k.to_string(), v);
+    match op {
+        PlanOp::Create {
+            name, kind, parent, ..
+        } => tr.f(
+            "org.opd.create",
+            &[
+                a("name", name.clone()),
+                a("kind", kind_label(tr, *kind)),
+                a("parent", parent.as_ref().map(n).unwrap_or_default()),
+            ],
+        ),
+        PlanOp::Rename { body, name, .. } => tr.f(
+            "org.opd.rename",
+            &[a("body", n(body)), a("name", name.clone())],
+        ),
+        PlanOp::Merge { sources, into } => tr.f(
+            "org.opd.merge",
+            &[
+                a(
+                    "sources",
+                    sources.iter().map(n).collect::<Vec<_>>().join("、"),
+                ),
+                a("into", n(into)),
+            ],
+        ),
+        PlanOp::Abolish { body } => tr.f("org.opd.abolish", &[a("body", n(body))]),
+        PlanOp::Convert { body } => tr.f("org.opd.convert", &[a("body", n(body))]),
+        PlanOp::MoveFunction { item, to } => {
+            let f = names
+                .function(*item)
+                .map(|f| format!("{} {}", f.code, f.title))
+                .unwrap_or_else(|| item.to_string());
+            match to {
+                Some(t) => tr.f("org.opd.move", &[a("item", f), a("to", n(t))]),
+                None => tr.f("org.opd.move_none", &[a("item", f)]),
+            }
+        }
+        PlanOp::Edit { body, input } => tr.f(
+            "org.opd.edit",
+            &[a("body", n(body)), a("name", input.name.clone())],
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "org_plan.html")]
+pub struct PlanPage {
+    pub l: Layout,
+    pub u: Unit,
+    pub p: PlanRow,
+    pub doc_no: String,
+    pub reason: String,
+    pub decided: String,
+    pub on: String,
+    pub ops: Vec<String>,
+    pub error: Option<String>,
+    pub counts: Vec<CountRow>,
+    pub breaches_before: Vec<String>,
+    pub breaches_after: Vec<String>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub renamed: Vec<String>,
+    pub issues_after: Vec<IssueRow>,
+    pub after_rows: Vec<BodyRow>,
+    pub has_after: bool,
+    pub editable: bool,
+    pub can_manage: bool,
+    pub can_approve: bool,
+    pub errs: FormErrors,
+    pub of: OpForm,
+    pub bodies: Vec<(i64, String)>,
+    pub items: Vec<(i64, String)>,
+    pub kinds: Vec<(&'static str, String)>,
+    pub op_kinds: Vec<(&'static str, String)>,
+    pub today: String,
+}
+
+impl PlanPage {
+    pub fn is_source(&self, id: &i64) -> bool {
+        self.of.sources.iter().any(|s| s.trim() == id.to_string())
+    }
+}
+
+fn comparison_texts(tr: Tr, c: &Comparison) -> (Vec<String>, Vec<String>, Vec<String>) {
+    (
+        c.added.iter().map(|(_, n)| n.clone()).collect(),
+        c.removed
+            .iter()
+            .map(|(_, n, st)| {
+                if st.is_empty() {
+                    n.clone()
+                } else {
+                    format!("{n}（{}）", tr.t(&format!("org.status.{st}")))
+                }
+            })
+            .collect(),
+        c.renamed
+            .iter()
+            .map(|(_, a, b)| format!("{a} → {b}"))
+            .collect(),
+    )
+}
+
+async fn plan_page(
+    st: &AppState,
+    ctx: &Ctx,
+    u: Unit,
+    id: i64,
+    of: OpForm,
+    errs: FormErrors,
+    ok: Option<&str>,
+) -> Response {
+    let v: PlanView = match st.app.org_plan(&ctx.actor, u.id, PlanId(id)).await {
+        Ok(v) => v,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let tr = ctx.tr;
+    // Names: the structure after the plan knows created bodies; else the one before.
+    let names = v.after.clone().unwrap_or_else(|| v.before.clone());
+    let ops = v
+        .plan
+        .ops
+        .iter()
+        .map(|o| describe(tr, o, &v.before, &names))
+        .collect();
+    let (counts, added, removed, renamed) = match &v.comparison {
+        Some(c) => {
+            let (a, r, n) = comparison_texts(tr, c);
+            (count_rows(tr, &c.a, &c.b), a, r, n)
+        }
+        None => (vec![], vec![], vec![], vec![]),
+    };
+    let error = v.error.as_ref().map(|e| tr.error(&e.field_error()));
+    let breaches_before = cap_breaches(&v.before)
+        .iter()
+        .map(|b| breach_text(tr, b))
+        .collect();
+    let breaches_after = v
+        .after
+        .as_ref()
+        .map(|a| cap_breaches(a).iter().map(|b| breach_text(tr, b)).collect())
+        .unwrap_or_default();
+    let issues_after = v
+        .after
+        .as_ref()
+        .map(|a| issue_rows(tr, a, &v.issues_after))
+        .unwrap_or_default();
+    let after_rows = v
+        .after
+        .as_ref()
+        .map(|a| body_rows(tr, a, true))
+        .unwrap_or_default();
+    // Choices for new operations: the bodies active after the operations so far.
+    let bodies = active_options(&names, None);
+    let items = names
+        .functions
+        .iter()
+        .map(|f| (f.id.0, format!("{} {}", f.code, f.title)))
+        .collect();
+    let op_kinds = [
+        "create",
+        "rename",
+        "merge",
+        "abolish",
+        "convert",
+        "move_function",
+    ]
+    .iter()
+    .map(|c| (*c, tr.t(&format!("org.op.{c}")).to_string()))
+    .collect();
+    let decided = if v.plan.decided_by.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{} {}",
+            v.plan.decided_by,
+            v.plan
+                .decided_at
+                .map(jiguan_domain::time::show_china)
+                .unwrap_or_default()
+        )
+    };
+    let l = org_crumbs(ctx, &u, "org.plan")
+        .crumb(tr.t("org.plans"), format!("/units/{}/org/plans", u.id))
+        .titled(v.plan.title.clone())
+        .here()
+        .flash(ok);
+    let status = if errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_status(
+        status,
+        &PlanPage {
+            l,
+            p: plan_row(tr, &v.plan),
+            doc_no: v.plan.doc_no.clone(),
+            reason: v.plan.reason.clone(),
+            decided,
+            on: v.on.to_string(),
+            ops,
+            error,
+            counts,
+            breaches_before,
+            breaches_after,
+            added,
+            removed,
+            renamed,
+            issues_after,
+            after_rows,
+            has_after: v.after.is_some(),
+            editable: v.plan.status.editable(),
+            can_manage: ctx.actor.can(Action::OrgManage),
+            can_approve: ctx.actor.can(Action::OrgApprove),
+            errs,
+            of,
+            bodies,
+            items,
+            kinds: kinds(tr),
+            op_kinds,
+            today: st.app.org_today().to_string(),
+            u,
+        },
+    )
+}
+
+pub async fn plan_show(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, plan)): Path<(i64, i64)>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let of = OpForm {
+        op: "create".into(),
+        kind: "centre".into(),
+        ..OpForm::default()
+    };
+    plan_page(
+        &st,
+        &ctx,
+        u,
+        plan,
+        of,
+        FormErrors::default(),
+        q.ok.as_deref(),
+    )
+    .await
+}
+
+fn op_form_of(p: &[(String, String)]) -> OpForm {
+    OpForm {
+        op: field(p, "op"),
+        body: field(p, "body"),
+        name: field(p, "name"),
+        short_name: field(p, "short_name"),
+        kind: field(p, "kind"),
+        parent: field(p, "parent"),
+        establishment: field(p, "establishment"),
+        sources: fields(p, "sources"),
+        into: field(p, "into"),
+        item: field(p, "item"),
+        to: field(p, "to"),
+    }
+}
+
+pub async fn op_add(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, plan)): Path<(i64, i64)>,
+    body: String,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let f = op_form_of(&pairs(&body));
+    match st.app.org_add_op(&ctx.actor, u.id, PlanId(plan), &f).await {
+        Ok(()) => {
+            Redirect::to(&format!("/units/{}/org/plans/{plan}?ok=saved#ops", u.id)).into_response()
+        }
+        Err(AppError::Invalid(e)) => {
+            let errs = FormErrors::new(ctx.tr, &e);
+            plan_page(&st, &ctx, u, plan, f, errs, None).await
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+pub async fn op_delete(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, plan, n)): Path<(i64, i64, usize)>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match st
+        .app
+        .org_remove_op(&ctx.actor, u.id, PlanId(plan), n)
+        .await
+    {
+        Ok(()) => {
+            Redirect::to(&format!("/units/{}/org/plans/{plan}?ok=saved#ops", u.id)).into_response()
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+/// The fields of the workflow forms.
+#[derive(Deserialize, Default)]
+pub struct StepForm {
+    #[serde(default)]
+    pub doc_no: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub effective: String,
+}
+
+async fn step(
+    st: &AppState,
+    ctx: &Ctx,
+    unit: i64,
+    plan: i64,
+    r: Result<(), AppError>,
+    ok: &str,
+) -> Response {
+    match r {
+        Ok(()) => Redirect::to(&format!("/units/{unit}/org/plans/{plan}?ok={ok}")).into_response(),
+        Err(AppError::Invalid(e)) => {
+            let u = match unit_of(st, ctx, unit).await {
+                Ok(u) => u,
+                Err(r) => return r,
+            };
+            let errs = FormErrors::new(ctx.tr, &e);
+            plan_page(st, ctx, u, plan, OpForm::default(), errs, None).await
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+pub async fn plan_submit(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, plan)): Path<(i64, i64)>,
+) -> Response {
+    let r = st
+        .app
+        .org_submit_plan(&ctx.actor, UnitId(unit), PlanId(plan))
+        .await;
+    step(&st, &ctx, unit, plan, r, "org_submitted").await
+}
+
+pub async fn plan_approve(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, plan)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<StepForm>,
+) -> Response {
+    let r = st
+        .app
+        .org_approve_plan(&ctx.actor, UnitId(unit), PlanId(plan), &f.doc_no)
+        .await;
+    step(&st, &ctx, unit, plan, r, "org_approved").await
+}
+
+pub async fn plan_reject(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, plan)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<StepForm>,
+) -> Response {
+    let r = st
+        .app
+        .org_reject_plan(&ctx.actor, UnitId(unit), PlanId(plan), &f.reason)
+        .await;
+    step(&st, &ctx, unit, plan, r, "org_rejected").await
+}
+
+pub async fn plan_apply(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, plan)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<StepForm>,
+) -> Response {
+    let r = st
+        .app
+        .org_apply_plan(&ctx.actor, UnitId(unit), PlanId(plan), &f.effective)
+        .await
+        .map(|_| ());
+    step(&st, &ctx, unit, plan, r, "org_applied").await
+}
+
+// ---------------------------------------------------------------- history
+
+#[derive(Template)]
+#[template(path = "org_history.html")]
+pub struct HistoryPage {
+    pub l: Layout,
+    pub u: Unit,
+    pub a: String,
+    pub b: String,
+    pub counts: Vec<CountRow>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub renamed: Vec<String>,
+    pub rows_a: Vec<BodyRow>,
+    pub rows_b: Vec<BodyRow>,
+}
+
+pub async fn history(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let today = st.app.org_today();
+    let b = date_param(&q.b, today);
+    let a = date_param(
+        &q.a,
+        b.checked_sub_signed(chrono::Duration::days(365))
+            .unwrap_or(b),
+    );
+    let (sa, sb, c) = match st.app.org_compare(&ctx.actor, u.id, a, b).await {
+        Ok(x) => x,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let (added, removed, renamed) = comparison_texts(ctx.tr, &c);
+    page(&HistoryPage {
+        l: org_crumbs(&ctx, &u, "org.history").here(),
+        a: a.to_string(),
+        b: b.to_string(),
+        counts: count_rows(ctx.tr, &c.a, &c.b),
+        added,
+        removed,
+        renamed,
+        rows_a: body_rows(ctx.tr, &sa, true),
+        rows_b: body_rows(ctx.tr, &sb, true),
+        u,
+    })
+}
+
+// ---------------------------------------------------------------- chart
+
+fn chart_svg(tr: Tr, s: &Structure, title: &str, sized: bool) -> String {
+    let kind = |k: BodyKind| kind_label(tr, k);
+    let hc = |_b: BodyId| None;
+    svg(
+        s,
+        title,
+        &ChartText {
+            kind: &kind,
+            head: tr.t("org.chart_head"),
+            staff: tr.t("org.chart_staff"),
+            plates: tr.t("org.chart_plates"),
+            headcount: &hc,
+            sized,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "org_chart.html")]
+pub struct ChartPage {
+    pub l: Layout,
+    pub u: Unit,
+    pub on: String,
+    pub svg: String,
+}
+
+pub async fn chart(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let on = date_param(&q.on, st.app.org_today());
+    let s = match st.app.org_structure(&ctx.actor, u.id, Some(on)).await {
+        Ok(s) => s,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let svg = chart_svg(ctx.tr, &s, &format!("{} {on}", u.name), false);
+    page(&ChartPage {
+        l: org_crumbs(&ctx, &u, "org.chart").here(),
+        on: on.to_string(),
+        svg,
+        u,
+    })
+}
+
+fn download(name: &str, ext: &str, ctype: &str, bytes: Vec<u8>) -> Response {
+    let enc: String = serde_urlencoded::to_string([("n", name)])
+        .unwrap_or_default()
+        .trim_start_matches("n=")
+        .replace('+', "%20");
+    let disp = format!("attachment; filename=\"org.{ext}\"; filename*=UTF-8''{enc}.{ext}");
+    (
+        [
+            (header::CONTENT_TYPE, ctype.to_string()),
+            (header::CONTENT_DISPOSITION, disp),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn chart_svg_file(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let on = date_param(&q.on, st.app.org_today());
+    match st.app.org_structure(&ctx.actor, u.id, Some(on)).await {
+        Ok(s) => {
+            let title = format!("{} {on}", u.name);
+            let svg = chart_svg(ctx.tr, &s, &title, true);
+            download(
+                &format!("{}机构设置图{on}", u.name),
+                "svg",
+                "image/svg+xml; charset=utf-8",
+                svg.into_bytes(),
+            )
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
+
+// ---------------------------------------------------------------- exports
+
+/// The workbook: 机构设置一览表 (bodies with their nameplate records), 职能清单, 总量核定.
+pub fn workbook(
+    tr: Tr,
+    u: &Unit,
+    on: NaiveDate,
+    s: &Structure,
+    issues: &[FunctionIssue],
+) -> Vec<Sheet> {
+    let t = |k: &str| tr.t(k).to_string();
+    let bodies = Sheet {
+        name: t("org.sheet_bodies"),
+        headers: [
+            "org.col.unit",
+            "field.name",
+            "org.col.short_name",
+            "org.col.kind",
+            "org.col.parent",
+            "org.col.status",
+            "org.col.establishment",
+            "org.col.head",
+            "org.col.records",
+            "org.col.doc_no",
+            "org.col.on",
+        ]
+        .iter()
+        .map(|k| t(k))
+        .collect(),
+        rows: body_rows(tr, s, false)
+            .into_iter()
+            .map(|r| {
+                vec![
+                    Cell::from(u.name.clone()),
+                    r.name.into(),
+                    r.short_name.into(),
+                    r.kind.into(),
+                    r.parent.into(),
+                    r.status.into(),
+                    Cell::Int(r.establishment),
+                    r.head.into(),
+                    r.records.join("；").into(),
+                    r.doc_no.into(),
+                    Cell::Date(on),
+                ]
+            })
+            .collect(),
+    };
+    let functions = Sheet {
+        name: t("org.sheet_functions"),
+        headers: [
+            "org.col.code",
+            "org.col.title",
+            "org.col.category",
+            "org.col.basis",
+            "org.col.owners",
+            "org.col.decision",
+            "org.col.reason",
+            "org.col.issues",
+        ]
+        .iter()
+        .map(|k| t(k))
+        .collect(),
+        rows: item_rows(tr, s)
+            .into_iter()
+            .map(|r| {
+                let iss: Vec<String> = issue_rows(tr, s, issues)
+                    .into_iter()
+                    .filter(|i| i.item == r.id)
+                    .map(|i| format!("{}：{}", i.kind, i.text))
+                    .collect();
+                vec![
+                    Cell::from(r.code),
+                    r.title.into(),
+                    r.category.into(),
+                    r.basis.into(),
+                    r.owners.into(),
+                    r.decision.into(),
+                    r.reason.into(),
+                    iss.join("；").into(),
+                ]
+            })
+            .collect(),
+    };
+    let c = s.counts();
+    let cap = |f: fn(&jiguan_domain::org::Caps) -> i64| {
+        s.caps
+            .as_ref()
+            .map(|x| Cell::Int(f(x)))
+            .unwrap_or(Cell::Empty)
+    };
+    let mut rows = vec![
+        vec![
+            Cell::from(t("org.count.active")),
+            cap(|c| c.max_bodies),
+            Cell::Int(c.active),
+        ],
+        vec![
+            Cell::from(t("org.count.chiefs")),
+            cap(|c| c.max_chiefs),
+            Cell::Int(c.chiefs),
+        ],
+        vec![
+            Cell::from(t("org.count.deputies")),
+            cap(|c| c.max_deputies),
+            Cell::Int(c.deputies),
+        ],
+    ];
+    if let Some(sp) = &s.split {
+        for l in &sp.lines {
+            rows.push(vec![
+                Cell::from(format!("{} · {}", sp.phase, s.name_of(l.body))),
+                Cell::Empty,
+                Cell::from(format!("{}/{}", l.chiefs, l.deputies)),
+            ]);
+        }
+    }
+    let totals = Sheet {
+        name: t("org.sheet_totals"),
+        headers: ["org.col.item", "org.col.cap", "org.col.used"]
+            .iter()
+            .map(|k| t(k))
+            .collect(),
+        rows,
+    };
+    vec![bodies, functions, totals]
+}
+
+pub async fn export(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let on = date_param(&q.on, st.app.org_today());
+    let (s, issues, _) = match st.app.org_analysis(&ctx.actor, u.id, Some(on)).await {
+        Ok(x) => x,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    match jiguan_excel::write_workbook(&workbook(ctx.tr, &u, on, &s, &issues)) {
+        Ok(b) => download(
+            &format!("{}机构设置一览表{on}", u.name),
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            b,
+        ),
+        Err(e) => page_error(ctx.tr, AppError::Internal(e.to_string())),
+    }
+}
+
+// ---------------------------------------------------------------- district
+
+pub struct DistrictRow {
+    pub id: i64,
+    pub name: String,
+    pub caps: String,
+    pub bodies: i64,
+    pub chiefs: i64,
+    pub deputies: i64,
+    pub phase: String,
+    pub breaches: i64,
+    pub pending: usize,
+    pub cut: String,
+}
+
+#[derive(Template)]
+#[template(path = "org_district.html")]
+pub struct DistrictPage {
+    pub l: Layout,
+    pub rows: Vec<DistrictRow>,
+    pub cut_total: i64,
+    pub rules: Vec<(String, String, bool)>,
+    pub kinds: Vec<(&'static str, String)>,
+    pub categories: Vec<(&'static str, String)>,
+    pub can_approve: bool,
+    pub errs: FormErrors,
+}
+
+impl DistrictPage {
+    pub fn has_rule(&self, kind: &str, cat: &str) -> bool {
+        self.rules.iter().any(|(k, c, _)| k == kind && c == cat)
+    }
+}
+
+async fn district_page(st: &AppState, ctx: &Ctx, errs: FormErrors, ok: Option<&str>) -> Response {
+    let units: Vec<UnitTotals> = match st.app.org_district(&ctx.actor).await {
+        Ok(u) => u,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let rules = st.app.org_rules(&ctx.actor).await.unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut cut_total = 0;
+    for t in units {
+        let plans = st
+            .app
+            .org_plans(&ctx.actor, t.unit.id)
+            .await
+            .unwrap_or_default();
+        let pending = plans
+            .iter()
+            .filter(|p| matches!(p.status, PlanStatus::Submitted | PlanStatus::Approved))
+            .count();
+        // Bodies cut by the unit's latest plan (its preview, or its record once applied).
+        let mut cut = String::new();
+        if let Some(p) = plans.first()
+            && let Ok(v) = st.app.org_plan(&ctx.actor, t.unit.id, p.id).await
+            && let Some(c) = v.comparison
+        {
+            let n = c.a.counts.active - c.b.counts.active;
+            cut_total += n;
+            cut = format!("{n}（{}）", ctx.tr.t(&p.status.label_key()));
+        }
+        rows.push(DistrictRow {
+            id: t.unit.id.0,
+            name: t.unit.name.clone(),
+            caps: t
+                .caps
+                .as_ref()
+                .map(|c| format!("{} / {} / {}", c.max_bodies, c.max_chiefs, c.max_deputies))
+                .unwrap_or_default(),
+            bodies: t.active_bodies,
+            chiefs: t.chiefs,
+            deputies: t.deputies,
+            phase: t.phase.unwrap_or_default(),
+            breaches: t.breaches,
+            pending,
+            cut,
+        });
+    }
+    let status = if errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_status(
+        status,
+        &DistrictPage {
+            l: Layout::new(ctx, "org.district").here().flash(ok),
+            rows,
+            cut_total,
+            rules: rules
+                .iter()
+                .map(|r| {
+                    (
+                        r.kind.code().to_string(),
+                        r.category.code().to_string(),
+                        true,
+                    )
+                })
+                .collect(),
+            kinds: kinds(ctx.tr),
+            categories: FunctionCategory::ALL
+                .iter()
+                .map(|c| (c.code(), ctx.tr.t(&c.label_key()).to_string()))
+                .collect(),
+            can_approve: ctx.actor.can(Action::OrgApprove),
+            errs,
+        },
+    )
+}
+
+/// The district page; a unit account goes to its own unit's page.
+pub async fn district(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<OrgQuery>,
+) -> Response {
+    if let Some(u) = ctx.actor.unit_id {
+        return Redirect::to(&format!("/units/{u}/org")).into_response();
+    }
+    district_page(&st, &ctx, FormErrors::default(), q.ok.as_deref()).await
+}
+
+pub async fn rules_set(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    body: String,
+) -> Response {
+    let codes = fields(&pairs(&body), "rules");
+    match st.app.org_set_rules(&ctx.actor, &codes).await {
+        Ok(()) => Redirect::to("/org?ok=saved").into_response(),
+        Err(AppError::Invalid(e)) => {
+            let errs = FormErrors::new(ctx.tr, &e);
+            district_page(&st, &ctx, errs, None).await
+        }
+        Err(e) => page_error(ctx.tr, e),
+    }
+}
