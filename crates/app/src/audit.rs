@@ -71,10 +71,8 @@ impl App {
                     break;
                 }
             }
-            if !broken {
-                if let Err(b) = v.finish(head.last_seq, &head.last_hash) {
-                    report.breaks.push(b);
-                }
+            if !broken && let Err(b) = v.finish(head.last_seq, &head.last_hash) {
+                report.breaks.push(b);
             }
         }
         Ok(report)

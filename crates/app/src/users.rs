@@ -240,10 +240,10 @@ impl App {
         if let Some(u) = &username {
             errs.take(check_password("password", password, u));
         }
-        if let Some(u) = unit {
-            if self.store.get_unit(district, u).await?.is_none() {
-                errs.push(FieldError::new("unit", "not_found"));
-            }
+        if let Some(u) = unit
+            && self.store.get_unit(district, u).await?.is_none()
+        {
+            errs.push(FieldError::new("unit", "not_found"));
         }
         let (Some(username), Some(display), Some(roles)) = (username, display, roles) else {
             return Err(AppError::Invalid(errs.0));
