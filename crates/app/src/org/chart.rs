@@ -157,10 +157,10 @@ fn place<'a>(
         }
     }
     let width = (x - x0).max(1.0);
-    if idx == 0 {
-        if let Some(n) = nodes.get_mut(0) {
-            n.x = x0 + (width - 1.0) / 2.0;
-        }
+    if idx == 0
+        && let Some(n) = nodes.get_mut(0)
+    {
+        n.x = x0 + (width - 1.0) / 2.0;
     }
     width
 }
