@@ -7,10 +7,10 @@
 
 pub mod audit;
 mod calc;
-mod people;
 pub mod db;
 pub mod migrate;
 mod org;
+mod people;
 mod sessions;
 mod settings;
 mod sql;

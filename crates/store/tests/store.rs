@@ -640,7 +640,12 @@ fn people_actor(d: DistrictId, unit: Option<UnitId>, role: Role) -> jiguan_domai
     }
 }
 
-fn people_form(name: &str, id: &str, identity: &str, kind: &str) -> jiguan_domain::people::PersonForm {
+fn people_form(
+    name: &str,
+    id: &str,
+    identity: &str,
+    kind: &str,
+) -> jiguan_domain::people::PersonForm {
     jiguan_domain::people::PersonForm {
         name: name.into(),
         id_number: id.into(),
@@ -666,116 +671,277 @@ async fn people_story(pg: bool) {
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
     let (d1, a, b, d2, _c) = two_districts(&s).await;
-    let app = App::new(Arc::new(s.clone()), AppConfig::for_tests(), Arc::new(SystemClock));
+    let app = App::new(
+        Arc::new(s.clone()),
+        AppConfig::for_tests(),
+        Arc::new(SystemClock),
+    );
     let admin = people_actor(d1, None, Role::DistrictAdmin);
     let ua = people_actor(d1, Some(a), Role::UnitAdmin);
     let ub = people_actor(d1, Some(b), Role::UnitAdmin);
     let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     };
-    app.set_quotas(&admin, a, &q(&[("q_administrative", "2"), ("q_institution", "1")]))
-        .await
-        .unwrap();
+    app.set_quotas(
+        &admin,
+        a,
+        &q(&[("q_administrative", "2"), ("q_institution", "1")]),
+    )
+    .await
+    .unwrap();
     // Unit administrators cannot set quotas.
     assert!(matches!(
-        app.set_quotas(&ua, a, &q(&[("q_administrative", "9")])).await,
+        app.set_quotas(&ua, a, &q(&[("q_administrative", "9")]))
+            .await,
         Err(jiguan_app::AppError::Forbidden)
     ));
 
     let on = people_on("2020-01-01");
     let p1 = app
-        .create_person(&ua, a, &people_form("王一", &people_id("19800101", 11), "公务员", "行政编制"), &on)
+        .create_person(
+            &ua,
+            a,
+            &people_form("王一", &people_id("19800101", 11), "公务员", "行政编制"),
+            &on,
+        )
         .await
         .unwrap();
     let p2 = app
-        .create_person(&ua, a, &people_form("王二", &people_id("19810101", 12), "civil_servant", "administrative"), &on)
+        .create_person(
+            &ua,
+            a,
+            &people_form(
+                "王二",
+                &people_id("19810101", 12),
+                "civil_servant",
+                "administrative",
+            ),
+            &on,
+        )
         .await
         .unwrap();
     // The third civil servant exceeds 2 approved administrative slots: refused with numbers.
     let f3 = people_form("王三", &people_id("19820101", 13), "公务员", "行政编制");
     let e = app.create_person(&ua, a, &f3, &on).await.err().unwrap();
-    let jiguan_app::AppError::Invalid(list) = e else { panic!("{e:?}") };
+    let jiguan_app::AppError::Invalid(list) = e else {
+        panic!("{e:?}")
+    };
     assert_eq!(list[0].code, "establishment_over");
     let args: std::collections::BTreeMap<_, _> = list[0].args.iter().cloned().collect();
-    assert_eq!((args["approved"].as_str(), args["occupied"].as_str(), args["after"].as_str()), ("2", "2", "3"));
+    assert_eq!(
+        (
+            args["approved"].as_str(),
+            args["occupied"].as_str(),
+            args["after"].as_str()
+        ),
+        ("2", "2", "3")
+    );
     // The same ID number twice is refused.
     let dup = app
-        .create_person(&ua, a, &people_form("重复", &people_id("19800101", 11), "临时工", "编外"), &on)
+        .create_person(
+            &ua,
+            a,
+            &people_form("重复", &people_id("19800101", 11), "临时工", "编外"),
+            &on,
+        )
         .await;
-    assert!(matches!(dup, Err(jiguan_app::AppError::Invalid(ref e)) if e[0].code == "person_exists"));
+    assert!(
+        matches!(dup, Err(jiguan_app::AppError::Invalid(ref e)) if e[0].code == "person_exists")
+    );
     // With an approved exception it goes through and is listed.
     let mut with_doc = on.clone();
     with_doc.exception_doc = "镇编办〔2020〕1号".into();
     let p3 = app.create_person(&ua, a, &f3, &with_doc).await.unwrap();
     let ex = s.list_exceptions(d1, Some(a)).await.unwrap();
     assert_eq!(ex.len(), 1);
-    assert_eq!((ex[0].person_id, ex[0].doc_no.as_str(), ex[0].approved, ex[0].occupied_after), (Some(p3), "镇编办〔2020〕1号", 2, 3));
-    app.create_person(&ua, a, &people_form("李四", &people_id("19900505", 22), "事业干部", "事业编制"), &on)
-        .await
-        .unwrap();
-    app.create_person(&ua, a, &people_form("赵五", &people_id("19950505", 31), "临时工", "编外"), &on)
-        .await
-        .unwrap();
+    assert_eq!(
+        (
+            ex[0].person_id,
+            ex[0].doc_no.as_str(),
+            ex[0].approved,
+            ex[0].occupied_after
+        ),
+        (Some(p3), "镇编办〔2020〕1号", 2, 3)
+    );
+    app.create_person(
+        &ua,
+        a,
+        &people_form("李四", &people_id("19900505", 22), "事业干部", "事业编制"),
+        &on,
+    )
+    .await
+    .unwrap();
+    app.create_person(
+        &ua,
+        a,
+        &people_form("赵五", &people_id("19950505", 31), "临时工", "编外"),
+        &on,
+    )
+    .await
+    .unwrap();
     let est = app.unit_establishment(&ua, a).await.unwrap();
-    let adm = est.uses.iter().find(|u| u.kind == QuotaKind::Administrative).unwrap();
-    assert_eq!((adm.approved, adm.occupied, adm.over(), adm.vacancy()), (2, 3, 1, 0));
+    let adm = est
+        .uses
+        .iter()
+        .find(|u| u.kind == QuotaKind::Administrative)
+        .unwrap();
+    assert_eq!(
+        (adm.approved, adm.occupied, adm.over(), adm.vacancy()),
+        (2, 3, 1, 0)
+    );
     assert_eq!(est.off_establishment, 1);
 
     // Roster: search, filter, sort, page.
     let all = jiguan_app::ports::ListQuery::default();
-    let r = app.list_people(&ua, a, PeopleFilter::default(), &all).await.unwrap();
+    let r = app
+        .list_people(&ua, a, PeopleFilter::default(), &all)
+        .await
+        .unwrap();
     assert_eq!(r.total, 5);
-    let by_name = jiguan_app::ports::ListQuery { q: Some("王".into()), sort: Some("name".into()), desc: true, per_page: Some(2), page: Some(1) };
-    let r = app.list_people(&ua, a, PeopleFilter::default(), &by_name).await.unwrap();
-    assert_eq!((r.total, r.items.len(), r.items[0].person.name.as_str()), (3, 2, "王二"));
-    let f = PeopleFilter { identity: Some(Identity::InstitutionCadre), ..Default::default() };
+    let by_name = jiguan_app::ports::ListQuery {
+        q: Some("王".into()),
+        sort: Some("name".into()),
+        desc: true,
+        per_page: Some(2),
+        page: Some(1),
+    };
+    let r = app
+        .list_people(&ua, a, PeopleFilter::default(), &by_name)
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.total, r.items.len(), r.items[0].person.name.as_str()),
+        (3, 2, "王二")
+    );
+    let f = PeopleFilter {
+        identity: Some(Identity::InstitutionCadre),
+        ..Default::default()
+    };
     assert_eq!(app.list_people(&ua, a, f, &all).await.unwrap().total, 1);
     // The unit administrator sees full numbers; a body head masked ones.
     let head = people_actor(d1, Some(a), Role::BodyHead);
-    let r = app.list_people(&head, a, PeopleFilter::default(), &by_name).await.unwrap();
+    let r = app
+        .list_people(&head, a, PeopleFilter::default(), &by_name)
+        .await
+        .unwrap();
     assert!(r.items.iter().all(|x| x.id_shown.contains("********")));
-    let id_q = jiguan_app::ports::ListQuery { q: Some(people_id("19800101", 11)), ..Default::default() };
-    assert_eq!(app.list_people(&ua, a, PeopleFilter::default(), &id_q).await.unwrap().total, 1);
-    assert_eq!(app.list_people(&head, a, PeopleFilter::default(), &id_q).await.unwrap().total, 0);
+    let id_q = jiguan_app::ports::ListQuery {
+        q: Some(people_id("19800101", 11)),
+        ..Default::default()
+    };
+    assert_eq!(
+        app.list_people(&ua, a, PeopleFilter::default(), &id_q)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    assert_eq!(
+        app.list_people(&head, a, PeopleFilter::default(), &id_q)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
 
     // Secondment: shown at home (借出) and at the host (借入), holding the home slot.
-    let lend = ChangeForm { action: "lend".into(), to_unit: b.to_string(), opts: people_on("2022-01-01"), ..Default::default() };
+    let lend = ChangeForm {
+        action: "lend".into(),
+        to_unit: b.to_string(),
+        opts: people_on("2022-01-01"),
+        ..Default::default()
+    };
     app.change_person(&ua, a, p1, &lend).await.unwrap();
     let home = app.person_page(&ua, a, p1).await.unwrap();
     assert_eq!(home.row.status_here, Status::LentOut);
-    let host = app.list_people(&ub, b, PeopleFilter::default(), &all).await.unwrap();
+    let host = app
+        .list_people(&ub, b, PeopleFilter::default(), &all)
+        .await
+        .unwrap();
     assert_eq!(host.total, 1);
-    assert_eq!((host.items[0].person.id, host.items[0].status_here), (p1, Status::BorrowedIn));
+    assert_eq!(
+        (host.items[0].person.id, host.items[0].status_here),
+        (p1, Status::BorrowedIn)
+    );
     let hp = app.person_page(&ub, b, p1).await.unwrap();
     assert!(!hp.can_manage);
-    assert!(matches!(app.change_person(&ub, b, p1, &lend).await, Err(jiguan_app::AppError::Forbidden)));
+    assert!(matches!(
+        app.change_person(&ub, b, p1, &lend).await,
+        Err(jiguan_app::AppError::Forbidden)
+    ));
     let adm = app.unit_establishment(&ua, a).await.unwrap().uses[0];
     assert_eq!(adm.occupied, 3);
-    let borrowed = PeopleFilter { status: Some(StatusFilter::One(Status::BorrowedIn)), ..Default::default() };
-    assert_eq!(app.list_people(&ub, b, borrowed, &all).await.unwrap().total, 1);
+    let borrowed = PeopleFilter {
+        status: Some(StatusFilter::One(Status::BorrowedIn)),
+        ..Default::default()
+    };
+    assert_eq!(
+        app.list_people(&ub, b, borrowed, &all).await.unwrap().total,
+        1
+    );
 
     // Retirement frees a slot; the history keeps the roster of earlier dates.
-    let retire = ChangeForm { action: "status".into(), status: "retired".into(), opts: people_on("2023-01-01"), ..Default::default() };
+    let retire = ChangeForm {
+        action: "status".into(),
+        status: "retired".into(),
+        opts: people_on("2023-01-01"),
+        ..Default::default()
+    };
     app.change_person(&ua, a, p2, &retire).await.unwrap();
-    let early = ChangeForm { action: "status".into(), status: "left".into(), opts: people_on("2022-12-31"), ..Default::default() };
+    let early = ChangeForm {
+        action: "status".into(),
+        status: "left".into(),
+        opts: people_on("2022-12-31"),
+        ..Default::default()
+    };
     let e = app.change_person(&ua, a, p2, &early).await.err().unwrap();
     assert!(matches!(e, jiguan_app::AppError::Invalid(ref l) if l[0].code == "date_before_last"));
-    assert_eq!(app.unit_establishment(&ua, a).await.unwrap().uses[0].occupied, 2);
-    let then = PeopleFilter { on: chrono::NaiveDate::from_ymd_opt(2021, 6, 1), ..Default::default() };
+    assert_eq!(
+        app.unit_establishment(&ua, a).await.unwrap().uses[0].occupied,
+        2
+    );
+    let then = PeopleFilter {
+        on: chrono::NaiveDate::from_ymd_opt(2021, 6, 1),
+        ..Default::default()
+    };
     let r = app.list_people(&ua, a, then, &all).await.unwrap();
     assert_eq!(r.total, 5);
     assert!(r.items.iter().all(|x| x.person.status == Status::OnPost));
-    let before_hire = PeopleFilter { on: chrono::NaiveDate::from_ymd_opt(2019, 6, 1), ..Default::default() };
-    assert_eq!(app.list_people(&ua, a, before_hire, &all).await.unwrap().total, 0);
-    let now = app.list_people(&ua, a, PeopleFilter::default(), &all).await.unwrap();
+    let before_hire = PeopleFilter {
+        on: chrono::NaiveDate::from_ymd_opt(2019, 6, 1),
+        ..Default::default()
+    };
+    assert_eq!(
+        app.list_people(&ua, a, before_hire, &all)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    let now = app
+        .list_people(&ua, a, PeopleFilter::default(), &all)
+        .await
+        .unwrap();
     assert_eq!(now.total, 4);
     let hist = app.person_page(&ua, a, p1).await.unwrap().history;
-    assert_eq!(hist.iter().map(|e| e.kind).collect::<Vec<_>>(), vec![EventKind::Hire, EventKind::Lend]);
+    assert_eq!(
+        hist.iter().map(|e| e.kind).collect::<Vec<_>>(),
+        vec![EventKind::Hire, EventKind::Lend]
+    );
     assert_eq!(hist[1].host_unit_id, Some(b));
 
     // Cost on two dates: 5 people in 2021, 4 now (王二 retired).
     let r = app
-        .cost_report(&ua, Some(a), chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), CostGroup::Identity)
+        .cost_report(
+            &ua,
+            Some(a),
+            chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            CostGroup::Identity,
+        )
         .await
         .unwrap();
     assert_eq!((r.total.a.headcount, r.total.b.headcount), (5, 4));
@@ -788,14 +954,36 @@ async fn people_story(pg: bool) {
     assert!(s.get_person(d2, p1).await.unwrap().is_none());
     let other = people_actor(d2, None, Role::DistrictAdmin);
     assert!(app.person_page(&other, a, p1).await.is_err());
-    assert!(matches!(app.person_page(&ub, b, p2).await, Err(jiguan_app::AppError::NotFound)));
-    assert!(app.list_people(&ub, a, PeopleFilter::default(), &all).await.is_err());
+    assert!(matches!(
+        app.person_page(&ub, b, p2).await,
+        Err(jiguan_app::AppError::NotFound)
+    ));
+    assert!(
+        app.list_people(&ub, a, PeopleFilter::default(), &all)
+            .await
+            .is_err()
+    );
     let ids: Vec<String> = vec![people_id("19800101", 11)];
     assert!(s.people_by_id_numbers(d2, &ids).await.unwrap().is_empty());
     // Audit rows hold masked numbers only.
-    let audit = s.list_audit(d1, &AuditFilter::default(), &jiguan_app::ports::ListQuery { per_page: Some(200), ..Default::default() }).await.unwrap();
+    let audit = s
+        .list_audit(
+            d1,
+            &AuditFilter::default(),
+            &jiguan_app::ports::ListQuery {
+                per_page: Some(200),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     let full = people_id("19800101", 11);
-    assert!(audit.items.iter().all(|r| !r.after.clone().unwrap_or_default().contains(&full)));
+    assert!(
+        audit
+            .items
+            .iter()
+            .all(|r| !r.after.clone().unwrap_or_default().contains(&full))
+    );
     assert!(audit.items.iter().any(|r| r.action == "person.create"));
 }
 
@@ -804,15 +992,26 @@ async fn people_guard_and_import(pg: bool) {
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
     let (d1, a, b, ..) = two_districts(&s).await;
-    let app = App::new(Arc::new(s.clone()), AppConfig::for_tests(), Arc::new(SystemClock));
+    let app = App::new(
+        Arc::new(s.clone()),
+        AppConfig::for_tests(),
+        Arc::new(SystemClock),
+    );
     let admin = people_actor(d1, None, Role::DistrictAdmin);
     let ua = people_actor(d1, Some(a), Role::UnitAdmin);
-    app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())]).await.unwrap();
+    app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())])
+        .await
+        .unwrap();
     let row = |name: &str, id: &str, identity: &str, kind: &str| -> Vec<String> {
         vec![name.into(), id.into(), identity.into(), kind.into()]
     };
     let table = ImportTable {
-        headers: vec!["姓名".into(), "身份证号".into(), "身份".into(), "编制类型".into()],
+        headers: vec![
+            "姓名".into(),
+            "身份证号".into(),
+            "身份".into(),
+            "编制类型".into(),
+        ],
         rows: vec![
             row("甲", &people_id("19800101", 11), "公务员", "行政编制"),
             row("乙", &people_id("19800102", 12), "临时工", "编外"),
@@ -823,29 +1022,57 @@ async fn people_guard_and_import(pg: bool) {
     };
     let opts = ImportOptions::default();
     let audit0 = s.audit_count().await.unwrap();
-    let r = app.import_roster(&ua, a, &table, &opts, None).await.unwrap();
+    let r = app
+        .import_roster(&ua, a, &table, &opts, None)
+        .await
+        .unwrap();
     assert!(!r.written);
-    let errs: Vec<(usize, &str)> = r.errors.iter().map(|e| (e.row, e.error.code.as_str())).collect();
+    let errs: Vec<(usize, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.error.code.as_str()))
+        .collect();
     assert_eq!(errs, vec![(4, "id_checksum"), (5, "establishment_over")]);
     assert_eq!(s.audit_count().await.unwrap(), audit0);
     let all = jiguan_app::ports::ListQuery::default();
-    assert_eq!(app.list_people(&ua, a, Default::default(), &all).await.unwrap().total, 0);
-    let valid = ImportOptions { mode: ImportMode::ValidOnly, ..Default::default() };
-    let r = app.import_roster(&ua, a, &table, &valid, None).await.unwrap();
+    assert_eq!(
+        app.list_people(&ua, a, Default::default(), &all)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    let valid = ImportOptions {
+        mode: ImportMode::ValidOnly,
+        ..Default::default()
+    };
+    let r = app
+        .import_roster(&ua, a, &table, &valid, None)
+        .await
+        .unwrap();
     assert!(r.written);
     assert_eq!((r.created, r.updated, r.invalid_rows), (2, 0, 2));
     let audit1 = s.audit_count().await.unwrap();
     assert_eq!(audit1, audit0 + 1);
     // Again: nothing changes, nothing is written.
-    let r = app.import_roster(&ua, a, &table, &valid, None).await.unwrap();
-    assert_eq!((r.created, r.updated, r.unchanged, r.written), (0, 0, 2, false));
+    let r = app
+        .import_roster(&ua, a, &table, &valid, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.created, r.updated, r.unchanged, r.written),
+        (0, 0, 2, false)
+    );
     assert_eq!(s.audit_count().await.unwrap(), audit1);
     // A changed row updates; the history records it.
     let mut t2 = table.clone();
     t2.rows.truncate(2);
     t2.rows[1][0] = "乙改".into();
     let r = app.import_roster(&ua, a, &t2, &opts, None).await.unwrap();
-    assert_eq!((r.created, r.updated, r.unchanged, r.written), (0, 1, 1, true));
+    assert_eq!(
+        (r.created, r.updated, r.unchanged, r.written),
+        (0, 1, 1, true)
+    );
     // The same people cannot be imported into another unit.
     let ub = people_actor(d1, Some(b), Role::UnitAdmin);
     let r = app.import_roster(&ub, b, &t2, &opts, None).await.unwrap();
@@ -853,8 +1080,18 @@ async fn people_guard_and_import(pg: bool) {
     assert_eq!(r.errors[0].error.code, "person_in_other_unit");
 
     // A guard broken inside the write rolls everything back.
-    let before = app.list_people(&ua, a, Default::default(), &all).await.unwrap().total;
-    let p = app.list_people(&ua, a, Default::default(), &all).await.unwrap().items[0].person.clone();
+    let before = app
+        .list_people(&ua, a, Default::default(), &all)
+        .await
+        .unwrap()
+        .total;
+    let p = app
+        .list_people(&ua, a, Default::default(), &all)
+        .await
+        .unwrap()
+        .items[0]
+        .person
+        .clone();
     let mut newp = p.clone();
     newp.id_number = people_id("19700101", 55);
     newp.establishment = jiguan_domain::people::EstablishmentKind::Administrative;
@@ -868,13 +1105,36 @@ async fn people_guard_and_import(pg: bool) {
             doc_no: String::new(),
             note: String::new(),
         }],
-        guards: vec![jiguan_app::people::Guard { unit_id: a, body_id: None, kind: jiguan_domain::people::EstablishmentKind::Administrative, limit: 1 }],
-        audits: vec![system_entry(d1, Some(a), "person.create", "person", "", None)],
+        guards: vec![jiguan_app::people::Guard {
+            unit_id: a,
+            body_id: None,
+            kind: jiguan_domain::people::EstablishmentKind::Administrative,
+            limit: 1,
+        }],
+        audits: vec![system_entry(
+            d1,
+            Some(a),
+            "person.create",
+            "person",
+            "",
+            None,
+        )],
         by: "t".into(),
         ..Default::default()
     };
-    assert_eq!(s.apply_people(d1, batch).await, Err(StoreError::Conflict { field: "establishment".into() }));
-    assert_eq!(app.list_people(&ua, a, Default::default(), &all).await.unwrap().total, before);
+    assert_eq!(
+        s.apply_people(d1, batch).await,
+        Err(StoreError::Conflict {
+            field: "establishment".into()
+        })
+    );
+    assert_eq!(
+        app.list_people(&ua, a, Default::default(), &all)
+            .await
+            .unwrap()
+            .total,
+        before
+    );
     assert_eq!(s.audit_count().await.unwrap(), audit1 + 1);
 }
 

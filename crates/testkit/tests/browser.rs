@@ -243,7 +243,10 @@ async fn people_template_import_and_roster() {
         .unwrap();
     b.query(By::Id("people-table")).first().await.unwrap();
     let text = body_text(&b).await;
-    assert!(text.contains("浏览器甲") && text.contains("浏览器乙"), "{text}");
+    assert!(
+        text.contains("浏览器甲") && text.contains("浏览器乙"),
+        "{text}"
+    );
     b.quit().await.unwrap();
 }
 

@@ -1136,7 +1136,14 @@ async fn set_quota(t: &T, unit: UnitId, pairs: &[(&str, &str)]) {
     let csrf = who.csrf.clone().unwrap();
     let mut f = pairs.to_vec();
     f.push(("_csrf", csrf.as_str()));
-    let r = send(t, &who, Method::POST, &format!("/units/{unit}/people/establishment"), form(&f)).await;
+    let r = send(
+        t,
+        &who,
+        Method::POST,
+        &format!("/units/{unit}/people/establishment"),
+        form(&f),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 
@@ -1144,26 +1151,57 @@ async fn add_person(t: &T, who: &Who, unit: UnitId, fields: &[(&str, &str)]) -> 
     let csrf = who.csrf.clone().unwrap();
     let mut f = fields.to_vec();
     f.push(("_csrf", csrf.as_str()));
-    send(t, who, Method::POST, &format!("/units/{unit}/people/new"), form(&f)).await
+    send(
+        t,
+        who,
+        Method::POST,
+        &format!("/units/{unit}/people/new"),
+        form(&f),
+    )
+    .await
 }
 
 fn person_of(r: &Resp) -> i64 {
-    r.location().rsplit('/').next().unwrap().split('?').next().unwrap().parse().unwrap()
+    r.location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 /// A multipart upload of `file` with the CSRF token in the query string.
-async fn upload(t: &T, who: &Who, unit: UnitId, name: &str, file: &str, fields: &[(&str, &str)]) -> Resp {
+async fn upload(
+    t: &T,
+    who: &Who,
+    unit: UnitId,
+    name: &str,
+    file: &str,
+    fields: &[(&str, &str)],
+) -> Resp {
     let b = "----jiguanboundary7";
     let mut body = String::new();
     for (k, v) in fields {
-        body.push_str(&format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
+        body.push_str(&format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
     }
     body.push_str(&format!(
         "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{b}--\r\n"
     ));
     let csrf = who.csrf.clone().unwrap();
     let path = format!("/units/{unit}/people/import?_csrf={csrf}");
-    send(t, who, Method::POST, &path, Some(("multipart/form-data; boundary=----jiguanboundary7", body))).await
+    send(
+        t,
+        who,
+        Method::POST,
+        &path,
+        Some(("multipart/form-data; boundary=----jiguanboundary7", body)),
+    )
+    .await
 }
 
 /// The rows of the import error table: (row, column, reason).
@@ -1171,7 +1209,13 @@ fn error_rows(body: &str) -> Vec<(String, String, String)> {
     let Some(table) = body.split("id=\"import-errors\"").nth(1) else {
         return Vec::new();
     };
-    let tbody = table.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
+    let tbody = table
+        .split("<tbody>")
+        .nth(1)
+        .unwrap()
+        .split("</tbody>")
+        .next()
+        .unwrap();
     tbody
         .split("<tr>")
         .skip(1)
@@ -1215,7 +1259,13 @@ async fn people_form_names_every_invalid_field() {
         &t,
         &who,
         u,
-        &[("name", "张伟"), ("id_number", &pid("19850312", 1)), ("gender", "female"), ("identity", "temporary"), ("establishment", "none")],
+        &[
+            ("name", "张伟"),
+            ("id_number", &pid("19850312", 1)),
+            ("gender", "female"),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1229,9 +1279,19 @@ async fn people_form_names_every_invalid_field() {
         Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, pid("19850312", 1)))),
     )
     .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "session writes need the header");
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "session writes need the header"
+    );
     let mut w = who.clone();
-    w.bearer = Some(t.app.create_api_token(&actor_of(&t, &accounts()[2]), "t").await.unwrap().1);
+    w.bearer = Some(
+        t.app
+            .create_api_token(&actor_of(&t, &accounts()[2]), "t")
+            .await
+            .unwrap()
+            .1,
+    );
     w.cookie = None;
     let r = send(
         &t,
@@ -1253,7 +1313,12 @@ async fn people_over_establishment_is_refused_unless_approved() {
     set_quota(&t, u, &[("q_administrative", "1"), ("q_institution", "0")]).await;
     let who = login(&t, "u_admin").await;
     let civil = |name: &'static str, id: String| {
-        vec![("name", name.to_string()), ("id_number", id), ("identity", "civil_servant".into()), ("establishment", "administrative".into())]
+        vec![
+            ("name", name.to_string()),
+            ("id_number", id),
+            ("identity", "civil_servant".into()),
+            ("establishment", "administrative".into()),
+        ]
     };
     let f1 = civil("甲", pid("19800101", 11));
     let f1: Vec<(&str, &str)> = f1.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -1263,18 +1328,42 @@ async fn people_over_establishment_is_refused_unless_approved() {
     let mut f2: Vec<(&str, &str)> = f2.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = add_person(&t, &who, u, &f2).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("超编——骆驼街道行政编制核定 1 名，现有 1 名，办理后将有 2 名"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("超编——骆驼街道行政编制核定 1 名，现有 1 名，办理后将有 2 名"),
+        "{}",
+        r.body
+    );
     f2.push(("exception_doc", "镇编办〔2026〕3号"));
     let r = add_person(&t, &who, u, &f2).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = send(&t, &who, Method::GET, &format!("/units/{u}/people/establishment"), None).await;
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/units/{u}/people/establishment"),
+        None,
+    )
+    .await;
     assert!(r.body.contains("镇编办〔2026〕3号") && r.body.contains("乙"));
-    assert!(r.body.contains("<strong class=\"tag warn\">超编 1</strong>"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("<strong class=\"tag warn\">超编 1</strong>"),
+        "{}",
+        r.body
+    );
     // The district table shows it too, and only the unit administrator may not set quotas.
     let d = login(&t, "d_admin").await;
     let r = send(&t, &d, Method::GET, "/people", None).await;
     assert!(r.body.contains("骆驼街道") && !r.body.contains("北仑"));
-    let r = send(&t, &who, Method::GET, &format!("/api/v1/units/{u}/establishment"), None).await;
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/api/v1/units/{u}/establishment"),
+        None,
+    )
+    .await;
     assert_eq!(r.json()["uses"][0]["over"], 1);
     assert_eq!(r.json()["exceptions"][0]["doc_no"], "镇编办〔2026〕3号");
 }
@@ -1283,11 +1372,17 @@ async fn people_over_establishment_is_refused_unless_approved() {
 fn import_fixture() -> String {
     let lines = [
         "姓名,性别,身份证号,出生日期,身份,编制类型,基本工资（元/年）,参加工作时间".to_string(),
-        format!("张伟,男,{},1985-03-12,公务员,行政编制,60000,2007-08-01", pid("19850312", 17)),
+        format!(
+            "张伟,男,{},1985-03-12,公务员,行政编制,60000,2007-08-01",
+            pid("19850312", 17)
+        ),
         format!(",男,{},,临时工,编外,,", pid("19900101", 21)),
         "李娜,女,330211198503120018,,临时工,编外,,".to_string(),
         format!("王芳,男,{},,临时工,编外,,", pid("19900102", 22)),
-        format!("赵丽,,{},1990-01-04,外星人,编外,abc,2030-01-01", pid("19900103", 24)),
+        format!(
+            "赵丽,,{},1990-01-04,外星人,编外,abc,2030-01-01",
+            pid("19900103", 24)
+        ),
         format!("孙强,,{},,临时工,编外,1.234,", pid("19900105", 25)),
         format!("周芳,,{},,事业干部,行政编制,,", pid("19900106", 26)),
         format!("重复,,{},,临时工,编外,,", pid("19850312", 17)),
@@ -1301,9 +1396,23 @@ async fn people_import_lists_every_error_and_is_idempotent() {
     let u = t.unit("luotuo");
     set_quota(&t, u, &[("q_administrative", "5")]).await;
     let who = login(&t, "u_admin").await;
-    let r = send(&t, &who, Method::GET, &format!("/units/{u}/people/import/template.xlsx"), None).await;
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/units/{u}/people/import/template.xlsx"),
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().contains("spreadsheetml"));
+    assert!(
+        r.headers
+            .get(header::CONTENT_TYPE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
 
     let csv = import_fixture();
     let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "all")]).await;
@@ -1325,23 +1434,49 @@ async fn people_import_lists_every_error_and_is_idempotent() {
     assert_eq!(got.len(), want.len(), "{got:?}");
     for ((row, col, reason), (wr, wc, wreason)) in got.iter().zip(&want) {
         assert_eq!((row.as_str(), col.as_str()), (*wr, *wc), "{got:?}");
-        assert!(reason.contains(wreason), "row {row}: {reason} lacks {wreason}");
+        assert!(
+            reason.contains(wreason),
+            "row {row}: {reason} lacks {wreason}"
+        );
     }
     // Nothing was written.
-    let roster = send(&t, &who, Method::GET, &format!("/api/v1/units/{u}/people"), None).await;
+    let roster = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/api/v1/units/{u}/people"),
+        None,
+    )
+    .await;
     assert_eq!(roster.json()["total"], 0);
 
     // Only the valid rows, when asked.
     let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "valid")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.body.contains("<dd id=\"count-created\">1</dd>"), "{}", r.body);
+    assert!(
+        r.body.contains("<dd id=\"count-created\">1</dd>"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("<dd id=\"count-invalid\">7</dd>"));
-    let roster = send(&t, &who, Method::GET, &format!("/api/v1/units/{u}/people"), None).await;
+    let roster = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/api/v1/units/{u}/people"),
+        None,
+    )
+    .await;
     assert_eq!(roster.json()["total"], 1);
     let audit = t.app.store.audit_count().await.unwrap();
     // The same file again changes nothing.
     let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "valid")]).await;
-    assert!(r.body.contains("<dd id=\"count-created\">0</dd>") && r.body.contains("<dd id=\"count-unchanged\">1</dd>"), "{}", r.body);
+    assert!(
+        r.body.contains("<dd id=\"count-created\">0</dd>")
+            && r.body.contains("<dd id=\"count-unchanged\">1</dd>"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("<dd id=\"count-updated\">0</dd>"));
     assert_eq!(t.app.store.audit_count().await.unwrap(), audit);
     // Hostile files get a clear message.
@@ -1356,16 +1491,48 @@ async fn people_secondment_history_and_masking() {
     let (u, sib) = (t.unit("luotuo"), t.unit("jiulonghu"));
     let who = login(&t, "u_admin").await;
     let id = pid("19880808", 35);
-    let r = add_person(&t, &who, u, &[("name", "钱七"), ("id_number", &id), ("identity", "temporary"), ("establishment", "none"), ("on", "2024-01-02")]).await;
+    let r = add_person(
+        &t,
+        &who,
+        u,
+        &[
+            ("name", "钱七"),
+            ("id_number", &id),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+            ("on", "2024-01-02"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let p = person_of(&r);
     let csrf = who.csrf.clone().unwrap();
     let sib_s = sib.to_string();
-    let lend = [("action", "lend"), ("to_unit", sib_s.as_str()), ("on", "2025-03-01"), ("doc_no", "骆街〔2025〕5号"), ("_csrf", csrf.as_str())];
-    let r = send(&t, &who, Method::POST, &format!("/units/{u}/people/{p}/change"), form(&lend)).await;
+    let lend = [
+        ("action", "lend"),
+        ("to_unit", sib_s.as_str()),
+        ("on", "2025-03-01"),
+        ("doc_no", "骆街〔2025〕5号"),
+        ("_csrf", csrf.as_str()),
+    ];
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/units/{u}/people/{p}/change"),
+        form(&lend),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Home unit: lent out; the unit administrator sees the full number.
-    let r = send(&t, &who, Method::GET, &format!("/units/{u}/people/{p}"), None).await;
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/units/{u}/people/{p}"),
+        None,
+    )
+    .await;
     assert!(r.body.contains(&id), "unit admin sees the full number");
     assert!(r.body.contains("id=\"person-status\">借出"));
     assert!(r.body.contains("九龙湖镇") && r.body.contains("骆街〔2025〕5号"));
@@ -1375,7 +1542,11 @@ async fn people_secondment_history_and_masking() {
     // A body head sees the number masked, on the roster and the person page.
     let head = login(&t, "u_head").await;
     let masked = format!("{}********{}", &id[..6], &id[14..]);
-    for path in [format!("/units/{u}/people"), format!("/units/{u}/people/{p}"), format!("/api/v1/units/{u}/people/{p}")] {
+    for path in [
+        format!("/units/{u}/people"),
+        format!("/units/{u}/people/{p}"),
+        format!("/api/v1/units/{u}/people/{p}"),
+    ] {
         let r = send(&t, &head, Method::GET, &path, None).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
         assert!(!r.body.contains(&id) && r.body.contains(&masked), "{path}");
@@ -1383,30 +1554,87 @@ async fn people_secondment_history_and_masking() {
     // Host unit: borrowed in (district view), not editable there.
     let d = login(&t, "d_admin").await;
     let r = send(&t, &d, Method::GET, &format!("/units/{sib}/people"), None).await;
-    assert!(r.body.contains("钱七") && r.body.contains("借入"), "{}", r.body);
-    let r = send(&t, &d, Method::GET, &format!("/api/v1/units/{sib}/people/{p}"), None).await;
+    assert!(
+        r.body.contains("钱七") && r.body.contains("借入"),
+        "{}",
+        r.body
+    );
+    let r = send(
+        &t,
+        &d,
+        Method::GET,
+        &format!("/api/v1/units/{sib}/people/{p}"),
+        None,
+    )
+    .await;
     assert_eq!(r.json()["person"]["status"], "borrowed_in");
     // Foreign ids: another unit's person through this unit, or another district.
-    let r = send(&t, &head, Method::GET, &format!("/units/{sib}/people/{p}"), None).await;
+    let r = send(
+        &t,
+        &head,
+        Method::GET,
+        &format!("/units/{sib}/people/{p}"),
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let other = add_person(&t, &who, u, &[("name", "孙八"), ("id_number", &pid("19880809", 37)), ("identity", "temporary"), ("establishment", "none")]).await;
+    let other = add_person(
+        &t,
+        &who,
+        u,
+        &[
+            ("name", "孙八"),
+            ("id_number", &pid("19880809", 37)),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+        ],
+    )
+    .await;
     let q = person_of(&other);
-    let r = send(&t, &d, Method::GET, &format!("/units/{sib}/people/{q}"), None).await;
+    let r = send(
+        &t,
+        &d,
+        Method::GET,
+        &format!("/units/{sib}/people/{q}"),
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let b = login(&t, "b_admin").await;
-    for path in [format!("/units/{u}/people/{q}"), format!("/api/v1/units/{u}/people/{q}")] {
+    for path in [
+        format!("/units/{u}/people/{q}"),
+        format!("/api/v1/units/{u}/people/{q}"),
+    ] {
         let r = send(&t, &b, Method::GET, &path, None).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!r.body.contains("孙八"));
     }
     // Back from secondment.
-    let end = [("action", "lend_end"), ("on", "2025-09-01"), ("_csrf", csrf.as_str())];
-    let r = send(&t, &who, Method::POST, &format!("/units/{u}/people/{p}/change"), form(&end)).await;
+    let end = [
+        ("action", "lend_end"),
+        ("on", "2025-09-01"),
+        ("_csrf", csrf.as_str()),
+    ];
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/units/{u}/people/{p}/change"),
+        form(&end),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = send(&t, &d, Method::GET, &format!("/units/{sib}/people"), None).await;
     assert!(!r.body.contains("钱七"));
     // Roster exports: masked for the body head.
-    let r = send(&t, &head, Method::GET, &format!("/units/{u}/people/export/roster.xlsx"), None).await;
+    let r = send(
+        &t,
+        &head,
+        Method::GET,
+        &format!("/units/{u}/people/export/roster.xlsx"),
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
 }
 
