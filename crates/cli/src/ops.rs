@@ -109,6 +109,7 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
             demo,
             ..WebConfig::default()
         },
+        jobs: Default::default(),
     };
     let router = jiguan_web::router(state);
     let listener = tokio::net::TcpListener::bind(&cfg.bind)

@@ -204,8 +204,11 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
                 .org_structure(&a, u.id, Some(on))
                 .await
                 .map_err(app_err)?;
+            let heads = app.org_headcount(&a, u.id, on).await.map_err(app_err)?;
             let kind = |k: jiguan_domain::org::BodyKind| tr.t(&k.label_key()).to_string();
-            let hc = |_b| None;
+            let hc = |b: jiguan_domain::org::BodyId| {
+                heads.iter().find(|(x, _)| *x == b).map(|(_, n)| *n)
+            };
             let svg = jiguan_app::org::chart::svg(
                 &s,
                 &format!("{} {on}", u.name),
@@ -233,7 +236,8 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
                 .org_analysis(&a, u.id, Some(on))
                 .await
                 .map_err(app_err)?;
-            let sheets = jiguan_web::html::org::workbook(tr, &u, on, &s, &issues);
+            let heads = app.org_headcount(&a, u.id, on).await.map_err(app_err)?;
+            let sheets = jiguan_web::html::org::workbook(tr, &u, on, &s, &issues, &heads);
             let bytes = jiguan_excel::write_workbook(&sheets)?;
             std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
             println!("wrote {out}");

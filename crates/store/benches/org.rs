@@ -130,6 +130,7 @@ async fn setup_units(
             .await
             .unwrap();
         let w = StructureWrite {
+            staff: vec![],
             on: chrono::NaiveDate::from_ymd_opt(2018, 1, 1).unwrap(),
             stamp: 0,
             before: Structure::default(),

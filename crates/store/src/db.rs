@@ -104,12 +104,12 @@ impl Row {
 /// Maps a driver error to a [`StoreError`] without leaking the driver's type. Unique
 /// violations become conflicts on the field named by the constraint's column.
 pub fn backend(e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(d) = &e {
-        if d.is_unique_violation() {
-            let msg = d.message().to_string();
-            let field = conflict_field(&msg, d.constraint());
-            return StoreError::Conflict { field };
-        }
+    if let sqlx::Error::Database(d) = &e
+        && d.is_unique_violation()
+    {
+        let msg = d.message().to_string();
+        let field = conflict_field(&msg, d.constraint());
+        return StoreError::Conflict { field };
     }
     if let sqlx::Error::RowNotFound = e {
         return StoreError::NotFound;

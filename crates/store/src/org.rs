@@ -13,7 +13,7 @@ use jiguan_app::org::{
 use jiguan_app::ports::{StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::org::analysis::KindRule;
-use jiguan_domain::org::plan::PlanOp;
+use jiguan_domain::org::plan::{PlanOp, staff_note};
 use jiguan_domain::org::{
     Body, BodyId, BodyKind, BodyStatus, Caps, FunctionCategory, FunctionId, FunctionItem,
     NameplateRecord, PlanId, PlanStatus, ReviewDecision, Split, SplitLine, Structure,
@@ -23,6 +23,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use crate::SqlStore;
 use crate::audit::append;
 use crate::db::{Row, Tx, Value};
+use crate::people::move_staff_tx;
 
 const BODY_COLS: &str = "body_id, name, short_name, kind, parent_id, status, successor_id, establishment, head, doc_no, records_json";
 const ITEM_COLS: &str =
@@ -598,6 +599,34 @@ impl OrgStore for SqlStore {
                 vals,
             )
             .await?;
+        }
+        if !w.staff.is_empty() {
+            let real = |b: BodyId| {
+                map.iter()
+                    .find(|(t, _)| *t == b.0)
+                    .map(|(_, r)| *r)
+                    .unwrap_or(b.0)
+            };
+            let moves: Vec<(i64, i64, Option<i64>, &str)> = w
+                .staff
+                .iter()
+                .map(|m| (m.person_id, m.from.0, m.to.map(real), staff_note(m.to)))
+                .collect();
+            let (doc, by) = match &w.plan {
+                Some(m) => (m.doc_no.clone().unwrap_or_default(), m.by.clone()),
+                None => (String::new(), String::new()),
+            };
+            let doc = if doc.is_empty() {
+                w.after
+                    .bodies
+                    .iter()
+                    .find(|b| w.staff.iter().any(|m| m.from == b.id))
+                    .map(|b| b.doc_no.clone())
+                    .unwrap_or_default()
+            } else {
+                doc
+            };
+            move_staff_tx(&mut tx, d, &moves, w.on, &doc, now, &by).await?;
         }
         if let Some(m) = &w.plan {
             move_plan_tx(&mut tx, d, u, m, Some(&map)).await?;

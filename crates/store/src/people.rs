@@ -34,6 +34,8 @@ const CHUNK: usize = 400;
 /// scan (`sqlite3VListNumToName`), so a statement's cost grows with the square of its
 /// parameter count; small statements with shared parameters are fastest.
 const SQLITE_CHUNK: usize = 50;
+/// Updated rows between two progress reports (inserts report once per chunk).
+const PROGRESS_EVERY: u64 = 50;
 
 /// Parameters of one large statement: integers and booleans inlined as literals (they
 /// are typed Rust values, never text), equal values sharing one placeholder.
@@ -254,6 +256,61 @@ async fn copy_events(
         list.join(", ")
     );
     tx.execute(&s.text, &s.params).await?;
+    Ok(())
+}
+
+/// Moves people a reorganisation plan takes out of their body (organisation module): each
+/// person goes to `to` (`None`: the redeployment pool, 统一调剂) and gets a dated `move`
+/// history row, inside the caller's transaction. A person no longer on post in `from` (changed
+/// since the preview) makes the whole write fail with `Conflict { field: "staff" }`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn move_staff_tx(
+    tx: &mut Tx,
+    d: DistrictId,
+    moves: &[(i64, i64, Option<i64>, &str)],
+    on: NaiveDate,
+    doc_no: &str,
+    at: DateTime<Utc>,
+    by: &str,
+) -> StoreResult<()> {
+    for (person, from, to, note) in moves {
+        let n = tx
+            .execute(
+                "UPDATE people SET body_id = $1, updated_at = $2 WHERE district_id = $3 AND id = $4 \
+                 AND body_id = $5 AND status IN ('on_post', 'lent_out')",
+                &[
+                    (*to).into(),
+                    at.into(),
+                    d.0.into(),
+                    (*person).into(),
+                    (*from).into(),
+                ],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::Conflict {
+                field: "staff".into(),
+            });
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO person_events ({EVENT_COLS}) SELECT p.district_id, p.id, $1, $2, p.unit_id, p.host_unit_id, p.body_id, \
+                 p.identity, p.establishment, p.post, p.rank, p.leader, p.funding, p.basic_pay, p.allowances, p.social_insurance, \
+                 p.housing_fund, p.status, $3, $4, $5, $6 FROM people p WHERE p.district_id = $7 AND p.id = $8"
+            ),
+            &[
+                on.into(),
+                EventKind::Move.code().into(),
+                doc_no.into(),
+                (*note).into(),
+                at.into(),
+                by.into(),
+                d.0.into(),
+                (*person).into(),
+            ],
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -743,10 +800,20 @@ impl PeopleStore for SqlStore {
                         *slot = w.person.id;
                     }
                     done += 1;
+                    if let Some(pr) = &batch.progress
+                        && done.is_multiple_of(PROGRESS_EVERY)
+                    {
+                        pr(done, total);
+                    }
                 }
                 None => {}
             }
             i += 1;
+        }
+        if let Some(pr) = &batch.progress
+            && total > 0
+        {
+            pr(done, total);
         }
         for x in &batch.exceptions {
             tx.execute(

@@ -1655,3 +1655,241 @@ async fn org_demo_matches_the_seed(pg: bool) {
     }
     assert_eq!(cut, jiguan_app::org::demo::CUT);
 }
+
+both!(org_plan_moves_staff);
+
+/// A plan's staff moves: people of a merged body follow its successor, people of an
+/// abolished body go to the redeployment pool (统一调剂), each with a dated history row;
+/// what the preview lists is what the apply writes, and the chart's headcount follows.
+async fn org_plan_moves_staff(pg: bool) {
+    use jiguan_domain::org::BodyKind;
+    use jiguan_domain::org::plan::PlanOp;
+    use jiguan_domain::people::EventKind;
+    use org_support::*;
+
+    let (_t, app, d1, a, _b, _d2, _c) = org_app(pg).await;
+    let ua = actor(d1, Some(a), Role::UnitAdmin);
+    let da = actor(d1, None, Role::DistrictAdmin);
+    let nj = body(&app, &ua, a, "农机站", BodyKind::PublicInstitution).await;
+    let nk = body(&app, &ua, a, "农科站", BodyKind::PublicInstitution).await;
+    let hw = body(&app, &ua, a, "环卫所", BodyKind::PublicInstitution).await;
+    let centre = body(&app, &ua, a, "农业服务中心", BodyKind::Centre).await;
+    let on = people_on("2020-01-01");
+    let mut ids = Vec::new();
+    for (i, (name, b)) in [("张一", nj), ("张二", nk), ("张三", hw)]
+        .iter()
+        .enumerate()
+    {
+        let mut f = people_form(
+            name,
+            &people_id("19800101", 40 + i as u32),
+            "临时工",
+            "编外",
+        );
+        f.body = b.to_string();
+        ids.push(app.create_person(&ua, a, &f, &on).await.unwrap());
+    }
+    let plan = approved_plan(
+        &app,
+        &ua,
+        &da,
+        a,
+        vec![
+            PlanOp::Merge {
+                sources: vec![nj, nk],
+                into: centre,
+            },
+            PlanOp::Abolish { body: hw },
+        ],
+    )
+    .await;
+    let v = app.org_plan(&ua, a, plan).await.unwrap();
+    assert!(v.staff_problems.is_empty(), "{:?}", v.staff_problems);
+    let preview: Vec<(i64, Option<i64>)> = v
+        .staff
+        .iter()
+        .map(|m| (m.person_id, m.to.map(|b| b.0)))
+        .collect();
+    assert_eq!(
+        preview,
+        vec![
+            (ids[0], Some(centre.0)),
+            (ids[1], Some(centre.0)),
+            (ids[2], None)
+        ]
+    );
+    let count = |b: Option<i64>| {
+        v.staff_counts
+            .iter()
+            .find(|c| c.body.map(|x| x.0) == b)
+            .map(|c| (c.before, c.after))
+    };
+    assert_eq!(count(Some(centre.0)), Some((0, 2)));
+    assert_eq!(count(Some(hw.0)), Some((1, 0)));
+    assert_eq!(count(None), Some((0, 1)));
+
+    app.org_apply_plan(&da, a, plan, "2020-06-01")
+        .await
+        .unwrap();
+    // Preview == applied.
+    for (id, to) in &preview {
+        let p = app.store.get_person(d1, *id).await.unwrap().unwrap();
+        assert_eq!(p.body_id, *to, "{}", p.name);
+        let h = app.store.person_history(d1, *id).await.unwrap();
+        let last = h.last().unwrap();
+        assert_eq!(last.kind, EventKind::Move);
+        assert_eq!(last.on_date, date("2020-06-01"));
+        assert_eq!(last.body_id, *to);
+        if to.is_none() {
+            assert!(last.note.contains("统一调剂"), "{}", last.note);
+        }
+        assert_eq!(last.doc_no, "镇海编〔2019〕12号");
+    }
+    // The chart's headcount on either side of the effective date.
+    let before = app.org_headcount(&ua, a, date("2020-05-31")).await.unwrap();
+    assert!(before.contains(&(nj, 1)) && before.contains(&(hw, 1)));
+    assert!(!before.iter().any(|(b, _)| *b == centre));
+    let after = app.org_headcount(&ua, a, date("2020-06-01")).await.unwrap();
+    assert_eq!(after, vec![(centre, 2)]);
+    // The apply is audited with its staff moves.
+    let f = AuditFilter {
+        object_type: Some("reorg_plan".into()),
+        ..Default::default()
+    };
+    let log = app
+        .store
+        .list_audit(d1, &f, &ListQuery::default())
+        .await
+        .unwrap();
+    let applied = log
+        .items
+        .iter()
+        .find(|r| r.action == "org.plan.apply")
+        .unwrap();
+    assert!(applied.after.as_deref().unwrap_or("").contains("张三"));
+}
+
+// ---- Roster import as a background job: progress, and all or nothing. ----
+
+both!(people_import_progress);
+
+async fn people_import_progress(pg: bool) {
+    use jiguan_app::people::{ImportOptions, ImportTable, Progress};
+    use std::sync::Mutex;
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (d1, a, ..) = two_districts(&s).await;
+    let app = App::new(
+        Arc::new(s.clone()),
+        AppConfig::for_tests(),
+        Arc::new(SystemClock),
+    );
+    let admin = people_actor(d1, None, Role::DistrictAdmin);
+    let ua = people_actor(d1, Some(a), Role::UnitAdmin);
+    app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())])
+        .await
+        .unwrap();
+    let headers: Vec<String> = ["姓名", "身份证号", "身份", "编制类型"]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    let big = |prefix: &str| ImportTable {
+        headers: headers.clone(),
+        rows: (0..130u32)
+            .map(|i| {
+                vec![
+                    format!("{prefix}{i}"),
+                    people_id("19900101", 100 + i),
+                    "临时工".into(),
+                    "编外".into(),
+                ]
+            })
+            .collect(),
+        first_row: 2,
+    };
+    let opts = ImportOptions::default();
+    let all = jiguan_app::ports::ListQuery::default();
+    let count = || async {
+        app.list_people(&ua, a, Default::default(), &all)
+            .await
+            .unwrap()
+            .total
+    };
+    let recorder = || {
+        let seen: Arc<Mutex<Vec<(u64, u64)>>> = Arc::default();
+        let s2 = seen.clone();
+        let p: Progress = Arc::new(move |done, total| s2.lock().unwrap().push((done, total)));
+        (seen, p)
+    };
+    let check = |seen: &[(u64, u64)]| {
+        assert!(!seen.is_empty());
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+        assert!(seen.iter().all(|(d, t)| *t == 130 && *d <= 130), "{seen:?}");
+        assert_eq!(seen.last(), Some(&(130, 130)));
+    };
+
+    // Inserts: validated first (nothing written), then written with progress.
+    let prepared = app
+        .prepare_roster_import(&ua, a, &big("临"), &opts)
+        .await
+        .unwrap();
+    assert_eq!(prepared.pending(), 130);
+    assert!(!prepared.report.written);
+    assert_eq!(count().await, 0);
+    let (seen, p) = recorder();
+    let r = app.write_roster_import(prepared, Some(p)).await.unwrap();
+    assert!(r.written);
+    assert_eq!((r.rows, r.created), (130, 130));
+    check(&seen.lock().unwrap());
+    assert_eq!(count().await, 130);
+
+    // Updates report progress too.
+    let prepared = app
+        .prepare_roster_import(&ua, a, &big("改"), &opts)
+        .await
+        .unwrap();
+    let (seen, p) = recorder();
+    let r = app.write_roster_import(prepared, Some(p)).await.unwrap();
+    assert_eq!((r.created, r.updated), (0, 130));
+    let seen = seen.lock().unwrap().clone();
+    check(&seen);
+    assert!(seen.len() >= 2, "{seen:?}");
+
+    // Two imports validated against the same free slot: the second write is refused
+    // whole, whatever progress it made.
+    let one = |name: &str, seq: u32| ImportTable {
+        headers: headers.clone(),
+        rows: vec![vec![
+            name.into(),
+            people_id("19800101", seq),
+            "公务员".into(),
+            "行政编制".into(),
+        ]],
+        first_row: 2,
+    };
+    let first = app
+        .prepare_roster_import(&ua, a, &one("甲", 11), &opts)
+        .await
+        .unwrap();
+    let second = app
+        .prepare_roster_import(&ua, a, &one("乙", 12), &opts)
+        .await
+        .unwrap();
+    assert_eq!((first.pending(), second.pending()), (1, 1));
+    app.write_roster_import(first, None).await.unwrap();
+    let audit = s.audit_count().await.unwrap();
+    let err = app.write_roster_import(second, None).await.unwrap_err();
+    match err {
+        jiguan_app::AppError::Invalid(e) => assert_eq!(e[0].code, "establishment_changed"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count().await, 131);
+    assert_eq!(s.audit_count().await.unwrap(), audit);
+    // Someone without the right cannot even prepare.
+    let staff = people_actor(d1, Some(a), Role::Staff);
+    assert!(
+        app.prepare_roster_import(&staff, a, &big("x"), &opts)
+            .await
+            .is_err()
+    );
+}

@@ -133,6 +133,7 @@ pub async fn spawn_app(opts: SpawnOptions) -> anyhow::Result<TestApp> {
             demo: opts.demo,
             ..opts.web
         },
+        jobs: Default::default(),
     };
     let router = jiguan_web::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

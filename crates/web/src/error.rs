@@ -103,10 +103,10 @@ pub fn api_error(tr: Tr, e: AppError) -> Response {
         }),
     )
         .into_response();
-    if let AppError::RateLimited { retry_after_secs } = e {
-        if let Ok(v) = retry_after_secs.to_string().parse() {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let AppError::RateLimited { retry_after_secs } = e
+        && let Ok(v) = retry_after_secs.to_string().parse()
+    {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
     resp
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod guard;
 pub mod html;
 pub mod i18n;
+pub mod jobs;
 pub mod list;
 pub mod routes;
 
@@ -41,6 +42,8 @@ impl Default for WebConfig {
 pub struct AppState {
     pub app: App,
     pub web: WebConfig,
+    /// Background jobs of the browser (roster imports).
+    pub jobs: jobs::ImportJobs,
 }
 
 impl AppState {

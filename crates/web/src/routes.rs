@@ -427,6 +427,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/units/{unit}/people/import/jobs/{job}",
+            Signed(PeopleManage),
+            html::people::import_job,
+        ),
+        r(
+            get.clone(),
             "/units/{unit}/people/import/template.xlsx",
             Signed(PeopleManage),
             html::people::template,

@@ -145,6 +145,7 @@ async fn setup() -> T {
     let state = AppState {
         app: app.clone(),
         web: WebConfig::default(),
+        jobs: Default::default(),
     };
     T {
         router: jiguan_web::router(state),
@@ -1450,8 +1451,10 @@ async fn people_import_lists_every_error_and_is_idempotent() {
     .await;
     assert_eq!(roster.json()["total"], 0);
 
-    // Only the valid rows, when asked.
+    // Only the valid rows, when asked: written by a background job.
     let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "valid")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = finish_import(&t, &who, r).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(
         r.body.contains("<dd id=\"count-created\">1</dd>"),
@@ -2126,4 +2129,173 @@ async fn org_ids_of_another_unit_are_not_found() {
         .org_bodies(&actor_of(&t, &accounts()[0]), jiulonghu, None)
         .await
         .unwrap();
+}
+
+/// Follows an import's redirect to its job page and polls it (a bounded number of times)
+/// until the job has finished; returns the last page.
+async fn finish_import(t: &T, who: &Who, r: Resp) -> Resp {
+    if r.status != StatusCode::SEE_OTHER {
+        return r;
+    }
+    let job = r.location();
+    assert!(job.contains("/people/import/jobs/"), "{job}");
+    let mut last = send(t, who, Method::GET, &job, None).await;
+    for _ in 0..500 {
+        if !last.body.contains("id=\"import-job\"") {
+            break;
+        }
+        assert_eq!(last.status, StatusCode::OK);
+        assert!(last.body.contains("<progress id=\"import-progress\""));
+        assert!(last.body.contains("http-equiv=\"refresh\""));
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        last = send(t, who, Method::GET, &job, None).await;
+    }
+    assert!(
+        !last.body.contains("id=\"import-job\""),
+        "the import job never finished"
+    );
+    last
+}
+
+#[tokio::test]
+async fn people_import_runs_as_a_job_with_progress() {
+    let t = setup().await;
+    let (u, sib) = (t.unit("luotuo"), t.unit("jiulonghu"));
+    let who = login(&t, "u_admin").await;
+    let mut lines = vec!["姓名,身份证号,身份,编制类型".to_string()];
+    for i in 0..120u32 {
+        lines.push(format!("临时{i},{},临时工,编外", pid("19900101", 100 + i)));
+    }
+    let csv = lines.join("\n") + "\n";
+    let r = upload(&t, &who, u, "大名册.csv", &csv, &[("mode", "all")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let job = r.location();
+    let prefix = format!("/units/{u}/people/import/jobs/");
+    assert!(job.starts_with(&prefix), "{job}");
+    let id = job[prefix.len()..].to_string();
+    let done = finish_import(&t, &who, r).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("id=\"import-written\""), "{}", done.body);
+    assert!(done.body.contains("<dd id=\"count-rows\">120</dd>"));
+    assert!(done.body.contains("<dd id=\"count-created\">120</dd>"));
+    assert!(done.body.contains("<dd id=\"count-invalid\">0</dd>"));
+    let roster = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/api/v1/units/{u}/people"),
+        None,
+    )
+    .await;
+    assert_eq!(roster.json()["total"], 120);
+    // The finished job stays readable for its unit.
+    let again = send(&t, &who, Method::GET, &job, None).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("<dd id=\"count-created\">120</dd>"));
+
+    // Another unit's admin (same district) gets 404 under its own unit, and no page
+    // under ours; district B's unit admin gets 404 too.
+    t.app
+        .system_create_user(
+            t.d_a,
+            Some(sib),
+            "sib_admin",
+            "甲sib_admin",
+            &[Role::UnitAdmin],
+            PW,
+            false,
+        )
+        .await
+        .unwrap();
+    let other = login(&t, "sib_admin").await;
+    let r = send(
+        &t,
+        &other,
+        Method::GET,
+        &format!("/units/{sib}/people/import/jobs/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(!r.body.contains("count-created"));
+    let r = send(&t, &other, Method::GET, &job, None).await;
+    assert!(
+        r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
+        "{}",
+        r.status
+    );
+    let foreign = login(&t, "b_unit_admin").await;
+    let dagang = t.unit("dagang");
+    let r = send(
+        &t,
+        &foreign,
+        Method::GET,
+        &format!("/units/{dagang}/people/import/jobs/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Users of the unit without the right are refused; unknown jobs are 404.
+    let staff = login(&t, "u_staff").await;
+    let r = send(&t, &staff, Method::GET, &job, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = send(&t, &who, Method::GET, &format!("{prefix}no-such-job"), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // A refused file is still answered at once, without a job.
+    let bad = format!("{}\n坏,330211198503120018,临时工,编外\n", lines[0]);
+    let r = upload(&t, &who, u, "坏.csv", &bad, &[("mode", "all")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"import-errors\""));
+}
+
+/// The org chart (page and SVG download) shows each body's headcount on the chart's date:
+/// people on post in that body, from the people module's history.
+#[tokio::test]
+async fn org_chart_shows_the_headcount_per_body() {
+    let t = setup().await;
+    let unit = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let body = org_body(&t, &ua, unit, "农机站", "public_institution").await;
+    let body = body.to_string();
+    for (i, name) in ["甲一", "甲二"].iter().enumerate() {
+        let id = pid("19800101", 60 + i as u32);
+        let r = add_person(
+            &t,
+            &ua,
+            unit,
+            &[
+                ("name", name),
+                ("id_number", id.as_str()),
+                ("identity", "temporary"),
+                ("establishment", "none"),
+                ("body", body.as_str()),
+                ("on", "2024-01-02"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    for path in ["chart", "chart.svg"] {
+        let r = send(
+            &t,
+            &ua,
+            Method::GET,
+            &format!("/units/{unit}/org/{path}?on=2024-06-01"),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("2人"), "{}", r.body);
+    }
+    // Before anyone joined, no headcount is drawn.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/chart.svg?on=2023-06-01"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("农机站") && !r.body.contains("2人"));
 }

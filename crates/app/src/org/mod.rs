@@ -126,6 +126,9 @@ pub struct StructureWrite {
     pub after: Structure,
     /// The plan applied by this write, moved in the same transaction.
     pub plan: Option<PlanMove>,
+    /// People the plan moves (their body taken out of active life), written with
+    /// dated history rows in the same transaction.
+    pub staff: Vec<jiguan_domain::org::plan::StaffMove>,
 }
 
 /// The unit's revision and the date of its latest change.

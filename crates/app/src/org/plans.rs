@@ -10,15 +10,20 @@ use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::error::required_text;
 use jiguan_domain::org::analysis::{FunctionIssue, analyse};
 use jiguan_domain::org::compare::{Comparison, compare};
-use jiguan_domain::org::plan::{OpError, PlanOp, Transition, apply, next_temp};
+use jiguan_domain::org::plan::{
+    OpError, PlanOp, StaffMove, Transition, apply, next_temp, staff_destinations,
+};
 use jiguan_domain::org::structure::{
     DOC_MAX, NAME_MAX, SHORT_MAX, count_field, optional_id, optional_text, parse_date,
 };
 use jiguan_domain::org::{BodyId, BodyKind, FunctionId, PlanId, PlanStatus, Structure};
+use jiguan_domain::people::EstablishmentKind;
+use jiguan_domain::people::establishment::{QuotaKind, body_allows};
 use jiguan_domain::tenancy::UnitId;
 
 use super::{PlanMove, PlanRecord, StructureWrite};
 use crate::auth::audit_entry;
+use crate::people::PeopleFilter;
 use crate::{App, AppError, AppResult};
 
 /// An operation as entered in the plan form.
@@ -65,6 +70,63 @@ pub struct PlanView {
     pub error: Option<OpError>,
     pub comparison: Option<Comparison>,
     pub issues_after: Vec<FunctionIssue>,
+    /// People the plan moves (follow the successor, or go to the redeployment pool).
+    /// For an applied plan: the moves it recorded.
+    pub staff: Vec<StaffMove>,
+    /// Staff per body concerned, before and after the moves.
+    pub staff_counts: Vec<StaffCount>,
+    /// Moves that would exceed a receiving body's approved establishment (apply refuses).
+    pub staff_problems: Vec<FieldError>,
+}
+
+/// Staff (home roster: on post, lent out) of a body before and after a plan's moves.
+/// `body` `None`: the redeployment pool (统一调剂).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffCount {
+    pub body: Option<BodyId>,
+    pub name: String,
+    pub before: i64,
+    pub after: i64,
+}
+
+/// The staff counts of the bodies a list of moves concerns.
+pub fn staff_counts(
+    before: &Structure,
+    after: &Structure,
+    roster: &[(Option<i64>, i64)],
+    moves: &[StaffMove],
+) -> Vec<StaffCount> {
+    let mut keys: Vec<Option<BodyId>> = Vec::new();
+    for m in moves {
+        for k in [Some(m.from), m.to] {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    keys.sort();
+    keys.into_iter()
+        .map(|k| {
+            let now = roster
+                .iter()
+                .filter(|(b, _)| *b == k.map(|x| x.0))
+                .map(|(_, n)| *n)
+                .sum::<i64>();
+            let out = moves.iter().filter(|m| Some(m.from) == k).count() as i64;
+            let inn = moves.iter().filter(|m| m.to == k).count() as i64;
+            let name = match k {
+                Some(b) if after.body(b).is_some() => after.name_of(b),
+                Some(b) => before.name_of(b),
+                None => "统一调剂".to_string(),
+            };
+            StaffCount {
+                body: k,
+                name,
+                before: now,
+                after: now - out + inn,
+            }
+        })
+        .collect()
 }
 
 fn body_id(field: &str, v: &str) -> Result<BodyId, FieldError> {
@@ -186,6 +248,8 @@ impl App {
                 .await?;
             let comparison = compare(&before, &after, &rules);
             let issues_after = analyse(&after, &rules);
+            // The moves it made are in the audit entry and the people's history.
+            let staff = vec![];
             return Ok(PlanView {
                 plan,
                 on: eff,
@@ -194,6 +258,9 @@ impl App {
                 error: None,
                 comparison: Some(comparison),
                 issues_after,
+                staff,
+                staff_counts: vec![],
+                staff_problems: vec![],
             });
         }
         let on = self.org_today();
@@ -210,6 +277,10 @@ impl App {
             .as_ref()
             .map(|a| analyse(a, &rules))
             .unwrap_or_default();
+        let (staff, staff_counts, staff_problems) = match &after {
+            Some(a) => self.plan_staff(actor, unit, &before, a).await?,
+            None => Default::default(),
+        };
         Ok(PlanView {
             plan,
             on,
@@ -218,6 +289,9 @@ impl App {
             error,
             comparison,
             issues_after,
+            staff,
+            staff_counts,
+            staff_problems,
         })
     }
 
@@ -367,6 +441,101 @@ impl App {
             })
     }
 
+    /// The people a plan moves, the counts per body concerned, and the moves that would
+    /// exceed a receiving body's approved establishment (people module quotas).
+    pub async fn plan_staff(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        before: &Structure,
+        after: &Structure,
+    ) -> AppResult<(Vec<StaffMove>, Vec<StaffCount>, Vec<FieldError>)> {
+        let dest = staff_destinations(before, after);
+        if dest.is_empty() {
+            return Ok(Default::default());
+        }
+        let d = actor.district_id;
+        let filter = PeopleFilter {
+            unit_id: Some(unit),
+            home_only: true,
+            ..PeopleFilter::default()
+        };
+        let people = self.store.export_people(d, &filter).await?;
+        let mut moves = Vec::new();
+        for p in people.iter().filter(|p| p.status.occupies()) {
+            let Some(from) = p.body_id.map(BodyId) else {
+                continue;
+            };
+            if let Some((_, to)) = dest.iter().find(|(b, _)| *b == from) {
+                moves.push(StaffMove {
+                    person_id: p.id,
+                    name: p.name.clone(),
+                    from,
+                    to: *to,
+                    establishment: p.establishment.code().to_string(),
+                });
+            }
+        }
+        moves.sort_by_key(|m| (m.from, m.person_id));
+        let mut roster: Vec<(Option<i64>, i64)> = Vec::new();
+        for p in people.iter().filter(|p| p.status.occupies()) {
+            match roster.iter_mut().find(|(b, _)| *b == p.body_id) {
+                Some(r) => r.1 += 1,
+                None => roster.push((p.body_id, 1)),
+            }
+        }
+        let counts = staff_counts(before, after, &roster, &moves);
+        let mut problems = Vec::new();
+        if !moves.is_empty() {
+            let occ = self.store.occupancy(d, Some(unit)).await?;
+            let quotas = self.store.list_quotas(d, Some(unit)).await?;
+            for q in quotas.iter().filter(|q| q.unit_id == unit) {
+                let (Some(b), Some(kind)) = (q.body_id, q.kind.establishment()) else {
+                    continue;
+                };
+                let incoming = moves
+                    .iter()
+                    .filter(|m| m.to == Some(BodyId(b)) && m.establishment == kind.code())
+                    .count() as i64;
+                if incoming == 0 {
+                    continue;
+                }
+                let held: i64 = occ
+                    .iter()
+                    .filter(|o| o.body_id == Some(b) && o.kind == kind)
+                    .map(|o| o.count)
+                    .sum();
+                if held + incoming > q.approved {
+                    problems.push(
+                        FieldError::new("staff", "staff_over_establishment")
+                            .with("name", after.name_of(BodyId(b)))
+                            .with("kind", QuotaKind::of(kind).map(|k| k.zh()).unwrap_or(""))
+                            .with("n", held + incoming)
+                            .with("approved", q.approved),
+                    );
+                }
+            }
+        }
+        // The people module's rule on which establishment a body kind may hold (art. 15).
+        for m in &moves {
+            let (Some(to), Some(kind)) = (m.to, EstablishmentKind::from_code(&m.establishment))
+            else {
+                continue;
+            };
+            if let Some(b) = after.body(to)
+                && !body_allows(b.kind.code(), kind)
+            {
+                problems.push(
+                    FieldError::new("staff", "staff_body_mismatch")
+                        .with("name", &m.name)
+                        .with("body", &b.name)
+                        .with("kind", kind.zh()),
+                );
+            }
+        }
+        Ok((moves, counts, problems))
+    }
+
     fn check_preview(&self, before: &Structure, plan: &PlanRecord) -> AppResult<Structure> {
         if plan.ops.is_empty() {
             return Err(FieldError::new("ops", "plan_empty").into());
@@ -441,6 +610,10 @@ impl App {
         let to = Transition::Apply.check(plan.status)?;
         let (before, stamp) = self.change_base(actor, unit, on, "effective").await?;
         let after = self.check_preview(&before, &plan)?;
+        let (staff, _, problems) = self.plan_staff(actor, unit, &before, &after).await?;
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
         let audit = audit_entry(
             actor,
             Some(unit),
@@ -450,7 +623,7 @@ impl App {
             Some(serde_json::json!({"status": plan.status, "counts": before.counts()})),
             Some(
                 serde_json::json!({"status": to, "effective": on, "doc_no": plan.doc_no,
-                "ops": plan.ops, "counts": after.counts()}),
+                "ops": plan.ops, "counts": after.counts(), "staff": staff}),
             ),
         );
         let w = StructureWrite {
@@ -468,6 +641,7 @@ impl App {
                 doc_no: None,
                 effective: Some(on),
             }),
+            staff,
         };
         self.store
             .write_structure(actor.district_id, unit, &w, audit)

@@ -169,6 +169,31 @@ impl App {
             .await?)
     }
 
+    /// Headcount per body on a date (people module history: on post or lent out, counted
+    /// at their home unit), for the chart and the 机构设置一览表. Bodies without staff are
+    /// absent.
+    pub async fn org_headcount(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        on: NaiveDate,
+    ) -> AppResult<Vec<(BodyId, i64)>> {
+        self.require_unit(actor, Action::OrgView, unit).await?;
+        let rows = self
+            .store
+            .cost_totals(
+                actor.district_id,
+                Some(unit),
+                on,
+                crate::people::CostGroup::Body,
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(k, t)| k.parse::<i64>().ok().map(|b| (BodyId(b), t.headcount)))
+            .collect())
+    }
+
     /// A body as it stands now, with its history.
     pub async fn org_body(
         &self,
@@ -248,6 +273,7 @@ impl App {
             Some(audit_after),
         );
         let w = StructureWrite {
+            staff: vec![],
             on,
             stamp,
             before,

@@ -79,6 +79,20 @@ pub struct ImportReport {
     pub mode: ImportMode,
 }
 
+/// A validated import, not written yet: `report` is final except `written`.
+pub struct PreparedImport {
+    pub report: ImportReport,
+    district: DistrictId,
+    batch: Option<PeopleBatch>,
+}
+
+impl PreparedImport {
+    /// Rows the write will add or update (0: nothing to write, the report is final).
+    pub fn pending(&self) -> usize {
+        self.batch.as_ref().map_or(0, |b| b.writes.len())
+    }
+}
+
 /// Who imports: a signed-in user or the command line.
 enum Importer<'a> {
     User(&'a Actor),
@@ -98,15 +112,68 @@ impl App {
         progress: Option<Progress>,
     ) -> AppResult<ImportReport> {
         self.require_unit(actor, Action::PeopleManage, unit).await?;
-        self.import_inner(
+        let prepared = self
+            .prepare_inner(
+                Importer::User(actor),
+                actor.district_id,
+                unit,
+                table,
+                opts,
+                progress.as_ref(),
+            )
+            .await?;
+        self.write_roster_import(prepared, progress).await
+    }
+
+    /// Validates a roster import into `unit` (PeopleManage) without writing anything: the
+    /// report lists every error; the write, if any, is done by
+    /// [`App::write_roster_import`] (the browser runs it as a background job).
+    pub async fn prepare_roster_import(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        table: &ImportTable,
+        opts: &ImportOptions,
+    ) -> AppResult<PreparedImport> {
+        self.require_unit(actor, Action::PeopleManage, unit).await?;
+        self.prepare_inner(
             Importer::User(actor),
             actor.district_id,
             unit,
             table,
             opts,
-            progress,
+            None,
         )
         .await
+    }
+
+    /// Writes a prepared import in one transaction (all or nothing); `progress` is told
+    /// (rows written, rows to write) as the write goes on.
+    pub async fn write_roster_import(
+        &self,
+        prepared: PreparedImport,
+        progress: Option<Progress>,
+    ) -> AppResult<ImportReport> {
+        let PreparedImport {
+            mut report,
+            district,
+            batch,
+        } = prepared;
+        let Some(mut batch) = batch else {
+            return Ok(report);
+        };
+        batch.progress = progress;
+        self.store
+            .apply_people(district, batch)
+            .await
+            .map_err(|e| match e {
+                crate::ports::StoreError::Conflict { field } if field == "establishment" => {
+                    AppError::field("establishment", "establishment_changed")
+                }
+                other => other.into(),
+            })?;
+        report.written = true;
+        Ok(report)
     }
 
     /// Imports from the command line (`jiguan import roster`) or a benchmark: audited as
@@ -123,19 +190,33 @@ impl App {
             .get_unit(district, unit)
             .await?
             .ok_or(AppError::NotFound)?;
-        self.import_inner(Importer::System, district, unit, table, opts, progress)
-            .await
+        let prepared = self
+            .prepare_inner(
+                Importer::System,
+                district,
+                unit,
+                table,
+                opts,
+                progress.as_ref(),
+            )
+            .await?;
+        self.write_roster_import(prepared, progress).await
     }
 
-    async fn import_inner(
+    async fn prepare_inner(
         &self,
         who: Importer<'_>,
         d: DistrictId,
         unit: UnitId,
         table: &ImportTable,
         opts: &ImportOptions,
-        progress: Option<Progress>,
-    ) -> AppResult<ImportReport> {
+        progress: Option<&Progress>,
+    ) -> AppResult<PreparedImport> {
+        let done = |report: ImportReport| PreparedImport {
+            report,
+            district: d,
+            batch: None,
+        };
         let mut report = ImportReport {
             mode: opts.mode,
             ..ImportReport::default()
@@ -157,7 +238,7 @@ impl App {
                         error,
                     })
                     .collect();
-                return Ok(report);
+                return Ok(done(report));
             }
         };
         report.unknown_columns = map.unknown.clone();
@@ -213,7 +294,7 @@ impl App {
                     }
                 }
             }
-            if let Some(p) = &progress
+            if let Some(p) = progress
                 && i % 1000 == 0
             {
                 p(i as u64, total * 2);
@@ -307,7 +388,7 @@ impl App {
         report.errors.sort_by_key(|e| e.row);
         report.invalid_rows = bad_rows.len();
         if !report.errors.is_empty() && opts.mode == ImportMode::AllOrNothing {
-            return Ok(report);
+            return Ok(done(report));
         }
         let exceptions: Vec<_> = checked
             .exceptions
@@ -331,7 +412,7 @@ impl App {
         report.created = writes.iter().filter(|w| w.create).count();
         report.updated = writes.len() - report.created;
         if writes.is_empty() {
-            return Ok(report);
+            return Ok(done(report));
         }
         // The guards were computed for every change; with rows refused they only loosen.
         let after = serde_json::json!({
@@ -365,18 +446,12 @@ impl App {
             audits: vec![audit],
             by,
             at: Some(self.clock.now()),
-            progress,
+            progress: None,
         };
-        self.store
-            .apply_people(d, batch)
-            .await
-            .map_err(|e| match e {
-                crate::ports::StoreError::Conflict { field } if field == "establishment" => {
-                    AppError::field("establishment", "establishment_changed")
-                }
-                other => other.into(),
-            })?;
-        report.written = true;
-        Ok(report)
+        Ok(PreparedImport {
+            report,
+            district: d,
+            batch: Some(batch),
+        })
     }
 }

@@ -18,7 +18,7 @@ mod usecases;
 
 pub mod demo;
 
-pub use import::{ImportMode, ImportOptions, ImportReport, ImportTable, RowError};
+pub use import::{ImportMode, ImportOptions, ImportReport, ImportTable, PreparedImport, RowError};
 pub use usecases::*;
 
 use std::fmt;

@@ -438,6 +438,59 @@ pub fn apply(s: &Structure, ops: &[PlanOp], doc_no: &str) -> Result<Structure, O
     Ok(out)
 }
 
+/// Where the staff of a body go when a plan takes the body out of active life: the
+/// successor it was merged into (following merges of merges until an active body), or
+/// the town's redeployment pool (统一调剂, `None`) when it was abolished or converted or
+/// its successor was. Only bodies active before and inactive after appear, by id.
+pub fn staff_destinations(before: &Structure, after: &Structure) -> Vec<(BodyId, Option<BodyId>)> {
+    let mut out = Vec::new();
+    for b in before.active() {
+        if after.is_active(b.id) {
+            continue;
+        }
+        let mut cur = after.body(b.id);
+        let mut to = None;
+        let mut steps = 0;
+        while let Some(x) = cur {
+            match x.status {
+                BodyStatus::Merged(next) if steps <= after.bodies.len() => {
+                    steps += 1;
+                    if after.is_active(next) {
+                        to = Some(next);
+                        break;
+                    }
+                    cur = after.body(next);
+                }
+                _ => break,
+            }
+        }
+        out.push((b.id, to));
+    }
+    out.sort_by_key(|(b, _)| *b);
+    out
+}
+
+/// One person a plan moves: from a body it takes out of active life to its successor,
+/// or to the redeployment pool (`to` `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMove {
+    pub person_id: i64,
+    pub name: String,
+    pub from: BodyId,
+    pub to: Option<BodyId>,
+    /// The person's establishment kind code (people module), for the establishment check.
+    pub establishment: String,
+}
+
+/// History note of a staff move (人员变动 note).
+pub fn staff_note(to: Option<BodyId>) -> &'static str {
+    if to.is_some() {
+        "随机构撤并转入 (plan: follow body)"
+    } else {
+        "统一调剂 (plan: redeploy)"
+    }
+}
+
 /// The next free temporary id for a new body of a plan.
 pub fn next_temp(ops: &[PlanOp]) -> BodyId {
     let min = ops
@@ -632,6 +685,33 @@ mod tests {
         assert_eq!(
             apply(&s, &[cyc], "").map_err(|e| e.kind),
             Err(OpErrorKind::ParentCycle)
+        );
+    }
+
+    #[test]
+    fn staff_follow_merges_and_abolished_go_to_the_pool() {
+        let ops = vec![
+            PlanOp::Merge {
+                sources: vec![BodyId(2)],
+                into: BodyId(3),
+            },
+            PlanOp::Merge {
+                sources: vec![BodyId(3)],
+                into: BodyId(1),
+            },
+            PlanOp::Abolish { body: BodyId(4) },
+            PlanOp::Convert { body: BodyId(5) },
+        ];
+        let before = luotuo();
+        let after = apply(&before, &ops, "").unwrap_or_default();
+        assert_eq!(
+            staff_destinations(&before, &after),
+            vec![
+                (BodyId(2), Some(BodyId(1))),
+                (BodyId(3), Some(BodyId(1))),
+                (BodyId(4), None),
+                (BodyId(5), None)
+            ]
         );
     }
 

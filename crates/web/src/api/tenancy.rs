@@ -72,6 +72,7 @@ pub struct PageParams {
 }
 
 /// The list query of an API request, or the error response for a bad page number.
+#[allow(clippy::result_large_err)]
 pub fn list_query(ctx: &Ctx, p: &ListParams) -> Result<ListQuery, Response> {
     p.query()
         .map_err(|e| crate::error::api_error(ctx.tr, e.into()))

@@ -154,12 +154,11 @@ pub async fn logout(
     headers: HeaderMap,
     ctx: axum::Extension<Ctx>,
 ) -> Response {
-    if let Some(t) = cookie(&headers, SESSION_COOKIE) {
-        if let Ok(Some(s)) = st.app.session(&t).await {
-            if let Err(e) = st.app.logout(&s).await {
-                tracing::error!(error = %e, "logout failed");
-            }
-        }
+    if let Some(t) = cookie(&headers, SESSION_COOKIE)
+        && let Ok(Some(s)) = st.app.session(&t).await
+        && let Err(e) = st.app.logout(&s).await
+    {
+        tracing::error!(error = %e, "logout failed");
     }
     let _ = ctx;
     let mut resp = Redirect::to("/login").into_response();

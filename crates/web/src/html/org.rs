@@ -1349,6 +1349,11 @@ pub struct PlanPage {
     pub issues_after: Vec<IssueRow>,
     pub after_rows: Vec<BodyRow>,
     pub has_after: bool,
+    /// (person, from, to) of the staff moves.
+    pub staff: Vec<(String, String, String)>,
+    /// (body or pool, before, after).
+    pub staff_counts: Vec<(String, i64, i64)>,
+    pub staff_problems: Vec<String>,
     pub editable: bool,
     pub can_manage: bool,
     pub can_approve: bool,
@@ -1436,6 +1441,32 @@ async fn plan_page(
         .as_ref()
         .map(|a| body_rows(tr, a, true))
         .unwrap_or_default();
+    let pool = tr.t("org.staff_pool").to_string();
+    let staff = v
+        .staff
+        .iter()
+        .map(|m| {
+            (
+                m.name.clone(),
+                names.name_of(m.from),
+                m.to.map(|b| names.name_of(b))
+                    .unwrap_or_else(|| pool.clone()),
+            )
+        })
+        .collect();
+    let staff_counts = v
+        .staff_counts
+        .iter()
+        .map(|c| {
+            let n = if c.body.is_some() {
+                c.name.clone()
+            } else {
+                pool.clone()
+            };
+            (n, c.before, c.after)
+        })
+        .collect();
+    let staff_problems = v.staff_problems.iter().map(|e| tr.error(e)).collect();
     // Choices for new operations: the bodies active after the operations so far.
     let bodies = active_options(&names, None);
     let items = names
@@ -1496,6 +1527,9 @@ async fn plan_page(
             issues_after,
             after_rows,
             has_after: v.after.is_some(),
+            staff,
+            staff_counts,
+            staff_problems,
             editable: v.plan.status.editable(),
             can_manage: ctx.actor.can(Action::OrgManage),
             can_approve: ctx.actor.can(Action::OrgApprove),
@@ -1738,9 +1772,9 @@ pub async fn history(
 
 // ---------------------------------------------------------------- chart
 
-fn chart_svg(tr: Tr, s: &Structure, title: &str, sized: bool) -> String {
+fn chart_svg(tr: Tr, s: &Structure, title: &str, sized: bool, heads: &[(BodyId, i64)]) -> String {
     let kind = |k: BodyKind| kind_label(tr, k);
-    let hc = |_b: BodyId| None;
+    let hc = |b: BodyId| heads.iter().find(|(x, _)| *x == b).map(|(_, n)| *n);
     svg(
         s,
         title,
@@ -1779,7 +1813,11 @@ pub async fn chart(
         Ok(s) => s,
         Err(e) => return page_error(ctx.tr, e),
     };
-    let svg = chart_svg(ctx.tr, &s, &format!("{} {on}", u.name), false);
+    let heads = match st.app.org_headcount(&ctx.actor, u.id, on).await {
+        Ok(h) => h,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let svg = chart_svg(ctx.tr, &s, &format!("{} {on}", u.name), false, &heads);
     page(&ChartPage {
         l: org_crumbs(&ctx, &u, "org.chart").here(),
         on: on.to_string(),
@@ -1815,10 +1853,14 @@ pub async fn chart_svg_file(
         Err(r) => return r,
     };
     let on = date_param(&q.on, st.app.org_today());
+    let heads = match st.app.org_headcount(&ctx.actor, u.id, on).await {
+        Ok(h) => h,
+        Err(e) => return page_error(ctx.tr, e),
+    };
     match st.app.org_structure(&ctx.actor, u.id, Some(on)).await {
         Ok(s) => {
             let title = format!("{} {on}", u.name);
-            let svg = chart_svg(ctx.tr, &s, &title, true);
+            let svg = chart_svg(ctx.tr, &s, &title, true, &heads);
             download(
                 &format!("{}机构设置图{on}", u.name),
                 "svg",
@@ -1839,6 +1881,7 @@ pub fn workbook(
     on: NaiveDate,
     s: &Structure,
     issues: &[FunctionIssue],
+    heads: &[(BodyId, i64)],
 ) -> Vec<Sheet> {
     let t = |k: &str| tr.t(k).to_string();
     let bodies = Sheet {
@@ -1851,6 +1894,7 @@ pub fn workbook(
             "org.col.parent",
             "org.col.status",
             "org.col.establishment",
+            "org.col.headcount",
             "org.col.head",
             "org.col.records",
             "org.col.doc_no",
@@ -1870,6 +1914,13 @@ pub fn workbook(
                     r.parent.into(),
                     r.status.into(),
                     Cell::Int(r.establishment),
+                    Cell::Int(
+                        heads
+                            .iter()
+                            .find(|(b, _)| b.0 == r.id)
+                            .map(|(_, n)| *n)
+                            .unwrap_or(0),
+                    ),
                     r.head.into(),
                     r.records.join("；").into(),
                     r.doc_no.into(),
@@ -1973,7 +2024,11 @@ pub async fn export(
         Ok(x) => x,
         Err(e) => return page_error(ctx.tr, e),
     };
-    match jiguan_excel::write_workbook(&workbook(ctx.tr, &u, on, &s, &issues)) {
+    let heads = match st.app.org_headcount(&ctx.actor, u.id, on).await {
+        Ok(h) => h,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    match jiguan_excel::write_workbook(&workbook(ctx.tr, &u, on, &s, &issues, &heads)) {
         Ok(b) => download(
             &format!("{}机构设置一览表{on}", u.name),
             "xlsx",

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use jiguan_app::AppError;
 use jiguan_app::people::{
     BodyRef, ChangeForm, ChangeOpts, CostGroup, CostReport, ImportMode, ImportOptions,
-    ImportReport, ImportTable, PeopleFilter, PersonPage, RosterRow, StatusFilter,
+    ImportReport, ImportTable, PeopleFilter, PersonPage, Progress, RosterRow, StatusFilter,
     UnitEstablishment,
 };
 use jiguan_app::ports::{ListQuery, Unit};
@@ -27,6 +27,7 @@ use crate::error::page_error;
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
 use crate::i18n::Tr;
+use crate::jobs::ImportJob;
 
 /// Query parameters of the roster.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -857,21 +858,117 @@ pub async fn import_submit(
         on: None,
         file_name: up.name,
     };
-    match st
+    let prepared = match st
         .app
-        .import_roster(&ctx.actor, UnitId(unit), &table, &opts, None)
+        .prepare_roster_import(&ctx.actor, UnitId(unit), &table, &opts)
         .await
     {
-        Ok(r) => import_page(&ctx, u, Some(r), None, &up.mode, &up.exception_doc),
+        Ok(p) => p,
         Err(AppError::Invalid(e)) => {
             let msg = e
                 .iter()
                 .map(|x| ctx.tr.error(x))
                 .collect::<Vec<_>>()
                 .join("；");
-            import_page(&ctx, u, None, Some(msg), &up.mode, &up.exception_doc)
+            return import_page(&ctx, u, None, Some(msg), &up.mode, &up.exception_doc);
         }
-        Err(e) => page_error(ctx.tr, e),
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    if prepared.pending() == 0 {
+        // Refused, or nothing to change: the report is final.
+        return import_page(
+            &ctx,
+            u,
+            Some(prepared.report),
+            None,
+            &up.mode,
+            &up.exception_doc,
+        );
+    }
+    let job = st.jobs.start(ImportJob::new(
+        ctx.actor.district_id,
+        UnitId(unit),
+        ctx.actor.user_id,
+        &up.mode,
+        &up.exception_doc,
+        prepared.pending() as u64,
+    ));
+    let (app, jobs, id) = (st.app.clone(), st.jobs.clone(), job.clone());
+    tokio::spawn(async move {
+        let (jobs2, id2) = (jobs.clone(), id.clone());
+        let progress: Progress =
+            std::sync::Arc::new(move |done, total| jobs2.progress(&id2, done, total));
+        let write =
+            tokio::spawn(async move { app.write_roster_import(prepared, Some(progress)).await });
+        let outcome = match write.await {
+            Ok(Ok(r)) => Ok(r),
+            Ok(Err(AppError::Invalid(e))) => Err(e),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "import job failed");
+                Err(vec![FieldError::new("file", "import_failed")])
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "import job panicked");
+                Err(vec![FieldError::new("file", "import_failed")])
+            }
+        };
+        jobs.finish(&id, outcome);
+    });
+    Redirect::to(&format!("/units/{unit}/people/import/jobs/{job}")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "people_import_job.html")]
+pub struct ImportJobPage {
+    pub l: Layout,
+    pub unit: Unit,
+    pub job_id: String,
+    pub job: ImportJob,
+}
+
+/// The page of a running import: a progress bar that reloads itself every second (a
+/// `Refresh` header and `<meta http-equiv="refresh">`, no script needed); once finished,
+/// the same result as the import form shows.
+pub async fn import_job(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, job)): Path<(i64, String)>,
+) -> Response {
+    let u = match unit_of(&st, &ctx, unit).await {
+        Ok(u) => u,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let Some(j) = st.jobs.get(&job, ctx.actor.district_id, UnitId(unit)) else {
+        return page_error(ctx.tr, AppError::NotFound);
+    };
+    match j.outcome.clone() {
+        Some(Ok(r)) => import_page(&ctx, u, Some(r), None, &j.mode, &j.exception_doc),
+        Some(Err(e)) => {
+            let msg = e
+                .iter()
+                .map(|x| ctx.tr.error(x))
+                .collect::<Vec<_>>()
+                .join("；");
+            import_page(&ctx, u, None, Some(msg), &j.mode, &j.exception_doc)
+        }
+        None => {
+            let p = ImportJobPage {
+                l: layout(&ctx, &u, "people.import"),
+                unit: u,
+                job_id: job,
+                job: j,
+            };
+            let mut resp = page(&p);
+            resp.headers_mut().insert(
+                header::HeaderName::from_static("refresh"),
+                header::HeaderValue::from_static("1"),
+            );
+            resp.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            );
+            resp
+        }
     }
 }
 
