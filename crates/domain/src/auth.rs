@@ -92,6 +92,16 @@ impl Role {
             PeopleManage => self == UnitAdmin,
             PeopleSensitive => matches!(self, DistrictAdmin | UnitAdmin),
             EstablishmentSet => self == DistrictAdmin,
+            // Posts from work (因事定岗、因岗定编、因编定人).
+            PostsView => matches!(
+                self,
+                DistrictAdmin | UnitAdmin | BodyHead | CommitteeMember | Auditor
+            ),
+            PostsManage => self == UnitAdmin,
+            // Downsizing (分流).
+            DownsizingView => matches!(self, DistrictAdmin | UnitAdmin | CommitteeMember | Auditor),
+            DownsizingManage => self == UnitAdmin,
+            DownsizingApprove => self == DistrictAdmin,
         }
     }
 }
@@ -138,10 +148,20 @@ pub enum Action {
     PeopleSensitive,
     /// Set establishment quotas by kind (编办).
     EstablishmentSet,
+    /// See posts, workloads, FTE need, assignments, coverage and workload balance (岗位).
+    PostsView,
+    /// Edit posts and their workloads, assign people, accept balancing suggestions.
+    PostsManage,
+    /// See downsizing plans, their figures, notices and summaries (分流方案).
+    DownsizingView,
+    /// Draft, edit and submit a unit's downsizing plans; apply an approved plan.
+    DownsizingManage,
+    /// Approve or reject downsizing plans (区).
+    DownsizingApprove,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 23] = [
         Action::Dashboard,
         Action::Profile,
         Action::UnitsList,
@@ -160,6 +180,11 @@ impl Action {
         Action::PeopleManage,
         Action::PeopleSensitive,
         Action::EstablishmentSet,
+        Action::PostsView,
+        Action::PostsManage,
+        Action::DownsizingView,
+        Action::DownsizingManage,
+        Action::DownsizingApprove,
     ];
 
     pub fn code(self) -> &'static str {
@@ -182,6 +207,11 @@ impl Action {
             Action::PeopleManage => "people_manage",
             Action::PeopleSensitive => "people_sensitive",
             Action::EstablishmentSet => "establishment_set",
+            Action::PostsView => "posts_view",
+            Action::PostsManage => "posts_manage",
+            Action::DownsizingView => "downsizing_view",
+            Action::DownsizingManage => "downsizing_manage",
+            Action::DownsizingApprove => "downsizing_approve",
         }
     }
 
@@ -194,6 +224,7 @@ impl Action {
                 | Action::SettingsManage
                 | Action::OrgApprove
                 | Action::EstablishmentSet
+                | Action::DownsizingApprove
         )
     }
 
@@ -208,6 +239,9 @@ impl Action {
                 | Action::OrgApprove
                 | Action::PeopleManage
                 | Action::EstablishmentSet
+                | Action::PostsManage
+                | Action::DownsizingManage
+                | Action::DownsizingApprove
         )
     }
 }

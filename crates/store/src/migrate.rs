@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "people",
         sql: include_str!("migrations/0005_people.sql"),
     },
+    Migration {
+        version: 6,
+        name: "posts",
+        sql: include_str!("migrations/0006_posts.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

@@ -45,6 +45,12 @@ pub mod keys {
     pub const PUBLICITY_WORKDAYS: &str = "selection.publicity_workdays";
     pub const EXAM_BEFORE_EVALUATION: &str = "selection.exam_before_evaluation";
     pub const EXCELLENT_RATE_PCT: &str = "appraisal.excellent_rate_pct";
+    pub const STANDARD_ANNUAL_HOURS: &str = "posts.standard_annual_hours";
+    pub const STAFFING_TOLERANCE_PCT: &str = "posts.staffing_tolerance_pct";
+    pub const OVERLOAD_FTE: &str = "posts.overload_fte";
+    pub const UNDERLOAD_FTE: &str = "posts.underload_fte";
+    pub const LOCAL_AVERAGE_MONTHLY_WAGE: &str = "downsizing.local_average_monthly_wage";
+    pub const LEAVE_POST_PAY_PCT: &str = "downsizing.leave_post_pay_pct";
 }
 
 /// The policy parameters the rules use, in display order. Defaults are the national values.
@@ -186,6 +192,79 @@ pub const PARAMS: &[ParamDef] = &[
         source: "公务员考核规定 (优秀 generally ≤ 20 % of those appraised, up to 25 % with \
                  approval)",
     },
+    ParamDef {
+        key: keys::STANDARD_ANNUAL_HOURS,
+        kind: ParamKind::Integer {
+            min: 1000,
+            max: 2500,
+        },
+        default: "1984",
+        scope: ParamScope::District,
+        source: "standard annual hours of one full-time person: 365 days − 104 weekend days − 13 \
+                 public holidays (全国年节及纪念日放假办法, 2024) = 248 working days × 8 hours, \
+                 counted as in 劳社部发〔2008〕3号 (local policy parameter)",
+    },
+    ParamDef {
+        key: keys::STAFFING_TOLERANCE_PCT,
+        kind: ParamKind::Decimal {
+            min: 0,
+            max: 100,
+            scale: 2,
+        },
+        default: "15",
+        scope: ParamScope::District,
+        source: "local policy parameter (因岗定编: a body is overstaffed, 人浮于事, when its staff \
+                 exceed the FTE need by more than this percentage, and understaffed, 有事无人干, \
+                 when they fall short of it by more)",
+    },
+    ParamDef {
+        key: keys::OVERLOAD_FTE,
+        kind: ParamKind::Decimal {
+            min: 1,
+            max: 3,
+            scale: 2,
+        },
+        default: "1.2",
+        scope: ParamScope::District,
+        source: "local policy parameter (苦乐不均: a person whose workload exceeds this many \
+                 full-time equivalents is overloaded)",
+    },
+    ParamDef {
+        key: keys::UNDERLOAD_FTE,
+        kind: ParamKind::Decimal {
+            min: 0,
+            max: 1,
+            scale: 2,
+        },
+        default: "0.7",
+        scope: ParamScope::District,
+        source: "local policy parameter (苦乐不均: a person whose workload is below this many \
+                 full-time equivalents is underloaded)",
+    },
+    ParamDef {
+        key: keys::LOCAL_AVERAGE_MONTHLY_WAGE,
+        kind: ParamKind::Decimal {
+            min: 1,
+            max: 100_000,
+            scale: 2,
+        },
+        default: "9000",
+        scope: ParamScope::District,
+        source: "劳动合同法 art. 47 para. 2: the city's published average monthly wage of the \
+                 previous year (local figure; set it to your city's)",
+    },
+    ParamDef {
+        key: keys::LEAVE_POST_PAY_PCT,
+        kind: ParamKind::Decimal {
+            min: 0,
+            max: 100,
+            scale: 2,
+        },
+        default: "80",
+        scope: ParamScope::District,
+        source: "local policy parameter (离岗退养: the share of the annual personnel cost still \
+                 paid each month until the statutory retirement month)",
+    },
 ];
 
 #[cfg(test)]
@@ -210,9 +289,15 @@ mod tests {
             keys::PUBLICITY_WORKDAYS,
             keys::EXAM_BEFORE_EVALUATION,
             keys::EXCELLENT_RATE_PCT,
+            keys::STANDARD_ANNUAL_HOURS,
+            keys::STAFFING_TOLERANCE_PCT,
+            keys::OVERLOAD_FTE,
+            keys::UNDERLOAD_FTE,
+            keys::LOCAL_AVERAGE_MONTHLY_WAGE,
+            keys::LEAVE_POST_PAY_PCT,
         ] {
             assert!(crate::settings::find(k).is_some(), "{k}");
         }
-        assert_eq!(PARAMS.len(), 15);
+        assert_eq!(PARAMS.len(), 21);
     }
 }
