@@ -34,7 +34,7 @@ pub enum Db {
 }
 
 /// A query parameter that keeps its SQL type when null.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Value {
     I64(Option<i64>),
     Text(Option<String>),
@@ -193,7 +193,11 @@ fn sqlite_options(path: &str) -> Result<SqliteConnectOptions, StoreError> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10)))
+        .busy_timeout(Duration::from_secs(10))
+        // A 32 MiB page cache per connection (SQLite's default is 2 MiB): large imports
+        // and district reports touch far more pages than the default holds.
+        .pragma("cache_size", "-65536")
+        .pragma("temp_store", "memory"))
 }
 
 impl Db {

@@ -30,10 +30,12 @@ use crate::sql::{Sql, like, order_by};
 
 /// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
 const CHUNK: usize = 400;
-/// Rows per multi-row INSERT on SQLite: SQLite looks numbered parameters up by a linear
+/// Rows per multi-row INSERT on SQLite. SQLite looks numbered parameters up by a linear
 /// scan (`sqlite3VListNumToName`), so a statement's cost grows with the square of its
-/// parameter count; small statements with shared parameters are fastest.
-const SQLITE_CHUNK: usize = 50;
+/// parameter count; with equal values sharing one parameter (about 8 per row) 100 rows is
+/// the measured optimum (25: 9,500 rows/s, 50: 15,800, 100: 21,900, 200: 20,900, 400:
+/// 20,300 on 50,000 rows; each statement is prepared once, so fewer is slower).
+const SQLITE_CHUNK: usize = 100;
 /// Updated rows between two progress reports (inserts report once per chunk).
 const PROGRESS_EVERY: u64 = 50;
 
@@ -42,7 +44,7 @@ const PROGRESS_EVERY: u64 = 50;
 #[derive(Default)]
 struct Dedup {
     sql: Sql,
-    seen: HashMap<String, String>,
+    seen: HashMap<Value, String>,
 }
 
 impl Dedup {
@@ -52,12 +54,11 @@ impl Dedup {
             Value::I64(None) => "NULL".into(),
             Value::Bool(Some(b)) => if b { "TRUE" } else { "FALSE" }.into(),
             other => {
-                let key = format!("{other:?}");
-                if let Some(p) = self.seen.get(&key) {
+                if let Some(p) = self.seen.get(&other) {
                     return p.clone();
                 }
-                let p = self.sql.bind(other);
-                self.seen.insert(key, p.clone());
+                let p = self.sql.bind(other.clone());
+                self.seen.insert(other, p.clone());
                 p
             }
         }
