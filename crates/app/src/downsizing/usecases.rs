@@ -568,8 +568,8 @@ impl App {
     ) -> AppResult<()> {
         self.require_unit(actor, Action::DownsizingApprove, unit)
             .await?;
-        let doc = required_text("doc_no", doc_no, DOC_MAX)?;
         let plan = self.down_plan_of(actor, unit, id).await?;
+        let doc = required_text("doc_no", doc_no, DOC_MAX)?;
         self.down_step(
             actor,
             unit,
@@ -592,8 +592,8 @@ impl App {
     ) -> AppResult<()> {
         self.require_unit(actor, Action::DownsizingApprove, unit)
             .await?;
-        let reason = required_text("reason", reason, 500)?;
         let plan = self.down_plan_of(actor, unit, id).await?;
+        let reason = required_text("reason", reason, 500)?;
         self.down_step(
             actor,
             unit,
