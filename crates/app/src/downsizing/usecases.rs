@@ -146,6 +146,32 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
+    /// People on the unit's other plans still under way (draft, submitted, approved), with
+    /// the plan's title: a person is on one such plan at a time.
+    async fn on_open_plans(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        except: i64,
+    ) -> AppResult<BTreeMap<i64, String>> {
+        let d = actor.district_id;
+        let mut out = BTreeMap::new();
+        for p in self.store.down_plans(d, Some(unit)).await? {
+            if p.id == except
+                || !matches!(
+                    p.status,
+                    PlanStatus::Draft | PlanStatus::Submitted | PlanStatus::Approved
+                )
+            {
+                continue;
+            }
+            for l in self.store.down_lines(d, unit, p.id).await? {
+                out.insert(l.person_id, p.title.clone());
+            }
+        }
+        Ok(out)
+    }
+
     /// The plans of a unit, newest first (DownsizingView).
     pub async fn down_plans(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<PlanRecord>> {
         self.require_unit(actor, Action::DownsizingView, unit)
@@ -314,10 +340,11 @@ impl App {
             .await?
             .into_iter()
             .collect();
+        let elsewhere = self.on_open_plans(actor, unit, id).await?;
         let policy = self.down_policy(d, unit).await?;
         let mut out = Vec::new();
         for p in self.unit_people(actor, unit).await? {
-            if !in_unit(&p, unit) || on_plan.contains(&p.id) {
+            if !in_unit(&p, unit) || on_plan.contains(&p.id) || elsewhere.contains_key(&p.id) {
                 continue;
             }
             let mut reasons = Vec::new();
@@ -376,7 +403,14 @@ impl App {
             s => match s.parse::<i64>() {
                 Ok(pid) => match self.store.get_person(d, pid).await? {
                     Some(p) if p.unit_id == unit => {
-                        if in_unit(&p, unit) {
+                        let elsewhere = self.on_open_plans(actor, unit, plan.id).await?;
+                        if let Some(title) = elsewhere.get(&p.id) {
+                            errs.push(
+                                FieldError::new("person", "down_person_on_other_plan")
+                                    .with("plan", title),
+                            );
+                            None
+                        } else if in_unit(&p, unit) {
                             Some(p)
                         } else {
                             errs.push(FieldError::new("person", "down_person_not_on_post"));
