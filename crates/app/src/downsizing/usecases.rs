@@ -516,6 +516,7 @@ impl App {
             .map_err(|e| status_err(e, plan.status))
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn down_step(
         &self,
         actor: &Actor,
