@@ -2277,6 +2277,41 @@ async fn downsizing_workflow_and_validation(pg: bool) {
             PlanStatus::Approved
         ]
     );
+    // A plan dated before a person's last recorded change cannot be applied (the history
+    // stays in date order), and nothing changes.
+    let early = app
+        .down_create_plan(&ua, u, "倒签方案", "2000-01-01")
+        .await
+        .unwrap();
+    let other_civil = app
+        .down_candidates(&ua, u, early, &[Identity::CivilServant])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.person.identity == Identity::CivilServant && !c.person.leader)
+        .unwrap();
+    app.down_save_line(
+        &ua,
+        u,
+        early,
+        &LineForm {
+            person: other_civil.person.id.to_string(),
+            route: "redeploy".into(),
+            ..LineForm::default()
+        },
+    )
+    .await
+    .unwrap();
+    app.down_submit(&ua, u, early).await.unwrap();
+    app.down_approve(&admin, u, early, "文号").await.unwrap();
+    match app.down_apply(&ua, u, early).await.unwrap_err() {
+        jiguan_app::AppError::Invalid(e) => assert_eq!(e[0].code, "date_before_last"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        app.down_plan(&ua, u, early).await.unwrap().plan.status,
+        PlanStatus::Approved
+    );
     // Another unit's plan id is not found through this unit, and the unit admin of
     // 骆驼 cannot reach 澥浦.
     let xp = app.down_plans(&admin, other).await.unwrap()[0].id;

@@ -676,6 +676,14 @@ impl App {
                 .map(|p| p.name.clone())
                 .unwrap_or_default();
             match (&l.person, &l.figures) {
+                (Some(p), _) if in_unit(p, unit) && p.status_since > plan.effective => {
+                    // The history stays in date order (as in the people module).
+                    errs.push(
+                        FieldError::new("effective", "date_before_last")
+                            .with("date", p.status_since)
+                            .with("name", name),
+                    );
+                }
                 (Some(p), Some(fig)) if in_unit(p, unit) && fig.eligible => {
                     items.push(ApplyItem {
                         line_id: l.line.id,
