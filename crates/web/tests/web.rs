@@ -2420,6 +2420,15 @@ async fn downsizing_plan_through_the_pages() {
             .unwrap()
             .contains("spreadsheetml")
     );
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{u}/downsizing"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("已实施"), "{}", r.body);
     let r = send(&t, &da, Method::GET, "/downsizing", None).await;
     assert!(r.body.contains("骆驼街道"), "{}", r.body);
     assert!(r.body.contains("id=\"down-district-cut\">1<"), "{}", r.body);

@@ -759,6 +759,33 @@ impl App {
             })
     }
 
+    /// Labour contracts signed by the unit's plans (重新签订劳动合同), newest first, with the
+    /// person's name (DownsizingView).
+    pub async fn down_contracts(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+    ) -> AppResult<Vec<(super::ContractRecord, String)>> {
+        self.require_unit(actor, Action::DownsizingView, unit)
+            .await?;
+        let names: BTreeMap<i64, String> = self
+            .unit_people(actor, unit)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        Ok(self
+            .store
+            .down_contracts(actor.district_id, unit, None)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let n = names.get(&c.person_id).cloned().unwrap_or_default();
+                (c, n)
+            })
+            .collect())
+    }
+
     /// The district summary (DownsizingView): per unit the cuts of its approved and
     /// applied plans; unit accounts see their own unit only.
     pub async fn down_district(&self, actor: &Actor) -> AppResult<DistrictDownsizing> {

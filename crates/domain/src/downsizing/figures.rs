@@ -651,6 +651,52 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Totals agree with their lines, and the break-even month is the first month in
+        /// which the accumulated monthly saving covers the one-off cost.
+        #[test]
+        fn totals_are_consistent(lines in proptest::collection::vec(
+            (0usize..5, 0usize..8, 0i64..10_000_000, 0i64..50_000_000), 0..40), base in 0i64..500) {
+            let figs: Vec<Figures> = lines
+                .iter()
+                .map(|(r, i, one_off, saving)| {
+                    let route = Route::ALL[*r];
+                    Figures {
+                        route,
+                        identity: Identity::ALL[*i],
+                        cut: route.cuts(),
+                        eligible: true,
+                        reasons: vec![],
+                        retirement_month: String::new(),
+                        annual_cost: Money(*saving),
+                        monthly_wage: Money::ZERO,
+                        one_off: Money(*one_off),
+                        severance: None,
+                        leave_post_monthly: Money::ZERO,
+                        leave_post_months: 0,
+                        leave_post_total: Money::ZERO,
+                        annual_saving: if route.cuts() { Money(*saving) } else { Money::ZERO },
+                        contract: None,
+                    }
+                })
+                .collect();
+            let t = totals(figs.iter(), base);
+            proptest::prop_assert_eq!(t.by_route.values().sum::<i64>(), t.lines);
+            proptest::prop_assert_eq!(t.cut_by_identity.values().sum::<i64>(), t.cut);
+            proptest::prop_assert_eq!(t.cut, figs.iter().filter(|f| f.route != Route::NewContract).count() as i64);
+            if let Some(m) = t.break_even_months {
+                let covered = |m: i64| i128::from(t.annual_saving.0) * i128::from(m) >= i128::from(t.one_off.0) * 12;
+                proptest::prop_assert!(covered(m));
+                proptest::prop_assert!(m == 0 || !covered(m - 1));
+            } else {
+                proptest::prop_assert!(t.annual_saving.0 <= 0);
+            }
+            if base > 0 {
+                proptest::prop_assert!(t.share_pct.is_some());
+            }
+        }
+    }
+
     /// Totals by hand: three cuts of 100 staff, one new contract.
     #[test]
     fn totals_share_and_break_even_by_hand() {

@@ -146,6 +146,8 @@ pub struct PlansPage {
     pub errs: FormErrors,
     pub can_manage: bool,
     pub can_district: bool,
+    /// Labour contracts signed: (name, start, end, term years, plan id).
+    pub contracts: Vec<(String, String, String, i64, Option<i64>)>,
 }
 
 async fn plans_page(
@@ -158,6 +160,21 @@ async fn plans_page(
 ) -> Response {
     let ps = match st.app.down_plans(&ctx.actor, u.id).await {
         Ok(p) => p,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let contracts = match st.app.down_contracts(&ctx.actor, u.id).await {
+        Ok(c) => c
+            .into_iter()
+            .map(|(c, name)| {
+                (
+                    name,
+                    c.start.to_string(),
+                    c.end.to_string(),
+                    c.term_years,
+                    c.plan_id,
+                )
+            })
+            .collect(),
         Err(e) => return page_error(ctx.tr, e),
     };
     let status = if errs.is_empty() {
@@ -187,6 +204,7 @@ async fn plans_page(
             errs,
             can_manage: ctx.actor.can(Action::DownsizingManage),
             can_district: ctx.actor.unit_id.is_none(),
+            contracts,
             u,
         },
     )
