@@ -46,8 +46,23 @@ fn errors(tr: Tr, errs: &[FieldError]) -> FormErrors {
         .map(|e| {
             let mut e = e.clone();
             for (k, v) in e.args.iter_mut() {
-                if k == "reasons" {
-                    *v = reasons_text(tr, &v.split(", ").map(str::to_string).collect::<Vec<_>>());
+                match k.as_str() {
+                    "reasons" => {
+                        *v =
+                            reasons_text(tr, &v.split(", ").map(str::to_string).collect::<Vec<_>>())
+                    }
+                    // The app names identities and routes by their Chinese labels.
+                    "identity" => {
+                        if let Ok(i) = Identity::parse("identity", v) {
+                            *v = identity_label(tr, i);
+                        }
+                    }
+                    "route" => {
+                        if let Ok(r) = Route::parse("route", v) {
+                            *v = route_label(tr, r);
+                        }
+                    }
+                    _ => {}
                 }
             }
             e
