@@ -832,6 +832,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/downsizing/export",
+            Signed(DownsizingView),
+            html::downsizing::district_export,
+        ),
+        r(
+            get.clone(),
             "/units/{unit}/downsizing",
             Signed(DownsizingView),
             html::downsizing::plans,

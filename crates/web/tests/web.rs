@@ -2432,6 +2432,8 @@ async fn downsizing_plan_through_the_pages() {
     let r = send(&t, &da, Method::GET, "/downsizing", None).await;
     assert!(r.body.contains("骆驼街道"), "{}", r.body);
     assert!(r.body.contains("id=\"down-district-cut\">1<"), "{}", r.body);
+    let r = send(&t, &da, Method::GET, "/downsizing/export", None).await;
+    assert_eq!(r.status, StatusCode::OK);
     let r = send(
         &t,
         &ua,

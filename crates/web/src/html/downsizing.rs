@@ -1001,3 +1001,63 @@ pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>
         saving: s.annual_saving.to_string(),
     })
 }
+
+/// The district summary as a workbook (one row per unit and the total).
+pub async fn district_export(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Response {
+    let s = match st.app.down_district(&ctx.actor).await {
+        Ok(s) => s,
+        Err(e) => return page_error(ctx.tr, e),
+    };
+    let tr = ctx.tr;
+    let t = |k: &str| tr.t(k).to_string();
+    let mut rows: Vec<Vec<Cell>> = s
+        .units
+        .iter()
+        .map(|u| {
+            vec![
+                Cell::from(u.unit.name.clone()),
+                Cell::from(u.status.map(|s| status_label(tr, s)).unwrap_or_default()),
+                Cell::Int(u.plans as i64),
+                Cell::Int(u.totals.cut),
+                Cell::Int(u.totals.staff_base),
+                Cell::from(pct(&u.totals)),
+                Cell::Money(u.totals.one_off),
+                Cell::Money(u.totals.annual_saving),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        Cell::from(t("down.all_units")),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Int(s.cut),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Money(s.one_off),
+        Cell::Money(s.annual_saving),
+    ]);
+    let sheet = Sheet {
+        name: t("down.district"),
+        headers: [
+            "down.col.unit",
+            "down.col.status",
+            "down.col.plans",
+            "down.col.cut",
+            "down.total.staff_base",
+            "down.total.share",
+            "down.col.one_off",
+            "down.col.annual_saving",
+        ]
+        .iter()
+        .map(|k| t(k))
+        .collect(),
+        rows,
+    };
+    match jiguan_excel::write_workbook(&[sheet]) {
+        Ok(b) => download("全区分流汇总表", b),
+        Err(e) => page_error(ctx.tr, AppError::Internal(e.to_string())),
+    }
+}
