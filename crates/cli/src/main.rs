@@ -2,6 +2,7 @@
 
 mod calc;
 mod config;
+mod downsizing;
 mod ops;
 mod org;
 mod people;
@@ -70,6 +71,9 @@ enum Command {
     /// Organisation design (机构设置): bodies, structure on a date, plans, chart, export, apply.
     #[command(subcommand)]
     Org(org::OrgCommand),
+    /// Downsizing plans (分流方案): district summary, plans, plan as JSON, Excel, apply.
+    #[command(subcommand)]
+    Downsizing(downsizing::DownsizingCommand),
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Check that a running server is ready (exit 0) or not (exit 1).
@@ -140,5 +144,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Import(c) => rt.block_on(people::import(&cfg, c)),
         Command::Export(c) => rt.block_on(people::export(&cfg, c)),
         Command::Org(c) => rt.block_on(org::org(&cfg, c)),
+        Command::Downsizing(c) => rt.block_on(downsizing::downsizing(&cfg, c)),
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod downsizing;
 pub mod error;
 pub mod money;
 pub mod org;

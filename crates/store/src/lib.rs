@@ -8,6 +8,7 @@
 pub mod audit;
 mod calc;
 pub mod db;
+mod downsizing;
 pub mod migrate;
 mod org;
 mod people;

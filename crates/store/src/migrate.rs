@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "posts",
         sql: include_str!("migrations/0006_posts.sql"),
     },
+    Migration {
+        version: 7,
+        name: "downsizing",
+        sql: include_str!("migrations/0007_downsizing.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

@@ -51,6 +51,11 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
         include_str!("../locales/zh-CN/org.txt"),
         include_str!("../locales/en/org.txt"),
     ),
+    (
+        "downsizing",
+        include_str!("../locales/zh-CN/downsizing.txt"),
+        include_str!("../locales/en/downsizing.txt"),
+    ),
 ];
 
 /// Parses `key = text` lines; `#` starts a comment line.

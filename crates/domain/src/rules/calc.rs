@@ -127,10 +127,7 @@ use super::keys;
 use super::params::Params;
 use super::retirement::{Category, Retirement, YearMonth, statutory_retirement};
 use super::selection::{CommitteeVote, InterviewMethod, committee_decision, interview_score};
-use super::severance::{
-    Cap, Formula, LocalBase, LocalFormula, PartRule, PartialYear, Severance, SeveranceInput,
-    severance,
-};
+use super::severance::{Cap, Formula, LocalBase, PartRule, Severance, SeveranceInput, severance};
 use crate::FieldError;
 use crate::money::Money;
 
@@ -577,10 +574,6 @@ impl Cx<'_> {
         self.used(key);
         self.params.bool(key)
     }
-    fn p_choice(&mut self, key: &'static str) -> Result<String, FieldError> {
-        self.used(key);
-        self.params.choice(key).map(str::to_string)
-    }
 
     fn opt(&self, name: &str) -> Option<&str> {
         self.input
@@ -847,26 +840,25 @@ fn calc_severance(cx: &mut Cx<'_>) -> Result<Value, FieldError> {
         Some(s) => parse_bool("unlawful", s)?,
         None => false,
     };
-    let multiple = cx.p_dec(keys::SEVERANCE_CAP_MULTIPLE)?;
-    let cap_years = u32::try_from(cx.p_int(keys::SEVERANCE_CAP_YEARS)?)
-        .map_err(|_| FieldError::new(keys::SEVERANCE_CAP_YEARS, "param_kind"))?;
+    let (cap, param_formula) = super::severance::policy_of(cx.params)?;
+    let (multiple, cap_years) = (cap.multiple, cap.years);
+    cx.used(keys::SEVERANCE_CAP_MULTIPLE);
+    cx.used(keys::SEVERANCE_CAP_YEARS);
     let formula = if unlawful {
         Formula::Art47
-    } else if cx.p_choice(keys::SEVERANCE_FORMULA)? == "local" {
-        let months_per_year = cx.p_dec(keys::SEVERANCE_LOCAL_MONTHS_PER_YEAR)?;
-        let partial = cx.p_choice(keys::SEVERANCE_LOCAL_PARTIAL_YEAR)?;
-        let base = cx.p_choice(keys::SEVERANCE_LOCAL_BASE)?;
-        let apply_cap = cx.p_bool(keys::SEVERANCE_LOCAL_APPLY_CAP)?;
-        Formula::Local(LocalFormula {
-            months_per_year,
-            partial_year: PartialYear::from_code(&partial)
-                .ok_or_else(|| FieldError::new(keys::SEVERANCE_LOCAL_PARTIAL_YEAR, "param_kind"))?,
-            base: LocalBase::from_code(&base)
-                .ok_or_else(|| FieldError::new(keys::SEVERANCE_LOCAL_BASE, "param_kind"))?,
-            apply_cap,
-        })
     } else {
-        Formula::Art47
+        cx.used(keys::SEVERANCE_FORMULA);
+        if matches!(param_formula, Formula::Local(_)) {
+            for k in [
+                keys::SEVERANCE_LOCAL_MONTHS_PER_YEAR,
+                keys::SEVERANCE_LOCAL_PARTIAL_YEAR,
+                keys::SEVERANCE_LOCAL_BASE,
+                keys::SEVERANCE_LOCAL_APPLY_CAP,
+            ] {
+                cx.used(k);
+            }
+        }
+        param_formula
     };
     let input = SeveranceInput {
         start,

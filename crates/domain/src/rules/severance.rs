@@ -393,6 +393,31 @@ pub fn severance(i: &SeveranceInput, cap: Cap, formula: Formula) -> Result<Sever
     })
 }
 
+/// The art. 47 cap and the formula in force from the policy parameters (`severance.*`):
+/// art. 47 unless `severance.formula` is `local`. The calculator and the downsizing module
+/// both build their severance settings here. Errors: `param_kind` on the key at fault.
+pub fn policy_of(p: &super::params::Params) -> Result<(Cap, Formula), FieldError> {
+    use super::keys;
+    let multiple = p.decimal(keys::SEVERANCE_CAP_MULTIPLE)?;
+    let years = u32::try_from(p.int(keys::SEVERANCE_CAP_YEARS)?)
+        .map_err(|_| FieldError::new(keys::SEVERANCE_CAP_YEARS, "param_kind"))?;
+    let formula = if p.choice(keys::SEVERANCE_FORMULA)? == "local" {
+        let partial = p.choice(keys::SEVERANCE_LOCAL_PARTIAL_YEAR)?;
+        let base = p.choice(keys::SEVERANCE_LOCAL_BASE)?;
+        Formula::Local(LocalFormula {
+            months_per_year: p.decimal(keys::SEVERANCE_LOCAL_MONTHS_PER_YEAR)?,
+            partial_year: PartialYear::from_code(partial)
+                .ok_or_else(|| FieldError::new(keys::SEVERANCE_LOCAL_PARTIAL_YEAR, "param_kind"))?,
+            base: LocalBase::from_code(base)
+                .ok_or_else(|| FieldError::new(keys::SEVERANCE_LOCAL_BASE, "param_kind"))?,
+            apply_cap: p.bool(keys::SEVERANCE_LOCAL_APPLY_CAP)?,
+        })
+    } else {
+        Formula::Art47
+    };
+    Ok((Cap { multiple, years }, formula))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod calc;
+pub mod downsizing;
 pub mod org;
 pub mod people;
 pub mod tenancy;
@@ -107,6 +108,7 @@ pub fn created<T: Serialize>(ctx: &Ctx, r: Result<T, AppError>) -> Response {
         org::list_plans, org::create_plan, org::get_plan, org::add_op,
         org::submit_plan, org::approve_plan, org::reject_plan, org::apply_plan,
         org::district, org::set_rules,
+        downsizing::district, downsizing::list_plans, downsizing::create_plan, downsizing::get_plan, downsizing::candidates, downsizing::save_line, downsizing::delete_line, downsizing::submit, downsizing::approve, downsizing::reject, downsizing::reopen, downsizing::apply,
     ),
     components(schemas(ApiError, crate::error::ApiFieldError)),
     modifiers(&Security),

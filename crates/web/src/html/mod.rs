@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod calc;
 pub mod dashboard;
+pub mod downsizing;
 pub mod login;
 pub mod org;
 pub mod people;
@@ -66,6 +67,12 @@ pub struct MenuItem {
 pub const UNIT_MODULES: &[(&str, &str, &str, Action)] = &[
     ("people", "menu.people", "/people", Action::PeopleView),
     ("org", "menu.org", "/org", Action::OrgView),
+    (
+        "downsizing",
+        "menu.downsizing",
+        "/downsizing",
+        Action::DownsizingView,
+    ),
 ];
 
 /// What `base.html` needs.

@@ -1,0 +1,831 @@
+//! The downsizing use cases: plans, lines, candidates, figures, workflow, apply and the
+//! district summary.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use jiguan_domain::FieldError;
+use jiguan_domain::auth::{Action, Actor};
+use jiguan_domain::downsizing::figures::{Facts, Figures, Policy, Totals, line_figures, totals};
+use jiguan_domain::downsizing::{
+    CandidateReason, DOC_MAX, NOTE_MAX, PlanStatus, Route, TITLE_MAX, Transition, parse_term,
+    routes_for,
+};
+use jiguan_domain::error::{Errors, required_text};
+use jiguan_domain::money::Money;
+use jiguan_domain::people::person::optional_text;
+use jiguan_domain::people::{Identity, Status, parse_date};
+use jiguan_domain::tenancy::UnitId;
+
+use super::{ApplyItem, ApplyWrite, LineRecord, LineWrite, PlanEvent, PlanMove, PlanRecord};
+use crate::auth::audit_entry;
+use crate::people::{PeopleFilter, PersonRecord};
+use crate::ports::{StoreError, Unit};
+use crate::{App, AppError, AppResult};
+
+/// A line as entered (web form or JSON body).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LineForm {
+    /// The person's id.
+    pub person: String,
+    /// A route code or its Chinese label.
+    pub route: String,
+    /// Contract term in years (new contract only).
+    pub term_years: String,
+    pub note: String,
+}
+
+/// A line with its person and its figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineView {
+    pub line: LineRecord,
+    pub person: Option<PersonRecord>,
+    /// The figures: recomputed (not applied) or the snapshot (applied). `None` when the
+    /// person or a figure cannot be computed any more.
+    pub figures: Option<Figures>,
+}
+
+/// A plan with its lines, totals and history.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanView {
+    pub plan: PlanRecord,
+    pub unit_name: String,
+    pub lines: Vec<LineView>,
+    pub totals: Totals,
+    pub events: Vec<PlanEvent>,
+}
+
+/// A candidate for a plan with the routes open to them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub person: PersonRecord,
+    pub reasons: Vec<CandidateReason>,
+    /// Every route of the identity with its eligibility (figures on the effective date).
+    pub routes: Vec<Figures>,
+}
+
+/// One unit of the district summary: cuts of approved and applied plans.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitDownsizing {
+    pub unit: Unit,
+    pub plans: usize,
+    /// Status of the newest plan.
+    pub status: Option<PlanStatus>,
+    pub totals: Totals,
+}
+
+/// The district summary: per unit and in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct DistrictDownsizing {
+    pub units: Vec<UnitDownsizing>,
+    pub cut: i64,
+    pub units_with_cuts: usize,
+    pub one_off: Money,
+    pub annual_saving: Money,
+}
+
+fn from_json(s: &str) -> Option<Figures> {
+    serde_json::from_str(s).ok()
+}
+
+fn to_json(f: &Figures) -> AppResult<String> {
+    serde_json::to_string(f).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The facts the figures need from a person record.
+pub fn facts_of(p: &PersonRecord) -> Facts {
+    Facts {
+        identity: p.identity,
+        male: p.gender == "male",
+        birth: p.birth_date,
+        work_start: p.work_start,
+        unit_join: p.unit_join,
+        cost: p.cost,
+    }
+}
+
+fn status_err(e: StoreError, from: PlanStatus) -> AppError {
+    match e {
+        StoreError::Conflict { field } if field == "status" => {
+            FieldError::new("status", "plan_status_invalid")
+                .with("status", from.code())
+                .into()
+        }
+        other => other.into(),
+    }
+}
+
+/// Whether a person can still be put on a plan of `unit`: home unit, on post or lent out.
+fn in_unit(p: &PersonRecord, unit: UnitId) -> bool {
+    p.unit_id == unit && matches!(p.status, Status::OnPost | Status::LentOut)
+}
+
+impl App {
+    /// Today in China (the default effective date).
+    pub fn down_today(&self) -> NaiveDate {
+        self.people_today()
+    }
+
+    /// The policy values in force for a unit.
+    pub async fn down_policy(
+        &self,
+        d: jiguan_domain::tenancy::DistrictId,
+        unit: UnitId,
+    ) -> AppResult<Policy> {
+        let params = self.calc_params(d, Some(unit)).await?;
+        Ok(Policy::from_params(&params)?)
+    }
+
+    async fn down_plan_of(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PlanRecord> {
+        self.store
+            .down_plan(actor.district_id, unit, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// People on the unit's other plans still under way (draft, submitted, approved), with
+    /// the plan's title: a person is on one such plan at a time.
+    async fn on_open_plans(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        except: i64,
+    ) -> AppResult<BTreeMap<i64, String>> {
+        let d = actor.district_id;
+        let mut out = BTreeMap::new();
+        for p in self.store.down_plans(d, Some(unit)).await? {
+            if p.id == except
+                || !matches!(
+                    p.status,
+                    PlanStatus::Draft | PlanStatus::Submitted | PlanStatus::Approved
+                )
+            {
+                continue;
+            }
+            for l in self.store.down_lines(d, unit, p.id).await? {
+                out.insert(l.person_id, p.title.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The plans of a unit, newest first (DownsizingView).
+    pub async fn down_plans(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<PlanRecord>> {
+        self.require_unit(actor, Action::DownsizingView, unit)
+            .await?;
+        Ok(self.store.down_plans(actor.district_id, Some(unit)).await?)
+    }
+
+    /// Starts a draft plan (DownsizingManage). Errors: `title`, `effective`.
+    pub async fn down_create_plan(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        title: &str,
+        effective: &str,
+    ) -> AppResult<i64> {
+        self.require_unit(actor, Action::DownsizingManage, unit)
+            .await?;
+        let mut errs = Errors::new();
+        let title = errs.take(required_text("title", title, TITLE_MAX));
+        let on = errs.take(parse_date("effective", effective));
+        errs.into_result()?;
+        let (Some(title), Some(on)) = (title, on) else {
+            return Err(AppError::Internal("unreachable".into()));
+        };
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            "downsizing.plan.create",
+            "downsizing_plan",
+            "",
+            None,
+            Some(serde_json::json!({"title": title, "effective": on})),
+        );
+        Ok(self
+            .store
+            .down_create_plan(
+                actor.district_id,
+                unit,
+                &title,
+                on,
+                &actor.username,
+                self.clock.now(),
+                audit,
+            )
+            .await?)
+    }
+
+    /// People of the unit's roster by id (home unit, any status).
+    async fn unit_people(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<PersonRecord>> {
+        let filter = PeopleFilter {
+            unit_id: Some(unit),
+            status: Some(crate::people::StatusFilter::All),
+            home_only: true,
+            ..PeopleFilter::default()
+        };
+        Ok(self.store.export_people(actor.district_id, &filter).await?)
+    }
+
+    /// People of the unit on post or lent out (the share's denominator).
+    async fn staff_base(&self, actor: &Actor, unit: UnitId) -> AppResult<i64> {
+        let filter = PeopleFilter {
+            unit_id: Some(unit),
+            home_only: true,
+            ..PeopleFilter::default()
+        };
+        let n = self
+            .store
+            .export_people(actor.district_id, &filter)
+            .await?
+            .iter()
+            .filter(|p| p.unit_id == unit && p.status.occupies())
+            .count();
+        Ok(n as i64)
+    }
+
+    async fn view_of(&self, actor: &Actor, unit: UnitId, plan: PlanRecord) -> AppResult<PlanView> {
+        let d = actor.district_id;
+        let lines = self.store.down_lines(d, unit, plan.id).await?;
+        let people: BTreeMap<i64, PersonRecord> = self
+            .unit_people(actor, unit)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let applied = plan.status == PlanStatus::Applied;
+        let policy = if applied {
+            None
+        } else {
+            Some(self.down_policy(d, unit).await?)
+        };
+        let mut out = Vec::with_capacity(lines.len());
+        for l in lines {
+            let person = people.get(&l.person_id).cloned();
+            let figures = match (&policy, &person) {
+                (Some(pol), Some(p)) => {
+                    line_figures(&facts_of(p), l.route, plan.effective, l.term_years, pol).ok()
+                }
+                _ => from_json(&l.figures_json),
+            };
+            out.push(LineView {
+                line: l,
+                person,
+                figures,
+            });
+        }
+        let base = match plan.staff_base {
+            Some(b) => b,
+            None => self.staff_base(actor, unit).await?,
+        };
+        let t = totals(out.iter().filter_map(|l| l.figures.as_ref()), base);
+        let events = self.store.down_events(d, unit, plan.id).await?;
+        let unit_name = self
+            .store
+            .get_unit(d, unit)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        Ok(PlanView {
+            plan,
+            unit_name,
+            lines: out,
+            totals: t,
+            events,
+        })
+    }
+
+    /// A plan with its lines, figures (through the rules code), totals and history
+    /// (DownsizingView).
+    pub async fn down_plan(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PlanView> {
+        self.require_unit(actor, Action::DownsizingView, unit)
+            .await?;
+        let plan = self.down_plan_of(actor, unit, id).await?;
+        self.view_of(actor, unit, plan).await
+    }
+
+    /// Candidates for a plan (DownsizingView): people of the unit on post or lent out who
+    /// hold no post, whose body was abolished or merged, or whose identity is in
+    /// `identities`; people already on the plan are left out.
+    pub async fn down_candidates(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: i64,
+        identities: &[Identity],
+    ) -> AppResult<Vec<Candidate>> {
+        self.require_unit(actor, Action::DownsizingView, unit)
+            .await?;
+        let d = actor.district_id;
+        let plan = self.down_plan_of(actor, unit, id).await?;
+        let on_plan: BTreeSet<i64> = self
+            .store
+            .down_lines(d, unit, id)
+            .await?
+            .iter()
+            .map(|l| l.person_id)
+            .collect();
+        let no_post: BTreeSet<i64> = self
+            .store
+            .down_without_post(d, unit)
+            .await?
+            .into_iter()
+            .collect();
+        let abolished: BTreeSet<i64> = self
+            .store
+            .down_in_abolished_bodies(d, unit)
+            .await?
+            .into_iter()
+            .collect();
+        let elsewhere = self.on_open_plans(actor, unit, id).await?;
+        let policy = self.down_policy(d, unit).await?;
+        let mut out = Vec::new();
+        for p in self.unit_people(actor, unit).await? {
+            if !in_unit(&p, unit) || on_plan.contains(&p.id) || elsewhere.contains_key(&p.id) {
+                continue;
+            }
+            let mut reasons = Vec::new();
+            if no_post.contains(&p.id) {
+                reasons.push(CandidateReason::NoPost);
+            }
+            if abolished.contains(&p.id) {
+                reasons.push(CandidateReason::AbolishedBody);
+            }
+            if identities.contains(&p.identity) {
+                reasons.push(CandidateReason::Identity);
+            }
+            if reasons.is_empty() {
+                continue;
+            }
+            let facts = facts_of(&p);
+            let routes = routes_for(p.identity)
+                .iter()
+                .filter_map(|r| line_figures(&facts, *r, plan.effective, Some(3), &policy).ok())
+                .collect();
+            out.push(Candidate {
+                person: p,
+                reasons,
+                routes,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Adds a line, or replaces the person's line (DownsizingManage; draft plans only).
+    /// Every error at once: `person` (required, number_invalid, not_found,
+    /// down_person_not_on_post), `route` (required, choice_invalid, route_not_allowed,
+    /// not_eligible with the rules' reasons), `term_years`, `note`.
+    pub async fn down_save_line(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: i64,
+        f: &LineForm,
+    ) -> AppResult<i64> {
+        self.require_unit(actor, Action::DownsizingManage, unit)
+            .await?;
+        let d = actor.district_id;
+        let plan = self.down_plan_of(actor, unit, id).await?;
+        if !plan.status.editable() {
+            return Err(FieldError::new("status", "plan_status_invalid")
+                .with("status", plan.status.code())
+                .into());
+        }
+        let mut errs = Errors::new();
+        let person = match f.person.trim() {
+            "" => {
+                errs.push(FieldError::new("person", "required"));
+                None
+            }
+            s => match s.parse::<i64>() {
+                Ok(pid) => match self.store.get_person(d, pid).await? {
+                    Some(p) if p.unit_id == unit => {
+                        let elsewhere = self.on_open_plans(actor, unit, plan.id).await?;
+                        if let Some(title) = elsewhere.get(&p.id) {
+                            errs.push(
+                                FieldError::new("person", "down_person_on_other_plan")
+                                    .with("plan", title),
+                            );
+                            None
+                        } else if in_unit(&p, unit) {
+                            Some(p)
+                        } else {
+                            errs.push(FieldError::new("person", "down_person_not_on_post"));
+                            None
+                        }
+                    }
+                    _ => {
+                        errs.push(FieldError::new("person", "not_found"));
+                        None
+                    }
+                },
+                Err(_) => {
+                    errs.push(FieldError::new("person", "number_invalid"));
+                    None
+                }
+            },
+        };
+        let route = errs.take(Route::parse("route", &f.route));
+        let term = if route == Some(Route::NewContract) {
+            errs.take(parse_term("term_years", &f.term_years))
+        } else {
+            None
+        };
+        let note = errs.take(optional_text("note", &f.note, NOTE_MAX));
+        let mut figures = None;
+        if let (Some(p), Some(r)) = (&person, route) {
+            if !routes_for(p.identity).contains(&r) {
+                errs.push(
+                    FieldError::new("route", "route_not_allowed")
+                        .with("identity", p.identity.zh())
+                        .with("route", r.zh()),
+                );
+            } else if r != Route::NewContract || term.is_some() {
+                let policy = self.down_policy(d, unit).await?;
+                match line_figures(&facts_of(p), r, plan.effective, term, &policy) {
+                    Ok(fig) if fig.eligible => figures = Some(fig),
+                    Ok(fig) => errs.push(
+                        FieldError::new("route", "not_eligible")
+                            .with("route", r.zh())
+                            .with("reasons", fig.reasons.join(", ")),
+                    ),
+                    Err(e) => errs.push(e),
+                }
+            }
+        }
+        errs.into_result()?;
+        let (Some(p), Some(r), Some(note), Some(fig)) = (person, route, note, figures) else {
+            return Err(AppError::Internal("unreachable".into()));
+        };
+        let w = LineWrite {
+            person_id: p.id,
+            route: r,
+            note,
+            term_years: term,
+            figures_json: to_json(&fig)?,
+        };
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            "downsizing.line.save",
+            "downsizing_plan",
+            plan.id,
+            None,
+            Some(
+                serde_json::json!({"person": p.id, "name": p.name, "route": r,
+                "term_years": term, "note": w.note}),
+            ),
+        );
+        self.store
+            .down_save_line(d, unit, plan.id, &w, self.clock.now(), audit)
+            .await
+            .map_err(|e| status_err(e, plan.status))
+    }
+
+    /// Removes a line (DownsizingManage; draft plans only).
+    pub async fn down_remove_line(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: i64,
+        line: i64,
+    ) -> AppResult<()> {
+        self.require_unit(actor, Action::DownsizingManage, unit)
+            .await?;
+        let plan = self.down_plan_of(actor, unit, id).await?;
+        if !plan.status.editable() {
+            return Err(FieldError::new("status", "plan_status_invalid")
+                .with("status", plan.status.code())
+                .into());
+        }
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            "downsizing.line.remove",
+            "downsizing_plan",
+            plan.id,
+            Some(serde_json::json!({"line": line})),
+            None,
+        );
+        self.store
+            .down_remove_line(actor.district_id, unit, plan.id, line, audit)
+            .await
+            .map_err(|e| status_err(e, plan.status))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn down_step(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        plan: &PlanRecord,
+        t: Transition,
+        comment: String,
+        doc_no: Option<String>,
+        reason: Option<String>,
+    ) -> AppResult<()> {
+        let to = t.check(plan.status)?;
+        let m = PlanMove {
+            id: plan.id,
+            from: plan.status,
+            to,
+            comment: comment.clone(),
+            doc_no: doc_no.clone(),
+            reason: reason.clone(),
+            by: actor.username.clone(),
+            at: self.clock.now(),
+        };
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            &format!("downsizing.plan.{}", t.code()),
+            "downsizing_plan",
+            plan.id,
+            Some(serde_json::json!({"status": plan.status})),
+            Some(serde_json::json!({"status": to, "comment": comment, "doc_no": doc_no})),
+        );
+        self.store
+            .down_move(actor.district_id, unit, &m, audit)
+            .await
+            .map_err(|e| status_err(e, plan.status))
+    }
+
+    /// Submits a draft to the district (DownsizingManage): it needs a line, and every line
+    /// must still be eligible today.
+    pub async fn down_submit(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
+        self.require_unit(actor, Action::DownsizingManage, unit)
+            .await?;
+        let plan = self.down_plan_of(actor, unit, id).await?;
+        Transition::Submit.check(plan.status)?;
+        let v = self.view_of(actor, unit, plan.clone()).await?;
+        if v.lines.is_empty() {
+            return Err(FieldError::new("lines", "plan_empty").into());
+        }
+        let bad: Vec<FieldError> = v
+            .lines
+            .iter()
+            .filter(|l| !l.figures.as_ref().is_some_and(|f| f.eligible))
+            .map(|l| {
+                FieldError::new("lines", "down_line_invalid").with(
+                    "name",
+                    l.person
+                        .as_ref()
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        if !bad.is_empty() {
+            return Err(AppError::Invalid(bad));
+        }
+        self.down_step(
+            actor,
+            unit,
+            &plan,
+            Transition::Submit,
+            String::new(),
+            None,
+            None,
+        )
+        .await
+    }
+
+    /// Approves a submitted plan with the approval document number (DownsizingApprove).
+    pub async fn down_approve(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: i64,
+        doc_no: &str,
+    ) -> AppResult<()> {
+        self.require_unit(actor, Action::DownsizingApprove, unit)
+            .await?;
+        let plan = self.down_plan_of(actor, unit, id).await?;
+        let doc = required_text("doc_no", doc_no, DOC_MAX)?;
+        self.down_step(
+            actor,
+            unit,
+            &plan,
+            Transition::Approve,
+            doc.clone(),
+            Some(doc),
+            None,
+        )
+        .await
+    }
+
+    /// Rejects a submitted plan with a reason (DownsizingApprove).
+    pub async fn down_reject(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: i64,
+        reason: &str,
+    ) -> AppResult<()> {
+        self.require_unit(actor, Action::DownsizingApprove, unit)
+            .await?;
+        let plan = self.down_plan_of(actor, unit, id).await?;
+        let reason = required_text("reason", reason, 500)?;
+        self.down_step(
+            actor,
+            unit,
+            &plan,
+            Transition::Reject,
+            reason.clone(),
+            None,
+            Some(reason),
+        )
+        .await
+    }
+
+    /// Takes a rejected plan back to draft (DownsizingManage).
+    pub async fn down_reopen(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
+        self.require_unit(actor, Action::DownsizingManage, unit)
+            .await?;
+        let plan = self.down_plan_of(actor, unit, id).await?;
+        self.down_step(
+            actor,
+            unit,
+            &plan,
+            Transition::Reopen,
+            String::new(),
+            None,
+            None,
+        )
+        .await
+    }
+
+    /// Applies an approved plan (DownsizingManage) in one transaction: statuses, history,
+    /// post assignments ended, contracts, frozen figures, plan status and audit. Errors:
+    /// `status`/`plan_status_invalid`, `person`/`down_person_changed` (nothing changes).
+    pub async fn down_apply(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
+        self.require_unit(actor, Action::DownsizingManage, unit)
+            .await?;
+        let plan = self.down_plan_of(actor, unit, id).await?;
+        let to = Transition::Apply.check(plan.status)?;
+        let v = self.view_of(actor, unit, plan.clone()).await?;
+        let mut errs = Vec::new();
+        let mut items = Vec::new();
+        for l in &v.lines {
+            let name = l
+                .person
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            match (&l.person, &l.figures) {
+                (Some(p), _) if in_unit(p, unit) && p.status_since > plan.effective => {
+                    // The history stays in date order (as in the people module).
+                    errs.push(
+                        FieldError::new("effective", "date_before_last")
+                            .with("date", p.status_since)
+                            .with("name", name),
+                    );
+                }
+                (Some(p), Some(fig)) if in_unit(p, unit) && fig.eligible => {
+                    items.push(ApplyItem {
+                        line_id: l.line.id,
+                        person_id: p.id,
+                        new_status: fig.route.new_status(),
+                        cut: fig.cut,
+                        contract: fig.contract,
+                        figures_json: to_json(fig)?,
+                        note: format!("{}：{}", plan.title, fig.route.zh()),
+                    });
+                }
+                (Some(p), _) if !in_unit(p, unit) => {
+                    errs.push(FieldError::new("person", "down_person_changed").with("name", name));
+                }
+                _ => errs.push(FieldError::new("lines", "down_line_invalid").with("name", name)),
+            }
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let step = PlanMove {
+            id: plan.id,
+            from: plan.status,
+            to,
+            comment: String::new(),
+            doc_no: None,
+            reason: None,
+            by: actor.username.clone(),
+            at: self.clock.now(),
+        };
+        let audit = audit_entry(
+            actor,
+            Some(unit),
+            "downsizing.plan.apply",
+            "downsizing_plan",
+            plan.id,
+            Some(serde_json::json!({"status": plan.status})),
+            Some(
+                serde_json::json!({"status": to, "effective": plan.effective,
+                "cut": v.totals.cut, "one_off": v.totals.one_off,
+                "annual_saving": v.totals.annual_saving,
+                "people": items.iter().map(|i| i.person_id).collect::<Vec<_>>()}),
+            ),
+        );
+        let w = ApplyWrite {
+            step,
+            effective: plan.effective,
+            staff_base: v.totals.staff_base,
+            doc_no: plan.doc_no.clone(),
+            items,
+        };
+        let people: BTreeMap<i64, String> = v
+            .lines
+            .iter()
+            .filter_map(|l| l.person.as_ref().map(|p| (p.id, p.name.clone())))
+            .collect();
+        self.store
+            .down_apply(actor.district_id, unit, &w, audit)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { field } if field.starts_with("person:") => {
+                    let name = field
+                        .trim_start_matches("person:")
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|id| people.get(&id).cloned())
+                        .unwrap_or_default();
+                    FieldError::new("person", "down_person_changed")
+                        .with("name", name)
+                        .into()
+                }
+                other => status_err(other, plan.status),
+            })
+    }
+
+    /// Labour contracts signed by the unit's plans (重新签订劳动合同), newest first, with the
+    /// person's name (DownsizingView).
+    pub async fn down_contracts(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+    ) -> AppResult<Vec<(super::ContractRecord, String)>> {
+        self.require_unit(actor, Action::DownsizingView, unit)
+            .await?;
+        let names: BTreeMap<i64, String> = self
+            .unit_people(actor, unit)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        Ok(self
+            .store
+            .down_contracts(actor.district_id, unit, None)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let n = names.get(&c.person_id).cloned().unwrap_or_default();
+                (c, n)
+            })
+            .collect())
+    }
+
+    /// The district summary (DownsizingView): per unit the cuts of its approved and
+    /// applied plans; unit accounts see their own unit only.
+    pub async fn down_district(&self, actor: &Actor) -> AppResult<DistrictDownsizing> {
+        self.require(actor, Action::DownsizingView)?;
+        let units = self.visible_units(actor).await?;
+        let plans = self.store.down_plans(actor.district_id, None).await?;
+        let mut out = Vec::new();
+        for u in units {
+            if !actor.sees_unit(u.district_id, u.id) {
+                continue;
+            }
+            let mine: Vec<&PlanRecord> = plans.iter().filter(|p| p.unit_id == u.id).collect();
+            let mut figs = Vec::new();
+            let mut base = None;
+            for p in mine
+                .iter()
+                .filter(|p| matches!(p.status, PlanStatus::Approved | PlanStatus::Applied))
+            {
+                let v = self.view_of(actor, u.id, (*p).clone()).await?;
+                base = base.or(p.staff_base).or(Some(v.totals.staff_base));
+                figs.extend(v.lines.into_iter().filter_map(|l| l.figures));
+            }
+            let base = match base {
+                Some(b) => b,
+                None => self.staff_base(actor, u.id).await?,
+            };
+            out.push(UnitDownsizing {
+                plans: mine.len(),
+                status: mine.first().map(|p| p.status),
+                totals: totals(figs.iter(), base),
+                unit: u,
+            });
+        }
+        let cut = out.iter().map(|u| u.totals.cut).sum();
+        Ok(DistrictDownsizing {
+            cut,
+            units_with_cuts: out.iter().filter(|u| u.totals.cut > 0).count(),
+            one_off: Money(out.iter().map(|u| u.totals.one_off.0).sum()),
+            annual_saving: Money(out.iter().map(|u| u.totals.annual_saving.0).sum()),
+            units: out,
+        })
+    }
+}

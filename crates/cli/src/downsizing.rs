@@ -1,0 +1,193 @@
+//! `jiguan downsizing …`: downsizing plans (分流方案) from the command line: the district
+//! summary, a unit's plans, a plan's lines and totals as JSON, the Excel summary, and
+//! applying an approved plan on behalf of the unit administrator (audited under that account).
+
+use std::io::Write as _;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+
+use jiguan_app::App;
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::tenancy::UserId;
+use jiguan_web::i18n::{Lang, Tr};
+
+use crate::config::Config;
+use crate::ops::open_app;
+
+#[derive(Subcommand)]
+pub enum DownsizingCommand {
+    /// The district summary: per unit the headcount cut, share, one-off cost and saving
+    /// (tab-separated; money in yuan).
+    Summary {
+        #[arg(long)]
+        district: String,
+    },
+    /// List the downsizing plans of a unit (tab-separated).
+    Plans {
+        #[arg(long)]
+        district: String,
+        #[arg(long)]
+        unit: String,
+    },
+    /// A plan with its lines, figures, totals and history as JSON.
+    Show {
+        #[arg(long)]
+        district: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        plan: i64,
+    },
+    /// Write the Excel summary (分流人员, 合计) of a plan.
+    Export {
+        #[arg(long)]
+        district: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        plan: i64,
+        #[arg(long)]
+        out: String,
+    },
+    /// Apply an approved plan, as the named unit administrator.
+    Apply {
+        /// The unit administrator's user name (the change is audited under it).
+        #[arg(long = "as")]
+        user: String,
+        #[arg(long)]
+        plan: i64,
+    },
+}
+
+fn app_err(e: jiguan_app::AppError) -> anyhow::Error {
+    match e {
+        jiguan_app::AppError::Invalid(list) => {
+            let s: Vec<String> = list
+                .iter()
+                .map(|f| {
+                    let args: Vec<String> =
+                        f.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    format!("{}: {} {}", f.field, f.code, args.join(" "))
+                })
+                .collect();
+            anyhow::anyhow!("invalid: {}", s.join("; "))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// A read-only district-level actor for the command line (the operator has the database).
+async fn reader(app: &App, district: &str) -> anyhow::Result<Actor> {
+    let d = app
+        .store
+        .find_district(district)
+        .await?
+        .with_context(|| format!("no district {district}"))?;
+    Ok(Actor {
+        user_id: UserId(0),
+        username: "system".into(),
+        display_name: "cli".into(),
+        district_id: d.id,
+        unit_id: None,
+        roles: vec![Role::Auditor],
+    })
+}
+
+async fn unit_of(app: &App, a: &Actor, unit: &str) -> anyhow::Result<jiguan_app::ports::Unit> {
+    app.store
+        .find_unit(a.district_id, unit)
+        .await?
+        .with_context(|| format!("no unit {unit}"))
+}
+
+pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8> {
+    let app = open_app(cfg).await?;
+    let tr = Tr::new(Lang::Zh);
+    match c {
+        DownsizingCommand::Summary { district } => {
+            let a = reader(&app, &district).await?;
+            let s = app.down_district(&a).await.map_err(app_err)?;
+            let mut out = std::io::stdout().lock();
+            for u in &s.units {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    u.unit.code,
+                    u.unit.name,
+                    u.status.map(|s| s.code()).unwrap_or(""),
+                    u.totals.cut,
+                    u.totals.staff_base,
+                    u.totals
+                        .share_pct
+                        .map(|p| format!("{p}%"))
+                        .unwrap_or_default(),
+                    u.totals.one_off,
+                    u.totals.annual_saving
+                )?;
+            }
+            writeln!(
+                out,
+                "total\t\t\t{}\t\t\t{}\t{}",
+                s.cut, s.one_off, s.annual_saving
+            )?;
+        }
+        DownsizingCommand::Plans { district, unit } => {
+            let a = reader(&app, &district).await?;
+            let u = unit_of(&app, &a, &unit).await?;
+            let mut out = std::io::stdout().lock();
+            for p in app.down_plans(&a, u.id).await.map_err(app_err)? {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{} lines",
+                    p.id,
+                    p.status.code(),
+                    p.effective,
+                    p.title,
+                    p.lines
+                )?;
+            }
+        }
+        DownsizingCommand::Show {
+            district,
+            unit,
+            plan,
+        } => {
+            let a = reader(&app, &district).await?;
+            let u = unit_of(&app, &a, &unit).await?;
+            let v = app.down_plan(&a, u.id, plan).await.map_err(app_err)?;
+            println!("{}", serde_json::to_string(&v)?);
+        }
+        DownsizingCommand::Export {
+            district,
+            unit,
+            plan,
+            out,
+        } => {
+            let a = reader(&app, &district).await?;
+            let u = unit_of(&app, &a, &unit).await?;
+            let v = app.down_plan(&a, u.id, plan).await.map_err(app_err)?;
+            let sheets = jiguan_web::html::downsizing::workbook(tr, &u.name, &v);
+            let bytes = jiguan_excel::write_workbook(&sheets)?;
+            std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
+            println!("wrote {out}");
+        }
+        DownsizingCommand::Apply { user, plan } => {
+            let rec = app
+                .store
+                .find_user_by_name(&user)
+                .await?
+                .with_context(|| format!("no user {user}"))?;
+            if !rec.active {
+                bail!("user {user} is inactive");
+            }
+            let actor = jiguan_app::auth::actor_of(&rec);
+            let Some(unit) = actor.unit_id else {
+                bail!("user {user} is not a unit account");
+            };
+            app.down_apply(&actor, unit, plan).await.map_err(app_err)?;
+            println!("plan {plan} applied");
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,522 @@
+//! Downsizing plans (分流方案): plans, lines, history, labour contracts, and the atomic
+//! apply (plan status, people's statuses with history rows, post assignments ended,
+//! contracts, audit) in one transaction. Every query is scoped by district and unit.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use jiguan_app::downsizing::{
+    ApplyWrite, ContractRecord, DownsizingStore, LineRecord, LineWrite, PlanEvent, PlanMove,
+    PlanRecord,
+};
+use jiguan_app::ports::{StoreError, StoreResult};
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::downsizing::{PlanStatus, Route};
+use jiguan_domain::people::EventKind;
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+
+use crate::SqlStore;
+use crate::audit::append;
+use crate::db::{Backend, Row, Tx};
+
+const PLAN_COLS: &str = "p.id, p.district_id, p.unit_id, p.title, p.effective, p.status, p.doc_no, p.reason, p.staff_base, p.created_by, p.created_at, p.applied_at, \
+    (SELECT CAST(COUNT(*) AS BIGINT) FROM downsizing_lines l WHERE l.plan_id = p.id AND l.district_id = p.district_id AND l.unit_id = p.unit_id)";
+
+fn bad(what: &str, v: &str) -> StoreError {
+    StoreError::Backend(format!("unknown {what} code in database: {v}"))
+}
+
+fn plan(r: &Row) -> StoreResult<PlanRecord> {
+    let status: String = r.get(5)?;
+    Ok(PlanRecord {
+        id: r.get(0)?,
+        district_id: DistrictId(r.get(1)?),
+        unit_id: UnitId(r.get(2)?),
+        title: r.get(3)?,
+        effective: r.get(4)?,
+        status: PlanStatus::from_code(&status).ok_or_else(|| bad("plan status", &status))?,
+        doc_no: r.get(6)?,
+        reason: r.get(7)?,
+        staff_base: r.get(8)?,
+        created_by: r.get(9)?,
+        created_at: r.get(10)?,
+        applied_at: r.get(11)?,
+        lines: r.get(12)?,
+    })
+}
+
+fn line(r: &Row) -> StoreResult<LineRecord> {
+    let route: String = r.get(3)?;
+    let term: Option<i64> = r.get(5)?;
+    Ok(LineRecord {
+        id: r.get(0)?,
+        plan_id: r.get(1)?,
+        person_id: r.get(2)?,
+        route: Route::from_code(&route).ok_or_else(|| bad("route", &route))?,
+        note: r.get(4)?,
+        term_years: term.and_then(|t| u32::try_from(t).ok()),
+        figures_json: r.get(6)?,
+    })
+}
+
+/// Moves the plan from `m.from` to `m.to` and writes the history row.
+async fn move_tx(tx: &mut Tx, d: DistrictId, u: UnitId, m: &PlanMove) -> StoreResult<()> {
+    let n = tx
+        .execute(
+            "UPDATE downsizing_plans SET status = $1, doc_no = COALESCE($2, doc_no), reason = COALESCE($3, reason), \
+             applied_at = CASE WHEN $4 THEN $5 ELSE applied_at END \
+             WHERE id = $6 AND district_id = $7 AND unit_id = $8 AND status = $9",
+            &[
+                m.to.code().into(),
+                m.doc_no.clone().into(),
+                m.reason.clone().into(),
+                (m.to == PlanStatus::Applied).into(),
+                m.at.into(),
+                m.id.into(),
+                d.0.into(),
+                u.0.into(),
+                m.from.code().into(),
+            ],
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            field: "status".into(),
+        });
+    }
+    tx.execute(
+        "INSERT INTO downsizing_events (plan_id, district_id, unit_id, from_status, to_status, comment, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            m.id.into(),
+            d.0.into(),
+            u.0.into(),
+            m.from.code().into(),
+            m.to.code().into(),
+            m.comment.as_str().into(),
+            m.by.as_str().into(),
+            m.at.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Fails unless the plan is a draft of the unit.
+async fn require_draft(tx: &mut Tx, d: DistrictId, u: UnitId, plan: i64) -> StoreResult<()> {
+    let r = tx
+        .fetch_optional(
+            "SELECT status FROM downsizing_plans WHERE id = $1 AND district_id = $2 AND unit_id = $3",
+            &[plan.into(), d.0.into(), u.0.into()],
+        )
+        .await?;
+    match r {
+        None => Err(StoreError::NotFound),
+        Some(r) => {
+            let s: String = r.get(0)?;
+            if s == PlanStatus::Draft.code() {
+                Ok(())
+            } else {
+                Err(StoreError::Conflict {
+                    field: "status".into(),
+                })
+            }
+        }
+    }
+}
+
+const EVENT_COLS: &str = "district_id, person_id, on_date, kind, unit_id, host_unit_id, body_id, identity, establishment, post, rank, leader, funding, basic_pay, allowances, social_insurance, housing_fund, status, doc_no, note, created_at, created_by";
+
+#[async_trait]
+impl DownsizingStore for SqlStore {
+    async fn down_plans(&self, d: DistrictId, u: Option<UnitId>) -> StoreResult<Vec<PlanRecord>> {
+        let rows = match u {
+            Some(u) => {
+                self.db
+                    .fetch_all(
+                        &format!("SELECT {PLAN_COLS} FROM downsizing_plans p WHERE p.district_id = $1 AND p.unit_id = $2 ORDER BY p.id DESC"),
+                        &[d.0.into(), u.0.into()],
+                    )
+                    .await?
+            }
+            None => {
+                self.db
+                    .fetch_all(
+                        &format!("SELECT {PLAN_COLS} FROM downsizing_plans p WHERE p.district_id = $1 ORDER BY p.id DESC"),
+                        &[d.0.into()],
+                    )
+                    .await?
+            }
+        };
+        rows.iter().map(plan).collect()
+    }
+
+    async fn down_plan(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: i64,
+    ) -> StoreResult<Option<PlanRecord>> {
+        self.db
+            .fetch_optional(
+                &format!("SELECT {PLAN_COLS} FROM downsizing_plans p WHERE p.id = $1 AND p.district_id = $2 AND p.unit_id = $3"),
+                &[id.into(), d.0.into(), u.0.into()],
+            )
+            .await?
+            .as_ref()
+            .map(plan)
+            .transpose()
+    }
+
+    async fn down_create_plan(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        title: &str,
+        effective: NaiveDate,
+        by: &str,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.begin().await?;
+        let id: i64 = tx
+            .fetch_one(
+                "INSERT INTO downsizing_plans (district_id, unit_id, title, effective, status, doc_no, reason, staff_base, created_by, created_at, applied_at) \
+                 VALUES ($1, $2, $3, $4, 'draft', '', '', NULL, $5, $6, NULL) RETURNING id",
+                &[d.0.into(), u.0.into(), title.into(), effective.into(), by.into(), at.into()],
+            )
+            .await?
+            .get(0)?;
+        tx.execute(
+            "INSERT INTO downsizing_events (plan_id, district_id, unit_id, from_status, to_status, comment, created_by, created_at) \
+             VALUES ($1, $2, $3, '', 'draft', '', $4, $5)",
+            &[id.into(), d.0.into(), u.0.into(), by.into(), at.into()],
+        )
+        .await?;
+        let mut audit = audit;
+        audit.object_id = id.to_string();
+        append(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn down_lines(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        plan: i64,
+    ) -> StoreResult<Vec<LineRecord>> {
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT id, plan_id, person_id, route, note, term_years, figures_json FROM downsizing_lines \
+                 WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY id",
+                &[plan.into(), d.0.into(), u.0.into()],
+            )
+            .await?;
+        rows.iter().map(line).collect()
+    }
+
+    async fn down_save_line(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        plan: i64,
+        w: &LineWrite,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.begin().await?;
+        require_draft(&mut tx, d, u, plan).await?;
+        let term = w.term_years.map(i64::from);
+        let existing = tx
+            .fetch_optional(
+                "SELECT id FROM downsizing_lines WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 AND person_id = $4",
+                &[plan.into(), d.0.into(), u.0.into(), w.person_id.into()],
+            )
+            .await?;
+        let id = match existing {
+            Some(r) => {
+                let id: i64 = r.get(0)?;
+                tx.execute(
+                    "UPDATE downsizing_lines SET route = $1, note = $2, term_years = $3, figures_json = $4 \
+                     WHERE id = $5 AND district_id = $6 AND unit_id = $7",
+                    &[
+                        w.route.code().into(),
+                        w.note.as_str().into(),
+                        term.into(),
+                        w.figures_json.as_str().into(),
+                        id.into(),
+                        d.0.into(),
+                        u.0.into(),
+                    ],
+                )
+                .await?;
+                id
+            }
+            None => tx
+                .fetch_one(
+                    "INSERT INTO downsizing_lines (plan_id, district_id, unit_id, person_id, route, note, term_years, figures_json, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                    &[
+                        plan.into(),
+                        d.0.into(),
+                        u.0.into(),
+                        w.person_id.into(),
+                        w.route.code().into(),
+                        w.note.as_str().into(),
+                        term.into(),
+                        w.figures_json.as_str().into(),
+                        at.into(),
+                    ],
+                )
+                .await?
+                .get(0)?,
+        };
+        append(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn down_remove_line(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        plan: i64,
+        line: i64,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        require_draft(&mut tx, d, u, plan).await?;
+        let n = tx
+            .execute(
+                "DELETE FROM downsizing_lines WHERE id = $1 AND plan_id = $2 AND district_id = $3 AND unit_id = $4",
+                &[line.into(), plan.into(), d.0.into(), u.0.into()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append(&mut tx, &audit).await?;
+        tx.commit().await
+    }
+
+    async fn down_move(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        m: &PlanMove,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        move_tx(&mut tx, d, u, m).await?;
+        append(&mut tx, &audit).await?;
+        tx.commit().await
+    }
+
+    async fn down_apply(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        w: &ApplyWrite,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        if tx.backend() == Backend::Postgres {
+            // The same lock as people writes: no hire or status change races the apply.
+            tx.execute(
+                "SELECT pg_advisory_xact_lock($1)",
+                &[(7_345_005_000_000i64 + d.0).into()],
+            )
+            .await?;
+        }
+        move_tx(&mut tx, d, u, &w.step).await?;
+        tx.execute(
+            "UPDATE downsizing_plans SET staff_base = $1 WHERE id = $2 AND district_id = $3 AND unit_id = $4",
+            &[w.staff_base.into(), w.step.id.into(), d.0.into(), u.0.into()],
+        )
+        .await?;
+        let (at, by) = (w.step.at, w.step.by.as_str());
+        for it in &w.items {
+            let conflict = || StoreError::Conflict {
+                field: format!("person:{}", it.person_id),
+            };
+            // The person must still be on post or lent out at home in the unit.
+            let n = match it.new_status {
+                Some(s) => {
+                    tx.execute(
+                        "UPDATE people SET status = $1, status_since = $2, host_unit_id = NULL, updated_at = $3 \
+                         WHERE district_id = $4 AND unit_id = $5 AND id = $6 AND status IN ('on_post', 'lent_out')",
+                        &[
+                            s.code().into(),
+                            w.effective.into(),
+                            at.into(),
+                            d.0.into(),
+                            u.0.into(),
+                            it.person_id.into(),
+                        ],
+                    )
+                    .await?
+                }
+                None => tx
+                    .fetch_optional(
+                        "SELECT id FROM people WHERE district_id = $1 AND unit_id = $2 AND id = $3 AND status IN ('on_post', 'lent_out')",
+                        &[d.0.into(), u.0.into(), it.person_id.into()],
+                    )
+                    .await?
+                    .map_or(0, |_| 1),
+            };
+            if n == 0 {
+                return Err(conflict());
+            }
+            if it.new_status.is_some() {
+                tx.execute(
+                    &format!(
+                        "INSERT INTO person_events ({EVENT_COLS}) SELECT p.district_id, p.id, $1, $2, p.unit_id, p.host_unit_id, p.body_id, \
+                         p.identity, p.establishment, p.post, p.rank, p.leader, p.funding, p.basic_pay, p.allowances, p.social_insurance, \
+                         p.housing_fund, p.status, $3, $4, $5, $6 FROM people p WHERE p.district_id = $7 AND p.id = $8"
+                    ),
+                    &[
+                        w.effective.into(),
+                        EventKind::Status.code().into(),
+                        w.doc_no.as_str().into(),
+                        it.note.as_str().into(),
+                        at.into(),
+                        by.into(),
+                        d.0.into(),
+                        it.person_id.into(),
+                    ],
+                )
+                .await?;
+            }
+            if it.cut {
+                tx.execute(
+                    "UPDATE post_assignments SET end_date = $1, end_reason = 'downsizing' \
+                     WHERE district_id = $2 AND unit_id = $3 AND person_id = $4 AND end_date IS NULL",
+                    &[
+                        w.effective.into(),
+                        d.0.into(),
+                        u.0.into(),
+                        it.person_id.into(),
+                    ],
+                )
+                .await?;
+            }
+            if let Some(c) = it.contract {
+                tx.execute(
+                    "INSERT INTO labour_contracts (district_id, unit_id, person_id, start_date, end_date, term_years, plan_id, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    &[
+                        d.0.into(),
+                        u.0.into(),
+                        it.person_id.into(),
+                        c.start.into(),
+                        c.end.into(),
+                        i64::from(c.term_years).into(),
+                        w.step.id.into(),
+                        by.into(),
+                        at.into(),
+                    ],
+                )
+                .await?;
+            }
+            tx.execute(
+                "UPDATE downsizing_lines SET figures_json = $1 WHERE id = $2 AND plan_id = $3 AND district_id = $4 AND unit_id = $5",
+                &[
+                    it.figures_json.as_str().into(),
+                    it.line_id.into(),
+                    w.step.id.into(),
+                    d.0.into(),
+                    u.0.into(),
+                ],
+            )
+            .await?;
+        }
+        append(&mut tx, &audit).await?;
+        tx.commit().await
+    }
+
+    async fn down_events(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        plan: i64,
+    ) -> StoreResult<Vec<PlanEvent>> {
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT from_status, to_status, comment, created_by, created_at FROM downsizing_events \
+                 WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY id",
+                &[plan.into(), d.0.into(), u.0.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let to: String = r.get(1)?;
+                Ok(PlanEvent {
+                    from: r.get(0)?,
+                    to: PlanStatus::from_code(&to).ok_or_else(|| bad("plan status", &to))?,
+                    comment: r.get(2)?,
+                    by: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn down_without_post(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<i64>> {
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT p.id FROM people p WHERE p.district_id = $1 AND p.unit_id = $2 AND p.status = 'on_post' \
+                 AND NOT EXISTS (SELECT 1 FROM post_assignments a WHERE a.district_id = p.district_id AND a.unit_id = p.unit_id \
+                 AND a.person_id = p.id AND a.end_date IS NULL) ORDER BY p.id",
+                &[d.0.into(), u.0.into()],
+            )
+            .await?;
+        rows.iter().map(|r| r.get(0)).collect()
+    }
+
+    async fn down_in_abolished_bodies(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<i64>> {
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT p.id FROM people p JOIN bodies b ON b.id = p.body_id AND b.district_id = p.district_id AND b.unit_id = p.unit_id \
+                 WHERE p.district_id = $1 AND p.unit_id = $2 AND p.status IN ('on_post', 'lent_out') \
+                 AND b.status IN ('abolished', 'merged') ORDER BY p.id",
+                &[d.0.into(), u.0.into()],
+            )
+            .await?;
+        rows.iter().map(|r| r.get(0)).collect()
+    }
+
+    async fn down_contracts(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        person: Option<i64>,
+    ) -> StoreResult<Vec<ContractRecord>> {
+        let mut sql = String::from(
+            "SELECT id, person_id, start_date, end_date, term_years, plan_id FROM labour_contracts WHERE district_id = $1 AND unit_id = $2",
+        );
+        let mut params = vec![d.0.into(), u.0.into()];
+        if let Some(p) = person {
+            sql.push_str(" AND person_id = $3");
+            params.push(p.into());
+        }
+        sql.push_str(" ORDER BY id DESC");
+        let rows = self.db.fetch_all(&sql, &params).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ContractRecord {
+                    id: r.get(0)?,
+                    person_id: r.get(1)?,
+                    start: r.get(2)?,
+                    end: r.get(3)?,
+                    term_years: r.get(4)?,
+                    plan_id: r.get(5)?,
+                })
+            })
+            .collect()
+    }
+}
