@@ -94,6 +94,15 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
         ("dashboard", "menu.dashboard", "/".into(), Action::Dashboard),
         ("units", "menu.units", "/units".into(), Action::UnitsList),
     ];
+    if a.unit_id.is_none() {
+        // District-wide views of unit modules.
+        items.push((
+            "downsizing",
+            "menu.downsizing",
+            "/downsizing".into(),
+            Action::DownsizingView,
+        ));
+    }
     if let Some(u) = a.unit_id {
         items.push((
             "my-unit",
