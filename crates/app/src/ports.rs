@@ -361,6 +361,7 @@ pub trait Store:
     + CalcStore
     + crate::people::PeopleStore
     + crate::org::OrgStore
+    + crate::posts::PostsStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

@@ -11,6 +11,7 @@ pub mod db;
 pub mod migrate;
 mod org;
 mod people;
+mod posts;
 mod sessions;
 mod settings;
 mod sql;

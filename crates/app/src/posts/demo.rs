@@ -1,0 +1,1 @@
+//! Demo posts (filled below).
