@@ -51,6 +51,11 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
         include_str!("../locales/zh-CN/org.txt"),
         include_str!("../locales/en/org.txt"),
     ),
+    (
+        "posts",
+        include_str!("../locales/zh-CN/posts.txt"),
+        include_str!("../locales/en/posts.txt"),
+    ),
 ];
 
 /// Parses `key = text` lines; `#` starts a comment line.

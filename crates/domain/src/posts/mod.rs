@@ -241,7 +241,7 @@ impl PostInput {
             if let Some(id) = id
                 && items.iter().any(|(x, _)| *x == id)
             {
-                errs.push(FieldError::new(field.clone(), "duplicate"));
+                errs.push(FieldError::new(field.clone(), "function_duplicate"));
                 continue;
             }
             let h = match hours.trim().parse::<i64>() {
@@ -369,7 +369,7 @@ mod tests {
             ("min_education", "choice_invalid"),
             ("min_service_years", "out_of_range"),
             ("other_requirements", "too_long"),
-            ("functions.1", "duplicate"),
+            ("functions.1", "function_duplicate"),
             ("functions.2", "choice_invalid"),
             ("functions.2", "integer_invalid"),
             ("functions.3", "out_of_range"),

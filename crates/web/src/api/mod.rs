@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calc;
 pub mod org;
 pub mod people;
+pub mod posts;
 pub mod tenancy;
 pub mod users;
 
@@ -107,6 +108,7 @@ pub fn created<T: Serialize>(ctx: &Ctx, r: Result<T, AppError>) -> Response {
         org::list_plans, org::create_plan, org::get_plan, org::add_op,
         org::submit_plan, org::approve_plan, org::reject_plan, org::apply_plan,
         org::district, org::set_rules,
+        posts::list_posts, posts::create_post, posts::get_post, posts::update_post, posts::assign, posts::end_assignment, posts::coverage, posts::balance, posts::accept, posts::district,
     ),
     components(schemas(ApiError, crate::error::ApiFieldError)),
     modifiers(&Security),

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod login;
 pub mod org;
 pub mod people;
+pub mod posts;
 pub mod profile;
 pub mod settings;
 pub mod units;
@@ -66,6 +67,7 @@ pub struct MenuItem {
 pub const UNIT_MODULES: &[(&str, &str, &str, Action)] = &[
     ("people", "menu.people", "/people", Action::PeopleView),
     ("org", "menu.org", "/org", Action::OrgView),
+    ("posts", "menu.posts", "/posts", Action::PostsView),
 ];
 
 /// What `base.html` needs.
