@@ -123,5 +123,6 @@ pub async fn seed(app: &App, mut progress: impl FnMut(u64, u64)) -> AppResult<Di
     }
     crate::org::demo::seed(app, district).await?;
     crate::people::demo::seed_people(app, district, &unit_ids).await?;
+    crate::posts::demo::seed_posts(app, district, &unit_ids).await?;
     Ok(district)
 }

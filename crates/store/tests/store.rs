@@ -2400,3 +2400,101 @@ async fn posts_accept_is_atomic_and_refuses_stale(pg: bool) {
         .unwrap();
     assert!(hist.iter().any(|h| h.end_date.is_some()));
 }
+
+both!(posts_demo_matches_the_seed);
+
+/// The demo: 骆驼街道's posts need exactly 79 FTE; every body has posts and one chief;
+/// concurrent posts exist; temporary workers and enterprise hires (and only they) have no
+/// post; the balance shows spread and a useful suggestion; no rule is broken.
+async fn posts_demo_matches_the_seed(pg: bool) {
+    use jiguan_app::people::{PeopleFilter, PeopleStore};
+    use jiguan_app::posts::PostsStore;
+    use jiguan_domain::people::Identity;
+    use jiguan_domain::posts::PostLevel;
+    use rust_decimal::Decimal;
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let app = App::new(
+        Arc::new(s.clone()),
+        AppConfig::for_tests(),
+        Arc::new(SystemClock),
+    );
+    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+    let admin = org_support::actor(d, None, Role::DistrictAdmin);
+    let luotuo = app
+        .visible_units(&admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.code == "luotuo")
+        .unwrap();
+    let o = app.posts_overview(&admin, luotuo.id).await.unwrap();
+    assert_eq!(o.total_hours, 79 * 1984);
+    assert_eq!(o.total_need, Decimal::from(79));
+    let active: Vec<_> = o.bodies.iter().filter(|b| b.active).collect();
+    assert_eq!(active.len(), 21);
+    for b in &active {
+        assert!(!b.posts.is_empty(), "{} has no post", b.name);
+        let chiefs: Vec<_> = b
+            .posts
+            .iter()
+            .filter(|p| p.post.level == PostLevel::Chief)
+            .collect();
+        assert_eq!(chiefs.len(), 1, "{}", b.name);
+        assert_eq!(chiefs[0].holders.len(), 1, "{}", b.name);
+    }
+    let concurrent = o
+        .bodies
+        .iter()
+        .flat_map(|b| &b.posts)
+        .flat_map(|p| &p.holders)
+        .filter(|h| !h.assignment.main)
+        .count();
+    assert!(concurrent >= 5, "{concurrent}");
+    // 人人有事做: the 6 temporary workers and 4 enterprise hires, nobody else.
+    let c = app.posts_coverage(&admin, luotuo.id).await.unwrap();
+    assert_eq!(c.idle.len(), 10);
+    assert!(
+        c.idle
+            .iter()
+            .all(|p| matches!(p.identity, Identity::Temporary | Identity::EnterpriseHire))
+    );
+    assert!(c.vacant.is_empty());
+    // 苦乐不均: spread, both lists, and a suggestion that lowers the variance.
+    let b = app.posts_balance(&admin, luotuo.id).await.unwrap();
+    assert!(!b.balance.overloaded.is_empty() && !b.balance.underloaded.is_empty());
+    assert!(
+        b.balance.figures.cv.unwrap() > Decimal::new(15, 2),
+        "{:?}",
+        b.balance.figures
+    );
+    assert!(!b.proposals.is_empty());
+    let p = &b.proposals[0];
+    assert!(p.after.figures.variance < p.before.figures.variance);
+    // No rule broken in the demo state.
+    let posts = s.list_posts(d, luotuo.id).await.unwrap();
+    let people = s
+        .export_people(
+            d,
+            &PeopleFilter {
+                unit_id: Some(luotuo.id),
+                ..PeopleFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    let open = s.open_assignments(d, Some(luotuo.id)).await.unwrap();
+    let state = jiguan_app::posts::state_of(
+        luotuo.id,
+        &posts,
+        &people,
+        &open,
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+    );
+    assert!(state.violations().is_empty(), "{:?}", state.violations());
+    // The district report sees the unit's 79 FTE.
+    let r = app.posts_district(&admin).await.unwrap();
+    let line = r.lines.iter().find(|l| l.unit.id == luotuo.id).unwrap();
+    assert_eq!(line.need, Decimal::from(79));
+    assert_eq!(line.staff, 100);
+}
