@@ -448,3 +448,24 @@ async fn posts_assign_concurrent_post_changes_balance_chart() {
     assert_ne!(before, after, "the balance did not change");
     b.quit().await.unwrap();
 }
+
+/// The posts pages fit a phone's width (tables scroll inside themselves, the chart scales).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn posts_pages_fit_a_phone() {
+    let (app, b) = setup(BrowserOptions::phone()).await;
+    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    sign_in(&b, &app, "luotuo_admin").await;
+    for path in [
+        format!("/units/{unit}/posts"),
+        format!("/units/{unit}/posts/new"),
+        format!("/units/{unit}/posts/coverage"),
+        format!("/units/{unit}/posts/balance"),
+    ] {
+        b.goto(app.url(&path)).await.unwrap();
+        b.query(By::Id("who")).first().await.unwrap();
+        let (scroll, inner) = overflow(&b).await;
+        assert!(scroll <= inner, "{path}: {scroll} > {inner}");
+    }
+    b.quit().await.unwrap();
+}
