@@ -26,7 +26,10 @@ fn unit(people: i64) -> State {
         on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         ..State::default()
     };
-    let kinds = [EstablishmentKind::Administrative, EstablishmentKind::Institution];
+    let kinds = [
+        EstablishmentKind::Administrative,
+        EstablishmentKind::Institution,
+    ];
     for i in 0..people {
         s.people.insert(
             i,
@@ -119,7 +122,10 @@ fn main() {
         .unwrap_or(300);
     let s = unit(people);
     assert!(s.violations().is_empty());
-    let (under, over) = (Decimal::from_str("0.7").unwrap(), Decimal::from_str("1.2").unwrap());
+    let (under, over) = (
+        Decimal::from_str("0.7").unwrap(),
+        Decimal::from_str("1.2").unwrap(),
+    );
     let b = balance(&s, 1984, under, over);
     println!(
         "unit: {} people, {} posts, {} open assignments; {} overloaded, {} underloaded, CV {:?}",

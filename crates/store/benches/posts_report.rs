@@ -70,10 +70,10 @@ fn person(d: jiguan_domain::tenancy::DistrictId, unit: UnitId, i: i64) -> Person
         phone: String::new(),
         funding: Funding::Full,
         cost: Cost {
-            basic_pay: Money(40_000_00 + (i % 30_000) * 100),
-            allowances: Money(36_000_00),
-            social_insurance: Money(18_000_50),
-            housing_fund: Money(12_000_00),
+            basic_pay: Money(4_000_000 + (i % 30_000) * 100),
+            allowances: Money(3_600_000),
+            social_insurance: Money(1_800_050),
+            housing_fund: Money(1_200_000),
         },
         status: Status::OnPost,
         status_since: on,
@@ -82,7 +82,11 @@ fn person(d: jiguan_domain::tenancy::DistrictId, unit: UnitId, i: i64) -> Person
 
 async fn run(url: &str, label: &str, people: i64) {
     let s = SqlStore::open(url).await.unwrap();
-    let app = App::new(Arc::new(s.clone()), AppConfig::for_tests(), Arc::new(SystemClock));
+    let app = App::new(
+        Arc::new(s.clone()),
+        AppConfig::for_tests(),
+        Arc::new(SystemClock),
+    );
     let district = app.store.create_district("bench", "基准区").await.unwrap();
     let per_unit = people / UNITS;
     let t_seed = Instant::now();
@@ -131,7 +135,9 @@ async fn run(url: &str, label: &str, people: i64) {
         )
         .await
         .unwrap();
-        let item = app.post_form_data(&ua, unit).await.unwrap().functions[0].id.0;
+        let item = app.post_form_data(&ua, unit).await.unwrap().functions[0]
+            .id
+            .0;
         let writes = (0..per_unit)
             .map(|k| {
                 let p = person(district, unit, u * per_unit + k);
@@ -151,7 +157,14 @@ async fn run(url: &str, label: &str, people: i64) {
                 district,
                 PeopleBatch {
                     writes,
-                    audits: vec![system_entry(district, Some(unit), "people.import", "unit", unit, None)],
+                    audits: vec![system_entry(
+                        district,
+                        Some(unit),
+                        "people.import",
+                        "unit",
+                        unit,
+                        None,
+                    )],
                     by: "bench".into(),
                     at: Some(chrono::Utc::now()),
                     ..PeopleBatch::default()
@@ -164,7 +177,11 @@ async fn run(url: &str, label: &str, people: i64) {
             let input = PostInput {
                 body_id: body.0,
                 title: format!("岗位{j}"),
-                level: if j == 0 { PostLevel::Chief } else { PostLevel::General },
+                level: if j == 0 {
+                    PostLevel::Chief
+                } else {
+                    PostLevel::General
+                },
                 establishment: PostKind::Any,
                 min_education: None,
                 min_service_years: 0,
@@ -207,7 +224,14 @@ async fn run(url: &str, label: &str, people: i64) {
                     by: "bench".into(),
                     at: Some(chrono::Utc::now()),
                 },
-                vec![system_entry(district, Some(unit), "post.assign", "unit", unit, None)],
+                vec![system_entry(
+                    district,
+                    Some(unit),
+                    "post.assign",
+                    "unit",
+                    unit,
+                    None,
+                )],
             )
             .await
             .unwrap();
@@ -266,7 +290,10 @@ async fn main() {
             .execute(&format!("CREATE DATABASE {name}"), &[])
             .await
             .unwrap();
-        let base = pg.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(pg.clone());
+        let base = pg
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(pg.clone());
         run(&format!("{base}/{name}"), "PostgreSQL", people).await;
         let _ = admin.execute(&format!("DROP DATABASE {name}"), &[]).await;
     }

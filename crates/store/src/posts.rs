@@ -244,6 +244,7 @@ impl PostsStore for SqlStore {
         tx.commit().await
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn set_post_active(
         &self,
         d: DistrictId,

@@ -398,7 +398,7 @@ fn chief(body: i64, title: &str, kind: PostKind, person: usize, n: usize) -> Pla
         level: PostLevel::Chief,
         kind,
         // Alternately heavy (overloaded) and normal chiefs.
-        fte: if n % 2 == 0 { 132 } else { 110 },
+        fte: if n.is_multiple_of(2) { 132 } else { 110 },
         holder: (person, 100, true),
     }
 }

@@ -139,6 +139,7 @@ pub trait PostsStore: Send + Sync {
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Activates or deactivates a post; deactivation ends its open assignments on `on`.
+    #[allow(clippy::too_many_arguments)]
     async fn set_post_active(
         &self,
         district: DistrictId,

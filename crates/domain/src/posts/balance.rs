@@ -244,13 +244,13 @@ pub(crate) mod tests {
         for id in [1, 2, 3, 4] {
             s.people.insert(id, person(id, K::Administrative));
         }
-        let mut n = 0;
-        for (post_id, person_id, share_pct) in
+        for (n, (post_id, person_id, share_pct)) in
             [(1, 1, 100), (2, 2, 50), (2, 3, 50), (3, 3, 50), (4, 4, 100)]
+                .into_iter()
+                .enumerate()
         {
-            n += 1;
             s.assignments.push(Assignment {
-                id: n,
+                id: n as i64 + 1,
                 post_id,
                 person_id,
                 share_pct,
