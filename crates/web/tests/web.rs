@@ -2442,6 +2442,26 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         r.body.contains("class=\"bar over\" x=")
             && r.body.contains("data-from=\"1.5\" data-count=\"1\"")
     );
+    // A forged or stale proposal key is refused on the balance page, naming the reason.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{luotuo}/posts/balance/accept"),
+        &[("keys", "share:1:2")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("均衡建议：无法识别"), "{}", r.body);
+    let stale = format!("move:{post}:{person}:{person}:100:100:1:1:1");
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{luotuo}/posts/balance/accept"),
+        &[("keys", stale.as_str())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("第 1 条建议已过时"), "{}", r.body);
     let r = send(
         &t,
         &ua,
