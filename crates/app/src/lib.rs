@@ -12,6 +12,7 @@ pub mod error;
 pub mod org;
 pub mod people;
 pub mod ports;
+pub mod posts;
 pub mod settings;
 pub mod tenancy;
 pub mod users;

@@ -362,6 +362,7 @@ pub trait Store:
     + crate::people::PeopleStore
     + crate::org::OrgStore
     + crate::downsizing::DownsizingStore
+    + crate::posts::PostsStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod money;
 pub mod org;
 pub mod people;
+pub mod posts;
 pub mod rules;
 pub mod settings;
 pub mod tenancy;

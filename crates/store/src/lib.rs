@@ -12,6 +12,7 @@ mod downsizing;
 pub mod migrate;
 mod org;
 mod people;
+mod posts;
 mod sessions;
 mod settings;
 mod sql;

@@ -490,3 +490,115 @@ async fn downsizing_build_and_apply_plan() {
     );
     b.quit().await.unwrap();
 }
+
+// ---- posts ----
+
+/// 苦乐不均: the unit administrator opens the balance page, notes the figures and the
+/// chart's bars, gives an underloaded person a concurrent post on their posts page, and
+/// sees the figures and the chart change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn posts_assign_concurrent_post_changes_balance_chart() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    sign_in(&b, &app, "luotuo_admin").await;
+    let balance = format!("/units/{unit}/posts/balance");
+    let snapshot = "return document.getElementById('balance-figures').innerText + '|' + \
+        Array.from(document.querySelectorAll('#balance-chart rect.bar')).map(r => r.dataset.count).join(',')";
+    b.goto(app.url(&balance)).await.unwrap();
+    let chart = b.find(By::Id("balance-chart")).await.unwrap();
+    assert!(
+        !b.find_all(By::Css("#balance-chart rect.bar.over"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let _ = chart;
+    let before = b.eval(snapshot).await.unwrap();
+    let person = b
+        .eval(
+            "const r = Array.from(document.querySelectorAll('#loads-table tr.load.under')) \
+             .find(r => Number(r.dataset.share) <= 60); return r ? r.dataset.person : null",
+        )
+        .await
+        .unwrap();
+    let person = person
+        .as_str()
+        .expect("an underloaded person with free time")
+        .to_string();
+    let page = format!("/units/{unit}/posts/people/{person}");
+    b.goto(app.url(&page)).await.unwrap();
+    let n = b
+        .eval("return document.querySelectorAll('#assign-post option').length")
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    let mut assigned = false;
+    for i in 1..n.min(40) {
+        b.eval(&format!(
+            "document.getElementById('assign-post').selectedIndex = {i}; return null"
+        ))
+        .await
+        .unwrap();
+        let share = b.find(By::Id("assign-share")).await.unwrap();
+        share.clear().await.unwrap();
+        share.send_keys("20").await.unwrap();
+        b.eval("window.__posts_old = true; return null")
+            .await
+            .unwrap();
+        b.find(By::Id("assign-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        // Wait for the next page (the marker is gone once it has loaded).
+        for _ in 0..100 {
+            let v = b
+                .eval(
+                    "return window.__posts_old === undefined && document.readyState === 'complete'",
+                )
+                .await;
+            if matches!(v, Ok(serde_json::Value::Bool(true))) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let url = b.current_url().await.unwrap();
+        if url.query().is_some_and(|q| q.contains("ok=assigned")) {
+            assigned = true;
+            break;
+        }
+        // Refused (a rule): the form is shown again with the reasons.
+        assert!(!text_of(&b, "assign-errors").await.is_empty());
+    }
+    assert!(assigned, "no post could be given to person {person}");
+    // The person's page lists the new concurrent post.
+    assert!(body_text(&b).await.contains("兼岗"));
+    b.goto(app.url(&balance)).await.unwrap();
+    let after = b.eval(snapshot).await.unwrap();
+    assert_ne!(before, after, "the balance did not change");
+    b.quit().await.unwrap();
+}
+
+/// The posts pages fit a phone's width (tables scroll inside themselves, the chart scales).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn posts_pages_fit_a_phone() {
+    let (app, b) = setup(BrowserOptions::phone()).await;
+    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    sign_in(&b, &app, "luotuo_admin").await;
+    for path in [
+        format!("/units/{unit}/posts"),
+        format!("/units/{unit}/posts/new"),
+        format!("/units/{unit}/posts/coverage"),
+        format!("/units/{unit}/posts/balance"),
+    ] {
+        b.goto(app.url(&path)).await.unwrap();
+        b.query(By::Id("who")).first().await.unwrap();
+        let (scroll, inner) = overflow(&b).await;
+        assert!(scroll <= inner, "{path}: {scroll} > {inner}");
+    }
+    b.quit().await.unwrap();
+}

@@ -52,6 +52,11 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
         include_str!("../locales/en/org.txt"),
     ),
     (
+        "posts",
+        include_str!("../locales/zh-CN/posts.txt"),
+        include_str!("../locales/en/posts.txt"),
+    ),
+    (
         "downsizing",
         include_str!("../locales/zh-CN/downsizing.txt"),
         include_str!("../locales/en/downsizing.txt"),

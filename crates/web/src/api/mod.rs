@@ -8,6 +8,7 @@ pub mod calc;
 pub mod downsizing;
 pub mod org;
 pub mod people;
+pub mod posts;
 pub mod tenancy;
 pub mod users;
 
@@ -109,6 +110,7 @@ pub fn created<T: Serialize>(ctx: &Ctx, r: Result<T, AppError>) -> Response {
         org::submit_plan, org::approve_plan, org::reject_plan, org::apply_plan,
         org::district, org::set_rules,
         downsizing::district, downsizing::list_plans, downsizing::create_plan, downsizing::get_plan, downsizing::candidates, downsizing::save_line, downsizing::delete_line, downsizing::submit, downsizing::approve, downsizing::reject, downsizing::reopen, downsizing::apply,
+        posts::list_posts, posts::create_post, posts::get_post, posts::update_post, posts::assign, posts::end_assignment, posts::coverage, posts::balance, posts::accept, posts::district,
     ),
     components(schemas(ApiError, crate::error::ApiFieldError)),
     modifiers(&Security),

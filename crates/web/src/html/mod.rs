@@ -8,6 +8,7 @@ pub mod downsizing;
 pub mod login;
 pub mod org;
 pub mod people;
+pub mod posts;
 pub mod profile;
 pub mod settings;
 pub mod units;
@@ -67,6 +68,7 @@ pub struct MenuItem {
 pub const UNIT_MODULES: &[(&str, &str, &str, Action)] = &[
     ("people", "menu.people", "/people", Action::PeopleView),
     ("org", "menu.org", "/org", Action::OrgView),
+    ("posts", "menu.posts", "/posts", Action::PostsView),
     (
         "downsizing",
         "menu.downsizing",
@@ -96,6 +98,7 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
     ];
     if a.unit_id.is_none() {
         // District-wide views of unit modules.
+        items.push(("posts", "menu.posts", "/posts".into(), Action::PostsView));
         items.push((
             "downsizing",
             "menu.downsizing",

@@ -1,0 +1,179 @@
+//! Posts (岗位: 因事定岗、因岗定编、因编定人、一人多岗、苦乐不均) as use cases, and the
+//! [`PostsStore`] port.
+//!
+//! - Who: `PostsView` sees posts, need versus establishment, coverage, balance and
+//!   suggestions; `PostsManage` (unit administrator) creates, edits and deactivates posts,
+//!   assigns and ends assignments and accepts proposals.
+//! - The rules live in `jiguan_domain::posts`; a use case builds the unit's current
+//!   [`State`](jiguan_domain::posts::assign::State) from the store and checks a change
+//!   against it, reporting every violation at once.
+//! - Assignments are dated rows: ending one sets its end date (the row stays); a share
+//!   change ends the row and opens a new one, so the history of who held what remains.
+//! - The store writes each change with its audit row in one transaction and refuses it
+//!   (`Conflict`) when an assignment it ends was ended meanwhile or a new one duplicates
+//!   an open one.
+
+pub mod demo;
+mod usecases;
+
+pub use usecases::*;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::posts::{Education, PostInput, PostKind, PostLevel};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+
+use crate::ports::StoreResult;
+
+/// A post as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PostRecord {
+    pub id: i64,
+    pub unit_id: UnitId,
+    pub body_id: i64,
+    pub title: String,
+    pub level: PostLevel,
+    pub establishment: PostKind,
+    pub min_education: Option<Education>,
+    pub min_service_years: i64,
+    pub other_requirements: String,
+    pub active: bool,
+    /// (function item id, annual hours), in item order.
+    pub functions: Vec<(i64, i64)>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl PostRecord {
+    /// Σ annual hours of the post's items.
+    pub fn hours(&self) -> i64 {
+        self.functions.iter().map(|(_, h)| *h).sum()
+    }
+}
+
+/// An assignment as stored (open while `end_date` is none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssignmentRecord {
+    pub id: i64,
+    pub unit_id: UnitId,
+    pub post_id: i64,
+    pub person_id: i64,
+    pub share_pct: i64,
+    pub main: bool,
+    pub overtime: bool,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub end_reason: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+/// A new assignment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewAssignment {
+    pub post_id: i64,
+    pub person_id: i64,
+    pub share_pct: i64,
+    pub main: bool,
+    pub overtime: bool,
+}
+
+/// Assignment changes of one unit, written in one transaction: the open assignments in
+/// `end` are ended on `on` with `reason` (each must still be open, else the whole write is
+/// refused with `Conflict { field: "assignment" }`), then the new ones start on `on` (a
+/// duplicate open assignment of the same person and post is refused likewise).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AssignmentWrite {
+    pub end: Vec<i64>,
+    pub create: Vec<NewAssignment>,
+    pub on: Option<NaiveDate>,
+    pub reason: String,
+    pub by: String,
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// Figures of one unit for the district report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitPostTotals {
+    pub unit_id: UnitId,
+    /// Active posts and their hours.
+    pub posts: i64,
+    pub hours: i64,
+    /// Σ shares (percent) of the open assignments.
+    pub share_sum: i64,
+    /// People with at least one open assignment.
+    pub holders: i64,
+}
+
+/// Storage of posts, their function items and assignments.
+#[async_trait]
+pub trait PostsStore: Send + Sync {
+    /// Every post of a unit (active or not) with its items, by body and title.
+    async fn list_posts(&self, district: DistrictId, unit: UnitId) -> StoreResult<Vec<PostRecord>>;
+    async fn get_post(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+        id: i64,
+    ) -> StoreResult<Option<PostRecord>>;
+    /// Creates a post with its items; returns its id (set as the audit object id).
+    async fn create_post(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+        input: &PostInput,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<i64>;
+    /// Replaces a post's definition and items (`NotFound` when not in the unit).
+    async fn update_post(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+        id: i64,
+        input: &PostInput,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// Activates or deactivates a post; deactivation ends its open assignments on `on`.
+    #[allow(clippy::too_many_arguments)]
+    async fn set_post_active(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+        id: i64,
+        active: bool,
+        on: NaiveDate,
+        by: &str,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// Open assignments of a unit (`None`: of the whole district).
+    async fn open_assignments(
+        &self,
+        district: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<AssignmentRecord>>;
+    /// Every assignment (open and ended) of a post or a person, newest first.
+    async fn assignment_history(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+        post: Option<i64>,
+        person: Option<i64>,
+    ) -> StoreResult<Vec<AssignmentRecord>>;
+    /// Writes assignment changes with their audit rows in one transaction; returns the
+    /// ids of the new assignments in order.
+    async fn write_assignments(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+        w: &AssignmentWrite,
+        audits: Vec<AuditEntry>,
+    ) -> StoreResult<Vec<i64>>;
+    /// Per unit of the district: active posts, their hours, open shares and holders.
+    async fn post_totals(&self, district: DistrictId) -> StoreResult<Vec<UnitPostTotals>>;
+}

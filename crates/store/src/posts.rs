@@ -1,0 +1,461 @@
+//! Posts, their function items and assignments (migration 0006). Every query is scoped by
+//! district and unit; every write appends its audit rows in the same transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use jiguan_app::ports::{StoreError, StoreResult};
+use jiguan_app::posts::{
+    AssignmentRecord, AssignmentWrite, PostRecord, PostsStore, UnitPostTotals,
+};
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::posts::{Education, PostInput, PostKind, PostLevel};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+
+use crate::SqlStore;
+use crate::audit::append;
+use crate::db::{Row, Tx, Value};
+
+const POST_COLS: &str = "id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at";
+const ASSIGN_COLS: &str = "id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by";
+
+fn bad(what: &str, v: &str) -> StoreError {
+    StoreError::Backend(format!("invalid {what} in database: {v}"))
+}
+
+fn post(r: &Row) -> StoreResult<PostRecord> {
+    let level: String = r.get(4)?;
+    let kind: String = r.get(5)?;
+    let edu: String = r.get(6)?;
+    Ok(PostRecord {
+        id: r.get(0)?,
+        unit_id: UnitId(r.get(1)?),
+        body_id: r.get(2)?,
+        title: r.get(3)?,
+        level: PostLevel::from_code(&level).ok_or_else(|| bad("level", &level))?,
+        establishment: PostKind::from_code(&kind).ok_or_else(|| bad("establishment", &kind))?,
+        min_education: if edu.is_empty() {
+            None
+        } else {
+            Some(Education::from_code(&edu).ok_or_else(|| bad("education", &edu))?)
+        },
+        min_service_years: r.get(7)?,
+        other_requirements: r.get(8)?,
+        active: r.get(9)?,
+        functions: Vec::new(),
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+    })
+}
+
+fn assignment(r: &Row) -> StoreResult<AssignmentRecord> {
+    Ok(AssignmentRecord {
+        id: r.get(0)?,
+        unit_id: UnitId(r.get(1)?),
+        post_id: r.get(2)?,
+        person_id: r.get(3)?,
+        share_pct: r.get(4)?,
+        main: r.get(5)?,
+        overtime: r.get(6)?,
+        start_date: r.get(7)?,
+        end_date: r.get(8)?,
+        end_reason: r.get(9)?,
+        created_at: r.get(10)?,
+        created_by: r.get(11)?,
+    })
+}
+
+async fn write_functions(
+    tx: &mut Tx,
+    d: DistrictId,
+    unit: UnitId,
+    id: i64,
+    input: &PostInput,
+) -> StoreResult<()> {
+    tx.execute(
+        "DELETE FROM post_functions WHERE post_id = $1 AND district_id = $2 AND unit_id = $3",
+        &[id.into(), d.0.into(), unit.0.into()],
+    )
+    .await?;
+    for (f, h) in &input.functions {
+        // The item must be of the same unit (the use case checked it against the
+        // catalogue; this keeps a forged id from crossing units).
+        let n = tx
+            .execute(
+                "INSERT INTO post_functions (post_id, district_id, unit_id, function_id, annual_hours) \
+                 SELECT $1, $2, $3, f.id, $5 FROM function_items f WHERE f.id = $4 AND f.district_id = $2 AND f.unit_id = $3",
+                &[id.into(), d.0.into(), unit.0.into(), (*f).into(), (*h).into()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+    }
+    Ok(())
+}
+
+async fn body_in_unit(tx: &mut Tx, d: DistrictId, unit: UnitId, body: i64) -> StoreResult<()> {
+    tx.fetch_optional(
+        "SELECT id FROM bodies WHERE id = $1 AND district_id = $2 AND unit_id = $3",
+        &[body.into(), d.0.into(), unit.0.into()],
+    )
+    .await?
+    .map(|_| ())
+    .ok_or(StoreError::NotFound)
+}
+
+#[async_trait]
+impl PostsStore for SqlStore {
+    async fn list_posts(&self, d: DistrictId, unit: UnitId) -> StoreResult<Vec<PostRecord>> {
+        let rows = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT {POST_COLS} FROM posts WHERE district_id = $1 AND unit_id = $2 ORDER BY body_id, title, id"
+                ),
+                &[d.0.into(), unit.0.into()],
+            )
+            .await?;
+        let mut posts = rows.iter().map(post).collect::<StoreResult<Vec<_>>>()?;
+        let items = self
+            .db
+            .fetch_all(
+                "SELECT post_id, function_id, annual_hours FROM post_functions WHERE district_id = $1 AND unit_id = $2 ORDER BY post_id, function_id",
+                &[d.0.into(), unit.0.into()],
+            )
+            .await?;
+        let mut by_post: std::collections::BTreeMap<i64, Vec<(i64, i64)>> = Default::default();
+        for r in &items {
+            by_post
+                .entry(r.get(0)?)
+                .or_default()
+                .push((r.get(1)?, r.get(2)?));
+        }
+        for p in &mut posts {
+            p.functions = by_post.remove(&p.id).unwrap_or_default();
+        }
+        Ok(posts)
+    }
+
+    async fn get_post(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        id: i64,
+    ) -> StoreResult<Option<PostRecord>> {
+        let Some(r) = self
+            .db
+            .fetch_optional(
+                &format!("SELECT {POST_COLS} FROM posts WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
+                &[id.into(), d.0.into(), unit.0.into()],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut p = post(&r)?;
+        let items = self
+            .db
+            .fetch_all(
+                "SELECT function_id, annual_hours FROM post_functions WHERE post_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY function_id",
+                &[id.into(), d.0.into(), unit.0.into()],
+            )
+            .await?;
+        p.functions = items
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .collect::<StoreResult<_>>()?;
+        Ok(Some(p))
+    }
+
+    async fn create_post(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        input: &PostInput,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.begin().await?;
+        body_in_unit(&mut tx, d, unit, input.body_id).await?;
+        let id: i64 = tx
+            .fetch_one(
+                "INSERT INTO posts (district_id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                &[
+                    d.0.into(),
+                    unit.0.into(),
+                    input.body_id.into(),
+                    input.title.as_str().into(),
+                    input.level.code().into(),
+                    input.establishment.code().into(),
+                    input.min_education.map_or("", |e| e.code()).into(),
+                    input.min_service_years.into(),
+                    input.other_requirements.as_str().into(),
+                    true.into(),
+                    at.into(),
+                ],
+            )
+            .await?
+            .get(0)?;
+        write_functions(&mut tx, d, unit, id, input).await?;
+        let mut audit = audit;
+        audit.object_id = id.to_string();
+        append(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn update_post(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        id: i64,
+        input: &PostInput,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        body_in_unit(&mut tx, d, unit, input.body_id).await?;
+        let n = tx
+            .execute(
+                "UPDATE posts SET body_id = $1, title = $2, level = $3, establishment = $4, min_education = $5, min_service_years = $6, other_requirements = $7, updated_at = $8 \
+                 WHERE id = $9 AND district_id = $10 AND unit_id = $11",
+                &[
+                    input.body_id.into(),
+                    input.title.as_str().into(),
+                    input.level.code().into(),
+                    input.establishment.code().into(),
+                    input.min_education.map_or("", |e| e.code()).into(),
+                    input.min_service_years.into(),
+                    input.other_requirements.as_str().into(),
+                    at.into(),
+                    id.into(),
+                    d.0.into(),
+                    unit.0.into(),
+                ],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        write_functions(&mut tx, d, unit, id, input).await?;
+        append(&mut tx, &audit).await?;
+        tx.commit().await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn set_post_active(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        id: i64,
+        active: bool,
+        on: NaiveDate,
+        _by: &str,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE posts SET active = $1, updated_at = $2 WHERE id = $3 AND district_id = $4 AND unit_id = $5",
+                &[active.into(), at.into(), id.into(), d.0.into(), unit.0.into()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if !active {
+            tx.execute(
+                "UPDATE post_assignments SET end_date = CASE WHEN start_date > $1 THEN start_date ELSE $1 END, end_reason = $2 \
+                 WHERE post_id = $3 AND district_id = $4 AND unit_id = $5 AND end_date IS NULL",
+                &[
+                    on.into(),
+                    "post deactivated (岗位撤销)".into(),
+                    id.into(),
+                    d.0.into(),
+                    unit.0.into(),
+                ],
+            )
+            .await?;
+        }
+        append(&mut tx, &audit).await?;
+        tx.commit().await
+    }
+
+    async fn open_assignments(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<AssignmentRecord>> {
+        let mut params: Vec<Value> = vec![d.0.into()];
+        let mut sql = format!(
+            "SELECT {ASSIGN_COLS} FROM post_assignments WHERE district_id = $1 AND end_date IS NULL"
+        );
+        if let Some(u) = unit {
+            params.push(u.0.into());
+            sql.push_str(" AND unit_id = $2");
+        }
+        sql.push_str(" ORDER BY id");
+        let rows = self.db.fetch_all(&sql, &params).await?;
+        rows.iter().map(assignment).collect()
+    }
+
+    async fn assignment_history(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        post: Option<i64>,
+        person: Option<i64>,
+    ) -> StoreResult<Vec<AssignmentRecord>> {
+        let rows = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT {ASSIGN_COLS} FROM post_assignments WHERE district_id = $1 AND unit_id = $2 \
+                     AND ($3 IS NULL OR post_id = $3) AND ($4 IS NULL OR person_id = $4) ORDER BY start_date DESC, id DESC"
+                ),
+                &[d.0.into(), unit.0.into(), post.into(), person.into()],
+            )
+            .await?;
+        rows.iter().map(assignment).collect()
+    }
+
+    async fn write_assignments(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        w: &AssignmentWrite,
+        audits: Vec<AuditEntry>,
+    ) -> StoreResult<Vec<i64>> {
+        let on = w.on.ok_or(StoreError::NotFound)?;
+        let at = w.at.unwrap_or_else(Utc::now);
+        let mut tx = self.db.begin().await?;
+        for id in &w.end {
+            let n = tx
+                .execute(
+                    "UPDATE post_assignments SET end_date = $1, end_reason = $2 \
+                     WHERE id = $3 AND district_id = $4 AND unit_id = $5 AND end_date IS NULL",
+                    &[
+                        on.into(),
+                        w.reason.as_str().into(),
+                        (*id).into(),
+                        d.0.into(),
+                        unit.0.into(),
+                    ],
+                )
+                .await?;
+            if n == 0 {
+                return Err(StoreError::Conflict {
+                    field: "assignment".into(),
+                });
+            }
+        }
+        let mut ids = Vec::new();
+        for a in &w.create {
+            // Post and person must be of this unit (or the person lent to it), and the
+            // person may not already hold the post.
+            let ok = tx
+                .fetch_optional(
+                    "SELECT p.id FROM posts p, people x WHERE p.id = $1 AND p.district_id = $2 AND p.unit_id = $3 \
+                     AND x.id = $4 AND x.district_id = $2 AND (x.unit_id = $3 OR x.host_unit_id = $3)",
+                    &[a.post_id.into(), d.0.into(), unit.0.into(), a.person_id.into()],
+                )
+                .await?;
+            if ok.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            let dup = tx
+                .fetch_optional(
+                    "SELECT id FROM post_assignments WHERE district_id = $1 AND unit_id = $2 AND post_id = $3 AND person_id = $4 AND end_date IS NULL",
+                    &[d.0.into(), unit.0.into(), a.post_id.into(), a.person_id.into()],
+                )
+                .await?;
+            if dup.is_some() {
+                return Err(StoreError::Conflict {
+                    field: "assignment".into(),
+                });
+            }
+            let id: i64 = tx
+                .fetch_one(
+                    "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, '', $9, $10) RETURNING id",
+                    &[
+                        d.0.into(),
+                        unit.0.into(),
+                        a.post_id.into(),
+                        a.person_id.into(),
+                        a.share_pct.into(),
+                        a.main.into(),
+                        a.overtime.into(),
+                        on.into(),
+                        at.into(),
+                        w.by.as_str().into(),
+                    ],
+                )
+                .await?
+                .get(0)?;
+            ids.push(id);
+        }
+        for (i, audit) in audits.into_iter().enumerate() {
+            let mut audit = audit;
+            if audit.object_id.is_empty()
+                && let Some(id) = ids.get(i)
+            {
+                audit.object_id = id.to_string();
+            }
+            append(&mut tx, &audit).await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn post_totals(&self, d: DistrictId) -> StoreResult<Vec<UnitPostTotals>> {
+        let posts = self
+            .db
+            .fetch_all(
+                "SELECT p.unit_id, CAST(COUNT(DISTINCT p.id) AS BIGINT), CAST(COALESCE(SUM(f.annual_hours), 0) AS BIGINT) \
+                 FROM posts p LEFT JOIN post_functions f ON f.post_id = p.id AND f.district_id = p.district_id \
+                 WHERE p.district_id = $1 AND p.active = $2 GROUP BY p.unit_id ORDER BY p.unit_id",
+                &[d.0.into(), true.into()],
+            )
+            .await?;
+        let shares = self
+            .db
+            .fetch_all(
+                "SELECT unit_id, CAST(COALESCE(SUM(share_pct), 0) AS BIGINT), CAST(COUNT(DISTINCT person_id) AS BIGINT) \
+                 FROM post_assignments WHERE district_id = $1 AND end_date IS NULL GROUP BY unit_id ORDER BY unit_id",
+                &[d.0.into()],
+            )
+            .await?;
+        let mut out: Vec<UnitPostTotals> = Vec::new();
+        for r in &posts {
+            out.push(UnitPostTotals {
+                unit_id: UnitId(r.get(0)?),
+                posts: r.get(1)?,
+                hours: r.get(2)?,
+                share_sum: 0,
+                holders: 0,
+            });
+        }
+        for r in &shares {
+            let u = UnitId(r.get(0)?);
+            let (s, h): (i64, i64) = (r.get(1)?, r.get(2)?);
+            match out.iter_mut().find(|t| t.unit_id == u) {
+                Some(t) => {
+                    t.share_sum = s;
+                    t.holders = h;
+                }
+                None => out.push(UnitPostTotals {
+                    unit_id: u,
+                    posts: 0,
+                    hours: 0,
+                    share_sum: s,
+                    holders: h,
+                }),
+            }
+        }
+        Ok(out)
+    }
+}

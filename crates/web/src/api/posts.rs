@@ -1,0 +1,670 @@
+//! `/api/v1/units/{unit}/posts…`, `/api/v1/units/{unit}/post-assignments…` and
+//! `/api/v1/posts-district`: posts with need versus establishment, the post form,
+//! assignments, coverage, balance with suggestions and their acceptance, the district
+//! FTE and cost report. Decimal figures are strings with two places (FTE, hours) or four
+//! (CV, Gini).
+
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use jiguan_app::AppError;
+use jiguan_app::posts::{
+    AssignForm, BalanceView, CoverageView, DistrictFte, EndForm, PostRow, PostsOverview,
+};
+use jiguan_domain::posts::PostForm;
+use jiguan_domain::posts::workload::show;
+use jiguan_domain::tenancy::UnitId;
+
+use crate::AppState;
+use crate::api::{ApiJson, created, reply};
+use crate::guard::Ctx;
+
+fn d4(x: Decimal) -> String {
+    format!("{:.4}", x.round_dp(4))
+}
+
+fn id_of(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HolderDto {
+    pub assignment_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub share_pct: i64,
+    pub main: bool,
+    pub overtime: bool,
+    pub start_date: String,
+    /// Hours of the post that fall to this holder.
+    pub hours: String,
+}
+
+/// A function item carried by a post, with its yearly hours.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemDto {
+    pub function_id: i64,
+    pub annual_hours: i64,
+}
+
+/// A function item as sent.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ItemBody {
+    pub function_id: String,
+    pub annual_hours: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostDto {
+    pub id: i64,
+    pub body_id: i64,
+    pub body_name: String,
+    pub title: String,
+    /// chief, deputy, general, service.
+    pub level: String,
+    /// administrative, institution, service, any.
+    pub establishment: String,
+    /// junior, secondary, college, bachelor, master, doctor; blank: none.
+    pub min_education: String,
+    pub min_service_years: i64,
+    pub other_requirements: String,
+    pub active: bool,
+    pub functions: Vec<ItemDto>,
+    pub hours: i64,
+    pub fte: String,
+    pub holders: Vec<HolderDto>,
+}
+
+impl From<&PostRow> for PostDto {
+    fn from(r: &PostRow) -> Self {
+        let p = &r.post;
+        PostDto {
+            id: p.id,
+            body_id: p.body_id,
+            body_name: r.body_name.clone(),
+            title: p.title.clone(),
+            level: p.level.code().into(),
+            establishment: p.establishment.code().into(),
+            min_education: p
+                .min_education
+                .map(|e| e.code().to_string())
+                .unwrap_or_default(),
+            min_service_years: p.min_service_years,
+            other_requirements: p.other_requirements.clone(),
+            active: p.active,
+            functions: p
+                .functions
+                .iter()
+                .map(|(f, h)| ItemDto {
+                    function_id: *f,
+                    annual_hours: *h,
+                })
+                .collect(),
+            hours: r.hours,
+            fte: show(r.fte),
+            holders: r
+                .holders
+                .iter()
+                .map(|h| HolderDto {
+                    assignment_id: h.assignment.id,
+                    person_id: h.assignment.person_id,
+                    name: h.person_name.clone(),
+                    share_pct: h.assignment.share_pct,
+                    main: h.assignment.main,
+                    overtime: h.assignment.overtime,
+                    start_date: h.assignment.start_date.to_string(),
+                    hours: show(h.hours),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BodyNeedDto {
+    pub body_id: i64,
+    pub name: String,
+    pub hours: i64,
+    pub need_fte: String,
+    pub establishment: Option<i64>,
+    pub staff_fte: String,
+    pub holders: i64,
+    /// balanced, overstaffed (人浮于事), understaffed (有事无人干).
+    pub staffing: String,
+    pub posts: Vec<PostDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverviewDto {
+    pub unit_id: i64,
+    pub standard_hours: i64,
+    pub total_hours: i64,
+    pub need_fte: String,
+    pub staff_fte: String,
+    pub establishment: i64,
+    pub bodies: Vec<BodyNeedDto>,
+}
+
+impl From<PostsOverview> for OverviewDto {
+    fn from(o: PostsOverview) -> Self {
+        OverviewDto {
+            unit_id: o.unit.id.0,
+            standard_hours: o.params.standard,
+            total_hours: o.total_hours,
+            need_fte: show(o.total_need),
+            staff_fte: show(o.total_staff),
+            establishment: o.total_establishment,
+            bodies: o
+                .bodies
+                .iter()
+                .map(|b| BodyNeedDto {
+                    body_id: b.body_id,
+                    name: b.name.clone(),
+                    hours: b.need.hours,
+                    need_fte: show(b.need.need),
+                    establishment: b.need.establishment,
+                    staff_fte: show(b.need.staff),
+                    holders: b.need.holders,
+                    staffing: b.need.staffing.code().into(),
+                    posts: b.posts.iter().map(PostDto::from).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A post as sent: every field text; `functions` pairs item ids with yearly hours.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct PostBody {
+    pub body: String,
+    pub title: String,
+    /// chief, deputy, general, service (or the Chinese label).
+    pub level: String,
+    /// administrative, institution, service, any (blank: any).
+    pub establishment: String,
+    pub min_education: String,
+    pub min_service_years: String,
+    pub other_requirements: String,
+    pub functions: Vec<ItemBody>,
+}
+
+impl PostBody {
+    fn form(self) -> PostForm {
+        PostForm {
+            body: self.body,
+            title: self.title,
+            level: self.level,
+            establishment: self.establishment,
+            min_education: self.min_education,
+            min_service_years: self.min_service_years,
+            other_requirements: self.other_requirements,
+            functions: self
+                .functions
+                .into_iter()
+                .map(|i| (i.function_id, i.annual_hours))
+                .collect(),
+        }
+    }
+}
+
+/// An assignment as sent.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AssignBody {
+    pub post: String,
+    pub person: String,
+    pub share_pct: String,
+    /// `1`/`true` for the main post.
+    pub main: String,
+    /// `1`/`true` when approved overtime lets shares exceed 100 %.
+    pub overtime: String,
+    /// Start date YYYY-MM-DD (blank: today).
+    pub on: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct EndBody {
+    pub on: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AcceptBody {
+    /// Proposal keys from the balance, separated by `;`, applied in order.
+    pub keys: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdDto {
+    pub id: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountDto {
+    pub applied: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdlePersonDto {
+    pub id: i64,
+    pub name: String,
+    pub identity: String,
+    pub establishment: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoverageDto {
+    pub vacant_posts: Vec<PostDto>,
+    pub idle_people: Vec<IdlePersonDto>,
+}
+
+impl From<CoverageView> for CoverageDto {
+    fn from(c: CoverageView) -> Self {
+        CoverageDto {
+            vacant_posts: c.vacant.iter().map(PostDto::from).collect(),
+            idle_people: c
+                .idle
+                .iter()
+                .map(|p| IdlePersonDto {
+                    id: p.id,
+                    name: p.name.clone(),
+                    identity: p.identity.code().into(),
+                    establishment: p.establishment.code().into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FiguresDto {
+    pub n: i64,
+    pub mean: String,
+    pub variance: String,
+    pub cv: Option<String>,
+    pub gini: String,
+    pub max: String,
+    pub min: String,
+    /// None when the minimum is 0.
+    pub max_min: Option<String>,
+}
+
+fn figures(f: &jiguan_domain::posts::balance::Figures) -> FiguresDto {
+    FiguresDto {
+        n: f.n,
+        mean: show(f.mean),
+        variance: d4(f.variance),
+        cv: f.cv.map(d4),
+        gini: d4(f.gini),
+        max: show(f.max),
+        min: show(f.min),
+        max_min: f.max_min.map(show),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoadDto {
+    pub person_id: i64,
+    pub name: String,
+    pub hours: String,
+    pub fte: String,
+    pub posts: i64,
+    pub share_pct: i64,
+    /// over, under, normal.
+    pub class: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BinDto {
+    pub from: String,
+    pub to: Option<String>,
+    pub count: i64,
+    pub class: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalDto {
+    /// Pass to the accept endpoint.
+    pub key: String,
+    /// share, move.
+    pub kind: String,
+    pub post_id: i64,
+    pub from_person: i64,
+    pub to_person: i64,
+    pub moved_share: i64,
+    pub hours: String,
+    pub reason_zh: String,
+    pub reason_en: String,
+    pub before: FiguresDto,
+    pub after: FiguresDto,
+    pub from_fte_before: String,
+    pub from_fte_after: String,
+    pub to_fte_before: String,
+    pub to_fte_after: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BalanceDto {
+    pub figures: FiguresDto,
+    pub loads: Vec<LoadDto>,
+    pub bins: Vec<BinDto>,
+    pub proposals: Vec<ProposalDto>,
+    /// Every proposal's key, to accept them all.
+    pub all_keys: String,
+}
+
+impl From<BalanceView> for BalanceDto {
+    fn from(b: BalanceView) -> Self {
+        BalanceDto {
+            figures: figures(&b.balance.figures),
+            loads: b
+                .rows
+                .iter()
+                .map(|r| LoadDto {
+                    person_id: r.load.person_id,
+                    name: r.name.clone(),
+                    hours: show(r.load.hours),
+                    fte: show(r.load.fte),
+                    posts: r.load.posts,
+                    share_pct: r.load.share,
+                    class: r.class.into(),
+                })
+                .collect(),
+            bins: b
+                .balance
+                .bins
+                .iter()
+                .map(|x| BinDto {
+                    from: x.from.to_string(),
+                    to: x.to.map(|t| t.to_string()),
+                    count: x.count,
+                    class: x.class.into(),
+                })
+                .collect(),
+            proposals: b
+                .proposals
+                .iter()
+                .zip(&b.keys)
+                .map(|(p, k)| ProposalDto {
+                    key: k.clone(),
+                    kind: p.kind.code().into(),
+                    post_id: p.post_id,
+                    from_person: p.from_person,
+                    to_person: p.to_person,
+                    moved_share: p.moved_share,
+                    hours: show(p.hours),
+                    reason_zh: p.reason_zh.clone(),
+                    reason_en: p.reason_en.clone(),
+                    before: figures(&p.before.figures),
+                    after: figures(&p.after.figures),
+                    from_fte_before: show(p.before.from_fte),
+                    from_fte_after: show(p.after.from_fte),
+                    to_fte_before: show(p.before.to_fte),
+                    to_fte_after: show(p.after.to_fte),
+                })
+                .collect(),
+            all_keys: b.all_keys,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitFteDto {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub posts: i64,
+    pub hours: i64,
+    pub need_fte: String,
+    pub establishment: i64,
+    pub staff: i64,
+    pub assigned_fte: String,
+    /// Annual personnel cost, yuan with two decimals.
+    pub cost: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DistrictDto {
+    pub standard_hours: i64,
+    pub units: Vec<UnitFteDto>,
+    pub total: UnitFteDto,
+}
+
+impl From<DistrictFte> for DistrictDto {
+    fn from(r: DistrictFte) -> Self {
+        let line = |l: &jiguan_app::posts::UnitFteLine| UnitFteDto {
+            unit_id: l.unit.id.0,
+            unit_name: l.unit.name.clone(),
+            posts: l.posts,
+            hours: l.hours,
+            need_fte: show(l.need),
+            establishment: l.establishment,
+            staff: l.staff,
+            assigned_fte: show(l.assigned),
+            cost: l.cost.to_string(),
+        };
+        DistrictDto {
+            standard_hours: r.standard,
+            units: r.lines.iter().map(line).collect(),
+            total: line(&r.total),
+        }
+    }
+}
+
+/// Posts by body with need versus establishment and staff (因岗定编).
+#[utoipa::path(get, path = "/api/v1/units/{unit}/posts", tag = "posts",
+    params(("unit" = i64, Path, description = "Unit id")),
+    responses((status = 200, body = OverviewDto), (status = 404, body = crate::error::ApiError)),
+    security(("token" = []), ("session" = [])))]
+pub async fn list_posts(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+) -> Response {
+    reply(
+        &ctx,
+        st.app
+            .posts_overview(&ctx.actor, UnitId(unit))
+            .await
+            .map(OverviewDto::from),
+    )
+}
+
+/// Creates a post with its function items and hours (因事定岗).
+#[utoipa::path(post, path = "/api/v1/units/{unit}/posts", tag = "posts",
+    params(("unit" = i64, Path, description = "Unit id")), request_body = PostBody,
+    responses((status = 201, body = IdDto), (status = 422, body = crate::error::ApiError)),
+    security(("token" = []), ("session" = [])))]
+pub async fn create_post(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    ApiJson(b): ApiJson<PostBody>,
+) -> Response {
+    created(
+        &ctx,
+        st.app
+            .create_post(&ctx.actor, UnitId(unit), &b.form())
+            .await
+            .map(|id| IdDto { id }),
+    )
+}
+
+/// One post with its holders.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/posts/{post}", tag = "posts",
+    params(("unit" = i64, Path, description = "Unit id"), ("post" = i64, Path, description = "Post id")),
+    responses((status = 200, body = PostDto), (status = 404, body = crate::error::ApiError)),
+    security(("token" = []), ("session" = [])))]
+pub async fn get_post(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, post)): Path<(i64, String)>,
+) -> Response {
+    let r = async {
+        let id = id_of(&post)?;
+        st.app.post_page(&ctx.actor, UnitId(unit), id).await
+    }
+    .await;
+    reply(&ctx, r.map(|p| PostDto::from(&p.row)))
+}
+
+/// Replaces a post's definition and items.
+#[utoipa::path(put, path = "/api/v1/units/{unit}/posts/{post}", tag = "posts",
+    params(("unit" = i64, Path, description = "Unit id"), ("post" = i64, Path, description = "Post id")),
+    request_body = PostBody,
+    responses((status = 200, body = IdDto), (status = 422, body = crate::error::ApiError)),
+    security(("token" = []), ("session" = [])))]
+pub async fn update_post(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, post)): Path<(i64, String)>,
+    ApiJson(b): ApiJson<PostBody>,
+) -> Response {
+    let r = async {
+        let id = id_of(&post)?;
+        st.app
+            .update_post(&ctx.actor, UnitId(unit), id, &b.form())
+            .await?;
+        Ok(IdDto { id })
+    }
+    .await;
+    reply(&ctx, r)
+}
+
+/// Assigns a person to a post (因编定人); every rule broken is listed.
+#[utoipa::path(post, path = "/api/v1/units/{unit}/post-assignments", tag = "posts",
+    params(("unit" = i64, Path, description = "Unit id")), request_body = AssignBody,
+    responses((status = 201, body = IdDto), (status = 422, body = crate::error::ApiError)),
+    security(("token" = []), ("session" = [])))]
+pub async fn assign(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    ApiJson(b): ApiJson<AssignBody>,
+) -> Response {
+    let f = AssignForm {
+        post: b.post,
+        person: b.person,
+        share_pct: b.share_pct,
+        main: b.main,
+        overtime: b.overtime,
+        on: b.on,
+    };
+    created(
+        &ctx,
+        st.app
+            .assign_post(&ctx.actor, UnitId(unit), &f)
+            .await
+            .map(|id| IdDto { id }),
+    )
+}
+
+/// Ends an open assignment.
+#[utoipa::path(post, path = "/api/v1/units/{unit}/post-assignments/{assignment}/end", tag = "posts",
+    params(("unit" = i64, Path, description = "Unit id"), ("assignment" = i64, Path, description = "Assignment id")),
+    request_body = EndBody,
+    responses((status = 200, body = IdDto), (status = 404, body = crate::error::ApiError)),
+    security(("token" = []), ("session" = [])))]
+pub async fn end_assignment(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((unit, assignment)): Path<(i64, String)>,
+    ApiJson(b): ApiJson<EndBody>,
+) -> Response {
+    let r = async {
+        let id = id_of(&assignment)?;
+        st.app
+            .end_assignment(
+                &ctx.actor,
+                UnitId(unit),
+                id,
+                &EndForm {
+                    on: b.on,
+                    reason: b.reason,
+                },
+            )
+            .await?;
+        Ok(IdDto { id })
+    }
+    .await;
+    reply(&ctx, r)
+}
+
+/// Coverage: posts without a holder, people on post without a post.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/posts-coverage", tag = "posts",
+    params(("unit" = i64, Path, description = "Unit id")),
+    responses((status = 200, body = CoverageDto), (status = 404, body = crate::error::ApiError)),
+    security(("token" = []), ("session" = [])))]
+pub async fn coverage(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+) -> Response {
+    reply(
+        &ctx,
+        st.app
+            .posts_coverage(&ctx.actor, UnitId(unit))
+            .await
+            .map(CoverageDto::from),
+    )
+}
+
+/// Workload balance: loads, spread figures, histogram bins and suggestions.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/posts-balance", tag = "posts",
+    params(("unit" = i64, Path, description = "Unit id")),
+    responses((status = 200, body = BalanceDto), (status = 404, body = crate::error::ApiError)),
+    security(("token" = []), ("session" = [])))]
+pub async fn balance(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+) -> Response {
+    reply(
+        &ctx,
+        st.app
+            .posts_balance(&ctx.actor, UnitId(unit))
+            .await
+            .map(BalanceDto::from),
+    )
+}
+
+/// Accepts suggestions by key, in order, re-validated against the current data.
+#[utoipa::path(post, path = "/api/v1/units/{unit}/posts-balance/accept", tag = "posts",
+    params(("unit" = i64, Path, description = "Unit id")), request_body = AcceptBody,
+    responses((status = 200, body = CountDto), (status = 422, body = crate::error::ApiError)),
+    security(("token" = []), ("session" = [])))]
+pub async fn accept(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(unit): Path<i64>,
+    ApiJson(b): ApiJson<AcceptBody>,
+) -> Response {
+    reply(
+        &ctx,
+        st.app
+            .accept_proposals(&ctx.actor, UnitId(unit), &b.keys)
+            .await
+            .map(|applied| CountDto { applied }),
+    )
+}
+
+/// The district FTE and cost report.
+#[utoipa::path(get, path = "/api/v1/posts-district", tag = "posts",
+    responses((status = 200, body = DistrictDto)),
+    security(("token" = []), ("session" = [])))]
+pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
+    reply(
+        &ctx,
+        st.app
+            .posts_district(&ctx.actor)
+            .await
+            .map(DistrictDto::from),
+    )
+}
