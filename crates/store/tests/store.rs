@@ -2206,9 +2206,10 @@ async fn downsizing_workflow_and_validation(pg: bool) {
         }
         other => panic!("{other:?}"),
     }
-    // Candidates: temporary staff picked by identity (the demo's no-post people included).
+    // Candidates: temporary staff and civil servants picked by identity (the demo's no-post
+    // people included).
     let cands = app
-        .down_candidates(&ua, u, id, &[Identity::Temporary])
+        .down_candidates(&ua, u, id, &[Identity::Temporary, Identity::CivilServant])
         .await
         .unwrap();
     let civil = cands
