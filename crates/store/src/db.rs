@@ -193,11 +193,7 @@ fn sqlite_options(path: &str) -> Result<SqliteConnectOptions, StoreError> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10))
-        // A 32 MiB page cache per connection (SQLite's default is 2 MiB): large imports
-        // and district reports touch far more pages than the default holds.
-        .pragma("cache_size", "-65536")
-        .pragma("temp_store", "memory"))
+        .busy_timeout(Duration::from_secs(10)))
 }
 
 impl Db {
