@@ -2376,6 +2376,21 @@ async fn downsizing_plan_through_the_pages() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A second temporary worker stays with a new three-year labour contract (no cut).
+    let kept = down_temp(&t, &ua, u, "分流丁", 24).await;
+    let kept_s = kept.to_string();
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/lines"),
+        &[
+            ("person", kept_s.as_str()),
+            ("route", "new_contract"),
+            ("term_years", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Figures through the rules: 2015-03-01..2026-12-31 = 11 y 10 m → 12 months × 4500.
     let r = send(&t, &ua, Method::GET, &base, None).await;
     assert!(r.body.contains("54000.00"), "{}", r.body);
@@ -2407,6 +2422,22 @@ async fn downsizing_plan_through_the_pages() {
     )
     .await;
     assert!(r.body.contains("离职"), "{}", r.body);
+    assert!(!r.body.contains("person-contracts"));
+    // The kept worker's page lists the contract: 2027-01-01 for three years.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{u}/people/{kept}"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("id=\"person-contracts\""), "{}", r.body);
+    assert!(
+        r.body.contains("<td>2027-01-01</td><td>2029-12-31</td>"),
+        "{}",
+        r.body
+    );
     // Notices (print view), Excel, district summary, JSON.
     let r = send(&t, &ua, Method::GET, &format!("{base}/notices"), None).await;
     assert_eq!(r.status, StatusCode::OK);

@@ -51,6 +51,8 @@ pub struct PersonPage {
     pub can_manage: bool,
     pub home_unit_name: String,
     pub host_unit_name: Option<String>,
+    /// Labour contracts signed under downsizing plans (重新签订劳动合同), newest first.
+    pub contracts: Vec<crate::downsizing::ContractRecord>,
 }
 
 /// Options of a change: date, document number, note and the exception.
@@ -455,12 +457,17 @@ impl App {
             Some(h) => Some(self.unit_name(actor.district_id, h).await),
             None => None,
         };
+        let contracts = self
+            .store
+            .down_contracts(actor.district_id, p.unit_id, Some(id))
+            .await?;
         Ok(PersonPage {
             row: self.roster_row(actor, Some(unit), p, &bodies),
             history,
             can_manage,
             home_unit_name,
             host_unit_name,
+            contracts,
         })
     }
 
