@@ -2861,3 +2861,42 @@ fn people_id_number(birth: &str, seq: u32) -> String {
     let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
     format!("{body}{c}")
 }
+
+// ---- menu ----
+
+/// Unit accounts find their unit's modules in the left menu (only those their roles allow),
+/// with the module, not 本单位, marked active; district accounts get the district views.
+#[tokio::test]
+async fn left_menu_lists_the_modules_an_account_may_use() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let r = send(&t, &ua, Method::GET, &format!("/units/{u}/posts"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    for m in ["people", "org", "posts", "downsizing"] {
+        let item = format!("id=\"menu-{m}\"");
+        assert!(r.body.contains(&item), "{m}: {}", r.body);
+    }
+    assert!(
+        r.body.contains(&format!(
+            "href=\"/units/{u}/posts\" id=\"menu-posts\" class=\"active\""
+        )),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("id=\"menu-my-unit\" class=\"active\""));
+    assert!(!r.body.contains("href=\"/downsizing\""));
+    let da = login(&t, "d_admin").await;
+    let r = send(&t, &da, Method::GET, "/downsizing", None).await;
+    assert!(
+        r.body
+            .contains("href=\"/downsizing\" id=\"menu-downsizing\" class=\"active\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("href=\"/posts\" id=\"menu-posts\""));
+    assert!(
+        !r.body
+            .contains(&format!("href=\"/units/{u}/posts\" id=\"menu-posts\""))
+    );
+}

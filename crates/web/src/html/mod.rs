@@ -113,6 +113,10 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
             format!("/units/{u}"),
             Action::UnitView,
         ));
+        // A unit account works in its own unit: its modules are in the menu.
+        for (id, key, path, act) in UNIT_MODULES {
+            items.push((id, key, format!("/units/{u}{path}"), *act));
+        }
     }
     items.extend([
         (
@@ -141,21 +145,31 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
             Action::Profile,
         ),
     ]);
-    items
+    let items: Vec<_> = items
         .into_iter()
         .filter(|(_, _, _, act)| a.can(*act))
-        .map(|(id, key, href, _)| {
-            let active = if href == "/" {
-                ctx.path == "/"
-            } else {
-                ctx.path.starts_with(&href)
-            };
-            MenuItem {
-                id,
-                key,
-                href,
-                active,
-            }
+        .collect();
+    // The active item is the longest href the path lies under (`/units/3/posts` is the
+    // posts item, not 本单位).
+    let under = |href: &str| {
+        if href == "/" {
+            ctx.path == "/"
+        } else {
+            ctx.path == href || ctx.path.starts_with(&format!("{href}/"))
+        }
+    };
+    let active = items
+        .iter()
+        .filter(|(_, _, href, _)| under(href))
+        .map(|(_, _, href, _)| href.len())
+        .max();
+    items
+        .into_iter()
+        .map(|(id, key, href, _)| MenuItem {
+            id,
+            key,
+            active: under(&href) && Some(href.len()) == active,
+            href,
         })
         .collect()
 }
