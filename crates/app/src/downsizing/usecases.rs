@@ -232,19 +232,7 @@ impl App {
 
     /// People of the unit on post or lent out (the share's denominator).
     async fn staff_base(&self, actor: &Actor, unit: UnitId) -> AppResult<i64> {
-        let filter = PeopleFilter {
-            unit_id: Some(unit),
-            home_only: true,
-            ..PeopleFilter::default()
-        };
-        let n = self
-            .store
-            .export_people(actor.district_id, &filter)
-            .await?
-            .iter()
-            .filter(|p| p.unit_id == unit && p.status.occupies())
-            .count();
-        Ok(n as i64)
+        Ok(occupying(&self.unit_people(actor, unit).await?, unit))
     }
 
     async fn view_of(&self, actor: &Actor, unit: UnitId, plan: PlanRecord) -> AppResult<PlanView> {
@@ -277,10 +265,9 @@ impl App {
                 figures,
             });
         }
-        let base = match plan.staff_base {
-            Some(b) => b,
-            None => self.staff_base(actor, unit).await?,
-        };
+        let base = plan
+            .staff_base
+            .unwrap_or_else(|| occupying(people.values(), unit));
         let t = totals(out.iter().filter_map(|l| l.figures.as_ref()), base);
         let events = self.store.down_events(d, unit, plan.id).await?;
         let unit_name = self
@@ -828,4 +815,12 @@ impl App {
             units: out,
         })
     }
+}
+
+/// The share's denominator: people of `unit` (home unit) on post or lent out.
+fn occupying<'a>(people: impl IntoIterator<Item = &'a PersonRecord>, unit: UnitId) -> i64 {
+    people
+        .into_iter()
+        .filter(|p| p.unit_id == unit && p.status.occupies())
+        .count() as i64
 }

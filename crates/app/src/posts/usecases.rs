@@ -412,7 +412,7 @@ impl App {
         let quotas = self.store.list_quotas(d, Some(unit)).await?;
         let mut bodies: BTreeMap<i64, (String, bool, i64)> = BTreeMap::new();
         for b in self.store.list_bodies(d, unit, None).await? {
-            bodies.insert(b.id.0, (b.name, b.status.code() == "active", 0));
+            bodies.insert(b.id.0, (b.name, b.status.is_active(), 0));
         }
         for b in &structure.bodies {
             let quota: i64 = quotas
