@@ -167,7 +167,7 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
             let a = reader(&app, &district).await?;
             let u = unit_of(&app, &a, &unit).await?;
             let v = app.down_plan(&a, u.id, plan).await.map_err(app_err)?;
-            let sheets = jiguan_web::html::downsizing::workbook(tr, &u.name, &v);
+            let sheets = jiguan_web::downsizing::pages::workbook(tr, &u.name, &v);
             let bytes = jiguan_excel::write_workbook(&sheets)?;
             std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
             println!("wrote {out}");

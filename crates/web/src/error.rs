@@ -1,5 +1,11 @@
 //! Errors become a page, a JSON body or a redirect in this one place.
 //! JSON errors have one shape: `{"code", "message", "field"?, "errors"?}`.
+//!
+//! Handlers return `Result<_, WebError>` and use `?`. A [`WebError`] carries no language
+//! and does not know whether it answers a page or the API: its response only holds the
+//! error, and the guard (which knows both) renders it here ([`render_failure`]).
+
+use std::sync::{Arc, Mutex};
 
 use axum::Json;
 use axum::http::{StatusCode, header};
@@ -7,6 +13,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 
 use jiguan_app::AppError;
+use jiguan_app::ports::StoreError;
+use jiguan_domain::FieldError;
 
 use crate::i18n::Tr;
 
@@ -30,6 +38,152 @@ pub struct ApiFieldError {
     pub field: String,
     pub code: String,
     pub message: String,
+}
+
+/// A handler's failure: a use-case error, or a request that could not be read at all.
+#[derive(Debug)]
+pub enum WebError {
+    App(AppError),
+    /// The request is malformed (400, or 415 for a body of the wrong type): a path id that
+    /// is not a number, a query or body that cannot be parsed. `field` names the input.
+    Malformed {
+        status: StatusCode,
+        /// `bad_request`, `bad_id` (a path id; answered as `bad_request`), `invalid_json`
+        /// or `unsupported_media_type`.
+        code: &'static str,
+        field: Option<String>,
+        detail: String,
+    },
+}
+
+/// What handlers return.
+pub type WebResult<T = Response> = Result<T, WebError>;
+
+impl WebError {
+    pub fn malformed(field: Option<String>, detail: impl Into<String>) -> Self {
+        WebError::Malformed {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_request",
+            field,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        WebError::App(e)
+    }
+}
+
+impl From<FieldError> for WebError {
+    fn from(e: FieldError) -> Self {
+        WebError::App(e.into())
+    }
+}
+
+impl From<Vec<FieldError>> for WebError {
+    fn from(e: Vec<FieldError>) -> Self {
+        WebError::App(e.into())
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        WebError::App(e.into())
+    }
+}
+
+/// The failure inside a response, waiting for the guard to render it.
+#[derive(Clone)]
+struct Failure(Arc<Mutex<Option<WebError>>>);
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            WebError::App(e) => status_of(e),
+            WebError::Malformed { status, .. } => *status,
+        };
+        let mut r = status.into_response();
+        r.extensions_mut()
+            .insert(Failure(Arc::new(Mutex::new(Some(self)))));
+        r
+    }
+}
+
+/// Renders a failure a handler returned (called by the guard on every response).
+pub fn render_failure(tr: Tr, api: bool, mut resp: Response) -> Response {
+    let Some(Failure(cell)) = resp.extensions_mut().remove::<Failure>() else {
+        return resp;
+    };
+    let taken = cell.lock().ok().and_then(|mut g| g.take());
+    match taken {
+        Some(WebError::App(e)) if api => api_error(tr, e),
+        Some(WebError::App(e)) => page_error(tr, e),
+        Some(WebError::Malformed {
+            status,
+            code,
+            field,
+            detail,
+        }) => malformed(tr, api, status, code, field, &detail),
+        None => resp,
+    }
+}
+
+/// A 400/415 answer naming the input at fault.
+fn malformed(
+    tr: Tr,
+    api: bool,
+    status: StatusCode,
+    code: &'static str,
+    field: Option<String>,
+    detail: &str,
+) -> Response {
+    let label = |f: &str| {
+        let key = format!("field.{f}");
+        if tr.has(&key) {
+            tr.t(&key).to_string()
+        } else {
+            f.to_string()
+        }
+    };
+    let args = |f: Option<&String>| {
+        let mut a = vec![("detail".to_string(), detail.to_string())];
+        if let Some(f) = f {
+            a.push(("field".into(), label(f)));
+        }
+        a
+    };
+    let key = match (code, &field) {
+        ("invalid_json", _) => "err.invalid_json",
+        ("bad_id", _) => "err.bad_id",
+        ("unsupported_media_type", _) => "err.unsupported_media_type",
+        (_, Some(_)) => "err.malformed_field",
+        (_, None) => "err.malformed",
+    };
+    let message = tr.f(key, &args(field.as_ref()));
+    if api {
+        let code = if code == "bad_id" {
+            "bad_request"
+        } else {
+            code
+        };
+        let body = ApiError {
+            code: code.into(),
+            message,
+            field,
+            errors: vec![],
+        };
+        (status, Json(body)).into_response()
+    } else {
+        let page = crate::html::ErrorPage {
+            tr,
+            status: status.as_u16(),
+            title: tr.t("status.bad_request").to_string(),
+            detail: message,
+        };
+        (status, Html(crate::html::render(&page))).into_response()
+    }
 }
 
 pub fn status_of(e: &AppError) -> StatusCode {

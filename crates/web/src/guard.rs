@@ -126,13 +126,19 @@ async fn sent_token(req: Request, limit: usize) -> Result<(Request, Option<Strin
     Ok((req, t))
 }
 
-/// The guard middleware.
+/// The guard middleware. It also renders the [`WebError`](crate::error::WebError) a
+/// handler returned, as a page or as JSON, in the request's language.
 pub async fn guard(
     State((st, spec)): State<(AppState, GuardSpec)>,
     req: Request,
     next: Next,
 ) -> Response {
     let tr = Tr::new(lang_of(req.headers()));
+    let resp = check(st, spec, tr, req, next).await;
+    crate::error::render_failure(tr, spec.api, resp)
+}
+
+async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) -> Response {
     let api = spec.api;
     let path = req.uri().path().to_string();
 
@@ -220,16 +226,24 @@ pub async fn guard(
         return deny(tr, api, AppError::Forbidden);
     }
 
-    // The unit named in the path must be one the actor may see.
+    // The unit named in the path must be one the actor may see; handlers get it loaded
+    // (`InUnit`).
     let (mut parts, body) = req.into_parts();
+    let mut unit = None;
     if let Ok(params) = axum::RequestPartsExt::extract::<RawPathParams>(&mut parts).await {
         for (k, v) in params.iter() {
             if k == "unit" {
                 let Ok(id) = v.parse::<i64>() else {
-                    return deny(tr, api, AppError::NotFound);
+                    return crate::error::WebError::Malformed {
+                        status: StatusCode::BAD_REQUEST,
+                        code: "bad_id",
+                        field: Some("unit".into()),
+                        detail: v.to_string(),
+                    }
+                    .into_response();
                 };
                 match st.app.store.get_unit(actor.district_id, UnitId(id)).await {
-                    Ok(Some(u)) if actor.sees_unit(u.district_id, u.id) => {}
+                    Ok(Some(u)) if actor.sees_unit(u.district_id, u.id) => unit = Some(u),
                     Ok(_) => return deny(tr, api, AppError::NotFound),
                     Err(e) => return deny(tr, api, e.into()),
                 }
@@ -237,6 +251,9 @@ pub async fn guard(
         }
     }
     let mut req = Request::from_parts(parts, body);
+    if let Some(u) = unit {
+        req.extensions_mut().insert(u);
+    }
     req.extensions_mut().insert(Ctx {
         actor,
         csrf,

@@ -1,6 +1,6 @@
 //! Translations. Every string a user sees lives in `locales/zh-CN/*.txt` (the default) and
 //! `locales/en/*.txt`, one `key = text` per line; `{name}` in a text is filled from
-//! arguments. Each module has its own file in both folders and one line in [`SOURCES`].
+//! arguments. Each module has its own file in both folders and its [`WebModule`](crate::module::WebModule) ([`sources`]).
 //! A test checks that both languages have the same keys and that every key the templates
 //! use exists.
 
@@ -29,39 +29,19 @@ impl Lang {
     }
 }
 
-/// (module, Chinese file, English file). A new module adds one line.
-pub const SOURCES: &[(&str, &str, &str)] = &[
-    (
-        "core",
-        include_str!("../locales/zh-CN/core.txt"),
-        include_str!("../locales/en/core.txt"),
-    ),
-    (
-        "calc",
-        include_str!("../locales/zh-CN/calc.txt"),
-        include_str!("../locales/en/calc.txt"),
-    ),
-    (
-        "people",
-        include_str!("../locales/zh-CN/people.txt"),
-        include_str!("../locales/en/people.txt"),
-    ),
-    (
-        "org",
-        include_str!("../locales/zh-CN/org.txt"),
-        include_str!("../locales/en/org.txt"),
-    ),
-    (
-        "posts",
-        include_str!("../locales/zh-CN/posts.txt"),
-        include_str!("../locales/en/posts.txt"),
-    ),
-    (
-        "downsizing",
-        include_str!("../locales/zh-CN/downsizing.txt"),
-        include_str!("../locales/en/downsizing.txt"),
-    ),
-];
+/// The platform's own texts; each module brings its files in its [`WebModule`](crate::module::WebModule).
+pub const CORE: crate::module::Locales = crate::locales!("core");
+
+/// (module, Chinese file, English file) for the platform and every module.
+pub fn sources() -> Vec<(&'static str, &'static str, &'static str)> {
+    std::iter::once(("core", CORE.zh, CORE.en))
+        .chain(
+            crate::module::MODULES
+                .iter()
+                .map(|m| (m.id, m.locales.zh, m.locales.en)),
+        )
+        .collect()
+}
 
 /// Parses `key = text` lines; `#` starts a comment line.
 pub fn parse(src: &str) -> HashMap<String, String> {
@@ -77,8 +57,8 @@ fn table(lang: Lang) -> &'static HashMap<String, String> {
     static ZH: OnceLock<HashMap<String, String>> = OnceLock::new();
     static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
     match lang {
-        Lang::Zh => ZH.get_or_init(|| SOURCES.iter().flat_map(|(_, zh, _)| parse(zh)).collect()),
-        Lang::En => EN.get_or_init(|| SOURCES.iter().flat_map(|(_, _, en)| parse(en)).collect()),
+        Lang::Zh => ZH.get_or_init(|| sources().iter().flat_map(|(_, zh, _)| parse(zh)).collect()),
+        Lang::En => EN.get_or_init(|| sources().iter().flat_map(|(_, _, en)| parse(en)).collect()),
     }
 }
 

@@ -6,12 +6,21 @@
 pub mod api;
 pub mod assets;
 pub mod error;
+pub mod extract;
 pub mod guard;
 pub mod html;
 pub mod i18n;
 pub mod jobs;
 pub mod list;
+pub mod module;
 pub mod routes;
+
+// The modules, each with its pages, API and registration (see `module`).
+pub mod calc;
+pub mod downsizing;
+pub mod org;
+pub mod people;
+pub mod posts;
 
 use axum::Router;
 use jiguan_app::App;

@@ -1084,12 +1084,12 @@ fn openapi_lists_every_api_route() {
 
 #[test]
 fn every_string_is_translated_in_both_languages() {
-    use jiguan_web::i18n::{SOURCES, parse};
-    let zh: std::collections::BTreeSet<String> = SOURCES
+    use jiguan_web::i18n::{parse, sources};
+    let zh: std::collections::BTreeSet<String> = sources()
         .iter()
         .flat_map(|(_, z, _)| parse(z).into_keys())
         .collect();
-    let en: std::collections::BTreeSet<String> = SOURCES
+    let en: std::collections::BTreeSet<String> = sources()
         .iter()
         .flat_map(|(_, _, e)| parse(e).into_keys())
         .collect();

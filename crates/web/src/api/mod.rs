@@ -4,11 +4,6 @@
 //! (`Authorization: Bearer jg_…`, created on the profile page or `POST /api/v1/tokens`).
 
 pub mod audit;
-pub mod calc;
-pub mod downsizing;
-pub mod org;
-pub mod people;
-pub mod posts;
 pub mod tenancy;
 pub mod users;
 
@@ -95,22 +90,7 @@ pub fn created<T: Serialize>(ctx: &Ctx, r: Result<T, AppError>) -> Response {
 #[openapi(
     info(title = "Jiguan API", description = "机关运行机制改革 — JSON API. Sign in with a session cookie (send X-CSRF-Token on writes) or an API token (Authorization: Bearer).", version = "1"),
     paths(
-        tenancy::me, tenancy::list_units, tenancy::create_unit, tenancy::get_unit, tenancy::update_unit,
-        users::list_users, users::create_user, users::get_user, users::update_user, users::reset_password,
-        users::list_tokens, users::create_token, users::delete_token,
-        audit::list_audit, audit::list_settings, audit::set_setting,
-        calc::list_kinds, calc::calculate, calc::list_saved, calc::save, calc::get_saved,
-        calc::list_calendar, calc::put_calendar,
-        people::list_people, people::create_person, people::get_person, people::update_person,
-        people::change_person, people::get_establishment, people::set_establishment, people::cost,
-        org::list_bodies, org::create_body, org::get_body, org::update_body,
-        org::list_functions, org::create_function, org::update_function,
-        org::structure, org::compare, org::totals, org::set_caps, org::set_split,
-        org::list_plans, org::create_plan, org::get_plan, org::add_op,
-        org::submit_plan, org::approve_plan, org::reject_plan, org::apply_plan,
-        org::district, org::set_rules,
-        downsizing::district, downsizing::list_plans, downsizing::create_plan, downsizing::get_plan, downsizing::candidates, downsizing::save_line, downsizing::delete_line, downsizing::submit, downsizing::approve, downsizing::reject, downsizing::reopen, downsizing::apply,
-        posts::list_posts, posts::create_post, posts::get_post, posts::update_post, posts::assign, posts::end_assignment, posts::coverage, posts::balance, posts::accept, posts::district,
+        tenancy::me, tenancy::list_units, tenancy::create_unit, tenancy::get_unit, tenancy::update_unit, users::list_users, users::create_user, users::get_user, users::update_user, users::reset_password, users::list_tokens, users::create_token, users::delete_token, audit::list_audit, audit::list_settings, audit::set_setting,
     ),
     components(schemas(ApiError, crate::error::ApiFieldError)),
     modifiers(&Security),
@@ -140,7 +120,16 @@ impl utoipa::Modify for Security {
 
 /// The OpenAPI document as pretty JSON.
 pub fn openapi_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    document().to_pretty_json().unwrap_or_default()
+}
+
+/// The whole document: the platform's endpoints and every module's fragment.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    for m in crate::module::MODULES {
+        doc.merge((m.openapi)());
+    }
+    doc
 }
 
 pub async fn openapi_handler() -> Response {

@@ -2,13 +2,8 @@
 //! gets a [`Layout`]: the left menu, breadcrumbs, title, flash message and CSRF token.
 
 pub mod audit;
-pub mod calc;
 pub mod dashboard;
-pub mod downsizing;
 pub mod login;
-pub mod org;
-pub mod people;
-pub mod posts;
 pub mod profile;
 pub mod settings;
 pub mod units;
@@ -27,6 +22,7 @@ use jiguan_domain::auth::Action;
 use crate::guard::Ctx;
 use crate::i18n::Tr;
 pub use crate::list::ListParams;
+use crate::module::MenuScope;
 
 /// Renders a template; a rendering failure is logged and shown as a plain error.
 pub fn render<T: Template>(t: &T) -> String {
@@ -62,20 +58,12 @@ pub struct MenuItem {
     pub active: bool,
 }
 
-/// The module pages of a unit: (menu id, locale key, path under `/units/{unit}`, action).
-/// The unit page lists them; unit accounts also get them in the left menu. A new module
-/// adds one line here.
-pub const UNIT_MODULES: &[(&str, &str, &str, Action)] = &[
-    ("people", "menu.people", "/people", Action::PeopleView),
-    ("org", "menu.org", "/org", Action::OrgView),
-    ("posts", "menu.posts", "/posts", Action::PostsView),
-    (
-        "downsizing",
-        "menu.downsizing",
-        "/downsizing",
-        Action::DownsizingView,
-    ),
-];
+/// The module pages of a unit: (menu id, locale key, path under `/units/{unit}`, action),
+/// from the modules' registrations. The unit page lists them; unit accounts also get them
+/// in the left menu.
+pub fn unit_modules() -> impl Iterator<Item = (&'static str, &'static str, &'static str, Action)> {
+    crate::module::menu_entries(MenuScope::Unit).map(|(id, e)| (id, e.key, e.path, e.action))
+}
 
 /// What `base.html` needs.
 pub struct Layout {
@@ -98,13 +86,9 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
     ];
     if a.unit_id.is_none() {
         // District-wide views of unit modules.
-        items.push(("posts", "menu.posts", "/posts".into(), Action::PostsView));
-        items.push((
-            "downsizing",
-            "menu.downsizing",
-            "/downsizing".into(),
-            Action::DownsizingView,
-        ));
+        for (id, e) in crate::module::menu_entries(MenuScope::District) {
+            items.push((id, e.key, e.path.into(), e.action));
+        }
     }
     if let Some(u) = a.unit_id {
         items.push((
@@ -114,18 +98,20 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
             Action::UnitView,
         ));
         // A unit account works in its own unit: its modules are in the menu.
-        for (id, key, path, act) in UNIT_MODULES {
-            items.push((id, key, format!("/units/{u}{path}"), *act));
+        for (id, key, path, act) in unit_modules() {
+            items.push((id, key, format!("/units/{u}{path}"), act));
         }
     }
+    items.push((
+        "users",
+        "menu.users",
+        "/users".to_string(),
+        Action::UsersView,
+    ));
+    for (id, e) in crate::module::menu_entries(MenuScope::Everyone) {
+        items.push((id, e.key, e.path.into(), e.action));
+    }
     items.extend([
-        (
-            "users",
-            "menu.users",
-            "/users".to_string(),
-            Action::UsersView,
-        ),
-        ("calc", "menu.calc", "/calc".to_string(), Action::CalcUse),
         (
             "audit",
             "menu.audit",

@@ -98,10 +98,9 @@ pub async fn show(
         l = l.crumb(ctx.tr.t("menu.units"), "/units");
     }
     let l = l.here().flash(p.ok.as_deref());
-    let modules = crate::html::UNIT_MODULES
-        .iter()
+    let modules = crate::html::unit_modules()
         .filter(|(_, _, _, a)| ctx.actor.can(*a))
-        .map(|(_, key, suffix, _)| (*key, format!("/units/{}{suffix}", u.id)))
+        .map(|(_, key, suffix, _)| (key, format!("/units/{}{suffix}", u.id)))
         .collect();
     page(&ShowPage {
         l,

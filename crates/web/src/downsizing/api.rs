@@ -304,3 +304,21 @@ pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>
         .map(|s| serde_json::to_value(&s).unwrap_or_default());
     reply(&ctx, r)
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    district,
+    list_plans,
+    create_plan,
+    get_plan,
+    candidates,
+    save_line,
+    delete_line,
+    submit,
+    approve,
+    reject,
+    reopen,
+    apply
+))]
+pub struct Doc;

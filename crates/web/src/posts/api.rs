@@ -668,3 +668,19 @@ pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>
             .map(DistrictDto::from),
     )
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_posts,
+    create_post,
+    get_post,
+    update_post,
+    assign,
+    end_assignment,
+    coverage,
+    balance,
+    accept,
+    district
+))]
+pub struct Doc;

@@ -15,7 +15,7 @@ use jiguan_domain::tenancy::UnitId;
 use crate::AppState;
 use crate::api::{ApiJson, created, reply};
 use crate::guard::Ctx;
-use crate::html::org::{OrgQuery, date_param};
+use crate::org::pages::{OrgQuery, date_param};
 
 type ApiErr = crate::error::ApiError;
 
@@ -756,3 +756,31 @@ pub async fn set_rules(
     };
     reply(&ctx, r)
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_bodies,
+    create_body,
+    get_body,
+    update_body,
+    list_functions,
+    create_function,
+    update_function,
+    structure,
+    compare,
+    totals,
+    set_caps,
+    set_split,
+    list_plans,
+    create_plan,
+    get_plan,
+    add_op,
+    submit_plan,
+    approve_plan,
+    reject_plan,
+    apply_plan,
+    district,
+    set_rules
+))]
+pub struct Doc;

@@ -17,8 +17,8 @@ use crate::AppState;
 use crate::api::tenancy::{PageParams, list_query};
 use crate::api::{ApiJson, PageDto, created, reply};
 use crate::guard::Ctx;
-use crate::html::people::RosterParams;
 use crate::list::ListParams;
+use crate::people::pages::RosterParams;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonDto {
@@ -552,3 +552,17 @@ pub async fn cost(
         }),
     )
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_people,
+    create_person,
+    get_person,
+    update_person,
+    change_person,
+    get_establishment,
+    set_establishment,
+    cost
+))]
+pub struct Doc;

@@ -26,8 +26,8 @@ use jiguan_domain::rules::calendar::{SCHEDULE_FIELD, YearSchedule};
 use crate::AppState;
 use crate::api::tenancy::{PageParams, list_query};
 use crate::api::{ApiJson, PageDto, created, reply};
+use crate::calc::pages::step_text;
 use crate::guard::Ctx;
-use crate::html::calc::step_text;
 use crate::i18n::Tr;
 use crate::list::ListParams;
 
@@ -388,3 +388,16 @@ mod tests {
         }
     }
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_kinds,
+    calculate,
+    list_saved,
+    save,
+    get_saved,
+    list_calendar,
+    put_calendar
+))]
+pub struct Doc;

@@ -1,0 +1,241 @@
+//! Extractors of the module kit. A handler is: extract, call one use case, render.
+//!
+//! - [`Ctx`] — the signed-in actor, CSRF token and translator the guard checked;
+//! - [`InUnit`] — the unit named by `{unit}` in the path, already loaded and checked by the
+//!   guard (a unit the actor may not see never reaches a handler);
+//! - [`Path`] — typed ids (`Path<(UnitId, PostId)>`): a segment that is not a number is a
+//!   400 that names the parameter, in every module alike;
+//! - [`Query`], [`Form`], [`FormPairs`], [`Json`] — inputs whose malformed values are a
+//!   400 (or 415 for a body of the wrong type, 422 `invalid_json` for JSON) naming the field,
+//!   instead of silently becoming an empty form.
+//!
+//! They replace axum's extractors of the same names, whose rejections are plain text.
+
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use jiguan_app::AppError;
+use jiguan_app::ports::Unit;
+
+use crate::error::WebError;
+use crate::guard::Ctx;
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(WebError::App(AppError::Unauthenticated))
+    }
+}
+
+/// The unit named by `{unit}` in the path, loaded and scope-checked by the guard.
+#[derive(Debug, Clone)]
+pub struct InUnit(pub Unit);
+
+impl<S: Send + Sync> FromRequestParts<S> for InUnit {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Unit>()
+            .cloned()
+            .map(InUnit)
+            .ok_or(WebError::App(AppError::NotFound))
+    }
+}
+
+/// Path parameters, typed: `Path<(UnitId, PostId)>`.
+#[derive(Debug, Clone, Copy)]
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::path::ErrorKind;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                let names: Vec<String> = RawPathParams::from_request_parts(parts, state)
+                    .await
+                    .map(|p| p.iter().map(|(k, _)| k.to_string()).collect())
+                    .unwrap_or_default();
+                let (field, value) = match e.kind() {
+                    ErrorKind::ParseErrorAtKey { key, value, .. } => {
+                        (Some(key.clone()), value.clone())
+                    }
+                    ErrorKind::ParseErrorAtIndex { index, value, .. } => {
+                        (names.get(*index).cloned(), value.clone())
+                    }
+                    ErrorKind::ParseError { value, .. } => (names.first().cloned(), value.clone()),
+                    other => (None, other.to_string()),
+                };
+                Err(WebError::Malformed {
+                    status: StatusCode::BAD_REQUEST,
+                    code: "bad_id",
+                    field,
+                    detail: value,
+                })
+            }
+            Err(other) => Err(WebError::malformed(None, other.body_text())),
+        }
+    }
+}
+
+/// Deserializes with the path of the failing field kept: `(field, message)` on error.
+fn field_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> (Option<String>, String) {
+    let path = e.path().to_string();
+    let detail = e.inner().to_string();
+    let missing = detail
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+        .map(str::to_string);
+    let field = (path != "." && !path.is_empty())
+        .then_some(path)
+        .or(missing);
+    (field, detail)
+}
+
+fn from_urlencoded<T: DeserializeOwned>(raw: &[u8]) -> Result<T, WebError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let (field, detail) = field_error(e);
+        WebError::malformed(field, detail)
+    })
+}
+
+/// The query string, typed.
+#[derive(Debug, Clone, Default)]
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        from_urlencoded(q.as_bytes()).map(Query)
+    }
+}
+
+fn content_type(req: &Request) -> &str {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+fn unsupported(got: &str, want: &str) -> WebError {
+    WebError::Malformed {
+        status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        code: "unsupported_media_type",
+        field: None,
+        detail: format!("{} ≠ {want}", if got.is_empty() { "—" } else { got }),
+    }
+}
+
+async fn form_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, WebError> {
+    let ct = content_type(&req);
+    if !ct.starts_with("application/x-www-form-urlencoded") {
+        return Err(unsupported(ct, "application/x-www-form-urlencoded"));
+    }
+    Bytes::from_request(req, state)
+        .await
+        .map_err(|e| WebError::Malformed {
+            status: e.status(),
+            code: "bad_request",
+            field: None,
+            detail: e.body_text(),
+        })
+}
+
+/// A urlencoded form body, typed. Unknown fields (`_csrf`) are ignored.
+#[derive(Debug, Clone, Default)]
+pub struct Form<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = form_bytes(req, state).await?;
+        from_urlencoded(&bytes).map(Form)
+    }
+}
+
+/// A urlencoded form body as its pairs, for forms with numbered rows (`fn_3`, `hours_3`).
+#[derive(Debug, Clone, Default)]
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    /// The first value of a field, or "".
+    pub fn get(&self, key: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// Every value of a field (check boxes, multi-selects).
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormPairs {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = form_bytes(req, state).await?;
+        Ok(FormPairs(
+            form_urlencoded::parse(&bytes).into_owned().collect(),
+        ))
+    }
+}
+
+/// A JSON body, typed. Syntax and type errors are 422 `invalid_json` naming the field.
+#[derive(Debug, Clone, Default)]
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ct = content_type(&req);
+        let json = ct.starts_with("application/json")
+            || (ct.starts_with("application/") && ct.contains("+json"));
+        if !json {
+            return Err(unsupported(ct, "application/json"));
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| WebError::Malformed {
+                status: e.status(),
+                code: "bad_request",
+                field: None,
+                detail: e.body_text(),
+            })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(de).map(Json).map_err(|e| {
+            let (field, detail) = field_error(e);
+            WebError::Malformed {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "invalid_json",
+                field,
+                detail,
+            }
+        })
+    }
+}

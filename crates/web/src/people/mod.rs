@@ -1,0 +1,202 @@
+//! Establishment and people (编制与实名制): roster, establishment by kind, personnel cost, import.
+//! The module's web part: pages (`pages.rs`), JSON API (`api.rs`), and its registration.
+
+pub mod api;
+pub mod pages;
+
+use axum::http::Method;
+use utoipa::OpenApi;
+
+use jiguan_domain::auth::Action;
+
+use crate::guard::Access;
+use crate::module::{MenuEntry, WebModule};
+use crate::routes::{RouteSpec, r};
+
+pub const MODULE: WebModule = WebModule {
+    id: "people",
+    menu: &[MenuEntry::unit(
+        "menu.people",
+        "/people",
+        Action::PeopleView,
+    )],
+    locales: crate::locales!("people"),
+    routes,
+    openapi: api::Doc::openapi,
+};
+
+fn routes() -> Vec<RouteSpec> {
+    use Access::Signed;
+    use Action::*;
+    vec![
+        r(Method::GET, "/people", Signed(PeopleView), pages::district),
+        r(
+            Method::GET,
+            "/people/cost",
+            Signed(PeopleView),
+            pages::district_cost,
+        ),
+        r(
+            Method::GET,
+            "/people/export/roster.xlsx",
+            Signed(PeopleView),
+            pages::district_export_roster,
+        ),
+        r(
+            Method::GET,
+            "/people/export/establishment.xlsx",
+            Signed(PeopleView),
+            pages::district_export_establishment,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people",
+            Signed(PeopleView),
+            pages::roster,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/people/bulk",
+            Signed(PeopleManage),
+            pages::bulk,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/new",
+            Signed(PeopleManage),
+            pages::new_form,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/people/new",
+            Signed(PeopleManage),
+            pages::create,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/establishment",
+            Signed(PeopleView),
+            pages::establishment,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/people/establishment",
+            Signed(EstablishmentSet),
+            pages::set_establishment,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/cost",
+            Signed(PeopleView),
+            pages::cost,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/import",
+            Signed(PeopleManage),
+            pages::import_form,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/people/import",
+            Signed(PeopleManage),
+            pages::import_submit,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/import/jobs/{job}",
+            Signed(PeopleManage),
+            pages::import_job,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/import/template.xlsx",
+            Signed(PeopleManage),
+            pages::template,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/export/roster.xlsx",
+            Signed(PeopleView),
+            pages::export_roster,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/export/establishment.xlsx",
+            Signed(PeopleView),
+            pages::export_establishment,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/{person}",
+            Signed(PeopleView),
+            pages::show,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/{person}/edit",
+            Signed(PeopleManage),
+            pages::edit_form,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/people/{person}/edit",
+            Signed(PeopleManage),
+            pages::update,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/people/{person}/change",
+            Signed(PeopleManage),
+            pages::change,
+        ),
+        r(
+            Method::GET,
+            "/api/v1/units/{unit}/people",
+            Signed(PeopleView),
+            api::list_people,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/people",
+            Signed(PeopleManage),
+            api::create_person,
+        ),
+        r(
+            Method::GET,
+            "/api/v1/units/{unit}/people/{person}",
+            Signed(PeopleView),
+            api::get_person,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/units/{unit}/people/{person}",
+            Signed(PeopleManage),
+            api::update_person,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/people/{person}/changes",
+            Signed(PeopleManage),
+            api::change_person,
+        ),
+        r(
+            Method::GET,
+            "/api/v1/units/{unit}/establishment",
+            Signed(PeopleView),
+            api::get_establishment,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/units/{unit}/establishment",
+            Signed(EstablishmentSet),
+            api::set_establishment,
+        ),
+        r(
+            Method::GET,
+            "/api/v1/units/{unit}/people-cost",
+            Signed(PeopleView),
+            api::cost,
+        ),
+    ]
+}
