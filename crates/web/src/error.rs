@@ -94,6 +94,29 @@ impl From<StoreError> for WebError {
     }
 }
 
+/// For form handlers: field errors stay in hand (to re-render the form with them, 422),
+/// every other error goes up with `?`.
+///
+/// ```ignore
+/// match st.app.create_unit(&ctx.actor, …).await.fields()? {
+///     Ok(_) => Ok(Redirect::to("/units?ok=saved").into_response()),
+///     Err(errs) => Ok(form_page(FormErrors::new(ctx.tr, &errs))),
+/// }
+/// ```
+pub trait FieldErrors<T> {
+    fn fields(self) -> Result<Result<T, Vec<FieldError>>, WebError>;
+}
+
+impl<T> FieldErrors<T> for Result<T, AppError> {
+    fn fields(self) -> Result<Result<T, Vec<FieldError>>, WebError> {
+        match self {
+            Ok(v) => Ok(Ok(v)),
+            Err(AppError::Invalid(errs)) => Ok(Err(errs)),
+            Err(e) => Err(WebError::App(e)),
+        }
+    }
+}
+
 /// The failure inside a response, waiting for the guard to render it.
 #[derive(Clone)]
 struct Failure(Arc<Mutex<Option<WebError>>>);

@@ -239,3 +239,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         })
     }
 }
+
+impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// A JSON answer with 201 Created.
+#[derive(Debug, Clone)]
+pub struct Created<T>(pub T);
+
+impl<T: serde::Serialize> axum::response::IntoResponse for Created<T> {
+    fn into_response(self) -> axum::response::Response {
+        (StatusCode::CREATED, axum::Json(self.0)).into_response()
+    }
+}

@@ -2900,3 +2900,202 @@ async fn left_menu_lists_the_modules_an_account_may_use() {
             .contains(&format!("href=\"/units/{u}/posts\" id=\"menu-posts\""))
     );
 }
+
+// ── module kit: malformed ids and bodies ──────────────────────────────────────────────
+
+/// Path parameters that are numeric ids (`{kind}`, `{key}`, `{job}`, `{lang}` are names).
+const ID_PARAMS: &[&str] = &[
+    "unit",
+    "user",
+    "token",
+    "body",
+    "item",
+    "plan",
+    "n",
+    "line",
+    "person",
+    "post",
+    "assignment",
+    "calc",
+    "year",
+];
+
+/// Write routes that read no body: a malformed one cannot be refused there.
+const NO_BODY: &[&str] = &["/logout"];
+
+/// The path params of a route pattern.
+fn params_of(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect()
+}
+
+fn assert_our_shape(api: bool, r: &Resp, what: &str, field: Option<&str>) {
+    if api {
+        let j: serde_json::Value = serde_json::from_str(&r.body)
+            .unwrap_or_else(|_| panic!("{what}: not JSON: {}", r.body));
+        assert!(
+            j["code"].is_string() && j["message"].is_string(),
+            "{what}: {j}"
+        );
+        if let Some(f) = field {
+            assert_eq!(j["field"].as_str(), Some(f), "{what}: {j}");
+        }
+    } else {
+        assert!(
+            r.body.contains("<!DOCTYPE html>") || r.body.contains("<!doctype html>"),
+            "{what}: not a page: {}",
+            &r.body[..r.body.len().min(200)]
+        );
+    }
+}
+
+/// Every route of the table answers a malformed id the same way: 400 naming the
+/// parameter, as a page or as the API's JSON error, in every module.
+#[tokio::test]
+async fn a_malformed_id_is_a_400_naming_it_on_every_route() {
+    let t = setup().await;
+    let mut checked = 0;
+    for (method, path, action) in routes_with_action() {
+        let ids: Vec<&str> = params_of(path)
+            .into_iter()
+            .filter(|p| ID_PARAMS.contains(p))
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let acc = accounts()
+            .into_iter()
+            .find(|a| actor_of(&t, a).can(action))
+            .unwrap_or_else(|| panic!("no account may {action:?}"));
+        let api = path.starts_with("/api/");
+        for bad in &ids {
+            let who = login(&t, acc.name).await;
+            let token = t
+                .app
+                .create_api_token(&actor_of(&t, &acc), "kit")
+                .await
+                .unwrap()
+                .0;
+            let p = own_path(&t, &acc, &path.replace(&format!("{{{bad}}}"), "abc"), token);
+            let p = params_of(&p)
+                .into_iter()
+                .fold(p.clone(), |p, k| p.replace(&format!("{{{k}}}"), "999999"));
+            let r = if method == Method::GET {
+                send(&t, &who, method.clone(), &p, None).await
+            } else {
+                write(&t, &who, method.clone(), &p).await
+            };
+            let what = format!("{method} {p} ({})", acc.name);
+            assert_eq!(
+                r.status,
+                StatusCode::BAD_REQUEST,
+                "{what}: {}",
+                &r.body[..r.body.len().min(300)]
+            );
+            assert_our_shape(api, &r, &what, Some(bad));
+            assert!(r.body.contains("abc"), "{what} does not show the value");
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} checks");
+}
+
+/// Every write route refuses a body it cannot read (the wrong type, or JSON that does
+/// not parse) with 415/422 in its own shape, and writes nothing.
+#[tokio::test]
+async fn a_malformed_body_is_refused_on_every_write_route() {
+    let t = setup().await;
+    let newest = |page: u32| {
+        let app = t.app.clone();
+        let d = t.d_a;
+        async move {
+            let q = jiguan_app::ports::ListQuery {
+                per_page: Some(200),
+                page: Some(page),
+                ..Default::default()
+            };
+            app.store
+                .list_audit(d, &Default::default(), &q)
+                .await
+                .unwrap()
+                .items
+        }
+    };
+    let before = newest(1).await.first().map_or(0, |r| r.seq);
+    let mut checked = 0;
+    for (method, path, action) in routes_with_action() {
+        if method == Method::GET || NO_BODY.contains(&path) {
+            continue;
+        }
+        let acc = accounts()
+            .into_iter()
+            .find(|a| actor_of(&t, a).can(action))
+            .unwrap_or_else(|| panic!("no account may {action:?}"));
+        let who = login(&t, acc.name).await;
+        let token = t
+            .app
+            .create_api_token(&actor_of(&t, &acc), "kit")
+            .await
+            .unwrap()
+            .0;
+        let p = own_path(&t, &acc, path, token);
+        let api = path.starts_with("/api/");
+        let (ct, body) = if api {
+            ("application/json", "{\"x\": ".to_string())
+        } else {
+            ("text/plain", "x".to_string())
+        };
+        let mut b = Request::builder()
+            .method(method.clone())
+            .uri(&p)
+            .header(header::CONTENT_TYPE, ct)
+            .header(header::COOKIE, who.cookie.clone().unwrap())
+            .header("x-csrf-token", who.csrf.clone().unwrap());
+        b = b.header(header::ACCEPT, "*/*");
+        let mut req = b.body(Body::from(body)).unwrap();
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 4000))));
+        let resp = t.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        let r = Resp {
+            status,
+            headers: Default::default(),
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        };
+        let what = format!("{method} {p} ({})", acc.name);
+        let want = if api {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        };
+        assert_eq!(
+            r.status,
+            want,
+            "{what}: {}",
+            &r.body[..r.body.len().min(300)]
+        );
+        assert_our_shape(api, &r, &what, None);
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} checks");
+    // Only the test's own sign-ins and tokens were audited: nothing else was written.
+    let mut written = Vec::new();
+    for page in 1.. {
+        let rows = newest(page).await;
+        let done = rows.is_empty() || rows.iter().any(|r| r.seq <= before);
+        written.extend(
+            rows.into_iter()
+                .filter(|r| r.seq > before)
+                .filter(|r| r.action != "auth.login" && r.action != "api_token.create")
+                .map(|r| r.action),
+        );
+        if done {
+            break;
+        }
+    }
+    assert_eq!(written, Vec::<String>::new());
+}

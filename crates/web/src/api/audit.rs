@@ -1,17 +1,18 @@
 //! `/api/v1/audit` and `/api/v1/settings`.
 
-use axum::Extension;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use jiguan_app::AppError;
 use jiguan_app::settings::ParamRow;
 use jiguan_domain::audit::AuditRecord;
 
 use crate::AppState;
-use crate::api::tenancy::{PageParams, list_query};
-use crate::api::{ApiJson, PageDto, reply};
+use crate::api::PageDto;
+use crate::api::tenancy::PageParams;
+use crate::error::WebResult;
+use crate::extract::{Json, Path, Query};
 use crate::guard::Ctx;
 use crate::html::audit::filter_of;
 use crate::list::ListParams;
@@ -68,22 +69,16 @@ pub struct AuditParams {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(PageParams, AuditParams), responses((status = 200, body = PageDto<AuditDto>), (status = 403, body = crate::error::ApiError)))]
 pub async fn list_audit(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Query(p): Query<ListParams>,
-) -> Response {
-    let q = match list_query(&ctx, &p) {
-        Ok(q) => q,
-        Err(r) => return r,
-    };
+) -> WebResult<Json<PageDto<AuditDto>>> {
+    let q = p.query()?;
     let (filter, bad_date) = filter_of(&p);
     if bad_date {
-        return crate::error::api_error(
-            ctx.tr,
-            jiguan_app::AppError::field("from", "date_invalid"),
-        );
+        return Err(AppError::field("from", "date_invalid").into());
     }
-    let r = st.app.list_audit(&ctx.actor, filter, &q).await;
-    reply(&ctx, r.map(|pg| PageDto::map(pg, AuditDto::from)))
+    let pg = st.app.list_audit(&ctx.actor, filter, &q).await?;
+    Ok(Json(PageDto::map(pg, AuditDto::from)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -115,29 +110,20 @@ pub struct ParamBody {
 
 /// Policy parameters with their effective values.
 #[utoipa::path(get, path = "/api/v1/settings", tag = "settings", responses((status = 200, body = Vec<ParamDto>)))]
-pub async fn list_settings(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
-    let r = st.app.list_params(&ctx.actor, None).await;
-    reply(
-        &ctx,
-        r.map(|v| v.into_iter().map(ParamDto::from).collect::<Vec<_>>()),
-    )
+pub async fn list_settings(State(st): State<AppState>, ctx: Ctx) -> WebResult<Json<Vec<ParamDto>>> {
+    let v = st.app.list_params(&ctx.actor, None).await?;
+    Ok(Json(v.into_iter().map(ParamDto::from).collect()))
 }
 
 /// Sets a policy parameter for the district.
 #[utoipa::path(put, path = "/api/v1/settings/{key}", tag = "settings", params(("key" = String, Path, description = "parameter key")), request_body = ParamBody, responses((status = 200, body = Vec<ParamDto>), (status = 422, body = crate::error::ApiError)))]
 pub async fn set_setting(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Path(key): Path<String>,
-    ApiJson(b): ApiJson<ParamBody>,
-) -> Response {
-    let r = async {
-        st.app.set_param(&ctx.actor, None, &key, &b.value).await?;
-        st.app.list_params(&ctx.actor, None).await
-    }
-    .await;
-    reply(
-        &ctx,
-        r.map(|v| v.into_iter().map(ParamDto::from).collect::<Vec<_>>()),
-    )
+    Json(b): Json<ParamBody>,
+) -> WebResult<Json<Vec<ParamDto>>> {
+    st.app.set_param(&ctx.actor, None, &key, &b.value).await?;
+    let v = st.app.list_params(&ctx.actor, None).await?;
+    Ok(Json(v.into_iter().map(ParamDto::from).collect()))
 }

@@ -1,16 +1,15 @@
 //! `/api/v1/me` and `/api/v1/units`.
 
-use axum::Extension;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use jiguan_app::ports::{ListQuery, Unit, UnitSummary};
-use jiguan_domain::tenancy::UnitId;
+use jiguan_app::ports::{Unit, UnitSummary};
 
 use crate::AppState;
-use crate::api::{ApiJson, PageDto, created, reply};
+use crate::api::PageDto;
+use crate::error::WebResult;
+use crate::extract::{Created, InUnit, Json, Query};
 use crate::guard::Ctx;
 use crate::list::ListParams;
 
@@ -72,11 +71,6 @@ pub struct PageParams {
 }
 
 /// The list query of an API request, or the error response for a bad page number.
-#[allow(clippy::result_large_err)]
-pub fn list_query(ctx: &Ctx, p: &ListParams) -> Result<ListQuery, Response> {
-    p.query()
-        .map_err(|e| crate::error::api_error(ctx.tr, e.into()))
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UnitBody {
@@ -94,82 +88,63 @@ fn yes() -> bool {
 
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = MeDto), (status = 401, body = crate::error::ApiError)))]
-pub async fn me(Extension(ctx): Extension<Ctx>) -> Response {
+pub async fn me(ctx: Ctx) -> Json<MeDto> {
     let a = &ctx.actor;
-    reply(
-        &ctx,
-        Ok(MeDto {
-            id: a.user_id.0,
-            username: a.username.clone(),
-            display_name: a.display_name.clone(),
-            district_id: a.district_id.0,
-            unit_id: a.unit_id.map(|u| u.0),
-            roles: a.roles.iter().map(|r| r.code().to_string()).collect(),
-        }),
-    )
+    Json(MeDto {
+        id: a.user_id.0,
+        username: a.username.clone(),
+        display_name: a.display_name.clone(),
+        district_id: a.district_id.0,
+        unit_id: a.unit_id.map(|u| u.0),
+        roles: a.roles.iter().map(|r| r.code().to_string()).collect(),
+    })
 }
 
 /// The units of the district (district accounts).
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(PageParams), responses((status = 200, body = PageDto<UnitDto>), (status = 403, body = crate::error::ApiError)))]
 pub async fn list_units(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Query(p): Query<ListParams>,
-) -> Response {
-    let q = match list_query(&ctx, &p) {
-        Ok(q) => q,
-        Err(r) => return r,
-    };
-    let r = st.app.list_units(&ctx.actor, &q).await;
-    reply(
-        &ctx,
-        r.map(|pg| PageDto::map(pg, |s: UnitSummary| UnitDto::of(s.unit, Some(s.user_count)))),
-    )
+) -> WebResult<Json<PageDto<UnitDto>>> {
+    let pg = st.app.list_units(&ctx.actor, &p.query()?).await?;
+    Ok(Json(PageDto::map(pg, |s: UnitSummary| {
+        UnitDto::of(s.unit, Some(s.user_count))
+    })))
 }
 
 /// Creates a unit.
 #[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = UnitBody, responses((status = 201, body = UnitDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn create_unit(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    ApiJson(b): ApiJson<UnitBody>,
-) -> Response {
-    let r = async {
-        let id = st
-            .app
-            .create_unit(&ctx.actor, &b.code, &b.name, &b.kind)
-            .await?;
-        st.app.get_unit(&ctx.actor, id).await
-    }
-    .await;
-    created(&ctx, r.map(|u| UnitDto::of(u, None)))
+    ctx: Ctx,
+    Json(b): Json<UnitBody>,
+) -> WebResult<Created<UnitDto>> {
+    let id = st
+        .app
+        .create_unit(&ctx.actor, &b.code, &b.name, &b.kind)
+        .await?;
+    let u = st.app.get_unit(&ctx.actor, id).await?;
+    Ok(Created(UnitDto::of(u, None)))
 }
 
 /// One unit.
 #[utoipa::path(get, path = "/api/v1/units/{unit}", tag = "units", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = UnitDto), (status = 404, body = crate::error::ApiError)))]
-pub async fn get_unit(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-) -> Response {
-    let r = st.app.get_unit(&ctx.actor, UnitId(id)).await;
-    reply(&ctx, r.map(|u| UnitDto::of(u, None)))
+pub async fn get_unit(InUnit(u): InUnit) -> Json<UnitDto> {
+    Json(UnitDto::of(u, None))
 }
 
 /// Changes a unit.
 #[utoipa::path(put, path = "/api/v1/units/{unit}", tag = "units", params(("unit" = i64, Path, description = "unit id")), request_body = UnitBody, responses((status = 200, body = UnitDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn update_unit(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-    ApiJson(b): ApiJson<UnitBody>,
-) -> Response {
-    let r = async {
-        st.app
-            .update_unit(&ctx.actor, UnitId(id), &b.code, &b.name, &b.kind, b.active)
-            .await?;
-        st.app.get_unit(&ctx.actor, UnitId(id)).await
-    }
-    .await;
-    reply(&ctx, r.map(|u| UnitDto::of(u, None)))
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<UnitBody>,
+) -> WebResult<Json<UnitDto>> {
+    st.app
+        .update_unit(&ctx.actor, u.id, &b.code, &b.name, &b.kind, b.active)
+        .await?;
+    let u = st.app.get_unit(&ctx.actor, u.id).await?;
+    Ok(Json(UnitDto::of(u, None)))
 }

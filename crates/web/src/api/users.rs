@@ -1,8 +1,7 @@
 //! `/api/v1/users` and `/api/v1/tokens`.
 
-use axum::Extension;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -12,8 +11,10 @@ use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::{UnitId, UserId};
 
 use crate::AppState;
-use crate::api::tenancy::{PageParams, list_query};
-use crate::api::{ApiJson, PageDto, created, reply};
+use crate::api::PageDto;
+use crate::api::tenancy::PageParams;
+use crate::error::WebResult;
+use crate::extract::{Created, Json, Path, Query};
 use crate::guard::Ctx;
 use crate::list::ListParams;
 
@@ -116,13 +117,10 @@ pub struct NewTokenDto {
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", params(PageParams, UserFilterParams), responses((status = 200, body = PageDto<UserDto>), (status = 403, body = crate::error::ApiError)))]
 pub async fn list_users(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Query(p): Query<ListParams>,
-) -> Response {
-    let q = match list_query(&ctx, &p) {
-        Ok(q) => q,
-        Err(r) => return r,
-    };
+) -> WebResult<Json<PageDto<UserDto>>> {
+    let q = p.query()?;
     let unit = p.get("unit");
     let filter = UserFilter {
         unit_id: unit.parse::<i64>().ok().map(UnitId),
@@ -130,17 +128,17 @@ pub async fn list_users(
         role: Role::from_code(&p.get("role")),
         active: None,
     };
-    let r = st.app.list_users(&ctx.actor, filter, &q).await;
-    reply(&ctx, r.map(|pg| PageDto::map(pg, UserDto::from)))
+    let pg = st.app.list_users(&ctx.actor, filter, &q).await?;
+    Ok(Json(PageDto::map(pg, UserDto::from)))
 }
 
 /// Creates an account.
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUserBody, responses((status = 201, body = UserDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn create_user(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    ApiJson(b): ApiJson<NewUserBody>,
-) -> Response {
+    ctx: Ctx,
+    Json(b): Json<NewUserBody>,
+) -> WebResult<Created<UserDto>> {
     let form = NewUserForm {
         username: b.username,
         display_name: b.display_name,
@@ -148,94 +146,74 @@ pub async fn create_user(
         roles: b.roles,
         password: b.password,
     };
-    let r = async {
-        let id = st.app.create_user(&ctx.actor, &form).await?;
-        st.app.get_user(&ctx.actor, id).await
-    }
-    .await;
-    created(&ctx, r.map(UserDto::from))
+    let id = st.app.create_user(&ctx.actor, &form).await?;
+    Ok(Created(st.app.get_user(&ctx.actor, id).await?.into()))
 }
 
 /// One account.
 #[utoipa::path(get, path = "/api/v1/users/{user}", tag = "accounts", params(("user" = i64, Path, description = "user id")), responses((status = 200, body = UserDto), (status = 404, body = crate::error::ApiError)))]
 pub async fn get_user(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-) -> Response {
-    let r = st.app.get_user(&ctx.actor, UserId(id)).await;
-    reply(&ctx, r.map(UserDto::from))
+    ctx: Ctx,
+    Path(id): Path<UserId>,
+) -> WebResult<Json<UserDto>> {
+    Ok(Json(st.app.get_user(&ctx.actor, id).await?.into()))
 }
 
 /// Changes an account's name, roles or state.
 #[utoipa::path(put, path = "/api/v1/users/{user}", tag = "accounts", params(("user" = i64, Path, description = "user id")), request_body = EditUserBody, responses((status = 200, body = UserDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn update_user(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-    ApiJson(b): ApiJson<EditUserBody>,
-) -> Response {
+    ctx: Ctx,
+    Path(id): Path<UserId>,
+    Json(b): Json<EditUserBody>,
+) -> WebResult<Json<UserDto>> {
     let form = EditUserForm {
         display_name: b.display_name,
         roles: b.roles,
         active: b.active,
     };
-    let r = async {
-        st.app.update_user(&ctx.actor, UserId(id), &form).await?;
-        st.app.get_user(&ctx.actor, UserId(id)).await
-    }
-    .await;
-    reply(&ctx, r.map(UserDto::from))
+    st.app.update_user(&ctx.actor, id, &form).await?;
+    Ok(Json(st.app.get_user(&ctx.actor, id).await?.into()))
 }
 
 /// Sets a temporary password (to be changed at next sign-in) and ends the account's sessions.
 #[utoipa::path(post, path = "/api/v1/users/{user}/reset-password", tag = "accounts", params(("user" = i64, Path, description = "user id")), request_body = PasswordBody, responses((status = 204), (status = 422, body = crate::error::ApiError)))]
 pub async fn reset_password(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-    ApiJson(b): ApiJson<PasswordBody>,
-) -> Response {
-    match st
-        .app
-        .reset_password(&ctx.actor, UserId(id), &b.password)
-        .await
-    {
-        Ok(()) => axum::http::StatusCode::NO_CONTENT.into_response(),
-        Err(e) => crate::error::api_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    Path(id): Path<UserId>,
+    Json(b): Json<PasswordBody>,
+) -> WebResult<StatusCode> {
+    st.app.reset_password(&ctx.actor, id, &b.password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The caller's API tokens.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<TokenDto>)))]
-pub async fn list_tokens(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
-    let r = st.app.list_api_tokens(&ctx.actor).await;
-    reply(
-        &ctx,
-        r.map(|v| v.into_iter().map(TokenDto::from).collect::<Vec<_>>()),
-    )
+pub async fn list_tokens(State(st): State<AppState>, ctx: Ctx) -> WebResult<Json<Vec<TokenDto>>> {
+    let v = st.app.list_api_tokens(&ctx.actor).await?;
+    Ok(Json(v.into_iter().map(TokenDto::from).collect()))
 }
 
 /// Creates an API token for the caller.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenBody, responses((status = 201, body = NewTokenDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn create_token(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    ApiJson(b): ApiJson<TokenBody>,
-) -> Response {
-    let r = st.app.create_api_token(&ctx.actor, &b.name).await;
-    created(&ctx, r.map(|(id, token)| NewTokenDto { id, token }))
+    ctx: Ctx,
+    Json(b): Json<TokenBody>,
+) -> WebResult<Created<NewTokenDto>> {
+    let (id, token) = st.app.create_api_token(&ctx.actor, &b.name).await?;
+    Ok(Created(NewTokenDto { id, token }))
 }
 
 /// Deletes one of the caller's API tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{token}", tag = "accounts", params(("token" = i64, Path, description = "token id")), responses((status = 204), (status = 404, body = crate::error::ApiError)))]
 pub async fn delete_token(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Path(id): Path<i64>,
-) -> Response {
-    match st.app.delete_api_token(&ctx.actor, id).await {
-        Ok(()) => axum::http::StatusCode::NO_CONTENT.into_response(),
-        Err(e) => crate::error::api_error(ctx.tr, e),
-    }
+) -> WebResult<StatusCode> {
+    st.app.delete_api_token(&ctx.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -24,7 +24,7 @@ use jiguan_domain::rules::calc::CalcKind;
 use jiguan_domain::rules::calendar::{SCHEDULE_FIELD, YearSchedule};
 
 use crate::AppState;
-use crate::api::tenancy::{PageParams, list_query};
+use crate::api::tenancy::PageParams;
 use crate::api::{ApiJson, PageDto, created, reply};
 use crate::calc::pages::step_text;
 use crate::guard::Ctx;
@@ -244,9 +244,9 @@ pub async fn list_saved(
     Query(lp): Query<ListParams>,
     Query(sp): Query<SavedParams>,
 ) -> Response {
-    let q = match list_query(&ctx, &lp) {
+    let q = match lp.query() {
         Ok(q) => q,
-        Err(r) => return r,
+        Err(e) => return crate::error::api_error(ctx.tr, e.into()),
     };
     let filter = CalcFilter {
         kind: sp.kind.filter(|k| !k.trim().is_empty()),

@@ -1,16 +1,15 @@
 //! The audit log page (审计日志): filter by unit, user, object and date.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::State;
 
 use jiguan_app::ports::{AuditFilter, Unit};
 use jiguan_domain::audit::AuditRecord;
 use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::WebResult;
+use crate::extract::Query;
 use crate::guard::Ctx;
 use crate::html::{Layout, ListParams, ListView, page};
 
@@ -63,16 +62,13 @@ pub fn filter_of(p: &ListParams) -> (AuditFilter, bool) {
     )
 }
 
-pub async fn list(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Query(p): Query<ListParams>,
-) -> Response {
+pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(p): Query<ListParams>) -> WebResult {
     let (filter, date_error) = filter_of(&p);
     let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
     let q = p.query_or_default();
-    match st.app.list_audit(&ctx.actor, filter, &q).await {
-        Ok(pg) => {
+    let pg = st.app.list_audit(&ctx.actor, filter, &q).await?;
+    {
+        {
             let filters = vec![
                 ("unit".to_string(), p.unit.clone().unwrap_or_default()),
                 ("user".to_string(), p.user.clone().unwrap_or_default()),
@@ -104,15 +100,14 @@ pub async fn list(
                 })
                 .collect();
             let l = Layout::new(&ctx, "menu.audit").here();
-            page(&AuditPage {
+            Ok(page(&AuditPage {
                 l,
                 list,
                 rows,
                 units,
                 unit_filter: ctx.actor.unit_id.is_none(),
                 date_error,
-            })
+            }))
         }
-        Err(e) => page_error(ctx.tr, e),
     }
 }

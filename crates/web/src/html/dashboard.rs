@@ -1,14 +1,13 @@
 //! The dashboard (工作台).
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::extract::State;
 
 use jiguan_app::tenancy::Dashboard;
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::WebResult;
+use crate::extract::Query;
 use crate::guard::Ctx;
 use crate::html::{Layout, page};
 
@@ -25,25 +24,17 @@ pub struct OkQ {
     pub ok: Option<String>,
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Query(q): Query<OkQ>,
-) -> Response {
-    match st.app.dashboard(&ctx.actor).await {
-        Ok(d) => {
-            let committee = d
-                .unit
-                .as_ref()
-                .map(|u| {
-                    ctx.tr
-                        .t(&format!("committee.{}", u.kind.committee().code()))
-                        .to_string()
-                })
-                .unwrap_or_default();
-            let l = Layout::new(&ctx, "menu.dashboard").flash(q.ok.as_deref());
-            page(&DashboardPage { l, d, committee })
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn show(State(st): State<AppState>, ctx: Ctx, Query(q): Query<OkQ>) -> WebResult {
+    let d = st.app.dashboard(&ctx.actor).await?;
+    let committee = d
+        .unit
+        .as_ref()
+        .map(|u| {
+            ctx.tr
+                .t(&format!("committee.{}", u.kind.committee().code()))
+                .to_string()
+        })
+        .unwrap_or_default();
+    let l = Layout::new(&ctx, "menu.dashboard").flash(q.ok.as_deref());
+    Ok(page(&DashboardPage { l, d, committee }))
 }

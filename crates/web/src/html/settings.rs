@@ -1,18 +1,17 @@
 //! Settings: policy parameters (政策参数) with their source.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
-use jiguan_app::AppError;
 use jiguan_app::settings::ParamRow;
 use jiguan_domain::auth::Action;
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::{FieldErrors, WebResult};
+use crate::extract::{Form, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, page, page_status};
 
@@ -30,25 +29,17 @@ pub struct OkQ {
     pub ok: Option<String>,
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Query(q): Query<OkQ>,
-) -> Response {
-    match st.app.list_params(&ctx.actor, None).await {
-        Ok(rows) => {
-            let l = Layout::new(&ctx, "menu.settings")
-                .here()
-                .flash(q.ok.as_deref());
-            page(&SettingsPage {
-                l,
-                rows,
-                can_manage: ctx.actor.can(Action::SettingsManage),
-                errs: FormErrors::default(),
-            })
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn show(State(st): State<AppState>, ctx: Ctx, Query(q): Query<OkQ>) -> WebResult {
+    let rows = st.app.list_params(&ctx.actor, None).await?;
+    let l = Layout::new(&ctx, "menu.settings")
+        .here()
+        .flash(q.ok.as_deref());
+    Ok(page(&SettingsPage {
+        l,
+        rows,
+        can_manage: ctx.actor.can(Action::SettingsManage),
+        errs: FormErrors::default(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -59,19 +50,12 @@ pub struct SetForm {
     pub value: String,
 }
 
-pub async fn set(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Form(f): Form<SetForm>,
-) -> Response {
-    match st.app.set_param(&ctx.actor, None, &f.key, &f.value).await {
+pub async fn set(State(st): State<AppState>, ctx: Ctx, Form(f): Form<SetForm>) -> WebResult {
+    let r = st.app.set_param(&ctx.actor, None, &f.key, &f.value).await;
+    Ok(match r.fields()? {
         Ok(()) => Redirect::to("/settings?ok=saved").into_response(),
-        Err(AppError::Invalid(e)) => {
-            let rows = st
-                .app
-                .list_params(&ctx.actor, None)
-                .await
-                .unwrap_or_default();
+        Err(e) => {
+            let rows = st.app.list_params(&ctx.actor, None).await?;
             let l = Layout::new(&ctx, "menu.settings").here();
             page_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -83,6 +67,5 @@ pub async fn set(
                 },
             )
         }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    })
 }

@@ -2,19 +2,17 @@
 //! the forms that create and edit a unit.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use serde::Deserialize;
 
-use jiguan_app::AppError;
 use jiguan_app::ports::{ListQuery, Unit, UnitSummary, UserFilter};
 use jiguan_domain::auth::Action;
-use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::{FieldErrors, WebResult};
+use crate::extract::{Form, InUnit, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
 
@@ -27,27 +25,19 @@ pub struct ListPage {
     pub can_manage: bool,
 }
 
-pub async fn list(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Query(p): Query<ListParams>,
-) -> Response {
+pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(p): Query<ListParams>) -> WebResult {
     let q = p.query_or_default();
-    match st.app.list_units(&ctx.actor, &q).await {
-        Ok(pg) => {
-            let list = ListView::new("/units", vec![], &q, &pg);
-            let l = Layout::new(&ctx, "menu.units")
-                .here()
-                .flash(p.ok.as_deref());
-            page(&ListPage {
-                l,
-                list,
-                rows: pg.items,
-                can_manage: ctx.actor.can(Action::UnitManage),
-            })
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    let pg = st.app.list_units(&ctx.actor, &q).await?;
+    let list = ListView::new("/units", vec![], &q, &pg);
+    let l = Layout::new(&ctx, "menu.units")
+        .here()
+        .flash(p.ok.as_deref());
+    Ok(page(&ListPage {
+        l,
+        list,
+        rows: pg.items,
+        can_manage: ctx.actor.can(Action::UnitManage),
+    }))
 }
 
 #[derive(Template)]
@@ -64,14 +54,10 @@ pub struct ShowPage {
 
 pub async fn show(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(p): Query<ListParams>,
-) -> Response {
-    let u = match st.app.get_unit(&ctx.actor, UnitId(id)).await {
-        Ok(u) => u,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
     let user_count = if ctx.actor.can(Action::UsersView) {
         let f = UserFilter {
             unit_id: Some(u.id),
@@ -102,14 +88,14 @@ pub async fn show(
         .filter(|(_, _, _, a)| ctx.actor.can(*a))
         .map(|(_, key, suffix, _)| (key, format!("/units/{}{suffix}", u.id)))
         .collect();
-    page(&ShowPage {
+    Ok(page(&ShowPage {
         l,
         u,
         committee,
         user_count,
         can_manage: ctx.actor.can(Action::UnitManage),
         modules,
-    })
+    }))
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -134,7 +120,7 @@ pub struct FormPage {
     pub editing: bool,
 }
 
-pub async fn new_form(Extension(ctx): Extension<Ctx>) -> Response {
+pub async fn new_form(ctx: Ctx) -> Response {
     let l = Layout::new(&ctx, "units.new")
         .crumb(ctx.tr.t("menu.units"), "/units")
         .here();
@@ -152,18 +138,11 @@ pub async fn new_form(Extension(ctx): Extension<Ctx>) -> Response {
     })
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Form(f): Form<UnitForm>,
-) -> Response {
-    match st
-        .app
-        .create_unit(&ctx.actor, &f.code, &f.name, &f.kind)
-        .await
-    {
+pub async fn create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<UnitForm>) -> WebResult {
+    let r = st.app.create_unit(&ctx.actor, &f.code, &f.name, &f.kind);
+    Ok(match r.await.fields()? {
         Ok(_) => Redirect::to("/units?ok=saved").into_response(),
-        Err(AppError::Invalid(e)) => {
+        Err(e) => {
             let l = Layout::new(&ctx, "units.new")
                 .crumb(ctx.tr.t("menu.units"), "/units")
                 .here();
@@ -179,19 +158,11 @@ pub async fn create(
                 },
             )
         }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    })
 }
 
-pub async fn edit_form(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-) -> Response {
-    let u = match st.app.get_unit(&ctx.actor, UnitId(id)).await {
-        Ok(u) => u,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+pub async fn edit_form(ctx: Ctx, InUnit(u): InUnit) -> Response {
+    let id = u.id;
     let f = UnitForm {
         code: u.code.clone(),
         name: u.name.clone(),
@@ -213,24 +184,22 @@ pub async fn edit_form(
 
 pub async fn update(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Form(f): Form<UnitForm>,
-) -> Response {
-    match st
-        .app
-        .update_unit(
-            &ctx.actor,
-            UnitId(id),
-            &f.code,
-            &f.name,
-            &f.kind,
-            f.active.is_some(),
-        )
-        .await
-    {
+) -> WebResult {
+    let id = u.id;
+    let r = st.app.update_unit(
+        &ctx.actor,
+        id,
+        &f.code,
+        &f.name,
+        &f.kind,
+        f.active.is_some(),
+    );
+    Ok(match r.await.fields()? {
         Ok(()) => Redirect::to(&format!("/units/{id}?ok=saved")).into_response(),
-        Err(AppError::Invalid(e)) => {
+        Err(e) => {
             let l = Layout::new(&ctx, "units.edit")
                 .crumb(ctx.tr.t("menu.units"), "/units")
                 .here();
@@ -246,6 +215,5 @@ pub async fn update(
                 },
             )
         }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    })
 }

@@ -14,7 +14,7 @@ use jiguan_domain::people::PersonForm;
 use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
-use crate::api::tenancy::{PageParams, list_query};
+use crate::api::tenancy::PageParams;
 use crate::api::{ApiJson, PageDto, created, reply};
 use crate::guard::Ctx;
 use crate::list::ListParams;
@@ -344,9 +344,9 @@ pub async fn list_people(
         per_page: p.per_page.clone(),
         ..ListParams::default()
     };
-    let q = match list_query(&ctx, &lp) {
+    let q = match lp.query() {
         Ok(q) => q,
-        Err(r) => return r,
+        Err(e) => return crate::error::api_error(ctx.tr, e.into()),
     };
     let r = st
         .app
