@@ -1,0 +1,107 @@
+//! The downsizing commands.
+
+use serde_json::Value;
+
+use jiguan_store::SqlStore;
+
+use crate::helpers::*;
+
+// ---- downsizing ----
+
+#[test]
+fn downsizing_summary_export_and_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db").to_string_lossy().into_owned();
+    rt().block_on(async {
+        let store = SqlStore::open(&db).await.unwrap();
+        let app = test_app(store.clone());
+        jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+        store.db.close().await;
+    });
+    let run = |args: &[&str]| {
+        let mut all = vec!["--database", db.as_str()];
+        all.extend_from_slice(args);
+        run_in(dir.path(), &all)
+    };
+    // The seed: 骆驼街道 21 of 100 = 21 %, 50 in all.
+    let r = run(&["downsizing", "summary", "--district", "zhenhai"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let luotuo = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("luotuo\t"))
+        .unwrap();
+    let cols: Vec<&str> = luotuo.split('\t').collect();
+    assert_eq!(
+        (cols[2], cols[3], cols[4], cols[5]),
+        ("approved", "21", "100", "21%")
+    );
+    let total = r.stdout.lines().last().unwrap();
+    assert!(total.starts_with("total\t\t\t50\t"), "{total}");
+    // The approved plan: listed, exported, applied as the unit administrator.
+    let r = run(&[
+        "downsizing",
+        "plans",
+        "--district",
+        "zhenhai",
+        "--unit",
+        "luotuo",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let plan = r
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
+    let out = dir.path().join("s.xlsx").to_string_lossy().into_owned();
+    let r = run(&[
+        "downsizing",
+        "export",
+        "--district",
+        "zhenhai",
+        "--unit",
+        "luotuo",
+        "--plan",
+        &plan,
+        "--out",
+        &out,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::metadata(&out).unwrap().len() > 1000);
+    let r = run(&[
+        "downsizing",
+        "apply",
+        "--as",
+        "luotuo_admin",
+        "--plan",
+        &plan,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&[
+        "downsizing",
+        "show",
+        "--district",
+        "zhenhai",
+        "--unit",
+        "luotuo",
+        "--plan",
+        &plan,
+    ]);
+    let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["plan"]["status"], "applied");
+    assert_eq!(v["totals"]["cut"], 21);
+    // Applying twice is refused.
+    let r = run(&[
+        "downsizing",
+        "apply",
+        "--as",
+        "luotuo_admin",
+        "--plan",
+        &plan,
+    ]);
+    assert_ne!(r.code, 0);
+}

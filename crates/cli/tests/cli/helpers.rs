@@ -1,0 +1,102 @@
+//! Shared helpers: the binary run in a temp folder, its JSON answers, and a fresh SQLite
+//! database with one district.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use jiguan_app::ports::TenancyStore;
+use jiguan_app::{App, AppConfig, SystemClock};
+use jiguan_store::SqlStore;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_jiguan");
+
+/// What one run of the binary gave.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The one JSON object on stdout of a successful run.
+    pub fn json(&self) -> Value {
+        assert_eq!(self.code, 0, "exit code; stderr: {}", self.stderr);
+        let line = self.stdout.trim_end();
+        assert!(!line.contains('\n'), "one line expected: {line}");
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))
+    }
+
+    /// The JSON error on stderr of a run refused for bad input.
+    pub fn error(&self) -> Value {
+        assert_eq!(self.code, 2, "exit code; stdout: {}", self.stdout);
+        assert!(self.stdout.is_empty(), "nothing on stdout: {}", self.stdout);
+        let v: Value = serde_json::from_str(self.stderr.trim())
+            .unwrap_or_else(|e| panic!("{e}: {}", self.stderr));
+        let o = v.as_object().unwrap();
+        let mut keys: Vec<&str> = o.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["code", "field", "message"]);
+        assert!(!v["message"].as_str().unwrap().is_empty());
+        v
+    }
+}
+
+/// Runs the binary in `dir` with no configuration from the environment.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("JIGUAN_DATABASE_URL")
+        .env_remove("JIGUAN_CONFIG")
+        .env_remove("JIGUAN_BIND")
+        .env_remove("JIGUAN_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// `jiguan calc …` in an empty folder; checks that no database file appears.
+pub fn calc(args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = vec!["calc"];
+    all.extend_from_slice(args);
+    let r = run_in(dir.path(), &all);
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "calc without a database wrote files");
+    r
+}
+
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+pub fn test_app(store: SqlStore) -> App {
+    App::new(
+        Arc::new(store),
+        AppConfig::for_tests(),
+        Arc::new(SystemClock),
+    )
+}
+
+/// A fresh SQLite database with one district `testd`.
+pub fn district_db(dir: &Path) -> String {
+    let db = dir.join("t.db").to_string_lossy().into_owned();
+    rt().block_on(async {
+        let store = SqlStore::open(&db).await.unwrap();
+        store.create_district("testd", "测试区").await.unwrap();
+        store.db.close().await;
+    });
+    db
+}

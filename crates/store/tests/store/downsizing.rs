@@ -1,0 +1,440 @@
+//! Downsizing (精简): the seed, the atomic apply, the workflow.
+
+use std::sync::Arc;
+
+use jiguan_app::ports::{AuditStore, StoreError};
+use jiguan_app::{App, AppConfig, SystemClock};
+use jiguan_domain::auth::Role;
+use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_store::{SqlStore, Value};
+
+use crate::helpers::*;
+
+// ---- downsizing ----
+
+mod down_support {
+    use super::*;
+    use jiguan_domain::auth::Actor;
+
+    pub async fn demo(pg: bool) -> (TestDb, App, SqlStore, DistrictId) {
+        let t = fresh(pg).await;
+        let s = SqlStore::open(&t.url).await.unwrap();
+        let app = App::new(
+            Arc::new(s.clone()),
+            AppConfig::for_tests(),
+            Arc::new(SystemClock),
+        );
+        let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+        (t, app, s, d)
+    }
+
+    pub fn actor(d: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
+        Actor {
+            user_id: UserId(1),
+            username: format!("{}_{}", role.code(), unit.map(|u| u.0).unwrap_or(0)),
+            display_name: String::new(),
+            district_id: d,
+            unit_id: unit,
+            roles: vec![role],
+        }
+    }
+
+    pub async fn count(s: &SqlStore, sql: &str, params: &[Value]) -> i64 {
+        s.db.fetch_one(sql, params).await.unwrap().get(0).unwrap()
+    }
+}
+
+both!(downsizing_demo_matches_the_seed);
+
+/// The seed: 骆驼街道 cuts 21 of 100 = 21 % (approved, not applied); 50 across six units.
+async fn downsizing_demo_matches_the_seed(pg: bool) {
+    use down_support::*;
+    use jiguan_domain::downsizing::{PlanStatus, Route};
+    let (_t, app, _s, d) = demo(pg).await;
+    let admin = actor(d, None, Role::DistrictAdmin);
+    let sum = app.down_district(&admin).await.unwrap();
+    assert_eq!(sum.cut, jiguan_app::downsizing::demo::TOTAL_CUT);
+    assert_eq!(sum.cut, 50);
+    assert_eq!(sum.units.len(), 6);
+    assert_eq!(sum.units_with_cuts, 6);
+    let luotuo = app.store.find_unit(d, "luotuo").await.unwrap().unwrap();
+    let row = sum.units.iter().find(|u| u.unit.id == luotuo.id).unwrap();
+    assert_eq!(row.totals.cut, 21);
+    assert_eq!(row.totals.staff_base, 100);
+    assert_eq!(
+        row.totals.share_pct.map(|p| p.to_string()),
+        Some("21".to_string())
+    );
+    assert_eq!(row.status, Some(PlanStatus::Approved));
+    for u in sum.units.iter().filter(|u| u.unit.id != luotuo.id) {
+        assert_eq!(u.status, Some(PlanStatus::Applied), "{}", u.unit.name);
+    }
+    // 骆驼街道's plan: all five routes, everyone eligible by the rules.
+    let plans = app.down_plans(&admin, luotuo.id).await.unwrap();
+    let v = app.down_plan(&admin, luotuo.id, plans[0].id).await.unwrap();
+    for r in Route::ALL {
+        assert!(v.totals.by_route.contains_key(r), "{r:?} missing");
+    }
+    assert!(v.lines.iter().all(|l| l.figures.as_ref().unwrap().eligible));
+    assert!(v.totals.one_off.0 > 0 && v.totals.annual_saving.0 > 0);
+    assert!(v.totals.break_even_months.is_some());
+}
+
+both!(downsizing_apply_is_atomic);
+
+/// Applying changes statuses, history, post assignments and contracts in one transaction;
+/// a person changed meanwhile fails everything and nothing changes.
+async fn downsizing_apply_is_atomic(pg: bool) {
+    use down_support::*;
+    use jiguan_app::downsizing::{ApplyItem, ApplyWrite, DownsizingStore, PlanMove};
+    use jiguan_app::people::PeopleStore;
+    use jiguan_domain::downsizing::{PlanStatus, Route};
+    use jiguan_domain::people::Status;
+    let (_t, app, s, d) = demo(pg).await;
+    let luotuo = app.store.find_unit(d, "luotuo").await.unwrap().unwrap();
+    let u = luotuo.id;
+    let ua = actor(d, Some(u), Role::UnitAdmin);
+    let plan = app.down_plans(&ua, u).await.unwrap()[0].clone();
+    assert_eq!(plan.status, PlanStatus::Approved);
+    let v = app.down_plan(&ua, u, plan.id).await.unwrap();
+    let first = v.lines[0].line.person_id;
+    let last = v.lines.last().unwrap().line.person_id;
+    // An open post assignment of a person on the plan.
+    let body: i64 = count(
+        &s,
+        "SELECT MIN(id) FROM bodies WHERE district_id = $1 AND unit_id = $2",
+        &[d.0.into(), u.0.into()],
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let post: i64 = s
+        .db
+        .fetch_one(
+            "INSERT INTO posts (district_id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, '综合', 'general', 'any', '', 0, '', TRUE, $4, $4) RETURNING id",
+            &[d.0.into(), u.0.into(), body.into(), now.into()],
+        )
+        .await
+        .unwrap()
+        .get(0)
+        .unwrap();
+    s.db.execute(
+        "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, 100, TRUE, FALSE, $5, NULL, '', $6, 'x')",
+        &[d.0.into(), u.0.into(), post.into(), first.into(), plan.effective.into(), now.into()],
+    )
+    .await
+    .unwrap();
+    let events = |p: i64| {
+        let s = s.clone();
+        async move {
+            count(
+                &s,
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM person_events WHERE district_id = $1 AND person_id = $2",
+                &[d.0.into(), p.into()],
+            )
+            .await
+        }
+    };
+    let events_before = events(first).await;
+    let audit_before = s.audit_count().await.unwrap();
+
+    // 1. The store refuses the whole write when the last person changed meanwhile.
+    s.db.execute(
+        "UPDATE people SET status = 'left' WHERE district_id = $1 AND id = $2",
+        &[d.0.into(), last.into()],
+    )
+    .await
+    .unwrap();
+    let items: Vec<ApplyItem> = v
+        .lines
+        .iter()
+        .map(|l| {
+            let f = l.figures.clone().unwrap();
+            ApplyItem {
+                line_id: l.line.id,
+                person_id: l.line.person_id,
+                new_status: f.route.new_status(),
+                cut: f.cut,
+                contract: f.contract,
+                figures_json: serde_json::to_string(&f).unwrap(),
+                note: "x".into(),
+            }
+        })
+        .collect();
+    let w = ApplyWrite {
+        step: PlanMove {
+            id: plan.id,
+            from: PlanStatus::Approved,
+            to: PlanStatus::Applied,
+            comment: String::new(),
+            doc_no: None,
+            reason: None,
+            by: "t".into(),
+            at: now,
+        },
+        effective: plan.effective,
+        staff_base: 100,
+        doc_no: plan.doc_no.clone(),
+        items,
+    };
+    let audit = jiguan_app::users::system_entry(d, Some(u), "x", "x", "x", None);
+    let err = s.down_apply(d, u, &w, audit).await.unwrap_err();
+    assert_eq!(
+        err,
+        StoreError::Conflict {
+            field: format!("person:{last}")
+        }
+    );
+    // Nothing changed: the plan, the first person, the history, the assignment, contracts.
+    let p1 = s.get_person(d, first).await.unwrap().unwrap();
+    assert!(matches!(p1.status, Status::OnPost | Status::LentOut));
+    assert_eq!(events(first).await, events_before);
+    assert_eq!(
+        app.down_plans(&ua, u).await.unwrap()[0].status,
+        PlanStatus::Approved
+    );
+    let open = || async {
+        count(
+            &s,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM post_assignments WHERE district_id = $1 AND person_id = $2 AND end_date IS NULL",
+            &[d.0.into(), first.into()],
+        )
+        .await
+    };
+    assert_eq!(open().await, 1);
+    assert_eq!(
+        count(
+            &s,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM labour_contracts WHERE district_id = $1 AND unit_id = $2",
+            &[d.0.into(), u.0.into()]
+        )
+        .await,
+        0
+    );
+    assert_eq!(s.audit_count().await.unwrap(), audit_before);
+    // The use case names the person and changes nothing either.
+    match app.down_apply(&ua, u, plan.id).await.unwrap_err() {
+        jiguan_app::AppError::Invalid(e) => {
+            assert_eq!(
+                (e[0].field.as_str(), e[0].code.as_str()),
+                ("person", "down_person_changed")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.audit_count().await.unwrap(), audit_before);
+
+    // 2. Put the person back: the apply goes through, everything at once.
+    s.db.execute(
+        "UPDATE people SET status = 'on_post' WHERE district_id = $1 AND id = $2",
+        &[d.0.into(), last.into()],
+    )
+    .await
+    .unwrap();
+    app.down_apply(&ua, u, plan.id).await.unwrap();
+    let after = app.down_plan(&ua, u, plan.id).await.unwrap();
+    assert_eq!(after.plan.status, PlanStatus::Applied);
+    assert_eq!(after.plan.staff_base, Some(100));
+    assert_eq!(after.totals.cut, 21);
+    assert_eq!(after.events.last().unwrap().to, PlanStatus::Applied);
+    for l in &v.lines {
+        let f = l.figures.as_ref().unwrap();
+        let p = s.get_person(d, l.line.person_id).await.unwrap().unwrap();
+        match f.route.new_status() {
+            Some(st) => {
+                assert_eq!(p.status, st, "{:?}", f.route);
+                assert_eq!(p.status_since, plan.effective);
+                let h = s.person_history(d, p.id).await.unwrap();
+                let e = h.last().unwrap();
+                assert_eq!((e.status, e.on_date), (st, plan.effective));
+            }
+            None => assert!(matches!(p.status, Status::OnPost | Status::LentOut)),
+        }
+    }
+    assert_eq!(open().await, 0);
+    let ended: String =
+        s.db.fetch_one(
+            "SELECT end_reason FROM post_assignments WHERE district_id = $1 AND person_id = $2",
+            &[d.0.into(), first.into()],
+        )
+        .await
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(ended, "downsizing");
+    let contracts = s.down_contracts(d, u, None).await.unwrap();
+    let renewed = v
+        .lines
+        .iter()
+        .filter(|l| l.line.route == Route::NewContract)
+        .count();
+    assert_eq!(contracts.len(), renewed);
+    assert!(renewed > 0);
+    assert_eq!(contracts[0].start, plan.effective);
+    assert_eq!(s.audit_count().await.unwrap(), audit_before + 1);
+    // Applied twice: refused.
+    assert!(app.down_apply(&ua, u, plan.id).await.is_err());
+    // Now 50 cuts, all applied, and 骆驼街道 still shows 21 % (base frozen at 100).
+    let sum = app
+        .down_district(&actor(d, None, Role::DistrictAdmin))
+        .await
+        .unwrap();
+    assert_eq!(sum.cut, 50);
+}
+
+both!(downsizing_workflow_and_validation);
+
+/// Lines are validated all at once; the workflow follows its table; other units' plans are
+/// not found.
+async fn downsizing_workflow_and_validation(pg: bool) {
+    use down_support::*;
+    use jiguan_app::downsizing::LineForm;
+    use jiguan_domain::downsizing::PlanStatus;
+    use jiguan_domain::people::Identity;
+    let (_t, app, _s, d) = demo(pg).await;
+    let u = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+    let other = app.store.find_unit(d, "xiepu").await.unwrap().unwrap().id;
+    let ua = actor(d, Some(u), Role::UnitAdmin);
+    let admin = actor(d, None, Role::DistrictAdmin);
+    let staff = actor(d, Some(u), Role::Staff);
+    assert!(app.down_plans(&staff, u).await.is_err());
+    let id = app
+        .down_create_plan(&ua, u, "第二批分流", "2027-03-01")
+        .await
+        .unwrap();
+    let e = app.down_create_plan(&ua, u, " ", "2027-02-30").await;
+    match e.unwrap_err() {
+        jiguan_app::AppError::Invalid(e) => assert_eq!(e.len(), 2),
+        other => panic!("{other:?}"),
+    }
+    // Every error at once.
+    let bad = LineForm {
+        person: "x".into(),
+        route: "飞走".into(),
+        term_years: String::new(),
+        note: "长".repeat(300),
+    };
+    match app.down_save_line(&ua, u, id, &bad).await.unwrap_err() {
+        jiguan_app::AppError::Invalid(e) => {
+            let fields: Vec<&str> = e.iter().map(|x| x.field.as_str()).collect();
+            assert_eq!(fields, vec!["person", "route", "note"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Candidates: temporary staff and civil servants picked by identity (the demo's no-post
+    // people included).
+    let cands = app
+        .down_candidates(&ua, u, id, &[Identity::Temporary, Identity::CivilServant])
+        .await
+        .unwrap();
+    let civil = cands
+        .iter()
+        .find(|c| c.person.identity == Identity::CivilServant && !c.person.leader)
+        .unwrap();
+    // A civil servant cannot be released; a new contract needs a term.
+    let f = |route: &str| LineForm {
+        person: civil.person.id.to_string(),
+        route: route.into(),
+        ..LineForm::default()
+    };
+    match app
+        .down_save_line(&ua, u, id, &f("release"))
+        .await
+        .unwrap_err()
+    {
+        jiguan_app::AppError::Invalid(e) => assert_eq!(e[0].code, "route_not_allowed"),
+        other => panic!("{other:?}"),
+    }
+    let ok = app
+        .down_save_line(&ua, u, id, &f("redeploy"))
+        .await
+        .unwrap();
+    // Replacing the person's line keeps one line.
+    let again = app.down_save_line(&ua, u, id, &f("调剂")).await.unwrap();
+    assert_eq!(ok, again);
+    assert_eq!(app.down_plan(&ua, u, id).await.unwrap().lines.len(), 1);
+    // Workflow: apply before approval refused; unit cannot approve; reject, reopen, submit.
+    assert!(app.down_apply(&ua, u, id).await.is_err());
+    app.down_submit(&ua, u, id).await.unwrap();
+    assert!(
+        app.down_save_line(&ua, u, id, &f("redeploy"))
+            .await
+            .is_err()
+    );
+    assert!(app.down_approve(&ua, u, id, "文号").await.is_err());
+    app.down_reject(&admin, u, id, "材料不全").await.unwrap();
+    assert!(app.down_submit(&ua, u, id).await.is_err());
+    app.down_reopen(&ua, u, id).await.unwrap();
+    app.down_remove_line(&ua, u, id, ok).await.unwrap();
+    match app.down_submit(&ua, u, id).await.unwrap_err() {
+        jiguan_app::AppError::Invalid(e) => assert_eq!(e[0].code, "plan_empty"),
+        other => panic!("{other:?}"),
+    }
+    app.down_save_line(&ua, u, id, &f("redeploy"))
+        .await
+        .unwrap();
+    app.down_submit(&ua, u, id).await.unwrap();
+    assert!(app.down_approve(&admin, u, id, " ").await.is_err());
+    app.down_approve(&admin, u, id, "镇海编〔2027〕1号")
+        .await
+        .unwrap();
+    let v = app.down_plan(&ua, u, id).await.unwrap();
+    assert_eq!(v.plan.status, PlanStatus::Approved);
+    assert_eq!(v.plan.doc_no, "镇海编〔2027〕1号");
+    let trail: Vec<PlanStatus> = v.events.iter().map(|e| e.to).collect();
+    assert_eq!(
+        trail,
+        vec![
+            PlanStatus::Draft,
+            PlanStatus::Submitted,
+            PlanStatus::Rejected,
+            PlanStatus::Draft,
+            PlanStatus::Submitted,
+            PlanStatus::Approved
+        ]
+    );
+    // A plan dated before a person's last recorded change cannot be applied (the history
+    // stays in date order), and nothing changes.
+    let early = app
+        .down_create_plan(&ua, u, "倒签方案", "2000-01-01")
+        .await
+        .unwrap();
+    let other_civil = app
+        .down_candidates(&ua, u, early, &[Identity::CivilServant])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.person.identity == Identity::CivilServant && !c.person.leader)
+        .unwrap();
+    app.down_save_line(
+        &ua,
+        u,
+        early,
+        &LineForm {
+            person: other_civil.person.id.to_string(),
+            route: "redeploy".into(),
+            ..LineForm::default()
+        },
+    )
+    .await
+    .unwrap();
+    app.down_submit(&ua, u, early).await.unwrap();
+    app.down_approve(&admin, u, early, "文号").await.unwrap();
+    match app.down_apply(&ua, u, early).await.unwrap_err() {
+        jiguan_app::AppError::Invalid(e) => assert_eq!(e[0].code, "date_before_last"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        app.down_plan(&ua, u, early).await.unwrap().plan.status,
+        PlanStatus::Approved
+    );
+    // Another unit's plan id is not found through this unit, and the unit admin of
+    // 骆驼 cannot reach 澥浦.
+    let xp = app.down_plans(&admin, other).await.unwrap()[0].id;
+    assert!(matches!(
+        app.down_plan(&ua, u, xp).await,
+        Err(jiguan_app::AppError::NotFound)
+    ));
+    assert!(app.down_plans(&ua, other).await.is_err());
+}

@@ -1,0 +1,109 @@
+//! Shared setup: a fresh database on either backend, the `both!` macro that runs a story
+//! on SQLite and (ignored unless asked) on PostgreSQL, and two districts with units.
+
+use jiguan_app::ports::{NewUser, TenancyStore};
+use jiguan_app::users::system_entry;
+use jiguan_domain::auth::Role;
+use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
+use jiguan_store::{Db, SqlStore};
+
+/// A fresh database: a temp SQLite file, or a new PostgreSQL database.
+pub struct TestDb {
+    pub url: String,
+    pub _dir: Option<tempfile::TempDir>,
+}
+
+pub async fn fresh(pg: bool) -> TestDb {
+    if pg {
+        let admin =
+            std::env::var("JIGUAN_TEST_PG").expect("set JIGUAN_TEST_PG to run PostgreSQL tests");
+        let name = format!("jiguan_test_{}", rand::random::<u64>());
+        let db = Db::connect(&admin).await.expect("connect to PostgreSQL");
+        db.execute(&format!("CREATE DATABASE {name}"), &[])
+            .await
+            .unwrap();
+        db.close().await;
+        let base = admin
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(admin);
+        TestDb {
+            url: format!("{base}/{name}"),
+            _dir: None,
+        }
+    } else {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("t.db").to_string_lossy().to_string();
+        TestDb {
+            url,
+            _dir: Some(dir),
+        }
+    }
+}
+
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(false).await;
+            }
+            #[tokio::test]
+            #[ignore = "needs PostgreSQL: set JIGUAN_TEST_PG (CI runs it with --ignored)"]
+            async fn postgres() {
+                super::$name(true).await;
+            }
+        }
+    };
+}
+pub(crate) use both;
+
+pub fn unit_input(code: &str, name: &str, kind: UnitKind) -> UnitInput {
+    UnitInput {
+        code: code.into(),
+        name: name.into(),
+        kind,
+    }
+}
+
+pub async fn two_districts(s: &SqlStore) -> (DistrictId, UnitId, UnitId, DistrictId, UnitId) {
+    let d1 = s.create_district("zhenhai", "镇海区").await.unwrap();
+    let a = s
+        .create_unit(
+            d1,
+            &unit_input("luotuo", "骆驼街道", UnitKind::Subdistrict),
+            system_entry(d1, None, "unit.create", "unit", "luotuo", None),
+        )
+        .await
+        .unwrap();
+    let b = s
+        .create_unit(
+            d1,
+            &unit_input("xiepu", "澥浦镇", UnitKind::Town),
+            system_entry(d1, None, "unit.create", "unit", "xiepu", None),
+        )
+        .await
+        .unwrap();
+    let d2 = s.create_district("beilun", "北仑区").await.unwrap();
+    let c = s
+        .create_unit(
+            d2,
+            &unit_input("luotuo", "另一个骆驼", UnitKind::Subdistrict),
+            system_entry(d2, None, "unit.create", "unit", "luotuo", None),
+        )
+        .await
+        .unwrap();
+    (d1, a, b, d2, c)
+}
+
+pub fn new_user(d: DistrictId, unit: Option<UnitId>, name: &str, roles: Vec<Role>) -> NewUser {
+    NewUser {
+        district_id: d,
+        unit_id: unit,
+        username: name.into(),
+        display_name: format!("显示{name}"),
+        password_hash: "$argon2id$fake".into(),
+        must_change_password: true,
+        roles,
+    }
+}

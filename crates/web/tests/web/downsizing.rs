@@ -1,0 +1,334 @@
+//! Downsizing (精简) through the pages and the route table.
+
+use axum::http::{Method, StatusCode, header};
+
+use jiguan_domain::auth::{Action, Actor, Role};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+
+use crate::helpers::*;
+use crate::org::{id_in, org_post};
+use crate::people::{add_person, person_of, pid};
+
+// ---- downsizing ----
+
+/// A temporary worker (no establishment) added to `unit` through the people form.
+async fn down_temp(t: &T, who: &Who, unit: UnitId, name: &str, seq: u32) -> i64 {
+    let id = pid("19880315", seq);
+    let r = add_person(
+        t,
+        who,
+        unit,
+        &[
+            ("name", name),
+            ("id_number", id.as_str()),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+            ("work_start", "2010-07-01"),
+            ("unit_join", "2015-03-01"),
+            ("basic_pay", "48000"),
+            ("allowances", "6000"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    person_of(&r)
+}
+
+fn down_actor(d: DistrictId, unit: UnitId, role: Role) -> Actor {
+    Actor {
+        user_id: UserId(1),
+        username: "fixture".into(),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: Some(unit),
+        roles: vec![role],
+    }
+}
+
+#[tokio::test]
+async fn downsizing_plan_through_the_pages() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let da = login(&t, "d_admin").await;
+    let person = down_temp(&t, &ua, u, "分流甲", 21).await;
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{u}/downsizing"),
+        &[("title", "骆驼街道第一批分流"), ("effective", "2027-01-01")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let plan = id_in(&r.location(), "/downsizing/");
+    let base = format!("/units/{u}/downsizing/{plan}");
+    // The candidate picker lists the temporary worker (picked by default).
+    let r = send(&t, &ua, Method::GET, &base, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&format!("cand-{person}")), "{}", r.body);
+    // A route the identity does not allow is refused with the reason, in Chinese.
+    let pid_s = person.to_string();
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/lines"),
+        &[("person", pid_s.as_str()), ("route", "early_retirement")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("临时工不适用“提前退休”去向"), "{}", r.body);
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/lines"),
+        &[("person", pid_s.as_str()), ("route", "release")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A second temporary worker stays with a new three-year labour contract (no cut).
+    let kept = down_temp(&t, &ua, u, "分流丁", 24).await;
+    let kept_s = kept.to_string();
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/lines"),
+        &[
+            ("person", kept_s.as_str()),
+            ("route", "new_contract"),
+            ("term_years", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Figures through the rules: 2015-03-01..2026-12-31 = 11 y 10 m → 12 months × 4500.
+    let r = send(&t, &ua, Method::GET, &base, None).await;
+    assert!(r.body.contains("54000.00"), "{}", r.body);
+    assert!(r.body.contains("工龄一次性补偿后解除"));
+    // Workflow: submit, approve (district), apply (unit).
+    let r = org_post(&t, &ua, &format!("{base}/submit"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = org_post(&t, &ua, &format!("{base}/approve"), &[("doc_no", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = org_post(
+        &t,
+        &da,
+        &format!("{base}/approve"),
+        &[("doc_no", "镇海编〔2026〕9号")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = org_post(&t, &ua, &format!("{base}/apply"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(&t, &ua, Method::GET, &base, None).await;
+    assert!(r.body.contains("已实施") && r.body.contains("镇海编〔2026〕9号"));
+    // The person's status shows the change.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{u}/people/{person}"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("离职"), "{}", r.body);
+    assert!(!r.body.contains("person-contracts"));
+    // The kept worker's page lists the contract: 2027-01-01 for three years.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{u}/people/{kept}"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("id=\"person-contracts\""), "{}", r.body);
+    assert!(
+        r.body.contains("<td>2027-01-01</td><td>2029-12-31</td>"),
+        "{}",
+        r.body
+    );
+    // Notices (print view), Excel, district summary, JSON.
+    let r = send(&t, &ua, Method::GET, &format!("{base}/notices"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("分流通知书") && r.body.contains("分流甲"));
+    assert!(r.body.contains(&format!("notice-{person}")));
+    let r = send(&t, &ua, Method::GET, &format!("{base}/export"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{u}/downsizing"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("已实施"), "{}", r.body);
+    let r = send(&t, &da, Method::GET, "/downsizing", None).await;
+    assert!(r.body.contains("骆驼街道"), "{}", r.body);
+    assert!(r.body.contains("id=\"down-district-cut\">1<"), "{}", r.body);
+    let r = send(&t, &da, Method::GET, "/downsizing/export", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/api/v1/units/{u}/downsizing/{plan}"),
+        None,
+    )
+    .await;
+    let j = r.json();
+    assert_eq!(j["plan"]["status"], "applied");
+    assert_eq!(j["totals"]["cut"], 1);
+    assert_eq!(j["totals"]["one_off"], 5_400_000);
+    assert!(j["lines"][0]["person"].get("id_number").is_none());
+}
+
+/// Every downsizing route, with real plan and line ids: the role matrix holds, and another
+/// unit's or district's plan is never reached.
+#[tokio::test]
+async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
+    let t = setup().await;
+    let lu = t.unit("luotuo");
+    let jl = t.unit("jiulonghu");
+    let dg = t.unit("dagang");
+    let ua = login(&t, "u_admin").await;
+    let person = down_temp(&t, &ua, lu, "分流乙", 22).await;
+    let own = t
+        .app
+        .down_create_plan(
+            &down_actor(t.d_a, lu, Role::UnitAdmin),
+            lu,
+            "骆驼方案",
+            "2027-01-01",
+        )
+        .await
+        .unwrap();
+    let line = t
+        .app
+        .down_save_line(
+            &down_actor(t.d_a, lu, Role::UnitAdmin),
+            lu,
+            own,
+            &jiguan_app::downsizing::LineForm {
+                person: person.to_string(),
+                route: "release".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let sib = t
+        .app
+        .down_create_plan(
+            &down_actor(t.d_a, jl, Role::UnitAdmin),
+            jl,
+            "九龙湖方案",
+            "2027-01-01",
+        )
+        .await
+        .unwrap();
+    let d_b = t
+        .app
+        .store
+        .get_user_any(t.user("b_unit_admin"))
+        .await
+        .unwrap()
+        .unwrap()
+        .district_id;
+    let foreign = t
+        .app
+        .down_create_plan(
+            &down_actor(d_b, dg, Role::UnitAdmin),
+            dg,
+            "北仑分流方案",
+            "2027-01-01",
+        )
+        .await
+        .unwrap();
+    let routes: Vec<(Method, &str, Action)> = routes_with_action()
+        .into_iter()
+        .filter(|(_, p, _)| p.contains("downsizing"))
+        .collect();
+    assert!(routes.len() >= 25);
+    let fill = |p: &str, unit: UnitId, plan: i64| {
+        p.replace("{unit}", &unit.to_string())
+            .replace("{plan}", &plan.to_string())
+            .replace("{line}", &line.to_string())
+    };
+    // Reads and harmless writes first, the workflow steps last.
+    let mut ordered = routes.clone();
+    ordered.sort_by_key(|(m, p, _)| {
+        (
+            *m != Method::GET,
+            p.contains("/apply") || p.contains("/delete"),
+        )
+    });
+    for acc in accounts() {
+        let actor = actor_of(&t, &acc);
+        let unit = acc.unit.map(|u| t.unit(u)).unwrap_or(lu);
+        for (method, path, action) in &ordered {
+            let who = login(&t, acc.name).await;
+            let p = fill(path, unit, if unit == lu { own } else { sib });
+            let r = if *method == Method::GET {
+                send(&t, &who, method.clone(), &p, None).await
+            } else {
+                write_valid(&t, &who, method.clone(), &p).await
+            };
+            if actor.can(*action) {
+                assert!(
+                    r.status != StatusCode::FORBIDDEN
+                        && r.status != StatusCode::UNAUTHORIZED
+                        && r.status.as_u16() < 500,
+                    "{} may {action:?} but {method} {p} gave {}: {}",
+                    acc.name,
+                    r.status,
+                    &r.body[..r.body.len().min(300)]
+                );
+            } else {
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{} {method} {p}", acc.name);
+            }
+            // Foreign plans: through the own unit, and through their unit.
+            let mut targets = vec![(unit, foreign), (dg, foreign)];
+            if acc.unit.is_some() && unit != jl {
+                targets.push((unit, sib));
+                targets.push((jl, sib));
+            }
+            for (tu, tp) in targets {
+                if !path.contains("{unit}") || (!path.contains("{plan}") && tu == unit) {
+                    continue;
+                }
+                let who = login(&t, acc.name).await;
+                let p = fill(path, tu, tp);
+                let r = if *method == Method::GET {
+                    send(&t, &who, method.clone(), &p, None).await
+                } else {
+                    write_valid(&t, &who, method.clone(), &p).await
+                };
+                assert!(
+                    r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
+                    "{} reached {method} {p}: {}",
+                    acc.name,
+                    r.status
+                );
+                assert!(
+                    !r.body.contains("北仑") && !r.body.contains("九龙湖方案"),
+                    "{} saw another tenant's plan at {p}",
+                    acc.name
+                );
+            }
+        }
+    }
+    // District B's plan is untouched.
+    let b = t
+        .app
+        .down_plans(&down_actor(d_b, dg, Role::UnitAdmin), dg)
+        .await
+        .unwrap();
+    assert_eq!(b[0].status, jiguan_domain::downsizing::PlanStatus::Draft);
+}

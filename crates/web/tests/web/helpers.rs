@@ -1,0 +1,389 @@
+//! Shared setup: two districts with one account per role, sign-in, and requests sent
+//! through the real router.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use tower::ServiceExt;
+
+use jiguan_app::{App, AppConfig, ManualClock};
+use jiguan_domain::auth::{Action, Actor, Role};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_store::SqlStore;
+use jiguan_web::guard::Access;
+use jiguan_web::{AppState, WebConfig, routes};
+
+pub const PW: &str = "secret123";
+
+pub struct Account {
+    pub name: &'static str,
+    pub unit: Option<&'static str>,
+    pub roles: Vec<Role>,
+}
+
+pub struct T {
+    pub router: Router,
+    pub app: App,
+    pub clock: Arc<ManualClock>,
+    pub d_a: DistrictId,
+    pub units: Vec<(&'static str, UnitId)>,
+    pub users: Vec<(&'static str, UserId)>,
+    pub _dir: tempfile::TempDir,
+}
+
+impl T {
+    pub fn unit(&self, code: &str) -> UnitId {
+        self.units.iter().find(|(c, _)| *c == code).unwrap().1
+    }
+    pub fn user(&self, name: &str) -> UserId {
+        self.users.iter().find(|(c, _)| *c == name).unwrap().1
+    }
+}
+
+/// District A (镇海区: units luotuo and jiulonghu) with one account per role, and
+/// district B (北仑区: unit dagang) with its own accounts.
+pub fn accounts() -> Vec<Account> {
+    let a = |name, unit, roles| Account { name, unit, roles };
+    vec![
+        a("d_admin", None, vec![Role::DistrictAdmin]),
+        a("d_auditor", None, vec![Role::Auditor]),
+        a("u_admin", Some("luotuo"), vec![Role::UnitAdmin]),
+        a("u_head", Some("luotuo"), vec![Role::BodyHead]),
+        a("u_committee", Some("luotuo"), vec![Role::CommitteeMember]),
+        a("u_staff", Some("luotuo"), vec![Role::Staff]),
+        a("u_auditor", Some("luotuo"), vec![Role::Auditor]),
+        a("sibling_staff", Some("jiulonghu"), vec![Role::Staff]),
+    ]
+}
+
+pub async fn setup() -> T {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("w.db").to_string_lossy().to_string();
+    let store = SqlStore::open(&url).await.unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
+    let s = &app.store;
+    let d_a = s.create_district("zhenhai", "镇海区").await.unwrap();
+    let d_b = s.create_district("beilun", "北仑区").await.unwrap();
+    let mut units = Vec::new();
+    for (d, code, name, kind) in [
+        (
+            d_a,
+            "luotuo",
+            "骆驼街道",
+            jiguan_domain::tenancy::UnitKind::Subdistrict,
+        ),
+        (
+            d_a,
+            "jiulonghu",
+            "九龙湖镇",
+            jiguan_domain::tenancy::UnitKind::Town,
+        ),
+        (
+            d_b,
+            "dagang",
+            "北仑大碶街道",
+            jiguan_domain::tenancy::UnitKind::Subdistrict,
+        ),
+    ] {
+        let input = jiguan_domain::tenancy::UnitInput {
+            code: code.into(),
+            name: name.into(),
+            kind,
+        };
+        let id = s
+            .create_unit(
+                d,
+                &input,
+                jiguan_app::users::system_entry(d, None, "unit.create", "unit", code, None),
+            )
+            .await
+            .unwrap();
+        units.push((code, id));
+    }
+    let mut users = Vec::new();
+    let find = |code: &str| units.iter().find(|(c, _)| *c == code).map(|(_, id)| *id);
+    for acc in accounts() {
+        let id = app
+            .system_create_user(
+                d_a,
+                acc.unit.and_then(find),
+                acc.name,
+                &format!("甲{}", acc.name),
+                &acc.roles,
+                PW,
+                false,
+            )
+            .await
+            .unwrap();
+        users.push((acc.name, id));
+    }
+    for (name, unit, role) in [
+        ("b_admin", None, Role::DistrictAdmin),
+        ("b_unit_admin", Some("dagang"), Role::UnitAdmin),
+    ] {
+        let id = app
+            .system_create_user(
+                d_b,
+                unit.and_then(find),
+                name,
+                "北仑外人",
+                &[role],
+                PW,
+                false,
+            )
+            .await
+            .unwrap();
+        users.push((name, id));
+    }
+    let state = AppState {
+        app: app.clone(),
+        web: WebConfig::default(),
+        jobs: Default::default(),
+    };
+    T {
+        router: jiguan_web::router(state),
+        app,
+        clock,
+        d_a,
+        units,
+        users,
+        _dir: dir,
+    }
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+/// A signed-in browser: session cookie and CSRF token.
+#[derive(Clone, Default)]
+pub struct Who {
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub bearer: Option<String>,
+    pub lang: Option<&'static str>,
+}
+
+pub async fn login(t: &T, name: &str) -> Who {
+    let ok = t.app.login(name, PW, "10.0.0.1").await.unwrap();
+    Who {
+        cookie: Some(format!("jiguan_session={}", ok.token)),
+        csrf: Some(ok.session.csrf_token),
+        ..Who::default()
+    }
+}
+
+pub async fn send(
+    t: &T,
+    who: &Who,
+    method: Method,
+    path: &str,
+    body: Option<(&str, String)>,
+) -> Resp {
+    let mut b = Request::builder().method(method).uri(path);
+    let mut cookies = Vec::new();
+    if let Some(c) = &who.cookie {
+        cookies.push(c.clone());
+    }
+    if let Some(l) = who.lang {
+        cookies.push(format!("jiguan_lang={l}"));
+    }
+    if !cookies.is_empty() {
+        b = b.header(header::COOKIE, cookies.join("; "));
+    }
+    if let Some(tok) = &who.bearer {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {tok}"));
+    }
+    let body = match body {
+        Some((ct, text)) => {
+            b = b.header(header::CONTENT_TYPE, ct);
+            Body::from(text)
+        }
+        None => Body::empty(),
+    };
+    let mut req = b.body(body).unwrap();
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 4000))));
+    let resp = t.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
+        .await
+        .unwrap();
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).to_string(),
+    }
+}
+
+pub fn form(pairs: &[(&str, &str)]) -> Option<(&'static str, String)> {
+    Some((
+        "application/x-www-form-urlencoded",
+        serde_urlencoded::to_string(pairs).unwrap(),
+    ))
+}
+
+/// A valid body for a write route, so that only the guard or the tenancy check can refuse.
+pub fn valid_body(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
+    if path.contains("/reset-password") {
+        (
+            r#"{"password":"abc12345"}"#.into(),
+            vec![("password", "abc12345")],
+        )
+    } else if path.contains("/users/") {
+        (
+            r#"{"display_name":"改名","roles":["staff"],"active":true}"#.into(),
+            vec![
+                ("display_name", "改名"),
+                ("roles", "staff"),
+                ("active", "on"),
+            ],
+        )
+    } else if path.contains("/units/") {
+        (
+            r#"{"code":"renamed","name":"改名","kind":"town"}"#.into(),
+            vec![("code", "renamed"), ("name", "改名"), ("kind", "town")],
+        )
+    } else {
+        ("{}".into(), vec![])
+    }
+}
+
+/// A write request with a valid body (see [`valid_body`]).
+pub async fn write_valid(t: &T, who: &Who, method: Method, path: &str) -> Resp {
+    let (json, fields) = valid_body(path);
+    if path.starts_with("/api/") {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        b = b
+            .header(header::COOKIE, who.cookie.clone().unwrap())
+            .header("x-csrf-token", who.csrf.clone().unwrap());
+        let resp = t
+            .router
+            .clone()
+            .oneshot(b.body(Body::from(json)).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    } else {
+        let csrf = who.csrf.clone().unwrap_or_default();
+        let mut f = fields;
+        f.push(("_csrf", csrf.as_str()));
+        send(t, who, method, path, form(&f)).await
+    }
+}
+
+/// A request body for a write route: the CSRF token for forms, an empty JSON object for
+/// the API (with the token in the header for session users).
+pub async fn write(t: &T, who: &Who, method: Method, path: &str) -> Resp {
+    if path.starts_with("/api/") {
+        let mut w = who.clone();
+        let mut req_who = w.clone();
+        req_who.cookie = w.cookie.take();
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(c) = &req_who.cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        if let Some(c) = &req_who.csrf {
+            b = b.header("x-csrf-token", c);
+        }
+        let mut req = b.body(Body::from("{}")).unwrap();
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 4000))));
+        let resp = t.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    } else {
+        let csrf = who.csrf.clone().unwrap_or_default();
+        send(t, who, method, path, form(&[("_csrf", csrf.as_str())])).await
+    }
+}
+
+pub fn actor_of(t: &T, acc: &Account) -> Actor {
+    Actor {
+        user_id: t.user(acc.name),
+        username: acc.name.into(),
+        display_name: String::new(),
+        district_id: t.d_a,
+        unit_id: acc.unit.map(|u| t.unit(u)),
+        roles: acc.roles.clone(),
+    }
+}
+
+/// Fills path parameters with ids the account may legitimately use.
+pub fn own_path(t: &T, acc: &Account, path: &str, token: i64) -> String {
+    let unit = acc.unit.map(|u| t.unit(u)).unwrap_or(t.unit("luotuo"));
+    let user = if acc.unit.is_some() {
+        t.user("u_staff")
+    } else {
+        t.user("d_auditor")
+    };
+    path.replace("{unit}", &unit.to_string())
+        .replace("{user}", &user.to_string())
+        .replace("{token}", &token.to_string())
+        .replace("{key}", "no.such.param")
+        .replace("{lang}", "en")
+}
+
+pub fn routes_with_action() -> Vec<(Method, &'static str, Action)> {
+    routes::specs()
+        .into_iter()
+        .filter_map(|(m, p, a)| match a {
+            Access::Signed(action) => Some((m, p, action)),
+            Access::Public => None,
+        })
+        .collect()
+}

@@ -1,0 +1,18 @@
+//! The web layer's guarded behaviour, through the real router on a temp SQLite database.
+//! The role and tenancy tests are generated from the route table, so a new route is
+//! covered the moment it is declared.
+//!
+//! One test binary (`cargo test -p jiguan-web --test web`): shared setup in `helpers`,
+//! one file per module.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+
+mod downsizing;
+mod guard;
+mod kit;
+mod org;
+mod people;
+mod platform;
+mod posts;
+mod sessions;

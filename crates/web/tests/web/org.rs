@@ -1,0 +1,551 @@
+//! Organisation design (机构设置) through the pages.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use tower::ServiceExt;
+
+use jiguan_domain::tenancy::UnitId;
+
+use crate::helpers::*;
+use crate::people::{add_person, pid};
+
+// ---- Organisation design (机构设置) through the real router. ----
+
+pub async fn org_post(t: &T, who: &Who, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let csrf = who.csrf.clone().unwrap_or_default();
+    let mut f = fields.to_vec();
+    f.push(("_csrf", csrf.as_str()));
+    send(t, who, Method::POST, path, form(&f)).await
+}
+
+/// The id at the end of a redirect such as `/units/1/org/bodies/7?ok=saved`.
+pub fn id_in(location: &str, after: &str) -> i64 {
+    location
+        .split(after)
+        .nth(1)
+        .and_then(|r| r.split(['?', '/', '#']).next())
+        .and_then(|x| x.parse().ok())
+        .unwrap_or_else(|| panic!("no id after {after} in {location}"))
+}
+
+pub async fn org_body(t: &T, who: &Who, unit: UnitId, name: &str, kind: &str) -> i64 {
+    let r = org_post(
+        t,
+        who,
+        &format!("/units/{unit}/org/bodies/new"),
+        &[
+            ("name", name),
+            ("kind", kind),
+            ("valid_from", "2018-01-01"),
+            ("establishment", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    id_in(&r.location(), "/bodies/")
+}
+
+#[tokio::test]
+async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
+    let t = setup().await;
+    let unit = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let da = login(&t, "d_admin").await;
+    let njz = org_body(&t, &ua, unit, "农机站", "public_institution").await;
+    let nkz = org_body(&t, &ua, unit, "农科站", "事业站所").await;
+    let _office = org_body(&t, &ua, unit, "党政办", "office").await;
+    // A duplicate name is refused on the form, naming the field.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/bodies/new"),
+        &[
+            ("name", "农机站"),
+            ("kind", "centre"),
+            ("valid_from", "2018-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("农机站"), "{}", r.body);
+    // Function items: one held by two bodies (错位), one held by none (缺位).
+    let n = njz.to_string();
+    let k = nkz.to_string();
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/functions/new"),
+        &[
+            ("code", "F1"),
+            ("title", "农业技术推广"),
+            ("category", "public_service"),
+            ("owners", &n),
+            ("owners", &k),
+            ("decision", "keep"),
+            ("valid_from", "2018-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/functions/new"),
+        &[
+            ("code", "F2"),
+            ("title", "安全生产监管"),
+            ("category", "social_management"),
+            ("decision", "strengthen"),
+            ("reason", "补位"),
+            ("valid_from", "2018-01-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/functions?on=2018-06-01"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("issue-misplacement") && r.body.contains("issue-gap"),
+        "{}",
+        r.body
+    );
+
+    // A draft plan: a new centre absorbs both stations.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/plans"),
+        &[("title", "骆驼街道机构改革方案")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let plan = id_in(&r.location(), "/plans/");
+    let base = format!("/units/{unit}/org/plans/{plan}");
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/ops"),
+        &[
+            ("op", "create"),
+            ("name", "农业农村服务中心"),
+            ("kind", "centre"),
+            ("establishment", "6"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // An operation naming a body that does not exist is refused with its number.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/ops"),
+        &[("op", "abolish"), ("body", "999999")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("第 2 项操作"), "{}", r.body);
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/ops"),
+        &[
+            ("op", "merge"),
+            ("sources", &n),
+            ("sources", &k),
+            ("into", "-1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(&t, &ua, Method::GET, &base, None).await;
+    assert!(
+        r.body.contains("preview-counts") && r.body.contains("农业农村服务中心"),
+        "{}",
+        r.body
+    );
+
+    // District approval rules: the unit cannot approve; the district cannot approve a
+    // draft; a rejection needs a reason; approval needs the document number.
+    let r = org_post(&t, &ua, &format!("{base}/approve"), &[("doc_no", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = org_post(
+        &t,
+        &da,
+        &format!("{base}/approve"),
+        &[("doc_no", "镇海编〔2019〕3号")],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a draft cannot be approved"
+    );
+    let r = org_post(&t, &ua, &format!("{base}/submit"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/ops"),
+        &[("op", "abolish"), ("body", &n)],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a submitted plan is frozen"
+    );
+    let r = org_post(&t, &da, &format!("{base}/reject"), &[("reason", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = org_post(&t, &da, &format!("{base}/approve"), &[("doc_no", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = org_post(
+        &t,
+        &da,
+        &format!("{base}/approve"),
+        &[("doc_no", "镇海编〔2019〕3号")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Only the district applies.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("{base}/apply"),
+        &[("effective", "2019-07-01")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = org_post(
+        &t,
+        &da,
+        &format!("{base}/apply"),
+        &[("effective", "2017-01-01")],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "before the last change"
+    );
+    let r = org_post(
+        &t,
+        &da,
+        &format!("{base}/apply"),
+        &[("effective", "2019-07-01")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(&t, &da, Method::GET, &base, None).await;
+    assert!(
+        r.body.contains("plan-applied") && r.body.contains("2019-07-01"),
+        "{}",
+        r.body
+    );
+
+    // The chart on each side of the date; the SVG download; the register export.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/chart?on=2019-07-01"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<svg") && r.body.contains("农业农村服务中心"));
+    assert!(!r.body.contains(">农机站<"), "merged bodies are not drawn");
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/chart?on=2019-06-30"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("农机站") && !r.body.contains("农业农村服务中心"));
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/chart.svg?on=2019-07-01"),
+        None,
+    )
+    .await;
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("image/svg+xml")
+    );
+    assert!(r.body.starts_with("<svg") && r.body.contains(" width=\""));
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/export.xlsx?on=2019-07-01"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    // The absorbing body shows the nameplates it keeps; history compares two dates.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org?on=2019-07-01"),
+        None,
+    )
+    .await;
+    assert!(
+        r.body.contains("农机站（") && r.body.contains("镇海编〔2019〕3号"),
+        "{}",
+        r.body
+    );
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/history?a=2019-06-30&b=2019-07-01"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("compare-table"));
+    // The API shows the same structure.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/api/v1/units/{unit}/org/structure?on=2019-07-01"),
+        None,
+    )
+    .await;
+    let j = r.json();
+    let active: Vec<&str> = j["bodies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["status"] == "active")
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(active.len(), 2, "{j}");
+    assert!(active.contains(&"农业农村服务中心"));
+}
+
+#[tokio::test]
+async fn org_split_over_cap_is_refused_with_the_numbers() {
+    let t = setup().await;
+    let unit = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let da = login(&t, "d_admin").await;
+    let a = org_body(&t, &ua, unit, "党政办", "office").await;
+    let b = org_body(&t, &ua, unit, "财政所", "institute").await;
+    // Only the district sets caps.
+    let caps = [
+        ("max_bodies", "5"),
+        ("max_chiefs", "2"),
+        ("max_deputies", "3"),
+        ("valid_from", "2018-01-01"),
+    ];
+    let r = org_post(&t, &ua, &format!("/units/{unit}/org/totals/caps"), &caps).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = org_post(&t, &da, &format!("/units/{unit}/org/totals/caps"), &caps).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (ca, cb) = (format!("c_{a}"), format!("c_{b}"));
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/totals/split"),
+        &[
+            ("phase", "2019年上半年"),
+            ("effective", "2019-01-01"),
+            (ca.as_str(), "2"),
+            (cb.as_str(), "1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("中层正职合计 3，超过核定数 2"),
+        "{}",
+        r.body
+    );
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/totals"),
+        None,
+    )
+    .await;
+    assert!(!r.body.contains("2019年上半年"), "nothing saved");
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{unit}/org/totals/split"),
+        &[
+            ("phase", "2019年上半年"),
+            ("effective", "2019-01-01"),
+            (ca.as_str(), "1"),
+            (cb.as_str(), "1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The API refuses the same way, in English when asked.
+    let mut en = ua.clone();
+    en.lang = Some("en");
+    let body = format!(
+        r#"{{"phase":"2019年下半年","effective":"2019-07-01","lines":[{{"body":{a},"chiefs":1,"deputies":4}}]}}"#
+    );
+    let mut b2 = Request::builder()
+        .method(Method::PUT)
+        .uri(format!("/api/v1/units/{unit}/org/split"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(
+            header::COOKIE,
+            format!("{}; jiguan_lang=en", en.cookie.clone().unwrap()),
+        );
+    b2 = b2.header("x-csrf-token", en.csrf.clone().unwrap());
+    let resp = t
+        .router
+        .clone()
+        .oneshot(b2.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(j["field"], "deputies");
+    assert_eq!(j["message"], "Deputy posts total 4, over the approved 3");
+    // The district page shows each unit's use; a unit account is sent to its own unit.
+    let r = send(&t, &da, Method::GET, "/org", None).await;
+    assert!(
+        r.body.contains("5 / 2 / 3") && r.body.contains("九龙湖镇"),
+        "{}",
+        r.body
+    );
+    let r = send(&t, &ua, Method::GET, "/org", None).await;
+    assert_eq!(r.location(), format!("/units/{unit}/org"));
+}
+
+#[tokio::test]
+async fn org_ids_of_another_unit_are_not_found() {
+    let t = setup().await;
+    let luotuo = t.unit("luotuo");
+    let jiulonghu = t.unit("jiulonghu");
+    let ua = login(&t, "u_admin").await;
+    let mine = org_body(&t, &ua, luotuo, "党政办", "office").await;
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{luotuo}/org/plans"),
+        &[("title", "方案")],
+    )
+    .await;
+    let plan = id_in(&r.location(), "/plans/");
+    let da = login(&t, "d_admin").await;
+    // Through the sibling unit's path, the ids of luotuo do not exist.
+    for path in [
+        format!("/units/{jiulonghu}/org/bodies/{mine}"),
+        format!("/units/{jiulonghu}/org/plans/{plan}"),
+        format!("/api/v1/units/{jiulonghu}/bodies/{mine}"),
+        format!("/api/v1/units/{jiulonghu}/plans/{plan}"),
+    ] {
+        let r = send(&t, &da, Method::GET, &path, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.body.contains("党政办"));
+    }
+    let r = org_post(
+        &t,
+        &da,
+        &format!("/units/{jiulonghu}/org/plans/{plan}/approve"),
+        &[("doc_no", "x")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // A body of luotuo cannot be named in jiulonghu's items or plans.
+    let r = org_post(
+        &t,
+        &da,
+        &format!("/units/{jiulonghu}/org/totals/caps"),
+        &[
+            ("max_bodies", "5"),
+            ("max_chiefs", "2"),
+            ("max_deputies", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let _ = t
+        .app
+        .org_bodies(&actor_of(&t, &accounts()[0]), jiulonghu, None)
+        .await
+        .unwrap();
+}
+
+/// The org chart (page and SVG download) shows each body's headcount on the chart's date:
+/// people on post in that body, from the people module's history.
+#[tokio::test]
+async fn org_chart_shows_the_headcount_per_body() {
+    let t = setup().await;
+    let unit = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let body = org_body(&t, &ua, unit, "农机站", "public_institution").await;
+    let body = body.to_string();
+    for (i, name) in ["甲一", "甲二"].iter().enumerate() {
+        let id = pid("19800101", 60 + i as u32);
+        let r = add_person(
+            &t,
+            &ua,
+            unit,
+            &[
+                ("name", name),
+                ("id_number", id.as_str()),
+                ("identity", "temporary"),
+                ("establishment", "none"),
+                ("body", body.as_str()),
+                ("on", "2024-01-02"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    for path in ["chart", "chart.svg"] {
+        let r = send(
+            &t,
+            &ua,
+            Method::GET,
+            &format!("/units/{unit}/org/{path}?on=2024-06-01"),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("2人"), "{}", r.body);
+    }
+    // Before anyone joined, no headcount is drawn.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{unit}/org/chart.svg?on=2023-06-01"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("农机站") && !r.body.contains("2人"));
+}

@@ -1,0 +1,644 @@
+//! Establishment and people (编制与实名制) through the pages.
+
+use axum::http::{Method, StatusCode, header};
+
+use jiguan_domain::auth::Role;
+use jiguan_domain::tenancy::UnitId;
+
+use crate::helpers::*;
+
+// ---- Establishment and people (编制与实名制) ----
+
+/// A valid ID number of 镇海区 born on `birth` (YYYYMMDD) with sequence `seq`.
+pub fn pid(birth: &str, seq: u32) -> String {
+    let body = format!("330211{birth}{seq:03}");
+    let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
+    format!("{body}{c}")
+}
+
+async fn set_quota(t: &T, unit: UnitId, pairs: &[(&str, &str)]) {
+    let who = login(t, "d_admin").await;
+    let csrf = who.csrf.clone().unwrap();
+    let mut f = pairs.to_vec();
+    f.push(("_csrf", csrf.as_str()));
+    let r = send(
+        t,
+        &who,
+        Method::POST,
+        &format!("/units/{unit}/people/establishment"),
+        form(&f),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+pub async fn add_person(t: &T, who: &Who, unit: UnitId, fields: &[(&str, &str)]) -> Resp {
+    let csrf = who.csrf.clone().unwrap();
+    let mut f = fields.to_vec();
+    f.push(("_csrf", csrf.as_str()));
+    send(
+        t,
+        who,
+        Method::POST,
+        &format!("/units/{unit}/people/new"),
+        form(&f),
+    )
+    .await
+}
+
+pub fn person_of(r: &Resp) -> i64 {
+    r.location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// A multipart upload of `file` with the CSRF token in the query string.
+async fn upload(
+    t: &T,
+    who: &Who,
+    unit: UnitId,
+    name: &str,
+    file: &str,
+    fields: &[(&str, &str)],
+) -> Resp {
+    let b = "----jiguanboundary7";
+    let mut body = String::new();
+    for (k, v) in fields {
+        body.push_str(&format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{b}--\r\n"
+    ));
+    let csrf = who.csrf.clone().unwrap();
+    let path = format!("/units/{unit}/people/import?_csrf={csrf}");
+    send(
+        t,
+        who,
+        Method::POST,
+        &path,
+        Some(("multipart/form-data; boundary=----jiguanboundary7", body)),
+    )
+    .await
+}
+
+/// The rows of the import error table: (row, column, reason).
+fn error_rows(body: &str) -> Vec<(String, String, String)> {
+    let Some(table) = body.split("id=\"import-errors\"").nth(1) else {
+        return Vec::new();
+    };
+    let tbody = table
+        .split("<tbody>")
+        .nth(1)
+        .unwrap()
+        .split("</tbody>")
+        .next()
+        .unwrap();
+    tbody
+        .split("<tr>")
+        .skip(1)
+        .map(|tr| {
+            let cells: Vec<String> = tr
+                .split("<td>")
+                .skip(1)
+                .map(|c| c.split("</td>").next().unwrap().to_string())
+                .collect();
+            (cells[0].clone(), cells[1].clone(), cells[3].clone())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn people_form_names_every_invalid_field() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let who = login(&t, "u_admin").await;
+    let r = add_person(
+        &t,
+        &who,
+        u,
+        &[
+            ("name", ""),
+            ("id_number", "330211198503120018"),
+            ("gender", "female"),
+            ("identity", "civil_servant"),
+            ("establishment", "institution"),
+            ("basic_pay", "12.345"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"err-name\""));
+    assert!(r.body.contains("id=\"err-id_number\"") && r.body.contains("校验码不正确"));
+    assert!(r.body.contains("id=\"err-establishment\"") && r.body.contains("不得混用"));
+    assert!(r.body.contains("id=\"err-basic_pay\""));
+    // Valid number, gender that disagrees with it.
+    let r = add_person(
+        &t,
+        &who,
+        u,
+        &[
+            ("name", "张伟"),
+            ("id_number", &pid("19850312", 1)),
+            ("gender", "female"),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"err-gender\"") && r.body.contains("与身份证号不符"));
+    // The API names the fields too.
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/api/v1/units/{u}/people"),
+        Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, pid("19850312", 1)))),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "session writes need the header"
+    );
+    let mut w = who.clone();
+    w.bearer = Some(
+        t.app
+            .create_api_token(&actor_of(&t, &accounts()[2]), "t")
+            .await
+            .unwrap()
+            .1,
+    );
+    w.cookie = None;
+    let r = send(
+        &t,
+        &w,
+        Method::POST,
+        &format!("/api/v1/units/{u}/people"),
+        Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, pid("19850312", 1)))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "birth_date");
+    assert_eq!(r.json()["errors"][0]["code"], "birth_mismatch");
+}
+
+#[tokio::test]
+async fn people_over_establishment_is_refused_unless_approved() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    set_quota(&t, u, &[("q_administrative", "1"), ("q_institution", "0")]).await;
+    let who = login(&t, "u_admin").await;
+    let civil = |name: &'static str, id: String| {
+        vec![
+            ("name", name.to_string()),
+            ("id_number", id),
+            ("identity", "civil_servant".into()),
+            ("establishment", "administrative".into()),
+        ]
+    };
+    let f1 = civil("甲", pid("19800101", 11));
+    let f1: Vec<(&str, &str)> = f1.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = add_person(&t, &who, u, &f1).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let f2 = civil("乙", pid("19800102", 13));
+    let mut f2: Vec<(&str, &str)> = f2.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = add_person(&t, &who, u, &f2).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("超编——骆驼街道行政编制核定 1 名，现有 1 名，办理后将有 2 名"),
+        "{}",
+        r.body
+    );
+    f2.push(("exception_doc", "镇编办〔2026〕3号"));
+    let r = add_person(&t, &who, u, &f2).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/units/{u}/people/establishment"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("镇编办〔2026〕3号") && r.body.contains("乙"));
+    assert!(
+        r.body
+            .contains("<strong class=\"tag warn\">超编 1</strong>"),
+        "{}",
+        r.body
+    );
+    // The district table shows it too, and only the unit administrator may not set quotas.
+    let d = login(&t, "d_admin").await;
+    let r = send(&t, &d, Method::GET, "/people", None).await;
+    assert!(r.body.contains("骆驼街道") && !r.body.contains("北仑"));
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/api/v1/units/{u}/establishment"),
+        None,
+    )
+    .await;
+    assert_eq!(r.json()["uses"][0]["over"], 1);
+    assert_eq!(r.json()["exceptions"][0]["doc_no"], "镇编办〔2026〕3号");
+}
+
+/// A CSV with many kinds of error; only row 2 is valid (row 9 repeats its ID number).
+fn import_fixture() -> String {
+    let lines = [
+        "姓名,性别,身份证号,出生日期,身份,编制类型,基本工资（元/年）,参加工作时间".to_string(),
+        format!(
+            "张伟,男,{},1985-03-12,公务员,行政编制,60000,2007-08-01",
+            pid("19850312", 17)
+        ),
+        format!(",男,{},,临时工,编外,,", pid("19900101", 21)),
+        "李娜,女,330211198503120018,,临时工,编外,,".to_string(),
+        format!("王芳,男,{},,临时工,编外,,", pid("19900102", 22)),
+        format!(
+            "赵丽,,{},1990-01-04,外星人,编外,abc,2030-01-01",
+            pid("19900103", 24)
+        ),
+        format!("孙强,,{},,临时工,编外,1.234,", pid("19900105", 25)),
+        format!("周芳,,{},,事业干部,行政编制,,", pid("19900106", 26)),
+        format!("重复,,{},,临时工,编外,,", pid("19850312", 17)),
+    ];
+    lines.join("\n") + "\n"
+}
+
+#[tokio::test]
+async fn people_import_lists_every_error_and_is_idempotent() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    set_quota(&t, u, &[("q_administrative", "5")]).await;
+    let who = login(&t, "u_admin").await;
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/units/{u}/people/import/template.xlsx"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers
+            .get(header::CONTENT_TYPE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+
+    let csv = import_fixture();
+    let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "all")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"import-refused\""));
+    let got = error_rows(&r.body);
+    let want: Vec<(&str, &str, &str)> = vec![
+        ("3", "姓名", "必填"),
+        ("4", "身份证号", "校验码不正确"),
+        ("5", "性别", "与身份证号不符"),
+        ("6", "出生日期", "与身份证号中的出生日期 1990-01-03 不符"),
+        ("6", "参加工作时间", "不能晚于今天"),
+        ("6", "身份", "不是可选的值"),
+        ("6", "基本工资（元/年）", "金额格式不正确"),
+        ("7", "基本工资（元/年）", "最多两位小数"),
+        ("8", "编制类型", "不得混用"),
+        ("9", "身份证号", "与文件第 2 行重复"),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((row, col, reason), (wr, wc, wreason)) in got.iter().zip(&want) {
+        assert_eq!((row.as_str(), col.as_str()), (*wr, *wc), "{got:?}");
+        assert!(
+            reason.contains(wreason),
+            "row {row}: {reason} lacks {wreason}"
+        );
+    }
+    // Nothing was written.
+    let roster = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/api/v1/units/{u}/people"),
+        None,
+    )
+    .await;
+    assert_eq!(roster.json()["total"], 0);
+
+    // Only the valid rows, when asked: written by a background job.
+    let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "valid")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = finish_import(&t, &who, r).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("<dd id=\"count-created\">1</dd>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<dd id=\"count-invalid\">7</dd>"));
+    let roster = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/api/v1/units/{u}/people"),
+        None,
+    )
+    .await;
+    assert_eq!(roster.json()["total"], 1);
+    let audit = t.app.store.audit_count().await.unwrap();
+    // The same file again changes nothing.
+    let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "valid")]).await;
+    assert!(
+        r.body.contains("<dd id=\"count-created\">0</dd>")
+            && r.body.contains("<dd id=\"count-unchanged\">1</dd>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<dd id=\"count-updated\">0</dd>"));
+    assert_eq!(t.app.store.audit_count().await.unwrap(), audit);
+    // Hostile files get a clear message.
+    let r = upload(&t, &who, u, "x.xlsx", "PK\u{3}\u{4}not a zip", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("无法读取文件"));
+}
+
+#[tokio::test]
+async fn people_secondment_history_and_masking() {
+    let t = setup().await;
+    let (u, sib) = (t.unit("luotuo"), t.unit("jiulonghu"));
+    let who = login(&t, "u_admin").await;
+    let id = pid("19880808", 35);
+    let r = add_person(
+        &t,
+        &who,
+        u,
+        &[
+            ("name", "钱七"),
+            ("id_number", &id),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+            ("on", "2024-01-02"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let p = person_of(&r);
+    let csrf = who.csrf.clone().unwrap();
+    let sib_s = sib.to_string();
+    let lend = [
+        ("action", "lend"),
+        ("to_unit", sib_s.as_str()),
+        ("on", "2025-03-01"),
+        ("doc_no", "骆街〔2025〕5号"),
+        ("_csrf", csrf.as_str()),
+    ];
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/units/{u}/people/{p}/change"),
+        form(&lend),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Home unit: lent out; the unit administrator sees the full number.
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/units/{u}/people/{p}"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains(&id), "unit admin sees the full number");
+    assert!(r.body.contains("id=\"person-status\">借出"));
+    assert!(r.body.contains("九龙湖镇") && r.body.contains("骆街〔2025〕5号"));
+    let history = r.body.split("id=\"history-table\"").nth(1).unwrap();
+    assert!(history.contains("2024-01-02") && history.contains("新进"));
+    assert!(history.contains("2025-03-01") && history.contains("借出"));
+    // A body head sees the number masked, on the roster and the person page.
+    let head = login(&t, "u_head").await;
+    let masked = format!("{}********{}", &id[..6], &id[14..]);
+    for path in [
+        format!("/units/{u}/people"),
+        format!("/units/{u}/people/{p}"),
+        format!("/api/v1/units/{u}/people/{p}"),
+    ] {
+        let r = send(&t, &head, Method::GET, &path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(!r.body.contains(&id) && r.body.contains(&masked), "{path}");
+    }
+    // Host unit: borrowed in (district view), not editable there.
+    let d = login(&t, "d_admin").await;
+    let r = send(&t, &d, Method::GET, &format!("/units/{sib}/people"), None).await;
+    assert!(
+        r.body.contains("钱七") && r.body.contains("借入"),
+        "{}",
+        r.body
+    );
+    let r = send(
+        &t,
+        &d,
+        Method::GET,
+        &format!("/api/v1/units/{sib}/people/{p}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.json()["person"]["status"], "borrowed_in");
+    // Foreign ids: another unit's person through this unit, or another district.
+    let r = send(
+        &t,
+        &head,
+        Method::GET,
+        &format!("/units/{sib}/people/{p}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let other = add_person(
+        &t,
+        &who,
+        u,
+        &[
+            ("name", "孙八"),
+            ("id_number", &pid("19880809", 37)),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+        ],
+    )
+    .await;
+    let q = person_of(&other);
+    let r = send(
+        &t,
+        &d,
+        Method::GET,
+        &format!("/units/{sib}/people/{q}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let b = login(&t, "b_admin").await;
+    for path in [
+        format!("/units/{u}/people/{q}"),
+        format!("/api/v1/units/{u}/people/{q}"),
+    ] {
+        let r = send(&t, &b, Method::GET, &path, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.body.contains("孙八"));
+    }
+    // Back from secondment.
+    let end = [
+        ("action", "lend_end"),
+        ("on", "2025-09-01"),
+        ("_csrf", csrf.as_str()),
+    ];
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/units/{u}/people/{p}/change"),
+        form(&end),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(&t, &d, Method::GET, &format!("/units/{sib}/people"), None).await;
+    assert!(!r.body.contains("钱七"));
+    // Roster exports: masked for the body head.
+    let r = send(
+        &t,
+        &head,
+        Method::GET,
+        &format!("/units/{u}/people/export/roster.xlsx"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+/// Follows an import's redirect to its job page and polls it (a bounded number of times)
+/// until the job has finished; returns the last page.
+async fn finish_import(t: &T, who: &Who, r: Resp) -> Resp {
+    if r.status != StatusCode::SEE_OTHER {
+        return r;
+    }
+    let job = r.location();
+    assert!(job.contains("/people/import/jobs/"), "{job}");
+    let mut last = send(t, who, Method::GET, &job, None).await;
+    for _ in 0..500 {
+        if !last.body.contains("id=\"import-job\"") {
+            break;
+        }
+        assert_eq!(last.status, StatusCode::OK);
+        assert!(last.body.contains("<progress id=\"import-progress\""));
+        assert!(last.body.contains("http-equiv=\"refresh\""));
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        last = send(t, who, Method::GET, &job, None).await;
+    }
+    assert!(
+        !last.body.contains("id=\"import-job\""),
+        "the import job never finished"
+    );
+    last
+}
+
+#[tokio::test]
+async fn people_import_runs_as_a_job_with_progress() {
+    let t = setup().await;
+    let (u, sib) = (t.unit("luotuo"), t.unit("jiulonghu"));
+    let who = login(&t, "u_admin").await;
+    let mut lines = vec!["姓名,身份证号,身份,编制类型".to_string()];
+    for i in 0..120u32 {
+        lines.push(format!("临时{i},{},临时工,编外", pid("19900101", 100 + i)));
+    }
+    let csv = lines.join("\n") + "\n";
+    let r = upload(&t, &who, u, "大名册.csv", &csv, &[("mode", "all")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let job = r.location();
+    let prefix = format!("/units/{u}/people/import/jobs/");
+    assert!(job.starts_with(&prefix), "{job}");
+    let id = job[prefix.len()..].to_string();
+    let done = finish_import(&t, &who, r).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("id=\"import-written\""), "{}", done.body);
+    assert!(done.body.contains("<dd id=\"count-rows\">120</dd>"));
+    assert!(done.body.contains("<dd id=\"count-created\">120</dd>"));
+    assert!(done.body.contains("<dd id=\"count-invalid\">0</dd>"));
+    let roster = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/api/v1/units/{u}/people"),
+        None,
+    )
+    .await;
+    assert_eq!(roster.json()["total"], 120);
+    // The finished job stays readable for its unit.
+    let again = send(&t, &who, Method::GET, &job, None).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("<dd id=\"count-created\">120</dd>"));
+
+    // Another unit's admin (same district) gets 404 under its own unit, and no page
+    // under ours; district B's unit admin gets 404 too.
+    t.app
+        .system_create_user(
+            t.d_a,
+            Some(sib),
+            "sib_admin",
+            "甲sib_admin",
+            &[Role::UnitAdmin],
+            PW,
+            false,
+        )
+        .await
+        .unwrap();
+    let other = login(&t, "sib_admin").await;
+    let r = send(
+        &t,
+        &other,
+        Method::GET,
+        &format!("/units/{sib}/people/import/jobs/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(!r.body.contains("count-created"));
+    let r = send(&t, &other, Method::GET, &job, None).await;
+    assert!(
+        r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
+        "{}",
+        r.status
+    );
+    let foreign = login(&t, "b_unit_admin").await;
+    let dagang = t.unit("dagang");
+    let r = send(
+        &t,
+        &foreign,
+        Method::GET,
+        &format!("/units/{dagang}/people/import/jobs/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Users of the unit without the right are refused; unknown jobs are 404.
+    let staff = login(&t, "u_staff").await;
+    let r = send(&t, &staff, Method::GET, &job, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = send(&t, &who, Method::GET, &format!("{prefix}no-such-job"), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // A refused file is still answered at once, without a job.
+    let bad = format!("{}\n坏,330211198503120018,临时工,编外\n", lines[0]);
+    let r = upload(&t, &who, u, "坏.csv", &bad, &[("mode", "all")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"import-errors\""));
+}

@@ -1,0 +1,362 @@
+//! Across modules: field errors, audit, languages and print styles, lists, OpenAPI,
+//! translations and the left menu.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use tower::ServiceExt;
+
+use jiguan_domain::auth::Role;
+use jiguan_web::routes;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_writes_nothing() {
+    let t = setup().await;
+    let who = login(&t, "u_admin").await;
+    let c = who.csrf.clone().unwrap();
+    let before = t
+        .app
+        .store
+        .list_users(t.d_a, &Default::default(), &Default::default())
+        .await
+        .unwrap()
+        .total;
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        "/users/new",
+        form(&[
+            ("_csrf", c.as_str()),
+            ("username", "X!"),
+            ("display_name", ""),
+            ("password", "abc"),
+            ("roles", "district_admin"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for msg in [
+        "用户名：只能用",
+        "姓名：必填",
+        "角色：该账号级别不能担任此角色",
+    ] {
+        assert!(r.body.contains(msg), "missing {msg}");
+    }
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        "/users/new",
+        form(&[
+            ("_csrf", c.as_str()),
+            ("username", "u_staff"),
+            ("display_name", "重名"),
+            ("password", "abc12345"),
+            ("roles", "staff"),
+        ]),
+    )
+    .await;
+    assert!(r.body.contains("用户名：已被使用"), "{}", r.body);
+    assert_eq!(
+        t.app
+            .store
+            .list_users(t.d_a, &Default::default(), &Default::default())
+            .await
+            .unwrap()
+            .total,
+        before
+    );
+
+    // The API: one error shape, in the user's language.
+    let mut w = who.clone();
+    w.bearer = None;
+    let api = |body: &'static str, lang: Option<&'static str>| {
+        let mut w = w.clone();
+        w.lang = lang;
+        let t = &t;
+        async move {
+            let mut b = Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/users")
+                .header(header::CONTENT_TYPE, "application/json");
+            let mut cookies = vec![w.cookie.clone().unwrap()];
+            if let Some(l) = w.lang {
+                cookies.push(format!("jiguan_lang={l}"));
+            }
+            b = b
+                .header(header::COOKIE, cookies.join("; "))
+                .header("x-csrf-token", w.csrf.clone().unwrap());
+            let resp = t
+                .router
+                .clone()
+                .oneshot(b.body(Body::from(body)).unwrap())
+                .await
+                .unwrap();
+            let status = resp.status();
+            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
+            )
+        }
+    };
+    let (s, j) = api(
+        r#"{"username":"ok_name","display_name":"","roles":["staff"],"password":"abc12345"}"#,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (
+            s,
+            j["code"].as_str(),
+            j["field"].as_str(),
+            j["message"].as_str()
+        ),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("invalid"),
+            Some("display_name"),
+            Some("姓名：必填")
+        )
+    );
+    let (_, j) = api(
+        r#"{"username":"ok_name","display_name":"","roles":["staff"],"password":"abc12345"}"#,
+        Some("en"),
+    )
+    .await;
+    assert_eq!(j["message"], "Name: required");
+    let (s, j) = api(r#"{"username": 5}"#, None).await;
+    assert_eq!(
+        (s, j["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_json"))
+    );
+    assert_eq!(
+        t.app
+            .store
+            .list_users(t.d_a, &Default::default(), &Default::default())
+            .await
+            .unwrap()
+            .total,
+        before
+    );
+}
+
+#[tokio::test]
+async fn changes_are_audited_with_before_and_after() {
+    let t = setup().await;
+    let who = login(&t, "d_admin").await;
+    let c = who.csrf.clone().unwrap();
+    let id = t.unit("luotuo");
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/units/{id}/edit"),
+        form(&[
+            ("_csrf", c.as_str()),
+            ("code", "luotuo"),
+            ("name", "骆驼街道办事处"),
+            ("kind", "subdistrict"),
+            ("active", "on"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/api/v1/audit?object_type=unit&object_id={id}"),
+        None,
+    )
+    .await;
+    let items = r.json()["items"].as_array().cloned().unwrap();
+    let upd = items.iter().find(|i| i["action"] == "unit.update").unwrap();
+    assert!(upd["before"].as_str().unwrap().contains("骆驼街道\""));
+    assert!(upd["after"].as_str().unwrap().contains("骆驼街道办事处"));
+    assert_eq!(upd["username"], "d_admin");
+    // The page filters by unit and shows it.
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/audit?unit={id}&object_type=unit"),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("unit.update"));
+    let report = t.app.verify_audit(|_| {}).await.unwrap();
+    assert!(report.breaks.is_empty());
+}
+
+#[tokio::test]
+async fn english_switch_and_print_styles() {
+    let t = setup().await;
+    let anon = Who::default();
+    let r = send(&t, &anon, Method::GET, "/lang/en?next=/units", None).await;
+    assert_eq!(r.location(), "/units");
+    assert_eq!(r.cookie("jiguan_lang").as_deref(), Some("en"));
+    let r = send(&t, &anon, Method::GET, "/lang/en?next=//evil.example", None).await;
+    assert_eq!(r.location(), "/", "no open redirect");
+    let mut who = login(&t, "d_admin").await;
+    who.lang = Some("en");
+    let r = send(&t, &who, Method::GET, "/units", None).await;
+    assert!(r.body.contains("Users and roles") && r.body.contains("Subdistrict (街道)"));
+    assert!(!r.body.contains("用户与角色"));
+    let css = send(&t, &anon, Method::GET, "/assets/app.css", None).await;
+    assert!(css.body.contains("@media print") && css.body.contains("@media (max-width"));
+}
+
+#[tokio::test]
+async fn lists_search_sort_and_page() {
+    let t = setup().await;
+    let who = login(&t, "d_admin").await;
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        "/api/v1/users?per_page=3&page=2&sort=username",
+        None,
+    )
+    .await;
+    let j = r.json();
+    assert_eq!(
+        (
+            j["total"].as_i64(),
+            j["page"].as_i64(),
+            j["items"].as_array().map(Vec::len)
+        ),
+        (Some(8), Some(2), Some(3))
+    );
+    let names: Vec<&str> = j["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["u_admin", "u_auditor", "u_committee"]);
+    let r = send(&t, &who, Method::GET, "/users?q=u_he", None).await;
+    assert!(r.body.contains("u_head") && !r.body.contains("u_staff"));
+    let r = send(
+        &t,
+        &who,
+        Method::GET,
+        &format!("/users?unit={}", t.unit("jiulonghu")),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("sibling_staff") && !r.body.contains("u_admin"));
+    let r = send(&t, &who, Method::GET, "/units?sort=name&desc=true", None).await;
+    let a = r.body.find("骆驼街道").unwrap();
+    let b = r.body.find("九龙湖镇").unwrap();
+    assert!(a < b, "骆 sorts after 九 descending by code point");
+}
+
+#[test]
+fn openapi_lists_every_api_route() {
+    let doc: serde_json::Value = serde_json::from_str(&jiguan_web::api::openapi_json()).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    let mut api_routes = 0;
+    for (method, path, _) in routes::specs() {
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        api_routes += 1;
+        let m = method.as_str().to_lowercase();
+        assert!(
+            paths.get(path).and_then(|p| p.get(&m)).is_some(),
+            "{method} {path} missing from OpenAPI"
+        );
+    }
+    let documented: usize = paths
+        .values()
+        .map(|p| p.as_object().map(|o| o.len()).unwrap_or(0))
+        .sum();
+    assert_eq!(
+        documented, api_routes,
+        "OpenAPI documents routes that do not exist"
+    );
+}
+
+#[test]
+fn every_string_is_translated_in_both_languages() {
+    use jiguan_web::i18n::{parse, sources};
+    let zh: std::collections::BTreeSet<String> = sources()
+        .iter()
+        .flat_map(|(_, z, _)| parse(z).into_keys())
+        .collect();
+    let en: std::collections::BTreeSet<String> = sources()
+        .iter()
+        .flat_map(|(_, _, e)| parse(e).into_keys())
+        .collect();
+    assert_eq!(
+        zh.difference(&en).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "missing in English"
+    );
+    assert_eq!(
+        en.difference(&zh).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "missing in Chinese"
+    );
+    // Every literal key used in a template exists.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for part in text.split(".t(\"").skip(1) {
+            let key = part.split('"').next().unwrap();
+            assert!(
+                zh.contains(key),
+                "{}: key {key} not in the locale files",
+                path.display()
+            );
+        }
+    }
+    // Every role and error code the domain can produce has a text.
+    for r in Role::ALL {
+        assert!(zh.contains(r.code()), "role {}", r.code());
+    }
+}
+// ---- menu ----
+
+/// Unit accounts find their unit's modules in the left menu (only those their roles allow),
+/// with the module, not 本单位, marked active; district accounts get the district views.
+#[tokio::test]
+async fn left_menu_lists_the_modules_an_account_may_use() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let r = send(&t, &ua, Method::GET, &format!("/units/{u}/posts"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    for m in ["people", "org", "posts", "downsizing"] {
+        let item = format!("id=\"menu-{m}\"");
+        assert!(r.body.contains(&item), "{m}: {}", r.body);
+    }
+    assert!(
+        r.body.contains(&format!(
+            "href=\"/units/{u}/posts\" id=\"menu-posts\" class=\"active\""
+        )),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("id=\"menu-my-unit\" class=\"active\""));
+    assert!(!r.body.contains("href=\"/downsizing\""));
+    let da = login(&t, "d_admin").await;
+    let r = send(&t, &da, Method::GET, "/downsizing", None).await;
+    assert!(
+        r.body
+            .contains("href=\"/downsizing\" id=\"menu-downsizing\" class=\"active\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("href=\"/posts\" id=\"menu-posts\""));
+    assert!(
+        !r.body
+            .contains(&format!("href=\"/units/{u}/posts\" id=\"menu-posts\""))
+    );
+}

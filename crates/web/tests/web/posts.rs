@@ -1,0 +1,244 @@
+//! Posts from work (以事定岗) through the pages.
+
+use axum::http::{Method, StatusCode, header};
+
+use crate::helpers::*;
+use crate::org::{id_in, org_body, org_post};
+
+// ---- posts ----
+
+/// The posts pages end to end: the form (every error named), the list with FTE, the assign
+/// form and its refusal, the balance chart, the Excel export and the API; and luotuo's
+/// post ids do not exist through another unit's paths.
+#[tokio::test]
+async fn posts_pages_work_and_foreign_ids_are_not_found() {
+    let t = setup().await;
+    let luotuo = t.unit("luotuo");
+    let jiulonghu = t.unit("jiulonghu");
+    let ua = login(&t, "u_admin").await;
+    let actor = actor_of(&t, &accounts()[2]);
+    let body = org_body(&t, &ua, luotuo, "党政办", "office").await;
+    t.app
+        .org_create_function(
+            &actor,
+            luotuo,
+            &jiguan_app::org::FunctionForm {
+                code: "F1".into(),
+                title: "公文处理".into(),
+                category: "public_service".into(),
+                owners: vec![body.to_string()],
+                decision: "keep".into(),
+                valid_from: "2018-01-01".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let item = t
+        .app
+        .post_form_data(&actor, luotuo)
+        .await
+        .unwrap()
+        .functions[0]
+        .id
+        .0;
+    let person = t
+        .app
+        .create_person(
+            &actor,
+            luotuo,
+            &jiguan_domain::people::PersonForm {
+                name: "钱多多".into(),
+                id_number: people_id_number("19850101", 31),
+                identity: "劳动合同制工人".into(),
+                establishment: "编外".into(),
+                ..Default::default()
+            },
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    // Every field error at once, named in Chinese.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{luotuo}/posts/new"),
+        &[
+            ("body", ""),
+            ("title", ""),
+            ("level", "x"),
+            ("fn_0", "999"),
+            ("hours_0", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for msg in [
+        "内设机构：必填",
+        "名称：必填",
+        "岗位层级：不是可选的值",
+        "职能事项第 1 行",
+    ] {
+        assert!(r.body.contains(msg), "{msg}: {}", r.body);
+    }
+    let item_s = item.to_string();
+    let body_s = body.to_string();
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{luotuo}/posts/new"),
+        &[
+            ("body", body_s.as_str()),
+            ("title", "公文岗"),
+            ("level", "general"),
+            ("establishment", "any"),
+            ("fn_0", item_s.as_str()),
+            ("hours_0", "2976"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let post = id_in(&r.location(), "/posts/");
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{luotuo}/posts"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // 2976 h ÷ 1984 h = 1.50 FTE.
+    assert!(
+        r.body.contains("公文岗") && r.body.contains("1.50"),
+        "{}",
+        r.body
+    );
+    let person_s = person.to_string();
+    let post_s = post.to_string();
+    let assign = [
+        ("post", post_s.as_str()),
+        ("person", person_s.as_str()),
+        ("share_pct", "100"),
+        ("main", "1"),
+        ("back", "post"),
+    ];
+    let r = org_post(&t, &ua, &format!("/units/{luotuo}/posts/assign"), &assign).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = org_post(&t, &ua, &format!("/units/{luotuo}/posts/assign"), &assign).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("已在岗位") && r.body.contains("已有主岗"),
+        "{}",
+        r.body
+    );
+    // The balance chart: one person at 1.5 FTE, in the overloaded bin.
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{luotuo}/posts/balance"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<svg id=\"balance-chart\""));
+    assert!(
+        r.body.contains("class=\"bar over\" x=")
+            && r.body.contains("data-from=\"1.5\" data-count=\"1\"")
+    );
+    // A forged or stale proposal key is refused on the balance page, naming the reason.
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{luotuo}/posts/balance/accept"),
+        &[("keys", "share:1:2")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("均衡建议：无法识别"), "{}", r.body);
+    let stale = format!("move:{post}:{person}:{person}:100:100:1:1:1");
+    let r = org_post(
+        &t,
+        &ua,
+        &format!("/units/{luotuo}/posts/balance/accept"),
+        &[("keys", stale.as_str())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("第 1 条建议已过时"), "{}", r.body);
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/units/{luotuo}/posts/export.xlsx"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/api/v1/units/{luotuo}/posts"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["need_fte"], "1.50");
+    let r = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/api/v1/units/{luotuo}/posts-coverage"),
+        None,
+    )
+    .await;
+    assert_eq!(r.json()["vacant_posts"].as_array().unwrap().len(), 0);
+    // Through the sibling unit, luotuo's ids do not exist.
+    let da = login(&t, "d_admin").await;
+    for path in [
+        format!("/units/{jiulonghu}/posts/{post}"),
+        format!("/units/{jiulonghu}/posts/people/{person}"),
+        format!("/api/v1/units/{jiulonghu}/posts/{post}"),
+    ] {
+        let r = send(&t, &da, Method::GET, &path, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.body.contains("公文岗") && !r.body.contains("钱多多"));
+    }
+    let ja = [
+        ("post", post_s.as_str()),
+        ("person", person_s.as_str()),
+        ("share_pct", "10"),
+        ("back", "post"),
+    ];
+    let r = org_post(&t, &da, &format!("/units/{jiulonghu}/posts/assign"), &ja).await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    assert!(!r.body.contains("公文岗") && !r.body.contains("钱多多"));
+    // The sibling unit's staff cannot open luotuo's posts.
+    let sib = login(&t, "sibling_staff").await;
+    let r = send(
+        &t,
+        &sib,
+        Method::GET,
+        &format!("/units/{luotuo}/posts/{post}"),
+        None,
+    )
+    .await;
+    assert!(matches!(
+        r.status,
+        StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
+    ));
+}
+
+fn people_id_number(birth: &str, seq: u32) -> String {
+    let body = format!("330211{birth}{seq:03}");
+    let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
+    format!("{body}{c}")
+}

@@ -1,0 +1,217 @@
+//! Sign-in, sessions, the sign-in rate limit and temporary passwords.
+
+use axum::http::{Method, StatusCode};
+
+use crate::helpers::*;
+
+async fn http_login(t: &T, name: &str, pw: &str) -> Resp {
+    let anon = Who::default();
+    let page = send(t, &anon, Method::GET, "/login", None).await;
+    let pre = page.cookie("jiguan_pre").unwrap();
+    let who = Who {
+        cookie: Some(format!("jiguan_pre={pre}")),
+        ..Who::default()
+    };
+    send(
+        t,
+        &who,
+        Method::POST,
+        "/login",
+        form(&[
+            ("username", name),
+            ("password", pw),
+            ("_csrf", pre.as_str()),
+        ]),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_session_and_sign_out_ends_it() {
+    let t = setup().await;
+    let r = http_login(&t, "u_staff", PW).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let tok = r.cookie("jiguan_session").unwrap();
+    let who = Who {
+        cookie: Some(format!("jiguan_session={tok}")),
+        ..Who::default()
+    };
+    let home = send(&t, &who, Method::GET, "/", None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("骆驼街道") && home.body.contains("党工委"));
+    let csrf = home
+        .body
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        "/logout",
+        form(&[("_csrf", csrf.as_str())]),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/login".to_string())
+    );
+    let r = send(&t, &who, Method::GET, "/", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/login"));
+    // A wrong password is refused with a message, not a session.
+    let r = http_login(&t, "u_staff", "wrong-pass1").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("用户名或密码不正确"));
+    assert!(r.cookie("jiguan_session").is_none());
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_after_the_maximum() {
+    let t = setup().await;
+    let who = login(&t, "u_staff").await;
+    assert_eq!(
+        send(&t, &who, Method::GET, "/", None).await.status,
+        StatusCode::OK
+    );
+    t.clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(
+        send(&t, &who, Method::GET, "/", None).await.status,
+        StatusCode::OK,
+        "activity keeps it alive"
+    );
+    t.clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(
+        send(&t, &who, Method::GET, "/", None).await.status,
+        StatusCode::OK
+    );
+    t.clock.advance(chrono::Duration::minutes(31));
+    let r = send(&t, &who, Method::GET, "/", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "idle for 31 minutes");
+    assert_eq!(
+        send(&t, &who, Method::GET, "/api/v1/me", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Even an active session ends after the maximum lifetime.
+    let who = login(&t, "u_staff").await;
+    for _ in 0..((12 * 60) / 20) {
+        t.clock.advance(chrono::Duration::minutes(20));
+        let r = send(&t, &who, Method::GET, "/api/v1/me", None).await;
+        if r.status != StatusCode::OK {
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+            return;
+        }
+    }
+    t.clock.advance(chrono::Duration::minutes(20));
+    assert_eq!(
+        send(&t, &who, Method::GET, "/api/v1/me", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn sign_in_is_rate_limited() {
+    let t = setup().await;
+    for _ in 0..5 {
+        assert_eq!(
+            http_login(&t, "u_admin", "wrong-pass1").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let r = http_login(&t, "u_admin", PW).await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the right password is refused too"
+    );
+    assert!(r.body.contains("登录失败次数过多"));
+    assert!(r.cookie("jiguan_session").is_none());
+    // Another account is not affected; the window passes.
+    assert_eq!(
+        http_login(&t, "u_staff", PW).await.status,
+        StatusCode::SEE_OTHER
+    );
+    t.clock.advance(chrono::Duration::minutes(16));
+    assert_eq!(
+        http_login(&t, "u_admin", PW).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_temporary_password_must_be_changed_first() {
+    let t = setup().await;
+    let admin = login(&t, "d_admin").await;
+    let csrf = admin.csrf.clone().unwrap();
+    let uid = t.user("u_head").to_string();
+    let r = send(
+        &t,
+        &admin,
+        Method::POST,
+        &format!("/users/{uid}/reset-password"),
+        form(&[("_csrf", csrf.as_str()), ("password", "temp12345")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ok = t
+        .app
+        .login("u_head", "temp12345", "10.0.0.2")
+        .await
+        .unwrap();
+    let who = Who {
+        cookie: Some(format!("jiguan_session={}", ok.token)),
+        csrf: Some(ok.session.csrf_token.clone()),
+        ..Who::default()
+    };
+    let r = send(&t, &who, Method::GET, "/", None).await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/profile/password".to_string())
+    );
+    let r = send(&t, &who, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(r.json()["code"], "password_change_required");
+    let c = ok.session.csrf_token.as_str();
+    // Bad input names the fields.
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        "/profile/password",
+        form(&[
+            ("_csrf", c),
+            ("current", "nope"),
+            ("new", "short"),
+            ("confirm", "short"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("当前密码不正确") && r.body.contains("长度须在 8 到 128 位之间"),
+        "{}",
+        r.body
+    );
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        "/profile/password",
+        form(&[
+            ("_csrf", c),
+            ("current", "temp12345"),
+            ("new", "mine12345"),
+            ("confirm", "mine12345"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        send(&t, &who, Method::GET, "/", None).await.status,
+        StatusCode::OK
+    );
+}
