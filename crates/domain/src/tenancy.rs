@@ -2,31 +2,18 @@
 //! One unit's agency is one tenant; every tenant-owned row carries its unit id.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 use crate::FieldError;
 use crate::error::required_text;
 
-macro_rules! id_type {
-    ($(#[$m:meta])* $name:ident) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-    };
+id_type! {
+    /// A district (区).
+    DistrictId;
+    /// A town or subdistrict (镇/街道): one tenant.
+    UnitId;
+    /// A user account.
+    UserId;
 }
-
-id_type!(/// A district (区).
-    DistrictId);
-id_type!(/// A town or subdistrict (镇/街道): one tenant.
-    UnitId);
-id_type!(/// A user account.
-    UserId);
 
 /// Town (镇) or subdistrict (街道).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

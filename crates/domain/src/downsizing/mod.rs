@@ -12,18 +12,18 @@
 pub mod figures;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::FieldError;
-use crate::people::{Identity, Status, coded};
+use crate::people::{Identity, Status};
 use crate::rules::early_retirement::Staff;
 use crate::rules::retirement::Category;
 
 pub use figures::{Facts, Figures, Policy, Totals, line_figures, totals};
 
-coded!(
+coded_enum! {
     /// A person's route out of the agency (分流去向).
-    Route {
+    pub enum Route: "down.route" {
         /// 调剂: redeployed to another body or unit of the district (统一调剂).
         Redeploy = "redeploy" ["调剂", "统一调剂"],
         /// 提前退休 (公务员法 art. 93).
@@ -35,11 +35,11 @@ coded!(
         /// 重新签订劳动合同: stays, on a new labour contract.
         NewContract = "new_contract" ["重新签订劳动合同"],
     }
-);
+}
 
-coded!(
+coded_enum! {
     /// The workflow of a downsizing plan.
-    PlanStatus {
+    pub enum PlanStatus: "down.status" {
         /// 草稿: the unit edits it.
         Draft = "draft" ["草稿"],
         /// 已报批: waiting for the district.
@@ -51,16 +51,12 @@ coded!(
         /// 已实施: applied; statuses changed.
         Applied = "applied" ["已实施"],
     }
-);
+}
 
 impl PlanStatus {
     /// Whether lines may still be added, changed or removed.
     pub fn editable(self) -> bool {
         self == PlanStatus::Draft
-    }
-    /// The locale key of the status.
-    pub fn label_key(self) -> String {
-        format!("down.status.{}", self.code())
     }
 }
 
@@ -137,11 +133,6 @@ impl Route {
             Route::Release => Some(Status::Left),
             Route::NewContract => None,
         }
-    }
-
-    /// The locale key of the route.
-    pub fn label_key(self) -> String {
-        format!("down.route.{}", self.code())
     }
 }
 
