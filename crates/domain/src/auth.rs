@@ -2,27 +2,28 @@
 //! page and endpoint; the matrix below is the only place that says who may do what
 //! (docs/ROLES.md is generated from it by a test).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::FieldError;
 use crate::tenancy::{DistrictId, UnitId, UserId};
 
-/// A role. A user may hold several; the union of their grants applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 区管理员: district organisation/establishment office.
-    DistrictAdmin,
-    /// 单位管理员 (组织/人事): a town's HR and party office.
-    UnitAdmin,
-    /// 中层 (机构负责人): head of a body.
-    BodyHead,
-    /// 党委委员 / 党工委委员: committee member.
-    CommitteeMember,
-    /// 工作人员: ordinary staff.
-    Staff,
-    /// 审计员: read-only, at district or unit level.
-    Auditor,
+coded_enum! {
+    /// A role. A user may hold several; the union of their grants applies. Locale keys
+    /// are the bare codes.
+    pub enum Role: "" {
+        /// 区管理员: district organisation/establishment office.
+        DistrictAdmin = "district_admin" ["区管理员"],
+        /// 单位管理员 (组织/人事): a town's HR and party office.
+        UnitAdmin = "unit_admin" ["单位管理员（组织/人事）", "单位管理员"],
+        /// 中层 (机构负责人): head of a body.
+        BodyHead = "body_head" ["中层（机构负责人）", "中层"],
+        /// 党委委员 / 党工委委员: committee member.
+        CommitteeMember = "committee_member" ["党（工）委委员", "党委委员", "党工委委员"],
+        /// 工作人员: ordinary staff.
+        Staff = "staff" ["工作人员"],
+        /// 审计员: read-only, at district or unit level.
+        Auditor = "auditor" ["审计员（只读）", "审计员"],
+    }
 }
 
 /// Where an account belongs: the district office or one unit.
@@ -34,30 +35,6 @@ pub enum Level {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::DistrictAdmin,
-        Role::UnitAdmin,
-        Role::BodyHead,
-        Role::CommitteeMember,
-        Role::Staff,
-        Role::Auditor,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::DistrictAdmin => "district_admin",
-            Role::UnitAdmin => "unit_admin",
-            Role::BodyHead => "body_head",
-            Role::CommitteeMember => "committee_member",
-            Role::Staff => "staff",
-            Role::Auditor => "auditor",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s)
-    }
-
     /// Whether an account at `level` may hold this role.
     pub fn fits(self, level: Level) -> bool {
         match self {

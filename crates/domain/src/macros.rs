@@ -51,8 +51,8 @@ macro_rules! id_type {
 /// the others are accepted on input, as import files use them).
 ///
 /// Generated: the enum (`Debug, Clone, Copy, Eq, Ord, Hash`), `ALL` (declaration order),
-/// `code()`, `zh()`, `labels()`, `label_key()` (`<prefix>.<code>`, or the code when the
-/// prefix is empty), `from_code()` (the code
+/// `code()`, `zh()`, `labels()`, `label_key()` (the prefix, such as `"org.kind."`, then the
+/// code), `from_code()` (the code
 /// or any label, trimmed), `parse(field, s)` (errors `required`, `choice_invalid`), serde
 /// as the code, `Display` as the code and `FromStr` as `from_code`.
 ///
@@ -60,7 +60,7 @@ macro_rules! id_type {
 /// use jiguan_domain::coded_enum;
 /// coded_enum! {
 ///     /// A colour.
-///     pub enum Colour: "demo.colour" {
+///     pub enum Colour: "demo.colour." {
 ///         /// 红.
 ///         Red = "red" ["红色", "红"],
 ///         Blue = "blue" ["蓝色"],
@@ -104,11 +104,7 @@ macro_rules! coded_enum {
 
             /// The locale key of the name shown to users.
             pub fn label_key(self) -> String {
-                if $prefix.is_empty() {
-                    self.code().to_string()
-                } else {
-                    format!("{}.{}", $prefix, self.code())
-                }
+                format!("{}{}", $prefix, self.code())
             }
 
             /// The value of a code or a Chinese label (surrounding blanks ignored).
@@ -182,7 +178,7 @@ mod tests {
 
     crate::coded_enum! {
         /// A test list.
-        pub enum Colour: "test.colour" {
+        pub enum Colour: "test.colour." {
             /// 红.
             Red = "red" ["红色", "红", "赤"],
             Blue = "blue" ["蓝色"],

@@ -1,7 +1,6 @@
 //! Tenancy: a district (区) owns units (镇 towns and 街道 subdistricts).
 //! One unit's agency is one tenant; every tenant-owned row carries its unit id.
 
-use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
 use crate::error::required_text;
@@ -15,33 +14,17 @@ id_type! {
     UserId;
 }
 
-/// Town (镇) or subdistrict (街道).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    Town,
-    Subdistrict,
+coded_enum! {
+    /// Town (镇) or subdistrict (街道).
+    pub enum UnitKind: "kind." {
+        /// 镇.
+        Town = "town" ["镇"],
+        /// 街道.
+        Subdistrict = "subdistrict" ["街道"],
+    }
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 2] = [UnitKind::Town, UnitKind::Subdistrict];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            UnitKind::Town => "town",
-            UnitKind::Subdistrict => "subdistrict",
-        }
-    }
-
-    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-        match s.trim() {
-            "town" | "镇" => Ok(UnitKind::Town),
-            "subdistrict" | "街道" => Ok(UnitKind::Subdistrict),
-            "" => Err(FieldError::new(field, "required")),
-            _ => Err(FieldError::new(field, "choice_invalid")),
-        }
-    }
-
     /// The unit's party committee: 党委 for a town, 党工委 for a subdistrict.
     pub fn committee(self) -> Committee {
         match self {
@@ -51,20 +34,13 @@ impl UnitKind {
     }
 }
 
-/// 党委 (town) or 党工委 (subdistrict).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Committee {
-    PartyCommittee,
-    PartyWorkingCommittee,
-}
-
-impl Committee {
-    pub fn code(self) -> &'static str {
-        match self {
-            Committee::PartyCommittee => "party_committee",
-            Committee::PartyWorkingCommittee => "party_working_committee",
-        }
+coded_enum! {
+    /// 党委 (town) or 党工委 (subdistrict).
+    pub enum Committee: "committee." {
+        /// 党委.
+        PartyCommittee = "party_committee" ["党委"],
+        /// 党工委.
+        PartyWorkingCommittee = "party_working_committee" ["党工委"],
     }
 }
 

@@ -12,7 +12,6 @@
 pub mod figures;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::FieldError;
 use crate::people::{Identity, Status};
@@ -23,7 +22,7 @@ pub use figures::{Facts, Figures, Policy, Totals, line_figures, totals};
 
 coded_enum! {
     /// A person's route out of the agency (分流去向).
-    pub enum Route: "down.route" {
+    pub enum Route: "down.route." {
         /// 调剂: redeployed to another body or unit of the district (统一调剂).
         Redeploy = "redeploy" ["调剂", "统一调剂"],
         /// 提前退休 (公务员法 art. 93).
@@ -39,7 +38,7 @@ coded_enum! {
 
 coded_enum! {
     /// The workflow of a downsizing plan.
-    pub enum PlanStatus: "down.status" {
+    pub enum PlanStatus: "down.status." {
         /// 草稿: the unit edits it.
         Draft = "draft" ["草稿"],
         /// 已报批: waiting for the district.
@@ -60,31 +59,23 @@ impl PlanStatus {
     }
 }
 
-/// A step of the workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Transition {
-    /// 报批: draft → submitted.
-    Submit,
-    /// 批准: submitted → approved (district).
-    Approve,
-    /// 退回: submitted → rejected (district).
-    Reject,
-    /// 重新编辑: rejected → draft.
-    Reopen,
-    /// 实施: approved → applied.
-    Apply,
+coded_enum! {
+    /// A step of the workflow.
+    pub enum Transition: "down." {
+        /// 报批: draft → submitted.
+        Submit = "submit" ["报批", "报区审批"],
+        /// 批准: submitted → approved (district).
+        Approve = "approve" ["批准"],
+        /// 退回: submitted → rejected (district).
+        Reject = "reject" ["退回"],
+        /// 重新编辑: rejected → draft.
+        Reopen = "reopen" ["重新编辑", "退回修改"],
+        /// 实施: approved → applied.
+        Apply = "apply" ["实施", "实施方案"],
+    }
 }
 
 impl Transition {
-    pub const ALL: [Transition; 5] = [
-        Transition::Submit,
-        Transition::Approve,
-        Transition::Reject,
-        Transition::Reopen,
-        Transition::Apply,
-    ];
-
     /// The transition table: the status a plan must be in, and the status it moves to.
     pub fn edge(self) -> (PlanStatus, PlanStatus) {
         use PlanStatus as S;
@@ -94,16 +85,6 @@ impl Transition {
             Transition::Reject => (S::Submitted, S::Rejected),
             Transition::Reopen => (S::Rejected, S::Draft),
             Transition::Apply => (S::Approved, S::Applied),
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Transition::Submit => "submit",
-            Transition::Approve => "approve",
-            Transition::Reject => "reject",
-            Transition::Reopen => "reopen",
-            Transition::Apply => "apply",
         }
     }
 
@@ -185,25 +166,15 @@ pub fn staff_of(identity: Identity) -> Option<Staff> {
     }
 }
 
-/// Why a person is a candidate for the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CandidateReason {
-    /// 无岗人员: on post but holding no post (no open post assignment).
-    NoPost,
-    /// 撤并机构人员: the person's body was abolished or merged.
-    AbolishedBody,
-    /// 选定身份: an identity the unit picked (temporary, enterprise hires …).
-    Identity,
-}
-
-impl CandidateReason {
-    pub fn code(self) -> &'static str {
-        match self {
-            CandidateReason::NoPost => "no_post",
-            CandidateReason::AbolishedBody => "abolished_body",
-            CandidateReason::Identity => "identity",
-        }
+coded_enum! {
+    /// Why a person is a candidate for the plan.
+    pub enum CandidateReason: "down.why." {
+        /// 无岗人员: on post but holding no post (no open post assignment).
+        NoPost = "no_post" ["无岗人员", "无岗"],
+        /// 撤并机构人员: the person's body was abolished or merged.
+        AbolishedBody = "abolished_body" ["撤并机构人员", "机构撤并"],
+        /// 选定身份: an identity the unit picked (temporary, enterprise hires …).
+        Identity = "identity" ["选定身份"],
     }
 }
 
@@ -261,7 +232,7 @@ mod tests {
             (T::Reopen, S::Rejected, S::Draft),
             (T::Apply, S::Approved, S::Applied),
         ];
-        for t in T::ALL {
+        for &t in T::ALL {
             for s in S::ALL {
                 let want = allowed
                     .iter()

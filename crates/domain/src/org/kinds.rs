@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 coded_enum! {
     /// The kind of a body (内设机构). Sections (科室) are recorded as offices.
-    pub enum BodyKind: "org.kind" {
+    pub enum BodyKind: "org.kind." {
         /// 办 (and 科室): an administrative office.
         Office = "office" ["办"],
         /// 所: an institute such as 财政所 or 司法所.
@@ -23,7 +23,7 @@ coded_enum! {
 
 coded_enum! {
     /// The category of a function item (职能事项).
-    pub enum FunctionCategory: "org.cat" {
+    pub enum FunctionCategory: "org.cat." {
         /// 社会管理.
         SocialManagement = "social_management" ["社会管理"],
         /// 公共服务.
@@ -43,7 +43,7 @@ coded_enum! {
 
 coded_enum! {
     /// The outcome of the item-by-item review (逐条梳理).
-    pub enum ReviewDecision: "org.decision" {
+    pub enum ReviewDecision: "org.decision." {
         /// 保留.
         Keep = "keep" ["保留"],
         /// 强化.

@@ -15,7 +15,7 @@ use super::EstablishmentKind;
 
 coded_enum! {
     /// What a quota counts: establishment by kind, or leadership posts (领导职数).
-    pub enum QuotaKind: "people.quota" {
+    pub enum QuotaKind: "people.quota." {
         /// 行政编制.
         Administrative = "administrative" ["行政编制"],
         /// 事业编制.

@@ -29,7 +29,7 @@ pub use person::{PersonForm, PersonInput};
 
 coded_enum! {
     /// Staff identity (身份): the seed's "mixed identities".
-    pub enum Identity: "people.identity" {
+    pub enum Identity: "people.identity." {
         /// 公务员 (国家行政干部).
         CivilServant = "civil_servant" ["公务员", "国家行政干部", "行政干部"],
         /// 事业干部.
@@ -51,7 +51,7 @@ coded_enum! {
 
 coded_enum! {
     /// Establishment kind held (编制类型).
-    pub enum EstablishmentKind: "people.kind" {
+    pub enum EstablishmentKind: "people.kind." {
         /// 行政编制.
         Administrative = "administrative" ["行政编制"],
         /// 事业编制.
@@ -66,7 +66,7 @@ coded_enum! {
 coded_enum! {
     /// A person's status (人员状态). `BorrowedIn` is never stored: it is how a person lent
     /// out by another unit shows at the host unit.
-    pub enum Status: "people.status" {
+    pub enum Status: "people.status." {
         /// 在岗.
         OnPost = "on_post" ["在岗"],
         /// 借出 (at the home unit; the host unit sees 借入).
@@ -84,7 +84,7 @@ coded_enum! {
 
 coded_enum! {
     /// Funding source of a person's pay (经费来源).
-    pub enum Funding: "people.funding" {
+    pub enum Funding: "people.funding." {
         /// 财政全额拨款.
         Full = "full" ["财政全额拨款", "全额拨款", "全额"],
         /// 财政差额拨款.
@@ -96,7 +96,7 @@ coded_enum! {
 
 coded_enum! {
     /// What a dated history row records (人员变动).
-    pub enum EventKind: "people.event" {
+    pub enum EventKind: "people.event." {
         /// 新进 (entered by hand or by import).
         Hire = "hire" ["新进"],
         /// 信息修改 (details or cost corrected).

@@ -27,7 +27,7 @@ use crate::people::EstablishmentKind;
 
 coded_enum! {
     /// The level of a post (岗位层级).
-    pub enum PostLevel: "posts.level" {
+    pub enum PostLevel: "posts.level." {
         /// 中层正职 (chief of a body; one per body).
         Chief = "chief" ["中层正职", "正职"],
         /// 中层副职.
@@ -48,7 +48,7 @@ impl PostLevel {
 
 coded_enum! {
     /// The establishment kind a post requires of its holder (岗位编制要求).
-    pub enum PostKind: "posts.kind" {
+    pub enum PostKind: "posts.kind." {
         /// 行政编制.
         Administrative = "administrative" ["行政编制"],
         /// 事业编制.
@@ -75,7 +75,7 @@ impl PostKind {
 
 coded_enum! {
     /// Education levels (学历), ordered from lowest to highest.
-    pub enum Education: "posts.edu" {
+    pub enum Education: "posts.edu." {
         /// 初中及以下 (also any text not recognised).
         Junior = "junior" ["初中及以下", "初中"],
         /// 中专/高中/职高.

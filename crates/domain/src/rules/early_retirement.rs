@@ -55,22 +55,13 @@ impl Staff {
     }
 }
 
-/// A ground of 公务员法 art. 93.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ground {
-    /// Art. 93 (1): 工作年限满三十年.
-    Service30Years,
-    /// Art. 93 (2): 距国家规定的退休年龄不足五年，且工作年限满二十年.
-    NearRetirement20Years,
-}
-
-impl Ground {
-    pub fn code(self) -> &'static str {
-        match self {
-            Ground::Service30Years => "service_30_years",
-            Ground::NearRetirement20Years => "near_retirement_20_years",
-        }
+coded_enum! {
+    /// A ground of 公务员法 art. 93.
+    pub enum Ground: "calc.val." {
+        /// Art. 93 (1): 工作年限满三十年.
+        Service30Years = "service_30_years" ["工作年限满三十年"],
+        /// Art. 93 (2): 距国家规定的退休年龄不足五年，且工作年限满二十年.
+        NearRetirement20Years = "near_retirement_20_years" ["距法定退休年龄不足五年且工作年限满二十年"],
     }
 }
 
