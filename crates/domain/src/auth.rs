@@ -7,6 +7,11 @@ use serde::Serialize;
 use crate::FieldError;
 use crate::tenancy::{DistrictId, UnitId, UserId};
 
+id_type! {
+    /// An API token of a user.
+    TokenId;
+}
+
 coded_enum! {
     /// A role. A user may hold several; the union of their grants applies. Locale keys
     /// are the bare codes.

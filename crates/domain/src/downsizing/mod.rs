@@ -20,6 +20,16 @@ use crate::rules::retirement::Category;
 
 pub use figures::{Facts, Figures, Policy, Totals, line_figures, totals};
 
+id_type! {
+    /// A downsizing plan (分流方案); not the organisation module's
+    /// [`crate::org::PlanId`].
+    PlanId;
+    /// One person's line of a downsizing plan.
+    LineId;
+    /// A labour contract signed under a plan (重新签订劳动合同).
+    ContractId;
+}
+
 coded_enum! {
     /// A person's route out of the agency (分流去向).
     pub enum Route: "down.route." {

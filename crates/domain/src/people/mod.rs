@@ -27,6 +27,15 @@ pub use establishment::{KindUse, QuotaKind};
 pub use mask::MaskedId;
 pub use person::{PersonForm, PersonInput};
 
+id_type! {
+    /// A person on a unit's roster (实名制).
+    PersonId;
+    /// A dated row of a person's history (人员变动).
+    PersonEventId;
+    /// An approved exception to over-establishment (超编例外).
+    ExceptionId;
+}
+
 coded_enum! {
     /// Staff identity (身份): the seed's "mixed identities".
     pub enum Identity: "people.identity." {

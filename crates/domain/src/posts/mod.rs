@@ -25,6 +25,13 @@ use crate::FieldError;
 use crate::error::{Errors, required_text};
 use crate::people::EstablishmentKind;
 
+id_type! {
+    /// A post (岗位).
+    PostId;
+    /// A person's assignment to a post (分工), open or ended.
+    AssignmentId;
+}
+
 coded_enum! {
     /// The level of a post (岗位层级).
     pub enum PostLevel: "posts.level." {

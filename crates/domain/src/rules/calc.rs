@@ -131,6 +131,11 @@ use super::severance::{Cap, Formula, LocalBase, PartRule, Severance, SeveranceIn
 use crate::FieldError;
 use crate::money::Money;
 
+id_type! {
+    /// A saved calculation (`/calc/saved/{id}`).
+    SavedCalcId;
+}
+
 /// Every error code [`run`] can return.
 pub const ERROR_CODES: &[&str] = &[
     "required",
