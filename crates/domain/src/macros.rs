@@ -243,4 +243,54 @@ mod tests {
             serde_json::from_str(r#"{"blue": 1}"#).unwrap_or_default();
         assert_eq!(m.get(&Colour::Blue), Some(&1));
     }
+
+    /// Every list of the crate: JSON is the code, each code and label names one value,
+    /// and no label is claimed by two values.
+    #[test]
+    fn every_coded_enum_is_consistent() {
+        macro_rules! check {
+            ($($t:ty),+ $(,)?) => {$({
+                let mut seen = std::collections::BTreeSet::new();
+                for v in <$t>::ALL {
+                    let j = serde_json::to_string(v).unwrap_or_default();
+                    assert_eq!(j, format!("\"{}\"", v.code()));
+                    assert_eq!(serde_json::from_str::<$t>(&j).ok(), Some(*v));
+                    assert_eq!(<$t>::from_code(v.code()), Some(*v));
+                    assert!(v.label_key().ends_with(v.code()));
+                    for l in std::iter::once(v.code()).chain(v.labels().iter().copied()) {
+                        assert!(seen.insert(l), "{} {l}", stringify!($t));
+                        assert_eq!(<$t>::parse("f", l), Ok(*v));
+                    }
+                }
+            })+};
+        }
+        use crate::{auth, downsizing, org, people, posts, rules, tenancy};
+        check!(
+            tenancy::UnitKind, tenancy::Committee, auth::Role, auth::Action,
+            org::BodyKind, org::FunctionCategory, org::ReviewDecision, org::PlanStatus,
+            org::plan::Transition, org::IssueKind,
+            people::Identity, people::EstablishmentKind, people::Status, people::Funding,
+            people::EventKind, people::QuotaKind,
+            posts::PostLevel, posts::PostKind, posts::Education, posts::workload::Staffing,
+            posts::suggest::MoveKind,
+            downsizing::Route, downsizing::PlanStatus, downsizing::Transition,
+            downsizing::CandidateReason,
+            rules::retirement::Category, rules::early_retirement::Staff,
+            rules::early_retirement::Ground, rules::id_number::Gender,
+            rules::severance::PartRule, rules::severance::PartialYear,
+            rules::severance::LocalBase, rules::selection::InterviewMethod,
+            rules::calendar::DayReason, rules::calc::CalcKind,
+        );
+    }
+
+    #[test]
+    fn rule_codes_keep_their_old_spellings() {
+        use crate::rules::early_retirement::Staff;
+        use crate::rules::retirement::Category;
+        assert_eq!(Category::parse("c", "female_cadre"), Ok(Category::FemaleCadre));
+        assert_eq!(Category::parse("c", " female-worker "), Ok(Category::FemaleWorker));
+        assert_eq!(Staff::parse("s", "civil_servant"), Ok(Staff::CivilServant));
+        assert_eq!(crate::auth::Role::UnitAdmin.label_key(), "unit_admin");
+        assert_eq!(crate::org::plan::Transition::Submit.label_key(), "org.plan_submit");
+    }
 }

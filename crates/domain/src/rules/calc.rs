@@ -699,7 +699,11 @@ fn calc_early(cx: &mut Cx<'_>) -> Result<Value, FieldError> {
     let category = Category::parse("category", cx.req("category")?)?;
     let work_start = cx.month("work-start")?;
     let on = cx.date("on")?;
-    let staff = Staff::parse("staff", cx.opt("staff").unwrap_or(""))?;
+    // Blank means a civil servant (公务员法 art. 93 applies directly).
+    let staff = match cx.opt("staff").unwrap_or("").trim() {
+        "" => Staff::CivilServant,
+        s => Staff::parse("staff", s)?,
+    };
     let follows = if staff == Staff::Institution {
         cx.p_bool(keys::INSTITUTION_FOLLOWS_CIVIL_SERVANT)?
     } else {

@@ -27,31 +27,13 @@ use serde::Serialize;
 use super::retirement::{Age, Category, Retirement, YearMonth, statutory_retirement};
 use crate::FieldError;
 
-/// Whose rules apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Staff {
-    /// 公务员: 公务员法 art. 93 applies directly.
-    CivilServant,
-    /// 事业单位工作人员: art. 93 applies only if the policy parameter says so.
-    Institution,
-}
-
-impl Staff {
-    pub fn code(self) -> &'static str {
-        match self {
-            Staff::CivilServant => "civil-servant",
-            Staff::Institution => "institution",
-        }
-    }
-
-    /// Errors: `choice_invalid`. Blank means civil servant.
-    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-        match s.trim().replace('_', "-").as_str() {
-            "" | "civil-servant" => Ok(Staff::CivilServant),
-            "institution" => Ok(Staff::Institution),
-            _ => Err(FieldError::new(field, "choice_invalid")),
-        }
+coded_enum! {
+    /// Whose rules apply.
+    pub enum Staff: "calc.val." {
+        /// 公务员: 公务员法 art. 93 applies directly.
+        CivilServant = "civil-servant" ["公务员", "civil_servant"],
+        /// 事业单位工作人员: art. 93 applies only if the policy parameter says so.
+        Institution = "institution" ["事业单位人员", "事业单位工作人员"],
     }
 }
 
