@@ -266,20 +266,41 @@ mod tests {
         }
         use crate::{auth, downsizing, org, people, posts, rules, tenancy};
         check!(
-            tenancy::UnitKind, tenancy::Committee, auth::Role, auth::Action,
-            org::BodyKind, org::FunctionCategory, org::ReviewDecision, org::PlanStatus,
-            org::plan::Transition, org::IssueKind,
-            people::Identity, people::EstablishmentKind, people::Status, people::Funding,
-            people::EventKind, people::QuotaKind,
-            posts::PostLevel, posts::PostKind, posts::Education, posts::workload::Staffing,
+            tenancy::UnitKind,
+            tenancy::Committee,
+            auth::Role,
+            auth::Action,
+            org::BodyKind,
+            org::FunctionCategory,
+            org::ReviewDecision,
+            org::PlanStatus,
+            org::plan::Transition,
+            org::IssueKind,
+            people::Identity,
+            people::EstablishmentKind,
+            people::Status,
+            people::Funding,
+            people::EventKind,
+            people::QuotaKind,
+            posts::PostLevel,
+            posts::PostKind,
+            posts::Education,
+            posts::workload::Staffing,
             posts::suggest::MoveKind,
-            downsizing::Route, downsizing::PlanStatus, downsizing::Transition,
+            downsizing::Route,
+            downsizing::PlanStatus,
+            downsizing::Transition,
             downsizing::CandidateReason,
-            rules::retirement::Category, rules::early_retirement::Staff,
-            rules::early_retirement::Ground, rules::id_number::Gender,
-            rules::severance::PartRule, rules::severance::PartialYear,
-            rules::severance::LocalBase, rules::selection::InterviewMethod,
-            rules::calendar::DayReason, rules::calc::CalcKind,
+            rules::retirement::Category,
+            rules::early_retirement::Staff,
+            rules::early_retirement::Ground,
+            rules::id_number::Gender,
+            rules::severance::PartRule,
+            rules::severance::PartialYear,
+            rules::severance::LocalBase,
+            rules::selection::InterviewMethod,
+            rules::calendar::DayReason,
+            rules::calc::CalcKind,
         );
     }
 
@@ -287,10 +308,19 @@ mod tests {
     fn rule_codes_keep_their_old_spellings() {
         use crate::rules::early_retirement::Staff;
         use crate::rules::retirement::Category;
-        assert_eq!(Category::parse("c", "female_cadre"), Ok(Category::FemaleCadre));
-        assert_eq!(Category::parse("c", " female-worker "), Ok(Category::FemaleWorker));
+        assert_eq!(
+            Category::parse("c", "female_cadre"),
+            Ok(Category::FemaleCadre)
+        );
+        assert_eq!(
+            Category::parse("c", " female-worker "),
+            Ok(Category::FemaleWorker)
+        );
         assert_eq!(Staff::parse("s", "civil_servant"), Ok(Staff::CivilServant));
         assert_eq!(crate::auth::Role::UnitAdmin.label_key(), "unit_admin");
-        assert_eq!(crate::org::plan::Transition::Submit.label_key(), "org.plan_submit");
+        assert_eq!(
+            crate::org::plan::Transition::Submit.label_key(),
+            "org.plan_submit"
+        );
     }
 }

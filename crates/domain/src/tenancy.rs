@@ -1,7 +1,6 @@
 //! Tenancy: a district (区) owns units (镇 towns and 街道 subdistricts).
 //! One unit's agency is one tenant; every tenant-owned row carries its unit id.
 
-
 use crate::FieldError;
 use crate::error::required_text;
 

@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-
 coded_enum! {
     /// The kind of a body (内设机构). Sections (科室) are recorded as offices.
     pub enum BodyKind: "org.kind." {
