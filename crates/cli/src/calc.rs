@@ -433,7 +433,7 @@ mod tests {
     #[test]
     fn flags_cover_every_field() {
         let cmd = T::command();
-        for k in CalcKind::ALL {
+        for &k in CalcKind::ALL {
             let sub = cmd
                 .find_subcommand(k.code())
                 .unwrap_or_else(|| panic!("no subcommand {}", k.code()));

@@ -2,27 +2,33 @@
 //! page and endpoint; the matrix below is the only place that says who may do what
 //! (docs/ROLES.md is generated from it by a test).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::FieldError;
 use crate::tenancy::{DistrictId, UnitId, UserId};
 
-/// A role. A user may hold several; the union of their grants applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 区管理员: district organisation/establishment office.
-    DistrictAdmin,
-    /// 单位管理员 (组织/人事): a town's HR and party office.
-    UnitAdmin,
-    /// 中层 (机构负责人): head of a body.
-    BodyHead,
-    /// 党委委员 / 党工委委员: committee member.
-    CommitteeMember,
-    /// 工作人员: ordinary staff.
-    Staff,
-    /// 审计员: read-only, at district or unit level.
-    Auditor,
+id_type! {
+    /// An API token of a user.
+    TokenId;
+}
+
+coded_enum! {
+    /// A role. A user may hold several; the union of their grants applies. Locale keys
+    /// are the bare codes.
+    pub enum Role: "" {
+        /// 区管理员: district organisation/establishment office.
+        DistrictAdmin = "district_admin" ["区管理员"],
+        /// 单位管理员 (组织/人事): a town's HR and party office.
+        UnitAdmin = "unit_admin" ["单位管理员（组织/人事）", "单位管理员"],
+        /// 中层 (机构负责人): head of a body.
+        BodyHead = "body_head" ["中层（机构负责人）", "中层"],
+        /// 党委委员 / 党工委委员: committee member.
+        CommitteeMember = "committee_member" ["党（工）委委员", "党委委员", "党工委委员"],
+        /// 工作人员: ordinary staff.
+        Staff = "staff" ["工作人员"],
+        /// 审计员: read-only, at district or unit level.
+        Auditor = "auditor" ["审计员（只读）", "审计员"],
+    }
 }
 
 /// Where an account belongs: the district office or one unit.
@@ -34,30 +40,6 @@ pub enum Level {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::DistrictAdmin,
-        Role::UnitAdmin,
-        Role::BodyHead,
-        Role::CommitteeMember,
-        Role::Staff,
-        Role::Auditor,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::DistrictAdmin => "district_admin",
-            Role::UnitAdmin => "unit_admin",
-            Role::BodyHead => "body_head",
-            Role::CommitteeMember => "committee_member",
-            Role::Staff => "staff",
-            Role::Auditor => "auditor",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s)
-    }
-
     /// Whether an account at `level` may hold this role.
     pub fn fits(self, level: Level) -> bool {
         match self {
@@ -106,115 +88,61 @@ impl Role {
     }
 }
 
-/// Everything a user can be allowed to do. A new module adds its actions here and its
-/// row of the matrix in [`Role::grants`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// See the dashboard (工作台).
-    Dashboard,
-    /// Own profile, password and API tokens.
-    Profile,
-    /// List all units of the district (district view).
-    UnitsList,
-    /// See one unit's overview.
-    UnitView,
-    /// Create and edit units.
-    UnitManage,
-    /// See accounts.
-    UsersView,
-    /// Create accounts, set roles, reset passwords, deactivate.
-    UsersManage,
-    /// Read the audit trail.
-    AuditView,
-    /// See policy parameters.
-    SettingsView,
-    /// Change policy parameters.
-    SettingsManage,
-    /// Use the policy calculators.
-    CalcUse,
-    /// See bodies, functions, totals, plans and org charts (机构设置).
-    OrgView,
-    /// Edit a unit's bodies and functions, split its middle-post totals, draft and submit
-    /// reorganisation plans.
-    OrgManage,
-    /// Set a unit's approved totals; approve, reject and apply reorganisation plans (区).
-    OrgApprove,
-    /// See the roster and establishment use (ID numbers masked).
-    PeopleView,
-    /// Add, edit, move and import people; record establishment exceptions.
-    PeopleManage,
-    /// See full resident ID numbers and other personal data.
-    PeopleSensitive,
-    /// Set establishment quotas by kind (编办).
-    EstablishmentSet,
-    /// See posts, workloads, FTE need, assignments, coverage and workload balance (岗位).
-    PostsView,
-    /// Edit posts and their workloads, assign people, accept balancing suggestions.
-    PostsManage,
-    /// See downsizing plans, their figures, notices and summaries (分流方案).
-    DownsizingView,
-    /// Draft, edit and submit a unit's downsizing plans; apply an approved plan.
-    DownsizingManage,
-    /// Approve or reject downsizing plans (区).
-    DownsizingApprove,
+coded_enum! {
+    /// Everything a user can be allowed to do. A new module adds its actions here and its
+    /// row of the matrix in [`Role::grants`].
+    pub enum Action: "action." {
+        /// See the dashboard (工作台).
+        Dashboard = "dashboard" ["工作台"],
+        /// Own profile, password and API tokens.
+        Profile = "profile" ["个人设置"],
+        /// List all units of the district (district view).
+        UnitsList = "units_list" ["单位列表"],
+        /// See one unit's overview.
+        UnitView = "unit_view" ["单位概况"],
+        /// Create and edit units.
+        UnitManage = "unit_manage" ["单位管理"],
+        /// See accounts.
+        UsersView = "users_view" ["查看账号"],
+        /// Create accounts, set roles, reset passwords, deactivate.
+        UsersManage = "users_manage" ["账号管理"],
+        /// Read the audit trail.
+        AuditView = "audit_view" ["审计日志"],
+        /// See policy parameters.
+        SettingsView = "settings_view" ["查看政策参数"],
+        /// Change policy parameters.
+        SettingsManage = "settings_manage" ["修改政策参数"],
+        /// Use the policy calculators.
+        CalcUse = "calc_use" ["政策计算器"],
+        /// See bodies, functions, totals, plans and org charts (机构设置).
+        OrgView = "org_view" ["查看机构设置"],
+        /// Edit a unit's bodies and functions, split its middle-post totals, draft and submit
+        /// reorganisation plans.
+        OrgManage = "org_manage" ["机构设置管理"],
+        /// Set a unit's approved totals; approve, reject and apply reorganisation plans (区).
+        OrgApprove = "org_approve" ["机构改革审批"],
+        /// See the roster and establishment use (ID numbers masked).
+        PeopleView = "people_view" ["查看人员"],
+        /// Add, edit, move and import people; record establishment exceptions.
+        PeopleManage = "people_manage" ["人员管理"],
+        /// See full resident ID numbers and other personal data.
+        PeopleSensitive = "people_sensitive" ["查看敏感信息"],
+        /// Set establishment quotas by kind (编办).
+        EstablishmentSet = "establishment_set" ["核定编制"],
+        /// See posts, workloads, FTE need, assignments, coverage and workload balance (岗位).
+        PostsView = "posts_view" ["查看岗位"],
+        /// Edit posts and their workloads, assign people, accept balancing suggestions.
+        PostsManage = "posts_manage" ["岗位管理"],
+        /// See downsizing plans, their figures, notices and summaries (分流方案).
+        DownsizingView = "downsizing_view" ["查看分流方案"],
+        /// Draft, edit and submit a unit's downsizing plans; apply an approved plan.
+        DownsizingManage = "downsizing_manage" ["分流方案管理"],
+        /// Approve or reject downsizing plans (区).
+        DownsizingApprove = "downsizing_approve" ["分流方案审批"],
+    }
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
-        Action::Dashboard,
-        Action::Profile,
-        Action::UnitsList,
-        Action::UnitView,
-        Action::UnitManage,
-        Action::UsersView,
-        Action::UsersManage,
-        Action::AuditView,
-        Action::SettingsView,
-        Action::SettingsManage,
-        Action::CalcUse,
-        Action::OrgView,
-        Action::OrgManage,
-        Action::OrgApprove,
-        Action::PeopleView,
-        Action::PeopleManage,
-        Action::PeopleSensitive,
-        Action::EstablishmentSet,
-        Action::PostsView,
-        Action::PostsManage,
-        Action::DownsizingView,
-        Action::DownsizingManage,
-        Action::DownsizingApprove,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Action::Dashboard => "dashboard",
-            Action::Profile => "profile",
-            Action::UnitsList => "units_list",
-            Action::UnitView => "unit_view",
-            Action::UnitManage => "unit_manage",
-            Action::UsersView => "users_view",
-            Action::UsersManage => "users_manage",
-            Action::AuditView => "audit_view",
-            Action::SettingsView => "settings_view",
-            Action::SettingsManage => "settings_manage",
-            Action::CalcUse => "calc_use",
-            Action::OrgView => "org_view",
-            Action::OrgManage => "org_manage",
-            Action::OrgApprove => "org_approve",
-            Action::PeopleView => "people_view",
-            Action::PeopleManage => "people_manage",
-            Action::PeopleSensitive => "people_sensitive",
-            Action::EstablishmentSet => "establishment_set",
-            Action::PostsView => "posts_view",
-            Action::PostsManage => "posts_manage",
-            Action::DownsizingView => "downsizing_view",
-            Action::DownsizingManage => "downsizing_manage",
-            Action::DownsizingApprove => "downsizing_approve",
-        }
-    }
-
     /// Actions only district-level accounts may take, whatever their roles.
     pub fn district_only(self) -> bool {
         matches!(
@@ -308,7 +236,7 @@ pub fn matrix_markdown() -> String {
         out.push_str("---|");
     }
     out.push('\n');
-    for a in Action::ALL {
+    for &a in Action::ALL {
         out.push_str(&format!(
             "| `{}` | {} |",
             a.code(),
@@ -417,7 +345,7 @@ mod tests {
 
     #[test]
     fn auditor_never_writes() {
-        for a in Action::ALL {
+        for &a in Action::ALL {
             if a.writes() {
                 assert!(!Role::Auditor.grants(a), "{a:?}");
             }

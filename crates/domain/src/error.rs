@@ -98,3 +98,26 @@ mod tests {
         );
     }
 }
+
+/// A path segment or value that is not an id: ids are whole numbers above zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("id_invalid")]
+pub struct InvalidId;
+
+/// Parses an id as it appears in a URL path: ASCII digits only (surrounding blanks
+/// ignored), above zero, within `i64`.
+pub fn parse_id(s: &str) -> Result<i64, InvalidId> {
+    let t = s.trim();
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(InvalidId);
+    }
+    match t.parse::<i64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(InvalidId),
+    }
+}
+
+/// A value that is none of a closed list's codes or labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("choice_invalid")]
+pub struct InvalidChoice;

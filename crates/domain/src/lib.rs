@@ -4,6 +4,9 @@
 //! Values that must be valid (an ID number, a role, an amount of money) can only be
 //! built by parsing, so invalid values cannot travel inward.
 
+#[macro_use]
+mod macros;
+
 pub mod audit;
 pub mod auth;
 pub mod downsizing;

@@ -1,60 +1,29 @@
 //! Tenancy: a district (区) owns units (镇 towns and 街道 subdistricts).
 //! One unit's agency is one tenant; every tenant-owned row carries its unit id.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
 use crate::FieldError;
 use crate::error::required_text;
 
-macro_rules! id_type {
-    ($(#[$m:meta])* $name:ident) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-    };
+id_type! {
+    /// A district (区).
+    DistrictId;
+    /// A town or subdistrict (镇/街道): one tenant.
+    UnitId;
+    /// A user account.
+    UserId;
 }
 
-id_type!(/// A district (区).
-    DistrictId);
-id_type!(/// A town or subdistrict (镇/街道): one tenant.
-    UnitId);
-id_type!(/// A user account.
-    UserId);
-
-/// Town (镇) or subdistrict (街道).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    Town,
-    Subdistrict,
+coded_enum! {
+    /// Town (镇) or subdistrict (街道).
+    pub enum UnitKind: "kind." {
+        /// 镇.
+        Town = "town" ["镇"],
+        /// 街道.
+        Subdistrict = "subdistrict" ["街道"],
+    }
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 2] = [UnitKind::Town, UnitKind::Subdistrict];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            UnitKind::Town => "town",
-            UnitKind::Subdistrict => "subdistrict",
-        }
-    }
-
-    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-        match s.trim() {
-            "town" | "镇" => Ok(UnitKind::Town),
-            "subdistrict" | "街道" => Ok(UnitKind::Subdistrict),
-            "" => Err(FieldError::new(field, "required")),
-            _ => Err(FieldError::new(field, "choice_invalid")),
-        }
-    }
-
     /// The unit's party committee: 党委 for a town, 党工委 for a subdistrict.
     pub fn committee(self) -> Committee {
         match self {
@@ -64,20 +33,13 @@ impl UnitKind {
     }
 }
 
-/// 党委 (town) or 党工委 (subdistrict).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Committee {
-    PartyCommittee,
-    PartyWorkingCommittee,
-}
-
-impl Committee {
-    pub fn code(self) -> &'static str {
-        match self {
-            Committee::PartyCommittee => "party_committee",
-            Committee::PartyWorkingCommittee => "party_working_committee",
-        }
+coded_enum! {
+    /// 党委 (town) or 党工委 (subdistrict).
+    pub enum Committee: "committee." {
+        /// 党委.
+        PartyCommittee = "party_committee" ["党委"],
+        /// 党工委.
+        PartyWorkingCommittee = "party_working_committee" ["党工委"],
     }
 }
 

@@ -12,18 +12,27 @@
 pub mod figures;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
-use crate::people::{Identity, Status, coded};
+use crate::people::{Identity, Status};
 use crate::rules::early_retirement::Staff;
 use crate::rules::retirement::Category;
 
 pub use figures::{Facts, Figures, Policy, Totals, line_figures, totals};
 
-coded!(
+id_type! {
+    /// A downsizing plan (分流方案); not the organisation module's
+    /// [`crate::org::PlanId`].
+    PlanId;
+    /// One person's line of a downsizing plan.
+    LineId;
+    /// A labour contract signed under a plan (重新签订劳动合同).
+    ContractId;
+}
+
+coded_enum! {
     /// A person's route out of the agency (分流去向).
-    Route {
+    pub enum Route: "down.route." {
         /// 调剂: redeployed to another body or unit of the district (统一调剂).
         Redeploy = "redeploy" ["调剂", "统一调剂"],
         /// 提前退休 (公务员法 art. 93).
@@ -35,11 +44,11 @@ coded!(
         /// 重新签订劳动合同: stays, on a new labour contract.
         NewContract = "new_contract" ["重新签订劳动合同"],
     }
-);
+}
 
-coded!(
+coded_enum! {
     /// The workflow of a downsizing plan.
-    PlanStatus {
+    pub enum PlanStatus: "down.status." {
         /// 草稿: the unit edits it.
         Draft = "draft" ["草稿"],
         /// 已报批: waiting for the district.
@@ -51,44 +60,32 @@ coded!(
         /// 已实施: applied; statuses changed.
         Applied = "applied" ["已实施"],
     }
-);
+}
 
 impl PlanStatus {
     /// Whether lines may still be added, changed or removed.
     pub fn editable(self) -> bool {
         self == PlanStatus::Draft
     }
-    /// The locale key of the status.
-    pub fn label_key(self) -> String {
-        format!("down.status.{}", self.code())
+}
+
+coded_enum! {
+    /// A step of the workflow.
+    pub enum Transition: "down." {
+        /// 报批: draft → submitted.
+        Submit = "submit" ["报批", "报区审批"],
+        /// 批准: submitted → approved (district).
+        Approve = "approve" ["批准"],
+        /// 退回: submitted → rejected (district).
+        Reject = "reject" ["退回"],
+        /// 重新编辑: rejected → draft.
+        Reopen = "reopen" ["重新编辑", "退回修改"],
+        /// 实施: approved → applied.
+        Apply = "apply" ["实施", "实施方案"],
     }
 }
 
-/// A step of the workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Transition {
-    /// 报批: draft → submitted.
-    Submit,
-    /// 批准: submitted → approved (district).
-    Approve,
-    /// 退回: submitted → rejected (district).
-    Reject,
-    /// 重新编辑: rejected → draft.
-    Reopen,
-    /// 实施: approved → applied.
-    Apply,
-}
-
 impl Transition {
-    pub const ALL: [Transition; 5] = [
-        Transition::Submit,
-        Transition::Approve,
-        Transition::Reject,
-        Transition::Reopen,
-        Transition::Apply,
-    ];
-
     /// The transition table: the status a plan must be in, and the status it moves to.
     pub fn edge(self) -> (PlanStatus, PlanStatus) {
         use PlanStatus as S;
@@ -98,16 +95,6 @@ impl Transition {
             Transition::Reject => (S::Submitted, S::Rejected),
             Transition::Reopen => (S::Rejected, S::Draft),
             Transition::Apply => (S::Approved, S::Applied),
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Transition::Submit => "submit",
-            Transition::Approve => "approve",
-            Transition::Reject => "reject",
-            Transition::Reopen => "reopen",
-            Transition::Apply => "apply",
         }
     }
 
@@ -137,11 +124,6 @@ impl Route {
             Route::Release => Some(Status::Left),
             Route::NewContract => None,
         }
-    }
-
-    /// The locale key of the route.
-    pub fn label_key(self) -> String {
-        format!("down.route.{}", self.code())
     }
 }
 
@@ -194,25 +176,15 @@ pub fn staff_of(identity: Identity) -> Option<Staff> {
     }
 }
 
-/// Why a person is a candidate for the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CandidateReason {
-    /// 无岗人员: on post but holding no post (no open post assignment).
-    NoPost,
-    /// 撤并机构人员: the person's body was abolished or merged.
-    AbolishedBody,
-    /// 选定身份: an identity the unit picked (temporary, enterprise hires …).
-    Identity,
-}
-
-impl CandidateReason {
-    pub fn code(self) -> &'static str {
-        match self {
-            CandidateReason::NoPost => "no_post",
-            CandidateReason::AbolishedBody => "abolished_body",
-            CandidateReason::Identity => "identity",
-        }
+coded_enum! {
+    /// Why a person is a candidate for the plan.
+    pub enum CandidateReason: "down.why." {
+        /// 无岗人员: on post but holding no post (no open post assignment).
+        NoPost = "no_post" ["无岗人员", "无岗"],
+        /// 撤并机构人员: the person's body was abolished or merged.
+        AbolishedBody = "abolished_body" ["撤并机构人员", "机构撤并"],
+        /// 选定身份: an identity the unit picked (temporary, enterprise hires …).
+        Identity = "identity" ["选定身份"],
     }
 }
 
@@ -270,7 +242,7 @@ mod tests {
             (T::Reopen, S::Rejected, S::Draft),
             (T::Apply, S::Approved, S::Applied),
         ];
-        for t in T::ALL {
+        for &t in T::ALL {
             for s in S::ALL {
                 let want = allowed
                     .iter()

@@ -41,30 +41,12 @@ pub fn default_rules() -> Vec<KindRule> {
     ]
 }
 
-/// 缺位 / 越位 / 错位.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssueKind {
-    Gap,
-    Overreach,
-    Misplacement,
-}
-
-impl IssueKind {
-    pub const ALL: [IssueKind; 3] = [
-        IssueKind::Gap,
-        IssueKind::Overreach,
-        IssueKind::Misplacement,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            IssueKind::Gap => "gap",
-            IssueKind::Overreach => "overreach",
-            IssueKind::Misplacement => "misplacement",
-        }
-    }
-    pub fn label_key(self) -> String {
-        format!("org.issue.{}", self.code())
+coded_enum! {
+    /// 缺位 / 越位 / 错位.
+    pub enum IssueKind: "org.issue." {
+        Gap = "gap" ["缺位"],
+        Overreach = "overreach" ["越位"],
+        Misplacement = "misplacement" ["错位"],
     }
 }
 

@@ -4,106 +4,57 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::FieldError;
-
-macro_rules! coded_enum {
-    ($(#[$m:meta])* $name:ident, $locale:literal, [$($(#[$vm:meta])* $v:ident = $code:literal / $zh:literal),+ $(,)?]) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vm])* $v),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-
-            /// The stable code.
-            pub fn code(self) -> &'static str {
-                match self {
-                    $($name::$v => $code),+
-                }
-            }
-
-            /// The Chinese term.
-            pub fn zh(self) -> &'static str {
-                match self {
-                    $($name::$v => $zh),+
-                }
-            }
-
-            /// The locale key of the name shown to users.
-            pub fn label_key(self) -> String {
-                format!("{}.{}", $locale, self.code())
-            }
-
-            pub fn from_code(s: &str) -> Option<Self> {
-                let s = s.trim();
-                Self::ALL.iter().copied().find(|k| k.code() == s || k.zh() == s)
-            }
-
-            /// Parses a form value: the code or the Chinese term.
-            pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-                if s.trim().is_empty() {
-                    return Err(FieldError::new(field, "required"));
-                }
-                Self::from_code(s).ok_or_else(|| FieldError::new(field, "choice_invalid"))
-            }
-        }
-    };
+coded_enum! {
+    /// The kind of a body (内设机构). Sections (科室) are recorded as offices.
+    pub enum BodyKind: "org.kind." {
+        /// 办 (and 科室): an administrative office.
+        Office = "office" ["办"],
+        /// 所: an institute such as 财政所 or 司法所.
+        Institute = "institute" ["所"],
+        /// 中心: a centre that gathers functions (社会事务服务中心 …).
+        Centre = "centre" ["中心"],
+        /// 事业站所: a subordinate public institution or station (农机站, 环卫所 …).
+        PublicInstitution = "public_institution" ["事业站所"],
+        /// 企业化管理单位: an enterprise-managed unit (房地产公司, 自来水厂).
+        EnterpriseUnit = "enterprise_unit" ["企业化管理单位"],
+    }
 }
 
-coded_enum!(
-    /// The kind of a body (内设机构). Sections (科室) are recorded as offices.
-    BodyKind, "org.kind", [
-        /// 办 (and 科室): an administrative office.
-        Office = "office" / "办",
-        /// 所: an institute such as 财政所 or 司法所.
-        Institute = "institute" / "所",
-        /// 中心: a centre that gathers functions (社会事务服务中心 …).
-        Centre = "centre" / "中心",
-        /// 事业站所: a subordinate public institution or station (农机站, 环卫所 …).
-        PublicInstitution = "public_institution" / "事业站所",
-        /// 企业化管理单位: an enterprise-managed unit (房地产公司, 自来水厂).
-        EnterpriseUnit = "enterprise_unit" / "企业化管理单位",
-    ]
-);
-
-coded_enum!(
+coded_enum! {
     /// The category of a function item (职能事项).
-    FunctionCategory, "org.cat", [
+    pub enum FunctionCategory: "org.cat." {
         /// 社会管理.
-        SocialManagement = "social_management" / "社会管理",
+        SocialManagement = "social_management" ["社会管理"],
         /// 公共服务.
-        PublicService = "public_service" / "公共服务",
+        PublicService = "public_service" ["公共服务"],
         /// 经济发展: economic regulation and development.
-        Economic = "economic" / "经济发展",
+        Economic = "economic" ["经济发展"],
         /// 微观管理: micro-management of the economy (to be weakened).
-        MicroManagement = "micro_management" / "微观管理",
+        MicroManagement = "micro_management" ["微观管理"],
         /// 具体事务: routine affairs (to be weakened).
-        RoutineAffairs = "routine_affairs" / "具体事务",
+        RoutineAffairs = "routine_affairs" ["具体事务"],
         /// 党务群团: party and mass-organisation work.
-        PartyAffairs = "party_affairs" / "党务群团",
+        PartyAffairs = "party_affairs" ["党务群团"],
         /// 机关事务: the agency's own running.
-        Internal = "internal" / "机关事务",
-    ]
-);
+        Internal = "internal" ["机关事务"],
+    }
+}
 
-coded_enum!(
+coded_enum! {
     /// The outcome of the item-by-item review (逐条梳理).
-    ReviewDecision, "org.decision", [
+    pub enum ReviewDecision: "org.decision." {
         /// 保留.
-        Keep = "keep" / "保留",
+        Keep = "keep" ["保留"],
         /// 强化.
-        Strengthen = "strengthen" / "强化",
+        Strengthen = "strengthen" ["强化"],
         /// 弱化.
-        Weaken = "weaken" / "弱化",
+        Weaken = "weaken" ["弱化"],
         /// 剔除: removed (unfit for a market economy).
-        Remove = "remove" / "剔除",
+        Remove = "remove" ["剔除"],
         /// 划转: transferred out of the unit (to a district department, the market …).
-        Transfer = "transfer" / "划转",
-    ]
-);
+        Transfer = "transfer" ["划转"],
+    }
+}
 
 impl ReviewDecision {
     /// Whether the unit still performs the item after this decision.

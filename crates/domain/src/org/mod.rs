@@ -16,29 +16,14 @@ pub mod plan;
 pub mod structure;
 pub mod totals;
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
-macro_rules! org_id {
-    ($(#[$m:meta])* $name:ident) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-    };
+id_type! {
+    /// A body (机构). Negative while only planned (a path segment is always positive).
+    BodyId;
+    /// A function item (职能事项).
+    FunctionId;
+    /// A reorganisation plan.
+    PlanId;
 }
-
-org_id!(/// A body (机构). Negative while only planned.
-    BodyId);
-org_id!(/// A function item (职能事项).
-    FunctionId);
-org_id!(/// A reorganisation plan.
-    PlanId);
 
 pub use analysis::{FunctionIssue, IssueKind, KindRule};
 pub use kinds::{BodyKind, BodyStatus, FunctionCategory, ReviewDecision};

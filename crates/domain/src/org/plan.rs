@@ -12,60 +12,38 @@ use super::structure::{Body, BodyInput, NAME_MAX, NameplateRecord, SHORT_MAX, St
 use super::{BodyId, FunctionId};
 use crate::FieldError;
 
-/// The workflow of a plan: draft → submitted → approved (or rejected → draft again) →
-/// applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanStatus {
-    /// 草稿: the unit edits it.
-    Draft,
-    /// 已报批: waiting for the district.
-    Submitted,
-    /// 已批准: the district approved it; it can be applied.
-    Approved,
-    /// 已退回: the district rejected it with a reason; the unit may edit and resubmit.
-    Rejected,
-    /// 已实施: applied with an effective date.
-    Applied,
+coded_enum! {
+    /// The workflow of a plan: draft → submitted → approved (or rejected → draft again) →
+    /// applied.
+    pub enum PlanStatus: "org.plan_status." {
+        /// 草稿: the unit edits it.
+        Draft = "draft" ["草稿"],
+        /// 已报批: waiting for the district.
+        Submitted = "submitted" ["已报批"],
+        /// 已批准: the district approved it; it can be applied.
+        Approved = "approved" ["已批准"],
+        /// 已退回: the district rejected it with a reason; the unit may edit and resubmit.
+        Rejected = "rejected" ["已退回"],
+        /// 已实施: applied with an effective date.
+        Applied = "applied" ["已实施"],
+    }
 }
 
 impl PlanStatus {
-    pub const ALL: [PlanStatus; 5] = [
-        PlanStatus::Draft,
-        PlanStatus::Submitted,
-        PlanStatus::Approved,
-        PlanStatus::Rejected,
-        PlanStatus::Applied,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            PlanStatus::Draft => "draft",
-            PlanStatus::Submitted => "submitted",
-            PlanStatus::Approved => "approved",
-            PlanStatus::Rejected => "rejected",
-            PlanStatus::Applied => "applied",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.code() == s)
-    }
-    pub fn label_key(self) -> String {
-        format!("org.plan_status.{}", self.code())
-    }
     /// Whether the unit may still change the operations.
     pub fn editable(self) -> bool {
         matches!(self, PlanStatus::Draft | PlanStatus::Rejected)
     }
 }
 
-/// A step of the workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Transition {
-    Submit,
-    Approve,
-    Reject,
-    Apply,
+coded_enum! {
+    /// A step of the workflow.
+    pub enum Transition: "org.plan_" {
+        Submit = "submit" ["报批", "报区审批"],
+        Approve = "approve" ["批准"],
+        Reject = "reject" ["退回"],
+        Apply = "apply" ["实施"],
+    }
 }
 
 impl Transition {
@@ -79,14 +57,6 @@ impl Transition {
             Transition::Approve => (&[PlanStatus::Submitted], PlanStatus::Approved),
             Transition::Reject => (&[PlanStatus::Submitted], PlanStatus::Rejected),
             Transition::Apply => (&[PlanStatus::Approved], PlanStatus::Applied),
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            Transition::Submit => "submit",
-            Transition::Approve => "approve",
-            Transition::Reject => "reject",
-            Transition::Apply => "apply",
         }
     }
     /// The next status, or the error `status_invalid` naming the current status.

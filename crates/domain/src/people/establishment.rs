@@ -7,15 +7,15 @@
 //! art. 6 (actual staff must not exceed the establishment: 超编 is a violation, flagged and
 //! refused unless an approved exception with a document number is recorded).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::FieldError;
 
-use super::{EstablishmentKind, coded};
+use super::EstablishmentKind;
 
-coded!(
+coded_enum! {
     /// What a quota counts: establishment by kind, or leadership posts (领导职数).
-    QuotaKind {
+    pub enum QuotaKind: "people.quota." {
         /// 行政编制.
         Administrative = "administrative" ["行政编制"],
         /// 事业编制.
@@ -25,7 +25,7 @@ coded!(
         /// 领导职数 (leadership-team posts, counted by 班子成员).
         Leadership = "leadership" ["领导职数"],
     }
-);
+}
 
 impl QuotaKind {
     /// The establishment kind a quota counts (`None` for leadership posts).

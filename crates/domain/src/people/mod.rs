@@ -19,7 +19,6 @@ pub mod person;
 pub mod template;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
 
@@ -28,49 +27,18 @@ pub use establishment::{KindUse, QuotaKind};
 pub use mask::MaskedId;
 pub use person::{PersonForm, PersonInput};
 
-/// Defines a closed set of codes with Chinese labels; `parse` accepts the code or any of
-/// the Chinese labels (import files use Chinese).
-macro_rules! coded {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $code:literal [$($zh:literal),+]),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-
-            /// The stable code (database, API, locale keys).
-            pub fn code(self) -> &'static str {
-                match self { $($name::$v => $code),+ }
-            }
-
-            /// The Chinese label (exports and the import template).
-            pub fn zh(self) -> &'static str {
-                match self { $($name::$v => [$($zh),+][0]),+ }
-            }
-
-            pub fn from_code(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.code() == s)
-            }
-
-            /// Parses a code or a Chinese label. Errors: `required`, `choice_invalid`.
-            pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-                let t = s.trim();
-                if t.is_empty() {
-                    return Err(FieldError::new(field, "required"));
-                }
-                $(if t == $code $(|| t == $zh)+ { return Ok($name::$v); })+
-                Err(FieldError::new(field, "choice_invalid"))
-            }
-        }
-    };
+id_type! {
+    /// A person on a unit's roster (实名制).
+    PersonId;
+    /// A dated row of a person's history (人员变动).
+    PersonEventId;
+    /// An approved exception to over-establishment (超编例外).
+    ExceptionId;
 }
-pub(crate) use coded;
 
-coded!(
+coded_enum! {
     /// Staff identity (身份): the seed's "mixed identities".
-    Identity {
+    pub enum Identity: "people.identity." {
         /// 公务员 (国家行政干部).
         CivilServant = "civil_servant" ["公务员", "国家行政干部", "行政干部"],
         /// 事业干部.
@@ -88,11 +56,11 @@ coded!(
         /// 企业化管理的聘用人员.
         EnterpriseHire = "enterprise_hire" ["企业聘用人员", "企业化管理的聘用人员"],
     }
-);
+}
 
-coded!(
+coded_enum! {
     /// Establishment kind held (编制类型).
-    EstablishmentKind {
+    pub enum EstablishmentKind: "people.kind." {
         /// 行政编制.
         Administrative = "administrative" ["行政编制"],
         /// 事业编制.
@@ -102,12 +70,12 @@ coded!(
         /// 编外: no establishment.
         None = "none" ["编外"],
     }
-);
+}
 
-coded!(
+coded_enum! {
     /// A person's status (人员状态). `BorrowedIn` is never stored: it is how a person lent
     /// out by another unit shows at the host unit.
-    Status {
+    pub enum Status: "people.status." {
         /// 在岗.
         OnPost = "on_post" ["在岗"],
         /// 借出 (at the home unit; the host unit sees 借入).
@@ -121,11 +89,11 @@ coded!(
         /// 离职.
         Left = "left" ["离职"],
     }
-);
+}
 
-coded!(
+coded_enum! {
     /// Funding source of a person's pay (经费来源).
-    Funding {
+    pub enum Funding: "people.funding." {
         /// 财政全额拨款.
         Full = "full" ["财政全额拨款", "全额拨款", "全额"],
         /// 财政差额拨款.
@@ -133,11 +101,11 @@ coded!(
         /// 自收自支.
         SelfFunded = "self_funded" ["自收自支"],
     }
-);
+}
 
-coded!(
+coded_enum! {
     /// What a dated history row records (人员变动).
-    EventKind {
+    pub enum EventKind: "people.event." {
         /// 新进 (entered by hand or by import).
         Hire = "hire" ["新进"],
         /// 信息修改 (details or cost corrected).
@@ -153,7 +121,7 @@ coded!(
         /// 调出 (transferred to another unit of the district).
         Transfer = "transfer" ["调动"],
     }
-);
+}
 
 impl Status {
     /// Whether a person in this status holds (occupies) establishment at the home unit:

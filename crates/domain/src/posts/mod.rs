@@ -23,11 +23,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
 use crate::error::{Errors, required_text};
-use crate::people::{EstablishmentKind, coded};
+use crate::people::EstablishmentKind;
 
-coded!(
+id_type! {
+    /// A post (岗位).
+    PostId;
+    /// A person's assignment to a post (分工), open or ended.
+    AssignmentId;
+}
+
+coded_enum! {
     /// The level of a post (岗位层级).
-    PostLevel {
+    pub enum PostLevel: "posts.level." {
         /// 中层正职 (chief of a body; one per body).
         Chief = "chief" ["中层正职", "正职"],
         /// 中层副职.
@@ -37,7 +44,7 @@ coded!(
         /// 工勤岗位.
         Service = "service" ["工勤岗位", "工勤"],
     }
-);
+}
 
 impl PostLevel {
     /// Middle-manager posts (中层职务): leadership-team members may not hold them.
@@ -46,9 +53,9 @@ impl PostLevel {
     }
 }
 
-coded!(
+coded_enum! {
     /// The establishment kind a post requires of its holder (岗位编制要求).
-    PostKind {
+    pub enum PostKind: "posts.kind." {
         /// 行政编制.
         Administrative = "administrative" ["行政编制"],
         /// 事业编制.
@@ -58,7 +65,7 @@ coded!(
         /// 不限: anyone, off-establishment staff included.
         Any = "any" ["不限"],
     }
-);
+}
 
 impl PostKind {
     /// Whether a person holding `held` may take a post of this kind: an "any" post takes
@@ -73,9 +80,9 @@ impl PostKind {
     }
 }
 
-coded!(
+coded_enum! {
     /// Education levels (学历), ordered from lowest to highest.
-    Education {
+    pub enum Education: "posts.edu." {
         /// 初中及以下 (also any text not recognised).
         Junior = "junior" ["初中及以下", "初中"],
         /// 中专/高中/职高.
@@ -89,7 +96,7 @@ coded!(
         /// 博士.
         Doctor = "doctor" ["博士研究生", "博士"],
     }
-);
+}
 
 impl Education {
     /// The level of the people module's free-text education. The text is searched for the

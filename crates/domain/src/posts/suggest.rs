@@ -28,22 +28,13 @@ use super::assign::{Assignment, Proposed, State, Violation, check_assignment};
 use super::balance::{Figures, figures, loads};
 use super::workload::{fte, show};
 
-/// The kind of a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MoveKind {
-    /// U takes a concurrent share of O's post.
-    Share,
-    /// O's concurrent post goes to U.
-    Move,
-}
-
-impl MoveKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            MoveKind::Share => "share",
-            MoveKind::Move => "move",
-        }
+coded_enum! {
+    /// The kind of a proposal.
+    pub enum MoveKind: "posts.move." {
+        /// U takes a concurrent share of O's post.
+        Share = "share" ["兼任部分岗位", "兼任"],
+        /// O's concurrent post goes to U.
+        Move = "move" ["兼岗整体调整", "调岗"],
     }
 }
 

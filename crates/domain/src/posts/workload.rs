@@ -27,25 +27,15 @@ pub fn show(d: Decimal) -> String {
     format!("{:.2}", d.round_dp(2))
 }
 
-/// How a body's staff compare with its need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Staffing {
-    /// Within the tolerance.
-    Balanced,
-    /// 人浮于事.
-    Overstaffed,
-    /// 有事无人干.
-    Understaffed,
-}
-
-impl Staffing {
-    pub fn code(self) -> &'static str {
-        match self {
-            Staffing::Balanced => "balanced",
-            Staffing::Overstaffed => "overstaffed",
-            Staffing::Understaffed => "understaffed",
-        }
+coded_enum! {
+    /// How a body's staff compare with its need.
+    pub enum Staffing: "posts.staffing." {
+        /// Within the tolerance.
+        Balanced = "balanced" ["基本匹配"],
+        /// 人浮于事.
+        Overstaffed = "overstaffed" ["人浮于事"],
+        /// 有事无人干.
+        Understaffed = "understaffed" ["有事无人干"],
     }
 }
 

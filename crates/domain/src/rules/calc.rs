@@ -131,6 +131,11 @@ use super::severance::{Cap, Formula, LocalBase, PartRule, Severance, SeveranceIn
 use crate::FieldError;
 use crate::money::Money;
 
+id_type! {
+    /// A saved calculation (`/calc/saved/{id}`).
+    SavedCalcId;
+}
+
 /// Every error code [`run`] can return.
 pub const ERROR_CODES: &[&str] = &[
     "required",
@@ -245,20 +250,20 @@ const SRC_APPRAISAL: &str = "公务员法 (2018) 第三十六至三十九条; �
 const SRC_ALLOCATION: &str =
     "local policy: pay pool shared by weights (largest remainder, exact to the fen)";
 
-/// The calculators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CalcKind {
-    Retirement,
-    EarlyRetirement,
-    Severance,
-    Workdays,
-    Workday,
-    Id,
-    Interview,
-    Committee,
-    ExcellentQuota,
-    Allocate,
+coded_enum! {
+    /// The calculators.
+    pub enum CalcKind: "calc.kind." {
+        Retirement = "retirement" ["法定退休年龄"],
+        EarlyRetirement = "early-retirement" ["公务员提前退休"],
+        Severance = "severance" ["经济补偿（离职补偿）", "经济补偿"],
+        Workdays = "workdays" ["工作日推算"],
+        Workday = "workday" ["是否工作日"],
+        Id = "id" ["身份证号码校验"],
+        Interview = "interview" ["面试成绩"],
+        Committee = "committee" ["党委（党工委）会议表决"],
+        ExcellentQuota = "excellent-quota" ["优秀等次名额"],
+        Allocate = "allocate" ["绩效总额分配"],
+    }
 }
 
 /// The type of an input field, for building forms.
@@ -423,39 +428,6 @@ const F_ALLOCATE: &[Field] = &[
 ];
 
 impl CalcKind {
-    pub const ALL: [CalcKind; 10] = [
-        CalcKind::Retirement,
-        CalcKind::EarlyRetirement,
-        CalcKind::Severance,
-        CalcKind::Workdays,
-        CalcKind::Workday,
-        CalcKind::Id,
-        CalcKind::Interview,
-        CalcKind::Committee,
-        CalcKind::ExcellentQuota,
-        CalcKind::Allocate,
-    ];
-
-    /// The code used by the CLI (`jiguan calc <code>`), the API path and the page.
-    pub fn code(self) -> &'static str {
-        match self {
-            CalcKind::Retirement => "retirement",
-            CalcKind::EarlyRetirement => "early-retirement",
-            CalcKind::Severance => "severance",
-            CalcKind::Workdays => "workdays",
-            CalcKind::Workday => "workday",
-            CalcKind::Id => "id",
-            CalcKind::Interview => "interview",
-            CalcKind::Committee => "committee",
-            CalcKind::ExcellentQuota => "excellent-quota",
-            CalcKind::Allocate => "allocate",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
-
     /// The input fields, in form order.
     pub fn fields(self) -> &'static [Field] {
         match self {
@@ -727,7 +699,11 @@ fn calc_early(cx: &mut Cx<'_>) -> Result<Value, FieldError> {
     let category = Category::parse("category", cx.req("category")?)?;
     let work_start = cx.month("work-start")?;
     let on = cx.date("on")?;
-    let staff = Staff::parse("staff", cx.opt("staff").unwrap_or(""))?;
+    // Blank means a civil servant (公务员法 art. 93 applies directly).
+    let staff = match cx.opt("staff").unwrap_or("").trim() {
+        "" => Staff::CivilServant,
+        s => Staff::parse("staff", s)?,
+    };
     let follows = if staff == Staff::Institution {
         cx.p_bool(keys::INSTITUTION_FOLLOWS_CIVIL_SERVANT)?
     } else {
@@ -1339,7 +1315,7 @@ mod tests {
 
     #[test]
     fn kinds_roundtrip_and_fields() {
-        for k in CalcKind::ALL {
+        for &k in CalcKind::ALL {
             assert_eq!(CalcKind::from_code(k.code()), Some(k));
             assert!(!k.fields().is_empty());
             // serde name = code
@@ -1871,7 +1847,7 @@ mod tests {
 
     #[test]
     fn required_fields_are_reported_by_name() {
-        for k in CalcKind::ALL {
+        for &k in CalcKind::ALL {
             if let Some(first) = k.fields().iter().find(|f| f.required) {
                 assert_eq!(err(k, &[]), fe(first.name, "required"), "{}", k.code());
             }

@@ -73,28 +73,17 @@ year 2026
 2026-10-10 work
 ";
 
-/// Why a day is or is not a working day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayReason {
-    /// Monday–Friday, not a day off.
-    Weekday,
-    /// Saturday or Sunday, not a swapped working day.
-    Weekend,
-    /// An official day off (holiday or the days joined to it).
-    Holiday,
-    /// A weekend day declared a working day (调休上班).
-    SwappedWorkday,
-}
-
-impl DayReason {
-    pub fn code(self) -> &'static str {
-        match self {
-            DayReason::Weekday => "weekday",
-            DayReason::Weekend => "weekend",
-            DayReason::Holiday => "holiday",
-            DayReason::SwappedWorkday => "swapped_workday",
-        }
+coded_enum! {
+    /// Why a day is or is not a working day.
+    pub enum DayReason: "calc.val." {
+        /// Monday–Friday, not a day off.
+        Weekday = "weekday" ["周一至周五", "工作日"],
+        /// Saturday or Sunday, not a swapped working day.
+        Weekend = "weekend" ["周末"],
+        /// An official day off (holiday or the days joined to it).
+        Holiday = "holiday" ["法定节假日"],
+        /// A weekend day declared a working day (调休上班).
+        SwappedWorkday = "swapped_workday" ["调休上班日"],
     }
 }
 

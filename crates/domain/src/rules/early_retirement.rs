@@ -27,50 +27,23 @@ use serde::Serialize;
 use super::retirement::{Age, Category, Retirement, YearMonth, statutory_retirement};
 use crate::FieldError;
 
-/// Whose rules apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Staff {
-    /// 公务员: 公务员法 art. 93 applies directly.
-    CivilServant,
-    /// 事业单位工作人员: art. 93 applies only if the policy parameter says so.
-    Institution,
-}
-
-impl Staff {
-    pub fn code(self) -> &'static str {
-        match self {
-            Staff::CivilServant => "civil-servant",
-            Staff::Institution => "institution",
-        }
-    }
-
-    /// Errors: `choice_invalid`. Blank means civil servant.
-    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-        match s.trim().replace('_', "-").as_str() {
-            "" | "civil-servant" => Ok(Staff::CivilServant),
-            "institution" => Ok(Staff::Institution),
-            _ => Err(FieldError::new(field, "choice_invalid")),
-        }
+coded_enum! {
+    /// Whose rules apply.
+    pub enum Staff: "calc.val." {
+        /// 公务员: 公务员法 art. 93 applies directly.
+        CivilServant = "civil-servant" ["公务员", "civil_servant"],
+        /// 事业单位工作人员: art. 93 applies only if the policy parameter says so.
+        Institution = "institution" ["事业单位人员", "事业单位工作人员"],
     }
 }
 
-/// A ground of 公务员法 art. 93.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ground {
-    /// Art. 93 (1): 工作年限满三十年.
-    Service30Years,
-    /// Art. 93 (2): 距国家规定的退休年龄不足五年，且工作年限满二十年.
-    NearRetirement20Years,
-}
-
-impl Ground {
-    pub fn code(self) -> &'static str {
-        match self {
-            Ground::Service30Years => "service_30_years",
-            Ground::NearRetirement20Years => "near_retirement_20_years",
-        }
+coded_enum! {
+    /// A ground of 公务员法 art. 93.
+    pub enum Ground: "calc.val." {
+        /// Art. 93 (1): 工作年限满三十年.
+        Service30Years = "service_30_years" ["工作年限满三十年"],
+        /// Art. 93 (2): 距国家规定的退休年龄不足五年，且工作年限满二十年.
+        NearRetirement20Years = "near_retirement_20_years" ["距法定退休年龄不足五年且工作年限满二十年"],
     }
 }
 

@@ -23,20 +23,11 @@ const PROVINCES: &[u32] = &[
     53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 ];
 
-/// Gender from the sequence number's parity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Gender {
-    Male,
-    Female,
-}
-
-impl Gender {
-    pub fn code(self) -> &'static str {
-        match self {
-            Gender::Male => "male",
-            Gender::Female => "female",
-        }
+coded_enum! {
+    /// Gender from the sequence number's parity.
+    pub enum Gender: "people.gender." {
+        Male = "male" ["男"],
+        Female = "female" ["女"],
     }
 }
 

@@ -147,44 +147,20 @@ impl Age {
     }
 }
 
-/// The retirement category of the 2024 reform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Category {
-    /// 男职工 (all men).
-    Male,
-    /// 原法定退休年龄五十五周岁的女职工: women in management or technical posts (cadres).
-    FemaleCadre,
-    /// 原法定退休年龄五十周岁的女职工: women workers.
-    FemaleWorker,
+coded_enum! {
+    /// The retirement category of the 2024 reform. `parse` also takes the codes spelt
+    /// with `_` (`female_cadre`), as forms and the CLI always have.
+    pub enum Category: "calc.val." {
+        /// 男职工 (all men).
+        Male = "male" ["男职工", "男"],
+        /// 原法定退休年龄五十五周岁的女职工: women in management or technical posts (cadres).
+        FemaleCadre = "female-cadre" ["原法定退休年龄五十五周岁的女职工", "女干部（管理、专业技术岗位）", "女干部", "female_cadre"],
+        /// 原法定退休年龄五十周岁的女职工: women workers.
+        FemaleWorker = "female-worker" ["原法定退休年龄五十周岁的女职工", "女职工", "female_worker"],
+    }
 }
 
 impl Category {
-    pub const ALL: [Category; 3] = [
-        Category::Male,
-        Category::FemaleCadre,
-        Category::FemaleWorker,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::Male => "male",
-            Category::FemaleCadre => "female-cadre",
-            Category::FemaleWorker => "female-worker",
-        }
-    }
-
-    /// Accepts the code (`female-cadre` or `female_cadre`). Errors: `required`, `choice_invalid`.
-    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
-        match s.trim().replace('_', "-").as_str() {
-            "" => Err(FieldError::new(field, "required")),
-            "male" => Ok(Category::Male),
-            "female-cadre" => Ok(Category::FemaleCadre),
-            "female-worker" => Ok(Category::FemaleWorker),
-            _ => Err(FieldError::new(field, "choice_invalid")),
-        }
-    }
-
     /// The table row of this category.
     pub fn schedule(self) -> Schedule {
         match self {
@@ -377,7 +353,7 @@ mod tests {
 
     #[test]
     fn category_codes_roundtrip() {
-        for c in Category::ALL {
+        for &c in Category::ALL {
             assert_eq!(Category::parse("c", c.code()), Ok(c));
         }
         assert_eq!(

@@ -25,22 +25,13 @@ pub fn round_score(d: Decimal) -> Decimal {
     r
 }
 
-/// How the interview score was formed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InterviewMethod {
-    /// Judges ≤ threshold: the average of all scores.
-    PlainAverage,
-    /// Judges > threshold: one highest and one lowest score dropped, the rest averaged.
-    TrimmedAverage,
-}
-
-impl InterviewMethod {
-    pub fn code(self) -> &'static str {
-        match self {
-            InterviewMethod::PlainAverage => "plain_average",
-            InterviewMethod::TrimmedAverage => "trimmed_average",
-        }
+coded_enum! {
+    /// How the interview score was formed.
+    pub enum InterviewMethod: "calc.val." {
+        /// Judges ≤ threshold: the average of all scores.
+        PlainAverage = "plain_average" ["直接平均"],
+        /// Judges > threshold: one highest and one lowest score dropped, the rest averaged.
+        TrimmedAverage = "trimmed_average" ["去掉最高分和最低分后平均"],
     }
 }
 

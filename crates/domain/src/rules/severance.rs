@@ -105,28 +105,17 @@ pub fn rule_1994_months(s: Span) -> Decimal {
     Decimal::from(years.min(12))
 }
 
-/// Which rule a part followed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartRule {
-    /// Service before 2008-01-01 under the rules of the time (劳动合同法 art. 97; 1994 rules).
-    Labour1994,
-    /// 劳动合同法 art. 47.
-    Art47,
-    /// 劳动合同法 art. 87 (twice art. 47, years from the start: 实施条例 art. 25).
-    Art87,
-    /// The district's 工龄一次性补偿 formula.
-    Local,
-}
-
-impl PartRule {
-    pub fn code(self) -> &'static str {
-        match self {
-            PartRule::Labour1994 => "labour_1994",
-            PartRule::Art47 => "art47",
-            PartRule::Art87 => "art87",
-            PartRule::Local => "local",
-        }
+coded_enum! {
+    /// Which rule a part followed.
+    pub enum PartRule: "calc.val." {
+        /// Service before 2008-01-01 under the rules of the time (劳动合同法 art. 97; 1994 rules).
+        Labour1994 = "labour_1994" ["2008 年前年限，按当时规定", "按当时规定"],
+        /// 劳动合同法 art. 47.
+        Art47 = "art47" ["劳动合同法第四十七条"],
+        /// 劳动合同法 art. 87 (twice art. 47, years from the start: 实施条例 art. 25).
+        Art87 = "art87" ["违法解除，第八十七条（二倍）", "第八十七条"],
+        /// The district's 工龄一次性补偿 formula.
+        Local = "local" ["本地工龄一次性补偿", "工龄一次性补偿"],
     }
 }
 
@@ -146,28 +135,20 @@ pub struct Part {
     pub amount: Money,
 }
 
-/// How partial years count in the local formula.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartialYear {
-    /// As art. 47: ≥ 6 months one year, less half a year.
-    Art47,
-    /// Any remainder counts as a full year.
-    FullYear,
-    /// Remainders are ignored.
-    None,
+coded_enum! {
+    /// How partial years count in the local formula.
+    pub enum PartialYear: "param.partial_year." {
+        /// As art. 47: ≥ 6 months one year, less half a year.
+        Art47 = "art47" ["满六个月按一年、不满六个月按半年"],
+        /// Any remainder counts as a full year.
+        FullYear = "full_year" ["按一年"],
+        /// Remainders are ignored.
+        None = "none" ["不计"],
+    }
 }
 
 impl PartialYear {
     pub const CODES: &'static [&'static str] = &["art47", "full_year", "none"];
-    pub fn from_code(s: &str) -> Option<Self> {
-        match s {
-            "art47" => Some(PartialYear::Art47),
-            "full_year" => Some(PartialYear::FullYear),
-            "none" => Some(PartialYear::None),
-            _ => None,
-        }
-    }
     /// Counted years of a span.
     pub fn years(self, s: Span) -> Decimal {
         match self {
@@ -178,25 +159,18 @@ impl PartialYear {
     }
 }
 
-/// The base of the local formula.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LocalBase {
-    /// The person's monthly wage (as art. 47).
-    Wage,
-    /// The local average monthly wage of the previous year.
-    LocalAverage,
+coded_enum! {
+    /// The base of the local formula.
+    pub enum LocalBase: "param.local_base." {
+        /// The person's monthly wage (as art. 47).
+        Wage = "wage" ["本人工资"],
+        /// The local average monthly wage of the previous year.
+        LocalAverage = "local_average" ["当地平均工资"],
+    }
 }
 
 impl LocalBase {
     pub const CODES: &'static [&'static str] = &["wage", "local_average"];
-    pub fn from_code(s: &str) -> Option<Self> {
-        match s {
-            "wage" => Some(LocalBase::Wage),
-            "local_average" => Some(LocalBase::LocalAverage),
-            _ => None,
-        }
-    }
 }
 
 /// A district's 工龄一次性补偿 formula (local policy parameters `severance.local_*`).

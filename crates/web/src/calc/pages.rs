@@ -944,7 +944,7 @@ mod tests {
             for r in ID_REASONS {
                 assert!(tr.has(&format!("calc.val.{r}")), "calc.val.{r} {lang:?}");
             }
-            for k in CalcKind::ALL {
+            for &k in CalcKind::ALL {
                 assert!(tr.has(&format!("calc.kind.{}", k.code())));
                 assert!(tr.has(&format!("calc.desc.{}", k.code())));
                 for f in k.fields() {

@@ -128,7 +128,8 @@ fn parse_form(body: &str) -> UserFormRaw {
 
 fn assignable_roles(ctx: &Ctx) -> Vec<Role> {
     Role::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|r| ctx.actor.unit_id.is_none() || *r != Role::DistrictAdmin)
         .collect()
 }
@@ -224,7 +225,8 @@ pub async fn edit_form(
         .here();
     let roles = if u.unit_id.is_some() {
         Role::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|r| *r != Role::DistrictAdmin)
             .collect()
     } else {
@@ -272,7 +274,8 @@ pub async fn update(
                 vec![Role::DistrictAdmin, Role::Auditor]
             } else {
                 Role::ALL
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .filter(|r| *r != Role::DistrictAdmin)
                     .collect()
             };

@@ -189,7 +189,7 @@ fn count_rows(tr: Tr, a: &Side, b: &Side) -> Vec<CountRow> {
         a.counts.performed,
         b.counts.performed,
     );
-    for k in IssueKind::ALL {
+    for &k in IssueKind::ALL {
         push(&k.label_key(), a.issue_count(k), b.issue_count(k));
     }
     rows
