@@ -5,6 +5,7 @@
 //! dates as real Excel dates.
 
 pub mod import;
+pub mod reports;
 
 use chrono::NaiveDate;
 use jiguan_domain::money::Money;

@@ -117,3 +117,12 @@ impl Tr {
         self.lang == Lang::En
     }
 }
+
+impl jiguan_excel::reports::Labels for Tr {
+    fn t(&self, key: &str) -> String {
+        Tr::t(self, key).to_string()
+    }
+    fn f(&self, key: &str, args: &[(String, String)]) -> String {
+        Tr::f(self, key, args)
+    }
+}
