@@ -251,7 +251,8 @@ const SRC_ALLOCATION: &str =
     "local policy: pay pool shared by weights (largest remainder, exact to the fen)";
 
 coded_enum! {
-    /// The calculators.
+    /// The calculators. The code is used by the CLI (`jiguan calc <code>`), the API path
+    /// and the page.
     pub enum CalcKind: "calc.kind." {
         Retirement = "retirement" ["法定退休年龄"],
         EarlyRetirement = "early-retirement" ["公务员提前退休"],
