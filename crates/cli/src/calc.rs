@@ -135,6 +135,23 @@ pub enum CalcCommand {
         #[arg(long, allow_hyphen_values = true)]
         weights: Option<String>,
     },
+    /// Two-way selection (双向择岗): the staff-optimal stable matching of FILE (JSON, "-":
+    /// stdin) `{"staff":[{"id","prefs":[post…]}],"posts":[{"id","seats","ranking":[staff…]}]}`.
+    /// Prints `{"matches":[{"staff","post","choice"}],"unplaced":[…],"vacancies":{post:n},…}`.
+    Match {
+        #[arg(allow_hyphen_values = true)]
+        file: Option<String>,
+        /// deferred-acceptance (default: stable, staff-optimal) or rounds (志愿 rounds).
+        #[arg(long, allow_hyphen_values = true)]
+        mechanism: Option<String>,
+    },
+    /// Performance-pay pool (绩效奖金) split to the fen: FILE (JSON, "-": stdin)
+    /// `{"pool":"50000.00","grade_coef":{grade:coef},"people":[{"id","grade","post_coef","months"}]}`.
+    /// Prints `{"shares":[{"id","amount",…}],"total":…}`.
+    PayPool {
+        #[arg(allow_hyphen_values = true)]
+        file: Option<String>,
+    },
 }
 
 impl CalcCommand {
@@ -211,6 +228,8 @@ impl CalcCommand {
                 CalcKind::Allocate,
                 vec![("pool", pool), ("weights", weights)],
             ),
+            // Read from a JSON file by `json_calc`, never through the form calculators.
+            C::Match { .. } | C::PayPool { .. } => (CalcKind::Allocate, vec![]),
         };
         let input = pairs
             .into_iter()
@@ -297,12 +316,89 @@ async fn scope(app: &App, district: &str, unit: Option<&str>) -> anyhow::Result<
 }
 
 /// `jiguan calc …`. `explicit_database` tells whether `--database` was given.
+/// Reads a calculator's JSON input from a file or standard input ("-"); a file that is
+/// missing or JSON of the wrong shape is a field error naming where.
+fn read_json<T: serde::de::DeserializeOwned>(file: Option<&str>) -> Result<T, FieldError> {
+    let Some(file) = file.filter(|f| !f.trim().is_empty()) else {
+        return Err(FieldError::new("file", "required"));
+    };
+    let mut text = String::new();
+    let read = if file == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(file).map(|t| text = t)
+    };
+    read.map_err(|e| FieldError::new("file", "file_unreadable").with("detail", e))?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path.is_empty() || path == "." {
+            "file".to_string()
+        } else {
+            path
+        };
+        FieldError::new(field, "invalid_json_field").with("detail", e.inner())
+    })
+}
+
+/// `calc match` and `calc pay-pool`: JSON in, one JSON object out (the same functions the
+/// pages and the API use).
+fn json_calc(kind: &CalcCommand) -> Option<Result<serde_json::Value, FieldError>> {
+    use jiguan_domain::rules::{matching, pay_pool};
+    match kind {
+        CalcCommand::Match { file, mechanism } => Some((|| {
+            let mech = match mechanism.as_deref().map(str::trim) {
+                None | Some("deferred-acceptance" | "deferred_acceptance") => {
+                    matching::Mechanism::DeferredAcceptance
+                }
+                Some("rounds") => matching::Mechanism::Rounds,
+                Some(_) => return Err(FieldError::new("mechanism", "choice_invalid")),
+            };
+            let input: matching::MatchInput = read_json(file.as_deref())?;
+            let inst = input.parse()?;
+            serde_json::to_value(matching::solve(&inst, mech))
+                .map_err(|_| FieldError::new("file", "too_large"))
+        })()),
+        CalcCommand::PayPool { file } => Some((|| {
+            let input: pay_pool::PayPoolInput = read_json(file.as_deref())?;
+            serde_json::to_value(pay_pool::split(&input)?)
+                .map_err(|_| FieldError::new("file", "too_large"))
+        })()),
+        _ => None,
+    }
+}
+
 pub fn calc(
     cfg: &Config,
     explicit_database: bool,
     args: CalcArgs,
     rt: &tokio::runtime::Runtime,
 ) -> anyhow::Result<u8> {
+    if let Some(r) = json_calc(&args.kind) {
+        return Ok(match r {
+            Ok(v) => {
+                println!("{v}");
+                0
+            }
+            Err(e) => {
+                // The field is a path into the file (`staff[2].prefs[0]`): shown as it is.
+                let mut args = e.args.clone();
+                args.push(("field".into(), e.field.clone()));
+                let tr = Tr::new(Lang::En);
+                let key = format!("err.{}", e.code);
+                let message = if tr.has(&key) {
+                    tr.f(&key, &args)
+                } else {
+                    tr.f("err.generic", &args)
+                };
+                eprintln!(
+                    "{}",
+                    serde_json::json!({"code": e.code, "message": message, "field": e.field})
+                );
+                2
+            }
+        });
+    }
     let (kind, raw) = args.kind.input();
     let calc = match args.district.as_deref() {
         None if explicit_database => {

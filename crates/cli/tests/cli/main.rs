@@ -11,5 +11,6 @@ mod helpers;
 mod agree;
 mod contract;
 mod downsizing;
+mod json_calcs;
 mod params;
 mod platform;

@@ -7,7 +7,9 @@
 //! - [`id_number`]: GB 11643 resident ID numbers.
 //! - [`selection`]: interview, composite, evaluation, shortlist, committee, publicity.
 //! - [`appraisal`]: the excellent quota.
-//! - [`allocation`]: a pool shared by weights to the fen.
+//! - [`allocation`]: a pool shared by weights to the fen; [`pay_pool`]: a unit's
+//!   performance-pay pool split by grade, post and months (PAY-5, PAY-6).
+//! - [`matching`]: two-way selection (双向择岗): staff-optimal stable matching and 志愿 rounds.
 //! - [`params`]: the parameter values in force; [`calc`]: the one facade for CLI, API and web.
 
 pub mod allocation;
@@ -16,7 +18,9 @@ pub mod calc;
 pub mod calendar;
 pub mod early_retirement;
 pub mod id_number;
+pub mod matching;
 pub mod params;
+pub mod pay_pool;
 pub mod retirement;
 pub mod selection;
 pub mod severance;
