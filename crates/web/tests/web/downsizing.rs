@@ -7,13 +7,14 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::helpers::*;
 use crate::org::{id_in, org_post};
-use crate::people::{add_person, person_of, pid};
+use crate::people::{add_person, person_of};
+use jiguan_testkit::fixtures::id_number;
 
 // ---- downsizing ----
 
 /// A temporary worker (no establishment) added to `unit` through the people form.
 async fn down_temp(t: &T, who: &Who, unit: UnitId, name: &str, seq: u32) -> i64 {
-    let id = pid("19880315", seq);
+    let id = id_number("19880315", seq);
     let r = add_person(
         t,
         who,

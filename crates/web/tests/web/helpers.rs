@@ -12,8 +12,9 @@ use tower::ServiceExt;
 
 use jiguan_app::{App, AppConfig, ManualClock};
 use jiguan_domain::auth::{Action, Actor, Role};
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UnitKind, UserId};
 use jiguan_store::SqlStore;
+use jiguan_testkit::fixtures::district;
 use jiguan_web::guard::Access;
 use jiguan_web::{AppState, WebConfig, routes};
 
@@ -67,44 +68,29 @@ pub async fn setup() -> T {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
     let s = &app.store;
-    let d_a = s.create_district("zhenhai", "镇海区").await.unwrap();
-    let d_b = s.create_district("beilun", "北仑区").await.unwrap();
-    let mut units = Vec::new();
-    for (d, code, name, kind) in [
-        (
-            d_a,
-            "luotuo",
-            "骆驼街道",
-            jiguan_domain::tenancy::UnitKind::Subdistrict,
-        ),
-        (
-            d_a,
-            "jiulonghu",
-            "九龙湖镇",
-            jiguan_domain::tenancy::UnitKind::Town,
-        ),
-        (
-            d_b,
-            "dagang",
-            "北仑大碶街道",
-            jiguan_domain::tenancy::UnitKind::Subdistrict,
-        ),
-    ] {
-        let input = jiguan_domain::tenancy::UnitInput {
-            code: code.into(),
-            name: name.into(),
-            kind,
-        };
-        let id = s
-            .create_unit(
-                d,
-                &input,
-                jiguan_app::users::system_entry(d, None, "unit.create", "unit", code, None),
-            )
-            .await
-            .unwrap();
-        units.push((code, id));
-    }
+    let (d_a, a_units) = district(
+        s.as_ref(),
+        "zhenhai",
+        "镇海区",
+        &[
+            ("luotuo", "骆驼街道", UnitKind::Subdistrict),
+            ("jiulonghu", "九龙湖镇", UnitKind::Town),
+        ],
+    )
+    .await
+    .unwrap();
+    let (d_b, b_units) = district(
+        s.as_ref(),
+        "beilun",
+        "北仑区",
+        &[("dagang", "北仑大碶街道", UnitKind::Subdistrict)],
+    )
+    .await
+    .unwrap();
+    let units: Vec<(&'static str, UnitId)> = ["luotuo", "jiulonghu", "dagang"]
+        .into_iter()
+        .zip(a_units.into_iter().chain(b_units))
+        .collect();
     let mut users = Vec::new();
     let find = |code: &str| units.iter().find(|(c, _)| *c == code).map(|(_, id)| *id);
     for acc in accounts() {

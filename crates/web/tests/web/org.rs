@@ -7,7 +7,8 @@ use tower::ServiceExt;
 use jiguan_domain::tenancy::UnitId;
 
 use crate::helpers::*;
-use crate::people::{add_person, pid};
+use crate::people::add_person;
+use jiguan_testkit::fixtures::id_number;
 
 // ---- Organisation design (机构设置) through the real router. ----
 
@@ -509,7 +510,7 @@ async fn org_chart_shows_the_headcount_per_body() {
     let body = org_body(&t, &ua, unit, "农机站", "public_institution").await;
     let body = body.to_string();
     for (i, name) in ["甲一", "甲二"].iter().enumerate() {
-        let id = pid("19800101", 60 + i as u32);
+        let id = id_number("19800101", 60 + i as u32);
         let r = add_person(
             &t,
             &ua,
