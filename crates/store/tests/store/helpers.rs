@@ -101,6 +101,14 @@ pub fn actor(d: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
     }
 }
 
+/// Owned (key, value) pairs, as form posts arrive.
+pub fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 pub fn new_user(d: DistrictId, unit: Option<UnitId>, name: &str, roles: Vec<Role>) -> NewUser {
     NewUser {
         district_id: d,

@@ -51,22 +51,16 @@ async fn people_story(pg: bool) {
     let admin = actor(d1, None, Role::DistrictAdmin);
     let ua = actor(d1, Some(a), Role::UnitAdmin);
     let ub = actor(d1, Some(b), Role::UnitAdmin);
-    let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    };
     app.set_quotas(
         &admin,
         a,
-        &q(&[("q_administrative", "2"), ("q_institution", "1")]),
+        &pairs(&[("q_administrative", "2"), ("q_institution", "1")]),
     )
     .await
     .unwrap();
     // Unit administrators cannot set quotas.
     assert!(matches!(
-        app.set_quotas(&ua, a, &q(&[("q_administrative", "9")]))
+        app.set_quotas(&ua, a, &pairs(&[("q_administrative", "9")]))
             .await,
         Err(jiguan_app::AppError::Forbidden)
     ));

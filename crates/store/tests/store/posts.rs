@@ -69,16 +69,10 @@ mod posts_support {
         let data = app.post_form_data(&ua, a).await.unwrap();
         let items: Vec<i64> = data.functions.iter().map(|f| f.id.0).collect();
         assert_eq!(items.len(), 3);
-        let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        };
         app.set_quotas(
             &admin,
             a,
-            &q(&[("q_administrative", "5"), ("q_institution", "5")]),
+            &pairs(&[("q_administrative", "5"), ("q_institution", "5")]),
         )
         .await
         .unwrap();

@@ -1,6 +1,6 @@
 //! Downsizing (精简) through the pages and the route table.
 
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 
 use jiguan_domain::auth::{Action, Actor, Role};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
@@ -154,13 +154,7 @@ async fn downsizing_plan_through_the_pages() {
     assert!(r.body.contains("分流通知书") && r.body.contains("分流甲"));
     assert!(r.body.contains(&format!("notice-{person}")));
     let r = send(&t, &ua, Method::GET, &format!("{base}/export"), None).await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(
-        r.headers[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .contains("spreadsheetml")
-    );
+    assert_xlsx(&r);
     let r = send(
         &t,
         &ua,

@@ -217,7 +217,11 @@ pub async fn send(
         }
         None => Body::empty(),
     };
-    let mut req = b.body(body).unwrap();
+    oneshot(t, b.body(body).unwrap()).await
+}
+
+/// Sends one request through the router from 10.0.0.9 and reads the whole answer.
+pub async fn oneshot(t: &T, mut req: Request<Body>) -> Resp {
     req.extensions_mut()
         .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 4000))));
     let resp = t.router.clone().oneshot(req).await.unwrap();
@@ -231,6 +235,17 @@ pub async fn send(
         headers,
         body: String::from_utf8_lossy(&bytes).to_string(),
     }
+}
+
+/// Asserts an Excel download (200, an OOXML spreadsheet).
+pub fn assert_xlsx(r: &Resp) {
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
 }
 
 pub fn form(pairs: &[(&str, &str)]) -> Option<(&'static str, String)> {
@@ -277,22 +292,7 @@ pub async fn write_valid(t: &T, who: &Who, method: Method, path: &str) -> Resp {
         b = b
             .header(header::COOKIE, who.cookie.clone().unwrap())
             .header("x-csrf-token", who.csrf.clone().unwrap());
-        let resp = t
-            .router
-            .clone()
-            .oneshot(b.body(Body::from(json)).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
-            .await
-            .unwrap();
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-        }
+        oneshot(t, b.body(Body::from(json)).unwrap()).await
     } else {
         let csrf = who.csrf.clone().unwrap_or_default();
         let mut f = fields;
@@ -318,20 +318,7 @@ pub async fn write(t: &T, who: &Who, method: Method, path: &str) -> Resp {
         if let Some(c) = &req_who.csrf {
             b = b.header("x-csrf-token", c);
         }
-        let mut req = b.body(Body::from("{}")).unwrap();
-        req.extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 4000))));
-        let resp = t.router.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
-            .await
-            .unwrap();
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-        }
+        oneshot(t, b.body(Body::from("{}")).unwrap()).await
     } else {
         let csrf = who.csrf.clone().unwrap_or_default();
         send(t, who, method, path, form(&[("_csrf", csrf.as_str())])).await

@@ -294,13 +294,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
         None,
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(
-        r.headers[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .contains("spreadsheetml")
-    );
+    assert_xlsx(&r);
     // The absorbing body shows the nameplates it keeps; history compares two dates.
     let r = send(
         &t,

@@ -1,6 +1,6 @@
 //! Posts from work (以事定岗) through the pages.
 
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 
 use crate::helpers::*;
 use crate::org::{id_in, org_body, org_post};
@@ -176,13 +176,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         None,
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(
-        r.headers[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .contains("spreadsheetml")
-    );
+    assert_xlsx(&r);
     let r = send(
         &t,
         &ua,
