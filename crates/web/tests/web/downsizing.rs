@@ -270,11 +270,7 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
         for (method, path, action) in &ordered {
             let who = login(&t, acc.name).await;
             let p = fill(path, unit, if unit == lu { own } else { sib });
-            let r = if *method == Method::GET {
-                send(&t, &who, method.clone(), &p, None).await
-            } else {
-                write_valid(&t, &who, method.clone(), &p).await
-            };
+            let r = call(&t, &who, method.clone(), &p).await;
             if actor.can(*action) {
                 assert!(
                     r.status != StatusCode::FORBIDDEN
@@ -300,11 +296,7 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
                 }
                 let who = login(&t, acc.name).await;
                 let p = fill(path, tu, tp);
-                let r = if *method == Method::GET {
-                    send(&t, &who, method.clone(), &p, None).await
-                } else {
-                    write_valid(&t, &who, method.clone(), &p).await
-                };
+                let r = call(&t, &who, method.clone(), &p).await;
                 assert!(
                     r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
                     "{} reached {method} {p}: {}",

@@ -301,6 +301,15 @@ pub async fn write_valid(t: &T, who: &Who, method: Method, path: &str) -> Resp {
     }
 }
 
+/// A GET, or a write with a valid body (see [`write_valid`]).
+pub async fn call(t: &T, who: &Who, method: Method, path: &str) -> Resp {
+    if method == Method::GET {
+        send(t, who, method, path, None).await
+    } else {
+        write_valid(t, who, method, path).await
+    }
+}
+
 /// A request body for a write route: the CSRF token for forms, an empty JSON object for
 /// the API (with the token in the header for session users).
 pub async fn write(t: &T, who: &Who, method: Method, path: &str) -> Resp {
