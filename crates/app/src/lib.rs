@@ -9,6 +9,8 @@ pub mod clock;
 pub mod demo;
 pub mod downsizing;
 pub mod error;
+#[cfg(any(test, feature = "fakes"))]
+pub mod fakes;
 pub mod org;
 pub mod people;
 pub mod ports;

@@ -14,9 +14,9 @@ use jiguan_app::people::{ImportOptions, ImportTable};
 use jiguan_app::users::system_entry;
 use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::people::establishment::QuotaKind;
-use jiguan_domain::rules::id_number::check_char;
 use jiguan_domain::tenancy::{UnitInput, UnitKind};
 use jiguan_store::{Db, SqlStore};
+use jiguan_testkit::fixtures::id_number;
 
 const IDENTITIES: [(&str, &str); 8] = [
     ("公务员", "行政编制"),
@@ -38,8 +38,7 @@ fn csv(n: usize) -> String {
     for i in 0..n {
         let birth = start + chrono::Duration::days((i / 400) as i64);
         let seq = (i % 400) * 2 + (i % 2);
-        let body = format!("330211{}{:03}", birth.format("%Y%m%d"), seq);
-        let id = format!("{body}{}", check_char(&body).unwrap());
+        let id = id_number(&birth.format("%Y%m%d").to_string(), seq as u32);
         let (identity, kind) = IDENTITIES[i % 8];
         let work = birth + chrono::Duration::days(22 * 366);
         s.push_str(&format!(

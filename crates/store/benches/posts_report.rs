@@ -23,9 +23,9 @@ use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::money::Money;
 use jiguan_domain::people::{Cost, EstablishmentKind, EventKind, Funding, Identity, Status};
 use jiguan_domain::posts::{PostInput, PostKind, PostLevel};
-use jiguan_domain::rules::id_number::check_char;
 use jiguan_domain::tenancy::{UnitId, UnitInput, UnitKind, UserId};
 use jiguan_store::{Db, SqlStore};
+use jiguan_testkit::fixtures;
 
 const UNITS: i64 = 50;
 const POSTS_PER_UNIT: i64 = 200;
@@ -45,8 +45,7 @@ fn person(d: jiguan_domain::tenancy::DistrictId, unit: UnitId, i: i64) -> Person
     let start = NaiveDate::from_ymd_opt(1962, 1, 1).unwrap();
     let birth = start + chrono::Duration::days(i / 400);
     let seq = (i % 400) * 2 + (i % 2);
-    let body = format!("330211{}{:03}", birth.format("%Y%m%d"), seq);
-    let id_number = format!("{body}{}", check_char(&body).unwrap());
+    let id_number = fixtures::id_number(&birth.format("%Y%m%d").to_string(), seq as u32);
     let on = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
     PersonRecord {
         id: 0,

@@ -6,6 +6,8 @@
 //! returned address accepts connections at once, and chromedriver is ready when it says so on
 //! its standard output.
 
+pub mod fixtures;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::ops::Deref;

@@ -185,11 +185,7 @@ async fn people_template_import_and_roster() {
     let template = jiguan_excel::import::read_table(&bytes, &limits).unwrap();
     assert!(template.headers.iter().any(|h| h == "身份证号"));
     // Fill it: two people, every other column left blank.
-    let id = |birth: &str, seq: u32| {
-        let body = format!("330211{birth}{seq:03}");
-        let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
-        format!("{body}{c}")
-    };
+    let id = jiguan_testkit::fixtures::id_number;
     let people = [
         ("浏览器甲", id("19920304", 101), "临时工", "编外"),
         ("浏览器乙", id("19930405", 202), "企业聘用人员", "编外"),

@@ -14,6 +14,8 @@
 //!   an open one.
 
 pub mod demo;
+#[cfg(test)]
+mod tests;
 mod usecases;
 
 pub use usecases::*;

@@ -5,6 +5,7 @@ use serde_json::Value;
 use jiguan_store::SqlStore;
 
 use crate::helpers::*;
+use jiguan_testkit::fixtures;
 
 // ---- downsizing ----
 
@@ -14,8 +15,7 @@ fn downsizing_summary_export_and_apply() {
     let db = dir.path().join("d.db").to_string_lossy().into_owned();
     rt().block_on(async {
         let store = SqlStore::open(&db).await.unwrap();
-        let app = test_app(store.clone());
-        jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+        fixtures::demo(store.clone()).await.unwrap();
         store.db.close().await;
     });
     let run = |args: &[&str]| {

@@ -3,12 +3,10 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 
 use serde_json::Value;
 
 use jiguan_app::ports::TenancyStore;
-use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_store::SqlStore;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_jiguan");
@@ -80,14 +78,6 @@ pub fn rt() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .unwrap()
-}
-
-pub fn test_app(store: SqlStore) -> App {
-    App::new(
-        Arc::new(store),
-        AppConfig::for_tests(),
-        Arc::new(SystemClock),
-    )
 }
 
 /// A fresh SQLite database with one district `testd`.

@@ -12,6 +12,7 @@ use jiguan_domain::rules::calc::CalcKind;
 use jiguan_store::SqlStore;
 
 use crate::helpers::*;
+use jiguan_testkit::fixtures;
 
 // ---------------------------------------------------------------- with a database
 
@@ -239,7 +240,7 @@ fn changing_a_parameter_changes_later_results_not_saved_ones() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db").to_string_lossy().into_owned();
     rt().block_on(async {
-        let app = test_app(SqlStore::open(&db).await.unwrap());
+        let app = fixtures::app(SqlStore::open(&db).await.unwrap());
         let d = app.store.create_district("testd", "测试区").await.unwrap();
         let uid = app
             .system_create_user(

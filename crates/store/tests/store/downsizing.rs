@@ -1,42 +1,24 @@
 //! Downsizing (精简): the seed, the atomic apply, the workflow.
 
-use std::sync::Arc;
-
+use jiguan_app::App;
 use jiguan_app::ports::{AuditStore, StoreError};
-use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::auth::Role;
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_domain::tenancy::DistrictId;
 use jiguan_store::{SqlStore, Value};
 
 use crate::helpers::*;
+use jiguan_testkit::fixtures;
 
 // ---- downsizing ----
 
 mod down_support {
     use super::*;
-    use jiguan_domain::auth::Actor;
 
     pub async fn demo(pg: bool) -> (TestDb, App, SqlStore, DistrictId) {
         let t = fresh(pg).await;
         let s = SqlStore::open(&t.url).await.unwrap();
-        let app = App::new(
-            Arc::new(s.clone()),
-            AppConfig::for_tests(),
-            Arc::new(SystemClock),
-        );
-        let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+        let (app, d) = fixtures::demo(s.clone()).await.unwrap();
         (t, app, s, d)
-    }
-
-    pub fn actor(d: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
-        Actor {
-            user_id: UserId(1),
-            username: format!("{}_{}", role.code(), unit.map(|u| u.0).unwrap_or(0)),
-            display_name: String::new(),
-            district_id: d,
-            unit_id: unit,
-            roles: vec![role],
-        }
     }
 
     pub async fn count(s: &SqlStore, sql: &str, params: &[Value]) -> i64 {

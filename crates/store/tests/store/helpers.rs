@@ -1,11 +1,11 @@
 //! Shared setup: a fresh database on either backend, the `both!` macro that runs a story
 //! on SQLite and (ignored unless asked) on PostgreSQL, and two districts with units.
 
-use jiguan_app::ports::{NewUser, TenancyStore};
-use jiguan_app::users::system_entry;
-use jiguan_domain::auth::Role;
-use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
+use jiguan_app::ports::NewUser;
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
 use jiguan_store::{Db, SqlStore};
+use jiguan_testkit::fixtures::district;
 
 /// A fresh database: a temp SQLite file, or a new PostgreSQL database.
 pub struct TestDb {
@@ -67,33 +67,46 @@ pub fn unit_input(code: &str, name: &str, kind: UnitKind) -> UnitInput {
 }
 
 pub async fn two_districts(s: &SqlStore) -> (DistrictId, UnitId, UnitId, DistrictId, UnitId) {
-    let d1 = s.create_district("zhenhai", "镇海区").await.unwrap();
-    let a = s
-        .create_unit(
-            d1,
-            &unit_input("luotuo", "骆驼街道", UnitKind::Subdistrict),
-            system_entry(d1, None, "unit.create", "unit", "luotuo", None),
-        )
-        .await
-        .unwrap();
-    let b = s
-        .create_unit(
-            d1,
-            &unit_input("xiepu", "澥浦镇", UnitKind::Town),
-            system_entry(d1, None, "unit.create", "unit", "xiepu", None),
-        )
-        .await
-        .unwrap();
-    let d2 = s.create_district("beilun", "北仑区").await.unwrap();
-    let c = s
-        .create_unit(
-            d2,
-            &unit_input("luotuo", "另一个骆驼", UnitKind::Subdistrict),
-            system_entry(d2, None, "unit.create", "unit", "luotuo", None),
-        )
-        .await
-        .unwrap();
-    (d1, a, b, d2, c)
+    let (d1, u1) = district(
+        s,
+        "zhenhai",
+        "镇海区",
+        &[
+            ("luotuo", "骆驼街道", UnitKind::Subdistrict),
+            ("xiepu", "澥浦镇", UnitKind::Town),
+        ],
+    )
+    .await
+    .unwrap();
+    let (d2, u2) = district(
+        s,
+        "beilun",
+        "北仑区",
+        &[("luotuo", "另一个骆驼", UnitKind::Subdistrict)],
+    )
+    .await
+    .unwrap();
+    (d1, u1[0], u1[1], d2, u2[0])
+}
+
+/// An actor with one role, of a unit (`Some`) or of the whole district.
+pub fn actor(d: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
+    Actor {
+        user_id: UserId(1),
+        username: format!("{}_{}", role.code(), unit.map(|u| u.0).unwrap_or(0)),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: unit,
+        roles: vec![role],
+    }
+}
+
+/// Owned (key, value) pairs, as form posts arrive.
+pub fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 pub fn new_user(d: DistrictId, unit: Option<UnitId>, name: &str, roles: Vec<Role>) -> NewUser {

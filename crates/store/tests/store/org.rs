@@ -1,15 +1,15 @@
 //! Organisation design (机构设置): bodies, dated history, plans, atomic apply.
 
-use std::sync::Arc;
-
+use jiguan_app::App;
 use jiguan_app::ports::{AuditFilter, ListQuery};
-use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::auth::Role;
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_store::{Db, SqlStore};
 
 use crate::helpers::*;
-use crate::people::{people_form, people_id, people_on};
+use crate::people::{people_form, people_on};
+use jiguan_testkit::fixtures;
+use jiguan_testkit::fixtures::id_number;
 
 // ---- Organisation design (机构设置): bodies, dated history, plans, atomic apply. ----
 
@@ -22,17 +22,6 @@ pub mod org_support {
     use jiguan_domain::auth::Actor;
     use jiguan_domain::org::plan::PlanOp;
     use jiguan_domain::org::{BodyId, BodyKind, PlanId};
-
-    pub fn actor(d: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
-        Actor {
-            user_id: UserId(1),
-            username: format!("{}_{}", role.code(), unit.map(|u| u.0).unwrap_or(0)),
-            display_name: String::new(),
-            district_id: d,
-            unit_id: unit,
-            roles: vec![role],
-        }
-    }
 
     pub fn date(s: &str) -> chrono::NaiveDate {
         chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -118,7 +107,7 @@ async fn org_app(pg: bool) -> (TestDb, App, DistrictId, UnitId, UnitId, District
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
     let (d1, a, b, d2, c) = two_districts(&s).await;
-    let app = App::new(Arc::new(s), AppConfig::for_tests(), Arc::new(SystemClock));
+    let app = fixtures::app(s);
     (t, app, d1, a, b, d2, c)
 }
 
@@ -500,9 +489,8 @@ async fn org_demo_matches_the_seed(pg: bool) {
     use jiguan_domain::org::BodyKind;
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
-    let app = App::new(Arc::new(s), AppConfig::for_tests(), Arc::new(SystemClock));
-    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
-    let admin = org_support::actor(d, None, Role::DistrictAdmin);
+    let (app, d) = fixtures::demo(s).await.unwrap();
+    let admin = actor(d, None, Role::DistrictAdmin);
     let mut cut = 0;
     for u in app.visible_units(&admin).await.unwrap() {
         let plans = app.org_plans(&admin, u.id).await.unwrap();
@@ -555,7 +543,7 @@ async fn org_plan_moves_staff(pg: bool) {
     {
         let mut f = people_form(
             name,
-            &people_id("19800101", 40 + i as u32),
+            &id_number("19800101", 40 + i as u32),
             "临时工",
             "编外",
         );

@@ -4,35 +4,17 @@ use std::sync::Arc;
 
 use jiguan_app::ports::{AuditFilter, AuditStore, StoreError};
 use jiguan_app::users::system_entry;
-use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::auth::Role;
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use jiguan_store::SqlStore;
 
 use crate::helpers::*;
+use jiguan_testkit::fixtures;
+use jiguan_testkit::fixtures::id_number;
 
 // ---- Establishment and people (编制与实名制) ----
 
 both!(people_story);
 both!(people_guard_and_import);
-
-/// A valid ID number of 镇海区 born on `birth` (YYYYMMDD) with sequence `seq`.
-pub fn people_id(birth: &str, seq: u32) -> String {
-    let body = format!("330211{birth}{seq:03}");
-    let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
-    format!("{body}{c}")
-}
-
-pub fn people_actor(d: DistrictId, unit: Option<UnitId>, role: Role) -> jiguan_domain::auth::Actor {
-    jiguan_domain::auth::Actor {
-        user_id: UserId(1),
-        username: "tester".into(),
-        display_name: "测试".into(),
-        district_id: d,
-        unit_id: unit,
-        roles: vec![role],
-    }
-}
 
 pub fn people_form(
     name: &str,
@@ -65,30 +47,20 @@ async fn people_story(pg: bool) {
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
     let (d1, a, b, d2, _c) = two_districts(&s).await;
-    let app = App::new(
-        Arc::new(s.clone()),
-        AppConfig::for_tests(),
-        Arc::new(SystemClock),
-    );
-    let admin = people_actor(d1, None, Role::DistrictAdmin);
-    let ua = people_actor(d1, Some(a), Role::UnitAdmin);
-    let ub = people_actor(d1, Some(b), Role::UnitAdmin);
-    let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    };
+    let app = fixtures::app(s.clone());
+    let admin = actor(d1, None, Role::DistrictAdmin);
+    let ua = actor(d1, Some(a), Role::UnitAdmin);
+    let ub = actor(d1, Some(b), Role::UnitAdmin);
     app.set_quotas(
         &admin,
         a,
-        &q(&[("q_administrative", "2"), ("q_institution", "1")]),
+        &pairs(&[("q_administrative", "2"), ("q_institution", "1")]),
     )
     .await
     .unwrap();
     // Unit administrators cannot set quotas.
     assert!(matches!(
-        app.set_quotas(&ua, a, &q(&[("q_administrative", "9")]))
+        app.set_quotas(&ua, a, &pairs(&[("q_administrative", "9")]))
             .await,
         Err(jiguan_app::AppError::Forbidden)
     ));
@@ -98,7 +70,7 @@ async fn people_story(pg: bool) {
         .create_person(
             &ua,
             a,
-            &people_form("王一", &people_id("19800101", 11), "公务员", "行政编制"),
+            &people_form("王一", &id_number("19800101", 11), "公务员", "行政编制"),
             &on,
         )
         .await
@@ -109,7 +81,7 @@ async fn people_story(pg: bool) {
             a,
             &people_form(
                 "王二",
-                &people_id("19810101", 12),
+                &id_number("19810101", 12),
                 "civil_servant",
                 "administrative",
             ),
@@ -118,7 +90,7 @@ async fn people_story(pg: bool) {
         .await
         .unwrap();
     // The third civil servant exceeds 2 approved administrative slots: refused with numbers.
-    let f3 = people_form("王三", &people_id("19820101", 13), "公务员", "行政编制");
+    let f3 = people_form("王三", &id_number("19820101", 13), "公务员", "行政编制");
     let e = app.create_person(&ua, a, &f3, &on).await.err().unwrap();
     let jiguan_app::AppError::Invalid(list) = e else {
         panic!("{e:?}")
@@ -138,7 +110,7 @@ async fn people_story(pg: bool) {
         .create_person(
             &ua,
             a,
-            &people_form("重复", &people_id("19800101", 11), "临时工", "编外"),
+            &people_form("重复", &id_number("19800101", 11), "临时工", "编外"),
             &on,
         )
         .await;
@@ -163,7 +135,7 @@ async fn people_story(pg: bool) {
     app.create_person(
         &ua,
         a,
-        &people_form("李四", &people_id("19900505", 22), "事业干部", "事业编制"),
+        &people_form("李四", &id_number("19900505", 22), "事业干部", "事业编制"),
         &on,
     )
     .await
@@ -171,7 +143,7 @@ async fn people_story(pg: bool) {
     app.create_person(
         &ua,
         a,
-        &people_form("赵五", &people_id("19950505", 31), "临时工", "编外"),
+        &people_form("赵五", &id_number("19950505", 31), "临时工", "编外"),
         &on,
     )
     .await
@@ -216,14 +188,14 @@ async fn people_story(pg: bool) {
     };
     assert_eq!(app.list_people(&ua, a, f, &all).await.unwrap().total, 1);
     // The unit administrator sees full numbers; a body head masked ones.
-    let head = people_actor(d1, Some(a), Role::BodyHead);
+    let head = actor(d1, Some(a), Role::BodyHead);
     let r = app
         .list_people(&head, a, PeopleFilter::default(), &by_name)
         .await
         .unwrap();
     assert!(r.items.iter().all(|x| x.id_shown.contains("********")));
     let id_q = jiguan_app::ports::ListQuery {
-        q: Some(people_id("19800101", 11)),
+        q: Some(id_number("19800101", 11)),
         ..Default::default()
     };
     assert_eq!(
@@ -346,7 +318,7 @@ async fn people_story(pg: bool) {
 
     // Tenancy: another district sees nothing; sibling units are refused.
     assert!(s.get_person(d2, p1).await.unwrap().is_none());
-    let other = people_actor(d2, None, Role::DistrictAdmin);
+    let other = actor(d2, None, Role::DistrictAdmin);
     assert!(app.person_page(&other, a, p1).await.is_err());
     assert!(matches!(
         app.person_page(&ub, b, p2).await,
@@ -357,7 +329,7 @@ async fn people_story(pg: bool) {
             .await
             .is_err()
     );
-    let ids: Vec<String> = vec![people_id("19800101", 11)];
+    let ids: Vec<String> = vec![id_number("19800101", 11)];
     assert!(s.people_by_id_numbers(d2, &ids).await.unwrap().is_empty());
     // Audit rows hold masked numbers only.
     let audit = s
@@ -371,7 +343,7 @@ async fn people_story(pg: bool) {
         )
         .await
         .unwrap();
-    let full = people_id("19800101", 11);
+    let full = id_number("19800101", 11);
     assert!(
         audit
             .items
@@ -386,13 +358,9 @@ async fn people_guard_and_import(pg: bool) {
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
     let (d1, a, b, ..) = two_districts(&s).await;
-    let app = App::new(
-        Arc::new(s.clone()),
-        AppConfig::for_tests(),
-        Arc::new(SystemClock),
-    );
-    let admin = people_actor(d1, None, Role::DistrictAdmin);
-    let ua = people_actor(d1, Some(a), Role::UnitAdmin);
+    let app = fixtures::app(s.clone());
+    let admin = actor(d1, None, Role::DistrictAdmin);
+    let ua = actor(d1, Some(a), Role::UnitAdmin);
     app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())])
         .await
         .unwrap();
@@ -407,10 +375,10 @@ async fn people_guard_and_import(pg: bool) {
             "编制类型".into(),
         ],
         rows: vec![
-            row("甲", &people_id("19800101", 11), "公务员", "行政编制"),
-            row("乙", &people_id("19800102", 12), "临时工", "编外"),
+            row("甲", &id_number("19800101", 11), "公务员", "行政编制"),
+            row("乙", &id_number("19800102", 12), "临时工", "编外"),
             row("丙", "330211198001010000", "临时工", "编外"),
-            row("丁", &people_id("19800103", 13), "公务员", "行政编制"),
+            row("丁", &id_number("19800103", 13), "公务员", "行政编制"),
         ],
         first_row: 2,
     };
@@ -468,7 +436,7 @@ async fn people_guard_and_import(pg: bool) {
         (0, 1, 1, true)
     );
     // The same people cannot be imported into another unit.
-    let ub = people_actor(d1, Some(b), Role::UnitAdmin);
+    let ub = actor(d1, Some(b), Role::UnitAdmin);
     let r = app.import_roster(&ub, b, &t2, &opts, None).await.unwrap();
     assert_eq!(r.errors.len(), 2);
     assert_eq!(r.errors[0].error.code, "person_in_other_unit");
@@ -487,7 +455,7 @@ async fn people_guard_and_import(pg: bool) {
         .person
         .clone();
     let mut newp = p.clone();
-    newp.id_number = people_id("19700101", 55);
+    newp.id_number = id_number("19700101", 55);
     newp.establishment = jiguan_domain::people::EstablishmentKind::Administrative;
     newp.identity = jiguan_domain::people::Identity::CivilServant;
     let batch = PeopleBatch {
@@ -542,13 +510,9 @@ async fn people_import_progress(pg: bool) {
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
     let (d1, a, ..) = two_districts(&s).await;
-    let app = App::new(
-        Arc::new(s.clone()),
-        AppConfig::for_tests(),
-        Arc::new(SystemClock),
-    );
-    let admin = people_actor(d1, None, Role::DistrictAdmin);
-    let ua = people_actor(d1, Some(a), Role::UnitAdmin);
+    let app = fixtures::app(s.clone());
+    let admin = actor(d1, None, Role::DistrictAdmin);
+    let ua = actor(d1, Some(a), Role::UnitAdmin);
     app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())])
         .await
         .unwrap();
@@ -562,7 +526,7 @@ async fn people_import_progress(pg: bool) {
             .map(|i| {
                 vec![
                     format!("{prefix}{i}"),
-                    people_id("19900101", 100 + i),
+                    id_number("19900101", 100 + i),
                     "临时工".into(),
                     "编外".into(),
                 ]
@@ -624,7 +588,7 @@ async fn people_import_progress(pg: bool) {
         headers: headers.clone(),
         rows: vec![vec![
             name.into(),
-            people_id("19800101", seq),
+            id_number("19800101", seq),
             "公务员".into(),
             "行政编制".into(),
         ]],
@@ -649,7 +613,7 @@ async fn people_import_progress(pg: bool) {
     assert_eq!(count().await, 131);
     assert_eq!(s.audit_count().await.unwrap(), audit);
     // Someone without the right cannot even prepare.
-    let staff = people_actor(d1, Some(a), Role::Staff);
+    let staff = actor(d1, Some(a), Role::Staff);
     assert!(
         app.prepare_roster_import(&staff, a, &big("x"), &opts)
             .await

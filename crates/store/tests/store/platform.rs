@@ -1,13 +1,11 @@
 //! Districts, units, users, sessions, settings, audit chain and migrations.
 
-use std::sync::Arc;
-
+use jiguan_app::Store;
 use jiguan_app::ports::{
     AuditFilter, AuditStore, ListQuery, SessionRecord, SessionStore, SettingsStore, StoreError,
     TenancyStore, UserFilter, UserStore,
 };
 use jiguan_app::users::system_entry;
-use jiguan_app::{App, AppConfig, Store, SystemClock};
 use jiguan_domain::audit::BreakReason;
 use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::{DistrictId, UnitKind, UserId};
@@ -15,6 +13,7 @@ use jiguan_store::migrate::{latest, migrate_to, schema_fingerprint};
 use jiguan_store::{Db, SqlStore, Value};
 
 use crate::helpers::*;
+use jiguan_testkit::fixtures;
 
 both!(story);
 both!(tenant_scoping);
@@ -289,7 +288,7 @@ async fn story(pg: bool) {
             .total,
         0
     );
-    let app = App::new(Arc::new(s), AppConfig::for_tests(), Arc::new(SystemClock));
+    let app = fixtures::app(s);
     let report = app.verify_audit(|_| {}).await.unwrap();
     assert!(report.breaks.is_empty(), "{:?}", report.breaks);
     assert_eq!(report.districts, 2);
@@ -368,7 +367,7 @@ async fn audit_tamper_is_found(pg: bool) {
         .unwrap();
     }
     let db = s.db.clone();
-    let app = App::new(Arc::new(s), AppConfig::for_tests(), Arc::new(SystemClock));
+    let app = fixtures::app(s);
     assert!(app.verify_audit(|_| {}).await.unwrap().breaks.is_empty());
 
     // Alter one row's content: that row is named.
@@ -424,7 +423,7 @@ async fn audit_tamper_is_found(pg: bool) {
     let s2 = SqlStore::open(&t2.url).await.unwrap();
     let (d, ..) = two_districts(&s2).await;
     let db2 = s2.db.clone();
-    let app2 = App::new(Arc::new(s2), AppConfig::for_tests(), Arc::new(SystemClock));
+    let app2 = fixtures::app(s2);
     let last: i64 = db2
         .fetch_one(
             "SELECT CAST(MAX(seq) AS BIGINT) FROM audit_log WHERE district_id = $1",

@@ -1,16 +1,16 @@
 //! Posts from work (以事定岗): the story, the atomic accept, the seed.
 
-use std::sync::Arc;
-
+use jiguan_app::App;
 use jiguan_app::ports::AuditStore;
-use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_store::SqlStore;
 
 use crate::helpers::*;
 use crate::org::org_support;
-use crate::people::{people_actor, people_form, people_id, people_on};
+use crate::people::{people_form, people_on};
+use jiguan_testkit::fixtures;
+use jiguan_testkit::fixtures::id_number;
 
 // ---- posts ----
 
@@ -57,14 +57,10 @@ mod posts_support {
         let t = fresh(pg).await;
         let s = SqlStore::open(&t.url).await.unwrap();
         let (d, a, b, d2, _c) = two_districts(&s).await;
-        let app = App::new(
-            Arc::new(s.clone()),
-            AppConfig::for_tests(),
-            Arc::new(SystemClock),
-        );
-        let admin = people_actor(d, None, Role::DistrictAdmin);
-        let ua = people_actor(d, Some(a), Role::UnitAdmin);
-        let oa = org_support::actor(d, Some(a), Role::UnitAdmin);
+        let app = fixtures::app(s.clone());
+        let admin = actor(d, None, Role::DistrictAdmin);
+        let ua = actor(d, Some(a), Role::UnitAdmin);
+        let oa = actor(d, Some(a), Role::UnitAdmin);
         let body = org_support::body(&app, &oa, a, "党政办公室", BodyKind::Office).await;
         let body2 = org_support::body(&app, &oa, a, "社会事务服务中心", BodyKind::Centre).await;
         org_support::item(&app, &oa, a, "F1", &[body]).await;
@@ -73,16 +69,10 @@ mod posts_support {
         let data = app.post_form_data(&ua, a).await.unwrap();
         let items: Vec<i64> = data.functions.iter().map(|f| f.id.0).collect();
         assert_eq!(items.len(), 3);
-        let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        };
         app.set_quotas(
             &admin,
             a,
-            &q(&[("q_administrative", "5"), ("q_institution", "5")]),
+            &pairs(&[("q_administrative", "5"), ("q_institution", "5")]),
         )
         .await
         .unwrap();
@@ -97,7 +87,7 @@ mod posts_support {
         .iter()
         .enumerate()
         {
-            let mut f = people_form(name, &people_id("19800101", 20 + i as u32), identity, kind);
+            let mut f = people_form(name, &id_number("19800101", 20 + i as u32), identity, kind);
             f.education = "大学本科".into();
             f.work_start = "2005-07-01".into();
             people.push(app.create_person(&ua, a, &f, &people_on("")).await.unwrap());
@@ -384,7 +374,7 @@ async fn posts_story(pg: bool) {
     assert!(pp.load.is_some());
 
     // District report: unit a has 3 active posts, 6944 h.
-    let admin = people_actor(u.d, None, Role::DistrictAdmin);
+    let admin = actor(u.d, None, Role::DistrictAdmin);
     let r = app.posts_district(&admin).await.unwrap();
     let la = r.lines.iter().find(|l| l.unit.id == a).unwrap();
     assert_eq!(
@@ -396,7 +386,7 @@ async fn posts_story(pg: bool) {
     assert_eq!(r.total.hours, 6944);
 
     // Tenant scoping: unit b's administrator, another district's, a staff member.
-    let ub = people_actor(u.d, Some(u.b), Role::UnitAdmin);
+    let ub = actor(u.d, Some(u.b), Role::UnitAdmin);
     assert!(matches!(
         app.posts_overview(&ub, a).await,
         Err(AppError::NotFound)
@@ -405,7 +395,7 @@ async fn posts_story(pg: bool) {
         app.post_page(&ub, u.b, chief).await,
         Err(AppError::NotFound)
     ));
-    let other = people_actor(u.d2, None, Role::DistrictAdmin);
+    let other = actor(u.d2, None, Role::DistrictAdmin);
     assert!(matches!(
         app.posts_overview(&other, a).await,
         Err(AppError::NotFound)
@@ -418,7 +408,7 @@ async fn posts_story(pg: bool) {
             .iter()
             .all(|l| l.posts == 0)
     );
-    let staff = people_actor(u.d, Some(a), Role::Staff);
+    let staff = actor(u.d, Some(a), Role::Staff);
     assert!(matches!(
         app.assign_post(&staff, a, &assign(general, wu, 10, false))
             .await,
@@ -532,13 +522,8 @@ async fn posts_demo_matches_the_seed(pg: bool) {
     use rust_decimal::Decimal;
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
-    let app = App::new(
-        Arc::new(s.clone()),
-        AppConfig::for_tests(),
-        Arc::new(SystemClock),
-    );
-    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
-    let admin = org_support::actor(d, None, Role::DistrictAdmin);
+    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
+    let admin = actor(d, None, Role::DistrictAdmin);
     let luotuo = app
         .visible_units(&admin)
         .await

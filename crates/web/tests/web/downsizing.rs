@@ -1,19 +1,20 @@
 //! Downsizing (精简) through the pages and the route table.
 
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 
 use jiguan_domain::auth::{Action, Actor, Role};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::helpers::*;
 use crate::org::{id_in, org_post};
-use crate::people::{add_person, person_of, pid};
+use crate::people::{add_person, person_of};
+use jiguan_testkit::fixtures::id_number;
 
 // ---- downsizing ----
 
 /// A temporary worker (no establishment) added to `unit` through the people form.
 async fn down_temp(t: &T, who: &Who, unit: UnitId, name: &str, seq: u32) -> i64 {
-    let id = pid("19880315", seq);
+    let id = id_number("19880315", seq);
     let r = add_person(
         t,
         who,
@@ -153,13 +154,7 @@ async fn downsizing_plan_through_the_pages() {
     assert!(r.body.contains("分流通知书") && r.body.contains("分流甲"));
     assert!(r.body.contains(&format!("notice-{person}")));
     let r = send(&t, &ua, Method::GET, &format!("{base}/export"), None).await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(
-        r.headers[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .contains("spreadsheetml")
-    );
+    assert_xlsx(&r);
     let r = send(
         &t,
         &ua,
@@ -275,11 +270,7 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
         for (method, path, action) in &ordered {
             let who = login(&t, acc.name).await;
             let p = fill(path, unit, if unit == lu { own } else { sib });
-            let r = if *method == Method::GET {
-                send(&t, &who, method.clone(), &p, None).await
-            } else {
-                write_valid(&t, &who, method.clone(), &p).await
-            };
+            let r = call(&t, &who, method.clone(), &p).await;
             if actor.can(*action) {
                 assert!(
                     r.status != StatusCode::FORBIDDEN
@@ -305,11 +296,7 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
                 }
                 let who = login(&t, acc.name).await;
                 let p = fill(path, tu, tp);
-                let r = if *method == Method::GET {
-                    send(&t, &who, method.clone(), &p, None).await
-                } else {
-                    write_valid(&t, &who, method.clone(), &p).await
-                };
+                let r = call(&t, &who, method.clone(), &p).await;
                 assert!(
                     r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
                     "{} reached {method} {p}: {}",

@@ -91,11 +91,7 @@ async fn no_route_shows_another_tenants_data() {
                         .replace("{unit}", &unit.to_string())
                         .replace("{user}", &user.to_string())
                         .replace("{token}", &foreign_token.to_string());
-                    let r = if method == Method::GET {
-                        send(&t, &who, method.clone(), &p, None).await
-                    } else {
-                        write_valid(&t, &who, method.clone(), &p).await
-                    };
+                    let r = call(&t, &who, method.clone(), &p).await;
                     assert!(
                         r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
                         "{} reached {method} {p}: {}",

@@ -12,8 +12,9 @@ use tower::ServiceExt;
 
 use jiguan_app::{App, AppConfig, ManualClock};
 use jiguan_domain::auth::{Action, Actor, Role};
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UnitKind, UserId};
 use jiguan_store::SqlStore;
+use jiguan_testkit::fixtures::district;
 use jiguan_web::guard::Access;
 use jiguan_web::{AppState, WebConfig, routes};
 
@@ -67,44 +68,29 @@ pub async fn setup() -> T {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
     let s = &app.store;
-    let d_a = s.create_district("zhenhai", "镇海区").await.unwrap();
-    let d_b = s.create_district("beilun", "北仑区").await.unwrap();
-    let mut units = Vec::new();
-    for (d, code, name, kind) in [
-        (
-            d_a,
-            "luotuo",
-            "骆驼街道",
-            jiguan_domain::tenancy::UnitKind::Subdistrict,
-        ),
-        (
-            d_a,
-            "jiulonghu",
-            "九龙湖镇",
-            jiguan_domain::tenancy::UnitKind::Town,
-        ),
-        (
-            d_b,
-            "dagang",
-            "北仑大碶街道",
-            jiguan_domain::tenancy::UnitKind::Subdistrict,
-        ),
-    ] {
-        let input = jiguan_domain::tenancy::UnitInput {
-            code: code.into(),
-            name: name.into(),
-            kind,
-        };
-        let id = s
-            .create_unit(
-                d,
-                &input,
-                jiguan_app::users::system_entry(d, None, "unit.create", "unit", code, None),
-            )
-            .await
-            .unwrap();
-        units.push((code, id));
-    }
+    let (d_a, a_units) = district(
+        s.as_ref(),
+        "zhenhai",
+        "镇海区",
+        &[
+            ("luotuo", "骆驼街道", UnitKind::Subdistrict),
+            ("jiulonghu", "九龙湖镇", UnitKind::Town),
+        ],
+    )
+    .await
+    .unwrap();
+    let (d_b, b_units) = district(
+        s.as_ref(),
+        "beilun",
+        "北仑区",
+        &[("dagang", "北仑大碶街道", UnitKind::Subdistrict)],
+    )
+    .await
+    .unwrap();
+    let units: Vec<(&'static str, UnitId)> = ["luotuo", "jiulonghu", "dagang"]
+        .into_iter()
+        .zip(a_units.into_iter().chain(b_units))
+        .collect();
     let mut users = Vec::new();
     let find = |code: &str| units.iter().find(|(c, _)| *c == code).map(|(_, id)| *id);
     for acc in accounts() {
@@ -231,7 +217,11 @@ pub async fn send(
         }
         None => Body::empty(),
     };
-    let mut req = b.body(body).unwrap();
+    oneshot(t, b.body(body).unwrap()).await
+}
+
+/// Sends one request through the router from 10.0.0.9 and reads the whole answer.
+pub async fn oneshot(t: &T, mut req: Request<Body>) -> Resp {
     req.extensions_mut()
         .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 4000))));
     let resp = t.router.clone().oneshot(req).await.unwrap();
@@ -245,6 +235,17 @@ pub async fn send(
         headers,
         body: String::from_utf8_lossy(&bytes).to_string(),
     }
+}
+
+/// Asserts an Excel download (200, an OOXML spreadsheet).
+pub fn assert_xlsx(r: &Resp) {
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
 }
 
 pub fn form(pairs: &[(&str, &str)]) -> Option<(&'static str, String)> {
@@ -291,27 +292,21 @@ pub async fn write_valid(t: &T, who: &Who, method: Method, path: &str) -> Resp {
         b = b
             .header(header::COOKIE, who.cookie.clone().unwrap())
             .header("x-csrf-token", who.csrf.clone().unwrap());
-        let resp = t
-            .router
-            .clone()
-            .oneshot(b.body(Body::from(json)).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
-            .await
-            .unwrap();
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-        }
+        oneshot(t, b.body(Body::from(json)).unwrap()).await
     } else {
         let csrf = who.csrf.clone().unwrap_or_default();
         let mut f = fields;
         f.push(("_csrf", csrf.as_str()));
         send(t, who, method, path, form(&f)).await
+    }
+}
+
+/// A GET, or a write with a valid body (see [`write_valid`]).
+pub async fn call(t: &T, who: &Who, method: Method, path: &str) -> Resp {
+    if method == Method::GET {
+        send(t, who, method, path, None).await
+    } else {
+        write_valid(t, who, method, path).await
     }
 }
 
@@ -332,20 +327,7 @@ pub async fn write(t: &T, who: &Who, method: Method, path: &str) -> Resp {
         if let Some(c) = &req_who.csrf {
             b = b.header("x-csrf-token", c);
         }
-        let mut req = b.body(Body::from("{}")).unwrap();
-        req.extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 4000))));
-        let resp = t.router.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
-            .await
-            .unwrap();
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-        }
+        oneshot(t, b.body(Body::from("{}")).unwrap()).await
     } else {
         let csrf = who.csrf.clone().unwrap_or_default();
         send(t, who, method, path, form(&[("_csrf", csrf.as_str())])).await

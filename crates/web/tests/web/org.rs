@@ -7,7 +7,8 @@ use tower::ServiceExt;
 use jiguan_domain::tenancy::UnitId;
 
 use crate::helpers::*;
-use crate::people::{add_person, pid};
+use crate::people::add_person;
+use jiguan_testkit::fixtures::id_number;
 
 // ---- Organisation design (机构设置) through the real router. ----
 
@@ -293,13 +294,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
         None,
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(
-        r.headers[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .contains("spreadsheetml")
-    );
+    assert_xlsx(&r);
     // The absorbing body shows the nameplates it keeps; history compares two dates.
     let r = send(
         &t,
@@ -509,7 +504,7 @@ async fn org_chart_shows_the_headcount_per_body() {
     let body = org_body(&t, &ua, unit, "农机站", "public_institution").await;
     let body = body.to_string();
     for (i, name) in ["甲一", "甲二"].iter().enumerate() {
-        let id = pid("19800101", 60 + i as u32);
+        let id = id_number("19800101", 60 + i as u32);
         let r = add_person(
             &t,
             &ua,

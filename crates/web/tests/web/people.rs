@@ -6,15 +6,9 @@ use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::UnitId;
 
 use crate::helpers::*;
+use jiguan_testkit::fixtures::id_number;
 
 // ---- Establishment and people (编制与实名制) ----
-
-/// A valid ID number of 镇海区 born on `birth` (YYYYMMDD) with sequence `seq`.
-pub fn pid(birth: &str, seq: u32) -> String {
-    let body = format!("330211{birth}{seq:03}");
-    let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
-    format!("{body}{c}")
-}
 
 async fn set_quota(t: &T, unit: UnitId, pairs: &[(&str, &str)]) {
     let who = login(t, "d_admin").await;
@@ -146,7 +140,7 @@ async fn people_form_names_every_invalid_field() {
         u,
         &[
             ("name", "张伟"),
-            ("id_number", &pid("19850312", 1)),
+            ("id_number", &id_number("19850312", 1)),
             ("gender", "female"),
             ("identity", "temporary"),
             ("establishment", "none"),
@@ -161,7 +155,7 @@ async fn people_form_names_every_invalid_field() {
         &who,
         Method::POST,
         &format!("/api/v1/units/{u}/people"),
-        Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, pid("19850312", 1)))),
+        Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, id_number("19850312", 1)))),
     )
     .await;
     assert_eq!(
@@ -183,7 +177,7 @@ async fn people_form_names_every_invalid_field() {
         &w,
         Method::POST,
         &format!("/api/v1/units/{u}/people"),
-        Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, pid("19850312", 1)))),
+        Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, id_number("19850312", 1)))),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -205,11 +199,11 @@ async fn people_over_establishment_is_refused_unless_approved() {
             ("establishment", "administrative".into()),
         ]
     };
-    let f1 = civil("甲", pid("19800101", 11));
+    let f1 = civil("甲", id_number("19800101", 11));
     let f1: Vec<(&str, &str)> = f1.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = add_person(&t, &who, u, &f1).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let f2 = civil("乙", pid("19800102", 13));
+    let f2 = civil("乙", id_number("19800102", 13));
     let mut f2: Vec<(&str, &str)> = f2.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = add_person(&t, &who, u, &f2).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -259,18 +253,18 @@ fn import_fixture() -> String {
         "姓名,性别,身份证号,出生日期,身份,编制类型,基本工资（元/年）,参加工作时间".to_string(),
         format!(
             "张伟,男,{},1985-03-12,公务员,行政编制,60000,2007-08-01",
-            pid("19850312", 17)
+            id_number("19850312", 17)
         ),
-        format!(",男,{},,临时工,编外,,", pid("19900101", 21)),
+        format!(",男,{},,临时工,编外,,", id_number("19900101", 21)),
         "李娜,女,330211198503120018,,临时工,编外,,".to_string(),
-        format!("王芳,男,{},,临时工,编外,,", pid("19900102", 22)),
+        format!("王芳,男,{},,临时工,编外,,", id_number("19900102", 22)),
         format!(
             "赵丽,,{},1990-01-04,外星人,编外,abc,2030-01-01",
-            pid("19900103", 24)
+            id_number("19900103", 24)
         ),
-        format!("孙强,,{},,临时工,编外,1.234,", pid("19900105", 25)),
-        format!("周芳,,{},,事业干部,行政编制,,", pid("19900106", 26)),
-        format!("重复,,{},,临时工,编外,,", pid("19850312", 17)),
+        format!("孙强,,{},,临时工,编外,1.234,", id_number("19900105", 25)),
+        format!("周芳,,{},,事业干部,行政编制,,", id_number("19900106", 26)),
+        format!("重复,,{},,临时工,编外,,", id_number("19850312", 17)),
     ];
     lines.join("\n") + "\n"
 }
@@ -377,7 +371,7 @@ async fn people_secondment_history_and_masking() {
     let t = setup().await;
     let (u, sib) = (t.unit("luotuo"), t.unit("jiulonghu"));
     let who = login(&t, "u_admin").await;
-    let id = pid("19880808", 35);
+    let id = id_number("19880808", 35);
     let r = add_person(
         &t,
         &who,
@@ -471,7 +465,7 @@ async fn people_secondment_history_and_masking() {
         u,
         &[
             ("name", "孙八"),
-            ("id_number", &pid("19880809", 37)),
+            ("id_number", &id_number("19880809", 37)),
             ("identity", "temporary"),
             ("establishment", "none"),
         ],
@@ -558,7 +552,10 @@ async fn people_import_runs_as_a_job_with_progress() {
     let who = login(&t, "u_admin").await;
     let mut lines = vec!["姓名,身份证号,身份,编制类型".to_string()];
     for i in 0..120u32 {
-        lines.push(format!("临时{i},{},临时工,编外", pid("19900101", 100 + i)));
+        lines.push(format!(
+            "临时{i},{},临时工,编外",
+            id_number("19900101", 100 + i)
+        ));
     }
     let csv = lines.join("\n") + "\n";
     let r = upload(&t, &who, u, "大名册.csv", &csv, &[("mode", "all")]).await;

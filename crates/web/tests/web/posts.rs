@@ -1,9 +1,10 @@
 //! Posts from work (以事定岗) through the pages.
 
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 
 use crate::helpers::*;
 use crate::org::{id_in, org_body, org_post};
+use jiguan_testkit::fixtures::id_number;
 
 // ---- posts ----
 
@@ -49,7 +50,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
             luotuo,
             &jiguan_domain::people::PersonForm {
                 name: "钱多多".into(),
-                id_number: people_id_number("19850101", 31),
+                id_number: id_number("19850101", 31),
                 identity: "劳动合同制工人".into(),
                 establishment: "编外".into(),
                 ..Default::default()
@@ -175,13 +176,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         None,
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(
-        r.headers[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .contains("spreadsheetml")
-    );
+    assert_xlsx(&r);
     let r = send(
         &t,
         &ua,
@@ -235,10 +230,4 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         r.status,
         StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
     ));
-}
-
-fn people_id_number(birth: &str, seq: u32) -> String {
-    let body = format!("330211{birth}{seq:03}");
-    let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
-    format!("{body}{c}")
 }

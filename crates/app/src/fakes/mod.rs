@@ -1,0 +1,159 @@
+//! An in-memory [`Store`] for fast use-case tests without a database.
+//!
+//! [`FakeStore`] keeps one small state struct per module ([`FakeState`]) behind one
+//! `Mutex`. A port method a module's tests need is implemented over that state in the
+//! module's file (`fakes/posts.rs` implements `PostsStore`); every other method answers
+//! `StoreError::Backend("not in fake")`, so a use case that reaches an unfaked method fails
+//! its test with that message instead of panicking.
+//!
+//! Writes keep the audit entry they were given in `FakeState::audit`, so a test can check
+//! that a refused change wrote neither data nor audit.
+//!
+//! To fake another module: add its state struct as a field of [`FakeState`], implement
+//! the methods its use cases call in `fakes/<module>.rs`, and seed the state in tests
+//! through [`FakeStore::with_state`].
+//!
+//! Available to this crate's tests and, with the `fakes` feature, to other crates' tests.
+
+pub mod downsizing;
+pub mod org;
+pub mod people;
+pub mod platform;
+pub mod posts;
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeZone, Utc};
+
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UnitKind, UserId};
+
+use crate::ports::{District, Store, StoreError, StoreResult, Unit};
+use crate::{App, AppConfig, ManualClock};
+
+pub use org::OrgState;
+pub use people::PeopleState;
+pub use posts::PostsState;
+
+/// What a port method outside the fake answers.
+pub fn not_in_fake() -> StoreError {
+    StoreError::Backend("not in fake".into())
+}
+
+/// Districts and units, and every audit entry a write was given.
+#[derive(Debug, Default)]
+pub struct PlatformState {
+    pub districts: Vec<District>,
+    pub units: Vec<Unit>,
+    pub audit: Vec<AuditEntry>,
+}
+
+/// The fake's whole state: one part per module.
+#[derive(Debug, Default)]
+pub struct FakeState {
+    pub platform: PlatformState,
+    pub people: PeopleState,
+    pub org: OrgState,
+    pub posts: PostsState,
+    /// The last id handed out (ids are unique across tables, like a sequence).
+    pub last_id: i64,
+}
+
+impl FakeState {
+    /// A fresh id.
+    pub fn next_id(&mut self) -> i64 {
+        self.last_id += 1;
+        self.last_id
+    }
+
+    /// Whether the unit exists in the district (the tenancy check every store query makes).
+    pub fn unit_in(&self, district: DistrictId, unit: UnitId) -> bool {
+        self.platform
+            .units
+            .iter()
+            .any(|u| u.id == unit && u.district_id == district)
+    }
+
+    /// Adds a district; returns its id.
+    pub fn add_district(&mut self, code: &str, name: &str) -> DistrictId {
+        let id = DistrictId(self.next_id());
+        self.platform.districts.push(District {
+            id,
+            code: code.into(),
+            name: name.into(),
+        });
+        id
+    }
+
+    /// Adds an active unit to a district; returns its id.
+    pub fn add_unit(&mut self, district: DistrictId, code: &str, name: &str) -> UnitId {
+        let id = UnitId(self.next_id());
+        self.platform.units.push(Unit {
+            id,
+            district_id: district,
+            code: code.into(),
+            name: name.into(),
+            kind: UnitKind::Subdistrict,
+            active: true,
+        });
+        id
+    }
+}
+
+/// The in-memory store.
+#[derive(Debug, Default)]
+pub struct FakeStore {
+    state: Mutex<FakeState>,
+}
+
+impl FakeStore {
+    /// Runs `f` on the state (to seed it or read it back).
+    pub fn with_state<R>(&self, f: impl FnOnce(&mut FakeState) -> R) -> StoreResult<R> {
+        let mut s = self
+            .state
+            .lock()
+            .map_err(|_| StoreError::Backend("fake state poisoned".into()))?;
+        Ok(f(&mut s))
+    }
+}
+
+/// An [`App`] over a fresh [`FakeStore`] with cheap hashing and a clock fixed at
+/// 2026-03-02 09:00 UTC; returns both so a test can seed and inspect the store.
+pub fn fake_app() -> (App, Arc<FakeStore>) {
+    let store = Arc::new(FakeStore::default());
+    let now: DateTime<Utc> = Utc
+        .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let app = App::new(
+        store.clone(),
+        AppConfig::for_tests(),
+        Arc::new(ManualClock::new(now)),
+    );
+    (app, store)
+}
+
+/// An actor with one role: of a unit (`Some`) or of the whole district.
+pub fn actor(district: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
+    Actor {
+        user_id: UserId(1),
+        username: format!("{}_{}", role.code(), unit.map(|u| u.0).unwrap_or(0)),
+        display_name: String::new(),
+        district_id: district,
+        unit_id: unit,
+        roles: vec![role],
+    }
+}
+
+#[async_trait]
+impl Store for FakeStore {
+    async fn ping(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "fake"
+    }
+}
