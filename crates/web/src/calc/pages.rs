@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
@@ -24,7 +24,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
 use crate::extract::{Form, FormPairs, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
+use crate::html::{FormErrors, Layout, ListParams, ListView, form_status, page};
 use crate::i18n::Tr;
 
 // ---------------------------------------------------------------- showing results
@@ -344,15 +344,6 @@ fn calc_layout(ctx: &Ctx, title_key: &str) -> Layout {
     Layout::new(ctx, title_key).crumb(ctx.tr.t("menu.calc"), "/calc")
 }
 
-/// A form page: 200, or 422 when it shows field errors.
-fn form_reply<T: Template>(errs: &FormErrors, p: &T) -> Response {
-    if errs.is_empty() {
-        page(p)
-    } else {
-        page_status(StatusCode::UNPROCESSABLE_ENTITY, p)
-    }
-}
-
 /// Auditor-only accounts are read-only: they calculate but do not save.
 pub fn can_save(actor: &Actor) -> bool {
     actor.roles.iter().any(|r| *r != Role::Auditor)
@@ -513,7 +504,7 @@ fn form_page(
         note: note.to_string(),
         note_max: NOTE_MAX,
     };
-    form_reply(&p.errs, &p)
+    form_status(&p.errs, &p)
 }
 
 /// The calculator's inputs among submitted pairs (the first value of each name).
@@ -770,7 +761,7 @@ async fn calendar_view(
         errs: FormErrors::new(tr, errs),
         text,
     };
-    Ok(form_reply(&p.errs, &p))
+    Ok(form_status(&p.errs, &p))
 }
 
 #[derive(Deserialize, Default)]
