@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 
 use axum::extract::{FromRequest, Request, State};
 use axum::body::Bytes;
-use axum::http::header;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -24,7 +23,7 @@ use jiguan_domain::rules::calendar::{SCHEDULE_FIELD, YearSchedule};
 use crate::AppState;
 use crate::api::tenancy::PageParams;
 use crate::api::PageDto;
-use crate::calc::pages::{kind_of, step_text};
+use crate::calc::pages::{content_type_is, kind_of, step_text};
 use crate::error::{WebError, WebResult};
 use crate::extract::{Created, Json, Path, Query};
 use crate::guard::Ctx;
@@ -321,12 +320,7 @@ pub async fn put_calendar(
 /// The schedule text of a `PUT`: JSON `{"schedule": …}` (malformed JSON is refused like
 /// any other JSON body), else the body itself as text.
 async fn schedule_body(st: &AppState, req: Request) -> WebResult<String> {
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/json"));
-    if is_json {
+    if content_type_is(&req, "application/json") {
         let Json(b) = Json::<ScheduleBody>::from_request(req, st).await?;
         return Ok(b.schedule);
     }

@@ -793,6 +793,14 @@ fn text_of(bytes: Vec<u8>) -> Result<String, FieldError> {
     Ok(s.trim_start_matches('\u{feff}').to_string())
 }
 
+/// Whether a request's body is of this media type.
+pub(crate) fn content_type_is(req: &Request, media_type: &str) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with(media_type))
+}
+
 /// The schedule text of an upload: the file when one was chosen, else the text box.
 /// Multipart forms carry the CSRF token in the query string (see the guard). A body that
 /// is neither a form nor multipart, or that cannot be read, is refused (415/400); a file
@@ -801,12 +809,7 @@ pub async fn schedule_text(
     st: &AppState,
     req: Request,
 ) -> WebResult<Result<String, FieldError>> {
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    if !multipart {
+    if !content_type_is(&req, "multipart/form-data") {
         let Form(f) = Form::<ScheduleForm>::from_request(req, st).await?;
         return Ok(Ok(f.schedule));
     }
