@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use jiguan_domain::audit::{AuditEntry, AuditRecord};
 use jiguan_domain::auth::Role;
-use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
 use jiguan_domain::rules::calc::SavedCalcId;
+use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
 
 /// Storage failures, free of any driver type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -442,8 +442,7 @@ pub trait CalcStore: Send + Sync {
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Saves a calculation; returns its id (the audit entry's object id is set to it).
-    async fn save_calc(&self, rec: &NewCalcRecord, audit: AuditEntry)
-        -> StoreResult<SavedCalcId>;
+    async fn save_calc(&self, rec: &NewCalcRecord, audit: AuditEntry) -> StoreResult<SavedCalcId>;
     /// A saved calculation of this district, or `None`.
     async fn get_calc(
         &self,

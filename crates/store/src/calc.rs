@@ -80,11 +80,7 @@ impl CalcStore for SqlStore {
         tx.commit().await
     }
 
-    async fn save_calc(
-        &self,
-        rec: &NewCalcRecord,
-        audit: AuditEntry,
-    ) -> StoreResult<SavedCalcId> {
+    async fn save_calc(&self, rec: &NewCalcRecord, audit: AuditEntry) -> StoreResult<SavedCalcId> {
         let mut tx = self.db.begin().await?;
         let id: i64 = tx
             .fetch_one(

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{FromRequest, Request, State};
 use axum::body::Bytes;
+use axum::extract::{FromRequest, Request, State};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -21,8 +21,8 @@ use jiguan_domain::rules::calc::{CalcKind, SavedCalcId};
 use jiguan_domain::rules::calendar::{SCHEDULE_FIELD, YearSchedule};
 
 use crate::AppState;
-use crate::api::tenancy::PageParams;
 use crate::api::PageDto;
+use crate::api::tenancy::PageParams;
 use crate::calc::pages::{content_type_is, kind_of, step_text};
 use crate::error::{WebError, WebResult};
 use crate::extract::{Created, Json, Path, Query};
@@ -175,7 +175,10 @@ pub async fn calculate(
     Json(body): Json<BTreeMap<String, Value>>,
 ) -> WebResult<Json<CalcDto>> {
     let kind = kind_of(&code)?;
-    let c = st.app.calculate(&ctx.actor, kind, &inputs_of(body)?).await?;
+    let c = st
+        .app
+        .calculate(&ctx.actor, kind, &inputs_of(body)?)
+        .await?;
     Ok(Json(CalcDto::of(ctx.tr, &c)))
 }
 

@@ -289,7 +289,13 @@ impl Shown {
             params: c
                 .params_used
                 .iter()
-                .map(|(k, v)| (text_or(tr, &[format!("param.{k}")], k), k.clone(), v.clone()))
+                .map(|(k, v)| {
+                    (
+                        text_or(tr, &[format!("param.{k}")], k),
+                        k.clone(),
+                        v.clone(),
+                    )
+                })
                 .collect(),
             json: c.result.to_string(),
         }
@@ -546,10 +552,12 @@ async fn compute_page(
     kind: CalcKind,
     values: &BTreeMap<String, String>,
 ) -> WebResult {
-    Ok(match st.app.calculate(&ctx.actor, kind, values).await.fields()? {
-        Ok(c) => form_page(ctx, kind, values, &[], Some(&c), ""),
-        Err(e) => form_page(ctx, kind, values, &e, None, ""),
-    })
+    Ok(
+        match st.app.calculate(&ctx.actor, kind, values).await.fields()? {
+            Ok(c) => form_page(ctx, kind, values, &[], Some(&c), ""),
+            Err(e) => form_page(ctx, kind, values, &e, None, ""),
+        },
+    )
 }
 
 /// POST `/calc/{kind}`: calculates; with `_save` it saves and shows the saved result.
@@ -805,21 +813,16 @@ pub(crate) fn content_type_is(req: &Request, media_type: &str) -> bool {
 /// Multipart forms carry the CSRF token in the query string (see the guard). A body that
 /// is neither a form nor multipart, or that cannot be read, is refused (415/400); a file
 /// that is not UTF-8 text is the field error `schedule_not_text` (`Ok(Err(_))`).
-pub async fn schedule_text(
-    st: &AppState,
-    req: Request,
-) -> WebResult<Result<String, FieldError>> {
+pub async fn schedule_text(st: &AppState, req: Request) -> WebResult<Result<String, FieldError>> {
     if !content_type_is(&req, "multipart/form-data") {
         let Form(f) = Form::<ScheduleForm>::from_request(req, st).await?;
         return Ok(Ok(f.schedule));
     }
-    let malformed = |e: axum::extract::multipart::MultipartError| {
-        WebError::Malformed {
-            status: e.status(),
-            code: "bad_request",
-            field: None,
-            detail: e.body_text(),
-        }
+    let malformed = |e: axum::extract::multipart::MultipartError| WebError::Malformed {
+        status: e.status(),
+        code: "bad_request",
+        field: None,
+        detail: e.body_text(),
     };
     let mut mp = Multipart::from_request(req, st)
         .await
@@ -851,7 +854,12 @@ pub async fn calendar_load(State(st): State<AppState>, ctx: Ctx, req: Request) -
         let e = FieldError::new(SCHEDULE_FIELD, "required");
         return calendar_view(&st, &ctx, &[e], text, None).await;
     }
-    match st.app.load_calendar_year(&ctx.actor, &text).await.fields()? {
+    match st
+        .app
+        .load_calendar_year(&ctx.actor, &text)
+        .await
+        .fields()?
+    {
         Ok(_) => Ok(Redirect::to("/settings/calendar?ok=calendar_loaded").into_response()),
         Err(e) => calendar_view(&st, &ctx, &e, text, None).await,
     }

@@ -79,17 +79,18 @@ pub async fn create_token(
     ctx: Ctx,
     Form(f): Form<TokenForm>,
 ) -> WebResult {
-    match st.app.create_api_token(&ctx.actor, &f.name).await.fields()? {
+    match st
+        .app
+        .create_api_token(&ctx.actor, &f.name)
+        .await
+        .fields()?
+    {
         Ok((_, t)) => profile_page(&st, &ctx, Some(t), &[], None).await,
         Err(e) => profile_page(&st, &ctx, None, &e, None).await,
     }
 }
 
-pub async fn delete_token(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> WebResult {
+pub async fn delete_token(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> WebResult {
     st.app.delete_api_token(&ctx.actor, id).await?;
     Ok(Redirect::to("/profile?ok=token_deleted").into_response())
 }
@@ -134,7 +135,9 @@ pub async fn password_submit(
     ctx: Ctx,
     Form(f): Form<PasswordForm>,
 ) -> WebResult {
-    let r = st.app.change_password(&ctx.actor, &f.current, &f.new, &f.confirm);
+    let r = st
+        .app
+        .change_password(&ctx.actor, &f.current, &f.new, &f.confirm);
     Ok(match r.await.fields()? {
         Ok(()) => Redirect::to("/profile?ok=password_changed").into_response(),
         Err(e) => password_page(&ctx, &e),

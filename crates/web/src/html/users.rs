@@ -142,7 +142,11 @@ async fn form_page(
     editing: Option<(UserId, Vec<Role>)>,
 ) -> Response {
     let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
-    let title = if editing.is_some() { "users.edit" } else { "users.new" };
+    let title = if editing.is_some() {
+        "users.edit"
+    } else {
+        "users.new"
+    };
     let l = Layout::new(ctx, title)
         .crumb(ctx.tr.t("menu.users"), "/users")
         .here();
@@ -181,23 +185,21 @@ pub async fn create(State(st): State<AppState>, ctx: Ctx, pairs: FormPairs) -> W
         roles: f.roles.clone(),
         password: f.password.clone(),
     };
-    Ok(match st.app.create_user(&ctx.actor, &form).await.fields()? {
-        Ok(_) => Redirect::to("/users?ok=user_created").into_response(),
-        Err(e) => {
-            let f = UserFormRaw {
-                password: String::new(),
-                ..f
-            };
-            form_page(&st, &ctx, f, FormErrors::new(ctx.tr, &e), None).await
-        }
-    })
+    Ok(
+        match st.app.create_user(&ctx.actor, &form).await.fields()? {
+            Ok(_) => Redirect::to("/users?ok=user_created").into_response(),
+            Err(e) => {
+                let f = UserFormRaw {
+                    password: String::new(),
+                    ..f
+                };
+                form_page(&st, &ctx, f, FormErrors::new(ctx.tr, &e), None).await
+            }
+        },
+    )
 }
 
-pub async fn edit_form(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<UserId>,
-) -> WebResult {
+pub async fn edit_form(State(st): State<AppState>, ctx: Ctx, Path(id): Path<UserId>) -> WebResult {
     let u = st.app.get_user(&ctx.actor, id).await?;
     let f = UserFormRaw {
         username: u.username.clone(),
@@ -223,19 +225,21 @@ pub async fn update(
         roles: f.roles.clone(),
         active: f.active.is_some(),
     };
-    Ok(match st.app.update_user(&ctx.actor, id, &form).await.fields()? {
-        Ok(()) => Redirect::to("/users?ok=saved").into_response(),
-        Err(e) => {
-            let old = st.app.get_user(&ctx.actor, id).await.ok();
-            let f = UserFormRaw {
-                username: old.as_ref().map(|o| o.username.clone()).unwrap_or_default(),
-                ..f
-            };
-            let district_level = old.as_ref().is_some_and(|o| o.unit_id.is_none());
-            let editing = Some((id, roles_of(district_level)));
-            form_page(&st, &ctx, f, FormErrors::new(ctx.tr, &e), editing).await
-        }
-    })
+    Ok(
+        match st.app.update_user(&ctx.actor, id, &form).await.fields()? {
+            Ok(()) => Redirect::to("/users?ok=saved").into_response(),
+            Err(e) => {
+                let old = st.app.get_user(&ctx.actor, id).await.ok();
+                let f = UserFormRaw {
+                    username: old.as_ref().map(|o| o.username.clone()).unwrap_or_default(),
+                    ..f
+                };
+                let district_level = old.as_ref().is_some_and(|o| o.unit_id.is_none());
+                let editing = Some((id, roles_of(district_level)));
+                form_page(&st, &ctx, f, FormErrors::new(ctx.tr, &e), editing).await
+            }
+        },
+    )
 }
 
 #[derive(Deserialize)]
