@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::{Action, Actor, Role};
-use jiguan_domain::rules::calc::{CalcKind, CalcOutput, run};
+use jiguan_domain::rules::calc::{CalcKind, CalcOutput, SavedCalcId, run};
 use jiguan_domain::rules::calendar::{Calendar, SCHEDULE_FIELD, YearSchedule};
 use jiguan_domain::rules::params::Params;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
@@ -88,7 +88,7 @@ impl Calculation {
 /// A saved calculation, exactly as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SavedCalc {
-    pub id: i64,
+    pub id: SavedCalcId,
     pub unit_id: Option<UnitId>,
     pub user_id: UserId,
     pub username: String,
@@ -338,7 +338,7 @@ impl App {
     }
 
     /// One saved calculation, as stored, or not found.
-    pub async fn get_calculation(&self, actor: &Actor, id: i64) -> AppResult<SavedCalc> {
+    pub async fn get_calculation(&self, actor: &Actor, id: SavedCalcId) -> AppResult<SavedCalc> {
         self.require(actor, Action::CalcUse)?;
         let r = self
             .store

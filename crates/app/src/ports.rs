@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use jiguan_domain::audit::{AuditEntry, AuditRecord};
 use jiguan_domain::auth::Role;
+use jiguan_domain::rules::calc::SavedCalcId;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
 
 /// Storage failures, free of any driver type.
@@ -402,7 +403,7 @@ pub struct NewCalcRecord {
 /// A saved calculation as stored: never recomputed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CalcRecord {
-    pub id: i64,
+    pub id: SavedCalcId,
     pub district_id: DistrictId,
     pub unit_id: Option<UnitId>,
     pub user_id: UserId,
@@ -441,9 +442,13 @@ pub trait CalcStore: Send + Sync {
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Saves a calculation; returns its id (the audit entry's object id is set to it).
-    async fn save_calc(&self, rec: &NewCalcRecord, audit: AuditEntry) -> StoreResult<i64>;
+    async fn save_calc(&self, rec: &NewCalcRecord, audit: AuditEntry) -> StoreResult<SavedCalcId>;
     /// A saved calculation of this district, or `None`.
-    async fn get_calc(&self, district: DistrictId, id: i64) -> StoreResult<Option<CalcRecord>>;
+    async fn get_calc(
+        &self,
+        district: DistrictId,
+        id: SavedCalcId,
+    ) -> StoreResult<Option<CalcRecord>>;
     /// Saved calculations, newest first; `q` searches the note and the kind.
     async fn list_calcs(
         &self,

@@ -7,6 +7,7 @@ use jiguan_app::ports::{
     StoreResult,
 };
 use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::rules::calc::SavedCalcId;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
@@ -18,7 +19,7 @@ const CALC_COLS: &str = "c.id, c.district_id, c.unit_id, c.user_id, c.username, 
 
 fn calc(r: &Row) -> StoreResult<CalcRecord> {
     Ok(CalcRecord {
-        id: r.get(0)?,
+        id: SavedCalcId(r.get(0)?),
         district_id: DistrictId(r.get(1)?),
         unit_id: r.get::<Option<i64>>(2)?.map(UnitId),
         user_id: UserId(r.get(3)?),
@@ -79,7 +80,7 @@ impl CalcStore for SqlStore {
         tx.commit().await
     }
 
-    async fn save_calc(&self, rec: &NewCalcRecord, audit: AuditEntry) -> StoreResult<i64> {
+    async fn save_calc(&self, rec: &NewCalcRecord, audit: AuditEntry) -> StoreResult<SavedCalcId> {
         let mut tx = self.db.begin().await?;
         let id: i64 = tx
             .fetch_one(
@@ -106,17 +107,17 @@ impl CalcStore for SqlStore {
         audit.object_id = id.to_string();
         append(&mut tx, &audit).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(SavedCalcId(id))
     }
 
-    async fn get_calc(&self, d: DistrictId, id: i64) -> StoreResult<Option<CalcRecord>> {
+    async fn get_calc(&self, d: DistrictId, id: SavedCalcId) -> StoreResult<Option<CalcRecord>> {
         let r = self
             .db
             .fetch_optional(
                 &format!(
                     "SELECT {CALC_COLS} FROM calc_results c WHERE c.id = $1 AND c.district_id = $2"
                 ),
-                &[id.into(), d.0.into()],
+                &[id.0.into(), d.0.into()],
             )
             .await?;
         r.as_ref().map(calc).transpose()

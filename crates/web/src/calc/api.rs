@@ -7,11 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
-use axum::response::Response;
+use axum::extract::{FromRequest, Request, State};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -20,13 +17,15 @@ use jiguan_app::AppError;
 use jiguan_app::calc::{Calculation, CalendarYear, SavedCalc};
 use jiguan_app::ports::CalcFilter;
 use jiguan_domain::FieldError;
-use jiguan_domain::rules::calc::CalcKind;
+use jiguan_domain::rules::calc::{CalcKind, SavedCalcId};
 use jiguan_domain::rules::calendar::{SCHEDULE_FIELD, YearSchedule};
 
 use crate::AppState;
+use crate::api::PageDto;
 use crate::api::tenancy::PageParams;
-use crate::api::{ApiJson, PageDto, created, reply};
-use crate::calc::pages::step_text;
+use crate::calc::pages::{content_type_is, kind_of, step_text};
+use crate::error::{WebError, WebResult};
+use crate::extract::{Created, Json, Path, Query};
 use crate::guard::Ctx;
 use crate::i18n::Tr;
 use crate::list::ListParams;
@@ -97,7 +96,7 @@ impl SavedDto {
     pub fn of(tr: Tr, s: &SavedCalc) -> Self {
         let c = CalcDto::of(tr, &s.calc);
         SavedDto {
-            id: s.id,
+            id: s.id.0,
             kind: s.calc.kind.code().into(),
             input: s.calc.input.clone(),
             note: s.note.clone(),
@@ -124,7 +123,7 @@ pub struct CalcKindDto {
 
 /// The calculators with their input fields.
 #[utoipa::path(get, path = "/api/v1/calc", tag = "calc", responses((status = 200, body = Vec<CalcKindDto>)))]
-pub async fn list_kinds(Extension(ctx): Extension<Ctx>) -> Response {
+pub async fn list_kinds(ctx: Ctx) -> Json<Vec<CalcKindDto>> {
     let v: Vec<CalcKindDto> = CalcKind::ALL
         .iter()
         .map(|k| CalcKindDto {
@@ -133,11 +132,7 @@ pub async fn list_kinds(Extension(ctx): Extension<Ctx>) -> Response {
             fields: serde_json::to_value(k.fields()).unwrap_or(Value::Null),
         })
         .collect();
-    reply(&ctx, Ok::<_, AppError>(v))
-}
-
-fn kind_of(code: &str) -> Result<CalcKind, AppError> {
-    CalcKind::from_code(code).ok_or(AppError::NotFound)
+    Json(v)
 }
 
 /// JSON values as calculator inputs: text as is, numbers and booleans as text, arrays of
@@ -175,25 +170,16 @@ fn inputs_of(raw: BTreeMap<String, Value>) -> Result<BTreeMap<String, String>, A
     responses((status = 200, body = CalcDto), (status = 404, body = crate::error::ApiError), (status = 422, body = crate::error::ApiError)))]
 pub async fn calculate(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Path(code): Path<String>,
-    body: Result<ApiJson<BTreeMap<String, Value>>, Response>,
-) -> Response {
-    // An unknown calculator is not found whatever the body.
-    let kind = match kind_of(&code) {
-        Ok(k) => k,
-        Err(e) => return crate::error::api_error(ctx.tr, e),
-    };
-    let ApiJson(body) = match body {
-        Ok(b) => b,
-        Err(rejection) => return rejection,
-    };
-    let r = async {
-        let input = inputs_of(body)?;
-        st.app.calculate(&ctx.actor, kind, &input).await
-    }
-    .await;
-    reply(&ctx, r.map(|c| CalcDto::of(ctx.tr, &c)))
+    Json(body): Json<BTreeMap<String, Value>>,
+) -> WebResult<Json<CalcDto>> {
+    let kind = kind_of(&code)?;
+    let c = st
+        .app
+        .calculate(&ctx.actor, kind, &inputs_of(body)?)
+        .await?;
+    Ok(Json(CalcDto::of(ctx.tr, &c)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -214,19 +200,17 @@ pub struct SaveBody {
     responses((status = 201, body = SavedDto), (status = 403, body = crate::error::ApiError), (status = 422, body = crate::error::ApiError)))]
 pub async fn save(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    ApiJson(b): ApiJson<SaveBody>,
-) -> Response {
-    let r = async {
-        let kind = CalcKind::from_code(&b.kind)
-            .ok_or_else(|| AppError::field("kind", "choice_invalid"))?;
-        let input = inputs_of(b.input)?;
-        st.app
-            .save_calculation(&ctx.actor, kind, &input, &b.note)
-            .await
-    }
-    .await;
-    created(&ctx, r.map(|s| SavedDto::of(ctx.tr, &s)))
+    ctx: Ctx,
+    Json(b): Json<SaveBody>,
+) -> WebResult<Created<SavedDto>> {
+    let kind =
+        CalcKind::from_code(&b.kind).ok_or_else(|| AppError::field("kind", "choice_invalid"))?;
+    let input = inputs_of(b.input)?;
+    let s = st
+        .app
+        .save_calculation(&ctx.actor, kind, &input, &b.note)
+        .await?;
+    Ok(Created(SavedDto::of(ctx.tr, &s)))
 }
 
 #[derive(Debug, Deserialize, IntoParams, Default)]
@@ -240,23 +224,17 @@ pub struct SavedParams {
     responses((status = 200, body = PageDto<SavedDto>)))]
 pub async fn list_saved(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Query(lp): Query<ListParams>,
     Query(sp): Query<SavedParams>,
-) -> Response {
-    let q = match lp.query() {
-        Ok(q) => q,
-        Err(e) => return crate::error::api_error(ctx.tr, e.into()),
-    };
+) -> WebResult<Json<PageDto<SavedDto>>> {
+    let q = lp.query()?;
     let filter = CalcFilter {
         kind: sp.kind.filter(|k| !k.trim().is_empty()),
         ..CalcFilter::default()
     };
-    let r = st.app.list_calculations(&ctx.actor, filter, &q).await;
-    reply(
-        &ctx,
-        r.map(|pg| PageDto::map(pg, |s| SavedDto::of(ctx.tr, &s))),
-    )
+    let pg = st.app.list_calculations(&ctx.actor, filter, &q).await?;
+    Ok(Json(PageDto::map(pg, |s| SavedDto::of(ctx.tr, &s))))
 }
 
 /// One saved calculation.
@@ -265,15 +243,11 @@ pub async fn list_saved(
     responses((status = 200, body = SavedDto), (status = 404, body = crate::error::ApiError)))]
 pub async fn get_saved(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
-) -> Response {
-    let r = async {
-        let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
-        st.app.get_calculation(&ctx.actor, id).await
-    }
-    .await;
-    reply(&ctx, r.map(|s| SavedDto::of(ctx.tr, &s)))
+    ctx: Ctx,
+    Path(id): Path<SavedCalcId>,
+) -> WebResult<Json<SavedDto>> {
+    let s = st.app.get_calculation(&ctx.actor, id).await?;
+    Ok(Json(SavedDto::of(ctx.tr, &s)))
 }
 
 /// One year of the working-day calendar.
@@ -308,12 +282,12 @@ impl From<CalendarYear> for CalendarYearDto {
 
 /// The years of the working-day calendar of the caller's district (built-in and loaded).
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "calc", responses((status = 200, body = Vec<CalendarYearDto>)))]
-pub async fn list_calendar(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
-    let r = st.app.calendar_years(&ctx.actor).await;
-    reply(
-        &ctx,
-        r.map(|v| v.into_iter().map(CalendarYearDto::from).collect::<Vec<_>>()),
-    )
+pub async fn list_calendar(
+    State(st): State<AppState>,
+    ctx: Ctx,
+) -> WebResult<Json<Vec<CalendarYearDto>>> {
+    let v = st.app.calendar_years(&ctx.actor).await?;
+    Ok(Json(v.into_iter().map(CalendarYearDto::from).collect()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -331,36 +305,33 @@ pub struct ScheduleBody {
     responses((status = 200, body = CalendarYearDto), (status = 403, body = crate::error::ApiError), (status = 404, body = crate::error::ApiError), (status = 422, body = crate::error::ApiError)))]
 pub async fn put_calendar(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(year): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let r = async {
-        // A path that names no year names nothing.
-        let year: i32 = year.trim().parse().map_err(|_| AppError::NotFound)?;
-        let is_json = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.starts_with("application/json"));
-        let text = if is_json {
-            serde_json::from_slice::<ScheduleBody>(&body)
-                .map_err(|_| AppError::field(SCHEDULE_FIELD, "required"))?
-                .schedule
-        } else {
-            String::from_utf8(body.to_vec())
-                .map_err(|_| AppError::field(SCHEDULE_FIELD, "schedule_not_text"))?
-        };
-        let parsed = YearSchedule::parse(&text)?;
-        if parsed.year() != year {
-            return Err(FieldError::new("year", "calendar_year_mismatch")
-                .with("year", parsed.year())
-                .into());
-        }
-        st.app.load_calendar_year(&ctx.actor, &text).await
+    ctx: Ctx,
+    Path(year): Path<i32>,
+    req: Request,
+) -> WebResult<Json<CalendarYearDto>> {
+    let text = schedule_body(&st, req).await?;
+    let parsed = YearSchedule::parse(&text)?;
+    if parsed.year() != year {
+        return Err(FieldError::new("year", "calendar_year_mismatch")
+            .with("year", parsed.year())
+            .into());
     }
-    .await;
-    reply(&ctx, r.map(CalendarYearDto::from))
+    let y = st.app.load_calendar_year(&ctx.actor, &text).await?;
+    Ok(Json(y.into()))
+}
+
+/// The schedule text of a `PUT`: JSON `{"schedule": …}` (malformed JSON is refused like
+/// any other JSON body), else the body itself as text.
+async fn schedule_body(st: &AppState, req: Request) -> WebResult<String> {
+    if content_type_is(&req, "application/json") {
+        let Json(b) = Json::<ScheduleBody>::from_request(req, st).await?;
+        return Ok(b.schedule);
+    }
+    let body = Bytes::from_request(req, st)
+        .await
+        .map_err(|e| WebError::malformed(None, e.body_text()))?;
+    String::from_utf8(body.to_vec())
+        .map_err(|_| AppError::field(SCHEDULE_FIELD, "schedule_not_text").into())
 }
 
 #[cfg(test)]

@@ -6,10 +6,9 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -18,13 +17,14 @@ use jiguan_app::calc::{Calculation, CalendarYear, NOTE_MAX, SavedCalc, StepLine}
 use jiguan_app::ports::CalcFilter;
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::{Action, Actor, Role};
-use jiguan_domain::rules::calc::{CalcKind, Field, FieldKind};
+use jiguan_domain::rules::calc::{CalcKind, Field, FieldKind, SavedCalcId};
 use jiguan_domain::rules::calendar::SCHEDULE_FIELD;
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::{FieldErrors, WebError, WebResult};
+use crate::extract::{Form, FormPairs, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
+use crate::html::{FormErrors, Layout, ListParams, ListView, form_status, page};
 use crate::i18n::Tr;
 
 // ---------------------------------------------------------------- showing results
@@ -103,14 +103,16 @@ fn list_sep(tr: Tr) -> &'static str {
     if tr.is_en() { ", " } else { "、" }
 }
 
+/// The text of the first of `keys` that has one, else `fallback`.
+fn text_or(tr: Tr, keys: &[String], fallback: &str) -> String {
+    keys.iter()
+        .find(|k| tr.has(k))
+        .map_or_else(|| fallback.to_string(), |k| tr.t(k).to_string())
+}
+
 /// A translated code, or the code itself.
 fn code_text(tr: Tr, code: &str) -> String {
-    let key = format!("calc.val.{code}");
-    if tr.has(&key) {
-        tr.t(&key).to_string()
-    } else {
-        code.to_string()
-    }
+    text_or(tr, &[format!("calc.val.{code}")], code)
 }
 
 /// One value of a result as text.
@@ -158,12 +160,7 @@ pub fn show_value(tr: Tr, key: &str, v: &Value) -> String {
 }
 
 fn out_label(tr: Tr, key: &str) -> String {
-    let k = format!("calc.out.{key}");
-    if tr.has(&k) {
-        tr.t(&k).to_string()
-    } else {
-        key.to_string()
-    }
+    text_or(tr, &[format!("calc.out.{key}")], key)
 }
 
 /// The text of one step in the request's language. A `reason` argument is a code and is
@@ -185,25 +182,17 @@ pub fn step_text(tr: Tr, s: &StepLine) -> String {
 
 /// A label of an input field: a calculator's own label, else the shared `field.<name>`.
 fn field_label(tr: Tr, kind: CalcKind, name: &str) -> String {
-    let own = format!("calc.label.{}.{name}", kind.code());
-    let shared = format!("field.{name}");
-    if tr.has(&own) {
-        tr.t(&own).to_string()
-    } else if tr.has(&shared) {
-        tr.t(&shared).to_string()
-    } else {
-        name.to_string()
-    }
+    let keys = [
+        format!("calc.label.{}.{name}", kind.code()),
+        format!("field.{name}"),
+    ];
+    text_or(tr, &keys, name)
 }
 
 fn field_help(tr: Tr, kind: CalcKind, name: &str) -> String {
-    let own = format!("calc.help.{}.{name}", kind.code());
     let shared = format!("calc.help.{name}");
-    if tr.has(&own) {
-        tr.t(&own).to_string()
-    } else {
-        tr.t(&shared).to_string()
-    }
+    let own = format!("calc.help.{}.{name}", kind.code());
+    text_or(tr, &[own], tr.t(&shared))
 }
 
 /// A nested table (severance parts, allocation shares).
@@ -301,13 +290,11 @@ impl Shown {
                 .params_used
                 .iter()
                 .map(|(k, v)| {
-                    let label_key = format!("param.{k}");
-                    let label = if tr.has(&label_key) {
-                        tr.t(&label_key).to_string()
-                    } else {
-                        k.clone()
-                    };
-                    (label, k.clone(), v.clone())
+                    (
+                        text_or(tr, &[format!("param.{k}")], k),
+                        k.clone(),
+                        v.clone(),
+                    )
                 })
                 .collect(),
             json: c.result.to_string(),
@@ -345,12 +332,22 @@ fn headline(tr: Tr, result: &Value) -> String {
 
 // ---------------------------------------------------------------- pages
 
-fn kind_of(code: &str) -> Result<CalcKind, AppError> {
+/// The calculator named by `{kind}`; an unknown one is not found.
+pub(crate) fn kind_of(code: &str) -> Result<CalcKind, AppError> {
     CalcKind::from_code(code).ok_or(AppError::NotFound)
 }
 
 fn kind_name(tr: Tr, kind: CalcKind) -> String {
     tr.t(&format!("calc.kind.{}", kind.code())).to_string()
+}
+
+fn kind_desc(tr: Tr, kind: CalcKind) -> String {
+    tr.t(&format!("calc.desc.{}", kind.code())).to_string()
+}
+
+/// A page under 政策计算器 (the crumb back to `/calc`).
+fn calc_layout(ctx: &Ctx, title_key: &str) -> Layout {
+    Layout::new(ctx, title_key).crumb(ctx.tr.t("menu.calc"), "/calc")
 }
 
 /// Auditor-only accounts are read-only: they calculate but do not save.
@@ -372,14 +369,14 @@ pub struct IndexPage {
     pub can_calendar: bool,
 }
 
-pub async fn index(Extension(ctx): Extension<Ctx>) -> Response {
+pub async fn index(ctx: Ctx) -> Response {
     let tr = ctx.tr;
     let kinds = CalcKind::ALL
         .iter()
         .map(|k| KindCard {
             code: k.code(),
             name: kind_name(tr, *k),
-            desc: tr.t(&format!("calc.desc.{}", k.code())).to_string(),
+            desc: kind_desc(tr, *k),
         })
         .collect();
     let l = Layout::new(&ctx, "menu.calc").here();
@@ -474,28 +471,30 @@ pub struct FormPage {
     pub note_max: usize,
 }
 
+/// A calculator's form page (200, or 422 with field errors): its inputs, the errors, the
+/// calculation when there is one, and the note of the save form.
 fn form_page(
     ctx: &Ctx,
     kind: CalcKind,
     values: &BTreeMap<String, String>,
-    errs: FormErrors,
+    errs: &[FieldError],
     calc: Option<&Calculation>,
     note: &str,
-) -> FormPage {
+) -> Response {
     let tr = ctx.tr;
-    let l = Layout::new(ctx, "menu.calc")
-        .crumb(tr.t("menu.calc"), "/calc")
+    let l = calc_layout(ctx, "menu.calc")
         .titled(kind_name(tr, kind))
         .here();
+    let errs = FormErrors::new(tr, errs);
     let fields = kind
         .fields()
         .iter()
         .map(|f| form_field(tr, kind, f, values, &errs))
         .collect();
-    FormPage {
+    let p = FormPage {
         l,
         code: kind.code(),
-        desc: tr.t(&format!("calc.desc.{}", kind.code())).to_string(),
+        desc: kind_desc(tr, kind),
         fields,
         errs,
         shown: calc.map(|c| Shown::of(tr, c)),
@@ -510,49 +509,39 @@ fn form_page(
         can_save: can_save(&ctx.actor),
         note: note.to_string(),
         note_max: NOTE_MAX,
-    }
+    };
+    form_status(&p.errs, &p)
 }
 
 /// The calculator's inputs among submitted pairs (the first value of each name).
-fn values_of(kind: CalcKind, pairs: &[(String, String)]) -> BTreeMap<String, String> {
+fn values_of(kind: CalcKind, pairs: &FormPairs) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
     for f in kind.fields() {
-        if let Some((_, v)) = pairs.iter().find(|(k, _)| k == f.name) {
+        if let Some((_, v)) = pairs.0.iter().find(|(k, _)| k == f.name) {
             m.insert(f.name.to_string(), v.clone());
         }
     }
     m
 }
 
-fn pair<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
+/// Whether a field was submitted at all (even empty).
+fn has(pairs: &FormPairs, name: &str) -> bool {
+    pairs.0.iter().any(|(k, _)| k == name)
 }
 
 /// GET `/calc/{kind}`: the form, prefilled from the query string; with `run=1` in the
 /// query the calculation is done too (links from saved calculations).
 pub async fn form(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Path(code): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
-) -> Response {
-    let kind = match kind_of(&code) {
-        Ok(k) => k,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
+    let kind = kind_of(&code)?;
+    let q = FormPairs(q);
     let values = values_of(kind, &q);
-    if pair(&q, "run").is_none() {
-        return page(&form_page(
-            &ctx,
-            kind,
-            &values,
-            FormErrors::default(),
-            None,
-            "",
-        ));
+    if !has(&q, "run") {
+        return Ok(form_page(&ctx, kind, &values, &[], None, ""));
     }
     compute_page(&st, &ctx, kind, &values).await
 }
@@ -562,64 +551,38 @@ async fn compute_page(
     ctx: &Ctx,
     kind: CalcKind,
     values: &BTreeMap<String, String>,
-) -> Response {
-    match st.app.calculate(&ctx.actor, kind, values).await {
-        Ok(c) => page(&form_page(
-            ctx,
-            kind,
-            values,
-            FormErrors::default(),
-            Some(&c),
-            "",
-        )),
-        Err(AppError::Invalid(e)) => page_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(ctx, kind, values, FormErrors::new(ctx.tr, &e), None, ""),
-        ),
-        Err(e) => page_error(ctx.tr, e),
-    }
+) -> WebResult {
+    Ok(
+        match st.app.calculate(&ctx.actor, kind, values).await.fields()? {
+            Ok(c) => form_page(ctx, kind, values, &[], Some(&c), ""),
+            Err(e) => form_page(ctx, kind, values, &e, None, ""),
+        },
+    )
 }
 
 /// POST `/calc/{kind}`: calculates; with `_save` it saves and shows the saved result.
 pub async fn submit(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Path(code): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let kind = match kind_of(&code) {
-        Ok(k) => k,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+    pairs: FormPairs,
+) -> WebResult {
+    let kind = kind_of(&code)?;
     let values = values_of(kind, &pairs);
-    if pair(&pairs, "_save").is_none() {
+    if !has(&pairs, "_save") {
         return compute_page(&st, &ctx, kind, &values).await;
     }
-    let note = pair(&pairs, "note").unwrap_or("");
-    match st
-        .app
-        .save_calculation(&ctx.actor, kind, &values, note)
-        .await
-    {
+    let note = pairs.get("note");
+    let r = st.app.save_calculation(&ctx.actor, kind, &values, note);
+    Ok(match r.await.fields()? {
         Ok(saved) => {
             Redirect::to(&format!("/calc/saved/{}?ok=calc_saved", saved.id)).into_response()
         }
-        Err(AppError::Invalid(e)) => {
+        Err(e) => {
             let calc = st.app.calculate(&ctx.actor, kind, &values).await.ok();
-            page_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(
-                    &ctx,
-                    kind,
-                    &values,
-                    FormErrors::new(ctx.tr, &e),
-                    calc.as_ref(),
-                    note,
-                ),
-            )
+            form_page(&ctx, kind, &values, &e, calc.as_ref(), note)
         }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    })
 }
 
 // ---------------------------------------------------------------- saved calculations
@@ -631,7 +594,7 @@ pub struct SavedQ {
 }
 
 pub struct SavedRow {
-    pub id: i64,
+    pub id: SavedCalcId,
     pub kind_name: String,
     pub headline: String,
     pub note: String,
@@ -651,10 +614,10 @@ pub struct SavedListPage {
 
 pub async fn saved_list(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Query(p): Query<ListParams>,
     Query(f): Query<SavedQ>,
-) -> Response {
+) -> WebResult {
     let tr = ctx.tr;
     let q = p.query_or_default();
     let kind = f
@@ -666,42 +629,37 @@ pub async fn saved_list(
         kind: kind.clone(),
         ..CalcFilter::default()
     };
-    match st.app.list_calculations(&ctx.actor, filter, &q).await {
-        Ok(pg) => {
-            let list = ListView::new(
-                "/calc/saved",
-                vec![("kind".to_string(), kind.unwrap_or_default())],
-                &q,
-                &pg,
-            );
-            let rows = pg
-                .items
-                .iter()
-                .map(|s| SavedRow {
-                    id: s.id,
-                    kind_name: kind_name(tr, s.calc.kind),
-                    headline: headline(tr, &s.calc.result),
-                    note: s.note.clone(),
-                    username: s.username.clone(),
-                    at: jiguan_domain::time::show_china(s.created_at),
-                })
-                .collect();
-            let l = Layout::new(&ctx, "calc.saved")
-                .crumb(tr.t("menu.calc"), "/calc")
-                .here()
-                .flash(f.ok.as_deref());
-            page(&SavedListPage {
-                l,
-                list,
-                rows,
-                kinds: CalcKind::ALL
-                    .iter()
-                    .map(|k| (k.code(), kind_name(tr, *k)))
-                    .collect(),
-            })
-        }
-        Err(e) => page_error(tr, e),
-    }
+    let pg = st.app.list_calculations(&ctx.actor, filter, &q).await?;
+    let list = ListView::new(
+        "/calc/saved",
+        vec![("kind".to_string(), kind.unwrap_or_default())],
+        &q,
+        &pg,
+    );
+    let rows = pg
+        .items
+        .iter()
+        .map(|s| SavedRow {
+            id: s.id,
+            kind_name: kind_name(tr, s.calc.kind),
+            headline: headline(tr, &s.calc.result),
+            note: s.note.clone(),
+            username: s.username.clone(),
+            at: jiguan_domain::time::show_china(s.created_at),
+        })
+        .collect();
+    let l = calc_layout(&ctx, "calc.saved")
+        .here()
+        .flash(f.ok.as_deref());
+    Ok(page(&SavedListPage {
+        l,
+        list,
+        rows,
+        kinds: CalcKind::ALL
+            .iter()
+            .map(|k| (k.code(), kind_name(tr, *k)))
+            .collect(),
+    }))
 }
 
 #[derive(Template)]
@@ -709,7 +667,7 @@ pub async fn saved_list(
 pub struct SavedShowPage {
     pub l: Layout,
     pub s: Shown,
-    pub id: i64,
+    pub id: SavedCalcId,
     pub username: String,
     pub at: String,
     pub note: String,
@@ -734,35 +692,27 @@ fn recompute_href(saved: &SavedCalc) -> String {
 
 pub async fn saved_show(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
+    ctx: Ctx,
+    Path(id): Path<SavedCalcId>,
     Query(f): Query<SavedQ>,
-) -> Response {
+) -> WebResult {
     let tr = ctx.tr;
-    let Ok(id) = id.parse::<i64>() else {
-        return page_error(tr, AppError::NotFound);
-    };
-    match st.app.get_calculation(&ctx.actor, id).await {
-        Ok(saved) => {
-            let title = format!("{} #{}", kind_name(tr, saved.calc.kind), saved.id);
-            let l = Layout::new(&ctx, "calc.saved")
-                .crumb(tr.t("menu.calc"), "/calc")
-                .crumb(tr.t("calc.saved"), "/calc/saved")
-                .titled(title)
-                .here()
-                .flash(f.ok.as_deref());
-            page(&SavedShowPage {
-                l,
-                s: Shown::of(tr, &saved.calc),
-                id: saved.id,
-                username: saved.username.clone(),
-                at: jiguan_domain::time::show_china(saved.created_at),
-                note: saved.note.clone(),
-                recompute: recompute_href(&saved),
-            })
-        }
-        Err(e) => page_error(tr, e),
-    }
+    let saved = st.app.get_calculation(&ctx.actor, id).await?;
+    let title = format!("{} #{}", kind_name(tr, saved.calc.kind), saved.id);
+    let l = calc_layout(&ctx, "calc.saved")
+        .crumb(tr.t("calc.saved"), "/calc/saved")
+        .titled(title)
+        .here()
+        .flash(f.ok.as_deref());
+    Ok(page(&SavedShowPage {
+        l,
+        s: Shown::of(tr, &saved.calc),
+        id: saved.id,
+        username: saved.username.clone(),
+        at: jiguan_domain::time::show_china(saved.created_at),
+        note: saved.note.clone(),
+        recompute: recompute_href(&saved),
+    }))
 }
 
 // ---------------------------------------------------------------- working-day calendar
@@ -784,13 +734,14 @@ pub struct CalendarPage {
     pub text: String,
 }
 
+/// The calendar page (200, or 422 with the upload's field errors and its text kept).
 async fn calendar_view(
     st: &AppState,
     ctx: &Ctx,
-    errs: FormErrors,
+    errs: &[FieldError],
     text: String,
     ok: Option<&str>,
-) -> Result<CalendarPage, AppError> {
+) -> WebResult {
     let tr = ctx.tr;
     let years = st
         .app
@@ -811,13 +762,14 @@ async fn calendar_view(
         .crumb(tr.t("menu.settings"), "/settings")
         .here()
         .flash(ok);
-    Ok(CalendarPage {
+    let p = CalendarPage {
         l,
         years,
         can_manage: ctx.actor.can(Action::SettingsManage),
-        errs,
+        errs: FormErrors::new(tr, errs),
         text,
-    })
+    };
+    Ok(form_status(&p.errs, &p))
 }
 
 #[derive(Deserialize, Default)]
@@ -828,21 +780,10 @@ pub struct OkQ {
 /// GET `/settings/calendar`.
 pub async fn calendar_page(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Query(q): Query<OkQ>,
-) -> Response {
-    match calendar_view(
-        &st,
-        &ctx,
-        FormErrors::default(),
-        String::new(),
-        q.ok.as_deref(),
-    )
-    .await
-    {
-        Ok(p) => page(&p),
-        Err(e) => page_error(ctx.tr, e),
-    }
+) -> WebResult {
+    calendar_view(&st, &ctx, &[], String::new(), q.ok.as_deref()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -860,67 +801,67 @@ fn text_of(bytes: Vec<u8>) -> Result<String, FieldError> {
     Ok(s.trim_start_matches('\u{feff}').to_string())
 }
 
-/// The schedule text of an upload: the file when one was chosen, else the text box.
-/// Multipart forms carry the CSRF token in the query string (see the guard).
-pub async fn schedule_text(st: &AppState, req: Request) -> Result<String, FieldError> {
-    let multipart = req
-        .headers()
+/// Whether a request's body is of this media type.
+pub(crate) fn content_type_is(req: &Request, media_type: &str) -> bool {
+    req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    if !multipart {
-        let Form(f) = Form::<ScheduleForm>::from_request(req, st)
-            .await
-            .map_err(|_| not_text())?;
-        return Ok(f.schedule);
+        .is_some_and(|ct| ct.starts_with(media_type))
+}
+
+/// The schedule text of an upload: the file when one was chosen, else the text box.
+/// Multipart forms carry the CSRF token in the query string (see the guard). A body that
+/// is neither a form nor multipart, or that cannot be read, is refused (415/400); a file
+/// that is not UTF-8 text is the field error `schedule_not_text` (`Ok(Err(_))`).
+pub async fn schedule_text(st: &AppState, req: Request) -> WebResult<Result<String, FieldError>> {
+    if !content_type_is(&req, "multipart/form-data") {
+        let Form(f) = Form::<ScheduleForm>::from_request(req, st).await?;
+        return Ok(Ok(f.schedule));
     }
+    let malformed = |e: axum::extract::multipart::MultipartError| WebError::Malformed {
+        status: e.status(),
+        code: "bad_request",
+        field: None,
+        detail: e.body_text(),
+    };
     let mut mp = Multipart::from_request(req, st)
         .await
-        .map_err(|_| not_text())?;
+        .map_err(|e| WebError::malformed(None, e.body_text()))?;
     let (mut file, mut text) = (Vec::new(), Vec::new());
-    while let Some(field) = mp.next_field().await.map_err(|_| not_text())? {
+    while let Some(field) = mp.next_field().await.map_err(malformed)? {
         let name = field.name().unwrap_or("").to_string();
-        let bytes = field.bytes().await.map_err(|_| not_text())?;
+        let bytes = field.bytes().await.map_err(malformed)?;
         match name.as_str() {
             "file" => file = bytes.to_vec(),
             "schedule" => text = bytes.to_vec(),
             _ => {}
         }
     }
-    if file.iter().any(|b| !b.is_ascii_whitespace()) {
+    Ok(if file.iter().any(|b| !b.is_ascii_whitespace()) {
         text_of(file)
     } else {
         text_of(text)
-    }
+    })
 }
 
 /// POST `/settings/calendar`: loads one year's schedule.
-pub async fn calendar_load(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    req: Request,
-) -> Response {
-    let text = match schedule_text(&st, req).await {
+pub async fn calendar_load(State(st): State<AppState>, ctx: Ctx, req: Request) -> WebResult {
+    let text = match schedule_text(&st, req).await? {
         Ok(t) => t,
-        Err(e) => {
-            return calendar_error(&st, &ctx, vec![e], String::new()).await;
-        }
+        Err(e) => return calendar_view(&st, &ctx, &[e], String::new(), None).await,
     };
     if text.trim().is_empty() {
         let e = FieldError::new(SCHEDULE_FIELD, "required");
-        return calendar_error(&st, &ctx, vec![e], text).await;
+        return calendar_view(&st, &ctx, &[e], text, None).await;
     }
-    match st.app.load_calendar_year(&ctx.actor, &text).await {
-        Ok(_) => Redirect::to("/settings/calendar?ok=calendar_loaded").into_response(),
-        Err(AppError::Invalid(e)) => calendar_error(&st, &ctx, e, text).await,
-        Err(e) => page_error(ctx.tr, e),
-    }
-}
-
-async fn calendar_error(st: &AppState, ctx: &Ctx, errs: Vec<FieldError>, text: String) -> Response {
-    match calendar_view(st, ctx, FormErrors::new(ctx.tr, &errs), text, None).await {
-        Ok(p) => page_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(e) => page_error(ctx.tr, e),
+    match st
+        .app
+        .load_calendar_year(&ctx.actor, &text)
+        .await
+        .fields()?
+    {
+        Ok(_) => Ok(Redirect::to("/settings/calendar?ok=calendar_loaded").into_response()),
+        Err(e) => calendar_view(&st, &ctx, &e, text, None).await,
     }
 }
 

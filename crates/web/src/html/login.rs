@@ -1,8 +1,7 @@
 //! Sign-in (登录), sign-out and the language switch.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -10,6 +9,7 @@ use serde::Deserialize;
 use jiguan_app::AppError;
 
 use crate::AppState;
+use crate::extract::{Form, Path, Query};
 use crate::guard::{Ctx, LANG_COOKIE, PRE_COOKIE, SESSION_COOKIE, cookie, lang_of};
 use crate::html::{page_status, render};
 use crate::i18n::{Lang, Tr};
@@ -149,18 +149,14 @@ pub async fn login_submit(
     }
 }
 
-pub async fn logout(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    ctx: axum::Extension<Ctx>,
-) -> Response {
+/// Signs out (only a signed-in request gets here: the [`Ctx`] is required).
+pub async fn logout(State(st): State<AppState>, headers: HeaderMap, _: Ctx) -> Response {
     if let Some(t) = cookie(&headers, SESSION_COOKIE)
         && let Ok(Some(s)) = st.app.session(&t).await
         && let Err(e) = st.app.logout(&s).await
     {
         tracing::error!(error = %e, "logout failed");
     }
-    let _ = ctx;
     let mut resp = Redirect::to("/login").into_response();
     if let Ok(c) = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0").parse() {
         resp.headers_mut().append(header::SET_COOKIE, c);

@@ -42,6 +42,15 @@ pub fn page_status<T: Template>(status: StatusCode, t: &T) -> Response {
     (status, Html(render(t))).into_response()
 }
 
+/// A form page: 200, or 422 when it shows field errors.
+pub fn form_status<T: Template>(errs: &FormErrors, t: &T) -> Response {
+    if errs.is_empty() {
+        page(t)
+    } else {
+        page_status(StatusCode::UNPROCESSABLE_ENTITY, t)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

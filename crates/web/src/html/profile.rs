@@ -1,19 +1,18 @@
 //! Profile (个人中心): password change and personal API tokens.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use serde::Deserialize;
 
-use jiguan_app::AppError;
 use jiguan_app::ports::ApiToken;
+use jiguan_domain::FieldError;
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::{FieldErrors, WebResult};
+use crate::extract::{Form, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, page, page_status};
+use crate::html::{FormErrors, Layout, form_status};
 
 #[derive(Template)]
 #[template(path = "profile.html")]
@@ -30,13 +29,14 @@ pub struct OkQ {
     pub ok: Option<String>,
 }
 
+/// The profile page (200, or 422 with the token form's field errors).
 async fn profile_page(
     st: &AppState,
     ctx: &Ctx,
     new_token: Option<String>,
-    errs: FormErrors,
+    errs: &[FieldError],
     ok: Option<&str>,
-) -> Result<ProfilePage, AppError> {
+) -> WebResult {
     let tokens = st
         .app
         .list_api_tokens(&ctx.actor)
@@ -54,24 +54,18 @@ async fn profile_page(
         .map(|r| ctx.tr.t(r.code()).to_string())
         .collect();
     let l = Layout::new(ctx, "menu.profile").here().flash(ok);
-    Ok(ProfilePage {
+    let p = ProfilePage {
         l,
         roles,
         tokens,
         new_token,
-        errs,
-    })
+        errs: FormErrors::new(ctx.tr, errs),
+    };
+    Ok(form_status(&p.errs, &p))
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Query(q): Query<OkQ>,
-) -> Response {
-    match profile_page(&st, &ctx, None, FormErrors::default(), q.ok.as_deref()).await {
-        Ok(p) => page(&p),
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn show(State(st): State<AppState>, ctx: Ctx, Query(q): Query<OkQ>) -> WebResult {
+    profile_page(&st, &ctx, None, &[], q.ok.as_deref()).await
 }
 
 #[derive(Deserialize)]
@@ -82,33 +76,23 @@ pub struct TokenForm {
 
 pub async fn create_token(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Form(f): Form<TokenForm>,
-) -> Response {
-    let (token, errs, status) = match st.app.create_api_token(&ctx.actor, &f.name).await {
-        Ok((_, t)) => (Some(t), FormErrors::default(), StatusCode::OK),
-        Err(AppError::Invalid(e)) => (
-            None,
-            FormErrors::new(ctx.tr, &e),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    match profile_page(&st, &ctx, token, errs, None).await {
-        Ok(p) => page_status(status, &p),
-        Err(e) => page_error(ctx.tr, e),
+) -> WebResult {
+    match st
+        .app
+        .create_api_token(&ctx.actor, &f.name)
+        .await
+        .fields()?
+    {
+        Ok((_, t)) => profile_page(&st, &ctx, Some(t), &[], None).await,
+        Err(e) => profile_page(&st, &ctx, None, &e, None).await,
     }
 }
 
-pub async fn delete_token(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-) -> Response {
-    match st.app.delete_api_token(&ctx.actor, id).await {
-        Ok(()) => Redirect::to("/profile?ok=token_deleted").into_response(),
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn delete_token(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> WebResult {
+    st.app.delete_api_token(&ctx.actor, id).await?;
+    Ok(Redirect::to("/profile?ok=token_deleted").into_response())
 }
 
 #[derive(Template)]
@@ -119,15 +103,21 @@ pub struct PasswordPage {
     pub errs: FormErrors,
 }
 
-pub async fn password_form(Extension(ctx): Extension<Ctx>) -> Response {
-    let l = Layout::new(&ctx, "profile.password")
+/// The password form: 200, or 422 with field errors.
+fn password_page(ctx: &Ctx, errs: &[FieldError]) -> Response {
+    let l = Layout::new(ctx, "profile.password")
         .crumb(ctx.tr.t("menu.profile"), "/profile")
         .here();
-    page(&PasswordPage {
+    let p = PasswordPage {
         l,
         forced: ctx.must_change_password,
-        errs: FormErrors::default(),
-    })
+        errs: FormErrors::new(ctx.tr, errs),
+    };
+    form_status(&p.errs, &p)
+}
+
+pub async fn password_form(ctx: Ctx) -> Response {
+    password_page(&ctx, &[])
 }
 
 #[derive(Deserialize)]
@@ -142,28 +132,14 @@ pub struct PasswordForm {
 
 pub async fn password_submit(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Form(f): Form<PasswordForm>,
-) -> Response {
-    match st
+) -> WebResult {
+    let r = st
         .app
-        .change_password(&ctx.actor, &f.current, &f.new, &f.confirm)
-        .await
-    {
+        .change_password(&ctx.actor, &f.current, &f.new, &f.confirm);
+    Ok(match r.await.fields()? {
         Ok(()) => Redirect::to("/profile?ok=password_changed").into_response(),
-        Err(AppError::Invalid(e)) => {
-            let l = Layout::new(&ctx, "profile.password")
-                .crumb(ctx.tr.t("menu.profile"), "/profile")
-                .here();
-            page_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &PasswordPage {
-                    l,
-                    forced: ctx.must_change_password,
-                    errs: FormErrors::new(ctx.tr, &e),
-                },
-            )
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+        Err(e) => password_page(&ctx, &e),
+    })
 }

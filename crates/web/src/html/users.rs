@@ -1,22 +1,20 @@
 //! Accounts and roles (用户与角色).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use serde::Deserialize;
 
-use jiguan_app::AppError;
 use jiguan_app::ports::{Unit, UserFilter, UserView};
 use jiguan_app::users::{EditUserForm, NewUserForm};
 use jiguan_domain::auth::{Action, Role};
 use jiguan_domain::tenancy::{UnitId, UserId};
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::{FieldErrors, WebResult};
+use crate::extract::{Form, FormPairs, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
+use crate::html::{FormErrors, Layout, ListParams, ListView, form_status, page};
 
 #[derive(Template)]
 #[template(path = "users_list.html")]
@@ -30,11 +28,7 @@ pub struct ListPage {
     pub unit_filter: bool,
 }
 
-pub async fn list(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Query(p): Query<ListParams>,
-) -> Response {
+pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(p): Query<ListParams>) -> WebResult {
     let unit_raw = p.unit.clone().unwrap_or_default();
     let role_raw = p.role.clone().unwrap_or_default();
     let filter = UserFilter {
@@ -46,29 +40,25 @@ pub async fn list(
     let q = p.query_or_default();
     let result = st.app.list_users(&ctx.actor, filter, &q).await;
     let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
-    match result {
-        Ok(pg) => {
-            let list = ListView::new(
-                "/users",
-                vec![("unit".into(), unit_raw), ("role".into(), role_raw)],
-                &q,
-                &pg,
-            );
-            let l = Layout::new(&ctx, "menu.users")
-                .here()
-                .flash(p.ok.as_deref());
-            page(&ListPage {
-                l,
-                list,
-                rows: pg.items,
-                units,
-                roles: Role::ALL.to_vec(),
-                can_manage: ctx.actor.can(Action::UsersManage),
-                unit_filter: ctx.actor.unit_id.is_none(),
-            })
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    let pg = result?;
+    let list = ListView::new(
+        "/users",
+        vec![("unit".into(), unit_raw), ("role".into(), role_raw)],
+        &q,
+        &pg,
+    );
+    let l = Layout::new(&ctx, "menu.users")
+        .here()
+        .flash(p.ok.as_deref());
+    Ok(page(&ListPage {
+        l,
+        list,
+        rows: pg.items,
+        units,
+        roles: Role::ALL.to_vec(),
+        can_manage: ctx.actor.can(Action::UsersManage),
+        unit_filter: ctx.actor.unit_id.is_none(),
+    }))
 }
 
 /// The form as shown again after an error (roles as a list of codes).
@@ -108,22 +98,17 @@ impl FormPage {
     }
 }
 
-/// Parses a form body in which `roles` may repeat.
-fn parse_form(body: &str) -> UserFormRaw {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap_or_default();
-    let mut f = UserFormRaw::default();
-    for (k, v) in pairs {
-        match k.as_str() {
-            "username" => f.username = v,
-            "display_name" => f.display_name = v,
-            "unit_id" => f.unit_id = v,
-            "password" => f.password = v,
-            "active" => f.active = Some(v),
-            "roles" => f.roles.push(v),
-            _ => {}
-        }
+/// The form of a body in which `roles` may repeat (of other fields the last value counts).
+fn form_of(pairs: &FormPairs) -> UserFormRaw {
+    let last = |k: &str| pairs.all(k).pop();
+    UserFormRaw {
+        username: last("username").unwrap_or_default(),
+        display_name: last("display_name").unwrap_or_default(),
+        unit_id: last("unit_id").unwrap_or_default(),
+        password: last("password").unwrap_or_default(),
+        active: last("active"),
+        roles: pairs.all("roles"),
     }
-    f
 }
 
 fn assignable_roles(ctx: &Ctx) -> Vec<Role> {
@@ -134,35 +119,65 @@ fn assignable_roles(ctx: &Ctx) -> Vec<Role> {
         .collect()
 }
 
-pub async fn new_form(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
+/// The roles an existing account may hold: district-level accounts only the district's.
+fn roles_of(district_level: bool) -> Vec<Role> {
+    if district_level {
+        vec![Role::DistrictAdmin, Role::Auditor]
+    } else {
+        Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| *r != Role::DistrictAdmin)
+            .collect()
+    }
+}
+
+/// The account form (new when `editing` is `None`, else the account and the roles it may
+/// hold): 200, or 422 with field errors.
+async fn form_page(
+    st: &AppState,
+    ctx: &Ctx,
+    f: UserFormRaw,
+    errs: FormErrors,
+    editing: Option<(UserId, Vec<Role>)>,
+) -> Response {
     let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
-    let l = Layout::new(&ctx, "users.new")
+    let title = if editing.is_some() {
+        "users.edit"
+    } else {
+        "users.new"
+    };
+    let l = Layout::new(ctx, title)
         .crumb(ctx.tr.t("menu.users"), "/users")
         .here();
+    let (action, user_id, roles) = match editing {
+        Some((id, roles)) => (format!("/users/{id}/edit"), id.0, roles),
+        None => ("/users/new".to_string(), 0, assignable_roles(ctx)),
+    };
+    let p = FormPage {
+        l,
+        f,
+        errs,
+        units,
+        roles,
+        action,
+        editing: user_id != 0,
+        user_id,
+        unit_choice: user_id == 0 && ctx.actor.unit_id.is_none(),
+    };
+    form_status(&p.errs, &p)
+}
+
+pub async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Response {
     let f = UserFormRaw {
         roles: vec!["staff".into()],
         ..UserFormRaw::default()
     };
-    let unit_choice = ctx.actor.unit_id.is_none();
-    page(&FormPage {
-        l,
-        f,
-        errs: FormErrors::default(),
-        units,
-        roles: assignable_roles(&ctx),
-        action: "/users/new".into(),
-        editing: false,
-        user_id: 0,
-        unit_choice,
-    })
+    form_page(&st, &ctx, f, FormErrors::default(), None).await
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    body: String,
-) -> Response {
-    let f = parse_form(&body);
+pub async fn create(State(st): State<AppState>, ctx: Ctx, pairs: FormPairs) -> WebResult {
+    let f = form_of(&pairs);
     let form = NewUserForm {
         username: f.username.clone(),
         display_name: f.display_name.clone(),
@@ -170,47 +185,22 @@ pub async fn create(
         roles: f.roles.clone(),
         password: f.password.clone(),
     };
-    match st.app.create_user(&ctx.actor, &form).await {
-        Ok(_) => Redirect::to("/users?ok=user_created").into_response(),
-        Err(AppError::Invalid(e)) => {
-            let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
-            let l = Layout::new(&ctx, "users.new")
-                .crumb(ctx.tr.t("menu.users"), "/users")
-                .here();
-            let errs = FormErrors::new(ctx.tr, &e);
-            let f = UserFormRaw {
-                password: String::new(),
-                ..f
-            };
-            let unit_choice = ctx.actor.unit_id.is_none();
-            page_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage {
-                    l,
-                    f,
-                    errs,
-                    units,
-                    roles: assignable_roles(&ctx),
-                    action: "/users/new".into(),
-                    editing: false,
-                    user_id: 0,
-                    unit_choice,
-                },
-            )
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    Ok(
+        match st.app.create_user(&ctx.actor, &form).await.fields()? {
+            Ok(_) => Redirect::to("/users?ok=user_created").into_response(),
+            Err(e) => {
+                let f = UserFormRaw {
+                    password: String::new(),
+                    ..f
+                };
+                form_page(&st, &ctx, f, FormErrors::new(ctx.tr, &e), None).await
+            }
+        },
+    )
 }
 
-pub async fn edit_form(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-) -> Response {
-    let u = match st.app.get_user(&ctx.actor, UserId(id)).await {
-        Ok(u) => u,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+pub async fn edit_form(State(st): State<AppState>, ctx: Ctx, Path(id): Path<UserId>) -> WebResult {
+    let u = st.app.get_user(&ctx.actor, id).await?;
     let f = UserFormRaw {
         username: u.username.clone(),
         display_name: u.display_name.clone(),
@@ -219,83 +209,37 @@ pub async fn edit_form(
         active: u.active.then(|| "on".into()),
         roles: u.roles.iter().map(|r| r.code().to_string()).collect(),
     };
-    let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
-    let l = Layout::new(&ctx, "users.edit")
-        .crumb(ctx.tr.t("menu.users"), "/users")
-        .here();
-    let roles = if u.unit_id.is_some() {
-        Role::ALL
-            .iter()
-            .copied()
-            .filter(|r| *r != Role::DistrictAdmin)
-            .collect()
-    } else {
-        vec![Role::DistrictAdmin, Role::Auditor]
-    };
-    page(&FormPage {
-        l,
-        f,
-        errs: FormErrors::default(),
-        units,
-        roles,
-        action: format!("/users/{id}/edit"),
-        editing: true,
-        user_id: id,
-        unit_choice: false,
-    })
+    let editing = Some((id, roles_of(u.unit_id.is_none())));
+    Ok(form_page(&st, &ctx, f, FormErrors::default(), editing).await)
 }
 
 pub async fn update(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
-    body: String,
-) -> Response {
-    let f = parse_form(&body);
+    ctx: Ctx,
+    Path(id): Path<UserId>,
+    pairs: FormPairs,
+) -> WebResult {
+    let f = form_of(&pairs);
     let form = EditUserForm {
         display_name: f.display_name.clone(),
         roles: f.roles.clone(),
         active: f.active.is_some(),
     };
-    match st.app.update_user(&ctx.actor, UserId(id), &form).await {
-        Ok(()) => Redirect::to("/users?ok=saved").into_response(),
-        Err(AppError::Invalid(e)) => {
-            let old = st.app.get_user(&ctx.actor, UserId(id)).await.ok();
-            let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
-            let l = Layout::new(&ctx, "users.edit")
-                .crumb(ctx.tr.t("menu.users"), "/users")
-                .here();
-            let errs = FormErrors::new(ctx.tr, &e);
-            let f = UserFormRaw {
-                username: old.as_ref().map(|o| o.username.clone()).unwrap_or_default(),
-                ..f
-            };
-            let roles = if old.as_ref().is_some_and(|o| o.unit_id.is_none()) {
-                vec![Role::DistrictAdmin, Role::Auditor]
-            } else {
-                Role::ALL
-                    .iter()
-                    .copied()
-                    .filter(|r| *r != Role::DistrictAdmin)
-                    .collect()
-            };
-            page_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage {
-                    l,
-                    f,
-                    errs,
-                    units,
-                    roles,
-                    action: format!("/users/{id}/edit"),
-                    editing: true,
-                    user_id: id,
-                    unit_choice: false,
-                },
-            )
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    Ok(
+        match st.app.update_user(&ctx.actor, id, &form).await.fields()? {
+            Ok(()) => Redirect::to("/users?ok=saved").into_response(),
+            Err(e) => {
+                let old = st.app.get_user(&ctx.actor, id).await.ok();
+                let f = UserFormRaw {
+                    username: old.as_ref().map(|o| o.username.clone()).unwrap_or_default(),
+                    ..f
+                };
+                let district_level = old.as_ref().is_some_and(|o| o.unit_id.is_none());
+                let editing = Some((id, roles_of(district_level)));
+                form_page(&st, &ctx, f, FormErrors::new(ctx.tr, &e), editing).await
+            }
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -306,16 +250,10 @@ pub struct ResetForm {
 
 pub async fn reset_password(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<i64>,
+    ctx: Ctx,
+    Path(id): Path<UserId>,
     Form(f): Form<ResetForm>,
-) -> Response {
-    match st
-        .app
-        .reset_password(&ctx.actor, UserId(id), &f.password)
-        .await
-    {
-        Ok(()) => Redirect::to("/users?ok=password_reset").into_response(),
-        Err(e) => page_error(ctx.tr, e),
-    }
+) -> WebResult {
+    st.app.reset_password(&ctx.actor, id, &f.password).await?;
+    Ok(Redirect::to("/users?ok=password_reset").into_response())
 }
