@@ -281,11 +281,19 @@ impl CalcStore for FakeStore {
         Err(not_in_fake())
     }
 
-    async fn save_calc(&self, _rec: &NewCalcRecord, _audit: AuditEntry) -> StoreResult<i64> {
+    async fn save_calc(
+        &self,
+        _rec: &NewCalcRecord,
+        _audit: AuditEntry,
+    ) -> StoreResult<jiguan_domain::rules::calc::SavedCalcId> {
         Err(not_in_fake())
     }
 
-    async fn get_calc(&self, _district: DistrictId, _id: i64) -> StoreResult<Option<CalcRecord>> {
+    async fn get_calc(
+        &self,
+        _district: DistrictId,
+        _id: jiguan_domain::rules::calc::SavedCalcId,
+    ) -> StoreResult<Option<CalcRecord>> {
         Err(not_in_fake())
     }
 
