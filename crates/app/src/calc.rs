@@ -28,9 +28,8 @@ use jiguan_domain::rules::calendar::{Calendar, SCHEDULE_FIELD, YearSchedule};
 use jiguan_domain::rules::params::Params;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
-use crate::auth::audit_entry;
 use crate::ports::{CalcFilter, CalcRecord, CalendarYearRecord, ListQuery, NewCalcRecord, Page};
-use crate::users::system_entry;
+use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use crate::{App, AppError, AppResult};
 
 /// Longest note on a saved calculation, in characters.
@@ -282,22 +281,18 @@ impl App {
             note: note.clone(),
             created_at: now,
         };
-        let after = serde_json::json!({
-            "kind": kind.code(),
-            "input": calc.input,
-            "result": calc.result,
-            "params_used": calc.params_used,
-            "note": note,
-        });
-        let audit = audit_entry(
-            actor,
-            actor.unit_id,
-            "calc.save",
-            "calc",
-            "",
-            None,
-            Some(after),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(actor.unit_id)
+            .did(AuditAction::CalcSave)
+            .on(ObjectKind::Calc, "")
+            .after(&serde_json::json!({
+                "kind": kind.code(),
+                "input": calc.input,
+                "result": calc.result,
+                "params_used": calc.params_used,
+                "note": note,
+            }));
         let id = self.store.save_calc(&rec, audit).await?;
         Ok(SavedCalc {
             id,
@@ -405,18 +400,7 @@ impl App {
     /// Loads (or replaces) one year's schedule for the actor's district; audited.
     pub async fn load_calendar_year(&self, actor: &Actor, text: &str) -> AppResult<CalendarYear> {
         self.require(actor, Action::SettingsManage)?;
-        let entry = |before: Option<Value>, after: Option<Value>| {
-            audit_entry(
-                actor,
-                None,
-                "calendar.load",
-                "calendar_year",
-                "",
-                before,
-                after,
-            )
-        };
-        self.put_year(actor.district_id, &actor.username, text, entry)
+        self.put_year(actor.district_id, &actor.username, text, self.audit(actor))
             .await
     }
 
@@ -430,12 +414,8 @@ impl App {
         if self.store.get_district(district).await?.is_none() {
             return Err(AppError::field("district", "not_found"));
         }
-        let entry = |before: Option<Value>, after: Option<Value>| {
-            let mut e = system_entry(district, None, "calendar.load", "calendar_year", "", after);
-            e.before = before;
-            e
-        };
-        self.put_year(district, "system", text, entry).await
+        self.put_year(district, "system", text, self.system_audit(district))
+            .await
     }
 
     async fn put_year(
@@ -443,7 +423,7 @@ impl App {
         district: DistrictId,
         by: &str,
         text: &str,
-        entry: impl Fn(Option<Value>, Option<Value>) -> jiguan_domain::audit::AuditEntry,
+        by_whom: AuditEntry,
     ) -> AppResult<CalendarYear> {
         if text.len() > SCHEDULE_MAX {
             return Err(FieldError::new(SCHEDULE_FIELD, "too_long")
@@ -467,13 +447,16 @@ impl App {
             "swapped_workdays": s.swapped_workdays().len(),
             "schedule": s.to_text(),
         });
-        let mut audit = entry(before, Some(after));
-        audit.object_id = year.to_string();
+        let audit = by_whom
+            .did(AuditAction::CalendarLoad)
+            .on(ObjectKind::CalendarYear, year)
+            .before(&before)
+            .after(&after);
         let rec = CalendarYearRecord {
             district_id: district,
             year: i64::from(year),
             schedule_text: text.to_string(),
-            loaded_at: self.clock.now(),
+            loaded_at: audit.at,
             loaded_by: by.to_string(),
         };
         self.store.put_calendar_year(&rec, audit).await?;

@@ -99,7 +99,7 @@ pub fn parse_code(field: &str, s: &str) -> Result<String, FieldError> {
 }
 
 /// Input for creating or renaming a unit, validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitInput {
     pub code: String,
     pub name: String,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use jiguan_app::ports::{
     AuditFilter, AuditStore, ListQuery, NewUser, SessionRecord, SessionStore, SettingsStore,
-    StoreError, TenancyStore, UserFilter, UserStore,
+    StoreError, TenancyStore, UserFilter, UserStore, Conflict, UniqueKey,
 };
 use jiguan_app::users::system_entry;
 use jiguan_app::{App, AppConfig, Store, SystemClock};
@@ -82,7 +82,7 @@ fn unit_input(code: &str, name: &str, kind: UnitKind) -> UnitInput {
 }
 
 async fn two_districts(s: &SqlStore) -> (DistrictId, UnitId, UnitId, DistrictId, UnitId) {
-    let d1 = s.create_district("zhenhai", "镇海区").await.unwrap();
+    let d1 = s.create_district("zhenhai", "镇海区", chrono::Utc::now()).await.unwrap();
     let a = s
         .create_unit(
             d1,
@@ -99,7 +99,7 @@ async fn two_districts(s: &SqlStore) -> (DistrictId, UnitId, UnitId, DistrictId,
         )
         .await
         .unwrap();
-    let d2 = s.create_district("beilun", "北仑区").await.unwrap();
+    let d2 = s.create_district("beilun", "北仑区", chrono::Utc::now()).await.unwrap();
     let c = s
         .create_unit(
             d2,
@@ -170,9 +170,7 @@ async fn story(pg: bool) {
         .await;
     assert_eq!(
         dup,
-        Err(StoreError::Conflict {
-            field: "code".into()
-        })
+        Err(StoreError::Conflict(Conflict::Unique(UniqueKey::Code)))
     );
 
     // Users with roles; filters; unique user names.
@@ -198,9 +196,7 @@ async fn story(pg: bool) {
         .await;
     assert_eq!(
         dup,
-        Err(StoreError::Conflict {
-            field: "username".into()
-        })
+        Err(StoreError::Conflict(Conflict::Unique(UniqueKey::Username)))
     );
     let rec = s.find_user_by_name("staff_a").await.unwrap().unwrap();
     assert_eq!(rec.roles, vec![Role::BodyHead, Role::Staff]);
@@ -1124,9 +1120,7 @@ async fn people_guard_and_import(pg: bool) {
     };
     assert_eq!(
         s.apply_people(d1, batch).await,
-        Err(StoreError::Conflict {
-            field: "establishment".into()
-        })
+        Err(StoreError::Conflict(Conflict::Establishment))
     );
     assert_eq!(
         app.list_people(&ua, a, Default::default(), &all)
@@ -1970,7 +1964,7 @@ both!(downsizing_apply_is_atomic);
 /// a person changed meanwhile fails everything and nothing changes.
 async fn downsizing_apply_is_atomic(pg: bool) {
     use down_support::*;
-    use jiguan_app::downsizing::{ApplyItem, ApplyWrite, DownsizingStore, PlanMove};
+    use jiguan_app::downsizing::{ApplyItem, ApplyWrite, DownsizingStore};
     use jiguan_app::people::PeopleStore;
     use jiguan_domain::downsizing::{PlanStatus, Route};
     use jiguan_domain::people::Status;
@@ -2047,16 +2041,16 @@ async fn downsizing_apply_is_atomic(pg: bool) {
         })
         .collect();
     let w = ApplyWrite {
-        step: PlanMove {
-            id: plan.id,
-            from: PlanStatus::Approved,
-            to: PlanStatus::Applied,
-            comment: String::new(),
-            doc_no: None,
-            reason: None,
-            by: "t".into(),
-            at: now,
-        },
+        step: jiguan_domain::workflow::DOWNSIZING_PLANS
+            .start(
+                jiguan_domain::workflow::Step::Apply,
+                plan.id,
+                PlanStatus::Approved,
+                "t",
+                now,
+                Default::default(),
+            )
+            .unwrap(),
         effective: plan.effective,
         staff_base: 100,
         doc_no: plan.doc_no.clone(),
@@ -2066,9 +2060,7 @@ async fn downsizing_apply_is_atomic(pg: bool) {
     let err = s.down_apply(d, u, &w, audit).await.unwrap_err();
     assert_eq!(
         err,
-        StoreError::Conflict {
-            field: format!("person:{last}")
-        }
+        StoreError::Conflict(Conflict::Person(last))
     );
     // Nothing changed: the plan, the first person, the history, the assignment, contracts.
     let p1 = s.get_person(d, first).await.unwrap().unwrap();
@@ -2926,4 +2918,99 @@ async fn posts_demo_matches_the_seed(pg: bool) {
     let line = r.lines.iter().find(|l| l.unit.id == luotuo.id).unwrap();
     assert_eq!(line.need, Decimal::from(79));
     assert_eq!(line.staff, 100);
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 11 (module kit), build points 3 and 4: the app's clock is the time of every stored
+// write and of its audit row; the store never reads the wall clock.
+// ---------------------------------------------------------------------------------------
+
+both!(stored_times_come_from_the_app_clock);
+
+/// A clock set to 2030: the plan's created/decided/applied times, the body a change
+/// creates and every audit row carry the clock's times.
+async fn stored_times_come_from_the_app_clock(pg: bool) {
+    use chrono::{DateTime, Duration, Utc};
+    use jiguan_app::ManualClock;
+    use jiguan_domain::org::BodyKind;
+    use jiguan_domain::org::plan::PlanOp;
+    use org_support::*;
+
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (d1, a, _b, _d2, _c) = two_districts(&s).await;
+    let start = DateTime::parse_from_rfc3339("2030-06-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let h = |n: i64| start + Duration::hours(n);
+    let clock = Arc::new(ManualClock::new(start));
+    let app = App::new(Arc::new(s.clone()), AppConfig::for_tests(), clock.clone());
+    let ua = actor(d1, Some(a), Role::UnitAdmin);
+    let da = actor(d1, None, Role::DistrictAdmin);
+    let last: i64 = s
+        .db
+        .fetch_one("SELECT COALESCE(MAX(id), 0) FROM audit_log", &[])
+        .await
+        .unwrap()
+        .get(0)
+        .unwrap();
+
+    let office = body(&app, &ua, a, "党政办", BodyKind::Office).await;
+    clock.advance(Duration::hours(1));
+    let p = app.org_create_plan(&ua, a, "方案").await.unwrap();
+    let op = PlanOp::Rename {
+        body: office,
+        name: "党政综合办".into(),
+        short_name: String::new(),
+    };
+    app.org_push_op(&ua, a, p, op).await.unwrap();
+    clock.advance(Duration::hours(1));
+    app.org_submit_plan(&ua, a, p).await.unwrap();
+    clock.advance(Duration::hours(1));
+    app.org_approve_plan(&da, a, p, "编〔2030〕1号")
+        .await
+        .unwrap();
+    clock.advance(Duration::hours(1));
+    app.org_apply_plan(&da, a, p, "2030-07-01").await.unwrap();
+
+    let plan = app.org_plan(&ua, a, p).await.unwrap().plan;
+    assert_eq!(plan.created_at, h(1));
+    assert_eq!(plan.decided_at, Some(h(3)));
+    assert_eq!(plan.applied_at, Some(h(4)));
+    let created: DateTime<Utc> = s
+        .db
+        .fetch_one(
+            "SELECT created_at FROM bodies WHERE id = $1",
+            &[office.0.into()],
+        )
+        .await
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(created, start);
+    let rows = s
+        .db
+        .fetch_all(
+            "SELECT action, at_ms FROM audit_log WHERE district_id = $1 AND id > $2 ORDER BY id",
+            &[d1.0.into(), last.into()],
+        )
+        .await
+        .unwrap();
+    let got: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| (r.get(0).unwrap(), r.get(1).unwrap()))
+        .collect();
+    let want: Vec<(String, i64)> = [
+        ("org.body.create", 0),
+        ("org.plan.create", 1),
+        ("org.plan.op_add", 1),
+        ("org.plan.submit", 2),
+        ("org.plan.approve", 3),
+        ("org.plan.apply", 4),
+    ]
+    .iter()
+    .map(|(a, n)| (a.to_string(), h(*n).timestamp_millis()))
+    .collect();
+    assert_eq!(got, want);
+    assert!(app.verify_audit(|_| {}).await.unwrap().breaks.is_empty());
 }

@@ -37,90 +37,9 @@ coded!(
     }
 );
 
-coded!(
-    /// The workflow of a downsizing plan.
-    PlanStatus {
-        /// 草稿: the unit edits it.
-        Draft = "draft" ["草稿"],
-        /// 已报批: waiting for the district.
-        Submitted = "submitted" ["已报批"],
-        /// 已批准: approved by the district; the unit may apply it.
-        Approved = "approved" ["已批准"],
-        /// 已退回: rejected with a reason; the unit may take it back to draft.
-        Rejected = "rejected" ["已退回"],
-        /// 已实施: applied; statuses changed.
-        Applied = "applied" ["已实施"],
-    }
-);
-
-impl PlanStatus {
-    /// Whether lines may still be added, changed or removed.
-    pub fn editable(self) -> bool {
-        self == PlanStatus::Draft
-    }
-    /// The locale key of the status.
-    pub fn label_key(self) -> String {
-        format!("down.status.{}", self.code())
-    }
-}
-
-/// A step of the workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Transition {
-    /// 报批: draft → submitted.
-    Submit,
-    /// 批准: submitted → approved (district).
-    Approve,
-    /// 退回: submitted → rejected (district).
-    Reject,
-    /// 重新编辑: rejected → draft.
-    Reopen,
-    /// 实施: approved → applied.
-    Apply,
-}
-
-impl Transition {
-    pub const ALL: [Transition; 5] = [
-        Transition::Submit,
-        Transition::Approve,
-        Transition::Reject,
-        Transition::Reopen,
-        Transition::Apply,
-    ];
-
-    /// The transition table: the status a plan must be in, and the status it moves to.
-    pub fn edge(self) -> (PlanStatus, PlanStatus) {
-        use PlanStatus as S;
-        match self {
-            Transition::Submit => (S::Draft, S::Submitted),
-            Transition::Approve => (S::Submitted, S::Approved),
-            Transition::Reject => (S::Submitted, S::Rejected),
-            Transition::Reopen => (S::Rejected, S::Draft),
-            Transition::Apply => (S::Approved, S::Applied),
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Transition::Submit => "submit",
-            Transition::Approve => "approve",
-            Transition::Reject => "reject",
-            Transition::Reopen => "reopen",
-            Transition::Apply => "apply",
-        }
-    }
-
-    /// The next status, or `status`/`plan_status_invalid` naming the current status.
-    pub fn check(self, from: PlanStatus) -> Result<PlanStatus, FieldError> {
-        let (need, to) = self.edge();
-        if need == from {
-            Ok(to)
-        } else {
-            Err(FieldError::new("status", "plan_status_invalid").with("status", from.code()))
-        }
-    }
-}
+/// The status of a plan: the one approval life cycle
+/// ([`crate::workflow::DOWNSIZING_PLANS`]).
+pub use crate::workflow::Status as PlanStatus;
 
 impl Route {
     /// Whether the person leaves the agency's headcount: every route except a new labour
@@ -257,36 +176,6 @@ pub fn contract_end(start: NaiveDate, years: u32) -> Option<NaiveDate> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn transition_table() {
-        use PlanStatus as S;
-        use Transition as T;
-        // Every (transition, status) pair: exactly the table's edge is allowed.
-        let allowed = [
-            (T::Submit, S::Draft, S::Submitted),
-            (T::Approve, S::Submitted, S::Approved),
-            (T::Reject, S::Submitted, S::Rejected),
-            (T::Reopen, S::Rejected, S::Draft),
-            (T::Apply, S::Approved, S::Applied),
-        ];
-        for t in T::ALL {
-            for s in S::ALL {
-                let want = allowed
-                    .iter()
-                    .find(|(tt, from, _)| *tt == t && from == s)
-                    .map(|(_, _, to)| *to);
-                assert_eq!(t.check(*s).ok(), want, "{t:?} from {s:?}");
-            }
-        }
-        let e = T::Apply.check(S::Draft).unwrap_err();
-        assert_eq!(
-            (e.field.as_str(), e.code.as_str()),
-            ("status", "plan_status_invalid")
-        );
-        assert!(S::Draft.editable());
-        assert!(!S::Rejected.editable() && !S::Submitted.editable() && !S::Applied.editable());
-    }
 
     #[test]
     fn routes_cut_and_set_statuses() {

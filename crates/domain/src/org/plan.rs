@@ -12,93 +12,8 @@ use super::structure::{Body, BodyInput, NAME_MAX, NameplateRecord, SHORT_MAX, St
 use super::{BodyId, FunctionId};
 use crate::FieldError;
 
-/// The workflow of a plan: draft → submitted → approved (or rejected → draft again) →
-/// applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanStatus {
-    /// 草稿: the unit edits it.
-    Draft,
-    /// 已报批: waiting for the district.
-    Submitted,
-    /// 已批准: the district approved it; it can be applied.
-    Approved,
-    /// 已退回: the district rejected it with a reason; the unit may edit and resubmit.
-    Rejected,
-    /// 已实施: applied with an effective date.
-    Applied,
-}
-
-impl PlanStatus {
-    pub const ALL: [PlanStatus; 5] = [
-        PlanStatus::Draft,
-        PlanStatus::Submitted,
-        PlanStatus::Approved,
-        PlanStatus::Rejected,
-        PlanStatus::Applied,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            PlanStatus::Draft => "draft",
-            PlanStatus::Submitted => "submitted",
-            PlanStatus::Approved => "approved",
-            PlanStatus::Rejected => "rejected",
-            PlanStatus::Applied => "applied",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.code() == s)
-    }
-    pub fn label_key(self) -> String {
-        format!("org.plan_status.{}", self.code())
-    }
-    /// Whether the unit may still change the operations.
-    pub fn editable(self) -> bool {
-        matches!(self, PlanStatus::Draft | PlanStatus::Rejected)
-    }
-}
-
-/// A step of the workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Transition {
-    Submit,
-    Approve,
-    Reject,
-    Apply,
-}
-
-impl Transition {
-    /// The status a plan must be in, and the status it moves to.
-    pub fn edge(self) -> (&'static [PlanStatus], PlanStatus) {
-        match self {
-            Transition::Submit => (
-                &[PlanStatus::Draft, PlanStatus::Rejected],
-                PlanStatus::Submitted,
-            ),
-            Transition::Approve => (&[PlanStatus::Submitted], PlanStatus::Approved),
-            Transition::Reject => (&[PlanStatus::Submitted], PlanStatus::Rejected),
-            Transition::Apply => (&[PlanStatus::Approved], PlanStatus::Applied),
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            Transition::Submit => "submit",
-            Transition::Approve => "approve",
-            Transition::Reject => "reject",
-            Transition::Apply => "apply",
-        }
-    }
-    /// The next status, or the error `status_invalid` naming the current status.
-    pub fn check(self, from: PlanStatus) -> Result<PlanStatus, FieldError> {
-        let (allowed, to) = self.edge();
-        if allowed.contains(&from) {
-            Ok(to)
-        } else {
-            Err(FieldError::new("status", "plan_status_invalid").with("status", from.code()))
-        }
-    }
-}
+/// The status of a plan: the one approval life cycle ([`crate::workflow::ORG_PLANS`]).
+pub use crate::workflow::Status as PlanStatus;
 
 /// One operation of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -716,21 +631,7 @@ mod tests {
     }
 
     #[test]
-    fn status_transitions() {
-        assert_eq!(
-            Transition::Submit.check(PlanStatus::Draft),
-            Ok(PlanStatus::Submitted)
-        );
-        assert_eq!(
-            Transition::Submit.check(PlanStatus::Rejected),
-            Ok(PlanStatus::Submitted)
-        );
-        assert!(Transition::Apply.check(PlanStatus::Submitted).is_err());
-        assert!(Transition::Approve.check(PlanStatus::Applied).is_err());
-        assert_eq!(
-            Transition::Reject.check(PlanStatus::Submitted),
-            Ok(PlanStatus::Rejected)
-        );
+    fn next_temp_of_nothing() {
         assert_eq!(next_temp(&[]), BodyId(-1));
     }
 
