@@ -53,6 +53,20 @@ struct UserAudit<'a> {
 }
 
 impl<'a> UserAudit<'a> {
+    /// The audit entry of a new account: in full for an administrator's change, name,
+    /// unit and roles for the command line's.
+    fn created(e: AuditEntry, u: &NewUser, full: bool) -> AuditEntry {
+        e.unit(u.unit_id)
+            .did(AuditAction::UserCreate)
+            .after(&UserAudit {
+                id: None,
+                username: &u.username,
+                display_name: full.then_some(u.display_name.as_str()),
+                unit_id: u.unit_id,
+                roles: &u.roles,
+                active: full.then_some(true),
+            })
+    }
     fn of(u: &'a UserRecord) -> Self {
         UserAudit {
             id: Some(u.id),
@@ -160,19 +174,8 @@ impl App {
             must_change_password: true,
             roles: roles.clone(),
         };
-        let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::UserCreate)
-            .on(ObjectKind::User, &username)
-            .after(&UserAudit {
-                id: None,
-                username: &username,
-                display_name: Some(&display),
-                unit_id: unit,
-                roles: &roles,
-                active: Some(true),
-            });
+        let audit = self.audit(actor).on(ObjectKind::User, &username);
+        let audit = UserAudit::created(audit, &new, true);
         Ok(self.store.create_user(&new, audit).await?)
     }
 
@@ -288,19 +291,8 @@ impl App {
             must_change_password: must_change,
             roles: roles.clone(),
         };
-        let audit = self
-            .system_audit(district)
-            .unit(unit)
-            .did(AuditAction::UserCreate)
-            .on(ObjectKind::User, &username)
-            .after(&UserAudit {
-                id: None,
-                username: &username,
-                display_name: None,
-                unit_id: unit,
-                roles: &roles,
-                active: None,
-            });
+        let audit = self.system_audit(district).on(ObjectKind::User, &username);
+        let audit = UserAudit::created(audit, &new, false);
         Ok(self.store.create_user(&new, audit).await?)
     }
 
