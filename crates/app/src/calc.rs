@@ -29,8 +29,8 @@ use jiguan_domain::rules::params::Params;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::ports::{CalcFilter, CalcRecord, CalendarYearRecord, ListQuery, NewCalcRecord, Page};
-use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use crate::{App, AppError, AppResult};
+use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 
 /// Longest note on a saved calculation, in characters.
 pub const NOTE_MAX: usize = 200;

@@ -6,8 +6,8 @@
 use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
 
-use jiguan_domain::audit::{AuditAction, ObjectKind};
 use crate::{App, AppError, AppResult};
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo12345";

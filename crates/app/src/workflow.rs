@@ -71,14 +71,7 @@ impl App {
         from: Status,
         input: StepInput,
     ) -> AppResult<Move> {
-        Ok(flow.start(
-            step,
-            id,
-            from,
-            &actor.username,
-            self.clock.now(),
-            input,
-        )?)
+        Ok(flow.start(step, id, from, &actor.username, self.clock.now(), input)?)
     }
 
     /// The audit entry of a move: `<workflow>.<step>` on `object`, the status before.

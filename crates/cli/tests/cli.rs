@@ -459,7 +459,10 @@ fn district_db(dir: &Path) -> String {
     let db = dir.join("t.db").to_string_lossy().into_owned();
     rt().block_on(async {
         let store = SqlStore::open(&db).await.unwrap();
-        store.create_district("testd", "测试区", chrono::Utc::now()).await.unwrap();
+        store
+            .create_district("testd", "测试区", chrono::Utc::now())
+            .await
+            .unwrap();
         store.db.close().await;
     });
     db
@@ -681,7 +684,11 @@ fn changing_a_parameter_changes_later_results_not_saved_ones() {
     let db = dir.path().join("p.db").to_string_lossy().into_owned();
     rt().block_on(async {
         let app = test_app(SqlStore::open(&db).await.unwrap());
-        let d = app.store.create_district("testd", "测试区", chrono::Utc::now()).await.unwrap();
+        let d = app
+            .store
+            .create_district("testd", "测试区", chrono::Utc::now())
+            .await
+            .unwrap();
         let uid = app
             .system_create_user(
                 d,
@@ -1348,7 +1355,10 @@ fn migrate_user_backup_restore_and_audit_verify() {
         let store = SqlStore::open(&d.join("j.db").to_string_lossy())
             .await
             .unwrap();
-        store.create_district("testd", "测试区", chrono::Utc::now()).await.unwrap();
+        store
+            .create_district("testd", "测试区", chrono::Utc::now())
+            .await
+            .unwrap();
         store.db.close().await;
     });
     let r = run_in(

@@ -266,8 +266,7 @@ pub static ORG_PLANS: Workflow = Workflow {
         .reason(Rec::Clear),
         Edge::new(Step::Approve, &[S::Submitted], S::Approved, A::OrgApprove).doc_no(Rec::Required),
         Edge::new(Step::Reject, &[S::Submitted], S::Rejected, A::OrgApprove).reason(Rec::Required),
-        Edge::new(Step::Apply, &[S::Approved], S::Applied, A::OrgApprove)
-            .effective(Rec::Required),
+        Edge::new(Step::Apply, &[S::Approved], S::Applied, A::OrgApprove).effective(Rec::Required),
     ],
     editable: &[S::Draft, S::Rejected],
 };
@@ -320,7 +319,10 @@ mod tests {
         assert!(f.check(Step::Apply, S::Submitted).is_err());
         assert!(f.check(Step::Approve, S::Applied).is_err());
         assert_eq!(f.check(Step::Reject, S::Submitted), Ok(S::Rejected));
-        assert!(f.check(Step::Reopen, S::Rejected).is_err(), "no reopen in org");
+        assert!(
+            f.check(Step::Reopen, S::Rejected).is_err(),
+            "no reopen in org"
+        );
         assert!(f.editable(S::Draft) && f.editable(S::Rejected));
         assert!(!f.editable(S::Submitted));
         assert_eq!(f.label_key(S::Draft), "org.plan_status.draft");
@@ -382,11 +384,25 @@ mod tests {
         assert_eq!(s.reason.as_deref(), Some(""));
         assert_eq!(s.comment(), "");
         let e = ORG_PLANS
-            .start(Step::Reject, 7, S::Submitted, "qu", at(), StepInput::default())
+            .start(
+                Step::Reject,
+                7,
+                S::Submitted,
+                "qu",
+                at(),
+                StepInput::default(),
+            )
             .unwrap_err();
         assert_eq!((e.field.as_str(), e.code.as_str()), ("reason", "required"));
         let e = ORG_PLANS
-            .start(Step::Apply, 7, S::Approved, "qu", at(), StepInput::default())
+            .start(
+                Step::Apply,
+                7,
+                S::Approved,
+                "qu",
+                at(),
+                StepInput::default(),
+            )
             .unwrap_err();
         assert_eq!(e.field, "effective");
         let a = DOWNSIZING_PLANS

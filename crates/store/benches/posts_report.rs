@@ -89,7 +89,11 @@ async fn run(url: &str, label: &str, people: i64) {
         AppConfig::for_tests(),
         Arc::new(SystemClock),
     );
-    let district = app.store.create_district("bench", "基准区", chrono::Utc::now()).await.unwrap();
+    let district = app
+        .store
+        .create_district("bench", "基准区", chrono::Utc::now())
+        .await
+        .unwrap();
     let per_unit = people / UNITS;
     let t_seed = Instant::now();
     for u in 0..UNITS {

@@ -413,6 +413,9 @@ mod tests {
             UniqueKey::Code
         );
         assert_eq!(unique_key("x", Some("people_pkey")), UniqueKey::Key);
-        assert_eq!(unique_key("UNIQUE constraint failed: t.a", None), UniqueKey::Id);
+        assert_eq!(
+            unique_key("UNIQUE constraint failed: t.a", None),
+            UniqueKey::Id
+        );
     }
 }

@@ -9,11 +9,11 @@ use jiguan_app::downsizing::{
     ApplyWrite, ContractRecord, DownsizingStore, LineRecord, LineWrite, PlanEvent, PlanRecord,
 };
 use jiguan_app::ports::{Conflict, StoreError, StoreResult};
-use jiguan_domain::workflow::DOWNSIZING_PLANS;
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::downsizing::{PlanStatus, Route};
 use jiguan_domain::people::EventKind;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::workflow::DOWNSIZING_PLANS;
 
 use crate::SqlStore;
 use crate::audit::append;

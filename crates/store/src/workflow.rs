@@ -47,11 +47,15 @@ fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
     } else if *flow == DOWNSIZING_PLANS {
         Ok(&DOWNSIZING)
     } else {
-        Err(StoreError::Backend(format!("no table for workflow {}", flow.name)))
+        Err(StoreError::Backend(format!(
+            "no table for workflow {}",
+            flow.name
+        )))
     }
 }
 
 /// Writes a history row of a plan (also used for its creation, from no status).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn event_tx(
     tx: &mut Tx,
     t: &FlowTable,
@@ -122,12 +126,7 @@ pub(crate) async fn move_tx(
         set.push_str(&format!(", {col} = ${}", ps.len()));
     }
     let n = ps.len();
-    ps.extend([
-        m.id.into(),
-        d.0.into(),
-        u.0.into(),
-        m.from.code().into(),
-    ]);
+    ps.extend([m.id.into(), d.0.into(), u.0.into(), m.from.code().into()]);
     let sql = format!(
         "UPDATE {} SET {set} WHERE id = ${} AND district_id = ${} AND unit_id = ${} AND status = ${}",
         t.table,

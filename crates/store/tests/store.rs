@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use jiguan_app::ports::{
-    AuditFilter, AuditStore, ListQuery, NewUser, SessionRecord, SessionStore, SettingsStore,
-    StoreError, TenancyStore, UserFilter, UserStore, Conflict, UniqueKey,
+    AuditFilter, AuditStore, Conflict, ListQuery, NewUser, SessionRecord, SessionStore,
+    SettingsStore, StoreError, TenancyStore, UniqueKey, UserFilter, UserStore,
 };
 use jiguan_app::users::system_entry;
 use jiguan_app::{App, AppConfig, Store, SystemClock};
@@ -82,7 +82,10 @@ fn unit_input(code: &str, name: &str, kind: UnitKind) -> UnitInput {
 }
 
 async fn two_districts(s: &SqlStore) -> (DistrictId, UnitId, UnitId, DistrictId, UnitId) {
-    let d1 = s.create_district("zhenhai", "镇海区", chrono::Utc::now()).await.unwrap();
+    let d1 = s
+        .create_district("zhenhai", "镇海区", chrono::Utc::now())
+        .await
+        .unwrap();
     let a = s
         .create_unit(
             d1,
@@ -99,7 +102,10 @@ async fn two_districts(s: &SqlStore) -> (DistrictId, UnitId, UnitId, DistrictId,
         )
         .await
         .unwrap();
-    let d2 = s.create_district("beilun", "北仑区", chrono::Utc::now()).await.unwrap();
+    let d2 = s
+        .create_district("beilun", "北仑区", chrono::Utc::now())
+        .await
+        .unwrap();
     let c = s
         .create_unit(
             d2,
@@ -2058,10 +2064,7 @@ async fn downsizing_apply_is_atomic(pg: bool) {
     };
     let audit = jiguan_app::users::system_entry(d, Some(u), "x", "x", "x", None);
     let err = s.down_apply(d, u, &w, audit).await.unwrap_err();
-    assert_eq!(
-        err,
-        StoreError::Conflict(Conflict::Person(last))
-    );
+    assert_eq!(err, StoreError::Conflict(Conflict::Person(last)));
     // Nothing changed: the plan, the first person, the history, the assignment, contracts.
     let p1 = s.get_person(d, first).await.unwrap().unwrap();
     assert!(matches!(p1.status, Status::OnPost | Status::LentOut));
@@ -2947,13 +2950,12 @@ async fn stored_times_come_from_the_app_clock(pg: bool) {
     let app = App::new(Arc::new(s.clone()), AppConfig::for_tests(), clock.clone());
     let ua = actor(d1, Some(a), Role::UnitAdmin);
     let da = actor(d1, None, Role::DistrictAdmin);
-    let last: i64 = s
-        .db
-        .fetch_one("SELECT COALESCE(MAX(id), 0) FROM audit_log", &[])
-        .await
-        .unwrap()
-        .get(0)
-        .unwrap();
+    let last: i64 =
+        s.db.fetch_one("SELECT COALESCE(MAX(id), 0) FROM audit_log", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
 
     let office = body(&app, &ua, a, "党政办", BodyKind::Office).await;
     clock.advance(Duration::hours(1));
@@ -2977,9 +2979,8 @@ async fn stored_times_come_from_the_app_clock(pg: bool) {
     assert_eq!(plan.created_at, h(1));
     assert_eq!(plan.decided_at, Some(h(3)));
     assert_eq!(plan.applied_at, Some(h(4)));
-    let created: DateTime<Utc> = s
-        .db
-        .fetch_one(
+    let created: DateTime<Utc> =
+        s.db.fetch_one(
             "SELECT created_at FROM bodies WHERE id = $1",
             &[office.0.into()],
         )
@@ -2988,9 +2989,8 @@ async fn stored_times_come_from_the_app_clock(pg: bool) {
         .get(0)
         .unwrap();
     assert_eq!(created, start);
-    let rows = s
-        .db
-        .fetch_all(
+    let rows =
+        s.db.fetch_all(
             "SELECT action, at_ms FROM audit_log WHERE district_id = $1 AND id > $2 ORDER BY id",
             &[d1.0.into(), last.into()],
         )

@@ -69,8 +69,14 @@ async fn setup() -> T {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
     let s = &app.store;
-    let d_a = s.create_district("zhenhai", "镇海区", chrono::Utc::now()).await.unwrap();
-    let d_b = s.create_district("beilun", "北仑区", chrono::Utc::now()).await.unwrap();
+    let d_a = s
+        .create_district("zhenhai", "镇海区", chrono::Utc::now())
+        .await
+        .unwrap();
+    let d_b = s
+        .create_district("beilun", "北仑区", chrono::Utc::now())
+        .await
+        .unwrap();
     let mut units = Vec::new();
     for (d, code, name, kind) in [
         (

@@ -7,18 +7,18 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use jiguan_domain::FieldError;
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::downsizing::figures::{Facts, Figures, Policy, Totals, line_figures, totals};
 use jiguan_domain::downsizing::{
     CandidateReason, DOC_MAX, NOTE_MAX, PlanStatus, Route, TITLE_MAX, parse_term, routes_for,
 };
-use jiguan_domain::audit::{AuditAction, ObjectKind};
-use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, Step, StepInput};
 use jiguan_domain::error::{Errors, required_text};
 use jiguan_domain::money::Money;
 use jiguan_domain::people::person::optional_text;
 use jiguan_domain::people::{Identity, Status, parse_date};
 use jiguan_domain::tenancy::UnitId;
+use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, Step, StepInput};
 
 use super::{ApplyItem, ApplyWrite, LineRecord, LineWrite, PlanEvent, PlanRecord};
 use crate::people::{PeopleFilter, PersonRecord};
@@ -199,9 +199,7 @@ impl App {
         let d = actor.district_id;
         let mut out = BTreeMap::new();
         for p in self.store.down_plans(d, Some(unit)).await? {
-            if p.id == except
-                || !p.status.is_open()
-            {
+            if p.id == except || !p.status.is_open() {
                 continue;
             }
             for l in self.store.down_lines(d, unit, p.id).await? {
@@ -689,7 +687,13 @@ impl App {
         )?;
         let people_cut: Vec<i64> = items.iter().map(|i| i.person_id).collect();
         let audit = self
-            .step_audit(actor, unit, &DOWNSIZING_PLANS, ObjectKind::DownsizingPlan, &step)
+            .step_audit(
+                actor,
+                unit,
+                &DOWNSIZING_PLANS,
+                ObjectKind::DownsizingPlan,
+                &step,
+            )
             .after(&Applied {
                 status: step.to,
                 effective: plan.effective,

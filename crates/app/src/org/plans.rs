@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use jiguan_domain::FieldError;
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::error::required_text;
 use jiguan_domain::org::analysis::{FunctionIssue, analyse};
 use jiguan_domain::org::compare::{Comparison, compare};
-use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::org::plan::{OpError, PlanOp, StaffMove, apply, next_temp, staff_destinations};
 use jiguan_domain::org::structure::{
     Counts as StructureCounts, DOC_MAX, NAME_MAX, SHORT_MAX, count_field, optional_id,
@@ -636,7 +636,14 @@ impl App {
             effective: Some(on),
             ..StepInput::default()
         };
-        let m = self.start_step(actor, &ORG_PLANS, Step::Apply, plan.id.0, plan.status, input)?;
+        let m = self.start_step(
+            actor,
+            &ORG_PLANS,
+            Step::Apply,
+            plan.id.0,
+            plan.status,
+            input,
+        )?;
         let audit = self
             .step_audit(actor, unit, &ORG_PLANS, ObjectKind::ReorgPlan, &m)
             .before(&ApplyBefore {
@@ -664,7 +671,9 @@ impl App {
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(Conflict::Status) => status_err(e, plan.status),
-                StoreError::Conflict(c) => FieldError::new(c.field(), "org_changed_meanwhile").into(),
+                StoreError::Conflict(c) => {
+                    FieldError::new(c.field(), "org_changed_meanwhile").into()
+                }
                 other => other.into(),
             })
     }

@@ -18,8 +18,8 @@ use jiguan_domain::rules::id_number::check_char;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{NewException, PeopleBatch, PersonRecord, PersonWrite};
-use jiguan_domain::audit::{AuditAction, ObjectKind};
 use crate::{App, AppResult};
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 
 /// Headcount by identity per unit code, in [`Identity::ALL`] order: civil servants,
 /// institution cadres, contract workers, collective staff, seconded, temporary, service

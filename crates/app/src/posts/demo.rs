@@ -25,8 +25,8 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{AssignmentWrite, NewAssignment, state_of};
 use crate::people::{PeopleFilter, PersonRecord};
-use jiguan_domain::audit::{AuditAction, ObjectKind};
 use crate::{App, AppResult};
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 
 /// 骆驼街道's FTE need after the seed's cut: 100 − 21.
 pub const LUOTUO_NEED_FTE: i64 = 79;

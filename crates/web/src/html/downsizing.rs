@@ -92,7 +92,8 @@ fn route_label(tr: Tr, r: Route) -> String {
 }
 
 fn status_label(tr: Tr, s: PlanStatus) -> String {
-    tr.t(&jiguan_domain::workflow::DOWNSIZING_PLANS.label_key(s)).to_string()
+    tr.t(&jiguan_domain::workflow::DOWNSIZING_PLANS.label_key(s))
+        .to_string()
 }
 
 fn identity_label(tr: Tr, i: Identity) -> String {
