@@ -32,6 +32,34 @@ use crate::ports::{CalcFilter, CalcRecord, CalendarYearRecord, ListQuery, NewCal
 use crate::{App, AppError, AppResult};
 use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 
+/// A saved calculation, as audited.
+#[derive(Serialize)]
+struct CalcSaved<'a, I> {
+    kind: &'a str,
+    input: &'a I,
+    result: &'a Value,
+    params_used: &'a [(String, String)],
+    note: &'a str,
+}
+
+/// The schedule of a year before a load, as audited.
+#[derive(Serialize)]
+struct YearBefore {
+    year: i32,
+    /// `loaded` or `builtin`.
+    origin: &'static str,
+    schedule: String,
+}
+
+/// A year's schedule loaded, as audited.
+#[derive(Serialize)]
+struct YearLoaded {
+    year: i32,
+    days_off: usize,
+    swapped_workdays: usize,
+    schedule: String,
+}
+
 /// Longest note on a saved calculation, in characters.
 pub const NOTE_MAX: usize = 200;
 /// Longest input value, in characters.
@@ -286,13 +314,13 @@ impl App {
             .unit(actor.unit_id)
             .did(AuditAction::CalcSave)
             .on(ObjectKind::Calc, "")
-            .after(&serde_json::json!({
-                "kind": kind.code(),
-                "input": calc.input,
-                "result": calc.result,
-                "params_used": calc.params_used,
-                "note": note,
-            }));
+            .after(&CalcSaved {
+                kind: kind.code(),
+                input: &calc.input,
+                result: &calc.result,
+                params_used: &calc.params_used,
+                note: &note,
+            });
         let id = self.store.save_calc(&rec, audit).await?;
         Ok(SavedCalc {
             id,
@@ -434,19 +462,23 @@ impl App {
         let year = s.year();
         let loaded = self.store.list_calendar_years(district).await?;
         let before = match loaded.iter().find(|r| r.year == i64::from(year)) {
-            Some(r) => Some(serde_json::json!({
-                "year": year, "origin": "loaded", "schedule": year_of(r)?.to_text(),
-            })),
-            None => Calendar::builtin().schedule(year).map(
-                |b| serde_json::json!({"year": year, "origin": "builtin", "schedule": b.to_text()}),
-            ),
+            Some(r) => Some(YearBefore {
+                year,
+                origin: "loaded",
+                schedule: year_of(r)?.to_text(),
+            }),
+            None => Calendar::builtin().schedule(year).map(|b| YearBefore {
+                year,
+                origin: "builtin",
+                schedule: b.to_text(),
+            }),
         };
-        let after = serde_json::json!({
-            "year": year,
-            "days_off": s.days_off().len(),
-            "swapped_workdays": s.swapped_workdays().len(),
-            "schedule": s.to_text(),
-        });
+        let after = YearLoaded {
+            year,
+            days_off: s.days_off().len(),
+            swapped_workdays: s.swapped_workdays().len(),
+            schedule: s.to_text(),
+        };
         let audit = by_whom
             .did(AuditAction::CalendarLoad)
             .on(ObjectKind::CalendarYear, year)

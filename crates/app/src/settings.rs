@@ -8,6 +8,14 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use jiguan_domain::audit::{AuditAction, ObjectKind};
 
+/// A parameter's value in force before it is set, as audited.
+#[derive(Serialize)]
+struct ParamBefore<'a> {
+    key: &'a str,
+    value: String,
+    origin: &'static str,
+}
+
 /// A parameter set, as audited.
 #[derive(Serialize)]
 struct ParamSet<'a, V> {
@@ -101,7 +109,11 @@ impl App {
             .await?
             .into_iter()
             .find(|r| r.def.key == key)
-            .map(|r| serde_json::json!({"key": key, "value": r.value, "origin": r.origin}));
+            .map(|r| ParamBefore {
+                key,
+                value: r.value,
+                origin: r.origin,
+            });
         let audit = self
             .audit(actor)
             .unit(unit)
