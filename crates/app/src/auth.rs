@@ -19,11 +19,17 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use jiguan_domain::FieldError;
-use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use jiguan_domain::auth::{Action, Actor, check_password};
 
 use crate::ports::{ApiToken, SessionRecord, UserRecord};
 use crate::{App, AppError, AppResult};
+
+/// A named thing (an API token), as audited.
+#[derive(serde::Serialize)]
+struct Named<'a> {
+    name: &'a str,
+}
 
 /// A signed-in session as the web layer needs it.
 #[derive(Debug, Clone)]
@@ -106,30 +112,14 @@ pub fn actor_of(u: &UserRecord) -> Actor {
     }
 }
 
-/// An audit entry for an action of `actor`.
-pub fn audit_entry(
-    actor: &Actor,
-    unit: Option<jiguan_domain::tenancy::UnitId>,
-    action: &str,
-    object_type: &str,
-    object_id: impl ToString,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> AuditEntry {
-    AuditEntry {
-        district_id: actor.district_id,
-        unit_id: unit,
-        user_id: Some(actor.user_id),
-        username: actor.username.clone(),
-        action: action.to_string(),
-        object_type: object_type.to_string(),
-        object_id: object_id.to_string(),
-        before,
-        after,
-    }
-}
-
 impl App {
+    /// An audit entry by `actor`, stamped with the app's clock (the time of the change it
+    /// records): `self.audit(actor).unit(u).did(AuditAction::PostUpdate).on(ObjectKind::Post,
+    /// id).before(&old).after(&new)`.
+    pub fn audit(&self, actor: &Actor) -> AuditEntry {
+        AuditEntry::by(actor, self.clock.now())
+    }
+
     /// Hashes a password with argon2id on a blocking thread.
     pub async fn hash_password(&self, password: &str) -> AppResult<String> {
         let (m, t) = (self.config.argon_m_kib, self.config.argon_t);
@@ -221,15 +211,12 @@ impl App {
         };
         self.store.create_session(&rec).await?;
         self.store
-            .append_audit(audit_entry(
-                &actor,
-                actor.unit_id,
-                "auth.login",
-                "user",
-                user.id,
-                None,
-                None,
-            ))
+            .append_audit(
+                self.audit(&actor)
+                    .unit(actor.unit_id)
+                    .did(AuditAction::AuthLogin)
+                    .on(ObjectKind::User, user.id),
+            )
             .await?;
         Ok(LoginOk {
             token,
@@ -283,15 +270,12 @@ impl App {
         self.store.delete_session(&ctx.token_hash).await?;
         let a = &ctx.actor;
         self.store
-            .append_audit(audit_entry(
-                a,
-                a.unit_id,
-                "auth.logout",
-                "user",
-                a.user_id,
-                None,
-                None,
-            ))
+            .append_audit(
+                self.audit(a)
+                    .unit(a.unit_id)
+                    .did(AuditAction::AuthLogout)
+                    .on(ObjectKind::User, a.user_id),
+            )
             .await?;
         Ok(())
     }
@@ -350,15 +334,11 @@ impl App {
             return Err(AppError::Invalid(errs));
         }
         let hash = self.hash_password(new).await?;
-        let audit = audit_entry(
-            actor,
-            actor.unit_id,
-            "user.password_change",
-            "user",
-            actor.user_id,
-            None,
-            None,
-        );
+        let audit = self
+            .audit(actor)
+            .unit(actor.unit_id)
+            .did(AuditAction::UserPasswordChange)
+            .on(ObjectKind::User, actor.user_id);
         self.store
             .set_password(actor.user_id, &hash, false, false, audit)
             .await?;
@@ -370,15 +350,12 @@ impl App {
         self.require(actor, Action::Profile)?;
         let name = jiguan_domain::error::required_text("name", name, 60)?;
         let token = format!("jg_{}", random_token());
-        let audit = audit_entry(
-            actor,
-            actor.unit_id,
-            "api_token.create",
-            "api_token",
-            &name,
-            None,
-            Some(serde_json::json!({ "name": name })),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(actor.unit_id)
+            .did(AuditAction::ApiTokenCreate)
+            .on(ObjectKind::ApiToken, &name)
+            .after(&Named { name: &name });
         let id = self
             .store
             .create_api_token(
@@ -399,15 +376,11 @@ impl App {
 
     pub async fn delete_api_token(&self, actor: &Actor, id: i64) -> AppResult<()> {
         self.require(actor, Action::Profile)?;
-        let audit = audit_entry(
-            actor,
-            actor.unit_id,
-            "api_token.delete",
-            "api_token",
-            id,
-            None,
-            None,
-        );
+        let audit = self
+            .audit(actor)
+            .unit(actor.unit_id)
+            .did(AuditAction::ApiTokenDelete)
+            .on(ObjectKind::ApiToken, id);
         if self
             .store
             .delete_api_token(actor.user_id, id, audit)

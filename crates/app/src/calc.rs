@@ -28,10 +28,37 @@ use jiguan_domain::rules::calendar::{Calendar, SCHEDULE_FIELD, YearSchedule};
 use jiguan_domain::rules::params::Params;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
-use crate::auth::audit_entry;
 use crate::ports::{CalcFilter, CalcRecord, CalendarYearRecord, ListQuery, NewCalcRecord, Page};
-use crate::users::system_entry;
 use crate::{App, AppError, AppResult};
+use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
+
+/// A saved calculation, as audited.
+#[derive(Serialize)]
+struct CalcSaved<'a, I> {
+    kind: &'a str,
+    input: &'a I,
+    result: &'a Value,
+    params_used: &'a [(String, String)],
+    note: &'a str,
+}
+
+/// The schedule of a year before a load, as audited.
+#[derive(Serialize)]
+struct YearBefore {
+    year: i32,
+    /// `loaded` or `builtin`.
+    origin: &'static str,
+    schedule: String,
+}
+
+/// A year's schedule loaded, as audited.
+#[derive(Serialize)]
+struct YearLoaded {
+    year: i32,
+    days_off: usize,
+    swapped_workdays: usize,
+    schedule: String,
+}
 
 /// Longest note on a saved calculation, in characters.
 pub const NOTE_MAX: usize = 200;
@@ -282,22 +309,18 @@ impl App {
             note: note.clone(),
             created_at: now,
         };
-        let after = serde_json::json!({
-            "kind": kind.code(),
-            "input": calc.input,
-            "result": calc.result,
-            "params_used": calc.params_used,
-            "note": note,
-        });
-        let audit = audit_entry(
-            actor,
-            actor.unit_id,
-            "calc.save",
-            "calc",
-            "",
-            None,
-            Some(after),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(actor.unit_id)
+            .did(AuditAction::CalcSave)
+            .on(ObjectKind::Calc, "")
+            .after(&CalcSaved {
+                kind: kind.code(),
+                input: &calc.input,
+                result: &calc.result,
+                params_used: &calc.params_used,
+                note: &note,
+            });
         let id = self.store.save_calc(&rec, audit).await?;
         Ok(SavedCalc {
             id,
@@ -405,18 +428,7 @@ impl App {
     /// Loads (or replaces) one year's schedule for the actor's district; audited.
     pub async fn load_calendar_year(&self, actor: &Actor, text: &str) -> AppResult<CalendarYear> {
         self.require(actor, Action::SettingsManage)?;
-        let entry = |before: Option<Value>, after: Option<Value>| {
-            audit_entry(
-                actor,
-                None,
-                "calendar.load",
-                "calendar_year",
-                "",
-                before,
-                after,
-            )
-        };
-        self.put_year(actor.district_id, &actor.username, text, entry)
+        self.put_year(actor.district_id, &actor.username, text, self.audit(actor))
             .await
     }
 
@@ -430,12 +442,8 @@ impl App {
         if self.store.get_district(district).await?.is_none() {
             return Err(AppError::field("district", "not_found"));
         }
-        let entry = |before: Option<Value>, after: Option<Value>| {
-            let mut e = system_entry(district, None, "calendar.load", "calendar_year", "", after);
-            e.before = before;
-            e
-        };
-        self.put_year(district, "system", text, entry).await
+        self.put_year(district, "system", text, self.system_audit(district))
+            .await
     }
 
     async fn put_year(
@@ -443,7 +451,7 @@ impl App {
         district: DistrictId,
         by: &str,
         text: &str,
-        entry: impl Fn(Option<Value>, Option<Value>) -> jiguan_domain::audit::AuditEntry,
+        by_whom: AuditEntry,
     ) -> AppResult<CalendarYear> {
         if text.len() > SCHEDULE_MAX {
             return Err(FieldError::new(SCHEDULE_FIELD, "too_long")
@@ -454,26 +462,33 @@ impl App {
         let year = s.year();
         let loaded = self.store.list_calendar_years(district).await?;
         let before = match loaded.iter().find(|r| r.year == i64::from(year)) {
-            Some(r) => Some(serde_json::json!({
-                "year": year, "origin": "loaded", "schedule": year_of(r)?.to_text(),
-            })),
-            None => Calendar::builtin().schedule(year).map(
-                |b| serde_json::json!({"year": year, "origin": "builtin", "schedule": b.to_text()}),
-            ),
+            Some(r) => Some(YearBefore {
+                year,
+                origin: "loaded",
+                schedule: year_of(r)?.to_text(),
+            }),
+            None => Calendar::builtin().schedule(year).map(|b| YearBefore {
+                year,
+                origin: "builtin",
+                schedule: b.to_text(),
+            }),
         };
-        let after = serde_json::json!({
-            "year": year,
-            "days_off": s.days_off().len(),
-            "swapped_workdays": s.swapped_workdays().len(),
-            "schedule": s.to_text(),
-        });
-        let mut audit = entry(before, Some(after));
-        audit.object_id = year.to_string();
+        let after = YearLoaded {
+            year,
+            days_off: s.days_off().len(),
+            swapped_workdays: s.swapped_workdays().len(),
+            schedule: s.to_text(),
+        };
+        let audit = by_whom
+            .did(AuditAction::CalendarLoad)
+            .on(ObjectKind::CalendarYear, year)
+            .before(&before)
+            .after(&after);
         let rec = CalendarYearRecord {
             district_id: district,
             year: i64::from(year),
             schedule_text: text.to_string(),
-            loaded_at: self.clock.now(),
+            loaded_at: audit.at,
             loaded_by: by.to_string(),
         };
         self.store.put_calendar_year(&rec, audit).await?;

@@ -6,8 +6,8 @@
 use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
 
-use crate::users::system_entry;
 use crate::{App, AppError, AppResult};
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo12345";
@@ -73,7 +73,10 @@ pub async fn has_data(app: &App) -> AppResult<bool> {
 pub async fn seed(app: &App, mut progress: impl FnMut(u64, u64)) -> AppResult<DistrictId> {
     let total = (UNITS.len() + ACCOUNTS.len() + 1) as u64;
     let mut done = 0;
-    let district = app.store.create_district("zhenhai", "镇海区").await?;
+    let district = app
+        .store
+        .create_district("zhenhai", "镇海区", app.clock.now())
+        .await?;
     done += 1;
     progress(done, total);
     let mut unit_ids: Vec<(&str, UnitId)> = Vec::new();
@@ -83,14 +86,11 @@ pub async fn seed(app: &App, mut progress: impl FnMut(u64, u64)) -> AppResult<Di
             name: name.into(),
             kind,
         };
-        let audit = system_entry(
-            district,
-            None,
-            "unit.create",
-            "unit",
-            code,
-            Some(serde_json::json!({"code": code, "name": name, "kind": kind})),
-        );
+        let audit = app
+            .system_audit(district)
+            .did(AuditAction::UnitCreate)
+            .on(ObjectKind::Unit, code)
+            .after(&input);
         let id = app.store.create_unit(district, &input, audit).await?;
         unit_ids.push((code, id));
         done += 1;

@@ -49,9 +49,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { field } => {
-                AppError::Invalid(vec![FieldError::new(field, "taken")])
-            }
+            StoreError::Conflict(c) => AppError::Invalid(vec![FieldError::new(c.field(), "taken")]),
             StoreError::Backend(m) => AppError::Internal(m),
         }
     }

@@ -18,6 +18,7 @@ pub mod posts;
 pub mod settings;
 pub mod tenancy;
 pub mod users;
+pub mod workflow;
 
 use std::sync::Arc;
 

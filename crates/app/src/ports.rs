@@ -19,11 +19,86 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
 pub enum StoreError {
     #[error("not found")]
     NotFound,
-    /// A uniqueness rule was broken; `field` names the input field it concerns.
-    #[error("conflict on {field}")]
-    Conflict { field: String },
+    /// The write lost a race or broke a uniqueness rule; nothing was written.
+    #[error("conflict on {}", .0.field())]
+    Conflict(Conflict),
     #[error("database: {0}")]
     Backend(String),
+}
+
+/// What a refused write conflicted with. [`Conflict::field`] is the input field a user is
+/// shown the error on (unchanged names: `status`, `assignment`, `username` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// The record is no longer in the status the step starts from (workflows), or no
+    /// longer editable.
+    Status,
+    /// A post assignment ended meanwhile, or the new one duplicates an open one.
+    Assignment,
+    /// An establishment guard (编制 headroom) no longer holds.
+    Establishment,
+    /// A person a reorganisation moves is no longer where the plan found them.
+    Staff,
+    /// The unit's organisation changed since the change was computed.
+    Structure,
+    /// The change is dated before the unit's latest change.
+    EffectiveDate,
+    /// Caps starting before the caps in force.
+    ValidFrom,
+    /// A person on a downsizing plan is no longer on post in the unit.
+    Person(i64),
+    /// A uniqueness rule of the database.
+    Unique(UniqueKey),
+}
+
+/// The column of a broken uniqueness rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueKey {
+    Username,
+    Code,
+    Name,
+    TokenHash,
+    /// A natural key (a person's ID number …).
+    Key,
+    Id,
+}
+
+impl UniqueKey {
+    pub const ALL: [UniqueKey; 6] = [
+        UniqueKey::Username,
+        UniqueKey::Code,
+        UniqueKey::Name,
+        UniqueKey::TokenHash,
+        UniqueKey::Key,
+        UniqueKey::Id,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            UniqueKey::Username => "username",
+            UniqueKey::Code => "code",
+            UniqueKey::Name => "name",
+            UniqueKey::TokenHash => "token_hash",
+            UniqueKey::Key => "key",
+            UniqueKey::Id => "id",
+        }
+    }
+}
+
+impl Conflict {
+    /// The input field the conflict is reported on.
+    pub fn field(self) -> String {
+        match self {
+            Conflict::Status => "status".into(),
+            Conflict::Assignment => "assignment".into(),
+            Conflict::Establishment => "establishment".into(),
+            Conflict::Staff => "staff".into(),
+            Conflict::Structure => "structure".into(),
+            Conflict::EffectiveDate => "effective_date".into(),
+            Conflict::ValidFrom => "valid_from".into(),
+            Conflict::Person(id) => format!("person:{id}"),
+            Conflict::Unique(k) => k.code().into(),
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -222,7 +297,13 @@ pub struct ParamValue {
 
 #[async_trait]
 pub trait TenancyStore: Send + Sync {
-    async fn create_district(&self, code: &str, name: &str) -> StoreResult<DistrictId>;
+    /// Creates a district with its audit chain, audited as `system` at `at`.
+    async fn create_district(
+        &self,
+        code: &str,
+        name: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<DistrictId>;
     async fn list_districts(&self) -> StoreResult<Vec<District>>;
     async fn get_district(&self, id: DistrictId) -> StoreResult<Option<District>>;
     async fn find_district(&self, code: &str) -> StoreResult<Option<District>>;
@@ -364,6 +445,7 @@ pub trait Store:
     + crate::org::OrgStore
     + crate::downsizing::DownsizingStore
     + crate::posts::PostsStore
+    + crate::workflow::WorkflowStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

@@ -6,7 +6,23 @@ use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::settings::{ParamDef, ParamScope, registry};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
-use crate::auth::audit_entry;
+use jiguan_domain::audit::{AuditAction, ObjectKind};
+
+/// A parameter's value in force before it is set, as audited.
+#[derive(Serialize)]
+struct ParamBefore<'a> {
+    key: &'a str,
+    value: String,
+    origin: &'static str,
+}
+
+/// A parameter set, as audited.
+#[derive(Serialize)]
+struct ParamSet<'a, V> {
+    key: &'a str,
+    value: &'a V,
+    unit_id: Option<UnitId>,
+}
 use crate::{App, AppError, AppResult};
 
 /// A parameter with its effective value and where that value comes from.
@@ -93,9 +109,22 @@ impl App {
             .await?
             .into_iter()
             .find(|r| r.def.key == key)
-            .map(|r| serde_json::json!({"key": key, "value": r.value, "origin": r.origin}));
-        let after = serde_json::json!({"key": key, "value": value, "unit_id": unit});
-        let audit = audit_entry(actor, unit, "param.set", "param", key, before, Some(after));
+            .map(|r| ParamBefore {
+                key,
+                value: r.value,
+                origin: r.origin,
+            });
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::ParamSet)
+            .on(ObjectKind::Param, key)
+            .before(&before)
+            .after(&ParamSet {
+                key,
+                value: &value,
+                unit_id: unit,
+            });
         self.store
             .set_param(
                 actor.district_id,

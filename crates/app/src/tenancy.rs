@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::tenancy::{UnitId, UnitInput};
 
-use crate::auth::audit_entry;
 use crate::ports::{District, ListQuery, Page, Unit, UnitSummary, UserFilter};
 use crate::{App, AppError, AppResult};
 
@@ -119,16 +119,11 @@ impl App {
     ) -> AppResult<UnitId> {
         self.require(actor, Action::UnitManage)?;
         let input = UnitInput::parse(code, name, kind)?;
-        let after = serde_json::json!({"code": input.code, "name": input.name, "kind": input.kind});
-        let audit = audit_entry(
-            actor,
-            None,
-            "unit.create",
-            "unit",
-            &input.code,
-            None,
-            Some(after),
-        );
+        let audit = self
+            .audit(actor)
+            .did(AuditAction::UnitCreate)
+            .on(ObjectKind::Unit, &input.code)
+            .after(&input);
         Ok(self
             .store
             .create_unit(actor.district_id, &input, audit)
@@ -151,18 +146,20 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let input = UnitInput::parse(code, name, kind)?;
-        let audit = audit_entry(
-            actor,
-            Some(id),
-            "unit.update",
-            "unit",
-            id,
-            Some(serde_json::to_value(&old).unwrap_or_default()),
-            Some(
-                serde_json::json!({"id": id, "district_id": old.district_id, "code": input.code,
-                "name": input.name, "kind": input.kind, "active": active}),
-            ),
-        );
+        let new = Unit {
+            code: input.code.clone(),
+            name: input.name.clone(),
+            kind: input.kind,
+            active,
+            ..old.clone()
+        };
+        let audit = self
+            .audit(actor)
+            .unit(id)
+            .did(AuditAction::UnitUpdate)
+            .on(ObjectKind::Unit, id)
+            .before(&old)
+            .after(&new);
         Ok(self
             .store
             .update_unit(actor.district_id, id, &input, active, audit)

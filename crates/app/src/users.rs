@@ -9,7 +9,9 @@ use jiguan_domain::auth::{
 use jiguan_domain::error::{Errors, required_text};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
-use crate::auth::audit_entry;
+use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
+
+use crate::clock::Clock;
 use crate::ports::{ListQuery, NewUser, Page, UserFilter, UserRecord, UserView};
 use crate::{App, AppError, AppResult};
 
@@ -36,11 +38,53 @@ pub struct EditUserForm {
     pub active: bool,
 }
 
-fn user_json(u: &UserRecord) -> serde_json::Value {
-    serde_json::json!({
-        "id": u.id, "username": u.username, "display_name": u.display_name,
-        "unit_id": u.unit_id, "roles": u.roles, "active": u.active,
-    })
+/// An account as audited (fields not known are left out).
+#[derive(serde::Serialize)]
+struct UserAudit<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<UserId>,
+    username: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display_name: Option<&'a str>,
+    unit_id: Option<UnitId>,
+    roles: &'a [Role],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    active: Option<bool>,
+}
+
+impl<'a> UserAudit<'a> {
+    /// The audit entry of a new account: in full for an administrator's change, name,
+    /// unit and roles for the command line's.
+    fn created(e: AuditEntry, u: &NewUser, full: bool) -> AuditEntry {
+        e.unit(u.unit_id)
+            .did(AuditAction::UserCreate)
+            .after(&UserAudit {
+                id: None,
+                username: &u.username,
+                display_name: full.then_some(u.display_name.as_str()),
+                unit_id: u.unit_id,
+                roles: &u.roles,
+                active: full.then_some(true),
+            })
+    }
+    fn of(u: &'a UserRecord) -> Self {
+        UserAudit {
+            id: Some(u.id),
+            username: &u.username,
+            display_name: Some(&u.display_name),
+            unit_id: u.unit_id,
+            roles: &u.roles,
+            active: Some(u.active),
+        }
+    }
+}
+
+impl App {
+    /// An audit entry by the command line or the system itself, stamped with the app's
+    /// clock.
+    pub fn system_audit(&self, district: DistrictId) -> AuditEntry {
+        AuditEntry::system(district, self.clock.now())
+    }
 }
 
 impl App {
@@ -130,17 +174,8 @@ impl App {
             must_change_password: true,
             roles: roles.clone(),
         };
-        let after = serde_json::json!({"username": username, "display_name": display,
-            "unit_id": unit, "roles": roles, "active": true});
-        let audit = audit_entry(
-            actor,
-            unit,
-            "user.create",
-            "user",
-            &username,
-            None,
-            Some(after),
-        );
+        let audit = self.audit(actor).on(ObjectKind::User, &username);
+        let audit = UserAudit::created(audit, &new, true);
         Ok(self.store.create_user(&new, audit).await?)
     }
 
@@ -175,17 +210,18 @@ impl App {
             return Err(AppError::Invalid(errs.0));
         };
         errs.into_result()?;
-        let after = serde_json::json!({"id": id, "username": old.username, "display_name": display,
-            "unit_id": old.unit_id, "roles": roles, "active": form.active});
-        let audit = audit_entry(
-            actor,
-            old.unit_id,
-            "user.update",
-            "user",
-            id,
-            Some(user_json(&old)),
-            Some(after),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(old.unit_id)
+            .did(AuditAction::UserUpdate)
+            .on(ObjectKind::User, id)
+            .before(&UserAudit::of(&old))
+            .after(&UserAudit {
+                display_name: Some(&display),
+                roles: &roles,
+                active: Some(form.active),
+                ..UserAudit::of(&old)
+            });
         Ok(self
             .store
             .update_user(actor.district_id, id, &display, &roles, form.active, audit)
@@ -199,15 +235,11 @@ impl App {
         let u = self.get_user(actor, id).await?;
         check_password("password", password, &u.username)?;
         let hash = self.hash_password(password).await?;
-        let audit = audit_entry(
-            actor,
-            u.unit_id,
-            "user.password_reset",
-            "user",
-            id,
-            None,
-            None,
-        );
+        let audit = self
+            .audit(actor)
+            .unit(u.unit_id)
+            .did(AuditAction::UserPasswordReset)
+            .on(ObjectKind::User, id);
         Ok(self
             .store
             .set_password(id, &hash, true, true, audit)
@@ -259,14 +291,8 @@ impl App {
             must_change_password: must_change,
             roles: roles.clone(),
         };
-        let audit = system_entry(
-            district,
-            unit,
-            "user.create",
-            "user",
-            &username,
-            Some(serde_json::json!({"username": username, "unit_id": unit, "roles": roles})),
-        );
+        let audit = self.system_audit(district).on(ObjectKind::User, &username);
+        let audit = UserAudit::created(audit, &new, false);
         Ok(self.store.create_user(&new, audit).await?)
     }
 
@@ -279,14 +305,11 @@ impl App {
             .ok_or_else(|| AppError::field("username", "not_found"))?;
         check_password("password", password, &u.username)?;
         let hash = self.hash_password(password).await?;
-        let audit = system_entry(
-            u.district_id,
-            u.unit_id,
-            "user.password_reset",
-            "user",
-            u.id,
-            None,
-        );
+        let audit = self
+            .system_audit(u.district_id)
+            .unit(u.unit_id)
+            .did(AuditAction::UserPasswordReset)
+            .on(ObjectKind::User, u.id);
         Ok(self
             .store
             .set_password(u.id, &hash, true, true, audit)
@@ -294,7 +317,9 @@ impl App {
     }
 }
 
-/// An audit entry for a change made by the command line or the system itself.
+/// An audit entry for a change made by a tool outside the application (tests, benches),
+/// stamped by the wall clock. Use cases use [`App::system_audit`] (the app's clock) and the
+/// typed builder.
 pub fn system_entry(
     district: DistrictId,
     unit: Option<UnitId>,
@@ -302,16 +327,13 @@ pub fn system_entry(
     object_type: &str,
     object_id: impl ToString,
     after: Option<serde_json::Value>,
-) -> jiguan_domain::audit::AuditEntry {
-    jiguan_domain::audit::AuditEntry {
-        district_id: district,
+) -> AuditEntry {
+    AuditEntry {
         unit_id: unit,
-        user_id: None,
-        username: "system".into(),
         action: action.into(),
         object_type: object_type.into(),
         object_id: object_id.to_string(),
-        before: None,
         after,
+        ..AuditEntry::system(district, crate::clock::SystemClock.now())
     }
 }

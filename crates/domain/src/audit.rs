@@ -4,17 +4,25 @@
 //! that row. A per-district head (last sequence number and hash) catches removal of the
 //! newest rows.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::auth::Actor;
 use crate::tenancy::{DistrictId, UnitId, UserId};
+use crate::workflow::{Step, Workflow};
 
 /// The hash that precedes the first row of every chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// A change to record, before it is chained.
+/// A change to record, before it is chained. Built with [`AuditEntry::by`] (or
+/// [`AuditEntry::system`]) and the builder methods:
+/// `AuditEntry::by(actor, now).unit(u).did(AuditAction::PostUpdate).on(ObjectKind::Post, id)
+/// .before(&old).after(&new)`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
+    /// When it happened: the application's clock, also the time of the change it records.
+    pub at: DateTime<Utc>,
     pub district_id: DistrictId,
     pub unit_id: Option<UnitId>,
     pub user_id: Option<UserId>,
@@ -29,6 +37,64 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
+    /// A change made by `actor` at `at` (the application's clock) in the actor's district.
+    pub fn by(actor: &Actor, at: DateTime<Utc>) -> Self {
+        AuditEntry {
+            at,
+            district_id: actor.district_id,
+            unit_id: None,
+            user_id: Some(actor.user_id),
+            username: actor.username.clone(),
+            action: String::new(),
+            object_type: String::new(),
+            object_id: String::new(),
+            before: None,
+            after: None,
+        }
+    }
+    /// A change made by the command line or the system itself (user `system`).
+    pub fn system(district: DistrictId, at: DateTime<Utc>) -> Self {
+        AuditEntry {
+            at,
+            district_id: district,
+            unit_id: None,
+            user_id: None,
+            username: "system".into(),
+            action: String::new(),
+            object_type: String::new(),
+            object_id: String::new(),
+            before: None,
+            after: None,
+        }
+    }
+    /// The unit concerned (`None`: district level).
+    pub fn unit(mut self, unit: impl Into<Option<UnitId>>) -> Self {
+        self.unit_id = unit.into();
+        self
+    }
+    pub fn did(mut self, action: AuditAction) -> Self {
+        self.action = action.code();
+        self
+    }
+    /// The object changed; an id not known yet (a row being created) is `""` and is filled
+    /// in by the store.
+    pub fn on(mut self, kind: ObjectKind, id: impl ToString) -> Self {
+        self.object_type = kind.code().to_string();
+        self.object_id = id.to_string();
+        self
+    }
+    /// The state before, as a typed value (`None` or a value that serialises to null:
+    /// nothing before).
+    pub fn before<T: Serialize + ?Sized>(mut self, v: &T) -> Self {
+        self.before = serde_json::to_value(v).ok().filter(|v| !v.is_null());
+        self
+    }
+    /// The state after, as a typed value (null: nothing after).
+    pub fn after<T: Serialize + ?Sized>(mut self, v: &T) -> Self {
+        self.after = serde_json::to_value(v).ok().filter(|v| !v.is_null());
+        self
+    }
+
     /// The canonical text of `before`/`after`: serde_json's maps are sorted, so the same
     /// value always gives the same text.
     pub fn before_text(&self) -> Option<String> {
@@ -36,6 +102,149 @@ impl AuditEntry {
     }
     pub fn after_text(&self) -> Option<String> {
         self.after.as_ref().map(|v| v.to_string())
+    }
+}
+
+/// What an audit row records was done. The codes are the stored `action` strings; the
+/// audit page and its filters read them, so they never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    AuthLogin,
+    AuthLogout,
+    ApiTokenCreate,
+    ApiTokenDelete,
+    UserCreate,
+    UserUpdate,
+    UserPasswordChange,
+    UserPasswordReset,
+    DistrictCreate,
+    UnitCreate,
+    UnitUpdate,
+    ParamSet,
+    CalcSave,
+    CalendarLoad,
+    EstablishmentSet,
+    PersonCreate,
+    PersonUpdate,
+    PersonChange,
+    PeopleImport,
+    PostCreate,
+    PostUpdate,
+    PostActivate,
+    PostDeactivate,
+    PostAssign,
+    PostUnassign,
+    PostProposalAccept,
+    OrgBodyCreate,
+    OrgBodyUpdate,
+    OrgFunctionCreate,
+    OrgFunctionUpdate,
+    OrgRulesSet,
+    OrgCapsSet,
+    OrgSplitSave,
+    OrgPlanCreate,
+    OrgPlanOpAdd,
+    OrgPlanOpRemove,
+    DownsizingPlanCreate,
+    DownsizingLineSave,
+    DownsizingLineRemove,
+    /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
+    Step(&'static Workflow, Step),
+}
+
+impl AuditAction {
+    pub fn code(self) -> String {
+        use AuditAction as A;
+        let s = match self {
+            A::AuthLogin => "auth.login",
+            A::AuthLogout => "auth.logout",
+            A::ApiTokenCreate => "api_token.create",
+            A::ApiTokenDelete => "api_token.delete",
+            A::UserCreate => "user.create",
+            A::UserUpdate => "user.update",
+            A::UserPasswordChange => "user.password_change",
+            A::UserPasswordReset => "user.password_reset",
+            A::DistrictCreate => "district.create",
+            A::UnitCreate => "unit.create",
+            A::UnitUpdate => "unit.update",
+            A::ParamSet => "param.set",
+            A::CalcSave => "calc.save",
+            A::CalendarLoad => "calendar.load",
+            A::EstablishmentSet => "establishment.set",
+            A::PersonCreate => "person.create",
+            A::PersonUpdate => "person.update",
+            A::PersonChange => "person.change",
+            A::PeopleImport => "people.import",
+            A::PostCreate => "post.create",
+            A::PostUpdate => "post.update",
+            A::PostActivate => "post.activate",
+            A::PostDeactivate => "post.deactivate",
+            A::PostAssign => "post.assign",
+            A::PostUnassign => "post.unassign",
+            A::PostProposalAccept => "post.proposal.accept",
+            A::OrgBodyCreate => "org.body.create",
+            A::OrgBodyUpdate => "org.body.update",
+            A::OrgFunctionCreate => "org.function.create",
+            A::OrgFunctionUpdate => "org.function.update",
+            A::OrgRulesSet => "org.rules.set",
+            A::OrgCapsSet => "org.caps.set",
+            A::OrgSplitSave => "org.split.save",
+            A::OrgPlanCreate => "org.plan.create",
+            A::OrgPlanOpAdd => "org.plan.op_add",
+            A::OrgPlanOpRemove => "org.plan.op_remove",
+            A::DownsizingPlanCreate => "downsizing.plan.create",
+            A::DownsizingLineSave => "downsizing.line.save",
+            A::DownsizingLineRemove => "downsizing.line.remove",
+            A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
+        };
+        s.to_string()
+    }
+}
+
+/// The kind of object an audit row is about (stored `object_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    District,
+    Unit,
+    User,
+    ApiToken,
+    Param,
+    Calc,
+    CalendarYear,
+    Person,
+    Post,
+    PostAssignment,
+    Body,
+    FunctionItem,
+    OrgKindRules,
+    OrgCaps,
+    OrgSplit,
+    ReorgPlan,
+    DownsizingPlan,
+}
+
+impl ObjectKind {
+    pub fn code(self) -> &'static str {
+        use ObjectKind as K;
+        match self {
+            K::District => "district",
+            K::Unit => "unit",
+            K::User => "user",
+            K::ApiToken => "api_token",
+            K::Param => "param",
+            K::Calc => "calc",
+            K::CalendarYear => "calendar_year",
+            K::Person => "person",
+            K::Post => "post",
+            K::PostAssignment => "post_assignment",
+            K::Body => "body",
+            K::FunctionItem => "function_item",
+            K::OrgKindRules => "org_kind_rules",
+            K::OrgCaps => "org_caps",
+            K::OrgSplit => "org_split",
+            K::ReorgPlan => "reorg_plan",
+            K::DownsizingPlan => "downsizing_plan",
+        }
     }
 }
 

@@ -19,5 +19,6 @@ pub mod rules;
 pub mod settings;
 pub mod tenancy;
 pub mod time;
+pub mod workflow;
 
 pub use error::FieldError;

@@ -264,7 +264,7 @@ mod tests {
                 }
             })+};
         }
-        use crate::{auth, downsizing, org, people, posts, rules, tenancy};
+        use crate::{auth, downsizing, org, people, posts, rules, tenancy, workflow};
         check!(
             tenancy::UnitKind,
             tenancy::Committee,
@@ -273,8 +273,8 @@ mod tests {
             org::BodyKind,
             org::FunctionCategory,
             org::ReviewDecision,
-            org::PlanStatus,
-            org::plan::Transition,
+            workflow::Status,
+            workflow::Step,
             org::IssueKind,
             people::Identity,
             people::EstablishmentKind,
@@ -288,8 +288,6 @@ mod tests {
             posts::workload::Staffing,
             posts::suggest::MoveKind,
             downsizing::Route,
-            downsizing::PlanStatus,
-            downsizing::Transition,
             downsizing::CandidateReason,
             rules::retirement::Category,
             rules::early_retirement::Staff,
@@ -318,9 +316,5 @@ mod tests {
         );
         assert_eq!(Staff::parse("s", "civil_servant"), Ok(Staff::CivilServant));
         assert_eq!(crate::auth::Role::UnitAdmin.label_key(), "unit_admin");
-        assert_eq!(
-            crate::org::plan::Transition::Submit.label_key(),
-            "org.plan_submit"
-        );
     }
 }

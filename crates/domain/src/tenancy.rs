@@ -61,7 +61,7 @@ pub fn parse_code(field: &str, s: &str) -> Result<String, FieldError> {
 }
 
 /// Input for creating or renaming a unit, validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UnitInput {
     pub code: String,
     pub name: String,

@@ -158,7 +158,10 @@ async fn main() {
     let store = SqlStore::open(&url).await.unwrap();
     let d = {
         use jiguan_app::ports::TenancyStore;
-        store.create_district("bench", "基准区").await.unwrap()
+        store
+            .create_district("bench", "基准区", chrono::Utc::now())
+            .await
+            .unwrap()
     };
     let app = App::new(
         Arc::new(store.clone()),

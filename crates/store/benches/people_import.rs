@@ -74,7 +74,11 @@ async fn run(label: &str, url: &str, bytes: &[u8], n: usize) {
         AppConfig::for_tests(),
         Arc::new(SystemClock),
     );
-    let d = app.store.create_district("bench", "基准区").await.unwrap();
+    let d = app
+        .store
+        .create_district("bench", "基准区", chrono::Utc::now())
+        .await
+        .unwrap();
     let input = UnitInput {
         code: "u1".into(),
         name: "基准街道".into(),

@@ -88,7 +88,11 @@ async fn run(url: &str, label: &str, people: i64) {
         AppConfig::for_tests(),
         Arc::new(SystemClock),
     );
-    let district = app.store.create_district("bench", "基准区").await.unwrap();
+    let district = app
+        .store
+        .create_district("bench", "基准区", chrono::Utc::now())
+        .await
+        .unwrap();
     let per_unit = people / UNITS;
     let t_seed = Instant::now();
     for u in 0..UNITS {
@@ -167,7 +171,7 @@ async fn run(url: &str, label: &str, people: i64) {
                         None,
                     )],
                     by: "bench".into(),
-                    at: Some(chrono::Utc::now()),
+                    at: chrono::Utc::now(),
                     ..PeopleBatch::default()
                 },
             )
@@ -223,7 +227,7 @@ async fn run(url: &str, label: &str, people: i64) {
                     on: NaiveDate::from_ymd_opt(2024, 1, 1),
                     reason: String::new(),
                     by: "bench".into(),
-                    at: Some(chrono::Utc::now()),
+                    at: chrono::Utc::now(),
                 },
                 vec![system_entry(
                     district,

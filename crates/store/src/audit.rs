@@ -37,7 +37,7 @@ pub(crate) async fn append(tx: &mut Tx, e: &AuditEntry) -> StoreResult<()> {
             (1, GENESIS.to_string())
         }
     };
-    let at_ms = chrono::Utc::now().timestamp_millis();
+    let at_ms = e.at.timestamp_millis();
     let (before, after) = (e.before_text(), e.after_text());
     let hash = chain_hash(
         &prev,

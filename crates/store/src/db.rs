@@ -17,7 +17,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Decode, Postgres, Row as _, Sqlite, Type};
 
-use jiguan_app::ports::StoreError;
+use jiguan_app::ports::{Conflict, StoreError, UniqueKey};
 
 /// Which database a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +108,7 @@ pub fn backend(e: sqlx::Error) -> StoreError {
         && d.is_unique_violation()
     {
         let msg = d.message().to_string();
-        let field = conflict_field(&msg, d.constraint());
-        return StoreError::Conflict { field };
+        return StoreError::Conflict(Conflict::Unique(unique_key(&msg, d.constraint())));
     }
     if let sqlx::Error::RowNotFound = e {
         return StoreError::NotFound;
@@ -118,16 +117,14 @@ pub fn backend(e: sqlx::Error) -> StoreError {
 }
 
 /// Guesses the input field from a unique-violation message or constraint name.
-fn conflict_field(msg: &str, constraint: Option<&str>) -> String {
+fn unique_key(msg: &str, constraint: Option<&str>) -> UniqueKey {
     // SQLite: "UNIQUE constraint failed: users.username"; PostgreSQL: constraint
     // "users_username_key" or "units_district_id_code_key".
     let src = constraint.unwrap_or(msg);
-    for f in ["username", "code", "name", "token_hash", "key"] {
-        if src.contains(f) {
-            return f.to_string();
-        }
-    }
-    "id".to_string()
+    UniqueKey::ALL
+        .into_iter()
+        .find(|k| *k != UniqueKey::Id && src.contains(k.code()))
+        .unwrap_or(UniqueKey::Id)
 }
 
 /// Rewrites `$n` placeholders to SQLite's `?n`.
@@ -408,12 +405,17 @@ mod tests {
     #[test]
     fn conflict_fields() {
         assert_eq!(
-            conflict_field("UNIQUE constraint failed: users.username", None),
-            "username"
+            unique_key("UNIQUE constraint failed: users.username", None),
+            UniqueKey::Username
         );
         assert_eq!(
-            conflict_field("x", Some("units_district_id_code_key")),
-            "code"
+            unique_key("x", Some("units_district_id_code_key")),
+            UniqueKey::Code
+        );
+        assert_eq!(unique_key("x", Some("people_pkey")), UniqueKey::Key);
+        assert_eq!(
+            unique_key("UNIQUE constraint failed: t.a", None),
+            UniqueKey::Id
         );
     }
 }

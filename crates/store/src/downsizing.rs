@@ -6,18 +6,19 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use jiguan_app::downsizing::{
-    ApplyWrite, ContractRecord, DownsizingStore, LineRecord, LineWrite, PlanEvent, PlanMove,
-    PlanRecord,
+    ApplyWrite, ContractRecord, DownsizingStore, LineRecord, LineWrite, PlanEvent, PlanRecord,
 };
-use jiguan_app::ports::{StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::downsizing::{PlanStatus, Route};
 use jiguan_domain::people::EventKind;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::workflow::DOWNSIZING_PLANS;
 
 use crate::SqlStore;
 use crate::audit::append;
 use crate::db::{Backend, Row, Tx};
+use crate::workflow::{DOWNSIZING, event_tx, move_tx};
 
 const PLAN_COLS: &str = "p.id, p.district_id, p.unit_id, p.title, p.effective, p.status, p.doc_no, p.reason, p.staff_base, p.created_by, p.created_at, p.applied_at, \
     (SELECT CAST(COUNT(*) AS BIGINT) FROM downsizing_lines l WHERE l.plan_id = p.id AND l.district_id = p.district_id AND l.unit_id = p.unit_id)";
@@ -59,50 +60,7 @@ fn line(r: &Row) -> StoreResult<LineRecord> {
     })
 }
 
-/// Moves the plan from `m.from` to `m.to` and writes the history row.
-async fn move_tx(tx: &mut Tx, d: DistrictId, u: UnitId, m: &PlanMove) -> StoreResult<()> {
-    let n = tx
-        .execute(
-            "UPDATE downsizing_plans SET status = $1, doc_no = COALESCE($2, doc_no), reason = COALESCE($3, reason), \
-             applied_at = CASE WHEN $4 THEN $5 ELSE applied_at END \
-             WHERE id = $6 AND district_id = $7 AND unit_id = $8 AND status = $9",
-            &[
-                m.to.code().into(),
-                m.doc_no.clone().into(),
-                m.reason.clone().into(),
-                (m.to == PlanStatus::Applied).into(),
-                m.at.into(),
-                m.id.into(),
-                d.0.into(),
-                u.0.into(),
-                m.from.code().into(),
-            ],
-        )
-        .await?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            field: "status".into(),
-        });
-    }
-    tx.execute(
-        "INSERT INTO downsizing_events (plan_id, district_id, unit_id, from_status, to_status, comment, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        &[
-            m.id.into(),
-            d.0.into(),
-            u.0.into(),
-            m.from.code().into(),
-            m.to.code().into(),
-            m.comment.as_str().into(),
-            m.by.as_str().into(),
-            m.at.into(),
-        ],
-    )
-    .await?;
-    Ok(())
-}
-
-/// Fails unless the plan is a draft of the unit.
+/// Fails unless the plan of the unit may still be edited (a draft).
 async fn require_draft(tx: &mut Tx, d: DistrictId, u: UnitId, plan: i64) -> StoreResult<()> {
     let r = tx
         .fetch_optional(
@@ -114,12 +72,10 @@ async fn require_draft(tx: &mut Tx, d: DistrictId, u: UnitId, plan: i64) -> Stor
         None => Err(StoreError::NotFound),
         Some(r) => {
             let s: String = r.get(0)?;
-            if s == PlanStatus::Draft.code() {
+            if PlanStatus::from_code(&s).is_some_and(|s| DOWNSIZING_PLANS.editable(s)) {
                 Ok(())
             } else {
-                Err(StoreError::Conflict {
-                    field: "status".into(),
-                })
+                Err(StoreError::Conflict(Conflict::Status))
             }
         }
     }
@@ -187,10 +143,15 @@ impl DownsizingStore for SqlStore {
             )
             .await?
             .get(0)?;
-        tx.execute(
-            "INSERT INTO downsizing_events (plan_id, district_id, unit_id, from_status, to_status, comment, created_by, created_at) \
-             VALUES ($1, $2, $3, '', 'draft', '', $4, $5)",
-            &[id.into(), d.0.into(), u.0.into(), by.into(), at.into()],
+        event_tx(
+            &mut tx,
+            &DOWNSIZING,
+            d,
+            u,
+            id,
+            (None, PlanStatus::Draft),
+            "",
+            (by, at),
         )
         .await?;
         let mut audit = audit;
@@ -301,19 +262,6 @@ impl DownsizingStore for SqlStore {
         tx.commit().await
     }
 
-    async fn down_move(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        m: &PlanMove,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        move_tx(&mut tx, d, u, m).await?;
-        append(&mut tx, &audit).await?;
-        tx.commit().await
-    }
-
     async fn down_apply(
         &self,
         d: DistrictId,
@@ -330,17 +278,18 @@ impl DownsizingStore for SqlStore {
             )
             .await?;
         }
-        move_tx(&mut tx, d, u, &w.step).await?;
-        tx.execute(
-            "UPDATE downsizing_plans SET staff_base = $1 WHERE id = $2 AND district_id = $3 AND unit_id = $4",
-            &[w.staff_base.into(), w.step.id.into(), d.0.into(), u.0.into()],
+        move_tx(
+            &mut tx,
+            &DOWNSIZING,
+            d,
+            u,
+            &w.step,
+            &[("staff_base", w.staff_base.into())],
         )
         .await?;
         let (at, by) = (w.step.at, w.step.by.as_str());
         for it in &w.items {
-            let conflict = || StoreError::Conflict {
-                field: format!("person:{}", it.person_id),
-            };
+            let conflict = || StoreError::Conflict(Conflict::Person(it.person_id));
             // The person must still be on post or lent out at home in the unit.
             let n = match it.new_status {
                 Some(s) => {

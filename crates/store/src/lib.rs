@@ -18,6 +18,7 @@ mod settings;
 mod sql;
 mod tenancy;
 mod users;
+mod workflow;
 
 use async_trait::async_trait;
 

@@ -7,10 +7,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use jiguan_app::org::{
-    BodySummary, BodyVersion, CapRecord, FunctionVersion, OrgStore, PlanMove, PlanRecord, Revision,
+    BodySummary, BodyVersion, CapRecord, FunctionVersion, OrgStore, PlanRecord, Revision,
     SplitRecord, StructureWrite,
 };
-use jiguan_app::ports::{StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::org::analysis::KindRule;
 use jiguan_domain::org::plan::{PlanOp, staff_note};
@@ -24,6 +24,8 @@ use crate::SqlStore;
 use crate::audit::append;
 use crate::db::{Row, Tx, Value};
 use crate::people::move_staff_tx;
+use crate::workflow::{REORG_PLANS, move_tx};
+use jiguan_domain::workflow::ORG_PLANS;
 
 const BODY_COLS: &str = "body_id, name, short_name, kind, parent_id, status, successor_id, establishment, head, doc_no, records_json";
 const ITEM_COLS: &str =
@@ -296,51 +298,6 @@ async fn write_current(
 const BODY_CURRENT: &str = "id, name, short_name, kind, parent_id, status, successor_id, establishment, head, doc_no, records_json";
 const ITEM_CURRENT: &str = "id, code, title, category, legal_basis, owners_json, decision, reason";
 
-async fn move_plan_tx(
-    tx: &mut Tx,
-    d: DistrictId,
-    u: UnitId,
-    m: &PlanMove,
-    id_map: Option<&[(i64, i64)]>,
-) -> StoreResult<()> {
-    let froms: Vec<String> = m.from.iter().map(|s| format!("'{}'", s.code())).collect();
-    let decided = matches!(m.to, PlanStatus::Approved | PlanStatus::Rejected);
-    let n = tx
-        .execute(
-            &format!(
-                "UPDATE reorg_plans SET status = $1, \
-                 reason = COALESCE($2, reason), doc_no = COALESCE($3, doc_no), effective = COALESCE($4, effective), \
-                 decided_by = CASE WHEN $5 THEN $6 ELSE decided_by END, \
-                 decided_at = CASE WHEN $5 THEN $7 ELSE decided_at END, \
-                 applied_at = CASE WHEN $8 THEN $7 ELSE applied_at END, \
-                 id_map_json = COALESCE($9, id_map_json) \
-                 WHERE id = $10 AND district_id = $11 AND unit_id = $12 AND status IN ({})",
-                froms.join(", ")
-            ),
-            &[
-                m.to.code().into(),
-                m.reason.clone().into(),
-                m.doc_no.clone().into(),
-                m.effective.into(),
-                decided.into(),
-                m.by.as_str().into(),
-                m.at.into(),
-                (m.to == PlanStatus::Applied).into(),
-                id_map.map(|m| json!(m)).transpose()?.into(),
-                m.id.0.into(),
-                d.0.into(),
-                u.0.into(),
-            ],
-        )
-        .await?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            field: "status".into(),
-        });
-    }
-    Ok(())
-}
-
 #[async_trait]
 impl OrgStore for SqlStore {
     async fn list_bodies(
@@ -488,16 +445,12 @@ impl OrgStore for SqlStore {
             None => (0, None),
         };
         if stamp != w.stamp {
-            return Err(StoreError::Conflict {
-                field: "structure".into(),
-            });
+            return Err(StoreError::Conflict(Conflict::Structure));
         }
         if last.is_some_and(|l| w.on < l) {
-            return Err(StoreError::Conflict {
-                field: "effective_date".into(),
-            });
+            return Err(StoreError::Conflict(Conflict::EffectiveDate));
         }
-        let now = Utc::now();
+        let now = audit.at;
         let mut map: Vec<(i64, i64)> = Vec::new();
         // New bodies first, so that every reference can be resolved.
         for b in w.after.bodies.iter().filter(|b| b.id.0 < 0) {
@@ -629,7 +582,15 @@ impl OrgStore for SqlStore {
             move_staff_tx(&mut tx, d, &moves, w.on, &doc, now, &by).await?;
         }
         if let Some(m) = &w.plan {
-            move_plan_tx(&mut tx, d, u, m, Some(&map)).await?;
+            move_tx(
+                &mut tx,
+                &REORG_PLANS,
+                d,
+                u,
+                m,
+                &[("id_map_json", json!(&map)?.into())],
+            )
+            .await?;
         }
         if rev.is_some() {
             tx.execute(
@@ -757,7 +718,7 @@ impl OrgStore for SqlStore {
         .await?;
         tx.execute(
             "INSERT INTO org_rule_sets (district_id, updated_at) VALUES ($1, $2)",
-            &[d.0.into(), Utc::now().into()],
+            &[d.0.into(), audit.at.into()],
         )
         .await?;
         append(&mut tx, &audit).await?;
@@ -786,15 +747,13 @@ impl OrgStore for SqlStore {
             caps.max_deputies.into(),
             caps.doc_no.as_str().into(),
             by.into(),
-            Utc::now().into(),
+            audit.at.into(),
         ];
         if let Some(r) = open {
             let id: i64 = r.get(0)?;
             let vf: NaiveDate = r.get(1)?;
             if vf > from {
-                return Err(StoreError::Conflict {
-                    field: "valid_from".into(),
-                });
+                return Err(StoreError::Conflict(Conflict::ValidFrom));
             }
             if vf == from {
                 let mut ps = vals.to_vec();
@@ -1009,11 +968,15 @@ impl OrgStore for SqlStore {
         let mut tx = self.db.begin().await?;
         let ok = tx
             .fetch_optional(
-                "SELECT id FROM reorg_plans WHERE id = $1 AND district_id = $2 AND unit_id = $3 AND status IN ('draft', 'rejected')",
+                "SELECT status FROM reorg_plans WHERE id = $1 AND district_id = $2 AND unit_id = $3",
                 &[id.0.into(), d.0.into(), u.0.into()],
             )
             .await?;
-        if ok.is_none() {
+        let status = match ok {
+            Some(r) => PlanStatus::from_code(&r.get::<String>(0)?),
+            None => None,
+        };
+        if !status.is_some_and(|s| ORG_PLANS.editable(s)) {
             return Err(StoreError::NotFound);
         }
         tx.execute(
@@ -1028,19 +991,6 @@ impl OrgStore for SqlStore {
             )
             .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
-    }
-
-    async fn move_plan(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        m: &PlanMove,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        move_plan_tx(&mut tx, d, u, m, None).await?;
         append(&mut tx, &audit).await?;
         tx.commit().await
     }

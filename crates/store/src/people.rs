@@ -15,7 +15,7 @@ use jiguan_app::people::{
     CostGroup, ExceptionRecord, OccupancyCount, PeopleBatch, PeopleFilter, PeopleStore,
     PersonEvent, PersonRecord, PersonWrite, QuotaRecord, StatusFilter,
 };
-use jiguan_app::ports::{ListQuery, Page, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, ListQuery, Page, StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::money::Money;
 use jiguan_domain::people::cost::Total;
@@ -293,9 +293,7 @@ pub(crate) async fn move_staff_tx(
             )
             .await?;
         if n == 0 {
-            return Err(StoreError::Conflict {
-                field: "staff".into(),
-            });
+            return Err(StoreError::Conflict(Conflict::Staff));
         }
         tx.execute(
             &format!(
@@ -753,7 +751,7 @@ impl PeopleStore for SqlStore {
     }
 
     async fn apply_people(&self, d: DistrictId, batch: PeopleBatch) -> StoreResult<Vec<i64>> {
-        let at = batch.at.unwrap_or_else(Utc::now);
+        let at = batch.at;
         let by = batch.by.as_str();
         let mut tx = self.db.begin().await?;
         if tx.backend() == Backend::Postgres {
@@ -853,9 +851,7 @@ impl PeopleStore for SqlStore {
             }
             let n: i64 = tx.fetch_one(&s.text, &s.params).await?.get(0)?;
             if n > g.limit {
-                return Err(StoreError::Conflict {
-                    field: "establishment".into(),
-                });
+                return Err(StoreError::Conflict(Conflict::Establishment));
             }
         }
         for (k, mut a) in batch.audits.into_iter().enumerate() {

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use jiguan_app::ports::{StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_app::posts::{
     AssignmentRecord, AssignmentWrite, PostRecord, PostsStore, UnitPostTotals,
 };
@@ -330,7 +330,7 @@ impl PostsStore for SqlStore {
         audits: Vec<AuditEntry>,
     ) -> StoreResult<Vec<i64>> {
         let on = w.on.ok_or(StoreError::NotFound)?;
-        let at = w.at.unwrap_or_else(Utc::now);
+        let at = w.at;
         let mut tx = self.db.begin().await?;
         for id in &w.end {
             let n = tx
@@ -347,9 +347,7 @@ impl PostsStore for SqlStore {
                 )
                 .await?;
             if n == 0 {
-                return Err(StoreError::Conflict {
-                    field: "assignment".into(),
-                });
+                return Err(StoreError::Conflict(Conflict::Assignment));
             }
         }
         let mut ids = Vec::new();
@@ -373,9 +371,7 @@ impl PostsStore for SqlStore {
                 )
                 .await?;
             if dup.is_some() {
-                return Err(StoreError::Conflict {
-                    field: "assignment".into(),
-                });
+                return Err(StoreError::Conflict(Conflict::Assignment));
             }
             let id: i64 = tx
                 .fetch_one(

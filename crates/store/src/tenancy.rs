@@ -1,10 +1,10 @@
 //! Districts and units.
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use jiguan_app::ports::{District, ListQuery, Page, StoreResult, TenancyStore, Unit, UnitSummary};
-use jiguan_domain::audit::{AuditEntry, GENESIS};
+use jiguan_domain::audit::{AuditAction, AuditEntry, GENESIS, ObjectKind};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
 
 use crate::SqlStore;
@@ -40,12 +40,17 @@ fn district(r: &Row) -> StoreResult<District> {
 
 #[async_trait]
 impl TenancyStore for SqlStore {
-    async fn create_district(&self, code: &str, name: &str) -> StoreResult<DistrictId> {
+    async fn create_district(
+        &self,
+        code: &str,
+        name: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<DistrictId> {
         let mut tx = self.db.begin().await?;
         let id: i64 = tx
             .fetch_one(
                 "INSERT INTO districts (code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
-                &[code.into(), name.into(), Utc::now().into()],
+                &[code.into(), name.into(), at.into()],
             )
             .await?
             .get(0)?;
@@ -54,14 +59,10 @@ impl TenancyStore for SqlStore {
             &[id.into(), GENESIS.into()],
         )
         .await?;
-        let entry = jiguan_app::users::system_entry(
-            DistrictId(id),
-            None,
-            "district.create",
-            "district",
-            code,
-            Some(serde_json::json!({"code": code, "name": name})),
-        );
+        let entry = AuditEntry::system(DistrictId(id), at)
+            .did(AuditAction::DistrictCreate)
+            .on(ObjectKind::District, code)
+            .after(&serde_json::json!({"code": code, "name": name}));
         append(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(DistrictId(id))
@@ -107,7 +108,7 @@ impl TenancyStore for SqlStore {
         let id: i64 = tx
             .fetch_one(
                 "INSERT INTO units (district_id, code, name, kind, active, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                &[d.0.into(), input.code.as_str().into(), input.name.as_str().into(), input.kind.code().into(), true.into(), Utc::now().into()],
+                &[d.0.into(), input.code.as_str().into(), input.name.as_str().into(), input.kind.code().into(), true.into(), audit.at.into()],
             )
             .await?
             .get(0)?;

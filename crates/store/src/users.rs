@@ -1,7 +1,6 @@
 //! Accounts and their roles.
 
 use async_trait::async_trait;
-use chrono::Utc;
 
 use jiguan_app::ports::{
     ListQuery, NewUser, Page, StoreError, StoreResult, UserFilter, UserRecord, UserStore, UserView,
@@ -100,7 +99,7 @@ impl UserStore for SqlStore {
                     u.password_hash.as_str().into(),
                     u.must_change_password.into(),
                     true.into(),
-                    Utc::now().into(),
+                    audit.at.into(),
                 ],
             )
             .await?
@@ -251,7 +250,7 @@ impl UserStore for SqlStore {
         let n = tx
             .execute(
                 "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3 WHERE id = $4",
-                &[hash.into(), must_change.into(), Utc::now().into(), id.0.into()],
+                &[hash.into(), must_change.into(), audit.at.into(), id.0.into()],
             )
             .await?;
         if n == 0 {

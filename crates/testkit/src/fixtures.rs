@@ -30,7 +30,9 @@ pub async fn district<S: TenancyStore + ?Sized>(
     name: &str,
     units: &[(&str, &str, UnitKind)],
 ) -> StoreResult<(DistrictId, Vec<UnitId>)> {
-    let d = store.create_district(code, name).await?;
+    let d = store
+        .create_district(code, name, chrono::Utc::now())
+        .await?;
     let mut ids = Vec::new();
     for (code, name, kind) in units {
         let input = UnitInput {

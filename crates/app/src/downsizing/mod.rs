@@ -2,7 +2,9 @@
 //!
 //! - Who: `DownsizingView` sees plans, figures, notices and the district summary;
 //!   `DownsizingManage` (unit administrator) drafts, submits, reopens and applies;
-//!   `DownsizingApprove` (district administrator) approves or rejects.
+//!   `DownsizingApprove` (district administrator) approves or rejects (the table is
+//!   [`jiguan_domain::workflow::DOWNSIZING_PLANS`]; status moves are written by
+//!   [`crate::workflow::WorkflowStore`], with a history row per move).
 //! - Figures are recomputed from the people's current records and the parameters in force
 //!   until the plan is applied; applying freezes them into each line's snapshot.
 //! - Applying is one transaction: plan status and history, every person's status with a
@@ -82,21 +84,6 @@ pub struct LineWrite {
     pub figures_json: String,
 }
 
-/// A workflow step: the plan must be in `from`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanMove {
-    pub id: i64,
-    pub from: PlanStatus,
-    pub to: PlanStatus,
-    pub comment: String,
-    /// Set on approval.
-    pub doc_no: Option<String>,
-    /// Set on rejection.
-    pub reason: Option<String>,
-    pub by: String,
-    pub at: DateTime<Utc>,
-}
-
 /// What applying does to one person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplyItem {
@@ -116,7 +103,8 @@ pub struct ApplyItem {
 /// The whole apply, written in one transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplyWrite {
-    pub step: PlanMove,
+    /// The apply step of the workflow, moved in the same transaction.
+    pub step: jiguan_domain::workflow::Move,
     pub effective: NaiveDate,
     pub staff_base: i64,
     pub doc_no: String,
@@ -167,7 +155,7 @@ pub trait DownsizingStore: Send + Sync {
         plan: i64,
     ) -> StoreResult<Vec<LineRecord>>;
     /// Inserts or replaces the person's line; the plan must still be a draft
-    /// (`Conflict { field: "status" }`).
+    /// (`Conflict(Status)`).
     async fn down_save_line(
         &self,
         district: DistrictId,
@@ -185,17 +173,8 @@ pub trait DownsizingStore: Send + Sync {
         line: i64,
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    /// A workflow step with its history row (`Conflict { field: "status" }` when the plan
-    /// is no longer in `from`).
-    async fn down_move(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        m: &PlanMove,
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
     /// Applies a plan atomically. A person no longer on post or lent out in the unit fails
-    /// everything with `Conflict { field: "person:<id>" }`.
+    /// everything with `Conflict(Person(id))`.
     async fn down_apply(
         &self,
         district: DistrictId,

@@ -7,23 +7,76 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use jiguan_domain::FieldError;
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::downsizing::figures::{Facts, Figures, Policy, Totals, line_figures, totals};
 use jiguan_domain::downsizing::{
-    CandidateReason, DOC_MAX, NOTE_MAX, PlanStatus, Route, TITLE_MAX, Transition, parse_term,
-    routes_for,
+    CandidateReason, DOC_MAX, NOTE_MAX, PlanStatus, Route, TITLE_MAX, parse_term, routes_for,
 };
 use jiguan_domain::error::{Errors, required_text};
 use jiguan_domain::money::Money;
 use jiguan_domain::people::person::optional_text;
 use jiguan_domain::people::{Identity, Status, parse_date};
 use jiguan_domain::tenancy::UnitId;
+use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, Step, StepInput};
 
-use super::{ApplyItem, ApplyWrite, LineRecord, LineWrite, PlanEvent, PlanMove, PlanRecord};
-use crate::auth::audit_entry;
+use super::{ApplyItem, ApplyWrite, LineRecord, LineWrite, PlanEvent, PlanRecord};
 use crate::people::{PeopleFilter, PersonRecord};
-use crate::ports::{StoreError, Unit};
+use crate::ports::{Conflict, StoreError, Unit};
+use crate::workflow::status_err;
 use crate::{App, AppError, AppResult};
+
+/// A new plan, as audited.
+#[derive(Serialize)]
+struct NewPlan<'a> {
+    title: &'a str,
+    effective: NaiveDate,
+}
+
+/// A line saved, as audited.
+#[derive(Serialize)]
+struct LineSaved<'a> {
+    person: i64,
+    name: &'a str,
+    route: Route,
+    term_years: Option<u32>,
+    note: &'a str,
+}
+
+/// A line removed, as audited.
+#[derive(Serialize)]
+struct LineRemoved {
+    line: i64,
+}
+
+/// What a workflow step of a plan records in the audit.
+#[derive(Serialize)]
+struct StepAfter {
+    status: PlanStatus,
+    comment: String,
+    doc_no: Option<String>,
+}
+
+impl StepAfter {
+    fn of(m: &Move) -> Self {
+        StepAfter {
+            status: m.to,
+            comment: m.comment().to_string(),
+            doc_no: m.doc_no.clone(),
+        }
+    }
+}
+
+/// What applying a plan did, as audited.
+#[derive(Serialize)]
+struct Applied<'a> {
+    status: PlanStatus,
+    effective: NaiveDate,
+    cut: i64,
+    one_off: Money,
+    annual_saving: Money,
+    people: &'a [i64],
+}
 
 /// A line as entered (web form or JSON body).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -107,17 +160,6 @@ pub fn facts_of(p: &PersonRecord) -> Facts {
     }
 }
 
-fn status_err(e: StoreError, from: PlanStatus) -> AppError {
-    match e {
-        StoreError::Conflict { field } if field == "status" => {
-            FieldError::new("status", "plan_status_invalid")
-                .with("status", from.code())
-                .into()
-        }
-        other => other.into(),
-    }
-}
-
 /// Whether a person can still be put on a plan of `unit`: home unit, on post or lent out.
 fn in_unit(p: &PersonRecord, unit: UnitId) -> bool {
     p.unit_id == unit && matches!(p.status, Status::OnPost | Status::LentOut)
@@ -157,12 +199,7 @@ impl App {
         let d = actor.district_id;
         let mut out = BTreeMap::new();
         for p in self.store.down_plans(d, Some(unit)).await? {
-            if p.id == except
-                || !matches!(
-                    p.status,
-                    PlanStatus::Draft | PlanStatus::Submitted | PlanStatus::Approved
-                )
-            {
+            if p.id == except || !p.status.is_open() {
                 continue;
             }
             for l in self.store.down_lines(d, unit, p.id).await? {
@@ -196,15 +233,15 @@ impl App {
         let (Some(title), Some(on)) = (title, on) else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "downsizing.plan.create",
-            "downsizing_plan",
-            "",
-            None,
-            Some(serde_json::json!({"title": title, "effective": on})),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::DownsizingPlanCreate)
+            .on(ObjectKind::DownsizingPlan, "")
+            .after(&NewPlan {
+                title: &title,
+                effective: on,
+            });
         Ok(self
             .store
             .down_create_plan(
@@ -376,11 +413,7 @@ impl App {
             .await?;
         let d = actor.district_id;
         let plan = self.down_plan_of(actor, unit, id).await?;
-        if !plan.status.editable() {
-            return Err(FieldError::new("status", "plan_status_invalid")
-                .with("status", plan.status.code())
-                .into());
-        }
+        DOWNSIZING_PLANS.check_editable(plan.status)?;
         let mut errs = Errors::new();
         let person = match f.person.trim() {
             "" => {
@@ -454,20 +487,20 @@ impl App {
             term_years: term,
             figures_json: to_json(&fig)?,
         };
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "downsizing.line.save",
-            "downsizing_plan",
-            plan.id,
-            None,
-            Some(
-                serde_json::json!({"person": p.id, "name": p.name, "route": r,
-                "term_years": term, "note": w.note}),
-            ),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::DownsizingLineSave)
+            .on(ObjectKind::DownsizingPlan, plan.id)
+            .after(&LineSaved {
+                person: p.id,
+                name: &p.name,
+                route: r,
+                term_years: term,
+                note: &w.note,
+            });
         self.store
-            .down_save_line(d, unit, plan.id, &w, self.clock.now(), audit)
+            .down_save_line(d, unit, plan.id, &w, audit.at, audit)
             .await
             .map_err(|e| status_err(e, plan.status))
     }
@@ -483,70 +516,47 @@ impl App {
         self.require_unit(actor, Action::DownsizingManage, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
-        if !plan.status.editable() {
-            return Err(FieldError::new("status", "plan_status_invalid")
-                .with("status", plan.status.code())
-                .into());
-        }
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "downsizing.line.remove",
-            "downsizing_plan",
-            plan.id,
-            Some(serde_json::json!({"line": line})),
-            None,
-        );
+        DOWNSIZING_PLANS.check_editable(plan.status)?;
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::DownsizingLineRemove)
+            .on(ObjectKind::DownsizingPlan, plan.id)
+            .before(&LineRemoved { line });
         self.store
             .down_remove_line(actor.district_id, unit, plan.id, line, audit)
             .await
             .map_err(|e| status_err(e, plan.status))
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn down_step(
         &self,
         actor: &Actor,
         unit: UnitId,
         plan: &PlanRecord,
-        t: Transition,
-        comment: String,
-        doc_no: Option<String>,
-        reason: Option<String>,
+        step: Step,
+        input: StepInput,
     ) -> AppResult<()> {
-        let to = t.check(plan.status)?;
-        let m = PlanMove {
-            id: plan.id,
-            from: plan.status,
-            to,
-            comment: comment.clone(),
-            doc_no: doc_no.clone(),
-            reason: reason.clone(),
-            by: actor.username.clone(),
-            at: self.clock.now(),
-        };
-        let audit = audit_entry(
+        self.take_step(
             actor,
-            Some(unit),
-            &format!("downsizing.plan.{}", t.code()),
-            "downsizing_plan",
-            plan.id,
-            Some(serde_json::json!({"status": plan.status})),
-            Some(serde_json::json!({"status": to, "comment": comment, "doc_no": doc_no})),
-        );
-        self.store
-            .down_move(actor.district_id, unit, &m, audit)
-            .await
-            .map_err(|e| status_err(e, plan.status))
+            unit,
+            &DOWNSIZING_PLANS,
+            ObjectKind::DownsizingPlan,
+            step,
+            (plan.id, plan.status),
+            input,
+            StepAfter::of,
+        )
+        .await
     }
 
     /// Submits a draft to the district (DownsizingManage): it needs a line, and every line
     /// must still be eligible today.
     pub async fn down_submit(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
-        self.require_unit(actor, Action::DownsizingManage, unit)
+        self.require_step(actor, &DOWNSIZING_PLANS, Step::Submit, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
-        Transition::Submit.check(plan.status)?;
+        DOWNSIZING_PLANS.check(Step::Submit, plan.status)?;
         let v = self.view_of(actor, unit, plan.clone()).await?;
         if v.lines.is_empty() {
             return Err(FieldError::new("lines", "plan_empty").into());
@@ -568,16 +578,8 @@ impl App {
         if !bad.is_empty() {
             return Err(AppError::Invalid(bad));
         }
-        self.down_step(
-            actor,
-            unit,
-            &plan,
-            Transition::Submit,
-            String::new(),
-            None,
-            None,
-        )
-        .await
+        self.down_step(actor, unit, &plan, Step::Submit, StepInput::default())
+            .await
     }
 
     /// Approves a submitted plan with the approval document number (DownsizingApprove).
@@ -588,20 +590,16 @@ impl App {
         id: i64,
         doc_no: &str,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::DownsizingApprove, unit)
+        self.require_step(actor, &DOWNSIZING_PLANS, Step::Approve, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
         let doc = required_text("doc_no", doc_no, DOC_MAX)?;
-        self.down_step(
-            actor,
-            unit,
-            &plan,
-            Transition::Approve,
-            doc.clone(),
-            Some(doc),
-            None,
-        )
-        .await
+        let input = StepInput {
+            doc_no: Some(doc),
+            ..StepInput::default()
+        };
+        self.down_step(actor, unit, &plan, Step::Approve, input)
+            .await
     }
 
     /// Rejects a submitted plan with a reason (DownsizingApprove).
@@ -612,47 +610,35 @@ impl App {
         id: i64,
         reason: &str,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::DownsizingApprove, unit)
+        self.require_step(actor, &DOWNSIZING_PLANS, Step::Reject, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
         let reason = required_text("reason", reason, 500)?;
-        self.down_step(
-            actor,
-            unit,
-            &plan,
-            Transition::Reject,
-            reason.clone(),
-            None,
-            Some(reason),
-        )
-        .await
+        let input = StepInput {
+            reason: Some(reason),
+            ..StepInput::default()
+        };
+        self.down_step(actor, unit, &plan, Step::Reject, input)
+            .await
     }
 
     /// Takes a rejected plan back to draft (DownsizingManage).
     pub async fn down_reopen(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
-        self.require_unit(actor, Action::DownsizingManage, unit)
+        self.require_step(actor, &DOWNSIZING_PLANS, Step::Reopen, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
-        self.down_step(
-            actor,
-            unit,
-            &plan,
-            Transition::Reopen,
-            String::new(),
-            None,
-            None,
-        )
-        .await
+        self.down_step(actor, unit, &plan, Step::Reopen, StepInput::default())
+            .await
     }
 
     /// Applies an approved plan (DownsizingManage) in one transaction: statuses, history,
     /// post assignments ended, contracts, frozen figures, plan status and audit. Errors:
     /// `status`/`plan_status_invalid`, `person`/`down_person_changed` (nothing changes).
     pub async fn down_apply(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
-        self.require_unit(actor, Action::DownsizingManage, unit)
+        self.require_step(actor, &DOWNSIZING_PLANS, Step::Apply, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
-        let to = Transition::Apply.check(plan.status)?;
+        DOWNSIZING_PLANS.check(Step::Apply, plan.status)?;
         let v = self.view_of(actor, unit, plan.clone()).await?;
         let mut errs = Vec::new();
         let mut items = Vec::new();
@@ -691,30 +677,31 @@ impl App {
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
-        let step = PlanMove {
-            id: plan.id,
-            from: plan.status,
-            to,
-            comment: String::new(),
-            doc_no: None,
-            reason: None,
-            by: actor.username.clone(),
-            at: self.clock.now(),
-        };
-        let audit = audit_entry(
+        let step = self.start_step(
             actor,
-            Some(unit),
-            "downsizing.plan.apply",
-            "downsizing_plan",
+            &DOWNSIZING_PLANS,
+            Step::Apply,
             plan.id,
-            Some(serde_json::json!({"status": plan.status})),
-            Some(
-                serde_json::json!({"status": to, "effective": plan.effective,
-                "cut": v.totals.cut, "one_off": v.totals.one_off,
-                "annual_saving": v.totals.annual_saving,
-                "people": items.iter().map(|i| i.person_id).collect::<Vec<_>>()}),
-            ),
-        );
+            plan.status,
+            StepInput::default(),
+        )?;
+        let people_cut: Vec<i64> = items.iter().map(|i| i.person_id).collect();
+        let audit = self
+            .step_audit(
+                actor,
+                unit,
+                &DOWNSIZING_PLANS,
+                ObjectKind::DownsizingPlan,
+                &step,
+            )
+            .after(&Applied {
+                status: step.to,
+                effective: plan.effective,
+                cut: v.totals.cut,
+                one_off: v.totals.one_off,
+                annual_saving: v.totals.annual_saving,
+                people: &people_cut,
+            });
         let w = ApplyWrite {
             step,
             effective: plan.effective,
@@ -731,13 +718,8 @@ impl App {
             .down_apply(actor.district_id, unit, &w, audit)
             .await
             .map_err(|e| match e {
-                StoreError::Conflict { field } if field.starts_with("person:") => {
-                    let name = field
-                        .trim_start_matches("person:")
-                        .parse::<i64>()
-                        .ok()
-                        .and_then(|id| people.get(&id).cloned())
-                        .unwrap_or_default();
+                StoreError::Conflict(Conflict::Person(id)) => {
+                    let name = people.get(&id).cloned().unwrap_or_default();
                     FieldError::new("person", "down_person_changed")
                         .with("name", name)
                         .into()

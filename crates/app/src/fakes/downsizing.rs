@@ -75,16 +75,6 @@ impl DownsizingStore for FakeStore {
         Err(not_in_fake())
     }
 
-    async fn down_move(
-        &self,
-        _district: DistrictId,
-        _unit: UnitId,
-        _m: &PlanMove,
-        _audit: AuditEntry,
-    ) -> StoreResult<()> {
-        Err(not_in_fake())
-    }
-
     async fn down_apply(
         &self,
         _district: DistrictId,

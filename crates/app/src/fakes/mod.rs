@@ -157,3 +157,17 @@ impl Store for FakeStore {
         "fake"
     }
 }
+
+#[async_trait::async_trait]
+impl crate::workflow::WorkflowStore for FakeStore {
+    async fn move_status(
+        &self,
+        _flow: &'static jiguan_domain::workflow::Workflow,
+        _district: jiguan_domain::tenancy::DistrictId,
+        _unit: jiguan_domain::tenancy::UnitId,
+        _m: &jiguan_domain::workflow::Move,
+        _audit: jiguan_domain::audit::AuditEntry,
+    ) -> crate::ports::StoreResult<()> {
+        Err(not_in_fake())
+    }
+}

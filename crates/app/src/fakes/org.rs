@@ -246,14 +246,4 @@ impl OrgStore for FakeStore {
     ) -> StoreResult<()> {
         Err(not_in_fake())
     }
-
-    async fn move_plan(
-        &self,
-        _district: DistrictId,
-        _unit: UnitId,
-        _m: &PlanMove,
-        _audit: AuditEntry,
-    ) -> StoreResult<()> {
-        Err(not_in_fake())
-    }
 }

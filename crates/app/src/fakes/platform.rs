@@ -14,7 +14,12 @@ use crate::ports::*;
 
 #[async_trait]
 impl TenancyStore for FakeStore {
-    async fn create_district(&self, code: &str, name: &str) -> StoreResult<DistrictId> {
+    async fn create_district(
+        &self,
+        code: &str,
+        name: &str,
+        _at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<DistrictId> {
         self.with_state(|s| s.add_district(code, name))
     }
 

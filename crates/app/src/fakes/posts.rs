@@ -46,9 +46,7 @@ fn write(
     w: &AssignmentWrite,
     audits: Vec<AuditEntry>,
 ) -> StoreResult<Vec<i64>> {
-    let conflict = || StoreError::Conflict {
-        field: "assignment".into(),
-    };
+    let conflict = || StoreError::Conflict(crate::ports::Conflict::Assignment);
     let open = |s: &FakeState, id: i64| {
         s.posts
             .assignments
@@ -68,7 +66,7 @@ fn write(
     if duplicate {
         return Err(conflict());
     }
-    let at = w.at.unwrap_or_default();
+    let at = w.at;
     let on = w.on.unwrap_or_else(|| at.date_naive());
     for a in s.posts.assignments.iter_mut() {
         if w.end.contains(&a.id) {

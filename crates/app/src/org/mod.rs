@@ -102,20 +102,6 @@ pub struct PlanRecord {
     pub applied_at: Option<DateTime<Utc>>,
 }
 
-/// A status change of a plan, written only if the plan is still in one of `from`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanMove {
-    pub id: PlanId,
-    pub from: Vec<PlanStatus>,
-    pub to: PlanStatus,
-    pub by: String,
-    pub at: DateTime<Utc>,
-    /// Set the rejection reason (reject) or clear it (submit).
-    pub reason: Option<String>,
-    pub doc_no: Option<String>,
-    pub effective: Option<NaiveDate>,
-}
-
 /// A change of bodies and function items, dated `on`. `stamp` is the unit's revision the
 /// change was computed from: if another change landed since, the write is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +111,7 @@ pub struct StructureWrite {
     pub before: Structure,
     pub after: Structure,
     /// The plan applied by this write, moved in the same transaction.
-    pub plan: Option<PlanMove>,
+    pub plan: Option<jiguan_domain::workflow::Move>,
     /// People the plan moves (their body taken out of active life), written with
     /// dated history rows in the same transaction.
     pub staff: Vec<jiguan_domain::org::plan::StaffMove>,
@@ -237,14 +223,6 @@ pub trait OrgStore: Send + Sync {
         unit: UnitId,
         id: PlanId,
         ops: &[PlanOp],
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
-    /// Moves a plan along its workflow (not apply: that is [`OrgStore::write_structure`]).
-    async fn move_plan(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        m: &PlanMove,
         audit: AuditEntry,
     ) -> StoreResult<()>;
 }

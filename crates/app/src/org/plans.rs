@@ -6,25 +6,69 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use jiguan_domain::FieldError;
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::error::required_text;
 use jiguan_domain::org::analysis::{FunctionIssue, analyse};
 use jiguan_domain::org::compare::{Comparison, compare};
-use jiguan_domain::org::plan::{
-    OpError, PlanOp, StaffMove, Transition, apply, next_temp, staff_destinations,
-};
+use jiguan_domain::org::plan::{OpError, PlanOp, StaffMove, apply, next_temp, staff_destinations};
 use jiguan_domain::org::structure::{
-    DOC_MAX, NAME_MAX, SHORT_MAX, count_field, optional_id, optional_text, parse_date,
+    Counts as StructureCounts, DOC_MAX, NAME_MAX, SHORT_MAX, count_field, optional_id,
+    optional_text, parse_date,
 };
 use jiguan_domain::org::{BodyId, BodyKind, FunctionId, PlanId, PlanStatus, Structure};
 use jiguan_domain::people::EstablishmentKind;
 use jiguan_domain::people::establishment::{QuotaKind, body_allows};
 use jiguan_domain::tenancy::UnitId;
+use jiguan_domain::workflow::{Move, ORG_PLANS, Step, StepInput};
 
-use super::{PlanMove, PlanRecord, StructureWrite};
-use crate::auth::audit_entry;
+use super::{PlanRecord, StructureWrite};
 use crate::people::PeopleFilter;
+use crate::ports::{Conflict, StoreError};
+use crate::workflow::status_err;
 use crate::{App, AppError, AppResult};
+
+/// A plan's title, as audited when it is created.
+#[derive(Serialize)]
+struct Titled<'a> {
+    title: &'a str,
+}
+
+/// What a workflow step of a plan records in the audit.
+#[derive(Serialize)]
+struct StepAfter {
+    status: PlanStatus,
+    reason: Option<String>,
+    doc_no: Option<String>,
+}
+
+impl StepAfter {
+    fn of(m: &Move) -> Self {
+        StepAfter {
+            status: m.to,
+            reason: m.reason.clone(),
+            doc_no: m.doc_no.clone(),
+        }
+    }
+}
+
+/// The state of the unit before a plan is applied, as audited.
+#[derive(Serialize)]
+struct ApplyBefore {
+    status: PlanStatus,
+    counts: StructureCounts,
+}
+
+/// What applying a plan did, as audited (the store adds the ids given to new rows).
+#[derive(Serialize)]
+struct ApplyAfter<'a> {
+    status: PlanStatus,
+    effective: NaiveDate,
+    doc_no: &'a str,
+    ops: &'a [PlanOp],
+    counts: StructureCounts,
+    staff: &'a [StaffMove],
+}
 
 /// An operation as entered in the plan form.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -205,15 +249,12 @@ impl App {
     ) -> AppResult<PlanId> {
         self.require_unit(actor, Action::OrgManage, unit).await?;
         let title = required_text("title", title, 80)?;
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "org.plan.create",
-            "reorg_plan",
-            "",
-            None,
-            Some(serde_json::json!({"title": title})),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::OrgPlanCreate)
+            .on(ObjectKind::ReorgPlan, "")
+            .after(&Titled { title: &title });
         Ok(self
             .store
             .create_plan(
@@ -303,11 +344,7 @@ impl App {
     ) -> AppResult<PlanRecord> {
         self.require_unit(actor, Action::OrgManage, unit).await?;
         let plan = self.plan_of(actor, unit, id).await?;
-        if !plan.status.editable() {
-            return Err(FieldError::new("status", "plan_status_invalid")
-                .with("status", plan.status.code())
-                .into());
-        }
+        ORG_PLANS.check_editable(plan.status)?;
         Ok(plan)
     }
 
@@ -317,17 +354,15 @@ impl App {
         unit: UnitId,
         plan: &PlanRecord,
         ops: Vec<PlanOp>,
-        action: &str,
+        action: AuditAction,
     ) -> AppResult<()> {
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            action,
-            "reorg_plan",
-            plan.id,
-            Some(serde_json::to_value(&plan.ops).unwrap_or_default()),
-            Some(serde_json::to_value(&ops).unwrap_or_default()),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(action)
+            .on(ObjectKind::ReorgPlan, plan.id)
+            .before(&plan.ops)
+            .after(&ops);
         Ok(self
             .store
             .save_plan_ops(actor.district_id, unit, plan.id, &ops, audit)
@@ -376,7 +411,7 @@ impl App {
         // A plan's bodies and items are the unit's own (ids of other units do not exist
         // in `now`, so apply refuses them).
         apply(&now, &ops, &plan.doc_no).map_err(|e| AppError::Invalid(vec![e.field_error()]))?;
-        self.save_ops(actor, unit, plan, ops, "org.plan.op_add")
+        self.save_ops(actor, unit, plan, ops, AuditAction::OrgPlanOpAdd)
             .await
     }
 
@@ -395,7 +430,7 @@ impl App {
         }
         let mut ops = plan.ops.clone();
         ops.remove(n - 1);
-        self.save_ops(actor, unit, &plan, ops, "org.plan.op_remove")
+        self.save_ops(actor, unit, &plan, ops, AuditAction::OrgPlanOpRemove)
             .await
     }
 
@@ -404,41 +439,20 @@ impl App {
         actor: &Actor,
         unit: UnitId,
         plan: &PlanRecord,
-        t: Transition,
-        reason: Option<String>,
-        doc_no: Option<String>,
+        step: Step,
+        input: StepInput,
     ) -> AppResult<()> {
-        let to = t.check(plan.status)?;
-        let m = PlanMove {
-            id: plan.id,
-            from: vec![plan.status],
-            to,
-            by: actor.username.clone(),
-            at: self.clock.now(),
-            reason: reason.clone(),
-            doc_no: doc_no.clone(),
-            effective: None,
-        };
-        let audit = audit_entry(
+        self.take_step(
             actor,
-            Some(unit),
-            &format!("org.plan.{}", t.code()),
-            "reorg_plan",
-            plan.id,
-            Some(serde_json::json!({"status": plan.status})),
-            Some(serde_json::json!({"status": to, "reason": reason, "doc_no": doc_no})),
-        );
-        self.store
-            .move_plan(actor.district_id, unit, &m, audit)
-            .await
-            .map_err(|e| match e {
-                crate::ports::StoreError::Conflict { .. } => {
-                    FieldError::new("status", "plan_status_invalid")
-                        .with("status", plan.status.code())
-                        .into()
-                }
-                other => other.into(),
-            })
+            unit,
+            &ORG_PLANS,
+            ObjectKind::ReorgPlan,
+            step,
+            (plan.id.0, plan.status),
+            input,
+            StepAfter::of,
+        )
+        .await
     }
 
     /// The people a plan moves, the counts per body concerned, and the moves that would
@@ -545,23 +559,17 @@ impl App {
 
     /// Submits a draft to the district (OrgManage). Its operations must apply today.
     pub async fn org_submit_plan(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<()> {
-        self.require_unit(actor, Action::OrgManage, unit).await?;
+        self.require_step(actor, &ORG_PLANS, Step::Submit, unit)
+            .await?;
         let plan = self.plan_of(actor, unit, id).await?;
-        Transition::Submit.check(plan.status)?;
+        ORG_PLANS.check(Step::Submit, plan.status)?;
         let now = self
             .store
             .load_structure(actor.district_id, unit, self.org_today())
             .await?;
         self.check_preview(&now, &plan)?;
-        self.move_plan(
-            actor,
-            unit,
-            &plan,
-            Transition::Submit,
-            Some(String::new()),
-            None,
-        )
-        .await
+        self.move_plan(actor, unit, &plan, Step::Submit, StepInput::default())
+            .await
     }
 
     /// Approves a submitted plan with the approval document number (OrgApprove).
@@ -572,11 +580,15 @@ impl App {
         id: PlanId,
         doc_no: &str,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::OrgApprove, unit).await?;
+        self.require_step(actor, &ORG_PLANS, Step::Approve, unit)
+            .await?;
         let doc = required_text("doc_no", doc_no, DOC_MAX)?;
         let plan = self.plan_of(actor, unit, id).await?;
-        Transition::Approve.check(plan.status)?;
-        self.move_plan(actor, unit, &plan, Transition::Approve, None, Some(doc))
+        let input = StepInput {
+            doc_no: Some(doc),
+            ..StepInput::default()
+        };
+        self.move_plan(actor, unit, &plan, Step::Approve, input)
             .await
     }
 
@@ -588,10 +600,15 @@ impl App {
         id: PlanId,
         reason: &str,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::OrgApprove, unit).await?;
+        self.require_step(actor, &ORG_PLANS, Step::Reject, unit)
+            .await?;
         let reason = required_text("reason", reason, 500)?;
         let plan = self.plan_of(actor, unit, id).await?;
-        self.move_plan(actor, unit, &plan, Transition::Reject, Some(reason), None)
+        let input = StepInput {
+            reason: Some(reason),
+            ..StepInput::default()
+        };
+        self.move_plan(actor, unit, &plan, Step::Reject, input)
             .await
     }
 
@@ -604,56 +621,58 @@ impl App {
         id: PlanId,
         effective: &str,
     ) -> AppResult<Vec<(i64, i64)>> {
-        self.require_unit(actor, Action::OrgApprove, unit).await?;
+        self.require_step(actor, &ORG_PLANS, Step::Apply, unit)
+            .await?;
         let on = parse_date("effective", effective)?;
         let plan = self.plan_of(actor, unit, id).await?;
-        let to = Transition::Apply.check(plan.status)?;
+        ORG_PLANS.check(Step::Apply, plan.status)?;
         let (before, stamp) = self.change_base(actor, unit, on, "effective").await?;
         let after = self.check_preview(&before, &plan)?;
         let (staff, _, problems) = self.plan_staff(actor, unit, &before, &after).await?;
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
-        let audit = audit_entry(
+        let input = StepInput {
+            effective: Some(on),
+            ..StepInput::default()
+        };
+        let m = self.start_step(
             actor,
-            Some(unit),
-            "org.plan.apply",
-            "reorg_plan",
-            plan.id,
-            Some(serde_json::json!({"status": plan.status, "counts": before.counts()})),
-            Some(
-                serde_json::json!({"status": to, "effective": on, "doc_no": plan.doc_no,
-                "ops": plan.ops, "counts": after.counts(), "staff": staff}),
-            ),
-        );
+            &ORG_PLANS,
+            Step::Apply,
+            plan.id.0,
+            plan.status,
+            input,
+        )?;
+        let audit = self
+            .step_audit(actor, unit, &ORG_PLANS, ObjectKind::ReorgPlan, &m)
+            .before(&ApplyBefore {
+                status: m.from,
+                counts: before.counts(),
+            })
+            .after(&ApplyAfter {
+                status: m.to,
+                effective: on,
+                doc_no: &plan.doc_no,
+                ops: &plan.ops,
+                counts: after.counts(),
+                staff: &staff,
+            });
         let w = StructureWrite {
             on,
             stamp,
             before,
             after,
-            plan: Some(PlanMove {
-                id: plan.id,
-                from: vec![plan.status],
-                to,
-                by: actor.username.clone(),
-                at: self.clock.now(),
-                reason: None,
-                doc_no: None,
-                effective: Some(on),
-            }),
+            plan: Some(m),
             staff,
         };
         self.store
             .write_structure(actor.district_id, unit, &w, audit)
             .await
             .map_err(|e| match e {
-                crate::ports::StoreError::Conflict { field } if field == "status" => {
-                    FieldError::new("status", "plan_status_invalid")
-                        .with("status", plan.status.code())
-                        .into()
-                }
-                crate::ports::StoreError::Conflict { field } => {
-                    FieldError::new(field, "org_changed_meanwhile").into()
+                StoreError::Conflict(Conflict::Status) => status_err(e, plan.status),
+                StoreError::Conflict(c) => {
+                    FieldError::new(c.field(), "org_changed_meanwhile").into()
                 }
                 other => other.into(),
             })

@@ -19,9 +19,36 @@ use jiguan_domain::org::{
 use jiguan_domain::tenancy::UnitId;
 
 use super::{BodySummary, BodyVersion, CapRecord, FunctionVersion, SplitRecord, StructureWrite};
-use crate::auth::audit_entry;
 use crate::ports::Unit;
 use crate::{App, AppError, AppResult};
+use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
+
+/// A direct change of the register, as audited: the input and its date (and the
+/// approval document of a body's change).
+#[derive(Serialize)]
+struct Change<'a, T> {
+    input: &'a T,
+    valid_from: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    doc_no: Option<&'a str>,
+}
+
+impl<'a, T> Change<'a, T> {
+    fn of(input: &'a T, valid_from: NaiveDate, doc_no: Option<&'a str>) -> Self {
+        Change {
+            input,
+            valid_from,
+            doc_no,
+        }
+    }
+}
+
+/// Caps set from a date, as audited.
+#[derive(Serialize)]
+struct CapsSet<'a> {
+    caps: &'a Caps,
+    valid_from: NaiveDate,
+}
 
 /// The body form: attributes, the date they take effect and the document behind them.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -257,21 +284,8 @@ impl App {
         stamp: i64,
         before: Structure,
         after: Structure,
-        action: &str,
-        object: &str,
-        object_id: String,
-        audit_before: Option<serde_json::Value>,
-        audit_after: serde_json::Value,
+        audit: AuditEntry,
     ) -> AppResult<Vec<(i64, i64)>> {
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            action,
-            object,
-            object_id,
-            audit_before,
-            Some(audit_after),
-        );
         let w = StructureWrite {
             staff: vec![],
             on,
@@ -355,11 +369,11 @@ impl App {
                 stamp,
                 before,
                 after,
-                "org.body.create",
-                "body",
-                String::new(),
-                None,
-                serde_json::json!({"input": input, "valid_from": on, "doc_no": doc}),
+                self.audit(actor)
+                    .unit(unit)
+                    .did(AuditAction::OrgBodyCreate)
+                    .on(ObjectKind::Body, "")
+                    .after(&Change::of(&input, on, Some(doc.as_str()))),
             )
             .await?;
         ids.iter()
@@ -394,11 +408,12 @@ impl App {
             stamp,
             before,
             after,
-            "org.body.update",
-            "body",
-            body.to_string(),
-            old.map(|b| serde_json::to_value(b).unwrap_or_default()),
-            serde_json::json!({"input": input, "valid_from": on, "doc_no": doc}),
+            self.audit(actor)
+                .unit(unit)
+                .did(AuditAction::OrgBodyUpdate)
+                .on(ObjectKind::Body, body)
+                .before(&old)
+                .after(&Change::of(&input, on, Some(doc.as_str()))),
         )
         .await?;
         Ok(())
@@ -471,11 +486,11 @@ impl App {
                 stamp,
                 before,
                 after,
-                "org.function.create",
-                "function_item",
-                input.code.clone(),
-                None,
-                serde_json::json!({"input": input, "valid_from": on}),
+                self.audit(actor)
+                    .unit(unit)
+                    .did(AuditAction::OrgFunctionCreate)
+                    .on(ObjectKind::FunctionItem, &input.code)
+                    .after(&Change::of(&input, on, None)),
             )
             .await?;
         ids.iter()
@@ -523,11 +538,12 @@ impl App {
             stamp,
             before,
             after,
-            "org.function.update",
-            "function_item",
-            item.to_string(),
-            Some(serde_json::to_value(old).unwrap_or_default()),
-            serde_json::json!({"input": input, "valid_from": on}),
+            self.audit(actor)
+                .unit(unit)
+                .did(AuditAction::OrgFunctionUpdate)
+                .on(ObjectKind::FunctionItem, item)
+                .before(&old)
+                .after(&Change::of(&input, on, None)),
         )
         .await?;
         Ok(())
@@ -566,15 +582,12 @@ impl App {
         rules.sort();
         rules.dedup();
         let old = self.rules_of(actor).await?;
-        let audit = audit_entry(
-            actor,
-            None,
-            "org.rules.set",
-            "org_kind_rules",
-            actor.district_id,
-            Some(serde_json::to_value(&old).unwrap_or_default()),
-            Some(serde_json::to_value(&rules).unwrap_or_default()),
-        );
+        let audit = self
+            .audit(actor)
+            .did(AuditAction::OrgRulesSet)
+            .on(ObjectKind::OrgKindRules, actor.district_id)
+            .before(&old)
+            .after(&rules);
         Ok(self
             .store
             .set_kind_rules(actor.district_id, &rules, audit)
@@ -607,15 +620,15 @@ impl App {
                 .with("date", last.valid_from)
                 .into());
         }
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "org.caps.set",
-            "org_caps",
-            unit,
-            None,
-            Some(serde_json::json!({"caps": caps, "valid_from": from})),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::OrgCapsSet)
+            .on(ObjectKind::OrgCaps, unit)
+            .after(&CapsSet {
+                caps: &caps,
+                valid_from: from,
+            });
         Ok(self
             .store
             .set_caps(actor.district_id, unit, &caps, from, &actor.username, audit)
@@ -683,15 +696,12 @@ impl App {
             effective: eff,
             lines,
         };
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "org.split.save",
-            "org_split",
-            &split.phase,
-            None,
-            Some(serde_json::to_value(&split).unwrap_or_default()),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::OrgSplitSave)
+            .on(ObjectKind::OrgSplit, &split.phase)
+            .after(&split);
         Ok(self
             .store
             .save_split(
@@ -699,7 +709,7 @@ impl App {
                 unit,
                 &split,
                 &actor.username,
-                self.clock.now(),
+                audit.at,
                 audit,
             )
             .await?)

@@ -18,8 +18,8 @@ use jiguan_domain::rules::id_number::check_char;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{NewException, PeopleBatch, PersonRecord, PersonWrite};
-use crate::users::system_entry;
 use crate::{App, AppResult};
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 
 /// Headcount by identity per unit code, in [`Identity::ALL`] order: civil servants,
 /// institution cadres, contract workers, collective staff, seconded, temporary, service
@@ -238,17 +238,13 @@ pub async fn seed_people(app: &App, d: DistrictId, units: &[(&str, UnitId)]) -> 
             (None, QuotaKind::Service, Some(mix[6])),
             (None, QuotaKind::Leadership, Some(9)),
         ];
-        let audit = system_entry(
-            d,
-            Some(unit),
-            "establishment.set",
-            "unit",
-            unit,
-            Some(
-                serde_json::json!({"administrative": administrative, "institution": mix[1] + 1,
-                "service": mix[6], "leadership": 9}),
-            ),
-        );
+        let audit = app
+            .system_audit(d)
+            .unit(unit)
+            .did(AuditAction::EstablishmentSet)
+            .on(ObjectKind::Unit, unit)
+            .after(&serde_json::json!({"administrative": administrative,
+                "institution": mix[1] + 1, "service": mix[6], "leadership": 9}));
         app.store
             .set_quotas(d, unit, &quotas, "system", now, audit)
             .await?;
@@ -288,14 +284,12 @@ pub async fn seed_people(app: &App, d: DistrictId, units: &[(&str, UnitId)]) -> 
                 note: "demo".into(),
             })
             .collect();
-        let audit = system_entry(
-            d,
-            Some(unit),
-            "people.import",
-            "unit",
-            unit,
-            Some(serde_json::json!({"file": "demo", "created": count})),
-        );
+        let audit = app
+            .system_audit(d)
+            .unit(unit)
+            .did(AuditAction::PeopleImport)
+            .on(ObjectKind::Unit, unit)
+            .after(&serde_json::json!({"file": "demo", "created": count}));
         app.store
             .apply_people(
                 d,
@@ -305,7 +299,7 @@ pub async fn seed_people(app: &App, d: DistrictId, units: &[(&str, UnitId)]) -> 
                     guards: Vec::new(),
                     audits: vec![audit],
                     by: "system".into(),
-                    at: Some(now),
+                    at: now,
                     progress: None,
                 },
             )

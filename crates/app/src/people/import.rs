@@ -17,9 +17,22 @@ use jiguan_domain::people::template::{HeaderMap, header_of};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{PeopleBatch, PersonRecord, PersonWrite, Progress};
-use crate::auth::audit_entry;
-use crate::users::system_entry;
+use crate::ports::{Conflict, StoreError};
 use crate::{App, AppError, AppResult};
+use jiguan_domain::audit::{AuditAction, ObjectKind};
+
+/// An import, as audited.
+#[derive(Serialize)]
+struct Imported<'a> {
+    file: &'a str,
+    rows: usize,
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    invalid_rows: usize,
+    mode: ImportMode,
+    exception_doc: &'a str,
+}
 
 /// A table read from a file: the header row and the data rows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -167,7 +180,7 @@ impl App {
             .apply_people(district, batch)
             .await
             .map_err(|e| match e {
-                crate::ports::StoreError::Conflict { field } if field == "establishment" => {
+                StoreError::Conflict(Conflict::Establishment) => {
                     AppError::field("establishment", "establishment_changed")
                 }
                 other => other.into(),
@@ -415,37 +428,32 @@ impl App {
             return Ok(done(report));
         }
         // The guards were computed for every change; with rows refused they only loosen.
-        let after = serde_json::json!({
-            "file": opts.file_name, "rows": report.rows, "created": report.created,
-            "updated": report.updated, "unchanged": report.unchanged,
-            "invalid_rows": report.invalid_rows, "mode": opts.mode,
-            "exception_doc": opts.exception_doc,
-        });
-        let (audit, by) = match who {
-            Importer::User(a) => (
-                audit_entry(
-                    a,
-                    Some(unit),
-                    "people.import",
-                    "unit",
-                    unit,
-                    None,
-                    Some(after),
-                ),
-                a.username.clone(),
-            ),
-            Importer::System => (
-                system_entry(d, Some(unit), "people.import", "unit", unit, Some(after)),
-                "system".to_string(),
-            ),
+        let after = Imported {
+            file: &opts.file_name,
+            rows: report.rows,
+            created: report.created,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            invalid_rows: report.invalid_rows,
+            mode: opts.mode,
+            exception_doc: &opts.exception_doc,
         };
+        let (base, by) = match who {
+            Importer::User(a) => (self.audit(a), a.username.clone()),
+            Importer::System => (self.system_audit(d), "system".to_string()),
+        };
+        let audit = base
+            .unit(unit)
+            .did(AuditAction::PeopleImport)
+            .on(ObjectKind::Unit, unit)
+            .after(&after);
         let batch = PeopleBatch {
             writes,
             exceptions,
             guards: checked.guards,
             audits: vec![audit],
             by,
-            at: Some(self.clock.now()),
+            at: self.clock.now(),
             progress: None,
         };
         Ok(PreparedImport {

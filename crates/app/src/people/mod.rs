@@ -254,7 +254,7 @@ pub struct PeopleBatch {
     pub audits: Vec<AuditEntry>,
     /// Login name recorded on the history rows.
     pub by: String,
-    pub at: Option<DateTime<Utc>>,
+    pub at: DateTime<Utc>,
     /// Told (written, total) as the write goes on (long imports).
     pub progress: Option<Progress>,
 }

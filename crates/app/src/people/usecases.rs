@@ -22,9 +22,17 @@ use super::{
     BodyRef, CostGroup, ExceptionRecord, Guard, NewException, PeopleBatch, PeopleFilter,
     PersonEvent, PersonRecord, PersonWrite, QuotaRecord,
 };
-use crate::auth::audit_entry;
-use crate::ports::{ListQuery, Page, StoreError, Unit};
+use crate::ports::{Conflict, ListQuery, Page, StoreError, UniqueKey, Unit};
 use crate::{App, AppError, AppResult};
+use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
+
+/// One approved establishment set, as audited.
+#[derive(Serialize)]
+struct QuotaSet {
+    body_id: Option<i64>,
+    kind: QuotaKind,
+    approved: Option<i64>,
+}
 
 /// Longest document number (文号) and note, in characters.
 pub const DOC_MAX: usize = 60;
@@ -130,10 +138,10 @@ pub struct CostReport {
 
 fn store_err(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict { field } if field == "establishment" => {
+        StoreError::Conflict(Conflict::Establishment) => {
             AppError::field("establishment", "establishment_changed")
         }
-        StoreError::Conflict { field } if field == "id_number" || field == "key" => {
+        StoreError::Conflict(Conflict::Unique(UniqueKey::Key)) => {
             AppError::field("id_number", "person_exists")
         }
         other => other.into(),
@@ -595,7 +603,7 @@ impl App {
         changes: Vec<(Option<PersonRecord>, PersonRecord, EventKind)>,
         on: NaiveDate,
         opts: &ChangeOpts,
-        action: &str,
+        action: AuditAction,
         mut errs: Errors,
     ) -> AppResult<Vec<i64>> {
         let d = actor.district_id;
@@ -620,7 +628,7 @@ impl App {
         errs.into_result()?;
         let mut batch = PeopleBatch {
             by: actor.username.clone(),
-            at: Some(self.clock.now()),
+            at: self.clock.now(),
             guards: checked.guards,
             exceptions: checked.exceptions.into_iter().map(|(_, e)| e).collect(),
             ..PeopleBatch::default()
@@ -641,19 +649,21 @@ impl App {
                     );
                 }
             }
-            batch.audits.push(audit_entry(
-                actor,
-                Some(after.unit_id),
-                action,
-                "person",
-                if create {
-                    String::new()
-                } else {
-                    after.id.to_string()
-                },
-                before.as_ref().map(PersonRecord::audit_json),
-                Some(after_json),
-            ));
+            batch.audits.push(
+                AuditEntry::by(actor, batch.at)
+                    .unit(after.unit_id)
+                    .did(action)
+                    .on(
+                        ObjectKind::Person,
+                        if create {
+                            String::new()
+                        } else {
+                            after.id.to_string()
+                        },
+                    )
+                    .before(&before.as_ref().map(PersonRecord::audit_json))
+                    .after(&after_json),
+            );
             batch.writes.push(PersonWrite {
                 create,
                 person: after,
@@ -704,7 +714,7 @@ impl App {
                 vec![(None, rec, EventKind::Hire)],
                 on,
                 opts,
-                "person.create",
+                AuditAction::PersonCreate,
                 errs,
             )
             .await?;
@@ -767,7 +777,7 @@ impl App {
             vec![(Some(old), rec, kind)],
             on,
             opts,
-            "person.update",
+            AuditAction::PersonUpdate,
             errs,
         )
         .await
@@ -916,7 +926,7 @@ impl App {
             vec![(Some(p), n, kind)],
             on,
             &f.opts,
-            "person.change",
+            AuditAction::PersonChange,
             errs,
         )
         .await
@@ -964,7 +974,7 @@ impl App {
             }
         }
         let n = changes.len();
-        self.commit_changes(actor, changes, on, &f.opts, "person.change", errs)
+        self.commit_changes(actor, changes, on, &f.opts, AuditAction::PersonChange, errs)
             .await?;
         Ok(n)
     }
@@ -1137,22 +1147,24 @@ impl App {
             return Err(AppError::field("q_administrative", "required"));
         }
         let before = self.store.list_quotas(d, Some(unit)).await?;
-        let after: Vec<serde_json::Value> = quotas
+        let after: Vec<QuotaSet> = quotas
             .iter()
-            .map(|(b, k, n)| serde_json::json!({"body_id": b, "kind": k, "approved": n}))
+            .map(|(b, k, n)| QuotaSet {
+                body_id: *b,
+                kind: *k,
+                approved: *n,
+            })
             .collect();
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "establishment.set",
-            "unit",
-            unit,
-            Some(serde_json::to_value(&before).unwrap_or_default()),
-            Some(serde_json::Value::Array(after)),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::EstablishmentSet)
+            .on(ObjectKind::Unit, unit)
+            .before(&before)
+            .after(&after);
         Ok(self
             .store
-            .set_quotas(d, unit, &quotas, &actor.username, self.clock.now(), audit)
+            .set_quotas(d, unit, &quotas, &actor.username, audit.at, audit)
             .await?)
     }
 

@@ -25,8 +25,8 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{AssignmentWrite, NewAssignment, state_of};
 use crate::people::{PeopleFilter, PersonRecord};
-use crate::users::system_entry;
 use crate::{App, AppResult};
+use jiguan_domain::audit::{AuditAction, ObjectKind};
 
 /// 骆驼街道's FTE need after the seed's cut: 100 − 21.
 pub const LUOTUO_NEED_FTE: i64 = 79;
@@ -315,17 +315,15 @@ pub async fn seed_posts(app: &App, d: DistrictId, units: &[(&str, UnitId)]) -> A
             other_requirements: String::new(),
             functions,
         };
-        let audit = system_entry(
-            d,
-            Some(unit),
-            "post.create",
-            "post",
-            "",
-            Some(serde_json::to_value(&input).unwrap_or_default()),
-        );
+        let audit = app
+            .system_audit(d)
+            .unit(unit)
+            .did(AuditAction::PostCreate)
+            .on(ObjectKind::Post, "")
+            .after(&input);
         ids.push(
             app.store
-                .create_post(d, unit, &input, app.clock.now(), audit)
+                .create_post(d, unit, &input, audit.at, audit)
                 .await?,
         );
     }
@@ -365,14 +363,12 @@ pub async fn seed_posts(app: &App, d: DistrictId, units: &[(&str, UnitId)]) -> A
             overtime: false,
         });
     }
-    let audit = system_entry(
-        d,
-        Some(unit),
-        "post.assign",
-        "unit",
-        unit,
-        Some(serde_json::json!({"demo": true, "assignments": create.len()})),
-    );
+    let audit = app
+        .system_audit(d)
+        .unit(unit)
+        .did(AuditAction::PostAssign)
+        .on(ObjectKind::Unit, unit)
+        .after(&serde_json::json!({"demo": true, "assignments": create.len()}));
     app.store
         .write_assignments(
             d,
@@ -383,7 +379,7 @@ pub async fn seed_posts(app: &App, d: DistrictId, units: &[(&str, UnitId)]) -> A
                 on: Some(start()),
                 reason: String::new(),
                 by: "system".into(),
-                at: Some(app.clock.now()),
+                at: app.clock.now(),
             },
             vec![audit],
         )

@@ -94,7 +94,7 @@ pub struct AssignmentWrite {
     pub on: Option<NaiveDate>,
     pub reason: String,
     pub by: String,
-    pub at: Option<DateTime<Utc>>,
+    pub at: DateTime<Utc>,
 }
 
 /// Figures of one unit for the district report.

@@ -30,10 +30,29 @@ use jiguan_domain::rules::keys;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{AssignmentRecord, AssignmentWrite, NewAssignment, PostRecord};
-use crate::auth::audit_entry;
 use crate::people::{CostGroup, PeopleFilter, PersonRecord, StatusFilter};
-use crate::ports::{StoreError, Unit};
+use crate::ports::{Conflict, StoreError, Unit};
 use crate::{App, AppError, AppResult};
+use jiguan_domain::audit::{AuditAction, ObjectKind};
+
+/// A post's state of activity, as audited.
+#[derive(Serialize)]
+struct Active {
+    active: bool,
+}
+
+/// An assignment ended, as audited.
+#[derive(Serialize)]
+struct Ended<'a> {
+    end_date: NaiveDate,
+    reason: &'a str,
+}
+
+/// A suggestion accepted, as audited.
+#[derive(Serialize)]
+struct Accepted {
+    proposal: String,
+}
 
 /// Most steps of the suggestion engine per request.
 pub const MAX_STEPS: usize = 20;
@@ -258,7 +277,7 @@ pub fn parse_proposal_key(key: &str) -> Result<Proposal, FieldError> {
 
 fn store_err(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict { field } if field == "assignment" => {
+        StoreError::Conflict(Conflict::Assignment) => {
             AppError::field("assignment", "post_assignment_changed")
         }
         other => other.into(),
@@ -549,18 +568,15 @@ impl App {
     pub async fn create_post(&self, actor: &Actor, unit: UnitId, f: &PostForm) -> AppResult<i64> {
         self.require_unit(actor, Action::PostsManage, unit).await?;
         let input = self.parse_post(actor, unit, f).await?;
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "post.create",
-            "post",
-            "",
-            None,
-            Some(serde_json::to_value(&input).unwrap_or_default()),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::PostCreate)
+            .on(ObjectKind::Post, "")
+            .after(&input);
         Ok(self
             .store
-            .create_post(actor.district_id, unit, &input, self.clock.now(), audit)
+            .create_post(actor.district_id, unit, &input, audit.at, audit)
             .await?)
     }
 
@@ -580,18 +596,16 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let input = self.parse_post(actor, unit, f).await?;
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "post.update",
-            "post",
-            id,
-            Some(serde_json::to_value(&before).unwrap_or_default()),
-            Some(serde_json::to_value(&input).unwrap_or_default()),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::PostUpdate)
+            .on(ObjectKind::Post, id)
+            .before(&before)
+            .after(&input);
         Ok(self
             .store
-            .update_post(d, unit, id, &input, self.clock.now(), audit)
+            .update_post(d, unit, id, &input, audit.at, audit)
             .await?)
     }
 
@@ -637,19 +651,17 @@ impl App {
             .get_post(d, unit, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            if active {
-                "post.activate"
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(if active {
+                AuditAction::PostActivate
             } else {
-                "post.deactivate"
-            },
-            "post",
-            id,
-            Some(serde_json::json!({"active": p.active})),
-            Some(serde_json::json!({"active": active})),
-        );
+                AuditAction::PostDeactivate
+            })
+            .on(ObjectKind::Post, id)
+            .before(&Active { active: p.active })
+            .after(&Active { active });
         self.store
             .set_post_active(
                 d,
@@ -824,15 +836,12 @@ impl App {
             main,
             overtime,
         };
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "post.assign",
-            "post_assignment",
-            "",
-            None,
-            Some(serde_json::to_value(&new).unwrap_or_default()),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::PostAssign)
+            .on(ObjectKind::PostAssignment, "")
+            .after(&new);
         let ids = self
             .store
             .write_assignments(
@@ -844,7 +853,7 @@ impl App {
                     on: Some(on.unwrap_or(today)),
                     reason: String::new(),
                     by: actor.username.clone(),
-                    at: Some(self.clock.now()),
+                    at: self.clock.now(),
                 },
                 vec![audit],
             )
@@ -876,15 +885,16 @@ impl App {
         if on < a.start_date {
             return Err(AppError::field("on", "post_end_before_start"));
         }
-        let audit = audit_entry(
-            actor,
-            Some(unit),
-            "post.unassign",
-            "post_assignment",
-            id,
-            Some(serde_json::to_value(a).unwrap_or_default()),
-            Some(serde_json::json!({"end_date": on, "reason": reason})),
-        );
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::PostUnassign)
+            .on(ObjectKind::PostAssignment, id)
+            .before(a)
+            .after(&Ended {
+                end_date: on,
+                reason: &reason,
+            });
         self.store
             .write_assignments(
                 d,
@@ -895,7 +905,7 @@ impl App {
                     on: Some(on),
                     reason,
                     by: actor.username.clone(),
-                    at: Some(self.clock.now()),
+                    at: self.clock.now(),
                 },
                 vec![audit],
             )
@@ -999,15 +1009,15 @@ impl App {
         for (i, p) in parsed.iter().enumerate() {
             match apply_proposal(&cur, p, &mut sim) {
                 Ok(next) => {
-                    audits.push(audit_entry(
-                        actor,
-                        Some(unit),
-                        "post.proposal.accept",
-                        "post",
-                        p.post_id,
-                        None,
-                        Some(serde_json::json!({"proposal": proposal_key(p)})),
-                    ));
+                    audits.push(
+                        self.audit(actor)
+                            .unit(unit)
+                            .did(AuditAction::PostProposalAccept)
+                            .on(ObjectKind::Post, p.post_id)
+                            .after(&Accepted {
+                                proposal: proposal_key(p),
+                            }),
+                    );
                     cur = next;
                 }
                 Err(ProposalError::Stale) => {
@@ -1047,7 +1057,7 @@ impl App {
                     on: Some(self.posts_today()),
                     reason: "workload rebalance (岗位均衡调整)".into(),
                     by: actor.username.clone(),
-                    at: Some(self.clock.now()),
+                    at: self.clock.now(),
                 },
                 audits,
             )

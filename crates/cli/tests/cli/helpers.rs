@@ -85,7 +85,10 @@ pub fn district_db(dir: &Path) -> String {
     let db = dir.join("t.db").to_string_lossy().into_owned();
     rt().block_on(async {
         let store = SqlStore::open(&db).await.unwrap();
-        store.create_district("testd", "测试区").await.unwrap();
+        store
+            .create_district("testd", "测试区", chrono::Utc::now())
+            .await
+            .unwrap();
         store.db.close().await;
     });
     db

@@ -241,7 +241,11 @@ fn changing_a_parameter_changes_later_results_not_saved_ones() {
     let db = dir.path().join("p.db").to_string_lossy().into_owned();
     rt().block_on(async {
         let app = fixtures::app(SqlStore::open(&db).await.unwrap());
-        let d = app.store.create_district("testd", "测试区").await.unwrap();
+        let d = app
+            .store
+            .create_district("testd", "测试区", chrono::Utc::now())
+            .await
+            .unwrap();
         let uid = app
             .system_create_user(
                 d,

@@ -31,7 +31,10 @@ fn migrate_user_backup_restore_and_audit_verify() {
         let store = SqlStore::open(&d.join("j.db").to_string_lossy())
             .await
             .unwrap();
-        store.create_district("testd", "测试区").await.unwrap();
+        store
+            .create_district("testd", "测试区", chrono::Utc::now())
+            .await
+            .unwrap();
         store.db.close().await;
     });
     let r = run_in(

@@ -46,68 +46,9 @@ coded_enum! {
     }
 }
 
-coded_enum! {
-    /// The workflow of a downsizing plan.
-    pub enum PlanStatus: "down.status." {
-        /// 草稿: the unit edits it.
-        Draft = "draft" ["草稿"],
-        /// 已报批: waiting for the district.
-        Submitted = "submitted" ["已报批"],
-        /// 已批准: approved by the district; the unit may apply it.
-        Approved = "approved" ["已批准"],
-        /// 已退回: rejected with a reason; the unit may take it back to draft.
-        Rejected = "rejected" ["已退回"],
-        /// 已实施: applied; statuses changed.
-        Applied = "applied" ["已实施"],
-    }
-}
-
-impl PlanStatus {
-    /// Whether lines may still be added, changed or removed.
-    pub fn editable(self) -> bool {
-        self == PlanStatus::Draft
-    }
-}
-
-coded_enum! {
-    /// A step of the workflow.
-    pub enum Transition: "down." {
-        /// 报批: draft → submitted.
-        Submit = "submit" ["报批", "报区审批"],
-        /// 批准: submitted → approved (district).
-        Approve = "approve" ["批准"],
-        /// 退回: submitted → rejected (district).
-        Reject = "reject" ["退回"],
-        /// 重新编辑: rejected → draft.
-        Reopen = "reopen" ["重新编辑", "退回修改"],
-        /// 实施: approved → applied.
-        Apply = "apply" ["实施", "实施方案"],
-    }
-}
-
-impl Transition {
-    /// The transition table: the status a plan must be in, and the status it moves to.
-    pub fn edge(self) -> (PlanStatus, PlanStatus) {
-        use PlanStatus as S;
-        match self {
-            Transition::Submit => (S::Draft, S::Submitted),
-            Transition::Approve => (S::Submitted, S::Approved),
-            Transition::Reject => (S::Submitted, S::Rejected),
-            Transition::Reopen => (S::Rejected, S::Draft),
-            Transition::Apply => (S::Approved, S::Applied),
-        }
-    }
-
-    /// The next status, or `status`/`plan_status_invalid` naming the current status.
-    pub fn check(self, from: PlanStatus) -> Result<PlanStatus, FieldError> {
-        let (need, to) = self.edge();
-        if need == from {
-            Ok(to)
-        } else {
-            Err(FieldError::new("status", "plan_status_invalid").with("status", from.code()))
-        }
-    }
-}
+/// The status of a plan: the one approval life cycle
+/// ([`crate::workflow::DOWNSIZING_PLANS`]).
+pub use crate::workflow::Status as PlanStatus;
 
 impl Route {
     /// Whether the person leaves the agency's headcount: every route except a new labour
@@ -229,36 +170,6 @@ pub fn contract_end(start: NaiveDate, years: u32) -> Option<NaiveDate> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn transition_table() {
-        use PlanStatus as S;
-        use Transition as T;
-        // Every (transition, status) pair: exactly the table's edge is allowed.
-        let allowed = [
-            (T::Submit, S::Draft, S::Submitted),
-            (T::Approve, S::Submitted, S::Approved),
-            (T::Reject, S::Submitted, S::Rejected),
-            (T::Reopen, S::Rejected, S::Draft),
-            (T::Apply, S::Approved, S::Applied),
-        ];
-        for &t in T::ALL {
-            for s in S::ALL {
-                let want = allowed
-                    .iter()
-                    .find(|(tt, from, _)| *tt == t && from == s)
-                    .map(|(_, _, to)| *to);
-                assert_eq!(t.check(*s).ok(), want, "{t:?} from {s:?}");
-            }
-        }
-        let e = T::Apply.check(S::Draft).unwrap_err();
-        assert_eq!(
-            (e.field.as_str(), e.code.as_str()),
-            ("status", "plan_status_invalid")
-        );
-        assert!(S::Draft.editable());
-        assert!(!S::Rejected.editable() && !S::Submitted.editable() && !S::Applied.editable());
-    }
 
     #[test]
     fn routes_cut_and_set_statuses() {

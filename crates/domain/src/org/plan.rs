@@ -12,63 +12,8 @@ use super::structure::{Body, BodyInput, NAME_MAX, NameplateRecord, SHORT_MAX, St
 use super::{BodyId, FunctionId};
 use crate::FieldError;
 
-coded_enum! {
-    /// The workflow of a plan: draft → submitted → approved (or rejected → draft again) →
-    /// applied.
-    pub enum PlanStatus: "org.plan_status." {
-        /// 草稿: the unit edits it.
-        Draft = "draft" ["草稿"],
-        /// 已报批: waiting for the district.
-        Submitted = "submitted" ["已报批"],
-        /// 已批准: the district approved it; it can be applied.
-        Approved = "approved" ["已批准"],
-        /// 已退回: the district rejected it with a reason; the unit may edit and resubmit.
-        Rejected = "rejected" ["已退回"],
-        /// 已实施: applied with an effective date.
-        Applied = "applied" ["已实施"],
-    }
-}
-
-impl PlanStatus {
-    /// Whether the unit may still change the operations.
-    pub fn editable(self) -> bool {
-        matches!(self, PlanStatus::Draft | PlanStatus::Rejected)
-    }
-}
-
-coded_enum! {
-    /// A step of the workflow.
-    pub enum Transition: "org.plan_" {
-        Submit = "submit" ["报批", "报区审批"],
-        Approve = "approve" ["批准"],
-        Reject = "reject" ["退回"],
-        Apply = "apply" ["实施"],
-    }
-}
-
-impl Transition {
-    /// The status a plan must be in, and the status it moves to.
-    pub fn edge(self) -> (&'static [PlanStatus], PlanStatus) {
-        match self {
-            Transition::Submit => (
-                &[PlanStatus::Draft, PlanStatus::Rejected],
-                PlanStatus::Submitted,
-            ),
-            Transition::Approve => (&[PlanStatus::Submitted], PlanStatus::Approved),
-            Transition::Reject => (&[PlanStatus::Submitted], PlanStatus::Rejected),
-            Transition::Apply => (&[PlanStatus::Approved], PlanStatus::Applied),
-        }
-    }
-    /// The next status, or the error `status_invalid` naming the current status.
-    pub fn check(self, from: PlanStatus) -> Result<PlanStatus, FieldError> {
-        let (allowed, to) = self.edge();
-        if allowed.contains(&from) {
-            Ok(to)
-        } else {
-            Err(FieldError::new("status", "plan_status_invalid").with("status", from.code()))
-        }
-    }
-}
+/// The status of a plan: the one approval life cycle ([`crate::workflow::ORG_PLANS`]).
+pub use crate::workflow::Status as PlanStatus;
 
 /// One operation of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -686,21 +631,7 @@ mod tests {
     }
 
     #[test]
-    fn status_transitions() {
-        assert_eq!(
-            Transition::Submit.check(PlanStatus::Draft),
-            Ok(PlanStatus::Submitted)
-        );
-        assert_eq!(
-            Transition::Submit.check(PlanStatus::Rejected),
-            Ok(PlanStatus::Submitted)
-        );
-        assert!(Transition::Apply.check(PlanStatus::Submitted).is_err());
-        assert!(Transition::Approve.check(PlanStatus::Applied).is_err());
-        assert_eq!(
-            Transition::Reject.check(PlanStatus::Submitted),
-            Ok(PlanStatus::Rejected)
-        );
+    fn next_temp_of_nothing() {
         assert_eq!(next_temp(&[]), BodyId(-1));
     }
 

@@ -68,7 +68,7 @@ both!(downsizing_apply_is_atomic);
 /// a person changed meanwhile fails everything and nothing changes.
 async fn downsizing_apply_is_atomic(pg: bool) {
     use down_support::*;
-    use jiguan_app::downsizing::{ApplyItem, ApplyWrite, DownsizingStore, PlanMove};
+    use jiguan_app::downsizing::{ApplyItem, ApplyWrite, DownsizingStore};
     use jiguan_app::people::PeopleStore;
     use jiguan_domain::downsizing::{PlanStatus, Route};
     use jiguan_domain::people::Status;
@@ -145,16 +145,16 @@ async fn downsizing_apply_is_atomic(pg: bool) {
         })
         .collect();
     let w = ApplyWrite {
-        step: PlanMove {
-            id: plan.id,
-            from: PlanStatus::Approved,
-            to: PlanStatus::Applied,
-            comment: String::new(),
-            doc_no: None,
-            reason: None,
-            by: "t".into(),
-            at: now,
-        },
+        step: jiguan_domain::workflow::DOWNSIZING_PLANS
+            .start(
+                jiguan_domain::workflow::Step::Apply,
+                plan.id,
+                PlanStatus::Approved,
+                "t",
+                now,
+                Default::default(),
+            )
+            .unwrap(),
         effective: plan.effective,
         staff_base: 100,
         doc_no: plan.doc_no.clone(),
@@ -164,9 +164,7 @@ async fn downsizing_apply_is_atomic(pg: bool) {
     let err = s.down_apply(d, u, &w, audit).await.unwrap_err();
     assert_eq!(
         err,
-        StoreError::Conflict {
-            field: format!("person:{last}")
-        }
+        StoreError::Conflict(jiguan_app::ports::Conflict::Person(last))
     );
     // Nothing changed: the plan, the first person, the history, the assignment, contracts.
     let p1 = s.get_person(d, first).await.unwrap().unwrap();

@@ -486,9 +486,9 @@ async fn people_guard_and_import(pg: bool) {
     };
     assert_eq!(
         s.apply_people(d1, batch).await,
-        Err(StoreError::Conflict {
-            field: "establishment".into()
-        })
+        Err(StoreError::Conflict(
+            jiguan_app::ports::Conflict::Establishment
+        ))
     );
     assert_eq!(
         app.list_people(&ua, a, Default::default(), &all)

@@ -67,9 +67,9 @@ async fn story(pg: bool) {
         .await;
     assert_eq!(
         dup,
-        Err(StoreError::Conflict {
-            field: "code".into()
-        })
+        Err(StoreError::Conflict(jiguan_app::ports::Conflict::Unique(
+            jiguan_app::ports::UniqueKey::Code
+        )))
     );
 
     // Users with roles; filters; unique user names.
@@ -95,9 +95,9 @@ async fn story(pg: bool) {
         .await;
     assert_eq!(
         dup,
-        Err(StoreError::Conflict {
-            field: "username".into()
-        })
+        Err(StoreError::Conflict(jiguan_app::ports::Conflict::Unique(
+            jiguan_app::ports::UniqueKey::Username
+        )))
     );
     let rec = s.find_user_by_name("staff_a").await.unwrap().unwrap();
     assert_eq!(rec.roles, vec![Role::BodyHead, Role::Staff]);

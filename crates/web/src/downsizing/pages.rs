@@ -92,7 +92,8 @@ fn route_label(tr: Tr, r: Route) -> String {
 }
 
 fn status_label(tr: Tr, s: PlanStatus) -> String {
-    tr.t(&s.label_key()).to_string()
+    tr.t(&jiguan_domain::workflow::DOWNSIZING_PLANS.label_key(s))
+        .to_string()
 }
 
 fn identity_label(tr: Tr, i: Identity) -> String {
@@ -532,7 +533,7 @@ async fn plan_page(
     };
     let tr = ctx.tr;
     let ids = picked(&q.ids);
-    let editable = v.plan.status.editable();
+    let editable = jiguan_domain::workflow::DOWNSIZING_PLANS.editable(v.plan.status);
     let can_manage = ctx.actor.can(Action::DownsizingManage);
     let search = q.q.clone().unwrap_or_default().trim().to_string();
     let candidates = if can_manage && editable {

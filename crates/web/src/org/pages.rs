@@ -1175,7 +1175,9 @@ fn plan_row(tr: Tr, p: &PlanRecord) -> PlanRow {
     PlanRow {
         id: p.id.0,
         title: p.title.clone(),
-        status: tr.t(&p.status.label_key()).to_string(),
+        status: tr
+            .t(&jiguan_domain::workflow::ORG_PLANS.label_key(p.status))
+            .to_string(),
         status_code: p.status.code(),
         ops: p.ops.len(),
         created: format!(
@@ -1530,7 +1532,7 @@ async fn plan_page(
             staff,
             staff_counts,
             staff_problems,
-            editable: v.plan.status.editable(),
+            editable: jiguan_domain::workflow::ORG_PLANS.editable(v.plan.status),
             can_manage: ctx.actor.can(Action::OrgManage),
             can_approve: ctx.actor.can(Action::OrgApprove),
             errs,
@@ -2099,7 +2101,11 @@ async fn district_page(st: &AppState, ctx: &Ctx, errs: FormErrors, ok: Option<&s
         {
             let n = c.a.counts.active - c.b.counts.active;
             cut_total += n;
-            cut = format!("{n}（{}）", ctx.tr.t(&p.status.label_key()));
+            cut = format!(
+                "{n}（{}）",
+                ctx.tr
+                    .t(&jiguan_domain::workflow::ORG_PLANS.label_key(p.status))
+            );
         }
         rows.push(DistrictRow {
             id: t.unit.id.0,
