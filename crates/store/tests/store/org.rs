@@ -629,3 +629,99 @@ async fn org_plan_moves_staff(pg: bool) {
         .unwrap();
     assert!(applied.after.as_deref().unwrap_or("").contains("张三"));
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 11 (module kit), build points 3 and 4: the app's clock is the time of every stored
+// write and of its audit row; the store never reads the wall clock.
+// ---------------------------------------------------------------------------------------
+
+both!(stored_times_come_from_the_app_clock);
+
+/// A clock set to 2030: the plan's created/decided/applied times, the body a change
+/// creates and every audit row carry the clock's times.
+async fn stored_times_come_from_the_app_clock(pg: bool) {
+    use chrono::{DateTime, Duration, Utc};
+    use jiguan_app::ManualClock;
+    use jiguan_domain::org::BodyKind;
+    use jiguan_domain::org::plan::PlanOp;
+    use org_support::*;
+
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (d1, a, _b, _d2, _c) = two_districts(&s).await;
+    let start = DateTime::parse_from_rfc3339("2030-06-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let h = |n: i64| start + Duration::hours(n);
+    let clock = std::sync::Arc::new(ManualClock::new(start));
+    let app = App::new(
+        std::sync::Arc::new(s.clone()),
+        jiguan_app::AppConfig::for_tests(),
+        clock.clone(),
+    );
+    let ua = actor(d1, Some(a), Role::UnitAdmin);
+    let da = actor(d1, None, Role::DistrictAdmin);
+    let last: i64 =
+        s.db.fetch_one("SELECT COALESCE(MAX(id), 0) FROM audit_log", &[])
+            .await
+            .unwrap()
+            .get(0)
+            .unwrap();
+
+    let office = body(&app, &ua, a, "党政办", BodyKind::Office).await;
+    clock.advance(Duration::hours(1));
+    let p = app.org_create_plan(&ua, a, "方案").await.unwrap();
+    let op = PlanOp::Rename {
+        body: office,
+        name: "党政综合办".into(),
+        short_name: String::new(),
+    };
+    app.org_push_op(&ua, a, p, op).await.unwrap();
+    clock.advance(Duration::hours(1));
+    app.org_submit_plan(&ua, a, p).await.unwrap();
+    clock.advance(Duration::hours(1));
+    app.org_approve_plan(&da, a, p, "编〔2030〕1号")
+        .await
+        .unwrap();
+    clock.advance(Duration::hours(1));
+    app.org_apply_plan(&da, a, p, "2030-07-01").await.unwrap();
+
+    let plan = app.org_plan(&ua, a, p).await.unwrap().plan;
+    assert_eq!(plan.created_at, h(1));
+    assert_eq!(plan.decided_at, Some(h(3)));
+    assert_eq!(plan.applied_at, Some(h(4)));
+    let created: DateTime<Utc> =
+        s.db.fetch_one(
+            "SELECT created_at FROM bodies WHERE id = $1",
+            &[office.0.into()],
+        )
+        .await
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(created, start);
+    let rows =
+        s.db.fetch_all(
+            "SELECT action, at_ms FROM audit_log WHERE district_id = $1 AND id > $2 ORDER BY id",
+            &[d1.0.into(), last.into()],
+        )
+        .await
+        .unwrap();
+    let got: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| (r.get(0).unwrap(), r.get(1).unwrap()))
+        .collect();
+    let want: Vec<(String, i64)> = [
+        ("org.body.create", 0),
+        ("org.plan.create", 1),
+        ("org.plan.op_add", 1),
+        ("org.plan.submit", 2),
+        ("org.plan.approve", 3),
+        ("org.plan.apply", 4),
+    ]
+    .iter()
+    .map(|(a, n)| (a.to_string(), h(*n).timestamp_millis()))
+    .collect();
+    assert_eq!(got, want);
+    assert!(app.verify_audit(|_| {}).await.unwrap().breaks.is_empty());
+}
