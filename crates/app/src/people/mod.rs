@@ -309,7 +309,11 @@ pub trait PeopleStore: Send + Sync {
         district: DistrictId,
         filter: &PeopleFilter,
     ) -> StoreResult<Vec<PersonRecord>>;
-    async fn get_person(&self, district: DistrictId, id: PersonId) -> StoreResult<Option<PersonRecord>>;
+    async fn get_person(
+        &self,
+        district: DistrictId,
+        id: PersonId,
+    ) -> StoreResult<Option<PersonRecord>>;
     /// People of the district with any of these ID numbers.
     async fn people_by_id_numbers(
         &self,
@@ -317,7 +321,11 @@ pub trait PeopleStore: Send + Sync {
         numbers: &[String],
     ) -> StoreResult<Vec<PersonRecord>>;
     /// A person's history, oldest first, with unit names.
-    async fn person_history(&self, district: DistrictId, id: PersonId) -> StoreResult<Vec<PersonEvent>>;
+    async fn person_history(
+        &self,
+        district: DistrictId,
+        id: PersonId,
+    ) -> StoreResult<Vec<PersonEvent>>;
     /// Holders by unit, body and kind (status on post or lent out; 编外 excluded).
     async fn occupancy(
         &self,

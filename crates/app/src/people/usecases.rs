@@ -422,7 +422,12 @@ impl App {
     }
 
     /// A person the actor may see through `unit` (home or host), or not found.
-    async fn person_in(&self, actor: &Actor, unit: UnitId, id: PersonId) -> AppResult<PersonRecord> {
+    async fn person_in(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PersonId,
+    ) -> AppResult<PersonRecord> {
         let p = self
             .store
             .get_person(actor.district_id, id)
@@ -437,7 +442,12 @@ impl App {
     }
 
     /// A person the actor may change: only at the home unit.
-    async fn person_home(&self, actor: &Actor, unit: UnitId, id: PersonId) -> AppResult<PersonRecord> {
+    async fn person_home(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PersonId,
+    ) -> AppResult<PersonRecord> {
         self.require_unit(actor, Action::PeopleManage, unit).await?;
         let p = self.person_in(actor, unit, id).await?;
         if p.unit_id != unit {
@@ -446,7 +456,12 @@ impl App {
         Ok(p)
     }
 
-    pub async fn person_page(&self, actor: &Actor, unit: UnitId, id: PersonId) -> AppResult<PersonPage> {
+    pub async fn person_page(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PersonId,
+    ) -> AppResult<PersonPage> {
         self.require_unit(actor, Action::PeopleView, unit).await?;
         let p = self.person_in(actor, unit, id).await?;
         let history = self.store.person_history(actor.district_id, id).await?;
@@ -472,7 +487,12 @@ impl App {
     }
 
     /// The person form pre-filled for editing (full ID number: only managers edit).
-    pub async fn person_form(&self, actor: &Actor, unit: UnitId, id: PersonId) -> AppResult<PersonForm> {
+    pub async fn person_form(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PersonId,
+    ) -> AppResult<PersonForm> {
         let p = self.person_home(actor, unit, id).await?;
         Ok(form_of(&p))
     }

@@ -348,7 +348,12 @@ pub async fn create_person(
     Ok(Created(detail(&st, &ctx, u.id, id).await?))
 }
 
-async fn detail(st: &AppState, ctx: &Ctx, unit: UnitId, id: PersonId) -> WebResult<PersonDetailDto> {
+async fn detail(
+    st: &AppState,
+    ctx: &Ctx,
+    unit: UnitId,
+    id: PersonId,
+) -> WebResult<PersonDetailDto> {
     let p = st.app.person_page(&ctx.actor, unit, id).await?;
     Ok(PersonDetailDto {
         person: p.row.into(),

@@ -399,7 +399,12 @@ pub async fn change(
     b: FormPairs,
 ) -> WebResult {
     let c = change_form(&b);
-    match st.app.change_person(&ctx.actor, unit, id, &c).await.fields()? {
+    match st
+        .app
+        .change_person(&ctx.actor, unit, id, &c)
+        .await
+        .fields()?
+    {
         Ok(()) => Ok(to(format!("{}/{id}?ok=person_changed", base(unit)))),
         Err(e) => show_page(&st, &ctx, u, id, None, &e, c).await,
     }
@@ -773,7 +778,9 @@ pub async fn import_submit(
         on: None,
         file_name: up.name,
     };
-    let prepared = st.app.prepare_roster_import(&ctx.actor, u.id, &table, &opts);
+    let prepared = st
+        .app
+        .prepare_roster_import(&ctx.actor, u.id, &table, &opts);
     let prepared = match prepared.await.fields()? {
         Ok(p) => p,
         Err(e) => return Ok(import_refused(&ctx, u, &e, &up.mode, &up.exception_doc)),
@@ -781,7 +788,14 @@ pub async fn import_submit(
     if prepared.pending() == 0 {
         // Refused, or nothing to change: the report is final.
         let report = Some(prepared.report);
-        return Ok(import_page(&ctx, u, report, None, &up.mode, &up.exception_doc));
+        return Ok(import_page(
+            &ctx,
+            u,
+            report,
+            None,
+            &up.mode,
+            &up.exception_doc,
+        ));
     }
     let job = st.jobs.start(ImportJob::new(
         ctx.actor.district_id,
