@@ -222,7 +222,7 @@ pub async fn export(cfg: &Config, c: ExportCommand) -> anyhow::Result<u8> {
             .export_people(&actor, unit)
             .await
             .map_err(|e| app_err(e, tr))?;
-        jiguan_web::people::pages::roster_sheet(&rows)
+        jiguan_excel::reports::people::roster_sheet(&tr, &rows)
     } else {
         let units = match unit {
             Some(u) => vec![
@@ -235,7 +235,7 @@ pub async fn export(cfg: &Config, c: ExportCommand) -> anyhow::Result<u8> {
                 .await
                 .map_err(|e| app_err(e, tr))?,
         };
-        jiguan_web::people::pages::establishment_sheet(&units)
+        jiguan_excel::reports::people::establishment_sheet(&tr, &units)
     };
     let n = sheet.rows.len();
     let bytes = jiguan_excel::write_workbook(&[sheet])?;

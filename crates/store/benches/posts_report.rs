@@ -211,7 +211,7 @@ async fn run(url: &str, label: &str, people: i64) {
             .enumerate()
             .map(|(k, person_id)| NewAssignment {
                 post_id: posts[k % posts.len()],
-                person_id: *person_id,
+                person_id: (*person_id).into(),
                 share_pct: 100,
                 main: true,
                 overtime: false,

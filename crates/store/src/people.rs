@@ -20,7 +20,10 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::money::Money;
 use jiguan_domain::people::cost::Total;
 use jiguan_domain::people::establishment::QuotaKind;
-use jiguan_domain::people::{Cost, EstablishmentKind, EventKind, Funding, Identity, Status};
+use jiguan_domain::people::{
+    Cost, EstablishmentKind, EventKind, ExceptionId, Funding, Identity, PersonEventId, PersonId,
+    Status,
+};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
@@ -527,7 +530,7 @@ impl PeopleStore for SqlStore {
         rows.iter().map(person).collect()
     }
 
-    async fn get_person(&self, d: DistrictId, id: i64) -> StoreResult<Option<PersonRecord>> {
+    async fn get_person(&self, d: DistrictId, id: PersonId) -> StoreResult<Option<PersonRecord>> {
         let r = self
             .db
             .fetch_optional(
@@ -535,7 +538,7 @@ impl PeopleStore for SqlStore {
                     "SELECT {} FROM people p WHERE p.id = $1 AND p.district_id = $2",
                     cols(false)
                 ),
-                &[id.into(), d.0.into()],
+                &[id.0.into(), d.0.into()],
             )
             .await?;
         r.as_ref().map(person).transpose()
@@ -574,7 +577,7 @@ impl PeopleStore for SqlStore {
         Ok(out)
     }
 
-    async fn person_history(&self, d: DistrictId, id: i64) -> StoreResult<Vec<PersonEvent>> {
+    async fn person_history(&self, d: DistrictId, id: PersonId) -> StoreResult<Vec<PersonEvent>> {
         let rows = self
             .db
             .fetch_all(
@@ -583,14 +586,14 @@ impl PeopleStore for SqlStore {
                  e.social_insurance, e.housing_fund, e.status, e.doc_no, e.note, e.created_at, e.created_by \
                  FROM person_events e JOIN units u ON u.id = e.unit_id LEFT JOIN units h ON h.id = e.host_unit_id \
                  WHERE e.district_id = $1 AND e.person_id = $2 ORDER BY e.on_date, e.id",
-                &[d.0.into(), id.into()],
+                &[d.0.into(), id.0.into()],
             )
             .await?;
         rows.iter()
             .map(|r| {
                 Ok(PersonEvent {
-                    id: r.get(0)?,
-                    person_id: r.get(1)?,
+                    id: PersonEventId(r.get(0)?),
+                    person_id: PersonId(r.get(1)?),
                     on_date: r.get(2)?,
                     kind: code("event kind", r.get(3)?, EventKind::from_code)?,
                     unit_id: UnitId(r.get(4)?),
@@ -733,10 +736,10 @@ impl PeopleStore for SqlStore {
         rows.iter()
             .map(|r| {
                 Ok(ExceptionRecord {
-                    id: r.get(0)?,
+                    id: ExceptionId(r.get(0)?),
                     unit_id: UnitId(r.get(1)?),
                     body_id: r.get(2)?,
-                    person_id: r.get(3)?,
+                    person_id: r.get::<Option<i64>>(3)?.map(PersonId),
                     person_name: r.get(4)?,
                     kind: code("quota kind", r.get(5)?, QuotaKind::from_code)?,
                     doc_no: r.get(6)?,
@@ -750,7 +753,7 @@ impl PeopleStore for SqlStore {
             .collect()
     }
 
-    async fn apply_people(&self, d: DistrictId, batch: PeopleBatch) -> StoreResult<Vec<i64>> {
+    async fn apply_people(&self, d: DistrictId, batch: PeopleBatch) -> StoreResult<Vec<PersonId>> {
         let at = batch.at;
         let by = batch.by.as_str();
         let mut tx = self.db.begin().await?;
@@ -871,7 +874,7 @@ impl PeopleStore for SqlStore {
                 }
             }
         }
-        Ok(ids)
+        Ok(ids.into_iter().map(PersonId).collect())
     }
 
     async fn cost_totals(

@@ -421,7 +421,11 @@ impl App {
                 None
             }
             s => match s.parse::<i64>() {
-                Ok(pid) => match self.store.get_person(d, pid).await? {
+                Ok(pid) => match self
+                    .store
+                    .get_person(d, jiguan_domain::people::PersonId(pid))
+                    .await?
+                {
                     Some(p) if p.unit_id == unit => {
                         let elsewhere = self.on_open_plans(actor, unit, plan.id).await?;
                         if let Some(title) = elsewhere.get(&p.id) {

@@ -97,12 +97,16 @@ impl PeopleStore for FakeStore {
         })
     }
 
-    async fn get_person(&self, district: DistrictId, id: i64) -> StoreResult<Option<PersonRecord>> {
+    async fn get_person(
+        &self,
+        district: DistrictId,
+        id: jiguan_domain::people::PersonId,
+    ) -> StoreResult<Option<PersonRecord>> {
         self.with_state(|s| {
             s.people
                 .people
                 .iter()
-                .find(|p| p.district_id == district && p.id == id)
+                .find(|p| p.district_id == district && p.id == id.0)
                 .cloned()
         })
     }
@@ -118,7 +122,7 @@ impl PeopleStore for FakeStore {
     async fn person_history(
         &self,
         _district: DistrictId,
-        _id: i64,
+        _id: jiguan_domain::people::PersonId,
     ) -> StoreResult<Vec<PersonEvent>> {
         Err(not_in_fake())
     }
@@ -179,7 +183,7 @@ impl PeopleStore for FakeStore {
         &self,
         _district: DistrictId,
         _batch: PeopleBatch,
-    ) -> StoreResult<Vec<i64>> {
+    ) -> StoreResult<Vec<jiguan_domain::people::PersonId>> {
         Err(not_in_fake())
     }
 

@@ -31,7 +31,8 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::money::Money;
 use jiguan_domain::people::cost::Total;
 use jiguan_domain::people::{
-    Cost, EstablishmentKind, EventKind, Funding, Identity, MaskedId, QuotaKind, Status,
+    Cost, EstablishmentKind, EventKind, ExceptionId, Funding, Identity, MaskedId, PersonEventId,
+    PersonId, QuotaKind, Status,
 };
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -114,8 +115,8 @@ impl PersonRecord {
 /// One dated history row: the assignment from `on_date` on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PersonEvent {
-    pub id: i64,
-    pub person_id: i64,
+    pub id: PersonEventId,
+    pub person_id: PersonId,
     pub on_date: NaiveDate,
     pub kind: EventKind,
     pub unit_id: UnitId,
@@ -195,10 +196,10 @@ pub struct OccupancyCount {
 /// An approved exception to the establishment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExceptionRecord {
-    pub id: i64,
+    pub id: ExceptionId,
     pub unit_id: UnitId,
     pub body_id: Option<i64>,
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     pub person_name: Option<String>,
     pub kind: QuotaKind,
     pub doc_no: String,
@@ -308,7 +309,11 @@ pub trait PeopleStore: Send + Sync {
         district: DistrictId,
         filter: &PeopleFilter,
     ) -> StoreResult<Vec<PersonRecord>>;
-    async fn get_person(&self, district: DistrictId, id: i64) -> StoreResult<Option<PersonRecord>>;
+    async fn get_person(
+        &self,
+        district: DistrictId,
+        id: PersonId,
+    ) -> StoreResult<Option<PersonRecord>>;
     /// People of the district with any of these ID numbers.
     async fn people_by_id_numbers(
         &self,
@@ -316,7 +321,11 @@ pub trait PeopleStore: Send + Sync {
         numbers: &[String],
     ) -> StoreResult<Vec<PersonRecord>>;
     /// A person's history, oldest first, with unit names.
-    async fn person_history(&self, district: DistrictId, id: i64) -> StoreResult<Vec<PersonEvent>>;
+    async fn person_history(
+        &self,
+        district: DistrictId,
+        id: PersonId,
+    ) -> StoreResult<Vec<PersonEvent>>;
     /// Holders by unit, body and kind (status on post or lent out; 编外 excluded).
     async fn occupancy(
         &self,
@@ -351,8 +360,11 @@ pub trait PeopleStore: Send + Sync {
     ) -> StoreResult<Vec<ExceptionRecord>>;
     /// Applies a batch in one transaction; returns the ids of the people written, in order.
     /// A broken [`Guard`] rolls everything back with `Conflict { field: "establishment" }`.
-    async fn apply_people(&self, district: DistrictId, batch: PeopleBatch)
-    -> StoreResult<Vec<i64>>;
+    async fn apply_people(
+        &self,
+        district: DistrictId,
+        batch: PeopleBatch,
+    ) -> StoreResult<Vec<PersonId>>;
     /// Headcount and cost on `on` (from the history), grouped, for holders on post or
     /// lent out, counted at their home unit. Keys: the group's code (or body / unit id).
     async fn cost_totals(

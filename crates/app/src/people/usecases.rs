@@ -13,7 +13,7 @@ use jiguan_domain::people::cost::{CompareLine, Total, compare, line};
 use jiguan_domain::people::establishment::{KindUse, QuotaKind, body_allows, parse_quota};
 use jiguan_domain::people::person::optional_text;
 use jiguan_domain::people::{
-    EstablishmentKind, EventKind, Identity, MaskedId, PersonForm, PersonInput, Status,
+    EstablishmentKind, EventKind, Identity, MaskedId, PersonForm, PersonId, PersonInput, Status,
     parse_opt_date,
 };
 use jiguan_domain::tenancy::{DistrictId, UnitId};
@@ -430,7 +430,12 @@ impl App {
     }
 
     /// A person the actor may see through `unit` (home or host), or not found.
-    async fn person_in(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PersonRecord> {
+    async fn person_in(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PersonId,
+    ) -> AppResult<PersonRecord> {
         let p = self
             .store
             .get_person(actor.district_id, id)
@@ -445,7 +450,12 @@ impl App {
     }
 
     /// A person the actor may change: only at the home unit.
-    async fn person_home(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PersonRecord> {
+    async fn person_home(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PersonId,
+    ) -> AppResult<PersonRecord> {
         self.require_unit(actor, Action::PeopleManage, unit).await?;
         let p = self.person_in(actor, unit, id).await?;
         if p.unit_id != unit {
@@ -454,7 +464,12 @@ impl App {
         Ok(p)
     }
 
-    pub async fn person_page(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PersonPage> {
+    pub async fn person_page(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PersonId,
+    ) -> AppResult<PersonPage> {
         self.require_unit(actor, Action::PeopleView, unit).await?;
         let p = self.person_in(actor, unit, id).await?;
         let history = self.store.person_history(actor.district_id, id).await?;
@@ -467,7 +482,7 @@ impl App {
         };
         let contracts = self
             .store
-            .down_contracts(actor.district_id, p.unit_id, Some(id))
+            .down_contracts(actor.district_id, p.unit_id, Some(id.0))
             .await?;
         Ok(PersonPage {
             row: self.roster_row(actor, Some(unit), p, &bodies),
@@ -480,7 +495,12 @@ impl App {
     }
 
     /// The person form pre-filled for editing (full ID number: only managers edit).
-    pub async fn person_form(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PersonForm> {
+    pub async fn person_form(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: PersonId,
+    ) -> AppResult<PersonForm> {
         let p = self.person_home(actor, unit, id).await?;
         Ok(form_of(&p))
     }
@@ -605,7 +625,7 @@ impl App {
         opts: &ChangeOpts,
         action: AuditAction,
         mut errs: Errors,
-    ) -> AppResult<Vec<i64>> {
+    ) -> AppResult<Vec<PersonId>> {
         let d = actor.district_id;
         let mut units: Vec<UnitId> = changes.iter().map(|(_, a, _)| a.unit_id).collect();
         units.sort();
@@ -684,7 +704,7 @@ impl App {
         unit: UnitId,
         form: &PersonForm,
         opts: &ChangeOpts,
-    ) -> AppResult<i64> {
+    ) -> AppResult<PersonId> {
         self.require_unit(actor, Action::PeopleManage, unit).await?;
         let d = actor.district_id;
         let bodies = self.bodies_for(d, unit).await;
@@ -727,7 +747,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PersonId,
         form: &PersonForm,
         opts: &ChangeOpts,
     ) -> AppResult<()> {
@@ -752,7 +772,7 @@ impl App {
                 .store
                 .people_by_id_numbers(d, std::slice::from_ref(&rec.id_number))
                 .await?;
-            if existing.iter().any(|e| e.id != id) {
+            if existing.iter().any(|e| e.id != id.0) {
                 errs.push(FieldError::new("id_number", "person_exists").with("unit", ""));
             }
         }
@@ -787,7 +807,7 @@ impl App {
     async fn check_not_before_last(
         &self,
         d: DistrictId,
-        id: i64,
+        id: PersonId,
         on: NaiveDate,
         errs: &mut Errors,
     ) -> AppResult<()> {
@@ -905,7 +925,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PersonId,
         f: &ChangeForm,
     ) -> AppResult<()> {
         let p = self.person_home(actor, unit, id).await?;
@@ -938,7 +958,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        ids: &[i64],
+        ids: &[PersonId],
         f: &ChangeForm,
     ) -> AppResult<usize> {
         self.require_unit(actor, Action::PeopleManage, unit).await?;

@@ -167,7 +167,11 @@ async fn downsizing_apply_is_atomic(pg: bool) {
         StoreError::Conflict(jiguan_app::ports::Conflict::Person(last))
     );
     // Nothing changed: the plan, the first person, the history, the assignment, contracts.
-    let p1 = s.get_person(d, first).await.unwrap().unwrap();
+    let p1 = s
+        .get_person(d, jiguan_domain::people::PersonId(first))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(matches!(p1.status, Status::OnPost | Status::LentOut));
     assert_eq!(events(first).await, events_before);
     assert_eq!(
@@ -220,12 +224,19 @@ async fn downsizing_apply_is_atomic(pg: bool) {
     assert_eq!(after.events.last().unwrap().to, PlanStatus::Applied);
     for l in &v.lines {
         let f = l.figures.as_ref().unwrap();
-        let p = s.get_person(d, l.line.person_id).await.unwrap().unwrap();
+        let p = s
+            .get_person(d, jiguan_domain::people::PersonId(l.line.person_id))
+            .await
+            .unwrap()
+            .unwrap();
         match f.route.new_status() {
             Some(st) => {
                 assert_eq!(p.status, st, "{:?}", f.route);
                 assert_eq!(p.status_since, plan.effective);
-                let h = s.person_history(d, p.id).await.unwrap();
+                let h = s
+                    .person_history(d, jiguan_domain::people::PersonId(p.id))
+                    .await
+                    .unwrap();
                 let e = h.last().unwrap();
                 assert_eq!((e.status, e.on_date), (st, plan.effective));
             }

@@ -574,9 +574,9 @@ async fn org_plan_moves_staff(pg: bool) {
     assert_eq!(
         preview,
         vec![
-            (ids[0], Some(centre.0)),
-            (ids[1], Some(centre.0)),
-            (ids[2], None)
+            (i64::from(ids[0]), Some(centre.0)),
+            (i64::from(ids[1]), Some(centre.0)),
+            (i64::from(ids[2]), None)
         ]
     );
     let count = |b: Option<i64>| {
@@ -594,9 +594,18 @@ async fn org_plan_moves_staff(pg: bool) {
         .unwrap();
     // Preview == applied.
     for (id, to) in &preview {
-        let p = app.store.get_person(d1, *id).await.unwrap().unwrap();
+        let p = app
+            .store
+            .get_person(d1, jiguan_domain::people::PersonId(*id))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(p.body_id, *to, "{}", p.name);
-        let h = app.store.person_history(d1, *id).await.unwrap();
+        let h = app
+            .store
+            .person_history(d1, jiguan_domain::people::PersonId(*id))
+            .await
+            .unwrap();
         let last = h.last().unwrap();
         assert_eq!(last.kind, EventKind::Move);
         assert_eq!(last.on_date, date("2020-06-01"));

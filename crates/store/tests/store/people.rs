@@ -230,7 +230,7 @@ async fn people_story(pg: bool) {
     assert_eq!(host.total, 1);
     assert_eq!(
         (host.items[0].person.id, host.items[0].status_here),
-        (p1, Status::BorrowedIn)
+        (p1.0, Status::BorrowedIn)
     );
     let hp = app.person_page(&ub, b, p1).await.unwrap();
     assert!(!hp.can_manage);

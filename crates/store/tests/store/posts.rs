@@ -90,7 +90,12 @@ mod posts_support {
             let mut f = people_form(name, &id_number("19800101", 20 + i as u32), identity, kind);
             f.education = "大学本科".into();
             f.work_start = "2005-07-01".into();
-            people.push(app.create_person(&ua, a, &f, &people_on("")).await.unwrap());
+            people.push(
+                app.create_person(&ua, a, &f, &people_on(""))
+                    .await
+                    .unwrap()
+                    .0,
+            );
         }
         Unit1 {
             app,

@@ -2,22 +2,20 @@
 //! people, their changes, establishment use and quotas, personnel cost.
 //! ID numbers are masked unless the caller may see personal data.
 
-use axum::Extension;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use jiguan_app::AppError;
 use jiguan_app::people::{ChangeForm, ChangeOpts, CostGroup, RosterRow, UnitEstablishment};
-use jiguan_domain::people::PersonForm;
+use jiguan_domain::people::{PersonForm, PersonId};
 use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
+use crate::api::PageDto;
 use crate::api::tenancy::PageParams;
-use crate::api::{ApiJson, PageDto, created, reply};
+use crate::error::WebResult;
+use crate::extract::{Created, InUnit, Json, Path, Query};
 use crate::guard::Ctx;
-use crate::list::ListParams;
 use crate::people::pages::RosterParams;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -259,7 +257,7 @@ impl From<UnitEstablishment> for EstablishmentDto {
                 .exceptions
                 .into_iter()
                 .map(|x| ExceptionDto {
-                    person_id: x.person_id,
+                    person_id: x.person_id.map(i64::from),
                     kind: x.kind.code().into(),
                     doc_no: x.doc_no,
                     approved: x.approved,
@@ -324,59 +322,39 @@ pub struct CostDto {
     pub total: CostLineDto,
 }
 
-fn person_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>().map_err(|_| AppError::NotFound)
-}
-
 /// The roster of a unit.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/people", tag = "people", params(("unit" = i64, Path, description = "unit id"), PageParams, RosterFilterParams), responses((status = 200, body = PageDto<PersonDto>), (status = 404, body = crate::error::ApiError)))]
 pub async fn list_people(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(p): Query<RosterParams>,
-) -> Response {
-    let lp = ListParams {
-        q: p.q.clone(),
-        sort: p.sort.clone(),
-        desc: p.desc.clone(),
-        page: p.page.clone(),
-        per_page: p.per_page.clone(),
-        ..ListParams::default()
-    };
-    let q = match lp.query() {
-        Ok(q) => q,
-        Err(e) => return crate::error::api_error(ctx.tr, e.into()),
-    };
-    let r = st
-        .app
-        .list_people(&ctx.actor, UnitId(unit), p.filter(), &q)
-        .await;
-    reply(&ctx, r.map(|pg| PageDto::map(pg, PersonDto::from)))
+) -> WebResult<Json<PageDto<PersonDto>>> {
+    let q = p.list().query()?;
+    let pg = st.app.list_people(&ctx.actor, u.id, p.filter(), &q).await?;
+    Ok(Json(PageDto::map(pg, PersonDto::from)))
 }
 
 /// Adds a person; refused over the establishment unless `exception_doc` is given.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/people", tag = "people", params(("unit" = i64, Path, description = "unit id")), request_body = PersonBody, responses((status = 201, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn create_person(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<PersonBody>,
-) -> Response {
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<PersonBody>,
+) -> WebResult<Created<PersonDetailDto>> {
     let (f, o) = b.split();
-    let r = async {
-        let id = st
-            .app
-            .create_person(&ctx.actor, UnitId(unit), &f, &o)
-            .await?;
-        detail(&st, &ctx, unit, id).await
-    }
-    .await;
-    created(&ctx, r)
+    let id = st.app.create_person(&ctx.actor, u.id, &f, &o).await?;
+    Ok(Created(detail(&st, &ctx, u.id, id).await?))
 }
 
-async fn detail(st: &AppState, ctx: &Ctx, unit: i64, id: i64) -> Result<PersonDetailDto, AppError> {
-    let p = st.app.person_page(&ctx.actor, UnitId(unit), id).await?;
+async fn detail(
+    st: &AppState,
+    ctx: &Ctx,
+    unit: UnitId,
+    id: PersonId,
+) -> WebResult<PersonDetailDto> {
+    let p = st.app.person_page(&ctx.actor, unit, id).await?;
     Ok(PersonDetailDto {
         person: p.row.into(),
         history: p
@@ -403,41 +381,35 @@ async fn detail(st: &AppState, ctx: &Ctx, unit: i64, id: i64) -> Result<PersonDe
 #[utoipa::path(get, path = "/api/v1/units/{unit}/people/{person}", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), responses((status = 200, body = PersonDetailDto), (status = 404, body = crate::error::ApiError)))]
 pub async fn get_person(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, person)): Path<(i64, String)>,
-) -> Response {
-    let r = async { detail(&st, &ctx, unit, person_id(&person)?).await }.await;
-    reply(&ctx, r)
+    ctx: Ctx,
+    Path((unit, person)): Path<(UnitId, PersonId)>,
+) -> WebResult<Json<PersonDetailDto>> {
+    Ok(Json(detail(&st, &ctx, unit, person).await?))
 }
 
 /// Edits a person at the home unit.
 #[utoipa::path(put, path = "/api/v1/units/{unit}/people/{person}", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = PersonBody, responses((status = 200, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn update_person(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, person)): Path<(i64, String)>,
-    ApiJson(b): ApiJson<PersonBody>,
-) -> Response {
+    ctx: Ctx,
+    Path((unit, person)): Path<(UnitId, PersonId)>,
+    Json(b): Json<PersonBody>,
+) -> WebResult<Json<PersonDetailDto>> {
     let (f, o) = b.split();
-    let r = async {
-        let id = person_id(&person)?;
-        st.app
-            .update_person(&ctx.actor, UnitId(unit), id, &f, &o)
-            .await?;
-        detail(&st, &ctx, unit, id).await
-    }
-    .await;
-    reply(&ctx, r)
+    st.app
+        .update_person(&ctx.actor, unit, person, &f, &o)
+        .await?;
+    Ok(Json(detail(&st, &ctx, unit, person).await?))
 }
 
 /// A move, status change, secondment or transfer.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/people/{person}/changes", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = ChangeBody, responses((status = 200, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn change_person(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, person)): Path<(i64, String)>,
-    ApiJson(b): ApiJson<ChangeBody>,
-) -> Response {
+    ctx: Ctx,
+    Path((unit, person)): Path<(UnitId, PersonId)>,
+    Json(b): Json<ChangeBody>,
+) -> WebResult<Json<PersonDetailDto>> {
     let f = ChangeForm {
         action: b.action,
         status: b.status,
@@ -452,36 +424,29 @@ pub async fn change_person(
             exception_reason: b.exception_reason,
         },
     };
-    let r = async {
-        let id = person_id(&person)?;
-        st.app
-            .change_person(&ctx.actor, UnitId(unit), id, &f)
-            .await?;
-        detail(&st, &ctx, unit, id).await
-    }
-    .await;
-    reply(&ctx, r)
+    st.app.change_person(&ctx.actor, unit, person, &f).await?;
+    Ok(Json(detail(&st, &ctx, unit, person).await?))
 }
 
 /// Establishment use of a unit: approved, held, vacancies, over, exceptions.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/establishment", tag = "people", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = EstablishmentDto), (status = 404, body = crate::error::ApiError)))]
 pub async fn get_establishment(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    let r = st.app.unit_establishment(&ctx.actor, UnitId(unit)).await;
-    reply(&ctx, r.map(EstablishmentDto::from))
+    ctx: Ctx,
+    InUnit(u): InUnit,
+) -> WebResult<Json<EstablishmentDto>> {
+    let e = st.app.unit_establishment(&ctx.actor, u.id).await?;
+    Ok(Json(e.into()))
 }
 
 /// Sets approved counts of a unit (district administrators).
 #[utoipa::path(put, path = "/api/v1/units/{unit}/establishment", tag = "people", params(("unit" = i64, Path, description = "unit id")), request_body = QuotaBody, responses((status = 200, body = EstablishmentDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn set_establishment(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<QuotaBody>,
-) -> Response {
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<QuotaBody>,
+) -> WebResult<Json<EstablishmentDto>> {
     let mut fields = Vec::new();
     for (k, v) in [
         ("administrative", b.administrative),
@@ -496,42 +461,34 @@ pub async fn set_establishment(
             ));
         }
     }
-    let r = async {
-        st.app.set_quotas(&ctx.actor, UnitId(unit), &fields).await?;
-        st.app.unit_establishment(&ctx.actor, UnitId(unit)).await
-    }
-    .await;
-    reply(&ctx, r.map(EstablishmentDto::from))
+    st.app.set_quotas(&ctx.actor, u.id, &fields).await?;
+    let e = st.app.unit_establishment(&ctx.actor, u.id).await?;
+    Ok(Json(e.into()))
 }
 
 /// Personnel cost on two dates, grouped, with the change.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/people-cost", tag = "people", params(("unit" = i64, Path, description = "unit id"), CostQuery), responses((status = 200, body = CostDto), (status = 404, body = crate::error::ApiError)))]
 pub async fn cost(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<CostQuery>,
-) -> Response {
-    let parse =
-        |v: &Option<String>| jiguan_domain::people::parse_opt_date("d", v.as_deref().unwrap_or(""));
+) -> WebResult<Json<CostDto>> {
     let today = jiguan_app::calc::china_today(st.app.clock.now());
-    let r = async {
-        let a = parse(&q.a)
-            .map_err(|e| AppError::Invalid(vec![e]))?
-            .unwrap_or(today);
-        let b = parse(&q.b)
-            .map_err(|e| AppError::Invalid(vec![e]))?
-            .unwrap_or(today);
-        let group = q
-            .group
-            .as_deref()
-            .and_then(CostGroup::from_code)
-            .unwrap_or(CostGroup::Identity);
-        st.app
-            .cost_report(&ctx.actor, Some(UnitId(unit)), a, b, group)
-            .await
-    }
-    .await;
+    let date = |v: &Option<String>| {
+        jiguan_domain::people::parse_opt_date("d", v.as_deref().unwrap_or(""))
+            .map(|d| d.unwrap_or(today))
+    };
+    let (a, b) = (date(&q.a)?, date(&q.b)?);
+    let group = q
+        .group
+        .as_deref()
+        .and_then(CostGroup::from_code)
+        .unwrap_or(CostGroup::Identity);
+    let c = st
+        .app
+        .cost_report(&ctx.actor, Some(u.id), a, b, group)
+        .await?;
     let line = |l: &jiguan_domain::people::cost::CompareLine<String>| CostLineDto {
         key: l.key.clone(),
         headcount_a: l.a.headcount,
@@ -541,16 +498,13 @@ pub async fn cost(
         cost_change: l.cost_change.to_string(),
         cost_change_pct: l.cost_change_pct.map(|d| d.to_string()),
     };
-    reply(
-        &ctx,
-        r.map(|c| CostDto {
-            a: c.a.to_string(),
-            b: c.b.to_string(),
-            group: c.group.code().into(),
-            lines: c.lines.iter().map(line).collect(),
-            total: line(&c.total),
-        }),
-    )
+    Ok(Json(CostDto {
+        a: c.a.to_string(),
+        b: c.b.to_string(),
+        group: c.group.code().into(),
+        lines: c.lines.iter().map(line).collect(),
+        total: line(&c.total),
+    }))
 }
 
 /// This module's part of the OpenAPI document.

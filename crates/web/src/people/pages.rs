@@ -2,8 +2,7 @@
 //! establishment use, personnel cost, import and exports.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -18,12 +17,14 @@ use jiguan_app::ports::{ListQuery, Unit};
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
 use jiguan_domain::people::establishment::{KindUse, QuotaKind};
-use jiguan_domain::people::{EstablishmentKind, Funding, Identity, PersonForm, Status};
+use jiguan_domain::people::{EstablishmentKind, Funding, Identity, PersonForm, PersonId, Status};
 use jiguan_domain::tenancy::UnitId;
-use jiguan_excel::{Cell, Sheet};
+use jiguan_excel::Sheet;
+use jiguan_excel::reports::people::{establishment_sheet, roster_sheet};
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::{FieldErrors, WebError, WebResult};
+use crate::extract::{Form, FormPairs, InUnit, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
 use crate::i18n::Tr;
@@ -46,7 +47,8 @@ pub struct RosterParams {
 }
 
 impl RosterParams {
-    pub fn query(&self) -> ListQuery {
+    /// The paging and sorting part.
+    pub fn list(&self) -> ListParams {
         ListParams {
             q: self.q.clone(),
             sort: self.sort.clone(),
@@ -55,7 +57,11 @@ impl RosterParams {
             per_page: self.per_page.clone(),
             ..ListParams::default()
         }
-        .query_or_default()
+    }
+
+    /// For the page: a bad page number shows the first page.
+    pub fn query(&self) -> ListQuery {
+        self.list().query_or_default()
     }
 
     fn get(v: &Option<String>) -> String {
@@ -96,29 +102,51 @@ impl RosterParams {
     }
 }
 
-fn base(unit: i64) -> String {
+fn base(unit: UnitId) -> String {
     format!("/units/{unit}/people")
-}
-
-/// A person id from the path; anything else is not found.
-fn person_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>().map_err(|_| AppError::NotFound)
-}
-
-async fn unit_of(st: &AppState, ctx: &Ctx, unit: i64) -> Result<Unit, AppError> {
-    st.app.get_unit(&ctx.actor, UnitId(unit)).await
 }
 
 fn layout(ctx: &Ctx, u: &Unit, title_key: &str) -> Layout {
     Layout::new(ctx, title_key)
         .crumb(u.name.clone(), format!("/units/{}", u.id))
-        .crumb(ctx.tr.t("people.roster"), base(u.id.0))
+        .crumb(ctx.tr.t("people.roster"), base(u.id))
         .here()
+}
+
+/// "Unit · title": the title of a unit's page.
+fn unit_title(ctx: &Ctx, u: &Unit, key: &str) -> String {
+    format!("{} · {}", u.name, ctx.tr.t(key))
 }
 
 /// The label of a coded value: `people.<what>.<code>`.
 pub fn label(tr: &Tr, what: &str, code: &str) -> String {
     tr.t(&format!("people.{what}.{code}")).to_string()
+}
+
+/// `lbl(what, code)` for the templates of pages with a layout.
+macro_rules! labelled {
+    ($($page:ty),+) => {$(
+        impl $page {
+            pub fn lbl(&self, what: &str, code: &str) -> String {
+                label(&self.l.tr, what, code)
+            }
+        }
+    )+};
+}
+
+labelled!(RosterPage, FormPage, ShowPage, EstablishmentPage);
+
+/// A page, or the same page with 422 when the form it shows has errors.
+fn page_or_422<T: Template>(bad: bool, p: &T) -> Response {
+    if bad {
+        page_status(StatusCode::UNPROCESSABLE_ENTITY, p)
+    } else {
+        page(p)
+    }
+}
+
+fn to(url: String) -> Response {
+    Redirect::to(&url).into_response()
 }
 
 #[derive(Template)]
@@ -136,52 +164,34 @@ pub struct RosterPage {
     pub dated: bool,
 }
 
-impl RosterPage {
-    pub fn lbl(&self, what: &str, code: &str) -> String {
-        label(&self.l.tr, what, code)
-    }
-}
-
 pub async fn roster(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(p): Query<RosterParams>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
     let q = p.query();
     let filter = p.filter();
     let dated = filter.on.is_some();
-    match st
-        .app
-        .list_people(&ctx.actor, UnitId(unit), filter, &q)
-        .await
-    {
-        Ok(pg) => {
-            let list = ListView::new(&base(unit), p.pairs(), &q, &pg);
-            let l = Layout::new(&ctx, "people.roster")
-                .titled(format!("{} · {}", u.name, ctx.tr.t("people.roster")))
-                .crumb(u.name.clone(), format!("/units/{unit}"))
-                .here()
-                .flash(p.ok.as_deref());
-            page(&RosterPage {
-                l,
-                unit: u,
-                list,
-                rows: pg.items,
-                can_manage: ctx.actor.can(Action::PeopleManage) && !dated,
-                identities: Identity::ALL,
-                kinds: EstablishmentKind::ALL,
-                statuses: Status::ALL,
-                settable: Status::SETTABLE.to_vec(),
-                dated,
-            })
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    let pg = st.app.list_people(&ctx.actor, u.id, filter, &q).await?;
+    let list = ListView::new(&base(u.id), p.pairs(), &q, &pg);
+    let l = Layout::new(&ctx, "people.roster")
+        .titled(unit_title(&ctx, &u, "people.roster"))
+        .crumb(u.name.clone(), format!("/units/{}", u.id))
+        .here()
+        .flash(p.ok.as_deref());
+    Ok(page(&RosterPage {
+        l,
+        unit: u,
+        list,
+        rows: pg.items,
+        can_manage: ctx.actor.can(Action::PeopleManage) && !dated,
+        identities: Identity::ALL,
+        kinds: EstablishmentKind::ALL,
+        statuses: Status::ALL,
+        settable: Status::SETTABLE.to_vec(),
+        dated,
+    }))
 }
 
 #[derive(Template)]
@@ -200,12 +210,6 @@ pub struct FormPage {
     pub fundings: &'static [Funding],
 }
 
-impl FormPage {
-    pub fn lbl(&self, what: &str, code: &str) -> String {
-        label(&self.l.tr, what, code)
-    }
-}
-
 /// The person form and its change options, from one urlencoded body.
 #[derive(Debug, Default, Deserialize)]
 pub struct PersonBody {
@@ -215,11 +219,6 @@ pub struct PersonBody {
     pub o: ChangeOpts,
 }
 
-fn parse_body<T: Default + serde::de::DeserializeOwned>(body: &str) -> T {
-    serde_urlencoded::from_str(body).unwrap_or_default()
-}
-
-#[allow(clippy::too_many_arguments)]
 async fn form_page(
     st: &AppState,
     ctx: &Ctx,
@@ -227,7 +226,7 @@ async fn form_page(
     f: PersonForm,
     o: ChangeOpts,
     errs: &[FieldError],
-    editing: Option<i64>,
+    editing: Option<PersonId>,
 ) -> Response {
     let bodies = st
         .app
@@ -235,8 +234,8 @@ async fn form_page(
         .await
         .unwrap_or_default();
     let (key, action) = match editing {
-        Some(id) => ("people.edit", format!("{}/{id}/edit", base(u.id.0))),
-        None => ("people.new", format!("{}/new", base(u.id.0))),
+        Some(id) => ("people.edit", format!("{}/{id}/edit", base(u.id))),
+        None => ("people.new", format!("{}/new", base(u.id))),
     };
     let l = layout(ctx, &u, key);
     let p = FormPage {
@@ -252,22 +251,10 @@ async fn form_page(
         kinds: EstablishmentKind::ALL,
         fundings: Funding::ALL,
     };
-    if errs.is_empty() {
-        page(&p)
-    } else {
-        page_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
-    }
+    page_or_422(!errs.is_empty(), &p)
 }
 
-pub async fn new_form(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+pub async fn new_form(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> Response {
     let f = PersonForm {
         identity: Identity::CivilServant.code().into(),
         establishment: EstablishmentKind::Administrative.code().into(),
@@ -279,69 +266,39 @@ pub async fn new_form(
 
 pub async fn create(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    body: String,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let b: PersonBody = parse_body(&body);
-    match st
-        .app
-        .create_person(&ctx.actor, UnitId(unit), &b.f, &b.o)
-        .await
-    {
-        Ok(id) => Redirect::to(&format!("{}/{id}?ok=person_created", base(unit))).into_response(),
-        Err(AppError::Invalid(e)) => form_page(&st, &ctx, u, b.f, b.o, &e, None).await,
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Form(b): Form<PersonBody>,
+) -> WebResult {
+    let r = st.app.create_person(&ctx.actor, u.id, &b.f, &b.o).await;
+    Ok(match r.fields()? {
+        Ok(id) => to(format!("{}/{id}?ok=person_created", base(u.id))),
+        Err(e) => form_page(&st, &ctx, u, b.f, b.o, &e, None).await,
+    })
 }
 
 pub async fn edit_form(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, person)): Path<(i64, String)>,
-) -> Response {
-    let r = async {
-        let id = person_id(&person)?;
-        let u = unit_of(&st, &ctx, unit).await?;
-        let f = st.app.person_form(&ctx.actor, UnitId(unit), id).await?;
-        Ok::<_, AppError>((id, u, f))
-    }
-    .await;
-    match r {
-        Ok((id, u, f)) => form_page(&st, &ctx, u, f, ChangeOpts::default(), &[], Some(id)).await,
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((unit, id)): Path<(UnitId, PersonId)>,
+) -> WebResult {
+    let f = st.app.person_form(&ctx.actor, unit, id).await?;
+    Ok(form_page(&st, &ctx, u, f, ChangeOpts::default(), &[], Some(id)).await)
 }
 
 pub async fn update(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, person)): Path<(i64, String)>,
-    body: String,
-) -> Response {
-    let (id, u) = match async {
-        let id = person_id(&person)?;
-        Ok::<_, AppError>((id, unit_of(&st, &ctx, unit).await?))
-    }
-    .await
-    {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let b: PersonBody = parse_body(&body);
-    match st
-        .app
-        .update_person(&ctx.actor, UnitId(unit), id, &b.f, &b.o)
-        .await
-    {
-        Ok(()) => Redirect::to(&format!("{}/{id}?ok=saved", base(unit))).into_response(),
-        Err(AppError::Invalid(e)) => form_page(&st, &ctx, u, b.f, b.o, &e, Some(id)).await,
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((unit, id)): Path<(UnitId, PersonId)>,
+    Form(b): Form<PersonBody>,
+) -> WebResult {
+    let r = st.app.update_person(&ctx.actor, unit, id, &b.f, &b.o).await;
+    Ok(match r.fields()? {
+        Ok(()) => to(format!("{}/{id}?ok=saved", base(unit))),
+        Err(e) => form_page(&st, &ctx, u, b.f, b.o, &e, Some(id)).await,
+    })
 }
 
 #[derive(Template)]
@@ -358,9 +315,6 @@ pub struct ShowPage {
 }
 
 impl ShowPage {
-    pub fn lbl(&self, what: &str, code: &str) -> String {
-        label(&self.l.tr, what, code)
-    }
     pub fn body_name(&self, id: &Option<i64>) -> String {
         id.and_then(|b| self.bodies.iter().find(|x| x.id == b))
             .map(|b| b.name.clone())
@@ -371,23 +325,13 @@ impl ShowPage {
 async fn show_page(
     st: &AppState,
     ctx: &Ctx,
-    unit: i64,
-    person: &str,
+    u: Unit,
+    id: PersonId,
     ok: Option<&str>,
     errs: &[FieldError],
     c: ChangeForm,
-) -> Response {
-    let r = async {
-        let id = person_id(person)?;
-        let u = unit_of(st, ctx, unit).await?;
-        let p = st.app.person_page(&ctx.actor, UnitId(unit), id).await?;
-        Ok::<_, AppError>((u, p))
-    }
-    .await;
-    let (u, p) = match r {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
+    let p = st.app.person_page(&ctx.actor, u.id, id).await?;
     let bodies = st
         .app
         .people_bodies(&ctx.actor, p.row.person.unit_id)
@@ -400,8 +344,8 @@ async fn show_page(
         .unwrap_or_default();
     let l = Layout::new(ctx, "people.person")
         .titled(p.row.person.name.clone())
-        .crumb(u.name.clone(), format!("/units/{unit}"))
-        .crumb(ctx.tr.t("people.roster"), base(unit))
+        .crumb(u.name.clone(), format!("/units/{}", u.id))
+        .crumb(ctx.tr.t("people.roster"), base(u.id))
         .here()
         .flash(ok);
     let s = ShowPage {
@@ -414,67 +358,76 @@ async fn show_page(
         errs: FormErrors::new(ctx.tr, errs),
         c,
     };
-    if errs.is_empty() {
-        page(&s)
-    } else {
-        page_status(StatusCode::UNPROCESSABLE_ENTITY, &s)
-    }
+    Ok(page_or_422(!errs.is_empty(), &s))
 }
 
 pub async fn show(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, person)): Path<(i64, String)>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, id)): Path<(UnitId, PersonId)>,
     Query(q): Query<ListParams>,
-) -> Response {
-    show_page(
-        &st,
-        &ctx,
-        unit,
-        &person,
-        q.ok.as_deref(),
-        &[],
-        ChangeForm::default(),
-    )
-    .await
+) -> WebResult {
+    let c = ChangeForm::default();
+    show_page(&st, &ctx, u, id, q.ok.as_deref(), &[], c).await
+}
+
+/// The change form of the person page (and of the roster's bulk change).
+fn change_form(b: &FormPairs) -> ChangeForm {
+    let v = |k: &str| b.get(k).to_string();
+    ChangeForm {
+        action: v("action"),
+        status: v("status"),
+        body: v("body"),
+        post: v("post"),
+        to_unit: v("to_unit"),
+        opts: ChangeOpts {
+            on: v("on"),
+            doc_no: v("doc_no"),
+            note: v("note"),
+            exception_doc: v("exception_doc"),
+            exception_reason: v("exception_reason"),
+        },
+    }
 }
 
 pub async fn change(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, person)): Path<(i64, String)>,
-    body: String,
-) -> Response {
-    let id = match person_id(&person) {
-        Ok(i) => i,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let c: ChangeForm = parse_body(&body);
-    match st.app.change_person(&ctx.actor, UnitId(unit), id, &c).await {
-        Ok(()) => Redirect::to(&format!("{}/{id}?ok=person_changed", base(unit))).into_response(),
-        Err(AppError::Invalid(e)) => show_page(&st, &ctx, unit, &person, None, &e, c).await,
-        Err(e) => page_error(ctx.tr, e),
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((unit, id)): Path<(UnitId, PersonId)>,
+    b: FormPairs,
+) -> WebResult {
+    let c = change_form(&b);
+    match st
+        .app
+        .change_person(&ctx.actor, unit, id, &c)
+        .await
+        .fields()?
+    {
+        Ok(()) => Ok(to(format!("{}/{id}?ok=person_changed", base(unit)))),
+        Err(e) => show_page(&st, &ctx, u, id, None, &e, c).await,
     }
 }
 
 /// POST `/units/{unit}/people/bulk`: one change for the ticked people.
 pub async fn bulk(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    body: String,
-) -> Response {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let ids: Vec<i64> = pairs
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    b: FormPairs,
+) -> WebResult {
+    let ids = b
+        .all("ids")
         .iter()
-        .filter(|(k, _)| k == "ids")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
-    let c: ChangeForm = parse_body(&body);
-    match st.app.bulk_change(&ctx.actor, UnitId(unit), &ids, &c).await {
-        Ok(_) => Redirect::to(&format!("{}?ok=bulk_done", base(unit))).into_response(),
-        Err(e) => page_error(ctx.tr, e),
-    }
+        .map(|v| {
+            v.parse::<PersonId>()
+                .map_err(|_| WebError::malformed(Some("ids".into()), v.as_str()))
+        })
+        .collect::<WebResult<Vec<PersonId>>>()?;
+    let c = change_form(&b);
+    st.app.bulk_change(&ctx.actor, u.id, &ids, &c).await?;
+    Ok(to(format!("{}?ok=bulk_done", base(u.id))))
 }
 
 #[derive(Template)]
@@ -488,9 +441,6 @@ pub struct EstablishmentPage {
 }
 
 impl EstablishmentPage {
-    pub fn lbl(&self, what: &str, code: &str) -> String {
-        label(&self.l.tr, what, code)
-    }
     pub fn approved(&self, k: &QuotaKind) -> String {
         self.e
             .uses
@@ -504,20 +454,13 @@ impl EstablishmentPage {
 async fn establishment_page(
     st: &AppState,
     ctx: &Ctx,
-    unit: i64,
+    unit: UnitId,
     ok: Option<&str>,
     errs: &[FieldError],
-) -> Response {
-    let e = match st.app.unit_establishment(&ctx.actor, UnitId(unit)).await {
-        Ok(e) => e,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
+    let e = st.app.unit_establishment(&ctx.actor, unit).await?;
     let l = layout(ctx, &e.unit, "people.establishment")
-        .titled(format!(
-            "{} · {}",
-            e.unit.name,
-            ctx.tr.t("people.establishment")
-        ))
+        .titled(unit_title(ctx, &e.unit, "people.establishment"))
         .flash(ok);
     let p = EstablishmentPage {
         l,
@@ -526,33 +469,27 @@ async fn establishment_page(
         errs: FormErrors::new(ctx.tr, errs),
         quota_kinds: QuotaKind::ALL,
     };
-    if errs.is_empty() {
-        page(&p)
-    } else {
-        page_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
-    }
+    Ok(page_or_422(!errs.is_empty(), &p))
 }
 
 pub async fn establishment(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<ListParams>,
-) -> Response {
-    establishment_page(&st, &ctx, unit, q.ok.as_deref(), &[]).await
+) -> WebResult {
+    establishment_page(&st, &ctx, u.id, q.ok.as_deref(), &[]).await
 }
 
 pub async fn set_establishment(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    body: String,
-) -> Response {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    match st.app.set_quotas(&ctx.actor, UnitId(unit), &pairs).await {
-        Ok(()) => Redirect::to(&format!("{}/establishment?ok=saved", base(unit))).into_response(),
-        Err(AppError::Invalid(e)) => establishment_page(&st, &ctx, unit, None, &e).await,
-        Err(e) => page_error(ctx.tr, e),
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    FormPairs(pairs): FormPairs,
+) -> WebResult {
+    match st.app.set_quotas(&ctx.actor, u.id, &pairs).await.fields()? {
+        Ok(()) => Ok(to(format!("{}/establishment?ok=saved", base(u.id)))),
+        Err(e) => establishment_page(&st, &ctx, u.id, None, &e).await,
     }
 }
 
@@ -578,14 +515,10 @@ impl DistrictPage {
     }
 }
 
-pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
-    match st.app.district_establishment(&ctx.actor).await {
-        Ok(units) => {
-            let l = Layout::new(&ctx, "people.district").here();
-            page(&DistrictPage { l, units })
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn district(State(st): State<AppState>, ctx: Ctx) -> WebResult {
+    let units = st.app.district_establishment(&ctx.actor).await?;
+    let l = Layout::new(&ctx, "people.district").here();
+    Ok(page(&DistrictPage { l, units }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -633,33 +566,20 @@ fn cost_dates(app: &jiguan_app::App, p: &CostParams) -> (chrono::NaiveDate, chro
     (a, parse(&p.b).unwrap_or(today))
 }
 
-async fn cost_page(st: &AppState, ctx: &Ctx, unit: Option<i64>, p: &CostParams) -> Response {
+async fn cost_page(st: &AppState, ctx: &Ctx, unit: Option<Unit>, p: &CostParams) -> WebResult {
     let (a, b) = cost_dates(&st.app, p);
     let group = p
         .group
         .as_deref()
         .and_then(CostGroup::from_code)
         .unwrap_or(CostGroup::Identity);
-    let r = st
-        .app
-        .cost_report(&ctx.actor, unit.map(UnitId), a, b, group)
-        .await;
-    let r = match r {
-        Ok(r) => r,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+    let id = unit.as_ref().map(|u| u.id);
+    let r = st.app.cost_report(&ctx.actor, id, a, b, group).await?;
     let (l, action) = match unit {
-        Some(u) => match unit_of(st, ctx, u).await {
-            Ok(un) => (
-                layout(ctx, &un, "people.cost").titled(format!(
-                    "{} · {}",
-                    un.name,
-                    ctx.tr.t("people.cost")
-                )),
-                format!("{}/cost", base(u)),
-            ),
-            Err(e) => return page_error(ctx.tr, e),
-        },
+        Some(u) => (
+            layout(ctx, &u, "people.cost").titled(unit_title(ctx, &u, "people.cost")),
+            format!("{}/cost", base(u.id)),
+        ),
         None => (
             Layout::new(ctx, "people.cost")
                 .crumb(ctx.tr.t("people.district"), "/people")
@@ -667,28 +587,28 @@ async fn cost_page(st: &AppState, ctx: &Ctx, unit: Option<i64>, p: &CostParams) 
             "/people/cost".to_string(),
         ),
     };
-    page(&CostPage {
+    Ok(page(&CostPage {
         l,
         r,
         action,
         groups: CostGroup::ALL,
-    })
+    }))
 }
 
 pub async fn cost(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(p): Query<CostParams>,
-) -> Response {
-    cost_page(&st, &ctx, Some(unit), &p).await
+) -> WebResult {
+    cost_page(&st, &ctx, Some(u), &p).await
 }
 
 pub async fn district_cost(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Query(p): Query<CostParams>,
-) -> Response {
+) -> WebResult {
     cost_page(&st, &ctx, None, &p).await
 }
 
@@ -730,22 +650,21 @@ fn import_page(
         mode: mode.into(),
         exception_doc: doc.into(),
     };
-    if bad {
-        page_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
-    } else {
-        page(&p)
-    }
+    page_or_422(bad, &p)
 }
 
-pub async fn import_form(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    match unit_of(&st, &ctx, unit).await {
-        Ok(u) => import_page(&ctx, u, None, None, "all", ""),
-        Err(e) => page_error(ctx.tr, e),
-    }
+/// The import page with the field errors of a refused file.
+fn import_refused(ctx: &Ctx, u: Unit, errs: &[FieldError], mode: &str, doc: &str) -> Response {
+    let msg = errs
+        .iter()
+        .map(|x| ctx.tr.error(x))
+        .collect::<Vec<_>>()
+        .join("；");
+    import_page(ctx, u, None, Some(msg), mode, doc)
+}
+
+pub async fn import_form(ctx: Ctx, InUnit(u): InUnit) -> Response {
+    import_page(&ctx, u, None, None, "all", "")
 }
 
 /// The uploaded file and options of the import form.
@@ -756,16 +675,29 @@ struct Upload {
     exception_doc: String,
 }
 
-async fn read_upload(st: &AppState, req: Request) -> Result<Upload, FieldError> {
-    let multipart = req
+/// A body that is not a multipart form is refused (415) before anything is read.
+fn multipart_only(req: &Request) -> WebResult<()> {
+    let ct = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    let none = || FieldError::new("file", "required");
-    if !multipart {
-        return Err(none());
+        .unwrap_or("");
+    if ct.starts_with("multipart/form-data") {
+        return Ok(());
     }
+    Err(WebError::Malformed {
+        status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        code: "unsupported_media_type",
+        field: None,
+        detail: format!(
+            "{} ≠ multipart/form-data",
+            if ct.is_empty() { "—" } else { ct }
+        ),
+    })
+}
+
+async fn read_upload(st: &AppState, req: Request) -> Result<Upload, FieldError> {
+    let none = || FieldError::new("file", "required");
     let mut mp = Multipart::from_request(req, st)
         .await
         .map_err(|_| FieldError::new("file", "import_unreadable"))?;
@@ -823,30 +755,18 @@ pub async fn read_table(bytes: Vec<u8>) -> Result<ImportTable, FieldError> {
 
 pub async fn import_submit(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     req: Request,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
+    multipart_only(&req)?;
     let up = match read_upload(&st, req).await {
         Ok(up) => up,
-        Err(e) => return import_page(&ctx, u, None, Some(ctx.tr.error(&e)), "all", ""),
+        Err(e) => return Ok(import_refused(&ctx, u, &[e], "all", "")),
     };
     let table = match read_table(up.bytes).await {
         Ok(t) => t,
-        Err(e) => {
-            return import_page(
-                &ctx,
-                u,
-                None,
-                Some(ctx.tr.error(&e)),
-                &up.mode,
-                &up.exception_doc,
-            );
-        }
+        Err(e) => return Ok(import_refused(&ctx, u, &[e], &up.mode, &up.exception_doc)),
     };
     let opts = ImportOptions {
         mode: if up.mode == "valid" {
@@ -858,36 +778,28 @@ pub async fn import_submit(
         on: None,
         file_name: up.name,
     };
-    let prepared = match st
+    let prepared = st
         .app
-        .prepare_roster_import(&ctx.actor, UnitId(unit), &table, &opts)
-        .await
-    {
+        .prepare_roster_import(&ctx.actor, u.id, &table, &opts);
+    let prepared = match prepared.await.fields()? {
         Ok(p) => p,
-        Err(AppError::Invalid(e)) => {
-            let msg = e
-                .iter()
-                .map(|x| ctx.tr.error(x))
-                .collect::<Vec<_>>()
-                .join("；");
-            return import_page(&ctx, u, None, Some(msg), &up.mode, &up.exception_doc);
-        }
-        Err(e) => return page_error(ctx.tr, e),
+        Err(e) => return Ok(import_refused(&ctx, u, &e, &up.mode, &up.exception_doc)),
     };
     if prepared.pending() == 0 {
         // Refused, or nothing to change: the report is final.
-        return import_page(
+        let report = Some(prepared.report);
+        return Ok(import_page(
             &ctx,
             u,
-            Some(prepared.report),
+            report,
             None,
             &up.mode,
             &up.exception_doc,
-        );
+        ));
     }
     let job = st.jobs.start(ImportJob::new(
         ctx.actor.district_id,
-        UnitId(unit),
+        u.id,
         ctx.actor.user_id,
         &up.mode,
         &up.exception_doc,
@@ -914,7 +826,7 @@ pub async fn import_submit(
         };
         jobs.finish(&id, outcome);
     });
-    Redirect::to(&format!("/units/{unit}/people/import/jobs/{job}")).into_response()
+    Ok(to(format!("/units/{}/people/import/jobs/{job}", u.id)))
 }
 
 #[derive(Template)]
@@ -931,26 +843,17 @@ pub struct ImportJobPage {
 /// the same result as the import form shows.
 pub async fn import_job(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, job)): Path<(i64, String)>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let Some(j) = st.jobs.get(&job, ctx.actor.district_id, UnitId(unit)) else {
-        return page_error(ctx.tr, AppError::NotFound);
-    };
-    match j.outcome.clone() {
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, job)): Path<(UnitId, String)>,
+) -> WebResult {
+    let j = st
+        .jobs
+        .get(&job, ctx.actor.district_id, u.id)
+        .ok_or(AppError::NotFound)?;
+    Ok(match j.outcome.clone() {
         Some(Ok(r)) => import_page(&ctx, u, Some(r), None, &j.mode, &j.exception_doc),
-        Some(Err(e)) => {
-            let msg = e
-                .iter()
-                .map(|x| ctx.tr.error(x))
-                .collect::<Vec<_>>()
-                .join("；");
-            import_page(&ctx, u, None, Some(msg), &j.mode, &j.exception_doc)
-        }
+        Some(Err(e)) => import_refused(&ctx, u, &e, &j.mode, &j.exception_doc),
         None => {
             let p = ImportJobPage {
                 l: layout(&ctx, &u, "people.import"),
@@ -969,7 +872,7 @@ pub async fn import_job(
             );
             resp
         }
-    }
+    })
 }
 
 fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
@@ -1003,8 +906,14 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-fn excel_failed(ctx: &Ctx, e: jiguan_excel::ExcelError) -> Response {
-    page_error(ctx.tr, AppError::Internal(e.to_string()))
+/// An Excel download of these sheets.
+fn workbook(name: &str, sheets: &[Sheet]) -> WebResult {
+    let bytes = jiguan_excel::write_workbook(sheets).map_err(excel_failed)?;
+    Ok(xlsx(name, bytes))
+}
+
+fn excel_failed(e: jiguan_excel::ExcelError) -> WebError {
+    AppError::Internal(e.to_string()).into()
 }
 
 /// The template's column help (Chinese, like the headers).
@@ -1025,186 +934,45 @@ fn template_help(field: &str) -> &'static str {
     }
 }
 
-pub async fn template(Extension(ctx): Extension<Ctx>) -> Response {
+pub async fn template() -> WebResult {
     use jiguan_domain::people::template::COLUMNS;
     let cols: Vec<(&str, bool, &str, &str)> = COLUMNS
         .iter()
         .map(|c| (c.header, c.required, c.example, template_help(c.field)))
         .collect();
-    match jiguan_excel::import::template_xlsx(
+    let bytes = jiguan_excel::import::template_xlsx(
         "花名册",
         "填写说明",
         &["列名", "必填", "示例", "说明"],
         &cols,
-    ) {
-        Ok(b) => xlsx("花名册导入模板", b),
-        Err(e) => excel_failed(&ctx, e),
-    }
+    )
+    .map_err(excel_failed)?;
+    Ok(xlsx("花名册导入模板", bytes))
 }
 
-/// The roster sheet (花名册).
-pub fn roster_sheet(rows: &[(RosterRow, String)]) -> Sheet {
-    let mut headers = vec!["单位".to_string()];
-    headers.extend(
-        jiguan_domain::people::template::COLUMNS
-            .iter()
-            .map(|c| c.header.to_string()),
-    );
-    headers.push("合计（元/年）".into());
-    headers.push("状态".into());
-    let d = |x: Option<chrono::NaiveDate>| x.map(Cell::Date).unwrap_or(Cell::Empty);
-    let out = rows
-        .iter()
-        .map(|(r, unit)| {
-            let p = &r.person;
-            vec![
-                Cell::from(unit.as_str()),
-                p.name.as_str().into(),
-                if p.gender == "male" { "男" } else { "女" }.into(),
-                r.id_shown.as_str().into(),
-                Cell::Date(p.birth_date),
-                p.ethnicity.as_str().into(),
-                p.party.as_str().into(),
-                p.education.as_str().into(),
-                d(p.work_start),
-                d(p.unit_join),
-                p.identity.zh().into(),
-                p.establishment.zh().into(),
-                r.body_name.clone().unwrap_or_default().into(),
-                p.post.as_str().into(),
-                p.rank.as_str().into(),
-                if p.leader { "是" } else { "否" }.into(),
-                p.leader_role.as_str().into(),
-                p.phone.as_str().into(),
-                p.funding.zh().into(),
-                Cell::Money(p.cost.basic_pay),
-                Cell::Money(p.cost.allowances),
-                Cell::Money(p.cost.social_insurance),
-                Cell::Money(p.cost.housing_fund),
-                Cell::Money(p.cost.total()),
-                r.status_here.zh().into(),
-            ]
-        })
-        .collect();
-    Sheet {
-        name: "花名册".into(),
-        headers,
-        rows: out,
-    }
+pub async fn export_roster(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+    export_roster_of(&st, &ctx, Some(u.id)).await
 }
 
-/// The establishment-use sheet (编制使用情况表).
-pub fn establishment_sheet(units: &[UnitEstablishment]) -> Sheet {
-    let mut headers = vec!["单位".to_string()];
-    for k in ["行政编制", "事业编制", "工勤编制"] {
-        for c in ["核定", "实有", "空编", "超编"] {
-            headers.push(format!("{k}{c}"));
-        }
-    }
-    headers
-        .extend(["领导职数核定", "领导职数实有", "编外人员", "超编例外（条）"].map(String::from));
-    let mut rows = Vec::new();
-    let mut tot = [0i64; 16];
-    for e in units {
-        let mut row = vec![Cell::from(e.unit.name.as_str())];
-        let mut nums = Vec::new();
-        for k in [
-            QuotaKind::Administrative,
-            QuotaKind::Institution,
-            QuotaKind::Service,
-        ] {
-            let u = e
-                .uses
-                .iter()
-                .find(|u| u.kind == k)
-                .copied()
-                .unwrap_or(KindUse {
-                    kind: k,
-                    approved: 0,
-                    occupied: 0,
-                });
-            nums.extend([u.approved, u.occupied, u.vacancy(), u.over()]);
-        }
-        let lead = e
-            .uses
-            .iter()
-            .find(|u| u.kind == QuotaKind::Leadership)
-            .map(|u| (u.approved, u.occupied))
-            .unwrap_or((0, 0));
-        nums.extend([
-            lead.0,
-            lead.1,
-            e.off_establishment,
-            e.exceptions.len() as i64,
-        ]);
-        for (i, n) in nums.iter().enumerate() {
-            if let Some(t) = tot.get_mut(i) {
-                *t += n;
-            }
-            row.push(Cell::Int(*n));
-        }
-        rows.push(row);
-    }
-    if units.len() > 1 {
-        let mut row = vec![Cell::from("合计")];
-        row.extend(tot.iter().map(|n| Cell::Int(*n)));
-        rows.push(row);
-    }
-    Sheet {
-        name: "编制使用情况表".into(),
-        headers,
-        rows,
-    }
-}
-
-pub async fn export_roster(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    export_roster_of(&st, &ctx, Some(unit)).await
-}
-
-pub async fn district_export_roster(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-) -> Response {
+pub async fn district_export_roster(State(st): State<AppState>, ctx: Ctx) -> WebResult {
     export_roster_of(&st, &ctx, None).await
 }
 
-async fn export_roster_of(st: &AppState, ctx: &Ctx, unit: Option<i64>) -> Response {
-    match st.app.export_people(&ctx.actor, unit.map(UnitId)).await {
-        Ok(rows) => match jiguan_excel::write_workbook(&[roster_sheet(&rows)]) {
-            Ok(b) => xlsx("花名册", b),
-            Err(e) => excel_failed(ctx, e),
-        },
-        Err(e) => page_error(ctx.tr, e),
-    }
+async fn export_roster_of(st: &AppState, ctx: &Ctx, unit: Option<UnitId>) -> WebResult {
+    let rows = st.app.export_people(&ctx.actor, unit).await?;
+    workbook("花名册", &[roster_sheet(&ctx.tr, &rows)])
 }
 
 pub async fn export_establishment(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    match st.app.unit_establishment(&ctx.actor, UnitId(unit)).await {
-        Ok(e) => match jiguan_excel::write_workbook(&[establishment_sheet(&[e])]) {
-            Ok(b) => xlsx("编制使用情况表", b),
-            Err(e) => excel_failed(&ctx, e),
-        },
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+) -> WebResult {
+    let e = st.app.unit_establishment(&ctx.actor, u.id).await?;
+    workbook("编制使用情况表", &[establishment_sheet(&ctx.tr, &[e])])
 }
 
-pub async fn district_export_establishment(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-) -> Response {
-    match st.app.district_establishment(&ctx.actor).await {
-        Ok(units) => match jiguan_excel::write_workbook(&[establishment_sheet(&units)]) {
-            Ok(b) => xlsx("编制使用情况表", b),
-            Err(e) => excel_failed(&ctx, e),
-        },
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn district_export_establishment(State(st): State<AppState>, ctx: Ctx) -> WebResult {
+    let units = st.app.district_establishment(&ctx.actor).await?;
+    workbook("编制使用情况表", &[establishment_sheet(&ctx.tr, &units)])
 }
