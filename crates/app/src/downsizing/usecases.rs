@@ -10,7 +10,7 @@ use jiguan_domain::FieldError;
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::downsizing::figures::{Facts, Figures, Policy, Totals, line_figures, totals};
 use jiguan_domain::downsizing::{
-    CandidateReason, DOC_MAX, NOTE_MAX, PlanStatus, Route, TITLE_MAX, Transition, parse_term,
+    CandidateReason, DOC_MAX, LineId, NOTE_MAX, PlanId, PlanStatus, Route, TITLE_MAX, Transition, parse_term,
     routes_for,
 };
 use jiguan_domain::error::{Errors, required_text};
@@ -139,7 +139,7 @@ impl App {
         Ok(Policy::from_params(&params)?)
     }
 
-    async fn down_plan_of(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PlanRecord> {
+    async fn down_plan_of(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<PlanRecord> {
         self.store
             .down_plan(actor.district_id, unit, id)
             .await?
@@ -152,7 +152,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        except: i64,
+        except: PlanId,
     ) -> AppResult<BTreeMap<i64, String>> {
         let d = actor.district_id;
         let mut out = BTreeMap::new();
@@ -186,7 +186,7 @@ impl App {
         unit: UnitId,
         title: &str,
         effective: &str,
-    ) -> AppResult<i64> {
+    ) -> AppResult<PlanId> {
         self.require_unit(actor, Action::DownsizingManage, unit)
             .await?;
         let mut errs = Errors::new();
@@ -287,7 +287,7 @@ impl App {
 
     /// A plan with its lines, figures (through the rules code), totals and history
     /// (DownsizingView).
-    pub async fn down_plan(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PlanView> {
+    pub async fn down_plan(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<PlanView> {
         self.require_unit(actor, Action::DownsizingView, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
@@ -301,7 +301,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PlanId,
         identities: &[Identity],
     ) -> AppResult<Vec<Candidate>> {
         self.require_unit(actor, Action::DownsizingView, unit)
@@ -369,9 +369,9 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PlanId,
         f: &LineForm,
-    ) -> AppResult<i64> {
+    ) -> AppResult<LineId> {
         self.require_unit(actor, Action::DownsizingManage, unit)
             .await?;
         let d = actor.district_id;
@@ -477,8 +477,8 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
-        line: i64,
+        id: PlanId,
+        line: LineId,
     ) -> AppResult<()> {
         self.require_unit(actor, Action::DownsizingManage, unit)
             .await?;
@@ -516,7 +516,7 @@ impl App {
     ) -> AppResult<()> {
         let to = t.check(plan.status)?;
         let m = PlanMove {
-            id: plan.id,
+            id: plan.id.0,
             from: plan.status,
             to,
             comment: comment.clone(),
@@ -542,7 +542,7 @@ impl App {
 
     /// Submits a draft to the district (DownsizingManage): it needs a line, and every line
     /// must still be eligible today.
-    pub async fn down_submit(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
+    pub async fn down_submit(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<()> {
         self.require_unit(actor, Action::DownsizingManage, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
@@ -585,7 +585,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PlanId,
         doc_no: &str,
     ) -> AppResult<()> {
         self.require_unit(actor, Action::DownsizingApprove, unit)
@@ -609,7 +609,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PlanId,
         reason: &str,
     ) -> AppResult<()> {
         self.require_unit(actor, Action::DownsizingApprove, unit)
@@ -629,7 +629,7 @@ impl App {
     }
 
     /// Takes a rejected plan back to draft (DownsizingManage).
-    pub async fn down_reopen(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
+    pub async fn down_reopen(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<()> {
         self.require_unit(actor, Action::DownsizingManage, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
@@ -648,7 +648,7 @@ impl App {
     /// Applies an approved plan (DownsizingManage) in one transaction: statuses, history,
     /// post assignments ended, contracts, frozen figures, plan status and audit. Errors:
     /// `status`/`plan_status_invalid`, `person`/`down_person_changed` (nothing changes).
-    pub async fn down_apply(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
+    pub async fn down_apply(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<()> {
         self.require_unit(actor, Action::DownsizingManage, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
@@ -692,7 +692,7 @@ impl App {
             return Err(AppError::Invalid(errs));
         }
         let step = PlanMove {
-            id: plan.id,
+            id: plan.id.0,
             from: plan.status,
             to,
             comment: String::new(),
