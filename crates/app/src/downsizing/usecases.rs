@@ -10,8 +10,8 @@ use jiguan_domain::FieldError;
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::downsizing::figures::{Facts, Figures, Policy, Totals, line_figures, totals};
 use jiguan_domain::downsizing::{
-    CandidateReason, DOC_MAX, LineId, NOTE_MAX, PlanId, PlanStatus, Route, TITLE_MAX, Transition, parse_term,
-    routes_for,
+    CandidateReason, DOC_MAX, LineId, NOTE_MAX, PlanId, PlanStatus, Route, TITLE_MAX, Transition,
+    parse_term, routes_for,
 };
 use jiguan_domain::error::{Errors, required_text};
 use jiguan_domain::money::Money;

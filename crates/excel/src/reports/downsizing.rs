@@ -85,7 +85,10 @@ pub fn totals_rows(l: &dyn Labels, t: &Totals) -> Vec<(String, String)> {
     }
     for (r, n) in &t.by_route {
         v.push((
-            l.f("down.total.route_of", &[("route".into(), route_label(l, *r))]),
+            l.f(
+                "down.total.route_of",
+                &[("route".into(), route_label(l, *r))],
+            ),
             n.to_string(),
         ));
     }
@@ -125,7 +128,8 @@ pub fn plan_workbook(l: &dyn Labels, unit: &str, v: &PlanView) -> Vec<Sheet> {
                 let p = line.person.as_ref();
                 let f = line.figures.as_ref();
                 let text = |g: fn(&Figures) -> String| f.map(g).unwrap_or_default();
-                let money = |g: fn(&Figures) -> Money| f.map(|f| Cell::Money(g(f))).unwrap_or(Cell::Empty);
+                let money =
+                    |g: fn(&Figures) -> Money| f.map(|f| Cell::Money(g(f))).unwrap_or(Cell::Empty);
                 let eligible = f.is_some_and(|f| f.eligible);
                 let contract = f.and_then(|f| f.contract);
                 vec![

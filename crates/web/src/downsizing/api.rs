@@ -8,14 +8,14 @@ use utoipa::{IntoParams, ToSchema};
 
 use jiguan_app::AppError;
 use jiguan_app::downsizing::{LineForm, PlanRecord};
-use jiguan_domain::downsizing::{LineId, PlanId};
 use jiguan_domain::people::Identity;
-use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
 use crate::error::WebResult;
 use crate::extract::{Created, InUnit, Json, Path, Query};
 use crate::guard::Ctx;
+
+use super::{InPlan, LineParam};
 
 type ApiErr = crate::error::ApiError;
 
@@ -82,9 +82,6 @@ fn json_of<T: Serialize>(v: &T) -> WebResult<serde_json::Value> {
     Ok(serde_json::to_value(v).map_err(|e| AppError::Internal(e.to_string()))?)
 }
 
-/// Path of the routes of one plan.
-type PlanPath = Path<(UnitId, PlanId)>;
-
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct DownPlanBody {
@@ -139,7 +136,9 @@ pub async fn create_plan(
     InUnit(u): InUnit,
     Json(b): Json<DownPlanBody>,
 ) -> WebResult<Created<DownIdDto>> {
-    let r = st.app.down_create_plan(&ctx.actor, u.id, &b.title, &b.effective);
+    let r = st
+        .app
+        .down_create_plan(&ctx.actor, u.id, &b.title, &b.effective);
     Ok(Created(DownIdDto::of(r.await?).0))
 }
 
@@ -147,9 +146,7 @@ pub async fn create_plan(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing/{plan}", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = DownPlanDetailDto), (status = 404, body = ApiErr)))]
 pub async fn get_plan(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): PlanPath,
+    InPlan { ctx, u, plan }: InPlan,
 ) -> WebResult<Json<DownPlanDetailDto>> {
     let v = st.app.down_plan(&ctx.actor, u.id, plan).await?;
     Ok(Json(DownPlanDetailDto {
@@ -165,9 +162,7 @@ pub async fn get_plan(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing/{plan}/candidates", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id"), CandidateQuery), responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
 pub async fn candidates(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): PlanPath,
+    InPlan { ctx, u, plan }: InPlan,
     Query(q): Query<CandidateQuery>,
 ) -> WebResult<Json<serde_json::Value>> {
     let ids: Vec<Identity> = q
@@ -185,9 +180,7 @@ pub async fn candidates(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/lines", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = DownLineBody, responses((status = 201, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn save_line(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): PlanPath,
+    InPlan { ctx, u, plan }: InPlan,
     Json(b): Json<DownLineBody>,
 ) -> WebResult<Created<DownIdDto>> {
     let f = LineForm {
@@ -204,11 +197,12 @@ pub async fn save_line(
 #[utoipa::path(delete, path = "/api/v1/units/{unit}/downsizing/{plan}/lines/{line}", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id"), ("line" = i64, Path, description = "line id")), responses((status = 200, body = DownIdDto), (status = 404, body = ApiErr)))]
 pub async fn delete_line(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan, line)): Path<(UnitId, PlanId, LineId)>,
+    InPlan { ctx, u, plan }: InPlan,
+    Path(LineParam { line }): Path<LineParam>,
 ) -> WebResult<Json<DownIdDto>> {
-    st.app.down_remove_line(&ctx.actor, u.id, plan, line).await?;
+    st.app
+        .down_remove_line(&ctx.actor, u.id, plan, line)
+        .await?;
     Ok(DownIdDto::of(line))
 }
 
@@ -216,9 +210,7 @@ pub async fn delete_line(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/submit", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn submit(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): PlanPath,
+    InPlan { ctx, u, plan }: InPlan,
 ) -> WebResult<Json<DownIdDto>> {
     st.app.down_submit(&ctx.actor, u.id, plan).await?;
     Ok(DownIdDto::of(plan))
@@ -228,9 +220,7 @@ pub async fn submit(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/approve", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = DownStepBody, responses((status = 200, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn approve(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): PlanPath,
+    InPlan { ctx, u, plan }: InPlan,
     Json(b): Json<DownStepBody>,
 ) -> WebResult<Json<DownIdDto>> {
     st.app
@@ -243,9 +233,7 @@ pub async fn approve(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/reject", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = DownStepBody, responses((status = 200, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn reject(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): PlanPath,
+    InPlan { ctx, u, plan }: InPlan,
     Json(b): Json<DownStepBody>,
 ) -> WebResult<Json<DownIdDto>> {
     st.app
@@ -258,9 +246,7 @@ pub async fn reject(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/reopen", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn reopen(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): PlanPath,
+    InPlan { ctx, u, plan }: InPlan,
 ) -> WebResult<Json<DownIdDto>> {
     st.app.down_reopen(&ctx.actor, u.id, plan).await?;
     Ok(DownIdDto::of(plan))
@@ -270,9 +256,7 @@ pub async fn reopen(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/apply", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn apply(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): PlanPath,
+    InPlan { ctx, u, plan }: InPlan,
 ) -> WebResult<Json<DownIdDto>> {
     st.app.down_apply(&ctx.actor, u.id, plan).await?;
     Ok(DownIdDto::of(plan))

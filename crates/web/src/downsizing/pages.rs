@@ -29,6 +29,8 @@ use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, page, page_status};
 use crate::i18n::Tr;
 
+use super::{InPlan, LineParam};
+
 /// Query parameters of the plan pages (all text, so none can fail the request).
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct DownQuery {
@@ -368,8 +370,7 @@ fn candidate_row(tr: Tr, c: &Candidate) -> CandidateRow {
                     format!(
                         "{}（{}）",
                         route_label(&tr, *r),
-                        f.map(|f| reasons_text(&tr, &f.reasons))
-                            .unwrap_or_default()
+                        f.map(|f| reasons_text(&tr, &f.reasons)).unwrap_or_default()
                     )
                 };
                 (r.code(), label, ok)
@@ -497,9 +498,7 @@ async fn plan_page(
 
 pub async fn show(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
+    InPlan { ctx, u, plan }: InPlan,
     Query(mut q): Query<DownQuery>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> WebResult {
@@ -520,31 +519,29 @@ pub async fn show(
 
 pub async fn line_save(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
+    p: InPlan,
     Form(f): Form<LineForm>,
 ) -> WebResult {
-    match st.app.down_save_line(&ctx.actor, u.id, plan, &f).await.fields()? {
+    let r = st.app.down_save_line(&p.ctx.actor, p.u.id, p.plan, &f);
+    match r.await.fields()? {
         Ok(_) => Ok(see_other(format!(
-            "/units/{}/downsizing/{plan}?ok=saved#lines",
-            u.id
+            "/units/{}/downsizing/{}?ok=saved#lines",
+            p.u.id, p.plan
         ))),
-        Err(e) => {
-            let errs = errors(ctx.tr, &e);
-            plan_page(&st, &ctx, u, plan, &DownQuery::default(), f, errs).await
-        }
+        Err(e) => with_errors(&st, p, f, &e).await,
     }
 }
 
 pub async fn line_delete(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan, line)): Path<(UnitId, PlanId, LineId)>,
+    p: InPlan,
+    Path(LineParam { line }): Path<LineParam>,
 ) -> WebResult {
-    let r = st.app.down_remove_line(&ctx.actor, u.id, plan, line).await;
-    step(&st, &ctx, u, plan, r, "saved").await
+    let r = st
+        .app
+        .down_remove_line(&p.ctx.actor, p.u.id, p.plan, line)
+        .await;
+    step(&st, p, r, "saved").await
 }
 
 /// The fields of the workflow forms.
@@ -556,79 +553,54 @@ pub struct StepForm {
     pub reason: String,
 }
 
+/// The plan page again, with a form's errors (422).
+async fn with_errors(st: &AppState, p: InPlan, form: LineForm, e: &[FieldError]) -> WebResult {
+    let errs = errors(p.ctx.tr, e);
+    let q = DownQuery::default();
+    plan_page(st, &p.ctx, p.u, p.plan, &q, form, errs).await
+}
+
 /// A workflow step's answer: back to the plan with `ok`, or the plan page with the
 /// errors (422).
-async fn step(
-    st: &AppState,
-    ctx: &Ctx,
-    u: Unit,
-    plan: PlanId,
-    r: AppResult<()>,
-    ok: &str,
-) -> WebResult {
+async fn step(st: &AppState, p: InPlan, r: AppResult<()>, ok: &str) -> WebResult {
     match r.fields()? {
         Ok(()) => Ok(see_other(format!(
-            "/units/{}/downsizing/{plan}?ok={ok}",
-            u.id
+            "/units/{}/downsizing/{}?ok={ok}",
+            p.u.id, p.plan
         ))),
-        Err(e) => {
-            let errs = errors(ctx.tr, &e);
-            let q = DownQuery::default();
-            plan_page(st, ctx, u, plan, &q, LineForm::default(), errs).await
-        }
+        Err(e) => with_errors(st, p, LineForm::default(), &e).await,
     }
 }
 
-pub async fn submit(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-) -> WebResult {
-    let r = st.app.down_submit(&ctx.actor, u.id, plan).await;
-    step(&st, &ctx, u, plan, r, "down_submitted").await
+pub async fn submit(State(st): State<AppState>, p: InPlan) -> WebResult {
+    let r = st.app.down_submit(&p.ctx.actor, p.u.id, p.plan).await;
+    step(&st, p, r, "down_submitted").await
 }
 
-pub async fn approve(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    Form(f): Form<StepForm>,
-) -> WebResult {
-    let r = st.app.down_approve(&ctx.actor, u.id, plan, &f.doc_no).await;
-    step(&st, &ctx, u, plan, r, "down_approved").await
+pub async fn approve(State(st): State<AppState>, p: InPlan, Form(f): Form<StepForm>) -> WebResult {
+    let r = st
+        .app
+        .down_approve(&p.ctx.actor, p.u.id, p.plan, &f.doc_no)
+        .await;
+    step(&st, p, r, "down_approved").await
 }
 
-pub async fn reject(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    Form(f): Form<StepForm>,
-) -> WebResult {
-    let r = st.app.down_reject(&ctx.actor, u.id, plan, &f.reason).await;
-    step(&st, &ctx, u, plan, r, "down_rejected").await
+pub async fn reject(State(st): State<AppState>, p: InPlan, Form(f): Form<StepForm>) -> WebResult {
+    let r = st
+        .app
+        .down_reject(&p.ctx.actor, p.u.id, p.plan, &f.reason)
+        .await;
+    step(&st, p, r, "down_rejected").await
 }
 
-pub async fn reopen(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-) -> WebResult {
-    let r = st.app.down_reopen(&ctx.actor, u.id, plan).await;
-    step(&st, &ctx, u, plan, r, "saved").await
+pub async fn reopen(State(st): State<AppState>, p: InPlan) -> WebResult {
+    let r = st.app.down_reopen(&p.ctx.actor, p.u.id, p.plan).await;
+    step(&st, p, r, "saved").await
 }
 
-pub async fn apply(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-) -> WebResult {
-    let r = st.app.down_apply(&ctx.actor, u.id, plan).await;
-    step(&st, &ctx, u, plan, r, "down_applied").await
+pub async fn apply(State(st): State<AppState>, p: InPlan) -> WebResult {
+    let r = st.app.down_apply(&p.ctx.actor, p.u.id, p.plan).await;
+    step(&st, p, r, "down_applied").await
 }
 
 // ---------------------------------------------------------------- notices
@@ -653,9 +625,7 @@ pub struct NoticesPage {
 /// 分流通知书: one page per person (all of the plan, or `?person=`).
 pub async fn notices(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
+    InPlan { ctx, u, plan }: InPlan,
     Query(q): Query<DownQuery>,
 ) -> WebResult {
     let v = st.app.down_plan(&ctx.actor, u.id, plan).await?;
@@ -721,12 +691,7 @@ fn download(name: &str, sheets: &[Sheet]) -> WebResult {
 }
 
 /// The plan's summary workbook (分流人员, 合计).
-pub async fn export(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-) -> WebResult {
+pub async fn export(State(st): State<AppState>, InPlan { ctx, u, plan }: InPlan) -> WebResult {
     let v = st.app.down_plan(&ctx.actor, u.id, plan).await?;
     let sheets = jiguan_excel::reports::downsizing::plan_workbook(&ctx.tr, &u.name, &v);
     download(&format!("{}分流方案汇总表", u.name), &sheets)
@@ -768,10 +733,7 @@ pub async fn district(State(st): State<AppState>, ctx: Ctx) -> WebResult {
             .map(|u| DistrictRow {
                 id: u.unit.id,
                 name: u.unit.name.clone(),
-                status: u
-                    .status
-                    .map(|s| status_label(&tr, s))
-                    .unwrap_or_default(),
+                status: u.status.map(|s| status_label(&tr, s)).unwrap_or_default(),
                 plans: u.plans,
                 cut: u.totals.cut,
                 base: u.totals.staff_base,
