@@ -72,7 +72,7 @@ async fn move_tx(tx: &mut Tx, d: DistrictId, u: UnitId, m: &PlanMove) -> StoreRe
                 m.reason.clone().into(),
                 (m.to == PlanStatus::Applied).into(),
                 m.at.into(),
-                m.id.into(),
+                m.id.0.into(),
                 d.0.into(),
                 u.0.into(),
                 m.from.code().into(),
@@ -88,7 +88,7 @@ async fn move_tx(tx: &mut Tx, d: DistrictId, u: UnitId, m: &PlanMove) -> StoreRe
         "INSERT INTO downsizing_events (plan_id, district_id, unit_id, from_status, to_status, comment, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         &[
-            m.id.into(),
+            m.id.0.into(),
             d.0.into(),
             u.0.into(),
             m.from.code().into(),
@@ -333,7 +333,7 @@ impl DownsizingStore for SqlStore {
         move_tx(&mut tx, d, u, &w.step).await?;
         tx.execute(
             "UPDATE downsizing_plans SET staff_base = $1 WHERE id = $2 AND district_id = $3 AND unit_id = $4",
-            &[w.staff_base.into(), w.step.id.into(), d.0.into(), u.0.into()],
+            &[w.staff_base.into(), w.step.id.0.into(), d.0.into(), u.0.into()],
         )
         .await?;
         let (at, by) = (w.step.at, w.step.by.as_str());
@@ -413,7 +413,7 @@ impl DownsizingStore for SqlStore {
                         c.start.into(),
                         c.end.into(),
                         i64::from(c.term_years).into(),
-                        w.step.id.into(),
+                        w.step.id.0.into(),
                         by.into(),
                         at.into(),
                     ],
@@ -425,7 +425,7 @@ impl DownsizingStore for SqlStore {
                 &[
                     it.figures_json.as_str().into(),
                     it.line_id.0.into(),
-                    w.step.id.into(),
+                    w.step.id.0.into(),
                     d.0.into(),
                     u.0.into(),
                 ],

@@ -85,7 +85,7 @@ pub struct LineWrite {
 /// A workflow step: the plan must be in `from`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanMove {
-    pub id: i64,
+    pub id: PlanId,
     pub from: PlanStatus,
     pub to: PlanStatus,
     pub comment: String,

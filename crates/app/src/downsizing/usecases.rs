@@ -516,7 +516,7 @@ impl App {
     ) -> AppResult<()> {
         let to = t.check(plan.status)?;
         let m = PlanMove {
-            id: plan.id.0,
+            id: plan.id,
             from: plan.status,
             to,
             comment: comment.clone(),
@@ -692,7 +692,7 @@ impl App {
             return Err(AppError::Invalid(errs));
         }
         let step = PlanMove {
-            id: plan.id.0,
+            id: plan.id,
             from: plan.status,
             to,
             comment: String::new(),
