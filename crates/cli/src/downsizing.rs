@@ -119,10 +119,7 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
                     u.status.map(|s| s.code()).unwrap_or(""),
                     u.totals.cut,
                     u.totals.staff_base,
-                    u.totals
-                        .share_pct
-                        .map(|p| format!("{p}%"))
-                        .unwrap_or_default(),
+                    jiguan_excel::reports::downsizing::pct(&u.totals),
                     u.totals.one_off,
                     u.totals.annual_saving
                 )?;
