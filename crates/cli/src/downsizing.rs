@@ -9,6 +9,7 @@ use clap::Subcommand;
 
 use jiguan_app::App;
 use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::downsizing::PlanId;
 use jiguan_domain::tenancy::UserId;
 use jiguan_web::i18n::{Lang, Tr};
 
@@ -37,7 +38,7 @@ pub enum DownsizingCommand {
         #[arg(long)]
         unit: String,
         #[arg(long)]
-        plan: i64,
+        plan: PlanId,
     },
     /// Write the Excel summary (分流人员, 合计) of a plan.
     Export {
@@ -46,7 +47,7 @@ pub enum DownsizingCommand {
         #[arg(long)]
         unit: String,
         #[arg(long)]
-        plan: i64,
+        plan: PlanId,
         #[arg(long)]
         out: String,
     },
@@ -56,7 +57,7 @@ pub enum DownsizingCommand {
         #[arg(long = "as")]
         user: String,
         #[arg(long)]
-        plan: i64,
+        plan: PlanId,
     },
 }
 
@@ -118,10 +119,7 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
                     u.status.map(|s| s.code()).unwrap_or(""),
                     u.totals.cut,
                     u.totals.staff_base,
-                    u.totals
-                        .share_pct
-                        .map(|p| format!("{p}%"))
-                        .unwrap_or_default(),
+                    jiguan_excel::reports::downsizing::pct(&u.totals),
                     u.totals.one_off,
                     u.totals.annual_saving
                 )?;
@@ -167,7 +165,7 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
             let a = reader(&app, &district).await?;
             let u = unit_of(&app, &a, &unit).await?;
             let v = app.down_plan(&a, u.id, plan).await.map_err(app_err)?;
-            let sheets = jiguan_web::downsizing::pages::workbook(tr, &u.name, &v);
+            let sheets = jiguan_excel::reports::downsizing::plan_workbook(&tr, &u.name, &v);
             let bytes = jiguan_excel::write_workbook(&sheets)?;
             std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
             println!("wrote {out}");

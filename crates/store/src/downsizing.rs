@@ -10,7 +10,7 @@ use jiguan_app::downsizing::{
 };
 use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::downsizing::{PlanStatus, Route};
+use jiguan_domain::downsizing::{ContractId, LineId, PlanId, PlanStatus, Route};
 use jiguan_domain::people::EventKind;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::DOWNSIZING_PLANS;
@@ -30,7 +30,7 @@ fn bad(what: &str, v: &str) -> StoreError {
 fn plan(r: &Row) -> StoreResult<PlanRecord> {
     let status: String = r.get(5)?;
     Ok(PlanRecord {
-        id: r.get(0)?,
+        id: PlanId(r.get(0)?),
         district_id: DistrictId(r.get(1)?),
         unit_id: UnitId(r.get(2)?),
         title: r.get(3)?,
@@ -50,8 +50,8 @@ fn line(r: &Row) -> StoreResult<LineRecord> {
     let route: String = r.get(3)?;
     let term: Option<i64> = r.get(5)?;
     Ok(LineRecord {
-        id: r.get(0)?,
-        plan_id: r.get(1)?,
+        id: LineId(r.get(0)?),
+        plan_id: PlanId(r.get(1)?),
         person_id: r.get(2)?,
         route: Route::from_code(&route).ok_or_else(|| bad("route", &route))?,
         note: r.get(4)?,
@@ -61,11 +61,11 @@ fn line(r: &Row) -> StoreResult<LineRecord> {
 }
 
 /// Fails unless the plan of the unit may still be edited (a draft).
-async fn require_draft(tx: &mut Tx, d: DistrictId, u: UnitId, plan: i64) -> StoreResult<()> {
+async fn require_draft(tx: &mut Tx, d: DistrictId, u: UnitId, plan: PlanId) -> StoreResult<()> {
     let r = tx
         .fetch_optional(
             "SELECT status FROM downsizing_plans WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-            &[plan.into(), d.0.into(), u.0.into()],
+            &[plan.0.into(), d.0.into(), u.0.into()],
         )
         .await?;
     match r {
@@ -111,12 +111,12 @@ impl DownsizingStore for SqlStore {
         &self,
         d: DistrictId,
         u: UnitId,
-        id: i64,
+        id: PlanId,
     ) -> StoreResult<Option<PlanRecord>> {
         self.db
             .fetch_optional(
                 &format!("SELECT {PLAN_COLS} FROM downsizing_plans p WHERE p.id = $1 AND p.district_id = $2 AND p.unit_id = $3"),
-                &[id.into(), d.0.into(), u.0.into()],
+                &[id.0.into(), d.0.into(), u.0.into()],
             )
             .await?
             .as_ref()
@@ -133,7 +133,7 @@ impl DownsizingStore for SqlStore {
         by: &str,
         at: DateTime<Utc>,
         audit: AuditEntry,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<PlanId> {
         let mut tx = self.db.begin().await?;
         let id: i64 = tx
             .fetch_one(
@@ -158,21 +158,21 @@ impl DownsizingStore for SqlStore {
         audit.object_id = id.to_string();
         append(&mut tx, &audit).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(PlanId(id))
     }
 
     async fn down_lines(
         &self,
         d: DistrictId,
         u: UnitId,
-        plan: i64,
+        plan: PlanId,
     ) -> StoreResult<Vec<LineRecord>> {
         let rows = self
             .db
             .fetch_all(
                 "SELECT id, plan_id, person_id, route, note, term_years, figures_json FROM downsizing_lines \
                  WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY id",
-                &[plan.into(), d.0.into(), u.0.into()],
+                &[plan.0.into(), d.0.into(), u.0.into()],
             )
             .await?;
         rows.iter().map(line).collect()
@@ -182,18 +182,18 @@ impl DownsizingStore for SqlStore {
         &self,
         d: DistrictId,
         u: UnitId,
-        plan: i64,
+        plan: PlanId,
         w: &LineWrite,
         at: DateTime<Utc>,
         audit: AuditEntry,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<LineId> {
         let mut tx = self.db.begin().await?;
         require_draft(&mut tx, d, u, plan).await?;
         let term = w.term_years.map(i64::from);
         let existing = tx
             .fetch_optional(
                 "SELECT id FROM downsizing_lines WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 AND person_id = $4",
-                &[plan.into(), d.0.into(), u.0.into(), w.person_id.into()],
+                &[plan.0.into(), d.0.into(), u.0.into(), w.person_id.into()],
             )
             .await?;
         let id = match existing {
@@ -220,7 +220,7 @@ impl DownsizingStore for SqlStore {
                     "INSERT INTO downsizing_lines (plan_id, district_id, unit_id, person_id, route, note, term_years, figures_json, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                     &[
-                        plan.into(),
+                        plan.0.into(),
                         d.0.into(),
                         u.0.into(),
                         w.person_id.into(),
@@ -236,15 +236,15 @@ impl DownsizingStore for SqlStore {
         };
         append(&mut tx, &audit).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(LineId(id))
     }
 
     async fn down_remove_line(
         &self,
         d: DistrictId,
         u: UnitId,
-        plan: i64,
-        line: i64,
+        plan: PlanId,
+        line: LineId,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
@@ -252,7 +252,7 @@ impl DownsizingStore for SqlStore {
         let n = tx
             .execute(
                 "DELETE FROM downsizing_lines WHERE id = $1 AND plan_id = $2 AND district_id = $3 AND unit_id = $4",
-                &[line.into(), plan.into(), d.0.into(), u.0.into()],
+                &[line.0.into(), plan.0.into(), d.0.into(), u.0.into()],
             )
             .await?;
         if n == 0 {
@@ -373,7 +373,7 @@ impl DownsizingStore for SqlStore {
                 "UPDATE downsizing_lines SET figures_json = $1 WHERE id = $2 AND plan_id = $3 AND district_id = $4 AND unit_id = $5",
                 &[
                     it.figures_json.as_str().into(),
-                    it.line_id.into(),
+                    it.line_id.0.into(),
                     w.step.id.into(),
                     d.0.into(),
                     u.0.into(),
@@ -389,14 +389,14 @@ impl DownsizingStore for SqlStore {
         &self,
         d: DistrictId,
         u: UnitId,
-        plan: i64,
+        plan: PlanId,
     ) -> StoreResult<Vec<PlanEvent>> {
         let rows = self
             .db
             .fetch_all(
                 "SELECT from_status, to_status, comment, created_by, created_at FROM downsizing_events \
                  WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY id",
-                &[plan.into(), d.0.into(), u.0.into()],
+                &[plan.0.into(), d.0.into(), u.0.into()],
             )
             .await?;
         rows.iter()
@@ -457,13 +457,14 @@ impl DownsizingStore for SqlStore {
         let rows = self.db.fetch_all(&sql, &params).await?;
         rows.iter()
             .map(|r| {
+                let plan: Option<i64> = r.get(5)?;
                 Ok(ContractRecord {
-                    id: r.get(0)?,
+                    id: ContractId(r.get(0)?),
                     person_id: r.get(1)?,
                     start: r.get(2)?,
                     end: r.get(3)?,
                     term_years: r.get(4)?,
-                    plan_id: r.get(5)?,
+                    plan_id: plan.map(PlanId),
                 })
             })
             .collect()

@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::downsizing::figures::Contract;
-use jiguan_domain::downsizing::{PlanStatus, Route};
+use jiguan_domain::downsizing::{ContractId, LineId, PlanId, PlanStatus, Route};
 use jiguan_domain::people::Status;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -32,7 +32,7 @@ use crate::ports::StoreResult;
 /// A plan as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanRecord {
-    pub id: i64,
+    pub id: PlanId,
     pub district_id: DistrictId,
     pub unit_id: UnitId,
     pub title: String,
@@ -54,8 +54,8 @@ pub struct PlanRecord {
 /// A line as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineRecord {
-    pub id: i64,
-    pub plan_id: i64,
+    pub id: LineId,
+    pub plan_id: PlanId,
     pub person_id: i64,
     pub route: Route,
     pub note: String,
@@ -87,7 +87,7 @@ pub struct LineWrite {
 /// What applying does to one person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplyItem {
-    pub line_id: i64,
+    pub line_id: LineId,
     pub person_id: i64,
     /// The status after the plan; `None`: unchanged (new contract).
     pub new_status: Option<Status>,
@@ -114,12 +114,12 @@ pub struct ApplyWrite {
 /// A labour contract signed by a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContractRecord {
-    pub id: i64,
+    pub id: ContractId,
     pub person_id: i64,
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub term_years: i64,
-    pub plan_id: Option<i64>,
+    pub plan_id: Option<PlanId>,
 }
 
 /// Storage of downsizing plans.
@@ -135,7 +135,7 @@ pub trait DownsizingStore: Send + Sync {
         &self,
         district: DistrictId,
         unit: UnitId,
-        id: i64,
+        id: PlanId,
     ) -> StoreResult<Option<PlanRecord>>;
     #[allow(clippy::too_many_arguments)]
     async fn down_create_plan(
@@ -147,12 +147,12 @@ pub trait DownsizingStore: Send + Sync {
         by: &str,
         at: DateTime<Utc>,
         audit: AuditEntry,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<PlanId>;
     async fn down_lines(
         &self,
         district: DistrictId,
         unit: UnitId,
-        plan: i64,
+        plan: PlanId,
     ) -> StoreResult<Vec<LineRecord>>;
     /// Inserts or replaces the person's line; the plan must still be a draft
     /// (`Conflict(Status)`).
@@ -160,17 +160,17 @@ pub trait DownsizingStore: Send + Sync {
         &self,
         district: DistrictId,
         unit: UnitId,
-        plan: i64,
+        plan: PlanId,
         w: &LineWrite,
         at: DateTime<Utc>,
         audit: AuditEntry,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<LineId>;
     async fn down_remove_line(
         &self,
         district: DistrictId,
         unit: UnitId,
-        plan: i64,
-        line: i64,
+        plan: PlanId,
+        line: LineId,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Applies a plan atomically. A person no longer on post or lent out in the unit fails
@@ -186,7 +186,7 @@ pub trait DownsizingStore: Send + Sync {
         &self,
         district: DistrictId,
         unit: UnitId,
-        plan: i64,
+        plan: PlanId,
     ) -> StoreResult<Vec<PlanEvent>>;
     /// People of the unit on post with no open post assignment (无岗人员).
     async fn down_without_post(&self, district: DistrictId, unit: UnitId) -> StoreResult<Vec<i64>>;

@@ -11,7 +11,8 @@ use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::downsizing::figures::{Facts, Figures, Policy, Totals, line_figures, totals};
 use jiguan_domain::downsizing::{
-    CandidateReason, DOC_MAX, NOTE_MAX, PlanStatus, Route, TITLE_MAX, parse_term, routes_for,
+    CandidateReason, DOC_MAX, LineId, NOTE_MAX, PlanId, PlanStatus, Route, TITLE_MAX, parse_term,
+    routes_for,
 };
 use jiguan_domain::error::{Errors, required_text};
 use jiguan_domain::money::Money;
@@ -46,7 +47,7 @@ struct LineSaved<'a> {
 /// A line removed, as audited.
 #[derive(Serialize)]
 struct LineRemoved {
-    line: i64,
+    line: LineId,
 }
 
 /// What a workflow step of a plan records in the audit.
@@ -181,7 +182,7 @@ impl App {
         Ok(Policy::from_params(&params)?)
     }
 
-    async fn down_plan_of(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PlanRecord> {
+    async fn down_plan_of(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<PlanRecord> {
         self.store
             .down_plan(actor.district_id, unit, id)
             .await?
@@ -194,7 +195,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        except: i64,
+        except: PlanId,
     ) -> AppResult<BTreeMap<i64, String>> {
         let d = actor.district_id;
         let mut out = BTreeMap::new();
@@ -223,7 +224,7 @@ impl App {
         unit: UnitId,
         title: &str,
         effective: &str,
-    ) -> AppResult<i64> {
+    ) -> AppResult<PlanId> {
         self.require_unit(actor, Action::DownsizingManage, unit)
             .await?;
         let mut errs = Errors::new();
@@ -324,7 +325,7 @@ impl App {
 
     /// A plan with its lines, figures (through the rules code), totals and history
     /// (DownsizingView).
-    pub async fn down_plan(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PlanView> {
+    pub async fn down_plan(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<PlanView> {
         self.require_unit(actor, Action::DownsizingView, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
@@ -338,7 +339,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PlanId,
         identities: &[Identity],
     ) -> AppResult<Vec<Candidate>> {
         self.require_unit(actor, Action::DownsizingView, unit)
@@ -406,9 +407,9 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PlanId,
         f: &LineForm,
-    ) -> AppResult<i64> {
+    ) -> AppResult<LineId> {
         self.require_unit(actor, Action::DownsizingManage, unit)
             .await?;
         let d = actor.district_id;
@@ -514,8 +515,8 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
-        line: i64,
+        id: PlanId,
+        line: LineId,
     ) -> AppResult<()> {
         self.require_unit(actor, Action::DownsizingManage, unit)
             .await?;
@@ -547,7 +548,7 @@ impl App {
             &DOWNSIZING_PLANS,
             ObjectKind::DownsizingPlan,
             step,
-            (plan.id, plan.status),
+            (plan.id.0, plan.status),
             input,
             StepAfter::of,
         )
@@ -556,7 +557,7 @@ impl App {
 
     /// Submits a draft to the district (DownsizingManage): it needs a line, and every line
     /// must still be eligible today.
-    pub async fn down_submit(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
+    pub async fn down_submit(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<()> {
         self.require_step(actor, &DOWNSIZING_PLANS, Step::Submit, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
@@ -591,7 +592,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PlanId,
         doc_no: &str,
     ) -> AppResult<()> {
         self.require_step(actor, &DOWNSIZING_PLANS, Step::Approve, unit)
@@ -611,7 +612,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PlanId,
         reason: &str,
     ) -> AppResult<()> {
         self.require_step(actor, &DOWNSIZING_PLANS, Step::Reject, unit)
@@ -627,7 +628,7 @@ impl App {
     }
 
     /// Takes a rejected plan back to draft (DownsizingManage).
-    pub async fn down_reopen(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
+    pub async fn down_reopen(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<()> {
         self.require_step(actor, &DOWNSIZING_PLANS, Step::Reopen, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
@@ -638,7 +639,7 @@ impl App {
     /// Applies an approved plan (DownsizingManage) in one transaction: statuses, history,
     /// post assignments ended, contracts, frozen figures, plan status and audit. Errors:
     /// `status`/`plan_status_invalid`, `person`/`down_person_changed` (nothing changes).
-    pub async fn down_apply(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<()> {
+    pub async fn down_apply(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<()> {
         self.require_step(actor, &DOWNSIZING_PLANS, Step::Apply, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
@@ -685,7 +686,7 @@ impl App {
             actor,
             &DOWNSIZING_PLANS,
             Step::Apply,
-            plan.id,
+            plan.id.0,
             plan.status,
             StepInput::default(),
         )?;

@@ -24,7 +24,7 @@ impl DownsizingStore for FakeStore {
         &self,
         _district: DistrictId,
         _unit: UnitId,
-        _id: i64,
+        _id: jiguan_domain::downsizing::PlanId,
     ) -> StoreResult<Option<PlanRecord>> {
         Err(not_in_fake())
     }
@@ -39,7 +39,7 @@ impl DownsizingStore for FakeStore {
         _by: &str,
         _at: DateTime<Utc>,
         _audit: AuditEntry,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<jiguan_domain::downsizing::PlanId> {
         Err(not_in_fake())
     }
 
@@ -47,7 +47,7 @@ impl DownsizingStore for FakeStore {
         &self,
         _district: DistrictId,
         _unit: UnitId,
-        _plan: i64,
+        _plan: jiguan_domain::downsizing::PlanId,
     ) -> StoreResult<Vec<LineRecord>> {
         Err(not_in_fake())
     }
@@ -56,11 +56,11 @@ impl DownsizingStore for FakeStore {
         &self,
         _district: DistrictId,
         _unit: UnitId,
-        _plan: i64,
+        _plan: jiguan_domain::downsizing::PlanId,
         _w: &LineWrite,
         _at: DateTime<Utc>,
         _audit: AuditEntry,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<jiguan_domain::downsizing::LineId> {
         Err(not_in_fake())
     }
 
@@ -68,8 +68,8 @@ impl DownsizingStore for FakeStore {
         &self,
         _district: DistrictId,
         _unit: UnitId,
-        _plan: i64,
-        _line: i64,
+        _plan: jiguan_domain::downsizing::PlanId,
+        _line: jiguan_domain::downsizing::LineId,
         _audit: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())
@@ -89,7 +89,7 @@ impl DownsizingStore for FakeStore {
         &self,
         _district: DistrictId,
         _unit: UnitId,
-        _plan: i64,
+        _plan: jiguan_domain::downsizing::PlanId,
     ) -> StoreResult<Vec<PlanEvent>> {
         Err(not_in_fake())
     }

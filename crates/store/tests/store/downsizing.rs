@@ -148,7 +148,7 @@ async fn downsizing_apply_is_atomic(pg: bool) {
         step: jiguan_domain::workflow::DOWNSIZING_PLANS
             .start(
                 jiguan_domain::workflow::Step::Apply,
-                plan.id,
+                plan.id.0,
                 PlanStatus::Approved,
                 "t",
                 now,

@@ -2,19 +2,20 @@
 //! API. Money is in fen (integers); dates are `YYYY-MM-DD`; plan details (lines with their
 //! figures, totals, history) are returned as their JSON form.
 
-use axum::Extension;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use jiguan_app::AppError;
 use jiguan_app::downsizing::{LineForm, PlanRecord};
 use jiguan_domain::people::Identity;
-use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
-use crate::api::{ApiJson, created, reply};
+use crate::error::WebResult;
+use crate::extract::{Created, InUnit, Json, Path, Query};
 use crate::guard::Ctx;
+
+use super::{InPlan, LineParam};
 
 type ApiErr = crate::error::ApiError;
 
@@ -37,7 +38,7 @@ pub struct DownPlanDto {
 impl DownPlanDto {
     pub fn of(p: &PlanRecord) -> Self {
         DownPlanDto {
-            id: p.id,
+            id: p.id.0,
             unit_id: p.unit_id.0,
             title: p.title.clone(),
             effective: p.effective.to_string(),
@@ -68,6 +69,17 @@ pub struct DownPlanDetailDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DownIdDto {
     pub id: i64,
+}
+
+impl DownIdDto {
+    fn of(id: impl Into<i64>) -> Json<Self> {
+        Json(DownIdDto { id: id.into() })
+    }
+}
+
+/// A view as its JSON form.
+fn json_of<T: Serialize>(v: &T) -> WebResult<serde_json::Value> {
+    Ok(serde_json::to_value(v).map_err(|e| AppError::Internal(e.to_string()))?)
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -109,51 +121,40 @@ pub struct CandidateQuery {
 #[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing", tag = "downsizing", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Vec<DownPlanDto>), (status = 404, body = ApiErr)))]
 pub async fn list_plans(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    let r = st
-        .app
-        .down_plans(&ctx.actor, UnitId(unit))
-        .await
-        .map(|ps| ps.iter().map(DownPlanDto::of).collect::<Vec<_>>());
-    reply(&ctx, r)
+    ctx: Ctx,
+    InUnit(u): InUnit,
+) -> WebResult<Json<Vec<DownPlanDto>>> {
+    let ps = st.app.down_plans(&ctx.actor, u.id).await?;
+    Ok(Json(ps.iter().map(DownPlanDto::of).collect()))
 }
 
 /// Starts a draft plan (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing", tag = "downsizing", params(("unit" = i64, Path, description = "unit id")), request_body = DownPlanBody, responses((status = 201, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn create_plan(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<DownPlanBody>,
-) -> Response {
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<DownPlanBody>,
+) -> WebResult<Created<DownIdDto>> {
     let r = st
         .app
-        .down_create_plan(&ctx.actor, UnitId(unit), &b.title, &b.effective)
-        .await
-        .map(|id| DownIdDto { id });
-    created(&ctx, r)
+        .down_create_plan(&ctx.actor, u.id, &b.title, &b.effective);
+    Ok(Created(DownIdDto::of(r.await?).0))
 }
 
 /// A plan with its lines, figures (computed through the policy rules), totals and history.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing/{plan}", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = DownPlanDetailDto), (status = 404, body = ApiErr)))]
 pub async fn get_plan(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
-    let r = st
-        .app
-        .down_plan(&ctx.actor, UnitId(unit), plan)
-        .await
-        .map(|v| DownPlanDetailDto {
-            plan: DownPlanDto::of(&v.plan),
-            lines: serde_json::to_value(&v.lines).unwrap_or_default(),
-            totals: serde_json::to_value(&v.totals).unwrap_or_default(),
-            events: serde_json::to_value(&v.events).unwrap_or_default(),
-        });
-    reply(&ctx, r)
+    InPlan { ctx, u, plan }: InPlan,
+) -> WebResult<Json<DownPlanDetailDto>> {
+    let v = st.app.down_plan(&ctx.actor, u.id, plan).await?;
+    Ok(Json(DownPlanDetailDto {
+        plan: DownPlanDto::of(&v.plan),
+        lines: json_of(&v.lines)?,
+        totals: json_of(&v.totals)?,
+        events: json_of(&v.events)?,
+    }))
 }
 
 /// Candidates for a plan: people without a post, staff of abolished bodies and the
@@ -161,10 +162,9 @@ pub async fn get_plan(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing/{plan}/candidates", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id"), CandidateQuery), responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
 pub async fn candidates(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
+    InPlan { ctx, u, plan }: InPlan,
     Query(q): Query<CandidateQuery>,
-) -> Response {
+) -> WebResult<Json<serde_json::Value>> {
     let ids: Vec<Identity> = q
         .identities
         .as_deref()
@@ -172,137 +172,101 @@ pub async fn candidates(
         .split(',')
         .filter_map(|s| Identity::from_code(s.trim()))
         .collect();
-    let r = st
-        .app
-        .down_candidates(&ctx.actor, UnitId(unit), plan, &ids)
-        .await
-        .map(|c| serde_json::to_value(&c).unwrap_or_default());
-    reply(&ctx, r)
+    let c = st.app.down_candidates(&ctx.actor, u.id, plan, &ids).await?;
+    Ok(Json(json_of(&c)?))
 }
 
 /// Adds a line, or replaces the person's line (unit administrators; draft plans).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/lines", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = DownLineBody, responses((status = 201, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn save_line(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<DownLineBody>,
-) -> Response {
+    InPlan { ctx, u, plan }: InPlan,
+    Json(b): Json<DownLineBody>,
+) -> WebResult<Created<DownIdDto>> {
     let f = LineForm {
         person: b.person,
         route: b.route,
         term_years: b.term_years,
         note: b.note,
     };
-    let r = st
-        .app
-        .down_save_line(&ctx.actor, UnitId(unit), plan, &f)
-        .await
-        .map(|id| DownIdDto { id });
-    created(&ctx, r)
+    let id = st.app.down_save_line(&ctx.actor, u.id, plan, &f).await?;
+    Ok(Created(DownIdDto::of(id).0))
 }
 
 /// Removes a line (unit administrators; draft plans).
 #[utoipa::path(delete, path = "/api/v1/units/{unit}/downsizing/{plan}/lines/{line}", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id"), ("line" = i64, Path, description = "line id")), responses((status = 200, body = DownIdDto), (status = 404, body = ApiErr)))]
 pub async fn delete_line(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan, line)): Path<(i64, i64, i64)>,
-) -> Response {
-    let r = st
-        .app
-        .down_remove_line(&ctx.actor, UnitId(unit), plan, line)
-        .await
-        .map(|()| DownIdDto { id: line });
-    reply(&ctx, r)
+    InPlan { ctx, u, plan }: InPlan,
+    Path(LineParam { line }): Path<LineParam>,
+) -> WebResult<Json<DownIdDto>> {
+    st.app
+        .down_remove_line(&ctx.actor, u.id, plan, line)
+        .await?;
+    Ok(DownIdDto::of(line))
 }
 
 /// Submits a draft to the district (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/submit", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn submit(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
-    let r = st
-        .app
-        .down_submit(&ctx.actor, UnitId(unit), plan)
-        .await
-        .map(|()| DownIdDto { id: plan });
-    reply(&ctx, r)
+    InPlan { ctx, u, plan }: InPlan,
+) -> WebResult<Json<DownIdDto>> {
+    st.app.down_submit(&ctx.actor, u.id, plan).await?;
+    Ok(DownIdDto::of(plan))
 }
 
 /// Approves a submitted plan with its document number (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/approve", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = DownStepBody, responses((status = 200, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn approve(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<DownStepBody>,
-) -> Response {
-    let r = st
-        .app
-        .down_approve(&ctx.actor, UnitId(unit), plan, &b.doc_no)
-        .await
-        .map(|()| DownIdDto { id: plan });
-    reply(&ctx, r)
+    InPlan { ctx, u, plan }: InPlan,
+    Json(b): Json<DownStepBody>,
+) -> WebResult<Json<DownIdDto>> {
+    st.app
+        .down_approve(&ctx.actor, u.id, plan, &b.doc_no)
+        .await?;
+    Ok(DownIdDto::of(plan))
 }
 
 /// Rejects a submitted plan with a reason (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/reject", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = DownStepBody, responses((status = 200, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn reject(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<DownStepBody>,
-) -> Response {
-    let r = st
-        .app
-        .down_reject(&ctx.actor, UnitId(unit), plan, &b.reason)
-        .await
-        .map(|()| DownIdDto { id: plan });
-    reply(&ctx, r)
+    InPlan { ctx, u, plan }: InPlan,
+    Json(b): Json<DownStepBody>,
+) -> WebResult<Json<DownIdDto>> {
+    st.app
+        .down_reject(&ctx.actor, u.id, plan, &b.reason)
+        .await?;
+    Ok(DownIdDto::of(plan))
 }
 
 /// Takes a rejected plan back to draft (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/reopen", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn reopen(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
-    let r = st
-        .app
-        .down_reopen(&ctx.actor, UnitId(unit), plan)
-        .await
-        .map(|()| DownIdDto { id: plan });
-    reply(&ctx, r)
+    InPlan { ctx, u, plan }: InPlan,
+) -> WebResult<Json<DownIdDto>> {
+    st.app.down_reopen(&ctx.actor, u.id, plan).await?;
+    Ok(DownIdDto::of(plan))
 }
 
 /// Applies an approved plan atomically (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/apply", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn apply(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
-    let r = st
-        .app
-        .down_apply(&ctx.actor, UnitId(unit), plan)
-        .await
-        .map(|()| DownIdDto { id: plan });
-    reply(&ctx, r)
+    InPlan { ctx, u, plan }: InPlan,
+) -> WebResult<Json<DownIdDto>> {
+    st.app.down_apply(&ctx.actor, u.id, plan).await?;
+    Ok(DownIdDto::of(plan))
 }
 
 /// The district summary: per unit the headcount cut of approved and applied plans.
 #[utoipa::path(get, path = "/api/v1/downsizing", tag = "downsizing", responses((status = 200, body = Object), (status = 403, body = ApiErr)))]
-pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
-    let r = st
-        .app
-        .down_district(&ctx.actor)
-        .await
-        .map(|s| serde_json::to_value(&s).unwrap_or_default());
-    reply(&ctx, r)
+pub async fn district(State(st): State<AppState>, ctx: Ctx) -> WebResult<Json<serde_json::Value>> {
+    let s = st.app.down_district(&ctx.actor).await?;
+    Ok(Json(json_of(&s)?))
 }
 
 /// This module's part of the OpenAPI document.

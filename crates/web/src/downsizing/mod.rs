@@ -4,12 +4,19 @@
 pub mod api;
 pub mod pages;
 
+use axum::extract::FromRequestParts;
 use axum::http::Method;
+use axum::http::request::Parts;
+use serde::Deserialize;
 use utoipa::OpenApi;
 
+use jiguan_app::ports::Unit;
 use jiguan_domain::auth::Action;
+use jiguan_domain::downsizing::{LineId, PlanId};
 
-use crate::guard::Access;
+use crate::error::WebError;
+use crate::extract::{InUnit, Path};
+use crate::guard::{Access, Ctx};
 use crate::module::{MenuEntry, WebModule};
 use crate::routes::{RouteSpec, r};
 
@@ -23,6 +30,37 @@ pub const MODULE: WebModule = WebModule {
     routes,
     openapi: api::Doc::openapi,
 };
+
+/// What every route of one plan (`…/units/{unit}/downsizing/{plan}…`) extracts: the
+/// signed-in context, the unit the guard checked and the plan id (not a number: 400
+/// naming `plan`).
+pub struct InPlan {
+    pub ctx: Ctx,
+    pub u: Unit,
+    pub plan: PlanId,
+}
+
+#[derive(Deserialize)]
+struct PlanParam {
+    plan: PlanId,
+}
+
+/// The `{line}` of a plan's line route (not a number: 400 naming `line`).
+#[derive(Deserialize)]
+pub struct LineParam {
+    pub line: LineId,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for InPlan {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let InUnit(u) = InUnit::from_request_parts(parts, state).await?;
+        let Path(PlanParam { plan }) = Path::from_request_parts(parts, state).await?;
+        Ok(InPlan { ctx, u, plan })
+    }
+}
 
 fn routes() -> Vec<RouteSpec> {
     use Access::Signed;

@@ -3,28 +3,33 @@
 //! person); the Excel summary; and the district summary.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use jiguan_app::AppError;
 use jiguan_app::downsizing::{Candidate, LineForm, LineView, PlanRecord, PlanView};
 use jiguan_app::ports::Unit;
+use jiguan_app::{AppError, AppResult};
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
-use jiguan_domain::downsizing::figures::{Figures, Totals};
-use jiguan_domain::downsizing::{PlanStatus, Route, routes_for};
+use jiguan_domain::downsizing::figures::Figures;
+use jiguan_domain::downsizing::{LineId, PlanId, PlanStatus, Route, routes_for};
 use jiguan_domain::people::Identity;
 use jiguan_domain::tenancy::UnitId;
-use jiguan_excel::{Cell, Sheet};
+use jiguan_excel::Sheet;
+use jiguan_excel::reports::downsizing::{
+    identity_label, pct, person_status_label, reasons_text, route_label, status_label, totals_rows,
+};
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::{FieldErrors, WebResult};
+use crate::extract::{Form, InUnit, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, page, page_status};
 use crate::i18n::Tr;
+
+use super::{InPlan, LineParam};
 
 /// Query parameters of the plan pages (all text, so none can fail the request).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -48,18 +53,20 @@ fn errors(tr: Tr, errs: &[FieldError]) -> FormErrors {
             for (k, v) in e.args.iter_mut() {
                 match k.as_str() {
                     "reasons" => {
-                        *v =
-                            reasons_text(tr, &v.split(", ").map(str::to_string).collect::<Vec<_>>())
+                        *v = reasons_text(
+                            &tr,
+                            &v.split(", ").map(str::to_string).collect::<Vec<_>>(),
+                        )
                     }
                     // The app names identities and routes by their Chinese labels.
                     "identity" => {
                         if let Ok(i) = Identity::parse("identity", v) {
-                            *v = identity_label(tr, i);
+                            *v = identity_label(&tr, i);
                         }
                     }
                     "route" => {
                         if let Ok(r) = Route::parse("route", v) {
-                            *v = route_label(tr, r);
+                            *v = route_label(&tr, r);
                         }
                     }
                     _ => {}
@@ -71,66 +78,41 @@ fn errors(tr: Tr, errs: &[FieldError]) -> FormErrors {
     FormErrors::new(tr, &fixed)
 }
 
-fn reasons_text(tr: Tr, codes: &[String]) -> String {
-    codes
-        .iter()
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            let k = format!("down.reason.{c}");
-            if tr.has(&k) {
-                tr.t(&k).to_string()
-            } else {
-                c.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("；")
-}
-
-fn route_label(tr: Tr, r: Route) -> String {
-    tr.t(&r.label_key()).to_string()
-}
-
-fn status_label(tr: Tr, s: PlanStatus) -> String {
-    tr.t(&jiguan_domain::workflow::DOWNSIZING_PLANS.label_key(s))
-        .to_string()
-}
-
-fn identity_label(tr: Tr, i: Identity) -> String {
-    let k = format!("people.identity.{}", i.code());
-    if tr.has(&k) {
-        tr.t(&k).to_string()
-    } else {
-        i.zh().to_string()
-    }
-}
-
-fn crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
+/// 单位 › the unit (the crumbs of every page of a unit's downsizing).
+fn unit_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
     let mut l = Layout::new(ctx, key);
     if ctx.actor.can(Action::UnitsList) {
         l = l.crumb(ctx.tr.t("menu.units"), "/units");
     }
-    l.crumb(u.name.clone(), format!("/units/{}", u.id)).crumb(
+    l.crumb(u.name.clone(), format!("/units/{}", u.id))
+}
+
+/// 单位 › the unit › 分流方案.
+fn crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
+    unit_crumbs(ctx, u, key).crumb(
         ctx.tr.t("menu.downsizing"),
         format!("/units/{}/downsizing", u.id),
     )
 }
 
-async fn unit_of(st: &AppState, ctx: &Ctx, unit: i64) -> Result<Unit, Response> {
-    st.app
-        .get_unit(&ctx.actor, UnitId(unit))
-        .await
-        .map_err(|e| page_error(ctx.tr, e))
+/// A form page: 200, or 422 when it shows errors.
+fn form_page<T: Template>(clean: bool, t: &T) -> Response {
+    let status = if clean {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_status(status, t)
 }
 
-fn pct(t: &Totals) -> String {
-    t.share_pct.map(|p| format!("{p}%")).unwrap_or_default()
+fn see_other(to: String) -> Response {
+    Redirect::to(&to).into_response()
 }
 
 // ---------------------------------------------------------------- plans
 
 pub struct PlanRow {
-    pub id: i64,
+    pub id: PlanId,
     pub title: String,
     pub status: String,
     pub status_code: &'static str,
@@ -143,7 +125,7 @@ fn plan_row(tr: Tr, p: &PlanRecord) -> PlanRow {
     PlanRow {
         id: p.id,
         title: p.title.clone(),
-        status: status_label(tr, p.status),
+        status: status_label(&tr, p.status),
         status_code: p.status.code(),
         effective: p.effective.to_string(),
         lines: p.lines,
@@ -163,59 +145,44 @@ pub struct PlansPage {
     pub can_manage: bool,
     pub can_district: bool,
     /// Labour contracts signed: (name, start, end, term years, plan id).
-    pub contracts: Vec<(String, String, String, i64, Option<i64>)>,
+    pub contracts: Vec<(String, String, String, i64, Option<PlanId>)>,
 }
 
 async fn plans_page(
     st: &AppState,
     ctx: &Ctx,
     u: Unit,
-    form: (String, String),
+    form: PlanForm,
     errs: FormErrors,
     ok: Option<&str>,
-) -> Response {
-    let ps = match st.app.down_plans(&ctx.actor, u.id).await {
-        Ok(p) => p,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let contracts = match st.app.down_contracts(&ctx.actor, u.id).await {
-        Ok(c) => c
-            .into_iter()
-            .map(|(c, name)| {
-                (
-                    name,
-                    c.start.to_string(),
-                    c.end.to_string(),
-                    c.term_years,
-                    c.plan_id,
-                )
-            })
-            .collect(),
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let status = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut l = Layout::new(ctx, "down.plans");
-    if ctx.actor.can(Action::UnitsList) {
-        l = l.crumb(ctx.tr.t("menu.units"), "/units");
-    }
-    let l = l
-        .crumb(u.name.clone(), format!("/units/{}", u.id))
-        .here()
-        .flash(ok);
-    page_status(
-        status,
+) -> WebResult {
+    let ps = st.app.down_plans(&ctx.actor, u.id).await?;
+    let contracts = st
+        .app
+        .down_contracts(&ctx.actor, u.id)
+        .await?
+        .into_iter()
+        .map(|(c, name)| {
+            (
+                name,
+                c.start.to_string(),
+                c.end.to_string(),
+                c.term_years,
+                c.plan_id,
+            )
+        })
+        .collect();
+    let l = unit_crumbs(ctx, &u, "down.plans").here().flash(ok);
+    Ok(form_page(
+        errs.is_empty(),
         &PlansPage {
             l,
             rows: ps.iter().map(|p| plan_row(ctx.tr, p)).collect(),
-            title: form.0,
-            effective: if form.1.is_empty() {
+            title: form.title,
+            effective: if form.effective.is_empty() {
                 st.app.down_today().to_string()
             } else {
-                form.1
+                form.effective
             },
             errs,
             can_manage: ctx.actor.can(Action::DownsizingManage),
@@ -223,28 +190,17 @@ async fn plans_page(
             contracts,
             u,
         },
-    )
+    ))
 }
 
 pub async fn plans(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<DownQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    plans_page(
-        &st,
-        &ctx,
-        u,
-        Default::default(),
-        FormErrors::default(),
-        q.ok.as_deref(),
-    )
-    .await
+) -> WebResult {
+    let errs = FormErrors::default();
+    plans_page(&st, &ctx, u, PlanForm::default(), errs, q.ok.as_deref()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -257,35 +213,28 @@ pub struct PlanForm {
 
 pub async fn create(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<PlanForm>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match st
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Form(f): Form<PlanForm>,
+) -> WebResult {
+    let r = st
         .app
         .down_create_plan(&ctx.actor, u.id, &f.title, &f.effective)
-        .await
-    {
-        Ok(id) => {
-            Redirect::to(&format!("/units/{}/downsizing/{id}?ok=saved", u.id)).into_response()
-        }
-        Err(AppError::Invalid(e)) => {
-            let errs = errors(ctx.tr, &e);
-            plans_page(&st, &ctx, u, (f.title, f.effective), errs, None).await
-        }
-        Err(e) => page_error(ctx.tr, e),
+        .await;
+    match r.fields()? {
+        Ok(id) => Ok(see_other(format!(
+            "/units/{}/downsizing/{id}?ok=saved",
+            u.id
+        ))),
+        Err(e) => plans_page(&st, &ctx, u, f, errors(ctx.tr, &e), None).await,
     }
 }
 
 // ---------------------------------------------------------------- one plan
 
-/// A line as shown (and exported).
+/// A line as shown.
 pub struct LineRow {
-    pub id: i64,
+    pub id: LineId,
     pub person_id: i64,
     pub name: String,
     pub identity: String,
@@ -362,74 +311,30 @@ fn line_row(tr: Tr, l: &LineView) -> LineRow {
         .map(|f| figures_text(tr, f))
         .unwrap_or_default();
     let f = l.figures.as_ref();
+    let text = |g: &dyn Fn(&Figures) -> String| f.map(g).unwrap_or_default();
     LineRow {
         id: l.line.id,
         person_id: l.line.person_id,
         name: p.map(|p| p.name.clone()).unwrap_or_default(),
         identity: p
-            .map(|p| identity_label(tr, p.identity))
+            .map(|p| identity_label(&tr, p.identity))
             .unwrap_or_default(),
         post: p.map(|p| p.post.clone()).unwrap_or_default(),
-        route: route_label(tr, l.line.route),
+        route: route_label(&tr, l.line.route),
         route_code: l.line.route.code(),
         eligible: f.is_some_and(|f| f.eligible),
-        reasons: f.map(|f| reasons_text(tr, &f.reasons)).unwrap_or_default(),
-        retirement_month: f.map(|f| f.retirement_month.clone()).unwrap_or_default(),
-        one_off: f.map(|f| f.one_off.to_string()).unwrap_or_default(),
+        reasons: text(&|f| reasons_text(&tr, &f.reasons)),
+        retirement_month: text(&|f| f.retirement_month.clone()),
+        one_off: text(&|f| f.one_off.to_string()),
         severance: sev,
         leave_post: lp,
-        annual_saving: f.map(|f| f.annual_saving.to_string()).unwrap_or_default(),
+        annual_saving: text(&|f| f.annual_saving.to_string()),
         contract,
         note: l.line.note.clone(),
         status: p
-            .map(|p| {
-                let k = format!("people.status.{}", p.status.code());
-                if tr.has(&k) {
-                    tr.t(&k).to_string()
-                } else {
-                    p.status.zh().to_string()
-                }
-            })
+            .map(|p| person_status_label(&tr, p.status))
             .unwrap_or_default(),
     }
-}
-
-/// The totals as label/value pairs (page and Excel).
-fn totals_rows(tr: Tr, t: &Totals) -> Vec<(String, String)> {
-    let t_ = |k: &str| tr.t(k).to_string();
-    let mut v = vec![
-        (t_("down.total.cut"), t.cut.to_string()),
-        (t_("down.total.staff_base"), t.staff_base.to_string()),
-        (t_("down.total.share"), pct(t)),
-        (t_("down.total.one_off"), t.one_off.to_string()),
-        (t_("down.total.leave_post"), t.leave_post_total.to_string()),
-        (t_("down.total.saving"), t.annual_saving.to_string()),
-        (
-            t_("down.total.break_even"),
-            t.break_even_months
-                .map(|m| tr.f("down.months", &[("n".into(), m.to_string())]))
-                .unwrap_or_else(|| t_("down.total.no_break_even")),
-        ),
-    ];
-    for (i, n) in &t.cut_by_identity {
-        v.push((
-            tr.f(
-                "down.total.cut_of",
-                &[("identity".into(), identity_label(tr, *i))],
-            ),
-            n.to_string(),
-        ));
-    }
-    for (r, n) in &t.by_route {
-        v.push((
-            tr.f(
-                "down.total.route_of",
-                &[("route".into(), route_label(tr, *r))],
-            ),
-            n.to_string(),
-        ));
-    }
-    v
 }
 
 pub struct CandidateRow {
@@ -446,7 +351,7 @@ fn candidate_row(tr: Tr, c: &Candidate) -> CandidateRow {
     CandidateRow {
         id: c.person.id,
         name: c.person.name.clone(),
-        identity: identity_label(tr, c.person.identity),
+        identity: identity_label(&tr, c.person.identity),
         post: c.person.post.clone(),
         why: c
             .reasons
@@ -460,12 +365,12 @@ fn candidate_row(tr: Tr, c: &Candidate) -> CandidateRow {
                 let f = c.routes.iter().find(|f| f.route == *r);
                 let ok = f.is_some_and(|f| f.eligible);
                 let label = if ok {
-                    route_label(tr, *r)
+                    route_label(&tr, *r)
                 } else {
                     format!(
                         "{}（{}）",
-                        route_label(tr, *r),
-                        f.map(|f| reasons_text(tr, &f.reasons)).unwrap_or_default()
+                        route_label(&tr, *r),
+                        f.map(|f| reasons_text(&tr, &f.reasons)).unwrap_or_default()
                     )
                 };
                 (r.code(), label, ok)
@@ -517,48 +422,38 @@ fn matches(q: &str, name: &str, post: &str) -> bool {
     q.is_empty() || name.contains(q) || post.contains(q)
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn plan_page(
     st: &AppState,
     ctx: &Ctx,
     u: Unit,
-    plan: i64,
+    plan: PlanId,
     q: &DownQuery,
     form: LineForm,
     errs: FormErrors,
-) -> Response {
-    let v: PlanView = match st.app.down_plan(&ctx.actor, u.id, plan).await {
-        Ok(v) => v,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
+    let v: PlanView = st.app.down_plan(&ctx.actor, u.id, plan).await?;
     let tr = ctx.tr;
     let ids = picked(&q.ids);
     let editable = jiguan_domain::workflow::DOWNSIZING_PLANS.editable(v.plan.status);
     let can_manage = ctx.actor.can(Action::DownsizingManage);
     let search = q.q.clone().unwrap_or_default().trim().to_string();
     let candidates = if can_manage && editable {
-        match st.app.down_candidates(&ctx.actor, u.id, plan, &ids).await {
-            Ok(c) => c
-                .iter()
-                .map(|c| candidate_row(tr, c))
-                .filter(|c| matches(&search, &c.name, &c.post))
-                .collect(),
-            Err(e) => return page_error(tr, e),
-        }
+        st.app
+            .down_candidates(&ctx.actor, u.id, plan, &ids)
+            .await?
+            .iter()
+            .map(|c| candidate_row(tr, c))
+            .filter(|c| matches(&search, &c.name, &c.post))
+            .collect()
     } else {
         Vec::new()
-    };
-    let status = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
     };
     let l = crumbs(ctx, &u, "down.plan")
         .titled(v.plan.title.clone())
         .here()
         .flash(q.ok.as_deref());
-    page_status(
-        status,
+    Ok(form_page(
+        errs.is_empty(),
         &PlanPage {
             l,
             p: plan_row(tr, &v.plan),
@@ -570,11 +465,11 @@ async fn plan_page(
                 .map(|x| line_row(tr, x))
                 .filter(|r| matches(&search, &r.name, &r.post))
                 .collect(),
-            totals: totals_rows(tr, &v.totals),
+            totals: totals_rows(&tr, &v.totals),
             candidates,
             identities: Identity::ALL
                 .iter()
-                .map(|i| (i.code(), identity_label(tr, *i), ids.contains(i)))
+                .map(|i| (i.code(), identity_label(&tr, *i), ids.contains(i)))
                 .collect(),
             ids: ids.iter().map(|i| i.code()).collect::<Vec<_>>().join(","),
             q: search,
@@ -585,9 +480,9 @@ async fn plan_page(
                     at: e.at.format("%Y-%m-%d %H:%M").to_string(),
                     by: e.by.clone(),
                     from: PlanStatus::from_code(&e.from)
-                        .map(|s| status_label(tr, s))
+                        .map(|s| status_label(&tr, s))
                         .unwrap_or_default(),
-                    to: status_label(tr, e.to),
+                    to: status_label(&tr, e.to),
                     comment: e.comment.clone(),
                 })
                 .collect(),
@@ -598,19 +493,16 @@ async fn plan_page(
             editable,
             u,
         },
-    )
+    ))
 }
 
 pub async fn show(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
+    InPlan { ctx, u, plan }: InPlan,
     Query(mut q): Query<DownQuery>,
-    axum::extract::RawQuery(raw): axum::extract::RawQuery,
-) -> Response {
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> WebResult {
     // The picker's checkboxes: `id=temporary&id=…&pick=1` (none checked: none picked).
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
     if pairs.iter().any(|(k, _)| k == "pick") {
         q.ids = Some(
             pairs
@@ -621,53 +513,35 @@ pub async fn show(
                 .join(","),
         );
     }
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    plan_page(
-        &st,
-        &ctx,
-        u,
-        plan,
-        &q,
-        LineForm::default(),
-        FormErrors::default(),
-    )
-    .await
+    let errs = FormErrors::default();
+    plan_page(&st, &ctx, u, plan, &q, LineForm::default(), errs).await
 }
 
 pub async fn line_save(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    axum::Form(f): axum::Form<LineForm>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match st.app.down_save_line(&ctx.actor, u.id, plan, &f).await {
-        Ok(_) => Redirect::to(&format!("/units/{}/downsizing/{plan}?ok=saved#lines", u.id))
-            .into_response(),
-        Err(AppError::Invalid(e)) => {
-            let errs = errors(ctx.tr, &e);
-            plan_page(&st, &ctx, u, plan, &DownQuery::default(), f, errs).await
-        }
-        Err(e) => page_error(ctx.tr, e),
+    p: InPlan,
+    Form(f): Form<LineForm>,
+) -> WebResult {
+    let r = st.app.down_save_line(&p.ctx.actor, p.u.id, p.plan, &f);
+    match r.await.fields()? {
+        Ok(_) => Ok(see_other(format!(
+            "/units/{}/downsizing/{}?ok=saved#lines",
+            p.u.id, p.plan
+        ))),
+        Err(e) => with_errors(&st, p, f, &e).await,
     }
 }
 
 pub async fn line_delete(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan, line)): Path<(i64, i64, i64)>,
-) -> Response {
+    p: InPlan,
+    Path(LineParam { line }): Path<LineParam>,
+) -> WebResult {
     let r = st
         .app
-        .down_remove_line(&ctx.actor, UnitId(unit), plan, line)
+        .down_remove_line(&p.ctx.actor, p.u.id, p.plan, line)
         .await;
-    step(&st, &ctx, unit, plan, r, "saved").await
+    step(&st, p, r, "saved").await
 }
 
 /// The fields of the workflow forms.
@@ -679,88 +553,54 @@ pub struct StepForm {
     pub reason: String,
 }
 
-async fn step(
-    st: &AppState,
-    ctx: &Ctx,
-    unit: i64,
-    plan: i64,
-    r: Result<(), AppError>,
-    ok: &str,
-) -> Response {
-    match r {
-        Ok(()) => Redirect::to(&format!("/units/{unit}/downsizing/{plan}?ok={ok}")).into_response(),
-        Err(AppError::Invalid(e)) => {
-            let u = match unit_of(st, ctx, unit).await {
-                Ok(u) => u,
-                Err(r) => return r,
-            };
-            let errs = errors(ctx.tr, &e);
-            plan_page(
-                st,
-                ctx,
-                u,
-                plan,
-                &DownQuery::default(),
-                LineForm::default(),
-                errs,
-            )
-            .await
-        }
-        Err(e) => page_error(ctx.tr, e),
+/// The plan page again, with a form's errors (422).
+async fn with_errors(st: &AppState, p: InPlan, form: LineForm, e: &[FieldError]) -> WebResult {
+    let errs = errors(p.ctx.tr, e);
+    let q = DownQuery::default();
+    plan_page(st, &p.ctx, p.u, p.plan, &q, form, errs).await
+}
+
+/// A workflow step's answer: back to the plan with `ok`, or the plan page with the
+/// errors (422).
+async fn step(st: &AppState, p: InPlan, r: AppResult<()>, ok: &str) -> WebResult {
+    match r.fields()? {
+        Ok(()) => Ok(see_other(format!(
+            "/units/{}/downsizing/{}?ok={ok}",
+            p.u.id, p.plan
+        ))),
+        Err(e) => with_errors(st, p, LineForm::default(), &e).await,
     }
 }
 
-pub async fn submit(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
-    let r = st.app.down_submit(&ctx.actor, UnitId(unit), plan).await;
-    step(&st, &ctx, unit, plan, r, "down_submitted").await
+pub async fn submit(State(st): State<AppState>, p: InPlan) -> WebResult {
+    let r = st.app.down_submit(&p.ctx.actor, p.u.id, p.plan).await;
+    step(&st, p, r, "down_submitted").await
 }
 
-pub async fn approve(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    axum::Form(f): axum::Form<StepForm>,
-) -> Response {
+pub async fn approve(State(st): State<AppState>, p: InPlan, Form(f): Form<StepForm>) -> WebResult {
     let r = st
         .app
-        .down_approve(&ctx.actor, UnitId(unit), plan, &f.doc_no)
+        .down_approve(&p.ctx.actor, p.u.id, p.plan, &f.doc_no)
         .await;
-    step(&st, &ctx, unit, plan, r, "down_approved").await
+    step(&st, p, r, "down_approved").await
 }
 
-pub async fn reject(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    axum::Form(f): axum::Form<StepForm>,
-) -> Response {
+pub async fn reject(State(st): State<AppState>, p: InPlan, Form(f): Form<StepForm>) -> WebResult {
     let r = st
         .app
-        .down_reject(&ctx.actor, UnitId(unit), plan, &f.reason)
+        .down_reject(&p.ctx.actor, p.u.id, p.plan, &f.reason)
         .await;
-    step(&st, &ctx, unit, plan, r, "down_rejected").await
+    step(&st, p, r, "down_rejected").await
 }
 
-pub async fn reopen(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
-    let r = st.app.down_reopen(&ctx.actor, UnitId(unit), plan).await;
-    step(&st, &ctx, unit, plan, r, "saved").await
+pub async fn reopen(State(st): State<AppState>, p: InPlan) -> WebResult {
+    let r = st.app.down_reopen(&p.ctx.actor, p.u.id, p.plan).await;
+    step(&st, p, r, "saved").await
 }
 
-pub async fn apply(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
-    let r = st.app.down_apply(&ctx.actor, UnitId(unit), plan).await;
-    step(&st, &ctx, unit, plan, r, "down_applied").await
+pub async fn apply(State(st): State<AppState>, p: InPlan) -> WebResult {
+    let r = st.app.down_apply(&p.ctx.actor, p.u.id, p.plan).await;
+    step(&st, p, r, "down_applied").await
 }
 
 // ---------------------------------------------------------------- notices
@@ -775,7 +615,7 @@ pub struct Notice {
 pub struct NoticesPage {
     pub l: Layout,
     pub u: Unit,
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     pub title: String,
     pub doc_no: String,
     pub effective: String,
@@ -785,18 +625,10 @@ pub struct NoticesPage {
 /// 分流通知书: one page per person (all of the plan, or `?person=`).
 pub async fn notices(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
+    InPlan { ctx, u, plan }: InPlan,
     Query(q): Query<DownQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let v = match st.app.down_plan(&ctx.actor, u.id, plan).await {
-        Ok(v) => v,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
+    let v = st.app.down_plan(&ctx.actor, u.id, plan).await?;
     let tr = ctx.tr;
     let notices = v
         .lines
@@ -823,7 +655,7 @@ pub async fn notices(
             format!("/units/{}/downsizing/{plan}", u.id),
         )
         .here();
-    page(&NoticesPage {
+    Ok(page(&NoticesPage {
         l,
         plan_id: plan,
         title: v.plan.title.clone(),
@@ -831,18 +663,21 @@ pub async fn notices(
         effective: v.plan.effective.to_string(),
         notices,
         u,
-    })
+    }))
 }
 
 // ---------------------------------------------------------------- Excel
 
-fn download(name: &str, bytes: Vec<u8>) -> Response {
+/// The workbook as a download named `name.xlsx`.
+fn download(name: &str, sheets: &[Sheet]) -> WebResult {
+    let bytes =
+        jiguan_excel::write_workbook(sheets).map_err(|e| AppError::Internal(e.to_string()))?;
     let enc: String = serde_urlencoded::to_string([("n", name)])
         .unwrap_or_default()
         .trim_start_matches("n=")
         .replace('+', "%20");
     let disp = format!("attachment; filename=\"downsizing.xlsx\"; filename*=UTF-8''{enc}.xlsx");
-    (
+    Ok((
         [
             (
                 header::CONTENT_TYPE,
@@ -852,106 +687,20 @@ fn download(name: &str, bytes: Vec<u8>) -> Response {
         ],
         bytes,
     )
-        .into_response()
+        .into_response())
 }
 
-/// The summary workbook: one row per line, then the totals.
-pub fn workbook(tr: Tr, unit: &str, v: &PlanView) -> Vec<Sheet> {
-    let t = |k: &str| tr.t(k).to_string();
-    let lines = Sheet {
-        name: t("down.sheet_lines"),
-        headers: [
-            "down.col.unit",
-            "down.col.name",
-            "down.col.identity",
-            "down.col.post",
-            "down.col.route",
-            "down.col.eligible",
-            "down.col.reasons",
-            "down.col.retirement_month",
-            "down.col.one_off",
-            "down.col.leave_post_monthly",
-            "down.col.leave_post_months",
-            "down.col.leave_post_total",
-            "down.col.annual_cost",
-            "down.col.annual_saving",
-            "down.col.contract_start",
-            "down.col.contract_end",
-            "down.col.note",
-        ]
-        .iter()
-        .map(|k| t(k))
-        .collect(),
-        rows: v
-            .lines
-            .iter()
-            .map(|l| {
-                let r = line_row(tr, l);
-                let f = l.figures.as_ref();
-                let money = |g: fn(&Figures) -> jiguan_domain::money::Money| {
-                    f.map(|f| Cell::Money(g(f))).unwrap_or(Cell::Empty)
-                };
-                vec![
-                    Cell::from(unit),
-                    r.name.into(),
-                    r.identity.into(),
-                    r.post.into(),
-                    r.route.into(),
-                    t(if r.eligible { "down.yes" } else { "down.no" }).into(),
-                    r.reasons.into(),
-                    r.retirement_month.into(),
-                    money(|f| f.one_off),
-                    money(|f| f.leave_post_monthly),
-                    f.map(|f| Cell::Int(i64::from(f.leave_post_months)))
-                        .unwrap_or(Cell::Empty),
-                    money(|f| f.leave_post_total),
-                    money(|f| f.annual_cost),
-                    money(|f| f.annual_saving),
-                    f.and_then(|f| f.contract)
-                        .map(|c| Cell::Date(c.start))
-                        .unwrap_or(Cell::Empty),
-                    f.and_then(|f| f.contract)
-                        .map(|c| Cell::Date(c.end))
-                        .unwrap_or(Cell::Empty),
-                    r.note.into(),
-                ]
-            })
-            .collect(),
-    };
-    let totals = Sheet {
-        name: t("down.sheet_totals"),
-        headers: vec![t("down.col.item"), t("down.col.value")],
-        rows: totals_rows(tr, &v.totals)
-            .into_iter()
-            .map(|(k, val)| vec![Cell::from(k), Cell::from(val)])
-            .collect(),
-    };
-    vec![lines, totals]
-}
-
-pub async fn export(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let v = match st.app.down_plan(&ctx.actor, u.id, plan).await {
-        Ok(v) => v,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    match jiguan_excel::write_workbook(&workbook(ctx.tr, &u.name, &v)) {
-        Ok(b) => download(&format!("{}分流方案汇总表", u.name), b),
-        Err(e) => page_error(ctx.tr, AppError::Internal(e.to_string())),
-    }
+/// The plan's summary workbook (分流人员, 合计).
+pub async fn export(State(st): State<AppState>, InPlan { ctx, u, plan }: InPlan) -> WebResult {
+    let v = st.app.down_plan(&ctx.actor, u.id, plan).await?;
+    let sheets = jiguan_excel::reports::downsizing::plan_workbook(&ctx.tr, &u.name, &v);
+    download(&format!("{}分流方案汇总表", u.name), &sheets)
 }
 
 // ---------------------------------------------------------------- district
 
 pub struct DistrictRow {
-    pub id: i64,
+    pub id: UnitId,
     pub name: String,
     pub status: String,
     pub plans: usize,
@@ -973,21 +722,18 @@ pub struct DistrictPage {
     pub saving: String,
 }
 
-pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
-    let s = match st.app.down_district(&ctx.actor).await {
-        Ok(s) => s,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+pub async fn district(State(st): State<AppState>, ctx: Ctx) -> WebResult {
+    let s = st.app.down_district(&ctx.actor).await?;
     let tr = ctx.tr;
-    page(&DistrictPage {
+    Ok(page(&DistrictPage {
         l: Layout::new(&ctx, "down.district").here(),
         rows: s
             .units
             .iter()
             .map(|u| DistrictRow {
-                id: u.unit.id.0,
+                id: u.unit.id,
                 name: u.unit.name.clone(),
-                status: u.status.map(|s| status_label(tr, s)).unwrap_or_default(),
+                status: u.status.map(|s| status_label(&tr, s)).unwrap_or_default(),
                 plans: u.plans,
                 cut: u.totals.cut,
                 base: u.totals.staff_base,
@@ -1000,65 +746,12 @@ pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>
         units_with_cuts: s.units_with_cuts,
         one_off: s.one_off.to_string(),
         saving: s.annual_saving.to_string(),
-    })
+    }))
 }
 
 /// The district summary as a workbook (one row per unit and the total).
-pub async fn district_export(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-) -> Response {
-    let s = match st.app.down_district(&ctx.actor).await {
-        Ok(s) => s,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let tr = ctx.tr;
-    let t = |k: &str| tr.t(k).to_string();
-    let mut rows: Vec<Vec<Cell>> = s
-        .units
-        .iter()
-        .map(|u| {
-            vec![
-                Cell::from(u.unit.name.clone()),
-                Cell::from(u.status.map(|s| status_label(tr, s)).unwrap_or_default()),
-                Cell::Int(u.plans as i64),
-                Cell::Int(u.totals.cut),
-                Cell::Int(u.totals.staff_base),
-                Cell::from(pct(&u.totals)),
-                Cell::Money(u.totals.one_off),
-                Cell::Money(u.totals.annual_saving),
-            ]
-        })
-        .collect();
-    rows.push(vec![
-        Cell::from(t("down.all_units")),
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Int(s.cut),
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Money(s.one_off),
-        Cell::Money(s.annual_saving),
-    ]);
-    let sheet = Sheet {
-        name: t("down.district"),
-        headers: [
-            "down.col.unit",
-            "down.col.status",
-            "down.col.plans",
-            "down.col.cut",
-            "down.total.staff_base",
-            "down.total.share",
-            "down.col.one_off",
-            "down.col.annual_saving",
-        ]
-        .iter()
-        .map(|k| t(k))
-        .collect(),
-        rows,
-    };
-    match jiguan_excel::write_workbook(&[sheet]) {
-        Ok(b) => download("全区分流汇总表", b),
-        Err(e) => page_error(ctx.tr, AppError::Internal(e.to_string())),
-    }
+pub async fn district_export(State(st): State<AppState>, ctx: Ctx) -> WebResult {
+    let s = st.app.down_district(&ctx.actor).await?;
+    let sheets = jiguan_excel::reports::downsizing::district_workbook(&ctx.tr, &s);
+    download("全区分流汇总表", &sheets)
 }

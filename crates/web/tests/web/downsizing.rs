@@ -251,7 +251,7 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
         .filter(|(_, p, _)| p.contains("downsizing"))
         .collect();
     assert!(routes.len() >= 25);
-    let fill = |p: &str, unit: UnitId, plan: i64| {
+    let fill = |p: &str, unit: UnitId, plan: jiguan_domain::downsizing::PlanId| {
         p.replace("{unit}", &unit.to_string())
             .replace("{plan}", &plan.to_string())
             .replace("{line}", &line.to_string())

@@ -34,6 +34,14 @@ const NO_BODY: &[&str] = &[
     "/logout",
     "/profile/tokens/{token}/delete",
     "/api/v1/tokens/{token}",
+    "/units/{unit}/downsizing/{plan}/lines/{line}/delete",
+    "/units/{unit}/downsizing/{plan}/submit",
+    "/units/{unit}/downsizing/{plan}/reopen",
+    "/units/{unit}/downsizing/{plan}/apply",
+    "/api/v1/units/{unit}/downsizing/{plan}/lines/{line}",
+    "/api/v1/units/{unit}/downsizing/{plan}/submit",
+    "/api/v1/units/{unit}/downsizing/{plan}/reopen",
+    "/api/v1/units/{unit}/downsizing/{plan}/apply",
 ];
 
 /// The path params of a route pattern.
