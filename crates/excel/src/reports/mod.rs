@@ -10,3 +10,4 @@ pub trait Labels {
     /// The text of a locale key with `{name}` placeholders filled.
     fn f(&self, key: &str, args: &[(String, String)]) -> String;
 }
+pub mod org;

@@ -34,6 +34,9 @@ const NO_BODY: &[&str] = &[
     "/logout",
     "/profile/tokens/{token}/delete",
     "/api/v1/tokens/{token}",
+    "/units/{unit}/org/plans/{plan}/ops/{n}/delete",
+    "/units/{unit}/org/plans/{plan}/submit",
+    "/api/v1/units/{unit}/plans/{plan}/submit",
 ];
 
 /// The path params of a route pattern.
