@@ -163,6 +163,11 @@ pub struct IdDto {
     pub id: i64,
 }
 
+/// The answer of a write: the id of what it touched.
+fn touched(id: impl Into<i64>) -> Json<IdDto> {
+    Json(IdDto { id: id.into() })
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DateParams {
@@ -394,13 +399,9 @@ pub async fn create_body(
     ctx: Ctx,
     InUnit(u): InUnit,
     Json(b): Json<BodyBody>,
-) -> WebResult {
-    let r = st
-        .app
-        .org_create_body(&ctx.actor, u.id, &b.form())
-        .await
-        .map(|id| IdDto { id: id.0 });
-    Ok(Created(r?).into_response())
+) -> WebResult<Created<IdDto>> {
+    let id = st.app.org_create_body(&ctx.actor, u.id, &b.form()).await?;
+    Ok(Created(IdDto { id: id.0 }))
 }
 
 /// A body with its dated history.
@@ -437,13 +438,11 @@ pub async fn update_body(
     InUnit(u): InUnit,
     Path((_, body)): Path<(UnitId, BodyId)>,
     Json(b): Json<BodyBody>,
-) -> WebResult {
-    let r = st
-        .app
+) -> WebResult<Json<IdDto>> {
+    st.app
         .org_edit_body(&ctx.actor, u.id, body, &b.form())
-        .await
-        .map(|()| IdDto { id: body.0 });
-    Ok(Json(r?).into_response())
+        .await?;
+    Ok(touched(body))
 }
 
 /// The function catalogue on a date.
@@ -470,13 +469,12 @@ pub async fn create_function(
     ctx: Ctx,
     InUnit(u): InUnit,
     Json(b): Json<FunctionBody>,
-) -> WebResult {
-    let r = st
+) -> WebResult<Created<IdDto>> {
+    let id = st
         .app
         .org_create_function(&ctx.actor, u.id, &b.form())
-        .await
-        .map(|id| IdDto { id: id.0 });
-    Ok(Created(r?).into_response())
+        .await?;
+    Ok(Created(IdDto { id: id.0 }))
 }
 
 /// Changes a function item, its owners or its review (unit administrators).
@@ -487,13 +485,11 @@ pub async fn update_function(
     InUnit(u): InUnit,
     Path((_, item)): Path<(UnitId, FunctionId)>,
     Json(b): Json<FunctionBody>,
-) -> WebResult {
-    let r = st
-        .app
+) -> WebResult<Json<IdDto>> {
+    st.app
         .org_edit_function(&ctx.actor, u.id, item, &b.form())
-        .await
-        .map(|()| IdDto { id: item.0 });
-    Ok(Json(r?).into_response())
+        .await?;
+    Ok(touched(item))
 }
 
 /// The structure on a date, with counts, caps broken and function issues.
@@ -548,7 +544,7 @@ pub async fn set_caps(
     ctx: Ctx,
     InUnit(u): InUnit,
     Json(b): Json<CapsBody>,
-) -> WebResult {
+) -> WebResult<Json<IdDto>> {
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     let f = CapsForm {
         max_bodies: n(b.max_bodies),
@@ -557,12 +553,8 @@ pub async fn set_caps(
         doc_no: b.doc_no.clone(),
         valid_from: b.valid_from.clone(),
     };
-    let r = st
-        .app
-        .org_set_caps(&ctx.actor, u.id, &f)
-        .await
-        .map(|()| IdDto { id: u.id.0 });
-    Ok(Json(r?).into_response())
+    st.app.org_set_caps(&ctx.actor, u.id, &f).await?;
+    Ok(touched(u.id))
 }
 
 /// Splits the middle posts among the bodies for a phase (unit administrators); refused
@@ -573,7 +565,7 @@ pub async fn set_split(
     ctx: Ctx,
     InUnit(u): InUnit,
     Json(b): Json<SplitBody>,
-) -> WebResult {
+) -> WebResult<Json<IdDto>> {
     let f = SplitForm {
         phase: b.phase.clone(),
         effective: b.effective.clone(),
@@ -589,12 +581,8 @@ pub async fn set_split(
             })
             .collect(),
     };
-    let r = st
-        .app
-        .org_save_split(&ctx.actor, u.id, &f)
-        .await
-        .map(|()| IdDto { id: u.id.0 });
-    Ok(Json(r?).into_response())
+    st.app.org_save_split(&ctx.actor, u.id, &f).await?;
+    Ok(touched(u.id))
 }
 
 /// The plans of a unit, newest first.
@@ -615,13 +603,9 @@ pub async fn create_plan(
     ctx: Ctx,
     InUnit(u): InUnit,
     Json(b): Json<PlanBody>,
-) -> WebResult {
-    let r = st
-        .app
-        .org_create_plan(&ctx.actor, u.id, &b.title)
-        .await
-        .map(|id| IdDto { id: id.0 });
-    Ok(Created(r?).into_response())
+) -> WebResult<Created<IdDto>> {
+    let id = st.app.org_create_plan(&ctx.actor, u.id, &b.title).await?;
+    Ok(Created(IdDto { id: id.0 }))
 }
 
 /// A plan with its preview.
@@ -657,13 +641,9 @@ pub async fn add_op(
     InUnit(u): InUnit,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<OpBody>,
-) -> WebResult {
-    let r = st
-        .app
-        .org_add_op(&ctx.actor, u.id, plan, &b.form())
-        .await
-        .map(|()| IdDto { id: plan.0 });
-    Ok(Json(r?).into_response())
+) -> WebResult<Json<IdDto>> {
+    st.app.org_add_op(&ctx.actor, u.id, plan, &b.form()).await?;
+    Ok(touched(plan))
 }
 
 /// Submits a draft to the district (unit administrators).
@@ -673,13 +653,9 @@ pub async fn submit_plan(
     ctx: Ctx,
     InUnit(u): InUnit,
     Path((_, plan)): Path<(UnitId, PlanId)>,
-) -> WebResult {
-    let r = st
-        .app
-        .org_submit_plan(&ctx.actor, u.id, plan)
-        .await
-        .map(|()| IdDto { id: plan.0 });
-    Ok(Json(r?).into_response())
+) -> WebResult<Json<IdDto>> {
+    st.app.org_submit_plan(&ctx.actor, u.id, plan).await?;
+    Ok(touched(plan))
 }
 
 /// Approves a submitted plan with its document number (district administrators).
@@ -690,13 +666,11 @@ pub async fn approve_plan(
     InUnit(u): InUnit,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<StepBody>,
-) -> WebResult {
-    let r = st
-        .app
+) -> WebResult<Json<IdDto>> {
+    st.app
         .org_approve_plan(&ctx.actor, u.id, plan, &b.doc_no)
-        .await
-        .map(|()| IdDto { id: plan.0 });
-    Ok(Json(r?).into_response())
+        .await?;
+    Ok(touched(plan))
 }
 
 /// Rejects a submitted plan with a reason (district administrators).
@@ -707,13 +681,11 @@ pub async fn reject_plan(
     InUnit(u): InUnit,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<StepBody>,
-) -> WebResult {
-    let r = st
-        .app
+) -> WebResult<Json<IdDto>> {
+    st.app
         .org_reject_plan(&ctx.actor, u.id, plan, &b.reason)
-        .await
-        .map(|()| IdDto { id: plan.0 });
-    Ok(Json(r?).into_response())
+        .await?;
+    Ok(touched(plan))
 }
 
 /// Applies an approved plan from its effective date, atomically (district administrators).
@@ -724,13 +696,11 @@ pub async fn apply_plan(
     InUnit(u): InUnit,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<StepBody>,
-) -> WebResult {
-    let r = st
-        .app
+) -> WebResult<Json<IdDto>> {
+    st.app
         .org_apply_plan(&ctx.actor, u.id, plan, &b.effective)
-        .await
-        .map(|_| IdDto { id: plan.0 });
-    Ok(Json(r?).into_response())
+        .await?;
+    Ok(touched(plan))
 }
 
 /// Each visible unit's use of its totals.
