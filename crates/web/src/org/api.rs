@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::error::WebResult;
 use crate::extract::{Created, InUnit, Json, Path, Query};
 use crate::guard::Ctx;
-use crate::org::pages::{OrgQuery, date_param, on_date};
+use crate::org::pages::{OrgQuery, date_param, on_date, structure_on};
 
 type ApiErr = crate::error::ApiError;
 
@@ -382,14 +382,9 @@ pub async fn list_bodies(
     ctx: Ctx,
     InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> WebResult {
-    let on = on_date(&st, &q);
-    let r = st
-        .app
-        .org_structure(&ctx.actor, u.id, Some(on))
-        .await
-        .map(|s| s.bodies.iter().map(BodyDto::of).collect::<Vec<_>>());
-    Ok(Json(r?).into_response())
+) -> WebResult<Json<Vec<BodyDto>>> {
+    let (_, s) = structure_on(&st, &ctx, &u, &q).await?;
+    Ok(Json(s.bodies.iter().map(BodyDto::of).collect()))
 }
 
 /// Records a body (unit administrators).
@@ -452,14 +447,9 @@ pub async fn list_functions(
     ctx: Ctx,
     InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> WebResult {
-    let on = on_date(&st, &q);
-    let r = st
-        .app
-        .org_structure(&ctx.actor, u.id, Some(on))
-        .await
-        .map(|s| s.functions.iter().map(FunctionDto::of).collect::<Vec<_>>());
-    Ok(Json(r?).into_response())
+) -> WebResult<Json<Vec<FunctionDto>>> {
+    let (_, s) = structure_on(&st, &ctx, &u, &q).await?;
+    Ok(Json(s.functions.iter().map(FunctionDto::of).collect()))
 }
 
 /// Adds a function item (unit administrators).

@@ -64,6 +64,17 @@ pub fn on_date(st: &AppState, q: &OrgQuery) -> NaiveDate {
     date_param(&q.on, st.app.org_today())
 }
 
+/// The unit's structure on the query's date (default today), with that date.
+pub async fn structure_on(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &Unit,
+    q: &OrgQuery,
+) -> WebResult<(NaiveDate, Structure)> {
+    let on = on_date(st, q);
+    Ok((on, st.app.org_structure(&ctx.actor, u.id, Some(on)).await?))
+}
+
 /// 200, or 422 when the page shows a form's errors.
 fn status_of(errs: &FormErrors) -> StatusCode {
     if errs.is_empty() {
@@ -188,8 +199,7 @@ pub async fn index(
     InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
-    let on = on_date(&st, &q);
-    let s = st.app.org_structure(&ctx.actor, u.id, Some(on)).await?;
+    let (on, s) = structure_on(&st, &ctx, &u, &q).await?;
     let c = s.counts();
     let mut counts: Vec<(String, i64)> = c
         .by_kind
@@ -1456,9 +1466,8 @@ async fn chart_of(
     q: &OrgQuery,
     sized: bool,
 ) -> WebResult<(NaiveDate, String)> {
-    let on = on_date(st, q);
+    let (on, s) = structure_on(st, ctx, u, q).await?;
     let heads = st.app.org_headcount(&ctx.actor, u.id, on).await?;
-    let s = st.app.org_structure(&ctx.actor, u.id, Some(on)).await?;
     let title = format!("{} {on}", u.name);
     Ok((on, chart_svg(ctx.tr, &s, &title, sized, &heads)))
 }
