@@ -237,7 +237,7 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
                 .await
                 .map_err(app_err)?;
             let heads = app.org_headcount(&a, u.id, on).await.map_err(app_err)?;
-            let sheets = jiguan_web::org::pages::workbook(tr, &u, on, &s, &issues, &heads);
+            let sheets = jiguan_excel::reports::org::workbook(&tr, &u, on, &s, &issues, &heads);
             let bytes = jiguan_excel::write_workbook(&sheets)?;
             std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
             println!("wrote {out}");

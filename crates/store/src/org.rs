@@ -173,13 +173,13 @@ async fn plan_ops(
     tx_or_db: &SqlStore,
     d: DistrictId,
     u: UnitId,
-    id: i64,
+    id: PlanId,
 ) -> StoreResult<Vec<PlanOp>> {
     let rows = tx_or_db
         .db
         .fetch_all(
             "SELECT op_json FROM reorg_ops WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY seq",
-            &[id.into(), d.0.into(), u.0.into()],
+            &[id.0.into(), d.0.into(), u.0.into()],
         )
         .await?;
     rows.iter()
@@ -933,7 +933,7 @@ impl OrgStore for SqlStore {
             .await?;
         match r {
             Some(r) => {
-                let ops = plan_ops(self, d, u, id.0).await?;
+                let ops = plan_ops(self, d, u, id).await?;
                 Ok(Some(plan_of(&r, ops)?))
             }
             None => Ok(None),
@@ -950,7 +950,7 @@ impl OrgStore for SqlStore {
             .await?;
         let mut out = Vec::new();
         for r in rows {
-            let id: i64 = r.get(0)?;
+            let id = PlanId(r.get(0)?);
             let ops = plan_ops(self, d, u, id).await?;
             out.push(plan_of(&r, ops)?);
         }

@@ -4,6 +4,8 @@
 //! language.
 
 pub mod downsizing;
+pub mod org;
+pub mod people;
 
 /// Translated texts for sheet headers and values.
 pub trait Labels {
@@ -12,5 +14,3 @@ pub trait Labels {
     /// The text of a locale key with `{name}` placeholders filled.
     fn f(&self, key: &str, args: &[(String, String)]) -> String;
 }
-
-pub mod people;

@@ -2,9 +2,8 @@
 //! the organisation module's JSON API. Dates are `YYYY-MM-DD`; nested domain values
 //! (structures, operations, previews) are returned as their JSON form.
 
-use axum::Extension;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::State;
+use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,9 +12,10 @@ use jiguan_domain::org::{Body, BodyId, FunctionId, FunctionItem, PlanId};
 use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
-use crate::api::{ApiJson, created, reply};
+use crate::error::WebResult;
+use crate::extract::{Created, InUnit, Json, Path, Query};
 use crate::guard::Ctx;
-use crate::org::pages::{OrgQuery, date_param};
+use crate::org::pages::{OrgQuery, date_param, on_date, structure_on};
 
 type ApiErr = crate::error::ApiError;
 
@@ -161,6 +161,11 @@ pub struct PlanDetailDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IdDto {
     pub id: i64,
+}
+
+/// The answer of a write: the id of what it touched.
+fn touched(id: impl Into<i64>) -> Json<IdDto> {
+    Json(IdDto { id: id.into() })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -374,45 +379,37 @@ fn structure_dto(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/bodies", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = Vec<BodyDto>), (status = 404, body = ApiErr)))]
 pub async fn list_bodies(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let on = date_param(&q.on, st.app.org_today());
-    let r = st
-        .app
-        .org_structure(&ctx.actor, UnitId(unit), Some(on))
-        .await
-        .map(|s| s.bodies.iter().map(BodyDto::of).collect::<Vec<_>>());
-    reply(&ctx, r)
+) -> WebResult<Json<Vec<BodyDto>>> {
+    let (_, s) = structure_on(&st, &ctx, &u, &q).await?;
+    Ok(Json(s.bodies.iter().map(BodyDto::of).collect()))
 }
 
 /// Records a body (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/bodies", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = BodyBody, responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn create_body(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<BodyBody>,
-) -> Response {
-    let r = st
-        .app
-        .org_create_body(&ctx.actor, UnitId(unit), &b.form())
-        .await
-        .map(|id| IdDto { id: id.0 });
-    created(&ctx, r)
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<BodyBody>,
+) -> WebResult<Created<IdDto>> {
+    let id = st.app.org_create_body(&ctx.actor, u.id, &b.form()).await?;
+    Ok(Created(IdDto { id: id.0 }))
 }
 
 /// A body with its dated history.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/bodies/{body}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("body" = i64, Path, description = "body id")), responses((status = 200, body = BodyDetailDto), (status = 404, body = ApiErr)))]
 pub async fn get_body(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, body)): Path<(i64, i64)>,
-) -> Response {
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, body)): Path<(UnitId, BodyId)>,
+) -> WebResult {
     let r = st
         .app
-        .org_body(&ctx.actor, UnitId(unit), BodyId(body))
+        .org_body(&ctx.actor, u.id, body)
         .await
         .map(|(b, h)| BodyDetailDto {
             body: BodyDto::of(&b),
@@ -425,135 +422,119 @@ pub async fn get_body(
                 })
                 .collect(),
         });
-    reply(&ctx, r)
+    Ok(Json(r?).into_response())
 }
 
 /// Changes a body's attributes from a date (unit administrators).
 #[utoipa::path(put, path = "/api/v1/units/{unit}/bodies/{body}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("body" = i64, Path, description = "body id")), request_body = BodyBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn update_body(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, body)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<BodyBody>,
-) -> Response {
-    let r = st
-        .app
-        .org_edit_body(&ctx.actor, UnitId(unit), BodyId(body), &b.form())
-        .await
-        .map(|()| IdDto { id: body });
-    reply(&ctx, r)
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, body)): Path<(UnitId, BodyId)>,
+    Json(b): Json<BodyBody>,
+) -> WebResult<Json<IdDto>> {
+    st.app
+        .org_edit_body(&ctx.actor, u.id, body, &b.form())
+        .await?;
+    Ok(touched(body))
 }
 
 /// The function catalogue on a date.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/functions", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = Vec<FunctionDto>), (status = 404, body = ApiErr)))]
 pub async fn list_functions(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let on = date_param(&q.on, st.app.org_today());
-    let r = st
-        .app
-        .org_structure(&ctx.actor, UnitId(unit), Some(on))
-        .await
-        .map(|s| s.functions.iter().map(FunctionDto::of).collect::<Vec<_>>());
-    reply(&ctx, r)
+) -> WebResult<Json<Vec<FunctionDto>>> {
+    let (_, s) = structure_on(&st, &ctx, &u, &q).await?;
+    Ok(Json(s.functions.iter().map(FunctionDto::of).collect()))
 }
 
 /// Adds a function item (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/functions", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = FunctionBody, responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn create_function(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<FunctionBody>,
-) -> Response {
-    let r = st
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<FunctionBody>,
+) -> WebResult<Created<IdDto>> {
+    let id = st
         .app
-        .org_create_function(&ctx.actor, UnitId(unit), &b.form())
-        .await
-        .map(|id| IdDto { id: id.0 });
-    created(&ctx, r)
+        .org_create_function(&ctx.actor, u.id, &b.form())
+        .await?;
+    Ok(Created(IdDto { id: id.0 }))
 }
 
 /// Changes a function item, its owners or its review (unit administrators).
 #[utoipa::path(put, path = "/api/v1/units/{unit}/functions/{item}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("item" = i64, Path, description = "function item id")), request_body = FunctionBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn update_function(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, item)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<FunctionBody>,
-) -> Response {
-    let r = st
-        .app
-        .org_edit_function(&ctx.actor, UnitId(unit), FunctionId(item), &b.form())
-        .await
-        .map(|()| IdDto { id: item });
-    reply(&ctx, r)
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, item)): Path<(UnitId, FunctionId)>,
+    Json(b): Json<FunctionBody>,
+) -> WebResult<Json<IdDto>> {
+    st.app
+        .org_edit_function(&ctx.actor, u.id, item, &b.form())
+        .await?;
+    Ok(touched(item))
 }
 
 /// The structure on a date, with counts, caps broken and function issues.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/org/structure", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = StructureDto), (status = 404, body = ApiErr)))]
 pub async fn structure(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let on = date_param(&q.on, st.app.org_today());
-    let r = match st
-        .app
-        .org_analysis(&ctx.actor, UnitId(unit), Some(on))
-        .await
-    {
+) -> WebResult {
+    let on = on_date(&st, &q);
+    let r = match st.app.org_analysis(&ctx.actor, u.id, Some(on)).await {
         Ok((s, _, rules)) => Ok(structure_dto(on, &s, &rules)),
         Err(e) => Err(e),
     };
-    reply(&ctx, r)
+    Ok(Json(r?).into_response())
 }
 
 /// Two dates side by side.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/org/compare", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
 pub async fn compare(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
+) -> WebResult {
     let today = st.app.org_today();
     let b = date_param(&q.b, today);
     let a = date_param(&q.a, b);
     let r = st
         .app
-        .org_compare(&ctx.actor, UnitId(unit), a, b)
+        .org_compare(&ctx.actor, u.id, a, b)
         .await
         .map(|(_, _, c)| serde_json::json!({"a": a, "b": b, "comparison": c}));
-    reply(&ctx, r)
+    Ok(Json(r?).into_response())
 }
 
 /// Caps over time, splits by phase, and today's use.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/org/totals", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
-pub async fn totals(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    let r = st.app.org_totals(&ctx.actor, UnitId(unit)).await.map(|t| {
+pub async fn totals(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+    let r = st.app.org_totals(&ctx.actor, u.id).await.map(|t| {
         serde_json::json!({"caps": t.caps, "splits": t.splits, "counts": t.now.counts(),
             "breaches": jiguan_domain::org::totals::cap_breaches(&t.now)})
     });
-    reply(&ctx, r)
+    Ok(Json(r?).into_response())
 }
 
 /// Sets a unit's approved totals from a date (district administrators).
 #[utoipa::path(put, path = "/api/v1/units/{unit}/org/caps", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = CapsBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn set_caps(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<CapsBody>,
-) -> Response {
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<CapsBody>,
+) -> WebResult<Json<IdDto>> {
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     let f = CapsForm {
         max_bodies: n(b.max_bodies),
@@ -562,12 +543,8 @@ pub async fn set_caps(
         doc_no: b.doc_no.clone(),
         valid_from: b.valid_from.clone(),
     };
-    let r = st
-        .app
-        .org_set_caps(&ctx.actor, UnitId(unit), &f)
-        .await
-        .map(|()| IdDto { id: unit });
-    reply(&ctx, r)
+    st.app.org_set_caps(&ctx.actor, u.id, &f).await?;
+    Ok(touched(u.id))
 }
 
 /// Splits the middle posts among the bodies for a phase (unit administrators); refused
@@ -575,10 +552,10 @@ pub async fn set_caps(
 #[utoipa::path(put, path = "/api/v1/units/{unit}/org/split", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = SplitBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn set_split(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<SplitBody>,
-) -> Response {
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<SplitBody>,
+) -> WebResult<Json<IdDto>> {
     let f = SplitForm {
         phase: b.phase.clone(),
         effective: b.effective.clone(),
@@ -594,55 +571,44 @@ pub async fn set_split(
             })
             .collect(),
     };
-    let r = st
-        .app
-        .org_save_split(&ctx.actor, UnitId(unit), &f)
-        .await
-        .map(|()| IdDto { id: unit });
-    reply(&ctx, r)
+    st.app.org_save_split(&ctx.actor, u.id, &f).await?;
+    Ok(touched(u.id))
 }
 
 /// The plans of a unit, newest first.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/plans", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Vec<PlanDto>), (status = 404, body = ApiErr)))]
-pub async fn list_plans(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
+pub async fn list_plans(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
     let r = st
         .app
-        .org_plans(&ctx.actor, UnitId(unit))
+        .org_plans(&ctx.actor, u.id)
         .await
         .map(|ps| ps.iter().map(PlanDto::of).collect::<Vec<_>>());
-    reply(&ctx, r)
+    Ok(Json(r?).into_response())
 }
 
 /// Starts a draft plan (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = PlanBody, responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn create_plan(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<PlanBody>,
-) -> Response {
-    let r = st
-        .app
-        .org_create_plan(&ctx.actor, UnitId(unit), &b.title)
-        .await
-        .map(|id| IdDto { id: id.0 });
-    created(&ctx, r)
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<PlanBody>,
+) -> WebResult<Created<IdDto>> {
+    let id = st.app.org_create_plan(&ctx.actor, u.id, &b.title).await?;
+    Ok(Created(IdDto { id: id.0 }))
 }
 
 /// A plan with its preview.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/plans/{plan}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = PlanDetailDto), (status = 404, body = ApiErr)))]
 pub async fn get_plan(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+) -> WebResult {
     let r = st
         .app
-        .org_plan(&ctx.actor, UnitId(unit), PlanId(plan))
+        .org_plan(&ctx.actor, u.id, plan)
         .await
         .map(|v| PlanDetailDto {
             plan: PlanDto::of(&v.plan),
@@ -654,107 +620,98 @@ pub async fn get_plan(
                 "issues_after": v.issues_after,
             }),
         });
-    reply(&ctx, r)
+    Ok(Json(r?).into_response())
 }
 
 /// Adds an operation to a draft (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/ops", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = OpBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn add_op(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<OpBody>,
-) -> Response {
-    let r = st
-        .app
-        .org_add_op(&ctx.actor, UnitId(unit), PlanId(plan), &b.form())
-        .await
-        .map(|()| IdDto { id: plan });
-    reply(&ctx, r)
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+    Json(b): Json<OpBody>,
+) -> WebResult<Json<IdDto>> {
+    st.app.org_add_op(&ctx.actor, u.id, plan, &b.form()).await?;
+    Ok(touched(plan))
 }
 
 /// Submits a draft to the district (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/submit", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn submit_plan(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
-    let r = st
-        .app
-        .org_submit_plan(&ctx.actor, UnitId(unit), PlanId(plan))
-        .await
-        .map(|()| IdDto { id: plan });
-    reply(&ctx, r)
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+) -> WebResult<Json<IdDto>> {
+    st.app.org_submit_plan(&ctx.actor, u.id, plan).await?;
+    Ok(touched(plan))
 }
 
 /// Approves a submitted plan with its document number (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/approve", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn approve_plan(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<StepBody>,
-) -> Response {
-    let r = st
-        .app
-        .org_approve_plan(&ctx.actor, UnitId(unit), PlanId(plan), &b.doc_no)
-        .await
-        .map(|()| IdDto { id: plan });
-    reply(&ctx, r)
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+    Json(b): Json<StepBody>,
+) -> WebResult<Json<IdDto>> {
+    st.app
+        .org_approve_plan(&ctx.actor, u.id, plan, &b.doc_no)
+        .await?;
+    Ok(touched(plan))
 }
 
 /// Rejects a submitted plan with a reason (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/reject", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn reject_plan(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<StepBody>,
-) -> Response {
-    let r = st
-        .app
-        .org_reject_plan(&ctx.actor, UnitId(unit), PlanId(plan), &b.reason)
-        .await
-        .map(|()| IdDto { id: plan });
-    reply(&ctx, r)
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+    Json(b): Json<StepBody>,
+) -> WebResult<Json<IdDto>> {
+    st.app
+        .org_reject_plan(&ctx.actor, u.id, plan, &b.reason)
+        .await?;
+    Ok(touched(plan))
 }
 
 /// Applies an approved plan from its effective date, atomically (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/apply", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn apply_plan(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<StepBody>,
-) -> Response {
-    let r = st
-        .app
-        .org_apply_plan(&ctx.actor, UnitId(unit), PlanId(plan), &b.effective)
-        .await
-        .map(|_| IdDto { id: plan });
-    reply(&ctx, r)
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+    Json(b): Json<StepBody>,
+) -> WebResult<Json<IdDto>> {
+    st.app
+        .org_apply_plan(&ctx.actor, u.id, plan, &b.effective)
+        .await?;
+    Ok(touched(plan))
 }
 
 /// Each visible unit's use of its totals.
 #[utoipa::path(get, path = "/api/v1/org/units", tag = "organisation", responses((status = 200, body = Object)))]
-pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
+pub async fn district(State(st): State<AppState>, ctx: Ctx) -> WebResult {
     let r = st.app.org_district(&ctx.actor).await;
-    reply(&ctx, r)
+    Ok(Json(r?).into_response())
 }
 
 /// Replaces the district's kind rules (district administrators).
 #[utoipa::path(put, path = "/api/v1/org/rules", tag = "organisation", request_body = RulesBody, responses((status = 200, body = Object), (status = 422, body = ApiErr)))]
 pub async fn set_rules(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    ApiJson(b): ApiJson<RulesBody>,
-) -> Response {
+    ctx: Ctx,
+    Json(b): Json<RulesBody>,
+) -> WebResult {
     let r = match st.app.org_set_rules(&ctx.actor, &b.rules).await {
         Ok(()) => st.app.org_rules(&ctx.actor).await,
         Err(e) => Err(e),
     };
-    reply(&ctx, r)
+    Ok(Json(r?).into_response())
 }
 
 /// This module's part of the OpenAPI document.

@@ -4,8 +4,7 @@
 //! (inline SVG, downloadable) and Excel exports; and the district's view of every unit.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -19,7 +18,7 @@ use jiguan_app::org::{
 };
 use jiguan_app::ports::Unit;
 use jiguan_domain::auth::Action;
-use jiguan_domain::org::analysis::{FunctionIssue, IssueReason, KindRule};
+use jiguan_domain::org::analysis::KindRule;
 use jiguan_domain::org::compare::{Comparison, Side};
 use jiguan_domain::org::plan::PlanOp;
 use jiguan_domain::org::totals::{CapBreach, cap_breaches};
@@ -28,10 +27,14 @@ use jiguan_domain::org::{
     Structure,
 };
 use jiguan_domain::tenancy::UnitId;
-use jiguan_excel::{Cell, Sheet};
+pub use jiguan_excel::reports::org::{BodyRow, IssueRow, ItemRow};
+use jiguan_excel::reports::org::{
+    body_rows, issue_rows, item_rows, kind_label, names_of, status_text, workbook,
+};
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::{FieldErrors, WebError, WebResult};
+use crate::extract::{Form, FormPairs, InUnit, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, page, page_status};
 use crate::i18n::Tr;
@@ -56,100 +59,70 @@ pub fn date_param(v: &Option<String>, default: NaiveDate) -> NaiveDate {
         .unwrap_or(default)
 }
 
-/// The pairs of a form body (fields may repeat).
-pub fn pairs(body: &str) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(body).unwrap_or_default()
+/// The date `on` of a query (default today).
+pub fn on_date(st: &AppState, q: &OrgQuery) -> NaiveDate {
+    date_param(&q.on, st.app.org_today())
 }
 
-fn field(p: &[(String, String)], k: &str) -> String {
-    p.iter()
-        .find(|(x, _)| x == k)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
+/// The unit's structure on the query's date (default today), with that date.
+pub async fn structure_on(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &Unit,
+    q: &OrgQuery,
+) -> WebResult<(NaiveDate, Structure)> {
+    let on = on_date(st, q);
+    Ok((on, st.app.org_structure(&ctx.actor, u.id, Some(on)).await?))
 }
 
-fn fields(p: &[(String, String)], k: &str) -> Vec<String> {
-    p.iter()
-        .filter(|(x, _)| x == k)
-        .map(|(_, v)| v.clone())
+/// 200, or 422 when the page shows a form's errors.
+fn status_of(errs: &FormErrors) -> StatusCode {
+    if errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// The answer of a form: a redirect to `to(saved)`, or the form again (`again`) with its
+/// errors.
+async fn saved_or<T, Fut>(
+    ctx: &Ctx,
+    r: Result<T, AppError>,
+    to: impl FnOnce(T) -> String,
+    again: impl FnOnce(FormErrors) -> Fut,
+) -> WebResult
+where
+    Fut: std::future::Future<Output = WebResult>,
+{
+    match r.fields()? {
+        Ok(v) => Ok(Redirect::to(&to(v)).into_response()),
+        Err(e) => again(FormErrors::new(ctx.tr, &e)).await,
+    }
+}
+
+/// Translated labels of a list of coded choices.
+fn choices<T: Copy>(
+    tr: Tr,
+    all: &[T],
+    code: fn(&T) -> &'static str,
+    key: fn(&T) -> String,
+) -> Vec<(&'static str, String)> {
+    all.iter()
+        .map(|c| (code(c), tr.t(&key(c)).to_string()))
         .collect()
 }
 
-/// A body as a row of a page.
-pub struct BodyRow {
-    pub id: i64,
-    pub name: String,
-    pub short_name: String,
-    pub kind: String,
-    pub kind_code: &'static str,
-    pub parent: String,
-    pub status: String,
-    pub active: bool,
-    pub establishment: i64,
-    pub head: String,
-    pub doc_no: String,
-    /// Nameplate records kept: "农机站（事业站所，编制 3）".
-    pub records: Vec<String>,
-    pub functions: usize,
+fn kinds(tr: Tr) -> Vec<(&'static str, String)> {
+    choices(tr, BodyKind::ALL, |k| k.code(), |k| k.label_key())
 }
 
-fn kind_label(tr: Tr, k: BodyKind) -> String {
-    tr.t(&k.label_key()).to_string()
+fn categories(tr: Tr) -> Vec<(&'static str, String)> {
+    choices(tr, FunctionCategory::ALL, |c| c.code(), |c| c.label_key())
 }
 
-fn body_rows(tr: Tr, s: &Structure, only_active: bool) -> Vec<BodyRow> {
-    let mut rows: Vec<BodyRow> = s
-        .bodies
-        .iter()
-        .filter(|b| !only_active || b.is_active())
-        .map(|b| {
-            let mut status = tr.t(&b.status.label_key()).to_string();
-            if let Some(succ) = b.status.successor() {
-                status = format!("{status}：{}", s.name_of(succ));
-            }
-            BodyRow {
-                id: b.id.0,
-                name: b.name.clone(),
-                short_name: b.short_name.clone(),
-                kind: kind_label(tr, b.kind),
-                kind_code: b.kind.code(),
-                parent: b.parent.map(|p| s.name_of(p)).unwrap_or_default(),
-                status,
-                active: b.is_active(),
-                establishment: b.establishment,
-                head: b.head.clone(),
-                doc_no: b.doc_no.clone(),
-                records: b
-                    .records
-                    .iter()
-                    .map(|r| {
-                        tr.f(
-                            "org.record_line",
-                            &[
-                                ("name".into(), r.name.clone()),
-                                ("kind".into(), kind_label(tr, r.kind)),
-                                ("est".into(), r.establishment.to_string()),
-                                ("doc".into(), r.doc_no.clone()),
-                            ],
-                        )
-                    })
-                    .collect(),
-                functions: s.functions_of(b.id).len(),
-            }
-        })
-        .collect();
-    // Active first, then by kind and id.
-    rows.sort_by_key(|r| {
-        (
-            !r.active,
-            BodyKind::ALL
-                .iter()
-                .position(|k| k.code() == r.kind_code)
-                .unwrap_or(0),
-            r.id,
-        )
-    });
-    rows
+fn breach_texts(tr: Tr, s: &Structure) -> Vec<String> {
+    cap_breaches(s).iter().map(|b| breach_text(tr, b)).collect()
 }
 
 /// Counts per kind and totals, two sides (before/after or date A/date B).
@@ -163,7 +136,7 @@ fn count_rows(tr: Tr, a: &Side, b: &Side) -> Vec<CountRow> {
     let mut rows: Vec<CountRow> = BodyKind::ALL
         .iter()
         .map(|k| CountRow {
-            label: kind_label(tr, *k),
+            label: kind_label(&tr, *k),
             a: a.kind_count(*k),
             b: b.kind_count(*k),
         })
@@ -175,20 +148,13 @@ fn count_rows(tr: Tr, a: &Side, b: &Side) -> Vec<CountRow> {
             b: y,
         })
     };
-    push("org.count.active", a.counts.active, b.counts.active);
-    push("org.count.records", a.counts.records, b.counts.records);
-    push(
-        "org.count.establishment",
-        a.counts.establishment,
-        b.counts.establishment,
-    );
-    push("org.count.chiefs", a.counts.chiefs, b.counts.chiefs);
-    push("org.count.deputies", a.counts.deputies, b.counts.deputies);
-    push(
-        "org.count.performed",
-        a.counts.performed,
-        b.counts.performed,
-    );
+    let (x, y) = (&a.counts, &b.counts);
+    push("org.count.active", x.active, y.active);
+    push("org.count.records", x.records, y.records);
+    push("org.count.establishment", x.establishment, y.establishment);
+    push("org.count.chiefs", x.chiefs, y.chiefs);
+    push("org.count.deputies", x.deputies, y.deputies);
+    push("org.count.performed", x.performed, y.performed);
     for &k in IssueKind::ALL {
         push(&k.label_key(), a.issue_count(k), b.issue_count(k));
     }
@@ -198,46 +164,6 @@ fn count_rows(tr: Tr, a: &Side, b: &Side) -> Vec<CountRow> {
 fn breach_text(tr: Tr, b: &CapBreach) -> String {
     let (key, args) = b.message();
     tr.f(&key, &args)
-}
-
-/// An issue as shown: kind, item, what is wrong, what fixes it.
-pub struct IssueRow {
-    pub kind: String,
-    pub kind_code: &'static str,
-    pub item: i64,
-    pub code: String,
-    pub title: String,
-    pub text: String,
-    pub fix: String,
-}
-
-fn issue_rows(tr: Tr, s: &Structure, issues: &[FunctionIssue]) -> Vec<IssueRow> {
-    issues
-        .iter()
-        .map(|i| {
-            let bodies: Vec<String> = i.bodies.iter().map(|b| s.name_of(*b)).collect();
-            let mut args = vec![("bodies".to_string(), bodies.join("、"))];
-            match &i.reason {
-                IssueReason::NotPerformedButOwned { decision } => {
-                    args.push(("decision".into(), tr.t(&decision.label_key()).to_string()));
-                }
-                IssueReason::KindMayNotHold { kind, category, .. } => {
-                    args.push(("kind".into(), kind_label(tr, *kind)));
-                    args.push(("category".into(), tr.t(&category.label_key()).to_string()));
-                }
-                _ => {}
-            }
-            IssueRow {
-                kind: tr.t(&i.kind.label_key()).to_string(),
-                kind_code: i.kind.code(),
-                item: i.item.0,
-                code: i.code.clone(),
-                title: i.title.clone(),
-                text: tr.f(&i.reason.text_key(), &args),
-                fix: tr.f(&i.reason.fix_key(), &args),
-            }
-        })
-        .collect()
 }
 
 fn unit_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
@@ -250,13 +176,6 @@ fn unit_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
 
 fn org_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
     unit_crumbs(ctx, u, key).crumb(ctx.tr.t("menu.org"), format!("/units/{}/org", u.id))
-}
-
-async fn unit_of(st: &AppState, ctx: &Ctx, unit: i64) -> Result<Unit, Response> {
-    st.app
-        .get_unit(&ctx.actor, UnitId(unit))
-        .await
-        .map_err(|e| page_error(ctx.tr, e))
 }
 
 // ---------------------------------------------------------------- overview
@@ -276,24 +195,16 @@ pub struct IndexPage {
 
 pub async fn index(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let on = date_param(&q.on, st.app.org_today());
-    let s = match st.app.org_structure(&ctx.actor, u.id, Some(on)).await {
-        Ok(s) => s,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
+    let (on, s) = structure_on(&st, &ctx, &u, &q).await?;
     let c = s.counts();
     let mut counts: Vec<(String, i64)> = c
         .by_kind
         .iter()
-        .map(|(k, n)| (kind_label(ctx.tr, *k), *n))
+        .map(|(k, n)| (kind_label(&ctx.tr, *k), *n))
         .collect();
     counts.push((ctx.tr.t("org.count.active").to_string(), c.active));
     counts.push((ctx.tr.t("org.count.records").to_string(), c.records));
@@ -301,19 +212,16 @@ pub async fn index(
         .titled(format!("{} · {}", u.name, ctx.tr.t("menu.org")))
         .here()
         .flash(q.ok.as_deref());
-    page(&IndexPage {
+    Ok(page(&IndexPage {
         l,
-        rows: body_rows(ctx.tr, &s, false),
+        rows: body_rows(&ctx.tr, &s, false),
         counts,
         caps: s.caps.clone(),
-        breaches: cap_breaches(&s)
-            .iter()
-            .map(|b| breach_text(ctx.tr, b))
-            .collect(),
+        breaches: breach_texts(ctx.tr, &s),
         can_manage: ctx.actor.can(Action::OrgManage),
         on: on.to_string(),
         u,
-    })
+    }))
 }
 
 // ---------------------------------------------------------------- bodies
@@ -341,51 +249,44 @@ pub struct HistoryRow {
     pub doc_no: String,
 }
 
+/// `from`–`to` of a dated version ("" while open).
+fn span(from: NaiveDate, to: Option<NaiveDate>) -> (String, String) {
+    (
+        from.to_string(),
+        to.map(|d| d.to_string()).unwrap_or_default(),
+    )
+}
+
 fn history_rows(tr: Tr, s: &Structure, h: &[BodyVersion]) -> Vec<HistoryRow> {
     h.iter()
         .rev()
-        .map(|v| HistoryRow {
-            from: v.valid_from.to_string(),
-            to: v.valid_to.map(|d| d.to_string()).unwrap_or_default(),
-            name: v.body.name.clone(),
-            kind: kind_label(tr, v.body.kind),
-            status: {
-                let mut st = tr.t(&v.body.status.label_key()).to_string();
-                if let Some(x) = v.body.status.successor() {
-                    st = format!("{st}：{}", s.name_of(x));
-                }
-                st
-            },
-            parent: v.body.parent.map(|p| s.name_of(p)).unwrap_or_default(),
-            establishment: v.body.establishment,
-            records: v.body.records.len(),
-            doc_no: v.body.doc_no.clone(),
+        .map(|v| {
+            let (from, to) = span(v.valid_from, v.valid_to);
+            HistoryRow {
+                from,
+                to,
+                name: v.body.name.clone(),
+                kind: kind_label(&tr, v.body.kind),
+                status: status_text(&tr, s, &v.body),
+                parent: v.body.parent.map(|p| s.name_of(p)).unwrap_or_default(),
+                establishment: v.body.establishment,
+                records: v.body.records.len(),
+                doc_no: v.body.doc_no.clone(),
+            }
         })
         .collect()
 }
 
 pub async fn body_show(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, body)): Path<(i64, i64)>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let (cur, hist) = match st.app.org_body(&ctx.actor, u.id, BodyId(body)).await {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, body)): Path<(UnitId, BodyId)>,
+) -> WebResult {
+    let (cur, hist) = st.app.org_body(&ctx.actor, u.id, body).await?;
     // Names of every body the unit ever had (current rows), to name parents and successors.
-    let all = match st.app.org_bodies(&ctx.actor, u.id, None).await {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let now = match st.app.org_structure(&ctx.actor, u.id, None).await {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+    let all = st.app.org_bodies(&ctx.actor, u.id, None).await?;
+    let now = st.app.org_structure(&ctx.actor, u.id, None).await?;
     let mut names = now.clone();
     for b in &all {
         if names.body(b.id).is_none() {
@@ -406,12 +307,10 @@ pub async fn body_show(
     if names.body(cur.id).is_none() {
         names.bodies.push(cur.clone());
     }
-    let row = body_rows(ctx.tr, &names, false)
+    let b = body_rows(&ctx.tr, &names, false)
         .into_iter()
-        .find(|r| r.id == body);
-    let Some(b) = row else {
-        return page_error(ctx.tr, AppError::NotFound);
-    };
+        .find(|r| r.id == body)
+        .ok_or(AppError::NotFound)?;
     let functions = now
         .functions_of(cur.id)
         .iter()
@@ -427,14 +326,14 @@ pub async fn body_show(
     let l = org_crumbs(&ctx, &u, "org.body")
         .titled(cur.name.clone())
         .here();
-    page(&BodyPage {
+    Ok(page(&BodyPage {
         l,
         u,
         b,
         functions,
         history,
         can_manage: ctx.actor.can(Action::OrgManage),
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -449,16 +348,9 @@ pub struct BodyFormPage {
     pub parents: Vec<(i64, String)>,
 }
 
-fn kinds(tr: Tr) -> Vec<(&'static str, String)> {
-    BodyKind::ALL
-        .iter()
-        .map(|k| (k.code(), kind_label(tr, *k)))
-        .collect()
-}
-
-fn active_options(s: &Structure, except: Option<i64>) -> Vec<(i64, String)> {
+fn active_options(s: &Structure, except: Option<BodyId>) -> Vec<(i64, String)> {
     s.active()
-        .filter(|b| Some(b.id.0) != except)
+        .filter(|b| Some(b.id) != except)
         .map(|b| (b.id.0, b.name.clone()))
         .collect()
 }
@@ -467,10 +359,10 @@ async fn body_form_page(
     st: &AppState,
     ctx: &Ctx,
     u: &Unit,
-    body: Option<i64>,
+    body: Option<BodyId>,
     f: BodyForm,
     errs: FormErrors,
-) -> BodyFormPage {
+) -> WebResult {
     let s = st
         .app
         .org_structure(&ctx.actor, u.id, None)
@@ -488,72 +380,50 @@ async fn body_form_page(
             format!("/units/{}/org", u.id),
         ),
     };
-    BodyFormPage {
-        l: org_crumbs(ctx, u, key).here(),
-        f,
-        errs,
-        action,
-        back,
-        kinds: kinds(ctx.tr),
-        parents: active_options(&s, body),
-    }
+    Ok(page_status(
+        status_of(&errs),
+        &BodyFormPage {
+            l: org_crumbs(ctx, u, key).here(),
+            f,
+            errs,
+            action,
+            back,
+            kinds: kinds(ctx.tr),
+            parents: active_options(&s, body),
+        },
+    ))
 }
 
-pub async fn body_new(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+pub async fn body_new(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
     let f = BodyForm {
         kind: "centre".into(),
         valid_from: st.app.org_today().to_string(),
         ..BodyForm::default()
     };
-    page(&body_form_page(&st, &ctx, &u, None, f, FormErrors::default()).await)
+    body_form_page(&st, &ctx, &u, None, f, FormErrors::default()).await
 }
 
 pub async fn body_create(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<BodyForm>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match st.app.org_create_body(&ctx.actor, u.id, &f).await {
-        Ok(id) => {
-            Redirect::to(&format!("/units/{}/org/bodies/{id}?ok=saved", u.id)).into_response()
-        }
-        Err(AppError::Invalid(e)) => {
-            let errs = FormErrors::new(ctx.tr, &e);
-            page_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &body_form_page(&st, &ctx, &u, None, f, errs).await,
-            )
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Form(f): Form<BodyForm>,
+) -> WebResult {
+    let r = st.app.org_create_body(&ctx.actor, u.id, &f).await;
+    let to = |id| format!("/units/{}/org/bodies/{id}?ok=saved", u.id);
+    saved_or(&ctx, r, to, |errs| {
+        body_form_page(&st, &ctx, &u, None, f, errs)
+    })
+    .await
 }
 
 pub async fn body_edit(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, body)): Path<(i64, i64)>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let (b, _) = match st.app.org_body(&ctx.actor, u.id, BodyId(body)).await {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, body)): Path<(UnitId, BodyId)>,
+) -> WebResult {
+    let (b, _) = st.app.org_body(&ctx.actor, u.id, body).await?;
     let f = BodyForm {
         name: b.name,
         short_name: b.short_name,
@@ -564,74 +434,25 @@ pub async fn body_edit(
         valid_from: st.app.org_today().to_string(),
         doc_no: String::new(),
     };
-    page(&body_form_page(&st, &ctx, &u, Some(body), f, FormErrors::default()).await)
+    body_form_page(&st, &ctx, &u, Some(body), f, FormErrors::default()).await
 }
 
 pub async fn body_update(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, body)): Path<(i64, i64)>,
-    axum::Form(f): axum::Form<BodyForm>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match st
-        .app
-        .org_edit_body(&ctx.actor, u.id, BodyId(body), &f)
-        .await
-    {
-        Ok(()) => {
-            Redirect::to(&format!("/units/{}/org/bodies/{body}?ok=saved", u.id)).into_response()
-        }
-        Err(AppError::Invalid(e)) => {
-            let errs = FormErrors::new(ctx.tr, &e);
-            page_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &body_form_page(&st, &ctx, &u, Some(body), f, errs).await,
-            )
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, body)): Path<(UnitId, BodyId)>,
+    Form(f): Form<BodyForm>,
+) -> WebResult {
+    let r = st.app.org_edit_body(&ctx.actor, u.id, body, &f).await;
+    let to = |()| format!("/units/{}/org/bodies/{body}?ok=saved", u.id);
+    saved_or(&ctx, r, to, |errs| {
+        body_form_page(&st, &ctx, &u, Some(body), f, errs)
+    })
+    .await
 }
 
 // ---------------------------------------------------------------- functions
-
-pub struct ItemRow {
-    pub id: i64,
-    pub code: String,
-    pub title: String,
-    pub category: String,
-    pub basis: String,
-    pub owners: String,
-    pub decision: String,
-    pub reason: String,
-}
-
-fn item_rows(tr: Tr, s: &Structure) -> Vec<ItemRow> {
-    s.functions
-        .iter()
-        .map(|f| ItemRow {
-            id: f.id.0,
-            code: f.code.clone(),
-            title: f.title.clone(),
-            category: tr.t(&f.category.label_key()).to_string(),
-            basis: f.legal_basis.clone(),
-            owners: f
-                .owners
-                .iter()
-                .map(|o| s.name_of(*o))
-                .collect::<Vec<_>>()
-                .join("、"),
-            decision: f
-                .decision
-                .map(|d| tr.t(&d.label_key()).to_string())
-                .unwrap_or_else(|| tr.t("org.decision.none").to_string()),
-            reason: f.reason.clone(),
-        })
-        .collect()
-}
 
 fn rule_texts(tr: Tr, rules: &[KindRule]) -> Vec<String> {
     rules
@@ -640,7 +461,7 @@ fn rule_texts(tr: Tr, rules: &[KindRule]) -> Vec<String> {
             tr.f(
                 "org.rule_line",
                 &[
-                    ("kind".into(), kind_label(tr, r.kind)),
+                    ("kind".into(), kind_label(&tr, r.kind)),
                     ("category".into(), tr.t(&r.category.label_key()).to_string()),
                 ],
             )
@@ -663,35 +484,28 @@ pub struct FunctionsPage {
 
 pub async fn functions(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let on = date_param(&q.on, st.app.org_today());
-    let (s, issues, rules) = match st.app.org_analysis(&ctx.actor, u.id, Some(on)).await {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
+    let on = on_date(&st, &q);
+    let (s, issues, rules) = st.app.org_analysis(&ctx.actor, u.id, Some(on)).await?;
     let counts = jiguan_domain::org::analysis::issue_counts(&issues)
         .into_iter()
         .map(|(k, n)| (ctx.tr.t(&k.label_key()).to_string(), n))
         .collect();
-    page(&FunctionsPage {
+    Ok(page(&FunctionsPage {
         l: org_crumbs(&ctx, &u, "org.functions")
             .here()
             .flash(q.ok.as_deref()),
         on: on.to_string(),
-        items: item_rows(ctx.tr, &s),
-        issues: issue_rows(ctx.tr, &s, &issues),
+        items: item_rows(&ctx.tr, &s),
+        issues: issue_rows(&ctx.tr, &s, &issues),
         counts,
         rules: rule_texts(ctx.tr, &rules),
         can_manage: ctx.actor.can(Action::OrgManage),
         u,
-    })
+    }))
 }
 
 #[derive(Template)]
@@ -714,16 +528,16 @@ impl FunctionFormPage {
     }
 }
 
-fn function_form_of(p: &[(String, String)]) -> FunctionForm {
+fn function_form_of(p: &FormPairs) -> FunctionForm {
     FunctionForm {
-        code: field(p, "code"),
-        title: field(p, "title"),
-        category: field(p, "category"),
-        legal_basis: field(p, "legal_basis"),
-        owners: fields(p, "owners"),
-        decision: field(p, "decision"),
-        reason: field(p, "reason"),
-        valid_from: field(p, "valid_from"),
+        code: p.get("code").into(),
+        title: p.get("title").into(),
+        category: p.get("category").into(),
+        legal_basis: p.get("legal_basis").into(),
+        owners: p.all("owners"),
+        decision: p.get("decision").into(),
+        reason: p.get("reason").into(),
+        valid_from: p.get("valid_from").into(),
     }
 }
 
@@ -731,10 +545,10 @@ async fn function_form_page(
     st: &AppState,
     ctx: &Ctx,
     u: &Unit,
-    item: Option<i64>,
+    item: Option<FunctionId>,
     f: FunctionForm,
     errs: FormErrors,
-) -> FunctionFormPage {
+) -> WebResult {
     let s = st
         .app
         .org_structure(&ctx.actor, u.id, None)
@@ -743,21 +557,17 @@ async fn function_form_page(
     let history = match item {
         Some(i) => st
             .app
-            .org_function(&ctx.actor, u.id, FunctionId(i))
+            .org_function(&ctx.actor, u.id, i)
             .await
             .map(|(_, h)| {
                 h.iter()
                     .rev()
                     .map(|v| {
+                        let (from, to) = span(v.valid_from, v.valid_to);
                         (
-                            v.valid_from.to_string(),
-                            v.valid_to.map(|d| d.to_string()).unwrap_or_default(),
-                            v.item
-                                .owners
-                                .iter()
-                                .map(|o| s.name_of(*o))
-                                .collect::<Vec<_>>()
-                                .join("、"),
+                            from,
+                            to,
+                            names_of(&s, &v.item.owners),
                             v.item
                                 .decision
                                 .map(|d| ctx.tr.t(&d.label_key()).to_string())
@@ -769,98 +579,60 @@ async fn function_form_page(
             .unwrap_or_default(),
         None => vec![],
     };
+    let list = format!("/units/{}/org/functions", u.id);
     let (key, action) = match item {
-        Some(i) => (
-            "org.function_edit",
-            format!("/units/{}/org/functions/{i}/edit", u.id),
-        ),
-        None => (
-            "org.function_new",
-            format!("/units/{}/org/functions/new", u.id),
-        ),
+        Some(i) => ("org.function_edit", format!("{list}/{i}/edit")),
+        None => ("org.function_new", format!("{list}/new")),
     };
-    FunctionFormPage {
-        l: org_crumbs(ctx, u, key)
-            .crumb(
-                ctx.tr.t("org.functions"),
-                format!("/units/{}/org/functions", u.id),
-            )
-            .here(),
-        f,
-        errs,
-        action,
-        back: format!("/units/{}/org/functions", u.id),
-        categories: FunctionCategory::ALL
-            .iter()
-            .map(|c| (c.code(), ctx.tr.t(&c.label_key()).to_string()))
-            .collect(),
-        decisions: ReviewDecision::ALL
-            .iter()
-            .map(|c| (c.code(), ctx.tr.t(&c.label_key()).to_string()))
-            .collect(),
-        bodies: active_options(&s, None),
-        history,
-    }
+    Ok(page_status(
+        status_of(&errs),
+        &FunctionFormPage {
+            l: org_crumbs(ctx, u, key)
+                .crumb(ctx.tr.t("org.functions"), list.clone())
+                .here(),
+            f,
+            errs,
+            action,
+            back: list,
+            categories: categories(ctx.tr),
+            decisions: choices(ctx.tr, ReviewDecision::ALL, |c| c.code(), |c| c.label_key()),
+            bodies: active_options(&s, None),
+            history,
+        },
+    ))
 }
 
-pub async fn function_new(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+pub async fn function_new(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
     let f = FunctionForm {
         category: "public_service".into(),
         valid_from: st.app.org_today().to_string(),
         ..FunctionForm::default()
     };
-    page(&function_form_page(&st, &ctx, &u, None, f, FormErrors::default()).await)
+    function_form_page(&st, &ctx, &u, None, f, FormErrors::default()).await
 }
 
 pub async fn function_create(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    body: String,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let f = function_form_of(&pairs(&body));
-    match st.app.org_create_function(&ctx.actor, u.id, &f).await {
-        Ok(_) => Redirect::to(&format!("/units/{}/org/functions?ok=saved", u.id)).into_response(),
-        Err(AppError::Invalid(e)) => {
-            let errs = FormErrors::new(ctx.tr, &e);
-            page_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &function_form_page(&st, &ctx, &u, None, f, errs).await,
-            )
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    p: FormPairs,
+) -> WebResult {
+    let f = function_form_of(&p);
+    let r = st.app.org_create_function(&ctx.actor, u.id, &f).await;
+    let to = |_| format!("/units/{}/org/functions?ok=saved", u.id);
+    saved_or(&ctx, r, to, |errs| {
+        function_form_page(&st, &ctx, &u, None, f, errs)
+    })
+    .await
 }
 
 pub async fn function_edit(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, item)): Path<(i64, i64)>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let (it, _) = match st
-        .app
-        .org_function(&ctx.actor, u.id, FunctionId(item))
-        .await
-    {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, item)): Path<(UnitId, FunctionId)>,
+) -> WebResult {
+    let (it, _) = st.app.org_function(&ctx.actor, u.id, item).await?;
     let f = FunctionForm {
         code: it.code,
         title: it.title,
@@ -874,35 +646,23 @@ pub async fn function_edit(
         reason: it.reason,
         valid_from: st.app.org_today().to_string(),
     };
-    page(&function_form_page(&st, &ctx, &u, Some(item), f, FormErrors::default()).await)
+    function_form_page(&st, &ctx, &u, Some(item), f, FormErrors::default()).await
 }
 
 pub async fn function_update(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, item)): Path<(i64, i64)>,
-    body: String,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let f = function_form_of(&pairs(&body));
-    match st
-        .app
-        .org_edit_function(&ctx.actor, u.id, FunctionId(item), &f)
-        .await
-    {
-        Ok(()) => Redirect::to(&format!("/units/{}/org/functions?ok=saved", u.id)).into_response(),
-        Err(AppError::Invalid(e)) => {
-            let errs = FormErrors::new(ctx.tr, &e);
-            page_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &function_form_page(&st, &ctx, &u, Some(item), f, errs).await,
-            )
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, item)): Path<(UnitId, FunctionId)>,
+    p: FormPairs,
+) -> WebResult {
+    let f = function_form_of(&p);
+    let r = st.app.org_edit_function(&ctx.actor, u.id, item, &f).await;
+    let to = |()| format!("/units/{}/org/functions?ok=saved", u.id);
+    saved_or(&ctx, r, to, |errs| {
+        function_form_page(&st, &ctx, &u, Some(item), f, errs)
+    })
+    .await
 }
 
 // ---------------------------------------------------------------- totals
@@ -941,19 +701,17 @@ async fn totals_page(
     sf: Option<SplitForm>,
     errs: FormErrors,
     ok: Option<&str>,
-) -> Response {
-    let t = match st.app.org_totals(&ctx.actor, u.id).await {
-        Ok(t) => t,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
+    let t = st.app.org_totals(&ctx.actor, u.id).await?;
     let s = &t.now;
     let caps = t
         .caps
         .iter()
         .map(|c| {
+            let (from, to) = span(c.valid_from, c.valid_to);
             (
-                c.valid_from.to_string(),
-                c.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+                from,
+                to,
                 c.caps.max_bodies,
                 c.caps.max_chiefs,
                 c.caps.max_deputies,
@@ -981,13 +739,14 @@ async fn totals_page(
         })
         .collect();
     let c = s.counts();
+    let today = st.app.org_today().to_string();
     let sf = sf.unwrap_or_else(|| SplitForm {
         phase: s
             .split
             .as_ref()
             .map(|p| p.phase.clone())
             .unwrap_or_default(),
-        effective: st.app.org_today().to_string(),
+        effective: today.clone(),
         lines: s
             .split
             .as_ref()
@@ -1017,42 +776,30 @@ async fn totals_page(
             }
         })
         .collect();
-    let cf = cf.unwrap_or_else(|| CapsForm {
-        max_bodies: s
-            .caps
-            .as_ref()
-            .map(|c| c.max_bodies.to_string())
-            .unwrap_or_default(),
-        max_chiefs: s
-            .caps
-            .as_ref()
-            .map(|c| c.max_chiefs.to_string())
-            .unwrap_or_default(),
-        max_deputies: s
-            .caps
-            .as_ref()
-            .map(|c| c.max_deputies.to_string())
-            .unwrap_or_default(),
-        doc_no: String::new(),
-        valid_from: st.app.org_today().to_string(),
+    let cf = cf.unwrap_or_else(|| {
+        let cap = |f: fn(&jiguan_domain::org::Caps) -> i64| {
+            s.caps
+                .as_ref()
+                .map(|c| f(c).to_string())
+                .unwrap_or_default()
+        };
+        CapsForm {
+            max_bodies: cap(|c| c.max_bodies),
+            max_chiefs: cap(|c| c.max_chiefs),
+            max_deputies: cap(|c| c.max_deputies),
+            doc_no: String::new(),
+            valid_from: today,
+        }
     });
-    let status = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    page_status(
-        status,
+    Ok(page_status(
+        status_of(&errs),
         &TotalsPage {
             l: org_crumbs(ctx, &u, "org.totals").here().flash(ok),
             caps,
             splits,
             current: s.caps.clone(),
             used: (c.active, c.chiefs, c.deputies),
-            breaches: cap_breaches(s)
-                .iter()
-                .map(|b| breach_text(ctx.tr, b))
-                .collect(),
+            breaches: breach_texts(ctx.tr, s),
             cf,
             sf_phase: sf.phase.clone(),
             sf_effective: sf.effective.clone(),
@@ -1062,55 +809,44 @@ async fn totals_page(
             can_manage: ctx.actor.can(Action::OrgManage),
             u,
         },
-    )
+    ))
 }
 
 pub async fn totals(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    totals_page(
-        &st,
-        &ctx,
-        u,
-        None,
-        None,
-        FormErrors::default(),
-        q.ok.as_deref(),
-    )
-    .await
+) -> WebResult {
+    let ok = q.ok.as_deref();
+    totals_page(&st, &ctx, u, None, None, FormErrors::default(), ok).await
+}
+
+fn totals_saved(u: &Unit) -> String {
+    format!("/units/{}/org/totals?ok=saved", u.id)
 }
 
 pub async fn caps_set(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<CapsForm>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match st.app.org_set_caps(&ctx.actor, u.id, &f).await {
-        Ok(()) => Redirect::to(&format!("/units/{}/org/totals?ok=saved", u.id)).into_response(),
-        Err(AppError::Invalid(e)) => {
-            let errs = FormErrors::new(ctx.tr, &e);
-            totals_page(&st, &ctx, u, Some(f), None, errs, None).await
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Form(f): Form<CapsForm>,
+) -> WebResult {
+    let r = st.app.org_set_caps(&ctx.actor, u.id, &f).await;
+    let to = totals_saved(&u);
+    saved_or(
+        &ctx,
+        r,
+        |()| to,
+        |errs| totals_page(&st, &ctx, u, Some(f), None, errs, None),
+    )
+    .await
 }
 
 /// The split form: `phase`, `effective`, and `c_<body>` / `d_<body>` per body.
-fn split_form_of(p: &[(String, String)]) -> SplitForm {
+fn split_form_of(p: &FormPairs) -> SplitForm {
     let mut lines: Vec<(String, String, String)> = Vec::new();
-    for (k, v) in p {
+    for (k, v) in &p.0 {
         let (slot, id) = match (k.strip_prefix("c_"), k.strip_prefix("d_")) {
             (Some(id), _) => (1, id),
             (_, Some(id)) => (2, id),
@@ -1132,37 +868,34 @@ fn split_form_of(p: &[(String, String)]) -> SplitForm {
         }
     }
     SplitForm {
-        phase: field(p, "phase"),
-        effective: field(p, "effective"),
+        phase: p.get("phase").into(),
+        effective: p.get("effective").into(),
         lines,
     }
 }
 
 pub async fn split_save(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    body: String,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let f = split_form_of(&pairs(&body));
-    match st.app.org_save_split(&ctx.actor, u.id, &f).await {
-        Ok(()) => Redirect::to(&format!("/units/{}/org/totals?ok=saved", u.id)).into_response(),
-        Err(AppError::Invalid(e)) => {
-            let errs = FormErrors::new(ctx.tr, &e);
-            totals_page(&st, &ctx, u, None, Some(f), errs, None).await
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    p: FormPairs,
+) -> WebResult {
+    let f = split_form_of(&p);
+    let r = st.app.org_save_split(&ctx.actor, u.id, &f).await;
+    let to = totals_saved(&u);
+    saved_or(
+        &ctx,
+        r,
+        |()| to,
+        |errs| totals_page(&st, &ctx, u, None, Some(f), errs, None),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- plans
 
 pub struct PlanRow {
-    pub id: i64,
+    pub id: PlanId,
     pub title: String,
     pub status: String,
     pub status_code: &'static str,
@@ -1173,7 +906,7 @@ pub struct PlanRow {
 
 fn plan_row(tr: Tr, p: &PlanRecord) -> PlanRow {
     PlanRow {
-        id: p.id.0,
+        id: p.id,
         title: p.title.clone(),
         status: tr
             .t(&jiguan_domain::workflow::ORG_PLANS.label_key(p.status))
@@ -1202,23 +935,12 @@ pub struct PlansPage {
 
 pub async fn plans(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    plans_page(
-        &st,
-        &ctx,
-        u,
-        String::new(),
-        FormErrors::default(),
-        q.ok.as_deref(),
-    )
-    .await
+) -> WebResult {
+    let ok = q.ok.as_deref();
+    plans_page(&st, &ctx, u, String::new(), FormErrors::default(), ok).await
 }
 
 async fn plans_page(
@@ -1228,18 +950,10 @@ async fn plans_page(
     title: String,
     errs: FormErrors,
     ok: Option<&str>,
-) -> Response {
-    let ps = match st.app.org_plans(&ctx.actor, u.id).await {
-        Ok(p) => p,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let status = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    page_status(
-        status,
+) -> WebResult {
+    let ps = st.app.org_plans(&ctx.actor, u.id).await?;
+    Ok(page_status(
+        status_of(&errs),
         &PlansPage {
             l: org_crumbs(ctx, &u, "org.plans").here().flash(ok),
             rows: ps.iter().map(|p| plan_row(ctx.tr, p)).collect(),
@@ -1248,7 +962,7 @@ async fn plans_page(
             can_manage: ctx.actor.can(Action::OrgManage),
             u,
         },
-    )
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -1259,22 +973,16 @@ pub struct TitleForm {
 
 pub async fn plan_create(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<TitleForm>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match st.app.org_create_plan(&ctx.actor, u.id, &f.title).await {
-        Ok(id) => Redirect::to(&format!("/units/{}/org/plans/{id}?ok=saved", u.id)).into_response(),
-        Err(AppError::Invalid(e)) => {
-            let errs = FormErrors::new(ctx.tr, &e);
-            plans_page(&st, &ctx, u, f.title, errs, None).await
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Form(f): Form<TitleForm>,
+) -> WebResult {
+    let r = st.app.org_create_plan(&ctx.actor, u.id, &f.title).await;
+    let to = |id| format!("/units/{}/org/plans/{id}?ok=saved", u.id);
+    saved_or(&ctx, r, to, |errs| {
+        plans_page(&st, &ctx, u.clone(), f.title, errs, None)
+    })
+    .await
 }
 
 /// Describes an operation with names taken from the structure after the plan (or before).
@@ -1293,7 +1001,7 @@ fn describe(tr: Tr, op: &PlanOp, before: &Structure, names: &Structure) -> Strin
             "org.opd.create",
             &[
                 a("name", name.clone()),
-                a("kind", kind_label(tr, *kind)),
+                a("kind", kind_label(&tr, *kind)),
                 a("parent", parent.as_ref().map(n).unwrap_or_default()),
             ],
         ),
@@ -1398,15 +1106,12 @@ async fn plan_page(
     st: &AppState,
     ctx: &Ctx,
     u: Unit,
-    id: i64,
+    id: PlanId,
     of: OpForm,
     errs: FormErrors,
     ok: Option<&str>,
-) -> Response {
-    let v: PlanView = match st.app.org_plan(&ctx.actor, u.id, PlanId(id)).await {
-        Ok(v) => v,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+) -> WebResult {
+    let v: PlanView = st.app.org_plan(&ctx.actor, u.id, id).await?;
     let tr = ctx.tr;
     // Names: the structure after the plan knows created bodies; else the one before.
     let names = v.after.clone().unwrap_or_else(|| v.before.clone());
@@ -1424,24 +1129,21 @@ async fn plan_page(
         None => (vec![], vec![], vec![], vec![]),
     };
     let error = v.error.as_ref().map(|e| tr.error(&e.field_error()));
-    let breaches_before = cap_breaches(&v.before)
-        .iter()
-        .map(|b| breach_text(tr, b))
-        .collect();
+    let breaches_before = breach_texts(tr, &v.before);
     let breaches_after = v
         .after
         .as_ref()
-        .map(|a| cap_breaches(a).iter().map(|b| breach_text(tr, b)).collect())
+        .map(|a| breach_texts(tr, a))
         .unwrap_or_default();
     let issues_after = v
         .after
         .as_ref()
-        .map(|a| issue_rows(tr, a, &v.issues_after))
+        .map(|a| issue_rows(&tr, a, &v.issues_after))
         .unwrap_or_default();
     let after_rows = v
         .after
         .as_ref()
-        .map(|a| body_rows(tr, a, true))
+        .map(|a| body_rows(&tr, a, true))
         .unwrap_or_default();
     let pool = tr.t("org.staff_pool").to_string();
     let staff = v
@@ -1504,13 +1206,8 @@ async fn plan_page(
         .titled(v.plan.title.clone())
         .here()
         .flash(ok);
-    let status = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    page_status(
-        status,
+    Ok(page_status(
+        status_of(&errs),
         &PlanPage {
             l,
             p: plan_row(tr, &v.plan),
@@ -1544,94 +1241,65 @@ async fn plan_page(
             today: st.app.org_today().to_string(),
             u,
         },
-    )
+    ))
 }
-
 pub async fn plan_show(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> WebResult {
     let of = OpForm {
         op: "create".into(),
         kind: "centre".into(),
         ..OpForm::default()
     };
-    plan_page(
-        &st,
-        &ctx,
-        u,
-        plan,
-        of,
-        FormErrors::default(),
-        q.ok.as_deref(),
-    )
-    .await
+    let ok = q.ok.as_deref();
+    plan_page(&st, &ctx, u, plan, of, FormErrors::default(), ok).await
 }
 
-fn op_form_of(p: &[(String, String)]) -> OpForm {
+fn op_form_of(p: &FormPairs) -> OpForm {
     OpForm {
-        op: field(p, "op"),
-        body: field(p, "body"),
-        name: field(p, "name"),
-        short_name: field(p, "short_name"),
-        kind: field(p, "kind"),
-        parent: field(p, "parent"),
-        establishment: field(p, "establishment"),
-        sources: fields(p, "sources"),
-        into: field(p, "into"),
-        item: field(p, "item"),
-        to: field(p, "to"),
+        op: p.get("op").into(),
+        body: p.get("body").into(),
+        name: p.get("name").into(),
+        short_name: p.get("short_name").into(),
+        kind: p.get("kind").into(),
+        parent: p.get("parent").into(),
+        establishment: p.get("establishment").into(),
+        sources: p.all("sources"),
+        into: p.get("into").into(),
+        item: p.get("item").into(),
+        to: p.get("to").into(),
     }
+}
+
+/// Where a plan's page is, with a flash code.
+fn plan_url(u: &Unit, plan: PlanId, ok: &str) -> String {
+    format!("/units/{}/org/plans/{plan}?ok={ok}", u.id)
 }
 
 pub async fn op_add(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    body: String,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let f = op_form_of(&pairs(&body));
-    match st.app.org_add_op(&ctx.actor, u.id, PlanId(plan), &f).await {
-        Ok(()) => {
-            Redirect::to(&format!("/units/{}/org/plans/{plan}?ok=saved#ops", u.id)).into_response()
-        }
-        Err(AppError::Invalid(e)) => {
-            let errs = FormErrors::new(ctx.tr, &e);
-            plan_page(&st, &ctx, u, plan, f, errs, None).await
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+    p: FormPairs,
+) -> WebResult {
+    let f = op_form_of(&p);
+    let r = st.app.org_add_op(&ctx.actor, u.id, plan, &f).await;
+    step(&st, &ctx, u, plan, r, "saved#ops", f).await
 }
 
 pub async fn op_delete(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan, n)): Path<(i64, i64, usize)>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match st
-        .app
-        .org_remove_op(&ctx.actor, u.id, PlanId(plan), n)
-        .await
-    {
-        Ok(()) => {
-            Redirect::to(&format!("/units/{}/org/plans/{plan}?ok=saved#ops", u.id)).into_response()
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan, n)): Path<(UnitId, PlanId, usize)>,
+) -> WebResult {
+    st.app.org_remove_op(&ctx.actor, u.id, plan, n).await?;
+    Ok(Redirect::to(&plan_url(&u, plan, "saved#ops")).into_response())
 }
 
 /// The fields of the workflow forms.
@@ -1645,78 +1313,86 @@ pub struct StepForm {
     pub effective: String,
 }
 
+/// A change of a plan: back to its page with `ok`, or the page with the errors.
 async fn step(
     st: &AppState,
     ctx: &Ctx,
-    unit: i64,
-    plan: i64,
+    u: Unit,
+    plan: PlanId,
     r: Result<(), AppError>,
     ok: &str,
-) -> Response {
-    match r {
-        Ok(()) => Redirect::to(&format!("/units/{unit}/org/plans/{plan}?ok={ok}")).into_response(),
-        Err(AppError::Invalid(e)) => {
-            let u = match unit_of(st, ctx, unit).await {
-                Ok(u) => u,
-                Err(r) => return r,
-            };
-            let errs = FormErrors::new(ctx.tr, &e);
-            plan_page(st, ctx, u, plan, OpForm::default(), errs, None).await
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    of: OpForm,
+) -> WebResult {
+    let to = plan_url(&u, plan, ok);
+    saved_or(
+        ctx,
+        r,
+        |()| to,
+        |errs| plan_page(st, ctx, u, plan, of, errs, None),
+    )
+    .await
 }
 
 pub async fn plan_submit(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-) -> Response {
-    let r = st
-        .app
-        .org_submit_plan(&ctx.actor, UnitId(unit), PlanId(plan))
-        .await;
-    step(&st, &ctx, unit, plan, r, "org_submitted").await
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+) -> WebResult {
+    let r = st.app.org_submit_plan(&ctx.actor, u.id, plan).await;
+    step(&st, &ctx, u, plan, r, "org_submitted", OpForm::default()).await
 }
 
 pub async fn plan_approve(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    axum::Form(f): axum::Form<StepForm>,
-) -> Response {
-    let r = st
-        .app
-        .org_approve_plan(&ctx.actor, UnitId(unit), PlanId(plan), &f.doc_no)
-        .await;
-    step(&st, &ctx, unit, plan, r, "org_approved").await
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+    Form(f): Form<StepForm>,
+) -> WebResult {
+    let r = st.app.org_approve_plan(&ctx.actor, u.id, plan, &f.doc_no);
+    step(
+        &st,
+        &ctx,
+        u,
+        plan,
+        r.await,
+        "org_approved",
+        OpForm::default(),
+    )
+    .await
 }
 
 pub async fn plan_reject(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    axum::Form(f): axum::Form<StepForm>,
-) -> Response {
-    let r = st
-        .app
-        .org_reject_plan(&ctx.actor, UnitId(unit), PlanId(plan), &f.reason)
-        .await;
-    step(&st, &ctx, unit, plan, r, "org_rejected").await
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+    Form(f): Form<StepForm>,
+) -> WebResult {
+    let r = st.app.org_reject_plan(&ctx.actor, u.id, plan, &f.reason);
+    step(
+        &st,
+        &ctx,
+        u,
+        plan,
+        r.await,
+        "org_rejected",
+        OpForm::default(),
+    )
+    .await
 }
 
 pub async fn plan_apply(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, plan)): Path<(i64, i64)>,
-    axum::Form(f): axum::Form<StepForm>,
-) -> Response {
-    let r = st
-        .app
-        .org_apply_plan(&ctx.actor, UnitId(unit), PlanId(plan), &f.effective)
-        .await
-        .map(|_| ());
-    step(&st, &ctx, unit, plan, r, "org_applied").await
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, plan)): Path<(UnitId, PlanId)>,
+    Form(f): Form<StepForm>,
+) -> WebResult {
+    let r = st.app.org_apply_plan(&ctx.actor, u.id, plan, &f.effective);
+    let r = r.await.map(|_| ());
+    step(&st, &ctx, u, plan, r, "org_applied", OpForm::default()).await
 }
 
 // ---------------------------------------------------------------- history
@@ -1738,14 +1414,10 @@ pub struct HistoryPage {
 
 pub async fn history(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> WebResult {
     let today = st.app.org_today();
     let b = date_param(&q.b, today);
     let a = date_param(
@@ -1753,12 +1425,9 @@ pub async fn history(
         b.checked_sub_signed(chrono::Duration::days(365))
             .unwrap_or(b),
     );
-    let (sa, sb, c) = match st.app.org_compare(&ctx.actor, u.id, a, b).await {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+    let (sa, sb, c) = st.app.org_compare(&ctx.actor, u.id, a, b).await?;
     let (added, removed, renamed) = comparison_texts(ctx.tr, &c);
-    page(&HistoryPage {
+    Ok(page(&HistoryPage {
         l: org_crumbs(&ctx, &u, "org.history").here(),
         a: a.to_string(),
         b: b.to_string(),
@@ -1766,16 +1435,16 @@ pub async fn history(
         added,
         removed,
         renamed,
-        rows_a: body_rows(ctx.tr, &sa, true),
-        rows_b: body_rows(ctx.tr, &sb, true),
+        rows_a: body_rows(&ctx.tr, &sa, true),
+        rows_b: body_rows(&ctx.tr, &sb, true),
         u,
-    })
+    }))
 }
 
 // ---------------------------------------------------------------- chart
 
 fn chart_svg(tr: Tr, s: &Structure, title: &str, sized: bool, heads: &[(BodyId, i64)]) -> String {
-    let kind = |k: BodyKind| kind_label(tr, k);
+    let kind = |k: BodyKind| kind_label(&tr, k);
     let hc = |b: BodyId| heads.iter().find(|(x, _)| *x == b).map(|(_, n)| *n);
     svg(
         s,
@@ -1791,6 +1460,20 @@ fn chart_svg(tr: Tr, s: &Structure, title: &str, sized: bool, heads: &[(BodyId, 
     )
 }
 
+/// The structure on the query's date, with each body's headcount, and the chart's title.
+async fn chart_of(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &Unit,
+    q: &OrgQuery,
+    sized: bool,
+) -> WebResult<(NaiveDate, String)> {
+    let (on, s) = structure_on(st, ctx, u, q).await?;
+    let heads = st.app.org_headcount(&ctx.actor, u.id, on).await?;
+    let title = format!("{} {on}", u.name);
+    Ok((on, chart_svg(ctx.tr, &s, &title, sized, &heads)))
+}
+
 #[derive(Template)]
 #[template(path = "org_chart.html")]
 pub struct ChartPage {
@@ -1802,30 +1485,17 @@ pub struct ChartPage {
 
 pub async fn chart(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let on = date_param(&q.on, st.app.org_today());
-    let s = match st.app.org_structure(&ctx.actor, u.id, Some(on)).await {
-        Ok(s) => s,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let heads = match st.app.org_headcount(&ctx.actor, u.id, on).await {
-        Ok(h) => h,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let svg = chart_svg(ctx.tr, &s, &format!("{} {on}", u.name), false, &heads);
-    page(&ChartPage {
+) -> WebResult {
+    let (on, svg) = chart_of(&st, &ctx, &u, &q, false).await?;
+    Ok(page(&ChartPage {
         l: org_crumbs(&ctx, &u, "org.chart").here(),
         on: on.to_string(),
         svg,
         u,
-    })
+    }))
 }
 
 fn download(name: &str, ext: &str, ctype: &str, bytes: Vec<u8>) -> Response {
@@ -1846,199 +1516,39 @@ fn download(name: &str, ext: &str, ctype: &str, bytes: Vec<u8>) -> Response {
 
 pub async fn chart_svg_file(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let on = date_param(&q.on, st.app.org_today());
-    let heads = match st.app.org_headcount(&ctx.actor, u.id, on).await {
-        Ok(h) => h,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    match st.app.org_structure(&ctx.actor, u.id, Some(on)).await {
-        Ok(s) => {
-            let title = format!("{} {on}", u.name);
-            let svg = chart_svg(ctx.tr, &s, &title, true, &heads);
-            download(
-                &format!("{}机构设置图{on}", u.name),
-                "svg",
-                "image/svg+xml; charset=utf-8",
-                svg.into_bytes(),
-            )
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+) -> WebResult {
+    let (on, svg) = chart_of(&st, &ctx, &u, &q, true).await?;
+    Ok(download(
+        &format!("{}机构设置图{on}", u.name),
+        "svg",
+        "image/svg+xml; charset=utf-8",
+        svg.into_bytes(),
+    ))
 }
 
 // ---------------------------------------------------------------- exports
 
-/// The workbook: 机构设置一览表 (bodies with their nameplate records), 职能清单, 总量核定.
-pub fn workbook(
-    tr: Tr,
-    u: &Unit,
-    on: NaiveDate,
-    s: &Structure,
-    issues: &[FunctionIssue],
-    heads: &[(BodyId, i64)],
-) -> Vec<Sheet> {
-    let t = |k: &str| tr.t(k).to_string();
-    let bodies = Sheet {
-        name: t("org.sheet_bodies"),
-        headers: [
-            "org.col.unit",
-            "field.name",
-            "org.col.short_name",
-            "org.col.kind",
-            "org.col.parent",
-            "org.col.status",
-            "org.col.establishment",
-            "org.col.headcount",
-            "org.col.head",
-            "org.col.records",
-            "org.col.doc_no",
-            "org.col.on",
-        ]
-        .iter()
-        .map(|k| t(k))
-        .collect(),
-        rows: body_rows(tr, s, false)
-            .into_iter()
-            .map(|r| {
-                vec![
-                    Cell::from(u.name.clone()),
-                    r.name.into(),
-                    r.short_name.into(),
-                    r.kind.into(),
-                    r.parent.into(),
-                    r.status.into(),
-                    Cell::Int(r.establishment),
-                    Cell::Int(
-                        heads
-                            .iter()
-                            .find(|(b, _)| b.0 == r.id)
-                            .map(|(_, n)| *n)
-                            .unwrap_or(0),
-                    ),
-                    r.head.into(),
-                    r.records.join("；").into(),
-                    r.doc_no.into(),
-                    Cell::Date(on),
-                ]
-            })
-            .collect(),
-    };
-    let functions = Sheet {
-        name: t("org.sheet_functions"),
-        headers: [
-            "org.col.code",
-            "org.col.title",
-            "org.col.category",
-            "org.col.basis",
-            "org.col.owners",
-            "org.col.decision",
-            "org.col.reason",
-            "org.col.issues",
-        ]
-        .iter()
-        .map(|k| t(k))
-        .collect(),
-        rows: item_rows(tr, s)
-            .into_iter()
-            .map(|r| {
-                let iss: Vec<String> = issue_rows(tr, s, issues)
-                    .into_iter()
-                    .filter(|i| i.item == r.id)
-                    .map(|i| format!("{}：{}", i.kind, i.text))
-                    .collect();
-                vec![
-                    Cell::from(r.code),
-                    r.title.into(),
-                    r.category.into(),
-                    r.basis.into(),
-                    r.owners.into(),
-                    r.decision.into(),
-                    r.reason.into(),
-                    iss.join("；").into(),
-                ]
-            })
-            .collect(),
-    };
-    let c = s.counts();
-    let cap = |f: fn(&jiguan_domain::org::Caps) -> i64| {
-        s.caps
-            .as_ref()
-            .map(|x| Cell::Int(f(x)))
-            .unwrap_or(Cell::Empty)
-    };
-    let mut rows = vec![
-        vec![
-            Cell::from(t("org.count.active")),
-            cap(|c| c.max_bodies),
-            Cell::Int(c.active),
-        ],
-        vec![
-            Cell::from(t("org.count.chiefs")),
-            cap(|c| c.max_chiefs),
-            Cell::Int(c.chiefs),
-        ],
-        vec![
-            Cell::from(t("org.count.deputies")),
-            cap(|c| c.max_deputies),
-            Cell::Int(c.deputies),
-        ],
-    ];
-    if let Some(sp) = &s.split {
-        for l in &sp.lines {
-            rows.push(vec![
-                Cell::from(format!("{} · {}", sp.phase, s.name_of(l.body))),
-                Cell::Empty,
-                Cell::from(format!("{}/{}", l.chiefs, l.deputies)),
-            ]);
-        }
-    }
-    let totals = Sheet {
-        name: t("org.sheet_totals"),
-        headers: ["org.col.item", "org.col.cap", "org.col.used"]
-            .iter()
-            .map(|k| t(k))
-            .collect(),
-        rows,
-    };
-    vec![bodies, functions, totals]
-}
-
 pub async fn export(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let on = date_param(&q.on, st.app.org_today());
-    let (s, issues, _) = match st.app.org_analysis(&ctx.actor, u.id, Some(on)).await {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let heads = match st.app.org_headcount(&ctx.actor, u.id, on).await {
-        Ok(h) => h,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    match jiguan_excel::write_workbook(&workbook(ctx.tr, &u, on, &s, &issues, &heads)) {
-        Ok(b) => download(
-            &format!("{}机构设置一览表{on}", u.name),
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            b,
-        ),
-        Err(e) => page_error(ctx.tr, AppError::Internal(e.to_string())),
-    }
+) -> WebResult {
+    let on = on_date(&st, &q);
+    let (s, issues, _) = st.app.org_analysis(&ctx.actor, u.id, Some(on)).await?;
+    let heads = st.app.org_headcount(&ctx.actor, u.id, on).await?;
+    let sheets = workbook(&ctx.tr, &u, on, &s, &issues, &heads);
+    let b = jiguan_excel::write_workbook(&sheets)
+        .map_err(|e| WebError::from(AppError::Internal(e.to_string())))?;
+    Ok(download(
+        &format!("{}机构设置一览表{on}", u.name),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        b,
+    ))
 }
 
 // ---------------------------------------------------------------- district
@@ -2075,11 +1585,8 @@ impl DistrictPage {
     }
 }
 
-async fn district_page(st: &AppState, ctx: &Ctx, errs: FormErrors, ok: Option<&str>) -> Response {
-    let units: Vec<UnitTotals> = match st.app.org_district(&ctx.actor).await {
-        Ok(u) => u,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+async fn district_page(st: &AppState, ctx: &Ctx, errs: FormErrors, ok: Option<&str>) -> WebResult {
+    let units: Vec<UnitTotals> = st.app.org_district(&ctx.actor).await?;
     let rules = st.app.org_rules(&ctx.actor).await.unwrap_or_default();
     let mut rows = Vec::new();
     let mut cut_total = 0;
@@ -2124,13 +1631,8 @@ async fn district_page(st: &AppState, ctx: &Ctx, errs: FormErrors, ok: Option<&s
             cut,
         });
     }
-    let status = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    page_status(
-        status,
+    Ok(page_status(
+        status_of(&errs),
         &DistrictPage {
             l: Layout::new(ctx, "org.district").here().flash(ok),
             rows,
@@ -2146,40 +1648,27 @@ async fn district_page(st: &AppState, ctx: &Ctx, errs: FormErrors, ok: Option<&s
                 })
                 .collect(),
             kinds: kinds(ctx.tr),
-            categories: FunctionCategory::ALL
-                .iter()
-                .map(|c| (c.code(), ctx.tr.t(&c.label_key()).to_string()))
-                .collect(),
+            categories: categories(ctx.tr),
             can_approve: ctx.actor.can(Action::OrgApprove),
             errs,
         },
-    )
+    ))
 }
 
 /// The district page; a unit account goes to its own unit's page.
 pub async fn district(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
+    ctx: Ctx,
     Query(q): Query<OrgQuery>,
-) -> Response {
+) -> WebResult {
     if let Some(u) = ctx.actor.unit_id {
-        return Redirect::to(&format!("/units/{u}/org")).into_response();
+        return Ok(Redirect::to(&format!("/units/{u}/org")).into_response());
     }
     district_page(&st, &ctx, FormErrors::default(), q.ok.as_deref()).await
 }
 
-pub async fn rules_set(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    body: String,
-) -> Response {
-    let codes = fields(&pairs(&body), "rules");
-    match st.app.org_set_rules(&ctx.actor, &codes).await {
-        Ok(()) => Redirect::to("/org?ok=saved").into_response(),
-        Err(AppError::Invalid(e)) => {
-            let errs = FormErrors::new(ctx.tr, &e);
-            district_page(&st, &ctx, errs, None).await
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn rules_set(State(st): State<AppState>, ctx: Ctx, p: FormPairs) -> WebResult {
+    let r = st.app.org_set_rules(&ctx.actor, &p.all("rules")).await;
+    let to = |()| "/org?ok=saved".to_string();
+    saved_or(&ctx, r, to, |errs| district_page(&st, &ctx, errs, None)).await
 }

@@ -42,6 +42,9 @@ const NO_BODY: &[&str] = &[
     "/api/v1/units/{unit}/downsizing/{plan}/submit",
     "/api/v1/units/{unit}/downsizing/{plan}/reopen",
     "/api/v1/units/{unit}/downsizing/{plan}/apply",
+    "/units/{unit}/org/plans/{plan}/ops/{n}/delete",
+    "/units/{unit}/org/plans/{plan}/submit",
+    "/api/v1/units/{unit}/plans/{plan}/submit",
 ];
 
 /// The path params of a route pattern.
