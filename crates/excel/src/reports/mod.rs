@@ -3,6 +3,8 @@
 //! [`Labels`], which the web layer's translator implements, so headers follow the user's
 //! language.
 
+pub mod posts;
+
 /// Translated texts for sheet headers and values.
 pub trait Labels {
     /// The text of a locale key.
