@@ -72,17 +72,21 @@ impl Lbl {
     pub fn new(ctx: &Ctx) -> Self {
         Lbl { tr: ctx.tr }
     }
+    /// The label of a coded value: the text of `<prefix>.<code>`.
+    fn coded(&self, prefix: &str, code: &str) -> String {
+        self.tr.t(&format!("{prefix}.{code}")).to_string()
+    }
     pub fn lv(&self, code: &str) -> String {
-        self.tr.t(&format!("posts.level.{code}")).to_string()
+        self.coded("posts.level", code)
     }
     pub fn kd(&self, code: &str) -> String {
-        self.tr.t(&format!("posts.kind.{code}")).to_string()
+        self.coded("posts.kind", code)
     }
     pub fn ed(&self, code: &str) -> String {
         if code.is_empty() {
             self.tr.t("posts.none").to_string()
         } else {
-            self.tr.t(&format!("posts.edu.{code}")).to_string()
+            self.coded("posts.edu", code)
         }
     }
     pub fn edu(&self, e: &Option<Education>) -> String {
@@ -95,11 +99,15 @@ impl Lbl {
         x.map(fmt2).unwrap_or_else(|| "—".into())
     }
     pub fn staffing(&self, code: &str) -> String {
-        self.tr.t(&format!("posts.staffing.{code}")).to_string()
+        self.coded("posts.staffing", code)
     }
     /// The people module's label of an establishment kind.
     pub fn pk(&self, code: &str) -> String {
-        self.tr.t(&format!("people.kind.{code}")).to_string()
+        self.coded("people.kind", code)
+    }
+    /// The people module's label of a staff identity.
+    pub fn identity(&self, code: &str) -> String {
+        self.coded("people.identity", code)
     }
     pub fn f1(&self, key: &str, name: &str, v: impl std::fmt::Display) -> String {
         self.tr.f(key, &[(name.to_string(), v.to_string())])
@@ -503,12 +511,6 @@ pub struct CoveragePage {
     pub x: Lbl,
     pub unit: Unit,
     pub c: CoverageView,
-}
-
-impl CoveragePage {
-    pub fn identity(&self, code: &str) -> String {
-        self.l.tr.t(&format!("people.identity.{code}")).to_string()
-    }
 }
 
 pub async fn coverage(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
