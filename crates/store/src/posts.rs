@@ -9,7 +9,7 @@ use jiguan_app::posts::{
     AssignmentRecord, AssignmentWrite, PostRecord, PostsStore, UnitPostTotals,
 };
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::posts::{Education, PostInput, PostKind, PostLevel};
+use jiguan_domain::posts::{AssignmentId, Education, PostId, PostInput, PostKind, PostLevel};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
@@ -28,7 +28,7 @@ fn post(r: &Row) -> StoreResult<PostRecord> {
     let kind: String = r.get(5)?;
     let edu: String = r.get(6)?;
     Ok(PostRecord {
-        id: r.get(0)?,
+        id: PostId(r.get(0)?),
         unit_id: UnitId(r.get(1)?),
         body_id: r.get(2)?,
         title: r.get(3)?,
@@ -50,9 +50,9 @@ fn post(r: &Row) -> StoreResult<PostRecord> {
 
 fn assignment(r: &Row) -> StoreResult<AssignmentRecord> {
     Ok(AssignmentRecord {
-        id: r.get(0)?,
+        id: AssignmentId(r.get(0)?),
         unit_id: UnitId(r.get(1)?),
-        post_id: r.get(2)?,
+        post_id: PostId(r.get(2)?),
         person_id: r.get(3)?,
         share_pct: r.get(4)?,
         main: r.get(5)?,
@@ -69,12 +69,12 @@ async fn write_functions(
     tx: &mut Tx,
     d: DistrictId,
     unit: UnitId,
-    id: i64,
+    id: PostId,
     input: &PostInput,
 ) -> StoreResult<()> {
     tx.execute(
         "DELETE FROM post_functions WHERE post_id = $1 AND district_id = $2 AND unit_id = $3",
-        &[id.into(), d.0.into(), unit.0.into()],
+        &[id.0.into(), d.0.into(), unit.0.into()],
     )
     .await?;
     for (f, h) in &input.functions {
@@ -84,7 +84,7 @@ async fn write_functions(
             .execute(
                 "INSERT INTO post_functions (post_id, district_id, unit_id, function_id, annual_hours) \
                  SELECT $1, $2, $3, f.id, $5 FROM function_items f WHERE f.id = $4 AND f.district_id = $2 AND f.unit_id = $3",
-                &[id.into(), d.0.into(), unit.0.into(), (*f).into(), (*h).into()],
+                &[id.0.into(), d.0.into(), unit.0.into(), (*f).into(), (*h).into()],
             )
             .await?;
         if n == 0 {
@@ -124,10 +124,10 @@ impl PostsStore for SqlStore {
                 &[d.0.into(), unit.0.into()],
             )
             .await?;
-        let mut by_post: std::collections::BTreeMap<i64, Vec<(i64, i64)>> = Default::default();
+        let mut by_post: std::collections::BTreeMap<PostId, Vec<(i64, i64)>> = Default::default();
         for r in &items {
             by_post
-                .entry(r.get(0)?)
+                .entry(PostId(r.get(0)?))
                 .or_default()
                 .push((r.get(1)?, r.get(2)?));
         }
@@ -141,13 +141,13 @@ impl PostsStore for SqlStore {
         &self,
         d: DistrictId,
         unit: UnitId,
-        id: i64,
+        id: PostId,
     ) -> StoreResult<Option<PostRecord>> {
         let Some(r) = self
             .db
             .fetch_optional(
                 &format!("SELECT {POST_COLS} FROM posts WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
-                &[id.into(), d.0.into(), unit.0.into()],
+                &[id.0.into(), d.0.into(), unit.0.into()],
             )
             .await?
         else {
@@ -158,7 +158,7 @@ impl PostsStore for SqlStore {
             .db
             .fetch_all(
                 "SELECT function_id, annual_hours FROM post_functions WHERE post_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY function_id",
-                &[id.into(), d.0.into(), unit.0.into()],
+                &[id.0.into(), d.0.into(), unit.0.into()],
             )
             .await?;
         p.functions = items
@@ -175,7 +175,7 @@ impl PostsStore for SqlStore {
         input: &PostInput,
         at: DateTime<Utc>,
         audit: AuditEntry,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<PostId> {
         let mut tx = self.db.begin().await?;
         body_in_unit(&mut tx, d, unit, input.body_id).await?;
         let id: i64 = tx
@@ -198,6 +198,7 @@ impl PostsStore for SqlStore {
             )
             .await?
             .get(0)?;
+        let id = PostId(id);
         write_functions(&mut tx, d, unit, id, input).await?;
         let mut audit = audit;
         audit.object_id = id.to_string();
@@ -210,7 +211,7 @@ impl PostsStore for SqlStore {
         &self,
         d: DistrictId,
         unit: UnitId,
-        id: i64,
+        id: PostId,
         input: &PostInput,
         at: DateTime<Utc>,
         audit: AuditEntry,
@@ -230,7 +231,7 @@ impl PostsStore for SqlStore {
                     input.min_service_years.into(),
                     input.other_requirements.as_str().into(),
                     at.into(),
-                    id.into(),
+                    id.0.into(),
                     d.0.into(),
                     unit.0.into(),
                 ],
@@ -249,7 +250,7 @@ impl PostsStore for SqlStore {
         &self,
         d: DistrictId,
         unit: UnitId,
-        id: i64,
+        id: PostId,
         active: bool,
         on: NaiveDate,
         _by: &str,
@@ -260,7 +261,7 @@ impl PostsStore for SqlStore {
         let n = tx
             .execute(
                 "UPDATE posts SET active = $1, updated_at = $2 WHERE id = $3 AND district_id = $4 AND unit_id = $5",
-                &[active.into(), at.into(), id.into(), d.0.into(), unit.0.into()],
+                &[active.into(), at.into(), id.0.into(), d.0.into(), unit.0.into()],
             )
             .await?;
         if n == 0 {
@@ -273,7 +274,7 @@ impl PostsStore for SqlStore {
                 &[
                     on.into(),
                     "post deactivated (岗位撤销)".into(),
-                    id.into(),
+                    id.0.into(),
                     d.0.into(),
                     unit.0.into(),
                 ],
@@ -306,7 +307,7 @@ impl PostsStore for SqlStore {
         &self,
         d: DistrictId,
         unit: UnitId,
-        post: Option<i64>,
+        post: Option<PostId>,
         person: Option<i64>,
     ) -> StoreResult<Vec<AssignmentRecord>> {
         let rows = self
@@ -316,7 +317,7 @@ impl PostsStore for SqlStore {
                     "SELECT {ASSIGN_COLS} FROM post_assignments WHERE district_id = $1 AND unit_id = $2 \
                      AND ($3 IS NULL OR post_id = $3) AND ($4 IS NULL OR person_id = $4) ORDER BY start_date DESC, id DESC"
                 ),
-                &[d.0.into(), unit.0.into(), post.into(), person.into()],
+                &[d.0.into(), unit.0.into(), post.map(|p| p.0).into(), person.into()],
             )
             .await?;
         rows.iter().map(assignment).collect()
@@ -328,7 +329,7 @@ impl PostsStore for SqlStore {
         unit: UnitId,
         w: &AssignmentWrite,
         audits: Vec<AuditEntry>,
-    ) -> StoreResult<Vec<i64>> {
+    ) -> StoreResult<Vec<AssignmentId>> {
         let on = w.on.ok_or(StoreError::NotFound)?;
         let at = w.at;
         let mut tx = self.db.begin().await?;
@@ -340,7 +341,7 @@ impl PostsStore for SqlStore {
                     &[
                         on.into(),
                         w.reason.as_str().into(),
-                        (*id).into(),
+                        id.0.into(),
                         d.0.into(),
                         unit.0.into(),
                     ],
@@ -358,7 +359,7 @@ impl PostsStore for SqlStore {
                 .fetch_optional(
                     "SELECT p.id FROM posts p, people x WHERE p.id = $1 AND p.district_id = $2 AND p.unit_id = $3 \
                      AND x.id = $4 AND x.district_id = $2 AND (x.unit_id = $3 OR x.host_unit_id = $3)",
-                    &[a.post_id.into(), d.0.into(), unit.0.into(), a.person_id.into()],
+                    &[a.post_id.0.into(), d.0.into(), unit.0.into(), a.person_id.into()],
                 )
                 .await?;
             if ok.is_none() {
@@ -367,7 +368,7 @@ impl PostsStore for SqlStore {
             let dup = tx
                 .fetch_optional(
                     "SELECT id FROM post_assignments WHERE district_id = $1 AND unit_id = $2 AND post_id = $3 AND person_id = $4 AND end_date IS NULL",
-                    &[d.0.into(), unit.0.into(), a.post_id.into(), a.person_id.into()],
+                    &[d.0.into(), unit.0.into(), a.post_id.0.into(), a.person_id.into()],
                 )
                 .await?;
             if dup.is_some() {
@@ -380,7 +381,7 @@ impl PostsStore for SqlStore {
                     &[
                         d.0.into(),
                         unit.0.into(),
-                        a.post_id.into(),
+                        a.post_id.0.into(),
                         a.person_id.into(),
                         a.share_pct.into(),
                         a.main.into(),
@@ -392,7 +393,7 @@ impl PostsStore for SqlStore {
                 )
                 .await?
                 .get(0)?;
-            ids.push(id);
+            ids.push(AssignmentId(id));
         }
         for (i, audit) in audits.into_iter().enumerate() {
             let mut audit = audit;

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::posts::PostInput;
+use jiguan_domain::posts::{AssignmentId, PostId, PostInput};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{FakeState, FakeStore, not_in_fake};
@@ -21,7 +21,7 @@ pub struct PostsState {
 }
 
 /// A stored post from its input.
-pub fn post_record(id: i64, unit: UnitId, input: &PostInput, at: DateTime<Utc>) -> PostRecord {
+pub fn post_record(id: PostId, unit: UnitId, input: &PostInput, at: DateTime<Utc>) -> PostRecord {
     PostRecord {
         id,
         unit_id: unit,
@@ -45,9 +45,9 @@ fn write(
     unit: UnitId,
     w: &AssignmentWrite,
     audits: Vec<AuditEntry>,
-) -> StoreResult<Vec<i64>> {
+) -> StoreResult<Vec<AssignmentId>> {
     let conflict = || StoreError::Conflict(crate::ports::Conflict::Assignment);
-    let open = |s: &FakeState, id: i64| {
+    let open = |s: &FakeState, id: AssignmentId| {
         s.posts
             .assignments
             .iter()
@@ -76,7 +76,7 @@ fn write(
     }
     let mut ids = Vec::new();
     for n in &w.create {
-        let id = s.next_id();
+        let id = AssignmentId(s.next_id());
         s.posts.assignments.push(AssignmentRecord {
             id,
             unit_id: unit,
@@ -120,7 +120,7 @@ impl PostsStore for FakeStore {
         &self,
         district: DistrictId,
         unit: UnitId,
-        id: i64,
+        id: PostId,
     ) -> StoreResult<Option<PostRecord>> {
         self.with_state(|s| {
             s.posts
@@ -138,9 +138,9 @@ impl PostsStore for FakeStore {
         input: &PostInput,
         at: DateTime<Utc>,
         audit: AuditEntry,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<PostId> {
         self.with_state(|s| {
-            let id = s.next_id();
+            let id = PostId(s.next_id());
             s.posts.posts.push(post_record(id, unit, input, at));
             let mut audit = audit;
             audit.object_id = id.to_string();
@@ -153,7 +153,7 @@ impl PostsStore for FakeStore {
         &self,
         _district: DistrictId,
         _unit: UnitId,
-        _id: i64,
+        _id: PostId,
         _input: &PostInput,
         _at: DateTime<Utc>,
         _audit: AuditEntry,
@@ -166,7 +166,7 @@ impl PostsStore for FakeStore {
         &self,
         _district: DistrictId,
         _unit: UnitId,
-        _id: i64,
+        _id: PostId,
         _active: bool,
         _on: NaiveDate,
         _by: &str,
@@ -196,7 +196,7 @@ impl PostsStore for FakeStore {
         &self,
         district: DistrictId,
         unit: UnitId,
-        post: Option<i64>,
+        post: Option<PostId>,
         person: Option<i64>,
     ) -> StoreResult<Vec<AssignmentRecord>> {
         self.with_state(|s| {
@@ -220,7 +220,7 @@ impl PostsStore for FakeStore {
         unit: UnitId,
         w: &AssignmentWrite,
         audits: Vec<AuditEntry>,
-    ) -> StoreResult<Vec<i64>> {
+    ) -> StoreResult<Vec<AssignmentId>> {
         self.with_state(|s| write(s, unit, w, audits))?
     }
 

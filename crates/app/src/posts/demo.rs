@@ -338,7 +338,7 @@ pub async fn seed_posts(app: &App, d: DistrictId, units: &[(&str, UnitId)]) -> A
             continue;
         };
         let proposed = Proposed {
-            post_id: *id,
+            post_id: id.0,
             person_id: person.id,
             share_pct: share,
             main,
@@ -349,7 +349,7 @@ pub async fn seed_posts(app: &App, d: DistrictId, units: &[(&str, UnitId)]) -> A
         }
         state.assignments.push(Assignment {
             id: -(create.len() as i64) - 1,
-            post_id: *id,
+            post_id: id.0,
             person_id: person.id,
             share_pct: share,
             main,

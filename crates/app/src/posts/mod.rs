@@ -25,7 +25,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::posts::{Education, PostInput, PostKind, PostLevel};
+use jiguan_domain::posts::{AssignmentId, Education, PostId, PostInput, PostKind, PostLevel};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::ports::StoreResult;
@@ -33,7 +33,7 @@ use crate::ports::StoreResult;
 /// A post as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PostRecord {
-    pub id: i64,
+    pub id: PostId,
     pub unit_id: UnitId,
     pub body_id: i64,
     pub title: String,
@@ -59,9 +59,9 @@ impl PostRecord {
 /// An assignment as stored (open while `end_date` is none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AssignmentRecord {
-    pub id: i64,
+    pub id: AssignmentId,
     pub unit_id: UnitId,
-    pub post_id: i64,
+    pub post_id: PostId,
     pub person_id: i64,
     pub share_pct: i64,
     pub main: bool,
@@ -76,7 +76,7 @@ pub struct AssignmentRecord {
 /// A new assignment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewAssignment {
-    pub post_id: i64,
+    pub post_id: PostId,
     pub person_id: i64,
     pub share_pct: i64,
     pub main: bool,
@@ -89,7 +89,7 @@ pub struct NewAssignment {
 /// duplicate open assignment of the same person and post is refused likewise).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AssignmentWrite {
-    pub end: Vec<i64>,
+    pub end: Vec<AssignmentId>,
     pub create: Vec<NewAssignment>,
     pub on: Option<NaiveDate>,
     pub reason: String,
@@ -119,7 +119,7 @@ pub trait PostsStore: Send + Sync {
         &self,
         district: DistrictId,
         unit: UnitId,
-        id: i64,
+        id: PostId,
     ) -> StoreResult<Option<PostRecord>>;
     /// Creates a post with its items; returns its id (set as the audit object id).
     async fn create_post(
@@ -129,13 +129,13 @@ pub trait PostsStore: Send + Sync {
         input: &PostInput,
         at: DateTime<Utc>,
         audit: AuditEntry,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<PostId>;
     /// Replaces a post's definition and items (`NotFound` when not in the unit).
     async fn update_post(
         &self,
         district: DistrictId,
         unit: UnitId,
-        id: i64,
+        id: PostId,
         input: &PostInput,
         at: DateTime<Utc>,
         audit: AuditEntry,
@@ -146,7 +146,7 @@ pub trait PostsStore: Send + Sync {
         &self,
         district: DistrictId,
         unit: UnitId,
-        id: i64,
+        id: PostId,
         active: bool,
         on: NaiveDate,
         by: &str,
@@ -164,7 +164,7 @@ pub trait PostsStore: Send + Sync {
         &self,
         district: DistrictId,
         unit: UnitId,
-        post: Option<i64>,
+        post: Option<PostId>,
         person: Option<i64>,
     ) -> StoreResult<Vec<AssignmentRecord>>;
     /// Writes assignment changes with their audit rows in one transaction; returns the
@@ -175,7 +175,7 @@ pub trait PostsStore: Send + Sync {
         unit: UnitId,
         w: &AssignmentWrite,
         audits: Vec<AuditEntry>,
-    ) -> StoreResult<Vec<i64>>;
+    ) -> StoreResult<Vec<AssignmentId>>;
     /// Per unit of the district: active posts, their hours, open shares and holders.
     async fn post_totals(&self, district: DistrictId) -> StoreResult<Vec<UnitPostTotals>>;
 }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::org::BodyKind;
 use jiguan_domain::people::Identity;
-use jiguan_domain::posts::{PostForm, PostInput, PostKind, PostLevel};
+use jiguan_domain::posts::{PostForm, PostId, PostInput, PostKind, PostLevel};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{AssignForm, AssignmentRecord};
@@ -32,9 +32,9 @@ struct Unit {
     c: UnitId,
     body: i64,
     item: i64,
-    chief1: i64,
-    chief2: i64,
-    general: i64,
+    chief1: PostId,
+    chief2: PostId,
+    general: PostId,
     jia: i64,
     yi: i64,
 }
@@ -54,7 +54,7 @@ fn unit() -> Unit {
             st.functions.push(function_item(item, "F1", body_id));
             let at = app.clock.now();
             let mut post = |title: &str, level| {
-                let id = s.next_id();
+                let id = PostId(s.next_id());
                 let input = PostInput {
                     body_id,
                     title: title.into(),
@@ -100,7 +100,7 @@ fn unit() -> Unit {
     }
 }
 
-fn assign(post: i64, person: i64, share: i64, main: bool) -> AssignForm {
+fn assign(post: PostId, person: i64, share: i64, main: bool) -> AssignForm {
     AssignForm {
         post: post.to_string(),
         person: person.to_string(),

@@ -16,7 +16,7 @@ use jiguan_domain::money::Money;
 use jiguan_domain::org::FunctionItem;
 use jiguan_domain::people::establishment::QuotaKind;
 use jiguan_domain::people::person::parse_flag;
-use jiguan_domain::people::{Status, parse_opt_date};
+use jiguan_domain::people::{PersonId, Status, parse_opt_date};
 use jiguan_domain::posts::assign::{
     Assignment, PersonFacts, PostFacts, Proposed, State, check_assignment, coverage,
 };
@@ -25,7 +25,7 @@ use jiguan_domain::posts::suggest::{
     MoveKind, Proposal, ProposalError, Settings, Snapshot, apply_proposal, suggest,
 };
 use jiguan_domain::posts::workload::{BodyLoad, BodyNeed, body_needs, fte};
-use jiguan_domain::posts::{Education, PostForm, PostInput};
+use jiguan_domain::posts::{AssignmentId, Education, PostForm, PostId, PostInput};
 use jiguan_domain::rules::keys;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -138,7 +138,7 @@ pub struct PersonPosts {
     /// Open and ended assignments with the post title.
     pub history: Vec<(AssignmentRecord, String)>,
     /// Active posts: (id, title, body name).
-    pub posts: Vec<(i64, String, String)>,
+    pub posts: Vec<(PostId, String, String)>,
     pub params: PostsParams,
 }
 
@@ -319,7 +319,7 @@ impl Loaded {
             .map(|a| HolderRow {
                 assignment: a.clone(),
                 person_name: self.person_name(a.person_id),
-                hours: jiguan_domain::posts::balance::portion(&self.state, p.id, a.share_pct),
+                hours: jiguan_domain::posts::balance::portion(&self.state, p.id.0, a.share_pct),
             })
             .collect();
         PostRow {
@@ -345,9 +345,9 @@ pub fn state_of(
             .iter()
             .map(|p| {
                 (
-                    p.id,
+                    p.id.0,
                     PostFacts {
-                        id: p.id,
+                        id: p.id.0,
                         body_id: p.body_id,
                         title: p.title.clone(),
                         level: p.level,
@@ -380,8 +380,8 @@ pub fn state_of(
         assignments: open
             .iter()
             .map(|a| Assignment {
-                id: a.id,
-                post_id: a.post_id,
+                id: a.id.0,
+                post_id: a.post_id.0,
                 person_id: a.person_id,
                 share_pct: a.share_pct,
                 main: a.main,
@@ -496,7 +496,7 @@ impl App {
                     .filter(|a| {
                         l.state
                             .posts
-                            .get(&a.post_id)
+                            .get(&a.post_id.0)
                             .is_some_and(|p| p.body_id == *b)
                     })
                     .map(|a| (a.person_id, a.share_pct))
@@ -565,7 +565,12 @@ impl App {
     }
 
     /// Creates a post (因事定岗).
-    pub async fn create_post(&self, actor: &Actor, unit: UnitId, f: &PostForm) -> AppResult<i64> {
+    pub async fn create_post(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        f: &PostForm,
+    ) -> AppResult<PostId> {
         self.require_unit(actor, Action::PostsManage, unit).await?;
         let input = self.parse_post(actor, unit, f).await?;
         let audit = self
@@ -585,7 +590,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PostId,
         f: &PostForm,
     ) -> AppResult<()> {
         self.require_unit(actor, Action::PostsManage, unit).await?;
@@ -610,7 +615,7 @@ impl App {
     }
 
     /// The form of an existing post.
-    pub async fn post_form(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PostForm> {
+    pub async fn post_form(&self, actor: &Actor, unit: UnitId, id: PostId) -> AppResult<PostForm> {
         self.require_unit(actor, Action::PostsView, unit).await?;
         let p = self
             .store
@@ -641,7 +646,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: PostId,
         active: bool,
     ) -> AppResult<()> {
         self.require_unit(actor, Action::PostsManage, unit).await?;
@@ -678,7 +683,7 @@ impl App {
     }
 
     /// The post page: definition, items, holders, history and who could be assigned.
-    pub async fn post_page(&self, actor: &Actor, unit: UnitId, id: i64) -> AppResult<PostPage> {
+    pub async fn post_page(&self, actor: &Actor, unit: UnitId, id: PostId) -> AppResult<PostPage> {
         self.require_unit(actor, Action::PostsView, unit).await?;
         let d = actor.district_id;
         let params = self.posts_params(d, Some(unit)).await?;
@@ -736,7 +741,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        person: i64,
+        person: PersonId,
     ) -> AppResult<PersonPosts> {
         self.require_unit(actor, Action::PostsView, unit).await?;
         let d = actor.district_id;
@@ -745,11 +750,11 @@ impl App {
         let p = l
             .people
             .iter()
-            .find(|p| p.id == person)
+            .find(|p| p.id == person.0)
             .cloned()
             .ok_or(AppError::NotFound)?;
         let b = balance(&l.state, params.standard, params.underload, params.overload);
-        let title = |id: i64| {
+        let title = |id: PostId| {
             l.posts
                 .iter()
                 .find(|p| p.id == id)
@@ -758,7 +763,7 @@ impl App {
         };
         let history = self
             .store
-            .assignment_history(d, unit, None, Some(person))
+            .assignment_history(d, unit, None, Some(person.0))
             .await?
             .into_iter()
             .map(|a| {
@@ -767,8 +772,8 @@ impl App {
             })
             .collect();
         Ok(PersonPosts {
-            on_post: l.state.people.get(&person).is_some_and(|x| x.on_post),
-            load: b.loads.into_iter().find(|x| x.person_id == person),
+            on_post: l.state.people.get(&person.0).is_some_and(|x| x.on_post),
+            load: b.loads.into_iter().find(|x| x.person_id == person.0),
             history,
             posts: l
                 .posts
@@ -783,7 +788,12 @@ impl App {
 
     /// Assigns a person to a post (因编定人), checking every rule against the current
     /// state and reporting all violations at once. Returns the assignment id.
-    pub async fn assign_post(&self, actor: &Actor, unit: UnitId, f: &AssignForm) -> AppResult<i64> {
+    pub async fn assign_post(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        f: &AssignForm,
+    ) -> AppResult<AssignmentId> {
         self.require_unit(actor, Action::PostsManage, unit).await?;
         let d = actor.district_id;
         let mut errs = Errors::new();
@@ -830,7 +840,7 @@ impl App {
             return Err(violations(v));
         }
         let new = NewAssignment {
-            post_id: post,
+            post_id: PostId(post),
             person_id: person,
             share_pct: share,
             main,
@@ -867,7 +877,7 @@ impl App {
         &self,
         actor: &Actor,
         unit: UnitId,
-        id: i64,
+        id: AssignmentId,
         f: &EndForm,
     ) -> AppResult<()> {
         self.require_unit(actor, Action::PostsManage, unit).await?;
@@ -925,7 +935,7 @@ impl App {
             vacant: l
                 .posts
                 .iter()
-                .filter(|p| c.vacant_posts.contains(&p.id))
+                .filter(|p| c.vacant_posts.contains(&p.id.0))
                 .map(|p| l.post_row(p, params.standard))
                 .collect(),
             idle: l
@@ -1030,17 +1040,18 @@ impl App {
         }
         let before: Vec<i64> = l.state.assignments.iter().map(|a| a.id).collect();
         let after: Vec<i64> = cur.assignments.iter().map(|a| a.id).collect();
-        let end: Vec<i64> = before
+        let end: Vec<AssignmentId> = before
             .iter()
             .copied()
             .filter(|id| !after.contains(id))
+            .map(AssignmentId)
             .collect();
         let create: Vec<NewAssignment> = cur
             .assignments
             .iter()
             .filter(|a| a.id < 0)
             .map(|a| NewAssignment {
-                post_id: a.post_id,
+                post_id: PostId(a.post_id),
                 person_id: a.person_id,
                 share_pct: a.share_pct,
                 main: a.main,

@@ -6,6 +6,7 @@
 pub mod downsizing;
 pub mod org;
 pub mod people;
+pub mod posts;
 
 /// Translated texts for sheet headers and values.
 pub trait Labels {

@@ -113,7 +113,12 @@ mod posts_support {
         }
     }
 
-    pub fn assign(post: i64, person: i64, share: i64, main: bool) -> jiguan_app::posts::AssignForm {
+    pub fn assign(
+        post: jiguan_domain::posts::PostId,
+        person: i64,
+        share: i64,
+        main: bool,
+    ) -> jiguan_app::posts::AssignForm {
         jiguan_app::posts::AssignForm {
             post: post.to_string(),
             person: person.to_string(),
@@ -374,7 +379,10 @@ async fn posts_story(pg: bool) {
     assert!(b.proposals.is_empty());
 
     // Person page and history.
-    let pp = app.person_posts(ua, a, jia).await.unwrap();
+    let pp = app
+        .person_posts(ua, a, jiguan_domain::people::PersonId(jia))
+        .await
+        .unwrap();
     assert_eq!(pp.history.len(), 2);
     assert!(pp.load.is_some());
 

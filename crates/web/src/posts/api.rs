@@ -4,31 +4,25 @@
 //! FTE and cost report. Decimal figures are strings with two places (FTE, hours) or four
 //! (CV, Gini).
 
-use axum::Extension;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::State;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use jiguan_app::AppError;
 use jiguan_app::posts::{
     AssignForm, BalanceView, CoverageView, DistrictFte, EndForm, PostRow, PostsOverview,
 };
-use jiguan_domain::posts::PostForm;
 use jiguan_domain::posts::workload::show;
+use jiguan_domain::posts::{AssignmentId, PostForm, PostId};
 use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
-use crate::api::{ApiJson, created, reply};
+use crate::error::WebResult;
+use crate::extract::{Created, InUnit, Json, Path};
 use crate::guard::Ctx;
 
 fn d4(x: Decimal) -> String {
     format!("{:.4}", x.round_dp(4))
-}
-
-fn id_of(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>().map_err(|_| AppError::NotFound)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -84,7 +78,7 @@ impl From<&PostRow> for PostDto {
     fn from(r: &PostRow) -> Self {
         let p = &r.post;
         PostDto {
-            id: p.id,
+            id: p.id.0,
             body_id: p.body_id,
             body_name: r.body_name.clone(),
             title: p.title.clone(),
@@ -111,7 +105,7 @@ impl From<&PostRow> for PostDto {
                 .holders
                 .iter()
                 .map(|h| HolderDto {
-                    assignment_id: h.assignment.id,
+                    assignment_id: h.assignment.id.0,
                     person_id: h.assignment.person_id,
                     name: h.person_name.clone(),
                     share_pct: h.assignment.share_pct,
@@ -465,16 +459,10 @@ impl From<DistrictFte> for DistrictDto {
     security(("token" = []), ("session" = [])))]
 pub async fn list_posts(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    reply(
-        &ctx,
-        st.app
-            .posts_overview(&ctx.actor, UnitId(unit))
-            .await
-            .map(OverviewDto::from),
-    )
+    ctx: Ctx,
+    InUnit(u): InUnit,
+) -> WebResult<Json<OverviewDto>> {
+    Ok(Json(st.app.posts_overview(&ctx.actor, u.id).await?.into()))
 }
 
 /// Creates a post with its function items and hours (因事定岗).
@@ -484,17 +472,12 @@ pub async fn list_posts(
     security(("token" = []), ("session" = [])))]
 pub async fn create_post(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<PostBody>,
-) -> Response {
-    created(
-        &ctx,
-        st.app
-            .create_post(&ctx.actor, UnitId(unit), &b.form())
-            .await
-            .map(|id| IdDto { id }),
-    )
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<PostBody>,
+) -> WebResult<Created<IdDto>> {
+    let id = st.app.create_post(&ctx.actor, u.id, &b.form()).await?;
+    Ok(Created(IdDto { id: id.0 }))
 }
 
 /// One post with its holders.
@@ -504,15 +487,11 @@ pub async fn create_post(
     security(("token" = []), ("session" = [])))]
 pub async fn get_post(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, post)): Path<(i64, String)>,
-) -> Response {
-    let r = async {
-        let id = id_of(&post)?;
-        st.app.post_page(&ctx.actor, UnitId(unit), id).await
-    }
-    .await;
-    reply(&ctx, r.map(|p| PostDto::from(&p.row)))
+    ctx: Ctx,
+    Path((unit, id)): Path<(UnitId, PostId)>,
+) -> WebResult<Json<PostDto>> {
+    let p = st.app.post_page(&ctx.actor, unit, id).await?;
+    Ok(Json(PostDto::from(&p.row)))
 }
 
 /// Replaces a post's definition and items.
@@ -523,19 +502,12 @@ pub async fn get_post(
     security(("token" = []), ("session" = [])))]
 pub async fn update_post(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, post)): Path<(i64, String)>,
-    ApiJson(b): ApiJson<PostBody>,
-) -> Response {
-    let r = async {
-        let id = id_of(&post)?;
-        st.app
-            .update_post(&ctx.actor, UnitId(unit), id, &b.form())
-            .await?;
-        Ok(IdDto { id })
-    }
-    .await;
-    reply(&ctx, r)
+    ctx: Ctx,
+    Path((unit, id)): Path<(UnitId, PostId)>,
+    Json(b): Json<PostBody>,
+) -> WebResult<Json<IdDto>> {
+    st.app.update_post(&ctx.actor, unit, id, &b.form()).await?;
+    Ok(Json(IdDto { id: id.0 }))
 }
 
 /// Assigns a person to a post (因编定人); every rule broken is listed.
@@ -545,10 +517,10 @@ pub async fn update_post(
     security(("token" = []), ("session" = [])))]
 pub async fn assign(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<AssignBody>,
-) -> Response {
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<AssignBody>,
+) -> WebResult<Created<IdDto>> {
     let f = AssignForm {
         post: b.post,
         person: b.person,
@@ -557,13 +529,8 @@ pub async fn assign(
         overtime: b.overtime,
         on: b.on,
     };
-    created(
-        &ctx,
-        st.app
-            .assign_post(&ctx.actor, UnitId(unit), &f)
-            .await
-            .map(|id| IdDto { id }),
-    )
+    let id = st.app.assign_post(&ctx.actor, u.id, &f).await?;
+    Ok(Created(IdDto { id: id.0 }))
 }
 
 /// Ends an open assignment.
@@ -574,27 +541,16 @@ pub async fn assign(
     security(("token" = []), ("session" = [])))]
 pub async fn end_assignment(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, assignment)): Path<(i64, String)>,
-    ApiJson(b): ApiJson<EndBody>,
-) -> Response {
-    let r = async {
-        let id = id_of(&assignment)?;
-        st.app
-            .end_assignment(
-                &ctx.actor,
-                UnitId(unit),
-                id,
-                &EndForm {
-                    on: b.on,
-                    reason: b.reason,
-                },
-            )
-            .await?;
-        Ok(IdDto { id })
-    }
-    .await;
-    reply(&ctx, r)
+    ctx: Ctx,
+    Path((unit, id)): Path<(UnitId, AssignmentId)>,
+    Json(b): Json<EndBody>,
+) -> WebResult<Json<IdDto>> {
+    let f = EndForm {
+        on: b.on,
+        reason: b.reason,
+    };
+    st.app.end_assignment(&ctx.actor, unit, id, &f).await?;
+    Ok(Json(IdDto { id: id.0 }))
 }
 
 /// Coverage: posts without a holder, people on post without a post.
@@ -604,16 +560,10 @@ pub async fn end_assignment(
     security(("token" = []), ("session" = [])))]
 pub async fn coverage(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    reply(
-        &ctx,
-        st.app
-            .posts_coverage(&ctx.actor, UnitId(unit))
-            .await
-            .map(CoverageDto::from),
-    )
+    ctx: Ctx,
+    InUnit(u): InUnit,
+) -> WebResult<Json<CoverageDto>> {
+    Ok(Json(st.app.posts_coverage(&ctx.actor, u.id).await?.into()))
 }
 
 /// Workload balance: loads, spread figures, histogram bins and suggestions.
@@ -623,16 +573,10 @@ pub async fn coverage(
     security(("token" = []), ("session" = [])))]
 pub async fn balance(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    reply(
-        &ctx,
-        st.app
-            .posts_balance(&ctx.actor, UnitId(unit))
-            .await
-            .map(BalanceDto::from),
-    )
+    ctx: Ctx,
+    InUnit(u): InUnit,
+) -> WebResult<Json<BalanceDto>> {
+    Ok(Json(st.app.posts_balance(&ctx.actor, u.id).await?.into()))
 }
 
 /// Accepts suggestions by key, in order, re-validated against the current data.
@@ -642,31 +586,20 @@ pub async fn balance(
     security(("token" = []), ("session" = [])))]
 pub async fn accept(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    ApiJson(b): ApiJson<AcceptBody>,
-) -> Response {
-    reply(
-        &ctx,
-        st.app
-            .accept_proposals(&ctx.actor, UnitId(unit), &b.keys)
-            .await
-            .map(|applied| CountDto { applied }),
-    )
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Json(b): Json<AcceptBody>,
+) -> WebResult<Json<CountDto>> {
+    let applied = st.app.accept_proposals(&ctx.actor, u.id, &b.keys).await?;
+    Ok(Json(CountDto { applied }))
 }
 
 /// The district FTE and cost report.
 #[utoipa::path(get, path = "/api/v1/posts-district", tag = "posts",
     responses((status = 200, body = DistrictDto)),
     security(("token" = []), ("session" = [])))]
-pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
-    reply(
-        &ctx,
-        st.app
-            .posts_district(&ctx.actor)
-            .await
-            .map(DistrictDto::from),
-    )
+pub async fn district(State(st): State<AppState>, ctx: Ctx) -> WebResult<Json<DistrictDto>> {
+    Ok(Json(st.app.posts_district(&ctx.actor).await?.into()))
 }
 
 /// This module's part of the OpenAPI document.

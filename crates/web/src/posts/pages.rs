@@ -4,8 +4,7 @@
 //! Excel export and the district FTE and cost report.
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use rust_decimal::Decimal;
@@ -19,35 +18,49 @@ use jiguan_app::posts::{
 };
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
+use jiguan_domain::people::PersonId;
 use jiguan_domain::posts::balance::Bin;
 use jiguan_domain::posts::workload::show as fmt2;
-use jiguan_domain::posts::{Education, PostForm, PostKind, PostLevel};
+use jiguan_domain::posts::{AssignmentId, Education, PostForm, PostId, PostKind, PostLevel};
 use jiguan_domain::tenancy::UnitId;
-use jiguan_excel::{Cell, Sheet};
+use jiguan_excel::Sheet;
+use jiguan_excel::reports::posts as report;
 
 use crate::AppState;
-use crate::error::page_error;
+use crate::error::{FieldErrors, WebResult};
+use crate::extract::{Form, FormPairs, InUnit, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, page, page_status};
 use crate::i18n::Tr;
 
-fn base(unit: i64) -> String {
+fn base(unit: UnitId) -> String {
     format!("/units/{unit}/posts")
 }
 
-fn id_of(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>().map_err(|_| AppError::NotFound)
+fn to(url: String) -> Response {
+    Redirect::to(&url).into_response()
 }
 
-async fn unit_of(st: &AppState, ctx: &Ctx, unit: i64) -> Result<Unit, AppError> {
-    st.app.get_unit(&ctx.actor, UnitId(unit)).await
-}
-
-fn layout(ctx: &Ctx, u: &Unit, title_key: &str) -> Layout {
-    Layout::new(ctx, title_key)
-        .crumb(u.name.clone(), format!("/units/{}", u.id))
-        .crumb(ctx.tr.t("posts.title"), base(u.id.0))
+/// A page of a unit's posts: dashboard › unit › posts › its title (`title`, else the
+/// text of `title_key`).
+fn layout(ctx: &Ctx, u: &Unit, title_key: &str, title: Option<String>) -> Layout {
+    let l = Layout::new(ctx, title_key);
+    let l = match title {
+        Some(t) => l.titled(t),
+        None => l,
+    };
+    l.crumb(u.name.clone(), format!("/units/{}", u.id))
+        .crumb(ctx.tr.t("posts.title"), base(u.id))
         .here()
+}
+
+/// A page, or the same page with 422 when it shows a form's errors.
+fn render<T: Template>(errs: &[FieldError], p: &T) -> Response {
+    if errs.is_empty() {
+        page(p)
+    } else {
+        page_status(StatusCode::UNPROCESSABLE_ENTITY, p)
+    }
 }
 
 /// Label helpers shared by the templates.
@@ -56,17 +69,24 @@ pub struct Lbl {
 }
 
 impl Lbl {
+    pub fn new(ctx: &Ctx) -> Self {
+        Lbl { tr: ctx.tr }
+    }
+    /// The label of a coded value: the text of `<prefix>.<code>`.
+    fn coded(&self, prefix: &str, code: &str) -> String {
+        self.tr.t(&format!("{prefix}.{code}")).to_string()
+    }
     pub fn lv(&self, code: &str) -> String {
-        self.tr.t(&format!("posts.level.{code}")).to_string()
+        self.coded("posts.level", code)
     }
     pub fn kd(&self, code: &str) -> String {
-        self.tr.t(&format!("posts.kind.{code}")).to_string()
+        self.coded("posts.kind", code)
     }
     pub fn ed(&self, code: &str) -> String {
         if code.is_empty() {
             self.tr.t("posts.none").to_string()
         } else {
-            self.tr.t(&format!("posts.edu.{code}")).to_string()
+            self.coded("posts.edu", code)
         }
     }
     pub fn edu(&self, e: &Option<Education>) -> String {
@@ -79,11 +99,15 @@ impl Lbl {
         x.map(fmt2).unwrap_or_else(|| "—".into())
     }
     pub fn staffing(&self, code: &str) -> String {
-        self.tr.t(&format!("posts.staffing.{code}")).to_string()
+        self.coded("posts.staffing", code)
     }
     /// The people module's label of an establishment kind.
     pub fn pk(&self, code: &str) -> String {
-        self.tr.t(&format!("people.kind.{code}")).to_string()
+        self.coded("people.kind", code)
+    }
+    /// The people module's label of a staff identity.
+    pub fn identity(&self, code: &str) -> String {
+        self.coded("people.identity", code)
     }
     pub fn f1(&self, key: &str, name: &str, v: impl std::fmt::Display) -> String {
         self.tr.f(key, &[(name.to_string(), v.to_string())])
@@ -137,34 +161,24 @@ impl IndexPage {
 
 pub async fn index(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(p): Query<IndexParams>,
-) -> Response {
-    let r = async {
-        let u = unit_of(&st, &ctx, unit).await?;
-        let o = st.app.posts_overview(&ctx.actor, UnitId(unit)).await?;
-        Ok::<_, AppError>((u, o))
-    }
-    .await;
-    match r {
-        Ok((u, o)) => {
-            let l = Layout::new(&ctx, "posts.title")
-                .titled(format!("{} · {}", u.name, ctx.tr.t("posts.title")))
-                .crumb(u.name.clone(), format!("/units/{unit}"))
-                .here()
-                .flash(p.ok.as_deref());
-            page(&IndexPage {
-                l,
-                x: Lbl { tr: ctx.tr },
-                unit: u,
-                o,
-                q: p.q.unwrap_or_default(),
-                can_manage: ctx.actor.can(Action::PostsManage),
-            })
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+) -> WebResult {
+    let o = st.app.posts_overview(&ctx.actor, u.id).await?;
+    let l = Layout::new(&ctx, "posts.title")
+        .titled(format!("{} · {}", u.name, ctx.tr.t("posts.title")))
+        .crumb(u.name.clone(), format!("/units/{}", u.id))
+        .here()
+        .flash(p.ok.as_deref());
+    Ok(page(&IndexPage {
+        l,
+        x: Lbl::new(&ctx),
+        unit: u,
+        o,
+        q: p.q.unwrap_or_default(),
+        can_manage: ctx.actor.can(Action::PostsManage),
+    }))
 }
 
 #[derive(Template)]
@@ -192,20 +206,13 @@ impl FormPage {
 }
 
 /// The post form from a urlencoded body: items come as `fn_<n>` / `hours_<n>` pairs.
-fn post_form(body: &str) -> PostForm {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap_or_default();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(a, _)| a == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+fn post_form(b: &FormPairs) -> PostForm {
+    let get = |k: &str| b.get(k).to_string();
     let mut functions = Vec::new();
     for i in 0..200 {
-        let (f, h) = (get(&format!("fn_{i}")), get(&format!("hours_{i}")));
-        if pairs.iter().any(|(k, _)| *k == format!("fn_{i}")) {
-            functions.push((f, h));
+        let key = format!("fn_{i}");
+        if b.0.iter().any(|(k, _)| *k == key) {
+            functions.push((get(&key), get(&format!("hours_{i}"))));
         }
     }
     PostForm {
@@ -226,15 +233,12 @@ async fn form_page(
     u: Unit,
     f: PostForm,
     errs: &[FieldError],
-    editing: Option<i64>,
-) -> Response {
-    let data = match st.app.post_form_data(&ctx.actor, u.id).await {
-        Ok(d) => d,
-        Err(e) => return page_error(ctx.tr, e),
-    };
+    editing: Option<PostId>,
+) -> WebResult {
+    let data = st.app.post_form_data(&ctx.actor, u.id).await?;
     let (key, action) = match editing {
-        Some(id) => ("posts.edit", format!("{}/{id}/edit", base(u.id.0))),
-        None => ("posts.new", format!("{}/new", base(u.id.0))),
+        Some(id) => ("posts.edit", format!("{}/{id}/edit", base(u.id))),
+        None => ("posts.new", format!("{}/new", base(u.id))),
     };
     let mut rows: Vec<(usize, String, String)> = f
         .functions
@@ -246,101 +250,78 @@ async fn form_page(
     for i in n..n + 3 {
         rows.push((i, String::new(), String::new()));
     }
-    let p = FormPage {
-        l: layout(ctx, &u, key),
-        x: Lbl { tr: ctx.tr },
-        unit: u,
-        f,
-        data,
-        errs: FormErrors::new(ctx.tr, errs),
-        action,
-        editing: editing.is_some(),
-        levels: PostLevel::ALL,
-        kinds: PostKind::ALL,
-        edus: Education::ALL,
-        rows,
-    };
-    if errs.is_empty() {
-        page(&p)
-    } else {
-        page_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
-    }
+    Ok(render(
+        errs,
+        &FormPage {
+            l: layout(ctx, &u, key, None),
+            x: Lbl::new(ctx),
+            unit: u,
+            f,
+            data,
+            errs: FormErrors::new(ctx.tr, errs),
+            action,
+            editing: editing.is_some(),
+            levels: PostLevel::ALL,
+            kinds: PostKind::ALL,
+            edus: Education::ALL,
+            rows,
+        },
+    ))
 }
 
-pub async fn new_form(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    match unit_of(&st, &ctx, unit).await {
-        Ok(u) => {
-            let f = PostForm {
-                level: PostLevel::General.code().into(),
-                establishment: PostKind::Any.code().into(),
-                ..PostForm::default()
-            };
-            form_page(&st, &ctx, u, f, &[], None).await
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+/// After a post was saved: its page with the flash.
+fn saved(unit: UnitId, id: PostId) -> Response {
+    to(format!("{}/{id}?ok=post_saved", base(unit)))
+}
+
+pub async fn new_form(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+    let f = PostForm {
+        level: PostLevel::General.code().into(),
+        establishment: PostKind::Any.code().into(),
+        ..PostForm::default()
+    };
+    form_page(&st, &ctx, u, f, &[], None).await
 }
 
 pub async fn create(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    body: String,
-) -> Response {
-    let u = match unit_of(&st, &ctx, unit).await {
-        Ok(u) => u,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let f = post_form(&body);
-    match st.app.create_post(&ctx.actor, UnitId(unit), &f).await {
-        Ok(id) => Redirect::to(&format!("{}/{id}?ok=post_saved", base(unit))).into_response(),
-        Err(AppError::Invalid(e)) => form_page(&st, &ctx, u, f, &e, None).await,
-        Err(e) => page_error(ctx.tr, e),
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    b: FormPairs,
+) -> WebResult {
+    let f = post_form(&b);
+    match st.app.create_post(&ctx.actor, u.id, &f).await.fields()? {
+        Ok(id) => Ok(saved(u.id, id)),
+        Err(e) => form_page(&st, &ctx, u, f, &e, None).await,
     }
 }
 
 pub async fn edit_form(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, post)): Path<(i64, String)>,
-) -> Response {
-    let r = async {
-        let id = id_of(&post)?;
-        let u = unit_of(&st, &ctx, unit).await?;
-        let f = st.app.post_form(&ctx.actor, UnitId(unit), id).await?;
-        Ok::<_, AppError>((id, u, f))
-    }
-    .await;
-    match r {
-        Ok((id, u, f)) => form_page(&st, &ctx, u, f, &[], Some(id)).await,
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, id)): Path<(UnitId, PostId)>,
+) -> WebResult {
+    let f = st.app.post_form(&ctx.actor, u.id, id).await?;
+    form_page(&st, &ctx, u, f, &[], Some(id)).await
 }
 
 pub async fn update(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, post)): Path<(i64, String)>,
-    body: String,
-) -> Response {
-    let r = async {
-        let id = id_of(&post)?;
-        Ok::<_, AppError>((id, unit_of(&st, &ctx, unit).await?))
-    }
-    .await;
-    let (id, u) = match r {
-        Ok(x) => x,
-        Err(e) => return page_error(ctx.tr, e),
-    };
-    let f = post_form(&body);
-    match st.app.update_post(&ctx.actor, UnitId(unit), id, &f).await {
-        Ok(()) => Redirect::to(&format!("{}/{id}?ok=post_saved", base(unit))).into_response(),
-        Err(AppError::Invalid(e)) => form_page(&st, &ctx, u, f, &e, Some(id)).await,
-        Err(e) => page_error(ctx.tr, e),
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, id)): Path<(UnitId, PostId)>,
+    b: FormPairs,
+) -> WebResult {
+    let f = post_form(&b);
+    match st
+        .app
+        .update_post(&ctx.actor, u.id, id, &f)
+        .await
+        .fields()?
+    {
+        Ok(()) => Ok(saved(u.id, id)),
+        Err(e) => form_page(&st, &ctx, u, f, &e, Some(id)).await,
     }
 }
 
@@ -352,23 +333,14 @@ pub struct ActiveBody {
 
 pub async fn set_active(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, post)): Path<(i64, String)>,
-    body: String,
-) -> Response {
-    let b: ActiveBody = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let r = async {
-        let id = id_of(&post)?;
-        st.app
-            .set_post_active(&ctx.actor, UnitId(unit), id, b.active == "1")
-            .await?;
-        Ok::<_, AppError>(id)
-    }
-    .await;
-    match r {
-        Ok(id) => Redirect::to(&format!("{}/{id}?ok=post_saved", base(unit))).into_response(),
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    Path((unit, id)): Path<(UnitId, PostId)>,
+    Form(b): Form<ActiveBody>,
+) -> WebResult {
+    st.app
+        .set_post_active(&ctx.actor, unit, id, b.active == "1")
+        .await?;
+    Ok(saved(unit, id))
 }
 
 #[derive(Template)]
@@ -386,61 +358,40 @@ pub struct ShowPage {
 async fn show_page(
     st: &AppState,
     ctx: &Ctx,
-    unit: i64,
-    id: i64,
+    u: Unit,
+    id: PostId,
     a: AssignForm,
     errs: &[FieldError],
     ok: Option<&str>,
-) -> Response {
-    let r = async {
-        let u = unit_of(st, ctx, unit).await?;
-        let p = st.app.post_page(&ctx.actor, UnitId(unit), id).await?;
-        Ok::<_, AppError>((u, p))
-    }
-    .await;
-    match r {
-        Ok((u, p)) => {
-            let l = Layout::new(ctx, "posts.post")
-                .titled(p.row.post.title.clone())
-                .crumb(u.name.clone(), format!("/units/{unit}"))
-                .crumb(ctx.tr.t("posts.title"), base(unit))
-                .here()
-                .flash(ok);
-            let page_ = ShowPage {
-                l,
-                x: Lbl { tr: ctx.tr },
-                unit: u,
-                p,
-                can_manage: ctx.actor.can(Action::PostsManage),
-                errs: FormErrors::new(ctx.tr, errs),
-                a,
-            };
-            if errs.is_empty() {
-                page(&page_)
-            } else {
-                page_status(StatusCode::UNPROCESSABLE_ENTITY, &page_)
-            }
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+) -> WebResult {
+    let p = st.app.post_page(&ctx.actor, u.id, id).await?;
+    let l = layout(ctx, &u, "posts.post", Some(p.row.post.title.clone())).flash(ok);
+    Ok(render(
+        errs,
+        &ShowPage {
+            l,
+            x: Lbl::new(ctx),
+            unit: u,
+            p,
+            can_manage: ctx.actor.can(Action::PostsManage),
+            errs: FormErrors::new(ctx.tr, errs),
+            a,
+        },
+    ))
 }
 
 pub async fn show(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, post)): Path<(i64, String)>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, id)): Path<(UnitId, PostId)>,
     Query(p): Query<IndexParams>,
-) -> Response {
-    match id_of(&post) {
-        Ok(id) => {
-            let a = AssignForm {
-                share_pct: "100".into(),
-                ..AssignForm::default()
-            };
-            show_page(&st, &ctx, unit, id, a, &[], p.ok.as_deref()).await
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+) -> WebResult {
+    let a = AssignForm {
+        share_pct: "100".into(),
+        ..AssignForm::default()
+    };
+    show_page(&st, &ctx, u, id, a, &[], p.ok.as_deref()).await
 }
 
 #[derive(Template)]
@@ -458,62 +409,42 @@ pub struct PersonPage {
 async fn person_page(
     st: &AppState,
     ctx: &Ctx,
-    unit: i64,
-    id: i64,
+    u: Unit,
+    id: PersonId,
     a: AssignForm,
     errs: &[FieldError],
     ok: Option<&str>,
-) -> Response {
-    let r = async {
-        let u = unit_of(st, ctx, unit).await?;
-        let p = st.app.person_posts(&ctx.actor, UnitId(unit), id).await?;
-        Ok::<_, AppError>((u, p))
-    }
-    .await;
-    match r {
-        Ok((u, p)) => {
-            let l = Layout::new(ctx, "posts.person")
-                .titled(format!("{} · {}", p.person.name, ctx.tr.t("posts.person")))
-                .crumb(u.name.clone(), format!("/units/{unit}"))
-                .crumb(ctx.tr.t("posts.title"), base(unit))
-                .here()
-                .flash(ok);
-            let page_ = PersonPage {
-                l,
-                x: Lbl { tr: ctx.tr },
-                unit: u,
-                p,
-                can_manage: ctx.actor.can(Action::PostsManage),
-                errs: FormErrors::new(ctx.tr, errs),
-                a,
-            };
-            if errs.is_empty() {
-                page(&page_)
-            } else {
-                page_status(StatusCode::UNPROCESSABLE_ENTITY, &page_)
-            }
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+) -> WebResult {
+    let p = st.app.person_posts(&ctx.actor, u.id, id).await?;
+    let title = format!("{} · {}", p.person.name, ctx.tr.t("posts.person"));
+    let l = layout(ctx, &u, "posts.person", Some(title)).flash(ok);
+    Ok(render(
+        errs,
+        &PersonPage {
+            l,
+            x: Lbl::new(ctx),
+            unit: u,
+            p,
+            can_manage: ctx.actor.can(Action::PostsManage),
+            errs: FormErrors::new(ctx.tr, errs),
+            a,
+        },
+    ))
 }
 
 pub async fn person(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, person)): Path<(i64, String)>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((_, id)): Path<(UnitId, PersonId)>,
     Query(p): Query<IndexParams>,
-) -> Response {
-    match id_of(&person) {
-        Ok(id) => {
-            let a = AssignForm {
-                person: id.to_string(),
-                share_pct: "20".into(),
-                ..AssignForm::default()
-            };
-            person_page(&st, &ctx, unit, id, a, &[], p.ok.as_deref()).await
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+) -> WebResult {
+    let a = AssignForm {
+        person: id.to_string(),
+        share_pct: "20".into(),
+        ..AssignForm::default()
+    };
+    person_page(&st, &ctx, u, id, a, &[], p.ok.as_deref()).await
 }
 
 /// The assign form with where it came from (`back` = `post` or `person`).
@@ -527,35 +458,22 @@ pub struct AssignBody {
 
 pub async fn assign(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    body: String,
-) -> Response {
-    let b: AssignBody = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let r = st.app.assign_post(&ctx.actor, UnitId(unit), &b.a).await;
-    let post = b.a.post.trim().parse::<i64>().ok();
-    let person = b.a.person.trim().parse::<i64>().ok();
-    match (r, b.back.as_str()) {
-        (Ok(_), "person") if person.is_some() => Redirect::to(&format!(
-            "{}/people/{}?ok=assigned",
-            base(unit),
-            person.unwrap_or_default()
-        ))
-        .into_response(),
-        (Ok(_), _) if post.is_some() => Redirect::to(&format!(
-            "{}/{}?ok=assigned",
-            base(unit),
-            post.unwrap_or_default()
-        ))
-        .into_response(),
-        (Ok(_), _) => Redirect::to(&base(unit)).into_response(),
-        (Err(AppError::Invalid(e)), "person") if person.is_some() => {
-            person_page(&st, &ctx, unit, person.unwrap_or_default(), b.a, &e, None).await
-        }
-        (Err(AppError::Invalid(e)), _) if post.is_some() => {
-            show_page(&st, &ctx, unit, post.unwrap_or_default(), b.a, &e, None).await
-        }
-        (Err(e), _) => page_error(ctx.tr, e),
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Form(b): Form<AssignBody>,
+) -> WebResult {
+    // Where to go back: the person's page when the form was there, else the post's.
+    let person = b.a.person.trim().parse::<i64>().ok().map(PersonId);
+    let person = person.filter(|_| b.back == "person");
+    let post = b.a.post.trim().parse::<i64>().ok().map(PostId);
+    let r = st.app.assign_post(&ctx.actor, u.id, &b.a).await.fields()?;
+    match (r, person, post) {
+        (Ok(_), Some(p), _) => Ok(to(format!("{}/people/{p}?ok=assigned", base(u.id)))),
+        (Ok(_), None, Some(p)) => Ok(to(format!("{}/{p}?ok=assigned", base(u.id)))),
+        (Ok(_), None, None) => Ok(to(base(u.id))),
+        (Err(e), Some(p), _) => person_page(&st, &ctx, u, p, b.a, &e, None).await,
+        (Err(e), None, Some(p)) => show_page(&st, &ctx, u, p, b.a, &e, None).await,
+        (Err(e), None, None) => Err(e.into()),
     }
 }
 
@@ -569,33 +487,21 @@ pub struct EndBody {
 
 pub async fn end(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path((unit, assignment)): Path<(i64, String)>,
-    body: String,
-) -> Response {
-    let b: EndBody = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let r = async {
-        let id = id_of(&assignment)?;
-        st.app
-            .end_assignment(&ctx.actor, UnitId(unit), id, &b.f)
-            .await
-    }
-    .await;
-    match r {
-        Ok(()) => {
-            // Back to the page the form was on (a path of this unit's posts only).
-            let back = if b.back.starts_with(&format!("{}/", base(unit)))
-                && !b.back.contains("//")
-                && !b.back.contains('?')
-            {
-                b.back
-            } else {
-                base(unit)
-            };
-            Redirect::to(&format!("{back}?ok=unassigned")).into_response()
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+    ctx: Ctx,
+    Path((unit, id)): Path<(UnitId, AssignmentId)>,
+    Form(b): Form<EndBody>,
+) -> WebResult {
+    st.app.end_assignment(&ctx.actor, unit, id, &b.f).await?;
+    // Back to the page the form was on (a path of this unit's posts only).
+    let back = if b.back.starts_with(&format!("{}/", base(unit)))
+        && !b.back.contains("//")
+        && !b.back.contains('?')
+    {
+        b.back
+    } else {
+        base(unit)
+    };
+    Ok(to(format!("{back}?ok=unassigned")))
 }
 
 #[derive(Template)]
@@ -607,32 +513,14 @@ pub struct CoveragePage {
     pub c: CoverageView,
 }
 
-impl CoveragePage {
-    pub fn identity(&self, code: &str) -> String {
-        self.l.tr.t(&format!("people.identity.{code}")).to_string()
-    }
-}
-
-pub async fn coverage(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    let r = async {
-        let u = unit_of(&st, &ctx, unit).await?;
-        let c = st.app.posts_coverage(&ctx.actor, UnitId(unit)).await?;
-        Ok::<_, AppError>((u, c))
-    }
-    .await;
-    match r {
-        Ok((u, c)) => page(&CoveragePage {
-            l: layout(&ctx, &u, "posts.coverage"),
-            x: Lbl { tr: ctx.tr },
-            unit: u,
-            c,
-        }),
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn coverage(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+    let c = st.app.posts_coverage(&ctx.actor, u.id).await?;
+    Ok(page(&CoveragePage {
+        l: layout(&ctx, &u, "posts.coverage", None),
+        x: Lbl::new(&ctx),
+        unit: u,
+        c,
+    }))
 }
 
 #[derive(Template)]
@@ -739,44 +627,32 @@ fn esc(s: &str) -> String {
 async fn balance_page(
     st: &AppState,
     ctx: &Ctx,
-    unit: i64,
+    u: Unit,
     errs: &[FieldError],
     ok: Option<&str>,
-) -> Response {
-    let r = async {
-        let u = unit_of(st, ctx, unit).await?;
-        let b = st.app.posts_balance(&ctx.actor, UnitId(unit)).await?;
-        Ok::<_, AppError>((u, b))
-    }
-    .await;
-    match r {
-        Ok((u, b)) => {
-            let p = BalancePage {
-                l: layout(ctx, &u, "posts.balance").flash(ok),
-                x: Lbl { tr: ctx.tr },
-                chart: chart_svg(&ctx.tr, &b.balance.bins),
-                unit: u,
-                b,
-                can_manage: ctx.actor.can(Action::PostsManage),
-                errs: FormErrors::new(ctx.tr, errs),
-            };
-            if errs.is_empty() {
-                page(&p)
-            } else {
-                page_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
-            }
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+) -> WebResult {
+    let b = st.app.posts_balance(&ctx.actor, u.id).await?;
+    Ok(render(
+        errs,
+        &BalancePage {
+            l: layout(ctx, &u, "posts.balance", None).flash(ok),
+            x: Lbl::new(ctx),
+            chart: chart_svg(&ctx.tr, &b.balance.bins),
+            unit: u,
+            b,
+            can_manage: ctx.actor.can(Action::PostsManage),
+            errs: FormErrors::new(ctx.tr, errs),
+        },
+    ))
 }
 
 pub async fn balance(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
     Query(p): Query<IndexParams>,
-) -> Response {
-    balance_page(&st, &ctx, unit, &[], p.ok.as_deref()).await
+) -> WebResult {
+    balance_page(&st, &ctx, u, &[], p.ok.as_deref()).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -788,23 +664,21 @@ pub struct AcceptBody {
 
 pub async fn accept(
     State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-    body: String,
-) -> Response {
-    let b: AcceptBody = serde_urlencoded::from_str(&body).unwrap_or_default();
-    match st
-        .app
-        .accept_proposals(&ctx.actor, UnitId(unit), &b.keys)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("{}/balance?ok=accepted", base(unit))).into_response(),
-        Err(AppError::Invalid(e)) => balance_page(&st, &ctx, unit, &e, None).await,
-        Err(e) => page_error(ctx.tr, e),
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Form(b): Form<AcceptBody>,
+) -> WebResult {
+    let r = st.app.accept_proposals(&ctx.actor, u.id, &b.keys).await;
+    match r.fields()? {
+        Ok(_) => Ok(to(format!("{}/balance?ok=accepted", base(u.id)))),
+        Err(e) => balance_page(&st, &ctx, u, &e, None).await,
     }
 }
 
-fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
+/// A workbook download named `name`.xlsx.
+fn xlsx(name: &str, sheets: &[Sheet]) -> WebResult {
+    let bytes =
+        jiguan_excel::write_workbook(sheets).map_err(|e| AppError::Internal(e.to_string()))?;
     let enc: String = name
         .bytes()
         .map(|b| {
@@ -815,7 +689,7 @@ fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
             }
         })
         .collect();
-    (
+    Ok((
         [
             (
                 header::CONTENT_TYPE,
@@ -828,103 +702,12 @@ fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
         ],
         bytes,
     )
-        .into_response()
+        .into_response())
 }
 
-/// The posts workbook: 岗位一览 (one row per post) and 岗位人员 (one row per holder).
-pub fn posts_sheets(o: &PostsOverview) -> Vec<Sheet> {
-    let mut posts = Vec::new();
-    let mut holders = Vec::new();
-    for b in &o.bodies {
-        for r in &b.posts {
-            let p = &r.post;
-            posts.push(vec![
-                Cell::from(b.name.as_str()),
-                Cell::from(p.title.as_str()),
-                Cell::from(p.level.zh()),
-                Cell::from(p.establishment.zh()),
-                Cell::from(p.min_education.map_or("", |e| e.zh())),
-                Cell::Int(p.min_service_years),
-                Cell::from(p.other_requirements.as_str()),
-                Cell::Int(r.hours),
-                Cell::Text(fmt2(r.fte)),
-                Cell::Int(r.holders.len() as i64),
-                Cell::Text(
-                    r.holders
-                        .iter()
-                        .map(|h| format!("{}（{}%）", h.person_name, h.assignment.share_pct))
-                        .collect::<Vec<_>>()
-                        .join("、"),
-                ),
-                Cell::from(if p.active { "在用" } else { "已撤销" }),
-            ]);
-            for h in &r.holders {
-                let a = &h.assignment;
-                holders.push(vec![
-                    Cell::from(b.name.as_str()),
-                    Cell::from(p.title.as_str()),
-                    Cell::from(h.person_name.as_str()),
-                    Cell::Int(a.share_pct),
-                    Cell::from(if a.main { "主岗" } else { "兼岗" }),
-                    Cell::from(if a.overtime { "是" } else { "否" }),
-                    Cell::Text(fmt2(h.hours)),
-                    Cell::Date(a.start_date),
-                ]);
-            }
-        }
-    }
-    vec![
-        Sheet {
-            name: "岗位一览".into(),
-            headers: [
-                "内设机构",
-                "岗位名称",
-                "岗位层级",
-                "编制要求",
-                "最低学历",
-                "最低工作年限",
-                "其他条件",
-                "年工作量（小时）",
-                "所需人力（FTE）",
-                "在岗人数",
-                "在岗人员",
-                "状态",
-            ]
-            .map(String::from)
-            .to_vec(),
-            rows: posts,
-        },
-        Sheet {
-            name: "岗位人员".into(),
-            headers: [
-                "内设机构",
-                "岗位名称",
-                "姓名",
-                "时间份额（%）",
-                "主岗/兼岗",
-                "加班",
-                "分担工作量（小时）",
-                "起始日期",
-            ]
-            .map(String::from)
-            .to_vec(),
-            rows: holders,
-        },
-    ]
-}
-
-pub async fn export(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(unit): Path<i64>,
-) -> Response {
-    match st.app.posts_overview(&ctx.actor, UnitId(unit)).await {
-        Ok(o) => match jiguan_excel::write_workbook(&posts_sheets(&o)) {
-            Ok(b) => xlsx(&format!("{}岗位一览", o.unit.name), b),
-            Err(e) => page_error(ctx.tr, AppError::Internal(e.to_string())),
-        },
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn export(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+    let o = st.app.posts_overview(&ctx.actor, u.id).await?;
+    xlsx(&report::posts_file_name(&o), &report::posts_sheets(&o))
 }
 
 #[derive(Template)]
@@ -935,61 +718,16 @@ pub struct DistrictPage {
     pub r: DistrictFte,
 }
 
-pub async fn district(State(st): State<AppState>, Extension(ctx): Extension<Ctx>) -> Response {
-    match st.app.posts_district(&ctx.actor).await {
-        Ok(r) => page(&DistrictPage {
-            l: Layout::new(&ctx, "posts.district").here(),
-            x: Lbl { tr: ctx.tr },
-            r,
-        }),
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn district(State(st): State<AppState>, ctx: Ctx) -> WebResult {
+    let r = st.app.posts_district(&ctx.actor).await?;
+    Ok(page(&DistrictPage {
+        l: Layout::new(&ctx, "posts.district").here(),
+        x: Lbl::new(&ctx),
+        r,
+    }))
 }
 
-pub async fn district_export(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-) -> Response {
-    match st.app.posts_district(&ctx.actor).await {
-        Ok(r) => {
-            let mut rows: Vec<Vec<Cell>> = Vec::new();
-            for l in r.lines.iter().chain(std::iter::once(&r.total)) {
-                rows.push(vec![
-                    Cell::Text(if l.unit.name.is_empty() {
-                        "合计".into()
-                    } else {
-                        l.unit.name.clone()
-                    }),
-                    Cell::Int(l.posts),
-                    Cell::Int(l.hours),
-                    Cell::Text(fmt2(l.need)),
-                    Cell::Int(l.establishment),
-                    Cell::Int(l.staff),
-                    Cell::Text(fmt2(l.assigned)),
-                    Cell::Money(l.cost),
-                ]);
-            }
-            let sheet = Sheet {
-                name: "岗位人力与人头费用".into(),
-                headers: [
-                    "单位",
-                    "岗位数",
-                    "年工作量（小时）",
-                    "所需人力（FTE）",
-                    "核定编制",
-                    "在岗人数",
-                    "在岗人力（FTE）",
-                    "人头费用（元/年）",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rows,
-            };
-            match jiguan_excel::write_workbook(&[sheet]) {
-                Ok(b) => xlsx("岗位人力与人头费用", b),
-                Err(e) => page_error(ctx.tr, AppError::Internal(e.to_string())),
-            }
-        }
-        Err(e) => page_error(ctx.tr, e),
-    }
+pub async fn district_export(State(st): State<AppState>, ctx: Ctx) -> WebResult {
+    let r = st.app.posts_district(&ctx.actor).await?;
+    xlsx(report::DISTRICT_FILE_NAME, &report::district_sheets(&r))
 }
