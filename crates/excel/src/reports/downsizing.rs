@@ -40,7 +40,7 @@ pub fn route_label(l: &dyn Labels, r: Route) -> String {
 }
 
 pub fn status_label(l: &dyn Labels, s: PlanStatus) -> String {
-    l.t(&s.label_key())
+    l.t(&jiguan_domain::workflow::DOWNSIZING_PLANS.label_key(s))
 }
 
 /// The rules' reason codes spelled out, `；`-separated.
