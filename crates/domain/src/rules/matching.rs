@@ -100,9 +100,9 @@ impl MatchInput {
                 return Err(FieldError::new(&field, "duplicate_id").with("id", &p.id));
             }
             let n = u32::try_from(p.seats).map_err(|_| {
-                FieldError::new(&format!("posts[{i}].seats"), "out_of_range")
+                FieldError::new(format!("posts[{i}].seats"), "out_of_range")
                     .with("min", "0")
-                    .with("max", &u32::MAX.to_string())
+                    .with("max", u32::MAX)
             })?;
             seats.push(n);
         }
@@ -271,8 +271,8 @@ pub fn rounds(inst: &Instance) -> Matching {
     for k in 0..longest {
         // This round's acceptable applicants per post, with their rank.
         let mut applicants: HashMap<u32, Vec<(u32, usize)>> = HashMap::new();
-        for s in 0..n {
-            if post_of[s].is_some() {
+        for (s, placed) in post_of.iter().enumerate() {
+            if placed.is_some() {
                 continue;
             }
             let Some(&p) = inst.listed.get(s).and_then(|l| l.get(k)) else {
