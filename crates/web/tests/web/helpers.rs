@@ -220,6 +220,26 @@ pub async fn send(
     oneshot(t, b.body(body).unwrap()).await
 }
 
+/// A GET of `path` without a body.
+pub async fn get(t: &T, who: &Who, path: &str) -> Resp {
+    send(t, who, Method::GET, path, None).await
+}
+
+/// Posts a form with the session's CSRF token added.
+pub async fn post_form(t: &T, who: &Who, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let csrf = who.csrf.clone().unwrap_or_default();
+    let mut f = fields.to_vec();
+    f.push(("_csrf", csrf.as_str()));
+    send(t, who, Method::POST, path, form(&f)).await
+}
+
+/// [`post_form`] for a form that is accepted: the answer is the redirect after saving.
+pub async fn post_form_ok(t: &T, who: &Who, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let r = post_form(t, who, path, fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r
+}
+
 /// Sends one request through the router from 10.0.0.9 and reads the whole answer.
 pub async fn oneshot(t: &T, mut req: Request<Body>) -> Resp {
     req.extensions_mut()
