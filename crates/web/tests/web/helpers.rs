@@ -257,6 +257,20 @@ pub async fn oneshot(t: &T, mut req: Request<Body>) -> Resp {
     }
 }
 
+/// Asserts that `who` was kept out at `at` (a method and path): refused with 404 or 403
+/// (or 400 where `malformed_ok`), and none of `hidden` shown.
+pub fn assert_kept_out(r: &Resp, who: &str, at: &str, malformed_ok: bool, hidden: &[&str]) {
+    let malformed = malformed_ok && r.status == StatusCode::BAD_REQUEST;
+    assert!(
+        r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN || malformed,
+        "{who} reached {at}: {}",
+        r.status
+    );
+    for h in hidden {
+        assert!(!r.body.contains(h), "{who} saw {h} at {at}");
+    }
+}
+
 /// Asserts an Excel download (200, an OOXML spreadsheet).
 pub fn assert_xlsx(r: &Resp) {
     assert_eq!(r.status, StatusCode::OK);

@@ -10,17 +10,21 @@ use jiguan_web::routes;
 
 use crate::helpers::*;
 
-#[tokio::test]
-async fn bad_input_names_the_field_and_writes_nothing() {
-    let t = setup().await;
-    let who = login(&t, "u_admin").await;
-    let before = t
-        .app
+/// How many users district A has.
+async fn user_count(t: &T) -> i64 {
+    t.app
         .store
         .list_users(t.d_a, &Default::default(), &Default::default())
         .await
         .unwrap()
-        .total;
+        .total
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_writes_nothing() {
+    let t = setup().await;
+    let who = login(&t, "u_admin").await;
+    let before = user_count(&t).await;
     let r = post_form(
         &t,
         &who,
@@ -54,15 +58,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     )
     .await;
     assert!(r.body.contains("用户名：已被使用"), "{}", r.body);
-    assert_eq!(
-        t.app
-            .store
-            .list_users(t.d_a, &Default::default(), &Default::default())
-            .await
-            .unwrap()
-            .total,
-        before
-    );
+    assert_eq!(user_count(&t).await, before);
 
     // The API: one error shape, in the user's language.
     let mut w = who.clone();
@@ -129,15 +125,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         (s, j["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_json"))
     );
-    assert_eq!(
-        t.app
-            .store
-            .list_users(t.d_a, &Default::default(), &Default::default())
-            .await
-            .unwrap()
-            .total,
-        before
-    );
+    assert_eq!(user_count(&t).await, before);
 }
 
 #[tokio::test]
