@@ -351,8 +351,19 @@ async fn people_story(pg: bool) {
     assert!(audit.items.iter().any(|r| r.action == "person.create"));
 }
 
-async fn people_guard_and_import(pg: bool) {
-    use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, PeopleBatch, PeopleStore};
+/// A fresh store with two districts in which the district administrator gave unit A one
+/// administrative slot; `ua` is unit A's administrator.
+struct OneSlot {
+    _t: TestDb,
+    s: SqlStore,
+    app: jiguan_app::App,
+    d1: jiguan_domain::tenancy::DistrictId,
+    a: jiguan_domain::tenancy::UnitId,
+    b: jiguan_domain::tenancy::UnitId,
+    ua: jiguan_domain::auth::Actor,
+}
+
+async fn one_slot(pg: bool) -> OneSlot {
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
     let (d1, a, b, ..) = two_districts(&s).await;
@@ -362,6 +373,28 @@ async fn people_guard_and_import(pg: bool) {
     app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())])
         .await
         .unwrap();
+    OneSlot {
+        _t: t,
+        s,
+        app,
+        d1,
+        a,
+        b,
+        ua,
+    }
+}
+
+async fn people_guard_and_import(pg: bool) {
+    use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, PeopleBatch, PeopleStore};
+    let OneSlot {
+        _t,
+        s,
+        app,
+        d1,
+        a,
+        b,
+        ua,
+    } = one_slot(pg).await;
     let row = |name: &str, id: &str, identity: &str, kind: &str| -> Vec<String> {
         vec![name.into(), id.into(), identity.into(), kind.into()]
     };
@@ -489,15 +522,15 @@ both!(people_import_progress);
 async fn people_import_progress(pg: bool) {
     use jiguan_app::people::{ImportOptions, ImportTable, Progress};
     use std::sync::Mutex;
-    let t = fresh(pg).await;
-    let s = SqlStore::open(&t.url).await.unwrap();
-    let (d1, a, ..) = two_districts(&s).await;
-    let app = fixtures::app(s.clone());
-    let admin = actor(d1, None, Role::DistrictAdmin);
-    let ua = actor(d1, Some(a), Role::UnitAdmin);
-    app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())])
-        .await
-        .unwrap();
+    let OneSlot {
+        _t,
+        s,
+        app,
+        d1,
+        a,
+        ua,
+        ..
+    } = one_slot(pg).await;
     let headers: Vec<String> = ["姓名", "身份证号", "身份", "编制类型"]
         .iter()
         .map(|h| h.to_string())
