@@ -105,43 +105,96 @@ fn page_json(html: &str) -> Value {
     serde_json::from_str(&unescape(&html[start..end])).unwrap()
 }
 
-async fn login(base: &str) -> (reqwest::Client, String) {
+/// The demo admin's session with the server; paths are relative to its base.
+struct Web {
+    client: reqwest::Client,
+    base: String,
+    csrf: String,
+}
+
+impl Web {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
+    async fn get_json(&self, path: &str) -> Value {
+        self.get(path).await.json().await.unwrap()
+    }
+
+    /// POSTs a form with the CSRF field added last.
+    async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form = fields.to_vec();
+        form.push(("_csrf", &self.csrf));
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs JSON with the CSRF header.
+    async fn post_json(&self, path: &str, body: &impl serde::Serialize) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// PUTs a plain-text body with the CSRF header.
+    async fn put_text(&self, path: &str, body: &'static str) -> reqwest::Response {
+        self.client
+            .put(format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf)
+            .header("content-type", "text/plain")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Signs in as the demo admin through the form.
+async fn login(base: &str) -> Web {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let pre = csrf_of(&page);
-    let r = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("username", "admin"),
-            ("password", "demo12345"),
-            ("_csrf", pre.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let mut web = Web {
+        client,
+        base: base.to_string(),
+        csrf: String::new(),
+    };
+    web.csrf = csrf_of(&web.get_text("/login").await);
+    let r = web
+        .post_form(
+            "/login",
+            &[("username", "admin"), ("password", "demo12345")],
+        )
+        .await;
     assert!(r.status().is_redirection(), "login: {}", r.status());
-    let home = client.get(format!("{base}/")).send().await.unwrap();
+    let home = web.get("/").await;
     assert_eq!(home.status(), 200);
-    let csrf = csrf_of(&home.text().await.unwrap());
-    (client, csrf)
+    web.csrf = csrf_of(&home.text().await.unwrap());
+    web
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn page_api_and_cli_agree() {
     let srv = start_server().await;
-    let base = srv.base.clone();
-    let (client, csrf) = login(&base).await;
+    let web = login(&srv.base).await;
     let cli_dir = tempfile::tempdir().unwrap();
     let cli = |args: &[&str]| {
         let mut all = vec!["calc"];
@@ -210,13 +263,7 @@ async fn page_api_and_cli_agree() {
         let from_cli = cli(&args).json();
         // API
         let body: BTreeMap<&str, &str> = inputs.iter().copied().collect();
-        let r = client
-            .post(format!("{base}/api/v1/calc/{kind}"))
-            .header("x-csrf-token", &csrf)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = web.post_json(&format!("/api/v1/calc/{kind}"), &body).await;
         assert_eq!(r.status(), 200, "{kind}");
         let api: Value = r.json().await.unwrap();
         assert_eq!(api["result"], from_cli, "API vs CLI: {kind}");
@@ -229,14 +276,7 @@ async fn page_api_and_cli_agree() {
         assert!(!api["sources"].as_array().unwrap().is_empty());
         assert!(api["params_used"].is_object());
         // Page
-        let mut form: Vec<(&str, &str)> = inputs.clone();
-        form.push(("_csrf", &csrf));
-        let r = client
-            .post(format!("{base}/calc/{kind}"))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let r = web.post_form(&format!("/calc/{kind}"), inputs).await;
         assert_eq!(r.status(), 200, "{kind}");
         let html = r.text().await.unwrap();
         assert_eq!(page_json(&html), from_cli, "page vs CLI: {kind}");
@@ -245,132 +285,73 @@ async fn page_api_and_cli_agree() {
     }
 
     // Bad input: 422 with the field, on the API and on the page.
-    let r = client
-        .post(format!("{base}/api/v1/calc/severance"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"start": "2015-03-01", "end": "2026-06-30", "monthly-wage": "12000.123", "local-average": 9000}))
-        .send()
-        .await
-        .unwrap();
+    let r = web.post_json("/api/v1/calc/severance", &json!({"start": "2015-03-01", "end": "2026-06-30", "monthly-wage": "12000.123", "local-average": 9000})).await;
     assert_eq!(r.status(), 422);
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["code"], "invalid");
     assert_eq!(e["field"], "monthly-wage");
     assert_eq!(e["errors"][0]["code"], "money_too_precise");
-    let r = client
-        .post(format!("{base}/calc/workday"))
-        .form(&[("date", "2027-03-01"), ("_csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = web
+        .post_form("/calc/workday", &[("date", "2027-03-01")])
+        .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("id=\"err-date\""));
-    let r = client
-        .post(format!("{base}/api/v1/calc/nope"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = web.post_json("/api/v1/calc/nope", &json!({})).await;
     assert_eq!(r.status(), 404);
 
     // Save from the page; the saved page shows the stored result.
-    let r = client
-        .post(format!("{base}/calc/excellent-quota"))
-        .form(&[
-            ("count", "23"),
-            ("_save", "1"),
-            ("note", "年度考核"),
-            ("_csrf", csrf.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = web
+        .post_form(
+            "/calc/excellent-quota",
+            &[("count", "23"), ("_save", "1"), ("note", "年度考核")],
+        )
+        .await;
     assert!(r.status().is_redirection(), "{}", r.status());
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     assert!(loc.starts_with("/calc/saved/"), "{loc}");
-    let html = client
-        .get(format!("{base}{loc}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = web.get_text(&loc).await;
     assert_eq!(
         page_json(&html),
         cli(&["excellent-quota", "--count", "23"]).json()
     );
     assert!(html.contains("年度考核"));
-    let list: Value = client
-        .get(format!("{base}/api/v1/calc/saved"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = web.get_json("/api/v1/calc/saved").await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["note"], "年度考核");
-    let r = client
-        .post(format!("{base}/api/v1/calc/saved"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"kind": "retirement", "input": {"birth": "1970-05", "category": "male"}}))
-        .send()
-        .await
-        .unwrap();
+    let r = web
+        .post_json(
+            "/api/v1/calc/saved",
+            &json!({"kind": "retirement", "input": {"birth": "1970-05", "category": "male"}}),
+        )
+        .await;
     assert_eq!(r.status(), 201);
     let saved: Value = r.json().await.unwrap();
     assert_eq!(saved["result"]["retirement_month"], "2031-10");
-    let r = client
-        .get(format!("{base}/api/v1/calc/saved/{}", saved["id"]))
-        .send()
-        .await
-        .unwrap();
+    let r = web
+        .get(&format!("/api/v1/calc/saved/{}", saved["id"]))
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap()["result"], saved["result"]);
-    assert_eq!(
-        client
-            .get(format!("{base}/calc/saved"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(web.get("/calc/saved").await.status(), 200);
 
     // The calendar: load 2027 through the API (text body); the page, the API and the
     // CLI on the same database then agree on 2027.
-    let r = client
-        .put(format!("{base}/api/v1/calendar/2028"))
-        .header("x-csrf-token", &csrf)
-        .header("content-type", "text/plain")
-        .body("year 2027\n2027-01-01 off\n")
-        .send()
-        .await
-        .unwrap();
+    let r = web
+        .put_text("/api/v1/calendar/2028", "year 2027\n2027-01-01 off\n")
+        .await;
     assert_eq!(r.status(), 422);
     assert_eq!(
         r.json::<Value>().await.unwrap()["errors"][0]["code"],
         "calendar_year_mismatch"
     );
-    let r = client
-        .put(format!("{base}/api/v1/calendar/2027"))
-        .header("x-csrf-token", &csrf)
-        .header("content-type", "text/plain")
-        .body("year 2027\n2027-01-01 off\n2027-02-05..2027-02-11 off\n")
-        .send()
-        .await
-        .unwrap();
+    let r = web
+        .put_text(
+            "/api/v1/calendar/2027",
+            "year 2027\n2027-01-01 off\n2027-02-05..2027-02-11 off\n",
+        )
+        .await;
     assert_eq!(r.status(), 200);
-    let years: Value = client
-        .get(format!("{base}/api/v1/calendar"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let years: Value = web.get_json("/api/v1/calendar").await;
     assert!(
         years
             .as_array()
@@ -380,36 +361,22 @@ async fn page_api_and_cli_agree() {
     );
     let from_cli = cli(&["workday", "--date", "2027-02-08"]).json();
     assert_eq!(from_cli["reason"], "holiday");
-    let api: Value = client
-        .post(format!("{base}/api/v1/calc/workday"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"date": "2027-02-08"}))
-        .send()
+    let api: Value = web
+        .post_json("/api/v1/calc/workday", &json!({"date": "2027-02-08"}))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(api["result"], from_cli);
     // The calendar page takes a form upload too.
-    let r = client
-        .post(format!("{base}/settings/calendar"))
-        .form(&[
-            ("schedule", "year 2028\n2028-01-01 off\n"),
-            ("_csrf", csrf.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = web
+        .post_form(
+            "/settings/calendar",
+            &[("schedule", "year 2028\n2028-01-01 off\n")],
+        )
+        .await;
     assert!(r.status().is_redirection(), "{}", r.status());
-    let html = client
-        .get(format!("{base}/settings/calendar"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = web.get_text("/settings/calendar").await;
     assert!(html.contains("id=\"calendar-2028\""));
     assert!(html.contains("enctype=\"multipart/form-data\""));
     assert_eq!(
@@ -419,20 +386,8 @@ async fn page_api_and_cli_agree() {
 
     // Every calculator page renders, in both languages.
     for k in CalcKind::ALL {
-        let r = client
-            .get(format!("{base}/calc/{}", k.code()))
-            .send()
-            .await
-            .unwrap();
+        let r = web.get(&format!("/calc/{}", k.code())).await;
         assert_eq!(r.status(), 200, "{}", k.code());
     }
-    assert_eq!(
-        client
-            .get(format!("{base}/calc"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(web.get("/calc").await.status(), 200);
 }

@@ -57,51 +57,42 @@ fn downsizing_summary_export_and_apply() {
         .next()
         .unwrap()
         .to_string();
+    // `downsizing VERB` on that plan of 骆驼街道, and applying it as the unit administrator.
+    let on_plan = |verb: &str, extra: &[&str]| {
+        let mut all = vec![
+            "downsizing",
+            verb,
+            "--district",
+            "zhenhai",
+            "--unit",
+            "luotuo",
+            "--plan",
+            &plan,
+        ];
+        all.extend_from_slice(extra);
+        run(&all)
+    };
+    let apply = || {
+        run(&[
+            "downsizing",
+            "apply",
+            "--as",
+            "luotuo_admin",
+            "--plan",
+            &plan,
+        ])
+    };
     let out = dir.path().join("s.xlsx").to_string_lossy().into_owned();
-    let r = run(&[
-        "downsizing",
-        "export",
-        "--district",
-        "zhenhai",
-        "--unit",
-        "luotuo",
-        "--plan",
-        &plan,
-        "--out",
-        &out,
-    ]);
+    let r = on_plan("export", &["--out", &out]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(std::fs::metadata(&out).unwrap().len() > 1000);
-    let r = run(&[
-        "downsizing",
-        "apply",
-        "--as",
-        "luotuo_admin",
-        "--plan",
-        &plan,
-    ]);
+    let r = apply();
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(&[
-        "downsizing",
-        "show",
-        "--district",
-        "zhenhai",
-        "--unit",
-        "luotuo",
-        "--plan",
-        &plan,
-    ]);
+    let r = on_plan("show", &[]);
     let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert_eq!(v["plan"]["status"], "applied");
     assert_eq!(v["totals"]["cut"], 21);
     // Applying twice is refused.
-    let r = run(&[
-        "downsizing",
-        "apply",
-        "--as",
-        "luotuo_admin",
-        "--plan",
-        &plan,
-    ]);
+    let r = apply();
     assert_ne!(r.code, 0);
 }

@@ -43,37 +43,14 @@ fn calendar_import_and_district_parameters() {
     // A bad schedule is refused with its line.
     let bad = d.join("bad.txt");
     std::fs::write(&bad, "year 2027\n2027-01-01 holiday\n").unwrap();
-    let r = run_in(
-        d,
-        &[
-            "calendar",
-            "import",
-            bad.to_str().unwrap(),
-            "--database",
-            &db,
-            "--district",
-            "testd",
-        ],
-    );
+    let r = with_db(&["calendar", "import", bad.to_str().unwrap()]);
     let e = r.error();
     assert_eq!(
         (e["code"].as_str(), e["field"].as_str()),
         (Some("schedule_line_invalid"), Some("schedule"))
     );
     std::fs::write(&bad, SCHEDULE_2027_DUPLICATE).unwrap();
-    let e = run_in(
-        d,
-        &[
-            "calendar",
-            "import",
-            bad.to_str().unwrap(),
-            "--database",
-            &db,
-            "--district",
-            "testd",
-        ],
-    )
-    .error();
+    let e = with_db(&["calendar", "import", bad.to_str().unwrap()]).error();
     assert_eq!(e["code"], "schedule_duplicate_day");
 
     let good = d.join("2027.txt");
@@ -82,18 +59,7 @@ fn calendar_import_and_district_parameters() {
         "# 2027\nyear 2027\n2027-01-01 off\n2027-02-05..2027-02-11 off\n2027-02-13 work\n",
     )
     .unwrap();
-    let r = run_in(
-        d,
-        &[
-            "calendar",
-            "import",
-            good.to_str().unwrap(),
-            "--database",
-            &db,
-            "--district",
-            "testd",
-        ],
-    );
+    let r = with_db(&["calendar", "import", good.to_str().unwrap()]);
     let v = r.json();
     assert_eq!(v["year"], 2027);
     assert_eq!(v["days_off"], 8);
@@ -116,10 +82,7 @@ fn calendar_import_and_district_parameters() {
     let v = with_db(&["calc", "workdays", "--from", "2026-12-31", "--count", "3"]).json();
     assert_eq!(v["days"], json!(["2026-12-31", "2027-01-04", "2027-01-05"]));
 
-    let r = run_in(
-        d,
-        &["calendar", "list", "--database", &db, "--district", "testd"],
-    );
+    let r = with_db(&["calendar", "list"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let years: Vec<(i64, String)> = r
         .stdout
@@ -170,59 +133,30 @@ fn calendar_import_and_district_parameters() {
     );
 
     // --database without --district, an unknown district, a database that does not exist.
-    let e = run_in(
-        d,
-        &[
-            "calc",
-            "excellent-quota",
-            "--count",
-            "23",
-            "--database",
-            &db,
-        ],
-    )
-    .error();
-    assert_eq!(
-        (e["code"].as_str(), e["field"].as_str()),
-        (Some("required"), Some("district"))
-    );
-    let e = run_in(
-        d,
-        &[
-            "calc",
-            "excellent-quota",
-            "--count",
-            "23",
-            "--database",
-            &db,
-            "--district",
-            "nope",
-        ],
-    )
-    .error();
-    assert_eq!(
-        (e["code"].as_str(), e["field"].as_str()),
-        (Some("not_found"), Some("district"))
-    );
     let missing = d.join("missing.db");
-    let e = run_in(
-        d,
-        &[
-            "calc",
-            "excellent-quota",
-            "--count",
-            "23",
-            "--database",
-            missing.to_str().unwrap(),
-            "--district",
-            "testd",
-        ],
-    )
-    .error();
-    assert_eq!(
-        (e["code"].as_str(), e["field"].as_str()),
-        (Some("not_found"), Some("database"))
-    );
+    let missing_db = missing.to_str().unwrap();
+    for (target, code, field) in [
+        (&["--database", db.as_str()][..], "required", "district"),
+        (
+            &["--database", db.as_str(), "--district", "nope"],
+            "not_found",
+            "district",
+        ),
+        (
+            &["--database", missing_db, "--district", "testd"],
+            "not_found",
+            "database",
+        ),
+    ] {
+        let mut args = vec!["calc", "excellent-quota", "--count", "23"];
+        args.extend_from_slice(target);
+        let e = run_in(d, &args).error();
+        assert_eq!(
+            (e["code"].as_str(), e["field"].as_str()),
+            (Some(code), Some(field)),
+            "{target:?}"
+        );
+    }
     assert!(!missing.exists());
 }
 

@@ -37,45 +37,30 @@ fn migrate_user_backup_restore_and_audit_verify() {
             .unwrap();
         store.db.close().await;
     });
-    let r = run_in(
-        d,
-        &[
-            "--database",
-            "j.db",
-            "user",
-            "create",
-            "--username",
-            "li_min",
-            "--name",
-            "李敏",
-            "--district",
-            "testd",
-            "--role",
-            "district_admin",
-            "--password",
-            "Initial123",
-        ],
-    );
+    let create_user = |username: &str, name: &str, role: &str, password: &str| {
+        run_in(
+            d,
+            &[
+                "--database",
+                "j.db",
+                "user",
+                "create",
+                "--username",
+                username,
+                "--name",
+                name,
+                "--district",
+                "testd",
+                "--role",
+                role,
+                "--password",
+                password,
+            ],
+        )
+    };
+    let r = create_user("li_min", "李敏", "district_admin", "Initial123");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run_in(
-        d,
-        &[
-            "--database",
-            "j.db",
-            "user",
-            "create",
-            "--username",
-            "x",
-            "--name",
-            "短",
-            "--district",
-            "testd",
-            "--role",
-            "staff",
-            "--password",
-            "short",
-        ],
-    );
+    let r = create_user("x", "短", "staff", "short");
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains("username: username_invalid"),

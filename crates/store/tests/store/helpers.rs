@@ -4,7 +4,7 @@
 use jiguan_app::ports::NewUser;
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
-use jiguan_store::{Db, SqlStore};
+use jiguan_store::{Db, SqlStore, Value};
 use jiguan_testkit::fixtures::district;
 
 /// A fresh database: a temp SQLite file, or a new PostgreSQL database.
@@ -119,4 +119,9 @@ pub fn new_user(d: DistrictId, unit: Option<UnitId>, name: &str, roles: Vec<Role
         must_change_password: true,
         roles,
     }
+}
+
+/// The first column of the one row `sql` returns, as an integer.
+pub async fn fetch_i64(db: &Db, sql: &str, params: &[Value]) -> i64 {
+    db.fetch_one(sql, params).await.unwrap().get(0).unwrap()
 }

@@ -33,6 +33,19 @@ pub fn people_form(
     }
 }
 
+/// How many people `who` finds in `unit` with no filter, for the query `q`.
+async fn people_total(
+    app: &jiguan_app::App,
+    who: &jiguan_domain::auth::Actor,
+    unit: jiguan_domain::tenancy::UnitId,
+    q: &jiguan_app::ports::ListQuery,
+) -> i64 {
+    app.list_people(who, unit, Default::default(), q)
+        .await
+        .unwrap()
+        .total
+}
+
 pub fn people_on(on: &str) -> jiguan_app::people::ChangeOpts {
     jiguan_app::people::ChangeOpts {
         on: on.into(),
@@ -132,22 +145,19 @@ async fn people_story(pg: bool) {
         ),
         (Some(p3), "镇编办〔2020〕1号", 2, 3)
     );
-    app.create_person(
-        &ua,
-        a,
-        &people_form("李四", &id_number("19900505", 22), "事业干部", "事业编制"),
-        &on,
-    )
-    .await
-    .unwrap();
-    app.create_person(
-        &ua,
-        a,
-        &people_form("赵五", &id_number("19950505", 31), "临时工", "编外"),
-        &on,
-    )
-    .await
-    .unwrap();
+    for (name, id, identity, establishment) in [
+        ("李四", id_number("19900505", 22), "事业干部", "事业编制"),
+        ("赵五", id_number("19950505", 31), "临时工", "编外"),
+    ] {
+        app.create_person(
+            &ua,
+            a,
+            &people_form(name, &id, identity, establishment),
+            &on,
+        )
+        .await
+        .unwrap();
+    }
     let est = app.unit_establishment(&ua, a).await.unwrap();
     let adm = est
         .uses
@@ -198,20 +208,8 @@ async fn people_story(pg: bool) {
         q: Some(id_number("19800101", 11)),
         ..Default::default()
     };
-    assert_eq!(
-        app.list_people(&ua, a, PeopleFilter::default(), &id_q)
-            .await
-            .unwrap()
-            .total,
-        1
-    );
-    assert_eq!(
-        app.list_people(&head, a, PeopleFilter::default(), &id_q)
-            .await
-            .unwrap()
-            .total,
-        0
-    );
+    assert_eq!(people_total(&app, &ua, a, &id_q).await, 1);
+    assert_eq!(people_total(&app, &head, a, &id_q).await, 0);
 
     // Secondment: shown at home (借出) and at the host (借入), holding the home slot.
     let lend = ChangeForm {
@@ -353,8 +351,19 @@ async fn people_story(pg: bool) {
     assert!(audit.items.iter().any(|r| r.action == "person.create"));
 }
 
-async fn people_guard_and_import(pg: bool) {
-    use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, PeopleBatch, PeopleStore};
+/// A fresh store with two districts in which the district administrator gave unit A one
+/// administrative slot; `ua` is unit A's administrator.
+struct OneSlot {
+    _t: TestDb,
+    s: SqlStore,
+    app: jiguan_app::App,
+    d1: jiguan_domain::tenancy::DistrictId,
+    a: jiguan_domain::tenancy::UnitId,
+    b: jiguan_domain::tenancy::UnitId,
+    ua: jiguan_domain::auth::Actor,
+}
+
+async fn one_slot(pg: bool) -> OneSlot {
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
     let (d1, a, b, ..) = two_districts(&s).await;
@@ -364,6 +373,28 @@ async fn people_guard_and_import(pg: bool) {
     app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())])
         .await
         .unwrap();
+    OneSlot {
+        _t: t,
+        s,
+        app,
+        d1,
+        a,
+        b,
+        ua,
+    }
+}
+
+async fn people_guard_and_import(pg: bool) {
+    use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, PeopleBatch, PeopleStore};
+    let OneSlot {
+        _t,
+        s,
+        app,
+        d1,
+        a,
+        b,
+        ua,
+    } = one_slot(pg).await;
     let row = |name: &str, id: &str, identity: &str, kind: &str| -> Vec<String> {
         vec![name.into(), id.into(), identity.into(), kind.into()]
     };
@@ -397,13 +428,7 @@ async fn people_guard_and_import(pg: bool) {
     assert_eq!(errs, vec![(4, "id_checksum"), (5, "establishment_over")]);
     assert_eq!(s.audit_count().await.unwrap(), audit0);
     let all = jiguan_app::ports::ListQuery::default();
-    assert_eq!(
-        app.list_people(&ua, a, Default::default(), &all)
-            .await
-            .unwrap()
-            .total,
-        0
-    );
+    assert_eq!(people_total(&app, &ua, a, &all).await, 0);
     let valid = ImportOptions {
         mode: ImportMode::ValidOnly,
         ..Default::default()
@@ -442,11 +467,7 @@ async fn people_guard_and_import(pg: bool) {
     assert_eq!(r.errors[0].error.code, "person_in_other_unit");
 
     // A guard broken inside the write rolls everything back.
-    let before = app
-        .list_people(&ua, a, Default::default(), &all)
-        .await
-        .unwrap()
-        .total;
+    let before = people_total(&app, &ua, a, &all).await;
     let p = app
         .list_people(&ua, a, Default::default(), &all)
         .await
@@ -490,13 +511,7 @@ async fn people_guard_and_import(pg: bool) {
             jiguan_app::ports::Conflict::Establishment
         ))
     );
-    assert_eq!(
-        app.list_people(&ua, a, Default::default(), &all)
-            .await
-            .unwrap()
-            .total,
-        before
-    );
+    assert_eq!(people_total(&app, &ua, a, &all).await, before);
     assert_eq!(s.audit_count().await.unwrap(), audit1 + 1);
 }
 
@@ -507,15 +522,15 @@ both!(people_import_progress);
 async fn people_import_progress(pg: bool) {
     use jiguan_app::people::{ImportOptions, ImportTable, Progress};
     use std::sync::Mutex;
-    let t = fresh(pg).await;
-    let s = SqlStore::open(&t.url).await.unwrap();
-    let (d1, a, ..) = two_districts(&s).await;
-    let app = fixtures::app(s.clone());
-    let admin = actor(d1, None, Role::DistrictAdmin);
-    let ua = actor(d1, Some(a), Role::UnitAdmin);
-    app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())])
-        .await
-        .unwrap();
+    let OneSlot {
+        _t,
+        s,
+        app,
+        d1,
+        a,
+        ua,
+        ..
+    } = one_slot(pg).await;
     let headers: Vec<String> = ["姓名", "身份证号", "身份", "编制类型"]
         .iter()
         .map(|h| h.to_string())
@@ -536,12 +551,7 @@ async fn people_import_progress(pg: bool) {
     };
     let opts = ImportOptions::default();
     let all = jiguan_app::ports::ListQuery::default();
-    let count = || async {
-        app.list_people(&ua, a, Default::default(), &all)
-            .await
-            .unwrap()
-            .total
-    };
+    let count = || async { people_total(&app, &ua, a, &all).await };
     let recorder = || {
         let seen: Arc<Mutex<Vec<(u64, u64)>>> = Arc::default();
         let s2 = seen.clone();

@@ -204,36 +204,18 @@ async fn story(pg: bool) {
     );
 
     // Policy parameters: district-wide and per unit, upserted.
-    s.set_param(
-        d1,
-        None,
-        "k",
-        "1",
-        now,
-        system_entry(d1, None, "param.set", "param", "k", None),
-    )
-    .await
-    .unwrap();
-    s.set_param(
-        d1,
-        None,
-        "k",
-        "2",
-        now,
-        system_entry(d1, None, "param.set", "param", "k", None),
-    )
-    .await
-    .unwrap();
-    s.set_param(
-        d1,
-        Some(a),
-        "k",
-        "3",
-        now,
-        system_entry(d1, Some(a), "param.set", "param", "k", None),
-    )
-    .await
-    .unwrap();
+    for (unit, value) in [(None, "1"), (None, "2"), (Some(a), "3")] {
+        s.set_param(
+            d1,
+            unit,
+            "k",
+            value,
+            now,
+            system_entry(d1, unit, "param.set", "param", "k", None),
+        )
+        .await
+        .unwrap();
+    }
     let vals = s.list_params(d1, Some(a)).await.unwrap();
     assert_eq!(
         vals.iter()
@@ -371,15 +353,12 @@ async fn audit_tamper_is_found(pg: bool) {
     assert!(app.verify_audit(|_| {}).await.unwrap().breaks.is_empty());
 
     // Alter one row's content: that row is named.
-    let id: i64 = db
-        .fetch_one(
-            "SELECT id FROM audit_log WHERE district_id = $1 AND seq = 4",
-            &[Value::from(d1.0)],
-        )
-        .await
-        .unwrap()
-        .get(0)
-        .unwrap();
+    let id: i64 = fetch_i64(
+        &db,
+        "SELECT id FROM audit_log WHERE district_id = $1 AND seq = 4",
+        &[Value::from(d1.0)],
+    )
+    .await;
     db.execute(
         "UPDATE audit_log SET username = 'mallory' WHERE id = $1",
         &[Value::from(id)],
@@ -424,15 +403,12 @@ async fn audit_tamper_is_found(pg: bool) {
     let (d, ..) = two_districts(&s2).await;
     let db2 = s2.db.clone();
     let app2 = fixtures::app(s2);
-    let last: i64 = db2
-        .fetch_one(
-            "SELECT CAST(MAX(seq) AS BIGINT) FROM audit_log WHERE district_id = $1",
-            &[Value::from(d.0)],
-        )
-        .await
-        .unwrap()
-        .get(0)
-        .unwrap();
+    let last: i64 = fetch_i64(
+        &db2,
+        "SELECT CAST(MAX(seq) AS BIGINT) FROM audit_log WHERE district_id = $1",
+        &[Value::from(d.0)],
+    )
+    .await;
     db2.execute(
         "DELETE FROM audit_log WHERE district_id = $1 AND seq = $2",
         &[Value::from(d.0), Value::from(last)],
@@ -475,15 +451,12 @@ async fn migrations_from_every_version(pg: bool) {
             "upgrading from version {from}"
         );
         if from >= 1 {
-            let n: i64 = db
-                .fetch_one(
-                    "SELECT CAST(COUNT(*) AS BIGINT) FROM districts WHERE code = 'old'",
-                    &[],
-                )
-                .await
-                .unwrap()
-                .get(0)
-                .unwrap();
+            let n: i64 = fetch_i64(
+                &db,
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM districts WHERE code = 'old'",
+                &[],
+            )
+            .await;
             assert_eq!(n, 1);
         }
     }

@@ -6,7 +6,7 @@ use jiguan_domain::auth::{Action, Actor, Role};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::helpers::*;
-use crate::org::{id_in, org_post};
+use crate::org::id_in;
 use crate::people::{add_person, person_of};
 use jiguan_testkit::fixtures::id_number;
 
@@ -53,23 +53,22 @@ async fn downsizing_plan_through_the_pages() {
     let ua = login(&t, "u_admin").await;
     let da = login(&t, "d_admin").await;
     let person = down_temp(&t, &ua, u, "分流甲", 21).await;
-    let r = org_post(
+    let r = post_form_ok(
         &t,
         &ua,
         &format!("/units/{u}/downsizing"),
         &[("title", "骆驼街道第一批分流"), ("effective", "2027-01-01")],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let plan = id_in(&r.location(), "/downsizing/");
     let base = format!("/units/{u}/downsizing/{plan}");
     // The candidate picker lists the temporary worker (picked by default).
-    let r = send(&t, &ua, Method::GET, &base, None).await;
+    let r = get(&t, &ua, &base).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains(&format!("cand-{person}")), "{}", r.body);
     // A route the identity does not allow is refused with the reason, in Chinese.
     let pid_s = person.to_string();
-    let r = org_post(
+    let r = post_form(
         &t,
         &ua,
         &format!("{base}/lines"),
@@ -78,18 +77,17 @@ async fn downsizing_plan_through_the_pages() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("临时工不适用“提前退休”去向"), "{}", r.body);
-    let r = org_post(
+    post_form_ok(
         &t,
         &ua,
         &format!("{base}/lines"),
         &[("person", pid_s.as_str()), ("route", "release")],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // A second temporary worker stays with a new three-year labour contract (no cut).
     let kept = down_temp(&t, &ua, u, "分流丁", 24).await;
     let kept_s = kept.to_string();
-    let r = org_post(
+    post_form_ok(
         &t,
         &ua,
         &format!("{base}/lines"),
@@ -100,48 +98,30 @@ async fn downsizing_plan_through_the_pages() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Figures through the rules: 2015-03-01..2026-12-31 = 11 y 10 m → 12 months × 4500.
-    let r = send(&t, &ua, Method::GET, &base, None).await;
+    let r = get(&t, &ua, &base).await;
     assert!(r.body.contains("54000.00"), "{}", r.body);
     assert!(r.body.contains("工龄一次性补偿后解除"));
     // Workflow: submit, approve (district), apply (unit).
-    let r = org_post(&t, &ua, &format!("{base}/submit"), &[]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = org_post(&t, &ua, &format!("{base}/approve"), &[("doc_no", "x")]).await;
+    post_form_ok(&t, &ua, &format!("{base}/submit"), &[]).await;
+    let r = post_form(&t, &ua, &format!("{base}/approve"), &[("doc_no", "x")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = org_post(
+    post_form_ok(
         &t,
         &da,
         &format!("{base}/approve"),
         &[("doc_no", "镇海编〔2026〕9号")],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = org_post(&t, &ua, &format!("{base}/apply"), &[]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = send(&t, &ua, Method::GET, &base, None).await;
+    post_form_ok(&t, &ua, &format!("{base}/apply"), &[]).await;
+    let r = get(&t, &ua, &base).await;
     assert!(r.body.contains("已实施") && r.body.contains("镇海编〔2026〕9号"));
     // The person's status shows the change.
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/units/{u}/people/{person}"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/units/{u}/people/{person}")).await;
     assert!(r.body.contains("离职"), "{}", r.body);
     assert!(!r.body.contains("person-contracts"));
     // The kept worker's page lists the contract: 2027-01-01 for three years.
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/units/{u}/people/{kept}"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/units/{u}/people/{kept}")).await;
     assert!(r.body.contains("id=\"person-contracts\""), "{}", r.body);
     assert!(
         r.body.contains("<td>2027-01-01</td><td>2029-12-31</td>"),
@@ -149,34 +129,20 @@ async fn downsizing_plan_through_the_pages() {
         r.body
     );
     // Notices (print view), Excel, district summary, JSON.
-    let r = send(&t, &ua, Method::GET, &format!("{base}/notices"), None).await;
+    let r = get(&t, &ua, &format!("{base}/notices")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("分流通知书") && r.body.contains("分流甲"));
     assert!(r.body.contains(&format!("notice-{person}")));
-    let r = send(&t, &ua, Method::GET, &format!("{base}/export"), None).await;
+    let r = get(&t, &ua, &format!("{base}/export")).await;
     assert_xlsx(&r);
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/units/{u}/downsizing"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/units/{u}/downsizing")).await;
     assert!(r.body.contains("已实施"), "{}", r.body);
-    let r = send(&t, &da, Method::GET, "/downsizing", None).await;
+    let r = get(&t, &da, "/downsizing").await;
     assert!(r.body.contains("骆驼街道"), "{}", r.body);
     assert!(r.body.contains("id=\"down-district-cut\">1<"), "{}", r.body);
-    let r = send(&t, &da, Method::GET, "/downsizing/export", None).await;
+    let r = get(&t, &da, "/downsizing/export").await;
     assert_eq!(r.status, StatusCode::OK);
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/api/v1/units/{u}/downsizing/{plan}"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/api/v1/units/{u}/downsizing/{plan}")).await;
     let j = r.json();
     assert_eq!(j["plan"]["status"], "applied");
     assert_eq!(j["totals"]["cut"], 1);
@@ -297,16 +263,12 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
                 let who = login(&t, acc.name).await;
                 let p = fill(path, tu, tp);
                 let r = call(&t, &who, method.clone(), &p).await;
-                assert!(
-                    r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
-                    "{} reached {method} {p}: {}",
+                assert_kept_out(
+                    &r,
                     acc.name,
-                    r.status
-                );
-                assert!(
-                    !r.body.contains("北仑") && !r.body.contains("九龙湖方案"),
-                    "{} saw another tenant's plan at {p}",
-                    acc.name
+                    &format!("{method} {p}"),
+                    false,
+                    &["北仑", "九龙湖方案"],
                 );
             }
         }

@@ -220,6 +220,26 @@ pub async fn send(
     oneshot(t, b.body(body).unwrap()).await
 }
 
+/// A GET of `path` without a body.
+pub async fn get(t: &T, who: &Who, path: &str) -> Resp {
+    send(t, who, Method::GET, path, None).await
+}
+
+/// Posts a form with the session's CSRF token added.
+pub async fn post_form(t: &T, who: &Who, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let csrf = who.csrf.clone().unwrap_or_default();
+    let mut f = fields.to_vec();
+    f.push(("_csrf", csrf.as_str()));
+    send(t, who, Method::POST, path, form(&f)).await
+}
+
+/// [`post_form`] for a form that is accepted: the answer is the redirect after saving.
+pub async fn post_form_ok(t: &T, who: &Who, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let r = post_form(t, who, path, fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r
+}
+
 /// Sends one request through the router from 10.0.0.9 and reads the whole answer.
 pub async fn oneshot(t: &T, mut req: Request<Body>) -> Resp {
     req.extensions_mut()
@@ -234,6 +254,20 @@ pub async fn oneshot(t: &T, mut req: Request<Body>) -> Resp {
         status,
         headers,
         body: String::from_utf8_lossy(&bytes).to_string(),
+    }
+}
+
+/// Asserts that `who` was kept out at `at` (a method and path): refused with 404 or 403
+/// (or 400 where `malformed_ok`), and none of `hidden` shown.
+pub fn assert_kept_out(r: &Resp, who: &str, at: &str, malformed_ok: bool, hidden: &[&str]) {
+    let malformed = malformed_ok && r.status == StatusCode::BAD_REQUEST;
+    assert!(
+        r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN || malformed,
+        "{who} reached {at}: {}",
+        r.status
+    );
+    for h in hidden {
+        assert!(!r.body.contains(h), "{who} saw {h} at {at}");
     }
 }
 

@@ -1,13 +1,9 @@
 //! The module kit's promise: a malformed id or body answers the same clear 400/415/422 on
 //! every route of the table, in every module, and writes nothing.
 
-use std::net::SocketAddr;
-
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
 use jiguan_domain::auth::Action;
-use tower::ServiceExt;
 
 use crate::helpers::*;
 
@@ -84,6 +80,23 @@ fn report(failures: Vec<String>) {
 }
 
 /// An account whose roles grant `action`.
+/// Signs in as `acc` and fills `path` for it: its own unit, user and a fresh API token
+/// where the path names them, 999999 (an id that exists nowhere) for any other parameter.
+async fn sign_in_for(t: &T, acc: &Account, path: &str) -> (Who, String) {
+    let who = login(t, acc.name).await;
+    let token = t
+        .app
+        .create_api_token(&actor_of(t, acc), "kit")
+        .await
+        .unwrap()
+        .0;
+    let p = own_path(t, acc, path, token);
+    let p = params_of(&p)
+        .into_iter()
+        .fold(p.clone(), |p, k| p.replace(&format!("{{{k}}}"), "999999"));
+    (who, p)
+}
+
 fn account_for(t: &T, action: Action) -> Account {
     accounts()
         .into_iter()
@@ -106,17 +119,7 @@ async fn a_malformed_id_is_a_400_naming_it_on_every_route() {
         let acc = account_for(&t, action);
         let api = path.starts_with("/api/");
         for bad in &ids {
-            let who = login(&t, acc.name).await;
-            let token = t
-                .app
-                .create_api_token(&actor_of(&t, &acc), "kit")
-                .await
-                .unwrap()
-                .0;
-            let p = own_path(&t, &acc, &path.replace(&format!("{{{bad}}}"), "abc"), token);
-            let p = params_of(&p)
-                .into_iter()
-                .fold(p.clone(), |p, k| p.replace(&format!("{{{k}}}"), "999999"));
+            let (who, p) = sign_in_for(&t, &acc, &path.replace(&format!("{{{bad}}}"), "abc")).await;
             let r = if method == Method::GET {
                 send(&t, &who, method.clone(), &p, None).await
             } else {
@@ -166,25 +169,15 @@ async fn a_malformed_body_is_refused_on_every_write_route() {
             continue;
         }
         let acc = account_for(&t, action);
-        let who = login(&t, acc.name).await;
-        let token = t
-            .app
-            .create_api_token(&actor_of(&t, &acc), "kit")
-            .await
-            .unwrap()
-            .0;
         // Ids that exist nowhere: the body must be refused before any lookup.
-        let p = own_path(&t, &acc, path, token);
-        let p = params_of(&p)
-            .into_iter()
-            .fold(p.clone(), |p, k| p.replace(&format!("{{{k}}}"), "999999"));
+        let (who, p) = sign_in_for(&t, &acc, path).await;
         let api = path.starts_with("/api/");
         let (ct, body) = if api {
             ("application/json", "{\"x\": ".to_string())
         } else {
             ("text/plain", "x".to_string())
         };
-        let mut req = Request::builder()
+        let req = Request::builder()
             .method(method.clone())
             .uri(&p)
             .header(header::CONTENT_TYPE, ct)
@@ -192,18 +185,7 @@ async fn a_malformed_body_is_refused_on_every_write_route() {
             .header("x-csrf-token", who.csrf.clone().unwrap())
             .body(Body::from(body))
             .unwrap();
-        req.extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 4000))));
-        let resp = t.router.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
-            .await
-            .unwrap();
-        let r = Resp {
-            status,
-            headers: Default::default(),
-            body: String::from_utf8_lossy(&bytes).to_string(),
-        };
+        let r = oneshot(&t, req).await;
         let what = format!("{method} {p} ({})", acc.name);
         let want = if api {
             StatusCode::UNPROCESSABLE_ENTITY

@@ -12,13 +12,6 @@ use jiguan_testkit::fixtures::id_number;
 
 // ---- Organisation design (机构设置) through the real router. ----
 
-pub async fn org_post(t: &T, who: &Who, path: &str, fields: &[(&str, &str)]) -> Resp {
-    let csrf = who.csrf.clone().unwrap_or_default();
-    let mut f = fields.to_vec();
-    f.push(("_csrf", csrf.as_str()));
-    send(t, who, Method::POST, path, form(&f)).await
-}
-
 /// The id at the end of a redirect such as `/units/1/org/bodies/7?ok=saved`.
 pub fn id_in(location: &str, after: &str) -> i64 {
     location
@@ -30,7 +23,7 @@ pub fn id_in(location: &str, after: &str) -> i64 {
 }
 
 pub async fn org_body(t: &T, who: &Who, unit: UnitId, name: &str, kind: &str) -> i64 {
-    let r = org_post(
+    let r = post_form_ok(
         t,
         who,
         &format!("/units/{unit}/org/bodies/new"),
@@ -42,7 +35,6 @@ pub async fn org_body(t: &T, who: &Who, unit: UnitId, name: &str, kind: &str) ->
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     id_in(&r.location(), "/bodies/")
 }
 
@@ -56,7 +48,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     let nkz = org_body(&t, &ua, unit, "农科站", "事业站所").await;
     let _office = org_body(&t, &ua, unit, "党政办", "office").await;
     // A duplicate name is refused on the form, naming the field.
-    let r = org_post(
+    let r = post_form(
         &t,
         &ua,
         &format!("/units/{unit}/org/bodies/new"),
@@ -72,7 +64,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     // Function items: one held by two bodies (错位), one held by none (缺位).
     let n = njz.to_string();
     let k = nkz.to_string();
-    let r = org_post(
+    post_form_ok(
         &t,
         &ua,
         &format!("/units/{unit}/org/functions/new"),
@@ -87,8 +79,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = org_post(
+    post_form_ok(
         &t,
         &ua,
         &format!("/units/{unit}/org/functions/new"),
@@ -102,13 +93,10 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = send(
+    let r = get(
         &t,
         &ua,
-        Method::GET,
         &format!("/units/{unit}/org/functions?on=2018-06-01"),
-        None,
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
@@ -119,17 +107,16 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     );
 
     // A draft plan: a new centre absorbs both stations.
-    let r = org_post(
+    let r = post_form_ok(
         &t,
         &ua,
         &format!("/units/{unit}/org/plans"),
         &[("title", "骆驼街道机构改革方案")],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let plan = id_in(&r.location(), "/plans/");
     let base = format!("/units/{unit}/org/plans/{plan}");
-    let r = org_post(
+    post_form_ok(
         &t,
         &ua,
         &format!("{base}/ops"),
@@ -141,9 +128,8 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // An operation naming a body that does not exist is refused with its number.
-    let r = org_post(
+    let r = post_form(
         &t,
         &ua,
         &format!("{base}/ops"),
@@ -152,7 +138,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("第 2 项操作"), "{}", r.body);
-    let r = org_post(
+    post_form_ok(
         &t,
         &ua,
         &format!("{base}/ops"),
@@ -164,8 +150,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = send(&t, &ua, Method::GET, &base, None).await;
+    let r = get(&t, &ua, &base).await;
     assert!(
         r.body.contains("preview-counts") && r.body.contains("农业农村服务中心"),
         "{}",
@@ -174,9 +159,9 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
 
     // District approval rules: the unit cannot approve; the district cannot approve a
     // draft; a rejection needs a reason; approval needs the document number.
-    let r = org_post(&t, &ua, &format!("{base}/approve"), &[("doc_no", "x")]).await;
+    let r = post_form(&t, &ua, &format!("{base}/approve"), &[("doc_no", "x")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = org_post(
+    let r = post_form(
         &t,
         &da,
         &format!("{base}/approve"),
@@ -188,9 +173,8 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a draft cannot be approved"
     );
-    let r = org_post(&t, &ua, &format!("{base}/submit"), &[]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = org_post(
+    post_form_ok(&t, &ua, &format!("{base}/submit"), &[]).await;
+    let r = post_form(
         &t,
         &ua,
         &format!("{base}/ops"),
@@ -202,20 +186,19 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a submitted plan is frozen"
     );
-    let r = org_post(&t, &da, &format!("{base}/reject"), &[("reason", "")]).await;
+    let r = post_form(&t, &da, &format!("{base}/reject"), &[("reason", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = org_post(&t, &da, &format!("{base}/approve"), &[("doc_no", "")]).await;
+    let r = post_form(&t, &da, &format!("{base}/approve"), &[("doc_no", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = org_post(
+    post_form_ok(
         &t,
         &da,
         &format!("{base}/approve"),
         &[("doc_no", "镇海编〔2019〕3号")],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Only the district applies.
-    let r = org_post(
+    let r = post_form(
         &t,
         &ua,
         &format!("{base}/apply"),
@@ -223,7 +206,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = org_post(
+    let r = post_form(
         &t,
         &da,
         &format!("{base}/apply"),
@@ -235,15 +218,14 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "before the last change"
     );
-    let r = org_post(
+    post_form_ok(
         &t,
         &da,
         &format!("{base}/apply"),
         &[("effective", "2019-07-01")],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = send(&t, &da, Method::GET, &base, None).await;
+    let r = get(&t, &da, &base).await;
     assert!(
         r.body.contains("plan-applied") && r.body.contains("2019-07-01"),
         "{}",
@@ -251,32 +233,16 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     );
 
     // The chart on each side of the date; the SVG download; the register export.
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/units/{unit}/org/chart?on=2019-07-01"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/units/{unit}/org/chart?on=2019-07-01")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("<svg") && r.body.contains("农业农村服务中心"));
     assert!(!r.body.contains(">农机站<"), "merged bodies are not drawn");
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/units/{unit}/org/chart?on=2019-06-30"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/units/{unit}/org/chart?on=2019-06-30")).await;
     assert!(r.body.contains("农机站") && !r.body.contains("农业农村服务中心"));
-    let r = send(
+    let r = get(
         &t,
         &ua,
-        Method::GET,
         &format!("/units/{unit}/org/chart.svg?on=2019-07-01"),
-        None,
     )
     .await;
     assert!(
@@ -286,46 +252,33 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
             .starts_with("image/svg+xml")
     );
     assert!(r.body.starts_with("<svg") && r.body.contains(" width=\""));
-    let r = send(
+    let r = get(
         &t,
         &ua,
-        Method::GET,
         &format!("/units/{unit}/org/export.xlsx?on=2019-07-01"),
-        None,
     )
     .await;
     assert_xlsx(&r);
     // The absorbing body shows the nameplates it keeps; history compares two dates.
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/units/{unit}/org?on=2019-07-01"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/units/{unit}/org?on=2019-07-01")).await;
     assert!(
         r.body.contains("农机站（") && r.body.contains("镇海编〔2019〕3号"),
         "{}",
         r.body
     );
-    let r = send(
+    let r = get(
         &t,
         &ua,
-        Method::GET,
         &format!("/units/{unit}/org/history?a=2019-06-30&b=2019-07-01"),
-        None,
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("compare-table"));
     // The API shows the same structure.
-    let r = send(
+    let r = get(
         &t,
         &ua,
-        Method::GET,
         &format!("/api/v1/units/{unit}/org/structure?on=2019-07-01"),
-        None,
     )
     .await;
     let j = r.json();
@@ -355,12 +308,11 @@ async fn org_split_over_cap_is_refused_with_the_numbers() {
         ("max_deputies", "3"),
         ("valid_from", "2018-01-01"),
     ];
-    let r = org_post(&t, &ua, &format!("/units/{unit}/org/totals/caps"), &caps).await;
+    let r = post_form(&t, &ua, &format!("/units/{unit}/org/totals/caps"), &caps).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = org_post(&t, &da, &format!("/units/{unit}/org/totals/caps"), &caps).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    post_form_ok(&t, &da, &format!("/units/{unit}/org/totals/caps"), &caps).await;
     let (ca, cb) = (format!("c_{a}"), format!("c_{b}"));
-    let r = org_post(
+    let r = post_form(
         &t,
         &ua,
         &format!("/units/{unit}/org/totals/split"),
@@ -378,16 +330,9 @@ async fn org_split_over_cap_is_refused_with_the_numbers() {
         "{}",
         r.body
     );
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/units/{unit}/org/totals"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/units/{unit}/org/totals")).await;
     assert!(!r.body.contains("2019年上半年"), "nothing saved");
-    let r = org_post(
+    post_form_ok(
         &t,
         &ua,
         &format!("/units/{unit}/org/totals/split"),
@@ -399,7 +344,6 @@ async fn org_split_over_cap_is_refused_with_the_numbers() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // The API refuses the same way, in English when asked.
     let mut en = ua.clone();
     en.lang = Some("en");
@@ -429,13 +373,13 @@ async fn org_split_over_cap_is_refused_with_the_numbers() {
     assert_eq!(j["field"], "deputies");
     assert_eq!(j["message"], "Deputy posts total 4, over the approved 3");
     // The district page shows each unit's use; a unit account is sent to its own unit.
-    let r = send(&t, &da, Method::GET, "/org", None).await;
+    let r = get(&t, &da, "/org").await;
     assert!(
         r.body.contains("5 / 2 / 3") && r.body.contains("九龙湖镇"),
         "{}",
         r.body
     );
-    let r = send(&t, &ua, Method::GET, "/org", None).await;
+    let r = get(&t, &ua, "/org").await;
     assert_eq!(r.location(), format!("/units/{unit}/org"));
 }
 
@@ -446,7 +390,7 @@ async fn org_ids_of_another_unit_are_not_found() {
     let jiulonghu = t.unit("jiulonghu");
     let ua = login(&t, "u_admin").await;
     let mine = org_body(&t, &ua, luotuo, "党政办", "office").await;
-    let r = org_post(
+    let r = post_form(
         &t,
         &ua,
         &format!("/units/{luotuo}/org/plans"),
@@ -462,11 +406,11 @@ async fn org_ids_of_another_unit_are_not_found() {
         format!("/api/v1/units/{jiulonghu}/bodies/{mine}"),
         format!("/api/v1/units/{jiulonghu}/plans/{plan}"),
     ] {
-        let r = send(&t, &da, Method::GET, &path, None).await;
+        let r = get(&t, &da, &path).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!r.body.contains("党政办"));
     }
-    let r = org_post(
+    let r = post_form(
         &t,
         &da,
         &format!("/units/{jiulonghu}/org/plans/{plan}/approve"),
@@ -475,7 +419,7 @@ async fn org_ids_of_another_unit_are_not_found() {
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // A body of luotuo cannot be named in jiulonghu's items or plans.
-    let r = org_post(
+    let r = post_form(
         &t,
         &da,
         &format!("/units/{jiulonghu}/org/totals/caps"),
@@ -522,24 +466,15 @@ async fn org_chart_shows_the_headcount_per_body() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
     for path in ["chart", "chart.svg"] {
-        let r = send(
-            &t,
-            &ua,
-            Method::GET,
-            &format!("/units/{unit}/org/{path}?on=2024-06-01"),
-            None,
-        )
-        .await;
+        let r = get(&t, &ua, &format!("/units/{unit}/org/{path}?on=2024-06-01")).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("2人"), "{}", r.body);
     }
     // Before anyone joined, no headcount is drawn.
-    let r = send(
+    let r = get(
         &t,
         &ua,
-        Method::GET,
         &format!("/units/{unit}/org/chart.svg?on=2023-06-01"),
-        None,
     )
     .await;
     assert!(r.body.contains("农机站") && !r.body.contains("2人"));

@@ -12,32 +12,17 @@ use jiguan_testkit::fixtures::id_number;
 
 async fn set_quota(t: &T, unit: UnitId, pairs: &[(&str, &str)]) {
     let who = login(t, "d_admin").await;
-    let csrf = who.csrf.clone().unwrap();
-    let mut f = pairs.to_vec();
-    f.push(("_csrf", csrf.as_str()));
-    let r = send(
+    post_form_ok(
         t,
         &who,
-        Method::POST,
         &format!("/units/{unit}/people/establishment"),
-        form(&f),
+        pairs,
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 
 pub async fn add_person(t: &T, who: &Who, unit: UnitId, fields: &[(&str, &str)]) -> Resp {
-    let csrf = who.csrf.clone().unwrap();
-    let mut f = fields.to_vec();
-    f.push(("_csrf", csrf.as_str()));
-    send(
-        t,
-        who,
-        Method::POST,
-        &format!("/units/{unit}/people/new"),
-        form(&f),
-    )
-    .await
+    post_form(t, who, &format!("/units/{unit}/people/new"), fields).await
 }
 
 pub fn person_of(r: &Resp) -> i64 {
@@ -216,14 +201,7 @@ async fn people_over_establishment_is_refused_unless_approved() {
     f2.push(("exception_doc", "镇编办〔2026〕3号"));
     let r = add_person(&t, &who, u, &f2).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = send(
-        &t,
-        &who,
-        Method::GET,
-        &format!("/units/{u}/people/establishment"),
-        None,
-    )
-    .await;
+    let r = get(&t, &who, &format!("/units/{u}/people/establishment")).await;
     assert!(r.body.contains("镇编办〔2026〕3号") && r.body.contains("乙"));
     assert!(
         r.body
@@ -233,16 +211,9 @@ async fn people_over_establishment_is_refused_unless_approved() {
     );
     // The district table shows it too, and only the unit administrator may not set quotas.
     let d = login(&t, "d_admin").await;
-    let r = send(&t, &d, Method::GET, "/people", None).await;
+    let r = get(&t, &d, "/people").await;
     assert!(r.body.contains("骆驼街道") && !r.body.contains("北仑"));
-    let r = send(
-        &t,
-        &who,
-        Method::GET,
-        &format!("/api/v1/units/{u}/establishment"),
-        None,
-    )
-    .await;
+    let r = get(&t, &who, &format!("/api/v1/units/{u}/establishment")).await;
     assert_eq!(r.json()["uses"][0]["over"], 1);
     assert_eq!(r.json()["exceptions"][0]["doc_no"], "镇编办〔2026〕3号");
 }
@@ -275,14 +246,7 @@ async fn people_import_lists_every_error_and_is_idempotent() {
     let u = t.unit("luotuo");
     set_quota(&t, u, &[("q_administrative", "5")]).await;
     let who = login(&t, "u_admin").await;
-    let r = send(
-        &t,
-        &who,
-        Method::GET,
-        &format!("/units/{u}/people/import/template.xlsx"),
-        None,
-    )
-    .await;
+    let r = get(&t, &who, &format!("/units/{u}/people/import/template.xlsx")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.headers
@@ -319,14 +283,7 @@ async fn people_import_lists_every_error_and_is_idempotent() {
         );
     }
     // Nothing was written.
-    let roster = send(
-        &t,
-        &who,
-        Method::GET,
-        &format!("/api/v1/units/{u}/people"),
-        None,
-    )
-    .await;
+    let roster = get(&t, &who, &format!("/api/v1/units/{u}/people")).await;
     assert_eq!(roster.json()["total"], 0);
 
     // Only the valid rows, when asked: written by a background job.
@@ -340,14 +297,7 @@ async fn people_import_lists_every_error_and_is_idempotent() {
         r.body
     );
     assert!(r.body.contains("<dd id=\"count-invalid\">7</dd>"));
-    let roster = send(
-        &t,
-        &who,
-        Method::GET,
-        &format!("/api/v1/units/{u}/people"),
-        None,
-    )
-    .await;
+    let roster = get(&t, &who, &format!("/api/v1/units/{u}/people")).await;
     assert_eq!(roster.json()["total"], 1);
     let audit = t.app.store.audit_count().await.unwrap();
     // The same file again changes nothing.
@@ -387,33 +337,21 @@ async fn people_secondment_history_and_masking() {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let p = person_of(&r);
-    let csrf = who.csrf.clone().unwrap();
     let sib_s = sib.to_string();
-    let lend = [
-        ("action", "lend"),
-        ("to_unit", sib_s.as_str()),
-        ("on", "2025-03-01"),
-        ("doc_no", "骆街〔2025〕5号"),
-        ("_csrf", csrf.as_str()),
-    ];
-    let r = send(
+    post_form_ok(
         &t,
         &who,
-        Method::POST,
         &format!("/units/{u}/people/{p}/change"),
-        form(&lend),
+        &[
+            ("action", "lend"),
+            ("to_unit", sib_s.as_str()),
+            ("on", "2025-03-01"),
+            ("doc_no", "骆街〔2025〕5号"),
+        ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Home unit: lent out; the unit administrator sees the full number.
-    let r = send(
-        &t,
-        &who,
-        Method::GET,
-        &format!("/units/{u}/people/{p}"),
-        None,
-    )
-    .await;
+    let r = get(&t, &who, &format!("/units/{u}/people/{p}")).await;
     assert!(r.body.contains(&id), "unit admin sees the full number");
     assert!(r.body.contains("id=\"person-status\">借出"));
     assert!(r.body.contains("九龙湖镇") && r.body.contains("骆街〔2025〕5号"));
@@ -428,36 +366,22 @@ async fn people_secondment_history_and_masking() {
         format!("/units/{u}/people/{p}"),
         format!("/api/v1/units/{u}/people/{p}"),
     ] {
-        let r = send(&t, &head, Method::GET, &path, None).await;
+        let r = get(&t, &head, &path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
         assert!(!r.body.contains(&id) && r.body.contains(&masked), "{path}");
     }
     // Host unit: borrowed in (district view), not editable there.
     let d = login(&t, "d_admin").await;
-    let r = send(&t, &d, Method::GET, &format!("/units/{sib}/people"), None).await;
+    let r = get(&t, &d, &format!("/units/{sib}/people")).await;
     assert!(
         r.body.contains("钱七") && r.body.contains("借入"),
         "{}",
         r.body
     );
-    let r = send(
-        &t,
-        &d,
-        Method::GET,
-        &format!("/api/v1/units/{sib}/people/{p}"),
-        None,
-    )
-    .await;
+    let r = get(&t, &d, &format!("/api/v1/units/{sib}/people/{p}")).await;
     assert_eq!(r.json()["person"]["status"], "borrowed_in");
     // Foreign ids: another unit's person through this unit, or another district.
-    let r = send(
-        &t,
-        &head,
-        Method::GET,
-        &format!("/units/{sib}/people/{p}"),
-        None,
-    )
-    .await;
+    let r = get(&t, &head, &format!("/units/{sib}/people/{p}")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let other = add_person(
         &t,
@@ -472,50 +396,29 @@ async fn people_secondment_history_and_masking() {
     )
     .await;
     let q = person_of(&other);
-    let r = send(
-        &t,
-        &d,
-        Method::GET,
-        &format!("/units/{sib}/people/{q}"),
-        None,
-    )
-    .await;
+    let r = get(&t, &d, &format!("/units/{sib}/people/{q}")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let b = login(&t, "b_admin").await;
     for path in [
         format!("/units/{u}/people/{q}"),
         format!("/api/v1/units/{u}/people/{q}"),
     ] {
-        let r = send(&t, &b, Method::GET, &path, None).await;
+        let r = get(&t, &b, &path).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!r.body.contains("孙八"));
     }
     // Back from secondment.
-    let end = [
-        ("action", "lend_end"),
-        ("on", "2025-09-01"),
-        ("_csrf", csrf.as_str()),
-    ];
-    let r = send(
+    post_form_ok(
         &t,
         &who,
-        Method::POST,
         &format!("/units/{u}/people/{p}/change"),
-        form(&end),
+        &[("action", "lend_end"), ("on", "2025-09-01")],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = send(&t, &d, Method::GET, &format!("/units/{sib}/people"), None).await;
+    let r = get(&t, &d, &format!("/units/{sib}/people")).await;
     assert!(!r.body.contains("钱七"));
     // Roster exports: masked for the body head.
-    let r = send(
-        &t,
-        &head,
-        Method::GET,
-        &format!("/units/{u}/people/export/roster.xlsx"),
-        None,
-    )
-    .await;
+    let r = get(&t, &head, &format!("/units/{u}/people/export/roster.xlsx")).await;
     assert_eq!(r.status, StatusCode::OK);
 }
 
@@ -527,7 +430,7 @@ async fn finish_import(t: &T, who: &Who, r: Resp) -> Resp {
     }
     let job = r.location();
     assert!(job.contains("/people/import/jobs/"), "{job}");
-    let mut last = send(t, who, Method::GET, &job, None).await;
+    let mut last = get(t, who, &job).await;
     for _ in 0..500 {
         if !last.body.contains("id=\"import-job\"") {
             break;
@@ -536,7 +439,7 @@ async fn finish_import(t: &T, who: &Who, r: Resp) -> Resp {
         assert!(last.body.contains("<progress id=\"import-progress\""));
         assert!(last.body.contains("http-equiv=\"refresh\""));
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        last = send(t, who, Method::GET, &job, None).await;
+        last = get(t, who, &job).await;
     }
     assert!(
         !last.body.contains("id=\"import-job\""),
@@ -570,17 +473,10 @@ async fn people_import_runs_as_a_job_with_progress() {
     assert!(done.body.contains("<dd id=\"count-rows\">120</dd>"));
     assert!(done.body.contains("<dd id=\"count-created\">120</dd>"));
     assert!(done.body.contains("<dd id=\"count-invalid\">0</dd>"));
-    let roster = send(
-        &t,
-        &who,
-        Method::GET,
-        &format!("/api/v1/units/{u}/people"),
-        None,
-    )
-    .await;
+    let roster = get(&t, &who, &format!("/api/v1/units/{u}/people")).await;
     assert_eq!(roster.json()["total"], 120);
     // The finished job stays readable for its unit.
-    let again = send(&t, &who, Method::GET, &job, None).await;
+    let again = get(&t, &who, &job).await;
     assert_eq!(again.status, StatusCode::OK);
     assert!(again.body.contains("<dd id=\"count-created\">120</dd>"));
 
@@ -599,17 +495,10 @@ async fn people_import_runs_as_a_job_with_progress() {
         .await
         .unwrap();
     let other = login(&t, "sib_admin").await;
-    let r = send(
-        &t,
-        &other,
-        Method::GET,
-        &format!("/units/{sib}/people/import/jobs/{id}"),
-        None,
-    )
-    .await;
+    let r = get(&t, &other, &format!("/units/{sib}/people/import/jobs/{id}")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(!r.body.contains("count-created"));
-    let r = send(&t, &other, Method::GET, &job, None).await;
+    let r = get(&t, &other, &job).await;
     assert!(
         r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
         "{}",
@@ -617,20 +506,18 @@ async fn people_import_runs_as_a_job_with_progress() {
     );
     let foreign = login(&t, "b_unit_admin").await;
     let dagang = t.unit("dagang");
-    let r = send(
+    let r = get(
         &t,
         &foreign,
-        Method::GET,
         &format!("/units/{dagang}/people/import/jobs/{id}"),
-        None,
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Users of the unit without the right are refused; unknown jobs are 404.
     let staff = login(&t, "u_staff").await;
-    let r = send(&t, &staff, Method::GET, &job, None).await;
+    let r = get(&t, &staff, &job).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = send(&t, &who, Method::GET, &format!("{prefix}no-such-job"), None).await;
+    let r = get(&t, &who, &format!("{prefix}no-such-job")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // A refused file is still answered at once, without a job.

@@ -10,30 +10,31 @@ use jiguan_web::routes;
 
 use crate::helpers::*;
 
-#[tokio::test]
-async fn bad_input_names_the_field_and_writes_nothing() {
-    let t = setup().await;
-    let who = login(&t, "u_admin").await;
-    let c = who.csrf.clone().unwrap();
-    let before = t
-        .app
+/// How many users district A has.
+async fn user_count(t: &T) -> i64 {
+    t.app
         .store
         .list_users(t.d_a, &Default::default(), &Default::default())
         .await
         .unwrap()
-        .total;
-    let r = send(
+        .total
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_writes_nothing() {
+    let t = setup().await;
+    let who = login(&t, "u_admin").await;
+    let before = user_count(&t).await;
+    let r = post_form(
         &t,
         &who,
-        Method::POST,
         "/users/new",
-        form(&[
-            ("_csrf", c.as_str()),
+        &[
             ("username", "X!"),
             ("display_name", ""),
             ("password", "abc"),
             ("roles", "district_admin"),
-        ]),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -44,30 +45,20 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     ] {
         assert!(r.body.contains(msg), "missing {msg}");
     }
-    let r = send(
+    let r = post_form(
         &t,
         &who,
-        Method::POST,
         "/users/new",
-        form(&[
-            ("_csrf", c.as_str()),
+        &[
             ("username", "u_staff"),
             ("display_name", "重名"),
             ("password", "abc12345"),
             ("roles", "staff"),
-        ]),
+        ],
     )
     .await;
     assert!(r.body.contains("用户名：已被使用"), "{}", r.body);
-    assert_eq!(
-        t.app
-            .store
-            .list_users(t.d_a, &Default::default(), &Default::default())
-            .await
-            .unwrap()
-            .total,
-        before
-    );
+    assert_eq!(user_count(&t).await, before);
 
     // The API: one error shape, in the user's language.
     let mut w = who.clone();
@@ -134,44 +125,31 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         (s, j["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_json"))
     );
-    assert_eq!(
-        t.app
-            .store
-            .list_users(t.d_a, &Default::default(), &Default::default())
-            .await
-            .unwrap()
-            .total,
-        before
-    );
+    assert_eq!(user_count(&t).await, before);
 }
 
 #[tokio::test]
 async fn changes_are_audited_with_before_and_after() {
     let t = setup().await;
     let who = login(&t, "d_admin").await;
-    let c = who.csrf.clone().unwrap();
     let id = t.unit("luotuo");
-    let r = send(
+    let r = post_form(
         &t,
         &who,
-        Method::POST,
         &format!("/units/{id}/edit"),
-        form(&[
-            ("_csrf", c.as_str()),
+        &[
             ("code", "luotuo"),
             ("name", "骆驼街道办事处"),
             ("kind", "subdistrict"),
             ("active", "on"),
-        ]),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = send(
+    let r = get(
         &t,
         &who,
-        Method::GET,
         &format!("/api/v1/audit?object_type=unit&object_id={id}"),
-        None,
     )
     .await;
     let items = r.json()["items"].as_array().cloned().unwrap();
@@ -180,14 +158,7 @@ async fn changes_are_audited_with_before_and_after() {
     assert!(upd["after"].as_str().unwrap().contains("骆驼街道办事处"));
     assert_eq!(upd["username"], "d_admin");
     // The page filters by unit and shows it.
-    let r = send(
-        &t,
-        &who,
-        Method::GET,
-        &format!("/audit?unit={id}&object_type=unit"),
-        None,
-    )
-    .await;
+    let r = get(&t, &who, &format!("/audit?unit={id}&object_type=unit")).await;
     assert!(r.body.contains("unit.update"));
     let report = t.app.verify_audit(|_| {}).await.unwrap();
     assert!(report.breaks.is_empty());
@@ -197,17 +168,17 @@ async fn changes_are_audited_with_before_and_after() {
 async fn english_switch_and_print_styles() {
     let t = setup().await;
     let anon = Who::default();
-    let r = send(&t, &anon, Method::GET, "/lang/en?next=/units", None).await;
+    let r = get(&t, &anon, "/lang/en?next=/units").await;
     assert_eq!(r.location(), "/units");
     assert_eq!(r.cookie("jiguan_lang").as_deref(), Some("en"));
-    let r = send(&t, &anon, Method::GET, "/lang/en?next=//evil.example", None).await;
+    let r = get(&t, &anon, "/lang/en?next=//evil.example").await;
     assert_eq!(r.location(), "/", "no open redirect");
     let mut who = login(&t, "d_admin").await;
     who.lang = Some("en");
-    let r = send(&t, &who, Method::GET, "/units", None).await;
+    let r = get(&t, &who, "/units").await;
     assert!(r.body.contains("Users and roles") && r.body.contains("Subdistrict (街道)"));
     assert!(!r.body.contains("用户与角色"));
-    let css = send(&t, &anon, Method::GET, "/assets/app.css", None).await;
+    let css = get(&t, &anon, "/assets/app.css").await;
     assert!(css.body.contains("@media print") && css.body.contains("@media (max-width"));
 }
 
@@ -215,14 +186,7 @@ async fn english_switch_and_print_styles() {
 async fn lists_search_sort_and_page() {
     let t = setup().await;
     let who = login(&t, "d_admin").await;
-    let r = send(
-        &t,
-        &who,
-        Method::GET,
-        "/api/v1/users?per_page=3&page=2&sort=username",
-        None,
-    )
-    .await;
+    let r = get(&t, &who, "/api/v1/users?per_page=3&page=2&sort=username").await;
     let j = r.json();
     assert_eq!(
         (
@@ -239,18 +203,11 @@ async fn lists_search_sort_and_page() {
         .map(|u| u["username"].as_str().unwrap())
         .collect();
     assert_eq!(names, vec!["u_admin", "u_auditor", "u_committee"]);
-    let r = send(&t, &who, Method::GET, "/users?q=u_he", None).await;
+    let r = get(&t, &who, "/users?q=u_he").await;
     assert!(r.body.contains("u_head") && !r.body.contains("u_staff"));
-    let r = send(
-        &t,
-        &who,
-        Method::GET,
-        &format!("/users?unit={}", t.unit("jiulonghu")),
-        None,
-    )
-    .await;
+    let r = get(&t, &who, &format!("/users?unit={}", t.unit("jiulonghu"))).await;
     assert!(r.body.contains("sibling_staff") && !r.body.contains("u_admin"));
-    let r = send(&t, &who, Method::GET, "/units?sort=name&desc=true", None).await;
+    let r = get(&t, &who, "/units?sort=name&desc=true").await;
     let a = r.body.find("骆驼街道").unwrap();
     let b = r.body.find("九龙湖镇").unwrap();
     assert!(a < b, "骆 sorts after 九 descending by code point");
@@ -331,7 +288,7 @@ async fn left_menu_lists_the_modules_an_account_may_use() {
     let t = setup().await;
     let u = t.unit("luotuo");
     let ua = login(&t, "u_admin").await;
-    let r = send(&t, &ua, Method::GET, &format!("/units/{u}/posts"), None).await;
+    let r = get(&t, &ua, &format!("/units/{u}/posts")).await;
     assert_eq!(r.status, StatusCode::OK);
     for m in ["people", "org", "posts", "downsizing"] {
         let item = format!("id=\"menu-{m}\"");
@@ -347,7 +304,7 @@ async fn left_menu_lists_the_modules_an_account_may_use() {
     assert!(!r.body.contains("id=\"menu-my-unit\" class=\"active\""));
     assert!(!r.body.contains("href=\"/downsizing\""));
     let da = login(&t, "d_admin").await;
-    let r = send(&t, &da, Method::GET, "/downsizing", None).await;
+    let r = get(&t, &da, "/downsizing").await;
     assert!(
         r.body
             .contains("href=\"/downsizing\" id=\"menu-downsizing\" class=\"active\""),

@@ -1,9 +1,9 @@
 //! Posts from work (以事定岗) through the pages.
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 
 use crate::helpers::*;
-use crate::org::{id_in, org_body, org_post};
+use crate::org::{id_in, org_body};
 use jiguan_testkit::fixtures::id_number;
 
 // ---- posts ----
@@ -60,7 +60,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         .await
         .unwrap();
     // Every field error at once, named in Chinese.
-    let r = org_post(
+    let r = post_form(
         &t,
         &ua,
         &format!("/units/{luotuo}/posts/new"),
@@ -84,7 +84,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
     }
     let item_s = item.to_string();
     let body_s = body.to_string();
-    let r = org_post(
+    let r = post_form_ok(
         &t,
         &ua,
         &format!("/units/{luotuo}/posts/new"),
@@ -98,16 +98,8 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let post = id_in(&r.location(), "/posts/");
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/units/{luotuo}/posts"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/units/{luotuo}/posts")).await;
     assert_eq!(r.status, StatusCode::OK);
     // 2976 h ÷ 1984 h = 1.50 FTE.
     assert!(
@@ -124,9 +116,8 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         ("main", "1"),
         ("back", "post"),
     ];
-    let r = org_post(&t, &ua, &format!("/units/{luotuo}/posts/assign"), &assign).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = org_post(&t, &ua, &format!("/units/{luotuo}/posts/assign"), &assign).await;
+    post_form_ok(&t, &ua, &format!("/units/{luotuo}/posts/assign"), &assign).await;
+    let r = post_form(&t, &ua, &format!("/units/{luotuo}/posts/assign"), &assign).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body.contains("已在岗位") && r.body.contains("已有主岗"),
@@ -134,14 +125,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         r.body
     );
     // The balance chart: one person at 1.5 FTE, in the overloaded bin.
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/units/{luotuo}/posts/balance"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/units/{luotuo}/posts/balance")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("<svg id=\"balance-chart\""));
     assert!(
@@ -149,7 +133,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
             && r.body.contains("data-from=\"1.5\" data-count=\"1\"")
     );
     // A forged or stale proposal key is refused on the balance page, naming the reason.
-    let r = org_post(
+    let r = post_form(
         &t,
         &ua,
         &format!("/units/{luotuo}/posts/balance/accept"),
@@ -159,7 +143,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("均衡建议：无法识别"), "{}", r.body);
     let stale = format!("move:{post}:{person}:{person}:100:100:1:1:1");
-    let r = org_post(
+    let r = post_form(
         &t,
         &ua,
         &format!("/units/{luotuo}/posts/balance/accept"),
@@ -168,33 +152,12 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("第 1 条建议已过时"), "{}", r.body);
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/units/{luotuo}/posts/export.xlsx"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/units/{luotuo}/posts/export.xlsx")).await;
     assert_xlsx(&r);
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/api/v1/units/{luotuo}/posts"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/api/v1/units/{luotuo}/posts")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["need_fte"], "1.50");
-    let r = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/api/v1/units/{luotuo}/posts-coverage"),
-        None,
-    )
-    .await;
+    let r = get(&t, &ua, &format!("/api/v1/units/{luotuo}/posts-coverage")).await;
     assert_eq!(r.json()["vacant_posts"].as_array().unwrap().len(), 0);
     // Through the sibling unit, luotuo's ids do not exist.
     let da = login(&t, "d_admin").await;
@@ -203,7 +166,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         format!("/units/{jiulonghu}/posts/people/{person}"),
         format!("/api/v1/units/{jiulonghu}/posts/{post}"),
     ] {
-        let r = send(&t, &da, Method::GET, &path, None).await;
+        let r = get(&t, &da, &path).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!r.body.contains("公文岗") && !r.body.contains("钱多多"));
     }
@@ -213,19 +176,12 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         ("share_pct", "10"),
         ("back", "post"),
     ];
-    let r = org_post(&t, &da, &format!("/units/{jiulonghu}/posts/assign"), &ja).await;
+    let r = post_form(&t, &da, &format!("/units/{jiulonghu}/posts/assign"), &ja).await;
     assert_ne!(r.status, StatusCode::SEE_OTHER);
     assert!(!r.body.contains("公文岗") && !r.body.contains("钱多多"));
     // The sibling unit's staff cannot open luotuo's posts.
     let sib = login(&t, "sibling_staff").await;
-    let r = send(
-        &t,
-        &sib,
-        Method::GET,
-        &format!("/units/{luotuo}/posts/{post}"),
-        None,
-    )
-    .await;
+    let r = get(&t, &sib, &format!("/units/{luotuo}/posts/{post}")).await;
     assert!(matches!(
         r.status,
         StatusCode::NOT_FOUND | StatusCode::FORBIDDEN

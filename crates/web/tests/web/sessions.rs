@@ -6,7 +6,7 @@ use crate::helpers::*;
 
 async fn http_login(t: &T, name: &str, pw: &str) -> Resp {
     let anon = Who::default();
-    let page = send(t, &anon, Method::GET, "/login", None).await;
+    let page = get(t, &anon, "/login").await;
     let pre = page.cookie("jiguan_pre").unwrap();
     let who = Who {
         cookie: Some(format!("jiguan_pre={pre}")),
@@ -36,7 +36,7 @@ async fn sign_in_sets_a_session_and_sign_out_ends_it() {
         cookie: Some(format!("jiguan_session={tok}")),
         ..Who::default()
     };
-    let home = send(&t, &who, Method::GET, "/", None).await;
+    let home = get(&t, &who, "/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("骆驼街道") && home.body.contains("党工委"));
     let csrf = home
@@ -60,7 +60,7 @@ async fn sign_in_sets_a_session_and_sign_out_ends_it() {
         (r.status, r.location()),
         (StatusCode::SEE_OTHER, "/login".to_string())
     );
-    let r = send(&t, &who, Method::GET, "/", None).await;
+    let r = get(&t, &who, "/").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(r.location().starts_with("/login"));
     // A wrong password is refused with a message, not a session.
@@ -74,26 +74,20 @@ async fn sign_in_sets_a_session_and_sign_out_ends_it() {
 async fn sessions_expire_when_idle_and_after_the_maximum() {
     let t = setup().await;
     let who = login(&t, "u_staff").await;
-    assert_eq!(
-        send(&t, &who, Method::GET, "/", None).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(get(&t, &who, "/").await.status, StatusCode::OK);
     t.clock.advance(chrono::Duration::minutes(29));
     assert_eq!(
-        send(&t, &who, Method::GET, "/", None).await.status,
+        get(&t, &who, "/").await.status,
         StatusCode::OK,
         "activity keeps it alive"
     );
     t.clock.advance(chrono::Duration::minutes(29));
-    assert_eq!(
-        send(&t, &who, Method::GET, "/", None).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(get(&t, &who, "/").await.status, StatusCode::OK);
     t.clock.advance(chrono::Duration::minutes(31));
-    let r = send(&t, &who, Method::GET, "/", None).await;
+    let r = get(&t, &who, "/").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "idle for 31 minutes");
     assert_eq!(
-        send(&t, &who, Method::GET, "/api/v1/me", None).await.status,
+        get(&t, &who, "/api/v1/me").await.status,
         StatusCode::UNAUTHORIZED
     );
 
@@ -101,7 +95,7 @@ async fn sessions_expire_when_idle_and_after_the_maximum() {
     let who = login(&t, "u_staff").await;
     for _ in 0..((12 * 60) / 20) {
         t.clock.advance(chrono::Duration::minutes(20));
-        let r = send(&t, &who, Method::GET, "/api/v1/me", None).await;
+        let r = get(&t, &who, "/api/v1/me").await;
         if r.status != StatusCode::OK {
             assert_eq!(r.status, StatusCode::UNAUTHORIZED);
             return;
@@ -109,7 +103,7 @@ async fn sessions_expire_when_idle_and_after_the_maximum() {
     }
     t.clock.advance(chrono::Duration::minutes(20));
     assert_eq!(
-        send(&t, &who, Method::GET, "/api/v1/me", None).await.status,
+        get(&t, &who, "/api/v1/me").await.status,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -147,14 +141,12 @@ async fn sign_in_is_rate_limited() {
 async fn a_temporary_password_must_be_changed_first() {
     let t = setup().await;
     let admin = login(&t, "d_admin").await;
-    let csrf = admin.csrf.clone().unwrap();
     let uid = t.user("u_head").to_string();
-    let r = send(
+    let r = post_form(
         &t,
         &admin,
-        Method::POST,
         &format!("/users/{uid}/reset-password"),
-        form(&[("_csrf", csrf.as_str()), ("password", "temp12345")]),
+        &[("password", "temp12345")],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -168,26 +160,19 @@ async fn a_temporary_password_must_be_changed_first() {
         csrf: Some(ok.session.csrf_token.clone()),
         ..Who::default()
     };
-    let r = send(&t, &who, Method::GET, "/", None).await;
+    let r = get(&t, &who, "/").await;
     assert_eq!(
         (r.status, r.location()),
         (StatusCode::SEE_OTHER, "/profile/password".to_string())
     );
-    let r = send(&t, &who, Method::GET, "/api/v1/me", None).await;
+    let r = get(&t, &who, "/api/v1/me").await;
     assert_eq!(r.json()["code"], "password_change_required");
-    let c = ok.session.csrf_token.as_str();
     // Bad input names the fields.
-    let r = send(
+    let r = post_form(
         &t,
         &who,
-        Method::POST,
         "/profile/password",
-        form(&[
-            ("_csrf", c),
-            ("current", "nope"),
-            ("new", "short"),
-            ("confirm", "short"),
-        ]),
+        &[("current", "nope"), ("new", "short"), ("confirm", "short")],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -196,22 +181,17 @@ async fn a_temporary_password_must_be_changed_first() {
         "{}",
         r.body
     );
-    let r = send(
+    let r = post_form(
         &t,
         &who,
-        Method::POST,
         "/profile/password",
-        form(&[
-            ("_csrf", c),
+        &[
             ("current", "temp12345"),
             ("new", "mine12345"),
             ("confirm", "mine12345"),
-        ]),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        send(&t, &who, Method::GET, "/", None).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(get(&t, &who, "/").await.status, StatusCode::OK);
 }
