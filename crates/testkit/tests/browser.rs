@@ -20,9 +20,24 @@ async fn setup(opts: BrowserOptions) -> (TestApp, Browser) {
 /// Signs in through the form and waits for the signed-in page (the `#who` badge).
 async fn sign_in(b: &Browser, app: &TestApp, user: &str) {
     b.goto(app.url("/login")).await.unwrap();
-    type_into(b, "username", user).await;
-    type_into(b, "password", DEMO_PASSWORD).await;
-    click(b, "login-submit").await;
+    b.find(By::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    b.find(By::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.find(By::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let who = b.query(By::Id("who")).first().await.unwrap();
     assert!(!who.text().await.unwrap().is_empty());
 }
@@ -39,21 +54,6 @@ async fn text_of(b: &Browser, id: &str) -> String {
 
 async fn body_text(b: &Browser) -> String {
     b.find(By::Tag("body")).await.unwrap().text().await.unwrap()
-}
-
-/// Clicks the element with this id.
-async fn click(b: &Browser, id: &str) {
-    b.find(By::Id(id)).await.unwrap().click().await.unwrap();
-}
-
-/// Types into the field with this id.
-async fn type_into(b: &Browser, id: &str, keys: &str) {
-    b.find(By::Id(id))
-        .await
-        .unwrap()
-        .send_keys(keys)
-        .await
-        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,7 +75,12 @@ async fn admin_signs_in_and_sees_the_dashboard() {
 async fn language_switch_shows_english() {
     let (app, b) = setup(BrowserOptions::default()).await;
     sign_in(&b, &app, "admin").await;
-    click(&b, "lang-switch").await;
+    b.find(By::Id("lang-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     b.query(By::Css("html[lang='en']")).first().await.unwrap();
     assert_eq!(text_of(&b, "menu-units").await, "Units");
     // Back on the same page, and the switch now offers Chinese.
@@ -180,7 +185,11 @@ async fn people_template_import_and_roster() {
     let template = jiguan_excel::import::read_table(&bytes, &limits).unwrap();
     assert!(template.headers.iter().any(|h| h == "身份证号"));
     // Fill it: two people, every other column left blank.
-    let id = jiguan_testkit::fixtures::id_number;
+    let id = |birth: &str, seq: u32| {
+        let body = format!("330211{birth}{seq:03}");
+        let c = jiguan_domain::rules::id_number::check_char(&body).unwrap();
+        format!("{body}{c}")
+    };
     let people = [
         ("浏览器甲", id("19920304", 101), "临时工", "编外"),
         ("浏览器乙", id("19930405", 202), "企业聘用人员", "编外"),
@@ -214,8 +223,18 @@ async fn people_template_import_and_roster() {
     b.goto(app.url(&format!("/units/{unit}/people/import")))
         .await
         .unwrap();
-    type_into(&b, "file", &path.to_string_lossy()).await;
-    click(&b, "import-submit").await;
+    b.find(By::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(path.to_string_lossy())
+        .await
+        .unwrap();
+    b.find(By::Id("import-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     b.query(By::Id("import-result")).first().await.unwrap();
     assert_eq!(text_of(&b, "count-created").await, "2");
     // The people are on the roster.
@@ -275,19 +294,49 @@ async fn org_plan_walks_from_draft_to_applied_and_the_chart_shows_centres() {
             .contains("社会事务服务中心")
     );
     let plan_url = b.current_url().await.unwrap().path().to_string();
-    click(&b, "plan-submit").await;
+    b.find(By::Id("plan-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_text(&b, "plan-status", "已报批").await;
-    click(&b, "logout").await;
+    b.find(By::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     sign_in(&b, &app, "admin").await;
     b.goto(app.url(&plan_url)).await.unwrap();
-    type_into(&b, "doc_no", "镇海编〔2019〕12号").await;
-    click(&b, "plan-approve").await;
+    b.find(By::Id("doc_no"))
+        .await
+        .unwrap()
+        .send_keys("镇海编〔2019〕12号")
+        .await
+        .unwrap();
+    b.find(By::Id("plan-approve"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_text(&b, "plan-status", "已批准").await;
     // The effective date defaults to today.
-    click(&b, "plan-apply").await;
+    b.find(By::Id("plan-apply"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_text(&b, "plan-status", "已实施").await;
-    click(&b, "plan-chart").await;
+    b.find(By::Id("plan-chart"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let chart = text_of(&b, "org-chart").await;
     for centre in [
         "社会事务服务中心",
@@ -325,13 +374,33 @@ async fn downsizing_build_and_apply_plan() {
         .await
         .unwrap();
     assert!(text_of(&b, "down-plans").await.contains("已批准"));
-    type_into(&b, "title", "骆驼街道第二批分流").await;
-    click(&b, "down-create").await;
+    b.find(By::Id("title"))
+        .await
+        .unwrap()
+        .send_keys("骆驼街道第二批分流")
+        .await
+        .unwrap();
+    b.find(By::Id("down-create"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_text(&b, "down-status", "草稿").await;
     let plan_url = b.current_url().await.unwrap().path().to_string();
     // Pick contract workers as candidates and put the first on the plan (redeployment).
-    click(&b, "pick-contract_worker").await;
-    click(&b, "down-pick-go").await;
+    b.find(By::Id("pick-contract_worker"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.find(By::Id("down-pick-go"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     for _ in 0..100 {
         if b.current_url()
             .await
@@ -359,20 +428,50 @@ async fn downsizing_build_and_apply_plan() {
     add.click().await.unwrap();
     let line = text_of(&b, &format!("line-{person}")).await;
     assert!(line.contains("调剂"), "{line}");
-    click(&b, "down-submit").await;
+    b.find(By::Id("down-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_text(&b, "down-status", "已报批").await;
-    click(&b, "logout").await;
+    b.find(By::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     sign_in(&b, &app, "admin").await;
     b.goto(app.url(&plan_url)).await.unwrap();
-    type_into(&b, "doc_no", "镇海编〔2026〕20号").await;
-    click(&b, "down-approve").await;
+    b.find(By::Id("doc_no"))
+        .await
+        .unwrap()
+        .send_keys("镇海编〔2026〕20号")
+        .await
+        .unwrap();
+    b.find(By::Id("down-approve"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_text(&b, "down-status", "已批准").await;
-    click(&b, "logout").await;
+    b.find(By::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     sign_in(&b, &app, "luotuo_admin").await;
     b.goto(app.url(&plan_url)).await.unwrap();
-    click(&b, "down-apply").await;
+    b.find(By::Id("down-apply"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     b.accept_alert().await.unwrap();
     wait_text(&b, "down-status", "已实施").await;
     // The person is now 分流 (diverted) on the roster.
@@ -448,7 +547,12 @@ async fn posts_assign_concurrent_post_changes_balance_chart() {
         b.eval("window.__posts_old = true; return null")
             .await
             .unwrap();
-        click(&b, "assign-submit").await;
+        b.find(By::Id("assign-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         // Wait for the next page (the marker is gone once it has loaded).
         for _ in 0..100 {
             let v = b
