@@ -11,6 +11,18 @@ use crate::SqlStore;
 use crate::db::{Backend, Row, Tx, Value};
 use crate::sql::{Sql, like};
 
+/// Appends `e` as the record of the row `id` that `tx` has just created (its
+/// `object_id` is set to `id`), then commits `tx`.
+pub(crate) async fn commit_created(
+    mut tx: Tx,
+    mut e: AuditEntry,
+    id: impl std::fmt::Display,
+) -> StoreResult<()> {
+    e.object_id = id.to_string();
+    append(&mut tx, &e).await?;
+    tx.commit().await
+}
+
 /// Appends `e` to its district's chain inside `tx`. The head row is locked (PostgreSQL
 /// `FOR UPDATE`; SQLite write transactions are exclusive), so concurrent changes chain
 /// one after the other.

@@ -11,7 +11,7 @@ use jiguan_domain::rules::calc::SavedCalcId;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{append, commit_created};
 use crate::db::{Row, Value};
 use crate::sql::{Sql, like, order_by};
 
@@ -103,10 +103,7 @@ impl CalcStore for SqlStore {
             )
             .await?
             .get(0)?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(SavedCalcId(id))
     }
 

@@ -16,7 +16,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::DOWNSIZING_PLANS;
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{append, commit_created};
 use crate::db::{Backend, Row, Tx};
 use crate::workflow::{DOWNSIZING, event_tx, move_tx};
 
@@ -154,10 +154,7 @@ impl DownsizingStore for SqlStore {
             (by, at),
         )
         .await?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(PlanId(id))
     }
 

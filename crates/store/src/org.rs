@@ -21,7 +21,7 @@ use jiguan_domain::org::{
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{append, commit_created};
 use crate::db::{Row, Tx, Value};
 use crate::people::move_staff_tx;
 use crate::workflow::{REORG_PLANS, move_tx};
@@ -911,10 +911,7 @@ impl OrgStore for SqlStore {
             )
             .await?
             .get(0)?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(PlanId(id))
     }
 

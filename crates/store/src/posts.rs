@@ -13,7 +13,7 @@ use jiguan_domain::posts::{AssignmentId, Education, PostId, PostInput, PostKind,
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{append, commit_created};
 use crate::db::{Row, Tx, Value};
 
 const POST_COLS: &str = "id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at";
@@ -200,10 +200,7 @@ impl PostsStore for SqlStore {
             .get(0)?;
         let id = PostId(id);
         write_functions(&mut tx, d, unit, id, input).await?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(id)
     }
 

@@ -8,7 +8,7 @@ use jiguan_domain::audit::{AuditAction, AuditEntry, GENESIS, ObjectKind};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{append, commit_created};
 use crate::db::{Row, Value};
 use crate::sql::{Sql, like, order_by};
 
@@ -114,9 +114,7 @@ impl TenancyStore for SqlStore {
             .get(0)?;
         let mut audit = audit;
         audit.unit_id = Some(UnitId(id));
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(UnitId(id))
     }
 

@@ -10,7 +10,7 @@ use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{append, commit_created};
 use crate::db::{Row, Tx, Value};
 use crate::sql::{Sql, like, order_by};
 
@@ -105,10 +105,7 @@ impl UserStore for SqlStore {
             .await?
             .get(0)?;
         set_roles(&mut tx, id, &u.roles).await?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(UserId(id))
     }
 
