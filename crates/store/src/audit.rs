@@ -9,7 +9,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
 use crate::db::{Backend, Row, Tx, Value};
-use crate::sql::{Sql, like};
+use crate::sql::{Sql, fetch_page};
 
 /// Appends `e` as the record of the row `id` that `tx` has just created (its
 /// `object_id` is set to `id`), then commits `tx`.
@@ -160,40 +160,22 @@ impl AuditStore for SqlStore {
         if let Some(d) = f.to {
             w.and("at_ms < {}", china_midnight_ms(d) + 86_400_000);
         }
-        if let Some(s) = q.search() {
-            let p = w.bind(like(&s));
-            w.push(&format!(
-                " AND (LOWER(action) LIKE {p} ESCAPE '\\' OR LOWER(object_id) LIKE {p} ESCAPE '\\' OR LOWER(username) LIKE {p} ESCAPE '\\')"
-            ));
-        }
-        let total: i64 = self
-            .db
-            .fetch_one(
-                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log{}", w.text),
-                &w.params,
-            )
-            .await?
-            .get(0)?;
+        w.search(q, &["action", "object_id", "username"]);
         let dir = if q.sort.as_deref() == Some("at") && !q.desc {
             "ASC"
         } else {
             "DESC"
         };
-        let limit = w.bind(i64::from(q.per_page()));
-        let offset = w.bind(q.offset());
-        let rows = self
-            .db
-            .fetch_all(
-                &format!("SELECT {COLS} FROM audit_log{} ORDER BY seq {dir} LIMIT {limit} OFFSET {offset}", w.text),
-                &w.params,
-            )
-            .await?;
-        Ok(Page {
-            items: rows.iter().map(record).collect::<StoreResult<_>>()?,
-            total,
-            page: q.page(),
-            per_page: q.per_page(),
-        })
+        fetch_page(
+            &self.db,
+            " FROM audit_log",
+            &format!("SELECT {COLS} FROM audit_log"),
+            w,
+            &format!(" ORDER BY seq {dir}"),
+            q,
+            record,
+        )
+        .await
     }
 
     async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>> {

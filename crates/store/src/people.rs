@@ -29,7 +29,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use crate::SqlStore;
 use crate::audit::append;
 use crate::db::{Backend, Row, Tx, Value};
-use crate::sql::{Sql, like, order_by};
+use crate::sql::{Sql, fetch_page, like, order_by};
 
 /// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
 const CHUNK: usize = 400;
@@ -456,15 +456,7 @@ impl PeopleStore for SqlStore {
         f: &PeopleFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<PersonRecord>> {
-        let mut w = roster_where(d, f, Some(q));
-        let total: i64 = self
-            .db
-            .fetch_one(
-                &format!("SELECT CAST(COUNT(*) AS BIGINT){}", w.text),
-                &w.params,
-            )
-            .await?
-            .get(0)?;
+        let w = roster_where(d, f, Some(q));
         let a = if f.on.is_some() { "e" } else { "p" };
         let order = order_by(
             q.sort.as_deref(),
@@ -488,25 +480,16 @@ impl PeopleStore for SqlStore {
             ],
             "p.name",
         );
-        let limit = w.bind(i64::from(q.per_page()));
-        let offset = w.bind(q.offset());
-        let rows = self
-            .db
-            .fetch_all(
-                &format!(
-                    "SELECT {}{}{order}, p.id LIMIT {limit} OFFSET {offset}",
-                    cols(f.on.is_some()),
-                    w.text
-                ),
-                &w.params,
-            )
-            .await?;
-        Ok(Page {
-            items: rows.iter().map(person).collect::<StoreResult<_>>()?,
-            total,
-            page: q.page(),
-            per_page: q.per_page(),
-        })
+        fetch_page(
+            &self.db,
+            "",
+            &format!("SELECT {}", cols(f.on.is_some())),
+            w,
+            &format!("{order}, p.id"),
+            q,
+            person,
+        )
+        .await
     }
 
     async fn export_people(

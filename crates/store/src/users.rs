@@ -12,7 +12,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use crate::SqlStore;
 use crate::audit::{append, commit_created};
 use crate::db::{Row, Tx, Value};
-use crate::sql::{Sql, like, order_by};
+use crate::sql::{Sql, fetch_page, order_by};
 
 const COLS: &str = "u.id, u.district_id, u.unit_id, u.username, u.display_name, u.password_hash, u.must_change_password, u.active, u.created_at";
 
@@ -155,18 +155,7 @@ impl UserStore for SqlStore {
                 role.code(),
             );
         }
-        if let Some(s) = q.search() {
-            let p = w.bind(like(&s));
-            w.push(&format!(" AND (LOWER(u.username) LIKE {p} ESCAPE '\\' OR LOWER(u.display_name) LIKE {p} ESCAPE '\\')"));
-        }
-        let total: i64 = self
-            .db
-            .fetch_one(
-                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM users u{}", w.text),
-                &w.params,
-            )
-            .await?
-            .get(0)?;
+        w.search(q, &["u.username", "u.display_name"]);
         let order = order_by(
             q.sort.as_deref(),
             q.desc,
@@ -178,33 +167,27 @@ impl UserStore for SqlStore {
             ],
             "u.id",
         );
-        let limit = w.bind(i64::from(q.per_page()));
-        let offset = w.bind(q.offset());
-        let rows = self
-            .db
-            .fetch_all(
-                &format!("SELECT {COLS}, n.name FROM users u LEFT JOIN units n ON n.id = u.unit_id{}{order}, u.id LIMIT {limit} OFFSET {offset}", w.text),
-                &w.params,
-            )
-            .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let mut v = UserView::from(&record(r)?);
-            v.unit_name = r.get(9)?;
-            items.push(v);
-        }
-        let ids: Vec<i64> = items.iter().map(|u| u.id.0).collect();
+        let mut page = fetch_page(
+            &self.db,
+            " FROM users u",
+            &format!("SELECT {COLS}, n.name FROM users u LEFT JOIN units n ON n.id = u.unit_id"),
+            w,
+            &format!("{order}, u.id"),
+            q,
+            |r| {
+                let mut v = UserView::from(&record(r)?);
+                v.unit_name = r.get(9)?;
+                Ok(v)
+            },
+        )
+        .await?;
+        let ids: Vec<i64> = page.items.iter().map(|u| u.id.0).collect();
         for (uid, role) in self.roles_of(&ids).await? {
-            if let Some(u) = items.iter_mut().find(|u| u.id.0 == uid) {
+            if let Some(u) = page.items.iter_mut().find(|u| u.id.0 == uid) {
                 u.roles.push(role);
             }
         }
-        Ok(Page {
-            items,
-            total,
-            page: q.page(),
-            per_page: q.per_page(),
-        })
+        Ok(page)
     }
 
     async fn update_user(
