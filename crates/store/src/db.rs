@@ -11,11 +11,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::query::Query;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Decode, Postgres, Row as _, Sqlite, Type};
+use sqlx::{Database, Decode, Encode, Postgres, Row as _, Sqlite, Type};
 
 use jiguan_app::ports::{Conflict, StoreError, UniqueKey};
 
@@ -145,26 +146,19 @@ fn to_sqlite(sql: &str) -> String {
     out
 }
 
-fn bind_sqlite<'q>(
-    mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+/// Binds `params` in order on either backend, each with its SQL type even when null.
+fn bind<'q, DB>(
+    mut q: Query<'q, DB, <DB as Database>::Arguments<'q>>,
     params: &'q [Value],
-) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
-    for p in params {
-        q = match p {
-            Value::I64(v) => q.bind(*v),
-            Value::Text(v) => q.bind(v.as_deref()),
-            Value::Bool(v) => q.bind(*v),
-            Value::Date(v) => q.bind(*v),
-            Value::Ts(v) => q.bind(*v),
-        };
-    }
-    q
-}
-
-fn bind_pg<'q>(
-    mut q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
-    params: &'q [Value],
-) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+) -> Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    DB: Database,
+    Option<i64>: Encode<'q, DB> + Type<DB>,
+    Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    Option<bool>: Encode<'q, DB> + Type<DB>,
+    Option<NaiveDate>: Encode<'q, DB> + Type<DB>,
+    Option<DateTime<Utc>>: Encode<'q, DB> + Type<DB>,
+{
     for p in params {
         q = match p {
             Value::I64(v) => q.bind(*v),
@@ -226,12 +220,12 @@ impl Db {
         match self {
             Db::Sqlite(p) => {
                 let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
+                bind(sqlx::query(&s), params)
                     .execute(p)
                     .await
                     .map(|r| r.rows_affected())
             }
-            Db::Postgres(p) => bind_pg(sqlx::query(sql), params)
+            Db::Postgres(p) => bind(sqlx::query(sql), params)
                 .execute(p)
                 .await
                 .map(|r| r.rows_affected()),
@@ -243,12 +237,12 @@ impl Db {
         match self {
             Db::Sqlite(p) => {
                 let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
+                bind(sqlx::query(&s), params)
                     .fetch_all(p)
                     .await
                     .map(|v| v.into_iter().map(Row::Sqlite).collect())
             }
-            Db::Postgres(p) => bind_pg(sqlx::query(sql), params)
+            Db::Postgres(p) => bind(sqlx::query(sql), params)
                 .fetch_all(p)
                 .await
                 .map(|v| v.into_iter().map(Row::Postgres).collect()),
@@ -264,12 +258,12 @@ impl Db {
         match self {
             Db::Sqlite(p) => {
                 let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
+                bind(sqlx::query(&s), params)
                     .fetch_optional(p)
                     .await
                     .map(|r| r.map(Row::Sqlite))
             }
-            Db::Postgres(p) => bind_pg(sqlx::query(sql), params)
+            Db::Postgres(p) => bind(sqlx::query(sql), params)
                 .fetch_optional(p)
                 .await
                 .map(|r| r.map(Row::Postgres)),
@@ -319,12 +313,12 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => {
                 let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
+                bind(sqlx::query(&s), params)
                     .execute(&mut **t)
                     .await
                     .map(|r| r.rows_affected())
             }
-            Tx::Postgres(t) => bind_pg(sqlx::query(sql), params)
+            Tx::Postgres(t) => bind(sqlx::query(sql), params)
                 .execute(&mut **t)
                 .await
                 .map(|r| r.rows_affected()),
@@ -336,12 +330,12 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => {
                 let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
+                bind(sqlx::query(&s), params)
                     .fetch_all(&mut **t)
                     .await
                     .map(|v| v.into_iter().map(Row::Sqlite).collect())
             }
-            Tx::Postgres(t) => bind_pg(sqlx::query(sql), params)
+            Tx::Postgres(t) => bind(sqlx::query(sql), params)
                 .fetch_all(&mut **t)
                 .await
                 .map(|v| v.into_iter().map(Row::Postgres).collect()),
@@ -357,12 +351,12 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => {
                 let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
+                bind(sqlx::query(&s), params)
                     .fetch_optional(&mut **t)
                     .await
                     .map(|r| r.map(Row::Sqlite))
             }
-            Tx::Postgres(t) => bind_pg(sqlx::query(sql), params)
+            Tx::Postgres(t) => bind(sqlx::query(sql), params)
                 .fetch_optional(&mut **t)
                 .await
                 .map(|r| r.map(Row::Postgres)),
