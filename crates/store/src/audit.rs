@@ -14,12 +14,17 @@ use crate::sql::{Sql, fetch_page};
 /// Appends `e` as the record of the row `id` that `tx` has just created (its
 /// `object_id` is set to `id`), then commits `tx`.
 pub(crate) async fn commit_created(
-    mut tx: Tx,
+    tx: Tx,
     mut e: AuditEntry,
     id: impl std::fmt::Display,
 ) -> StoreResult<()> {
     e.object_id = id.to_string();
-    append(&mut tx, &e).await?;
+    commit_audited(tx, &e).await
+}
+
+/// Appends `e` inside `tx`, then commits `tx`.
+pub(crate) async fn commit_audited(mut tx: Tx, e: &AuditEntry) -> StoreResult<()> {
+    append(&mut tx, e).await?;
     tx.commit().await
 }
 
@@ -124,9 +129,8 @@ fn china_midnight_ms(d: chrono::NaiveDate) -> i64 {
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn append_audit(&self, entry: AuditEntry) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        append(&mut tx, &entry).await?;
-        tx.commit().await
+        let tx = self.db.begin().await?;
+        commit_audited(tx, &entry).await
     }
 
     async fn list_audit(

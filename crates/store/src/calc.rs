@@ -11,7 +11,7 @@ use jiguan_domain::rules::calc::SavedCalcId;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
-use crate::audit::{append, commit_created};
+use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Value};
 use crate::sql::{Sql, fetch_page, order_by};
 
@@ -76,8 +76,7 @@ impl CalcStore for SqlStore {
             ],
         )
         .await?;
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn save_calc(&self, rec: &NewCalcRecord, audit: AuditEntry) -> StoreResult<SavedCalcId> {

@@ -16,7 +16,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::DOWNSIZING_PLANS;
 
 use crate::SqlStore;
-use crate::audit::{append, commit_created};
+use crate::audit::{commit_audited, commit_created};
 use crate::db::{Backend, Row, Tx};
 use crate::workflow::{DOWNSIZING, event_tx, move_tx};
 
@@ -231,8 +231,7 @@ impl DownsizingStore for SqlStore {
                 .await?
                 .get(0)?,
         };
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_audited(tx, &audit).await?;
         Ok(LineId(id))
     }
 
@@ -255,8 +254,7 @@ impl DownsizingStore for SqlStore {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn down_apply(
@@ -378,8 +376,7 @@ impl DownsizingStore for SqlStore {
             )
             .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn down_events(

@@ -27,7 +27,7 @@ use jiguan_domain::people::{
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{append, commit_audited};
 use crate::db::{Backend, Row, Tx, Value};
 use crate::sql::{Sql, fetch_page, like, order_by};
 
@@ -698,8 +698,7 @@ impl PeopleStore for SqlStore {
                 }
             }
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn list_exceptions(

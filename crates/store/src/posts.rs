@@ -13,7 +13,7 @@ use jiguan_domain::posts::{AssignmentId, Education, PostId, PostInput, PostKind,
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
-use crate::audit::{append, commit_created};
+use crate::audit::{append, commit_audited, commit_created};
 use crate::db::{Row, Tx, Value};
 
 const POST_COLS: &str = "id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at";
@@ -233,8 +233,7 @@ impl PostsStore for SqlStore {
             return Err(StoreError::NotFound);
         }
         write_functions(&mut tx, d, unit, id, input).await?;
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -273,8 +272,7 @@ impl PostsStore for SqlStore {
             )
             .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn open_assignments(

@@ -8,7 +8,7 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::tenancy::UserId;
 
 use crate::SqlStore;
-use crate::audit::{append, commit_created};
+use crate::audit::{commit_audited, commit_created};
 use crate::db::Row;
 
 fn token(r: &Row) -> StoreResult<ApiToken> {
@@ -145,8 +145,7 @@ impl SessionStore for SqlStore {
         if n == 0 {
             return Ok(false);
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_audited(tx, &audit).await?;
         Ok(true)
     }
 }

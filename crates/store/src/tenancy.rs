@@ -8,7 +8,7 @@ use jiguan_domain::audit::{AuditAction, AuditEntry, GENESIS, ObjectKind};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
 
 use crate::SqlStore;
-use crate::audit::{append, commit_created};
+use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Value};
 use crate::sql::{Sql, fetch_page, order_by};
 
@@ -63,8 +63,7 @@ impl TenancyStore for SqlStore {
             .did(AuditAction::DistrictCreate)
             .on(ObjectKind::District, code)
             .after(&serde_json::json!({"code": code, "name": name}));
-        append(&mut tx, &entry).await?;
-        tx.commit().await?;
+        commit_audited(tx, &entry).await?;
         Ok(DistrictId(id))
     }
 
@@ -136,8 +135,7 @@ impl TenancyStore for SqlStore {
         if n == 0 {
             return Err(jiguan_app::ports::StoreError::NotFound);
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn get_unit(&self, d: DistrictId, id: UnitId) -> StoreResult<Option<Unit>> {

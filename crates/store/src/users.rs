@@ -10,7 +10,7 @@ use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
-use crate::audit::{append, commit_created};
+use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx, Value};
 use crate::sql::{Sql, fetch_page, order_by};
 
@@ -214,8 +214,7 @@ impl UserStore for SqlStore {
             tx.execute("DELETE FROM sessions WHERE user_id = $1", &[id.0.into()])
                 .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn set_password(
@@ -242,7 +241,6 @@ impl UserStore for SqlStore {
             tx.execute("DELETE FROM api_tokens WHERE user_id = $1", &[id.0.into()])
                 .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 }
