@@ -139,8 +139,7 @@ impl AuditStore for SqlStore {
         f: &AuditFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<AuditRecord>> {
-        let mut w = Sql::new(" WHERE district_id = $1");
-        w.params.push(district.0.into());
+        let mut w = Sql::with(" WHERE district_id = $1", district.0);
         if let Some(u) = f.unit_id {
             w.and("unit_id = {}", u.0);
         } else if f.district_level_only {

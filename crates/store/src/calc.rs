@@ -12,7 +12,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
-use crate::db::{Row, Value};
+use crate::db::Row;
 use crate::sql::{Sql, fetch_page, order_by};
 
 const CALC_COLS: &str = "c.id, c.district_id, c.unit_id, c.user_id, c.username, c.kind, c.input_json, c.result_json, c.steps_json, c.sources_json, c.params_json, c.note, c.created_at";
@@ -125,8 +125,7 @@ impl CalcStore for SqlStore {
         filter: &CalcFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<CalcRecord>> {
-        let mut w = Sql::new(" WHERE c.district_id = $1");
-        w.params.push(Value::from(d.0));
+        let mut w = Sql::with(" WHERE c.district_id = $1", d.0);
         if let Some(u) = filter.unit_id {
             w.and("c.unit_id = {}", u.0);
         }
@@ -138,8 +137,7 @@ impl CalcStore for SqlStore {
         }
         w.search(q, &["c.note", "c.kind", "c.username"]);
         let order = order_by(
-            q.sort.as_deref(),
-            q.desc,
+            q,
             &[("kind", "c.kind"), ("user", "c.username"), ("at", "c.id")],
             "c.id",
         );

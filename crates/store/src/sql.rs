@@ -18,6 +18,14 @@ impl Sql {
         }
     }
 
+    /// Starts with `base`, whose `$1` is `first`.
+    pub fn with(base: &str, first: impl Into<Value>) -> Self {
+        Sql {
+            text: base.to_string(),
+            params: vec![first.into()],
+        }
+    }
+
     /// Adds a parameter and returns its placeholder (`$n`).
     pub fn bind(&mut self, v: impl Into<Value>) -> String {
         self.params.push(v.into());
@@ -98,11 +106,13 @@ pub fn like(s: &str) -> String {
     out
 }
 
-/// Picks a sort column from an allow-list; unknown keys give the default.
-pub fn order_by(sort: Option<&str>, desc: bool, allowed: &[(&str, &str)], default: &str) -> String {
-    let col = sort
+/// Picks the sort column `q` asks for from an allow-list; unknown keys give the default.
+pub fn order_by(q: &ListQuery, allowed: &[(&str, &str)], default: &str) -> String {
+    let col = q
+        .sort
+        .as_deref()
         .and_then(|s| allowed.iter().find(|(k, _)| *k == s))
         .map(|(_, c)| *c)
         .unwrap_or(default);
-    format!(" ORDER BY {col} {}", if desc { "DESC" } else { "ASC" })
+    format!(" ORDER BY {col} {}", if q.desc { "DESC" } else { "ASC" })
 }

@@ -9,7 +9,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
-use crate::db::{Row, Value};
+use crate::db::Row;
 use crate::sql::{Sql, fetch_page, order_by};
 
 const UNIT_COLS: &str = "u.id, u.district_id, u.code, u.name, u.kind, u.active";
@@ -163,12 +163,10 @@ impl TenancyStore for SqlStore {
     }
 
     async fn list_units(&self, d: DistrictId, q: &ListQuery) -> StoreResult<Page<UnitSummary>> {
-        let mut w = Sql::new(" WHERE u.district_id = $1");
-        w.params.push(Value::from(d.0));
+        let mut w = Sql::with(" WHERE u.district_id = $1", d.0);
         w.search(q, &["u.name", "u.code"]);
         let order = order_by(
-            q.sort.as_deref(),
-            q.desc,
+            q,
             &[
                 ("code", "u.code"),
                 ("name", "u.name"),

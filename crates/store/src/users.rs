@@ -139,8 +139,7 @@ impl UserStore for SqlStore {
         f: &UserFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<UserView>> {
-        let mut w = Sql::new(" WHERE u.district_id = $1");
-        w.params.push(Value::from(d.0));
+        let mut w = Sql::with(" WHERE u.district_id = $1", d.0);
         if let Some(unit) = f.unit_id {
             w.and("u.unit_id = {}", unit.0);
         } else if f.district_level_only {
@@ -157,8 +156,7 @@ impl UserStore for SqlStore {
         }
         w.search(q, &["u.username", "u.display_name"]);
         let order = order_by(
-            q.sort.as_deref(),
-            q.desc,
+            q,
             &[
                 ("username", "u.username"),
                 ("display_name", "u.display_name"),
