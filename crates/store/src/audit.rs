@@ -9,7 +9,24 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
 use crate::db::{Backend, Row, Tx, Value};
-use crate::sql::{Sql, like};
+use crate::sql::{Sql, fetch_page};
+
+/// Appends `e` as the record of the row `id` that `tx` has just created (its
+/// `object_id` is set to `id`), then commits `tx`.
+pub(crate) async fn commit_created(
+    tx: Tx,
+    mut e: AuditEntry,
+    id: impl std::fmt::Display,
+) -> StoreResult<()> {
+    e.object_id = id.to_string();
+    commit_audited(tx, &e).await
+}
+
+/// Appends `e` inside `tx`, then commits `tx`.
+pub(crate) async fn commit_audited(mut tx: Tx, e: &AuditEntry) -> StoreResult<()> {
+    append(&mut tx, e).await?;
+    tx.commit().await
+}
 
 /// Appends `e` to its district's chain inside `tx`. The head row is locked (PostgreSQL
 /// `FOR UPDATE`; SQLite write transactions are exclusive), so concurrent changes chain
@@ -112,9 +129,8 @@ fn china_midnight_ms(d: chrono::NaiveDate) -> i64 {
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn append_audit(&self, entry: AuditEntry) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        append(&mut tx, &entry).await?;
-        tx.commit().await
+        let tx = self.db.begin().await?;
+        commit_audited(tx, &entry).await
     }
 
     async fn list_audit(
@@ -123,8 +139,7 @@ impl AuditStore for SqlStore {
         f: &AuditFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<AuditRecord>> {
-        let mut w = Sql::new(" WHERE district_id = $1");
-        w.params.push(district.0.into());
+        let mut w = Sql::with(" WHERE district_id = $1", district.0);
         if let Some(u) = f.unit_id {
             w.and("unit_id = {}", u.0);
         } else if f.district_level_only {
@@ -148,40 +163,22 @@ impl AuditStore for SqlStore {
         if let Some(d) = f.to {
             w.and("at_ms < {}", china_midnight_ms(d) + 86_400_000);
         }
-        if let Some(s) = q.search() {
-            let p = w.bind(like(&s));
-            w.push(&format!(
-                " AND (LOWER(action) LIKE {p} ESCAPE '\\' OR LOWER(object_id) LIKE {p} ESCAPE '\\' OR LOWER(username) LIKE {p} ESCAPE '\\')"
-            ));
-        }
-        let total: i64 = self
-            .db
-            .fetch_one(
-                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log{}", w.text),
-                &w.params,
-            )
-            .await?
-            .get(0)?;
+        w.search(q, &["action", "object_id", "username"]);
         let dir = if q.sort.as_deref() == Some("at") && !q.desc {
             "ASC"
         } else {
             "DESC"
         };
-        let limit = w.bind(i64::from(q.per_page()));
-        let offset = w.bind(q.offset());
-        let rows = self
-            .db
-            .fetch_all(
-                &format!("SELECT {COLS} FROM audit_log{} ORDER BY seq {dir} LIMIT {limit} OFFSET {offset}", w.text),
-                &w.params,
-            )
-            .await?;
-        Ok(Page {
-            items: rows.iter().map(record).collect::<StoreResult<_>>()?,
-            total,
-            page: q.page(),
-            per_page: q.per_page(),
-        })
+        fetch_page(
+            &self.db,
+            " FROM audit_log",
+            &format!("SELECT {COLS} FROM audit_log"),
+            w,
+            &format!(" ORDER BY seq {dir}"),
+            q,
+            record,
+        )
+        .await
     }
 
     async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>> {

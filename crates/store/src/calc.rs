@@ -11,9 +11,9 @@ use jiguan_domain::rules::calc::SavedCalcId;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
-use crate::audit::append;
-use crate::db::{Row, Value};
-use crate::sql::{Sql, like, order_by};
+use crate::audit::{commit_audited, commit_created};
+use crate::db::Row;
+use crate::sql::{Sql, fetch_page, order_by};
 
 const CALC_COLS: &str = "c.id, c.district_id, c.unit_id, c.user_id, c.username, c.kind, c.input_json, c.result_json, c.steps_json, c.sources_json, c.params_json, c.note, c.created_at";
 
@@ -76,8 +76,7 @@ impl CalcStore for SqlStore {
             ],
         )
         .await?;
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn save_calc(&self, rec: &NewCalcRecord, audit: AuditEntry) -> StoreResult<SavedCalcId> {
@@ -103,10 +102,7 @@ impl CalcStore for SqlStore {
             )
             .await?
             .get(0)?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(SavedCalcId(id))
     }
 
@@ -129,8 +125,7 @@ impl CalcStore for SqlStore {
         filter: &CalcFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<CalcRecord>> {
-        let mut w = Sql::new(" WHERE c.district_id = $1");
-        w.params.push(Value::from(d.0));
+        let mut w = Sql::with(" WHERE c.district_id = $1", d.0);
         if let Some(u) = filter.unit_id {
             w.and("c.unit_id = {}", u.0);
         }
@@ -140,26 +135,9 @@ impl CalcStore for SqlStore {
         if let Some(k) = &filter.kind {
             w.and("c.kind = {}", k.as_str());
         }
-        if let Some(s) = q.search() {
-            let p = w.bind(like(&s));
-            w.push(&format!(
-                " AND (LOWER(c.note) LIKE {p} ESCAPE '\\' OR LOWER(c.kind) LIKE {p} ESCAPE '\\' OR LOWER(c.username) LIKE {p} ESCAPE '\\')"
-            ));
-        }
-        let total: i64 = self
-            .db
-            .fetch_one(
-                &format!(
-                    "SELECT CAST(COUNT(*) AS BIGINT) FROM calc_results c{}",
-                    w.text
-                ),
-                &w.params,
-            )
-            .await?
-            .get(0)?;
+        w.search(q, &["c.note", "c.kind", "c.username"]);
         let order = order_by(
-            q.sort.as_deref(),
-            q.desc,
+            q,
             &[("kind", "c.kind"), ("user", "c.username"), ("at", "c.id")],
             "c.id",
         );
@@ -169,23 +147,15 @@ impl CalcStore for SqlStore {
         } else {
             format!("{order}, c.id")
         };
-        let limit = w.bind(i64::from(q.per_page()));
-        let offset = w.bind(q.offset());
-        let rows = self
-            .db
-            .fetch_all(
-                &format!(
-                    "SELECT {CALC_COLS} FROM calc_results c{}{order} LIMIT {limit} OFFSET {offset}",
-                    w.text
-                ),
-                &w.params,
-            )
-            .await?;
-        Ok(Page {
-            items: rows.iter().map(calc).collect::<StoreResult<Vec<_>>>()?,
-            total,
-            page: q.page(),
-            per_page: q.per_page(),
-        })
+        fetch_page(
+            &self.db,
+            " FROM calc_results c",
+            &format!("SELECT {CALC_COLS} FROM calc_results c"),
+            w,
+            &order,
+            q,
+            calc,
+        )
+        .await
     }
 }

@@ -11,11 +11,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::query::Query;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Decode, Postgres, Row as _, Sqlite, Type};
+use sqlx::{Database, Decode, Encode, Executor, IntoArguments, Postgres, Row as _, Sqlite, Type};
+use std::borrow::Cow;
 
 use jiguan_app::ports::{Conflict, StoreError, UniqueKey};
 
@@ -145,10 +147,19 @@ fn to_sqlite(sql: &str) -> String {
     out
 }
 
-fn bind_sqlite<'q>(
-    mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+/// Binds `params` in order on either backend, each with its SQL type even when null.
+fn bind<'q, DB>(
+    mut q: Query<'q, DB, <DB as Database>::Arguments<'q>>,
     params: &'q [Value],
-) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+) -> Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    DB: Database,
+    Option<i64>: Encode<'q, DB> + Type<DB>,
+    Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    Option<bool>: Encode<'q, DB> + Type<DB>,
+    Option<NaiveDate>: Encode<'q, DB> + Type<DB>,
+    Option<DateTime<Utc>>: Encode<'q, DB> + Type<DB>,
+{
     for p in params {
         q = match p {
             Value::I64(v) => q.bind(*v),
@@ -161,20 +172,87 @@ fn bind_sqlite<'q>(
     q
 }
 
-fn bind_pg<'q>(
-    mut q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
-    params: &'q [Value],
-) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
-    for p in params {
-        q = match p {
-            Value::I64(v) => q.bind(*v),
-            Value::Text(v) => q.bind(v.as_deref()),
-            Value::Bool(v) => q.bind(*v),
-            Value::Date(v) => q.bind(*v),
-            Value::Ts(v) => q.bind(*v),
-        };
+/// What a statement needs to know about its backend: how placeholders are written and
+/// how its rows and results are read.
+trait Dialect: Database {
+    type Args<'q>: IntoArguments<'q, Self> + Send;
+    fn placeholders(sql: &str) -> Cow<'_, str>;
+    /// `sql` (already in this backend's placeholders) with `params` bound.
+    fn query<'q>(sql: &'q str, params: &'q [Value]) -> Query<'q, Self, Self::Args<'q>>;
+    fn row(r: Self::Row) -> Row;
+    fn rows_affected(r: &Self::QueryResult) -> u64;
+}
+
+impl Dialect for Sqlite {
+    type Args<'q> = sqlx::sqlite::SqliteArguments<'q>;
+    fn query<'q>(sql: &'q str, params: &'q [Value]) -> Query<'q, Sqlite, Self::Args<'q>> {
+        bind(sqlx::query(sql), params)
     }
-    q
+    fn placeholders(sql: &str) -> Cow<'_, str> {
+        Cow::Owned(to_sqlite(sql))
+    }
+    fn row(r: SqliteRow) -> Row {
+        Row::Sqlite(r)
+    }
+    fn rows_affected(r: &sqlx::sqlite::SqliteQueryResult) -> u64 {
+        r.rows_affected()
+    }
+}
+
+impl Dialect for Postgres {
+    type Args<'q> = sqlx::postgres::PgArguments;
+    fn query<'q>(sql: &'q str, params: &'q [Value]) -> Query<'q, Postgres, Self::Args<'q>> {
+        bind(sqlx::query(sql), params)
+    }
+    fn placeholders(sql: &str) -> Cow<'_, str> {
+        Cow::Borrowed(sql)
+    }
+    fn row(r: PgRow) -> Row {
+        Row::Postgres(r)
+    }
+    fn rows_affected(r: &sqlx::postgres::PgQueryResult) -> u64 {
+        r.rows_affected()
+    }
+}
+
+/// Runs one statement on `e` (a pool or a transaction of either backend); returns the
+/// number of rows it changed.
+async fn execute_on<'c, DB: Dialect>(
+    e: impl Executor<'c, Database = DB>,
+    sql: &str,
+    params: &[Value],
+) -> Result<u64, StoreError> {
+    DB::query(&DB::placeholders(sql), params)
+        .execute(e)
+        .await
+        .map(|r| DB::rows_affected(&r))
+        .map_err(backend)
+}
+
+/// Runs one query on `e` and returns all its rows.
+async fn fetch_all_on<'c, DB: Dialect>(
+    e: impl Executor<'c, Database = DB>,
+    sql: &str,
+    params: &[Value],
+) -> Result<Vec<Row>, StoreError> {
+    DB::query(&DB::placeholders(sql), params)
+        .fetch_all(e)
+        .await
+        .map(|v| v.into_iter().map(DB::row).collect())
+        .map_err(backend)
+}
+
+/// Runs one query on `e` and returns its first row, if any.
+async fn fetch_optional_on<'c, DB: Dialect>(
+    e: impl Executor<'c, Database = DB>,
+    sql: &str,
+    params: &[Value],
+) -> Result<Option<Row>, StoreError> {
+    DB::query(&DB::placeholders(sql), params)
+        .fetch_optional(e)
+        .await
+        .map(|r| r.map(DB::row))
+        .map_err(backend)
 }
 
 /// SQLite connection settings: WAL, foreign keys on, busy timeout, normal sync.
@@ -224,36 +302,16 @@ impl Db {
 
     pub async fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         match self {
-            Db::Sqlite(p) => {
-                let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
-                    .execute(p)
-                    .await
-                    .map(|r| r.rows_affected())
-            }
-            Db::Postgres(p) => bind_pg(sqlx::query(sql), params)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected()),
+            Db::Sqlite(p) => execute_on(p, sql, params).await,
+            Db::Postgres(p) => execute_on(p, sql, params).await,
         }
-        .map_err(backend)
     }
 
     pub async fn fetch_all(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         match self {
-            Db::Sqlite(p) => {
-                let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
-                    .fetch_all(p)
-                    .await
-                    .map(|v| v.into_iter().map(Row::Sqlite).collect())
-            }
-            Db::Postgres(p) => bind_pg(sqlx::query(sql), params)
-                .fetch_all(p)
-                .await
-                .map(|v| v.into_iter().map(Row::Postgres).collect()),
+            Db::Sqlite(p) => fetch_all_on(p, sql, params).await,
+            Db::Postgres(p) => fetch_all_on(p, sql, params).await,
         }
-        .map_err(backend)
     }
 
     pub async fn fetch_optional(
@@ -262,19 +320,9 @@ impl Db {
         params: &[Value],
     ) -> Result<Option<Row>, StoreError> {
         match self {
-            Db::Sqlite(p) => {
-                let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
-                    .fetch_optional(p)
-                    .await
-                    .map(|r| r.map(Row::Sqlite))
-            }
-            Db::Postgres(p) => bind_pg(sqlx::query(sql), params)
-                .fetch_optional(p)
-                .await
-                .map(|r| r.map(Row::Postgres)),
+            Db::Sqlite(p) => fetch_optional_on(p, sql, params).await,
+            Db::Postgres(p) => fetch_optional_on(p, sql, params).await,
         }
-        .map_err(backend)
     }
 
     pub async fn fetch_one(&self, sql: &str, params: &[Value]) -> Result<Row, StoreError> {
@@ -317,36 +365,16 @@ impl Tx {
 
     pub async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         match self {
-            Tx::Sqlite(t) => {
-                let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
-                    .execute(&mut **t)
-                    .await
-                    .map(|r| r.rows_affected())
-            }
-            Tx::Postgres(t) => bind_pg(sqlx::query(sql), params)
-                .execute(&mut **t)
-                .await
-                .map(|r| r.rows_affected()),
+            Tx::Sqlite(t) => execute_on(&mut **t, sql, params).await,
+            Tx::Postgres(t) => execute_on(&mut **t, sql, params).await,
         }
-        .map_err(backend)
     }
 
     pub async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         match self {
-            Tx::Sqlite(t) => {
-                let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
-                    .fetch_all(&mut **t)
-                    .await
-                    .map(|v| v.into_iter().map(Row::Sqlite).collect())
-            }
-            Tx::Postgres(t) => bind_pg(sqlx::query(sql), params)
-                .fetch_all(&mut **t)
-                .await
-                .map(|v| v.into_iter().map(Row::Postgres).collect()),
+            Tx::Sqlite(t) => fetch_all_on(&mut **t, sql, params).await,
+            Tx::Postgres(t) => fetch_all_on(&mut **t, sql, params).await,
         }
-        .map_err(backend)
     }
 
     pub async fn fetch_optional(
@@ -355,19 +383,9 @@ impl Tx {
         params: &[Value],
     ) -> Result<Option<Row>, StoreError> {
         match self {
-            Tx::Sqlite(t) => {
-                let s = to_sqlite(sql);
-                bind_sqlite(sqlx::query(&s), params)
-                    .fetch_optional(&mut **t)
-                    .await
-                    .map(|r| r.map(Row::Sqlite))
-            }
-            Tx::Postgres(t) => bind_pg(sqlx::query(sql), params)
-                .fetch_optional(&mut **t)
-                .await
-                .map(|r| r.map(Row::Postgres)),
+            Tx::Sqlite(t) => fetch_optional_on(&mut **t, sql, params).await,
+            Tx::Postgres(t) => fetch_optional_on(&mut **t, sql, params).await,
         }
-        .map_err(backend)
     }
 
     pub async fn fetch_one(&mut self, sql: &str, params: &[Value]) -> Result<Row, StoreError> {

@@ -16,7 +16,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::DOWNSIZING_PLANS;
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{commit_audited, commit_created};
 use crate::db::{Backend, Row, Tx};
 use crate::workflow::{DOWNSIZING, event_tx, move_tx};
 
@@ -154,10 +154,7 @@ impl DownsizingStore for SqlStore {
             (by, at),
         )
         .await?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(PlanId(id))
     }
 
@@ -234,8 +231,7 @@ impl DownsizingStore for SqlStore {
                 .await?
                 .get(0)?,
         };
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_audited(tx, &audit).await?;
         Ok(LineId(id))
     }
 
@@ -258,8 +254,7 @@ impl DownsizingStore for SqlStore {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn down_apply(
@@ -381,8 +376,7 @@ impl DownsizingStore for SqlStore {
             )
             .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn down_events(

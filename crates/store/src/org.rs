@@ -21,7 +21,7 @@ use jiguan_domain::org::{
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx, Value};
 use crate::people::move_staff_tx;
 use crate::workflow::{REORG_PLANS, move_tx};
@@ -609,8 +609,7 @@ impl OrgStore for SqlStore {
         if let Some(after) = audit.after.as_mut().and_then(|a| a.as_object_mut()) {
             after.insert("ids".into(), serde_json::json!(map));
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_audited(tx, &audit).await?;
         Ok(map)
     }
 
@@ -721,8 +720,7 @@ impl OrgStore for SqlStore {
             &[d.0.into(), audit.at.into()],
         )
         .await?;
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn set_caps(
@@ -763,8 +761,7 @@ impl OrgStore for SqlStore {
                     &ps,
                 )
                 .await?;
-                append(&mut tx, &audit).await?;
-                return tx.commit().await;
+                return commit_audited(tx, &audit).await;
             }
             tx.execute(
                 "UPDATE org_caps SET valid_to = $1 WHERE id = $2",
@@ -780,8 +777,7 @@ impl OrgStore for SqlStore {
             &ps,
         )
         .await?;
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn cap_history(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<CapRecord>> {
@@ -865,8 +861,7 @@ impl OrgStore for SqlStore {
             )
             .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn list_splits(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<SplitRecord>> {
@@ -911,10 +906,7 @@ impl OrgStore for SqlStore {
             )
             .await?
             .get(0)?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(PlanId(id))
     }
 
@@ -991,8 +983,7 @@ impl OrgStore for SqlStore {
             )
             .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 }
 

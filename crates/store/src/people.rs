@@ -27,9 +27,9 @@ use jiguan_domain::people::{
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{append, commit_audited};
 use crate::db::{Backend, Row, Tx, Value};
-use crate::sql::{Sql, like, order_by};
+use crate::sql::{Sql, fetch_page, like, order_by};
 
 /// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
 const CHUNK: usize = 400;
@@ -159,10 +159,10 @@ fn roster_where(d: DistrictId, f: &PeopleFilter, q: Option<&ListQuery>) -> Sql {
     let dated = f.on.is_some();
     let a = if dated { "e" } else { "p" };
     let mut s = if let Some(on) = f.on {
-        let mut s = Sql::new(
+        let mut s = Sql::with(
             " FROM person_events e JOIN people p ON p.id = e.person_id WHERE e.district_id = $1",
+            d.0,
         );
-        s.params.push(Value::from(d.0));
         let p = s.bind(on);
         s.push(&format!(
             " AND e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 \
@@ -170,9 +170,7 @@ fn roster_where(d: DistrictId, f: &PeopleFilter, q: Option<&ListQuery>) -> Sql {
         ));
         s
     } else {
-        let mut s = Sql::new(" FROM people p WHERE p.district_id = $1");
-        s.params.push(Value::from(d.0));
-        s
+        Sql::with(" FROM people p WHERE p.district_id = $1", d.0)
     };
     let active = format!("{a}.status IN ('on_post', 'lent_out')");
     match (f.unit_id, f.status) {
@@ -456,19 +454,10 @@ impl PeopleStore for SqlStore {
         f: &PeopleFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<PersonRecord>> {
-        let mut w = roster_where(d, f, Some(q));
-        let total: i64 = self
-            .db
-            .fetch_one(
-                &format!("SELECT CAST(COUNT(*) AS BIGINT){}", w.text),
-                &w.params,
-            )
-            .await?
-            .get(0)?;
+        let w = roster_where(d, f, Some(q));
         let a = if f.on.is_some() { "e" } else { "p" };
         let order = order_by(
-            q.sort.as_deref(),
-            q.desc,
+            q,
             &[
                 ("name", "p.name"),
                 ("birth", "p.birth_date"),
@@ -488,25 +477,16 @@ impl PeopleStore for SqlStore {
             ],
             "p.name",
         );
-        let limit = w.bind(i64::from(q.per_page()));
-        let offset = w.bind(q.offset());
-        let rows = self
-            .db
-            .fetch_all(
-                &format!(
-                    "SELECT {}{}{order}, p.id LIMIT {limit} OFFSET {offset}",
-                    cols(f.on.is_some()),
-                    w.text
-                ),
-                &w.params,
-            )
-            .await?;
-        Ok(Page {
-            items: rows.iter().map(person).collect::<StoreResult<_>>()?,
-            total,
-            page: q.page(),
-            per_page: q.per_page(),
-        })
+        fetch_page(
+            &self.db,
+            "",
+            &format!("SELECT {}", cols(f.on.is_some())),
+            w,
+            &format!("{order}, p.id"),
+            q,
+            person,
+        )
+        .await
     }
 
     async fn export_people(
@@ -628,11 +608,11 @@ impl PeopleStore for SqlStore {
         d: DistrictId,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<OccupancyCount>> {
-        let mut s = Sql::new(
+        let mut s = Sql::with(
             "SELECT unit_id, body_id, establishment, CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 \
              AND status IN ('on_post', 'lent_out')",
+            d.0,
         );
-        s.params.push(Value::from(d.0));
         unit_scope(&mut s, "unit_id", unit);
         s.push(
             " GROUP BY unit_id, body_id, establishment ORDER BY unit_id, body_id, establishment",
@@ -655,11 +635,11 @@ impl PeopleStore for SqlStore {
         d: DistrictId,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<(UnitId, i64)>> {
-        let mut s = Sql::new(
+        let mut s = Sql::with(
             "SELECT unit_id, CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 \
              AND status IN ('on_post', 'lent_out')",
+            d.0,
         );
-        s.params.push(Value::from(d.0));
         s.and("leader = {}", true);
         unit_scope(&mut s, "unit_id", unit);
         s.push(" GROUP BY unit_id ORDER BY unit_id");
@@ -674,10 +654,10 @@ impl PeopleStore for SqlStore {
         d: DistrictId,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<QuotaRecord>> {
-        let mut s = Sql::new(
+        let mut s = Sql::with(
             "SELECT unit_id, body_id, kind, approved, updated_at, updated_by FROM establishment_quotas WHERE district_id = $1",
+            d.0,
         );
-        s.params.push(Value::from(d.0));
         unit_scope(&mut s, "unit_id", unit);
         s.push(" ORDER BY unit_id, body_id, kind");
         let rows = self.db.fetch_all(&s.text, &s.params).await?;
@@ -715,8 +695,7 @@ impl PeopleStore for SqlStore {
                 }
             }
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn list_exceptions(
@@ -724,12 +703,12 @@ impl PeopleStore for SqlStore {
         d: DistrictId,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<ExceptionRecord>> {
-        let mut s = Sql::new(
+        let mut s = Sql::with(
             "SELECT x.id, x.unit_id, x.body_id, x.person_id, p.name, x.kind, x.doc_no, x.reason, x.approved, \
              x.occupied_after, x.on_date, x.created_by FROM establishment_exceptions x \
              LEFT JOIN people p ON p.id = x.person_id WHERE x.district_id = $1",
+            d.0,
         );
-        s.params.push(Value::from(d.0));
         unit_scope(&mut s, "x.unit_id", unit);
         s.push(" ORDER BY x.on_date DESC, x.id DESC");
         let rows = self.db.fetch_all(&s.text, &s.params).await?;
@@ -843,10 +822,10 @@ impl PeopleStore for SqlStore {
             .await?;
         }
         for g in &batch.guards {
-            let mut s = Sql::new(
+            let mut s = Sql::with(
                 "SELECT CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 AND status IN ('on_post', 'lent_out')",
+                d.0,
             );
-            s.params.push(Value::from(d.0));
             s.and("unit_id = {}", g.unit_id.0);
             s.and("establishment = {}", g.kind.code());
             if let Some(b) = g.body_id {
@@ -890,8 +869,7 @@ impl PeopleStore for SqlStore {
             CostGroup::Body => "COALESCE(CAST(e.body_id AS TEXT), '')",
             CostGroup::Unit => "CAST(e.unit_id AS TEXT)",
         };
-        let mut s = Sql::new("");
-        s.params.push(Value::from(d.0));
+        let mut s = Sql::with("", d.0);
         let p = s.bind(on);
         s.text = format!(
             "SELECT {key}, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(e.basic_pay), 0) AS BIGINT), \

@@ -13,7 +13,7 @@ use jiguan_domain::posts::{AssignmentId, Education, PostId, PostInput, PostKind,
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{append, commit_audited, commit_created};
 use crate::db::{Row, Tx, Value};
 
 const POST_COLS: &str = "id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at";
@@ -92,6 +92,20 @@ async fn write_functions(
         }
     }
     Ok(())
+}
+
+/// The columns a [`PostInput`] sets, in the order `body_id, title, level, establishment,
+/// min_education, min_service_years, other_requirements`.
+fn input_values(input: &PostInput) -> [Value; 7] {
+    [
+        input.body_id.into(),
+        input.title.as_str().into(),
+        input.level.code().into(),
+        input.establishment.code().into(),
+        input.min_education.map_or("", |e| e.code()).into(),
+        input.min_service_years.into(),
+        input.other_requirements.as_str().into(),
+    ]
 }
 
 async fn body_in_unit(tx: &mut Tx, d: DistrictId, unit: UnitId, body: i64) -> StoreResult<()> {
@@ -178,32 +192,20 @@ impl PostsStore for SqlStore {
     ) -> StoreResult<PostId> {
         let mut tx = self.db.begin().await?;
         body_in_unit(&mut tx, d, unit, input.body_id).await?;
+        let mut params = vec![d.0.into(), unit.0.into()];
+        params.extend(input_values(input));
+        params.extend([true.into(), at.into()]);
         let id: i64 = tx
             .fetch_one(
                 "INSERT INTO posts (district_id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-                &[
-                    d.0.into(),
-                    unit.0.into(),
-                    input.body_id.into(),
-                    input.title.as_str().into(),
-                    input.level.code().into(),
-                    input.establishment.code().into(),
-                    input.min_education.map_or("", |e| e.code()).into(),
-                    input.min_service_years.into(),
-                    input.other_requirements.as_str().into(),
-                    true.into(),
-                    at.into(),
-                ],
+                &params,
             )
             .await?
             .get(0)?;
         let id = PostId(id);
         write_functions(&mut tx, d, unit, id, input).await?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(id)
     }
 
@@ -218,31 +220,20 @@ impl PostsStore for SqlStore {
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
         body_in_unit(&mut tx, d, unit, input.body_id).await?;
+        let mut params = Vec::from(input_values(input));
+        params.extend([at.into(), id.0.into(), d.0.into(), unit.0.into()]);
         let n = tx
             .execute(
                 "UPDATE posts SET body_id = $1, title = $2, level = $3, establishment = $4, min_education = $5, min_service_years = $6, other_requirements = $7, updated_at = $8 \
                  WHERE id = $9 AND district_id = $10 AND unit_id = $11",
-                &[
-                    input.body_id.into(),
-                    input.title.as_str().into(),
-                    input.level.code().into(),
-                    input.establishment.code().into(),
-                    input.min_education.map_or("", |e| e.code()).into(),
-                    input.min_service_years.into(),
-                    input.other_requirements.as_str().into(),
-                    at.into(),
-                    id.0.into(),
-                    d.0.into(),
-                    unit.0.into(),
-                ],
+                &params,
             )
             .await?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
         write_functions(&mut tx, d, unit, id, input).await?;
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -281,8 +272,7 @@ impl PostsStore for SqlStore {
             )
             .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn open_assignments(

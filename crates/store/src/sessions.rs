@@ -8,7 +8,7 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::tenancy::UserId;
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{commit_audited, commit_created};
 use crate::db::Row;
 
 fn token(r: &Row) -> StoreResult<ApiToken> {
@@ -99,10 +99,7 @@ impl SessionStore for SqlStore {
             )
             .await?
             .get(0)?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(id)
     }
 
@@ -148,8 +145,7 @@ impl SessionStore for SqlStore {
         if n == 0 {
             return Ok(false);
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_audited(tx, &audit).await?;
         Ok(true)
     }
 }

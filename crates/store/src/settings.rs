@@ -8,7 +8,7 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::commit_audited;
 
 #[async_trait]
 impl SettingsStore for SqlStore {
@@ -54,7 +54,6 @@ impl SettingsStore for SqlStore {
             &[d.0.into(), unit.map(|u| u.0).unwrap_or(0).into(), key.into(), value.into(), at.into(), audit.username.as_str().into()],
         )
         .await?;
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 }

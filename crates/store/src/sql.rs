@@ -1,6 +1,8 @@
 //! A small builder for queries with optional filters.
 
-use crate::db::Value;
+use jiguan_app::ports::{ListQuery, Page, StoreResult};
+
+use crate::db::{Db, Row, Value};
 
 #[derive(Debug, Default)]
 pub struct Sql {
@@ -13,6 +15,14 @@ impl Sql {
         Sql {
             text: base.to_string(),
             params: Vec::new(),
+        }
+    }
+
+    /// Starts with `base`, whose `$1` is `first`.
+    pub fn with(base: &str, first: impl Into<Value>) -> Self {
+        Sql {
+            text: base.to_string(),
+            params: vec![first.into()],
         }
     }
 
@@ -32,6 +42,54 @@ impl Sql {
     pub fn push(&mut self, s: &str) {
         self.text.push_str(s);
     }
+
+    /// When `q` has search text, appends ` AND (LOWER(c) LIKE p ESCAPE '\' OR …)` over
+    /// `cols`, all matching the one bound [`like`] pattern `p`.
+    pub fn search(&mut self, q: &ListQuery, cols: &[&str]) {
+        if let Some(s) = q.search() {
+            let p = self.bind(like(&s));
+            let any: Vec<String> = cols
+                .iter()
+                .map(|c| format!("LOWER({c}) LIKE {p} ESCAPE '\\'"))
+                .collect();
+            self.push(&format!(" AND ({})", any.join(" OR ")));
+        }
+    }
+}
+
+/// One page of a filtered list: counts the rows of `SELECT COUNT(*)` + `count_from` +
+/// `w.text`, then fetches `select` + `w.text` + `order` for the page `q` asks for and
+/// maps each row with `map`.
+pub(crate) async fn fetch_page<T>(
+    db: &Db,
+    count_from: &str,
+    select: &str,
+    mut w: Sql,
+    order: &str,
+    q: &ListQuery,
+    map: impl Fn(&Row) -> StoreResult<T>,
+) -> StoreResult<Page<T>> {
+    let total: i64 = db
+        .fetch_one(
+            &format!("SELECT CAST(COUNT(*) AS BIGINT){count_from}{}", w.text),
+            &w.params,
+        )
+        .await?
+        .get(0)?;
+    let limit = w.bind(i64::from(q.per_page()));
+    let offset = w.bind(q.offset());
+    let rows = db
+        .fetch_all(
+            &format!("{select}{}{order} LIMIT {limit} OFFSET {offset}", w.text),
+            &w.params,
+        )
+        .await?;
+    Ok(Page {
+        items: rows.iter().map(map).collect::<StoreResult<_>>()?,
+        total,
+        page: q.page(),
+        per_page: q.per_page(),
+    })
 }
 
 /// A `LIKE` pattern that matches `s` anywhere, with `%`, `_` and `\` escaped
@@ -48,11 +106,13 @@ pub fn like(s: &str) -> String {
     out
 }
 
-/// Picks a sort column from an allow-list; unknown keys give the default.
-pub fn order_by(sort: Option<&str>, desc: bool, allowed: &[(&str, &str)], default: &str) -> String {
-    let col = sort
+/// Picks the sort column `q` asks for from an allow-list; unknown keys give the default.
+pub fn order_by(q: &ListQuery, allowed: &[(&str, &str)], default: &str) -> String {
+    let col = q
+        .sort
+        .as_deref()
         .and_then(|s| allowed.iter().find(|(k, _)| *k == s))
         .map(|(_, c)| *c)
         .unwrap_or(default);
-    format!(" ORDER BY {col} {}", if desc { "DESC" } else { "ASC" })
+    format!(" ORDER BY {col} {}", if q.desc { "DESC" } else { "ASC" })
 }

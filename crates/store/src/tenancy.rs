@@ -8,9 +8,9 @@ use jiguan_domain::audit::{AuditAction, AuditEntry, GENESIS, ObjectKind};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
 
 use crate::SqlStore;
-use crate::audit::append;
-use crate::db::{Row, Value};
-use crate::sql::{Sql, like, order_by};
+use crate::audit::{commit_audited, commit_created};
+use crate::db::Row;
+use crate::sql::{Sql, fetch_page, order_by};
 
 const UNIT_COLS: &str = "u.id, u.district_id, u.code, u.name, u.kind, u.active";
 
@@ -63,8 +63,7 @@ impl TenancyStore for SqlStore {
             .did(AuditAction::DistrictCreate)
             .on(ObjectKind::District, code)
             .after(&serde_json::json!({"code": code, "name": name}));
-        append(&mut tx, &entry).await?;
-        tx.commit().await?;
+        commit_audited(tx, &entry).await?;
         Ok(DistrictId(id))
     }
 
@@ -114,9 +113,7 @@ impl TenancyStore for SqlStore {
             .get(0)?;
         let mut audit = audit;
         audit.unit_id = Some(UnitId(id));
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(UnitId(id))
     }
 
@@ -138,8 +135,7 @@ impl TenancyStore for SqlStore {
         if n == 0 {
             return Err(jiguan_app::ports::StoreError::NotFound);
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn get_unit(&self, d: DistrictId, id: UnitId) -> StoreResult<Option<Unit>> {
@@ -167,25 +163,10 @@ impl TenancyStore for SqlStore {
     }
 
     async fn list_units(&self, d: DistrictId, q: &ListQuery) -> StoreResult<Page<UnitSummary>> {
-        let mut w = Sql::new(" WHERE u.district_id = $1");
-        w.params.push(Value::from(d.0));
-        if let Some(s) = q.search() {
-            let p = w.bind(like(&s));
-            w.push(&format!(
-                " AND (LOWER(u.name) LIKE {p} ESCAPE '\\' OR LOWER(u.code) LIKE {p} ESCAPE '\\')"
-            ));
-        }
-        let total: i64 = self
-            .db
-            .fetch_one(
-                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM units u{}", w.text),
-                &w.params,
-            )
-            .await?
-            .get(0)?;
+        let mut w = Sql::with(" WHERE u.district_id = $1", d.0);
+        w.search(q, &["u.name", "u.code"]);
         let order = order_by(
-            q.sort.as_deref(),
-            q.desc,
+            q,
             &[
                 ("code", "u.code"),
                 ("name", "u.name"),
@@ -194,33 +175,23 @@ impl TenancyStore for SqlStore {
             ],
             "u.id",
         );
-        let limit = w.bind(i64::from(q.per_page()));
-        let offset = w.bind(q.offset());
-        let rows = self
-            .db
-            .fetch_all(
-                &format!(
-                    "SELECT {UNIT_COLS}, (SELECT CAST(COUNT(*) AS BIGINT) FROM users x WHERE x.unit_id = u.id) AS user_count \
-                     FROM units u{}{order}, u.id LIMIT {limit} OFFSET {offset}",
-                    w.text
-                ),
-                &w.params,
-            )
-            .await?;
-        let items = rows
-            .iter()
-            .map(|r| {
+        fetch_page(
+            &self.db,
+            " FROM units u",
+            &format!(
+                "SELECT {UNIT_COLS}, (SELECT CAST(COUNT(*) AS BIGINT) FROM users x WHERE x.unit_id = u.id) AS user_count \
+                 FROM units u"
+            ),
+            w,
+            &format!("{order}, u.id"),
+            q,
+            |r| {
                 Ok(UnitSummary {
                     unit: unit(r)?,
                     user_count: r.get(6)?,
                 })
-            })
-            .collect::<StoreResult<_>>()?;
-        Ok(Page {
-            items,
-            total,
-            page: q.page(),
-            per_page: q.per_page(),
-        })
+            },
+        )
+        .await
     }
 }

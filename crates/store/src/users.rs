@@ -10,9 +10,9 @@ use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx, Value};
-use crate::sql::{Sql, like, order_by};
+use crate::sql::{Sql, fetch_page, order_by};
 
 const COLS: &str = "u.id, u.district_id, u.unit_id, u.username, u.display_name, u.password_hash, u.must_change_password, u.active, u.created_at";
 
@@ -105,10 +105,7 @@ impl UserStore for SqlStore {
             .await?
             .get(0)?;
         set_roles(&mut tx, id, &u.roles).await?;
-        let mut audit = audit;
-        audit.object_id = id.to_string();
-        append(&mut tx, &audit).await?;
-        tx.commit().await?;
+        commit_created(tx, audit, id).await?;
         Ok(UserId(id))
     }
 
@@ -142,8 +139,7 @@ impl UserStore for SqlStore {
         f: &UserFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<UserView>> {
-        let mut w = Sql::new(" WHERE u.district_id = $1");
-        w.params.push(Value::from(d.0));
+        let mut w = Sql::with(" WHERE u.district_id = $1", d.0);
         if let Some(unit) = f.unit_id {
             w.and("u.unit_id = {}", unit.0);
         } else if f.district_level_only {
@@ -158,21 +154,9 @@ impl UserStore for SqlStore {
                 role.code(),
             );
         }
-        if let Some(s) = q.search() {
-            let p = w.bind(like(&s));
-            w.push(&format!(" AND (LOWER(u.username) LIKE {p} ESCAPE '\\' OR LOWER(u.display_name) LIKE {p} ESCAPE '\\')"));
-        }
-        let total: i64 = self
-            .db
-            .fetch_one(
-                &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM users u{}", w.text),
-                &w.params,
-            )
-            .await?
-            .get(0)?;
+        w.search(q, &["u.username", "u.display_name"]);
         let order = order_by(
-            q.sort.as_deref(),
-            q.desc,
+            q,
             &[
                 ("username", "u.username"),
                 ("display_name", "u.display_name"),
@@ -181,33 +165,27 @@ impl UserStore for SqlStore {
             ],
             "u.id",
         );
-        let limit = w.bind(i64::from(q.per_page()));
-        let offset = w.bind(q.offset());
-        let rows = self
-            .db
-            .fetch_all(
-                &format!("SELECT {COLS}, n.name FROM users u LEFT JOIN units n ON n.id = u.unit_id{}{order}, u.id LIMIT {limit} OFFSET {offset}", w.text),
-                &w.params,
-            )
-            .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let mut v = UserView::from(&record(r)?);
-            v.unit_name = r.get(9)?;
-            items.push(v);
-        }
-        let ids: Vec<i64> = items.iter().map(|u| u.id.0).collect();
+        let mut page = fetch_page(
+            &self.db,
+            " FROM users u",
+            &format!("SELECT {COLS}, n.name FROM users u LEFT JOIN units n ON n.id = u.unit_id"),
+            w,
+            &format!("{order}, u.id"),
+            q,
+            |r| {
+                let mut v = UserView::from(&record(r)?);
+                v.unit_name = r.get(9)?;
+                Ok(v)
+            },
+        )
+        .await?;
+        let ids: Vec<i64> = page.items.iter().map(|u| u.id.0).collect();
         for (uid, role) in self.roles_of(&ids).await? {
-            if let Some(u) = items.iter_mut().find(|u| u.id.0 == uid) {
+            if let Some(u) = page.items.iter_mut().find(|u| u.id.0 == uid) {
                 u.roles.push(role);
             }
         }
-        Ok(Page {
-            items,
-            total,
-            page: q.page(),
-            per_page: q.per_page(),
-        })
+        Ok(page)
     }
 
     async fn update_user(
@@ -234,8 +212,7 @@ impl UserStore for SqlStore {
             tx.execute("DELETE FROM sessions WHERE user_id = $1", &[id.0.into()])
                 .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 
     async fn set_password(
@@ -262,7 +239,6 @@ impl UserStore for SqlStore {
             tx.execute("DELETE FROM api_tokens WHERE user_id = $1", &[id.0.into()])
                 .await?;
         }
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 }

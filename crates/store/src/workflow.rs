@@ -13,7 +13,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, ORG_PLANS, Status, Workflow};
 
 use crate::SqlStore;
-use crate::audit::append;
+use crate::audit::commit_audited;
 use crate::db::{Tx, Value};
 
 /// Where a workflow's records live. Every table has `id`, `district_id`, `unit_id`,
@@ -164,7 +164,6 @@ impl WorkflowStore for SqlStore {
         let t = table_of(flow)?;
         let mut tx = self.db.begin().await?;
         move_tx(&mut tx, t, d, u, m, &[]).await?;
-        append(&mut tx, &audit).await?;
-        tx.commit().await
+        commit_audited(tx, &audit).await
     }
 }
