@@ -28,12 +28,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Ctx>()
-            .cloned()
-            .ok_or(WebError::App(AppError::Unauthenticated))
+        from_extensions(parts, AppError::Unauthenticated)
     }
+}
+
+/// What the guard put into the request's extensions, or `missing` when it is not there.
+fn from_extensions<T: Clone + Send + Sync + 'static>(
+    parts: &Parts,
+    missing: AppError,
+) -> Result<T, WebError> {
+    parts
+        .extensions
+        .get::<T>()
+        .cloned()
+        .ok_or(WebError::App(missing))
 }
 
 /// The unit named by `{unit}` in the path, loaded and scope-checked by the guard.
@@ -44,12 +52,7 @@ impl<S: Send + Sync> FromRequestParts<S> for InUnit {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Unit>()
-            .cloned()
-            .map(InUnit)
-            .ok_or(WebError::App(AppError::NotFound))
+        from_extensions(parts, AppError::NotFound).map(InUnit)
     }
 }
 
