@@ -150,6 +150,11 @@ async fn form_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, We
     if !ct.starts_with("application/x-www-form-urlencoded") {
         return Err(unsupported(ct, "application/x-www-form-urlencoded"));
     }
+    body_bytes(req, state).await
+}
+
+/// The whole body; one that cannot be read is a 4xx `bad_request`.
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, WebError> {
     Bytes::from_request(req, state)
         .await
         .map_err(|e| WebError::Malformed {
@@ -222,14 +227,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         if !json {
             return Err(unsupported(ct, "application/json"));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| WebError::Malformed {
-                status: e.status(),
-                code: "bad_request",
-                field: None,
-                detail: e.body_text(),
-            })?;
+        let bytes = body_bytes(req, state).await?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de).map(Json).map_err(|e| {
             let (field, detail) = field_error(e);
