@@ -28,12 +28,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Ctx>()
-            .cloned()
-            .ok_or(WebError::App(AppError::Unauthenticated))
+        from_extensions(parts, AppError::Unauthenticated)
     }
+}
+
+/// What the guard put into the request's extensions, or `missing` when it is not there.
+fn from_extensions<T: Clone + Send + Sync + 'static>(
+    parts: &Parts,
+    missing: AppError,
+) -> Result<T, WebError> {
+    parts
+        .extensions
+        .get::<T>()
+        .cloned()
+        .ok_or(WebError::App(missing))
 }
 
 /// The unit named by `{unit}` in the path, loaded and scope-checked by the guard.
@@ -44,12 +52,7 @@ impl<S: Send + Sync> FromRequestParts<S> for InUnit {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Unit>()
-            .cloned()
-            .map(InUnit)
-            .ok_or(WebError::App(AppError::NotFound))
+        from_extensions(parts, AppError::NotFound).map(InUnit)
     }
 }
 
@@ -147,6 +150,11 @@ async fn form_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, We
     if !ct.starts_with("application/x-www-form-urlencoded") {
         return Err(unsupported(ct, "application/x-www-form-urlencoded"));
     }
+    body_bytes(req, state).await
+}
+
+/// The whole body; one that cannot be read is a 4xx `bad_request`.
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, WebError> {
     Bytes::from_request(req, state)
         .await
         .map_err(|e| WebError::Malformed {
@@ -219,14 +227,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         if !json {
             return Err(unsupported(ct, "application/json"));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| WebError::Malformed {
-                status: e.status(),
-                code: "bad_request",
-                field: None,
-                detail: e.body_text(),
-            })?;
+        let bytes = body_bytes(req, state).await?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de).map(Json).map_err(|e| {
             let (field, detail) = field_error(e);

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use jiguan_app::ports::{ListQuery, Unit, UnitSummary, UserFilter};
+use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
 
 use crate::AppState;
@@ -142,23 +143,27 @@ pub async fn create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<UnitForm
     let r = st.app.create_unit(&ctx.actor, &f.code, &f.name, &f.kind);
     Ok(match r.await.fields()? {
         Ok(_) => Redirect::to("/units?ok=saved").into_response(),
-        Err(e) => {
-            let l = Layout::new(&ctx, "units.new")
-                .crumb(ctx.tr.t("menu.units"), "/units")
-                .here();
-            let errs = FormErrors::new(ctx.tr, &e);
-            page_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage {
-                    l,
-                    f,
-                    errs,
-                    action: "/units/new".into(),
-                    editing: false,
-                },
-            )
-        }
+        Err(e) => refused(&ctx, f, &e, "/units/new".into(), false),
     })
+}
+
+/// The unit form again, with what was refused (422).
+fn refused(ctx: &Ctx, f: UnitForm, e: &[FieldError], action: String, editing: bool) -> Response {
+    let title = if editing { "units.edit" } else { "units.new" };
+    let l = Layout::new(ctx, title)
+        .crumb(ctx.tr.t("menu.units"), "/units")
+        .here();
+    let errs = FormErrors::new(ctx.tr, e);
+    page_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &FormPage {
+            l,
+            f,
+            errs,
+            action,
+            editing,
+        },
+    )
 }
 
 pub async fn edit_form(ctx: Ctx, InUnit(u): InUnit) -> Response {
@@ -199,21 +204,6 @@ pub async fn update(
     );
     Ok(match r.await.fields()? {
         Ok(()) => Redirect::to(&format!("/units/{id}?ok=saved")).into_response(),
-        Err(e) => {
-            let l = Layout::new(&ctx, "units.edit")
-                .crumb(ctx.tr.t("menu.units"), "/units")
-                .here();
-            let errs = FormErrors::new(ctx.tr, &e);
-            page_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage {
-                    l,
-                    f,
-                    errs,
-                    action: format!("/units/{id}/edit"),
-                    editing: true,
-                },
-            )
-        }
+        Err(e) => refused(&ctx, f, &e, format!("/units/{id}/edit"), true),
     })
 }

@@ -330,7 +330,7 @@ pub async fn list_people(
     InUnit(u): InUnit,
     Query(p): Query<RosterParams>,
 ) -> WebResult<Json<PageDto<PersonDto>>> {
-    let q = p.list().query()?;
+    let q = p.list.query()?;
     let pg = st.app.list_people(&ctx.actor, u.id, p.filter(), &q).await?;
     Ok(Json(PageDto::map(pg, PersonDto::from)))
 }

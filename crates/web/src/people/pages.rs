@@ -33,12 +33,9 @@ use crate::jobs::ImportJob;
 /// Query parameters of the roster.
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct RosterParams {
-    pub q: Option<String>,
-    pub sort: Option<String>,
-    pub desc: Option<String>,
-    pub page: Option<String>,
-    pub per_page: Option<String>,
-    pub ok: Option<String>,
+    /// Search, sorting, paging and the flash message, as on every list.
+    #[serde(flatten)]
+    pub list: ListParams,
     pub identity: Option<String>,
     pub establishment: Option<String>,
     pub status: Option<String>,
@@ -47,21 +44,9 @@ pub struct RosterParams {
 }
 
 impl RosterParams {
-    /// The paging and sorting part.
-    pub fn list(&self) -> ListParams {
-        ListParams {
-            q: self.q.clone(),
-            sort: self.sort.clone(),
-            desc: self.desc.clone(),
-            page: self.page.clone(),
-            per_page: self.per_page.clone(),
-            ..ListParams::default()
-        }
-    }
-
     /// For the page: a bad page number shows the first page.
     pub fn query(&self) -> ListQuery {
-        self.list().query_or_default()
+        self.list.query_or_default()
     }
 
     fn get(v: &Option<String>) -> String {
@@ -179,7 +164,7 @@ pub async fn roster(
         .titled(unit_title(&ctx, &u, "people.roster"))
         .crumb(u.name.clone(), format!("/units/{}", u.id))
         .here()
-        .flash(p.ok.as_deref());
+        .flash(p.list.ok.as_deref());
     Ok(page(&RosterPage {
         l,
         unit: u,
@@ -975,4 +960,28 @@ pub async fn export_establishment(
 pub async fn district_export_establishment(State(st): State<AppState>, ctx: Ctx) -> WebResult {
     let units = st.app.district_establishment(&ctx.actor).await?;
     workbook("编制使用情况表", &[establishment_sheet(&ctx.tr, &units)])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::RosterParams;
+
+    #[test]
+    fn roster_params_read_the_list_part_and_the_filter() {
+        let p: RosterParams = serde_urlencoded::from_str(
+            "q=%E5%BC%A0&sort=name&desc=true&page=2&per_page=50&ok=saved&status=all&leader=1",
+        )
+        .unwrap();
+        assert_eq!(p.list.q.as_deref(), Some("张"));
+        assert_eq!(p.list.ok.as_deref(), Some("saved"));
+        assert_eq!(p.status.as_deref(), Some("all"));
+        assert_eq!(p.leader.as_deref(), Some("1"));
+        let q = p.query();
+        assert_eq!(q.sort.as_deref(), Some("name"));
+        assert!(q.desc);
+        assert_eq!((q.page, q.per_page), (Some(2), Some(50)));
+        let bad: RosterParams = serde_urlencoded::from_str("page=x").unwrap();
+        assert_eq!(bad.query().page, None);
+    }
 }
