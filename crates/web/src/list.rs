@@ -56,10 +56,6 @@ impl ListParams {
         })
     }
 
-    /// For pages: a bad page number shows the first page.
-    pub fn query_or_default(&self) -> ListQuery {
-        self.query().unwrap_or_default()
-    }
 
     pub fn get(&self, key: &str) -> String {
         let v = match key {

@@ -65,7 +65,7 @@ pub fn filter_of(p: &ListParams) -> (AuditFilter, bool) {
 pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(p): Query<ListParams>) -> WebResult {
     let (filter, date_error) = filter_of(&p);
     let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
-    let q = p.query_or_default();
+    let q = p.query()?;
     let pg = st.app.list_audit(&ctx.actor, filter, &q).await?;
     {
         {

@@ -44,9 +44,9 @@ pub struct RosterParams {
 }
 
 impl RosterParams {
-    /// For the page: a bad page number shows the first page.
-    pub fn query(&self) -> ListQuery {
-        self.list.query_or_default()
+    /// The paging and sorting part; a page number that is not a number is refused.
+    pub fn query(&self) -> Result<ListQuery, jiguan_domain::FieldError> {
+        self.list.query()
     }
 
     fn get(v: &Option<String>) -> String {
@@ -155,7 +155,7 @@ pub async fn roster(
     InUnit(u): InUnit,
     Query(p): Query<RosterParams>,
 ) -> WebResult {
-    let q = p.query();
+    let q = p.query()?;
     let filter = p.filter();
     let dated = filter.on.is_some();
     let pg = st.app.list_people(&ctx.actor, u.id, filter, &q).await?;
@@ -977,11 +977,11 @@ mod tests {
         assert_eq!(p.list.ok.as_deref(), Some("saved"));
         assert_eq!(p.status.as_deref(), Some("all"));
         assert_eq!(p.leader.as_deref(), Some("1"));
-        let q = p.query();
+        let q = p.query().unwrap();
         assert_eq!(q.sort.as_deref(), Some("name"));
         assert!(q.desc);
         assert_eq!((q.page, q.per_page), (Some(2), Some(50)));
         let bad: RosterParams = serde_urlencoded::from_str("page=x").unwrap();
-        assert_eq!(bad.query().page, None);
+        assert_eq!(bad.query().unwrap_err().field, "page");
     }
 }
