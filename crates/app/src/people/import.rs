@@ -74,6 +74,18 @@ pub struct RowError {
     pub error: FieldError,
 }
 
+impl RowError {
+    /// The error of one cell: its column is the header of the error's field.
+    fn in_cell(row: usize, value: impl Into<String>, error: FieldError) -> Self {
+        RowError {
+            row,
+            column: header_of(&error.field).into(),
+            value: value.into(),
+            error,
+        }
+    }
+}
+
 /// What an import did, or would have done.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
@@ -282,13 +294,11 @@ impl App {
             match self.record_of(&form, d, unit, &bodies, on) {
                 Ok(r) => {
                     if let Some(first) = seen.get(&r.id_number) {
-                        report.errors.push(RowError {
-                            row: rowno,
-                            column: header_of("id_number").into(),
-                            value: r.id_number.clone(),
-                            error: FieldError::new("id_number", "duplicate_in_file")
-                                .with("row", first),
-                        });
+                        report.errors.push(RowError::in_cell(
+                            rowno,
+                            &r.id_number,
+                            FieldError::new("id_number", "duplicate_in_file").with("row", first),
+                        ));
                         bad_rows.insert(rowno, ());
                     } else {
                         seen.insert(r.id_number.clone(), rowno);
@@ -298,12 +308,9 @@ impl App {
                 Err(errs) => {
                     bad_rows.insert(rowno, ());
                     for e in errs {
-                        report.errors.push(RowError {
-                            row: rowno,
-                            column: header_of(&e.field).to_string(),
-                            value: map.cell(row, &e.field).trim().chars().take(100).collect(),
-                            error: e,
-                        });
+                        let value: String =
+                            map.cell(row, &e.field).trim().chars().take(100).collect();
+                        report.errors.push(RowError::in_cell(rowno, value, e));
                     }
                 }
             }
@@ -340,13 +347,11 @@ impl App {
                             n
                         }
                     };
-                    report.errors.push(RowError {
-                        row: rowno,
-                        column: header_of("id_number").into(),
-                        value: r.id_number.clone(),
-                        error: FieldError::new("id_number", "person_in_other_unit")
-                            .with("unit", name),
-                    });
+                    report.errors.push(RowError::in_cell(
+                        rowno,
+                        &r.id_number,
+                        FieldError::new("id_number", "person_in_other_unit").with("unit", name),
+                    ));
                     bad_rows.insert(rowno, ());
                 }
                 Some(old) => {
