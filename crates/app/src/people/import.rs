@@ -137,17 +137,15 @@ impl App {
         progress: Option<Progress>,
     ) -> AppResult<ImportReport> {
         self.require_unit(actor, Action::PeopleManage, unit).await?;
-        let prepared = self
-            .prepare_inner(
-                Importer::User(actor),
-                actor.district_id,
-                unit,
-                table,
-                opts,
-                progress.as_ref(),
-            )
-            .await?;
-        self.write_roster_import(prepared, progress).await
+        self.import_inner(
+            Importer::User(actor),
+            actor.district_id,
+            unit,
+            table,
+            opts,
+            progress,
+        )
+        .await
     }
 
     /// Validates a roster import into `unit` (PeopleManage) without writing anything: the
@@ -215,15 +213,22 @@ impl App {
             .get_unit(district, unit)
             .await?
             .ok_or(AppError::NotFound)?;
+        self.import_inner(Importer::System, district, unit, table, opts, progress)
+            .await
+    }
+
+    /// Validates an import and writes it when it is clean.
+    async fn import_inner(
+        &self,
+        who: Importer<'_>,
+        district: DistrictId,
+        unit: UnitId,
+        table: &ImportTable,
+        opts: &ImportOptions,
+        progress: Option<Progress>,
+    ) -> AppResult<ImportReport> {
         let prepared = self
-            .prepare_inner(
-                Importer::System,
-                district,
-                unit,
-                table,
-                opts,
-                progress.as_ref(),
-            )
+            .prepare_inner(who, district, unit, table, opts, progress.as_ref())
             .await?;
         self.write_roster_import(prepared, progress).await
     }
