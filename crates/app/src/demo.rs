@@ -3,11 +3,23 @@
 //! the data is deterministic. Each module adds its own demo data in its own function,
 //! called from [`seed`].
 
-use jiguan_domain::auth::Role;
-use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind};
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
 
 use crate::{App, AppError, AppResult};
 use jiguan_domain::audit::{AuditAction, ObjectKind};
+
+/// The actor the demo seeding acts as: `role` in the district, or in `unit`.
+pub(crate) fn system(district: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
+    Actor {
+        user_id: UserId(0),
+        username: "system".into(),
+        display_name: "demo".into(),
+        district_id: district,
+        unit_id: unit,
+        roles: vec![role],
+    }
+}
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo12345";

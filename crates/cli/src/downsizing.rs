@@ -8,13 +8,12 @@ use anyhow::{Context, bail};
 use clap::Subcommand;
 
 use jiguan_app::App;
-use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::auth::Actor;
 use jiguan_domain::downsizing::PlanId;
-use jiguan_domain::tenancy::UserId;
 use jiguan_web::i18n::{Lang, Tr};
 
 use crate::config::Config;
-use crate::ops::open_app;
+use crate::ops::{app_err_detail, district_reader, open_app};
 
 #[derive(Subcommand)]
 pub enum DownsizingCommand {
@@ -61,40 +60,6 @@ pub enum DownsizingCommand {
     },
 }
 
-fn app_err(e: jiguan_app::AppError) -> anyhow::Error {
-    match e {
-        jiguan_app::AppError::Invalid(list) => {
-            let s: Vec<String> = list
-                .iter()
-                .map(|f| {
-                    let args: Vec<String> =
-                        f.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                    format!("{}: {} {}", f.field, f.code, args.join(" "))
-                })
-                .collect();
-            anyhow::anyhow!("invalid: {}", s.join("; "))
-        }
-        other => anyhow::anyhow!("{other}"),
-    }
-}
-
-/// A read-only district-level actor for the command line (the operator has the database).
-async fn reader(app: &App, district: &str) -> anyhow::Result<Actor> {
-    let d = app
-        .store
-        .find_district(district)
-        .await?
-        .with_context(|| format!("no district {district}"))?;
-    Ok(Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: "cli".into(),
-        district_id: d.id,
-        unit_id: None,
-        roles: vec![Role::Auditor],
-    })
-}
-
 async fn unit_of(app: &App, a: &Actor, unit: &str) -> anyhow::Result<jiguan_app::ports::Unit> {
     app.store
         .find_unit(a.district_id, unit)
@@ -102,13 +67,29 @@ async fn unit_of(app: &App, a: &Actor, unit: &str) -> anyhow::Result<jiguan_app:
         .with_context(|| format!("no unit {unit}"))
 }
 
+/// A unit's plan as the read-only district actor sees it, with the unit.
+async fn plan_view(
+    app: &App,
+    district: &str,
+    unit: &str,
+    plan: PlanId,
+) -> anyhow::Result<(jiguan_app::ports::Unit, jiguan_app::downsizing::PlanView)> {
+    let a = district_reader(app, district).await?;
+    let u = unit_of(app, &a, unit).await?;
+    let v = app
+        .down_plan(&a, u.id, plan)
+        .await
+        .map_err(app_err_detail)?;
+    Ok((u, v))
+}
+
 pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8> {
     let app = open_app(cfg).await?;
     let tr = Tr::new(Lang::Zh);
     match c {
         DownsizingCommand::Summary { district } => {
-            let a = reader(&app, &district).await?;
-            let s = app.down_district(&a).await.map_err(app_err)?;
+            let a = district_reader(&app, &district).await?;
+            let s = app.down_district(&a).await.map_err(app_err_detail)?;
             let mut out = std::io::stdout().lock();
             for u in &s.units {
                 writeln!(
@@ -131,10 +112,10 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
             )?;
         }
         DownsizingCommand::Plans { district, unit } => {
-            let a = reader(&app, &district).await?;
+            let a = district_reader(&app, &district).await?;
             let u = unit_of(&app, &a, &unit).await?;
             let mut out = std::io::stdout().lock();
-            for p in app.down_plans(&a, u.id).await.map_err(app_err)? {
+            for p in app.down_plans(&a, u.id).await.map_err(app_err_detail)? {
                 writeln!(
                     out,
                     "{}\t{}\t{}\t{}\t{} lines",
@@ -151,9 +132,7 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
             unit,
             plan,
         } => {
-            let a = reader(&app, &district).await?;
-            let u = unit_of(&app, &a, &unit).await?;
-            let v = app.down_plan(&a, u.id, plan).await.map_err(app_err)?;
+            let (_, v) = plan_view(&app, &district, &unit, plan).await?;
             println!("{}", serde_json::to_string(&v)?);
         }
         DownsizingCommand::Export {
@@ -162,9 +141,7 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
             plan,
             out,
         } => {
-            let a = reader(&app, &district).await?;
-            let u = unit_of(&app, &a, &unit).await?;
-            let v = app.down_plan(&a, u.id, plan).await.map_err(app_err)?;
+            let (u, v) = plan_view(&app, &district, &unit, plan).await?;
             let sheets = jiguan_excel::reports::downsizing::plan_workbook(&tr, &u.name, &v);
             let bytes = jiguan_excel::write_workbook(&sheets)?;
             std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
@@ -183,7 +160,9 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
             let Some(unit) = actor.unit_id else {
                 bail!("user {user} is not a unit account");
             };
-            app.down_apply(&actor, unit, plan).await.map_err(app_err)?;
+            app.down_apply(&actor, unit, plan)
+                .await
+                .map_err(app_err_detail)?;
             println!("plan {plan} applied");
         }
     }

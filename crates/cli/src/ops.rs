@@ -9,7 +9,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use jiguan_app::{App, AppError, SystemClock};
-use jiguan_domain::auth::Role;
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::tenancy::UserId;
 use jiguan_store::{SqlStore, migrate as mig};
 use jiguan_web::{AppState, WebConfig};
 
@@ -88,6 +89,41 @@ fn app_err(e: AppError) -> anyhow::Error {
         }
         other => anyhow::anyhow!("{other}"),
     }
+}
+
+/// An application error for the operator: each invalid field with its code and values.
+pub(crate) fn app_err_detail(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(list) => {
+            let s: Vec<String> = list
+                .iter()
+                .map(|f| {
+                    let args: Vec<String> =
+                        f.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    format!("{}: {} {}", f.field, f.code, args.join(" "))
+                })
+                .collect();
+            anyhow::anyhow!("invalid: {}", s.join("; "))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// A read-only district-level actor for the command line (the operator has the database).
+pub(crate) async fn district_reader(app: &App, district: &str) -> anyhow::Result<Actor> {
+    let d = app
+        .store
+        .find_district(district)
+        .await?
+        .with_context(|| format!("no district {district}"))?;
+    Ok(Actor {
+        user_id: UserId(0),
+        username: "system".into(),
+        display_name: "cli".into(),
+        district_id: d.id,
+        unit_id: None,
+        roles: vec![Role::Auditor],
+    })
 }
 
 pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {

@@ -9,13 +9,12 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 
 use jiguan_app::App;
-use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::auth::Actor;
 use jiguan_domain::org::PlanId;
-use jiguan_domain::tenancy::UserId;
 use jiguan_web::i18n::{Lang, Tr};
 
 use crate::config::Config;
-use crate::ops::open_app;
+use crate::ops::{app_err_detail, district_reader, open_app};
 
 #[derive(Subcommand)]
 pub enum OrgCommand {
@@ -82,23 +81,6 @@ pub enum OrgCommand {
     },
 }
 
-fn app_err(e: jiguan_app::AppError) -> anyhow::Error {
-    match e {
-        jiguan_app::AppError::Invalid(list) => {
-            let s: Vec<String> = list
-                .iter()
-                .map(|f| {
-                    let args: Vec<String> =
-                        f.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                    format!("{}: {} {}", f.field, f.code, args.join(" "))
-                })
-                .collect();
-            anyhow::anyhow!("invalid: {}", s.join("; "))
-        }
-        other => anyhow::anyhow!("{other}"),
-    }
-}
-
 fn date(on: Option<&str>, app: &App) -> anyhow::Result<NaiveDate> {
     match on {
         None => Ok(app.org_today()),
@@ -108,30 +90,18 @@ fn date(on: Option<&str>, app: &App) -> anyhow::Result<NaiveDate> {
     }
 }
 
-/// A read-only district-level actor for the command line (the operator has the database).
+/// A read-only district-level actor for the command line, and the named unit.
 async fn reader(
     app: &App,
     district: &str,
     unit: &str,
 ) -> anyhow::Result<(Actor, jiguan_app::ports::Unit)> {
-    let d = app
-        .store
-        .find_district(district)
-        .await?
-        .with_context(|| format!("no district {district}"))?;
+    let a = district_reader(app, district).await?;
     let u = app
         .store
-        .find_unit(d.id, unit)
+        .find_unit(a.district_id, unit)
         .await?
         .with_context(|| format!("no unit {unit} in {district}"))?;
-    let a = Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: "cli".into(),
-        district_id: d.id,
-        unit_id: None,
-        roles: vec![Role::Auditor],
-    };
     Ok((a, u))
 }
 
@@ -145,7 +115,7 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
             let s = app
                 .org_structure(&a, u.id, Some(on))
                 .await
-                .map_err(app_err)?;
+                .map_err(app_err_detail)?;
             let mut out = std::io::stdout().lock();
             for b in &s.bodies {
                 writeln!(
@@ -170,7 +140,7 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
             let (s, issues, _) = app
                 .org_analysis(&a, u.id, Some(on))
                 .await
-                .map_err(app_err)?;
+                .map_err(app_err_detail)?;
             let out = serde_json::json!({
                 "unit": u.code, "on": on, "structure": s, "counts": s.counts(),
                 "issues": issues, "breaches": jiguan_domain::org::totals::cap_breaches(&s),
@@ -180,7 +150,7 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
         OrgCommand::Plans { district, unit } => {
             let (a, u) = reader(&app, &district, &unit).await?;
             let mut out = std::io::stdout().lock();
-            for p in app.org_plans(&a, u.id).await.map_err(app_err)? {
+            for p in app.org_plans(&a, u.id).await.map_err(app_err_detail)? {
                 writeln!(
                     out,
                     "{}\t{}\t{}\t{} ops\t{}",
@@ -203,8 +173,11 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
             let s = app
                 .org_structure(&a, u.id, Some(on))
                 .await
-                .map_err(app_err)?;
-            let heads = app.org_headcount(&a, u.id, on).await.map_err(app_err)?;
+                .map_err(app_err_detail)?;
+            let heads = app
+                .org_headcount(&a, u.id, on)
+                .await
+                .map_err(app_err_detail)?;
             let kind = |k: jiguan_domain::org::BodyKind| tr.t(&k.label_key()).to_string();
             let hc = |b: jiguan_domain::org::BodyId| {
                 heads.iter().find(|(x, _)| *x == b).map(|(_, n)| *n)
@@ -235,8 +208,11 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
             let (s, issues, _) = app
                 .org_analysis(&a, u.id, Some(on))
                 .await
-                .map_err(app_err)?;
-            let heads = app.org_headcount(&a, u.id, on).await.map_err(app_err)?;
+                .map_err(app_err_detail)?;
+            let heads = app
+                .org_headcount(&a, u.id, on)
+                .await
+                .map_err(app_err_detail)?;
             let sheets = jiguan_excel::reports::org::workbook(&tr, &u, on, &s, &issues, &heads);
             let bytes = jiguan_excel::write_workbook(&sheets)?;
             std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
@@ -265,7 +241,7 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
             let ids = app
                 .org_apply_plan(&actor, u.id, PlanId(plan), &effective)
                 .await
-                .map_err(app_err)?;
+                .map_err(app_err_detail)?;
             println!(
                 "plan {plan} applied from {effective}; {} new ids",
                 ids.len()

@@ -50,6 +50,16 @@ impl Errors {
             }
         }
     }
+    /// Records every error of a multi-field parse, returning the value when it parsed.
+    pub fn take_all<T>(&mut self, r: Result<T, Vec<FieldError>>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.extend(e);
+                None
+            }
+        }
+    }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -133,6 +133,27 @@ pub struct StepInput {
     pub effective: Option<NaiveDate>,
 }
 
+/// The longest reason a rejection may give, in characters.
+pub const REASON_MAX: usize = 500;
+
+impl StepInput {
+    /// An approval: the approval document number, required (at most `doc_max` characters).
+    pub fn approval(doc_no: &str, doc_max: usize) -> Result<Self, FieldError> {
+        Ok(Self {
+            doc_no: Some(crate::error::required_text("doc_no", doc_no, doc_max)?),
+            ..Self::default()
+        })
+    }
+
+    /// A rejection: the reason, required.
+    pub fn rejection(reason: &str) -> Result<Self, FieldError> {
+        Ok(Self {
+            reason: Some(crate::error::required_text("reason", reason, REASON_MAX)?),
+            ..Self::default()
+        })
+    }
+}
+
 /// A step taken: written only if the record is still in `from`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Move {

@@ -5,13 +5,14 @@
 //! People are picked by computing their eligibility through the rules code (never by
 //! assuming it): early retirement and 离岗退养 only for cadres the rules find eligible.
 
-use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::auth::Role;
 use jiguan_domain::downsizing::Route;
 use jiguan_domain::downsizing::figures::line_figures;
 use jiguan_domain::people::Identity;
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_domain::tenancy::DistrictId;
 
 use super::{LineForm, facts_of};
+use crate::demo::system;
 use crate::people::{PeopleFilter, PersonRecord};
 use crate::{App, AppError, AppResult};
 
@@ -28,17 +29,6 @@ pub const CUTS: [(&str, i64, bool); 6] = [
 pub const TOTAL_CUT: i64 = 50;
 /// The approval document number of the demo plans.
 pub const DOC_NO: &str = "镇海编〔2026〕8号";
-
-fn system(district: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
-    Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: "demo".into(),
-        district_id: district,
-        unit_id: unit,
-        roles: vec![role],
-    }
-}
 
 /// The proposals for a unit, in order of preference: (identity, route, at most).
 fn proposals(full: bool) -> Vec<(Identity, Route, usize)> {

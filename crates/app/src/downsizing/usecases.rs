@@ -598,11 +598,7 @@ impl App {
         self.require_step(actor, &DOWNSIZING_PLANS, Step::Approve, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
-        let doc = required_text("doc_no", doc_no, DOC_MAX)?;
-        let input = StepInput {
-            doc_no: Some(doc),
-            ..StepInput::default()
-        };
+        let input = StepInput::approval(doc_no, DOC_MAX)?;
         self.down_step(actor, unit, &plan, Step::Approve, input)
             .await
     }
@@ -618,11 +614,7 @@ impl App {
         self.require_step(actor, &DOWNSIZING_PLANS, Step::Reject, unit)
             .await?;
         let plan = self.down_plan_of(actor, unit, id).await?;
-        let reason = required_text("reason", reason, 500)?;
-        let input = StepInput {
-            reason: Some(reason),
-            ..StepInput::default()
-        };
+        let input = StepInput::rejection(reason)?;
         self.down_step(actor, unit, &plan, Step::Reject, input)
             .await
     }

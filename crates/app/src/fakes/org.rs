@@ -8,8 +8,8 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::org::analysis::KindRule;
 use jiguan_domain::org::plan::PlanOp;
 use jiguan_domain::org::{
-    Body, BodyId, BodyKind, BodyStatus, Caps, FunctionCategory, FunctionId, FunctionItem, PlanId,
-    Split, Structure,
+    Body, BodyId, BodyKind, Caps, FunctionCategory, FunctionId, FunctionItem, PlanId, Split,
+    Structure,
 };
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -26,16 +26,8 @@ pub struct OrgState {
 /// An active body with an establishment of 3.
 pub fn body(id: i64, name: &str, kind: BodyKind) -> Body {
     Body {
-        id: BodyId(id),
-        name: name.into(),
-        short_name: String::new(),
-        kind,
-        parent: None,
-        status: BodyStatus::Active,
         establishment: 3,
-        head: String::new(),
-        doc_no: String::new(),
-        records: Vec::new(),
+        ..Body::new(BodyId(id), name, kind)
     }
 }
 

@@ -309,16 +309,8 @@ mod tests {
 
     fn body(id: i64, name: &str, kind: BodyKind, parent: Option<i64>) -> Body {
         Body {
-            id: BodyId(id),
-            name: name.into(),
-            short_name: String::new(),
-            kind,
             parent: parent.map(BodyId),
-            status: BodyStatus::Active,
-            establishment: 0,
-            head: String::new(),
-            doc_no: String::new(),
-            records: vec![],
+            ..Body::new(BodyId(id), name, kind)
         }
     }
 

@@ -8,9 +8,10 @@
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::org::plan::PlanOp;
 use jiguan_domain::org::{BodyId, BodyKind, FunctionId, PlanId};
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{BodyForm, CapsForm, FunctionForm, SplitForm};
+use crate::demo::system;
 use crate::{App, AppError, AppResult};
 
 /// The date the demo register starts.
@@ -346,17 +347,6 @@ fn units() -> Vec<UnitOrg> {
             "澥浦镇文化站归并方案"
         ),
     ]
-}
-
-fn system(district: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
-    Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: "demo".into(),
-        district_id: district,
-        unit_id: unit,
-        roles: vec![role],
-    }
 }
 
 /// Seeds the organisation data of the demo district.

@@ -582,12 +582,8 @@ impl App {
     ) -> AppResult<()> {
         self.require_step(actor, &ORG_PLANS, Step::Approve, unit)
             .await?;
-        let doc = required_text("doc_no", doc_no, DOC_MAX)?;
+        let input = StepInput::approval(doc_no, DOC_MAX)?;
         let plan = self.plan_of(actor, unit, id).await?;
-        let input = StepInput {
-            doc_no: Some(doc),
-            ..StepInput::default()
-        };
         self.move_plan(actor, unit, &plan, Step::Approve, input)
             .await
     }
@@ -602,12 +598,8 @@ impl App {
     ) -> AppResult<()> {
         self.require_step(actor, &ORG_PLANS, Step::Reject, unit)
             .await?;
-        let reason = required_text("reason", reason, 500)?;
+        let input = StepInput::rejection(reason)?;
         let plan = self.plan_of(actor, unit, id).await?;
-        let input = StepInput {
-            reason: Some(reason),
-            ..StepInput::default()
-        };
         self.move_plan(actor, unit, &plan, Step::Reject, input)
             .await
     }

@@ -144,6 +144,28 @@ pub struct TotalsView {
     pub now: Structure,
 }
 
+/// The id the store gave the row written with the temporary id -1.
+fn created_id(ids: &[(i64, i64)], what: &str) -> AppResult<i64> {
+    ids.iter()
+        .find(|(t, _)| *t == -1)
+        .map(|(_, r)| *r)
+        .ok_or_else(|| AppError::Internal(format!("new {what} without id")))
+}
+
+/// A catalogue item with the form's attributes.
+fn function_item(id: FunctionId, input: &FunctionInput) -> FunctionItem {
+    FunctionItem {
+        id,
+        code: input.code.clone(),
+        title: input.title.clone(),
+        category: input.category,
+        legal_basis: input.legal_basis.clone(),
+        owners: input.owners.clone(),
+        decision: input.decision,
+        reason: input.reason.clone(),
+    }
+}
+
 fn date_or(field: &str, v: &str, default: NaiveDate) -> Result<NaiveDate, FieldError> {
     if v.trim().is_empty() {
         Ok(default)
@@ -302,20 +324,14 @@ impl App {
 
     fn parse_body_form(&self, f: &BodyForm) -> Result<(BodyInput, NaiveDate, String), AppError> {
         let mut errs = Errors::new();
-        let input = match BodyInput::parse(
+        let input = errs.take_all(BodyInput::parse(
             &f.name,
             &f.short_name,
             &f.kind,
             &f.parent,
             &f.establishment,
             &f.head,
-        ) {
-            Ok(i) => Some(i),
-            Err(e) => {
-                errs.0.extend(e);
-                None
-            }
-        };
+        ));
         let on = errs.take(date_or("valid_from", &f.valid_from, self.org_today()));
         let doc = errs.take(optional_text("doc_no", &f.doc_no, DOC_MAX));
         match (input, on, doc) {
@@ -376,10 +392,7 @@ impl App {
                     .after(&Change::of(&input, on, Some(doc.as_str()))),
             )
             .await?;
-        ids.iter()
-            .find(|(t, _)| *t == -1)
-            .map(|(_, r)| BodyId(*r))
-            .ok_or_else(|| AppError::Internal("new body without id".into()))
+        created_id(&ids, "body").map(BodyId)
     }
 
     /// Changes a body's attributes from a date (OrgManage).
@@ -425,7 +438,7 @@ impl App {
         s: &Structure,
     ) -> Result<(FunctionInput, NaiveDate), AppError> {
         let mut errs = Errors::new();
-        let input = match FunctionInput::parse(
+        let input = errs.take_all(FunctionInput::parse(
             &f.code,
             &f.title,
             &f.category,
@@ -433,13 +446,7 @@ impl App {
             &f.owners,
             &f.decision,
             &f.reason,
-        ) {
-            Ok(i) => Some(i),
-            Err(e) => {
-                errs.0.extend(e);
-                None
-            }
-        };
+        ));
         let on = errs.take(date_or("valid_from", &f.valid_from, self.org_today()));
         if let Some(i) = &input
             && i.owners.iter().any(|o| !s.is_active(*o))
@@ -452,6 +459,29 @@ impl App {
         }
     }
 
+    /// The structure an item's change applies to (dated by the form) with its stamp, and
+    /// the form parsed against it; refused when another item (not `item`) has the code.
+    async fn function_change(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        f: &FunctionForm,
+        item: Option<FunctionId>,
+    ) -> AppResult<(Structure, i64, FunctionInput, NaiveDate)> {
+        let today = self.org_today();
+        let on = date_or("valid_from", &f.valid_from, today).unwrap_or(today);
+        let (before, stamp) = self.change_base(actor, unit, on, "valid_from").await?;
+        let (input, on) = self.parse_function_form(f, &before)?;
+        if before
+            .functions
+            .iter()
+            .any(|x| x.code == input.code && Some(x.id) != item)
+        {
+            return Err(FieldError::new("code", "taken").into());
+        }
+        Ok((before, stamp, input, on))
+    }
+
     /// Adds an item to the catalogue (OrgManage).
     pub async fn org_create_function(
         &self,
@@ -460,24 +490,9 @@ impl App {
         f: &FunctionForm,
     ) -> AppResult<FunctionId> {
         self.require_unit(actor, Action::OrgManage, unit).await?;
-        let today = self.org_today();
-        let on = date_or("valid_from", &f.valid_from, today).unwrap_or(today);
-        let (before, stamp) = self.change_base(actor, unit, on, "valid_from").await?;
-        let (input, on) = self.parse_function_form(f, &before)?;
-        if before.functions.iter().any(|x| x.code == input.code) {
-            return Err(FieldError::new("code", "taken").into());
-        }
+        let (before, stamp, input, on) = self.function_change(actor, unit, f, None).await?;
         let mut after = before.clone();
-        after.functions.push(FunctionItem {
-            id: FunctionId(-1),
-            code: input.code.clone(),
-            title: input.title.clone(),
-            category: input.category,
-            legal_basis: input.legal_basis.clone(),
-            owners: input.owners.clone(),
-            decision: input.decision,
-            reason: input.reason.clone(),
-        });
+        after.functions.push(function_item(FunctionId(-1), &input));
         let ids = self
             .write_change(
                 actor,
@@ -493,10 +508,7 @@ impl App {
                     .after(&Change::of(&input, on, None)),
             )
             .await?;
-        ids.iter()
-            .find(|(t, _)| *t == -1)
-            .map(|(_, r)| FunctionId(*r))
-            .ok_or_else(|| AppError::Internal("new item without id".into()))
+        created_id(&ids, "item").map(FunctionId)
     }
 
     /// Changes an item: its text, owners, or its review decision and reason (OrgManage).
@@ -509,27 +521,11 @@ impl App {
     ) -> AppResult<()> {
         self.require_unit(actor, Action::OrgManage, unit).await?;
         self.org_function(actor, unit, item).await?;
-        let today = self.org_today();
-        let on = date_or("valid_from", &f.valid_from, today).unwrap_or(today);
-        let (before, stamp) = self.change_base(actor, unit, on, "valid_from").await?;
-        let (input, on) = self.parse_function_form(f, &before)?;
-        if before
-            .functions
-            .iter()
-            .any(|x| x.code == input.code && x.id != item)
-        {
-            return Err(FieldError::new("code", "taken").into());
-        }
+        let (before, stamp, input, on) = self.function_change(actor, unit, f, Some(item)).await?;
         let old = before.function(item).cloned().ok_or(AppError::NotFound)?;
         let mut after = before.clone();
         if let Some(x) = after.functions.iter_mut().find(|x| x.id == item) {
-            x.code = input.code.clone();
-            x.title = input.title.clone();
-            x.category = input.category;
-            x.legal_basis = input.legal_basis.clone();
-            x.owners = input.owners.clone();
-            x.decision = input.decision;
-            x.reason = input.reason.clone();
+            *x = function_item(item, &input);
         }
         self.write_change(
             actor,
@@ -598,13 +594,12 @@ impl App {
     pub async fn org_set_caps(&self, actor: &Actor, unit: UnitId, f: &CapsForm) -> AppResult<()> {
         self.require_unit(actor, Action::OrgApprove, unit).await?;
         let mut errs = Errors::new();
-        let caps = match Caps::parse(&f.max_bodies, &f.max_chiefs, &f.max_deputies, &f.doc_no) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                errs.0.extend(e);
-                None
-            }
-        };
+        let caps = errs.take_all(Caps::parse(
+            &f.max_bodies,
+            &f.max_chiefs,
+            &f.max_deputies,
+            &f.doc_no,
+        ));
         let from = errs.take(date_or("valid_from", &f.valid_from, self.org_today()));
         let (Some(caps), Some(from)) = (caps, from) else {
             return Err(AppError::Invalid(errs.0));

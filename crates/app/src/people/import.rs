@@ -74,6 +74,18 @@ pub struct RowError {
     pub error: FieldError,
 }
 
+impl RowError {
+    /// The error of one cell: its column is the header of the error's field.
+    fn in_cell(row: usize, value: impl Into<String>, error: FieldError) -> Self {
+        RowError {
+            row,
+            column: header_of(&error.field).into(),
+            value: value.into(),
+            error,
+        }
+    }
+}
+
 /// What an import did, or would have done.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
@@ -125,17 +137,15 @@ impl App {
         progress: Option<Progress>,
     ) -> AppResult<ImportReport> {
         self.require_unit(actor, Action::PeopleManage, unit).await?;
-        let prepared = self
-            .prepare_inner(
-                Importer::User(actor),
-                actor.district_id,
-                unit,
-                table,
-                opts,
-                progress.as_ref(),
-            )
-            .await?;
-        self.write_roster_import(prepared, progress).await
+        self.import_inner(
+            Importer::User(actor),
+            actor.district_id,
+            unit,
+            table,
+            opts,
+            progress,
+        )
+        .await
     }
 
     /// Validates a roster import into `unit` (PeopleManage) without writing anything: the
@@ -203,15 +213,22 @@ impl App {
             .get_unit(district, unit)
             .await?
             .ok_or(AppError::NotFound)?;
+        self.import_inner(Importer::System, district, unit, table, opts, progress)
+            .await
+    }
+
+    /// Validates an import and writes it when it is clean.
+    async fn import_inner(
+        &self,
+        who: Importer<'_>,
+        district: DistrictId,
+        unit: UnitId,
+        table: &ImportTable,
+        opts: &ImportOptions,
+        progress: Option<Progress>,
+    ) -> AppResult<ImportReport> {
         let prepared = self
-            .prepare_inner(
-                Importer::System,
-                district,
-                unit,
-                table,
-                opts,
-                progress.as_ref(),
-            )
+            .prepare_inner(who, district, unit, table, opts, progress.as_ref())
             .await?;
         self.write_roster_import(prepared, progress).await
     }
@@ -282,13 +299,11 @@ impl App {
             match self.record_of(&form, d, unit, &bodies, on) {
                 Ok(r) => {
                     if let Some(first) = seen.get(&r.id_number) {
-                        report.errors.push(RowError {
-                            row: rowno,
-                            column: header_of("id_number").into(),
-                            value: r.id_number.clone(),
-                            error: FieldError::new("id_number", "duplicate_in_file")
-                                .with("row", first),
-                        });
+                        report.errors.push(RowError::in_cell(
+                            rowno,
+                            &r.id_number,
+                            FieldError::new("id_number", "duplicate_in_file").with("row", first),
+                        ));
                         bad_rows.insert(rowno, ());
                     } else {
                         seen.insert(r.id_number.clone(), rowno);
@@ -298,12 +313,9 @@ impl App {
                 Err(errs) => {
                     bad_rows.insert(rowno, ());
                     for e in errs {
-                        report.errors.push(RowError {
-                            row: rowno,
-                            column: header_of(&e.field).to_string(),
-                            value: map.cell(row, &e.field).trim().chars().take(100).collect(),
-                            error: e,
-                        });
+                        let value: String =
+                            map.cell(row, &e.field).trim().chars().take(100).collect();
+                        report.errors.push(RowError::in_cell(rowno, value, e));
                     }
                 }
             }
@@ -340,13 +352,11 @@ impl App {
                             n
                         }
                     };
-                    report.errors.push(RowError {
-                        row: rowno,
-                        column: header_of("id_number").into(),
-                        value: r.id_number.clone(),
-                        error: FieldError::new("id_number", "person_in_other_unit")
-                            .with("unit", name),
-                    });
+                    report.errors.push(RowError::in_cell(
+                        rowno,
+                        &r.id_number,
+                        FieldError::new("id_number", "person_in_other_unit").with("unit", name),
+                    ));
                     bad_rows.insert(rowno, ());
                 }
                 Some(old) => {

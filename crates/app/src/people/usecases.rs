@@ -537,13 +537,7 @@ impl App {
         on: NaiveDate,
     ) -> Result<PersonRecord, Vec<FieldError>> {
         let mut errs = Errors::new();
-        let input = match PersonInput::parse(f, self.people_today()) {
-            Ok(i) => Some(i),
-            Err(e) => {
-                errs.0.extend(e);
-                None
-            }
-        };
+        let input = errs.take_all(PersonInput::parse(f, self.people_today()));
         let body = errs.take(Self::resolve_body(bodies, &f.body));
         if let (Some(i), Some(Some(b))) = (&input, &body)
             && !body_allows(&b.kind, i.establishment)
@@ -710,13 +704,13 @@ impl App {
         let bodies = self.bodies_for(d, unit).await;
         let mut errs = Errors::new();
         let on = self.opts_errors(opts, &mut errs);
-        let rec = match self.record_of(form, d, unit, &bodies, on.unwrap_or(self.people_today())) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                errs.0.extend(e);
-                None
-            }
-        };
+        let rec = errs.take_all(self.record_of(
+            form,
+            d,
+            unit,
+            &bodies,
+            on.unwrap_or(self.people_today()),
+        ));
         let (Some(rec), Some(on)) = (rec, on) else {
             return Err(AppError::Invalid(errs.0));
         };
@@ -756,13 +750,7 @@ impl App {
         let bodies = self.bodies_for(d, unit).await;
         let mut errs = Errors::new();
         let on = self.opts_errors(opts, &mut errs);
-        let rec = match self.record_of(form, d, unit, &bodies, old.status_since) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                errs.0.extend(e);
-                None
-            }
-        };
+        let rec = errs.take_all(self.record_of(form, d, unit, &bodies, old.status_since));
         let (Some(mut rec), Some(on)) = (rec, on) else {
             return Err(AppError::Invalid(errs.0));
         };

@@ -177,16 +177,8 @@ mod tests {
 
     fn body(id: i64, kind: BodyKind, status: BodyStatus) -> Body {
         Body {
-            id: BodyId(id),
-            name: format!("b{id}"),
-            short_name: String::new(),
-            kind,
-            parent: None,
             status,
-            establishment: 0,
-            head: String::new(),
-            doc_no: String::new(),
-            records: vec![],
+            ..Body::new(BodyId(id), format!("b{id}"), kind)
         }
     }
 

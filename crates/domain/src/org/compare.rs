@@ -99,16 +99,8 @@ mod tests {
 
     fn body(id: i64, name: &str, kind: BodyKind, status: BodyStatus) -> Body {
         Body {
-            id: BodyId(id),
-            name: name.into(),
-            short_name: String::new(),
-            kind,
-            parent: None,
             status,
-            establishment: 0,
-            head: String::new(),
-            doc_no: String::new(),
-            records: vec![],
+            ..Body::new(BodyId(id), name, kind)
         }
     }
 

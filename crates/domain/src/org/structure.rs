@@ -61,6 +61,23 @@ pub struct Body {
 }
 
 impl Body {
+    /// An active top-level body with only its id, name and kind: no establishment, head,
+    /// document or nameplates.
+    pub fn new(id: BodyId, name: impl Into<String>, kind: BodyKind) -> Self {
+        Body {
+            id,
+            name: name.into(),
+            short_name: String::new(),
+            kind,
+            parent: None,
+            status: BodyStatus::Active,
+            establishment: 0,
+            head: String::new(),
+            doc_no: String::new(),
+            records: vec![],
+        }
+    }
+
     pub fn is_active(&self) -> bool {
         self.status.is_active()
     }

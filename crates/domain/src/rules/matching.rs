@@ -585,6 +585,21 @@ mod tests {
         out
     }
 
+    /// No post holds more people than its seats, and every placed pair is mutually
+    /// acceptable.
+    fn within_seats_and_acceptable(inst: &Instance, m: &Matching) -> Result<(), TestCaseError> {
+        for (p, c) in inst.seats.iter().enumerate() {
+            let held = m.post_of.iter().filter(|x| **x == Some(p as u32)).count();
+            prop_assert!(held <= *c as usize);
+        }
+        for (s, p) in m.post_of.iter().enumerate() {
+            if let Some(p) = p {
+                prop_assert!(inst.rank(s, *p).is_some());
+            }
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -594,15 +609,7 @@ mod tests {
         fn deferred_acceptance_is_stable(inp in instance()) {
             let inst = inp.parse().unwrap();
             let m = deferred_acceptance(&inst);
-            for (p, c) in inst.seats.iter().enumerate() {
-                let held = m.post_of.iter().filter(|x| **x == Some(p as u32)).count();
-                prop_assert!(held <= *c as usize);
-            }
-            for (s, p) in m.post_of.iter().enumerate() {
-                if let Some(p) = p {
-                    prop_assert!(inst.rank(s, *p).is_some());
-                }
-            }
+            within_seats_and_acceptable(&inst, &m)?;
             prop_assert!(inst.blocking_pairs(&m).is_empty());
         }
 
@@ -611,15 +618,7 @@ mod tests {
         fn rounds_respect_seats_and_acceptability(inp in instance()) {
             let inst = inp.parse().unwrap();
             let m = rounds(&inst);
-            for (p, c) in inst.seats.iter().enumerate() {
-                let held = m.post_of.iter().filter(|x| **x == Some(p as u32)).count();
-                prop_assert!(held <= *c as usize);
-            }
-            for (s, p) in m.post_of.iter().enumerate() {
-                if let Some(p) = p {
-                    prop_assert!(inst.rank(s, *p).is_some());
-                }
-            }
+            within_seats_and_acceptable(&inst, &m)?;
         }
     }
 
