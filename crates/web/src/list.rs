@@ -56,7 +56,6 @@ impl ListParams {
         })
     }
 
-
     pub fn get(&self, key: &str) -> String {
         let v = match key {
             "unit" => &self.unit,
