@@ -155,8 +155,9 @@ pub enum CalcCommand {
 }
 
 impl CalcCommand {
-    /// The calculator and its inputs by field name.
-    pub fn input(self) -> (CalcKind, BTreeMap<String, String>) {
+    /// The calculator and its inputs by field name; `Err` for the calculators that read a
+    /// JSON file (`match`, `pay-pool`), which [`json_calc`] runs.
+    pub fn input(self) -> Result<(CalcKind, BTreeMap<String, String>), CalcCommand> {
         use CalcCommand as C;
         let flag = |b: bool| b.then(|| "true".to_string());
         let (kind, pairs): (CalcKind, Vec<(&str, Option<String>)>) = match self {
@@ -228,14 +229,13 @@ impl CalcCommand {
                 CalcKind::Allocate,
                 vec![("pool", pool), ("weights", weights)],
             ),
-            // Read from a JSON file by `json_calc`, never through the form calculators.
-            C::Match { .. } | C::PayPool { .. } => (CalcKind::Allocate, vec![]),
+            json @ (C::Match { .. } | C::PayPool { .. }) => return Err(json),
         };
         let input = pairs
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
             .collect();
-        (kind, input)
+        Ok((kind, input))
     }
 }
 
@@ -343,10 +343,10 @@ fn read_json<T: serde::de::DeserializeOwned>(file: Option<&str>) -> Result<T, Fi
 
 /// `calc match` and `calc pay-pool`: JSON in, one JSON object out (the same functions the
 /// pages and the API use).
-fn json_calc(kind: &CalcCommand) -> Option<Result<serde_json::Value, FieldError>> {
+fn json_calc(kind: &CalcCommand) -> Result<serde_json::Value, FieldError> {
     use jiguan_domain::rules::{matching, pay_pool};
     match kind {
-        CalcCommand::Match { file, mechanism } => Some((|| {
+        CalcCommand::Match { file, mechanism } => (|| {
             let mech = match mechanism.as_deref().map(str::trim) {
                 None | Some("deferred-acceptance" | "deferred_acceptance") => {
                     matching::Mechanism::DeferredAcceptance
@@ -358,13 +358,40 @@ fn json_calc(kind: &CalcCommand) -> Option<Result<serde_json::Value, FieldError>
             let inst = input.parse()?;
             serde_json::to_value(matching::solve(&inst, mech))
                 .map_err(|_| FieldError::new("file", "too_large"))
-        })()),
-        CalcCommand::PayPool { file } => Some((|| {
+        })(),
+        CalcCommand::PayPool { file } => (|| {
             let input: pay_pool::PayPoolInput = read_json(file.as_deref())?;
             serde_json::to_value(pay_pool::split(&input)?)
                 .map_err(|_| FieldError::new("file", "too_large"))
-        })()),
-        _ => None,
+        })(),
+        _ => Err(FieldError::new("calculator", "choice_invalid")),
+    }
+}
+
+/// Prints a JSON calculator's result, or its error with the field as a path into the file.
+fn print_json_calc(r: Result<serde_json::Value, FieldError>) -> u8 {
+    match r {
+        Ok(v) => {
+            println!("{v}");
+            0
+        }
+        Err(e) => {
+            // The field is a path into the file (`staff[2].prefs[0]`): shown as it is.
+            let mut args = e.args.clone();
+            args.push(("field".into(), e.field.clone()));
+            let tr = Tr::new(Lang::En);
+            let key = format!("err.{}", e.code);
+            let message = if tr.has(&key) {
+                tr.f(&key, &args)
+            } else {
+                tr.f("err.generic", &args)
+            };
+            eprintln!(
+                "{}",
+                serde_json::json!({"code": e.code, "message": message, "field": e.field})
+            );
+            2
+        }
     }
 }
 
@@ -374,32 +401,10 @@ pub fn calc(
     args: CalcArgs,
     rt: &tokio::runtime::Runtime,
 ) -> anyhow::Result<u8> {
-    if let Some(r) = json_calc(&args.kind) {
-        return Ok(match r {
-            Ok(v) => {
-                println!("{v}");
-                0
-            }
-            Err(e) => {
-                // The field is a path into the file (`staff[2].prefs[0]`): shown as it is.
-                let mut args = e.args.clone();
-                args.push(("field".into(), e.field.clone()));
-                let tr = Tr::new(Lang::En);
-                let key = format!("err.{}", e.code);
-                let message = if tr.has(&key) {
-                    tr.f(&key, &args)
-                } else {
-                    tr.f("err.generic", &args)
-                };
-                eprintln!(
-                    "{}",
-                    serde_json::json!({"code": e.code, "message": message, "field": e.field})
-                );
-                2
-            }
-        });
-    }
-    let (kind, raw) = args.kind.input();
+    let (kind, raw) = match args.kind.input() {
+        Ok(form) => form,
+        Err(json) => return Ok(print_json_calc(json_calc(&json))),
+    };
     let calc = match args.district.as_deref() {
         None if explicit_database => {
             return Ok(bad_input(&FieldError::new("district", "required")));
@@ -561,13 +566,13 @@ mod tests {
             "--unlawful",
         ])
         .unwrap();
-        let (kind, input) = t.c.input();
+        let (kind, input) = t.c.input().ok().unwrap();
         assert_eq!(kind, CalcKind::Severance);
         assert_eq!(input["monthly-wage"], "12000");
         assert_eq!(input["unlawful"], "true");
         assert!(!input.contains_key("minimum-wage"));
         let t = T::try_parse_from(["t", "allocate", "--pool", "-1", "--weights", "a=1"]).unwrap();
-        assert_eq!(t.c.input().1["pool"], "-1");
+        assert_eq!(t.c.input().ok().unwrap().1["pool"], "-1");
     }
 
     #[test]
