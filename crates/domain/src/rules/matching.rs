@@ -79,25 +79,25 @@ impl MatchInput {
     pub fn parse(&self) -> Result<Instance, FieldError> {
         let mut staff_ix: HashMap<&str, u32> = HashMap::with_capacity(self.staff.len());
         for (i, s) in self.staff.iter().enumerate() {
-            let field = format!("staff[{i}].id");
+            let field = || format!("staff[{i}].id");
             if s.id.trim().is_empty() {
-                return Err(FieldError::new(&field, "required"));
+                return Err(FieldError::new(field(), "required"));
             }
             let ix = u32::try_from(i).map_err(|_| FieldError::new("staff", "too_large"))?;
             if staff_ix.insert(s.id.as_str(), ix).is_some() {
-                return Err(FieldError::new(&field, "duplicate_id").with("id", &s.id));
+                return Err(FieldError::new(field(), "duplicate_id").with("id", &s.id));
             }
         }
         let mut post_ix: HashMap<&str, u32> = HashMap::with_capacity(self.posts.len());
         let mut seats = Vec::with_capacity(self.posts.len());
         for (i, p) in self.posts.iter().enumerate() {
-            let field = format!("posts[{i}].id");
+            let field = || format!("posts[{i}].id");
             if p.id.trim().is_empty() {
-                return Err(FieldError::new(&field, "required"));
+                return Err(FieldError::new(field(), "required"));
             }
             let ix = u32::try_from(i).map_err(|_| FieldError::new("posts", "too_large"))?;
             if post_ix.insert(p.id.as_str(), ix).is_some() {
-                return Err(FieldError::new(&field, "duplicate_id").with("id", &p.id));
+                return Err(FieldError::new(field(), "duplicate_id").with("id", &p.id));
             }
             let n = u32::try_from(p.seats).map_err(|_| {
                 FieldError::new(format!("posts[{i}].seats"), "out_of_range")
@@ -111,13 +111,13 @@ impl MatchInput {
         for (i, p) in self.posts.iter().enumerate() {
             let mut m = HashMap::with_capacity(p.ranking.len());
             for (k, sid) in p.ranking.iter().enumerate() {
-                let field = format!("posts[{i}].ranking[{k}]");
+                let field = || format!("posts[{i}].ranking[{k}]");
                 let s = *staff_ix
                     .get(sid.as_str())
-                    .ok_or_else(|| FieldError::new(&field, "unknown_staff").with("value", sid))?;
-                let r = u32::try_from(k).map_err(|_| FieldError::new(&field, "too_large"))?;
+                    .ok_or_else(|| FieldError::new(field(), "unknown_staff").with("value", sid))?;
+                let r = u32::try_from(k).map_err(|_| FieldError::new(field(), "too_large"))?;
                 if m.insert(s, r).is_some() {
-                    return Err(FieldError::new(&field, "listed_twice").with("value", sid));
+                    return Err(FieldError::new(field(), "listed_twice").with("value", sid));
                 }
             }
             rank.push(m);
@@ -130,12 +130,12 @@ impl MatchInput {
             let mut ok = Vec::with_capacity(s.prefs.len());
             let mut all = Vec::with_capacity(s.prefs.len());
             for (k, pid) in s.prefs.iter().enumerate() {
-                let field = format!("staff[{i}].prefs[{k}]");
+                let field = || format!("staff[{i}].prefs[{k}]");
                 let p = *post_ix
                     .get(pid.as_str())
-                    .ok_or_else(|| FieldError::new(&field, "unknown_post").with("value", pid))?;
+                    .ok_or_else(|| FieldError::new(field(), "unknown_post").with("value", pid))?;
                 if !seen.insert(p) {
-                    return Err(FieldError::new(&field, "listed_twice").with("value", pid));
+                    return Err(FieldError::new(field(), "listed_twice").with("value", pid));
                 }
                 all.push(p);
                 if let Some(r) = rank.get(p as usize).and_then(|m| m.get(&me)) {
