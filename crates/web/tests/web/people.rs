@@ -526,3 +526,46 @@ async fn people_import_runs_as_a_job_with_progress() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"import-errors\""));
 }
+
+/// Defect 6 (issue 12): a person's name is labelled 姓名 (not 名称, which names bodies and
+/// units) on the person pages: the record, the form, and the posts person page.
+#[tokio::test]
+async fn person_name_is_labelled_xingming() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let who = login(&t, "u_admin").await;
+    let r = get(&t, &who, &format!("/units/{u}/people/new")).await;
+    assert!(r.body.contains("<label for=\"name\">姓名</label>"), "{}", r.body);
+    let id = id_number("19880315", 41);
+    let r = add_person(
+        &t,
+        &who,
+        u,
+        &[
+            ("name", "王名"),
+            ("id_number", id.as_str()),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+            ("work_start", "2010-07-01"),
+            ("unit_join", "2015-03-01"),
+            ("basic_pay", "48000"),
+            ("allowances", "6000"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let person = person_of(&r);
+    for path in [
+        format!("/units/{u}/people/{person}"),
+        format!("/units/{u}/posts/people/{person}"),
+    ] {
+        let r = get(&t, &who, &path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(
+            r.body.contains("<dt>姓名</dt><dd id=\"person-name\">"),
+            "{path}: {}",
+            r.body
+        );
+        assert!(!r.body.contains("<dt>名称</dt>"), "{path}");
+    }
+}

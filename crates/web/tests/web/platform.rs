@@ -338,3 +338,16 @@ async fn unit_page_counts_the_units_users_like_the_dashboard() {
         assert!(r.body.contains("<span class=\"n\">5</span>"), "{name}: {}", r.body);
     }
 }
+
+/// Defect 6 (issue 12): the unit page shows its state as 状态 / 启用, not the checkbox's
+/// label "状态：启用" as a heading.
+#[tokio::test]
+async fn unit_page_shows_status_naturally() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let who = login(&t, "d_admin").await;
+    let r = get(&t, &who, &format!("/units/{u}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("状态：启用"), "{}", r.body);
+    assert!(r.body.contains("<dt>状态</dt><dd>启用</dd>"), "{}", r.body);
+}
