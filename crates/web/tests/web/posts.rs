@@ -225,3 +225,25 @@ async fn balance_legend_uses_classes_with_distinct_colours() {
     colours.dedup();
     assert_eq!(colours.len(), 3, "{colours:?}");
 }
+
+/// Defect 6 (issue 12): 岗位 means a post of the posts module; the roster's free-text field
+/// is 职务, in the roster and in the coverage page's table of people without a post.
+#[tokio::test]
+async fn coverage_names_the_roster_free_text_zhiwu_not_gangwei() {
+    let t = setup().await;
+    let luotuo = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let r = get(&t, &ua, &format!("/units/{luotuo}/posts/coverage")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let idle = r
+        .body
+        .split("id=\"idle-people\"")
+        .nth(1)
+        .and_then(|s| s.split("</thead>").next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(idle.contains("<th>职务</th>"), "{}", r.body);
+    assert!(!idle.contains("岗位"), "{idle}");
+    let r = get(&t, &ua, &format!("/units/{luotuo}/people")).await;
+    assert!(r.body.contains("职务"), "{}", r.body);
+}
