@@ -535,7 +535,11 @@ async fn person_name_is_labelled_xingming() {
     let u = t.unit("luotuo");
     let who = login(&t, "u_admin").await;
     let r = get(&t, &who, &format!("/units/{u}/people/new")).await;
-    assert!(r.body.contains("<label for=\"name\">姓名</label>"), "{}", r.body);
+    assert!(
+        r.body.contains("<label for=\"name\">姓名</label>"),
+        "{}",
+        r.body
+    );
     let id = id_number("19880315", 41);
     let r = add_person(
         &t,
@@ -568,4 +572,52 @@ async fn person_name_is_labelled_xingming() {
         );
         assert!(!r.body.contains("<dt>名称</dt>"), "{path}");
     }
+}
+
+/// Defect 6 (issue 12): the import form carries the CSRF token as a form field, not in its
+/// URL; the guard reads `_csrf` from the multipart body.
+#[tokio::test]
+async fn import_form_sends_the_csrf_token_as_a_field_not_in_the_url() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let who = login(&t, "u_admin").await;
+    let r = get(&t, &who, &format!("/units/{u}/people/import")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("_csrf="), "{}", r.body);
+    let form = r
+        .body
+        .split("id=\"import-form\"")
+        .nth(1)
+        .and_then(|s| s.split("</form>").next())
+        .unwrap_or_default();
+    assert!(form.contains("name=\"_csrf\""), "{form}");
+    // A multipart upload with the token as its first field, nothing in the query: accepted.
+    let b = "----jiguanboundary9";
+    let csrf = who.csrf.clone().unwrap();
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\n{}\r\n--{b}--\r\n",
+        import_fixture()
+    );
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/units/{u}/people/import"),
+        Some((&format!("multipart/form-data; boundary={b}"), body)),
+    )
+    .await;
+    assert_ne!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // A wrong token in the field is still refused.
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nforged\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\r\n--{b}--\r\n"
+    );
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/units/{u}/people/import"),
+        Some((&format!("multipart/form-data; boundary={b}"), body)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }

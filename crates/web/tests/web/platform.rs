@@ -335,7 +335,11 @@ async fn unit_page_counts_the_units_users_like_the_dashboard() {
             r.body
         );
         let r = get(&t, &who, "/").await;
-        assert!(r.body.contains("<span class=\"n\">5</span>"), "{name}: {}", r.body);
+        assert!(
+            r.body.contains("<span class=\"n\">5</span>"),
+            "{name}: {}",
+            r.body
+        );
     }
 }
 
