@@ -102,6 +102,24 @@ impl App {
             .collect())
     }
 
+    /// How many accounts belong to a unit the actor may see (the figure the dashboard shows).
+    pub async fn unit_user_count(&self, actor: &Actor, id: UnitId) -> AppResult<i64> {
+        self.require_unit(actor, Action::UnitView, id).await?;
+        let filter = UserFilter {
+            unit_id: Some(id),
+            ..UserFilter::default()
+        };
+        let one = ListQuery {
+            per_page: Some(1),
+            ..ListQuery::default()
+        };
+        Ok(self
+            .store
+            .list_users(actor.district_id, &filter, &one)
+            .await?
+            .total)
+    }
+
     pub async fn get_unit(&self, actor: &Actor, id: UnitId) -> AppResult<Unit> {
         self.require_unit(actor, Action::UnitView, id).await?;
         self.store

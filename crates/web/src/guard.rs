@@ -104,8 +104,8 @@ async fn form_token(req: Request, limit: usize) -> Result<(Request, Option<Strin
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
 }
 
-/// The CSRF token sent with a request: header, urlencoded form field, or `_csrf` in the
-/// query string (multipart uploads).
+/// The CSRF token sent with a request: header, urlencoded form field, `_csrf` in the
+/// query string, or the `_csrf` field of a multipart form (uploads).
 async fn sent_token(req: Request, limit: usize) -> Result<(Request, Option<String>), Response> {
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         let t = h.to_string();
@@ -123,7 +123,83 @@ async fn sent_token(req: Request, limit: usize) -> Result<(Request, Option<Strin
     let t = serde_urlencoded::from_str::<Vec<(String, String)>>(q)
         .ok()
         .and_then(|v| v.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
-    Ok((req, t))
+    if t.is_some() {
+        return Ok((req, t));
+    }
+    let boundary = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|ct| ct.starts_with("multipart/form-data"))
+        .and_then(multipart_boundary);
+    match boundary {
+        Some(b) => multipart_token(req, &b, limit).await,
+        None => Ok((req, None)),
+    }
+}
+
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(ct: &str) -> Option<String> {
+    ct.split(';')
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| k.eq_ignore_ascii_case("boundary"))
+        .map(|(_, v)| v.trim_matches('"').to_string())
+        .filter(|b| !b.is_empty())
+}
+
+/// Reads the `_csrf` field of a multipart form (a plain field, not a file) without losing
+/// the body.
+async fn multipart_token(
+    req: Request,
+    boundary: &str,
+    limit: usize,
+) -> Result<(Request, Option<String>), Response> {
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, limit)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let token = multipart_field(&bytes, boundary, CSRF_FIELD);
+    Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+/// The value of the plain field `name` in a multipart body.
+fn multipart_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
+    let delim = format!("--{boundary}");
+    let want = format!("name=\"{name}\"");
+    split_bytes(body, delim.as_bytes())
+        .into_iter()
+        .find_map(|part| {
+            let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+            let at = find_bytes(part, b"\r\n\r\n")?;
+            let head = std::str::from_utf8(part.get(..at)?).ok()?;
+            let disposition = head
+                .lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+            let is_field = disposition.split(';').any(|p| p.trim() == want.as_str())
+                && !disposition.contains("filename=");
+            if !is_field {
+                return None;
+            }
+            let value = part.get(at + 4..)?;
+            let value = value.strip_suffix(b"\r\n").unwrap_or(value);
+            std::str::from_utf8(value)
+                .ok()
+                .map(|v| v.trim().to_string())
+        })
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn split_bytes<'a>(mut hay: &'a [u8], delim: &[u8]) -> Vec<&'a [u8]> {
+    let mut out = Vec::new();
+    while let Some(i) = find_bytes(hay, delim) {
+        out.push(hay.get(..i).unwrap_or_default());
+        hay = hay.get(i + delim.len()..).unwrap_or_default();
+    }
+    out.push(hay);
+    out
 }
 
 /// The guard middleware. It also renders the [`WebError`](crate::error::WebError) a

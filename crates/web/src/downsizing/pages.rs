@@ -129,7 +129,13 @@ fn plan_row(tr: Tr, p: &PlanRecord) -> PlanRow {
         status_code: p.status.code(),
         effective: p.effective.to_string(),
         lines: p.lines,
-        created: format!("{} {}", p.created_at.format("%Y-%m-%d"), p.created_by),
+        created: format!(
+            "{} {}",
+            p.created_at
+                .with_timezone(&jiguan_domain::time::china())
+                .format("%Y-%m-%d"),
+            p.created_by
+        ),
     }
 }
 
@@ -477,7 +483,7 @@ async fn plan_page(
                 .events
                 .iter()
                 .map(|e| EventRow {
-                    at: e.at.format("%Y-%m-%d %H:%M").to_string(),
+                    at: jiguan_domain::time::show_china(e.at),
                     by: e.by.clone(),
                     from: PlanStatus::from_code(&e.from)
                         .map(|s| status_label(&tr, s))

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use jiguan_app::ports::{ListQuery, Unit, UnitSummary, UserFilter};
+use jiguan_app::ports::{Unit, UnitSummary};
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
 
@@ -59,23 +59,7 @@ pub async fn show(
     InUnit(u): InUnit,
     Query(p): Query<ListParams>,
 ) -> WebResult {
-    let user_count = if ctx.actor.can(Action::UsersView) {
-        let f = UserFilter {
-            unit_id: Some(u.id),
-            ..UserFilter::default()
-        };
-        let one = ListQuery {
-            per_page: Some(1),
-            ..ListQuery::default()
-        };
-        st.app
-            .list_users(&ctx.actor, f, &one)
-            .await
-            .map(|p| p.total)
-            .unwrap_or(0)
-    } else {
-        0
-    };
+    let user_count = st.app.unit_user_count(&ctx.actor, u.id).await?;
     let committee = ctx
         .tr
         .t(&format!("committee.{}", u.kind.committee().code()))

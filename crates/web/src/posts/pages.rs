@@ -558,7 +558,7 @@ pub fn chart_svg(tr: &Tr, bins: &[Bin]) -> String {
     let bw = (w - left - 8.0) / n;
     let plot = h - bottom - top;
     let mut s = format!(
-        "<svg id=\"balance-chart\" class=\"chart\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-labelledby=\"balance-chart-title\" xmlns=\"http://www.w3.org/2000/svg\" style=\"max-width:{w}px;background:#fff\"><title id=\"balance-chart-title\">{}</title>",
+        "<svg id=\"balance-chart\" class=\"chart\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-labelledby=\"balance-chart-title\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"balance-chart-title\">{}</title>",
         esc(tr.t("posts.chart_title"))
     );
     s.push_str(&format!(

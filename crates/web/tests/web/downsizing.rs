@@ -281,3 +281,50 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
         .unwrap();
     assert_eq!(b[0].status, jiguan_domain::downsizing::PlanStatus::Draft);
 }
+
+/// Defect 3 (issue 12): the downsizing approval record shows the time in Beijing time (UTC+8),
+/// like the audit log and the org plans, not in UTC.
+#[tokio::test]
+async fn downsizing_approval_time_is_shown_in_beijing_time() {
+    use jiguan_app::Clock;
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let da = login(&t, "d_admin").await;
+    let person = down_temp(&t, &ua, u, "分流时", 31).await;
+    let r = post_form_ok(
+        &t,
+        &ua,
+        &format!("/units/{u}/downsizing"),
+        &[("title", "时间显示"), ("effective", "2027-01-01")],
+    )
+    .await;
+    let plan = id_in(&r.location(), "/downsizing/");
+    let base = format!("/units/{u}/downsizing/{plan}");
+    let pid_s = person.to_string();
+    post_form_ok(
+        &t,
+        &ua,
+        &format!("{base}/lines"),
+        &[("person", pid_s.as_str()), ("route", "release")],
+    )
+    .await;
+    post_form_ok(&t, &ua, &format!("{base}/submit"), &[]).await;
+    // The manual clock stands still: the approval is recorded at exactly this instant.
+    let at = t.clock.now();
+    post_form_ok(
+        &t,
+        &da,
+        &format!("{base}/approve"),
+        &[("doc_no", "镇海编〔2026〕12号")],
+    )
+    .await;
+    let beijing = at
+        .with_timezone(&jiguan_domain::time::china())
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let utc = at.format("%Y-%m-%d %H:%M").to_string();
+    let r = get(&t, &ua, &base).await;
+    assert!(r.body.contains(&beijing), "{beijing} missing: {}", r.body);
+    assert!(!r.body.contains(&utc), "UTC {utc} shown: {}", r.body);
+}

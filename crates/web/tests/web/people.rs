@@ -526,3 +526,98 @@ async fn people_import_runs_as_a_job_with_progress() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"import-errors\""));
 }
+
+/// Defect 6 (issue 12): a person's name is labelled 姓名 (not 名称, which names bodies and
+/// units) on the person pages: the record, the form, and the posts person page.
+#[tokio::test]
+async fn person_name_is_labelled_xingming() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let who = login(&t, "u_admin").await;
+    let r = get(&t, &who, &format!("/units/{u}/people/new")).await;
+    assert!(
+        r.body.contains("<label for=\"name\">姓名</label>"),
+        "{}",
+        r.body
+    );
+    let id = id_number("19880315", 41);
+    let r = add_person(
+        &t,
+        &who,
+        u,
+        &[
+            ("name", "王名"),
+            ("id_number", id.as_str()),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+            ("work_start", "2010-07-01"),
+            ("unit_join", "2015-03-01"),
+            ("basic_pay", "48000"),
+            ("allowances", "6000"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let person = person_of(&r);
+    for path in [
+        format!("/units/{u}/people/{person}"),
+        format!("/units/{u}/posts/people/{person}"),
+    ] {
+        let r = get(&t, &who, &path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(
+            r.body.contains("<dt>姓名</dt><dd id=\"person-name\">"),
+            "{path}: {}",
+            r.body
+        );
+        assert!(!r.body.contains("<dt>名称</dt>"), "{path}");
+    }
+}
+
+/// Defect 6 (issue 12): the import form carries the CSRF token as a form field, not in its
+/// URL; the guard reads `_csrf` from the multipart body.
+#[tokio::test]
+async fn import_form_sends_the_csrf_token_as_a_field_not_in_the_url() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let who = login(&t, "u_admin").await;
+    let r = get(&t, &who, &format!("/units/{u}/people/import")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("_csrf="), "{}", r.body);
+    let form = r
+        .body
+        .split("id=\"import-form\"")
+        .nth(1)
+        .and_then(|s| s.split("</form>").next())
+        .unwrap_or_default();
+    assert!(form.contains("name=\"_csrf\""), "{form}");
+    // A multipart upload with the token as its first field, nothing in the query: accepted.
+    let b = "----jiguanboundary9";
+    let csrf = who.csrf.clone().unwrap();
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\n{}\r\n--{b}--\r\n",
+        import_fixture()
+    );
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/units/{u}/people/import"),
+        Some((&format!("multipart/form-data; boundary={b}"), body)),
+    )
+    .await;
+    assert_ne!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // A wrong token in the field is still refused.
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nforged\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\r\n--{b}--\r\n"
+    );
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        &format!("/units/{u}/people/import"),
+        Some((&format!("multipart/form-data; boundary={b}"), body)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}

@@ -317,3 +317,41 @@ async fn left_menu_lists_the_modules_an_account_may_use() {
             .contains(&format!("href=\"/units/{u}/posts\" id=\"menu-posts\""))
     );
 }
+
+/// Defect 6 (issue 12): the unit page counts the unit's users for everyone who may see the
+/// unit, as the dashboard does (luotuo has five accounts), not 0 for those who may not
+/// manage accounts.
+#[tokio::test]
+async fn unit_page_counts_the_units_users_like_the_dashboard() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    for name in ["u_admin", "u_staff", "u_head"] {
+        let who = login(&t, name).await;
+        let r = get(&t, &who, &format!("/units/{u}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{name}");
+        assert!(
+            r.body.contains("<dt>用户数</dt><dd>5</dd>"),
+            "{name}: {}",
+            r.body
+        );
+        let r = get(&t, &who, "/").await;
+        assert!(
+            r.body.contains("<span class=\"n\">5</span>"),
+            "{name}: {}",
+            r.body
+        );
+    }
+}
+
+/// Defect 6 (issue 12): the unit page shows its state as 状态 / 启用, not the checkbox's
+/// label "状态：启用" as a heading.
+#[tokio::test]
+async fn unit_page_shows_status_naturally() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let who = login(&t, "d_admin").await;
+    let r = get(&t, &who, &format!("/units/{u}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("状态：启用"), "{}", r.body);
+    assert!(r.body.contains("<dt>状态</dt><dd>启用</dd>"), "{}", r.body);
+}

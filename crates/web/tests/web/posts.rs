@@ -187,3 +187,63 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
         StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
     ));
 }
+
+/// Defect 4 (issue 12): the balance chart and its legend carry no inline `style=` (the
+/// content security policy blocks them); the legend's three items carry distinct classes
+/// that app.css defines, each with its own colour.
+#[tokio::test]
+async fn balance_legend_uses_classes_with_distinct_colours() {
+    let t = setup().await;
+    let luotuo = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let r = get(&t, &ua, &format!("/units/{luotuo}/posts/balance")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("style=\""), "{}", r.body);
+    let anon = Who::default();
+    let css = get(&t, &anon, "/assets/app.css").await.body;
+    let mut colours = Vec::new();
+    for class in ["legend-under", "legend-normal", "legend-over"] {
+        assert!(
+            r.body.contains(&format!("class=\"swatch {class}\"")),
+            "{class}: {}",
+            r.body
+        );
+        let rule = css
+            .split(&format!(".{class}"))
+            .nth(1)
+            .and_then(|s| s.split('}').next())
+            .unwrap_or_default();
+        let colour = rule
+            .split("color:")
+            .nth(1)
+            .map(|c| c.trim().trim_end_matches(';').trim().to_string())
+            .unwrap_or_default();
+        assert!(!colour.is_empty(), "app.css defines no colour for .{class}");
+        colours.push(colour);
+    }
+    colours.sort();
+    colours.dedup();
+    assert_eq!(colours.len(), 3, "{colours:?}");
+}
+
+/// Defect 6 (issue 12): 岗位 means a post of the posts module; the roster's free-text field
+/// is 职务, in the roster and in the coverage page's table of people without a post.
+#[tokio::test]
+async fn coverage_names_the_roster_free_text_zhiwu_not_gangwei() {
+    let t = setup().await;
+    let luotuo = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let r = get(&t, &ua, &format!("/units/{luotuo}/posts/coverage")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let idle = r
+        .body
+        .split("id=\"idle-people\"")
+        .nth(1)
+        .and_then(|s| s.split("</thead>").next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(idle.contains("<th>职务</th>"), "{}", r.body);
+    assert!(!idle.contains("岗位"), "{idle}");
+    let r = get(&t, &ua, &format!("/units/{luotuo}/people")).await;
+    assert!(r.body.contains("职务"), "{}", r.body);
+}
