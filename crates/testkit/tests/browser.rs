@@ -767,6 +767,15 @@ async fn pages_with_a_print_button_print_their_content() {
         format!("/units/{luotuo}/org/totals"),
         format!("/units/{luotuo}/org/plans"),
         format!("/units/{luotuo}/org/history"),
+        format!("/units/{luotuo}/org/chart"),
+        "/posts".to_string(),
+        format!("/units/{luotuo}/posts"),
+        format!("/units/{luotuo}/posts/balance"),
+        format!("/units/{luotuo}/posts/coverage"),
+        "/people/cost".to_string(),
+        "/downsizing".to_string(),
+        format!("/units/{luotuo}/downsizing"),
+        "/calc/saved".to_string(),
     ];
     for path in &pages {
         b.goto(app.url(path)).await.unwrap();
