@@ -355,3 +355,40 @@ async fn unit_page_shows_status_naturally() {
     assert!(!r.body.contains("状态：启用"), "{}", r.body);
     assert!(r.body.contains("<dt>状态</dt><dd>启用</dd>"), "{}", r.body);
 }
+
+/// The holiday-calendar upload sends its CSRF token as a form field, never in the URL
+/// (issue 12, defect 6); a forged field is refused.
+#[tokio::test]
+async fn calendar_upload_sends_the_csrf_token_as_a_field_not_in_the_url() {
+    let t = setup().await;
+    let who = login(&t, "d_admin").await;
+    let r = get(&t, &who, "/settings/calendar").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("_csrf="), "{}", r.body);
+    let b = "----jiguancal";
+    let upload = |token: &str| {
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"2031.txt\"\r\nContent-Type: text/plain\r\n\r\nyear 2031\r\n2031-01-01 off\r\n\r\n--{b}--\r\n"
+        )
+    };
+    let ct = format!("multipart/form-data; boundary={b}");
+    let csrf = who.csrf.clone().unwrap();
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        "/settings/calendar",
+        Some((&ct, upload(&csrf))),
+    )
+    .await;
+    assert_ne!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = send(
+        &t,
+        &who,
+        Method::POST,
+        "/settings/calendar",
+        Some((&ct, upload("forged"))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
