@@ -425,14 +425,14 @@ mod tests {
         // The number formats, in the styles.
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut styles = String::new();
-        std::io::Read::read_to_string(
-            &mut zip.by_name("xl/styles.xml").unwrap(),
-            &mut styles,
-        )
-        .unwrap();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles)
+            .unwrap();
         // (#,##0, #,##0.00 and 0.00 are Excel's built-in formats 3, 4 and 2.)
         for f in ["0.0%", "yyyy-mm-dd"] {
-            assert!(styles.contains(&format!("formatCode=\"{f}\"")), "{f}: {styles}");
+            assert!(
+                styles.contains(&format!("formatCode=\"{f}\"")),
+                "{f}: {styles}"
+            );
         }
     }
 

@@ -105,7 +105,10 @@ pub fn totals_cells(l: &dyn Labels, t: &Totals) -> Vec<(String, Cell)> {
         (l.t("down.total.staff_base"), Cell::Int(t.staff_base)),
         (l.t("down.total.share"), pct),
         (l.t("down.total.one_off"), Cell::Money(t.one_off)),
-        (l.t("down.total.leave_post"), Cell::Money(t.leave_post_total)),
+        (
+            l.t("down.total.leave_post"),
+            Cell::Money(t.leave_post_total),
+        ),
         (l.t("down.total.saving"), Cell::Money(t.annual_saving)),
         (
             l.t("down.total.break_even"),
@@ -237,9 +240,7 @@ pub fn district_workbook(l: &dyn Labels, s: &DistrictDownsizing) -> Vec<Sheet> {
     let plans: i64 = s.units.iter().map(|u| u.plans as i64).sum();
     let base: i64 = s.units.iter().map(|u| u.totals.staff_base).sum();
     let share = if base > 0 {
-        Cell::Percent(
-            (Decimal::from(s.cut) * Decimal::from(100) / Decimal::from(base)).round_dp(1),
-        )
+        Cell::Percent((Decimal::from(s.cut) * Decimal::from(100) / Decimal::from(base)).round_dp(1))
     } else {
         Cell::Empty
     };

@@ -194,12 +194,7 @@ pub fn workbook(
             on.format("%Y-%m-%d")
         ))
     };
-    let head_of = |id: BodyId| {
-        heads
-            .iter()
-            .find(|(b, _)| *b == id)
-            .map_or(0, |(_, n)| *n)
-    };
+    let head_of = |id: BodyId| heads.iter().find(|(b, _)| *b == id).map_or(0, |(_, n)| *n);
     let body_rows = body_rows(l, s, false);
     let (mut est, mut people, mut active) = (0i64, 0i64, 0i64);
     for r in body_rows.iter().filter(|r| r.active) {
