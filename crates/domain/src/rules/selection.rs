@@ -378,7 +378,7 @@ mod tests {
 
     /// RULES-SELECTION-APPRAISAL §1.8.1 vectors: seats 1 → 2; seats 3 at ratio 1.5 → 5.
     #[test]
-    fn inspect_count_vectors() {
+    fn vector_1_8_1_inspect_count() {
         assert_eq!(inspect_count(1, dec("2")), Some(2));
         assert_eq!(inspect_count(3, dec("1.5")), Some(5));
         assert_eq!(inspect_count(2, dec("1")), Some(3)); // never fewer than seats + 1

@@ -269,6 +269,8 @@ pub struct BallotBox {
     tokens: BTreeMap<TokenHash, bool>,
     /// Kept sorted by content.
     ballots: Vec<Ballot>,
+    /// 差额 contests: a ballot approves at most `seats` of each.
+    contests: Vec<Contest>,
     closed: bool,
 }
 
@@ -300,14 +302,42 @@ impl BallotBox {
             items,
             tokens: tokens.into_iter().map(|t| (t, false)).collect(),
             ballots: Vec::new(),
+            contests: Vec::new(),
             closed: false,
         })
+    }
+
+    /// Declares the 差额 contests of the vote (before any ballot). Errors: `contests`/
+    /// `selection_item_unknown` (an item not on the agenda), `contests`/`duplicate` (an item
+    /// in two contests), `contests`/`out_of_range` (seats 0 or not fewer than candidates),
+    /// `contests`/`selection_vote_started`.
+    pub fn with_contests(mut self, contests: Vec<Contest>) -> Result<Self, FieldError> {
+        if !self.ballots.is_empty() {
+            return Err(FieldError::new("contests", "selection_vote_started"));
+        }
+        let mut seen = BTreeSet::new();
+        for c in &contests {
+            if c.seats == 0 || c.seats as usize >= c.items.len() {
+                return Err(FieldError::new("contests", "out_of_range"));
+            }
+            for i in &c.items {
+                if !self.items.iter().any(|x| x.no == *i) {
+                    return Err(FieldError::new("contests", "selection_item_unknown"));
+                }
+                if !seen.insert(*i) {
+                    return Err(FieldError::new("contests", "duplicate"));
+                }
+            }
+        }
+        self.contests = contests;
+        Ok(self)
     }
 
     /// Casts the ballot of `token` (as printed on the slip). Refused: a closed vote
     /// (`token`/`selection_vote_closed`), an unknown token (`token`/`selection_token_unknown`),
     /// a used token (`token`/`selection_token_used`: the ballot count does not change), a
-    /// mark on an unknown item or an `invalid` mark (`marks`/…), more 回避 marks on an item
+    /// mark on an unknown item or an `invalid` mark (`marks`/…), more approvals in a 差额
+    /// contest than its seats (`marks`/`selection_over_selection`), more 回避 marks on an item
     /// than recusals declared for it (`marks`/`selection_recusal_not_declared`). Nothing is
     /// written when refused.
     pub fn cast(&mut self, token: &str, marks: &BTreeMap<u32, Mark>) -> Result<(), FieldError> {
@@ -321,6 +351,9 @@ impl BallotBox {
             Some(false) => {}
         }
         let ballot = complete(&self.items, marks)?;
+        if self.contests.iter().any(|c| over_selects(&ballot, c)) {
+            return Err(refuse("marks", "selection_over_selection"));
+        }
         for item in &self.items {
             if ballot.marks.get(&item.no) == Some(&Mark::Recused) {
                 let already = self
@@ -564,6 +597,123 @@ pub fn recount(
     })
 }
 
+coded_enum! {
+    /// What happens when fewer candidates of a 差额 contest pass than there are seats
+    /// (§1.10.5 [S3], by analogy with party election rules).
+    pub enum ShortfallPolicy: "selection.shortfall." {
+        /// Vote again among the candidates who did not pass (default).
+        RevoteAmongRemaining = "revote_among_remaining" ["对未通过人选再次表决"],
+        /// Leave the remaining seats vacant (a re-run of the campaign).
+        LeaveVacant = "leave_vacant" ["职位空缺"],
+    }
+}
+
+/// A 差额票决 contest: several candidate items for one post with `seats` seats (§1.10.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contest {
+    /// The candidates' item numbers.
+    pub items: Vec<u32>,
+    pub seats: u32,
+}
+
+/// Paper ballots (VOTE-6): a ballot approving more candidates of a contest than its seats is
+/// invalid for that contest only — its marks on the contest's items become `invalid`.
+/// Returns whether anything was invalidated. (The electronic ballot cannot over-select:
+/// [`BallotBox::cast`] refuses it.)
+pub fn invalidate_over_selection(ballot: &mut Ballot, contests: &[Contest]) -> bool {
+    let mut changed = false;
+    for c in contests {
+        if over_selects(ballot, c) {
+            for i in &c.items {
+                if let Some(m) = ballot.marks.get_mut(i) {
+                    *m = Mark::Invalid;
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed
+}
+
+fn over_selects(ballot: &Ballot, c: &Contest) -> bool {
+    let approvals = c
+        .items
+        .iter()
+        .filter(|i| ballot.marks.get(i) == Some(&Mark::Agree))
+        .count();
+    approvals > c.seats as usize
+}
+
+/// The outcome of a contest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContestResult {
+    /// Elected: passed (同意 > N/2) and within the seats by votes.
+    pub elected: Vec<u32>,
+    /// To vote again: the candidates tied at the boundary (only they), or, under
+    /// `revote_among_remaining`, those who did not pass when seats remain.
+    pub revote: Vec<u32>,
+    /// Seats left vacant (`leave_vacant`).
+    pub vacant: u32,
+}
+
+/// Decides a 差额 contest from the tally (§1.10.5 [S3]): a candidate passes with
+/// 同意 > N/2; if more pass than seats, the highest 同意 counts win, and a tie at the
+/// boundary is voted again among the tied only; if fewer pass, the shortfall policy applies.
+/// `None` when an item of the contest is not in the tally.
+pub fn contest_result(t: &Tally, c: &Contest, policy: ShortfallPolicy) -> Option<ContestResult> {
+    let mut rows: Vec<&ItemTally> = Vec::with_capacity(c.items.len());
+    for i in &c.items {
+        rows.push(t.items.iter().find(|x| x.item == *i)?);
+    }
+    let mut passed: Vec<&ItemTally> = rows
+        .iter()
+        .copied()
+        .filter(|r| r.decision == Decision::Adopted)
+        .collect();
+    passed.sort_by(|a, b| b.agree.cmp(&a.agree).then(a.item.cmp(&b.item)));
+    let seats = c.seats as usize;
+    if passed.len() > seats {
+        let boundary = passed[seats - 1].agree;
+        let tied_at_boundary = passed[seats].agree == boundary;
+        if tied_at_boundary {
+            let elected: Vec<u32> = passed
+                .iter()
+                .filter(|r| r.agree > boundary)
+                .map(|r| r.item)
+                .collect();
+            let revote = passed
+                .iter()
+                .filter(|r| r.agree == boundary)
+                .map(|r| r.item)
+                .collect();
+            return Some(ContestResult {
+                elected,
+                revote,
+                vacant: 0,
+            });
+        }
+        passed.truncate(seats);
+    }
+    let elected: Vec<u32> = passed.iter().map(|r| r.item).collect();
+    let missing = u32::try_from(seats - elected.len()).unwrap_or(0);
+    let (revote, vacant) = match policy {
+        _ if missing == 0 => (Vec::new(), 0),
+        ShortfallPolicy::RevoteAmongRemaining => (
+            rows.iter()
+                .filter(|r| !elected.contains(&r.item))
+                .map(|r| r.item)
+                .collect(),
+            0,
+        ),
+        ShortfallPolicy::LeaveVacant => (Vec::new(), missing),
+    };
+    Some(ContestResult {
+        elected,
+        revote,
+        vacant,
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -607,7 +757,7 @@ mod tests {
 
     /// §0.1 vectors [T]: quorum and decision thresholds for N = 5…11.
     #[test]
-    fn quorum_and_majority_vectors_0_1() {
+    fn vector_0_1_quorum_and_majority() {
         for (n, present_min, agree_min) in [
             (5, 4, 3),
             (6, 4, 4),
@@ -670,7 +820,7 @@ mod tests {
     /// §1.10.2 vectors: N=7, present 5: 4/1/0 → adopted; 3/2/0 → not (3 ≤ 3.5). And an
     /// even N: exactly half of all members fails (N=8: 4 同意 → not adopted).
     #[test]
-    fn exactly_half_fails() {
+    fn vector_1_10_2_and_exactly_half_fails() {
         let mut b = open(7, 5, &items(2));
         let v: Vec<Vec<(u32, Mark)>> = (0..5)
             .map(|i| {
@@ -924,6 +1074,93 @@ mod tests {
         stored[0].marks.insert(2, Mark::Disagree);
         let r = recount(meeting(9, 7), &items(3), 7, &stored, &t).unwrap();
         assert!(!r.digest_matches);
+    }
+
+    /// §1.10.5 vectors: N=7, seats 1: ballots A5 B2 → A. Ballots A3 B3 (one abstention) →
+    /// nobody passes → revote.
+    #[test]
+    fn vector_1_10_5_contested_vote() {
+        let its = items(2); // A = 1, B = 2
+        let contest = Contest {
+            items: vec![1, 2],
+            seats: 1,
+        };
+        let run = |a: usize, b: usize| {
+            let mut bx = open(7, 7, &its)
+                .with_contests(vec![contest.clone()])
+                .unwrap();
+            let v: Vec<Vec<(u32, Mark)>> = (0..7)
+                .map(|i| {
+                    if i < a {
+                        vec![(1, Mark::Agree), (2, Mark::Disagree)]
+                    } else if i < a + b {
+                        vec![(1, Mark::Disagree), (2, Mark::Agree)]
+                    } else {
+                        vec![]
+                    }
+                })
+                .collect();
+            cast_all(&mut bx, &v);
+            bx.close().unwrap()
+        };
+        let t = run(5, 2);
+        let r = contest_result(&t, &contest, ShortfallPolicy::RevoteAmongRemaining).unwrap();
+        assert_eq!((r.elected, r.revote), (vec![1], vec![]));
+        let t = run(3, 3);
+        let r = contest_result(&t, &contest, ShortfallPolicy::RevoteAmongRemaining).unwrap();
+        assert_eq!((r.elected, r.revote), (vec![], vec![1, 2]));
+        let r = contest_result(&t, &contest, ShortfallPolicy::LeaveVacant).unwrap();
+        assert_eq!((r.elected.len(), r.vacant), (0, 1));
+        // The electronic ballot cannot approve both.
+        let mut bx = open(7, 7, &its)
+            .with_contests(vec![contest.clone()])
+            .unwrap();
+        let e = bx
+            .cast(&token(0), &marks(&[(1, Mark::Agree), (2, Mark::Agree)]))
+            .unwrap_err();
+        assert_eq!(e.code, "selection_over_selection");
+        assert_eq!(bx.progress(), (0, 7));
+        // A paper ballot that does is invalid for the contest only.
+        let mut b = Ballot {
+            marks: marks(&[(1, Mark::Agree), (2, Mark::Agree), (3, Mark::Agree)]),
+        };
+        assert!(invalidate_over_selection(&mut b, &[contest]));
+        assert_eq!(b.canonical(), "1=invalid;2=invalid;3=agree");
+    }
+
+    #[test]
+    fn contest_tie_at_the_boundary_revotes_among_the_tied_only() {
+        // N=9, all present, seats 2 among A, B, C: A 8, B 6, C 6 → A elected, B and C revote.
+        let its = items(3);
+        let contest = Contest {
+            items: vec![1, 2, 3],
+            seats: 2,
+        };
+        let mut bx = open(9, 9, &its)
+            .with_contests(vec![contest.clone()])
+            .unwrap();
+        let v: Vec<Vec<(u32, Mark)>> = (0..9)
+            .map(|i| match i {
+                0..=3 => vec![(1, Mark::Agree), (2, Mark::Agree)],
+                4..=7 => vec![(1, Mark::Agree), (3, Mark::Agree)],
+                _ => vec![(2, Mark::Agree), (3, Mark::Agree)],
+            })
+            .collect();
+        cast_all(&mut bx, &v);
+        let t = bx.close().unwrap();
+        let agrees: Vec<u32> = t.items.iter().map(|x| x.agree).collect();
+        assert_eq!(agrees, [8, 5, 5]);
+        // 5 > 4.5: all three pass; two seats; B and C tie at the boundary.
+        let r = contest_result(&t, &contest, ShortfallPolicy::RevoteAmongRemaining).unwrap();
+        assert_eq!((r.elected, r.revote), (vec![1], vec![2, 3]));
+        assert!(
+            open(9, 9, &its)
+                .with_contests(vec![Contest {
+                    items: vec![1, 4],
+                    seats: 1
+                }])
+                .is_err()
+        );
     }
 
     fn mark_of(k: u8) -> Mark {

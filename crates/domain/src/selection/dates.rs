@@ -116,7 +116,7 @@ mod tests {
     /// working Sunday), 09-29, 09-30; appointment no earlier than 2025-10-09 (10-01…10-08
     /// are days off).
     #[test]
-    fn publicity_vector_1_11_1_across_tiaoxiu_and_holiday() {
+    fn vector_1_11_1_publicity_across_tiaoxiu_and_holiday() {
         let p = publicity(&Calendar::builtin(), &plan(), date("2025-09-25")).unwrap();
         let days: Vec<String> = p.days.iter().map(|d| d.to_string()).collect();
         assert_eq!(

@@ -652,7 +652,7 @@ mod tests {
     /// §1.3.4 vectors: born 1981-03-01, reference 2026-02-28 → 44 → eligible; born
     /// 1981-02-28 → 45 → ineligible (`age_limit_inclusive = false`).
     #[test]
-    fn rule_c_age_vectors() {
+    fn vector_1_3_4_rule_c_age() {
         assert_eq!(age_on(date("1981-03-01"), date(ON)), 44);
         assert_eq!(age_on(date("1981-02-28"), date(ON)), 45);
         let young = PersonSnapshot {

@@ -523,13 +523,13 @@ mod tests {
 
     /// §1.7.3 [T]: half-up(84.125) = 84.13 (Python's float round gives 84.12).
     #[test]
-    fn decimal_half_up_vector() {
+    fn vector_1_7_3_decimal_half_up() {
         assert_eq!(round_score(dec("84.125")).to_string(), "84.13");
     }
 
     /// §1.4.3 vector: seats 1, ratio 3, scores 90, 85, 80, 80, 70 → four advance.
     #[test]
-    fn written_cut_ties_at_last_place_all_advance() {
+    fn vector_1_4_3_written_cut_ties_all_advance() {
         let p = plan();
         let w: Vec<(ApplicationId, Decimal)> = [90, 85, 80, 80, 70]
             .iter()
@@ -562,7 +562,7 @@ mod tests {
 
     /// §1.5.2 vectors [T]: 7 judges → 88.40 (trimmed); 5 judges → 86.20 (plain mean).
     #[test]
-    fn interview_vectors_1_5_2() {
+    fn vector_1_5_2_interview() {
         let r = panel_score(&judges(&["85", "88", "90", "92", "79", "95", "87"], &[]), 5).unwrap();
         assert_eq!(
             (r.method, r.score.to_string()),
@@ -620,7 +620,7 @@ mod tests {
 
     /// §1.6.4 and §1.6.6 vectors [T]: 20 / 15 / 3 / 2 → approval 87.50 %, score 84.50.
     #[test]
-    fn evaluation_vectors() {
+    fn vector_1_6_4_and_1_6_6_evaluation() {
         let r = evaluate(&EvaluationParams::default(), four(20, 15, 3, 2, 0)).unwrap();
         assert_eq!(r.approval_pct.to_string(), "87.50");
         assert_eq!(r.score.to_string(), "84.50");
