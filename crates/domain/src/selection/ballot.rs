@@ -659,8 +659,12 @@ pub struct ContestResult {
 /// Decides a 差额 contest from the tally (§1.10.5 [S3]): a candidate passes with
 /// 同意 > N/2; if more pass than seats, the highest 同意 counts win, and a tie at the
 /// boundary is voted again among the tied only; if fewer pass, the shortfall policy applies.
-/// `None` when an item of the contest is not in the tally.
+/// `None` when an item of the contest is not in the tally, and for a contest with no seat
+/// or no more candidates than seats.
 pub fn contest_result(t: &Tally, c: &Contest, policy: ShortfallPolicy) -> Option<ContestResult> {
+    if c.seats == 0 || c.seats as usize >= c.items.len() {
+        return None;
+    }
     let mut rows: Vec<&ItemTally> = Vec::with_capacity(c.items.len());
     for i in &c.items {
         rows.push(t.items.iter().find(|x| x.item == *i)?);

@@ -17,6 +17,8 @@
 //! - [`scores`]: written exam, interview panel, democratic evaluation, weighted composite,
 //!   tie-break ranking, the advance to interview and the inspection shortlist with ties at
 //!   the cut (§1.4–§1.8).
+//! - [`recusal`]: conflicts from recorded kinship, who may not serve, and the interview
+//!   panel left after recusals (§1.9, §1.5.4).
 //! - [`ballot`]: the committee's secret ballot (党委会 无记名投票): quorum, tokens, casting,
 //!   tally, the SHA-256 digest of the sorted ballot set and the recount (§1.10, §2.3).
 //! - [`dates`]: publicity (任前公示), probation (试用期) and term (聘任期) dates (§1.11).
@@ -27,6 +29,7 @@ pub mod ballot;
 pub mod dates;
 pub mod eligibility;
 pub mod plan;
+pub mod recusal;
 pub mod scores;
 
 id_type! {

@@ -253,6 +253,11 @@ pub struct Plan {
     pub evaluation: EvaluationParams,
     /// §1.8.1: candidates inspected per post = max(seats + 1, ⌈seats × ratio⌉) (default 2).
     pub inspection_ratio: Decimal,
+    /// §1.8.2 [K]: the inspection team has at least this many members (default 2).
+    pub inspection_team_min: u32,
+    /// §1.8.3 [S3]: a candidate dropped at inspection is replaced by the next ranked
+    /// (依次递补); default false (no automatic back-fill).
+    pub backfill_after_inspection: bool,
     /// §1.7.5: the ranking order; starts with the composite.
     pub tie_break: Vec<TieKey>,
     pub no_competition: NoCompetitionPolicy,
@@ -304,6 +309,8 @@ impl Plan {
             trim_over: 5,
             evaluation: EvaluationParams::default(),
             inspection_ratio: Decimal::TWO,
+            inspection_team_min: 2,
+            backfill_after_inspection: false,
             tie_break: vec![
                 TieKey::Composite,
                 TieKey::Written,
@@ -369,6 +376,13 @@ impl Plan {
                     .with("max", 5),
             );
         }
+        range(
+            &mut errs,
+            "inspection_team_min",
+            self.inspection_team_min,
+            2,
+            20,
+        );
         self.validate_tie_break(&mut errs);
         self.validate_evaluation(&mut errs);
         // 条例 art. 42 [S3]: at least five working days.

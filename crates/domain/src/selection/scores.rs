@@ -494,6 +494,87 @@ pub fn shortlist(plan: &Plan, seats: u32, ranking: &Ranking) -> Shortlist {
     }
 }
 
+/// Whether an inspection team of `members` may work (§1.8.2 [K]: at least 2). Error:
+/// `members`/`selection_team_too_small` (args `count`, `min`).
+pub fn inspection_team_ready(plan: &Plan, members: u32) -> Result<(), FieldError> {
+    if members < plan.inspection_team_min {
+        return Err(FieldError::new("members", "selection_team_too_small")
+            .with("count", members)
+            .with("min", plan.inspection_team_min));
+    }
+    Ok(())
+}
+
+coded_enum! {
+    /// The inspection team's written conclusion on a candidate (§1.8.2 [K]).
+    pub enum Conclusion: "selection.conclusion." {
+        /// 建议任用: goes to the committee.
+        Recommend = "recommend" ["建议任用"],
+        /// 不建议任用: dropped.
+        NotRecommend = "not_recommend" ["不建议任用"],
+        /// 暂缓.
+        Defer = "defer" ["暂缓"],
+    }
+}
+
+/// The list after inspection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AfterInspection {
+    /// 建议任用, in rank order: the committee's items.
+    pub recommended: Vec<ApplicationId>,
+    pub deferred: Vec<ApplicationId>,
+    pub dropped: Vec<ApplicationId>,
+    /// No conclusion yet.
+    pub pending: Vec<ApplicationId>,
+    /// Added by back-fill (`backfill_after_inspection`), to be inspected: the next ranked
+    /// candidates not on the shortlist, one per dropped candidate.
+    pub backfill: Vec<ApplicationId>,
+}
+
+/// Sorts the shortlist by the inspection's conclusions (§1.8.3 [S3]): a dropped candidate is
+/// replaced by the next ranked one only when the plan says so; otherwise there is no
+/// automatic back-fill.
+pub fn after_inspection(
+    plan: &Plan,
+    shortlist: &Shortlist,
+    ranking: &Ranking,
+    conclusions: &std::collections::BTreeMap<ApplicationId, Conclusion>,
+) -> AfterInspection {
+    let mut out = AfterInspection {
+        recommended: Vec::new(),
+        deferred: Vec::new(),
+        dropped: Vec::new(),
+        pending: Vec::new(),
+        backfill: Vec::new(),
+    };
+    for id in &shortlist.included {
+        match conclusions.get(id) {
+            Some(Conclusion::Recommend) => out.recommended.push(*id),
+            Some(Conclusion::Defer) => out.deferred.push(*id),
+            Some(Conclusion::NotRecommend) => out.dropped.push(*id),
+            None => out.pending.push(*id),
+        }
+    }
+    if plan.backfill_after_inspection {
+        out.backfill = ranking
+            .ranked
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| !shortlist.included.contains(id))
+            .take(out.dropped.len())
+            .collect();
+    }
+    out
+}
+
+/// Probation confirmation by evaluation (§1.11.3 [L], siping.gov.cn): 优秀 + 称职 ≤ 2/3 of
+/// the votes → not confirmed (abstentions in the denominator as the plan says). Error:
+/// as [`evaluate`].
+pub fn probation_confirmed(p: &EvaluationParams, c: EvaluationCount) -> Result<bool, FieldError> {
+    let e = evaluate(p, c)?;
+    Ok(e.approval.cmp_frac(2, 3) == Ordering::Greater)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -858,6 +939,46 @@ mod tests {
             stops(&p2, CompetitionOutcome::ProceedWithFloor, &s, false),
             ["selection_interview_below_floor"]
         );
+    }
+
+    #[test]
+    fn inspection_conclusions_and_backfill() {
+        let r = ranking_of(&["90", "88", "85", "80", "75"]);
+        let mut p = plan();
+        let s = shortlist(&p, 1, &r); // 1, 2
+        let c: std::collections::BTreeMap<ApplicationId, Conclusion> =
+            [(ApplicationId(1), Conclusion::NotRecommend)]
+                .into_iter()
+                .collect();
+        let a = after_inspection(&p, &s, &r, &c);
+        assert_eq!(
+            (ids(&a.dropped), ids(&a.pending), ids(&a.backfill)),
+            (vec![1], vec![2], vec![])
+        );
+        p.backfill_after_inspection = true;
+        let a = after_inspection(&p, &s, &r, &c);
+        assert_eq!(ids(&a.backfill), [3]);
+        let c: std::collections::BTreeMap<ApplicationId, Conclusion> = [
+            (ApplicationId(1), Conclusion::Recommend),
+            (ApplicationId(2), Conclusion::Defer),
+        ]
+        .into_iter()
+        .collect();
+        let a = after_inspection(&p, &s, &r, &c);
+        assert_eq!((ids(&a.recommended), ids(&a.deferred)), (vec![1], vec![2]));
+        assert_eq!(inspection_team_ready(&p, 2), Ok(()));
+        assert_eq!(
+            inspection_team_ready(&p, 1).unwrap_err().code,
+            "selection_team_too_small"
+        );
+    }
+
+    /// §1.11.3 [L]: 优秀 + 称职 exactly 2/3 → not confirmed; above → confirmed.
+    #[test]
+    fn probation_confirmation_threshold() {
+        let p = EvaluationParams::default();
+        assert!(!probation_confirmed(&p, four(10, 10, 10, 0, 0)).unwrap());
+        assert!(probation_confirmed(&p, four(10, 11, 10, 0, 0)).unwrap());
     }
 
     proptest! {
