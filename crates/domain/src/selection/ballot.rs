@@ -373,6 +373,29 @@ impl BallotBox {
         Ok(())
     }
 
+    /// A member arriving late (VOTE-1): recorded present and given one more token, only
+    /// while the vote is open. Errors: `token`/`selection_vote_closed`, `present`/
+    /// `present_exceeds_members`, `tokens`/`duplicate`.
+    pub fn late_arrival(&mut self, token: TokenHash) -> Result<(), FieldError> {
+        if self.closed {
+            return Err(refuse("token", "selection_vote_closed"));
+        }
+        if self.meeting.present >= self.meeting.members {
+            return Err(FieldError::new("present", "present_exceeds_members"));
+        }
+        if self.tokens.contains_key(&token) {
+            return Err(FieldError::new("tokens", "duplicate"));
+        }
+        self.tokens.insert(token, false);
+        self.meeting.present += 1;
+        Ok(())
+    }
+
+    /// The roll call as it stands (late arrivals included).
+    pub fn meeting(&self) -> Meeting {
+        self.meeting
+    }
+
     /// What may be shown while the vote is open (VOTE-5): tokens used, tokens issued.
     pub fn progress(&self) -> (usize, usize) {
         (
@@ -1164,6 +1187,27 @@ mod tests {
                     seats: 1
                 }])
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn late_arrivals_get_a_token_while_the_vote_is_open() {
+        let mut b = open(7, 5, &items(1));
+        let late = TokenHash::of(&token(5));
+        b.late_arrival(late).unwrap();
+        assert_eq!((b.progress(), b.meeting().present), ((0, 6), 6));
+        assert_eq!(b.late_arrival(late).unwrap_err().code, "duplicate");
+        b.cast(&token(5), &marks(&[(1, Mark::Agree)])).unwrap();
+        b.late_arrival(TokenHash::of(&token(6))).unwrap();
+        assert_eq!(
+            b.late_arrival(TokenHash::of(&token(7))).unwrap_err().code,
+            "present_exceeds_members"
+        );
+        let t = b.close().unwrap();
+        assert_eq!((t.present, t.tokens_issued, t.ballots_cast), (7, 7, 1));
+        assert_eq!(
+            b.late_arrival(TokenHash::of(&token(8))).unwrap_err().code,
+            "selection_vote_closed"
         );
     }
 
