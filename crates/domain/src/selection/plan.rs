@@ -22,6 +22,8 @@ use crate::error::{Errors, required_text};
 use crate::org::{BodyId, Caps, SplitLine};
 use crate::people::{EstablishmentKind, Identity};
 use crate::posts::{Education, PostLevel};
+use crate::rules::keys;
+use crate::rules::params::Params;
 use crate::rules::selection::composite_score;
 use crate::workflow::{SELECTION_CAMPAIGNS, Status, status_invalid};
 
@@ -92,7 +94,9 @@ coded_enum! {
 coded_enum! {
     /// The disqualification threshold of the evaluation (§1.6.5; §0.5).
     pub enum EvaluationRule: "selection.evaluation_rule." {
-        /// approval ≤ 50 % disqualifies (RULES.md §5; the default).
+        /// approval ≤ 50 % disqualifies (RULES.md §5; the default). The percentage is
+        /// `EvaluationParams::approval_floor_pct`, from the district parameter
+        /// `selection.evaluation_min_approval_pct` (default 50).
         ApprovalLeHalf = "approval_le_half" ["好评率不超过50%"],
         /// approval < 2/3 disqualifies [L, siping.gov.cn; fsou.net county plan].
         ApprovalLtTwoThirds = "approval_lt_two_thirds" ["好评率低于三分之二"],
@@ -194,6 +198,8 @@ pub struct EvaluationParams {
     /// `abstain_in_denominator = true` (§1.6.4): blank lines count in the approval's
     /// denominator (conservative).
     pub abstain_in_denominator: bool,
+    /// The percentage at or below which `approval_le_half` disqualifies (default 50).
+    pub approval_floor_pct: Decimal,
     /// Points of 优秀, 称职, 基本称职, 不称职 for the evaluation score (§1.6.6 [K]: 100, 80,
     /// 60, 0). A 同意/不同意 ballot scores the first and the last.
     pub points: [Decimal; 4],
@@ -206,6 +212,7 @@ impl Default for EvaluationParams {
             format: BallotFormat::FourGrade,
             rule: EvaluationRule::ApprovalLeHalf,
             abstain_in_denominator: true,
+            approval_floor_pct: Decimal::from(50),
             points: [
                 Decimal::ONE_HUNDRED,
                 Decimal::from(80),
@@ -324,6 +331,32 @@ impl Plan {
             term_years: 3,
             probation_months: 12,
         }
+    }
+
+    /// [`Plan::with_defaults`] with the district's policy parameters in force
+    /// (`rules::params`): `selection.interview_trim_threshold` → `trim_over`,
+    /// `selection.evaluation_min_approval_pct` → the evaluation's approval floor,
+    /// `selection.shortlist_extra_per_post` (n) → `inspection_ratio = 1 + n` (n = 1: 2:1),
+    /// `selection.publicity_workdays`, and `selection.exam_before_evaluation` → the stage
+    /// order (民主测评 first when false). Errors: the parameters' own.
+    pub fn with_params(
+        title: &str,
+        registration_deadline: NaiveDate,
+        posts: Vec<OfferedPost>,
+        params: &Params,
+    ) -> Result<Self, FieldError> {
+        let mut p = Self::with_defaults(title, registration_deadline, posts);
+        let count = |key: &str| -> Result<u32, FieldError> {
+            u32::try_from(params.int(key)?).map_err(|_| FieldError::new(key, "out_of_range"))
+        };
+        p.trim_over = count(keys::INTERVIEW_TRIM_THRESHOLD)?;
+        p.evaluation.approval_floor_pct = params.decimal(keys::EVALUATION_MIN_APPROVAL_PCT)?;
+        p.inspection_ratio = Decimal::from(count(keys::SHORTLIST_EXTRA_PER_POST)?) + Decimal::ONE;
+        p.publicity_workdays = count(keys::PUBLICITY_WORKDAYS)?;
+        if !params.bool(keys::EXAM_BEFORE_EVALUATION)? {
+            p.stages.rotate_right(1);
+        }
+        Ok(p)
     }
 
     /// The weight of a stage (0 when the plan does not list it).
@@ -506,6 +539,14 @@ impl Plan {
         {
             errs.push(
                 FieldError::new("evaluation.points", "out_of_range")
+                    .with("min", 0)
+                    .with("max", 100),
+            );
+        }
+        let floor = self.evaluation.approval_floor_pct;
+        if floor < Decimal::ZERO || floor > Decimal::ONE_HUNDRED {
+            errs.push(
+                FieldError::new("evaluation.approval_floor_pct", "out_of_range")
                     .with("min", 0)
                     .with("max", 100),
             );
@@ -777,6 +818,34 @@ pub(crate) mod tests {
     fn default_plan_is_valid() {
         assert_eq!(plan().validate(), Ok(()));
         assert_eq!(plan().weight(Stage::Interview), dec("40"));
+    }
+
+    #[test]
+    fn plan_defaults_follow_the_district_parameters() {
+        let p = Plan::with_params(
+            &plan().title,
+            date("2026-02-28"),
+            plan().posts,
+            &Params::default(),
+        )
+        .unwrap();
+        assert_eq!(p, plan());
+        let params = Params::from_pairs([
+            (keys::INTERVIEW_TRIM_THRESHOLD, "7"),
+            (keys::EVALUATION_MIN_APPROVAL_PCT, "60"),
+            (keys::SHORTLIST_EXTRA_PER_POST, "2"),
+            (keys::PUBLICITY_WORKDAYS, "7"),
+            (keys::EXAM_BEFORE_EVALUATION, "false"),
+        ])
+        .unwrap();
+        let p = Plan::with_params("t", date("2026-02-28"), plan().posts, &params).unwrap();
+        assert_eq!(p.trim_over, 7);
+        assert_eq!(p.evaluation.approval_floor_pct, dec("60"));
+        assert_eq!(p.inspection_ratio, dec("3"));
+        assert_eq!(p.publicity_workdays, 7);
+        let order: Vec<Stage> = p.stages.iter().map(|s| s.stage).collect();
+        assert_eq!(order, [Stage::Evaluation, Stage::Written, Stage::Interview]);
+        assert_eq!(p.validate(), Ok(()));
     }
 
     #[test]

@@ -259,7 +259,11 @@ pub fn evaluate(p: &EvaluationParams, c: EvaluationCount) -> Result<Evaluation, 
         return Err(FieldError::new("evaluation", "selection_no_votes"));
     };
     let disqualified = match p.rule {
-        EvaluationRule::ApprovalLeHalf => approval.cmp_frac(1, 2) != Ordering::Greater,
+        // approving / den ≤ floor / 100, exactly: 100 · approving ≤ floor · den.
+        EvaluationRule::ApprovalLeHalf => {
+            Decimal::from(approving) * Decimal::ONE_HUNDRED
+                <= p.approval_floor_pct * Decimal::from(den)
+        }
         EvaluationRule::ApprovalLtTwoThirds => approval.cmp_frac(2, 3) == Ordering::Less,
         EvaluationRule::IncompetentGtThird => neg.cmp_frac(1, 3) == Ordering::Greater,
     };
@@ -730,6 +734,13 @@ mod tests {
             ..EvaluationParams::default()
         };
         assert!(!dq(&no_abst, four(6, 5, 5, 5, 1)));
+        // The district's floor: 60 % (12 of 20) disqualifies at 60, not at 59.99.
+        let floor = |f: &str| EvaluationParams {
+            approval_floor_pct: dec(f),
+            ..EvaluationParams::default()
+        };
+        assert!(dq(&floor("60"), four(6, 6, 4, 4, 0)));
+        assert!(!dq(&floor("59.99"), four(6, 6, 4, 4, 0)));
         // Exactly two thirds: in; just below: out.
         assert!(!dq(&lt_two_thirds, four(10, 10, 10, 0, 0)));
         assert!(dq(&lt_two_thirds, four(10, 9, 10, 0, 0)));
