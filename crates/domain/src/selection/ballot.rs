@@ -1248,6 +1248,8 @@ mod tests {
             let t2 = b2.close().unwrap();
             prop_assert_eq!(&t.digest, &t2.digest);
             prop_assert_eq!(&t, &t2);
+            // The box keeps no trace of the order of arrival: the same ballots, same order.
+            prop_assert_eq!(b.ballots(), b2.ballots());
             let mut shuffled = b.ballots().unwrap().to_vec();
             let k = seed % shuffled.len().max(1);
             shuffled.rotate_right(k);
