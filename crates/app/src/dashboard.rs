@@ -215,7 +215,8 @@ impl App {
             }
         }
         let identities = Identity::ALL
-            .iter().copied()
+            .iter()
+            .copied()
             .map(|i| (i, identities.get(&i).copied().unwrap_or(0)))
             .collect();
         let (routes, cut, staff_base) = match &down {
@@ -229,7 +230,8 @@ impl App {
                 (
                     Some(
                         Route::ALL
-                            .iter().copied()
+                            .iter()
+                            .copied()
                             .map(|r| (r, by.get(&r).copied().unwrap_or(0)))
                             .collect(),
                     ),

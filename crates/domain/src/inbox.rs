@@ -144,7 +144,8 @@ pub fn link(object: ObjectKind, unit: UnitId, id: i64) -> Option<String> {
 pub fn unit_roles(flow: &Workflow, step: Step) -> Vec<Role> {
     match flow.action(step) {
         Some(a) => Role::ALL
-            .iter().copied()
+            .iter()
+            .copied()
             .filter(|r| r.fits(Level::Unit) && r.grants(a))
             .collect(),
         None => Vec::new(),
@@ -183,6 +184,7 @@ pub fn decision_notice(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::tenancy::DistrictId;
@@ -207,13 +209,23 @@ mod tests {
                 .map(|(s, e)| (*s, e.step, e.action))
                 .collect::<Vec<_>>(),
             vec![
-                (Status::Submitted, Step::Approve, crate::auth::Action::OrgApprove),
-                (Status::Approved, Step::Apply, crate::auth::Action::OrgApprove),
+                (
+                    Status::Submitted,
+                    Step::Approve,
+                    crate::auth::Action::OrgApprove
+                ),
+                (
+                    Status::Approved,
+                    Step::Apply,
+                    crate::auth::Action::OrgApprove
+                ),
             ]
         );
         let down = waiting(&DOWNSIZING_PLANS);
-        assert!(down.iter().any(|(s, e)| *s == Status::Approved
-            && e.action == crate::auth::Action::DownsizingManage));
+        assert!(
+            down.iter().any(|(s, e)| *s == Status::Approved
+                && e.action == crate::auth::Action::DownsizingManage)
+        );
         assert!(!down.iter().any(|(s, _)| *s == Status::Draft));
     }
 
@@ -234,9 +246,18 @@ mod tests {
         assert_eq!(n[0].params["comment"], "缺少依据");
         assert_eq!(n[0].recipient, Recipient::unit_role(Role::UnitAdmin));
         let submit = ORG_PLANS
-            .start(Step::Submit, 5, Status::Draft, "town", at, StepInput::default())
+            .start(
+                Step::Submit,
+                5,
+                Status::Draft,
+                "town",
+                at,
+                StepInput::default(),
+            )
             .expect("submit");
-        assert!(decision_notice(&ORG_PLANS, ObjectKind::ReorgPlan, UnitId(3), &submit, "x").is_empty());
+        assert!(
+            decision_notice(&ORG_PLANS, ObjectKind::ReorgPlan, UnitId(3), &submit, "x").is_empty()
+        );
     }
 
     #[test]

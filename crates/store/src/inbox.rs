@@ -18,7 +18,11 @@ use crate::db::{Row, Tx, Value};
 use crate::workflow::table_of;
 
 /// Writes notices inside the transaction of the change they report.
-pub(crate) async fn notices_tx(tx: &mut Tx, d: DistrictId, notices: &[NewNotice]) -> StoreResult<()> {
+pub(crate) async fn notices_tx(
+    tx: &mut Tx,
+    d: DistrictId,
+    notices: &[NewNotice],
+) -> StoreResult<()> {
     for n in notices {
         let params = serde_json::to_string(&n.params)
             .map_err(|e| StoreError::Backend(format!("notice params: {e}")))?;

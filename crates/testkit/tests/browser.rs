@@ -859,7 +859,7 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
     assert!(todos.contains("机构改革方案待审批"), "{todos}");
     assert!(todos.contains("骆驼街道"), "{todos}");
     // Click 1: the to-do's link opens the plan; click 2: approve with the 文号.
-    b.find(By::Css(&format!("#todo-list a.button[href='{plan_path}']")))
+    b.find(By::Css(format!("#todo-list a.button[href='{plan_path}']")))
         .await
         .unwrap()
         .click()
@@ -881,7 +881,7 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
     wait_text(&b, "plan-status", "已批准").await;
     b.goto(app.url("/inbox")).await.unwrap();
     let row = b
-        .find(By::XPath(&format!(
+        .find(By::XPath(format!(
             "//table[@id='todo-list']//tr[.//a[@href='{plan_path}']]"
         )))
         .await
@@ -901,14 +901,23 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
         .unwrap();
 
     sign_in(&b, &app, "luotuo_admin").await;
-    let unread: i64 = text_of(&b, "menu-inbox-count").await.parse().unwrap();
-    assert!(unread >= 1);
+    let count: i64 = text_of(&b, "menu-inbox-count").await.parse().unwrap();
     b.find(By::Id("menu-inbox"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+    let unread = b
+        .find_all(By::Css("#notice-list li.unread"))
+        .await
+        .unwrap()
+        .len() as i64;
+    assert!(
+        unread >= 1 && count >= unread,
+        "{count} counted, {unread} unread"
+    );
+    assert_eq!(text_of(&b, "unread-count").await, unread.to_string());
     let first = b
         .find(By::Css("#notice-list li.unread button"))
         .await

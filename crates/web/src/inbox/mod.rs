@@ -34,7 +34,12 @@ fn routes() -> Vec<RouteSpec> {
             Signed(Dashboard),
             pages::open,
         ),
-        r(Method::POST, "/inbox/read-all", Signed(Dashboard), pages::read_all),
+        r(
+            Method::POST,
+            "/inbox/read-all",
+            Signed(Dashboard),
+            pages::read_all,
+        ),
         r(Method::GET, "/api/v1/inbox", Signed(Dashboard), api::inbox),
         r(
             Method::POST,

@@ -14,7 +14,13 @@ use crate::org::{id_in, org_body};
 /// A luotuo plan (one new body) drafted and submitted by the unit admin; its id.
 async fn submitted_plan(t: &T, ua: &Who, title: &str) -> i64 {
     let unit = t.unit("luotuo");
-    let r = post_form_ok(t, ua, &format!("/units/{unit}/org/plans"), &[("title", title)]).await;
+    let r = post_form_ok(
+        t,
+        ua,
+        &format!("/units/{unit}/org/plans"),
+        &[("title", title)],
+    )
+    .await;
     let plan = id_in(&r.location(), "/plans/");
     let base = format!("/units/{unit}/org/plans/{plan}");
     post_form_ok(
@@ -75,20 +81,44 @@ async fn a_submitted_plan_waits_in_the_district_inbox_and_the_decision_reaches_t
     assert!(page.body.contains("机构改革方案待审批") && page.body.contains(&link));
     assert_eq!(badge(&page.body), Some(1));
     let home = get(&t, &da, "/").await;
-    assert!(home.body.contains("id=\"dash-inbox-count\">1<"), "{}", home.body);
-    assert!(home.body.contains(&link), "the dashboard lists the pending approval");
+    assert!(
+        home.body.contains("id=\"dash-inbox-count\">1<"),
+        "{}",
+        home.body
+    );
+    assert!(
+        home.body.contains(&link),
+        "the dashboard lists the pending approval"
+    );
 
     // Nobody else waits for it: the unit (it submitted), auditors, another district.
-    for who in ["u_admin", "u_staff", "d_auditor", "u_auditor", "sibling_staff", "b_admin"] {
+    for who in [
+        "u_admin",
+        "u_staff",
+        "d_auditor",
+        "u_auditor",
+        "sibling_staff",
+        "b_admin",
+    ] {
         let w = login(&t, who).await;
         let v = inbox_json(&t, &w).await;
         assert!(codes(&v, "todos", "code").is_empty(), "{who} has a to-do");
         assert_eq!(v["count"], 0, "{who}");
-        assert_eq!(badge(&get(&t, &w, "/").await.body), None, "{who} has a badge");
+        assert_eq!(
+            badge(&get(&t, &w, "/").await.body),
+            None,
+            "{who} has a badge"
+        );
     }
 
     // The district approves from the plan page the to-do links to.
-    post_form_ok(&t, &da, &format!("{link}/approve"), &[("doc_no", "镇海编〔2026〕7号")]).await;
+    post_form_ok(
+        &t,
+        &da,
+        &format!("{link}/approve"),
+        &[("doc_no", "镇海编〔2026〕7号")],
+    )
+    .await;
     let v = inbox_json(&t, &da).await;
     assert_eq!(
         codes(&v, "todos", "code"),
@@ -101,18 +131,32 @@ async fn a_submitted_plan_waits_in_the_district_inbox_and_the_decision_reaches_t
     assert_eq!(codes(&v, "notices", "kind"), vec!["org.plan.approve"]);
     assert_eq!(v["notices"][0]["params"]["comment"], "镇海编〔2026〕7号");
     assert_eq!(v["notices"][0]["read"], false);
-    assert_eq!((v["unread"].as_i64(), v["count"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (v["unread"].as_i64(), v["count"].as_i64()),
+        (Some(1), Some(1))
+    );
     let page = get(&t, &ua, "/inbox").await;
     assert!(
-        page.body.contains("区里已批准机构改革方案《骆驼改革》，批准文号：镇海编〔2026〕7号"),
+        page.body
+            .contains("区里已批准机构改革方案《骆驼改革》，批准文号：镇海编〔2026〕7号"),
         "{}",
         page.body
     );
     assert_eq!(badge(&page.body), Some(1));
-    for who in ["u_head", "u_staff", "u_committee", "d_admin", "sibling_staff", "b_unit_admin"] {
+    for who in [
+        "u_head",
+        "u_staff",
+        "u_committee",
+        "d_admin",
+        "sibling_staff",
+        "b_unit_admin",
+    ] {
         let w = login(&t, who).await;
         let v = inbox_json(&t, &w).await;
-        assert!(codes(&v, "notices", "kind").is_empty(), "{who} got the notice");
+        assert!(
+            codes(&v, "notices", "kind").is_empty(),
+            "{who} got the notice"
+        );
     }
 
     // Another unit's user cannot open it; opening it marks it read and leads to the plan.
@@ -126,7 +170,10 @@ async fn a_submitted_plan_waits_in_the_district_inbox_and_the_decision_reaches_t
     let r = post_form_ok(&t, &ua, &format!("/inbox/notices/{id}/open"), &[]).await;
     assert_eq!(r.location(), link);
     let v = inbox_json(&t, &ua).await;
-    assert_eq!((v["unread"].as_i64(), v["notices"][0]["read"].as_bool()), (Some(0), Some(true)));
+    assert_eq!(
+        (v["unread"].as_i64(), v["notices"][0]["read"].as_bool()),
+        (Some(0), Some(true))
+    );
     assert_eq!(badge(&get(&t, &ua, "/inbox").await.body), None);
 }
 
@@ -142,14 +189,25 @@ async fn notices_are_read_per_reader_and_mark_all_read_clears_them() {
     let da = login(&t, "d_admin").await;
     // A second unit admin of the same unit reads on their own.
     t.app
-        .system_create_user(t.d_a, Some(unit), "u_admin2", "乙", &[Role::UnitAdmin], PW, false)
+        .system_create_user(
+            t.d_a,
+            Some(unit),
+            "u_admin2",
+            "乙",
+            &[Role::UnitAdmin],
+            PW,
+            false,
+        )
         .await
         .unwrap();
     let ua2 = login(&t, "u_admin2").await;
     org_body(&t, &ua, unit, "党政办", "office").await;
     let p1 = submitted_plan(&t, &ua, "方案甲").await;
     let p2 = submitted_plan(&t, &ua, "方案乙").await;
-    assert_eq!(inbox_json(&t, &da).await["todos"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        inbox_json(&t, &da).await["todos"].as_array().unwrap().len(),
+        2
+    );
     post_form_ok(
         &t,
         &da,
@@ -172,14 +230,26 @@ async fn notices_are_read_per_reader_and_mark_all_read_clears_them() {
     );
     assert_eq!(v["unread"], 2);
     let page = get(&t, &ua, "/inbox").await;
-    assert!(page.body.contains("退回理由：缺少职能调整说明"), "{}", page.body);
+    assert!(
+        page.body.contains("退回理由：缺少职能调整说明"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("id=\"read-all\""));
 
     let r = post_form_ok(&t, &ua, "/inbox/read-all", &[]).await;
     assert_eq!(r.location(), "/inbox?ok=inbox_read");
     let v = inbox_json(&t, &ua).await;
-    assert_eq!((v["unread"].as_i64(), v["count"].as_i64()), (Some(0), Some(0)));
-    assert!(!get(&t, &ua, "/inbox").await.body.contains("id=\"read-all\""));
+    assert_eq!(
+        (v["unread"].as_i64(), v["count"].as_i64()),
+        (Some(0), Some(0))
+    );
+    assert!(
+        !get(&t, &ua, "/inbox")
+            .await
+            .body
+            .contains("id=\"read-all\"")
+    );
     // The other admin's notices are still unread.
     assert_eq!(inbox_json(&t, &ua2).await["unread"], 2);
     // Without the CSRF token nothing is marked.
@@ -197,12 +267,19 @@ async fn notices_are_read_per_reader_and_mark_all_read_clears_them() {
     let mut en = ua2.clone();
     en.lang = Some("en");
     let page = get(&t, &en, "/inbox").await;
-    assert!(page.body.contains("The district rejected the reorganisation plan “方案甲”"));
+    assert!(
+        page.body
+            .contains("The district rejected the reorganisation plan “方案甲”")
+    );
 }
 
 // ---- the dashboard's figures against the store, on the demo ----
 
-async fn demo_app() -> (jiguan_app::App, jiguan_domain::tenancy::DistrictId, tempfile::TempDir) {
+async fn demo_app() -> (
+    jiguan_app::App,
+    jiguan_domain::tenancy::DistrictId,
+    tempfile::TempDir,
+) {
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("demo.db").to_string_lossy().to_string();
     let store = SqlStore::open(&url).await.unwrap();
@@ -247,7 +324,12 @@ async fn dashboard_figures_match_the_store_for_the_demo() {
             })
             .map(|q| q.approved)
             .sum();
-        assert_eq!(u.establishment.approved.unwrap_or(0), approved, "{}", u.unit.name);
+        assert_eq!(
+            u.establishment.approved.unwrap_or(0),
+            approved,
+            "{}",
+            u.unit.name
+        );
         // Held: people on post or lent out with an establishment, at their home unit.
         let held = people
             .iter()
@@ -280,7 +362,8 @@ async fn dashboard_figures_match_the_store_for_the_demo() {
         .filter(|p| {
             matches!(
                 p.status,
-                jiguan_domain::workflow::Status::Approved | jiguan_domain::workflow::Status::Applied
+                jiguan_domain::workflow::Status::Approved
+                    | jiguan_domain::workflow::Status::Applied
             )
         })
         .map(|p| p.lines)
@@ -331,9 +414,9 @@ async fn dashboard_figures_match_the_store_for_the_demo() {
         let first = format!(
             "<span class=\"hbar-n\">{}{}",
             u.bodies.actual,
-            u.bodies
-                .approved
-                .map_or(String::new(), |a| format!("<span class=\"hbar-of\"> / {a}</span>"))
+            u.bodies.approved.map_or(String::new(), |a| format!(
+                "<span class=\"hbar-of\"> / {a}</span>"
+            ))
         );
         assert!(row.contains(&first), "{first} not in {row}");
     }
@@ -361,7 +444,9 @@ async fn dashboard_figures_match_the_store_for_the_demo() {
 
 /// The `<tr …>` row that starts at `marker`.
 fn row_of(body: &str, marker: &str) -> String {
-    let at = body.find(marker).unwrap_or_else(|| panic!("{marker} missing"));
+    let at = body
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} missing"));
     let rest = &body[at..];
     rest[..rest.find("</tr>").unwrap_or(rest.len())].to_string()
 }
@@ -373,9 +458,11 @@ struct T2 {
 impl T2 {
     async fn get(&self, mut req: axum::http::Request<axum::body::Body>) -> String {
         use tower::ServiceExt;
-        req.extensions_mut().insert(axum::extract::ConnectInfo(
-            std::net::SocketAddr::from(([10, 0, 0, 9], 4000)),
-        ));
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [10, 0, 0, 9],
+                4000,
+            ))));
         let resp = self.router.clone().oneshot(req).await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
