@@ -263,6 +263,42 @@ async fn notices_are_read_per_reader_and_mark_all_read_clears_them() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(inbox_json(&t, &ua2).await["unread"], 2);
+    // The API marks one notice read for the token's owner (204), another's is not found.
+    let actor2 = t
+        .app
+        .login("u_admin2", PW, "10.0.0.1")
+        .await
+        .unwrap()
+        .session
+        .actor;
+    let token = t.app.create_api_token(&actor2, "inbox").await.unwrap().1;
+    let api = Who {
+        bearer: Some(token),
+        ..Who::default()
+    };
+    let first = inbox_json(&t, &api).await["notices"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = send(
+        &t,
+        &api,
+        axum::http::Method::POST,
+        &format!("/api/v1/inbox/notices/{first}/read"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(inbox_json(&t, &api).await["unread"], 1);
+    let r = send(
+        &t,
+        &api,
+        axum::http::Method::POST,
+        "/api/v1/inbox/notices/999999/read",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["code"], "not_found", "{}", r.body);
     // English.
     let mut en = ua2.clone();
     en.lang = Some("en");
