@@ -446,6 +446,7 @@ pub trait Store:
     + crate::downsizing::DownsizingStore
     + crate::posts::PostsStore
     + crate::workflow::WorkflowStore
+    + crate::inbox::InboxStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod downsizing;
 pub mod error;
+pub mod inbox;
 pub mod money;
 pub mod org;
 pub mod people;

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "downsizing",
         sql: include_str!("migrations/0007_downsizing.sql"),
     },
+    Migration {
+        version: 8,
+        name: "inbox",
+        sql: include_str!("migrations/0008_inbox.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

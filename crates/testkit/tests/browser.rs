@@ -807,3 +807,131 @@ async fn pages_with_a_print_button_print_their_content() {
     }
     b.quit().await.unwrap();
 }
+
+// ---- inbox (待办与通知) ----
+
+/// The unit administrator submits the demo's 骆驼街道 plan; the district administrator
+/// finds it in the inbox (the menu counts it), opens it from there and approves it; the
+/// plan shows approved, and the unit administrator's inbox shows the district's decision
+/// (通知) with its 文号, which opens the plan and is then read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&format!("/units/{luotuo}/org/plans")))
+        .await
+        .unwrap();
+    b.find(By::Css("#plans-table a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "草稿").await;
+    let plan_path = b.current_url().await.unwrap().path().to_string();
+    b.find(By::Id("plan-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "已报批").await;
+    b.find(By::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    sign_in(&b, &app, "admin").await;
+    let before: i64 = text_of(&b, "menu-inbox-count").await.parse().unwrap();
+    assert!(before >= 1, "the menu counts the submitted plan");
+    assert_eq!(text_of(&b, "dash-inbox-count").await, before.to_string());
+    b.find(By::Id("menu-inbox"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let todos = text_of(&b, "todo-list").await;
+    assert!(todos.contains("机构改革方案待审批"), "{todos}");
+    assert!(todos.contains("骆驼街道"), "{todos}");
+    // Click 1: the to-do's link opens the plan; click 2: approve with the 文号.
+    b.find(By::Css(format!("#todo-list a.button[href='{plan_path}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "已报批").await;
+    b.find(By::Id("doc_no"))
+        .await
+        .unwrap()
+        .send_keys("镇海编〔2026〕21号")
+        .await
+        .unwrap();
+    b.find(By::Id("plan-approve"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "已批准").await;
+    b.goto(app.url("/inbox")).await.unwrap();
+    let row = b
+        .find(By::XPath(format!(
+            "//table[@id='todo-list']//tr[.//a[@href='{plan_path}']]"
+        )))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row.contains("待实施") && !row.contains("待审批"),
+        "approved, the plan waits to be applied: {row}"
+    );
+    b.find(By::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    sign_in(&b, &app, "luotuo_admin").await;
+    let count: i64 = text_of(&b, "menu-inbox-count").await.parse().unwrap();
+    b.find(By::Id("menu-inbox"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let unread = b
+        .find_all(By::Css("#notice-list li.unread"))
+        .await
+        .unwrap()
+        .len() as i64;
+    assert!(
+        unread >= 1 && count >= unread,
+        "{count} counted, {unread} unread"
+    );
+    assert_eq!(text_of(&b, "unread-count").await, unread.to_string());
+    let first = b
+        .find(By::Css("#notice-list li.unread button"))
+        .await
+        .unwrap();
+    let text = first.text().await.unwrap();
+    assert!(
+        text.contains("区里已批准机构改革方案") && text.contains("镇海编〔2026〕21号"),
+        "{text}"
+    );
+    first.click().await.unwrap();
+    wait_text(&b, "plan-status", "已批准").await;
+    assert_eq!(b.current_url().await.unwrap().path(), plan_path);
+    b.goto(app.url("/inbox")).await.unwrap();
+    let after = b.find_all(By::Css("#notice-list li.unread")).await.unwrap();
+    assert_eq!(after.len() as i64, unread - 1, "the opened notice is read");
+    b.quit().await.unwrap();
+}

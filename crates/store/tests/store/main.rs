@@ -9,6 +9,7 @@
 mod helpers;
 
 mod downsizing;
+mod inbox;
 mod org;
 mod people;
 mod platform;

@@ -10,6 +10,7 @@ mod helpers;
 
 mod downsizing;
 mod guard;
+mod inbox;
 mod kit;
 mod org;
 mod people;
