@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calc;
 pub mod clock;
 pub mod demo;
+pub mod dict;
 pub mod downsizing;
 pub mod error;
 #[cfg(any(test, feature = "fakes"))]

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "downsizing",
         sql: include_str!("migrations/0007_downsizing.sql"),
     },
+    Migration {
+        version: 10,
+        name: "dict",
+        sql: include_str!("migrations/0010_dict.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

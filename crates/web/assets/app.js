@@ -14,3 +14,31 @@ document.addEventListener("click", function (ev) {
     window.print();
   }
 });
+// A filter box above each long select (data-search: its placeholder): typing hides the
+// options that do not contain the text (民族, 职级 …).
+(function () {
+  var selects = document.querySelectorAll("select[data-search]");
+  Array.prototype.forEach.call(selects, function (sel) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "select-filter";
+    box.placeholder = sel.getAttribute("data-search");
+    box.setAttribute("aria-label", sel.getAttribute("data-search"));
+    box.setAttribute("aria-controls", sel.id);
+    sel.parentNode.insertBefore(box, sel);
+    box.addEventListener("input", function () {
+      var q = box.value.trim();
+      var first = null;
+      Array.prototype.forEach.call(sel.options, function (o) {
+        var show = !q || o.value === "" || o.text.indexOf(q) >= 0 || o.selected;
+        o.hidden = !show;
+        if (show && !first && o.value !== "" && o.text.indexOf(q) >= 0) {
+          first = o;
+        }
+      });
+      if (q && first && (!sel.value || sel.options[sel.selectedIndex].text.indexOf(q) < 0)) {
+        first.selected = true;
+      }
+    });
+  });
+})();
