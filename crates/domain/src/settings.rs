@@ -145,16 +145,21 @@ impl ParamDef {
 /// An amount as `1,234,567.89`.
 pub fn yuan_grouped(m: crate::money::Money) -> String {
     let fen = m.0.unsigned_abs();
-    let whole = (fen / 100).to_string();
+    let sign = if m.0 < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", grouped(fen / 100), fen % 100)
+}
+
+/// A whole number with thousands separators: `1234567` → `1,234,567`.
+pub fn grouped(n: u64) -> String {
+    let whole = n.to_string();
     let mut out = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
-    let sign = if m.0 < 0 { "-" } else { "" };
-    format!("{sign}{out}.{:02}", fen % 100)
+    out
 }
 
 #[cfg(test)]

@@ -125,15 +125,8 @@ impl ParamView {
 
 /// A whole number with thousands separators.
 fn group(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    let g = jiguan_domain::settings::grouped(n.unsigned_abs());
+    if n < 0 { format!("-{g}") } else { g }
 }
 
 #[derive(Template)]
