@@ -480,3 +480,52 @@ async fn money_parameters_round_trip_in_yuan() {
         .cloned();
     assert!(row.is_some(), "{j}");
 }
+
+/// A record holding a value from before the lists (or a disabled item) shows it as an
+/// extra option and can be saved unchanged; another value outside the list is refused.
+#[tokio::test]
+async fn an_edit_keeps_a_value_from_before_the_lists() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let who = login(&t, "u_admin").await;
+    let id_no = id_number("19850312", 17);
+    let base = [
+        ("name", "张伟"),
+        ("id_number", id_no.as_str()),
+        ("identity", "temporary"),
+        ("establishment", "none"),
+        ("education", "大学专科"),
+    ];
+    let r = post_form(&t, &who, &format!("/units/{u}/people/new"), &base).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = crate::people::person_of(&r);
+    // The value as typed before the lists existed (and not mapped by the migration).
+    let db = jiguan_store::SqlStore::open(&t._dir.path().join("w.db").to_string_lossy())
+        .await
+        .unwrap();
+    db.db
+        .execute(
+            "UPDATE people SET education = '大专（函授）' WHERE id = $1",
+            &[jiguan_store::Value::from(id)],
+        )
+        .await
+        .unwrap();
+    let edit = format!("/units/{u}/people/{id}/edit");
+    let r = get(&t, &who, &edit).await;
+    assert!(
+        r.body.contains(
+            "<option value=\"大专（函授）\" selected>大专（函授）（不在数据字典中）</option>"
+        ),
+        "{}",
+        r.body
+    );
+    let mut f = base.to_vec();
+    f[4] = ("education", "大专（函授）");
+    f.push(("phone", "0574-86000000"));
+    let r = post_form(&t, &who, &edit, &f).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    f[4] = ("education", "函授");
+    let r = post_form(&t, &who, &edit, &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("学历：“函授”不在数据字典中"), "{}", r.body);
+}
