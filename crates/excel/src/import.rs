@@ -373,7 +373,7 @@ pub fn template_xlsx(
             )))
             .set_error_title(header.to_string())
             .map_err(xe)?
-            .set_error_message(format!("请从下拉列表中选择{header}（数据字典）"))
+            .set_error_message(format!("请从下拉列表中选择{header}"))
             .map_err(xe)?;
         ws.add_data_validation(1, col, TEMPLATE_ROWS, col, &dv)
             .map_err(xe)?;

@@ -829,6 +829,21 @@ async fn managed_lists_settings_and_the_filtered_select() {
         "{body}"
     );
     b.screenshot(&img("dict.png")).await.unwrap();
+    // The table's filter box keeps the rows that contain the text typed.
+    b.find(By::Id("dict-filter"))
+        .await
+        .unwrap()
+        .send_keys("基诺")
+        .await
+        .unwrap();
+    let v = b
+        .eval(
+            "return Array.from(document.querySelectorAll('#dict-table tbody tr'))
+               .filter(tr => !tr.hidden).map(tr => tr.id);",
+        )
+        .await
+        .unwrap();
+    assert_eq!(v, serde_json::json!(["item-56"]), "{v}");
     b.goto(app.url("/settings")).await.unwrap();
     b.query(By::Id("params-table")).first().await.unwrap();
     let v = b

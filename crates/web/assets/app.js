@@ -42,3 +42,20 @@ document.addEventListener("click", function (ev) {
     });
   });
 })();
+// A filter box for a table (data-filter-table: the table's id): typing hides the rows
+// whose text does not contain it (数据字典).
+(function () {
+  var boxes = document.querySelectorAll("input[data-filter-table]");
+  Array.prototype.forEach.call(boxes, function (box) {
+    var table = document.getElementById(box.getAttribute("data-filter-table"));
+    if (!table) {
+      return;
+    }
+    box.addEventListener("input", function () {
+      var q = box.value.trim();
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+        tr.hidden = q !== "" && tr.textContent.indexOf(q) < 0;
+      });
+    });
+  });
+})();
