@@ -135,3 +135,87 @@ impl App {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use jiguan_domain::auth::Role;
+    use jiguan_domain::dict::{DictKind, ItemForm};
+
+    use crate::AppError;
+    use crate::fakes::{actor, fake_app};
+
+    fn codes(e: AppError) -> Vec<(String, String)> {
+        match e {
+            AppError::Invalid(v) => v.into_iter().map(|e| (e.field, e.code)).collect(),
+            other => panic!("not a field error: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn only_the_district_admin_edits_and_only_the_managed_lists() {
+        let (app, store) = fake_app();
+        let (d, u) = store
+            .with_state(|s| {
+                let d = s.add_district("zhenhai", "镇海区");
+                (d, s.add_unit(d, "luotuo", "骆驼街道"))
+            })
+            .unwrap();
+        let form = ItemForm {
+            code: "14".into(),
+            name: "港澳同胞".into(),
+            ..ItemForm::default()
+        };
+        // Units read the lists, and may not change them.
+        let unit_admin = actor(d, Some(u), Role::UnitAdmin);
+        assert_eq!(
+            app.dictionary(&unit_admin)
+                .await
+                .unwrap()
+                .names(DictKind::Ethnicity)
+                .len(),
+            56
+        );
+        assert!(matches!(
+            app.add_dict_item(&unit_admin, DictKind::Party, &form).await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(matches!(
+            app.dictionary(&actor(d, Some(u), Role::Staff)).await,
+            Err(AppError::Forbidden)
+        ));
+        let admin = actor(d, None, Role::DistrictAdmin);
+        assert_eq!(
+            codes(
+                app.add_dict_item(&admin, DictKind::Identity, &form)
+                    .await
+                    .unwrap_err()
+            ),
+            vec![("kind".to_string(), "dict_fixed".to_string())]
+        );
+        let bad = ItemForm {
+            code: "一四".into(),
+            name: String::new(),
+            ..ItemForm::default()
+        };
+        assert_eq!(
+            codes(
+                app.add_dict_item(&admin, DictKind::Party, &bad)
+                    .await
+                    .unwrap_err()
+            ),
+            vec![
+                ("code".to_string(), "dict_code_invalid".to_string()),
+                ("name".to_string(), "required".to_string())
+            ]
+        );
+        assert!(matches!(
+            app.change_dict_item(&admin, DictKind::Party, "99", &ItemForm::default())
+                .await,
+            Err(AppError::NotFound)
+        ));
+        // Nothing was audited.
+        assert!(store.with_state(|s| s.platform.audit.is_empty()).unwrap());
+    }
+}
