@@ -8,6 +8,7 @@ pub mod calc;
 pub mod clock;
 pub mod dashboard;
 pub mod demo;
+pub mod dict;
 pub mod downsizing;
 pub mod error;
 #[cfg(any(test, feature = "fakes"))]

@@ -9,6 +9,7 @@ mod macros;
 
 pub mod audit;
 pub mod auth;
+pub mod dict;
 pub mod downsizing;
 pub mod error;
 pub mod inbox;

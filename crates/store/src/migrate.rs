@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "inbox",
         sql: include_str!("migrations/0008_inbox.sql"),
     },
+    Migration {
+        version: 10,
+        name: "dict",
+        sql: include_str!("migrations/0010_dict.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

@@ -933,5 +933,87 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
     b.goto(app.url("/inbox")).await.unwrap();
     let after = b.find_all(By::Css("#notice-list li.unread")).await.unwrap();
     assert_eq!(after.len() as i64, unread - 1, "the opened notice is read");
+/// Managed lists (数据字典) and settings (issue 12, build items 4 and 6): the district
+/// administrator's pages at desktop width (screenshots docs/img/dict.png and
+/// docs/img/settings.png, with the switches drawn), and at phone width the person form's
+/// filter box narrowing the 56 民族 to the one typed (docs/img/people-form-phone.png).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn managed_lists_settings_and_the_filtered_select() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let img = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/img")
+            .join(name)
+    };
+    sign_in(&b, &app, "admin").await;
+    b.goto(app.url("/dict")).await.unwrap();
+    b.query(By::Id("dict-table")).first().await.unwrap();
+    let body = body_text(&b).await;
+    assert!(
+        body.contains("基诺族") && body.contains("共 56 项"),
+        "{body}"
+    );
+    b.screenshot(&img("dict.png")).await.unwrap();
+    // The table's filter box keeps the rows that contain the text typed.
+    b.find(By::Id("dict-filter"))
+        .await
+        .unwrap()
+        .send_keys("基诺")
+        .await
+        .unwrap();
+    let v = b
+        .eval(
+            "return Array.from(document.querySelectorAll('#dict-table tbody tr'))
+               .filter(tr => !tr.hidden).map(tr => tr.id);",
+        )
+        .await
+        .unwrap();
+    assert_eq!(v, serde_json::json!(["item-56"]), "{v}");
+    b.goto(app.url("/settings")).await.unwrap();
+    b.query(By::Id("params-table")).first().await.unwrap();
+    let v = b
+        .eval(
+            "const t = document.querySelector('.switch .track');
+             const r = t.getBoundingClientRect();
+             return [r.width, r.height, getComputedStyle(t).backgroundColor];",
+        )
+        .await
+        .unwrap();
+    assert!(
+        v[0].as_f64().unwrap() > 20.0 && v[1].as_f64().unwrap() > 10.0,
+        "the switch is drawn: {v}"
+    );
+    b.screenshot(&img("settings.png")).await.unwrap();
+    b.quit().await.unwrap();
+
+    let b = Browser::start(BrowserOptions::phone()).await.unwrap();
+    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&format!("/units/{luotuo}/people/new")))
+        .await
+        .unwrap();
+    let filter = b
+        .query(By::Css("input.select-filter[aria-controls='ethnicity']"))
+        .first()
+        .await
+        .unwrap();
+    filter.send_keys("回").await.unwrap();
+    let v = b
+        .eval(
+            "const s = document.getElementById('ethnicity');
+             const shown = Array.from(s.options).filter(o => !o.hidden && o.value !== '');
+             return [s.value, shown.length];",
+        )
+        .await
+        .unwrap();
+    assert_eq!(v[0].as_str(), Some("回族"), "{v}");
+    assert_eq!(v[1].as_i64(), Some(1), "{v}");
+    let (scroll, inner) = overflow(&b).await;
+    assert!(
+        scroll <= inner,
+        "person form on a phone: {scroll} > {inner}"
+    );
+    b.screenshot(&img("people-form-phone.png")).await.unwrap();
     b.quit().await.unwrap();
 }

@@ -17,6 +17,7 @@ pub mod routes;
 
 // The modules, each with its pages, API and registration (see `module`).
 pub mod calc;
+pub mod dict;
 pub mod downsizing;
 pub mod inbox;
 pub mod org;

@@ -106,6 +106,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::downsizing::MODULE,
     &crate::calc::MODULE,
     &crate::inbox::MODULE,
+    &crate::dict::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

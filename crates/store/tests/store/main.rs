@@ -8,6 +8,7 @@
 
 mod helpers;
 
+mod dict;
 mod downsizing;
 mod inbox;
 mod org;
