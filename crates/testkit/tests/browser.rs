@@ -933,6 +933,8 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
     b.goto(app.url("/inbox")).await.unwrap();
     let after = b.find_all(By::Css("#notice-list li.unread")).await.unwrap();
     assert_eq!(after.len() as i64, unread - 1, "the opened notice is read");
+}
+
 /// Managed lists (数据字典) and settings (issue 12, build items 4 and 6): the district
 /// administrator's pages at desktop width (screenshots docs/img/dict.png and
 /// docs/img/settings.png, with the switches drawn), and at phone width the person form's
