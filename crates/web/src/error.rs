@@ -312,7 +312,9 @@ pub fn page_error(tr: Tr, e: AppError) -> Response {
                 _ => String::new(),
             };
             let retry = match &other {
-                AppError::RateLimited { retry_after_secs } => retry_after_secs.to_string().parse().ok(),
+                AppError::RateLimited { retry_after_secs } => {
+                    retry_after_secs.to_string().parse().ok()
+                }
                 _ => None,
             };
             let page = crate::html::ErrorPage {

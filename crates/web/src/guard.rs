@@ -368,11 +368,7 @@ fn csrf_failed(tr: Tr, api: bool) -> Response {
 /// Adds security headers to every response. Nothing is cached (pages, API answers and
 /// exports hold personal data) unless the handler said otherwise (our CSS and JS); with
 /// secure cookies (served over HTTPS) browsers are told to use HTTPS only (HSTS).
-pub async fn security_headers(
-    State(secure): State<bool>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn security_headers(State(secure): State<bool>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     if !h.contains_key(header::CACHE_CONTROL) {

@@ -458,7 +458,9 @@ async fn readyz_fails_when_the_database_is_broken() {
     let db = jiguan_store::Db::connect(&t._dir.path().join("w.db").to_string_lossy())
         .await
         .unwrap();
-    db.execute("DROP TABLE schema_migrations", &[]).await.unwrap();
+    db.execute("DROP TABLE schema_migrations", &[])
+        .await
+        .unwrap();
     db.close().await;
     let r = get(&t, &Who::default(), "/readyz").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
