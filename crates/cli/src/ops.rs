@@ -153,17 +153,23 @@ fn lock_db(database: &str, what: &str) -> anyhow::Result<Option<std::fs::File>> 
     };
     let lock = lock_path(&db);
     let f = private_file(&lock.to_string_lossy(), false)?;
-    match f.try_lock() {
-        Ok(()) => Ok(Some(f)),
-        Err(std::fs::TryLockError::WouldBlock) => bail!(
-            "{} is open by a running server (lock {} is held); stop the server before {what}",
-            db.display(),
-            lock.display()
-        ),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(anyhow::anyhow!(e).context(format!("lock {}", lock.display())))
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, flock};
+        match flock(&f, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => {}
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK => bail!(
+                "{} is open by a running server (lock {} is held); stop the server before {what}",
+                db.display(),
+                lock.display()
+            ),
+            Err(e) => {
+                return Err(anyhow::anyhow!(std::io::Error::from(e))
+                    .context(format!("lock {}", lock.display())));
+            }
         }
     }
+    Ok(Some(f))
 }
 
 pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
