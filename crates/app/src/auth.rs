@@ -5,8 +5,14 @@
 //!   stored, never the token itself. Each session has its own CSRF token.
 //! - A session idle longer than `session_idle_minutes`, or older than `session_max_hours`,
 //!   is over.
-//! - Failed sign-ins are counted per user name and per address; past the limit, sign-in is
-//!   refused for the rest of the window, even with the right password.
+//! - Failed sign-ins are counted per user name and per client address within
+//!   `login_window_secs`. Per account, the first `login_max_failures` are free; after
+//!   that each further attempt must wait a growing time after the last failure (1 s, 2 s,
+//!   4 s … at most [`ACCOUNT_MAX_WAIT_SECS`]); an attempt sooner is answered "try again in
+//!   N seconds" without checking the password. So a stranger who knows a user name can slow
+//!   the account down but never lock its owner out. Per address (the client, see
+//!   `jiguan_web::client`), `4 × login_max_failures` failures close sign-in from that
+//!   address for the rest of the window.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -53,7 +59,27 @@ pub struct LoginLimiter {
     failures: Mutex<HashMap<String, Vec<i64>>>,
 }
 
+/// The longest wait between two attempts on one account after repeated failures.
+pub const ACCOUNT_MAX_WAIT_SECS: i64 = 60;
+
 impl LoginLimiter {
+    /// Seconds to wait before the account may try again: none for the first `free`
+    /// failures in the window, then 1, 2, 4 … (at most [`ACCOUNT_MAX_WAIT_SECS`]) after the
+    /// latest failure.
+    fn account_wait(&self, key: &str, now: i64, window: i64, free: u32) -> Option<i64> {
+        let map = self.failures.lock().ok()?;
+        let times = map.get(key)?;
+        let recent: Vec<i64> = times.iter().copied().filter(|t| now - t < window).collect();
+        let n = recent.len();
+        if n < free as usize {
+            return None;
+        }
+        let over = u32::try_from(n - free as usize).unwrap_or(u32::MAX).min(16);
+        let wait = (1i64 << over).min(ACCOUNT_MAX_WAIT_SECS);
+        let last = recent.iter().max()?;
+        let ready = last + wait;
+        (now < ready).then_some(ready - now)
+    }
     fn retry_after(&self, key: &str, now: i64, window: i64, max: u32) -> Option<i64> {
         let map = self.failures.lock().ok()?;
         let times = map.get(key)?;
@@ -172,12 +198,14 @@ impl App {
         let ukey = format!("u:{name}");
         let akey = format!("a:{addr}");
         let ts = now.timestamp();
-        for (key, limit) in [(&ukey, max), (&akey, max.saturating_mul(4))] {
-            if let Some(retry) = self.limiter.retry_after(key, ts, window, limit) {
-                return Err(AppError::RateLimited {
-                    retry_after_secs: retry,
-                });
-            }
+        let wait = self
+            .limiter
+            .retry_after(&akey, ts, window, max.saturating_mul(4))
+            .or_else(|| self.limiter.account_wait(&ukey, ts, window, max));
+        if let Some(retry) = wait {
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry,
+            });
         }
         if name.is_empty() {
             return Err(AppError::field("username", "required"));

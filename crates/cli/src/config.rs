@@ -1,7 +1,7 @@
 //! Configuration: built-in defaults, then the config file (`jiguan.toml` in the working
 //! directory, or `--config FILE` / `JIGUAN_CONFIG`), then environment variables
-//! (`JIGUAN_DATABASE_URL`, `JIGUAN_BIND`, `JIGUAN_LOG_FORMAT`, `JIGUAN_SECURE_COOKIES`),
-//! then command-line flags. See docs/OPERATIONS.md.
+//! (`JIGUAN_DATABASE_URL`, `JIGUAN_BIND`, `JIGUAN_LOG_FORMAT`, `JIGUAN_SECURE_COOKIES`,
+//! `JIGUAN_TRUSTED_PROXIES`, `JIGUAN_AUDIT_KEY`), then command-line flags. See docs/OPERATIONS.md.
 
 use serde::Deserialize;
 
@@ -20,6 +20,11 @@ pub struct Config {
     pub session_max_hours: i64,
     pub login_max_failures: u32,
     pub login_window_secs: i64,
+    /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client;
+    /// none by default (the header is then ignored).
+    pub trusted_proxies: Vec<String>,
+    /// Key for the HMAC of audit checkpoints (`jiguan audit checkpoint`); none: unsigned.
+    pub audit_key: Option<String>,
 }
 
 impl Default for Config {
@@ -34,6 +39,8 @@ impl Default for Config {
             session_max_hours: app.session_max_hours,
             login_max_failures: app.login_max_failures,
             login_window_secs: app.login_window_secs,
+            trusted_proxies: Vec::new(),
+            audit_key: None,
         }
     }
 }
@@ -63,7 +70,29 @@ impl Config {
         if let Ok(v) = std::env::var("JIGUAN_SECURE_COOKIES") {
             cfg.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes");
         }
+        if let Ok(v) = std::env::var("JIGUAN_TRUSTED_PROXIES") {
+            cfg.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
+        if let Ok(v) = std::env::var("JIGUAN_AUDIT_KEY") {
+            cfg.audit_key = Some(v).filter(|k| !k.is_empty());
+        }
         Ok(cfg)
+    }
+
+    /// The trusted proxies, parsed.
+    pub fn proxies(&self) -> anyhow::Result<Vec<ipnet::IpNet>> {
+        self.trusted_proxies
+            .iter()
+            .map(|p| {
+                jiguan_web::client::parse_proxy(p)
+                    .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))
+            })
+            .collect()
     }
 
     pub fn app_config(&self) -> jiguan_app::AppConfig {

@@ -144,7 +144,7 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
             let (u, v) = plan_view(&app, &district, &unit, plan).await?;
             let sheets = jiguan_excel::reports::downsizing::plan_workbook(&tr, &u.name, &v);
             let bytes = jiguan_excel::write_workbook(&sheets)?;
-            std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
+            crate::ops::write_private(&out, &bytes)?;
             println!("wrote {out}");
         }
         DownsizingCommand::Apply { user, plan } => {

@@ -1,5 +1,6 @@
 //! `jiguan`: the server and the command line of Jiguan (机关).
 
+mod anchor;
 mod calc;
 mod config;
 mod downsizing;
@@ -38,6 +39,10 @@ enum Command {
         /// Address to listen on (env JIGUAN_BIND; default 127.0.0.1:8080).
         #[arg(long)]
         bind: Option<String>,
+        /// A reverse proxy whose X-Forwarded-For names the client: an address or CIDR
+        /// range (repeatable; adds to `trusted_proxies` of the config).
+        #[arg(long = "trusted-proxy")]
+        trusted_proxy: Vec<String>,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -46,7 +51,7 @@ enum Command {
     User(ops::UserCommand),
     /// Write a consistent copy of the (SQLite) database to FILE while it runs.
     Backup { file: String },
-    /// Replace the (SQLite) database with FILE; stop the server first.
+    /// Replace the (SQLite) database with FILE; refused while a server has it open.
     Restore {
         file: String,
         /// Overwrite an existing database.
@@ -124,11 +129,16 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Healthcheck { url } => rt.block_on(ops::healthcheck(&url)),
-        Command::Serve { demo, bind } => {
+        Command::Serve {
+            demo,
+            bind,
+            trusted_proxy,
+        } => {
             init_logs(&cfg.log_format);
             if let Some(b) = bind {
                 cfg.bind = b;
             }
+            cfg.trusted_proxies.extend(trusted_proxy);
             rt.block_on(ops::serve(cfg, demo)).map(|_| 0)
         }
         Command::Migrate => {

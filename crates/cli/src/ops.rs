@@ -54,8 +54,22 @@ pub enum UserCommand {
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
-    /// Check every district's hash chain; name the first row altered or removed.
-    Verify,
+    /// Check every district's hash chain; name the first row altered or removed. With
+    /// `--anchor FILE` (a checkpoint), also fail when a chain is shorter than the
+    /// checkpoint or differs from it (newest rows deleted and the head rewound).
+    Verify {
+        /// A checkpoint written by `jiguan audit checkpoint`.
+        #[arg(long)]
+        anchor: Option<String>,
+    },
+    /// Write a checkpoint of every district's chain head (district, seq, head hash, time)
+    /// to FILE, to be kept outside the database (see docs/OPERATIONS.md). Signed with an
+    /// HMAC when `audit_key` is configured. Refused when a chain is already broken.
+    Checkpoint {
+        /// Where to write it (`-`: standard output); an existing file is not overwritten.
+        #[arg(long)]
+        out: String,
+    },
 }
 
 pub fn bar(len: u64, msg: &'static str) -> ProgressBar {
@@ -67,7 +81,99 @@ pub fn bar(len: u64, msg: &'static str) -> ProgressBar {
     pb
 }
 
+/// The file of a SQLite database setting (`None` for PostgreSQL or in-memory).
+pub fn sqlite_file(database: &str) -> Option<std::path::PathBuf> {
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        return None;
+    }
+    let p = database
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let p = p.split('?').next().unwrap_or(p);
+    (!p.is_empty() && !p.contains(":memory:")).then(|| std::path::PathBuf::from(p))
+}
+
+/// Creates (or truncates) `path` readable by its owner only (mode 0600) and writes `bytes`:
+/// databases, backups and exports hold personal data.
+pub fn write_private(path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut f = private_file(path, true)?;
+    f.write_all(bytes)
+        .with_context(|| format!("write {path}"))?;
+    Ok(())
+}
+
+/// Opens `path` for writing with mode 0600 (tightening an existing file's mode too).
+fn private_file(path: &str, truncate: bool) -> anyhow::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(truncate);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let f = o.open(path).with_context(|| format!("create {path}"))?;
+    make_private(path)?;
+    Ok(f)
+}
+
+/// Sets mode 0600 on a file we wrote.
+fn make_private(path: impl AsRef<std::path::Path>) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let p = path.as_ref();
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("chmod 600 {}", p.display()))?;
+    }
+    Ok(())
+}
+
+/// A new SQLite database file is created mode 0600 before SQLite opens it (SQLite gives
+/// its -wal and -shm files the database file's mode).
+fn create_private_db(database: &str) -> anyhow::Result<()> {
+    if let Some(p) = sqlite_file(database)
+        && !p.exists()
+    {
+        private_file(&p.to_string_lossy(), false)?;
+    }
+    Ok(())
+}
+
+/// The lock file of a SQLite database, held by `serve` while it runs.
+fn lock_path(db: &std::path::Path) -> std::path::PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(".lock");
+    std::path::PathBuf::from(s)
+}
+
+/// Takes the lock file next to a SQLite database (`jiguan.db.lock`), held while the
+/// returned file is open: by `serve` for its whole run, by `restore` while it copies.
+/// Fails when another process holds it.
+fn lock_db(database: &str, what: &str) -> anyhow::Result<Option<std::fs::File>> {
+    let Some(db) = sqlite_file(database) else {
+        return Ok(None);
+    };
+    let lock = lock_path(&db);
+    let f = private_file(&lock.to_string_lossy(), false)?;
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, flock};
+        match flock(&f, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => {}
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK => bail!(
+                "{} is open by a running server (lock {} is held); stop the server before {what}",
+                db.display(),
+                lock.display()
+            ),
+            Err(e) => {
+                return Err(anyhow::anyhow!(std::io::Error::from(e))
+                    .context(format!("lock {}", lock.display())));
+            }
+        }
+    }
+    Ok(Some(f))
+}
+
 pub async fn open_app(cfg: &Config) -> anyhow::Result<App> {
+    create_private_db(&cfg.database)?;
     let store = SqlStore::open(&cfg.database)
         .await
         .map_err(|e| anyhow::anyhow!("database {}: {e}", cfg.database))?;
@@ -127,6 +233,9 @@ pub(crate) async fn district_reader(app: &App, district: &str) -> anyhow::Result
 }
 
 pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
+    let trusted_proxies = cfg.proxies()?;
+    // Held until the server stops: `restore` refuses while it is.
+    let _lock = lock_db(&cfg.database, "starting another server")?;
     let app = open_app(&cfg).await?;
     if demo && !jiguan_app::demo::has_data(&app).await.map_err(app_err)? {
         let pb = bar(1, "seeding demo");
@@ -143,6 +252,7 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         web: WebConfig {
             secure_cookies: cfg.secure_cookies,
             demo,
+            trusted_proxies,
             ..WebConfig::default()
         },
         jobs: Default::default(),
@@ -212,6 +322,7 @@ async fn shutdown() {
 }
 
 pub async fn migrate(cfg: &Config) -> anyhow::Result<()> {
+    create_private_db(&cfg.database)?;
     let store = SqlStore::connect(&cfg.database)
         .await
         .map_err(|e| anyhow::anyhow!("database {}: {e}", cfg.database))?;
@@ -336,9 +447,12 @@ pub async fn backup(cfg: &Config, file: &str) -> anyhow::Result<()> {
     let pb = ProgressBar::new_spinner();
     pb.set_message(format!("backing up {} to {file}", cfg.database));
     pb.enable_steady_tick(Duration::from_millis(120));
-    jiguan_store::backup_sqlite(&store.db, file)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // VACUUM INTO accepts an empty file: create it owner-only first.
+    private_file(file, false)?;
+    if let Err(e) = jiguan_store::backup_sqlite(&store.db, file).await {
+        let _ = std::fs::remove_file(file);
+        bail!("{e}");
+    }
     pb.finish_and_clear();
     println!("backup written to {file}");
     Ok(())
@@ -360,6 +474,9 @@ pub fn restore(cfg: &Config, file: &str, force: bool) -> anyhow::Result<()> {
         .database
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
+    // Refused while a server has the database open; held while copying so that none
+    // starts meanwhile.
+    let _lock = lock_db(&cfg.database, "restoring")?;
     if std::path::Path::new(target).exists() && !force {
         bail!("{target} exists; stop the server and add --force to replace it");
     }
@@ -367,13 +484,19 @@ pub fn restore(cfg: &Config, file: &str, force: bool) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(format!("{target}{ext}"));
     }
     std::fs::copy(file, target).with_context(|| format!("copy to {target}"))?;
+    make_private(target)?;
     println!("restored {target} from {file}; start the server to migrate it if needed");
     Ok(())
 }
 
 pub async fn audit(cfg: &Config, c: AuditCommand) -> anyhow::Result<u8> {
     match c {
-        AuditCommand::Verify => {
+        AuditCommand::Checkpoint { out } => checkpoint(cfg, &out).await,
+        AuditCommand::Verify { anchor } => {
+            let anchor = match anchor {
+                Some(f) => Some(crate::anchor::read(cfg, &f)?),
+                None => None,
+            };
             let app = open_app(cfg).await?;
             let total = app.store.audit_count().await?;
             let pb = bar(u64::try_from(total).unwrap_or(0), "verifying");
@@ -383,6 +506,23 @@ pub async fn audit(cfg: &Config, c: AuditCommand) -> anyhow::Result<u8> {
                 .map_err(app_err)?;
             pb.finish_and_clear();
             println!("{}", serde_json::to_string_pretty(&report)?);
+            if let Some(a) = &anchor {
+                let problems = crate::anchor::check(&app, a).await?;
+                for p in &problems {
+                    eprintln!(
+                        "audit chain does NOT match the checkpoint of {}: {p}",
+                        a.created_at
+                    );
+                }
+                if !problems.is_empty() {
+                    return Ok(3);
+                }
+                eprintln!(
+                    "audit chain matches the checkpoint of {} ({} districts)",
+                    a.created_at,
+                    a.heads.len()
+                );
+            }
             if report.breaks.is_empty() {
                 eprintln!(
                     "audit chain intact: {} rows in {} districts",
@@ -403,6 +543,32 @@ pub async fn audit(cfg: &Config, c: AuditCommand) -> anyhow::Result<u8> {
             }
         }
     }
+}
+
+/// `audit checkpoint`: verifies the chains, then writes their heads to `out`.
+async fn checkpoint(cfg: &Config, out: &str) -> anyhow::Result<u8> {
+    if out != "-" && std::path::Path::new(out).exists() {
+        bail!("{out} exists; choose a new file name (keep every checkpoint)");
+    }
+    let app = open_app(cfg).await?;
+    let report = app.verify_audit(|_| {}).await.map_err(app_err)?;
+    if !report.breaks.is_empty() {
+        eprintln!("audit chain is broken; run `jiguan audit verify` (no checkpoint written)");
+        return Ok(3);
+    }
+    let cp = crate::anchor::make(cfg, &app).await?;
+    let text = serde_json::to_string_pretty(&cp)? + "\n";
+    if out == "-" {
+        print!("{text}");
+    } else {
+        write_private(out, text.as_bytes())?;
+        eprintln!(
+            "checkpoint of {} districts written to {out}{}",
+            cp.heads.len(),
+            if cp.mac.is_some() { " (signed)" } else { "" }
+        );
+    }
+    Ok(0)
 }
 
 /// GET /readyz over plain HTTP/1.1.

@@ -194,7 +194,7 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
                     sized: true,
                 },
             );
-            std::fs::write(&out, svg).with_context(|| format!("write {out}"))?;
+            crate::ops::write_private(&out, svg.as_bytes())?;
             println!("wrote {out}");
         }
         OrgCommand::Export {
@@ -215,7 +215,7 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
                 .map_err(app_err_detail)?;
             let sheets = jiguan_excel::reports::org::workbook(&tr, &u, on, &s, &issues, &heads);
             let bytes = jiguan_excel::write_workbook(&sheets)?;
-            std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
+            crate::ops::write_private(&out, &bytes)?;
             println!("wrote {out}");
         }
         OrgCommand::Apply {

@@ -239,7 +239,7 @@ pub async fn export(cfg: &Config, c: ExportCommand) -> anyhow::Result<u8> {
     };
     let n = sheet.rows.len();
     let bytes = jiguan_excel::write_workbook(&[sheet])?;
-    std::fs::write(&out, bytes).with_context(|| format!("write {out}"))?;
+    crate::ops::write_private(&out, &bytes)?;
     println!("{out}: {n} rows");
     Ok(0)
 }

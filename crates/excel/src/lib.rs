@@ -156,6 +156,18 @@ fn row_of(r: usize) -> Result<u32, ExcelError> {
     u32::try_from(r).map_err(|_| ExcelError::Xlsx("too many rows".into()))
 }
 
+/// Text that a spreadsheet would take for a formula when the cell is edited or the sheet
+/// saved as CSV and opened again — starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return — gets a leading single quote (OWASP, "CSV injection"), so it stays text. Other
+/// text is unchanged. Numbers are written as numbers, never through here.
+pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Writes one cell; returns the width its text takes.
 fn put(ws: &mut Worksheet, r: u32, c: u16, cell: &Cell, f: &Formats) -> Result<f64, ExcelError> {
     let w = match cell {
@@ -167,8 +179,10 @@ fn put(ws: &mut Worksheet, r: u32, c: u16, cell: &Cell, f: &Formats) -> Result<f
             0.0
         }
         Cell::Text(s) => {
-            ws.write_string_with_format(r, c, s, &f.text).map_err(xe)?;
-            width(s)
+            let s = inert(s);
+            ws.write_string_with_format(r, c, s.as_ref(), &f.text)
+                .map_err(xe)?;
+            width(&s)
         }
         Cell::Int(n) => {
             let v = *n as f64;
@@ -225,7 +239,8 @@ pub fn write_workbook(sheets: &[Sheet]) -> Result<Vec<u8>, ExcelError> {
         ws.set_name(&sheet.name).map_err(xe)?;
         let header_row: u32 = match &sheet.title {
             Some(t) => {
-                ws.write_string_with_format(0, 0, t, &title).map_err(xe)?;
+                ws.write_string_with_format(0, 0, inert(t).as_ref(), &title)
+                    .map_err(xe)?;
                 1
             }
             None => 0,
@@ -240,7 +255,7 @@ pub fn write_workbook(sheets: &[Sheet]) -> Result<Vec<u8>, ExcelError> {
             .unwrap_or(0);
         let mut widths: Vec<f64> = vec![0.0; cols];
         for (c, h) in sheet.headers.iter().enumerate() {
-            ws.write_string_with_format(header_row, col_of(c)?, h, &head)
+            ws.write_string_with_format(header_row, col_of(c)?, inert(h).as_ref(), &head)
                 .map_err(xe)?;
             if let Some(w) = widths.get_mut(c) {
                 // Room for the filter button.
@@ -447,5 +462,46 @@ mod tests {
         assert_eq!(r.autofilter.as_deref(), Some("A1:B1"));
         assert_eq!(r.frozen_rows, 1);
         assert_eq!(r.at(0, 1), &Data::String("人数".into()));
+    }
+}
+
+#[cfg(test)]
+mod formula_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::inspect::{Data, read};
+    use super::*;
+
+    #[test]
+    fn text_that_looks_like_a_formula_is_prefixed_with_a_quote() {
+        let cells = [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+86 138",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "张三",
+            "a=b",
+        ];
+        let s = Sheet {
+            name: "表".into(),
+            title: Some("=cmd|' /C calc'!A0".into()),
+            headers: vec!["姓名".into(), "=1+1".into()],
+            rows: cells.iter().map(|c| vec![Cell::from(*c)]).collect(),
+            totals: vec![vec![Cell::Int(-5)]],
+        };
+        let r = &read(&write_workbook(&[s]).unwrap()).unwrap()[0];
+        assert_eq!(r.at(0, 0), &Data::String("'=cmd|' /C calc'!A0".into()));
+        assert_eq!(r.at(1, 1), &Data::String("'=1+1".into()));
+        for (i, c) in cells.iter().enumerate() {
+            let want = if i < 6 {
+                format!("'{c}")
+            } else {
+                (*c).to_string()
+            };
+            assert_eq!(r.at(2 + i, 0), &Data::String(want), "{c:?}");
+        }
+        // Numbers stay numbers, negative ones too.
+        assert_eq!(r.at(2 + cells.len(), 0), &Data::Float(-5.0));
     }
 }

@@ -51,8 +51,13 @@ impl SqlStore {
 
 #[async_trait]
 impl Store for SqlStore {
+    /// A cheap query that reads the database itself (the schema version), not just the
+    /// connection: a database replaced, truncated or dropped under the server fails it.
     async fn ping(&self) -> StoreResult<()> {
-        self.db.fetch_one("SELECT 1", &[]).await.map(|_| ())
+        self.db
+            .fetch_one("SELECT MAX(version) FROM schema_migrations", &[])
+            .await
+            .map(|_| ())
     }
 
     fn backend(&self) -> &'static str {

@@ -311,13 +311,23 @@ pub fn page_error(tr: Tr, e: AppError) -> Response {
                 ),
                 _ => String::new(),
             };
+            let retry = match &other {
+                AppError::RateLimited { retry_after_secs } => {
+                    retry_after_secs.to_string().parse().ok()
+                }
+                _ => None,
+            };
             let page = crate::html::ErrorPage {
                 tr,
                 status: status.as_u16(),
                 title,
                 detail,
             };
-            (status, Html(crate::html::render(&page))).into_response()
+            let mut resp = (status, Html(crate::html::render(&page))).into_response();
+            if let Some(v) = retry {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
         }
     }
 }

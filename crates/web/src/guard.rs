@@ -375,10 +375,24 @@ fn csrf_failed(tr: Tr, api: bool) -> Response {
     }
 }
 
-/// Adds security headers to every response.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Adds security headers to every response. Nothing is cached (pages, API answers and
+/// exports hold personal data) unless the handler said otherwise (our CSS and JS); with
+/// secure cookies (served over HTTPS) browsers are told to use HTTPS only (HSTS).
+pub async fn security_headers(State(secure): State<bool>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    if secure {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
         h.insert(k, axum::http::HeaderValue::from_static(v));
     };

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod client;
 pub mod error;
 pub mod extract;
 pub mod guard;
@@ -36,6 +37,9 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Running with the demo data (the sign-in page lists the demo accounts).
     pub demo: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges;
+    /// none by default): see [`client::client_ip`].
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
@@ -44,6 +48,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             max_body_bytes: 16 * 1024 * 1024,
             demo: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodFilter, MethodRouter, on};
 
 use jiguan_domain::auth::Action;
@@ -312,6 +312,9 @@ pub fn build(state: AppState) -> Router {
     router
         .fallback(assets::not_found)
         .layer(DefaultBodyLimit::max(state.web.max_body_bytes))
-        .layer(from_fn(security_headers))
+        .layer(from_fn_with_state(
+            state.web.secure_cookies,
+            security_headers,
+        ))
         .with_state(state)
 }

@@ -165,3 +165,238 @@ fn openapi_and_healthcheck() {
     let r = run_in(dir.path(), &["healthcheck", "--url", "http://127.0.0.1:1"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
 }
+
+// ---------------------------------------------------------------- hardening (issue 17)
+
+#[cfg(unix)]
+fn mode(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn restore_is_refused_while_a_server_runs() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert_eq!(run_in(d, &["--database", "j.db", "migrate"]).code, 0);
+    assert_eq!(
+        run_in(d, &["--database", "j.db", "backup", "copy.db"]).code,
+        0
+    );
+    let mut server = std::process::Command::new(BIN)
+        .args(["--database", "j.db", "serve", "--bind", "127.0.0.1:0"])
+        .current_dir(d)
+        .env_remove("JIGUAN_DATABASE_URL")
+        .env_remove("JIGUAN_CONFIG")
+        .env_remove("JIGUAN_BIND")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("is running at"), "{line}");
+    let r = run_in(d, &["--database", "j.db", "restore", "copy.db", "--force"]);
+    // A second server on the same database is refused as well.
+    let second = run_in(d, &["--database", "j.db", "serve", "--bind", "127.0.0.1:0"]);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(r.code, 1, "restore under a running server: {}", r.stdout);
+    assert!(r.stderr.contains("running server"), "{}", r.stderr);
+    assert_eq!(second.code, 1, "{}", second.stderr);
+    // Once it has stopped, restore goes ahead.
+    let r = run_in(d, &["--database", "j.db", "restore", "copy.db", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn database_backups_and_exports_are_private_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert_eq!(run_in(d, &["--database", "j.db", "migrate"]).code, 0);
+    assert_eq!(mode(&d.join("j.db")), 0o600, "database");
+    assert_eq!(
+        run_in(d, &["--database", "j.db", "backup", "copy.db"]).code,
+        0
+    );
+    assert_eq!(mode(&d.join("copy.db")), 0o600, "backup");
+    // A backup readable by others, restored: the database is private again.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(d.join("copy.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = run_in(d, &["--database", "j.db", "restore", "copy.db", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(mode(&d.join("j.db")), 0o600, "restored database");
+    // Exports.
+    let db = district_db(d);
+    let r = run_in(
+        d,
+        &[
+            "--database",
+            &db,
+            "export",
+            "roster",
+            "--out",
+            "roster.xlsx",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(mode(&d.join("roster.xlsx")), 0o600, "export");
+}
+
+#[test]
+fn an_audit_checkpoint_catches_a_truncated_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = district_db(d);
+    let reset = |pw: &str| {
+        let r = run_in(
+            d,
+            &[
+                "--database",
+                &db,
+                "user",
+                "reset-password",
+                "li_min",
+                "--password",
+                pw,
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    };
+    let r = run_in(
+        d,
+        &[
+            "--database",
+            &db,
+            "user",
+            "create",
+            "--username",
+            "li_min",
+            "--name",
+            "李敏",
+            "--district",
+            "testd",
+            "--role",
+            "district_admin",
+            "--password",
+            "Initial123",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    reset("Temp12345");
+    reset("Temp23456");
+    let r = run_in(
+        d,
+        &["--database", &db, "audit", "checkpoint", "--out", "cp.json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cp: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("cp.json")).unwrap()).unwrap();
+    assert_eq!(cp["heads"][0]["district"], "testd");
+    let seq = cp["heads"][0]["seq"].as_i64().unwrap();
+    assert!(seq >= 3, "{cp}");
+    // A checkpoint is never overwritten.
+    let r = run_in(
+        d,
+        &["--database", &db, "audit", "checkpoint", "--out", "cp.json"],
+    );
+    assert_eq!(r.code, 1);
+    let r = run_in(
+        d,
+        &["--database", &db, "audit", "verify", "--anchor", "cp.json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // Delete the newest row and rewind the head: the chain alone still verifies…
+    rt().block_on(async {
+        let db = jiguan_store::Db::connect(&db).await.unwrap();
+        db.execute(&format!("DELETE FROM audit_log WHERE seq = {seq}"), &[])
+            .await
+            .unwrap();
+        db.execute(
+            &format!(
+                "UPDATE audit_heads SET last_seq = {}, last_hash = \
+                 (SELECT hash FROM audit_log WHERE seq = {})",
+                seq - 1,
+                seq - 1
+            ),
+            &[],
+        )
+        .await
+        .unwrap();
+        db.close().await;
+    });
+    let r = run_in(d, &["--database", &db, "audit", "verify"]);
+    assert_eq!(r.code, 0, "truncation alone is invisible: {}", r.stderr);
+    // …but not against the checkpoint.
+    let r = run_in(
+        d,
+        &["--database", &db, "audit", "verify", "--anchor", "cp.json"],
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("rows deleted"), "{}", r.stderr);
+    // New rows in place of the deleted one do not hide it.
+    reset("Temp34567");
+    let r = run_in(
+        d,
+        &["--database", &db, "audit", "verify", "--anchor", "cp.json"],
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("rows replaced"), "{}", r.stderr);
+
+    // Signed checkpoints: an edited one is refused.
+    std::fs::write(d.join("k.toml"), "audit_key = \"s3cret-key\"\n").unwrap();
+    let r = run_in(
+        d,
+        &[
+            "--config",
+            "k.toml",
+            "--database",
+            &db,
+            "audit",
+            "checkpoint",
+            "--out",
+            "signed.json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_in(
+        d,
+        &[
+            "--config",
+            "k.toml",
+            "--database",
+            &db,
+            "audit",
+            "verify",
+            "--anchor",
+            "signed.json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(d.join("signed.json")).unwrap();
+    assert!(text.contains("\"mac\""));
+    let forged = text.replacen("\"created_at\": \"2", "\"created_at\": \"1", 1);
+    assert_ne!(forged, text);
+    std::fs::write(d.join("forged.json"), forged).unwrap();
+    let r = run_in(
+        d,
+        &[
+            "--config",
+            "k.toml",
+            "--database",
+            &db,
+            "audit",
+            "verify",
+            "--anchor",
+            "forged.json",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("signature"), "{}", r.stderr);
+}

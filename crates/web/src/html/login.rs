@@ -38,12 +38,17 @@ pub fn safe_next(n: Option<&str>) -> String {
     }
 }
 
-fn pre_cookie(headers: &HeaderMap) -> (String, Option<String>) {
+fn pre_cookie(st: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
     match cookie(headers, PRE_COOKIE) {
         Some(v) if v.len() >= 32 => (v, None),
         _ => {
             let v = jiguan_app::auth::random_token();
-            let c = format!("{PRE_COOKIE}={v}; Path=/login; HttpOnly; SameSite=Strict");
+            let secure = if st.web.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
+            let c = format!("{PRE_COOKIE}={v}; Path=/login; HttpOnly; SameSite=Strict{secure}");
             (v, Some(c))
         }
     }
@@ -55,7 +60,7 @@ pub async fn login_page(
     Query(q): Query<NextQ>,
 ) -> Response {
     let tr = Tr::new(lang_of(&headers));
-    let (pre, set) = pre_cookie(&headers);
+    let (pre, set) = pre_cookie(&st, &headers);
     let page = LoginPage {
         tr,
         pre,
@@ -96,9 +101,12 @@ pub async fn login_submit(
     Form(f): Form<LoginForm>,
 ) -> Response {
     let tr = Tr::new(lang_of(&headers));
+    // The client behind a trusted proxy, else the connection's peer.
+    let client = crate::client::client_ip(&st.web.trusted_proxies, Some(addr.ip()), &headers)
+        .unwrap_or(addr.ip());
     match st
         .app
-        .login(&f.username, &f.password, &addr.ip().to_string())
+        .login(&f.username, &f.password, &client.to_string())
         .await
     {
         Ok(ok) => {
@@ -130,7 +138,7 @@ pub async fn login_submit(
                     tr.t("status.internal").to_string()
                 }
             };
-            let (pre, _) = pre_cookie(&headers);
+            let (pre, _) = pre_cookie(&st, &headers);
             let page = LoginPage {
                 tr,
                 pre,
@@ -144,7 +152,13 @@ pub async fn login_submit(
             } else {
                 status
             };
-            page_status(status, &page)
+            let mut resp = page_status(status, &page);
+            if let AppError::RateLimited { retry_after_secs } = &e
+                && let Ok(v) = retry_after_secs.to_string().parse()
+            {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
         }
     }
 }

@@ -392,3 +392,76 @@ async fn calendar_upload_sends_the_csrf_token_as_a_field_not_in_the_url() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+fn header<'a>(r: &'a Resp, name: &str) -> &'a str {
+    r.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn nothing_personal_is_cached_and_https_is_pinned_with_secure_cookies() {
+    let t = setup().await;
+    let admin = login(&t, "u_admin").await;
+    let u = t.unit("luotuo").0;
+    for path in [
+        "/".to_string(),
+        "/api/v1/me".to_string(),
+        format!("/units/{u}/people/export/roster.xlsx"),
+        "/login".to_string(),
+    ] {
+        let r = get(&t, &admin, &path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(header(&r, "cache-control"), "no-store", "{path}");
+        assert_eq!(header(&r, "strict-transport-security"), "", "{path}");
+    }
+    // Our own CSS may be cached.
+    let r = get(&t, &Who::default(), "/assets/app.css").await;
+    assert!(header(&r, "cache-control").starts_with("public"));
+    // Without secure cookies the pre-sign-in cookie is not Secure (plain HTTP works).
+    let r = get(&t, &Who::default(), "/login").await;
+    assert!(!header(&r, "set-cookie").contains("Secure"));
+
+    // With secure cookies (HTTPS): HSTS everywhere, the pre-sign-in cookie Secure too.
+    let mut t = t;
+    t.router = jiguan_web::router(jiguan_web::AppState {
+        app: t.app.clone(),
+        web: jiguan_web::WebConfig {
+            secure_cookies: true,
+            ..Default::default()
+        },
+        jobs: Default::default(),
+    });
+    let r = get(&t, &Who::default(), "/login").await;
+    assert!(
+        header(&r, "strict-transport-security").starts_with("max-age="),
+        "{:?}",
+        r.headers
+    );
+    let pre = header(&r, "set-cookie");
+    assert!(
+        pre.starts_with("jiguan_pre=") && pre.contains("; Secure"),
+        "{pre}"
+    );
+    let r = get(&t, &admin, "/api/v1/me").await;
+    assert!(header(&r, "strict-transport-security").starts_with("max-age="));
+    assert_eq!(header(&r, "cache-control"), "no-store");
+}
+
+#[tokio::test]
+async fn readyz_fails_when_the_database_is_broken() {
+    let t = setup().await;
+    let r = get(&t, &Who::default(), "/readyz").await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The database is replaced or damaged under the running server.
+    let db = jiguan_store::Db::connect(&t._dir.path().join("w.db").to_string_lossy())
+        .await
+        .unwrap();
+    db.execute("DROP TABLE schema_migrations", &[])
+        .await
+        .unwrap();
+    db.close().await;
+    let r = get(&t, &Who::default(), "/readyz").await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+}

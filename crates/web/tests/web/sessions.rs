@@ -195,3 +195,120 @@ async fn a_temporary_password_must_be_changed_first() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(get(&t, &who, "/").await.status, StatusCode::OK);
 }
+
+/// Signs in through the form from the peer 10.0.0.9, with an `X-Forwarded-For` header.
+async fn login_from(t: &T, name: &str, pw: &str, xff: Option<&str>) -> Resp {
+    let page = get(t, &Who::default(), "/login").await;
+    let pre = page.cookie("jiguan_pre").unwrap();
+    let body = serde_urlencoded::to_string([
+        ("username", name),
+        ("password", pw),
+        ("_csrf", pre.as_str()),
+    ])
+    .unwrap();
+    let mut b = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("jiguan_pre={pre}"));
+    if let Some(x) = xff {
+        b = b.header("x-forwarded-for", x);
+    }
+    oneshot(t, b.body(axum::body::Body::from(body)).unwrap()).await
+}
+
+fn retry_after(r: &Resp) -> i64 {
+    r.headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no Retry-After on {}", r.status))
+}
+
+#[tokio::test]
+async fn failures_slow_an_account_down_but_never_lock_its_owner_out() {
+    let t = setup().await;
+    for _ in 0..5 {
+        let r = http_login(&t, "u_admin", "wrong-pass1").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // Too soon after the fifth failure: wait a second, said with Retry-After.
+    let r = http_login(&t, "u_admin", PW).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry_after(&r), 1);
+    t.clock.advance(chrono::Duration::seconds(1));
+    let r = http_login(&t, "u_admin", PW).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the owner gets in");
+
+    // Someone who knows the name keeps guessing: each wait doubles, and the owner still
+    // gets in once it has passed.
+    for _ in 0..5 {
+        http_login(&t, "u_admin", "wrong-pass1").await;
+    }
+    let mut wait = 1;
+    for _ in 0..3 {
+        t.clock.advance(chrono::Duration::seconds(wait));
+        let r = http_login(&t, "u_admin", "wrong-pass1").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        wait *= 2;
+        let r = http_login(&t, "u_admin", "wrong-pass1").await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(retry_after(&r), wait);
+    }
+    t.clock.advance(chrono::Duration::seconds(wait));
+    assert_eq!(
+        http_login(&t, "u_admin", PW).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    // No proxy configured: the header is ignored, so every failure counts against the
+    // peer, whatever address the header claims.
+    let t = setup().await;
+    for i in 0..20 {
+        let r = login_from(
+            &t,
+            &format!("nobody{i}"),
+            "wrong-pass1",
+            Some(&format!("203.0.113.{i}")),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = login_from(&t, "u_staff", PW, Some("198.51.100.1")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after(&r) > 0);
+
+    // Behind a trusted proxy (the peer 10.0.0.9), one client's failures close sign-in for
+    // that client only, not for everyone behind the proxy.
+    let mut t = setup().await;
+    t.router = jiguan_web::router(jiguan_web::AppState {
+        app: t.app.clone(),
+        web: jiguan_web::WebConfig {
+            trusted_proxies: vec!["10.0.0.0/24".parse().unwrap()],
+            ..Default::default()
+        },
+        jobs: Default::default(),
+    });
+    for i in 0..20 {
+        let r = login_from(
+            &t,
+            &format!("nobody{i}"),
+            "wrong-pass1",
+            Some("203.0.113.5"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = login_from(&t, "u_staff", PW, Some("203.0.113.5")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after(&r) > 0);
+    // The client cannot pick another address by sending the header itself: the proxy
+    // appends the real one, and that is the one used.
+    let r = login_from(&t, "u_staff", PW, Some("198.51.100.1, 203.0.113.5")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let r = login_from(&t, "u_staff", PW, Some("198.51.100.1")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "another client signs in");
+}
