@@ -148,6 +148,8 @@ pub enum AuditAction {
     DownsizingPlanCreate,
     DownsizingLineSave,
     DownsizingLineRemove,
+    /// An account linked to (or unlinked from) its person (个人中心).
+    UserLinkPerson,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -195,6 +197,7 @@ impl AuditAction {
             A::DownsizingPlanCreate => "downsizing.plan.create",
             A::DownsizingLineSave => "downsizing.line.save",
             A::DownsizingLineRemove => "downsizing.line.remove",
+            A::UserLinkPerson => "user.link_person",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()

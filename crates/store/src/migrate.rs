@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "downsizing",
         sql: include_str!("migrations/0007_downsizing.sql"),
     },
+    Migration {
+        version: 9,
+        name: "user_person",
+        sql: include_str!("migrations/0009_user_person.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {
