@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 
 use jiguan_app::selfsvc::{MyNotice, MyRecord};
+use jiguan_domain::auth::Action;
 use jiguan_domain::posts::workload::show as fmt2;
 
 use crate::AppState;
@@ -132,7 +133,8 @@ fn facts(tr: Tr, r: &MyRecord) -> Vec<Fact> {
     v
 }
 
-fn notice_card(tr: Tr, n: &MyNotice) -> NoticeCard {
+/// A notice as a card; `open` gives the full notice's address when the user may open it.
+fn notice_card(tr: Tr, n: &MyNotice, may_open: bool) -> NoticeCard {
     match n {
         MyNotice::Downsizing {
             plan,
@@ -176,7 +178,12 @@ fn notice_card(tr: Tr, n: &MyNotice) -> NoticeCard {
                 doc_no: plan.doc_no.clone(),
                 body,
                 rows,
-                link: None,
+                link: may_open.then(|| {
+                    format!(
+                        "/units/{}/downsizing/{}/notices?person={}",
+                        plan.unit_id, plan.id, line.line.person_id
+                    )
+                }),
             }
         }
     }
@@ -288,7 +295,11 @@ pub async fn show(State(st): State<AppState>, ctx: Ctx) -> WebResult {
         load,
         posts,
         retirement,
-        notices: r.notices.iter().map(|n| notice_card(tr, n)).collect(),
+        notices: r
+            .notices
+            .iter()
+            .map(|n| notice_card(tr, n, ctx.actor.can(Action::DownsizingView)))
+            .collect(),
         history,
     }))
 }

@@ -228,6 +228,24 @@ async fn staff_sees_own_record_posts_retirement_and_notice() {
     assert!(r.body.contains("54000.00"), "{}", r.body);
     // History shows the status change of the plan.
     assert!(r.body.contains("离职"), "{}", r.body);
+    // Staff cannot open the plan's printable notice, so the page does not link it.
+    assert!(!r.body.contains("/notices?person="), "{}", r.body);
+    // The unit administrator, linked to the same person instead, gets the link.
+    assert_eq!(
+        link(&t, &ua, "u_staff", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        link(&t, &ua, "u_admin", &me_s).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let r = get(&t, &ua, "/me").await;
+    assert!(
+        r.body
+            .contains(&format!("/units/{u}/downsizing/{plan}/notices?person={me}")),
+        "{}",
+        r.body
+    );
 }
 
 /// Roles with the personal-data grant see their own full number; others see it masked.
