@@ -148,6 +148,7 @@ pub enum AuditAction {
     DownsizingPlanCreate,
     DownsizingLineSave,
     DownsizingLineRemove,
+    DictItemSave,
     /// An account linked to (or unlinked from) its person (个人中心).
     UserLinkPerson,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
@@ -197,6 +198,7 @@ impl AuditAction {
             A::DownsizingPlanCreate => "downsizing.plan.create",
             A::DownsizingLineSave => "downsizing.line.save",
             A::DownsizingLineRemove => "downsizing.line.remove",
+            A::DictItemSave => "dict.item.save",
             A::UserLinkPerson => "user.link_person",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
@@ -224,6 +226,7 @@ pub enum ObjectKind {
     OrgSplit,
     ReorgPlan,
     DownsizingPlan,
+    DictItem,
 }
 
 impl ObjectKind {
@@ -247,6 +250,7 @@ impl ObjectKind {
             K::OrgSplit => "org_split",
             K::ReorgPlan => "reorg_plan",
             K::DownsizingPlan => "downsizing_plan",
+            K::DictItem => "dict_item",
         }
     }
 }
