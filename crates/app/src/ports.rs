@@ -192,6 +192,8 @@ pub struct UserRecord {
     pub active: bool,
     pub roles: Vec<Role>,
     pub created_at: DateTime<Utc>,
+    /// The person (roster record of the same unit) the account belongs to (个人中心).
+    pub person_id: Option<jiguan_domain::people::PersonId>,
 }
 
 /// An account as lists and pages show it.
@@ -233,6 +235,8 @@ pub struct NewUser {
     pub password_hash: String,
     pub must_change_password: bool,
     pub roles: Vec<Role>,
+    /// The person the account belongs to (same unit), if any.
+    pub person_id: Option<jiguan_domain::people::PersonId>,
 }
 
 /// Filters of user lists: a unit account is always limited to its unit.
@@ -363,6 +367,21 @@ pub trait UserStore: Send + Sync {
         end_sessions: bool,
         audit: AuditEntry,
     ) -> StoreResult<()>;
+    /// Links an account to its person (`None`: unlinks). A person already linked to
+    /// another account is a `Conflict(Unique(Id))`.
+    async fn set_user_person(
+        &self,
+        district: DistrictId,
+        id: UserId,
+        person: Option<jiguan_domain::people::PersonId>,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// The account linked to a person, if any.
+    async fn find_user_by_person(
+        &self,
+        district: DistrictId,
+        person: jiguan_domain::people::PersonId,
+    ) -> StoreResult<Option<UserRecord>>;
 }
 
 #[async_trait]

@@ -26,6 +26,10 @@ pub struct NewUserForm {
     #[serde(default)]
     pub roles: Vec<String>,
     pub password: String,
+    /// The person the account belongs to (person id as text; empty: none). Only for a
+    /// unit-level account, a person of that unit not linked to another account.
+    #[serde(default)]
+    pub person_id: String,
 }
 
 /// The edit-account form.
@@ -50,6 +54,8 @@ struct UserAudit<'a> {
     roles: &'a [Role],
     #[serde(skip_serializing_if = "Option::is_none")]
     active: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    person_id: Option<jiguan_domain::people::PersonId>,
 }
 
 impl<'a> UserAudit<'a> {
@@ -65,6 +71,7 @@ impl<'a> UserAudit<'a> {
                 unit_id: u.unit_id,
                 roles: &u.roles,
                 active: full.then_some(true),
+                person_id: u.person_id,
             })
     }
     fn of(u: &'a UserRecord) -> Self {
@@ -75,6 +82,7 @@ impl<'a> UserAudit<'a> {
             unit_id: u.unit_id,
             roles: &u.roles,
             active: Some(u.active),
+            person_id: u.person_id,
         }
     }
 }
@@ -158,8 +166,20 @@ impl App {
         if let Some(u) = &username {
             errs.take(check_password("password", &form.password, u));
         }
-        let (Some(username), Some(display), Some(unit), Some(roles)) =
-            (username, display, unit, roles)
+        let person = match unit {
+            Some(Some(u)) => errs.take(
+                self.parse_person_field(actor, u, &form.person_id, None)
+                    .await,
+            ),
+            _ if form.person_id.trim().is_empty() => Some(None),
+            Some(None) => {
+                errs.push(FieldError::new("person_id", "person_needs_unit"));
+                None
+            }
+            None => Some(None),
+        };
+        let (Some(username), Some(display), Some(unit), Some(roles), Some(person)) =
+            (username, display, unit, roles, person)
         else {
             return Err(AppError::Invalid(errs.0));
         };
@@ -173,6 +193,7 @@ impl App {
             password_hash: hash,
             must_change_password: true,
             roles: roles.clone(),
+            person_id: person,
         };
         let audit = self.audit(actor).on(ObjectKind::User, &username);
         let audit = UserAudit::created(audit, &new, true);
@@ -290,6 +311,7 @@ impl App {
             password_hash: hash,
             must_change_password: must_change,
             roles: roles.clone(),
+            person_id: None,
         };
         let audit = self.system_audit(district).on(ObjectKind::User, &username);
         let audit = UserAudit::created(audit, &new, false);

@@ -149,6 +149,8 @@ pub enum AuditAction {
     DownsizingLineSave,
     DownsizingLineRemove,
     DictItemSave,
+    /// An account linked to (or unlinked from) its person (个人中心).
+    UserLinkPerson,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -197,6 +199,7 @@ impl AuditAction {
             A::DownsizingLineSave => "downsizing.line.save",
             A::DownsizingLineRemove => "downsizing.line.remove",
             A::DictItemSave => "dict.item.save",
+            A::UserLinkPerson => "user.link_person",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()

@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0008_inbox.sql"),
     },
     Migration {
+        version: 9,
+        name: "user_person",
+        sql: include_str!("migrations/0009_user_person.sql"),
+    },
+    Migration {
         version: 10,
         name: "dict",
         sql: include_str!("migrations/0010_dict.sql"),

@@ -3,10 +3,12 @@
 use async_trait::async_trait;
 
 use jiguan_app::ports::{
-    ListQuery, NewUser, Page, StoreError, StoreResult, UserFilter, UserRecord, UserStore, UserView,
+    Conflict, ListQuery, NewUser, Page, StoreError, StoreResult, UniqueKey, UserFilter, UserRecord,
+    UserStore, UserView,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::auth::Role;
+use jiguan_domain::people::PersonId;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
@@ -14,7 +16,7 @@ use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx, Value};
 use crate::sql::{Sql, fetch_page, order_by};
 
-const COLS: &str = "u.id, u.district_id, u.unit_id, u.username, u.display_name, u.password_hash, u.must_change_password, u.active, u.created_at";
+const COLS: &str = "u.id, u.district_id, u.unit_id, u.username, u.display_name, u.password_hash, u.must_change_password, u.active, u.created_at, u.person_id";
 
 fn record(r: &Row) -> StoreResult<UserRecord> {
     Ok(UserRecord {
@@ -28,6 +30,7 @@ fn record(r: &Row) -> StoreResult<UserRecord> {
         active: r.get(7)?,
         roles: Vec::new(),
         created_at: r.get(8)?,
+        person_id: r.get::<Option<i64>>(9)?.map(PersonId),
     })
 }
 
@@ -89,8 +92,8 @@ impl UserStore for SqlStore {
         let mut tx = self.db.begin().await?;
         let id: i64 = tx
             .fetch_one(
-                "INSERT INTO users (district_id, unit_id, username, display_name, password_hash, must_change_password, active, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                "INSERT INTO users (district_id, unit_id, username, display_name, password_hash, must_change_password, active, created_at, person_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 &[
                     u.district_id.0.into(),
                     u.unit_id.map(|x| x.0).into(),
@@ -100,6 +103,7 @@ impl UserStore for SqlStore {
                     u.must_change_password.into(),
                     true.into(),
                     audit.at.into(),
+                    u.person_id.map(|p| p.0).into(),
                 ],
             )
             .await?
@@ -174,7 +178,7 @@ impl UserStore for SqlStore {
             q,
             |r| {
                 let mut v = UserView::from(&record(r)?);
-                v.unit_name = r.get(9)?;
+                v.unit_name = r.get(10)?;
                 Ok(v)
             },
         )
@@ -240,5 +244,48 @@ impl UserStore for SqlStore {
                 .await?;
         }
         commit_audited(tx, &audit).await
+    }
+
+    async fn set_user_person(
+        &self,
+        d: DistrictId,
+        id: UserId,
+        person: Option<PersonId>,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        if let Some(p) = person {
+            let taken = tx
+                .fetch_optional(
+                    "SELECT id FROM users WHERE person_id = $1 AND id <> $2",
+                    &[p.0.into(), id.0.into()],
+                )
+                .await?;
+            if taken.is_some() {
+                return Err(StoreError::Conflict(Conflict::Unique(UniqueKey::Id)));
+            }
+        }
+        let n = tx
+            .execute(
+                "UPDATE users SET person_id = $1 WHERE id = $2 AND district_id = $3",
+                &[person.map(|p| p.0).into(), id.0.into(), d.0.into()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        commit_audited(tx, &audit).await
+    }
+
+    async fn find_user_by_person(
+        &self,
+        d: DistrictId,
+        person: PersonId,
+    ) -> StoreResult<Option<UserRecord>> {
+        self.one_user(
+            &format!("SELECT {COLS} FROM users u WHERE u.person_id = $1 AND u.district_id = $2"),
+            &[person.0.into(), d.0.into()],
+        )
+        .await
     }
 }

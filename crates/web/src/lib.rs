@@ -24,6 +24,7 @@ pub mod inbox;
 pub mod org;
 pub mod people;
 pub mod posts;
+pub mod selfsvc;
 
 use axum::Router;
 use jiguan_app::App;

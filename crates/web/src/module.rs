@@ -107,6 +107,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::calc::MODULE,
     &crate::inbox::MODULE,
     &crate::dict::MODULE,
+    &crate::selfsvc::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

@@ -273,7 +273,12 @@ impl App {
         Ok(occupying(&self.unit_people(actor, unit).await?, unit))
     }
 
-    async fn view_of(&self, actor: &Actor, unit: UnitId, plan: PlanRecord) -> AppResult<PlanView> {
+    pub(crate) async fn view_of(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        plan: PlanRecord,
+    ) -> AppResult<PlanView> {
         let d = actor.district_id;
         let lines = self.store.down_lines(d, unit, plan.id).await?;
         let people: BTreeMap<i64, PersonRecord> = self

@@ -151,6 +151,24 @@ impl UserStore for FakeStore {
     ) -> StoreResult<()> {
         Err(not_in_fake())
     }
+
+    async fn set_user_person(
+        &self,
+        _district: DistrictId,
+        _id: UserId,
+        _person: Option<jiguan_domain::people::PersonId>,
+        _audit: AuditEntry,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
+
+    async fn find_user_by_person(
+        &self,
+        _district: DistrictId,
+        _person: jiguan_domain::people::PersonId,
+    ) -> StoreResult<Option<UserRecord>> {
+        Err(not_in_fake())
+    }
 }
 
 #[async_trait]

@@ -744,7 +744,17 @@ impl App {
         person: PersonId,
     ) -> AppResult<PersonPosts> {
         self.require_unit(actor, Action::PostsView, unit).await?;
-        let d = actor.district_id;
+        self.person_posts_of(actor.district_id, unit, person).await
+    }
+
+    /// A person's posts and load without the role check: for [`App::person_posts`] and the
+    /// person's own page (个人中心), which check access themselves.
+    pub(crate) async fn person_posts_of(
+        &self,
+        d: jiguan_domain::tenancy::DistrictId,
+        unit: UnitId,
+        person: PersonId,
+    ) -> AppResult<PersonPosts> {
         let params = self.posts_params(d, Some(unit)).await?;
         let l = self.posts_load(d, unit).await?;
         let p = l

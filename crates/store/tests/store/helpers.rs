@@ -118,6 +118,7 @@ pub fn new_user(d: DistrictId, unit: Option<UnitId>, name: &str, roles: Vec<Role
         password_hash: "$argon2id$fake".into(),
         must_change_password: true,
         roles,
+        person_id: None,
     }
 }
 

@@ -15,3 +15,4 @@ mod org;
 mod people;
 mod platform;
 mod posts;
+mod selfsvc;

@@ -145,6 +145,7 @@ pub async fn create_user(
         unit_id: b.unit_id.map(|u| u.to_string()).unwrap_or_default(),
         roles: b.roles,
         password: b.password,
+        person_id: String::new(),
     };
     let id = st.app.create_user(&ctx.actor, &form).await?;
     Ok(Created(st.app.get_user(&ctx.actor, id).await?.into()))

@@ -309,7 +309,7 @@ fn figures_text(tr: Tr, f: &Figures) -> (String, String, String) {
     (sev, lp, contract)
 }
 
-fn line_row(tr: Tr, l: &LineView) -> LineRow {
+pub(crate) fn line_row(tr: Tr, l: &LineView) -> LineRow {
     let p = l.person.as_ref();
     let (sev, lp, contract) = l
         .figures

@@ -76,6 +76,9 @@ pub struct UserFormRaw {
     pub active: Option<String>,
     #[serde(default)]
     pub roles: Vec<String>,
+    /// The person the account belongs to (个人中心), as text.
+    #[serde(default)]
+    pub person_id: String,
 }
 
 #[derive(Template)]
@@ -90,6 +93,9 @@ pub struct FormPage {
     pub editing: bool,
     pub user_id: i64,
     pub unit_choice: bool,
+    /// People the account may be linked to: (id, name, body · post); empty when the
+    /// account has no unit yet or is district-level.
+    pub people: Vec<(i64, String, String)>,
 }
 
 impl FormPage {
@@ -108,6 +114,7 @@ fn form_of(pairs: &FormPairs) -> UserFormRaw {
         password: last("password").unwrap_or_default(),
         active: last("active"),
         roles: pairs.all("roles"),
+        person_id: last("person_id").unwrap_or_default(),
     }
 }
 
@@ -154,6 +161,27 @@ async fn form_page(
         Some((id, roles)) => (format!("/users/{id}/edit"), id.0, roles),
         None => ("/users/new".to_string(), 0, assignable_roles(ctx)),
     };
+    // The unit whose people the account may be linked to: the account's own (editing),
+    // else the creator's unit or the unit chosen.
+    let unit = if user_id != 0 {
+        st.app
+            .get_user(&ctx.actor, UserId(user_id))
+            .await
+            .ok()
+            .and_then(|u| u.unit_id)
+    } else {
+        ctx.actor
+            .unit_id
+            .or_else(|| f.unit_id.trim().parse::<i64>().ok().map(UnitId))
+    };
+    let people = match unit {
+        Some(u) if ctx.actor.can(Action::UsersManage) => st
+            .app
+            .linkable_people(&ctx.actor, u)
+            .await
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let p = FormPage {
         l,
         f,
@@ -164,15 +192,38 @@ async fn form_page(
         editing: user_id != 0,
         user_id,
         unit_choice: user_id == 0 && ctx.actor.unit_id.is_none(),
+        people,
     };
     form_status(&p.errs, &p)
 }
 
-pub async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Response {
-    let f = UserFormRaw {
+/// `/users/new?unit=&person=`: an account for a roster row (个人中心), pre-filled.
+#[derive(Deserialize, Default)]
+pub struct NewQ {
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub person: String,
+}
+
+pub async fn new_form(State(st): State<AppState>, ctx: Ctx, Query(q): Query<NewQ>) -> Response {
+    let mut f = UserFormRaw {
         roles: vec!["staff".into()],
         ..UserFormRaw::default()
     };
+    let unit = ctx
+        .actor
+        .unit_id
+        .or_else(|| q.unit.trim().parse::<i64>().ok().map(UnitId));
+    if let Some(u) = unit
+        && !q.person.trim().is_empty()
+        && let Ok(people) = st.app.linkable_people(&ctx.actor, u).await
+        && let Some(p) = people.iter().find(|p| p.0.to_string() == q.person.trim())
+    {
+        f.display_name = p.1.clone();
+        f.unit_id = u.to_string();
+        f.person_id = p.0.to_string();
+    }
     form_page(&st, &ctx, f, FormErrors::default(), None).await
 }
 
@@ -184,6 +235,7 @@ pub async fn create(State(st): State<AppState>, ctx: Ctx, pairs: FormPairs) -> W
         unit_id: f.unit_id.clone(),
         roles: f.roles.clone(),
         password: f.password.clone(),
+        person_id: f.person_id.clone(),
     };
     Ok(
         match st.app.create_user(&ctx.actor, &form).await.fields()? {
@@ -199,18 +251,58 @@ pub async fn create(State(st): State<AppState>, ctx: Ctx, pairs: FormPairs) -> W
     )
 }
 
-pub async fn edit_form(State(st): State<AppState>, ctx: Ctx, Path(id): Path<UserId>) -> WebResult {
-    let u = st.app.get_user(&ctx.actor, id).await?;
-    let f = UserFormRaw {
+/// The edit form of a stored account.
+fn raw_of(u: &jiguan_app::ports::UserRecord) -> UserFormRaw {
+    UserFormRaw {
         username: u.username.clone(),
         display_name: u.display_name.clone(),
         unit_id: u.unit_id.map(|x| x.to_string()).unwrap_or_default(),
         password: String::new(),
         active: u.active.then(|| "on".into()),
         roles: u.roles.iter().map(|r| r.code().to_string()).collect(),
-    };
+        person_id: u.person_id.map(|p| p.to_string()).unwrap_or_default(),
+    }
+}
+
+pub async fn edit_form(State(st): State<AppState>, ctx: Ctx, Path(id): Path<UserId>) -> WebResult {
+    let u = st.app.get_user(&ctx.actor, id).await?;
     let editing = Some((id, roles_of(u.unit_id.is_none())));
-    Ok(form_page(&st, &ctx, f, FormErrors::default(), editing).await)
+    Ok(form_page(&st, &ctx, raw_of(&u), FormErrors::default(), editing).await)
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    pub person_id: String,
+}
+
+/// Links an account to its person (个人中心), or unlinks it: back to the list, or the
+/// edit page with the field error (422).
+pub async fn link_person(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<UserId>,
+    Form(lf): Form<LinkForm>,
+) -> WebResult {
+    Ok(
+        match st
+            .app
+            .link_user_person(&ctx.actor, id, &lf.person_id)
+            .await
+            .fields()?
+        {
+            Ok(()) => Redirect::to("/users?ok=saved").into_response(),
+            Err(e) => {
+                let u = st.app.get_user(&ctx.actor, id).await?;
+                let f = UserFormRaw {
+                    person_id: lf.person_id,
+                    ..raw_of(&u)
+                };
+                let editing = Some((id, roles_of(u.unit_id.is_none())));
+                form_page(&st, &ctx, f, FormErrors::new(ctx.tr, &e), editing).await
+            }
+        },
+    )
 }
 
 pub async fn update(

@@ -17,4 +17,5 @@ mod org;
 mod people;
 mod platform;
 mod posts;
+mod selfsvc;
 mod sessions;
