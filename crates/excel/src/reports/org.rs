@@ -25,7 +25,10 @@ pub struct BodyRow {
     pub parent: String,
     pub status: String,
     pub active: bool,
+    /// Its own establishment (核定编制).
     pub establishment: i64,
+    /// The establishment it uses (使用编制): its own and what its nameplate bodies hold.
+    pub used: i64,
     pub head: String,
     pub doc_no: String,
     /// Nameplate records kept: "农机站（事业站所，编制 3）".
@@ -59,6 +62,7 @@ pub fn body_rows(l: &dyn Labels, s: &Structure, only_active: bool) -> Vec<BodyRo
             status: status_text(l, s, b),
             active: b.is_active(),
             establishment: b.establishment,
+            used: b.used_establishment(),
             head: b.head.clone(),
             doc_no: b.doc_no.clone(),
             records: b
