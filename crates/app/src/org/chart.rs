@@ -1,7 +1,8 @@
-//! The org chart (机构设置图) as SVG: the unit on top and its bodies under it, siblings
+//! The org chart (机构设置图) as SVG: the unit top left and its bodies under it, siblings
 //! side by side in rows (one band per kind of body, wrapping after [`PER_ROW`] boxes), each
-//! joined to the unit by a bus line, and the bodies a body hosts (挂靠) stacked under their
-//! host. Each box shows name, kind, the nameplates it keeps, the head, and the headcount
+//! row hanging from a bus line on a trunk that comes down from the unit, and the bodies a
+//! body hosts (挂靠) stacked under their host. The unit sits at the left so that a phone,
+//! which shows the chart's left part and scrolls the rest, shows where the tree starts. Each box shows name, kind, the nameplates it keeps, the head, and the headcount
 //! on post next to the establishment it uses ("在岗 4 / 编制 5"). Pure and deterministic:
 //! the same structure gives the same bytes, so the chart can be snapshot-tested, inlined in
 //! a page, printed and downloaded.
@@ -20,8 +21,8 @@ const GAP_Y: i64 = 40;
 const GAP_HOSTED: i64 = 10;
 /// How far a hosted body is indented under its host.
 const INDENT: i64 = 16;
-/// Left of the rows: the trunk line that joins the rows' buses.
-const GUTTER: i64 = 18;
+/// Left of the rows: the trunk line from the unit that joins the rows' buses.
+const GUTTER: i64 = 28;
 const MARGIN: i64 = 16;
 /// Most sibling boxes in one row.
 pub const PER_ROW: usize = 6;
@@ -229,8 +230,8 @@ pub fn svg(s: &Structure, title: &str, t: &ChartText<'_>) -> String {
         esc(title)
     );
     let _ = write!(pen.o, "<title>{}</title>", esc(title));
-    // The unit, centred over the rows.
-    let ux = (width - W) / 2;
+    // The unit, top left, over the trunk.
+    let ux = MARGIN;
     let ucx = ux + W / 2;
     let _ = write!(
         pen.o,
@@ -240,35 +241,25 @@ pub fn svg(s: &Structure, title: &str, t: &ChartText<'_>) -> String {
     );
     let trunk = MARGIN + GUTTER / 2;
     let mut y = MARGIN + H + GAP_Y;
-    let mut first_bus = None;
     let mut last_bus = None;
     for (row, h) in rows.iter().zip(&row_heights) {
         let bus = y - GAP_Y / 2;
         let kind = row.first().map(|b| b.kind.code()).unwrap_or("");
         let _ = write!(pen.o, r#"<g class="org-row" data-kind="{kind}">"#);
         let last_cx = left + (row.len() as i64 - 1) * (W + GAP_X) + W / 2;
-        let end = if first_bus.is_none() {
-            last_cx.max(ucx)
-        } else {
-            last_cx
-        };
-        pen.line(&format!("M{trunk} {bus}H{end}"));
+        pen.line(&format!("M{trunk} {bus}H{last_cx}"));
         for (i, b) in row.iter().enumerate() {
             let x = left + i as i64 * (W + GAP_X);
             pen.line(&format!("M{} {bus}V{y}", x + W / 2));
             pen.body(b, x, y, W, budget);
         }
         pen.o.push_str("</g>");
-        first_bus.get_or_insert(bus);
         last_bus = Some(bus);
         y += h + GAP_Y;
     }
-    if let (Some(a), Some(b)) = (first_bus, last_bus) {
-        // The unit down to the first bus, and the trunk joining every row's bus.
-        pen.line(&format!("M{ucx} {}V{a}", MARGIN + H));
-        if b > a {
-            pen.line(&format!("M{trunk} {a}V{b}"));
-        }
+    if let Some(b) = last_bus {
+        // The trunk from the unit down to the last row's bus.
+        pen.line(&format!("M{trunk} {}V{b}", MARGIN + H));
     }
     pen.o.push_str("</svg>");
     pen.o

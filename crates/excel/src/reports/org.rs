@@ -75,7 +75,14 @@ pub fn body_rows(l: &dyn Labels, s: &Structure, only_active: bool) -> Vec<BodyRo
                             ("name".into(), r.name.clone()),
                             ("kind".into(), kind_label(l, r.kind)),
                             ("est".into(), r.establishment.to_string()),
-                            ("doc".into(), r.doc_no.clone()),
+                            (
+                                "doc".into(),
+                                if r.doc_no.is_empty() {
+                                    String::new()
+                                } else {
+                                    l.f("org.record_doc", &[("doc".into(), r.doc_no.clone())])
+                                },
+                            ),
                         ],
                     )
                 })

@@ -997,13 +997,18 @@ fn describe(tr: Tr, op: &PlanOp, before: &Structure, names: &Structure) -> Strin
     let a = |k: &str, v: String| (k.to_string(), v);
     match op {
         PlanOp::Create {
-            name, kind, parent, ..
+            name,
+            kind,
+            parent,
+            establishment,
+            ..
         } => tr.f(
             "org.opd.create",
             &[
                 a("name", name.clone()),
                 a("kind", kind_label(&tr, *kind)),
                 a("parent", parent.as_ref().map(n).unwrap_or_default()),
+                a("est", establishment.to_string()),
             ],
         ),
         PlanOp::Rename { body, name, .. } => tr.f(
