@@ -19,7 +19,8 @@ pub use crate::workflow::Status as PlanStatus;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "op")]
 pub enum PlanOp {
-    /// 新设: a new body with a negative `temp` id.
+    /// 新设: a new body with a negative `temp` id. `establishment` is what it is to use:
+    /// bodies the plan merges into it cover that first, only the rest is new (see `Merge`).
     Create {
         temp: BodyId,
         name: String,
@@ -40,7 +41,10 @@ pub enum PlanOp {
     },
     /// 撤并: the sources merge into `into` (their successor). Each source's nameplate,
     /// establishment, seal and archives are recorded on `into`, with every record the
-    /// source held; its function items and hosted bodies move to `into`.
+    /// source held; its function items and hosted bodies move to `into`. The source keeps
+    /// its establishment (held by the nameplate body, used by `into`), so the unit total
+    /// does not change; when `into` is created by the same plan, its own establishment is
+    /// reduced by what the sources bring (never below 0), so the total never rises.
     Merge { sources: Vec<BodyId>, into: BodyId },
     /// 撤销: its items lose this owner; hosted bodies move up to its parent.
     Abolish { body: BodyId },
