@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use jiguan_domain::auth::Actor;
+use jiguan_domain::inbox::{NewNotice, decision_notice};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{Move, Status, Step, StepInput, Workflow, status_invalid};
 
@@ -21,14 +22,15 @@ use crate::{App, AppError, AppResult};
 #[async_trait]
 pub trait WorkflowStore: Send + Sync {
     /// Writes `m` if the record of `unit` is still in `m.from` (else
-    /// `Conflict(Status)`), records who, when and what the step records, and appends
-    /// `audit`, in one transaction.
+    /// `Conflict(Status)`), records who, when and what the step records, writes the
+    /// notices the move sends (the inbox) and appends `audit`, in one transaction.
     async fn move_status(
         &self,
         flow: &'static Workflow,
         district: DistrictId,
         unit: UnitId,
         m: &Move,
+        notices: &[NewNotice],
         audit: AuditEntry,
     ) -> StoreResult<()>;
 }
@@ -90,8 +92,9 @@ impl App {
             .before(&StatusOnly { status: m.from })
     }
 
-    /// Takes `step` on record `id` now in `from` and writes it with the audit entry
-    /// (`after`: what the module records of the step).
+    /// Takes `step` on record `id` (titled `title`) now in `from` and writes it with the
+    /// audit entry (`after`: what the module records of the step) and the notice a decision
+    /// sends to the unit (the inbox's 通知).
     #[allow(clippy::too_many_arguments)]
     pub async fn take_step<T: Serialize>(
         &self,
@@ -100,16 +103,17 @@ impl App {
         flow: &'static Workflow,
         object: ObjectKind,
         step: Step,
-        (id, from): (i64, Status),
+        (id, from, title): (i64, Status, &str),
         input: StepInput,
         after: impl FnOnce(&Move) -> T,
     ) -> AppResult<()> {
         let m = self.start_step(actor, flow, step, id, from, input)?;
+        let notices = decision_notice(flow, object, unit, &m, title);
         let audit = self
             .step_audit(actor, unit, flow, object, &m)
             .after(&after(&m));
         self.store
-            .move_status(flow, actor.district_id, unit, &m, audit)
+            .move_status(flow, actor.district_id, unit, &m, &notices, audit)
             .await
             .map_err(|e| status_err(e, from))
     }

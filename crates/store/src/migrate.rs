@@ -49,6 +49,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "downsizing",
         sql: include_str!("migrations/0007_downsizing.sql"),
     },
+    Migration {
+        version: 8,
+        name: "inbox",
+        sql: include_str!("migrations/0008_inbox.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "dict",
+        sql: include_str!("migrations/0010_dict.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {

@@ -548,7 +548,7 @@ impl App {
             &DOWNSIZING_PLANS,
             ObjectKind::DownsizingPlan,
             step,
-            (plan.id.0, plan.status),
+            (plan.id.0, plan.status, plan.title.as_str()),
             input,
             StepAfter::of,
         )

@@ -456,7 +456,7 @@ impl App {
             &ORG_PLANS,
             ObjectKind::ReorgPlan,
             step,
-            (plan.id.0, plan.status),
+            (plan.id.0, plan.status, plan.title.as_str()),
             input,
             StepAfter::of,
         )
