@@ -179,8 +179,13 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
                 .await
                 .map_err(app_err_detail)?;
             let kind = |k: jiguan_domain::org::BodyKind| tr.t(&k.label_key()).to_string();
+            let known = !heads.is_empty();
             let hc = |b: jiguan_domain::org::BodyId| {
-                heads.iter().find(|(x, _)| *x == b).map(|(_, n)| *n)
+                heads
+                    .iter()
+                    .find(|(x, _)| *x == b)
+                    .map(|(_, n)| *n)
+                    .or(known.then_some(0))
             };
             let svg = jiguan_app::org::chart::svg(
                 &s,
@@ -188,7 +193,8 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
                 &jiguan_app::org::chart::ChartText {
                     kind: &kind,
                     head: tr.t("org.chart_head"),
-                    staff: tr.t("org.chart_staff"),
+                    on_post: tr.t("org.chart_on_post"),
+                    est: tr.t("org.chart_est"),
                     plates: tr.t("org.chart_plates"),
                     headcount: &hc,
                     sized: true,

@@ -227,7 +227,8 @@ async fn main() {
     let text = ChartText {
         kind: &kind,
         head: "负责人",
-        staff: "人",
+        on_post: "在岗",
+        est: "编制",
         plates: "牌子",
         headcount: &hc,
         sized: true,

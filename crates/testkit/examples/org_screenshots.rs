@@ -49,5 +49,12 @@ async fn shoot(b: &Browser, app: &TestApp, out: &Path) -> anyhow::Result<()> {
         b.query(By::Id("who")).first().await?;
         save(b, out, file).await?;
     }
+    // The plan's resulting bodies with their own establishment and the establishment used.
+    b.goto(app.url(&format!("/units/{u}/org/plans/{plan}")))
+        .await?;
+    b.query(By::Id("preview-bodies")).first().await?;
+    b.eval("document.getElementById('preview-bodies').scrollIntoView(); return 0;")
+        .await?;
+    save(b, out, "org-plan-establishment.png").await?;
     Ok(())
 }

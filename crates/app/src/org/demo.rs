@@ -234,11 +234,15 @@ const LUOTUO_FUNCTIONS: &[F] = &[
     ),
 ];
 
+/// The centres are given the establishment they are to use, which is what the bodies
+/// merged into them hold (社会事务科 4 + 劳动保障所 3 + 计生服务站 3 = 10, …): the
+/// establishment stays with those nameplate bodies and the centres use it, so the plan
+/// adds none; the two converted enterprises take theirs with them (83 → 70).
 const LUOTUO_OPS: &[D] = &[
     D::Create("shzx", "社会事务服务中心", C, 10),
-    D::Create("jjzx", "经济发展服务中心", C, 6),
-    D::Create("cgzx", "城市管理服务中心", C, 12),
-    D::Create("nyzx", "农业农村服务中心", C, 10),
+    D::Create("jjzx", "经济发展服务中心", C, 5),
+    D::Create("cgzx", "城市管理服务中心", C, 17),
+    D::Create("nyzx", "农业农村服务中心", C, 14),
     D::Merge(&["shk", "ldbz", "jsz"], "shzx"),
     D::Merge(&["jjk"], "jjzx"),
     D::Merge(&["czk", "hws", "lhs", "cjz"], "cgzx"),

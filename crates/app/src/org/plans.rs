@@ -11,7 +11,9 @@ use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::error::required_text;
 use jiguan_domain::org::analysis::{FunctionIssue, analyse};
 use jiguan_domain::org::compare::{Comparison, compare};
-use jiguan_domain::org::plan::{OpError, PlanOp, StaffMove, apply, next_temp, staff_destinations};
+use jiguan_domain::org::plan::{
+    EstablishmentChange, OpError, PlanOp, StaffMove, apply, next_temp, staff_destinations,
+};
 use jiguan_domain::org::structure::{
     Counts as StructureCounts, DOC_MAX, NAME_MAX, SHORT_MAX, count_field, optional_id,
     optional_text, parse_date,
@@ -121,6 +123,8 @@ pub struct PlanView {
     pub staff_counts: Vec<StaffCount>,
     /// Moves that would exceed a receiving body's approved establishment (apply refuses).
     pub staff_problems: Vec<FieldError>,
+    /// The unit's establishment total before and after (a rise needs a 文号).
+    pub establishment: Option<EstablishmentChange>,
 }
 
 /// Staff (home roster: on post, lent out) of a body before and after a plan's moves.
@@ -289,6 +293,7 @@ impl App {
                 .await?;
             let comparison = compare(&before, &after, &rules);
             let issues_after = analyse(&after, &rules);
+            let establishment = Some(EstablishmentChange::of(&before, &after));
             // The moves it made are in the audit entry and the people's history.
             let staff = vec![];
             return Ok(PlanView {
@@ -302,6 +307,7 @@ impl App {
                 staff,
                 staff_counts: vec![],
                 staff_problems: vec![],
+                establishment,
             });
         }
         let on = self.org_today();
@@ -314,6 +320,7 @@ impl App {
             Err(e) => (None, Some(e)),
         };
         let comparison = after.as_ref().map(|a| compare(&before, a, &rules));
+        let establishment = after.as_ref().map(|a| EstablishmentChange::of(&before, a));
         let issues_after = after
             .as_ref()
             .map(|a| analyse(a, &rules))
@@ -333,6 +340,7 @@ impl App {
             staff,
             staff_counts,
             staff_problems,
+            establishment,
         })
     }
 
@@ -582,8 +590,18 @@ impl App {
     ) -> AppResult<()> {
         self.require_step(actor, &ORG_PLANS, Step::Approve, unit)
             .await?;
-        let input = StepInput::approval(doc_no, DOC_MAX)?;
         let plan = self.plan_of(actor, unit, id).await?;
+        if doc_no.trim().is_empty() {
+            // A plan that raises the establishment total says so, naming the figures.
+            let now = self
+                .store
+                .load_structure(actor.district_id, unit, self.org_today())
+                .await?;
+            if let Ok(after) = apply(&now, &plan.ops, &plan.doc_no) {
+                EstablishmentChange::of(&now, &after).check_doc(doc_no)?;
+            }
+        }
+        let input = StepInput::approval(doc_no, DOC_MAX)?;
         self.move_plan(actor, unit, &plan, Step::Approve, input)
             .await
     }
@@ -620,6 +638,7 @@ impl App {
         ORG_PLANS.check(Step::Apply, plan.status)?;
         let (before, stamp) = self.change_base(actor, unit, on, "effective").await?;
         let after = self.check_preview(&before, &plan)?;
+        EstablishmentChange::of(&before, &after).check_doc(&plan.doc_no)?;
         let (staff, _, problems) = self.plan_staff(actor, unit, &before, &after).await?;
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));

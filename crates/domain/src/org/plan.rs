@@ -19,7 +19,8 @@ pub use crate::workflow::Status as PlanStatus;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "op")]
 pub enum PlanOp {
-    /// 新设: a new body with a negative `temp` id.
+    /// 新设: a new body with a negative `temp` id. `establishment` is what it is to use:
+    /// bodies the plan merges into it cover that first, only the rest is new (see `Merge`).
     Create {
         temp: BodyId,
         name: String,
@@ -40,7 +41,10 @@ pub enum PlanOp {
     },
     /// 撤并: the sources merge into `into` (their successor). Each source's nameplate,
     /// establishment, seal and archives are recorded on `into`, with every record the
-    /// source held; its function items and hosted bodies move to `into`.
+    /// source held; its function items and hosted bodies move to `into`. The source keeps
+    /// its establishment (held by the nameplate body, used by `into`), so the unit total
+    /// does not change; when `into` is created by the same plan, its own establishment is
+    /// reduced by what the sources bring (never below 0), so the total never rises.
     Merge { sources: Vec<BodyId>, into: BodyId },
     /// 撤销: its items lose this owner; hosted bodies move up to its parent.
     Abolish { body: BodyId },
@@ -300,7 +304,16 @@ pub fn apply_op(s: &mut Structure, op: &PlanOp, doc_no: &str) -> Result<(), OpEr
                     b2.records.clear();
                     b2.doc_no = doc_no.to_string();
                 }
+                // The source's establishment stays on its books (the nameplate record)
+                // and the absorbing body uses it. A body this plan creates was given the
+                // establishment it is to use: what merges into it covers that first, so
+                // the same establishment is not counted twice; only the rest is new.
+                let brought = b.used_establishment();
+                let created = into.0 < 0;
                 if let Some(t) = s.body_mut(*into) {
+                    if created {
+                        t.establishment = (t.establishment - brought).max(0);
+                    }
                     t.records.extend(b.records);
                     t.records.push(NameplateRecord {
                         source: b.id,
@@ -351,6 +364,46 @@ pub fn apply(s: &Structure, ops: &[PlanOp], doc_no: &str) -> Result<Structure, O
         })?;
     }
     Ok(out)
+}
+
+/// The unit's establishment total (编制总数: bodies' own and what nameplate bodies hold)
+/// before and after a plan. A merge never raises it; creating a body with establishment
+/// beyond what merges into it does, and that needs the establishment authority's
+/// document (文号).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EstablishmentChange {
+    pub before: i64,
+    pub after: i64,
+}
+
+impl EstablishmentChange {
+    pub fn of(before: &Structure, after: &Structure) -> Self {
+        EstablishmentChange {
+            before: before.counts().establishment,
+            after: after.counts().establishment,
+        }
+    }
+
+    /// By how much the plan raises the total (0 when it keeps or lowers it).
+    pub fn rise(&self) -> i64 {
+        (self.after - self.before).max(0)
+    }
+
+    pub fn raises(&self) -> bool {
+        self.rise() > 0
+    }
+
+    /// A plan that raises the total needs a 文号: refused on `doc_no`
+    /// (`establishment_rise_doc`, with `before`, `after` and `n`) when there is none.
+    pub fn check_doc(&self, doc_no: &str) -> Result<(), FieldError> {
+        if self.raises() && doc_no.trim().is_empty() {
+            return Err(FieldError::new("doc_no", "establishment_rise_doc")
+                .with("before", self.before)
+                .with("after", self.after)
+                .with("n", self.rise()));
+        }
+        Ok(())
+    }
 }
 
 /// Where the staff of a body go when a plan takes the body out of active life: the
@@ -518,6 +571,107 @@ mod tests {
             centre.map(|c| c.doc_no),
             Some("镇海编〔2019〕3号".to_string())
         );
+    }
+
+    /// 骆驼街道's stations as the issue describes them: 文化站 (3) and 广播站 (2).
+    fn stations() -> Structure {
+        let mut s = luotuo();
+        s.bodies.push(Body {
+            establishment: 3,
+            ..Body::new(BodyId(6), "文化站", BodyKind::PublicInstitution)
+        });
+        s.bodies.push(Body {
+            establishment: 2,
+            ..Body::new(BodyId(7), "广播站", BodyKind::PublicInstitution)
+        });
+        s
+    }
+
+    fn centre_of(establishment: i64) -> Vec<PlanOp> {
+        vec![
+            PlanOp::Create {
+                temp: BodyId(-1),
+                name: "文化广电服务中心".into(),
+                short_name: String::new(),
+                kind: BodyKind::Centre,
+                parent: None,
+                establishment,
+            },
+            PlanOp::Merge {
+                sources: vec![BodyId(6), BodyId(7)],
+                into: BodyId(-1),
+            },
+        ]
+    }
+
+    #[test]
+    fn a_merge_into_a_new_centre_keeps_the_unit_total() {
+        let before = stations();
+        let after = apply(&before, &centre_of(5), "").unwrap_or_default();
+        let change = EstablishmentChange::of(&before, &after);
+        assert_eq!(
+            (change.before, change.after),
+            (before.counts().establishment, before.counts().establishment)
+        );
+        assert!(!change.raises());
+        assert_eq!(change.check_doc(""), Ok(()));
+        // The establishment stays with the nameplate bodies; the centre uses it.
+        let c = after
+            .body(BodyId(-1))
+            .cloned()
+            .unwrap_or_else(|| Body::new(BodyId(0), "", BodyKind::Centre));
+        assert_eq!(
+            (
+                c.establishment,
+                c.held_establishment(),
+                c.used_establishment()
+            ),
+            (0, 5, 5)
+        );
+        assert_eq!(after.counts().held, 5);
+        // A centre declared smaller than what merges into it adds nothing either.
+        let small = apply(&before, &centre_of(0), "").unwrap_or_default();
+        assert_eq!(small.counts().establishment, before.counts().establishment);
+    }
+
+    #[test]
+    fn a_plan_that_creates_establishment_raises_the_total_and_needs_a_doc() {
+        let before = stations();
+        // A centre of 7 over stations of 3 and 2: 2 new.
+        let after = apply(&before, &centre_of(7), "").unwrap_or_default();
+        let change = EstablishmentChange::of(&before, &after);
+        assert_eq!(change.rise(), 2);
+        assert_eq!(
+            after
+                .body(BodyId(-1))
+                .map(|c| (c.establishment, c.used_establishment())),
+            Some((2, 7))
+        );
+        let err = change.check_doc(" ").err();
+        assert_eq!(
+            err.as_ref().map(|e| (e.field.as_str(), e.code.as_str())),
+            Some(("doc_no", "establishment_rise_doc"))
+        );
+        assert_eq!(change.check_doc("镇海编〔2026〕1号"), Ok(()));
+        // A new body with no merge: all its establishment is new.
+        let office = vec![PlanOp::Create {
+            temp: BodyId(-1),
+            name: "应急管理办公室".into(),
+            short_name: String::new(),
+            kind: BodyKind::Office,
+            parent: None,
+            establishment: 4,
+        }];
+        let after = apply(&before, &office, "").unwrap_or_default();
+        assert_eq!(EstablishmentChange::of(&before, &after).rise(), 4);
+        // Merging existing bodies never raises it.
+        let merge = vec![PlanOp::Merge {
+            sources: vec![BodyId(6), BodyId(7)],
+            into: BodyId(1),
+        }];
+        let after = apply(&before, &merge, "").unwrap_or_default();
+        assert_eq!(EstablishmentChange::of(&before, &after).rise(), 0);
+        assert_eq!(after.counts().establishment, before.counts().establishment);
     }
 
     #[test]
@@ -752,8 +906,14 @@ mod tests {
                         }
                         prop_assert_eq!(cur.body(*src).map(|b| b.status), Some(BodyStatus::Merged(*into)));
                     }
-                    // Establishment on the books is conserved by a merge.
-                    prop_assert_eq!(before.counts().establishment, cur.counts().establishment);
+                    // Establishment on the books is conserved by a merge into an existing
+                    // body; a merge into a body the plan creates uses up what that body was
+                    // given. A merge never raises the total.
+                    if into.0 > 0 {
+                        prop_assert_eq!(before.counts().establishment, cur.counts().establishment);
+                    } else {
+                        prop_assert!(cur.counts().establishment <= before.counts().establishment);
+                    }
                 }
             }
         }

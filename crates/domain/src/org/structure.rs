@@ -81,6 +81,18 @@ impl Body {
     pub fn is_active(&self) -> bool {
         self.status.is_active()
     }
+
+    /// Establishment held by the nameplate bodies merged into this one (只保留牌子、编制):
+    /// it stays on their books and this body uses it.
+    pub fn held_establishment(&self) -> i64 {
+        self.records.iter().map(|r| r.establishment).sum()
+    }
+
+    /// Establishment the body uses (使用编制): its own (核定编制) and what the nameplate
+    /// bodies merged into it hold.
+    pub fn used_establishment(&self) -> i64 {
+        self.establishment + self.held_establishment()
+    }
 }
 
 /// One function item (职能事项) of the unit's catalogue (职能清单).
@@ -210,10 +222,8 @@ impl Structure {
             active,
             by_kind,
             records: self.active().map(|b| b.records.len() as i64).sum(),
-            establishment: self
-                .active()
-                .map(|b| b.establishment + b.records.iter().map(|r| r.establishment).sum::<i64>())
-                .sum(),
+            establishment: self.active().map(Body::used_establishment).sum(),
+            held: self.active().map(Body::held_establishment).sum(),
             functions: self.functions.len() as i64,
             performed: self.functions.iter().filter(|f| f.performed()).count() as i64,
             chiefs: self.split.as_ref().map(Split::chiefs).unwrap_or(0),
@@ -300,8 +310,10 @@ pub struct Counts {
     pub by_kind: Vec<(BodyKind, i64)>,
     /// Nameplate records held by active bodies.
     pub records: i64,
-    /// Establishment of active bodies including the records they hold.
+    /// Establishment of active bodies including the records they hold: the unit's total.
     pub establishment: i64,
+    /// Of which held by nameplate bodies (kept on their books, used by their successor).
+    pub held: i64,
     pub functions: i64,
     /// Items still performed (not removed or transferred).
     pub performed: i64,

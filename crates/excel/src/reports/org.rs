@@ -25,7 +25,10 @@ pub struct BodyRow {
     pub parent: String,
     pub status: String,
     pub active: bool,
+    /// Its own establishment (核定编制).
     pub establishment: i64,
+    /// The establishment it uses (使用编制): its own and what its nameplate bodies hold.
+    pub used: i64,
     pub head: String,
     pub doc_no: String,
     /// Nameplate records kept: "农机站（事业站所，编制 3）".
@@ -59,6 +62,7 @@ pub fn body_rows(l: &dyn Labels, s: &Structure, only_active: bool) -> Vec<BodyRo
             status: status_text(l, s, b),
             active: b.is_active(),
             establishment: b.establishment,
+            used: b.used_establishment(),
             head: b.head.clone(),
             doc_no: b.doc_no.clone(),
             records: b
@@ -71,7 +75,14 @@ pub fn body_rows(l: &dyn Labels, s: &Structure, only_active: bool) -> Vec<BodyRo
                             ("name".into(), r.name.clone()),
                             ("kind".into(), kind_label(l, r.kind)),
                             ("est".into(), r.establishment.to_string()),
-                            ("doc".into(), r.doc_no.clone()),
+                            (
+                                "doc".into(),
+                                if r.doc_no.is_empty() {
+                                    String::new()
+                                } else {
+                                    l.f("org.record_doc", &[("doc".into(), r.doc_no.clone())])
+                                },
+                            ),
                         ],
                     )
                 })
@@ -199,7 +210,8 @@ pub fn workbook(
     let (mut est, mut people, mut active) = (0i64, 0i64, 0i64);
     for r in body_rows.iter().filter(|r| r.active) {
         active += 1;
-        est += r.establishment;
+        // The unit's total: each body in place with what its nameplate bodies hold.
+        est += r.used;
         people += head_of(r.id);
     }
     let bodies = Sheet {
@@ -230,7 +242,7 @@ pub fn workbook(
                     r.kind.into(),
                     r.parent.into(),
                     r.status.into(),
-                    Cell::Int(r.establishment),
+                    Cell::Int(r.used),
                     Cell::Int(head),
                     r.head.into(),
                     r.records.join("；").into(),

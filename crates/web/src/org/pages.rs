@@ -152,6 +152,7 @@ fn count_rows(tr: Tr, a: &Side, b: &Side) -> Vec<CountRow> {
     push("org.count.active", x.active, y.active);
     push("org.count.records", x.records, y.records);
     push("org.count.establishment", x.establishment, y.establishment);
+    push("org.count.held", x.held, y.held);
     push("org.count.chiefs", x.chiefs, y.chiefs);
     push("org.count.deputies", x.deputies, y.deputies);
     push("org.count.performed", x.performed, y.performed);
@@ -996,13 +997,18 @@ fn describe(tr: Tr, op: &PlanOp, before: &Structure, names: &Structure) -> Strin
     let a = |k: &str, v: String| (k.to_string(), v);
     match op {
         PlanOp::Create {
-            name, kind, parent, ..
+            name,
+            kind,
+            parent,
+            establishment,
+            ..
         } => tr.f(
             "org.opd.create",
             &[
                 a("name", name.clone()),
                 a("kind", kind_label(&tr, *kind)),
                 a("parent", parent.as_ref().map(n).unwrap_or_default()),
+                a("est", establishment.to_string()),
             ],
         ),
         PlanOp::Rename { body, name, .. } => tr.f(
@@ -1064,6 +1070,10 @@ pub struct PlanPage {
     /// (body or pool, before, after).
     pub staff_counts: Vec<(String, i64, i64)>,
     pub staff_problems: Vec<String>,
+    /// The plan raises the establishment total: the warning.
+    pub est_rise: Option<String>,
+    /// It does not: the totals.
+    pub est_keep: Option<String>,
     pub editable: bool,
     pub can_manage: bool,
     pub can_approve: bool,
@@ -1171,6 +1181,21 @@ async fn plan_page(
         })
         .collect();
     let staff_problems = v.staff_problems.iter().map(|e| tr.error(e)).collect();
+    let (est_rise, est_keep) = match &v.establishment {
+        Some(c) => {
+            let args = [
+                ("before".to_string(), c.before.to_string()),
+                ("after".to_string(), c.after.to_string()),
+                ("n".to_string(), c.rise().to_string()),
+            ];
+            if c.raises() {
+                (Some(tr.f("org.est_rise", &args)), None)
+            } else {
+                (None, Some(tr.f("org.est_keep", &args)))
+            }
+        }
+        None => (None, None),
+    };
     // Choices for new operations: the bodies active after the operations so far.
     let bodies = active_options(&names, None);
     let items = names
@@ -1229,6 +1254,8 @@ async fn plan_page(
             staff,
             staff_counts,
             staff_problems,
+            est_rise,
+            est_keep,
             editable: jiguan_domain::workflow::ORG_PLANS.editable(v.plan.status),
             can_manage: ctx.actor.can(Action::OrgManage),
             can_approve: ctx.actor.can(Action::OrgApprove),
@@ -1445,14 +1472,23 @@ pub async fn history(
 
 fn chart_svg(tr: Tr, s: &Structure, title: &str, sized: bool, heads: &[(BodyId, i64)]) -> String {
     let kind = |k: BodyKind| kind_label(&tr, k);
-    let hc = |b: BodyId| heads.iter().find(|(x, _)| *x == b).map(|(_, n)| *n);
+    // Once the unit has people on the date, a body nobody is on has 0 on post.
+    let known = !heads.is_empty();
+    let hc = |b: BodyId| {
+        heads
+            .iter()
+            .find(|(x, _)| *x == b)
+            .map(|(_, n)| *n)
+            .or(known.then_some(0))
+    };
     svg(
         s,
         title,
         &ChartText {
             kind: &kind,
             head: tr.t("org.chart_head"),
-            staff: tr.t("org.chart_staff"),
+            on_post: tr.t("org.chart_on_post"),
+            est: tr.t("org.chart_est"),
             plates: tr.t("org.chart_plates"),
             headcount: &hc,
             sized,
@@ -1489,7 +1525,8 @@ pub async fn chart(
     InUnit(u): InUnit,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
-    let (on, svg) = chart_of(&st, &ctx, &u, &q, false).await?;
+    // Its natural size: the page scales it down to fit, a phone scrolls it (CSS).
+    let (on, svg) = chart_of(&st, &ctx, &u, &q, true).await?;
     Ok(page(&ChartPage {
         l: org_crumbs(&ctx, &u, "org.chart").here(),
         on: on.to_string(),

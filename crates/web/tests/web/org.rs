@@ -468,14 +468,239 @@ async fn org_chart_shows_the_headcount_per_body() {
     for path in ["chart", "chart.svg"] {
         let r = get(&t, &ua, &format!("/units/{unit}/org/{path}?on=2024-06-01")).await;
         assert_eq!(r.status, StatusCode::OK);
-        assert!(r.body.contains("2人"), "{}", r.body);
+        assert!(r.body.contains("在岗 2 / 编制 3"), "{}", r.body);
     }
-    // Before anyone joined, no headcount is drawn.
+    // Before anyone joined, no headcount is drawn: only the establishment.
     let r = get(
         &t,
         &ua,
         &format!("/units/{unit}/org/chart.svg?on=2023-06-01"),
     )
     .await;
-    assert!(r.body.contains("农机站") && !r.body.contains("2人"));
+    assert!(r.body.contains("农机站") && r.body.contains("编制 3"));
+    assert!(!r.body.contains("在岗"), "{}", r.body);
+}
+
+// ---- The demo (骆驼街道): establishment in the plan preview, and the org chart. ----
+
+/// The demo district over a fresh database, with a unit admin of 骆驼街道 (`demo_unit`) and
+/// a district admin (`demo_district`) who sign in with [`PW`].
+async fn demo_setup() -> T {
+    use jiguan_app::{App, AppConfig, ManualClock};
+    use jiguan_domain::auth::Role;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().to_string();
+    let store = jiguan_store::SqlStore::open(&url).await.unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
+    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+    let luotuo = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+    let mut users = Vec::new();
+    for (name, unit, role) in [
+        ("demo_unit", Some(luotuo), Role::UnitAdmin),
+        ("demo_district", None, Role::DistrictAdmin),
+    ] {
+        let id = app
+            .system_create_user(d, unit, name, name, &[role], PW, false)
+            .await
+            .unwrap();
+        users.push((name, id));
+    }
+    let state = jiguan_web::AppState {
+        app: app.clone(),
+        web: jiguan_web::WebConfig::default(),
+        jobs: Default::default(),
+    };
+    T {
+        router: jiguan_web::router(state),
+        app,
+        clock,
+        d_a: d,
+        units: vec![("luotuo", luotuo)],
+        users,
+        _dir: dir,
+    }
+}
+
+/// The `<tr>` of a table in `html` whose text holds `needle`.
+fn row_of<'a>(html: &'a str, needle: &str) -> &'a str {
+    let at = html
+        .find(needle)
+        .unwrap_or_else(|| panic!("no {needle} in {html}"));
+    let start = html[..at].rfind("<tr").unwrap_or(0);
+    let end = html[at..].find("</tr>").map_or(html.len(), |e| at + e);
+    &html[start..end]
+}
+
+/// Issue 12, defect 1: the demo plan of 骆驼街道 merges sections and stations into four new
+/// centres. Their establishment stays with the nameplate bodies and the centres use it, so
+/// the total does not rise (it fell only by the two converted enterprises: 83 → 70, not
+/// 83 → 108). A plan that does raise the total is flagged and cannot be approved without
+/// the document number, the message naming the field and the figures.
+#[tokio::test]
+async fn demo_plan_preview_keeps_the_establishment_and_a_rise_needs_a_doc_no() {
+    let t = demo_setup().await;
+    let unit = t.unit("luotuo");
+    let ua = login(&t, "demo_unit").await;
+    let da = login(&t, "demo_district").await;
+    let r = get(&t, &ua, &format!("/units/{unit}/org/plans")).await;
+    let prefix = format!("/units/{unit}/org/plans/");
+    let plan: i64 = r
+        .body
+        .split(&prefix)
+        .filter_map(|x| {
+            x.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .and_then(|n| n.parse().ok())
+        })
+        .next()
+        .unwrap_or_else(|| panic!("no plan in {}", r.body));
+    let base = format!("{prefix}{plan}");
+    let r = get(&t, &ua, &base).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let counts = row_of(&r.body, "<td>编制数</td>");
+    assert!(
+        counts.contains(r#"<td class="num">83</td><td class="num">70</td>"#),
+        "{counts}"
+    );
+    let held = row_of(&r.body, "<td>其中保留在原机构（牌子）的编制</td>");
+    assert!(
+        held.contains(r#"<td class="num">0</td><td class="num">46</td>"#),
+        "{held}"
+    );
+    // 社会事务服务中心: none of its own, uses the 10 of 社会事务科, 劳动保障所, 计生服务站.
+    let centre = row_of(&r.body, "<td>社会事务服务中心</td>");
+    assert!(
+        centre.contains(r#"est-own">0<"#) && centre.contains(r#"est-used">10<"#),
+        "{centre}"
+    );
+    assert!(r.body.contains("id=\"establishment-keep\""), "{}", r.body);
+    assert!(!r.body.contains("id=\"establishment-rise\""));
+    assert!(r.body.contains("编制保留在原机构"));
+
+    // A new office of 20 raises the total to 90: warned, and approval needs the 文号.
+    post_form_ok(
+        &t,
+        &ua,
+        &format!("{base}/ops"),
+        &[
+            ("op", "create"),
+            ("name", "应急管理办公室"),
+            ("kind", "office"),
+            ("establishment", "20"),
+        ],
+    )
+    .await;
+    let r = get(&t, &ua, &base).await;
+    let rise = row_of(&r.body, "id=\"establishment-rise\"");
+    assert!(rise.contains("由 83 增至 90（增加 7 名）"), "{rise}");
+    post_form_ok(&t, &ua, &format!("{base}/submit"), &[]).await;
+    let r = post_form(&t, &da, &format!("{base}/approve"), &[("doc_no", " ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("文号：本方案使编制总数由 83 增至 90（增加 7 名）"),
+        "{}",
+        r.body
+    );
+    let en = Who {
+        lang: Some("en"),
+        ..da.clone()
+    };
+    let r = post_form(&t, &en, &format!("{base}/approve"), &[("doc_no", "")]).await;
+    assert!(
+        r.body
+            .contains("Document number: this plan raises the establishment total from 83 to 90"),
+        "{}",
+        r.body
+    );
+    let r = get(&t, &da, &base).await;
+    assert!(r.body.contains("plan-submitted"), "nothing was approved");
+    post_form_ok(
+        &t,
+        &da,
+        &format!("{base}/approve"),
+        &[("doc_no", "镇海编〔2026〕5号")],
+    )
+    .await;
+}
+
+/// Issue 12, defect 5: the chart puts sibling bodies side by side in one row container
+/// (not a vertical chain) and writes each box's headcount on post and establishment.
+#[tokio::test]
+async fn demo_chart_puts_siblings_in_rows_with_headcount_and_establishment() {
+    let t = demo_setup().await;
+    let unit = t.unit("luotuo");
+    let ua = login(&t, "demo_unit").await;
+    let today = t.app.org_today();
+    let acc = Account {
+        name: "demo_unit",
+        unit: Some("luotuo"),
+        roles: vec![jiguan_domain::auth::Role::UnitAdmin],
+    };
+    let s = t
+        .app
+        .org_structure(&actor_of(&t, &acc), unit, None)
+        .await
+        .unwrap();
+    let id_of = |name: &str| {
+        s.active()
+            .find(|b| b.name == name)
+            .map(|b| b.id)
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    // The demo's people belong to the unit, not yet to a body: place one in 党政办公室.
+    let dzb = id_of("党政办公室").to_string();
+    let id = id_number("19850101", 71);
+    let today_s = today.to_string();
+    let r = add_person(
+        &t,
+        &ua,
+        unit,
+        &[
+            ("name", "甲乙"),
+            ("id_number", id.as_str()),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+            ("body", dzb.as_str()),
+            ("on", today_s.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let heads = t
+        .app
+        .org_headcount(&actor_of(&t, &acc), unit, today)
+        .await
+        .unwrap();
+    let r = get(&t, &ua, &format!("/units/{unit}/org/chart")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    // 党政办公室 and 经济发展科 (both 科室) in the same row container.
+    let (a, b) = (id_of("党政办公室"), id_of("经济发展科"));
+    let rows: Vec<&str> = r.body.split("<g class=\"org-row\"").skip(1).collect();
+    assert!(rows.len() >= 3, "{}", r.body);
+    let row = rows
+        .iter()
+        .find(|x| x.contains(&format!("data-id=\"{a}\"")))
+        .unwrap_or_else(|| panic!("no row holds {a}: {}", r.body));
+    assert!(row.contains(&format!("data-id=\"{b}\"")), "{row}");
+    // Its box: headcount on post and the establishment (8 in the demo register).
+    let n = heads.iter().find(|(x, _)| *x == a).map_or(0, |(_, n)| *n);
+    assert!(n >= 1, "{heads:?}");
+    let boxed = row
+        .split(&format!("data-id=\"{a}\""))
+        .nth(1)
+        .and_then(|x| x.split("</g>").next())
+        .unwrap_or("");
+    assert!(boxed.contains(&format!("在岗 {n} / 编制 8")), "{boxed}");
+    // A body nobody is placed in shows 0 on post once the unit's people have bodies.
+    let jjk = row
+        .split(&format!("data-id=\"{b}\""))
+        .nth(1)
+        .and_then(|x| x.split("</g>").next())
+        .unwrap_or("");
+    assert!(jjk.contains("在岗 0 / 编制 5"), "{jjk}");
+    // The page draws it at its natural size (a phone scrolls it; CSS scales it to fit).
+    assert!(r.body.contains("class=\"org-chart\" viewBox=") && r.body.contains(" width=\""));
 }
