@@ -1,6 +1,6 @@
 //! Configuration: built-in defaults, then the config file (`jiguan.toml` in the working
 //! directory, or `--config FILE` / `JIGUAN_CONFIG`), then environment variables
-//! (`JIGUAN_DATABASE_URL`, `JIGUAN_BIND`, `JIGUAN_LOG_FORMAT`, `JIGUAN_SECURE_COOKIES`),
+//! (`JIGUAN_DATABASE_URL`, `JIGUAN_BIND`, `JIGUAN_LOG_FORMAT`, `JIGUAN_SECURE_COOKIES`, `JIGUAN_BEHIND_PROXY`),
 //! then command-line flags. See docs/OPERATIONS.md.
 
 use serde::Deserialize;
@@ -16,6 +16,9 @@ pub struct Config {
     pub log_format: String,
     /// Mark cookies Secure (when served over HTTPS).
     pub secure_cookies: bool,
+    /// Served behind a reverse proxy: take the client address for the audit and sign-in
+    /// logs from the last `X-Forwarded-For` entry.
+    pub behind_proxy: bool,
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
     pub login_max_failures: u32,
@@ -30,6 +33,7 @@ impl Default for Config {
             bind: "127.0.0.1:8080".into(),
             log_format: "text".into(),
             secure_cookies: false,
+            behind_proxy: false,
             session_idle_minutes: app.session_idle_minutes,
             session_max_hours: app.session_max_hours,
             login_max_failures: app.login_max_failures,
@@ -62,6 +66,9 @@ impl Config {
         }
         if let Ok(v) = std::env::var("JIGUAN_SECURE_COOKIES") {
             cfg.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if let Ok(v) = std::env::var("JIGUAN_BEHIND_PROXY") {
+            cfg.behind_proxy = matches!(v.as_str(), "1" | "true" | "yes");
         }
         Ok(cfg)
     }

@@ -142,6 +142,7 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         app: app.clone(),
         web: WebConfig {
             secure_cookies: cfg.secure_cookies,
+            behind_proxy: cfg.behind_proxy,
             demo,
             ..WebConfig::default()
         },

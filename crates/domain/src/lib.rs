@@ -18,6 +18,7 @@ pub mod posts;
 pub mod rules;
 pub mod settings;
 pub mod tenancy;
+pub mod text;
 pub mod time;
 pub mod workflow;
 

@@ -210,8 +210,32 @@ pub async fn guard(
     next: Next,
 ) -> Response {
     let tr = Tr::new(lang_of(req.headers()));
-    let resp = check(st, spec, tr, req, next).await;
+    let addr = client_addr(&st, &req);
+    let resp = jiguan_app::audit::with_client_addr(addr, check(st, spec, tr, req, next)).await;
     crate::error::render_failure(tr, spec.api, resp)
+}
+
+/// The client's address: the connection's peer, or, when the server is configured as
+/// behind a reverse proxy (`behind_proxy`), the last address of `X-Forwarded-For` (the
+/// one our proxy appended; earlier entries are whatever the client sent and are not
+/// trusted). Recorded with every audited change and sign-in attempt.
+pub fn client_addr(st: &AppState, req: &Request) -> Option<String> {
+    if st.web.behind_proxy
+        && let Some(ip) = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|s| !s.is_empty())
+            .and_then(|s| s.parse::<std::net::IpAddr>().ok())
+    {
+        return Some(ip.to_string());
+    }
+    req.extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
 }
 
 async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) -> Response {

@@ -34,6 +34,10 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Running with the demo data (the sign-in page lists the demo accounts).
     pub demo: bool,
+    /// Served behind a reverse proxy: the client address recorded in the audit and
+    /// sign-in logs is the last entry of `X-Forwarded-For` (the one the proxy added)
+    /// instead of the connection's peer.
+    pub behind_proxy: bool,
 }
 
 impl Default for WebConfig {
@@ -42,6 +46,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             max_body_bytes: 16 * 1024 * 1024,
             demo: false,
+            behind_proxy: false,
         }
     }
 }
