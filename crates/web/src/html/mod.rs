@@ -427,3 +427,18 @@ impl ListView {
             .unwrap_or("")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::group;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(group("1234567"), "1,234,567");
+        assert_eq!(group("-1234.50"), "-1,234.50");
+        assert_eq!(group("999"), "999");
+        assert_eq!(group("12.3456"), "12.3456");
+        assert_eq!(group("n/a"), "n/a");
+        assert_eq!(group(""), "");
+    }
+}

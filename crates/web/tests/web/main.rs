@@ -11,6 +11,7 @@ mod helpers;
 mod downsizing;
 mod guard;
 mod kit;
+mod logs;
 mod org;
 mod people;
 mod platform;
