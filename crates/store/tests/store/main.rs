@@ -9,6 +9,7 @@
 mod helpers;
 
 mod downsizing;
+mod logs;
 mod org;
 mod people;
 mod platform;
