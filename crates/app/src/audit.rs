@@ -63,7 +63,10 @@ impl App {
             filter.unit_id = Some(own);
             filter.district_level_only = false;
         }
-        Ok(self.store.list_logins(actor.district_id, &filter, q).await?)
+        Ok(self
+            .store
+            .list_logins(actor.district_id, &filter, q)
+            .await?)
     }
 
     /// Walks every district's chain; `progress` is called with the rows checked so far.

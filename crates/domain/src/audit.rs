@@ -488,7 +488,11 @@ pub fn group_digits(digits: &str) -> String {
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
     let a = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", group_digits(&(a / 100).to_string()), a % 100)
+    format!(
+        "{sign}{}.{:02}",
+        group_digits(&(a / 100).to_string()),
+        a % 100
+    )
 }
 
 fn shown(field: &str, v: &serde_json::Value) -> Option<String> {
@@ -874,7 +878,18 @@ mod tests {
             None,
         );
         let old = serde_json::json!([
-            GENESIS, 1, 1, 5, null, null, "system", "unit.create", "unit", "3", null, null
+            GENESIS,
+            1,
+            1,
+            5,
+            null,
+            null,
+            "system",
+            "unit.create",
+            "unit",
+            "3",
+            null,
+            null
         ]);
         assert_eq!(h, hex::encode(Sha256::digest(old.to_string().as_bytes())));
     }
@@ -885,17 +900,44 @@ mod tests {
         for a in AuditAction::SIMPLE {
             // Adding a variant breaks this match: add it to SIMPLE as well.
             match a {
-                A::AuthLogin | A::AuthLogout | A::ApiTokenCreate | A::ApiTokenDelete
-                | A::UserCreate | A::UserUpdate | A::UserPasswordChange
-                | A::UserPasswordReset | A::DistrictCreate | A::UnitCreate | A::UnitUpdate
-                | A::ParamSet | A::CalcSave | A::CalendarLoad | A::EstablishmentSet
-                | A::PersonCreate | A::PersonUpdate | A::PersonChange | A::PeopleImport
-                | A::PostCreate | A::PostUpdate | A::PostActivate | A::PostDeactivate
-                | A::PostAssign | A::PostUnassign | A::PostProposalAccept
-                | A::OrgBodyCreate | A::OrgBodyUpdate | A::OrgFunctionCreate
-                | A::OrgFunctionUpdate | A::OrgRulesSet | A::OrgCapsSet | A::OrgSplitSave
-                | A::OrgPlanCreate | A::OrgPlanOpAdd | A::OrgPlanOpRemove
-                | A::DownsizingPlanCreate | A::DownsizingLineSave
+                A::AuthLogin
+                | A::AuthLogout
+                | A::ApiTokenCreate
+                | A::ApiTokenDelete
+                | A::UserCreate
+                | A::UserUpdate
+                | A::UserPasswordChange
+                | A::UserPasswordReset
+                | A::DistrictCreate
+                | A::UnitCreate
+                | A::UnitUpdate
+                | A::ParamSet
+                | A::CalcSave
+                | A::CalendarLoad
+                | A::EstablishmentSet
+                | A::PersonCreate
+                | A::PersonUpdate
+                | A::PersonChange
+                | A::PeopleImport
+                | A::PostCreate
+                | A::PostUpdate
+                | A::PostActivate
+                | A::PostDeactivate
+                | A::PostAssign
+                | A::PostUnassign
+                | A::PostProposalAccept
+                | A::OrgBodyCreate
+                | A::OrgBodyUpdate
+                | A::OrgFunctionCreate
+                | A::OrgFunctionUpdate
+                | A::OrgRulesSet
+                | A::OrgCapsSet
+                | A::OrgSplitSave
+                | A::OrgPlanCreate
+                | A::OrgPlanOpAdd
+                | A::OrgPlanOpRemove
+                | A::DownsizingPlanCreate
+                | A::DownsizingLineSave
                 | A::DownsizingLineRemove => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
@@ -937,7 +979,9 @@ mod tests {
         assert_eq!(group_digits("1234567"), "1,234,567");
         assert_eq!(group_digits("-100"), "-100");
         assert_eq!(
-            short_agent("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"),
+            short_agent(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+            ),
             "Chrome 120 · Windows"
         );
     }

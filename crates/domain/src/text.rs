@@ -47,7 +47,10 @@ mod tests {
     fn names_sort_by_pinyin() {
         let mut v = vec!["张三", "李四", "白云", "安然", "王五", "Zoe", "艾米"];
         sort_by_pinyin(&mut v, |s| s);
-        assert_eq!(v, vec!["艾米", "安然", "白云", "李四", "王五", "Zoe", "张三"]);
+        assert_eq!(
+            v,
+            vec!["艾米", "安然", "白云", "李四", "王五", "Zoe", "张三"]
+        );
         assert_eq!(pinyin_cmp("安", "白"), Ordering::Less);
         assert_eq!(pinyin_cmp("张三", "李四"), Ordering::Greater);
         assert_eq!(pinyin_cmp("李", "李四"), Ordering::Less);

@@ -189,7 +189,16 @@ impl AuditStore for SqlStore {
         if let Some(d) = f.to {
             w.and("at_ms < {}", china_midnight_ms(d) + 86_400_000);
         }
-        w.search(q, &["action", "object_id", "username", "before_json", "after_json"]);
+        w.search(
+            q,
+            &[
+                "action",
+                "object_id",
+                "username",
+                "before_json",
+                "after_json",
+            ],
+        );
         let dir = if q.sort.as_deref() == Some("at") && !q.desc {
             "ASC"
         } else {

@@ -69,14 +69,10 @@ impl ListParams {
     pub fn page_query(&self) -> Result<ListQuery, FieldError> {
         let q = self.query()?;
         match q.per_page {
-            Some(n) if !PAGE_SIZES.contains(&n) => Err(FieldError::new(
-                "per_page",
-                "per_page_invalid",
-            )
-            .with(
-                "allowed",
-                PAGE_SIZES.map(|n| n.to_string()).join("/"),
-            )),
+            Some(n) if !PAGE_SIZES.contains(&n) => {
+                Err(FieldError::new("per_page", "per_page_invalid")
+                    .with("allowed", PAGE_SIZES.map(|n| n.to_string()).join("/")))
+            }
             _ => Ok(q),
         }
     }

@@ -1,9 +1,7 @@
 //! The sign-in log, the client address in the audit chain, and pinyin order, on both
 //! backends.
 
-use jiguan_app::ports::{
-    AuditFilter, AuditStore, ListQuery, LoginFilter, UserFilter, UserStore,
-};
+use jiguan_app::ports::{AuditFilter, AuditStore, ListQuery, LoginFilter, UserFilter, UserStore};
 use jiguan_app::users::system_entry;
 use jiguan_domain::audit::{LoginOutcome, LoginRecord};
 use jiguan_domain::auth::Role;
@@ -45,7 +43,13 @@ async fn sign_in_log_is_scoped(pg: bool) {
     let noon = 1_795_838_400_000;
     for r in [
         attempt(noon, Some(d1), Some(a), "a_ok", LoginOutcome::Ok),
-        attempt(noon + 1, Some(d1), Some(a), "a_bad", LoginOutcome::BadPassword),
+        attempt(
+            noon + 1,
+            Some(d1),
+            Some(a),
+            "a_bad",
+            LoginOutcome::BadPassword,
+        ),
         attempt(noon + 2, Some(d1), Some(b), "b_bad", LoginOutcome::Inactive),
         attempt(noon + 3, Some(d1), None, "dist", LoginOutcome::RateLimited),
         attempt(noon + 4, None, None, "nobody", LoginOutcome::UnknownUser),
@@ -66,12 +70,19 @@ async fn sign_in_log_is_scoped(pg: bool) {
         }
     };
     let all = names(LoginFilter::default(), ListQuery::default()).await;
-    assert_eq!(all, vec!["dist", "b_bad", "a_bad", "a_ok"], "newest first, district 1 only");
+    assert_eq!(
+        all,
+        vec!["dist", "b_bad", "a_bad", "a_ok"],
+        "newest first, district 1 only"
+    );
     let unit_a = LoginFilter {
         unit_id: Some(a),
         ..LoginFilter::default()
     };
-    assert_eq!(names(unit_a.clone(), ListQuery::default()).await, vec!["a_bad", "a_ok"]);
+    assert_eq!(
+        names(unit_a.clone(), ListQuery::default()).await,
+        vec!["a_bad", "a_ok"]
+    );
     let failed_a = LoginFilter {
         success: Some(false),
         ..unit_a
@@ -81,7 +92,10 @@ async fn sign_in_log_is_scoped(pg: bool) {
         district_level_only: true,
         ..LoginFilter::default()
     };
-    assert_eq!(names(district_level, ListQuery::default()).await, vec!["dist"]);
+    assert_eq!(
+        names(district_level, ListQuery::default()).await,
+        vec!["dist"]
+    );
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     let next = day.succ_opt().unwrap();
     let on = |from, to| LoginFilter {
@@ -140,9 +154,12 @@ async fn names_sort_by_pinyin(pg: bool) {
     for (login, name) in [("z", "张三"), ("l", "李四"), ("b", "白云"), ("n", "安然")] {
         let mut u = new_user(d1, Some(a), login, vec![Role::Staff]);
         u.display_name = name.into();
-        s.create_user(&u, system_entry(d1, Some(a), "user.create", "user", login, None))
-            .await
-            .unwrap();
+        s.create_user(
+            &u,
+            system_entry(d1, Some(a), "user.create", "user", login, None),
+        )
+        .await
+        .unwrap();
     }
     let q = ListQuery {
         sort: Some("display_name".into()),

@@ -117,7 +117,10 @@ impl Row {
         if !r.object_id.is_empty() && r.object_type != ObjectKind::Param.code() {
             object.push_str(&format!(" #{}", r.object_id));
         } else if r.object_type == ObjectKind::Param.code() {
-            object.push_str(&format!(" · {}", label(tr, &format!("param.{}", r.object_id), &r.object_id)));
+            object.push_str(&format!(
+                " · {}",
+                label(tr, &format!("param.{}", r.object_id), &r.object_id)
+            ));
         }
         Row {
             at: china_time(r.at_ms),
@@ -232,12 +235,18 @@ pub fn login_filter_of(p: &ListParams) -> (LoginFilter, bool) {
 }
 
 fn filters(p: &ListParams, keys: &[&str]) -> Vec<(String, String)> {
-    keys.iter()
-        .map(|k| (k.to_string(), p.get(k)))
-        .collect()
+    keys.iter().map(|k| (k.to_string(), p.get(k))).collect()
 }
 
-const AUDIT_KEYS: &[&str] = &["unit", "user", "op", "object_type", "object_id", "from", "to"];
+const AUDIT_KEYS: &[&str] = &[
+    "unit",
+    "user",
+    "op",
+    "object_type",
+    "object_id",
+    "from",
+    "to",
+];
 const LOGIN_KEYS: &[&str] = &["unit", "user", "outcome", "from", "to"];
 
 /// The export link of a list: its filters and search, no paging.
@@ -411,7 +420,9 @@ impl LoginRow {
         LoginRow {
             at: china_time(r.at_ms),
             unit_name: unit_name(units, r.unit_id),
-            outcome: tr.t(&format!("logins.outcome.{}", r.outcome.code())).to_string(),
+            outcome: tr
+                .t(&format!("logins.outcome.{}", r.outcome.code()))
+                .to_string(),
             ok: r.outcome.success(),
             agent: short_agent(&r.user_agent),
             r,

@@ -372,7 +372,11 @@ impl ListView {
                 out.push(("…".to_string(), String::new(), false));
             } else if p == prev + 2 {
                 // A gap of one page: show the page rather than an ellipsis.
-                out.push(((p - 1).to_string(), self.href(p - 1, sort, self.q.desc), false));
+                out.push((
+                    (p - 1).to_string(),
+                    self.href(p - 1, sort, self.q.desc),
+                    false,
+                ));
             }
             out.push((p.to_string(), self.href(p, sort, self.q.desc), p == cur));
             prev = p;

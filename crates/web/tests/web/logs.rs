@@ -64,7 +64,10 @@ async fn audit_filters_by_operation_user_and_date() {
     assert!(tb.contains("data-code=\"unit.update\"") && tb.contains("修改单位"));
     assert!(!tb.contains("data-code=\"auth.login\""), "{tb}");
     // The operation filter lists operations in words.
-    assert!(r.body.contains("<option value=\"org.plan.approve\">批准改革方案</option>"));
+    assert!(
+        r.body
+            .contains("<option value=\"org.plan.approve\">批准改革方案</option>")
+    );
 
     // By user: u_admin's sign-in only.
     let r = get(&t, &admin, "/audit?user=u_admin").await;
@@ -83,7 +86,12 @@ async fn audit_filters_by_operation_user_and_date() {
 
     // A unit account sees its unit's rows only, whatever it asks for.
     let unit_admin = login(&t, "u_admin").await;
-    let r = get(&t, &unit_admin, "/audit?op=auth.login&user=d_admin&unit=district").await;
+    let r = get(
+        &t,
+        &unit_admin,
+        "/audit?op=auth.login&user=d_admin&unit=district",
+    )
+    .await;
     assert!(table(&r.body, "audit-table").contains("暂无操作日志"));
     let r = get(&t, &unit_admin, "/audit?op=unit.update").await;
     assert!(table(&r.body, "audit-table").contains("data-code=\"unit.update\""));
@@ -97,7 +105,14 @@ async fn audit_shows_changes_readably_with_money_in_yuan() {
     let entry = AuditEntry {
         before: Some(serde_json::json!({"name": "张三", "basic_pay": 1_234_567, "leader": false})),
         after: Some(serde_json::json!({"name": "张三", "basic_pay": 1_250_000, "leader": true})),
-        ..system_entry(t.d_a, Some(t.unit("luotuo")), "person.update", "person", 7, None)
+        ..system_entry(
+            t.d_a,
+            Some(t.unit("luotuo")),
+            "person.update",
+            "person",
+            7,
+            None,
+        )
     };
     t.app.store.append_audit(entry).await.unwrap();
 
@@ -109,7 +124,9 @@ async fn audit_shows_changes_readably_with_money_in_yuan() {
     // 前后值: field label, before → after, money in yuan with two decimals.
     assert!(tb.contains("基本工资"), "{tb}");
     assert!(
-        tb.contains("<span class=\"before\">12,345.67</span> → <span class=\"after\">12,500.00</span>"),
+        tb.contains(
+            "<span class=\"before\">12,345.67</span> → <span class=\"after\">12,500.00</span>"
+        ),
         "{tb}"
     );
     assert!(tb.contains("<span class=\"before\">否</span> → <span class=\"after\">是</span>"));
@@ -121,7 +138,9 @@ async fn audit_shows_changes_readably_with_money_in_yuan() {
     let tb = table(&r.body, "audit-table");
     assert!(tb.contains("单位 · 骆驼街道办事处"), "{tb}");
     assert!(
-        tb.contains("<span class=\"before\">骆驼街道</span> → <span class=\"after\">骆驼街道办事处</span>"),
+        tb.contains(
+            "<span class=\"before\">骆驼街道</span> → <span class=\"after\">骆驼街道办事处</span>"
+        ),
         "{tb}"
     );
 
@@ -242,12 +261,18 @@ async fn the_sign_in_log_records_success_and_failure_per_unit() {
     assert_eq!(r.status, StatusCode::OK);
     let tb = table(&r.body, "logins-table");
     assert!(tb.contains("<td class=\"username\">u_staff</td>"), "{tb}");
-    assert!(tb.contains("登录成功") && tb.contains("失败：密码错误"), "{tb}");
+    assert!(
+        tb.contains("登录成功") && tb.contains("失败：密码错误"),
+        "{tb}"
+    );
     assert!(tb.contains("<td class=\"ip\">10.0.0.9</td>"));
     assert!(tb.contains("Chrome 120 · Windows"));
     assert!(tb.contains("sibling_staff"));
     // Another district's attempts, and unknown user names, are nobody's district's.
-    assert!(!tb.contains("b_unit_admin") && !tb.contains("nobody"), "{tb}");
+    assert!(
+        !tb.contains("b_unit_admin") && !tb.contains("nobody"),
+        "{tb}"
+    );
     // Failures only.
     let r = get(&t, &admin, "/audit/logins?outcome=failed").await;
     let tb = table(&r.body, "logins-table");
@@ -258,7 +283,10 @@ async fn the_sign_in_log_records_success_and_failure_per_unit() {
     let r = get(&t, &unit_admin, "/audit/logins?unit=").await;
     let tb = table(&r.body, "logins-table");
     assert!(tb.contains("u_staff") && tb.contains("u_head"), "{tb}");
-    assert!(!tb.contains("sibling_staff") && !tb.contains("d_admin"), "{tb}");
+    assert!(
+        !tb.contains("sibling_staff") && !tb.contains("d_admin"),
+        "{tb}"
+    );
     // Asking for another unit changes nothing.
     let r = get(
         &t,
@@ -305,21 +333,32 @@ async fn the_pager_has_gaps_sizes_and_refuses_other_sizes() {
         "{pager}"
     );
     assert!(pager.contains(">3</a>") && pager.contains(">11</a>"));
-    assert!(!pager.contains(">6</a>"), "pages far from here are left out");
+    assert!(
+        !pager.contains(">6</a>"),
+        "pages far from here are left out"
+    );
     assert!(pager.contains("共230条"), "{pager}");
     // A chosen size is honoured and kept in the links.
     let r = get(&t, &admin, "/audit?op=param.set&per_page=50&page=2").await;
     assert_eq!(rows(&r.body, "audit-table"), 50);
     assert!(
-        r.body.contains("href=\"/audit?op=param.set&#38;page=3&#38;per_page=50\""),
+        r.body
+            .contains("href=\"/audit?op=param.set&#38;page=3&#38;per_page=50\""),
         "keeps the size"
     );
     assert!(r.body.contains("rel=\"prev\""));
-    assert!(r.body.contains("<span class=\"current-size\" aria-current=\"true\">50</span>"));
+    assert!(
+        r.body
+            .contains("<span class=\"current-size\" aria-current=\"true\">50</span>")
+    );
     // Any other size is refused, naming the field.
     let r = get(&t, &admin, "/audit?per_page=30").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("每页条数") && r.body.contains("20/50/100"), "{}", r.body);
+    assert!(
+        r.body.contains("每页条数") && r.body.contains("20/50/100"),
+        "{}",
+        r.body
+    );
     let r = get(&t, &admin, "/users?per_page=abc").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("每页条数"));
