@@ -53,12 +53,23 @@ fn field_label(tr: Tr, name: &str) -> String {
     label(tr, &format!("audit.field.{name}"), name)
 }
 
-/// A recorded value shown: `true`/`false` in words, codes as they are.
-fn value_shown(tr: Tr, v: &Option<String>) -> String {
+/// A recorded value shown: `true`/`false` in words, a code (`approved`, `on_post`) by the
+/// label the modules give it where one is found (`audit.value.<field>.<code>`,
+/// `workflow.<field>.<code>`, `people.<field>.<code>`, `down.<field>.<code>`,
+/// `posts.<field>.<code>`, `org.<field>.<code>`), anything else as it is.
+fn value_shown(tr: Tr, field: &str, v: &Option<String>) -> String {
     match v.as_deref() {
         None => "—".to_string(),
         Some("true") => tr.t("audit.yes").to_string(),
         Some("false") => tr.t("audit.no").to_string(),
+        Some(s) if !field.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
+            ["audit.value", "workflow", "people", "down", "posts", "org"]
+                .iter()
+                .map(|p| format!("{p}.{field}.{s}"))
+                .find(|k| tr.has(k))
+                .map(|k| tr.t(&k).to_string())
+                .unwrap_or_else(|| s.to_string())
+        }
         Some(s) => s.to_string(),
     }
 }
@@ -103,9 +114,9 @@ impl Row {
                 } else {
                     field_label(tr, c.leaf())
                 },
-                created: c.before.is_none() && r.before.is_none(),
-                before: value_shown(tr, &c.before),
-                after: value_shown(tr, &c.after),
+                created: c.before.is_none(),
+                before: value_shown(tr, c.leaf(), &c.before),
+                after: value_shown(tr, c.leaf(), &c.after),
             })
             .collect();
         let name = object_name(r.before.as_deref(), r.after.as_deref());

@@ -401,3 +401,89 @@ async fn names_sort_in_pinyin_order() {
     let r = get(&t, &admin, "/users?q=no-such-user").await;
     assert!(table(&r.body, "users-table").contains("暂无用户"));
 }
+
+/// The posts list filters by body, groups hours by thousands, gives each row its actions,
+/// and says when a unit has no posts.
+#[tokio::test]
+async fn posts_list_filters_by_body_with_row_actions() {
+    use crate::org::{id_in, org_body};
+    let t = setup().await;
+    let luotuo = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let actor = actor_of(&t, &accounts()[2]);
+    let mut posts = Vec::new();
+    for (i, (body_name, title)) in [("党政办", "公文岗"), ("财政所", "会计岗")]
+        .iter()
+        .enumerate()
+    {
+        let body = org_body(&t, &ua, luotuo, body_name, "office").await;
+        let code = format!("F{i}");
+        t.app
+            .org_create_function(
+                &actor,
+                luotuo,
+                &jiguan_app::org::FunctionForm {
+                    code: code.clone(),
+                    title: format!("{title}事项"),
+                    category: "public_service".into(),
+                    owners: vec![body.to_string()],
+                    decision: "keep".into(),
+                    valid_from: "2018-01-01".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let item = t
+            .app
+            .post_form_data(&actor, luotuo)
+            .await
+            .unwrap()
+            .functions
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap()
+            .id
+            .0
+            .to_string();
+        let body_s = body.to_string();
+        let r = post_form_ok(
+            &t,
+            &ua,
+            &format!("/units/{luotuo}/posts/new"),
+            &[
+                ("body", body_s.as_str()),
+                ("title", title),
+                ("level", "general"),
+                ("establishment", "any"),
+                ("fn_0", item.as_str()),
+                ("hours_0", "2976"),
+            ],
+        )
+        .await;
+        posts.push((body, id_in(&r.location(), "/posts/")));
+    }
+    let r = get(
+        &t,
+        &ua,
+        &format!("/units/{luotuo}/posts?body={}", posts[0].0),
+    )
+    .await;
+    let tb = table(&r.body, "posts-table");
+    assert!(tb.contains("公文岗") && !tb.contains("会计岗"), "{tb}");
+    assert!(
+        tb.contains("2,976"),
+        "hours with thousands separators: {tb}"
+    );
+    assert!(tb.contains(&format!(
+        "href=\"/units/{luotuo}/posts/{}/edit\"",
+        posts[0].1
+    )));
+    let r = get(&t, &ua, &format!("/units/{luotuo}/posts")).await;
+    let tb = table(&r.body, "posts-table");
+    assert!(tb.contains("公文岗") && tb.contains("会计岗"));
+    // A unit without posts says so.
+    let admin = login(&t, "d_admin").await;
+    let r = get(&t, &admin, &format!("/units/{}/posts", t.unit("jiulonghu"))).await;
+    assert!(table(&r.body, "posts-table").contains("暂无岗位"));
+}
