@@ -544,3 +544,49 @@ pub async fn logins_export(
 pub fn outcomes() -> &'static [LoginOutcome] {
     LoginOutcome::ALL
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// Every operation, object kind and sign-in outcome has its words in both languages: a
+    /// new `AuditAction` (listed in `SIMPLE`), workflow step or `ObjectKind` adds its
+    /// `audit.op.*` / `audit.kind.*` line to `locales/*/logs.txt`.
+    #[test]
+    fn every_operation_kind_and_outcome_has_a_label() {
+        for lang in [Lang::Zh, Lang::En] {
+            let tr = Tr::new(lang);
+            for code in AuditAction::all_codes() {
+                assert!(
+                    tr.has(&format!("audit.op.{code}")),
+                    "{lang:?}: audit.op.{code}"
+                );
+            }
+            for k in ObjectKind::ALL {
+                let key = format!("audit.kind.{}", k.code());
+                assert!(tr.has(&key), "{lang:?}: {key}");
+            }
+            for o in outcomes() {
+                let key = format!("logins.outcome.{}", o.code());
+                assert!(tr.has(&key), "{lang:?}: {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn codes_read_as_words() {
+        let tr = Tr::new(Lang::Zh);
+        assert_eq!(
+            value_shown(tr, "status", &Some("approved".into())),
+            "已批准"
+        );
+        assert_eq!(
+            value_shown(tr, "route", &Some("early_retirement".into())),
+            "提前退休"
+        );
+        assert_eq!(value_shown(tr, "name", &Some("abc".into())), "abc");
+        assert_eq!(value_shown(tr, "leader", &Some("true".into())), "是");
+        assert_eq!(value_shown(tr, "x", &None), "—");
+    }
+}
