@@ -16,6 +16,7 @@ pub mod org;
 pub mod people;
 pub mod posts;
 pub mod rules;
+pub mod selection;
 pub mod settings;
 pub mod tenancy;
 pub mod text;

@@ -53,7 +53,8 @@ impl Default for Limits {
     }
 }
 
-/// A table read from a file: the first non-empty row is the header.
+/// A table read from a file: the first non-empty row is the header; trailing rows whose
+/// first filled cell starts with 合计 (the total row of an export) are left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
     pub headers: Vec<String>,
@@ -63,6 +64,9 @@ pub struct Table {
     /// Which format the file was read as: `xlsx` or `csv`.
     pub format: &'static str,
 }
+
+/// The label that starts the total row of an exported table (合计).
+pub const TOTAL_LABEL: &str = "合计";
 
 fn err(code: &str) -> FieldError {
     FieldError::new("file", code)
@@ -136,6 +140,15 @@ impl Builder<'_> {
             return Err(err("import_empty"));
         }
         let headers = self.rows.remove(0);
+        // The total row (合计) under an exported table is not data: an export imports
+        // back as it is.
+        while self.rows.last().is_some_and(|r| {
+            r.iter()
+                .find(|c| !c.is_empty())
+                .is_some_and(|c| c.starts_with(TOTAL_LABEL))
+        }) {
+            self.rows.pop();
+        }
         let base = self.base.unwrap_or(1);
         Ok(Table {
             headers,
@@ -377,6 +390,7 @@ mod tests {
                 "出生日期".into(),
             ],
             rows,
+            ..Default::default()
         }])
         .unwrap()
     }
@@ -407,6 +421,35 @@ mod tests {
             vec!["张伟", "330211198503120017", "60000", "1985-03-12"]
         );
         assert_eq!(t.rows[2], vec!["李娜", "", "1234.56"]);
+    }
+
+    #[test]
+    fn leaves_out_the_total_row_of_an_export() {
+        let bytes = write_workbook(&[Sheet {
+            name: "花名册".into(),
+            headers: vec!["单位".into(), "姓名".into(), "基本工资".into()],
+            rows: vec![vec![
+                "骆驼街道".into(),
+                "张伟".into(),
+                Cell::Money(jiguan_domain::money::Money(100)),
+            ]],
+            totals: vec![vec![
+                "合计（1 人）".into(),
+                Cell::Empty,
+                Cell::Money(jiguan_domain::money::Money(100)),
+            ]],
+            ..Default::default()
+        }])
+        .unwrap();
+        let t = read_table(&bytes, &Limits::default()).unwrap();
+        assert_eq!(t.rows, vec![vec!["骆驼街道", "张伟", "1"]]);
+        // In CSV too; a 合计 inside the table stays.
+        let t = read_table(
+            "姓名,数\n合计,1\n张伟,2\n合计,3\n".as_bytes(),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(t.rows, vec![vec!["合计", "1"], vec!["张伟", "2"]]);
     }
 
     #[test]

@@ -214,6 +214,7 @@ async fn people_template_import_and_roster() {
         name: "花名册".into(),
         headers: template.headers.clone(),
         rows,
+        ..Default::default()
     }])
     .unwrap();
     let path = app.dir.path().join("花名册.xlsx");
