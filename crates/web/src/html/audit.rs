@@ -412,6 +412,7 @@ pub async fn export(
             name: title.clone(),
             headers,
             rows,
+            ..Sheet::default()
         }],
     )
 }
@@ -536,6 +537,7 @@ pub async fn logins_export(
             name: title.clone(),
             headers,
             rows,
+            ..Sheet::default()
         }],
     )
 }
