@@ -2,11 +2,27 @@
 
 use serde::Serialize;
 
-use jiguan_domain::audit::{AuditRecord, ChainBreak, Verifier};
+use jiguan_domain::audit::{AuditRecord, ChainBreak, LoginRecord, Verifier};
 use jiguan_domain::auth::{Action, Actor};
 
-use crate::ports::{AuditFilter, ListQuery, Page};
+use crate::ports::{AuditFilter, ListQuery, LoginFilter, Page};
 use crate::{App, AppResult};
+
+tokio::task_local! {
+    /// The client address of the request being served. The web layer runs each request
+    /// inside [`with_client_addr`]; [`App::audit`] records it with every change.
+    static CLIENT_ADDR: Option<String>;
+}
+
+/// Runs `f` with `addr` as the client address that audit entries record.
+pub async fn with_client_addr<F: std::future::Future>(addr: Option<String>, f: F) -> F::Output {
+    CLIENT_ADDR.scope(addr, f).await
+}
+
+/// The client address of the request being served, if any (none on the command line).
+pub fn client_addr() -> Option<String> {
+    CLIENT_ADDR.try_with(Clone::clone).ok().flatten()
+}
 
 /// The outcome of `jiguan audit verify`.
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +48,25 @@ impl App {
             filter.district_level_only = false;
         }
         Ok(self.store.list_audit(actor.district_id, &filter, q).await?)
+    }
+
+    /// The sign-in log (登录日志) of the actor's district; a unit account sees its own
+    /// unit's accounts only.
+    pub async fn list_logins(
+        &self,
+        actor: &Actor,
+        mut filter: LoginFilter,
+        q: &ListQuery,
+    ) -> AppResult<Page<LoginRecord>> {
+        self.require(actor, Action::AuditView)?;
+        if let Some(own) = actor.unit_id {
+            filter.unit_id = Some(own);
+            filter.district_level_only = false;
+        }
+        Ok(self
+            .store
+            .list_logins(actor.district_id, &filter, q)
+            .await?)
     }
 
     /// Walks every district's chain; `progress` is called with the rows checked so far.

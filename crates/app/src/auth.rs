@@ -25,7 +25,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use jiguan_domain::FieldError;
-use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
+use jiguan_domain::audit::{AuditAction, AuditEntry, LoginOutcome, LoginRecord, ObjectKind};
 use jiguan_domain::auth::{Action, Actor, check_password};
 
 use crate::ports::{ApiToken, SessionRecord, UserRecord};
@@ -142,8 +142,10 @@ impl App {
     /// An audit entry by `actor`, stamped with the app's clock (the time of the change it
     /// records): `self.audit(actor).unit(u).did(AuditAction::PostUpdate).on(ObjectKind::Post,
     /// id).before(&old).after(&new)`.
+    /// The entry carries the client address of the request being served
+    /// ([`crate::audit::client_addr`]).
     pub fn audit(&self, actor: &Actor) -> AuditEntry {
-        AuditEntry::by(actor, self.clock.now())
+        AuditEntry::by(actor, self.clock.now()).from_addr(crate::audit::client_addr())
     }
 
     /// Hashes a password with argon2id on a blocking thread.
@@ -187,8 +189,44 @@ impl App {
         .unwrap_or(false)
     }
 
-    /// Signs in. `addr` is the client's address, for the rate limit.
+    /// Signs in. `addr` is the client's address, for the rate limit and the sign-in log.
     pub async fn login(&self, username: &str, password: &str, addr: &str) -> AppResult<LoginOk> {
+        self.sign_in(username, password, addr, "").await
+    }
+
+    /// Records one sign-in attempt in the sign-in log (登录日志).
+    async fn log_login(
+        &self,
+        name: &str,
+        user: Option<&UserRecord>,
+        outcome: LoginOutcome,
+        addr: &str,
+        user_agent: &str,
+    ) -> AppResult<()> {
+        let rec = LoginRecord {
+            id: 0,
+            at_ms: self.clock.now().timestamp_millis(),
+            district_id: user.map(|u| u.district_id),
+            unit_id: user.and_then(|u| u.unit_id),
+            user_id: user.map(|u| u.id),
+            username: name.chars().take(64).collect(),
+            outcome,
+            addr: addr.chars().take(64).collect(),
+            user_agent: user_agent.chars().take(200).collect(),
+        };
+        Ok(self.store.append_login(&rec).await?)
+    }
+
+    /// Signs in, recording the attempt (with the browser's `user_agent`) in the sign-in
+    /// log: success, or why it failed. An empty user name or password is refused without
+    /// a record (nothing was attempted).
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        addr: &str,
+        user_agent: &str,
+    ) -> AppResult<LoginOk> {
         let now = self.clock.now();
         let (window, max) = (
             self.config.login_window_secs,
@@ -203,6 +241,17 @@ impl App {
             .retry_after(&akey, ts, window, max.saturating_mul(4))
             .or_else(|| self.limiter.account_wait(&ukey, ts, window, max));
         if let Some(retry) = wait {
+            if !name.is_empty() {
+                let user = self.store.find_user_by_name(&name).await?;
+                self.log_login(
+                    &name,
+                    user.as_ref(),
+                    LoginOutcome::RateLimited,
+                    addr,
+                    user_agent,
+                )
+                .await?;
+            }
             return Err(AppError::RateLimited {
                 retry_after_secs: retry,
             });
@@ -214,15 +263,25 @@ impl App {
             return Err(AppError::field("password", "required"));
         }
         let user = self.store.find_user_by_name(&name).await?;
-        let ok = match &user {
-            Some(u) => self.verify_password(&u.password_hash, password).await && u.active,
+        let outcome = match &user {
+            Some(u) => {
+                if !self.verify_password(&u.password_hash, password).await {
+                    LoginOutcome::BadPassword
+                } else if !u.active {
+                    LoginOutcome::Inactive
+                } else {
+                    LoginOutcome::Ok
+                }
+            }
             None => {
                 // Spend the same time as a wrong password, so user names cannot be probed.
                 let _ = self.hash_password(password).await;
-                false
+                LoginOutcome::UnknownUser
             }
         };
-        let Some(user) = user.filter(|_| ok) else {
+        self.log_login(&name, user.as_ref(), outcome, addr, user_agent)
+            .await?;
+        let Some(user) = user.filter(|_| outcome.success()) else {
             self.limiter.fail(&ukey, ts, window);
             self.limiter.fail(&akey, ts, window);
             return Err(AppError::field("password", "login_failed"));
@@ -241,6 +300,7 @@ impl App {
         self.store
             .append_audit(
                 self.audit(&actor)
+                    .from_addr(Some(addr.to_string()))
                     .unit(actor.unit_id)
                     .did(AuditAction::AuthLogin)
                     .on(ObjectKind::User, user.id),

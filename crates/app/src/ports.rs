@@ -281,6 +281,19 @@ pub struct AuditFilter {
     pub to: Option<NaiveDate>,
 }
 
+/// Which sign-in attempts to list (登录日志).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoginFilter {
+    pub unit_id: Option<UnitId>,
+    /// Only attempts on district-level accounts.
+    pub district_level_only: bool,
+    pub username: Option<String>,
+    /// `Some(true)`: successful sign-ins only; `Some(false)`: failures only.
+    pub success: Option<bool>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
 /// The recorded end of one district's audit chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditHead {
@@ -422,6 +435,15 @@ pub trait AuditStore: Send + Sync {
         q: &ListQuery,
     ) -> StoreResult<Page<AuditRecord>>;
     async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>>;
+    /// Records one sign-in attempt (`rec.id` is ignored).
+    async fn append_login(&self, rec: &jiguan_domain::audit::LoginRecord) -> StoreResult<()>;
+    /// One district's sign-in attempts, newest first.
+    async fn list_logins(
+        &self,
+        district: DistrictId,
+        filter: &LoginFilter,
+        q: &ListQuery,
+    ) -> StoreResult<Page<jiguan_domain::audit::LoginRecord>>;
     /// Rows of one district's chain with `seq > after_seq`, in order, at most `limit`.
     async fn audit_chunk(
         &self,

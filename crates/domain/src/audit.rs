@@ -34,6 +34,9 @@ pub struct AuditEntry {
     pub object_id: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+    /// The client's network address (IP) of the request that made the change; `None` for
+    /// the command line and the system. Part of the hashed content when present.
+    pub addr: Option<String>,
 }
 
 impl AuditEntry {
@@ -50,6 +53,7 @@ impl AuditEntry {
             object_id: String::new(),
             before: None,
             after: None,
+            addr: None,
         }
     }
     /// A change made by the command line or the system itself (user `system`).
@@ -65,6 +69,7 @@ impl AuditEntry {
             object_id: String::new(),
             before: None,
             after: None,
+            addr: None,
         }
     }
     /// The unit concerned (`None`: district level).
@@ -81,6 +86,11 @@ impl AuditEntry {
     pub fn on(mut self, kind: ObjectKind, id: impl ToString) -> Self {
         self.object_type = kind.code().to_string();
         self.object_id = id.to_string();
+        self
+    }
+    /// The client address of the request (see [`AuditEntry::addr`]).
+    pub fn from_addr(mut self, addr: Option<String>) -> Self {
+        self.addr = addr.filter(|a| !a.is_empty());
         self
     }
     /// The state before, as a typed value (`None` or a value that serialises to null:
@@ -206,6 +216,67 @@ impl AuditAction {
     }
 }
 
+impl AuditAction {
+    /// Every action that is not a workflow step, in the order the audit page's operation
+    /// filter lists them. A new variant is added here too (the test
+    /// `every_simple_action_is_listed` matches on every variant).
+    pub const SIMPLE: &'static [AuditAction] = &[
+        AuditAction::AuthLogin,
+        AuditAction::AuthLogout,
+        AuditAction::ApiTokenCreate,
+        AuditAction::ApiTokenDelete,
+        AuditAction::UserCreate,
+        AuditAction::UserUpdate,
+        AuditAction::UserPasswordChange,
+        AuditAction::UserPasswordReset,
+        AuditAction::DistrictCreate,
+        AuditAction::UnitCreate,
+        AuditAction::UnitUpdate,
+        AuditAction::ParamSet,
+        AuditAction::CalcSave,
+        AuditAction::CalendarLoad,
+        AuditAction::EstablishmentSet,
+        AuditAction::PersonCreate,
+        AuditAction::PersonUpdate,
+        AuditAction::PersonChange,
+        AuditAction::PeopleImport,
+        AuditAction::PostCreate,
+        AuditAction::PostUpdate,
+        AuditAction::PostActivate,
+        AuditAction::PostDeactivate,
+        AuditAction::PostAssign,
+        AuditAction::PostUnassign,
+        AuditAction::PostProposalAccept,
+        AuditAction::OrgBodyCreate,
+        AuditAction::OrgBodyUpdate,
+        AuditAction::OrgFunctionCreate,
+        AuditAction::OrgFunctionUpdate,
+        AuditAction::OrgRulesSet,
+        AuditAction::OrgCapsSet,
+        AuditAction::OrgSplitSave,
+        AuditAction::OrgPlanCreate,
+        AuditAction::OrgPlanOpAdd,
+        AuditAction::OrgPlanOpRemove,
+        AuditAction::DownsizingPlanCreate,
+        AuditAction::DownsizingLineSave,
+        AuditAction::DownsizingLineRemove,
+    ];
+
+    /// The stored codes of every action: the simple ones, then each workflow's steps.
+    pub fn all_codes() -> Vec<String> {
+        let mut out: Vec<String> = Self::SIMPLE.iter().map(|a| a.code()).collect();
+        for flow in crate::workflow::ALL {
+            for e in flow.edges {
+                let c = AuditAction::Step(flow, e.step).code();
+                if !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The kind of object an audit row is about (stored `object_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectKind {
@@ -255,6 +326,29 @@ impl ObjectKind {
     }
 }
 
+impl ObjectKind {
+    /// Every kind, for the audit page's labels.
+    pub const ALL: &'static [ObjectKind] = &[
+        ObjectKind::District,
+        ObjectKind::Unit,
+        ObjectKind::User,
+        ObjectKind::ApiToken,
+        ObjectKind::Param,
+        ObjectKind::Calc,
+        ObjectKind::CalendarYear,
+        ObjectKind::Person,
+        ObjectKind::Post,
+        ObjectKind::PostAssignment,
+        ObjectKind::Body,
+        ObjectKind::FunctionItem,
+        ObjectKind::OrgKindRules,
+        ObjectKind::OrgCaps,
+        ObjectKind::OrgSplit,
+        ObjectKind::ReorgPlan,
+        ObjectKind::DownsizingPlan,
+    ];
+}
+
 /// A stored audit row, exactly as read back from the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditRecord {
@@ -271,11 +365,16 @@ pub struct AuditRecord {
     pub object_id: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The client address (IP) recorded with the change, if any.
+    pub addr: Option<String>,
     pub prev_hash: String,
     pub hash: String,
 }
 
-/// The fields a row's hash covers, in a fixed order.
+/// The fields a row's hash covers, in a fixed order. The client address is appended
+/// only when the row has one: rows written before addresses were recorded (and rows of
+/// the command line, which have none) hash exactly as they always did, and an address,
+/// once recorded, cannot be altered or removed without breaking the chain.
 #[allow(clippy::too_many_arguments)]
 pub fn chain_hash(
     prev_hash: &str,
@@ -290,8 +389,9 @@ pub fn chain_hash(
     object_id: &str,
     before: Option<&str>,
     after: Option<&str>,
+    addr: Option<&str>,
 ) -> String {
-    let canonical = serde_json::json!([
+    let mut canonical = serde_json::json!([
         prev_hash,
         district_id.0,
         seq,
@@ -305,6 +405,9 @@ pub fn chain_hash(
         before,
         after
     ]);
+    if let (Some(a), Some(list)) = (addr, canonical.as_array_mut()) {
+        list.push(serde_json::Value::from(a));
+    }
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
@@ -323,7 +426,270 @@ impl AuditRecord {
             &self.object_id,
             self.before.as_deref(),
             self.after.as_deref(),
+            self.addr.as_deref(),
         )
+    }
+}
+
+/// Fields that hold [`Money`](crate::money::Money), which is recorded as whole fen: the
+/// audit page shows them in yuan with two decimals. A new money field of an audited
+/// value is added here.
+pub const MONEY_FIELDS: &[&str] = &[
+    "allowances",
+    "amount",
+    "annual_cost",
+    "annual_saving",
+    "base",
+    "basic_pay",
+    "cap_amount",
+    "cost",
+    "cost_change",
+    "housing_fund",
+    "leave_post_monthly",
+    "leave_post_total",
+    "local_average",
+    "minimum_wage",
+    "monthly_wage",
+    "one_off",
+    "social_insurance",
+    "wage",
+];
+
+/// Fields that name the object a row is about, in order of preference.
+const NAME_FIELDS: &[&str] = &["name", "display_name", "title", "username", "short_name"];
+
+/// One field of a change, ready to show: `field: before → after`. The field is a dotted
+/// path for nested values (`value.wage`) and empty when the whole value is a scalar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl FieldChange {
+    /// The last segment of the field path (the name to translate).
+    pub fn leaf(&self) -> &str {
+        self.field.rsplit('.').next().unwrap_or(&self.field)
+    }
+}
+
+/// Whole-number text with thousands separators: `1234567` → `1,234,567`.
+pub fn group_digits(digits: &str) -> String {
+    let (sign, d) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", digits),
+    };
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+/// An amount of fen as yuan with two decimals and thousands separators: `1234567` →
+/// `12,345.67`.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let a = fen.unsigned_abs();
+    format!(
+        "{sign}{}.{:02}",
+        group_digits(&(a / 100).to_string()),
+        a % 100
+    )
+}
+
+fn shown(field: &str, v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value as J;
+    let leaf = field.rsplit('.').next().unwrap_or(field);
+    match v {
+        J::Null => None,
+        J::String(s) if s.is_empty() => None,
+        J::String(s) => Some(s.clone()),
+        J::Number(n) if MONEY_FIELDS.contains(&leaf) && n.as_i64().is_some() => {
+            n.as_i64().map(yuan)
+        }
+        J::Number(n) => Some(n.to_string()),
+        J::Bool(b) => Some(b.to_string()),
+        J::Array(items) => {
+            let parts: Vec<String> = items.iter().filter_map(|x| shown(field, x)).collect();
+            Some(parts.join("、"))
+        }
+        J::Object(_) => Some(v.to_string()),
+    }
+}
+
+/// Flattens nested objects into dotted paths (one entry per scalar or list).
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, x) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, x, out);
+            }
+        }
+        other => out.push((prefix.to_string(), other.clone())),
+    }
+}
+
+fn parse(text: Option<&str>) -> Option<serde_json::Value> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+}
+
+/// The fields that differ between the recorded `before` and `after` texts, readable:
+/// money in yuan, lists joined, unchanged fields left out. A creation (nothing before)
+/// lists every field it set; a removal every field it had.
+pub fn field_changes(before: Option<&str>, after: Option<&str>) -> Vec<FieldChange> {
+    let (mut b, mut a) = (Vec::new(), Vec::new());
+    if let Some(v) = parse(before) {
+        flatten("", &v, &mut b);
+    }
+    if let Some(v) = parse(after) {
+        flatten("", &v, &mut a);
+    }
+    let mut keys: Vec<String> = b.iter().map(|(k, _)| k.clone()).collect();
+    for (k, _) in &a {
+        if !keys.contains(k) {
+            keys.push(k.clone());
+        }
+    }
+    let find = |list: &[(String, serde_json::Value)], k: &str| {
+        list.iter()
+            .find(|(x, _)| x == k)
+            .and_then(|(_, v)| shown(k, v))
+    };
+    keys.into_iter()
+        .filter_map(|k| {
+            let (x, y) = (find(&b, &k), find(&a, &k));
+            (x != y).then_some(FieldChange {
+                field: k,
+                before: x,
+                after: y,
+            })
+        })
+        .collect()
+}
+
+/// The name of the object a row is about, where the recorded values carry one (`name`,
+/// `display_name`, `title`, `username`): the state after, else before.
+pub fn object_name(before: Option<&str>, after: Option<&str>) -> Option<String> {
+    [after, before].into_iter().find_map(|t| {
+        let v = parse(t)?;
+        NAME_FIELDS.iter().find_map(|f| {
+            v.get(*f)
+                .and_then(|x| x.as_str())
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        })
+    })
+}
+
+/// How a sign-in attempt ended (stored `reason` codes of the sign-in log, 登录日志).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginOutcome {
+    /// Signed in.
+    Ok,
+    /// No account has that user name.
+    UnknownUser,
+    /// The password was wrong.
+    BadPassword,
+    /// The account is disabled.
+    Inactive,
+    /// Too many failures: refused without checking the password.
+    RateLimited,
+}
+
+impl LoginOutcome {
+    pub const ALL: &'static [LoginOutcome] = &[
+        LoginOutcome::Ok,
+        LoginOutcome::UnknownUser,
+        LoginOutcome::BadPassword,
+        LoginOutcome::Inactive,
+        LoginOutcome::RateLimited,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            LoginOutcome::Ok => "ok",
+            LoginOutcome::UnknownUser => "unknown_user",
+            LoginOutcome::BadPassword => "bad_password",
+            LoginOutcome::Inactive => "inactive",
+            LoginOutcome::RateLimited => "rate_limited",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|o| o.code() == c)
+    }
+    pub fn success(self) -> bool {
+        self == LoginOutcome::Ok
+    }
+}
+
+/// One sign-in attempt (登录日志). Not part of the audit chain: it records attempts by
+/// anyone, signed in or not. An attempt with an unknown user name has no district.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoginRecord {
+    pub id: i64,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub at_ms: i64,
+    pub district_id: Option<DistrictId>,
+    pub unit_id: Option<UnitId>,
+    pub user_id: Option<UserId>,
+    /// The user name as typed (trimmed, lower case, at most 64 characters).
+    pub username: String,
+    pub outcome: LoginOutcome,
+    pub addr: String,
+    /// The browser's User-Agent, at most 200 characters.
+    pub user_agent: String,
+}
+
+/// A short name of the browser and system for a User-Agent text: `Chrome 120 · Windows`.
+pub fn short_agent(ua: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Version/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find_map(|(tag, name)| {
+        ua.find(tag).map(|i| {
+            let ver: String = ua[i + tag.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            if ver.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name} {ver}")
+            }
+        })
+    });
+    let os = [
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iOS"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(tag, _)| ua.contains(tag))
+    .map(|(_, n)| *n);
+    match (browser, os) {
+        (Some(b), Some(o)) => format!("{b} · {o}"),
+        (Some(b), None) => b,
+        (None, Some(o)) => o.to_string(),
+        (None, None) => ua.chars().take(40).collect(),
     }
 }
 
@@ -431,6 +797,7 @@ mod tests {
                     object_id: seq.to_string(),
                     before: None,
                     after: Some(format!("{{\"n\":{seq}}}")),
+                    addr: (seq % 2 == 0).then(|| "10.0.0.9".to_string()),
                     prev_hash: prev.clone(),
                     hash: String::new(),
                 };
@@ -478,6 +845,151 @@ mod tests {
         assert_eq!(
             e.map(|e| (e.seq, e.reason)),
             Some((3, BreakReason::Relinked))
+        );
+    }
+
+    #[test]
+    fn the_address_is_hashed_when_present() {
+        let mut rows = chain(4);
+        let last = rows.last().map(|r| r.hash.clone()).unwrap_or_default();
+        assert_eq!(verify(&rows, (4, &last)), Ok(4));
+        rows[1].addr = Some("192.0.2.1".into());
+        assert_eq!(
+            verify(&rows, (4, &last)).err().map(|e| (e.seq, e.reason)),
+            Some((2, BreakReason::Altered))
+        );
+        rows[1].addr = None;
+        assert_eq!(
+            verify(&rows, (4, &last)).err().map(|e| (e.seq, e.reason)),
+            Some((2, BreakReason::Altered))
+        );
+    }
+
+    #[test]
+    fn a_row_without_address_hashes_as_before() {
+        // The canonical text of a row without an address is the twelve fields of the
+        // first version of the chain.
+        let h = chain_hash(
+            GENESIS,
+            DistrictId(1),
+            1,
+            5,
+            None,
+            None,
+            "system",
+            "unit.create",
+            "unit",
+            "3",
+            None,
+            None,
+            None,
+        );
+        let old = serde_json::json!([
+            GENESIS,
+            1,
+            1,
+            5,
+            null,
+            null,
+            "system",
+            "unit.create",
+            "unit",
+            "3",
+            null,
+            null
+        ]);
+        assert_eq!(h, hex::encode(Sha256::digest(old.to_string().as_bytes())));
+    }
+
+    #[test]
+    fn every_simple_action_is_listed() {
+        use AuditAction as A;
+        for a in AuditAction::SIMPLE {
+            // Adding a variant breaks this match: add it to SIMPLE as well.
+            match a {
+                A::AuthLogin
+                | A::AuthLogout
+                | A::ApiTokenCreate
+                | A::ApiTokenDelete
+                | A::UserCreate
+                | A::UserUpdate
+                | A::UserPasswordChange
+                | A::UserPasswordReset
+                | A::DistrictCreate
+                | A::UnitCreate
+                | A::UnitUpdate
+                | A::ParamSet
+                | A::CalcSave
+                | A::CalendarLoad
+                | A::EstablishmentSet
+                | A::PersonCreate
+                | A::PersonUpdate
+                | A::PersonChange
+                | A::PeopleImport
+                | A::PostCreate
+                | A::PostUpdate
+                | A::PostActivate
+                | A::PostDeactivate
+                | A::PostAssign
+                | A::PostUnassign
+                | A::PostProposalAccept
+                | A::OrgBodyCreate
+                | A::OrgBodyUpdate
+                | A::OrgFunctionCreate
+                | A::OrgFunctionUpdate
+                | A::OrgRulesSet
+                | A::OrgCapsSet
+                | A::OrgSplitSave
+                | A::OrgPlanCreate
+                | A::OrgPlanOpAdd
+                | A::OrgPlanOpRemove
+                | A::DownsizingPlanCreate
+                | A::DownsizingLineSave
+                | A::DownsizingLineRemove => {}
+                A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
+            }
+        }
+        assert_eq!(AuditAction::SIMPLE.len(), 39);
+        let codes = AuditAction::all_codes();
+        assert!(codes.contains(&"org.plan.approve".to_string()));
+        assert!(codes.contains(&"downsizing.plan.reopen".to_string()));
+    }
+
+    #[test]
+    fn changes_are_readable() {
+        let before = r#"{"name":"王五","basic_pay":1234567,"roles":["unit_admin"],"active":true}"#;
+        let after = r#"{"name":"王五","basic_pay":1250000,"roles":["unit_admin","viewer"],"active":true,"post":{"title":"科员"}}"#;
+        let c = field_changes(Some(before), Some(after));
+        assert_eq!(
+            c,
+            vec![
+                FieldChange {
+                    field: "basic_pay".into(),
+                    before: Some("12,345.67".into()),
+                    after: Some("12,500.00".into())
+                },
+                FieldChange {
+                    field: "roles".into(),
+                    before: Some("unit_admin".into()),
+                    after: Some("unit_admin、viewer".into())
+                },
+                FieldChange {
+                    field: "post.title".into(),
+                    before: None,
+                    after: Some("科员".into())
+                },
+            ]
+        );
+        assert_eq!(c[2].leaf(), "title");
+        assert_eq!(object_name(Some(before), None).as_deref(), Some("王五"));
+        assert_eq!(yuan(-5), "-0.05");
+        assert_eq!(group_digits("1234567"), "1,234,567");
+        assert_eq!(group_digits("-100"), "-100");
+        assert_eq!(
+            short_agent(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+            ),
+            "Chrome 120 · Windows"
         );
     }
 

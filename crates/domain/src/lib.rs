@@ -21,6 +21,7 @@ pub mod rules;
 pub mod selection;
 pub mod settings;
 pub mod tenancy;
+pub mod text;
 pub mod time;
 pub mod workflow;
 

@@ -3,8 +3,12 @@
 use async_trait::async_trait;
 use chrono::{Duration, NaiveTime};
 
-use jiguan_app::ports::{AuditFilter, AuditHead, AuditStore, ListQuery, Page, StoreResult};
-use jiguan_domain::audit::{AuditEntry, AuditRecord, GENESIS, chain_hash};
+use jiguan_app::ports::{
+    AuditFilter, AuditHead, AuditStore, ListQuery, LoginFilter, Page, StoreError, StoreResult,
+};
+use jiguan_domain::audit::{
+    AuditEntry, AuditRecord, GENESIS, LoginOutcome, LoginRecord, chain_hash,
+};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
@@ -69,10 +73,11 @@ pub(crate) async fn append(tx: &mut Tx, e: &AuditEntry) -> StoreResult<()> {
         &e.object_id,
         before.as_deref(),
         after.as_deref(),
+        e.addr.as_deref(),
     );
     tx.execute(
-        "INSERT INTO audit_log (district_id, seq, at_ms, unit_id, user_id, username, action, object_type, object_id, before_json, after_json, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        "INSERT INTO audit_log (district_id, seq, at_ms, unit_id, user_id, username, action, object_type, object_id, before_json, after_json, prev_hash, hash, addr) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         &[
             e.district_id.0.into(),
             seq.into(),
@@ -87,6 +92,7 @@ pub(crate) async fn append(tx: &mut Tx, e: &AuditEntry) -> StoreResult<()> {
             after.into(),
             prev.into(),
             hash.as_str().into(),
+            e.addr.clone().into(),
         ],
     )
     .await?;
@@ -98,7 +104,7 @@ pub(crate) async fn append(tx: &mut Tx, e: &AuditEntry) -> StoreResult<()> {
     Ok(())
 }
 
-const COLS: &str = "id, district_id, seq, at_ms, unit_id, user_id, username, action, object_type, object_id, before_json, after_json, prev_hash, hash";
+const COLS: &str = "id, district_id, seq, at_ms, unit_id, user_id, username, action, object_type, object_id, before_json, after_json, prev_hash, hash, addr";
 
 fn record(r: &Row) -> StoreResult<AuditRecord> {
     Ok(AuditRecord {
@@ -116,6 +122,26 @@ fn record(r: &Row) -> StoreResult<AuditRecord> {
         after: r.get(11)?,
         prev_hash: r.get(12)?,
         hash: r.get(13)?,
+        addr: r.get(14)?,
+    })
+}
+
+const LOGIN_COLS: &str =
+    "id, at_ms, district_id, unit_id, user_id, username, outcome, addr, user_agent";
+
+fn login_record(r: &Row) -> StoreResult<LoginRecord> {
+    let outcome: String = r.get(6)?;
+    Ok(LoginRecord {
+        id: r.get(0)?,
+        at_ms: r.get(1)?,
+        district_id: r.get::<Option<i64>>(2)?.map(DistrictId),
+        unit_id: r.get::<Option<i64>>(3)?.map(UnitId),
+        user_id: r.get::<Option<i64>>(4)?.map(UserId),
+        username: r.get(5)?,
+        outcome: LoginOutcome::from_code(&outcome)
+            .ok_or_else(|| StoreError::Backend(format!("unknown sign-in outcome {outcome}")))?,
+        addr: r.get(7)?,
+        user_agent: r.get(8)?,
     })
 }
 
@@ -163,7 +189,16 @@ impl AuditStore for SqlStore {
         if let Some(d) = f.to {
             w.and("at_ms < {}", china_midnight_ms(d) + 86_400_000);
         }
-        w.search(q, &["action", "object_id", "username"]);
+        w.search(
+            q,
+            &[
+                "action",
+                "object_id",
+                "username",
+                "before_json",
+                "after_json",
+            ],
+        );
         let dir = if q.sort.as_deref() == Some("at") && !q.desc {
             "ASC"
         } else {
@@ -177,6 +212,70 @@ impl AuditStore for SqlStore {
             &format!(" ORDER BY seq {dir}"),
             q,
             record,
+        )
+        .await
+    }
+
+    async fn append_login(&self, rec: &LoginRecord) -> StoreResult<()> {
+        self.db
+            .execute(
+                "INSERT INTO login_log (at_ms, district_id, unit_id, user_id, username, outcome, addr, user_agent) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    rec.at_ms.into(),
+                    rec.district_id.map(|d| d.0).into(),
+                    rec.unit_id.map(|u| u.0).into(),
+                    rec.user_id.map(|u| u.0).into(),
+                    rec.username.as_str().into(),
+                    rec.outcome.code().into(),
+                    rec.addr.as_str().into(),
+                    rec.user_agent.as_str().into(),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn list_logins(
+        &self,
+        district: DistrictId,
+        f: &LoginFilter,
+        q: &ListQuery,
+    ) -> StoreResult<Page<LoginRecord>> {
+        let mut w = Sql::with(" WHERE district_id = $1", district.0);
+        if let Some(u) = f.unit_id {
+            w.and("unit_id = {}", u.0);
+        } else if f.district_level_only {
+            w.push(" AND unit_id IS NULL");
+        }
+        if let Some(u) = &f.username {
+            w.and("username = {}", u.to_lowercase());
+        }
+        match f.success {
+            Some(true) => w.push(" AND outcome = 'ok'"),
+            Some(false) => w.push(" AND outcome <> 'ok'"),
+            None => {}
+        }
+        if let Some(d) = f.from {
+            w.and("at_ms >= {}", china_midnight_ms(d));
+        }
+        if let Some(d) = f.to {
+            w.and("at_ms < {}", china_midnight_ms(d) + 86_400_000);
+        }
+        w.search(q, &["username", "addr"]);
+        let dir = if q.sort.as_deref() == Some("at") && !q.desc {
+            "ASC"
+        } else {
+            "DESC"
+        };
+        fetch_page(
+            &self.db,
+            " FROM login_log",
+            &format!("SELECT {LOGIN_COLS} FROM login_log"),
+            w,
+            &format!(" ORDER BY at_ms {dir}, id {dir}"),
+            q,
+            login_record,
         )
         .await
     }

@@ -268,7 +268,9 @@ fn sqlite_options(path: &str) -> Result<SqliteConnectOptions, StoreError> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10)))
+        .busy_timeout(Duration::from_secs(10))
+        // `ORDER BY name COLLATE pinyin` (PostgreSQL has an ICU collation of that name).
+        .collation("pinyin", jiguan_domain::text::pinyin_cmp))
 }
 
 impl Db {

@@ -64,6 +64,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "dict",
         sql: include_str!("migrations/0010_dict.sql"),
     },
+    Migration {
+        version: 11,
+        name: "logs",
+        sql: include_str!("migrations/0011_logs.sql"),
+    },
 ];
 
 pub fn latest() -> i64 {
@@ -78,8 +83,14 @@ fn render(sql: &str, b: Backend) -> String {
             "TIMESTAMPTZ",
         ),
     };
-    // Drop comment lines first so that a `;` in a comment cannot split a statement.
+    // A line starting with `--postgres:` is a statement for PostgreSQL only (a comment,
+    // and so dropped, on SQLite). Drop comment lines first so that a `;` in a comment
+    // cannot split a statement.
     sql.lines()
+        .map(|l| match (b, l.trim_start().strip_prefix("--postgres:")) {
+            (Backend::Postgres, Some(stmt)) => stmt,
+            _ => l,
+        })
         .filter(|l| !l.trim_start().starts_with("--"))
         .collect::<Vec<_>>()
         .join("\n")

@@ -459,7 +459,7 @@ impl PeopleStore for SqlStore {
         let order = order_by(
             q,
             &[
-                ("name", "p.name"),
+                ("name", "p.name COLLATE pinyin"),
                 ("birth", "p.birth_date"),
                 ("identity", &format!("{a}.identity")),
                 ("establishment", &format!("{a}.establishment")),
@@ -475,7 +475,7 @@ impl PeopleStore for SqlStore {
                     },
                 ),
             ],
-            "p.name",
+            "p.name COLLATE pinyin",
         );
         fetch_page(
             &self.db,

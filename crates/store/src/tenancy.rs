@@ -169,7 +169,7 @@ impl TenancyStore for SqlStore {
             q,
             &[
                 ("code", "u.code"),
-                ("name", "u.name"),
+                ("name", "u.name COLLATE pinyin"),
                 ("kind", "u.kind"),
                 ("users", "user_count"),
             ],

@@ -163,8 +163,8 @@ impl UserStore for SqlStore {
             q,
             &[
                 ("username", "u.username"),
-                ("display_name", "u.display_name"),
-                ("unit", "n.name"),
+                ("display_name", "u.display_name COLLATE pinyin"),
+                ("unit", "n.name COLLATE pinyin"),
                 ("active", "u.active"),
             ],
             "u.id",

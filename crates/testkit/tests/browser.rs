@@ -1238,3 +1238,87 @@ async fn org_chart_scrolls_inside_its_box_on_a_phone() {
     b.screenshot(&img).await.unwrap();
     b.quit().await.unwrap();
 }
+
+// ------------------------------------------ audit and sign-in logs (issue 12, build 5 and 7)
+
+/// The sign-in log shows a failed and a successful sign-in, the audit log reads in words,
+/// and both fit a phone (the tables scroll inside the page). Screenshots go to
+/// docs/img/audit-logins.png, docs/img/audit.png and docs/img/audit-phone.png.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn audit_and_sign_in_logs_read_in_words() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    // A wrong password first, then the right one.
+    b.goto(app.url("/login")).await.unwrap();
+    b.find(By::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    b.find(By::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("not-the-password")
+        .await
+        .unwrap();
+    b.find(By::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.query(By::Id("login-submit")).first().await.unwrap();
+    sign_in(&b, &app, "admin").await;
+    b.goto(app.url("/audit/logins")).await.unwrap();
+    b.query(By::Css("#logins-table tbody tr"))
+        .first()
+        .await
+        .unwrap();
+    let table = b
+        .find(By::Id("logins-table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(table.contains("失败：密码错误"), "{table}");
+    assert!(
+        table.contains("登录成功") && table.contains("127.0.0.1"),
+        "{table}"
+    );
+    let img = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/img")
+            .join(name)
+    };
+    b.screenshot(&img("audit-logins.png")).await.unwrap();
+    b.goto(app.url("/audit")).await.unwrap();
+    b.query(By::Css("#audit-table tbody tr"))
+        .first()
+        .await
+        .unwrap();
+    let table = b
+        .find(By::Id("audit-table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(table.contains("登录"), "operations in words: {table}");
+    b.screenshot(&img("audit.png")).await.unwrap();
+    b.quit().await.unwrap();
+
+    let b = Browser::start(BrowserOptions::phone()).await.unwrap();
+    sign_in(&b, &app, "admin").await;
+    for path in ["/audit", "/audit/logins"] {
+        b.goto(app.url(path)).await.unwrap();
+        b.query(By::Id("who")).first().await.unwrap();
+        let (scroll, inner) = overflow(&b).await;
+        assert!(scroll <= inner, "{path}: {scroll} > {inner}");
+    }
+    b.goto(app.url("/audit")).await.unwrap();
+    b.query(By::Id("who")).first().await.unwrap();
+    b.screenshot(&img("audit-phone.png")).await.unwrap();
+    b.quit().await.unwrap();
+}

@@ -213,8 +213,24 @@ pub async fn guard(
     next: Next,
 ) -> Response {
     let tr = Tr::new(lang_of(req.headers()));
-    let resp = check(st, spec, tr, req, next).await;
+    let addr = client_addr(&st, &req);
+    let resp = jiguan_app::audit::with_client_addr(addr, check(st, spec, tr, req, next)).await;
     crate::error::render_failure(tr, spec.api, resp)
+}
+
+/// The client's address: the connection's peer, or, when that peer is one of the
+/// configured reverse proxies (`trusted_proxies`), the client it forwarded for (see
+/// [`crate::client::client_ip`]: `X-Forwarded-For` is read from the right and only
+/// trusted hops are skipped). Recorded with every audited change and sign-in attempt,
+/// and the key of the sign-in limiter.
+pub fn client_addr(st: &AppState, req: &Request) -> Option<String> {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    crate::client::client_ip(&st.web.trusted_proxies, peer, req.headers())
+        .or(peer)
+        .map(|ip| ip.to_string())
 }
 
 async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) -> Response {

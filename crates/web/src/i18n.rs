@@ -33,8 +33,12 @@ impl Lang {
 pub const CORE: crate::module::Locales = crate::locales!("core");
 
 /// (module, Chinese file, English file) for the platform and every module.
+/// The platform's texts of the audit and sign-in logs and of list pages.
+pub const LOGS: crate::module::Locales = crate::locales!("logs");
+
 pub fn sources() -> Vec<(&'static str, &'static str, &'static str)> {
     std::iter::once(("core", CORE.zh, CORE.en))
+        .chain(std::iter::once(("logs", LOGS.zh, LOGS.en)))
         .chain(
             crate::module::MODULES
                 .iter()

@@ -33,7 +33,14 @@ pub struct ListParams {
     pub from: Option<String>,
     /// To date YYYY-MM-DD, China time (audit).
     pub to: Option<String>,
+    /// Operation code (audit), such as `post.update`.
+    pub op: Option<String>,
+    /// `ok` or `failed` (sign-in log).
+    pub outcome: Option<String>,
 }
+
+/// The page sizes a list page offers (每页条数).
+pub const PAGE_SIZES: [u32; 3] = [20, 50, 100];
 
 impl ListParams {
     /// The paging and sorting part; a page number that is not a number is refused.
@@ -56,6 +63,20 @@ impl ListParams {
         })
     }
 
+    /// The paging and sorting part of a list *page*: as [`ListParams::query`], and the
+    /// page size must be one the pager offers (20, 50 or 100), else a 422 naming
+    /// `per_page`.
+    pub fn page_query(&self) -> Result<ListQuery, FieldError> {
+        let q = self.query()?;
+        match q.per_page {
+            Some(n) if !PAGE_SIZES.contains(&n) => {
+                Err(FieldError::new("per_page", "per_page_invalid")
+                    .with("allowed", PAGE_SIZES.map(|n| n.to_string()).join("/")))
+            }
+            _ => Ok(q),
+        }
+    }
+
     pub fn get(&self, key: &str) -> String {
         let v = match key {
             "unit" => &self.unit,
@@ -65,6 +86,8 @@ impl ListParams {
             "object_id" => &self.object_id,
             "from" => &self.from,
             "to" => &self.to,
+            "op" => &self.op,
+            "outcome" => &self.outcome,
             _ => &None,
         };
         v.clone().unwrap_or_default()

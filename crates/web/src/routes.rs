@@ -143,6 +143,24 @@ fn platform() -> Vec<RouteSpec> {
         r(get.clone(), "/audit", Signed(AuditView), html::audit::list),
         r(
             get.clone(),
+            "/audit/export.xlsx",
+            Signed(AuditView),
+            html::audit::export,
+        ),
+        r(
+            get.clone(),
+            "/audit/logins",
+            Signed(AuditView),
+            html::audit::logins,
+        ),
+        r(
+            get.clone(),
+            "/audit/logins/export.xlsx",
+            Signed(AuditView),
+            html::audit::logins_export,
+        ),
+        r(
+            get.clone(),
             "/settings",
             Signed(SettingsView),
             html::settings::show,

@@ -48,6 +48,8 @@ pub struct PlatformState {
     pub districts: Vec<District>,
     pub units: Vec<Unit>,
     pub audit: Vec<AuditEntry>,
+    /// Sign-in attempts recorded.
+    pub logins: Vec<jiguan_domain::audit::LoginRecord>,
 }
 
 /// The fake's whole state: one part per module.

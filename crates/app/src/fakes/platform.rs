@@ -249,6 +249,19 @@ impl AuditStore for FakeStore {
         Err(not_in_fake())
     }
 
+    async fn append_login(&self, rec: &jiguan_domain::audit::LoginRecord) -> StoreResult<()> {
+        self.with_state(|s| s.platform.logins.push(rec.clone()))
+    }
+
+    async fn list_logins(
+        &self,
+        _district: DistrictId,
+        _filter: &crate::ports::LoginFilter,
+        _q: &ListQuery,
+    ) -> StoreResult<Page<jiguan_domain::audit::LoginRecord>> {
+        Err(not_in_fake())
+    }
+
     async fn audit_chunk(
         &self,
         _district: DistrictId,

@@ -11,6 +11,7 @@ mod helpers;
 mod dict;
 mod downsizing;
 mod inbox;
+mod logs;
 mod org;
 mod people;
 mod platform;

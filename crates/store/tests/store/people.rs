@@ -190,7 +190,8 @@ async fn people_story(pg: bool) {
         .unwrap();
     assert_eq!(
         (r.total, r.items.len(), r.items[0].person.name.as_str()),
-        (3, 2, "王二")
+        // Names sort in pinyin order: wang yi > wang san > wang er, descending.
+        (3, 2, "王一")
     );
     let f = PeopleFilter {
         identity: Some(Identity::InstitutionCadre),

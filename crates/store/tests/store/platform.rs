@@ -444,7 +444,7 @@ async fn migrations_from_every_version(pg: bool) {
             .unwrap();
         }
         let applied = migrate_to(&db, latest()).await.unwrap();
-        // Versions may have gaps (numbers reserved for branches not merged yet).
+        // Versions may have gaps (numbers are handed out to parallel branches).
         let pending = jiguan_store::migrate::MIGRATIONS
             .iter()
             .filter(|m| m.version > from)

@@ -30,6 +30,8 @@ pub struct AuditDto {
     /// JSON text of the state before the change.
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The client address (IP) of the request that made the change.
+    pub addr: Option<String>,
     pub hash: String,
 }
 
@@ -47,6 +49,7 @@ impl From<AuditRecord> for AuditDto {
             object_id: r.object_id,
             before: r.before,
             after: r.after,
+            addr: r.addr,
             hash: r.hash,
         }
     }
@@ -60,6 +63,8 @@ pub struct AuditParams {
     pub user: Option<String>,
     pub object_type: Option<String>,
     pub object_id: Option<String>,
+    /// An operation code, such as `post.update`.
+    pub op: Option<String>,
     /// YYYY-MM-DD (China time).
     pub from: Option<String>,
     pub to: Option<String>,

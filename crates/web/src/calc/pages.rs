@@ -619,7 +619,7 @@ pub async fn saved_list(
     Query(f): Query<SavedQ>,
 ) -> WebResult {
     let tr = ctx.tr;
-    let q = p.query()?;
+    let q = p.page_query()?;
     let kind = f
         .kind
         .as_deref()

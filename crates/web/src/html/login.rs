@@ -1,7 +1,7 @@
 //! Sign-in (登录), sign-out and the language switch.
 
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -96,19 +96,17 @@ pub fn session_cookie(st: &AppState, token: &str) -> String {
 
 pub async fn login_submit(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let tr = Tr::new(lang_of(&headers));
-    // The client behind a trusted proxy, else the connection's peer.
-    let client = crate::client::client_ip(&st.web.trusted_proxies, Some(addr.ip()), &headers)
-        .unwrap_or(addr.ip());
-    match st
-        .app
-        .login(&f.username, &f.password, &client.to_string())
-        .await
-    {
+    // The guard found the client's address (connection or proxy header).
+    let addr = jiguan_app::audit::client_addr().unwrap_or_default();
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match st.app.sign_in(&f.username, &f.password, &addr, agent).await {
         Ok(ok) => {
             let to = if ok.session.must_change_password {
                 "/profile/password".to_string()

@@ -131,6 +131,12 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
             Action::AuditView,
         ),
         (
+            "logins",
+            "menu.logins",
+            "/audit/logins".to_string(),
+            Action::AuditView,
+        ),
+        (
             "settings",
             "menu.settings",
             "/settings".to_string(),
@@ -218,6 +224,12 @@ impl Layout {
         self
     }
 
+    /// A number with thousands separators (`12,345`; `1,234.5`): for every count, amount
+    /// and total shown in a table.
+    pub fn num<T: std::fmt::Display>(&self, n: T) -> String {
+        group(&n.to_string())
+    }
+
     /// Shows `flash.<code>` when the query string carries `ok=<code>`.
     pub fn flash(mut self, ok: Option<&str>) -> Self {
         if let Some(code) =
@@ -229,6 +241,24 @@ impl Layout {
             }
         }
         self
+    }
+}
+
+/// Groups the whole part of a decimal number's text by thousands; any other text is
+/// left as it is.
+pub fn group(text: &str) -> String {
+    let (whole, frac) = match text.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let digits = whole.strip_prefix('-').unwrap_or(whole);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return text.to_string();
+    }
+    let g = jiguan_domain::audit::group_digits(whole);
+    match frac {
+        Some(f) => format!("{g}.{f}"),
+        None => g,
     }
 }
 
@@ -335,13 +365,65 @@ impl ListView {
         }
     }
 
-    /// (label, href, current) for the page links, with gaps kept short.
+    /// (label, href, current) for the page links: the first and last two pages and two
+    /// either side of the current one; a longer run left out is one `…` with an empty
+    /// href (`1 2 3 … 9 10`).
     pub fn page_links(&self) -> Vec<(String, String, bool)> {
         let cur = self.q.page();
+        let last = self.pages;
         let sort = self.q.sort.as_deref();
-        (1..=self.pages)
-            .filter(|p| *p == 1 || *p == self.pages || p.abs_diff(cur) <= 2)
-            .map(|p| (p.to_string(), self.href(p, sort, self.q.desc), p == cur))
+        let keep = |p: u32| p <= 2 || p + 2 > last || p.abs_diff(cur) <= 2;
+        let mut out = Vec::new();
+        let mut prev = 0u32;
+        for p in (1..=last).filter(|p| keep(*p)) {
+            if p > prev + 2 {
+                out.push(("…".to_string(), String::new(), false));
+            } else if p == prev + 2 {
+                // A gap of one page: show the page rather than an ellipsis.
+                out.push((
+                    (p - 1).to_string(),
+                    self.href(p - 1, sort, self.q.desc),
+                    false,
+                ));
+            }
+            out.push((p.to_string(), self.href(p, sort, self.q.desc), p == cur));
+            prev = p;
+        }
+        out
+    }
+
+    /// The previous page's link, if there is one.
+    pub fn prev_href(&self) -> Option<String> {
+        let cur = self.q.page();
+        (cur > 1).then(|| self.href(cur - 1, self.q.sort.as_deref(), self.q.desc))
+    }
+
+    /// The next page's link, if there is one.
+    pub fn next_href(&self) -> Option<String> {
+        let cur = self.q.page();
+        (cur < self.pages).then(|| self.href(cur + 1, self.q.sort.as_deref(), self.q.desc))
+    }
+
+    /// (size, href, current) for the page-size choice (每页 20/50/100 条); a new size
+    /// starts again at page 1.
+    pub fn size_links(&self) -> Vec<(u32, String, bool)> {
+        crate::list::PAGE_SIZES
+            .iter()
+            .map(|n| {
+                let mut v = ListView {
+                    base: self.base.clone(),
+                    filters: self.filters.clone(),
+                    q: self.q.clone(),
+                    total: self.total,
+                    pages: self.pages,
+                };
+                v.q.per_page = Some(*n);
+                (
+                    *n,
+                    v.href(1, self.q.sort.as_deref(), self.q.desc),
+                    self.q.per_page() == *n,
+                )
+            })
             .collect()
     }
 
@@ -355,5 +437,20 @@ impl ListView {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(group("1234567"), "1,234,567");
+        assert_eq!(group("-1234.50"), "-1,234.50");
+        assert_eq!(group("999"), "999");
+        assert_eq!(group("12.3456"), "12.3456");
+        assert_eq!(group("n/a"), "n/a");
+        assert_eq!(group(""), "");
     }
 }

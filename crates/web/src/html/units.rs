@@ -27,7 +27,7 @@ pub struct ListPage {
 }
 
 pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(p): Query<ListParams>) -> WebResult {
-    let q = p.query()?;
+    let q = p.page_query()?;
     let pg = st.app.list_units(&ctx.actor, &q).await?;
     let list = ListView::new("/units", vec![], &q, &pg);
     let l = Layout::new(&ctx, "menu.units")

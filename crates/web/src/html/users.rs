@@ -37,7 +37,7 @@ pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(p): Query<ListPara
         role: Role::from_code(&role_raw),
         active: None,
     };
-    let q = p.query()?;
+    let q = p.page_query()?;
     let result = st.app.list_users(&ctx.actor, filter, &q).await;
     let units = st.app.visible_units(&ctx.actor).await.unwrap_or_default();
     let pg = result?;

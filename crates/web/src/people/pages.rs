@@ -156,7 +156,7 @@ pub async fn roster(
     InUnit(u): InUnit,
     Query(p): Query<RosterParams>,
 ) -> WebResult {
-    let q = p.query()?;
+    let q = p.list.page_query()?;
     let filter = p.filter();
     let dated = filter.on.is_some();
     let pg = st.app.list_people(&ctx.actor, u.id, filter, &q).await?;
@@ -844,8 +844,11 @@ pub async fn import_submit(
         let (jobs2, id2) = (jobs.clone(), id.clone());
         let progress: Progress =
             std::sync::Arc::new(move |done, total| jobs2.progress(&id2, done, total));
-        let write =
-            tokio::spawn(async move { app.write_roster_import(prepared, Some(progress)).await });
+        // The import's audit entries record the address of the request that started it.
+        let addr = jiguan_app::audit::client_addr();
+        let write = tokio::spawn(jiguan_app::audit::with_client_addr(addr, async move {
+            app.write_roster_import(prepared, Some(progress)).await
+        }));
         let outcome = match write.await {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(AppError::Invalid(e))) => Err(e),

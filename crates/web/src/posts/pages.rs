@@ -135,6 +135,8 @@ impl Lbl {
 pub struct IndexParams {
     pub q: Option<String>,
     pub ok: Option<String>,
+    /// Only this body's posts (a body id; empty: all).
+    pub body: Option<String>,
 }
 
 #[derive(Template)]
@@ -145,10 +147,17 @@ pub struct IndexPage {
     pub unit: Unit,
     pub o: PostsOverview,
     pub q: String,
+    /// The body filter (a body id as text, empty for all).
+    pub body: String,
     pub can_manage: bool,
 }
 
 impl IndexPage {
+    /// Whether a body's posts are listed (the body filter).
+    pub fn body_shown<T: ToString>(&self, body_id: T) -> bool {
+        self.body.is_empty() || self.body == body_id.to_string()
+    }
+
     /// Whether a post matches the search (title, body, holder names).
     pub fn shown(&self, r: &jiguan_app::posts::PostRow) -> bool {
         let q = self.q.trim();
@@ -177,6 +186,7 @@ pub async fn index(
         unit: u,
         o,
         q: p.q.unwrap_or_default(),
+        body: p.body.unwrap_or_default().trim().to_string(),
         can_manage: ctx.actor.can(Action::PostsManage),
     }))
 }

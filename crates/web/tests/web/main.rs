@@ -13,6 +13,7 @@ mod downsizing;
 mod guard;
 mod inbox;
 mod kit;
+mod logs;
 mod org;
 mod people;
 mod platform;
