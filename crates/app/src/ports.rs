@@ -106,12 +106,18 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Paging, search and sort for list pages and endpoints. `sort` is checked against each
 /// list's own allow-list; an unknown key falls back to the default order.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ListQuery {
+    /// Search text.
     pub q: Option<String>,
+    /// Sort key (per list).
     pub sort: Option<String>,
+    /// Descending.
     #[serde(default)]
     pub desc: bool,
+    /// Page, from 1.
     pub page: Option<u32>,
+    /// Rows per page, at most 200.
     pub per_page: Option<u32>,
 }
 

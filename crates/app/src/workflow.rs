@@ -12,7 +12,7 @@ use serde::Serialize;
 use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use jiguan_domain::auth::Actor;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
-use jiguan_domain::workflow::{Move, Status, Step, StepInput, Workflow, status_invalid};
+use jiguan_domain::workflow::{DOC_MAX, Move, Status, Step, StepInput, Workflow, status_invalid};
 
 use crate::ports::{Conflict, StoreError, StoreResult};
 use crate::{App, AppError, AppResult};
@@ -31,6 +31,57 @@ pub trait WorkflowStore: Send + Sync {
         m: &Move,
         audit: AuditEntry,
     ) -> StoreResult<()>;
+}
+
+/// The plan id of a module whose plans follow a [`Workflow`]: the table (which also names
+/// the audit object), what the audit records of a step, and how the plan's status is read.
+/// Implemented by `org::PlanId` and `downsizing::PlanId`; a selection campaign or an
+/// appraisal cycle adds its own.
+pub trait PlanRef: Copy + Into<i64> + Send + Sync + 'static {
+    /// The life cycle the plans follow.
+    const FLOW: &'static Workflow;
+    /// What a step records in the audit entry, after the move.
+    type After: Serialize + for<'m> From<&'m Move>;
+    /// The plan's status, read as `actor` may see it in `unit` (`NotFound` otherwise).
+    fn status(
+        self,
+        app: &App,
+        actor: &Actor,
+        unit: UnitId,
+    ) -> impl Future<Output = AppResult<Status>> + Send;
+}
+
+/// A step that checks nothing but the plan's status and its own input: the district's
+/// decision and reopening a rejected plan. Submitting and applying check the plan's content
+/// and are each module's own use cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimpleStep<'a> {
+    /// 批准, with the approval document number (文号), required.
+    Approve(&'a str),
+    /// 退回, with the reason, required.
+    Reject(&'a str),
+    /// 重新编辑: a rejected plan goes back to draft.
+    Reopen,
+}
+
+impl SimpleStep<'_> {
+    /// The workflow step.
+    pub fn step(self) -> Step {
+        match self {
+            SimpleStep::Approve(_) => Step::Approve,
+            SimpleStep::Reject(_) => Step::Reject,
+            SimpleStep::Reopen => Step::Reopen,
+        }
+    }
+
+    /// What the step records, checked (`doc_no`, `reason`: required, not too long).
+    fn input(self) -> AppResult<StepInput> {
+        Ok(match self {
+            SimpleStep::Approve(doc_no) => StepInput::approval(doc_no, DOC_MAX)?,
+            SimpleStep::Reject(reason) => StepInput::rejection(reason)?,
+            SimpleStep::Reopen => StepInput::default(),
+        })
+    }
 }
 
 /// The status before a step, as audited.
@@ -88,6 +139,39 @@ impl App {
             .did(AuditAction::Step(flow, m.step))
             .on(object, m.id)
             .before(&StatusOnly { status: m.from })
+    }
+
+    /// Takes a [`SimpleStep`] on `plan` of `unit` (the plan's workflow action): the plan
+    /// must be the unit's (else not found, before the input is checked) and its status
+    /// must allow the step; the move and its audit entry are written together.
+    pub async fn step_plan<P: PlanRef>(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        plan: P,
+        step: SimpleStep<'_>,
+    ) -> AppResult<()> {
+        self.require_step(actor, P::FLOW, step.step(), unit).await?;
+        let from = plan.status(self, actor, unit).await?;
+        let input = step.input()?;
+        self.record_step(actor, unit, (plan, from), step.step(), input)
+            .await
+    }
+
+    /// Writes `step` of `plan` (read in status `from`) with the module's audit record of it.
+    pub async fn record_step<P: PlanRef>(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        (plan, from): (P, Status),
+        step: Step,
+        input: StepInput,
+    ) -> AppResult<()> {
+        let flow = P::FLOW;
+        let after = |m: &Move| P::After::from(m);
+        let key = (plan.into(), from);
+        self.take_step(actor, unit, flow, flow.object, step, key, input, after)
+            .await
     }
 
     /// Takes `step` on record `id` now in `from` and writes it with the audit entry

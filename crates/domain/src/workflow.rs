@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::FieldError;
+use crate::audit::ObjectKind;
 use crate::auth::Action;
 
 coded_enum! {
@@ -120,6 +121,8 @@ pub struct Workflow {
     pub name: &'static str,
     /// The locale key prefix of the statuses (`org.plan_status` → `org.plan_status.draft`).
     pub labels: &'static str,
+    /// What the audit log calls a record that follows this life cycle.
+    pub object: ObjectKind,
     pub edges: &'static [Edge],
     /// Statuses in which the plan's content may still change.
     pub editable: &'static [Status],
@@ -135,6 +138,9 @@ pub struct StepInput {
 
 /// The longest reason a rejection may give, in characters.
 pub const REASON_MAX: usize = 500;
+
+/// The longest approval document number (文号), in characters.
+pub const DOC_MAX: usize = 60;
 
 impl StepInput {
     /// An approval: the approval document number, required (at most `doc_max` characters).
@@ -276,6 +282,7 @@ use Status as S;
 pub static ORG_PLANS: Workflow = Workflow {
     name: "org.plan",
     labels: "org.plan_status",
+    object: ObjectKind::ReorgPlan,
     edges: &[
         Edge::new(
             Step::Submit,
@@ -297,6 +304,7 @@ pub static ORG_PLANS: Workflow = Workflow {
 pub static DOWNSIZING_PLANS: Workflow = Workflow {
     name: "downsizing.plan",
     labels: "down.status",
+    object: ObjectKind::DownsizingPlan,
     edges: &[
         Edge::new(Step::Submit, &[S::Draft], S::Submitted, A::DownsizingManage),
         Edge::new(

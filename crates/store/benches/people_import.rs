@@ -15,8 +15,8 @@ use jiguan_app::users::system_entry;
 use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::people::establishment::QuotaKind;
 use jiguan_domain::tenancy::{UnitInput, UnitKind};
-use jiguan_store::{Db, SqlStore};
-use jiguan_testkit::fixtures::id_number;
+use jiguan_store::SqlStore;
+use jiguan_testkit::fixtures::{self, id_number};
 
 const IDENTITIES: [(&str, &str); 8] = [
     ("公务员", "行政编制"),
@@ -160,21 +160,9 @@ fn main() {
         let url = dir.path().join("bench.db").to_string_lossy().to_string();
         run("SQLite", &url, &bytes, n).await;
         if let Ok(admin) = std::env::var("JIGUAN_BENCH_PG_URL") {
-            let name = format!("jiguan_bench_{}", rand::random::<u32>());
-            let db = Db::connect(&admin).await.unwrap();
-            db.execute(&format!("CREATE DATABASE {name}"), &[])
-                .await
-                .unwrap();
-            db.close().await;
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .unwrap_or(admin.clone());
-            run("PostgreSQL", &format!("{base}/{name}"), &bytes, n).await;
-            let db = Db::connect(&admin).await.unwrap();
-            let _ = db
-                .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), &[])
-                .await;
+            let (url, name) = fixtures::pg_database(&admin, "jiguan_bench").await.unwrap();
+            run("PostgreSQL", &url, &bytes, n).await;
+            fixtures::drop_pg_database(&admin, &name).await;
         }
     });
 }

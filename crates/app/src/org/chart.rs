@@ -31,6 +31,24 @@ pub struct ChartText<'a> {
     pub sized: bool,
 }
 
+impl<'a> ChartText<'a> {
+    /// The Chinese labels (a body's kind by its Chinese label), for a file.
+    pub fn zh(headcount: &'a dyn Fn(BodyId) -> Option<i64>) -> Self {
+        ChartText {
+            kind: &zh_kind,
+            head: "负责人",
+            staff: "人",
+            plates: "牌子",
+            headcount,
+            sized: true,
+        }
+    }
+}
+
+fn zh_kind(k: BodyKind) -> String {
+    k.zh().to_string()
+}
+
 /// Escapes text for SVG.
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -336,16 +354,8 @@ mod tests {
             ],
             ..Structure::default()
         };
-        let kind = |k: BodyKind| k.zh().to_string();
         let hc = |b: BodyId| (b.0 == 2).then_some(12);
-        let t = ChartText {
-            kind: &kind,
-            head: "负责人",
-            staff: "人",
-            plates: "牌子",
-            headcount: &hc,
-            sized: true,
-        };
+        let t = ChartText::zh(&hc);
         let a = svg(&s, "骆驼街道 2019-06-01", &t);
         assert_eq!(a, svg(&s, "骆驼街道 2019-06-01", &t));
         assert!(a.starts_with("<svg"));

@@ -198,21 +198,25 @@ pub struct DistrictFte {
     pub standard: i64,
 }
 
-/// The assign form.
+/// An assignment as sent (the assign form and the JSON body).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AssignBody))]
 #[serde(default)]
 pub struct AssignForm {
     pub post: String,
     pub person: String,
     pub share_pct: String,
+    /// `1`/`true` for the main post.
     pub main: String,
+    /// `1`/`true` when approved overtime lets shares exceed 100 %.
     pub overtime: String,
-    /// Start date; blank = today.
+    /// Start date YYYY-MM-DD (blank: today).
     pub on: String,
 }
 
-/// The end-of-assignment form.
+/// The end-of-assignment form (and JSON body).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EndBody))]
 #[serde(default)]
 pub struct EndForm {
     pub on: String,

@@ -352,16 +352,17 @@ async fn people_story(pg: bool) {
 }
 
 /// A fresh store with two districts in which the district administrator gave unit A one
-/// administrative slot; `ua` is unit A's administrator.
-struct OneSlot {
-    _t: TestDb,
-    s: SqlStore,
-    app: jiguan_app::App,
-    d1: jiguan_domain::tenancy::DistrictId,
-    a: jiguan_domain::tenancy::UnitId,
-    b: jiguan_domain::tenancy::UnitId,
-    ua: jiguan_domain::auth::Actor,
-}
+/// administrative slot: the database (kept alive), the store, the app, district 1, its
+/// units A and B, and unit A's administrator.
+type OneSlot = (
+    TestDb,
+    SqlStore,
+    jiguan_app::App,
+    jiguan_domain::tenancy::DistrictId,
+    jiguan_domain::tenancy::UnitId,
+    jiguan_domain::tenancy::UnitId,
+    jiguan_domain::auth::Actor,
+);
 
 async fn one_slot(pg: bool) -> OneSlot {
     let t = fresh(pg).await;
@@ -373,28 +374,12 @@ async fn one_slot(pg: bool) -> OneSlot {
     app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())])
         .await
         .unwrap();
-    OneSlot {
-        _t: t,
-        s,
-        app,
-        d1,
-        a,
-        b,
-        ua,
-    }
+    (t, s, app, d1, a, b, ua)
 }
 
 async fn people_guard_and_import(pg: bool) {
     use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, PeopleBatch, PeopleStore};
-    let OneSlot {
-        _t,
-        s,
-        app,
-        d1,
-        a,
-        b,
-        ua,
-    } = one_slot(pg).await;
+    let (_t, s, app, d1, a, b, ua) = one_slot(pg).await;
     let row = |name: &str, id: &str, identity: &str, kind: &str| -> Vec<String> {
         vec![name.into(), id.into(), identity.into(), kind.into()]
     };
@@ -522,15 +507,7 @@ both!(people_import_progress);
 async fn people_import_progress(pg: bool) {
     use jiguan_app::people::{ImportOptions, ImportTable, Progress};
     use std::sync::Mutex;
-    let OneSlot {
-        _t,
-        s,
-        app,
-        d1,
-        a,
-        ua,
-        ..
-    } = one_slot(pg).await;
+    let (_t, s, app, d1, a, _, ua) = one_slot(pg).await;
     let headers: Vec<String> = ["姓名", "身份证号", "身份", "编制类型"]
         .iter()
         .map(|h| h.to_string())

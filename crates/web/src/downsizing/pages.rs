@@ -30,6 +30,7 @@ use crate::html::{FormErrors, Layout, page, page_status};
 use crate::i18n::Tr;
 
 use super::{InPlan, LineParam};
+use jiguan_app::workflow::SimpleStep;
 
 /// Query parameters of the plan pages (all text, so none can fail the request).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -586,7 +587,7 @@ pub async fn submit(State(st): State<AppState>, p: InPlan) -> WebResult {
 pub async fn approve(State(st): State<AppState>, p: InPlan, Form(f): Form<StepForm>) -> WebResult {
     let r = st
         .app
-        .down_approve(&p.ctx.actor, p.u.id, p.plan, &f.doc_no)
+        .step_plan(&p.ctx.actor, p.u.id, p.plan, SimpleStep::Approve(&f.doc_no))
         .await;
     step(&st, p, r, "down_approved").await
 }
@@ -594,13 +595,16 @@ pub async fn approve(State(st): State<AppState>, p: InPlan, Form(f): Form<StepFo
 pub async fn reject(State(st): State<AppState>, p: InPlan, Form(f): Form<StepForm>) -> WebResult {
     let r = st
         .app
-        .down_reject(&p.ctx.actor, p.u.id, p.plan, &f.reason)
+        .step_plan(&p.ctx.actor, p.u.id, p.plan, SimpleStep::Reject(&f.reason))
         .await;
     step(&st, p, r, "down_rejected").await
 }
 
 pub async fn reopen(State(st): State<AppState>, p: InPlan) -> WebResult {
-    let r = st.app.down_reopen(&p.ctx.actor, p.u.id, p.plan).await;
+    let r = st
+        .app
+        .step_plan(&p.ctx.actor, p.u.id, p.plan, SimpleStep::Reopen)
+        .await;
     step(&st, p, r, "saved").await
 }
 
