@@ -78,7 +78,8 @@ struct Applied<'a> {
     people: &'a [i64],
 }
 
-/// A line as entered (web form or JSON body).
+// A line as entered: the web form and the JSON body (`DownLineBody`; no description in
+// the OpenAPI document).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = DownLineBody))]
 #[serde(default)]

@@ -136,16 +136,10 @@ impl App {
         opts: &ImportOptions,
         progress: Option<Progress>,
     ) -> AppResult<ImportReport> {
-        self.require_unit(actor, Action::PeopleManage, unit).await?;
-        self.import_inner(
-            Importer::User(actor),
-            actor.district_id,
-            unit,
-            table,
-            opts,
-            progress,
-        )
-        .await
+        let prepared = self
+            .prepare_as(actor, unit, table, opts, progress.as_ref())
+            .await?;
+        self.write_roster_import(prepared, progress).await
     }
 
     /// Validates a roster import into `unit` (PeopleManage) without writing anything: the
@@ -158,16 +152,22 @@ impl App {
         table: &ImportTable,
         opts: &ImportOptions,
     ) -> AppResult<PreparedImport> {
+        self.prepare_as(actor, unit, table, opts, None).await
+    }
+
+    /// Checks that `actor` may import into `unit` (PeopleManage), then validates the import.
+    async fn prepare_as(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        table: &ImportTable,
+        opts: &ImportOptions,
+        progress: Option<&Progress>,
+    ) -> AppResult<PreparedImport> {
         self.require_unit(actor, Action::PeopleManage, unit).await?;
-        self.prepare_inner(
-            Importer::User(actor),
-            actor.district_id,
-            unit,
-            table,
-            opts,
-            None,
-        )
-        .await
+        let who = Importer::User(actor);
+        self.prepare_inner(who, actor.district_id, unit, table, opts, progress)
+            .await
     }
 
     /// Writes a prepared import in one transaction (all or nothing); `progress` is told

@@ -198,7 +198,8 @@ pub struct DistrictFte {
     pub standard: i64,
 }
 
-/// An assignment as sent (the assign form and the JSON body).
+/// An assignment as sent.
+// (The assign form and the JSON body `AssignBody`.)
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AssignBody))]
 #[serde(default)]
@@ -214,7 +215,8 @@ pub struct AssignForm {
     pub on: String,
 }
 
-/// The end-of-assignment form (and JSON body).
+// The end-of-assignment form and JSON body (`EndBody`; no description in the OpenAPI
+// document).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EndBody))]
 #[serde(default)]
