@@ -360,15 +360,37 @@ pub trait UserStore: Send + Sync {
         active: bool,
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    /// Sets a new hash; ends every session of the user when `end_sessions`.
+    /// Sets a new hash, as `how` says.
     async fn set_password(
         &self,
         id: UserId,
         hash: &str,
-        must_change: bool,
-        end_sessions: bool,
+        how: PasswordSet,
         audit: AuditEntry,
     ) -> StoreResult<()>;
+}
+
+/// How a new password is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordSet {
+    /// The user must change it at the next sign-in.
+    pub must_change: bool,
+    /// Every session and API token of the user ends.
+    pub end_sessions: bool,
+}
+
+impl PasswordSet {
+    /// The user changed their own password: nothing else changes.
+    pub const OWN: PasswordSet = PasswordSet {
+        must_change: false,
+        end_sessions: false,
+    };
+    /// An administrator (or the command line) reset it: a temporary password that must be
+    /// changed, and the user is signed out everywhere.
+    pub const RESET: PasswordSet = PasswordSet {
+        must_change: true,
+        end_sessions: true,
+    };
 }
 
 #[async_trait]
@@ -383,12 +405,12 @@ pub trait SessionStore: Send + Sync {
         idle_before: DateTime<Utc>,
         created_before: DateTime<Utc>,
     ) -> StoreResult<u64>;
+    /// Keeps a new token's hash, created at the audit entry's time.
     async fn create_api_token(
         &self,
         user: UserId,
         name: &str,
-        token_hash: &str,
-        at: DateTime<Utc>,
+        hash: &str,
         audit: AuditEntry,
     ) -> StoreResult<i64>;
     async fn find_api_token(&self, token_hash: &str) -> StoreResult<Option<ApiToken>>;

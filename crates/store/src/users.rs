@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 
 use jiguan_app::ports::{
-    ListQuery, NewUser, Page, StoreError, StoreResult, UserFilter, UserRecord, UserStore, UserView,
+    ListQuery, NewUser, Page, PasswordSet, StoreError, StoreResult, UserFilter, UserRecord,
+    UserStore, UserView,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::auth::Role;
@@ -219,10 +220,13 @@ impl UserStore for SqlStore {
         &self,
         id: UserId,
         hash: &str,
-        must_change: bool,
-        end_sessions: bool,
+        how: PasswordSet,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let PasswordSet {
+            must_change,
+            end_sessions,
+        } = how;
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(

@@ -145,8 +145,7 @@ impl UserStore for FakeStore {
         &self,
         _id: UserId,
         _hash: &str,
-        _must_change: bool,
-        _end_sessions: bool,
+        _how: PasswordSet,
         _audit: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())
@@ -183,8 +182,7 @@ impl SessionStore for FakeStore {
         &self,
         _user: UserId,
         _name: &str,
-        _token_hash: &str,
-        _at: DateTime<Utc>,
+        _hash: &str,
         _audit: AuditEntry,
     ) -> StoreResult<i64> {
         Err(not_in_fake())

@@ -29,7 +29,7 @@ use jiguan_domain::posts::{AssignmentId, Education, PostForm, PostId, PostInput}
 use jiguan_domain::rules::keys;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
-use super::{AssignmentRecord, AssignmentWrite, NewAssignment, PostRecord};
+use super::{AssignmentRecord, AssignmentWrite, HistoryOf, NewAssignment, PostRecord};
 use crate::people::{CostGroup, PeopleFilter, PersonRecord, StatusFilter};
 use crate::ports::{Conflict, StoreError, Unit};
 use crate::{App, AppError, AppResult};
@@ -719,7 +719,7 @@ impl App {
             .collect();
         let history = self
             .store
-            .assignment_history(d, unit, Some(id), None)
+            .assignment_history(d, unit, HistoryOf::Post(id))
             .await?
             .into_iter()
             .map(|a| {
@@ -769,7 +769,7 @@ impl App {
         };
         let history = self
             .store
-            .assignment_history(d, unit, None, Some(person.0))
+            .assignment_history(d, unit, HistoryOf::Person(person.0))
             .await?
             .into_iter()
             .map(|a| {

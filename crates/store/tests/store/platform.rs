@@ -156,8 +156,10 @@ async fn story(pg: bool) {
     s.set_password(
         staff,
         "$argon2id$new",
-        false,
-        true,
+        jiguan_app::ports::PasswordSet {
+            must_change: false,
+            end_sessions: true,
+        },
         system_entry(d1, Some(a), "user.password_reset", "user", staff, None),
     )
     .await
@@ -177,7 +179,6 @@ async fn story(pg: bool) {
             staff,
             "脚本",
             "th",
-            now,
             system_entry(d1, Some(a), "api_token.create", "api_token", "x", None),
         )
         .await
