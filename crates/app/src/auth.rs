@@ -22,7 +22,7 @@ use jiguan_domain::FieldError;
 use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use jiguan_domain::auth::{Action, Actor, check_password};
 
-use crate::ports::{ApiToken, PasswordSet, SessionRecord, UserRecord};
+use crate::ports::{ApiToken, NewPassword, SessionRecord, UserRecord};
 use crate::{App, AppError, AppResult};
 
 /// A named thing (an API token), as audited.
@@ -340,7 +340,7 @@ impl App {
             .did(AuditAction::UserPasswordChange)
             .on(ObjectKind::User, actor.user_id);
         self.store
-            .set_password(actor.user_id, &hash, PasswordSet::OWN, audit)
+            .set_password(actor.user_id, NewPassword::own(hash), audit)
             .await?;
         Ok(())
     }

@@ -360,37 +360,40 @@ pub trait UserStore: Send + Sync {
         active: bool,
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    /// Sets a new hash, as `how` says.
-    async fn set_password(
-        &self,
-        id: UserId,
-        hash: &str,
-        how: PasswordSet,
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
+    /// Sets a new password hash, as `pw` says.
+    async fn set_password(&self, id: UserId, pw: NewPassword, audit: AuditEntry)
+    -> StoreResult<()>;
 }
 
-/// How a new password is set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PasswordSet {
+/// A new password hash and how it is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPassword {
+    pub hash: String,
     /// The user must change it at the next sign-in.
     pub must_change: bool,
     /// Every session and API token of the user ends.
     pub end_sessions: bool,
 }
 
-impl PasswordSet {
+impl NewPassword {
     /// The user changed their own password: nothing else changes.
-    pub const OWN: PasswordSet = PasswordSet {
-        must_change: false,
-        end_sessions: false,
-    };
+    pub fn own(hash: String) -> Self {
+        NewPassword {
+            hash,
+            must_change: false,
+            end_sessions: false,
+        }
+    }
+
     /// An administrator (or the command line) reset it: a temporary password that must be
     /// changed, and the user is signed out everywhere.
-    pub const RESET: PasswordSet = PasswordSet {
-        must_change: true,
-        end_sessions: true,
-    };
+    pub fn reset(hash: String) -> Self {
+        NewPassword {
+            hash,
+            must_change: true,
+            end_sessions: true,
+        }
+    }
 }
 
 #[async_trait]

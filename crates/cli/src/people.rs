@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
-use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, Progress};
+use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, Importer, Progress};
 use jiguan_app::ports::{District, Unit};
 use jiguan_app::{App, AppError};
 use jiguan_domain::auth::{Actor, Role};
@@ -145,7 +145,7 @@ pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
         file_name: file.clone(),
     };
     let r = app
-        .system_import_roster(d.id, u.id, &t, &opts, Some(progress))
+        .import_roster(Importer::System(d.id), u.id, &t, &opts, Some(progress))
         .await
         .map_err(|e| app_err(e, tr))?;
     pb.finish_and_clear();

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use jiguan_app::people::{ImportOptions, ImportTable};
+use jiguan_app::people::{ImportOptions, ImportTable, Importer};
 use jiguan_app::users::system_entry;
 use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::people::establishment::QuotaKind;
@@ -119,7 +119,7 @@ async fn run(label: &str, url: &str, bytes: &[u8], n: usize) {
         first_row: table.first_row,
     };
     let r = app
-        .system_import_roster(d, u, &t, &ImportOptions::default(), None)
+        .import_roster(Importer::System(d), u, &t, &ImportOptions::default(), None)
         .await
         .unwrap();
     let total = t0.elapsed();
@@ -127,7 +127,7 @@ async fn run(label: &str, url: &str, bytes: &[u8], n: usize) {
     // Re-import: validated and compared, nothing written.
     let t1 = Instant::now();
     let again = app
-        .system_import_roster(d, u, &t, &ImportOptions::default(), None)
+        .import_roster(Importer::System(d), u, &t, &ImportOptions::default(), None)
         .await
         .unwrap();
     assert_eq!((again.unchanged, again.written), (n, false));

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use jiguan_app::ports::{
-    ListQuery, NewUser, Page, PasswordSet, StoreError, StoreResult, UserFilter, UserRecord,
+    ListQuery, NewPassword, NewUser, Page, StoreError, StoreResult, UserFilter, UserRecord,
     UserStore, UserView,
 };
 use jiguan_domain::audit::AuditEntry;
@@ -219,19 +219,19 @@ impl UserStore for SqlStore {
     async fn set_password(
         &self,
         id: UserId,
-        hash: &str,
-        how: PasswordSet,
+        pw: NewPassword,
         audit: AuditEntry,
     ) -> StoreResult<()> {
-        let PasswordSet {
+        let NewPassword {
+            hash,
             must_change,
             end_sessions,
-        } = how;
+        } = pw;
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(
                 "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3 WHERE id = $4",
-                &[hash.into(), must_change.into(), audit.at.into(), id.0.into()],
+                &[hash.as_str().into(), must_change.into(), audit.at.into(), id.0.into()],
             )
             .await?;
         if n == 0 {

@@ -144,8 +144,7 @@ impl UserStore for FakeStore {
     async fn set_password(
         &self,
         _id: UserId,
-        _hash: &str,
-        _how: PasswordSet,
+        _pw: NewPassword,
         _audit: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())

@@ -18,7 +18,9 @@ mod usecases;
 
 pub mod demo;
 
-pub use import::{ImportMode, ImportOptions, ImportReport, ImportTable, PreparedImport, RowError};
+pub use import::{
+    ImportMode, ImportOptions, ImportReport, ImportTable, Importer, PreparedImport, RowError,
+};
 pub use usecases::*;
 
 use std::fmt;

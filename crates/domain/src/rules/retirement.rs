@@ -372,42 +372,20 @@ mod tests {
         assert_eq!(min_contribution_months(2030), 186);
         assert_eq!(min_contribution_months(2039), 240);
         assert_eq!(min_contribution_months(2050), 240);
-        let r = statutory_retirement(ym("1970-05"), Category::Male).unwrap();
-        let f = flexible_bounds(&r).unwrap();
+        let bounds = |birth: &str| {
+            flexible_bounds(&statutory_retirement(ym(birth), Category::Male).unwrap()).unwrap()
+        };
+        let years_months = |a: Age| (a.years, a.months);
+        let f = bounds("1970-05");
         // 61y5m − 3y would be 58y5m, below the original 60: the earliest is 60y0m.
-        assert_eq!(
-            f.earliest_age,
-            Age {
-                years: 60,
-                months: 0
-            }
-        );
+        assert_eq!(years_months(f.earliest_age), (60, 0));
         assert_eq!(f.earliest_month.to_string(), "2030-05");
         assert_eq!(f.earliest_min_contribution_months, 186);
-        assert_eq!(
-            f.latest_age,
-            Age {
-                years: 64,
-                months: 5
-            }
-        );
+        assert_eq!(years_months(f.latest_age), (64, 5));
         assert_eq!(f.latest_month.to_string(), "2034-10");
-        let r = statutory_retirement(ym("1990-01"), Category::Male).unwrap();
-        let f = flexible_bounds(&r).unwrap();
-        assert_eq!(
-            f.earliest_age,
-            Age {
-                years: 60,
-                months: 0
-            }
-        );
-        assert_eq!(
-            f.latest_age,
-            Age {
-                years: 66,
-                months: 0
-            }
-        );
+        let f = bounds("1990-01");
+        assert_eq!(years_months(f.earliest_age), (60, 0));
+        assert_eq!(years_months(f.latest_age), (66, 0));
     }
 
     fn any_ym() -> impl Strategy<Value = YearMonth> {

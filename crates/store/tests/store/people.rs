@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use jiguan_app::people::Importer;
 use jiguan_app::ports::{AuditFilter, AuditStore, StoreError};
 use jiguan_app::users::system_entry;
 use jiguan_domain::auth::Role;
@@ -401,7 +402,7 @@ async fn people_guard_and_import(pg: bool) {
     let opts = ImportOptions::default();
     let audit0 = s.audit_count().await.unwrap();
     let r = app
-        .import_roster(&ua, a, &table, &opts, None)
+        .import_roster(Importer::User(&ua), a, &table, &opts, None)
         .await
         .unwrap();
     assert!(!r.written);
@@ -419,7 +420,7 @@ async fn people_guard_and_import(pg: bool) {
         ..Default::default()
     };
     let r = app
-        .import_roster(&ua, a, &table, &valid, None)
+        .import_roster(Importer::User(&ua), a, &table, &valid, None)
         .await
         .unwrap();
     assert!(r.written);
@@ -428,7 +429,7 @@ async fn people_guard_and_import(pg: bool) {
     assert_eq!(audit1, audit0 + 1);
     // Again: nothing changes, nothing is written.
     let r = app
-        .import_roster(&ua, a, &table, &valid, None)
+        .import_roster(Importer::User(&ua), a, &table, &valid, None)
         .await
         .unwrap();
     assert_eq!(
@@ -440,14 +441,20 @@ async fn people_guard_and_import(pg: bool) {
     let mut t2 = table.clone();
     t2.rows.truncate(2);
     t2.rows[1][0] = "乙改".into();
-    let r = app.import_roster(&ua, a, &t2, &opts, None).await.unwrap();
+    let r = app
+        .import_roster(Importer::User(&ua), a, &t2, &opts, None)
+        .await
+        .unwrap();
     assert_eq!(
         (r.created, r.updated, r.unchanged, r.written),
         (0, 1, 1, true)
     );
     // The same people cannot be imported into another unit.
     let ub = actor(d1, Some(b), Role::UnitAdmin);
-    let r = app.import_roster(&ub, b, &t2, &opts, None).await.unwrap();
+    let r = app
+        .import_roster(Importer::User(&ub), b, &t2, &opts, None)
+        .await
+        .unwrap();
     assert_eq!(r.errors.len(), 2);
     assert_eq!(r.errors[0].error.code, "person_in_other_unit");
 

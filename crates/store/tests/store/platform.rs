@@ -155,8 +155,8 @@ async fn story(pg: bool) {
         .unwrap();
     s.set_password(
         staff,
-        "$argon2id$new",
-        jiguan_app::ports::PasswordSet {
+        jiguan_app::ports::NewPassword {
+            hash: "$argon2id$new".into(),
             must_change: false,
             end_sessions: true,
         },
@@ -234,17 +234,15 @@ async fn story(pg: bool) {
     let p = s.list_audit(d1, &f, &ListQuery::default()).await.unwrap();
     assert!(p.items.iter().all(|r| r.unit_id == Some(a)));
     assert!(p.items.iter().any(|r| r.action == "user.password_reset"));
+    let total = async |f: &AuditFilter| {
+        let p = s.list_audit(d1, f, &ListQuery::default()).await.unwrap();
+        p.total
+    };
     let f = AuditFilter {
         object_type: Some("param".into()),
         ..Default::default()
     };
-    assert_eq!(
-        s.list_audit(d1, &f, &ListQuery::default())
-            .await
-            .unwrap()
-            .total,
-        3
-    );
+    assert_eq!(total(&f).await, 3);
     let today = chrono::Utc::now()
         .with_timezone(&jiguan_domain::time::china())
         .date_naive();
@@ -253,24 +251,12 @@ async fn story(pg: bool) {
         to: Some(today),
         ..Default::default()
     };
-    assert!(
-        s.list_audit(d1, &f, &ListQuery::default())
-            .await
-            .unwrap()
-            .total
-            > 5
-    );
+    assert!(total(&f).await > 5);
     let f = AuditFilter {
         to: Some(today - chrono::Duration::days(1)),
         ..Default::default()
     };
-    assert_eq!(
-        s.list_audit(d1, &f, &ListQuery::default())
-            .await
-            .unwrap()
-            .total,
-        0
-    );
+    assert_eq!(total(&f).await, 0);
     let app = fixtures::app(s);
     let report = app.verify_audit(|_| {}).await.unwrap();
     assert!(report.breaks.is_empty(), "{:?}", report.breaks);
