@@ -12,43 +12,27 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
+/// `migration!(4, "0004_organisation", "organisation")`: version 4, its name, and the SQL of
+/// `migrations/0004_organisation.sql`.
+macro_rules! migration {
+    ($version:literal, $file:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("migrations/", $file, ".sql")),
+        }
+    };
+}
+
 /// Every migration, in order. Append only: never edit one that has shipped.
 pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "core",
-        sql: include_str!("migrations/0001_core.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "tokens_params",
-        sql: include_str!("migrations/0002_tokens_params.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "calc",
-        sql: include_str!("migrations/0003_calc.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "organisation",
-        sql: include_str!("migrations/0004_organisation.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "people",
-        sql: include_str!("migrations/0005_people.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "posts",
-        sql: include_str!("migrations/0006_posts.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "downsizing",
-        sql: include_str!("migrations/0007_downsizing.sql"),
-    },
+    migration!(1, "0001_core", "core"),
+    migration!(2, "0002_tokens_params", "tokens_params"),
+    migration!(3, "0003_calc", "calc"),
+    migration!(4, "0004_organisation", "organisation"),
+    migration!(5, "0005_people", "people"),
+    migration!(6, "0006_posts", "posts"),
+    migration!(7, "0007_downsizing", "downsizing"),
 ];
 
 pub fn latest() -> i64 {

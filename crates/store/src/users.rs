@@ -32,6 +32,14 @@ fn record(r: &Row) -> StoreResult<UserRecord> {
     })
 }
 
+/// The sort keys of the list of accounts and the columns they order by.
+const USER_SORTS: &[(&str, &str)] = &[
+    ("username", "u.username"),
+    ("display_name", "u.display_name"),
+    ("unit", "n.name"),
+    ("active", "u.active"),
+];
+
 impl SqlStore {
     async fn roles_of(&self, ids: &[i64]) -> StoreResult<Vec<(i64, Role)>> {
         if ids.is_empty() {
@@ -156,16 +164,7 @@ impl UserStore for SqlStore {
             );
         }
         w.search(q, &["u.username", "u.display_name"]);
-        let order = order_by(
-            q,
-            &[
-                ("username", "u.username"),
-                ("display_name", "u.display_name"),
-                ("unit", "n.name"),
-                ("active", "u.active"),
-            ],
-            "u.id",
-        );
+        let order = order_by(q, USER_SORTS, "u.id");
         let mut page = fetch_page(
             &self.db,
             " FROM users u",

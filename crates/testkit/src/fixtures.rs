@@ -63,22 +63,6 @@ pub async fn demo(store: SqlStore) -> AppResult<(App, DistrictId)> {
     Ok((app, d))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn id_numbers_are_valid() {
-        let n = id_number("19850312", 1);
-        assert_eq!(n.len(), 18);
-        assert!(
-            jiguan_domain::rules::id_number::IdNumber::parse(&n, None).is_ok(),
-            "{n}"
-        );
-        assert_eq!(id_number("1985", 1).len(), 13);
-    }
-}
-
 /// A function item `F1` titled `title`, a public service owned by `body` and kept, in
 /// force from 2018-01-01: what a post needs to draw hours from.
 pub fn kept_function(body: impl std::fmt::Display, title: &str) -> jiguan_app::org::FunctionForm {
@@ -110,5 +94,21 @@ pub async fn drop_pg_database(admin: &str, name: &str) {
         let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
         let _ = db.execute(&sql, &[]).await;
         db.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_numbers_are_valid() {
+        let n = id_number("19850312", 1);
+        assert_eq!(n.len(), 18);
+        assert!(
+            jiguan_domain::rules::id_number::IdNumber::parse(&n, None).is_ok(),
+            "{n}"
+        );
+        assert_eq!(id_number("1985", 1).len(), 13);
     }
 }
