@@ -6,11 +6,14 @@ pub mod audit;
 pub mod auth;
 pub mod calc;
 pub mod clock;
+pub mod dashboard;
 pub mod demo;
+pub mod dict;
 pub mod downsizing;
 pub mod error;
 #[cfg(any(test, feature = "fakes"))]
 pub mod fakes;
+pub mod inbox;
 pub mod org;
 pub mod people;
 pub mod ports;

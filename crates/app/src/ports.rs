@@ -461,6 +461,21 @@ pub trait SettingsStore: Send + Sync {
         at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<()>;
+    /// The district's stored dictionary rows (数据字典): added items and built-in items it
+    /// reordered or disabled.
+    async fn list_dict_items(
+        &self,
+        district: DistrictId,
+    ) -> StoreResult<Vec<jiguan_domain::dict::StoredItem>>;
+    /// Inserts or replaces the district's row of one item (by list and code); a name
+    /// already used in the list is `Conflict::Unique(UniqueKey::Name)`.
+    async fn save_dict_item(
+        &self,
+        district: DistrictId,
+        item: &jiguan_domain::dict::StoredItem,
+        at: DateTime<Utc>,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
 }
 
 /// Everything the application needs from storage.
@@ -477,6 +492,7 @@ pub trait Store:
     + crate::downsizing::DownsizingStore
     + crate::posts::PostsStore
     + crate::workflow::WorkflowStore
+    + crate::inbox::InboxStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

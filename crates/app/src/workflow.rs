@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use jiguan_domain::auth::Actor;
+use jiguan_domain::inbox::{NewNotice, decision_notice};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{DOC_MAX, Move, Status, Step, StepInput, Workflow, status_invalid};
 
@@ -21,14 +22,15 @@ use crate::{App, AppError, AppResult};
 #[async_trait]
 pub trait WorkflowStore: Send + Sync {
     /// Writes `m` if the record of `unit` is still in `m.from` (else
-    /// `Conflict(Status)`), records who, when and what the step records, and appends
-    /// `audit`, in one transaction.
+    /// `Conflict(Status)`), records who, when and what the step records, writes the
+    /// notices the move sends (the inbox) and appends `audit`, in one transaction.
     async fn move_status(
         &self,
         flow: &'static Workflow,
         district: DistrictId,
         unit: UnitId,
         m: &Move,
+        notices: &[NewNotice],
         audit: AuditEntry,
     ) -> StoreResult<()>;
 }
@@ -42,13 +44,14 @@ pub trait PlanRef: Copy + Into<i64> + Send + Sync + 'static {
     const FLOW: &'static Workflow;
     /// What a step records in the audit entry, after the move.
     type After: Serialize + for<'m> From<&'m Move>;
-    /// The plan's status, read as `actor` may see it in `unit` (`NotFound` otherwise).
-    fn status(
+    /// The plan's status and title (what a decision's notice names), read as `actor` may
+    /// see it in `unit` (`NotFound` otherwise).
+    fn head(
         self,
         app: &App,
         actor: &Actor,
         unit: UnitId,
-    ) -> impl Future<Output = AppResult<Status>> + Send;
+    ) -> impl Future<Output = AppResult<(Status, String)>> + Send;
 }
 
 /// A step that checks nothing but the plan's status and its own input: the district's
@@ -152,30 +155,32 @@ impl App {
         step: SimpleStep<'_>,
     ) -> AppResult<()> {
         self.require_step(actor, P::FLOW, step.step(), unit).await?;
-        let from = plan.status(self, actor, unit).await?;
+        let (from, title) = plan.head(self, actor, unit).await?;
         let input = step.input()?;
-        self.record_step(actor, unit, (plan, from), step.step(), input)
+        self.record_step(actor, unit, (plan, from, &title), step.step(), input)
             .await
     }
 
-    /// Writes `step` of `plan` (read in status `from`) with the module's audit record of it.
+    /// Writes `step` of `plan` (read in status `from`, titled `title`) with the module's
+    /// audit record of it and the notice a decision sends.
     pub async fn record_step<P: PlanRef>(
         &self,
         actor: &Actor,
         unit: UnitId,
-        (plan, from): (P, Status),
+        (plan, from, title): (P, Status, &str),
         step: Step,
         input: StepInput,
     ) -> AppResult<()> {
         let flow = P::FLOW;
         let after = |m: &Move| P::After::from(m);
-        let key = (plan.into(), from);
+        let key = (plan.into(), from, title);
         self.take_step(actor, unit, flow, flow.object, step, key, input, after)
             .await
     }
 
-    /// Takes `step` on record `id` now in `from` and writes it with the audit entry
-    /// (`after`: what the module records of the step).
+    /// Takes `step` on record `id` (titled `title`) now in `from` and writes it with the
+    /// audit entry (`after`: what the module records of the step) and the notice a decision
+    /// sends to the unit (the inbox's 通知).
     #[allow(clippy::too_many_arguments)]
     pub async fn take_step<T: Serialize>(
         &self,
@@ -184,16 +189,17 @@ impl App {
         flow: &'static Workflow,
         object: ObjectKind,
         step: Step,
-        (id, from): (i64, Status),
+        (id, from, title): (i64, Status, &str),
         input: StepInput,
         after: impl FnOnce(&Move) -> T,
     ) -> AppResult<()> {
         let m = self.start_step(actor, flow, step, id, from, input)?;
+        let notices = decision_notice(flow, object, unit, &m, title);
         let audit = self
             .step_audit(actor, unit, flow, object, &m)
             .after(&after(&m));
         self.store
-            .move_status(flow, actor.district_id, unit, &m, audit)
+            .move_status(flow, actor.district_id, unit, &m, &notices, audit)
             .await
             .map_err(|e| status_err(e, from))
     }

@@ -148,6 +148,7 @@ pub enum AuditAction {
     DownsizingPlanCreate,
     DownsizingLineSave,
     DownsizingLineRemove,
+    DictItemSave,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -195,6 +196,7 @@ impl AuditAction {
             A::DownsizingPlanCreate => "downsizing.plan.create",
             A::DownsizingLineSave => "downsizing.line.save",
             A::DownsizingLineRemove => "downsizing.line.remove",
+            A::DictItemSave => "dict.item.save",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -221,6 +223,8 @@ pub enum ObjectKind {
     OrgSplit,
     ReorgPlan,
     DownsizingPlan,
+    DictItem,
+    SelectionCampaign,
 }
 
 impl ObjectKind {
@@ -244,6 +248,8 @@ impl ObjectKind {
             K::OrgSplit => "org_split",
             K::ReorgPlan => "reorg_plan",
             K::DownsizingPlan => "downsizing_plan",
+            K::DictItem => "dict_item",
+            K::SelectionCampaign => "selection_campaign",
         }
     }
 }

@@ -84,6 +84,10 @@ impl Role {
             DownsizingView => matches!(self, DistrictAdmin | UnitAdmin | CommitteeMember | Auditor),
             DownsizingManage => self == UnitAdmin,
             DownsizingApprove => self == DistrictAdmin,
+            // Competitive selection of middle managers (竞争上岗).
+            SelectionView => matches!(self, DistrictAdmin | UnitAdmin | CommitteeMember | Auditor),
+            SelectionManage => self == UnitAdmin,
+            SelectionApprove => self == DistrictAdmin,
         }
     }
 }
@@ -139,6 +143,12 @@ coded_enum! {
         DownsizingManage = "downsizing_manage" ["分流方案管理"],
         /// Approve or reject downsizing plans (区).
         DownsizingApprove = "downsizing_approve" ["分流方案审批"],
+        /// See competitive-selection campaigns and their published results (竞争上岗).
+        SelectionView = "selection_view" ["查看竞争上岗"],
+        /// Draft, edit, submit and publish a unit's campaign plans; run its stages (组织/人事).
+        SelectionManage = "selection_manage" ["竞争上岗管理"],
+        /// Approve or reject campaign plans (区).
+        SelectionApprove = "selection_approve" ["竞争上岗方案审批"],
     }
 }
 
@@ -153,6 +163,7 @@ impl Action {
                 | Action::OrgApprove
                 | Action::EstablishmentSet
                 | Action::DownsizingApprove
+                | Action::SelectionApprove
         )
     }
 
@@ -170,6 +181,8 @@ impl Action {
                 | Action::PostsManage
                 | Action::DownsizingManage
                 | Action::DownsizingApprove
+                | Action::SelectionManage
+                | Action::SelectionApprove
         )
     }
 }

@@ -9,13 +9,16 @@ mod macros;
 
 pub mod audit;
 pub mod auth;
+pub mod dict;
 pub mod downsizing;
 pub mod error;
+pub mod inbox;
 pub mod money;
 pub mod org;
 pub mod people;
 pub mod posts;
 pub mod rules;
+pub mod selection;
 pub mod settings;
 pub mod tenancy;
 pub mod time;

@@ -3,7 +3,8 @@
 //! declares its [`Workflow`]: a table of [`Edge`]s (the statuses a step starts from, the
 //! status it leads to, the [`Action`] it needs, what it records) and the statuses in which
 //! the plan may still be edited. Reorganisation plans ([`ORG_PLANS`]) and downsizing plans
-//! ([`DOWNSIZING_PLANS`]) run on it; selection campaigns and appraisal cycles add a table.
+//! ([`DOWNSIZING_PLANS`]) and selection campaigns ([`SELECTION_CAMPAIGNS`]) run on it;
+//! appraisal cycles add a table.
 //!
 //! A step taken becomes a [`Move`]: who, when, from which status to which, and the reason,
 //! approval document (文号) or effective date it records. The store writes a move only if
@@ -327,8 +328,39 @@ pub static DOWNSIZING_PLANS: Workflow = Workflow {
     editable: &[S::Draft],
 };
 
+/// Competitive-selection campaign plans (竞争上岗方案, RULES-SELECTION-APPRAISAL §1.2): the
+/// unit (组织/人事) drafts and submits; the district approves with its 文号 or rejects with a
+/// reason; the unit takes a rejected plan back to draft and publishes (`apply`, 发布) an
+/// approved one. A published plan is immutable: a change is a new version
+/// ([`crate::selection::plan::PlanVersion::revise`]) that runs this table again.
+pub static SELECTION_CAMPAIGNS: Workflow = Workflow {
+    name: "selection.campaign",
+    labels: "selection.campaign_status",
+    object: ObjectKind::SelectionCampaign,
+    edges: &[
+        Edge::new(Step::Submit, &[S::Draft], S::Submitted, A::SelectionManage),
+        Edge::new(
+            Step::Approve,
+            &[S::Submitted],
+            S::Approved,
+            A::SelectionApprove,
+        )
+        .doc_no(Rec::Required),
+        Edge::new(
+            Step::Reject,
+            &[S::Submitted],
+            S::Rejected,
+            A::SelectionApprove,
+        )
+        .reason(Rec::Required),
+        Edge::new(Step::Reopen, &[S::Rejected], S::Draft, A::SelectionManage),
+        Edge::new(Step::Apply, &[S::Approved], S::Applied, A::SelectionManage),
+    ],
+    editable: &[S::Draft],
+};
+
 /// Every workflow, for tests and documentation.
-pub static ALL: [&Workflow; 2] = [&ORG_PLANS, &DOWNSIZING_PLANS];
+pub static ALL: [&Workflow; 3] = [&ORG_PLANS, &DOWNSIZING_PLANS, &SELECTION_CAMPAIGNS];
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -387,6 +419,33 @@ mod tests {
         assert!(!f.editable(S::Rejected) && !f.editable(S::Submitted) && !f.editable(S::Applied));
         assert_eq!(f.label_key(S::Applied), "down.status.applied");
         assert_eq!(f.action(Step::Apply), Some(A::DownsizingManage));
+    }
+
+    #[test]
+    fn selection_table() {
+        let f = &SELECTION_CAMPAIGNS;
+        let allowed = [
+            (Step::Submit, S::Draft, S::Submitted),
+            (Step::Approve, S::Submitted, S::Approved),
+            (Step::Reject, S::Submitted, S::Rejected),
+            (Step::Reopen, S::Rejected, S::Draft),
+            (Step::Apply, S::Approved, S::Applied),
+        ];
+        for t in Step::ALL {
+            for s in S::ALL {
+                let want = allowed
+                    .iter()
+                    .find(|(tt, from, _)| tt == t && from == s)
+                    .map(|(_, _, to)| *to);
+                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
+            }
+        }
+        assert!(f.editable(S::Draft) && !f.editable(S::Applied) && !f.editable(S::Submitted));
+        assert_eq!(f.action(Step::Approve), Some(A::SelectionApprove));
+        assert_eq!(f.action(Step::Apply), Some(A::SelectionManage));
+        assert!(A::SelectionApprove.district_only());
+        assert_eq!(f.edge(Step::Approve).map(|e| e.doc_no), Some(Rec::Required));
+        assert_eq!(f.edge(Step::Reject).map(|e| e.reason), Some(Rec::Required));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{DataRef, Reader, Xlsx};
 use jiguan_domain::FieldError;
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook};
 
 /// Hard limits of a table import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,8 @@ impl Default for Limits {
     }
 }
 
-/// A table read from a file: the first non-empty row is the header.
+/// A table read from a file: the first non-empty row is the header; trailing rows whose
+/// first filled cell starts with 合计 (the total row of an export) are left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
     pub headers: Vec<String>,
@@ -63,6 +64,9 @@ pub struct Table {
     /// Which format the file was read as: `xlsx` or `csv`.
     pub format: &'static str,
 }
+
+/// The label that starts the total row of an exported table (合计).
+pub const TOTAL_LABEL: &str = "合计";
 
 fn err(code: &str) -> FieldError {
     FieldError::new("file", code)
@@ -136,6 +140,15 @@ impl Builder<'_> {
             return Err(err("import_empty"));
         }
         let headers = self.rows.remove(0);
+        // The total row (合计) under an exported table is not data: an export imports
+        // back as it is.
+        while self.rows.last().is_some_and(|r| {
+            r.iter()
+                .find(|c| !c.is_empty())
+                .is_some_and(|c| c.starts_with(TOTAL_LABEL))
+        }) {
+            self.rows.pop();
+        }
         let base = self.base.unwrap_or(1);
         Ok(Table {
             headers,
@@ -315,13 +328,31 @@ fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Table, FieldError> {
     b.finish("csv")
 }
 
-/// The import template: the header row (text-formatted so that ID numbers stay text) and
-/// a second sheet explaining each column. `columns`: (header, required, example, note).
+/// Rows of the template that carry the drop-down lists (below the header row).
+pub const TEMPLATE_ROWS: u32 = 5000;
+
+/// The sheet that holds the allowed values of the drop-down lists (hidden).
+pub const LISTS_SHEET: &str = "数据字典";
+
+/// A drop-down list of one template column: the column's index in `columns`, and its
+/// allowed values (数据字典).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnList {
+    pub column: usize,
+    pub values: Vec<String>,
+}
+
+/// The import template: the header row (every column text-formatted so that ID numbers
+/// and codes stay text), a second sheet explaining each column, and, for each of `lists`,
+/// a data-validation drop-down on the column's first [`TEMPLATE_ROWS`] data rows whose
+/// values sit on the hidden sheet [`LISTS_SHEET`] (a range, as inline lists are limited to
+/// 255 characters). `columns`: (header, required, example, note).
 pub fn template_xlsx(
     sheet: &str,
     help_sheet: &str,
     help_headers: &[&str; 4],
     columns: &[(&str, bool, &str, &str)],
+    lists: &[ColumnList],
 ) -> Result<Vec<u8>, crate::ExcelError> {
     let xe = |e: rust_xlsxwriter::XlsxError| crate::ExcelError::Xlsx(e.to_string());
     let mut wb = Workbook::new();
@@ -339,6 +370,27 @@ pub fn template_xlsx(
         ws.set_column_format(col, &text).map_err(xe)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xe)?;
+    for (i, l) in lists.iter().enumerate() {
+        let Some((header, ..)) = columns.get(l.column) else {
+            continue;
+        };
+        if l.values.is_empty() {
+            continue;
+        }
+        let col = u16::try_from(l.column).map_err(|_| crate::ExcelError::Xlsx("columns".into()))?;
+        let letter = column_letter(i);
+        let last = l.values.len() + 1;
+        let dv = DataValidation::new()
+            .allow_list_formula(Formula::new(format!(
+                "'{LISTS_SHEET}'!${letter}$2:${letter}${last}"
+            )))
+            .set_error_title(header.to_string())
+            .map_err(xe)?
+            .set_error_message(format!("请从下拉列表中选择{header}"))
+            .map_err(xe)?;
+        ws.add_data_validation(1, col, TEMPLATE_ROWS, col, &dv)
+            .map_err(xe)?;
+    }
     let help = wb.add_worksheet();
     help.set_name(help_sheet).map_err(xe)?;
     for (c, h) in help_headers.iter().enumerate() {
@@ -357,7 +409,37 @@ pub fn template_xlsx(
     help.set_column_width(0, 22).map_err(xe)?;
     help.set_column_width(2, 24).map_err(xe)?;
     help.set_column_width(3, 60).map_err(xe)?;
+    if !lists.is_empty() {
+        let ls = wb.add_worksheet();
+        ls.set_name(LISTS_SHEET).map_err(xe)?;
+        for (i, l) in lists.iter().enumerate() {
+            let col = u16::try_from(i).map_err(|_| crate::ExcelError::Xlsx("columns".into()))?;
+            let header = columns.get(l.column).map_or("", |c| c.0);
+            ls.write_string_with_format(0, col, header, &bold)
+                .map_err(xe)?;
+            for (r, v) in l.values.iter().enumerate() {
+                let row =
+                    u32::try_from(r + 1).map_err(|_| crate::ExcelError::Xlsx("rows".into()))?;
+                ls.write_string(row, col, v).map_err(xe)?;
+            }
+            ls.set_column_width(col, 16).map_err(xe)?;
+        }
+        ls.set_hidden(true);
+    }
     wb.save_to_buffer().map_err(xe)
+}
+
+/// The letter of a column (0 → A, 25 → Z, 26 → AA).
+fn column_letter(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(char::from(b'A' + (i % 26) as u8));
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.iter().rev().collect()
 }
 
 #[cfg(test)]
@@ -377,6 +459,7 @@ mod tests {
                 "出生日期".into(),
             ],
             rows,
+            ..Default::default()
         }])
         .unwrap()
     }
@@ -407,6 +490,35 @@ mod tests {
             vec!["张伟", "330211198503120017", "60000", "1985-03-12"]
         );
         assert_eq!(t.rows[2], vec!["李娜", "", "1234.56"]);
+    }
+
+    #[test]
+    fn leaves_out_the_total_row_of_an_export() {
+        let bytes = write_workbook(&[Sheet {
+            name: "花名册".into(),
+            headers: vec!["单位".into(), "姓名".into(), "基本工资".into()],
+            rows: vec![vec![
+                "骆驼街道".into(),
+                "张伟".into(),
+                Cell::Money(jiguan_domain::money::Money(100)),
+            ]],
+            totals: vec![vec![
+                "合计（1 人）".into(),
+                Cell::Empty,
+                Cell::Money(jiguan_domain::money::Money(100)),
+            ]],
+            ..Default::default()
+        }])
+        .unwrap();
+        let t = read_table(&bytes, &Limits::default()).unwrap();
+        assert_eq!(t.rows, vec![vec!["骆驼街道", "张伟", "1"]]);
+        // In CSV too; a 合计 inside the table stays.
+        let t = read_table(
+            "姓名,数\n合计,1\n张伟,2\n合计,3\n".as_bytes(),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(t.rows, vec![vec!["合计", "1"], vec!["张伟", "2"]]);
     }
 
     #[test]
@@ -512,12 +624,38 @@ mod tests {
             &[
                 ("姓名", true, "张伟", ""),
                 ("身份证号", true, "330211198503120017", "文本"),
+                ("民族", false, "汉族", ""),
             ],
+            &[ColumnList {
+                column: 2,
+                values: vec!["汉族".into(), "蒙古族".into(), "回族".into()],
+            }],
         )
         .unwrap();
         let t = read_table(&bytes, &Limits::default()).unwrap();
-        assert_eq!(t.headers, vec!["姓名", "身份证号"]);
+        assert_eq!(t.headers, vec!["姓名", "身份证号", "民族"]);
         assert!(t.rows.is_empty());
+        // The drop-down on 民族 (column C) reads the hidden list sheet.
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        assert!(xml.contains("<dataValidation "), "{xml}");
+        assert!(xml.contains("sqref=\"C2:C5001\""), "{xml}");
+        assert!(
+            xml.contains("<formula1>'数据字典'!$A$2:$A$4</formula1>"),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
     }
 
     proptest! {

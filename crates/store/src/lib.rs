@@ -9,6 +9,7 @@ pub mod audit;
 mod calc;
 pub mod db;
 mod downsizing;
+mod inbox;
 pub mod migrate;
 mod org;
 mod people;

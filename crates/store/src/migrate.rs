@@ -33,6 +33,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_people", "people"),
     migration!(6, "0006_posts", "posts"),
     migration!(7, "0007_downsizing", "downsizing"),
+    migration!(8, "0008_inbox", "inbox"),
+    migration!(10, "0010_dict", "dict"),
 ];
 
 pub fn latest() -> i64 {

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_app::workflow::WorkflowStore;
 use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::inbox::NewNotice;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, ORG_PLANS, Status, Workflow};
 
@@ -41,7 +42,7 @@ pub(crate) static DOWNSIZING: FlowTable = FlowTable {
 };
 
 /// The table of a workflow.
-fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
+pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
     if *flow == ORG_PLANS {
         Ok(&REORG_PLANS)
     } else if *flow == DOWNSIZING_PLANS {
@@ -159,11 +160,13 @@ impl WorkflowStore for SqlStore {
         d: DistrictId,
         u: UnitId,
         m: &Move,
+        notices: &[NewNotice],
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let t = table_of(flow)?;
         let mut tx = self.db.begin().await?;
         move_tx(&mut tx, t, d, u, m, &[]).await?;
+        crate::inbox::notices_tx(&mut tx, d, notices).await?;
         commit_audited(tx, &audit).await
     }
 }

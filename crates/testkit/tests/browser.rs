@@ -214,6 +214,7 @@ async fn people_template_import_and_roster() {
         name: "花名册".into(),
         headers: template.headers.clone(),
         rows,
+        ..Default::default()
     }])
     .unwrap();
     let path = app.dir.path().join("花名册.xlsx");
@@ -804,5 +805,217 @@ async fn pages_with_a_print_button_print_their_content() {
             "{path}: its content is hidden in print ({v})"
         );
     }
+    b.quit().await.unwrap();
+}
+
+// ---- inbox (待办与通知) ----
+
+/// The unit administrator submits the demo's 骆驼街道 plan; the district administrator
+/// finds it in the inbox (the menu counts it), opens it from there and approves it; the
+/// plan shows approved, and the unit administrator's inbox shows the district's decision
+/// (通知) with its 文号, which opens the plan and is then read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&format!("/units/{luotuo}/org/plans")))
+        .await
+        .unwrap();
+    b.find(By::Css("#plans-table a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "草稿").await;
+    let plan_path = b.current_url().await.unwrap().path().to_string();
+    b.find(By::Id("plan-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "已报批").await;
+    b.find(By::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    sign_in(&b, &app, "admin").await;
+    let before: i64 = text_of(&b, "menu-inbox-count").await.parse().unwrap();
+    assert!(before >= 1, "the menu counts the submitted plan");
+    assert_eq!(text_of(&b, "dash-inbox-count").await, before.to_string());
+    b.find(By::Id("menu-inbox"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let todos = text_of(&b, "todo-list").await;
+    assert!(todos.contains("机构改革方案待审批"), "{todos}");
+    assert!(todos.contains("骆驼街道"), "{todos}");
+    // Click 1: the to-do's link opens the plan; click 2: approve with the 文号.
+    b.find(By::Css(format!("#todo-list a.button[href='{plan_path}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "已报批").await;
+    b.find(By::Id("doc_no"))
+        .await
+        .unwrap()
+        .send_keys("镇海编〔2026〕21号")
+        .await
+        .unwrap();
+    b.find(By::Id("plan-approve"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "plan-status", "已批准").await;
+    b.goto(app.url("/inbox")).await.unwrap();
+    let row = b
+        .find(By::XPath(format!(
+            "//table[@id='todo-list']//tr[.//a[@href='{plan_path}']]"
+        )))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row.contains("待实施") && !row.contains("待审批"),
+        "approved, the plan waits to be applied: {row}"
+    );
+    b.find(By::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    sign_in(&b, &app, "luotuo_admin").await;
+    let count: i64 = text_of(&b, "menu-inbox-count").await.parse().unwrap();
+    b.find(By::Id("menu-inbox"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let unread = b
+        .find_all(By::Css("#notice-list li.unread"))
+        .await
+        .unwrap()
+        .len() as i64;
+    assert!(
+        unread >= 1 && count >= unread,
+        "{count} counted, {unread} unread"
+    );
+    assert_eq!(text_of(&b, "unread-count").await, unread.to_string());
+    let first = b
+        .find(By::Css("#notice-list li.unread button"))
+        .await
+        .unwrap();
+    let text = first.text().await.unwrap();
+    assert!(
+        text.contains("区里已批准机构改革方案") && text.contains("镇海编〔2026〕21号"),
+        "{text}"
+    );
+    first.click().await.unwrap();
+    wait_text(&b, "plan-status", "已批准").await;
+    assert_eq!(b.current_url().await.unwrap().path(), plan_path);
+    b.goto(app.url("/inbox")).await.unwrap();
+    let after = b.find_all(By::Css("#notice-list li.unread")).await.unwrap();
+    assert_eq!(after.len() as i64, unread - 1, "the opened notice is read");
+}
+
+/// Managed lists (数据字典) and settings (issue 12, build items 4 and 6): the district
+/// administrator's pages at desktop width (screenshots docs/img/dict.png and
+/// docs/img/settings.png, with the switches drawn), and at phone width the person form's
+/// filter box narrowing the 56 民族 to the one typed (docs/img/people-form-phone.png).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn managed_lists_settings_and_the_filtered_select() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let img = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/img")
+            .join(name)
+    };
+    sign_in(&b, &app, "admin").await;
+    b.goto(app.url("/dict")).await.unwrap();
+    b.query(By::Id("dict-table")).first().await.unwrap();
+    let body = body_text(&b).await;
+    assert!(
+        body.contains("基诺族") && body.contains("共 56 项"),
+        "{body}"
+    );
+    b.screenshot(&img("dict.png")).await.unwrap();
+    // The table's filter box keeps the rows that contain the text typed.
+    b.find(By::Id("dict-filter"))
+        .await
+        .unwrap()
+        .send_keys("基诺")
+        .await
+        .unwrap();
+    let v = b
+        .eval(
+            "return Array.from(document.querySelectorAll('#dict-table tbody tr'))
+               .filter(tr => !tr.hidden).map(tr => tr.id);",
+        )
+        .await
+        .unwrap();
+    assert_eq!(v, serde_json::json!(["item-56"]), "{v}");
+    b.goto(app.url("/settings")).await.unwrap();
+    b.query(By::Id("params-table")).first().await.unwrap();
+    let v = b
+        .eval(
+            "const t = document.querySelector('.switch .track');
+             const r = t.getBoundingClientRect();
+             return [r.width, r.height, getComputedStyle(t).backgroundColor];",
+        )
+        .await
+        .unwrap();
+    assert!(
+        v[0].as_f64().unwrap() > 20.0 && v[1].as_f64().unwrap() > 10.0,
+        "the switch is drawn: {v}"
+    );
+    b.screenshot(&img("settings.png")).await.unwrap();
+    b.quit().await.unwrap();
+
+    let b = Browser::start(BrowserOptions::phone()).await.unwrap();
+    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&format!("/units/{luotuo}/people/new")))
+        .await
+        .unwrap();
+    let filter = b
+        .query(By::Css("input.select-filter[aria-controls='ethnicity']"))
+        .first()
+        .await
+        .unwrap();
+    filter.send_keys("回").await.unwrap();
+    let v = b
+        .eval(
+            "const s = document.getElementById('ethnicity');
+             const shown = Array.from(s.options).filter(o => !o.hidden && o.value !== '');
+             return [s.value, shown.length];",
+        )
+        .await
+        .unwrap();
+    assert_eq!(v[0].as_str(), Some("回族"), "{v}");
+    assert_eq!(v[1].as_i64(), Some(1), "{v}");
+    let (scroll, inner) = overflow(&b).await;
+    assert!(
+        scroll <= inner,
+        "person form on a phone: {scroll} > {inner}"
+    );
+    b.screenshot(&img("people-form-phone.png")).await.unwrap();
     b.quit().await.unwrap();
 }

@@ -43,6 +43,9 @@ pub struct Ctx {
     pub via_token: bool,
     pub must_change_password: bool,
     pub path: String,
+    /// The count of the actor's inbox (to-dos and unread notices) for the menu badge;
+    /// counted for pages only (`None` on the API).
+    pub inbox: Option<usize>,
 }
 
 /// The language of a request: the `jiguan_lang` cookie, Chinese by default.
@@ -330,6 +333,12 @@ async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) 
     if let Some(u) = unit {
         req.extensions_mut().insert(u);
     }
+    // The menu's inbox badge: pages only, and not while the password must change.
+    let inbox = if api || must_change || req.method() != Method::GET {
+        None
+    } else {
+        st.app.inbox(&actor).await.ok().map(|i| i.count())
+    };
     req.extensions_mut().insert(Ctx {
         actor,
         csrf,
@@ -337,6 +346,7 @@ async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) 
         via_token,
         must_change_password: must_change,
         path,
+        inbox,
     });
     next.run(req).await
 }

@@ -100,8 +100,12 @@ impl Tr {
         let key = format!("err.{}", e.code);
         let mut args = e.args.clone();
         let label_key = format!("field.{}", e.field);
+        // A policy parameter's error is on its key: its name is `param.<key>`.
+        let param_key = format!("param.{}", e.field);
         let label = if self.has(&label_key) {
             self.f(&label_key, &[])
+        } else if self.has(&param_key) {
+            self.f(&param_key, &[])
         } else {
             e.field.clone()
         };

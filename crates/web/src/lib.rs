@@ -17,7 +17,9 @@ pub mod routes;
 
 // The modules, each with its pages, API and registration (see `module`).
 pub mod calc;
+pub mod dict;
 pub mod downsizing;
+pub mod inbox;
 pub mod org;
 pub mod people;
 pub mod posts;

@@ -105,6 +105,8 @@ pub const MODULES: &[&WebModule] = &[
     &crate::posts::MODULE,
     &crate::downsizing::MODULE,
     &crate::calc::MODULE,
+    &crate::inbox::MODULE,
+    &crate::dict::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

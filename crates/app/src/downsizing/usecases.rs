@@ -170,8 +170,9 @@ fn in_unit(p: &PersonRecord, unit: UnitId) -> bool {
 impl PlanRef for PlanId {
     const FLOW: &'static Workflow = &DOWNSIZING_PLANS;
     type After = StepAfter;
-    async fn status(self, app: &App, actor: &Actor, unit: UnitId) -> AppResult<PlanStatus> {
-        Ok(app.down_plan_of(actor, unit, self).await?.status)
+    async fn head(self, app: &App, actor: &Actor, unit: UnitId) -> AppResult<(PlanStatus, String)> {
+        let p = app.down_plan_of(actor, unit, self).await?;
+        Ok((p.status, p.title))
     }
 }
 
@@ -571,7 +572,7 @@ impl App {
         if !bad.is_empty() {
             return Err(AppError::Invalid(bad));
         }
-        let key = (id, plan.status);
+        let key = (id, plan.status, plan.title.as_str());
         self.record_step(actor, unit, key, Step::Submit, StepInput::default())
             .await
     }

@@ -166,8 +166,39 @@ impl crate::workflow::WorkflowStore for FakeStore {
         _district: jiguan_domain::tenancy::DistrictId,
         _unit: jiguan_domain::tenancy::UnitId,
         _m: &jiguan_domain::workflow::Move,
+        _notices: &[jiguan_domain::inbox::NewNotice],
         _audit: jiguan_domain::audit::AuditEntry,
     ) -> crate::ports::StoreResult<()> {
+        Err(not_in_fake())
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::inbox::InboxStore for FakeStore {
+    async fn flow_items(
+        &self,
+        _district: DistrictId,
+        _unit: Option<UnitId>,
+        _flow: &'static jiguan_domain::workflow::Workflow,
+        _statuses: &[jiguan_domain::workflow::Status],
+    ) -> StoreResult<Vec<crate::inbox::FlowItem>> {
+        Err(not_in_fake())
+    }
+    async fn notices_for(
+        &self,
+        _district: DistrictId,
+        _reader: &crate::inbox::Reader,
+        _limit: i64,
+    ) -> StoreResult<Vec<crate::inbox::NoticeRecord>> {
+        Err(not_in_fake())
+    }
+    async fn mark_read(
+        &self,
+        _district: DistrictId,
+        _user: UserId,
+        _notices: &[(jiguan_domain::inbox::NoticeId, UnitId)],
+        _at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         Err(not_in_fake())
     }
 }

@@ -264,6 +264,24 @@ impl SettingsStore for FakeStore {
     ) -> StoreResult<()> {
         Err(not_in_fake())
     }
+
+    async fn list_dict_items(
+        &self,
+        _district: DistrictId,
+    ) -> StoreResult<Vec<jiguan_domain::dict::StoredItem>> {
+        // No stored row: every list is the built-in one.
+        Ok(Vec::new())
+    }
+
+    async fn save_dict_item(
+        &self,
+        _district: DistrictId,
+        _item: &jiguan_domain::dict::StoredItem,
+        _at: DateTime<Utc>,
+        _audit: AuditEntry,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
 }
 
 #[async_trait]

@@ -220,8 +220,9 @@ impl OpForm {
 impl PlanRef for PlanId {
     const FLOW: &'static Workflow = &ORG_PLANS;
     type After = StepAfter;
-    async fn status(self, app: &App, actor: &Actor, unit: UnitId) -> AppResult<PlanStatus> {
-        Ok(app.plan_of(actor, unit, self).await?.status)
+    async fn head(self, app: &App, actor: &Actor, unit: UnitId) -> AppResult<(PlanStatus, String)> {
+        let p = app.plan_of(actor, unit, self).await?;
+        Ok((p.status, p.title))
     }
 }
 
@@ -545,7 +546,7 @@ impl App {
             .load_structure(actor.district_id, unit, self.org_today())
             .await?;
         self.check_preview(&now, &plan)?;
-        let key = (id, plan.status);
+        let key = (id, plan.status, plan.title.as_str());
         self.record_step(actor, unit, key, Step::Submit, StepInput::default())
             .await
     }

@@ -173,7 +173,8 @@ fn person(
             _ => "群众",
         }
         .into(),
-        education: ["大学本科", "大学本科", "大专", "硕士研究生", "高中"][g.below(5) as usize]
+        education: ["大学本科", "大学本科", "大学专科", "硕士研究生", "普通高中"]
+            [g.below(5) as usize]
             .into(),
         work_start: Some(work_start),
         unit_join: Some(unit_join),

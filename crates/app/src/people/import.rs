@@ -263,6 +263,7 @@ impl App {
             .zip(jiguan_domain::people::template::COLUMNS)
             .any(|(i, c)| c.field == "body" && i.is_some());
         let bodies = self.bodies_for(d, unit).await;
+        let dict = self.dict_of(d).await?;
         let total = table.rows.len() as u64;
 
         // 1. Every row on its own.
@@ -276,7 +277,7 @@ impl App {
             }
             report.rows += 1;
             let form = map.form(row);
-            match self.record_of(&form, d, unit, &bodies, on) {
+            match self.record_of(&form, d, unit, &bodies, on, &dict, None) {
                 Ok(r) => {
                     if let Some(first) = seen.get(&r.id_number) {
                         report.errors.push(RowError::in_cell(

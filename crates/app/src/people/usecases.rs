@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::{Action, Actor};
+use jiguan_domain::dict::{Dict, DictKind};
 use jiguan_domain::error::Errors;
 use jiguan_domain::people::cost::{CompareLine, Total, compare, line};
 use jiguan_domain::people::establishment::{KindUse, QuotaKind, body_allows, parse_quota};
@@ -528,6 +529,10 @@ impl App {
     }
 
     /// Validates a person form into a record of `unit` (status on post from `on`).
+    /// Validates a person form into a record: the domain's checks, the body, and the list
+    /// fields against the district's lists (数据字典); `keep` is the record as stored (an
+    /// edit), whose list values are accepted unchanged even when no longer in the list.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn record_of(
         &self,
         f: &PersonForm,
@@ -535,9 +540,48 @@ impl App {
         unit: UnitId,
         bodies: &[BodyRef],
         on: NaiveDate,
+        dict: &Dict,
+        keep: Option<&PersonRecord>,
     ) -> Result<PersonRecord, Vec<FieldError>> {
         let mut errs = Errors::new();
-        let input = errs.take_all(PersonInput::parse(f, self.people_today()));
+        let parsed = PersonInput::parse(f, self.people_today());
+        let bad: Vec<String> = parsed
+            .as_ref()
+            .err()
+            .map(|e| e.iter().map(|x| x.field.clone()).collect())
+            .unwrap_or_default();
+        let mut input = errs.take_all(parsed);
+        for (kind, raw, old) in [
+            (
+                DictKind::Ethnicity,
+                &f.ethnicity,
+                keep.map(|k| k.ethnicity.as_str()),
+            ),
+            (DictKind::Party, &f.party, keep.map(|k| k.party.as_str())),
+            (
+                DictKind::Education,
+                &f.education,
+                keep.map(|k| k.education.as_str()),
+            ),
+            (DictKind::Rank, &f.rank, keep.map(|k| k.rank.as_str())),
+        ] {
+            if bad.iter().any(|b| b == kind.field()) {
+                continue;
+            }
+            match dict.check(kind, raw, old) {
+                Ok(v) => {
+                    if let Some(i) = input.as_mut() {
+                        match kind {
+                            DictKind::Ethnicity => i.ethnicity = v,
+                            DictKind::Party => i.party = v,
+                            DictKind::Education => i.education = v,
+                            _ => i.rank = v,
+                        }
+                    }
+                }
+                Err(e) => errs.push(e),
+            }
+        }
         let body = errs.take(Self::resolve_body(bodies, &f.body));
         if let (Some(i), Some(Some(b))) = (&input, &body)
             && !body_allows(&b.kind, i.establishment)
@@ -702,6 +746,7 @@ impl App {
         self.require_unit(actor, Action::PeopleManage, unit).await?;
         let d = actor.district_id;
         let bodies = self.bodies_for(d, unit).await;
+        let dict = self.dict_of(d).await?;
         let mut errs = Errors::new();
         let on = self.opts_errors(opts, &mut errs);
         let rec = errs.take_all(self.record_of(
@@ -710,6 +755,8 @@ impl App {
             unit,
             &bodies,
             on.unwrap_or(self.people_today()),
+            &dict,
+            None,
         ));
         let (Some(rec), Some(on)) = (rec, on) else {
             return Err(AppError::Invalid(errs.0));
@@ -750,7 +797,16 @@ impl App {
         let bodies = self.bodies_for(d, unit).await;
         let mut errs = Errors::new();
         let on = self.opts_errors(opts, &mut errs);
-        let rec = errs.take_all(self.record_of(form, d, unit, &bodies, old.status_since));
+        let dict = self.dict_of(d).await?;
+        let rec = errs.take_all(self.record_of(
+            form,
+            d,
+            unit,
+            &bodies,
+            old.status_since,
+            &dict,
+            Some(&old),
+        ));
         let (Some(mut rec), Some(on)) = (rec, on) else {
             return Err(AppError::Invalid(errs.0));
         };

@@ -391,3 +391,427 @@ async fn page_api_and_cli_agree() {
     }
     assert_eq!(web.get("/calc").await.status(), 200);
 }
+
+// ---------------------------------------------------------------- Excel exports
+
+use jiguan_excel::inspect::{Data, ReadSheet};
+
+/// The number in a cell (`None` for anything but a number).
+fn num(d: &Data) -> Option<f64> {
+    match d {
+        Data::Float(f) => Some(*f),
+        Data::Int(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// Every sheet is one table: header row `header` (0-based), frozen, under an autofilter
+/// that runs from the header to the last data row (the rows before the 合计 rows); the
+/// given columns hold numbers (or nothing) in every data and total row, and no other cell
+/// holds a number as text. Returns the data rows and the total rows.
+fn table<'a>(
+    s: &'a ReadSheet,
+    header: usize,
+    numeric: &[usize],
+    total_label: &str,
+) -> (&'a [Vec<Data>], &'a [Vec<Data>]) {
+    let body = s.cells.get(header + 1..).unwrap_or(&[]);
+    let n_data = body
+        .iter()
+        .position(|r| matches!(r.first(), Some(Data::String(t)) if t.starts_with(total_label)))
+        .unwrap_or(body.len());
+    let (data, totals) = body.split_at(n_data);
+    let last_col = char::from(b'A' + (s.cells[header].len() as u8 - 1));
+    assert_eq!(
+        s.autofilter.as_deref(),
+        Some(format!("A{}:{last_col}{}", header + 1, header + 1 + n_data).as_str()),
+        "{}: autofilter",
+        s.name
+    );
+    assert_eq!(
+        s.frozen_rows as usize,
+        header + 1,
+        "{}: frozen header",
+        s.name
+    );
+    for (i, row) in data.iter().chain(totals).enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if numeric.contains(&c) {
+                assert!(
+                    matches!(cell, Data::Float(_) | Data::Int(_) | Data::Empty),
+                    "{}: row {i} column {c} is not a number: {cell:?}",
+                    s.name
+                );
+            } else if let Data::String(t) = cell {
+                // (Identifiers of 11 digits or more — phone, ID numbers — stay text.)
+                let digits = t.trim_end_matches('%').replace(',', "");
+                assert!(
+                    digits.len() >= 11 || digits.parse::<f64>().is_err(),
+                    "{}: row {i} column {c} holds a number as text: {t}",
+                    s.name
+                );
+            }
+        }
+    }
+    (data, totals)
+}
+
+/// The sum of column `c` over `rows`, to the cent.
+fn col_sum(rows: &[Vec<Data>], c: usize) -> f64 {
+    let s: f64 = rows.iter().filter_map(|r| r.get(c).and_then(num)).sum();
+    (s * 100.0).round() / 100.0
+}
+
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The cells of every sheet, for comparing two workbooks.
+fn cells_of(bytes: &[u8]) -> Vec<(String, Vec<Vec<Data>>)> {
+    jiguan_excel::inspect::read(bytes)
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.name, s.cells))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn excel_exports_hold_numbers_filters_and_totals() {
+    let srv = start_server().await;
+    let web = login(&srv.base).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--database", &srv.db]);
+        let r = run_in(dir.path(), &all);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        r
+    };
+    let cli_file = |args: &[&str], name: &str| {
+        let out = dir.path().join(name).to_string_lossy().into_owned();
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--out", &out]);
+        cli(&all);
+        std::fs::read(&out).unwrap()
+    };
+    let xlsx = |path: String| {
+        let web = &web;
+        async move {
+            let r = web.get(&path).await;
+            assert_eq!(r.status(), 200, "{path}");
+            r.bytes().await.unwrap().to_vec()
+        }
+    };
+    let units: Value = web.get_json("/api/v1/units?per_page=100").await;
+    let luotuo = units["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "luotuo")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // Organisation: the date once per sheet in its title row, no date column; the bodies
+    // in place total their establishment and headcount. CLI and web write the same cells.
+    let on = "2026-06-30";
+    let bytes = xlsx(format!("/units/{luotuo}/org/export.xlsx?on={on}")).await;
+    let from_cli = cli_file(
+        &[
+            "org",
+            "export",
+            "--district",
+            "zhenhai",
+            "--unit",
+            "luotuo",
+            "--on",
+            on,
+        ],
+        "org.xlsx",
+    );
+    assert_eq!(cells_of(&bytes), cells_of(&from_cli), "org: web vs CLI");
+    let sheets = jiguan_excel::inspect::read(&bytes).unwrap();
+    assert_eq!(sheets.len(), 3);
+    for s in &sheets {
+        assert_eq!(s.count_text(on), 1, "{}: the date once", s.name);
+        assert!(matches!(s.at(0, 0), Data::String(t) if t.contains("骆驼街道") && t.contains(on)));
+        assert!(
+            !s.cells
+                .iter()
+                .flatten()
+                .any(|c| matches!(c, Data::DateTime(_))),
+            "{}: no date column",
+            s.name
+        );
+    }
+    let (data, totals) = table(&sheets[0], 1, &[5, 6], "合计");
+    assert!(!data.is_empty());
+    assert_eq!(totals.len(), 1);
+    let structure: Value = web
+        .get_json(&format!("/api/v1/units/{luotuo}/org/structure?on={on}"))
+        .await;
+    let active: Vec<&Value> = structure["bodies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["status"] == "active")
+        .collect();
+    let est: i64 = active
+        .iter()
+        .map(|b| b["establishment"].as_i64().unwrap())
+        .sum();
+    assert_eq!(num(&totals[0][5]), Some(est as f64));
+    assert!(
+        matches!(&totals[0][0], Data::String(t) if t.contains(&active.len().to_string())),
+        "{:?}",
+        totals[0][0]
+    );
+    table(&sheets[1], 1, &[], "合计");
+    let (rows, _) = table(&sheets[2], 1, &[1, 2], "合计");
+    assert!(rows.iter().all(|r| num(&r[2]).is_some()));
+
+    // Roster: money as numbers; the 合计 row counts the people and sums their cost; the
+    // export imports back without it.
+    let bytes = xlsx(format!("/units/{luotuo}/people/export/roster.xlsx")).await;
+    let from_cli = cli_file(
+        &[
+            "export",
+            "roster",
+            "--district",
+            "zhenhai",
+            "--unit",
+            "luotuo",
+        ],
+        "roster.xlsx",
+    );
+    assert_eq!(cells_of(&bytes), cells_of(&from_cli), "roster: web vs CLI");
+    let sheets = jiguan_excel::inspect::read(&bytes).unwrap();
+    let (data, totals) = table(&sheets[0], 0, &[19, 20, 21, 22, 23], "合计");
+    assert!(data.len() > 5);
+    assert_eq!(
+        totals[0][0],
+        Data::String(format!("合计（{} 人）", data.len()))
+    );
+    for c in 19..=23 {
+        assert!(
+            data.iter().all(|r| num(&r[c]).is_some()),
+            "roster column {c}"
+        );
+        assert_eq!(
+            num(&totals[0][c]).map(cents),
+            Some(col_sum(data, c)),
+            "roster {c}"
+        );
+    }
+    let back = jiguan_excel::import::read_table(&bytes, &Default::default()).unwrap();
+    assert_eq!(back.rows.len(), data.len());
+
+    // Establishment use of the district: counts, and the 合计 of every column.
+    let bytes = xlsx("/people/export/establishment.xlsx".into()).await;
+    let from_cli = cli_file(
+        &["export", "establishment", "--district", "zhenhai"],
+        "establishment.xlsx",
+    );
+    assert_eq!(
+        cells_of(&bytes),
+        cells_of(&from_cli),
+        "establishment: web vs CLI"
+    );
+    let sheets = jiguan_excel::inspect::read(&bytes).unwrap();
+    let cols: Vec<usize> = (1..=16).collect();
+    let (data, totals) = table(&sheets[0], 0, &cols, "合计");
+    assert!(data.len() > 1);
+    for c in cols {
+        assert_eq!(
+            num(&totals[0][c]),
+            Some(col_sum(data, c)),
+            "establishment {c}"
+        );
+    }
+
+    // Posts of 骆驼街道: hours, FTE, shares as numbers; the 合计 row is the page's.
+    let bytes = xlsx(format!("/units/{luotuo}/posts/export.xlsx")).await;
+    let sheets = jiguan_excel::inspect::read(&bytes).unwrap();
+    let (data, totals) = table(&sheets[0], 0, &[5, 7, 8, 9], "合计");
+    assert!(!data.is_empty());
+    let o: Value = web.get_json(&format!("/api/v1/units/{luotuo}/posts")).await;
+    assert_eq!(num(&totals[0][7]), o["total_hours"].as_f64());
+    let need: f64 = o["need_fte"].as_str().unwrap().parse().unwrap();
+    assert_eq!(num(&totals[0][8]), Some(need));
+    let (data, totals) = table(&sheets[1], 0, &[3, 6], "合计");
+    assert!(!data.is_empty());
+    assert!(
+        data.iter()
+            .all(|r| num(&r[3]).is_some_and(|p| p > 0.0 && p <= 1.0))
+    );
+    assert!(matches!(data[0][7], Data::DateTime(_)));
+    assert!((num(&totals[0][6]).unwrap() - col_sum(data, 6)).abs() < 0.01 * data.len() as f64);
+
+    // The district FTE and cost report.
+    let bytes = xlsx("/posts/report.xlsx".into()).await;
+    let sheets = jiguan_excel::inspect::read(&bytes).unwrap();
+    let (data, totals) = table(&sheets[0], 0, &[1, 2, 3, 4, 5, 6, 7], "合计");
+    assert!(data.len() > 1);
+    for c in [1, 2, 4, 5, 7] {
+        assert_eq!(
+            num(&totals[0][c]),
+            Some(col_sum(data, c)),
+            "district report {c}"
+        );
+    }
+
+    // Downsizing: the approved plan of 骆驼街道 (21 of 100 = 21 %) and the district (50).
+    let plans = cli(&[
+        "downsizing",
+        "plans",
+        "--district",
+        "zhenhai",
+        "--unit",
+        "luotuo",
+    ]);
+    let plan = plans.stdout.split('\t').next().unwrap().to_string();
+    let bytes = xlsx(format!("/units/{luotuo}/downsizing/{plan}/export")).await;
+    let from_cli = cli_file(
+        &[
+            "downsizing",
+            "export",
+            "--district",
+            "zhenhai",
+            "--unit",
+            "luotuo",
+            "--plan",
+            &plan,
+        ],
+        "plan.xlsx",
+    );
+    assert_eq!(cells_of(&bytes), cells_of(&from_cli), "plan: web vs CLI");
+    let sheets = jiguan_excel::inspect::read(&bytes).unwrap();
+    let (data, totals) = table(&sheets[0], 0, &[8, 9, 10, 11, 12, 13], "合计");
+    assert!(data.len() >= 21, "{}", data.len());
+    for c in [8, 9, 11, 12, 13] {
+        assert_eq!(
+            num(&totals[0][c]).map(cents),
+            Some(col_sum(data, c)),
+            "plan {c}"
+        );
+    }
+    let (items, _) = table(&sheets[1], 0, &[], "\u{0}");
+    let value = |label: &str| {
+        items
+            .iter()
+            .find(|r| matches!(&r[0], Data::String(t) if t == label))
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("no {label}"))
+    };
+    assert_eq!(value("减少人数"), Data::Float(21.0));
+    assert_eq!(value("机关人员数"), Data::Float(100.0));
+    assert_eq!(value("占比"), Data::Float(0.21));
+    assert_eq!(
+        num(&value("一次性补偿合计（元）")).map(cents),
+        num(&totals[0][8]).map(cents)
+    );
+    let bytes = xlsx("/downsizing/export".into()).await;
+    let sheets = jiguan_excel::inspect::read(&bytes).unwrap();
+    let (data, totals) = table(&sheets[0], 0, &[2, 3, 4, 5, 6, 7], "全区合计");
+    assert!(data.len() > 1);
+    assert_eq!(num(&totals[0][3]), Some(50.0));
+    for c in [2, 3, 4, 6, 7] {
+        assert_eq!(
+            num(&totals[0][c]).map(cents),
+            Some(col_sum(data, c)),
+            "district {c}"
+        );
+    }
+    let luotuo_row = data
+        .iter()
+        .find(|r| r[0] == Data::String("骆驼街道".into()))
+        .unwrap();
+    assert_eq!(num(&luotuo_row[5]), Some(0.21));
+}
+
+// ---------------------------------------------------------------- rerunning the demo
+
+/// Runs `serve --demo` on `db` until it answers, then stops it.
+async fn serve_demo_once(dir: &std::path::Path, db: &str) {
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--demo",
+            "--database",
+            db,
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .current_dir(dir)
+        .env_remove("JIGUAN_DATABASE_URL")
+        .env_remove("JIGUAN_CONFIG")
+        .env_remove("JIGUAN_BIND")
+        .env("JIGUAN_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        if let Ok(r) = client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            && r.status().is_success()
+        {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the server stopped before it answered"
+        );
+        assert!(Instant::now() < deadline, "server did not start");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// What the README promises: a second `serve --demo` on the same file keeps it as it is
+/// (no second seed, no reset).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_demo_again_keeps_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("jiguan.db").to_string_lossy().into_owned();
+    let cli = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--database", &db]);
+        run_in(dir.path(), &all)
+    };
+    let plans = || {
+        let r = cli(&[
+            "downsizing",
+            "plans",
+            "--district",
+            "zhenhai",
+            "--unit",
+            "luotuo",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    serve_demo_once(dir.path(), &db).await;
+    let before = plans();
+    let cols: Vec<&str> = before.split('\t').collect();
+    assert_eq!(cols[1], "approved", "{before}");
+    let r = cli(&[
+        "downsizing",
+        "apply",
+        "--as",
+        "luotuo_admin",
+        "--plan",
+        cols[0],
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serve_demo_once(dir.path(), &db).await;
+    // The same plans, the applied one still applied: nothing was seeded again.
+    assert_eq!(plans(), before.replacen("\tapproved\t", "\tapplied\t", 1));
+}

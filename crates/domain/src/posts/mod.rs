@@ -112,9 +112,11 @@ impl Education {
             Education::Master
         } else if has(&["本科", "学士"]) {
             Education::Bachelor
-        } else if has(&["大专", "专科"]) {
+        } else if has(&["大专", "大学专科"]) || (has(&["专科"]) && !has(&["中等专科"]))
+        {
             Education::College
-        } else if has(&["中专", "高中", "职高", "中技", "技校"]) {
+        } else if has(&["中专", "中等专科", "高中", "职高", "中技", "技校", "技工"])
+        {
             Education::Secondary
         } else {
             Education::Junior
@@ -317,6 +319,12 @@ mod tests {
         assert_eq!(Education::of_text("大学本科"), Education::Bachelor);
         assert_eq!(Education::of_text("本科"), Education::Bachelor);
         assert_eq!(Education::of_text("大专"), Education::College);
+        // The 学历 list's names (数据字典, GB/T 4658).
+        assert_eq!(Education::of_text("大学专科"), Education::College);
+        assert_eq!(Education::of_text("中等专科"), Education::Secondary);
+        assert_eq!(Education::of_text("技工学校"), Education::Secondary);
+        assert_eq!(Education::of_text("普通高中"), Education::Secondary);
+        assert_eq!(Education::of_text("硕士研究生"), Education::Master);
         assert_eq!(Education::of_text("专科"), Education::College);
         assert_eq!(Education::of_text("高中"), Education::Secondary);
         assert_eq!(Education::of_text("职高"), Education::Secondary);

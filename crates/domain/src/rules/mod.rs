@@ -247,10 +247,9 @@ pub const PARAMS: &[ParamDef] = &[
     },
     ParamDef {
         key: keys::LOCAL_AVERAGE_MONTHLY_WAGE,
-        kind: ParamKind::Decimal {
+        kind: ParamKind::Money {
             min: 1,
             max: 100_000,
-            scale: 2,
         },
         default: "9000",
         scope: ParamScope::District,

@@ -88,9 +88,11 @@ impl Params {
     /// A decimal parameter (integers are accepted too). Errors: `param_unknown`, `param_kind`.
     pub fn decimal(&self, key: &str) -> Result<Decimal, FieldError> {
         match self.raw(key)? {
-            (_, ParamKind::Decimal { .. } | ParamKind::Integer { .. }, v) => {
-                Decimal::from_str(v).map_err(|_| Self::kind_err(key))
-            }
+            (
+                _,
+                ParamKind::Decimal { .. } | ParamKind::Integer { .. } | ParamKind::Money { .. },
+                v,
+            ) => Decimal::from_str(v).map_err(|_| Self::kind_err(key)),
             _ => Err(Self::kind_err(key)),
         }
     }

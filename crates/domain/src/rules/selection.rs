@@ -1,7 +1,8 @@
 //! Competitive selection of middle managers (中层干部竞争上岗), RULES.md §5.
 //!
 //! Sources: 党政机关竞争上岗工作暂行规定 (2004) art. 6 (procedure); 党政领导干部选拔任用工作条例
-//! (committee decision, 差额考察, 任前公示); local practice for interview scoring and evaluation
+//! (committee decision, 差额考察, 任前公示); RULES-SELECTION-APPRAISAL §1.8.1 (inspect count);
+//! local practice for interview scoring and evaluation
 //! thresholds (policy parameters `selection.*`).
 //!
 //! Scores are exact decimals. An interview or composite score is rounded once, at the end, to
@@ -176,6 +177,19 @@ pub fn shortlist(posts: u32, candidates: u32, extra_per_post: u32) -> Shortlist 
         size,
         competitive: size > posts,
     }
+}
+
+/// Candidates inspected for a post of `seats` seats (差额考察, RULES-SELECTION-APPRAISAL
+/// §1.8.1 [S3]): `max(seats + 1, ⌈seats × ratio⌉)`, `ratio` usually 2 ("一般为2:1"), lower
+/// for posts with several seats. This refines [`shortlist`]'s `posts × (1 + extra)`. Ties at
+/// the cut-off are all included by the caller. `None` for a negative ratio or an overflow.
+pub fn inspect_count(seats: u32, ratio: Decimal) -> Option<u32> {
+    if ratio < Decimal::ZERO {
+        return None;
+    }
+    let by_ratio = Decimal::from(seats).checked_mul(ratio)?.ceil();
+    let by_ratio = u32::try_from(by_ratio).ok()?;
+    Some(by_ratio.max(seats.checked_add(1)?))
 }
 
 /// A committee ballot on one candidate (同意 / 不同意 / 缓议).
@@ -360,6 +374,16 @@ mod tests {
                 competitive: false
             }
         );
+    }
+
+    /// RULES-SELECTION-APPRAISAL §1.8.1 vectors: seats 1 → 2; seats 3 at ratio 1.5 → 5.
+    #[test]
+    fn vector_1_8_1_inspect_count() {
+        assert_eq!(inspect_count(1, dec("2")), Some(2));
+        assert_eq!(inspect_count(3, dec("1.5")), Some(5));
+        assert_eq!(inspect_count(2, dec("1")), Some(3)); // never fewer than seats + 1
+        assert_eq!(inspect_count(1, dec("3")), Some(3)); // 上饶 1:3
+        assert_eq!(inspect_count(1, dec("-1")), None);
     }
 
     #[test]

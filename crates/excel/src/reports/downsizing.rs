@@ -7,6 +7,7 @@ use jiguan_domain::downsizing::figures::{Figures, Totals};
 use jiguan_domain::downsizing::{PlanStatus, Route};
 use jiguan_domain::money::Money;
 use jiguan_domain::people::{Identity, Status};
+use rust_decimal::Decimal;
 
 use super::Labels;
 use crate::{Cell, Sheet};
@@ -95,9 +96,51 @@ pub fn totals_rows(l: &dyn Labels, t: &Totals) -> Vec<(String, String)> {
     v
 }
 
+/// The totals as label/cell pairs for the workbook: counts, shares and money as numbers
+/// (the same items as [`totals_rows`]).
+pub fn totals_cells(l: &dyn Labels, t: &Totals) -> Vec<(String, Cell)> {
+    let pct = t.share_pct.map_or(Cell::Empty, Cell::Percent);
+    let mut v = vec![
+        (l.t("down.total.cut"), Cell::Int(t.cut)),
+        (l.t("down.total.staff_base"), Cell::Int(t.staff_base)),
+        (l.t("down.total.share"), pct),
+        (l.t("down.total.one_off"), Cell::Money(t.one_off)),
+        (
+            l.t("down.total.leave_post"),
+            Cell::Money(t.leave_post_total),
+        ),
+        (l.t("down.total.saving"), Cell::Money(t.annual_saving)),
+        (
+            l.t("down.total.break_even"),
+            t.break_even_months
+                .map(Cell::Int)
+                .unwrap_or_else(|| Cell::Text(l.t("down.total.no_break_even"))),
+        ),
+    ];
+    for (i, n) in &t.cut_by_identity {
+        v.push((
+            l.f(
+                "down.total.cut_of",
+                &[("identity".into(), identity_label(l, *i))],
+            ),
+            Cell::Int(*n),
+        ));
+    }
+    for (r, n) in &t.by_route {
+        v.push((
+            l.f(
+                "down.total.route_of",
+                &[("route".into(), route_label(l, *r))],
+            ),
+            Cell::Int(*n),
+        ));
+    }
+    v
+}
+
 /// A plan's summary workbook (分流人员, 合计): one row per line, then the totals.
 pub fn plan_workbook(l: &dyn Labels, unit: &str, v: &PlanView) -> Vec<Sheet> {
-    let lines = Sheet {
+    let mut lines = Sheet {
         name: l.t("down.sheet_lines"),
         headers: headers(
             l,
@@ -158,21 +201,27 @@ pub fn plan_workbook(l: &dyn Labels, unit: &str, v: &PlanView) -> Vec<Sheet> {
                 ]
             })
             .collect(),
+        ..Default::default()
     };
+    // 合计 of the money columns: exact sums of the lines, the plan's totals.
+    lines.totals = vec![super::money_total(l.t("down.sheet_totals"), &lines.rows)];
     let totals = Sheet {
         name: l.t("down.sheet_totals"),
         headers: headers(l, &["down.col.item", "down.col.value"]),
-        rows: totals_rows(l, &v.totals)
+        rows: totals_cells(l, &v.totals)
             .into_iter()
-            .map(|(k, val)| vec![Cell::from(k), Cell::from(val)])
+            .map(|(k, val)| vec![Cell::from(k), val])
             .collect(),
+        ..Default::default()
     };
     vec![lines, totals]
 }
 
-/// The district summary workbook: one row per unit, then the total.
+/// The district summary workbook: one row per unit, then the total (全区合计): the
+/// district's figures as the page shows them, with the plans and staff bases summed and
+/// the share worked out from the sums as the rules do it (one decimal).
 pub fn district_workbook(l: &dyn Labels, s: &DistrictDownsizing) -> Vec<Sheet> {
-    let mut rows: Vec<Vec<Cell>> = s
+    let rows: Vec<Vec<Cell>> = s
         .units
         .iter()
         .map(|u| {
@@ -182,22 +231,29 @@ pub fn district_workbook(l: &dyn Labels, s: &DistrictDownsizing) -> Vec<Sheet> {
                 Cell::Int(u.plans as i64),
                 Cell::Int(u.totals.cut),
                 Cell::Int(u.totals.staff_base),
-                Cell::from(pct(&u.totals)),
+                u.totals.share_pct.map_or(Cell::Empty, Cell::Percent),
                 Cell::Money(u.totals.one_off),
                 Cell::Money(u.totals.annual_saving),
             ]
         })
         .collect();
-    rows.push(vec![
+    let plans: i64 = s.units.iter().map(|u| u.plans as i64).sum();
+    let base: i64 = s.units.iter().map(|u| u.totals.staff_base).sum();
+    let share = if base > 0 {
+        Cell::Percent((Decimal::from(s.cut) * Decimal::from(100) / Decimal::from(base)).round_dp(1))
+    } else {
+        Cell::Empty
+    };
+    let total = vec![
         Cell::from(l.t("down.all_units")),
         Cell::Empty,
-        Cell::Empty,
+        Cell::Int(plans),
         Cell::Int(s.cut),
-        Cell::Empty,
-        Cell::Empty,
+        Cell::Int(base),
+        share,
         Cell::Money(s.one_off),
         Cell::Money(s.annual_saving),
-    ]);
+    ];
     vec![Sheet {
         name: l.t("down.district"),
         headers: headers(
@@ -214,5 +270,7 @@ pub fn district_workbook(l: &dyn Labels, s: &DistrictDownsizing) -> Vec<Sheet> {
             ],
         ),
         rows,
+        totals: vec![total],
+        ..Default::default()
     }]
 }

@@ -175,6 +175,8 @@ fn headers(l: &dyn Labels, keys: &[&str]) -> Vec<String> {
 }
 
 /// The workbook: 机构设置一览表 (bodies with their nameplate records), 职能清单, 总量核定.
+/// Each sheet's title row names the unit and the date the register is for (`on`), once;
+/// the bodies sheet ends with the total of the bodies in place on that date.
 pub fn workbook(
     l: &dyn Labels,
     u: &Unit,
@@ -183,12 +185,29 @@ pub fn workbook(
     issues: &[FunctionIssue],
     heads: &[(BodyId, i64)],
 ) -> Vec<Sheet> {
+    let title = |sheet: &str| {
+        Some(format!(
+            "{} · {} · {}：{}",
+            u.name,
+            l.t(sheet),
+            l.t("org.on_date"),
+            on.format("%Y-%m-%d")
+        ))
+    };
+    let head_of = |id: BodyId| heads.iter().find(|(b, _)| *b == id).map_or(0, |(_, n)| *n);
+    let body_rows = body_rows(l, s, false);
+    let (mut est, mut people, mut active) = (0i64, 0i64, 0i64);
+    for r in body_rows.iter().filter(|r| r.active) {
+        active += 1;
+        est += r.establishment;
+        people += head_of(r.id);
+    }
     let bodies = Sheet {
         name: l.t("org.sheet_bodies"),
+        title: title("org.sheet_bodies"),
         headers: headers(
             l,
             &[
-                "org.col.unit",
                 "field.name",
                 "org.col.short_name",
                 "org.col.kind",
@@ -199,19 +218,14 @@ pub fn workbook(
                 "org.col.head",
                 "org.col.records",
                 "org.col.doc_no",
-                "org.col.on",
             ],
         ),
-        rows: body_rows(l, s, false)
+        rows: body_rows
             .into_iter()
             .map(|r| {
-                let head = heads
-                    .iter()
-                    .find(|(b, _)| *b == r.id)
-                    .map_or(0, |(_, n)| *n);
+                let head = head_of(r.id);
                 vec![
-                    Cell::from(u.name.clone()),
-                    r.name.into(),
+                    Cell::from(r.name),
                     r.short_name.into(),
                     r.kind.into(),
                     r.parent.into(),
@@ -221,14 +235,26 @@ pub fn workbook(
                     r.head.into(),
                     r.records.join("；").into(),
                     r.doc_no.into(),
-                    Cell::Date(on),
                 ]
             })
             .collect(),
+        totals: vec![vec![
+            Cell::from(l.f("org.total_row", &[("n".into(), active.to_string())])),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Int(est),
+            Cell::Int(people),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+        ]],
     };
     let issue_rows = issue_rows(l, s, issues);
     let functions = Sheet {
         name: l.t("org.sheet_functions"),
+        title: title("org.sheet_functions"),
         headers: headers(
             l,
             &[
@@ -262,6 +288,7 @@ pub fn workbook(
                 ]
             })
             .collect(),
+        ..Default::default()
     };
     let c = s.counts();
     let cap = |f: fn(&Caps) -> i64| s.caps.as_ref().map_or(Cell::Empty, |x| Cell::Int(f(x)));
@@ -284,17 +311,29 @@ pub fn workbook(
     ];
     if let Some(sp) = &s.split {
         for line in &sp.lines {
-            rows.push(vec![
-                Cell::from(format!("{} · {}", sp.phase, s.name_of(line.body))),
-                Cell::Empty,
-                Cell::from(format!("{}/{}", line.chiefs, line.deputies)),
-            ]);
+            for (key, n) in [
+                ("org.count.chiefs", line.chiefs),
+                ("org.count.deputies", line.deputies),
+            ] {
+                rows.push(vec![
+                    Cell::from(format!(
+                        "{} · {} · {}",
+                        sp.phase,
+                        s.name_of(line.body),
+                        l.t(key)
+                    )),
+                    Cell::Empty,
+                    Cell::Int(n),
+                ]);
+            }
         }
     }
     let totals = Sheet {
         name: l.t("org.sheet_totals"),
+        title: title("org.sheet_totals"),
         headers: headers(l, &["org.col.item", "org.col.cap", "org.col.used"]),
         rows,
+        ..Default::default()
     };
     vec![bodies, functions, totals]
 }

@@ -2,7 +2,9 @@
 //! for the web's download buttons and `jiguan people export` alike.
 //!
 //! Their headers and values are the Chinese of the import template (a roster export
-//! imports back as it is), whatever the reader's language: the labels are not used yet.
+//! imports back as it is: the import leaves out the 合计 row), whatever the reader's
+//! language: the labels are not used yet. Money is in yuan as numbers; the totals are
+//! exact sums in fen.
 
 use jiguan_app::people::{RosterRow, UnitEstablishment};
 use jiguan_domain::people::establishment::{KindUse, QuotaKind};
@@ -21,7 +23,7 @@ pub fn roster_sheet(_l: &dyn Labels, rows: &[(RosterRow, String)]) -> Sheet {
     headers.push("合计（元/年）".into());
     headers.push("状态".into());
     let d = |x: Option<chrono::NaiveDate>| x.map(Cell::Date).unwrap_or(Cell::Empty);
-    let out = rows
+    let out: Vec<Vec<Cell>> = rows
         .iter()
         .map(|(r, unit)| {
             let p = &r.person;
@@ -54,10 +56,14 @@ pub fn roster_sheet(_l: &dyn Labels, rows: &[(RosterRow, String)]) -> Sheet {
             ]
         })
         .collect();
+    // 合计: the people counted and their annual cost, summed exactly in fen.
+    let total = super::money_total(format!("合计（{} 人）", rows.len()), &out);
     Sheet {
         name: "花名册".into(),
         headers,
         rows: out,
+        totals: vec![total],
+        ..Default::default()
     }
 }
 
@@ -113,14 +119,17 @@ pub fn establishment_sheet(_l: &dyn Labels, units: &[UnitEstablishment]) -> Shee
         }
         rows.push(row);
     }
+    let mut totals = Vec::new();
     if units.len() > 1 {
         let mut row = vec![Cell::from("合计")];
         row.extend(tot.iter().map(|n| Cell::Int(*n)));
-        rows.push(row);
+        totals.push(row);
     }
     Sheet {
         name: "编制使用情况表".into(),
         headers,
         rows,
+        totals,
+        ..Default::default()
     }
 }

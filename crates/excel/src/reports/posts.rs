@@ -1,10 +1,12 @@
 //! The posts module's workbooks: the unit's posts (岗位一览, 岗位人员) and the district FTE
 //! and cost report (岗位人力与人头费用). Their headers and values are the fixed Chinese
 //! labels of the filing templates, whatever the reader's language, so they take no
-//! [`Labels`](super::Labels).
+//! [`Labels`](super::Labels). Hours, FTE, shares and money are numbers; the 合计 rows carry
+//! the figures the pages show (the overview's totals of the posts in use, the district
+//! report's total line).
 
 use jiguan_app::posts::{DistrictFte, PostsOverview};
-use jiguan_domain::posts::workload::show as fmt2;
+use rust_decimal::Decimal;
 
 use crate::{Cell, Sheet};
 
@@ -24,9 +26,14 @@ pub const DISTRICT_FILE_NAME: &str = "岗位人力与人头费用";
 pub fn posts_sheets(o: &PostsOverview) -> Vec<Sheet> {
     let mut posts = Vec::new();
     let mut holders = Vec::new();
+    let mut holders_on_active = 0i64;
+    let mut holder_hours = Decimal::ZERO;
     for b in &o.bodies {
         for r in &b.posts {
             let p = &r.post;
+            if p.active {
+                holders_on_active += r.holders.len() as i64;
+            }
             posts.push(vec![
                 Cell::from(b.name.as_str()),
                 Cell::from(p.title.as_str()),
@@ -36,7 +43,7 @@ pub fn posts_sheets(o: &PostsOverview) -> Vec<Sheet> {
                 Cell::Int(p.min_service_years),
                 Cell::from(p.other_requirements.as_str()),
                 Cell::Int(r.hours),
-                Cell::Text(fmt2(r.fte)),
+                Cell::Fte(r.fte),
                 Cell::Int(r.holders.len() as i64),
                 Cell::Text(
                     r.holders
@@ -49,19 +56,45 @@ pub fn posts_sheets(o: &PostsOverview) -> Vec<Sheet> {
             ]);
             for h in &r.holders {
                 let a = &h.assignment;
+                holder_hours += h.hours;
                 holders.push(vec![
                     Cell::from(b.name.as_str()),
                     Cell::from(p.title.as_str()),
                     Cell::from(h.person_name.as_str()),
-                    Cell::Int(a.share_pct),
+                    Cell::Percent(Decimal::from(a.share_pct)),
                     Cell::from(if a.main { "主岗" } else { "兼岗" }),
                     Cell::from(if a.overtime { "是" } else { "否" }),
-                    Cell::Text(fmt2(h.hours)),
+                    Cell::Decimal(h.hours),
                     Cell::Date(a.start_date),
                 ]);
             }
         }
     }
+    // The posts in use, as the page's figures count them (a withdrawn post keeps its row).
+    let posts_total = vec![
+        Cell::Text(format!("合计（在用岗位 {} 个）", o.posts)),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Int(o.total_hours),
+        Cell::Fte(o.total_need),
+        Cell::Int(holders_on_active),
+        Cell::Empty,
+        Cell::Empty,
+    ];
+    let holders_total = vec![
+        Cell::Text(format!("合计（{} 人次）", holders.len())),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Decimal(holder_hours),
+        Cell::Empty,
+    ];
     vec![
         Sheet {
             name: "岗位一览".into(),
@@ -80,6 +113,8 @@ pub fn posts_sheets(o: &PostsOverview) -> Vec<Sheet> {
                 "状态",
             ]),
             rows: posts,
+            totals: vec![posts_total],
+            ..Default::default()
         },
         Sheet {
             name: "岗位人员".into(),
@@ -87,39 +122,37 @@ pub fn posts_sheets(o: &PostsOverview) -> Vec<Sheet> {
                 "内设机构",
                 "岗位名称",
                 "姓名",
-                "时间份额（%）",
+                "时间份额",
                 "主岗/兼岗",
                 "加班",
                 "分担工作量（小时）",
                 "起始日期",
             ]),
             rows: holders,
+            totals: vec![holders_total],
+            ..Default::default()
         },
     ]
 }
 
-/// The district report: one row per unit, then the total (合计).
+/// The district report: one row per unit, then the total (合计) the page shows.
 pub fn district_sheets(r: &DistrictFte) -> Vec<Sheet> {
+    let line = |name: String, l: &jiguan_app::posts::UnitFteLine| {
+        vec![
+            Cell::Text(name),
+            Cell::Int(l.posts),
+            Cell::Int(l.hours),
+            Cell::Fte(l.need),
+            Cell::Int(l.establishment),
+            Cell::Int(l.staff),
+            Cell::Fte(l.assigned),
+            Cell::Money(l.cost),
+        ]
+    };
     let rows = r
         .lines
         .iter()
-        .chain(std::iter::once(&r.total))
-        .map(|l| {
-            vec![
-                Cell::Text(if l.unit.name.is_empty() {
-                    "合计".into()
-                } else {
-                    l.unit.name.clone()
-                }),
-                Cell::Int(l.posts),
-                Cell::Int(l.hours),
-                Cell::Text(fmt2(l.need)),
-                Cell::Int(l.establishment),
-                Cell::Int(l.staff),
-                Cell::Text(fmt2(l.assigned)),
-                Cell::Money(l.cost),
-            ]
-        })
+        .map(|l| line(l.unit.name.clone(), l))
         .collect();
     vec![Sheet {
         name: DISTRICT_FILE_NAME.into(),
@@ -134,5 +167,7 @@ pub fn district_sheets(r: &DistrictFte) -> Vec<Sheet> {
             "人头费用（元/年）",
         ]),
         rows,
+        totals: vec![line("合计".into(), &r.total)],
+        ..Default::default()
     }]
 }

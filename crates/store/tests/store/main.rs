@@ -8,7 +8,9 @@
 
 mod helpers;
 
+mod dict;
 mod downsizing;
+mod inbox;
 mod org;
 mod people;
 mod platform;

@@ -431,7 +431,12 @@ async fn migrations_from_every_version(pg: bool) {
             .unwrap();
         }
         let applied = migrate_to(&db, latest()).await.unwrap();
-        assert_eq!(applied.len() as i64, latest() - from);
+        // Versions may have gaps (numbers reserved for branches not merged yet).
+        let pending = jiguan_store::migrate::MIGRATIONS
+            .iter()
+            .filter(|m| m.version > from)
+            .count();
+        assert_eq!(applied.len(), pending);
         assert_eq!(
             schema_fingerprint(&db).await.unwrap(),
             want,

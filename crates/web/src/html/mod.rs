@@ -65,6 +65,8 @@ pub struct MenuItem {
     pub key: &'static str,
     pub href: String,
     pub active: bool,
+    /// A count shown beside the label (the inbox's).
+    pub badge: Option<usize>,
 }
 
 /// The module pages of a unit: (menu id, locale key, path under `/units/{unit}`, action),
@@ -91,6 +93,7 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
     let a = &ctx.actor;
     let mut items: Vec<(&'static str, &'static str, String, Action)> = vec![
         ("dashboard", "menu.dashboard", "/".into(), Action::Dashboard),
+        ("inbox", "menu.inbox", "/inbox".into(), Action::Dashboard),
         ("units", "menu.units", "/units".into(), Action::UnitsList),
     ];
     if a.unit_id.is_none() {
@@ -164,6 +167,11 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
             id,
             key,
             active: under(&href) && Some(href.len()) == active,
+            badge: if id == "inbox" {
+                ctx.inbox.filter(|n| *n > 0)
+            } else {
+                None
+            },
             href,
         })
         .collect()

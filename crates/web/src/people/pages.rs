@@ -16,6 +16,7 @@ use jiguan_app::people::{
 use jiguan_app::ports::{ListQuery, Unit};
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
+use jiguan_domain::dict::{Dict, DictKind};
 use jiguan_domain::people::establishment::{KindUse, QuotaKind};
 use jiguan_domain::people::{EstablishmentKind, Funding, Identity, PersonForm, PersonId, Status};
 use jiguan_domain::tenancy::UnitId;
@@ -193,6 +194,39 @@ pub struct FormPage {
     pub identities: &'static [Identity],
     pub kinds: &'static [EstablishmentKind],
     pub fundings: &'static [Funding],
+    /// The list fields (数据字典) as selects.
+    pub lists: Vec<ListField>,
+}
+
+/// A list field of the person form: the enabled items of its list, the current value
+/// selected, and the current value kept as an extra option when it is not in the list.
+pub struct ListField {
+    pub field: &'static str,
+    pub options: Vec<(String, bool)>,
+    pub legacy: Option<String>,
+    /// Long lists (more than 20 items: 民族, 职级) get a filter box (app.js).
+    pub searchable: bool,
+}
+
+impl ListField {
+    pub fn new(dict: &Dict, kind: DictKind, current: &str) -> Self {
+        let names = dict.names(kind);
+        let cur = current.trim();
+        let known = cur.is_empty() || names.contains(&cur);
+        ListField {
+            field: kind.field(),
+            searchable: names.len() > 20,
+            options: names.iter().map(|n| (n.to_string(), *n == cur)).collect(),
+            legacy: (!known).then(|| cur.to_string()),
+        }
+    }
+}
+
+impl FormPage {
+    /// The list field of a form field.
+    pub fn list(&self, field: &str) -> Option<&ListField> {
+        self.lists.iter().find(|l| l.field == field)
+    }
 }
 
 /// The person form and its change options, from one urlencoded body.
@@ -223,7 +257,22 @@ async fn form_page(
         None => ("people.new", format!("{}/new", base(u.id))),
     };
     let l = layout(ctx, &u, key);
+    let dict = st
+        .app
+        .dict_of(ctx.actor.district_id)
+        .await
+        .unwrap_or_default();
+    let lists = [
+        (DictKind::Ethnicity, &f.ethnicity),
+        (DictKind::Party, &f.party),
+        (DictKind::Education, &f.education),
+        (DictKind::Rank, &f.rank),
+    ]
+    .into_iter()
+    .map(|(k, v)| ListField::new(&dict, k, v))
+    .collect();
     let p = FormPage {
+        lists,
         l,
         unit: u,
         f,
@@ -919,17 +968,44 @@ fn template_help(field: &str) -> &'static str {
     }
 }
 
-pub async fn template() -> WebResult {
+/// The import template, with a drop-down on every list column (the district's 数据字典,
+/// and 性别 / 班子成员).
+pub async fn template(State(st): State<AppState>, ctx: Ctx) -> WebResult {
+    use jiguan_domain::dict::DictKind;
     use jiguan_domain::people::template::COLUMNS;
+    use jiguan_excel::import::ColumnList;
+    let dict = st.app.dict_of(ctx.actor.district_id).await?;
     let cols: Vec<(&str, bool, &str, &str)> = COLUMNS
         .iter()
-        .map(|c| (c.header, c.required, c.example, template_help(c.field)))
+        .map(|c| {
+            let help = match DictKind::ALL.iter().find(|k| k.field() == c.field) {
+                Some(_) => "从下拉列表中选择（数据字典）",
+                None => template_help(c.field),
+            };
+            (c.header, c.required, c.example, help)
+        })
+        .collect();
+    let lists: Vec<ColumnList> = COLUMNS
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let values: Vec<String> = match c.field {
+                "gender" => vec!["男".into(), "女".into()],
+                "leader" => vec!["是".into(), "否".into()],
+                f => DictKind::ALL
+                    .iter()
+                    .find(|k| k.field() == f)
+                    .map(|k| dict.names(*k).into_iter().map(String::from).collect())?,
+            };
+            Some(ColumnList { column: i, values })
+        })
         .collect();
     let bytes = jiguan_excel::import::template_xlsx(
         "花名册",
         "填写说明",
         &["列名", "必填", "示例", "说明"],
         &cols,
+        &lists,
     )
     .map_err(excel_failed)?;
     Ok(xlsx("花名册导入模板", bytes))

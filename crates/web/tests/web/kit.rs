@@ -28,6 +28,9 @@ const ID_PARAMS: &[&str] = &[
 /// a malformed one cannot be refused there. A route that reads a body must not be here.
 const NO_BODY: &[&str] = &[
     "/logout",
+    "/inbox/notices/{notice}/open",
+    "/inbox/read-all",
+    "/api/v1/inbox/notices/{notice}/read",
     "/profile/tokens/{token}/delete",
     "/api/v1/tokens/{token}",
     "/units/{unit}/downsizing/{plan}/lines/{line}/delete",

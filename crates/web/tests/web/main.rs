@@ -8,8 +8,10 @@
 
 mod helpers;
 
+mod dict;
 mod downsizing;
 mod guard;
+mod inbox;
 mod kit;
 mod org;
 mod people;
