@@ -28,7 +28,7 @@ use jiguan_domain::FieldError;
 use jiguan_domain::audit::{AuditAction, AuditEntry, LoginOutcome, LoginRecord, ObjectKind};
 use jiguan_domain::auth::{Action, Actor, check_password};
 
-use crate::ports::{ApiToken, SessionRecord, UserRecord};
+use crate::ports::{ApiToken, NewPassword, SessionRecord, UserRecord};
 use crate::{App, AppError, AppResult};
 
 /// A named thing (an API token), as audited.
@@ -428,7 +428,7 @@ impl App {
             .did(AuditAction::UserPasswordChange)
             .on(ObjectKind::User, actor.user_id);
         self.store
-            .set_password(actor.user_id, &hash, false, false, audit)
+            .set_password(actor.user_id, NewPassword::own(hash), audit)
             .await?;
         Ok(())
     }
@@ -446,13 +446,7 @@ impl App {
             .after(&Named { name: &name });
         let id = self
             .store
-            .create_api_token(
-                actor.user_id,
-                &name,
-                &token_hash(&token),
-                self.clock.now(),
-                audit,
-            )
+            .create_api_token(actor.user_id, &name, &token_hash(&token), audit)
             .await?;
         Ok((id, token))
     }

@@ -106,12 +106,18 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Paging, search and sort for list pages and endpoints. `sort` is checked against each
 /// list's own allow-list; an unknown key falls back to the default order.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ListQuery {
+    /// Search text.
     pub q: Option<String>,
+    /// Sort key (per list).
     pub sort: Option<String>,
+    /// Descending.
     #[serde(default)]
     pub desc: bool,
+    /// Page, from 1.
     pub page: Option<u32>,
+    /// Rows per page, at most 200.
     pub per_page: Option<u32>,
 }
 
@@ -371,15 +377,9 @@ pub trait UserStore: Send + Sync {
         active: bool,
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    /// Sets a new hash; ends every session of the user when `end_sessions`.
-    async fn set_password(
-        &self,
-        id: UserId,
-        hash: &str,
-        must_change: bool,
-        end_sessions: bool,
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
+    /// Sets a new password hash, as `pw` says.
+    async fn set_password(&self, id: UserId, pw: NewPassword, audit: AuditEntry)
+    -> StoreResult<()>;
     /// Links an account to its person (`None`: unlinks). A person already linked to
     /// another account is a `Conflict(Unique(Id))`.
     async fn set_user_person(
@@ -397,6 +397,37 @@ pub trait UserStore: Send + Sync {
     ) -> StoreResult<Option<UserRecord>>;
 }
 
+/// A new password hash and how it is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPassword {
+    pub hash: String,
+    /// The user must change it at the next sign-in.
+    pub must_change: bool,
+    /// Every session and API token of the user ends.
+    pub end_sessions: bool,
+}
+
+impl NewPassword {
+    /// The user changed their own password: nothing else changes.
+    pub fn own(hash: String) -> Self {
+        NewPassword {
+            hash,
+            must_change: false,
+            end_sessions: false,
+        }
+    }
+
+    /// An administrator (or the command line) reset it: a temporary password that must be
+    /// changed, and the user is signed out everywhere.
+    pub fn reset(hash: String) -> Self {
+        NewPassword {
+            hash,
+            must_change: true,
+            end_sessions: true,
+        }
+    }
+}
+
 #[async_trait]
 pub trait SessionStore: Send + Sync {
     async fn create_session(&self, s: &SessionRecord) -> StoreResult<()>;
@@ -409,12 +440,12 @@ pub trait SessionStore: Send + Sync {
         idle_before: DateTime<Utc>,
         created_before: DateTime<Utc>,
     ) -> StoreResult<u64>;
+    /// Keeps a new token's hash, created at the audit entry's time.
     async fn create_api_token(
         &self,
         user: UserId,
         name: &str,
-        token_hash: &str,
-        at: DateTime<Utc>,
+        hash: &str,
         audit: AuditEntry,
     ) -> StoreResult<i64>;
     async fn find_api_token(&self, token_hash: &str) -> StoreResult<Option<ApiToken>>;

@@ -12,7 +12,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 
 use crate::clock::Clock;
-use crate::ports::{ListQuery, NewUser, Page, UserFilter, UserRecord, UserView};
+use crate::ports::{ListQuery, NewPassword, NewUser, Page, UserFilter, UserRecord, UserView};
 use crate::{App, AppError, AppResult};
 
 /// The create-account form, as entered.
@@ -263,7 +263,7 @@ impl App {
             .on(ObjectKind::User, id);
         Ok(self
             .store
-            .set_password(id, &hash, true, true, audit)
+            .set_password(id, NewPassword::reset(hash), audit)
             .await?)
     }
 
@@ -334,7 +334,7 @@ impl App {
             .on(ObjectKind::User, u.id);
         Ok(self
             .store
-            .set_password(u.id, &hash, true, true, audit)
+            .set_password(u.id, NewPassword::reset(hash), audit)
             .await?)
     }
 }

@@ -13,7 +13,7 @@ use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use jiguan_domain::auth::Actor;
 use jiguan_domain::inbox::{NewNotice, decision_notice};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
-use jiguan_domain::workflow::{Move, Status, Step, StepInput, Workflow, status_invalid};
+use jiguan_domain::workflow::{DOC_MAX, Move, Status, Step, StepInput, Workflow, status_invalid};
 
 use crate::ports::{Conflict, StoreError, StoreResult};
 use crate::{App, AppError, AppResult};
@@ -33,6 +33,69 @@ pub trait WorkflowStore: Send + Sync {
         notices: &[NewNotice],
         audit: AuditEntry,
     ) -> StoreResult<()>;
+}
+
+/// The plan id of a module whose plans follow a [`Workflow`]: the table (which also names
+/// the audit object), what the audit records of a step, and how the plan's status is read.
+/// Implemented by `org::PlanId` and `downsizing::PlanId`; a selection campaign or an
+/// appraisal cycle adds its own.
+pub trait PlanRef: Copy + Into<i64> + Send + Sync + 'static {
+    /// The life cycle the plans follow.
+    const FLOW: &'static Workflow;
+    /// What a step records in the audit entry, after the move.
+    type After: Serialize + for<'m> From<&'m Move>;
+    /// The plan's status and title (what a decision's notice names), read as `actor` may
+    /// see it in `unit` (`NotFound` otherwise).
+    fn head(
+        self,
+        app: &App,
+        actor: &Actor,
+        unit: UnitId,
+    ) -> impl Future<Output = AppResult<(Status, String)>> + Send;
+    /// What the module checks of the plan's content before `step` (nothing by default).
+    fn check(
+        self,
+        app: &App,
+        actor: &Actor,
+        unit: UnitId,
+        step: SimpleStep<'_>,
+    ) -> impl Future<Output = AppResult<()>> + Send {
+        let _ = (app, actor, unit, step);
+        async { Ok(()) }
+    }
+}
+
+/// A step that checks nothing but the plan's status and its own input: the district's
+/// decision and reopening a rejected plan. Submitting and applying check the plan's content
+/// and are each module's own use cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimpleStep<'a> {
+    /// 批准, with the approval document number (文号), required.
+    Approve(&'a str),
+    /// 退回, with the reason, required.
+    Reject(&'a str),
+    /// 重新编辑: a rejected plan goes back to draft.
+    Reopen,
+}
+
+impl SimpleStep<'_> {
+    /// The workflow step.
+    pub fn step(self) -> Step {
+        match self {
+            SimpleStep::Approve(_) => Step::Approve,
+            SimpleStep::Reject(_) => Step::Reject,
+            SimpleStep::Reopen => Step::Reopen,
+        }
+    }
+
+    /// What the step records, checked (`doc_no`, `reason`: required, not too long).
+    fn input(self) -> AppResult<StepInput> {
+        Ok(match self {
+            SimpleStep::Approve(doc_no) => StepInput::approval(doc_no, DOC_MAX)?,
+            SimpleStep::Reject(reason) => StepInput::rejection(reason)?,
+            SimpleStep::Reopen => StepInput::default(),
+        })
+    }
 }
 
 /// The status before a step, as audited.
@@ -90,6 +153,41 @@ impl App {
             .did(AuditAction::Step(flow, m.step))
             .on(object, m.id)
             .before(&StatusOnly { status: m.from })
+    }
+
+    /// Takes a [`SimpleStep`] on `plan` of `unit` (the plan's workflow action): the plan
+    /// must be the unit's (else not found, before the input is checked) and its status
+    /// must allow the step; the move and its audit entry are written together.
+    pub async fn step_plan<P: PlanRef>(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        plan: P,
+        step: SimpleStep<'_>,
+    ) -> AppResult<()> {
+        self.require_step(actor, P::FLOW, step.step(), unit).await?;
+        let (from, title) = plan.head(self, actor, unit).await?;
+        plan.check(self, actor, unit, step).await?;
+        let input = step.input()?;
+        self.record_step(actor, unit, (plan, from, &title), step.step(), input)
+            .await
+    }
+
+    /// Writes `step` of `plan` (read in status `from`, titled `title`) with the module's
+    /// audit record of it and the notice a decision sends.
+    pub async fn record_step<P: PlanRef>(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        (plan, from, title): (P, Status, &str),
+        step: Step,
+        input: StepInput,
+    ) -> AppResult<()> {
+        let flow = P::FLOW;
+        let after = |m: &Move| P::After::from(m);
+        let key = (plan.into(), from, title);
+        self.take_step(actor, unit, flow, flow.object, step, key, input, after)
+            .await
     }
 
     /// Takes `step` on record `id` (titled `title`) now in `from` and writes it with the

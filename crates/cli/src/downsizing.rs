@@ -4,16 +4,15 @@
 
 use std::io::Write as _;
 
-use anyhow::{Context, bail};
-use clap::Subcommand;
+use anyhow::bail;
+use clap::{Args, Subcommand};
 
 use jiguan_app::App;
-use jiguan_domain::auth::Actor;
 use jiguan_domain::downsizing::PlanId;
 use jiguan_web::i18n::{Lang, Tr};
 
 use crate::config::Config;
-use crate::ops::{app_err_detail, district_reader, open_app};
+use crate::ops::{UnitArgs, acting_user, app_err_detail, district_reader, open_app, write_out};
 
 #[derive(Subcommand)]
 pub enum DownsizingCommand {
@@ -24,29 +23,13 @@ pub enum DownsizingCommand {
         district: String,
     },
     /// List the downsizing plans of a unit (tab-separated).
-    Plans {
-        #[arg(long)]
-        district: String,
-        #[arg(long)]
-        unit: String,
-    },
+    Plans(UnitArgs),
     /// A plan with its lines, figures, totals and history as JSON.
-    Show {
-        #[arg(long)]
-        district: String,
-        #[arg(long)]
-        unit: String,
-        #[arg(long)]
-        plan: PlanId,
-    },
+    Show(PlanArgs),
     /// Write the Excel summary (分流人员, 合计) of a plan.
     Export {
-        #[arg(long)]
-        district: String,
-        #[arg(long)]
-        unit: String,
-        #[arg(long)]
-        plan: PlanId,
+        #[command(flatten)]
+        of: PlanArgs,
         #[arg(long)]
         out: String,
     },
@@ -60,27 +43,28 @@ pub enum DownsizingCommand {
     },
 }
 
-async fn unit_of(app: &App, a: &Actor, unit: &str) -> anyhow::Result<jiguan_app::ports::Unit> {
-    app.store
-        .find_unit(a.district_id, unit)
-        .await?
-        .with_context(|| format!("no unit {unit}"))
+/// `--district CODE --unit CODE --plan ID`: one plan of a unit.
+#[derive(Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    at: UnitArgs,
+    #[arg(long)]
+    plan: PlanId,
 }
 
-/// A unit's plan as the read-only district actor sees it, with the unit.
-async fn plan_view(
-    app: &App,
-    district: &str,
-    unit: &str,
-    plan: PlanId,
-) -> anyhow::Result<(jiguan_app::ports::Unit, jiguan_app::downsizing::PlanView)> {
-    let a = district_reader(app, district).await?;
-    let u = unit_of(app, &a, unit).await?;
-    let v = app
-        .down_plan(&a, u.id, plan)
-        .await
-        .map_err(app_err_detail)?;
-    Ok((u, v))
+impl PlanArgs {
+    /// The plan as the read-only district actor sees it, with the unit.
+    async fn view(
+        &self,
+        app: &App,
+    ) -> anyhow::Result<(jiguan_app::ports::Unit, jiguan_app::downsizing::PlanView)> {
+        let (a, u) = self.at.read(app).await?;
+        let v = app
+            .down_plan(&a, u.id, self.plan)
+            .await
+            .map_err(app_err_detail)?;
+        Ok((u, v))
+    }
 }
 
 pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8> {
@@ -111,9 +95,8 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
                 s.cut, s.one_off, s.annual_saving
             )?;
         }
-        DownsizingCommand::Plans { district, unit } => {
-            let a = district_reader(&app, &district).await?;
-            let u = unit_of(&app, &a, &unit).await?;
+        DownsizingCommand::Plans(at) => {
+            let (a, u) = at.read(&app).await?;
             let mut out = std::io::stdout().lock();
             for p in app.down_plans(&a, u.id).await.map_err(app_err_detail)? {
                 writeln!(
@@ -127,36 +110,17 @@ pub async fn downsizing(cfg: &Config, c: DownsizingCommand) -> anyhow::Result<u8
                 )?;
             }
         }
-        DownsizingCommand::Show {
-            district,
-            unit,
-            plan,
-        } => {
-            let (_, v) = plan_view(&app, &district, &unit, plan).await?;
+        DownsizingCommand::Show(of) => {
+            let (_, v) = of.view(&app).await?;
             println!("{}", serde_json::to_string(&v)?);
         }
-        DownsizingCommand::Export {
-            district,
-            unit,
-            plan,
-            out,
-        } => {
-            let (u, v) = plan_view(&app, &district, &unit, plan).await?;
+        DownsizingCommand::Export { of, out } => {
+            let (u, v) = of.view(&app).await?;
             let sheets = jiguan_excel::reports::downsizing::plan_workbook(&tr, &u.name, &v);
-            let bytes = jiguan_excel::write_workbook(&sheets)?;
-            crate::ops::write_private(&out, &bytes)?;
-            println!("wrote {out}");
+            write_out(&out, jiguan_excel::write_workbook(&sheets)?)?;
         }
         DownsizingCommand::Apply { user, plan } => {
-            let rec = app
-                .store
-                .find_user_by_name(&user)
-                .await?
-                .with_context(|| format!("no user {user}"))?;
-            if !rec.active {
-                bail!("user {user} is inactive");
-            }
-            let actor = jiguan_app::auth::actor_of(&rec);
+            let actor = acting_user(&app, &user).await?;
             let Some(unit) = actor.unit_id else {
                 bail!("user {user} is not a unit account");
             };

@@ -232,6 +232,48 @@ pub(crate) async fn district_reader(app: &App, district: &str) -> anyhow::Result
     })
 }
 
+/// `--district CODE --unit CODE`: a unit, as the district's read-only actor sees it.
+#[derive(clap::Args)]
+pub struct UnitArgs {
+    #[arg(long)]
+    pub district: String,
+    #[arg(long)]
+    pub unit: String,
+}
+
+impl UnitArgs {
+    /// The read-only district-level actor and the named unit.
+    pub(crate) async fn read(&self, app: &App) -> anyhow::Result<(Actor, jiguan_app::ports::Unit)> {
+        let a = district_reader(app, &self.district).await?;
+        let u = app
+            .store
+            .find_unit(a.district_id, &self.unit)
+            .await?
+            .with_context(|| format!("no unit {} in {}", self.unit, self.district))?;
+        Ok((a, u))
+    }
+}
+
+/// Writes a file the command made and says so.
+pub(crate) fn write_out(out: &str, bytes: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    write_private(out, bytes.as_ref())?;
+    println!("wrote {out}");
+    Ok(())
+}
+
+/// The active account named with `--as`, acting on the command line (audited under it).
+pub(crate) async fn acting_user(app: &App, user: &str) -> anyhow::Result<Actor> {
+    let rec = app
+        .store
+        .find_user_by_name(user)
+        .await?
+        .with_context(|| format!("no user {user}"))?;
+    if !rec.active {
+        bail!("user {user} is inactive");
+    }
+    Ok(jiguan_app::auth::actor_of(&rec))
+}
+
 pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     let trusted_proxies = cfg.proxies()?;
     // Held until the server stops: `restore` refuses while it is.

@@ -4,68 +4,40 @@
 
 use std::io::Write as _;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::NaiveDate;
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use jiguan_app::App;
-use jiguan_domain::auth::Actor;
 use jiguan_domain::org::PlanId;
 use jiguan_web::i18n::{Lang, Tr};
 
 use crate::config::Config;
-use crate::ops::{app_err_detail, district_reader, open_app};
+use crate::ops::{UnitArgs, acting_user, app_err_detail, open_app, write_out};
 
 #[derive(Subcommand)]
 pub enum OrgCommand {
     /// List the bodies of a unit on a date (tab-separated).
     Bodies {
-        #[arg(long)]
-        district: String,
-        #[arg(long)]
-        unit: String,
+        #[command(flatten)]
+        at: UnitArgs,
         /// YYYY-MM-DD (default today).
         #[arg(long)]
         on: Option<String>,
     },
     /// The structure on a date as JSON: bodies, items, caps, split, issues, caps broken.
     Structure {
-        #[arg(long)]
-        district: String,
-        #[arg(long)]
-        unit: String,
+        #[command(flatten)]
+        at: UnitArgs,
         #[arg(long)]
         on: Option<String>,
     },
     /// List the reorganisation plans of a unit.
-    Plans {
-        #[arg(long)]
-        district: String,
-        #[arg(long)]
-        unit: String,
-    },
+    Plans(UnitArgs),
     /// Write the org chart of a unit on a date as SVG.
-    Chart {
-        #[arg(long)]
-        district: String,
-        #[arg(long)]
-        unit: String,
-        #[arg(long)]
-        on: Option<String>,
-        #[arg(long)]
-        out: String,
-    },
+    Chart(UnitFileArgs),
     /// Write the Excel register (机构设置一览表, 职能清单, 总量核定) of a unit.
-    Export {
-        #[arg(long)]
-        district: String,
-        #[arg(long)]
-        unit: String,
-        #[arg(long)]
-        on: Option<String>,
-        #[arg(long)]
-        out: String,
-    },
+    Export(UnitFileArgs),
     /// Apply an approved plan from its effective date, as the named district administrator.
     Apply {
         /// The district administrator's user name (the change is audited under it).
@@ -81,6 +53,17 @@ pub enum OrgCommand {
     },
 }
 
+/// A unit on a date and the file to write (`chart`, `export`).
+#[derive(Args)]
+pub struct UnitFileArgs {
+    #[command(flatten)]
+    at: UnitArgs,
+    #[arg(long)]
+    on: Option<String>,
+    #[arg(long)]
+    out: String,
+}
+
 fn date(on: Option<&str>, app: &App) -> anyhow::Result<NaiveDate> {
     match on {
         None => Ok(app.org_today()),
@@ -90,27 +73,45 @@ fn date(on: Option<&str>, app: &App) -> anyhow::Result<NaiveDate> {
     }
 }
 
-/// A read-only district-level actor for the command line, and the named unit.
-async fn reader(
-    app: &App,
-    district: &str,
-    unit: &str,
-) -> anyhow::Result<(Actor, jiguan_app::ports::Unit)> {
-    let a = district_reader(app, district).await?;
-    let u = app
-        .store
-        .find_unit(a.district_id, unit)
-        .await?
-        .with_context(|| format!("no unit {unit} in {district}"))?;
-    Ok((a, u))
+/// What the chart and the register are drawn from.
+struct Register {
+    unit: jiguan_app::ports::Unit,
+    on: NaiveDate,
+    structure: jiguan_domain::org::Structure,
+    issues: Vec<jiguan_domain::org::FunctionIssue>,
+    /// Headcount per body on the date.
+    heads: Vec<(jiguan_domain::org::BodyId, i64)>,
+}
+
+impl UnitFileArgs {
+    /// The unit's structure on the date, its issues and its headcount per body.
+    async fn load(&self, app: &App) -> anyhow::Result<Register> {
+        let (a, unit) = self.at.read(app).await?;
+        let on = date(self.on.as_deref(), app)?;
+        let (structure, issues, _) = app
+            .org_analysis(&a, unit.id, Some(on))
+            .await
+            .map_err(app_err_detail)?;
+        let heads = app
+            .org_headcount(&a, unit.id, on)
+            .await
+            .map_err(app_err_detail)?;
+        Ok(Register {
+            unit,
+            on,
+            structure,
+            issues,
+            heads,
+        })
+    }
 }
 
 pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
     let app = open_app(cfg).await?;
     let tr = Tr::new(Lang::Zh);
     match c {
-        OrgCommand::Bodies { district, unit, on } => {
-            let (a, u) = reader(&app, &district, &unit).await?;
+        OrgCommand::Bodies { at, on } => {
+            let (a, u) = at.read(&app).await?;
             let on = date(on.as_deref(), &app)?;
             let s = app
                 .org_structure(&a, u.id, Some(on))
@@ -134,8 +135,8 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
                 )?;
             }
         }
-        OrgCommand::Structure { district, unit, on } => {
-            let (a, u) = reader(&app, &district, &unit).await?;
+        OrgCommand::Structure { at, on } => {
+            let (a, u) = at.read(&app).await?;
             let on = date(on.as_deref(), &app)?;
             let (s, issues, _) = app
                 .org_analysis(&a, u.id, Some(on))
@@ -147,8 +148,8 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
             });
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
-        OrgCommand::Plans { district, unit } => {
-            let (a, u) = reader(&app, &district, &unit).await?;
+        OrgCommand::Plans(at) => {
+            let (a, u) = at.read(&app).await?;
             let mut out = std::io::stdout().lock();
             for p in app.org_plans(&a, u.id).await.map_err(app_err_detail)? {
                 writeln!(
@@ -162,34 +163,20 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
                 )?;
             }
         }
-        OrgCommand::Chart {
-            district,
-            unit,
-            on,
-            out,
-        } => {
-            let (a, u) = reader(&app, &district, &unit).await?;
-            let on = date(on.as_deref(), &app)?;
-            let s = app
-                .org_structure(&a, u.id, Some(on))
-                .await
-                .map_err(app_err_detail)?;
-            let heads = app
-                .org_headcount(&a, u.id, on)
-                .await
-                .map_err(app_err_detail)?;
+        OrgCommand::Chart(args) => {
+            let r = args.load(&app).await?;
             let kind = |k: jiguan_domain::org::BodyKind| tr.t(&k.label_key()).to_string();
-            let known = !heads.is_empty();
+            let known = !r.heads.is_empty();
             let hc = |b: jiguan_domain::org::BodyId| {
-                heads
+                r.heads
                     .iter()
                     .find(|(x, _)| *x == b)
                     .map(|(_, n)| *n)
                     .or(known.then_some(0))
             };
             let svg = jiguan_app::org::chart::svg(
-                &s,
-                &format!("{} {on}", u.name),
+                &r.structure,
+                &format!("{} {}", r.unit.name, r.on),
                 &jiguan_app::org::chart::ChartText {
                     kind: &kind,
                     head: tr.t("org.chart_head"),
@@ -200,29 +187,19 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
                     sized: true,
                 },
             );
-            crate::ops::write_private(&out, svg.as_bytes())?;
-            println!("wrote {out}");
+            write_out(&args.out, svg)?;
         }
-        OrgCommand::Export {
-            district,
-            unit,
-            on,
-            out,
-        } => {
-            let (a, u) = reader(&app, &district, &unit).await?;
-            let on = date(on.as_deref(), &app)?;
-            let (s, issues, _) = app
-                .org_analysis(&a, u.id, Some(on))
-                .await
-                .map_err(app_err_detail)?;
-            let heads = app
-                .org_headcount(&a, u.id, on)
-                .await
-                .map_err(app_err_detail)?;
-            let sheets = jiguan_excel::reports::org::workbook(&tr, &u, on, &s, &issues, &heads);
-            let bytes = jiguan_excel::write_workbook(&sheets)?;
-            crate::ops::write_private(&out, &bytes)?;
-            println!("wrote {out}");
+        OrgCommand::Export(args) => {
+            let r = args.load(&app).await?;
+            let sheets = jiguan_excel::reports::org::workbook(
+                &tr,
+                &r.unit,
+                r.on,
+                &r.structure,
+                &r.issues,
+                &r.heads,
+            );
+            write_out(&args.out, jiguan_excel::write_workbook(&sheets)?)?;
         }
         OrgCommand::Apply {
             user,
@@ -230,15 +207,7 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
             plan,
             effective,
         } => {
-            let rec = app
-                .store
-                .find_user_by_name(&user)
-                .await?
-                .with_context(|| format!("no user {user}"))?;
-            if !rec.active {
-                bail!("user {user} is inactive");
-            }
-            let actor = jiguan_app::auth::actor_of(&rec);
+            let actor = acting_user(&app, &user).await?;
             let u = app
                 .store
                 .find_unit(actor.district_id, &unit)

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
-use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, Progress};
+use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, Importer, Progress};
 use jiguan_app::ports::{District, Unit};
 use jiguan_app::{App, AppError};
 use jiguan_domain::auth::{Actor, Role};
@@ -45,24 +45,21 @@ pub enum ImportCommand {
 #[derive(Subcommand)]
 pub enum ExportCommand {
     /// The roster (花名册) of a unit, or of the whole district without --unit.
-    Roster {
-        /// Output file (.xlsx).
-        #[arg(long, short)]
-        out: String,
-        #[arg(long)]
-        unit: Option<String>,
-        #[arg(long)]
-        district: Option<String>,
-    },
+    Roster(ExportArgs),
     /// The establishment-use table (编制使用情况表) of a unit or the district.
-    Establishment {
-        #[arg(long, short)]
-        out: String,
-        #[arg(long)]
-        unit: Option<String>,
-        #[arg(long)]
-        district: Option<String>,
-    },
+    Establishment(ExportArgs),
+}
+
+/// What an export writes and of which unit (or the whole district).
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Output file (.xlsx).
+    #[arg(long, short)]
+    out: String,
+    #[arg(long)]
+    unit: Option<String>,
+    #[arg(long)]
+    district: Option<String>,
 }
 
 fn app_err(e: AppError, tr: Tr) -> anyhow::Error {
@@ -148,7 +145,7 @@ pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
         file_name: file.clone(),
     };
     let r = app
-        .system_import_roster(d.id, u.id, &t, &opts, Some(progress))
+        .import_roster(Importer::System(d.id), u.id, &t, &opts, Some(progress))
         .await
         .map_err(|e| app_err(e, tr))?;
     pb.finish_and_clear();
@@ -199,17 +196,16 @@ pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
 pub async fn export(cfg: &Config, c: ExportCommand) -> anyhow::Result<u8> {
     let tr = Tr::new(Lang::Zh);
     let app = open_app(cfg).await?;
-    let (out, unit, district, roster) = match c {
-        ExportCommand::Roster {
+    let (
+        ExportArgs {
             out,
             unit,
             district,
-        } => (out, unit, district, true),
-        ExportCommand::Establishment {
-            out,
-            unit,
-            district,
-        } => (out, unit, district, false),
+        },
+        roster,
+    ) = match c {
+        ExportCommand::Roster(a) => (a, true),
+        ExportCommand::Establishment(a) => (a, false),
     };
     let d = district_of(&app, district.as_deref()).await?;
     let actor = system_actor(&d);

@@ -64,20 +64,8 @@ fn unit(people: i64) -> State {
         } else {
             200 + (owner * 53) % 900
         };
-        s.posts.insert(
-            j,
-            PostFacts {
-                id: j,
-                body_id: j / 30,
-                title: format!("岗位{j}"),
-                level,
-                kind,
-                min_education: None,
-                min_service_years: 0,
-                active: true,
-                hours,
-            },
-        );
+        s.posts
+            .insert(j, PostFacts::open(j, j / 30, level, kind, hours));
     }
     let mut n = 0;
     for i in 0..people {

@@ -300,6 +300,7 @@ pub enum ObjectKind {
     ReorgPlan,
     DownsizingPlan,
     DictItem,
+    SelectionCampaign,
 }
 
 impl ObjectKind {
@@ -324,6 +325,7 @@ impl ObjectKind {
             K::ReorgPlan => "reorg_plan",
             K::DownsizingPlan => "downsizing_plan",
             K::DictItem => "dict_item",
+            K::SelectionCampaign => "selection_campaign",
         }
     }
 }

@@ -14,6 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::FieldError;
+use crate::audit::ObjectKind;
 use crate::auth::Action;
 
 coded_enum! {
@@ -121,6 +122,8 @@ pub struct Workflow {
     pub name: &'static str,
     /// The locale key prefix of the statuses (`org.plan_status` → `org.plan_status.draft`).
     pub labels: &'static str,
+    /// What the audit log calls a record that follows this life cycle.
+    pub object: ObjectKind,
     pub edges: &'static [Edge],
     /// Statuses in which the plan's content may still change.
     pub editable: &'static [Status],
@@ -136,6 +139,9 @@ pub struct StepInput {
 
 /// The longest reason a rejection may give, in characters.
 pub const REASON_MAX: usize = 500;
+
+/// The longest approval document number (文号), in characters.
+pub const DOC_MAX: usize = 60;
 
 impl StepInput {
     /// An approval: the approval document number, required (at most `doc_max` characters).
@@ -277,6 +283,7 @@ use Status as S;
 pub static ORG_PLANS: Workflow = Workflow {
     name: "org.plan",
     labels: "org.plan_status",
+    object: ObjectKind::ReorgPlan,
     edges: &[
         Edge::new(
             Step::Submit,
@@ -298,6 +305,7 @@ pub static ORG_PLANS: Workflow = Workflow {
 pub static DOWNSIZING_PLANS: Workflow = Workflow {
     name: "downsizing.plan",
     labels: "down.status",
+    object: ObjectKind::DownsizingPlan,
     edges: &[
         Edge::new(Step::Submit, &[S::Draft], S::Submitted, A::DownsizingManage),
         Edge::new(
@@ -328,6 +336,7 @@ pub static DOWNSIZING_PLANS: Workflow = Workflow {
 pub static SELECTION_CAMPAIGNS: Workflow = Workflow {
     name: "selection.campaign",
     labels: "selection.campaign_status",
+    object: ObjectKind::SelectionCampaign,
     edges: &[
         Edge::new(Step::Submit, &[S::Draft], S::Submitted, A::SelectionManage),
         Edge::new(

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use jiguan_app::org::StructureWrite;
 use jiguan_app::org::chart::{ChartText, district_svg, svg};
+use jiguan_app::workflow::SimpleStep;
 use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::org::plan::{PlanOp, apply};
@@ -204,7 +205,7 @@ async fn main() {
             store.save_plan_ops(d, *u, p, &ops, audit).await.unwrap();
         }
         app.org_submit_plan(&ua, *u, p).await.unwrap();
-        app.org_approve_plan(&admin, *u, p, "编〔2019〕1号")
+        app.step_plan(&admin, *u, p, SimpleStep::Approve("编〔2019〕1号"))
             .await
             .unwrap();
         let t = Instant::now();
@@ -222,17 +223,8 @@ async fn main() {
 
     // 2. The charts of a district of 50 units of 50 bodies: render only, and load + render.
     let district_units = setup_units(&store, d, "c", 50, 50).await;
-    let kind = |k: BodyKind| k.zh().to_string();
     let hc = |_b: BodyId| Some(7);
-    let text = ChartText {
-        kind: &kind,
-        head: "负责人",
-        on_post: "在岗",
-        est: "编制",
-        plates: "牌子",
-        headcount: &hc,
-        sized: true,
-    };
+    let text = ChartText::zh(&hc);
     let mut loaded = Vec::new();
     let t = Instant::now();
     for u in &district_units {

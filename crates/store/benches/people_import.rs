@@ -10,13 +10,13 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use jiguan_app::people::{ImportOptions, ImportTable};
+use jiguan_app::people::{ImportOptions, ImportTable, Importer};
 use jiguan_app::users::system_entry;
 use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::people::establishment::QuotaKind;
 use jiguan_domain::tenancy::{UnitInput, UnitKind};
-use jiguan_store::{Db, SqlStore};
-use jiguan_testkit::fixtures::id_number;
+use jiguan_store::SqlStore;
+use jiguan_testkit::fixtures::{self, id_number};
 
 const IDENTITIES: [(&str, &str); 8] = [
     ("公务员", "行政编制"),
@@ -119,7 +119,7 @@ async fn run(label: &str, url: &str, bytes: &[u8], n: usize) {
         first_row: table.first_row,
     };
     let r = app
-        .system_import_roster(d, u, &t, &ImportOptions::default(), None)
+        .import_roster(Importer::System(d), u, &t, &ImportOptions::default(), None)
         .await
         .unwrap();
     let total = t0.elapsed();
@@ -127,7 +127,7 @@ async fn run(label: &str, url: &str, bytes: &[u8], n: usize) {
     // Re-import: validated and compared, nothing written.
     let t1 = Instant::now();
     let again = app
-        .system_import_roster(d, u, &t, &ImportOptions::default(), None)
+        .import_roster(Importer::System(d), u, &t, &ImportOptions::default(), None)
         .await
         .unwrap();
     assert_eq!((again.unchanged, again.written), (n, false));
@@ -160,21 +160,9 @@ fn main() {
         let url = dir.path().join("bench.db").to_string_lossy().to_string();
         run("SQLite", &url, &bytes, n).await;
         if let Ok(admin) = std::env::var("JIGUAN_BENCH_PG_URL") {
-            let name = format!("jiguan_bench_{}", rand::random::<u32>());
-            let db = Db::connect(&admin).await.unwrap();
-            db.execute(&format!("CREATE DATABASE {name}"), &[])
-                .await
-                .unwrap();
-            db.close().await;
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .unwrap_or(admin.clone());
-            run("PostgreSQL", &format!("{base}/{name}"), &bytes, n).await;
-            let db = Db::connect(&admin).await.unwrap();
-            let _ = db
-                .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), &[])
-                .await;
+            let (url, name) = fixtures::pg_database(&admin, "jiguan_bench").await.unwrap();
+            run("PostgreSQL", &url, &bytes, n).await;
+            fixtures::drop_pg_database(&admin, &name).await;
         }
     });
 }

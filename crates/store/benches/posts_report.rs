@@ -21,10 +21,10 @@ use jiguan_app::users::system_entry;
 use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::money::Money;
-use jiguan_domain::people::{Cost, EstablishmentKind, EventKind, Funding, Identity, Status};
+use jiguan_domain::people::{Cost, EventKind, Identity};
 use jiguan_domain::posts::{PostInput, PostKind, PostLevel};
 use jiguan_domain::tenancy::{UnitId, UnitInput, UnitKind, UserId};
-use jiguan_store::{Db, SqlStore};
+use jiguan_store::SqlStore;
 use jiguan_testkit::fixtures;
 
 const UNITS: i64 = 50;
@@ -48,11 +48,6 @@ fn person(d: jiguan_domain::tenancy::DistrictId, unit: UnitId, i: i64) -> Person
     let id_number = fixtures::id_number(&birth.format("%Y%m%d").to_string(), seq as u32);
     let on = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
     PersonRecord {
-        id: 0,
-        district_id: d,
-        unit_id: unit,
-        host_unit_id: None,
-        body_id: None,
         name: format!("职工{i}"),
         gender: if seq % 2 == 1 { "male" } else { "female" }.into(),
         id_number,
@@ -62,22 +57,13 @@ fn person(d: jiguan_domain::tenancy::DistrictId, unit: UnitId, i: i64) -> Person
         education: "大学本科".into(),
         work_start: Some(birth + chrono::Duration::days(22 * 366)),
         unit_join: Some(on),
-        identity: Identity::ContractWorker,
-        establishment: EstablishmentKind::None,
-        post: String::new(),
-        rank: String::new(),
-        leader: false,
-        leader_role: String::new(),
-        phone: String::new(),
-        funding: Funding::Full,
         cost: Cost {
             basic_pay: Money(4_000_000 + (i % 30_000) * 100),
             allowances: Money(3_600_000),
             social_insurance: Money(1_800_050),
             housing_fund: Money(1_200_000),
         },
-        status: Status::OnPost,
-        status_since: on,
+        ..PersonRecord::new(d, unit, Identity::ContractWorker, on)
     }
 }
 
@@ -125,21 +111,9 @@ async fn run(url: &str, label: &str, people: i64) {
             )
             .await
             .unwrap();
-        app.org_create_function(
-            &ua,
-            unit,
-            &jiguan_app::org::FunctionForm {
-                code: "F1".into(),
-                title: "综合事务".into(),
-                category: "public_service".into(),
-                owners: vec![body.to_string()],
-                decision: "keep".into(),
-                valid_from: "2018-01-01".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        app.org_create_function(&ua, unit, &fixtures::kept_function(body, "综合事务"))
+            .await
+            .unwrap();
         let item = app.post_form_data(&ua, unit).await.unwrap().functions[0]
             .id
             .0;
@@ -294,17 +268,8 @@ async fn main() {
     let url = dir.path().join("bench.db").to_string_lossy().to_string();
     run(&url, "SQLite", people).await;
     if let Ok(pg) = std::env::var("JIGUAN_BENCH_PG_URL") {
-        let name = format!("jiguan_bench_{}", rand::random::<u32>());
-        let admin = Db::connect(&pg).await.unwrap();
-        admin
-            .execute(&format!("CREATE DATABASE {name}"), &[])
-            .await
-            .unwrap();
-        let base = pg
-            .rsplit_once('/')
-            .map(|(b, _)| b.to_string())
-            .unwrap_or(pg.clone());
-        run(&format!("{base}/{name}"), "PostgreSQL", people).await;
-        let _ = admin.execute(&format!("DROP DATABASE {name}"), &[]).await;
+        let (url, name) = fixtures::pg_database(&pg, "jiguan_bench").await.unwrap();
+        run(&url, "PostgreSQL", people).await;
+        fixtures::drop_pg_database(&pg, &name).await;
     }
 }

@@ -12,63 +12,31 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
+/// `migration!(4, "0004_organisation", "organisation")`: version 4, its name, and the SQL of
+/// `migrations/0004_organisation.sql`.
+macro_rules! migration {
+    ($version:literal, $file:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("migrations/", $file, ".sql")),
+        }
+    };
+}
+
 /// Every migration, in order. Append only: never edit one that has shipped.
 pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "core",
-        sql: include_str!("migrations/0001_core.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "tokens_params",
-        sql: include_str!("migrations/0002_tokens_params.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "calc",
-        sql: include_str!("migrations/0003_calc.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "organisation",
-        sql: include_str!("migrations/0004_organisation.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "people",
-        sql: include_str!("migrations/0005_people.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "posts",
-        sql: include_str!("migrations/0006_posts.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "downsizing",
-        sql: include_str!("migrations/0007_downsizing.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "inbox",
-        sql: include_str!("migrations/0008_inbox.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "user_person",
-        sql: include_str!("migrations/0009_user_person.sql"),
-    },
-    Migration {
-        version: 10,
-        name: "dict",
-        sql: include_str!("migrations/0010_dict.sql"),
-    },
-    Migration {
-        version: 11,
-        name: "logs",
-        sql: include_str!("migrations/0011_logs.sql"),
-    },
+    migration!(1, "0001_core", "core"),
+    migration!(2, "0002_tokens_params", "tokens_params"),
+    migration!(3, "0003_calc", "calc"),
+    migration!(4, "0004_organisation", "organisation"),
+    migration!(5, "0005_people", "people"),
+    migration!(6, "0006_posts", "posts"),
+    migration!(7, "0007_downsizing", "downsizing"),
+    migration!(8, "0008_inbox", "inbox"),
+    migration!(9, "0009_user_person", "user_person"),
+    migration!(10, "0010_dict", "dict"),
+    migration!(11, "0011_logs", "logs"),
 ];
 
 pub fn latest() -> i64 {

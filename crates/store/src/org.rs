@@ -325,18 +325,7 @@ impl OrgStore for SqlStore {
             }
         };
         rows.iter()
-            .map(|r| {
-                let b = body_at(r, 0)?;
-                Ok(BodySummary {
-                    id: b.id,
-                    unit_id: u,
-                    name: b.name,
-                    short_name: b.short_name,
-                    kind: b.kind,
-                    status: b.status,
-                    parent: b.parent,
-                })
-            })
+            .map(|r| Ok(BodySummary::of(u, &body_at(r, 0)?)))
             .collect()
     }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_app::posts::{
-    AssignmentRecord, AssignmentWrite, PostRecord, PostsStore, UnitPostTotals,
+    AssignmentRecord, AssignmentWrite, HistoryOf, PostRecord, PostsStore, UnitPostTotals,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::posts::{AssignmentId, Education, PostId, PostInput, PostKind, PostLevel};
@@ -297,9 +297,9 @@ impl PostsStore for SqlStore {
         &self,
         d: DistrictId,
         unit: UnitId,
-        post: Option<PostId>,
-        person: Option<i64>,
+        of: HistoryOf,
     ) -> StoreResult<Vec<AssignmentRecord>> {
+        let (post, person) = of.filters();
         let rows = self
             .db
             .fetch_all(

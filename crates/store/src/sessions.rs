@@ -88,9 +88,9 @@ impl SessionStore for SqlStore {
         user: UserId,
         name: &str,
         token_hash: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<i64> {
+        let at = audit.at;
         let mut tx = self.db.begin().await?;
         let id: i64 = tx
             .fetch_one(

@@ -38,6 +38,14 @@ fn district(r: &Row) -> StoreResult<District> {
     })
 }
 
+/// The sort keys of the list of units and the columns they order by.
+const UNIT_SORTS: &[(&str, &str)] = &[
+    ("code", "u.code"),
+    ("name", "u.name COLLATE pinyin"),
+    ("kind", "u.kind"),
+    ("users", "user_count"),
+];
+
 #[async_trait]
 impl TenancyStore for SqlStore {
     async fn create_district(
@@ -165,16 +173,7 @@ impl TenancyStore for SqlStore {
     async fn list_units(&self, d: DistrictId, q: &ListQuery) -> StoreResult<Page<UnitSummary>> {
         let mut w = Sql::with(" WHERE u.district_id = $1", d.0);
         w.search(q, &["u.name", "u.code"]);
-        let order = order_by(
-            q,
-            &[
-                ("code", "u.code"),
-                ("name", "u.name COLLATE pinyin"),
-                ("kind", "u.kind"),
-                ("users", "user_count"),
-            ],
-            "u.id",
-        );
+        let order = order_by(q, UNIT_SORTS, "u.id");
         fetch_page(
             &self.db,
             " FROM units u",

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use jiguan_app::ports::{
-    Conflict, ListQuery, NewUser, Page, StoreError, StoreResult, UniqueKey, UserFilter, UserRecord,
-    UserStore, UserView,
+    Conflict, ListQuery, NewPassword, NewUser, Page, StoreError, StoreResult, UniqueKey,
+    UserFilter, UserRecord, UserStore, UserView,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::auth::Role;
@@ -33,6 +33,14 @@ fn record(r: &Row) -> StoreResult<UserRecord> {
         person_id: r.get::<Option<i64>>(9)?.map(PersonId),
     })
 }
+
+/// The sort keys of the list of accounts and the columns they order by.
+const USER_SORTS: &[(&str, &str)] = &[
+    ("username", "u.username"),
+    ("display_name", "u.display_name COLLATE pinyin"),
+    ("unit", "n.name COLLATE pinyin"),
+    ("active", "u.active"),
+];
 
 impl SqlStore {
     async fn roles_of(&self, ids: &[i64]) -> StoreResult<Vec<(i64, Role)>> {
@@ -159,16 +167,7 @@ impl UserStore for SqlStore {
             );
         }
         w.search(q, &["u.username", "u.display_name"]);
-        let order = order_by(
-            q,
-            &[
-                ("username", "u.username"),
-                ("display_name", "u.display_name COLLATE pinyin"),
-                ("unit", "n.name COLLATE pinyin"),
-                ("active", "u.active"),
-            ],
-            "u.id",
-        );
+        let order = order_by(q, USER_SORTS, "u.id");
         let mut page = fetch_page(
             &self.db,
             " FROM users u",
@@ -222,16 +221,19 @@ impl UserStore for SqlStore {
     async fn set_password(
         &self,
         id: UserId,
-        hash: &str,
-        must_change: bool,
-        end_sessions: bool,
+        pw: NewPassword,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let NewPassword {
+            hash,
+            must_change,
+            end_sessions,
+        } = pw;
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(
                 "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3 WHERE id = $4",
-                &[hash.into(), must_change.into(), audit.at.into(), id.0.into()],
+                &[hash.as_str().into(), must_change.into(), audit.at.into(), id.0.into()],
             )
             .await?;
         if n == 0 {

@@ -12,6 +12,7 @@ mod common;
 use std::path::Path;
 
 use anyhow::Context;
+use jiguan_app::workflow::SimpleStep;
 use jiguan_testkit::thirtyfour::prelude::*;
 use jiguan_testkit::{Browser, DEMO_PASSWORD, TestApp};
 
@@ -93,7 +94,7 @@ async fn shoot(b: &Browser, app: &TestApp, out: &Path) -> anyhow::Result<()> {
     both(b, app, out, "/", "dashboard-district").await?;
     both(b, app, out, "/inbox", "inbox-district").await?;
 
-    a.org_approve_plan(&admin, u, plan, "镇海编〔2026〕21号")
+    a.step_plan(&admin, u, plan, SimpleStep::Approve("镇海编〔2026〕21号"))
         .await?;
     sign_in(b, app, "luotuo_admin").await?;
     both(b, app, out, "/", "dashboard-unit").await?;

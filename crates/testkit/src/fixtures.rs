@@ -63,6 +63,40 @@ pub async fn demo(store: SqlStore) -> AppResult<(App, DistrictId)> {
     Ok((app, d))
 }
 
+/// A function item `F1` titled `title`, a public service owned by `body` and kept, in
+/// force from 2018-01-01: what a post needs to draw hours from.
+pub fn kept_function(body: impl std::fmt::Display, title: &str) -> jiguan_app::org::FunctionForm {
+    jiguan_app::org::FunctionForm {
+        code: "F1".into(),
+        title: title.into(),
+        category: "public_service".into(),
+        owners: vec![body.to_string()],
+        decision: "keep".into(),
+        valid_from: "2018-01-01".into(),
+        ..Default::default()
+    }
+}
+
+/// A new, empty PostgreSQL database named `{prefix}_{random}` on the server `admin` points
+/// at (its user may create databases): the new database's URL and its name.
+pub async fn pg_database(admin: &str, prefix: &str) -> StoreResult<(String, String)> {
+    let name = format!("{prefix}_{}", rand::random::<u64>());
+    let db = jiguan_store::Db::connect(admin).await?;
+    db.execute(&format!("CREATE DATABASE {name}"), &[]).await?;
+    db.close().await;
+    let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+    Ok((format!("{base}/{name}"), name))
+}
+
+/// Drops a database [`pg_database`] made (a benchmark's cleanup: errors are ignored).
+pub async fn drop_pg_database(admin: &str, name: &str) {
+    if let Ok(db) = jiguan_store::Db::connect(admin).await {
+        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        let _ = db.execute(&sql, &[]).await;
+        db.close().await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

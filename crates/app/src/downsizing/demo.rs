@@ -14,6 +14,7 @@ use jiguan_domain::tenancy::DistrictId;
 use super::{LineForm, facts_of};
 use crate::demo::system;
 use crate::people::{PeopleFilter, PersonRecord};
+use crate::workflow::SimpleStep;
 use crate::{App, AppError, AppResult};
 
 /// Cuts per unit: (unit code, cuts, applied). 21 + 29 = 50.
@@ -124,7 +125,8 @@ pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
             }
         }
         app.down_submit(&ua, unit.id, plan).await?;
-        app.down_approve(&admin, unit.id, plan, DOC_NO).await?;
+        app.step_plan(&admin, unit.id, plan, SimpleStep::Approve(DOC_NO))
+            .await?;
         if applied {
             app.down_apply(&ua, unit.id, plan).await?;
         }

@@ -11,20 +11,19 @@ use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::downsizing::figures::{Facts, Figures, Policy, Totals, line_figures, totals};
 use jiguan_domain::downsizing::{
-    CandidateReason, DOC_MAX, LineId, NOTE_MAX, PlanId, PlanStatus, Route, TITLE_MAX, parse_term,
-    routes_for,
+    CandidateReason, LineId, NOTE_MAX, PlanId, PlanStatus, Route, TITLE_MAX, parse_term, routes_for,
 };
 use jiguan_domain::error::{Errors, required_text};
 use jiguan_domain::money::Money;
 use jiguan_domain::people::person::optional_text;
 use jiguan_domain::people::{Identity, Status, parse_date};
 use jiguan_domain::tenancy::UnitId;
-use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, Step, StepInput};
+use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, Step, StepInput, Workflow};
 
 use super::{ApplyItem, ApplyWrite, LineRecord, LineWrite, PlanEvent, PlanRecord};
 use crate::people::{PeopleFilter, PersonRecord};
 use crate::ports::{Conflict, StoreError, Unit};
-use crate::workflow::status_err;
+use crate::workflow::{PlanRef, status_err};
 use crate::{App, AppError, AppResult};
 
 /// A new plan, as audited.
@@ -52,14 +51,14 @@ struct LineRemoved {
 
 /// What a workflow step of a plan records in the audit.
 #[derive(Serialize)]
-struct StepAfter {
+pub struct StepAfter {
     status: PlanStatus,
     comment: String,
     doc_no: Option<String>,
 }
 
-impl StepAfter {
-    fn of(m: &Move) -> Self {
+impl From<&Move> for StepAfter {
+    fn from(m: &Move) -> Self {
         StepAfter {
             status: m.to,
             comment: m.comment().to_string(),
@@ -79,15 +78,17 @@ struct Applied<'a> {
     people: &'a [i64],
 }
 
-/// A line as entered (web form or JSON body).
+// A line as entered: the web form and the JSON body (`DownLineBody`; no description in
+// the OpenAPI document).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = DownLineBody))]
 #[serde(default)]
 pub struct LineForm {
     /// The person's id.
     pub person: String,
-    /// A route code or its Chinese label.
+    /// redeploy, early_retirement, leave_post, release, new_contract.
     pub route: String,
-    /// Contract term in years (new contract only).
+    /// Contract term in years (new_contract).
     pub term_years: String,
     pub note: String,
 }
@@ -164,6 +165,15 @@ pub fn facts_of(p: &PersonRecord) -> Facts {
 /// Whether a person can still be put on a plan of `unit`: home unit, on post or lent out.
 fn in_unit(p: &PersonRecord, unit: UnitId) -> bool {
     p.unit_id == unit && matches!(p.status, Status::OnPost | Status::LentOut)
+}
+
+impl PlanRef for PlanId {
+    const FLOW: &'static Workflow = &DOWNSIZING_PLANS;
+    type After = StepAfter;
+    async fn head(self, app: &App, actor: &Actor, unit: UnitId) -> AppResult<(PlanStatus, String)> {
+        let p = app.down_plan_of(actor, unit, self).await?;
+        Ok((p.status, p.title))
+    }
 }
 
 impl App {
@@ -539,27 +549,6 @@ impl App {
             .map_err(|e| status_err(e, plan.status))
     }
 
-    async fn down_step(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        plan: &PlanRecord,
-        step: Step,
-        input: StepInput,
-    ) -> AppResult<()> {
-        self.take_step(
-            actor,
-            unit,
-            &DOWNSIZING_PLANS,
-            ObjectKind::DownsizingPlan,
-            step,
-            (plan.id.0, plan.status, plan.title.as_str()),
-            input,
-            StepAfter::of,
-        )
-        .await
-    }
-
     /// Submits a draft to the district (DownsizingManage): it needs a line, and every line
     /// must still be eligible today.
     pub async fn down_submit(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<()> {
@@ -588,48 +577,8 @@ impl App {
         if !bad.is_empty() {
             return Err(AppError::Invalid(bad));
         }
-        self.down_step(actor, unit, &plan, Step::Submit, StepInput::default())
-            .await
-    }
-
-    /// Approves a submitted plan with the approval document number (DownsizingApprove).
-    pub async fn down_approve(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        id: PlanId,
-        doc_no: &str,
-    ) -> AppResult<()> {
-        self.require_step(actor, &DOWNSIZING_PLANS, Step::Approve, unit)
-            .await?;
-        let plan = self.down_plan_of(actor, unit, id).await?;
-        let input = StepInput::approval(doc_no, DOC_MAX)?;
-        self.down_step(actor, unit, &plan, Step::Approve, input)
-            .await
-    }
-
-    /// Rejects a submitted plan with a reason (DownsizingApprove).
-    pub async fn down_reject(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        id: PlanId,
-        reason: &str,
-    ) -> AppResult<()> {
-        self.require_step(actor, &DOWNSIZING_PLANS, Step::Reject, unit)
-            .await?;
-        let plan = self.down_plan_of(actor, unit, id).await?;
-        let input = StepInput::rejection(reason)?;
-        self.down_step(actor, unit, &plan, Step::Reject, input)
-            .await
-    }
-
-    /// Takes a rejected plan back to draft (DownsizingManage).
-    pub async fn down_reopen(&self, actor: &Actor, unit: UnitId, id: PlanId) -> AppResult<()> {
-        self.require_step(actor, &DOWNSIZING_PLANS, Step::Reopen, unit)
-            .await?;
-        let plan = self.down_plan_of(actor, unit, id).await?;
-        self.down_step(actor, unit, &plan, Step::Reopen, StepInput::default())
+        let key = (id, plan.status, plan.title.as_str());
+        self.record_step(actor, unit, key, Step::Submit, StepInput::default())
             .await
     }
 

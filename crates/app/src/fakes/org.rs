@@ -85,15 +85,7 @@ impl OrgStore for FakeStore {
                 .structure(unit)
                 .bodies
                 .iter()
-                .map(|b| BodySummary {
-                    id: b.id,
-                    unit_id: unit,
-                    name: b.name.clone(),
-                    short_name: b.short_name.clone(),
-                    kind: b.kind,
-                    status: b.status,
-                    parent: b.parent,
-                })
+                .map(|b| BodySummary::of(unit, b))
                 .collect()
         })
     }

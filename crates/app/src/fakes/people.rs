@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::people::cost::Total;
-use jiguan_domain::people::{Cost, EstablishmentKind, Funding, Identity, QuotaKind, Status};
+use jiguan_domain::people::{EstablishmentKind, Identity, QuotaKind};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{FakeStore, not_in_fake};
@@ -29,32 +29,18 @@ pub fn person(
         Identity::InstitutionCadre => EstablishmentKind::Institution,
         _ => EstablishmentKind::None,
     };
+    let since = date(2005, 7, 1);
     PersonRecord {
         id,
-        district_id: district,
-        unit_id: unit,
-        host_unit_id: None,
-        body_id: None,
         name: name.into(),
         gender: "male".into(),
-        id_number: String::new(),
         birth_date: date(1980, 1, 1),
         ethnicity: "汉族".into(),
-        party: String::new(),
         education: "大学本科".into(),
-        work_start: Some(date(2005, 7, 1)),
-        unit_join: Some(date(2005, 7, 1)),
-        identity,
+        work_start: Some(since),
+        unit_join: Some(since),
         establishment,
-        post: String::new(),
-        rank: String::new(),
-        leader: false,
-        leader_role: String::new(),
-        phone: String::new(),
-        funding: Funding::Full,
-        cost: Cost::default(),
-        status: Status::OnPost,
-        status_since: date(2005, 7, 1),
+        ..PersonRecord::new(district, unit, identity, since)
     }
 }
 

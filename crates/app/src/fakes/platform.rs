@@ -144,9 +144,7 @@ impl UserStore for FakeStore {
     async fn set_password(
         &self,
         _id: UserId,
-        _hash: &str,
-        _must_change: bool,
-        _end_sessions: bool,
+        _pw: NewPassword,
         _audit: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())
@@ -201,8 +199,7 @@ impl SessionStore for FakeStore {
         &self,
         _user: UserId,
         _name: &str,
-        _token_hash: &str,
-        _at: DateTime<Utc>,
+        _hash: &str,
         _audit: AuditEntry,
     ) -> StoreResult<i64> {
         Err(not_in_fake())

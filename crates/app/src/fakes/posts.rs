@@ -196,9 +196,9 @@ impl PostsStore for FakeStore {
         &self,
         district: DistrictId,
         unit: UnitId,
-        post: Option<PostId>,
-        person: Option<i64>,
+        of: HistoryOf,
     ) -> StoreResult<Vec<AssignmentRecord>> {
+        let (post, person) = of.filters();
         self.with_state(|s| {
             let mut v: Vec<AssignmentRecord> = s
                 .posts

@@ -46,6 +46,25 @@ pub struct ChartText<'a> {
     pub sized: bool,
 }
 
+impl<'a> ChartText<'a> {
+    /// The Chinese labels (a body's kind by its Chinese label), for a file.
+    pub fn zh(headcount: &'a dyn Fn(BodyId) -> Option<i64>) -> Self {
+        ChartText {
+            kind: &zh_kind,
+            head: "负责人",
+            on_post: "在岗",
+            est: "编制",
+            plates: "牌子",
+            headcount,
+            sized: true,
+        }
+    }
+}
+
+fn zh_kind(k: BodyKind) -> String {
+    k.zh().to_string()
+}
+
 /// Escapes text for SVG.
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -307,21 +326,6 @@ mod tests {
         }
     }
 
-    fn text<'a>(
-        kind: &'a dyn Fn(BodyKind) -> String,
-        hc: &'a dyn Fn(BodyId) -> Option<i64>,
-    ) -> ChartText<'a> {
-        ChartText {
-            kind,
-            head: "负责人",
-            on_post: "在岗",
-            est: "编制",
-            plates: "牌子",
-            headcount: hc,
-            sized: true,
-        }
-    }
-
     /// The `y` of the box of body `id` in a chart.
     fn top_of(svg: &str, id: i64) -> Option<i64> {
         let at = svg.find(&format!("data-id=\"{id}\""))?;
@@ -360,9 +364,8 @@ mod tests {
             ],
             ..Structure::default()
         };
-        let kind = |k: BodyKind| k.zh().to_string();
         let hc = |b: BodyId| (b.0 == 2).then_some(12);
-        let t = text(&kind, &hc);
+        let t = ChartText::zh(&hc);
         let a = svg(&s, "骆驼街道 2019-06-01", &t);
         assert_eq!(a, svg(&s, "骆驼街道 2019-06-01", &t));
         assert!(a.starts_with("<svg"));
@@ -397,9 +400,8 @@ mod tests {
                 None,
             ));
         }
-        let kind = |k: BodyKind| k.zh().to_string();
         let hc = |_: BodyId| None;
-        let m = svg(&s, "x", &text(&kind, &hc));
+        let m = svg(&s, "x", &ChartText::zh(&hc));
         // Offices in one row; twelve stations in two rows of six.
         assert_eq!(m.matches("class=\"org-row\"").count(), 3);
         assert_eq!(top_of(&m, 1), top_of(&m, 3));
@@ -414,7 +416,7 @@ mod tests {
         assert!(m.contains("编制 0") && !m.contains("在岗"));
         let d = district_svg(
             &[("A".into(), s.clone()), ("B".into(), s)],
-            &text(&kind, &hc),
+            &ChartText::zh(&hc),
         );
         assert_eq!(d.matches("class=\"org-chart\"").count(), 2);
     }

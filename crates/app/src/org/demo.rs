@@ -21,6 +21,7 @@ pub const AFTER: &str = "2019-07-01";
 /// Bodies cut by the demo plans across the district (the seed: 精简了有关机构16个).
 pub const CUT: i64 = 16;
 
+use crate::workflow::SimpleStep;
 use BodyKind::{
     Centre as C, EnterpriseUnit as E, Institute as I, Office as O, PublicInstitution as P,
 };
@@ -510,7 +511,7 @@ async fn seed_unit(app: &App, admin: &Actor, unit: UnitId, u: &UnitOrg) -> AppRe
 /// Submits, approves and applies a demo plan.
 async fn walk(app: &App, admin: &Actor, ua: &Actor, unit: UnitId, plan: PlanId) -> AppResult<()> {
     app.org_submit_plan(ua, unit, plan).await?;
-    app.org_approve_plan(admin, unit, plan, "镇海编〔2019〕12号")
+    app.step_plan(admin, unit, plan, SimpleStep::Approve("镇海编〔2019〕12号"))
         .await?;
     app.org_apply_plan(admin, unit, plan, AFTER).await?;
     Ok(())

@@ -47,6 +47,21 @@ pub struct BodySummary {
     pub parent: Option<BodyId>,
 }
 
+impl BodySummary {
+    /// The summary of body `b` of `unit`.
+    pub fn of(unit: UnitId, b: &Body) -> Self {
+        BodySummary {
+            id: b.id,
+            unit_id: unit,
+            name: b.name.clone(),
+            short_name: b.short_name.clone(),
+            kind: b.kind,
+            status: b.status,
+            parent: b.parent,
+        }
+    }
+}
+
 /// One version of a body: its attributes during `[valid_from, valid_to)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BodyVersion {

@@ -15,19 +15,19 @@ use jiguan_domain::org::plan::{
     EstablishmentChange, OpError, PlanOp, StaffMove, apply, next_temp, staff_destinations,
 };
 use jiguan_domain::org::structure::{
-    Counts as StructureCounts, DOC_MAX, NAME_MAX, SHORT_MAX, count_field, optional_id,
-    optional_text, parse_date,
+    Counts as StructureCounts, NAME_MAX, SHORT_MAX, count_field, optional_id, optional_text,
+    parse_date,
 };
 use jiguan_domain::org::{BodyId, BodyKind, FunctionId, PlanId, PlanStatus, Structure};
 use jiguan_domain::people::EstablishmentKind;
 use jiguan_domain::people::establishment::{QuotaKind, body_allows};
 use jiguan_domain::tenancy::UnitId;
-use jiguan_domain::workflow::{Move, ORG_PLANS, Step, StepInput};
+use jiguan_domain::workflow::{Move, ORG_PLANS, Step, StepInput, Workflow};
 
 use super::{PlanRecord, StructureWrite};
 use crate::people::PeopleFilter;
 use crate::ports::{Conflict, StoreError};
-use crate::workflow::status_err;
+use crate::workflow::{PlanRef, SimpleStep, status_err};
 use crate::{App, AppError, AppResult};
 
 /// A plan's title, as audited when it is created.
@@ -38,14 +38,14 @@ struct Titled<'a> {
 
 /// What a workflow step of a plan records in the audit.
 #[derive(Serialize)]
-struct StepAfter {
+pub struct StepAfter {
     status: PlanStatus,
     reason: Option<String>,
     doc_no: Option<String>,
 }
 
-impl StepAfter {
-    fn of(m: &Move) -> Self {
+impl From<&Move> for StepAfter {
+    fn from(m: &Move) -> Self {
         StepAfter {
             status: m.to,
             reason: m.reason.clone(),
@@ -74,33 +74,23 @@ struct ApplyAfter<'a> {
 
 /// An operation as entered in the plan form.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct OpForm {
     /// create, rename, merge, abolish, convert, move_function.
-    #[serde(default)]
     pub op: String,
-    #[serde(default)]
     pub body: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub short_name: String,
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub parent: String,
-    #[serde(default)]
     pub establishment: String,
     /// Bodies merged (merge).
-    #[serde(default)]
     pub sources: Vec<String>,
     /// The absorbing body (merge).
-    #[serde(default)]
     pub into: String,
     /// Function item (move_function).
-    #[serde(default)]
     pub item: String,
     /// Receiving body (move_function); empty: none.
-    #[serde(default)]
     pub to: String,
 }
 
@@ -228,6 +218,41 @@ impl OpForm {
             "" => return Err(FieldError::new("op", "required")),
             _ => return Err(FieldError::new("op", "choice_invalid")),
         })
+    }
+}
+
+impl PlanRef for PlanId {
+    const FLOW: &'static Workflow = &ORG_PLANS;
+    type After = StepAfter;
+    async fn head(self, app: &App, actor: &Actor, unit: UnitId) -> AppResult<(PlanStatus, String)> {
+        let p = app.plan_of(actor, unit, self).await?;
+        Ok((p.status, p.title))
+    }
+
+    /// Approving without a 文号 a plan that raises the unit's establishment total is
+    /// refused with the figures (a rise needs the approving document).
+    async fn check(
+        self,
+        app: &App,
+        actor: &Actor,
+        unit: UnitId,
+        step: SimpleStep<'_>,
+    ) -> AppResult<()> {
+        let SimpleStep::Approve(doc_no) = step else {
+            return Ok(());
+        };
+        if !doc_no.trim().is_empty() {
+            return Ok(());
+        }
+        let plan = app.plan_of(actor, unit, self).await?;
+        let now = app
+            .store
+            .load_structure(actor.district_id, unit, app.org_today())
+            .await?;
+        if let Ok(after) = apply(&now, &plan.ops, &plan.doc_no) {
+            EstablishmentChange::of(&now, &after).check_doc(doc_no)?;
+        }
+        Ok(())
     }
 }
 
@@ -442,27 +467,6 @@ impl App {
             .await
     }
 
-    async fn move_plan(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        plan: &PlanRecord,
-        step: Step,
-        input: StepInput,
-    ) -> AppResult<()> {
-        self.take_step(
-            actor,
-            unit,
-            &ORG_PLANS,
-            ObjectKind::ReorgPlan,
-            step,
-            (plan.id.0, plan.status, plan.title.as_str()),
-            input,
-            StepAfter::of,
-        )
-        .await
-    }
-
     /// The people a plan moves, the counts per body concerned, and the moves that would
     /// exceed a receiving body's approved establishment (people module quotas).
     pub async fn plan_staff(
@@ -576,49 +580,8 @@ impl App {
             .load_structure(actor.district_id, unit, self.org_today())
             .await?;
         self.check_preview(&now, &plan)?;
-        self.move_plan(actor, unit, &plan, Step::Submit, StepInput::default())
-            .await
-    }
-
-    /// Approves a submitted plan with the approval document number (OrgApprove).
-    pub async fn org_approve_plan(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        id: PlanId,
-        doc_no: &str,
-    ) -> AppResult<()> {
-        self.require_step(actor, &ORG_PLANS, Step::Approve, unit)
-            .await?;
-        let plan = self.plan_of(actor, unit, id).await?;
-        if doc_no.trim().is_empty() {
-            // A plan that raises the establishment total says so, naming the figures.
-            let now = self
-                .store
-                .load_structure(actor.district_id, unit, self.org_today())
-                .await?;
-            if let Ok(after) = apply(&now, &plan.ops, &plan.doc_no) {
-                EstablishmentChange::of(&now, &after).check_doc(doc_no)?;
-            }
-        }
-        let input = StepInput::approval(doc_no, DOC_MAX)?;
-        self.move_plan(actor, unit, &plan, Step::Approve, input)
-            .await
-    }
-
-    /// Rejects a submitted plan with a reason (OrgApprove).
-    pub async fn org_reject_plan(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        id: PlanId,
-        reason: &str,
-    ) -> AppResult<()> {
-        self.require_step(actor, &ORG_PLANS, Step::Reject, unit)
-            .await?;
-        let input = StepInput::rejection(reason)?;
-        let plan = self.plan_of(actor, unit, id).await?;
-        self.move_plan(actor, unit, &plan, Step::Reject, input)
+        let key = (id, plan.status, plan.title.as_str());
+        self.record_step(actor, unit, key, Step::Submit, StepInput::default())
             .await
     }
 

@@ -52,74 +52,54 @@ struct CapsSet<'a> {
 
 /// The body form: attributes, the date they take effect and the document behind them.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct BodyForm {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub short_name: String,
-    #[serde(default)]
     pub kind: String,
     /// Hosting body id; empty for top level.
-    #[serde(default)]
     pub parent: String,
-    #[serde(default)]
     pub establishment: String,
-    #[serde(default)]
     pub head: String,
     /// YYYY-MM-DD; empty: today.
-    #[serde(default)]
     pub valid_from: String,
-    #[serde(default)]
     pub doc_no: String,
 }
 
 /// The function item form (catalogue entry and its review).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct FunctionForm {
-    #[serde(default)]
     pub code: String,
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub category: String,
-    #[serde(default)]
     pub legal_basis: String,
     /// Owning body ids.
-    #[serde(default)]
     pub owners: Vec<String>,
     /// keep / strengthen / weaken / remove / transfer, or empty while not reviewed.
-    #[serde(default)]
     pub decision: String,
-    #[serde(default)]
     pub reason: String,
-    #[serde(default)]
     pub valid_from: String,
 }
 
 /// The caps form (district).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct CapsForm {
-    #[serde(default)]
     pub max_bodies: String,
-    #[serde(default)]
     pub max_chiefs: String,
-    #[serde(default)]
     pub max_deputies: String,
-    #[serde(default)]
     pub doc_no: String,
-    #[serde(default)]
     pub valid_from: String,
 }
 
 /// The split form (unit): a phase, its effective date, and posts per body.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct SplitForm {
-    #[serde(default)]
     pub phase: String,
-    #[serde(default)]
     pub effective: String,
     /// (body id, chiefs, deputies) as entered.
-    #[serde(default)]
     pub lines: Vec<(String, String, String)>,
 }
 

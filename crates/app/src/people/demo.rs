@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 
 use jiguan_domain::money::Money;
 use jiguan_domain::people::establishment::QuotaKind;
-use jiguan_domain::people::{Cost, EstablishmentKind, EventKind, Funding, Identity, Status};
+use jiguan_domain::people::{Cost, EstablishmentKind, EventKind, Funding, Identity};
 use jiguan_domain::rules::id_number::check_char;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -162,11 +162,6 @@ fn person(
         _ => "",
     };
     PersonRecord {
-        id: 0,
-        district_id: d,
-        unit_id: unit,
-        host_unit_id: None,
-        body_id: None,
         name,
         gender: if male { "male" } else { "female" }.into(),
         id_number,
@@ -183,7 +178,6 @@ fn person(
             .into(),
         work_start: Some(work_start),
         unit_join: Some(unit_join),
-        identity,
         establishment,
         post: if leader {
             "班子成员".to_string()
@@ -205,8 +199,7 @@ fn person(
             social_insurance: yuan(base * 16 / 100),
             housing_fund: yuan(base * 12 / 100),
         },
-        status: Status::OnPost,
-        status_since: unit_join,
+        ..PersonRecord::new(d, unit, identity, unit_join)
     }
 }
 

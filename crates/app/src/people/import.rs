@@ -118,34 +118,42 @@ impl PreparedImport {
     }
 }
 
-/// Who imports: a signed-in user or the command line.
-enum Importer<'a> {
+/// Who imports: a signed-in user (PeopleManage, audited under them), or the command line
+/// or a benchmark for a district (audited as `system`).
+#[derive(Debug, Clone, Copy)]
+pub enum Importer<'a> {
     User(&'a Actor),
-    System,
+    System(DistrictId),
 }
 
 const CHUNK: usize = 500;
 
 impl App {
-    /// Imports a roster into `unit` (PeopleManage).
+    /// Imports a roster into `unit`: validates every row, then writes them when the import
+    /// is clean (or the valid ones, as `opts` says) in one transaction.
     pub async fn import_roster(
         &self,
-        actor: &Actor,
+        who: Importer<'_>,
         unit: UnitId,
         table: &ImportTable,
         opts: &ImportOptions,
         progress: Option<Progress>,
     ) -> AppResult<ImportReport> {
-        self.require_unit(actor, Action::PeopleManage, unit).await?;
-        self.import_inner(
-            Importer::User(actor),
-            actor.district_id,
-            unit,
-            table,
-            opts,
-            progress,
-        )
-        .await
+        let prepared = match who {
+            Importer::User(actor) => {
+                self.prepare_as(actor, unit, table, opts, progress.as_ref())
+                    .await?
+            }
+            Importer::System(district) => {
+                self.store
+                    .get_unit(district, unit)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                self.prepare_inner(who, district, unit, table, opts, progress.as_ref())
+                    .await?
+            }
+        };
+        self.write_roster_import(prepared, progress).await
     }
 
     /// Validates a roster import into `unit` (PeopleManage) without writing anything: the
@@ -158,16 +166,22 @@ impl App {
         table: &ImportTable,
         opts: &ImportOptions,
     ) -> AppResult<PreparedImport> {
+        self.prepare_as(actor, unit, table, opts, None).await
+    }
+
+    /// Checks that `actor` may import into `unit` (PeopleManage), then validates the import.
+    async fn prepare_as(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        table: &ImportTable,
+        opts: &ImportOptions,
+        progress: Option<&Progress>,
+    ) -> AppResult<PreparedImport> {
         self.require_unit(actor, Action::PeopleManage, unit).await?;
-        self.prepare_inner(
-            Importer::User(actor),
-            actor.district_id,
-            unit,
-            table,
-            opts,
-            None,
-        )
-        .await
+        let who = Importer::User(actor);
+        self.prepare_inner(who, actor.district_id, unit, table, opts, progress)
+            .await
     }
 
     /// Writes a prepared import in one transaction (all or nothing); `progress` is told
@@ -197,40 +211,6 @@ impl App {
             })?;
         report.written = true;
         Ok(report)
-    }
-
-    /// Imports from the command line (`jiguan import roster`) or a benchmark: audited as
-    /// `system`.
-    pub async fn system_import_roster(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        table: &ImportTable,
-        opts: &ImportOptions,
-        progress: Option<Progress>,
-    ) -> AppResult<ImportReport> {
-        self.store
-            .get_unit(district, unit)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        self.import_inner(Importer::System, district, unit, table, opts, progress)
-            .await
-    }
-
-    /// Validates an import and writes it when it is clean.
-    async fn import_inner(
-        &self,
-        who: Importer<'_>,
-        district: DistrictId,
-        unit: UnitId,
-        table: &ImportTable,
-        opts: &ImportOptions,
-        progress: Option<Progress>,
-    ) -> AppResult<ImportReport> {
-        let prepared = self
-            .prepare_inner(who, district, unit, table, opts, progress.as_ref())
-            .await?;
-        self.write_roster_import(prepared, progress).await
     }
 
     async fn prepare_inner(
@@ -451,7 +431,7 @@ impl App {
         };
         let (base, by) = match who {
             Importer::User(a) => (self.audit(a), a.username.clone()),
-            Importer::System => (self.system_audit(d), "system".to_string()),
+            Importer::System(_) => (self.system_audit(d), "system".to_string()),
         };
         let audit = base
             .unit(unit)

@@ -18,7 +18,9 @@ mod usecases;
 
 pub mod demo;
 
-pub use import::{ImportMode, ImportOptions, ImportReport, ImportTable, PreparedImport, RowError};
+pub use import::{
+    ImportMode, ImportOptions, ImportReport, ImportTable, Importer, PreparedImport, RowError,
+};
 pub use usecases::*;
 
 use std::fmt;
@@ -85,6 +87,40 @@ impl fmt::Debug for PersonRecord {
 }
 
 impl PersonRecord {
+    /// A person of `identity` on post at `unit` since `since`, not yet stored (id 0), with
+    /// the rest blank: no name, ID number or personal details, no body, post, rank or
+    /// phone, no establishment (编外), no cost, fully funded. Callers fill in what they know
+    /// with struct update syntax (`PersonRecord { name, ..PersonRecord::new(..) }`).
+    pub fn new(district: DistrictId, unit: UnitId, identity: Identity, since: NaiveDate) -> Self {
+        PersonRecord {
+            id: 0,
+            district_id: district,
+            unit_id: unit,
+            host_unit_id: None,
+            body_id: None,
+            name: String::new(),
+            gender: String::new(),
+            id_number: String::new(),
+            birth_date: since,
+            ethnicity: String::new(),
+            party: String::new(),
+            education: String::new(),
+            work_start: None,
+            unit_join: None,
+            identity,
+            establishment: EstablishmentKind::None,
+            post: String::new(),
+            rank: String::new(),
+            leader: false,
+            leader_role: String::new(),
+            phone: String::new(),
+            funding: Funding::Full,
+            cost: Cost::default(),
+            status: Status::OnPost,
+            status_since: since,
+        }
+    }
+
     /// The status as seen from `unit`: a person lent to `unit` shows as borrowed in.
     pub fn status_at(&self, unit: UnitId) -> Status {
         if self.unit_id != unit && self.host_unit_id == Some(unit) {

@@ -111,6 +111,23 @@ pub struct UnitPostTotals {
 }
 
 /// Storage of posts, their function items and assignments.
+/// Whose assignment history: a post's or a person's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryOf {
+    Post(PostId),
+    Person(i64),
+}
+
+impl HistoryOf {
+    /// The post and the person asked for, as optional filters.
+    pub fn filters(self) -> (Option<PostId>, Option<i64>) {
+        match self {
+            HistoryOf::Post(p) => (Some(p), None),
+            HistoryOf::Person(p) => (None, Some(p)),
+        }
+    }
+}
+
 #[async_trait]
 pub trait PostsStore: Send + Sync {
     /// Every post of a unit (active or not) with its items, by body and title.
@@ -162,10 +179,9 @@ pub trait PostsStore: Send + Sync {
     /// Every assignment (open and ended) of a post or a person, newest first.
     async fn assignment_history(
         &self,
-        district: DistrictId,
-        unit: UnitId,
-        post: Option<PostId>,
-        person: Option<i64>,
+        d: DistrictId,
+        u: UnitId,
+        of: HistoryOf,
     ) -> StoreResult<Vec<AssignmentRecord>>;
     /// Writes assignment changes with their audit rows in one transaction; returns the
     /// ids of the new assignments in order.

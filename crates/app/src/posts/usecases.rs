@@ -29,7 +29,7 @@ use jiguan_domain::posts::{AssignmentId, Education, PostForm, PostId, PostInput}
 use jiguan_domain::rules::keys;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
-use super::{AssignmentRecord, AssignmentWrite, NewAssignment, PostRecord};
+use super::{AssignmentRecord, AssignmentWrite, HistoryOf, NewAssignment, PostRecord};
 use crate::people::{CostGroup, PeopleFilter, PersonRecord, StatusFilter};
 use crate::ports::{Conflict, StoreError, Unit};
 use crate::{App, AppError, AppResult};
@@ -198,21 +198,27 @@ pub struct DistrictFte {
     pub standard: i64,
 }
 
-/// The assign form.
+/// An assignment as sent.
+// (The assign form and the JSON body `AssignBody`.)
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AssignBody))]
 #[serde(default)]
 pub struct AssignForm {
     pub post: String,
     pub person: String,
     pub share_pct: String,
+    /// `1`/`true` for the main post.
     pub main: String,
+    /// `1`/`true` when approved overtime lets shares exceed 100 %.
     pub overtime: String,
-    /// Start date; blank = today.
+    /// Start date YYYY-MM-DD (blank: today).
     pub on: String,
 }
 
-/// The end-of-assignment form.
+// The end-of-assignment form and JSON body (`EndBody`; no description in the OpenAPI
+// document).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = EndBody))]
 #[serde(default)]
 pub struct EndForm {
     pub on: String,
@@ -713,7 +719,7 @@ impl App {
             .collect();
         let history = self
             .store
-            .assignment_history(d, unit, Some(id), None)
+            .assignment_history(d, unit, HistoryOf::Post(id))
             .await?
             .into_iter()
             .map(|a| {
@@ -773,7 +779,7 @@ impl App {
         };
         let history = self
             .store
-            .assignment_history(d, unit, None, Some(person.0))
+            .assignment_history(d, unit, HistoryOf::Person(person.0))
             .await?
             .into_iter()
             .map(|a| {

@@ -92,19 +92,24 @@ fn early_retirement_example() {
     assert_eq!(v["grounds"], json!([]));
 }
 
-#[test]
-fn severance_example() {
-    let args = [
+/// The flags of a severance calculation.
+fn severance<'a>(start: &'a str, end: &'a str, wage: &'a str, average: &'a str) -> Vec<&'a str> {
+    vec![
         "severance",
         "--start",
-        "2015-03-01",
+        start,
         "--end",
-        "2026-06-30",
+        end,
         "--monthly-wage",
-        "12000",
+        wage,
         "--local-average",
-        "9000",
-    ];
+        average,
+    ]
+}
+
+#[test]
+fn severance_example() {
+    let args = severance("2015-03-01", "2026-06-30", "12000", "9000");
     let v = calc(&args).json();
     assert_eq!(v["service"], json!({"years": 11, "months": 4, "days": 0}));
     assert_eq!(v["months_of_pay"], "11.5");
@@ -119,36 +124,14 @@ fn severance_example() {
     assert_eq!(v["amount"], "276000.00");
     assert_eq!(v["parts"][0]["rule"], "art87");
     // Service before 2008 follows art. 97; the output says which part followed which rule.
-    let v = calc(&[
-        "severance",
-        "--start",
-        "2000-03-01",
-        "--end",
-        "2026-06-30",
-        "--monthly-wage",
-        "10000",
-        "--local-average",
-        "9000",
-    ])
-    .json();
+    let v = calc(&severance("2000-03-01", "2026-06-30", "10000", "9000")).json();
     assert_eq!(v["parts"][0]["rule"], "labour_1994");
     assert_eq!(v["parts"][0]["to"], "2007-12-31");
     assert_eq!(v["parts"][1]["rule"], "art47");
     assert_eq!(v["parts"][1]["from"], "2008-01-01");
     assert_eq!(v["amount"], "270000.00");
     // The high-wage cap: 3 × average and at most 12 years.
-    let v = calc(&[
-        "severance",
-        "--start",
-        "2008-01-01",
-        "--end",
-        "2027-12-31",
-        "--monthly-wage",
-        "30000",
-        "--local-average",
-        "9000",
-    ])
-    .json();
+    let v = calc(&severance("2008-01-01", "2027-12-31", "30000", "9000")).json();
     assert_eq!(
         (v["capped"].clone(), v["base"].clone()),
         (json!(true), json!("27000.00"))

@@ -38,7 +38,7 @@ use crate::rules::Params;
 use crate::rules::early_retirement::{Window, early_retirement, leave_post};
 use crate::rules::keys;
 use crate::rules::retirement::{YearMonth, statutory_retirement};
-use crate::rules::severance::{Cap, Formula, SeveranceInput, policy_of, severance};
+use crate::rules::severance::{Cap, Formula, Part, SeveranceInput, policy_of, severance};
 
 /// The policy values the figures use, read from the parameters in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +96,23 @@ pub struct SeverancePart {
     pub base: Money,
     pub capped: bool,
     pub amount: Money,
+}
+
+impl From<&Part> for SeverancePart {
+    fn from(x: &Part) -> Self {
+        SeverancePart {
+            rule: x.rule.code().into(),
+            from: x.from,
+            to: x.to,
+            years: x.service.years,
+            months: x.service.months,
+            days: x.service.days,
+            months_of_pay: x.months_of_pay,
+            base: x.base,
+            capped: x.capped,
+            amount: x.amount,
+        }
+    }
 }
 
 /// The one-time compensation of a release.
@@ -302,22 +319,7 @@ pub fn line_figures(
                                 months_of_pay: s.months_of_pay,
                                 capped: s.capped,
                                 amount: s.amount,
-                                parts: s
-                                    .parts
-                                    .iter()
-                                    .map(|x| SeverancePart {
-                                        rule: x.rule.code().into(),
-                                        from: x.from,
-                                        to: x.to,
-                                        years: x.service.years,
-                                        months: x.service.months,
-                                        days: x.service.days,
-                                        months_of_pay: x.months_of_pay,
-                                        base: x.base,
-                                        capped: x.capped,
-                                        amount: x.amount,
-                                    })
-                                    .collect(),
+                                parts: s.parts.iter().map(SeverancePart::from).collect(),
                             });
                         }
                         Err(e) => {

@@ -44,6 +44,23 @@ pub struct PostFacts {
     pub hours: i64,
 }
 
+impl PostFacts {
+    /// An active post `岗位{id}` of `hours` a year with no minimum education or service.
+    pub fn open(id: i64, body: i64, level: PostLevel, kind: PostKind, hours: i64) -> Self {
+        PostFacts {
+            id,
+            body_id: body,
+            title: format!("岗位{id}"),
+            level,
+            kind,
+            min_education: None,
+            min_service_years: 0,
+            active: true,
+            hours,
+        }
+    }
+}
+
 /// A person as the rules see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonFacts {
@@ -288,17 +305,7 @@ pub(crate) mod tests {
         kind: PostKind,
         hours: i64,
     ) -> PostFacts {
-        PostFacts {
-            id,
-            body_id: body,
-            title: format!("岗位{id}"),
-            level,
-            kind,
-            min_education: None,
-            min_service_years: 0,
-            active: true,
-            hours,
-        }
+        PostFacts::open(id, body, level, kind, hours)
     }
 
     pub(crate) fn person(id: i64, kind: EstablishmentKind) -> PersonFacts {

@@ -291,28 +291,35 @@ fn proposal(cur: &State, c: &Candidate, s: &Settings) -> Proposal {
     let (fo2, fu2) = (show((lo - c.hours) * one), show((lu + c.hours) * one));
     let h = show(c.hours);
     let (from_name, to_name) = (name(c.from), name(c.to));
-    let (reason_zh, reason_en) = match c.kind {
+    let (ov, un) = (&s.overload, &s.underload);
+    let (what_zh, what_en) = match c.kind {
         MoveKind::Share => (
             format!(
-                "{from_name}负荷 {fo} FTE，超过 {} FTE；{to_name}负荷 {fu} FTE，低于 {} FTE。由{to_name}兼任「{title}」{}% 的时间，每年约 {h} 小时转给{to_name}：{from_name} {fo} → {fo2}，{to_name} {fu} → {fu2} FTE。",
-                s.overload, s.underload, c.moved
+                "由{to_name}兼任「{title}」{}% 的时间，每年约 {h} 小时转给{to_name}",
+                c.moved
             ),
             format!(
-                "{from_name} carries {fo} FTE, above {}; {to_name} carries {fu} FTE, below {}. {to_name} takes a concurrent {}% share of \"{title}\": about {h} hours a year move, {from_name} {fo} → {fo2}, {to_name} {fu} → {fu2} FTE.",
-                s.overload, s.underload, c.moved
+                "{to_name} takes a concurrent {}% share of \"{title}\": about {h} hours a year move",
+                c.moved
             ),
         ),
         MoveKind::Move => (
             format!(
-                "{from_name}负荷 {fo} FTE，超过 {} FTE；{to_name}负荷 {fu} FTE，低于 {} FTE。将{from_name}兼任的「{title}」整体调给{to_name}兼任（{}%），每年约 {h} 小时：{from_name} {fo} → {fo2}，{to_name} {fu} → {fu2} FTE。",
-                s.overload, s.underload, c.moved
+                "将{from_name}兼任的「{title}」整体调给{to_name}兼任（{}%），每年约 {h} 小时",
+                c.moved
             ),
             format!(
-                "{from_name} carries {fo} FTE, above {}; {to_name} carries {fu} FTE, below {}. The concurrent post \"{title}\" moves from {from_name} to {to_name} ({}%): about {h} hours a year, {from_name} {fo} → {fo2}, {to_name} {fu} → {fu2} FTE.",
-                s.overload, s.underload, c.moved
+                "The concurrent post \"{title}\" moves from {from_name} to {to_name} ({}%): about {h} hours a year",
+                c.moved
             ),
         ),
     };
+    let reason_zh = format!(
+        "{from_name}负荷 {fo} FTE，超过 {ov} FTE；{to_name}负荷 {fu} FTE，低于 {un} FTE。{what_zh}：{from_name} {fo} → {fo2}，{to_name} {fu} → {fu2} FTE。"
+    );
+    let reason_en = format!(
+        "{from_name} carries {fo} FTE, above {ov}; {to_name} carries {fu} FTE, below {un}. {what_en}, {from_name} {fo} → {fo2}, {to_name} {fu} → {fu2} FTE."
+    );
     let snap = Snapshot {
         figures: figures(&ftes),
         from_fte: lo * one,

@@ -306,26 +306,29 @@ mod tests {
         assert_eq!(r.retirement_month.to_string(), month);
     }
 
+    /// The rules' own examples, then the table's edges: (birth, category, delay in months,
+    /// retirement age, retirement month).
     #[test]
-    fn rules_examples() {
-        check("1970-05", Category::Male, 17, (61, 5), "2031-10");
-        check("1965-01", Category::Male, 1, (60, 1), "2025-02");
-        check("1965-12", Category::Male, 3, (60, 3), "2026-03");
-        check("1971-04", Category::FemaleCadre, 4, (55, 4), "2026-08");
-        check("1995-12", Category::FemaleWorker, 60, (55, 0), "2050-12");
-    }
-
-    #[test]
-    fn table_edges() {
-        check("1964-12", Category::Male, 0, (60, 0), "2024-12");
-        check("1976-08", Category::Male, 35, (62, 11), "2039-07");
-        check("1976-09", Category::Male, 36, (63, 0), "2039-09");
-        check("1969-12", Category::FemaleCadre, 0, (55, 0), "2024-12");
-        check("1981-09", Category::FemaleCadre, 36, (58, 0), "2039-09");
-        check("1974-12", Category::FemaleWorker, 0, (50, 0), "2024-12");
-        check("1975-01", Category::FemaleWorker, 1, (50, 1), "2025-02");
-        check("1984-11", Category::FemaleWorker, 60, (55, 0), "2039-11");
-        check("1984-10", Category::FemaleWorker, 59, (54, 11), "2039-09");
+    fn rules_examples_and_table_edges() {
+        for (birth, cat, delay, age, month) in [
+            ("1970-05", Category::Male, 17, (61, 5), "2031-10"),
+            ("1965-01", Category::Male, 1, (60, 1), "2025-02"),
+            ("1965-12", Category::Male, 3, (60, 3), "2026-03"),
+            ("1971-04", Category::FemaleCadre, 4, (55, 4), "2026-08"),
+            ("1995-12", Category::FemaleWorker, 60, (55, 0), "2050-12"),
+            // The table's edges.
+            ("1964-12", Category::Male, 0, (60, 0), "2024-12"),
+            ("1976-08", Category::Male, 35, (62, 11), "2039-07"),
+            ("1976-09", Category::Male, 36, (63, 0), "2039-09"),
+            ("1969-12", Category::FemaleCadre, 0, (55, 0), "2024-12"),
+            ("1981-09", Category::FemaleCadre, 36, (58, 0), "2039-09"),
+            ("1974-12", Category::FemaleWorker, 0, (50, 0), "2024-12"),
+            ("1975-01", Category::FemaleWorker, 1, (50, 1), "2025-02"),
+            ("1984-11", Category::FemaleWorker, 60, (55, 0), "2039-11"),
+            ("1984-10", Category::FemaleWorker, 59, (54, 11), "2039-09"),
+        ] {
+            check(birth, cat, delay, age, month);
+        }
     }
 
     #[test]
@@ -369,42 +372,20 @@ mod tests {
         assert_eq!(min_contribution_months(2030), 186);
         assert_eq!(min_contribution_months(2039), 240);
         assert_eq!(min_contribution_months(2050), 240);
-        let r = statutory_retirement(ym("1970-05"), Category::Male).unwrap();
-        let f = flexible_bounds(&r).unwrap();
+        let bounds = |birth: &str| {
+            flexible_bounds(&statutory_retirement(ym(birth), Category::Male).unwrap()).unwrap()
+        };
+        let years_months = |a: Age| (a.years, a.months);
+        let f = bounds("1970-05");
         // 61y5m − 3y would be 58y5m, below the original 60: the earliest is 60y0m.
-        assert_eq!(
-            f.earliest_age,
-            Age {
-                years: 60,
-                months: 0
-            }
-        );
+        assert_eq!(years_months(f.earliest_age), (60, 0));
         assert_eq!(f.earliest_month.to_string(), "2030-05");
         assert_eq!(f.earliest_min_contribution_months, 186);
-        assert_eq!(
-            f.latest_age,
-            Age {
-                years: 64,
-                months: 5
-            }
-        );
+        assert_eq!(years_months(f.latest_age), (64, 5));
         assert_eq!(f.latest_month.to_string(), "2034-10");
-        let r = statutory_retirement(ym("1990-01"), Category::Male).unwrap();
-        let f = flexible_bounds(&r).unwrap();
-        assert_eq!(
-            f.earliest_age,
-            Age {
-                years: 60,
-                months: 0
-            }
-        );
-        assert_eq!(
-            f.latest_age,
-            Age {
-                years: 66,
-                months: 0
-            }
-        );
+        let f = bounds("1990-01");
+        assert_eq!(years_months(f.earliest_age), (60, 0));
+        assert_eq!(years_months(f.latest_age), (66, 0));
     }
 
     fn any_ym() -> impl Strategy<Value = YearMonth> {

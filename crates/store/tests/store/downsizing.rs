@@ -7,6 +7,7 @@ use jiguan_domain::tenancy::DistrictId;
 use jiguan_store::{SqlStore, Value};
 
 use crate::helpers::*;
+use jiguan_app::workflow::SimpleStep;
 use jiguan_testkit::fixtures;
 
 // ---- downsizing ----
@@ -353,10 +354,16 @@ async fn downsizing_workflow_and_validation(pg: bool) {
             .await
             .is_err()
     );
-    assert!(app.down_approve(&ua, u, id, "文号").await.is_err());
-    app.down_reject(&admin, u, id, "材料不全").await.unwrap();
+    assert!(
+        app.step_plan(&ua, u, id, SimpleStep::Approve("文号"))
+            .await
+            .is_err()
+    );
+    app.step_plan(&admin, u, id, SimpleStep::Reject("材料不全"))
+        .await
+        .unwrap();
     assert!(app.down_submit(&ua, u, id).await.is_err());
-    app.down_reopen(&ua, u, id).await.unwrap();
+    app.step_plan(&ua, u, id, SimpleStep::Reopen).await.unwrap();
     app.down_remove_line(&ua, u, id, ok).await.unwrap();
     match app.down_submit(&ua, u, id).await.unwrap_err() {
         jiguan_app::AppError::Invalid(e) => assert_eq!(e[0].code, "plan_empty"),
@@ -366,8 +373,12 @@ async fn downsizing_workflow_and_validation(pg: bool) {
         .await
         .unwrap();
     app.down_submit(&ua, u, id).await.unwrap();
-    assert!(app.down_approve(&admin, u, id, " ").await.is_err());
-    app.down_approve(&admin, u, id, "镇海编〔2027〕1号")
+    assert!(
+        app.step_plan(&admin, u, id, SimpleStep::Approve(" "))
+            .await
+            .is_err()
+    );
+    app.step_plan(&admin, u, id, SimpleStep::Approve("镇海编〔2027〕1号"))
         .await
         .unwrap();
     let v = app.down_plan(&ua, u, id).await.unwrap();
@@ -411,7 +422,9 @@ async fn downsizing_workflow_and_validation(pg: bool) {
     .await
     .unwrap();
     app.down_submit(&ua, u, early).await.unwrap();
-    app.down_approve(&admin, u, early, "文号").await.unwrap();
+    app.step_plan(&admin, u, early, SimpleStep::Approve("文号"))
+        .await
+        .unwrap();
     match app.down_apply(&ua, u, early).await.unwrap_err() {
         jiguan_app::AppError::Invalid(e) => assert_eq!(e[0].code, "date_before_last"),
         other => panic!("{other:?}"),

@@ -5,7 +5,7 @@ use jiguan_app::ports::NewUser;
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
 use jiguan_store::{Db, SqlStore, Value};
-use jiguan_testkit::fixtures::district;
+use jiguan_testkit::fixtures::{district, pg_database};
 
 /// A fresh database: a temp SQLite file, or a new PostgreSQL database.
 pub struct TestDb {
@@ -17,20 +17,10 @@ pub async fn fresh(pg: bool) -> TestDb {
     if pg {
         let admin =
             std::env::var("JIGUAN_TEST_PG").expect("set JIGUAN_TEST_PG to run PostgreSQL tests");
-        let name = format!("jiguan_test_{}", rand::random::<u64>());
-        let db = Db::connect(&admin).await.expect("connect to PostgreSQL");
-        db.execute(&format!("CREATE DATABASE {name}"), &[])
+        let (url, _) = pg_database(&admin, "jiguan_test")
             .await
-            .unwrap();
-        db.close().await;
-        let base = admin
-            .rsplit_once('/')
-            .map(|(b, _)| b.to_string())
-            .unwrap_or(admin);
-        TestDb {
-            url: format!("{base}/{name}"),
-            _dir: None,
-        }
+            .expect("create a PostgreSQL database");
+        TestDb { url, _dir: None }
     } else {
         let dir = tempfile::tempdir().unwrap();
         let url = dir.path().join("t.db").to_string_lossy().to_string();

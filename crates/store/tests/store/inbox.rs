@@ -3,7 +3,7 @@
 
 use jiguan_app::App;
 use jiguan_app::inbox::{InboxStore, Reader};
-use jiguan_app::workflow::WorkflowStore;
+use jiguan_app::workflow::{SimpleStep, WorkflowStore};
 use jiguan_domain::audit::{AuditEntry, ObjectKind};
 use jiguan_domain::auth::Actor;
 use jiguan_domain::inbox::decision_notice;
@@ -136,9 +136,14 @@ async fn inbox_notices_flow_items_and_read_marks(pg: bool) {
         before,
         "a submission tells nobody"
     );
-    app.org_reject_plan(&admin, luotuo, jiguan_domain::org::PlanId(plan), "缺少说明")
-        .await
-        .unwrap();
+    app.step_plan(
+        &admin,
+        luotuo,
+        jiguan_domain::org::PlanId(plan),
+        SimpleStep::Reject("缺少说明"),
+    )
+    .await
+    .unwrap();
     let n = s.notices_for(d, &Reader::of(&ua), 1).await.unwrap();
     assert_eq!(n[0].kind, "org.plan.reject");
     assert_eq!(n[0].params["comment"], "缺少说明");

@@ -8,6 +8,7 @@ use jiguan_store::{Db, SqlStore};
 
 use crate::helpers::*;
 use crate::people::{people_form, people_on};
+use jiguan_app::workflow::SimpleStep;
 use jiguan_testkit::fixtures;
 use jiguan_testkit::fixtures::id_number;
 
@@ -96,7 +97,7 @@ pub mod org_support {
             app.org_push_op(ua, unit, p, op).await.unwrap();
         }
         app.org_submit_plan(ua, unit, p).await.unwrap();
-        app.org_approve_plan(da, unit, p, "镇海编〔2019〕12号")
+        app.step_plan(da, unit, p, SimpleStep::Approve("镇海编〔2019〕12号"))
             .await
             .unwrap();
         p
@@ -227,30 +228,39 @@ async fn org_story(pg: bool) {
         app.org_push_op(&ua, a, p, op).await.unwrap();
     }
     assert!(matches!(
-        app.org_approve_plan(&da, a, p, "编〔2019〕1号").await,
+        app.step_plan(&da, a, p, SimpleStep::Approve("编〔2019〕1号"))
+            .await,
         Err(AppError::Invalid(_))
     ));
     app.org_submit_plan(&ua, a, p).await.unwrap();
     assert!(matches!(
-        app.org_approve_plan(&ua, a, p, "编〔2019〕1号").await,
+        app.step_plan(&ua, a, p, SimpleStep::Approve("编〔2019〕1号"))
+            .await,
         Err(AppError::Forbidden)
     ));
     // A district of elsewhere does not see the plan.
     let foreign = actor(d2, None, Role::DistrictAdmin);
     assert!(matches!(
-        app.org_approve_plan(&foreign, a, p, "x").await,
+        app.step_plan(&foreign, a, p, SimpleStep::Approve("x"))
+            .await,
         Err(AppError::NotFound)
     ));
     // Rejected with a reason, edited, resubmitted, approved.
-    assert!(app.org_reject_plan(&da, a, p, " ").await.is_err());
-    app.org_reject_plan(&da, a, p, "文号缺失").await.unwrap();
+    assert!(
+        app.step_plan(&da, a, p, SimpleStep::Reject(" "))
+            .await
+            .is_err()
+    );
+    app.step_plan(&da, a, p, SimpleStep::Reject("文号缺失"))
+        .await
+        .unwrap();
     let v = app.org_plan(&ua, a, p).await.unwrap();
     assert_eq!(
         (v.plan.status, v.plan.reason.as_str()),
         (PlanStatus::Rejected, "文号缺失")
     );
     app.org_submit_plan(&ua, a, p).await.unwrap();
-    app.org_approve_plan(&da, a, p, "镇海编〔2019〕3号")
+    app.step_plan(&da, a, p, SimpleStep::Approve("镇海编〔2019〕3号"))
         .await
         .unwrap();
     assert!(matches!(
@@ -689,7 +699,7 @@ async fn stored_times_come_from_the_app_clock(pg: bool) {
     clock.advance(Duration::hours(1));
     app.org_submit_plan(&ua, a, p).await.unwrap();
     clock.advance(Duration::hours(1));
-    app.org_approve_plan(&da, a, p, "编〔2030〕1号")
+    app.step_plan(&da, a, p, SimpleStep::Approve("编〔2030〕1号"))
         .await
         .unwrap();
     clock.advance(Duration::hours(1));

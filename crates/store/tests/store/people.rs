@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use jiguan_app::people::Importer;
 use jiguan_app::ports::{AuditFilter, AuditStore, StoreError};
 use jiguan_app::users::system_entry;
 use jiguan_domain::auth::Role;
@@ -353,16 +354,17 @@ async fn people_story(pg: bool) {
 }
 
 /// A fresh store with two districts in which the district administrator gave unit A one
-/// administrative slot; `ua` is unit A's administrator.
-struct OneSlot {
-    _t: TestDb,
-    s: SqlStore,
-    app: jiguan_app::App,
-    d1: jiguan_domain::tenancy::DistrictId,
-    a: jiguan_domain::tenancy::UnitId,
-    b: jiguan_domain::tenancy::UnitId,
-    ua: jiguan_domain::auth::Actor,
-}
+/// administrative slot: the database (kept alive), the store, the app, district 1, its
+/// units A and B, and unit A's administrator.
+type OneSlot = (
+    TestDb,
+    SqlStore,
+    jiguan_app::App,
+    jiguan_domain::tenancy::DistrictId,
+    jiguan_domain::tenancy::UnitId,
+    jiguan_domain::tenancy::UnitId,
+    jiguan_domain::auth::Actor,
+);
 
 async fn one_slot(pg: bool) -> OneSlot {
     let t = fresh(pg).await;
@@ -374,28 +376,12 @@ async fn one_slot(pg: bool) -> OneSlot {
     app.set_quotas(&admin, a, &[("q_administrative".into(), "1".into())])
         .await
         .unwrap();
-    OneSlot {
-        _t: t,
-        s,
-        app,
-        d1,
-        a,
-        b,
-        ua,
-    }
+    (t, s, app, d1, a, b, ua)
 }
 
 async fn people_guard_and_import(pg: bool) {
     use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, PeopleBatch, PeopleStore};
-    let OneSlot {
-        _t,
-        s,
-        app,
-        d1,
-        a,
-        b,
-        ua,
-    } = one_slot(pg).await;
+    let (_t, s, app, d1, a, b, ua) = one_slot(pg).await;
     let row = |name: &str, id: &str, identity: &str, kind: &str| -> Vec<String> {
         vec![name.into(), id.into(), identity.into(), kind.into()]
     };
@@ -417,7 +403,7 @@ async fn people_guard_and_import(pg: bool) {
     let opts = ImportOptions::default();
     let audit0 = s.audit_count().await.unwrap();
     let r = app
-        .import_roster(&ua, a, &table, &opts, None)
+        .import_roster(Importer::User(&ua), a, &table, &opts, None)
         .await
         .unwrap();
     assert!(!r.written);
@@ -435,7 +421,7 @@ async fn people_guard_and_import(pg: bool) {
         ..Default::default()
     };
     let r = app
-        .import_roster(&ua, a, &table, &valid, None)
+        .import_roster(Importer::User(&ua), a, &table, &valid, None)
         .await
         .unwrap();
     assert!(r.written);
@@ -444,7 +430,7 @@ async fn people_guard_and_import(pg: bool) {
     assert_eq!(audit1, audit0 + 1);
     // Again: nothing changes, nothing is written.
     let r = app
-        .import_roster(&ua, a, &table, &valid, None)
+        .import_roster(Importer::User(&ua), a, &table, &valid, None)
         .await
         .unwrap();
     assert_eq!(
@@ -456,14 +442,20 @@ async fn people_guard_and_import(pg: bool) {
     let mut t2 = table.clone();
     t2.rows.truncate(2);
     t2.rows[1][0] = "乙改".into();
-    let r = app.import_roster(&ua, a, &t2, &opts, None).await.unwrap();
+    let r = app
+        .import_roster(Importer::User(&ua), a, &t2, &opts, None)
+        .await
+        .unwrap();
     assert_eq!(
         (r.created, r.updated, r.unchanged, r.written),
         (0, 1, 1, true)
     );
     // The same people cannot be imported into another unit.
     let ub = actor(d1, Some(b), Role::UnitAdmin);
-    let r = app.import_roster(&ub, b, &t2, &opts, None).await.unwrap();
+    let r = app
+        .import_roster(Importer::User(&ub), b, &t2, &opts, None)
+        .await
+        .unwrap();
     assert_eq!(r.errors.len(), 2);
     assert_eq!(r.errors[0].error.code, "person_in_other_unit");
 
@@ -523,15 +515,7 @@ both!(people_import_progress);
 async fn people_import_progress(pg: bool) {
     use jiguan_app::people::{ImportOptions, ImportTable, Progress};
     use std::sync::Mutex;
-    let OneSlot {
-        _t,
-        s,
-        app,
-        d1,
-        a,
-        ua,
-        ..
-    } = one_slot(pg).await;
+    let (_t, s, app, d1, a, _, ua) = one_slot(pg).await;
     let headers: Vec<String> = ["姓名", "身份证号", "身份", "编制类型"]
         .iter()
         .map(|h| h.to_string())

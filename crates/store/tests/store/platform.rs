@@ -155,9 +155,11 @@ async fn story(pg: bool) {
         .unwrap();
     s.set_password(
         staff,
-        "$argon2id$new",
-        false,
-        true,
+        jiguan_app::ports::NewPassword {
+            hash: "$argon2id$new".into(),
+            must_change: false,
+            end_sessions: true,
+        },
         system_entry(d1, Some(a), "user.password_reset", "user", staff, None),
     )
     .await
@@ -177,7 +179,6 @@ async fn story(pg: bool) {
             staff,
             "脚本",
             "th",
-            now,
             system_entry(d1, Some(a), "api_token.create", "api_token", "x", None),
         )
         .await
@@ -233,17 +234,15 @@ async fn story(pg: bool) {
     let p = s.list_audit(d1, &f, &ListQuery::default()).await.unwrap();
     assert!(p.items.iter().all(|r| r.unit_id == Some(a)));
     assert!(p.items.iter().any(|r| r.action == "user.password_reset"));
+    let total = async |f: &AuditFilter| {
+        let p = s.list_audit(d1, f, &ListQuery::default()).await.unwrap();
+        p.total
+    };
     let f = AuditFilter {
         object_type: Some("param".into()),
         ..Default::default()
     };
-    assert_eq!(
-        s.list_audit(d1, &f, &ListQuery::default())
-            .await
-            .unwrap()
-            .total,
-        3
-    );
+    assert_eq!(total(&f).await, 3);
     let today = chrono::Utc::now()
         .with_timezone(&jiguan_domain::time::china())
         .date_naive();
@@ -252,24 +251,12 @@ async fn story(pg: bool) {
         to: Some(today),
         ..Default::default()
     };
-    assert!(
-        s.list_audit(d1, &f, &ListQuery::default())
-            .await
-            .unwrap()
-            .total
-            > 5
-    );
+    assert!(total(&f).await > 5);
     let f = AuditFilter {
         to: Some(today - chrono::Duration::days(1)),
         ..Default::default()
     };
-    assert_eq!(
-        s.list_audit(d1, &f, &ListQuery::default())
-            .await
-            .unwrap()
-            .total,
-        0
-    );
+    assert_eq!(total(&f).await, 0);
     let app = fixtures::app(s);
     let report = app.verify_audit(|_| {}).await.unwrap();
     assert!(report.breaks.is_empty(), "{:?}", report.breaks);

@@ -516,7 +516,7 @@ async fn posts_accept_is_atomic_and_refuses_stale(pg: bool) {
     // History kept: ended rows remain.
     let hist = u
         .store
-        .assignment_history(u.d, a, None, Some(jia))
+        .assignment_history(u.d, a, jiguan_app::posts::HistoryOf::Person(jia))
         .await
         .unwrap();
     assert!(hist.iter().any(|h| h.end_date.is_some()));

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use jiguan_app::ports::{Unit, UnitSummary};
 
@@ -54,21 +54,7 @@ impl UnitDto {
 
 /// Paging, search and sort parameters of list endpoints (for the OpenAPI document; the
 /// handlers read them through [`crate::list::ListParams`]).
-#[derive(Debug, Deserialize, IntoParams, Default)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Search text.
-    pub q: Option<String>,
-    /// Sort key (per list).
-    pub sort: Option<String>,
-    /// Descending.
-    #[serde(default)]
-    pub desc: bool,
-    /// Page, from 1.
-    pub page: Option<u32>,
-    /// Rows per page, at most 200.
-    pub per_page: Option<u32>,
-}
+pub use jiguan_app::ports::ListQuery as PageParams;
 
 /// The list query of an API request, or the error response for a bad page number.
 

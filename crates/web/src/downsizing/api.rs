@@ -16,6 +16,7 @@ use crate::extract::{Created, InUnit, Json, Path, Query};
 use crate::guard::Ctx;
 
 use super::{InPlan, LineParam};
+use jiguan_app::workflow::SimpleStep;
 
 type ApiErr = crate::error::ApiError;
 
@@ -88,18 +89,6 @@ pub struct DownPlanBody {
     pub title: String,
     /// YYYY-MM-DD.
     pub effective: String,
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct DownLineBody {
-    /// The person's id.
-    pub person: String,
-    /// redeploy, early_retirement, leave_post, release, new_contract.
-    pub route: String,
-    /// Contract term in years (new_contract).
-    pub term_years: String,
-    pub note: String,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -177,18 +166,12 @@ pub async fn candidates(
 }
 
 /// Adds a line, or replaces the person's line (unit administrators; draft plans).
-#[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/lines", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = DownLineBody, responses((status = 201, body = DownIdDto), (status = 422, body = ApiErr)))]
+#[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing/{plan}/lines", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = LineForm, responses((status = 201, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn save_line(
     State(st): State<AppState>,
     InPlan { ctx, u, plan }: InPlan,
-    Json(b): Json<DownLineBody>,
+    Json(f): Json<LineForm>,
 ) -> WebResult<Created<DownIdDto>> {
-    let f = LineForm {
-        person: b.person,
-        route: b.route,
-        term_years: b.term_years,
-        note: b.note,
-    };
     let id = st.app.down_save_line(&ctx.actor, u.id, plan, &f).await?;
     Ok(Created(DownIdDto::of(id).0))
 }
@@ -224,7 +207,7 @@ pub async fn approve(
     Json(b): Json<DownStepBody>,
 ) -> WebResult<Json<DownIdDto>> {
     st.app
-        .down_approve(&ctx.actor, u.id, plan, &b.doc_no)
+        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Approve(&b.doc_no))
         .await?;
     Ok(DownIdDto::of(plan))
 }
@@ -237,7 +220,7 @@ pub async fn reject(
     Json(b): Json<DownStepBody>,
 ) -> WebResult<Json<DownIdDto>> {
     st.app
-        .down_reject(&ctx.actor, u.id, plan, &b.reason)
+        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Reject(&b.reason))
         .await?;
     Ok(DownIdDto::of(plan))
 }
@@ -248,7 +231,9 @@ pub async fn reopen(
     State(st): State<AppState>,
     InPlan { ctx, u, plan }: InPlan,
 ) -> WebResult<Json<DownIdDto>> {
-    st.app.down_reopen(&ctx.actor, u.id, plan).await?;
+    st.app
+        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Reopen)
+        .await?;
     Ok(DownIdDto::of(plan))
 }
 

@@ -30,6 +30,7 @@ use crate::html::{FormErrors, Layout, page, page_status};
 use crate::i18n::Tr;
 
 use super::{InPlan, LineParam};
+use jiguan_app::workflow::SimpleStep;
 
 /// Query parameters of the plan pages (all text, so none can fail the request).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -583,25 +584,22 @@ pub async fn submit(State(st): State<AppState>, p: InPlan) -> WebResult {
     step(&st, p, r, "down_submitted").await
 }
 
+/// A step that checks nothing but the plan's status and its input, and its answer.
+async fn simple_step(st: &AppState, p: InPlan, s: SimpleStep<'_>, ok: &str) -> WebResult {
+    let r = st.app.step_plan(&p.ctx.actor, p.u.id, p.plan, s).await;
+    step(st, p, r, ok).await
+}
+
 pub async fn approve(State(st): State<AppState>, p: InPlan, Form(f): Form<StepForm>) -> WebResult {
-    let r = st
-        .app
-        .down_approve(&p.ctx.actor, p.u.id, p.plan, &f.doc_no)
-        .await;
-    step(&st, p, r, "down_approved").await
+    simple_step(&st, p, SimpleStep::Approve(&f.doc_no), "down_approved").await
 }
 
 pub async fn reject(State(st): State<AppState>, p: InPlan, Form(f): Form<StepForm>) -> WebResult {
-    let r = st
-        .app
-        .down_reject(&p.ctx.actor, p.u.id, p.plan, &f.reason)
-        .await;
-    step(&st, p, r, "down_rejected").await
+    simple_step(&st, p, SimpleStep::Reject(&f.reason), "down_rejected").await
 }
 
 pub async fn reopen(State(st): State<AppState>, p: InPlan) -> WebResult {
-    let r = st.app.down_reopen(&p.ctx.actor, p.u.id, p.plan).await;
-    step(&st, p, r, "saved").await
+    simple_step(&st, p, SimpleStep::Reopen, "saved").await
 }
 
 pub async fn apply(State(st): State<AppState>, p: InPlan) -> WebResult {

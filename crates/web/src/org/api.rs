@@ -11,6 +11,8 @@ use jiguan_app::org::{BodyForm, CapsForm, FunctionForm, OpForm, PlanRecord, Spli
 use jiguan_domain::org::{Body, BodyId, FunctionId, FunctionItem, PlanId};
 use jiguan_domain::tenancy::UnitId;
 
+use jiguan_app::workflow::SimpleStep;
+
 use crate::AppState;
 use crate::error::WebResult;
 use crate::extract::{Created, InUnit, Json, Path, Query};
@@ -658,7 +660,7 @@ pub async fn approve_plan(
     Json(b): Json<StepBody>,
 ) -> WebResult<Json<IdDto>> {
     st.app
-        .org_approve_plan(&ctx.actor, u.id, plan, &b.doc_no)
+        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Approve(&b.doc_no))
         .await?;
     Ok(touched(plan))
 }
@@ -673,7 +675,7 @@ pub async fn reject_plan(
     Json(b): Json<StepBody>,
 ) -> WebResult<Json<IdDto>> {
     st.app
-        .org_reject_plan(&ctx.actor, u.id, plan, &b.reason)
+        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Reject(&b.reason))
         .await?;
     Ok(touched(plan))
 }

@@ -38,6 +38,7 @@ use crate::extract::{Form, FormPairs, InUnit, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, page, page_status};
 use crate::i18n::Tr;
+use jiguan_app::workflow::SimpleStep;
 
 /// Query parameters of the organisation pages (all text, so none can fail the request).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -1377,7 +1378,9 @@ pub async fn plan_approve(
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Form(f): Form<StepForm>,
 ) -> WebResult {
-    let r = st.app.org_approve_plan(&ctx.actor, u.id, plan, &f.doc_no);
+    let r = st
+        .app
+        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Approve(&f.doc_no));
     step(
         &st,
         &ctx,
@@ -1397,7 +1400,9 @@ pub async fn plan_reject(
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Form(f): Form<StepForm>,
 ) -> WebResult {
-    let r = st.app.org_reject_plan(&ctx.actor, u.id, plan, &f.reason);
+    let r = st
+        .app
+        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Reject(&f.reason));
     step(
         &st,
         &ctx,

@@ -207,28 +207,6 @@ impl PostBody {
     }
 }
 
-/// An assignment as sent.
-#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct AssignBody {
-    pub post: String,
-    pub person: String,
-    pub share_pct: String,
-    /// `1`/`true` for the main post.
-    pub main: String,
-    /// `1`/`true` when approved overtime lets shares exceed 100 %.
-    pub overtime: String,
-    /// Start date YYYY-MM-DD (blank: today).
-    pub on: String,
-}
-
-#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct EndBody {
-    pub on: String,
-    pub reason: String,
-}
-
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct AcceptBody {
@@ -512,23 +490,15 @@ pub async fn update_post(
 
 /// Assigns a person to a post (因编定人); every rule broken is listed.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/post-assignments", tag = "posts",
-    params(("unit" = i64, Path, description = "Unit id")), request_body = AssignBody,
+    params(("unit" = i64, Path, description = "Unit id")), request_body = AssignForm,
     responses((status = 201, body = IdDto), (status = 422, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
 pub async fn assign(
     State(st): State<AppState>,
     ctx: Ctx,
     InUnit(u): InUnit,
-    Json(b): Json<AssignBody>,
+    Json(f): Json<AssignForm>,
 ) -> WebResult<Created<IdDto>> {
-    let f = AssignForm {
-        post: b.post,
-        person: b.person,
-        share_pct: b.share_pct,
-        main: b.main,
-        overtime: b.overtime,
-        on: b.on,
-    };
     let id = st.app.assign_post(&ctx.actor, u.id, &f).await?;
     Ok(Created(IdDto { id: id.0 }))
 }
@@ -536,19 +506,15 @@ pub async fn assign(
 /// Ends an open assignment.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/post-assignments/{assignment}/end", tag = "posts",
     params(("unit" = i64, Path, description = "Unit id"), ("assignment" = i64, Path, description = "Assignment id")),
-    request_body = EndBody,
+    request_body = EndForm,
     responses((status = 200, body = IdDto), (status = 404, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
 pub async fn end_assignment(
     State(st): State<AppState>,
     ctx: Ctx,
     Path((unit, id)): Path<(UnitId, AssignmentId)>,
-    Json(b): Json<EndBody>,
+    Json(f): Json<EndForm>,
 ) -> WebResult<Json<IdDto>> {
-    let f = EndForm {
-        on: b.on,
-        reason: b.reason,
-    };
     st.app.end_assignment(&ctx.actor, unit, id, &f).await?;
     Ok(Json(IdDto { id: id.0 }))
 }

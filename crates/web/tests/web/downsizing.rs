@@ -3,36 +3,51 @@
 use axum::http::{Method, StatusCode};
 
 use jiguan_domain::auth::{Action, Actor, Role};
+use jiguan_domain::downsizing::PlanId;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::helpers::*;
 use crate::org::id_in;
-use crate::people::{add_person, person_of};
-use jiguan_testkit::fixtures::id_number;
+use crate::people::add_temp;
 
 // ---- downsizing ----
 
-/// A temporary worker (no establishment) added to `unit` through the people form.
-async fn down_temp(t: &T, who: &Who, unit: UnitId, name: &str, seq: u32) -> i64 {
-    let id = id_number("19880315", seq);
-    let r = add_person(
+/// A draft plan of `unit` started through the page: its id and its page's path.
+async fn new_plan(t: &T, who: &Who, unit: UnitId, title: &str) -> (i64, String) {
+    let r = post_form_ok(
         t,
         who,
-        unit,
-        &[
-            ("name", name),
-            ("id_number", id.as_str()),
-            ("identity", "temporary"),
-            ("establishment", "none"),
-            ("work_start", "2010-07-01"),
-            ("unit_join", "2015-03-01"),
-            ("basic_pay", "48000"),
-            ("allowances", "6000"),
-        ],
+        &format!("/units/{unit}/downsizing"),
+        &[("title", title), ("effective", "2027-01-01")],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    person_of(&r)
+    let plan = id_in(&r.location(), "/downsizing/");
+    (plan, format!("/units/{unit}/downsizing/{plan}"))
+}
+
+/// A line releasing `person` (解除) on the plan at `base`, through the page.
+async fn release_line(t: &T, who: &Who, base: &str, person: i64) {
+    let person = person.to_string();
+    post_form_ok(
+        t,
+        who,
+        &format!("{base}/lines"),
+        &[("person", person.as_str()), ("route", "release")],
+    )
+    .await;
+}
+
+/// A draft plan of `unit` (in district `d`) started by its unit administrator.
+async fn app_plan(t: &T, d: DistrictId, unit: UnitId, title: &str) -> PlanId {
+    t.app
+        .down_create_plan(
+            &down_actor(d, unit, Role::UnitAdmin),
+            unit,
+            title,
+            "2027-01-01",
+        )
+        .await
+        .unwrap()
 }
 
 fn down_actor(d: DistrictId, unit: UnitId, role: Role) -> Actor {
@@ -52,16 +67,8 @@ async fn downsizing_plan_through_the_pages() {
     let u = t.unit("luotuo");
     let ua = login(&t, "u_admin").await;
     let da = login(&t, "d_admin").await;
-    let person = down_temp(&t, &ua, u, "分流甲", 21).await;
-    let r = post_form_ok(
-        &t,
-        &ua,
-        &format!("/units/{u}/downsizing"),
-        &[("title", "骆驼街道第一批分流"), ("effective", "2027-01-01")],
-    )
-    .await;
-    let plan = id_in(&r.location(), "/downsizing/");
-    let base = format!("/units/{u}/downsizing/{plan}");
+    let person = add_temp(&t, &ua, u, "分流甲", 21).await;
+    let (plan, base) = new_plan(&t, &ua, u, "骆驼街道第一批分流").await;
     // The candidate picker lists the temporary worker (picked by default).
     let r = get(&t, &ua, &base).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -77,15 +84,9 @@ async fn downsizing_plan_through_the_pages() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("临时工不适用“提前退休”去向"), "{}", r.body);
-    post_form_ok(
-        &t,
-        &ua,
-        &format!("{base}/lines"),
-        &[("person", pid_s.as_str()), ("route", "release")],
-    )
-    .await;
+    release_line(&t, &ua, &base, person).await;
     // A second temporary worker stays with a new three-year labour contract (no cut).
-    let kept = down_temp(&t, &ua, u, "分流丁", 24).await;
+    let kept = add_temp(&t, &ua, u, "分流丁", 24).await;
     let kept_s = kept.to_string();
     post_form_ok(
         &t,
@@ -159,17 +160,8 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
     let jl = t.unit("jiulonghu");
     let dg = t.unit("dagang");
     let ua = login(&t, "u_admin").await;
-    let person = down_temp(&t, &ua, lu, "分流乙", 22).await;
-    let own = t
-        .app
-        .down_create_plan(
-            &down_actor(t.d_a, lu, Role::UnitAdmin),
-            lu,
-            "骆驼方案",
-            "2027-01-01",
-        )
-        .await
-        .unwrap();
+    let person = add_temp(&t, &ua, lu, "分流乙", 22).await;
+    let own = app_plan(&t, t.d_a, lu, "骆驼方案").await;
     let line = t
         .app
         .down_save_line(
@@ -184,16 +176,7 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
         )
         .await
         .unwrap();
-    let sib = t
-        .app
-        .down_create_plan(
-            &down_actor(t.d_a, jl, Role::UnitAdmin),
-            jl,
-            "九龙湖方案",
-            "2027-01-01",
-        )
-        .await
-        .unwrap();
+    let sib = app_plan(&t, t.d_a, jl, "九龙湖方案").await;
     let d_b = t
         .app
         .store
@@ -202,16 +185,7 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
         .unwrap()
         .unwrap()
         .district_id;
-    let foreign = t
-        .app
-        .down_create_plan(
-            &down_actor(d_b, dg, Role::UnitAdmin),
-            dg,
-            "北仑分流方案",
-            "2027-01-01",
-        )
-        .await
-        .unwrap();
+    let foreign = app_plan(&t, d_b, dg, "北仑分流方案").await;
     let routes: Vec<(Method, &str, Action)> = routes_with_action()
         .into_iter()
         .filter(|(_, p, _)| p.contains("downsizing"))
@@ -290,27 +264,12 @@ async fn downsizing_approval_time_is_shown_in_beijing_time() {
     let t = setup().await;
     let u = t.unit("luotuo");
     let ua = login(&t, "u_admin").await;
-    let da = login(&t, "d_admin").await;
-    let person = down_temp(&t, &ua, u, "分流时", 31).await;
-    let r = post_form_ok(
-        &t,
-        &ua,
-        &format!("/units/{u}/downsizing"),
-        &[("title", "时间显示"), ("effective", "2027-01-01")],
-    )
-    .await;
-    let plan = id_in(&r.location(), "/downsizing/");
-    let base = format!("/units/{u}/downsizing/{plan}");
-    let pid_s = person.to_string();
-    post_form_ok(
-        &t,
-        &ua,
-        &format!("{base}/lines"),
-        &[("person", pid_s.as_str()), ("route", "release")],
-    )
-    .await;
+    let person = add_temp(&t, &ua, u, "分流时", 31).await;
+    let (_, base) = new_plan(&t, &ua, u, "时间显示").await;
+    release_line(&t, &ua, &base, person).await;
     post_form_ok(&t, &ua, &format!("{base}/submit"), &[]).await;
     // The manual clock stands still: the approval is recorded at exactly this instant.
+    let da = login(&t, "d_admin").await;
     let at = t.clock.now();
     post_form_ok(
         &t,

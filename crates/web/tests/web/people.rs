@@ -25,6 +25,30 @@ pub async fn add_person(t: &T, who: &Who, unit: UnitId, fields: &[(&str, &str)])
     post_form(t, who, &format!("/units/{unit}/people/new"), fields).await
 }
 
+/// A temporary worker (no establishment, born 1988-03-15, ID sequence `seq`) added to
+/// `unit` through the people form; its id.
+pub async fn add_temp(t: &T, who: &Who, unit: UnitId, name: &str, seq: u32) -> i64 {
+    let id = id_number("19880315", seq);
+    let r = add_person(
+        t,
+        who,
+        unit,
+        &[
+            ("name", name),
+            ("id_number", id.as_str()),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+            ("work_start", "2010-07-01"),
+            ("unit_join", "2015-03-01"),
+            ("basic_pay", "48000"),
+            ("allowances", "6000"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    person_of(&r)
+}
+
 pub fn person_of(r: &Resp) -> i64 {
     r.location()
         .rsplit('/')
@@ -219,6 +243,22 @@ async fn people_over_establishment_is_refused_unless_approved() {
 }
 
 /// A CSV with many kinds of error; only row 2 is valid (row 9 repeats its ID number).
+/// A multipart upload of `csv` with `token` as its first field, nothing in the query.
+async fn upload_with_field(t: &T, who: &Who, unit: UnitId, token: &str, csv: &str) -> Resp {
+    let b = "----jiguanboundary9";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
+    );
+    send(
+        t,
+        who,
+        Method::POST,
+        &format!("/units/{unit}/people/import"),
+        Some((&format!("multipart/form-data; boundary={b}"), body)),
+    )
+    .await
+}
+
 fn import_fixture() -> String {
     let lines = [
         "姓名,性别,身份证号,出生日期,身份,编制类型,基本工资（元/年）,参加工作时间".to_string(),
@@ -540,25 +580,7 @@ async fn person_name_is_labelled_xingming() {
         "{}",
         r.body
     );
-    let id = id_number("19880315", 41);
-    let r = add_person(
-        &t,
-        &who,
-        u,
-        &[
-            ("name", "王名"),
-            ("id_number", id.as_str()),
-            ("identity", "temporary"),
-            ("establishment", "none"),
-            ("work_start", "2010-07-01"),
-            ("unit_join", "2015-03-01"),
-            ("basic_pay", "48000"),
-            ("allowances", "6000"),
-        ],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let person = person_of(&r);
+    let person = add_temp(&t, &who, u, "王名", 41).await;
     for path in [
         format!("/units/{u}/people/{person}"),
         format!("/units/{u}/posts/people/{person}"),
@@ -591,33 +613,10 @@ async fn import_form_sends_the_csrf_token_as_a_field_not_in_the_url() {
         .and_then(|s| s.split("</form>").next())
         .unwrap_or_default();
     assert!(form.contains("name=\"_csrf\""), "{form}");
-    // A multipart upload with the token as its first field, nothing in the query: accepted.
-    let b = "----jiguanboundary9";
-    let csrf = who.csrf.clone().unwrap();
-    let body = format!(
-        "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\n{}\r\n--{b}--\r\n",
-        import_fixture()
-    );
-    let r = send(
-        &t,
-        &who,
-        Method::POST,
-        &format!("/units/{u}/people/import"),
-        Some((&format!("multipart/form-data; boundary={b}"), body)),
-    )
-    .await;
+    // The token as the first multipart field, nothing in the query: accepted.
+    let r = upload_with_field(&t, &who, u, &who.csrf.clone().unwrap(), &import_fixture()).await;
     assert_ne!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     // A wrong token in the field is still refused.
-    let body = format!(
-        "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nforged\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\r\n--{b}--\r\n"
-    );
-    let r = send(
-        &t,
-        &who,
-        Method::POST,
-        &format!("/units/{u}/people/import"),
-        Some((&format!("multipart/form-data; boundary={b}"), body)),
-    )
-    .await;
+    let r = upload_with_field(&t, &who, u, "forged", "a,b").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 
 use crate::helpers::*;
 use crate::org::{id_in, org_body};
-use jiguan_testkit::fixtures::id_number;
+use jiguan_testkit::fixtures::{self, id_number};
 
 // ---- posts ----
 
@@ -20,19 +20,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
     let actor = actor_of(&t, &accounts()[2]);
     let body = org_body(&t, &ua, luotuo, "党政办", "office").await;
     t.app
-        .org_create_function(
-            &actor,
-            luotuo,
-            &jiguan_app::org::FunctionForm {
-                code: "F1".into(),
-                title: "公文处理".into(),
-                category: "public_service".into(),
-                owners: vec![body.to_string()],
-                decision: "keep".into(),
-                valid_from: "2018-01-01".into(),
-                ..Default::default()
-            },
-        )
+        .org_create_function(&actor, luotuo, &fixtures::kept_function(body, "公文处理"))
         .await
         .unwrap();
     let item = t
