@@ -137,5 +137,6 @@ pub async fn seed(app: &App, mut progress: impl FnMut(u64, u64)) -> AppResult<Di
     crate::people::demo::seed_people(app, district, &unit_ids).await?;
     crate::posts::demo::seed_posts(app, district, &unit_ids).await?;
     crate::downsizing::demo::seed(app, district).await?;
+    crate::selection::demo::seed(app, district).await?;
     Ok(district)
 }

@@ -15,6 +15,7 @@ pub mod org;
 pub mod people;
 pub mod ports;
 pub mod posts;
+pub mod selection;
 pub mod settings;
 pub mod tenancy;
 pub mod users;

@@ -445,6 +445,7 @@ pub trait Store:
     + crate::org::OrgStore
     + crate::downsizing::DownsizingStore
     + crate::posts::PostsStore
+    + crate::selection::SelectionStore
     + crate::workflow::WorkflowStore
 {
     /// Checks that the database answers (for /readyz).

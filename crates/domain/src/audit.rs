@@ -148,6 +148,13 @@ pub enum AuditAction {
     DownsizingPlanCreate,
     DownsizingLineSave,
     DownsizingLineRemove,
+    /// Committee secret ballot (党委会票决): meeting events only, never a ballot.
+    CommitteeMeetingCreate,
+    CommitteeItemAdd,
+    CommitteeRollCall,
+    CommitteeTokensIssue,
+    CommitteeMeetingClose,
+    CommitteeTally,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -195,6 +202,12 @@ impl AuditAction {
             A::DownsizingPlanCreate => "downsizing.plan.create",
             A::DownsizingLineSave => "downsizing.line.save",
             A::DownsizingLineRemove => "downsizing.line.remove",
+            A::CommitteeMeetingCreate => "committee.meeting.create",
+            A::CommitteeItemAdd => "committee.item.add",
+            A::CommitteeRollCall => "committee.roll_call",
+            A::CommitteeTokensIssue => "committee.tokens.issue",
+            A::CommitteeMeetingClose => "committee.meeting.close",
+            A::CommitteeTally => "committee.tally",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -221,6 +234,7 @@ pub enum ObjectKind {
     OrgSplit,
     ReorgPlan,
     DownsizingPlan,
+    CommitteeMeeting,
 }
 
 impl ObjectKind {
@@ -244,6 +258,7 @@ impl ObjectKind {
             K::OrgSplit => "org_split",
             K::ReorgPlan => "reorg_plan",
             K::DownsizingPlan => "downsizing_plan",
+            K::CommitteeMeeting => "committee_meeting",
         }
     }
 }

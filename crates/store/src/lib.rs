@@ -13,6 +13,7 @@ pub mod migrate;
 mod org;
 mod people;
 mod posts;
+mod selection;
 mod sessions;
 mod settings;
 mod sql;

@@ -21,6 +21,7 @@ pub mod downsizing;
 pub mod org;
 pub mod people;
 pub mod posts;
+pub mod selection;
 
 use axum::Router;
 use jiguan_app::App;

@@ -105,6 +105,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::posts::MODULE,
     &crate::downsizing::MODULE,
     &crate::calc::MODULE,
+    &crate::selection::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

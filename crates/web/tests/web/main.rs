@@ -15,4 +15,5 @@ mod org;
 mod people;
 mod platform;
 mod posts;
+mod selection;
 mod sessions;
