@@ -13,3 +13,4 @@ mod org;
 mod people;
 mod platform;
 mod posts;
+mod selection;

@@ -128,6 +128,10 @@ pub struct BallotBody {
     pub marks: BTreeMap<String, String>,
 }
 
+/// A body with no field (`{}`): steps that take no input.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct EmptyBody {}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokensDto {
     /// The tokens, shown this once: print them as slips for the random draw.
@@ -232,9 +236,13 @@ pub async fn roll_call(
 
 /// Checks quorum and issues one token per member present (answered this once).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/selection/meetings/{meeting}/tokens", tag = "selection",
-    params(("unit" = i64, Path), ("meeting" = i64, Path)),
+    params(("unit" = i64, Path), ("meeting" = i64, Path)), request_body = EmptyBody,
     responses((status = 200, body = TokensDto), (status = 422, body = ApiErr)))]
-pub async fn tokens(State(st): State<AppState>, m: InMeeting) -> WebResult<Json<TokensDto>> {
+pub async fn tokens(
+    State(st): State<AppState>,
+    m: InMeeting,
+    Json(_): Json<EmptyBody>,
+) -> WebResult<Json<TokensDto>> {
     let tokens = st.app.sel_issue_tokens(&m.ctx.actor, m.u.id, m.id).await?;
     Ok(Json(TokensDto { tokens }))
 }
@@ -256,9 +264,13 @@ pub async fn cast(
 
 /// Closes the vote and returns the tally with its digest.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/selection/meetings/{meeting}/close", tag = "selection",
-    params(("unit" = i64, Path), ("meeting" = i64, Path)),
+    params(("unit" = i64, Path), ("meeting" = i64, Path)), request_body = EmptyBody,
     responses((status = 200, body = Object), (status = 422, body = ApiErr)))]
-pub async fn close(State(st): State<AppState>, m: InMeeting) -> WebResult<Json<serde_json::Value>> {
+pub async fn close(
+    State(st): State<AppState>,
+    m: InMeeting,
+    Json(_): Json<EmptyBody>,
+) -> WebResult<Json<serde_json::Value>> {
     let t = st.app.sel_close(&m.ctx.actor, m.u.id, m.id).await?;
     Ok(Json(json_of(&t)?))
 }
