@@ -611,3 +611,63 @@ async fn selection_routes_with_real_ids_keep_roles_and_tenants() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// What the application logs while a ballot is cast, at every level.
+#[derive(Clone, Default)]
+struct LogBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuf {
+    type Writer = LogBuf;
+    fn make_writer(&'a self) -> LogBuf {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn casting_logs_neither_the_token_nor_the_ballot() {
+    let t = setup().await;
+    let names = committee(&t, 3).await;
+    let members = member_ids(&t, &names).await;
+    let ua = login(&t, "u_admin").await;
+    let id = meeting(&t, &ua, 2).await;
+    let all: Vec<UserId> = members.iter().map(|m| m.1).collect();
+    roll_call_ids(&t, &ua, id, &all).await;
+    let toks = tokens(&t, &ua, id).await.json()["tokens"].clone();
+    let voter = login(&t, &members[0].0).await;
+    let buf = LogBuf::default();
+    let sub = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(buf.clone())
+        .finish();
+    let tok = toks[0].as_str().unwrap();
+    {
+        let _g = tracing::subscriber::set_default(sub);
+        assert_eq!(cast(&t, &voter, id, tok, "ad").await.status, StatusCode::SEE_OTHER);
+        // A refused cast (used token) and a malformed API body are not logged with their input.
+        assert_eq!(cast(&t, &voter, id, tok, "dd").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = api(
+            &t,
+            &voter,
+            Method::POST,
+            &format!("/api/v1{}/ballots", base(&t, id)),
+            &format!(r#"{{"token":"{tok}","marks":{{"1":"agree"}}"#),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let log = String::from_utf8_lossy(&buf.0.lock().unwrap()).to_string();
+    let norm = jiguan_app::selection::normalise_token(tok);
+    assert!(!log.contains(tok) && !log.contains(&norm), "{log}");
+    assert!(!log.contains("agree") && !log.contains("disagree"), "{log}");
+}
