@@ -809,6 +809,17 @@ async fn pages_with_a_print_button_print_their_content() {
 
 // ---------------------------------------------------------------- committee ballot (issue 13.6)
 
+/// Waits until the address contains `part` (a submitted form has navigated).
+async fn wait_url(b: &Browser, part: &str) {
+    for _ in 0..100 {
+        if b.current_url().await.unwrap().as_str().contains(part) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the address never contained {part}");
+}
+
 /// Clicks the element with this id.
 async fn click_id(b: &Browser, id: &str) {
     b.query(By::Id(id))
@@ -861,7 +872,7 @@ async fn committee_member_votes_with_a_token_on_a_phone_and_the_chair_sees_the_t
         }
     }
     click_id(&b, "sel-roll-save").await;
-    b.query(By::Id("sel-quorum")).first().await.unwrap();
+    wait_url(&b, "ok=roll_call").await;
     assert!(text_of(&b, "sel-quorum").await.contains("已达到法定人数"));
     let meeting_url = b.current_url().await.unwrap();
     let meeting_path = meeting_url.path().to_string();

@@ -653,9 +653,15 @@ async fn casting_logs_neither_the_token_nor_the_ballot() {
     let tok = toks[0].as_str().unwrap();
     {
         let _g = tracing::subscriber::set_default(sub);
-        assert_eq!(cast(&t, &voter, id, tok, "ad").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            cast(&t, &voter, id, tok, "ad").await.status,
+            StatusCode::SEE_OTHER
+        );
         // A refused cast (used token) and a malformed API body are not logged with their input.
-        assert_eq!(cast(&t, &voter, id, tok, "dd").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            cast(&t, &voter, id, tok, "dd").await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
         let r = api(
             &t,
             &voter,
