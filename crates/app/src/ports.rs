@@ -532,6 +532,7 @@ pub trait Store:
     + crate::org::OrgStore
     + crate::downsizing::DownsizingStore
     + crate::posts::PostsStore
+    + crate::selection::SelectionStore
     + crate::workflow::WorkflowStore
     + crate::inbox::InboxStore
 {

@@ -161,6 +161,13 @@ pub enum AuditAction {
     DictItemSave,
     /// An account linked to (or unlinked from) its person (个人中心).
     UserLinkPerson,
+    /// Committee secret ballot (党委会票决): meeting events only, never a ballot.
+    CommitteeMeetingCreate,
+    CommitteeItemAdd,
+    CommitteeRollCall,
+    CommitteeTokensIssue,
+    CommitteeMeetingClose,
+    CommitteeTally,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -210,6 +217,12 @@ impl AuditAction {
             A::DownsizingLineRemove => "downsizing.line.remove",
             A::DictItemSave => "dict.item.save",
             A::UserLinkPerson => "user.link_person",
+            A::CommitteeMeetingCreate => "committee.meeting.create",
+            A::CommitteeItemAdd => "committee.item.add",
+            A::CommitteeRollCall => "committee.roll_call",
+            A::CommitteeTokensIssue => "committee.tokens.issue",
+            A::CommitteeMeetingClose => "committee.meeting.close",
+            A::CommitteeTally => "committee.tally",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -262,6 +275,12 @@ impl AuditAction {
         AuditAction::DownsizingLineRemove,
         AuditAction::DictItemSave,
         AuditAction::UserLinkPerson,
+        AuditAction::CommitteeMeetingCreate,
+        AuditAction::CommitteeItemAdd,
+        AuditAction::CommitteeRollCall,
+        AuditAction::CommitteeTokensIssue,
+        AuditAction::CommitteeMeetingClose,
+        AuditAction::CommitteeTally,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -301,6 +320,7 @@ pub enum ObjectKind {
     DownsizingPlan,
     DictItem,
     SelectionCampaign,
+    CommitteeMeeting,
 }
 
 impl ObjectKind {
@@ -326,6 +346,7 @@ impl ObjectKind {
             K::DownsizingPlan => "downsizing_plan",
             K::DictItem => "dict_item",
             K::SelectionCampaign => "selection_campaign",
+            K::CommitteeMeeting => "committee_meeting",
         }
     }
 }
@@ -951,11 +972,17 @@ mod tests {
                 | A::DownsizingLineSave
                 | A::DownsizingLineRemove
                 | A::DictItemSave
-                | A::UserLinkPerson => {}
+                | A::UserLinkPerson
+                | A::CommitteeMeetingCreate
+                | A::CommitteeItemAdd
+                | A::CommitteeRollCall
+                | A::CommitteeTokensIssue
+                | A::CommitteeMeetingClose
+                | A::CommitteeTally => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 41);
+        assert_eq!(AuditAction::SIMPLE.len(), 47);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -88,6 +88,7 @@ impl Role {
             SelectionView => matches!(self, DistrictAdmin | UnitAdmin | CommitteeMember | Auditor),
             SelectionManage => self == UnitAdmin,
             SelectionApprove => self == DistrictAdmin,
+            SelectionVote => self == CommitteeMember,
         }
     }
 }
@@ -149,6 +150,8 @@ coded_enum! {
         SelectionManage = "selection_manage" ["竞争上岗管理"],
         /// Approve or reject campaign plans (区).
         SelectionApprove = "selection_approve" ["竞争上岗方案审批"],
+        /// Cast a ballot in the unit committee's secret ballot with a drawn token (党委会票决).
+        SelectionVote = "selection_vote" ["党委会票决投票"],
     }
 }
 
@@ -183,6 +186,7 @@ impl Action {
                 | Action::DownsizingApprove
                 | Action::SelectionManage
                 | Action::SelectionApprove
+                | Action::SelectionVote
         )
     }
 }

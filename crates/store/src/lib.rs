@@ -14,6 +14,7 @@ pub mod migrate;
 mod org;
 mod people;
 mod posts;
+mod selection;
 mod sessions;
 mod settings;
 mod sql;

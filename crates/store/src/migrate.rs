@@ -1,6 +1,7 @@
-//! Versioned migrations, the same files for both backends. A migration is SQL with two
-//! tokens that differ by backend: `{pk}` (an auto-increment BIGINT primary key) and `{ts}`
-//! (a UTC timestamp). Each runs in its own transaction with its version record, so a
+//! Versioned migrations, the same files for both backends. A migration is SQL with
+//! tokens that differ by backend: `{pk}` (an auto-increment BIGINT primary key), `{ts}`
+//! (a UTC timestamp) and `{without_rowid}` after a table's closing parenthesis (SQLite's
+//! `WITHOUT ROWID`; nothing on PostgreSQL). Each runs in its own transaction with its version record, so a
 //! failed migration leaves the schema as it was.
 
 use crate::db::{Backend, Db, Value};
@@ -37,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_user_person", "user_person"),
     migration!(10, "0010_dict", "dict"),
     migration!(11, "0011_logs", "logs"),
+    migration!(12, "0012_committee_ballot", "committee_ballot"),
 ];
 
 pub fn latest() -> i64 {
@@ -64,6 +66,15 @@ fn render(sql: &str, b: Backend) -> String {
         .join("\n")
         .replace("{pk}", pk)
         .replace("{ts}", ts)
+        // A table with no hidden insertion-ordered key (SQLite's rowid); PostgreSQL has none.
+        .replace(
+            "{without_rowid}",
+            if b == Backend::Sqlite {
+                " WITHOUT ROWID"
+            } else {
+                ""
+            },
+        )
 }
 
 async fn ensure_table(db: &Db) -> Result<(), StoreError> {

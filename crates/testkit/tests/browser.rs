@@ -1322,3 +1322,162 @@ async fn audit_and_sign_in_logs_read_in_words() {
     b.screenshot(&img("audit-phone.png")).await.unwrap();
     b.quit().await.unwrap();
 }
+
+// ---------------------------------------------------------------- committee ballot (issue 13.6)
+
+/// Waits until the address contains `part` (a submitted form has navigated).
+async fn wait_url(b: &Browser, part: &str) {
+    for _ in 0..100 {
+        if b.current_url().await.unwrap().as_str().contains(part) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the address never contained {part}");
+}
+
+/// Clicks the element with this id.
+async fn click_id(b: &Browser, id: &str) {
+    b.query(By::Id(id))
+        .first()
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The unit admin prepares a meeting and draws the tokens; a committee member casts a
+/// ballot with a token on a phone (390×844); the chair (unit admin) closes the vote and
+/// sees the tally sheet with its digest. Screenshots of the phone ballot and the tally
+/// sheet go to docs/img/selection-*.png.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn committee_member_votes_with_a_token_on_a_phone_and_the_chair_sees_the_tally() {
+    let (app, b) = setup(BrowserOptions::phone()).await;
+    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    let img = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../docs/img/{name}"))
+    };
+    // The HR office creates the meeting with two items and records everyone present.
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&format!("/units/{unit}/selection/meetings")))
+        .await
+        .unwrap();
+    b.find(By::Id("title"))
+        .await
+        .unwrap()
+        .send_keys("党工委会议：浏览器测试")
+        .await
+        .unwrap();
+    b.find(By::Id("items"))
+        .await
+        .unwrap()
+        .send_keys("拟任 甲 为 党政办主任\n拟任 乙 为 经发办副主任")
+        .await
+        .unwrap();
+    click_id(&b, "sel-create").await;
+    b.query(By::Id("sel-roll-form")).first().await.unwrap();
+    for cb in b
+        .find_all(By::Css("#sel-roll-form input[type=checkbox]"))
+        .await
+        .unwrap()
+    {
+        if !cb.is_selected().await.unwrap() {
+            cb.click().await.unwrap();
+        }
+    }
+    click_id(&b, "sel-roll-save").await;
+    wait_url(&b, "ok=roll_call").await;
+    assert!(text_of(&b, "sel-quorum").await.contains("已达到法定人数"));
+    let meeting_url = b.current_url().await.unwrap();
+    let meeting_path = meeting_url.path().to_string();
+    click_id(&b, "sel-tokens").await;
+    b.accept_alert().await.unwrap();
+    b.query(By::Id("slips")).first().await.unwrap();
+    let mut tokens = Vec::new();
+    for t in b.find_all(By::Css(".slip .token")).await.unwrap() {
+        tokens.push(t.text().await.unwrap());
+    }
+    assert_eq!(tokens.len(), 7, "one token per member present");
+    click_id(&b, "logout").await;
+
+    // A committee member votes on the phone with a drawn token.
+    sign_in(&b, &app, "luotuo_committee").await;
+    b.goto(app.url(&format!("{meeting_path}/vote")))
+        .await
+        .unwrap();
+    b.find(By::Id("token"))
+        .await
+        .unwrap()
+        .send_keys(&tokens[3])
+        .await
+        .unwrap();
+    click_id(&b, "m1-agree").await;
+    click_id(&b, "m2-defer").await;
+    let (scroll, inner) = overflow(&b).await;
+    assert!(
+        scroll <= inner,
+        "the ballot fits the phone: {scroll} > {inner}"
+    );
+    b.screenshot(&img("selection-vote-phone.png"))
+        .await
+        .unwrap();
+    click_id(&b, "sel-cast").await;
+    b.query(By::Id("sel-voted")).first().await.unwrap();
+    assert!(body_text(&b).await.contains("选票已提交"));
+    // The meeting page shows progress only.
+    b.goto(app.url(&meeting_path)).await.unwrap();
+    assert!(text_of(&b, "sel-used").await.contains("1 / 7"));
+    assert!(b.find_all(By::Id("tally-table")).await.unwrap().is_empty());
+    // The same token cannot be used again.
+    b.goto(app.url(&format!("{meeting_path}/vote")))
+        .await
+        .unwrap();
+    b.find(By::Id("token"))
+        .await
+        .unwrap()
+        .send_keys(&tokens[3])
+        .await
+        .unwrap();
+    click_id(&b, "sel-cast").await;
+    assert!(text_of(&b, "err-token").await.contains("已使用"));
+    click_id(&b, "logout").await;
+
+    // The chair closes the vote and sees the tally sheet.
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&meeting_path)).await.unwrap();
+    click_id(&b, "sel-close").await;
+    b.accept_alert().await.unwrap();
+    b.query(By::Id("tally-sheet")).first().await.unwrap();
+    assert_eq!(text_of(&b, "ballots-cast").await, "1");
+    let row1 = text_of(&b, "tally-1").await;
+    assert!(row1.contains("未通过"), "{row1}");
+    assert_eq!(text_of(&b, "digest").await.len(), 64);
+    b.quit().await.unwrap();
+
+    // The demo's closed meeting on an A4-wide window, for the docs.
+    let b = Browser::start(BrowserOptions::default()).await.unwrap();
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&format!("/units/{unit}/selection/meetings")))
+        .await
+        .unwrap();
+    let demo = b
+        .find(By::LinkText(
+            "骆驼街道党工委会议：2019年中层干部竞争上岗人选票决",
+        ))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    b.goto(app.url(&format!("{demo}/tally"))).await.unwrap();
+    b.query(By::Id("tally-sheet")).first().await.unwrap();
+    emulate_media(&b, "print").await;
+    b.screenshot(&img("selection-tally-print.png"))
+        .await
+        .unwrap();
+    emulate_media(&b, "").await;
+    b.quit().await.unwrap();
+}

@@ -108,6 +108,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::inbox::MODULE,
     &crate::dict::MODULE,
     &crate::selfsvc::MODULE,
+    &crate::selection::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

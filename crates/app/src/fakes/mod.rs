@@ -20,6 +20,7 @@ pub mod org;
 pub mod people;
 pub mod platform;
 pub mod posts;
+pub mod selection;
 
 use std::sync::{Arc, Mutex};
 

@@ -439,7 +439,7 @@ coded_enum! {
 }
 
 /// One item's tally (VOTE-8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ItemTally {
     pub item: u32,
     /// The item's N (all members; less the recused when `recused_count_in_n` is false).
@@ -459,7 +459,7 @@ pub struct ItemTally {
 }
 
 /// The tally sheet of a vote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Tally {
     /// 应到会 N.
     pub members: u32,

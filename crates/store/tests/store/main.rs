@@ -16,4 +16,5 @@ mod org;
 mod people;
 mod platform;
 mod posts;
+mod selection;
 mod selfsvc;

@@ -18,5 +18,6 @@ mod org;
 mod people;
 mod platform;
 mod posts;
+mod selection;
 mod selfsvc;
 mod sessions;
