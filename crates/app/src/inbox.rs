@@ -167,7 +167,49 @@ impl App {
                 });
             }
         }
+        out.extend(self.ballots_to_cast(actor).await?);
         out.sort_by(|a, b| a.since.cmp(&b.since).then(a.object_id.cmp(&b.object_id)));
+        Ok(out)
+    }
+
+    /// A ballot to cast (党委会票决): for a committee member recorded present at a meeting
+    /// of their unit whose vote is open. It stays until the vote closes, also after the
+    /// member has voted: nothing records who voted, and the inbox must not either.
+    async fn ballots_to_cast(&self, actor: &Actor) -> AppResult<Vec<Todo>> {
+        use crate::selection::MeetingStatus;
+        use crate::selection::SelectionStore;
+        let (Some(unit), true) = (actor.unit_id, actor.can(Action::SelectionVote)) else {
+            return Ok(Vec::new());
+        };
+        let d = actor.district_id;
+        let mut out = Vec::new();
+        for m in self.store.sel_meetings(d, unit).await? {
+            if m.status != MeetingStatus::Open {
+                continue;
+            }
+            let present = self
+                .store
+                .sel_attendance(d, unit, m.id)
+                .await?
+                .iter()
+                .any(|a| a.present && a.user_id == actor.user_id);
+            if !present {
+                continue;
+            }
+            let unit_name = match self.store.get_unit(d, unit).await? {
+                Some(u) => u.name,
+                None => continue,
+            };
+            out.push(Todo {
+                code: "selection.ballot.cast".to_string(),
+                unit_id: unit,
+                unit_name,
+                object_id: m.id.0,
+                title: m.title,
+                link: format!("/units/{unit}/selection/meetings/{}/vote", m.id),
+                since: m.created_at,
+            });
+        }
         Ok(out)
     }
 

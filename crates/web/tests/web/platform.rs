@@ -239,6 +239,24 @@ fn openapi_lists_every_api_route() {
     );
 }
 
+/// A key is defined in one locale file only: the tables are merged, so a second module
+/// defining `field.person_id` silently relabelled the first one's errors.
+#[test]
+fn no_locale_key_is_defined_by_two_files() {
+    use jiguan_web::i18n::{parse, sources};
+    for lang in 0..2 {
+        let mut seen: std::collections::BTreeMap<String, &str> = Default::default();
+        for (name, zh, en) in sources() {
+            let text = if lang == 0 { zh } else { en };
+            for key in parse(text).into_keys() {
+                if let Some(first) = seen.insert(key.clone(), name) {
+                    panic!("{key} is defined in both {first} and {name}");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn every_string_is_translated_in_both_languages() {
     use jiguan_web::i18n::{parse, sources};

@@ -677,3 +677,54 @@ async fn casting_logs_neither_the_token_nor_the_ballot() {
     assert!(!log.contains(tok) && !log.contains(&norm), "{log}");
     assert!(!log.contains("agree") && !log.contains("disagree"), "{log}");
 }
+
+/// A ballot to cast waits in the inbox (待办) of each member recorded present while the
+/// vote is open — also after they voted, since nothing knows who voted — and is gone once
+/// the vote closes; an absent member and the HR office never see it.
+#[tokio::test]
+async fn a_ballot_to_cast_waits_in_the_inbox_of_members_present_until_close() {
+    let t = setup().await;
+    let names = committee(&t, 3).await;
+    let members = member_ids(&t, &names).await;
+    let ua = login(&t, "u_admin").await;
+    let id = meeting(&t, &ua, 1).await;
+    let two: Vec<UserId> = members.iter().take(2).map(|m| m.1).collect();
+    roll_call_ids(&t, &ua, id, &two).await;
+    let toks = tokens(&t, &ua, id).await.json()["tokens"].clone();
+    let vote = format!("{}/vote", base(&t, id));
+    let waiting = |r: &Resp| -> bool {
+        r.json()["todos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["code"] == "selection.ballot.cast" && x["link"] == vote.as_str())
+    };
+    let present = login(&t, &members[0].0).await;
+    let absent = login(&t, &members[2].0).await;
+    assert!(
+        waiting(&api(&t, &present, Method::GET, "/api/v1/inbox", "").await),
+        "present member"
+    );
+    assert!(
+        !waiting(&api(&t, &absent, Method::GET, "/api/v1/inbox", "").await),
+        "absent member"
+    );
+    assert!(
+        !waiting(&api(&t, &ua, Method::GET, "/api/v1/inbox", "").await),
+        "HR office"
+    );
+    let page = get(&t, &present, "/inbox").await;
+    assert!(page.body.contains("党委会表决进行中"), "{}", page.body);
+    let r = cast(&t, &present, id, toks[0].as_str().unwrap(), "a").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        waiting(&api(&t, &present, Method::GET, "/api/v1/inbox", "").await),
+        "still there after voting"
+    );
+    let r = post_form(&t, &ua, &format!("{}/close", base(&t, id)), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        !waiting(&api(&t, &present, Method::GET, "/api/v1/inbox", "").await),
+        "gone after close"
+    );
+}
