@@ -177,7 +177,6 @@ impl App {
     /// member has voted: nothing records who voted, and the inbox must not either.
     async fn ballots_to_cast(&self, actor: &Actor) -> AppResult<Vec<Todo>> {
         use crate::selection::MeetingStatus;
-        use crate::selection::SelectionStore;
         let (Some(unit), true) = (actor.unit_id, actor.can(Action::SelectionVote)) else {
             return Ok(Vec::new());
         };
