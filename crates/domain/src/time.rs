@@ -89,10 +89,26 @@ mod tests {
             parse_zone("+05:30").map(|z| z.local_minus_utc()),
             Ok(5 * 3600 + 30 * 60)
         );
-        assert_eq!(parse_zone("-03:00").map(|z| z.local_minus_utc()), Ok(-3 * 3600));
-        for bad in ["", "Europe/Berlin", "+8", "+08", "+15:00", "08:00", "+08:60", "+0a:00"] {
+        assert_eq!(
+            parse_zone("-03:00").map(|z| z.local_minus_utc()),
+            Ok(-3 * 3600)
+        );
+        for bad in [
+            "",
+            "Europe/Berlin",
+            "+8",
+            "+08",
+            "+15:00",
+            "08:00",
+            "+08:60",
+            "+0a:00",
+        ] {
             let e = parse_zone(bad).unwrap_err();
-            assert_eq!((e.field.as_str(), e.code.as_str()), ("time_zone", "time_zone_invalid"), "{bad}");
+            assert_eq!(
+                (e.field.as_str(), e.code.as_str()),
+                ("time_zone", "time_zone_invalid"),
+                "{bad}"
+            );
         }
     }
 
