@@ -1,7 +1,7 @@
 //! Configuration: built-in defaults, then the config file (`jiguan.toml` in the working
 //! directory, or `--config FILE` / `JIGUAN_CONFIG`), then environment variables
 //! (`JIGUAN_DATABASE_URL`, `JIGUAN_BIND`, `JIGUAN_LOG_FORMAT`, `JIGUAN_SECURE_COOKIES`,
-//! `JIGUAN_TRUSTED_PROXIES`, `JIGUAN_AUDIT_KEY`), then command-line flags. See docs/OPERATIONS.md.
+//! `JIGUAN_TRUSTED_PROXIES`, `JIGUAN_AUDIT_KEY`, `JIGUAN_TIME_ZONE`), then command-line flags. See docs/OPERATIONS.md.
 
 use serde::Deserialize;
 
@@ -25,6 +25,9 @@ pub struct Config {
     pub trusted_proxies: Vec<String>,
     /// Key for the HMAC of audit checkpoints (`jiguan audit checkpoint`); none: unsigned.
     pub audit_key: Option<String>,
+    /// The time zone every time is shown in and "today" is taken in: `Asia/Shanghai`
+    /// (default), `UTC` or a fixed offset such as `+08:00`.
+    pub time_zone: String,
 }
 
 impl Default for Config {
@@ -41,6 +44,7 @@ impl Default for Config {
             login_window_secs: app.login_window_secs,
             trusted_proxies: Vec::new(),
             audit_key: None,
+            time_zone: jiguan_domain::time::DEFAULT_ZONE.into(),
         }
     }
 }
@@ -78,10 +82,28 @@ impl Config {
                 .map(str::to_string)
                 .collect();
         }
+        if let Ok(v) = std::env::var("JIGUAN_TIME_ZONE") {
+            cfg.time_zone = v;
+        }
         if let Ok(v) = std::env::var("JIGUAN_AUDIT_KEY") {
             cfg.audit_key = Some(v).filter(|k| !k.is_empty());
         }
         Ok(cfg)
+    }
+
+    /// Applies the `time_zone` setting (once, before anything is shown).
+    pub fn apply_time_zone(&self) -> anyhow::Result<()> {
+        let zone = jiguan_domain::time::parse_zone(&self.time_zone).map_err(|_| {
+            anyhow::anyhow!(
+                "time_zone: '{}' is not a time zone this system accepts \
+                 (Asia/Shanghai, UTC, or a fixed offset such as +08:00)",
+                self.time_zone
+            )
+        })?;
+        if !jiguan_domain::time::set_zone(zone) {
+            anyhow::bail!("time_zone: already set to another zone");
+        }
+        Ok(())
     }
 
     /// The trusted proxies, parsed.

@@ -116,6 +116,7 @@ fn main() -> std::process::ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     let mut cfg = Config::load(cli.config.as_deref())?;
+    cfg.apply_time_zone()?;
     let explicit_database = cli.database.is_some();
     if let Some(db) = cli.database {
         cfg.database = db;

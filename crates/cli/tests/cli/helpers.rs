@@ -52,6 +52,7 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         .env_remove("JIGUAN_CONFIG")
         .env_remove("JIGUAN_BIND")
         .env_remove("JIGUAN_LOG")
+        .env_remove("JIGUAN_TIME_ZONE")
         .stdin(Stdio::null())
         .output()
         .unwrap();

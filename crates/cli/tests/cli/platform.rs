@@ -400,3 +400,32 @@ fn an_audit_checkpoint_catches_a_truncated_chain() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("signature"), "{}", r.stderr);
 }
+
+/// One time zone setting (issue 12, defect 3): `time_zone` in jiguan.toml (or
+/// `JIGUAN_TIME_ZONE`) is read at start-up; a value that is not a zone stops every command
+/// with a message naming the setting, and the accepted forms start normally.
+#[test]
+fn the_time_zone_setting_is_checked_at_start() {
+    for (value, ok) in [
+        ("Asia/Shanghai", true),
+        ("UTC", true),
+        ("+05:30", true),
+        ("Mars/Olympus", false),
+        ("+8", false),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("jiguan.toml"),
+            format!("time_zone = \"{value}\"\n"),
+        )
+        .unwrap();
+        let r = run_in(dir.path(), &["openapi"]);
+        if ok {
+            assert_eq!(r.code, 0, "{value}: {}", r.stderr);
+        } else {
+            assert_eq!(r.code, 1, "{value}");
+            assert!(r.stderr.contains("time_zone"), "{value}: {}", r.stderr);
+            assert!(r.stderr.contains(value), "{value}: {}", r.stderr);
+        }
+    }
+}
