@@ -165,28 +165,8 @@ pub async fn org(cfg: &Config, c: OrgCommand) -> anyhow::Result<u8> {
         }
         OrgCommand::Chart(args) => {
             let r = args.load(&app).await?;
-            let kind = |k: jiguan_domain::org::BodyKind| tr.t(&k.label_key()).to_string();
-            let known = !r.heads.is_empty();
-            let hc = |b: jiguan_domain::org::BodyId| {
-                r.heads
-                    .iter()
-                    .find(|(x, _)| *x == b)
-                    .map(|(_, n)| *n)
-                    .or(known.then_some(0))
-            };
-            let svg = jiguan_app::org::chart::svg(
-                &r.structure,
-                &format!("{} {}", r.unit.name, r.on),
-                &jiguan_app::org::chart::ChartText {
-                    kind: &kind,
-                    head: tr.t("org.chart_head"),
-                    on_post: tr.t("org.chart_on_post"),
-                    est: tr.t("org.chart_est"),
-                    plates: tr.t("org.chart_plates"),
-                    headcount: &hc,
-                    sized: true,
-                },
-            );
+            let title = format!("{} {}", r.unit.name, r.on);
+            let svg = jiguan_web::org::pages::chart_svg(tr, &r.structure, &title, true, &r.heads);
             write_out(&args.out, svg)?;
         }
         OrgCommand::Export(args) => {

@@ -152,6 +152,45 @@ fn china_midnight_ms(d: chrono::NaiveDate) -> i64 {
         .timestamp_millis()
 }
 
+/// The conditions both logs share: the district, the unit (or the district level alone)
+/// and the username.
+fn log_scope(
+    district: DistrictId,
+    unit: Option<UnitId>,
+    district_level_only: bool,
+    username: Option<String>,
+) -> Sql {
+    let mut w = Sql::with(" WHERE district_id = $1", district.0);
+    if let Some(u) = unit {
+        w.and("unit_id = {}", u.0);
+    } else if district_level_only {
+        w.push(" AND unit_id IS NULL");
+    }
+    if let Some(u) = username {
+        w.and("username = {}", u);
+    }
+    w
+}
+
+/// A log filter's days (in China time), `from` and `to` both included.
+fn log_dates(w: &mut Sql, from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) {
+    if let Some(d) = from {
+        w.and("at_ms >= {}", china_midnight_ms(d));
+    }
+    if let Some(d) = to {
+        w.and("at_ms < {}", china_midnight_ms(d) + 86_400_000);
+    }
+}
+
+/// A log's order: newest first, unless the list is sorted by time ascending.
+fn time_order(q: &ListQuery) -> &'static str {
+    if q.sort.as_deref() == Some("at") && !q.desc {
+        "ASC"
+    } else {
+        "DESC"
+    }
+}
+
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn append_audit(&self, entry: AuditEntry) -> StoreResult<()> {
@@ -165,15 +204,8 @@ impl AuditStore for SqlStore {
         f: &AuditFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<AuditRecord>> {
-        let mut w = Sql::with(" WHERE district_id = $1", district.0);
-        if let Some(u) = f.unit_id {
-            w.and("unit_id = {}", u.0);
-        } else if f.district_level_only {
-            w.push(" AND unit_id IS NULL");
-        }
-        if let Some(u) = &f.username {
-            w.and("username = {}", u.as_str());
-        }
+        let user = f.username.clone();
+        let mut w = log_scope(district, f.unit_id, f.district_level_only, user);
         if let Some(t) = &f.object_type {
             w.and("object_type = {}", t.as_str());
         }
@@ -183,12 +215,7 @@ impl AuditStore for SqlStore {
         if let Some(a) = &f.action {
             w.and("action = {}", a.as_str());
         }
-        if let Some(d) = f.from {
-            w.and("at_ms >= {}", china_midnight_ms(d));
-        }
-        if let Some(d) = f.to {
-            w.and("at_ms < {}", china_midnight_ms(d) + 86_400_000);
-        }
+        log_dates(&mut w, f.from, f.to);
         w.search(
             q,
             &[
@@ -199,11 +226,7 @@ impl AuditStore for SqlStore {
                 "after_json",
             ],
         );
-        let dir = if q.sort.as_deref() == Some("at") && !q.desc {
-            "ASC"
-        } else {
-            "DESC"
-        };
+        let dir = time_order(q);
         fetch_page(
             &self.db,
             " FROM audit_log",
@@ -242,32 +265,16 @@ impl AuditStore for SqlStore {
         f: &LoginFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<LoginRecord>> {
-        let mut w = Sql::with(" WHERE district_id = $1", district.0);
-        if let Some(u) = f.unit_id {
-            w.and("unit_id = {}", u.0);
-        } else if f.district_level_only {
-            w.push(" AND unit_id IS NULL");
-        }
-        if let Some(u) = &f.username {
-            w.and("username = {}", u.to_lowercase());
-        }
+        let user = f.username.as_deref().map(str::to_lowercase);
+        let mut w = log_scope(district, f.unit_id, f.district_level_only, user);
         match f.success {
             Some(true) => w.push(" AND outcome = 'ok'"),
             Some(false) => w.push(" AND outcome <> 'ok'"),
             None => {}
         }
-        if let Some(d) = f.from {
-            w.and("at_ms >= {}", china_midnight_ms(d));
-        }
-        if let Some(d) = f.to {
-            w.and("at_ms < {}", china_midnight_ms(d) + 86_400_000);
-        }
+        log_dates(&mut w, f.from, f.to);
         w.search(q, &["username", "addr"]);
-        let dir = if q.sort.as_deref() == Some("at") && !q.desc {
-            "ASC"
-        } else {
-            "DESC"
-        };
+        let dir = time_order(q);
         fetch_page(
             &self.db,
             " FROM login_log",

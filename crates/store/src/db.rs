@@ -372,6 +372,14 @@ impl Tx {
         }
     }
 
+    /// [`Tx::execute`] for a change to rows that must exist: none changed is `NotFound`.
+    pub async fn execute_found(&mut self, sql: &str, params: &[Value]) -> Result<(), StoreError> {
+        match self.execute(sql, params).await? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
     pub async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         match self {
             Tx::Sqlite(t) => fetch_all_on(&mut **t, sql, params).await,

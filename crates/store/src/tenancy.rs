@@ -134,15 +134,11 @@ impl TenancyStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE units SET code = $1, name = $2, kind = $3, active = $4 WHERE id = $5 AND district_id = $6",
-                &[input.code.as_str().into(), input.name.as_str().into(), input.kind.code().into(), active.into(), id.0.into(), d.0.into()],
-            )
-            .await?;
-        if n == 0 {
-            return Err(jiguan_app::ports::StoreError::NotFound);
-        }
+        tx.execute_found(
+            "UPDATE units SET code = $1, name = $2, kind = $3, active = $4 WHERE id = $5 AND district_id = $6",
+            &[input.code.as_str().into(), input.name.as_str().into(), input.kind.code().into(), active.into(), id.0.into(), d.0.into()],
+        )
+        .await?;
         commit_audited(tx, &audit).await
     }
 

@@ -201,15 +201,11 @@ impl UserStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE users SET display_name = $1, active = $2 WHERE id = $3 AND district_id = $4",
-                &[display_name.into(), active.into(), id.0.into(), d.0.into()],
-            )
-            .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        tx.execute_found(
+            "UPDATE users SET display_name = $1, active = $2 WHERE id = $3 AND district_id = $4",
+            &[display_name.into(), active.into(), id.0.into(), d.0.into()],
+        )
+        .await?;
         set_roles(&mut tx, id.0, roles).await?;
         if !active {
             tx.execute("DELETE FROM sessions WHERE user_id = $1", &[id.0.into()])

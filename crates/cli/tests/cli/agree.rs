@@ -28,6 +28,30 @@ impl Drop for Server {
     }
 }
 
+/// Starts `serve --demo` on `db` at 127.0.0.1:`port`, in `dir`, with no settings from the
+/// environment and its output dropped.
+fn spawn_demo(dir: &std::path::Path, db: &str, port: u16) -> Child {
+    Command::new(BIN)
+        .args([
+            "serve",
+            "--demo",
+            "--database",
+            db,
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .current_dir(dir)
+        .env_remove("JIGUAN_DATABASE_URL")
+        .env_remove("JIGUAN_CONFIG")
+        .env_remove("JIGUAN_BIND")
+        .env("JIGUAN_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
@@ -39,24 +63,7 @@ async fn start_server() -> Server {
     let db = db.to_string_lossy().into_owned();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let child = Command::new(BIN)
-        .args([
-            "serve",
-            "--demo",
-            "--database",
-            &db,
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .current_dir(dir.path())
-        .env_remove("JIGUAN_DATABASE_URL")
-        .env_remove("JIGUAN_CONFIG")
-        .env("JIGUAN_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = spawn_demo(dir.path(), &db, port);
     let server = Server {
         child,
         base,
@@ -734,25 +741,7 @@ async fn excel_exports_hold_numbers_filters_and_totals() {
 /// Runs `serve --demo` on `db` until it answers, then stops it.
 async fn serve_demo_once(dir: &std::path::Path, db: &str) {
     let port = free_port();
-    let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--demo",
-            "--database",
-            db,
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .current_dir(dir)
-        .env_remove("JIGUAN_DATABASE_URL")
-        .env_remove("JIGUAN_CONFIG")
-        .env_remove("JIGUAN_BIND")
-        .env("JIGUAN_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_demo(dir, db, port);
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {

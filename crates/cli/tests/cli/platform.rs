@@ -351,52 +351,20 @@ fn an_audit_checkpoint_catches_a_truncated_chain() {
 
     // Signed checkpoints: an edited one is refused.
     std::fs::write(d.join("k.toml"), "audit_key = \"s3cret-key\"\n").unwrap();
-    let r = run_in(
-        d,
-        &[
-            "--config",
-            "k.toml",
-            "--database",
-            &db,
-            "audit",
-            "checkpoint",
-            "--out",
-            "signed.json",
-        ],
-    );
+    let signed_audit = |args: &[&str]| {
+        let head = ["--config", "k.toml", "--database", db.as_str(), "audit"];
+        run_in(d, &[&head[..], args].concat())
+    };
+    let r = signed_audit(&["checkpoint", "--out", "signed.json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run_in(
-        d,
-        &[
-            "--config",
-            "k.toml",
-            "--database",
-            &db,
-            "audit",
-            "verify",
-            "--anchor",
-            "signed.json",
-        ],
-    );
+    let r = signed_audit(&["verify", "--anchor", "signed.json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = std::fs::read_to_string(d.join("signed.json")).unwrap();
     assert!(text.contains("\"mac\""));
     let forged = text.replacen("\"created_at\": \"2", "\"created_at\": \"1", 1);
     assert_ne!(forged, text);
     std::fs::write(d.join("forged.json"), forged).unwrap();
-    let r = run_in(
-        d,
-        &[
-            "--config",
-            "k.toml",
-            "--database",
-            &db,
-            "audit",
-            "verify",
-            "--anchor",
-            "forged.json",
-        ],
-    );
+    let r = signed_audit(&["verify", "--anchor", "forged.json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("signature"), "{}", r.stderr);
 }

@@ -57,4 +57,13 @@ pub(crate) mod test_util {
     pub fn date(s: &str) -> chrono::NaiveDate {
         chrono::NaiveDate::from_str(s).unwrap_or_default()
     }
+    /// The stages and their weights, e.g. `&[(Stage::Written, "50")]`.
+    pub fn weights(ws: &[(super::plan::Stage, &str)]) -> Vec<super::plan::StageWeight> {
+        ws.iter()
+            .map(|&(stage, w)| super::plan::StageWeight {
+                stage,
+                weight: dec(w),
+            })
+            .collect()
+    }
 }

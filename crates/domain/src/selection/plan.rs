@@ -777,7 +777,7 @@ pub fn check_quota(
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 pub(crate) mod tests {
     use super::*;
-    use crate::selection::test_util::{date, dec};
+    use crate::selection::test_util::{date, dec, weights};
     use crate::workflow::Step;
 
     pub fn post(body: i64, level: PostLevel, seats: u32) -> OfferedPost {
@@ -893,16 +893,7 @@ pub(crate) mod tests {
     fn stages_weights_and_tie_break_consistency() {
         let mut p = plan();
         // 笔试 50 / 面试 50 (上饶 [S3]): the evaluation is not scored, so it cannot break ties.
-        p.stages = vec![
-            StageWeight {
-                stage: Stage::Written,
-                weight: dec("50"),
-            },
-            StageWeight {
-                stage: Stage::Interview,
-                weight: dec("50"),
-            },
-        ];
+        p.stages = weights(&[(Stage::Written, "50"), (Stage::Interview, "50")]);
         let r = codes(p.validate());
         assert!(has(&r, "tie_break", "selection_tie_break_stage_missing"));
         p.tie_break = vec![TieKey::Composite, TieKey::Written, TieKey::Interview];

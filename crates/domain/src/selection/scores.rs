@@ -584,9 +584,9 @@ pub fn probation_confirmed(p: &EvaluationParams, c: EvaluationCount) -> Result<b
 mod tests {
     use super::*;
     use crate::rules::selection::{Ballots, InterviewMethod};
+    use crate::selection::plan::EvaluationParams;
     use crate::selection::plan::tests::plan;
-    use crate::selection::plan::{EvaluationParams, StageWeight};
-    use crate::selection::test_util::dec;
+    use crate::selection::test_util::{dec, weights};
     use proptest::prelude::*;
 
     fn ids(v: &[ApplicationId]) -> Vec<i64> {
@@ -804,20 +804,11 @@ mod tests {
         assert_eq!(composite(&plan(), &s).unwrap_err().field, "interview");
         // A stage with weight 0 needs no score.
         let mut p = plan();
-        p.stages = vec![
-            StageWeight {
-                stage: Stage::Written,
-                weight: dec("50"),
-            },
-            StageWeight {
-                stage: Stage::Evaluation,
-                weight: dec("50"),
-            },
-            StageWeight {
-                stage: Stage::Interview,
-                weight: dec("0"),
-            },
-        ];
+        p.stages = weights(&[
+            (Stage::Written, "50"),
+            (Stage::Evaluation, "50"),
+            (Stage::Interview, "0"),
+        ]);
         // 80.005 is published as 80.01: (80.01 + 80) / 2 = 80.005 → 80.01. From the raw
         // score it would be 80.0025 → 80.00.
         s.written = Some(dec("80.005"));
@@ -883,10 +874,7 @@ mod tests {
 
     fn ranking_of(composites: &[&str]) -> Ranking {
         let mut p = plan();
-        p.stages = vec![StageWeight {
-            stage: Stage::Written,
-            weight: dec("100"),
-        }];
+        p.stages = weights(&[(Stage::Written, "100")]);
         p.tie_break = vec![TieKey::Composite];
         let c: Vec<StageScores> = composites
             .iter()

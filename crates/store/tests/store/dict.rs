@@ -29,32 +29,20 @@ async fn rows_overlay_the_built_in_lists_per_district(pg: bool) {
     let s = SqlStore::open(&t.url).await.unwrap();
     let (d1, _a, _b, d2, _c) = two_districts(&s).await;
     let audit = || system_entry(d1, None, "dict.item.save", "dict_item", "party:14", None);
-    s.save_dict_item(
-        d1,
-        &item(DictKind::Party, "14", "港澳同胞", 140, true),
-        Utc::now(),
-        audit(),
-    )
-    .await
-    .unwrap();
+    let st = &s;
+    let save =
+        move |it: StoredItem| async move { st.save_dict_item(d1, &it, Utc::now(), audit()).await };
+    save(item(DictKind::Party, "14", "港澳同胞", 140, true))
+        .await
+        .unwrap();
     // A built-in item disabled: a row with its code.
-    s.save_dict_item(
-        d1,
-        &item(DictKind::Ethnicity, "02", "蒙古族", 20, false),
-        Utc::now(),
-        audit(),
-    )
-    .await
-    .unwrap();
+    save(item(DictKind::Ethnicity, "02", "蒙古族", 20, false))
+        .await
+        .unwrap();
     // Saving again replaces the row (order and state), not a second row.
-    s.save_dict_item(
-        d1,
-        &item(DictKind::Party, "14", "港澳同胞", 5, false),
-        Utc::now(),
-        audit(),
-    )
-    .await
-    .unwrap();
+    save(item(DictKind::Party, "14", "港澳同胞", 5, false))
+        .await
+        .unwrap();
     let rows = s.list_dict_items(d1).await.unwrap();
     assert_eq!(rows.len(), 2, "{rows:?}");
     let d = Dict::from_stored(&rows);
@@ -65,14 +53,7 @@ async fn rows_overlay_the_built_in_lists_per_district(pg: bool) {
     );
     assert!(!d.names(DictKind::Ethnicity).contains(&"蒙古族"));
     // Another name with a taken name in the same list is a conflict on `name`.
-    let dup = s
-        .save_dict_item(
-            d1,
-            &item(DictKind::Party, "15", "港澳同胞", 1, true),
-            Utc::now(),
-            audit(),
-        )
-        .await;
+    let dup = save(item(DictKind::Party, "15", "港澳同胞", 1, true)).await;
     assert_eq!(
         dup,
         Err(StoreError::Conflict(Conflict::Unique(UniqueKey::Name)))

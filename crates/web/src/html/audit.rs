@@ -316,7 +316,7 @@ pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(p): Query<ListPara
 const EXPORT_MAX_PAGES: u32 = 50;
 
 /// A workbook download named `name`.xlsx.
-fn xlsx(name: &str, sheets: &[Sheet]) -> WebResult {
+pub fn xlsx(name: &str, sheets: &[Sheet]) -> WebResult {
     let bytes =
         jiguan_excel::write_workbook(sheets).map_err(|e| AppError::Internal(e.to_string()))?;
     let enc: String = name
@@ -355,6 +355,46 @@ fn export_query(p: &ListParams, page: u32) -> ListQuery {
     }
 }
 
+/// Every row a list query selects, page by page (at most [`EXPORT_MAX_PAGES`] pages of
+/// the largest size), for an export.
+async fn all_pages<R, F, Fut>(p: &ListParams, mut page: F) -> WebResult<Vec<R>>
+where
+    F: FnMut(ListQuery) -> Fut,
+    Fut: std::future::Future<Output = Result<jiguan_app::ports::Page<R>, AppError>>,
+{
+    let mut rows = Vec::new();
+    for n in 1..=EXPORT_MAX_PAGES {
+        let pg = page(export_query(p, n)).await?;
+        let last = n >= pg.pages();
+        rows.extend(pg.items);
+        if last {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// A one-sheet workbook titled by the menu entry `title_key`, with the columns `header_keys`.
+fn sheet_xlsx(tr: Tr, title_key: &str, header_keys: &[&str], rows: Vec<Vec<Cell>>) -> WebResult {
+    let headers = header_keys.iter().map(|k| tr.t(k).to_string()).collect();
+    let title = tr.t(title_key).to_string();
+    let sheet = Sheet {
+        name: title.clone(),
+        headers,
+        rows,
+        ..Sheet::default()
+    };
+    xlsx(&title, &[sheet])
+}
+
+/// A filter whose dates did not parse is refused, naming the `from` field.
+fn dated<F>((filter, date_error): (F, bool)) -> WebResult<F> {
+    if date_error {
+        return Err(AppError::field("from", "date_invalid").into());
+    }
+    Ok(filter)
+}
+
 /// The audit log as a workbook: the rows the filters select (at most 10,000), with the
 /// same columns as the page.
 pub async fn export(
@@ -362,22 +402,19 @@ pub async fn export(
     ctx: Ctx,
     Query(p): Query<ListParams>,
 ) -> WebResult {
-    let (filter, date_error) = filter_of(&p);
-    if date_error {
-        return Err(AppError::field("from", "date_invalid").into());
-    }
-    let units = st.app.visible_units(&ctx.actor).await?;
-    let tr = ctx.tr;
-    let mut rows = Vec::new();
-    for n in 1..=EXPORT_MAX_PAGES {
-        let pg = st
-            .app
-            .list_audit(&ctx.actor, filter.clone(), &export_query(&p, n))
-            .await?;
-        let last = n >= pg.pages();
-        for r in pg.items {
+    let filter = dated(filter_of(&p))?;
+    let (app, actor, tr) = (&st.app, &ctx.actor, ctx.tr);
+    let units = app.visible_units(actor).await?;
+    let records = all_pages(&p, |q| {
+        let f = filter.clone();
+        async move { app.list_audit(actor, f, &q).await }
+    })
+    .await?;
+    let rows = records
+        .into_iter()
+        .map(|r| {
             let row = Row::new(tr, r, &units);
-            rows.push(vec![
+            vec![
                 Cell::Int(row.r.seq),
                 Cell::Text(row.at.clone()),
                 Cell::Text(row.unit_name.clone()),
@@ -386,12 +423,9 @@ pub async fn export(
                 Cell::Text(row.object.clone()),
                 Cell::Text(row.changes_text()),
                 Cell::Text(row.r.addr.clone().unwrap_or_default()),
-            ]);
-        }
-        if last {
-            break;
-        }
-    }
+            ]
+        })
+        .collect();
     let headers = [
         "audit.seq",
         "audit.at",
@@ -401,20 +435,8 @@ pub async fn export(
         "audit.object",
         "audit.values",
         "audit.ip",
-    ]
-    .iter()
-    .map(|k| tr.t(k).to_string())
-    .collect();
-    let title = tr.t("menu.audit").to_string();
-    xlsx(
-        &title,
-        &[Sheet {
-            name: title.clone(),
-            headers,
-            rows,
-            ..Sheet::default()
-        }],
-    )
+    ];
+    sheet_xlsx(tr, "menu.audit", &headers, rows)
 }
 
 /// One sign-in attempt, ready to show.
@@ -489,34 +511,27 @@ pub async fn logins_export(
     ctx: Ctx,
     Query(p): Query<ListParams>,
 ) -> WebResult {
-    let (filter, date_error) = login_filter_of(&p);
-    if date_error {
-        return Err(AppError::field("from", "date_invalid").into());
-    }
-    let units = st.app.visible_units(&ctx.actor).await?;
     let tr = ctx.tr;
+    let filter = dated(login_filter_of(&p))?;
+    let attempts = all_pages(&p, |q| {
+        let f = filter.clone();
+        let (app, actor) = (&st.app, &ctx.actor);
+        async move { app.list_logins(actor, f, &q).await }
+    })
+    .await?;
+    let units = st.app.visible_units(&ctx.actor).await?;
     let mut rows = Vec::new();
-    for n in 1..=EXPORT_MAX_PAGES {
-        let pg = st
-            .app
-            .list_logins(&ctx.actor, filter.clone(), &export_query(&p, n))
-            .await?;
-        let last = n >= pg.pages();
-        for r in pg.items {
-            let row = LoginRow::new(tr, r, &units);
-            rows.push(vec![
-                Cell::Text(row.at.clone()),
-                Cell::Text(row.r.username.clone()),
-                Cell::Text(row.unit_name.clone()),
-                Cell::Text(row.outcome.clone()),
-                Cell::Text(row.r.addr.clone()),
-                Cell::Text(row.agent.clone()),
-                Cell::Text(row.r.user_agent.clone()),
-            ]);
-        }
-        if last {
-            break;
-        }
+    for r in attempts {
+        let row = LoginRow::new(tr, r, &units);
+        rows.push(vec![
+            Cell::Text(row.at.clone()),
+            Cell::Text(row.r.username.clone()),
+            Cell::Text(row.unit_name.clone()),
+            Cell::Text(row.outcome.clone()),
+            Cell::Text(row.r.addr.clone()),
+            Cell::Text(row.agent.clone()),
+            Cell::Text(row.r.user_agent.clone()),
+        ]);
     }
     let headers = [
         "audit.at",
@@ -526,20 +541,8 @@ pub async fn logins_export(
         "audit.ip",
         "logins.agent",
         "logins.agent_full",
-    ]
-    .iter()
-    .map(|k| tr.t(k).to_string())
-    .collect();
-    let title = tr.t("menu.logins").to_string();
-    xlsx(
-        &title,
-        &[Sheet {
-            name: title.clone(),
-            headers,
-            rows,
-            ..Sheet::default()
-        }],
-    )
+    ];
+    sheet_xlsx(tr, "menu.logins", &headers, rows)
 }
 
 /// Every outcome code, for the filter and the labels test.

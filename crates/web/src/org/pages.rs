@@ -1475,7 +1475,15 @@ pub async fn history(
 
 // ---------------------------------------------------------------- chart
 
-fn chart_svg(tr: Tr, s: &Structure, title: &str, sized: bool, heads: &[(BodyId, i64)]) -> String {
+/// The organisation chart in `tr`'s language, with each body's headcount from `heads`
+/// (the pages and the CLI's `org chart`).
+pub fn chart_svg(
+    tr: Tr,
+    s: &Structure,
+    title: &str,
+    sized: bool,
+    heads: &[(BodyId, i64)],
+) -> String {
     let kind = |k: BodyKind| kind_label(&tr, k);
     // Once the unit has people on the date, a body nobody is on has 0 on post.
     let known = !heads.is_empty();

@@ -5,12 +5,11 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use jiguan_app::AppError;
 use jiguan_app::ports::Unit;
 use jiguan_app::posts::{
     AssignForm, BalanceView, CoverageView, DistrictFte, EndForm, PersonPosts, PostFormData,
@@ -23,13 +22,13 @@ use jiguan_domain::posts::balance::Bin;
 use jiguan_domain::posts::workload::show as fmt2;
 use jiguan_domain::posts::{AssignmentId, Education, PostForm, PostId, PostKind, PostLevel};
 use jiguan_domain::tenancy::UnitId;
-use jiguan_excel::Sheet;
 use jiguan_excel::reports::posts as report;
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
 use crate::extract::{Form, FormPairs, InUnit, Path, Query};
 use crate::guard::Ctx;
+use crate::html::audit::xlsx;
 use crate::html::{FormErrors, Layout, page, page_status};
 use crate::i18n::Tr;
 
@@ -683,36 +682,6 @@ pub async fn accept(
         Ok(_) => Ok(to(format!("{}/balance?ok=accepted", base(u.id)))),
         Err(e) => balance_page(&st, &ctx, u, &e, None).await,
     }
-}
-
-/// A workbook download named `name`.xlsx.
-fn xlsx(name: &str, sheets: &[Sheet]) -> WebResult {
-    let bytes =
-        jiguan_excel::write_workbook(sheets).map_err(|e| AppError::Internal(e.to_string()))?;
-    let enc: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{enc}.xlsx"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 pub async fn export(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {

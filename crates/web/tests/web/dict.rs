@@ -17,21 +17,10 @@ use jiguan_testkit::fixtures::id_number;
 
 /// A CSV upload to the roster import (the CSRF token as a form field).
 async fn upload(t: &T, who: &Who, unit: UnitId, file: &str) -> Resp {
-    let b = "----jiguandict1";
     let csrf = who.csrf.clone().unwrap();
-    let body = format!(
-        "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
-         --{b}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\nall\r\n\
-         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{b}--\r\n"
-    );
-    send(
-        t,
-        who,
-        Method::POST,
-        &format!("/units/{unit}/people/import"),
-        Some((&format!("multipart/form-data; boundary={b}"), body)),
-    )
-    .await
+    let fields = [("_csrf", csrf.as_str()), ("mode", "all")];
+    let path = format!("/units/{unit}/people/import");
+    crate::people::multipart(t, who, &path, &fields, "r.csv", file).await
 }
 
 /// The raw bytes of a GET (a download).

@@ -61,6 +61,12 @@ fn down_actor(d: DistrictId, unit: UnitId, role: Role) -> Actor {
     }
 }
 
+/// The district approves the downsizing plan at `base` under document 镇海编〔2026〕9号.
+pub async fn approve(t: &T, da: &Who, base: &str) {
+    let doc = [("doc_no", "镇海编〔2026〕9号")];
+    post_form_ok(t, da, &format!("{base}/approve"), &doc).await;
+}
+
 #[tokio::test]
 async fn downsizing_plan_through_the_pages() {
     let t = setup().await;
@@ -107,13 +113,7 @@ async fn downsizing_plan_through_the_pages() {
     post_form_ok(&t, &ua, &format!("{base}/submit"), &[]).await;
     let r = post_form(&t, &ua, &format!("{base}/approve"), &[("doc_no", "x")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    post_form_ok(
-        &t,
-        &da,
-        &format!("{base}/approve"),
-        &[("doc_no", "镇海编〔2026〕9号")],
-    )
-    .await;
+    crate::downsizing::approve(&t, &da, &base).await;
     post_form_ok(&t, &ua, &format!("{base}/apply"), &[]).await;
     let r = get(&t, &ua, &base).await;
     assert!(r.body.contains("已实施") && r.body.contains("镇海编〔2026〕9号"));

@@ -220,6 +220,28 @@ pub async fn send(
     oneshot(t, b.body(body).unwrap()).await
 }
 
+/// Signs in through the login form (its pre-session cookie and CSRF token), sending the
+/// extra `headers` with the POST.
+pub async fn form_login_with(t: &T, name: &str, pw: &str, headers: &[(&str, &str)]) -> Resp {
+    let page = get(t, &Who::default(), "/login").await;
+    let pre = page.cookie("jiguan_pre").unwrap();
+    let fields = [
+        ("username", name),
+        ("password", pw),
+        ("_csrf", pre.as_str()),
+    ];
+    let mut b = Request::builder()
+        .method(Method::POST)
+        .uri("/login")
+        .header(header::COOKIE, format!("jiguan_pre={pre}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    let body = serde_urlencoded::to_string(fields).unwrap();
+    oneshot(t, b.body(Body::from(body)).unwrap()).await
+}
+
 /// A GET of `path` without a body.
 pub async fn get(t: &T, who: &Who, path: &str) -> Resp {
     send(t, who, Method::GET, path, None).await

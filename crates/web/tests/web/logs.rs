@@ -207,27 +207,8 @@ async fn audit_records_the_client_address_and_the_chain_verifies() {
 
 /// Signs in through the form, from 10.0.0.9, with a browser's User-Agent.
 async fn form_login(t: &T, name: &str, pw: &str) -> Resp {
-    let anon = Who::default();
-    let page = get(t, &anon, "/login").await;
-    let pre = page.cookie("jiguan_pre").unwrap();
-    let body = serde_urlencoded::to_string([
-        ("username", name),
-        ("password", pw),
-        ("_csrf", pre.as_str()),
-    ])
-    .unwrap();
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/login")
-        .header(header::COOKIE, format!("jiguan_pre={pre}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(
-            header::USER_AGENT,
-            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
-        )
-        .body(Body::from(body))
-        .unwrap();
-    oneshot(t, req).await
+    let ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+    form_login_with(t, name, pw, &[("user-agent", ua)]).await
 }
 
 #[tokio::test]
@@ -406,7 +387,8 @@ async fn names_sort_in_pinyin_order() {
 /// and says when a unit has no posts.
 #[tokio::test]
 async fn posts_list_filters_by_body_with_row_actions() {
-    use crate::org::{id_in, org_body};
+    use crate::org::org_body;
+    use crate::posts::add_post;
     let t = setup().await;
     let luotuo = t.unit("luotuo");
     let ua = login(&t, "u_admin").await;
@@ -418,50 +400,9 @@ async fn posts_list_filters_by_body_with_row_actions() {
     {
         let body = org_body(&t, &ua, luotuo, body_name, "office").await;
         let code = format!("F{i}");
-        t.app
-            .org_create_function(
-                &actor,
-                luotuo,
-                &jiguan_app::org::FunctionForm {
-                    code: code.clone(),
-                    title: format!("{title}事项"),
-                    category: "public_service".into(),
-                    owners: vec![body.to_string()],
-                    decision: "keep".into(),
-                    valid_from: "2018-01-01".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-        let item = t
-            .app
-            .post_form_data(&actor, luotuo)
-            .await
-            .unwrap()
-            .functions
-            .iter()
-            .find(|f| f.code == code)
-            .unwrap()
-            .id
-            .0
-            .to_string();
-        let body_s = body.to_string();
-        let r = post_form_ok(
-            &t,
-            &ua,
-            &format!("/units/{luotuo}/posts/new"),
-            &[
-                ("body", body_s.as_str()),
-                ("title", title),
-                ("level", "general"),
-                ("establishment", "any"),
-                ("fn_0", item.as_str()),
-                ("hours_0", "2976"),
-            ],
-        )
-        .await;
-        posts.push((body, id_in(&r.location(), "/posts/")));
+        let fun = (code.as_str(), &*format!("{title}事项"));
+        let post = add_post(&t, &ua, &actor, luotuo, body, fun, (title, "2976")).await;
+        posts.push((body, post));
     }
     let r = get(
         &t,

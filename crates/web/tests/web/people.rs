@@ -28,6 +28,17 @@ pub async fn add_person(t: &T, who: &Who, unit: UnitId, fields: &[(&str, &str)])
 /// A temporary worker (no establishment, born 1988-03-15, ID sequence `seq`) added to
 /// `unit` through the people form; its id.
 pub async fn add_temp(t: &T, who: &Who, unit: UnitId, name: &str, seq: u32) -> i64 {
+    add_temp_with_id(t, who, unit, name, seq).await.0
+}
+
+/// [`add_temp`], with the worker's ID number too.
+pub async fn add_temp_with_id(
+    t: &T,
+    who: &Who,
+    unit: UnitId,
+    name: &str,
+    seq: u32,
+) -> (i64, String) {
     let id = id_number("19880315", seq);
     let r = add_person(
         t,
@@ -46,7 +57,7 @@ pub async fn add_temp(t: &T, who: &Who, unit: UnitId, name: &str, seq: u32) -> i
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    person_of(&r)
+    (person_of(&r), id)
 }
 
 pub fn person_of(r: &Resp) -> i64 {
@@ -61,14 +72,14 @@ pub fn person_of(r: &Resp) -> i64 {
         .unwrap()
 }
 
-/// A multipart upload of `file` with the CSRF token in the query string.
-async fn upload(
+/// A multipart POST to `path`: the `fields` first, then `file` as a CSV named `name`.
+pub async fn multipart(
     t: &T,
     who: &Who,
-    unit: UnitId,
+    path: &str,
+    fields: &[(&str, &str)],
     name: &str,
     file: &str,
-    fields: &[(&str, &str)],
 ) -> Resp {
     let b = "----jiguanboundary7";
     let mut body = String::new();
@@ -80,16 +91,22 @@ async fn upload(
     body.push_str(&format!(
         "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{b}--\r\n"
     ));
+    let ct = format!("multipart/form-data; boundary={b}");
+    send(t, who, Method::POST, path, Some((&ct, body))).await
+}
+
+/// A multipart upload of `file` with the CSRF token in the query string.
+async fn upload(
+    t: &T,
+    who: &Who,
+    unit: UnitId,
+    name: &str,
+    file: &str,
+    fields: &[(&str, &str)],
+) -> Resp {
     let csrf = who.csrf.clone().unwrap();
     let path = format!("/units/{unit}/people/import?_csrf={csrf}");
-    send(
-        t,
-        who,
-        Method::POST,
-        &path,
-        Some(("multipart/form-data; boundary=----jiguanboundary7", body)),
-    )
-    .await
+    multipart(t, who, &path, fields, name, file).await
 }
 
 /// The rows of the import error table: (row, column, reason).
@@ -245,18 +262,8 @@ async fn people_over_establishment_is_refused_unless_approved() {
 /// A CSV with many kinds of error; only row 2 is valid (row 9 repeats its ID number).
 /// A multipart upload of `csv` with `token` as its first field, nothing in the query.
 async fn upload_with_field(t: &T, who: &Who, unit: UnitId, token: &str, csv: &str) -> Resp {
-    let b = "----jiguanboundary9";
-    let body = format!(
-        "--{b}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
-    );
-    send(
-        t,
-        who,
-        Method::POST,
-        &format!("/units/{unit}/people/import"),
-        Some((&format!("multipart/form-data; boundary={b}"), body)),
-    )
-    .await
+    let path = format!("/units/{unit}/people/import");
+    multipart(t, who, &path, &[("_csrf", token)], "p.csv", csv).await
 }
 
 fn import_fixture() -> String {

@@ -4,9 +4,43 @@ use axum::http::StatusCode;
 
 use crate::helpers::*;
 use crate::org::{id_in, org_body};
+use jiguan_domain::tenancy::UnitId;
 use jiguan_testkit::fixtures::{self, id_number};
 
 // ---- posts ----
+
+/// Through the form, a post (`post` = title, yearly hours) in `body` of `unit` that carries
+/// one new kept function (`fun` = code, title) in full; the post's id.
+pub async fn add_post(
+    t: &T,
+    ua: &Who,
+    actor: &jiguan_app::Actor,
+    unit: UnitId,
+    body: i64,
+    fun: (&str, &str),
+    post: (&str, &str),
+) -> i64 {
+    let (code, fn_title) = fun;
+    let form = jiguan_app::org::FunctionForm {
+        code: code.into(),
+        ..fixtures::kept_function(body, fn_title)
+    };
+    t.app.org_create_function(actor, unit, &form).await.unwrap();
+    let data = t.app.post_form_data(actor, unit).await.unwrap();
+    let item = data.functions.iter().find(|f| f.code == code).unwrap();
+    let item = item.id.0.to_string();
+    let body_s = body.to_string();
+    let fields = [
+        ("body", body_s.as_str()),
+        ("title", post.0),
+        ("level", "general"),
+        ("establishment", "any"),
+        ("fn_0", item.as_str()),
+        ("hours_0", post.1),
+    ];
+    let r = post_form_ok(t, ua, &format!("/units/{unit}/posts/new"), &fields).await;
+    id_in(&r.location(), "/posts/")
+}
 
 /// The posts pages end to end: the form (every error named), the list with FTE, the assign
 /// form and its refusal, the balance chart, the Excel export and the API; and luotuo's

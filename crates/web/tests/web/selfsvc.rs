@@ -3,35 +3,10 @@
 
 use axum::http::StatusCode;
 
-use jiguan_domain::tenancy::UnitId;
-
 use crate::helpers::*;
 use crate::org::{id_in, org_body};
-use crate::people::{add_person, person_of};
+use crate::people::add_temp_with_id as worker;
 use jiguan_testkit::fixtures::id_number;
-
-/// A temporary worker born 1988-03-15 (a man: odd sequence) added through the form.
-async fn worker(t: &T, who: &Who, unit: UnitId, name: &str, seq: u32) -> (i64, String) {
-    let id = id_number("19880315", seq);
-    let r = add_person(
-        t,
-        who,
-        unit,
-        &[
-            ("name", name),
-            ("id_number", id.as_str()),
-            ("identity", "temporary"),
-            ("establishment", "none"),
-            ("work_start", "2010-07-01"),
-            ("unit_join", "2015-03-01"),
-            ("basic_pay", "48000"),
-            ("allowances", "6000"),
-        ],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    (person_of(&r), id)
-}
 
 async fn link(t: &T, who: &Who, user: &str, person: &str) -> Resp {
     post_form(
@@ -87,42 +62,9 @@ async fn staff_sees_own_record_posts_retirement_and_notice() {
     // A post with a full share: posts and workload on the page.
     let actor = actor_of(&t, &accounts()[2]);
     let body = org_body(&t, &ua, u, "党政办", "office").await;
-    t.app
-        .org_create_function(
-            &actor,
-            u,
-            &jiguan_app::org::FunctionForm {
-                code: "F1".into(),
-                title: "公文处理".into(),
-                category: "public_service".into(),
-                owners: vec![body.to_string()],
-                decision: "keep".into(),
-                valid_from: "2018-01-01".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    let item = t.app.post_form_data(&actor, u).await.unwrap().functions[0]
-        .id
-        .0
-        .to_string();
-    let body_s = body.to_string();
-    let r = post_form_ok(
-        &t,
-        &ua,
-        &format!("/units/{u}/posts/new"),
-        &[
-            ("body", body_s.as_str()),
-            ("title", "收发文岗"),
-            ("level", "general"),
-            ("establishment", "any"),
-            ("fn_0", item.as_str()),
-            ("hours_0", "1984"),
-        ],
-    )
-    .await;
-    let post = id_in(&r.location(), "/posts/").to_string();
+    let fun = ("F1", "公文处理");
+    let post = crate::posts::add_post(&t, &ua, &actor, u, body, fun, ("收发文岗", "1984")).await;
+    let post = post.to_string();
     post_form_ok(
         &t,
         &ua,
@@ -199,13 +141,7 @@ async fn staff_sees_own_record_posts_retirement_and_notice() {
         r.body.contains("id=\"me-no-notices\""),
         "submitted is no notice"
     );
-    post_form_ok(
-        &t,
-        &da,
-        &format!("{base}/approve"),
-        &[("doc_no", "镇海编〔2026〕9号")],
-    )
-    .await;
+    crate::downsizing::approve(&t, &da, &base).await;
     let r = get(&t, &staff, "/me").await;
     assert!(
         r.body.contains(&format!("id=\"notice-down-{plan}\"")),

@@ -5,25 +5,7 @@ use axum::http::{Method, StatusCode};
 use crate::helpers::*;
 
 async fn http_login(t: &T, name: &str, pw: &str) -> Resp {
-    let anon = Who::default();
-    let page = get(t, &anon, "/login").await;
-    let pre = page.cookie("jiguan_pre").unwrap();
-    let who = Who {
-        cookie: Some(format!("jiguan_pre={pre}")),
-        ..Who::default()
-    };
-    send(
-        t,
-        &who,
-        Method::POST,
-        "/login",
-        form(&[
-            ("username", name),
-            ("password", pw),
-            ("_csrf", pre.as_str()),
-        ]),
-    )
-    .await
+    form_login_with(t, name, pw, &[]).await
 }
 
 #[tokio::test]
@@ -198,23 +180,8 @@ async fn a_temporary_password_must_be_changed_first() {
 
 /// Signs in through the form from the peer 10.0.0.9, with an `X-Forwarded-For` header.
 async fn login_from(t: &T, name: &str, pw: &str, xff: Option<&str>) -> Resp {
-    let page = get(t, &Who::default(), "/login").await;
-    let pre = page.cookie("jiguan_pre").unwrap();
-    let body = serde_urlencoded::to_string([
-        ("username", name),
-        ("password", pw),
-        ("_csrf", pre.as_str()),
-    ])
-    .unwrap();
-    let mut b = axum::http::Request::builder()
-        .method(Method::POST)
-        .uri("/login")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", format!("jiguan_pre={pre}"));
-    if let Some(x) = xff {
-        b = b.header("x-forwarded-for", x);
-    }
-    oneshot(t, b.body(axum::body::Body::from(body)).unwrap()).await
+    let xff: Vec<_> = xff.map(|x| ("x-forwarded-for", x)).into_iter().collect();
+    form_login_with(t, name, pw, &xff).await
 }
 
 fn retry_after(r: &Resp) -> i64 {
