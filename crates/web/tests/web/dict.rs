@@ -86,7 +86,7 @@ async fn new_temp(
         ("education", education),
     ];
     f.extend_from_slice(more);
-    post_form(t, who, &format!("/units/{unit}/people/new"), &f).await
+    crate::people::add_person(t, who, unit, &f).await
 }
 
 #[tokio::test]
