@@ -26,7 +26,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
 use crate::extract::{Form, InUnit, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, XLSX, attachment, page, page_status};
+use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, page, page_status};
 use crate::i18n::Tr;
 
 use super::{InPlan, LineParam};
@@ -541,15 +541,6 @@ pub async fn line_delete(
         .down_remove_line(&p.ctx.actor, p.u.id, p.plan, line)
         .await;
     step(&st, p, r, "saved").await
-}
-
-/// The fields of the workflow forms.
-#[derive(Deserialize, Default)]
-pub struct StepForm {
-    #[serde(default)]
-    pub doc_no: String,
-    #[serde(default)]
-    pub reason: String,
 }
 
 /// The plan page again, with a form's errors (422).

@@ -253,6 +253,16 @@ impl Layout {
     }
 }
 
+/// The fields of a plan's workflow step forms (approve: 文号, reject: reason, apply:
+/// effective date), shared by the plan modules; a step reads the ones it records.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct StepForm {
+    pub doc_no: String,
+    pub reason: String,
+    pub effective: String,
+}
+
 /// The content type of an Excel workbook (.xlsx).
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

@@ -36,7 +36,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
 use crate::extract::{Form, FormPairs, InUnit, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, XLSX, attachment, page, page_status};
+use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, page, page_status};
 use crate::i18n::Tr;
 use jiguan_app::workflow::SimpleStep;
 
@@ -1320,17 +1320,6 @@ pub async fn op_delete(
 ) -> WebResult {
     st.app.org_remove_op(&ctx.actor, u.id, plan, n).await?;
     Ok(Redirect::to(&plan_url(&u, plan, "saved#ops")).into_response())
-}
-
-/// The fields of the workflow forms.
-#[derive(Deserialize, Default)]
-pub struct StepForm {
-    #[serde(default)]
-    pub doc_no: String,
-    #[serde(default)]
-    pub reason: String,
-    #[serde(default)]
-    pub effective: String,
 }
 
 /// A change of a plan: back to its page with `ok`, or the page with the errors.
