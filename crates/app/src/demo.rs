@@ -6,6 +6,7 @@
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
 
+use crate::ports::Unit;
 use crate::{App, AppError, AppResult};
 use jiguan_domain::audit::{AuditAction, ObjectKind};
 
@@ -77,6 +78,14 @@ pub const ACCOUNTS: [(&str, &str, &str, Role); 8] = [
 ];
 
 /// Whether the database already holds data (the demo is then left alone).
+/// A demo unit by its code (`luotuo` …); `NotFound` before the units are seeded.
+pub(crate) async fn unit(app: &App, district: DistrictId, code: &str) -> AppResult<Unit> {
+    app.store
+        .find_unit(district, code)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 pub async fn has_data(app: &App) -> AppResult<bool> {
     Ok(!app.store.list_districts().await?.is_empty())
 }

@@ -299,6 +299,19 @@ pub static ORG_PLANS: Workflow = Workflow {
     editable: &[S::Draft, S::Rejected],
 };
 
+/// The table of a plan the unit runs from start to end (`manage`: submit, reopen a
+/// rejected plan, apply an approved one) while the district decides (`approve`: approve
+/// with its 文号, reject with a reason). Downsizing plans and selection campaigns share it.
+const fn unit_runs(manage: Action, approve: Action) -> [Edge; 5] {
+    [
+        Edge::new(Step::Submit, &[S::Draft], S::Submitted, manage),
+        Edge::new(Step::Approve, &[S::Submitted], S::Approved, approve).doc_no(Rec::Required),
+        Edge::new(Step::Reject, &[S::Submitted], S::Rejected, approve).reason(Rec::Required),
+        Edge::new(Step::Reopen, &[S::Rejected], S::Draft, manage),
+        Edge::new(Step::Apply, &[S::Approved], S::Applied, manage),
+    ]
+}
+
 /// Downsizing plans (分流方案): the unit drafts, submits, takes a rejected plan back to
 /// draft and applies an approved one (on the effective date fixed at creation); the
 /// district approves with its 文号 or rejects with a reason.
@@ -306,25 +319,7 @@ pub static DOWNSIZING_PLANS: Workflow = Workflow {
     name: "downsizing.plan",
     labels: "down.status",
     object: ObjectKind::DownsizingPlan,
-    edges: &[
-        Edge::new(Step::Submit, &[S::Draft], S::Submitted, A::DownsizingManage),
-        Edge::new(
-            Step::Approve,
-            &[S::Submitted],
-            S::Approved,
-            A::DownsizingApprove,
-        )
-        .doc_no(Rec::Required),
-        Edge::new(
-            Step::Reject,
-            &[S::Submitted],
-            S::Rejected,
-            A::DownsizingApprove,
-        )
-        .reason(Rec::Required),
-        Edge::new(Step::Reopen, &[S::Rejected], S::Draft, A::DownsizingManage),
-        Edge::new(Step::Apply, &[S::Approved], S::Applied, A::DownsizingManage),
-    ],
+    edges: &unit_runs(A::DownsizingManage, A::DownsizingApprove),
     editable: &[S::Draft],
 };
 
@@ -337,25 +332,7 @@ pub static SELECTION_CAMPAIGNS: Workflow = Workflow {
     name: "selection.campaign",
     labels: "selection.campaign_status",
     object: ObjectKind::SelectionCampaign,
-    edges: &[
-        Edge::new(Step::Submit, &[S::Draft], S::Submitted, A::SelectionManage),
-        Edge::new(
-            Step::Approve,
-            &[S::Submitted],
-            S::Approved,
-            A::SelectionApprove,
-        )
-        .doc_no(Rec::Required),
-        Edge::new(
-            Step::Reject,
-            &[S::Submitted],
-            S::Rejected,
-            A::SelectionApprove,
-        )
-        .reason(Rec::Required),
-        Edge::new(Step::Reopen, &[S::Rejected], S::Draft, A::SelectionManage),
-        Edge::new(Step::Apply, &[S::Approved], S::Applied, A::SelectionManage),
-    ],
+    edges: &unit_runs(A::SelectionManage, A::SelectionApprove),
     editable: &[S::Draft],
 };
 
@@ -369,6 +346,28 @@ mod tests {
 
     fn at() -> DateTime<Utc> {
         DateTime::from_timestamp(1_900_000_000, 0).unwrap()
+    }
+
+    /// The (step, from, to) moves of a plan the unit runs and the district decides.
+    const UNIT_RUNS: [(Step, S, S); 5] = [
+        (Step::Submit, S::Draft, S::Submitted),
+        (Step::Approve, S::Submitted, S::Approved),
+        (Step::Reject, S::Submitted, S::Rejected),
+        (Step::Reopen, S::Rejected, S::Draft),
+        (Step::Apply, S::Approved, S::Applied),
+    ];
+
+    /// Every (step, status) pair: exactly the listed moves are allowed.
+    fn assert_allows_exactly(f: &Workflow, allowed: &[(Step, S, S)]) {
+        for t in Step::ALL {
+            for s in S::ALL {
+                let want = allowed
+                    .iter()
+                    .find(|(tt, from, _)| tt == t && from == s)
+                    .map(|(_, _, to)| *to);
+                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
+            }
+        }
     }
 
     #[test]
@@ -393,23 +392,7 @@ mod tests {
     #[test]
     fn downsizing_table() {
         let f = &DOWNSIZING_PLANS;
-        // Every (step, status) pair: exactly the table's edge is allowed.
-        let allowed = [
-            (Step::Submit, S::Draft, S::Submitted),
-            (Step::Approve, S::Submitted, S::Approved),
-            (Step::Reject, S::Submitted, S::Rejected),
-            (Step::Reopen, S::Rejected, S::Draft),
-            (Step::Apply, S::Approved, S::Applied),
-        ];
-        for t in Step::ALL {
-            for s in S::ALL {
-                let want = allowed
-                    .iter()
-                    .find(|(tt, from, _)| tt == t && from == s)
-                    .map(|(_, _, to)| *to);
-                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
-            }
-        }
+        assert_allows_exactly(f, &UNIT_RUNS);
         let e = f.check(Step::Apply, S::Draft).unwrap_err();
         assert_eq!(
             (e.field.as_str(), e.code.as_str()),
@@ -424,22 +407,7 @@ mod tests {
     #[test]
     fn selection_table() {
         let f = &SELECTION_CAMPAIGNS;
-        let allowed = [
-            (Step::Submit, S::Draft, S::Submitted),
-            (Step::Approve, S::Submitted, S::Approved),
-            (Step::Reject, S::Submitted, S::Rejected),
-            (Step::Reopen, S::Rejected, S::Draft),
-            (Step::Apply, S::Approved, S::Applied),
-        ];
-        for t in Step::ALL {
-            for s in S::ALL {
-                let want = allowed
-                    .iter()
-                    .find(|(tt, from, _)| tt == t && from == s)
-                    .map(|(_, _, to)| *to);
-                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
-            }
-        }
+        assert_allows_exactly(f, &UNIT_RUNS);
         assert!(f.editable(S::Draft) && !f.editable(S::Applied) && !f.editable(S::Submitted));
         assert_eq!(f.action(Step::Approve), Some(A::SelectionApprove));
         assert_eq!(f.action(Step::Apply), Some(A::SelectionManage));

@@ -15,7 +15,7 @@ use super::{LineForm, facts_of};
 use crate::demo::system;
 use crate::people::{PeopleFilter, PersonRecord};
 use crate::workflow::SimpleStep;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 
 /// Cuts per unit: (unit code, cuts, applied). 21 + 29 = 50.
 pub const CUTS: [(&str, i64, bool); 6] = [
@@ -68,11 +68,7 @@ fn proposals(full: bool) -> Vec<(Identity, Route, usize)> {
 pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
     let admin = system(district, None, Role::DistrictAdmin);
     for (code, cuts, applied) in CUTS {
-        let unit = app
-            .store
-            .find_unit(district, code)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let unit = crate::demo::unit(app, district, code).await?;
         let ua = system(district, Some(unit.id), Role::UnitAdmin);
         let on = app.down_today();
         let plan = app

@@ -363,11 +363,7 @@ pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
         .collect();
     app.org_set_rules(&admin, &rules).await?;
     for u in units() {
-        let unit = app
-            .store
-            .find_unit(district, u.code)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let unit = crate::demo::unit(app, district, u.code).await?;
         seed_unit(app, &admin, unit.id, &u).await?;
     }
     Ok(())

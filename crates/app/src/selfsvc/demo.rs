@@ -14,11 +14,7 @@ pub const STAFF_ACCOUNT: &str = "luotuo_staff";
 
 /// Links the demo staff account (after the people, posts and downsizing demos).
 pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
-    let unit = app
-        .store
-        .find_unit(district, "luotuo")
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let unit = crate::demo::unit(app, district, "luotuo").await?;
     let user = app
         .store
         .find_user_by_name(STAFF_ACCOUNT)

@@ -523,19 +523,7 @@ async fn excel_exports_hold_numbers_filters_and_totals() {
     // in place total their establishment and headcount. CLI and web write the same cells.
     let on = "2026-06-30";
     let bytes = xlsx(format!("/units/{luotuo}/org/export.xlsx?on={on}")).await;
-    let from_cli = cli_file(
-        &[
-            "org",
-            "export",
-            "--district",
-            "zhenhai",
-            "--unit",
-            "luotuo",
-            "--on",
-            on,
-        ],
-        "org.xlsx",
-    );
+    let from_cli = cli_file(&at_luotuo(&["org", "export"], &["--on", on]), "org.xlsx");
     assert_eq!(cells_of(&bytes), cells_of(&from_cli), "org: web vs CLI");
     let sheets = jiguan_excel::inspect::read(&bytes).unwrap();
     assert_eq!(sheets.len(), 3);
@@ -580,17 +568,7 @@ async fn excel_exports_hold_numbers_filters_and_totals() {
     // Roster: money as numbers; the 合计 row counts the people and sums their cost; the
     // export imports back without it.
     let bytes = xlsx(format!("/units/{luotuo}/people/export/roster.xlsx")).await;
-    let from_cli = cli_file(
-        &[
-            "export",
-            "roster",
-            "--district",
-            "zhenhai",
-            "--unit",
-            "luotuo",
-        ],
-        "roster.xlsx",
-    );
+    let from_cli = cli_file(&at_luotuo(&["export", "roster"], &[]), "roster.xlsx");
     assert_eq!(cells_of(&bytes), cells_of(&from_cli), "roster: web vs CLI");
     let sheets = jiguan_excel::inspect::read(&bytes).unwrap();
     let (data, totals) = table(&sheets[0], 0, &[19, 20, 21, 22, 23], "合计");
@@ -668,27 +646,11 @@ async fn excel_exports_hold_numbers_filters_and_totals() {
     }
 
     // Downsizing: the approved plan of 骆驼街道 (21 of 100 = 21 %) and the district (50).
-    let plans = cli(&[
-        "downsizing",
-        "plans",
-        "--district",
-        "zhenhai",
-        "--unit",
-        "luotuo",
-    ]);
+    let plans = cli(&at_luotuo(&["downsizing", "plans"], &[]));
     let plan = plans.stdout.split('\t').next().unwrap().to_string();
     let bytes = xlsx(format!("/units/{luotuo}/downsizing/{plan}/export")).await;
     let from_cli = cli_file(
-        &[
-            "downsizing",
-            "export",
-            "--district",
-            "zhenhai",
-            "--unit",
-            "luotuo",
-            "--plan",
-            &plan,
-        ],
+        &at_luotuo(&["downsizing", "export"], &["--plan", &plan]),
         "plan.xlsx",
     );
     assert_eq!(cells_of(&bytes), cells_of(&from_cli), "plan: web vs CLI");
@@ -776,14 +738,7 @@ async fn serve_demo_again_keeps_the_database() {
         run_in(dir.path(), &all)
     };
     let plans = || {
-        let r = cli(&[
-            "downsizing",
-            "plans",
-            "--district",
-            "zhenhai",
-            "--unit",
-            "luotuo",
-        ]);
+        let r = cli(&at_luotuo(&["downsizing", "plans"], &[]));
         assert_eq!(r.code, 0, "{}", r.stderr);
         r.stdout
     };

@@ -39,14 +39,7 @@ fn downsizing_summary_export_and_apply() {
     let total = r.stdout.lines().last().unwrap();
     assert!(total.starts_with("total\t\t\t50\t"), "{total}");
     // The approved plan: listed, exported, applied as the unit administrator.
-    let r = run(&[
-        "downsizing",
-        "plans",
-        "--district",
-        "zhenhai",
-        "--unit",
-        "luotuo",
-    ]);
+    let r = run(&at_luotuo(&["downsizing", "plans"], &[]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let plan = r
         .stdout
@@ -59,16 +52,7 @@ fn downsizing_summary_export_and_apply() {
         .to_string();
     // `downsizing VERB` on that plan of 骆驼街道, and applying it as the unit administrator.
     let on_plan = |verb: &str, extra: &[&str]| {
-        let mut all = vec![
-            "downsizing",
-            verb,
-            "--district",
-            "zhenhai",
-            "--unit",
-            "luotuo",
-            "--plan",
-            &plan,
-        ];
+        let mut all = at_luotuo(&["downsizing", verb], &["--plan", &plan]);
         all.extend_from_slice(extra);
         run(&all)
     };

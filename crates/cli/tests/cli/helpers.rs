@@ -94,3 +94,11 @@ pub fn district_db(dir: &Path) -> String {
     });
     db
 }
+
+/// `args`, then `--district zhenhai --unit luotuo` (the seed's first unit), then `extra`.
+pub fn at_luotuo<'a>(args: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--district", "zhenhai", "--unit", "luotuo"]);
+    all.extend_from_slice(extra);
+    all
+}

@@ -38,40 +38,10 @@ use crate::FieldError;
 pub const SCHEDULE_FIELD: &str = "schedule";
 
 /// The built-in 2025 schedule (国务院办公厅 notice of 2024-11, 国办发明电).
-pub const SCHEDULE_2025: &str = "\
-# 2025: 国务院办公厅关于2025年部分节假日安排的通知
-year 2025
-2025-01-01 off                 # 元旦
-2025-01-28..2025-02-04 off     # 春节
-2025-01-26 work
-2025-02-08 work
-2025-04-04..2025-04-06 off     # 清明节
-2025-05-01..2025-05-05 off     # 劳动节
-2025-04-27 work
-2025-05-31..2025-06-02 off     # 端午节
-2025-10-01..2025-10-08 off     # 国庆节、中秋节
-2025-09-28 work
-2025-10-11 work
-";
+pub const SCHEDULE_2025: &str = include_str!("calendar/2025.txt");
 
 /// The built-in 2026 schedule (国务院办公厅 notice of 2025-11-04, 国办发明电).
-pub const SCHEDULE_2026: &str = "\
-# 2026: 国务院办公厅关于2026年部分节假日安排的通知
-year 2026
-2026-01-01..2026-01-03 off     # 元旦
-2026-01-04 work
-2026-02-15..2026-02-23 off     # 春节
-2026-02-14 work
-2026-02-28 work
-2026-04-04..2026-04-06 off     # 清明节
-2026-05-01..2026-05-05 off     # 劳动节
-2026-05-09 work
-2026-06-19..2026-06-21 off     # 端午节
-2026-09-25..2026-09-27 off     # 中秋节
-2026-09-20 work
-2026-10-01..2026-10-07 off     # 国庆节
-2026-10-10 work
-";
+pub const SCHEDULE_2026: &str = include_str!("calendar/2026.txt");
 
 coded_enum! {
     /// Why a day is or is not a working day.

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -26,7 +26,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
 use crate::extract::{Form, InUnit, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, page, page_status};
+use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, page, page_status};
 use crate::i18n::Tr;
 
 use super::{InPlan, LineParam};
@@ -80,17 +80,9 @@ fn errors(tr: Tr, errs: &[FieldError]) -> FormErrors {
 }
 
 /// 单位 › the unit (the crumbs of every page of a unit's downsizing).
-fn unit_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
-    let mut l = Layout::new(ctx, key);
-    if ctx.actor.can(Action::UnitsList) {
-        l = l.crumb(ctx.tr.t("menu.units"), "/units");
-    }
-    l.crumb(u.name.clone(), format!("/units/{}", u.id))
-}
-
 /// 单位 › the unit › 分流方案.
 fn crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
-    unit_crumbs(ctx, u, key).crumb(
+    Layout::in_unit(ctx, u, key).crumb(
         ctx.tr.t("menu.downsizing"),
         format!("/units/{}/downsizing", u.id),
     )
@@ -179,7 +171,7 @@ async fn plans_page(
             )
         })
         .collect();
-    let l = unit_crumbs(ctx, &u, "down.plans").here().flash(ok);
+    let l = Layout::in_unit(ctx, &u, "down.plans").here().flash(ok);
     Ok(form_page(
         errs.is_empty(),
         &PlansPage {
@@ -551,15 +543,6 @@ pub async fn line_delete(
     step(&st, p, r, "saved").await
 }
 
-/// The fields of the workflow forms.
-#[derive(Deserialize, Default)]
-pub struct StepForm {
-    #[serde(default)]
-    pub doc_no: String,
-    #[serde(default)]
-    pub reason: String,
-}
-
 /// The plan page again, with a form's errors (422).
 async fn with_errors(st: &AppState, p: InPlan, form: LineForm, e: &[FieldError]) -> WebResult {
     let errs = errors(p.ctx.tr, e);
@@ -676,22 +659,7 @@ pub async fn notices(
 fn download(name: &str, sheets: &[Sheet]) -> WebResult {
     let bytes =
         jiguan_excel::write_workbook(sheets).map_err(|e| AppError::Internal(e.to_string()))?;
-    let enc: String = serde_urlencoded::to_string([("n", name)])
-        .unwrap_or_default()
-        .trim_start_matches("n=")
-        .replace('+', "%20");
-    let disp = format!("attachment; filename=\"downsizing.xlsx\"; filename*=UTF-8''{enc}.xlsx");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, disp),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment("downsizing", name, "xlsx", XLSX, bytes))
 }
 
 /// The plan's summary workbook (分流人员, 合计).

@@ -12,10 +12,10 @@ pub mod users;
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use jiguan_app::ports::{ListQuery, Page};
+use jiguan_app::ports::{ListQuery, Page, Unit};
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
 
@@ -205,6 +205,15 @@ impl Layout {
         }
     }
 
+    /// The layout of a unit's page: the crumbs 单位 (for those who list units) › the unit.
+    pub fn in_unit(ctx: &Ctx, u: &Unit, title_key: &str) -> Self {
+        let mut l = Layout::new(ctx, title_key);
+        if ctx.actor.can(Action::UnitsList) {
+            l = l.crumb(ctx.tr.t("menu.units"), "/units");
+        }
+        l.crumb(u.name.clone(), format!("/units/{}", u.id))
+    }
+
     /// Sets a literal title (a unit's name, say).
     pub fn titled(mut self, title: impl Into<String>) -> Self {
         self.title = title.into();
@@ -242,6 +251,37 @@ impl Layout {
         }
         self
     }
+}
+
+/// The fields of a plan's workflow step forms (approve: 文号, reject: reason, apply:
+/// effective date), shared by the plan modules; a step reads the ones it records.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct StepForm {
+    pub doc_no: String,
+    pub reason: String,
+    pub effective: String,
+}
+
+/// The content type of an Excel workbook (.xlsx).
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file download named `name.ext` (UTF-8, RFC 5987), `fallback.ext` for clients that
+/// only read the plain ASCII file name.
+pub fn attachment(fallback: &str, name: &str, ext: &str, ctype: &str, bytes: Vec<u8>) -> Response {
+    let enc: String = serde_urlencoded::to_string([("n", name)])
+        .unwrap_or_default()
+        .trim_start_matches("n=")
+        .replace('+', "%20");
+    let disp = format!("attachment; filename=\"{fallback}.{ext}\"; filename*=UTF-8''{enc}.{ext}");
+    (
+        [
+            (header::CONTENT_TYPE, ctype.to_string()),
+            (header::CONTENT_DISPOSITION, disp),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// Groups the whole part of a decimal number's text by thousands; any other text is

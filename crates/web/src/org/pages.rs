@@ -5,8 +5,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -36,7 +36,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
 use crate::extract::{Form, FormPairs, InUnit, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, page, page_status};
+use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, page, page_status};
 use crate::i18n::Tr;
 use jiguan_app::workflow::SimpleStep;
 
@@ -168,16 +168,8 @@ fn breach_text(tr: Tr, b: &CapBreach) -> String {
     tr.f(&key, &args)
 }
 
-fn unit_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
-    let mut l = Layout::new(ctx, key);
-    if ctx.actor.can(Action::UnitsList) {
-        l = l.crumb(ctx.tr.t("menu.units"), "/units");
-    }
-    l.crumb(u.name.clone(), format!("/units/{}", u.id))
-}
-
 fn org_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
-    unit_crumbs(ctx, u, key).crumb(ctx.tr.t("menu.org"), format!("/units/{}/org", u.id))
+    Layout::in_unit(ctx, u, key).crumb(ctx.tr.t("menu.org"), format!("/units/{}/org", u.id))
 }
 
 // ---------------------------------------------------------------- overview
@@ -210,7 +202,7 @@ pub async fn index(
         .collect();
     counts.push((ctx.tr.t("org.count.active").to_string(), c.active));
     counts.push((ctx.tr.t("org.count.records").to_string(), c.records));
-    let l = unit_crumbs(&ctx, &u, "menu.org")
+    let l = Layout::in_unit(&ctx, &u, "menu.org")
         .titled(format!("{} · {}", u.name, ctx.tr.t("menu.org")))
         .here()
         .flash(q.ok.as_deref());
@@ -1330,17 +1322,6 @@ pub async fn op_delete(
     Ok(Redirect::to(&plan_url(&u, plan, "saved#ops")).into_response())
 }
 
-/// The fields of the workflow forms.
-#[derive(Deserialize, Default)]
-pub struct StepForm {
-    #[serde(default)]
-    pub doc_no: String,
-    #[serde(default)]
-    pub reason: String,
-    #[serde(default)]
-    pub effective: String,
-}
-
 /// A change of a plan: back to its page with `ok`, or the page with the errors.
 async fn step(
     st: &AppState,
@@ -1548,22 +1529,6 @@ pub async fn chart(
     }))
 }
 
-fn download(name: &str, ext: &str, ctype: &str, bytes: Vec<u8>) -> Response {
-    let enc: String = serde_urlencoded::to_string([("n", name)])
-        .unwrap_or_default()
-        .trim_start_matches("n=")
-        .replace('+', "%20");
-    let disp = format!("attachment; filename=\"org.{ext}\"; filename*=UTF-8''{enc}.{ext}");
-    (
-        [
-            (header::CONTENT_TYPE, ctype.to_string()),
-            (header::CONTENT_DISPOSITION, disp),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 pub async fn chart_svg_file(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -1571,12 +1536,9 @@ pub async fn chart_svg_file(
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     let (on, svg) = chart_of(&st, &ctx, &u, &q, true).await?;
-    Ok(download(
-        &format!("{}机构设置图{on}", u.name),
-        "svg",
-        "image/svg+xml; charset=utf-8",
-        svg.into_bytes(),
-    ))
+    let name = format!("{}机构设置图{on}", u.name);
+    let ctype = "image/svg+xml; charset=utf-8";
+    Ok(attachment("org", &name, "svg", ctype, svg.into_bytes()))
 }
 
 // ---------------------------------------------------------------- exports
@@ -1593,12 +1555,8 @@ pub async fn export(
     let sheets = workbook(&ctx.tr, &u, on, &s, &issues, &heads);
     let b = jiguan_excel::write_workbook(&sheets)
         .map_err(|e| WebError::from(AppError::Internal(e.to_string())))?;
-    Ok(download(
-        &format!("{}机构设置一览表{on}", u.name),
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        b,
-    ))
+    let name = format!("{}机构设置一览表{on}", u.name);
+    Ok(attachment("org", &name, "xlsx", XLSX, b))
 }
 
 // ---------------------------------------------------------------- district

@@ -48,6 +48,47 @@ fn zip_text(bytes: &[u8], name: &str) -> String {
     s
 }
 
+/// Asserts a write was saved (answered with a redirect).
+fn saved(r: Resp) {
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+/// Adds an item to the list `kind` as `who`.
+async fn add_item(t: &T, who: &Who, kind: &str, code: &str, name: &str) -> Resp {
+    let path = format!("/dict/{kind}/items");
+    post_form(t, who, &path, &[("code", code), ("name", name)]).await
+}
+
+/// Saves one parameter as `who`; `None` is a switch turned off (no value sent).
+async fn set_param(t: &T, who: &Who, key: &str, value: Option<&str>) -> Resp {
+    let mut f = vec![("key", key)];
+    f.extend(value.map(|v| ("value", v)));
+    post_form(t, who, "/settings", &f).await
+}
+
+/// The new-person form of `unit` for 巴特尔 (a temporary worker off establishment) with
+/// the given 民族 and 学历, and `more` fields.
+async fn new_temp(
+    t: &T,
+    who: &Who,
+    unit: UnitId,
+    ethnicity: &str,
+    education: &str,
+    more: &[(&str, &str)],
+) -> Resp {
+    let id_no = id_number("19850312", 17);
+    let mut f = vec![
+        ("name", "巴特尔"),
+        ("id_number", id_no.as_str()),
+        ("identity", "temporary"),
+        ("establishment", "none"),
+        ("ethnicity", ethnicity),
+        ("education", education),
+    ];
+    f.extend_from_slice(more);
+    crate::people::add_person(t, who, unit, &f).await
+}
+
 #[tokio::test]
 async fn dictionary_is_read_by_units_and_edited_by_the_district_admin_only() {
     let t = setup().await;
@@ -66,13 +107,7 @@ async fn dictionary_is_read_by_units_and_edited_by_the_district_admin_only() {
     // The fixed lists are shown, not edited.
     let r = get(&t, &admin, "/dict/identity").await;
     assert!(r.body.contains("公务员") && !r.body.contains("id=\"dict-add\""));
-    let r = post_form(
-        &t,
-        &admin,
-        "/dict/identity/items",
-        &[("code", "x1"), ("name", "新身份")],
-    )
-    .await;
+    let r = add_item(&t, &admin, "identity", "x1", "新身份").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // A unit administrator reads the lists (page and JSON) but cannot change them.
@@ -85,13 +120,7 @@ async fn dictionary_is_read_by_units_and_edited_by_the_district_admin_only() {
     assert_eq!(j[0]["items"].as_array().unwrap().len(), 56);
     assert_eq!(j[0]["items"][55]["code"], "56");
     assert_eq!(j[0]["items"][55]["name"], "基诺族");
-    let r = post_form(
-        &t,
-        &unit,
-        "/dict/party/items",
-        &[("code", "14"), ("name", "港澳同胞")],
-    )
-    .await;
+    let r = add_item(&t, &unit, "party", "14", "港澳同胞").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = post_form(&t, &unit, "/dict/ethnicity/items/02", &[("sort", "20")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -100,22 +129,10 @@ async fn dictionary_is_read_by_units_and_edited_by_the_district_admin_only() {
     assert_eq!(get(&t, &staff, "/dict").await.status, StatusCode::FORBIDDEN);
 
     // The district administrator adds an item; a taken code or name is refused by name.
-    post_form_ok(
-        &t,
-        &admin,
-        "/dict/party/items",
-        &[("code", "14"), ("name", "港澳同胞")],
-    )
-    .await;
+    saved(add_item(&t, &admin, "party", "14", "港澳同胞").await);
     let r = get(&t, &admin, "/dict/party").await;
     assert!(r.body.contains("港澳同胞") && r.body.contains("本区新增"));
-    let r = post_form(
-        &t,
-        &admin,
-        "/dict/party/items",
-        &[("code", "14"), ("name", "群众")],
-    )
-    .await;
+    let r = add_item(&t, &admin, "party", "14", "群众").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("代码“14”已在本字典中"), "{}", r.body);
     assert!(r.body.contains("名称“群众”已在本字典中"), "{}", r.body);
@@ -128,20 +145,7 @@ async fn dictionary_is_read_by_units_and_edited_by_the_district_admin_only() {
     let r = get(&t, &admin, "/dict/ethnicity").await;
     assert!(r.body.contains("启用 55 项"), "{}", r.body);
     let u = t.unit("luotuo");
-    let r = post_form(
-        &t,
-        &unit,
-        &format!("/units/{u}/people/new"),
-        &[
-            ("name", "巴特尔"),
-            ("id_number", &id_number("19850312", 17)),
-            ("identity", "temporary"),
-            ("establishment", "none"),
-            ("ethnicity", "蒙古族"),
-            ("education", "大专"),
-        ],
-    )
-    .await;
+    let r = new_temp(&t, &unit, u, "蒙古族", "大专", &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body
@@ -161,22 +165,8 @@ async fn dictionary_is_read_by_units_and_edited_by_the_district_admin_only() {
         &[("sort", "20"), ("enabled", "on")],
     )
     .await;
-    let r = post_form(
-        &t,
-        &unit,
-        &format!("/units/{u}/people/new"),
-        &[
-            ("name", "巴特尔"),
-            ("id_number", &id_number("19850312", 17)),
-            ("identity", "temporary"),
-            ("establishment", "none"),
-            ("ethnicity", "02"),
-            ("education", "大学专科"),
-            ("party", "群众"),
-            ("rank", ""),
-        ],
-    )
-    .await;
+    let more = [("party", "群众"), ("rank", "")];
+    let r = new_temp(&t, &unit, u, "02", "大学专科", &more).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let roster = get(&t, &unit, &format!("/api/v1/units/{u}/people"))
         .await
@@ -253,13 +243,7 @@ async fn template_carries_drop_downs_and_a_text_id_column() {
     let t = setup().await;
     let u = t.unit("luotuo");
     let admin = login(&t, "d_admin").await;
-    post_form_ok(
-        &t,
-        &admin,
-        "/dict/party/items",
-        &[("code", "14"), ("name", "港澳同胞")],
-    )
-    .await;
+    saved(add_item(&t, &admin, "party", "14", "港澳同胞").await);
     let who = login(&t, "u_admin").await;
     let (status, bytes) =
         get_bytes(&t, &who, &format!("/units/{u}/people/import/template.xlsx")).await;
@@ -365,14 +349,14 @@ async fn settings_validate_each_parameter_with_its_name_and_reason() {
         ),
     ];
     for (key, value, zh, en_name) in cases {
-        let r = post_form(&t, &admin, "/settings", &[("key", key), ("value", value)]).await;
+        let r = set_param(&t, &admin, key, Some(value)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{key}={value}");
         assert!(r.body.contains(zh), "{key}={value}: {}", r.body);
         assert!(
             r.body.contains(&format!("id=\"err-{key}\"")),
             "{key}: error not on its row"
         );
-        let r = post_form(&t, &en, "/settings", &[("key", key), ("value", value)]).await;
+        let r = set_param(&t, &en, key, Some(value)).await;
         assert!(r.body.contains(en_name), "{key}={value} (en): {}", r.body);
     }
     // Nothing was stored.
@@ -380,28 +364,29 @@ async fn settings_validate_each_parameter_with_its_name_and_reason() {
     assert_eq!(p.int("severance.cap_years"), Ok(12));
 
     // A switch turned off sends no value: false.
-    post_form_ok(
-        &t,
-        &admin,
-        "/settings",
-        &[("key", "early_retirement.institution_follows_civil_servant")],
-    )
-    .await;
+    saved(
+        set_param(
+            &t,
+            &admin,
+            "early_retirement.institution_follows_civil_servant",
+            None,
+        )
+        .await,
+    );
     let p = t.app.calc_params(t.d_a, None).await.unwrap();
     assert_eq!(
         p.bool("early_retirement.institution_follows_civil_servant"),
         Ok(false)
     );
-    post_form_ok(
-        &t,
-        &admin,
-        "/settings",
-        &[
-            ("key", "early_retirement.institution_follows_civil_servant"),
-            ("value", "true"),
-        ],
-    )
-    .await;
+    saved(
+        set_param(
+            &t,
+            &admin,
+            "early_retirement.institution_follows_civil_servant",
+            Some("true"),
+        )
+        .await,
+    );
     let p = t.app.calc_params(t.d_a, None).await.unwrap();
     assert_eq!(
         p.bool("early_retirement.institution_follows_civil_servant"),
@@ -411,13 +396,7 @@ async fn settings_validate_each_parameter_with_its_name_and_reason() {
     let unit = login(&t, "u_admin").await;
     let r = get(&t, &unit, "/settings").await;
     assert!(r.status == StatusCode::OK && !r.body.contains("name=\"value\""));
-    let r = post_form(
-        &t,
-        &unit,
-        "/settings",
-        &[("key", "severance.cap_years"), ("value", "10")],
-    )
-    .await;
+    let r = set_param(&t, &unit, "severance.cap_years", Some("10")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
@@ -426,13 +405,7 @@ async fn money_parameters_round_trip_in_yuan() {
     let t = setup().await;
     let admin = login(&t, "d_admin").await;
     let key = "downsizing.local_average_monthly_wage";
-    post_form_ok(
-        &t,
-        &admin,
-        "/settings",
-        &[("key", key), ("value", "10,500.50 元")],
-    )
-    .await;
+    saved(set_param(&t, &admin, key, Some("10,500.50 元")).await);
     let r = get(&t, &admin, "/settings").await;
     assert!(
         r.body
@@ -451,13 +424,7 @@ async fn money_parameters_round_trip_in_yuan() {
     let p = t.app.calc_params(t.d_a, None).await.unwrap();
     assert_eq!(p.decimal(key).unwrap().to_string(), "10500.5");
     // Saving the shown value again changes nothing.
-    post_form_ok(
-        &t,
-        &admin,
-        "/settings",
-        &[("key", key), ("value", "10500.50")],
-    )
-    .await;
+    saved(set_param(&t, &admin, key, Some("10500.50")).await);
     let p = t.app.calc_params(t.d_a, None).await.unwrap();
     assert_eq!(p.decimal(key).unwrap().to_string(), "10500.5");
     let j = get(&t, &admin, "/api/v1/settings").await.json();

@@ -2,7 +2,7 @@
 
 use axum::http::{Method, StatusCode};
 
-use jiguan_domain::auth::{Action, Actor, Role};
+use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::downsizing::PlanId;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
@@ -177,19 +177,9 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
         .await
         .unwrap();
     let sib = app_plan(&t, t.d_a, jl, "九龙湖方案").await;
-    let d_b = t
-        .app
-        .store
-        .get_user_any(t.user("b_unit_admin"))
-        .await
-        .unwrap()
-        .unwrap()
-        .district_id;
+    let d_b = district_b(&t).await;
     let foreign = app_plan(&t, d_b, dg, "北仑分流方案").await;
-    let routes: Vec<(Method, &str, Action)> = routes_with_action()
-        .into_iter()
-        .filter(|(_, p, _)| p.contains("downsizing"))
-        .collect();
+    let routes = routes_containing("downsizing");
     assert!(routes.len() >= 25);
     let fill = |p: &str, unit: UnitId, plan: jiguan_domain::downsizing::PlanId| {
         p.replace("{unit}", &unit.to_string())
@@ -204,49 +194,14 @@ async fn downsizing_routes_with_real_ids_keep_roles_and_tenants() {
             p.contains("/apply") || p.contains("/delete"),
         )
     });
-    for acc in accounts() {
-        let actor = actor_of(&t, &acc);
-        let unit = acc.unit.map(|u| t.unit(u)).unwrap_or(lu);
-        for (method, path, action) in &ordered {
-            let who = login(&t, acc.name).await;
-            let p = fill(path, unit, if unit == lu { own } else { sib });
-            let r = call(&t, &who, method.clone(), &p).await;
-            if actor.can(*action) {
-                assert!(
-                    r.status != StatusCode::FORBIDDEN
-                        && r.status != StatusCode::UNAUTHORIZED
-                        && r.status.as_u16() < 500,
-                    "{} may {action:?} but {method} {p} gave {}: {}",
-                    acc.name,
-                    r.status,
-                    &r.body[..r.body.len().min(300)]
-                );
-            } else {
-                assert_eq!(r.status, StatusCode::FORBIDDEN, "{} {method} {p}", acc.name);
-            }
-            // Foreign plans: through the own unit, and through their unit.
-            let mut targets = vec![(unit, foreign), (dg, foreign)];
-            if acc.unit.is_some() && unit != jl {
-                targets.push((unit, sib));
-                targets.push((jl, sib));
-            }
-            for (tu, tp) in targets {
-                if !path.contains("{unit}") || (!path.contains("{plan}") && tu == unit) {
-                    continue;
-                }
-                let who = login(&t, acc.name).await;
-                let p = fill(path, tu, tp);
-                let r = call(&t, &who, method.clone(), &p).await;
-                assert_kept_out(
-                    &r,
-                    acc.name,
-                    &format!("{method} {p}"),
-                    false,
-                    &["北仑", "九龙湖方案"],
-                );
-            }
-        }
-    }
+    let records = Records {
+        own,
+        sib,
+        foreign,
+        param: "{plan}",
+        hidden: &["北仑", "九龙湖方案"],
+    };
+    walk_routes_with_records(&t, &ordered, &records, fill).await;
     // District B's plan is untouched.
     let b = t
         .app

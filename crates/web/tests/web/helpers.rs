@@ -425,3 +425,84 @@ pub fn routes_with_action() -> Vec<(Method, &'static str, Action)> {
         })
         .collect()
 }
+
+/// The records a route walk fills its paths with: one of the first unit (luotuo), one of
+/// its sibling (jiulonghu) and one of district B's unit (dagang).
+pub struct Records<'a, I> {
+    pub own: I,
+    pub sib: I,
+    pub foreign: I,
+    /// The path parameter of the record (`{plan}`, `{meeting}`).
+    pub param: &'a str,
+    /// Text of the sibling's and the foreign record that must never show.
+    pub hidden: &'a [&'a str],
+}
+
+/// Walks `routes` (in the order given) for every test account with real record ids: on
+/// its own unit's record each account gets what the role matrix grants it (403 otherwise);
+/// another unit's or district's record is never reached, neither through the account's own
+/// unit nor through the record's unit. `fill` puts a unit and a record into a path.
+pub async fn walk_routes_with_records<I: Copy>(
+    t: &T,
+    routes: &[(Method, &str, Action)],
+    rec: &Records<'_, I>,
+    fill: impl Fn(&str, UnitId, I) -> String,
+) {
+    let (lu, jl, dg) = (t.unit("luotuo"), t.unit("jiulonghu"), t.unit("dagang"));
+    for acc in accounts() {
+        let actor = actor_of(t, &acc);
+        let unit = acc.unit.map(|u| t.unit(u)).unwrap_or(lu);
+        for (method, path, action) in routes {
+            let who = login(t, acc.name).await;
+            let p = fill(path, unit, if unit == lu { rec.own } else { rec.sib });
+            let r = call(t, &who, method.clone(), &p).await;
+            if actor.can(*action) {
+                assert!(
+                    r.status != StatusCode::FORBIDDEN
+                        && r.status != StatusCode::UNAUTHORIZED
+                        && r.status.as_u16() < 500,
+                    "{} may {action:?} but {method} {p} gave {}: {}",
+                    acc.name,
+                    r.status,
+                    &r.body[..r.body.len().min(300)]
+                );
+            } else {
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{} {method} {p}", acc.name);
+            }
+            // Foreign records: through the own unit, and through their unit.
+            let mut targets = vec![(unit, rec.foreign), (dg, rec.foreign)];
+            if acc.unit.is_some() && unit != jl {
+                targets.push((unit, rec.sib));
+                targets.push((jl, rec.sib));
+            }
+            for (tu, tr) in targets {
+                if !path.contains("{unit}") || (!path.contains(rec.param) && tu == unit) {
+                    continue;
+                }
+                let who = login(t, acc.name).await;
+                let p = fill(path, tu, tr);
+                let r = call(t, &who, method.clone(), &p).await;
+                assert_kept_out(&r, acc.name, &format!("{method} {p}"), false, rec.hidden);
+            }
+        }
+    }
+}
+
+/// The guarded routes whose path contains `part`.
+pub fn routes_containing(part: &str) -> Vec<(Method, &'static str, Action)> {
+    routes_with_action()
+        .into_iter()
+        .filter(|(_, p, _)| p.contains(part))
+        .collect()
+}
+
+/// District B (北仑区), the district of the account `b_unit_admin`.
+pub async fn district_b(t: &T) -> DistrictId {
+    t.app
+        .store
+        .get_user_any(t.user("b_unit_admin"))
+        .await
+        .unwrap()
+        .unwrap()
+        .district_id
+}

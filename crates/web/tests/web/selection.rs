@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 
 use jiguan_app::ports::{AuditFilter, ListQuery};
-use jiguan_domain::auth::{Action, Actor, Role};
+use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::selection::MeetingId;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
@@ -492,14 +492,7 @@ async fn selection_routes_with_real_ids_keep_roles_and_tenants() {
         )
         .await
         .unwrap();
-    let d_b = t
-        .app
-        .store
-        .get_user_any(t.user("b_unit_admin"))
-        .await
-        .unwrap()
-        .unwrap()
-        .district_id;
+    let d_b = district_b(&t).await;
     t.app
         .system_create_user(
             d_b,
@@ -525,10 +518,7 @@ async fn selection_routes_with_real_ids_keep_roles_and_tenants() {
         )
         .await
         .unwrap();
-    let routes: Vec<(Method, &str, Action)> = routes_with_action()
-        .into_iter()
-        .filter(|(_, p, _)| p.contains("/selection/"))
-        .collect();
+    let routes = routes_containing("/selection/");
     assert_eq!(routes.len(), 20);
     let fill = |p: &str, unit: UnitId, m: MeetingId| {
         p.replace("{unit}", &unit.to_string())
@@ -536,48 +526,14 @@ async fn selection_routes_with_real_ids_keep_roles_and_tenants() {
     };
     let mut ordered = routes.clone();
     ordered.sort_by_key(|(m, p, _)| (*m != Method::GET, p.contains("/close")));
-    for acc in accounts() {
-        let actor = actor_of(&t, &acc);
-        let unit = acc.unit.map(|u| t.unit(u)).unwrap_or(lu);
-        for (method, path, action) in &ordered {
-            let who = login(&t, acc.name).await;
-            let p = fill(path, unit, if unit == lu { MeetingId(own) } else { sib });
-            let r = call(&t, &who, method.clone(), &p).await;
-            if actor.can(*action) {
-                assert!(
-                    r.status != StatusCode::FORBIDDEN
-                        && r.status != StatusCode::UNAUTHORIZED
-                        && r.status.as_u16() < 500,
-                    "{} may {action:?} but {method} {p} gave {}: {}",
-                    acc.name,
-                    r.status,
-                    &r.body[..r.body.len().min(300)]
-                );
-            } else {
-                assert_eq!(r.status, StatusCode::FORBIDDEN, "{} {method} {p}", acc.name);
-            }
-            let mut targets = vec![(unit, foreign), (dg, foreign)];
-            if acc.unit.is_some() && unit != jl {
-                targets.push((unit, sib));
-                targets.push((jl, sib));
-            }
-            for (tu, tm) in targets {
-                if !path.contains("{meeting}") && tu == unit {
-                    continue;
-                }
-                let who = login(&t, acc.name).await;
-                let p = fill(path, tu, tm);
-                let r = call(&t, &who, method.clone(), &p).await;
-                assert_kept_out(
-                    &r,
-                    acc.name,
-                    &format!("{method} {p}"),
-                    false,
-                    &["北仑", "九龙湖党委会议"],
-                );
-            }
-        }
-    }
+    let records = Records {
+        own: MeetingId(own),
+        sib,
+        foreign,
+        param: "{meeting}",
+        hidden: &["北仑", "九龙湖党委会议"],
+    };
+    walk_routes_with_records(&t, &ordered, &records, fill).await;
     // Staff cannot even see the list; a committee member cannot close; the unit admin
     // cannot vote.
     let staff = login(&t, "u_staff").await;
