@@ -13,6 +13,8 @@
 
 mod committee;
 
+pub mod campaign;
+
 pub mod demo;
 
 pub use committee::*;

@@ -9,6 +9,9 @@
 pub mod api;
 pub mod pages;
 
+pub mod campaign;
+pub mod campaign_api;
+
 use axum::extract::FromRequestParts;
 use axum::http::Method;
 use axum::http::request::Parts;

@@ -1,0 +1,444 @@
+//! Campaign plans (竞争上岗方案): the quota refusal against the district's middle posts,
+//! the whole life cycle (draft → submit → approve → publish), a published plan immutable
+//! and revised only as a new version with a reason, field errors, and roles and tenants
+//! on the new routes with real ids.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+
+use jiguan_app::org::{BodyForm, CapsForm, SplitForm};
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+
+use crate::helpers::*;
+
+fn as_role(d: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
+    Actor {
+        user_id: UserId(0),
+        username: "system".into(),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: unit,
+        roles: vec![role],
+    }
+}
+
+/// Two offices in 骆驼街道: the district allows 2 chiefs and 3 deputies; the split gives
+/// 党政办 1 chief + 2 deputies and 经发办 1 chief + 1 deputy. Returns the two body ids.
+async fn bodies(t: &T) -> (i64, i64) {
+    let lu = t.unit("luotuo");
+    let ua = as_role(t.d_a, Some(lu), Role::UnitAdmin);
+    let da = as_role(t.d_a, None, Role::DistrictAdmin);
+    let mut ids = Vec::new();
+    for name in ["党政综合办公室", "经济发展办公室"] {
+        let id = t
+            .app
+            .org_create_body(
+                &ua,
+                lu,
+                &BodyForm {
+                    name: name.into(),
+                    kind: "office".into(),
+                    establishment: "5".into(),
+                    valid_from: "2018-01-01".into(),
+                    ..BodyForm::default()
+                },
+            )
+            .await
+            .unwrap();
+        ids.push(id.0);
+    }
+    t.app
+        .org_set_caps(
+            &da,
+            lu,
+            &CapsForm {
+                max_bodies: "5".into(),
+                max_chiefs: "2".into(),
+                max_deputies: "3".into(),
+                doc_no: "镇海编〔2018〕2号".into(),
+                valid_from: "2018-01-01".into(),
+            },
+        )
+        .await
+        .unwrap();
+    t.app
+        .org_save_split(
+            &ua,
+            lu,
+            &SplitForm {
+                phase: "2018年度".into(),
+                effective: "2018-01-01".into(),
+                lines: vec![
+                    (ids[0].to_string(), "1".into(), "2".into()),
+                    (ids[1].to_string(), "1".into(), "1".into()),
+                ],
+            },
+        )
+        .await
+        .unwrap();
+    (ids[0], ids[1])
+}
+
+/// JSON posted to the API with the session cookie and the CSRF header.
+async fn post_json(t: &T, who: &Who, path: &str, json: &str) -> Resp {
+    let b = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, who.cookie.clone().unwrap())
+        .header("x-csrf-token", who.csrf.clone().unwrap());
+    oneshot(t, b.body(Body::from(json.to_string())).unwrap()).await
+}
+
+fn list_path(t: &T) -> String {
+    format!("/units/{}/selection/campaigns", t.unit("luotuo"))
+}
+
+/// The page's form for a plan offering `(body, chief seats, deputy seats)`.
+fn plan_fields(title: &str, posts: &[(i64, &str, &str)]) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("title".to_string(), title.to_string()),
+        ("registration_deadline".into(), "2026-04-30".into()),
+    ];
+    for (b, c, d) in posts {
+        f.push((format!("seats_{b}_chief"), (*c).into()));
+        f.push((format!("seats_{b}_deputy"), (*d).into()));
+    }
+    f
+}
+
+async fn post_plan(t: &T, who: &Who, path: &str, fields: &[(String, String)]) -> Resp {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    post_form(t, who, path, &pairs).await
+}
+
+/// The id in a redirect to `/units/…/selection/campaigns/{id}?ok=…`.
+fn id_of(r: &Resp) -> i64 {
+    let loc = r.location();
+    let tail = loc.rsplit('/').next().unwrap();
+    tail.split('?').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn seats_beyond_the_vacant_middle_posts_are_refused_and_nothing_is_written() {
+    let t = setup().await;
+    let (a, b) = bodies(&t).await;
+    let ua = login(&t, "u_admin").await;
+    // 党政办 deputies: 3 offered, 2 approved.
+    let r = post_plan(
+        &t,
+        &ua,
+        &list_path(&t),
+        &plan_fields("2026年竞争上岗", &[(a, "1", "3"), (b, "", "")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("超过区核定的空缺职数 2 个"), "{}", r.body);
+    assert!(
+        r.body.contains("中层副职"),
+        "the level is shown by its label"
+    );
+    // The unit-wide deputies: 2 + 2 = 4 > 3 even when each body fits… 经发办 has 1 only.
+    let r = post_plan(
+        &t,
+        &ua,
+        &list_path(&t),
+        &plan_fields("2026年竞争上岗", &[(a, "", "2"), (b, "", "2")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let lu = t.unit("luotuo");
+    let ua_actor = as_role(t.d_a, Some(lu), Role::UnitAdmin);
+    assert!(t.app.camp_list(&ua_actor, lu).await.unwrap().is_empty());
+    // Within the quota.
+    let r = post_plan(
+        &t,
+        &ua,
+        &list_path(&t),
+        &plan_fields("2026年竞争上岗", &[(a, "1", "2"), (b, "1", "1")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(t.app.camp_list(&ua_actor, lu).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_the_units_is_refused() {
+    let t = setup().await;
+    let ua = login(&t, "u_admin").await;
+    // A body id that is not one of the unit's bodies is a choice error on the posts.
+    let r = post_plan(
+        &t,
+        &ua,
+        &list_path(&t),
+        &plan_fields("无总量", &[(999, "1", "")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("竞争职位"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn plan_field_errors_name_the_field() {
+    let t = setup().await;
+    let (a, _) = bodies(&t).await;
+    let ua = login(&t, "u_admin").await;
+    let mut f = plan_fields("", &[(a, "2", "")]);
+    f.push(("weight_written".into(), "50".into()));
+    f.push(("term_years".into(), "abc".into()));
+    f.push(("publicity_workdays".into(), "3".into()));
+    let r = post_plan(&t, &ua, &list_path(&t), &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for id in [
+        "err-title",
+        "err-posts",
+        "err-weights",
+        "err-term_years",
+        "err-publicity_workdays",
+    ] {
+        assert!(r.body.contains(id), "{id} missing: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn a_plan_is_approved_published_frozen_and_revised_as_a_new_version() {
+    let t = setup().await;
+    let (a, b) = bodies(&t).await;
+    let ua = login(&t, "u_admin").await;
+    let da = login(&t, "d_admin").await;
+    let fields = plan_fields("2026年中层干部竞争上岗", &[(a, "1", "2"), (b, "1", "")]);
+    let r = post_plan(&t, &ua, &list_path(&t), &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = id_of(&r);
+    let one = format!("{}/{id}", list_path(&t));
+    // A draft can be edited.
+    let mut edited = fields.clone();
+    edited.push(("inspection_ratio".into(), "3".into()));
+    let r = post_plan(&t, &ua, &format!("{one}/edit"), &edited).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The unit cannot approve its own plan; the district can, with a document number.
+    post_form_ok(&t, &ua, &format!("{one}/submit"), &[]).await;
+    let r = post_form(&t, &ua, &format!("{one}/approve"), &[("doc_no", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post_form(&t, &da, &format!("{one}/approve"), &[("doc_no", "")]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a document number is required"
+    );
+    post_form_ok(
+        &t,
+        &da,
+        &format!("{one}/approve"),
+        &[("doc_no", "镇海组〔2026〕5号")],
+    )
+    .await;
+    post_form_ok(&t, &ua, &format!("{one}/publish"), &[]).await;
+    let page = get(&t, &ua, &one).await;
+    assert!(page.body.contains("已发布") && page.body.contains("镇海组〔2026〕5号"));
+    assert!(page.body.contains("id=\"camp-revise\"") && !page.body.contains("id=\"camp-edit\""));
+    // Published: an edit is refused and nothing changes.
+    let mut changed = fields.clone();
+    changed.push(("term_years".into(), "5".into()));
+    let r = post_plan(&t, &ua, &format!("{one}/edit"), &changed).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let lu = t.unit("luotuo");
+    let actor = as_role(t.d_a, Some(lu), Role::UnitAdmin);
+    let v1 = t
+        .app
+        .camp_get(&actor, lu, jiguan_domain::selection::CampaignId(id))
+        .await
+        .unwrap();
+    assert_eq!(v1.campaign.plan.term_years, 3);
+    assert_eq!(v1.campaign.plan.inspection_ratio.to_string(), "3");
+    // A revision needs a reason and a change.
+    let r = post_plan(&t, &ua, &format!("{one}/revise"), &changed).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("err-revision_reason"), "{}", r.body);
+    let mut same = edited.clone();
+    same.push(("revision_reason".into(), "无变化".into()));
+    let r = post_plan(&t, &ua, &format!("{one}/revise"), &same).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("与已发布版本相同"), "{}", r.body);
+    changed.push(("revision_reason".into(), "区委组织部要求任期五年".into()));
+    let r = post_plan(&t, &ua, &format!("{one}/revise"), &changed).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let v2 = id_of(&r);
+    assert_ne!(v2, id);
+    let view = t
+        .app
+        .camp_get(&actor, lu, jiguan_domain::selection::CampaignId(v2))
+        .await
+        .unwrap();
+    assert_eq!(view.campaign.version, 2);
+    assert_eq!(view.campaign.family_id, id);
+    assert_eq!(view.campaign.plan.term_years, 5);
+    assert_eq!(view.campaign.revision_reason, "区委组织部要求任期五年");
+    assert_eq!(
+        view.in_force,
+        Some(1),
+        "v1 stays in force until v2 is published"
+    );
+    assert_eq!(view.versions.len(), 2);
+    // v1 cannot be revised again while v2 exists.
+    let r = post_plan(&t, &ua, &format!("{one}/revise"), &changed).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The audit trail has every step.
+    let codes: Vec<String> = t
+        .app
+        .store
+        .list_audit(t.d_a, &Default::default(), &Default::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|e| e.action.clone())
+        .collect();
+    for c in [
+        "selection.campaign.create",
+        "selection.campaign.update",
+        "selection.campaign.submit",
+        "selection.campaign.approve",
+        "selection.campaign.apply",
+        "selection.campaign.revise",
+    ] {
+        assert!(codes.iter().any(|x| x == c), "{c} not audited: {codes:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_district_rejects_and_the_unit_reopens() {
+    let t = setup().await;
+    let (a, _) = bodies(&t).await;
+    let ua = login(&t, "u_admin").await;
+    let da = login(&t, "d_admin").await;
+    let r = post_plan(
+        &t,
+        &ua,
+        &list_path(&t),
+        &plan_fields("退回测试", &[(a, "1", "")]),
+    )
+    .await;
+    let one = format!("{}/{}", list_path(&t), id_of(&r));
+    post_form_ok(&t, &ua, &format!("{one}/submit"), &[]).await;
+    let r = post_form(&t, &da, &format!("{one}/reject"), &[("reason", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    post_form_ok(
+        &t,
+        &da,
+        &format!("{one}/reject"),
+        &[("reason", "职数口径不对")],
+    )
+    .await;
+    let r = post_form(&t, &ua, &format!("{one}/publish"), &[]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a rejected plan is not published"
+    );
+    post_form_ok(&t, &ua, &format!("{one}/reopen"), &[]).await;
+    assert!(get(&t, &ua, &one).await.body.contains("id=\"camp-edit\""));
+}
+
+#[tokio::test]
+async fn the_api_drafts_and_reads_a_plan() {
+    let t = setup().await;
+    let (a, _) = bodies(&t).await;
+    let ua = login(&t, "u_admin").await;
+    let lu = t.unit("luotuo");
+    let body = format!(
+        r#"{{"title":"API方案","registration_deadline":"2026-05-01","posts":[{{"body_id":"{a}","level":"deputy","seats":"3"}}]}}"#
+    );
+    let r = post_json(
+        &t,
+        &ua,
+        &format!("/api/v1/units/{lu}/selection/campaigns"),
+        &body,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "posts[0].seats");
+    let body = body.replace(r#""seats":"3""#, r#""seats":"2""#);
+    let r = post_json(
+        &t,
+        &ua,
+        &format!("/api/v1/units/{lu}/selection/campaigns"),
+        &body,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = get(
+        &t,
+        &ua,
+        &format!("/api/v1/units/{lu}/selection/campaigns/{id}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let j = r.json();
+    assert_eq!(j["campaign"]["version"], 1);
+    assert_eq!(j["campaign"]["status"], "draft");
+    assert_eq!(j["campaign"]["plan"]["term_years"], 3);
+    assert_eq!(j["campaign"]["plan"]["probation_months"], 12);
+}
+
+#[tokio::test]
+async fn roles_and_tenants_on_campaign_routes() {
+    let t = setup().await;
+    let (a, _) = bodies(&t).await;
+    let ua = login(&t, "u_admin").await;
+    let r = post_plan(
+        &t,
+        &ua,
+        &list_path(&t),
+        &plan_fields("权限测试", &[(a, "1", "")]),
+    )
+    .await;
+    let id = id_of(&r);
+    let one = format!("{}/{id}", list_path(&t));
+    // Staff and body heads do not see campaigns; committee members and auditors read.
+    for (name, want) in [
+        ("u_staff", StatusCode::FORBIDDEN),
+        ("u_head", StatusCode::FORBIDDEN),
+        ("u_committee", StatusCode::OK),
+        ("u_auditor", StatusCode::OK),
+        ("d_admin", StatusCode::OK),
+    ] {
+        let who = login(&t, name).await;
+        assert_eq!(get(&t, &who, &one).await.status, want, "{name}");
+    }
+    // Only HR manages: a committee member cannot submit.
+    let cm = login(&t, "u_committee").await;
+    assert_eq!(
+        post_form(&t, &cm, &format!("{one}/submit"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Another district's admin, and the sibling unit's id under its own path.
+    let b = login(&t, "b_unit_admin").await;
+    assert_eq!(get(&t, &b, &one).await.status, StatusCode::NOT_FOUND);
+    let dagang = t.unit("dagang");
+    let r = get(&t, &b, &format!("/units/{dagang}/selection/campaigns/{id}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = post_form(
+        &t,
+        &b,
+        &format!("/units/{dagang}/selection/campaigns/{id}/submit"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let sib = t.unit("jiulonghu");
+    let da = login(&t, "d_admin").await;
+    let r = get(&t, &da, &format!("/units/{sib}/selection/campaigns/{id}")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "the id is 骆驼's, not 九龙湖's"
+    );
+}
