@@ -172,6 +172,9 @@ pub enum AuditAction {
     SelectionCampaignCreate,
     SelectionCampaignUpdate,
     SelectionCampaignRevise,
+    /// Applications to a campaign (报名) and their eligibility review (资格审查).
+    SelectionApplicationSave,
+    SelectionApplicationReview,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -230,6 +233,8 @@ impl AuditAction {
             A::SelectionCampaignCreate => "selection.campaign.create",
             A::SelectionCampaignUpdate => "selection.campaign.update",
             A::SelectionCampaignRevise => "selection.campaign.revise",
+            A::SelectionApplicationSave => "selection.application.save",
+            A::SelectionApplicationReview => "selection.application.review",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -291,6 +296,8 @@ impl AuditAction {
         AuditAction::SelectionCampaignCreate,
         AuditAction::SelectionCampaignUpdate,
         AuditAction::SelectionCampaignRevise,
+        AuditAction::SelectionApplicationSave,
+        AuditAction::SelectionApplicationReview,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -991,11 +998,13 @@ mod tests {
                 | A::CommitteeTally
                 | A::SelectionCampaignCreate
                 | A::SelectionCampaignUpdate
-                | A::SelectionCampaignRevise => {}
+                | A::SelectionCampaignRevise
+                | A::SelectionApplicationSave
+                | A::SelectionApplicationReview => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 50);
+        assert_eq!(AuditAction::SIMPLE.len(), 52);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

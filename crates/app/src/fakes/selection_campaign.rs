@@ -4,14 +4,17 @@
 use async_trait::async_trait;
 
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::selection::CampaignId;
 use jiguan_domain::selection::plan::Plan;
+use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
 
 use super::{FakeStore, not_in_fake};
 use crate::ports::StoreResult;
 use crate::selection::campaign::{CampaignRecord, CampaignStore, CampaignWrite};
+use crate::selection::registration::{
+    ApplicationRecord, ApplicationStatus, ApplicationWrite, ReviewFacts,
+};
 
 #[async_trait]
 impl CampaignStore for FakeStore {
@@ -43,6 +46,38 @@ impl CampaignStore for FakeStore {
         _: CampaignId,
         _: Status,
         _: &Plan,
+        _: AuditEntry,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
+    async fn app_list(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+    ) -> StoreResult<Vec<ApplicationRecord>> {
+        Err(not_in_fake())
+    }
+    async fn app_save(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+        _: &ApplicationWrite,
+        _: &str,
+        _: AuditEntry,
+    ) -> StoreResult<ApplicationId> {
+        Err(not_in_fake())
+    }
+    async fn app_review(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: ApplicationId,
+        _: ApplicationStatus,
+        _: &ReviewFacts,
+        _: &str,
+        _: &str,
         _: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())

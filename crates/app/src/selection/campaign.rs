@@ -27,14 +27,15 @@ use jiguan_domain::error::Errors;
 use jiguan_domain::org::BodyId;
 use jiguan_domain::people::parse_date;
 use jiguan_domain::posts::{Education, PostLevel};
-use jiguan_domain::selection::CampaignId;
 use jiguan_domain::selection::plan::{
     EvaluationRule, Holders, NoCompetitionPolicy, OfferedPost, Plan, PlanVersion, Stage,
     StageWeight, check_quota,
 };
+use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{Move, SELECTION_CAMPAIGNS, Status, Step, StepInput, Workflow};
 
+use super::registration::{ApplicationRecord, ApplicationStatus, ApplicationWrite, ReviewFacts};
 use crate::ports::StoreResult;
 use crate::workflow::PlanRef;
 use crate::{App, AppError, AppResult};
@@ -120,6 +121,37 @@ pub trait CampaignStore: Send + Sync {
         id: CampaignId,
         status: Status,
         plan: &Plan,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// The applications to a campaign version, by id.
+    async fn app_list(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        campaign: CampaignId,
+    ) -> StoreResult<Vec<ApplicationRecord>>;
+    /// Inserts the person's application, or replaces it while it is still pending
+    /// (`Conflict(Status)` once reviewed); returns its id.
+    async fn app_save(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        campaign: CampaignId,
+        w: &ApplicationWrite,
+        by: &str,
+        audit: AuditEntry,
+    ) -> StoreResult<ApplicationId>;
+    /// Records the review of an application.
+    #[allow(clippy::too_many_arguments)]
+    async fn app_review(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: ApplicationId,
+        status: ApplicationStatus,
+        facts: &ReviewFacts,
+        note: &str,
+        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<()>;
 }

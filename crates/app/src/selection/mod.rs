@@ -14,6 +14,7 @@
 mod committee;
 
 pub mod campaign;
+pub mod registration;
 
 pub mod demo;
 

@@ -29,3 +29,28 @@ CREATE TABLE selection_campaigns (
     UNIQUE (district_id, unit_id, family_id, version)
 );
 CREATE INDEX selection_campaigns_scope ON selection_campaigns (district_id, unit_id, status);
+-- Applications (报名) to a published campaign version, one per person, with the review
+-- (资格审查) facts the HR office records (review_json) and its decision. choices_json lists
+-- the posts in priority order ({body_id, level}).
+CREATE TABLE selection_applications (
+    id {pk},
+    district_id BIGINT NOT NULL REFERENCES districts(id),
+    unit_id BIGINT NOT NULL REFERENCES units(id),
+    campaign_id BIGINT NOT NULL REFERENCES selection_campaigns(id),
+    person_id BIGINT NOT NULL REFERENCES people(id),
+    choices_json TEXT NOT NULL,
+    obey_adjustment BOOLEAN NOT NULL,
+    -- self, joint, organisation
+    nomination TEXT NOT NULL,
+    signers BIGINT NOT NULL,
+    -- pending, confirmed, rejected
+    status TEXT NOT NULL,
+    review_json TEXT NOT NULL,
+    note TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at {ts} NOT NULL,
+    reviewed_by TEXT NOT NULL,
+    reviewed_at {ts},
+    UNIQUE (campaign_id, person_id)
+);
+CREATE INDEX selection_applications_scope ON selection_applications (district_id, unit_id, campaign_id);

@@ -33,15 +33,28 @@ use super::campaign_api as api;
 
 pub const MODULE: WebModule = WebModule {
     id: "selection_campaign",
-    menu: &[MenuEntry::unit(
-        "menu.campaigns",
-        "/selection/campaigns",
-        Action::SelectionView,
-    )],
+    menu: &[
+        MenuEntry::unit(
+            "menu.campaigns",
+            "/selection/campaigns",
+            Action::SelectionView,
+        ),
+        MenuEntry::unit(
+            "menu.register",
+            "/selection/register",
+            Action::SelectionRegister,
+        ),
+    ],
     locales: crate::locales!("selection_campaign"),
     routes,
-    openapi: api::Doc::openapi,
+    openapi,
 };
+
+fn openapi() -> utoipa::openapi::OpenApi {
+    let mut d = api::Doc::openapi();
+    d.merge(super::campaign_apply::Doc::openapi());
+    d
+}
 
 /// What every route of one campaign version extracts: the context, the unit the guard
 /// checked and the campaign id (not a number: 400 naming `campaign`).
@@ -198,6 +211,7 @@ fn routes() -> Vec<RouteSpec> {
             api::revise,
         ),
     ]);
+    v.extend(super::campaign_apply::routes());
     v
 }
 

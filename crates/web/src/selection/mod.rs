@@ -11,6 +11,7 @@ pub mod pages;
 
 pub mod campaign;
 pub mod campaign_api;
+pub mod campaign_apply;
 
 use axum::extract::FromRequestParts;
 use axum::http::Method;

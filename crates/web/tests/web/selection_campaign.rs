@@ -77,6 +77,17 @@ async fn bodies(t: &T) -> (i64, i64) {
         )
         .await
         .unwrap();
+    t.app
+        .set_quotas(
+            &da,
+            lu,
+            &[
+                ("q_administrative".to_string(), "30".to_string()),
+                ("q_institution".to_string(), "30".to_string()),
+            ],
+        )
+        .await
+        .unwrap();
     (ids[0], ids[1])
 }
 
@@ -441,4 +452,432 @@ async fn roles_and_tenants_on_campaign_routes() {
         StatusCode::NOT_FOUND,
         "the id is 骆驼's, not 九龙湖's"
     );
+}
+
+// ---------------------------------------------------------------- registration and review
+
+/// A published plan of 骆驼街道 (deadline 2027-01-31) offering 党政办 1 chief + 2 deputies
+/// and 经发办 1 deputy, under `policy` for posts without competition; returns its id.
+async fn published(t: &T, a: i64, b: i64, policy: &str) -> i64 {
+    let ua = login(t, "u_admin").await;
+    let da = login(t, "d_admin").await;
+    let mut f = plan_fields("2027年竞争上岗", &[(a, "1", "2"), (b, "", "1")]);
+    f[1].1 = "2027-01-31".into();
+    f.push(("no_competition".into(), policy.into()));
+    let r = post_plan(t, &ua, &list_path(t), &f).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = id_of(&r);
+    let one = format!("{}/{id}", list_path(t));
+    post_form_ok(t, &ua, &format!("{one}/submit"), &[]).await;
+    post_form_ok(
+        t,
+        &da,
+        &format!("{one}/approve"),
+        &[("doc_no", "镇海组〔2026〕9号")],
+    )
+    .await;
+    post_form_ok(t, &ua, &format!("{one}/publish"), &[]).await;
+    id
+}
+
+/// A person of 骆驼街道; returns the id.
+async fn person(
+    t: &T,
+    name: &str,
+    birth: &str,
+    seq: u32,
+    edit: impl FnOnce(&mut jiguan_domain::people::PersonForm),
+) -> i64 {
+    let lu = t.unit("luotuo");
+    let mut f = jiguan_domain::people::PersonForm {
+        name: name.into(),
+        gender: "男".into(),
+        id_number: jiguan_testkit::fixtures::id_number(birth, seq * 2 + 1),
+        education: "大学本科".into(),
+        work_start: "2012-07-01".into(),
+        identity: "公务员".into(),
+        establishment: "行政编制".into(),
+        ..Default::default()
+    };
+    edit(&mut f);
+    t.app
+        .create_person(
+            &as_role(t.d_a, Some(lu), Role::UnitAdmin),
+            lu,
+            &f,
+            &Default::default(),
+        )
+        .await
+        .unwrap()
+        .0
+}
+
+#[tokio::test]
+async fn staff_register_and_every_roster_rule_shows_its_reason() {
+    let t = setup().await;
+    let (a, b) = bodies(&t).await;
+    let id = published(&t, a, b, "drop_and_reopen").await;
+    let lu = t.unit("luotuo");
+    let zhang = person(&t, "张三", "19900501", 1, |_| {}).await;
+    let li = person(&t, "李四", "19800101", 2, |_| {}).await;
+    let wang = person(&t, "王五", "19900101", 3, |f| f.leader = "是".into()).await;
+    let zhao = person(&t, "赵六", "19880101", 4, |f| {
+        f.education = "普通高中".into()
+    })
+    .await;
+    let qian = person(&t, "钱七", "19950101", 5, |f| {
+        f.work_start = "2025-01-01".into()
+    })
+    .await;
+    let sun = person(&t, "孙八", "19920101", 6, |f| {
+        f.identity = "临时工".into();
+        f.establishment = "编外".into();
+    })
+    .await;
+    let ua = login(&t, "u_admin").await;
+    t.app
+        .link_user_person(
+            &as_role(t.d_a, Some(lu), Role::UnitAdmin),
+            t.user("u_staff"),
+            &zhang.to_string(),
+        )
+        .await
+        .unwrap();
+    // The staff member's phone page: the open campaign, the posts and the choice form.
+    let staff = login(&t, "u_staff").await;
+    let page = get(&t, &staff, &format!("/units/{lu}/selection/register")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(&format!("reg-form-{id}")),
+        "{}",
+        page.body
+    );
+    let choice = format!("{a}:deputy");
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{}/{id}/register", list_path(&t)),
+        &[("choice", "999:deputy")],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a post not offered"
+    );
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{}/{id}/register", list_path(&t)),
+        &[("choice", &choice), ("obey_adjustment", "on")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = get(&t, &staff, &format!("/units/{lu}/selection/register")).await;
+    assert!(page.body.contains("待审查"), "{}", page.body);
+    // The HR office recommends the others (组织推荐); a joint nomination needs 5 signers.
+    let rec = format!("/api/v1/units/{lu}/selection/campaigns/{id}/recommend");
+    for p in [li, wang, zhao, qian, sun] {
+        let r = post_json(
+            &t,
+            &ua,
+            &rec,
+            &format!(r#"{{"person_id":{p},"choices":["{choice}"]}}"#),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let r = post_json(
+        &t,
+        &ua,
+        &rec,
+        &format!(
+            r#"{{"person_id":{zhang},"choices":["{choice}"],"nomination":"joint","signers":3}}"#
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["field"], "signers");
+    // Every roster rule, with its reason, through the use case.
+    let v = get(
+        &t,
+        &ua,
+        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications"),
+    )
+    .await;
+    let j = v.json();
+    assert_eq!(j["plan_version"], 1);
+    let codes = |pid: i64| -> Vec<String> {
+        j["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["application"]["person_id"] == pid)
+            .unwrap()["checks"][0][2]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap().to_string())
+            .filter(|c| {
+                ![
+                    "selection_basic_conditions_unattested",
+                    "selection_appraisal_missing",
+                ]
+                .contains(&c.as_str())
+            })
+            .collect()
+    };
+    assert!(codes(zhang).is_empty(), "{:?}", codes(zhang));
+    assert_eq!(codes(li), ["selection_age_over"]);
+    assert_eq!(codes(wang), ["selection_leadership_member"]);
+    assert_eq!(codes(zhao), ["selection_education_low"]);
+    assert_eq!(codes(qian), ["selection_service_short"]);
+    assert!(
+        codes(sun).contains(&"selection_identity_out_of_scope".to_string()),
+        "{:?}",
+        codes(sun)
+    );
+    let page = get(&t, &ua, &format!("{}/{id}/applications", list_path(&t))).await;
+    assert!(
+        page.body.contains("年龄 47 周岁，超过 40 周岁以下的要求"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("班子成员不参加中层职位竞争"));
+    // Review: confirmation needs the basic conditions and three appraisals.
+    let apps = j["applications"].as_array().unwrap();
+    let app_of = |pid: i64| {
+        apps.iter()
+            .find(|a| a["application"]["person_id"] == pid)
+            .unwrap()["application"]["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let review = |pid: i64| format!("{}/{id}/applications/{}/review", list_path(&t), app_of(pid));
+    let r = post_form(&t, &ua, &review(zhang), &[("decision", "confirm")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("基本条件"), "{}", r.body);
+    let r = post_form(
+        &t,
+        &ua,
+        &review(zhang),
+        &[
+            ("decision", "confirm"),
+            ("basic_conditions_attested", "on"),
+            ("appraisals", "2024:称职,2025:基本称职,2026:称职"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a 基本称职 year"
+    );
+    let r = post_form(
+        &t,
+        &ua,
+        &review(zhang),
+        &[
+            ("decision", "confirm"),
+            ("basic_conditions_attested", "on"),
+            ("appraisals", "2024:称职,2025:优秀,2026:称职"),
+            ("measures", "警告:2026-10-01"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "within a sanction period"
+    );
+    let r = post_form(
+        &t,
+        &ua,
+        &review(zhang),
+        &[
+            ("decision", "confirm"),
+            ("basic_conditions_attested", "on"),
+            ("appraisals", "2024:称职,2025:优秀,2026:称职"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = post_form(
+        &t,
+        &ua,
+        &review(li),
+        &[
+            ("decision", "confirm"),
+            ("basic_conditions_attested", "on"),
+            ("appraisals", "2024:称职,2025:优秀,2026:称职"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post_form(&t, &ua, &review(li), &[("decision", "reject")]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a rejection needs a reason"
+    );
+    post_form_ok(
+        &t,
+        &ua,
+        &review(li),
+        &[("decision", "reject"), ("note", "年龄超过")],
+    )
+    .await;
+    // Reviewed: the staff member can no longer change the application.
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{}/{id}/register", list_path(&t)),
+        &[("choice", &format!("{b}:deputy"))],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // 党政办 deputies: 2 seats, 1 eligible (张三) → no competition, dropped under the plan's
+    // policy; 经发办: nobody → vacant.
+    let v = get(
+        &t,
+        &ua,
+        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications"),
+    )
+    .await
+    .json();
+    let outcome = |body: i64, level: &str| {
+        v["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["key"]["body_id"] == body && p["key"]["level"] == level)
+            .unwrap()["outcome"]
+            .clone()
+    };
+    assert_eq!(outcome(a, "deputy"), "dropped");
+    assert_eq!(outcome(b, "deputy"), "vacant");
+    // Registration closes after the deadline.
+    t.clock.advance(chrono::Duration::days(70));
+    let staff = login(&t, "u_staff").await;
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{}/{id}/register", list_path(&t)),
+        &[("choice", &choice)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("报名已于 2027-01-31 截止"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn posts_without_competition_proceed_under_the_floor_policy() {
+    let t = setup().await;
+    let (a, b) = bodies(&t).await;
+    let id = published(&t, a, b, "proceed_with_floor").await;
+    let lu = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let p1 = person(&t, "甲", "19900501", 11, |_| {}).await;
+    let p2 = person(&t, "乙", "19910501", 12, |_| {}).await;
+    let p3 = person(&t, "丙", "19920501", 13, |_| {}).await;
+    let rec = format!("/api/v1/units/{lu}/selection/campaigns/{id}/recommend");
+    for (p, c) in [
+        (p1, format!("{a}:deputy")),
+        (p2, format!("{a}:deputy")),
+        (p3, format!("{b}:deputy")),
+    ] {
+        let r = post_json(
+            &t,
+            &ua,
+            &rec,
+            &format!(r#"{{"person_id":{p},"choices":["{c}"]}}"#),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let v = get(
+        &t,
+        &ua,
+        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications"),
+    )
+    .await
+    .json();
+    let outcome = |body: i64| {
+        v["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["key"]["body_id"] == body && p["key"]["level"] == "deputy")
+            .unwrap()["outcome"]
+            .clone()
+    };
+    // 党政办: 2 seats, 2 applicants < 3 → proceed with the floor; 经发办: 1 seat, 1 → same.
+    assert_eq!(outcome(a), "proceed_with_floor");
+    assert_eq!(outcome(b), "proceed_with_floor");
+}
+
+#[tokio::test]
+async fn registration_roles_and_tenants() {
+    let t = setup().await;
+    let (a, b) = bodies(&t).await;
+    let id = published(&t, a, b, "drop_and_reopen").await;
+    let lu = t.unit("luotuo");
+    // Staff register but do not see the review; HR does not register itself.
+    let staff = login(&t, "u_staff").await;
+    assert_eq!(
+        get(&t, &staff, &format!("{}/{id}/applications", list_path(&t)))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let ua = login(&t, "u_admin").await;
+    assert_eq!(
+        get(&t, &ua, &format!("/units/{lu}/selection/register"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // A staff account without a linked person is told so.
+    let page = get(&t, &staff, &format!("/units/{lu}/selection/register")).await;
+    assert!(page.body.contains("reg-no-person"), "{}", page.body);
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{}/{id}/register", list_path(&t)),
+        &[("choice", &format!("{a}:deputy"))],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The sibling unit's staff cannot reach 骆驼's campaign.
+    let sib = login(&t, "sibling_staff").await;
+    let jl = t.unit("jiulonghu");
+    let r = post_form(
+        &t,
+        &sib,
+        &format!("/units/{jl}/selection/campaigns/{id}/register"),
+        &[("choice", &format!("{a}:deputy"))],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = post_form(
+        &t,
+        &sib,
+        &format!("{}/{id}/register", list_path(&t)),
+        &[("choice", &format!("{a}:deputy"))],
+    )
+    .await;
+    assert!(
+        r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
+        "{}",
+        r.status
+    );
+    // Another district's administrator sees nothing of it.
+    let bu = login(&t, "b_unit_admin").await;
+    let r = get(
+        &t,
+        &bu,
+        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications"),
+    )
+    .await;
+    assert!(r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN);
 }
