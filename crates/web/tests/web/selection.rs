@@ -527,7 +527,7 @@ async fn selection_routes_with_real_ids_keep_roles_and_tenants() {
         .unwrap();
     let routes: Vec<(Method, &str, Action)> = routes_with_action()
         .into_iter()
-        .filter(|(_, p, _)| p.contains("/selection/"))
+        .filter(|(_, p, _)| p.contains("/selection/meetings"))
         .collect();
     assert_eq!(routes.len(), 20);
     let fill = |p: &str, unit: UnitId, m: MeetingId| {

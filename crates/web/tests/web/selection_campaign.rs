@@ -881,3 +881,38 @@ async fn registration_roles_and_tenants() {
     .await;
     assert!(r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN);
 }
+
+/// The demo: 骆驼街道's 2019 plan for the deputy posts of its split, published; 招宝山街道's
+/// plan published with registration open and three people recommended.
+#[tokio::test]
+async fn the_demo_has_a_published_2019_plan_and_a_campaign_in_registration() {
+    use jiguan_app::{App, AppConfig, ManualClock};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().to_string();
+    let store = jiguan_store::SqlStore::open(&url).await.unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock);
+    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+    let unit = |code: &'static str| {
+        let app = app.clone();
+        async move { app.store.find_unit(d, code).await.unwrap().unwrap().id }
+    };
+    let lu = unit("luotuo").await;
+    let c = app
+        .camp_list(&as_role(d, Some(lu), Role::UnitAdmin), lu)
+        .await
+        .unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].status, jiguan_domain::workflow::Status::Applied);
+    assert_eq!(c[0].plan.registration_deadline.to_string(), "2019-06-20");
+    let seats: u32 = c[0].plan.posts.iter().map(|p| p.seats).sum();
+    assert_eq!(seats, 7, "the 7 deputies of the split");
+    let zb = unit("zhaobaoshan").await;
+    let ua = as_role(d, Some(zb), Role::UnitAdmin);
+    let c = app.camp_list(&ua, zb).await.unwrap();
+    assert_eq!(c.len(), 1);
+    assert!(c[0].plan.registration_deadline >= app.sel_today());
+    let v = app.camp_review_view(&ua, zb, c[0].id).await.unwrap();
+    assert_eq!(v.applications.len(), 3);
+}
