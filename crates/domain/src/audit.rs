@@ -168,6 +168,13 @@ pub enum AuditAction {
     CommitteeTokensIssue,
     CommitteeMeetingClose,
     CommitteeTally,
+    /// Selection campaign plans (竞争上岗方案): drafted, edited, revised after publication.
+    SelectionCampaignCreate,
+    SelectionCampaignUpdate,
+    SelectionCampaignRevise,
+    /// Applications to a campaign (报名) and their eligibility review (资格审查).
+    SelectionApplicationSave,
+    SelectionApplicationReview,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -223,6 +230,11 @@ impl AuditAction {
             A::CommitteeTokensIssue => "committee.tokens.issue",
             A::CommitteeMeetingClose => "committee.meeting.close",
             A::CommitteeTally => "committee.tally",
+            A::SelectionCampaignCreate => "selection.campaign.create",
+            A::SelectionCampaignUpdate => "selection.campaign.update",
+            A::SelectionCampaignRevise => "selection.campaign.revise",
+            A::SelectionApplicationSave => "selection.application.save",
+            A::SelectionApplicationReview => "selection.application.review",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -281,6 +293,11 @@ impl AuditAction {
         AuditAction::CommitteeTokensIssue,
         AuditAction::CommitteeMeetingClose,
         AuditAction::CommitteeTally,
+        AuditAction::SelectionCampaignCreate,
+        AuditAction::SelectionCampaignUpdate,
+        AuditAction::SelectionCampaignRevise,
+        AuditAction::SelectionApplicationSave,
+        AuditAction::SelectionApplicationReview,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -978,11 +995,16 @@ mod tests {
                 | A::CommitteeRollCall
                 | A::CommitteeTokensIssue
                 | A::CommitteeMeetingClose
-                | A::CommitteeTally => {}
+                | A::CommitteeTally
+                | A::SelectionCampaignCreate
+                | A::SelectionCampaignUpdate
+                | A::SelectionCampaignRevise
+                | A::SelectionApplicationSave
+                | A::SelectionApplicationReview => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 47);
+        assert_eq!(AuditAction::SIMPLE.len(), 52);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

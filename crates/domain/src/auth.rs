@@ -89,6 +89,7 @@ impl Role {
             SelectionManage => self == UnitAdmin,
             SelectionApprove => self == DistrictAdmin,
             SelectionVote => self == CommitteeMember,
+            SelectionRegister => matches!(self, Staff | BodyHead),
         }
     }
 }
@@ -152,6 +153,8 @@ coded_enum! {
         SelectionApprove = "selection_approve" ["竞争上岗方案审批"],
         /// Cast a ballot in the unit committee's secret ballot with a drawn token (党委会票决).
         SelectionVote = "selection_vote" ["党委会票决投票"],
+        /// Register oneself for a published campaign (竞争上岗报名), on a phone.
+        SelectionRegister = "selection_register" ["竞争上岗报名"],
     }
 }
 
@@ -187,6 +190,7 @@ impl Action {
                 | Action::SelectionManage
                 | Action::SelectionApprove
                 | Action::SelectionVote
+                | Action::SelectionRegister
         )
     }
 }

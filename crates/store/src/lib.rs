@@ -15,6 +15,7 @@ mod org;
 mod people;
 mod posts;
 mod selection;
+mod selection_campaign;
 mod sessions;
 mod settings;
 mod sql;

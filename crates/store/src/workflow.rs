@@ -11,7 +11,9 @@ use jiguan_app::workflow::WorkflowStore;
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::inbox::NewNotice;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
-use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, ORG_PLANS, Status, Workflow};
+use jiguan_domain::workflow::{
+    DOWNSIZING_PLANS, Move, ORG_PLANS, SELECTION_CAMPAIGNS, Status, Workflow,
+};
 
 use crate::SqlStore;
 use crate::audit::commit_audited;
@@ -41,12 +43,20 @@ pub(crate) static DOWNSIZING: FlowTable = FlowTable {
     events: Some("downsizing_events"),
 };
 
+pub(crate) static SELECTION: FlowTable = FlowTable {
+    table: "selection_campaigns",
+    decided: true,
+    events: None,
+};
+
 /// The table of a workflow.
 pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
     if *flow == ORG_PLANS {
         Ok(&REORG_PLANS)
     } else if *flow == DOWNSIZING_PLANS {
         Ok(&DOWNSIZING)
+    } else if *flow == SELECTION_CAMPAIGNS {
+        Ok(&SELECTION)
     } else {
         Err(StoreError::Backend(format!(
             "no table for workflow {}",

@@ -1481,3 +1481,100 @@ async fn committee_member_votes_with_a_token_on_a_phone_and_the_chair_sees_the_t
     emulate_media(&b, "").await;
     b.quit().await.unwrap();
 }
+
+/// A staff member registers for a competitive-selection campaign on a phone (390×844): the
+/// HR office of 骆驼街道 has a plan published with registration open; `luotuo_staff` opens
+/// 竞争上岗报名 from the folded menu, sees each post with the check against their record,
+/// chooses a post and submits; the page shows the application pending review and nothing
+/// is wider than the phone. The screenshot goes to docs/img/selection-register-phone.png.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn staff_registers_for_a_campaign_on_a_phone() {
+    use jiguan_app::selection::campaign::{CampaignForm, PostLine};
+    use jiguan_app::workflow::SimpleStep;
+    use jiguan_domain::auth::{Actor, Role};
+    let (app, b) = setup(BrowserOptions::phone()).await;
+    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    let district = app
+        .app
+        .store
+        .find_district("zhenhai")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let as_role = |unit, role| Actor {
+        user_id: jiguan_domain::tenancy::UserId(0),
+        username: "system".into(),
+        display_name: String::new(),
+        district_id: district,
+        unit_id: unit,
+        roles: vec![role],
+    };
+    let ua = as_role(Some(unit), Role::UnitAdmin);
+    let s = app
+        .app
+        .store
+        .load_structure(district, unit, app.app.sel_today())
+        .await
+        .unwrap();
+    let posts = s
+        .split
+        .unwrap()
+        .lines
+        .iter()
+        .filter(|l| l.deputies > 0)
+        .map(|l| PostLine {
+            body_id: l.body.0.to_string(),
+            level: "deputy".into(),
+            seats: l.deputies.to_string(),
+        })
+        .collect();
+    let form = CampaignForm {
+        title: "骆驼街道中层副职竞争上岗方案".into(),
+        registration_deadline: app.app.camp_default_deadline().to_string(),
+        posts,
+        max_choices: "2".into(),
+        ..CampaignForm::default()
+    };
+    let id = app.app.camp_create(&ua, unit, &form).await.unwrap();
+    app.app.camp_submit(&ua, unit, id).await.unwrap();
+    app.app
+        .step_plan(
+            &as_role(None, Role::DistrictAdmin),
+            unit,
+            id,
+            SimpleStep::Approve("镇海组〔2026〕11号"),
+        )
+        .await
+        .unwrap();
+    app.app.camp_publish(&ua, unit, id).await.unwrap();
+
+    sign_in(&b, &app, "luotuo_staff").await;
+    b.goto(app.url(&format!("/units/{unit}/selection/register")))
+        .await
+        .unwrap();
+    b.query(By::Id(format!("reg-form-{id}")))
+        .first()
+        .await
+        .unwrap();
+    let posts = text_of(&b, &format!("reg-posts-{id}")).await;
+    assert!(posts.contains("中层副职"), "{posts}");
+    let select = b.find(By::Id(format!("choice-{id}-1"))).await.unwrap();
+    let options = select.find_all(By::Css("option")).await.unwrap();
+    options[1].click().await.unwrap();
+    click_id(&b, &format!("reg-submit-{id}")).await;
+    wait_url(&b, "ok=registered").await;
+    assert!(
+        text_of(&b, &format!("reg-status-{id}"))
+            .await
+            .contains("待审查")
+    );
+    let (scroll, inner) = overflow(&b).await;
+    assert_eq!(inner, 390, "the viewport is a phone's");
+    assert!(scroll <= inner, "报名: {scroll} > {inner}");
+    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/img/selection-register-phone.png");
+    b.screenshot(&img).await.unwrap();
+    b.quit().await.unwrap();
+}

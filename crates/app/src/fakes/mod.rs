@@ -21,6 +21,7 @@ pub mod people;
 pub mod platform;
 pub mod posts;
 pub mod selection;
+pub mod selection_campaign;
 
 use std::sync::{Arc, Mutex};
 

@@ -13,6 +13,9 @@
 
 mod committee;
 
+pub mod campaign;
+pub mod registration;
+
 pub mod demo;
 
 pub use committee::*;

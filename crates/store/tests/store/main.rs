@@ -17,4 +17,5 @@ mod people;
 mod platform;
 mod posts;
 mod selection;
+mod selection_campaign;
 mod selfsvc;

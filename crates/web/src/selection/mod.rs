@@ -9,6 +9,10 @@
 pub mod api;
 pub mod pages;
 
+pub mod campaign;
+pub mod campaign_api;
+pub mod campaign_apply;
+
 use axum::extract::FromRequestParts;
 use axum::http::Method;
 use axum::http::request::Parts;

@@ -19,5 +19,6 @@ mod people;
 mod platform;
 mod posts;
 mod selection;
+mod selection_campaign;
 mod selfsvc;
 mod sessions;

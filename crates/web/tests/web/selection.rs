@@ -518,7 +518,7 @@ async fn selection_routes_with_real_ids_keep_roles_and_tenants() {
         )
         .await
         .unwrap();
-    let routes = routes_containing("/selection/");
+    let routes = routes_containing("/selection/meetings");
     assert_eq!(routes.len(), 20);
     let fill = |p: &str, unit: UnitId, m: MeetingId| {
         p.replace("{unit}", &unit.to_string())

@@ -1,0 +1,675 @@
+//! Registration and eligibility review (报名, 资格审查; issue 13 point 2,
+//! RULES-SELECTION-APPRAISAL §1.3).
+//!
+//! - Staff register themselves (`SelectionRegister`, a phone page) for a *published*
+//!   campaign version until its registration deadline, with their choices in priority order
+//!   and 服从调剂 if the plan allows it (§1.3.1); the HR office (`SelectionManage`)
+//!   recommends people (组织推荐, 群众联名推荐 with the plan's minimum signers, §1.6.7).
+//! - Every rule of §1.3.4 is checked by the domain's [`eligibility::check`] against a
+//!   snapshot taken from the roster (identity, establishment kind, status, birth date, work
+//!   start, education, 班子成员, the middle post held and since when) and from the facts the
+//!   HR office records at review (basic conditions attested (a), the last annual appraisals
+//!   (h), sanctions and handling (i, j), investigation (k)); each reason is shown.
+//! - The HR office confirms (an application with no choice eligible is refused with its
+//!   reasons) or rejects with a reason. The posts' outcome after the review follows the
+//!   plan's no-competition policy ([`eligibility::competition`], §1.3.2).
+//! - Recorded kinship does not exist in the people module yet: relatives are empty in the
+//!   snapshot, so rule (m) and the recusal checks against kinship are not run here.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use jiguan_domain::FieldError;
+use jiguan_domain::audit::{AuditAction, ObjectKind};
+use jiguan_domain::auth::{Action, Actor};
+use jiguan_domain::error::Errors;
+use jiguan_domain::org::BodyId;
+use jiguan_domain::people::{PersonId, Status as PersonStatus};
+use jiguan_domain::posts::{Education, PostLevel};
+use jiguan_domain::selection::eligibility::{
+    self, Application, AppraisalGrade, HeldPost, Ineligibility, Measure, MeasureKind, Nomination,
+    PersonSnapshot, PostCompetition, Waivers,
+};
+use jiguan_domain::selection::plan::PostKey;
+use jiguan_domain::selection::{ApplicationId, CampaignId};
+use jiguan_domain::tenancy::UnitId;
+use jiguan_domain::workflow::Status;
+
+use super::campaign::CampaignRecord;
+use crate::people::PersonRecord;
+use crate::{App, AppError, AppResult};
+
+jiguan_domain::coded_enum! {
+    /// Where an application stands in the review.
+    pub enum ApplicationStatus: "selection.application." {
+        /// 待审查.
+        Pending = "pending" ["待审查"],
+        /// 资格审查通过.
+        Confirmed = "confirmed" ["审查通过"],
+        /// 资格审查未通过.
+        Rejected = "rejected" ["审查未通过"],
+    }
+}
+
+/// What the HR office records at review: the facts the roster does not hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewFacts {
+    /// (a) basic conditions (political, integrity, health) attested by the 组织委员/HR.
+    pub basic_conditions_attested: bool,
+    /// (h) annual appraisals by year.
+    pub appraisals: BTreeMap<i32, AppraisalGrade>,
+    /// (i, j) sanctions and organisational handling with their start dates.
+    pub measures: Vec<Measure>,
+    /// (k) 立案审查调查 not concluded.
+    pub under_investigation: bool,
+}
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApplicationRecord {
+    pub id: ApplicationId,
+    /// The published plan version applied to (what the review cites).
+    pub campaign_id: CampaignId,
+    pub person_id: i64,
+    pub choices: Vec<PostKey>,
+    pub obey_adjustment: bool,
+    pub nomination: Nomination,
+    pub signers: u32,
+    pub status: ApplicationStatus,
+    pub review: ReviewFacts,
+    /// The rejection reason.
+    pub note: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub reviewed_by: String,
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+/// An application as written (inserted, or replacing the person's pending one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationWrite {
+    pub person_id: i64,
+    pub choices: Vec<PostKey>,
+    pub obey_adjustment: bool,
+    pub nomination: Nomination,
+    pub signers: u32,
+}
+
+/// A registration as the phone page, the API or the HR office sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RegisterForm {
+    /// Choices in priority order, each `<body id>:<chief|deputy>`; empty ones are skipped.
+    pub choices: Vec<String>,
+    /// `true` / `on`: 服从调剂.
+    pub obey_adjustment: String,
+    /// HR only: the person recommended.
+    pub person_id: String,
+    /// HR only: `organisation` (default) or `joint`.
+    pub nomination: String,
+    /// HR only: signers of a joint nomination.
+    pub signers: String,
+}
+
+/// The review as the HR office sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ReviewForm {
+    /// `confirm` or `reject`.
+    pub decision: String,
+    /// `true` / `on`: basic conditions attested (a).
+    pub basic_conditions_attested: String,
+    /// Appraisals as `2023:称职,2024:优秀,2025:称职` (h).
+    pub appraisals: String,
+    /// Measures as `记过:2025-06-01` (i, j), comma separated.
+    pub measures: String,
+    /// `true` / `on`: under investigation (k).
+    pub under_investigation: String,
+    /// The reason of a rejection.
+    pub note: String,
+}
+
+/// One application with its person and the reasons per choice.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationView {
+    pub application: ApplicationRecord,
+    pub name: String,
+    /// Per choice: the post's key, its label, and every reason it is refused (empty: eligible).
+    pub checks: Vec<(PostKey, String, Vec<Ineligibility>)>,
+}
+
+/// A campaign's applications after the review, with each post's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub campaign: CampaignRecord,
+    pub applications: Vec<ApplicationView>,
+    /// Counted on the eligible choices of applications not rejected (pending ones on the
+    /// roster rules only).
+    pub posts: Vec<PostCompetition>,
+}
+
+fn on(v: &str) -> bool {
+    matches!(v.trim(), "true" | "on" | "1" | "是")
+}
+
+/// The post label `党政综合办公室 中层正职`.
+pub fn post_label(c: &CampaignRecord, k: PostKey) -> String {
+    let body = c
+        .plan
+        .post(k)
+        .map(|p| p.body_name.clone())
+        .unwrap_or_else(|| k.body_id.0.to_string());
+    format!("{body} {}", k.level.zh())
+}
+
+fn parse_choices(errs: &mut Errors, raw: &[String]) -> Vec<PostKey> {
+    let mut out = Vec::new();
+    for (i, c) in raw
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .enumerate()
+    {
+        let key = c.split_once(':').and_then(|(b, l)| {
+            Some(PostKey {
+                body_id: BodyId(b.trim().parse().ok()?),
+                level: PostLevel::from_code(l.trim())?,
+            })
+        });
+        match key {
+            Some(k) => out.push(k),
+            None => errs.push(FieldError::new(format!("choices[{i}]"), "choice_invalid")),
+        }
+    }
+    out
+}
+
+fn parse_review(f: &ReviewForm) -> Result<ReviewFacts, Vec<FieldError>> {
+    let mut errs = Errors::new();
+    let mut appraisals = BTreeMap::new();
+    for part in f.appraisals.split([',', '，', ';', '；']).map(str::trim) {
+        if part.is_empty() {
+            continue;
+        }
+        let parsed = part.split_once([':', '：']).and_then(|(y, g)| {
+            Some((
+                y.trim().parse::<i32>().ok()?,
+                AppraisalGrade::from_code(g.trim())?,
+            ))
+        });
+        match parsed {
+            Some((y, g)) => {
+                appraisals.insert(y, g);
+            }
+            None => errs.push(FieldError::new("appraisals", "selection_appraisal_format")),
+        }
+    }
+    let mut measures = Vec::new();
+    for part in f.measures.split([',', '，', ';', '；']).map(str::trim) {
+        if part.is_empty() {
+            continue;
+        }
+        let parsed = part.split_once([':', '：']).and_then(|(k, d)| {
+            Some(Measure {
+                kind: MeasureKind::from_code(k.trim())?,
+                from: d.trim().parse::<NaiveDate>().ok()?,
+            })
+        });
+        match parsed {
+            Some(m) => measures.push(m),
+            None => errs.push(FieldError::new("measures", "selection_measure_format")),
+        }
+    }
+    errs.into_result()?;
+    Ok(ReviewFacts {
+        basic_conditions_attested: on(&f.basic_conditions_attested),
+        appraisals,
+        measures,
+        under_investigation: on(&f.under_investigation),
+    })
+}
+
+impl App {
+    /// A published campaign version of the unit (else `campaign`/`selection_not_published`).
+    async fn published(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<CampaignRecord> {
+        let c = self
+            .store
+            .camp_get(actor.district_id, unit, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if c.status != Status::Applied {
+            return Err(FieldError::new("campaign", "selection_not_published").into());
+        }
+        Ok(c)
+    }
+
+    /// The published campaigns of the unit whose registration is still open (a staff
+    /// member's list; SelectionRegister or SelectionManage).
+    pub async fn camp_open(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<CampaignRecord>> {
+        if !actor.can(Action::SelectionRegister) {
+            self.require_unit(actor, Action::SelectionManage, unit)
+                .await?;
+        } else {
+            self.require_unit(actor, Action::SelectionRegister, unit)
+                .await?;
+        }
+        let today = self.sel_today();
+        Ok(self
+            .store
+            .camp_list(actor.district_id, unit)
+            .await?
+            .into_iter()
+            .filter(|c| c.status == Status::Applied && c.plan.registration_deadline >= today)
+            .collect())
+    }
+
+    /// The person an account registers as: linked to the account, in the actor's unit.
+    async fn registrant(&self, actor: &Actor, unit: UnitId) -> AppResult<PersonRecord> {
+        let user = self
+            .store
+            .get_user(actor.district_id, actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let pid = user
+            .person_id
+            .ok_or_else(|| FieldError::new("person", "selection_no_person"))?;
+        self.store
+            .get_person(actor.district_id, pid)
+            .await?
+            .filter(|p| p.unit_id == unit)
+            .ok_or_else(|| FieldError::new("person", "selection_no_person").into())
+    }
+
+    async fn save_application(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        c: &CampaignRecord,
+        w: ApplicationWrite,
+    ) -> AppResult<ApplicationId> {
+        if self.sel_today() > c.plan.registration_deadline {
+            return Err(FieldError::new("campaign", "selection_registration_closed")
+                .with("date", c.plan.registration_deadline)
+                .into());
+        }
+        let a = Application {
+            person_id: PersonId(w.person_id),
+            choices: w.choices.clone(),
+            obey_adjustment: w.obey_adjustment,
+            nomination: w.nomination,
+            signers: w.signers,
+        };
+        eligibility::validate_application(&c.plan, &a)?;
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::SelectionApplicationSave)
+            .on(ObjectKind::SelectionCampaign, c.id.0)
+            .after(&a);
+        Ok(self
+            .store
+            .app_save(actor.district_id, unit, c.id, &w, &actor.username, audit)
+            .await?)
+    }
+
+    /// A staff member registers for a published campaign (SelectionRegister): as the person
+    /// linked to the account, until the registration deadline; replaces a pending
+    /// application of the same person. Errors: `choices…`, `obey_adjustment`,
+    /// `campaign`/`selection_registration_closed`|`selection_not_published`,
+    /// `person`/`selection_no_person`|`selection_application_reviewed`.
+    pub async fn camp_register(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+        f: &RegisterForm,
+    ) -> AppResult<ApplicationId> {
+        self.require_unit(actor, Action::SelectionRegister, unit)
+            .await?;
+        let c = self.published(actor, unit, id).await?;
+        let p = self.registrant(actor, unit).await?;
+        let mut errs = Errors::new();
+        let choices = parse_choices(&mut errs, &f.choices);
+        errs.into_result()?;
+        let w = ApplicationWrite {
+            person_id: p.id,
+            choices,
+            obey_adjustment: on(&f.obey_adjustment),
+            nomination: Nomination::SelfNominated,
+            signers: 0,
+        };
+        self.save_application(actor, unit, &c, w).await
+    }
+
+    /// The HR office recommends a person of the unit (SelectionManage): 组织推荐, or 群众联名
+    ///推荐 with the plan's minimum signers.
+    pub async fn camp_recommend(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+        f: &RegisterForm,
+    ) -> AppResult<ApplicationId> {
+        self.require_unit(actor, Action::SelectionManage, unit)
+            .await?;
+        let c = self.published(actor, unit, id).await?;
+        let mut errs = Errors::new();
+        let person = f
+            .person_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| FieldError::new("person_id", "choice_invalid"));
+        let person = errs.take(person);
+        let nomination = if f.nomination.trim().is_empty() {
+            Some(Nomination::Organisation)
+        } else {
+            errs.take(Nomination::parse("nomination", &f.nomination))
+        };
+        let signers = if f.signers.trim().is_empty() {
+            0
+        } else {
+            errs.take(
+                f.signers
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| FieldError::new("signers", "number_invalid")),
+            )
+            .unwrap_or(0)
+        };
+        let choices = parse_choices(&mut errs, &f.choices);
+        let (Some(person), Some(nomination)) = (person, nomination) else {
+            return Err(AppError::Invalid(errs.0));
+        };
+        errs.into_result()?;
+        self.store
+            .get_person(actor.district_id, PersonId(person))
+            .await?
+            .filter(|p| p.unit_id == unit)
+            .ok_or_else(|| FieldError::new("person_id", "choice_invalid"))?;
+        let w = ApplicationWrite {
+            person_id: person,
+            choices,
+            obey_adjustment: on(&f.obey_adjustment),
+            nomination,
+            signers,
+        };
+        self.save_application(actor, unit, &c, w).await
+    }
+
+    /// The snapshot of a person the rules need, from the roster and the review facts.
+    fn snapshot(p: &PersonRecord, held: Option<HeldPost>, r: &ReviewFacts) -> PersonSnapshot {
+        PersonSnapshot {
+            person_id: PersonId(p.id),
+            name: p.name.clone(),
+            identity: p.identity,
+            establishment: p.establishment,
+            on_post: matches!(p.status, PersonStatus::OnPost | PersonStatus::LentOut),
+            in_agency: true,
+            birth: p.birth_date,
+            work_start: p.work_start,
+            education: Education::of_text(&p.education),
+            leader: p.leader,
+            held,
+            basic_conditions_attested: r.basic_conditions_attested,
+            appraisals: r.appraisals.clone(),
+            measures: r.measures.clone(),
+            under_investigation: r.under_investigation,
+            probation_until: None,
+            relatives: Vec::new(),
+        }
+    }
+
+    /// The middle post each person of the unit holds now, and since when.
+    async fn held_posts(&self, actor: &Actor, unit: UnitId) -> AppResult<BTreeMap<i64, HeldPost>> {
+        let d = actor.district_id;
+        let posts = self.store.list_posts(d, unit).await?;
+        let mut out = BTreeMap::new();
+        for a in self.store.open_assignments(d, Some(unit)).await? {
+            if let Some(p) = posts
+                .iter()
+                .find(|p| p.id == a.post_id && p.level.is_middle())
+            {
+                out.insert(
+                    a.person_id,
+                    HeldPost {
+                        key: PostKey {
+                            body_id: BodyId(p.body_id),
+                            level: p.level,
+                        },
+                        since: a.start_date,
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// The applications of a campaign version with every reason per choice, and each
+    /// post's outcome under the plan's no-competition policy (SelectionView).
+    pub async fn camp_review_view(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<ReviewView> {
+        self.require_unit(actor, Action::SelectionView, unit)
+            .await?;
+        let c = self
+            .store
+            .camp_get(actor.district_id, unit, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let held = self.held_posts(actor, unit).await?;
+        let mut applications = Vec::new();
+        for a in self.store.app_list(actor.district_id, unit, id).await? {
+            let Some(p) = self
+                .store
+                .get_person(actor.district_id, PersonId(a.person_id))
+                .await?
+            else {
+                continue;
+            };
+            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &a.review);
+            let checks = a
+                .choices
+                .iter()
+                .map(|k| {
+                    let reasons = c.plan.post(*k).map_or_else(Vec::new, |post| {
+                        eligibility::check(
+                            &c.plan.eligibility,
+                            post,
+                            &snap,
+                            c.plan.registration_deadline,
+                            Waivers::default(),
+                        )
+                    });
+                    (*k, post_label(&c, *k), reasons)
+                })
+                .collect();
+            applications.push(ApplicationView {
+                application: a,
+                name: p.name,
+                checks,
+            });
+        }
+        let counted: Vec<Application> = applications
+            .iter()
+            .filter(|v| v.application.status != ApplicationStatus::Rejected)
+            .map(|v| Application {
+                person_id: PersonId(v.application.person_id),
+                // A pending application counts on the roster rules: the HR office has
+                // not recorded the facts of the others yet.
+                choices: v
+                    .checks
+                    .iter()
+                    .filter(|(_, _, r)| {
+                        r.iter().all(|i| {
+                            v.application.status == ApplicationStatus::Pending
+                                && REVIEWED_RULES.contains(&i.rule)
+                        })
+                    })
+                    .map(|(k, _, _)| *k)
+                    .collect(),
+                obey_adjustment: v.application.obey_adjustment,
+                nomination: v.application.nomination,
+                signers: v.application.signers,
+            })
+            .collect();
+        let eligible = eligibility::eligible_counts(&counted, |_, _| true);
+        let posts = eligibility::competition(&c.plan, &eligible);
+        Ok(ReviewView {
+            campaign: c,
+            applications,
+            posts,
+        })
+    }
+
+    /// The HR office's review of one application (SelectionManage): records the facts,
+    /// then confirms (refused with every reason when no choice is eligible) or rejects with
+    /// a reason (`note`/`required`).
+    pub async fn camp_review(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+        app: ApplicationId,
+        f: &ReviewForm,
+    ) -> AppResult<ApplicationStatus> {
+        self.require_unit(actor, Action::SelectionManage, unit)
+            .await?;
+        let c = self.published(actor, unit, id).await?;
+        let facts = parse_review(f)?;
+        let a = self
+            .store
+            .app_list(actor.district_id, unit, id)
+            .await?
+            .into_iter()
+            .find(|a| a.id == app)
+            .ok_or(AppError::NotFound)?;
+        let status = match f.decision.trim() {
+            "confirm" => ApplicationStatus::Confirmed,
+            "reject" => ApplicationStatus::Rejected,
+            _ => return Err(FieldError::new("decision", "choice_invalid").into()),
+        };
+        let note = f.note.trim().to_string();
+        if status == ApplicationStatus::Rejected && note.is_empty() {
+            return Err(FieldError::new("note", "required").into());
+        }
+        if status == ApplicationStatus::Confirmed {
+            let p = self
+                .store
+                .get_person(actor.district_id, PersonId(a.person_id))
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let held = self.held_posts(actor, unit).await?;
+            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &facts);
+            let mut all = Vec::new();
+            let mut any = false;
+            for k in &a.choices {
+                if let Some(post) = c.plan.post(*k) {
+                    let r = eligibility::check(
+                        &c.plan.eligibility,
+                        post,
+                        &snap,
+                        c.plan.registration_deadline,
+                        Waivers::default(),
+                    );
+                    any |= r.is_empty();
+                    all.extend(r.iter().map(Ineligibility::to_field_error));
+                }
+            }
+            if !any {
+                return Err(AppError::Invalid(all));
+            }
+        }
+        let audit = self
+            .audit(actor)
+            .unit(unit)
+            .did(AuditAction::SelectionApplicationReview)
+            .on(ObjectKind::SelectionCampaign, id.0)
+            .after(&(status, &facts, &note));
+        self.store
+            .app_review(
+                actor.district_id,
+                unit,
+                app,
+                status,
+                &facts,
+                &note,
+                &actor.username,
+                audit,
+            )
+            .await?;
+        Ok(status)
+    }
+}
+
+/// The rules the HR office decides at review (basic conditions, appraisals, sanctions,
+/// handling, investigation): not shown to a registrant before the review.
+const REVIEWED_RULES: [&str; 5] = ["a", "h", "i", "j", "k"];
+
+/// A registrant's view of one open campaign.
+#[derive(Debug, Clone, Serialize)]
+pub struct MyCampaign {
+    pub campaign: CampaignRecord,
+    pub application: Option<ApplicationRecord>,
+    /// Per offered post: its key, label and the roster rules it fails for this person.
+    pub posts: Vec<(PostKey, String, Vec<Ineligibility>)>,
+}
+
+impl App {
+    /// The open campaigns for the signed-in staff member, with their own application and,
+    /// for every offered post, the roster rules they fail (SelectionRegister).
+    pub async fn camp_mine(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<MyCampaign>> {
+        self.require_unit(actor, Action::SelectionRegister, unit)
+            .await?;
+        let open = self.camp_open(actor, unit).await?;
+        let p = self.registrant(actor, unit).await?;
+        let held = self.held_posts(actor, unit).await?;
+        let mut out = Vec::new();
+        for c in open {
+            let application = self
+                .store
+                .app_list(actor.district_id, unit, c.id)
+                .await?
+                .into_iter()
+                .find(|a| a.person_id == p.id);
+            let facts = application
+                .as_ref()
+                .map(|a| a.review.clone())
+                .unwrap_or_default();
+            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &facts);
+            let posts = c
+                .plan
+                .posts
+                .iter()
+                .map(|post| {
+                    let r: Vec<Ineligibility> = eligibility::check(
+                        &c.plan.eligibility,
+                        post,
+                        &snap,
+                        c.plan.registration_deadline,
+                        Waivers::default(),
+                    )
+                    .into_iter()
+                    .filter(|i| !REVIEWED_RULES.contains(&i.rule))
+                    .collect();
+                    (post.key(), post_label(&c, post.key()), r)
+                })
+                .collect();
+            out.push(MyCampaign {
+                campaign: c,
+                application,
+                posts,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,320 @@
+//! Campaign plan versions (竞争上岗方案): one row per version in `selection_campaigns`, the
+//! plan as JSON. Status moves are the shared workflow's (`crate::workflow`); an edit is a
+//! guarded update of a version still in the status it was read in. Every query is scoped by
+//! district and unit.
+
+use async_trait::async_trait;
+
+use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::selection::campaign::{CampaignRecord, CampaignStore, CampaignWrite};
+use jiguan_app::selection::registration::{
+    ApplicationRecord, ApplicationStatus, ApplicationWrite, ReviewFacts,
+};
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::selection::eligibility::Nomination;
+use jiguan_domain::selection::plan::Plan;
+use jiguan_domain::selection::{ApplicationId, CampaignId};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::workflow::Status;
+
+use crate::SqlStore;
+use crate::audit::{commit_audited, commit_created};
+use crate::db::Row;
+
+const COLS: &str = "id, district_id, unit_id, family_id, version, title, status, revision_reason, reason, doc_no, plan_json, created_by, created_at, decided_by, decided_at, applied_at";
+
+fn record(r: &Row) -> StoreResult<CampaignRecord> {
+    let status: String = r.get(6)?;
+    let json: String = r.get(10)?;
+    Ok(CampaignRecord {
+        id: CampaignId(r.get(0)?),
+        district_id: DistrictId(r.get(1)?),
+        unit_id: UnitId(r.get(2)?),
+        family_id: r.get(3)?,
+        version: r.get(4)?,
+        title: r.get(5)?,
+        status: Status::from_code(&status).ok_or_else(|| {
+            StoreError::Backend(format!("unknown campaign status in database: {status}"))
+        })?,
+        revision_reason: r.get(7)?,
+        reason: r.get(8)?,
+        doc_no: r.get(9)?,
+        plan: serde_json::from_str::<Plan>(&json)
+            .map_err(|e| StoreError::Backend(format!("campaign plan in database: {e}")))?,
+        created_by: r.get(11)?,
+        created_at: r.get(12)?,
+        decided_by: r.get(13)?,
+        decided_at: r.get(14)?,
+        applied_at: r.get(15)?,
+    })
+}
+
+fn json(p: &Plan) -> StoreResult<String> {
+    serde_json::to_string(p).map_err(json_err)
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Backend(format!("JSON of a campaign row: {e}"))
+}
+
+const APP_COLS: &str = "id, campaign_id, person_id, choices_json, obey_adjustment, nomination, signers, status, review_json, note, created_by, created_at, reviewed_by, reviewed_at";
+
+fn application(r: &Row) -> StoreResult<ApplicationRecord> {
+    let choices: String = r.get(3)?;
+    let nomination: String = r.get(5)?;
+    let status: String = r.get(7)?;
+    let review: String = r.get(8)?;
+    let signers: i64 = r.get(6)?;
+    Ok(ApplicationRecord {
+        id: ApplicationId(r.get(0)?),
+        campaign_id: CampaignId(r.get(1)?),
+        person_id: r.get(2)?,
+        choices: serde_json::from_str(&choices).map_err(json_err)?,
+        obey_adjustment: r.get(4)?,
+        nomination: Nomination::from_code(&nomination)
+            .ok_or_else(|| StoreError::Backend(format!("unknown nomination: {nomination}")))?,
+        signers: u32::try_from(signers).unwrap_or(0),
+        status: ApplicationStatus::from_code(&status)
+            .ok_or_else(|| StoreError::Backend(format!("unknown application status: {status}")))?,
+        review: serde_json::from_str(&review).map_err(json_err)?,
+        note: r.get(9)?,
+        created_by: r.get(10)?,
+        created_at: r.get(11)?,
+        reviewed_by: r.get(12)?,
+        reviewed_at: r.get(13)?,
+    })
+}
+
+#[async_trait]
+impl CampaignStore for SqlStore {
+    async fn camp_list(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<CampaignRecord>> {
+        self.db
+            .fetch_all(
+                &format!("SELECT {COLS} FROM selection_campaigns WHERE district_id = $1 AND unit_id = $2 ORDER BY family_id DESC, version"),
+                &[d.0.into(), u.0.into()],
+            )
+            .await?
+            .iter()
+            .map(record)
+            .collect()
+    }
+
+    async fn camp_get(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CampaignId,
+    ) -> StoreResult<Option<CampaignRecord>> {
+        self.db
+            .fetch_optional(
+                &format!("SELECT {COLS} FROM selection_campaigns WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
+                &[id.0.into(), d.0.into(), u.0.into()],
+            )
+            .await?
+            .as_ref()
+            .map(record)
+            .transpose()
+    }
+
+    async fn camp_create(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        w: &CampaignWrite,
+        by: &str,
+        audit: AuditEntry,
+    ) -> StoreResult<CampaignId> {
+        let mut tx = self.db.begin().await?;
+        if let Some(f) = w.family_id {
+            // The family must be the unit's.
+            tx.fetch_optional(
+                "SELECT id FROM selection_campaigns WHERE id = $1 AND district_id = $2 AND unit_id = $3",
+                &[f.into(), d.0.into(), u.0.into()],
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        }
+        let id: i64 = tx
+            .fetch_one(
+                "INSERT INTO selection_campaigns (district_id, unit_id, family_id, version, title, plan_json, revision_reason, status, reason, doc_no, effective, created_by, created_at, decided_by, decided_at, applied_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', '', '', NULL, $8, $9, '', NULL, NULL) RETURNING id",
+                &[
+                    d.0.into(),
+                    u.0.into(),
+                    w.family_id.unwrap_or(0).into(),
+                    w.version.into(),
+                    w.plan.title.as_str().into(),
+                    json(&w.plan)?.into(),
+                    w.revision_reason.as_str().into(),
+                    by.into(),
+                    audit.at.into(),
+                ],
+            )
+            .await?
+            .get(0)?;
+        if w.family_id.is_none() {
+            tx.execute(
+                "UPDATE selection_campaigns SET family_id = $1 WHERE id = $1 AND district_id = $2 AND unit_id = $3",
+                &[id.into(), d.0.into(), u.0.into()],
+            )
+            .await?;
+        }
+        commit_created(tx, audit, id).await?;
+        Ok(CampaignId(id))
+    }
+
+    async fn camp_update(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CampaignId,
+        status: Status,
+        plan: &Plan,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE selection_campaigns SET title = $1, plan_json = $2 \
+                 WHERE id = $3 AND district_id = $4 AND unit_id = $5 AND status = $6",
+                &[
+                    plan.title.as_str().into(),
+                    json(plan)?.into(),
+                    id.0.into(),
+                    d.0.into(),
+                    u.0.into(),
+                    status.code().into(),
+                ],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::Conflict(Conflict::Status));
+        }
+        commit_audited(tx, &audit).await
+    }
+
+    async fn app_list(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        campaign: CampaignId,
+    ) -> StoreResult<Vec<ApplicationRecord>> {
+        self.db
+            .fetch_all(
+                &format!("SELECT {APP_COLS} FROM selection_applications WHERE district_id = $1 AND unit_id = $2 AND campaign_id = $3 ORDER BY id"),
+                &[d.0.into(), u.0.into(), campaign.0.into()],
+            )
+            .await?
+            .iter()
+            .map(application)
+            .collect()
+    }
+
+    async fn app_save(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        campaign: CampaignId,
+        w: &ApplicationWrite,
+        by: &str,
+        audit: AuditEntry,
+    ) -> StoreResult<ApplicationId> {
+        let mut tx = self.db.begin().await?;
+        tx.fetch_optional(
+            "SELECT id FROM selection_campaigns WHERE id = $1 AND district_id = $2 AND unit_id = $3",
+            &[campaign.0.into(), d.0.into(), u.0.into()],
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let old = tx
+            .fetch_optional(
+                "SELECT id, status FROM selection_applications WHERE campaign_id = $1 AND person_id = $2 AND district_id = $3 AND unit_id = $4",
+                &[campaign.0.into(), w.person_id.into(), d.0.into(), u.0.into()],
+            )
+            .await?;
+        let choices = serde_json::to_string(&w.choices).map_err(json_err)?;
+        let signers = i64::from(w.signers);
+        let id: i64 = match old {
+            Some(row) => {
+                let id: i64 = row.get(0)?;
+                let status: String = row.get(1)?;
+                if status != ApplicationStatus::Pending.code() {
+                    return Err(StoreError::Conflict(Conflict::Status));
+                }
+                tx.execute(
+                    "UPDATE selection_applications SET choices_json = $1, obey_adjustment = $2, nomination = $3, signers = $4 \
+                     WHERE id = $5 AND district_id = $6 AND unit_id = $7 AND status = 'pending'",
+                    &[
+                        choices.into(),
+                        w.obey_adjustment.into(),
+                        w.nomination.code().into(),
+                        signers.into(),
+                        id.into(),
+                        d.0.into(),
+                        u.0.into(),
+                    ],
+                )
+                .await?;
+                id
+            }
+            None => tx
+                .fetch_one(
+                    "INSERT INTO selection_applications (district_id, unit_id, campaign_id, person_id, choices_json, obey_adjustment, nomination, signers, status, review_json, note, created_by, created_at, reviewed_by, reviewed_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, '', $10, $11, '', NULL) RETURNING id",
+                    &[
+                        d.0.into(),
+                        u.0.into(),
+                        campaign.0.into(),
+                        w.person_id.into(),
+                        choices.into(),
+                        w.obey_adjustment.into(),
+                        w.nomination.code().into(),
+                        signers.into(),
+                        serde_json::to_string(&ReviewFacts::default())
+                            .map_err(json_err)?
+                            .into(),
+                        by.into(),
+                        audit.at.into(),
+                    ],
+                )
+                .await?
+                .get(0)?,
+        };
+        commit_audited(tx, &audit).await?;
+        Ok(ApplicationId(id))
+    }
+
+    async fn app_review(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: ApplicationId,
+        status: ApplicationStatus,
+        facts: &ReviewFacts,
+        note: &str,
+        by: &str,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE selection_applications SET status = $1, review_json = $2, note = $3, reviewed_by = $4, reviewed_at = $5 \
+                 WHERE id = $6 AND district_id = $7 AND unit_id = $8",
+                &[
+                    status.code().into(),
+                    serde_json::to_string(facts).map_err(json_err)?.into(),
+                    note.into(),
+                    by.into(),
+                    audit.at.into(),
+                    id.0.into(),
+                    d.0.into(),
+                    u.0.into(),
+                ],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        commit_audited(tx, &audit).await
+    }
+}
