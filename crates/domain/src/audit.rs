@@ -168,6 +168,11 @@ pub enum AuditAction {
     CommitteeTokensIssue,
     CommitteeMeetingClose,
     CommitteeTally,
+    /// Performance pay (绩效分配).
+    PayPoolSet,
+    PayRunCreate,
+    PayLinesSave,
+    PayRunCompute,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -223,6 +228,10 @@ impl AuditAction {
             A::CommitteeTokensIssue => "committee.tokens.issue",
             A::CommitteeMeetingClose => "committee.meeting.close",
             A::CommitteeTally => "committee.tally",
+            A::PayPoolSet => "pay.pool.set",
+            A::PayRunCreate => "pay.run.create",
+            A::PayLinesSave => "pay.lines.save",
+            A::PayRunCompute => "pay.run.compute",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -281,6 +290,10 @@ impl AuditAction {
         AuditAction::CommitteeTokensIssue,
         AuditAction::CommitteeMeetingClose,
         AuditAction::CommitteeTally,
+        AuditAction::PayPoolSet,
+        AuditAction::PayRunCreate,
+        AuditAction::PayLinesSave,
+        AuditAction::PayRunCompute,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -321,6 +334,8 @@ pub enum ObjectKind {
     DictItem,
     SelectionCampaign,
     CommitteeMeeting,
+    PayPool,
+    PayRun,
 }
 
 impl ObjectKind {
@@ -347,6 +362,8 @@ impl ObjectKind {
             K::DictItem => "dict_item",
             K::SelectionCampaign => "selection_campaign",
             K::CommitteeMeeting => "committee_meeting",
+            K::PayPool => "pay_pool",
+            K::PayRun => "pay_run",
         }
     }
 }
@@ -371,6 +388,8 @@ impl ObjectKind {
         ObjectKind::OrgSplit,
         ObjectKind::ReorgPlan,
         ObjectKind::DownsizingPlan,
+        ObjectKind::PayPool,
+        ObjectKind::PayRun,
     ];
 }
 
@@ -978,11 +997,15 @@ mod tests {
                 | A::CommitteeRollCall
                 | A::CommitteeTokensIssue
                 | A::CommitteeMeetingClose
-                | A::CommitteeTally => {}
+                | A::CommitteeTally
+                | A::PayPoolSet
+                | A::PayRunCreate
+                | A::PayLinesSave
+                | A::PayRunCompute => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 47);
+        assert_eq!(AuditAction::SIMPLE.len(), 51);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -89,6 +89,11 @@ impl Role {
             SelectionManage => self == UnitAdmin,
             SelectionApprove => self == DistrictAdmin,
             SelectionVote => self == CommitteeMember,
+            // Performance pay (绩效分配).
+            PayView => matches!(self, DistrictAdmin | UnitAdmin | CommitteeMember | Auditor),
+            PayPoolSet => self == DistrictAdmin,
+            PayRun => self == UnitAdmin,
+            PayApprove => self == CommitteeMember,
         }
     }
 }
@@ -152,6 +157,14 @@ coded_enum! {
         SelectionApprove = "selection_approve" ["竞争上岗方案审批"],
         /// Cast a ballot in the unit committee's secret ballot with a drawn token (党委会票决).
         SelectionVote = "selection_vote" ["党委会票决投票"],
+        /// See pay pools, pay runs, slips and the district's spread report (绩效分配).
+        PayView = "pay_view" ["查看绩效分配"],
+        /// Set each unit's pay pool (区).
+        PayPoolSet = "pay_pool_set" ["核定绩效奖金总额"],
+        /// Create a unit's pay run, enter or import grades, compute, submit and apply (组织/人事).
+        PayRun = "pay_run" ["绩效分配"],
+        /// Approve or reject the unit's pay run (单位领导, 党委委员).
+        PayApprove = "pay_approve" ["绩效分配审批"],
     }
 }
 
@@ -167,6 +180,7 @@ impl Action {
                 | Action::EstablishmentSet
                 | Action::DownsizingApprove
                 | Action::SelectionApprove
+                | Action::PayPoolSet
         )
     }
 
@@ -187,6 +201,9 @@ impl Action {
                 | Action::SelectionManage
                 | Action::SelectionApprove
                 | Action::SelectionVote
+                | Action::PayPoolSet
+                | Action::PayRun
+                | Action::PayApprove
         )
     }
 }
