@@ -126,16 +126,20 @@ fn pool_per_head_or_fixed() {
 /// PAY-5 and PAY-8: the district's caps refuse a run naming the field.
 #[test]
 fn district_caps() {
-    let mut s = Scheme::default();
-    s.max_post_coef = d("1.2");
+    let s = Scheme {
+        max_post_coef: d("1.2"),
+        ..Scheme::default()
+    };
     let e = compute(Money(100_000), &s, &pay6()).unwrap_err();
     assert_eq!(
         (e.field.as_str(), e.code.as_str()),
         ("lines[0].post_coef", "out_of_range")
     );
-    let mut s = Scheme::default();
     // 1.56 / 0.8 = 1.95 > 1.5.
-    s.max_spread = Some(d("1.5"));
+    let mut s = Scheme {
+        max_spread: Some(d("1.5")),
+        ..Scheme::default()
+    };
     let e = compute(Money(100_000), &s, &pay6()).unwrap_err();
     assert_eq!(
         (e.field.as_str(), e.code.as_str()),
