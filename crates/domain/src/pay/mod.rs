@@ -226,6 +226,17 @@ impl Scheme {
     }
 }
 
+/// The default post coefficient of a post level (PAY-5 examples: 中层正职 1.3, 中层副职 1.15,
+/// 一般 1.0; 工勤 1.0). A unit may enter another on the line, up to the district's cap.
+pub fn post_coef_of(level: crate::posts::PostLevel) -> Decimal {
+    use crate::posts::PostLevel as L;
+    match level {
+        L::Chief => Decimal::new(13, 1),
+        L::Deputy => Decimal::new(115, 2),
+        L::General | L::Service => Decimal::ONE,
+    }
+}
+
 /// One person of a pay run, as entered or imported (grade snapshotted from its source).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PayLine {
