@@ -41,12 +41,20 @@ pub(crate) static DOWNSIZING: FlowTable = FlowTable {
     events: Some("downsizing_events"),
 };
 
+pub(crate) static PAY_RUNS: FlowTable = FlowTable {
+    table: "pay_runs",
+    decided: false,
+    events: None,
+};
+
 /// The table of a workflow.
 pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
     if *flow == ORG_PLANS {
         Ok(&REORG_PLANS)
     } else if *flow == DOWNSIZING_PLANS {
         Ok(&DOWNSIZING)
+    } else if *flow == jiguan_domain::workflow::PAY_RUNS {
+        Ok(&PAY_RUNS)
     } else {
         Err(StoreError::Backend(format!(
             "no table for workflow {}",
