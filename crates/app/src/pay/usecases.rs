@@ -196,6 +196,31 @@ impl App {
             .find(|p| p.unit_id == unit))
     }
 
+    /// Every active unit of the district (id, name), for the pool form (district).
+    pub async fn district_units(&self, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
+        self.require(actor, Action::UnitsList)?;
+        let mut out = Vec::new();
+        for page in 1..=50 {
+            let q = crate::ports::ListQuery {
+                per_page: Some(200),
+                page: Some(page),
+                ..Default::default()
+            };
+            let p = self.store.list_units(actor.district_id, &q).await?;
+            let n = p.items.len();
+            out.extend(
+                p.items
+                    .into_iter()
+                    .filter(|u| u.unit.active)
+                    .map(|u| (u.unit.id.0, u.unit.name)),
+            );
+            if n < 200 {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
     /// The runs of a unit.
     pub async fn pay_runs(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<RunRecord>> {
         self.require_unit(actor, Action::PayView, unit).await?;
