@@ -22,11 +22,11 @@ pub mod dict;
 pub mod downsizing;
 pub mod inbox;
 pub mod org;
+pub mod pay;
 pub mod people;
 pub mod posts;
 pub mod selection;
 pub mod selfsvc;
-pub mod pay;
 
 use axum::Router;
 use jiguan_app::App;

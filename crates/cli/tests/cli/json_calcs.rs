@@ -300,8 +300,8 @@ fn pay_pool_from_a_file() {
 
 /// The remaining bad-input cases of issue 15 point 6, each against the real binary: a
 /// negative pool given as a number, a pool below the fen given as a number, a negative pool
-/// below the fen, months given outside 1–12 in the other direction, a missing pool, people
-/// missing, a person without a grade, and input that is not JSON at all.
+/// below the fen, months below 1, and wrong shapes (a missing pool, people or grade: the
+/// message names the missing field; not JSON at all).
 #[test]
 fn pay_pool_more_bad_inputs_exit_2() {
     let with = |f: &dyn Fn(&mut Value)| {
@@ -309,33 +309,45 @@ fn pay_pool_more_bad_inputs_exit_2() {
         f(&mut v);
         v.to_string()
     };
-    let cases: Vec<(String, &str)> = vec![
-        (with(&|v| v["pool"] = json!(-5)), "pool"),
-        (with(&|v| v["pool"] = json!(0.001)), "pool"),
-        (with(&|v| v["pool"] = json!("-0.001")), "pool"),
-        (with(&|v| v["people"][0]["months"] = json!(-1)), "people[0].months"),
+    // (input, field, a word the message must contain)
+    let cases: Vec<(String, &str, &str)> = vec![
+        (with(&|v| v["pool"] = json!(-5)), "pool", ""),
+        (with(&|v| v["pool"] = json!(0.001)), "pool", ""),
+        (with(&|v| v["pool"] = json!("-0.001")), "pool", ""),
+        (
+            with(&|v| v["people"][0]["months"] = json!(-1)),
+            "people[0].months",
+            "",
+        ),
         (
             with(&|v| {
                 v.as_object_mut().unwrap().remove("pool");
             }),
+            "file",
             "pool",
         ),
         (
             with(&|v| {
                 v.as_object_mut().unwrap().remove("people");
             }),
+            "file",
             "people",
         ),
         (
             with(&|v| {
                 v["people"][0].as_object_mut().unwrap().remove("grade");
             }),
-            "people[0].grade",
+            "people[0]",
+            "grade",
         ),
-        ("not json".to_string(), "file"),
+        ("not json".to_string(), "file", ""),
     ];
-    for (input, field) in cases {
+    for (input, field, word) in cases {
         let e = piped("pay-pool", &[], &input).error();
         assert_eq!(e["field"].as_str(), Some(field), "{input}: {e}");
+        assert!(
+            e["message"].as_str().unwrap().contains(word),
+            "{input}: {e}"
+        );
     }
 }

@@ -9,8 +9,18 @@ use crate::{Cell, Sheet};
 /// The run's sheet for unit `unit`.
 pub fn run_sheet(unit: &str, v: &RunView) -> Sheet {
     let headers = [
-        "序号", "姓名", "考核等次", "等次系数", "岗位系数", "任职月数", "分配权重", "绩效奖金（元）",
-        "12月基本工资（元）", "年终一次性奖金（元）", "应发合计（元）", "签名",
+        "序号",
+        "姓名",
+        "考核等次",
+        "等次系数",
+        "岗位系数",
+        "任职月数",
+        "分配权重",
+        "绩效奖金（元）",
+        "12月基本工资（元）",
+        "年终一次性奖金（元）",
+        "应发合计（元）",
+        "签名",
     ];
     let mut rows = Vec::new();
     let (mut share, mut bonus) = (0i64, 0i64);

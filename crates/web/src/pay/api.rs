@@ -67,7 +67,11 @@ impl PayRunDto {
             computed: v.computed,
             total: v.spread.as_ref().map(|s| s.total.to_string()),
             bonus_total: v.bonus_total.to_string(),
-            ratio: v.spread.as_ref().and_then(|s| s.ratio).map(|r| r.to_string()),
+            ratio: v
+                .spread
+                .as_ref()
+                .and_then(|s| s.ratio)
+                .map(|r| r.to_string()),
             gini: v.spread.as_ref().map(|s| s.gini.to_string()),
             lines: v
                 .lines
@@ -125,7 +129,11 @@ pub struct YearParam {
 
 /// The district's report: each unit's spread and pay by grade.
 #[utoipa::path(get, path = "/api/v1/pay/{year}", tag = "pay", params(("year" = i32, Path, description = "year")), responses((status = 200, body = PayReportDto), (status = 403, body = ApiErr)))]
-pub async fn report(State(st): State<AppState>, ctx: Ctx, Path(p): Path<YearParam>) -> WebResult<Json<PayReportDto>> {
+pub async fn report(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(p): Path<YearParam>,
+) -> WebResult<Json<PayReportDto>> {
     let r = st.app.pay_report(&ctx.actor, p.year).await?;
     Ok(Json(PayReportDto {
         year: r.year,
@@ -217,13 +225,22 @@ pub async fn create(
     Json(b): Json<PayRunBody>,
 ) -> WebResult<Created<PayRunDto>> {
     let id = st.app.create_pay_run(&ctx.actor, u.id, b.year).await?;
-    Ok(Created(PayRunDto::of(&st.app.pay_run(&ctx.actor, u.id, id).await?)))
+    Ok(Created(PayRunDto::of(
+        &st.app.pay_run(&ctx.actor, u.id, id).await?,
+    )))
 }
 
 /// A run with its lines, shares and spread.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/pay/{plan}", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 404, body = ApiErr)))]
-pub async fn get_run(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
-    Ok(Json(PayRunDto::of(&st.app.pay_run(&ctx.actor, u.id, p.plan).await?)))
+pub async fn get_run(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult<Json<PayRunDto>> {
+    Ok(Json(PayRunDto::of(
+        &st.app.pay_run(&ctx.actor, u.id, p.plan).await?,
+    )))
 }
 
 /// A line as sent (grade by code or Chinese label; post_coef empty: from the post level).
@@ -263,27 +280,44 @@ pub async fn import_lines(
             basic_salary: r.basic_salary,
         })
         .collect();
-    st.app.import_pay_lines(&ctx.actor, u.id, p.plan, &rows).await?;
+    st.app
+        .import_pay_lines(&ctx.actor, u.id, p.plan, &rows)
+        .await?;
     get_run(State(st), ctx, InUnit(u), Path(p)).await
 }
 
 /// Computes the shares to the fen from the district's pool (unit HR).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/compute", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
-pub async fn compute(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
+pub async fn compute(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult<Json<PayRunDto>> {
     st.app.compute_pay_run(&ctx.actor, u.id, p.plan).await?;
     get_run(State(st), ctx, InUnit(u), Path(p)).await
 }
 
 /// Submits a computed run to the unit's leadership (unit HR).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/submit", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
-pub async fn submit(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
+pub async fn submit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult<Json<PayRunDto>> {
     st.app.submit_pay_run(&ctx.actor, u.id, p.plan).await?;
     get_run(State(st), ctx, InUnit(u), Path(p)).await
 }
 
 /// Approves a submitted run (unit leadership).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/approve", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
-pub async fn approve(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
+pub async fn approve(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult<Json<PayRunDto>> {
     st.app.approve_pay_run(&ctx.actor, u.id, p.plan).await?;
     get_run(State(st), ctx, InUnit(u), Path(p)).await
 }
@@ -312,11 +346,27 @@ pub async fn reject(
 
 /// Pays out an approved run (unit HR).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/apply", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
-pub async fn apply(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
+pub async fn apply(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult<Json<PayRunDto>> {
     st.app.apply_pay_run(&ctx.actor, u.id, p.plan).await?;
     get_run(State(st), ctx, InUnit(u), Path(p)).await
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(report, set_pool, create, get_run, import_lines, compute, submit, approve, reject, apply))]
+#[openapi(paths(
+    report,
+    set_pool,
+    create,
+    get_run,
+    import_lines,
+    compute,
+    submit,
+    approve,
+    reject,
+    apply
+))]
 pub struct Doc;

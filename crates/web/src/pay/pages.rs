@@ -42,7 +42,8 @@ fn year_of(q: &PayQuery) -> i32 {
 }
 
 fn status_label(tr: Tr, s: Status) -> String {
-    tr.t(&jiguan_domain::workflow::PAY_RUNS.label_key(s)).to_string()
+    tr.t(&jiguan_domain::workflow::PAY_RUNS.label_key(s))
+        .to_string()
 }
 
 fn grade_label(tr: Tr, g: Grade) -> String {
@@ -195,7 +196,13 @@ fn bars(tr: Tr, units: &[UnitReport]) -> (Vec<Bar>, Vec<(i64, String)>, i64) {
     (out, labels, width)
 }
 
-async fn district_page(st: &AppState, ctx: &Ctx, year: i32, errs: FormErrors, ok: Option<&str>) -> WebResult {
+async fn district_page(
+    st: &AppState,
+    ctx: &Ctx,
+    year: i32,
+    errs: FormErrors,
+    ok: Option<&str>,
+) -> WebResult {
     let tr = ctx.tr;
     let report = st.app.pay_report(&ctx.actor, year).await?;
     let pools = st.app.pay_pools(&ctx.actor, year).await?;
@@ -234,7 +241,9 @@ async fn district_page(st: &AppState, ctx: &Ctx, year: i32, errs: FormErrors, ok
                 id: p.unit_id.0,
                 name: p.unit_name.clone(),
                 basis: match p.basis {
-                    jiguan_domain::pay::PoolBasis::Fixed { .. } => tr.t("pay.basis.fixed").to_string(),
+                    jiguan_domain::pay::PoolBasis::Fixed { .. } => {
+                        tr.t("pay.basis.fixed").to_string()
+                    }
                     jiguan_domain::pay::PoolBasis::PerHead {
                         per_head,
                         headcount,
@@ -263,8 +272,19 @@ async fn district_page(st: &AppState, ctx: &Ctx, year: i32, errs: FormErrors, ok
     Ok(respond(page.errs.is_empty(), &page))
 }
 
-pub async fn district(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PayQuery>) -> WebResult {
-    district_page(&st, &ctx, year_of(&q), FormErrors::default(), q.ok.as_deref()).await
+pub async fn district(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PayQuery>,
+) -> WebResult {
+    district_page(
+        &st,
+        &ctx,
+        year_of(&q),
+        FormErrors::default(),
+        q.ok.as_deref(),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -282,9 +302,23 @@ pub async fn set_pool(
     Form(f): Form<PoolBody>,
 ) -> WebResult {
     let year: i32 = f.year.trim().parse().unwrap_or(0);
-    match st.app.set_pay_pool(&ctx.actor, u.id, year, &f.pool).await.fields()? {
+    match st
+        .app
+        .set_pay_pool(&ctx.actor, u.id, year, &f.pool)
+        .await
+        .fields()?
+    {
         Ok(_) => Ok(Redirect::to(&format!("/pay?year={year}&ok=saved")).into_response()),
-        Err(e) => district_page(&st, &ctx, if year == 0 { DEFAULT_YEAR } else { year }, FormErrors::new(ctx.tr, &e), None).await,
+        Err(e) => {
+            district_page(
+                &st,
+                &ctx,
+                if year == 0 { DEFAULT_YEAR } else { year },
+                FormErrors::new(ctx.tr, &e),
+                None,
+            )
+            .await
+        }
     }
 }
 
@@ -309,7 +343,14 @@ pub struct RunsPage {
     pub errs: FormErrors,
 }
 
-async fn runs_page(st: &AppState, ctx: &Ctx, u: Unit, year: String, errs: FormErrors, ok: Option<&str>) -> WebResult {
+async fn runs_page(
+    st: &AppState,
+    ctx: &Ctx,
+    u: Unit,
+    year: String,
+    errs: FormErrors,
+    ok: Option<&str>,
+) -> WebResult {
     let runs = st.app.pay_runs(&ctx.actor, u.id).await?;
     let l = crumbs(ctx, &u, "pay.runs").here().flash(ok);
     let page = RunsPage {
@@ -332,8 +373,21 @@ async fn runs_page(st: &AppState, ctx: &Ctx, u: Unit, year: String, errs: FormEr
     Ok(respond(page.errs.is_empty(), &page))
 }
 
-pub async fn runs(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Query(q): Query<PayQuery>) -> WebResult {
-    runs_page(&st, &ctx, u, DEFAULT_YEAR.to_string(), FormErrors::default(), q.ok.as_deref()).await
+pub async fn runs(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Query(q): Query<PayQuery>,
+) -> WebResult {
+    runs_page(
+        &st,
+        &ctx,
+        u,
+        DEFAULT_YEAR.to_string(),
+        FormErrors::default(),
+        q.ok.as_deref(),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -342,7 +396,12 @@ pub struct YearBody {
     pub year: String,
 }
 
-pub async fn create(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Form(f): Form<YearBody>) -> WebResult {
+pub async fn create(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Form(f): Form<YearBody>,
+) -> WebResult {
     let year = match f.year.trim().parse::<i32>() {
         Ok(y) => Ok(y),
         Err(_) => Err(vec![FieldError::new("year", "required")]),
@@ -410,7 +469,9 @@ fn line_rows(tr: Tr, l: &Layout, v: &RunView) -> Vec<LineRow> {
                 grade_code: x.grade.code(),
                 grade_coef: r.map(|r| r.grade_coef.to_string()).unwrap_or_default(),
                 post_coef: x.post_coef.to_string(),
-                post_source: tr.t(&format!("pay.post_source.{}", x.post_source)).to_string(),
+                post_source: tr
+                    .t(&format!("pay.post_source.{}", x.post_source))
+                    .to_string(),
                 months: x.months,
                 weight: r.map(|r| r.weight.clone()).unwrap_or_default(),
                 share: r.map(|r| l.num(r.share)).unwrap_or_default(),
@@ -443,11 +504,27 @@ async fn run_page(
         status: status_label(tr, v.run.status),
         rows: line_rows(tr, &l, &v),
         pool: v.pool.as_ref().map(|p| l.num(p.amount)).unwrap_or_default(),
-        total: v.spread.as_ref().map(|s| l.num(s.total)).unwrap_or_default(),
+        total: v
+            .spread
+            .as_ref()
+            .map(|s| l.num(s.total))
+            .unwrap_or_default(),
         bonus_total: l.num(v.bonus_total),
-        ratio: v.spread.as_ref().and_then(|s| s.ratio).map(|r| r.to_string()).unwrap_or_default(),
-        gini: v.spread.as_ref().map(|s| s.gini.to_string()).unwrap_or_default(),
-        grades: Grade::ALL.iter().map(|g| (g.code(), grade_label(tr, *g))).collect(),
+        ratio: v
+            .spread
+            .as_ref()
+            .and_then(|s| s.ratio)
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
+        gini: v
+            .spread
+            .as_ref()
+            .map(|s| s.gini.to_string())
+            .unwrap_or_default(),
+        grades: Grade::ALL
+            .iter()
+            .map(|g| (g.code(), grade_label(tr, *g)))
+            .collect(),
         form,
         reason,
         editable: v.run.status == Status::Draft,
@@ -468,7 +545,16 @@ pub async fn show(
     Path(p): Path<RunParam>,
     Query(q): Query<PayQuery>,
 ) -> WebResult {
-    run_page(&st, &ctx, u, p.plan, Default::default(), FormErrors::default(), q.ok.as_deref()).await
+    run_page(
+        &st,
+        &ctx,
+        u,
+        p.plan,
+        Default::default(),
+        FormErrors::default(),
+        q.ok.as_deref(),
+    )
+    .await
 }
 
 pub async fn line_save(
@@ -478,9 +564,27 @@ pub async fn line_save(
     Path(p): Path<RunParam>,
     Form(f): Form<LineForm>,
 ) -> WebResult {
-    match st.app.save_pay_line(&ctx.actor, u.id, p.plan, &f).await.fields()? {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{}/pay/{}?ok=saved", u.id, p.plan)).into_response()),
-        Err(e) => run_page(&st, &ctx, u, p.plan, (f, String::new()), FormErrors::new(ctx.tr, &e), None).await,
+    match st
+        .app
+        .save_pay_line(&ctx.actor, u.id, p.plan, &f)
+        .await
+        .fields()?
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/units/{}/pay/{}?ok=saved", u.id, p.plan)).into_response())
+        }
+        Err(e) => {
+            run_page(
+                &st,
+                &ctx,
+                u,
+                p.plan,
+                (f, String::new()),
+                FormErrors::new(ctx.tr, &e),
+                None,
+            )
+            .await
+        }
     }
 }
 
@@ -495,21 +599,51 @@ async fn after_step(
 ) -> WebResult {
     match r.fields()? {
         Ok(()) => Ok(Redirect::to(&format!("/units/{}/pay/{id}?ok=saved", u.id)).into_response()),
-        Err(e) => run_page(st, ctx, u, id, (LineForm::default(), reason), FormErrors::new(ctx.tr, &e), None).await,
+        Err(e) => {
+            run_page(
+                st,
+                ctx,
+                u,
+                id,
+                (LineForm::default(), reason),
+                FormErrors::new(ctx.tr, &e),
+                None,
+            )
+            .await
+        }
     }
 }
 
-pub async fn compute(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult {
-    let r = st.app.compute_pay_run(&ctx.actor, u.id, p.plan).await.map(|_| ());
+pub async fn compute(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult {
+    let r = st
+        .app
+        .compute_pay_run(&ctx.actor, u.id, p.plan)
+        .await
+        .map(|_| ());
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
 
-pub async fn submit(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult {
+pub async fn submit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult {
     let r = st.app.submit_pay_run(&ctx.actor, u.id, p.plan).await;
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
 
-pub async fn approve(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult {
+pub async fn approve(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult {
     let r = st.app.approve_pay_run(&ctx.actor, u.id, p.plan).await;
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
@@ -527,16 +661,32 @@ pub async fn reject(
     Path(p): Path<RunParam>,
     Form(f): Form<ReasonBody>,
 ) -> WebResult {
-    let r = st.app.step_plan(&ctx.actor, u.id, p.plan, SimpleStep::Reject(&f.reason)).await;
+    let r = st
+        .app
+        .step_plan(&ctx.actor, u.id, p.plan, SimpleStep::Reject(&f.reason))
+        .await;
     after_step(&st, &ctx, u, p.plan, r, f.reason).await
 }
 
-pub async fn reopen(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult {
-    let r = st.app.step_plan(&ctx.actor, u.id, p.plan, SimpleStep::Reopen).await;
+pub async fn reopen(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult {
+    let r = st
+        .app
+        .step_plan(&ctx.actor, u.id, p.plan, SimpleStep::Reopen)
+        .await;
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
 
-pub async fn apply(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult {
+pub async fn apply(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult {
     let r = st.app.apply_pay_run(&ctx.actor, u.id, p.plan).await;
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
@@ -559,7 +709,12 @@ pub struct SlipPage {
     pub total: String,
 }
 
-pub async fn slip(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<SlipParam>) -> WebResult {
+pub async fn slip(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<SlipParam>,
+) -> WebResult {
     let tr = ctx.tr;
     let (v, line) = st.app.pay_slip(&ctx.actor, u.id, p.plan, p.person).await?;
     let l = crumbs(&ctx, &u, "pay.slip")
@@ -595,8 +750,16 @@ pub async fn slip(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(
     Ok(respond(true, &page))
 }
 
-pub async fn export(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit, Path(p): Path<RunParam>) -> WebResult {
+pub async fn export(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult {
     let v = st.app.pay_run(&ctx.actor, u.id, p.plan).await?;
     let sheet = jiguan_excel::reports::pay::run_sheet(&u.name, &v);
-    crate::html::audit::xlsx(&format!("{}{}年度绩效奖金发放表", u.name, v.run.year), &[sheet])
+    crate::html::audit::xlsx(
+        &format!("{}{}年度绩效奖金发放表", u.name, v.run.year),
+        &[sheet],
+    )
 }
