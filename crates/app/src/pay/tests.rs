@@ -417,3 +417,40 @@ async fn district_report_compares_units_by_grade() {
     assert_eq!(idx[1], (Grade::Competent, "1".into()));
     assert_eq!(idx[3], (Grade::Incompetent, "0".into()));
 }
+
+/// Benchmark, not a test: the district report over 2,000 units of 50 people (100,000
+/// shares). `cargo test -p jiguan-app bench_district_report -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_district_report_2000_units() {
+    use crate::pay::{PoolRecord, ShareRow, district_report};
+    use jiguan_domain::pay::PoolBasis;
+    let at = chrono::Utc::now();
+    let pools: Vec<PoolRecord> = (1..=2000)
+        .map(|i| PoolRecord {
+            unit_id: UnitId(i),
+            unit_name: format!("单位{i}"),
+            year: 2019,
+            basis: PoolBasis::Fixed {
+                amount: Money(60_000_000),
+            },
+            amount: Money(60_000_000),
+            set_by: "bench".into(),
+            set_at: at,
+        })
+        .collect();
+    let rows: Vec<ShareRow> = (1..=2000)
+        .flat_map(|u| {
+            (0..50).map(move |j| ShareRow {
+                unit_id: UnitId(u),
+                grade: Grade::ALL[(j % 7).min(3) as usize],
+                share: Money(1_000_000 + j * 1_000 + u),
+            })
+        })
+        .collect();
+    let t0 = std::time::Instant::now();
+    let r = district_report(2019, &pools, &rows);
+    let took = t0.elapsed();
+    assert_eq!(r.units.len(), 2000);
+    println!("district report, 2,000 units, 100,000 shares: {took:?}");
+}
