@@ -121,7 +121,7 @@ impl PayStore for FakeStore {
                 .filter(|r| r.district_id == district && unit.is_none_or(|u| r.unit_id == u))
                 .cloned()
                 .collect();
-            v.sort_by(|a, b| b.year.cmp(&a.year));
+            v.sort_by_key(|r| std::cmp::Reverse(r.year));
             v
         })
     }
