@@ -15,6 +15,7 @@ pub mod error;
 pub mod fakes;
 pub mod inbox;
 pub mod org;
+pub mod pay;
 pub mod people;
 pub mod ports;
 pub mod posts;

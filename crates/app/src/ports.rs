@@ -536,6 +536,7 @@ pub trait Store:
     + crate::workflow::WorkflowStore
     + crate::inbox::InboxStore
     + crate::selection::campaign::CampaignStore
+    + crate::pay::PayStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

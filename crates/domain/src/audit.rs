@@ -175,6 +175,11 @@ pub enum AuditAction {
     /// Applications to a campaign (报名) and their eligibility review (资格审查).
     SelectionApplicationSave,
     SelectionApplicationReview,
+    /// Performance pay (绩效分配).
+    PayPoolSet,
+    PayRunCreate,
+    PayLinesSave,
+    PayRunCompute,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -235,6 +240,10 @@ impl AuditAction {
             A::SelectionCampaignRevise => "selection.campaign.revise",
             A::SelectionApplicationSave => "selection.application.save",
             A::SelectionApplicationReview => "selection.application.review",
+            A::PayPoolSet => "pay.pool.set",
+            A::PayRunCreate => "pay.run.create",
+            A::PayLinesSave => "pay.lines.save",
+            A::PayRunCompute => "pay.run.compute",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -298,6 +307,10 @@ impl AuditAction {
         AuditAction::SelectionCampaignRevise,
         AuditAction::SelectionApplicationSave,
         AuditAction::SelectionApplicationReview,
+        AuditAction::PayPoolSet,
+        AuditAction::PayRunCreate,
+        AuditAction::PayLinesSave,
+        AuditAction::PayRunCompute,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -338,6 +351,8 @@ pub enum ObjectKind {
     DictItem,
     SelectionCampaign,
     CommitteeMeeting,
+    PayPool,
+    PayRun,
 }
 
 impl ObjectKind {
@@ -364,6 +379,8 @@ impl ObjectKind {
             K::DictItem => "dict_item",
             K::SelectionCampaign => "selection_campaign",
             K::CommitteeMeeting => "committee_meeting",
+            K::PayPool => "pay_pool",
+            K::PayRun => "pay_run",
         }
     }
 }
@@ -388,6 +405,8 @@ impl ObjectKind {
         ObjectKind::OrgSplit,
         ObjectKind::ReorgPlan,
         ObjectKind::DownsizingPlan,
+        ObjectKind::PayPool,
+        ObjectKind::PayRun,
     ];
 }
 
@@ -1000,11 +1019,15 @@ mod tests {
                 | A::SelectionCampaignUpdate
                 | A::SelectionCampaignRevise
                 | A::SelectionApplicationSave
-                | A::SelectionApplicationReview => {}
+                | A::SelectionApplicationReview
+                | A::PayPoolSet
+                | A::PayRunCreate
+                | A::PayLinesSave
+                | A::PayRunCompute => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 52);
+        assert_eq!(AuditAction::SIMPLE.len(), 56);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

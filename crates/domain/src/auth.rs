@@ -90,6 +90,11 @@ impl Role {
             SelectionApprove => self == DistrictAdmin,
             SelectionVote => self == CommitteeMember,
             SelectionRegister => matches!(self, Staff | BodyHead),
+            // Performance pay (绩效分配).
+            PayView => matches!(self, DistrictAdmin | UnitAdmin | CommitteeMember | Auditor),
+            PayPoolSet => self == DistrictAdmin,
+            PayRun => self == UnitAdmin,
+            PayApprove => self == CommitteeMember,
         }
     }
 }
@@ -155,6 +160,14 @@ coded_enum! {
         SelectionVote = "selection_vote" ["党委会票决投票"],
         /// Register oneself for a published campaign (竞争上岗报名), on a phone.
         SelectionRegister = "selection_register" ["竞争上岗报名"],
+        /// See pay pools, pay runs, slips and the district's spread report (绩效分配).
+        PayView = "pay_view" ["查看绩效分配"],
+        /// Set each unit's pay pool (区).
+        PayPoolSet = "pay_pool_set" ["核定绩效奖金总额"],
+        /// Create a unit's pay run, enter or import grades, compute, submit and apply (组织/人事).
+        PayRun = "pay_run" ["绩效分配"],
+        /// Approve or reject the unit's pay run (单位领导, 党委委员).
+        PayApprove = "pay_approve" ["绩效分配审批"],
     }
 }
 
@@ -170,6 +183,7 @@ impl Action {
                 | Action::EstablishmentSet
                 | Action::DownsizingApprove
                 | Action::SelectionApprove
+                | Action::PayPoolSet
         )
     }
 
@@ -191,6 +205,9 @@ impl Action {
                 | Action::SelectionApprove
                 | Action::SelectionVote
                 | Action::SelectionRegister
+                | Action::PayPoolSet
+                | Action::PayRun
+                | Action::PayApprove
         )
     }
 }

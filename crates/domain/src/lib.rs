@@ -15,6 +15,7 @@ pub mod error;
 pub mod inbox;
 pub mod money;
 pub mod org;
+pub mod pay;
 pub mod people;
 pub mod posts;
 pub mod rules;

@@ -336,8 +336,31 @@ pub static SELECTION_CAMPAIGNS: Workflow = Workflow {
     editable: &[S::Draft],
 };
 
+/// A unit's pay run (绩效分配表, RULES-SELECTION-APPRAISAL §4.6): the unit's HR office
+/// (组织/人事) computes and submits; the unit's leadership (党委委员) approves or rejects with a
+/// reason; HR takes a rejected run back to draft and applies (发放) an approved one. The
+/// lines are frozen once submitted.
+pub static PAY_RUNS: Workflow = Workflow {
+    name: "pay.run",
+    labels: "pay.status",
+    object: ObjectKind::PayRun,
+    edges: &[
+        Edge::new(Step::Submit, &[S::Draft], S::Submitted, A::PayRun),
+        Edge::new(Step::Approve, &[S::Submitted], S::Approved, A::PayApprove),
+        Edge::new(Step::Reject, &[S::Submitted], S::Rejected, A::PayApprove).reason(Rec::Required),
+        Edge::new(Step::Reopen, &[S::Rejected], S::Draft, A::PayRun),
+        Edge::new(Step::Apply, &[S::Approved], S::Applied, A::PayRun),
+    ],
+    editable: &[S::Draft],
+};
+
 /// Every workflow, for tests and documentation.
-pub static ALL: [&Workflow; 3] = [&ORG_PLANS, &DOWNSIZING_PLANS, &SELECTION_CAMPAIGNS];
+pub static ALL: [&Workflow; 4] = [
+    &ORG_PLANS,
+    &DOWNSIZING_PLANS,
+    &SELECTION_CAMPAIGNS,
+    &PAY_RUNS,
+];
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -414,6 +437,33 @@ mod tests {
         assert!(A::SelectionApprove.district_only());
         assert_eq!(f.edge(Step::Approve).map(|e| e.doc_no), Some(Rec::Required));
         assert_eq!(f.edge(Step::Reject).map(|e| e.reason), Some(Rec::Required));
+    }
+
+    #[test]
+    fn pay_run_table() {
+        let f = &PAY_RUNS;
+        let allowed = [
+            (Step::Submit, S::Draft, S::Submitted),
+            (Step::Approve, S::Submitted, S::Approved),
+            (Step::Reject, S::Submitted, S::Rejected),
+            (Step::Reopen, S::Rejected, S::Draft),
+            (Step::Apply, S::Approved, S::Applied),
+        ];
+        for t in Step::ALL {
+            for s in S::ALL {
+                let want = allowed
+                    .iter()
+                    .find(|(tt, from, _)| tt == t && from == s)
+                    .map(|(_, _, to)| *to);
+                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
+            }
+        }
+        assert!(f.editable(S::Draft) && !f.editable(S::Submitted) && !f.editable(S::Approved));
+        assert_eq!(f.action(Step::Approve), Some(A::PayApprove));
+        assert_eq!(f.action(Step::Submit), Some(A::PayRun));
+        assert_eq!(f.action(Step::Apply), Some(A::PayRun));
+        assert_eq!(f.edge(Step::Reject).map(|e| e.reason), Some(Rec::Required));
+        assert!(!A::PayApprove.district_only());
     }
 
     #[test]

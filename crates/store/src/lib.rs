@@ -12,6 +12,7 @@ mod downsizing;
 mod inbox;
 pub mod migrate;
 mod org;
+mod pay;
 mod people;
 mod posts;
 mod selection;

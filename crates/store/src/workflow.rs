@@ -49,6 +49,12 @@ pub(crate) static SELECTION: FlowTable = FlowTable {
     events: None,
 };
 
+pub(crate) static PAY_RUNS: FlowTable = FlowTable {
+    table: "pay_runs",
+    decided: false,
+    events: None,
+};
+
 /// The table of a workflow.
 pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
     if *flow == ORG_PLANS {
@@ -57,6 +63,8 @@ pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
         Ok(&DOWNSIZING)
     } else if *flow == SELECTION_CAMPAIGNS {
         Ok(&SELECTION)
+    } else if *flow == jiguan_domain::workflow::PAY_RUNS {
+        Ok(&PAY_RUNS)
     } else {
         Err(StoreError::Backend(format!(
             "no table for workflow {}",

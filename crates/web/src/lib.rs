@@ -22,6 +22,7 @@ pub mod dict;
 pub mod downsizing;
 pub mod inbox;
 pub mod org;
+pub mod pay;
 pub mod people;
 pub mod posts;
 pub mod selection;

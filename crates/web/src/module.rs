@@ -110,6 +110,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::selfsvc::MODULE,
     &crate::selection::MODULE,
     &crate::selection::campaign::MODULE,
+    &crate::pay::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

@@ -17,6 +17,7 @@
 
 pub mod downsizing;
 pub mod org;
+pub mod pay;
 pub mod people;
 pub mod platform;
 pub mod posts;
@@ -61,6 +62,7 @@ pub struct FakeState {
     pub people: PeopleState,
     pub org: OrgState,
     pub posts: PostsState,
+    pub pay: pay::PayState,
     /// The last id handed out (ids are unique across tables, like a sequence).
     pub last_id: i64,
 }
@@ -166,13 +168,17 @@ impl Store for FakeStore {
 impl crate::workflow::WorkflowStore for FakeStore {
     async fn move_status(
         &self,
-        _flow: &'static jiguan_domain::workflow::Workflow,
-        _district: jiguan_domain::tenancy::DistrictId,
-        _unit: jiguan_domain::tenancy::UnitId,
-        _m: &jiguan_domain::workflow::Move,
+        flow: &'static jiguan_domain::workflow::Workflow,
+        district: jiguan_domain::tenancy::DistrictId,
+        unit: jiguan_domain::tenancy::UnitId,
+        m: &jiguan_domain::workflow::Move,
         _notices: &[jiguan_domain::inbox::NewNotice],
-        _audit: jiguan_domain::audit::AuditEntry,
+        audit: jiguan_domain::audit::AuditEntry,
     ) -> crate::ports::StoreResult<()> {
+        // Only pay runs are moved in the fake.
+        if *flow == jiguan_domain::workflow::PAY_RUNS {
+            return self.with_state(|s| pay::move_run(s, district, unit, m, audit))?;
+        }
         Err(not_in_fake())
     }
 }

@@ -273,3 +273,81 @@ fn pay_pool_bad_input_exits_2_naming_the_field() {
         );
     }
 }
+
+/// Issue 15 point 6 from a file path (not only `-`): person a gets 16738.20 and the shares
+/// sum to the pool.
+#[test]
+fn pay_pool_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.json");
+    std::fs::write(&path, pay_input().to_string()).unwrap();
+    let v = calc(&["pay-pool", path.to_str().unwrap()]).json();
+    assert_eq!(v["shares"][0]["id"], "a");
+    assert_eq!(v["shares"][0]["amount"], "16738.20");
+    let sum: i64 = v["shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            jiguan_domain::money::Money::parse_yuan("x", s["amount"].as_str().unwrap())
+                .unwrap()
+                .fen()
+        })
+        .sum();
+    assert_eq!(sum, 5_000_000);
+    assert_eq!(v["total"], "50000.00");
+}
+
+/// The remaining bad-input cases of issue 15 point 6, each against the real binary: a
+/// negative pool given as a number, a pool below the fen given as a number, a negative pool
+/// below the fen, months below 1, and wrong shapes (a missing pool, people or grade: the
+/// message names the missing field; not JSON at all).
+#[test]
+fn pay_pool_more_bad_inputs_exit_2() {
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut v = pay_input();
+        f(&mut v);
+        v.to_string()
+    };
+    // (input, field, a word the message must contain)
+    let cases: Vec<(String, &str, &str)> = vec![
+        (with(&|v| v["pool"] = json!(-5)), "pool", ""),
+        (with(&|v| v["pool"] = json!(0.001)), "pool", ""),
+        (with(&|v| v["pool"] = json!("-0.001")), "pool", ""),
+        (
+            with(&|v| v["people"][0]["months"] = json!(-1)),
+            "people[0].months",
+            "",
+        ),
+        (
+            with(&|v| {
+                v.as_object_mut().unwrap().remove("pool");
+            }),
+            "file",
+            "pool",
+        ),
+        (
+            with(&|v| {
+                v.as_object_mut().unwrap().remove("people");
+            }),
+            "file",
+            "people",
+        ),
+        (
+            with(&|v| {
+                v["people"][0].as_object_mut().unwrap().remove("grade");
+            }),
+            "people[0]",
+            "grade",
+        ),
+        ("not json".to_string(), "file", ""),
+    ];
+    for (input, field, word) in cases {
+        let e = piped("pay-pool", &[], &input).error();
+        assert_eq!(e["field"].as_str(), Some(field), "{input}: {e}");
+        assert!(
+            e["message"].as_str().unwrap().contains(word),
+            "{input}: {e}"
+        );
+    }
+}

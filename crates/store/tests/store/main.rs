@@ -13,6 +13,7 @@ mod downsizing;
 mod inbox;
 mod logs;
 mod org;
+mod pay;
 mod people;
 mod platform;
 mod posts;

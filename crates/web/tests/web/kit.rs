@@ -44,6 +44,15 @@ const NO_BODY: &[&str] = &[
     "/units/{unit}/org/plans/{plan}/ops/{n}/delete",
     "/units/{unit}/org/plans/{plan}/submit",
     "/api/v1/units/{unit}/plans/{plan}/submit",
+    "/units/{unit}/pay/{plan}/compute",
+    "/units/{unit}/pay/{plan}/submit",
+    "/units/{unit}/pay/{plan}/approve",
+    "/units/{unit}/pay/{plan}/reopen",
+    "/units/{unit}/pay/{plan}/apply",
+    "/api/v1/units/{unit}/pay/{plan}/compute",
+    "/api/v1/units/{unit}/pay/{plan}/submit",
+    "/api/v1/units/{unit}/pay/{plan}/approve",
+    "/api/v1/units/{unit}/pay/{plan}/apply",
 ];
 
 /// The path params of a route pattern.

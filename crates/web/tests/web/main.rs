@@ -15,6 +15,7 @@ mod inbox;
 mod kit;
 mod logs;
 mod org;
+mod pay;
 mod people;
 mod platform;
 mod posts;
