@@ -168,6 +168,16 @@ pub enum AuditAction {
     CommitteeTokensIssue,
     CommitteeMeetingClose,
     CommitteeTally,
+    /// Two-way selection (双向择岗): a round created or edited, preferences, rankings,
+    /// the match, 调剂 confirmed, routes, a reminder.
+    TwowayRoundCreate,
+    TwowayRoundUpdate,
+    TwowayPrefsSave,
+    TwowayRankingSave,
+    TwowayMatch,
+    TwowayAdjustConfirm,
+    TwowayRouteSet,
+    TwowayRemind,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -223,6 +233,14 @@ impl AuditAction {
             A::CommitteeTokensIssue => "committee.tokens.issue",
             A::CommitteeMeetingClose => "committee.meeting.close",
             A::CommitteeTally => "committee.tally",
+            A::TwowayRoundCreate => "twoway.round.create",
+            A::TwowayRoundUpdate => "twoway.round.update",
+            A::TwowayPrefsSave => "twoway.prefs.save",
+            A::TwowayRankingSave => "twoway.ranking.save",
+            A::TwowayMatch => "twoway.match",
+            A::TwowayAdjustConfirm => "twoway.adjust.confirm",
+            A::TwowayRouteSet => "twoway.route.set",
+            A::TwowayRemind => "twoway.remind",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -281,6 +299,14 @@ impl AuditAction {
         AuditAction::CommitteeTokensIssue,
         AuditAction::CommitteeMeetingClose,
         AuditAction::CommitteeTally,
+        AuditAction::TwowayRoundCreate,
+        AuditAction::TwowayRoundUpdate,
+        AuditAction::TwowayPrefsSave,
+        AuditAction::TwowayRankingSave,
+        AuditAction::TwowayMatch,
+        AuditAction::TwowayAdjustConfirm,
+        AuditAction::TwowayRouteSet,
+        AuditAction::TwowayRemind,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -321,6 +347,7 @@ pub enum ObjectKind {
     DictItem,
     SelectionCampaign,
     CommitteeMeeting,
+    TwowayRound,
 }
 
 impl ObjectKind {
@@ -347,6 +374,7 @@ impl ObjectKind {
             K::DictItem => "dict_item",
             K::SelectionCampaign => "selection_campaign",
             K::CommitteeMeeting => "committee_meeting",
+            K::TwowayRound => "twoway_round",
         }
     }
 }
@@ -978,11 +1006,19 @@ mod tests {
                 | A::CommitteeRollCall
                 | A::CommitteeTokensIssue
                 | A::CommitteeMeetingClose
-                | A::CommitteeTally => {}
+                | A::CommitteeTally
+                | A::TwowayRoundCreate
+                | A::TwowayRoundUpdate
+                | A::TwowayPrefsSave
+                | A::TwowayRankingSave
+                | A::TwowayMatch
+                | A::TwowayAdjustConfirm
+                | A::TwowayRouteSet
+                | A::TwowayRemind => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 47);
+        assert_eq!(AuditAction::SIMPLE.len(), 55);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -89,6 +89,15 @@ impl Role {
             SelectionManage => self == UnitAdmin,
             SelectionApprove => self == DistrictAdmin,
             SelectionVote => self == CommitteeMember,
+            // Two-way selection of posts (双向择岗).
+            TwowayView => matches!(
+                self,
+                DistrictAdmin | UnitAdmin | BodyHead | CommitteeMember | Auditor
+            ),
+            TwowayManage => self == UnitAdmin,
+            TwowayChoose => self == Staff,
+            TwowayRank => self == BodyHead,
+            TwowayApprove => matches!(self, DistrictAdmin | CommitteeMember),
         }
     }
 }
@@ -152,6 +161,16 @@ coded_enum! {
         SelectionApprove = "selection_approve" ["竞争上岗方案审批"],
         /// Cast a ballot in the unit committee's secret ballot with a drawn token (党委会票决).
         SelectionVote = "selection_vote" ["党委会票决投票"],
+        /// See two-way selection rounds, progress and results (双向择岗).
+        TwowayView = "twoway_view" ["查看双向择岗"],
+        /// Set up, open and match a unit's rounds, confirm 调剂, set routes, apply (组织/人事).
+        TwowayManage = "twoway_manage" ["双向择岗管理"],
+        /// List one's own choices (志愿) in an open round (工作人员).
+        TwowayChoose = "twoway_choose" ["填报志愿"],
+        /// Rank the applicants to one's body's posts (中层).
+        TwowayRank = "twoway_rank" ["排序应选人员"],
+        /// Approve or reject a round's result (区 or 党委).
+        TwowayApprove = "twoway_approve" ["双向择岗结果审批"],
     }
 }
 
@@ -187,6 +206,10 @@ impl Action {
                 | Action::SelectionManage
                 | Action::SelectionApprove
                 | Action::SelectionVote
+                | Action::TwowayManage
+                | Action::TwowayChoose
+                | Action::TwowayRank
+                | Action::TwowayApprove
         )
     }
 }
