@@ -21,6 +21,7 @@ pub mod people;
 pub mod platform;
 pub mod posts;
 pub mod selection;
+pub mod twoway;
 
 use std::sync::{Arc, Mutex};
 
@@ -60,6 +61,7 @@ pub struct FakeState {
     pub people: PeopleState,
     pub org: OrgState,
     pub posts: PostsState,
+    pub twoway: twoway::TwowayState,
     /// The last id handed out (ids are unique across tables, like a sequence).
     pub last_id: i64,
 }
@@ -165,13 +167,17 @@ impl Store for FakeStore {
 impl crate::workflow::WorkflowStore for FakeStore {
     async fn move_status(
         &self,
-        _flow: &'static jiguan_domain::workflow::Workflow,
-        _district: jiguan_domain::tenancy::DistrictId,
-        _unit: jiguan_domain::tenancy::UnitId,
-        _m: &jiguan_domain::workflow::Move,
-        _notices: &[jiguan_domain::inbox::NewNotice],
-        _audit: jiguan_domain::audit::AuditEntry,
+        flow: &'static jiguan_domain::workflow::Workflow,
+        district: jiguan_domain::tenancy::DistrictId,
+        unit: jiguan_domain::tenancy::UnitId,
+        m: &jiguan_domain::workflow::Move,
+        notices: &[jiguan_domain::inbox::NewNotice],
+        audit: jiguan_domain::audit::AuditEntry,
     ) -> crate::ports::StoreResult<()> {
+        if *flow == jiguan_domain::workflow::TWOWAY_ROUNDS {
+            return self
+                .with_state(|s| twoway::move_round(s, district, unit, m, notices, audit))?;
+        }
         Err(not_in_fake())
     }
 }

@@ -264,6 +264,35 @@ fn middle_holders(state: &State, body: i64) -> i64 {
     holders.len() as i64
 }
 
+/// Seats for every active general or service post that [`check_offer`] accepts: each
+/// post its workload's seats, cut so that no body exceeds its establishment less the
+/// middle managers it keeps (posts left with no seat are not offered). The HR office's
+/// starting point.
+pub fn fit_offers(state: &State, standard: i64, establishment: &BTreeMap<i64, i64>) -> Vec<Offer> {
+    let mut left: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut out = Vec::new();
+    for p in state.posts.values() {
+        if !p.active || p.level.is_middle() {
+            continue;
+        }
+        let cap = left.entry(p.body_id).or_insert_with(|| {
+            match establishment.get(&p.body_id).copied().filter(|e| *e > 0) {
+                Some(e) => (e - middle_holders(state, p.body_id)).max(0),
+                None => i64::MAX,
+            }
+        });
+        let seats = workload_seats(p.hours, standard).min(*cap);
+        if seats >= 1 {
+            *cap -= seats;
+            out.push(Offer {
+                post_id: p.id,
+                seats,
+            });
+        }
+    }
+    out
+}
+
 /// Whether a person holds an open middle-post assignment.
 pub fn holds_middle_post(state: &State, person: i64) -> bool {
     state.of_person(person).any(|a| {
@@ -670,6 +699,28 @@ mod tests {
                 ("offers.2".into(), "duplicate".into()),
             ]
         );
+    }
+
+    #[test]
+    fn fitted_offers_pass_the_check() {
+        let s = state();
+        let est = BTreeMap::from([(10, 3)]);
+        let o = fit_offers(&s, 1700, &est);
+        // Body 10: 3 − 1 chief = 2 seats, all to post 2 (workload 2); post 3 gets none.
+        assert_eq!(
+            o,
+            [
+                Offer {
+                    post_id: 2,
+                    seats: 2
+                },
+                Offer {
+                    post_id: 4,
+                    seats: 1
+                }
+            ]
+        );
+        assert!(check_offer(&s, &o, 1700, &est).is_empty());
     }
 
     #[test]
