@@ -19,6 +19,7 @@ mod sessions;
 mod settings;
 mod sql;
 mod tenancy;
+mod twoway;
 mod users;
 mod workflow;
 

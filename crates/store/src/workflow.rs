@@ -11,7 +11,7 @@ use jiguan_app::workflow::WorkflowStore;
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::inbox::NewNotice;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
-use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, ORG_PLANS, Status, Workflow};
+use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, ORG_PLANS, Status, TWOWAY_ROUNDS, Workflow};
 
 use crate::SqlStore;
 use crate::audit::commit_audited;
@@ -41,12 +41,20 @@ pub(crate) static DOWNSIZING: FlowTable = FlowTable {
     events: Some("downsizing_events"),
 };
 
+pub(crate) static TWOWAY: FlowTable = FlowTable {
+    table: "twoway_rounds",
+    decided: false,
+    events: Some("twoway_events"),
+};
+
 /// The table of a workflow.
 pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
     if *flow == ORG_PLANS {
         Ok(&REORG_PLANS)
     } else if *flow == DOWNSIZING_PLANS {
         Ok(&DOWNSIZING)
+    } else if *flow == TWOWAY_ROUNDS {
+        Ok(&TWOWAY)
     } else {
         Err(StoreError::Backend(format!(
             "no table for workflow {}",

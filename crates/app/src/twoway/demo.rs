@@ -6,7 +6,8 @@
 //!
 //! Choices are deterministic: each person lists their current post first (when still
 //! offered and they are eligible), then eligible posts of their own body, then of the
-//! others, up to three; every third person accepts reassignment (服从调剂). Heads rank the
+//! others, up to three; two people in three accept reassignment (服从调剂). People on
+//! the unit's approved downsizing plan are excluded with that reason. Heads rank the
 //! applicants of a few posts explicitly (the rest follow the tie-break order) and mark one
 //! applicant 不接受.
 
@@ -14,7 +15,9 @@ use std::collections::BTreeMap;
 
 use jiguan_domain::auth::Role;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
-use jiguan_domain::twoway::{RoundForm, RoundId, Route, eligibility, fit_offers, participants};
+use jiguan_domain::twoway::{
+    RoundForm, RoundId, Route, candidates, eligibility, fit_offers, participants,
+};
 
 use super::PrefRow;
 use crate::demo::system;
@@ -93,6 +96,20 @@ async fn round(
     let standard = app.posts_params(d, Some(unit)).await?.standard;
     let est: BTreeMap<i64, i64> = l.bodies.iter().map(|(b, v)| (*b, v.2)).collect();
     let offers = fit_offers(&l.state, standard, &est);
+    // People on the unit's approved downsizing plan leave: excluded, with the reason.
+    let cands = candidates(&l.state);
+    let mut exclusions: Vec<(i64, String)> = Vec::new();
+    for p in app.store.down_plans(d, Some(unit)).await? {
+        if p.status != jiguan_domain::workflow::Status::Approved {
+            continue;
+        }
+        for line in app.store.down_lines(d, unit, p.id).await? {
+            if cands.contains(&line.person_id) && !exclusions.iter().any(|e| e.0 == line.person_id)
+            {
+                exclusions.push((line.person_id, format!("列入分流方案《{}》", p.title)));
+            }
+        }
+    }
     let form = RoundForm {
         title: title.into(),
         choose_by: choose_by.into(),
@@ -100,7 +117,9 @@ async fn round(
         max_choices: "3".into(),
         mode: String::new(),
     };
-    let id = app.tw_create_round(&hr, unit, &form, &offers, &[]).await?;
+    let id = app
+        .tw_create_round(&hr, unit, &form, &offers, &exclusions)
+        .await?;
     app.tw_open(&hr, unit, id).await?;
     Ok(id)
 }
@@ -143,7 +162,7 @@ async fn choose_and_rank(app: &App, d: DistrictId, unit: UnitId, id: RoundId) ->
         rows.push(PrefRow {
             person: p.to_string(),
             prefs: list,
-            accept_adjust: i % 3 == 0,
+            accept_adjust: i % 3 != 2,
         });
     }
     app.tw_import_prefs(&hr, unit, id, &rows).await?;

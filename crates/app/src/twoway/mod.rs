@@ -133,10 +133,13 @@ pub struct RankingRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplyWrite {
     pub step: Move,
+    /// The approval document number (批准文号), recorded in the history rows.
+    pub doc_no: String,
     /// Old assignments ended, new ones started (the posts module's write).
     pub assignments: AssignmentWrite,
-    /// (person, body now, body of the new post, history note): the people module's move.
-    pub moves: Vec<(i64, i64, Option<i64>, String)>,
+    /// (person, body of the new post, history note): each placed person's body follows the
+    /// post, with a `move` history row.
+    pub moves: Vec<(i64, i64, String)>,
     pub notices: Vec<NewNotice>,
 }
 

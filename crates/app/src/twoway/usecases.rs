@@ -952,24 +952,11 @@ impl App {
                 main: true,
                 overtime: false,
             });
-            let now = l
-                .people
-                .iter()
-                .find(|x| x.id == person)
-                .and_then(|x| x.body_id);
-            let to = l.state.posts.get(&post).map(|x| x.body_id);
-            if let Some(from) = now {
-                let title = l
-                    .state
-                    .posts
-                    .get(&post)
-                    .map(|x| x.title.clone())
-                    .unwrap_or_default();
+            if let Some(x) = l.state.posts.get(&post) {
                 moves.push((
                     person,
-                    from,
-                    to,
-                    format!("双向选择：{}（{}）", title, round.title),
+                    x.body_id,
+                    format!("双向选择：{}（{}）", x.title, round.title),
                 ));
             }
         }
@@ -993,6 +980,7 @@ impl App {
             });
         let w = ApplyWrite {
             step,
+            doc_no: round.doc_no.clone(),
             assignments: AssignmentWrite {
                 end,
                 create,

@@ -18,3 +18,4 @@ mod platform;
 mod posts;
 mod selection;
 mod selfsvc;
+mod twoway;
