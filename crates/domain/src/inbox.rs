@@ -139,7 +139,6 @@ pub fn link(object: ObjectKind, unit: UnitId, id: i64) -> Option<String> {
         ObjectKind::DownsizingPlan => Some(format!("/units/{unit}/downsizing/{id}")),
         ObjectKind::Person => Some(format!("/units/{unit}/people/{id}")),
         ObjectKind::Unit => Some(format!("/units/{unit}")),
-        ObjectKind::TwowayRound => Some(format!("/units/{unit}/twoway/{id}")),
         _ => None,
     }
 }
