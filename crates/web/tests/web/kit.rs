@@ -22,6 +22,7 @@ const ID_PARAMS: &[&str] = &[
     "assignment",
     "calc",
     "year",
+    "round",
 ];
 
 /// Write routes that read no body (a step such as "submit" carries only the CSRF token):
@@ -44,6 +45,8 @@ const NO_BODY: &[&str] = &[
     "/units/{unit}/org/plans/{plan}/ops/{n}/delete",
     "/units/{unit}/org/plans/{plan}/submit",
     "/api/v1/units/{unit}/plans/{plan}/submit",
+    "/units/{unit}/twoway/{round}/match",
+    "/units/{unit}/twoway/{round}/apply",
 ];
 
 /// The path params of a route pattern.
