@@ -1,7 +1,7 @@
 //! Two-way selection rounds (双向择岗): rounds with their offers and exclusions, choices,
 //! rankings, the result, and the atomic apply (status move with its history row, post
-//! assignments through the posts module's write, people's bodies and history rows through
-//! the people module's move, notices, audit) in one transaction. Every query is scoped by
+//! assignments through the posts module's write, people's history rows through the people
+//! module's helper, notices, audit) in one transaction. Every query is scoped by
 //! district and unit.
 
 use async_trait::async_trait;
@@ -463,16 +463,15 @@ impl TwowayStore for SqlStore {
         move_tx(&mut tx, &TWOWAY, d, u, &w.step, &[]).await?;
         crate::posts::write_assignments_tx(&mut tx, d, u, &w.assignments).await?;
         let on = w.assignments.on.ok_or(StoreError::NotFound)?;
-        for (person, body, note) in &w.moves {
+        for (person, note) in &w.moves {
             // The person must still be on post (or lent out) in the unit.
-            let n = tx
-                .execute(
-                    "UPDATE people SET body_id = $1, updated_at = $2 WHERE district_id = $3 AND unit_id = $4 AND id = $5 \
-                     AND status IN ('on_post', 'lent_out')",
-                    &[(*body).into(), w.step.at.into(), d.0.into(), u.0.into(), (*person).into()],
+            let on_post = tx
+                .fetch_optional(
+                    "SELECT id FROM people WHERE district_id = $1 AND unit_id = $2 AND id = $3 AND status IN ('on_post', 'lent_out')",
+                    &[d.0.into(), u.0.into(), (*person).into()],
                 )
                 .await?;
-            if n == 0 {
+            if on_post.is_none() {
                 return Err(StoreError::Conflict(Conflict::Person(*person)));
             }
             crate::people::move_event_tx(

@@ -137,9 +137,9 @@ pub struct ApplyWrite {
     pub doc_no: String,
     /// Old assignments ended, new ones started (the posts module's write).
     pub assignments: AssignmentWrite,
-    /// (person, body of the new post, history note): each placed person's body follows the
-    /// post, with a `move` history row.
-    pub moves: Vec<(i64, i64, String)>,
+    /// (person, history note): a `move` history row (岗位调整) of each placed person. The
+    /// person's body is left to the organisation and people modules.
+    pub moves: Vec<(i64, String)>,
     pub notices: Vec<NewNotice>,
 }
 

@@ -885,8 +885,8 @@ impl App {
 
     /// Applies an approved round (TwowayManage): the participants' open assignments end,
     /// each placed person gets the post as their main post (100 %), each checked by the
-    /// posts module's rules against the unit's state as it will be; their body follows
-    /// the post, with a history row; all in one transaction with the status move. Errors:
+    /// posts module's rules against the unit's state as it will be; each gets a history
+    /// row; all in one transaction with the status move. Errors:
     /// the rules' violations (`person`/`post` …, naming the person), `status`.
     pub async fn tw_apply(&self, actor: &Actor, unit: UnitId, id: RoundId) -> AppResult<()> {
         self.require_step(actor, &TWOWAY_ROUNDS, Step::Apply, unit)
@@ -953,11 +953,7 @@ impl App {
                 overtime: false,
             });
             if let Some(x) = l.state.posts.get(&post) {
-                moves.push((
-                    person,
-                    x.body_id,
-                    format!("双向选择：{}（{}）", x.title, round.title),
-                ));
+                moves.push((person, format!("双向选择：{}（{}）", x.title, round.title)));
             }
         }
         errs.into_result()?;
