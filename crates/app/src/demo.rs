@@ -149,5 +149,6 @@ pub async fn seed(app: &App, mut progress: impl FnMut(u64, u64)) -> AppResult<Di
     crate::selfsvc::demo::seed(app, district).await?;
     crate::selection::demo::seed(app, district).await?;
     crate::pay::demo::seed(app, district).await?;
+    crate::twoway::demo::seed(app, district).await?;
     Ok(district)
 }

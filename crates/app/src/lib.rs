@@ -23,6 +23,7 @@ pub mod selection;
 pub mod selfsvc;
 pub mod settings;
 pub mod tenancy;
+pub mod twoway;
 pub mod users;
 pub mod workflow;
 

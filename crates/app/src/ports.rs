@@ -537,6 +537,7 @@ pub trait Store:
     + crate::inbox::InboxStore
     + crate::selection::campaign::CampaignStore
     + crate::pay::PayStore
+    + crate::twoway::TwowayStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

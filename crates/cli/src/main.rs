@@ -7,6 +7,7 @@ mod downsizing;
 mod ops;
 mod org;
 mod people;
+mod twoway;
 
 use clap::{Parser, Subcommand};
 
@@ -87,6 +88,9 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         url: String,
     },
+    /// Two-way selection of posts (双向择岗): rounds, open, choices, rankings, match, apply.
+    #[command(subcommand)]
+    Twoway(twoway::TwowayCommand),
 }
 
 fn init_logs(format: &str) {
@@ -156,5 +160,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Export(c) => rt.block_on(people::export(&cfg, c)),
         Command::Org(c) => rt.block_on(org::org(&cfg, c)),
         Command::Downsizing(c) => rt.block_on(downsizing::downsizing(&cfg, c)),
+        Command::Twoway(c) => rt.block_on(twoway::twoway(&cfg, c)),
     }
 }

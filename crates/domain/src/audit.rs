@@ -180,6 +180,16 @@ pub enum AuditAction {
     PayRunCreate,
     PayLinesSave,
     PayRunCompute,
+    /// Two-way selection (双向择岗): a round created or edited, preferences, rankings,
+    /// the match, 调剂 confirmed, routes, a reminder.
+    TwowayRoundCreate,
+    TwowayRoundUpdate,
+    TwowayPrefsSave,
+    TwowayRankingSave,
+    TwowayMatch,
+    TwowayAdjustConfirm,
+    TwowayRouteSet,
+    TwowayRemind,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -244,6 +254,14 @@ impl AuditAction {
             A::PayRunCreate => "pay.run.create",
             A::PayLinesSave => "pay.lines.save",
             A::PayRunCompute => "pay.run.compute",
+            A::TwowayRoundCreate => "twoway.round.create",
+            A::TwowayRoundUpdate => "twoway.round.update",
+            A::TwowayPrefsSave => "twoway.prefs.save",
+            A::TwowayRankingSave => "twoway.ranking.save",
+            A::TwowayMatch => "twoway.match",
+            A::TwowayAdjustConfirm => "twoway.adjust.confirm",
+            A::TwowayRouteSet => "twoway.route.set",
+            A::TwowayRemind => "twoway.remind",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -311,6 +329,14 @@ impl AuditAction {
         AuditAction::PayRunCreate,
         AuditAction::PayLinesSave,
         AuditAction::PayRunCompute,
+        AuditAction::TwowayRoundCreate,
+        AuditAction::TwowayRoundUpdate,
+        AuditAction::TwowayPrefsSave,
+        AuditAction::TwowayRankingSave,
+        AuditAction::TwowayMatch,
+        AuditAction::TwowayAdjustConfirm,
+        AuditAction::TwowayRouteSet,
+        AuditAction::TwowayRemind,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -353,6 +379,7 @@ pub enum ObjectKind {
     CommitteeMeeting,
     PayPool,
     PayRun,
+    TwowayRound,
 }
 
 impl ObjectKind {
@@ -381,6 +408,7 @@ impl ObjectKind {
             K::CommitteeMeeting => "committee_meeting",
             K::PayPool => "pay_pool",
             K::PayRun => "pay_run",
+            K::TwowayRound => "twoway_round",
         }
     }
 }
@@ -1023,11 +1051,19 @@ mod tests {
                 | A::PayPoolSet
                 | A::PayRunCreate
                 | A::PayLinesSave
-                | A::PayRunCompute => {}
+                | A::PayRunCompute
+                | A::TwowayRoundCreate
+                | A::TwowayRoundUpdate
+                | A::TwowayPrefsSave
+                | A::TwowayRankingSave
+                | A::TwowayMatch
+                | A::TwowayAdjustConfirm
+                | A::TwowayRouteSet
+                | A::TwowayRemind => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 56);
+        assert_eq!(AuditAction::SIMPLE.len(), 64);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

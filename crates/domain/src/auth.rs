@@ -95,6 +95,15 @@ impl Role {
             PayPoolSet => self == DistrictAdmin,
             PayRun => self == UnitAdmin,
             PayApprove => self == CommitteeMember,
+            // Two-way selection of posts (双向择岗).
+            TwowayView => matches!(
+                self,
+                DistrictAdmin | UnitAdmin | BodyHead | CommitteeMember | Auditor
+            ),
+            TwowayManage => self == UnitAdmin,
+            TwowayChoose => self == Staff,
+            TwowayRank => self == BodyHead,
+            TwowayApprove => matches!(self, DistrictAdmin | CommitteeMember),
         }
     }
 }
@@ -168,6 +177,16 @@ coded_enum! {
         PayRun = "pay_run" ["绩效分配"],
         /// Approve or reject the unit's pay run (单位领导, 党委委员).
         PayApprove = "pay_approve" ["绩效分配审批"],
+        /// See two-way selection rounds, progress and results (双向择岗).
+        TwowayView = "twoway_view" ["查看双向择岗"],
+        /// Set up, open and match a unit's rounds, confirm 调剂, set routes, apply (组织/人事).
+        TwowayManage = "twoway_manage" ["双向择岗管理"],
+        /// List one's own choices (志愿) in an open round (工作人员).
+        TwowayChoose = "twoway_choose" ["填报志愿"],
+        /// Rank the applicants to one's body's posts (中层).
+        TwowayRank = "twoway_rank" ["排序应选人员"],
+        /// Approve or reject a round's result (区 or 党委).
+        TwowayApprove = "twoway_approve" ["双向择岗结果审批"],
     }
 }
 
@@ -208,6 +227,10 @@ impl Action {
                 | Action::PayPoolSet
                 | Action::PayRun
                 | Action::PayApprove
+                | Action::TwowayManage
+                | Action::TwowayChoose
+                | Action::TwowayRank
+                | Action::TwowayApprove
         )
     }
 }

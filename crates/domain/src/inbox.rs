@@ -26,7 +26,9 @@ use serde::Serialize;
 use crate::audit::ObjectKind;
 use crate::auth::{Actor, Level, Role};
 use crate::tenancy::{UnitId, UserId};
-use crate::workflow::{DOWNSIZING_PLANS, Edge, Move, ORG_PLANS, Status, Step, Workflow};
+use crate::workflow::{
+    DOWNSIZING_PLANS, Edge, Move, ORG_PLANS, Status, Step, TWOWAY_ROUNDS, Workflow,
+};
 
 id_type! {
     /// A stored notice (通知).
@@ -104,6 +106,7 @@ pub struct NewNotice {
 pub static FLOWS: &[(&Workflow, ObjectKind)] = &[
     (&ORG_PLANS, ObjectKind::ReorgPlan),
     (&DOWNSIZING_PLANS, ObjectKind::DownsizingPlan),
+    (&TWOWAY_ROUNDS, ObjectKind::TwowayRound),
 ];
 
 /// The steps someone is waiting for: a record in a status one of them leaves from is a

@@ -24,6 +24,7 @@ pub mod settings;
 pub mod tenancy;
 pub mod text;
 pub mod time;
+pub mod twoway;
 pub mod workflow;
 
 pub use error::FieldError;

@@ -30,6 +30,9 @@ coded_enum! {
         Rejected = "rejected" ["已退回"],
         /// 已实施: applied.
         Applied = "applied" ["已实施"],
+        /// 进行中: open to the people it concerns (a two-way selection round: staff
+        /// choose, heads rank, the office matches).
+        Open = "open" ["进行中"],
     }
 }
 
@@ -41,7 +44,10 @@ impl Status {
     }
     /// Whether the plan is still under way (not rejected, not applied).
     pub fn is_open(self) -> bool {
-        matches!(self, Status::Draft | Status::Submitted | Status::Approved)
+        matches!(
+            self,
+            Status::Draft | Status::Submitted | Status::Approved | Status::Open
+        )
     }
 }
 
@@ -58,6 +64,8 @@ coded_enum! {
         Reopen = "reopen" ["重新编辑"],
         /// 实施.
         Apply = "apply" ["实施"],
+        /// 开放: a draft is opened to the people it concerns.
+        Open = "open" ["开放"],
     }
 }
 
@@ -354,12 +362,41 @@ pub static PAY_RUNS: Workflow = Workflow {
     editable: &[S::Draft],
 };
 
+/// Two-way selection rounds (双向选择轮次, RULES-SELECTION-APPRAISAL §3): the unit's HR
+/// office sets a round up (draft) and opens it (staff choose, heads rank, the office
+/// matches, confirms 调剂 and routes); it submits the result; the district or the unit's
+/// committee (党委) approves it with its 文号 or rejects it with a reason (the office takes a
+/// rejected result back to open and matches again); the office applies an approved result
+/// (every post assignment in one transaction).
+pub static TWOWAY_ROUNDS: Workflow = Workflow {
+    name: "twoway.round",
+    labels: "twoway.status",
+    object: ObjectKind::TwowayRound,
+    edges: &[
+        Edge::new(Step::Open, &[S::Draft], S::Open, A::TwowayManage),
+        Edge::new(Step::Submit, &[S::Open], S::Submitted, A::TwowayManage).reason(Rec::Clear),
+        Edge::new(
+            Step::Approve,
+            &[S::Submitted],
+            S::Approved,
+            A::TwowayApprove,
+        )
+        .doc_no(Rec::Required),
+        Edge::new(Step::Reject, &[S::Submitted], S::Rejected, A::TwowayApprove)
+            .reason(Rec::Required),
+        Edge::new(Step::Reopen, &[S::Rejected], S::Open, A::TwowayManage),
+        Edge::new(Step::Apply, &[S::Approved], S::Applied, A::TwowayManage),
+    ],
+    editable: &[S::Draft],
+};
+
 /// Every workflow, for tests and documentation.
-pub static ALL: [&Workflow; 4] = [
+pub static ALL: [&Workflow; 5] = [
     &ORG_PLANS,
     &DOWNSIZING_PLANS,
     &SELECTION_CAMPAIGNS,
     &PAY_RUNS,
+    &TWOWAY_ROUNDS,
 ];
 
 #[cfg(test)]
@@ -464,6 +501,33 @@ mod tests {
         assert_eq!(f.action(Step::Apply), Some(A::PayRun));
         assert_eq!(f.edge(Step::Reject).map(|e| e.reason), Some(Rec::Required));
         assert!(!A::PayApprove.district_only());
+    }
+
+    #[test]
+    fn twoway_table() {
+        let f = &TWOWAY_ROUNDS;
+        let allowed = [
+            (Step::Open, S::Draft, S::Open),
+            (Step::Submit, S::Open, S::Submitted),
+            (Step::Approve, S::Submitted, S::Approved),
+            (Step::Reject, S::Submitted, S::Rejected),
+            (Step::Reopen, S::Rejected, S::Open),
+            (Step::Apply, S::Approved, S::Applied),
+        ];
+        for t in Step::ALL {
+            for s in S::ALL {
+                let want = allowed
+                    .iter()
+                    .find(|(tt, from, _)| tt == t && from == s)
+                    .map(|(_, _, to)| *to);
+                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
+            }
+        }
+        assert!(f.editable(S::Draft) && !f.editable(S::Open));
+        assert_eq!(f.action(Step::Approve), Some(A::TwowayApprove));
+        assert!(!A::TwowayApprove.district_only());
+        assert_eq!(f.edge(Step::Approve).map(|e| e.doc_no), Some(Rec::Required));
+        assert!(S::Open.is_open());
     }
 
     #[test]

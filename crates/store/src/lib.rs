@@ -21,6 +21,7 @@ mod sessions;
 mod settings;
 mod sql;
 mod tenancy;
+mod twoway;
 mod users;
 mod workflow;
 

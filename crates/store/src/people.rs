@@ -296,25 +296,41 @@ pub(crate) async fn move_staff_tx(
         if n == 0 {
             return Err(StoreError::Conflict(Conflict::Staff));
         }
-        tx.execute(
-            &format!(
-                "INSERT INTO person_events ({EVENT_COLS}) SELECT p.district_id, p.id, $1, $2, p.unit_id, p.host_unit_id, p.body_id, \
-                 p.identity, p.establishment, p.post, p.rank, p.leader, p.funding, p.basic_pay, p.allowances, p.social_insurance, \
-                 p.housing_fund, p.status, $3, $4, $5, $6 FROM people p WHERE p.district_id = $7 AND p.id = $8"
-            ),
-            &[
-                on.into(),
-                EventKind::Move.code().into(),
-                doc_no.into(),
-                (*note).into(),
-                at.into(),
-                by.into(),
-                d.0.into(),
-                (*person).into(),
-            ],
-        )
-        .await?;
+        move_event_tx(tx, d, *person, on, doc_no, note, (at, by)).await?;
     }
+    Ok(())
+}
+
+/// A dated `move` history row of a person (岗位调整): the person's current state, with the
+/// document and note, inside the caller's transaction. Also used by two-way selection's
+/// apply.
+pub(crate) async fn move_event_tx(
+    tx: &mut Tx,
+    d: DistrictId,
+    person: i64,
+    on: NaiveDate,
+    doc_no: &str,
+    note: &str,
+    (at, by): (DateTime<Utc>, &str),
+) -> StoreResult<()> {
+    tx.execute(
+        &format!(
+            "INSERT INTO person_events ({EVENT_COLS}) SELECT p.district_id, p.id, $1, $2, p.unit_id, p.host_unit_id, p.body_id, \
+             p.identity, p.establishment, p.post, p.rank, p.leader, p.funding, p.basic_pay, p.allowances, p.social_insurance, \
+             p.housing_fund, p.status, $3, $4, $5, $6 FROM people p WHERE p.district_id = $7 AND p.id = $8"
+        ),
+        &[
+            on.into(),
+            EventKind::Move.code().into(),
+            doc_no.into(),
+            note.into(),
+            at.into(),
+            by.into(),
+            d.0.into(),
+            person.into(),
+        ],
+    )
+    .await?;
     Ok(())
 }
 

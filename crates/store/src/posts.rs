@@ -320,71 +320,8 @@ impl PostsStore for SqlStore {
         w: &AssignmentWrite,
         audits: Vec<AuditEntry>,
     ) -> StoreResult<Vec<AssignmentId>> {
-        let on = w.on.ok_or(StoreError::NotFound)?;
-        let at = w.at;
         let mut tx = self.db.begin().await?;
-        for id in &w.end {
-            let n = tx
-                .execute(
-                    "UPDATE post_assignments SET end_date = $1, end_reason = $2 \
-                     WHERE id = $3 AND district_id = $4 AND unit_id = $5 AND end_date IS NULL",
-                    &[
-                        on.into(),
-                        w.reason.as_str().into(),
-                        id.0.into(),
-                        d.0.into(),
-                        unit.0.into(),
-                    ],
-                )
-                .await?;
-            if n == 0 {
-                return Err(StoreError::Conflict(Conflict::Assignment));
-            }
-        }
-        let mut ids = Vec::new();
-        for a in &w.create {
-            // Post and person must be of this unit (or the person lent to it), and the
-            // person may not already hold the post.
-            let ok = tx
-                .fetch_optional(
-                    "SELECT p.id FROM posts p, people x WHERE p.id = $1 AND p.district_id = $2 AND p.unit_id = $3 \
-                     AND x.id = $4 AND x.district_id = $2 AND (x.unit_id = $3 OR x.host_unit_id = $3)",
-                    &[a.post_id.0.into(), d.0.into(), unit.0.into(), a.person_id.into()],
-                )
-                .await?;
-            if ok.is_none() {
-                return Err(StoreError::NotFound);
-            }
-            let dup = tx
-                .fetch_optional(
-                    "SELECT id FROM post_assignments WHERE district_id = $1 AND unit_id = $2 AND post_id = $3 AND person_id = $4 AND end_date IS NULL",
-                    &[d.0.into(), unit.0.into(), a.post_id.0.into(), a.person_id.into()],
-                )
-                .await?;
-            if dup.is_some() {
-                return Err(StoreError::Conflict(Conflict::Assignment));
-            }
-            let id: i64 = tx
-                .fetch_one(
-                    "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, '', $9, $10) RETURNING id",
-                    &[
-                        d.0.into(),
-                        unit.0.into(),
-                        a.post_id.0.into(),
-                        a.person_id.into(),
-                        a.share_pct.into(),
-                        a.main.into(),
-                        a.overtime.into(),
-                        on.into(),
-                        at.into(),
-                        w.by.as_str().into(),
-                    ],
-                )
-                .await?
-                .get(0)?;
-            ids.push(AssignmentId(id));
-        }
+        let ids = write_assignments_tx(&mut tx, d, unit, w).await?;
         for (i, audit) in audits.into_iter().enumerate() {
             let mut audit = audit;
             if audit.object_id.is_empty()
@@ -445,4 +382,82 @@ impl PostsStore for SqlStore {
         }
         Ok(out)
     }
+}
+
+/// Writes assignment changes inside the caller's transaction (see
+/// [`PostsStore::write_assignments`]): the open assignments in `w.end` are ended on `w.on`
+/// (each must still be open, else `Conflict(Assignment)`), then the new ones start (the
+/// post and the person must be of the unit, no duplicate open assignment). Returns the new
+/// ids in order. Also used by two-way selection's apply.
+pub(crate) async fn write_assignments_tx(
+    tx: &mut Tx,
+    d: DistrictId,
+    unit: UnitId,
+    w: &AssignmentWrite,
+) -> StoreResult<Vec<AssignmentId>> {
+    let on = w.on.ok_or(StoreError::NotFound)?;
+    let at = w.at;
+    for id in &w.end {
+        let n = tx
+            .execute(
+                "UPDATE post_assignments SET end_date = $1, end_reason = $2 \
+                 WHERE id = $3 AND district_id = $4 AND unit_id = $5 AND end_date IS NULL",
+                &[
+                    on.into(),
+                    w.reason.as_str().into(),
+                    id.0.into(),
+                    d.0.into(),
+                    unit.0.into(),
+                ],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::Conflict(Conflict::Assignment));
+        }
+    }
+    let mut ids = Vec::new();
+    for a in &w.create {
+        // Post and person must be of this unit (or the person lent to it), and the
+        // person may not already hold the post.
+        let ok = tx
+            .fetch_optional(
+                "SELECT p.id FROM posts p, people x WHERE p.id = $1 AND p.district_id = $2 AND p.unit_id = $3 \
+                 AND x.id = $4 AND x.district_id = $2 AND (x.unit_id = $3 OR x.host_unit_id = $3)",
+                &[a.post_id.0.into(), d.0.into(), unit.0.into(), a.person_id.into()],
+            )
+            .await?;
+        if ok.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let dup = tx
+            .fetch_optional(
+                "SELECT id FROM post_assignments WHERE district_id = $1 AND unit_id = $2 AND post_id = $3 AND person_id = $4 AND end_date IS NULL",
+                &[d.0.into(), unit.0.into(), a.post_id.0.into(), a.person_id.into()],
+            )
+            .await?;
+        if dup.is_some() {
+            return Err(StoreError::Conflict(Conflict::Assignment));
+        }
+        let id: i64 = tx
+            .fetch_one(
+                "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, '', $9, $10) RETURNING id",
+                &[
+                    d.0.into(),
+                    unit.0.into(),
+                    a.post_id.0.into(),
+                    a.person_id.into(),
+                    a.share_pct.into(),
+                    a.main.into(),
+                    a.overtime.into(),
+                    on.into(),
+                    at.into(),
+                    w.by.as_str().into(),
+                ],
+            )
+            .await?
+            .get(0)?;
+        ids.push(AssignmentId(id));
+    }
+    Ok(ids)
 }

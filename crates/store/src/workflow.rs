@@ -12,7 +12,7 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::inbox::NewNotice;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{
-    DOWNSIZING_PLANS, Move, ORG_PLANS, SELECTION_CAMPAIGNS, Status, Workflow,
+    DOWNSIZING_PLANS, Move, ORG_PLANS, SELECTION_CAMPAIGNS, Status, TWOWAY_ROUNDS, Workflow,
 };
 
 use crate::SqlStore;
@@ -55,6 +55,12 @@ pub(crate) static PAY_RUNS: FlowTable = FlowTable {
     events: None,
 };
 
+pub(crate) static TWOWAY: FlowTable = FlowTable {
+    table: "twoway_rounds",
+    decided: false,
+    events: Some("twoway_events"),
+};
+
 /// The table of a workflow.
 pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
     if *flow == ORG_PLANS {
@@ -65,6 +71,8 @@ pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
         Ok(&SELECTION)
     } else if *flow == jiguan_domain::workflow::PAY_RUNS {
         Ok(&PAY_RUNS)
+    } else if *flow == TWOWAY_ROUNDS {
+        Ok(&TWOWAY)
     } else {
         Err(StoreError::Backend(format!(
             "no table for workflow {}",

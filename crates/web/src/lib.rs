@@ -27,6 +27,7 @@ pub mod people;
 pub mod posts;
 pub mod selection;
 pub mod selfsvc;
+pub mod twoway;
 
 use axum::Router;
 use jiguan_app::App;

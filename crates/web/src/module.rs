@@ -111,6 +111,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::selection::MODULE,
     &crate::selection::campaign::MODULE,
     &crate::pay::MODULE,
+    &crate::twoway::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

@@ -23,6 +23,7 @@ pub mod platform;
 pub mod posts;
 pub mod selection;
 pub mod selection_campaign;
+pub mod twoway;
 
 use std::sync::{Arc, Mutex};
 
@@ -63,6 +64,7 @@ pub struct FakeState {
     pub org: OrgState,
     pub posts: PostsState,
     pub pay: pay::PayState,
+    pub twoway: twoway::TwowayState,
     /// The last id handed out (ids are unique across tables, like a sequence).
     pub last_id: i64,
 }
@@ -172,12 +174,16 @@ impl crate::workflow::WorkflowStore for FakeStore {
         district: jiguan_domain::tenancy::DistrictId,
         unit: jiguan_domain::tenancy::UnitId,
         m: &jiguan_domain::workflow::Move,
-        _notices: &[jiguan_domain::inbox::NewNotice],
+        notices: &[jiguan_domain::inbox::NewNotice],
         audit: jiguan_domain::audit::AuditEntry,
     ) -> crate::ports::StoreResult<()> {
-        // Only pay runs are moved in the fake.
+        // Only pay runs and two-way rounds are moved in the fake.
         if *flow == jiguan_domain::workflow::PAY_RUNS {
             return self.with_state(|s| pay::move_run(s, district, unit, m, audit))?;
+        }
+        if *flow == jiguan_domain::workflow::TWOWAY_ROUNDS {
+            return self
+                .with_state(|s| twoway::move_round(s, district, unit, m, notices, audit))?;
         }
         Err(not_in_fake())
     }

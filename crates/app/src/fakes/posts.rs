@@ -40,7 +40,7 @@ pub fn post_record(id: PostId, unit: UnitId, input: &PostInput, at: DateTime<Utc
 }
 
 /// `write_assignments` over the state: checks everything first, then writes.
-fn write(
+pub(crate) fn write(
     s: &mut FakeState,
     unit: UnitId,
     w: &AssignmentWrite,

@@ -202,7 +202,7 @@ impl App {
     }
 
     /// The person an account is linked to, if it still fits (same unit).
-    async fn linked_person(&self, actor: &Actor) -> AppResult<Option<PersonRecord>> {
+    pub(crate) async fn linked_person(&self, actor: &Actor) -> AppResult<Option<PersonRecord>> {
         let Some(unit) = actor.unit_id else {
             return Ok(None);
         };

@@ -150,7 +150,28 @@ fn match_bad_input_exits_2_naming_the_field() {
             "out_of_range",
             "posts[0].seats",
         ),
+        (
+            r#"{"staff":[{"id":"s1","prefs":["p1"]}],"posts":[{"id":"p1","seats":1,"ranking":["s1","s1"]}]}"#,
+            "listed_twice",
+            "posts[0].ranking[1]",
+        ),
+        (
+            r#"{"staff":[{"id":"s1","prefs":["p1"]}],"posts":[{"id":"p1","seats":-3,"ranking":["s1"]}]}"#,
+            "out_of_range",
+            "posts[0].seats",
+        ),
         (r#"{"staff":5,"posts":[]}"#, "invalid_json_field", "staff"),
+        (
+            r#"{"staff":[],"posts":[{"id":"p1","seats":"2","ranking":[]}]}"#,
+            "invalid_json_field",
+            "posts[0].seats",
+        ),
+        (
+            r#"{"staff":[{"id":"s1","prefs":"p1"}],"posts":[]}"#,
+            "invalid_json_field",
+            "staff[0].prefs",
+        ),
+        (r#""text""#, "invalid_json_field", "file"),
         (r#"{"staff":[]}"#, "invalid_json_field", "file"),
         (r#"not json"#, "invalid_json_field", "file"),
     ];

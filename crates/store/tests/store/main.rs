@@ -20,3 +20,4 @@ mod posts;
 mod selection;
 mod selection_campaign;
 mod selfsvc;
+mod twoway;

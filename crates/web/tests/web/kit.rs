@@ -22,6 +22,7 @@ const ID_PARAMS: &[&str] = &[
     "assignment",
     "calc",
     "year",
+    "round",
 ];
 
 /// Write routes that read no body (a step such as "submit" carries only the CSRF token):
@@ -53,6 +54,8 @@ const NO_BODY: &[&str] = &[
     "/api/v1/units/{unit}/pay/{plan}/submit",
     "/api/v1/units/{unit}/pay/{plan}/approve",
     "/api/v1/units/{unit}/pay/{plan}/apply",
+    "/units/{unit}/twoway/{round}/match",
+    "/units/{unit}/twoway/{round}/apply",
 ];
 
 /// The path params of a route pattern.

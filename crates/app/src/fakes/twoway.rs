@@ -1,0 +1,312 @@
+//! Two-way selection rounds in memory: rounds, choices, rankings, results, the status
+//! moves of [`TWOWAY_ROUNDS`](jiguan_domain::workflow::TWOWAY_ROUNDS) and the apply (the
+//! posts fake's assignment write, then the status).
+
+use async_trait::async_trait;
+
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::inbox::NewNotice;
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::twoway::RoundId;
+use jiguan_domain::workflow::{Move, Status};
+
+use super::{FakeState, FakeStore};
+use crate::ports::{Conflict, StoreError, StoreResult};
+use crate::twoway::*;
+
+/// Rounds with their choices and rankings, and the notices written.
+#[derive(Debug, Default)]
+pub struct TwowayState {
+    pub rounds: Vec<RoundRecord>,
+    pub prefs: Vec<(RoundId, PrefRecord)>,
+    pub rankings: Vec<(RoundId, RankingRecord)>,
+    pub notices: Vec<NewNotice>,
+}
+
+fn round_mut(
+    s: &mut FakeState,
+    d: DistrictId,
+    u: UnitId,
+    id: RoundId,
+) -> StoreResult<&mut RoundRecord> {
+    s.twoway
+        .rounds
+        .iter_mut()
+        .find(|r| r.id == id && r.unit_id == u && r.district_id == d)
+        .ok_or(StoreError::NotFound)
+}
+
+/// The round must be in `status` (else `Conflict(Status)`); its result is cleared when
+/// `clear`.
+fn guard(
+    s: &mut FakeState,
+    d: DistrictId,
+    u: UnitId,
+    id: RoundId,
+    status: Status,
+    clear: bool,
+) -> StoreResult<()> {
+    let r = round_mut(s, d, u, id)?;
+    if r.status != status {
+        return Err(StoreError::Conflict(Conflict::Status));
+    }
+    if clear {
+        r.result_json.clear();
+    }
+    Ok(())
+}
+
+/// A status move of a round (the fake's part of the one workflow store).
+pub(crate) fn move_round(
+    s: &mut FakeState,
+    d: DistrictId,
+    u: UnitId,
+    m: &Move,
+    notices: &[NewNotice],
+    audit: AuditEntry,
+) -> StoreResult<()> {
+    let r = round_mut(s, d, u, RoundId(m.id))?;
+    if r.status != m.from {
+        return Err(StoreError::Conflict(Conflict::Status));
+    }
+    r.status = m.to;
+    if let Some(x) = &m.doc_no {
+        r.doc_no = x.clone();
+    }
+    if let Some(x) = &m.reason {
+        r.reason = x.clone();
+    }
+    if m.to == Status::Applied {
+        r.applied_at = Some(m.at);
+    }
+    s.twoway.notices.extend(notices.iter().cloned());
+    s.platform.audit.push(audit);
+    Ok(())
+}
+
+#[async_trait]
+impl TwowayStore for FakeStore {
+    async fn tw_rounds(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<RoundRecord>> {
+        self.with_state(|s| {
+            let mut v: Vec<RoundRecord> = s
+                .twoway
+                .rounds
+                .iter()
+                .filter(|r| r.district_id == d && unit.is_none_or(|u| r.unit_id == u))
+                .cloned()
+                .collect();
+            v.reverse();
+            v
+        })
+    }
+
+    async fn tw_round(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: RoundId,
+    ) -> StoreResult<Option<RoundRecord>> {
+        self.with_state(|s| round_mut(s, d, u, id).ok().map(|r| r.clone()))
+    }
+
+    async fn tw_create_round(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        w: &RoundWrite,
+        audit: AuditEntry,
+    ) -> StoreResult<RoundId> {
+        write_state(self, |s| {
+            if !s.unit_in(d, u) {
+                return Err(StoreError::NotFound);
+            }
+            let id = RoundId(s.next_id());
+            s.twoway.rounds.push(RoundRecord {
+                id,
+                district_id: d,
+                unit_id: u,
+                title: w.input.title.clone(),
+                choose_by: w.input.choose_by,
+                rank_by: w.input.rank_by,
+                max_choices: w.input.max_choices,
+                mode: w.input.mode,
+                status: Status::Draft,
+                doc_no: String::new(),
+                reason: String::new(),
+                created_by: audit.username.clone(),
+                created_at: audit.at,
+                applied_at: None,
+                result_json: String::new(),
+                offers: w.offers.clone(),
+                exclusions: w.exclusions.clone(),
+            });
+            let mut audit = audit;
+            audit.object_id = id.to_string();
+            s.platform.audit.push(audit);
+            Ok(id)
+        })
+    }
+
+    async fn tw_update_round(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: RoundId,
+        w: &RoundWrite,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        write_state(self, |s| {
+            guard(s, d, u, id, Status::Draft, false)?;
+            let r = round_mut(s, d, u, id)?;
+            r.title = w.input.title.clone();
+            r.choose_by = w.input.choose_by;
+            r.rank_by = w.input.rank_by;
+            r.max_choices = w.input.max_choices;
+            r.mode = w.input.mode;
+            r.offers = w.offers.clone();
+            r.exclusions = w.exclusions.clone();
+            s.platform.audit.push(audit);
+            Ok(())
+        })
+    }
+
+    async fn tw_prefs(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: RoundId,
+    ) -> StoreResult<Vec<PrefRecord>> {
+        self.with_state(|s| {
+            if round_mut(s, d, u, id).is_err() {
+                return Vec::new();
+            }
+            s.twoway
+                .prefs
+                .iter()
+                .filter(|(r, _)| *r == id)
+                .map(|(_, p)| p.clone())
+                .collect()
+        })
+    }
+
+    async fn tw_save_prefs(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: RoundId,
+        prefs: &[PrefRecord],
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        write_state(self, |s| {
+            guard(s, d, u, id, Status::Open, true)?;
+            for p in prefs {
+                s.twoway
+                    .prefs
+                    .retain(|(r, x)| !(*r == id && x.person_id == p.person_id));
+                s.twoway.prefs.push((id, p.clone()));
+            }
+            s.platform.audit.push(audit);
+            Ok(())
+        })
+    }
+
+    async fn tw_rankings(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: RoundId,
+    ) -> StoreResult<Vec<RankingRecord>> {
+        self.with_state(|s| {
+            if round_mut(s, d, u, id).is_err() {
+                return Vec::new();
+            }
+            s.twoway
+                .rankings
+                .iter()
+                .filter(|(r, _)| *r == id)
+                .map(|(_, p)| p.clone())
+                .collect()
+        })
+    }
+
+    async fn tw_save_ranking(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: RoundId,
+        rec: &RankingRecord,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        write_state(self, |s| {
+            guard(s, d, u, id, Status::Open, true)?;
+            s.twoway
+                .rankings
+                .retain(|(r, x)| !(*r == id && x.post_id == rec.post_id));
+            s.twoway.rankings.push((id, rec.clone()));
+            s.platform.audit.push(audit);
+            Ok(())
+        })
+    }
+
+    async fn tw_save_result(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: RoundId,
+        json: &str,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        write_state(self, |s| {
+            guard(s, d, u, id, Status::Open, false)?;
+            round_mut(s, d, u, id)?.result_json = json.to_string();
+            s.platform.audit.push(audit);
+            Ok(())
+        })
+    }
+
+    async fn tw_notify(
+        &self,
+        _d: DistrictId,
+        notices: &[NewNotice],
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        write_state(self, |s| {
+            s.twoway.notices.extend(notices.iter().cloned());
+            s.platform.audit.push(audit);
+            Ok(())
+        })
+    }
+
+    async fn tw_apply(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        w: &ApplyWrite,
+        audit: AuditEntry,
+    ) -> StoreResult<()> {
+        write_state(self, |s| {
+            // All or nothing: check the status first, write on a copy of the posts state.
+            guard(s, d, u, RoundId(w.step.id), w.step.from, false)?;
+            let saved = s.posts.assignments.clone();
+            let last = s.last_id;
+            if let Err(e) = super::posts::write(s, u, &w.assignments, Vec::new()) {
+                s.posts.assignments = saved;
+                s.last_id = last;
+                return Err(e);
+            }
+            move_round(s, d, u, &w.step, &w.notices, audit)
+        })
+    }
+}
+
+/// A write over the state that may be refused.
+fn write_state<T>(
+    store: &FakeStore,
+    f: impl FnOnce(&mut FakeState) -> StoreResult<T>,
+) -> StoreResult<T> {
+    store.with_state(f)?
+}

@@ -1,0 +1,277 @@
+//! Two-way selection (双向择岗) pages: the rounds of a unit; a round with its result — each
+//! person's post and the reasons for the choices they did not get, blocking pairs, the
+//! placement and first-choice rates, figures by body, routes — and the office's match, the
+//! approval (文号) and the apply.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use jiguan_app::AppResult;
+use jiguan_app::ports::Unit;
+use jiguan_app::twoway::RoundView;
+use jiguan_app::workflow::SimpleStep;
+use jiguan_domain::auth::Action;
+use jiguan_domain::workflow::{Status, TWOWAY_ROUNDS};
+
+use crate::AppState;
+use crate::error::{FieldErrors, WebResult};
+use crate::extract::{Form, InUnit, Query};
+use crate::guard::Ctx;
+use crate::html::{FormErrors, Layout, page_status};
+
+use super::InRound;
+
+/// Query parameters of the pages (text only, so none can fail the request).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct TwQuery {
+    /// Flash message code.
+    pub ok: Option<String>,
+}
+
+/// 单位 › the unit › 双向择岗.
+fn crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
+    let mut l = Layout::new(ctx, key);
+    if ctx.actor.can(Action::UnitsList) {
+        l = l.crumb(ctx.tr.t("menu.units"), "/units");
+    }
+    l.crumb(u.name.clone(), format!("/units/{}", u.id))
+}
+
+pub struct RoundRow {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub mode: String,
+    pub posts: usize,
+    pub choose_by: String,
+}
+
+#[derive(Template)]
+#[template(path = "twoway_rounds.html")]
+pub struct RoundsPage {
+    pub l: Layout,
+    pub u: Unit,
+    pub rows: Vec<RoundRow>,
+}
+
+pub async fn rounds(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Query(q): Query<TwQuery>,
+) -> WebResult {
+    let rs = st.app.tw_rounds(&ctx.actor, u.id).await?;
+    let tr = ctx.tr;
+    let rows = rs
+        .iter()
+        .map(|r| RoundRow {
+            id: r.id.0,
+            title: r.title.clone(),
+            status: tr.t(&TWOWAY_ROUNDS.label_key(r.status)).to_string(),
+            status_code: r.status.code(),
+            mode: tr.t(&r.mode.label_key()).to_string(),
+            posts: r.offers.len(),
+            choose_by: r.choose_by.to_string(),
+        })
+        .collect();
+    let l = crumbs(&ctx, &u, "twoway.rounds")
+        .here()
+        .flash(q.ok.as_deref());
+    Ok(page_status(StatusCode::OK, &RoundsPage { l, u, rows }))
+}
+
+/// One person's line as the page shows it.
+pub struct Line {
+    pub name: String,
+    pub body: String,
+    pub choices: String,
+    pub post: String,
+    pub choice: String,
+    pub why: Vec<String>,
+    pub route: String,
+    pub adjust: bool,
+}
+
+#[derive(Template)]
+#[template(path = "twoway_round.html")]
+pub struct RoundPage {
+    pub l: Layout,
+    pub u: Unit,
+    pub id: i64,
+    pub status: String,
+    pub mode: String,
+    pub matched: bool,
+    pub participants: usize,
+    pub posts: usize,
+    pub seats: i64,
+    pub chose: usize,
+    pub ranked: usize,
+    pub blocking: usize,
+    pub placed: usize,
+    pub placement_rate: String,
+    pub first_choice_rate: String,
+    /// (body, posts, seats, applicants, first-choice applicants, placed, vacancies).
+    pub bodies: Vec<(String, usize, u32, usize, usize, usize, u32)>,
+    pub lines: Vec<Line>,
+    pub can_match: bool,
+    pub can_approve: bool,
+    pub can_apply: bool,
+    pub doc_no: String,
+    pub errs: FormErrors,
+}
+
+fn round_page(ctx: &Ctx, u: Unit, v: RoundView, errs: FormErrors, ok: Option<&str>) -> Response {
+    let tr = ctx.tr;
+    let post = |p: Option<i64>| {
+        p.and_then(|p| v.post(p))
+            .map(|x| format!("{}·{}", x.body_name, x.title))
+            .unwrap_or_default()
+    };
+    let lines = v
+        .lines
+        .iter()
+        .map(|x| Line {
+            name: x.person.name.clone(),
+            body: x.person.body_name.clone(),
+            choices: x
+                .choices
+                .iter()
+                .filter_map(|p| v.post(*p).map(|q| q.title.clone()))
+                .collect::<Vec<_>>()
+                .join(" › "),
+            post: post(x.post_id),
+            choice: x.choice.map(|c| c.to_string()).unwrap_or_default(),
+            why: x
+                .why
+                .iter()
+                .map(|(p, k)| format!("{}：{}", post(Some(*p)), tr.t(k)))
+                .collect(),
+            route: x
+                .route
+                .map(|r| tr.t(&r.label_key()).to_string())
+                .unwrap_or_default(),
+            adjust: x.adjusted,
+        })
+        .collect();
+    let res = v.result.as_ref();
+    let status = v.round.status;
+    let a = &ctx.actor;
+    let page = RoundPage {
+        id: v.round.id.0,
+        status: tr.t(&TWOWAY_ROUNDS.label_key(status)).to_string(),
+        mode: tr.t(&v.round.mode.label_key()).to_string(),
+        matched: res.is_some(),
+        participants: v.participants.len(),
+        posts: v.posts.len(),
+        seats: v.posts.iter().map(|p| p.seats).sum(),
+        chose: v
+            .participants
+            .iter()
+            .filter(|p| v.chose(p.person_id))
+            .count(),
+        ranked: v.posts.iter().filter(|p| v.ranked(p.post_id)).count(),
+        blocking: res.map_or(0, |r| r.outcome.blocking_pairs),
+        placed: res.map_or(0, |r| r.placements().len()),
+        placement_rate: v.placement_rate.clone(),
+        first_choice_rate: v.first_choice_rate.clone(),
+        bodies: v
+            .by_body
+            .iter()
+            .map(|(n, f)| {
+                (
+                    n.clone(),
+                    f.posts,
+                    f.seats,
+                    f.applicants,
+                    f.first_choice_applicants,
+                    f.placed,
+                    f.vacancies,
+                )
+            })
+            .collect(),
+        lines,
+        can_match: a.can(Action::TwowayManage) && status == Status::Open,
+        can_approve: a.can(Action::TwowayApprove) && status == Status::Submitted,
+        can_apply: a.can(Action::TwowayManage) && status == Status::Approved,
+        doc_no: v.round.doc_no.clone(),
+        l: crumbs(ctx, &u, "twoway.rounds")
+            .crumb(tr.t("twoway.rounds"), format!("/units/{}/twoway", u.id))
+            .titled(v.round.title.clone())
+            .here()
+            .flash(ok),
+        u,
+        errs,
+    };
+    let code = if page.errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_status(code, &page)
+}
+
+pub async fn show(State(st): State<AppState>, p: InRound, Query(q): Query<TwQuery>) -> WebResult {
+    let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
+    Ok(round_page(
+        &p.ctx,
+        p.u,
+        v,
+        FormErrors::default(),
+        q.ok.as_deref(),
+    ))
+}
+
+/// After a step: back to the round, or the round with the errors (422).
+async fn after(st: &AppState, p: InRound, r: AppResult<()>, ok: &str) -> WebResult {
+    match r.fields()? {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/units/{}/twoway/{}?ok={ok}", p.u.id, p.round)).into_response(),
+        ),
+        Err(e) => {
+            let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
+            let errs = FormErrors::new(p.ctx.tr, &e);
+            Ok(round_page(&p.ctx, p.u, v, errs, None))
+        }
+    }
+}
+
+pub async fn run_match(State(st): State<AppState>, p: InRound) -> WebResult {
+    let r = st
+        .app
+        .tw_match(&p.ctx.actor, p.u.id, p.round)
+        .await
+        .map(|_| ());
+    after(&st, p, r, "twoway_matched").await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ApproveForm {
+    #[serde(default)]
+    pub doc_no: String,
+}
+
+pub async fn approve(
+    State(st): State<AppState>,
+    p: InRound,
+    Form(f): Form<ApproveForm>,
+) -> WebResult {
+    let r = st
+        .app
+        .step_plan(
+            &p.ctx.actor,
+            p.u.id,
+            p.round,
+            SimpleStep::Approve(&f.doc_no),
+        )
+        .await;
+    after(&st, p, r, "twoway_approved").await
+}
+
+pub async fn apply(State(st): State<AppState>, p: InRound) -> WebResult {
+    let r = st.app.tw_apply(&p.ctx.actor, p.u.id, p.round).await;
+    after(&st, p, r, "twoway_applied").await
+}
