@@ -168,6 +168,18 @@ pub enum AuditAction {
     CommitteeTokensIssue,
     CommitteeMeetingClose,
     CommitteeTally,
+    /// Appraisal (考核): cycle content; a colleague's rating writes no audit entry.
+    AppraisalCycleCreate,
+    AppraisalParticipantsSet,
+    AppraisalIndicatorSetSave,
+    AppraisalRatersSet,
+    AppraisalScoreSave,
+    AppraisalScoreImport,
+    AppraisalCodesIssue,
+    AppraisalGradeSave,
+    AppraisalQuotaRaise,
+    AppraisalAppealFile,
+    AppraisalAppealResolve,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -223,6 +235,17 @@ impl AuditAction {
             A::CommitteeTokensIssue => "committee.tokens.issue",
             A::CommitteeMeetingClose => "committee.meeting.close",
             A::CommitteeTally => "committee.tally",
+            A::AppraisalCycleCreate => "appraisal.cycle.create",
+            A::AppraisalParticipantsSet => "appraisal.participants.set",
+            A::AppraisalIndicatorSetSave => "appraisal.indicator_set.save",
+            A::AppraisalRatersSet => "appraisal.raters.set",
+            A::AppraisalScoreSave => "appraisal.score.save",
+            A::AppraisalScoreImport => "appraisal.score.import",
+            A::AppraisalCodesIssue => "appraisal.codes.issue",
+            A::AppraisalGradeSave => "appraisal.grade.save",
+            A::AppraisalQuotaRaise => "appraisal.quota.raise",
+            A::AppraisalAppealFile => "appraisal.appeal.file",
+            A::AppraisalAppealResolve => "appraisal.appeal.resolve",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -281,6 +304,17 @@ impl AuditAction {
         AuditAction::CommitteeTokensIssue,
         AuditAction::CommitteeMeetingClose,
         AuditAction::CommitteeTally,
+        AuditAction::AppraisalCycleCreate,
+        AuditAction::AppraisalParticipantsSet,
+        AuditAction::AppraisalIndicatorSetSave,
+        AuditAction::AppraisalRatersSet,
+        AuditAction::AppraisalScoreSave,
+        AuditAction::AppraisalScoreImport,
+        AuditAction::AppraisalCodesIssue,
+        AuditAction::AppraisalGradeSave,
+        AuditAction::AppraisalQuotaRaise,
+        AuditAction::AppraisalAppealFile,
+        AuditAction::AppraisalAppealResolve,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -321,6 +355,7 @@ pub enum ObjectKind {
     DictItem,
     SelectionCampaign,
     CommitteeMeeting,
+    AppraisalCycle,
 }
 
 impl ObjectKind {
@@ -347,6 +382,7 @@ impl ObjectKind {
             K::DictItem => "dict_item",
             K::SelectionCampaign => "selection_campaign",
             K::CommitteeMeeting => "committee_meeting",
+            K::AppraisalCycle => "appraisal_cycle",
         }
     }
 }
@@ -978,11 +1014,22 @@ mod tests {
                 | A::CommitteeRollCall
                 | A::CommitteeTokensIssue
                 | A::CommitteeMeetingClose
-                | A::CommitteeTally => {}
+                | A::CommitteeTally
+                | A::AppraisalCycleCreate
+                | A::AppraisalParticipantsSet
+                | A::AppraisalIndicatorSetSave
+                | A::AppraisalRatersSet
+                | A::AppraisalScoreSave
+                | A::AppraisalScoreImport
+                | A::AppraisalCodesIssue
+                | A::AppraisalGradeSave
+                | A::AppraisalQuotaRaise
+                | A::AppraisalAppealFile
+                | A::AppraisalAppealResolve => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 47);
+        assert_eq!(AuditAction::SIMPLE.len(), 58);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -89,6 +89,14 @@ impl Role {
             SelectionManage => self == UnitAdmin,
             SelectionApprove => self == DistrictAdmin,
             SelectionVote => self == CommitteeMember,
+            // Appraisal (年度考核 / 平时考核).
+            AppraisalView => matches!(
+                self,
+                DistrictAdmin | UnitAdmin | BodyHead | CommitteeMember | Auditor
+            ),
+            AppraisalManage => self == UnitAdmin,
+            AppraisalConfirm => self == CommitteeMember,
+            AppraisalRate => matches!(self, UnitAdmin | BodyHead | CommitteeMember | Staff),
         }
     }
 }
@@ -152,6 +160,15 @@ coded_enum! {
         SelectionApprove = "selection_approve" ["竞争上岗方案审批"],
         /// Cast a ballot in the unit committee's secret ballot with a drawn token (党委会票决).
         SelectionVote = "selection_vote" ["党委会票决投票"],
+        /// See appraisal cycles, scores with their explanation, grades and quotas (考核).
+        AppraisalView = "appraisal_view" ["查看考核"],
+        /// Run a unit's appraisal: cycles, participants, indicators, raters, scores, grades,
+        /// publicity, appeals (组织/人事).
+        AppraisalManage = "appraisal_manage" ["考核管理"],
+        /// Confirm or send back a cycle's grades (考核委员会).
+        AppraisalConfirm = "appraisal_confirm" ["考核委员会确认等次"],
+        /// Rate colleagues with a one-time code (民主测评).
+        AppraisalRate = "appraisal_rate" ["民主测评打分"],
     }
 }
 
@@ -187,6 +204,9 @@ impl Action {
                 | Action::SelectionManage
                 | Action::SelectionApprove
                 | Action::SelectionVote
+                | Action::AppraisalManage
+                | Action::AppraisalConfirm
+                | Action::AppraisalRate
         )
     }
 }

@@ -30,6 +30,18 @@ coded_enum! {
         Rejected = "rejected" ["已退回"],
         /// 已实施: applied.
         Applied = "applied" ["已实施"],
+        /// 已启动: an appraisal cycle open for participants, indicators and raters.
+        Open = "open" ["已启动"],
+        /// 评分中: scores are being entered.
+        Scoring = "scoring" ["评分中"],
+        /// 定等中: grades are being proposed within the quota.
+        Grading = "grading" ["定等中"],
+        /// 已确认: the 考核委员会 confirmed the grades.
+        Confirmed = "confirmed" ["已确认"],
+        /// 公示中: the 优秀 list is published.
+        Publicity = "publicity" ["公示中"],
+        /// 已结束: closed; read-only.
+        Closed = "closed" ["已结束"],
     }
 }
 
@@ -58,6 +70,16 @@ coded_enum! {
         Reopen = "reopen" ["重新编辑"],
         /// 实施.
         Apply = "apply" ["实施"],
+        /// 启动 (an appraisal cycle).
+        Open = "open" ["启动"],
+        /// 开始评分.
+        Score = "score" ["开始评分"],
+        /// 开始定等.
+        Grade = "grade" ["开始定等"],
+        /// 公示.
+        Publish = "publish" ["公示"],
+        /// 结束.
+        Close = "close" ["结束"],
     }
 }
 
@@ -359,8 +381,52 @@ pub static SELECTION_CAMPAIGNS: Workflow = Workflow {
     editable: &[S::Draft],
 };
 
+/// Appraisal cycles (考核周期, RULES-SELECTION-APPRAISAL APR-1, APR-13, APR-14): the unit's
+/// HR office opens the cycle (participants, indicators, raters), starts scoring, then
+/// grading; the 考核委员会 confirms the grades with the number of its decision (批准, 文号
+/// required) or sends them back to scoring with a reason (退回); the HR office publishes
+/// the 优秀 list (公示) and closes the cycle (a periodic cycle may close without publicity).
+/// A closed cycle is read-only.
+pub static APPRAISAL_CYCLES: Workflow = Workflow {
+    name: "appraisal.cycle",
+    labels: "appraisal.status",
+    object: ObjectKind::AppraisalCycle,
+    edges: &[
+        Edge::new(Step::Open, &[S::Draft], S::Open, A::AppraisalManage),
+        Edge::new(Step::Score, &[S::Open], S::Scoring, A::AppraisalManage),
+        Edge::new(Step::Grade, &[S::Scoring], S::Grading, A::AppraisalManage),
+        Edge::new(
+            Step::Approve,
+            &[S::Grading],
+            S::Confirmed,
+            A::AppraisalConfirm,
+        )
+        .doc_no(Rec::Required),
+        Edge::new(Step::Reject, &[S::Grading], S::Scoring, A::AppraisalConfirm)
+            .reason(Rec::Required),
+        Edge::new(
+            Step::Publish,
+            &[S::Confirmed],
+            S::Publicity,
+            A::AppraisalManage,
+        ),
+        Edge::new(
+            Step::Close,
+            &[S::Confirmed, S::Publicity],
+            S::Closed,
+            A::AppraisalManage,
+        ),
+    ],
+    editable: &[S::Draft, S::Open],
+};
+
 /// Every workflow, for tests and documentation.
-pub static ALL: [&Workflow; 3] = [&ORG_PLANS, &DOWNSIZING_PLANS, &SELECTION_CAMPAIGNS];
+pub static ALL: [&Workflow; 4] = [
+    &ORG_PLANS,
+    &DOWNSIZING_PLANS,
+    &SELECTION_CAMPAIGNS,
+    &APPRAISAL_CYCLES,
+];
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -446,6 +512,40 @@ mod tests {
         assert!(A::SelectionApprove.district_only());
         assert_eq!(f.edge(Step::Approve).map(|e| e.doc_no), Some(Rec::Required));
         assert_eq!(f.edge(Step::Reject).map(|e| e.reason), Some(Rec::Required));
+    }
+
+    #[test]
+    fn appraisal_table() {
+        let f = &APPRAISAL_CYCLES;
+        let allowed = [
+            (Step::Open, S::Draft, S::Open),
+            (Step::Score, S::Open, S::Scoring),
+            (Step::Grade, S::Scoring, S::Grading),
+            (Step::Approve, S::Grading, S::Confirmed),
+            (Step::Reject, S::Grading, S::Scoring),
+            (Step::Publish, S::Confirmed, S::Publicity),
+            (Step::Close, S::Confirmed, S::Closed),
+            (Step::Close, S::Publicity, S::Closed),
+        ];
+        for t in Step::ALL {
+            for s in S::ALL {
+                let want = allowed
+                    .iter()
+                    .find(|(tt, from, _)| tt == t && from == s)
+                    .map(|(_, _, to)| *to);
+                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
+            }
+        }
+        assert!(f.editable(S::Draft) && f.editable(S::Open) && !f.editable(S::Closed));
+        assert_eq!(f.action(Step::Approve), Some(A::AppraisalConfirm));
+        assert_eq!(f.action(Step::Close), Some(A::AppraisalManage));
+        assert_eq!(f.edge(Step::Approve).map(|e| e.doc_no), Some(Rec::Required));
+        assert_eq!(f.edge(Step::Reject).map(|e| e.reason), Some(Rec::Required));
+        // the existing codes did not move
+        assert_eq!(
+            S::ALL[..5].iter().map(|s| s.code()).collect::<Vec<_>>(),
+            ["draft", "submitted", "approved", "rejected", "applied"]
+        );
     }
 
     #[test]
