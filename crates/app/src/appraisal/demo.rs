@@ -1,0 +1,1 @@
+//! The appraisal demo: filled in below.
