@@ -404,12 +404,14 @@ pub static APPRAISAL_CYCLES: Workflow = Workflow {
         .doc_no(Rec::Required),
         Edge::new(Step::Reject, &[S::Grading], S::Scoring, A::AppraisalConfirm)
             .reason(Rec::Required),
+        // The publicity's first day is the step's effective date.
         Edge::new(
             Step::Publish,
             &[S::Confirmed],
             S::Publicity,
             A::AppraisalManage,
-        ),
+        )
+        .effective(Rec::Required),
         Edge::new(
             Step::Close,
             &[S::Confirmed, S::Publicity],

@@ -41,12 +41,20 @@ pub(crate) static DOWNSIZING: FlowTable = FlowTable {
     events: Some("downsizing_events"),
 };
 
+pub(crate) static APPRAISAL: FlowTable = FlowTable {
+    table: "appraisal_cycles",
+    decided: true,
+    events: Some("appraisal_events"),
+};
+
 /// The table of a workflow.
 pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
     if *flow == ORG_PLANS {
         Ok(&REORG_PLANS)
     } else if *flow == DOWNSIZING_PLANS {
         Ok(&DOWNSIZING)
+    } else if *flow == jiguan_domain::workflow::APPRAISAL_CYCLES {
+        Ok(&APPRAISAL)
     } else {
         Err(StoreError::Backend(format!(
             "no table for workflow {}",
