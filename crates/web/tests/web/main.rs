@@ -21,3 +21,4 @@ mod posts;
 mod selection;
 mod selfsvc;
 mod sessions;
+mod appraisal;
