@@ -139,5 +139,6 @@ pub async fn seed(app: &App, mut progress: impl FnMut(u64, u64)) -> AppResult<Di
     crate::downsizing::demo::seed(app, district).await?;
     crate::selfsvc::demo::seed(app, district).await?;
     crate::selection::demo::seed(app, district).await?;
+    crate::appraisal::demo::seed(app, district).await?;
     Ok(district)
 }

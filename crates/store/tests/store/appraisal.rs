@@ -149,3 +149,28 @@ async fn appraisal_story(pg: bool) {
     assert_eq!(events, 5);
 }
 both!(appraisal_story);
+
+/// The demo: 骆驼街道's 2019 annual appraisal closed with grades within quota; 九龙湖镇's
+/// 2020 cycle in scoring.
+async fn appraisal_demo(pg: bool) {
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
+    let lu = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+    let ua = actor(d, Some(lu), Role::UnitAdmin);
+    let cs = app.apr_cycles(&ua, lu).await.unwrap();
+    assert_eq!(cs.len(), 1);
+    assert_eq!((cs[0].year, cs[0].status), (2019, Status::Closed));
+    let g = app.apr_grading(&ua, lu, cs[0].id).await.unwrap();
+    assert!(g.quotas.iter().all(|q| !q.exceeded()));
+    let f = app.final_grades(&ua, lu, 2019).await.unwrap();
+    let ex = f.iter().filter(|x| x.grade == Some(Grade::Excellent)).count() as u32;
+    assert!(ex >= 1 && ex <= g.quotas.last().unwrap().max, "{ex}");
+    assert!(f.iter().all(|x| x.grade.is_some() || x.ungraded.is_some()));
+    let j = app.store.find_unit(d, "jiulonghu").await.unwrap().unwrap().id;
+    let ja = actor(d, Some(j), Role::UnitAdmin);
+    let jc = app.apr_cycles(&ja, j).await.unwrap();
+    assert_eq!(jc[0].status, Status::Scoring);
+    assert_eq!(app.apr_code_progress(&ja, j, jc[0].id).await.unwrap(), (0, 10));
+}
+both!(appraisal_demo);
