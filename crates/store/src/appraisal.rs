@@ -192,6 +192,7 @@ async fn insert_set(
     .get(0)
 }
 
+#[allow(clippy::too_many_arguments)]
 #[async_trait]
 impl AppraisalStore for SqlStore {
     async fn apr_cycles(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<CycleRecord>> {

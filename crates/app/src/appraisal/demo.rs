@@ -42,9 +42,13 @@ async fn scored_cycle(
     let ps = app.apr_participants(&hr, unit, id).await?;
     let mut rows = Vec::new();
     for (i, p) in ps.iter().filter(|p| p.ungraded.is_none()).enumerate() {
-        for (salt, (kind, rater)) in [("head", "机构负责人"), ("leaders", "分管领导"), ("self", "本人")]
-            .into_iter()
-            .enumerate()
+        for (salt, (kind, rater)) in [
+            ("head", "机构负责人"),
+            ("leaders", "分管领导"),
+            ("self", "本人"),
+        ]
+        .into_iter()
+        .enumerate()
         {
             rows.push(ScoreForm {
                 participant_id: p.id.to_string(),
@@ -91,7 +95,7 @@ pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
         .iter()
         .filter(|r| r.participant.ungraded.is_none())
         .collect();
-    graded.sort_by(|a, b| b.explained.score.cmp(&a.explained.score));
+    graded.sort_by_key(|r| std::cmp::Reverse(r.explained.score));
     let grades: Vec<GradeForm> = graded
         .iter()
         .map(|r| {
@@ -128,8 +132,14 @@ pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
         effective: chrono::NaiveDate::from_ymd_opt(2020, 1, 6),
         ..StepInput::default()
     };
-    app.record_step(&hr, u, (id, Status::Confirmed, &c.title), Step::Publish, input)
-        .await?;
+    app.record_step(
+        &hr,
+        u,
+        (id, Status::Confirmed, &c.title),
+        Step::Publish,
+        input,
+    )
+    .await?;
     app.record_step(
         &hr,
         u,

@@ -169,6 +169,7 @@ pub struct YearRecord {
 
 /// Storage of appraisal cycles, participants, indicator sets, scores, codes, ratings,
 /// grades and appeals. Every query is scoped by district and unit.
+#[allow(clippy::too_many_arguments)]
 #[async_trait]
 pub trait AppraisalStore: Send + Sync {
     /// Cycles of a unit, newest year first.

@@ -1052,12 +1052,10 @@ impl App {
                 }
                 input.effective = Some(today);
             }
-            Step::Close => {
-                if c.kind == Kind::Annual {
-                    let p = self.apr_publicity(actor, &c).await?;
-                    if p.as_ref().is_none_or(|p| today <= p.last) {
-                        return Err(AppError::field("status", "appraisal_publicity_running"));
-                    }
+            Step::Close if c.kind == Kind::Annual => {
+                let p = self.apr_publicity(actor, &c).await?;
+                if p.as_ref().is_none_or(|p| today <= p.last) {
+                    return Err(AppError::field("status", "appraisal_publicity_running"));
                 }
             }
             _ => {}

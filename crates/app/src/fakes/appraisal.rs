@@ -81,6 +81,7 @@ impl FakeState {
 
 const EDITABLE: &[Status] = &[Status::Draft, Status::Open];
 
+#[allow(clippy::too_many_arguments)]
 #[async_trait]
 impl AppraisalStore for FakeStore {
     async fn apr_cycles(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<CycleRecord>> {

@@ -56,7 +56,7 @@ pub fn effects(history: &[Year]) -> Vec<Effect> {
     match grade {
         Grade::Excellent => {
             out.push(Effect::Commendation);
-            if run >= 3 && run % 3 == 0 {
+            if run >= 3 && run.is_multiple_of(3) {
                 out.push(Effect::ThirdClassMerit);
             }
         }
@@ -77,10 +77,10 @@ pub fn effects(history: &[Year]) -> Vec<Effect> {
     if grade.competent_or_better() {
         out.push(Effect::Bonus);
         let n = cumulative(history);
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             out.push(Effect::PayStep);
         }
-        if n % 5 == 0 {
+        if n.is_multiple_of(5) {
             out.push(Effect::LevelStep);
         }
     } else {

@@ -164,13 +164,25 @@ async fn appraisal_demo(pg: bool) {
     let g = app.apr_grading(&ua, lu, cs[0].id).await.unwrap();
     assert!(g.quotas.iter().all(|q| !q.exceeded()));
     let f = app.final_grades(&ua, lu, 2019).await.unwrap();
-    let ex = f.iter().filter(|x| x.grade == Some(Grade::Excellent)).count() as u32;
+    let ex = f
+        .iter()
+        .filter(|x| x.grade == Some(Grade::Excellent))
+        .count() as u32;
     assert!(ex >= 1 && ex <= g.quotas.last().unwrap().max, "{ex}");
     assert!(f.iter().all(|x| x.grade.is_some() || x.ungraded.is_some()));
-    let j = app.store.find_unit(d, "jiulonghu").await.unwrap().unwrap().id;
+    let j = app
+        .store
+        .find_unit(d, "jiulonghu")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let ja = actor(d, Some(j), Role::UnitAdmin);
     let jc = app.apr_cycles(&ja, j).await.unwrap();
     assert_eq!(jc[0].status, Status::Scoring);
-    assert_eq!(app.apr_code_progress(&ja, j, jc[0].id).await.unwrap(), (0, 10));
+    assert_eq!(
+        app.apr_code_progress(&ja, j, jc[0].id).await.unwrap(),
+        (0, 10)
+    );
 }
 both!(appraisal_demo);

@@ -40,10 +40,26 @@ async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
     let hr = login(&t, "u_admin").await;
     let base = format!("/units/{lu}/appraisal");
     // a bad form names the fields
-    let r = post_form(&t, &hr, &base, &[("title", ""), ("kind", "annual"), ("year", "19")]).await;
+    let r = post_form(
+        &t,
+        &hr,
+        &base,
+        &[("title", ""), ("kind", "annual"), ("year", "19")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("err-title") && r.body.contains("err-year"));
-    let r = post_form_ok(&t, &hr, &base, &[("title", "2019年度考核"), ("kind", "annual"), ("year", "2019")]).await;
+    let r = post_form_ok(
+        &t,
+        &hr,
+        &base,
+        &[
+            ("title", "2019年度考核"),
+            ("kind", "annual"),
+            ("year", "2019"),
+        ],
+    )
+    .await;
     let loc = r.location();
     let id: i64 = loc
         .trim_start_matches(&format!("{base}/"))
@@ -68,26 +84,39 @@ async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
             &t,
             &hr,
             &format!("{cyc}/scores"),
-            &[("participant_id", &pid), ("kind", "head"), ("rater", "王科长"), ("overall", &score)],
+            &[
+                ("participant_id", &pid),
+                ("kind", "head"),
+                ("rater", "王科长"),
+                ("overall", &score),
+            ],
         )
         .await;
     }
     // codes are shown once; a colleague rates on the phone page
     let r = post_form(&t, &hr, &format!("{cyc}/codes"), &[("count", "2")]).await;
     assert_eq!(r.status, StatusCode::OK);
-    let codes = t
-        .app
-        .apr_issue_codes(&sys, lu, cid, "1")
-        .await
-        .unwrap();
+    let codes = t.app.apr_issue_codes(&sys, lu, cid, "1").await.unwrap();
     let staff = login(&t, "u_staff").await;
     let form = get(&t, &staff, &format!("{cyc}/rate")).await;
     assert!(form.body.contains("apr-rating"));
     let f0 = format!("s.{}", ps[0].id);
-    let r = post_form(&t, &staff, &format!("{cyc}/rate"), &[("code", &codes[0]), (&f0, "90")]).await;
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{cyc}/rate"),
+        &[("code", &codes[0]), (&f0, "90")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("apr-rated"));
-    let r = post_form(&t, &staff, &format!("{cyc}/rate"), &[("code", &codes[0]), (&f0, "90")]).await;
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{cyc}/rate"),
+        &[("code", &codes[0]), (&f0, "90")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // staff may not grade
     let r = post_form(&t, &staff, &format!("{cyc}/grading"), &[]).await;
@@ -97,36 +126,75 @@ async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
     assert!(g.body.contains("apr-quota"));
     // 6 graded → at most 1 优秀: two are refused with the arithmetic
     let (a, b) = (format!("g.{}", ps[0].id), format!("g.{}", ps[1].id));
-    let r = post_form(&t, &hr, &format!("{cyc}/grading"), &[(&a, "excellent"), (&b, "excellent")]).await;
+    let r = post_form(
+        &t,
+        &hr,
+        &format!("{cyc}/grading"),
+        &[(&a, "excellent"), (&b, "excellent")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("优秀人数超出名额"), "{}", r.body);
     let mut fields: Vec<(String, String)> = ps
         .iter()
         .enumerate()
-        .map(|(i, p)| (format!("g.{}", p.id), if i == 0 { "excellent" } else { "competent" }.to_string()))
+        .map(|(i, p)| {
+            (
+                format!("g.{}", p.id),
+                if i == 0 { "excellent" } else { "competent" }.to_string(),
+            )
+        })
         .collect();
     fields[5].1 = "basic".into();
     let r = post_form(
         &t,
         &hr,
         &format!("{cyc}/grading"),
-        &fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>(),
+        &fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect::<Vec<_>>(),
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "basic needs a reason");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "basic needs a reason"
+    );
     let reason = format!("r.{}", ps[5].id);
-    let mut with_reason: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut with_reason: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     with_reason.push((&reason, "多次未完成任务"));
     post_form_ok(&t, &hr, &format!("{cyc}/grading"), &with_reason).await;
     // the committee confirms; HR may not
     let r = post_form(&t, &hr, &format!("{cyc}/confirm"), &[("doc_no", "x")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let cm = login(&t, "u_committee").await;
-    post_form_ok(&t, &cm, &format!("{cyc}/confirm"), &[("doc_no", "考委〔2020〕1号")]).await;
-    let fg = get(&t, &hr, &format!("/api/v1/units/{lu}/appraisal/final-grades/2019")).await;
+    post_form_ok(
+        &t,
+        &cm,
+        &format!("{cyc}/confirm"),
+        &[("doc_no", "考委〔2020〕1号")],
+    )
+    .await;
+    let fg = get(
+        &t,
+        &hr,
+        &format!("/api/v1/units/{lu}/appraisal/final-grades/2019"),
+    )
+    .await;
     assert_eq!(fg.status, StatusCode::OK);
     let v = fg.json();
-    assert_eq!(v.as_array().unwrap().iter().filter(|x| x["grade"] == "excellent").count(), 1);
+    assert_eq!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["grade"] == "excellent")
+            .count(),
+        1
+    );
     let x = get(&t, &hr, &format!("{cyc}/export.xlsx")).await;
     assert_xlsx(&x);
     let p = get(&t, &hr, &format!("{cyc}/print")).await;
@@ -134,5 +202,8 @@ async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
     // the sibling unit's staff cannot see the cycle
     let other = login(&t, "sibling_staff").await;
     let r = get(&t, &other, &cyc).await;
-    assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN));
+    assert!(matches!(
+        r.status,
+        StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
+    ));
 }

@@ -8,6 +8,7 @@
 
 mod helpers;
 
+mod appraisal;
 mod dict;
 mod downsizing;
 mod guard;
@@ -21,4 +22,3 @@ mod posts;
 mod selection;
 mod selfsvc;
 mod sessions;
-mod appraisal;
