@@ -964,3 +964,34 @@ pub async fn rate(
         Err(errs) => rate_page(&st, &ctx, u, id, &values, errs, false).await,
     }
 }
+
+/// A person's appraisal results for the person page: (year, grade or not-graded reason,
+/// consequences); empty when the actor may not see appraisals.
+pub async fn history_rows(
+    st: &AppState,
+    ctx: &Ctx,
+    unit: UnitId,
+    person: i64,
+) -> Vec<(i32, String, String)> {
+    let tr = ctx.tr;
+    st.app
+        .apr_person_history(&ctx.actor, unit, person)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| {
+            let what = h
+                .grade
+                .map(|g| tr.t(&g.label_key()).to_string())
+                .or(h.ungraded.map(|x| tr.t(&x.label_key()).to_string()))
+                .unwrap_or_default();
+            let effects = h
+                .effects
+                .iter()
+                .map(|e| tr.t(&e.label_key()).to_string())
+                .collect::<Vec<_>>()
+                .join("、");
+            (h.year, what, effects)
+        })
+        .collect()
+}
