@@ -150,5 +150,6 @@ pub async fn seed(app: &App, mut progress: impl FnMut(u64, u64)) -> AppResult<Di
     crate::selection::demo::seed(app, district).await?;
     crate::pay::demo::seed(app, district).await?;
     crate::twoway::demo::seed(app, district).await?;
+    crate::appraisal::demo::seed(app, district).await?;
     Ok(district)
 }

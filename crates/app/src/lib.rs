@@ -2,6 +2,7 @@
 //! role × action matrix and the unit scope itself, so the web layer's checks are a
 //! second line, not the only one. Storage is reached only through the ports in [`ports`].
 
+pub mod appraisal;
 pub mod audit;
 pub mod auth;
 pub mod calc;

@@ -538,6 +538,7 @@ pub trait Store:
     + crate::selection::campaign::CampaignStore
     + crate::pay::PayStore
     + crate::twoway::TwowayStore
+    + crate::appraisal::AppraisalStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

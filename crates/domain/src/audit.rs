@@ -190,6 +190,18 @@ pub enum AuditAction {
     TwowayAdjustConfirm,
     TwowayRouteSet,
     TwowayRemind,
+    /// Appraisal (考核): cycle content; a colleague's rating writes no audit entry.
+    AppraisalCycleCreate,
+    AppraisalParticipantsSet,
+    AppraisalIndicatorSetSave,
+    AppraisalRatersSet,
+    AppraisalScoreSave,
+    AppraisalScoreImport,
+    AppraisalCodesIssue,
+    AppraisalGradeSave,
+    AppraisalQuotaRaise,
+    AppraisalAppealFile,
+    AppraisalAppealResolve,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -262,6 +274,17 @@ impl AuditAction {
             A::TwowayAdjustConfirm => "twoway.adjust.confirm",
             A::TwowayRouteSet => "twoway.route.set",
             A::TwowayRemind => "twoway.remind",
+            A::AppraisalCycleCreate => "appraisal.cycle.create",
+            A::AppraisalParticipantsSet => "appraisal.participants.set",
+            A::AppraisalIndicatorSetSave => "appraisal.indicator_set.save",
+            A::AppraisalRatersSet => "appraisal.raters.set",
+            A::AppraisalScoreSave => "appraisal.score.save",
+            A::AppraisalScoreImport => "appraisal.score.import",
+            A::AppraisalCodesIssue => "appraisal.codes.issue",
+            A::AppraisalGradeSave => "appraisal.grade.save",
+            A::AppraisalQuotaRaise => "appraisal.quota.raise",
+            A::AppraisalAppealFile => "appraisal.appeal.file",
+            A::AppraisalAppealResolve => "appraisal.appeal.resolve",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -337,6 +360,17 @@ impl AuditAction {
         AuditAction::TwowayAdjustConfirm,
         AuditAction::TwowayRouteSet,
         AuditAction::TwowayRemind,
+        AuditAction::AppraisalCycleCreate,
+        AuditAction::AppraisalParticipantsSet,
+        AuditAction::AppraisalIndicatorSetSave,
+        AuditAction::AppraisalRatersSet,
+        AuditAction::AppraisalScoreSave,
+        AuditAction::AppraisalScoreImport,
+        AuditAction::AppraisalCodesIssue,
+        AuditAction::AppraisalGradeSave,
+        AuditAction::AppraisalQuotaRaise,
+        AuditAction::AppraisalAppealFile,
+        AuditAction::AppraisalAppealResolve,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -380,6 +414,7 @@ pub enum ObjectKind {
     PayPool,
     PayRun,
     TwowayRound,
+    AppraisalCycle,
 }
 
 impl ObjectKind {
@@ -409,6 +444,7 @@ impl ObjectKind {
             K::PayPool => "pay_pool",
             K::PayRun => "pay_run",
             K::TwowayRound => "twoway_round",
+            K::AppraisalCycle => "appraisal_cycle",
         }
     }
 }
@@ -1059,11 +1095,22 @@ mod tests {
                 | A::TwowayMatch
                 | A::TwowayAdjustConfirm
                 | A::TwowayRouteSet
-                | A::TwowayRemind => {}
+                | A::TwowayRemind
+                | A::AppraisalCycleCreate
+                | A::AppraisalParticipantsSet
+                | A::AppraisalIndicatorSetSave
+                | A::AppraisalRatersSet
+                | A::AppraisalScoreSave
+                | A::AppraisalScoreImport
+                | A::AppraisalCodesIssue
+                | A::AppraisalGradeSave
+                | A::AppraisalQuotaRaise
+                | A::AppraisalAppealFile
+                | A::AppraisalAppealResolve => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 64);
+        assert_eq!(AuditAction::SIMPLE.len(), 75);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -104,6 +104,11 @@ impl Role {
             TwowayChoose => self == Staff,
             TwowayRank => self == BodyHead,
             TwowayApprove => matches!(self, DistrictAdmin | CommitteeMember),
+            // Appraisal (年度考核 / 平时考核).
+            AppraisalView => matches!(
+            AppraisalManage => self == UnitAdmin,
+            AppraisalConfirm => self == CommitteeMember,
+            AppraisalRate => matches!(self, UnitAdmin | BodyHead | CommitteeMember | Staff),
         }
     }
 }
@@ -187,6 +192,15 @@ coded_enum! {
         TwowayRank = "twoway_rank" ["排序应选人员"],
         /// Approve or reject a round's result (区 or 党委).
         TwowayApprove = "twoway_approve" ["双向择岗结果审批"],
+        /// See appraisal cycles, scores with their explanation, grades and quotas (考核).
+        AppraisalView = "appraisal_view" ["查看考核"],
+        /// Run a unit's appraisal: cycles, participants, indicators, raters, scores, grades,
+        /// publicity, appeals (组织/人事).
+        AppraisalManage = "appraisal_manage" ["考核管理"],
+        /// Confirm or send back a cycle's grades (考核委员会).
+        AppraisalConfirm = "appraisal_confirm" ["考核委员会确认等次"],
+        /// Rate colleagues with a one-time code (民主测评).
+        AppraisalRate = "appraisal_rate" ["民主测评打分"],
     }
 }
 
@@ -231,6 +245,9 @@ impl Action {
                 | Action::TwowayChoose
                 | Action::TwowayRank
                 | Action::TwowayApprove
+                | Action::AppraisalManage
+                | Action::AppraisalConfirm
+                | Action::AppraisalRate
         )
     }
 }

@@ -107,6 +107,10 @@ pub static FLOWS: &[(&Workflow, ObjectKind)] = &[
     (&ORG_PLANS, ObjectKind::ReorgPlan),
     (&DOWNSIZING_PLANS, ObjectKind::DownsizingPlan),
     (&TWOWAY_ROUNDS, ObjectKind::TwowayRound),
+    (
+        &crate::workflow::APPRAISAL_CYCLES,
+        ObjectKind::AppraisalCycle,
+    ),
 ];
 
 /// The steps someone is waiting for: a record in a status one of them leaves from is a
@@ -137,6 +141,7 @@ pub fn link(object: ObjectKind, unit: UnitId, id: i64) -> Option<String> {
     match object {
         ObjectKind::ReorgPlan => Some(format!("/units/{unit}/org/plans/{id}")),
         ObjectKind::DownsizingPlan => Some(format!("/units/{unit}/downsizing/{id}")),
+        ObjectKind::AppraisalCycle => Some(format!("/units/{unit}/appraisal/{id}")),
         ObjectKind::Person => Some(format!("/units/{unit}/people/{id}")),
         ObjectKind::Unit => Some(format!("/units/{unit}")),
         _ => None,

@@ -33,6 +33,16 @@ coded_enum! {
         /// 进行中: open to the people it concerns (a two-way selection round: staff
         /// choose, heads rank, the office matches).
         Open = "open" ["进行中"],
+        /// 评分中: scores are being entered.
+        Scoring = "scoring" ["评分中"],
+        /// 定等中: grades are being proposed within the quota.
+        Grading = "grading" ["定等中"],
+        /// 已确认: the 考核委员会 confirmed the grades.
+        Confirmed = "confirmed" ["已确认"],
+        /// 公示中: the 优秀 list is published.
+        Publicity = "publicity" ["公示中"],
+        /// 已结束: closed; read-only.
+        Closed = "closed" ["已结束"],
     }
 }
 
@@ -66,6 +76,14 @@ coded_enum! {
         Apply = "apply" ["实施"],
         /// 开放: a draft is opened to the people it concerns.
         Open = "open" ["开放"],
+        /// 开始评分.
+        Score = "score" ["开始评分"],
+        /// 开始定等.
+        Grade = "grade" ["开始定等"],
+        /// 公示.
+        Publish = "publish" ["公示"],
+        /// 结束.
+        Close = "close" ["结束"],
     }
 }
 
@@ -390,13 +408,55 @@ pub static TWOWAY_ROUNDS: Workflow = Workflow {
     editable: &[S::Draft],
 };
 
+/// Appraisal cycles (考核周期, RULES-SELECTION-APPRAISAL APR-1, APR-13, APR-14): the unit's
+/// HR office opens the cycle (participants, indicators, raters), starts scoring, then
+/// grading; the 考核委员会 confirms the grades with the number of its decision (批准, 文号
+/// required) or sends them back to scoring with a reason (退回); the HR office publishes
+/// the 优秀 list (公示) and closes the cycle (a periodic cycle may close without publicity).
+/// A closed cycle is read-only.
+pub static APPRAISAL_CYCLES: Workflow = Workflow {
+    name: "appraisal.cycle",
+    labels: "appraisal.status",
+    object: ObjectKind::AppraisalCycle,
+    edges: &[
+        Edge::new(Step::Open, &[S::Draft], S::Open, A::AppraisalManage),
+        Edge::new(Step::Score, &[S::Open], S::Scoring, A::AppraisalManage),
+        Edge::new(Step::Grade, &[S::Scoring], S::Grading, A::AppraisalManage),
+        Edge::new(
+            Step::Approve,
+            &[S::Grading],
+            S::Confirmed,
+            A::AppraisalConfirm,
+        )
+        .doc_no(Rec::Required),
+        Edge::new(Step::Reject, &[S::Grading], S::Scoring, A::AppraisalConfirm)
+            .reason(Rec::Required),
+        // The publicity's first day is the step's effective date.
+        Edge::new(
+            Step::Publish,
+            &[S::Confirmed],
+            S::Publicity,
+            A::AppraisalManage,
+        )
+        .effective(Rec::Required),
+        Edge::new(
+            Step::Close,
+            &[S::Confirmed, S::Publicity],
+            S::Closed,
+            A::AppraisalManage,
+        ),
+    ],
+    editable: &[S::Draft, S::Open],
+};
+
 /// Every workflow, for tests and documentation.
-pub static ALL: [&Workflow; 5] = [
+pub static ALL: [&Workflow; 6] = [
     &ORG_PLANS,
     &DOWNSIZING_PLANS,
     &SELECTION_CAMPAIGNS,
     &PAY_RUNS,
     &TWOWAY_ROUNDS,
+    &APPRAISAL_CYCLES,
 ];
 
 #[cfg(test)]
@@ -528,6 +588,40 @@ mod tests {
         assert!(!A::TwowayApprove.district_only());
         assert_eq!(f.edge(Step::Approve).map(|e| e.doc_no), Some(Rec::Required));
         assert!(S::Open.is_open());
+    }
+
+    #[test]
+    fn appraisal_table() {
+        let f = &APPRAISAL_CYCLES;
+        let allowed = [
+            (Step::Open, S::Draft, S::Open),
+            (Step::Score, S::Open, S::Scoring),
+            (Step::Grade, S::Scoring, S::Grading),
+            (Step::Approve, S::Grading, S::Confirmed),
+            (Step::Reject, S::Grading, S::Scoring),
+            (Step::Publish, S::Confirmed, S::Publicity),
+            (Step::Close, S::Confirmed, S::Closed),
+            (Step::Close, S::Publicity, S::Closed),
+        ];
+        for t in Step::ALL {
+            for s in S::ALL {
+                let want = allowed
+                    .iter()
+                    .find(|(tt, from, _)| tt == t && from == s)
+                    .map(|(_, _, to)| *to);
+                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
+            }
+        }
+        assert!(f.editable(S::Draft) && f.editable(S::Open) && !f.editable(S::Closed));
+        assert_eq!(f.action(Step::Approve), Some(A::AppraisalConfirm));
+        assert_eq!(f.action(Step::Close), Some(A::AppraisalManage));
+        assert_eq!(f.edge(Step::Approve).map(|e| e.doc_no), Some(Rec::Required));
+        assert_eq!(f.edge(Step::Reject).map(|e| e.reason), Some(Rec::Required));
+        // the existing codes did not move
+        assert_eq!(
+            S::ALL[..5].iter().map(|s| s.code()).collect::<Vec<_>>(),
+            ["draft", "submitted", "approved", "rejected", "applied"]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! every query here is scoped by them. A new module adds a migration, a file beside
 //! `tenancy.rs`, and its trait impl.
 
+mod appraisal;
 pub mod audit;
 mod calc;
 pub mod db;

@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_logs", "logs"),
     migration!(12, "0012_committee_ballot", "committee_ballot"),
     migration!(13, "0013_twoway", "twoway"),
+    migration!(14, "0014_appraisal", "appraisal"),
     migration!(15, "0015_pay", "pay"),
     migration!(16, "0016_selection_campaigns", "selection_campaigns"),
 ];

@@ -61,6 +61,12 @@ pub(crate) static TWOWAY: FlowTable = FlowTable {
     events: Some("twoway_events"),
 };
 
+pub(crate) static APPRAISAL: FlowTable = FlowTable {
+    table: "appraisal_cycles",
+    decided: true,
+    events: Some("appraisal_events"),
+};
+
 /// The table of a workflow.
 pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
     if *flow == ORG_PLANS {
@@ -73,6 +79,8 @@ pub(crate) fn table_of(flow: &Workflow) -> StoreResult<&'static FlowTable> {
         Ok(&PAY_RUNS)
     } else if *flow == TWOWAY_ROUNDS {
         Ok(&TWOWAY)
+    } else if *flow == jiguan_domain::workflow::APPRAISAL_CYCLES {
+        Ok(&APPRAISAL)
     } else {
         Err(StoreError::Backend(format!(
             "no table for workflow {}",

@@ -17,6 +17,7 @@ pub mod module;
 pub mod routes;
 
 // The modules, each with its pages, API and registration (see `module`).
+pub mod appraisal;
 pub mod calc;
 pub mod dict;
 pub mod downsizing;

@@ -112,6 +112,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::selection::campaign::MODULE,
     &crate::pay::MODULE,
     &crate::twoway::MODULE,
+    &crate::appraisal::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

@@ -15,6 +15,7 @@
 //!
 //! Available to this crate's tests and, with the `fakes` feature, to other crates' tests.
 
+pub mod appraisal;
 pub mod downsizing;
 pub mod org;
 pub mod pay;
@@ -65,6 +66,7 @@ pub struct FakeState {
     pub posts: PostsState,
     pub pay: pay::PayState,
     pub twoway: twoway::TwowayState,
+    pub appraisal: appraisal::AppraisalState,
     /// The last id handed out (ids are unique across tables, like a sequence).
     pub last_id: i64,
 }

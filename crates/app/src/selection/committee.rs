@@ -57,7 +57,8 @@ pub fn print_token(t: &str) -> String {
         .join("-")
 }
 
-fn new_token() -> String {
+/// A fresh one-time token (130 bits); also the appraisal's 民主测评 codes.
+pub fn new_token() -> String {
     let mut rng = OsRng;
     (0..TOKEN_CHARS)
         .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
@@ -65,7 +66,7 @@ fn new_token() -> String {
 }
 
 /// A random ballot key (128 bits, hex): not sequential, not derived from time or voter.
-fn ballot_key() -> String {
+pub fn ballot_key() -> String {
     let b: [u8; 16] = OsRng.r#gen();
     hex::encode(b)
 }

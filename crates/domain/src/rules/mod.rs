@@ -55,6 +55,9 @@ pub mod keys {
     pub const UNDERLOAD_FTE: &str = "posts.underload_fte";
     pub const LOCAL_AVERAGE_MONTHLY_WAGE: &str = "downsizing.local_average_monthly_wage";
     pub const LEAVE_POST_PAY_PCT: &str = "downsizing.leave_post_pay_pct";
+    pub const APPRAISAL_NEW_STAFF_MONTHS: &str = "appraisal.new_staff_months";
+    pub const APPRAISAL_PERIODIC_WEIGHT_PCT: &str = "appraisal.periodic_weight_pct";
+    pub const APPRAISAL_PUBLICITY_WORKDAYS: &str = "appraisal.publicity_workdays";
 }
 
 /// The policy parameters the rules use, in display order. Defaults are the national values.
@@ -268,6 +271,34 @@ pub const PARAMS: &[ParamDef] = &[
         source: "local policy parameter (离岗退养: the share of the annual personnel cost still \
                  paid each month until the statutory retirement month)",
     },
+    ParamDef {
+        key: keys::APPRAISAL_NEW_STAFF_MONTHS,
+        kind: ParamKind::Integer { min: 0, max: 24 },
+        default: "12",
+        scope: ParamScope::Unit,
+        source: "公务员录用规定 (试用期一年); RULES-SELECTION-APPRAISAL APR-6: new staff within the \
+                 probation are not graded (只写评语，不定等次)",
+    },
+    ParamDef {
+        key: keys::APPRAISAL_PERIODIC_WEIGHT_PCT,
+        kind: ParamKind::Decimal {
+            min: 0,
+            max: 100,
+            scale: 2,
+        },
+        default: "30",
+        scope: ParamScope::Unit,
+        source: "公务员平时考核办法(试行) 2019 (平时考核 feeds the annual grade, APR-4); the weight \
+                 is local practice",
+    },
+    ParamDef {
+        key: keys::APPRAISAL_PUBLICITY_WORKDAYS,
+        kind: ParamKind::Integer { min: 1, max: 30 },
+        default: "5",
+        scope: ParamScope::District,
+        source: "公务员考核规定 2020 (优秀 list published in the agency, APR-13: \
+                 excellent_publicity_days = 5 working days, to verify)",
+    },
 ];
 
 #[cfg(test)]
@@ -298,9 +329,12 @@ mod tests {
             keys::UNDERLOAD_FTE,
             keys::LOCAL_AVERAGE_MONTHLY_WAGE,
             keys::LEAVE_POST_PAY_PCT,
+            keys::APPRAISAL_NEW_STAFF_MONTHS,
+            keys::APPRAISAL_PERIODIC_WEIGHT_PCT,
+            keys::APPRAISAL_PUBLICITY_WORKDAYS,
         ] {
             assert!(crate::settings::find(k).is_some(), "{k}");
         }
-        assert_eq!(PARAMS.len(), 21);
+        assert_eq!(PARAMS.len(), 24);
     }
 }

@@ -3,6 +3,7 @@
 //! [`Labels`], which the web layer's translator implements, so headers follow the user's
 //! language.
 
+pub mod appraisal;
 pub mod downsizing;
 pub mod org;
 pub mod people;

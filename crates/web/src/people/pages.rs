@@ -346,6 +346,8 @@ pub struct ShowPage {
     pub settable: Vec<Status>,
     pub errs: FormErrors,
     pub c: ChangeForm,
+    /// Appraisal results with their consequences: (year, grade or reason, effects).
+    pub appraisals: Vec<(i32, String, String)>,
 }
 
 impl ShowPage {
@@ -382,6 +384,7 @@ async fn show_page(
         .crumb(ctx.tr.t("people.roster"), base(u.id))
         .here()
         .flash(ok);
+    let appraisals = crate::appraisal::pages::history_rows(st, ctx, u.id, id.0).await;
     let s = ShowPage {
         l,
         unit: u,
@@ -391,6 +394,7 @@ async fn show_page(
         settable: Status::SETTABLE.to_vec(),
         errs: FormErrors::new(ctx.tr, errs),
         c,
+        appraisals,
     };
     Ok(page_or_422(!errs.is_empty(), &s))
 }

@@ -8,6 +8,7 @@
 
 mod helpers;
 
+mod appraisal;
 mod dict;
 mod downsizing;
 mod guard;

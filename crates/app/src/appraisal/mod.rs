@@ -1,0 +1,334 @@
+//! Appraisal (年度考核 / 平时考核) as use cases, and the [`AppraisalStore`] port.
+//!
+//! - Who: `AppraisalManage` (the unit's HR office) creates cycles (participants come from
+//!   the roster, with their not-graded reason), keeps indicator sets and rater weights,
+//!   enters and imports scores, issues one-time codes for 民主测评, proposes grades within
+//!   the quota, publishes and closes, records appeals; `AppraisalConfirm` (the 考核委员会:
+//!   committee members) confirms or sends back the grades; `AppraisalRate` rates colleagues
+//!   with a code; `AppraisalView` reads.
+//! - Anonymity (RULES-SELECTION-APPRAISAL §2.3, §4.7): codes are kept only as SHA-256 with
+//!   a used flag ([`jiguan_domain::selection::ballot::TokenHash`]); a colleague's ratings
+//!   are stored with a random key and the value, no user, no code, no time; a rating writes
+//!   no audit entry. Marking the code used and storing the ratings are one transaction.
+//! - The rules are the domain's ([`jiguan_domain::appraisal`]); this module loads, checks
+//!   who may act, and stores.
+
+mod usecases;
+
+pub mod demo;
+
+#[cfg(test)]
+mod tests;
+
+pub use usecases::*;
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use jiguan_domain::appraisal::cycle::{CycleInput, Kind};
+use jiguan_domain::appraisal::scores::{IndicatorSet, RaterKind, Source};
+use jiguan_domain::appraisal::{AppealId, CycleId, Grade, IndicatorSetId, ParticipantId, Ungraded};
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::people::Identity;
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::workflow::Status;
+
+use crate::ports::StoreResult;
+
+/// A cycle as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CycleRecord {
+    pub id: CycleId,
+    pub district_id: DistrictId,
+    pub unit_id: UnitId,
+    pub title: String,
+    pub kind: Kind,
+    pub year: i32,
+    pub quarter: Option<u32>,
+    pub due_on: Option<NaiveDate>,
+    pub status: Status,
+    /// The 考核委员会's reason when it sent the grades back.
+    pub reason: String,
+    /// The 考核委员会's decision number (文号) when it confirmed.
+    pub doc_no: String,
+    /// The first day of the 优秀 publicity.
+    pub publicity_from: Option<NaiveDate>,
+    /// The rater weights (percent), in [`RaterKind`] order.
+    pub rater_weights: Vec<(RaterKind, Decimal)>,
+    /// A raised 优秀 rate (above 20 %, at most 25 %) and its approval 文号 (APR-9).
+    pub quota_rate: Option<Decimal>,
+    pub quota_doc: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// A person in a cycle, with the facts that decide whether they are graded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParticipantRecord {
+    pub id: ParticipantId,
+    pub cycle_id: CycleId,
+    pub person_id: i64,
+    pub name: String,
+    pub identity: Identity,
+    /// The quota group (e.g. `staff`, `leaders`; APR-12).
+    pub group: String,
+    /// The post level that picks the indicator set.
+    pub post_level: String,
+    pub ungraded: Option<Ungraded>,
+    pub leave_days: u32,
+    pub investigation: bool,
+    pub sanction: bool,
+    /// A 警告 in the year: not 优秀 (APR-7).
+    pub warned: bool,
+    /// The score frozen when the grades were saved.
+    pub score: Option<Decimal>,
+    pub grade: Option<Grade>,
+    /// The written reason (required for 基本称职/不称职).
+    pub reason: String,
+}
+
+/// A participant as written at creation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParticipantWrite {
+    pub person_id: i64,
+    pub name: String,
+    pub identity: Identity,
+    pub group: String,
+    pub post_level: String,
+    pub ungraded: Option<Ungraded>,
+}
+
+/// The facts of a participant as changed by the HR office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactsWrite {
+    pub group: String,
+    pub post_level: String,
+    pub leave_days: u32,
+    pub investigation: bool,
+    pub sanction: bool,
+    pub warned: bool,
+    pub ungraded: Option<Ungraded>,
+}
+
+/// An indicator set as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorSetRecord {
+    pub id: IndicatorSetId,
+    pub set: IndicatorSet,
+}
+
+/// One score as stored: a named rater's, or an anonymous colleague's (`rater` `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScoreRecord {
+    pub participant_id: ParticipantId,
+    pub kind: RaterKind,
+    pub rater: Option<String>,
+    pub source: Source,
+    pub by_indicator: BTreeMap<String, Decimal>,
+    pub overall: Option<Decimal>,
+}
+
+/// A grade as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GradeWrite {
+    pub participant_id: ParticipantId,
+    pub score: Option<Decimal>,
+    pub grade: Grade,
+    pub reason: String,
+}
+
+/// An appeal (复核).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppealRecord {
+    pub id: AppealId,
+    pub cycle_id: CycleId,
+    pub participant_id: ParticipantId,
+    pub filed_on: NaiveDate,
+    pub reason: String,
+    /// `None` while open.
+    pub decision: Option<String>,
+    /// The grade after the review, when it changed it.
+    pub new_grade: Option<Grade>,
+    pub resolved_on: Option<NaiveDate>,
+}
+
+/// One annual result of a person (for the history and the consequences).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearRecord {
+    pub year: i32,
+    pub unit_id: UnitId,
+    pub cycle_id: CycleId,
+    pub grade: Option<Grade>,
+    pub ungraded: Option<Ungraded>,
+}
+
+/// Storage of appraisal cycles, participants, indicator sets, scores, codes, ratings,
+/// grades and appeals. Every query is scoped by district and unit.
+#[allow(clippy::too_many_arguments)]
+#[async_trait]
+pub trait AppraisalStore: Send + Sync {
+    /// Cycles of a unit, newest year first.
+    async fn apr_cycles(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<CycleRecord>>;
+    async fn apr_cycle(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+    ) -> StoreResult<Option<CycleRecord>>;
+    /// Creates a draft cycle with its rater weights, participants and first indicator set.
+    async fn apr_create_cycle(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        c: &CycleInput,
+        weights: &[(RaterKind, Decimal)],
+        people: &[ParticipantWrite],
+        set: &IndicatorSet,
+        audit: AuditEntry,
+    ) -> StoreResult<CycleId>;
+    /// Sets the rater weights while the cycle is `draft`/`open` (`Conflict(Status)` else).
+    async fn apr_set_weights(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+        weights: &[(RaterKind, Decimal)],
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// Records a raised rate and its approval 文号 (not once confirmed).
+    async fn apr_set_quota(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+        rate: Decimal,
+        doc: &str,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    async fn apr_participants(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+    ) -> StoreResult<Vec<ParticipantRecord>>;
+    /// Changes a participant's facts while the cycle is `draft`/`open`.
+    async fn apr_set_facts(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+        p: ParticipantId,
+        f: &FactsWrite,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    async fn apr_indicator_sets(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+    ) -> StoreResult<Vec<IndicatorSetRecord>>;
+    /// Adds a set, or replaces the set of the same post level, while `draft`/`open`.
+    async fn apr_save_indicator_set(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+        set: &IndicatorSet,
+        audit: AuditEntry,
+    ) -> StoreResult<IndicatorSetId>;
+    /// Every score of the cycle: named ones, then the anonymous ratings.
+    async fn apr_scores(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+    ) -> StoreResult<Vec<ScoreRecord>>;
+    /// Adds named scores (a rater's earlier score of the same participant and kind is
+    /// replaced) while the cycle is `scoring`; all or nothing.
+    async fn apr_add_scores(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+        scores: &[ScoreRecord],
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// Stores code hashes (unused) while the cycle is `scoring`.
+    async fn apr_issue_codes(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+        hashes: &[String],
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// (codes used, codes issued).
+    async fn apr_code_progress(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+    ) -> StoreResult<(i64, i64)>;
+    /// Uses an unused code of a `scoring` cycle and stores the ratings (random key, value)
+    /// in one transaction; no audit entry. `false`: code unknown or used, or not scoring.
+    async fn apr_rate(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+        hash: &str,
+        ratings: &[(ParticipantId, String, Decimal)],
+    ) -> StoreResult<bool>;
+    /// Writes grades and frozen scores while the cycle is `grading`; all or nothing.
+    async fn apr_save_grades(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+        grades: &[GradeWrite],
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    async fn apr_appeals(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+    ) -> StoreResult<Vec<AppealRecord>>;
+    async fn apr_file_appeal(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+        p: ParticipantId,
+        filed_on: NaiveDate,
+        reason: &str,
+        audit: AuditEntry,
+    ) -> StoreResult<AppealId>;
+    /// Resolves an open appeal; a new grade is written to the participant too.
+    async fn apr_resolve_appeal(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        id: CycleId,
+        appeal: AppealId,
+        decision: &str,
+        new_grade: Option<Grade>,
+        on: NaiveDate,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
+    /// A person's annual results in confirmed, published or closed cycles of the district,
+    /// oldest first.
+    async fn apr_person_years(&self, d: DistrictId, person: i64) -> StoreResult<Vec<YearRecord>>;
+    /// The frozen scores of the unit's confirmed periodic cycles of `year`, per person.
+    async fn apr_periodic_scores(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        year: i32,
+    ) -> StoreResult<Vec<(i64, Decimal)>>;
+}

@@ -1,0 +1,90 @@
+//! Annual and periodic appraisal (年度考核 / 平时考核): the pure domain layer.
+//!
+//! Sources are `../shared/domain/RULES-SELECTION-APPRAISAL.md` §4 (cited by rule number
+//! APR-n / PAY-n with the provenance tag of the rules file: [S] primary text, [S3]
+//! third-party reproduction, [K] general knowledge to verify). The generic quota rule is
+//! [`crate::rules::appraisal`] (`max_excellent`, `within_quota`), the score rounding is
+//! [`crate::rules::selection::round_score`], the publicity period is
+//! [`crate::rules::selection::publicity`] over the working-day calendar; this module uses
+//! them and never restates them.
+//!
+//! - [`cycle`]: cycles (annual, quarterly periodic), their validation, who is appraised and
+//!   who is not graded (APR-6), the grade labels per identity (APR-5).
+//! - [`scores`]: indicator sets (德、能、勤、绩、廉 with weights and targets), raters with
+//!   weights, the weighted score with every line explained, the periodic results feeding
+//!   the annual one (APR-4).
+//! - [`grading`]: proposed grade from score bands, the 优秀 quota per group and per unit
+//!   (APR-9 – APR-14), reasons for 基本称职/不称职, sanction caps (APR-7).
+//! - [`consequences`]: what a grade history entails (APR-16 – APR-20, PAY-1).
+//!
+//! The cycle's life cycle is [`crate::workflow::APPRAISAL_CYCLES`].
+
+pub mod consequences;
+pub mod cycle;
+pub mod grading;
+pub mod scores;
+
+id_type! {
+    /// An appraisal cycle (考核周期: one year's annual appraisal or one quarter's periodic one).
+    CycleId;
+    /// One person appraised in a cycle.
+    ParticipantId;
+    /// An indicator set (考核指标体系).
+    IndicatorSetId;
+    /// An appeal (复核申请).
+    AppealId;
+}
+
+coded_enum! {
+    /// The four grades (APR-5). 公务员 and 事业 staff share the codes; the label depends on
+    /// the identity ([`cycle::grade_label`]). The codes are the ones of
+    /// [`crate::rules::pay_pool`]'s `default_grade_coef`.
+    pub enum Grade: "appraisal.grade." {
+        /// 优秀.
+        Excellent = "excellent" ["优秀"],
+        /// 称职 / 合格.
+        Competent = "competent" ["称职", "合格"],
+        /// 基本称职 / 基本合格.
+        Basic = "basic" ["基本称职", "基本合格"],
+        /// 不称职 / 不合格.
+        Incompetent = "incompetent" ["不称职", "不合格"],
+    }
+}
+
+impl Grade {
+    /// Whether the grade is 称职 or better (APR-17: counts toward 档次/级别, bonus).
+    pub fn competent_or_better(self) -> bool {
+        matches!(self, Grade::Excellent | Grade::Competent)
+    }
+    /// Whether the grade needs a written reason (基本称职, 不称职).
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Grade::Basic | Grade::Incompetent)
+    }
+}
+
+coded_enum! {
+    /// Why a participant is not graded (不定等次, APR-6): comments only.
+    pub enum Ungraded: "appraisal.ungraded." {
+        /// New staff within the probation (新录用试用期内, months by parameter).
+        NewStaff = "new_staff" ["新录用未满试用期", "新录用"],
+        /// 病假/事假 over half the appraisal year.
+        LongLeave = "long_leave" ["病事假累计超过半年", "长期病事假"],
+        /// 立案审查调查: graded once the case closes.
+        Investigation = "investigation" ["立案审查调查期间", "立案审查"],
+        /// A 记过/记大过/降级/撤职 sanction running.
+        Sanction = "sanction" ["受处分期间"],
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    pub fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+    pub fn date(s: &str) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_str(s).unwrap_or_default()
+    }
+}

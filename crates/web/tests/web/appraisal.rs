@@ -1,0 +1,216 @@
+//! Appraisal through the real router: a cycle from creation to confirmation, a colleague's
+//! rating with a one-time code, grading refused beyond the 优秀 quota with a clear message,
+//! the final grades for the pay module, and another unit kept out.
+
+use axum::http::StatusCode;
+
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::tenancy::UserId;
+use jiguan_testkit::fixtures::id_number;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
+    let t = setup().await;
+    let lu = t.unit("luotuo");
+    let sys = Actor {
+        user_id: UserId(0),
+        username: "system".into(),
+        display_name: String::new(),
+        district_id: t.d_a,
+        unit_id: Some(lu),
+        roles: vec![Role::UnitAdmin],
+    };
+    let on = jiguan_app::people::ChangeOpts {
+        on: "2015-01-01".into(),
+        ..Default::default()
+    };
+    for i in 0..6u32 {
+        let f = jiguan_domain::people::PersonForm {
+            name: format!("员工{i}"),
+            id_number: id_number("19800101", 70 + i),
+            identity: "临时工".into(),
+            establishment: "编外".into(),
+            work_start: "2010-01-01".into(),
+            ..Default::default()
+        };
+        t.app.create_person(&sys, lu, &f, &on).await.unwrap();
+    }
+    let hr = login(&t, "u_admin").await;
+    let base = format!("/units/{lu}/appraisal");
+    // a bad form names the fields
+    let r = post_form(
+        &t,
+        &hr,
+        &base,
+        &[("title", ""), ("kind", "annual"), ("year", "19")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("err-title") && r.body.contains("err-year"));
+    let r = post_form_ok(
+        &t,
+        &hr,
+        &base,
+        &[
+            ("title", "2019年度考核"),
+            ("kind", "annual"),
+            ("year", "2019"),
+        ],
+    )
+    .await;
+    let loc = r.location();
+    let id: i64 = loc
+        .trim_start_matches(&format!("{base}/"))
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let cyc = format!("{base}/{id}");
+    let page = get(&t, &hr, &cyc).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("员工0"));
+    for step in ["open", "score"] {
+        post_form_ok(&t, &hr, &format!("{cyc}/step"), &[("step", step)]).await;
+    }
+    let cid = jiguan_domain::appraisal::CycleId(id);
+    let ps = t.app.apr_participants(&sys, lu, cid).await.unwrap();
+    for (i, p) in ps.iter().enumerate() {
+        let pid = p.id.to_string();
+        let score = format!("{}", 95 - i);
+        post_form_ok(
+            &t,
+            &hr,
+            &format!("{cyc}/scores"),
+            &[
+                ("participant_id", &pid),
+                ("kind", "head"),
+                ("rater", "王科长"),
+                ("overall", &score),
+            ],
+        )
+        .await;
+    }
+    // codes are shown once; a colleague rates on the phone page
+    let r = post_form(&t, &hr, &format!("{cyc}/codes"), &[("count", "2")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let codes = t.app.apr_issue_codes(&sys, lu, cid, "1").await.unwrap();
+    let staff = login(&t, "u_staff").await;
+    let form = get(&t, &staff, &format!("{cyc}/rate")).await;
+    assert!(form.body.contains("apr-rating"));
+    let f0 = format!("s.{}", ps[0].id);
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{cyc}/rate"),
+        &[("code", &codes[0]), (&f0, "90")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("apr-rated"));
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{cyc}/rate"),
+        &[("code", &codes[0]), (&f0, "90")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // staff may not grade
+    let r = post_form(&t, &staff, &format!("{cyc}/grading"), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    post_form_ok(&t, &hr, &format!("{cyc}/step"), &[("step", "grade")]).await;
+    let g = get(&t, &hr, &format!("{cyc}/grading")).await;
+    assert!(g.body.contains("apr-quota"));
+    // 6 graded → at most 1 优秀: two are refused with the arithmetic
+    let (a, b) = (format!("g.{}", ps[0].id), format!("g.{}", ps[1].id));
+    let r = post_form(
+        &t,
+        &hr,
+        &format!("{cyc}/grading"),
+        &[(&a, "excellent"), (&b, "excellent")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("优秀人数超出名额"), "{}", r.body);
+    let mut fields: Vec<(String, String)> = ps
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                format!("g.{}", p.id),
+                if i == 0 { "excellent" } else { "competent" }.to_string(),
+            )
+        })
+        .collect();
+    fields[5].1 = "basic".into();
+    let r = post_form(
+        &t,
+        &hr,
+        &format!("{cyc}/grading"),
+        &fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "basic needs a reason"
+    );
+    let reason = format!("r.{}", ps[5].id);
+    let mut with_reason: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    with_reason.push((&reason, "多次未完成任务"));
+    post_form_ok(&t, &hr, &format!("{cyc}/grading"), &with_reason).await;
+    // the committee confirms; HR may not
+    let r = post_form(&t, &hr, &format!("{cyc}/confirm"), &[("doc_no", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let cm = login(&t, "u_committee").await;
+    post_form_ok(
+        &t,
+        &cm,
+        &format!("{cyc}/confirm"),
+        &[("doc_no", "考委〔2020〕1号")],
+    )
+    .await;
+    let fg = get(
+        &t,
+        &hr,
+        &format!("/api/v1/units/{lu}/appraisal/final-grades/2019"),
+    )
+    .await;
+    assert_eq!(fg.status, StatusCode::OK);
+    let v = fg.json();
+    assert_eq!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["grade"] == "excellent")
+            .count(),
+        1
+    );
+    // the person page shows the result and its consequences
+    let pp = get(&t, &hr, &format!("/units/{lu}/people/{}", ps[0].person_id)).await;
+    assert!(
+        pp.body.contains("person-appraisal") && pp.body.contains("嘉奖"),
+        "{}",
+        pp.body
+    );
+    let x = get(&t, &hr, &format!("{cyc}/export.xlsx")).await;
+    assert_xlsx(&x);
+    let p = get(&t, &hr, &format!("{cyc}/print")).await;
+    assert!(p.body.contains("员工0"));
+    // the sibling unit's staff cannot see the cycle
+    let other = login(&t, "sibling_staff").await;
+    let r = get(&t, &other, &cyc).await;
+    assert!(matches!(
+        r.status,
+        StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
+    ));
+}
