@@ -106,6 +106,9 @@ impl Role {
             TwowayApprove => matches!(self, DistrictAdmin | CommitteeMember),
             // Appraisal (年度考核 / 平时考核).
             AppraisalView => matches!(
+                self,
+                DistrictAdmin | UnitAdmin | BodyHead | CommitteeMember | Auditor
+            ),
             AppraisalManage => self == UnitAdmin,
             AppraisalConfirm => self == CommitteeMember,
             AppraisalRate => matches!(self, UnitAdmin | BodyHead | CommitteeMember | Staff),
