@@ -89,6 +89,9 @@ impl Role {
             SelectionManage => self == UnitAdmin,
             SelectionApprove => self == DistrictAdmin,
             SelectionVote => self == CommitteeMember,
+            // Reform results report (改革成效).
+            ReportView => matches!(self, DistrictAdmin | UnitAdmin | CommitteeMember | Auditor),
+            ReportDistrict => matches!(self, DistrictAdmin | Auditor),
         }
     }
 }
@@ -152,6 +155,10 @@ coded_enum! {
         SelectionApprove = "selection_approve" ["竞争上岗方案审批"],
         /// Cast a ballot in the unit committee's secret ballot with a drawn token (党委会票决).
         SelectionVote = "selection_vote" ["党委会票决投票"],
+        /// See a unit's reform results report (改革成效) and the records behind each figure.
+        ReportView = "report_view" ["查看改革成效"],
+        /// See the district's reform results dashboard over all its units (区).
+        ReportDistrict = "report_district" ["全区改革成效"],
     }
 }
 
@@ -167,6 +174,7 @@ impl Action {
                 | Action::EstablishmentSet
                 | Action::DownsizingApprove
                 | Action::SelectionApprove
+                | Action::ReportDistrict
         )
     }
 

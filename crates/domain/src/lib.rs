@@ -24,5 +24,6 @@ pub mod tenancy;
 pub mod text;
 pub mod time;
 pub mod workflow;
+pub mod report;
 
 pub use error::FieldError;
