@@ -18,6 +18,7 @@ pub mod org;
 pub mod people;
 pub mod ports;
 pub mod posts;
+pub mod report;
 pub mod selection;
 pub mod selfsvc;
 pub mod settings;

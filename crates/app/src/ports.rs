@@ -535,6 +535,7 @@ pub trait Store:
     + crate::selection::SelectionStore
     + crate::workflow::WorkflowStore
     + crate::inbox::InboxStore
+    + crate::report::ReportStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

@@ -17,6 +17,7 @@ pub mod money;
 pub mod org;
 pub mod people;
 pub mod posts;
+pub mod report;
 pub mod rules;
 pub mod selection;
 pub mod settings;
@@ -24,6 +25,5 @@ pub mod tenancy;
 pub mod text;
 pub mod time;
 pub mod workflow;
-pub mod report;
 
 pub use error::FieldError;

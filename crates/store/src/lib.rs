@@ -14,6 +14,7 @@ pub mod migrate;
 mod org;
 mod people;
 mod posts;
+mod report;
 mod selection;
 mod sessions;
 mod settings;

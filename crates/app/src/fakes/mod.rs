@@ -20,6 +20,7 @@ pub mod org;
 pub mod people;
 pub mod platform;
 pub mod posts;
+pub mod report;
 pub mod selection;
 
 use std::sync::{Arc, Mutex};
@@ -60,6 +61,7 @@ pub struct FakeState {
     pub people: PeopleState,
     pub org: OrgState,
     pub posts: PostsState,
+    pub report: report::ReportState,
     /// The last id handed out (ids are unique across tables, like a sequence).
     pub last_id: i64,
 }

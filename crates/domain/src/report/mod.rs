@@ -304,9 +304,12 @@ impl Headline {
     pub fn cut(&self) -> i64 {
         self.cut_done + self.cut_pending
     }
-    /// Staff cut ÷ staff on the "from" date (the seed's 21 % of 骆驼街道's agency cadres).
+    /// Staff cut ÷ the staff the cuts were made from: the staff on the "to" date plus those
+    /// the applied plans already took out (the downsizing module's `staff_base`: people on
+    /// post or lent out before the plan; the seed's 21 % of 骆驼街道's agency cadres). Not the
+    /// staff on the "from" date, which misses people hired during the period.
     pub fn cut_share(&self) -> Option<Decimal> {
-        pct(self.cut(), self.staff_before)
+        pct(self.cut(), self.staff_after + self.cut_done)
     }
     fn add(&mut self, o: &Headline) {
         self.bodies_before += o.bodies_before;
@@ -360,11 +363,7 @@ pub const EXTENSION_SECTIONS: [&str; 4] = [
     "pay.spread",
 ];
 
-fn cells<'a>(
-    cs: &'a [Cell],
-    f: Family,
-    at: Moment,
-) -> impl Iterator<Item = &'a Cell> + 'a {
+fn cells<'a>(cs: &'a [Cell], f: Family, at: Moment) -> impl Iterator<Item = &'a Cell> + 'a {
     cs.iter().filter(move |c| c.family == f && c.at == at)
 }
 
@@ -430,9 +429,8 @@ pub fn unit_figures(unit: UnitId, all: &[Cell]) -> ReportFigures {
         .map(|k| ba(cs, Family::Bodies, k.label_key(), k.code(), false))
         .collect();
     let mut org_bodies = Section::new("org.bodies", bodies, true);
-    let cap = |k: &str, at| {
-        has(cs, Family::Caps, at).then(|| count(cs, Family::Caps, at, |c| c.a == k))
-    };
+    let cap =
+        |k: &str, at| has(cs, Family::Caps, at).then(|| count(cs, Family::Caps, at, |c| c.a == k));
     if let Some(t) = org_bodies.total.as_mut() {
         t.approved = cap("bodies", Moment::After);
     }
@@ -448,7 +446,9 @@ pub fn unit_figures(unit: UnitId, all: &[Cell]) -> ReportFigures {
         .iter()
         .map(|k| {
             let mut l = Line::new(format!("report.change.{k}"), Unit::Count);
-            l.after = Some(count(cs, Family::BodyChanges, Moment::Period, |c| c.a == *k));
+            l.after = Some(count(cs, Family::BodyChanges, Moment::Period, |c| {
+                c.a == *k
+            }));
             l.trace_after = trace(Family::BodyChanges, k, Moment::Period);
             l
         })
@@ -494,7 +494,8 @@ pub fn unit_figures(unit: UnitId, all: &[Cell]) -> ReportFigures {
     };
     sections.push(Section::new("people.identity", by_identity(false), true));
     let quota = |k: &str| {
-        has(cs, Family::Quotas, Moment::After).then(|| count(cs, Family::Quotas, Moment::After, |c| c.a == k))
+        has(cs, Family::Quotas, Moment::After)
+            .then(|| count(cs, Family::Quotas, Moment::After, |c| c.a == k))
     };
     let est: Vec<Line> = [
         EstablishmentKind::Administrative,
@@ -504,7 +505,9 @@ pub fn unit_figures(unit: UnitId, all: &[Cell]) -> ReportFigures {
     .iter()
     .map(|k| {
         let mut l = Line::new(k.label_key(), Unit::Count);
-        l.before = Some(count(cs, Family::Staff, Moment::Before, |c| c.b == k.code()));
+        l.before = Some(count(cs, Family::Staff, Moment::Before, |c| {
+            c.b == k.code()
+        }));
         l.after = Some(count(cs, Family::Staff, Moment::After, |c| c.b == k.code()));
         l.approved = quota(k.code());
         l
@@ -530,7 +533,13 @@ pub fn unit_figures(unit: UnitId, all: &[Cell]) -> ReportFigures {
         .map(|r| {
             let mut l = Line::new(r.label_key(), Unit::Count);
             l.after = Some(done.iter().filter(|c| c.a == r.code()).map(|c| c.n).sum());
-            l.pending = Some(pending.iter().filter(|c| c.a == r.code()).map(|c| c.n).sum());
+            l.pending = Some(
+                pending
+                    .iter()
+                    .filter(|c| c.a == r.code())
+                    .map(|c| c.n)
+                    .sum(),
+            );
             l.trace_after = trace(Family::Cuts, r.code(), Moment::Period);
             l
         })
@@ -697,9 +706,8 @@ pub fn district_figures<'a>(units: impl IntoIterator<Item = &'a ReportFigures>) 
         }
     }
     if let Some(s) = o.sections.iter_mut().find(|s| s.id == "down.cost") {
-        let get = |s: &Section, k: &str, f: fn(&Line) -> Option<i64>| {
-            s.line(k).and_then(f).unwrap_or(0)
-        };
+        let get =
+            |s: &Section, k: &str, f: fn(&Line) -> Option<i64>| s.line(k).and_then(f).unwrap_or(0);
         let be = |one_off: i64, saving: i64| {
             crate::downsizing::figures::break_even(
                 crate::money::Money(one_off),
@@ -714,7 +722,11 @@ pub fn district_figures<'a>(units: impl IntoIterator<Item = &'a ReportFigures>) 
             get(s, "report.down.one_off", |l| l.pending),
             get(s, "report.down.annual_saving", |l| l.pending),
         );
-        if let Some(l) = s.lines.iter_mut().find(|l| l.label == "report.down.break_even") {
+        if let Some(l) = s
+            .lines
+            .iter_mut()
+            .find(|l| l.label == "report.down.break_even")
+        {
             l.after = done;
             l.pending = pend;
         }

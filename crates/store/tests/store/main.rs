@@ -16,5 +16,6 @@ mod org;
 mod people;
 mod platform;
 mod posts;
+mod report;
 mod selection;
 mod selfsvc;
