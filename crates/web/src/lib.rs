@@ -24,6 +24,7 @@ pub mod inbox;
 pub mod org;
 pub mod people;
 pub mod posts;
+pub mod report;
 pub mod selection;
 pub mod selfsvc;
 

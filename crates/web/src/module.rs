@@ -109,6 +109,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::dict::MODULE,
     &crate::selfsvc::MODULE,
     &crate::selection::MODULE,
+    &crate::report::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

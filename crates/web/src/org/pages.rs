@@ -1548,7 +1548,7 @@ pub async fn chart(
     }))
 }
 
-fn download(name: &str, ext: &str, ctype: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn download(name: &str, ext: &str, ctype: &str, bytes: Vec<u8>) -> Response {
     let enc: String = serde_urlencoded::to_string([("n", name)])
         .unwrap_or_default()
         .trim_start_matches("n=")

@@ -18,6 +18,7 @@ mod org;
 mod people;
 mod platform;
 mod posts;
+mod report;
 mod selection;
 mod selfsvc;
 mod sessions;
