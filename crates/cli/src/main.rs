@@ -7,6 +7,7 @@ mod downsizing;
 mod ops;
 mod org;
 mod people;
+mod report;
 
 use clap::{Parser, Subcommand};
 
@@ -87,6 +88,9 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         url: String,
     },
+    /// Reform results (改革成效): `report [--unit CODE] [--from DATE] [--to DATE] [--xlsx FILE]`
+    /// (without --unit: the district; dates default to the reform's start and today).
+    Report(report::ReportArgs),
 }
 
 fn init_logs(format: &str) {
@@ -156,5 +160,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Export(c) => rt.block_on(people::export(&cfg, c)),
         Command::Org(c) => rt.block_on(org::org(&cfg, c)),
         Command::Downsizing(c) => rt.block_on(downsizing::downsizing(&cfg, c)),
+        Command::Report(a) => rt.block_on(report::report(&cfg, a)),
     }
 }

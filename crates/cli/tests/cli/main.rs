@@ -14,3 +14,4 @@ mod downsizing;
 mod json_calcs;
 mod params;
 mod platform;
+mod report;
