@@ -518,7 +518,7 @@ pub async fn district(
     let sort = q.sort.as_deref().unwrap_or("");
     let desc = q.dir.as_deref() == Some("desc");
     if let Some((_, _, key)) = SORTS.iter().find(|(k, _, _)| *k == sort) {
-        r.units.sort_by_key(|u| key(u));
+        r.units.sort_by_key(key);
         if desc {
             r.units.reverse();
         }
