@@ -31,6 +31,9 @@ fn state_on(scope: &str) -> String {
     )
 }
 
+/// Narrows the people read to those who ever were in the unit `$3`.
+const PERSON_SCOPE: &str = "AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND x.unit_id = $3)";
+
 /// `AND <col> = $n` when a unit is given.
 fn unit_cond(col: &str, unit: Option<UnitId>, n: usize) -> String {
     unit.map(|_| format!(" AND {col} = ${n}"))
@@ -65,6 +68,18 @@ impl SqlStore {
     ) -> StoreResult<Vec<Row>> {
         self.db
             .fetch_all(sql, &with_unit(vec![d.0.into(), on.into()], unit))
+            .await
+    }
+
+    /// Rows of `sql` with `$1` = district and `$2` = the unit (if any): the current state.
+    async fn current(
+        &self,
+        sql: &str,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<Row>> {
+        self.db
+            .fetch_all(sql, &with_unit(vec![d.0.into()], unit))
             .await
     }
 
@@ -187,11 +202,7 @@ impl ReportStore for SqlStore {
                 .await
             }
             Family::Staff => {
-                let scope = unit
-                    .map(|_| {
-                        "AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND x.unit_id = $3)"
-                    })
-                    .unwrap_or("");
+                let scope = if unit.is_some() { PERSON_SCOPE } else { "" };
                 let sql = format!(
                     "SELECT t.unit_id, t.identity, CAST(COUNT(*) AS BIGINT), t.establishment, CAST(SUM(t.cost) AS BIGINT) \
                      FROM ({}) t WHERE t.rn = 1 AND t.status IN {COUNTED}{} \
@@ -209,11 +220,7 @@ impl ReportStore for SqlStore {
                 .await
             }
             Family::LeadersInMiddle => {
-                let scope = unit
-                    .map(|_| {
-                        "AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND x.unit_id = $3)"
-                    })
-                    .unwrap_or("");
+                let scope = if unit.is_some() { PERSON_SCOPE } else { "" };
                 let sql = format!(
                     "SELECT t.unit_id, '', CAST(COUNT(DISTINCT t.person_id) AS BIGINT) FROM ({}) t \
                      JOIN post_assignments a ON a.district_id = $1 AND a.person_id = t.person_id \
@@ -236,10 +243,7 @@ impl ReportStore for SqlStore {
                      GROUP BY unit_id, kind",
                     unit_cond("unit_id", unit, 2)
                 );
-                let rows = self
-                    .db
-                    .fetch_all(&sql, &with_unit(vec![d.0.into()], unit))
-                    .await?;
+                let rows = self.current(&sql, d, unit).await?;
                 rows.iter()
                     .map(|r| cell(r, family, Moment::After))
                     .collect()
@@ -278,10 +282,7 @@ impl ReportStore for SqlStore {
                      AND p.status IN ('draft', 'submitted', 'approved'){} ORDER BY p.unit_id, o.plan_id, o.seq",
                     unit_cond("p.unit_id", unit, 2)
                 );
-                let rows = self
-                    .db
-                    .fetch_all(&sql, &with_unit(vec![d.0.into()], unit))
-                    .await?;
+                let rows = self.current(&sql, d, unit).await?;
                 rows.iter()
                     .map(|r| {
                         let mut c = Cell::new(UnitId(r.get(0)?), family, Moment::Pending, "", 1);
@@ -296,10 +297,7 @@ impl ReportStore for SqlStore {
                      WHERE district_id = $1 AND active{} GROUP BY unit_id, level",
                     unit_cond("unit_id", unit, 2)
                 );
-                let rows = self
-                    .db
-                    .fetch_all(&sql, &with_unit(vec![d.0.into()], unit))
-                    .await?;
+                let rows = self.current(&sql, d, unit).await?;
                 rows.iter()
                     .map(|r| cell(r, family, Moment::After))
                     .collect()
@@ -334,7 +332,6 @@ impl ReportStore for SqlStore {
     ) -> StoreResult<Vec<TraceRow>> {
         let on = if t.at == Moment::Before { p.from } else { p.to };
         let key = t.key.clone();
-        let person_scope = "AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND x.unit_id = $3)";
         let (sql, params): (String, Vec<Value>) = match t.family {
             Family::Bodies => (
                 "SELECT v.body_id, v.name, v.kind FROM body_versions v WHERE v.district_id = $1 AND v.valid_from <= $2 \
@@ -362,7 +359,7 @@ impl ReportStore for SqlStore {
                 format!(
                     "SELECT t.person_id, pe.name, t.establishment FROM ({}) t JOIN people pe ON pe.id = t.person_id \
                      WHERE t.rn = 1 AND t.status IN {COUNTED} AND t.unit_id = $3 AND t.identity = $4 ORDER BY pe.name, t.person_id",
-                    state_on(person_scope)
+                    state_on(PERSON_SCOPE)
                 ),
                 vec![d.0.into(), on.into(), unit.0.into(), key.into()],
             ),
@@ -373,7 +370,7 @@ impl ReportStore for SqlStore {
                      AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date > $2) \
                      JOIN posts p ON p.id = a.post_id AND p.level IN ('chief', 'deputy') \
                      WHERE t.rn = 1 AND t.leader AND t.status IN {COUNTED} AND t.unit_id = $3 ORDER BY t.person_id",
-                    state_on(person_scope)
+                    state_on(PERSON_SCOPE)
                 ),
                 vec![d.0.into(), on.into(), unit.0.into()],
             ),
@@ -430,11 +427,7 @@ impl ReportStore for SqlStore {
                 "SELECT valid_from FROM {table} WHERE district_id = $1{} ORDER BY valid_from LIMIT 1",
                 unit_cond("unit_id", unit, 2)
             );
-            if let Some(r) = self
-                .db
-                .fetch_optional(&sql, &with_unit(vec![d.0.into()], unit))
-                .await?
-            {
+            if let Some(r) = self.current(&sql, d, unit).await?.first() {
                 let v: NaiveDate = r.get(0)?;
                 first = Some(first.map_or(v, |f| f.min(v)));
             }
