@@ -20,6 +20,7 @@ pub mod pay;
 pub mod people;
 pub mod ports;
 pub mod posts;
+pub mod report;
 pub mod selection;
 pub mod selfsvc;
 pub mod settings;

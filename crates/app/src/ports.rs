@@ -539,6 +539,7 @@ pub trait Store:
     + crate::pay::PayStore
     + crate::twoway::TwowayStore
     + crate::appraisal::AppraisalStore
+    + crate::report::ReportStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

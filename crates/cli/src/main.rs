@@ -8,6 +8,7 @@ mod ops;
 mod org;
 mod people;
 mod twoway;
+mod report;
 
 use clap::{Parser, Subcommand};
 
@@ -91,6 +92,9 @@ enum Command {
     /// Two-way selection of posts (双向择岗): rounds, open, choices, rankings, match, apply.
     #[command(subcommand)]
     Twoway(twoway::TwowayCommand),
+    /// Reform results (改革成效): `report [--unit CODE] [--from DATE] [--to DATE] [--xlsx FILE]`
+    /// (without --unit: the district; dates default to the reform's start and today).
+    Report(report::ReportArgs),
 }
 
 fn init_logs(format: &str) {
@@ -161,5 +165,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Org(c) => rt.block_on(org::org(&cfg, c)),
         Command::Downsizing(c) => rt.block_on(downsizing::downsizing(&cfg, c)),
         Command::Twoway(c) => rt.block_on(twoway::twoway(&cfg, c)),
+        Command::Report(a) => rt.block_on(report::report(&cfg, a)),
     }
 }

@@ -112,6 +112,9 @@ impl Role {
             AppraisalManage => self == UnitAdmin,
             AppraisalConfirm => self == CommitteeMember,
             AppraisalRate => matches!(self, UnitAdmin | BodyHead | CommitteeMember | Staff),
+            // Reform results report (改革成效).
+            ReportView => matches!(self, DistrictAdmin | UnitAdmin | CommitteeMember | Auditor),
+            ReportDistrict => matches!(self, DistrictAdmin | Auditor),
         }
     }
 }
@@ -204,6 +207,10 @@ coded_enum! {
         AppraisalConfirm = "appraisal_confirm" ["考核委员会确认等次"],
         /// Rate colleagues with a one-time code (民主测评).
         AppraisalRate = "appraisal_rate" ["民主测评打分"],
+        /// See a unit's reform results report (改革成效) and the records behind each figure.
+        ReportView = "report_view" ["查看改革成效"],
+        /// See the district's reform results dashboard over all its units (区).
+        ReportDistrict = "report_district" ["全区改革成效"],
     }
 }
 
@@ -220,6 +227,7 @@ impl Action {
                 | Action::DownsizingApprove
                 | Action::SelectionApprove
                 | Action::PayPoolSet
+                | Action::ReportDistrict
         )
     }
 

@@ -19,6 +19,7 @@ pub mod org;
 pub mod pay;
 pub mod people;
 pub mod posts;
+pub mod report;
 pub mod rules;
 pub mod selection;
 pub mod settings;

@@ -16,6 +16,7 @@ mod org;
 mod pay;
 mod people;
 mod posts;
+mod report;
 mod selection;
 mod selection_campaign;
 mod sessions;

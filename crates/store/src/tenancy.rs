@@ -12,9 +12,9 @@ use crate::audit::{commit_audited, commit_created};
 use crate::db::Row;
 use crate::sql::{Sql, fetch_page, order_by};
 
-const UNIT_COLS: &str = "u.id, u.district_id, u.code, u.name, u.kind, u.active";
+pub(crate) const UNIT_COLS: &str = "u.id, u.district_id, u.code, u.name, u.kind, u.active";
 
-fn unit(r: &Row) -> StoreResult<Unit> {
+pub(crate) fn unit(r: &Row) -> StoreResult<Unit> {
     let kind: String = r.get(4)?;
     Ok(Unit {
         id: UnitId(r.get(0)?),

@@ -1578,3 +1578,50 @@ async fn staff_registers_for_a_campaign_on_a_phone() {
     b.screenshot(&img).await.unwrap();
     b.quit().await.unwrap();
 }
+
+// ---------------------------------------------------------------- reform results (issue 16)
+
+/// The district dashboard on the demo (16 bodies cut, 50 staff), the drill-down into
+/// 骆驼街道 (21 %), and its A4 print view over several pages. Screenshots for
+/// docs/modules/reports.md: report-district.png, report-unit.png, report-print.png.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn report_dashboard_drills_into_luotuo_and_prints() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let img = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/img")
+            .join(name)
+    };
+    sign_in(&b, &app, "admin").await;
+    b.goto(app.url("/report")).await.unwrap();
+    b.query(By::Id("report-units")).first().await.unwrap();
+    let total = text_of(&b, "report-total").await;
+    assert!(total.contains("50"), "{total}");
+    assert!(text_of(&b, "h-bodies").await.contains("16"));
+    b.screenshot(&img("report-district.png")).await.unwrap();
+    // Sort by staff cut, then drill into 骆驼街道.
+    click_id(&b, "sort-cut").await;
+    b.query(By::Id("report-units")).first().await.unwrap();
+    b.find(By::LinkText("骆驼街道"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.query(By::Id("report-headline")).first().await.unwrap();
+    assert_eq!(text_of(&b, "h-share").await, "21%");
+    assert!(body_text(&b).await.contains("暂无数据"));
+    b.screenshot(&img("report-unit.png")).await.unwrap();
+    // The print view: 标题 and 文号 on paper, controls off it, several A4 pages.
+    click_id(&b, "report-print").await;
+    b.query(By::Css(".official-title")).first().await.unwrap();
+    emulate_media(&b, "print").await;
+    let (title_shown, _, _) = print_box(&b, ".official-title").await;
+    let (toolbar_shown, _, _) = print_box(&b, ".toolbar").await;
+    assert!(title_shown && !toolbar_shown);
+    b.screenshot(&img("report-print.png")).await.unwrap();
+    assert!(printed_pages(&b).await >= 2);
+    emulate_media(&b, "").await;
+    b.quit().await.unwrap();
+}

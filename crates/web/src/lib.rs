@@ -26,6 +26,7 @@ pub mod org;
 pub mod pay;
 pub mod people;
 pub mod posts;
+pub mod report;
 pub mod selection;
 pub mod selfsvc;
 pub mod twoway;

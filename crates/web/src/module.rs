@@ -113,6 +113,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::pay::MODULE,
     &crate::twoway::MODULE,
     &crate::appraisal::MODULE,
+    &crate::report::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

@@ -22,6 +22,7 @@ pub mod pay;
 pub mod people;
 pub mod platform;
 pub mod posts;
+pub mod report;
 pub mod selection;
 pub mod selection_campaign;
 pub mod twoway;
@@ -67,6 +68,7 @@ pub struct FakeState {
     pub pay: pay::PayState,
     pub twoway: twoway::TwowayState,
     pub appraisal: appraisal::AppraisalState,
+    pub report: report::ReportState,
     /// The last id handed out (ids are unique across tables, like a sequence).
     pub last_id: i64,
 }

@@ -15,3 +15,4 @@ mod json_calcs;
 mod params;
 mod platform;
 mod twoway;
+mod report;

@@ -8,6 +8,7 @@ pub mod downsizing;
 pub mod org;
 pub mod people;
 pub mod posts;
+pub mod report;
 
 /// Translated texts for sheet headers and values.
 pub trait Labels {

@@ -20,6 +20,7 @@ mod pay;
 mod people;
 mod platform;
 mod posts;
+mod report;
 mod selection;
 mod selection_campaign;
 mod selfsvc;

@@ -1,0 +1,326 @@
+//! Reform results report (改革成效): a unit's or the district's figures between two dates,
+//! aggregated by the store through this module's own port ([`ReportStore`]: counts and sums
+//! in SQL, never the whole roster), assembled by `jiguan_domain::report`.
+//!
+//! **Extension seam.** Sections other modules own (competitive-selection campaigns,
+//! two-way selection, appraisal, pay) come from [`PROVIDERS`]: each entry is a
+//! [`SectionProvider`]. Today each is a [`NoDataYet`] placeholder (the section says
+//! 暂无数据); a module that lands replaces its placeholder line with its own provider,
+//! which computes the section for every unit of the report from its own port.
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use jiguan_domain::FieldError;
+use jiguan_domain::auth::{Action, Actor};
+use jiguan_domain::org::structure::parse_date;
+use jiguan_domain::report::{
+    Cell, EXTENSION_SECTIONS, Family, Moment, Period, ReportFigures, Section, Trace,
+    district_figures, unit_figures,
+};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+
+use crate::ports::{StoreResult, Unit};
+use crate::{App, AppError, AppResult};
+
+/// One record a figure counts (the trace of a figure).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceRow {
+    /// The record's id (a body, a person, a plan line, a meeting).
+    pub id: i64,
+    pub name: String,
+    /// What about it is counted (kind, identity, route, date).
+    pub detail: String,
+}
+
+/// What the report needs from storage: aggregates, the records behind one, the units.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// The cells of one family for one unit or (None) every unit of the district.
+    async fn report_cells(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+        family: Family,
+        p: Period,
+    ) -> StoreResult<Vec<Cell>>;
+    /// The records one figure counts.
+    async fn report_trace(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        t: &Trace,
+        p: Period,
+    ) -> StoreResult<Vec<TraceRow>>;
+    /// The date the reform's dated history starts (the earliest approved total or body
+    /// version) for a unit or the district.
+    async fn report_start(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Option<NaiveDate>>;
+    /// Every active unit of the district, by code.
+    async fn report_units(&self, d: DistrictId) -> StoreResult<Vec<Unit>>;
+}
+
+/// A section other modules fill.
+#[async_trait]
+pub trait SectionProvider: Send + Sync {
+    /// The section's id (`report.section.<id>` is its title).
+    fn id(&self) -> &'static str;
+    /// The section of each unit; a unit left out gets 暂无数据.
+    async fn sections(
+        &self,
+        app: &App,
+        d: DistrictId,
+        units: &[UnitId],
+        p: Period,
+    ) -> AppResult<BTreeMap<UnitId, Section>>;
+}
+
+/// The placeholder of a module that has not landed yet.
+pub struct NoDataYet(pub &'static str);
+
+#[async_trait]
+impl SectionProvider for NoDataYet {
+    fn id(&self) -> &'static str {
+        self.0
+    }
+    async fn sections(
+        &self,
+        _: &App,
+        _: DistrictId,
+        _: &[UnitId],
+        _: Period,
+    ) -> AppResult<BTreeMap<UnitId, Section>> {
+        Ok(BTreeMap::new())
+    }
+}
+
+/// The extension sections, in report order. A module replaces its placeholder here.
+pub static PROVIDERS: [&dyn SectionProvider; 4] = [
+    &NoDataYet(EXTENSION_SECTIONS[0]),
+    &NoDataYet(EXTENSION_SECTIONS[1]),
+    &NoDataYet(EXTENSION_SECTIONS[2]),
+    &NoDataYet(EXTENSION_SECTIONS[3]),
+];
+
+/// The dates as the page, the API and the command line send them (empty: the default).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ReportForm {
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+/// One unit's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitReport {
+    pub unit: Unit,
+    pub period: Period,
+    pub figures: ReportFigures,
+}
+
+/// The district's report: every unit and the sum.
+#[derive(Debug, Clone, Serialize)]
+pub struct DistrictReport {
+    pub period: Period,
+    pub units: Vec<UnitReport>,
+    pub total: ReportFigures,
+}
+
+/// Every family the report reads, with the moments it is read at.
+const FAMILIES: [Family; 11] = [
+    Family::Bodies,
+    Family::BodyChanges,
+    Family::Caps,
+    Family::Middle,
+    Family::Staff,
+    Family::LeadersInMiddle,
+    Family::Quotas,
+    Family::Cuts,
+    Family::PendingOps,
+    Family::Posts,
+    Family::Meetings,
+];
+
+impl App {
+    /// The report's period: the dates given, else the reform's start and today. Refuses a
+    /// bad date or `from` after `to`, naming the field.
+    pub async fn report_period(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+        f: &ReportForm,
+    ) -> AppResult<Period> {
+        let mut errors = Vec::new();
+        let mut date = |field: &str, v: &str| {
+            if v.trim().is_empty() {
+                return None;
+            }
+            parse_date(field, v).map_err(|e| errors.push(e)).ok()
+        };
+        let from = date("from", &f.from);
+        let to = date("to", &f.to);
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let to = to.unwrap_or_else(|| self.people_today());
+        let from = match from {
+            Some(f) => f,
+            None => self
+                .store
+                .report_start(d, unit)
+                .await?
+                .unwrap_or(to)
+                .min(to),
+        };
+        if from > to {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "from",
+                "report_from_after_to",
+            )]));
+        }
+        Ok(Period { from, to })
+    }
+
+    async fn report_cells(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+        p: Period,
+    ) -> AppResult<Vec<Cell>> {
+        let mut all = Vec::new();
+        for f in FAMILIES {
+            all.extend(self.store.report_cells(d, unit, f, p).await?);
+        }
+        Ok(all)
+    }
+
+    async fn report_extensions(
+        &self,
+        d: DistrictId,
+        units: &[UnitId],
+        p: Period,
+    ) -> AppResult<Vec<BTreeMap<UnitId, Section>>> {
+        let mut out = Vec::new();
+        for prov in PROVIDERS.iter() {
+            out.push(prov.sections(self, d, units, p).await?);
+        }
+        Ok(out)
+    }
+
+    fn report_assemble(
+        unit: UnitId,
+        cells: &[Cell],
+        ext: &[BTreeMap<UnitId, Section>],
+    ) -> ReportFigures {
+        let mut f = unit_figures(unit, cells);
+        for (prov, m) in PROVIDERS.iter().zip(ext) {
+            f.sections.push(
+                m.get(&unit)
+                    .cloned()
+                    .unwrap_or_else(|| Section::no_data(prov.id())),
+            );
+        }
+        f
+    }
+
+    /// One unit's report (改革成效). A unit account sees its own unit only.
+    pub async fn report_unit(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        f: &ReportForm,
+    ) -> AppResult<UnitReport> {
+        self.require_unit(actor, Action::ReportView, unit).await?;
+        let d = actor.district_id;
+        let u = self
+            .store
+            .get_unit(d, unit)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let period = self.report_period(d, Some(unit), f).await?;
+        let cells = self.report_cells(d, Some(unit), period).await?;
+        let ext = self.report_extensions(d, &[unit], period).await?;
+        Ok(UnitReport {
+            unit: u,
+            period,
+            figures: Self::report_assemble(unit, &cells, &ext),
+        })
+    }
+
+    /// The district's report: every unit in one table and their sum (区 only).
+    pub async fn report_district(
+        &self,
+        actor: &Actor,
+        f: &ReportForm,
+    ) -> AppResult<DistrictReport> {
+        self.require(actor, Action::ReportDistrict)?;
+        if actor.unit_id.is_some() {
+            return Err(AppError::Forbidden);
+        }
+        let d = actor.district_id;
+        let period = self.report_period(d, None, f).await?;
+        let units = self.store.report_units(d).await?;
+        let cells = self.report_cells(d, None, period).await?;
+        let ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
+        let ext = self.report_extensions(d, &ids, period).await?;
+        let mut by_unit: BTreeMap<UnitId, Vec<Cell>> = BTreeMap::new();
+        for c in cells {
+            by_unit.entry(c.unit).or_default().push(c);
+        }
+        let units: Vec<UnitReport> = units
+            .into_iter()
+            .map(|u| {
+                let cs = by_unit.get(&u.id).map(Vec::as_slice).unwrap_or(&[]);
+                UnitReport {
+                    figures: Self::report_assemble(u.id, cs, &ext),
+                    unit: u,
+                    period,
+                }
+            })
+            .collect();
+        let total = district_figures(units.iter().map(|u| &u.figures));
+        Ok(DistrictReport {
+            period,
+            units,
+            total,
+        })
+    }
+
+    /// The records one figure of a unit's report counts.
+    pub async fn report_trace(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        family: &str,
+        key: &str,
+        at: &str,
+        f: &ReportForm,
+    ) -> AppResult<(Period, Trace, Vec<TraceRow>)> {
+        self.require_unit(actor, Action::ReportView, unit).await?;
+        let d = actor.district_id;
+        let mut errors = Vec::new();
+        let family = Family::parse("f", family).map_err(|e| errors.push(e)).ok();
+        let at = Moment::parse("at", at).map_err(|e| errors.push(e)).ok();
+        let (Some(family), Some(at)) = (family, at) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let period = self.report_period(d, Some(unit), f).await?;
+        let t = Trace {
+            family,
+            key: key.trim().into(),
+            at,
+        };
+        let rows = self.store.report_trace(d, unit, &t, period).await?;
+        Ok((period, t, rows))
+    }
+}

@@ -1,0 +1,448 @@
+//! Reform results report (改革成效): counts and sums over the dated history, one SQL text
+//! per family for both backends, grouped by unit. Nothing here loads a roster: the staff on
+//! a date are the latest `person_events` row of each person on or before that date
+//! (`ROW_NUMBER() OVER (PARTITION BY person_id …)`), counted and summed in the database.
+//! Downsizing lines and pending plan operations come back one row each (their JSON is
+//! summed by the domain's rules); they are a few per unit.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+
+use jiguan_app::ports::{StoreResult, Unit};
+use jiguan_app::report::{ReportStore, TraceRow};
+use jiguan_domain::report::{Cell, Family, Moment, Period, Trace};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+
+use crate::SqlStore;
+use crate::db::{Row, Value};
+use crate::tenancy::{UNIT_COLS, unit};
+
+/// People counted on a date: on post or lent out (the downsizing share's base too).
+const COUNTED: &str = "('on_post', 'lent_out')";
+
+/// The state of each person on `$2`: the latest event on or before it. `{scope}` narrows
+/// the people read (to those who ever were in the unit) before the window runs.
+fn state_on(scope: &str) -> String {
+    format!(
+        "SELECT e.person_id, e.unit_id, e.identity, e.establishment, e.status, e.leader, \
+         e.basic_pay + e.allowances + e.social_insurance + e.housing_fund AS cost, \
+         ROW_NUMBER() OVER (PARTITION BY e.person_id ORDER BY e.on_date DESC, e.id DESC) AS rn \
+         FROM person_events e WHERE e.district_id = $1 AND e.on_date <= $2 {scope}"
+    )
+}
+
+/// Narrows the people read to those who ever were in the unit `$3`.
+const PERSON_SCOPE: &str = "AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND x.unit_id = $3)";
+
+/// `AND <col> = $n` when a unit is given.
+fn unit_cond(col: &str, unit: Option<UnitId>, n: usize) -> String {
+    unit.map(|_| format!(" AND {col} = ${n}"))
+        .unwrap_or_default()
+}
+
+fn with_unit(mut v: Vec<Value>, unit: Option<UnitId>) -> Vec<Value> {
+    if let Some(u) = unit {
+        v.push(u.0.into());
+    }
+    v
+}
+
+fn cell(r: &Row, family: Family, at: Moment) -> StoreResult<Cell> {
+    Ok(Cell::new(
+        UnitId(r.get(0)?),
+        family,
+        at,
+        &r.get::<String>(1)?,
+        r.get(2)?,
+    ))
+}
+
+impl SqlStore {
+    /// Rows of `sql` with `$1` = district, `$2` = the date, `$3` = the unit (if any).
+    async fn on_date(
+        &self,
+        sql: &str,
+        d: DistrictId,
+        on: NaiveDate,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<Row>> {
+        self.db
+            .fetch_all(sql, &with_unit(vec![d.0.into(), on.into()], unit))
+            .await
+    }
+
+    /// Rows of `sql` with `$1` = district and `$2` = the unit (if any): the current state.
+    async fn current(
+        &self,
+        sql: &str,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<Row>> {
+        self.db
+            .fetch_all(sql, &with_unit(vec![d.0.into()], unit))
+            .await
+    }
+
+    /// Rows of `sql` with `$1` = district, `$2` = from, `$3` = to, `$4` = the unit (if any).
+    async fn in_period(
+        &self,
+        sql: &str,
+        d: DistrictId,
+        p: Period,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Vec<Row>> {
+        self.db
+            .fetch_all(
+                sql,
+                &with_unit(vec![d.0.into(), p.from.into(), p.to.into()], unit),
+            )
+            .await
+    }
+
+    async fn at_both<F>(
+        &self,
+        sql: &str,
+        d: DistrictId,
+        p: Period,
+        unit: Option<UnitId>,
+        mut f: F,
+    ) -> StoreResult<Vec<Cell>>
+    where
+        F: FnMut(&Row, Moment, &mut Vec<Cell>) -> StoreResult<()>,
+    {
+        let mut out = Vec::new();
+        for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
+            for r in self.on_date(sql, d, on, unit).await? {
+                f(&r, at, &mut out)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl ReportStore for SqlStore {
+    async fn report_cells(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+        family: Family,
+        p: Period,
+    ) -> StoreResult<Vec<Cell>> {
+        let u3 = |col: &str| unit_cond(col, unit, 3);
+        let u4 = |col: &str| unit_cond(col, unit, 4);
+        match family {
+            Family::Bodies => {
+                let sql = format!(
+                    "SELECT v.unit_id, v.kind, CAST(COUNT(*) AS BIGINT) FROM body_versions v \
+                     WHERE v.district_id = $1 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) \
+                     AND v.status = 'active'{} GROUP BY v.unit_id, v.kind",
+                    u3("v.unit_id")
+                );
+                self.at_both(&sql, d, p, unit, |r, at, out| {
+                    out.push(cell(r, family, at)?);
+                    Ok(())
+                })
+                .await
+            }
+            Family::BodyChanges => {
+                let sql = format!(
+                    "SELECT v.unit_id, v.status, CAST(COUNT(*) AS BIGINT) FROM body_versions v \
+                     WHERE v.district_id = $1 AND v.valid_from > $2 AND v.valid_from <= $3 AND v.status <> 'active' \
+                     AND EXISTS (SELECT 1 FROM body_versions b WHERE b.district_id = v.district_id AND b.body_id = v.body_id \
+                     AND b.valid_to = v.valid_from AND b.status = 'active'){u} GROUP BY v.unit_id, v.status \
+                     UNION ALL \
+                     SELECT v.unit_id, 'created', CAST(COUNT(*) AS BIGINT) FROM body_versions v \
+                     WHERE v.district_id = $1 AND v.valid_from > $2 AND v.valid_from <= $3 AND v.status = 'active' \
+                     AND NOT EXISTS (SELECT 1 FROM body_versions b WHERE b.district_id = v.district_id AND b.body_id = v.body_id \
+                     AND b.valid_from < v.valid_from){u} GROUP BY v.unit_id",
+                    u = u4("v.unit_id")
+                );
+                self.in_period(&sql, d, p, unit)
+                    .await?
+                    .iter()
+                    .map(|r| cell(r, family, Moment::Period))
+                    .collect()
+            }
+            Family::Caps => {
+                let sql = format!(
+                    "SELECT unit_id, max_bodies, max_chiefs, max_deputies FROM org_caps \
+                     WHERE district_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2){} \
+                     ORDER BY unit_id, valid_from DESC, id DESC",
+                    u3("unit_id")
+                );
+                let mut seen = std::collections::BTreeSet::new();
+                self.at_both(&sql, d, p, unit, |r, at, out| {
+                    let u = UnitId(r.get(0)?);
+                    if seen.insert((u, at.code())) {
+                        for (i, k) in ["bodies", "chiefs", "deputies"].iter().enumerate() {
+                            out.push(Cell::new(u, family, at, k, r.get(i + 1)?));
+                        }
+                    }
+                    Ok(())
+                })
+                .await
+            }
+            Family::Middle => {
+                let sql = format!(
+                    "SELECT s.unit_id, CAST(SUM(l.chiefs) AS BIGINT), CAST(SUM(l.deputies) AS BIGINT) \
+                     FROM org_splits s JOIN org_split_lines l ON l.split_id = s.id \
+                     WHERE s.district_id = $1 AND s.effective <= $2{} AND NOT EXISTS (SELECT 1 FROM org_splits s2 \
+                     WHERE s2.district_id = s.district_id AND s2.unit_id = s.unit_id AND s2.effective <= $2 \
+                     AND (s2.effective > s.effective OR (s2.effective = s.effective AND s2.id > s.id))) \
+                     GROUP BY s.unit_id",
+                    u3("s.unit_id")
+                );
+                self.at_both(&sql, d, p, unit, |r, at, out| {
+                    let u = UnitId(r.get(0)?);
+                    out.push(Cell::new(u, family, at, "chief", r.get(1)?));
+                    out.push(Cell::new(u, family, at, "deputy", r.get(2)?));
+                    Ok(())
+                })
+                .await
+            }
+            Family::Staff => {
+                let scope = if unit.is_some() { PERSON_SCOPE } else { "" };
+                let sql = format!(
+                    "SELECT t.unit_id, t.identity, CAST(COUNT(*) AS BIGINT), t.establishment, CAST(SUM(t.cost) AS BIGINT) \
+                     FROM ({}) t WHERE t.rn = 1 AND t.status IN {COUNTED}{} \
+                     GROUP BY t.unit_id, t.identity, t.establishment",
+                    state_on(scope),
+                    u3("t.unit_id")
+                );
+                self.at_both(&sql, d, p, unit, |r, at, out| {
+                    let mut c = cell(r, family, at)?;
+                    c.b = r.get(3)?;
+                    c.sum = r.get(4)?;
+                    out.push(c);
+                    Ok(())
+                })
+                .await
+            }
+            Family::LeadersInMiddle => {
+                let scope = if unit.is_some() { PERSON_SCOPE } else { "" };
+                let sql = format!(
+                    "SELECT t.unit_id, '', CAST(COUNT(DISTINCT t.person_id) AS BIGINT) FROM ({}) t \
+                     JOIN post_assignments a ON a.district_id = $1 AND a.person_id = t.person_id \
+                     AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date > $2) \
+                     JOIN posts p ON p.id = a.post_id AND p.level IN ('chief', 'deputy') \
+                     WHERE t.rn = 1 AND t.leader AND t.status IN {COUNTED}{} GROUP BY t.unit_id",
+                    state_on(scope),
+                    u3("t.unit_id")
+                );
+                self.at_both(&sql, d, p, unit, |r, at, out| {
+                    out.push(cell(r, family, at)?);
+                    Ok(())
+                })
+                .await
+            }
+            Family::Quotas => {
+                let sql = format!(
+                    "SELECT unit_id, kind, CAST(SUM(approved) AS BIGINT) FROM establishment_quotas \
+                     WHERE district_id = $1 AND kind IN ('administrative', 'institution', 'service'){} \
+                     GROUP BY unit_id, kind",
+                    unit_cond("unit_id", unit, 2)
+                );
+                let rows = self.current(&sql, d, unit).await?;
+                rows.iter()
+                    .map(|r| cell(r, family, Moment::After))
+                    .collect()
+            }
+            Family::Cuts => {
+                let sql = format!(
+                    "SELECT p.unit_id, l.route, p.status, pe.identity, l.figures_json \
+                     FROM downsizing_lines l JOIN downsizing_plans p ON p.id = l.plan_id AND p.district_id = l.district_id \
+                     JOIN people pe ON pe.id = l.person_id AND pe.district_id = l.district_id \
+                     WHERE l.district_id = $1 AND ((p.status = 'applied' AND p.effective > $2 AND p.effective <= $3) \
+                     OR (p.status IN ('submitted', 'approved') AND p.effective <= $3)){}",
+                    u4("p.unit_id")
+                );
+                self.in_period(&sql, d, p, unit)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let status: String = r.get(2)?;
+                        let at = if status == "applied" {
+                            Moment::Period
+                        } else {
+                            Moment::Pending
+                        };
+                        let mut c =
+                            Cell::new(UnitId(r.get(0)?), family, at, &r.get::<String>(1)?, 1);
+                        c.b = r.get(3)?;
+                        c.detail = r.get(4)?;
+                        Ok(c)
+                    })
+                    .collect()
+            }
+            Family::PendingOps => {
+                let sql = format!(
+                    "SELECT p.unit_id, o.op_json FROM reorg_ops o JOIN reorg_plans p ON p.id = o.plan_id \
+                     AND p.district_id = o.district_id WHERE p.district_id = $1 \
+                     AND p.status IN ('draft', 'submitted', 'approved'){} ORDER BY p.unit_id, o.plan_id, o.seq",
+                    unit_cond("p.unit_id", unit, 2)
+                );
+                let rows = self.current(&sql, d, unit).await?;
+                rows.iter()
+                    .map(|r| {
+                        let mut c = Cell::new(UnitId(r.get(0)?), family, Moment::Pending, "", 1);
+                        c.detail = r.get(1)?;
+                        Ok(c)
+                    })
+                    .collect()
+            }
+            Family::Posts => {
+                let sql = format!(
+                    "SELECT unit_id, level, CAST(COUNT(*) AS BIGINT) FROM posts \
+                     WHERE district_id = $1 AND active{} GROUP BY unit_id, level",
+                    unit_cond("unit_id", unit, 2)
+                );
+                let rows = self.current(&sql, d, unit).await?;
+                rows.iter()
+                    .map(|r| cell(r, family, Moment::After))
+                    .collect()
+            }
+            Family::Meetings => {
+                let sql = format!(
+                    "SELECT m.unit_id, 'meetings', CAST(COUNT(*) AS BIGINT) FROM committee_meetings m \
+                     WHERE m.district_id = $1 AND m.status = 'closed' AND m.held_on > $2 AND m.held_on <= $3{u} \
+                     GROUP BY m.unit_id \
+                     UNION ALL \
+                     SELECT m.unit_id, 'items', CAST(COUNT(*) AS BIGINT) FROM committee_items i \
+                     JOIN committee_meetings m ON m.id = i.meeting_id AND m.district_id = i.district_id \
+                     WHERE m.district_id = $1 AND m.status = 'closed' AND m.held_on > $2 AND m.held_on <= $3{u} \
+                     GROUP BY m.unit_id",
+                    u = u4("m.unit_id")
+                );
+                self.in_period(&sql, d, p, unit)
+                    .await?
+                    .iter()
+                    .map(|r| cell(r, family, Moment::Period))
+                    .collect()
+            }
+        }
+    }
+
+    async fn report_trace(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        t: &Trace,
+        p: Period,
+    ) -> StoreResult<Vec<TraceRow>> {
+        let on = if t.at == Moment::Before { p.from } else { p.to };
+        let key = t.key.clone();
+        let (sql, params): (String, Vec<Value>) = match t.family {
+            Family::Bodies => (
+                "SELECT v.body_id, v.name, v.kind FROM body_versions v WHERE v.district_id = $1 AND v.valid_from <= $2 \
+                 AND (v.valid_to IS NULL OR v.valid_to > $2) AND v.status = 'active' AND v.unit_id = $3 AND v.kind = $4 \
+                 ORDER BY v.body_id"
+                    .into(),
+                vec![d.0.into(), on.into(), unit.0.into(), key.into()],
+            ),
+            Family::BodyChanges if key == "created" => (
+                "SELECT v.body_id, v.name, v.kind FROM body_versions v WHERE v.district_id = $1 AND v.valid_from > $2 \
+                 AND v.valid_from <= $3 AND v.status = 'active' AND v.unit_id = $4 AND NOT EXISTS (SELECT 1 FROM body_versions b \
+                 WHERE b.district_id = v.district_id AND b.body_id = v.body_id AND b.valid_from < v.valid_from) ORDER BY v.body_id"
+                    .into(),
+                vec![d.0.into(), p.from.into(), p.to.into(), unit.0.into()],
+            ),
+            Family::BodyChanges => (
+                "SELECT v.body_id, v.name, v.status FROM body_versions v WHERE v.district_id = $1 AND v.valid_from > $2 \
+                 AND v.valid_from <= $3 AND v.status = $5 AND v.unit_id = $4 AND EXISTS (SELECT 1 FROM body_versions b \
+                 WHERE b.district_id = v.district_id AND b.body_id = v.body_id AND b.valid_to = v.valid_from AND b.status = 'active') \
+                 ORDER BY v.body_id"
+                    .into(),
+                vec![d.0.into(), p.from.into(), p.to.into(), unit.0.into(), key.into()],
+            ),
+            Family::Staff => (
+                format!(
+                    "SELECT t.person_id, pe.name, t.establishment FROM ({}) t JOIN people pe ON pe.id = t.person_id \
+                     WHERE t.rn = 1 AND t.status IN {COUNTED} AND t.unit_id = $3 AND t.identity = $4 ORDER BY pe.name, t.person_id",
+                    state_on(PERSON_SCOPE)
+                ),
+                vec![d.0.into(), on.into(), unit.0.into(), key.into()],
+            ),
+            Family::LeadersInMiddle => (
+                format!(
+                    "SELECT DISTINCT t.person_id, pe.name, p.title FROM ({}) t JOIN people pe ON pe.id = t.person_id \
+                     JOIN post_assignments a ON a.district_id = $1 AND a.person_id = t.person_id \
+                     AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date > $2) \
+                     JOIN posts p ON p.id = a.post_id AND p.level IN ('chief', 'deputy') \
+                     WHERE t.rn = 1 AND t.leader AND t.status IN {COUNTED} AND t.unit_id = $3 ORDER BY t.person_id",
+                    state_on(PERSON_SCOPE)
+                ),
+                vec![d.0.into(), on.into(), unit.0.into()],
+            ),
+            Family::Cuts => (
+                "SELECT l.person_id, pe.name, p.title FROM downsizing_lines l \
+                 JOIN downsizing_plans p ON p.id = l.plan_id AND p.district_id = l.district_id \
+                 JOIN people pe ON pe.id = l.person_id AND pe.district_id = l.district_id \
+                 WHERE l.district_id = $1 AND p.unit_id = $4 AND l.route = $5 AND ((p.status = 'applied' AND p.effective > $2 \
+                 AND p.effective <= $3 AND $6) OR (p.status IN ('submitted', 'approved') AND p.effective <= $3 AND NOT $6)) \
+                 ORDER BY pe.name, l.person_id"
+                    .into(),
+                vec![
+                    d.0.into(),
+                    p.from.into(),
+                    p.to.into(),
+                    unit.0.into(),
+                    key.into(),
+                    (t.at == Moment::Period).into(),
+                ],
+            ),
+            Family::Meetings => (
+                "SELECT m.id, m.title, m.held_on FROM committee_meetings m WHERE m.district_id = $1 AND m.status = 'closed' \
+                 AND m.held_on > $2 AND m.held_on <= $3 AND m.unit_id = $4 ORDER BY m.held_on, m.id"
+                    .into(),
+                vec![d.0.into(), p.from.into(), p.to.into(), unit.0.into()],
+            ),
+            _ => return Ok(Vec::new()),
+        };
+        let rows = self.db.fetch_all(&sql, &params).await?;
+        rows.iter()
+            .map(|r| {
+                let detail = if t.family == Family::Meetings {
+                    r.get::<NaiveDate>(2)?.to_string()
+                } else {
+                    r.get::<String>(2)?
+                };
+                Ok(TraceRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    detail,
+                })
+            })
+            .collect()
+    }
+
+    async fn report_start(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Option<NaiveDate>> {
+        let mut first: Option<NaiveDate> = None;
+        for table in ["org_caps", "body_versions"] {
+            let sql = format!(
+                "SELECT valid_from FROM {table} WHERE district_id = $1{} ORDER BY valid_from LIMIT 1",
+                unit_cond("unit_id", unit, 2)
+            );
+            if let Some(r) = self.current(&sql, d, unit).await?.first() {
+                let v: NaiveDate = r.get(0)?;
+                first = Some(first.map_or(v, |f| f.min(v)));
+            }
+        }
+        Ok(first)
+    }
+
+    async fn report_units(&self, d: DistrictId) -> StoreResult<Vec<Unit>> {
+        let rows = self
+            .db
+            .fetch_all(
+                &format!("SELECT {UNIT_COLS} FROM units u WHERE u.district_id = $1 AND u.active ORDER BY u.code"),
+                &[d.0.into()],
+            )
+            .await?;
+        rows.iter().map(unit).collect()
+    }
+}

@@ -1,0 +1,189 @@
+//! The report's pictures, drawn as SVG on the server (no JavaScript library): bars of two
+//! figures per unit, the headcount waterfall (start → cut by route → end) and the cost
+//! before and after. Colours come from classes in app.css (the CSP allows no inline style).
+
+use jiguan_app::org::chart::esc;
+
+const W: i64 = 640;
+
+fn scale(v: i64, max: i64, span: i64) -> i64 {
+    if max <= 0 {
+        0
+    } else {
+        (v.max(0) * span + max / 2) / max
+    }
+}
+
+/// Two bars per row (before, after), one row per unit: `rows` = (name, before, after).
+pub fn pair_bars(
+    id: &str,
+    title: &str,
+    legend: (&str, &str),
+    rows: &[(String, i64, i64)],
+) -> String {
+    let label_w = 130;
+    let span = W - label_w - 60;
+    let row_h = 26;
+    let top = 34;
+    let h = top + row_h * rows.len() as i64 + 8;
+    let max = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(0);
+    let mut s = format!(
+        "<svg class=\"chart report-bars\" id=\"{id}\" viewBox=\"0 0 {W} {h}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <text x=\"0\" y=\"14\" class=\"title\">{t}</text>\
+         <rect class=\"rb-before\" x=\"{label_w}\" y=\"20\" width=\"10\" height=\"8\"></rect><text x=\"{lx1}\" y=\"28\" class=\"small\">{b}</text>\
+         <rect class=\"rb-after\" x=\"{lx2}\" y=\"20\" width=\"10\" height=\"8\"></rect><text x=\"{lx3}\" y=\"28\" class=\"small\">{a}</text>",
+        t = esc(title),
+        b = esc(legend.0),
+        a = esc(legend.1),
+        lx1 = label_w + 14,
+        lx2 = label_w + 90,
+        lx3 = label_w + 104,
+    );
+    for (i, (name, before, after)) in rows.iter().enumerate() {
+        let y = top + row_h * i as i64;
+        let wb = scale(*before, max, span);
+        let wa = scale(*after, max, span);
+        s.push_str(&format!(
+            "<text x=\"{tx}\" y=\"{ty}\" text-anchor=\"end\" class=\"small\">{n}</text>\
+             <rect class=\"rb-before\" x=\"{label_w}\" y=\"{y}\" width=\"{wb}\" height=\"10\"></rect>\
+             <text x=\"{bx}\" y=\"{by}\" class=\"small\">{before}</text>\
+             <rect class=\"rb-after\" x=\"{label_w}\" y=\"{y2}\" width=\"{wa}\" height=\"10\"></rect>\
+             <text x=\"{ax}\" y=\"{ay}\" class=\"small\">{after}</text>",
+            tx = label_w - 6,
+            ty = y + 15,
+            n = esc(name),
+            bx = label_w + wb + 4,
+            by = y + 9,
+            y2 = y + 11,
+            ax = label_w + wa + 4,
+            ay = y + 20,
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The headcount waterfall: the start bar, one falling bar per step (route), the pending
+/// cuts, and the end bar. `steps` = (label, people); the end is `start − Σ steps` as
+/// recorded (`end`), so hires and moves show as the difference the caption names.
+pub fn waterfall(
+    id: &str,
+    title: &str,
+    start: (&str, i64),
+    steps: &[(String, i64)],
+    end: (&str, i64),
+) -> String {
+    let n = steps.len() as i64 + 2;
+    let col = ((W - 20) / n).min(110);
+    let bar = col - 18;
+    let top = 28;
+    let base = 200;
+    let span = base - top - 14;
+    let max = start.1.max(end.1).max(1);
+    let y_of = |v: i64| base - scale(v, max, span);
+    let mut s = format!(
+        "<svg class=\"chart report-waterfall\" id=\"{id}\" viewBox=\"0 0 {W} {h}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <text x=\"0\" y=\"14\" class=\"title\">{t}</text>\
+         <line class=\"axis\" x1=\"0\" y1=\"{base}\" x2=\"{W}\" y2=\"{base}\"></line>",
+        t = esc(title),
+        h = base + 40,
+    );
+    let mut col_bar = |i: i64, class: &str, lo: i64, hi: i64, label: &str, value: String| {
+        let x = 10 + i * col;
+        let (y_top, y_bot) = (y_of(hi), y_of(lo));
+        s.push_str(&format!(
+            "<rect class=\"{class}\" x=\"{x}\" y=\"{y_top}\" width=\"{bar}\" height=\"{hgt}\"></rect>\
+             <text x=\"{cx}\" y=\"{vy}\" text-anchor=\"middle\" class=\"small\">{value}</text>\
+             <text x=\"{cx}\" y=\"{ly}\" text-anchor=\"middle\" class=\"small\">{label}</text>",
+            hgt = (y_bot - y_top).max(1),
+            cx = x + bar / 2,
+            vy = (y_top - 3).max(top),
+            ly = base + 16,
+            label = esc(label),
+            value = esc(&value),
+        ));
+    };
+    col_bar(0, "wf-start", 0, start.1, start.0, start.1.to_string());
+    let mut level = start.1;
+    for (i, (label, v)) in steps.iter().enumerate() {
+        let class = if i + 1 == steps.len() && label.contains('*') {
+            "wf-pending"
+        } else {
+            "wf-cut"
+        };
+        col_bar(
+            i as i64 + 1,
+            class,
+            level - v,
+            level,
+            label,
+            format!("−{v}"),
+        );
+        level -= v;
+    }
+    col_bar(n - 1, "wf-end", 0, end.1, end.0, end.1.to_string());
+    s.push_str("</svg>");
+    s
+}
+
+/// Two columns (before, after) with their values, e.g. the personnel cost.
+pub fn before_after(
+    id: &str,
+    title: &str,
+    before: (&str, i64, String),
+    after: (&str, i64, String),
+) -> String {
+    let base = 160;
+    let span = 120;
+    let max = before.1.max(after.1).max(1);
+    let mut s = format!(
+        "<svg class=\"chart report-trend\" id=\"{id}\" viewBox=\"0 0 320 {h}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <text x=\"0\" y=\"14\" class=\"title\">{t}</text><line class=\"axis\" x1=\"0\" y1=\"{base}\" x2=\"320\" y2=\"{base}\"></line>",
+        t = esc(title),
+        h = base + 24,
+    );
+    let mut tops = Vec::new();
+    for (i, (label, v, text)) in [before, after].iter().enumerate() {
+        let x = 40 + i as i64 * 150;
+        let hgt = scale(*v, max, span).max(1);
+        let y = base - hgt;
+        tops.push((x + 40, y));
+        s.push_str(&format!(
+            "<rect class=\"{c}\" x=\"{x}\" y=\"{y}\" width=\"80\" height=\"{hgt}\"></rect>\
+             <text x=\"{cx}\" y=\"{vy}\" text-anchor=\"middle\" class=\"small\">{text}</text>\
+             <text x=\"{cx}\" y=\"{ly}\" text-anchor=\"middle\" class=\"small\">{label}</text>",
+            c = if i == 0 { "rb-before" } else { "rb-after" },
+            cx = x + 40,
+            vy = y - 4,
+            ly = base + 16,
+            text = esc(text),
+            label = esc(label),
+        ));
+    }
+    if let [(x1, y1), (x2, y2)] = tops[..] {
+        s.push_str(&format!(
+            "<line class=\"trend\" x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\"></line>"
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waterfall_steps_fall_from_the_start() {
+        let s = waterfall(
+            "w",
+            "人员",
+            ("改革前", 100),
+            &[("清退".into(), 20), ("待实施*".into(), 10)],
+            ("改革后", 80),
+        );
+        assert!(s.contains("−20") && s.contains("wf-pending") && s.contains(">80<"));
+        let b = pair_bars("b", "机构", ("前", "后"), &[("骆驼<街道>".into(), 21, 10)]);
+        assert!(b.contains("骆驼&lt;街道&gt;"));
+    }
+}
