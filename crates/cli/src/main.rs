@@ -87,6 +87,9 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         url: String,
     },
+    /// Write synthetic data for load tests: `--scale province` (100 districts × 20 units
+    /// × 50 staff) or `--scale stress` (100,000 staff in one unit).
+    DemoData(ops::DemoDataArgs),
 }
 
 fn init_logs(format: &str) {
@@ -156,5 +159,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Export(c) => rt.block_on(people::export(&cfg, c)),
         Command::Org(c) => rt.block_on(org::org(&cfg, c)),
         Command::Downsizing(c) => rt.block_on(downsizing::downsizing(&cfg, c)),
+        Command::DemoData(a) => rt.block_on(ops::demo_data(&cfg, a)).map(|_| 0),
     }
 }

@@ -14,6 +14,7 @@ pub mod migrate;
 mod org;
 mod people;
 mod posts;
+pub mod scale;
 mod selection;
 mod sessions;
 mod settings;

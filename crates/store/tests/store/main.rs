@@ -16,5 +16,6 @@ mod org;
 mod people;
 mod platform;
 mod posts;
+mod scale;
 mod selection;
 mod selfsvc;
