@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_dict", "dict"),
     migration!(11, "0011_logs", "logs"),
     migration!(12, "0012_committee_ballot", "committee_ballot"),
+    migration!(17, "0017_scale", "scale"),
 ];
 
 pub fn latest() -> i64 {
