@@ -496,7 +496,10 @@ impl SqlStore {
             let w = roster_part(Vec::new(), d, f, Some(q), part);
             let n: i64 = self
                 .db
-                .fetch_one(&format!("SELECT CAST(COUNT(*) AS BIGINT){}", w.text), &w.params)
+                .fetch_one(
+                    &format!("SELECT CAST(COUNT(*) AS BIGINT){}", w.text),
+                    &w.params,
+                )
                 .await?
                 .get(0)?;
             total += n;

@@ -169,8 +169,8 @@ const PER: usize = 500;
 impl SqlStore {
     /// Writes `scale` new districts (codes `{prefix}001`…) with their units, bodies,
     /// function items, staff with history, posts, assignments, quotas, one applied plan per
-    /// unit and one district administrator each (`{prefix}001_admin`, password hash
-    /// `password_hash`). `progress(people written, people in all)` after each unit.
+    /// unit, one district administrator each (`{prefix}001_admin`) and one administrator
+    /// of its first unit (`{prefix}001_u001_admin`), password hash `password_hash`. `progress(people written, people in all)` after each unit.
     pub async fn write_scale(
         &self,
         scale: Scale,
@@ -188,30 +188,30 @@ impl SqlStore {
                 .create_district(&code, &format!("第{di}区（演示）"), at)
                 .await?;
             counts.districts += 1;
-            let mut tx = self.db.begin().await?;
-            let uid = next_id(&mut tx, "users").await?;
-            tx.execute(
-                "INSERT INTO users (id, district_id, unit_id, username, display_name, password_hash, must_change_password, active, created_at, password_changed_at) \
-                 VALUES ($1, $2, NULL, $3, $4, $5, FALSE, TRUE, $6, $6)",
-                &[
-                    uid.into(),
-                    district.0.into(),
-                    format!("{code}_admin").into(),
-                    format!("{code} 区管理员").into(),
-                    password_hash.into(),
-                    at.into(),
-                ],
+            self.insert_admin(
+                district,
+                None,
+                &format!("{code}_admin"),
+                "district_admin",
+                password_hash,
+                at,
             )
             .await?;
-            tx.execute(
-                "INSERT INTO user_roles (user_id, role) VALUES ($1, 'district_admin')",
-                &[uid.into()],
-            )
-            .await?;
-            tx.commit().await?;
             for ui in 1..=scale.units {
-                self.write_unit(district, ui, scale.staff, &mut global, at)
+                let unit = self
+                    .write_unit(district, ui, scale.staff, &mut global, at)
                     .await?;
+                if ui == 1 {
+                    self.insert_admin(
+                        district,
+                        Some(unit),
+                        &format!("{code}_u001_admin"),
+                        "unit_admin",
+                        password_hash,
+                        at,
+                    )
+                    .await?;
+                }
                 counts.units += 1;
                 counts.people += u64::from(scale.staff);
                 progress(counts.people, total);
@@ -235,7 +235,40 @@ impl SqlStore {
         Ok(counts)
     }
 
-    /// One unit in one transaction.
+    /// An account with one role (the district's when `unit` is `None`).
+    async fn insert_admin(
+        &self,
+        district: DistrictId,
+        unit: Option<UnitId>,
+        username: &str,
+        role: &str,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        let uid = next_id(&mut tx, "users").await?;
+        tx.execute(
+            "INSERT INTO users (id, district_id, unit_id, username, display_name, password_hash, must_change_password, active, created_at, password_changed_at) \
+             VALUES ($1, $2, $3, $4, $4, $5, FALSE, TRUE, $6, $6)",
+            &[
+                uid.into(),
+                district.0.into(),
+                unit.map(|u| u.0).into(),
+                username.into(),
+                password_hash.into(),
+                at.into(),
+            ],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)",
+            &[uid.into(), role.into()],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// One unit in one transaction; returns its id.
     async fn write_unit(
         &self,
         district: DistrictId,
@@ -243,7 +276,7 @@ impl SqlStore {
         staff: u32,
         global: &mut u64,
         at: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<UnitId> {
         let mut tx = self.db.begin().await?;
         let ucode = format!("u{ui:03}");
         let kind = if ui % 3 == 0 { "subdistrict" } else { "town" };
@@ -465,6 +498,7 @@ impl SqlStore {
                 "code": ucode, "name": uname, "kind": kind,
                 "demo_data": {"bodies": BODIES.len(), "functions": FUNCTIONS.len(), "staff": staff},
             }));
-        commit_audited(tx, &entry).await
+        commit_audited(tx, &entry).await?;
+        Ok(UnitId(unit))
     }
 }

@@ -85,8 +85,9 @@ async fn scale_demo_data_counts(pg: bool) {
             6 * 4,
         ),
         (
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE username IN ('t001_admin', 't002_admin')",
-            2,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM users u JOIN user_roles r ON r.user_id = u.id \
+             WHERE u.username IN ('t001_admin', 't002_admin', 't001_u001_admin', 't002_u001_admin')",
+            4,
         ),
         (
             "SELECT CAST(COUNT(DISTINCT id_number) AS BIGINT) FROM people",
