@@ -150,3 +150,71 @@ async fn scale_demo_data_counts(pg: bool) {
         .unwrap();
     assert_eq!(next, 7);
 }
+
+both!(scale_roster_pages_in_halves);
+
+/// The roster read as two index-walked halves (own people, borrowed-in people) pages
+/// exactly like one sorted list: every page in order, the borrowed-in person in place,
+/// the total exact, with search and a sort key.
+async fn scale_roster_pages_in_halves(pg: bool) {
+    let (_db, s, d) = tiny(pg).await;
+    let units = s.list_units(d, &ListQuery::default()).await.unwrap();
+    let (a, b) = (units.items[0].unit.id, units.items[1].unit.id);
+    // Lend one person of unit b to unit a; retire one of unit a.
+    s.db.execute(
+        "UPDATE people SET status = 'lent_out', host_unit_id = $1 WHERE id = (SELECT MIN(id) FROM people WHERE unit_id = $2)",
+        &[a.0.into(), b.0.into()],
+    )
+    .await
+    .unwrap();
+    s.db.execute(
+        "UPDATE people SET status = 'retired' WHERE id = (SELECT MAX(id) FROM people WHERE unit_id = $1)",
+        &[a.0.into()],
+    )
+    .await
+    .unwrap();
+    let f = PeopleFilter {
+        unit_id: Some(a),
+        ..Default::default()
+    };
+    for (sort, desc, search) in [
+        (None, false, None),
+        (Some("name"), true, None),
+        (Some("birth"), false, None),
+        (None, false, Some("王")),
+    ] {
+        let q = |page: u32, per: u32| ListQuery {
+            q: search.map(String::from),
+            sort: sort.map(String::from),
+            desc,
+            page: Some(page),
+            per_page: Some(per),
+        };
+        let all = s.list_people(d, &f, &q(1, 200)).await.unwrap();
+        // 7 own - 1 retired + 1 borrowed (unfiltered)
+        if search.is_none() {
+            assert_eq!(all.total, 7, "{sort:?}");
+            assert!(
+                all.items.iter().any(|p| p.unit_id == b),
+                "borrowed-in shown"
+            );
+        } else {
+            let want = all
+                .items
+                .iter()
+                .filter(|p| p.name.contains('王') || p.post.contains('王'))
+                .count();
+            assert_eq!(all.total as usize, want);
+            assert_eq!(all.items.len(), want);
+        }
+        assert_eq!(all.items.len() as i64, all.total);
+        let mut paged = Vec::new();
+        for page in 1..=4 {
+            let p = s.list_people(d, &f, &q(page, 2)).await.unwrap();
+            assert_eq!(p.total, all.total);
+            paged.extend(p.items.into_iter().map(|p| p.id));
+        }
+        let whole: Vec<_> = all.items.iter().map(|p| p.id).collect();
+        assert_eq!(paged, whole, "{sort:?} {desc} {search:?}");
+    }
+}
