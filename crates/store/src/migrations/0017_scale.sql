@@ -12,3 +12,6 @@ CREATE INDEX reorg_plans_unit_id ON reorg_plans (district_id, unit_id, id);
 CREATE INDEX post_assignments_open ON post_assignments (district_id, end_date, unit_id);
 -- The latest dated history row of each person (the dated roster and the cost report).
 CREATE INDEX person_events_latest ON person_events (district_id, unit_id, person_id, on_date, id);
+-- Holders by unit, body and kind (establishment page, dashboard, downsizing's staff base):
+-- counted from the index alone.
+CREATE INDEX people_occupancy ON people (district_id, unit_id, status, body_id, establishment);
