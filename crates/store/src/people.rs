@@ -480,9 +480,11 @@ fn split_roster(f: &PeopleFilter) -> bool {
 impl SqlStore {
     /// One page of a unit's current roster without sorting or counting the whole unit
     /// (issue 17): the unit's own people and the people it borrows are two disjoint
-    /// queries that each walk an index in the page's order (`people_unit_name` for the
-    /// pinyin order, `people_host` for the few borrowed), each stopping after
-    /// offset + page rows; the page is the merge of the two. The total is the sum of two
+    /// queries: the own people walk `people_unit_name` in the page's (pinyin) order and
+    /// stop after offset + page rows; the borrowed-in people (a unit borrows a handful) are
+    /// found through `people_host` without an order of their own, so that the planner
+    /// does not walk the whole district's name index for them; the page is the sorted
+    /// merge of the two. The total is the sum of two
     /// counts over the same indexes (index-only on both backends).
     async fn roster_page(
         &self,
@@ -513,7 +515,7 @@ impl SqlStore {
         let outer = order.replace("p.", "r.");
         let sql = format!(
             "SELECT * FROM (SELECT * FROM ({select}{}{order} LIMIT {upto}) h \
-             UNION ALL SELECT * FROM ({select}{}{order} LIMIT {upto}) b) r{outer} LIMIT {limit} OFFSET {offset}",
+             UNION ALL SELECT * FROM ({select}{}) b) r{outer} LIMIT {limit} OFFSET {offset}",
             home.text, both.text
         );
         let rows = self.db.fetch_all(&sql, &both.params).await?;

@@ -279,7 +279,11 @@ impl SqlStore {
     ) -> StoreResult<UnitId> {
         let mut tx = self.db.begin().await?;
         let ucode = format!("u{ui:03}");
-        let kind = if ui.is_multiple_of(3) { "subdistrict" } else { "town" };
+        let kind = if ui.is_multiple_of(3) {
+            "subdistrict"
+        } else {
+            "town"
+        };
         let uname = if kind == "town" {
             format!("第{ui}镇")
         } else {
