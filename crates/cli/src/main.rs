@@ -95,6 +95,9 @@ enum Command {
     /// Reform results (改革成效): `report [--unit CODE] [--from DATE] [--to DATE] [--xlsx FILE]`
     /// (without --unit: the district; dates default to the reform's start and today).
     Report(report::ReportArgs),
+    /// Write synthetic data for load tests: `--scale province` (100 districts × 20 units
+    /// × 50 staff) or `--scale stress` (100,000 staff in one unit).
+    DemoData(ops::DemoDataArgs),
 }
 
 fn init_logs(format: &str) {
@@ -166,5 +169,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Downsizing(c) => rt.block_on(downsizing::downsizing(&cfg, c)),
         Command::Twoway(c) => rt.block_on(twoway::twoway(&cfg, c)),
         Command::Report(a) => rt.block_on(report::report(&cfg, a)),
+        Command::DemoData(a) => rt.block_on(ops::demo_data(&cfg, a)).map(|_| 0),
     }
 }

@@ -650,3 +650,70 @@ pub async fn healthcheck(url: &str) -> anyhow::Result<u8> {
         }
     }
 }
+
+/// How much synthetic data `jiguan demo-data` writes.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ScaleName {
+    /// 100 districts × 20 units × 50 staff (100,000 people).
+    Province,
+    /// 100,000 staff in one unit of one district.
+    Stress,
+}
+
+#[derive(clap::Args)]
+pub struct DemoDataArgs {
+    /// The preset.
+    #[arg(long, value_enum)]
+    scale: ScaleName,
+    /// District codes start with this (`p001`, `p002`, …; accounts `p001_admin`).
+    #[arg(long, default_value = "p")]
+    prefix: String,
+    /// Override the preset's number of districts.
+    #[arg(long)]
+    districts: Option<u32>,
+    /// Override the preset's units per district.
+    #[arg(long)]
+    units: Option<u32>,
+    /// Override the preset's staff per unit.
+    #[arg(long)]
+    staff: Option<u32>,
+}
+
+/// `jiguan demo-data`: synthetic districts for benchmarks and load tests (issue 17). Every
+/// district gets an account `<code>_admin` with the demo password.
+pub async fn demo_data(cfg: &Config, a: DemoDataArgs) -> anyhow::Result<()> {
+    use jiguan_store::scale::Scale;
+    let base = match a.scale {
+        ScaleName::Province => Scale::PROVINCE,
+        ScaleName::Stress => Scale::STRESS,
+    };
+    let scale = Scale {
+        districts: a.districts.unwrap_or(base.districts),
+        units: a.units.unwrap_or(base.units),
+        staff: a.staff.unwrap_or(base.staff),
+    };
+    let app = open_app(cfg).await?;
+    let hash = app.hash_password(jiguan_app::demo::DEMO_PASSWORD).await?;
+    let store = SqlStore::open(&cfg.database)
+        .await
+        .map_err(|e| anyhow::anyhow!("database {}: {e}", cfg.database))?;
+    let started = std::time::Instant::now();
+    let pb = bar(scale.people(), "staff");
+    let counts = store
+        .write_scale(scale, &a.prefix, &hash, chrono::Utc::now(), |n, _| {
+            pb.set_position(n)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    pb.finish_and_clear();
+    println!(
+        "{} districts, {} units, {} staff in {:.1} s; accounts {}001_admin … (password {})",
+        counts.districts,
+        counts.units,
+        counts.people,
+        started.elapsed().as_secs_f64(),
+        a.prefix,
+        jiguan_app::demo::DEMO_PASSWORD
+    );
+    Ok(())
+}

@@ -17,6 +17,7 @@ mod pay;
 mod people;
 mod posts;
 mod report;
+pub mod scale;
 mod selection;
 mod selection_campaign;
 mod sessions;

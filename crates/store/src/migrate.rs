@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_appraisal", "appraisal"),
     migration!(15, "0015_pay", "pay"),
     migration!(16, "0016_selection_campaigns", "selection_campaigns"),
+    migration!(17, "0017_scale", "scale"),
 ];
 
 pub fn latest() -> i64 {

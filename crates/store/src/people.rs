@@ -154,24 +154,48 @@ fn person(r: &Row) -> StoreResult<PersonRecord> {
     })
 }
 
+/// Which people of a unit's roster a query reads: its own and those it borrows (the
+/// roster), or one of the two (the two halves of an index-backed roster page).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    All,
+    Home,
+    Borrowed,
+}
+
 /// FROM and WHERE of a roster query.
 fn roster_where(d: DistrictId, f: &PeopleFilter, q: Option<&ListQuery>) -> Sql {
+    roster_part(Vec::new(), d, f, q, Part::All)
+}
+
+/// FROM and WHERE of a roster query (or of one [`Part`] of it), its placeholders
+/// numbered after `params`.
+fn roster_part(
+    params: Vec<Value>,
+    d: DistrictId,
+    f: &PeopleFilter,
+    q: Option<&ListQuery>,
+    part: Part,
+) -> Sql {
     let dated = f.on.is_some();
     let a = if dated { "e" } else { "p" };
-    let mut s = if let Some(on) = f.on {
-        let mut s = Sql::with(
-            " FROM person_events e JOIN people p ON p.id = e.person_id WHERE e.district_id = $1",
-            d.0,
-        );
+    let mut s = Sql {
+        text: String::new(),
+        params,
+    };
+    let dp = s.bind(d.0);
+    if let Some(on) = f.on {
+        s.push(&format!(
+            " FROM person_events e JOIN people p ON p.id = e.person_id WHERE e.district_id = {dp}"
+        ));
         let p = s.bind(on);
         s.push(&format!(
             " AND e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 \
              WHERE e2.person_id = e.person_id AND e2.on_date <= {p})"
         ));
-        s
     } else {
-        Sql::with(" FROM people p WHERE p.district_id = $1", d.0)
-    };
+        s.push(&format!(" FROM people p WHERE p.district_id = {dp}"));
+    }
     let active = format!("{a}.status IN ('on_post', 'lent_out')");
     match (f.unit_id, f.status) {
         (Some(u), Some(StatusFilter::One(Status::BorrowedIn))) => {
@@ -182,8 +206,12 @@ fn roster_where(d: DistrictId, f: &PeopleFilter, q: Option<&ListQuery>) -> Sql {
         }
         (Some(u), st) => {
             let p = s.bind(u.0);
-            if f.home_only || matches!(st, Some(StatusFilter::One(_))) {
+            if f.home_only || matches!(st, Some(StatusFilter::One(_))) || part == Part::Home {
                 s.push(&format!(" AND {a}.unit_id = {p}"));
+            } else if part == Part::Borrowed {
+                s.push(&format!(
+                    " AND {a}.host_unit_id = {p} AND {a}.status = 'lent_out' AND {a}.unit_id <> {p}"
+                ));
             } else {
                 s.push(&format!(
                     " AND ({a}.unit_id = {p} OR ({a}.host_unit_id = {p} AND {a}.status = 'lent_out'))"
@@ -456,6 +484,66 @@ fn quota(r: &Row) -> StoreResult<QuotaRecord> {
     })
 }
 
+/// Whether a roster page is read as its two halves (the unit's own people, those it
+/// borrows): the current roster of one unit with its borrowed-in people.
+fn split_roster(f: &PeopleFilter) -> bool {
+    f.on.is_none()
+        && f.unit_id.is_some()
+        && !f.home_only
+        && !matches!(f.status, Some(StatusFilter::One(_)))
+}
+
+impl SqlStore {
+    /// One page of a unit's current roster without sorting or counting the whole unit
+    /// (issue 17): the unit's own people and the people it borrows are two disjoint
+    /// queries: the own people walk `people_unit_name` in the page's (pinyin) order and
+    /// stop after offset + page rows; the borrowed-in people (a unit borrows a handful) are
+    /// found through `people_host` without an order of their own, so that the planner
+    /// does not walk the whole district's name index for them; the page is the sorted
+    /// merge of the two. The total is the sum of two
+    /// counts over the same indexes (index-only on both backends).
+    async fn roster_page(
+        &self,
+        d: DistrictId,
+        f: &PeopleFilter,
+        q: &ListQuery,
+        order: &str,
+    ) -> StoreResult<Page<PersonRecord>> {
+        let mut total = 0;
+        for part in [Part::Home, Part::Borrowed] {
+            let w = roster_part(Vec::new(), d, f, Some(q), part);
+            let n: i64 = self
+                .db
+                .fetch_one(
+                    &format!("SELECT CAST(COUNT(*) AS BIGINT){}", w.text),
+                    &w.params,
+                )
+                .await?
+                .get(0)?;
+            total += n;
+        }
+        let home = roster_part(Vec::new(), d, f, Some(q), Part::Home);
+        let mut both = roster_part(home.params, d, f, Some(q), Part::Borrowed);
+        let upto = both.bind(q.offset() + i64::from(q.per_page()));
+        let limit = both.bind(i64::from(q.per_page()));
+        let offset = both.bind(q.offset());
+        let select = format!("SELECT {}", cols(false));
+        let outer = order.replace("p.", "r.");
+        let sql = format!(
+            "SELECT * FROM (SELECT * FROM ({select}{}{order} LIMIT {upto}) h \
+             UNION ALL SELECT * FROM ({select}{}) b) r{outer} LIMIT {limit} OFFSET {offset}",
+            home.text, both.text
+        );
+        let rows = self.db.fetch_all(&sql, &both.params).await?;
+        Ok(Page {
+            items: rows.iter().map(person).collect::<StoreResult<_>>()?,
+            total,
+            page: q.page(),
+            per_page: q.per_page(),
+        })
+    }
+}
+
 fn unit_scope(s: &mut Sql, col: &str, unit: Option<UnitId>) {
     if let Some(u) = unit {
         s.and(&format!("{col} = {{}}"), u.0);
@@ -493,12 +581,16 @@ impl PeopleStore for SqlStore {
             ],
             "p.name COLLATE pinyin",
         );
+        let order = format!("{order}, p.id");
+        if split_roster(f) {
+            return self.roster_page(d, f, q, &order).await;
+        }
         fetch_page(
             &self.db,
             "",
             &format!("SELECT {}", cols(f.on.is_some())),
             w,
-            &format!("{order}, p.id"),
+            &order,
             q,
             person,
         )

@@ -8,6 +8,10 @@
 //! process (server and clients together). Loopback only.
 //!
 //! `cargo bench -p jiguan-testkit --bench http_load`
+//!
+//! With `JIGUAN_BENCH_SCALE=1` it runs the province-scale benchmark instead (issue 17,
+//! `scale.rs`): province and stress data, the roster, search, cost page and dashboard at
+//! `JIGUAN_BENCH_CLIENTS` (default 64) connections, the query plans, and the soak.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -19,10 +23,13 @@ use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::auth::Role;
 use jiguan_testkit::{DEMO_PASSWORD, SpawnOptions, TestApp, http_client, login, spawn_app};
 
+#[path = "http_load/scale.rs"]
+mod scale;
+
 const EXTRA_USERS_PER_UNIT: usize = 100;
 const WARM_UP: Duration = Duration::from_secs(1);
 
-fn env_num(name: &str, default: u64) -> u64 {
+pub(crate) fn env_num(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
@@ -39,6 +46,9 @@ fn main() -> anyhow::Result<()> {
 
 async fn run() -> anyhow::Result<()> {
     let secs = env_num("JIGUAN_BENCH_SECS", 20);
+    if std::env::var("JIGUAN_BENCH_SCALE").is_ok() {
+        return scale::run(secs).await;
+    }
     let clients = env_num("JIGUAN_BENCH_CLIENTS", 16) as usize;
     println!(
         "http_load: {clients} clients, {secs} s per backend (+{} s warm-up), {} tokio workers, {} extra users per unit",
@@ -78,7 +88,7 @@ async fn run() -> anyhow::Result<()> {
 }
 
 /// The same server URL with another database name.
-fn with_database(url: &str, name: &str) -> anyhow::Result<String> {
+pub(crate) fn with_database(url: &str, name: &str) -> anyhow::Result<String> {
     let scheme_end = url.find("://").context("database URL without scheme")? + 3;
     let (head, rest) = url.split_at(scheme_end);
     let (authority, query) = match rest.find('/') {
@@ -95,7 +105,7 @@ fn with_database(url: &str, name: &str) -> anyhow::Result<String> {
 }
 
 /// Peak and current resident set of this process, in KiB.
-fn rss_kib() -> (u64, u64) {
+pub(crate) fn rss_kib() -> (u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |k: &str| {
         status
@@ -109,11 +119,11 @@ fn rss_kib() -> (u64, u64) {
 }
 
 /// Resets the peak RSS counter (Linux: `5` into `/proc/self/clear_refs`).
-fn reset_peak_rss() {
+pub(crate) fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-fn pct(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn pct(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -121,7 +131,7 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
-fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 

@@ -278,9 +278,16 @@ impl App {
         Ok(self.store.export_people(actor.district_id, &filter).await?)
     }
 
-    /// People of the unit on post or lent out (the share's denominator).
+    /// People of the unit on post or lent out (the share's denominator), counted by the
+    /// store rather than by loading the unit's roster (issue 17: the dashboard calls this
+    /// for every unit without a plan).
     async fn staff_base(&self, actor: &Actor, unit: UnitId) -> AppResult<i64> {
-        Ok(occupying(&self.unit_people(actor, unit).await?, unit))
+        let counts = self.store.occupancy(actor.district_id, Some(unit)).await?;
+        Ok(counts
+            .iter()
+            .filter(|c| c.unit_id == unit)
+            .map(|c| c.count)
+            .sum())
     }
 
     pub(crate) async fn view_of(

@@ -115,10 +115,24 @@ impl PeopleStore for FakeStore {
 
     async fn occupancy(
         &self,
-        _district: DistrictId,
-        _unit: Option<UnitId>,
+        district: DistrictId,
+        unit: Option<UnitId>,
     ) -> StoreResult<Vec<OccupancyCount>> {
-        Err(not_in_fake())
+        // One count per person is enough for the callers that sum it.
+        self.with_state(|s| {
+            s.people
+                .people
+                .iter()
+                .filter(|p| p.district_id == district && p.status.occupies())
+                .filter(|p| unit.is_none_or(|u| p.unit_id == u))
+                .map(|p| OccupancyCount {
+                    unit_id: p.unit_id,
+                    body_id: p.body_id,
+                    kind: p.establishment,
+                    count: 1,
+                })
+                .collect()
+        })
     }
 
     async fn leader_counts(

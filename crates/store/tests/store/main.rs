@@ -19,6 +19,7 @@ mod people;
 mod platform;
 mod posts;
 mod report;
+mod scale;
 mod selection;
 mod selection_campaign;
 mod selfsvc;

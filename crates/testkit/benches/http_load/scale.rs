@@ -1,0 +1,460 @@
+//! Province scale (issue 17): `jiguan demo-data`'s province data (100 districts × 20 units
+//! × 50 staff) and stress unit (100,000 staff) written into a fresh database per backend,
+//! then at `JIGUAN_BENCH_CLIENTS` (default 64) keep-alive connections for
+//! `JIGUAN_BENCH_SECS` each: the stress unit's roster (first page and page 50), a name
+//! search on it, its personnel-cost page and the dashboard; the query plan of each list and
+//! report query; and the soak (`JIGUAN_BENCH_SOAK_SECS`, default 120): mixed reads and
+//! writes (one in ten creates a person through the JSON API) by 64 district
+//! administrators on the province data, with latency percentiles, errors and peak RSS.
+//! `JIGUAN_BENCH_DISTRICTS` (default 100) and `JIGUAN_BENCH_STRESS_STAFF` (default
+//! 100,000) shrink the data for a quick run.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow, bail};
+use jiguan_app::{App, AppConfig, SystemClock};
+use jiguan_store::scale::Scale;
+use jiguan_store::{Backend, SqlStore};
+use jiguan_testkit::{DEMO_PASSWORD, SpawnOptions, csrf_of, http_client, login, spawn_app};
+
+use super::{env_num, ms, pct, reset_peak_rss, rss_kib, with_database};
+
+pub async fn run(secs: u64) -> anyhow::Result<()> {
+    let clients = env_num("JIGUAN_BENCH_CLIENTS", 64) as usize;
+    let soak = env_num("JIGUAN_BENCH_SOAK_SECS", 120);
+    let districts = env_num("JIGUAN_BENCH_DISTRICTS", 100) as u32;
+    println!(
+        "scale: {clients} connections, {secs} s per page, soak {soak} s, province {districts} × 20 × 50"
+    );
+    let dir = tempfile::tempdir()?;
+    let sqlite = dir.path().join("scale.db").to_string_lossy().into_owned();
+    one("sqlite", sqlite, secs, soak, clients, districts).await?;
+    if let Ok(admin_url) = std::env::var("JIGUAN_BENCH_PG_URL") {
+        let name = format!("jiguan_scale_{}", std::process::id());
+        let admin = jiguan_store::Db::connect(&admin_url)
+            .await
+            .map_err(|e| anyhow!("connect {admin_url}: {e}"))?;
+        admin
+            .execute(&format!("CREATE DATABASE {name}"), &[])
+            .await
+            .map_err(|e| anyhow!("create database {name}: {e}"))?;
+        let r = one(
+            "postgres",
+            with_database(&admin_url, &name)?,
+            secs,
+            soak,
+            clients,
+            districts,
+        )
+        .await;
+        if let Err(e) = admin
+            .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), &[])
+            .await
+        {
+            eprintln!("drop database {name}: {e}");
+        }
+        r?;
+    }
+    Ok(())
+}
+
+async fn one(
+    label: &str,
+    url: String,
+    secs: u64,
+    soak: u64,
+    clients: usize,
+    districts: u32,
+) -> anyhow::Result<()> {
+    reset_peak_rss();
+    let store = SqlStore::open(&url).await.map_err(|e| anyhow!("{e}"))?;
+    let hasher = App::new(
+        Arc::new(store.clone()),
+        AppConfig::default(),
+        Arc::new(SystemClock),
+    );
+    let hash = hasher
+        .hash_password(DEMO_PASSWORD)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let now = chrono::Utc::now();
+    let t0 = Instant::now();
+    let stress = Scale {
+        staff: env_num("JIGUAN_BENCH_STRESS_STAFF", 100_000) as u32,
+        ..Scale::STRESS
+    };
+    store
+        .write_scale(stress, "s", &hash, now, |_, _| {})
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let stress_secs = t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let province = Scale {
+        districts,
+        ..Scale::PROVINCE
+    };
+    store
+        .write_scale(province, "p", &hash, now, |_, _| {})
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    println!(
+        "\n== {label}: demo-data stress ({} staff in one unit) {stress_secs:.1} s; province ({} staff) {:.1} s",
+        stress.people(),
+        province.people(),
+        t0.elapsed().as_secs_f64()
+    );
+    let t = spawn_app(SpawnOptions {
+        demo: false,
+        config: AppConfig::default(),
+        database_url: Some(url),
+        ..SpawnOptions::default()
+    })
+    .await?;
+    let unit: i64 = store
+        .db
+        .fetch_one(
+            "SELECT u.id FROM units u JOIN districts d ON d.id = u.district_id WHERE d.code = 's001'",
+            &[],
+        )
+        .await
+        .map_err(|e| anyhow!("{e}"))?
+        .get(0)
+        .map_err(|e| anyhow!("{e}"))?;
+    explain(&store, unit).await?;
+
+    // The stress unit's pages, one kind at a time, all connections signed in as its
+    // district's administrator.
+    let base = Arc::new(t.base.clone());
+    let mut cs = Vec::new();
+    for _ in 0..clients {
+        let c = http_client()?;
+        login(&c, &base, "s001_admin", DEMO_PASSWORD).await?;
+        cs.push(c);
+    }
+    let cs = Arc::new(cs);
+    for (kind, path) in [
+        ("roster, page 1", format!("/units/{unit}/people")),
+        ("roster, page 50", format!("/units/{unit}/people?page=50")),
+        (
+            "roster search (a name)",
+            format!("/units/{unit}/people?q=%E7%8E%8B%E4%BC%9F"),
+        ),
+        ("personnel cost", format!("/units/{unit}/people/cost")),
+        ("dashboard", "/".to_string()),
+    ] {
+        let paths = Arc::new(vec![path]);
+        let (lat, errors) = hammer(&cs, &base, &paths, Duration::from_secs(secs), None).await;
+        report(kind, &lat, errors, secs);
+    }
+    drop(cs);
+
+    // Soak: 64 district administrators on the province data, reads and writes mixed.
+    soak_run(&t.base, &store, clients.min(districts as usize), soak).await?;
+    let (peak, now) = rss_kib();
+    println!(
+        "RSS of the process (server + clients): peak {:.0} MiB, now {:.0} MiB",
+        peak as f64 / 1024.0,
+        now as f64 / 1024.0
+    );
+    Ok(())
+}
+
+fn report(kind: &str, lat: &[Duration], errors: u64, secs: u64) {
+    println!(
+        "{kind:<24} n={:<7} p50 {:>10} p90 {:>10} p99 {:>10} max {:>10} {:>7.0} req/s, {errors} errors",
+        lat.len(),
+        ms(pct(lat, 0.50)),
+        ms(pct(lat, 0.90)),
+        ms(pct(lat, 0.99)),
+        ms(pct(lat, 1.0)),
+        lat.len() as f64 / secs as f64
+    );
+}
+
+/// Each client loops over `paths` (GET) for `dur`; with `write`, every tenth request is
+/// instead the write it returns for (client, i). Returns sorted latencies and errors.
+async fn hammer(
+    cs: &Arc<Vec<reqwest::Client>>,
+    base: &Arc<String>,
+    paths: &Arc<Vec<String>>,
+    dur: Duration,
+    write: Option<Arc<Vec<(String, String)>>>,
+) -> (Vec<Duration>, u64) {
+    let until = Instant::now() + dur;
+    let mut tasks = Vec::new();
+    for k in 0..cs.len() {
+        let (cs, base, paths, write) = (cs.clone(), base.clone(), paths.clone(), write.clone());
+        tasks.push(tokio::spawn(async move {
+            let c = &cs[k];
+            let mut lat = Vec::new();
+            let mut errors = 0u64;
+            let mut i = k;
+            while Instant::now() < until {
+                let t0 = Instant::now();
+                let ok = match &write {
+                    Some(w) if i % 10 == 9 => {
+                        let (path, csrf) = &w[k];
+                        let body = new_person(k, i);
+                        match c
+                            .post(format!("{base}{path}"))
+                            .header("X-CSRF-Token", csrf)
+                            .json(&body)
+                            .send()
+                            .await
+                        {
+                            Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                            Ok(r) => {
+                                let s = r.status();
+                                eprintln!("write {s}: {}", r.text().await.unwrap_or_default());
+                                false
+                            }
+                            Err(_) => false,
+                        }
+                    }
+                    _ => {
+                        let p = &paths[(i * 7 + k) % paths.len()];
+                        match c.get(format!("{base}{p}")).send().await {
+                            Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                            _ => false,
+                        }
+                    }
+                };
+                i += 1;
+                if ok {
+                    lat.push(t0.elapsed());
+                } else {
+                    errors += 1;
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        if let Ok((l, e)) = t.await {
+            all.extend(l);
+            errors += e;
+        } else {
+            errors += 1;
+        }
+    }
+    all.sort();
+    (all, errors)
+}
+
+/// A new contract worker (编外) with an ID number no generated person has (born 2000 on).
+fn new_person(k: usize, i: usize) -> serde_json::Value {
+    let birth = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
+        + chrono::Duration::days((i / 1000) as i64);
+    let body = format!("330211{}{:03}", birth.format("%Y%m%d"), i % 1000);
+    let id = format!(
+        "{body}{}",
+        jiguan_domain::rules::id_number::check_char(&body).unwrap_or('X')
+    );
+    serde_json::json!({
+        "name": format!("压测{k}号{i}"),
+        "id_number": id,
+        "identity": "contract_worker",
+        "establishment": "none",
+        "basic_pay": "3000",
+    })
+}
+
+async fn soak_run(base: &str, store: &SqlStore, admins: usize, secs: u64) -> anyhow::Result<()> {
+    let rows = store
+        .db
+        .fetch_all(
+            "SELECT d.code, u.id FROM units u JOIN districts d ON d.id = u.district_id WHERE d.code LIKE 'p%' ORDER BY d.code, u.id",
+            &[],
+        )
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let mut by_district: Vec<(String, Vec<i64>)> = Vec::new();
+    for r in rows {
+        let code: String = r.get(0).map_err(|e| anyhow!("{e}"))?;
+        let u: i64 = r.get(1).map_err(|e| anyhow!("{e}"))?;
+        match by_district.last_mut() {
+            Some((c, v)) if *c == code => v.push(u),
+            _ => by_district.push((code, vec![u])),
+        }
+    }
+    let base = Arc::new(base.to_string());
+    // Alternately a district administrator (reads across the district's units and the
+    // district dashboard) and a unit administrator (reads the unit, and one request in
+    // ten creates a person there through the JSON API).
+    let mut handles = Vec::new();
+    let started = Instant::now();
+    for (j, (code, units)) in by_district.iter().take(admins).enumerate() {
+        let c = http_client()?;
+        let writer = j % 2 == 1;
+        let user = if writer {
+            format!("{code}_u001_admin")
+        } else {
+            format!("{code}_admin")
+        };
+        login(&c, &base, &user, DEMO_PASSWORD).await?;
+        let mine: Vec<i64> = if writer {
+            units[..1].to_vec()
+        } else {
+            units.iter().take(5).copied().collect()
+        };
+        let mut paths = vec!["/".to_string()];
+        for u in &mine {
+            paths.push(format!("/units/{u}/people"));
+            paths.push(format!("/units/{u}/people?page=2"));
+            paths.push(format!("/units/{u}/people/cost"));
+            paths.push(format!("/units/{u}/people?q=%E6%9D%8E"));
+        }
+        let w = if writer {
+            let u = units[0];
+            let page = c
+                .get(format!("{base}/units/{u}/people/new"))
+                .send()
+                .await?
+                .text()
+                .await?;
+            let csrf = csrf_of(&page).context("no _csrf on the new-person page")?;
+            Some(Arc::new(vec![(format!("/api/v1/units/{u}/people"), csrf)]))
+        } else {
+            None
+        };
+        let one = Arc::new(vec![c]);
+        let paths = Arc::new(paths);
+        let b = base.clone();
+        handles.push(tokio::spawn(async move {
+            hammer(&one, &b, &paths, Duration::from_secs(secs), w).await
+        }));
+    }
+    let n = handles.len();
+    let mut lat = Vec::new();
+    let mut errors = 0;
+    for h in handles {
+        let (l, e) = h.await?;
+        lat.extend(l);
+        errors += e;
+    }
+    lat.sort();
+    report(
+        &format!("soak, {n} conns, writes"),
+        &lat,
+        errors,
+        started.elapsed().as_secs().max(1),
+    );
+    if errors > 0 {
+        bail!("soak: {errors} requests failed");
+    }
+    Ok(())
+}
+
+/// The query plan of each list and report query (the roster's two halves and counts, the
+/// search, the dated roster, the cost report, bodies, posts, plans, the audit list), with
+/// the stress unit's ids.
+async fn explain(store: &SqlStore, unit: i64) -> anyhow::Result<()> {
+    let d: i64 = store
+        .db
+        .fetch_one(
+            "SELECT district_id FROM units WHERE id = $1",
+            &[unit.into()],
+        )
+        .await
+        .map_err(|e| anyhow!("{e}"))?
+        .get(0)
+        .map_err(|e| anyhow!("{e}"))?;
+    let today = chrono::Utc::now().date_naive();
+    let act = "p.status IN ('on_post', 'lent_out')";
+    let queries = [
+        (
+            "roster page, own people (pinyin order)",
+            format!(
+                "SELECT p.id, p.name FROM people p WHERE p.district_id = {d} AND p.unit_id = {unit} AND {act} ORDER BY p.name COLLATE pinyin ASC, p.id LIMIT 20"
+            ),
+        ),
+        (
+            "roster page, borrowed-in people",
+            format!(
+                "SELECT p.id, p.name FROM people p WHERE p.district_id = {d} AND p.host_unit_id = {unit} AND p.status = 'lent_out' AND p.unit_id <> {unit} AND {act} ORDER BY p.name COLLATE pinyin ASC, p.id LIMIT 20"
+            ),
+        ),
+        (
+            "roster count, own people",
+            format!(
+                "SELECT COUNT(*) FROM people p WHERE p.district_id = {d} AND p.unit_id = {unit} AND {act}"
+            ),
+        ),
+        (
+            "roster search (name or post)",
+            format!(
+                "SELECT p.id FROM people p WHERE p.district_id = {d} AND p.unit_id = {unit} AND {act} AND (LOWER(p.name) LIKE '%王伟%' OR LOWER(p.post) LIKE '%王伟%') ORDER BY p.name COLLATE pinyin ASC, p.id LIMIT 20"
+            ),
+        ),
+        (
+            "roster on a date (history)",
+            format!(
+                "SELECT e.person_id FROM person_events e JOIN people p ON p.id = e.person_id WHERE e.district_id = {d} AND e.on_date <= '{today}' AND e.id = (SELECT MAX(e2.id) FROM person_events e2 WHERE e2.person_id = e.person_id AND e2.on_date <= '{today}') AND e.unit_id = {unit} ORDER BY p.name COLLATE pinyin ASC, p.id LIMIT 20"
+            ),
+        ),
+        (
+            "personnel cost (cost_totals)",
+            format!(
+                "SELECT e.identity, COUNT(*), SUM(e.basic_pay) FROM person_events e WHERE e.district_id = {d} AND e.on_date <= '{today}' AND e.id = (SELECT MAX(e2.id) FROM person_events e2 WHERE e2.person_id = e.person_id AND e2.on_date <= '{today}') AND e.status IN ('on_post', 'lent_out') AND e.unit_id = {unit} GROUP BY e.identity ORDER BY 1"
+            ),
+        ),
+        (
+            "occupancy (establishment page)",
+            format!(
+                "SELECT unit_id, body_id, establishment, COUNT(*) FROM people WHERE district_id = {d} AND unit_id = {unit} AND status IN ('on_post', 'lent_out') GROUP BY unit_id, body_id, establishment ORDER BY unit_id, body_id, establishment"
+            ),
+        ),
+        (
+            "bodies of a unit",
+            format!(
+                "SELECT id, name FROM bodies WHERE district_id = {d} AND unit_id = {unit} ORDER BY id"
+            ),
+        ),
+        (
+            "posts of a unit",
+            format!(
+                "SELECT id, title FROM posts WHERE district_id = {d} AND unit_id = {unit} ORDER BY body_id, title, id"
+            ),
+        ),
+        (
+            "plans of a unit",
+            format!(
+                "SELECT id, title FROM reorg_plans WHERE district_id = {d} AND unit_id = {unit} ORDER BY id DESC"
+            ),
+        ),
+        (
+            "audit list of a district (newest first)",
+            format!("SELECT id FROM audit_log WHERE district_id = {d} ORDER BY seq DESC LIMIT 50"),
+        ),
+    ];
+    let pg = store.db.backend() == Backend::Postgres;
+    println!(
+        "-- query plans ({}):",
+        if pg { "EXPLAIN" } else { "EXPLAIN QUERY PLAN" }
+    );
+    for (what, sql) in queries {
+        let q = if pg {
+            format!("EXPLAIN {sql}")
+        } else {
+            format!("EXPLAIN QUERY PLAN {sql}")
+        };
+        let rows = store
+            .db
+            .fetch_all(&q, &[])
+            .await
+            .map_err(|e| anyhow!("{what}: {e}"))?;
+        println!("{what}:");
+        for r in rows {
+            let line: String = if pg {
+                r.get(0).map_err(|e| anyhow!("{e}"))?
+            } else {
+                r.get(3).map_err(|e| anyhow!("{e}"))?
+            };
+            println!("    {line}");
+        }
+    }
+    Ok(())
+}
