@@ -154,14 +154,7 @@ impl App {
         let (m, t) = (self.config.argon_m_kib, self.config.argon_t);
         let pw = password.to_string();
         hash_pool()
-            .run(move || {
-                let params = Params::new(m, t, 1, None).map_err(|e| e.to_string())?;
-                let a = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-                let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-                a.hash_password(pw.as_bytes(), &salt)
-                    .map(|h| h.to_string())
-                    .map_err(|e| e.to_string())
-            })
+            .run(move || argon2_hash(&pw, m, t))
             .await
             .map_err(AppError::Internal)?
             .map_err(AppError::Internal)
@@ -171,15 +164,7 @@ impl App {
     pub async fn verify_password(&self, hash: &str, password: &str) -> bool {
         let (h, pw) = (hash.to_string(), password.to_string());
         hash_pool()
-            .run(move || {
-                PasswordHash::new(&h)
-                    .map(|parsed| {
-                        Argon2::default()
-                            .verify_password(pw.as_bytes(), &parsed)
-                            .is_ok()
-                    })
-                    .unwrap_or(false)
-            })
+            .run(move || argon2_verify(&h, &pw))
             .await
             .unwrap_or(false)
     }
@@ -500,6 +485,42 @@ mod tests {
         assert_eq!(got, (0..16).collect::<Vec<_>>());
         assert_eq!(peak.load(Ordering::SeqCst), 2);
         assert_eq!(pool.threads(), 2);
+        // Production parameters (19 MiB each), 16 at once: the peak grows by about one
+        // hash per thread, not sixteen.
+        let hwm = || {
+            std::fs::read_to_string("/proc/self/status")
+                .unwrap_or_default()
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let before = hwm();
+        let tasks: Vec<_> = (0..16)
+            .map(|_| tokio::spawn(pool.run(|| argon2_hash("pw", 19 * 1024, 2))))
+            .collect();
+        for t in tasks {
+            assert!(matches!(t.await, Ok(Ok(Ok(_)))));
+        }
+        let grew = hwm().saturating_sub(before) / 1024;
+        assert!(grew <= 3 * 20, "{grew} MiB");
+        // The hashes are standard: the argon2 crate's own verifier agrees, both ways.
+        let h = argon2_hash("秘密pw", 64, 1).unwrap_or_default();
+        let parsed = PasswordHash::new(&h).unwrap_or_else(|e| panic!("{e}: {h}"));
+        assert!(
+            Argon2::default()
+                .verify_password("秘密pw".as_bytes(), &parsed)
+                .is_ok()
+        );
+        assert!(argon2_verify(&h, "秘密pw") && !argon2_verify(&h, "秘密pX"));
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        let theirs = Argon2::default()
+            .hash_password(b"abc", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(argon2_verify(&theirs, "abc") && !argon2_verify(&theirs, "abd"));
+        assert!(!argon2_verify("not a hash", "abc"));
         // A panicking job is an error, and the threads live on.
         assert!(pool.run(|| panic!("boom")).await.is_err());
         assert_eq!(pool.run(|| 7).await, Ok(7));
@@ -526,6 +547,82 @@ mod tests {
         assert_eq!(token_hash(&a).len(), 64);
         assert_ne!(token_hash(&a), a);
     }
+}
+
+thread_local! {
+    /// The argon2 working memory of a hashing thread, kept between hashes: allocating
+    /// 19 MiB per hash left the allocator holding about that much per hash done at once.
+    static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs argon2 with `params` into `out`, in this thread's kept working memory.
+fn argon2_into(
+    alg: Algorithm,
+    version: Version,
+    params: Params,
+    pw: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), String> {
+    let n = params.block_count();
+    let a = Argon2::new(alg, version, params);
+    BLOCKS.with(|b| {
+        let mut blocks = b.borrow_mut();
+        if blocks.len() < n {
+            blocks.resize(n, argon2::Block::default());
+        }
+        let mem = blocks.get_mut(..n).ok_or("argon2 memory")?;
+        a.hash_password_into_with_memory(pw, salt, out, mem)
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// An argon2id hash of `pw` in the PHC string format (`$argon2id$v=19$m=…,t=…,p=1$salt$hash`).
+fn argon2_hash(pw: &str, m_kib: u32, t: u32) -> Result<String, String> {
+    use argon2::password_hash::{Output, ParamsString};
+    let params = Params::new(m_kib, t, 1, None).map_err(|e| e.to_string())?;
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    let mut salt_buf = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_buf).map_err(|e| e.to_string())?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    argon2_into(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        params.clone(),
+        pw.as_bytes(),
+        salt_bytes,
+        &mut out,
+    )?;
+    let hash = PasswordHash {
+        algorithm: argon2::ARGON2ID_IDENT,
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|e| e.to_string())?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(|e| e.to_string())?),
+    };
+    Ok(hash.to_string())
+}
+
+/// Whether `pw` matches the PHC string `hash` (compared in constant time).
+fn argon2_verify(hash: &str, pw: &str) -> bool {
+    let check = || -> Option<bool> {
+        let parsed = PasswordHash::new(hash).ok()?;
+        let alg = Algorithm::try_from(parsed.algorithm).ok()?;
+        let version = match parsed.version {
+            Some(v) => Version::try_from(v).ok()?,
+            None => Version::default(),
+        };
+        let params = Params::try_from(&parsed).ok()?;
+        let expected = parsed.hash?;
+        let mut salt_buf = [0u8; 64];
+        let salt = parsed.salt?.decode_b64(&mut salt_buf).ok()?;
+        let mut out = vec![0u8; expected.len()];
+        argon2_into(alg, version, params, pw.as_bytes(), salt, &mut out).ok()?;
+        let got = argon2::password_hash::Output::new(&out).ok()?;
+        // `Output`'s equality is constant-time.
+        Some(got == expected)
+    };
+    check().unwrap_or(false)
 }
 
 /// A job for a hashing thread.
