@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -458,6 +458,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
     /// Issue 17, point 4: password hashes run on one thread per core, whatever the number
     /// asked for at once; every one is answered.
