@@ -20,6 +20,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if ! command -v curl >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq curl >/dev/null
+fi
+
 VENV="${SCHEMATHESIS_VENV:-/var/tmp/jiguan-schemathesis-venv}"
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-15}"
 LIMIT="${SCHEMATHESIS_TIMEOUT:-240}"
