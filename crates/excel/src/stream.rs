@@ -363,15 +363,16 @@ fn first_sheet(zip: &mut Zip<'_>, left: &mut u64) -> Result<(String, bool), Fiel
     let mut r = Reader::from_str(&rels);
     loop {
         match r.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
-                if attr(&e, "Id").as_deref() == Some(rid.as_str()) {
-                    let target = attr(&e, "Target").ok_or_else(|| err("import_unreadable"))?;
-                    let path = match target.strip_prefix('/') {
-                        Some(abs) => abs.to_string(),
-                        None => format!("xl/{target}"),
-                    };
-                    return Ok((path, d1904));
-                }
+            Ok(Event::Start(e) | Event::Empty(e))
+                if e.local_name().as_ref() == "Relationship"
+                    && attr(&e, "Id").as_deref() == Some(rid.as_str()) =>
+            {
+                let target = attr(&e, "Target").ok_or_else(|| err("import_unreadable"))?;
+                let path = match target.strip_prefix('/') {
+                    Some(abs) => abs.to_string(),
+                    None => format!("xl/{target}"),
+                };
+                return Ok((path, d1904));
             }
             Ok(Event::Eof) => break,
             Err(_) => return Err(err("import_unreadable")),

@@ -418,7 +418,7 @@ fn hostile_xlsx(n: usize) -> Vec<u8> {
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(9))
         .large_file(true);
-    let mut part = |w: &mut zip::ZipWriter<_>, name: &str, body: &str| {
+    let part = |w: &mut zip::ZipWriter<_>, name: &str, body: &str| {
         w.start_file(name, o).unwrap();
         w.write_all(body.as_bytes()).unwrap();
     };
