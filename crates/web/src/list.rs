@@ -67,7 +67,7 @@ impl ListParams {
             sort: self.sort.clone(),
             desc: match self.desc.as_deref().map(str::trim) {
                 Some("true" | "1" | "on") => true,
-                None | Some("" | "false" | "0" | "off") => false,
+                None | Some("false" | "0" | "off") => false,
                 Some(_) => return Err(FieldError::new("desc", "choice_invalid")),
             },
             page: range("page", num("page", &self.page)?, i32::MAX as u32)?,
