@@ -86,21 +86,15 @@ pub struct App {
     pub config: AppConfig,
     pub clock: Arc<dyn Clock>,
     limiter: Arc<auth::LoginLimiter>,
-    /// At most one password hash per core at a time: each holds `argon_m_kib` of memory.
-    hash_gate: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, config: AppConfig, clock: Arc<dyn Clock>) -> Self {
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
         Self {
             store,
             config,
             clock,
             limiter: Arc::new(auth::LoginLimiter::default()),
-            hash_gate: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
     }
 

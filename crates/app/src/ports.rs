@@ -116,8 +116,10 @@ pub struct ListQuery {
     #[serde(default)]
     pub desc: bool,
     /// Page, from 1.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 2147483647))]
     pub page: Option<u32>,
-    /// Rows per page, at most 200.
+    /// Rows per page, 1 to 200 (more is refused with a 422 naming `per_page`).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub per_page: Option<u32>,
 }
 

@@ -2,24 +2,25 @@
 //!
 //! Hostile files get a clear error, never a crash or a hang:
 //! - the file size is capped ([`Limits::max_bytes`]);
-//! - an xlsx file (a zip) is checked entry by entry before calamine sees it: the number of
-//!   entries, each entry's declared size, and the bytes each entry really inflates to
-//!   (streamed into a sink, stopping at the cap), so a zip bomb is refused whatever its
+//! - an xlsx file (a zip) is read by [`crate::stream`]: the number of entries and the
+//!   declared sizes are checked first, and every entry read is counted as it inflates
+//!   (refused past [`Limits::max_inflated`]), so a zip bomb is refused whatever its
 //!   headers claim;
-//! - the worksheet is read cell by cell (calamine's streaming reader, no dense range), so
+//! - the shared strings are counted and capped in number and bytes before they are held
+//!   ([`Limits::max_shared_strings`], [`Limits::max_shared_bytes`]; a declared
+//!   `uniqueCount` over the cap is refused at once), held compactly (one buffer);
+//! - the worksheet is streamed cell by cell (no dense range, not the sheet's XML), so
 //!   a far-away cell such as `XFD1048576` cannot make it allocate;
 //! - rows, columns and characters per cell are capped;
 //! - formulas are never evaluated: a formula cell gives the value Excel cached in the file
-//!   (an error value such as `#DIV/0!` becomes that text and fails validation);
+//!   (an error value such as a cached `#REF!` is refused, naming the cell);
+//! - the quote an export puts before text starting with = + - @ is taken off again;
 //! - CSV may be UTF-8 (with or without BOM) or GBK/GB18030 (what Chinese Excel writes);
 //!   comma- or tab-separated; rows may have different lengths.
 //!
 //! Errors are [`FieldError`]s on the field `file` with codes `import_*` and arguments, so
 //! the web layer and the command line show them in the user's language.
 
-use std::io::{Cursor, Read};
-
-use calamine::{DataRef, Reader, Xlsx};
 use jiguan_domain::FieldError;
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook};
 
@@ -38,6 +39,10 @@ pub struct Limits {
     pub max_cols: usize,
     /// Most characters in one cell.
     pub max_cell_chars: usize,
+    /// Most shared strings an xlsx file may declare or hold.
+    pub max_shared_strings: usize,
+    /// Most bytes of shared-string text held.
+    pub max_shared_bytes: usize,
 }
 
 impl Default for Limits {
@@ -49,6 +54,8 @@ impl Default for Limits {
             max_rows: 200_000,
             max_cols: 100,
             max_cell_chars: 1_000,
+            max_shared_strings: 2_000_000,
+            max_shared_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -99,7 +106,14 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn put(&mut self, row: usize, col: usize, value: String) -> Result<(), FieldError> {
-        let v = value.trim().to_string();
+        let v = value.trim();
+        // The quote an export puts before text that a spreadsheet would take for a
+        // formula ([`crate::inert`]) is taken off again: an export imports back as it is.
+        let v = match v.strip_prefix('\'') {
+            Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+            _ => v,
+        }
+        .to_string();
         if v.is_empty() {
             return Ok(());
         }
@@ -159,97 +173,13 @@ impl Builder<'_> {
     }
 }
 
-/// Checks every zip entry: count, declared size and the bytes it really inflates to.
-fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), FieldError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| err("import_unreadable"))?;
-    if zip.len() > limits.max_entries {
-        return Err(err("import_zip_bomb"));
-    }
-    let mut declared: u64 = 0;
-    for i in 0..zip.len() {
-        let f = zip.by_index_raw(i).map_err(|_| err("import_unreadable"))?;
-        declared = declared.saturating_add(f.size());
-        if declared > limits.max_inflated {
-            return Err(err("import_zip_bomb"));
-        }
-    }
-    let mut inflated: u64 = 0;
-    for i in 0..zip.len() {
-        let f = zip.by_index(i).map_err(|_| err("import_unreadable"))?;
-        let room = limits.max_inflated.saturating_sub(inflated);
-        let n = std::io::copy(&mut f.take(room.saturating_add(1)), &mut std::io::sink())
-            .map_err(|_| err("import_unreadable"))?;
-        inflated = inflated.saturating_add(n);
-        if inflated > limits.max_inflated {
-            return Err(err("import_zip_bomb"));
-        }
-    }
-    Ok(())
-}
-
-fn number_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e17 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
-}
-
-fn cell_text(v: &DataRef<'_>) -> String {
-    match v {
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => number_text(*f),
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => s.to_string(),
-        DataRef::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        DataRef::DateTime(d) => {
-            if d.is_duration() {
-                number_text(d.as_f64())
-            } else {
-                match d.as_datetime() {
-                    Some(dt) if dt.time() == chrono::NaiveTime::MIN => {
-                        dt.date().format("%Y-%m-%d").to_string()
-                    }
-                    Some(dt) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
-                    None => number_text(d.as_f64()),
-                }
-            }
-        }
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => format!("#{e:?}"),
-        DataRef::Empty => String::new(),
-    }
-}
-
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Table, FieldError> {
-    check_zip(bytes, limits)?;
-    let mut x: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| err("import_unreadable"))?;
-    let first = x
-        .sheet_names()
-        .into_iter()
-        .next()
-        .ok_or_else(|| err("import_empty"))?;
-    let mut reader = x
-        .worksheet_cells_reader(&first)
-        .map_err(|_| err("import_unreadable"))?;
     let mut b = Builder {
         limits,
         rows: Vec::new(),
         base: None,
     };
-    // Cells beyond the limits are refused as soon as they are met; a bounded number of
-    // cells is read (rows × columns), so a sheet of empty cells cannot spin forever.
-    let max_cells = (limits.max_rows as u64 + 2).saturating_mul(limits.max_cols as u64);
-    let mut seen: u64 = 0;
-    while let Some(cell) = reader.next_cell().map_err(|_| err("import_unreadable"))? {
-        seen += 1;
-        if seen > max_cells {
-            return Err(err("import_too_many_rows").with("max", limits.max_rows));
-        }
-        let (r, c) = cell.get_position();
-        let text = cell_text(cell.get_value());
-        b.put(r as usize + 1, c as usize, text)?;
-    }
+    crate::stream::read_cells(bytes, limits, |r, c, text| b.put(r, c, text))?;
     b.finish("xlsx")
 }
 
@@ -448,6 +378,7 @@ mod tests {
     use super::*;
     use crate::{Cell, Sheet, write_workbook};
     use proptest::prelude::*;
+    use std::io::{Cursor, Read};
 
     fn sheet(rows: Vec<Vec<Cell>>) -> Vec<u8> {
         write_workbook(&[Sheet {
@@ -656,6 +587,127 @@ mod tests {
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(27), "AB");
+    }
+
+    /// A workbook zip of the given parts (deflated), with the usual workbook parts around.
+    fn zip_with(sheet_xml: &str, sst_xml: Option<&str>) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let mut part = |name: &str, body: &str| {
+            w.start_file(name, o).unwrap();
+            w.write_all(body.as_bytes()).unwrap();
+        };
+        part(
+            "xl/workbook.xml",
+            r#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        );
+        part(
+            "xl/_rels/workbook.xml.rels",
+            r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        );
+        part("xl/worksheets/sheet1.xml", sheet_xml);
+        if let Some(s) = sst_xml {
+            part("xl/sharedStrings.xml", s);
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn hostile_shared_strings_are_refused_before_they_are_held() {
+        let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#;
+        // Millions of tiny strings in a small file: refused at the cap, however many the
+        // file holds (it declares none).
+        let n = 3_000_000;
+        let mut sst = String::with_capacity(n * 12 + 64);
+        sst.push_str("<sst>");
+        for _ in 0..n {
+            sst.push_str("<si><t>a</t></si>");
+        }
+        sst.push_str("</sst>");
+        let bytes = zip_with(sheet, Some(&sst));
+        assert!(bytes.len() < 1_000_000, "{}", bytes.len());
+        drop(sst);
+        let e = read_table(&bytes, &Limits::default()).unwrap_err();
+        assert_eq!(e.code, "import_too_many_strings");
+        // A declared count over the cap is refused before any string is read.
+        let small = Limits {
+            max_shared_strings: 10,
+            ..Limits::default()
+        };
+        let declared = zip_with(
+            sheet,
+            Some(r#"<sst uniqueCount="22000000"><si><t>a</t></si></sst>"#),
+        );
+        assert_eq!(
+            read_table(&declared, &small).unwrap_err().code,
+            "import_too_many_strings"
+        );
+        // The bytes of text are capped too.
+        let big = Limits {
+            max_shared_bytes: 1024 * 1024,
+            ..Limits::default()
+        };
+        let mut sst = String::from("<sst>");
+        for _ in 0..3000 {
+            sst.push_str(&format!("<si><t>{}</t></si>", "字".repeat(200)));
+        }
+        sst.push_str("</sst>");
+        assert_eq!(
+            read_table(&zip_with(sheet, Some(&sst)), &big)
+                .unwrap_err()
+                .code,
+            "import_strings_too_large"
+        );
+        // Under the caps it reads.
+        let ok = zip_with(
+            sheet,
+            Some(
+                r#"<sst count="1" uniqueCount="1"><si><r><t>张</t></r><r><t xml:space="preserve">伟 &amp; 1</t></r><rPh><t>zhang</t></rPh></si></sst>"#,
+            ),
+        );
+        assert_eq!(
+            read_table(&ok, &Limits::default()).unwrap().headers,
+            vec!["张伟 & 1"]
+        );
+    }
+
+    #[test]
+    fn error_values_are_refused_naming_the_cell() {
+        let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>单位</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>张伟</t></is></c><c r="B2" t="e"><f>Sheet2!#REF!</f><v>#REF!</v></c></row></sheetData></worksheet>"#;
+        let e = read_table(&zip_with(sheet, None), &Limits::default()).unwrap_err();
+        assert_eq!(e.code, "import_cell_error");
+        assert_eq!(
+            e.args,
+            vec![
+                ("cell".to_string(), "B2".to_string()),
+                ("value".to_string(), "#REF!".to_string())
+            ]
+        );
+        // Typed as text, "#REF!" is text.
+        let text = sheet.replace(
+            r#"t="e"><f>Sheet2!#REF!</f><v>#REF!</v>"#,
+            r#"t="str"><v>#REF!</v>"#,
+        );
+        assert_eq!(
+            read_table(&zip_with(&text, None), &Limits::default())
+                .unwrap()
+                .rows[0],
+            vec!["张伟", "#REF!"]
+        );
+    }
+
+    #[test]
+    fn exported_formula_guards_import_back_as_the_original_text() {
+        let texts = ["=1+1", "+86 138", "-2+3", "@SUM(A1)", "'plain", "a=b"];
+        let bytes = sheet(texts.iter().map(|t| vec![Cell::from(*t)]).collect());
+        let t = read_table(&bytes, &Limits::default()).unwrap();
+        let got: Vec<&str> = t.rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(got, texts);
+        let csv = "姓名\n'=1+1\n'-5\n";
+        let t = read_table(csv.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(t.rows, vec![vec!["=1+1"], vec!["-5"]]);
     }
 
     proptest! {

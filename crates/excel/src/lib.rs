@@ -17,6 +17,7 @@
 
 pub mod import;
 pub mod reports;
+pub mod stream;
 
 use chrono::NaiveDate;
 use jiguan_domain::money::Money;

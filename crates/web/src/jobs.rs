@@ -3,14 +3,21 @@
 //! (a restart forgets them; the write itself is one transaction either way), keyed by a
 //! random id and bound to their district and unit. Finished jobs are dropped after
 //! [`KEEP_FINISHED`].
+//!
+//! At most [`MAX_RUNNING`] imports read, check and write at once (each holds its table
+//! in memory); a further one waits in a first-come queue, its place shown on its job page.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use jiguan_app::people::ImportReport;
 use jiguan_domain::FieldError;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+
+/// How many imports run at once by default (the rest wait in the queue).
+pub const MAX_RUNNING: usize = 2;
 
 /// How long a finished job stays visible.
 pub const KEEP_FINISHED: Duration = Duration::from_secs(15 * 60);
@@ -31,6 +38,8 @@ pub struct ImportJob {
     /// `None` while running.
     pub outcome: Option<Result<ImportReport, Vec<FieldError>>>,
     finished_at: Option<Instant>,
+    /// While waiting for its turn: its ticket in the queue.
+    queued: Option<u64>,
 }
 
 impl ImportJob {
@@ -52,7 +61,13 @@ impl ImportJob {
             total,
             outcome: None,
             finished_at: None,
+            queued: None,
         }
+    }
+
+    /// Whether the job waits for its turn.
+    pub fn is_queued(&self) -> bool {
+        self.queued.is_some()
     }
 
     /// Percent written (0–100).
@@ -62,12 +77,65 @@ impl ImportJob {
 }
 
 /// The registry of import jobs (cheap to clone: shared).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ImportJobs {
     inner: Arc<Mutex<HashMap<String, ImportJob>>>,
+    permits: Arc<tokio::sync::Semaphore>,
+    tickets: Arc<AtomicU64>,
 }
 
+impl Default for ImportJobs {
+    fn default() -> Self {
+        Self::with_limit(MAX_RUNNING)
+    }
+}
+
+/// The right to run one import; the next queued job starts when it is dropped.
+pub type RunPermit = tokio::sync::OwnedSemaphorePermit;
+
 impl ImportJobs {
+    /// A registry letting `running` imports run at once.
+    pub fn with_limit(running: usize) -> Self {
+        Self {
+            inner: Arc::default(),
+            permits: Arc::new(tokio::sync::Semaphore::new(running.max(1))),
+            tickets: Arc::default(),
+        }
+    }
+
+    /// A turn to run now, if one is free.
+    pub fn try_run(&self) -> Option<RunPermit> {
+        self.permits.clone().try_acquire_owned().ok()
+    }
+
+    /// Registers a job that waits for its turn; returns its id.
+    pub fn enqueue(&self, mut job: ImportJob) -> String {
+        job.queued = Some(self.tickets.fetch_add(1, Ordering::SeqCst));
+        self.start(job)
+    }
+
+    /// Waits for the turn of the queued job `id` (first come, first served), then marks
+    /// it running.
+    pub async fn wait_turn(&self, id: &str) -> Option<RunPermit> {
+        let permit = self.permits.clone().acquire_owned().await.ok()?;
+        if let Some(j) = self.lock().get_mut(id) {
+            j.queued = None;
+        }
+        Some(permit)
+    }
+
+    /// The place (1 = next) of the queued job `id` in the queue.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        let map = self.lock();
+        let mine = map.get(id)?.queued?;
+        Some(
+            map.values()
+                .filter(|j| j.queued.is_some_and(|t| t < mine))
+                .count()
+                + 1,
+        )
+    }
+
     fn lock(&self) -> MutexGuard<'_, HashMap<String, ImportJob>> {
         // A panic while holding the lock leaves plain data behind: keep using it.
         self.inner

@@ -43,7 +43,9 @@ pub struct ListParams {
 pub const PAGE_SIZES: [u32; 3] = [20, 50, 100];
 
 impl ListParams {
-    /// The paging and sorting part; a page number that is not a number is refused.
+    /// The paging and sorting part; a page number that is not a number is refused, and
+    /// so is a page below 1 or a page size outside 1 to [`ListQuery::MAX_PER_PAGE`] (a 422
+    /// naming the field, never silently clamped: issue 17).
     pub fn query(&self) -> Result<ListQuery, FieldError> {
         let num = |field: &str, v: &Option<String>| -> Result<Option<u32>, FieldError> {
             match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -54,12 +56,26 @@ impl ListParams {
                     .map_err(|_| FieldError::new(field, "integer_invalid")),
             }
         };
+        let range = |field: &str, v: Option<u32>, max: u32| match v {
+            Some(n) if n < 1 || n > max => Err(FieldError::new(field, "out_of_range")
+                .with("min", 1)
+                .with("max", max)),
+            _ => Ok(v),
+        };
         Ok(ListQuery {
             q: self.q.clone(),
             sort: self.sort.clone(),
-            desc: matches!(self.desc.as_deref(), Some("true" | "1" | "on")),
-            page: num("page", &self.page)?,
-            per_page: num("per_page", &self.per_page)?,
+            desc: match self.desc.as_deref().map(str::trim) {
+                Some("true" | "1" | "on") => true,
+                None | Some("false" | "0" | "off") => false,
+                Some(_) => return Err(FieldError::new("desc", "choice_invalid")),
+            },
+            page: range("page", num("page", &self.page)?, i32::MAX as u32)?,
+            per_page: range(
+                "per_page",
+                num("per_page", &self.per_page)?,
+                ListQuery::MAX_PER_PAGE,
+            )?,
         })
     }
 

@@ -123,13 +123,63 @@ pub fn openapi_json() -> String {
     document().to_pretty_json().unwrap_or_default()
 }
 
-/// The whole document: the platform's endpoints and every module's fragment.
+/// The whole document: the platform's endpoints and every module's fragment, with the
+/// error answers every operation can give documented on each ([`document_errors`]).
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     for m in crate::module::MODULES {
         doc.merge((m.openapi)());
     }
+    document_errors(&mut doc);
     doc
+}
+
+/// The error answers any operation under `/api` can give, all in the [`ApiError`] shape:
+/// 400 (a path or query value that is not of its type), 401 (not signed in), 403 (signed
+/// in without the right), 404 (no such object in the caller's scope), 413 (body too
+/// large), 415 (a body that is not JSON), 422 (invalid input, naming the field), 429 (too
+/// many attempts). Added to every operation that does not document them itself.
+pub fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let answers = [
+        ("400", "A path or query value is not of its type (ApiError)"),
+        ("401", "Not signed in (ApiError)"),
+        ("403", "Signed in without the right (ApiError)"),
+        ("404", "No such object in the caller's scope (ApiError)"),
+        ("413", "The request body is too large (ApiError)"),
+        ("415", "The request body is not JSON (ApiError)"),
+        ("422", "Invalid input; `field` names the field (ApiError)"),
+        ("429", "Too many attempts; see Retry-After (ApiError)"),
+    ];
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            for (code, what) in answers {
+                op.responses
+                    .responses
+                    .entry(code.to_string())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(what)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ApiError")))
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                    });
+            }
+        }
+    }
 }
 
 pub async fn openapi_handler() -> Response {

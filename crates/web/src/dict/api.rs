@@ -12,6 +12,7 @@ use crate::extract::Json;
 use crate::guard::Ctx;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = DictItemDto)]
 pub struct ItemDto {
     pub code: String,
     pub name: String,

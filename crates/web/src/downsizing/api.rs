@@ -58,12 +58,12 @@ pub struct DownPlanDetailDto {
     pub plan: DownPlanDto,
     /// Lines: `line`, `person` (ID number omitted), `figures` (eligibility, one-off cost,
     /// severance parts, leave-post pay and months, annual saving, contract).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub lines: serde_json::Value,
     /// Headcount cut by identity and by route, share, one-off, saving, break-even months.
     #[schema(value_type = Object)]
     pub totals: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub events: serde_json::Value,
 }
 
@@ -148,7 +148,7 @@ pub async fn get_plan(
 
 /// Candidates for a plan: people without a post, staff of abolished bodies and the
 /// identities picked, with every route's eligibility and figures.
-#[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing/{plan}/candidates", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id"), CandidateQuery), responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
+#[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing/{plan}/candidates", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id"), CandidateQuery), responses((status = 200, body = [Object]), (status = 404, body = ApiErr)))]
 pub async fn candidates(
     State(st): State<AppState>,
     InPlan { ctx, u, plan }: InPlan,

@@ -37,7 +37,7 @@ pub struct BodyDto {
     pub head: String,
     pub doc_no: String,
     /// Nameplate, establishment, seal and archives kept of bodies merged into this one.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub records: serde_json::Value,
 }
 
@@ -106,16 +106,16 @@ pub struct StructureDto {
     pub on: String,
     pub bodies: Vec<BodyDto>,
     pub functions: Vec<FunctionDto>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub caps: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub split: serde_json::Value,
     #[schema(value_type = Object)]
     pub counts: serde_json::Value,
     /// Gaps, overreach and misplacement, each with its reason.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub issues: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub breaches: serde_json::Value,
 }
 
@@ -125,7 +125,7 @@ pub struct PlanDto {
     pub title: String,
     /// draft, submitted, approved, rejected, applied.
     pub status: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub ops: serde_json::Value,
     pub doc_no: String,
     pub reason: String,
@@ -696,14 +696,14 @@ pub async fn apply_plan(
 }
 
 /// Each visible unit's use of its totals.
-#[utoipa::path(get, path = "/api/v1/org/units", tag = "organisation", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/org/units", tag = "organisation", responses((status = 200, body = [Object])))]
 pub async fn district(State(st): State<AppState>, ctx: Ctx) -> WebResult {
     let r = st.app.org_district(&ctx.actor).await;
     Ok(Json(r?).into_response())
 }
 
 /// Replaces the district's kind rules (district administrators).
-#[utoipa::path(put, path = "/api/v1/org/rules", tag = "organisation", request_body = RulesBody, responses((status = 200, body = Object), (status = 422, body = ApiErr)))]
+#[utoipa::path(put, path = "/api/v1/org/rules", tag = "organisation", request_body = RulesBody, responses((status = 200, body = [Object]), (status = 422, body = ApiErr)))]
 pub async fn set_rules(
     State(st): State<AppState>,
     ctx: Ctx,

@@ -791,6 +791,92 @@ pub async fn read_table(bytes: Vec<u8>) -> Result<ImportTable, FieldError> {
     })
 }
 
+fn import_options(up: &Upload) -> ImportOptions {
+    ImportOptions {
+        mode: if up.mode == "valid" {
+            ImportMode::ValidOnly
+        } else {
+            ImportMode::AllOrNothing
+        },
+        exception_doc: up.exception_doc.clone(),
+        on: None,
+        file_name: up.name.clone(),
+    }
+}
+
+/// Writes a prepared import, then records the outcome of job `id`; `permit` (the job's
+/// turn) is held until the write ends.
+async fn write_job(
+    app: jiguan_app::App,
+    jobs: crate::jobs::ImportJobs,
+    id: String,
+    prepared: jiguan_app::people::PreparedImport,
+    permit: crate::jobs::RunPermit,
+) {
+    let (jobs2, id2) = (jobs.clone(), id.clone());
+    let progress: Progress =
+        std::sync::Arc::new(move |done, total| jobs2.progress(&id2, done, total));
+    // The import's audit entries record the address of the request that started it.
+    let addr = jiguan_app::audit::client_addr();
+    let write = tokio::spawn(jiguan_app::audit::with_client_addr(addr, async move {
+        app.write_roster_import(prepared, Some(progress)).await
+    }));
+    let outcome = match write.await {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(AppError::Invalid(e))) => Err(e),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "import job failed");
+            Err(vec![FieldError::new("file", "import_failed")])
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "import job panicked");
+            Err(vec![FieldError::new("file", "import_failed")])
+        }
+    };
+    drop(permit);
+    jobs.finish(&id, outcome);
+}
+
+/// A queued import: waits for its turn, then reads, checks and writes the file as
+/// [`import_submit`] would have.
+async fn queued_job(
+    st: AppState,
+    actor: jiguan_domain::auth::Actor,
+    unit: UnitId,
+    id: String,
+    up: Upload,
+) {
+    let Some(permit) = st.jobs.wait_turn(&id).await else {
+        return;
+    };
+    let opts = import_options(&up);
+    let table = match read_table(up.bytes).await {
+        Ok(t) => t,
+        Err(e) => return st.jobs.finish(&id, Err(vec![e])),
+    };
+    let prepared = match st
+        .app
+        .prepare_roster_import(&actor, unit, &table, &opts)
+        .await
+    {
+        Ok(p) => p,
+        Err(AppError::Invalid(e)) => return st.jobs.finish(&id, Err(e)),
+        Err(e) => {
+            tracing::error!(error = %e, "queued import failed");
+            return st
+                .jobs
+                .finish(&id, Err(vec![FieldError::new("file", "import_failed")]));
+        }
+    };
+    drop(table);
+    if prepared.pending() == 0 {
+        drop(permit);
+        return st.jobs.finish(&id, Ok(prepared.report));
+    }
+    st.jobs.progress(&id, 0, prepared.pending() as u64);
+    write_job(st.app.clone(), st.jobs.clone(), id, prepared, permit).await;
+}
+
 pub async fn import_submit(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -802,19 +888,30 @@ pub async fn import_submit(
         Ok(up) => up,
         Err(e) => return Ok(import_refused(&ctx, u, &[e], "all", "")),
     };
+    // At most a few imports run at once; a further one waits in the queue, and its job
+    // page shows its place.
+    let Some(permit) = st.jobs.try_run() else {
+        let job = st.jobs.enqueue(ImportJob::new(
+            ctx.actor.district_id,
+            u.id,
+            ctx.actor.user_id,
+            &up.mode,
+            &up.exception_doc,
+            0,
+        ));
+        tokio::spawn(queued_job(
+            st.clone(),
+            ctx.actor.clone(),
+            u.id,
+            job.clone(),
+            up,
+        ));
+        return Ok(to(format!("/units/{}/people/import/jobs/{job}", u.id)));
+    };
+    let opts = import_options(&up);
     let table = match read_table(up.bytes).await {
         Ok(t) => t,
         Err(e) => return Ok(import_refused(&ctx, u, &[e], &up.mode, &up.exception_doc)),
-    };
-    let opts = ImportOptions {
-        mode: if up.mode == "valid" {
-            ImportMode::ValidOnly
-        } else {
-            ImportMode::AllOrNothing
-        },
-        exception_doc: up.exception_doc.clone(),
-        on: None,
-        file_name: up.name,
     };
     let prepared = st
         .app
@@ -823,6 +920,7 @@ pub async fn import_submit(
         Ok(p) => p,
         Err(e) => return Ok(import_refused(&ctx, u, &e, &up.mode, &up.exception_doc)),
     };
+    drop(table);
     if prepared.pending() == 0 {
         // Refused, or nothing to change: the report is final.
         let report = Some(prepared.report);
@@ -843,30 +941,13 @@ pub async fn import_submit(
         &up.exception_doc,
         prepared.pending() as u64,
     ));
-    let (app, jobs, id) = (st.app.clone(), st.jobs.clone(), job.clone());
-    tokio::spawn(async move {
-        let (jobs2, id2) = (jobs.clone(), id.clone());
-        let progress: Progress =
-            std::sync::Arc::new(move |done, total| jobs2.progress(&id2, done, total));
-        // The import's audit entries record the address of the request that started it.
-        let addr = jiguan_app::audit::client_addr();
-        let write = tokio::spawn(jiguan_app::audit::with_client_addr(addr, async move {
-            app.write_roster_import(prepared, Some(progress)).await
-        }));
-        let outcome = match write.await {
-            Ok(Ok(r)) => Ok(r),
-            Ok(Err(AppError::Invalid(e))) => Err(e),
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "import job failed");
-                Err(vec![FieldError::new("file", "import_failed")])
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "import job panicked");
-                Err(vec![FieldError::new("file", "import_failed")])
-            }
-        };
-        jobs.finish(&id, outcome);
-    });
+    tokio::spawn(write_job(
+        st.app.clone(),
+        st.jobs.clone(),
+        job.clone(),
+        prepared,
+        permit,
+    ));
     Ok(to(format!("/units/{}/people/import/jobs/{job}", u.id)))
 }
 
@@ -877,6 +958,8 @@ pub struct ImportJobPage {
     pub unit: Unit,
     pub job_id: String,
     pub job: ImportJob,
+    /// The place in the queue while the job waits for its turn.
+    pub position: Option<usize>,
 }
 
 /// The page of a running import: a progress bar that reloads itself every second (a
@@ -899,6 +982,7 @@ pub async fn import_job(
             let p = ImportJobPage {
                 l: layout(&ctx, &u, "people.import"),
                 unit: u,
+                position: st.jobs.position(&job),
                 job_id: job,
                 job: j,
             };

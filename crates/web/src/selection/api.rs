@@ -43,9 +43,9 @@ pub struct MeetingDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeetingDetailDto {
     pub meeting: MeetingDto,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub items: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub attendance: serde_json::Value,
     pub tokens_used: i64,
     pub tokens_issued: i64,

@@ -627,3 +627,75 @@ async fn import_form_sends_the_csrf_token_as_a_field_not_in_the_url() {
     let r = upload_with_field(&t, &who, u, "forged", "a,b").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
+
+/// Issue 17, point 3: at most a few imports run at once; a further one waits in a queue,
+/// its place shown on its job page, and runs (all or nothing) when a turn is free.
+#[tokio::test]
+async fn concurrent_imports_wait_in_a_queue_with_their_place_shown() {
+    let mut t = setup().await;
+    let jobs = jiguan_web::jobs::ImportJobs::with_limit(1);
+    t.router = jiguan_web::router(jiguan_web::AppState {
+        app: t.app.clone(),
+        web: jiguan_web::WebConfig::default(),
+        jobs: jobs.clone(),
+    });
+    let u = t.unit("luotuo");
+    let who = login(&t, "u_admin").await;
+    // Another import holds the only turn.
+    let running = jobs.try_run().expect("a free turn");
+    assert!(jobs.try_run().is_none());
+    let file = |base: u32| {
+        let mut lines = vec!["姓名,身份证号,身份,编制类型".to_string()];
+        for i in 0..5u32 {
+            lines.push(format!(
+                "排队{base}_{i},{},临时工,编外",
+                id_number("19900101", base + i)
+            ));
+        }
+        lines.join("\n") + "\n"
+    };
+    let first = upload(&t, &who, u, "一.csv", &file(300), &[("mode", "all")]).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let second = upload(&t, &who, u, "二.csv", &file(400), &[("mode", "all")]).await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    // A bad file queued behind them is checked in its turn and refused whole.
+    let bad = "姓名,身份证号,身份,编制类型\n坏,330211198503120018,临时工,编外\n";
+    let third = upload(&t, &who, u, "坏.csv", bad, &[("mode", "all")]).await;
+    assert_eq!(third.status, StatusCode::SEE_OTHER, "{}", third.body);
+    for (r, place) in [(&first, 1), (&second, 2), (&third, 3)] {
+        let page = get(&t, &who, &r.location()).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("id=\"import-queued\""), "{}", page.body);
+        assert!(
+            page.body.contains(&format!("当前排在第 {place} 位")),
+            "{place}: {}",
+            page.body
+        );
+    }
+    // Nothing is written while they wait.
+    let roster = get(&t, &who, &format!("/api/v1/units/{u}/people")).await;
+    assert_eq!(roster.json()["total"], 0);
+    drop(running);
+    let done = finish_import(&t, &who, second).await;
+    assert!(
+        done.body.contains("<dd id=\"count-created\">5</dd>"),
+        "{}",
+        done.body
+    );
+    let done = finish_import(&t, &who, first).await;
+    assert!(
+        done.body.contains("<dd id=\"count-created\">5</dd>"),
+        "{}",
+        done.body
+    );
+    let refused = finish_import(&t, &who, third).await;
+    assert!(
+        refused.body.contains("id=\"import-errors\""),
+        "{}",
+        refused.body
+    );
+    let roster = get(&t, &who, &format!("/api/v1/units/{u}/people")).await;
+    assert_eq!(roster.json()["total"], 10);
+    // The turn is free again: the next import runs at once.
+    assert!(jobs.try_run().is_some());
+}

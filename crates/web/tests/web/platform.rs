@@ -483,3 +483,40 @@ async fn readyz_fails_when_the_database_is_broken() {
     let r = get(&t, &Who::default(), "/readyz").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
 }
+
+/// Issue 17, point 6: a page size beyond the maximum (or a page below 1, or a `desc` that
+/// is not a boolean) is refused with a JSON 422 naming the field, not clamped; a path id
+/// that is not a number is a JSON 400, not plain text.
+#[tokio::test]
+async fn api_list_paging_out_of_range_is_refused_naming_the_field() {
+    let t = setup().await;
+    let who = login(&t, "d_admin").await;
+    for (query, field) in [
+        ("per_page=201", "per_page"),
+        ("per_page=0", "per_page"),
+        ("page=0", "page"),
+        ("desc=maybe", "desc"),
+    ] {
+        let r = get(&t, &who, &format!("/api/v1/users?{query}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(r.json()["field"], field, "{query}: {}", r.body);
+    }
+    let r = get(&t, &who, "/api/v1/users?per_page=200&desc=false").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["per_page"], 200);
+    let r = get(&t, &who, "/api/v1/units/abc").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["code"].is_string(), "{}", r.body);
+    // Every operation documents the error answers, in the one error shape.
+    let doc: serde_json::Value = serde_json::from_str(&jiguan_web::api::openapi_json()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for code in ["400", "401", "403", "404", "422"] {
+                assert!(
+                    op["responses"][code].is_object(),
+                    "{method} {path}: no {code}"
+                );
+            }
+        }
+    }
+}
