@@ -905,29 +905,38 @@ impl App {
         let people: BTreeSet<i64> = participants(&l.state, &round.exclusions)
             .into_iter()
             .collect();
+        // The round places each participant's main post (主岗); posts held concurrently
+        // (兼岗, 一人多岗) are kept, unless the person is now placed on that very post. The
+        // new main post takes the share of work the kept ones leave.
+        let placements = res.placements();
+        let placed: BTreeSet<(i64, i64)> = placements.iter().copied().collect();
+        let ends = |a: &jiguan_domain::posts::assign::Assignment| {
+            people.contains(&a.person_id) && (a.main || placed.contains(&(a.person_id, a.post_id)))
+        };
         let end: Vec<AssignmentId> = l
             .state
             .assignments
             .iter()
-            .filter(|a| people.contains(&a.person_id))
+            .filter(|a| ends(a))
             .map(|a| AssignmentId(a.id))
             .collect();
         let mut cur: State = l.state.clone();
-        cur.assignments.retain(|a| !people.contains(&a.person_id));
+        cur.assignments.retain(|a| !ends(a));
         let mut create = Vec::new();
         let mut moves = Vec::new();
         let mut errs = Errors::new();
-        for (n, (person, post)) in res.placements().into_iter().enumerate() {
+        for (n, (person, post)) in placements.into_iter().enumerate() {
             if !people.contains(&person) {
                 errs.push(
                     FieldError::new("person", "twoway_not_participant").with("person", person),
                 );
                 continue;
             }
+            let share = (100 - cur.total_share(person)).clamp(1, 100);
             let p = Proposed {
                 post_id: post,
                 person_id: person,
-                share_pct: 100,
+                share_pct: share,
                 main: true,
                 overtime: false,
             };
@@ -941,14 +950,14 @@ impl App {
                     id: -1 - n as i64,
                     post_id: post,
                     person_id: person,
-                    share_pct: 100,
+                    share_pct: share,
                     main: true,
                     overtime: false,
                 });
             create.push(NewAssignment {
                 post_id: PostId(post),
                 person_id: person,
-                share_pct: 100,
+                share_pct: share,
                 main: true,
                 overtime: false,
             });
