@@ -148,8 +148,9 @@ pub async fn seed(app: &App, mut progress: impl FnMut(u64, u64)) -> AppResult<Di
     crate::downsizing::demo::seed(app, district).await?;
     crate::selfsvc::demo::seed(app, district).await?;
     crate::selection::demo::seed(app, district).await?;
+    // The appraisal before pay: 骆驼街道's 2019 pay run takes its grades from the appraisal.
+    crate::appraisal::demo::seed(app, district).await?;
     crate::pay::demo::seed(app, district).await?;
     crate::twoway::demo::seed(app, district).await?;
-    crate::appraisal::demo::seed(app, district).await?;
     Ok(district)
 }

@@ -68,6 +68,8 @@ pub struct RunRecord {
 pub const SOURCE_MANUAL: &str = "manual";
 /// A line from the Excel import.
 pub const SOURCE_IMPORT: &str = "import";
+/// A line whose grade is the unit's confirmed annual appraisal result (年度考核结果).
+pub const SOURCE_APPRAISAL: &str = "appraisal";
 
 /// A line as stored: the snapshot of the person's grade and factors, and the computed share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

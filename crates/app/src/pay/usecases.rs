@@ -18,7 +18,9 @@ use jiguan_domain::people::PersonId;
 use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::{Move, PAY_RUNS, Status, Step, StepInput, Workflow};
 
-use super::{LineWrite, PoolRecord, RunLineRecord, RunRecord, SOURCE_IMPORT, SOURCE_MANUAL};
+use super::{
+    LineWrite, PoolRecord, RunLineRecord, RunRecord, SOURCE_APPRAISAL, SOURCE_IMPORT, SOURCE_MANUAL,
+};
 use crate::people::PeopleFilter;
 use crate::ports::{Conflict, StoreError};
 use crate::workflow::{PlanRef, status_err};
@@ -350,6 +352,57 @@ impl App {
         }
         self.save_pay_lines(actor, unit, run, rows, SOURCE_IMPORT)
             .await
+    }
+
+    /// Fills the run's lines from the unit's confirmed annual appraisal of the run's year
+    /// (年度考核结果, [`App::final_grades`]): one line per graded person, their grade taken
+    /// as it was confirmed; a post coefficient, months or basic salary already on the run
+    /// for that person is kept. People not graded (new staff, long leave, under
+    /// investigation) are left out, with the reason on the appraisal page. Refused, naming
+    /// `year`, when the unit has no confirmed annual appraisal for that year.
+    pub async fn pay_lines_from_appraisal(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        run: PayRunId,
+    ) -> AppResult<usize> {
+        self.require_unit(actor, Action::PayRun, unit).await?;
+        let r = self.run_of(actor, unit, run).await?;
+        PAY_RUNS.check_editable(r.status)?;
+        let old: BTreeMap<i64, RunLineRecord> = self
+            .store
+            .pay_lines(actor.district_id, unit, run)
+            .await?
+            .into_iter()
+            .map(|l| (l.person_id, l))
+            .collect();
+        let rows: Vec<LineForm> = self
+            .final_grades(actor, unit, r.year)
+            .await?
+            .into_iter()
+            .filter_map(|g| {
+                let grade = g.grade?;
+                let keep = old.get(&g.person_id);
+                Some(LineForm {
+                    person_id: g.person_id.to_string(),
+                    grade: grade.code().into(),
+                    post_coef: keep
+                        .filter(|l| l.post_source == "entered")
+                        .map(|l| l.post_coef.to_string())
+                        .unwrap_or_default(),
+                    months: keep.map(|l| l.months.to_string()).unwrap_or_default(),
+                    basic_salary: keep.map(|l| l.basic_salary.to_string()).unwrap_or_default(),
+                })
+            })
+            .collect();
+        if rows.is_empty() {
+            return Err(FieldError::new("year", "pay_no_appraisal")
+                .with("year", r.year)
+                .into());
+        }
+        self.save_pay_lines(actor, unit, run, &rows, SOURCE_APPRAISAL)
+            .await?;
+        Ok(rows.len())
     }
 
     async fn save_pay_lines(

@@ -56,6 +56,33 @@ async fn pay_demo_splits_luotuo_and_compares_six_units(pg: bool) {
         .map(|l| l.result.as_ref().unwrap().share.fen())
         .sum();
     assert_eq!(Some(jiguan_domain::money::Money(sum)), v.run.pool);
+    // 骆驼街道 was paid on the grades its 2019 annual appraisal confirmed: every graded
+    // person has a line with that grade, taken from the appraisal, and nobody else.
+    let hr = actor(d, Some(luotuo.id), Role::UnitAdmin);
+    let finals = app.final_grades(&hr, luotuo.id, YEAR).await.unwrap();
+    let graded: Vec<(i64, String)> = finals
+        .iter()
+        .filter_map(|g| g.grade.map(|x| (g.person_id, x.code().to_string())))
+        .collect();
+    assert!(!graded.is_empty());
+    let mut lines: Vec<(i64, String)> = v
+        .lines
+        .iter()
+        .map(|l| (l.person_id, l.grade.code().to_string()))
+        .collect();
+    lines.sort();
+    let mut want = graded.clone();
+    want.sort();
+    assert_eq!(lines, want);
+    assert!(v.lines.iter().all(|l| l.source == "appraisal"));
+    // A unit whose appraisal of the year is not confirmed cannot take grades from it.
+    let xiepu = app.store.find_unit(d, "xiepu").await.unwrap().unwrap();
+    let xhr = actor(d, Some(xiepu.id), Role::UnitAdmin);
+    let run = app.pay_runs(&xhr, xiepu.id).await.unwrap()[0].id;
+    match app.pay_lines_from_appraisal(&xhr, xiepu.id, run).await {
+        Err(jiguan_app::AppError::Invalid(es)) => assert_eq!(es[0].field, "year"),
+        other => panic!("{other:?}"),
+    }
 }
 
 both!(pay_run_workflow_on_the_tables);

@@ -77,6 +77,12 @@ fn routes() -> Vec<RouteSpec> {
         ),
         r(
             Method::POST,
+            "/units/{unit}/pay/{plan}/from-appraisal",
+            Signed(PayRun),
+            pages::from_appraisal,
+        ),
+        r(
+            Method::POST,
             "/units/{unit}/pay/{plan}/compute",
             Signed(PayRun),
             pages::compute,

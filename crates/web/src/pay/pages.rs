@@ -628,6 +628,21 @@ pub async fn compute(
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
 
+/// 从年度考核导入等次: the lines from the unit's confirmed annual appraisal of the run's year.
+pub async fn from_appraisal(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult {
+    let r = st
+        .app
+        .pay_lines_from_appraisal(&ctx.actor, u.id, p.plan)
+        .await
+        .map(|_| ());
+    after_step(&st, &ctx, u, p.plan, r, String::new()).await
+}
+
 pub async fn submit(
     State(st): State<AppState>,
     ctx: Ctx,

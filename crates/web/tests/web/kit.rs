@@ -45,6 +45,7 @@ const NO_BODY: &[&str] = &[
     "/units/{unit}/org/plans/{plan}/ops/{n}/delete",
     "/units/{unit}/org/plans/{plan}/submit",
     "/api/v1/units/{unit}/plans/{plan}/submit",
+    "/units/{unit}/pay/{plan}/from-appraisal",
     "/units/{unit}/pay/{plan}/compute",
     "/units/{unit}/pay/{plan}/submit",
     "/units/{unit}/pay/{plan}/approve",
