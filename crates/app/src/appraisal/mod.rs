@@ -16,6 +16,7 @@
 mod usecases;
 
 pub mod demo;
+pub mod report;
 
 #[cfg(test)]
 mod tests;

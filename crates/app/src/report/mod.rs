@@ -107,7 +107,7 @@ impl SectionProvider for NoDataYet {
 pub static PROVIDERS: [&dyn SectionProvider; 4] = [
     &NoDataYet(EXTENSION_SECTIONS[0]),
     &NoDataYet(EXTENSION_SECTIONS[1]),
-    &NoDataYet(EXTENSION_SECTIONS[2]),
+    &crate::appraisal::report::GradeSection,
     &NoDataYet(EXTENSION_SECTIONS[3]),
 ];
 

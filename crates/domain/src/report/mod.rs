@@ -153,7 +153,8 @@ pub struct Line {
 }
 
 impl Line {
-    fn new(label: String, unit: Unit) -> Line {
+    /// An empty row with its label's locale key and its unit of measure.
+    pub fn new(label: String, unit: Unit) -> Line {
         Line {
             label,
             unit,
@@ -227,7 +228,8 @@ impl Section {
         }
     }
 
-    fn new(id: &str, lines: Vec<Line>, summed: bool) -> Section {
+    /// A section with data; `summed`: its rows add up, so it gets a 合计 row.
+    pub fn new(id: &str, lines: Vec<Line>, summed: bool) -> Section {
         let total = summed.then(|| sum_lines("report.total", &lines));
         Section {
             id: id.into(),

@@ -447,4 +447,30 @@ async fn report_demo_matches_the_seed(pg: bool) {
         .await
         .unwrap();
     assert_eq!(unit.figures.headline, luotuo.figures.headline);
+    // 十五、考核等次分布: 骆驼街道's confirmed 2019 annual appraisal, grade by grade, the
+    // same people the appraisal module reports; a unit without one says 暂无数据.
+    let sec = unit
+        .figures
+        .sections
+        .iter()
+        .find(|s| s.id == "appraisal.grades")
+        .unwrap();
+    assert!(sec.available);
+    let hr = actor(d, Some(luotuo.unit.id), Role::UnitAdmin);
+    let finals = app.final_grades(&hr, luotuo.unit.id, 2019).await.unwrap();
+    let excellent = finals
+        .iter()
+        .filter(|g| g.grade.map(|x| x.code()) == Some("excellent"))
+        .count() as i64;
+    assert!(excellent > 0);
+    assert_eq!(sec.lines[0].after, Some(excellent));
+    assert_eq!(sec.total.as_ref().unwrap().after, Some(finals.len() as i64));
+    let other = dr.units.iter().find(|u| u.unit.code == "xiepu").unwrap();
+    let sec = other
+        .figures
+        .sections
+        .iter()
+        .find(|s| s.id == "appraisal.grades")
+        .unwrap();
+    assert!(!sec.available);
 }
