@@ -13,6 +13,7 @@
 mod usecases;
 
 pub mod demo;
+pub mod report;
 
 #[cfg(test)]
 mod tests;

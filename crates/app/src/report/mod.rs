@@ -108,7 +108,7 @@ pub static PROVIDERS: [&dyn SectionProvider; 4] = [
     &NoDataYet(EXTENSION_SECTIONS[0]),
     &NoDataYet(EXTENSION_SECTIONS[1]),
     &crate::appraisal::report::GradeSection,
-    &NoDataYet(EXTENSION_SECTIONS[3]),
+    &crate::pay::report::SpreadSection,
 ];
 
 /// The dates as the page, the API and the command line send them (empty: the default).

@@ -473,4 +473,20 @@ async fn report_demo_matches_the_seed(pg: bool) {
         .find(|s| s.id == "appraisal.grades")
         .unwrap();
     assert!(!sec.available);
+    // 十六、绩效分配差距: 骆驼街道's applied 2019 pay run (pool, highest, lowest share);
+    // 谢浦's run is still a draft, so its section says 暂无数据.
+    let pay = |f: &jiguan_domain::report::ReportFigures| {
+        f.sections
+            .iter()
+            .find(|s| s.id == "pay.spread")
+            .cloned()
+            .unwrap()
+    };
+    let sec = pay(&unit.figures);
+    assert!(sec.available && sec.total.is_none());
+    let run = app.pay_runs(&hr, luotuo.unit.id).await.unwrap()[0].clone();
+    assert_eq!(sec.lines[0].after, run.pool.map(|m| m.0));
+    let (max, min) = (sec.lines[1].after.unwrap(), sec.lines[2].after.unwrap());
+    assert!(max > min && min >= 0, "{max} {min}");
+    assert!(!pay(&other.figures).available);
 }
