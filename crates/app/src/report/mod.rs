@@ -106,7 +106,7 @@ impl SectionProvider for NoDataYet {
 /// The extension sections, in report order. A module replaces its placeholder here.
 pub static PROVIDERS: [&dyn SectionProvider; 4] = [
     &NoDataYet(EXTENSION_SECTIONS[0]),
-    &NoDataYet(EXTENSION_SECTIONS[1]),
+    &crate::twoway::report::PlacementSection,
     &crate::appraisal::report::GradeSection,
     &crate::pay::report::SpreadSection,
 ];

@@ -15,6 +15,7 @@
 //!   audit row.
 
 pub mod demo;
+pub mod report;
 #[cfg(test)]
 mod tests;
 mod usecases;

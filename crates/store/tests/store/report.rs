@@ -489,4 +489,19 @@ async fn report_demo_matches_the_seed(pg: bool) {
     let (max, min) = (sec.lines[1].after.unwrap(), sec.lines[2].after.unwrap());
     assert!(max > min && min >= 0, "{max} {min}");
     assert!(!pay(&other.figures).available);
+    // 十四、双向择岗: the demo's applied round of 骆驼街道 (the open one is not counted):
+    // everyone took part is placed or unplaced, and every unplaced person has a route.
+    let sec = unit
+        .figures
+        .sections
+        .iter()
+        .find(|s| s.id == "twoway.placement")
+        .unwrap();
+    assert!(sec.available);
+    let v = |i: usize| sec.lines[i].after.unwrap();
+    assert!(v(0) > 0);
+    assert_eq!(v(1) + v(4), v(0));
+    assert!(v(2) <= v(1) && v(3) <= v(1));
+    assert_eq!((5..sec.lines.len()).map(v).sum::<i64>(), v(4));
+    assert_eq!(sec.lines[0].before, Some(0));
 }
