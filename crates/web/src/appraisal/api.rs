@@ -170,7 +170,7 @@ pub async fn grades(
 /// The confirmed annual results of a year: person id, grade code or the not-graded reason.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/appraisal/final-grades/{year}", tag = "appraisal",
     params(("unit" = i64, Path), ("year" = i32, Path)),
-    responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
+    responses((status = 200, body = [Object]), (status = 404, body = ApiErr)))]
 pub async fn final_grades(
     State(st): State<AppState>,
     ctx: Ctx,

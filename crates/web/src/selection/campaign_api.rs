@@ -47,7 +47,7 @@ pub struct CampaignDetailDto {
     /// The highest published version, if any.
     pub in_force: Option<i64>,
     /// Quota errors today (`{field, code, args}`), empty when the seats fit.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub quota: serde_json::Value,
 }
 
