@@ -7,8 +7,8 @@ mod downsizing;
 mod ops;
 mod org;
 mod people;
-mod twoway;
 mod report;
+mod twoway;
 
 use clap::{Parser, Subcommand};
 

@@ -14,5 +14,5 @@ mod downsizing;
 mod json_calcs;
 mod params;
 mod platform;
-mod twoway;
 mod report;
+mod twoway;
