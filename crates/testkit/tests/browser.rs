@@ -1701,7 +1701,7 @@ async fn staff_lists_two_way_preferences_on_a_phone() {
         .await
         .unwrap();
     b.query(By::Id("twoway-choose")).first().await.unwrap();
-    b.find(By::Css(&format!("#pref_0 option[value='{good}']")))
+    b.find(By::Css(format!("#pref_0 option[value='{good}']")))
         .await
         .unwrap()
         .click()

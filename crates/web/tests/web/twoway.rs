@@ -260,6 +260,8 @@ async fn a_body_head_ranks_the_applicants_with_not_accepted() {
     let who = person_of(&r);
     let head = account(&t, "tw_head", "luotuo", Role::BodyHead, Some(who)).await;
     let path = format!("/units/{lu}/twoway/{round}/rank");
+    let r = get(&t, &head, &format!("/units/{lu}/twoway/{round}")).await;
+    assert!(r.body.contains("id=\"twoway-rank-link\""), "{}", r.body);
     let r = get(&t, &head, &path).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(
