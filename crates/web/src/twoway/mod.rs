@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod staff;
 
 use axum::extract::FromRequestParts;
 use axum::http::Method;
@@ -98,6 +99,30 @@ fn routes() -> Vec<RouteSpec> {
             "/api/v1/units/{unit}/twoway/{round}",
             Signed(TwowayView),
             api::get_round,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/twoway/{round}/mine",
+            Signed(TwowayChoose),
+            staff::mine,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/twoway/{round}/mine",
+            Signed(TwowayChoose),
+            staff::choose,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/twoway/{round}/rank",
+            Signed(TwowayRank),
+            staff::rank,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/twoway/{round}/rank",
+            Signed(TwowayRank),
+            staff::save_rank,
         ),
     ]
 }

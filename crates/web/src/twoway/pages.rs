@@ -120,6 +120,8 @@ pub struct RoundPage {
     pub can_match: bool,
     pub can_approve: bool,
     pub can_apply: bool,
+    /// A body head's link to the ranking page while the round is open.
+    pub can_rank: bool,
     pub doc_no: String,
     pub errs: FormErrors,
 }
@@ -197,6 +199,7 @@ fn round_page(ctx: &Ctx, u: Unit, v: RoundView, errs: FormErrors, ok: Option<&st
         can_match: a.can(Action::TwowayManage) && status == Status::Open,
         can_approve: a.can(Action::TwowayApprove) && status == Status::Submitted,
         can_apply: a.can(Action::TwowayManage) && status == Status::Approved,
+        can_rank: a.can(Action::TwowayRank) && status == Status::Open,
         doc_no: v.round.doc_no.clone(),
         l: crumbs(ctx, &u, "twoway.rounds")
             .crumb(tr.t("twoway.rounds"), format!("/units/{}/twoway", u.id))

@@ -25,3 +25,4 @@ mod selection;
 mod selection_campaign;
 mod selfsvc;
 mod sessions;
+mod twoway;
