@@ -6,6 +6,7 @@ mod config;
 mod downsizing;
 mod ops;
 mod org;
+mod pay;
 mod people;
 mod report;
 mod twoway;
@@ -98,6 +99,9 @@ enum Command {
     /// Write synthetic data for load tests: `--scale province` (100 districts × 20 units
     /// × 50 staff) or `--scale stress` (100,000 staff in one unit).
     DemoData(ops::DemoDataArgs),
+    /// Performance pay (绩效分配): pools, pay runs, lines, grades from the appraisal, compute.
+    #[command(subcommand)]
+    Pay(pay::PayCommand),
 }
 
 fn init_logs(format: &str) {
@@ -170,5 +174,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Twoway(c) => rt.block_on(twoway::twoway(&cfg, c)),
         Command::Report(a) => rt.block_on(report::report(&cfg, a)),
         Command::DemoData(a) => rt.block_on(ops::demo_data(&cfg, a)).map(|_| 0),
+        Command::Pay(c) => rt.block_on(pay::pay(&cfg, c)),
     }
 }

@@ -13,6 +13,7 @@ mod contract;
 mod downsizing;
 mod json_calcs;
 mod params;
+mod pay;
 mod platform;
 mod report;
 mod twoway;
