@@ -542,6 +542,8 @@ pub trait Store:
     + crate::twoway::TwowayStore
     + crate::appraisal::AppraisalStore
     + crate::report::ReportStore
+    + crate::selection::scoring::ScoreStore
+    + crate::selection::evaluation::EvaluationStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

@@ -202,6 +202,16 @@ pub enum AuditAction {
     AppraisalQuotaRaise,
     AppraisalAppealFile,
     AppraisalAppealResolve,
+    /// Selection scoring (竞争上岗 笔试、面试、民主测评、考察): scores entered or imported, judges,
+    /// recusals, judges' sheets, evaluation codes, inspection records; never an evaluation ballot.
+    SelectionExamSave,
+    SelectionExamImport,
+    SelectionJudgeAdd,
+    SelectionJudgeRecusal,
+    SelectionSheetSubmit,
+    SelectionEvaluationCodes,
+    SelectionEvaluationClose,
+    SelectionInspectionSave,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -285,6 +295,14 @@ impl AuditAction {
             A::AppraisalQuotaRaise => "appraisal.quota.raise",
             A::AppraisalAppealFile => "appraisal.appeal.file",
             A::AppraisalAppealResolve => "appraisal.appeal.resolve",
+            A::SelectionExamSave => "selection.exam.save",
+            A::SelectionExamImport => "selection.exam.import",
+            A::SelectionJudgeAdd => "selection.judge.add",
+            A::SelectionJudgeRecusal => "selection.judge.recusal",
+            A::SelectionSheetSubmit => "selection.sheet.submit",
+            A::SelectionEvaluationCodes => "selection.evaluation.codes",
+            A::SelectionEvaluationClose => "selection.evaluation.close",
+            A::SelectionInspectionSave => "selection.inspection.save",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -371,6 +389,14 @@ impl AuditAction {
         AuditAction::AppraisalQuotaRaise,
         AuditAction::AppraisalAppealFile,
         AuditAction::AppraisalAppealResolve,
+        AuditAction::SelectionExamSave,
+        AuditAction::SelectionExamImport,
+        AuditAction::SelectionJudgeAdd,
+        AuditAction::SelectionJudgeRecusal,
+        AuditAction::SelectionSheetSubmit,
+        AuditAction::SelectionEvaluationCodes,
+        AuditAction::SelectionEvaluationClose,
+        AuditAction::SelectionInspectionSave,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -1106,11 +1132,19 @@ mod tests {
                 | A::AppraisalGradeSave
                 | A::AppraisalQuotaRaise
                 | A::AppraisalAppealFile
-                | A::AppraisalAppealResolve => {}
+                | A::AppraisalAppealResolve
+                | A::SelectionExamSave
+                | A::SelectionExamImport
+                | A::SelectionJudgeAdd
+                | A::SelectionJudgeRecusal
+                | A::SelectionSheetSubmit
+                | A::SelectionEvaluationCodes
+                | A::SelectionEvaluationClose
+                | A::SelectionInspectionSave => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 75);
+        assert_eq!(AuditAction::SIMPLE.len(), 83);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -115,6 +115,10 @@ impl Role {
             // Reform results report (改革成效).
             ReportView => matches!(self, DistrictAdmin | UnitAdmin | CommitteeMember | Auditor),
             ReportDistrict => matches!(self, DistrictAdmin | Auditor),
+            // Interview judges of a campaign (面试评委) are accounts of the unit.
+            SelectionJudge => matches!(self, UnitAdmin | BodyHead | CommitteeMember | Staff),
+            // The democratic evaluation's electorate (民主测评), with a one-time code.
+            SelectionEvaluate => matches!(self, UnitAdmin | BodyHead | CommitteeMember | Staff),
         }
     }
 }
@@ -211,6 +215,11 @@ coded_enum! {
         ReportView = "report_view" ["查看改革成效"],
         /// See the district's reform results dashboard over all its units (区).
         ReportDistrict = "report_district" ["全区改革成效"],
+        /// Score candidates as a judge registered for a campaign's interview (面试评委), on
+        /// one's own sheet only.
+        SelectionJudge = "selection_judge" ["面试评分"],
+        /// Cast an anonymous democratic-evaluation ballot with a one-time code (民主测评).
+        SelectionEvaluate = "selection_evaluate" ["竞争上岗民主测评"],
     }
 }
 
@@ -259,6 +268,8 @@ impl Action {
                 | Action::AppraisalManage
                 | Action::AppraisalConfirm
                 | Action::AppraisalRate
+                | Action::SelectionJudge
+                | Action::SelectionEvaluate
         )
     }
 }

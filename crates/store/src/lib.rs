@@ -27,6 +27,7 @@ mod tenancy;
 mod twoway;
 mod users;
 mod workflow;
+mod selection_scores;
 
 use async_trait::async_trait;
 

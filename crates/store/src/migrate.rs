@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_pay", "pay"),
     migration!(16, "0016_selection_campaigns", "selection_campaigns"),
     migration!(17, "0017_scale", "scale"),
+    migration!(18, "0018_selection_scores", "selection_scores"),
 ];
 
 pub fn latest() -> i64 {

@@ -26,6 +26,7 @@ pub mod report;
 pub mod selection;
 pub mod selection_campaign;
 pub mod twoway;
+pub mod selection_scores;
 
 use std::sync::{Arc, Mutex};
 

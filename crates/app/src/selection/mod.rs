@@ -18,6 +18,11 @@ pub mod registration;
 
 pub mod demo;
 
+pub mod evaluation;
+pub mod panel;
+pub mod results;
+pub mod scoring;
+
 pub use committee::*;
 
 use async_trait::async_trait;

@@ -1,0 +1,155 @@
+//! The scoring port in the fake: not kept (the scoring stages are tested through the real
+//! store on both backends and the web tests); every method answers `not in fake`.
+
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+
+use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::selection::{ApplicationId, CampaignId};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+
+use super::{FakeStore, not_in_fake};
+use crate::ports::StoreResult;
+use crate::selection::evaluation::{EvaluationRecord, EvaluationStore};
+use crate::selection::scoring::{
+    ExamScoreRecord, InspectionRecord, JudgeRecord, JudgeWrite, ScoreStore, SheetScore,
+};
+
+#[async_trait]
+impl ScoreStore for FakeStore {
+    async fn sc_exam_scores(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+    ) -> StoreResult<Vec<ExamScoreRecord>> {
+        Err(not_in_fake())
+    }
+    async fn sc_exam_save(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+        _: &[(ApplicationId, Decimal)],
+        _: &str,
+        _: &str,
+        _: AuditEntry,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
+    async fn sc_judges(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+    ) -> StoreResult<Vec<JudgeRecord>> {
+        Err(not_in_fake())
+    }
+    async fn sc_judge_add(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+        _: &JudgeWrite,
+        _: &str,
+        _: AuditEntry,
+    ) -> StoreResult<i64> {
+        Err(not_in_fake())
+    }
+    async fn sc_judge_by_code(&self, _: &str) -> StoreResult<Option<JudgeRecord>> {
+        Err(not_in_fake())
+    }
+    async fn sc_judge_recusal(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: i64,
+        _: &[ApplicationId],
+        _: AuditEntry,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
+    async fn sc_sheet_submit(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: i64,
+        _: &[(ApplicationId, Decimal)],
+        _: bool,
+        _: &str,
+        _: AuditEntry,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
+    async fn sc_sheets(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+    ) -> StoreResult<Vec<SheetScore>> {
+        Err(not_in_fake())
+    }
+    async fn sc_inspections(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+    ) -> StoreResult<Vec<InspectionRecord>> {
+        Err(not_in_fake())
+    }
+    async fn sc_inspection_save(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+        _: &InspectionRecord,
+        _: AuditEntry,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
+}
+
+#[async_trait]
+impl EvaluationStore for FakeStore {
+    async fn ev_get(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+    ) -> StoreResult<Option<EvaluationRecord>> {
+        Err(not_in_fake())
+    }
+    async fn ev_issue(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+        _: &[String],
+        _: AuditEntry,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
+    async fn ev_cast(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+        _: &str,
+        _: &str,
+        _: &str,
+    ) -> StoreResult<bool> {
+        Err(not_in_fake())
+    }
+    async fn ev_close(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+        _: AuditEntry,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
+    async fn ev_ballots(&self, _: DistrictId, _: UnitId, _: CampaignId) -> StoreResult<Vec<String>> {
+        Err(not_in_fake())
+    }
+}
