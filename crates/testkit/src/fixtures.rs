@@ -112,3 +112,187 @@ mod tests {
         assert_eq!(id_number("1985", 1).len(), 13);
     }
 }
+
+/// A scored competitive-selection campaign in the making (竞争上岗): what
+/// [`selection_campaign`] built.
+#[derive(Debug, Clone)]
+pub struct SelectionScenario {
+    pub campaign: jiguan_domain::selection::CampaignId,
+    /// The two offered posts' bodies: 党政综合办公室 (post A) and 经济发展办公室 (post B),
+    /// one deputy seat each.
+    pub bodies: (i64, i64),
+    /// The confirmed applications by name: 甲乙丙丁戊 on post A, 己庚 on post B.
+    pub apps: Vec<(String, jiguan_domain::selection::ApplicationId)>,
+    /// The person ids, in the same order.
+    pub people: Vec<i64>,
+}
+
+impl SelectionScenario {
+    pub fn app(&self, name: &str) -> jiguan_domain::selection::ApplicationId {
+        self.apps
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, a)| *a)
+            .unwrap_or_else(|| panic!("no application of {name}"))
+    }
+}
+
+fn sys(d: DistrictId, unit: Option<UnitId>, role: jiguan_domain::auth::Role) -> jiguan_domain::auth::Actor {
+    jiguan_domain::auth::Actor {
+        user_id: jiguan_domain::tenancy::UserId(0),
+        username: "system".into(),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: unit,
+        roles: vec![role],
+    }
+}
+
+/// A published campaign of `unit` (plan 笔试 30 / 面试 40 / 民主测评 30, the defaults) offering
+/// one deputy seat in each of two new offices, with seven confirmed candidates: 甲乙丙丁戊 on
+/// post A, 己庚 on post B (`seq0` offsets their ID numbers so two calls do not collide).
+pub async fn selection_campaign(
+    app: &App,
+    d: DistrictId,
+    unit: UnitId,
+    seq0: u32,
+) -> AppResult<SelectionScenario> {
+    use jiguan_app::org::{BodyForm, CapsForm, SplitForm};
+    use jiguan_app::selection::campaign::{CampaignForm, PostLine};
+    use jiguan_app::selection::registration::{RegisterForm, ReviewForm};
+    use jiguan_app::workflow::SimpleStep;
+    use jiguan_domain::auth::Role;
+    let ua = sys(d, Some(unit), Role::UnitAdmin);
+    let da = sys(d, None, Role::DistrictAdmin);
+    let mut bodies = Vec::new();
+    for name in ["党政综合办公室", "经济发展办公室"] {
+        let id = app
+            .org_create_body(
+                &ua,
+                unit,
+                &BodyForm {
+                    name: name.into(),
+                    kind: "office".into(),
+                    establishment: "10".into(),
+                    valid_from: "2018-01-01".into(),
+                    ..BodyForm::default()
+                },
+            )
+            .await?;
+        bodies.push(id.0);
+    }
+    app.org_set_caps(
+        &da,
+        unit,
+        &CapsForm {
+            max_bodies: "5".into(),
+            max_chiefs: "2".into(),
+            max_deputies: "3".into(),
+            doc_no: "镇海编〔2018〕2号".into(),
+            valid_from: "2018-01-01".into(),
+        },
+    )
+    .await?;
+    app.org_save_split(
+        &ua,
+        unit,
+        &SplitForm {
+            phase: "2018年度".into(),
+            effective: "2018-01-01".into(),
+            lines: vec![
+                (bodies[0].to_string(), "1".into(), "1".into()),
+                (bodies[1].to_string(), "1".into(), "1".into()),
+            ],
+        },
+    )
+    .await?;
+    app.set_quotas(
+        &da,
+        unit,
+        &[
+            ("q_administrative".to_string(), "30".to_string()),
+            ("q_institution".to_string(), "30".to_string()),
+        ],
+    )
+    .await?;
+    let deadline = app.camp_default_deadline();
+    let form = CampaignForm {
+        title: "中层干部竞争上岗（评分）".into(),
+        registration_deadline: deadline.to_string(),
+        posts: bodies
+            .iter()
+            .map(|b| PostLine {
+                body_id: b.to_string(),
+                level: "deputy".into(),
+                seats: "1".into(),
+            })
+            .collect(),
+        ..CampaignForm::default()
+    };
+    let id = app.camp_create(&ua, unit, &form).await?;
+    app.camp_submit(&ua, unit, id).await?;
+    app.step_plan(&da, unit, id, SimpleStep::Approve("镇海组〔2026〕9号"))
+        .await?;
+    app.camp_publish(&ua, unit, id).await?;
+    use chrono::Datelike;
+    let y = deadline.year();
+    let appraisals = format!("{}:称职,{}:称职,{}:称职", y - 3, y - 2, y - 1);
+    let mut apps = Vec::new();
+    let mut people = Vec::new();
+    for (i, name) in ["甲", "乙", "丙", "丁", "戊", "己", "庚"].iter().enumerate() {
+        let seq = seq0 + u32::try_from(i).unwrap_or(0);
+        let birth = format!("{}0501", y - 30);
+        let p = app
+            .create_person(
+                &ua,
+                unit,
+                &jiguan_domain::people::PersonForm {
+                    name: (*name).into(),
+                    gender: "男".into(),
+                    id_number: id_number(&birth, seq * 2 + 1),
+                    education: "大学本科".into(),
+                    work_start: "2012-07-01".into(),
+                    identity: "公务员".into(),
+                    establishment: "行政编制".into(),
+                    ..Default::default()
+                },
+                &Default::default(),
+            )
+            .await?
+            .0;
+        let body = if i < 5 { bodies[0] } else { bodies[1] };
+        let a = app
+            .camp_recommend(
+                &ua,
+                unit,
+                id,
+                &RegisterForm {
+                    choices: vec![format!("{body}:deputy")],
+                    person_id: p.to_string(),
+                    ..RegisterForm::default()
+                },
+            )
+            .await?;
+        app.camp_review(
+            &ua,
+            unit,
+            id,
+            a,
+            &ReviewForm {
+                decision: "confirm".into(),
+                basic_conditions_attested: "on".into(),
+                appraisals: appraisals.clone(),
+                ..ReviewForm::default()
+            },
+        )
+        .await?;
+        apps.push(((*name).to_string(), a));
+        people.push(p);
+    }
+    Ok(SelectionScenario {
+        campaign: id,
+        bodies: (bodies[0], bodies[1]),
+        apps,
+        people,
+    })
+}

@@ -434,6 +434,39 @@ impl App {
         recused: &[String],
     ) -> AppResult<()> {
         let j = self.sc_judge_of(a).await?;
+        self.sc_declare(j, a, recused).await
+    }
+
+    /// The HR office records a judge's paper recusal declaration (SelectionManage); the same
+    /// checks as [`App::sel_declare_recusal`].
+    pub async fn sel_recusal_on_behalf(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+        judge: i64,
+        recused: &[String],
+    ) -> AppResult<()> {
+        self.require_unit(actor, Action::SelectionManage, unit)
+            .await?;
+        self.sc_published(actor, unit, id).await?;
+        let j = self
+            .store
+            .sc_judges(actor.district_id, unit, id)
+            .await?
+            .into_iter()
+            .find(|j| j.id == judge)
+            .ok_or(AppError::NotFound)?;
+        self.sc_declare(j, &JudgeAccess::Account(actor, unit, id), recused)
+            .await
+    }
+
+    async fn sc_declare(
+        &self,
+        j: JudgeRecord,
+        a: &JudgeAccess<'_>,
+        recused: &[String],
+    ) -> AppResult<()> {
         if j.submitted_at.is_some() {
             return Err(FieldError::new("sheet", "selection_sheet_submitted").into());
         }

@@ -24,3 +24,4 @@ mod selection;
 mod selection_campaign;
 mod selfsvc;
 mod twoway;
+mod selection_scores;
