@@ -243,7 +243,7 @@ impl App {
 
     /// Registers a judge (SelectionManage) for a published campaign version: an account of
     /// the unit (`user_id`; a candidate of the campaign is refused:
-    /// `official`/`selection_candidate_as_official`; twice: `user_id`/`duplicate`) or a name
+    /// `official`/`selection_candidate_as_official`; twice: `user_id`/`selection_judge_duplicate`) or a name
     /// (`name`/`required`), who gets a one-time code returned once. Returns the judge's id
     /// and the code.
     pub async fn sel_judge_add(
@@ -288,7 +288,7 @@ impl App {
                 .filter(|u| u.unit_id == Some(unit) && u.active)
                 .ok_or_else(|| FieldError::new("user_id", "not_found"))?;
             if existing.iter().any(|j| j.user_id == Some(user.id)) {
-                return Err(FieldError::new("user_id", "duplicate").into());
+                return Err(FieldError::new("user_id", "selection_judge_duplicate").into());
             }
             if let Some(pid) = user.person_id {
                 let candidates: Vec<PersonId> = self
