@@ -10,6 +10,7 @@ mod pay;
 mod people;
 mod report;
 mod twoway;
+mod selection;
 
 use clap::{Parser, Subcommand};
 
@@ -102,6 +103,9 @@ enum Command {
     /// Performance pay (绩效分配): pools, pay runs, lines, grades from the appraisal, compute.
     #[command(subcommand)]
     Pay(pay::PayCommand),
+    /// Competitive selection (竞争上岗): campaigns, exam score import, results.
+    #[command(subcommand)]
+    Selection(selection::SelectionCommand),
 }
 
 fn init_logs(format: &str) {
@@ -175,5 +179,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(a) => rt.block_on(report::report(&cfg, a)),
         Command::DemoData(a) => rt.block_on(ops::demo_data(&cfg, a)).map(|_| 0),
         Command::Pay(c) => rt.block_on(pay::pay(&cfg, c)),
+        Command::Selection(c) => rt.block_on(selection::selection(&cfg, c)),
     }
 }

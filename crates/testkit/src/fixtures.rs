@@ -217,7 +217,7 @@ pub async fn selection_campaign(
     .await?;
     let deadline = app.camp_default_deadline();
     let form = CampaignForm {
-        title: "中层干部竞争上岗（评分）".into(),
+        title: format!("中层干部竞争上岗（评分{seq0}）"),
         registration_deadline: deadline.to_string(),
         posts: bodies
             .iter()

@@ -109,7 +109,11 @@ impl App {
             .map(|r| (r.candidate.application_id, (r.score, r.outcome)))
             .collect();
         let judges = self.store.sc_judges(d, unit, id).await?;
-        let panel = self.sc_panel_view(d, unit, c.clone(), judges, false).await?;
+        // A judge who has not submitted sees no interview score here either.
+        let hidden = judges
+            .iter()
+            .any(|j| j.user_id == Some(actor.user_id) && j.submitted_at.is_none());
+        let panel = self.sc_panel_view(d, unit, c.clone(), judges, hidden).await?;
         let interview_of: BTreeMap<ApplicationId, Decimal> = panel
             .posts
             .iter()

@@ -26,3 +26,4 @@ mod selection_campaign;
 mod selfsvc;
 mod sessions;
 mod twoway;
+mod selection_scores;
