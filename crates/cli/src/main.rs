@@ -9,8 +9,8 @@ mod org;
 mod pay;
 mod people;
 mod report;
-mod twoway;
 mod selection;
+mod twoway;
 
 use clap::{Parser, Subcommand};
 

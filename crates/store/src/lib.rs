@@ -20,6 +20,7 @@ mod report;
 pub mod scale;
 mod selection;
 mod selection_campaign;
+mod selection_scores;
 mod sessions;
 mod settings;
 mod sql;
@@ -27,7 +28,6 @@ mod tenancy;
 mod twoway;
 mod users;
 mod workflow;
-mod selection_scores;
 
 use async_trait::async_trait;
 

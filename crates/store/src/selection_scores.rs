@@ -12,8 +12,8 @@ use jiguan_app::selection::evaluation::{EvaluationRecord, EvaluationStore};
 use jiguan_app::selection::scoring::{
     ExamScoreRecord, InspectionRecord, JudgeRecord, JudgeWrite, ScoreStore, SheetScore,
 };
-use jiguan_domain::selection::scores::Conclusion;
 use jiguan_domain::audit::AuditEntry;
+use jiguan_domain::selection::scores::Conclusion;
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 

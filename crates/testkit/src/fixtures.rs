@@ -137,7 +137,11 @@ impl SelectionScenario {
     }
 }
 
-fn sys(d: DistrictId, unit: Option<UnitId>, role: jiguan_domain::auth::Role) -> jiguan_domain::auth::Actor {
+fn sys(
+    d: DistrictId,
+    unit: Option<UnitId>,
+    role: jiguan_domain::auth::Role,
+) -> jiguan_domain::auth::Actor {
     jiguan_domain::auth::Actor {
         user_id: jiguan_domain::tenancy::UserId(0),
         username: "system".into(),
@@ -239,7 +243,10 @@ pub async fn selection_campaign(
     let appraisals = format!("{}:称职,{}:称职,{}:称职", y - 3, y - 2, y - 1);
     let mut apps = Vec::new();
     let mut people = Vec::new();
-    for (i, name) in ["甲", "乙", "丙", "丁", "戊", "己", "庚"].iter().enumerate() {
+    for (i, name) in ["甲", "乙", "丙", "丁", "戊", "己", "庚"]
+        .iter()
+        .enumerate()
+    {
         let seq = seq0 + u32::try_from(i).unwrap_or(0);
         let birth = format!("{}0501", y - 30);
         let p = app

@@ -25,8 +25,8 @@ pub mod posts;
 pub mod report;
 pub mod selection;
 pub mod selection_campaign;
-pub mod twoway;
 pub mod selection_scores;
+pub mod twoway;
 
 use std::sync::{Arc, Mutex};
 

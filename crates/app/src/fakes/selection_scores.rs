@@ -149,7 +149,12 @@ impl EvaluationStore for FakeStore {
     ) -> StoreResult<()> {
         Err(not_in_fake())
     }
-    async fn ev_ballots(&self, _: DistrictId, _: UnitId, _: CampaignId) -> StoreResult<Vec<String>> {
+    async fn ev_ballots(
+        &self,
+        _: DistrictId,
+        _: UnitId,
+        _: CampaignId,
+    ) -> StoreResult<Vec<String>> {
         Err(not_in_fake())
     }
 }

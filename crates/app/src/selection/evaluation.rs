@@ -29,9 +29,7 @@ use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::error::Errors;
 use jiguan_domain::selection::ballot::TokenHash;
 use jiguan_domain::selection::plan::BallotFormat;
-use jiguan_domain::selection::scores::{
-    Evaluation, EvaluationCount, check_returned, evaluate,
-};
+use jiguan_domain::selection::scores::{Evaluation, EvaluationCount, check_returned, evaluate};
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -283,7 +281,12 @@ impl App {
     /// Closes the evaluation (SelectionManage): no ballot is accepted afterwards and the
     /// results are shown. Error: `campaign`/`selection_evaluation_closed` (closed, or no
     /// code issued).
-    pub async fn sel_eval_close(&self, actor: &Actor, unit: UnitId, id: CampaignId) -> AppResult<()> {
+    pub async fn sel_eval_close(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<()> {
         self.require_unit(actor, Action::SelectionManage, unit)
             .await?;
         self.sc_published(actor, unit, id).await?;

@@ -157,7 +157,12 @@ impl App {
     /// The interview of a campaign version (SelectionView): judges, each post's panel and
     /// readiness, every judge's score and the panel result. A viewer who is a judge of the
     /// campaign and has not submitted sees no scores.
-    pub async fn sel_panel(&self, actor: &Actor, unit: UnitId, id: CampaignId) -> AppResult<PanelView> {
+    pub async fn sel_panel(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<PanelView> {
         self.require_unit(actor, Action::SelectionView, unit)
             .await?;
         let c = self
@@ -645,15 +650,7 @@ impl App {
                 "scores": out.iter().map(|(a, s)| (a.0, *s)).collect::<Vec<_>>(),
             }));
         self.store
-            .sc_sheet_submit(
-                j.district_id,
-                j.unit_id,
-                j.id,
-                &out,
-                on_behalf,
-                &by,
-                audit,
-            )
+            .sc_sheet_submit(j.district_id, j.unit_id, j.id, &out, on_behalf, &by, audit)
             .await
             .map_err(|e| match e {
                 crate::ports::StoreError::Conflict(_) => {

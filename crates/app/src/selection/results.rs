@@ -113,12 +113,18 @@ impl App {
         let hidden = judges
             .iter()
             .any(|j| j.user_id == Some(actor.user_id) && j.submitted_at.is_none());
-        let panel = self.sc_panel_view(d, unit, c.clone(), judges, hidden).await?;
+        let panel = self
+            .sc_panel_view(d, unit, c.clone(), judges, hidden)
+            .await?;
         let interview_of: BTreeMap<ApplicationId, Decimal> = panel
             .posts
             .iter()
             .flat_map(|p| p.rows.iter())
-            .filter_map(|r| r.result.as_ref().map(|x| (r.candidate.application_id, x.score)))
+            .filter_map(|r| {
+                r.result
+                    .as_ref()
+                    .map(|x| (r.candidate.application_id, x.score))
+            })
             .collect();
         let ev = self.ev_view(d, unit, c.clone()).await?;
         let eval_of: BTreeMap<ApplicationId, (Decimal, Ratio, bool)> = if ev.void.is_some() {
@@ -150,8 +156,10 @@ impl App {
             let mut lines = Vec::new();
             for x in p.candidates {
                 let aid = x.application_id;
-                let (written, exam_outcome) =
-                    exam_of.get(&aid).copied().unwrap_or((None, ExamOutcome::Pending));
+                let (written, exam_outcome) = exam_of
+                    .get(&aid)
+                    .copied()
+                    .unwrap_or((None, ExamOutcome::Pending));
                 let ev = eval_of.get(&aid).copied();
                 let scores = StageScores {
                     id: aid,
@@ -286,10 +294,11 @@ impl App {
                     .as_ref()
                     .is_some_and(|a| a.backfill.contains(&application))
         });
-        let known = v
-            .posts
-            .iter()
-            .any(|p| p.lines.iter().any(|l| l.candidate.application_id == application));
+        let known = v.posts.iter().any(|p| {
+            p.lines
+                .iter()
+                .any(|l| l.candidate.application_id == application)
+        });
         if !known {
             return Err(AppError::NotFound);
         }
@@ -323,7 +332,10 @@ impl App {
             x => {
                 let c = Conclusion::from_code(x);
                 if c.is_none() {
-                    errs.push(FieldError::new("conclusion", "selection_conclusion_invalid"));
+                    errs.push(FieldError::new(
+                        "conclusion",
+                        "selection_conclusion_invalid",
+                    ));
                 }
                 c
             }

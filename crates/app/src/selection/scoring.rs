@@ -344,7 +344,12 @@ impl App {
 
     /// The written exam of a campaign version (SelectionView): every candidate per post
     /// with the score and who advances (ties at the cut all advance).
-    pub async fn sel_exam(&self, actor: &Actor, unit: UnitId, id: CampaignId) -> AppResult<ExamView> {
+    pub async fn sel_exam(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<ExamView> {
         self.require_unit(actor, Action::SelectionView, unit)
             .await?;
         let c = self
@@ -374,7 +379,11 @@ impl App {
             let written: Vec<(ApplicationId, Decimal)> = p
                 .candidates
                 .iter()
-                .filter_map(|x| scores.get(&x.application_id).map(|s| (x.application_id, s.score)))
+                .filter_map(|x| {
+                    scores
+                        .get(&x.application_id)
+                        .map(|s| (x.application_id, s.score))
+                })
                 .collect();
             let adv = advance_to_interview(&c.plan, p.seats, &written);
             let mut rows: Vec<ExamRow> = p

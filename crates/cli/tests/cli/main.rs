@@ -16,5 +16,5 @@ mod params;
 mod pay;
 mod platform;
 mod report;
-mod twoway;
 mod selection;
+mod twoway;

@@ -68,7 +68,13 @@ fn selection_campaigns_exam_import_and_results() {
     .unwrap();
     let f = file.to_string_lossy().into_owned();
     let r = run(&[
-        "selection", "import-exam", "--as", "luotuo_hr", "--campaign", &id, &f,
+        "selection",
+        "import-exam",
+        "--as",
+        "luotuo_hr",
+        "--campaign",
+        &id,
+        &f,
     ]);
     assert_ne!(r.code, 0);
     assert!(
@@ -77,7 +83,10 @@ fn selection_campaigns_exam_import_and_results() {
         "{}",
         r.stderr
     );
-    let r = run(&at_luotuo(&["selection", "results"], &["--campaign", &id, "--json"]));
+    let r = run(&at_luotuo(
+        &["selection", "results"],
+        &["--campaign", &id, "--json"],
+    ));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert!(v["posts"][0]["lines"][0]["scores"]["written"].is_null());
@@ -88,12 +97,21 @@ fn selection_campaigns_exam_import_and_results() {
     )
     .unwrap();
     let r = run(&[
-        "selection", "import-exam", "--as", "luotuo_hr", "--campaign", &id, &f,
+        "selection",
+        "import-exam",
+        "--as",
+        "luotuo_hr",
+        "--campaign",
+        &id,
+        &f,
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("imported 2"), "{}", r.stdout);
     // The results, JSON: cited, the written scores in, interview still missing.
-    let r = run(&at_luotuo(&["selection", "results"], &["--campaign", &id, "--json"]));
+    let r = run(&at_luotuo(
+        &["selection", "results"],
+        &["--campaign", &id, "--json"],
+    ));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert_eq!(v["campaign_id"], sc.campaign.0);
@@ -104,7 +122,12 @@ fn selection_campaigns_exam_import_and_results() {
         .find(|l| l["candidate"]["name"] == "乙")
         .unwrap();
     assert_eq!(yi_line["scores"]["written"], "85.00");
-    assert!(yi_line["missing"].as_array().unwrap().contains(&Value::from("interview")));
+    assert!(
+        yi_line["missing"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("interview"))
+    );
     // The table.
     let r = run(&at_luotuo(&["selection", "results"], &["--campaign", &id]));
     assert_eq!(r.code, 0, "{}", r.stderr);

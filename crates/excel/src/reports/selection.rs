@@ -64,7 +64,8 @@ pub fn exam_entries(t: &Table) -> Result<Vec<ExamEntry>, FieldError> {
     let missing = |c: &str| FieldError::new("file", "import_column_missing").with("column", c);
     let id = col(EXAM_COLUMNS[0]).ok_or_else(|| missing(EXAM_COLUMNS[0]))?;
     let score = col(EXAM_COLUMNS[3]).ok_or_else(|| missing(EXAM_COLUMNS[3]))?;
-    let cell = |r: &Vec<String>, i: usize| r.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+    let cell =
+        |r: &Vec<String>, i: usize| r.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
     Ok(t.rows
         .iter()
         .enumerate()
@@ -102,7 +103,11 @@ pub fn results_workbook(l: &dyn Labels, unit: &str, v: &ResultsView) -> Vec<Shee
                 x.approval_pct.map_or(Cell::Empty, Cell::Percent),
                 dec(x.composite),
                 x.rank.map_or(Cell::Empty, |r| Cell::Int(i64::from(r))),
-                Cell::Text(if x.shortlisted { l.t("sc.yes") } else { String::new() }),
+                Cell::Text(if x.shortlisted {
+                    l.t("sc.yes")
+                } else {
+                    String::new()
+                }),
                 Cell::Text(
                     x.inspection
                         .as_ref()

@@ -22,6 +22,6 @@ mod report;
 mod scale;
 mod selection;
 mod selection_campaign;
+mod selection_scores;
 mod selfsvc;
 mod twoway;
-mod selection_scores;

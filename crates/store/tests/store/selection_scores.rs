@@ -24,7 +24,10 @@ fn dec(s: &str) -> rust_decimal::Decimal {
 
 fn codes(e: &AppError) -> Vec<String> {
     match e {
-        AppError::Invalid(v) => v.iter().map(|f| format!("{}:{}", f.field, f.code)).collect(),
+        AppError::Invalid(v) => v
+            .iter()
+            .map(|f| format!("{}:{}", f.field, f.code))
+            .collect(),
         other => vec![format!("{other:?}")],
     }
 }
@@ -86,16 +89,36 @@ async fn scoring_story(pg: bool) {
     assert_eq!(
         got,
         vec![
-            ("selection_import_out_of_range".into(), "3".into(), "笔试成绩".into()),
-            ("selection_import_selection_not_candidate".into(), "4".into(), "报名编号".into()),
-            ("selection_import_duplicate".into(), "5".into(), "报名编号".into()),
-            ("selection_import_score_invalid".into(), "6".into(), "笔试成绩".into()),
+            (
+                "selection_import_out_of_range".into(),
+                "3".into(),
+                "笔试成绩".into()
+            ),
+            (
+                "selection_import_selection_not_candidate".into(),
+                "4".into(),
+                "报名编号".into()
+            ),
+            (
+                "selection_import_duplicate".into(),
+                "5".into(),
+                "报名编号".into()
+            ),
+            (
+                "selection_import_score_invalid".into(),
+                "6".into(),
+                "笔试成绩".into()
+            ),
         ]
     );
     assert!(errs.iter().all(|f| f.field == "file"));
     assert_eq!(audits("selection.exam.import").await, 0);
     let v = app.sel_exam(&ua, u, id).await.unwrap();
-    assert!(v.posts.iter().all(|p| p.rows.iter().all(|r| r.score.is_none())));
+    assert!(
+        v.posts
+            .iter()
+            .all(|p| p.rows.iter().all(|r| r.score.is_none()))
+    );
 
     // The page: a blank is skipped, a bad score names its field.
     let page = |n: &str, s: &str| ExamEntry {
@@ -110,10 +133,14 @@ async fn scoring_story(pg: bool) {
     assert_eq!(codes(&e), vec![format!("score_{}:out_of_range", a("甲"))]);
     // Another unit cannot write or read this campaign.
     assert!(matches!(
-        app.sel_exam_save(&other, sib, id, &[page("甲", "80")]).await,
+        app.sel_exam_save(&other, sib, id, &[page("甲", "80")])
+            .await,
         Err(AppError::NotFound)
     ));
-    assert!(matches!(app.sel_exam(&other, sib, id).await, Err(AppError::NotFound)));
+    assert!(matches!(
+        app.sel_exam(&other, sib, id).await,
+        Err(AppError::NotFound)
+    ));
     let n = app
         .sel_exam_save(
             &ua,
@@ -174,7 +201,10 @@ async fn scoring_story(pg: bool) {
         .unwrap_err();
     assert_eq!(codes(&e), vec!["name:required"]);
     assert_eq!(audits("selection.judge.add").await, 7);
-    let wrong = app.sel_sheet(&JudgeAccess::Code("AAAAA-BBBBB")).await.unwrap_err();
+    let wrong = app
+        .sel_sheet(&JudgeAccess::Code("AAAAA-BBBBB"))
+        .await
+        .unwrap_err();
     assert_eq!(codes(&wrong), vec!["code:selection_code_invalid"]);
     let vector = ["85", "88", "90", "92", "79", "95", "87"];
     for (i, (_, code)) in judges.iter().enumerate() {
@@ -200,7 +230,12 @@ async fn scoring_story(pg: bool) {
             .flat_map(|p| p.lines.iter().map(|l| l.candidate.name.as_str()))
             .collect();
         assert_eq!(names, vec!["甲", "乙", "丙", "丁", "己", "庚"]);
-        assert!(own.posts.iter().flat_map(|p| &p.lines).all(|l| l.score.is_none()));
+        assert!(
+            own.posts
+                .iter()
+                .flat_map(|p| &p.lines)
+                .all(|l| l.score.is_none())
+        );
         if i == 1 {
             // A missing score refuses the whole sheet.
             let mut short = sheet.clone();
@@ -270,9 +305,14 @@ async fn scoring_story(pg: bool) {
         })
         .await
         .unwrap_err();
-    assert_eq!(codes(&e), vec![format!("mark_{}:selection_mark_invalid", a("甲"))]);
+    assert_eq!(
+        codes(&e),
+        vec![format!("mark_{}:selection_mark_invalid", a("甲"))]
+    );
     for (k, c) in ev_codes.iter().enumerate() {
-        app.sel_eval_cast(&staff, u, id, c, &marks(k)).await.unwrap();
+        app.sel_eval_cast(&staff, u, id, c, &marks(k))
+            .await
+            .unwrap();
     }
     let e = app
         .sel_eval_cast(&staff, u, id, &ev_codes[0], &marks(0))
@@ -291,9 +331,17 @@ async fn scoring_story(pg: bool) {
     let cols = if pg {
         fetch_i64(&s.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM information_schema.columns WHERE table_name = 'selection_eval_ballots'", &[]).await
     } else {
-        fetch_i64(&s.db, "SELECT COUNT(*) FROM pragma_table_info('selection_eval_ballots')", &[]).await
+        fetch_i64(
+            &s.db,
+            "SELECT COUNT(*) FROM pragma_table_info('selection_eval_ballots')",
+            &[],
+        )
+        .await
     };
-    assert_eq!(cols, 5, "campaign_id, district_id, unit_id, ballot_key, marks_json");
+    assert_eq!(
+        cols, 5,
+        "campaign_id, district_id, unit_id, ballot_key, marks_json"
+    );
     app.sel_eval_close(&ua, u, id).await.unwrap();
     let e = app
         .sel_eval_cast(&staff, u, id, &ev_codes[1], &marks(1))
@@ -302,7 +350,14 @@ async fn scoring_story(pg: bool) {
     assert_eq!(codes(&e), vec!["campaign:selection_evaluation_closed"]);
     assert_eq!(audits("selection.evaluation.close").await, 1);
     let ev = app.sel_evaluation(&ua, u, id).await.unwrap();
-    let line = |n: &str| ev.lines.iter().find(|l| l.name == n).unwrap().result.unwrap();
+    let line = |n: &str| {
+        ev.lines
+            .iter()
+            .find(|l| l.name == n)
+            .unwrap()
+            .result
+            .unwrap()
+    };
     assert_eq!(line("己").score, dec("90"));
     assert_eq!(line("己").approval_pct, dec("80"));
     assert_eq!(line("甲").score, dec("88"));
@@ -337,10 +392,17 @@ async fn scoring_story(pg: bool) {
             ("丁".into(), dec("80.00"), 4, false),
         ]
     );
-    let wu = post_a.lines.iter().find(|l| l.candidate.name == "戊").unwrap();
+    let wu = post_a
+        .lines
+        .iter()
+        .find(|l| l.candidate.name == "戊")
+        .unwrap();
     assert_eq!(wu.stops, vec!["selection_written_below_pass"]);
     let short = post_a.shortlist.as_ref().unwrap();
-    assert_eq!((short.target, short.included.len(), short.tie_at_cut), (2, 3, true));
+    assert_eq!(
+        (short.target, short.included.len(), short.tie_at_cut),
+        (2, 3, true)
+    );
     assert_eq!(short.plan_version, 1);
 
     // ---- inspection records.
@@ -362,20 +424,32 @@ async fn scoring_story(pg: bool) {
         ]
     );
     let e = app
-        .sel_inspection_save(&ua, u, id, sc.app("丁"), &InspectionForm {
-            team: "王组长、李组员".into(),
-            material: "考察材料".into(),
-            conclusion: "recommend".into(),
-        })
+        .sel_inspection_save(
+            &ua,
+            u,
+            id,
+            sc.app("丁"),
+            &InspectionForm {
+                team: "王组长、李组员".into(),
+                material: "考察材料".into(),
+                conclusion: "recommend".into(),
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(codes(&e), vec!["application:selection_not_shortlisted"]);
     for (n, c) in [("甲", "建议任用"), ("乙", "not_recommend")] {
-        app.sel_inspection_save(&ua, u, id, sc.app(n), &InspectionForm {
-            team: "王组长、李组员".into(),
-            material: format!("{n}的考察材料"),
-            conclusion: c.into(),
-        })
+        app.sel_inspection_save(
+            &ua,
+            u,
+            id,
+            sc.app(n),
+            &InspectionForm {
+                team: "王组长、李组员".into(),
+                material: format!("{n}的考察材料"),
+                conclusion: c.into(),
+            },
+        )
         .await
         .unwrap();
     }
@@ -385,9 +459,22 @@ async fn scoring_story(pg: bool) {
     assert_eq!(after.recommended, vec![sc.app("甲")]);
     assert_eq!(after.dropped, vec![sc.app("乙")]);
     assert_eq!(after.pending, vec![sc.app("丙")]);
-    let jia = r.posts[0].lines.iter().find(|l| l.candidate.name == "甲").unwrap();
-    assert_eq!(jia.inspection.as_ref().unwrap().conclusion, Conclusion::Recommend);
+    let jia = r.posts[0]
+        .lines
+        .iter()
+        .find(|l| l.candidate.name == "甲")
+        .unwrap();
+    assert_eq!(
+        jia.inspection.as_ref().unwrap().conclusion,
+        Conclusion::Recommend
+    );
     // Another unit sees none of it.
-    assert!(matches!(app.sel_results(&other, sib, id).await, Err(AppError::NotFound)));
-    assert!(matches!(app.sel_panel(&other, sib, id).await, Err(AppError::NotFound)));
+    assert!(matches!(
+        app.sel_results(&other, sib, id).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        app.sel_panel(&other, sib, id).await,
+        Err(AppError::NotFound)
+    ));
 }

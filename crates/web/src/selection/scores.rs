@@ -318,7 +318,12 @@ impl<S: Send + Sync> FromRequestParts<S> for InCandidate {
 
 // ---------------------------------------------------------------- helpers
 
-fn layout(ctx: &Ctx, u: &Unit, c: &jiguan_app::selection::campaign::CampaignRecord, key: &str) -> Layout {
+fn layout(
+    ctx: &Ctx,
+    u: &Unit,
+    c: &jiguan_app::selection::campaign::CampaignRecord,
+    key: &str,
+) -> Layout {
     let mut l = Layout::new(ctx, key);
     if ctx.actor.can(Action::UnitsList) {
         l = l.crumb(ctx.tr.t("menu.units"), "/units");
@@ -404,7 +409,14 @@ pub struct ExamPage {
     pub field_errs: FormErrors,
 }
 
-fn exam_page(ctx: &Ctx, c: &InCampaign, v: ExamView, entered: &BTreeMap<String, String>, errs: &[FieldError], ok: Option<&str>) -> WebResult {
+fn exam_page(
+    ctx: &Ctx,
+    c: &InCampaign,
+    v: ExamView,
+    entered: &BTreeMap<String, String>,
+    errs: &[FieldError],
+    ok: Option<&str>,
+) -> WebResult {
     let tr = ctx.tr;
     let posts = v
         .posts
@@ -430,7 +442,11 @@ fn exam_page(ctx: &Ctx, c: &InCampaign, v: ExamView, entered: &BTreeMap<String, 
                 .collect(),
         })
         .collect();
-    let file_errs: Vec<FieldError> = errs.iter().filter(|e| e.field == "file" || e.field == "scores" || e.field.starts_with("scores[")).cloned().collect();
+    let file_errs: Vec<FieldError> = errs
+        .iter()
+        .filter(|e| e.field == "file" || e.field == "scores" || e.field.starts_with("scores["))
+        .cloned()
+        .collect();
     let page = ExamPage {
         l: layout(ctx, &c.u, &v.campaign, "sc.exam").flash(ok),
         s: stages(c, "exam"),
@@ -442,22 +458,29 @@ fn exam_page(ctx: &Ctx, c: &InCampaign, v: ExamView, entered: &BTreeMap<String, 
         errs: msgs(tr, &file_errs),
         field_errs: FormErrors::new(tr, errs),
     };
-    let st = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let st = if errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(page_status(st, &page))
 }
 
-pub async fn exam(State(st): State<AppState>, c: InCampaign, Query(q): Query<OkQuery>) -> WebResult {
+pub async fn exam(
+    State(st): State<AppState>,
+    c: InCampaign,
+    Query(q): Query<OkQuery>,
+) -> WebResult {
     let v = st.app.sel_exam(&c.ctx.actor, c.u.id, c.id).await?;
     exam_page(&c.ctx, &c, v, &BTreeMap::new(), &[], q.ok.as_deref())
 }
 
 pub async fn exam_save(State(st): State<AppState>, c: InCampaign, f: FormPairs) -> WebResult {
-    let entered: BTreeMap<String, String> = f
-        .0
-        .iter()
-        .filter(|(k, _)| k.starts_with("score_"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let entered: BTreeMap<String, String> =
+        f.0.iter()
+            .filter(|(k, _)| k.starts_with("score_"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
     let entries: Vec<ExamEntry> = entered
         .iter()
         .map(|(k, v)| ExamEntry {
@@ -539,7 +562,10 @@ pub async fn exam_template(State(st): State<AppState>, c: InCampaign) -> WebResu
 pub async fn exam_export(State(st): State<AppState>, c: InCampaign) -> WebResult {
     let v = st.app.sel_exam(&c.ctx.actor, c.u.id, c.id).await?;
     let sheets = jiguan_excel::reports::selection::exam_workbook(&c.ctx.tr, &c.u.name, &v, false);
-    crate::html::audit::xlsx(&format!("{}{}笔试成绩", c.u.name, v.campaign.title), &sheets)
+    crate::html::audit::xlsx(
+        &format!("{}{}笔试成绩", c.u.name, v.campaign.title),
+        &sheets,
+    )
 }
 
 // ---------------------------------------------------------------- 面试
@@ -588,7 +614,14 @@ pub struct PanelPage {
     pub field_errs: FormErrors,
 }
 
-fn panel_page(ctx: &Ctx, c: &InCampaign, v: PanelView, code: Option<(String, String)>, errs: &[FieldError], ok: Option<&str>) -> WebResult {
+fn panel_page(
+    ctx: &Ctx,
+    c: &InCampaign,
+    v: PanelView,
+    code: Option<(String, String)>,
+    errs: &[FieldError],
+    ok: Option<&str>,
+) -> WebResult {
     let tr = ctx.tr;
     let names: BTreeMap<ApplicationId, String> = v
         .posts
@@ -603,7 +636,11 @@ fn panel_page(ctx: &Ctx, c: &InCampaign, v: PanelView, code: Option<(String, Str
             id: j.id,
             name: j.name.clone(),
             kind: tr
-                .t(if j.user_id.is_some() { "sc.judge_account" } else { "sc.judge_code" })
+                .t(if j.user_id.is_some() {
+                    "sc.judge_account"
+                } else {
+                    "sc.judge_code"
+                })
                 .to_string(),
             declared: j.recusal_declared,
             recused: j
@@ -634,11 +671,21 @@ fn panel_page(ctx: &Ctx, c: &InCampaign, v: PanelView, code: Option<(String, Str
                     id: r.candidate.application_id.0,
                     name: r.candidate.name.clone(),
                     scores: r.scores.iter().map(|s| num(*s)).collect(),
-                    result: r.result.as_ref().map(|x| x.score.to_string()).unwrap_or_default(),
+                    result: r
+                        .result
+                        .as_ref()
+                        .map(|x| x.score.to_string())
+                        .unwrap_or_default(),
                     dropped: r
                         .result
                         .as_ref()
-                        .map(|x| x.dropped.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("、"))
+                        .map(|x| {
+                            x.dropped
+                                .iter()
+                                .map(|d| d.to_string())
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        })
                         .unwrap_or_default(),
                 })
                 .collect(),
@@ -662,7 +709,11 @@ fn panel_page(ctx: &Ctx, c: &InCampaign, v: PanelView, code: Option<(String, Str
     Ok(page_status(st, &page))
 }
 
-pub async fn panel(State(st): State<AppState>, c: InCampaign, Query(q): Query<OkQuery>) -> WebResult {
+pub async fn panel(
+    State(st): State<AppState>,
+    c: InCampaign,
+    Query(q): Query<OkQuery>,
+) -> WebResult {
     let v = st.app.sel_panel(&c.ctx.actor, c.u.id, c.id).await?;
     panel_page(&c.ctx, &c, v, None, &[], q.ok.as_deref())
 }
@@ -679,7 +730,14 @@ pub async fn judge_add(State(st): State<AppState>, c: InCampaign, f: FormPairs) 
         .fields()?;
     let v = st.app.sel_panel(&c.ctx.actor, c.u.id, c.id).await?;
     match r {
-        Ok((_, Some(code))) => panel_page(&c.ctx, &c, v, Some((form.name.trim().to_string(), code)), &[], None),
+        Ok((_, Some(code))) => panel_page(
+            &c.ctx,
+            &c,
+            v,
+            Some((form.name.trim().to_string(), code)),
+            &[],
+            None,
+        ),
         Ok((_, None)) => to(&c, "/panel", "judge_added"),
         Err(errs) => panel_page(&c.ctx, &c, v, None, &errs, None),
     }
@@ -750,7 +808,12 @@ pub async fn panel_print(State(st): State<AppState>, c: InCampaign) -> WebResult
             .posts
             .iter()
             .filter(|p| !p.rows.is_empty())
-            .map(|p| (p.label.clone(), p.rows.iter().map(|r| r.candidate.name.clone()).collect()))
+            .map(|p| {
+                (
+                    p.label.clone(),
+                    p.rows.iter().map(|r| r.candidate.name.clone()).collect(),
+                )
+            })
             .collect(),
     };
     Ok(page_status(StatusCode::OK, &page))
@@ -759,7 +822,10 @@ pub async fn panel_print(State(st): State<AppState>, c: InCampaign) -> WebResult
 fn cite(tr: Tr, id: i64, version: i64) -> String {
     tr.f(
         "sc.cite",
-        &[("id".into(), id.to_string()), ("version".into(), version.to_string())],
+        &[
+            ("id".into(), id.to_string()),
+            ("version".into(), version.to_string()),
+        ],
     )
 }
 
@@ -784,7 +850,14 @@ pub struct SheetPage {
     pub errs: FormErrors,
 }
 
-fn sheet_page(ctx: &Ctx, c: &InCampaign, s: JudgeSheet, entered: &BTreeMap<String, String>, errs: &[FieldError], ok: Option<&str>) -> WebResult {
+fn sheet_page(
+    ctx: &Ctx,
+    c: &InCampaign,
+    s: JudgeSheet,
+    entered: &BTreeMap<String, String>,
+    errs: &[FieldError],
+    ok: Option<&str>,
+) -> WebResult {
     let posts = s
         .posts
         .iter()
@@ -818,11 +891,19 @@ fn sheet_page(ctx: &Ctx, c: &InCampaign, s: JudgeSheet, entered: &BTreeMap<Strin
         posts,
         errs: FormErrors::new(ctx.tr, errs),
     };
-    let st = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let st = if errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(page_status(st, &page))
 }
 
-pub async fn my_sheet(State(st): State<AppState>, c: InCampaign, Query(q): Query<OkQuery>) -> WebResult {
+pub async fn my_sheet(
+    State(st): State<AppState>,
+    c: InCampaign,
+    Query(q): Query<OkQuery>,
+) -> WebResult {
     let s = st
         .app
         .sel_sheet(&JudgeAccess::Account(&c.ctx.actor, c.u.id, c.id))
@@ -832,7 +913,12 @@ pub async fn my_sheet(State(st): State<AppState>, c: InCampaign, Query(q): Query
 
 pub async fn my_recusal(State(st): State<AppState>, c: InCampaign, f: FormPairs) -> WebResult {
     let a = JudgeAccess::Account(&c.ctx.actor, c.u.id, c.id);
-    match st.app.sel_declare_recusal(&a, &f.all("recused")).await.fields()? {
+    match st
+        .app
+        .sel_declare_recusal(&a, &f.all("recused"))
+        .await
+        .fields()?
+    {
         Ok(()) => to(&c, "/judge", "recusal_saved"),
         Err(errs) => {
             let s = st.app.sel_sheet(&a).await?;
@@ -885,7 +971,13 @@ fn counts_text(tr: Tr, c: &jiguan_domain::selection::scores::EvaluationCount) ->
     use jiguan_domain::selection::scores::EvaluationCount as C;
     let f = |k: &str, n: u32| format!("{} {n}", tr.t(k));
     match *c {
-        C::FourGrade { excellent, competent, basic, incompetent, abstain } => [
+        C::FourGrade {
+            excellent,
+            competent,
+            basic,
+            incompetent,
+            abstain,
+        } => [
             f("sc.mark.excellent", excellent),
             f("sc.mark.competent", competent),
             f("sc.mark.basic", basic),
@@ -893,7 +985,11 @@ fn counts_text(tr: Tr, c: &jiguan_domain::selection::scores::EvaluationCount) ->
             f("sc.mark.abstain", abstain),
         ]
         .join(" / "),
-        C::ApproveDisapprove { approve, disapprove, abstain } => [
+        C::ApproveDisapprove {
+            approve,
+            disapprove,
+            abstain,
+        } => [
             f("sc.mark.approve", approve),
             f("sc.mark.disapprove", disapprove),
             f("sc.mark.abstain", abstain),
@@ -902,7 +998,14 @@ fn counts_text(tr: Tr, c: &jiguan_domain::selection::scores::EvaluationCount) ->
     }
 }
 
-fn eval_page(ctx: &Ctx, c: &InCampaign, v: EvaluationView, codes: Vec<String>, errs: &[FieldError], ok: Option<&str>) -> WebResult {
+fn eval_page(
+    ctx: &Ctx,
+    c: &InCampaign,
+    v: EvaluationView,
+    codes: Vec<String>,
+    errs: &[FieldError],
+    ok: Option<&str>,
+) -> WebResult {
     let tr = ctx.tr;
     let lines = v
         .lines
@@ -911,7 +1014,10 @@ fn eval_page(ctx: &Ctx, c: &InCampaign, v: EvaluationView, codes: Vec<String>, e
             post: x.post.clone(),
             name: x.name.clone(),
             counts: counts_text(tr, &x.count),
-            approval: x.result.map(|r| format!("{}%", r.approval_pct)).unwrap_or_default(),
+            approval: x
+                .result
+                .map(|r| format!("{}%", r.approval_pct))
+                .unwrap_or_default(),
             score: x.result.map(|r| r.score.to_string()).unwrap_or_default(),
             disqualified: x.result.is_some_and(|r| r.disqualified),
         })
@@ -920,7 +1026,9 @@ fn eval_page(ctx: &Ctx, c: &InCampaign, v: EvaluationView, codes: Vec<String>, e
         l: layout(ctx, &c.u, &v.campaign, "sc.evaluation").flash(ok),
         s: stages(c, "evaluation"),
         format: tr.t(&v.format.label_key()).to_string(),
-        rule: tr.t(&v.campaign.plan.evaluation.rule.label_key()).to_string(),
+        rule: tr
+            .t(&v.campaign.plan.evaluation.rule.label_key())
+            .to_string(),
         issued: v.issued,
         used: v.used,
         closed: v.closed,
@@ -930,11 +1038,19 @@ fn eval_page(ctx: &Ctx, c: &InCampaign, v: EvaluationView, codes: Vec<String>, e
         can_manage: ctx.actor.can(Action::SelectionManage),
         errs: FormErrors::new(tr, errs),
     };
-    let st = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let st = if errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(page_status(st, &page))
 }
 
-pub async fn evaluation(State(st): State<AppState>, c: InCampaign, Query(q): Query<OkQuery>) -> WebResult {
+pub async fn evaluation(
+    State(st): State<AppState>,
+    c: InCampaign,
+    Query(q): Query<OkQuery>,
+) -> WebResult {
     let v = st.app.sel_evaluation(&c.ctx.actor, c.u.id, c.id).await?;
     eval_page(&c.ctx, &c, v, Vec::new(), &[], q.ok.as_deref())
 }
@@ -953,7 +1069,12 @@ pub async fn eval_codes(State(st): State<AppState>, c: InCampaign, f: FormPairs)
 }
 
 pub async fn eval_close(State(st): State<AppState>, c: InCampaign, _f: FormPairs) -> WebResult {
-    match st.app.sel_eval_close(&c.ctx.actor, c.u.id, c.id).await.fields()? {
+    match st
+        .app
+        .sel_eval_close(&c.ctx.actor, c.u.id, c.id)
+        .await
+        .fields()?
+    {
         Ok(()) => to(&c, "/evaluation", "evaluation_closed"),
         Err(errs) => {
             let v = st.app.sel_evaluation(&c.ctx.actor, c.u.id, c.id).await?;
@@ -993,7 +1114,14 @@ fn marks_of(tr: Tr, f: BallotFormat) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-async fn ballot_page(st: &AppState, c: &InCampaign, entered: &BTreeMap<String, String>, errs: &[FieldError], done: bool, print: bool) -> WebResult {
+async fn ballot_page(
+    st: &AppState,
+    c: &InCampaign,
+    entered: &BTreeMap<String, String>,
+    errs: &[FieldError],
+    done: bool,
+    print: bool,
+) -> WebResult {
     let ctx = &c.ctx;
     let b = if print {
         // The printable ballot is for the HR office (SelectionView): the same candidates.
@@ -1008,7 +1136,11 @@ async fn ballot_page(st: &AppState, c: &InCampaign, entered: &BTreeMap<String, S
                     p.label.clone(),
                     p.rows
                         .iter()
-                        .map(|r| BallotLine { id: r.candidate.application_id.0, name: r.candidate.name.clone(), chosen: String::new() })
+                        .map(|r| BallotLine {
+                            id: r.candidate.application_id.0,
+                            name: r.candidate.name.clone(),
+                            chosen: String::new(),
+                        })
                         .collect(),
                 )
             })
@@ -1027,7 +1159,10 @@ async fn ballot_page(st: &AppState, c: &InCampaign, entered: &BTreeMap<String, S
                         .map(|x| BallotLine {
                             id: x.application_id.0,
                             name: x.name.clone(),
-                            chosen: entered.get(&format!("mark_{}", x.application_id.0)).cloned().unwrap_or_default(),
+                            chosen: entered
+                                .get(&format!("mark_{}", x.application_id.0))
+                                .cloned()
+                                .unwrap_or_default(),
                         })
                         .collect(),
                 )
@@ -1037,10 +1172,20 @@ async fn ballot_page(st: &AppState, c: &InCampaign, entered: &BTreeMap<String, S
     };
     let (campaign, open, posts) = b;
     let page = BallotPage {
-        l: Layout::new(ctx, if print { "sc.ballot_print" } else { "sc.ballot" })
-            .titled(format!("{}（v{}）", campaign.title, campaign.version))
-            .here(),
-        action: format!("/units/{}/selection/campaigns/{}/evaluation/ballot", c.u.id, c.id),
+        l: Layout::new(
+            ctx,
+            if print {
+                "sc.ballot_print"
+            } else {
+                "sc.ballot"
+            },
+        )
+        .titled(format!("{}（v{}）", campaign.title, campaign.version))
+        .here(),
+        action: format!(
+            "/units/{}/selection/campaigns/{}/evaluation/ballot",
+            c.u.id, c.id
+        ),
         open,
         done,
         marks: marks_of(ctx.tr, campaign.plan.evaluation.format),
@@ -1049,7 +1194,11 @@ async fn ballot_page(st: &AppState, c: &InCampaign, entered: &BTreeMap<String, S
         print,
         unit: c.u.name.clone(),
     };
-    let st = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let st = if errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(page_status(st, &page))
 }
 
@@ -1058,17 +1207,20 @@ pub struct DoneQuery {
     pub done: Option<String>,
 }
 
-pub async fn ballot(State(st): State<AppState>, c: InCampaign, Query(q): Query<DoneQuery>) -> WebResult {
+pub async fn ballot(
+    State(st): State<AppState>,
+    c: InCampaign,
+    Query(q): Query<DoneQuery>,
+) -> WebResult {
     ballot_page(&st, &c, &BTreeMap::new(), &[], q.done.is_some(), false).await
 }
 
 pub async fn cast(State(st): State<AppState>, c: InCampaign, f: FormPairs) -> WebResult {
-    let marks: BTreeMap<String, String> = f
-        .0
-        .iter()
-        .filter(|(k, _)| k.starts_with("mark_"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let marks: BTreeMap<String, String> =
+        f.0.iter()
+            .filter(|(k, _)| k.starts_with("mark_"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
     match st
         .app
         .sel_eval_cast(&c.ctx.actor, c.u.id, c.id, f.get("code"), &marks)
@@ -1170,7 +1322,11 @@ fn result_blocks(tr: Tr, v: &ResultsView) -> Vec<ResultBlock> {
                         .stops
                         .iter()
                         .map(|s| tr.t(&format!("sc.stop.{s}")).to_string())
-                        .chain(x.missing.iter().map(|s| format!("{}{}", tr.t("sc.missing"), tr.t(&s.label_key()))))
+                        .chain(
+                            x.missing
+                                .iter()
+                                .map(|s| format!("{}{}", tr.t("sc.missing"), tr.t(&s.label_key()))),
+                        )
                         .collect::<Vec<_>>()
                         .join("；"),
                     shortlisted: x.shortlisted,
@@ -1179,15 +1335,30 @@ fn result_blocks(tr: Tr, v: &ResultsView) -> Vec<ResultBlock> {
                         .as_ref()
                         .map(|i| tr.t(&i.conclusion.label_key()).to_string())
                         .unwrap_or_default(),
-                    team: x.inspection.as_ref().map(|i| i.team.clone()).unwrap_or_default(),
-                    material: x.inspection.as_ref().map(|i| i.material.clone()).unwrap_or_default(),
+                    team: x
+                        .inspection
+                        .as_ref()
+                        .map(|i| i.team.clone())
+                        .unwrap_or_default(),
+                    material: x
+                        .inspection
+                        .as_ref()
+                        .map(|i| i.material.clone())
+                        .unwrap_or_default(),
                 })
                 .collect(),
         })
         .collect()
 }
 
-fn results_page(ctx: &Ctx, c: &InCampaign, v: ResultsView, errs: &[FieldError], ok: Option<&str>, print: bool) -> WebResult {
+fn results_page(
+    ctx: &Ctx,
+    c: &InCampaign,
+    v: ResultsView,
+    errs: &[FieldError],
+    ok: Option<&str>,
+    print: bool,
+) -> WebResult {
     let tr = ctx.tr;
     let weights = v
         .campaign
@@ -1198,7 +1369,17 @@ fn results_page(ctx: &Ctx, c: &InCampaign, v: ResultsView, errs: &[FieldError], 
         .collect::<Vec<_>>()
         .join(" / ");
     let page = ResultsPage {
-        l: layout(ctx, &c.u, &v.campaign, if print { "sc.results_print" } else { "sc.results" }).flash(ok),
+        l: layout(
+            ctx,
+            &c.u,
+            &v.campaign,
+            if print {
+                "sc.results_print"
+            } else {
+                "sc.results"
+            },
+        )
+        .flash(ok),
         s: stages(c, "results"),
         cite: cite(tr, v.campaign_id.0, v.plan_version),
         weights,
@@ -1217,7 +1398,11 @@ fn results_page(ctx: &Ctx, c: &InCampaign, v: ResultsView, errs: &[FieldError], 
     Ok(page_status(st, &page))
 }
 
-pub async fn results(State(st): State<AppState>, c: InCampaign, Query(q): Query<OkQuery>) -> WebResult {
+pub async fn results(
+    State(st): State<AppState>,
+    c: InCampaign,
+    Query(q): Query<OkQuery>,
+) -> WebResult {
     let v = st.app.sel_results(&c.ctx.actor, c.u.id, c.id).await?;
     results_page(&c.ctx, &c, v, &[], q.ok.as_deref(), false)
 }
@@ -1230,7 +1415,10 @@ pub async fn results_print(State(st): State<AppState>, c: InCampaign) -> WebResu
 pub async fn results_export(State(st): State<AppState>, c: InCampaign) -> WebResult {
     let v = st.app.sel_results(&c.ctx.actor, c.u.id, c.id).await?;
     let sheets = jiguan_excel::reports::selection::results_workbook(&c.ctx.tr, &c.u.name, &v);
-    crate::html::audit::xlsx(&format!("{}{}竞争上岗成绩", c.u.name, v.campaign.title), &sheets)
+    crate::html::audit::xlsx(
+        &format!("{}{}竞争上岗成绩", c.u.name, v.campaign.title),
+        &sheets,
+    )
 }
 
 pub async fn inspection(State(st): State<AppState>, a: InCandidate, f: FormPairs) -> WebResult {

@@ -156,7 +156,10 @@ pub async fn exam_save(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/selection/campaigns/{campaign}/panel", tag = "selection",
     params(("unit" = i64, Path), ("campaign" = i64, Path)),
     responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
-pub async fn panel(State(st): State<AppState>, c: InCampaign) -> WebResult<Json<serde_json::Value>> {
+pub async fn panel(
+    State(st): State<AppState>,
+    c: InCampaign,
+) -> WebResult<Json<serde_json::Value>> {
     let v = st.app.sel_panel(&c.ctx.actor, c.u.id, c.id).await?;
     Ok(Json(serde_json::json!({
         "campaign_id": v.campaign.id.0,
@@ -180,10 +183,7 @@ pub async fn judge_add(
         user_id: b.user_id.map(|u| u.to_string()).unwrap_or_default(),
         name: b.name,
     };
-    let (id, code) = st
-        .app
-        .sel_judge_add(&c.ctx.actor, c.u.id, c.id, &f)
-        .await?;
+    let (id, code) = st.app.sel_judge_add(&c.ctx.actor, c.u.id, c.id, &f).await?;
     Ok(Created(JudgeDto { id, code }))
 }
 
@@ -191,12 +191,17 @@ pub async fn judge_add(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/selection/campaigns/{campaign}/judge", tag = "selection",
     params(("unit" = i64, Path), ("campaign" = i64, Path)),
     responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
-pub async fn my_sheet(State(st): State<AppState>, c: InCampaign) -> WebResult<Json<serde_json::Value>> {
+pub async fn my_sheet(
+    State(st): State<AppState>,
+    c: InCampaign,
+) -> WebResult<Json<serde_json::Value>> {
     let s = st
         .app
         .sel_sheet(&JudgeAccess::Account(&c.ctx.actor, c.u.id, c.id))
         .await?;
-    Ok(Json(serde_json::to_value(&s).map_err(|e| jiguan_app::AppError::Internal(e.to_string()))?))
+    Ok(Json(serde_json::to_value(&s).map_err(|e| {
+        jiguan_app::AppError::Internal(e.to_string())
+    })?))
 }
 
 /// The signed-in judge declares their recusals.
@@ -238,7 +243,10 @@ pub async fn my_submit(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/selection/campaigns/{campaign}/evaluation", tag = "selection",
     params(("unit" = i64, Path), ("campaign" = i64, Path)),
     responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
-pub async fn evaluation(State(st): State<AppState>, c: InCampaign) -> WebResult<Json<serde_json::Value>> {
+pub async fn evaluation(
+    State(st): State<AppState>,
+    c: InCampaign,
+) -> WebResult<Json<serde_json::Value>> {
     let v = st.app.sel_evaluation(&c.ctx.actor, c.u.id, c.id).await?;
     Ok(Json(serde_json::json!({
         "campaign_id": v.campaign.id.0,
@@ -288,7 +296,13 @@ pub async fn cast(
 ) -> WebResult<Created<CountDto>> {
     let count = st
         .app
-        .sel_eval_cast(&c.ctx.actor, c.u.id, c.id, &b.code, &prefixed("mark_", b.marks))
+        .sel_eval_cast(
+            &c.ctx.actor,
+            c.u.id,
+            c.id,
+            &b.code,
+            &prefixed("mark_", b.marks),
+        )
         .await?;
     Ok(Created(CountDto { count }))
 }
@@ -298,7 +312,10 @@ pub async fn cast(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/selection/campaigns/{campaign}/results", tag = "selection",
     params(("unit" = i64, Path), ("campaign" = i64, Path)),
     responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
-pub async fn results(State(st): State<AppState>, c: InCampaign) -> WebResult<Json<serde_json::Value>> {
+pub async fn results(
+    State(st): State<AppState>,
+    c: InCampaign,
+) -> WebResult<Json<serde_json::Value>> {
     let v = st.app.sel_results(&c.ctx.actor, c.u.id, c.id).await?;
     Ok(Json(serde_json::json!({
         "campaign_id": v.campaign_id.0,

@@ -23,7 +23,7 @@ mod posts;
 mod report;
 mod selection;
 mod selection_campaign;
+mod selection_scores;
 mod selfsvc;
 mod sessions;
 mod twoway;
-mod selection_scores;

@@ -30,22 +30,47 @@ fn base(u: UnitId, c: CampaignId) -> String {
 }
 
 /// Exam scores for everyone (甲 88 … 庚 70) and `n` code judges; returns their codes.
-async fn scored(t: &T, d: DistrictId, u: UnitId, sc: &SelectionScenario, n: usize) -> Vec<(i64, String)> {
+async fn scored(
+    t: &T,
+    d: DistrictId,
+    u: UnitId,
+    sc: &SelectionScenario,
+    n: usize,
+) -> Vec<(i64, String)> {
     let a = ua(d, u);
-    let entries: Vec<_> = [("甲", "88"), ("乙", "85"), ("丙", "85"), ("丁", "85"), ("戊", "50"), ("己", "82.5"), ("庚", "70")]
-        .iter()
-        .map(|(n, s)| jiguan_app::selection::scoring::ExamEntry {
-            row: None,
-            application_id: sc.app(n).0.to_string(),
-            score: (*s).into(),
-        })
-        .collect();
-    t.app.sel_exam_save(&a, u, sc.campaign, &entries).await.unwrap();
+    let entries: Vec<_> = [
+        ("甲", "88"),
+        ("乙", "85"),
+        ("丙", "85"),
+        ("丁", "85"),
+        ("戊", "50"),
+        ("己", "82.5"),
+        ("庚", "70"),
+    ]
+    .iter()
+    .map(|(n, s)| jiguan_app::selection::scoring::ExamEntry {
+        row: None,
+        application_id: sc.app(n).0.to_string(),
+        score: (*s).into(),
+    })
+    .collect();
+    t.app
+        .sel_exam_save(&a, u, sc.campaign, &entries)
+        .await
+        .unwrap();
     let mut out = Vec::new();
     for i in 0..n {
         let (id, code) = t
             .app
-            .sel_judge_add(&a, u, sc.campaign, &JudgeForm { name: format!("外聘评委{i}"), ..JudgeForm::default() })
+            .sel_judge_add(
+                &a,
+                u,
+                sc.campaign,
+                &JudgeForm {
+                    name: format!("外聘评委{i}"),
+                    ..JudgeForm::default()
+                },
+            )
             .await
             .unwrap();
         out.push((id, code.unwrap()));
@@ -58,9 +83,15 @@ async fn roles_and_tenants_on_every_scoring_route() {
     let t = setup().await;
     let (lu, jl, dg) = (t.unit("luotuo"), t.unit("jiulonghu"), t.unit("dagang"));
     let db = district_b(&t).await;
-    let own = fixtures::selection_campaign(&t.app, t.d_a, lu, 100).await.unwrap();
-    let sib = fixtures::selection_campaign(&t.app, t.d_a, jl, 200).await.unwrap();
-    let foreign = fixtures::selection_campaign(&t.app, db, dg, 300).await.unwrap();
+    let own = fixtures::selection_campaign(&t.app, t.d_a, lu, 100)
+        .await
+        .unwrap();
+    let sib = fixtures::selection_campaign(&t.app, t.d_a, jl, 200)
+        .await
+        .unwrap();
+    let foreign = fixtures::selection_campaign(&t.app, db, dg, 300)
+        .await
+        .unwrap();
     let mut recs = Vec::new();
     for (d, u, sc) in [(t.d_a, lu, &own), (t.d_a, jl, &sib), (db, dg, &foreign)] {
         let j = scored(&t, d, u, sc, 1).await;
@@ -93,15 +124,29 @@ async fn roles_and_tenants_on_every_scoring_route() {
 async fn a_judge_sees_no_score_before_submitting_their_own_sheet() {
     let t = setup().await;
     let lu = t.unit("luotuo");
-    let sc = fixtures::selection_campaign(&t.app, t.d_a, lu, 100).await.unwrap();
+    let sc = fixtures::selection_campaign(&t.app, t.d_a, lu, 100)
+        .await
+        .unwrap();
     let codes = scored(&t, t.d_a, lu, &sc, 4).await;
     let one = base(lu, sc.campaign);
     let admin = login(&t, "u_admin").await;
     // The committee member (who may read campaigns) is the fifth judge, by account.
-    let r = post_form(&t, &admin, &format!("{one}/panel/judges"), &[("user_id", &t.user("u_committee").to_string())]).await;
+    let r = post_form(
+        &t,
+        &admin,
+        &format!("{one}/panel/judges"),
+        &[("user_id", &t.user("u_committee").to_string())],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // A judge's account twice is refused, naming the field.
-    let r = post_form(&t, &admin, &format!("{one}/panel/judges"), &[("user_id", &t.user("u_committee").to_string())]).await;
+    let r = post_form(
+        &t,
+        &admin,
+        &format!("{one}/panel/judges"),
+        &[("user_id", &t.user("u_committee").to_string())],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"err-user_id\""), "{}", r.body);
     let sheet = |s: &str| {
@@ -119,8 +164,15 @@ async fn a_judge_sees_no_score_before_submitting_their_own_sheet() {
     let cm = login(&t, "u_committee").await;
     let page = get(&t, &cm, &format!("{one}/panel")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("id=\"sc-scores-hidden\""), "{}", page.body);
-    assert!(!page.body.contains("91.5"), "a judge saw the others' scores");
+    assert!(
+        page.body.contains("id=\"sc-scores-hidden\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("91.5"),
+        "a judge saw the others' scores"
+    );
     let api = get(&t, &cm, &format!("/api/v1{one}/panel")).await;
     assert_eq!(api.json()["hidden"], true);
     assert!(!api.body.contains("91.5"));
@@ -134,13 +186,23 @@ async fn a_judge_sees_no_score_before_submitting_their_own_sheet() {
     // A bad score names its field; nothing is kept.
     let mut fields: Vec<(String, String)> = sheet("80").into_iter().collect();
     fields[0].1 = "120".into();
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let r = post_form(&t, &cm, &format!("{one}/judge"), &pairs).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains(&format!("id=\"err-{}\"", fields[0].0)), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("id=\"err-{}\"", fields[0].0)),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("0 到 100"), "{}", r.body);
     fields[0].1 = "80".into();
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let r = post_form(&t, &cm, &format!("{one}/judge"), &pairs).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Now the panel shows every sheet: five judges, 91.5 ×4 and 80 → mean 89.20.
@@ -154,14 +216,20 @@ async fn a_judge_sees_no_score_before_submitting_their_own_sheet() {
     let admin = login(&t, "u_admin").await;
     let p = get(&t, &admin, &format!("{one}/panel/print")).await;
     assert_eq!(p.status, StatusCode::OK);
-    assert!(p.body.contains("score-sheet") && p.body.contains("外聘评委0"), "{}", p.body);
+    assert!(
+        p.body.contains("score-sheet") && p.body.contains("外聘评委0"),
+        "{}",
+        p.body
+    );
 }
 
 #[tokio::test]
 async fn exam_bad_input_names_the_field_and_an_import_is_all_or_nothing() {
     let t = setup().await;
     let lu = t.unit("luotuo");
-    let sc = fixtures::selection_campaign(&t.app, t.d_a, lu, 100).await.unwrap();
+    let sc = fixtures::selection_campaign(&t.app, t.d_a, lu, 100)
+        .await
+        .unwrap();
     let one = base(lu, sc.campaign);
     let admin = login(&t, "u_admin").await;
     let jia = sc.app("甲").0;
@@ -169,7 +237,11 @@ async fn exam_bad_input_names_the_field_and_an_import_is_all_or_nothing() {
     let f = format!("score_{jia}");
     let r = post_form(&t, &admin, &format!("{one}/exam"), &[(&f, "abc")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains(&format!("id=\"err-score_{jia}\"")), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("id=\"err-score_{jia}\"")),
+        "{}",
+        r.body
+    );
     // API: the same, as JSON naming the field.
     let req = axum::http::Request::builder()
         .method(Method::POST)
@@ -186,20 +258,56 @@ async fn exam_bad_input_names_the_field_and_an_import_is_all_or_nothing() {
     assert!(r.body.contains(&format!("score_{jia}")), "{}", r.body);
     // The import: every bad row listed with its row and column, nothing written.
     let csrf = admin.csrf.clone().unwrap();
-    let csv = format!("报名编号,姓名,竞聘岗位,笔试成绩\n{jia},甲,x,88\n{},乙,x,120\n999999,某,x,70\n", sc.app("乙").0);
-    let r = multipart(&t, &admin, &format!("{one}/exam/import?_csrf={csrf}"), &[], "exam.csv", &csv).await;
+    let csv = format!(
+        "报名编号,姓名,竞聘岗位,笔试成绩\n{jia},甲,x,88\n{},乙,x,120\n999999,某,x,70\n",
+        sc.app("乙").0
+    );
+    let r = multipart(
+        &t,
+        &admin,
+        &format!("{one}/exam/import?_csrf={csrf}"),
+        &[],
+        "exam.csv",
+        &csv,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("第 3 行“笔试成绩”列"), "{}", r.body);
     assert!(r.body.contains("第 4 行“报名编号”列"), "{}", r.body);
     let v = get(&t, &admin, &format!("/api/v1{one}/exam")).await.json();
-    assert!(v["posts"][0]["rows"].as_array().unwrap().iter().all(|r| r["score"].is_null()));
+    assert!(
+        v["posts"][0]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["score"].is_null())
+    );
     // A missing column.
-    let r = multipart(&t, &admin, &format!("{one}/exam/import?_csrf={csrf}"), &[], "exam.csv", "姓名,成绩\n甲,80\n").await;
+    let r = multipart(
+        &t,
+        &admin,
+        &format!("{one}/exam/import?_csrf={csrf}"),
+        &[],
+        "exam.csv",
+        "姓名,成绩\n甲,80\n",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("报名编号"), "{}", r.body);
     // A good file: imported, the audit records it; export and template download.
-    let csv = format!("报名编号,姓名,竞聘岗位,笔试成绩\n{jia},甲,x,88\n{},乙,x,84.995\n", sc.app("乙").0);
-    let r = multipart(&t, &admin, &format!("{one}/exam/import?_csrf={csrf}"), &[], "exam.csv", &csv).await;
+    let csv = format!(
+        "报名编号,姓名,竞聘岗位,笔试成绩\n{jia},甲,x,88\n{},乙,x,84.995\n",
+        sc.app("乙").0
+    );
+    let r = multipart(
+        &t,
+        &admin,
+        &format!("{one}/exam/import?_csrf={csrf}"),
+        &[],
+        "exam.csv",
+        &csv,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = get(&t, &admin, &format!("{one}/exam")).await;
     assert!(page.body.contains("85.00"), "{}", page.body);
@@ -208,19 +316,45 @@ async fn exam_bad_input_names_the_field_and_an_import_is_all_or_nothing() {
     // Results: Excel and print view cite the plan version.
     let r = get(&t, &admin, &format!("{one}/results/print")).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains(&format!("编号 {}，第 1 版", sc.campaign.0)), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("编号 {}，第 1 版", sc.campaign.0)),
+        "{}",
+        r.body
+    );
     assert_xlsx(&get(&t, &admin, &format!("{one}/results/export.xlsx")).await);
     // The evaluation ballot: phone page for staff with a code; printable for HR.
-    let codes = t.app.sel_eval_codes(&ua(t.d_a, lu), lu, sc.campaign, "2").await.unwrap();
+    let codes = t
+        .app
+        .sel_eval_codes(&ua(t.d_a, lu), lu, sc.campaign, "2")
+        .await
+        .unwrap();
     let staff = login(&t, "u_staff").await;
     let b = get(&t, &staff, &format!("{one}/evaluation/ballot")).await;
     assert_eq!(b.status, StatusCode::OK, "{}", b.body);
     let m = format!("mark_{jia}");
-    let r = post_form(&t, &staff, &format!("{one}/evaluation/ballot"), &[("code", &codes[0]), (&m, "superb")]).await;
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{one}/evaluation/ballot"),
+        &[("code", &codes[0]), (&m, "superb")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = post_form(&t, &staff, &format!("{one}/evaluation/ballot"), &[("code", &codes[0]), (&m, "excellent")]).await;
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{one}/evaluation/ballot"),
+        &[("code", &codes[0]), (&m, "excellent")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = post_form(&t, &staff, &format!("{one}/evaluation/ballot"), &[("code", &codes[0]), (&m, "excellent")]).await;
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("{one}/evaluation/ballot"),
+        &[("code", &codes[0]), (&m, "excellent")],
+    )
+    .await;
     assert!(r.body.contains("id=\"err-code\""), "{}", r.body);
     let p = get(&t, &admin, &format!("{one}/evaluation/print")).await;
     assert_eq!(p.status, StatusCode::OK);
