@@ -209,6 +209,92 @@ async fn run(url: &str, label: &str, units: i64) {
     );
 }
 
+/// The same report over the data `jiguan demo-data --scale province --districts 1 --units
+/// 2000 --staff 50` writes (`SqlStore::write_scale`): one district of 2,000 units and
+/// 100,000 staff, each with a post, a main assignment, function items with hours and a
+/// hire row of history — so the work figures (posts, FTE, 人浮于事/有事无人干, CV and
+/// Gini) and the cost trend run over real volumes.
+async fn run_scale(url: &str, label: &str, units: u32) {
+    use jiguan_store::scale::Scale;
+    let s = SqlStore::open(url).await.unwrap();
+    let app = App::new(
+        Arc::new(s.clone()),
+        AppConfig::for_tests(),
+        Arc::new(SystemClock),
+    );
+    let t = Instant::now();
+    let scale = Scale {
+        districts: 1,
+        units,
+        staff: 50,
+    };
+    s.write_scale(scale, "rb", "x", chrono::Utc::now(), |_, _| {})
+        .await
+        .unwrap();
+    if label == "postgres" {
+        s.db.execute("ANALYZE", &[]).await.unwrap();
+    }
+    let seeded = t.elapsed();
+    let d = app.store.find_district("rb001").await.unwrap().unwrap().id;
+    let admin = Actor {
+        user_id: UserId(1),
+        username: "bench".into(),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: None,
+        roles: vec![Role::DistrictAdmin],
+    };
+    // Defaults: from the reform's start (the generated history) to today.
+    let form = ReportForm::default();
+    let mut times: Vec<Duration> = Vec::new();
+    let mut seen = (0, 0, 0, 0);
+    for _ in 0..5 {
+        let t = Instant::now();
+        let r = app.report_district(&admin, &form).await.unwrap();
+        times.push(t.elapsed());
+        let need = r
+            .total
+            .section("work.fte")
+            .and_then(|s| s.line("report.work.need"))
+            .and_then(|l| l.after)
+            .unwrap_or(0);
+        let holders = r
+            .total
+            .section("work.spread")
+            .and_then(|s| s.line("report.work.holders"))
+            .and_then(|l| l.after)
+            .unwrap_or(0);
+        seen = (
+            r.units.len() as i64,
+            r.total.headline.staff_after,
+            need,
+            holders,
+        );
+    }
+    times.sort();
+    assert_eq!(seen.0, i64::from(units));
+    assert_eq!(seen.1, i64::from(units) * 50);
+    assert!(seen.2 > 0);
+    assert_eq!(seen.3, i64::from(units) * 50);
+    let unit = app.store.find_unit(d, "u001").await.unwrap();
+    let one = match unit {
+        Some(u) => {
+            let t = Instant::now();
+            app.report_unit(&admin, u.id, &form).await.unwrap();
+            format!("{:.0} ms", t.elapsed().as_secs_f64() * 1e3)
+        }
+        None => "—".into(),
+    };
+    println!(
+        "{label} (demo-data scale): 1 district, {units} units, {} staff (written in {:.1} s): district report median {:.0} ms (min {:.0}, max {:.0}, 5 runs); one unit {one}",
+        u64::from(units) * 50,
+        seeded.as_secs_f64(),
+        times[2].as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3,
+        times[4].as_secs_f64() * 1e3,
+    );
+}
+
 fn main() {
     let units: i64 = std::env::var("JIGUAN_BENCH_UNITS")
         .ok()
@@ -222,11 +308,16 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let url = dir.path().join("bench.db").to_string_lossy().to_string();
         run(&url, "sqlite", units).await;
+        let url2 = dir.path().join("scale.db").to_string_lossy().to_string();
+        run_scale(&url2, "sqlite", units as u32).await;
         if let Ok(admin) = std::env::var("JIGUAN_BENCH_PG_URL") {
-            let (url, _) = jiguan_testkit::fixtures::pg_database(&admin, "jiguan_bench")
-                .await
-                .unwrap();
+            use jiguan_testkit::fixtures::{drop_pg_database, pg_database};
+            let (url, name) = pg_database(&admin, "jiguan_bench").await.unwrap();
             run(&url, "postgres", units).await;
+            drop_pg_database(&admin, &name).await;
+            let (url, name) = pg_database(&admin, "jiguan_bench").await.unwrap();
+            run_scale(&url, "postgres", units as u32).await;
+            drop_pg_database(&admin, &name).await;
         }
     });
 }

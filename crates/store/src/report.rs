@@ -6,11 +6,13 @@
 //! summed by the domain's rules); they are a few per unit.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 
 use jiguan_app::ports::{StoreResult, Unit};
 use jiguan_app::report::{ReportStore, TraceRow};
+use jiguan_domain::report::work::{Moments, trend_dates};
 use jiguan_domain::report::{Cell, Family, Moment, Period, Trace};
+use jiguan_domain::time::china;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
@@ -33,6 +35,59 @@ fn state_on(scope: &str) -> String {
 
 /// Narrows the people read to those who ever were in the unit `$3`.
 const PERSON_SCOPE: &str = "AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND x.unit_id = $3)";
+
+/// The annual hours of each post (Σ of its function items).
+const HOURS: &str = "SELECT f.post_id, SUM(f.annual_hours) AS hours FROM post_functions f WHERE f.district_id = $1 GROUP BY f.post_id";
+
+/// A post counts on a date from its creation until it is deactivated (`$2` = the start of
+/// the next day in China time): posts keep no versions, so a deactivated post's last
+/// change (`updated_at`) is taken as its end.
+const POST_ON: &str = "p.created_at < $2 AND (p.active OR p.updated_at >= $2)";
+/// The same with the timestamp in `$3`.
+const POST_ON3: &str = "p.created_at < $3 AND (p.active OR p.updated_at >= $3)";
+/// An assignment open on the date `$2`.
+const ASSIGN_ON: &str = "a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date > $2)";
+
+/// The start of the day after `on` in China time: "on or before `on`" for a timestamp.
+fn day_end(on: NaiveDate) -> DateTime<Utc> {
+    let next = on.succ_opt().unwrap_or(on).and_time(NaiveTime::MIN);
+    china()
+        .from_local_datetime(&next)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| next.and_utc())
+}
+
+/// The moments of each person's workload on the date `$2` (hours: a post's hours split
+/// among its holders by share, as the posts module's balance does), per unit and, for
+/// the district, over every unit (unit 0).
+fn spread_sql(one_unit: bool) -> String {
+    let u = if one_unit {
+        " AND unit_id = $3"
+    } else {
+        ""
+    };
+    let fu = if one_unit { " AND f.unit_id = $3" } else { "" };
+    let moments = "CAST(COUNT(*) AS BIGINT), CAST(SUM(x) AS DOUBLE PRECISION), CAST(SUM(x * x) AS DOUBLE PRECISION), \
+                   CAST(SUM(i * x) AS DOUBLE PRECISION)";
+    let district = if one_unit {
+        String::new()
+    } else {
+        format!(
+            " UNION ALL SELECT 0, {moments} FROM (SELECT x, ROW_NUMBER() OVER (ORDER BY x) AS i FROM l) r0 HAVING COUNT(*) > 0"
+        )
+    };
+    format!(
+        "WITH a AS (SELECT unit_id, person_id, post_id, share_pct FROM post_assignments \
+         WHERE district_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date > $2){u}), \
+         s AS (SELECT post_id, CAST(SUM(share_pct) AS DOUBLE PRECISION) AS tot FROM a GROUP BY post_id), \
+         h AS (SELECT f.post_id, SUM(f.annual_hours) AS hours FROM post_functions f WHERE f.district_id = $1{fu} GROUP BY f.post_id), \
+         l AS (SELECT a.unit_id, a.person_id, SUM(CAST(COALESCE(h.hours, 0) AS DOUBLE PRECISION) * a.share_pct / s.tot) AS x \
+         FROM a JOIN s ON s.post_id = a.post_id LEFT JOIN h ON h.post_id = a.post_id GROUP BY a.unit_id, a.person_id) \
+         SELECT unit_id, {moments} FROM (SELECT unit_id, x, ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY x) AS i FROM l) r \
+         GROUP BY unit_id{district}"
+    )
+}
 
 /// `AND <col> = $n` when a unit is given.
 fn unit_cond(col: &str, unit: Option<UnitId>, n: usize) -> String {
@@ -97,6 +152,28 @@ impl SqlStore {
                 &with_unit(vec![d.0.into(), p.from.into(), p.to.into()], unit),
             )
             .await
+    }
+
+    /// Like [`Self::at_both`] with `$2` = the year of each date.
+    async fn by_year<F>(
+        &self,
+        sql: &str,
+        d: DistrictId,
+        p: Period,
+        unit: Option<UnitId>,
+        mut f: F,
+    ) -> StoreResult<Vec<Cell>>
+    where
+        F: FnMut(&Row, Moment, &mut Vec<Cell>) -> StoreResult<()>,
+    {
+        let mut out = Vec::new();
+        for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
+            let params = with_unit(vec![d.0.into(), i64::from(on.year()).into()], unit);
+            for r in self.db.fetch_all(sql, &params).await? {
+                f(&r, at, &mut out)?;
+            }
+        }
+        Ok(out)
     }
 
     async fn at_both<F>(
@@ -293,14 +370,211 @@ impl ReportStore for SqlStore {
             }
             Family::Posts => {
                 let sql = format!(
-                    "SELECT unit_id, level, CAST(COUNT(*) AS BIGINT) FROM posts \
-                     WHERE district_id = $1 AND active{} GROUP BY unit_id, level",
-                    unit_cond("unit_id", unit, 2)
+                    "SELECT p.unit_id, p.level, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(h.hours), 0) AS BIGINT) \
+                     FROM posts p LEFT JOIN ({HOURS}) h ON h.post_id = p.id \
+                     WHERE p.district_id = $1 AND {POST_ON}{} GROUP BY p.unit_id, p.level",
+                    u3("p.unit_id")
                 );
-                let rows = self.current(&sql, d, unit).await?;
-                rows.iter()
-                    .map(|r| cell(r, family, Moment::After))
+                let mut out = Vec::new();
+                for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
+                    let params = with_unit(vec![d.0.into(), day_end(on).into()], unit);
+                    for r in self.db.fetch_all(&sql, &params).await? {
+                        let mut c = cell(&r, family, at)?;
+                        c.sum = r.get(3)?;
+                        out.push(c);
+                    }
+                }
+                Ok(out)
+            }
+            Family::WorkBodies => {
+                let u = u4("p.unit_id");
+                let sql = format!(
+                    "SELECT x.unit_id, x.body_id, CAST(SUM(x.hours) AS BIGINT), CAST(SUM(x.shares) AS BIGINT) FROM ( \
+                     SELECT p.unit_id, p.body_id, COALESCE(h.hours, 0) AS hours, 0 AS shares FROM posts p \
+                     LEFT JOIN ({HOURS}) h ON h.post_id = p.id WHERE p.district_id = $1 AND {POST_ON3}{u} \
+                     UNION ALL \
+                     SELECT p.unit_id, p.body_id, 0, a.share_pct FROM post_assignments a \
+                     JOIN posts p ON p.id = a.post_id AND p.district_id = a.district_id \
+                     WHERE a.district_id = $1 AND {ASSIGN_ON}{u}) x GROUP BY x.unit_id, x.body_id"
+                );
+                let mut out = Vec::new();
+                for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
+                    let params =
+                        with_unit(vec![d.0.into(), on.into(), day_end(on).into()], unit);
+                    for r in self.db.fetch_all(&sql, &params).await? {
+                        let mut c = Cell::new(
+                            UnitId(r.get(0)?),
+                            family,
+                            at,
+                            &r.get::<i64>(1)?.to_string(),
+                            r.get(2)?,
+                        );
+                        c.sum = r.get(3)?;
+                        out.push(c);
+                    }
+                }
+                Ok(out)
+            }
+            Family::WorkSpread => {
+                let sql = spread_sql(unit.is_some());
+                let mut out = Vec::new();
+                for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
+                    for r in self.on_date(&sql, d, on, unit).await? {
+                        let m = Moments {
+                            n: r.get(1)?,
+                            sum: r.get(2)?,
+                            sum_sq: r.get(3)?,
+                            weighted: r.get(4)?,
+                        };
+                        let mut c = Cell::new(UnitId(r.get(0)?), family, at, "", m.n);
+                        c.detail = m.text();
+                        out.push(c);
+                    }
+                }
+                Ok(out)
+            }
+            Family::WorkFte => Ok(Vec::new()),
+            Family::CostTrend => {
+                let dates = trend_dates(p);
+                let base = if unit.is_some() { 3 } else { 2 };
+                let points: Vec<String> = (0..dates.len())
+                    .map(|i| format!("SELECT CAST({i} AS BIGINT) AS i, ${} AS t", base + i))
+                    .collect();
+                let sql = format!(
+                    "SELECT ev.unit_id, dts.i, CAST(COUNT(*) AS BIGINT), CAST(SUM(ev.cost) AS BIGINT) FROM ( \
+                     SELECT e.unit_id, e.status, e.on_date, e.basic_pay + e.allowances + e.social_insurance + e.housing_fund AS cost, \
+                     LEAD(e.on_date) OVER (PARTITION BY e.person_id ORDER BY e.on_date, e.id) AS nxt \
+                     FROM person_events e WHERE e.district_id = $1{scope}) ev \
+                     JOIN ({points}) dts ON ev.on_date <= dts.t AND (ev.nxt IS NULL OR ev.nxt > dts.t) \
+                     WHERE ev.status IN {COUNTED}{u} GROUP BY ev.unit_id, dts.i",
+                    scope = if unit.is_some() {
+                        " AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND x.unit_id = $2)"
+                    } else {
+                        ""
+                    },
+                    points = points.join(" UNION ALL "),
+                    u = unit_cond("ev.unit_id", unit, 2),
+                );
+                let mut params = with_unit(vec![d.0.into()], unit);
+                params.extend(dates.iter().map(|d| Value::from(*d)));
+                self.db
+                    .fetch_all(&sql, &params)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let mut c = Cell::new(
+                            UnitId(r.get(0)?),
+                            family,
+                            Moment::Period,
+                            &r.get::<i64>(1)?.to_string(),
+                            r.get(2)?,
+                        );
+                        c.sum = r.get(3)?;
+                        Ok(c)
+                    })
                     .collect()
+            }
+            Family::Campaigns => {
+                let u = unit_cond("c.unit_id", unit, 6);
+                let um = unit_cond("m.unit_id", unit, 6);
+                let sql = format!(
+                    "SELECT c.unit_id, c.plan_json, \
+                     (SELECT CAST(COUNT(DISTINCT a.person_id) AS BIGINT) FROM selection_applications a JOIN selection_campaigns v \
+                      ON v.id = a.campaign_id AND v.district_id = a.district_id WHERE a.district_id = $1 AND v.unit_id = c.unit_id AND v.family_id = c.family_id), \
+                     (SELECT CAST(COUNT(DISTINCT a.person_id) AS BIGINT) FROM selection_applications a JOIN selection_campaigns v \
+                      ON v.id = a.campaign_id AND v.district_id = a.district_id WHERE a.district_id = $1 AND v.unit_id = c.unit_id AND v.family_id = c.family_id \
+                      AND a.status = 'confirmed') \
+                     FROM selection_campaigns c WHERE c.district_id = $1 AND c.status = 'applied' AND c.applied_at >= $2 AND c.applied_at < $3{u} \
+                     AND NOT EXISTS (SELECT 1 FROM selection_campaigns c2 WHERE c2.district_id = c.district_id AND c2.unit_id = c.unit_id \
+                     AND c2.family_id = c.family_id AND c2.status = 'applied' AND c2.applied_at < $3 AND c2.version > c.version) \
+                     AND $4 <= $5"
+                );
+                let ballots = format!(
+                    "SELECT m.unit_id, CAST(COUNT(*) AS BIGINT) FROM committee_items i \
+                     JOIN committee_meetings m ON m.id = i.meeting_id AND m.district_id = i.district_id \
+                     JOIN posts p ON p.id = i.post_id AND p.district_id = i.district_id AND p.level IN ('chief', 'deputy') \
+                     WHERE m.district_id = $1 AND m.status = 'closed' AND m.held_on > $4 AND m.held_on <= $5{um} \
+                     AND $2 <= $3 GROUP BY m.unit_id"
+                );
+                let params = with_unit(
+                    vec![
+                        d.0.into(),
+                        day_end(p.from).into(),
+                        day_end(p.to).into(),
+                        p.from.into(),
+                        p.to.into(),
+                    ],
+                    unit,
+                );
+                let mut out = Vec::new();
+                for r in self.db.fetch_all(&sql, &params).await? {
+                    let mut c = Cell::new(
+                        UnitId(r.get(0)?),
+                        family,
+                        Moment::Period,
+                        "campaign",
+                        r.get(2)?,
+                    );
+                    c.detail = r.get(1)?;
+                    c.sum = r.get(3)?;
+                    out.push(c);
+                }
+                for r in self.db.fetch_all(&ballots, &params).await? {
+                    out.push(Cell::new(
+                        UnitId(r.get(0)?),
+                        family,
+                        Moment::Period,
+                        "ballot_posts",
+                        r.get(1)?,
+                    ));
+                }
+                Ok(out)
+            }
+            Family::Grades => {
+                let statuses = "('confirmed', 'publicity', 'closed')";
+                let sql = format!(
+                    "SELECT c.unit_id, CASE WHEN p.id IS NULL THEN '' WHEN p.grade IS NOT NULL AND p.ungraded IS NULL \
+                     THEN p.grade ELSE 'ungraded' END AS g, CAST(COUNT(p.id) AS BIGINT) \
+                     FROM appraisal_cycles c LEFT JOIN appraisal_participants p ON p.cycle_id = c.id AND p.district_id = c.district_id \
+                     WHERE c.district_id = $1 AND c.kind = 'annual' AND c.status IN {statuses} AND c.year <= $2{} \
+                     AND NOT EXISTS (SELECT 1 FROM appraisal_cycles c2 WHERE c2.district_id = c.district_id AND c2.unit_id = c.unit_id \
+                     AND c2.kind = 'annual' AND c2.status IN {statuses} AND c2.year <= $2 \
+                     AND (c2.year > c.year OR (c2.year = c.year AND c2.id < c.id))) \
+                     GROUP BY c.unit_id, CASE WHEN p.id IS NULL THEN '' WHEN p.grade IS NOT NULL AND p.ungraded IS NULL \
+                     THEN p.grade ELSE 'ungraded' END",
+                    u3("c.unit_id")
+                );
+                self.by_year(&sql, d, p, unit, |r, at, out| {
+                    out.push(cell(r, family, at)?);
+                    Ok(())
+                })
+                .await
+            }
+            Family::PayShares => {
+                let sql = format!(
+                    "SELECT r.unit_id, COALESCE(l.grade, ''), CAST(COUNT(l.share_fen) AS BIGINT), CAST(SUM(l.share_fen) AS BIGINT), \
+                     r.pool_fen, MAX(l.share_fen), MIN(l.share_fen) \
+                     FROM pay_runs r LEFT JOIN pay_lines l ON l.run_id = r.id AND l.district_id = r.district_id AND l.share_fen IS NOT NULL \
+                     WHERE r.district_id = $1 AND r.status = 'applied' AND r.year <= $2{} \
+                     AND NOT EXISTS (SELECT 1 FROM pay_runs r2 WHERE r2.district_id = r.district_id AND r2.unit_id = r.unit_id \
+                     AND r2.status = 'applied' AND r2.year <= $2 AND r2.year > r.year) \
+                     GROUP BY r.unit_id, l.grade, r.pool_fen",
+                    u3("r.unit_id")
+                );
+                self.by_year(&sql, d, p, unit, |r, at, out| {
+                    let mut c = cell(r, family, at)?;
+                    c.sum = r.get::<Option<i64>>(3)?.unwrap_or(0);
+                    let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".into());
+                    c.detail = format!(
+                        "{} {} {}",
+                        opt(r.get(4)?),
+                        opt(r.get(5)?),
+                        opt(r.get(6)?)
+                    );
+                    out.push(c);
+                    Ok(())
+                })
+                .await
             }
             Family::Meetings => {
                 let sql = format!(
@@ -397,6 +671,37 @@ impl ReportStore for SqlStore {
                     .into(),
                 vec![d.0.into(), p.from.into(), p.to.into(), unit.0.into()],
             ),
+            Family::WorkBodies => (
+                format!(
+                    "SELECT x.body_id, b.name, CAST(SUM(x.hours) AS BIGINT), CAST(SUM(x.shares) AS BIGINT) FROM ( \
+                     SELECT p.body_id, COALESCE(h.hours, 0) AS hours, 0 AS shares FROM posts p \
+                     LEFT JOIN ({HOURS}) h ON h.post_id = p.id WHERE p.district_id = $1 AND {POST_ON3} AND p.unit_id = $4 \
+                     UNION ALL \
+                     SELECT p.body_id, 0, a.share_pct FROM post_assignments a \
+                     JOIN posts p ON p.id = a.post_id AND p.district_id = a.district_id \
+                     WHERE a.district_id = $1 AND {ASSIGN_ON} AND p.unit_id = $4) x \
+                     JOIN bodies b ON b.id = x.body_id AND b.district_id = $1 GROUP BY x.body_id, b.name ORDER BY x.body_id"
+                ),
+                vec![d.0.into(), on.into(), day_end(on).into(), unit.0.into()],
+            ),
+            Family::Campaigns if key == "ballot_posts" => (
+                "SELECT i.id, i.text, m.title FROM committee_items i \
+                 JOIN committee_meetings m ON m.id = i.meeting_id AND m.district_id = i.district_id \
+                 JOIN posts p ON p.id = i.post_id AND p.district_id = i.district_id AND p.level IN ('chief', 'deputy') \
+                 WHERE m.district_id = $1 AND m.status = 'closed' AND m.held_on > $2 AND m.held_on <= $3 AND m.unit_id = $4 \
+                 ORDER BY m.held_on, i.meeting_id, i.item_no"
+                    .into(),
+                vec![d.0.into(), p.from.into(), p.to.into(), unit.0.into()],
+            ),
+            Family::Campaigns => (
+                "SELECT c.id, c.title, 'v' || CAST(c.version AS TEXT) FROM selection_campaigns c WHERE c.district_id = $1 AND c.status = 'applied' \
+                 AND c.applied_at >= $2 AND c.applied_at < $3 AND c.unit_id = $4 \
+                 AND NOT EXISTS (SELECT 1 FROM selection_campaigns c2 WHERE c2.district_id = c.district_id AND c2.unit_id = c.unit_id \
+                 AND c2.family_id = c.family_id AND c2.status = 'applied' AND c2.applied_at < $3 AND c2.version > c.version) \
+                 ORDER BY c.applied_at, c.id"
+                    .into(),
+                vec![d.0.into(), day_end(p.from).into(), day_end(p.to).into(), unit.0.into()],
+            ),
             _ => return Ok(Vec::new()),
         };
         let rows = self.db.fetch_all(&sql, &params).await?;
@@ -404,6 +709,8 @@ impl ReportStore for SqlStore {
             .map(|r| {
                 let detail = if t.family == Family::Meetings {
                     r.get::<NaiveDate>(2)?.to_string()
+                } else if t.family == Family::WorkBodies {
+                    format!("{} {}", r.get::<i64>(2)?, r.get::<i64>(3)?)
                 } else {
                     r.get::<String>(2)?
                 };

@@ -8,12 +8,9 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 
 use jiguan_domain::appraisal::Grade;
-use jiguan_domain::appraisal::cycle::Kind;
-use jiguan_domain::report::{Line, Period, Section, Unit as Measure};
+use jiguan_domain::report::{Family, Line, Moment, Period, Section, Unit as Measure};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
-use super::CycleRecord;
-use super::usecases::RESULT_STATUSES;
 use crate::report::SectionProvider;
 use crate::{App, AppResult};
 
@@ -23,24 +20,14 @@ pub struct GradeSection;
 /// The section's id; its title is `report.section.appraisal.grades`.
 pub const SECTION: &str = "appraisal.grades";
 
-/// Grade counts of one cycle: one per grade code, then the people not graded.
-async fn counts(app: &App, d: DistrictId, u: UnitId, c: &CycleRecord) -> AppResult<Vec<i64>> {
-    let mut n = vec![0i64; Grade::ALL.len() + 1];
-    for p in app.store.apr_participants(d, u, c.id).await? {
-        match p.grade.filter(|_| p.ungraded.is_none()) {
-            Some(g) => n[Grade::ALL.iter().position(|x| *x == g).unwrap_or(0)] += 1,
-            None => n[Grade::ALL.len()] += 1,
-        }
-    }
-    Ok(n)
-}
-
 #[async_trait]
 impl SectionProvider for GradeSection {
     fn id(&self) -> &'static str {
         SECTION
     }
 
+    /// One query for the whole district (the store picks each unit's cycle and counts its
+    /// grades in SQL, [`Family::Grades`]).
     async fn sections(
         &self,
         app: &App,
@@ -48,39 +35,39 @@ impl SectionProvider for GradeSection {
         units: &[UnitId],
         p: Period,
     ) -> AppResult<BTreeMap<UnitId, Section>> {
-        use chrono::Datelike;
+        let cells = app
+            .store
+            .report_cells(d, crate::report::scope(units), Family::Grades, p)
+            .await?;
+        let slot = |code: &str| {
+            Grade::ALL
+                .iter()
+                .position(|g| g.code() == code)
+                .unwrap_or(Grade::ALL.len())
+        };
+        // Per unit and moment: one count per grade, then the people not graded.
+        let mut counts: BTreeMap<(UnitId, Moment), Vec<i64>> = BTreeMap::new();
+        for c in &cells {
+            let n = counts
+                .entry((c.unit, c.at))
+                .or_insert_with(|| vec![0; Grade::ALL.len() + 1]);
+            if !c.a.is_empty() {
+                n[slot(&c.a)] += c.n;
+            }
+        }
         let mut out = BTreeMap::new();
         for &u in units {
-            let cycles = app.store.apr_cycles(d, u).await?;
-            let latest = |year: i32| {
-                cycles
-                    .iter()
-                    .filter(|c| {
-                        c.kind == Kind::Annual
-                            && c.year <= year
-                            && RESULT_STATUSES.contains(&c.status)
-                    })
-                    .max_by_key(|c| c.year)
-            };
-            let (b, a) = (latest(p.from.year()), latest(p.to.year()));
-            if a.is_none() {
+            let Some(after) = counts.get(&(u, Moment::After)) else {
                 continue;
-            }
-            let before = match b {
-                Some(c) => Some(counts(app, d, u, c).await?),
-                None => None,
             };
-            let after = match a {
-                Some(c) => Some(counts(app, d, u, c).await?),
-                None => None,
-            };
+            let before = counts.get(&(u, Moment::Before));
             let codes = Grade::ALL.iter().map(|g| g.code()).chain(["ungraded"]);
             let lines = codes
                 .enumerate()
                 .map(|(i, code)| {
                     let mut l = Line::new(format!("report.line.appraisal.{code}"), Measure::Count);
-                    l.before = before.as_ref().map(|n| n[i]);
-                    l.after = after.as_ref().map(|n| n[i]);
+                    l.before = before.map(|n| n[i]);
+                    l.after = Some(after[i]);
                     l
                 })
                 .collect();

@@ -9,11 +9,9 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 
 use jiguan_domain::pay::Grade;
-use jiguan_domain::report::{Line, Period, Section, Unit as Measure};
+use jiguan_domain::report::{Cell, Family, Line, Moment, Period, Section, Unit as Measure};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
-use jiguan_domain::workflow::Status;
 
-use super::RunRecord;
 use crate::report::SectionProvider;
 use crate::{App, AppResult};
 
@@ -24,26 +22,29 @@ pub struct SpreadSection;
 pub const SECTION: &str = "pay.spread";
 
 /// Pool, highest share, lowest share, then the mean share of each grade (`None`: nobody
-/// of that grade), all in fen.
-async fn figures(app: &App, d: DistrictId, run: &RunRecord) -> AppResult<Vec<Option<i64>>> {
-    let shares: Vec<(Grade, i64)> = app
-        .store
-        .pay_lines(d, run.unit_id, run.id)
-        .await?
-        .into_iter()
-        .filter_map(|l| l.result.map(|r| (l.grade, r.share.0)))
-        .collect();
-    let mut out = vec![
-        run.pool.map(|m| m.0),
-        shares.iter().map(|s| s.1).max(),
-        shares.iter().map(|s| s.1).min(),
-    ];
-    for g in Grade::ALL {
-        let of: Vec<i64> = shares.iter().filter(|s| s.0 == *g).map(|s| s.1).collect();
-        let n = i64::try_from(of.len()).unwrap_or(i64::MAX);
-        out.push((n > 0).then(|| of.iter().sum::<i64>() / n));
+/// of that grade), all in fen, from one run's [`Family::PayShares`] cells.
+fn figures(cells: &[&Cell]) -> Vec<Option<i64>> {
+    let num = |x: Option<&str>| x.and_then(|v| v.parse::<i64>().ok());
+    let (mut pool, mut max, mut min) = (None, None::<i64>, None::<i64>);
+    for c in cells {
+        let mut it = c.detail.split(' ');
+        pool = num(it.next()).or(pool);
+        if let Some(v) = num(it.next()) {
+            max = Some(max.map_or(v, |m| m.max(v)));
+        }
+        if let Some(v) = num(it.next()) {
+            min = Some(min.map_or(v, |m| m.min(v)));
+        }
     }
-    Ok(out)
+    let mut out = vec![pool, max, min];
+    for g in Grade::ALL {
+        let (n, sum) = cells
+            .iter()
+            .filter(|c| c.a == g.code())
+            .fold((0i64, 0i64), |(n, s), c| (n + c.n, s + c.sum));
+        out.push((n > 0).then(|| sum / n));
+    }
+    out
 }
 
 #[async_trait]
@@ -52,6 +53,8 @@ impl SectionProvider for SpreadSection {
         SECTION
     }
 
+    /// One query for the whole district: the store picks each unit's latest applied run
+    /// by each date's year and sums its shares per grade in SQL ([`Family::PayShares`]).
     async fn sections(
         &self,
         app: &App,
@@ -59,23 +62,21 @@ impl SectionProvider for SpreadSection {
         units: &[UnitId],
         p: Period,
     ) -> AppResult<BTreeMap<UnitId, Section>> {
-        use chrono::Datelike;
+        let cells = app
+            .store
+            .report_cells(d, crate::report::scope(units), Family::PayShares, p)
+            .await?;
+        let mut by: BTreeMap<(UnitId, Moment), Vec<&Cell>> = BTreeMap::new();
+        for c in &cells {
+            by.entry((c.unit, c.at)).or_default().push(c);
+        }
         let mut out = BTreeMap::new();
         for &u in units {
-            let runs = app.store.pay_runs(d, Some(u)).await?;
-            let latest = |year: i32| {
-                runs.iter()
-                    .filter(|r| r.year <= year && r.status == Status::Applied)
-                    .max_by_key(|r| r.year)
-            };
-            let Some(a) = latest(p.to.year()) else {
+            let Some(a) = by.get(&(u, Moment::After)) else {
                 continue;
             };
-            let after = figures(app, d, a).await?;
-            let before = match latest(p.from.year()) {
-                Some(b) => Some(figures(app, d, b).await?),
-                None => None,
-            };
+            let after = figures(a);
+            let before = by.get(&(u, Moment::Before)).map(|b| figures(b));
             let labels = ["pool", "max", "min"]
                 .into_iter()
                 .map(String::from)

@@ -8,6 +8,7 @@
 //! 暂无数据); a module that lands replaces its placeholder line with its own provider,
 //! which computes the section for every unit of the report from its own port.
 
+pub mod campaigns;
 #[cfg(test)]
 mod tests;
 
@@ -21,8 +22,8 @@ use jiguan_domain::FieldError;
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::org::structure::parse_date;
 use jiguan_domain::report::{
-    Cell, EXTENSION_SECTIONS, Family, Moment, Period, ReportFigures, Section, Trace,
-    district_figures, unit_figures,
+    Cell, Family, Moment, Period, ReportFigures, Section, Trace, district_figures, unit_figures,
+    work,
 };
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -105,7 +106,7 @@ impl SectionProvider for NoDataYet {
 
 /// The extension sections, in report order. A module replaces its placeholder here.
 pub static PROVIDERS: [&dyn SectionProvider; 4] = [
-    &NoDataYet(EXTENSION_SECTIONS[0]),
+    &campaigns::CampaignSection,
     &crate::twoway::report::PlacementSection,
     &crate::appraisal::report::GradeSection,
     &crate::pay::report::SpreadSection,
@@ -137,7 +138,7 @@ pub struct DistrictReport {
 }
 
 /// Every family the report reads, with the moments it is read at.
-const FAMILIES: [Family; 11] = [
+const FAMILIES: [Family; 14] = [
     Family::Bodies,
     Family::BodyChanges,
     Family::Caps,
@@ -149,7 +150,19 @@ const FAMILIES: [Family; 11] = [
     Family::PendingOps,
     Family::Posts,
     Family::Meetings,
+    Family::WorkBodies,
+    Family::WorkSpread,
+    Family::CostTrend,
 ];
+
+/// The unit a provider reads for `units`: the one unit of a unit report, else the whole
+/// district in one query (a provider never queries unit by unit).
+pub fn scope(units: &[UnitId]) -> Option<UnitId> {
+    match units {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
 
 impl App {
     /// The report's period: the dates given, else the reform's start and today. Refuses a
@@ -201,6 +214,11 @@ impl App {
         for f in FAMILIES {
             all.extend(self.store.report_cells(d, unit, f, p).await?);
         }
+        // The work figures with the posts module's parameters: the unit's on a unit report,
+        // the district's on the dashboard (as the posts module's district report does).
+        let params = self.posts_params(d, unit).await?;
+        let derived = work::derive(&all, params.standard, params.tolerance_pct);
+        all.extend(derived);
         Ok(all)
     }
 
@@ -221,8 +239,10 @@ impl App {
         unit: UnitId,
         cells: &[Cell],
         ext: &[BTreeMap<UnitId, Section>],
+        p: Period,
     ) -> ReportFigures {
         let mut f = unit_figures(unit, cells);
+        f.trend = work::trend(cells, p);
         for (prov, m) in PROVIDERS.iter().zip(ext) {
             f.sections.push(
                 m.get(&unit)
@@ -253,7 +273,7 @@ impl App {
         Ok(UnitReport {
             unit: u,
             period,
-            figures: Self::report_assemble(unit, &cells, &ext),
+            figures: Self::report_assemble(unit, &cells, &ext, period),
         })
     }
 
@@ -282,13 +302,20 @@ impl App {
             .map(|u| {
                 let cs = by_unit.get(&u.id).map(Vec::as_slice).unwrap_or(&[]);
                 UnitReport {
-                    figures: Self::report_assemble(u.id, cs, &ext),
+                    figures: Self::report_assemble(u.id, cs, &ext, period),
                     unit: u,
                     period,
                 }
             })
             .collect();
-        let total = district_figures(units.iter().map(|u| &u.figures));
+        let mut total = district_figures(units.iter().map(|u| &u.figures));
+        if total.trend.is_empty() {
+            total.trend = work::trend(&[], period);
+        }
+        let spread = work::district_spread(by_unit.get(&UnitId(0)).map_or(&[], Vec::as_slice));
+        if let Some(s) = total.sections.iter_mut().find(|s| s.id == spread.id) {
+            *s = spread;
+        }
         Ok(DistrictReport {
             period,
             units,
@@ -320,7 +347,22 @@ impl App {
             key: key.trim().into(),
             at,
         };
-        let rows = self.store.report_trace(d, unit, &t, period).await?;
+        let mut rows = self.store.report_trace(d, unit, &t, period).await?;
+        if t.family == Family::WorkBodies {
+            // The bodies the posts module's rule classifies as the figure's key, with their
+            // need and staff in FTE.
+            let params = self.posts_params(d, Some(unit)).await?;
+            rows.retain_mut(|r| {
+                let mut it = r.detail.split(' ').map(|x| x.parse::<i64>().unwrap_or(0));
+                let (hours, shares) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
+                r.detail = format!(
+                    "{:.2} / {:.2}",
+                    work::fte_hundredths(hours, params.standard) as f64 / 100.0,
+                    shares as f64 / 100.0
+                );
+                work::body_is(&t.key, hours, shares, params.standard, params.tolerance_pct)
+            });
+        }
         Ok((period, t, rows))
     }
 }

@@ -72,11 +72,89 @@ async fn roles_scope_and_defaults() {
     ));
     let dr2 = app.report_district(&other, &f).await.unwrap();
     assert_eq!(dr2.total.headline.bodies_before, 0);
-    // The extension sections say 暂无数据 until their module provides them.
-    for id in EXTENSION_SECTIONS {
+    // The extension sections say 暂无数据 until their module has data for the unit; the
+    // selection section is built from what the selection module records now (zeros here),
+    // with the terms ending soon left empty (not counted yet).
+    for id in &EXTENSION_SECTIONS[1..] {
         let s = r.figures.section(id).unwrap();
         assert!(!s.available && s.lines.is_empty(), "{id}");
     }
+    let sel = r.figures.section(EXTENSION_SECTIONS[0]).unwrap();
+    assert!(sel.available);
+    assert_eq!(
+        sel.line("report.line.selection.seats").unwrap().after,
+        Some(0)
+    );
+    assert_eq!(
+        sel.line("report.line.selection.terms_soon").unwrap().after,
+        None
+    );
+}
+
+/// The selection section from the store's cells: seats from each published plan,
+/// applicants per post and the ballot share per unit, and for the district recomputed from
+/// the sums (3 + 1 applicants over 2 + 2 seats = 1.00 per post, not 1.50 + 0.50).
+#[tokio::test]
+async fn selection_section_sums_and_ratios() {
+    use jiguan_domain::org::BodyId;
+    use jiguan_domain::posts::PostLevel;
+    use jiguan_domain::selection::plan::{OfferedPost, Plan};
+    let (app, store) = fake_app();
+    let plan = |seats: u32| {
+        let p = Plan::with_defaults(
+            "竞争上岗",
+            day("2024-12-01"),
+            vec![OfferedPost {
+                body_id: BodyId(1),
+                body_name: "办".into(),
+                level: PostLevel::Deputy,
+                seats,
+                sensitive: false,
+            }],
+        );
+        serde_json::to_string(&p).unwrap()
+    };
+    let (d, a) = store
+        .with_state(|s| {
+            let d = s.add_district("zhenhai", "镇海区");
+            let a = s.add_unit(d, "luotuo", "骆驼街道");
+            let b = s.add_unit(d, "xiepu", "澥浦镇");
+            s.report.start = Some(day("2018-01-01"));
+            for (u, seats, applicants, confirmed, ballots) in [(a, 2, 3, 2, 1), (b, 2, 1, 1, 0)] {
+                let mut c = Cell::new(u, Family::Campaigns, Moment::Period, "campaign", applicants);
+                c.sum = confirmed;
+                c.detail = plan(seats);
+                s.report.cells.push(c);
+                s.report.cells.push(Cell::new(
+                    u,
+                    Family::Campaigns,
+                    Moment::Period,
+                    "ballot_posts",
+                    ballots,
+                ));
+            }
+            (d, a)
+        })
+        .unwrap();
+    let admin = actor(d, None, Role::DistrictAdmin);
+    let f = ReportForm::default();
+    let line = |fig: &jiguan_domain::report::ReportFigures, k: &str| {
+        fig.section("selection.campaigns")
+            .unwrap()
+            .line(&format!("report.line.selection.{k}"))
+            .unwrap()
+            .after
+    };
+    let r = app.report_unit(&admin, a, &f).await.unwrap();
+    assert_eq!(line(&r.figures, "seats"), Some(2));
+    assert_eq!(line(&r.figures, "per_post"), Some(150));
+    assert_eq!(line(&r.figures, "ballot_share"), Some(5000));
+    let dr = app.report_district(&admin, &f).await.unwrap();
+    assert_eq!(line(&dr.total, "seats"), Some(4));
+    assert_eq!(line(&dr.total, "applicants"), Some(4));
+    assert_eq!(line(&dr.total, "confirmed"), Some(3));
+    assert_eq!(line(&dr.total, "per_post"), Some(100));
+    assert_eq!(line(&dr.total, "ballot_share"), Some(2500));
 }
 
 #[tokio::test]

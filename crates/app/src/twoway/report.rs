@@ -71,21 +71,26 @@ impl SectionProvider for PlacementSection {
         units: &[UnitId],
         p: Period,
     ) -> AppResult<BTreeMap<UnitId, Section>> {
+        // Every round of the district (or of the one unit) in one query, grouped by unit.
+        let mut by_unit: BTreeMap<UnitId, Vec<(chrono::NaiveDate, RoundResult)>> =
+            BTreeMap::new();
+        for r in app
+            .store
+            .tw_rounds(d, crate::report::scope(units))
+            .await?
+        {
+            let Some(at) = r.applied_at else { continue };
+            let on = at.with_timezone(&jiguan_domain::time::china()).date_naive();
+            let unit = r.unit_id;
+            if let Some(res) = r.result() {
+                by_unit.entry(unit).or_default().push((on, res));
+            }
+        }
         let mut out = BTreeMap::new();
         for &u in units {
-            let applied: Vec<(chrono::NaiveDate, RoundResult)> = app
-                .store
-                .tw_rounds(d, Some(u))
-                .await?
-                .into_iter()
-                .filter_map(|r| {
-                    let on = r
-                        .applied_at?
-                        .with_timezone(&jiguan_domain::time::china())
-                        .date_naive();
-                    Some((on, r.result()?))
-                })
-                .collect();
+            let Some(applied) = by_unit.get(&u) else {
+                continue;
+            };
             let by = |date: chrono::NaiveDate| {
                 figures(applied.iter().filter(|(on, _)| *on <= date).map(|(_, r)| r))
             };

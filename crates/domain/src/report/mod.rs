@@ -55,6 +55,29 @@ coded_enum! {
         Posts = "posts" ["岗位"],
         /// Committee ballot meetings closed in the period (`a` = meetings, items).
         Meetings = "meetings" ["党委会票决"],
+        /// Per body on a date (`a` = body id): `n` = annual hours of its posts on that
+        /// date, `sum` = Σ share (percent) of the assignments open on it. Classified into
+        /// [`Family::WorkFte`] cells by [`work::derive`] with the posts module's rule.
+        WorkBodies = "work_bodies" ["人岗匹配"],
+        /// Per unit on a date (unit 0: the whole district): the moments of the people's
+        /// workloads in hours (`n` = people, `detail` = "Σx Σx² Σi·x(i)").
+        WorkSpread = "work_spread" ["工作量均衡"],
+        /// Derived, never stored: the work figures (`a` = need, staff, bodies, overstaffed,
+        /// understaffed, holders, mean, cv, gini; hundredths or ten-thousandths).
+        WorkFte = "work_fte" ["因岗定编"],
+        /// Staff and personnel cost at each point of the trend (`a` = the point's index in
+        /// [`work::trend_dates`], `n` = people, `sum` = cost in fen).
+        CostTrend = "cost_trend" ["人员经费趋势"],
+        /// Competitive-selection campaigns published in the period (`a` = campaign: `n` =
+        /// applicants, `sum` = confirmed, `detail` = the plan JSON; `a` = ballot_posts:
+        /// committee items on middle posts decided in closed meetings of the period).
+        Campaigns = "campaigns" ["竞争上岗"],
+        /// People per grade of the latest confirmed annual appraisal by each date's year
+        /// (`a` = grade code or `ungraded`, '' for a cycle with nobody).
+        Grades = "grades" ["考核等次"],
+        /// Shares per grade of the latest applied pay run by each date's year (`a` = grade,
+        /// `n` = shares, `sum` = Σ share, `detail` = "pool max min", fen).
+        PayShares = "pay_shares" ["绩效分配"],
     }
 }
 
@@ -126,6 +149,10 @@ pub enum Unit {
     Money,
     /// Months.
     Months,
+    /// Hundredths (FTE, people per post, percent): shown with two decimals.
+    Hundredths,
+    /// Ten-thousandths (CV, Gini): shown with four decimals.
+    Ratio,
 }
 
 /// Where a figure's records can be listed: the family, the key and the moment.
@@ -332,6 +359,9 @@ pub struct ReportFigures {
     pub headline: Headline,
     pub flags: Vec<Flag>,
     pub sections: Vec<Section>,
+    /// Staff and personnel cost at the points of [`work::trend_dates`] (filled by the
+    /// report's use case, which knows the period).
+    pub trend: Vec<work::TrendPoint>,
 }
 
 impl ReportFigures {
@@ -342,7 +372,7 @@ impl ReportFigures {
 
 /// The built-in sections, in report order; the extension sections follow
 /// ([`EXTENSION_SECTIONS`]).
-pub const SECTIONS: [&str; 12] = [
+pub const SECTIONS: [&str; 14] = [
     "org.bodies",
     "org.changes",
     "org.middle",
@@ -354,6 +384,8 @@ pub const SECTIONS: [&str; 12] = [
     "down.identity",
     "down.cost",
     "work.posts",
+    "work.fte",
+    "work.spread",
     "selection.committee",
 ];
 
@@ -596,16 +628,20 @@ pub fn unit_figures(unit: UnitId, all: &[Cell]) -> ReportFigures {
     sections.push(down_identity);
     sections.push(down_cost);
 
-    // Work: posts now (posts keep no dated history).
+    // Work: posts on each date (a post counts from its creation until it is deactivated),
+    // FTE need versus staff, 人浮于事 / 有事无人干, the workload spread.
     let posts: Vec<Line> = ["chief", "deputy", "general", "service"]
         .iter()
         .map(|k| {
             let mut l = Line::new(format!("report.post.{k}"), Unit::Count);
+            l.before = Some(count(cs, Family::Posts, Moment::Before, |c| c.a == *k));
             l.after = Some(count(cs, Family::Posts, Moment::After, |c| c.a == *k));
             l
         })
         .collect();
     sections.push(Section::new("work.posts", posts, true));
+    sections.push(work::fte_section(cs));
+    sections.push(work::spread_section(cs));
 
     // Selection: committee ballots (the campaigns come with their module).
     let meetings: Vec<Line> = ["meetings", "items"]
@@ -647,6 +683,7 @@ pub fn unit_figures(unit: UnitId, all: &[Cell]) -> ReportFigures {
         headline,
         flags,
         sections,
+        trend: Vec::new(),
     }
 }
 
@@ -689,7 +726,17 @@ pub fn district_figures<'a>(units: impl IntoIterator<Item = &'a ReportFigures>) 
             None => out = Some(u.clone()),
             Some(o) => {
                 o.headline.add(&u.headline);
+                for (t, ut) in o.trend.iter_mut().zip(&u.trend) {
+                    t.staff += ut.staff;
+                    t.cost += ut.cost;
+                }
                 for (s, us) in o.sections.iter_mut().zip(&u.sections) {
+                    // A section the first units had no data for takes the first unit's that
+                    // has (an extension section is 暂无数据 only where its module has none).
+                    if !s.available && us.available {
+                        *s = us.clone();
+                        continue;
+                    }
                     for (l, ul) in s.lines.iter_mut().zip(&us.lines) {
                         l.add(ul);
                     }
@@ -733,8 +780,45 @@ pub fn district_figures<'a>(units: impl IntoIterator<Item = &'a ReportFigures>) 
             l.pending = pend;
         }
     }
+    if let Some(s) = o
+        .sections
+        .iter_mut()
+        .find(|s| s.id == "selection.campaigns" && s.available)
+    {
+        selection_ratios(s);
+    }
     o.flags = flags_of(&o.sections, &o.headline);
     o
+}
+
+/// Recomputes the ratio lines of the selection section from its counts (a district's
+/// applicants per post is the sum of applicants ÷ the sum of seats, not a sum of ratios).
+pub fn selection_ratios(s: &mut Section) {
+    let get = |s: &Section, k: &str| {
+        s.line(&format!("report.line.selection.{k}"))
+            .and_then(|l| l.after)
+    };
+    let seats = get(s, "seats").unwrap_or(0);
+    let per_post = get(s, "applicants").and_then(|a| ratio_hundredths(a, seats));
+    let share = get(s, "by_ballot").and_then(|b| ratio_hundredths(b * 100, seats));
+    for l in s.lines.iter_mut() {
+        match l.label.as_str() {
+            "report.line.selection.per_post" => l.after = per_post,
+            "report.line.selection.ballot_share" => l.after = share,
+            _ => {}
+        }
+    }
+}
+
+/// `num ÷ den` in hundredths (half away from zero); None when `den` is 0.
+pub fn ratio_hundredths(num: i64, den: i64) -> Option<i64> {
+    use rust_decimal::prelude::ToPrimitive;
+    (den != 0).then(|| {
+        (Decimal::from(num) * Decimal::from(100) / Decimal::from(den))
+            .round()
+            .to_i64()
+            .unwrap_or(0)
+    })
 }
 
 /// Rows keyed by unit, as a map (for callers that group cells).
@@ -745,6 +829,8 @@ pub fn by_unit(cells: &[Cell]) -> BTreeMap<UnitId, Vec<Cell>> {
     }
     m
 }
+
+pub mod work;
 
 #[cfg(test)]
 mod tests;

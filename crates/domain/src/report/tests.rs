@@ -237,3 +237,117 @@ fn pending_plan_ops_net_cut() {
     .collect();
     assert_eq!(ops_net_cut(ops.iter()), 3);
 }
+
+mod work_figures {
+    use std::str::FromStr;
+
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+    use rust_decimal::prelude::ToPrimitive;
+
+    use crate::posts::balance::figures;
+    use crate::report::work::{Moments, derive, trend_dates};
+    use crate::report::{Cell, Family, Moment, Period};
+    use crate::tenancy::UnitId;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn moments_give_the_hand_computed_spread() {
+        // FTE 0.5, 0.5, 1: mean 2/3, σ² = 1/18, CV = 0.2357 / 0.6667 = 0.3536,
+        // Gini = 2 × (0.5 + 1 + 3) ÷ (3 × 2) − 4/3 = 0.1667.
+        let m = Moments::of(&[1.0, 0.5, 0.5]);
+        assert_eq!(m.cv(), Some(Decimal::from_str("0.3536").unwrap()));
+        assert_eq!(m.gini(), Some(Decimal::from_str("0.1667").unwrap()));
+        // Everyone equal: 0 and 0; nobody: none; all zero loads: no CV, Gini 0.
+        let eq = Moments::of(&[2.0, 2.0]);
+        assert_eq!((eq.cv(), eq.gini()), (Some(Decimal::ZERO), Some(Decimal::ZERO)));
+        assert_eq!(Moments::of(&[]).gini(), None);
+        assert_eq!(Moments::of(&[0.0, 0.0]).cv(), None);
+        assert_eq!(Moments::of(&[0.0, 0.0]).gini(), Some(Decimal::ZERO));
+        // The store's text round-trips.
+        assert_eq!(Moments::parse(m.n, &m.text()), Some(m));
+        assert_eq!(Moments::parse(3, "1 2"), None);
+    }
+
+    proptest! {
+        /// The moment formulas give the posts module's balance figures (CV to four places,
+        /// Gini to four places) for any set of loads.
+        #[test]
+        fn moments_agree_with_the_posts_balance(hours in prop::collection::vec(0i64..4000, 1..60)) {
+            let xs: Vec<f64> = hours.iter().map(|h| *h as f64).collect();
+            let ds: Vec<Decimal> = hours.iter().map(|h| Decimal::from(*h)).collect();
+            let m = Moments::of(&xs);
+            let f = figures(&ds);
+            match (m.cv(), f.cv) {
+                (Some(a), Some(b)) => prop_assert!((a - b).abs() <= Decimal::from_str("0.0001").unwrap(), "{a} {b}"),
+                (a, b) => prop_assert_eq!(a, b),
+            }
+            let g = m.gini().unwrap();
+            let fg = f.gini.round_dp(4);
+            prop_assert!((g - fg).abs() <= Decimal::from_str("0.0001").unwrap(), "{g} {fg}");
+            prop_assert!(f.mean.to_f64().is_some());
+        }
+    }
+
+    #[test]
+    fn trend_points_are_the_dates_and_the_year_ends_between() {
+        let p = |a: &str, b: &str| Period {
+            from: day(a),
+            to: day(b),
+        };
+        assert_eq!(
+            trend_dates(p("2018-03-01", "2020-12-31")),
+            [day("2018-03-01"), day("2018-12-31"), day("2019-12-31"), day("2020-12-31")]
+        );
+        assert_eq!(
+            trend_dates(p("2018-12-31", "2019-01-01")),
+            [day("2018-12-31"), day("2019-01-01")]
+        );
+        assert_eq!(trend_dates(p("2019-05-01", "2019-05-01")), [day("2019-05-01")]);
+        // At most 20 year-ends: the latest.
+        let long = trend_dates(p("1990-01-01", "2026-06-30"));
+        assert_eq!(long.len(), 22);
+        assert_eq!(long[1], day("2006-12-31"));
+    }
+
+    #[test]
+    fn derive_classifies_bodies_with_the_posts_rule() {
+        let u = UnitId(1);
+        let body = |at, id: &str, hours, shares| {
+            let mut c = Cell::new(u, Family::WorkBodies, at, id, hours);
+            c.sum = shares;
+            c
+        };
+        // Standard 1984 h, tolerance 15 %: 3968 h = 2 FTE. Staff 2.30 FTE: balanced (the
+        // bound is inclusive); 2.31: overstaffed; 1.70: balanced; 1.69: understaffed; a
+        // body with staff and no posts: overstaffed.
+        let cells = vec![
+            body(Moment::After, "1", 3968, 230),
+            body(Moment::After, "2", 3968, 231),
+            body(Moment::After, "3", 3968, 170),
+            body(Moment::After, "4", 3968, 169),
+            body(Moment::After, "5", 0, 100),
+            body(Moment::Before, "1", 992, 0),
+        ];
+        let out = derive(&cells, 1984, Decimal::from(15));
+        let v = |at, k: &str| {
+            out.iter()
+                .find(|c| c.family == Family::WorkFte && c.at == at && c.a == k)
+                .map(|c| c.n)
+        };
+        assert_eq!(v(Moment::After, "need"), Some(800));
+        assert_eq!(v(Moment::After, "staff"), Some(900));
+        assert_eq!(v(Moment::After, "bodies"), Some(5));
+        assert_eq!(v(Moment::After, "overstaffed"), Some(2));
+        assert_eq!(v(Moment::After, "understaffed"), Some(1));
+        assert_eq!(v(Moment::Before, "need"), Some(50));
+        assert_eq!(v(Moment::Before, "understaffed"), Some(1));
+        // The FTE need is rounded once per unit, to hundredths: 1000 h = 0.504… → 50.
+        let one = derive(&[body(Moment::After, "1", 1000, 0)], 1984, Decimal::from(15));
+        assert_eq!(one[0].n, 50);
+    }
+}

@@ -13,6 +13,9 @@ fn num(unit: Unit, v: Option<i64>) -> Cell {
     match (unit, v) {
         (_, None) => Cell::Empty,
         (Unit::Money, Some(v)) => Cell::Money(Money(v)),
+        (Unit::Hundredths, Some(v)) => Cell::Fte(rust_decimal::Decimal::new(v, 2)),
+        // CV and Gini: the value with the two places the number format shows.
+        (Unit::Ratio, Some(v)) => Cell::Fte(rust_decimal::Decimal::new(v, 4)),
         (_, Some(v)) => Cell::Int(v),
     }
 }
@@ -139,7 +142,28 @@ pub fn unit_workbook(l: &dyn Labels, r: &UnitReport) -> Vec<Sheet> {
         totals: Vec::new(),
     }];
     sheets.extend(section_sheets(l, &title, &r.figures));
+    sheets.push(trend_sheet(l, &title, &r.figures));
     sheets
+}
+
+/// The cost trend: staff and personnel cost at each point (the dates, the year-ends
+/// between them).
+fn trend_sheet(l: &dyn Labels, title: &str, f: &ReportFigures) -> Sheet {
+    let name = l.t("report.section.cost.trend");
+    Sheet {
+        name: sheet_name(&name),
+        title: Some(format!("{title} · {name}")),
+        headers: ["report.col.date", "report.h.staff", "report.h.cost_year"]
+            .iter()
+            .map(|k| l.t(k))
+            .collect(),
+        rows: f
+            .trend
+            .iter()
+            .map(|t| vec![Cell::Date(t.on), Cell::Int(t.staff), Cell::Money(Money(t.cost))])
+            .collect(),
+        totals: Vec::new(),
+    }
 }
 
 /// The district's workbook: every unit's headline with the 合计 row, then the sections
@@ -173,5 +197,6 @@ pub fn district_workbook(l: &dyn Labels, r: &DistrictReport) -> Vec<Sheet> {
         )],
     }];
     sheets.extend(section_sheets(l, &title, &r.total));
+    sheets.push(trend_sheet(l, &title, &r.total));
     sheets
 }

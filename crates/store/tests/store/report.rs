@@ -447,6 +447,15 @@ async fn report_demo_matches_the_seed(pg: bool) {
         .await
         .unwrap();
     assert_eq!(unit.figures.headline, luotuo.figures.headline);
+    // Every unit's row of the district (one query set for the district) is exactly that
+    // unit's own report (queries narrowed to the unit): every section, line and trace.
+    for u in &dr.units {
+        let own = app
+            .report_unit(&admin, u.unit.id, &ReportForm::default())
+            .await
+            .unwrap();
+        assert_eq!(own.figures, u.figures, "{}", u.unit.code);
+    }
     // 十五、考核等次分布: 骆驼街道's confirmed 2019 annual appraisal, grade by grade, the
     // same people the appraisal module reports; a unit without one says 暂无数据.
     let sec = unit
@@ -504,4 +513,369 @@ async fn report_demo_matches_the_seed(pg: bool) {
     assert!(v(2) <= v(1) && v(3) <= v(1));
     assert_eq!((5..sec.lines.len()).map(v).sum::<i64>(), v(4));
     assert_eq!(sec.lines[0].before, Some(0));
+}
+
+/// A timestamp at 10:00 China time on `s`.
+fn at(s: &str) -> chrono::DateTime<Utc> {
+    day(s).and_hms_opt(2, 0, 0).unwrap().and_utc()
+}
+
+/// A post of `hours` (one function item) in a body, created and last changed when given.
+#[allow(clippy::too_many_arguments)]
+async fn post(
+    s: &SqlStore,
+    d: DistrictId,
+    u: UnitId,
+    body: i64,
+    level: &str,
+    hours: i64,
+    created: &str,
+    active: bool,
+    updated: &str,
+) -> i64 {
+    let p = id(
+        s,
+        "INSERT INTO posts (district_id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'any', '', 0, '', $6, $7, $8) RETURNING id",
+        vec![d.0.into(), u.0.into(), body.into(), format!("岗位{level}{hours}").into(), level.into(), active.into(), at(created).into(), at(updated).into()],
+    )
+    .await;
+    let f = id(
+        s,
+        "INSERT INTO function_items (district_id, unit_id, code, title, category, legal_basis, owners_json, decision, reason, valid_from, created_at) \
+         VALUES ($1, $2, $3, '职责', 'general', '', '[]', NULL, '', $4, $5) RETURNING id",
+        vec![d.0.into(), u.0.into(), format!("F{p}").into(), day("2020-01-01").into(), Utc::now().into()],
+    )
+    .await;
+    s.db.execute(
+        "INSERT INTO post_functions (post_id, district_id, unit_id, function_id, annual_hours) VALUES ($1, $2, $3, $4, $5)",
+        &[p.into(), d.0.into(), u.0.into(), f.into(), hours.into()],
+    )
+    .await
+    .unwrap();
+    p
+}
+
+/// An assignment of a person to a post from `start` (to `end`, if given).
+async fn assign(
+    s: &SqlStore,
+    d: DistrictId,
+    u: UnitId,
+    post: i64,
+    person: i64,
+    share: i64,
+    start: &str,
+    end: Option<&str>,
+) {
+    s.db.execute(
+        "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, TRUE, FALSE, $6, $7, '', $8, 'test')",
+        &[d.0.into(), u.0.into(), post.into(), person.into(), share.into(), day(start).into(), end.map(day).into(), Utc::now().into()],
+    )
+    .await
+    .unwrap();
+}
+
+/// A campaign version with `seats` (chief 1, the rest deputies) published (applied) at
+/// `applied` or in another status.
+#[allow(clippy::too_many_arguments)]
+async fn campaign(
+    s: &SqlStore,
+    d: DistrictId,
+    u: UnitId,
+    family: i64,
+    version: i64,
+    body: i64,
+    seats: u32,
+    status: &str,
+    applied: &str,
+) -> i64 {
+    use jiguan_domain::org::BodyId;
+    use jiguan_domain::posts::PostLevel;
+    use jiguan_domain::selection::plan::{OfferedPost, Plan};
+    let offered = |level, seats| OfferedPost {
+        body_id: BodyId(body),
+        body_name: "党政办".into(),
+        level,
+        seats,
+        sensitive: false,
+    };
+    let plan = Plan::with_defaults(
+        "竞争上岗",
+        day("2024-12-01"),
+        vec![
+            offered(PostLevel::Chief, 1),
+            offered(PostLevel::Deputy, seats - 1),
+        ],
+    );
+    let id_ = id(
+        s,
+        "INSERT INTO selection_campaigns (district_id, unit_id, family_id, version, title, plan_json, revision_reason, status, reason, doc_no, effective, created_by, created_at, decided_by, decided_at, applied_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, '', $7, '', '', NULL, 'test', $8, '', NULL, $8) RETURNING id",
+        vec![d.0.into(), u.0.into(), family.into(), version.into(), format!("方案{family}v{version}").into(), serde_json::to_string(&plan).unwrap().into(), status.into(), at(applied).into()],
+    )
+    .await;
+    if family == 0 {
+        s.db.execute(
+            "UPDATE selection_campaigns SET family_id = id WHERE id = $1",
+            &[id_.into()],
+        )
+        .await
+        .unwrap();
+    }
+    id_
+}
+
+async fn apply_to(s: &SqlStore, d: DistrictId, u: UnitId, campaign: i64, person: i64, status: &str) {
+    s.db.execute(
+        "INSERT INTO selection_applications (district_id, unit_id, campaign_id, person_id, choices_json, obey_adjustment, nomination, signers, status, review_json, note, created_by, created_at, reviewed_by, reviewed_at) \
+         VALUES ($1, $2, $3, $4, '[]', TRUE, 'self', 0, $5, '{}', '', 'test', $6, '', NULL)",
+        &[d.0.into(), u.0.into(), campaign.into(), person.into(), status.into(), Utc::now().into()],
+    )
+    .await
+    .unwrap();
+}
+
+/// A committee meeting (status, held on) with items on the given posts (None: no post).
+async fn meeting(s: &SqlStore, d: DistrictId, u: UnitId, status: &str, held: &str, posts: &[Option<i64>]) {
+    let m = id(
+        s,
+        "INSERT INTO committee_meetings (district_id, unit_id, title, held_on, members, status, present, tokens_issued, tally_json, digest, created_by, created_at, closed_at) \
+         VALUES ($1, $2, '党委会', $3, 9, $4, 9, 9, NULL, '', 'test', $5, NULL) RETURNING id",
+        vec![d.0.into(), u.0.into(), day(held).into(), status.into(), Utc::now().into()],
+    )
+    .await;
+    for (i, p) in posts.iter().enumerate() {
+        s.db.execute(
+            "INSERT INTO committee_items (meeting_id, district_id, unit_id, item_no, text, person_id, post_id, recused) \
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, 0)",
+            &[m.into(), d.0.into(), u.0.into(), (i as i64 + 1).into(), format!("事项{}", i + 1).into(), (*p).into()],
+        )
+        .await
+        .unwrap();
+    }
+}
+
+both!(report_work_selection_and_trend);
+
+/// From 2024-01-01 to 2025-06-30 (standard 1,984 hours, tolerance 15 %), hand-computed.
+///
+/// 骆驼街道: body 党政办 with a chief post P1 (1,984 h) and a general post P2 (1,984 h),
+/// both since 2023; body 中心 with a service post P4 (992 h, since 2023, deactivated
+/// 2024-06-01) and a general post P3 (3,968 h, created 2024-03-01); a post P5 created
+/// 2025-08-01 (after "to") is never counted.
+/// Before: posts chief 1, general 1, service 1; need (1984+1984+992)/1984 = 2.50 FTE; staff
+/// X on P1, Y and Z on P2 = 3.00 FTE. 党政办: 3.00 > 2.00 × 1.15: 人浮于事; 中心: 0 < 0.5
+/// × 0.85: 有事无人干. Loads: X 1984 h, Y and Z 992 h each → FTE 1, 0.5, 0.5: mean 0.67,
+/// σ² = 1/18, CV = 0.2357/0.6667 = 0.3536, Gini = 2·4.5/(3·2) − 4/3 = 0.1667.
+/// After: Z left on 2024-09-01; W and V on P3 (W from 2024-03-01, V from 2025-01-01);
+/// posts chief 1, general 2; need (1984+1984+3968)/1984 = 4.00, staff 4.00; both bodies
+/// balanced; loads all 1 FTE: mean 1.00, CV 0, Gini 0.
+/// 澥浦镇: U on a 1,984 h post throughout. The district before: FTE 1, 1, 0.5, 0.5: mean
+/// 0.75, CV 0.25/0.75 = 0.3333, Gini 2·8.5/(4·3) − 5/4 = 0.1667 — not the units' sum.
+/// Campaigns: family 1 published 2024-03-01 (2 seats) and revised 2024-05-01 (3 seats):
+/// the revision counts (3 seats); applicants X, Y, Z on v1 and W on v2 = 4, confirmed X
+/// and W = 2; 4/3 = 1.33 per post. Family 2 published 2025-08-01 (after) and family 3
+/// only approved: not counted. Ballot: a meeting closed 2024-06-01 with items on P1 (a
+/// chief post: counts), P2 (general) and none; a meeting closed 2025-07-15 (after) and an
+/// open one: not counted → 1 post, 1/3 = 33.33 %.
+/// Cost: X 1000, Y 2000, Z 3000 (left 2024-09-01), W 4000 (from 2024-03-01), V 5000
+/// (from 2025-01-01); U 700. Points 2024-01-01, 2024-12-31, 2025-06-30: 骆驼 6000, 7000,
+/// 12000 (3, 3, 4 staff); the district 6700, 7700, 12700.
+async fn report_work_selection_and_trend(pg: bool) {
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (d, a, b, d2, c) = two_districts(&s).await;
+    let office = body(&s, d, a, "党政办", "office", &[("active", "2017-01-01", None)]).await;
+    let centre = body(&s, d, a, "中心", "centre", &[("active", "2017-01-01", None)]).await;
+    let xiepu = body(&s, d, b, "澥浦办", "office", &[("active", "2017-01-01", None)]).await;
+    let other = body(&s, d2, c, "北仑办", "office", &[("active", "2017-01-01", None)]).await;
+    let p1 = post(&s, d, a, office, "chief", 1984, "2023-01-01", true, "2023-01-01").await;
+    let p2 = post(&s, d, a, office, "general", 1984, "2023-01-01", true, "2023-01-01").await;
+    let p3 = post(&s, d, a, centre, "general", 3968, "2024-03-01", true, "2024-03-01").await;
+    post(&s, d, a, centre, "service", 992, "2023-01-01", false, "2024-06-01").await;
+    let p5 = post(&s, d, a, office, "deputy", 1984, "2025-08-01", true, "2025-08-01").await;
+    let p6 = post(&s, d, b, xiepu, "general", 1984, "2023-01-01", true, "2023-01-01").await;
+    let p7 = post(&s, d2, c, other, "general", 1984, "2023-01-01", true, "2023-01-01").await;
+    let on = |_name: &'static str, from: &'static str, u: UnitId, pay: i64| {
+        vec![(from, u, "civil_servant", "administrative", "on_post", pay)]
+    };
+    let x = person(&s, d, "X", &on("X", "2023-01-01", a, 1000)).await;
+    let y = person(&s, d, "Y", &on("Y", "2023-01-01", a, 2000)).await;
+    let z = person(
+        &s,
+        d,
+        "Z",
+        &[
+            ("2023-01-01", a, "civil_servant", "administrative", "on_post", 3000),
+            ("2024-09-01", a, "civil_servant", "administrative", "left", 3000),
+        ],
+    )
+    .await;
+    let w = person(&s, d, "W", &on("W", "2024-03-01", a, 4000)).await;
+    let v = person(&s, d, "V", &on("V", "2025-01-01", a, 5000)).await;
+    let u_ = person(&s, d, "U", &on("U", "2023-01-01", b, 700)).await;
+    let o = person(&s, d2, "O", &on("O", "2023-01-01", c, 999)).await;
+    assign(&s, d, a, p1, x, 100, "2023-07-01", None).await;
+    assign(&s, d, a, p2, y, 100, "2023-07-01", None).await;
+    assign(&s, d, a, p2, z, 100, "2023-07-01", Some("2024-09-01")).await;
+    assign(&s, d, a, p3, w, 100, "2024-03-01", None).await;
+    assign(&s, d, a, p3, v, 100, "2025-01-01", None).await;
+    assign(&s, d, a, p5, x, 50, "2025-08-01", None).await;
+    assign(&s, d, b, p6, u_, 100, "2023-01-01", None).await;
+    assign(&s, d2, c, p7, o, 100, "2023-01-01", None).await;
+
+    let v1 = campaign(&s, d, a, 0, 1, office, 2, "applied", "2024-03-01").await;
+    let fam: i64 = id(&s, "SELECT family_id FROM selection_campaigns WHERE id = $1", vec![v1.into()]).await;
+    let v2 = campaign(&s, d, a, fam, 2, office, 3, "applied", "2024-05-01").await;
+    campaign(&s, d, a, 0, 1, office, 2, "applied", "2025-08-01").await;
+    campaign(&s, d, a, 0, 1, office, 2, "approved", "2024-05-01").await;
+    let other_c = campaign(&s, d2, c, 0, 1, other, 2, "applied", "2024-05-01").await;
+    apply_to(&s, d, a, v1, x, "confirmed").await;
+    apply_to(&s, d, a, v1, y, "pending").await;
+    apply_to(&s, d, a, v1, z, "rejected").await;
+    apply_to(&s, d, a, v2, w, "confirmed").await;
+    apply_to(&s, d2, c, other_c, o, "confirmed").await;
+    meeting(&s, d, a, "closed", "2024-06-01", &[Some(p1), Some(p2), None]).await;
+    meeting(&s, d, a, "closed", "2025-07-15", &[Some(p1)]).await;
+    meeting(&s, d, a, "open", "2024-06-02", &[Some(p1)]).await;
+    meeting(&s, d2, c, "closed", "2024-06-01", &[Some(p7)]).await;
+
+    let app = fixtures::app(s.clone());
+    let admin = actor(d, None, Role::DistrictAdmin);
+    let f = ReportForm {
+        from: "2024-01-01".into(),
+        to: "2025-06-30".into(),
+    };
+    let r = app.report_unit(&admin, a, &f).await.unwrap();
+    let fig = &r.figures;
+    let ba = |sec: &str, label: &str| {
+        let l = fig.section(sec).unwrap().line(label).unwrap();
+        (l.before, l.after)
+    };
+    assert_eq!(ba("work.posts", "report.post.chief"), (Some(1), Some(1)));
+    assert_eq!(ba("work.posts", "report.post.deputy"), (Some(0), Some(0)));
+    assert_eq!(ba("work.posts", "report.post.general"), (Some(1), Some(2)));
+    assert_eq!(ba("work.posts", "report.post.service"), (Some(1), Some(0)));
+    let posts_total = fig.section("work.posts").unwrap().total.clone().unwrap();
+    assert_eq!((posts_total.before, posts_total.after), (Some(3), Some(3)));
+    assert_eq!(ba("work.fte", "report.work.need"), (Some(250), Some(400)));
+    assert_eq!(ba("work.fte", "report.work.staff"), (Some(300), Some(400)));
+    assert_eq!(ba("work.fte", "report.work.bodies"), (Some(2), Some(2)));
+    assert_eq!(ba("work.fte", "report.work.overstaffed"), (Some(1), Some(0)));
+    assert_eq!(ba("work.fte", "report.work.understaffed"), (Some(1), Some(0)));
+    assert_eq!(ba("work.spread", "report.work.holders"), (Some(3), Some(4)));
+    assert_eq!(ba("work.spread", "report.work.mean"), (Some(67), Some(100)));
+    assert_eq!(ba("work.spread", "report.work.cv"), (Some(3536), Some(0)));
+    assert_eq!(ba("work.spread", "report.work.gini"), (Some(1667), Some(0)));
+
+    // The traces name the bodies the posts module's rule classifies.
+    let names = |rows: Vec<jiguan_app::report::TraceRow>| {
+        rows.into_iter().map(|r| r.name).collect::<Vec<_>>()
+    };
+    let (_, _, rows) = app
+        .report_trace(&admin, a, "work_bodies", "overstaffed", "before", &f)
+        .await
+        .unwrap();
+    assert_eq!(rows[0].detail, "2.00 / 3.00");
+    assert_eq!(names(rows), ["党政办"]);
+    let (_, _, rows) = app
+        .report_trace(&admin, a, "work_bodies", "understaffed", "before", &f)
+        .await
+        .unwrap();
+    assert_eq!(names(rows), ["中心"]);
+    let (_, _, rows) = app
+        .report_trace(&admin, a, "work_bodies", "overstaffed", "after", &f)
+        .await
+        .unwrap();
+    assert!(rows.is_empty());
+
+    // Selection.
+    let sel = fig.section("selection.campaigns").unwrap();
+    assert!(sel.available);
+    let after = |k: &str| sel.line(&format!("report.line.selection.{k}")).unwrap().after;
+    assert_eq!(
+        [
+            after("campaigns"),
+            after("seats"),
+            after("applicants"),
+            after("confirmed"),
+            after("per_post"),
+            after("by_ballot"),
+            after("ballot_share"),
+            after("terms_soon"),
+        ],
+        [Some(1), Some(3), Some(4), Some(2), Some(133), Some(1), Some(3333), None]
+    );
+    let (_, _, rows) = app
+        .report_trace(&admin, a, "campaigns", "campaign", "period", &f)
+        .await
+        .unwrap();
+    assert_eq!((rows.len(), rows[0].id, rows[0].detail.as_str()), (1, v2, "v2"));
+    let (_, _, rows) = app
+        .report_trace(&admin, a, "campaigns", "ballot_posts", "period", &f)
+        .await
+        .unwrap();
+    assert_eq!(names(rows), ["事项1"]);
+
+    // The cost trend: the two dates and the year-end between; its ends are the cost
+    // before and after.
+    let trend: Vec<(String, i64, i64)> = fig
+        .trend
+        .iter()
+        .map(|t| (t.on.to_string(), t.staff, t.cost))
+        .collect();
+    assert_eq!(
+        trend,
+        [
+            ("2024-01-01".to_string(), 3, 6000),
+            ("2024-12-31".to_string(), 3, 7000),
+            ("2025-06-30".to_string(), 4, 12000),
+        ]
+    );
+    assert_eq!(fig.headline.cost_before, 6000);
+    assert_eq!(fig.headline.cost_after, 12000);
+
+    // The district: the units' rows equal their own reports, the additive lines are sums,
+    // the spread is over every person of the district, the ratios are recomputed.
+    let dr = app.report_district(&admin, &f).await.unwrap();
+    let mine = dr.units.iter().find(|u| u.unit.id == a).unwrap();
+    assert_eq!(mine.figures, r.figures);
+    let dt = |sec: &str, label: &str| {
+        let l = dr.total.section(sec).unwrap().line(label).unwrap();
+        (l.before, l.after)
+    };
+    assert_eq!(dt("work.fte", "report.work.need"), (Some(350), Some(500)));
+    assert_eq!(dt("work.spread", "report.work.holders"), (Some(4), Some(5)));
+    assert_eq!(dt("work.spread", "report.work.mean"), (Some(75), Some(100)));
+    assert_eq!(dt("work.spread", "report.work.cv"), (Some(3333), Some(0)));
+    assert_eq!(dt("work.spread", "report.work.gini"), (Some(1667), Some(0)));
+    let sel = dr.total.section("selection.campaigns").unwrap();
+    assert_eq!(
+        sel.line("report.line.selection.per_post").unwrap().after,
+        Some(133)
+    );
+    let xp = dr.units.iter().find(|u| u.unit.id == b).unwrap();
+    let xsel = xp.figures.section("selection.campaigns").unwrap();
+    assert!(xsel.available);
+    assert_eq!(xsel.line("report.line.selection.seats").unwrap().after, Some(0));
+    assert_eq!(xsel.line("report.line.selection.per_post").unwrap().after, None);
+    let costs: Vec<i64> = dr.total.trend.iter().map(|t| t.cost).collect();
+    assert_eq!(costs, [6700, 7700, 12700]);
+    // Every additive line of the district is the sum of the units' lines.
+    for (i, sec) in dr.total.sections.iter().enumerate() {
+        if matches!(sec.id.as_str(), "work.spread" | "selection.campaigns" | "down.cost") {
+            continue;
+        }
+        for (j, l) in sec.lines.iter().enumerate() {
+            let sum = |f: fn(&jiguan_domain::report::Line) -> Option<i64>| {
+                dr.units
+                    .iter()
+                    .filter_map(|u| u.figures.sections[i].lines.get(j).and_then(f))
+                    .reduce(|x, y| x + y)
+            };
+            assert_eq!(l.after, sum(|l| l.after), "{} {}", sec.id, l.label);
+            assert_eq!(l.before, sum(|l| l.before), "{} {}", sec.id, l.label);
+        }
+    }
 }

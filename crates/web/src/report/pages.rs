@@ -61,6 +61,10 @@ fn fmt(l: &Layout, line: &Line, v: Option<i64>) -> String {
     match (line.unit, v) {
         (_, None) => String::new(),
         (jiguan_domain::report::Unit::Money, Some(v)) => l.num(Money(v)),
+        (jiguan_domain::report::Unit::Hundredths, Some(v)) => {
+            rust_decimal::Decimal::new(v, 2).to_string()
+        }
+        (jiguan_domain::report::Unit::Ratio, Some(v)) => rust_decimal::Decimal::new(v, 4).to_string(),
         (_, Some(v)) => l.num(v),
     }
 }
@@ -251,6 +255,16 @@ fn cost_chart(l: &Layout, f: &ReportFigures) -> String {
     )
 }
 
+/// The personnel cost at every point of the trend (the dates and the year-ends between).
+fn trend_chart(l: &Layout, f: &ReportFigures) -> String {
+    let pts: Vec<(String, i64, String)> = f
+        .trend
+        .iter()
+        .map(|t| (t.on.to_string(), t.cost, l.num(Money(t.cost))))
+        .collect();
+    svg::trend("report-trend", l.tr.t("report.chart.trend"), &pts)
+}
+
 fn unit_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
     let mut l = Layout::new(ctx, key);
     if ctx.actor.can(Action::ReportDistrict) {
@@ -275,6 +289,7 @@ pub struct UnitPage {
     pub chart_after: String,
     pub waterfall: String,
     pub cost: String,
+    pub trend: String,
     pub print: bool,
     pub doc_no: String,
 }
@@ -309,6 +324,7 @@ async fn unit_page(st: &AppState, ctx: &Ctx, u: Unit, q: &ReportQuery, print: bo
     Ok(page(&UnitPage {
         waterfall: waterfall_of(ctx.tr, "report-waterfall", &r.figures),
         cost: cost_chart(&l, &r.figures),
+        trend: trend_chart(&l, &r.figures),
         l,
         from: p.from.to_string(),
         to: p.to.to_string(),
@@ -410,6 +426,8 @@ pub async fn trace(
         format!("people.identity.{}", t.key),
         format!("down.route.{}", t.key),
         format!("report.change.{}", t.key),
+        format!("report.work.{}", t.key),
+        format!("report.key.{}", t.key),
     ]
     .into_iter()
     .find(|k| tr.has(k))
@@ -465,6 +483,7 @@ pub struct DistrictPage {
     pub bars_staff: String,
     pub waterfall: String,
     pub cost: String,
+    pub trend: String,
     pub shown: usize,
     pub units: usize,
 }
@@ -575,6 +594,7 @@ pub async fn district(
         bars_staff: bars("staff", |h| (h.staff_before, h.staff_after)),
         waterfall: waterfall_of(tr, "report-waterfall", &r.total),
         cost: cost_chart(&l, &r.total),
+        trend: trend_chart(&l, &r.total),
         sections: sections_view(&l, &r.total, None, p),
         h: head_view(&l, &r.total),
         rows: r

@@ -169,9 +169,75 @@ pub fn before_after(
     s
 }
 
+/// The cost trend: one bar per point (the "from" date, the year-ends between, the "to"
+/// date) with a line through their tops; `points` = (date, value, value as shown). The
+/// first bar is the "before" colour, the others the "after" colour.
+pub fn trend(id: &str, title: &str, points: &[(String, i64, String)]) -> String {
+    let base = 170;
+    let span = 120;
+    let n = points.len().max(1) as i64;
+    let col = ((W - 20) / n).clamp(28, 110);
+    let bar = (col - 14).max(10);
+    let w = (20 + col * n).max(W);
+    let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
+    let mut s = format!(
+        "<svg class=\"chart report-trend\" id=\"{id}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <text x=\"0\" y=\"14\" class=\"title\">{t}</text>\
+         <line class=\"axis\" x1=\"0\" y1=\"{base}\" x2=\"{w}\" y2=\"{base}\"></line>",
+        t = esc(title),
+        h = base + 36,
+    );
+    let mut tops = Vec::new();
+    for (i, (label, v, text)) in points.iter().enumerate() {
+        let x = 10 + i as i64 * col;
+        let hgt = scale(*v, max, span).max(1);
+        let y = base - hgt;
+        tops.push(format!("{},{y}", x + bar / 2));
+        // Long labels alternate above and below so neighbours do not overlap.
+        let vy = if i % 2 == 0 { y - 4 } else { y - 16 };
+        s.push_str(&format!(
+            "<rect class=\"{c}\" x=\"{x}\" y=\"{y}\" width=\"{bar}\" height=\"{hgt}\"></rect>\
+             <text x=\"{cx}\" y=\"{vy}\" text-anchor=\"middle\" class=\"small\">{text}</text>\
+             <text x=\"{cx}\" y=\"{ly}\" text-anchor=\"middle\" class=\"small\">{label}</text>",
+            c = if i == 0 { "rb-before" } else { "rb-after" },
+            cx = x + bar / 2,
+            vy = vy.max(26),
+            ly = base + 16 + (i as i64 % 2) * 14,
+            text = esc(text),
+            label = esc(label),
+        ));
+    }
+    if tops.len() > 1 {
+        s.push_str(&format!(
+            "<polyline class=\"trend\" fill=\"none\" points=\"{}\"></polyline>",
+            tops.join(" ")
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trend_draws_one_bar_per_point_and_a_line() {
+        let s = trend(
+            "t",
+            "经费",
+            &[
+                ("2018-01-01".into(), 100, "1.00".into()),
+                ("2018-12-31".into(), 50, "0.50".into()),
+                ("2019-07-01".into(), 0, "0.00".into()),
+            ],
+        );
+        assert_eq!(s.matches("<rect").count(), 3);
+        assert!(s.contains("<polyline") && s.contains(">2018-12-31<"));
+        // The highest value gets the full span (120), the lowest the 1-pixel floor.
+        assert!(s.contains("height=\"120\"") && s.contains("height=\"60\"") && s.contains("height=\"1\""));
+        assert!(!s.contains("<script"));
+    }
 
     #[test]
     fn waterfall_steps_fall_from_the_start() {

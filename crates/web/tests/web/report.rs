@@ -92,6 +92,22 @@ async fn dashboard_drills_down_and_sorts() {
     .await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(p.body.contains("official-title") && p.body.contains("镇海编〔2026〕1号"));
+    // The work sections, the selection section (terms ending soon marked as not counted
+    // yet) and the cost trend, on the page and on paper.
+    for body in [&u.body, &p.body] {
+        assert!(body.contains("十一（二）、人岗匹配") && body.contains("十一（三）、工作量均衡"));
+        assert!(body.contains("人浮于事机构") && body.contains("基尼系数"));
+        assert!(body.contains("任期即将届满人数（暂未统计）"));
+        assert!(body.contains("id=\"report-trend\"") && body.contains("<polyline"));
+    }
+    let wt = get(
+        &t,
+        &admin,
+        &format!("/units/{lt}/report/trace?f=work_bodies&k=overstaffed&at=after"),
+    )
+    .await;
+    assert_eq!(wt.status, StatusCode::OK);
+    assert!(wt.body.contains("人浮于事机构"), "{}", wt.body);
     // Excel and JSON.
     assert_xlsx(&get(&t, &admin, &format!("/units/{lt}/report/export")).await);
     assert_xlsx(&get(&t, &admin, "/report/export").await);
@@ -100,6 +116,21 @@ async fn dashboard_drills_down_and_sorts() {
         .json();
     assert_eq!(j["total"]["headline"]["bodies_after"], 3);
     assert_eq!(j["units"].as_array().unwrap().len(), 2);
+    // The trend's points (from, the year-end between, to) and the work sections.
+    let pts: Vec<&str> = j["total"]["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["on"].as_str().unwrap())
+        .collect();
+    assert_eq!(pts, ["2018-01-01", "2018-12-31", "2019-01-01"]);
+    let ids: Vec<&str> = j["total"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"work.fte") && ids.contains(&"work.spread"));
 }
 
 #[tokio::test]
