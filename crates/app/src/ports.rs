@@ -542,6 +542,7 @@ pub trait Store:
     + crate::twoway::TwowayStore
     + crate::appraisal::AppraisalStore
     + crate::report::ReportStore
+    + crate::selection::decision::DecisionStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

@@ -202,6 +202,14 @@ pub enum AuditAction {
     AppraisalQuotaRaise,
     AppraisalAppealFile,
     AppraisalAppealResolve,
+    /// The end of competitive selection (竞争上岗): the committee meeting created from a
+    /// campaign, the publicity (任前公示) started, objections recorded and resolved, the
+    /// appointment (任职).
+    SelectionDecisionMeeting,
+    SelectionPublicityStart,
+    SelectionObjectionRecord,
+    SelectionObjectionResolve,
+    SelectionAppoint,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -285,6 +293,11 @@ impl AuditAction {
             A::AppraisalQuotaRaise => "appraisal.quota.raise",
             A::AppraisalAppealFile => "appraisal.appeal.file",
             A::AppraisalAppealResolve => "appraisal.appeal.resolve",
+            A::SelectionDecisionMeeting => "selection.decision.meeting",
+            A::SelectionPublicityStart => "selection.publicity.start",
+            A::SelectionObjectionRecord => "selection.objection.record",
+            A::SelectionObjectionResolve => "selection.objection.resolve",
+            A::SelectionAppoint => "selection.appoint",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -371,6 +384,11 @@ impl AuditAction {
         AuditAction::AppraisalQuotaRaise,
         AuditAction::AppraisalAppealFile,
         AuditAction::AppraisalAppealResolve,
+        AuditAction::SelectionDecisionMeeting,
+        AuditAction::SelectionPublicityStart,
+        AuditAction::SelectionObjectionRecord,
+        AuditAction::SelectionObjectionResolve,
+        AuditAction::SelectionAppoint,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -1106,11 +1124,16 @@ mod tests {
                 | A::AppraisalGradeSave
                 | A::AppraisalQuotaRaise
                 | A::AppraisalAppealFile
-                | A::AppraisalAppealResolve => {}
+                | A::AppraisalAppealResolve
+                | A::SelectionDecisionMeeting
+                | A::SelectionPublicityStart
+                | A::SelectionObjectionRecord
+                | A::SelectionObjectionResolve
+                | A::SelectionAppoint => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 75);
+        assert_eq!(AuditAction::SIMPLE.len(), 80);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_pay", "pay"),
     migration!(16, "0016_selection_campaigns", "selection_campaigns"),
     migration!(17, "0017_scale", "scale"),
+    migration!(19, "0019_selection_decisions", "selection_decisions"),
 ];
 
 pub fn latest() -> i64 {

@@ -27,6 +27,8 @@ pub mod selection;
 pub mod selection_campaign;
 pub mod twoway;
 
+pub mod selection_decision;
+
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;

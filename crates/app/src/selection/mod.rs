@@ -18,6 +18,9 @@ pub mod registration;
 
 pub mod demo;
 
+pub mod appointment;
+pub mod decision;
+
 pub use committee::*;
 
 use async_trait::async_trait;
