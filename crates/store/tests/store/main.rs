@@ -24,3 +24,5 @@ mod selection;
 mod selection_campaign;
 mod selfsvc;
 mod twoway;
+
+mod selection_decision;
