@@ -114,6 +114,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::twoway::MODULE,
     &crate::appraisal::MODULE,
     &crate::report::MODULE,
+    &crate::selection::decision::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

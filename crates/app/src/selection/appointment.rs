@@ -149,7 +149,7 @@ impl App {
     }
 
     /// Starts the publicity (任前公示) of every elected candidate of the campaign not yet
-    /// publicised, from `start` (SelectionManage). Errors: `start` (`date_invalid`,
+    /// publicised, from `start` (SelectionManage). Errors: `publicity_start` (`date_invalid`,
     /// `calendar_missing` with the year, `selection_publicity_before_decision` with the
     /// decision date), `candidates` (`selection_nothing_to_publicise`).
     pub async fn dec_start_publicity(
@@ -162,7 +162,7 @@ impl App {
         self.require_unit(actor, Action::SelectionManage, unit)
             .await?;
         let v = self.dec_view(actor, unit, id).await?;
-        let start = parse_date("start", start)?;
+        let start = parse_date("publicity_start", start)?;
         let due: Vec<&CandidateView> = v
             .candidates
             .iter()
@@ -184,7 +184,12 @@ impl App {
             );
         }
         let cal = self.calendar_of(actor.district_id).await?;
-        let p = publicity(&cal, &v.campaign.plan, start)?;
+        let p = publicity(&cal, &v.campaign.plan, start).map_err(|mut e| {
+            if e.field == "start" {
+                e.field = "publicity_start".into();
+            }
+            e
+        })?;
         let ids: Vec<i64> = due.iter().map(|c| c.candidate.id).collect();
         let audit = self
             .audit(actor)

@@ -732,6 +732,74 @@ impl App {
     }
 }
 
+/// The publicity notice (公示通知): the campaign and each publicised candidate with the
+/// person's record (name, sex, birth month, political status, education, current post).
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicityNotice {
+    pub campaign: CampaignRecord,
+    pub rows: Vec<(CandidateView, crate::people::PersonRecord)>,
+    /// The period shown: the earliest start and the latest last day of the rows.
+    pub start: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+}
+
+impl App {
+    /// The publicity notice of a campaign version (SelectionView): every candidate whose
+    /// publicity has started.
+    pub async fn dec_publicity_notice(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<PublicityNotice> {
+        let v = self.dec_view(actor, unit, id).await?;
+        let mut rows = Vec::new();
+        for c in v.candidates {
+            if c.candidate.publicity_start.is_none() {
+                continue;
+            }
+            if let Some(p) = self
+                .store
+                .get_person(actor.district_id, PersonId(c.candidate.person_id))
+                .await?
+            {
+                rows.push((c, p));
+            }
+        }
+        let start = rows.iter().filter_map(|(c, _)| c.candidate.publicity_start).min();
+        let last = rows.iter().filter_map(|(c, _)| c.candidate.publicity_last).max();
+        Ok(PublicityNotice {
+            campaign: v.campaign,
+            rows,
+            start,
+            last,
+        })
+    }
+
+    /// One application with its person for the printed registration form (报名表,
+    /// SelectionView).
+    pub async fn dec_application_sheet(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+        application: ApplicationId,
+    ) -> AppResult<(CampaignRecord, ApplicationView, crate::people::PersonRecord)> {
+        let r = self.camp_review_view(actor, unit, id).await?;
+        let a = r
+            .applications
+            .into_iter()
+            .find(|a| a.application.id == application)
+            .ok_or(AppError::NotFound)?;
+        let p = self
+            .store
+            .get_person(actor.district_id, PersonId(a.application.person_id))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((r.campaign, a, p))
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -13,6 +13,9 @@ pub mod campaign;
 pub mod campaign_api;
 pub mod campaign_apply;
 
+pub mod decision;
+pub mod decision_api;
+
 use axum::extract::FromRequestParts;
 use axum::http::Method;
 use axum::http::request::Parts;
