@@ -178,7 +178,7 @@ impl App {
             && start < decided
         {
             return Err(
-                FieldError::new("start", "selection_publicity_before_decision")
+                FieldError::new("publicity_start", "selection_publicity_before_decision")
                     .with("decided", decided)
                     .into(),
             );

@@ -336,7 +336,8 @@ pub struct PostDecision {
     pub post_id: Option<i64>,
     /// (application id, person id, name) that may be proposed now.
     pub pool: Vec<(ApplicationId, i64, String)>,
-    /// Candidates elected (appointed or not).
+    /// Candidates elected (appointed or not), less those whose publicity found a
+    /// verified issue.
     pub elected: u32,
     /// Seats neither elected nor awaiting a vote: what a re-run would offer.
     pub vacant: u32,
@@ -453,6 +454,13 @@ impl App {
                 meetings.insert(cand.meeting_id, (m, t));
             }
         }
+        // An elected candidate whose publicity found a verified issue (反映问题查实) holds
+        // no seat: the seat is vacant again (a later meeting or a re-run fills it).
+        let blocked: BTreeSet<i64> = objections
+            .iter()
+            .filter(|o| o.outcome == Some(PublicityOutcome::IssueVerified))
+            .map(|o| o.candidate_id)
+            .collect();
         // Outcomes meeting by meeting (in order of creation), post by post, with the seats
         // the earlier meetings left.
         let mut outcome: BTreeMap<i64, Outcome> = BTreeMap::new();
@@ -476,7 +484,7 @@ impl App {
                     .map(|x| u32::try_from(x.item_no).unwrap_or(0))
                     .collect();
                 for (cand, o) in cands.iter().zip(outcomes(left, tally, &items)) {
-                    if o == Outcome::Elected {
+                    if o == Outcome::Elected && !blocked.contains(&cand.id) {
                         *elected.entry(post).or_default() += 1;
                     }
                     outcome.insert(cand.id, o);
@@ -766,8 +774,14 @@ impl App {
                 rows.push((c, p));
             }
         }
-        let start = rows.iter().filter_map(|(c, _)| c.candidate.publicity_start).min();
-        let last = rows.iter().filter_map(|(c, _)| c.candidate.publicity_last).max();
+        let start = rows
+            .iter()
+            .filter_map(|(c, _)| c.candidate.publicity_start)
+            .min();
+        let last = rows
+            .iter()
+            .filter_map(|(c, _)| c.candidate.publicity_last)
+            .max();
         Ok(PublicityNotice {
             campaign: v.campaign,
             rows,

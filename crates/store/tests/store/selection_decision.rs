@@ -36,7 +36,13 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
         .create_post(
             &u.ua,
             a,
-            &posts_support::post(u.body, "党政办副主任", "deputy", "any", &[(u.items[0], 992)]),
+            &posts_support::post(
+                u.body,
+                "党政办副主任",
+                "deputy",
+                "any",
+                &[(u.items[0], 992)],
+            ),
         )
         .await
         .unwrap();
@@ -118,7 +124,13 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
     assert_eq!(all.len(), 1);
     let c = &all[0];
     assert_eq!(
-        (c.meeting_id, c.item_no, c.campaign_id, c.plan_version, c.post),
+        (
+            c.meeting_id,
+            c.item_no,
+            c.campaign_id,
+            c.plan_version,
+            c.post
+        ),
         (m, 1, camp, 1, key)
     );
     assert!(c.publicity_start.is_none() && c.appointed_on.is_none());
@@ -157,7 +169,15 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
     );
     // An objection; another unit cannot add one to this candidate.
     let o = s
-        .dec_add_objection(dist, a, c.id, d("2025-09-26"), "反映甲考勤问题", "ua", audit())
+        .dec_add_objection(
+            dist,
+            a,
+            c.id,
+            d("2025-09-26"),
+            "反映甲考勤问题",
+            "ua",
+            audit(),
+        )
         .await
         .unwrap();
     assert!(
@@ -165,7 +185,10 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
             .await
             .is_err()
     );
-    assert_eq!(s.dec_objections(dist, a, Some(camp.0)).await.unwrap().len(), 1);
+    assert_eq!(
+        s.dec_objections(dist, a, Some(camp.0)).await.unwrap().len(),
+        1
+    );
     assert!(s.dec_objections(dist, u.b, None).await.unwrap().is_empty());
     // The appointment is refused while the objection is open, and writes nothing.
     let assign_before = s.open_assignments(dist, Some(a)).await.unwrap().len();

@@ -93,7 +93,12 @@ fn routes() -> Vec<RouteSpec> {
     use Access::Signed;
     use Action::*;
     vec![
-        r(Method::GET, "/units/{unit}/selection/campaigns/{campaign}/decisions", Signed(SelectionView), show),
+        r(
+            Method::GET,
+            "/units/{unit}/selection/campaigns/{campaign}/decisions",
+            Signed(SelectionView),
+            show,
+        ),
         r(
             Method::POST,
             "/units/{unit}/selection/campaigns/{campaign}/decisions/meeting",
@@ -124,7 +129,12 @@ fn routes() -> Vec<RouteSpec> {
             Signed(SelectionManage),
             appoint,
         ),
-        r(Method::POST, "/units/{unit}/selection/campaigns/{campaign}/rerun", Signed(SelectionManage), rerun),
+        r(
+            Method::POST,
+            "/units/{unit}/selection/campaigns/{campaign}/rerun",
+            Signed(SelectionManage),
+            rerun,
+        ),
         r(
             Method::GET,
             "/units/{unit}/selection/campaigns/{campaign}/publicity/print",
@@ -149,7 +159,12 @@ fn routes() -> Vec<RouteSpec> {
             Signed(SelectionView),
             terms,
         ),
-        r(Method::GET, "/api/v1/units/{unit}/selection/campaigns/{campaign}/decisions", Signed(SelectionView), api::get),
+        r(
+            Method::GET,
+            "/api/v1/units/{unit}/selection/campaigns/{campaign}/decisions",
+            Signed(SelectionView),
+            api::get,
+        ),
         r(
             Method::POST,
             "/api/v1/units/{unit}/selection/campaigns/{campaign}/decisions/meeting",
@@ -681,7 +696,10 @@ pub async fn application_print(State(st): State<AppState>, a: InApplication) -> 
     let l = Layout::new(&c.ctx, "dec.form_title")
         .crumb(
             t("reg.applications"),
-            format!("/units/{}/selection/campaigns/{}/applications", c.u.id, c.id),
+            format!(
+                "/units/{}/selection/campaigns/{}/applications",
+                c.u.id, c.id
+            ),
         )
         .here();
     Ok(page(&ApplicationPrint {
@@ -766,8 +784,8 @@ pub async fn export(State(st): State<AppState>, c: InCampaign) -> WebResult {
         rows,
         totals: Vec::new(),
     };
-    let bytes = jiguan_excel::write_workbook(&[sheet])
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes =
+        jiguan_excel::write_workbook(&[sheet]).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(attachment(
         "decisions",
         &format!("{}{}", v.campaign.title, t("dec.export_name")),

@@ -26,3 +26,5 @@ mod selection_campaign;
 mod selfsvc;
 mod sessions;
 mod twoway;
+
+mod selection_decision;
