@@ -532,7 +532,7 @@ pub async fn appoint(State(st): State<AppState>, x: InCandidate, f: FormPairs) -
     after(&st, x.c, r, "appointed").await
 }
 
-pub async fn rerun(State(st): State<AppState>, c: InCampaign) -> WebResult {
+pub async fn rerun(State(st): State<AppState>, c: InCampaign, _f: FormPairs) -> WebResult {
     match st
         .app
         .dec_rerun(&c.ctx.actor, c.u.id, c.id)

@@ -15,6 +15,7 @@ use crate::error::WebResult;
 use crate::extract::{Created, InUnit, Json};
 use crate::guard::Ctx;
 
+use super::api::EmptyBody;
 use super::api::IdDto;
 use super::campaign::InCampaign;
 use super::decision::{InCandidate, InObjection};
@@ -204,9 +205,13 @@ pub async fn appoint(
 
 /// A new campaign draft offering exactly the seats left vacant.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/selection/campaigns/{campaign}/rerun", tag = "selection",
-    params(("unit" = i64, Path), ("campaign" = i64, Path)),
+    params(("unit" = i64, Path), ("campaign" = i64, Path)), request_body = EmptyBody,
     responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn rerun(State(st): State<AppState>, c: InCampaign) -> WebResult<Created<IdDto>> {
+pub async fn rerun(
+    State(st): State<AppState>,
+    c: InCampaign,
+    Json(_): Json<EmptyBody>,
+) -> WebResult<Created<IdDto>> {
     let id = st.app.dec_rerun(&c.ctx.actor, c.u.id, c.id).await?;
     Ok(Created(IdDto { id: id.0 }))
 }
