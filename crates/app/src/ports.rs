@@ -544,6 +544,7 @@ pub trait Store:
     + crate::report::ReportStore
     + crate::selection::scoring::ScoreStore
     + crate::selection::evaluation::EvaluationStore
+    + crate::selection::decision::DecisionStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

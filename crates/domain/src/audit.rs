@@ -212,6 +212,14 @@ pub enum AuditAction {
     SelectionEvaluationCodes,
     SelectionEvaluationClose,
     SelectionInspectionSave,
+    /// The end of competitive selection (竞争上岗): the committee meeting created from a
+    /// campaign, the publicity (任前公示) started, objections recorded and resolved, the
+    /// appointment (任职).
+    SelectionDecisionMeeting,
+    SelectionPublicityStart,
+    SelectionObjectionRecord,
+    SelectionObjectionResolve,
+    SelectionAppoint,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -303,6 +311,11 @@ impl AuditAction {
             A::SelectionEvaluationCodes => "selection.evaluation.codes",
             A::SelectionEvaluationClose => "selection.evaluation.close",
             A::SelectionInspectionSave => "selection.inspection.save",
+            A::SelectionDecisionMeeting => "selection.decision.meeting",
+            A::SelectionPublicityStart => "selection.publicity.start",
+            A::SelectionObjectionRecord => "selection.objection.record",
+            A::SelectionObjectionResolve => "selection.objection.resolve",
+            A::SelectionAppoint => "selection.appoint",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -397,6 +410,11 @@ impl AuditAction {
         AuditAction::SelectionEvaluationCodes,
         AuditAction::SelectionEvaluationClose,
         AuditAction::SelectionInspectionSave,
+        AuditAction::SelectionDecisionMeeting,
+        AuditAction::SelectionPublicityStart,
+        AuditAction::SelectionObjectionRecord,
+        AuditAction::SelectionObjectionResolve,
+        AuditAction::SelectionAppoint,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -1140,11 +1158,16 @@ mod tests {
                 | A::SelectionSheetSubmit
                 | A::SelectionEvaluationCodes
                 | A::SelectionEvaluationClose
-                | A::SelectionInspectionSave => {}
+                | A::SelectionInspectionSave
+                | A::SelectionDecisionMeeting
+                | A::SelectionPublicityStart
+                | A::SelectionObjectionRecord
+                | A::SelectionObjectionResolve
+                | A::SelectionAppoint => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 83);
+        assert_eq!(AuditAction::SIMPLE.len(), 88);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -29,6 +29,8 @@ mod twoway;
 mod users;
 mod workflow;
 
+mod selection_decision;
+
 use async_trait::async_trait;
 
 use jiguan_app::ports::{Store, StoreResult};

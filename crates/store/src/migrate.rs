@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(16, "0016_selection_campaigns", "selection_campaigns"),
     migration!(17, "0017_scale", "scale"),
     migration!(18, "0018_selection_scores", "selection_scores"),
+    migration!(19, "0019_selection_decisions", "selection_decisions"),
 ];
 
 pub fn latest() -> i64 {

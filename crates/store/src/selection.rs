@@ -79,6 +79,46 @@ async fn insert_item(
     Ok(())
 }
 
+/// Inserts a draft meeting with its roll call rows (all absent) and items inside `tx`;
+/// returns its id. Also used by the campaign's decision meeting (`selection_decision`).
+pub(crate) async fn create_meeting_tx(
+    tx: &mut Tx,
+    d: DistrictId,
+    u: UnitId,
+    w: &MeetingWrite,
+    by: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let members = i64::try_from(w.members.len()).unwrap_or(i64::MAX);
+    let id: i64 = tx
+            .fetch_one(
+                "INSERT INTO committee_meetings (district_id, unit_id, title, held_on, members, status, present, tokens_issued, tally_json, digest, created_by, created_at, closed_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'draft', 0, 0, NULL, '', $6, $7, NULL) RETURNING id",
+                &[
+                    d.0.into(),
+                    u.0.into(),
+                    w.title.as_str().into(),
+                    w.held_on.into(),
+                    members.into(),
+                    by.into(),
+                    at.into(),
+                ],
+            )
+            .await?
+            .get(0)?;
+    for m in &w.members {
+        tx.execute(
+                "INSERT INTO committee_attendance (meeting_id, district_id, unit_id, user_id, present) VALUES ($1, $2, $3, $4, $5)",
+                &[id.into(), d.0.into(), u.0.into(), m.0.into(), false.into()],
+            )
+            .await?;
+    }
+    for (i, it) in w.items.iter().enumerate() {
+        insert_item(tx, d, u, id, i as i64 + 1, it).await?;
+    }
+    Ok(id)
+}
+
 #[async_trait]
 impl SelectionStore for SqlStore {
     async fn sel_meetings(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<MeetingRecord>> {
@@ -119,33 +159,7 @@ impl SelectionStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<MeetingId> {
         let mut tx = self.db.begin().await?;
-        let members = i64::try_from(w.members.len()).unwrap_or(i64::MAX);
-        let id: i64 = tx
-            .fetch_one(
-                "INSERT INTO committee_meetings (district_id, unit_id, title, held_on, members, status, present, tokens_issued, tally_json, digest, created_by, created_at, closed_at) \
-                 VALUES ($1, $2, $3, $4, $5, 'draft', 0, 0, NULL, '', $6, $7, NULL) RETURNING id",
-                &[
-                    d.0.into(),
-                    u.0.into(),
-                    w.title.as_str().into(),
-                    w.held_on.into(),
-                    members.into(),
-                    by.into(),
-                    audit.at.into(),
-                ],
-            )
-            .await?
-            .get(0)?;
-        for m in &w.members {
-            tx.execute(
-                "INSERT INTO committee_attendance (meeting_id, district_id, unit_id, user_id, present) VALUES ($1, $2, $3, $4, $5)",
-                &[id.into(), d.0.into(), u.0.into(), m.0.into(), false.into()],
-            )
-            .await?;
-        }
-        for (i, it) in w.items.iter().enumerate() {
-            insert_item(&mut tx, d, u, id, i as i64 + 1, it).await?;
-        }
+        let id = create_meeting_tx(&mut tx, d, u, w, by, audit.at).await?;
         commit_created(tx, audit, id).await?;
         Ok(MeetingId(id))
     }

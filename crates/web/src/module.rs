@@ -115,6 +115,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::appraisal::MODULE,
     &crate::report::MODULE,
     &crate::selection::scores::MODULE,
+    &crate::selection::decision::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

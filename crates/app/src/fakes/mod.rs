@@ -28,6 +28,8 @@ pub mod selection_campaign;
 pub mod selection_scores;
 pub mod twoway;
 
+pub mod selection_decision;
+
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;

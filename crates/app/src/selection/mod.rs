@@ -22,6 +22,8 @@ pub mod evaluation;
 pub mod panel;
 pub mod results;
 pub mod scoring;
+pub mod appointment;
+pub mod decision;
 
 pub use committee::*;
 

@@ -25,3 +25,5 @@ mod selection_campaign;
 mod selection_scores;
 mod selfsvc;
 mod twoway;
+
+mod selection_decision;

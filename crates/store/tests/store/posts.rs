@@ -17,7 +17,7 @@ use jiguan_testkit::fixtures::id_number;
 both!(posts_story);
 both!(posts_accept_is_atomic_and_refuses_stale);
 
-mod posts_support {
+pub(crate) mod posts_support {
     use super::*;
     use jiguan_domain::auth::Actor;
     use jiguan_domain::posts::PostForm;

@@ -15,6 +15,8 @@ pub mod campaign_apply;
 
 pub mod scores;
 pub mod scores_api;
+pub mod decision;
+pub mod decision_api;
 
 use axum::extract::FromRequestParts;
 use axum::http::Method;

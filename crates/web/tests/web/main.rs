@@ -27,3 +27,5 @@ mod selection_scores;
 mod selfsvc;
 mod sessions;
 mod twoway;
+
+mod selection_decision;

@@ -1,0 +1,823 @@
+//! The end of competitive selection through the routes: a published campaign's confirmed
+//! applicants proposed per post become the committee meeting's items; the tally decides
+//! each post (差额票决); the publicity runs over the National Day holiday and its 调休
+//! Sunday; objections block or not; the appointment is refused too early, with an open or
+//! verified objection and against the one-chief rule, then writes the post and the
+//! history with probation and term ends; terms remind; a re-run offers the vacant seats;
+//! print views, Excel, roles and tenants.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+
+use jiguan_app::org::{BodyForm, CapsForm, SplitForm};
+use jiguan_app::selection::registration::{RegisterForm, ReviewForm};
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::selection::{ApplicationId, CampaignId, MeetingId};
+use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+
+use crate::helpers::*;
+
+fn as_role(d: DistrictId, unit: Option<UnitId>, role: Role, user: UserId) -> Actor {
+    Actor {
+        user_id: user,
+        username: "system".into(),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: unit,
+        roles: vec![role],
+    }
+}
+
+async fn post_json(t: &T, who: &Who, path: &str, json: &str) -> Resp {
+    let b = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, who.cookie.clone().unwrap())
+        .header("x-csrf-token", who.csrf.clone().unwrap());
+    oneshot(t, b.body(Body::from(json.to_string())).unwrap()).await
+}
+
+/// What the pipeline set up.
+struct P {
+    lu: UnitId,
+    ua: Actor,
+    camp: i64,
+    /// 党政综合办公室 (chief 1 seat, deputy 1 seat).
+    body: i64,
+    chief_post: i64,
+    deputy_post: i64,
+    /// 张三, 李四 (chief), 王五 (deputy), 赵六 (not an applicant).
+    zhang: i64,
+    li: i64,
+    wang: i64,
+    zhao: i64,
+    apps: Vec<(i64, ApplicationId)>,
+    /// The committee: u_committee, cm2, cm3.
+    committee: Vec<UserId>,
+}
+
+async fn person(t: &T, ua: &Actor, name: &str, birth: &str, seq: u32) -> i64 {
+    let f = jiguan_domain::people::PersonForm {
+        name: name.into(),
+        gender: "男".into(),
+        id_number: jiguan_testkit::fixtures::id_number(birth, seq * 2 + 1),
+        education: "大学本科".into(),
+        work_start: "2010-07-01".into(),
+        identity: "公务员".into(),
+        establishment: "行政编制".into(),
+        party: "中共党员".into(),
+        ..Default::default()
+    };
+    t.app
+        .create_person(ua, ua.unit_id.unwrap(), &f, &Default::default())
+        .await
+        .unwrap()
+        .0
+}
+
+/// 骆驼街道: two offices with caps and split, the posts of 党政办, a published plan offering
+/// its chief and one deputy seat, four people, three confirmed applications, a committee
+/// of three.
+async fn pipeline(t: &T) -> P {
+    let lu = t.unit("luotuo");
+    let ua = as_role(t.d_a, Some(lu), Role::UnitAdmin, t.user("u_admin"));
+    let da = as_role(t.d_a, None, Role::DistrictAdmin, t.user("d_admin"));
+    let mut ids = Vec::new();
+    for name in ["党政综合办公室", "经济发展办公室"] {
+        let id = t
+            .app
+            .org_create_body(
+                &ua,
+                lu,
+                &BodyForm {
+                    name: name.into(),
+                    kind: "office".into(),
+                    establishment: "5".into(),
+                    valid_from: "2018-01-01".into(),
+                    ..BodyForm::default()
+                },
+            )
+            .await
+            .unwrap();
+        ids.push(id.0);
+    }
+    t.app
+        .org_set_caps(
+            &da,
+            lu,
+            &CapsForm {
+                max_bodies: "5".into(),
+                max_chiefs: "2".into(),
+                max_deputies: "3".into(),
+                doc_no: "镇海编〔2018〕2号".into(),
+                valid_from: "2018-01-01".into(),
+            },
+        )
+        .await
+        .unwrap();
+    t.app
+        .org_save_split(
+            &ua,
+            lu,
+            &SplitForm {
+                phase: "2018年度".into(),
+                effective: "2018-01-01".into(),
+                lines: vec![
+                    (ids[0].to_string(), "1".into(), "2".into()),
+                    (ids[1].to_string(), "1".into(), "1".into()),
+                ],
+            },
+        )
+        .await
+        .unwrap();
+    t.app
+        .set_quotas(
+            &da,
+            lu,
+            &[
+                ("q_administrative".to_string(), "30".to_string()),
+                ("q_institution".to_string(), "30".to_string()),
+            ],
+        )
+        .await
+        .unwrap();
+    let body = ids[0];
+    let mk_post = |title: &str, level: &str| jiguan_domain::posts::PostForm {
+        body: body.to_string(),
+        title: title.into(),
+        level: level.into(),
+        establishment: "any".into(),
+        ..Default::default()
+    };
+    let chief_post = t
+        .app
+        .create_post(&ua, lu, &mk_post("党政办主任", "chief"))
+        .await
+        .unwrap()
+        .0;
+    let deputy_post = t
+        .app
+        .create_post(&ua, lu, &mk_post("党政办副主任", "deputy"))
+        .await
+        .unwrap()
+        .0;
+    // The plan through the routes: draft, submit, approve, publish.
+    let hr = login(t, "u_admin").await;
+    let dw = login(t, "d_admin").await;
+    let list = format!("/units/{lu}/selection/campaigns");
+    let r = post_form(
+        t,
+        &hr,
+        &list,
+        &[
+            ("title", "2027年中层干部竞争上岗"),
+            ("registration_deadline", "2027-01-31"),
+            (&format!("seats_{body}_chief"), "1"),
+            (&format!("seats_{body}_deputy"), "1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let loc = r.location();
+    let camp: i64 = loc
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let one = format!("{list}/{camp}");
+    post_form_ok(t, &hr, &format!("{one}/submit"), &[]).await;
+    post_form_ok(
+        t,
+        &dw,
+        &format!("{one}/approve"),
+        &[("doc_no", "镇海组〔2026〕9号")],
+    )
+    .await;
+    post_form_ok(t, &hr, &format!("{one}/publish"), &[]).await;
+    let zhang = person(t, &ua, "张三", "19880501", 31).await;
+    let li = person(t, &ua, "李四", "19890501", 32).await;
+    let wang = person(t, &ua, "王五", "19900501", 33).await;
+    let zhao = person(t, &ua, "赵六", "19910501", 34).await;
+    let mut apps = Vec::new();
+    for (p, choice) in [
+        (zhang, format!("{body}:chief")),
+        (li, format!("{body}:chief")),
+        (wang, format!("{body}:deputy")),
+    ] {
+        let id = t
+            .app
+            .camp_recommend(
+                &ua,
+                lu,
+                CampaignId(camp),
+                &RegisterForm {
+                    choices: vec![choice],
+                    person_id: p.to_string(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        t.app
+            .camp_review(
+                &ua,
+                lu,
+                CampaignId(camp),
+                id,
+                &ReviewForm {
+                    decision: "confirm".into(),
+                    basic_conditions_attested: "on".into(),
+                    appraisals: "2024:称职,2025:优秀,2026:称职".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        apps.push((p, id));
+    }
+    let mut committee = vec![t.user("u_committee")];
+    for name in ["cm2", "cm3"] {
+        committee.push(
+            t.app
+                .system_create_user(
+                    t.d_a,
+                    Some(lu),
+                    name,
+                    name,
+                    &[Role::CommitteeMember],
+                    PW,
+                    false,
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    P {
+        lu,
+        ua,
+        camp,
+        body,
+        chief_post,
+        deputy_post,
+        zhang,
+        li,
+        wang,
+        zhao,
+        apps,
+        committee,
+    }
+}
+
+fn dec_path(p: &P) -> String {
+    format!("/units/{}/selection/campaigns/{}/decisions", p.lu, p.camp)
+}
+
+/// Proposes 张三 and 李四 for the chief seat and 王五 for the deputy seat on 2025-09-20;
+/// everyone present; ballots: 张三 3 同意, 李四 1, 王五 2 → 张三 and 王五 adopted. Returns the
+/// meeting.
+async fn decide(t: &T, p: &P) -> MeetingId {
+    let hr = login(t, "u_admin").await;
+    let chief = format!("{}:chief", p.body);
+    let deputy = format!("{}:deputy", p.body);
+    let r = post_form(
+        t,
+        &hr,
+        &format!("{}/meeting", dec_path(p)),
+        &[
+            ("title", "党工委会议"),
+            ("held_on", "2025-09-20"),
+            ("proposal", &format!("{chief}:{}", p.zhang)),
+            ("proposal", &format!("{chief}:{}", p.li)),
+            ("proposal", &format!("{deputy}:{}", p.wang)),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let m: i64 = r
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let m = MeetingId(m);
+    t.app
+        .sel_roll_call(&p.ua, p.lu, m, &p.committee)
+        .await
+        .unwrap();
+    let tokens = t.app.sel_issue_tokens(&p.ua, p.lu, m).await.unwrap();
+    for (tok, (who, marks)) in tokens.iter().zip([
+        (
+            p.committee[0],
+            [("1", "agree"), ("2", "disagree"), ("3", "agree")],
+        ),
+        (
+            p.committee[1],
+            [("1", "agree"), ("2", "disagree"), ("3", "agree")],
+        ),
+        (
+            p.committee[2],
+            [("1", "agree"), ("2", "agree"), ("3", "disagree")],
+        ),
+    ]) {
+        let voter = as_role(t.d_a, Some(p.lu), Role::CommitteeMember, who);
+        let marks = marks
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        t.app.sel_cast(&voter, p.lu, m, tok, &marks).await.unwrap();
+    }
+    m
+}
+
+fn cand_of(j: &serde_json::Value, person: i64) -> serde_json::Value {
+    j["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["candidate"]["person_id"] == person)
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn a_campaign_goes_to_the_committee_and_the_tally_decides_each_post() {
+    let t = setup().await;
+    let p = pipeline(&t).await;
+    let hr = login(&t, "u_admin").await;
+    // The page lists the confirmed applicants per post.
+    let page = get(&t, &hr, &dec_path(&p)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("张三") && page.body.contains("王五"));
+    // A person who did not apply cannot be proposed; nothing is created.
+    let r = post_form(
+        &t,
+        &hr,
+        &format!("{}/meeting", dec_path(&p)),
+        &[
+            ("title", "党工委会议"),
+            ("held_on", "2025-09-20"),
+            ("proposal", &format!("{}:chief:{}", p.body, p.zhao)),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("err-proposals"), "{}", r.body);
+    assert!(t.app.sel_meetings(&p.ua, p.lu).await.unwrap().is_empty());
+    let api = format!(
+        "/api/v1/units/{}/selection/campaigns/{}/decisions/meeting",
+        p.lu, p.camp
+    );
+    let r = post_json(
+        &t,
+        &hr,
+        &api,
+        &format!(
+            r#"{{"title":"会","held_on":"2025-09-20","proposals":[{{"post":"{}:chief","person_id":{}}}]}}"#,
+            p.body, p.wang
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "proposals[0].person_id");
+    assert_eq!(r.json()["errors"][0]["code"], "selection_not_proposable");
+    // The meeting: items cite the campaign and plan version, person and post filled.
+    let m = decide(&t, &p).await;
+    let v = t.app.sel_meeting(&p.ua, p.lu, m).await.unwrap();
+    assert_eq!(v.meeting.members, 3);
+    assert_eq!(v.items.len(), 3);
+    assert!(
+        v.items[0].text.contains("张三")
+            && v.items[0].text.contains(&format!("方案#{} 第1版", p.camp)),
+        "{}",
+        v.items[0].text
+    );
+    assert_eq!(v.items[0].person_id, Some(p.zhang));
+    assert_eq!(v.items[0].post_id, Some(p.chief_post));
+    assert_eq!(v.items[2].post_id, Some(p.deputy_post));
+    // Before close: pending, nothing decided.
+    let get_json = |who: Who| {
+        let t = &t;
+        let path = format!(
+            "/api/v1/units/{}/selection/campaigns/{}/decisions",
+            p.lu, p.camp
+        );
+        async move { get(t, &who, &path).await.json() }
+    };
+    let j = get_json(hr.clone()).await;
+    assert_eq!(cand_of(&j, p.zhang)["outcome"], "pending");
+    // Close: 张三 3 > 1.5 and 李四 1 in the 1-seat contest → 张三; 王五 2 → adopted.
+    t.app.sel_close(&p.ua, p.lu, m).await.unwrap();
+    let j = get_json(hr.clone()).await;
+    assert_eq!(cand_of(&j, p.zhang)["outcome"], "elected");
+    assert_eq!(cand_of(&j, p.li)["outcome"], "not_elected");
+    assert_eq!(cand_of(&j, p.wang)["outcome"], "elected");
+    assert_eq!(cand_of(&j, p.zhang)["decided_on"], "2025-09-20");
+    assert_eq!(
+        cand_of(&j, p.zhang)["digest"],
+        serde_json::Value::String(
+            t.app
+                .sel_meeting(&p.ua, p.lu, m)
+                .await
+                .unwrap()
+                .meeting
+                .digest
+        )
+    );
+    assert_eq!(cand_of(&j, p.zhang)["candidate"]["plan_version"], 1);
+    // The page links the meeting's tally sheet.
+    let page = get(&t, &hr, &dec_path(&p)).await;
+    assert!(
+        page.body
+            .contains(&format!("/units/{}/selection/meetings/{}/tally", p.lu, m)),
+        "{}",
+        page.body
+    );
+    // The chief seat is filled: 李四 cannot be proposed again.
+    let r = post_json(
+        &t,
+        &hr,
+        &api,
+        &format!(
+            r#"{{"title":"会","held_on":"2025-09-21","proposals":[{{"post":"{}:chief","person_id":{}}}]}}"#,
+            p.body, p.li
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["code"], "selection_post_filled");
+    assert!(
+        audit_codes(&t)
+            .await
+            .contains(&"selection.decision.meeting".to_string())
+    );
+}
+
+async fn audit_codes(t: &T) -> Vec<String> {
+    t.app
+        .store
+        .list_audit(t.d_a, &Default::default(), &Default::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|e| e.action.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn publicity_objections_appointment_terms_and_rerun() {
+    let t = setup().await;
+    let p = pipeline(&t).await;
+    let m = decide(&t, &p).await;
+    t.app.sel_close(&p.ua, p.lu, m).await.unwrap();
+    let hr = login(&t, "u_admin").await;
+    let api = format!("/api/v1/units/{}/selection/campaigns/{}", p.lu, p.camp);
+    // Publicity not before the decision.
+    let r = post_json(
+        &t,
+        &hr,
+        &format!("{api}/decisions/publicity"),
+        r#"{"publicity_start":"2025-09-19"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["field"], "publicity_start");
+    assert_eq!(
+        r.json()["errors"][0]["code"],
+        "selection_publicity_before_decision"
+    );
+    // From Thu 2025-09-25: 5 working days across the 调休 Sunday 09-28; the appointment
+    // from 10-09 (10-01…10-08 are the National Day holiday).
+    let r = post_json(
+        &t,
+        &hr,
+        &format!("{api}/decisions/publicity"),
+        r#"{"publicity_start":"2025-09-25"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(
+        j["days"],
+        serde_json::json!([
+            "2025-09-25",
+            "2025-09-26",
+            "2025-09-28",
+            "2025-09-29",
+            "2025-09-30"
+        ])
+    );
+    assert_eq!(j["last"], "2025-09-30");
+    assert_eq!(j["earliest_appointment"], "2025-10-09");
+    // Started once: nothing left to publicise.
+    let r = post_json(
+        &t,
+        &hr,
+        &format!("{api}/decisions/publicity"),
+        r#"{"publicity_start":"2025-09-26"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The printed notice.
+    let n = get(
+        &t,
+        &hr,
+        &format!(
+            "/units/{}/selection/campaigns/{}/publicity/print",
+            p.lu, p.camp
+        ),
+    )
+    .await;
+    assert_eq!(n.status, StatusCode::OK, "{}", n.body);
+    assert!(n.body.contains("任前公示") && n.body.contains("张三") && n.body.contains("王五"));
+    assert!(
+        n.body
+            .contains("公示时间：2025-09-25 至 2025-09-30（5 个工作日）"),
+        "{}",
+        n.body
+    );
+    assert!(n.body.contains("中共党员") && n.body.contains("1988.05"));
+    assert!(!n.body.contains("李四"), "not adopted, not publicised");
+    let j = get(&t, &hr, &format!("{api}/decisions")).await.json();
+    let zhang = cand_of(&j, p.zhang)["candidate"]["id"].as_i64().unwrap();
+    let wang = cand_of(&j, p.wang)["candidate"]["id"].as_i64().unwrap();
+    let li = cand_of(&j, p.li)["candidate"]["id"].as_i64().unwrap();
+    let appoint = |c: i64, on: &str| {
+        let t = &t;
+        let hr = hr.clone();
+        let path = format!("{api}/decisions/{c}/appoint");
+        let body = format!(r#"{{"appointed_on":"{on}","doc_no":"骆党〔2025〕8号"}}"#);
+        async move { post_json(t, &hr, &path, &body).await }
+    };
+    // Too early, with the earliest date; a candidate not adopted is refused.
+    let r = appoint(zhang, "2025-10-08").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json()["errors"][0]["code"],
+        "selection_appointment_too_early"
+    );
+    assert!(
+        r.json()["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2025-10-09")
+    );
+    let r = appoint(li, "2025-10-09").await;
+    assert_eq!(r.json()["errors"][0]["code"], "selection_not_elected");
+    // An objection to 王五: open → refused; verified → refused; nothing written.
+    let r = post_json(
+        &t,
+        &hr,
+        &format!("{api}/decisions/{wang}/objections"),
+        r#"{"received_on":"2025-09-27","content":"反映王五在原岗位期间存在违规报销问题"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let objection = r.json()["id"].as_i64().unwrap();
+    let r = appoint(wang, "2025-10-09").await;
+    assert_eq!(r.json()["errors"][0]["code"], "selection_objection_open");
+    let r = post_json(
+        &t,
+        &hr,
+        &format!("{api}/objections/{objection}/resolve"),
+        r#"{"outcome":"no_issue","resolution":"x"}"#,
+    )
+    .await;
+    assert_eq!(r.json()["errors"][0]["field"], "outcome");
+    let r = post_json(
+        &t,
+        &hr,
+        &format!("{api}/objections/{objection}/resolve"),
+        r#"{"outcome":"issue_verified","resolution":"经核查属实，已责令退回"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = appoint(wang, "2025-10-09").await;
+    assert_eq!(r.json()["errors"][0]["code"], "selection_publicity_blocks");
+    // One chief per body: 李四 holds the chief post → 张三's appointment is refused.
+    let held = t
+        .app
+        .assign_post(
+            &p.ua,
+            p.lu,
+            &jiguan_app::posts::AssignForm {
+                post: p.chief_post.to_string(),
+                person: p.li.to_string(),
+                share_pct: "100".into(),
+                main: "1".into(),
+                on: "2025-09-01".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let r = appoint(zhang, "2025-10-09").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["code"], "post_chief_taken");
+    t.app
+        .end_assignment(
+            &p.ua,
+            p.lu,
+            held,
+            &jiguan_app::posts::EndForm {
+                on: "2025-10-09".into(),
+                reason: "竞争上岗".into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    // Appointed: the post, the history, probation (from the decision) and term ends.
+    let r = appoint(zhang, "2025-10-09").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let open = t
+        .app
+        .store
+        .open_assignments(t.d_a, Some(p.lu))
+        .await
+        .unwrap();
+    assert!(
+        open.iter()
+            .any(|a| a.person_id == p.zhang && a.post_id.0 == p.chief_post && a.main)
+    );
+    let j = get(&t, &hr, &format!("{api}/decisions")).await.json();
+    let c = &cand_of(&j, p.zhang)["candidate"];
+    assert_eq!(c["appointed_on"], "2025-10-09");
+    assert_eq!(c["probation_end"], "2026-09-19");
+    assert_eq!(c["term_end"], "2028-10-08");
+    let r = appoint(zhang, "2025-10-10").await;
+    assert_eq!(r.json()["errors"][0]["code"], "selection_already_appointed");
+    let history = t
+        .app
+        .store
+        .person_history(t.d_a, jiguan_domain::people::PersonId(p.zhang))
+        .await
+        .unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|e| e.note.contains("竞争上岗任职") && e.doc_no == "骆党〔2025〕8号"),
+        "{history:?}"
+    );
+    // Terms: listed; reminders as to-dos 90 days before the term ends.
+    let terms = get(&t, &hr, &format!("/units/{}/selection/terms", p.lu)).await;
+    assert!(terms.body.contains("2028-10-08") && terms.body.contains("张三"));
+    let todos = t.app.todos(&p.ua).await.unwrap();
+    assert!(!todos.iter().any(|x| x.code == "selection.term.due"));
+    let target = chrono::NaiveDate::from_ymd_opt(2028, 7, 15)
+        .unwrap()
+        .and_hms_opt(4, 0, 0)
+        .unwrap()
+        .and_utc();
+    t.clock.advance(target - chrono::Utc::now());
+    let todos = t.app.todos(&p.ua).await.unwrap();
+    assert!(
+        todos.iter().any(|x| x.code == "selection.term.due"),
+        "{todos:?}"
+    );
+    // (Two years on, the old session has expired.)
+    let hr = login(&t, "u_admin").await;
+    let terms = get(&t, &hr, &format!("/units/{}/selection/terms", p.lu)).await;
+    assert!(terms.body.contains("term-due-"), "{}", terms.body);
+    // Re-run: the deputy seat stays vacant (王五 blocked) → a draft offering only it.
+    let r = post_json(&t, &hr, &format!("{api}/rerun"), "{}").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let v = t.app.camp_get(&p.ua, p.lu, CampaignId(id)).await.unwrap();
+    assert_eq!(v.campaign.status, jiguan_domain::workflow::Status::Draft);
+    assert_eq!(v.campaign.plan.posts.len(), 1);
+    assert_eq!(
+        v.campaign.plan.posts[0].level,
+        jiguan_domain::posts::PostLevel::Deputy
+    );
+    assert_eq!(v.campaign.plan.posts[0].seats, 1);
+    assert!(v.campaign.title.ends_with("（重新组织）"));
+    // Excel and the registration form.
+    let x = get(
+        &t,
+        &hr,
+        &format!(
+            "/units/{}/selection/campaigns/{}/decisions/export",
+            p.lu, p.camp
+        ),
+    )
+    .await;
+    assert_xlsx(&x);
+    let f = get(
+        &t,
+        &hr,
+        &format!(
+            "/units/{}/selection/campaigns/{}/applications/{}/print",
+            p.lu, p.camp, p.apps[0].1
+        ),
+    )
+    .await;
+    assert_eq!(f.status, StatusCode::OK);
+    assert!(f.body.contains("竞争上岗报名表") && f.body.contains("张三"));
+    // Every step is audited.
+    let codes = audit_codes(&t).await;
+    for c in [
+        "selection.decision.meeting",
+        "selection.publicity.start",
+        "selection.objection.record",
+        "selection.objection.resolve",
+        "selection.appoint",
+        "selection.campaign.create",
+    ] {
+        assert!(codes.iter().any(|x| x == c), "{c} not audited");
+    }
+}
+
+#[tokio::test]
+async fn roles_and_tenants_on_decision_routes() {
+    let t = setup().await;
+    let p = pipeline(&t).await;
+    let page = dec_path(&p);
+    let api = format!(
+        "/api/v1/units/{}/selection/campaigns/{}/decisions",
+        p.lu, p.camp
+    );
+    for (name, want) in [
+        ("u_staff", StatusCode::FORBIDDEN),
+        ("u_head", StatusCode::FORBIDDEN),
+        ("u_committee", StatusCode::OK),
+        ("u_auditor", StatusCode::OK),
+        ("d_admin", StatusCode::OK),
+        ("u_admin", StatusCode::OK),
+    ] {
+        let who = login(&t, name).await;
+        assert_eq!(get(&t, &who, &page).await.status, want, "{name} page");
+        assert_eq!(get(&t, &who, &api).await.status, want, "{name} api");
+    }
+    // Only the HR office writes: committee members and the district read.
+    for name in ["u_committee", "d_admin", "u_auditor"] {
+        let who = login(&t, name).await;
+        let r = post_json(
+            &t,
+            &who,
+            &format!("{api}/publicity"),
+            r#"{"publicity_start":"2025-09-25"}"#,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}");
+    }
+    // Another district, through its own unit and through 骆驼's; the sibling unit's path.
+    let b = login(&t, "b_unit_admin").await;
+    let dagang = t.unit("dagang");
+    for path in [
+        page.clone(),
+        format!("/units/{dagang}/selection/campaigns/{}/decisions", p.camp),
+        format!(
+            "/api/v1/units/{dagang}/selection/campaigns/{}/decisions",
+            p.camp
+        ),
+    ] {
+        let r = get(&t, &b, &path).await;
+        assert!(
+            r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
+            "{path}: {}",
+            r.status
+        );
+        assert!(!r.body.contains("张三"));
+    }
+    let r = get(&t, &b, &format!("/units/{dagang}/selection/terms")).await;
+    assert!(!r.body.contains("张三"), "their own unit's terms only");
+    let r = post_json(
+        &t,
+        &b,
+        &format!(
+            "/api/v1/units/{dagang}/selection/campaigns/{}/decisions/meeting",
+            p.camp
+        ),
+        "{}",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let sib = t.unit("jiulonghu");
+    let da = login(&t, "d_admin").await;
+    let r = get(
+        &t,
+        &da,
+        &format!("/units/{sib}/selection/campaigns/{}/decisions", p.camp),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "the id is 骆驼's");
+    let r = get(
+        &t,
+        &da,
+        &format!(
+            "/units/{sib}/selection/campaigns/{}/applications/{}/print",
+            p.camp, p.apps[0].1
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
