@@ -37,3 +37,4 @@ pub fn money_total(label: impl Into<String>, rows: &[Vec<crate::Cell>]) -> Vec<c
     out
 }
 pub mod pay;
+pub mod twoway;
