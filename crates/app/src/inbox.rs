@@ -169,6 +169,7 @@ impl App {
         }
         out.extend(self.ballots_to_cast(actor).await?);
         out.extend(self.selection_reminders(actor).await?);
+        out.extend(self.tw_todos(actor).await?);
         out.sort_by(|a, b| a.since.cmp(&b.since).then(a.object_id.cmp(&b.object_id)));
         Ok(out)
     }

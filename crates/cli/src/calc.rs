@@ -329,6 +329,11 @@ fn read_json<T: serde::de::DeserializeOwned>(file: Option<&str>) -> Result<T, Fi
         std::fs::read_to_string(file).map(|t| text = t)
     };
     read.map_err(|e| FieldError::new("file", "file_unreadable").with("detail", e))?;
+    // The fast path: a plain parse. Only a file that does not fit is parsed again, tracking
+    // the path, to name the field at fault (tracking it on every value costs time).
+    if let Ok(v) = serde_json::from_str(&text) {
+        return Ok(v);
+    }
     let de = &mut serde_json::Deserializer::from_str(&text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -343,7 +348,7 @@ fn read_json<T: serde::de::DeserializeOwned>(file: Option<&str>) -> Result<T, Fi
 
 /// `calc match` and `calc pay-pool`: JSON in, one JSON object out (the same functions the
 /// pages and the API use).
-fn json_calc(kind: &CalcCommand) -> Result<serde_json::Value, FieldError> {
+fn json_calc(kind: &CalcCommand) -> Result<String, FieldError> {
     use jiguan_domain::rules::{matching, pay_pool};
     match kind {
         CalcCommand::Match { file, mechanism } => (|| {
@@ -356,12 +361,14 @@ fn json_calc(kind: &CalcCommand) -> Result<serde_json::Value, FieldError> {
             };
             let input: matching::MatchInput = read_json(file.as_deref())?;
             let inst = input.parse()?;
-            serde_json::to_value(matching::solve(&inst, mech))
+            drop(input);
+            // Written straight to text (no JSON tree of 100,000 objects in between).
+            serde_json::to_string(&matching::solve(&inst, mech))
                 .map_err(|_| FieldError::new("file", "too_large"))
         })(),
         CalcCommand::PayPool { file } => (|| {
             let input: pay_pool::PayPoolInput = read_json(file.as_deref())?;
-            serde_json::to_value(pay_pool::split(&input)?)
+            serde_json::to_string(&pay_pool::split(&input)?)
                 .map_err(|_| FieldError::new("file", "too_large"))
         })(),
         _ => Err(FieldError::new("calculator", "choice_invalid")),
@@ -369,7 +376,7 @@ fn json_calc(kind: &CalcCommand) -> Result<serde_json::Value, FieldError> {
 }
 
 /// Prints a JSON calculator's result, or its error with the field as a path into the file.
-fn print_json_calc(r: Result<serde_json::Value, FieldError>) -> u8 {
+fn print_json_calc(r: Result<String, FieldError>) -> u8 {
     match r {
         Ok(v) => {
             println!("{v}");

@@ -29,9 +29,11 @@ pub enum TwowayCommand {
     },
     /// Open a draft round to staff and heads.
     Open(Acting),
-    /// Import choices from a JSON file (`-`: standard input):
+    /// Import choices from an Excel (.xlsx) or CSV file laid out as the page's template
+    /// (编号 or 姓名, 志愿1 …, 服从调剂), or from a JSON file (`-`: standard input):
     /// `[{"person":"12","prefs":["31","32"],"accept_adjust":true}, …]`. All rows are
-    /// checked; nothing is written unless every row is valid.
+    /// checked (a spreadsheet's errors name the file's row and column); nothing is
+    /// written unless every row is valid.
     ImportPrefs {
         #[command(flatten)]
         by: Acting,
@@ -82,6 +84,46 @@ fn read(file: &str) -> anyhow::Result<String> {
     }
 }
 
+/// Whether the file is a spreadsheet (by its name, or an xlsx zip by its first bytes).
+fn is_table(file: &str) -> bool {
+    let f = file.to_ascii_lowercase();
+    f.ends_with(".xlsx")
+        || f.ends_with(".csv")
+        || (file != "-"
+            && std::fs::read(file)
+                .map(|b| b.starts_with(b"PK\x03\x04"))
+                .unwrap_or(false))
+}
+
+/// Imports choices from an xlsx/csv file; errors are located at the file's row and
+/// column (`rows.N.prefs.M: choice_invalid row=5 column=志愿1 …`).
+async fn import_table(
+    app: &App,
+    a: &Actor,
+    u: UnitId,
+    round: RoundId,
+    file: &str,
+) -> anyhow::Result<usize> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {file}"))?;
+    let v = app.tw_view(a, u, round).await.map_err(app_err_detail)?;
+    let t = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())
+        .map_err(|e| app_err_detail(e.into()))?;
+    let sheet = jiguan_excel::reports::twoway::prefs_rows(&t, &v)
+        .map_err(|e| app_err_detail(e.into()))?;
+    if !sheet.errors.is_empty() {
+        return Err(app_err_detail(jiguan_app::AppError::Invalid(
+            sheet.errors.clone(),
+        )));
+    }
+    match app.tw_import_prefs(a, u, round, &sheet.rows).await {
+        Ok(n) => Ok(n),
+        Err(jiguan_app::AppError::Invalid(e)) => Err(app_err_detail(
+            jiguan_app::AppError::Invalid(sheet.locate(e)),
+        )),
+        Err(e) => Err(app_err_detail(e)),
+    }
+}
+
 pub async fn twoway(cfg: &Config, c: TwowayCommand) -> anyhow::Result<u8> {
     let app = open_app(cfg).await?;
     match c {
@@ -112,12 +154,15 @@ pub async fn twoway(cfg: &Config, c: TwowayCommand) -> anyhow::Result<u8> {
         }
         TwowayCommand::ImportPrefs { by, file } => {
             let (a, u) = by.actor(&app).await?;
-            let rows: Vec<PrefRow> =
-                serde_json::from_str(&read(&file)?).context("choices: a JSON array expected")?;
-            let n = app
-                .tw_import_prefs(&a, u, by.round, &rows)
-                .await
-                .map_err(app_err_detail)?;
+            let n = if is_table(&file) {
+                import_table(&app, &a, u, by.round, &file).await?
+            } else {
+                let rows: Vec<PrefRow> = serde_json::from_str(&read(&file)?)
+                    .context("choices: a JSON array expected")?;
+                app.tw_import_prefs(&a, u, by.round, &rows)
+                    .await
+                    .map_err(app_err_detail)?
+            };
             println!("{n} people's choices saved");
         }
         TwowayCommand::Rank { by, post, file } => {

@@ -1727,3 +1727,212 @@ async fn staff_lists_two_way_preferences_on_a_phone() {
     b.screenshot(&img).await.unwrap();
     b.quit().await.unwrap();
 }
+
+/// The demo made walkable for two-way selection (`twoway::demo::walk_ready`): the open
+/// round of 骆驼街道 with two in three participants' choices, `luotuo_head` linked to a
+/// body's chief. Returns the unit, the round, the head's body and an office actor.
+async fn twoway_walk(
+    app: &TestApp,
+) -> (
+    jiguan_domain::tenancy::UnitId,
+    jiguan_domain::twoway::RoundId,
+    i64,
+    jiguan_domain::auth::Actor,
+) {
+    use jiguan_domain::auth::{Actor, Role};
+    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    let district = app
+        .app
+        .store
+        .find_district("zhenhai")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (round, body, _) = jiguan_app::twoway::demo::walk_ready(&app.app, district)
+        .await
+        .unwrap()
+        .expect("the demo's open round and a body chief");
+    let hr = Actor {
+        user_id: jiguan_domain::tenancy::UserId(0),
+        username: "system".into(),
+        display_name: String::new(),
+        district_id: district,
+        unit_id: Some(unit),
+        roles: vec![Role::UnitAdmin],
+    };
+    (unit, round, body, hr)
+}
+
+/// A body head (the demo's `luotuo_head`) opens the ranking page from the inbox to-do,
+/// ranks the applicants to one of the body's posts and marks the last one 不接受.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn a_body_head_ranks_two_way_applicants() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let (unit, round, body, hr) = twoway_walk(&app).await;
+    let v = app.app.tw_view(&hr, unit, round).await.unwrap();
+    let (post, apps) = v
+        .posts
+        .iter()
+        .filter(|p| p.body_id == body)
+        .filter_map(|p| {
+            let a = v.applicants.get(&p.post_id)?;
+            (a.len() >= 2).then(|| (p.post_id, a.clone()))
+        })
+        .next()
+        .expect("a post of the head's body with two applicants");
+    sign_in(&b, &app, "luotuo_head").await;
+    // The to-do leads to the ranking page.
+    b.goto(app.url("/inbox")).await.unwrap();
+    b.find(By::Css(format!("a[href='/units/{unit}/twoway/{round}/rank']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_url(&b, "/rank").await;
+    b.query(By::Id(format!("twoway-rank-{post}")))
+        .first()
+        .await
+        .unwrap();
+    // Best first: the applicants in reverse order of the page; the last is not accepted.
+    let n = apps.len();
+    for (i, a) in apps.iter().rev().enumerate() {
+        if i + 1 == n {
+            b.find(By::Id(format!("x_{post}_{a}")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        } else {
+            let input = b.find(By::Id(format!("rank_{post}_{a}"))).await.unwrap();
+            input.clear().await.unwrap();
+            input.send_keys((i + 1).to_string()).await.unwrap();
+        }
+    }
+    click_id(&b, &format!("twoway-save-rank-{post}")).await;
+    wait_url(&b, "ok=twoway_ranked").await;
+    let v = app.app.tw_view(&hr, unit, round).await.unwrap();
+    let r = &v
+        .rankings
+        .iter()
+        .find(|r| r.post_id == post)
+        .unwrap()
+        .ranking;
+    let want: Vec<i64> = apps.iter().rev().take(n - 1).copied().collect();
+    assert_eq!(r.ranked, want);
+    assert_eq!(r.unacceptable, vec![apps[0]]);
+    assert_eq!(v.rankings.iter().find(|r| r.post_id == post).unwrap().by, "luotuo_head");
+    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/img/twoway-rank.png");
+    b.screenshot(&img).await.unwrap();
+    b.quit().await.unwrap();
+}
+
+/// The HR office matches the open round, confirms the 调剂 proposals, routes everyone still
+/// unplaced and submits; the committee approves with its 文号; the office applies and
+/// prints the notices.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn the_hr_office_matches_and_applies_a_two_way_round() {
+    use jiguan_domain::workflow::Status;
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let (unit, round, _, hr) = twoway_walk(&app).await;
+    sign_in(&b, &app, "luotuo_admin").await;
+    let page = format!("/units/{unit}/twoway/{round}");
+    b.goto(app.url(&page)).await.unwrap();
+    let v = app.app.tw_view(&hr, unit, round).await.unwrap();
+    let waiting = v
+        .participants
+        .iter()
+        .filter(|p| !v.chose(p.person_id))
+        .count();
+    assert_eq!(text_of(&b, "twoway-waiting-staff").await, waiting.to_string());
+    click_id(&b, "twoway-match").await;
+    wait_url(&b, "ok=twoway_matched").await;
+    assert_eq!(text_of(&b, "twoway-blocking").await, "0");
+    // Confirm every 调剂 proposal.
+    let boxes = b.find_all(By::Css("input[name='adjust']")).await.unwrap();
+    if !boxes.is_empty() {
+        for cb in boxes {
+            cb.click().await.unwrap();
+        }
+        click_id(&b, "twoway-adjust").await;
+        wait_url(&b, "ok=twoway_adjusted").await;
+    }
+    // A route for everyone still unplaced: 待岗培训.
+    let selects = b
+        .find_all(By::Css("#twoway-routes-form select"))
+        .await
+        .unwrap();
+    assert!(!selects.is_empty(), "some people are unplaced");
+    for s in selects {
+        s.find(By::Css("option[value='training']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    click_id(&b, "twoway-save-routes").await;
+    wait_url(&b, "ok=twoway_routed").await;
+    click_id(&b, "twoway-submit").await;
+    wait_url(&b, "ok=twoway_submitted").await;
+    b.find(By::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    sign_in(&b, &app, "luotuo_committee").await;
+    b.goto(app.url(&page)).await.unwrap();
+    b.find(By::Id("doc_no"))
+        .await
+        .unwrap()
+        .send_keys("骆党工委〔2026〕31号")
+        .await
+        .unwrap();
+    click_id(&b, "twoway-approve").await;
+    wait_url(&b, "ok=twoway_approved").await;
+    b.find(By::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&page)).await.unwrap();
+    click_id(&b, "twoway-apply").await;
+    b.accept_alert().await.unwrap();
+    wait_url(&b, "ok=twoway_applied").await;
+    let v = app.app.tw_view(&hr, unit, round).await.unwrap();
+    assert_eq!(v.round.status, Status::Applied);
+    assert_eq!(v.round.doc_no, "骆党工委〔2026〕31号");
+    let placed = v.result.as_ref().unwrap().placements();
+    assert!(!placed.is_empty());
+    // Each placed person holds the post now (the posts module's assignments).
+    let open = app
+        .app
+        .store
+        .open_assignments(hr.district_id, Some(unit))
+        .await
+        .unwrap();
+    for (person, post) in &placed {
+        assert!(
+            open.iter()
+                .any(|a| a.person_id == *person && a.post_id.0 == *post && a.main),
+            "{person} on {post}"
+        );
+    }
+    // The notices: one per person, printable.
+    click_id(&b, "twoway-notices").await;
+    b.query(By::Css("article.tw-notice")).first().await.unwrap();
+    let n = b.find_all(By::Css("article.tw-notice")).await.unwrap().len();
+    assert_eq!(n, v.participants.len());
+    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/img/twoway-notices.png");
+    b.screenshot(&img).await.unwrap();
+    b.quit().await.unwrap();
+}

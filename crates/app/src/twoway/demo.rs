@@ -127,12 +127,28 @@ async fn round(
 /// Everyone lists up to three eligible posts; heads rank a few posts.
 async fn choose_and_rank(app: &App, d: DistrictId, unit: UnitId, id: RoundId) -> AppResult<()> {
     let hr = system(d, Some(unit), Role::UnitAdmin);
+    choose(app, d, unit, id, |_| true).await?;
+    rank_some(app, &hr, unit, id).await
+}
+
+/// The participants whose index passes `who` list up to three eligible posts.
+async fn choose(
+    app: &App,
+    d: DistrictId,
+    unit: UnitId,
+    id: RoundId,
+    who: impl Fn(usize) -> bool,
+) -> AppResult<()> {
+    let hr = system(d, Some(unit), Role::UnitAdmin);
     let round = app.tw_round_of(&hr, unit, id).await?;
     let l = app.posts_load(d, unit).await?;
     let people = participants(&l.state, &round.exclusions);
     let offered: Vec<i64> = round.offers.iter().map(|o| o.post_id).collect();
     let mut rows = Vec::new();
     for (i, p) in people.iter().enumerate() {
+        if !who(i) {
+            continue;
+        }
         let body = l.people.iter().find(|x| x.id == *p).and_then(|x| x.body_id);
         let current: Vec<i64> = l
             .state
@@ -166,9 +182,19 @@ async fn choose_and_rank(app: &App, d: DistrictId, unit: UnitId, id: RoundId) ->
         });
     }
     app.tw_import_prefs(&hr, unit, id, &rows).await?;
+    Ok(())
+}
+
+/// Heads rank the first few posts (through the office account).
+async fn rank_some(
+    app: &App,
+    hr: &jiguan_domain::auth::Actor,
+    unit: UnitId,
+    id: RoundId,
+) -> AppResult<()> {
     // Heads rank the first few posts explicitly, the last applicant of the first post is
     // marked 不接受.
-    let v = app.tw_view(&hr, unit, id).await?;
+    let v = app.tw_view(hr, unit, id).await?;
     for (k, (post, apps)) in v.applicants.iter().take(5).enumerate() {
         let n = apps.len();
         let order: Vec<(i64, String)> = apps
@@ -197,7 +223,79 @@ async fn choose_and_rank(app: &App, d: DistrictId, unit: UnitId, id: RoundId) ->
                 }
             })
             .collect();
-        app.tw_save_ranking(&hr, unit, id, *post, &order).await?;
+        app.tw_save_ranking(hr, unit, id, *post, &order).await?;
     }
     Ok(())
+}
+
+/// Makes 骆驼街道's open round walkable by the browser tests (not part of [`seed`], so the
+/// demo's open round stays untouched for the staff's own choosing): the head account
+/// `luotuo_head` is linked to the chief (a middle-post holder) of the body with the most
+/// posts offered in the open round, whose body is recorded on the person (demo people
+/// carry no body); and two in three participants have listed their choices (entered by
+/// the office). Returns the open round, the head's body and its person.
+pub async fn walk_ready(app: &App, d: DistrictId) -> AppResult<Option<(RoundId, i64, i64)>> {
+    use jiguan_domain::audit::{AuditAction, ObjectKind};
+    let Some(unit) = app.store.find_unit(d, "luotuo").await?.map(|u| u.id) else {
+        return Ok(None);
+    };
+    let hr = system(d, Some(unit), Role::UnitAdmin);
+    let Some(open) = app
+        .tw_rounds(&hr, unit)
+        .await?
+        .into_iter()
+        .find(|r| r.status == jiguan_domain::workflow::Status::Open)
+    else {
+        return Ok(None);
+    };
+    let l = app.posts_load(d, unit).await?;
+    let mut per_body: BTreeMap<i64, usize> = BTreeMap::new();
+    for o in &open.offers {
+        if let Some(p) = l.state.posts.get(&o.post_id) {
+            *per_body.entry(p.body_id).or_default() += 1;
+        }
+    }
+    // Bodies by offered posts, most first; the first with a middle-post holder.
+    let mut bodies: Vec<(usize, i64)> = per_body.into_iter().map(|(b, n)| (n, b)).collect();
+    bodies.sort_unstable_by(|a, b| b.cmp(a));
+    let chief = bodies.iter().find_map(|(_, b)| {
+        l.state
+            .assignments
+            .iter()
+            .find(|a| {
+                l.state
+                    .posts
+                    .get(&a.post_id)
+                    .is_some_and(|p| p.body_id == *b && p.level.is_middle())
+            })
+            .map(|a| (*b, a.person_id))
+    });
+    let Some((body, person)) = chief else {
+        return Ok(None);
+    };
+    let Some(rec) = l.people.iter().find(|p| p.id == person) else {
+        return Ok(None);
+    };
+    let mut form = crate::people::form_of(rec);
+    form.body = body.to_string();
+    app.update_person(
+        &hr,
+        unit,
+        jiguan_domain::people::PersonId(person),
+        &form,
+        &crate::people::ChangeOpts::default(),
+    )
+    .await?;
+    if let Some(u) = app.store.find_user_by_name("luotuo_head").await? {
+        let audit = app
+            .system_audit(d)
+            .unit(Some(unit))
+            .did(AuditAction::UserLinkPerson)
+            .on(ObjectKind::User, u.id);
+        app.store
+            .set_user_person(d, u.id, Some(jiguan_domain::people::PersonId(person)), audit)
+            .await?;
+    }
+    choose(app, d, unit, open.id, |i| i % 3 != 1).await?;
+    Ok(Some((open.id, body, person)))
 }

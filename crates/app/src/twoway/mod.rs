@@ -18,6 +18,7 @@ pub mod demo;
 pub mod report;
 #[cfg(test)]
 mod tests;
+mod todo;
 mod usecases;
 
 pub use usecases::*;

@@ -48,6 +48,8 @@ pub struct OfferPost {
     pub min_education: String,
     pub min_service_years: i64,
     pub other_requirements: String,
+    /// Duties (职责): the post's function items, each "title (hours a year)", in item order.
+    pub duties: Vec<(String, i64)>,
     /// Annual hours and full-time equivalents (workload).
     pub hours: i64,
     pub max_seats: i64,
@@ -192,7 +194,29 @@ impl App {
         Ok(self.store.tw_rounds(actor.district_id, Some(unit)).await?)
     }
 
-    fn tw_posts(&self, l: &Loaded, standard: i64, offers: &[Offer]) -> Vec<OfferPost> {
+    /// The titles of the unit's function items (职责事项), by id.
+    async fn tw_duty_titles(
+        &self,
+        d: jiguan_domain::tenancy::DistrictId,
+        unit: UnitId,
+    ) -> AppResult<BTreeMap<i64, String>> {
+        let s = self
+            .store
+            .load_structure(d, unit, self.posts_today())
+            .await?;
+        Ok(s.functions
+            .into_iter()
+            .map(|f| (f.id.0, f.title))
+            .collect())
+    }
+
+    fn tw_posts(
+        &self,
+        l: &Loaded,
+        standard: i64,
+        offers: &[Offer],
+        titles: &BTreeMap<i64, String>,
+    ) -> Vec<OfferPost> {
         l.posts
             .iter()
             .filter(|p| p.active && !p.level.is_middle())
@@ -213,6 +237,14 @@ impl App {
                     .unwrap_or_default(),
                 min_service_years: p.min_service_years,
                 other_requirements: p.other_requirements.clone(),
+                duties: p
+                    .functions
+                    .iter()
+                    .map(|(f, h)| {
+                        let t = titles.get(f).cloned().unwrap_or_else(|| format!("#{f}"));
+                        (t, *h)
+                    })
+                    .collect(),
                 hours: p.hours(),
                 max_seats: workload_seats(p.hours(), standard),
                 seats: offers
@@ -255,8 +287,9 @@ impl App {
         let d = actor.district_id;
         let l = self.posts_load(d, unit).await?;
         let standard = self.posts_params(d, Some(unit)).await?.standard;
+        let titles = self.tw_duty_titles(d, unit).await?;
         Ok(Setup {
-            posts: self.tw_posts(&l, standard, &[]),
+            posts: self.tw_posts(&l, standard, &[], &titles),
             candidates: candidates(&l.state)
                 .into_iter()
                 .map(|p| Self::tw_person(&l, p))
@@ -385,8 +418,9 @@ impl App {
         let round = self.tw_round_of(actor, unit, id).await?;
         let l = self.posts_load(d, unit).await?;
         let standard = self.posts_params(d, Some(unit)).await?.standard;
+        let titles = self.tw_duty_titles(d, unit).await?;
         let posts: Vec<OfferPost> = self
-            .tw_posts(&l, standard, &round.offers)
+            .tw_posts(&l, standard, &round.offers, &titles)
             .into_iter()
             .filter(|p| p.seats > 0)
             .collect();
@@ -528,6 +562,41 @@ impl App {
             return Err(AppError::field("person", "twoway_not_participant"));
         }
         Ok(me.id)
+    }
+
+    /// Why the person may not take each offered post they do not qualify for (establishment
+    /// kind, education, years of service: the posts module's rules), by post id; posts not
+    /// listed are open to them. What the staff page shows before a choice is made.
+    pub async fn tw_ineligible(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: RoundId,
+        person: i64,
+    ) -> AppResult<BTreeMap<i64, Vec<FieldError>>> {
+        use Action::*;
+        self.tw_require_any(actor, unit, &[TwowayManage, TwowayChoose])
+            .await?;
+        let round = self.tw_round_of(actor, unit, id).await?;
+        let l = self.posts_load(actor.district_id, unit).await?;
+        Ok(round
+            .offers
+            .iter()
+            .filter_map(|o| {
+                let v = eligibility(&l.state, person, o.post_id);
+                (!v.is_empty()).then(|| {
+                    let errs = v
+                        .iter()
+                        .map(|x| {
+                            let mut e = x.to_field_error();
+                            e.field = "post".into();
+                            e
+                        })
+                        .collect();
+                    (o.post_id, errs)
+                })
+            })
+            .collect())
     }
 
     fn tw_check_prefs(
@@ -1039,7 +1108,10 @@ impl App {
             kind: kind.into(),
             object: ObjectKind::TwowayRound,
             object_id: id.0,
-            link: format!("/units/{unit}/twoway/{id}/mine"),
+            link: format!(
+                "/units/{unit}/twoway/{id}/{}",
+                if who == Remind::Heads { "rank" } else { "mine" }
+            ),
             params: BTreeMap::from([
                 ("title".to_string(), v.round.title.clone()),
                 ("choose_by".to_string(), v.round.choose_by.to_string()),

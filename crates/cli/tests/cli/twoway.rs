@@ -66,3 +66,121 @@ fn twoway_rounds_match_and_refused_choices() {
     let r = run(&["twoway", "match", "--as", "luotuo_staff", "--round", &open]);
     assert_ne!(r.code, 0);
 }
+
+/// `jiguan twoway import-prefs` reads an Excel workbook laid out as the page's template:
+/// errors name the file's row and column and nothing is written; a valid file is saved.
+#[test]
+fn twoway_import_prefs_reads_xlsx_with_row_and_column_errors() {
+    use jiguan_app::App;
+    use jiguan_domain::auth::{Actor, Role};
+    use jiguan_domain::tenancy::UserId;
+    use jiguan_domain::workflow::Status;
+    use jiguan_excel::{Cell, Sheet};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db").to_string_lossy().into_owned();
+    let admin = |_: &App, d, u| Actor {
+        user_id: UserId(0),
+        username: "system".into(),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: Some(u),
+        roles: vec![Role::UnitAdmin],
+    };
+    // The open round, a participant and a post they qualify for.
+    let (round, person, post) = rt().block_on(async {
+        let store = SqlStore::open(&db).await.unwrap();
+        let (app, d) = fixtures::demo(store.clone()).await.unwrap();
+        let lu = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+        let a = admin(&app, d, lu);
+        let r = app
+            .tw_rounds(&a, lu)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.status == Status::Open)
+            .unwrap();
+        let v = app.tw_view(&a, lu, r.id).await.unwrap();
+        let mut found = None;
+        'p: for x in &v.participants {
+            let bad = app.tw_ineligible(&a, lu, r.id, x.person_id).await.unwrap();
+            for p in &v.posts {
+                if !bad.contains_key(&p.post_id) {
+                    found = Some((x.person_id, p.post_id));
+                    break 'p;
+                }
+            }
+        }
+        let (person, post) = found.unwrap();
+        store.db.close().await;
+        (r.id.0, person, post)
+    });
+    let run = |args: &[&str]| {
+        let mut all = vec!["--database", db.as_str()];
+        all.extend_from_slice(args);
+        run_in(dir.path(), &all)
+    };
+    let book = |rows: Vec<Vec<Cell>>| {
+        jiguan_excel::write_workbook(&[Sheet {
+            name: "志愿".into(),
+            title: None,
+            headers: vec!["编号".into(), "志愿1".into(), "服从调剂".into()],
+            rows,
+            totals: Vec::new(),
+        }])
+        .unwrap()
+    };
+    let text = |s: String| Cell::Text(s);
+    let file = dir.path().join("prefs.xlsx");
+    let round = round.to_string();
+    let import = |f: &std::path::Path| {
+        run(&[
+            "twoway",
+            "import-prefs",
+            "--as",
+            "luotuo_admin",
+            "--round",
+            &round,
+            f.to_str().unwrap(),
+        ])
+    };
+    // Row 3: a person not in the round; row 2 is valid but not written either.
+    std::fs::write(
+        &file,
+        book(vec![
+            vec![text(person.to_string()), text(post.to_string()), text("是".into())],
+            vec![text("999999".into()), text(post.to_string()), text(String::new())],
+        ]),
+    )
+    .unwrap();
+    let r = import(&file);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(r.stderr.contains("rows.1.person"), "{}", r.stderr);
+    assert!(r.stderr.contains("row=3"), "{}", r.stderr);
+    assert!(r.stderr.contains("column=编号"), "{}", r.stderr);
+    let shown = run(&[
+        "twoway", "show", "--district", "zhenhai", "--unit", "luotuo", "--round", &round,
+    ]);
+    let v: Value = serde_json::from_str(shown.stdout.trim()).unwrap();
+    assert_eq!(v["prefs"].as_array().unwrap().len(), 0, "all or nothing");
+    // The valid row alone is saved, with 服从调剂.
+    std::fs::write(
+        &file,
+        book(vec![vec![
+            text(person.to_string()),
+            text(post.to_string()),
+            text("是".into()),
+        ]]),
+    )
+    .unwrap();
+    let r = import(&file);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 people"), "{}", r.stdout);
+    let shown = run(&[
+        "twoway", "show", "--district", "zhenhai", "--unit", "luotuo", "--round", &round,
+    ]);
+    let v: Value = serde_json::from_str(shown.stdout.trim()).unwrap();
+    assert_eq!(v["prefs"][0]["person_id"], person);
+    assert_eq!(v["prefs"][0]["posts"][0], post);
+    assert_eq!(v["prefs"][0]["accept_adjust"], true);
+}

@@ -16,7 +16,7 @@
 //! A pair counts only when each side lists the other (mutual acceptability): a post that did
 //! not rank a person (its head marked them 不接受) never takes them.
 
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -72,11 +72,37 @@ pub struct Matching {
     pub post_of: Vec<Option<u32>>,
 }
 
+/// Strings copied end to end into one buffer, each found by its index.
+struct Interned {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Interned {
+    fn new<'a>(items: impl Iterator<Item = &'a str>) -> Self {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for s in items {
+            text.push_str(s);
+            ends.push(text.len());
+        }
+        Interned { text, ends }
+    }
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+}
+
 impl MatchInput {
     /// Checks the instance: ids unique and non-blank, every post named in a preference list
     /// exists and is listed once, every person in a ranking exists and is ranked once, seats
     /// not negative. The first problem is reported, with the path of the field.
     pub fn parse(&self) -> Result<Instance, FieldError> {
+        // The ids copied into one buffer, so that the maps' keys lie together in memory
+        // (looking up two million names is the bulk of the work on a large instance).
+        let staff_ids = Interned::new(self.staff.iter().map(|s| s.id.as_str()));
+        let post_ids = Interned::new(self.posts.iter().map(|p| p.id.as_str()));
         let mut staff_ix: HashMap<&str, u32> = HashMap::with_capacity(self.staff.len());
         for (i, s) in self.staff.iter().enumerate() {
             let field = || format!("staff[{i}].id");
@@ -84,7 +110,7 @@ impl MatchInput {
                 return Err(FieldError::new(field(), "required"));
             }
             let ix = u32::try_from(i).map_err(|_| FieldError::new("staff", "too_large"))?;
-            if staff_ix.insert(s.id.as_str(), ix).is_some() {
+            if staff_ix.insert(staff_ids.get(i), ix).is_some() {
                 return Err(FieldError::new(field(), "duplicate_id").with("id", &s.id));
             }
         }
@@ -96,7 +122,7 @@ impl MatchInput {
                 return Err(FieldError::new(field(), "required"));
             }
             let ix = u32::try_from(i).map_err(|_| FieldError::new("posts", "too_large"))?;
-            if post_ix.insert(p.id.as_str(), ix).is_some() {
+            if post_ix.insert(post_ids.get(i), ix).is_some() {
                 return Err(FieldError::new(field(), "duplicate_id").with("id", &p.id));
             }
             let n = u32::try_from(p.seats).map_err(|_| {
@@ -106,27 +132,51 @@ impl MatchInput {
             })?;
             seats.push(n);
         }
-        // Each post's ranking as person → rank.
-        let mut rank: Vec<HashMap<u32, u32>> = Vec::with_capacity(self.posts.len());
+        // Each post's ranking, turned around: for each person the (post, rank) pairs of the
+        // rankings that list them, in one flat array grouped by person (no hash map per
+        // post: 40,000 posts would mean 40,000 maps and a million hashed inserts).
+        let total: usize = self.posts.iter().map(|p| p.ranking.len()).sum();
+        let mut listed_by: Vec<u32> = vec![u32::MAX; self.staff.len()];
+        let mut count: Vec<usize> = vec![0; self.staff.len() + 1];
+        let mut triples: Vec<(u32, u32, u32)> = Vec::with_capacity(total);
         for (i, p) in self.posts.iter().enumerate() {
-            let mut m = HashMap::with_capacity(p.ranking.len());
+            let pi = i as u32; // fits: checked above
             for (k, sid) in p.ranking.iter().enumerate() {
                 let field = || format!("posts[{i}].ranking[{k}]");
                 let s = *staff_ix
                     .get(sid.as_str())
                     .ok_or_else(|| FieldError::new(field(), "unknown_staff").with("value", sid))?;
                 let r = u32::try_from(k).map_err(|_| FieldError::new(field(), "too_large"))?;
-                if m.insert(s, r).is_some() {
+                let seen = &mut listed_by[s as usize];
+                if *seen == pi {
                     return Err(FieldError::new(field(), "listed_twice").with("value", sid));
                 }
+                *seen = pi;
+                count[s as usize] += 1;
+                triples.push((s, pi, r));
             }
-            rank.push(m);
+        }
+        let mut begin: Vec<usize> = Vec::with_capacity(self.staff.len() + 1);
+        let mut acc = 0usize;
+        for c in &count {
+            begin.push(acc);
+            acc += c;
+        }
+        let mut fill = begin.clone();
+        let mut ranked_by: Vec<(u32, u32)> = vec![(0, 0); total];
+        for (s, p, r) in triples {
+            let at = &mut fill[s as usize];
+            ranked_by[*at] = (p, r);
+            *at += 1;
         }
         let mut prefs = Vec::with_capacity(self.staff.len());
         let mut listed = Vec::with_capacity(self.staff.len());
+        let mut chosen_by: Vec<u32> = vec![u32::MAX; self.posts.len()];
         for (i, s) in self.staff.iter().enumerate() {
             let me = u32::try_from(i).map_err(|_| FieldError::new("staff", "too_large"))?;
-            let mut seen = HashSet::with_capacity(s.prefs.len());
+            let mine = &mut ranked_by[begin[i]..begin[i + 1]];
+            // Sorted by post: a binary search finds the rank whatever the list's length.
+            mine.sort_unstable();
             let mut ok = Vec::with_capacity(s.prefs.len());
             let mut all = Vec::with_capacity(s.prefs.len());
             for (k, pid) in s.prefs.iter().enumerate() {
@@ -134,12 +184,14 @@ impl MatchInput {
                 let p = *post_ix
                     .get(pid.as_str())
                     .ok_or_else(|| FieldError::new(field(), "unknown_post").with("value", pid))?;
-                if !seen.insert(p) {
+                let seen = &mut chosen_by[p as usize];
+                if *seen == me {
                     return Err(FieldError::new(field(), "listed_twice").with("value", pid));
                 }
+                *seen = me;
                 all.push(p);
-                if let Some(r) = rank.get(p as usize).and_then(|m| m.get(&me)) {
-                    ok.push((p, *r));
+                if let Ok(j) = mine.binary_search_by_key(&p, |(q, _)| *q) {
+                    ok.push((p, mine[j].1));
                 }
             }
             prefs.push(ok);

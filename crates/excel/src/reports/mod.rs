@@ -38,3 +38,4 @@ pub fn money_total(label: impl Into<String>, rows: &[Vec<crate::Cell>]) -> Vec<c
 }
 pub mod pay;
 pub mod selection;
+pub mod twoway;

@@ -4,6 +4,7 @@
 //! (`api.rs`), and its registration.
 
 pub mod api;
+pub mod office;
 pub mod pages;
 pub mod staff;
 
@@ -124,5 +125,62 @@ fn routes() -> Vec<RouteSpec> {
             Signed(TwowayRank),
             staff::save_rank,
         ),
+        r(
+            Method::POST,
+            "/units/{unit}/twoway/{round}/open",
+            Signed(TwowayManage),
+            office::open,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/twoway/{round}/prefs/template",
+            Signed(TwowayManage),
+            office::template,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/twoway/{round}/prefs/import",
+            Signed(TwowayManage),
+            office::import,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/twoway/{round}/remind",
+            Signed(TwowayManage),
+            office::remind,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/twoway/{round}/adjust",
+            Signed(TwowayManage),
+            office::adjust,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/twoway/{round}/routes",
+            Signed(TwowayManage),
+            office::routes,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/twoway/{round}/submit",
+            Signed(TwowayManage),
+            office::submit,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/twoway/{round}/notices",
+            Signed(TwowayManage),
+            office::notices,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/twoway/{round}/result.xlsx",
+            Signed(TwowayView),
+            office::export,
+        ),
     ]
+    .into_iter()
+    .chain(api::write_routes())
+    .collect()
 }

@@ -13,6 +13,7 @@ use jiguan_app::AppResult;
 use jiguan_app::ports::Unit;
 use jiguan_app::twoway::RoundView;
 use jiguan_app::workflow::SimpleStep;
+use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
 use jiguan_domain::workflow::{Status, TWOWAY_ROUNDS};
 
@@ -86,6 +87,12 @@ pub async fn rounds(
 
 /// One person's line as the page shows it.
 pub struct Line {
+    pub person_id: i64,
+    /// Neither matched nor placed by a confirmed 调剂 (needs a route).
+    pub unplaced: bool,
+    pub route_code: &'static str,
+    /// The 调剂 proposal not yet confirmed: the post offered.
+    pub proposal: String,
     pub name: String,
     pub body: String,
     pub choices: String,
@@ -124,19 +131,41 @@ pub struct RoundPage {
     pub can_rank: bool,
     pub doc_no: String,
     pub errs: FormErrors,
+    /// Every error message, one per line (an import's errors name row and column).
+    pub messages: Vec<String>,
+    /// The office's work while the round is open: import, remind; after the match:
+    /// 调剂, routes, submit.
+    pub can_manage: bool,
+    /// Route choices (code, label).
+    pub route_choices: Vec<(&'static str, String)>,
+    /// People still waiting (have not chosen; posts not ranked).
+    pub waiting_staff: usize,
+    pub waiting_posts: usize,
+    pub has_proposals: bool,
+    pub has_unplaced: bool,
+    pub status_code: &'static str,
+    pub can_open: bool,
+    /// The printable notices (the office).
+    pub can_notices: bool,
 }
 
-fn round_page(ctx: &Ctx, u: Unit, v: RoundView, errs: FormErrors, ok: Option<&str>) -> Response {
+fn round_page(ctx: &Ctx, u: Unit, v: RoundView, e: &[FieldError], ok: Option<&str>) -> Response {
+    let errs = FormErrors::new(ctx.tr, e);
+    let messages: Vec<String> = e.iter().map(|x| ctx.tr.error(x)).collect();
     let tr = ctx.tr;
     let post = |p: Option<i64>| {
         p.and_then(|p| v.post(p))
             .map(|x| format!("{}·{}", x.body_name, x.title))
             .unwrap_or_default()
     };
-    let lines = v
+    let lines: Vec<Line> = v
         .lines
         .iter()
         .map(|x| Line {
+            person_id: x.person.person_id,
+            unplaced: x.post_id.is_none(),
+            route_code: x.route.map_or("", |r| r.code()),
+            proposal: if x.adjusted { String::new() } else { post(x.proposal) },
             name: x.person.name.clone(),
             body: x.person.body_name.clone(),
             choices: x
@@ -161,6 +190,8 @@ fn round_page(ctx: &Ctx, u: Unit, v: RoundView, errs: FormErrors, ok: Option<&st
         .collect();
     let res = v.result.as_ref();
     let status = v.round.status;
+    let has_proposals = lines.iter().any(|x: &Line| !x.proposal.is_empty());
+    let has_unplaced = lines.iter().any(|x: &Line| x.unplaced);
     let a = &ctx.actor;
     let page = RoundPage {
         id: v.round.id.0,
@@ -201,6 +232,23 @@ fn round_page(ctx: &Ctx, u: Unit, v: RoundView, errs: FormErrors, ok: Option<&st
         can_apply: a.can(Action::TwowayManage) && status == Status::Approved,
         can_rank: a.can(Action::TwowayRank) && status == Status::Open,
         doc_no: v.round.doc_no.clone(),
+        messages,
+        can_manage: a.can(Action::TwowayManage) && status == Status::Open,
+        route_choices: jiguan_domain::twoway::Route::ALL
+            .iter()
+            .map(|r| (r.code(), tr.t(&r.label_key()).to_string()))
+            .collect(),
+        waiting_staff: v
+            .participants
+            .iter()
+            .filter(|p| !v.chose(p.person_id))
+            .count(),
+        waiting_posts: v.posts.iter().filter(|p| !v.ranked(p.post_id)).count(),
+        has_proposals,
+        has_unplaced,
+        status_code: status.code(),
+        can_open: a.can(Action::TwowayManage),
+        can_notices: a.can(Action::TwowayManage),
         l: crumbs(ctx, &u, "twoway.rounds")
             .crumb(tr.t("twoway.rounds"), format!("/units/{}/twoway", u.id))
             .titled(v.round.title.clone())
@@ -219,13 +267,7 @@ fn round_page(ctx: &Ctx, u: Unit, v: RoundView, errs: FormErrors, ok: Option<&st
 
 pub async fn show(State(st): State<AppState>, p: InRound, Query(q): Query<TwQuery>) -> WebResult {
     let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
-    Ok(round_page(
-        &p.ctx,
-        p.u,
-        v,
-        FormErrors::default(),
-        q.ok.as_deref(),
-    ))
+    Ok(round_page(&p.ctx, p.u, v, &[], q.ok.as_deref()))
 }
 
 /// After a step: back to the round, or the round with the errors (422).
@@ -234,12 +276,14 @@ async fn after(st: &AppState, p: InRound, r: AppResult<()>, ok: &str) -> WebResu
         Ok(()) => Ok(
             Redirect::to(&format!("/units/{}/twoway/{}?ok={ok}", p.u.id, p.round)).into_response(),
         ),
-        Err(e) => {
-            let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
-            let errs = FormErrors::new(p.ctx.tr, &e);
-            Ok(round_page(&p.ctx, p.u, v, errs, None))
-        }
+        Err(e) => after_errors(st, p, e).await,
     }
+}
+
+/// The round page again with the errors of a step (422).
+pub(super) async fn after_errors(st: &AppState, p: InRound, e: Vec<FieldError>) -> WebResult {
+    let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
+    Ok(round_page(&p.ctx, p.u, v, &e, None))
 }
 
 pub async fn run_match(State(st): State<AppState>, p: InRound) -> WebResult {

@@ -2,6 +2,8 @@
 //! (`…/mine`: list posts in order, 服从调剂, then the result and why) and the body head's
 //! ranking page (`…/rank`: the applicants to the body's posts, ranked or 不接受).
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -28,8 +30,12 @@ pub struct PostCard {
     pub level: String,
     pub kind: String,
     pub needs: String,
+    /// 职责: the post's function items with their hours.
+    pub duties: String,
     pub hours: i64,
     pub seats: i64,
+    /// Why the person may not choose it (empty: they qualify).
+    pub ineligible: String,
 }
 
 /// One numbered choice (志愿) of the form.
@@ -81,6 +87,7 @@ fn mine_page(
     u: Unit,
     v: RoundView,
     me: Result<i64, Vec<FieldError>>,
+    inelig: &BTreeMap<i64, Vec<FieldError>>,
     entered: Option<(Vec<String>, bool)>,
     mut errs: Vec<FieldError>,
     ok: Option<&str>,
@@ -133,8 +140,23 @@ fn mine_page(
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join("；"),
+            duties: p
+                .duties
+                .iter()
+                .map(|(t, h)| format!("{t}（{h}）"))
+                .collect::<Vec<_>>()
+                .join("、"),
             hours: p.hours,
             seats: p.seats,
+            ineligible: inelig
+                .get(&p.post_id)
+                .map(|es| {
+                    es.iter()
+                        .map(|e| tr.error(e))
+                        .collect::<Vec<_>>()
+                        .join("；")
+                })
+                .unwrap_or_default(),
         })
         .collect();
     let result = v.result.as_ref().and(person).and_then(|p| {
@@ -176,15 +198,32 @@ fn mine_page(
     page_status(code, &page)
 }
 
+/// The offered posts the person does not qualify for, with the reasons.
+async fn ineligible(
+    st: &AppState,
+    p: &InRound,
+    me: &Result<i64, Vec<FieldError>>,
+) -> WebResult<BTreeMap<i64, Vec<FieldError>>> {
+    match me {
+        Ok(person) => Ok(st
+            .app
+            .tw_ineligible(&p.ctx.actor, p.u.id, p.round, *person)
+            .await?),
+        Err(_) => Ok(BTreeMap::new()),
+    }
+}
+
 /// `GET …/mine`: the staff member's choices, or their result.
 pub async fn mine(State(st): State<AppState>, p: InRound, Query(q): Query<TwQuery>) -> WebResult {
     let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
     let me = st.app.tw_me(&p.ctx.actor, p.u.id, p.round).await.fields()?;
+    let inelig = ineligible(&st, &p, &me).await?;
     Ok(mine_page(
         &p.ctx,
         p.u,
         v,
         me,
+        &inelig,
         None,
         Vec::new(),
         q.ok.as_deref(),
@@ -211,7 +250,17 @@ pub async fn choose(State(st): State<AppState>, p: InRound, f: FormPairs) -> Web
         .into_response()),
         Err(e) => {
             let me = st.app.tw_me(&p.ctx.actor, p.u.id, p.round).await.fields()?;
-            Ok(mine_page(&p.ctx, p.u, v, me, Some((raw, adjust)), e, None))
+            let inelig = ineligible(&st, &p, &me).await?;
+            Ok(mine_page(
+                &p.ctx,
+                p.u,
+                v,
+                me,
+                &inelig,
+                Some((raw, adjust)),
+                e,
+                None,
+            ))
         }
     }
 }

@@ -314,3 +314,524 @@ async fn a_body_head_ranks_the_applicants_with_not_accepted() {
         r.status
     );
 }
+
+#[tokio::test]
+async fn the_choice_page_shows_duties_and_why_a_post_is_not_open_to_the_person() {
+    let (t, round) = demo().await;
+    let lu = t.unit("luotuo");
+    let ua = admin(t.d_a, lu);
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    // A participant who does not qualify for at least one offered post.
+    let (me, inelig) = {
+        let mut found = None;
+        for x in &v.participants {
+            let m = t
+                .app
+                .tw_ineligible(&ua, lu, round, x.person_id)
+                .await
+                .unwrap();
+            if !m.is_empty() && m.len() < v.posts.len() {
+                found = Some((x.person_id, m));
+                break;
+            }
+        }
+        found.expect("a participant with an ineligible post")
+    };
+    let before = v.prefs.iter().find(|p| p.person_id == me).cloned();
+    let staff = account(&t, "tw_duty", "luotuo", Role::Staff, Some(me)).await;
+    let path = format!("/units/{lu}/twoway/{round}/mine");
+    let r = get(&t, &staff, &path).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Every offered post with its duties (function items and their hours).
+    let with_duties = v.posts.iter().find(|p| !p.duties.is_empty()).unwrap();
+    let (title, hours) = &with_duties.duties[0];
+    assert!(
+        r.body
+            .contains(&format!("id=\"twoway-duties-{}\"", with_duties.post_id)),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(&format!("{title}（{hours}）")), "{}", r.body);
+    // The posts the person does not qualify for are marked with the reason before choosing,
+    // the others are not.
+    for p in &v.posts {
+        let marked = r.body.contains(&format!("id=\"twoway-inelig-{}\"", p.post_id));
+        assert_eq!(marked, inelig.contains_key(&p.post_id), "post {}", p.post_id);
+    }
+    // Choosing one anyway is refused with the same reason, naming the choice.
+    let (bad, _) = inelig.iter().next().unwrap();
+    let r = post_form(&t, &staff, &path, &[("pref_0", &bad.to_string())]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let card = r
+        .body
+        .split(&format!("id=\"twoway-inelig-{bad}\">"))
+        .nth(1)
+        .unwrap()
+        .split("</div>")
+        .next()
+        .unwrap()
+        .to_string();
+    let reason = card.split('：').nth(1).unwrap().split('；').next().unwrap();
+    let err = r
+        .body
+        .split("id=\"err-prefs-0\">")
+        .nth(1)
+        .unwrap()
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(err.contains(reason), "{err} / {reason}");
+    // Nothing was saved.
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    assert_eq!(v.prefs.iter().find(|p| p.person_id == me).cloned(), before);
+}
+
+/// Signs in `name` and gives it an API token (bearer).
+async fn api_who(t: &T, name: &str) -> Who {
+    let actor = t
+        .app
+        .login(name, PW, "10.0.0.1")
+        .await
+        .unwrap()
+        .session
+        .actor;
+    let token = t.app.create_api_token(&actor, "twoway").await.unwrap().1;
+    Who {
+        bearer: Some(token),
+        ..Who::default()
+    }
+}
+
+async fn api_post(t: &T, who: &Who, path: &str, body: serde_json::Value) -> Resp {
+    send(
+        t,
+        who,
+        axum::http::Method::POST,
+        path,
+        Some(("application/json", body.to_string())),
+    )
+    .await
+}
+
+/// Two participants and, for each, an offered post they qualify for (the same post).
+async fn two_and_a_post(t: &T, round: RoundId) -> (i64, i64, i64, i64) {
+    let lu = t.unit("luotuo");
+    let ua = admin(t.d_a, lu);
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    for p in &v.posts {
+        let mut who = Vec::new();
+        for x in &v.participants {
+            let bad = t
+                .app
+                .tw_ineligible(&ua, lu, round, x.person_id)
+                .await
+                .unwrap();
+            if !bad.contains_key(&p.post_id) {
+                who.push(x.person_id);
+            }
+            if who.len() == 2 {
+                let other = v
+                    .posts
+                    .iter()
+                    .find(|q| q.post_id != p.post_id && !bad.contains_key(&q.post_id))
+                    .map_or(p.post_id, |q| q.post_id);
+                return (who[0], who[1], p.post_id, other);
+            }
+        }
+    }
+    panic!("no post two people qualify for");
+}
+
+#[tokio::test]
+async fn the_office_imports_choices_from_a_file_and_every_error_names_row_and_column() {
+    let (t, round) = demo().await;
+    let lu = t.unit("luotuo");
+    let ua = admin(t.d_a, lu);
+    let hr = account(&t, "tw_hr", "luotuo", Role::UnitAdmin, None).await;
+    let (a, b, post, other) = two_and_a_post(&t, round).await;
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    let label = jiguan_excel::reports::twoway::post_label(v.post(post).unwrap());
+    // The round page offers the import and the template.
+    let page = get(&t, &hr, &format!("/units/{lu}/twoway/{round}")).await;
+    assert!(page.body.contains("id=\"twoway-import\""), "{}", page.body);
+    let r = get(&t, &hr, &format!("/units/{lu}/twoway/{round}/prefs/template")).await;
+    assert_xlsx(&r);
+    // Row 3 names a post that is not offered in 志愿2, row 4 a person not in the round.
+    let csrf = hr.csrf.clone().unwrap();
+    let path = format!("/units/{lu}/twoway/{round}/prefs/import?_csrf={csrf}");
+    let bad = format!(
+        "编号,姓名,志愿1,志愿2,志愿3,服从调剂\n{a},,{label},,,是\n{b},,{post},不存在的岗位,,否\n999999,,{post},,,\n"
+    );
+    let r = crate::people::multipart(&t, &hr, &path, &[], "prefs.csv", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("第 3 行“志愿2”：不是可选的值"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("第 4 行“编号”：不是可选的值"), "{}", r.body);
+    // All or nothing: the valid row was not saved either.
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    assert!(!v.chose(a) && !v.chose(b));
+    // A bad 服从调剂 value is named too; a file without a choice column is refused.
+    let r = crate::people::multipart(
+        &t,
+        &hr,
+        &path,
+        &[],
+        "prefs.csv",
+        &format!("编号,志愿1,服从调剂\n{a},{post},也许\n"),
+    )
+    .await;
+    assert!(r.body.contains("第 2 行“服从调剂”"), "{}", r.body);
+    let r = crate::people::multipart(&t, &hr, &path, &[], "p.csv", &format!("编号\n{a}\n")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("志愿1"), "{}", r.body);
+    // In English, the row and column are named as well.
+    let mut en = hr.clone();
+    en.lang = Some("en");
+    let r = crate::people::multipart(&t, &en, &path, &[], "prefs.csv", &bad).await;
+    assert!(r.body.contains("Row 3, “志愿2”"), "{}", r.body);
+    // The good file is saved: the template's post label, a bare post number, 服从调剂.
+    let good = format!("编号,姓名,志愿1,志愿2,服从调剂\n{a},,{label},{other},是\n{b},,{post},,否\n");
+    let r = crate::people::multipart(&t, &hr, &path, &[], "prefs.csv", &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().ends_with("?ok=twoway_prefs_imported"));
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    let pa = v.prefs.iter().find(|p| p.person_id == a).unwrap();
+    let want = if other == post { vec![post] } else { vec![post, other] };
+    assert_eq!(pa.posts, want);
+    assert!(pa.accept_adjust);
+    let pb = v.prefs.iter().find(|p| p.person_id == b).unwrap();
+    assert_eq!(pb.posts, vec![post]);
+    assert!(!pb.accept_adjust);
+    // Staff may not import.
+    let staff = account(&t, "tw_imp_staff", "luotuo", Role::Staff, None).await;
+    let r = crate::people::multipart(&t, &staff, &path, &[], "prefs.csv", &good).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_api_runs_a_round_from_creation_to_apply() {
+    let (t, round) = demo().await;
+    let lu = t.unit("luotuo");
+    let ua = admin(t.d_a, lu);
+    account(&t, "tw_api_hr", "luotuo", Role::UnitAdmin, None).await;
+    account(&t, "tw_api_cm", "luotuo", Role::CommitteeMember, None).await;
+    let hr = api_who(&t, "tw_api_hr").await;
+    let cm = api_who(&t, "tw_api_cm").await;
+    let base = format!("/api/v1/units/{lu}/twoway");
+    // Creating a round: every bad field at once; then a draft with one post.
+    let r = api_post(&t, &hr, &base, serde_json::json!({"title": "", "choose_by": "2026-13-01"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let fields: Vec<String> = r.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    for f in ["title", "choose_by", "rank_by", "offers"] {
+        assert!(fields.iter().any(|x| x == f), "{f}: {fields:?}");
+    }
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    let p0 = v.posts[0].post_id;
+    let r = api_post(
+        &t,
+        &hr,
+        &base,
+        serde_json::json!({"title": "API 轮次", "choose_by": "2026-10-01", "rank_by": "2026-10-05",
+            "offers": [{"post_id": p0, "seats": 1}]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let draft = r.json()["id"].as_i64().unwrap();
+    let r = api_post(&t, &hr, &format!("{base}/{draft}/open"), serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = get(&t, &hr, &base).await;
+    let list = r.json();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == draft && x["status"] == "open"),
+        "{list}"
+    );
+    // Choices on the demo's open round: a bad row is named, nothing is written.
+    let (a, b, post, _) = two_and_a_post(&t, round).await;
+    let at = format!("{base}/{round}");
+    let r = api_post(
+        &t,
+        &hr,
+        &format!("{at}/prefs"),
+        serde_json::json!([{"person": a.to_string(), "prefs": [post.to_string()]},
+                           {"person": b.to_string(), "prefs": ["0"]}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "rows.1.prefs.0");
+    assert!(!t.app.tw_view(&ua, lu, round).await.unwrap().chose(a));
+    let r = api_post(
+        &t,
+        &hr,
+        &format!("{at}/prefs"),
+        serde_json::json!([{"person": a.to_string(), "prefs": [post.to_string()]},
+                           {"person": b.to_string(), "prefs": [post.to_string()], "accept_adjust": true}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["count"], 2);
+    // The office ranks b first; the heads' ranking route is not the office's.
+    let r = api_post(
+        &t,
+        &hr,
+        &format!("{at}/office/rankings/{post}"),
+        serde_json::json!([[b, "1"], [a, "2"]]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = api_post(&t, &hr, &format!("{at}/rankings/{post}"), serde_json::json!([[b, "1"]])).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Remind: how many have not chosen.
+    let r = api_post(&t, &hr, &format!("{at}/remind"), serde_json::json!({"who": "staff"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.json()["count"].as_u64().unwrap() as usize,
+        v.participants.len() - 2
+    );
+    let r = api_post(&t, &hr, &format!("{at}/remind"), serde_json::json!({"who": "all"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Match: b is placed on the post (ranked first); submitting needs every route.
+    let r = api_post(&t, &hr, &format!("{at}/match"), serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["outcome"]["blocking_pairs"], 0);
+    let r = api_post(&t, &hr, &format!("{at}/submit"), serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "routes");
+    let view = get(&t, &hr, &at).await.json();
+    for line in view["lines"].as_array().unwrap() {
+        if line["post_id"].is_null() {
+            let person = line["person"]["person_id"].as_i64().unwrap();
+            let r = api_post(
+                &t,
+                &hr,
+                &format!("{at}/routes"),
+                serde_json::json!({"person": person, "route": "training"}),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+    }
+    let r = api_post(&t, &hr, &format!("{at}/routes"), serde_json::json!({"person": b, "route": "training"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "b is placed");
+    let r = api_post(&t, &hr, &format!("{at}/submit"), serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The office may not approve; the committee does, with its 文号.
+    let r = api_post(&t, &hr, &format!("{at}/approve"), serde_json::json!({"doc_no": "x"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = api_post(&t, &cm, &format!("{at}/approve"), serde_json::json!({"doc_no": "骆党工委〔2026〕30号"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = api_post(&t, &hr, &format!("{at}/apply"), serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    assert_eq!(v.round.status, Status::Applied);
+    assert_eq!(
+        v.lines.iter().find(|l| l.person.person_id == b).unwrap().post_id,
+        Some(post)
+    );
+    // The OpenAPI document lists the write side.
+    let doc = get(&t, &hr, "/api/openapi.json").await.json();
+    for p in [
+        "/api/v1/units/{unit}/twoway",
+        "/api/v1/units/{unit}/twoway/{round}/prefs/import",
+        "/api/v1/units/{unit}/twoway/{round}/rankings/{post}",
+        "/api/v1/units/{unit}/twoway/{round}/match",
+        "/api/v1/units/{unit}/twoway/{round}/apply",
+    ] {
+        assert!(doc["paths"][p].is_object(), "{p}");
+    }
+}
+
+/// Labels that are their keys.
+struct Keys;
+impl jiguan_excel::reports::Labels for Keys {
+    fn t(&self, key: &str) -> String {
+        key.to_string()
+    }
+    fn f(&self, key: &str, _: &[(String, String)]) -> String {
+        key.to_string()
+    }
+}
+
+#[tokio::test]
+async fn notices_print_one_page_per_person_and_the_workbook_has_people_and_bodies() {
+    let (t, round) = demo().await;
+    let lu = t.unit("luotuo");
+    let ua = admin(t.d_a, lu);
+    let hr = account(&t, "tw_note_hr", "luotuo", Role::UnitAdmin, None).await;
+    let (a, b, post, _) = two_and_a_post(&t, round).await;
+    let rows = [a, b].map(|p| PrefRow {
+        person: p.to_string(),
+        prefs: vec![post.to_string()],
+        accept_adjust: false,
+    });
+    t.app.tw_import_prefs(&ua, lu, round, &rows).await.unwrap();
+    // Not matched yet: no notices.
+    let path = format!("/units/{lu}/twoway/{round}/notices");
+    let r = get(&t, &hr, &path).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    t.app.tw_match(&ua, lu, round).await.unwrap();
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    let unplaced = v.lines.iter().find(|l| l.post_id.is_none()).unwrap();
+    t.app
+        .tw_set_route(&ua, lu, round, unplaced.person.person_id, "redeploy")
+        .await
+        .unwrap();
+    let r = get(&t, &hr, &path).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.body.matches("class=\"card notice tw-notice\"").count(),
+        v.participants.len()
+    );
+    let placed = v.lines.iter().find(|l| l.post_id == Some(post)).unwrap();
+    let one = r
+        .body
+        .split(&format!("id=\"twoway-notice-{}\"", placed.person.person_id))
+        .nth(1)
+        .unwrap()
+        .split("</article>")
+        .next()
+        .unwrap();
+    let p = v.post(post).unwrap();
+    assert!(one.contains(&format!("{}·{}", p.body_name, p.title)), "{one}");
+    let other = r
+        .body
+        .split(&format!("id=\"twoway-notice-{}\"", unplaced.person.person_id))
+        .nth(1)
+        .unwrap()
+        .split("</article>")
+        .next()
+        .unwrap();
+    assert!(other.contains("class=\"tw-notice-route\">调剂<"), "{other}");
+    // A4, one per page when printed.
+    let css = get(&t, &hr, "/assets/app.css").await.body;
+    assert!(css.contains("size: A4"));
+    // Staff may not print others' notices; anyone who sees the round gets the workbook.
+    let staff = account(&t, "tw_note_staff", "luotuo", Role::Staff, None).await;
+    assert_eq!(get(&t, &staff, &path).await.status, StatusCode::FORBIDDEN);
+    let r = get(&t, &hr, &format!("/units/{lu}/twoway/{round}/result.xlsx")).await;
+    assert_xlsx(&r);
+    let sheets = jiguan_excel::reports::twoway::result_workbook(&Keys, "骆驼街道", &v);
+    assert_eq!(sheets.len(), 2);
+    assert_eq!(sheets[0].rows.len(), v.lines.len());
+    assert_eq!(sheets[1].rows.len(), v.by_body.len());
+    let placed_total = match sheets[1].totals[0][5] {
+        jiguan_excel::Cell::Int(n) => n,
+        _ => panic!(),
+    };
+    assert_eq!(placed_total as usize, v.result.as_ref().unwrap().placements().len());
+}
+
+#[tokio::test]
+async fn staff_and_heads_get_to_dos_until_they_choose_and_rank_and_the_office_reminds() {
+    let (t, round) = demo().await;
+    let lu = t.unit("luotuo");
+    let ua = admin(t.d_a, lu);
+    let (a, b, post, _) = two_and_a_post(&t, round).await;
+    let staff = account(&t, "tw_todo_staff", "luotuo", Role::Staff, Some(a)).await;
+    let todos = |v: serde_json::Value| -> Vec<String> {
+        v["todos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let inbox = |who: Who| {
+        let t = &t;
+        async move { get(t, &who, "/api/v1/inbox").await.json() }
+    };
+    assert!(todos(inbox(staff.clone()).await).contains(&"twoway.choose".to_string()));
+    let page = get(&t, &staff, "/inbox").await;
+    assert!(page.body.contains("请填报双向选择志愿"), "{}", page.body);
+    // The office sees who has not chosen and reminds them (an inbox notice).
+    let hr = account(&t, "tw_todo_hr", "luotuo", Role::UnitAdmin, None).await;
+    let r = get(&t, &hr, &format!("/units/{lu}/twoway/{round}")).await;
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    assert!(
+        r.body.contains(&format!(
+            "id=\"twoway-waiting-staff\">{}<",
+            v.participants.len()
+        )),
+        "{}",
+        r.body
+    );
+    let r = post_form(&t, &hr, &format!("/units/{lu}/twoway/{round}/remind"), &[("who", "staff")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let notices: Vec<String> = inbox(staff.clone()).await["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert!(notices.contains(&"twoway.remind.staff".to_string()), "{notices:?}");
+    // Choosing ends the to-do.
+    let r = post_form(
+        &t,
+        &staff,
+        &format!("/units/{lu}/twoway/{round}/mine"),
+        &[("pref_0", &post.to_string())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!todos(inbox(staff.clone()).await).contains(&"twoway.choose".to_string()));
+    // A head of the post's body: a to-do while its applicants are not ranked.
+    let body = v.post(post).unwrap().body_id;
+    let hrw = account(&t, "tw_todo_hr2", "luotuo", Role::UnitAdmin, None).await;
+    let id_no = id_number("19790101", 9);
+    let r = add_person(
+        &t,
+        &hrw,
+        lu,
+        &[
+            ("name", "待办主任"),
+            ("id_number", id_no.as_str()),
+            ("identity", "temporary"),
+            ("establishment", "none"),
+            ("work_start", "2004-07-01"),
+            ("unit_join", "2010-03-01"),
+            ("basic_pay", "60000"),
+            ("allowances", "6000"),
+            ("body", body.to_string().as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let head = account(&t, "tw_todo_head", "luotuo", Role::BodyHead, Some(person_of(&r))).await;
+    let codes = todos(inbox(head.clone()).await);
+    assert!(codes.contains(&"twoway.rank".to_string()), "{codes:?}");
+    // Every post of the body with applicants ranked: no to-do.
+    let mine = t
+        .app
+        .tw_rankable(&ua, lu, round)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|p| v.post(*p).is_some_and(|x| x.body_id == body));
+    let v2 = t.app.tw_view(&ua, lu, round).await.unwrap();
+    for p in mine {
+        let apps = v2.applicants.get(&p).cloned().unwrap_or_default();
+        if apps.is_empty() {
+            continue;
+        }
+        let mut fields: Vec<(String, String)> = vec![("post".into(), p.to_string())];
+        for (i, x) in apps.iter().enumerate() {
+            fields.push((format!("rank_{x}"), (i + 1).to_string()));
+        }
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = post_form(&t, &head, &format!("/units/{lu}/twoway/{round}/rank"), &f).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let codes = todos(inbox(head.clone()).await);
+    assert!(!codes.contains(&"twoway.rank".to_string()), "{codes:?}");
+    let _ = b;
+}
