@@ -10,6 +10,7 @@ mod pay;
 mod people;
 mod report;
 mod twoway;
+mod appraisal;
 
 use clap::{Parser, Subcommand};
 
@@ -102,6 +103,9 @@ enum Command {
     /// Performance pay (绩效分配): pools, pay runs, lines, grades from the appraisal, compute.
     #[command(subcommand)]
     Pay(pay::PayCommand),
+    /// Appraisal (考核): cycles, create, score import, grading within the quota, steps, results.
+    #[command(subcommand)]
+    Appraisal(appraisal::AppraisalCommand),
 }
 
 fn init_logs(format: &str) {
@@ -175,5 +179,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(a) => rt.block_on(report::report(&cfg, a)),
         Command::DemoData(a) => rt.block_on(ops::demo_data(&cfg, a)).map(|_| 0),
         Command::Pay(c) => rt.block_on(pay::pay(&cfg, c)),
+        Command::Appraisal(c) => rt.block_on(appraisal::appraisal(&cfg, c)),
     }
 }

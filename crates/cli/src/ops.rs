@@ -93,6 +93,30 @@ pub fn sqlite_file(database: &str) -> Option<std::path::PathBuf> {
     (!p.is_empty() && !p.contains(":memory:")).then(|| std::path::PathBuf::from(p))
 }
 
+/// The text of an input file named on the command line (`-`: standard input): the JSON
+/// files of `jiguan pay lines`, `jiguan twoway import-prefs|rank`, `jiguan appraisal grade`.
+pub(crate) fn read_input(file: &str) -> anyhow::Result<String> {
+    if file == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))
+    }
+}
+
+/// The bytes of an input file named on the command line (`-`: standard input): the xlsx
+/// or csv of `jiguan appraisal import`.
+pub(crate) fn read_input_bytes(file: &str) -> anyhow::Result<Vec<u8>> {
+    if file == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)?;
+        Ok(b)
+    } else {
+        std::fs::read(file).with_context(|| format!("cannot read {file}"))
+    }
+}
+
 /// Creates (or truncates) `path` readable by its owner only (mode 0600) and writes `bytes`:
 /// databases, backups and exports hold personal data.
 pub fn write_private(path: &str, bytes: &[u8]) -> anyhow::Result<()> {

@@ -14,7 +14,7 @@ use jiguan_domain::pay::{LineForm, PayRunId, PoolForm};
 use jiguan_domain::tenancy::UnitId;
 
 use crate::config::Config;
-use crate::ops::{acting_user, app_err_detail, open_app};
+use crate::ops::{acting_user, app_err_detail, open_app, read_input};
 
 #[derive(Subcommand)]
 pub enum PayCommand {
@@ -92,16 +92,6 @@ impl As {
     }
 }
 
-fn read(file: &str) -> anyhow::Result<String> {
-    if file == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))
-    }
-}
-
 pub async fn pay(cfg: &Config, c: PayCommand) -> anyhow::Result<u8> {
     let app = open_app(cfg).await?;
     match c {
@@ -146,7 +136,7 @@ pub async fn pay(cfg: &Config, c: PayCommand) -> anyhow::Result<u8> {
         PayCommand::Lines { by, run, file } => {
             let (a, u) = by.unit_actor(&app).await?;
             let rows: Vec<LineForm> =
-                serde_json::from_str(&read(&file)?).context("lines: a JSON array expected")?;
+                serde_json::from_str(&read_input(&file)?).context("lines: a JSON array expected")?;
             app.import_pay_lines(&a, u, run, &rows)
                 .await
                 .map_err(app_err_detail)?;

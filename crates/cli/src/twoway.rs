@@ -14,7 +14,7 @@ use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::twoway::RoundId;
 
 use crate::config::Config;
-use crate::ops::{UnitArgs, acting_user, app_err_detail, open_app};
+use crate::ops::{UnitArgs, acting_user, app_err_detail, open_app, read_input};
 
 #[derive(Subcommand)]
 pub enum TwowayCommand {
@@ -72,16 +72,6 @@ impl Acting {
     }
 }
 
-fn read(file: &str) -> anyhow::Result<String> {
-    if file == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))
-    }
-}
-
 pub async fn twoway(cfg: &Config, c: TwowayCommand) -> anyhow::Result<u8> {
     let app = open_app(cfg).await?;
     match c {
@@ -113,7 +103,7 @@ pub async fn twoway(cfg: &Config, c: TwowayCommand) -> anyhow::Result<u8> {
         TwowayCommand::ImportPrefs { by, file } => {
             let (a, u) = by.actor(&app).await?;
             let rows: Vec<PrefRow> =
-                serde_json::from_str(&read(&file)?).context("choices: a JSON array expected")?;
+                serde_json::from_str(&read_input(&file)?).context("choices: a JSON array expected")?;
             let n = app
                 .tw_import_prefs(&a, u, by.round, &rows)
                 .await
@@ -122,7 +112,7 @@ pub async fn twoway(cfg: &Config, c: TwowayCommand) -> anyhow::Result<u8> {
         }
         TwowayCommand::Rank { by, post, file } => {
             let (a, u) = by.actor(&app).await?;
-            let order: Vec<(i64, String)> = serde_json::from_str(&read(&file)?)
+            let order: Vec<(i64, String)> = serde_json::from_str(&read_input(&file)?)
                 .context("ranking: a JSON array of [person, position] expected")?;
             app.tw_save_ranking(&a, u, by.round, post, &order)
                 .await

@@ -17,3 +17,4 @@ mod pay;
 mod platform;
 mod report;
 mod twoway;
+mod appraisal;
