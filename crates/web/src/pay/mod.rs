@@ -189,5 +189,17 @@ fn routes() -> Vec<RouteSpec> {
             Signed(PayRun),
             api::apply,
         ),
+        r(
+            Method::GET,
+            "/units/{unit}/pay/{plan}/template",
+            Signed(PayRun),
+            pages::template,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/pay/{plan}/upload",
+            Signed(PayRun),
+            pages::upload,
+        ),
     ]
 }
