@@ -201,5 +201,11 @@ fn routes() -> Vec<RouteSpec> {
             Signed(PayRun),
             pages::upload,
         ),
+        r(
+            Method::GET,
+            "/me/pay/{plan}",
+            Signed(Profile),
+            pages::my_slip,
+        ),
     ]
 }

@@ -735,24 +735,38 @@ pub async fn slip(
     let l = crumbs(&ctx, &u, "pay.slip")
         .crumb(tr.t("pay.runs"), format!("/units/{}/pay/{}", u.id, p.plan))
         .here();
-    let rows = line_rows(tr, &l, &v);
-    let row = rows
-        .into_iter()
-        .find(|r| r.person_id == line.person_id)
-        .ok_or(jiguan_app::AppError::NotFound)?;
-    let r = line.result.as_ref();
     let total_weight: Decimal = v
         .lines
         .iter()
         .filter_map(|x| x.result.as_ref())
         .filter_map(|r| r.weight.parse::<Decimal>().ok())
         .sum();
+    let people = v.lines.len();
+    slip_page(tr, l, u, &v, &line, total_weight, people)
+}
+
+/// The slip page of `line` in run `v` (its totals given: the run's Σ weights and headcount).
+fn slip_page(
+    tr: Tr,
+    l: Layout,
+    u: Unit,
+    v: &RunView,
+    line: &jiguan_app::pay::RunLineRecord,
+    total_weight: Decimal,
+    people: usize,
+) -> WebResult {
+    let rows = line_rows(tr, &l, v);
+    let row = rows
+        .into_iter()
+        .find(|r| r.person_id == line.person_id)
+        .ok_or(jiguan_app::AppError::NotFound)?;
+    let r = line.result.as_ref();
     let page = SlipPage {
         year: v.run.year,
         status: status_label(tr, v.run.status),
         pool: v.run.pool.map(|p| l.num(p)).unwrap_or_default(),
         total_weight: total_weight.normalize().to_string(),
-        people: v.lines.len(),
+        people,
         grade_source: tr.t(&format!("pay.source.{}", line.source)).to_string(),
         eligible: line.grade.earns_bonus(),
         total: r
@@ -763,6 +777,21 @@ pub async fn slip(
         u,
     };
     Ok(respond(true, &page))
+}
+
+/// 我的绩效分配单 (`/me/pay/{plan}`): the signed-in person's own slip of an approved or
+/// paid run of their unit (any role, `Profile`; nobody else's line can be opened here).
+pub async fn my_slip(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(p): Path<RunParam>,
+) -> WebResult {
+    let tr = ctx.tr;
+    let s = st.app.my_pay_slip(&ctx.actor, p.plan).await?;
+    let l = Layout::new(&ctx, "pay.slip")
+        .crumb(tr.t("menu.me"), "/me")
+        .here();
+    slip_page(tr, l, s.unit, &s.view, &s.line, s.total_weight, s.people)
 }
 
 pub async fn export(
