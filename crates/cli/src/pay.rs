@@ -70,6 +70,14 @@ pub enum PayCommand {
         #[arg(long)]
         run: PayRunId,
     },
+    /// The district's report for a year as JSON (区 accounts): each unit's spread (max/min,
+    /// Gini) and pay by grade.
+    Report {
+        #[command(flatten)]
+        by: As,
+        #[arg(long)]
+        year: i32,
+    },
 }
 
 /// `--as USER`: the account the command acts for.
@@ -162,6 +170,12 @@ pub async fn pay(cfg: &Config, c: PayCommand) -> anyhow::Result<u8> {
             let (a, u) = by.unit_actor(&app).await?;
             let v = app.pay_run(&a, u, run).await.map_err(app_err_detail)?;
             println!("{}", serde_json::to_string(&v)?);
+        }
+        PayCommand::Report { by, year } => {
+            let a = by.actor(&app).await?;
+            let r = app.pay_report(&a, year).await.map_err(app_err_detail)?;
+            let dto = jiguan_web::pay::api::report_dto(&r);
+            println!("{}", serde_json::to_string(&dto)?);
         }
     }
     Ok(0)
