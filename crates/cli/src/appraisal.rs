@@ -351,7 +351,10 @@ async fn run(app: &App, c: AppraisalCommand) -> Result<(), Failure> {
             } else {
                 let c = &v.cycle;
                 writeln!(out, "{}\t{}\t{}", c.id, c.title, c.status.zh())?;
-                writeln!(out, "编号\t姓名\t考核组\t得分\t建议等次\t等次\t不定等次原因")?;
+                writeln!(
+                    out,
+                    "编号\t姓名\t考核组\t得分\t建议等次\t等次\t不定等次原因"
+                )?;
                 for r in &v.rows {
                     let p = &r.participant;
                     writeln!(
@@ -401,10 +404,8 @@ async fn run(app: &App, c: AppraisalCommand) -> Result<(), Failure> {
             let (a, u) = by.actor(app).await?;
             let bytes = read_input_bytes(&file)?;
             let ps = app.apr_participants(&a, u, cycle).await?;
-            let t = jiguan_excel::import::read_table(
-                &bytes,
-                &jiguan_excel::import::Limits::default(),
-            )?;
+            let t =
+                jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())?;
             let forms = jiguan_excel::reports::appraisal::score_forms(&t, &ps)?;
             let n = app
                 .apr_add_scores(&a, u, cycle, &forms, Source::Import)
@@ -468,7 +469,10 @@ async fn run(app: &App, c: AppraisalCommand) -> Result<(), Failure> {
                     serde_json::json!({"saved": save, "rows": props, "quotas": v.quotas})
                 )?;
             } else {
-                writeln!(out, "编号\t姓名\t考核组\t得分\t分档等次\t建议等次\t拟定等次\t理由")?;
+                writeln!(
+                    out,
+                    "编号\t姓名\t考核组\t得分\t分档等次\t建议等次\t拟定等次\t理由"
+                )?;
                 for p in &props {
                     writeln!(
                         out,

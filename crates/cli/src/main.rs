@@ -1,6 +1,7 @@
 //! `jiguan`: the server and the command line of Jiguan (机关).
 
 mod anchor;
+mod appraisal;
 mod calc;
 mod config;
 mod downsizing;
@@ -10,7 +11,6 @@ mod pay;
 mod people;
 mod report;
 mod twoway;
-mod appraisal;
 
 use clap::{Parser, Subcommand};
 

@@ -143,8 +143,8 @@ pub async fn pay(cfg: &Config, c: PayCommand) -> anyhow::Result<u8> {
         }
         PayCommand::Lines { by, run, file } => {
             let (a, u) = by.unit_actor(&app).await?;
-            let rows: Vec<LineForm> =
-                serde_json::from_str(&read_input(&file)?).context("lines: a JSON array expected")?;
+            let rows: Vec<LineForm> = serde_json::from_str(&read_input(&file)?)
+                .context("lines: a JSON array expected")?;
             app.import_pay_lines(&a, u, run, &rows)
                 .await
                 .map_err(app_err_detail)?;

@@ -102,8 +102,8 @@ pub async fn twoway(cfg: &Config, c: TwowayCommand) -> anyhow::Result<u8> {
         }
         TwowayCommand::ImportPrefs { by, file } => {
             let (a, u) = by.actor(&app).await?;
-            let rows: Vec<PrefRow> =
-                serde_json::from_str(&read_input(&file)?).context("choices: a JSON array expected")?;
+            let rows: Vec<PrefRow> = serde_json::from_str(&read_input(&file)?)
+                .context("choices: a JSON array expected")?;
             let n = app
                 .tw_import_prefs(&a, u, by.round, &rows)
                 .await

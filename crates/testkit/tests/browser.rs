@@ -1731,7 +1731,10 @@ async fn staff_lists_two_way_preferences_on_a_phone() {
 // ---------------------------------------------------------------- appraisal and pay (issue 15)
 
 /// An actor of 骆驼街道 in `role`, for arranging data through the use cases.
-async fn luotuo_actor(app: &TestApp, role: jiguan_domain::auth::Role) -> jiguan_domain::auth::Actor {
+async fn luotuo_actor(
+    app: &TestApp,
+    role: jiguan_domain::auth::Role,
+) -> jiguan_domain::auth::Actor {
     let d = app
         .app
         .store
@@ -1837,13 +1840,18 @@ async fn colleague_rates_on_a_phone_with_a_one_time_code() {
         .eval("return [document.body.scrollWidth, window.innerWidth];")
         .await
         .unwrap();
-    assert!(v[0].as_i64().unwrap() <= v[1].as_i64().unwrap(), "rating page: {v}");
+    assert!(
+        v[0].as_i64().unwrap() <= v[1].as_i64().unwrap(),
+        "rating page: {v}"
+    );
     let img = |name: &str| {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../docs/img")
             .join(name)
     };
-    b.screenshot(&img("appraisal-rate-phone.png")).await.unwrap();
+    b.screenshot(&img("appraisal-rate-phone.png"))
+        .await
+        .unwrap();
     b.find(By::Id("apr-rate-submit"))
         .await
         .unwrap()
@@ -1985,7 +1993,10 @@ async fn pay_run_and_a_printed_slip() {
     b.goto(app.url(&format!("/units/{u}/pay/{}", run.id)))
         .await
         .unwrap();
-    b.query(By::Css("#pay-lines tbody tr")).first().await.unwrap();
+    b.query(By::Css("#pay-lines tbody tr"))
+        .first()
+        .await
+        .unwrap();
     assert_eq!(text_of(&b, "pay-status").await, "已发放");
     let rows = b
         .find_all(By::Css("#pay-lines tbody tr"))
@@ -2013,7 +2024,10 @@ async fn pay_run_and_a_printed_slip() {
     assert!(!slip.contains("pay."), "{slip}");
     emulate_media(&b, "print").await;
     let (shown, w, h) = print_box(&b, "#pay-slip").await;
-    assert!(shown && w > 0.0 && h > 0.0, "slip in print: {shown} {w}×{h}");
+    assert!(
+        shown && w > 0.0 && h > 0.0,
+        "slip in print: {shown} {w}×{h}"
+    );
     let (button, _, _) = print_box(&b, "#slip-print").await;
     assert!(!button, "the print button is not printed");
     assert_eq!(printed_pages(&b).await, 1, "the slip fits one A4 page");

@@ -98,10 +98,7 @@ impl App {
     /// line for them.
     pub async fn my_pay_slip(&self, actor: &Actor, id: PayRunId) -> AppResult<MySlipView> {
         self.require(actor, Action::Profile)?;
-        let p = self
-            .linked_person(actor)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let p = self.linked_person(actor).await?.ok_or(AppError::NotFound)?;
         let u = self
             .store
             .get_unit(actor.district_id, p.unit_id)

@@ -514,9 +514,7 @@ impl App {
             else {
                 continue;
             };
-            let facts = self
-                .with_appraisal_results(actor, p.id, &a.review)
-                .await?;
+            let facts = self.with_appraisal_results(actor, p.id, &a.review).await?;
             let snap = Self::snapshot(&p, held.get(&p.id).copied(), &facts);
             let checks = a
                 .choices

@@ -62,14 +62,26 @@ fn appraisal_cycle_from_the_command_line() {
     // The demo's closed 2019 annual cycle is listed.
     let r = run(&with(&["cycles"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("\tannual\t2019\t\tclosed\t"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("\tannual\t2019\t\tclosed\t"),
+        "{}",
+        r.stdout
+    );
 
     // Bad input: exit 2, the field named, nothing on stdout.
     let r = run(&with(&["create", "--year", "20x1"]));
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty());
     assert!(r.stderr.starts_with("year: "), "{}", r.stderr);
-    let r = run(&with(&["create", "--year", "2021", "--kind", "periodic", "--quarter", "7"]));
+    let r = run(&with(&[
+        "create",
+        "--year",
+        "2021",
+        "--kind",
+        "periodic",
+        "--quarter",
+        "7",
+    ]));
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("quarter"), "{}", r.stderr);
     // The same in English.
@@ -130,7 +142,12 @@ fn appraisal_cycle_from_the_command_line() {
         .enumerate()
         .map(|(i, p)| {
             let top = i < leaders.len() + 4;
-            (p.clone(), "机构负责人", "王主任", if top { "95" } else { "82" })
+            (
+                p.clone(),
+                "机构负责人",
+                "王主任",
+                if top { "95" } else { "82" },
+            )
         })
         .collect();
     rows[1].3 = "105";
@@ -160,7 +177,10 @@ fn appraisal_cycle_from_the_command_line() {
     score_xlsx(&xlsx, &rows);
     let r = run(&with(&["import", "--cycle", &id, x]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains(&format!("{} scores imported", graded.len())));
+    assert!(
+        r.stdout
+            .contains(&format!("{} scores imported", graded.len()))
+    );
 
     // Grading: not before the step.
     let r = run(&with(&["grade", "--cycle", &id, "--save"]));
@@ -207,7 +227,8 @@ fn appraisal_cycle_from_the_command_line() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty());
     assert!(
-        r.stderr.starts_with("grades: 优秀人数超出名额：考核组 leaders")
+        r.stderr
+            .starts_with("grades: 优秀人数超出名额：考核组 leaders")
             && r.stderr.contains(&format!("最多 {max_leaders} 名"))
             && r.stderr.contains("[appraisal_quota_exceeded]"),
         "{}",
@@ -257,14 +278,20 @@ fn appraisal_cycle_from_the_command_line() {
     // The results: as a table and as JSON.
     let r = run(&with(&["results", "--cycle", &id]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.starts_with("编号\t姓名\t得分\t等次"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("编号\t姓名\t得分\t等次"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("基本称职"), "{}", r.stdout);
     let r = run(&with(&["results", "--cycle", &id, "--json"]));
     let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
     let res = v["results"].as_array().unwrap();
     let excellent = res.iter().filter(|r| r["grade"] == "excellent").count();
     assert_eq!(excellent, max_leaders + 4, "{v}");
-    assert!(res.iter().any(|r| r["grade"] == "basic"
-        && r["reason"] == "全年两次未完成工作任务"));
+    assert!(
+        res.iter()
+            .any(|r| r["grade"] == "basic" && r["reason"] == "全年两次未完成工作任务")
+    );
     assert_eq!(v["cycle"]["status"], "publicity");
 }

@@ -9,6 +9,7 @@
 mod helpers;
 
 mod agree;
+mod appraisal;
 mod contract;
 mod downsizing;
 mod json_calcs;
@@ -17,4 +18,3 @@ mod pay;
 mod platform;
 mod report;
 mod twoway;
-mod appraisal;

@@ -110,7 +110,11 @@ fn demo_data_pay_year_and_the_district_report() {
         "2019",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("3 pay runs of 2019 computed"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("3 pay runs of 2019 computed"),
+        "{}",
+        r.stdout
+    );
     let r = run(&["pay", "report", "--as", "p001_admin", "--year", "2019"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();

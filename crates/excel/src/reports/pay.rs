@@ -86,7 +86,10 @@ pub type TemplateRow = (i64, String, String, String, String, String);
 /// named after the unit and year.
 pub fn lines_template(unit: &str, year: i32, rows: &[TemplateRow]) -> Sheet {
     Sheet {
-        name: format!("{unit}{year}绩效分配要素").chars().take(31).collect(),
+        name: format!("{unit}{year}绩效分配要素")
+            .chars()
+            .take(31)
+            .collect(),
         // No title row: the first row is the header the upload reads.
         title: None,
         headers: LINE_HEADERS.iter().map(|h| h.to_string()).collect(),
@@ -116,9 +119,8 @@ pub fn line_forms(
     t: &crate::import::Table,
 ) -> Result<Vec<jiguan_domain::pay::LineForm>, jiguan_domain::FieldError> {
     let col = |names: &[&str]| t.headers.iter().position(|h| names.contains(&h.trim()));
-    let missing = |c: &str| {
-        jiguan_domain::FieldError::new("file", "import_column_missing").with("column", c)
-    };
+    let missing =
+        |c: &str| jiguan_domain::FieldError::new("file", "import_column_missing").with("column", c);
     let id = col(&["人员编号", "编号", "person_id"]).ok_or_else(|| missing("人员编号"))?;
     let grade = col(&["考核等次", "等次", "grade"]).ok_or_else(|| missing("考核等次"))?;
     let coef = col(&["岗位系数", "post_coef"]);
@@ -149,15 +151,35 @@ mod upload_tests {
     #[test]
     fn the_template_reads_back_as_lines() {
         let rows = vec![
-            (7, "张三".to_string(), "优秀".to_string(), String::new(), "12".to_string(), "5000.00".to_string()),
-            (8, "李四".to_string(), "称职".to_string(), "1.3".to_string(), String::new(), String::new()),
+            (
+                7,
+                "张三".to_string(),
+                "优秀".to_string(),
+                String::new(),
+                "12".to_string(),
+                "5000.00".to_string(),
+            ),
+            (
+                8,
+                "李四".to_string(),
+                "称职".to_string(),
+                "1.3".to_string(),
+                String::new(),
+                String::new(),
+            ),
         ];
         let bytes = crate::write_workbook(&[lines_template("骆驼街道", 2020, &rows)]).unwrap();
         let t = crate::import::read_table(&bytes, &crate::import::Limits::default()).unwrap();
         let f = line_forms(&t).unwrap();
         assert_eq!(f.len(), 2);
-        assert_eq!((f[0].person_id.as_str(), f[0].grade.as_str()), ("7", "优秀"));
-        assert_eq!((f[0].months.as_str(), f[0].basic_salary.as_str()), ("12", "5000.00"));
+        assert_eq!(
+            (f[0].person_id.as_str(), f[0].grade.as_str()),
+            ("7", "优秀")
+        );
+        assert_eq!(
+            (f[0].months.as_str(), f[0].basic_salary.as_str()),
+            ("12", "5000.00")
+        );
         assert_eq!((f[1].post_coef.as_str(), f[1].months.as_str()), ("1.3", ""));
         // Without the grade column: refused naming the column.
         let e = line_forms(&crate::import::Table {
@@ -167,6 +189,9 @@ mod upload_tests {
             format: "csv",
         })
         .unwrap_err();
-        assert_eq!((e.field.as_str(), e.code.as_str()), ("file", "import_column_missing"));
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("file", "import_column_missing")
+        );
     }
 }

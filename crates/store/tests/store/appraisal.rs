@@ -257,14 +257,24 @@ async fn selection_review_takes_closed_appraisal_results(pg: bool) {
                 GradeForm {
                     participant_id: p.id.to_string(),
                     grade: if basic { "基本称职" } else { "称职" }.into(),
-                    reason: if basic { "全年两次未按期完成任务" } else { "" }.into(),
+                    reason: if basic {
+                        "全年两次未按期完成任务"
+                    } else {
+                        ""
+                    }
+                    .into(),
                 }
             })
             .collect();
         apr.apr_save_grades(&ua, zb, id, &grades).await.unwrap();
-        apr.step_plan(&cm, zb, id, SimpleStep::Approve(&format!("招考委〔{y}〕1号")))
-            .await
-            .unwrap();
+        apr.step_plan(
+            &cm,
+            zb,
+            id,
+            SimpleStep::Approve(&format!("招考委〔{y}〕1号")),
+        )
+        .await
+        .unwrap();
         apr.apr_step(&ua, zb, id, Step::Publish).await.unwrap();
         cycles.push(id);
     }
@@ -320,10 +330,7 @@ async fn selection_review_takes_closed_appraisal_results(pg: bool) {
             .application
             .id
     };
-    let entered = format!(
-        "{}:优秀,{}:优秀,{}:称职",
-        years[0], years[1], years[2]
-    );
+    let entered = format!("{}:优秀,{}:优秀,{}:称职", years[0], years[1], years[2]);
     let form = ReviewForm {
         decision: "confirm".into(),
         basic_conditions_attested: "on".into(),

@@ -43,11 +43,9 @@ impl MeAppraisal {
                     year: y.year,
                     grade: match (y.grade, y.ungraded) {
                         (Some(g), None) => tr.t(&g.label_key()).to_string(),
-                        (_, Some(u)) => format!(
-                            "{}（{}）",
-                            tr.t("me.apr.ungraded"),
-                            tr.t(&u.label_key())
-                        ),
+                        (_, Some(u)) => {
+                            format!("{}（{}）", tr.t("me.apr.ungraded"), tr.t(&u.label_key()))
+                        }
                         (None, None) => String::new(),
                     },
                     grade_code: match (y.grade, y.ungraded) {

@@ -781,11 +781,7 @@ fn slip_page(
 
 /// 我的绩效分配单 (`/me/pay/{plan}`): the signed-in person's own slip of an approved or
 /// paid run of their unit (any role, `Profile`; nobody else's line can be opened here).
-pub async fn my_slip(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(p): Path<RunParam>,
-) -> WebResult {
+pub async fn my_slip(State(st): State<AppState>, ctx: Ctx, Path(p): Path<RunParam>) -> WebResult {
     let tr = ctx.tr;
     let s = st.app.my_pay_slip(&ctx.actor, p.plan).await?;
     let l = Layout::new(&ctx, "pay.slip")
@@ -884,8 +880,7 @@ pub async fn upload(
             }
         }
     }
-    let table =
-        jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default());
+    let table = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default());
     let r = match table.and_then(|t| jiguan_excel::reports::pay::line_forms(&t).map(|f| (t, f))) {
         Err(e) => Err(vec![e]),
         Ok((t, forms)) => match st

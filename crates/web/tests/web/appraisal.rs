@@ -283,7 +283,11 @@ async fn me_shows_own_grades_consequences_and_slip() {
 
     let r = get(&t, &staff, "/me").await;
     assert_eq!(r.status, StatusCode::OK);
-    let section = r.body.split("id=\"me-appraisal\"").nth(1).expect("the section");
+    let section = r
+        .body
+        .split("id=\"me-appraisal\"")
+        .nth(1)
+        .expect("the section");
     assert!(section.contains("2019"), "{section}");
     match mine.grade {
         Some(g) => {
@@ -312,7 +316,12 @@ async fn me_shows_own_grades_consequences_and_slip() {
     assert!(r.body.contains("@media print"), "{}", r.body);
     assert!(!r.body.contains(&other.name), "another person's line shown");
     // The unit's slip route stays closed to staff (no PayView).
-    let r = get(&t, &staff, &format!("/units/{lu}/pay/{}/slip/{}", run.id, other.person_id)).await;
+    let r = get(
+        &t,
+        &staff,
+        &format!("/units/{lu}/pay/{}/slip/{}", run.id, other.person_id),
+    )
+    .await;
     assert!(
         r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
         "{}",
@@ -321,14 +330,22 @@ async fn me_shows_own_grades_consequences_and_slip() {
     // Not linked: 404; another unit's run: 404.
     let admin = sign_in("luotuo_admin").await;
     assert_eq!(get(&t, &admin, &href).await.status, StatusCode::NOT_FOUND);
-    let jl = app.store.find_unit(d, "jiulonghu").await.unwrap().unwrap().id;
+    let jl = app
+        .store
+        .find_unit(d, "jiulonghu")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let jhr = Actor {
         unit_id: Some(jl),
         ..hr.clone()
     };
     let other_run = app.pay_runs(&jhr, jl).await.unwrap()[0].id;
     assert_eq!(
-        get(&t, &staff, &format!("/me/pay/{other_run}")).await.status,
+        get(&t, &staff, &format!("/me/pay/{other_run}"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 }
