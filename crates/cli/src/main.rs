@@ -1,6 +1,7 @@
 //! `jiguan`: the server and the command line of Jiguan (机关).
 
 mod anchor;
+mod appraisal;
 mod calc;
 mod config;
 mod downsizing;
@@ -106,6 +107,9 @@ enum Command {
     /// Competitive selection (竞争上岗): campaigns, exam score import, results.
     #[command(subcommand)]
     Selection(selection::SelectionCommand),
+    /// Appraisal (考核): cycles, create, score import, grading within the quota, steps, results.
+    #[command(subcommand)]
+    Appraisal(appraisal::AppraisalCommand),
 }
 
 fn init_logs(format: &str) {
@@ -180,5 +184,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::DemoData(a) => rt.block_on(ops::demo_data(&cfg, a)).map(|_| 0),
         Command::Pay(c) => rt.block_on(pay::pay(&cfg, c)),
         Command::Selection(c) => rt.block_on(selection::selection(&cfg, c)),
+        Command::Appraisal(c) => rt.block_on(appraisal::appraisal(&cfg, c)),
     }
 }

@@ -93,6 +93,30 @@ pub fn sqlite_file(database: &str) -> Option<std::path::PathBuf> {
     (!p.is_empty() && !p.contains(":memory:")).then(|| std::path::PathBuf::from(p))
 }
 
+/// The text of an input file named on the command line (`-`: standard input): the JSON
+/// files of `jiguan pay lines`, `jiguan twoway import-prefs|rank`, `jiguan appraisal grade`.
+pub(crate) fn read_input(file: &str) -> anyhow::Result<String> {
+    if file == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))
+    }
+}
+
+/// The bytes of an input file named on the command line (`-`: standard input): the xlsx
+/// or csv of `jiguan appraisal import`.
+pub(crate) fn read_input_bytes(file: &str) -> anyhow::Result<Vec<u8>> {
+    if file == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)?;
+        Ok(b)
+    } else {
+        std::fs::read(file).with_context(|| format!("cannot read {file}"))
+    }
+}
+
 /// Creates (or truncates) `path` readable by its owner only (mode 0600) and writes `bytes`:
 /// databases, backups and exports hold personal data.
 pub fn write_private(path: &str, bytes: &[u8]) -> anyhow::Result<()> {
@@ -677,6 +701,10 @@ pub struct DemoDataArgs {
     /// Override the preset's staff per unit.
     #[arg(long)]
     staff: Option<u32>,
+    /// Also the performance pay of this year: every unit's pool set, run filled from its
+    /// roster and computed (the data of the district pay report; issue 15).
+    #[arg(long)]
+    pay_year: Option<i32>,
 }
 
 /// `jiguan demo-data`: synthetic districts for benchmarks and load tests (issue 17). Every
@@ -715,5 +743,29 @@ pub async fn demo_data(cfg: &Config, a: DemoDataArgs) -> anyhow::Result<()> {
         a.prefix,
         jiguan_app::demo::DEMO_PASSWORD
     );
+    if let Some(year) = a.pay_year {
+        let started = std::time::Instant::now();
+        let pb = bar(u64::from(scale.districts * scale.units), "pay runs");
+        let mut runs = 0;
+        for di in 1..=scale.districts {
+            let code = format!("{}{di:03}", a.prefix);
+            let d = app
+                .store
+                .find_district(&code)
+                .await?
+                .with_context(|| format!("no district {code}"))?;
+            let base = u64::from((di - 1) * scale.units);
+            runs += jiguan_app::pay::demo::seed_scale(&app, d.id, scale.units, year, |u| {
+                pb.set_position(base + u64::from(u))
+            })
+            .await
+            .map_err(app_err)?;
+        }
+        pb.finish_and_clear();
+        println!(
+            "{runs} pay runs of {year} computed in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }

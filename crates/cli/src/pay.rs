@@ -14,7 +14,7 @@ use jiguan_domain::pay::{LineForm, PayRunId, PoolForm};
 use jiguan_domain::tenancy::UnitId;
 
 use crate::config::Config;
-use crate::ops::{acting_user, app_err_detail, open_app};
+use crate::ops::{acting_user, app_err_detail, open_app, read_input};
 
 #[derive(Subcommand)]
 pub enum PayCommand {
@@ -70,6 +70,14 @@ pub enum PayCommand {
         #[arg(long)]
         run: PayRunId,
     },
+    /// The district's report for a year as JSON (区 accounts): each unit's spread (max/min,
+    /// Gini) and pay by grade.
+    Report {
+        #[command(flatten)]
+        by: As,
+        #[arg(long)]
+        year: i32,
+    },
 }
 
 /// `--as USER`: the account the command acts for.
@@ -89,16 +97,6 @@ impl As {
             bail!("user {} is not a unit account", self.user);
         };
         Ok((actor, unit))
-    }
-}
-
-fn read(file: &str) -> anyhow::Result<String> {
-    if file == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))
     }
 }
 
@@ -145,8 +143,8 @@ pub async fn pay(cfg: &Config, c: PayCommand) -> anyhow::Result<u8> {
         }
         PayCommand::Lines { by, run, file } => {
             let (a, u) = by.unit_actor(&app).await?;
-            let rows: Vec<LineForm> =
-                serde_json::from_str(&read(&file)?).context("lines: a JSON array expected")?;
+            let rows: Vec<LineForm> = serde_json::from_str(&read_input(&file)?)
+                .context("lines: a JSON array expected")?;
             app.import_pay_lines(&a, u, run, &rows)
                 .await
                 .map_err(app_err_detail)?;
@@ -172,6 +170,12 @@ pub async fn pay(cfg: &Config, c: PayCommand) -> anyhow::Result<u8> {
             let (a, u) = by.unit_actor(&app).await?;
             let v = app.pay_run(&a, u, run).await.map_err(app_err_detail)?;
             println!("{}", serde_json::to_string(&v)?);
+        }
+        PayCommand::Report { by, year } => {
+            let a = by.actor(&app).await?;
+            let r = app.pay_report(&a, year).await.map_err(app_err_detail)?;
+            let dto = jiguan_web::pay::api::report_dto(&r);
+            println!("{}", serde_json::to_string(&dto)?);
         }
     }
     Ok(0)

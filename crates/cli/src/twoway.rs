@@ -14,7 +14,7 @@ use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::twoway::RoundId;
 
 use crate::config::Config;
-use crate::ops::{UnitArgs, acting_user, app_err_detail, open_app};
+use crate::ops::{UnitArgs, acting_user, app_err_detail, open_app, read_input};
 
 #[derive(Subcommand)]
 pub enum TwowayCommand {
@@ -71,16 +71,6 @@ impl Acting {
             bail!("user {} is not a unit account", self.user);
         };
         Ok((actor, unit))
-    }
-}
-
-fn read(file: &str) -> anyhow::Result<String> {
-    if file == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))
     }
 }
 
@@ -157,7 +147,7 @@ pub async fn twoway(cfg: &Config, c: TwowayCommand) -> anyhow::Result<u8> {
             let n = if is_table(&file) {
                 import_table(&app, &a, u, by.round, &file).await?
             } else {
-                let rows: Vec<PrefRow> = serde_json::from_str(&read(&file)?)
+                let rows: Vec<PrefRow> = serde_json::from_str(&read_input(&file)?)
                     .context("choices: a JSON array expected")?;
                 app.tw_import_prefs(&a, u, by.round, &rows)
                     .await
@@ -167,7 +157,7 @@ pub async fn twoway(cfg: &Config, c: TwowayCommand) -> anyhow::Result<u8> {
         }
         TwowayCommand::Rank { by, post, file } => {
             let (a, u) = by.actor(&app).await?;
-            let order: Vec<(i64, String)> = serde_json::from_str(&read(&file)?)
+            let order: Vec<(i64, String)> = serde_json::from_str(&read_input(&file)?)
                 .context("ranking: a JSON array of [person, position] expected")?;
             app.tw_save_ranking(&a, u, by.round, post, &order)
                 .await

@@ -1936,3 +1936,317 @@ async fn the_hr_office_matches_and_applies_a_two_way_round() {
     b.screenshot(&img).await.unwrap();
     b.quit().await.unwrap();
 }
+
+// ---------------------------------------------------------------- appraisal and pay (issue 15)
+
+/// An actor of 骆驼街道 in `role`, for arranging data through the use cases.
+async fn luotuo_actor(
+    app: &TestApp,
+    role: jiguan_domain::auth::Role,
+) -> jiguan_domain::auth::Actor {
+    let d = app
+        .app
+        .store
+        .find_district("zhenhai")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let u = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    jiguan_domain::auth::Actor {
+        user_id: jiguan_domain::tenancy::UserId(0),
+        username: "browser-test".into(),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: Some(u),
+        roles: vec![role],
+    }
+}
+
+/// 骆驼街道's 2020 annual cycle, opened and in scoring; with `scores`, every graded
+/// participant scored by the body head (leaders 95, staff 82) and moved to grading.
+async fn luotuo_cycle_2020(
+    app: &TestApp,
+    scores: bool,
+) -> (
+    jiguan_domain::appraisal::CycleId,
+    Vec<jiguan_app::appraisal::ParticipantRecord>,
+) {
+    use jiguan_domain::workflow::Step;
+    let hr = luotuo_actor(app, jiguan_domain::auth::Role::UnitAdmin).await;
+    let u = hr.unit_id.unwrap();
+    let a = &app.app;
+    let form = jiguan_domain::appraisal::cycle::CycleForm {
+        title: "2020年度考核".into(),
+        kind: "annual".into(),
+        year: "2020".into(),
+        ..Default::default()
+    };
+    let id = a.apr_create_cycle(&hr, u, &form).await.unwrap();
+    a.apr_step(&hr, u, id, Step::Open).await.unwrap();
+    a.apr_step(&hr, u, id, Step::Score).await.unwrap();
+    let ps = a.apr_participants(&hr, u, id).await.unwrap();
+    if scores {
+        let rows: Vec<jiguan_app::appraisal::ScoreForm> = ps
+            .iter()
+            .filter(|p| p.ungraded.is_none())
+            .map(|p| jiguan_app::appraisal::ScoreForm {
+                participant_id: p.id.to_string(),
+                kind: "head".into(),
+                rater: "机构负责人".into(),
+                overall: if p.group == "leaders" { "95" } else { "82" }.into(),
+                indicators: Default::default(),
+            })
+            .collect();
+        a.apr_add_scores(
+            &hr,
+            u,
+            id,
+            &rows,
+            jiguan_domain::appraisal::scores::Source::Import,
+        )
+        .await
+        .unwrap();
+        a.apr_step(&hr, u, id, Step::Grade).await.unwrap();
+    }
+    (id, ps)
+}
+
+/// A colleague rates on a phone (390×844) with a one-time code (民主测评): the HR office
+/// issued the code; the staff member opens the rating page from the cycle, types the code
+/// and scores three colleagues; the code is then used (a second try is refused). The
+/// page fits the phone. Screenshots: docs/img/appraisal-rate-phone.png, and the staff
+/// member's own results and slips on 个人中心, docs/img/me-appraisal-phone.png.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn colleague_rates_on_a_phone_with_a_one_time_code() {
+    let (app, b) = setup(BrowserOptions::phone()).await;
+    let (id, ps) = luotuo_cycle_2020(&app, false).await;
+    let hr = luotuo_actor(&app, jiguan_domain::auth::Role::UnitAdmin).await;
+    let u = hr.unit_id.unwrap();
+    let codes = app.app.apr_issue_codes(&hr, u, id, "2").await.unwrap();
+    sign_in(&b, &app, "luotuo_staff").await;
+    b.goto(app.url(&format!("/units/{u}/appraisal/{id}/rate")))
+        .await
+        .unwrap();
+    b.query(By::Id("apr-rating")).first().await.unwrap();
+    b.find(By::Id("code"))
+        .await
+        .unwrap()
+        .send_keys(&codes[0])
+        .await
+        .unwrap();
+    let graded: Vec<_> = ps.iter().filter(|p| p.ungraded.is_none()).take(3).collect();
+    for (p, v) in graded.iter().zip(["92", "85", "78"]) {
+        b.find(By::Id(format!("s-{}", p.id)))
+            .await
+            .unwrap()
+            .send_keys(v)
+            .await
+            .unwrap();
+    }
+    let v = b
+        .eval("return [document.body.scrollWidth, window.innerWidth];")
+        .await
+        .unwrap();
+    assert!(
+        v[0].as_i64().unwrap() <= v[1].as_i64().unwrap(),
+        "rating page: {v}"
+    );
+    let img = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/img")
+            .join(name)
+    };
+    b.screenshot(&img("appraisal-rate-phone.png"))
+        .await
+        .unwrap();
+    b.find(By::Id("apr-rate-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.query(By::Id("apr-rated")).first().await.unwrap();
+    assert_eq!(
+        app.app.apr_code_progress(&hr, u, id).await.unwrap(),
+        (1, 2),
+        "one code used"
+    );
+    // The same code again: refused, naming the code.
+    b.goto(app.url(&format!("/units/{u}/appraisal/{id}/rate")))
+        .await
+        .unwrap();
+    b.find(By::Id("code"))
+        .await
+        .unwrap()
+        .send_keys(&codes[0])
+        .await
+        .unwrap();
+    b.find(By::Id(format!("s-{}", graded[0].id)))
+        .await
+        .unwrap()
+        .send_keys("60")
+        .await
+        .unwrap();
+    b.find(By::Id("apr-rate-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let err = text_of(&b, "err-code").await;
+    assert!(!err.is_empty(), "a used code is refused");
+    // 个人中心: the staff member's own results and slips.
+    b.goto(app.url("/me#me-appraisal")).await.unwrap();
+    let section = text_of(&b, "me-appraisal").await;
+    assert!(section.contains("2019"), "{section}");
+    let v = b
+        .eval("document.getElementById('me-appraisal').scrollIntoView(); return [document.body.scrollWidth, window.innerWidth];")
+        .await
+        .unwrap();
+    assert!(v[0].as_i64().unwrap() <= v[1].as_i64().unwrap(), "/me: {v}");
+    b.screenshot(&img("me-appraisal-phone.png")).await.unwrap();
+    b.quit().await.unwrap();
+}
+
+/// The HR office grades on the grading page: two 班子成员 as 优秀 is beyond the group's
+/// quota (9 graded × 20 % = 1 place) and is refused with the arithmetic, nothing saved;
+/// one 优秀 is within it and is saved, the quota table counting it. Screenshots:
+/// docs/img/appraisal-grading-refused.png and docs/img/appraisal-grading.png.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn hr_grades_within_the_quota_and_is_refused_beyond_it() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let (id, ps) = luotuo_cycle_2020(&app, true).await;
+    let u = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    let leaders: Vec<String> = ps
+        .iter()
+        .filter(|p| p.group == "leaders" && p.ungraded.is_none())
+        .map(|p| p.id.to_string())
+        .collect();
+    assert!(leaders.len() >= 2);
+    sign_in(&b, &app, "luotuo_admin").await;
+    let grading = app.url(&format!("/units/{u}/appraisal/{id}/grading"));
+    // Everyone 称职, the first `n` leaders 优秀.
+    let set = |n: usize| {
+        let first: Vec<String> = leaders[..n].to_vec();
+        format!(
+            "document.querySelectorAll('#apr-grading select').forEach(s => s.value = 'competent');
+             for (const p of {first:?}) {{ document.querySelector('select[name=\"g.' + p + '\"]').value = 'excellent'; }}
+             return true;"
+        )
+    };
+    b.goto(&grading).await.unwrap();
+    b.query(By::Id("apr-grading")).first().await.unwrap();
+    b.eval(&set(2)).await.unwrap();
+    b.find(By::Id("apr-save-grades"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let err = text_of(&b, "apr-errors").await;
+    assert!(
+        err.contains("优秀人数超出名额") && err.contains("leaders") && err.contains("最多 1 名"),
+        "{err}"
+    );
+    let img = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/img")
+            .join(name)
+    };
+    b.screenshot(&img("appraisal-grading-refused.png"))
+        .await
+        .unwrap();
+    let hr = luotuo_actor(&app, jiguan_domain::auth::Role::UnitAdmin).await;
+    let saved = app.app.apr_participants(&hr, u, id).await.unwrap();
+    assert!(saved.iter().all(|p| p.grade.is_none()), "nothing saved");
+    // Within the quota: saved.
+    b.goto(&grading).await.unwrap();
+    b.query(By::Id("apr-grading")).first().await.unwrap();
+    b.eval(&set(1)).await.unwrap();
+    b.find(By::Id("apr-save-grades"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Back on the grading page with the flash.
+    b.query(By::Css("p.flash")).first().await.unwrap();
+    let saved = app.app.apr_participants(&hr, u, id).await.unwrap();
+    let excellent = saved
+        .iter()
+        .filter(|p| p.grade == Some(jiguan_domain::appraisal::Grade::Excellent))
+        .count();
+    assert_eq!(excellent, 1);
+    let quota = text_of(&b, "apr-quota").await;
+    assert!(quota.contains("leaders"), "{quota}");
+    b.screenshot(&img("appraisal-grading.png")).await.unwrap();
+    b.quit().await.unwrap();
+}
+
+/// The pay run and a printed slip: 骆驼街道's 2019 run (paid out, grades from the closed
+/// appraisal) lists every line with its share; a slip opens from it and prints on one A4
+/// page with the slip shown and the print button left off the paper. The district report
+/// draws the before/after chart. Screenshots: docs/img/pay-run.png,
+/// docs/img/pay-slip-print.png (print media) and docs/img/pay-district.png.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn pay_run_and_a_printed_slip() {
+    let (app, b) = setup(BrowserOptions::default()).await;
+    let hr = luotuo_actor(&app, jiguan_domain::auth::Role::UnitAdmin).await;
+    let u = hr.unit_id.unwrap();
+    let run = app.app.pay_runs(&hr, u).await.unwrap()[0].clone();
+    sign_in(&b, &app, "luotuo_admin").await;
+    b.goto(app.url(&format!("/units/{u}/pay/{}", run.id)))
+        .await
+        .unwrap();
+    b.query(By::Css("#pay-lines tbody tr"))
+        .first()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&b, "pay-status").await, "已发放");
+    let rows = b
+        .find_all(By::Css("#pay-lines tbody tr"))
+        .await
+        .unwrap()
+        .len();
+    assert!(rows > 10, "{rows} lines");
+    let img = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/img")
+            .join(name)
+    };
+    b.screenshot(&img("pay-run.png")).await.unwrap();
+    // A slip from the run.
+    b.find(By::Css("#pay-lines tbody tr a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.query(By::Id("pay-slip")).first().await.unwrap();
+    assert!(!text_of(&b, "slip-share").await.is_empty());
+    // Every factor is explained in words (no untranslated key such as pay.source.*).
+    let slip = text_of(&b, "pay-slip").await;
+    assert!(!slip.contains("pay."), "{slip}");
+    emulate_media(&b, "print").await;
+    let (shown, w, h) = print_box(&b, "#pay-slip").await;
+    assert!(
+        shown && w > 0.0 && h > 0.0,
+        "slip in print: {shown} {w}×{h}"
+    );
+    let (button, _, _) = print_box(&b, "#slip-print").await;
+    assert!(!button, "the print button is not printed");
+    assert_eq!(printed_pages(&b).await, 1, "the slip fits one A4 page");
+    b.screenshot(&img("pay-slip-print.png")).await.unwrap();
+    emulate_media(&b, "").await;
+    // The district report with the chart.
+    b.delete_all_cookies().await.unwrap();
+    sign_in(&b, &app, "admin").await;
+    b.goto(app.url("/pay?year=2019")).await.unwrap();
+    b.query(By::Id("pay-chart")).first().await.unwrap();
+    b.screenshot(&img("pay-district.png")).await.unwrap();
+    b.quit().await.unwrap();
+}

@@ -16,6 +16,7 @@
 mod usecases;
 
 pub mod demo;
+pub mod mine;
 pub mod report;
 
 #[cfg(test)]

@@ -118,3 +118,65 @@ pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
     }
     Ok(())
 }
+
+/// Load-test pay data (`jiguan demo-data … --pay-year YEAR`): for the units `u001` …
+/// `u{units}` of a synthetic district (`jiguan_store::scale`), the district sets a pool of
+/// 12,000 元 per head × 1.00, and each unit's run is created, filled from its roster (grades
+/// within the 优秀 quota, one 基本称职 in 15) and computed — what the district pay report
+/// reads. Returns the number of runs computed; `progress` is called after each unit.
+pub async fn seed_scale(
+    app: &App,
+    district: DistrictId,
+    units: u32,
+    year: i32,
+    mut progress: impl FnMut(u32),
+) -> AppResult<u32> {
+    let admin = system(district, None, Role::DistrictAdmin);
+    let mut done = 0;
+    for ui in 1..=units {
+        let Some(unit) = app.store.find_unit(district, &format!("u{ui:03}")).await? else {
+            continue;
+        };
+        let hr = system(district, Some(unit.id), Role::UnitAdmin);
+        let filter = PeopleFilter {
+            unit_id: Some(unit.id),
+            home_only: true,
+            ..PeopleFilter::default()
+        };
+        let people = app.store.export_people(district, &filter).await?;
+        let n = people.len();
+        if n == 0 {
+            continue;
+        }
+        let pool = PoolForm {
+            basis: "per_head".into(),
+            per_head: PER_HEAD.into(),
+            headcount: n.to_string(),
+            unit_coef: "1.00".into(),
+            amount: String::new(),
+        };
+        app.set_pay_pool(&admin, unit.id, year, &pool).await?;
+        let run = app.create_pay_run(&hr, unit.id, year).await?;
+        let quota = usize::try_from(max_excellent(
+            u32::try_from(n).unwrap_or(0),
+            Decimal::from(20),
+        ))
+        .unwrap_or(0);
+        let rows: Vec<LineForm> = people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| LineForm {
+                person_id: p.id.to_string(),
+                grade: grade(i, n, quota, 15).code().into(),
+                post_coef: String::new(),
+                months: "12".into(),
+                basic_salary: String::new(),
+            })
+            .collect();
+        app.import_pay_lines(&hr, unit.id, run, &rows).await?;
+        app.compute_pay_run(&hr, unit.id, run).await?;
+        done += 1;
+        progress(ui);
+    }
+    Ok(done)
+}

@@ -280,6 +280,18 @@ impl App {
         let u = self
             .require_unit_record(actor, Action::PayView, unit)
             .await?;
+        self.run_view_unchecked(actor, u, id).await
+    }
+
+    /// The run view without the role check: for self-service, whose caller checked that
+    /// only the signed-in person's own line is shown ([`App::my_pay_slip`]).
+    pub(crate) async fn run_view_unchecked(
+        &self,
+        actor: &Actor,
+        u: crate::ports::Unit,
+        id: PayRunId,
+    ) -> AppResult<RunView> {
+        let unit = u.id;
         let run = self.run_of(actor, unit, id).await?;
         let pool = self.pool_of(actor, unit, run.year).await?;
         let lines = self.store.pay_lines(actor.district_id, unit, id).await?;

@@ -9,7 +9,10 @@
 //!   snapshot taken from the roster (identity, establishment kind, status, birth date, work
 //!   start, education, 班子成员, the middle post held and since when) and from the facts the
 //!   HR office records at review (basic conditions attested (a), the last annual appraisals
-//!   (h), sanctions and handling (i, j), investigation (k)); each reason is shown.
+//!   (h), sanctions and handling (i, j), investigation (k)); each reason is shown. For (h)
+//!   the grades of the appraisal module's closed annual cycles win over the HR office's
+//!   entry of the same year ([`App::with_appraisal_results`]); its entries stay the
+//!   fallback for the other years.
 //! - The HR office confirms (an application with no choice eligible is refused with its
 //!   reasons) or rejects with a reason. The posts' outcome after the review follows the
 //!   plan's no-competition policy ([`eligibility::competition`], §1.3.2).
@@ -426,6 +429,41 @@ impl App {
         }
     }
 
+    /// The review facts with rule (h) taken from the appraisal module where it has the
+    /// result: the person's grade of each year whose annual cycle (年度考核) in the district
+    /// is closed (已结束: confirmed, published, past any appeal window the unit kept open)
+    /// replaces what the HR office entered for that year; 不定等次 counts as such. Years
+    /// without a closed cycle (before the module was used, another employer, a cycle still
+    /// in publicity) keep the HR office's entry — the fallback.
+    pub(crate) async fn with_appraisal_results(
+        &self,
+        actor: &Actor,
+        person: i64,
+        facts: &ReviewFacts,
+    ) -> AppResult<ReviewFacts> {
+        let d = actor.district_id;
+        let mut out = facts.clone();
+        for y in self.store.apr_person_years(d, person).await? {
+            let closed = self
+                .store
+                .apr_cycle(d, y.unit_id, y.cycle_id)
+                .await?
+                .is_some_and(|c| c.status == Status::Closed);
+            if !closed {
+                continue;
+            }
+            let g = match (y.ungraded, y.grade) {
+                (None, Some(g)) => AppraisalGrade::from_code(g.code()),
+                (Some(_), _) => Some(AppraisalGrade::Ungraded),
+                (None, None) => None,
+            };
+            if let Some(g) = g {
+                out.appraisals.insert(y.year, g);
+            }
+        }
+        Ok(out)
+    }
+
     /// The middle post each person of the unit holds now, and since when.
     async fn held_posts(&self, actor: &Actor, unit: UnitId) -> AppResult<BTreeMap<i64, HeldPost>> {
         let d = actor.district_id;
@@ -476,7 +514,8 @@ impl App {
             else {
                 continue;
             };
-            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &a.review);
+            let facts = self.with_appraisal_results(actor, p.id, &a.review).await?;
+            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &facts);
             let checks = a
                 .choices
                 .iter()
@@ -569,7 +608,8 @@ impl App {
                 .await?
                 .ok_or(AppError::NotFound)?;
             let held = self.held_posts(actor, unit).await?;
-            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &facts);
+            let merged = self.with_appraisal_results(actor, p.id, &facts).await?;
+            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &merged);
             let mut all = Vec::new();
             let mut any = false;
             for k in &a.choices {

@@ -9,6 +9,7 @@
 mod helpers;
 
 mod agree;
+mod appraisal;
 mod contract;
 mod downsizing;
 mod json_calcs;

@@ -83,3 +83,46 @@ fn pay_pool_run_lines_and_compute() {
     let r = run(&["pay", "create", "--as", "luotuo_staff", "--year", "2021"]);
     assert_ne!(r.code, 0);
 }
+
+/// Load-test pay data and the district report from the command line: `demo-data
+/// --pay-year` computes a run for every unit; `pay report` lists each unit's spread; a unit
+/// account may not read the district report.
+#[test]
+fn demo_data_pay_year_and_the_district_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db").to_string_lossy().into_owned();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--database", db.as_str()];
+        all.extend_from_slice(args);
+        run_in(dir.path(), &all)
+    };
+    let r = run(&[
+        "demo-data",
+        "--scale",
+        "province",
+        "--districts",
+        "1",
+        "--units",
+        "3",
+        "--staff",
+        "10",
+        "--pay-year",
+        "2019",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("3 pay runs of 2019 computed"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["pay", "report", "--as", "p001_admin", "--year", "2019"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let units = v["units"].as_array().unwrap();
+    assert_eq!(units.len(), 3, "{v}");
+    // 10 people × 12,000 × 1.00 each, split to the fen.
+    assert!(units.iter().all(|u| u["pool"] == "120000.00"), "{v}");
+    let r = run(&["pay", "report", "--as", "p001_admin", "--year", "1800"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("year"), "{}", r.stderr);
+}

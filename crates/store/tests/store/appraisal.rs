@@ -186,3 +186,188 @@ async fn appraisal_demo(pg: bool) {
     );
 }
 both!(appraisal_demo);
+
+/// Issue 15 point 4 → the selection module: the competitive-selection review (rule h, the
+/// last three annual appraisals 称职 or better) takes each year's grade from the appraisal
+/// module's *closed* annual cycles, over what the HR office entered; a year whose cycle is
+/// not closed (still in publicity) falls back to the HR office's entry.
+async fn selection_review_takes_closed_appraisal_results(pg: bool) {
+    use chrono::Datelike;
+    use jiguan_app::selection::registration::ReviewForm;
+
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
+    // The appraisal cycles on a clock the test moves (to end the publicity).
+    let clock = std::sync::Arc::new(jiguan_app::ManualClock::new(chrono::Utc::now()));
+    let apr = jiguan_app::App::new(
+        std::sync::Arc::new(s.clone()),
+        jiguan_app::AppConfig::for_tests(),
+        clock.clone(),
+    );
+    let zb = app
+        .store
+        .find_unit(d, "zhaobaoshan")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let ua = actor(d, Some(zb), Role::UnitAdmin);
+    let cm = actor(d, Some(zb), Role::CommitteeMember);
+    // The demo's campaign in registration with three recommended people.
+    let camp = app
+        .camp_list(&ua, zb)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.status == Status::Applied)
+        .unwrap();
+    let years: Vec<i32> = {
+        let y = camp.plan.registration_deadline.year();
+        (y - 3..y).collect()
+    };
+    let view = app.camp_review_view(&ua, zb, camp.id).await.unwrap();
+    assert!(view.applications.len() >= 2);
+    let (pa, pb) = (
+        view.applications[0].application.person_id,
+        view.applications[1].application.person_id,
+    );
+    // Annual cycles for the three years: everyone 称职, but B 基本称职 in the middle year;
+    // the first two closed, the last only published.
+    let mut cycles = Vec::new();
+    for (i, y) in years.iter().enumerate() {
+        let form = CycleForm {
+            title: format!("{y}年度考核"),
+            kind: "annual".into(),
+            year: y.to_string(),
+            ..CycleForm::default()
+        };
+        let id = apr.apr_create_cycle(&ua, zb, &form).await.unwrap();
+        for st in [Step::Open, Step::Score, Step::Grade] {
+            apr.apr_step(&ua, zb, id, st).await.unwrap();
+        }
+        let grades: Vec<GradeForm> = apr
+            .apr_participants(&ua, zb, id)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|p| p.ungraded.is_none())
+            .map(|p| {
+                let basic = i == 1 && p.person_id == pb;
+                GradeForm {
+                    participant_id: p.id.to_string(),
+                    grade: if basic { "基本称职" } else { "称职" }.into(),
+                    reason: if basic {
+                        "全年两次未按期完成任务"
+                    } else {
+                        ""
+                    }
+                    .into(),
+                }
+            })
+            .collect();
+        apr.apr_save_grades(&ua, zb, id, &grades).await.unwrap();
+        apr.step_plan(
+            &cm,
+            zb,
+            id,
+            SimpleStep::Approve(&format!("招考委〔{y}〕1号")),
+        )
+        .await
+        .unwrap();
+        apr.apr_step(&ua, zb, id, Step::Publish).await.unwrap();
+        cycles.push(id);
+    }
+    clock.advance(chrono::Duration::days(20));
+    for id in &cycles[..2] {
+        apr.apr_step(&ua, zb, *id, Step::Close).await.unwrap();
+    }
+    let h_of = |v: &jiguan_app::selection::registration::ReviewView, person: i64| {
+        let a = v
+            .applications
+            .iter()
+            .find(|a| a.application.person_id == person)
+            .unwrap();
+        let mut h: Vec<(String, String)> = a.checks[0]
+            .2
+            .iter()
+            .filter(|i| i.rule == "h")
+            .map(|i| {
+                let year = i
+                    .args
+                    .iter()
+                    .find(|(k, _)| k == "year")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                (i.code.to_string(), year)
+            })
+            .collect();
+        h.sort();
+        h
+    };
+    // Nothing entered by the HR office: the two closed years come from the module; the
+    // year still in publicity is missing.
+    let v = app.camp_review_view(&ua, zb, camp.id).await.unwrap();
+    let last = years[2].to_string();
+    assert_eq!(
+        h_of(&v, pa),
+        vec![("selection_appraisal_missing".into(), last.clone())]
+    );
+    assert_eq!(
+        h_of(&v, pb),
+        vec![
+            ("selection_appraisal_low".into(), years[1].to_string()),
+            ("selection_appraisal_missing".into(), last.clone()),
+        ]
+    );
+    // The review: B's entry of 优秀 for the middle year does not override the closed
+    // cycle's 基本称职; the refusal names rule h and that year.
+    let app_id = |person: i64| {
+        v.applications
+            .iter()
+            .find(|a| a.application.person_id == person)
+            .unwrap()
+            .application
+            .id
+    };
+    let entered = format!("{}:优秀,{}:优秀,{}:称职", years[0], years[1], years[2]);
+    let form = ReviewForm {
+        decision: "confirm".into(),
+        basic_conditions_attested: "on".into(),
+        appraisals: entered.clone(),
+        ..ReviewForm::default()
+    };
+    let e = app
+        .camp_review(&ua, zb, camp.id, app_id(pb), &form)
+        .await
+        .unwrap_err();
+    let jiguan_app::AppError::Invalid(errs) = e else {
+        panic!("{e:?}")
+    };
+    assert!(
+        errs.iter().any(|e| e.code == "selection_appraisal_low"
+            && e.args.contains(&("year".into(), years[1].to_string()))),
+        "{errs:?}"
+    );
+    // The fallback: A's entry for the year not closed is what counts (不称职: refused for
+    // that year only; the closed years need no entry).
+    let form_a = ReviewForm {
+        appraisals: format!("{}:不称职", years[2]),
+        ..form.clone()
+    };
+    let e = app
+        .camp_review(&ua, zb, camp.id, app_id(pa), &form_a)
+        .await
+        .unwrap_err();
+    let jiguan_app::AppError::Invalid(errs) = e else {
+        panic!("{e:?}")
+    };
+    let h: Vec<_> = errs
+        .iter()
+        .filter(|e| e.code.starts_with("selection_appraisal"))
+        .collect();
+    assert_eq!(h.len(), 1, "{errs:?}");
+    assert_eq!(h[0].code, "selection_appraisal_low");
+    assert!(h[0].args.contains(&("year".into(), last.clone())));
+}
+both!(selection_review_takes_closed_appraisal_results);

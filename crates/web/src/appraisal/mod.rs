@@ -8,6 +8,7 @@
 //! and the rating handler logs nothing.
 
 pub mod api;
+pub mod mine;
 pub mod pages;
 
 use axum::http::Method;

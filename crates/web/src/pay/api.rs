@@ -135,7 +135,12 @@ pub async fn report(
     Path(p): Path<YearParam>,
 ) -> WebResult<Json<PayReportDto>> {
     let r = st.app.pay_report(&ctx.actor, p.year).await?;
-    Ok(Json(PayReportDto {
+    Ok(Json(report_dto(&r)))
+}
+
+/// The report as the API (and `jiguan pay report`) gives it: money as yuan strings.
+pub fn report_dto(r: &jiguan_app::pay::DistrictReport) -> PayReportDto {
+    PayReportDto {
         year: r.year,
         units: r
             .units
@@ -161,7 +166,7 @@ pub async fn report(
             .iter()
             .map(|(g, i)| (g.code().to_string(), i.to_string()))
             .collect(),
-    }))
+    }
 }
 
 /// A pool as sent: `basis` per_head (per_head, headcount, unit_coef) or fixed (amount).

@@ -189,5 +189,23 @@ fn routes() -> Vec<RouteSpec> {
             Signed(PayRun),
             api::apply,
         ),
+        r(
+            Method::GET,
+            "/units/{unit}/pay/{plan}/template",
+            Signed(PayRun),
+            pages::template,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/pay/{plan}/upload",
+            Signed(PayRun),
+            pages::upload,
+        ),
+        r(
+            Method::GET,
+            "/me/pay/{plan}",
+            Signed(Profile),
+            pages::my_slip,
+        ),
     ]
 }

@@ -735,24 +735,38 @@ pub async fn slip(
     let l = crumbs(&ctx, &u, "pay.slip")
         .crumb(tr.t("pay.runs"), format!("/units/{}/pay/{}", u.id, p.plan))
         .here();
-    let rows = line_rows(tr, &l, &v);
-    let row = rows
-        .into_iter()
-        .find(|r| r.person_id == line.person_id)
-        .ok_or(jiguan_app::AppError::NotFound)?;
-    let r = line.result.as_ref();
     let total_weight: Decimal = v
         .lines
         .iter()
         .filter_map(|x| x.result.as_ref())
         .filter_map(|r| r.weight.parse::<Decimal>().ok())
         .sum();
+    let people = v.lines.len();
+    slip_page(tr, l, u, &v, &line, total_weight, people)
+}
+
+/// The slip page of `line` in run `v` (its totals given: the run's Σ weights and headcount).
+fn slip_page(
+    tr: Tr,
+    l: Layout,
+    u: Unit,
+    v: &RunView,
+    line: &jiguan_app::pay::RunLineRecord,
+    total_weight: Decimal,
+    people: usize,
+) -> WebResult {
+    let rows = line_rows(tr, &l, v);
+    let row = rows
+        .into_iter()
+        .find(|r| r.person_id == line.person_id)
+        .ok_or(jiguan_app::AppError::NotFound)?;
+    let r = line.result.as_ref();
     let page = SlipPage {
         year: v.run.year,
         status: status_label(tr, v.run.status),
         pool: v.run.pool.map(|p| l.num(p)).unwrap_or_default(),
         total_weight: total_weight.normalize().to_string(),
-        people: v.lines.len(),
+        people,
         grade_source: tr.t(&format!("pay.source.{}", line.source)).to_string(),
         eligible: line.grade.earns_bonus(),
         total: r
@@ -763,6 +777,17 @@ pub async fn slip(
         u,
     };
     Ok(respond(true, &page))
+}
+
+/// 我的绩效分配单 (`/me/pay/{plan}`): the signed-in person's own slip of an approved or
+/// paid run of their unit (any role, `Profile`; nobody else's line can be opened here).
+pub async fn my_slip(State(st): State<AppState>, ctx: Ctx, Path(p): Path<RunParam>) -> WebResult {
+    let tr = ctx.tr;
+    let s = st.app.my_pay_slip(&ctx.actor, p.plan).await?;
+    let l = Layout::new(&ctx, "pay.slip")
+        .crumb(tr.t("menu.me"), "/me")
+        .here();
+    slip_page(tr, l, s.unit, &s.view, &s.line, s.total_weight, s.people)
 }
 
 pub async fn export(
@@ -777,4 +802,154 @@ pub async fn export(
         &format!("{}{}年度绩效奖金发放表", u.name, v.run.year),
         &[sheet],
     )
+}
+
+/// The upload template (导入模板): the run's lines, then the unit's people without a line,
+/// with the columns the upload reads ([`jiguan_excel::reports::pay::LINE_HEADERS`]).
+pub async fn template(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+) -> WebResult {
+    let v = st.app.pay_run(&ctx.actor, u.id, p.plan).await?;
+    let mut rows: Vec<jiguan_excel::reports::pay::TemplateRow> = v
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.person_id,
+                l.name.clone(),
+                l.grade.zh().to_string(),
+                if l.post_source == "entered" {
+                    l.post_coef.to_string()
+                } else {
+                    String::new()
+                },
+                l.months.to_string(),
+                l.basic_salary.to_string(),
+            )
+        })
+        .collect();
+    if let Ok(people) = st.app.export_people(&ctx.actor, Some(u.id)).await {
+        for (r, _) in people {
+            let p = &r.person;
+            if p.unit_id == u.id && !rows.iter().any(|x| x.0 == p.id) {
+                rows.push((
+                    p.id,
+                    p.name.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ));
+            }
+        }
+    }
+    let sheet = jiguan_excel::reports::pay::lines_template(&u.name, v.run.year, &rows);
+    crate::html::audit::xlsx(
+        &format!("{}{}年度绩效分配要素导入模板", u.name, v.run.year),
+        &[sheet],
+    )
+}
+
+/// The upload (导入等次与分配要素): an xlsx or csv file (multipart field `file`) in the
+/// template's layout; every row is checked and nothing is written unless every row is
+/// valid. Row errors name the file's row and the column.
+pub async fn upload(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path(p): Path<RunParam>,
+    req: axum::extract::Request,
+) -> WebResult {
+    use axum::extract::{FromRequest, Multipart};
+    if !crate::calc::pages::content_type_is(&req, "multipart/form-data") {
+        return Err(crate::error::WebError::Malformed {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code: "unsupported_media_type",
+            field: None,
+            detail: "multipart/form-data".into(),
+        });
+    }
+    let mut bytes = Vec::new();
+    if let Ok(mut mp) = Multipart::from_request(req, &st).await {
+        while let Ok(Some(field)) = mp.next_field().await {
+            if field.name() == Some("file") {
+                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+        }
+    }
+    let table = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default());
+    let r = match table.and_then(|t| jiguan_excel::reports::pay::line_forms(&t).map(|f| (t, f))) {
+        Err(e) => Err(vec![e]),
+        Ok((t, forms)) => match st
+            .app
+            .import_pay_lines(&ctx.actor, u.id, p.plan, &forms)
+            .await
+            .fields()?
+        {
+            Ok(()) => Ok(forms.len()),
+            Err(errs) => Err(errs
+                .into_iter()
+                .map(|e| row_error(ctx.tr, t.first_row, forms.len(), e))
+                .collect()),
+        },
+    };
+    match r {
+        Ok(n) => Ok(Redirect::to(&format!(
+            "/units/{}/pay/{}?ok=pay_uploaded&n={n}",
+            u.id, p.plan
+        ))
+        .into_response()),
+        Err(errs) => {
+            run_page(
+                &st,
+                &ctx,
+                u,
+                p.plan,
+                Default::default(),
+                FormErrors::new(ctx.tr, &errs),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// A row error of the upload named by the file's row and the column: `rows[i].grade` →
+/// 第 {first_row + i} 行「考核等次」 (one row: the use case names the field alone).
+fn row_error(tr: Tr, first_row: usize, rows: usize, mut e: FieldError) -> FieldError {
+    const COLUMNS: [&str; 5] = ["person_id", "grade", "post_coef", "months", "basic_salary"];
+    let (i, rest) = if rows == 1 {
+        (
+            COLUMNS.contains(&e.field.as_str()).then_some(0),
+            e.field.clone(),
+        )
+    } else {
+        match e
+            .field
+            .strip_prefix("rows[")
+            .and_then(|s| s.split_once("]."))
+        {
+            Some((i, rest)) => (i.parse::<usize>().ok(), rest.to_string()),
+            None => (None, e.field.clone()),
+        }
+    };
+    if let Some(i) = i {
+        let col_key = format!("pay.col.{rest}");
+        let column = if tr.has(&col_key) {
+            tr.t(&col_key).to_string()
+        } else {
+            rest
+        };
+        e.field = tr.f(
+            "pay.upload.row",
+            &[
+                ("row".into(), (first_row + i).to_string()),
+                ("column".into(), column),
+            ],
+        );
+    }
+    e
 }

@@ -68,6 +68,8 @@ pub struct MePage {
     pub retirement: Option<(String, String, String, String)>,
     pub notices: Vec<NoticeCard>,
     pub history: Vec<HistoryLine>,
+    /// 我的考核与绩效 (the appraisal and pay modules).
+    pub apr: Option<crate::appraisal::mine::MeAppraisal>,
 }
 
 fn opt_date(d: Option<chrono::NaiveDate>) -> String {
@@ -206,8 +208,14 @@ pub async fn show(State(st): State<AppState>, ctx: Ctx) -> WebResult {
             retirement: None,
             notices: Vec::new(),
             history: Vec::new(),
+            apr: None,
         }));
     };
+    let apr = st
+        .app
+        .my_appraisal(&ctx.actor)
+        .await?
+        .map(|m| crate::appraisal::mine::MeAppraisal::of(tr, &l, &m));
     let load = r
         .posts
         .as_ref()
@@ -301,5 +309,6 @@ pub async fn show(State(st): State<AppState>, ctx: Ctx) -> WebResult {
             .map(|n| notice_card(tr, n, ctx.actor.can(Action::DownsizingView)))
             .collect(),
         history,
+        apr,
     }))
 }

@@ -214,3 +214,138 @@ async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
         StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
     ));
 }
+
+/// 个人中心 → 我的考核与绩效 on the demo: the linked staff member sees their own annual
+/// results with the consequences and their pay slip (printable, their line only); the slip
+/// route takes no person, so another person's line cannot be opened; an account not linked
+/// to a person, or a run of another unit, gets 404.
+#[tokio::test]
+async fn me_shows_own_grades_consequences_and_slip() {
+    use jiguan_app::{App, AppConfig, ManualClock};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().to_string();
+    let store = jiguan_store::SqlStore::open(&url).await.unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
+    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+    let t = T {
+        router: jiguan_web::router(jiguan_web::AppState {
+            app: app.clone(),
+            web: jiguan_web::WebConfig::default(),
+            jobs: Default::default(),
+        }),
+        app: app.clone(),
+        clock,
+        d_a: d,
+        units: Vec::new(),
+        users: Vec::new(),
+        _dir: dir,
+    };
+    let sign_in = |name: &'static str| {
+        let app = app.clone();
+        async move {
+            let ok = app
+                .login(name, jiguan_app::demo::DEMO_PASSWORD, "10.0.0.1")
+                .await
+                .unwrap();
+            Who {
+                cookie: Some(format!("jiguan_session={}", ok.token)),
+                csrf: Some(ok.session.csrf_token),
+                ..Who::default()
+            }
+        }
+    };
+    let staff = sign_in("luotuo_staff").await;
+    let lu = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+    let hr = Actor {
+        user_id: UserId(0),
+        username: "t".into(),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: Some(lu),
+        roles: vec![Role::UnitAdmin],
+    };
+    // The linked person's 2019 grade (the demo's closed cycle) and pay line.
+    let me = app
+        .store
+        .find_user_by_name("luotuo_staff")
+        .await
+        .unwrap()
+        .unwrap()
+        .person_id
+        .unwrap();
+    let finals = app.final_grades(&hr, lu, 2019).await.unwrap();
+    let mine = finals.iter().find(|f| f.person_id == me.0).unwrap();
+    let run = app.pay_runs(&hr, lu).await.unwrap()[0].clone();
+    let (v, line) = app.pay_slip(&hr, lu, run.id, me).await.unwrap();
+    let other = v.lines.iter().find(|l| l.person_id != me.0).unwrap();
+
+    let r = get(&t, &staff, "/me").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let section = r
+        .body
+        .split("id=\"me-appraisal\"")
+        .nth(1)
+        .expect("the section");
+    assert!(section.contains("2019"), "{section}");
+    match mine.grade {
+        Some(g) => {
+            let label = match g.code() {
+                "excellent" => "优秀",
+                "competent" => "称职（合格）",
+                "basic" => "基本称职（基本合格）",
+                _ => "不称职（不合格）",
+            };
+            assert!(section.contains(label), "{label}: {section}");
+            let effect = if g.code() == "excellent" || g.code() == "competent" {
+                "发放年度考核奖金"
+            } else {
+                "不发年度考核奖金"
+            };
+            assert!(section.contains(effect), "{effect}: {section}");
+        }
+        None => assert!(section.contains("不定等次"), "{section}"),
+    }
+    let href = format!("/me/pay/{}", run.id);
+    assert!(section.contains(&href), "{section}");
+    // The slip: the person's own line, printable; nobody else's name.
+    let r = get(&t, &staff, &href).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains(&line.name), "{}", r.body);
+    assert!(r.body.contains("@media print"), "{}", r.body);
+    assert!(!r.body.contains(&other.name), "another person's line shown");
+    // The unit's slip route stays closed to staff (no PayView).
+    let r = get(
+        &t,
+        &staff,
+        &format!("/units/{lu}/pay/{}/slip/{}", run.id, other.person_id),
+    )
+    .await;
+    assert!(
+        r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+        "{}",
+        r.status
+    );
+    // Not linked: 404; another unit's run: 404.
+    let admin = sign_in("luotuo_admin").await;
+    assert_eq!(get(&t, &admin, &href).await.status, StatusCode::NOT_FOUND);
+    let jl = app
+        .store
+        .find_unit(d, "jiulonghu")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let jhr = Actor {
+        unit_id: Some(jl),
+        ..hr.clone()
+    };
+    let other_run = app.pay_runs(&jhr, jl).await.unwrap()[0].id;
+    assert_eq!(
+        get(&t, &staff, &format!("/me/pay/{other_run}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -135,3 +135,79 @@ async fn pay_run_from_pool_to_slip() {
     let r = send(&t, &da, Method::GET, "/api/v1/pay/2019", None).await;
     assert_eq!(r.json()["units"][0]["pool"], "50000.00");
 }
+
+/// The upload of a run's lines (导入等次与分配要素): the template is a workbook; a file
+/// with a bad row is refused whole, naming the file's row and the column; a good file
+/// fills the lines; staff may not upload (tenant isolation: the guard walkers).
+#[tokio::test]
+async fn pay_lines_upload_all_or_nothing() {
+    let t = setup().await;
+    let u = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let r = post_form_ok(&t, &ua, &format!("/units/{u}/pay"), &[("year", "2020")]).await;
+    let base = r.location().split('?').next().unwrap().to_string();
+    let a = add_temp(&t, &ua, u, "导入甲", 61).await;
+    let b = add_temp(&t, &ua, u, "导入乙", 62).await;
+    // The template lists the unit's people.
+    let r = get(&t, &ua, &format!("{base}/template")).await;
+    assert_xlsx(&r);
+    let page = get(&t, &ua, &base).await;
+    assert!(page.body.contains("id=\"pay-upload\""), "{}", page.body);
+    let csrf = ua.csrf.clone().unwrap();
+    let upload = format!("{base}/upload?_csrf={csrf}");
+    // Row 3 has an unknown grade and 13 months: nothing imported, row and column named.
+    let bad = format!(
+        "人员编号,姓名,考核等次,岗位系数,任职月数,12月基本工资（元）\n{a},导入甲,优秀,1.3,12,6000.00\n{b},导入乙,很好,,13,\n"
+    );
+    let r = crate::people::multipart(&t, &ua, &upload, &[], "lines.csv", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("第 3 行「考核等次」"), "{}", r.body);
+    assert!(r.body.contains("第 3 行「任职月数」"), "{}", r.body);
+    assert!(!r.body.contains("第 2 行"), "{}", r.body);
+    let id = base.rsplit('/').next().unwrap();
+    let j = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/api/v1/units/{u}/pay/{id}"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        j["lines"].as_array().unwrap().len(),
+        0,
+        "nothing written: {j}"
+    );
+    // Without the grade column: the column is named.
+    let r = crate::people::multipart(&t, &ua, &upload, &[], "l.csv", "人员编号\n1\n").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("考核等次"), "{}", r.body);
+    // The good file.
+    let good = format!(
+        "人员编号,姓名,考核等次,岗位系数,任职月数,12月基本工资（元）\n{a},导入甲,优秀,1.3,12,6000.00\n{b},导入乙,称职,,6,\n"
+    );
+    let r = crate::people::multipart(&t, &ua, &upload, &[], "lines.csv", &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let j = send(
+        &t,
+        &ua,
+        Method::GET,
+        &format!("/api/v1/units/{u}/pay/{id}"),
+        None,
+    )
+    .await
+    .json();
+    let lines = j["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{j}");
+    let of = |p: i64| lines.iter().find(|l| l["person_id"] == p).unwrap();
+    assert_eq!(of(a)["grade"], "excellent");
+    assert_eq!(of(a)["post_coef"], "1.3");
+    assert_eq!(of(b)["grade"], "competent");
+    assert_eq!(of(b)["months"], 6);
+    // Staff may not upload; another unit's HR cannot reach the run.
+    let us = login(&t, "u_staff").await;
+    let up = format!("{base}/upload?_csrf={}", us.csrf.clone().unwrap());
+    let r = crate::people::multipart(&t, &us, &up, &[], "lines.csv", &good).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
