@@ -564,6 +564,35 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// The first page of a unit roster's search for `text`, as `list_people` runs it (its
+    /// SQL and parameters, for the benchmark's query plans).
+    pub fn roster_search_sql(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        text: &str,
+    ) -> (String, Vec<Value>) {
+        let f = PeopleFilter {
+            unit_id: Some(unit),
+            ..Default::default()
+        };
+        let q = ListQuery {
+            q: Some(text.into()),
+            ..Default::default()
+        };
+        let w = roster_where(d, &f, Some(&q));
+        (
+            format!(
+                "SELECT {}{} ORDER BY p.name COLLATE pinyin ASC, p.id LIMIT 20",
+                cols(false),
+                w.text
+            ),
+            w.params,
+        )
+    }
+}
+
 fn unit_scope(s: &mut Sql, col: &str, unit: Option<UnitId>) {
     if let Some(u) = unit {
         s.and(&format!("{col} = {{}}"), u.0);

@@ -206,7 +206,7 @@ const ACTIVE: &str = "('on_post', 'lent_out')";
 /// The cost report's query (`PeopleStore::cost_totals`): the counters of the district (or
 /// unit), less the latest rows dated after `on`, plus the rows those people had on `on`
 /// (the old correlated lookup, for them only). `$1` district, `$2` the date, `$3` the unit.
-pub(crate) fn cost_totals_sql(
+pub fn cost_totals_sql(
     d: DistrictId,
     unit: Option<UnitId>,
     on: chrono::NaiveDate,

@@ -58,4 +58,13 @@ SELECT e.person_id, e.district_id, e.unit_id, e.id, e.on_date, e.status, e.ident
 FROM person_events e WHERE e.id IN (SELECT MAX(x.id) FROM person_events x GROUP BY x.person_id);
 INSERT INTO cost_counters (district_id, unit_id, status, identity, funding, body_key, headcount, basic_pay, allowances, social_insurance, housing_fund)
 SELECT district_id, unit_id, status, identity, funding, body_key, CAST(COUNT(*) AS BIGINT), CAST(SUM(basic_pay) AS BIGINT), CAST(SUM(allowances) AS BIGINT), CAST(SUM(social_insurance) AS BIGINT), CAST(SUM(housing_fund) AS BIGINT)
-FROM person_latest GROUP BY district_id, unit_id, status, identity, funding, body_key
+FROM person_latest GROUP BY district_id, unit_id, status, identity, funding, body_key;
+-- The dashboard of a district whose unit holds 100,000 staff: each count it makes is read
+-- from an index alone (or from a handful of rows).
+-- Leaders of a unit (establishment page, dashboard): the few leaders, not the whole unit.
+CREATE INDEX people_leaders ON people (district_id, unit_id, leader, status);
+-- Active posts per unit, and their function hours (posts report, dashboard).
+CREATE INDEX posts_active_unit ON posts (district_id, active, unit_id, id);
+CREATE INDEX post_functions_hours ON post_functions (post_id, district_id, annual_hours);
+-- Open assignments per unit with holder and share (posts report, dashboard).
+CREATE INDEX post_assignments_open_share ON post_assignments (district_id, end_date, unit_id, person_id, share_pct)
