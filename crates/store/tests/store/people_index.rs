@@ -19,6 +19,9 @@ use jiguan_testkit::fixtures::id_number;
 use crate::helpers::*;
 use crate::scale::tiny;
 
+/// A change applied to a person's record.
+type Change = Box<dyn Fn(&mut PersonRecord)>;
+
 both!(index_search_matches_like);
 both!(index_cost_matches_scan);
 
@@ -437,7 +440,7 @@ async fn index_cost_matches_scan(pg: bool) {
         .await
         .unwrap()
         .items;
-    let changes: Vec<(&str, Box<dyn Fn(&mut PersonRecord)>)> = vec![
+    let changes: Vec<(&str, Change)> = vec![
         (
             "2025-01-01",
             Box::new(|p| p.cost.basic_pay = Money(777_777)),
