@@ -332,6 +332,12 @@ impl DownsizingStore for SqlStore {
                     ],
                 )
                 .await?;
+                crate::people_index::refresh_latest(
+                    &mut tx,
+                    d,
+                    crate::people_index::Who::Ids(&[it.person_id]),
+                )
+                .await?;
             }
             if it.cut {
                 tx.execute(

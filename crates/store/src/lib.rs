@@ -15,6 +15,7 @@ pub mod migrate;
 mod org;
 mod pay;
 mod people;
+pub mod people_index;
 mod posts;
 mod report;
 pub mod scale;

@@ -46,10 +46,13 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(17, "0017_scale", "scale"),
     migration!(18, "0018_selection_scores", "selection_scores"),
     migration!(19, "0019_selection_decisions", "selection_decisions"),
+    migration!(23, "0023_search_cost", "search_cost"),
 ];
 
 pub fn latest() -> i64 {
-    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+    // The highest version, not the last entry: migration numbers are handed out to work
+    // merged in any order.
+    MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
 fn render(sql: &str, b: Backend) -> String {
@@ -107,7 +110,10 @@ pub async fn current_version(db: &Db) -> Result<i64, StoreError> {
 
 /// Applies every pending migration; returns the versions applied.
 pub async fn migrate(db: &Db) -> Result<Vec<i64>, StoreError> {
-    migrate_to(db, latest()).await
+    let applied = migrate_to(db, latest()).await?;
+    // Derived rows a migration asked for that SQL alone cannot build (migration 23).
+    crate::people_index::backfill(db).await?;
+    Ok(applied)
 }
 
 /// Applies pending migrations up to and including `target`.

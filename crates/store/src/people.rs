@@ -29,6 +29,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use crate::SqlStore;
 use crate::audit::{append, commit_audited};
 use crate::db::{Backend, Row, Tx, Value};
+use crate::people_index::{self, Who};
 use crate::sql::{Sql, fetch_page, like, order_by};
 
 /// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
@@ -184,6 +185,10 @@ fn roster_part(
         params,
     };
     let dp = s.bind(d.0);
+    // The search of the current roster: candidates from the gram index (and the ID
+    // number's unique index), re-checked below with the old LIKE condition. CROSS JOIN
+    // keeps SQLite from walking the unit's name index instead.
+    let indexed = !dated && q.and_then(ListQuery::search).is_some();
     if let Some(on) = f.on {
         s.push(&format!(
             " FROM person_events e JOIN people p ON p.id = e.person_id WHERE e.district_id = {dp}"
@@ -192,6 +197,12 @@ fn roster_part(
         s.push(&format!(
             " AND e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 \
              WHERE e2.person_id = e.person_id AND e2.on_date <= {p})"
+        ));
+    } else if let (true, Some(text)) = (indexed, q.and_then(ListQuery::search)) {
+        let n = f.search_id_number.then(|| text.to_ascii_uppercase());
+        let c = people_index::candidates(&mut s, &dp, &text, n.as_deref());
+        s.push(&format!(
+            " FROM ({c}) c CROSS JOIN people p WHERE p.id = c.person_id AND p.district_id = {dp}"
         ));
     } else {
         s.push(&format!(" FROM people p WHERE p.district_id = {dp}"));
@@ -359,7 +370,7 @@ pub(crate) async fn move_event_tx(
         ],
     )
     .await?;
-    Ok(())
+    people_index::refresh_latest(tx, d, Who::Ids(&[person])).await
 }
 
 const INSERT_COLS: &str = "district_id, unit_id, host_unit_id, body_id, name, gender, id_number, birth_date, ethnicity, party, education, work_start, unit_join, identity, establishment, post, rank, leader, leader_role, phone, funding, basic_pay, allowances, social_insurance, housing_fund, status, status_since, created_at, updated_at";
@@ -433,6 +444,13 @@ async fn insert_chunk(
         .map(|w| by_number.get(&w.person.id_number).copied().unwrap_or(0))
         .collect();
     copy_events(tx, d, &ids, first, at, by).await?;
+    let named: Vec<(i64, &str, &str)> = chunk
+        .iter()
+        .zip(&ids)
+        .map(|(w, id)| (*id, w.person.name.as_str(), w.person.post.as_str()))
+        .collect();
+    people_index::write_grams(tx, d, &named, true).await?;
+    people_index::refresh_latest(tx, d, Who::Ids(&ids)).await?;
     Ok(ids)
 }
 
@@ -469,7 +487,9 @@ async fn update_one(
     if tx.execute(&sql, &params).await? == 0 {
         return Err(StoreError::NotFound);
     }
-    copy_events(tx, d, &[p.id], w, at, by).await
+    copy_events(tx, d, &[p.id], w, at, by).await?;
+    people_index::write_grams(tx, d, &[(p.id, p.name.as_str(), p.post.as_str())], false).await?;
+    people_index::refresh_latest(tx, d, Who::Ids(&[p.id])).await
 }
 
 fn quota(r: &Row) -> StoreResult<QuotaRecord> {
@@ -544,6 +564,35 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// The first page of a unit roster's search for `text`, as `list_people` runs it (its
+    /// SQL and parameters, for the benchmark's query plans).
+    pub fn roster_search_sql(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        text: &str,
+    ) -> (String, Vec<Value>) {
+        let f = PeopleFilter {
+            unit_id: Some(unit),
+            ..Default::default()
+        };
+        let q = ListQuery {
+            q: Some(text.into()),
+            ..Default::default()
+        };
+        let w = roster_where(d, &f, Some(&q));
+        (
+            format!(
+                "SELECT {}{} ORDER BY p.name COLLATE pinyin ASC, p.id LIMIT 20",
+                cols(false),
+                w.text
+            ),
+            w.params,
+        )
+    }
+}
+
 fn unit_scope(s: &mut Sql, col: &str, unit: Option<UnitId>) {
     if let Some(u) = unit {
         s.and(&format!("{col} = {{}}"), u.0);
@@ -582,7 +631,7 @@ impl PeopleStore for SqlStore {
             "p.name COLLATE pinyin",
         );
         let order = format!("{order}, p.id");
-        if split_roster(f) {
+        if split_roster(f) && q.search().is_none() {
             return self.roster_page(d, f, q, &order).await;
         }
         fetch_page(
@@ -971,23 +1020,7 @@ impl PeopleStore for SqlStore {
         on: NaiveDate,
         group: CostGroup,
     ) -> StoreResult<Vec<(String, Total)>> {
-        let key = match group {
-            CostGroup::Identity => "e.identity",
-            CostGroup::Funding => "e.funding",
-            CostGroup::Body => "COALESCE(CAST(e.body_id AS TEXT), '')",
-            CostGroup::Unit => "CAST(e.unit_id AS TEXT)",
-        };
-        let mut s = Sql::with("", d.0);
-        let p = s.bind(on);
-        s.text = format!(
-            "SELECT {key}, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(e.basic_pay), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(e.allowances), 0) AS BIGINT), CAST(COALESCE(SUM(e.social_insurance), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(e.housing_fund), 0) AS BIGINT) FROM person_events e WHERE e.district_id = $1 \
-             AND e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 WHERE e2.person_id = e.person_id AND e2.on_date <= {p}) \
-             AND e.status IN ('on_post', 'lent_out')"
-        );
-        unit_scope(&mut s, "e.unit_id", unit);
-        s.push(&format!(" GROUP BY {key} ORDER BY 1"));
+        let s = people_index::cost_totals_sql(d, unit, on, group);
         let rows = self.db.fetch_all(&s.text, &s.params).await?;
         rows.iter()
             .map(|r| {

@@ -382,6 +382,7 @@ impl SqlStore {
         let mut posts = Vec::with_capacity(PER);
         let mut post_fns = Vec::with_capacity(PER);
         let mut assigns = Vec::with_capacity(PER);
+        let mut named: Vec<(i64, String, &str)> = Vec::with_capacity(PER);
         let mut per_kind = [0i64; 4];
         let birth0 = NaiveDate::from_ymd_opt(1965, 1, 1).unwrap_or_default();
         for i in 0..i64::from(staff) {
@@ -443,6 +444,7 @@ impl SqlStore {
                 ids.person,
                 d(join)
             ));
+            named.push((ids.person, name, post_title));
             ids.person += 1;
             ids.post += 1;
             ids.assignment += 1;
@@ -451,6 +453,10 @@ impl SqlStore {
                 insert_rows(&mut tx, "INSERT INTO posts (id, district_id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at)", &posts, PER, at).await?;
                 insert_rows(&mut tx, "INSERT INTO post_functions (post_id, district_id, unit_id, function_id, annual_hours)", &post_fns, PER, at).await?;
                 insert_rows(&mut tx, "INSERT INTO post_assignments (id, district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by)", &assigns, PER, at).await?;
+                let refs: Vec<(i64, &str, &str)> =
+                    named.iter().map(|(i, n, p)| (*i, n.as_str(), *p)).collect();
+                crate::people_index::write_grams(&mut tx, district, &refs, true).await?;
+                named.clear();
                 people.clear();
                 posts.clear();
                 post_fns.clear();
@@ -468,6 +474,12 @@ impl SqlStore {
                 ids.person
             ),
             &[at.into()],
+        )
+        .await?;
+        crate::people_index::refresh_latest(
+            &mut tx,
+            district,
+            crate::people_index::Who::Range(first_person, ids.person),
         )
         .await?;
         // Establishment quotas of the whole unit: what is held plus a margin.

@@ -16,6 +16,7 @@ mod logs;
 mod org;
 mod pay;
 mod people;
+mod people_index;
 mod platform;
 mod posts;
 mod report;

@@ -456,5 +456,86 @@ async fn explain(store: &SqlStore, unit: i64) -> anyhow::Result<()> {
             println!("    {line}");
         }
     }
+    // The queries issue 17's second part changed, as the store runs them (with parameters).
+    let dd = jiguan_domain::tenancy::DistrictId(d);
+    let uu = jiguan_domain::tenancy::UnitId(unit);
+    let mut changed: Vec<(&str, String, Vec<jiguan_store::Value>)> = Vec::new();
+    for (what, text) in [
+        ("roster search through the gram index (王伟)", "王伟"),
+        ("roster search, one character (王)", "王"),
+    ] {
+        let (sql, params) = store.roster_search_sql(dd, uu, text);
+        changed.push((what, sql, params));
+    }
+    use jiguan_app::people::CostGroup;
+    for (what, unit, group) in [
+        (
+            "personnel cost of the unit from counters (by identity)",
+            Some(uu),
+            CostGroup::Identity,
+        ),
+        (
+            "cost by unit of the district from counters (dashboard, posts report)",
+            None,
+            CostGroup::Unit,
+        ),
+    ] {
+        let s = jiguan_store::people_index::cost_totals_sql(dd, unit, today, group);
+        changed.push((what, s.text, s.params));
+    }
+    for (what, sql) in [
+        (
+            "leaders of a unit (establishment, dashboard)",
+            format!(
+                "SELECT unit_id, COUNT(*) FROM people WHERE district_id = {d} AND status IN ('on_post', 'lent_out') AND leader = TRUE AND unit_id = {unit} GROUP BY unit_id ORDER BY unit_id"
+            ),
+        ),
+        (
+            "posts and hours per unit (dashboard)",
+            format!(
+                "SELECT p.unit_id, COUNT(DISTINCT p.id), COALESCE(SUM(f.annual_hours), 0) FROM posts p LEFT JOIN post_functions f ON f.post_id = p.id AND f.district_id = p.district_id WHERE p.district_id = {d} AND p.active = TRUE GROUP BY p.unit_id ORDER BY p.unit_id"
+            ),
+        ),
+        (
+            "open assignments per unit (dashboard)",
+            format!(
+                "SELECT unit_id, COALESCE(SUM(share_pct), 0), COUNT(DISTINCT person_id) FROM post_assignments WHERE district_id = {d} AND end_date IS NULL GROUP BY unit_id ORDER BY unit_id"
+            ),
+        ),
+    ] {
+        changed.push((what, sql, Vec::new()));
+    }
+    for (what, sql, params) in changed {
+        let q = if pg {
+            format!("EXPLAIN {sql}")
+        } else {
+            format!("EXPLAIN QUERY PLAN {sql}")
+        };
+        let t0 = Instant::now();
+        let rows = store
+            .db
+            .fetch_all(&sql, &params)
+            .await
+            .map_err(|e| anyhow!("{what}: {e}"))?;
+        let took = t0.elapsed();
+        let plan = store
+            .db
+            .fetch_all(&q, &params)
+            .await
+            .map_err(|e| anyhow!("{what}: {e}"))?;
+        println!(
+            "{what}: {} rows in {} ms (one run, warm)",
+            rows.len(),
+            ms(took)
+        );
+        for r in plan {
+            let line: String = if pg {
+                r.get(0).map_err(|e| anyhow!("{e}"))?
+            } else {
+                r.get(3).map_err(|e| anyhow!("{e}"))?
+            };
+            println!("    {line}");
+        }
+    }
     Ok(())
 }

@@ -1,0 +1,376 @@
+//! Indexes of the people module kept by every people write (issue 17, migration 23):
+//!
+//! - **Search grams** (`people_grams`): the characters and character pairs of each
+//!   person's name and post, lower-cased per character. A roster search reads its
+//!   candidates from them (one index range per gram of the search text, intersected) and
+//!   re-checks the old `LIKE '%…%'` condition on the candidates only, so the answers are
+//!   the old ones: every person the old condition matches holds every gram of the search
+//!   text (see [`grams`]).
+//! - **Latest history row** (`person_latest`) and **cost counters** (`cost_counters`):
+//!   each person's highest-id history row with its cost columns, and their sums per unit,
+//!   status and grouping key. The cost report of a date reads the counters and corrects
+//!   them by the few people whose latest row is dated after that date
+//!   ([`cost_totals_sql`]), which gives the figures of the old correlated query to the fen.
+//!
+//! Every write path of `people` and `person_events` in the store calls [`write_grams`] /
+//! [`refresh_latest`] inside its own transaction; the store story
+//! `people_index::*` checks both against a recomputation from scratch.
+
+use std::collections::{BTreeSet, HashMap};
+
+use jiguan_app::people::CostGroup;
+use jiguan_app::ports::StoreResult;
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+
+use crate::db::{Db, Tx, Value};
+use crate::sql::Sql;
+
+/// Grams per multi-row INSERT.
+const GRAM_ROWS: usize = 500;
+
+/// `s` lower-cased character by character (no context rules such as the final sigma), so
+/// that the lower-casing of a text is the concatenation of its characters' lower-casings.
+pub fn fold(s: &str) -> Vec<char> {
+    s.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// The grams a text is indexed under: each character and each pair of adjacent
+/// characters of its [`fold`].
+pub fn grams(s: &str) -> BTreeSet<String> {
+    let c = fold(s);
+    let mut out: BTreeSet<String> = c.iter().map(|x| x.to_string()).collect();
+    for w in c.windows(2) {
+        out.insert(w.iter().collect());
+    }
+    out
+}
+
+/// The grams a search text is looked up by: its pairs, or its one character. A person
+/// the old `LOWER(col) LIKE '%text%'` matches has a run of characters whose fold equals
+/// the fold of the text (SQLite's LOWER and LIKE fold ASCII only, and the pattern is
+/// lower-cased already; PostgreSQL's LOWER folds like Rust for everything but a few
+/// locale-specific letters such as the Turkish dotted İ), so it holds every one of these.
+pub fn query_grams(text: &str) -> Vec<String> {
+    let c = fold(&text.to_lowercase());
+    if c.len() == 1 {
+        return vec![c[0].to_string()];
+    }
+    let set: BTreeSet<String> = c.windows(2).map(|w| w.iter().collect()).collect();
+    set.into_iter().collect()
+}
+
+/// One person's grams: of the name and of the post (no pair across the two).
+fn person_grams(name: &str, post: &str) -> BTreeSet<String> {
+    let mut g = grams(name);
+    g.extend(grams(post));
+    g
+}
+
+/// Replaces the grams of people `(id, name, post)` of district `d` (new people: nothing
+/// to delete, `fresh`).
+pub(crate) async fn write_grams(
+    tx: &mut Tx,
+    d: DistrictId,
+    people: &[(i64, &str, &str)],
+    fresh: bool,
+) -> StoreResult<()> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    if !fresh {
+        let ids: Vec<String> = people.iter().map(|p| p.0.to_string()).collect();
+        tx.execute(
+            &format!(
+                "DELETE FROM people_grams WHERE person_id IN ({})",
+                ids.join(", ")
+            ),
+            &[],
+        )
+        .await?;
+    }
+    let mut rows: Vec<(i64, String)> = Vec::new();
+    for (id, name, post) in people {
+        for g in person_grams(name, post) {
+            rows.push((*id, g));
+        }
+    }
+    for chunk in rows.chunks(GRAM_ROWS) {
+        let mut s = Sql::new("");
+        let mut seen: HashMap<&str, String> = HashMap::new();
+        let mut vals = Vec::with_capacity(chunk.len());
+        for (id, g) in chunk {
+            let p = match seen.get(g.as_str()) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = s.bind(g.as_str());
+                    seen.insert(g.as_str(), p.clone());
+                    p
+                }
+            };
+            vals.push(format!("({}, {p}, {id})", d.0));
+        }
+        s.text = format!(
+            "INSERT INTO people_grams (district_id, gram, person_id) VALUES {}",
+            vals.join(", ")
+        );
+        tx.execute(&s.text, &s.params).await?;
+    }
+    Ok(())
+}
+
+/// Which people a [`refresh_latest`] rewrites.
+#[derive(Clone, Copy)]
+pub(crate) enum Who<'a> {
+    /// These ids.
+    Ids(&'a [i64]),
+    /// Ids from `.0` (inclusive) to `.1` (exclusive).
+    Range(i64, i64),
+}
+
+impl Who<'_> {
+    fn cond(&self, col: &str) -> String {
+        match self {
+            Who::Ids(ids) => {
+                let l: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!("{col} IN ({})", l.join(", "))
+            }
+            Who::Range(a, b) => format!("{col} >= {a} AND {col} < {b}"),
+        }
+    }
+    fn is_empty(&self) -> bool {
+        match self {
+            Who::Ids(ids) => ids.is_empty(),
+            Who::Range(a, b) => a >= b,
+        }
+    }
+}
+
+const COUNTER_KEY: &str = "district_id, unit_id, status, identity, funding, body_key";
+
+/// Adds (`sign` 1) or takes away (-1) the `person_latest` rows of `who` in the counters.
+async fn count_latest(tx: &mut Tx, who: Who<'_>, sign: i64) -> StoreResult<()> {
+    let m = if sign < 0 { "-" } else { "" };
+    let sum = |c: &str| format!("{m}CAST(SUM({c}) AS BIGINT)");
+    let sql = format!(
+        "INSERT INTO cost_counters ({COUNTER_KEY}, headcount, basic_pay, allowances, social_insurance, housing_fund) \
+         SELECT {COUNTER_KEY}, {m}CAST(COUNT(*) AS BIGINT), {}, {}, {}, {} FROM person_latest WHERE {} GROUP BY {COUNTER_KEY} \
+         ON CONFLICT ({COUNTER_KEY}) DO UPDATE SET headcount = cost_counters.headcount + excluded.headcount, \
+         basic_pay = cost_counters.basic_pay + excluded.basic_pay, allowances = cost_counters.allowances + excluded.allowances, \
+         social_insurance = cost_counters.social_insurance + excluded.social_insurance, \
+         housing_fund = cost_counters.housing_fund + excluded.housing_fund",
+        sum("basic_pay"),
+        sum("allowances"),
+        sum("social_insurance"),
+        sum("housing_fund"),
+        who.cond("person_id"),
+    );
+    tx.execute(&sql, &[]).await?;
+    Ok(())
+}
+
+/// Rewrites the `person_latest` rows of `who` (district `d`) from their history, and the
+/// counters with them: to be called after writing history rows, in the same transaction.
+pub(crate) async fn refresh_latest(tx: &mut Tx, d: DistrictId, who: Who<'_>) -> StoreResult<()> {
+    if who.is_empty() {
+        return Ok(());
+    }
+    count_latest(tx, who, -1).await?;
+    tx.execute(
+        &format!(
+            "INSERT INTO person_latest (person_id, district_id, unit_id, event_id, on_date, status, identity, funding, body_key, \
+             basic_pay, allowances, social_insurance, housing_fund) \
+             SELECT e.person_id, e.district_id, e.unit_id, e.id, e.on_date, e.status, e.identity, e.funding, COALESCE(e.body_id, 0), \
+             e.basic_pay, e.allowances, e.social_insurance, e.housing_fund FROM person_events e \
+             WHERE e.id IN (SELECT MAX(x.id) FROM person_events x WHERE {} GROUP BY x.person_id) \
+             ON CONFLICT (person_id) DO UPDATE SET district_id = excluded.district_id, unit_id = excluded.unit_id, \
+             event_id = excluded.event_id, on_date = excluded.on_date, status = excluded.status, identity = excluded.identity, \
+             funding = excluded.funding, body_key = excluded.body_key, basic_pay = excluded.basic_pay, \
+             allowances = excluded.allowances, social_insurance = excluded.social_insurance, housing_fund = excluded.housing_fund",
+            who.cond("x.person_id")
+        ),
+        &[],
+    )
+    .await?;
+    count_latest(tx, who, 1).await?;
+    tx.execute(
+        "DELETE FROM cost_counters WHERE district_id = $1 AND headcount = 0",
+        &[d.0.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The statuses the cost report counts.
+const ACTIVE: &str = "('on_post', 'lent_out')";
+
+/// The cost report's query (`PeopleStore::cost_totals`): the counters of the district (or
+/// unit), less the latest rows dated after `on`, plus the rows those people had on `on`
+/// (the old correlated lookup, for them only). `$1` district, `$2` the date, `$3` the unit.
+pub fn cost_totals_sql(
+    d: DistrictId,
+    unit: Option<UnitId>,
+    on: chrono::NaiveDate,
+    group: CostGroup,
+) -> Sql {
+    let key = |a: &str| match group {
+        CostGroup::Identity => format!("{a}.identity"),
+        CostGroup::Funding => format!("{a}.funding"),
+        CostGroup::Body => {
+            format!("CASE WHEN {a}.body_key = 0 THEN '' ELSE CAST({a}.body_key AS TEXT) END")
+        }
+        CostGroup::Unit => format!("CAST({a}.unit_id AS TEXT)"),
+    };
+    let ekey = match group {
+        CostGroup::Identity => "e.identity".to_string(),
+        CostGroup::Funding => "e.funding".to_string(),
+        CostGroup::Body => "COALESCE(CAST(e.body_id AS TEXT), '')".to_string(),
+        CostGroup::Unit => "CAST(e.unit_id AS TEXT)".to_string(),
+    };
+    let mut s = Sql::with("", d.0);
+    let p = s.bind(on);
+    let (uc, ul, ue) = match unit {
+        Some(u) => {
+            let x = s.bind(u.0);
+            (
+                format!(" AND c.unit_id = {x}"),
+                format!(" AND l.unit_id = {x}"),
+                format!(" AND e.unit_id = {x}"),
+            )
+        }
+        None => Default::default(),
+    };
+    s.text = format!(
+        "SELECT t.k, CAST(SUM(t.n) AS BIGINT), CAST(SUM(t.b) AS BIGINT), CAST(SUM(t.a) AS BIGINT), \
+         CAST(SUM(t.s) AS BIGINT), CAST(SUM(t.h) AS BIGINT) FROM ( \
+         SELECT {kc} AS k, c.headcount AS n, c.basic_pay AS b, c.allowances AS a, c.social_insurance AS s, c.housing_fund AS h \
+         FROM cost_counters c WHERE c.district_id = $1 AND c.status IN {ACTIVE}{uc} \
+         UNION ALL SELECT {kl}, CAST(-1 AS BIGINT), -l.basic_pay, -l.allowances, -l.social_insurance, -l.housing_fund \
+         FROM person_latest l WHERE l.district_id = $1 AND l.on_date > {p} AND l.status IN {ACTIVE}{ul} \
+         UNION ALL SELECT {ekey}, CAST(1 AS BIGINT), e.basic_pay, e.allowances, e.social_insurance, e.housing_fund \
+         FROM person_latest l JOIN person_events e ON e.person_id = l.person_id WHERE l.district_id = $1 AND l.on_date > {p} \
+         AND e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 WHERE e2.person_id = l.person_id AND e2.on_date <= {p}) \
+         AND e.status IN {ACTIVE}{ue}) t GROUP BY t.k HAVING SUM(t.n) > 0 ORDER BY 1",
+        kc = key("c"),
+        kl = key("l"),
+    );
+    s
+}
+
+/// The cost report's query before migration 23 (a correlated "latest row on or before
+/// the date" per history row): kept for the tests and the benchmark's comparison.
+pub fn cost_totals_scan_sql(
+    d: DistrictId,
+    unit: Option<UnitId>,
+    on: chrono::NaiveDate,
+    group: CostGroup,
+) -> Sql {
+    let key = match group {
+        CostGroup::Identity => "e.identity",
+        CostGroup::Funding => "e.funding",
+        CostGroup::Body => "COALESCE(CAST(e.body_id AS TEXT), '')",
+        CostGroup::Unit => "CAST(e.unit_id AS TEXT)",
+    };
+    let mut s = Sql::with("", d.0);
+    let p = s.bind(on);
+    s.text = format!(
+        "SELECT {key}, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(e.basic_pay), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(e.allowances), 0) AS BIGINT), CAST(COALESCE(SUM(e.social_insurance), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(e.housing_fund), 0) AS BIGINT) FROM person_events e WHERE e.district_id = $1 \
+         AND e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 WHERE e2.person_id = e.person_id AND e2.on_date <= {p}) \
+         AND e.status IN {ACTIVE}"
+    );
+    if let Some(u) = unit {
+        s.and("e.unit_id = {}", u.0);
+    }
+    s.push(&format!(" GROUP BY {key} ORDER BY 1"));
+    s
+}
+
+/// The candidate people of a roster search (a subquery of person ids): those holding
+/// every gram of `text` in district `$dp`, and with `id_number` the one person of that
+/// ID number (through `UNIQUE (district_id, id_number)`).
+pub(crate) fn candidates(s: &mut Sql, dp: &str, text: &str, id_number: Option<&str>) -> String {
+    let parts: Vec<String> = query_grams(text)
+        .into_iter()
+        .map(|g| {
+            let p = s.bind(g);
+            format!(
+                "SELECT g.person_id FROM people_grams g WHERE g.district_id = {dp} AND g.gram = {p}"
+            )
+        })
+        .collect();
+    let mut sql = parts.join(" INTERSECT ");
+    if let Some(n) = id_number {
+        let p = s.bind(n);
+        sql.push_str(&format!(
+            " UNION SELECT x.id FROM people x WHERE x.district_id = {dp} AND x.id_number = {p}"
+        ));
+    }
+    sql
+}
+
+/// Builds the search grams of every person when migration 23 asked for it
+/// (`store_backfill`), in one transaction.
+pub(crate) async fn backfill(db: &Db) -> StoreResult<()> {
+    let pending = db
+        .fetch_optional(
+            "SELECT name FROM store_backfill WHERE name = 'people_grams'",
+            &[],
+        )
+        .await?
+        .is_some();
+    if !pending {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    tx.execute("DELETE FROM people_grams", &[]).await?;
+    let mut last = 0i64;
+    loop {
+        let rows = tx
+            .fetch_all(
+                "SELECT id, district_id, name, post FROM people WHERE id > $1 ORDER BY id LIMIT 2000",
+                &[Value::from(last)],
+            )
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        let mut by_d: HashMap<i64, Vec<(i64, String, String)>> = HashMap::new();
+        for r in &rows {
+            let id: i64 = r.get(0)?;
+            last = last.max(id);
+            by_d.entry(r.get(1)?)
+                .or_default()
+                .push((id, r.get(2)?, r.get(3)?));
+        }
+        for (d, people) in by_d {
+            let refs: Vec<(i64, &str, &str)> = people
+                .iter()
+                .map(|(i, n, p)| (*i, n.as_str(), p.as_str()))
+                .collect();
+            write_grams(&mut tx, DistrictId(d), &refs, true).await?;
+        }
+    }
+    tx.execute(
+        "DELETE FROM store_backfill WHERE name = 'people_grams'",
+        &[],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grams_are_characters_and_pairs() {
+        let g: Vec<String> = grams("王伟").into_iter().collect();
+        assert_eq!(g, vec!["伟", "王", "王伟"]);
+        assert!(grams("Wang Wei").contains("g "));
+        assert_eq!(query_grams("王"), vec!["王"]);
+        assert_eq!(query_grams("欧阳娜娜"), vec!["娜娜", "欧阳", "阳娜"]);
+        assert_eq!(query_grams("WaN"), vec!["an", "wa"]);
+    }
+}

@@ -1,0 +1,571 @@
+//! Issue 17, the indexes kept by every people write (migration 23): the roster search
+//! through the gram index gives exactly the old `LIKE '%…%'` answers, and the cost report
+//! from the kept-exact rows gives the old correlated query's figures to the fen.
+
+use chrono::NaiveDate;
+
+use jiguan_app::people::{
+    CostGroup, PeopleBatch, PeopleFilter, PeopleStore, PersonRecord, PersonWrite, StatusFilter,
+};
+use jiguan_app::ports::ListQuery;
+use jiguan_app::users::system_entry;
+use jiguan_domain::money::Money;
+use jiguan_domain::people::{EventKind, Funding, Identity, Status};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_store::SqlStore;
+use jiguan_store::people_index::cost_totals_scan_sql;
+use jiguan_testkit::fixtures::id_number;
+
+use crate::helpers::*;
+use crate::scale::tiny;
+
+/// A change applied to a person's record.
+type Change = Box<dyn Fn(&mut PersonRecord)>;
+
+both!(index_search_matches_like);
+both!(index_cost_matches_scan);
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn write(person: PersonRecord, create: bool, on: &str, kind: EventKind) -> PersonWrite {
+    PersonWrite {
+        create,
+        person,
+        on: day(on),
+        kind,
+        doc_no: String::new(),
+        note: String::new(),
+    }
+}
+
+async fn apply(s: &SqlStore, d: DistrictId, writes: Vec<PersonWrite>) -> Vec<i64> {
+    let audits = writes
+        .iter()
+        .map(|w| {
+            system_entry(
+                d,
+                Some(w.person.unit_id),
+                "person.update",
+                "person",
+                w.person.id,
+                None,
+            )
+        })
+        .collect();
+    s.apply_people(
+        d,
+        PeopleBatch {
+            writes,
+            audits,
+            by: "t".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|p| p.0)
+    .collect()
+}
+
+/// The three units of the tiny district and one of its people as a template.
+async fn setup(pg: bool) -> (TestDb, SqlStore, DistrictId, [UnitId; 3], PersonRecord) {
+    let (db, s, d) = tiny(pg).await;
+    let units = s.list_units(d, &ListQuery::default()).await.unwrap();
+    let u: Vec<UnitId> = units.items.iter().map(|x| x.unit.id).collect();
+    let f = PeopleFilter {
+        unit_id: Some(u[0]),
+        ..Default::default()
+    };
+    let one = s
+        .list_people(d, &f, &ListQuery::default())
+        .await
+        .unwrap()
+        .items[0]
+        .clone();
+    (db, s, d, [u[0], u[1], u[2]], one)
+}
+
+use jiguan_app::ports::TenancyStore;
+
+fn query(text: &str) -> ListQuery {
+    ListQuery {
+        q: Some(text.into()),
+        per_page: Some(200),
+        ..Default::default()
+    }
+}
+
+/// The old pattern (`jiguan_store::sql::like`): lower-cased, `%`, `_`, `\` escaped.
+fn like(s: &str) -> String {
+    let mut out = String::from("%");
+    for c in s.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// A roster of 1-, 2-, 3- and 4-character Chinese names and Latin names (mixed case,
+/// LIKE's own wildcards), with posts, borrowed-in and retired people; every search of
+/// every 1-, 2- and 3-character piece of them (and some that match nothing) through the
+/// index equals the old LIKE, in order and total, for the unit roster, a unit's own
+/// people, a status filter and the whole district; then after renames, and after the
+/// index is rebuilt by the migration's backfill.
+async fn index_search_matches_like(pg: bool) {
+    let (_db, s, d, [a, b, _c], t) = setup(pg).await;
+    let names = [
+        "王",
+        "李",
+        "王伟",
+        "伟王",
+        "王伟伟",
+        "欧阳娜娜",
+        "张三丰",
+        "司马相如",
+        "王小伟",
+        "Wang Wei",
+        "WANG wei",
+        "O'Brien",
+        "Anna_Lena",
+        "50%折扣",
+        "Müller",
+        "ÄRGER",
+        "a\\b",
+        "李 明",
+    ];
+    let posts = [
+        "科员",
+        "主任科员",
+        "Clerk",
+        "办公室主任",
+        "王伟",
+        "",
+        "副主任",
+    ];
+    let mut writes = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let mut p = t.clone();
+        p.id = 0;
+        p.name = n.to_string();
+        p.post = posts[i % posts.len()].to_string();
+        p.id_number = id_number("19800101", 100 + i as u32);
+        p.unit_id = if i % 3 == 2 { b } else { a };
+        if i % 5 == 4 {
+            // lent out from b to a: a borrows them
+            p.unit_id = b;
+            p.host_unit_id = Some(a);
+            p.status = Status::LentOut;
+        }
+        if i % 7 == 6 {
+            p.status = Status::Retired;
+        }
+        writes.push(write(p, true, "2024-01-01", EventKind::Hire));
+    }
+    let ids = apply(&s, d, writes).await;
+    let mut texts: Vec<String> = vec![
+        "wang".into(),
+        "WEI".into(),
+        "g w".into(),
+        "%".into(),
+        "_".into(),
+        "\\".into(),
+        "ü".into(),
+        "Ü".into(),
+        "ärg".into(),
+        "zz".into(),
+        "王伟王".into(),
+        "岗".into(),
+        "科员".into(),
+        "a_l".into(),
+        "0%".into(),
+        "'".into(),
+    ];
+    for n in names.iter().chain(posts.iter()) {
+        let c: Vec<char> = n.chars().collect();
+        for len in 1..=3 {
+            for w in c.windows(len) {
+                texts.push(w.iter().collect());
+            }
+        }
+    }
+    // The list trims its search text; blank searches are no search.
+    texts.retain(|t| !t.trim().is_empty());
+    texts.sort();
+    texts.dedup();
+    let filters = |u: UnitId| {
+        [
+            PeopleFilter {
+                unit_id: Some(u),
+                ..Default::default()
+            },
+            PeopleFilter {
+                unit_id: Some(u),
+                home_only: true,
+                ..Default::default()
+            },
+            PeopleFilter {
+                unit_id: Some(u),
+                status: Some(StatusFilter::One(Status::Retired)),
+                ..Default::default()
+            },
+            PeopleFilter {
+                status: Some(StatusFilter::All),
+                ..Default::default()
+            },
+        ]
+    };
+    let check = |label: &'static str| {
+        let s = s.clone();
+        let texts = texts.clone();
+        async move {
+            let mut hits = 0;
+            for text in &texts {
+                for u in [a, b] {
+                    for f in filters(u) {
+                        let q = query(text);
+                        let new = s.list_people(d, &f, &q).await.unwrap();
+                        // The old code path: the roster as of a far date searches with the
+                        // unchanged LIKE over the same (latest) rows.
+                        let old_f = PeopleFilter {
+                            on: Some(day("2999-12-31")),
+                            ..f.clone()
+                        };
+                        let old = s.list_people(d, &old_f, &q).await.unwrap();
+                        let ids = |p: &jiguan_app::ports::Page<PersonRecord>| {
+                            p.items.iter().map(|x| x.id).collect::<Vec<_>>()
+                        };
+                        assert_eq!(ids(&new), ids(&old), "{label} {text:?} {u:?}");
+                        assert_eq!(new.total, old.total, "{label} {text:?}");
+                        hits += new.total;
+                    }
+                }
+                // And the raw LIKE over the whole district, all statuses.
+                let want: Vec<i64> = s
+                    .db
+                    .fetch_all(
+                        "SELECT id FROM people WHERE district_id = $1 AND (LOWER(name) LIKE $2 ESCAPE '\\' \
+                         OR LOWER(post) LIKE $2 ESCAPE '\\') ORDER BY id",
+                        &[d.0.into(), like(text.trim()).into()],
+                    )
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get(0).unwrap())
+                    .collect();
+                let f = PeopleFilter {
+                    status: Some(StatusFilter::All),
+                    ..Default::default()
+                };
+                let mut got: Vec<i64> = s
+                    .list_people(d, &f, &query(text))
+                    .await
+                    .unwrap()
+                    .items
+                    .iter()
+                    .map(|p| p.id)
+                    .collect();
+                got.sort();
+                assert_eq!(got, want, "{label} raw LIKE {text:?}");
+            }
+            assert!(hits > 100, "the searches found people ({hits})");
+        }
+    };
+    check("new").await;
+    // Matches the search through the index found: a 2-character name, a 1-character one,
+    // and mixed case.
+    let f = PeopleFilter {
+        status: Some(StatusFilter::All),
+        ..Default::default()
+    };
+    let found = |text: &'static str| {
+        let s = s.clone();
+        let f = f.clone();
+        async move {
+            s.list_people(d, &f, &query(text))
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(found("王伟").await.contains(&"王伟".to_string()));
+    assert!(found("Wang wEI").await.contains(&"WANG wei".to_string()));
+    assert_eq!(found("欧阳娜娜").await, vec!["欧阳娜娜".to_string()]);
+
+    // ID numbers: matched exactly (lower-case x too) when allowed, never in part.
+    let target = s
+        .get_person(d, jiguan_domain::people::PersonId(ids[2]))
+        .await
+        .unwrap()
+        .unwrap();
+    let fid = PeopleFilter {
+        unit_id: Some(target.unit_id),
+        search_id_number: true,
+        ..Default::default()
+    };
+    let by_id = s
+        .list_people(d, &fid, &query(&target.id_number.to_lowercase()))
+        .await
+        .unwrap();
+    assert_eq!(
+        by_id.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![ids[2]]
+    );
+    let part = &target.id_number[..10];
+    assert_eq!(s.list_people(d, &fid, &query(part)).await.unwrap().total, 0);
+    let no_id = PeopleFilter {
+        search_id_number: false,
+        ..fid.clone()
+    };
+    assert_eq!(
+        s.list_people(d, &no_id, &query(&target.id_number))
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+
+    // A rename and a new post rewrite the grams in the same write.
+    let mut p = target.clone();
+    p.name = "诸葛亮".into();
+    p.post = "军师".into();
+    apply(
+        &s,
+        d,
+        vec![write(p, false, "2024-06-01", EventKind::Update)],
+    )
+    .await;
+    let fu = PeopleFilter {
+        unit_id: Some(target.unit_id),
+        status: Some(StatusFilter::All),
+        ..Default::default()
+    };
+    let names_of = |text: &'static str| {
+        let s = s.clone();
+        let fu = fu.clone();
+        async move {
+            s.list_people(d, &fu, &query(text))
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names_of("葛亮").await, vec![ids[2]]);
+    assert_eq!(names_of("军师").await, vec![ids[2]]);
+    assert_eq!(target.name, "王伟");
+    assert!(
+        !names_of("王伟").await.contains(&ids[2]),
+        "the old name is gone"
+    );
+    check("after rename").await;
+
+    // The migration's backfill rebuilds the same index from the people rows.
+    let before: i64 = fetch_i64(
+        &s.db,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM people_grams",
+        &[],
+    )
+    .await;
+    s.db.execute("DELETE FROM people_grams", &[]).await.unwrap();
+    s.db.execute(
+        "INSERT INTO store_backfill (name) VALUES ('people_grams')",
+        &[],
+    )
+    .await
+    .unwrap();
+    assert!(found("王伟").await.is_empty(), "the search reads the index");
+    jiguan_store::migrate::migrate(&s.db).await.unwrap();
+    let after: i64 = fetch_i64(
+        &s.db,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM people_grams",
+        &[],
+    )
+    .await;
+    assert_eq!(after, before);
+    check("after backfill").await;
+}
+
+/// `cost_totals` from the counters equals the old correlated query for every grouping,
+/// unit and date, after hires, back-dated and future-dated changes of pay, identity,
+/// funding, body, unit and status; and the kept rows equal a recomputation.
+async fn index_cost_matches_scan(pg: bool) {
+    let (_db, s, d, [a, b, c], t) = setup(pg).await;
+    let bodies = |u: UnitId| {
+        let s = s.clone();
+        async move {
+            s.db.fetch_all(
+                "SELECT id FROM bodies WHERE district_id = $1 AND unit_id = $2 ORDER BY id",
+                &[d.0.into(), u.0.into()],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<i64>(0).unwrap())
+            .collect::<Vec<_>>()
+        }
+    };
+    let (ba, bb) = (bodies(a).await, bodies(b).await);
+    // New people, one hired in the future.
+    let mut hires = Vec::new();
+    for i in 0..6u32 {
+        let mut p = t.clone();
+        p.id = 0;
+        p.name = format!("新人{i}");
+        p.id_number = id_number("19900101", 200 + i);
+        p.unit_id = [a, b, c][i as usize % 3];
+        p.body_id = None;
+        p.cost.basic_pay = Money(100_000 + i64::from(i) * 101);
+        let on = if i == 5 { "2031-03-01" } else { "2023-05-01" };
+        hires.push(write(p, true, on, EventKind::Hire));
+    }
+    let new_ids = apply(&s, d, hires).await;
+    // Changes to existing people of unit a: each with its own date.
+    let fa = PeopleFilter {
+        unit_id: Some(a),
+        ..Default::default()
+    };
+    let people = s
+        .list_people(d, &fa, &ListQuery::default())
+        .await
+        .unwrap()
+        .items;
+    let changes: Vec<(&str, Change)> = vec![
+        (
+            "2025-01-01",
+            Box::new(|p| p.cost.basic_pay = Money(777_777)),
+        ),
+        ("2001-01-01", Box::new(|p| p.identity = Identity::Temporary)), // back-dated
+        ("2030-07-01", Box::new(|p| p.funding = Funding::SelfFunded)),  // future
+        ("2024-02-02", {
+            let bb = bb.clone();
+            Box::new(move |p| {
+                p.unit_id = b;
+                p.body_id = bb.first().copied();
+            })
+        }),
+        ("2024-03-03", Box::new(|p| p.status = Status::Retired)),
+        ("2030-01-01", Box::new(|p| p.status = Status::Left)), // future
+        ("2024-04-04", {
+            let ba = ba.clone();
+            Box::new(move |p| {
+                p.body_id = ba.last().copied();
+                p.cost.allowances = Money(12_345);
+            })
+        }),
+    ];
+    for (i, (on, f)) in changes.iter().enumerate() {
+        let mut p = people[i].clone();
+        f(&mut p);
+        apply(&s, d, vec![write(p, false, on, EventKind::Update)]).await;
+    }
+    // Two changes to one person in one batch, the second back-dated.
+    let mut p = people[0].clone();
+    p.cost.housing_fund = Money(5_000);
+    let mut q = p.clone();
+    q.cost.social_insurance = Money(6_000);
+    apply(
+        &s,
+        d,
+        vec![
+            write(p, false, "2026-01-01", EventKind::Update),
+            write(q, false, "2020-01-01", EventKind::Update),
+        ],
+    )
+    .await;
+    // A future hire changed again before it starts.
+    let mut late = s
+        .get_person(d, jiguan_domain::people::PersonId(new_ids[5]))
+        .await
+        .unwrap()
+        .unwrap();
+    late.cost.basic_pay = Money(123_456);
+    apply(
+        &s,
+        d,
+        vec![write(late, false, "2031-04-01", EventKind::Update)],
+    )
+    .await;
+
+    let today = chrono::Utc::now().date_naive().to_string();
+    let mut compared = 0;
+    for on in [
+        "1990-01-01",
+        "2001-01-01",
+        "2020-06-15",
+        "2024-03-03",
+        "2025-06-30",
+        today.as_str(),
+        "2030-01-01",
+        "2030-12-31",
+        "2031-03-15",
+        "2999-01-01",
+    ] {
+        for group in CostGroup::ALL {
+            for unit in [None, Some(a), Some(b), Some(c)] {
+                let new = s.cost_totals(d, unit, day(on), group).await.unwrap();
+                let old_sql = cost_totals_scan_sql(d, unit, day(on), group);
+                let old: Vec<(String, [i64; 5])> =
+                    s.db.fetch_all(&old_sql.text, &old_sql.params)
+                        .await
+                        .unwrap()
+                        .iter()
+                        .map(|r| {
+                            (
+                                r.get::<String>(0).unwrap(),
+                                [1, 2, 3, 4, 5].map(|i| r.get::<i64>(i).unwrap()),
+                            )
+                        })
+                        .collect();
+                let new: Vec<(String, [i64; 5])> = new
+                    .into_iter()
+                    .map(|(k, t)| {
+                        (
+                            k,
+                            [
+                                t.headcount,
+                                t.cost.basic_pay.0,
+                                t.cost.allowances.0,
+                                t.cost.social_insurance.0,
+                                t.cost.housing_fund.0,
+                            ],
+                        )
+                    })
+                    .collect();
+                assert_eq!(new, old, "{on} {group:?} {unit:?}");
+                compared += old.len();
+            }
+        }
+    }
+    assert!(compared > 200, "groups compared: {compared}");
+    // The kept rows equal a recomputation from the history.
+    let latest = "SELECT e.person_id, e.id, e.unit_id, e.basic_pay FROM person_events e \
+                  WHERE e.id IN (SELECT MAX(x.id) FROM person_events x GROUP BY x.person_id) ORDER BY 1";
+    let kept = "SELECT person_id, event_id, unit_id, basic_pay FROM person_latest ORDER BY 1";
+    let rows = |sql: &'static str| {
+        let s = s.clone();
+        async move {
+            s.db.fetch_all(sql, &[])
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| [0, 1, 2, 3].map(|i| r.get::<i64>(i).unwrap()))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(rows(kept).await, rows(latest).await);
+    let counters = "SELECT unit_id, body_key, headcount, basic_pay FROM cost_counters ORDER BY unit_id, status, identity, funding, body_key";
+    let recount = "SELECT unit_id, body_key, CAST(COUNT(*) AS BIGINT), CAST(SUM(basic_pay) AS BIGINT) FROM person_latest \
+                   GROUP BY district_id, unit_id, status, identity, funding, body_key ORDER BY unit_id, status, identity, funding, body_key";
+    assert_eq!(rows(counters).await, rows(recount).await);
+}
