@@ -141,7 +141,7 @@ fn status_conflict(field: &'static str, code: &'static str) -> impl Fn(StoreErro
 }
 
 impl App {
-    fn dec_candidate<'a>(v: &'a DecisionsView, id: i64) -> AppResult<&'a CandidateView> {
+    fn dec_candidate(v: &DecisionsView, id: i64) -> AppResult<&CandidateView> {
         v.candidates
             .iter()
             .find(|c| c.candidate.id == id)

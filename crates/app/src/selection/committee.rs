@@ -612,6 +612,15 @@ impl App {
             }
             parsed.insert(no, mark);
         }
+        // 差额票决 (§1.10.5): a meeting created from a campaign votes on contests; a ballot
+        // approving more candidates of a post than its seats is refused (VOTE-6).
+        let contests = self.dec_contests(actor, unit, id).await?;
+        let mut probe = Ballot {
+            marks: parsed.clone(),
+        };
+        if jiguan_domain::selection::ballot::invalidate_over_selection(&mut probe, &contests) {
+            return Err(AppError::field("marks", "selection_over_selection"));
+        }
         let issued: BTreeSet<TokenHash> = [hash].into_iter().collect();
         let check = validate_casts(&items_of(&items), &issued, &[(hash, parsed)]);
         if let Some((_, e)) = check.refused.into_iter().next() {

@@ -185,6 +185,7 @@ pub trait DecisionStore: Send + Sync {
         family: Option<i64>,
     ) -> StoreResult<Vec<ObjectionRecord>>;
     /// Records an objection; returns its id.
+    #[allow(clippy::too_many_arguments)]
     async fn dec_add_objection(
         &self,
         d: DistrictId,
@@ -737,6 +738,48 @@ impl App {
             .store
             .dec_create_meeting(d, unit, &w, &cands, &actor.username, audit)
             .await?)
+    }
+}
+
+impl App {
+    /// The 差额 contests of a meeting created from a campaign (none for another meeting):
+    /// per post, the meeting's candidate items when they outnumber the seats left by the
+    /// earlier meetings (the actor needs `SelectionView`, as every voter has).
+    pub(crate) async fn dec_contests(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        meeting: MeetingId,
+    ) -> AppResult<Vec<Contest>> {
+        let mine: Vec<CandidateRecord> = self
+            .store
+            .dec_candidates(actor.district_id, unit, None)
+            .await?
+            .into_iter()
+            .filter(|c| c.meeting_id == meeting)
+            .collect();
+        let Some(first) = mine.first() else {
+            return Ok(Vec::new());
+        };
+        let v = self.dec_view(actor, unit, first.campaign_id).await?;
+        let mut by_post: BTreeMap<PostKey, Vec<u32>> = BTreeMap::new();
+        for x in &mine {
+            by_post
+                .entry(x.post)
+                .or_default()
+                .push(u32::try_from(x.item_no).unwrap_or(0));
+        }
+        Ok(by_post
+            .into_iter()
+            .filter_map(|(post, items)| {
+                let seats = v
+                    .posts
+                    .iter()
+                    .find(|p| p.post == post)
+                    .map_or(0, |p| p.seats.saturating_sub(p.elected));
+                (seats > 0 && items.len() > seats as usize).then_some(Contest { items, seats })
+            })
+            .collect())
     }
 }
 

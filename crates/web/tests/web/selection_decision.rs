@@ -278,7 +278,7 @@ fn dec_path(p: &P) -> String {
 }
 
 /// Proposes 张三 and 李四 for the chief seat and 王五 for the deputy seat on 2025-09-20;
-/// everyone present; ballots: 张三 3 同意, 李四 1, 王五 2 → 张三 and 王五 adopted. Returns the
+/// everyone present; ballots: 张三 2 同意, 李四 1, 王五 2 → 张三 and 王五 adopted. Returns the
 /// meeting.
 async fn decide(t: &T, p: &P) -> MeetingId {
     let hr = login(t, "u_admin").await;
@@ -314,6 +314,22 @@ async fn decide(t: &T, p: &P) -> MeetingId {
         .await
         .unwrap();
     let tokens = t.app.sel_issue_tokens(&p.ua, p.lu, m).await.unwrap();
+    // 差额票决: approving both candidates of the one chief seat is refused, and the token
+    // stays unused.
+    let voter = as_role(t.d_a, Some(p.lu), Role::CommitteeMember, p.committee[0]);
+    let both = [("1", "agree"), ("2", "agree")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let e = t
+        .app
+        .sel_cast(&voter, p.lu, m, &tokens[0], &both)
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{e:?}").contains("selection_over_selection"),
+        "{e:?}"
+    );
     for (tok, (who, marks)) in tokens.iter().zip([
         (
             p.committee[0],
@@ -325,7 +341,7 @@ async fn decide(t: &T, p: &P) -> MeetingId {
         ),
         (
             p.committee[2],
-            [("1", "agree"), ("2", "agree"), ("3", "disagree")],
+            [("1", "disagree"), ("2", "agree"), ("3", "disagree")],
         ),
     ]) {
         let voter = as_role(t.d_a, Some(p.lu), Role::CommitteeMember, who);
@@ -353,7 +369,14 @@ async fn a_campaign_goes_to_the_committee_and_the_tally_decides_each_post() {
     let t = setup().await;
     let p = pipeline(&t).await;
     let hr = login(&t, "u_admin").await;
-    // The page lists the confirmed applicants per post.
+    // The campaign page links the decisions; the page lists the confirmed applicants.
+    let camp = get(
+        &t,
+        &hr,
+        &format!("/units/{}/selection/campaigns/{}", p.lu, p.camp),
+    )
+    .await;
+    assert!(camp.body.contains("id=\"camp-decisions\""), "{}", camp.body);
     let page = get(&t, &hr, &dec_path(&p)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("张三") && page.body.contains("王五"));
@@ -414,7 +437,7 @@ async fn a_campaign_goes_to_the_committee_and_the_tally_decides_each_post() {
     };
     let j = get_json(hr.clone()).await;
     assert_eq!(cand_of(&j, p.zhang)["outcome"], "pending");
-    // Close: 张三 3 > 1.5 and 李四 1 in the 1-seat contest → 张三; 王五 2 → adopted.
+    // Close: 张三 2 > 1.5 and 李四 1 in the 1-seat contest → 张三; 王五 2 → adopted.
     t.app.sel_close(&p.ua, p.lu, m).await.unwrap();
     let j = get_json(hr.clone()).await;
     assert_eq!(cand_of(&j, p.zhang)["outcome"], "elected");
