@@ -4,9 +4,9 @@
 //!
 //! - **Proposing.** Per offered post of a *published* campaign version, the HR office
 //!   (`SelectionManage`) proposes one or more candidates from [`candidates_for_decision`]:
-//!   today the applications confirmed at the eligibility review (资格审查通过) whose choice of
-//!   that post is eligible. When the shortlist (差额考察) is built, that one function is
-//!   restricted to the shortlist; nothing else changes.
+//!   the applications confirmed at the eligibility review (资格审查通过) whose choice of
+//!   that post is eligible, restricted to the post's shortlist (差额考察, `results.rs`)
+//!   once the post's scoring is complete.
 //! - **The meeting.** [`App::dec_create_meeting`] creates, in one transaction, a committee
 //!   meeting (the existing secret ballot, `committee.rs`) whose agenda items are the
 //!   proposed candidates — text `拟任 张三 为 党政综合办公室 中层副职（方案#12 第1版）`,
@@ -223,10 +223,17 @@ pub trait DecisionStore: Send + Sync {
 
 // ---------------------------------------------------------------- pure rules
 
-/// The candidates the HR office may propose for one offered post: **the one function to
-/// restrict to the shortlist** (差额考察) once it exists. Today: applications confirmed at
-/// the eligibility review whose choice of `post` is eligible.
-pub fn candidates_for_decision(apps: &[ApplicationView], post: PostKey) -> Vec<&ApplicationView> {
+/// The candidates the HR office may propose for one offered post: applications confirmed
+/// at the eligibility review whose choice of `post` is eligible and, once the post's
+/// scoring is complete (综合成绩 and 差额考察 computed by `results.rs`), only those on the
+/// shortlist (`shortlist`: the shortlisted applications, `None` while the post has no
+/// shortlist yet — a campaign whose plan scores nothing, or whose scores are still being
+/// entered, proposes from the confirmed applications as before).
+pub fn candidates_for_decision<'a>(
+    apps: &'a [ApplicationView],
+    post: PostKey,
+    shortlist: Option<&BTreeSet<ApplicationId>>,
+) -> Vec<&'a ApplicationView> {
     apps.iter()
         .filter(|a| a.application.status == ApplicationStatus::Confirmed)
         .filter(|a| {
@@ -234,6 +241,7 @@ pub fn candidates_for_decision(apps: &[ApplicationView], post: PostKey) -> Vec<&
                 .iter()
                 .any(|(k, _, reasons)| *k == post && reasons.is_empty())
         })
+        .filter(|a| shortlist.is_none_or(|s| s.contains(&a.application.id)))
         .collect()
 }
 
@@ -530,6 +538,30 @@ impl App {
         }
         let keys: Vec<PostKey> = c.plan.posts.iter().map(|p| p.key()).collect();
         let post_ids = self.dec_post_ids(d, unit, &keys).await?;
+        // The shortlist (差额考察) of each post whose scoring is complete.
+        let shortlists: BTreeMap<PostKey, BTreeSet<ApplicationId>> = self
+            .sel_results(actor, unit, id)
+            .await?
+            .posts
+            .into_iter()
+            .filter(|p| p.shortlist.is_some())
+            .map(|p| {
+                // Shortlisted, plus the back-filled, less those the inspection dropped.
+                let mut ids: BTreeSet<ApplicationId> = p
+                    .lines
+                    .iter()
+                    .filter(|l| l.shortlisted)
+                    .map(|l| l.candidate.application_id)
+                    .collect();
+                if let Some(after) = &p.after {
+                    ids.extend(after.backfill.iter().copied());
+                    for x in &after.dropped {
+                        ids.remove(x);
+                    }
+                }
+                (p.key, ids)
+            })
+            .collect();
         let mut posts = Vec::new();
         for p in &c.plan.posts {
             let key = p.key();
@@ -549,7 +581,7 @@ impl App {
                 .filter(|v| v.candidate.post == key && v.outcome == Outcome::Pending)
                 .count();
             let el = elected.get(&key).copied().unwrap_or(0);
-            let pool = candidates_for_decision(&review.applications, key)
+            let pool = candidates_for_decision(&review.applications, key, shortlists.get(&key))
                 .into_iter()
                 .filter(|a| !busy.contains(&a.application.person_id))
                 .map(|a| (a.application.id, a.application.person_id, a.name.clone()))

@@ -468,6 +468,14 @@ async fn scoring_story(pg: bool) {
         jia.inspection.as_ref().unwrap().conclusion,
         Conclusion::Recommend
     );
+    // The committee decides among the shortlist only, less those the inspection dropped
+    // (甲 recommended, 丙 pending; 乙 not recommended; 丁 and 戊 not shortlisted).
+    let v = app.dec_view(&ua, u, id).await.unwrap();
+    let mut pool: Vec<_> = v.posts[0].pool.iter().map(|(a, _, _)| *a).collect();
+    pool.sort();
+    let mut want = vec![sc.app("甲"), sc.app("丙")];
+    want.sort();
+    assert_eq!(pool, want);
     // Another unit sees none of it.
     assert!(matches!(
         app.sel_results(&other, sib, id).await,
