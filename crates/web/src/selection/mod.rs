@@ -15,6 +15,7 @@ pub mod campaign_apply;
 
 pub mod scores;
 pub mod scores_api;
+pub mod scores_judge;
 
 use axum::extract::FromRequestParts;
 use axum::http::Method;

@@ -54,9 +54,21 @@ pub const MODULE: WebModule = WebModule {
 };
 
 fn routes() -> Vec<RouteSpec> {
-    use Access::Signed;
+    use Access::{Public, Signed};
     use Action::*;
     vec![
+        r(
+            Method::GET,
+            super::scores_judge::PATH,
+            Public,
+            super::scores_judge::page,
+        ),
+        r(
+            Method::POST,
+            super::scores_judge::PATH,
+            Public,
+            super::scores_judge::submit,
+        ),
         r(
             Method::GET,
             "/units/{unit}/selection/campaigns/{campaign}/exam",
