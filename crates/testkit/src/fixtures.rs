@@ -128,6 +128,8 @@ pub struct SelectionScenario {
 }
 
 impl SelectionScenario {
+    /// The application of a candidate by name (an unknown name is a bug of the test).
+    #[allow(clippy::panic)]
     pub fn app(&self, name: &str) -> jiguan_domain::selection::ApplicationId {
         self.apps
             .iter()

