@@ -524,7 +524,7 @@ async fn explain(store: &SqlStore, unit: i64) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow!("{what}: {e}"))?;
         println!(
-            "{what}: {} rows in {} ms (one run, warm)",
+            "{what}: {} rows in {} (one run, warm)",
             rows.len(),
             ms(took)
         );
