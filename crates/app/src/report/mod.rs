@@ -137,8 +137,9 @@ pub struct DistrictReport {
     pub total: ReportFigures,
 }
 
-/// Every family the report reads, with the moments it is read at.
-const FAMILIES: [Family; 14] = [
+/// Every family the report reads, with the moments it is read at (the cost trend comes
+/// with the staff, in the same pass over the history).
+const FAMILIES: [Family; 13] = [
     Family::Bodies,
     Family::BodyChanges,
     Family::Caps,
@@ -152,7 +153,6 @@ const FAMILIES: [Family; 14] = [
     Family::Meetings,
     Family::WorkBodies,
     Family::WorkSpread,
-    Family::CostTrend,
 ];
 
 /// The unit a provider reads for `units`: the one unit of a unit report, else the whole

@@ -716,6 +716,14 @@ async fn report_work_selection_and_trend(pg: bool) {
     let v = person(&s, d, "V", &on("V", "2025-01-01", a, 5000)).await;
     let u_ = person(&s, d, "U", &on("U", "2023-01-01", b, 700)).await;
     let o = person(&s, d2, "O", &on("O", "2023-01-01", c, 999)).await;
+    // X and Y are leadership members (班子成员): X holds the chief post P1 (counted), Y a
+    // general post (not counted).
+    s.db.execute(
+        "UPDATE person_events SET leader = TRUE WHERE person_id IN ($1, $2)",
+        &[x.into(), y.into()],
+    )
+    .await
+    .unwrap();
     assign(&s, d, a, p1, x, 100, "2023-07-01", None).await;
     assign(&s, d, a, p2, y, 100, "2023-07-01", None).await;
     assign(&s, d, a, p2, z, 100, "2023-07-01", Some("2024-09-01")).await;
@@ -753,6 +761,7 @@ async fn report_work_selection_and_trend(pg: bool) {
         let l = fig.section(sec).unwrap().line(label).unwrap();
         (l.before, l.after)
     };
+    assert_eq!(ba("people.leaders", "report.leaders_in_middle"), (Some(1), Some(1)));
     assert_eq!(ba("work.posts", "report.post.chief"), (Some(1), Some(1)));
     assert_eq!(ba("work.posts", "report.post.deputy"), (Some(0), Some(0)));
     assert_eq!(ba("work.posts", "report.post.general"), (Some(1), Some(2)));
