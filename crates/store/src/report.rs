@@ -12,8 +12,8 @@ use jiguan_app::ports::{StoreResult, Unit};
 use jiguan_app::report::{ReportStore, TraceRow};
 use jiguan_domain::report::work::{Moments, trend_dates};
 use jiguan_domain::report::{Cell, Family, Moment, Period, Trace};
-use jiguan_domain::time::china;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::time::china;
 
 use crate::SqlStore;
 use crate::db::{Row, Value};
@@ -62,11 +62,7 @@ fn day_end(on: NaiveDate) -> DateTime<Utc> {
 /// among its holders by share, as the posts module's balance does), per unit and, for
 /// the district, over every unit (unit 0).
 fn spread_sql(one_unit: bool) -> String {
-    let u = if one_unit {
-        " AND unit_id = $3"
-    } else {
-        ""
-    };
+    let u = if one_unit { " AND unit_id = $3" } else { "" };
     let fu = if one_unit { " AND f.unit_id = $3" } else { "" };
     let moments = "CAST(COUNT(*) AS BIGINT), CAST(SUM(x) AS DOUBLE PRECISION), CAST(SUM(x * x) AS DOUBLE PRECISION), \
                    CAST(SUM(i * x) AS DOUBLE PRECISION)";
@@ -335,7 +331,8 @@ impl ReportStore for SqlStore {
                     let u = UnitId(r.get(0)?);
                     let i: i64 = r.get(1)?;
                     let (n, sum): (i64, i64) = (r.get(2)?, r.get(3)?);
-                    let mut trend = Cell::new(u, Family::CostTrend, Moment::Period, &i.to_string(), n);
+                    let mut trend =
+                        Cell::new(u, Family::CostTrend, Moment::Period, &i.to_string(), n);
                     trend.sum = sum;
                     out.push(trend);
                     let mut moments = Vec::new();
@@ -469,8 +466,7 @@ impl ReportStore for SqlStore {
                 );
                 let mut out = Vec::new();
                 for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
-                    let params =
-                        with_unit(vec![d.0.into(), on.into(), day_end(on).into()], unit);
+                    let params = with_unit(vec![d.0.into(), on.into(), day_end(on).into()], unit);
                     for r in self.db.fetch_all(&sql, &params).await? {
                         let mut c = Cell::new(
                             UnitId(r.get(0)?),
@@ -596,13 +592,9 @@ impl ReportStore for SqlStore {
                 self.by_year(&sql, d, p, unit, |r, at, out| {
                     let mut c = cell(r, family, at)?;
                     c.sum = r.get::<Option<i64>>(3)?.unwrap_or(0);
-                    let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".into());
-                    c.detail = format!(
-                        "{} {} {}",
-                        opt(r.get(4)?),
-                        opt(r.get(5)?),
-                        opt(r.get(6)?)
-                    );
+                    let opt =
+                        |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".into());
+                    c.detail = format!("{} {} {}", opt(r.get(4)?), opt(r.get(5)?), opt(r.get(6)?));
                     out.push(c);
                     Ok(())
                 })

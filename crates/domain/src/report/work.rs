@@ -55,7 +55,11 @@ impl Moments {
             n: v.len() as i64,
             sum: v.iter().sum(),
             sum_sq: v.iter().map(|x| x * x).sum(),
-            weighted: v.iter().enumerate().map(|(i, x)| (i as f64 + 1.0) * x).sum(),
+            weighted: v
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (i as f64 + 1.0) * x)
+                .sum(),
         }
     }
 

@@ -160,7 +160,13 @@ fn trend_sheet(l: &dyn Labels, title: &str, f: &ReportFigures) -> Sheet {
         rows: f
             .trend
             .iter()
-            .map(|t| vec![Cell::Date(t.on), Cell::Int(t.staff), Cell::Money(Money(t.cost))])
+            .map(|t| {
+                vec![
+                    Cell::Date(t.on),
+                    Cell::Int(t.staff),
+                    Cell::Money(Money(t.cost)),
+                ]
+            })
             .collect(),
         totals: Vec::new(),
     }
