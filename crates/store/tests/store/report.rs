@@ -557,6 +557,7 @@ async fn post(
 }
 
 /// An assignment of a person to a post from `start` (to `end`, if given).
+#[allow(clippy::too_many_arguments)]
 async fn assign(
     s: &SqlStore,
     d: DistrictId,
