@@ -4,9 +4,9 @@
 //!
 //! **Extension seam.** Sections other modules own (competitive-selection campaigns,
 //! two-way selection, appraisal, pay) come from [`PROVIDERS`]: each entry is a
-//! [`SectionProvider`]. Today each is a [`NoDataYet`] placeholder (the section says
-//! 暂无数据); a module that lands replaces its placeholder line with its own provider,
-//! which computes the section for every unit of the report from its own port.
+//! [`SectionProvider`] that computes the section for every unit of the report with one
+//! query set for the whole district ([`scope`]); a module not landed yet would use the
+//! [`NoDataYet`] placeholder (the section says 暂无数据).
 
 pub mod campaigns;
 #[cfg(test)]
