@@ -12,8 +12,8 @@ use jiguan_app::ports::{StoreResult, Unit};
 use jiguan_app::report::{ReportStore, TraceRow};
 use jiguan_domain::report::work::{Moments, trend_dates};
 use jiguan_domain::report::{Cell, Family, Moment, Period, Trace};
-use jiguan_domain::time::china;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::time::china;
 
 use crate::SqlStore;
 use crate::db::{Row, Value};
@@ -62,11 +62,7 @@ fn day_end(on: NaiveDate) -> DateTime<Utc> {
 /// among its holders by share, as the posts module's balance does), per unit and, for
 /// the district, over every unit (unit 0).
 fn spread_sql(one_unit: bool) -> String {
-    let u = if one_unit {
-        " AND unit_id = $3"
-    } else {
-        ""
-    };
+    let u = if one_unit { " AND unit_id = $3" } else { "" };
     let fu = if one_unit { " AND f.unit_id = $3" } else { "" };
     let moments = "CAST(COUNT(*) AS BIGINT), CAST(SUM(x) AS DOUBLE PRECISION), CAST(SUM(x * x) AS DOUBLE PRECISION), \
                    CAST(SUM(i * x) AS DOUBLE PRECISION)";
@@ -87,6 +83,39 @@ fn spread_sql(one_unit: bool) -> String {
          SELECT unit_id, {moments} FROM (SELECT unit_id, x, ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY x) AS i FROM l) r \
          GROUP BY unit_id{district}"
     )
+}
+
+/// A query over each person's history row that is the latest on each of `dates`: `{ev}`
+/// in `select` becomes the rows joined to the dates (`ev.*`: unit, person, identity,
+/// establishment, status, leader, cost; `dts.i` the date's index, `dts.t` the date), in one
+/// pass: `LEAD(on_date)` gives each row the date it stops being the latest (same ordering as
+/// [`state_on`]). `$1` = district, `$2` = the unit if any, then the dates.
+fn points_sql(
+    d: DistrictId,
+    unit: Option<UnitId>,
+    dates: &[NaiveDate],
+    select: &str,
+) -> (String, Vec<Value>) {
+    let base = if unit.is_some() { 3 } else { 2 };
+    let points: Vec<String> = (0..dates.len())
+        .map(|i| format!("SELECT CAST({i} AS BIGINT) AS i, ${} AS t", base + i))
+        .collect();
+    let scope = if unit.is_some() {
+        " AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND x.unit_id = $2)"
+    } else {
+        ""
+    };
+    let ev = format!(
+        "(SELECT e.person_id, e.unit_id, e.identity, e.establishment, e.status, e.leader, e.on_date, \
+         e.basic_pay + e.allowances + e.social_insurance + e.housing_fund AS cost, \
+         LEAD(e.on_date) OVER (PARTITION BY e.person_id ORDER BY e.on_date, e.id) AS nxt \
+         FROM person_events e WHERE e.district_id = $1{scope}) ev \
+         JOIN ({}) dts ON ev.on_date <= dts.t AND (ev.nxt IS NULL OR ev.nxt > dts.t)",
+        points.join(" UNION ALL ")
+    );
+    let mut params = with_unit(vec![d.0.into()], unit);
+    params.extend(dates.iter().map(|x| Value::from(*x)));
+    (select.replace("{ev}", &ev), params)
 }
 
 /// `AND <col> = $n` when a unit is given.
@@ -279,39 +308,77 @@ impl ReportStore for SqlStore {
                 .await
             }
             Family::Staff => {
-                let scope = if unit.is_some() { PERSON_SCOPE } else { "" };
-                let sql = format!(
-                    "SELECT t.unit_id, t.identity, CAST(COUNT(*) AS BIGINT), t.establishment, CAST(SUM(t.cost) AS BIGINT) \
-                     FROM ({}) t WHERE t.rn = 1 AND t.status IN {COUNTED}{} \
-                     GROUP BY t.unit_id, t.identity, t.establishment",
-                    state_on(scope),
-                    u3("t.unit_id")
+                // One pass over the history for both dates and every point of the cost
+                // trend: by identity and establishment on the two dates, summed elsewhere.
+                let dates = trend_dates(p);
+                let last = dates.len() - 1;
+                let (sql, params) = points_sql(
+                    d,
+                    unit,
+                    &dates,
+                    &format!(
+                        "SELECT ev.unit_id, dts.i, CAST(COUNT(*) AS BIGINT), CAST(SUM(ev.cost) AS BIGINT), {split} FROM {{ev}} \
+                         WHERE ev.status IN {COUNTED}{u} GROUP BY ev.unit_id, dts.i, {split}",
+                        split = format!(
+                            "CASE WHEN dts.i IN (0, {last}) THEN ev.identity ELSE '' END, \
+                             CASE WHEN dts.i IN (0, {last}) THEN ev.establishment ELSE '' END"
+                        ),
+                        u = unit_cond("ev.unit_id", unit, 2),
+                    ),
                 );
-                self.at_both(&sql, d, p, unit, |r, at, out| {
-                    let mut c = cell(r, family, at)?;
-                    c.b = r.get(3)?;
-                    c.sum = r.get(4)?;
-                    out.push(c);
-                    Ok(())
-                })
-                .await
+                let mut out = Vec::new();
+                for r in self.db.fetch_all(&sql, &params).await? {
+                    let u = UnitId(r.get(0)?);
+                    let i: i64 = r.get(1)?;
+                    let (n, sum): (i64, i64) = (r.get(2)?, r.get(3)?);
+                    let mut trend =
+                        Cell::new(u, Family::CostTrend, Moment::Period, &i.to_string(), n);
+                    trend.sum = sum;
+                    out.push(trend);
+                    let mut moments = Vec::new();
+                    if i == 0 {
+                        moments.push(Moment::Before);
+                    }
+                    if i as usize == last {
+                        moments.push(Moment::After);
+                    }
+                    for at in moments {
+                        let mut c = Cell::new(u, family, at, &r.get::<String>(4)?, n);
+                        c.b = r.get(5)?;
+                        c.sum = sum;
+                        out.push(c);
+                    }
+                }
+                Ok(out)
             }
             Family::LeadersInMiddle => {
-                let scope = if unit.is_some() { PERSON_SCOPE } else { "" };
-                let sql = format!(
-                    "SELECT t.unit_id, '', CAST(COUNT(DISTINCT t.person_id) AS BIGINT) FROM ({}) t \
-                     JOIN post_assignments a ON a.district_id = $1 AND a.person_id = t.person_id \
-                     AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date > $2) \
-                     JOIN posts p ON p.id = a.post_id AND p.level IN ('chief', 'deputy') \
-                     WHERE t.rn = 1 AND t.leader AND t.status IN {COUNTED}{} GROUP BY t.unit_id",
-                    state_on(scope),
-                    u3("t.unit_id")
+                let dates = [p.from, p.to];
+                let (sql, params) = points_sql(
+                    d,
+                    unit,
+                    &dates,
+                    &format!(
+                        "SELECT ev.unit_id, dts.i, CAST(COUNT(DISTINCT ev.person_id) AS BIGINT) FROM {{ev}} \
+                         JOIN post_assignments a ON a.district_id = $1 AND a.person_id = ev.person_id \
+                         AND a.start_date <= dts.t AND (a.end_date IS NULL OR a.end_date > dts.t) \
+                         JOIN posts p ON p.id = a.post_id AND p.level IN ('chief', 'deputy') \
+                         WHERE ev.leader AND ev.status IN {COUNTED}{u} GROUP BY ev.unit_id, dts.i",
+                        u = unit_cond("ev.unit_id", unit, 2),
+                    ),
                 );
-                self.at_both(&sql, d, p, unit, |r, at, out| {
-                    out.push(cell(r, family, at)?);
-                    Ok(())
-                })
-                .await
+                self.db
+                    .fetch_all(&sql, &params)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let at = if r.get::<i64>(1)? == 0 {
+                            Moment::Before
+                        } else {
+                            Moment::After
+                        };
+                        Ok(Cell::new(UnitId(r.get(0)?), family, at, "", r.get(2)?))
+                    })
+                    .collect()
             }
             Family::Quotas => {
                 let sql = format!(
@@ -399,8 +466,7 @@ impl ReportStore for SqlStore {
                 );
                 let mut out = Vec::new();
                 for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
-                    let params =
-                        with_unit(vec![d.0.into(), on.into(), day_end(on).into()], unit);
+                    let params = with_unit(vec![d.0.into(), on.into(), day_end(on).into()], unit);
                     for r in self.db.fetch_all(&sql, &params).await? {
                         let mut c = Cell::new(
                             UnitId(r.get(0)?),
@@ -434,46 +500,8 @@ impl ReportStore for SqlStore {
                 Ok(out)
             }
             Family::WorkFte => Ok(Vec::new()),
-            Family::CostTrend => {
-                let dates = trend_dates(p);
-                let base = if unit.is_some() { 3 } else { 2 };
-                let points: Vec<String> = (0..dates.len())
-                    .map(|i| format!("SELECT CAST({i} AS BIGINT) AS i, ${} AS t", base + i))
-                    .collect();
-                let sql = format!(
-                    "SELECT ev.unit_id, dts.i, CAST(COUNT(*) AS BIGINT), CAST(SUM(ev.cost) AS BIGINT) FROM ( \
-                     SELECT e.unit_id, e.status, e.on_date, e.basic_pay + e.allowances + e.social_insurance + e.housing_fund AS cost, \
-                     LEAD(e.on_date) OVER (PARTITION BY e.person_id ORDER BY e.on_date, e.id) AS nxt \
-                     FROM person_events e WHERE e.district_id = $1{scope}) ev \
-                     JOIN ({points}) dts ON ev.on_date <= dts.t AND (ev.nxt IS NULL OR ev.nxt > dts.t) \
-                     WHERE ev.status IN {COUNTED}{u} GROUP BY ev.unit_id, dts.i",
-                    scope = if unit.is_some() {
-                        " AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND x.unit_id = $2)"
-                    } else {
-                        ""
-                    },
-                    points = points.join(" UNION ALL "),
-                    u = unit_cond("ev.unit_id", unit, 2),
-                );
-                let mut params = with_unit(vec![d.0.into()], unit);
-                params.extend(dates.iter().map(|d| Value::from(*d)));
-                self.db
-                    .fetch_all(&sql, &params)
-                    .await?
-                    .iter()
-                    .map(|r| {
-                        let mut c = Cell::new(
-                            UnitId(r.get(0)?),
-                            family,
-                            Moment::Period,
-                            &r.get::<i64>(1)?.to_string(),
-                            r.get(2)?,
-                        );
-                        c.sum = r.get(3)?;
-                        Ok(c)
-                    })
-                    .collect()
-            }
+            // Read in the same pass as the staff (see [`Family::Staff`]).
+            Family::CostTrend => Ok(Vec::new()),
             Family::Campaigns => {
                 let u = unit_cond("c.unit_id", unit, 6);
                 let um = unit_cond("m.unit_id", unit, 6);
@@ -564,13 +592,9 @@ impl ReportStore for SqlStore {
                 self.by_year(&sql, d, p, unit, |r, at, out| {
                     let mut c = cell(r, family, at)?;
                     c.sum = r.get::<Option<i64>>(3)?.unwrap_or(0);
-                    let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".into());
-                    c.detail = format!(
-                        "{} {} {}",
-                        opt(r.get(4)?),
-                        opt(r.get(5)?),
-                        opt(r.get(6)?)
-                    );
+                    let opt =
+                        |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".into());
+                    c.detail = format!("{} {} {}", opt(r.get(4)?), opt(r.get(5)?), opt(r.get(6)?));
                     out.push(c);
                     Ok(())
                 })

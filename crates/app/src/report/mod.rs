@@ -4,9 +4,9 @@
 //!
 //! **Extension seam.** Sections other modules own (competitive-selection campaigns,
 //! two-way selection, appraisal, pay) come from [`PROVIDERS`]: each entry is a
-//! [`SectionProvider`]. Today each is a [`NoDataYet`] placeholder (the section says
-//! 暂无数据); a module that lands replaces its placeholder line with its own provider,
-//! which computes the section for every unit of the report from its own port.
+//! [`SectionProvider`] that computes the section for every unit of the report with one
+//! query set for the whole district ([`scope`]); a module not landed yet would use the
+//! [`NoDataYet`] placeholder (the section says 暂无数据).
 
 pub mod campaigns;
 #[cfg(test)]
@@ -137,8 +137,9 @@ pub struct DistrictReport {
     pub total: ReportFigures,
 }
 
-/// Every family the report reads, with the moments it is read at.
-const FAMILIES: [Family; 14] = [
+/// Every family the report reads, with the moments it is read at (the cost trend comes
+/// with the staff, in the same pass over the history).
+const FAMILIES: [Family; 13] = [
     Family::Bodies,
     Family::BodyChanges,
     Family::Caps,
@@ -152,7 +153,6 @@ const FAMILIES: [Family; 14] = [
     Family::Meetings,
     Family::WorkBodies,
     Family::WorkSpread,
-    Family::CostTrend,
 ];
 
 /// The unit a provider reads for `units`: the one unit of a unit report, else the whole

@@ -72,13 +72,8 @@ impl SectionProvider for PlacementSection {
         p: Period,
     ) -> AppResult<BTreeMap<UnitId, Section>> {
         // Every round of the district (or of the one unit) in one query, grouped by unit.
-        let mut by_unit: BTreeMap<UnitId, Vec<(chrono::NaiveDate, RoundResult)>> =
-            BTreeMap::new();
-        for r in app
-            .store
-            .tw_rounds(d, crate::report::scope(units))
-            .await?
-        {
+        let mut by_unit: BTreeMap<UnitId, Vec<(chrono::NaiveDate, RoundResult)>> = BTreeMap::new();
+        for r in app.store.tw_rounds(d, crate::report::scope(units)).await? {
             let Some(at) = r.applied_at else { continue };
             let on = at.with_timezone(&jiguan_domain::time::china()).date_naive();
             let unit = r.unit_id;

@@ -264,7 +264,10 @@ mod work_figures {
         assert_eq!(m.gini(), Some(Decimal::from_str("0.1667").unwrap()));
         // Everyone equal: 0 and 0; nobody: none; all zero loads: no CV, Gini 0.
         let eq = Moments::of(&[2.0, 2.0]);
-        assert_eq!((eq.cv(), eq.gini()), (Some(Decimal::ZERO), Some(Decimal::ZERO)));
+        assert_eq!(
+            (eq.cv(), eq.gini()),
+            (Some(Decimal::ZERO), Some(Decimal::ZERO))
+        );
         assert_eq!(Moments::of(&[]).gini(), None);
         assert_eq!(Moments::of(&[0.0, 0.0]).cv(), None);
         assert_eq!(Moments::of(&[0.0, 0.0]).gini(), Some(Decimal::ZERO));
@@ -301,13 +304,21 @@ mod work_figures {
         };
         assert_eq!(
             trend_dates(p("2018-03-01", "2020-12-31")),
-            [day("2018-03-01"), day("2018-12-31"), day("2019-12-31"), day("2020-12-31")]
+            [
+                day("2018-03-01"),
+                day("2018-12-31"),
+                day("2019-12-31"),
+                day("2020-12-31")
+            ]
         );
         assert_eq!(
             trend_dates(p("2018-12-31", "2019-01-01")),
             [day("2018-12-31"), day("2019-01-01")]
         );
-        assert_eq!(trend_dates(p("2019-05-01", "2019-05-01")), [day("2019-05-01")]);
+        assert_eq!(
+            trend_dates(p("2019-05-01", "2019-05-01")),
+            [day("2019-05-01")]
+        );
         // At most 20 year-ends: the latest.
         let long = trend_dates(p("1990-01-01", "2026-06-30"));
         assert_eq!(long.len(), 22);
@@ -347,7 +358,11 @@ mod work_figures {
         assert_eq!(v(Moment::Before, "need"), Some(50));
         assert_eq!(v(Moment::Before, "understaffed"), Some(1));
         // The FTE need is rounded once per unit, to hundredths: 1000 h = 0.504… → 50.
-        let one = derive(&[body(Moment::After, "1", 1000, 0)], 1984, Decimal::from(15));
+        let one = derive(
+            &[body(Moment::After, "1", 1000, 0)],
+            1984,
+            Decimal::from(15),
+        );
         assert_eq!(one[0].n, 50);
     }
 }

@@ -55,7 +55,11 @@ impl Moments {
             n: v.len() as i64,
             sum: v.iter().sum(),
             sum_sq: v.iter().map(|x| x * x).sum(),
-            weighted: v.iter().enumerate().map(|(i, x)| (i as f64 + 1.0) * x).sum(),
+            weighted: v
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (i as f64 + 1.0) * x)
+                .sum(),
         }
     }
 
@@ -103,22 +107,22 @@ fn derived(unit: UnitId, at: Moment, a: &str, n: i64) -> Cell {
 /// the posts module's parameters: `standard` annual hours per FTE, `tolerance_pct`.
 pub fn derive(cells: &[Cell], standard: i64, tolerance_pct: Decimal) -> Vec<Cell> {
     let mut out = Vec::new();
-    let mut bodies: std::collections::BTreeMap<(UnitId, Moment), (i64, i64, i64, i64, i64)> =
-        Default::default();
+    // Per unit and moment: hours, shares, bodies, overstaffed, understaffed.
+    let mut bodies: std::collections::BTreeMap<(UnitId, Moment), [i64; 5]> = Default::default();
     for c in cells.iter().filter(|c| c.family == Family::WorkBodies) {
         let e = bodies.entry((c.unit, c.at)).or_default();
         let need = fte(c.n, standard);
         let staff = Decimal::from(c.sum) / Decimal::from(100);
-        e.0 += c.n;
-        e.1 += c.sum;
-        e.2 += 1;
+        e[0] += c.n;
+        e[1] += c.sum;
+        e[2] += 1;
         match staffing(need, staff, tolerance_pct) {
-            Staffing::Overstaffed => e.3 += 1,
-            Staffing::Understaffed => e.4 += 1,
+            Staffing::Overstaffed => e[3] += 1,
+            Staffing::Understaffed => e[4] += 1,
             Staffing::Balanced => {}
         }
     }
-    for ((u, at), (hours, shares, n, over, under)) in bodies {
+    for ((u, at), [hours, shares, n, over, under]) in bodies {
         out.push(derived(u, at, "need", fte_hundredths(hours, standard)));
         out.push(derived(u, at, "staff", shares));
         out.push(derived(u, at, "bodies", n));

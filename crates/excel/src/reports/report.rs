@@ -160,7 +160,13 @@ fn trend_sheet(l: &dyn Labels, title: &str, f: &ReportFigures) -> Sheet {
         rows: f
             .trend
             .iter()
-            .map(|t| vec![Cell::Date(t.on), Cell::Int(t.staff), Cell::Money(Money(t.cost))])
+            .map(|t| {
+                vec![
+                    Cell::Date(t.on),
+                    Cell::Int(t.staff),
+                    Cell::Money(Money(t.cost)),
+                ]
+            })
             .collect(),
         totals: Vec::new(),
     }
@@ -199,4 +205,56 @@ pub fn district_workbook(l: &dyn Labels, r: &DistrictReport) -> Vec<Sheet> {
     sheets.extend(section_sheets(l, &title, &r.total));
     sheets.push(trend_sheet(l, &title, &r.total));
     sheets
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+
+    use jiguan_domain::report::work::TrendPoint;
+    use jiguan_domain::report::{Cell as RCell, Family, Moment, unit_figures};
+    use jiguan_domain::tenancy::UnitId;
+
+    use super::*;
+
+    struct Keys;
+    impl Labels for Keys {
+        fn t(&self, key: &str) -> String {
+            key.into()
+        }
+        fn f(&self, key: &str, _: &[(String, String)]) -> String {
+            key.into()
+        }
+    }
+
+    #[test]
+    fn work_lines_and_the_trend_are_numbers() {
+        let u = UnitId(1);
+        let mut c = RCell::new(u, Family::WorkFte, Moment::After, "need", 250);
+        let cv = RCell::new(u, Family::WorkFte, Moment::After, "cv", 3536);
+        c.b = String::new();
+        let mut f = unit_figures(u, &[c, cv]);
+        f.trend = vec![TrendPoint {
+            on: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+            staff: 3,
+            cost: 700_000,
+        }];
+        let sheets = section_sheets(&Keys, "t", &f);
+        let fte = sheets
+            .iter()
+            .find(|s| s.name == "report.section.work.fte")
+            .unwrap();
+        assert!(matches!(fte.rows[0][2], Cell::Fte(d) if d == Decimal::new(250, 2)));
+        let spread = sheets
+            .iter()
+            .find(|s| s.name == "report.section.work.spread")
+            .unwrap();
+        assert!(matches!(spread.rows[2][2], Cell::Fte(d) if d == Decimal::new(3536, 4)));
+        let t = trend_sheet(&Keys, "t", &f);
+        assert_eq!(t.rows.len(), 1);
+        assert!(matches!(t.rows[0][2], Cell::Money(Money(700_000))));
+        assert!(matches!(t.rows[0][0], Cell::Date(_)));
+    }
 }

@@ -557,6 +557,7 @@ async fn post(
 }
 
 /// An assignment of a person to a post from `start` (to `end`, if given).
+#[allow(clippy::too_many_arguments)]
 async fn assign(
     s: &SqlStore,
     d: DistrictId,
@@ -626,7 +627,14 @@ async fn campaign(
     id_
 }
 
-async fn apply_to(s: &SqlStore, d: DistrictId, u: UnitId, campaign: i64, person: i64, status: &str) {
+async fn apply_to(
+    s: &SqlStore,
+    d: DistrictId,
+    u: UnitId,
+    campaign: i64,
+    person: i64,
+    status: &str,
+) {
     s.db.execute(
         "INSERT INTO selection_applications (district_id, unit_id, campaign_id, person_id, choices_json, obey_adjustment, nomination, signers, status, review_json, note, created_by, created_at, reviewed_by, reviewed_at) \
          VALUES ($1, $2, $3, $4, '[]', TRUE, 'self', 0, $5, '{}', '', 'test', $6, '', NULL)",
@@ -637,7 +645,14 @@ async fn apply_to(s: &SqlStore, d: DistrictId, u: UnitId, campaign: i64, person:
 }
 
 /// A committee meeting (status, held on) with items on the given posts (None: no post).
-async fn meeting(s: &SqlStore, d: DistrictId, u: UnitId, status: &str, held: &str, posts: &[Option<i64>]) {
+async fn meeting(
+    s: &SqlStore,
+    d: DistrictId,
+    u: UnitId,
+    status: &str,
+    held: &str,
+    posts: &[Option<i64>],
+) {
     let m = id(
         s,
         "INSERT INTO committee_meetings (district_id, unit_id, title, held_on, members, status, present, tokens_issued, tally_json, digest, created_by, created_at, closed_at) \
@@ -686,17 +701,126 @@ async fn report_work_selection_and_trend(pg: bool) {
     let t = fresh(pg).await;
     let s = SqlStore::open(&t.url).await.unwrap();
     let (d, a, b, d2, c) = two_districts(&s).await;
-    let office = body(&s, d, a, "党政办", "office", &[("active", "2017-01-01", None)]).await;
-    let centre = body(&s, d, a, "中心", "centre", &[("active", "2017-01-01", None)]).await;
-    let xiepu = body(&s, d, b, "澥浦办", "office", &[("active", "2017-01-01", None)]).await;
-    let other = body(&s, d2, c, "北仑办", "office", &[("active", "2017-01-01", None)]).await;
-    let p1 = post(&s, d, a, office, "chief", 1984, "2023-01-01", true, "2023-01-01").await;
-    let p2 = post(&s, d, a, office, "general", 1984, "2023-01-01", true, "2023-01-01").await;
-    let p3 = post(&s, d, a, centre, "general", 3968, "2024-03-01", true, "2024-03-01").await;
-    post(&s, d, a, centre, "service", 992, "2023-01-01", false, "2024-06-01").await;
-    let p5 = post(&s, d, a, office, "deputy", 1984, "2025-08-01", true, "2025-08-01").await;
-    let p6 = post(&s, d, b, xiepu, "general", 1984, "2023-01-01", true, "2023-01-01").await;
-    let p7 = post(&s, d2, c, other, "general", 1984, "2023-01-01", true, "2023-01-01").await;
+    let office = body(
+        &s,
+        d,
+        a,
+        "党政办",
+        "office",
+        &[("active", "2017-01-01", None)],
+    )
+    .await;
+    let centre = body(
+        &s,
+        d,
+        a,
+        "中心",
+        "centre",
+        &[("active", "2017-01-01", None)],
+    )
+    .await;
+    let xiepu = body(
+        &s,
+        d,
+        b,
+        "澥浦办",
+        "office",
+        &[("active", "2017-01-01", None)],
+    )
+    .await;
+    let other = body(
+        &s,
+        d2,
+        c,
+        "北仑办",
+        "office",
+        &[("active", "2017-01-01", None)],
+    )
+    .await;
+    let p1 = post(
+        &s,
+        d,
+        a,
+        office,
+        "chief",
+        1984,
+        "2023-01-01",
+        true,
+        "2023-01-01",
+    )
+    .await;
+    let p2 = post(
+        &s,
+        d,
+        a,
+        office,
+        "general",
+        1984,
+        "2023-01-01",
+        true,
+        "2023-01-01",
+    )
+    .await;
+    let p3 = post(
+        &s,
+        d,
+        a,
+        centre,
+        "general",
+        3968,
+        "2024-03-01",
+        true,
+        "2024-03-01",
+    )
+    .await;
+    post(
+        &s,
+        d,
+        a,
+        centre,
+        "service",
+        992,
+        "2023-01-01",
+        false,
+        "2024-06-01",
+    )
+    .await;
+    let p5 = post(
+        &s,
+        d,
+        a,
+        office,
+        "deputy",
+        1984,
+        "2025-08-01",
+        true,
+        "2025-08-01",
+    )
+    .await;
+    let p6 = post(
+        &s,
+        d,
+        b,
+        xiepu,
+        "general",
+        1984,
+        "2023-01-01",
+        true,
+        "2023-01-01",
+    )
+    .await;
+    let p7 = post(
+        &s,
+        d2,
+        c,
+        other,
+        "general",
+        1984,
+        "2023-01-01",
+        true,
+        "2023-01-01",
+    )
+    .await;
     let on = |_name: &'static str, from: &'static str, u: UnitId, pay: i64| {
         vec![(from, u, "civil_servant", "administrative", "on_post", pay)]
     };
@@ -707,8 +831,22 @@ async fn report_work_selection_and_trend(pg: bool) {
         d,
         "Z",
         &[
-            ("2023-01-01", a, "civil_servant", "administrative", "on_post", 3000),
-            ("2024-09-01", a, "civil_servant", "administrative", "left", 3000),
+            (
+                "2023-01-01",
+                a,
+                "civil_servant",
+                "administrative",
+                "on_post",
+                3000,
+            ),
+            (
+                "2024-09-01",
+                a,
+                "civil_servant",
+                "administrative",
+                "left",
+                3000,
+            ),
         ],
     )
     .await;
@@ -716,6 +854,14 @@ async fn report_work_selection_and_trend(pg: bool) {
     let v = person(&s, d, "V", &on("V", "2025-01-01", a, 5000)).await;
     let u_ = person(&s, d, "U", &on("U", "2023-01-01", b, 700)).await;
     let o = person(&s, d2, "O", &on("O", "2023-01-01", c, 999)).await;
+    // X and Y are leadership members (班子成员): X holds the chief post P1 (counted), Y a
+    // general post (not counted).
+    s.db.execute(
+        "UPDATE person_events SET leader = TRUE WHERE person_id IN ($1, $2)",
+        &[x.into(), y.into()],
+    )
+    .await
+    .unwrap();
     assign(&s, d, a, p1, x, 100, "2023-07-01", None).await;
     assign(&s, d, a, p2, y, 100, "2023-07-01", None).await;
     assign(&s, d, a, p2, z, 100, "2023-07-01", Some("2024-09-01")).await;
@@ -726,7 +872,12 @@ async fn report_work_selection_and_trend(pg: bool) {
     assign(&s, d2, c, p7, o, 100, "2023-01-01", None).await;
 
     let v1 = campaign(&s, d, a, 0, 1, office, 2, "applied", "2024-03-01").await;
-    let fam: i64 = id(&s, "SELECT family_id FROM selection_campaigns WHERE id = $1", vec![v1.into()]).await;
+    let fam: i64 = id(
+        &s,
+        "SELECT family_id FROM selection_campaigns WHERE id = $1",
+        vec![v1.into()],
+    )
+    .await;
     let v2 = campaign(&s, d, a, fam, 2, office, 3, "applied", "2024-05-01").await;
     campaign(&s, d, a, 0, 1, office, 2, "applied", "2025-08-01").await;
     campaign(&s, d, a, 0, 1, office, 2, "approved", "2024-05-01").await;
@@ -736,7 +887,15 @@ async fn report_work_selection_and_trend(pg: bool) {
     apply_to(&s, d, a, v1, z, "rejected").await;
     apply_to(&s, d, a, v2, w, "confirmed").await;
     apply_to(&s, d2, c, other_c, o, "confirmed").await;
-    meeting(&s, d, a, "closed", "2024-06-01", &[Some(p1), Some(p2), None]).await;
+    meeting(
+        &s,
+        d,
+        a,
+        "closed",
+        "2024-06-01",
+        &[Some(p1), Some(p2), None],
+    )
+    .await;
     meeting(&s, d, a, "closed", "2025-07-15", &[Some(p1)]).await;
     meeting(&s, d, a, "open", "2024-06-02", &[Some(p1)]).await;
     meeting(&s, d2, c, "closed", "2024-06-01", &[Some(p7)]).await;
@@ -753,6 +912,10 @@ async fn report_work_selection_and_trend(pg: bool) {
         let l = fig.section(sec).unwrap().line(label).unwrap();
         (l.before, l.after)
     };
+    assert_eq!(
+        ba("people.leaders", "report.leaders_in_middle"),
+        (Some(1), Some(1))
+    );
     assert_eq!(ba("work.posts", "report.post.chief"), (Some(1), Some(1)));
     assert_eq!(ba("work.posts", "report.post.deputy"), (Some(0), Some(0)));
     assert_eq!(ba("work.posts", "report.post.general"), (Some(1), Some(2)));
@@ -762,8 +925,14 @@ async fn report_work_selection_and_trend(pg: bool) {
     assert_eq!(ba("work.fte", "report.work.need"), (Some(250), Some(400)));
     assert_eq!(ba("work.fte", "report.work.staff"), (Some(300), Some(400)));
     assert_eq!(ba("work.fte", "report.work.bodies"), (Some(2), Some(2)));
-    assert_eq!(ba("work.fte", "report.work.overstaffed"), (Some(1), Some(0)));
-    assert_eq!(ba("work.fte", "report.work.understaffed"), (Some(1), Some(0)));
+    assert_eq!(
+        ba("work.fte", "report.work.overstaffed"),
+        (Some(1), Some(0))
+    );
+    assert_eq!(
+        ba("work.fte", "report.work.understaffed"),
+        (Some(1), Some(0))
+    );
     assert_eq!(ba("work.spread", "report.work.holders"), (Some(3), Some(4)));
     assert_eq!(ba("work.spread", "report.work.mean"), (Some(67), Some(100)));
     assert_eq!(ba("work.spread", "report.work.cv"), (Some(3536), Some(0)));
@@ -793,7 +962,11 @@ async fn report_work_selection_and_trend(pg: bool) {
     // Selection.
     let sel = fig.section("selection.campaigns").unwrap();
     assert!(sel.available);
-    let after = |k: &str| sel.line(&format!("report.line.selection.{k}")).unwrap().after;
+    let after = |k: &str| {
+        sel.line(&format!("report.line.selection.{k}"))
+            .unwrap()
+            .after
+    };
     assert_eq!(
         [
             after("campaigns"),
@@ -805,13 +978,25 @@ async fn report_work_selection_and_trend(pg: bool) {
             after("ballot_share"),
             after("terms_soon"),
         ],
-        [Some(1), Some(3), Some(4), Some(2), Some(133), Some(1), Some(3333), None]
+        [
+            Some(1),
+            Some(3),
+            Some(4),
+            Some(2),
+            Some(133),
+            Some(1),
+            Some(3333),
+            None
+        ]
     );
     let (_, _, rows) = app
         .report_trace(&admin, a, "campaigns", "campaign", "period", &f)
         .await
         .unwrap();
-    assert_eq!((rows.len(), rows[0].id, rows[0].detail.as_str()), (1, v2, "v2"));
+    assert_eq!(
+        (rows.len(), rows[0].id, rows[0].detail.as_str()),
+        (1, v2, "v2")
+    );
     let (_, _, rows) = app
         .report_trace(&admin, a, "campaigns", "ballot_posts", "period", &f)
         .await
@@ -858,13 +1043,22 @@ async fn report_work_selection_and_trend(pg: bool) {
     let xp = dr.units.iter().find(|u| u.unit.id == b).unwrap();
     let xsel = xp.figures.section("selection.campaigns").unwrap();
     assert!(xsel.available);
-    assert_eq!(xsel.line("report.line.selection.seats").unwrap().after, Some(0));
-    assert_eq!(xsel.line("report.line.selection.per_post").unwrap().after, None);
+    assert_eq!(
+        xsel.line("report.line.selection.seats").unwrap().after,
+        Some(0)
+    );
+    assert_eq!(
+        xsel.line("report.line.selection.per_post").unwrap().after,
+        None
+    );
     let costs: Vec<i64> = dr.total.trend.iter().map(|t| t.cost).collect();
     assert_eq!(costs, [6700, 7700, 12700]);
     // Every additive line of the district is the sum of the units' lines.
     for (i, sec) in dr.total.sections.iter().enumerate() {
-        if matches!(sec.id.as_str(), "work.spread" | "selection.campaigns" | "down.cost") {
+        if matches!(
+            sec.id.as_str(),
+            "work.spread" | "selection.campaigns" | "down.cost"
+        ) {
             continue;
         }
         for (j, l) in sec.lines.iter().enumerate() {

@@ -64,7 +64,9 @@ fn fmt(l: &Layout, line: &Line, v: Option<i64>) -> String {
         (jiguan_domain::report::Unit::Hundredths, Some(v)) => {
             rust_decimal::Decimal::new(v, 2).to_string()
         }
-        (jiguan_domain::report::Unit::Ratio, Some(v)) => rust_decimal::Decimal::new(v, 4).to_string(),
+        (jiguan_domain::report::Unit::Ratio, Some(v)) => {
+            rust_decimal::Decimal::new(v, 4).to_string()
+        }
         (_, Some(v)) => l.num(v),
     }
 }

@@ -235,7 +235,11 @@ mod tests {
         assert_eq!(s.matches("<rect").count(), 3);
         assert!(s.contains("<polyline") && s.contains(">2018-12-31<"));
         // The highest value gets the full span (120), the lowest the 1-pixel floor.
-        assert!(s.contains("height=\"120\"") && s.contains("height=\"60\"") && s.contains("height=\"1\""));
+        assert!(
+            s.contains("height=\"120\"")
+                && s.contains("height=\"60\"")
+                && s.contains("height=\"1\"")
+        );
         assert!(!s.contains("<script"));
     }
 
