@@ -218,6 +218,10 @@ pub async fn import_prefs(
     InRound { ctx, u, round }: InRound,
     req: Request,
 ) -> WebResult<Json<TwCountDto>> {
+    // A body that is not multipart carries no file: 422 on `file`, like a missing file.
+    if !crate::calc::pages::content_type_is(&req, "multipart/form-data") {
+        return Err(AppError::field("file", "required").into());
+    }
     let bytes = super::office::upload(&st, req).await?;
     match super::office::import_file(&st, &ctx.actor, u.id, round, bytes).await? {
         Ok(count) => Ok(Json(TwCountDto { count })),
