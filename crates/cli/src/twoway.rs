@@ -98,8 +98,8 @@ async fn import_table(
     let v = app.tw_view(a, u, round).await.map_err(app_err_detail)?;
     let t = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())
         .map_err(|e| app_err_detail(e.into()))?;
-    let sheet = jiguan_excel::reports::twoway::prefs_rows(&t, &v)
-        .map_err(|e| app_err_detail(e.into()))?;
+    let sheet =
+        jiguan_excel::reports::twoway::prefs_rows(&t, &v).map_err(|e| app_err_detail(e.into()))?;
     if !sheet.errors.is_empty() {
         return Err(app_err_detail(jiguan_app::AppError::Invalid(
             sheet.errors.clone(),

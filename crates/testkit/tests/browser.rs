@@ -1785,12 +1785,14 @@ async fn a_body_head_ranks_two_way_applicants() {
     sign_in(&b, &app, "luotuo_head").await;
     // The to-do leads to the ranking page.
     b.goto(app.url("/inbox")).await.unwrap();
-    b.find(By::Css(format!("a[href='/units/{unit}/twoway/{round}/rank']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.find(By::Css(format!(
+        "a[href='/units/{unit}/twoway/{round}/rank']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     wait_url(&b, "/rank").await;
     b.query(By::Id(format!("twoway-rank-{post}")))
         .first()
@@ -1824,9 +1826,12 @@ async fn a_body_head_ranks_two_way_applicants() {
     let want: Vec<i64> = apps.iter().rev().take(n - 1).copied().collect();
     assert_eq!(r.ranked, want);
     assert_eq!(r.unacceptable, vec![apps[0]]);
-    assert_eq!(v.rankings.iter().find(|r| r.post_id == post).unwrap().by, "luotuo_head");
-    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/img/twoway-rank.png");
+    assert_eq!(
+        v.rankings.iter().find(|r| r.post_id == post).unwrap().by,
+        "luotuo_head"
+    );
+    let img =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/img/twoway-rank.png");
     b.screenshot(&img).await.unwrap();
     b.quit().await.unwrap();
 }
@@ -1849,7 +1854,10 @@ async fn the_hr_office_matches_and_applies_a_two_way_round() {
         .iter()
         .filter(|p| !v.chose(p.person_id))
         .count();
-    assert_eq!(text_of(&b, "twoway-waiting-staff").await, waiting.to_string());
+    assert_eq!(
+        text_of(&b, "twoway-waiting-staff").await,
+        waiting.to_string()
+    );
     click_id(&b, "twoway-match").await;
     wait_url(&b, "ok=twoway_matched").await;
     assert_eq!(text_of(&b, "twoway-blocking").await, "0");
@@ -1929,10 +1937,14 @@ async fn the_hr_office_matches_and_applies_a_two_way_round() {
     // The notices: one per person, printable.
     click_id(&b, "twoway-notices").await;
     b.query(By::Css("article.tw-notice")).first().await.unwrap();
-    let n = b.find_all(By::Css("article.tw-notice")).await.unwrap().len();
+    let n = b
+        .find_all(By::Css("article.tw-notice"))
+        .await
+        .unwrap()
+        .len();
     assert_eq!(n, v.participants.len());
-    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/img/twoway-notices.png");
+    let img =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/img/twoway-notices.png");
     b.screenshot(&img).await.unwrap();
     b.quit().await.unwrap();
 }

@@ -293,7 +293,12 @@ pub async fn walk_ready(app: &App, d: DistrictId) -> AppResult<Option<(RoundId, 
             .did(AuditAction::UserLinkPerson)
             .on(ObjectKind::User, u.id);
         app.store
-            .set_user_person(d, u.id, Some(jiguan_domain::people::PersonId(person)), audit)
+            .set_user_person(
+                d,
+                u.id,
+                Some(jiguan_domain::people::PersonId(person)),
+                audit,
+            )
             .await?;
     }
     choose(app, d, unit, open.id, |i| i % 3 != 1).await?;

@@ -80,9 +80,9 @@ impl App {
                     .iter()
                     .map(|x| x.post_id)
                     .collect();
-                let waiting = posts.iter().any(|p| {
-                    !ranked.contains(p) && prefs.iter().any(|x| x.posts.contains(p))
-                });
+                let waiting = posts
+                    .iter()
+                    .any(|p| !ranked.contains(p) && prefs.iter().any(|x| x.posts.contains(p)));
                 if waiting {
                     out.push(todo("twoway.rank", "rank"));
                 }

@@ -204,10 +204,7 @@ impl App {
             .store
             .load_structure(d, unit, self.posts_today())
             .await?;
-        Ok(s.functions
-            .into_iter()
-            .map(|f| (f.id.0, f.title))
-            .collect())
+        Ok(s.functions.into_iter().map(|f| (f.id.0, f.title)).collect())
     }
 
     fn tw_posts(

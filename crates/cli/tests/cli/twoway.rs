@@ -148,8 +148,16 @@ fn twoway_import_prefs_reads_xlsx_with_row_and_column_errors() {
     std::fs::write(
         &file,
         book(vec![
-            vec![text(person.to_string()), text(post.to_string()), text("是".into())],
-            vec![text("999999".into()), text(post.to_string()), text(String::new())],
+            vec![
+                text(person.to_string()),
+                text(post.to_string()),
+                text("是".into()),
+            ],
+            vec![
+                text("999999".into()),
+                text(post.to_string()),
+                text(String::new()),
+            ],
         ]),
     )
     .unwrap();
@@ -159,7 +167,14 @@ fn twoway_import_prefs_reads_xlsx_with_row_and_column_errors() {
     assert!(r.stderr.contains("row=3"), "{}", r.stderr);
     assert!(r.stderr.contains("column=编号"), "{}", r.stderr);
     let shown = run(&[
-        "twoway", "show", "--district", "zhenhai", "--unit", "luotuo", "--round", &round,
+        "twoway",
+        "show",
+        "--district",
+        "zhenhai",
+        "--unit",
+        "luotuo",
+        "--round",
+        &round,
     ]);
     let v: Value = serde_json::from_str(shown.stdout.trim()).unwrap();
     assert_eq!(v["prefs"].as_array().unwrap().len(), 0, "all or nothing");
@@ -177,7 +192,14 @@ fn twoway_import_prefs_reads_xlsx_with_row_and_column_errors() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("1 people"), "{}", r.stdout);
     let shown = run(&[
-        "twoway", "show", "--district", "zhenhai", "--unit", "luotuo", "--round", &round,
+        "twoway",
+        "show",
+        "--district",
+        "zhenhai",
+        "--unit",
+        "luotuo",
+        "--round",
+        &round,
     ]);
     let v: Value = serde_json::from_str(shown.stdout.trim()).unwrap();
     assert_eq!(v["prefs"][0]["person_id"], person);

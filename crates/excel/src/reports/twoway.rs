@@ -28,8 +28,18 @@ pub fn prefs_template(v: &RoundView) -> Result<Vec<u8>, ExcelError> {
     let n = v.round.max_choices as usize;
     let heads: Vec<String> = (1..=n).map(|i| format!("{COL_CHOICE}{i}")).collect();
     let mut cols: Vec<(&str, bool, &str, &str)> = vec![
-        (COL_ID, true, "12", "人员编号（系统中的人员编号；填了编号可不填姓名）"),
-        (COL_NAME, false, "张三", "姓名（未填编号时按姓名查找，须在参加人员中唯一）"),
+        (
+            COL_ID,
+            true,
+            "12",
+            "人员编号（系统中的人员编号；填了编号可不填姓名）",
+        ),
+        (
+            COL_NAME,
+            false,
+            "张三",
+            "姓名（未填编号时按姓名查找，须在参加人员中唯一）",
+        ),
     ];
     for (i, h) in heads.iter().enumerate() {
         cols.push((
@@ -228,7 +238,9 @@ impl PrefsSheet {
                 };
                 let row = self.first_row + self.lines.get(n).copied().unwrap_or(n);
                 let label = format!("第 {row} 行“{column}”");
-                e.with("row", row).with("column", &column).with("field", label)
+                e.with("row", row)
+                    .with("column", &column)
+                    .with("field", label)
             })
             .collect()
     }
@@ -264,7 +276,11 @@ pub fn result_workbook(l: &dyn Labels, unit: &str, v: &RoundView) -> Vec<Sheet> 
                 Cell::Text(if x.accept_adjust { "是" } else { "" }.into()),
                 Cell::Text(post(x.post_id)),
                 x.choice.map_or(Cell::Empty, |c| Cell::Int(c as i64)),
-                Cell::Text(if x.adjusted { l.t("twoway.adjusted") } else { String::new() }),
+                Cell::Text(if x.adjusted {
+                    l.t("twoway.adjusted")
+                } else {
+                    String::new()
+                }),
                 Cell::Text(
                     x.why
                         .iter()

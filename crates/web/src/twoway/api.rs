@@ -201,7 +201,10 @@ pub async fn save_prefs(
             accept_adjust: r.accept_adjust,
         })
         .collect();
-    let count = st.app.tw_import_prefs(&ctx.actor, u.id, round, &rows).await?;
+    let count = st
+        .app
+        .tw_import_prefs(&ctx.actor, u.id, round, &rows)
+        .await?;
     Ok(Json(TwCountDto { count }))
 }
 
@@ -215,6 +218,10 @@ pub async fn import_prefs(
     InRound { ctx, u, round }: InRound,
     req: Request,
 ) -> WebResult<Json<TwCountDto>> {
+    // A body that is not multipart carries no file: 422 on `file`, like a missing file.
+    if !crate::calc::pages::content_type_is(&req, "multipart/form-data") {
+        return Err(AppError::field("file", "required").into());
+    }
     let bytes = super::office::upload(&st, req).await?;
     match super::office::import_file(&st, &ctx.actor, u.id, round, bytes).await? {
         Ok(count) => Ok(Json(TwCountDto { count })),
@@ -398,8 +405,18 @@ pub fn write_routes() -> Vec<RouteSpec> {
             Signed(TwowayManage),
             create_round,
         ),
-        r(Method::POST, "/api/v1/units/{unit}/twoway/{round}/open", Signed(TwowayManage), open),
-        r(Method::POST, "/api/v1/units/{unit}/twoway/{round}/prefs", Signed(TwowayManage), save_prefs),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/twoway/{round}/open",
+            Signed(TwowayManage),
+            open,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/twoway/{round}/prefs",
+            Signed(TwowayManage),
+            save_prefs,
+        ),
         r(
             Method::POST,
             "/api/v1/units/{unit}/twoway/{round}/prefs/import",
@@ -418,14 +435,54 @@ pub fn write_routes() -> Vec<RouteSpec> {
             Signed(TwowayManage),
             office_ranking,
         ),
-        r(Method::POST, "/api/v1/units/{unit}/twoway/{round}/match", Signed(TwowayManage), run_match),
-        r(Method::POST, "/api/v1/units/{unit}/twoway/{round}/adjust", Signed(TwowayManage), adjust),
-        r(Method::POST, "/api/v1/units/{unit}/twoway/{round}/routes", Signed(TwowayManage), set_route),
-        r(Method::POST, "/api/v1/units/{unit}/twoway/{round}/submit", Signed(TwowayManage), submit),
-        r(Method::POST, "/api/v1/units/{unit}/twoway/{round}/approve", Signed(TwowayApprove), approve),
-        r(Method::POST, "/api/v1/units/{unit}/twoway/{round}/reject", Signed(TwowayApprove), reject),
-        r(Method::POST, "/api/v1/units/{unit}/twoway/{round}/apply", Signed(TwowayManage), apply),
-        r(Method::POST, "/api/v1/units/{unit}/twoway/{round}/remind", Signed(TwowayManage), remind),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/twoway/{round}/match",
+            Signed(TwowayManage),
+            run_match,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/twoway/{round}/adjust",
+            Signed(TwowayManage),
+            adjust,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/twoway/{round}/routes",
+            Signed(TwowayManage),
+            set_route,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/twoway/{round}/submit",
+            Signed(TwowayManage),
+            submit,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/twoway/{round}/approve",
+            Signed(TwowayApprove),
+            approve,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/twoway/{round}/reject",
+            Signed(TwowayApprove),
+            reject,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/twoway/{round}/apply",
+            Signed(TwowayManage),
+            apply,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/twoway/{round}/remind",
+            Signed(TwowayManage),
+            remind,
+        ),
     ]
 }
 

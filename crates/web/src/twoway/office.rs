@@ -43,7 +43,11 @@ pub async fn open(State(st): State<AppState>, p: InRound) -> WebResult {
 /// `GET …/prefs/template`: the choices import template of the round (xlsx).
 pub async fn template(State(st): State<AppState>, p: InRound) -> WebResult {
     st.app
-        .require_unit(&p.ctx.actor, jiguan_domain::auth::Action::TwowayManage, p.u.id)
+        .require_unit(
+            &p.ctx.actor,
+            jiguan_domain::auth::Action::TwowayManage,
+            p.u.id,
+        )
         .await?;
     let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
     let bytes = jiguan_excel::reports::twoway::prefs_template(&v)
@@ -171,12 +175,11 @@ pub async fn remind(State(st): State<AppState>, p: InRound, f: FormPairs) -> Web
 
 /// `POST …/adjust`: confirms the 调剂 proposals ticked (`adjust` = person id, repeated).
 pub async fn adjust(State(st): State<AppState>, p: InRound, f: FormPairs) -> WebResult {
-    let picks: Vec<i64> = f
-        .0
-        .iter()
-        .filter(|(k, _)| k == "adjust")
-        .filter_map(|(_, v)| v.trim().parse().ok())
-        .collect();
+    let picks: Vec<i64> =
+        f.0.iter()
+            .filter(|(k, _)| k == "adjust")
+            .filter_map(|(_, v)| v.trim().parse().ok())
+            .collect();
     match st
         .app
         .tw_confirm_adjust(&p.ctx.actor, p.u.id, p.round, &picks)
@@ -263,7 +266,11 @@ fn post_label(v: &RoundView, p: Option<i64>) -> String {
 /// route when unplaced.
 pub async fn notices(State(st): State<AppState>, p: InRound) -> WebResult {
     st.app
-        .require_unit(&p.ctx.actor, jiguan_domain::auth::Action::TwowayManage, p.u.id)
+        .require_unit(
+            &p.ctx.actor,
+            jiguan_domain::auth::Action::TwowayManage,
+            p.u.id,
+        )
         .await?;
     let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
     if v.result.is_none() {

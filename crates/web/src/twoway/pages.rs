@@ -165,7 +165,11 @@ fn round_page(ctx: &Ctx, u: Unit, v: RoundView, e: &[FieldError], ok: Option<&st
             person_id: x.person.person_id,
             unplaced: x.post_id.is_none(),
             route_code: x.route.map_or("", |r| r.code()),
-            proposal: if x.adjusted { String::new() } else { post(x.proposal) },
+            proposal: if x.adjusted {
+                String::new()
+            } else {
+                post(x.proposal)
+            },
             name: x.person.name.clone(),
             body: x.person.body_name.clone(),
             choices: x

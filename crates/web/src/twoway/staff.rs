@@ -80,14 +80,18 @@ fn post_label(v: &RoundView, p: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The person linked to the account, or why there is none.
+type Mine = Result<i64, Vec<FieldError>>;
+/// The offered posts the person does not qualify for, with the reasons.
+type Ineligible = BTreeMap<i64, Vec<FieldError>>;
+
 /// The page; `me` is the person linked to the account (or why there is none), `entered`
 /// the choices as submitted (None: as saved).
 fn mine_page(
     ctx: &Ctx,
     u: Unit,
     v: RoundView,
-    me: Result<i64, Vec<FieldError>>,
-    inelig: &BTreeMap<i64, Vec<FieldError>>,
+    (me, inelig): (Mine, &Ineligible),
     entered: Option<(Vec<String>, bool)>,
     mut errs: Vec<FieldError>,
     ok: Option<&str>,
@@ -222,8 +226,7 @@ pub async fn mine(State(st): State<AppState>, p: InRound, Query(q): Query<TwQuer
         &p.ctx,
         p.u,
         v,
-        me,
-        &inelig,
+        (me, &inelig),
         None,
         Vec::new(),
         q.ok.as_deref(),
@@ -255,8 +258,7 @@ pub async fn choose(State(st): State<AppState>, p: InRound, f: FormPairs) -> Web
                 &p.ctx,
                 p.u,
                 v,
-                me,
-                &inelig,
+                (me, &inelig),
                 Some((raw, adjust)),
                 e,
                 None,

@@ -57,6 +57,12 @@ const NO_BODY: &[&str] = &[
     "/api/v1/units/{unit}/pay/{plan}/apply",
     "/units/{unit}/twoway/{round}/match",
     "/units/{unit}/twoway/{round}/apply",
+    "/units/{unit}/twoway/{round}/open",
+    "/units/{unit}/twoway/{round}/submit",
+    "/api/v1/units/{unit}/twoway/{round}/open",
+    "/api/v1/units/{unit}/twoway/{round}/match",
+    "/api/v1/units/{unit}/twoway/{round}/submit",
+    "/api/v1/units/{unit}/twoway/{round}/apply",
 ];
 
 /// The path params of a route pattern.

@@ -351,12 +351,23 @@ async fn the_choice_page_shows_duties_and_why_a_post_is_not_open_to_the_person()
         "{}",
         r.body
     );
-    assert!(r.body.contains(&format!("{title}（{hours}）")), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("{title}（{hours}）")),
+        "{}",
+        r.body
+    );
     // The posts the person does not qualify for are marked with the reason before choosing,
     // the others are not.
     for p in &v.posts {
-        let marked = r.body.contains(&format!("id=\"twoway-inelig-{}\"", p.post_id));
-        assert_eq!(marked, inelig.contains_key(&p.post_id), "post {}", p.post_id);
+        let marked = r
+            .body
+            .contains(&format!("id=\"twoway-inelig-{}\"", p.post_id));
+        assert_eq!(
+            marked,
+            inelig.contains_key(&p.post_id),
+            "post {}",
+            p.post_id
+        );
     }
     // Choosing one anyway is refused with the same reason, naming the choice.
     let (bad, _) = inelig.iter().next().unwrap();
@@ -454,7 +465,12 @@ async fn the_office_imports_choices_from_a_file_and_every_error_names_row_and_co
     // The round page offers the import and the template.
     let page = get(&t, &hr, &format!("/units/{lu}/twoway/{round}")).await;
     assert!(page.body.contains("id=\"twoway-import\""), "{}", page.body);
-    let r = get(&t, &hr, &format!("/units/{lu}/twoway/{round}/prefs/template")).await;
+    let r = get(
+        &t,
+        &hr,
+        &format!("/units/{lu}/twoway/{round}/prefs/template"),
+    )
+    .await;
     assert_xlsx(&r);
     // Row 3 names a post that is not offered in 志愿2, row 4 a person not in the round.
     let csrf = hr.csrf.clone().unwrap();
@@ -493,13 +509,18 @@ async fn the_office_imports_choices_from_a_file_and_every_error_names_row_and_co
     let r = crate::people::multipart(&t, &en, &path, &[], "prefs.csv", &bad).await;
     assert!(r.body.contains("Row 3, “志愿2”"), "{}", r.body);
     // The good file is saved: the template's post label, a bare post number, 服从调剂.
-    let good = format!("编号,姓名,志愿1,志愿2,服从调剂\n{a},,{label},{other},是\n{b},,{post},,否\n");
+    let good =
+        format!("编号,姓名,志愿1,志愿2,服从调剂\n{a},,{label},{other},是\n{b},,{post},,否\n");
     let r = crate::people::multipart(&t, &hr, &path, &[], "prefs.csv", &good).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location().ends_with("?ok=twoway_prefs_imported"));
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
     let pa = v.prefs.iter().find(|p| p.person_id == a).unwrap();
-    let want = if other == post { vec![post] } else { vec![post, other] };
+    let want = if other == post {
+        vec![post]
+    } else {
+        vec![post, other]
+    };
     assert_eq!(pa.posts, want);
     assert!(pa.accept_adjust);
     let pb = v.prefs.iter().find(|p| p.person_id == b).unwrap();
@@ -522,7 +543,13 @@ async fn the_api_runs_a_round_from_creation_to_apply() {
     let cm = api_who(&t, "tw_api_cm").await;
     let base = format!("/api/v1/units/{lu}/twoway");
     // Creating a round: every bad field at once; then a draft with one post.
-    let r = api_post(&t, &hr, &base, serde_json::json!({"title": "", "choose_by": "2026-13-01"})).await;
+    let r = api_post(
+        &t,
+        &hr,
+        &base,
+        serde_json::json!({"title": "", "choose_by": "2026-13-01"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let fields: Vec<String> = r.json()["errors"]
         .as_array()
@@ -545,7 +572,13 @@ async fn the_api_runs_a_round_from_creation_to_apply() {
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let draft = r.json()["id"].as_i64().unwrap();
-    let r = api_post(&t, &hr, &format!("{base}/{draft}/open"), serde_json::json!({})).await;
+    let r = api_post(
+        &t,
+        &hr,
+        &format!("{base}/{draft}/open"),
+        serde_json::json!({}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = get(&t, &hr, &base).await;
     let list = r.json();
@@ -589,16 +622,34 @@ async fn the_api_runs_a_round_from_creation_to_apply() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = api_post(&t, &hr, &format!("{at}/rankings/{post}"), serde_json::json!([[b, "1"]])).await;
+    let r = api_post(
+        &t,
+        &hr,
+        &format!("{at}/rankings/{post}"),
+        serde_json::json!([[b, "1"]]),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Remind: how many have not chosen.
-    let r = api_post(&t, &hr, &format!("{at}/remind"), serde_json::json!({"who": "staff"})).await;
+    let r = api_post(
+        &t,
+        &hr,
+        &format!("{at}/remind"),
+        serde_json::json!({"who": "staff"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
         r.json()["count"].as_u64().unwrap() as usize,
         v.participants.len() - 2
     );
-    let r = api_post(&t, &hr, &format!("{at}/remind"), serde_json::json!({"who": "all"})).await;
+    let r = api_post(
+        &t,
+        &hr,
+        &format!("{at}/remind"),
+        serde_json::json!({"who": "all"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Match: b is placed on the post (ranked first); submitting needs every route.
     let r = api_post(&t, &hr, &format!("{at}/match"), serde_json::json!({})).await;
@@ -621,21 +672,43 @@ async fn the_api_runs_a_round_from_creation_to_apply() {
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         }
     }
-    let r = api_post(&t, &hr, &format!("{at}/routes"), serde_json::json!({"person": b, "route": "training"})).await;
+    let r = api_post(
+        &t,
+        &hr,
+        &format!("{at}/routes"),
+        serde_json::json!({"person": b, "route": "training"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "b is placed");
     let r = api_post(&t, &hr, &format!("{at}/submit"), serde_json::json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // The office may not approve; the committee does, with its 文号.
-    let r = api_post(&t, &hr, &format!("{at}/approve"), serde_json::json!({"doc_no": "x"})).await;
+    let r = api_post(
+        &t,
+        &hr,
+        &format!("{at}/approve"),
+        serde_json::json!({"doc_no": "x"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = api_post(&t, &cm, &format!("{at}/approve"), serde_json::json!({"doc_no": "骆党工委〔2026〕30号"})).await;
+    let r = api_post(
+        &t,
+        &cm,
+        &format!("{at}/approve"),
+        serde_json::json!({"doc_no": "骆党工委〔2026〕30号"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = api_post(&t, &hr, &format!("{at}/apply"), serde_json::json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
     assert_eq!(v.round.status, Status::Applied);
     assert_eq!(
-        v.lines.iter().find(|l| l.person.person_id == b).unwrap().post_id,
+        v.lines
+            .iter()
+            .find(|l| l.person.person_id == b)
+            .unwrap()
+            .post_id,
         Some(post)
     );
     // The OpenAPI document lists the write side.
@@ -702,10 +775,16 @@ async fn notices_print_one_page_per_person_and_the_workbook_has_people_and_bodie
         .next()
         .unwrap();
     let p = v.post(post).unwrap();
-    assert!(one.contains(&format!("{}·{}", p.body_name, p.title)), "{one}");
+    assert!(
+        one.contains(&format!("{}·{}", p.body_name, p.title)),
+        "{one}"
+    );
     let other = r
         .body
-        .split(&format!("id=\"twoway-notice-{}\"", unplaced.person.person_id))
+        .split(&format!(
+            "id=\"twoway-notice-{}\"",
+            unplaced.person.person_id
+        ))
         .nth(1)
         .unwrap()
         .split("</article>")
@@ -728,7 +807,10 @@ async fn notices_print_one_page_per_person_and_the_workbook_has_people_and_bodie
         jiguan_excel::Cell::Int(n) => n,
         _ => panic!(),
     };
-    assert_eq!(placed_total as usize, v.result.as_ref().unwrap().placements().len());
+    assert_eq!(
+        placed_total as usize,
+        v.result.as_ref().unwrap().placements().len()
+    );
 }
 
 #[tokio::test]
@@ -765,7 +847,13 @@ async fn staff_and_heads_get_to_dos_until_they_choose_and_rank_and_the_office_re
         "{}",
         r.body
     );
-    let r = post_form(&t, &hr, &format!("/units/{lu}/twoway/{round}/remind"), &[("who", "staff")]).await;
+    let r = post_form(
+        &t,
+        &hr,
+        &format!("/units/{lu}/twoway/{round}/remind"),
+        &[("who", "staff")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let notices: Vec<String> = inbox(staff.clone()).await["notices"]
         .as_array()
@@ -773,7 +861,10 @@ async fn staff_and_heads_get_to_dos_until_they_choose_and_rank_and_the_office_re
         .iter()
         .map(|n| n["kind"].as_str().unwrap().to_string())
         .collect();
-    assert!(notices.contains(&"twoway.remind.staff".to_string()), "{notices:?}");
+    assert!(
+        notices.contains(&"twoway.remind.staff".to_string()),
+        "{notices:?}"
+    );
     // Choosing ends the to-do.
     let r = post_form(
         &t,
@@ -806,7 +897,14 @@ async fn staff_and_heads_get_to_dos_until_they_choose_and_rank_and_the_office_re
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let head = account(&t, "tw_todo_head", "luotuo", Role::BodyHead, Some(person_of(&r))).await;
+    let head = account(
+        &t,
+        "tw_todo_head",
+        "luotuo",
+        Role::BodyHead,
+        Some(person_of(&r)),
+    )
+    .await;
     let codes = todos(inbox(head.clone()).await);
     assert!(codes.contains(&"twoway.rank".to_string()), "{codes:?}");
     // Every post of the body with applicants ranked: no to-do.
@@ -827,7 +925,10 @@ async fn staff_and_heads_get_to_dos_until_they_choose_and_rank_and_the_office_re
         for (i, x) in apps.iter().enumerate() {
             fields.push((format!("rank_{x}"), (i + 1).to_string()));
         }
-        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let f: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let r = post_form(&t, &head, &format!("/units/{lu}/twoway/{round}/rank"), &f).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
