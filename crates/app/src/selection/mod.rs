@@ -18,12 +18,12 @@ pub mod registration;
 
 pub mod demo;
 
+pub mod appointment;
+pub mod decision;
 pub mod evaluation;
 pub mod panel;
 pub mod results;
 pub mod scoring;
-pub mod appointment;
-pub mod decision;
 
 pub use committee::*;
 

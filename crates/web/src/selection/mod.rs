@@ -13,10 +13,10 @@ pub mod campaign;
 pub mod campaign_api;
 pub mod campaign_apply;
 
-pub mod scores;
-pub mod scores_api;
 pub mod decision;
 pub mod decision_api;
+pub mod scores;
+pub mod scores_api;
 pub mod scores_judge;
 
 use axum::extract::FromRequestParts;
