@@ -534,7 +534,32 @@ impl ReportStore for SqlStore {
                     ],
                     unit,
                 );
+                // Middle managers appointed by the "to" date whose term ends within the 90
+                // days after it (任期即将届满, the same window as the terms page's flag).
+                let ut = unit_cond("s.unit_id", unit, 4);
+                let terms = format!(
+                    "SELECT s.unit_id, CAST(COUNT(*) AS BIGINT) FROM selection_candidates s \
+                     WHERE s.district_id = $1 AND s.appointed_on IS NOT NULL AND s.appointed_on <= $2 \
+                     AND s.term_end > $2 AND s.term_end <= $3{ut} GROUP BY s.unit_id"
+                );
+                let tparams = with_unit(
+                    vec![
+                        d.0.into(),
+                        p.to.into(),
+                        (p.to + chrono::Days::new(90)).into(),
+                    ],
+                    unit,
+                );
                 let mut out = Vec::new();
+                for r in self.db.fetch_all(&terms, &tparams).await? {
+                    out.push(Cell::new(
+                        UnitId(r.get(0)?),
+                        family,
+                        Moment::Period,
+                        "terms_soon",
+                        r.get(1)?,
+                    ));
+                }
                 for r in self.db.fetch_all(&sql, &params).await? {
                     let mut c = Cell::new(
                         UnitId(r.get(0)?),

@@ -9,8 +9,8 @@
 //! - middle posts decided by committee ballot: items of committee meetings closed in the
 //!   period that name a 正职/副职 post; their share of the seats competed (percent,
 //!   hundredths; it can pass 100 % when a committee decides posts no campaign offered);
-//! - terms ending soon (任期即将届满): not counted yet — the appointments and terms are
-//!   being added to the selection module; the line stays empty and says so.
+//! - terms ending soon (任期即将届满): middle managers appointed through a campaign by the
+//!   "to" date whose 3-year term ends within the 90 days after it (the terms page's window).
 //!
 //! One query set for the whole district (the store groups by unit).
 
@@ -72,8 +72,8 @@ impl SectionProvider for CampaignSection {
             .store
             .report_cells(d, scope(units), Family::Campaigns, p)
             .await?;
-        // (campaigns, seats, applicants, confirmed, by ballot)
-        let mut per: BTreeMap<UnitId, [i64; 5]> = BTreeMap::new();
+        // (campaigns, seats, applicants, confirmed, by ballot, terms ending soon)
+        let mut per: BTreeMap<UnitId, [i64; 6]> = BTreeMap::new();
         for c in cells.iter().filter(|c| units.contains(&c.unit)) {
             let e = per.entry(c.unit).or_default();
             if c.a == "campaign" {
@@ -81,6 +81,8 @@ impl SectionProvider for CampaignSection {
                 e[1] += seats_of(&c.detail);
                 e[2] += c.n;
                 e[3] += c.sum;
+            } else if c.a == "terms_soon" {
+                e[5] += c.n;
             } else {
                 e[4] += c.n;
             }
@@ -99,7 +101,7 @@ impl SectionProvider for CampaignSection {
                         line("per_post", Measure::Hundredths, None, false),
                         line("by_ballot", Measure::Count, Some(n[4]), true),
                         line("ballot_share", Measure::Hundredths, None, false),
-                        line("terms_soon", Measure::Count, None, false),
+                        line("terms_soon", Measure::Count, Some(n[5]), false),
                     ],
                     false,
                 );

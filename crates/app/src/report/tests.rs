@@ -74,7 +74,7 @@ async fn roles_scope_and_defaults() {
     assert_eq!(dr2.total.headline.bodies_before, 0);
     // The extension sections say 暂无数据 until their module has data for the unit; the
     // selection section is built from what the selection module records now (zeros here),
-    // with the terms ending soon left empty (not counted yet).
+    // with no term ending soon (nobody appointed).
     for id in &EXTENSION_SECTIONS[1..] {
         let s = r.figures.section(id).unwrap();
         assert!(!s.available && s.lines.is_empty(), "{id}");
@@ -87,7 +87,7 @@ async fn roles_scope_and_defaults() {
     );
     assert_eq!(
         sel.line("report.line.selection.terms_soon").unwrap().after,
-        None
+        Some(0)
     );
 }
 

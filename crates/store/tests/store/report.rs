@@ -986,7 +986,7 @@ async fn report_work_selection_and_trend(pg: bool) {
             Some(133),
             Some(1),
             Some(3333),
-            None
+            Some(0)
         ]
     );
     let (_, _, rows) = app

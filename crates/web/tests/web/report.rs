@@ -92,12 +92,12 @@ async fn dashboard_drills_down_and_sorts() {
     .await;
     assert_eq!(p.status, StatusCode::OK);
     assert!(p.body.contains("official-title") && p.body.contains("镇海编〔2026〕1号"));
-    // The work sections, the selection section (terms ending soon marked as not counted
-    // yet) and the cost trend, on the page and on paper.
+    // The work sections, the selection section (with the terms ending within 90 days) and
+    // the cost trend, on the page and on paper.
     for body in [&u.body, &p.body] {
         assert!(body.contains("十一（二）、人岗匹配") && body.contains("十一（三）、工作量均衡"));
         assert!(body.contains("人浮于事机构") && body.contains("基尼系数"));
-        assert!(body.contains("任期即将届满人数（暂未统计）"));
+        assert!(body.contains("任期即将届满人数（90 日内）"));
         assert!(body.contains("id=\"report-trend\"") && body.contains("<polyline"));
     }
     let wt = get(

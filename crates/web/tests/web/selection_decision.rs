@@ -706,6 +706,21 @@ async fn publicity_objections_appointment_terms_and_rerun() {
         todos.iter().any(|x| x.code == "selection.term.due"),
         "{todos:?}"
     );
+    // The reform report counts the term as ending soon when it ends within 90 days of
+    // the report's "to" date (2028-07-15 + 90 days reaches 2028-10-08; 2028-07-01 does not).
+    for (to, n) in [("2028-07-15", 1), ("2028-07-01", 0), ("2025-10-01", 0)] {
+        let f = jiguan_app::report::ReportForm {
+            from: "2025-01-01".into(),
+            to: to.into(),
+        };
+        let r = t.app.report_unit(&p.ua, p.lu, &f).await.unwrap();
+        let sel = r.figures.section("selection.campaigns").unwrap();
+        assert_eq!(
+            sel.line("report.line.selection.terms_soon").unwrap().after,
+            Some(n),
+            "{to}"
+        );
+    }
     // (Two years on, the old session has expired.)
     let hr = login(&t, "u_admin").await;
     let terms = get(&t, &hr, &format!("/units/{}/selection/terms", p.lu)).await;
