@@ -681,7 +681,7 @@ async fn grading_page(
             GradeRow {
                 id: key,
                 name: p.name.clone(),
-                group: p.group.clone(),
+                group: group_label(&tr, &p.group),
                 ungraded: p
                     .ungraded
                     .map(|x| tr.t(&x.label_key()).to_string())
@@ -704,7 +704,7 @@ async fn grading_page(
             group: if q.group.is_empty() {
                 tr.t("apr.unit_total").to_string()
             } else {
-                q.group.clone()
+                group_label(&tr, &q.group)
             },
             participants: q.participants,
             base: q.base,
@@ -994,4 +994,15 @@ pub async fn history_rows(
             (h.year, what, effects)
         })
         .collect()
+}
+
+/// The label of a quota group: the default groups (`staff`, `leaders`) in the user's
+/// language, a unit's own group name as entered.
+fn group_label(tr: &crate::i18n::Tr, group: &str) -> String {
+    let key = format!("apr.group.{group}");
+    if tr.has(&key) {
+        tr.t(&key).to_string()
+    } else {
+        group.to_string()
+    }
 }
