@@ -1614,7 +1614,10 @@ async fn report_dashboard_drills_into_luotuo_and_prints() {
     // Every module has demo data for 骆驼街道 now: no section says 暂无数据, and the
     // selection section (十三) shows its figures.
     let body = body_text(&b).await;
-    assert!(body.contains("中层竞争上岗") && !body.contains("暂无数据"), "{body}");
+    assert!(
+        body.contains("中层竞争上岗") && !body.contains("暂无数据"),
+        "{body}"
+    );
     b.screenshot(&img("report-unit.png")).await.unwrap();
     // The print view: 标题 and 文号 on paper, controls off it, several A4 pages.
     click_id(&b, "report-print").await;
