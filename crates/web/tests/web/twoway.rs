@@ -1097,6 +1097,17 @@ async fn seats_above_the_workload_are_refused_naming_the_post_and_nothing_is_wri
             .contains(&format!("name=\"seats_{}\" value=\"{over}\"", p.post_id))
     );
     assert_eq!(t.app.tw_rounds(&ua, lu).await.unwrap().len(), before);
+    // In English through the locale.
+    let mut en = hr.clone();
+    en.lang = Some("en");
+    let r = post_form(&t, &en, &list, &pairs(&f)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let want = format!(
+        "Post {} may offer at most {} seats (its workload)",
+        p.title, p.max_seats
+    );
+    assert!(r.body.contains(&want), "{want}: {}", r.body);
+    assert!(r.body.contains("Round title"), "{}", r.body);
     // Not a number: out of range, named by body and post.
     let mut f = round_fields(&data, "名额非数字", "");
     for (k, v) in f.iter_mut() {
