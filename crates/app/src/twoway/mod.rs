@@ -15,12 +15,14 @@
 //!   audit row.
 
 pub mod demo;
+mod form;
 pub mod report;
 #[cfg(test)]
 mod tests;
 mod todo;
 mod usecases;
 
+pub use form::*;
 pub use usecases::*;
 
 use std::collections::BTreeMap;

@@ -195,7 +195,7 @@ impl App {
     }
 
     /// The titles of the unit's function items (职责事项), by id.
-    async fn tw_duty_titles(
+    pub(super) async fn tw_duty_titles(
         &self,
         d: jiguan_domain::tenancy::DistrictId,
         unit: UnitId,
@@ -207,7 +207,7 @@ impl App {
         Ok(s.functions.into_iter().map(|f| (f.id.0, f.title)).collect())
     }
 
-    fn tw_posts(
+    pub(super) fn tw_posts(
         &self,
         l: &Loaded,
         standard: i64,
@@ -252,7 +252,7 @@ impl App {
             .collect()
     }
 
-    fn tw_person(l: &Loaded, id: i64) -> Participant {
+    pub(super) fn tw_person(l: &Loaded, id: i64) -> Participant {
         let p = l.people.iter().find(|p| p.id == id);
         Participant {
             person_id: id,

@@ -4,6 +4,7 @@
 //! (`api.rs`), and its registration.
 
 pub mod api;
+pub mod form;
 pub mod office;
 pub mod pages;
 pub mod staff;
@@ -178,6 +179,30 @@ fn routes() -> Vec<RouteSpec> {
             "/units/{unit}/twoway/{round}/result.xlsx",
             Signed(TwowayView),
             office::export,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/twoway/new",
+            Signed(TwowayManage),
+            form::new_round,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/twoway",
+            Signed(TwowayManage),
+            form::create,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/twoway/{round}/edit",
+            Signed(TwowayManage),
+            form::edit_round,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/twoway/{round}/edit",
+            Signed(TwowayManage),
+            form::update,
         ),
     ]
     .into_iter()

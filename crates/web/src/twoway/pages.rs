@@ -57,6 +57,8 @@ pub struct RoundsPage {
     pub l: Layout,
     pub u: Unit,
     pub rows: Vec<RoundRow>,
+    /// The HR office's 新建轮次 button.
+    pub can_create: bool,
 }
 
 pub async fn rounds(
@@ -82,7 +84,16 @@ pub async fn rounds(
     let l = crumbs(&ctx, &u, "twoway.rounds")
         .here()
         .flash(q.ok.as_deref());
-    Ok(page_status(StatusCode::OK, &RoundsPage { l, u, rows }))
+    let can_create = ctx.actor.can(Action::TwowayManage);
+    Ok(page_status(
+        StatusCode::OK,
+        &RoundsPage {
+            l,
+            u,
+            rows,
+            can_create,
+        },
+    ))
 }
 
 /// One person's line as the page shows it.

@@ -936,3 +936,279 @@ async fn staff_and_heads_get_to_dos_until_they_choose_and_rank_and_the_office_re
     assert!(!codes.contains(&"twoway.rank".to_string()), "{codes:?}");
     let _ = b;
 }
+
+/// The HR office's round form: every post with its prefilled seats, as the fields the
+/// page posts (title and deadlines as given).
+fn round_fields(
+    data: &jiguan_app::twoway::RoundFormData,
+    title: &str,
+    mode: &str,
+) -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = vec![
+        ("title".into(), title.into()),
+        ("choose_by".into(), "2026-10-01".into()),
+        ("rank_by".into(), "2026-10-08".into()),
+        ("max_choices".into(), "3".into()),
+        ("mode".into(), mode.into()),
+    ];
+    for p in &data.posts {
+        let v = if p.seats > 0 {
+            p.seats.to_string()
+        } else {
+            String::new()
+        };
+        f.push((format!("seats_{}", p.post_id), v));
+    }
+    f
+}
+
+/// A round of 骆驼街道 as stored.
+async fn stored(t: &T, id: RoundId) -> jiguan_app::twoway::RoundRecord {
+    t.app
+        .store
+        .tw_round(t.d_a, t.unit("luotuo"), id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn the_office_creates_a_round_on_the_page_and_sees_it_in_the_list() {
+    let (t, _) = demo().await;
+    let lu = t.unit("luotuo");
+    let ua = admin(t.d_a, lu);
+    let hr = account(&t, "tw_form_hr", "luotuo", Role::UnitAdmin, None).await;
+    let list = format!("/units/{lu}/twoway");
+    let r = get(&t, &hr, &list).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"twoway-new\""), "{}", r.body);
+    assert!(r.body.contains("新建轮次"));
+    // The form: every post with the seats establishment and workload allow, 3 choices,
+    // deferred acceptance.
+    let data = t.app.tw_form(&ua, lu, None).await.unwrap();
+    assert!(data.posts.iter().any(|p| p.seats > 0));
+    let r = get(&t, &hr, &format!("{list}/new")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for p in &data.posts {
+        assert!(p.seats <= p.max_seats);
+        let want = if p.seats > 0 {
+            p.seats.to_string()
+        } else {
+            String::new()
+        };
+        assert!(
+            r.body
+                .contains(&format!("name=\"seats_{}\" value=\"{want}\"", p.post_id)),
+            "post {}: {}",
+            p.post_id,
+            r.body
+        );
+    }
+    assert!(r.body.contains("name=\"max_choices\" value=\"3\""));
+    assert!(r.body.contains("value=\"deferred_acceptance\" selected"));
+    // Created with the prefilled seats, 志愿轮次 and one person excluded with the reason.
+    let out = &data.candidates[0];
+    let mut f = round_fields(&data, "页面新建轮次", "rounds");
+    f.push((format!("exclude_{}", out.person_id), "1".into()));
+    f.push((format!("reason_{}", out.person_id), "借调外单位".into()));
+    let r = post_form(&t, &hr, &list, &pairs(&f)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location().ends_with("?ok=twoway_created"),
+        "{}",
+        r.location()
+    );
+    let r = get(&t, &hr, &list).await;
+    assert!(r.body.contains("页面新建轮次"), "{}", r.body);
+    let made = t
+        .app
+        .tw_rounds(&ua, lu)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.title == "页面新建轮次")
+        .unwrap();
+    assert_eq!(made.status, Status::Draft);
+    assert_eq!(made.mode, jiguan_domain::twoway::Mode::Rounds);
+    assert_eq!(made.max_choices, 3);
+    let offered: Vec<(i64, i64)> = data
+        .posts
+        .iter()
+        .filter(|p| p.seats > 0)
+        .map(|p| (p.post_id, p.seats))
+        .collect();
+    let mut got: Vec<(i64, i64)> = made.offers.iter().map(|o| (o.post_id, o.seats)).collect();
+    got.sort_unstable();
+    let mut want = offered.clone();
+    want.sort_unstable();
+    assert_eq!(got, want);
+    assert_eq!(made.exclusions.len(), 1);
+    assert_eq!(made.exclusions[0].person_id, out.person_id);
+    assert_eq!(made.exclusions[0].reason, "借调外单位");
+    // A staff member has no form.
+    let staff = account(&t, "tw_form_staff", "luotuo", Role::Staff, None).await;
+    let r = get(&t, &staff, &format!("{list}/new")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn seats_above_the_workload_are_refused_naming_the_post_and_nothing_is_written() {
+    let (t, _) = demo().await;
+    let lu = t.unit("luotuo");
+    let ua = admin(t.d_a, lu);
+    let hr = account(&t, "tw_form_hr2", "luotuo", Role::UnitAdmin, None).await;
+    let list = format!("/units/{lu}/twoway");
+    let before = t.app.tw_rounds(&ua, lu).await.unwrap().len();
+    let data = t.app.tw_form(&ua, lu, None).await.unwrap();
+    let p = &data.posts[0];
+    let mut f = round_fields(&data, "", "");
+    let over = (p.max_seats + 1).to_string();
+    for (k, v) in f.iter_mut() {
+        if *k == format!("seats_{}", p.post_id) {
+            *v = over.clone();
+        }
+    }
+    // A person excluded without a reason.
+    let out = &data.candidates[0];
+    f.push((format!("exclude_{}", out.person_id), "1".into()));
+    f.push(("rank_by".into(), String::new()));
+    let r = post_form(&t, &hr, &list, &pairs(&f)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // Every error at once, each by its field, in Chinese; the values entered are kept.
+    let seat_err = format!("id=\"err-seats_{}\"", p.post_id);
+    assert!(r.body.contains(&seat_err), "{}", r.body);
+    let want = format!("岗位{}的名额超过工作量允许的 {} 个", p.title, p.max_seats);
+    assert!(r.body.contains(&want), "{want}: {}", r.body);
+    assert!(r.body.contains("id=\"err-title\""));
+    assert!(r.body.contains("轮次名称"));
+    assert!(
+        r.body
+            .contains(&format!("id=\"err-exclude_{}\"", out.person_id)),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(&format!("{}的不参加理由", out.name)));
+    assert!(
+        r.body
+            .contains(&format!("name=\"seats_{}\" value=\"{over}\"", p.post_id))
+    );
+    assert_eq!(t.app.tw_rounds(&ua, lu).await.unwrap().len(), before);
+    // In English through the locale.
+    let mut en = hr.clone();
+    en.lang = Some("en");
+    let r = post_form(&t, &en, &list, &pairs(&f)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let want = format!(
+        "Post {} may offer at most {} seats (its workload)",
+        p.title, p.max_seats
+    );
+    assert!(r.body.contains(&want), "{want}: {}", r.body);
+    assert!(r.body.contains("Round title"), "{}", r.body);
+    // Not a number: out of range, named by body and post.
+    let mut f = round_fields(&data, "名额非数字", "");
+    for (k, v) in f.iter_mut() {
+        if *k == format!("seats_{}", p.post_id) {
+            *v = "两个".into();
+        }
+    }
+    let r = post_form(&t, &hr, &list, &pairs(&f)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains(&seat_err));
+    assert!(
+        r.body.contains(&format!(
+            "{}·{}的名额：须在 1 到 {} 之间",
+            p.body_name, p.title, p.max_seats
+        )),
+        "{}",
+        r.body
+    );
+    assert_eq!(t.app.tw_rounds(&ua, lu).await.unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn a_draft_is_edited_on_the_page_and_an_opened_round_is_not() {
+    let (t, open) = demo().await;
+    let lu = t.unit("luotuo");
+    let ua = admin(t.d_a, lu);
+    let hr = account(&t, "tw_form_hr3", "luotuo", Role::UnitAdmin, None).await;
+    let list = format!("/units/{lu}/twoway");
+    let data = t.app.tw_form(&ua, lu, None).await.unwrap();
+    let r = post_form(
+        &t,
+        &hr,
+        &list,
+        &pairs(&round_fields(&data, "待修改轮次", "")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let draft = t
+        .app
+        .tw_rounds(&ua, lu)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.title == "待修改轮次")
+        .unwrap();
+    // The round page links to the form, which comes prefilled.
+    let at = format!("{list}/{}", draft.id);
+    let r = get(&t, &hr, &at).await;
+    assert!(r.body.contains("id=\"twoway-edit\""), "{}", r.body);
+    let r = get(&t, &hr, &format!("{at}/edit")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("value=\"待修改轮次\""));
+    assert!(r.body.contains("value=\"2026-10-01\""));
+    let first = draft.offers[0];
+    assert!(r.body.contains(&format!(
+        "name=\"seats_{}\" value=\"{}\"",
+        first.post_id, first.seats
+    )));
+    // Only the first post, one seat, 4 choices.
+    let f = [
+        ("title", "已修改轮次"),
+        ("choose_by", "2026-11-01"),
+        ("rank_by", "2026-11-05"),
+        ("max_choices", "4"),
+        ("mode", "deferred_acceptance"),
+    ];
+    let seats_key = format!("seats_{}", first.post_id);
+    let mut f = f.to_vec();
+    f.push((&seats_key, "1"));
+    let r = post_form(&t, &hr, &format!("{at}/edit"), &f).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().ends_with("?ok=twoway_updated"));
+    let r2 = stored(&t, draft.id).await;
+    assert_eq!(r2.title, "已修改轮次");
+    assert_eq!(r2.max_choices, 4);
+    assert_eq!(r2.offers.len(), 1);
+    assert_eq!(
+        (r2.offers[0].post_id, r2.offers[0].seats),
+        (first.post_id, 1)
+    );
+    // Bad input on the edit form: 422 with the field, nothing changed.
+    let mut bad = f.clone();
+    bad.retain(|(k, _)| *k != "title");
+    let r = post_form(&t, &hr, &format!("{at}/edit"), &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"err-title\""));
+    assert_eq!(stored(&t, draft.id).await.title, "已修改轮次");
+    // The demo's open round: no edit link, the form refused, the round unchanged.
+    let before = stored(&t, open).await;
+    let at = format!("{list}/{open}");
+    let r = get(&t, &hr, &at).await;
+    assert!(!r.body.contains("id=\"twoway-edit\""));
+    let r = get(&t, &hr, &format!("{at}/edit")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("不允许此操作"), "{}", r.body);
+    assert!(!r.body.contains("id=\"twoway-form\""));
+    let r = post_form(&t, &hr, &format!("{at}/edit"), &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("不允许此操作"), "{}", r.body);
+    let after = stored(&t, open).await;
+    assert_eq!(after.title, before.title);
+    assert_eq!(after.offers, before.offers);
+    assert_eq!(after.status, Status::Open);
+}
