@@ -457,3 +457,115 @@ async fn a_judge_without_an_account_scores_on_the_public_page_with_the_code() {
     let j = v.judges.iter().find(|j| j.id == codes[0].0).unwrap();
     assert!(j.submitted_at.is_some() && !j.on_behalf);
 }
+
+/// Issue 13 point 10: the demo's 骆驼街道 2019 campaign is scored — applications reviewed
+/// (one refused on age), the written exam, seven judges' paper sheets, the evaluation
+/// closed and the shortlisted inspected — so its results page shows composite scores,
+/// ranks, the shortlist and the inspection conclusions.
+#[tokio::test]
+async fn the_demo_campaign_of_luotuo_is_scored_through_to_the_inspection() {
+    use jiguan_app::selection::registration::ApplicationStatus;
+    use jiguan_app::{App, AppConfig, ManualClock};
+    use jiguan_domain::selection::scores::Conclusion;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().to_string();
+    let store = jiguan_store::SqlStore::open(&url).await.unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
+    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+    let lu = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+    let a = ua(d, lu);
+    let c = app.camp_list(&a, lu).await.unwrap()[0].clone();
+    assert_eq!(c.plan.registration_deadline.to_string(), "2019-06-20");
+
+    // The review: one applicant refused on the age rule, the others confirmed.
+    let review = app.camp_review_view(&a, lu, c.id).await.unwrap();
+    let status = |s: ApplicationStatus| {
+        review
+            .applications
+            .iter()
+            .filter(|x| x.application.status == s)
+            .count()
+    };
+    assert_eq!(status(ApplicationStatus::Confirmed), 14);
+    assert_eq!(status(ApplicationStatus::Rejected), 1);
+    assert_eq!(status(ApplicationStatus::Pending), 0);
+    let refused = review
+        .applications
+        .iter()
+        .find(|x| x.application.status == ApplicationStatus::Rejected)
+        .unwrap();
+    assert!(refused.application.note.contains("年龄"));
+    assert!(
+        refused
+            .checks
+            .iter()
+            .any(|(_, _, r)| r.iter().any(|i| i.code == "selection_age_over"))
+    );
+
+    // Every stage is complete; each post is ranked and shortlisted, with conclusions.
+    let panel = app.sel_panel(&a, lu, c.id).await.unwrap();
+    assert_eq!(panel.judges.len(), 7);
+    assert!(panel.judges.iter().all(|j| j.on_behalf));
+    let ev = app.sel_evaluation(&a, lu, c.id).await.unwrap();
+    assert_eq!((ev.issued, ev.used, ev.closed), (40, 38, true));
+    let r = app.sel_results(&a, lu, c.id).await.unwrap();
+    assert_eq!(r.posts.len(), 6);
+    let mut conclusions = Vec::new();
+    for p in &r.posts {
+        assert!(p.complete, "{}", p.label);
+        let short = p.shortlist.as_ref().expect("a shortlist per post");
+        assert!(short.included.len() > p.seats as usize, "{}", p.label);
+        assert!(
+            p.lines
+                .iter()
+                .any(|l| l.rank == Some(1) && l.composite.is_some())
+        );
+        for l in p.lines.iter().filter(|l| l.shortlisted) {
+            conclusions.push(l.inspection.as_ref().expect("inspected").conclusion);
+        }
+    }
+    assert!(conclusions.contains(&Conclusion::Recommend));
+    assert!(conclusions.contains(&Conclusion::Defer));
+    assert!(conclusions.contains(&Conclusion::NotRecommend));
+    // The 2-seat post's last candidate failed the written pass mark.
+    assert!(r.posts.iter().any(|p| {
+        p.lines
+            .iter()
+            .any(|l| l.stops.contains(&"selection_written_below_pass"))
+    }));
+
+    // The results page as the demo's HR office sees it.
+    app.system_create_user(
+        d,
+        Some(lu),
+        "demo_unit",
+        "demo_unit",
+        &[Role::UnitAdmin],
+        PW,
+        false,
+    )
+    .await
+    .unwrap();
+    let state = jiguan_web::AppState {
+        app: app.clone(),
+        web: jiguan_web::WebConfig::default(),
+        jobs: Default::default(),
+    };
+    let t = T {
+        router: jiguan_web::router(state),
+        app,
+        clock,
+        d_a: d,
+        units: vec![("luotuo", lu)],
+        users: Vec::new(),
+        _dir: dir,
+    };
+    let s = login(&t, "demo_unit").await;
+    let page = get(&t, &s, &format!("{}/results", base(lu, c.id))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in ["建议任用", "不建议任用", "暂缓", "考察"] {
+        assert!(page.body.contains(text), "{text}");
+    }
+}
