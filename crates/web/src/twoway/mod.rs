@@ -169,6 +169,12 @@ fn routes() -> Vec<RouteSpec> {
             office::submit,
         ),
         r(
+            Method::POST,
+            "/units/{unit}/twoway/{round}/downsizing",
+            Signed(TwowayManage),
+            office::downsizing,
+        ),
+        r(
             Method::GET,
             "/units/{unit}/twoway/{round}/notices",
             Signed(TwowayManage),

@@ -234,6 +234,24 @@ pub async fn submit(State(st): State<AppState>, p: InRound) -> WebResult {
     }
 }
 
+/// `POST …/downsizing`: drafts a downsizing plan (分流方案) of the people whose route is
+/// 分流, one line each (调剂 where their identity allows it), and opens it.
+pub async fn downsizing(State(st): State<AppState>, p: InRound) -> WebResult {
+    match st
+        .app
+        .tw_downsizing_plan(&p.ctx.actor, p.u.id, p.round)
+        .await
+        .fields()?
+    {
+        Ok(plan) => Ok(Redirect::to(&format!(
+            "/units/{}/downsizing/{}?ok=twoway_downsizing_drafted",
+            p.u.id, plan.0
+        ))
+        .into_response()),
+        Err(e) => after_errors(&st, p, e).await,
+    }
+}
+
 /// One person's notice (双向选择结果通知书).
 pub struct Notice {
     pub person_id: i64,

@@ -59,6 +59,7 @@ const NO_BODY: &[&str] = &[
     "/units/{unit}/twoway/{round}/apply",
     "/units/{unit}/twoway/{round}/open",
     "/units/{unit}/twoway/{round}/submit",
+    "/units/{unit}/twoway/{round}/downsizing",
     "/api/v1/units/{unit}/twoway/{round}/open",
     "/api/v1/units/{unit}/twoway/{round}/match",
     "/api/v1/units/{unit}/twoway/{round}/submit",

@@ -1211,4 +1211,77 @@ async fn a_draft_is_edited_on_the_page_and_an_opened_round_is_not() {
     assert_eq!(after.title, before.title);
     assert_eq!(after.offers, before.offers);
     assert_eq!(after.status, Status::Open);
+/// The people routed to 分流 become a draft downsizing plan from the round page; with
+/// nobody on that route the page says so and no plan is made.
+#[tokio::test]
+async fn the_office_drafts_a_downsizing_plan_from_the_unplaced() {
+    let (t, round) = demo().await;
+    let lu = t.unit("luotuo");
+    let ua = admin(t.d_a, lu);
+    account(&t, "tw_dp_api", "luotuo", Role::UnitAdmin, None).await;
+    let page = account(&t, "tw_dp_hr", "luotuo", Role::UnitAdmin, None).await;
+    let hr = api_who(&t, "tw_dp_api").await;
+    let at = format!("/api/v1/units/{lu}/twoway/{round}");
+    let (a, b, post, _) = two_and_a_post(&t, round).await;
+    let r = api_post(
+        &t,
+        &hr,
+        &format!("{at}/prefs"),
+        serde_json::json!([{"person": a.to_string(), "prefs": [post.to_string()]},
+                           {"person": b.to_string(), "prefs": [post.to_string()]}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = api_post(&t, &hr, &format!("{at}/match"), serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let path = format!("/units/{lu}/twoway/{round}/downsizing");
+    let plans_before = t.app.down_plans(&ua, lu).await.unwrap().len();
+    // Nobody on the 分流 route yet: refused on the round page, no plan.
+    let r = post_form(&t, &page, &path, &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"twoway-downsizing-form\""),
+        "{}",
+        r.body
+    );
+    assert_eq!(t.app.down_plans(&ua, lu).await.unwrap().len(), plans_before);
+    // The first unplaced person goes to 分流, the others to training.
+    let v = t.app.tw_view(&ua, lu, round).await.unwrap();
+    let unplaced: Vec<i64> = v
+        .lines
+        .iter()
+        .filter(|l| l.post_id.is_none())
+        .map(|l| l.person.person_id)
+        .collect();
+    assert!(!unplaced.is_empty());
+    for (i, person) in unplaced.iter().enumerate() {
+        let route = if i == 0 { "downsizing" } else { "training" };
+        let r = api_post(
+            &t,
+            &hr,
+            &format!("{at}/routes"),
+            serde_json::json!({"person": person, "route": route}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let r = post_form(&t, &page, &path, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let loc = r.location();
+    let plan: i64 = loc
+        .strip_prefix(&format!("/units/{lu}/downsizing/"))
+        .and_then(|x| x.split('?').next())
+        .and_then(|x| x.parse().ok())
+        .unwrap_or_else(|| panic!("{loc}"));
+    let pv = t
+        .app
+        .down_plan(&ua, lu, jiguan_domain::downsizing::PlanId(plan))
+        .await
+        .unwrap();
+    let people: Vec<i64> = pv.lines.iter().map(|l| l.line.person_id).collect();
+    assert_eq!(people, vec![unplaced[0]]);
+    assert_eq!(pv.plan.status, Status::Draft);
+    // The plan page opens with the notice.
+    let r = get(&t, &page, &loc).await;
+    assert_eq!(r.status, StatusCode::OK);
 }
