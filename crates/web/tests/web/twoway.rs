@@ -1211,6 +1211,8 @@ async fn a_draft_is_edited_on_the_page_and_an_opened_round_is_not() {
     assert_eq!(after.title, before.title);
     assert_eq!(after.offers, before.offers);
     assert_eq!(after.status, Status::Open);
+}
+
 /// The people routed to 分流 become a draft downsizing plan from the round page; with
 /// nobody on that route the page says so and no plan is made.
 #[tokio::test]
