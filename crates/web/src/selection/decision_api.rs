@@ -220,7 +220,7 @@ pub async fn rerun(
 /// days).
 #[utoipa::path(get, path = "/api/v1/units/{unit}/selection/terms", tag = "selection",
     params(("unit" = i64, Path)),
-    responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
+    responses((status = 200, body = [Object]), (status = 404, body = ApiErr)))]
 pub async fn terms(
     State(st): State<AppState>,
     ctx: Ctx,
