@@ -402,6 +402,50 @@ fn print_json_calc(r: Result<String, FieldError>) -> u8 {
     }
 }
 
+/// The JSON calculators in their plain forms — `calc match FILE [--mechanism M]` and
+/// `calc pay-pool FILE` (FILE a path or `-`) — recognised from the raw arguments, so that
+/// they run without building the whole command tree, reading the configuration, opening
+/// logs or starting the async runtime: for a 5,000-person match the process start is most
+/// of the time (docs/PERFORMANCE.md). `None` for every other form (help, `--district`, the
+/// global flags, `--`, a flag-like value, a repeated or unknown argument): those go through
+/// clap as before. The recognised forms mean exactly what clap makes of them (the test
+/// `light_forms_parse_as_clap_does`), and run the same [`json_calc`].
+pub fn light(args: &[std::ffi::OsString]) -> Option<u8> {
+    light_command(args).map(|c| print_json_calc(json_calc(&c)))
+}
+
+fn light_command(args: &[std::ffi::OsString]) -> Option<CalcCommand> {
+    let args: Vec<&str> = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_str())
+        .collect::<Option<_>>()?;
+    let (kind, rest) = match args.as_slice() {
+        ["calc", kind @ ("match" | "pay-pool"), rest @ ..] => (*kind, rest),
+        _ => return None,
+    };
+    let plain = |v: &str| !v.is_empty() && (v == "-" || !v.starts_with('-'));
+    let (mut file, mut mechanism) = (None, None);
+    let mut it = rest.iter();
+    while let Some(&a) = it.next() {
+        let value = match a.strip_prefix("--mechanism") {
+            Some("") if kind == "match" => it.next().copied(),
+            Some(v) if kind == "match" => v.strip_prefix('='),
+            _ => None,
+        };
+        match value {
+            Some(v) if plain(v) && mechanism.is_none() => mechanism = Some(v.to_string()),
+            Some(_) => return None,
+            None if plain(a) && file.is_none() => file = Some(a.to_string()),
+            None => return None,
+        }
+    }
+    Some(match kind {
+        "match" => CalcCommand::Match { file, mechanism },
+        _ => CalcCommand::PayPool { file },
+    })
+}
+
 pub fn calc(
     cfg: &Config,
     explicit_database: bool,
@@ -580,6 +624,64 @@ mod tests {
         assert!(!input.contains_key("minimum-wage"));
         let t = T::try_parse_from(["t", "allocate", "--pool", "-1", "--weights", "a=1"]).unwrap();
         assert_eq!(t.c.input().ok().unwrap().1["pool"], "-1");
+    }
+
+    /// What a command line means: (calculator, file, mechanism).
+    fn meaning(c: &CalcCommand) -> (&'static str, Option<String>, Option<String>) {
+        match c {
+            CalcCommand::Match { file, mechanism } => ("match", file.clone(), mechanism.clone()),
+            CalcCommand::PayPool { file } => ("pay-pool", file.clone(), None),
+            _ => ("other", None, None),
+        }
+    }
+
+    /// The light path takes only forms clap parses the same way, and leaves the rest to
+    /// clap.
+    #[test]
+    fn light_forms_parse_as_clap_does() {
+        let os = |a: &[&str]| -> Vec<std::ffi::OsString> {
+            ["jiguan", "calc"].iter().chain(a).map(Into::into).collect()
+        };
+        let taken: &[&[&str]] = &[
+            &["match", "round.json"],
+            &["match", "-"],
+            &["match"],
+            &["match", "-", "--mechanism", "rounds"],
+            &["match", "--mechanism", "lottery", "a.json"],
+            &["match", "--mechanism=rounds", "-"],
+            &["match", "--mechanism", "rounds"],
+            &["pay-pool", "-"],
+            &["pay-pool", "pool.json"],
+            &["pay-pool"],
+        ];
+        for a in taken {
+            let light = light_command(&os(a)).unwrap_or_else(|| panic!("{a:?} not taken"));
+            let clap = T::try_parse_from(std::iter::once("t").chain(a.iter().copied()))
+                .unwrap_or_else(|e| panic!("{a:?}: {e}"));
+            assert_eq!(meaning(&light), meaning(&clap.c), "{a:?}");
+        }
+        let left: &[&[&str]] = &[
+            &["match", "--help"],
+            &["match", "-h"],
+            &["match", "a.json", "b.json"],
+            &["match", "--mechanism"],
+            &["match", "--mechanism", "-x", "a.json"],
+            &["match", "--mechanism", "a", "--mechanism", "b"],
+            &["match", "--mechanism="],
+            &["match", "--district", "d", "a.json"],
+            &["match", "--config", "c.toml", "a.json"],
+            &["match", "--", "a.json"],
+            &["match", "-x"],
+            &["match", ""],
+            &["pay-pool", "--mechanism", "rounds", "-"],
+            &["retirement", "--birth", "1970-01"],
+            &["--district", "d", "match", "-"],
+        ];
+        for a in left {
+            assert!(light_command(&os(a)).is_none(), "{a:?} taken");
+        }
+        assert!(light_command(&["jiguan".into(), "match".into(), "-".into()]).is_none());
+        assert!(light_command(&["jiguan".into()]).is_none());
     }
 
     #[test]

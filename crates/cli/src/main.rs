@@ -126,7 +126,13 @@ fn init_logs(format: &str) {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `calc match` / `calc pay-pool` start light: no command tree, configuration, logs or
+    // runtime (see `calc::light`).
+    if let Some(code) = calc::light(&args) {
+        return std::process::ExitCode::from(code);
+    }
+    let cli = Cli::parse_from(args);
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -200,11 +200,15 @@ impl crate::workflow::WorkflowStore for FakeStore {
 impl crate::inbox::InboxStore for FakeStore {
     async fn flow_items(
         &self,
-        _district: DistrictId,
-        _unit: Option<UnitId>,
-        _flow: &'static jiguan_domain::workflow::Workflow,
-        _statuses: &[jiguan_domain::workflow::Status],
+        district: DistrictId,
+        unit: Option<UnitId>,
+        flow: &'static jiguan_domain::workflow::Workflow,
+        statuses: &[jiguan_domain::workflow::Status],
     ) -> StoreResult<Vec<crate::inbox::FlowItem>> {
+        // Only two-way rounds are listed in the fake.
+        if *flow == jiguan_domain::workflow::TWOWAY_ROUNDS {
+            return self.with_state(|s| twoway::flow_items(s, district, unit, statuses));
+        }
         Err(not_in_fake())
     }
     async fn notices_for(

@@ -21,6 +21,40 @@ pub struct TwowayState {
     pub prefs: Vec<(RoundId, PrefRecord)>,
     pub rankings: Vec<(RoundId, RankingRecord)>,
     pub notices: Vec<NewNotice>,
+    /// The reads of rounds made (`tw_rounds`, `tw_round`, `flow_items`), so that a test
+    /// can show what a view costs.
+    pub reads: Vec<&'static str>,
+}
+
+/// The rounds of `flow_items`: those of the unit (or district) in one of `statuses`.
+pub(crate) fn flow_items(
+    s: &mut FakeState,
+    d: DistrictId,
+    unit: Option<UnitId>,
+    statuses: &[Status],
+) -> Vec<crate::inbox::FlowItem> {
+    s.twoway.reads.push("flow_items");
+    let s = &*s;
+    s.twoway
+        .rounds
+        .iter()
+        .filter(|r| r.district_id == d && unit.is_none_or(|u| r.unit_id == u))
+        .filter(|r| statuses.contains(&r.status))
+        .map(|r| crate::inbox::FlowItem {
+            id: r.id.0,
+            unit_id: r.unit_id,
+            unit_name: s
+                .platform
+                .units
+                .iter()
+                .find(|u| u.id == r.unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            title: r.title.clone(),
+            status: r.status,
+            created_at: r.created_at,
+        })
+        .collect()
 }
 
 fn round_mut(
@@ -92,6 +126,7 @@ impl TwowayStore for FakeStore {
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<RoundRecord>> {
         self.with_state(|s| {
+            s.twoway.reads.push("tw_rounds");
             let mut v: Vec<RoundRecord> = s
                 .twoway
                 .rounds
@@ -110,7 +145,10 @@ impl TwowayStore for FakeStore {
         u: UnitId,
         id: RoundId,
     ) -> StoreResult<Option<RoundRecord>> {
-        self.with_state(|s| round_mut(s, d, u, id).ok().map(|r| r.clone()))
+        self.with_state(|s| {
+            s.twoway.reads.push("tw_round");
+            round_mut(s, d, u, id).ok().map(|r| r.clone())
+        })
     }
 
     async fn tw_create_round(

@@ -529,3 +529,37 @@ async fn roles_and_tenancy() {
         Err(AppError::NotFound | AppError::Forbidden)
     ));
 }
+
+/// The to-dos (asked for on every page, for the menu badge) cost one listing of the unit's
+/// open rounds when none is open, and load no round; a matched round gives no to-do.
+#[tokio::test]
+async fn to_dos_cost_one_listing_when_no_round_is_open() {
+    let f = fx();
+    let hr = f.hr();
+    let staff = actor(f.d, Some(f.a), Role::Staff);
+    let head = actor(f.d, Some(f.a), Role::BodyHead);
+    let reads = |f: &Fx| {
+        f.store
+            .with_state(|s| std::mem::take(&mut s.twoway.reads))
+            .unwrap()
+    };
+    f.app
+        .tw_create_round(&hr, f.a, &f.form(), &f.offers(false), &[])
+        .await
+        .unwrap();
+    reads(&f);
+    for who in [&staff, &head] {
+        assert!(f.app.tw_todos(who).await.unwrap().is_empty());
+        assert_eq!(reads(&f), ["flow_items"], "{:?}", who.roles);
+    }
+    // An account that neither chooses nor ranks asks nothing.
+    let committee = actor(f.d, Some(f.a), Role::CommitteeMember);
+    assert!(f.app.tw_todos(&committee).await.unwrap().is_empty());
+    assert!(reads(&f).is_empty());
+    // An open round already matched: listed and loaded, no to-do.
+    let id = f.tv_t1(false).await;
+    f.app.tw_match(&hr, f.a, id).await.unwrap();
+    reads(&f);
+    assert!(f.app.tw_todos(&staff).await.unwrap().is_empty());
+    assert_eq!(reads(&f), ["flow_items", "tw_round"]);
+}

@@ -7,15 +7,16 @@
 use std::collections::BTreeSet;
 
 use jiguan_domain::auth::{Action, Actor};
-use jiguan_domain::twoway::participants;
-use jiguan_domain::workflow::Status;
+use jiguan_domain::twoway::{RoundId, participants};
+use jiguan_domain::workflow::{Status, TWOWAY_ROUNDS};
 
 use crate::inbox::Todo;
 use crate::{App, AppResult};
 
 impl App {
     /// The actor's two-way selection to-dos (unit accounts that choose or rank only). Cheap
-    /// when the unit has no open round: one query.
+    /// when the unit has no open round (the menu badge asks on every page): one query on
+    /// the rounds' (district, unit, status) index that returns no row, no round loaded.
     pub async fn tw_todos(&self, actor: &Actor) -> AppResult<Vec<Todo>> {
         let Some(unit) = actor.unit_id else {
             return Ok(Vec::new());
@@ -28,13 +29,22 @@ impl App {
             return Ok(Vec::new());
         }
         let d = actor.district_id;
-        let open: Vec<_> = self
+        let items = self
             .store
-            .tw_rounds(d, Some(unit))
-            .await?
-            .into_iter()
-            .filter(|r| r.status == Status::Open && r.result_json.is_empty())
-            .collect();
+            .flow_items(d, Some(unit), &TWOWAY_ROUNDS, &[Status::Open])
+            .await?;
+        let Some(unit_name) = items.first().map(|i| i.unit_name.clone()) else {
+            return Ok(Vec::new());
+        };
+        let mut open = Vec::new();
+        for it in &items {
+            if let Some(r) = self.store.tw_round(d, unit, RoundId(it.id)).await?
+                && r.status == Status::Open
+                && r.result_json.is_empty()
+            {
+                open.push(r);
+            }
+        }
         if open.is_empty() {
             return Ok(Vec::new());
         }
@@ -42,12 +52,6 @@ impl App {
             return Ok(Vec::new());
         };
         let l = self.posts_load(d, unit).await?;
-        let unit_name = self
-            .store
-            .get_unit(d, unit)
-            .await?
-            .map(|u| u.name)
-            .unwrap_or_default();
         let mut out = Vec::new();
         for r in open {
             let prefs = self.store.tw_prefs(d, unit, r.id).await?;

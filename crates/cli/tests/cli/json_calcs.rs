@@ -372,3 +372,33 @@ fn pay_pool_more_bad_inputs_exit_2() {
         );
     }
 }
+
+/// `calc match` and `calc pay-pool` start light: they read no configuration (a broken
+/// `jiguan.toml` in the working directory, which stops every other command, is not
+/// read), and give the same answer as before.
+#[test]
+fn json_calculators_start_without_reading_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("jiguan.toml"), "not = [valid").unwrap();
+    let other = run_in(dir.path(), &["calc", "workday", "--date", "2027-03-01"]);
+    assert_eq!(other.code, 1, "{other:?}");
+    assert!(other.stderr.contains("jiguan.toml"), "{other:?}");
+    let file = dir.path().join("round.json");
+    std::fs::write(&file, tv_t1().to_string()).unwrap();
+    let v = run_in(dir.path(), &["calc", "match", file.to_str().unwrap()]).json();
+    assert_eq!(v["unplaced"], json!(["C"]));
+    let v = run_in(
+        dir.path(),
+        &[
+            "calc",
+            "match",
+            "--mechanism",
+            "rounds",
+            file.to_str().unwrap(),
+        ],
+    )
+    .json();
+    assert_eq!(v["unplaced"], json!(["D"]));
+    let e = run_in(dir.path(), &["calc", "match", "/no/such/file.json"]).error();
+    assert_eq!(e["field"], "file");
+}

@@ -1,7 +1,8 @@
 //! `/api/v1/units/{unit}/twoway…`: two-way selection rounds as JSON — read a round (its
 //! posts, people, choices, rankings, result with explanations, rates and figures by body),
-//! list a unit's rounds, and the write side: create, open, choices (JSON rows or an
-//! xlsx/csv file), rankings, match, 调剂, routes, submit, approve/reject, apply, remind.
+//! list a unit's rounds, and the write side: create, update a draft, open, choices (JSON
+//! rows or an xlsx/csv file), rankings, match, 调剂, routes, submit, approve/reject, apply,
+//! remind.
 
 use axum::extract::{Request, State};
 use axum::http::Method;
@@ -128,6 +129,33 @@ pub struct TwRoundBody {
     pub exclusions: Vec<TwExclusionBody>,
 }
 
+impl TwRoundBody {
+    /// The form, the offers and the exclusions the use cases take.
+    fn parts(self) -> (RoundForm, Vec<Offer>, Vec<(i64, String)>) {
+        let form = RoundForm {
+            title: self.title,
+            choose_by: self.choose_by,
+            rank_by: self.rank_by,
+            max_choices: self.max_choices,
+            mode: self.mode,
+        };
+        let offers = self
+            .offers
+            .iter()
+            .map(|o| Offer {
+                post_id: o.post_id,
+                seats: o.seats,
+            })
+            .collect();
+        let ex = self
+            .exclusions
+            .into_iter()
+            .map(|e| (e.person_id, e.reason))
+            .collect();
+        (form, offers, ex)
+    }
+}
+
 /// Creates a draft round (the unit's HR office).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/twoway", tag = "twoway", params(("unit" = i64, Path, description = "unit id")), request_body = TwRoundBody, responses((status = 201, body = TwIdDto), (status = 422, body = ApiErr)))]
 pub async fn create_round(
@@ -136,31 +164,28 @@ pub async fn create_round(
     InUnit(u): InUnit,
     Json(b): Json<TwRoundBody>,
 ) -> WebResult<Created<TwIdDto>> {
-    let form = RoundForm {
-        title: b.title,
-        choose_by: b.choose_by,
-        rank_by: b.rank_by,
-        max_choices: b.max_choices,
-        mode: b.mode,
-    };
-    let offers: Vec<Offer> = b
-        .offers
-        .iter()
-        .map(|o| Offer {
-            post_id: o.post_id,
-            seats: o.seats,
-        })
-        .collect();
-    let ex: Vec<(i64, String)> = b
-        .exclusions
-        .into_iter()
-        .map(|e| (e.person_id, e.reason))
-        .collect();
+    let (form, offers, ex) = b.parts();
     let id = st
         .app
         .tw_create_round(&ctx.actor, u.id, &form, &offers, &ex)
         .await?;
     Ok(Created(TwIdDto { id: id.0 }))
+}
+
+/// Replaces the definition of a round still in draft (the unit's HR office; the same
+/// checks as creating). A round no longer in draft is refused with 422 on `status`
+/// (`plan_status_invalid`, naming its status); nothing is changed.
+#[utoipa::path(put, path = "/api/v1/units/{unit}/twoway/{round}", tag = "twoway", params(("unit" = i64, Path, description = "unit id"), ("round" = i64, Path, description = "round id")), request_body = TwRoundBody, responses((status = 200, body = TwIdDto), (status = 404, body = ApiErr), (status = 422, body = ApiErr)))]
+pub async fn update_round(
+    State(st): State<AppState>,
+    InRound { ctx, u, round }: InRound,
+    Json(b): Json<TwRoundBody>,
+) -> WebResult<Json<TwIdDto>> {
+    let (form, offers, ex) = b.parts();
+    st.app
+        .tw_update_round(&ctx.actor, u.id, round, &form, &offers, &ex)
+        .await?;
+    Ok(Json(TwIdDto { id: round.0 }))
 }
 
 /// Opens a draft round to staff and heads.
@@ -483,6 +508,12 @@ pub fn write_routes() -> Vec<RouteSpec> {
             Signed(TwowayManage),
             remind,
         ),
+        r(
+            Method::PUT,
+            "/api/v1/units/{unit}/twoway/{round}",
+            Signed(TwowayManage),
+            update_round,
+        ),
     ]
 }
 
@@ -504,7 +535,8 @@ pub fn write_routes() -> Vec<RouteSpec> {
         approve,
         reject,
         apply,
-        remind
+        remind,
+        update_round
     ),
     components(schemas(
         TwRoundDto,

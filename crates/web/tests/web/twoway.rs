@@ -1287,3 +1287,145 @@ async fn the_office_drafts_a_downsizing_plan_from_the_unplaced() {
     let r = get(&t, &page, &loc).await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+/// The API edits a draft round (`PUT /api/v1/units/{unit}/twoway/{round}`, the use case of
+/// the page's 修改轮次): the office only, every bad field named and nothing changed,
+/// another unit's office not let in, a round no longer in draft refused naming its
+/// status; the change is audited.
+#[tokio::test]
+async fn the_api_edits_a_draft_round_and_refuses_an_opened_one() {
+    use axum::http::Method;
+    let (t, open) = demo().await;
+    let lu = t.unit("luotuo");
+    let jl = t.unit("jiulonghu");
+    let ua = admin(t.d_a, lu);
+    account(&t, "tw_put_hr", "luotuo", Role::UnitAdmin, None).await;
+    account(&t, "tw_put_staff", "luotuo", Role::Staff, None).await;
+    account(&t, "tw_put_jl", "jiulonghu", Role::UnitAdmin, None).await;
+    let hr = api_who(&t, "tw_put_hr").await;
+    let staff = api_who(&t, "tw_put_staff").await;
+    let jl_hr = api_who(&t, "tw_put_jl").await;
+    let base = format!("/api/v1/units/{lu}/twoway");
+    let v = t.app.tw_view(&ua, lu, open).await.unwrap();
+    let (p0, p1) = (v.posts[0].post_id, v.posts[1].post_id);
+    let r = api_post(
+        &t,
+        &hr,
+        &base,
+        serde_json::json!({"title": "API 草稿", "choose_by": "2026-10-01", "rank_by": "2026-10-05",
+            "offers": [{"post_id": p0, "seats": 1}]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let draft = RoundId(r.json()["id"].as_i64().unwrap());
+    let put = |who: &Who, path: String, body: serde_json::Value| {
+        let who = who.clone();
+        let t = &t;
+        async move {
+            send(
+                t,
+                &who,
+                Method::PUT,
+                &path,
+                Some(("application/json", body.to_string())),
+            )
+            .await
+        }
+    };
+    let changed = serde_json::json!({"title": "API 已修改", "choose_by": "2026-11-01",
+        "rank_by": "2026-11-05", "max_choices": "4", "mode": "rounds",
+        "offers": [{"post_id": p1, "seats": 1}]});
+    let at = format!("{base}/{draft}");
+    // Staff may not; another unit's office does not see the unit, nor the round under
+    // its own unit.
+    let r = put(&staff, at.clone(), changed.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = put(&jl_hr, at.clone(), changed.clone()).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = put(
+        &jl_hr,
+        format!("/api/v1/units/{jl}/twoway/{draft}"),
+        changed.clone(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(stored(&t, draft).await.title, "API 草稿");
+    // Bad fields: each named, nothing changed.
+    let r = put(
+        &hr,
+        at.clone(),
+        serde_json::json!({"title": "", "choose_by": "2026-11-01", "rank_by": "2026-10-01",
+            "max_choices": "11", "offers": [{"post_id": p1, "seats": 999}]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let fields: Vec<String> = r.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    for f in ["title", "rank_by", "max_choices"] {
+        assert!(fields.iter().any(|x| x == f), "{f}: {fields:?}");
+    }
+    let seats = format!("offers.{p1}");
+    assert!(fields.contains(&seats), "{seats}: {fields:?}");
+    let r2 = stored(&t, draft).await;
+    assert_eq!(r2.title, "API 草稿");
+    assert_eq!(r2.offers.len(), 1);
+    assert_eq!(r2.offers[0].post_id, p0);
+    // A good edit replaces the definition, and is audited.
+    let r = put(&hr, at.clone(), changed.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["id"], draft.0);
+    let r2 = stored(&t, draft).await;
+    assert_eq!(r2.title, "API 已修改");
+    assert_eq!(r2.max_choices, 4);
+    assert_eq!(r2.mode.code(), "rounds");
+    assert_eq!(r2.choose_by.to_string(), "2026-11-01");
+    assert_eq!(
+        r2.offers
+            .iter()
+            .map(|o| (o.post_id, o.seats))
+            .collect::<Vec<_>>(),
+        [(p1, 1)]
+    );
+    let audited = t
+        .app
+        .store
+        .list_audit(t.d_a, &Default::default(), &Default::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .any(|e| {
+            e.action == "twoway.round.update"
+                && e.object_id == draft.0.to_string()
+                && e.username == "tw_put_hr"
+        });
+    assert!(audited, "the edit is audited");
+    // Once opened, the round is refused naming its status; nothing changes.
+    let r = api_post(&t, &hr, &format!("{at}/open"), serde_json::json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for round in [draft, open] {
+        let before = stored(&t, round).await;
+        let r = put(&hr, format!("{base}/{round}"), changed.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let e = r.json();
+        assert_eq!(e["field"], "status", "{e}");
+        assert_eq!(e["errors"][0]["code"], "plan_status_invalid", "{e}");
+        let m = e["message"].as_str().unwrap();
+        assert!(m.contains("open") && m.contains("不允许此操作"), "{e}");
+        let after = stored(&t, round).await;
+        assert_eq!(after.title, before.title);
+        assert_eq!(after.offers, before.offers);
+        assert_eq!(after.status, Status::Open);
+    }
+    // The OpenAPI document has the route with its body.
+    let doc = get(&t, &hr, "/api/openapi.json").await.json();
+    let op = &doc["paths"]["/api/v1/units/{unit}/twoway/{round}"]["put"];
+    assert!(op["requestBody"].is_object(), "{op}");
+    for code in ["200", "404", "422"] {
+        assert!(op["responses"][code].is_object(), "{code}: {op}");
+    }
+}
