@@ -604,8 +604,9 @@ async fn index_cost_matches_scan(pg: bool) {
     };
     assert_eq!(rows(kept).await, rows(latest).await);
     let months = "SELECT c.unit_id, c.month, c.headcount, c.basic_pay FROM cost_counters c ORDER BY c.unit_id, c.status, c.identity, c.funding, c.body_key, c.month";
-    let mut expect: std::collections::BTreeMap<(i64, String, String, String, i64, i64), [i64; 2]> =
-        Default::default();
+    // (unit, status, identity, funding, body, month) → (head count, basic pay)
+    type Key = (i64, String, String, String, i64, i64);
+    let mut expect: std::collections::BTreeMap<Key, [i64; 2]> = Default::default();
     for r in s
         .db
         .fetch_all(
