@@ -351,6 +351,12 @@ impl DownsizingStore for SqlStore {
                     ],
                 )
                 .await?;
+                crate::posts_index::refresh_holders(
+                    &mut tx,
+                    d,
+                    crate::posts_index::Scope::Ids(u, &[it.person_id]),
+                )
+                .await?;
             }
             if let Some(c) = it.contract {
                 tx.execute(

@@ -17,6 +17,7 @@ mod pay;
 mod people;
 pub mod people_index;
 mod posts;
+pub mod posts_index;
 mod report;
 pub mod scale;
 mod selection;

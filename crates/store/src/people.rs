@@ -520,8 +520,9 @@ impl SqlStore {
     /// stop after offset + page rows; the borrowed-in people (a unit borrows a handful) are
     /// found through `people_host` without an order of their own, so that the planner
     /// does not walk the whole district's name index for them; the page is the sorted
-    /// merge of the two. The total is the sum of two
-    /// counts over the same indexes (index-only on both backends).
+    /// merge of the two. The total is the own people's count from `people_counters`
+    /// ([`people_index::home_count`]; with an identity or leader filter: an index-only count) plus the
+    /// borrowed-in people's count.
     async fn roster_page(
         &self,
         d: DistrictId,
@@ -530,7 +531,12 @@ impl SqlStore {
         order: &str,
     ) -> StoreResult<Page<PersonRecord>> {
         let mut total = 0;
-        for part in [Part::Home, Part::Borrowed] {
+        let mut parts = vec![Part::Borrowed];
+        match people_index::home_count(d, f) {
+            Some(c) => total += self.db.fetch_one(&c.text, &c.params).await?.get::<i64>(0)?,
+            None => parts.push(Part::Home),
+        }
+        for part in parts {
             let w = roster_part(Vec::new(), d, f, Some(q), part);
             let n: i64 = self
                 .db
@@ -565,6 +571,29 @@ impl SqlStore {
 }
 
 impl SqlStore {
+    /// How the cost query of district `d` on `on` finds the people who straddle the date
+    /// ([`people_index::Straddle`]): through the index that holds fewer of them, as a
+    /// capped count of each tells.
+    pub async fn straddle(
+        &self,
+        d: DistrictId,
+        on: NaiveDate,
+    ) -> StoreResult<people_index::Straddle> {
+        let r = self
+            .db
+            .fetch_one(
+                &people_index::straddle_probe_sql(),
+                &[d.0.into(), on.into()],
+            )
+            .await?;
+        let (latest, first): (i64, i64) = (r.get(0)?, r.get(1)?);
+        Ok(if first < latest {
+            people_index::Straddle::ByFirst
+        } else {
+            people_index::Straddle::ByLatest
+        })
+    }
+
     /// The first page of a unit roster's search for `text`, as `list_people` runs it (its
     /// SQL and parameters, for the benchmark's query plans).
     pub fn roster_search_sql(
@@ -765,15 +794,7 @@ impl PeopleStore for SqlStore {
         d: DistrictId,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<OccupancyCount>> {
-        let mut s = Sql::with(
-            "SELECT unit_id, body_id, establishment, CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 \
-             AND status IN ('on_post', 'lent_out')",
-            d.0,
-        );
-        unit_scope(&mut s, "unit_id", unit);
-        s.push(
-            " GROUP BY unit_id, body_id, establishment ORDER BY unit_id, body_id, establishment",
-        );
+        let s = people_index::occupancy_sql(d, unit);
         let rows = self.db.fetch_all(&s.text, &s.params).await?;
         rows.iter()
             .map(|r| {
@@ -1020,7 +1041,8 @@ impl PeopleStore for SqlStore {
         on: NaiveDate,
         group: CostGroup,
     ) -> StoreResult<Vec<(String, Total)>> {
-        let s = people_index::cost_totals_sql(d, unit, on, group);
+        let straddle = self.straddle(d, on).await?;
+        let s = people_index::cost_totals_sql(d, unit, on, group, straddle);
         let rows = self.db.fetch_all(&s.text, &s.params).await?;
         rows.iter()
             .map(|r| {

@@ -8,9 +8,13 @@
 //!   text (see [`grams`]).
 //! - **Latest history row** (`person_latest`) and **cost counters** (`cost_counters`):
 //!   each person's highest-id history row with its cost columns, and their sums per unit,
-//!   status and grouping key. The cost report of a date reads the counters and corrects
-//!   them by the few people whose latest row is dated after that date
+//!   status, grouping key and month of the latest row's date (migration 26). The cost
+//!   report of a date reads the counters of the months before it, the latest rows of its
+//!   month up to it, and the people whose first and latest rows straddle it
 //!   ([`cost_totals_sql`]), which gives the figures of the old correlated query to the fen.
+//! - **People counters** (`people_counters`, migration 26): head count per unit, status,
+//!   body and establishment kind of the latest rows (which copy the people rows), for the
+//!   occupancy counts and the roster total.
 //!
 //! Every write path of `people` and `person_events` in the store calls [`write_grams`] /
 //! [`refresh_latest`] inside its own transaction; the store story
@@ -18,7 +22,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use jiguan_app::people::CostGroup;
+use jiguan_app::people::{CostGroup, PeopleFilter, StatusFilter};
 use jiguan_app::ports::StoreResult;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -145,15 +149,33 @@ impl Who<'_> {
     }
 }
 
-const COUNTER_KEY: &str = "district_id, unit_id, status, identity, funding, body_key";
+/// The month (yyyymm) of a date column, the same on both backends (dates are ISO text
+/// on SQLite; PostgreSQL casts a DATE to ISO text).
+pub(crate) fn month_of(col: &str) -> String {
+    format!(
+        "CAST(SUBSTR(CAST({col} AS TEXT), 1, 4) || SUBSTR(CAST({col} AS TEXT), 6, 2) AS BIGINT)"
+    )
+}
 
-/// Adds (`sign` 1) or takes away (-1) the `person_latest` rows of `who` in the counters.
+/// The month (yyyymm) of a date, as [`month_of`] gives it.
+pub fn month(on: chrono::NaiveDate) -> i64 {
+    use chrono::Datelike;
+    i64::from(on.year()) * 100 + i64::from(on.month())
+}
+
+const COUNTER_KEY: &str = "district_id, unit_id, status, identity, funding, body_key, month";
+const PEOPLE_KEY: &str = "district_id, unit_id, status, body_key, establishment";
+
+/// Adds (`sign` 1) or takes away (-1) the `person_latest` rows of `who` in the cost
+/// counters and the people counters.
 async fn count_latest(tx: &mut Tx, who: Who<'_>, sign: i64) -> StoreResult<()> {
     let m = if sign < 0 { "-" } else { "" };
     let sum = |c: &str| format!("{m}CAST(SUM({c}) AS BIGINT)");
+    let month = month_of("on_date");
     let sql = format!(
         "INSERT INTO cost_counters ({COUNTER_KEY}, headcount, basic_pay, allowances, social_insurance, housing_fund) \
-         SELECT {COUNTER_KEY}, {m}CAST(COUNT(*) AS BIGINT), {}, {}, {}, {} FROM person_latest WHERE {} GROUP BY {COUNTER_KEY} \
+         SELECT district_id, unit_id, status, identity, funding, body_key, {month}, {m}CAST(COUNT(*) AS BIGINT), {}, {}, {}, {} \
+         FROM person_latest WHERE {} GROUP BY district_id, unit_id, status, identity, funding, body_key, {month} \
          ON CONFLICT ({COUNTER_KEY}) DO UPDATE SET headcount = cost_counters.headcount + excluded.headcount, \
          basic_pay = cost_counters.basic_pay + excluded.basic_pay, allowances = cost_counters.allowances + excluded.allowances, \
          social_insurance = cost_counters.social_insurance + excluded.social_insurance, \
@@ -162,6 +184,13 @@ async fn count_latest(tx: &mut Tx, who: Who<'_>, sign: i64) -> StoreResult<()> {
         sum("allowances"),
         sum("social_insurance"),
         sum("housing_fund"),
+        who.cond("person_id"),
+    );
+    tx.execute(&sql, &[]).await?;
+    let sql = format!(
+        "INSERT INTO people_counters ({PEOPLE_KEY}, headcount) \
+         SELECT {PEOPLE_KEY}, {m}CAST(COUNT(*) AS BIGINT) FROM person_latest WHERE {} GROUP BY {PEOPLE_KEY} \
+         ON CONFLICT ({PEOPLE_KEY}) DO UPDATE SET headcount = people_counters.headcount + excluded.headcount",
         who.cond("person_id"),
     );
     tx.execute(&sql, &[]).await?;
@@ -178,40 +207,70 @@ pub(crate) async fn refresh_latest(tx: &mut Tx, d: DistrictId, who: Who<'_>) -> 
     tx.execute(
         &format!(
             "INSERT INTO person_latest (person_id, district_id, unit_id, event_id, on_date, status, identity, funding, body_key, \
-             basic_pay, allowances, social_insurance, housing_fund) \
+             basic_pay, allowances, social_insurance, housing_fund, first_date, establishment) \
              SELECT e.person_id, e.district_id, e.unit_id, e.id, e.on_date, e.status, e.identity, e.funding, COALESCE(e.body_id, 0), \
-             e.basic_pay, e.allowances, e.social_insurance, e.housing_fund FROM person_events e \
-             WHERE e.id IN (SELECT MAX(x.id) FROM person_events x WHERE {} GROUP BY x.person_id) \
+             e.basic_pay, e.allowances, e.social_insurance, e.housing_fund, m.first_date, e.establishment FROM person_events e \
+             JOIN (SELECT MAX(x.id) AS id, MIN(x.on_date) AS first_date FROM person_events x WHERE {} GROUP BY x.person_id) m ON e.id = m.id \
              ON CONFLICT (person_id) DO UPDATE SET district_id = excluded.district_id, unit_id = excluded.unit_id, \
              event_id = excluded.event_id, on_date = excluded.on_date, status = excluded.status, identity = excluded.identity, \
              funding = excluded.funding, body_key = excluded.body_key, basic_pay = excluded.basic_pay, \
-             allowances = excluded.allowances, social_insurance = excluded.social_insurance, housing_fund = excluded.housing_fund",
+             allowances = excluded.allowances, social_insurance = excluded.social_insurance, housing_fund = excluded.housing_fund, \
+             first_date = excluded.first_date, establishment = excluded.establishment",
             who.cond("x.person_id")
         ),
         &[],
     )
     .await?;
     count_latest(tx, who, 1).await?;
-    tx.execute(
-        "DELETE FROM cost_counters WHERE district_id = $1 AND headcount = 0",
-        &[d.0.into()],
-    )
-    .await?;
+    for t in ["cost_counters", "people_counters"] {
+        tx.execute(
+            &format!("DELETE FROM {t} WHERE district_id = $1 AND headcount = 0"),
+            &[d.0.into()],
+        )
+        .await?;
+    }
     Ok(())
 }
 
 /// The statuses the cost report counts.
 const ACTIVE: &str = "('on_post', 'lent_out')";
 
-/// The cost report's query (`PeopleStore::cost_totals`): the counters of the district (or
-/// unit), less the latest rows dated after `on`, plus the rows those people had on `on`
-/// (the old correlated lookup, for them only). `$1` district, `$2` the date, `$3` the unit.
+/// How the cost query finds the people whose latest row is dated after the date but who
+/// had a row on it ([`cost_totals_sql`]): through the index of the latest rows' dates
+/// (few people changed after the date: today) or of the first dates (few people existed
+/// on the date: a date in the past).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Straddle {
+    ByLatest,
+    ByFirst,
+}
+
+/// Which [`Straddle`] reads fewer index entries for district `$1` and date `$2`: each
+/// side counts at most this many.
+const PROBE: i64 = 256;
+
+/// The probe choosing the [`Straddle`] of a cost query: `$1` district, `$2` date; one
+/// row, the two (capped) counts.
+pub fn straddle_probe_sql() -> String {
+    format!(
+        "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM person_latest WHERE district_id = $1 AND on_date > $2 LIMIT {PROBE}) a), \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM person_latest WHERE district_id = $1 AND first_date <= $2 LIMIT {PROBE}) b)"
+    )
+}
+
+/// The cost report's query (`PeopleStore::cost_totals`): the counters of the months
+/// before the date's month, the latest rows dated in that month up to the date, and for
+/// the people whose first row is on or before the date and latest row after it, the row
+/// they had on the date (the old correlated lookup, for them only). `$1` district, then
+/// the date, its month, its month's first day, the unit.
 pub fn cost_totals_sql(
     d: DistrictId,
     unit: Option<UnitId>,
     on: chrono::NaiveDate,
     group: CostGroup,
+    straddle: Straddle,
 ) -> Sql {
+    use chrono::Datelike;
     let key = |a: &str| match group {
         CostGroup::Identity => format!("{a}.identity"),
         CostGroup::Funding => format!("{a}.funding"),
@@ -228,6 +287,8 @@ pub fn cost_totals_sql(
     };
     let mut s = Sql::with("", d.0);
     let p = s.bind(on);
+    let mp = s.bind(month(on));
+    let first = s.bind(on.with_day(1).unwrap_or(on));
     let (uc, ul, ue) = match unit {
         Some(u) => {
             let x = s.bind(u.0);
@@ -239,15 +300,24 @@ pub fn cost_totals_sql(
         }
         None => Default::default(),
     };
+    // The side not driving the lookup is wrapped so that no index is used for it.
+    let straddle = match straddle {
+        Straddle::ByLatest => {
+            format!("l.on_date > {p} AND COALESCE(l.first_date, l.first_date) <= {p}")
+        }
+        Straddle::ByFirst => {
+            format!("l.first_date <= {p} AND COALESCE(l.on_date, l.on_date) > {p}")
+        }
+    };
     s.text = format!(
         "SELECT t.k, CAST(SUM(t.n) AS BIGINT), CAST(SUM(t.b) AS BIGINT), CAST(SUM(t.a) AS BIGINT), \
          CAST(SUM(t.s) AS BIGINT), CAST(SUM(t.h) AS BIGINT) FROM ( \
          SELECT {kc} AS k, c.headcount AS n, c.basic_pay AS b, c.allowances AS a, c.social_insurance AS s, c.housing_fund AS h \
-         FROM cost_counters c WHERE c.district_id = $1 AND c.status IN {ACTIVE}{uc} \
-         UNION ALL SELECT {kl}, CAST(-1 AS BIGINT), -l.basic_pay, -l.allowances, -l.social_insurance, -l.housing_fund \
-         FROM person_latest l WHERE l.district_id = $1 AND l.on_date > {p} AND l.status IN {ACTIVE}{ul} \
+         FROM cost_counters c WHERE c.district_id = $1 AND c.status IN {ACTIVE} AND c.month < {mp}{uc} \
+         UNION ALL SELECT {kl}, CAST(1 AS BIGINT), l.basic_pay, l.allowances, l.social_insurance, l.housing_fund \
+         FROM person_latest l WHERE l.district_id = $1 AND l.on_date >= {first} AND l.on_date <= {p} AND l.status IN {ACTIVE}{ul} \
          UNION ALL SELECT {ekey}, CAST(1 AS BIGINT), e.basic_pay, e.allowances, e.social_insurance, e.housing_fund \
-         FROM person_latest l JOIN person_events e ON e.person_id = l.person_id WHERE l.district_id = $1 AND l.on_date > {p} \
+         FROM person_latest l JOIN person_events e ON e.person_id = l.person_id WHERE l.district_id = $1 AND {straddle} \
          AND e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 WHERE e2.person_id = l.person_id AND e2.on_date <= {p}) \
          AND e.status IN {ACTIVE}{ue}) t GROUP BY t.k HAVING SUM(t.n) > 0 ORDER BY 1",
         kc = key("c"),
@@ -284,6 +354,68 @@ pub fn cost_totals_scan_sql(
     }
     s.push(&format!(" GROUP BY {key} ORDER BY 1"));
     s
+}
+
+/// The count of a unit's own people on its current roster from the kept-exact
+/// `people_counters` (migration 26), when the filter is one they can answer (unit,
+/// status, establishment kind, body; not identity or leader).
+pub fn home_count(d: DistrictId, f: &PeopleFilter) -> Option<Sql> {
+    let u = f.unit_id?;
+    if f.identity.is_some() || f.leader.is_some() || f.on.is_some() {
+        return None;
+    }
+    let mut s = Sql::with(
+        "SELECT CAST(COALESCE(SUM(headcount), 0) AS BIGINT) FROM people_counters WHERE district_id = $1",
+        d.0,
+    );
+    s.and("unit_id = {}", u.0);
+    match f.status {
+        None => s.push(" AND status IN ('on_post', 'lent_out')"),
+        Some(StatusFilter::All) => {}
+        Some(StatusFilter::One(_)) => return None,
+    }
+    if let Some(k) = f.establishment {
+        s.and("establishment = {}", k.code());
+    }
+    if let Some(b) = f.body_id {
+        s.and("body_key = {}", b);
+    }
+    Some(s)
+}
+
+/// The occupancy counts (`PeopleStore::occupancy`) from the kept-exact `people_counters`
+/// (migration 26): a few rows per unit, not its people.
+pub fn occupancy_sql(d: DistrictId, unit: Option<UnitId>) -> Sql {
+    let mut s = Sql::with(
+        "SELECT unit_id, CASE WHEN body_key = 0 THEN NULL ELSE body_key END, establishment, \
+         CAST(SUM(headcount) AS BIGINT) FROM people_counters WHERE district_id = $1 \
+         AND status IN ('on_post', 'lent_out')",
+        d.0,
+    );
+    if let Some(u) = unit {
+        s.and("unit_id = {}", u.0);
+    }
+    s.push(" GROUP BY unit_id, body_key, establishment ORDER BY 1, 2, 3");
+    s
+}
+
+/// Recounts `people_counters` from the `people` rows themselves: for a write made with
+/// raw SQL outside the store's paths (a test's shortcut, a repair), which the counters
+/// kept from the history rows cannot see.
+pub async fn recount_people(db: &Db) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    tx.execute("DELETE FROM people_counters", &[]).await?;
+    tx.execute(
+        &format!(
+            "INSERT INTO people_counters ({PEOPLE_KEY}, headcount) SELECT district_id, unit_id, status, \
+             COALESCE(body_id, 0), establishment, CAST(COUNT(*) AS BIGINT) FROM people \
+             GROUP BY district_id, unit_id, status, COALESCE(body_id, 0), establishment"
+        ),
+        &[],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The candidate people of a roster search (a subquery of person ids): those holding

@@ -15,6 +15,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use crate::SqlStore;
 use crate::audit::{append, commit_audited, commit_created};
 use crate::db::{Row, Tx, Value};
+use crate::posts_index::{self, Scope};
 
 const POST_COLS: &str = "id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at";
 const ASSIGN_COLS: &str = "id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by";
@@ -91,7 +92,7 @@ async fn write_functions(
             return Err(StoreError::NotFound);
         }
     }
-    Ok(())
+    posts_index::refresh_posts(tx, d, Scope::Ids(unit, &[id.0])).await
 }
 
 /// The columns a [`PostInput`] sets, in the order `body_id, title, level, establishment,
@@ -258,7 +259,17 @@ impl PostsStore for SqlStore {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        posts_index::refresh_posts(&mut tx, d, Scope::Ids(unit, &[id.0])).await?;
         if !active {
+            let holders: Vec<i64> = tx
+                .fetch_all(
+                    "SELECT person_id FROM post_assignments WHERE post_id = $1 AND district_id = $2 AND unit_id = $3 AND end_date IS NULL",
+                    &[id.0.into(), d.0.into(), unit.0.into()],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect::<StoreResult<_>>()?;
             tx.execute(
                 "UPDATE post_assignments SET end_date = CASE WHEN start_date > $1 THEN start_date ELSE $1 END, end_reason = $2 \
                  WHERE post_id = $3 AND district_id = $4 AND unit_id = $5 AND end_date IS NULL",
@@ -271,6 +282,7 @@ impl PostsStore for SqlStore {
                 ],
             )
             .await?;
+            posts_index::refresh_holders(&mut tx, d, Scope::Ids(unit, &holders)).await?;
         }
         commit_audited(tx, &audit).await
     }
@@ -336,50 +348,29 @@ impl PostsStore for SqlStore {
     }
 
     async fn post_totals(&self, d: DistrictId) -> StoreResult<Vec<UnitPostTotals>> {
-        let posts = self
+        // From the kept-exact counters (migration 26), in the shape of the old two
+        // queries: units with active posts first, then the others with open assignments.
+        let rows = self
             .db
-            .fetch_all(
-                "SELECT p.unit_id, CAST(COUNT(DISTINCT p.id) AS BIGINT), CAST(COALESCE(SUM(f.annual_hours), 0) AS BIGINT) \
-                 FROM posts p LEFT JOIN post_functions f ON f.post_id = p.id AND f.district_id = p.district_id \
-                 WHERE p.district_id = $1 AND p.active = $2 GROUP BY p.unit_id ORDER BY p.unit_id",
-                &[d.0.into(), true.into()],
-            )
-            .await?;
-        let shares = self
-            .db
-            .fetch_all(
-                "SELECT unit_id, CAST(COALESCE(SUM(share_pct), 0) AS BIGINT), CAST(COUNT(DISTINCT person_id) AS BIGINT) \
-                 FROM post_assignments WHERE district_id = $1 AND end_date IS NULL GROUP BY unit_id ORDER BY unit_id",
-                &[d.0.into()],
-            )
+            .fetch_all(posts_index::TOTALS_SQL, &[d.0.into()])
             .await?;
         let mut out: Vec<UnitPostTotals> = Vec::new();
-        for r in &posts {
-            out.push(UnitPostTotals {
+        let mut rest: Vec<UnitPostTotals> = Vec::new();
+        for r in &rows {
+            let t = UnitPostTotals {
                 unit_id: UnitId(r.get(0)?),
                 posts: r.get(1)?,
                 hours: r.get(2)?,
-                share_sum: 0,
-                holders: 0,
-            });
-        }
-        for r in &shares {
-            let u = UnitId(r.get(0)?);
-            let (s, h): (i64, i64) = (r.get(1)?, r.get(2)?);
-            match out.iter_mut().find(|t| t.unit_id == u) {
-                Some(t) => {
-                    t.share_sum = s;
-                    t.holders = h;
-                }
-                None => out.push(UnitPostTotals {
-                    unit_id: u,
-                    posts: 0,
-                    hours: 0,
-                    share_sum: s,
-                    holders: h,
-                }),
+                share_sum: r.get(3)?,
+                holders: r.get(4)?,
+            };
+            if t.posts > 0 {
+                out.push(t);
+            } else if t.holders > 0 {
+                rest.push(UnitPostTotals { hours: 0, ..t });
             }
         }
+        out.extend(rest);
         Ok(out)
     }
 }
@@ -397,11 +388,13 @@ pub(crate) async fn write_assignments_tx(
 ) -> StoreResult<Vec<AssignmentId>> {
     let on = w.on.ok_or(StoreError::NotFound)?;
     let at = w.at;
+    // The people whose open assignments change, for the counters.
+    let mut people: Vec<i64> = w.create.iter().map(|a| a.person_id).collect();
     for id in &w.end {
         let n = tx
-            .execute(
+            .fetch_optional(
                 "UPDATE post_assignments SET end_date = $1, end_reason = $2 \
-                 WHERE id = $3 AND district_id = $4 AND unit_id = $5 AND end_date IS NULL",
+                 WHERE id = $3 AND district_id = $4 AND unit_id = $5 AND end_date IS NULL RETURNING person_id",
                 &[
                     on.into(),
                     w.reason.as_str().into(),
@@ -411,8 +404,9 @@ pub(crate) async fn write_assignments_tx(
                 ],
             )
             .await?;
-        if n == 0 {
-            return Err(StoreError::Conflict(Conflict::Assignment));
+        match n {
+            Some(r) => people.push(r.get(0)?),
+            None => return Err(StoreError::Conflict(Conflict::Assignment)),
         }
     }
     let mut ids = Vec::new();
@@ -459,5 +453,8 @@ pub(crate) async fn write_assignments_tx(
             .get(0)?;
         ids.push(AssignmentId(id));
     }
+    people.sort_unstable();
+    people.dedup();
+    posts_index::refresh_holders(tx, d, Scope::Ids(unit, &people)).await?;
     Ok(ids)
 }

@@ -482,6 +482,9 @@ impl SqlStore {
             crate::people_index::Who::Range(first_person, ids.person),
         )
         .await?;
+        let scope = crate::posts_index::Scope::Unit(UnitId(unit));
+        crate::posts_index::refresh_posts(&mut tx, district, scope).await?;
+        crate::posts_index::refresh_holders(&mut tx, district, scope).await?;
         // Establishment quotas of the whole unit: what is held plus a margin.
         let mut quotas = Vec::new();
         for (k, n) in ["administrative", "institution", "service"]

@@ -27,4 +27,5 @@ mod selection_scores;
 mod selfsvc;
 mod twoway;
 
+mod posts_index;
 mod selection_decision;

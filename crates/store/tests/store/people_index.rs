@@ -2,7 +2,7 @@
 //! through the gram index gives exactly the old `LIKE '%…%'` answers, and the cost report
 //! from the kept-exact rows gives the old correlated query's figures to the fen.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use jiguan_app::people::{
     CostGroup, PeopleBatch, PeopleFilter, PeopleStore, PersonRecord, PersonWrite, StatusFilter,
@@ -10,10 +10,11 @@ use jiguan_app::people::{
 use jiguan_app::ports::ListQuery;
 use jiguan_app::users::system_entry;
 use jiguan_domain::money::Money;
-use jiguan_domain::people::{EventKind, Funding, Identity, Status};
+use jiguan_domain::people::{EstablishmentKind, EventKind, Funding, Identity, Status};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_store::SqlStore;
-use jiguan_store::people_index::cost_totals_scan_sql;
+use jiguan_store::Value;
+use jiguan_store::people_index::{Straddle, cost_totals_scan_sql, cost_totals_sql};
 use jiguan_testkit::fixtures::id_number;
 
 use crate::helpers::*;
@@ -498,10 +499,10 @@ async fn index_cost_matches_scan(pg: bool) {
     .await;
 
     let today = chrono::Utc::now().date_naive().to_string();
-    let mut compared = 0;
-    for on in [
+    let mut dates: Vec<String> = [
         "1990-01-01",
         "2001-01-01",
+        "2019-01-01",
         "2020-06-15",
         "2024-03-03",
         "2025-06-30",
@@ -510,23 +511,54 @@ async fn index_cost_matches_scan(pg: bool) {
         "2030-12-31",
         "2031-03-15",
         "2999-01-01",
-    ] {
+    ]
+    .map(String::from)
+    .to_vec();
+    // Many more: the first, 15th and last day of every fourth month over the history's
+    // span (hires, back-dated and future-dated rows), each change's own date and its
+    // neighbours, so that every month bucket boundary is crossed.
+    for y in 1975..=2032 {
+        for m in [1, 3, 5, 7, 9, 11] {
+            let first = NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+            let last = NaiveDate::from_ymd_opt(y, m + 1, 1)
+                .unwrap()
+                .pred_opt()
+                .unwrap();
+            for x in [first, first.with_day(15).unwrap(), last] {
+                dates.push(x.to_string());
+            }
+        }
+    }
+    for (on, _) in &changes {
+        let x = day(on);
+        for x in [x.pred_opt().unwrap(), x, x.succ_opt().unwrap()] {
+            dates.push(x.to_string());
+        }
+    }
+    let rows = |(text, params): (String, Vec<Value>)| {
+        let s = s.clone();
+        async move {
+            s.db.fetch_all(&text, &params)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r.get::<String>(0).unwrap(),
+                        [1, 2, 3, 4, 5].map(|i| r.get::<i64>(i).unwrap()),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let mut compared = 0;
+    for on in &dates {
+        let on = on.as_str();
         for group in CostGroup::ALL {
             for unit in [None, Some(a), Some(b), Some(c)] {
                 let new = s.cost_totals(d, unit, day(on), group).await.unwrap();
-                let old_sql = cost_totals_scan_sql(d, unit, day(on), group);
-                let old: Vec<(String, [i64; 5])> =
-                    s.db.fetch_all(&old_sql.text, &old_sql.params)
-                        .await
-                        .unwrap()
-                        .iter()
-                        .map(|r| {
-                            (
-                                r.get::<String>(0).unwrap(),
-                                [1, 2, 3, 4, 5].map(|i| r.get::<i64>(i).unwrap()),
-                            )
-                        })
-                        .collect();
+                let q = cost_totals_scan_sql(d, unit, day(on), group);
+                let old = rows((q.text, q.params)).await;
                 let new: Vec<(String, [i64; 5])> = new
                     .into_iter()
                     .map(|(k, t)| {
@@ -543,11 +575,18 @@ async fn index_cost_matches_scan(pg: bool) {
                     })
                     .collect();
                 assert_eq!(new, old, "{on} {group:?} {unit:?}");
+                // Both ways of finding the people who straddle the date, whichever the
+                // store's probe picks.
+                for st in [Straddle::ByLatest, Straddle::ByFirst] {
+                    let q = cost_totals_sql(d, unit, day(on), group, st);
+                    let other = rows((q.text, q.params)).await;
+                    assert_eq!(other, old, "{on} {group:?} {unit:?} {st:?}");
+                }
                 compared += old.len();
             }
         }
     }
-    assert!(compared > 200, "groups compared: {compared}");
+    assert!(compared > 5_000, "groups compared: {compared}");
     // The kept rows equal a recomputation from the history.
     let latest = "SELECT e.person_id, e.id, e.unit_id, e.basic_pay FROM person_events e \
                   WHERE e.id IN (SELECT MAX(x.id) FROM person_events x GROUP BY x.person_id) ORDER BY 1";
@@ -564,8 +603,112 @@ async fn index_cost_matches_scan(pg: bool) {
         }
     };
     assert_eq!(rows(kept).await, rows(latest).await);
-    let counters = "SELECT unit_id, body_key, headcount, basic_pay FROM cost_counters ORDER BY unit_id, status, identity, funding, body_key";
-    let recount = "SELECT unit_id, body_key, CAST(COUNT(*) AS BIGINT), CAST(SUM(basic_pay) AS BIGINT) FROM person_latest \
-                   GROUP BY district_id, unit_id, status, identity, funding, body_key ORDER BY unit_id, status, identity, funding, body_key";
-    assert_eq!(rows(counters).await, rows(recount).await);
+    let months = "SELECT c.unit_id, c.month, c.headcount, c.basic_pay FROM cost_counters c ORDER BY c.unit_id, c.status, c.identity, c.funding, c.body_key, c.month";
+    // (unit, status, identity, funding, body, month) → (head count, basic pay)
+    type Key = (i64, String, String, String, i64, i64);
+    let mut expect: std::collections::BTreeMap<Key, [i64; 2]> = Default::default();
+    for r in s
+        .db
+        .fetch_all(
+            "SELECT unit_id, status, identity, funding, body_key, on_date, basic_pay FROM person_latest",
+            &[],
+        )
+        .await
+        .unwrap()
+    {
+        let on: NaiveDate = r.get(5).unwrap();
+        let k = (
+            r.get::<i64>(0).unwrap(),
+            r.get::<String>(1).unwrap(),
+            r.get::<String>(2).unwrap(),
+            r.get::<String>(3).unwrap(),
+            r.get::<i64>(4).unwrap(),
+            jiguan_store::people_index::month(on),
+        );
+        let e = expect.entry(k).or_default();
+        e[0] += 1;
+        e[1] += r.get::<i64>(6).unwrap();
+    }
+    let expect: Vec<[i64; 4]> = expect
+        .into_iter()
+        .map(|((u, _, _, _, _, m), [n, p])| [u, m, n, p])
+        .collect();
+    assert_eq!(rows(months).await, expect, "cost counters per month");
+    // The first dates and the people counters equal a recomputation.
+    let first = "SELECT l.person_id, CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM person_latest l \
+                 WHERE l.first_date = (SELECT MIN(e.on_date) FROM person_events e WHERE e.person_id = l.person_id) ORDER BY 1";
+    let all = "SELECT person_id, CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM person_latest ORDER BY 1";
+    assert_eq!(rows(first).await, rows(all).await, "first dates");
+    let people = "SELECT unit_id, COALESCE(body_id, 0), CAST(COUNT(*) AS BIGINT), CAST(0 AS BIGINT) FROM people \
+                  GROUP BY district_id, unit_id, status, COALESCE(body_id, 0), establishment ORDER BY district_id, unit_id, status, 2, establishment";
+    let kept = "SELECT unit_id, body_key, headcount, CAST(0 AS BIGINT) FROM people_counters ORDER BY district_id, unit_id, status, body_key, establishment";
+    assert_eq!(rows(kept).await, rows(people).await, "people counters");
+    // What the counters answer equals the old queries: occupancy, and roster totals.
+    for unit in [None, Some(a), Some(b), Some(c)] {
+        let mut q = String::from(
+            "SELECT unit_id, body_id, establishment, CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 \
+             AND status IN ('on_post', 'lent_out')",
+        );
+        let mut params: Vec<Value> = vec![d.0.into()];
+        if let Some(u) = unit {
+            q.push_str(" AND unit_id = $2");
+            params.push(u.0.into());
+        }
+        q.push_str(
+            " GROUP BY unit_id, body_id, establishment ORDER BY unit_id, body_id, establishment",
+        );
+        let old: Vec<(i64, Option<i64>, String, i64)> =
+            s.db.fetch_all(&q, &params)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r.get(0).unwrap(),
+                        r.get(1).unwrap(),
+                        r.get(2).unwrap(),
+                        r.get(3).unwrap(),
+                    )
+                })
+                .collect();
+        let new: Vec<(i64, Option<i64>, String, i64)> = s
+            .occupancy(d, unit)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| (o.unit_id.0, o.body_id, o.kind.code().to_string(), o.count))
+            .collect();
+        assert_eq!(new, old, "occupancy {unit:?}");
+    }
+    let all = ListQuery {
+        per_page: Some(200),
+        ..Default::default()
+    };
+    let mut filters = 0;
+    for u in [a, b, c] {
+        for status in [None, Some(StatusFilter::All)] {
+            for establishment in [
+                None,
+                Some(EstablishmentKind::Administrative),
+                Some(EstablishmentKind::Service),
+            ] {
+                for body in [None]
+                    .into_iter()
+                    .chain(ba.iter().chain(&bb).map(|x| Some(*x)))
+                {
+                    let f = PeopleFilter {
+                        unit_id: Some(u),
+                        status,
+                        establishment,
+                        body_id: body,
+                        ..Default::default()
+                    };
+                    let page = s.list_people(d, &f, &all).await.unwrap();
+                    assert_eq!(page.total, page.items.len() as i64, "roster total {f:?}");
+                    filters += usize::from(page.total > 0);
+                }
+            }
+        }
+    }
+    assert!(filters > 10, "non-empty rosters compared: {filters}");
 }

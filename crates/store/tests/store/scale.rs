@@ -173,6 +173,10 @@ async fn scale_roster_pages_in_halves(pg: bool) {
     )
     .await
     .unwrap();
+    // Raw SQL bypasses the store's writes: recount what they keep.
+    jiguan_store::people_index::recount_people(&s.db)
+        .await
+        .unwrap();
     let f = PeopleFilter {
         unit_id: Some(a),
         ..Default::default()

@@ -468,42 +468,57 @@ async fn explain(store: &SqlStore, unit: i64) -> anyhow::Result<()> {
         changed.push((what, sql, params));
     }
     use jiguan_app::people::CostGroup;
-    for (what, unit, group) in [
+    let past = chrono::NaiveDate::from_ymd_opt(2019, 1, 1).expect("a date");
+    for (what, unit, group, on) in [
         (
             "personnel cost of the unit from counters (by identity)",
             Some(uu),
             CostGroup::Identity,
+            today,
         ),
         (
             "cost by unit of the district from counters (dashboard, posts report)",
             None,
             CostGroup::Unit,
+            today,
+        ),
+        (
+            "personnel cost of the unit on 2019-01-01 (the cost page's default comparison date)",
+            Some(uu),
+            CostGroup::Identity,
+            past,
         ),
     ] {
-        let s = jiguan_store::people_index::cost_totals_sql(dd, unit, today, group);
+        let straddle = store.straddle(dd, on).await.map_err(|e| anyhow!("{e}"))?;
+        let s = jiguan_store::people_index::cost_totals_sql(dd, unit, on, group, straddle);
         changed.push((what, s.text, s.params));
     }
-    for (what, sql) in [
-        (
-            "leaders of a unit (establishment, dashboard)",
-            format!(
-                "SELECT unit_id, COUNT(*) FROM people WHERE district_id = {d} AND status IN ('on_post', 'lent_out') AND leader = TRUE AND unit_id = {unit} GROUP BY unit_id ORDER BY unit_id"
-            ),
+    for (what, sql) in [(
+        "leaders of a unit (establishment, dashboard)",
+        format!(
+            "SELECT unit_id, COUNT(*) FROM people WHERE district_id = {d} AND status IN ('on_post', 'lent_out') AND leader = TRUE AND unit_id = {unit} GROUP BY unit_id ORDER BY unit_id"
         ),
-        (
-            "posts and hours per unit (dashboard)",
-            format!(
-                "SELECT p.unit_id, COUNT(DISTINCT p.id), COALESCE(SUM(f.annual_hours), 0) FROM posts p LEFT JOIN post_functions f ON f.post_id = p.id AND f.district_id = p.district_id WHERE p.district_id = {d} AND p.active = TRUE GROUP BY p.unit_id ORDER BY p.unit_id"
-            ),
-        ),
-        (
-            "open assignments per unit (dashboard)",
-            format!(
-                "SELECT unit_id, COALESCE(SUM(share_pct), 0), COUNT(DISTINCT person_id) FROM post_assignments WHERE district_id = {d} AND end_date IS NULL GROUP BY unit_id ORDER BY unit_id"
-            ),
-        ),
-    ] {
+    )] {
         changed.push((what, sql, Vec::new()));
+    }
+    // Issue 17, third part (migration 26): the counters kept by every write.
+    changed.push((
+        "posts, hours, open shares and holders per unit from counters (dashboard, posts report)",
+        jiguan_store::posts_index::TOTALS_SQL.to_string(),
+        vec![d.into()],
+    ));
+    let occ = jiguan_store::people_index::occupancy_sql(dd, None);
+    changed.push((
+        "occupancy from counters (establishment page, dashboard, staff base)",
+        occ.text,
+        occ.params,
+    ));
+    let roster = jiguan_app::people::PeopleFilter {
+        unit_id: Some(uu),
+        ..Default::default()
+    };
+    if let Some(c) = jiguan_store::people_index::home_count(dd, &roster) {
+        changed.push(("roster count, own people, from counters", c.text, c.params));
     }
     for (what, sql, params) in changed {
         let q = if pg {
