@@ -27,4 +27,5 @@ mod selection_scores;
 mod selfsvc;
 mod twoway;
 
+mod relations;
 mod selection_decision;
