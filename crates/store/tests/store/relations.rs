@@ -38,6 +38,15 @@ async fn relations_story(pg: bool) {
     let ua = actor(d1, Some(a), Role::UnitAdmin);
     let ub = actor(d1, Some(b), Role::UnitAdmin);
     let uc = actor(d2, Some(c), Role::UnitAdmin);
+    for (d, u) in [(d1, a), (d1, b), (d2, c)] {
+        app.set_quotas(
+            &actor(d, None, Role::DistrictAdmin),
+            u,
+            &pairs(&[("q_administrative", "5"), ("q_institution", "5")]),
+        )
+        .await
+        .unwrap();
+    }
     let on = people_on("2020-01-01");
     // A new recruit with a probation end; the value is stored and read back.
     let mut f = people_form("张三", &id_number("19900101", 11), "公务员", "行政编制");
