@@ -774,7 +774,7 @@ async fn relations_both_sides_bad_input_roles_and_tenants() {
         &hr,
         &format!("/units/{lu}/people/{}/relations", own_a.0),
         &[
-            ("relative_id", &id_number("19880315", 1 * 2 + 101)),
+            ("relative_id", &id_number("19880315", 103)), // 骆驼乙
             ("relation", "parent"),
         ],
     )

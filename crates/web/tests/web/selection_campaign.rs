@@ -1099,7 +1099,7 @@ async fn probation_and_the_spouse_of_a_leader_bar_the_posts() {
         "m".to_string(),
         "selection_kinship_sensitive_post".to_string(),
     );
-    assert_eq!(reasons(wu), [m.clone()], "财政所");
+    assert_eq!(reasons(wu), std::slice::from_ref(&m), "财政所");
     assert_eq!(reasons(zheng), [m], "组织人事办公室");
     assert!(reasons(feng).is_empty(), "经发办 is not barred");
     assert_eq!(
