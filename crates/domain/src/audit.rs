@@ -220,6 +220,9 @@ pub enum AuditAction {
     SelectionObjectionRecord,
     SelectionObjectionResolve,
     SelectionAppoint,
+    /// A declared relation (亲属关系) between two people recorded or removed.
+    PersonRelationAdd,
+    PersonRelationRemove,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -316,6 +319,8 @@ impl AuditAction {
             A::SelectionObjectionRecord => "selection.objection.record",
             A::SelectionObjectionResolve => "selection.objection.resolve",
             A::SelectionAppoint => "selection.appoint",
+            A::PersonRelationAdd => "person.relation.add",
+            A::PersonRelationRemove => "person.relation.remove",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -415,6 +420,8 @@ impl AuditAction {
         AuditAction::SelectionObjectionRecord,
         AuditAction::SelectionObjectionResolve,
         AuditAction::SelectionAppoint,
+        AuditAction::PersonRelationAdd,
+        AuditAction::PersonRelationRemove,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -1163,11 +1170,13 @@ mod tests {
                 | A::SelectionPublicityStart
                 | A::SelectionObjectionRecord
                 | A::SelectionObjectionResolve
-                | A::SelectionAppoint => {}
+                | A::SelectionAppoint
+                | A::PersonRelationAdd
+                | A::PersonRelationRemove => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 88);
+        assert_eq!(AuditAction::SIMPLE.len(), 90);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_selection_scores", "selection_scores"),
     migration!(19, "0019_selection_decisions", "selection_decisions"),
     migration!(23, "0023_search_cost", "search_cost"),
+    migration!(24, "0024_person_relations", "person_relations"),
     migration!(26, "0026_scale_counters", "scale_counters"),
 ];
 

@@ -13,13 +13,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use jiguan_app::people::{
     CostGroup, ExceptionRecord, OccupancyCount, PeopleBatch, PeopleFilter, PeopleStore,
-    PersonEvent, PersonRecord, PersonWrite, QuotaRecord, StatusFilter,
+    PersonEvent, PersonRecord, PersonWrite, QuotaRecord, RelationRecord, RelationWrite,
+    StatusFilter,
 };
-use jiguan_app::ports::{Conflict, ListQuery, Page, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, ListQuery, Page, StoreError, StoreResult, UniqueKey};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::money::Money;
 use jiguan_domain::people::cost::Total;
 use jiguan_domain::people::establishment::QuotaKind;
+use jiguan_domain::people::relation::RelationKind;
 use jiguan_domain::people::{
     Cost, EstablishmentKind, EventKind, ExceptionId, Funding, Identity, PersonEventId, PersonId,
     Status,
@@ -109,6 +111,7 @@ fn cols(dated: bool) -> String {
     v.extend(ASSIGNMENT.iter().map(|c| format!("{a}.{c}")));
     v.push("p.phone".into());
     v.push(if dated { "e.on_date" } else { "p.status_since" }.into());
+    v.push("p.probation_end".into());
     v.join(", ")
 }
 
@@ -152,6 +155,7 @@ fn person(r: &Row) -> StoreResult<PersonRecord> {
         status: code("status", r.get(25)?, Status::from_code)?,
         phone: r.get(26)?,
         status_since: r.get(27)?,
+        probation_end: r.get(28)?,
     })
 }
 
@@ -373,7 +377,7 @@ pub(crate) async fn move_event_tx(
     people_index::refresh_latest(tx, d, Who::Ids(&[person])).await
 }
 
-const INSERT_COLS: &str = "district_id, unit_id, host_unit_id, body_id, name, gender, id_number, birth_date, ethnicity, party, education, work_start, unit_join, identity, establishment, post, rank, leader, leader_role, phone, funding, basic_pay, allowances, social_insurance, housing_fund, status, status_since, created_at, updated_at";
+const INSERT_COLS: &str = "district_id, unit_id, host_unit_id, body_id, name, gender, id_number, birth_date, ethnicity, party, education, work_start, unit_join, identity, establishment, post, rank, leader, leader_role, phone, funding, basic_pay, allowances, social_insurance, housing_fund, status, status_since, probation_end, created_at, updated_at";
 
 fn person_values(p: &PersonRecord, d: DistrictId, at: DateTime<Utc>) -> Vec<Value> {
     vec![
@@ -404,6 +408,7 @@ fn person_values(p: &PersonRecord, d: DistrictId, at: DateTime<Utc>) -> Vec<Valu
         Value::from(p.cost.housing_fund.0),
         Value::from(p.status.code()),
         Value::from(p.status_since),
+        Value::from(p.probation_end),
         Value::from(at),
         Value::from(at),
     ]
@@ -1060,5 +1065,94 @@ impl PeopleStore for SqlStore {
                 ))
             })
             .collect()
+    }
+
+    async fn relations_of(
+        &self,
+        d: DistrictId,
+        person: PersonId,
+    ) -> StoreResult<Vec<RelationRecord>> {
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT r.id, r.unit_id, r.person_id, a.name, r.relative_id, b.name, r.relation, r.created_by, r.created_at \
+                 FROM person_relations r JOIN people a ON a.id = r.person_id JOIN people b ON b.id = r.relative_id \
+                 WHERE r.district_id = $1 AND (r.person_id = $2 OR r.relative_id = $2) ORDER BY r.id",
+                &[d.0.into(), person.0.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RelationRecord {
+                    id: r.get(0)?,
+                    unit_id: UnitId(r.get(1)?),
+                    person_id: PersonId(r.get(2)?),
+                    person_name: r.get(3)?,
+                    relative_id: PersonId(r.get(4)?),
+                    relative_name: r.get(5)?,
+                    relation: code("relation", r.get(6)?, RelationKind::from_code)?,
+                    created_by: r.get(7)?,
+                    created_at: r.get(8)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn add_relation(
+        &self,
+        d: DistrictId,
+        w: &RelationWrite,
+        audit: AuditEntry,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.begin().await?;
+        // Both people are the district's (a relation never crosses districts).
+        let both = tx
+            .fetch_one(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 AND id IN ($2, $3)",
+                &[d.0.into(), w.person_id.0.into(), w.relative_id.0.into()],
+            )
+            .await?
+            .get::<i64>(0)?;
+        if both != 2 {
+            return Err(StoreError::NotFound);
+        }
+        let dup = tx
+            .fetch_optional(
+                "SELECT id FROM person_relations WHERE district_id = $1 AND \
+                 ((person_id = $2 AND relative_id = $3) OR (person_id = $3 AND relative_id = $2))",
+                &[d.0.into(), w.person_id.0.into(), w.relative_id.0.into()],
+            )
+            .await?;
+        if dup.is_some() {
+            return Err(StoreError::Conflict(Conflict::Unique(UniqueKey::Key)));
+        }
+        let id: i64 = tx
+            .fetch_one(
+                "INSERT INTO person_relations (district_id, unit_id, person_id, relative_id, relation, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    d.0.into(),
+                    w.unit_id.0.into(),
+                    w.person_id.0.into(),
+                    w.relative_id.0.into(),
+                    w.relation.code().into(),
+                    w.by.as_str().into(),
+                    w.at.into(),
+                ],
+            )
+            .await?
+            .get(0)?;
+        commit_audited(tx, &audit).await?;
+        Ok(id)
+    }
+
+    async fn remove_relation(&self, d: DistrictId, id: i64, audit: AuditEntry) -> StoreResult<()> {
+        let mut tx = self.db.begin().await?;
+        tx.execute_found(
+            "DELETE FROM person_relations WHERE district_id = $1 AND id = $2",
+            &[d.0.into(), id.into()],
+        )
+        .await?;
+        commit_audited(tx, &audit).await
     }
 }

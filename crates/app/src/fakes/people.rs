@@ -196,4 +196,31 @@ impl PeopleStore for FakeStore {
     ) -> StoreResult<Vec<(String, Total)>> {
         Err(not_in_fake())
     }
+
+    /// The fake records no relation: nobody is related.
+    async fn relations_of(
+        &self,
+        _district: DistrictId,
+        _person: jiguan_domain::people::PersonId,
+    ) -> StoreResult<Vec<RelationRecord>> {
+        Ok(Vec::new())
+    }
+
+    async fn add_relation(
+        &self,
+        _district: DistrictId,
+        _w: &RelationWrite,
+        _audit: AuditEntry,
+    ) -> StoreResult<i64> {
+        Err(not_in_fake())
+    }
+
+    async fn remove_relation(
+        &self,
+        _district: DistrictId,
+        _id: i64,
+        _audit: AuditEntry,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
 }

@@ -257,11 +257,15 @@ impl App {
         if on > today {
             return Err(AppError::field("effective_on", "date_future"));
         }
-        let has_body_column = map
-            .index
-            .iter()
-            .zip(jiguan_domain::people::template::COLUMNS)
-            .any(|(i, c)| c.field == "body" && i.is_some());
+        let has_column = |field: &str| {
+            map.index
+                .iter()
+                .zip(jiguan_domain::people::template::COLUMNS)
+                .any(|(i, c)| c.field == field && i.is_some())
+        };
+        let has_body_column = has_column("body");
+        // Files of the template before 试用期满日期 keep the recorded probation end.
+        let has_probation_column = has_column("probation_end");
         let bodies = self.bodies_for(d, unit).await;
         let dict = self.dict_of(d).await?;
         let total = table.rows.len() as u64;
@@ -347,6 +351,9 @@ impl App {
                     r.status_since = old.status_since;
                     if !has_body_column {
                         r.body_id = old.body_id;
+                    }
+                    if !has_probation_column {
+                        r.probation_end = old.probation_end;
                     }
                     if r == old {
                         report.unchanged += 1;

@@ -14,6 +14,7 @@
 //! - ID numbers never go to logs; audit rows store them masked.
 
 mod import;
+mod relations;
 mod usecases;
 
 pub mod demo;
@@ -21,6 +22,7 @@ pub mod demo;
 pub use import::{
     ImportMode, ImportOptions, ImportReport, ImportTable, Importer, PreparedImport, RowError,
 };
+pub use relations::{RelationForm, RelationRecord, RelationView, RelationWrite, Relative};
 pub use usecases::*;
 
 use std::fmt;
@@ -72,6 +74,9 @@ pub struct PersonRecord {
     pub cost: Cost,
     pub status: Status,
     pub status_since: NaiveDate,
+    /// 试用期满日期: the first day after a new recruit's probation (公务员法 art. 34), if
+    /// recorded. A personal fact, not part of the dated history.
+    pub probation_end: Option<NaiveDate>,
 }
 
 impl fmt::Debug for PersonRecord {
@@ -118,6 +123,7 @@ impl PersonRecord {
             cost: Cost::default(),
             status: Status::OnPost,
             status_since: since,
+            probation_end: None,
         }
     }
 
@@ -410,6 +416,28 @@ pub trait PeopleStore: Send + Sync {
         on: NaiveDate,
         group: CostGroup,
     ) -> StoreResult<Vec<(String, Total)>>;
+    /// The declared relations (亲属关系) with `person` on either side, oldest first.
+    async fn relations_of(
+        &self,
+        district: DistrictId,
+        person: PersonId,
+    ) -> StoreResult<Vec<RelationRecord>>;
+    /// Records a relation between two people of the district; returns its id.
+    /// `Conflict(Unique(Key))` when the two are related already (in either order),
+    /// `NotFound` when either person is not the district's.
+    async fn add_relation(
+        &self,
+        district: DistrictId,
+        w: &RelationWrite,
+        audit: AuditEntry,
+    ) -> StoreResult<i64>;
+    /// Removes a relation of the district (`NotFound` when absent).
+    async fn remove_relation(
+        &self,
+        district: DistrictId,
+        id: i64,
+        audit: AuditEntry,
+    ) -> StoreResult<()>;
 }
 
 /// Money shown in yuan with two decimals (for templates).

@@ -431,7 +431,7 @@ impl App {
     }
 
     /// A person the actor may see through `unit` (home or host), or not found.
-    async fn person_in(
+    pub(crate) async fn person_in(
         &self,
         actor: &Actor,
         unit: UnitId,
@@ -451,7 +451,7 @@ impl App {
     }
 
     /// A person the actor may change: only at the home unit.
-    async fn person_home(
+    pub(crate) async fn person_home(
         &self,
         actor: &Actor,
         unit: UnitId,
@@ -619,6 +619,7 @@ impl App {
                 cost: i.cost,
                 status: Status::OnPost,
                 status_since: on,
+                probation_end: i.probation_end,
             }),
             _ => Err(errs.0),
         }
@@ -1332,6 +1333,7 @@ pub fn form_of(p: &PersonRecord) -> PersonForm {
         allowances: p.cost.allowances.to_string(),
         social_insurance: p.cost.social_insurance.to_string(),
         housing_fund: p.cost.housing_fund.to_string(),
+        probation_end: d(p.probation_end),
     }
 }
 

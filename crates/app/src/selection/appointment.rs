@@ -16,6 +16,10 @@
 //!   post; a dated history row (岗位调整) of the person; the appointment date, the probation
 //!   end (from the decision date, `plan.probation_months`) and the term end (from the
 //!   appointment date, `plan.term_years`).
+//! - **任职回避** (§1.9.2, 公务员法 art. 74): the appointment is refused when the post bar
+//!   forbids it on the day (the domain's `eligibility::post_bar` over the relations
+//!   declared in the people module, with their 班子成员 flag and middle post now held):
+//!   `candidate`/`selection_kinship_sensitive_post` or `selection_kinship_same_body`.
 //! - **Terms**: the unit's appointed middle managers with probation and term ends, flagged
 //!   within 90 days; the same flags are to-dos of the unit's HR office (dashboard and inbox).
 //! - **Re-run**: a new campaign draft offering exactly the seats left vacant, from the old
@@ -37,6 +41,7 @@ use jiguan_domain::selection::dates::{
     PublicityOutcome, TERM_REMINDER_DAYS, check_appointment, ends_within, probation_end, publicity,
     term_end,
 };
+use jiguan_domain::selection::eligibility::post_bar;
 use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::Status;
 
@@ -410,6 +415,23 @@ impl App {
         let (Some(on), Some(outcome)) = (on, outcome) else {
             return Err(AppError::Internal("unreachable".into()));
         };
+        // 任职回避 (§1.9.2) with the relatives' posts of today (one appointed earlier in the
+        // same campaign included).
+        if let Some(post) = v.campaign.plan.post(cand.post) {
+            let held = self.held_posts(actor, unit).await?;
+            let kin = self.kin_for_rules(d, unit, cand.person_id, &held).await?;
+            let bar = post_bar(post, &kin);
+            if !bar.is_empty() {
+                return Err(AppError::Invalid(
+                    bar.iter()
+                        .map(|i| FieldError {
+                            field: "candidate".into(),
+                            ..i.to_field_error()
+                        })
+                        .collect(),
+                ));
+            }
+        }
         // The post assignment through the posts module's rules, on the state of `on`.
         let l = self.posts_load(d, unit).await?;
         let mut cur = l.state.clone();

@@ -712,3 +712,26 @@ impl App {
         self.sel_today() + chrono::Days::new(28)
     }
 }
+
+#[cfg(test)]
+mod sensitive_tests {
+    use super::sensitive_body;
+
+    /// §1.9.2 vector: 财政所 (finance) and the office handling personnel are sensitive;
+    /// an economic office is not.
+    #[test]
+    fn finance_and_personnel_bodies_are_sensitive_by_name() {
+        for name in [
+            "财政所",
+            "组织人事办公室",
+            "党建工作办公室",
+            "纪工委",
+            "审计办",
+        ] {
+            assert!(sensitive_body(name), "{name}");
+        }
+        for name in ["经济发展办公室", "党政综合办公室", "城市管理办公室"] {
+            assert!(!sensitive_body(name), "{name}");
+        }
+    }
+}

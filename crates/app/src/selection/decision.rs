@@ -13,8 +13,10 @@
 //!   `person_id`, `post_id` filled — and one `selection_candidates` row per item citing the
 //!   campaign version. Recusal (回避, §1.9.3): each committee member's own record (the
 //!   person linked to the account) is checked with the domain's `recusal::conflicts` against
-//!   the item's candidate and the declared relations; the people module records no kinship
-//!   yet, so only the "本人" ground can be detected. The item's recusal count is stored.
+//!   the item's candidate and the relations declared in the people module (亲属关系), so
+//!   both the 本人 and the 亲属 grounds (§1.9.3 (a), (b)) are detected. The item's recusal
+//!   count is stored, and the audit entry logs each recusal (§1.9.5): item, member,
+//!   category (`own` or `kin` with the kinship), detected, decided by the actor.
 //! - **The decision** is never copied: it is read from the meeting's recorded tally.
 //!   Per post, when a meeting voted on more candidates than seats left, the domain's
 //!   [`contest_result`] decides (差额票决: the highest passing 同意 counts within the seats;
@@ -38,7 +40,7 @@ use jiguan_domain::posts::{AssignmentId, PostLevel};
 use jiguan_domain::selection::ballot::{Contest, Decision, ShortfallPolicy, Tally, contest_result};
 use jiguan_domain::selection::dates::PublicityOutcome;
 use jiguan_domain::selection::plan::PostKey;
-use jiguan_domain::selection::recusal::conflicts;
+use jiguan_domain::selection::recusal::{Ground, Relation, conflicts};
 use jiguan_domain::selection::{ApplicationId, CampaignId, MeetingId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
@@ -389,6 +391,22 @@ struct MeetingAudit<'a> {
     /// (item, person, post)
     items: Vec<(i64, i64, i64)>,
     recused: Vec<(i64, i64)>,
+    /// Each recusal detected (§1.9.5).
+    recusals: Vec<RecusalEntry>,
+}
+
+/// One committee member's recusal on an item, as logged (§1.9.5): who (the member's
+/// account and person), what (the item and its candidate), the category, detected from the
+/// record (the organiser decides it by creating the meeting: the audit entry's actor).
+#[derive(Serialize)]
+struct RecusalEntry {
+    item: i64,
+    member: i64,
+    person: i64,
+    candidate: i64,
+    category: &'static str,
+    kinship: Option<&'static str>,
+    detected: bool,
 }
 
 fn parse_post(field: &str, s: &str) -> Result<PostKey, FieldError> {
@@ -706,22 +724,40 @@ impl App {
             return Err(AppError::Internal("unreachable".into()));
         };
         // Recusal (§1.9.3): a member whose own record is the candidate, or a relative of
-        // it. The people module records no kinship yet: the relations are empty.
-        let mut officials: Vec<PersonId> = Vec::new();
+        // it (relations declared in the people module).
+        let proposed: Vec<PersonId> = chosen.iter().map(|c| PersonId(c.1)).collect();
+        let mut officials: Vec<(i64, PersonId, Vec<Relation>)> = Vec::new();
         for m in &members {
             if let Some(p) = self.store.get_user(d, *m).await?.and_then(|u| u.person_id) {
-                officials.push(p);
+                let kin = self.kin_relations(d, p, &proposed).await?;
+                officials.push((m.0, p, kin));
             }
         }
         let mut items = Vec::new();
         let mut cands = Vec::new();
         let mut recused_log = Vec::new();
+        let mut recusals = Vec::new();
         for (n, (key, pid, app, text, post_id)) in chosen.into_iter().enumerate() {
             let no = i64::try_from(n + 1).unwrap_or(i64::MAX);
-            let recused = officials
-                .iter()
-                .filter(|o| !conflicts(**o, &[PersonId(pid)], &[]).is_empty())
-                .count();
+            let mut recused = 0usize;
+            for (m, o, kin) in &officials {
+                if let Some(x) = conflicts(*o, &[PersonId(pid)], kin).first() {
+                    recused += 1;
+                    let (category, kinship) = match x.ground {
+                        Ground::Own => ("own", None),
+                        Ground::Kin { kind } => ("kin", Some(kind.code())),
+                    };
+                    recusals.push(RecusalEntry {
+                        item: no,
+                        member: *m,
+                        person: o.0,
+                        candidate: pid,
+                        category,
+                        kinship,
+                        detected: true,
+                    });
+                }
+            }
             let recused = i64::try_from(recused).unwrap_or(0);
             if recused > 0 {
                 recused_log.push((no, recused));
@@ -759,6 +795,7 @@ impl App {
                     .map(|x| (x.item_no, x.person_id, x.post_id))
                     .collect(),
                 recused: recused_log,
+                recusals,
             });
         let w = MeetingWrite {
             title,

@@ -5,8 +5,10 @@
 //!   as SHA-256). A candidate of the campaign cannot be a judge ([`check_official`]).
 //! - Each judge declares their recusals (回避) before scoring; the declaration is checked
 //!   against the conflicts found in the record ([`conflicts`], [`undeclared`]: the judge's
-//!   own application; recorded kinship does not exist in the people module yet, so no
-//!   relation is found there). The scope is `post_group` (§1.5.4 default): a judge recused
+//!   own application (本人) and the relations declared in the people module between the
+//!   judge and a candidate (亲属, §1.9.3 (b))). The audit entry logs each recusal (§1.9.5):
+//!   the candidate, the category (`own`, `kin` with the kinship, or `other` for a ground
+//!   not in the record), declared and/or detected, and who recorded it. The scope is `post_group` (§1.5.4 default): a judge recused
 //!   for one candidate scores no candidate of that post.
 //! - A judge scores on their own device: the sheet shows the candidates who advanced from
 //!   the written exam (all candidates when the plan has no written exam), and the judge's own
@@ -503,8 +505,9 @@ impl App {
         }
         ids.sort();
         ids.dedup();
-        // The conflicts in the record: the judge's own application (kinship is not
-        // recorded yet, so no relation is passed).
+        // The conflicts in the record: the judge's own application and the declared
+        // relations with a candidate.
+        let mut found = Vec::new();
         if let Some(uid) = j.user_id
             && let Some(pid) = self
                 .store
@@ -513,7 +516,8 @@ impl App {
                 .and_then(|u| u.person_id)
         {
             let people: Vec<PersonId> = cands.iter().map(|c| PersonId(c.person_id)).collect();
-            let found = conflicts(pid, &people, &[]);
+            let kin = self.kin_relations(j.district_id, pid, &people).await?;
+            found = conflicts(pid, &people, &kin);
             let declared: Vec<(PersonId, PersonId)> = cands
                 .iter()
                 .filter(|c| ids.contains(&c.application_id))
@@ -538,6 +542,7 @@ impl App {
             .after(&serde_json::json!({
                 "judge": j.id,
                 "recused": ids.iter().map(|x| x.0).collect::<Vec<_>>(),
+                "log": recusal_log(&cands, &ids, &found),
             }));
         self.store
             .sc_judge_recusal(j.district_id, j.unit_id, j.id, &ids, audit)
@@ -660,4 +665,36 @@ impl App {
             })?;
         Ok(out.len())
     }
+}
+
+/// The recusal log of one declaration (§1.9.5): per recused application, the candidate,
+/// the category found in the record (`own`, `kin` with the kinship category, or `other`:
+/// a ground the record does not show, §1.9.3 (c)), declared (always: it is in the
+/// declaration) and detected (the record shows it). Who decided is the audit entry's actor.
+fn recusal_log(
+    cands: &[Candidate],
+    ids: &[ApplicationId],
+    found: &[jiguan_domain::selection::recusal::Conflict],
+) -> Vec<serde_json::Value> {
+    use jiguan_domain::selection::recusal::Ground;
+    cands
+        .iter()
+        .filter(|c| ids.contains(&c.application_id))
+        .map(|c| {
+            let hit = found.iter().find(|x| x.candidate == PersonId(c.person_id));
+            let (category, kinship) = match hit.map(|x| x.ground) {
+                Some(Ground::Own) => ("own", None),
+                Some(Ground::Kin { kind }) => ("kin", Some(kind.code())),
+                None => ("other", None),
+            };
+            serde_json::json!({
+                "application": c.application_id.0,
+                "candidate": c.person_id,
+                "category": category,
+                "kinship": kinship,
+                "declared": true,
+                "detected": hit.is_some(),
+            })
+        })
+        .collect()
 }

@@ -16,8 +16,12 @@
 //! - The HR office confirms (an application with no choice eligible is refused with its
 //!   reasons) or rejects with a reason. The posts' outcome after the review follows the
 //!   plan's no-competition policy ([`eligibility::competition`], §1.3.2).
-//! - Recorded kinship does not exist in the people module yet: relatives are empty in the
-//!   snapshot, so rule (m) and the recusal checks against kinship are not run here.
+//! - Rule (l): a civil servant's probation end (试用期满日期, recorded on the person) after
+//!   the reference date. Rule (m): the relations declared on the person page (亲属关系,
+//!   people module) with people of the same unit, each with their 班子成员 flag and the
+//!   middle post they hold ([`App::kin_for_rules`]); the domain bars a sensitive post
+//!   (组织/人事/纪检/监察/审计/财务, [`super::campaign::sensitive_body`]) when a relative
+//!   is a 班子成员 and any post of a body where a relative holds a middle post.
 
 use std::collections::BTreeMap;
 
@@ -407,7 +411,12 @@ impl App {
     }
 
     /// The snapshot of a person the rules need, from the roster and the review facts.
-    fn snapshot(p: &PersonRecord, held: Option<HeldPost>, r: &ReviewFacts) -> PersonSnapshot {
+    fn snapshot(
+        p: &PersonRecord,
+        held: Option<HeldPost>,
+        r: &ReviewFacts,
+        relatives: Vec<eligibility::Relative>,
+    ) -> PersonSnapshot {
         PersonSnapshot {
             person_id: PersonId(p.id),
             name: p.name.clone(),
@@ -424,9 +433,43 @@ impl App {
             appraisals: r.appraisals.clone(),
             measures: r.measures.clone(),
             under_investigation: r.under_investigation,
-            probation_until: None,
-            relatives: Vec::new(),
+            // 公务员法 art. 34: the probation of a newly recruited civil servant.
+            probation_until: p
+                .probation_end
+                .filter(|_| p.identity == jiguan_domain::people::Identity::CivilServant),
+            relatives,
         }
+    }
+
+    /// The relatives of a person in the same unit as rule (m) reads them (§1.9.2: 同一机关):
+    /// declared relations with people of `unit` on post, each with the 班子成员 flag and the
+    /// middle post held (from `held`, [`App::held_posts`]).
+    pub(crate) async fn kin_for_rules(
+        &self,
+        d: jiguan_domain::tenancy::DistrictId,
+        unit: UnitId,
+        person: i64,
+        held: &BTreeMap<i64, HeldPost>,
+    ) -> AppResult<Vec<eligibility::Relative>> {
+        Ok(self
+            .relatives_of(d, PersonId(person))
+            .await?
+            .into_iter()
+            .filter(|r| {
+                r.person.unit_id == unit
+                    && matches!(
+                        r.person.status,
+                        PersonStatus::OnPost | PersonStatus::LentOut
+                    )
+            })
+            .map(|r| eligibility::Relative {
+                person_id: PersonId(r.person.id),
+                middle_post: held.get(&r.person.id).map(|h| h.key),
+                name: r.person.name,
+                relation: r.kinship,
+                leader: r.person.leader,
+            })
+            .collect())
     }
 
     /// The review facts with rule (h) taken from the appraisal module where it has the
@@ -465,7 +508,11 @@ impl App {
     }
 
     /// The middle post each person of the unit holds now, and since when.
-    async fn held_posts(&self, actor: &Actor, unit: UnitId) -> AppResult<BTreeMap<i64, HeldPost>> {
+    pub(crate) async fn held_posts(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+    ) -> AppResult<BTreeMap<i64, HeldPost>> {
         let d = actor.district_id;
         let posts = self.store.list_posts(d, unit).await?;
         let mut out = BTreeMap::new();
@@ -515,7 +562,10 @@ impl App {
                 continue;
             };
             let facts = self.with_appraisal_results(actor, p.id, &a.review).await?;
-            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &facts);
+            let kin = self
+                .kin_for_rules(actor.district_id, unit, p.id, &held)
+                .await?;
+            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &facts, kin);
             let checks = a
                 .choices
                 .iter()
@@ -609,7 +659,10 @@ impl App {
                 .ok_or(AppError::NotFound)?;
             let held = self.held_posts(actor, unit).await?;
             let merged = self.with_appraisal_results(actor, p.id, &facts).await?;
-            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &merged);
+            let kin = self
+                .kin_for_rules(actor.district_id, unit, p.id, &held)
+                .await?;
+            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &merged, kin);
             let mut all = Vec::new();
             let mut any = false;
             for k in &a.choices {
@@ -673,6 +726,9 @@ impl App {
         let open = self.camp_open(actor, unit).await?;
         let p = self.registrant(actor, unit).await?;
         let held = self.held_posts(actor, unit).await?;
+        let kin = self
+            .kin_for_rules(actor.district_id, unit, p.id, &held)
+            .await?;
         let mut out = Vec::new();
         for c in open {
             let application = self
@@ -685,7 +741,7 @@ impl App {
                 .as_ref()
                 .map(|a| a.review.clone())
                 .unwrap_or_default();
-            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &facts);
+            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &facts, kin.clone());
             let posts = c
                 .plan
                 .posts

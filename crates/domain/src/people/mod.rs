@@ -11,11 +11,13 @@
 //! - [`mask`]: [`mask::MaskedId`], the default display of an ID number.
 //! - [`cost`]: annual personnel cost per person, totals and the two-date comparison.
 //! - [`template`]: the import template's columns (Chinese headers).
+//! - [`relation`]: declared relations (亲属关系) of the kinship set (回避, §1.9.1).
 
 pub mod cost;
 pub mod establishment;
 pub mod mask;
 pub mod person;
+pub mod relation;
 pub mod template;
 
 use chrono::NaiveDate;

@@ -44,6 +44,8 @@ pub struct PersonForm {
     pub allowances: String,
     pub social_insurance: String,
     pub housing_fund: String,
+    /// 试用期满日期 (a new recruit's probation end, 公务员法 art. 34); blank = none.
+    pub probation_end: String,
 }
 
 /// A valid person record (without the body, which the app resolves).
@@ -67,6 +69,8 @@ pub struct PersonInput {
     pub phone: String,
     pub funding: Funding,
     pub cost: Cost,
+    /// 试用期满日期: the first day after a new recruit's probation.
+    pub probation_end: Option<NaiveDate>,
 }
 
 /// Longest texts, in characters.
@@ -229,6 +233,16 @@ impl PersonInput {
         let allowances = errs.take(parse_amount("allowances", &f.allowances));
         let social_insurance = errs.take(parse_amount("social_insurance", &f.social_insurance));
         let housing_fund = errs.take(parse_amount("housing_fund", &f.housing_fund));
+        let probation_end = errs.take(parse_opt_date("probation_end", &f.probation_end));
+        // A probation starts with the work: it cannot end before the person started.
+        if let (Some(Some(p)), Some(Some(w))) = (probation_end, work_start)
+            && p <= w
+        {
+            errs.push(FieldError::new(
+                "probation_end",
+                "probation_before_work_start",
+            ));
+        }
         if !errs.is_empty() {
             return Err(errs.0);
         }
@@ -258,6 +272,7 @@ impl PersonInput {
                     social_insurance: social_insurance?,
                     housing_fund: housing_fund?,
                 },
+                probation_end: probation_end?,
             })
         };
         input().ok_or_else(|| vec![FieldError::new("id_number", "generic")])
@@ -294,6 +309,7 @@ impl PersonInput {
             allowances: m(self.cost.allowances),
             social_insurance: m(self.cost.social_insurance),
             housing_fund: m(self.cost.housing_fund),
+            probation_end: d(self.probation_end),
         }
     }
 }
@@ -404,9 +420,35 @@ mod tests {
         );
     }
 
+    /// 试用期满日期: a date, blank = none, after the start of work.
+    #[test]
+    fn probation_end_is_a_date_after_the_work_start() {
+        let mut f = good();
+        f.work_start = "2025-08-01".into();
+        f.probation_end = "2026-08-01".into();
+        let p = PersonInput::parse(&f, today()).unwrap();
+        assert_eq!(
+            p.probation_end.map(|d| d.to_string()).as_deref(),
+            Some("2026-08-01")
+        );
+        f.probation_end = "2025-08-01".into();
+        assert_eq!(
+            codes(&f),
+            vec![("probation_end".into(), "probation_before_work_start".into())]
+        );
+        f.probation_end = "明年".into();
+        assert_eq!(
+            codes(&f),
+            vec![("probation_end".into(), "date_invalid".into())]
+        );
+        f.probation_end = " ".into();
+        assert_eq!(PersonInput::parse(&f, today()).unwrap().probation_end, None);
+    }
+
     #[test]
     fn form_roundtrip() {
         let mut f = good();
+        f.probation_end = "2026-09-01".into();
         f.leader = "是".into();
         f.leader_role = "党工委书记".into();
         let p = PersonInput::parse(&f, today()).unwrap();

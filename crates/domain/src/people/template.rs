@@ -57,6 +57,7 @@ pub const COLUMNS: &[Column] = &[
     col("allowances", "津贴补贴（元/年）", false, "36000"),
     col("social_insurance", "社会保险（元/年）", false, "18000"),
     col("housing_fund", "住房公积金（元/年）", false, "12000"),
+    col("probation_end", "试用期满日期", false, ""),
 ];
 
 /// The column of a field code.
@@ -160,6 +161,7 @@ impl HeaderMap {
             allowances: c("allowances"),
             social_insurance: c("social_insurance"),
             housing_fund: c("housing_fund"),
+            probation_end: c("probation_end"),
         }
     }
 }

@@ -372,9 +372,18 @@ pub fn check(
     {
         out.push(Ineligibility::new("l", "selection_in_probation").with("until", u));
     }
-    // m: 公务员法 art. 74 — no post directly under or over a relative in the same body; no
-    // 组织/人事/纪检/监察/审计/财务 post where a relative holds a 领导职务 in the agency.
-    for r in &p.relatives {
+    // m
+    out.extend(post_bar(post, &p.relatives));
+    out
+}
+
+/// Rule (m), 任职回避 (§1.9.2; 公务员法 art. 74 [S]): no post directly under or over a
+/// relative in the same body; no 组织/人事/纪检/监察/审计/财务 post (`post.sensitive`)
+/// where a relative holds a 领导职务 (班子成员) in the agency. `relatives`: those of the
+/// same agency. Also checked at appointment.
+pub fn post_bar(post: &OfferedPost, relatives: &[Relative]) -> Vec<Ineligibility> {
+    let mut out = Vec::new();
+    for r in relatives {
         if post.sensitive && r.leader {
             out.push(
                 Ineligibility::new("m", "selection_kinship_sensitive_post")

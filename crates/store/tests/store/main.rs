@@ -28,4 +28,5 @@ mod selfsvc;
 mod twoway;
 
 mod posts_index;
+mod relations;
 mod selection_decision;

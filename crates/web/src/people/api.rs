@@ -6,7 +6,9 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use jiguan_app::people::{ChangeForm, ChangeOpts, CostGroup, RosterRow, UnitEstablishment};
+use jiguan_app::people::{
+    ChangeForm, ChangeOpts, CostGroup, RelationForm, RelationView, RosterRow, UnitEstablishment,
+};
 use jiguan_domain::people::{PersonForm, PersonId};
 use jiguan_domain::tenancy::UnitId;
 
@@ -54,6 +56,8 @@ pub struct PersonDto {
     /// on_post, lent_out, borrowed_in (as seen from this unit), retired, diverted, left.
     pub status: String,
     pub status_since: String,
+    /// 试用期满日期 (a new recruit's probation end), if recorded.
+    pub probation_end: Option<String>,
 }
 
 impl From<RosterRow> for PersonDto {
@@ -87,6 +91,7 @@ impl From<RosterRow> for PersonDto {
             housing_fund: p.cost.housing_fund.to_string(),
             status: r.status_here.code().into(),
             status_since: p.status_since.to_string(),
+            probation_end: p.probation_end.map(|d| d.to_string()),
         }
     }
 }
@@ -142,6 +147,8 @@ pub struct PersonBody {
     pub allowances: String,
     pub social_insurance: String,
     pub housing_fund: String,
+    /// 试用期满日期 `YYYY-MM-DD`, blank = none (a PUT without it clears it).
+    pub probation_end: String,
     /// Effective date `YYYY-MM-DD` (default today).
     pub on: String,
     pub doc_no: String,
@@ -176,6 +183,7 @@ impl PersonBody {
                 allowances: self.allowances,
                 social_insurance: self.social_insurance,
                 housing_fund: self.housing_fund,
+                probation_end: self.probation_end,
             },
             ChangeOpts {
                 on: self.on,
@@ -507,6 +515,50 @@ pub async fn cost(
     }))
 }
 
+/// The declared relations (亲属关系) of a person, both sides.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/people/{person}/relations", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), responses((status = 200, body = [RelationView]), (status = 404, body = crate::error::ApiError)))]
+pub async fn list_relations(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((unit, person)): Path<(UnitId, PersonId)>,
+) -> WebResult<Json<Vec<RelationView>>> {
+    Ok(Json(
+        st.app.person_relations(&ctx.actor, unit, person).await?,
+    ))
+}
+
+/// Records a relation of a person of the unit (HR office of the home unit); answers the
+/// person's relations.
+#[utoipa::path(post, path = "/api/v1/units/{unit}/people/{person}/relations", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = RelationForm, responses((status = 201, body = [RelationView]), (status = 404, body = crate::error::ApiError), (status = 422, body = crate::error::ApiError)))]
+pub async fn add_relation(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((unit, person)): Path<(UnitId, PersonId)>,
+    Json(f): Json<RelationForm>,
+) -> WebResult<Created<Vec<RelationView>>> {
+    st.app
+        .add_person_relation(&ctx.actor, unit, person, &f)
+        .await?;
+    Ok(Created(
+        st.app.person_relations(&ctx.actor, unit, person).await?,
+    ))
+}
+
+/// Removes a relation of a person of the unit; answers the relations left.
+#[utoipa::path(delete, path = "/api/v1/units/{unit}/people/{person}/relations/{relation}", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id"), ("relation" = i64, Path, description = "relation id")), responses((status = 200, body = [RelationView]), (status = 404, body = crate::error::ApiError)))]
+pub async fn remove_relation(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((unit, person, relation)): Path<(UnitId, PersonId, i64)>,
+) -> WebResult<Json<Vec<RelationView>>> {
+    st.app
+        .remove_person_relation(&ctx.actor, unit, person, relation)
+        .await?;
+    Ok(Json(
+        st.app.person_relations(&ctx.actor, unit, person).await?,
+    ))
+}
+
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
@@ -517,6 +569,9 @@ pub async fn cost(
     change_person,
     get_establishment,
     set_establishment,
-    cost
+    cost,
+    list_relations,
+    add_relation,
+    remove_relation
 ))]
 pub struct Doc;

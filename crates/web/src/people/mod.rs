@@ -198,5 +198,35 @@ fn routes() -> Vec<RouteSpec> {
             Signed(PeopleView),
             api::cost,
         ),
+        r(
+            Method::POST,
+            "/units/{unit}/people/{person}/relations",
+            Signed(PeopleManage),
+            pages::add_relation,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/people/{person}/relations/{relation}/delete",
+            Signed(PeopleManage),
+            pages::remove_relation,
+        ),
+        r(
+            Method::GET,
+            "/api/v1/units/{unit}/people/{person}/relations",
+            Signed(PeopleView),
+            api::list_relations,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/people/{person}/relations",
+            Signed(PeopleManage),
+            api::add_relation,
+        ),
+        r(
+            Method::DELETE,
+            "/api/v1/units/{unit}/people/{person}/relations/{relation}",
+            Signed(PeopleManage),
+            api::remove_relation,
+        ),
     ]
 }

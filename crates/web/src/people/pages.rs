@@ -10,8 +10,8 @@ use serde::Deserialize;
 use jiguan_app::AppError;
 use jiguan_app::people::{
     BodyRef, ChangeForm, ChangeOpts, CostGroup, CostReport, ImportMode, ImportOptions,
-    ImportReport, ImportTable, PeopleFilter, PersonPage, Progress, RosterRow, StatusFilter,
-    UnitEstablishment,
+    ImportReport, ImportTable, PeopleFilter, PersonPage, Progress, RelationForm, RelationView,
+    RosterRow, StatusFilter, UnitEstablishment,
 };
 use jiguan_app::ports::{ListQuery, Unit};
 use jiguan_domain::FieldError;
@@ -348,9 +348,35 @@ pub struct ShowPage {
     pub c: ChangeForm,
     /// Appraisal results with their consequences: (year, grade or reason, effects).
     pub appraisals: Vec<(i32, String, String)>,
+    /// Declared relations (亲属关系), both sides; the relation form and its errors.
+    pub relations: Vec<RelationView>,
+    pub rel: RelationForm,
+    pub rel_errs: FormErrors,
+    pub relation_kinds: &'static [jiguan_domain::people::relation::RelationKind],
 }
 
 impl ShowPage {
+    /// "配偶" for a relation recorded here; "（对方的）父母" read from the other side.
+    pub fn relation_text(&self, r: &RelationView) -> String {
+        let key = if r.recorded_here {
+            format!("people.relation.{}", r.relation)
+        } else {
+            format!("people.relation_of.{}", r.relation)
+        };
+        self.l.tr.t(&key).to_string()
+    }
+    /// The §1.9.1 category of a relation.
+    pub fn kinship_text(&self, r: &RelationView) -> String {
+        self.l
+            .tr
+            .t(&format!("people.kinship.{}", r.category))
+            .to_string()
+    }
+    /// The name of a relation kind (the form's choices).
+    pub fn relation_label(&self, k: &jiguan_domain::people::relation::RelationKind) -> String {
+        self.l.tr.t(&k.label_key()).to_string()
+    }
+
     pub fn body_name(&self, id: &Option<i64>) -> String {
         id.and_then(|b| self.bodies.iter().find(|x| x.id == b))
             .map(|b| b.name.clone())
@@ -367,7 +393,23 @@ async fn show_page(
     errs: &[FieldError],
     c: ChangeForm,
 ) -> WebResult {
+    show_page_rel(st, ctx, u, id, ok, (errs, c), RelationForm::default(), &[]).await
+}
+
+/// The person page with the change form's and the relation form's values and errors.
+#[allow(clippy::too_many_arguments)]
+async fn show_page_rel(
+    st: &AppState,
+    ctx: &Ctx,
+    u: Unit,
+    id: PersonId,
+    ok: Option<&str>,
+    (errs, c): (&[FieldError], ChangeForm),
+    rel: RelationForm,
+    rel_errs: &[FieldError],
+) -> WebResult {
     let p = st.app.person_page(&ctx.actor, u.id, id).await?;
+    let relations = st.app.person_relations(&ctx.actor, u.id, id).await?;
     let bodies = st
         .app
         .people_bodies(&ctx.actor, p.row.person.unit_id)
@@ -395,8 +437,52 @@ async fn show_page(
         errs: FormErrors::new(ctx.tr, errs),
         c,
         appraisals,
+        relations,
+        rel,
+        rel_errs: FormErrors::new(ctx.tr, rel_errs),
+        relation_kinds: jiguan_domain::people::relation::RelationKind::ALL,
     };
-    Ok(page_or_422(!errs.is_empty(), &s))
+    Ok(page_or_422(!errs.is_empty() || !rel_errs.is_empty(), &s))
+}
+
+/// Records a relation from the person page (HR office of the home unit).
+pub async fn add_relation(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    InUnit(u): InUnit,
+    Path((unit, id)): Path<(UnitId, PersonId)>,
+    Form(f): Form<RelationForm>,
+) -> WebResult {
+    match st
+        .app
+        .add_person_relation(&ctx.actor, unit, id, &f)
+        .await
+        .fields()?
+    {
+        Ok(_) => Ok(to(format!(
+            "{}/{id}?ok=relation_saved#person-relations",
+            base(unit)
+        ))),
+        Err(e) => {
+            let c = ChangeForm::default();
+            show_page_rel(&st, &ctx, u, id, None, (&[], c), f, &e).await
+        }
+    }
+}
+
+/// Removes a relation from the person page.
+pub async fn remove_relation(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((unit, id, relation)): Path<(UnitId, PersonId, i64)>,
+) -> WebResult {
+    st.app
+        .remove_person_relation(&ctx.actor, unit, id, relation)
+        .await?;
+    Ok(to(format!(
+        "{}/{id}?ok=relation_removed#person-relations",
+        base(unit)
+    )))
 }
 
 pub async fn show(
@@ -1053,7 +1139,7 @@ fn template_help(field: &str) -> &'static str {
         "body" => "本单位内设机构名称，可留空",
         "leader" => "是 / 否",
         "funding" => "财政全额拨款、财政差额拨款、自收自支；留空为财政全额拨款",
-        "work_start" | "unit_join" => "日期，如 2015-03-01",
+        "work_start" | "unit_join" | "probation_end" => "日期，如 2015-03-01",
         "basic_pay" | "allowances" | "social_insurance" | "housing_fund" => "元/年，最多两位小数",
         _ => "",
     }

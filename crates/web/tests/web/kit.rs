@@ -64,6 +64,8 @@ const NO_BODY: &[&str] = &[
     "/api/v1/units/{unit}/twoway/{round}/match",
     "/api/v1/units/{unit}/twoway/{round}/submit",
     "/api/v1/units/{unit}/twoway/{round}/apply",
+    "/units/{unit}/people/{person}/relations/{relation}/delete",
+    "/api/v1/units/{unit}/people/{person}/relations/{relation}",
 ];
 
 /// The path params of a route pattern.

@@ -699,3 +699,168 @@ async fn concurrent_imports_wait_in_a_queue_with_their_place_shown() {
     // The turn is free again: the next import runs at once.
     assert!(jobs.try_run().is_some());
 }
+
+/// Declared relations (亲属关系) through the person page and the API: both sides shown,
+/// bad input named in the user's language, a relative of another district refused, and
+/// roles and tenants on every new route with real ids.
+#[tokio::test]
+async fn relations_both_sides_bad_input_roles_and_tenants() {
+    use jiguan_app::people::RelationForm;
+    use jiguan_domain::auth::Actor;
+    use jiguan_domain::people::PersonId;
+    let t = setup().await;
+    let (lu, jl, dg) = (t.unit("luotuo"), t.unit("jiulonghu"), t.unit("dagang"));
+    let db = district_b(&t).await;
+    let admin_of = |d, u| Actor {
+        user_id: t.user("u_admin"),
+        username: "hr".into(),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: Some(u),
+        roles: vec![Role::UnitAdmin],
+    };
+    // Two temporary workers (编外, no quota needed) per unit, related as spouses.
+    let mut pairs_of = Vec::new();
+    for (i, (d, u, names)) in [
+        (t.d_a, lu, ["骆驼甲", "骆驼乙"]),
+        (t.d_a, jl, ["九龙甲", "九龙乙"]),
+        (db, dg, ["北仑甲", "北仑乙"]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let a = admin_of(d, u);
+        let mut ids = Vec::new();
+        for (k, name) in names.iter().enumerate() {
+            let f = jiguan_domain::people::PersonForm {
+                name: (*name).into(),
+                id_number: id_number("19880315", (i * 2 + k) as u32 * 2 + 101),
+                identity: "临时工".into(),
+                establishment: "编外".into(),
+                ..Default::default()
+            };
+            ids.push(
+                t.app
+                    .create_person(&a, u, &f, &Default::default())
+                    .await
+                    .unwrap(),
+            );
+        }
+        t.app
+            .add_person_relation(
+                &a,
+                u,
+                ids[0],
+                &RelationForm {
+                    relative_id: ids[1].0.to_string(),
+                    relation: "spouse".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let rel = t.app.person_relations(&a, u, ids[0]).await.unwrap()[0].id;
+        pairs_of.push((ids[0], ids[1], rel));
+    }
+    let (own_a, own_b, _) = pairs_of[0];
+    let hr = login(&t, "u_admin").await;
+    // Both sides on the person pages.
+    let page = get(&t, &hr, &format!("/units/{lu}/people/{}", own_b.0)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("person-relations") && page.body.contains("骆驼甲"));
+    assert!(page.body.contains("配偶") && page.body.contains("夫妻"));
+    // A parent, recorded from the child's side, reads as a child on the parent's page.
+    let r = post_form(
+        &t,
+        &hr,
+        &format!("/units/{lu}/people/{}/relations", own_a.0),
+        &[
+            ("relative_id", &id_number("19880315", 103)), // 骆驼乙
+            ("relation", "parent"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "already spouses"
+    );
+    assert!(r.body.contains("两人之间已登记亲属关系"), "{}", r.body);
+    // Bad input: named fields, in Chinese and in English.
+    let r = post_form(
+        &t,
+        &hr,
+        &format!("/units/{lu}/people/{}/relations", own_a.0),
+        &[("relative_id", "abc"), ("relation", "同事")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("err-relative_id") && r.body.contains("err-relation"));
+    assert!(r.body.contains("亲属关系：不是可选的值"), "{}", r.body);
+    let api = format!("/api/v1/units/{lu}/people/{}/relations", own_a.0);
+    let send_json = |who: &Who, json: &str| {
+        let b = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri(&api)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, who.cookie.clone().unwrap())
+            .header("x-csrf-token", who.csrf.clone().unwrap())
+            .header(header::ACCEPT_LANGUAGE, "en");
+        oneshot(
+            &t,
+            b.body(axum::body::Body::from(json.to_string())).unwrap(),
+        )
+    };
+    let r = send_json(
+        &hr,
+        &format!(r#"{{"relative_id":"{}","relation":"sibling"}}"#, own_a.0),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["field"], "relative_id");
+    assert_eq!(r.json()["errors"][0]["code"], "relation_self");
+    // Another district's person (by id): refused as not a choice.
+    let (foreign_a, _, foreign_rel) = pairs_of[2];
+    let r = send_json(
+        &hr,
+        &format!(
+            r#"{{"relative_id":"{}","relation":"sibling"}}"#,
+            foreign_a.0
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["code"], "choice_invalid");
+    // A person of the sibling unit of the same district may be a relative.
+    let (sib_a, _, _) = pairs_of[1];
+    let r = send_json(
+        &hr,
+        &format!(r#"{{"relative_id":"{}","relation":"兄弟姐妹"}}"#, sib_a.0),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json().as_array().unwrap().len(), 2);
+    // Staff may not record relations.
+    let staff = login(&t, "u_staff").await;
+    let r = send_json(&staff, r#"{"relative_id":"1","relation":"spouse"}"#).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Roles and tenants on every relation route, with real ids.
+    let recs: Vec<(PersonId, i64)> = pairs_of.iter().map(|(a, _, r)| (*a, *r)).collect();
+    let _ = foreign_rel;
+    walk_routes_with_records(
+        &t,
+        &routes_containing("/relations"),
+        &Records {
+            own: recs[0],
+            sib: recs[1],
+            foreign: recs[2],
+            param: "{person}",
+            hidden: &["九龙乙", "北仑乙"],
+        },
+        |path, unit, (person, rel)| {
+            path.replace("{unit}", &unit.to_string())
+                .replace("{person}", &person.0.to_string())
+                .replace("{relation}", &rel.to_string())
+        },
+    )
+    .await;
+}

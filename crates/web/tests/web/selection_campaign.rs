@@ -916,3 +916,206 @@ async fn the_demo_has_a_published_2019_plan_and_a_campaign_in_registration() {
     let v = app.camp_review_view(&ua, zb, c[0].id).await.unwrap();
     assert_eq!(v.applications.len(), 3);
 }
+
+/// Rules (l) and (m) from the people records (试用期满日期, 亲属关系): a civil servant still
+/// in probation on the registration deadline is ineligible, one whose probation ended that
+/// day is not; the §1.9.2 vector — a candidate whose spouse is a 班子成员 cannot head 财政所
+/// nor the office handling personnel (组织人事办公室), and may head another office.
+#[tokio::test]
+async fn probation_and_the_spouse_of_a_leader_bar_the_posts() {
+    let t = setup().await;
+    let lu = t.unit("luotuo");
+    let ua_actor = as_role(t.d_a, Some(lu), Role::UnitAdmin);
+    let da = as_role(t.d_a, None, Role::DistrictAdmin);
+    let mut ids = Vec::new();
+    for name in ["财政所", "组织人事办公室", "经济发展办公室"] {
+        let id = t
+            .app
+            .org_create_body(
+                &ua_actor,
+                lu,
+                &BodyForm {
+                    name: name.into(),
+                    kind: "office".into(),
+                    establishment: "5".into(),
+                    valid_from: "2018-01-01".into(),
+                    ..BodyForm::default()
+                },
+            )
+            .await
+            .unwrap();
+        ids.push(id.0);
+    }
+    t.app
+        .org_set_caps(
+            &da,
+            lu,
+            &CapsForm {
+                max_bodies: "5".into(),
+                max_chiefs: "3".into(),
+                max_deputies: "3".into(),
+                doc_no: "镇海编〔2018〕2号".into(),
+                valid_from: "2018-01-01".into(),
+            },
+        )
+        .await
+        .unwrap();
+    t.app
+        .org_save_split(
+            &ua_actor,
+            lu,
+            &SplitForm {
+                phase: "2018年度".into(),
+                effective: "2018-01-01".into(),
+                lines: ids
+                    .iter()
+                    .map(|b| (b.to_string(), "1".into(), "1".into()))
+                    .collect(),
+            },
+        )
+        .await
+        .unwrap();
+    t.app
+        .set_quotas(
+            &da,
+            lu,
+            &[("q_administrative".to_string(), "30".to_string())],
+        )
+        .await
+        .unwrap();
+    let (finance, personnel, econ) = (ids[0], ids[1], ids[2]);
+    let ua = login(&t, "u_admin").await;
+    let dw = login(&t, "d_admin").await;
+    let mut f = plan_fields(
+        "2027年竞争上岗",
+        &[(finance, "1", ""), (personnel, "1", ""), (econ, "1", "1")],
+    );
+    f[1].1 = "2027-01-31".into();
+    let r = post_plan(&t, &ua, &list_path(&t), &f).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = id_of(&r);
+    let one = format!("{}/{id}", list_path(&t));
+    post_form_ok(&t, &ua, &format!("{one}/submit"), &[]).await;
+    post_form_ok(
+        &t,
+        &dw,
+        &format!("{one}/approve"),
+        &[("doc_no", "镇海组〔2026〕9号")],
+    )
+    .await;
+    post_form_ok(&t, &ua, &format!("{one}/publish"), &[]).await;
+
+    let wu = person(&t, "吴一", "19880501", 11, |_| {}).await;
+    let zheng = person(&t, "郑二", "19880601", 12, |_| {}).await;
+    let feng = person(&t, "冯三", "19880701", 13, |_| {}).await;
+    let chen = person(&t, "陈书记", "19750101", 14, |f| {
+        f.leader = "是".into();
+        f.leader_role = "党工委书记".into();
+    })
+    .await;
+    let chu = person(&t, "褚镇长", "19760101", 15, |f| {
+        f.leader = "是".into();
+        f.leader_role = "办事处主任".into();
+    })
+    .await;
+    let jiang = person(&t, "蒋主任", "19770101", 16, |f| {
+        f.leader = "是".into();
+        f.leader_role = "党工委委员".into();
+    })
+    .await;
+    let qin = person(&t, "秦新", "19980101", 17, |f| {
+        f.work_start = "2026-03-01".into();
+        f.probation_end = "2027-03-01".into();
+    })
+    .await;
+    let you = person(&t, "尤满", "19970101", 18, |f| {
+        f.work_start = "2026-01-31".into();
+        f.probation_end = "2027-01-31".into();
+    })
+    .await;
+    // Spouses of 班子成员 (recorded on the candidates' pages; one from the leader's side).
+    for (p, leader) in [(wu, chen), (zheng, chu)] {
+        let r = post_form(
+            &t,
+            &ua,
+            &format!("/units/{lu}/people/{p}/relations"),
+            &[("relative_id", &leader.to_string()), ("relation", "spouse")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let r = post_form(
+        &t,
+        &ua,
+        &format!("/units/{lu}/people/{jiang}/relations"),
+        &[("relative_id", &feng.to_string()), ("relation", "配偶")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let rec = format!("/api/v1/units/{lu}/selection/campaigns/{id}/recommend");
+    for (p, choice) in [
+        (wu, format!("{finance}:chief")),
+        (zheng, format!("{personnel}:chief")),
+        (feng, format!("{econ}:chief")),
+        (qin, format!("{econ}:deputy")),
+        (you, format!("{econ}:deputy")),
+    ] {
+        let r = post_json(
+            &t,
+            &ua,
+            &rec,
+            &format!(r#"{{"person_id":{p},"choices":["{choice}"]}}"#),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let j = get(
+        &t,
+        &ua,
+        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications"),
+    )
+    .await
+    .json();
+    let reasons = |pid: i64| -> Vec<(String, String)> {
+        j["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["application"]["person_id"] == pid)
+            .unwrap()["checks"][0][2]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["rule"].as_str().unwrap().to_string(),
+                    r["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .filter(|(rule, _)| rule == "l" || rule == "m")
+            .collect()
+    };
+    let m = (
+        "m".to_string(),
+        "selection_kinship_sensitive_post".to_string(),
+    );
+    assert_eq!(reasons(wu), std::slice::from_ref(&m), "财政所");
+    assert_eq!(reasons(zheng), [m], "组织人事办公室");
+    assert!(reasons(feng).is_empty(), "经发办 is not barred");
+    assert_eq!(
+        reasons(qin),
+        [("l".to_string(), "selection_in_probation".to_string())]
+    );
+    assert!(reasons(you).is_empty(), "probation over on the deadline");
+    // The reason is shown on the review page, naming the relative.
+    let page = get(&t, &ua, &format!("{one}/applications")).await;
+    assert!(page.body.contains("陈书记"), "{}", page.body);
+    // The staff member's own page shows rule (l) too (a roster rule).
+    t.app
+        .link_user_person(&ua_actor, t.user("u_staff"), &qin.to_string())
+        .await
+        .unwrap();
+    let staff = login(&t, "u_staff").await;
+    let page = get(&t, &staff, &format!("/units/{lu}/selection/register")).await;
+    assert!(page.body.contains("2027-03-01"), "{}", page.body);
+}

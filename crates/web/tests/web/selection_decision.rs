@@ -859,3 +859,140 @@ async fn roles_and_tenants_on_decision_routes() {
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+/// Kinship from the people module (亲属关系, §1.9): a committee member whose spouse is a
+/// candidate is detected as recused on that item (§1.9.3 (b)) and the recusal is logged
+/// (§1.9.5); the appointment of a candidate directly under a brother appointed first in
+/// the same body is refused (任职回避, §1.9.2).
+#[tokio::test]
+async fn kinship_recuses_the_committee_member_and_bars_the_appointment() {
+    let t = setup().await;
+    let p = pipeline(&t).await;
+    let hr = login(&t, "u_admin").await;
+    // u_committee's person is 赵六, 李四's spouse (recorded on 赵六's page); 王五 is 张三's
+    // brother (recorded through the API).
+    t.app
+        .link_user_person(&p.ua, p.committee[0], &p.zhao.to_string())
+        .await
+        .unwrap();
+    let r = post_form(
+        &t,
+        &hr,
+        &format!("/units/{}/people/{}/relations", p.lu, p.zhao),
+        &[("relative_id", &p.li.to_string()), ("relation", "spouse")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = post_json(
+        &t,
+        &hr,
+        &format!("/api/v1/units/{}/people/{}/relations", p.lu, p.wang),
+        &format!(r#"{{"relative_id":"{}","relation":"兄弟姐妹"}}"#, p.zhang),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let m = decide(&t, &p).await;
+    // Item 2 is 李四: one member recused (赵六, detected from the relation); items 1 and 3
+    // none.
+    let v = t.app.sel_meeting(&p.ua, p.lu, m).await.unwrap();
+    let recused: Vec<i64> = v.items.iter().map(|i| i.recused).collect();
+    assert_eq!(recused, [0, 1, 0]);
+    let log = t
+        .app
+        .store
+        .list_audit(t.d_a, &Default::default(), &Default::default())
+        .await
+        .unwrap();
+    let entry = log
+        .items
+        .iter()
+        .find(|e| e.action == "selection.decision.meeting")
+        .unwrap();
+    let after: serde_json::Value = serde_json::from_str(entry.after.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        after["recusals"],
+        serde_json::json!([{
+            "item": 2,
+            "member": p.committee[0].0,
+            "person": p.zhao,
+            "candidate": p.li,
+            "category": "kin",
+            "kinship": "spouse",
+            "detected": true
+        }])
+    );
+    assert_eq!(entry.username, "u_admin", "decided by the organiser");
+    t.app.sel_close(&p.ua, p.lu, m).await.unwrap();
+    let api = format!("/api/v1/units/{}/selection/campaigns/{}", p.lu, p.camp);
+    let r = post_json(
+        &t,
+        &hr,
+        &format!("{api}/decisions/publicity"),
+        r#"{"publicity_start":"2025-09-25"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = get(&t, &hr, &format!("{api}/decisions")).await.json();
+    let zhang = cand_of(&j, p.zhang)["candidate"]["id"].as_i64().unwrap();
+    let wang = cand_of(&j, p.wang)["candidate"]["id"].as_i64().unwrap();
+    let appoint = |c: i64| {
+        let t = &t;
+        let hr = hr.clone();
+        let path = format!("{api}/decisions/{c}/appoint");
+        async move {
+            post_json(
+                t,
+                &hr,
+                &path,
+                r#"{"appointed_on":"2025-10-09","doc_no":"骆党〔2025〕8号"}"#,
+            )
+            .await
+        }
+    };
+    let r = appoint(zhang).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // 王五 would serve directly under his brother in 党政办: refused, nothing written.
+    let r = appoint(wang).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "candidate");
+    assert_eq!(r.json()["errors"][0]["code"], "selection_kinship_same_body");
+    assert!(
+        r.json()["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("张三")
+    );
+    let open = t
+        .app
+        .store
+        .open_assignments(t.d_a, Some(p.lu))
+        .await
+        .unwrap();
+    assert!(
+        !open
+            .iter()
+            .any(|a| a.person_id == p.wang && a.post_id.0 == p.deputy_post)
+    );
+    // Once the relation is removed (recorded in error), the appointment goes through.
+    let rels = get(
+        &t,
+        &hr,
+        &format!("/api/v1/units/{}/people/{}/relations", p.lu, p.zhang),
+    )
+    .await
+    .json();
+    let rid = rels[0]["id"].as_i64().unwrap();
+    assert_eq!(rels[0]["recorded_here"], false);
+    let b = Request::builder()
+        .method(Method::DELETE)
+        .uri(format!(
+            "/api/v1/units/{}/people/{}/relations/{rid}",
+            p.lu, p.zhang
+        ))
+        .header(header::COOKIE, hr.cookie.clone().unwrap())
+        .header("x-csrf-token", hr.csrf.clone().unwrap());
+    let r = oneshot(&t, b.body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = appoint(wang).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
