@@ -191,3 +191,73 @@ async fn bad_dates_name_the_field() {
         .unwrap();
     assert_eq!(r.period.from, r.period.to);
 }
+
+/// 十六、绩效分配差距 of the district is the district's own spread, not a sum of the units'
+/// highest, lowest and mean shares: the pools add up, the highest and lowest are anyone's,
+/// a grade's mean is over every person of that grade in the district.
+#[tokio::test]
+async fn pay_spread_of_the_district_is_its_own() {
+    let (app, store) = fake_app();
+    // (unit, moment, grade, people, Σ shares, "pool max min" of the unit's run)
+    let d = store
+        .with_state(|s| {
+            let d = s.add_district("zhenhai", "镇海区");
+            let a = s.add_unit(d, "luotuo", "骆驼街道");
+            let b = s.add_unit(d, "xiepu", "澥浦镇");
+            s.report.start = Some(day("2018-01-01"));
+            for (u, at, grade, n, sum, run) in [
+                (a, Moment::After, "excellent", 1, 600, "1000 600 600"),
+                (a, Moment::After, "competent", 2, 400, "1000 250 150"),
+                (b, Moment::After, "excellent", 1, 300, "500 300 300"),
+                (b, Moment::After, "competent", 1, 200, "500 200 200"),
+                (a, Moment::Before, "competent", 2, 800, "800 500 300"),
+            ] {
+                let mut c = Cell::new(u, Family::PayShares, at, grade, n);
+                c.sum = sum;
+                c.detail = run.into();
+                s.report.cells.push(c);
+            }
+            d
+        })
+        .unwrap();
+    let admin = actor(d, None, Role::DistrictAdmin);
+    let dr = app
+        .report_district(&admin, &ReportForm::default())
+        .await
+        .unwrap();
+    let figures = |f: &jiguan_domain::report::ReportFigures| {
+        let s = f.section("pay.spread").unwrap();
+        s.lines
+            .iter()
+            .map(|l| (l.before, l.after))
+            .collect::<Vec<_>>()
+    };
+    // pool, max, min, mean excellent, competent, basic, incompetent.
+    let luotuo = figures(&dr.units[0].figures);
+    assert_eq!(
+        luotuo[..5],
+        [
+            (Some(800), Some(1000)),
+            (Some(500), Some(600)),
+            (Some(300), Some(150)),
+            (None, Some(600)),
+            (Some(400), Some(200)),
+        ]
+    );
+    let total = figures(&dr.total);
+    assert_eq!(
+        total,
+        vec![
+            (Some(800), Some(1500)),
+            (Some(500), Some(600)),
+            (Some(300), Some(150)),
+            (None, Some(450)),
+            (Some(400), Some(200)),
+            (None, None),
+            (None, None),
+        ]
+    );
+    let note = dr.total.section("pay.spread").unwrap().note.clone();
+    assert_eq!(note.as_deref(), Some("report.note.pay.spread.district"));
+    assert!(dr.total.section("pay.spread").unwrap().total.is_none());
+}
