@@ -2303,14 +2303,10 @@ async fn report_unit_fits_a_phone() {
     let (scroll, inner) = overflow(&b).await;
     assert!(scroll <= inner, "the dashboard: {scroll} > {inner}");
     let href = b
-        .find(By::LinkText("骆驼街道"))
+        .eval("return [...document.querySelectorAll('#report-units a')].find(a => a.textContent.trim() === '骆驼街道').getAttribute('href');")
         .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
         .unwrap();
-    b.goto(app.url(&href)).await.unwrap();
+    b.goto(app.url(href.as_str().unwrap())).await.unwrap();
     b.query(By::Id("report-headline")).first().await.unwrap();
     assert_eq!(text_of(&b, "h-share").await, "21%");
     let (scroll, inner) = overflow(&b).await;
