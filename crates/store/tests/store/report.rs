@@ -1252,3 +1252,96 @@ async fn report_one_pass_queries_match_the_old_ones(pg: bool) {
         }
     }
 }
+
+both!(report_pay_spread_of_the_district_is_its_own);
+
+/// 十六、绩效分配差距 of the district on the demo with a second applied run (谢浦镇's, a copy
+/// of 骆驼街道's a year later, with every share and the pool halved): the district's pool is the sum of
+/// the units' pools, its highest and lowest share are anyone's (not sums of the units'),
+/// and each grade's mean is Σ shares ÷ people over the district.
+async fn report_pay_spread_of_the_district_is_its_own(pg: bool) {
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
+    let admin = actor(d, None, Role::DistrictAdmin);
+    let unit_of =
+        |code: &str| format!("(SELECT id FROM units WHERE district_id = $1 AND code = '{code}')");
+    s.db.execute(
+        &format!(
+            "INSERT INTO pay_runs (district_id, unit_id, year, status, doc_no, reason, effective, pool_fen, computed_at, created_by, created_at, applied_at) \
+             SELECT district_id, {}, year + 1, status, doc_no, reason, effective, pool_fen / 2, computed_at, created_by, created_at, applied_at \
+             FROM pay_runs WHERE district_id = $1 AND unit_id = {} AND status = 'applied'",
+            unit_of("xiepu"),
+            unit_of("luotuo")
+        ),
+        &[d.0.into()],
+    )
+    .await
+    .unwrap();
+    s.db.execute(
+        &format!(
+            "INSERT INTO pay_lines (run_id, district_id, unit_id, person_id, name, grade, source, post_coef, post_source, months, basic_salary_fen, grade_coef, weight, share_fen, remainder_fen, bonus_fen) \
+             SELECT x.id, l.district_id, x.unit_id, l.person_id, l.name, l.grade, l.source, l.post_coef, l.post_source, l.months, l.basic_salary_fen, \
+             l.grade_coef, l.weight, l.share_fen / 2, l.remainder_fen, l.bonus_fen FROM pay_lines l \
+             JOIN pay_runs r ON r.id = l.run_id AND r.status = 'applied' AND r.unit_id = {} \
+             JOIN pay_runs x ON x.district_id = r.district_id AND x.year = r.year + 1 AND x.unit_id = {} WHERE l.district_id = $1",
+            unit_of("luotuo"),
+            unit_of("xiepu")
+        ),
+        &[d.0.into()],
+    )
+    .await
+    .unwrap();
+    let dr = app
+        .report_district(&admin, &ReportForm::default())
+        .await
+        .unwrap();
+    let lines = |f: &jiguan_domain::report::ReportFigures| {
+        f.section("pay.spread")
+            .unwrap()
+            .lines
+            .iter()
+            .map(|l| l.after)
+            .collect::<Vec<_>>()
+    };
+    let unit = |code: &str| {
+        &dr.units
+            .iter()
+            .find(|u| u.unit.code == code)
+            .unwrap()
+            .figures
+    };
+    let (l, x, total) = (
+        lines(unit("luotuo")),
+        lines(unit("xiepu")),
+        lines(&dr.total),
+    );
+    assert!(l[0].unwrap() > 0 && x[0].unwrap() > 0);
+    assert_eq!(total[0], Some(l[0].unwrap() + x[0].unwrap()), "pool");
+    assert_eq!(total[1], l[1].max(x[1]), "highest share");
+    assert_eq!(
+        total[2],
+        Some(l[2].unwrap().min(x[2].unwrap())),
+        "lowest share"
+    );
+    assert!(total[1] < Some(l[1].unwrap() + x[1].unwrap()), "not a sum");
+    // Each grade's mean over the district's people of that grade.
+    for (i, g) in ["excellent", "competent", "basic", "incompetent"]
+        .iter()
+        .enumerate()
+    {
+        let r = s
+            .db
+            .fetch_one(
+                "SELECT CAST(COUNT(l.share_fen) AS BIGINT), CAST(COALESCE(SUM(l.share_fen), 0) AS BIGINT) FROM pay_lines l \
+                 JOIN pay_runs r ON r.id = l.run_id WHERE l.district_id = $1 AND r.status = 'applied' AND l.grade = $2",
+                &[d.0.into(), (*g).into()],
+            )
+            .await
+            .unwrap();
+        let (n, sum): (i64, i64) = (r.get(0).unwrap(), r.get(1).unwrap());
+        assert_eq!(total[3 + i], (n > 0).then(|| sum / n), "{g}");
+    }
+    let sec = dr.total.section("pay.spread").unwrap();
+    assert_eq!(sec.note.as_deref(), Some("report.note.pay.spread.district"));
+}
