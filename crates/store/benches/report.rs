@@ -190,6 +190,7 @@ async fn run(url: &str, label: &str, units: i64) {
         staff = (r.units.len() as i64, h.staff_before, h.staff_after, h.cut());
     }
     times.sort();
+    profile(&app, d, &form).await;
     assert_eq!(staff.0, units);
     assert_eq!(staff.1, units * 50);
     assert_eq!(staff.2, units * 45);
@@ -207,6 +208,42 @@ async fn run(url: &str, label: &str, units: i64) {
         times[4].as_secs_f64() * 1e3,
         one.as_secs_f64() * 1e3,
     );
+}
+
+/// The time of each query family and each section provider of the district report, one
+/// run each (the profile of where the report's time goes).
+async fn profile(app: &App, d: DistrictId, form: &ReportForm) {
+    use jiguan_app::report::PROVIDERS;
+    use jiguan_domain::report::Family;
+    let p = app.report_period(d, None, form).await.unwrap();
+    let units: Vec<_> = app
+        .store
+        .report_units(d)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    let mut parts = Vec::new();
+    for f in Family::ALL {
+        let t = Instant::now();
+        let n = app.store.report_cells(d, None, *f, p).await.unwrap().len();
+        parts.push(format!(
+            "{} {:.0} ms ({n})",
+            f.code(),
+            t.elapsed().as_secs_f64() * 1e3
+        ));
+    }
+    for prov in PROVIDERS.iter() {
+        let t = Instant::now();
+        prov.sections(app, d, &units, p).await.unwrap();
+        parts.push(format!(
+            "{} {:.0} ms",
+            prov.id(),
+            t.elapsed().as_secs_f64() * 1e3
+        ));
+    }
+    println!("  profile: {}", parts.join(", "));
 }
 
 /// The same report over the data `jiguan demo-data --scale province --districts 1 --units
@@ -272,6 +309,7 @@ async fn run_scale(url: &str, label: &str, units: u32) {
         );
     }
     times.sort();
+    profile(&app, d, &form).await;
     assert_eq!(seen.0, i64::from(units));
     assert_eq!(seen.1, i64::from(units) * 50);
     assert!(seen.2 > 0);

@@ -1582,12 +1582,19 @@ async fn staff_registers_for_a_campaign_on_a_phone() {
 // ---------------------------------------------------------------- reform results (issue 16)
 
 /// The district dashboard on the demo (16 bodies cut, 50 staff), the drill-down into
-/// 骆驼街道 (21 %), and its A4 print view over several pages. Screenshots for
-/// docs/modules/reports.md: report-district.png, report-unit.png, report-print.png.
+/// 骆驼街道 (21 %), and its A4 print view over several pages, on a 1366 px desktop.
+/// Screenshots for docs/modules/reports.md: report-district.png, report-unit.png,
+/// report-print.png and report-print-trend.png (print media at the width of an A4 page's
+/// text, 170 mm ≈ 643 px: the first page, then the cost trend).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn report_dashboard_drills_into_luotuo_and_prints() {
-    let (app, b) = setup(BrowserOptions::default()).await;
+    let desktop = BrowserOptions {
+        width: 1366,
+        height: 900,
+        mobile: false,
+    };
+    let (app, b) = setup(desktop).await;
     let img = |name: &str| {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../docs/img")
@@ -1626,8 +1633,18 @@ async fn report_dashboard_drills_into_luotuo_and_prints() {
     let (title_shown, _, _) = print_box(&b, ".official-title").await;
     let (toolbar_shown, _, _) = print_box(&b, ".toolbar").await;
     assert!(title_shown && !toolbar_shown);
-    b.screenshot(&img("report-print.png")).await.unwrap();
     assert!(printed_pages(&b).await >= 2);
+    // On the paper's width nothing is cut: no table or chart is wider than the text.
+    b.set_viewport(643, 910).await.unwrap();
+    let (scroll, inner) = overflow(&b).await;
+    assert!(scroll <= inner, "print: {scroll} > {inner}");
+    let (trend, w, _) = print_box(&b, "#report-trend-card svg").await;
+    assert!(trend && w > 0.0 && w <= 643.0, "cost trend in print: {w}");
+    b.screenshot(&img("report-print.png")).await.unwrap();
+    b.eval("document.getElementById('report-trend-card').scrollIntoView(); return 0;")
+        .await
+        .unwrap();
+    b.screenshot(&img("report-print-trend.png")).await.unwrap();
     emulate_media(&b, "").await;
     b.quit().await.unwrap();
 }
@@ -2270,5 +2287,35 @@ async fn pay_run_and_a_printed_slip() {
     b.goto(app.url("/pay?year=2019")).await.unwrap();
     b.query(By::Id("pay-chart")).first().await.unwrap();
     b.screenshot(&img("pay-district.png")).await.unwrap();
+    b.quit().await.unwrap();
+}
+
+/// The dashboard and 骆驼街道's report on a phone (390×844): nothing is wider than the phone
+/// (the wide tables scroll inside their card), the headline and the charts are there. Screenshot for
+/// docs/modules/reports.md: report-unit-phone.png.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn report_unit_fits_a_phone() {
+    let (app, b) = setup(BrowserOptions::phone()).await;
+    sign_in(&b, &app, "admin").await;
+    b.goto(app.url("/report")).await.unwrap();
+    b.query(By::Id("report-units")).first().await.unwrap();
+    let (scroll, inner) = overflow(&b).await;
+    assert!(scroll <= inner, "the dashboard: {scroll} > {inner}");
+    let href = b
+        .eval("return [...document.querySelectorAll('#report-units a')].find(a => a.textContent.trim() === '骆驼街道').getAttribute('href');")
+        .await
+        .unwrap();
+    b.goto(app.url(href.as_str().unwrap())).await.unwrap();
+    b.query(By::Id("report-headline")).first().await.unwrap();
+    assert_eq!(text_of(&b, "h-share").await, "21%");
+    let (scroll, inner) = overflow(&b).await;
+    assert_eq!(inner, 390, "the viewport is a phone's");
+    assert!(scroll <= inner, "改革成效: {scroll} > {inner}");
+    let (trend, w, _) = print_box(&b, "#report-trend-card svg").await;
+    assert!(trend && w > 0.0 && w <= 390.0, "cost trend: {w}");
+    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/img/report-unit-phone.png");
+    b.screenshot(&img).await.unwrap();
     b.quit().await.unwrap();
 }

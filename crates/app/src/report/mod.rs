@@ -75,7 +75,9 @@ pub trait ReportStore: Send + Sync {
 pub trait SectionProvider: Send + Sync {
     /// The section's id (`report.section.<id>` is its title).
     fn id(&self) -> &'static str;
-    /// The section of each unit; a unit left out gets 暂无数据.
+    /// The section of each unit; a unit left out gets 暂无数据. A section whose lines do
+    /// not add up over the units may also give the district's own under `UnitId(0)`: the
+    /// district report shows it instead of the units' sum.
     async fn sections(
         &self,
         app: &App,
@@ -315,6 +317,12 @@ impl App {
         let spread = work::district_spread(by_unit.get(&UnitId(0)).map_or(&[], Vec::as_slice));
         if let Some(s) = total.sections.iter_mut().find(|s| s.id == spread.id) {
             *s = spread;
+        }
+        // A provider whose lines do not add up gives the district's own section as unit 0.
+        for own in ext.iter().filter_map(|m| m.get(&UnitId(0))) {
+            if let Some(s) = total.sections.iter_mut().find(|s| s.id == own.id) {
+                *s = own.clone();
+            }
         }
         Ok(DistrictReport {
             period,

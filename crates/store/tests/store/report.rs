@@ -1073,3 +1073,275 @@ async fn report_work_selection_and_trend(pg: bool) {
         }
     }
 }
+
+both!(report_one_pass_queries_match_the_old_ones);
+
+/// The staff and cost trend (one row per person and point before, now each history row
+/// once with the span of points it is the latest on) and the workload spread (one query
+/// per date ranking every load before, now both dates in one query ranking the distinct
+/// loads) give the figures the old queries gave — kept here as the reference — on the
+/// demo (posts of different hours, shared posts, people leaving) and over three periods,
+/// for the district and for each unit.
+async fn report_one_pass_queries_match_the_old_ones(pg: bool) {
+    use jiguan_app::report::ReportStore;
+    use jiguan_domain::report::work::{Moments, trend_dates};
+    use jiguan_domain::report::{Family, Period};
+    use std::collections::BTreeMap;
+
+    const OLD_STAFF: &str = "SELECT ev.unit_id, dts.i, CAST(COUNT(*) AS BIGINT), CAST(SUM(ev.cost) AS BIGINT), ev.identity, ev.establishment \
+        FROM (SELECT e.person_id, e.unit_id, e.identity, e.establishment, e.status, e.on_date, \
+        e.basic_pay + e.allowances + e.social_insurance + e.housing_fund AS cost, \
+        LEAD(e.on_date) OVER (PARTITION BY e.person_id ORDER BY e.on_date, e.id) AS nxt \
+        FROM person_events e WHERE e.district_id = $1) ev JOIN ({POINTS}) dts ON ev.on_date <= dts.t AND (ev.nxt IS NULL OR ev.nxt > dts.t) \
+        WHERE ev.status IN ('on_post', 'lent_out') GROUP BY ev.unit_id, dts.i, ev.identity, ev.establishment";
+    const OLD_SPREAD: &str = "WITH a AS (SELECT unit_id, person_id, post_id, share_pct FROM post_assignments \
+        WHERE district_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date > $2)), \
+        s AS (SELECT post_id, CAST(SUM(share_pct) AS DOUBLE PRECISION) AS tot FROM a GROUP BY post_id), \
+        h AS (SELECT f.post_id, SUM(f.annual_hours) AS hours FROM post_functions f WHERE f.district_id = $1 GROUP BY f.post_id), \
+        l AS (SELECT a.unit_id, a.person_id, SUM(CAST(COALESCE(h.hours, 0) AS DOUBLE PRECISION) * a.share_pct / s.tot) AS x \
+        FROM a JOIN s ON s.post_id = a.post_id LEFT JOIN h ON h.post_id = a.post_id GROUP BY a.unit_id, a.person_id) \
+        SELECT unit_id, CAST(COUNT(*) AS BIGINT), CAST(SUM(x) AS DOUBLE PRECISION), CAST(SUM(x * x) AS DOUBLE PRECISION), \
+        CAST(SUM(i * x) AS DOUBLE PRECISION) FROM (SELECT unit_id, x, ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY x) AS i FROM l) r \
+        GROUP BY unit_id UNION ALL SELECT 0, CAST(COUNT(*) AS BIGINT), CAST(SUM(x) AS DOUBLE PRECISION), CAST(SUM(x * x) AS DOUBLE PRECISION), \
+        CAST(SUM(i * x) AS DOUBLE PRECISION) FROM (SELECT x, ROW_NUMBER() OVER (ORDER BY x) AS i FROM l) r0 HAVING COUNT(*) > 0";
+
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
+    // A second, half-time holder on some posts: shared posts and loads that differ.
+    s.db.execute(
+        "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
+         SELECT a.district_id, a.unit_id, a.post_id, b.person_id, 50, FALSE, FALSE, '2019-06-01', NULL, '', a.created_at, 'test' \
+         FROM post_assignments a JOIN post_assignments b ON b.district_id = a.district_id AND b.unit_id = a.unit_id \
+         AND b.post_id <> a.post_id AND b.id = a.id + 1 WHERE a.district_id = $1 AND a.id % 3 = 0",
+        &[d.0.into()],
+    )
+    .await
+    .unwrap();
+    let units = app.store.report_units(d).await.unwrap();
+    let periods = [
+        app.report_period(d, None, &ReportForm::default())
+            .await
+            .unwrap(),
+        Period {
+            from: day("2019-01-01"),
+            to: day("2024-06-30"),
+        },
+        Period {
+            from: day("2024-06-30"),
+            to: day("2024-06-30"),
+        },
+    ];
+    for p in periods {
+        // Staff and the cost trend: (unit, point) → (n, Σ cost); (unit, moment, identity,
+        // establishment) → (n, Σ cost).
+        let dates = trend_dates(p);
+        let last = dates.len() - 1;
+        let points: Vec<String> = (0..dates.len())
+            .map(|i| format!("SELECT CAST({i} AS BIGINT) AS i, ${} AS t", i + 2))
+            .collect();
+        let mut params: Vec<Value> = vec![d.0.into()];
+        params.extend(dates.iter().map(|x| Value::from(*x)));
+        let mut old_trend: BTreeMap<(i64, i64), (i64, i64)> = BTreeMap::new();
+        let mut old_ends: BTreeMap<(i64, &str, String, String), (i64, i64)> = BTreeMap::new();
+        for r in
+            s.db.fetch_all(
+                &OLD_STAFF.replace("{POINTS}", &points.join(" UNION ALL ")),
+                &params,
+            )
+            .await
+            .unwrap()
+        {
+            let (u, i, n, sum): (i64, i64, i64, i64) = (
+                r.get(0).unwrap(),
+                r.get(1).unwrap(),
+                r.get(2).unwrap(),
+                r.get(3).unwrap(),
+            );
+            let e = old_trend.entry((u, i)).or_default();
+            *e = (e.0 + n, e.1 + sum);
+            for (at, on) in [("before", 0), ("after", last)] {
+                if i as usize == on {
+                    let k = (u, at, r.get(4).unwrap(), r.get(5).unwrap());
+                    let e = old_ends.entry(k).or_default();
+                    *e = (e.0 + n, e.1 + sum);
+                }
+            }
+        }
+        let mut new_trend = BTreeMap::new();
+        let mut new_ends = BTreeMap::new();
+        for c in s.report_cells(d, None, Family::Staff, p).await.unwrap() {
+            if c.family == Family::CostTrend {
+                let e = new_trend
+                    .entry((c.unit.0, c.a.parse::<i64>().unwrap()))
+                    .or_insert((0, 0));
+                *e = (e.0 + c.n, e.1 + c.sum);
+            } else {
+                let at = if c.at == Moment::Before {
+                    "before"
+                } else {
+                    "after"
+                };
+                let e = new_ends
+                    .entry((c.unit.0, at, c.a.clone(), c.b.clone()))
+                    .or_insert((0, 0));
+                *e = (e.0 + c.n, e.1 + c.sum);
+            }
+        }
+        assert!(!old_trend.is_empty());
+        assert_eq!(new_trend, old_trend, "{p:?}");
+        assert_eq!(new_ends, old_ends, "{p:?}");
+        // The spread, per unit and for the district (unit 0), on each date.
+        let mut old = BTreeMap::new();
+        for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
+            for r in
+                s.db.fetch_all(OLD_SPREAD, &[d.0.into(), on.into()])
+                    .await
+                    .unwrap()
+            {
+                let m = Moments {
+                    n: r.get(1).unwrap(),
+                    sum: r.get(2).unwrap(),
+                    sum_sq: r.get(3).unwrap(),
+                    weighted: r.get(4).unwrap(),
+                };
+                old.insert((r.get::<i64>(0).unwrap(), at), m);
+            }
+        }
+        let mut new = BTreeMap::new();
+        for c in s
+            .report_cells(d, None, Family::WorkSpread, p)
+            .await
+            .unwrap()
+        {
+            new.insert((c.unit.0, c.at), Moments::parse(c.n, &c.detail).unwrap());
+        }
+        assert!(old.len() > 1, "{p:?}");
+        assert_eq!(
+            new.keys().collect::<Vec<_>>(),
+            old.keys().collect::<Vec<_>>()
+        );
+        for (k, o) in &old {
+            let n = new[k];
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
+            assert!(
+                n.n == o.n
+                    && close(n.sum, o.sum)
+                    && close(n.sum_sq, o.sum_sq)
+                    && close(n.weighted, o.weighted),
+                "{k:?}: {n:?} vs {o:?}"
+            );
+            assert_eq!(
+                (n.mean().map(|x| (x * 100.0).round()), n.cv(), n.gini()),
+                (o.mean().map(|x| (x * 100.0).round()), o.cv(), o.gini()),
+                "{k:?}"
+            );
+        }
+        // A unit's own report reads the same figures as its row of the district.
+        for u in &units {
+            let own = s
+                .report_cells(d, Some(u.id), Family::WorkSpread, p)
+                .await
+                .unwrap();
+            for c in own {
+                assert_eq!(
+                    Moments::parse(c.n, &c.detail).unwrap().n,
+                    new[&(u.id.0, c.at)].n
+                );
+            }
+        }
+    }
+}
+
+both!(report_pay_spread_of_the_district_is_its_own);
+
+/// 十六、绩效分配差距 of the district on the demo with a second applied run (谢浦镇's, a copy
+/// of 骆驼街道's a year later, with every share and the pool halved): the district's pool is the sum of
+/// the units' pools, its highest and lowest share are anyone's (not sums of the units'),
+/// and each grade's mean is Σ shares ÷ people over the district.
+async fn report_pay_spread_of_the_district_is_its_own(pg: bool) {
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
+    let admin = actor(d, None, Role::DistrictAdmin);
+    let unit_of =
+        |code: &str| format!("(SELECT id FROM units WHERE district_id = $1 AND code = '{code}')");
+    s.db.execute(
+        &format!(
+            "INSERT INTO pay_runs (district_id, unit_id, year, status, doc_no, reason, effective, pool_fen, computed_at, created_by, created_at, applied_at) \
+             SELECT district_id, {}, year + 1, status, doc_no, reason, effective, pool_fen / 2, computed_at, created_by, created_at, applied_at \
+             FROM pay_runs WHERE district_id = $1 AND unit_id = {} AND status = 'applied'",
+            unit_of("xiepu"),
+            unit_of("luotuo")
+        ),
+        &[d.0.into()],
+    )
+    .await
+    .unwrap();
+    s.db.execute(
+        &format!(
+            "INSERT INTO pay_lines (run_id, district_id, unit_id, person_id, name, grade, source, post_coef, post_source, months, basic_salary_fen, grade_coef, weight, share_fen, remainder_fen, bonus_fen) \
+             SELECT x.id, l.district_id, x.unit_id, l.person_id, l.name, l.grade, l.source, l.post_coef, l.post_source, l.months, l.basic_salary_fen, \
+             l.grade_coef, l.weight, l.share_fen / 2, l.remainder_fen, l.bonus_fen FROM pay_lines l \
+             JOIN pay_runs r ON r.id = l.run_id AND r.status = 'applied' AND r.unit_id = {} \
+             JOIN pay_runs x ON x.district_id = r.district_id AND x.year = r.year + 1 AND x.unit_id = {} WHERE l.district_id = $1",
+            unit_of("luotuo"),
+            unit_of("xiepu")
+        ),
+        &[d.0.into()],
+    )
+    .await
+    .unwrap();
+    let dr = app
+        .report_district(&admin, &ReportForm::default())
+        .await
+        .unwrap();
+    let lines = |f: &jiguan_domain::report::ReportFigures| {
+        f.section("pay.spread")
+            .unwrap()
+            .lines
+            .iter()
+            .map(|l| l.after)
+            .collect::<Vec<_>>()
+    };
+    let unit = |code: &str| {
+        &dr.units
+            .iter()
+            .find(|u| u.unit.code == code)
+            .unwrap()
+            .figures
+    };
+    let (l, x, total) = (
+        lines(unit("luotuo")),
+        lines(unit("xiepu")),
+        lines(&dr.total),
+    );
+    assert!(l[0].unwrap() > 0 && x[0].unwrap() > 0);
+    assert_eq!(total[0], Some(l[0].unwrap() + x[0].unwrap()), "pool");
+    assert_eq!(total[1], l[1].max(x[1]), "highest share");
+    assert_eq!(
+        total[2],
+        Some(l[2].unwrap().min(x[2].unwrap())),
+        "lowest share"
+    );
+    assert!(total[1] < Some(l[1].unwrap() + x[1].unwrap()), "not a sum");
+    // Each grade's mean over the district's people of that grade.
+    for (i, g) in ["excellent", "competent", "basic", "incompetent"]
+        .iter()
+        .enumerate()
+    {
+        let r = s
+            .db
+            .fetch_one(
+                "SELECT CAST(COUNT(l.share_fen) AS BIGINT), CAST(COALESCE(SUM(l.share_fen), 0) AS BIGINT) FROM pay_lines l \
+                 JOIN pay_runs r ON r.id = l.run_id WHERE l.district_id = $1 AND r.status = 'applied' AND l.grade = $2",
+                &[d.0.into(), (*g).into()],
+            )
+            .await
+            .unwrap();
+        let (n, sum): (i64, i64) = (r.get(0).unwrap(), r.get(1).unwrap());
+        assert_eq!(total[3 + i], (n > 0).then(|| sum / n), "{g}");
+    }
+    let sec = dr.total.section("pay.spread").unwrap();
+    assert_eq!(sec.note.as_deref(), Some("report.note.pay.spread.district"));
+}
