@@ -12,17 +12,8 @@ use jiguan_testkit::fixtures;
 #[test]
 fn twoway_rounds_match_and_refused_choices() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("d.db").to_string_lossy().into_owned();
-    rt().block_on(async {
-        let store = SqlStore::open(&db).await.unwrap();
-        fixtures::demo(store.clone()).await.unwrap();
-        store.db.close().await;
-    });
-    let run = |args: &[&str]| {
-        let mut all = vec!["--database", db.as_str()];
-        all.extend_from_slice(args);
-        run_in(dir.path(), &all)
-    };
+    let db = demo_db(dir.path(), "d.db");
+    let run = |args: &[&str]| run_db(dir.path(), &db, args);
     let r = run(&[
         "twoway",
         "rounds",
@@ -115,11 +106,7 @@ fn twoway_import_prefs_reads_xlsx_with_row_and_column_errors() {
         store.db.close().await;
         (r.id.0, person, post)
     });
-    let run = |args: &[&str]| {
-        let mut all = vec!["--database", db.as_str()];
-        all.extend_from_slice(args);
-        run_in(dir.path(), &all)
-    };
+    let run = |args: &[&str]| run_db(dir.path(), &db, args);
     let book = |rows: Vec<Vec<Cell>>| {
         jiguan_excel::write_workbook(&[Sheet {
             name: "志愿".into(),
