@@ -4,16 +4,10 @@
 //! highest and the lowest share, and the mean share of each grade, in fen. The rows do not
 //! add up, so the section has no 合计 row.
 
-use std::collections::BTreeMap;
-
-use async_trait::async_trait;
-
 use jiguan_domain::pay::Grade;
-use jiguan_domain::report::{Cell, Family, Line, Moment, Period, Section, Unit as Measure};
-use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::report::{Cell, Family, Unit as Measure};
 
-use crate::report::SectionProvider;
-use crate::{App, AppResult};
+use crate::cell_section::CellSection;
 
 /// The provider registered in [`crate::report::PROVIDERS`].
 pub struct SpreadSection;
@@ -47,51 +41,23 @@ fn figures(cells: &[&Cell]) -> Vec<Option<i64>> {
     out
 }
 
-#[async_trait]
-impl SectionProvider for SpreadSection {
-    fn id(&self) -> &'static str {
-        SECTION
+/// One query for the whole district: the store picks each unit's latest applied run
+/// by each date's year and sums its shares per grade in SQL ([`Family::PayShares`]).
+impl CellSection for SpreadSection {
+    const ID: &'static str = SECTION;
+    const FAMILY: Family = Family::PayShares;
+    const MEASURE: Measure = Measure::Money;
+    const SUMMED: bool = false;
+
+    fn labels() -> Vec<String> {
+        let keys = ["pool", "max", "min"]
+            .into_iter()
+            .map(String::from)
+            .chain(Grade::ALL.iter().map(|g| format!("mean.{}", g.code())));
+        keys.map(|key| format!("report.line.pay.{key}")).collect()
     }
 
-    /// One query for the whole district: the store picks each unit's latest applied run
-    /// by each date's year and sums its shares per grade in SQL ([`Family::PayShares`]).
-    async fn sections(
-        &self,
-        app: &App,
-        d: DistrictId,
-        units: &[UnitId],
-        p: Period,
-    ) -> AppResult<BTreeMap<UnitId, Section>> {
-        let cells = app
-            .store
-            .report_cells(d, crate::report::scope(units), Family::PayShares, p)
-            .await?;
-        let mut by: BTreeMap<(UnitId, Moment), Vec<&Cell>> = BTreeMap::new();
-        for c in &cells {
-            by.entry((c.unit, c.at)).or_default().push(c);
-        }
-        let mut out = BTreeMap::new();
-        for &u in units {
-            let Some(a) = by.get(&(u, Moment::After)) else {
-                continue;
-            };
-            let after = figures(a);
-            let before = by.get(&(u, Moment::Before)).map(|b| figures(b));
-            let labels = ["pool", "max", "min"]
-                .into_iter()
-                .map(String::from)
-                .chain(Grade::ALL.iter().map(|g| format!("mean.{}", g.code())));
-            let lines = labels
-                .enumerate()
-                .map(|(i, key)| {
-                    let mut l = Line::new(format!("report.line.pay.{key}"), Measure::Money);
-                    l.before = before.as_ref().and_then(|f| f[i]);
-                    l.after = after[i];
-                    l
-                })
-                .collect();
-            out.insert(u, Section::new(SECTION, lines, false));
-        }
-        Ok(out)
+    fn figures(cells: &[&Cell]) -> Vec<Option<i64>> {
+        figures(cells)
     }
 }
