@@ -486,41 +486,21 @@ async fn org_chart_shows_the_headcount_per_body() {
 /// The demo district over a fresh database, with a unit admin of 骆驼街道 (`demo_unit`) and
 /// a district admin (`demo_district`) who sign in with [`PW`].
 async fn demo_setup() -> T {
-    use jiguan_app::{App, AppConfig, ManualClock};
     use jiguan_domain::auth::Role;
-    use std::sync::Arc;
-    let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("demo.db").to_string_lossy().to_string();
-    let store = jiguan_store::SqlStore::open(&url).await.unwrap();
-    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
-    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
-    let luotuo = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
-    let mut users = Vec::new();
+    let mut t = demo(&["luotuo"]).await;
+    let luotuo = t.unit("luotuo");
     for (name, unit, role) in [
         ("demo_unit", Some(luotuo), Role::UnitAdmin),
         ("demo_district", None, Role::DistrictAdmin),
     ] {
-        let id = app
-            .system_create_user(d, unit, name, name, &[role], PW, false)
+        let id = t
+            .app
+            .system_create_user(t.d_a, unit, name, name, &[role], PW, false)
             .await
             .unwrap();
-        users.push((name, id));
+        t.users.push((name, id));
     }
-    let state = jiguan_web::AppState {
-        app: app.clone(),
-        web: jiguan_web::WebConfig::default(),
-        jobs: Default::default(),
-    };
-    T {
-        router: jiguan_web::router(state),
-        app,
-        clock,
-        d_a: d,
-        units: vec![("luotuo", luotuo)],
-        users,
-        _dir: dir,
-    }
+    t
 }
 
 /// The `<tr>` of a table in `html` whose text holds `needle`.
