@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
@@ -25,7 +25,7 @@ use jiguan_domain::workflow::{APPRAISAL_CYCLES, Status, Step};
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{Form, FormPairs, InUnit, Path, Query};
+use crate::extract::{Form, FormPairs, InUnit, Path, Query, Upload};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, page, page_status};
 
@@ -486,24 +486,8 @@ pub async fn import(
     ctx: Ctx,
     InUnit(u): InUnit,
     Path((_, id)): Path<(UnitId, CycleId)>,
-    req: Request,
+    Upload(bytes): Upload,
 ) -> WebResult {
-    if !crate::calc::pages::content_type_is(&req, "multipart/form-data") {
-        return Err(crate::error::WebError::Malformed {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "unsupported_media_type",
-            field: None,
-            detail: "multipart/form-data".into(),
-        });
-    }
-    let mut bytes = Vec::new();
-    if let Ok(mut mp) = Multipart::from_request(req, &st).await {
-        while let Ok(Some(field)) = mp.next_field().await {
-            if field.name() == Some("file") {
-                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            }
-        }
-    }
     let ps = st.app.apr_participants(&ctx.actor, u.id, id).await?;
     let forms = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())
         .and_then(|t| jiguan_excel::reports::appraisal::score_forms(&t, &ps));

@@ -19,7 +19,7 @@ use jiguan_domain::workflow::Status;
 use super::{RunParam, SlipParam};
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{Form, InUnit, Path, Query};
+use crate::extract::{Form, InUnit, Path, Query, Upload};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, page_status};
 use crate::i18n::Tr;
@@ -861,25 +861,8 @@ pub async fn upload(
     ctx: Ctx,
     InUnit(u): InUnit,
     Path(p): Path<RunParam>,
-    req: axum::extract::Request,
+    Upload(bytes): Upload,
 ) -> WebResult {
-    use axum::extract::{FromRequest, Multipart};
-    if !crate::calc::pages::content_type_is(&req, "multipart/form-data") {
-        return Err(crate::error::WebError::Malformed {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "unsupported_media_type",
-            field: None,
-            detail: "multipart/form-data".into(),
-        });
-    }
-    let mut bytes = Vec::new();
-    if let Ok(mut mp) = Multipart::from_request(req, &st).await {
-        while let Ok(Some(field)) = mp.next_field().await {
-            if field.name() == Some("file") {
-                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            }
-        }
-    }
     let table = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default());
     let r = match table.and_then(|t| jiguan_excel::reports::pay::line_forms(&t).map(|f| (t, f))) {
         Err(e) => Err(vec![e]),
