@@ -188,11 +188,7 @@ async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
     );
     // the person page shows the result and its consequences
     let pp = get(&t, &hr, &format!("/units/{lu}/people/{}", ps[0].person_id)).await;
-    assert!(
-        pp.body.contains("person-appraisal") && pp.body.contains("嘉奖"),
-        "{}",
-        pp.body
-    );
+    pp.assert_has(&["person-appraisal", "嘉奖"]);
     let x = get(&t, &hr, &format!("{cyc}/export.xlsx")).await;
     assert_xlsx(&x);
     let p = get(&t, &hr, &format!("{cyc}/print")).await;

@@ -183,6 +183,13 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// Asserts the body holds every one of `parts` (the body is shown for a missing one).
+    pub fn assert_has(&self, parts: &[&str]) {
+        for p in parts {
+            assert!(self.body.contains(p), "{p}: {}", self.body);
+        }
+    }
+
     pub fn location(&self) -> String {
         self.headers
             .get(header::LOCATION)

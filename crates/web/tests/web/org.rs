@@ -100,11 +100,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(
-        r.body.contains("issue-misplacement") && r.body.contains("issue-gap"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["issue-misplacement", "issue-gap"]);
 
     // A draft plan: a new centre absorbs both stations.
     let r = post_form_ok(
@@ -151,11 +147,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     )
     .await;
     let r = get(&t, &ua, &base).await;
-    assert!(
-        r.body.contains("preview-counts") && r.body.contains("农业农村服务中心"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["preview-counts", "农业农村服务中心"]);
 
     // District approval rules: the unit cannot approve; the district cannot approve a
     // draft; a rejection needs a reason; approval needs the document number.
@@ -226,11 +218,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     )
     .await;
     let r = get(&t, &da, &base).await;
-    assert!(
-        r.body.contains("plan-applied") && r.body.contains("2019-07-01"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["plan-applied", "2019-07-01"]);
 
     // The chart on each side of the date; the SVG download; the register export.
     let r = get(&t, &ua, &format!("/units/{unit}/org/chart?on=2019-07-01")).await;
@@ -261,11 +249,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     assert_xlsx(&r);
     // The absorbing body shows the nameplates it keeps; history compares two dates.
     let r = get(&t, &ua, &format!("/units/{unit}/org?on=2019-07-01")).await;
-    assert!(
-        r.body.contains("农机站（") && r.body.contains("镇海编〔2019〕3号"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["农机站（", "镇海编〔2019〕3号"]);
     let r = get(
         &t,
         &ua,
@@ -374,11 +358,7 @@ async fn org_split_over_cap_is_refused_with_the_numbers() {
     assert_eq!(j["message"], "Deputy posts total 4, over the approved 3");
     // The district page shows each unit's use; a unit account is sent to its own unit.
     let r = get(&t, &da, "/org").await;
-    assert!(
-        r.body.contains("5 / 2 / 3") && r.body.contains("九龙湖镇"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["5 / 2 / 3", "九龙湖镇"]);
     let r = get(&t, &ua, "/org").await;
     assert_eq!(r.location(), format!("/units/{unit}/org"));
 }

@@ -88,11 +88,7 @@ async fn pay_run_from_pool_to_slip() {
     assert!(r.body.contains("重新计算"), "{}", r.body);
     post_form_ok(&t, &ua, &format!("{base}/compute"), &[]).await;
     let r = get(&t, &ua, &base).await;
-    assert!(
-        r.body.contains("16,738.20") && r.body.contains("8,583.69"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["16,738.20", "8,583.69"]);
     post_form_ok(&t, &ua, &format!("{base}/submit"), &[]).await;
     // HR cannot approve; the committee member can.
     let r = post_form(&t, &ua, &format!("{base}/approve"), &[]).await;
