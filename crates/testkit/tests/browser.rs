@@ -1680,7 +1680,13 @@ async fn luotuo_actor(
 
 /// The demo district (镇海区).
 async fn zhenhai(app: &TestApp) -> jiguan_domain::tenancy::DistrictId {
-    zhenhai(&app).await
+    app.app
+        .store
+        .find_district("zhenhai")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 /// An actor named `username` in `role` over `unit` of `district` (`None`: the district),
