@@ -11,7 +11,7 @@ use crate::{App, AppError, AppResult};
 use jiguan_domain::audit::{AuditAction, ObjectKind};
 
 /// The actor the demo seeding acts as: `role` in the district, or in `unit`.
-pub(crate) fn system(district: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
+pub fn system(district: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
     Actor {
         user_id: UserId(0),
         username: "system".into(),

@@ -6,6 +6,7 @@ pub mod appraisal;
 pub mod audit;
 pub mod auth;
 pub mod calc;
+pub mod cell_section;
 pub mod clock;
 pub mod dashboard;
 pub mod demo;

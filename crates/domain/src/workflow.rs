@@ -326,12 +326,13 @@ pub static ORG_PLANS: Workflow = Workflow {
 };
 
 /// The table of a plan the unit runs from start to end (`manage`: submit, reopen a
-/// rejected plan, apply an approved one) while the district decides (`approve`: approve
-/// with its 文号, reject with a reason). Downsizing plans and selection campaigns share it.
-const fn unit_runs(manage: Action, approve: Action) -> [Edge; 5] {
+/// rejected plan, apply an approved one) while another decides (`approve`: approve, with
+/// its 文号 as `doc_no` says, or reject with a reason). Downsizing plans, selection
+/// campaigns and pay runs share it.
+const fn unit_runs(manage: Action, approve: Action, doc_no: Rec) -> [Edge; 5] {
     [
         Edge::new(Step::Submit, &[S::Draft], S::Submitted, manage),
-        Edge::new(Step::Approve, &[S::Submitted], S::Approved, approve).doc_no(Rec::Required),
+        Edge::new(Step::Approve, &[S::Submitted], S::Approved, approve).doc_no(doc_no),
         Edge::new(Step::Reject, &[S::Submitted], S::Rejected, approve).reason(Rec::Required),
         Edge::new(Step::Reopen, &[S::Rejected], S::Draft, manage),
         Edge::new(Step::Apply, &[S::Approved], S::Applied, manage),
@@ -345,7 +346,7 @@ pub static DOWNSIZING_PLANS: Workflow = Workflow {
     name: "downsizing.plan",
     labels: "down.status",
     object: ObjectKind::DownsizingPlan,
-    edges: &unit_runs(A::DownsizingManage, A::DownsizingApprove),
+    edges: &unit_runs(A::DownsizingManage, A::DownsizingApprove, Rec::Required),
     editable: &[S::Draft],
 };
 
@@ -358,7 +359,7 @@ pub static SELECTION_CAMPAIGNS: Workflow = Workflow {
     name: "selection.campaign",
     labels: "selection.campaign_status",
     object: ObjectKind::SelectionCampaign,
-    edges: &unit_runs(A::SelectionManage, A::SelectionApprove),
+    edges: &unit_runs(A::SelectionManage, A::SelectionApprove, Rec::Required),
     editable: &[S::Draft],
 };
 
@@ -370,13 +371,8 @@ pub static PAY_RUNS: Workflow = Workflow {
     name: "pay.run",
     labels: "pay.status",
     object: ObjectKind::PayRun,
-    edges: &[
-        Edge::new(Step::Submit, &[S::Draft], S::Submitted, A::PayRun),
-        Edge::new(Step::Approve, &[S::Submitted], S::Approved, A::PayApprove),
-        Edge::new(Step::Reject, &[S::Submitted], S::Rejected, A::PayApprove).reason(Rec::Required),
-        Edge::new(Step::Reopen, &[S::Rejected], S::Draft, A::PayRun),
-        Edge::new(Step::Apply, &[S::Approved], S::Applied, A::PayRun),
-    ],
+    // The leadership approves without a 文号.
+    edges: &unit_runs(A::PayRun, A::PayApprove, Rec::Keep),
     editable: &[S::Draft],
 };
 

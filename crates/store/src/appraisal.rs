@@ -18,7 +18,9 @@ use jiguan_app::appraisal::{
 };
 use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_domain::appraisal::cycle::{CycleInput, Kind};
-use jiguan_domain::appraisal::scores::{IndicatorSet, IndicatorSetForm, RaterKind, Source};
+use jiguan_domain::appraisal::scores::{
+    IndicatorSet, IndicatorSetForm, RaterKind, RaterScore, Source,
+};
 use jiguan_domain::appraisal::{AppealId, CycleId, Grade, IndicatorSetId, ParticipantId, Ungraded};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::people::Identity;
@@ -446,13 +448,15 @@ impl AppraisalStore for SqlStore {
             let by: String = r.get(4)?;
             out.push(ScoreRecord {
                 participant_id: ParticipantId(r.get(0)?),
-                kind: code("rater kind", &kind, RaterKind::from_code)?,
-                rater: Some(r.get(2)?),
-                source: code("source", &source, Source::from_code)?,
-                by_indicator: pairs(&by)
-                    .map(|(k, v)| Ok((k.to_string(), dec(v)?)))
-                    .collect::<StoreResult<_>>()?,
-                overall: opt_dec(r.get(5)?)?,
+                score: RaterScore {
+                    kind: code("rater kind", &kind, RaterKind::from_code)?,
+                    rater: Some(r.get(2)?),
+                    source: code("source", &source, Source::from_code)?,
+                    by_indicator: pairs(&by)
+                        .map(|(k, v)| Ok((k.to_string(), dec(v)?)))
+                        .collect::<StoreResult<_>>()?,
+                    overall: opt_dec(r.get(5)?)?,
+                },
             });
         }
         let anon = self
@@ -464,14 +468,7 @@ impl AppraisalStore for SqlStore {
             .await?;
         for r in &anon {
             let v: String = r.get(1)?;
-            out.push(ScoreRecord {
-                participant_id: ParticipantId(r.get(0)?),
-                kind: RaterKind::Colleagues,
-                rater: None,
-                source: Source::Phone,
-                by_indicator: BTreeMap::new(),
-                overall: Some(dec(&v)?),
-            });
+            out.push(ScoreRecord::colleague(ParticipantId(r.get(0)?), dec(&v)?));
         }
         Ok(out)
     }
@@ -486,7 +483,11 @@ impl AppraisalStore for SqlStore {
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
         guard(&mut tx, d, u, id, &[Status::Scoring]).await?;
-        for s in scores {
+        for ScoreRecord {
+            participant_id,
+            score: s,
+        } in scores
+        {
             let rater = s.rater.clone().unwrap_or_default();
             tx.execute(
                 "DELETE FROM appraisal_scores WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND participant_id = $4 AND rater_kind = $5 AND rater = $6",
@@ -494,7 +495,7 @@ impl AppraisalStore for SqlStore {
                     id.0.into(),
                     d.0.into(),
                     u.0.into(),
-                    s.participant_id.0.into(),
+                    participant_id.0.into(),
                     s.kind.code().into(),
                     rater.as_str().into(),
                 ],
@@ -508,7 +509,7 @@ impl AppraisalStore for SqlStore {
                     id.0.into(),
                     d.0.into(),
                     u.0.into(),
-                    s.participant_id.0.into(),
+                    participant_id.0.into(),
                     s.kind.code().into(),
                     rater.into(),
                     s.source.code().into(),

@@ -20,24 +20,9 @@ async fn setup(opts: BrowserOptions) -> (TestApp, Browser) {
 /// Signs in through the form and waits for the signed-in page (the `#who` badge).
 async fn sign_in(b: &Browser, app: &TestApp, user: &str) {
     b.goto(app.url("/login")).await.unwrap();
-    b.find(By::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(user)
-        .await
-        .unwrap();
-    b.find(By::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(DEMO_PASSWORD)
-        .await
-        .unwrap();
-    b.find(By::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_in(b, By::Id("username"), user).await;
+    type_in(b, By::Id("password"), DEMO_PASSWORD).await;
+    click(b, By::Id("login-submit")).await;
     let who = b.query(By::Id("who")).first().await.unwrap();
     assert!(!who.text().await.unwrap().is_empty());
 }
@@ -54,6 +39,16 @@ async fn text_of(b: &Browser, id: &str) -> String {
 
 async fn body_text(b: &Browser) -> String {
     b.find(By::Tag("body")).await.unwrap().text().await.unwrap()
+}
+
+/// Clicks the element `by` finds (at once, no waiting).
+async fn click(b: &Browser, by: By) {
+    b.find(by).await.unwrap().click().await.unwrap();
+}
+
+/// Types `keys` into the element `by` finds (at once, no waiting).
+async fn type_in(b: &Browser, by: By, keys: impl Into<TypingData>) {
+    b.find(by).await.unwrap().send_keys(keys).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,12 +70,7 @@ async fn admin_signs_in_and_sees_the_dashboard() {
 async fn language_switch_shows_english() {
     let (app, b) = setup(BrowserOptions::default()).await;
     sign_in(&b, &app, "admin").await;
-    b.find(By::Id("lang-switch"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("lang-switch")).await;
     b.query(By::Css("html[lang='en']")).first().await.unwrap();
     assert_eq!(text_of(&b, "menu-units").await, "Units");
     // Back on the same page, and the switch now offers Chinese.
@@ -134,27 +124,43 @@ async fn overflow(b: &Browser) -> (i64, i64) {
     (v[0].as_i64().unwrap(), v[1].as_i64().unwrap())
 }
 
+/// Asserts the page is no wider than the window (`what` names it in the failure).
+async fn no_overflow(b: &Browser, what: &str) {
+    let (scroll, inner) = overflow(b).await;
+    assert!(scroll <= inner, "{what}: {scroll} > {inner}");
+}
+
+/// Asserts the window is a phone's (390 px wide) and the page no wider.
+async fn fits_the_phone(b: &Browser, what: &str) {
+    let (scroll, inner) = overflow(b).await;
+    assert_eq!(inner, 390, "the viewport is a phone's");
+    assert!(scroll <= inner, "{what}: {scroll} > {inner}");
+}
+
+/// Where a screenshot for the docs goes: docs/img/`name`.
+fn img(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/img")
+        .join(name)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn phone_width_has_no_horizontal_overflow() {
     let (app, b) = setup(BrowserOptions::phone()).await;
     b.goto(app.url("/login")).await.unwrap();
     b.query(By::Id("login-submit")).first().await.unwrap();
-    let (scroll, inner) = overflow(&b).await;
-    assert_eq!(inner, 390, "the viewport is a phone's");
-    assert!(scroll <= inner, "sign-in page: {scroll} > {inner}");
+    fits_the_phone(&b, "sign-in page").await;
 
     sign_in(&b, &app, "admin").await;
     assert_eq!(text_of(&b, "unit-count").await, "6");
-    let (scroll, inner) = overflow(&b).await;
-    assert!(scroll <= inner, "dashboard: {scroll} > {inner}");
+    no_overflow(&b, "dashboard").await;
 
     // The list pages with their tables must not push the page sideways either.
     for path in ["/units", "/users"] {
         b.goto(app.url(path)).await.unwrap();
         b.query(By::Id("who")).first().await.unwrap();
-        let (scroll, inner) = overflow(&b).await;
-        assert!(scroll <= inner, "{path}: {scroll} > {inner}");
+        no_overflow(&b, &path).await;
     }
     b.quit().await.unwrap();
 }
@@ -224,18 +230,8 @@ async fn people_template_import_and_roster() {
     b.goto(app.url(&format!("/units/{unit}/people/import")))
         .await
         .unwrap();
-    b.find(By::Id("file"))
-        .await
-        .unwrap()
-        .send_keys(path.to_string_lossy())
-        .await
-        .unwrap();
-    b.find(By::Id("import-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_in(&b, By::Id("file"), path.to_string_lossy()).await;
+    click(&b, By::Id("import-submit")).await;
     b.query(By::Id("import-result")).first().await.unwrap();
     assert_eq!(text_of(&b, "count-created").await, "2");
     // The people are on the roster.
@@ -281,12 +277,7 @@ async fn org_plan_walks_from_draft_to_applied_and_the_chart_shows_centres() {
     b.goto(app.url(&format!("/units/{luotuo}/org/plans")))
         .await
         .unwrap();
-    b.find(By::Css("#plans-table a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Css("#plans-table a")).await;
     wait_text(&b, "plan-status", "草稿").await;
     // The preview already shows the centres and the cap the "before" breaks.
     assert!(
@@ -295,49 +286,19 @@ async fn org_plan_walks_from_draft_to_applied_and_the_chart_shows_centres() {
             .contains("社会事务服务中心")
     );
     let plan_url = b.current_url().await.unwrap().path().to_string();
-    b.find(By::Id("plan-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("plan-submit")).await;
     wait_text(&b, "plan-status", "已报批").await;
-    b.find(By::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("logout")).await;
 
     sign_in(&b, &app, "admin").await;
     b.goto(app.url(&plan_url)).await.unwrap();
-    b.find(By::Id("doc_no"))
-        .await
-        .unwrap()
-        .send_keys("镇海编〔2019〕12号")
-        .await
-        .unwrap();
-    b.find(By::Id("plan-approve"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_in(&b, By::Id("doc_no"), "镇海编〔2019〕12号").await;
+    click(&b, By::Id("plan-approve")).await;
     wait_text(&b, "plan-status", "已批准").await;
     // The effective date defaults to today.
-    b.find(By::Id("plan-apply"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("plan-apply")).await;
     wait_text(&b, "plan-status", "已实施").await;
-    b.find(By::Id("plan-chart"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("plan-chart")).await;
     let chart = text_of(&b, "org-chart").await;
     for centre in [
         "社会事务服务中心",
@@ -375,33 +336,13 @@ async fn downsizing_build_and_apply_plan() {
         .await
         .unwrap();
     assert!(text_of(&b, "down-plans").await.contains("已批准"));
-    b.find(By::Id("title"))
-        .await
-        .unwrap()
-        .send_keys("骆驼街道第二批分流")
-        .await
-        .unwrap();
-    b.find(By::Id("down-create"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_in(&b, By::Id("title"), "骆驼街道第二批分流").await;
+    click(&b, By::Id("down-create")).await;
     wait_text(&b, "down-status", "草稿").await;
     let plan_url = b.current_url().await.unwrap().path().to_string();
     // Pick contract workers as candidates and put the first on the plan (redeployment).
-    b.find(By::Id("pick-contract_worker"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.find(By::Id("down-pick-go"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("pick-contract_worker")).await;
+    click(&b, By::Id("down-pick-go")).await;
     for _ in 0..100 {
         if b.current_url()
             .await
@@ -429,50 +370,20 @@ async fn downsizing_build_and_apply_plan() {
     add.click().await.unwrap();
     let line = text_of(&b, &format!("line-{person}")).await;
     assert!(line.contains("调剂"), "{line}");
-    b.find(By::Id("down-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("down-submit")).await;
     wait_text(&b, "down-status", "已报批").await;
-    b.find(By::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("logout")).await;
 
     sign_in(&b, &app, "admin").await;
     b.goto(app.url(&plan_url)).await.unwrap();
-    b.find(By::Id("doc_no"))
-        .await
-        .unwrap()
-        .send_keys("镇海编〔2026〕20号")
-        .await
-        .unwrap();
-    b.find(By::Id("down-approve"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_in(&b, By::Id("doc_no"), "镇海编〔2026〕20号").await;
+    click(&b, By::Id("down-approve")).await;
     wait_text(&b, "down-status", "已批准").await;
-    b.find(By::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("logout")).await;
 
     sign_in(&b, &app, "luotuo_admin").await;
     b.goto(app.url(&plan_url)).await.unwrap();
-    b.find(By::Id("down-apply"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("down-apply")).await;
     b.accept_alert().await.unwrap();
     wait_text(&b, "down-status", "已实施").await;
     // The person is now 分流 (diverted) on the roster.
@@ -548,12 +459,7 @@ async fn posts_assign_concurrent_post_changes_balance_chart() {
         b.eval("window.__posts_old = true; return null")
             .await
             .unwrap();
-        b.find(By::Id("assign-submit"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&b, By::Id("assign-submit")).await;
         // Wait for the next page (the marker is gone once it has loaded).
         for _ in 0..100 {
             let v = b
@@ -598,8 +504,7 @@ async fn posts_pages_fit_a_phone() {
     ] {
         b.goto(app.url(&path)).await.unwrap();
         b.query(By::Id("who")).first().await.unwrap();
-        let (scroll, inner) = overflow(&b).await;
-        assert!(scroll <= inner, "{path}: {scroll} > {inner}");
+        no_overflow(&b, &path).await;
     }
     b.quit().await.unwrap();
 }
@@ -713,9 +618,7 @@ async fn printing_the_roster_shows_the_table() {
     assert!(!bulk, "the bulk-action box is not printed");
     let (search, _, _) = print_box(&b, ".toolbar form").await;
     assert!(!search, "the search form is not printed");
-    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/img/people-roster-print.png");
-    b.screenshot(&img).await.unwrap();
+    b.screenshot(&img("people-roster-print.png")).await.unwrap();
     emulate_media(&b, "").await;
     b.quit().await.unwrap();
 }
@@ -823,61 +726,30 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
     b.goto(app.url(&format!("/units/{luotuo}/org/plans")))
         .await
         .unwrap();
-    b.find(By::Css("#plans-table a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Css("#plans-table a")).await;
     wait_text(&b, "plan-status", "草稿").await;
     let plan_path = b.current_url().await.unwrap().path().to_string();
-    b.find(By::Id("plan-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("plan-submit")).await;
     wait_text(&b, "plan-status", "已报批").await;
-    b.find(By::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("logout")).await;
 
     sign_in(&b, &app, "admin").await;
     let before: i64 = text_of(&b, "menu-inbox-count").await.parse().unwrap();
     assert!(before >= 1, "the menu counts the submitted plan");
     assert_eq!(text_of(&b, "dash-inbox-count").await, before.to_string());
-    b.find(By::Id("menu-inbox"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("menu-inbox")).await;
     let todos = text_of(&b, "todo-list").await;
     assert!(todos.contains("机构改革方案待审批"), "{todos}");
     assert!(todos.contains("骆驼街道"), "{todos}");
     // Click 1: the to-do's link opens the plan; click 2: approve with the 文号.
-    b.find(By::Css(format!("#todo-list a.button[href='{plan_path}']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &b,
+        By::Css(format!("#todo-list a.button[href='{plan_path}']")),
+    )
+    .await;
     wait_text(&b, "plan-status", "已报批").await;
-    b.find(By::Id("doc_no"))
-        .await
-        .unwrap()
-        .send_keys("镇海编〔2026〕21号")
-        .await
-        .unwrap();
-    b.find(By::Id("plan-approve"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_in(&b, By::Id("doc_no"), "镇海编〔2026〕21号").await;
+    click(&b, By::Id("plan-approve")).await;
     wait_text(&b, "plan-status", "已批准").await;
     b.goto(app.url("/inbox")).await.unwrap();
     let row = b
@@ -893,21 +765,11 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
         row.contains("待实施") && !row.contains("待审批"),
         "approved, the plan waits to be applied: {row}"
     );
-    b.find(By::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("logout")).await;
 
     sign_in(&b, &app, "luotuo_admin").await;
     let count: i64 = text_of(&b, "menu-inbox-count").await.parse().unwrap();
-    b.find(By::Id("menu-inbox"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("menu-inbox")).await;
     let unread = b
         .find_all(By::Css("#notice-list li.unread"))
         .await
@@ -943,11 +805,6 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn managed_lists_settings_and_the_filtered_select() {
     let (app, b) = setup(BrowserOptions::default()).await;
-    let img = |name: &str| {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../docs/img")
-            .join(name)
-    };
     sign_in(&b, &app, "admin").await;
     b.goto(app.url("/dict")).await.unwrap();
     b.query(By::Id("dict-table")).first().await.unwrap();
@@ -958,12 +815,7 @@ async fn managed_lists_settings_and_the_filtered_select() {
     );
     b.screenshot(&img("dict.png")).await.unwrap();
     // The table's filter box keeps the rows that contain the text typed.
-    b.find(By::Id("dict-filter"))
-        .await
-        .unwrap()
-        .send_keys("基诺")
-        .await
-        .unwrap();
+    type_in(&b, By::Id("dict-filter"), "基诺").await;
     let v = b
         .eval(
             "return Array.from(document.querySelectorAll('#dict-table tbody tr'))
@@ -1011,11 +863,7 @@ async fn managed_lists_settings_and_the_filtered_select() {
         .unwrap();
     assert_eq!(v[0].as_str(), Some("回族"), "{v}");
     assert_eq!(v[1].as_i64(), Some(1), "{v}");
-    let (scroll, inner) = overflow(&b).await;
-    assert!(
-        scroll <= inner,
-        "person form on a phone: {scroll} > {inner}"
-    );
+    no_overflow(&b, "person form on a phone").await;
     b.screenshot(&img("people-form-phone.png")).await.unwrap();
     b.quit().await.unwrap();
 }
@@ -1037,12 +885,7 @@ async fn staff_opens_own_record_and_notice_on_a_phone() {
         !menu.is_displayed().await.unwrap(),
         "the menu starts folded"
     );
-    b.find(By::Css("label.nav-button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Css("label.nav-button")).await;
     assert!(
         menu.is_displayed().await.unwrap(),
         "the toggle opens the menu"
@@ -1077,9 +920,7 @@ async fn staff_opens_own_record_and_notice_on_a_phone() {
     let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
     assert_eq!(inner, 390, "the viewport is a phone's");
     assert!(scroll <= inner, "个人中心: {scroll} > {inner}");
-    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/img/self-service-phone.png");
-    b.screenshot(&img).await.unwrap();
+    b.screenshot(&img("self-service-phone.png")).await.unwrap();
     b.quit().await.unwrap();
 }
 
@@ -1133,9 +974,7 @@ async fn staff_pages_fit_a_phone_without_one_character_lines() {
             "{path}: one character per line"
         );
         if path.ends_with("/org/functions") {
-            let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../docs/img/org-functions-phone.png");
-            b.screenshot(&img).await.unwrap();
+            b.screenshot(&img("org-functions-phone.png")).await.unwrap();
         }
     }
     b.quit().await.unwrap();
@@ -1193,8 +1032,7 @@ async fn org_chart_draws_siblings_side_by_side() {
         v[0].as_f64().unwrap() <= v[1].as_f64().unwrap() + 1.0,
         "the chart fits at 1280 px: {v}"
     );
-    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/img/org-chart.png");
-    b.screenshot(&img).await.unwrap();
+    b.screenshot(&img("org-chart.png")).await.unwrap();
     b.quit().await.unwrap();
 }
 
@@ -1233,9 +1071,7 @@ async fn org_chart_scrolls_inside_its_box_on_a_phone() {
         "the chart keeps its natural size: {v}"
     );
     assert!(n(4) <= n(5) + 1.0, "the page does not scroll sideways: {v}");
-    let img =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/img/org-chart-phone.png");
-    b.screenshot(&img).await.unwrap();
+    b.screenshot(&img("org-chart-phone.png")).await.unwrap();
     b.quit().await.unwrap();
 }
 
@@ -1250,24 +1086,9 @@ async fn audit_and_sign_in_logs_read_in_words() {
     let (app, b) = setup(BrowserOptions::default()).await;
     // A wrong password first, then the right one.
     b.goto(app.url("/login")).await.unwrap();
-    b.find(By::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("admin")
-        .await
-        .unwrap();
-    b.find(By::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("not-the-password")
-        .await
-        .unwrap();
-    b.find(By::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_in(&b, By::Id("username"), "admin").await;
+    type_in(&b, By::Id("password"), "not-the-password").await;
+    click(&b, By::Id("login-submit")).await;
     b.query(By::Id("login-submit")).first().await.unwrap();
     sign_in(&b, &app, "admin").await;
     b.goto(app.url("/audit/logins")).await.unwrap();
@@ -1287,11 +1108,6 @@ async fn audit_and_sign_in_logs_read_in_words() {
         table.contains("登录成功") && table.contains("127.0.0.1"),
         "{table}"
     );
-    let img = |name: &str| {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../docs/img")
-            .join(name)
-    };
     b.screenshot(&img("audit-logins.png")).await.unwrap();
     b.goto(app.url("/audit")).await.unwrap();
     b.query(By::Css("#audit-table tbody tr"))
@@ -1314,8 +1130,7 @@ async fn audit_and_sign_in_logs_read_in_words() {
     for path in ["/audit", "/audit/logins"] {
         b.goto(app.url(path)).await.unwrap();
         b.query(By::Id("who")).first().await.unwrap();
-        let (scroll, inner) = overflow(&b).await;
-        assert!(scroll <= inner, "{path}: {scroll} > {inner}");
+        no_overflow(&b, &path).await;
     }
     b.goto(app.url("/audit")).await.unwrap();
     b.query(By::Id("who")).first().await.unwrap();
@@ -1356,26 +1171,18 @@ async fn click_id(b: &Browser, id: &str) {
 async fn committee_member_votes_with_a_token_on_a_phone_and_the_chair_sees_the_tally() {
     let (app, b) = setup(BrowserOptions::phone()).await;
     let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    let img = |name: &str| {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../docs/img/{name}"))
-    };
     // The HR office creates the meeting with two items and records everyone present.
     sign_in(&b, &app, "luotuo_admin").await;
     b.goto(app.url(&format!("/units/{unit}/selection/meetings")))
         .await
         .unwrap();
-    b.find(By::Id("title"))
-        .await
-        .unwrap()
-        .send_keys("党工委会议：浏览器测试")
-        .await
-        .unwrap();
-    b.find(By::Id("items"))
-        .await
-        .unwrap()
-        .send_keys("拟任 甲 为 党政办主任\n拟任 乙 为 经发办副主任")
-        .await
-        .unwrap();
+    type_in(&b, By::Id("title"), "党工委会议：浏览器测试").await;
+    type_in(
+        &b,
+        By::Id("items"),
+        "拟任 甲 为 党政办主任\n拟任 乙 为 经发办副主任",
+    )
+    .await;
     click_id(&b, "sel-create").await;
     b.query(By::Id("sel-roll-form")).first().await.unwrap();
     for cb in b
@@ -1407,19 +1214,10 @@ async fn committee_member_votes_with_a_token_on_a_phone_and_the_chair_sees_the_t
     b.goto(app.url(&format!("{meeting_path}/vote")))
         .await
         .unwrap();
-    b.find(By::Id("token"))
-        .await
-        .unwrap()
-        .send_keys(&tokens[3])
-        .await
-        .unwrap();
+    type_in(&b, By::Id("token"), &tokens[3]).await;
     click_id(&b, "m1-agree").await;
     click_id(&b, "m2-defer").await;
-    let (scroll, inner) = overflow(&b).await;
-    assert!(
-        scroll <= inner,
-        "the ballot fits the phone: {scroll} > {inner}"
-    );
+    no_overflow(&b, "the ballot fits the phone").await;
     b.screenshot(&img("selection-vote-phone.png"))
         .await
         .unwrap();
@@ -1434,12 +1232,7 @@ async fn committee_member_votes_with_a_token_on_a_phone_and_the_chair_sees_the_t
     b.goto(app.url(&format!("{meeting_path}/vote")))
         .await
         .unwrap();
-    b.find(By::Id("token"))
-        .await
-        .unwrap()
-        .send_keys(&tokens[3])
-        .await
-        .unwrap();
+    type_in(&b, By::Id("token"), &tokens[3]).await;
     click_id(&b, "sel-cast").await;
     assert!(text_of(&b, "err-token").await.contains("已使用"));
     click_id(&b, "logout").await;
@@ -1492,25 +1285,11 @@ async fn committee_member_votes_with_a_token_on_a_phone_and_the_chair_sees_the_t
 async fn staff_registers_for_a_campaign_on_a_phone() {
     use jiguan_app::selection::campaign::{CampaignForm, PostLine};
     use jiguan_app::workflow::SimpleStep;
-    use jiguan_domain::auth::{Actor, Role};
+    use jiguan_domain::auth::Role;
     let (app, b) = setup(BrowserOptions::phone()).await;
     let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    let district = app
-        .app
-        .store
-        .find_district("zhenhai")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let as_role = |unit, role| Actor {
-        user_id: jiguan_domain::tenancy::UserId(0),
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: district,
-        unit_id: unit,
-        roles: vec![role],
-    };
+    let district = zhenhai(&app).await;
+    let as_role = |unit, role| actor_of(district, unit, role, "system");
     let ua = as_role(Some(unit), Role::UnitAdmin);
     let s = app
         .app
@@ -1570,12 +1349,10 @@ async fn staff_registers_for_a_campaign_on_a_phone() {
             .await
             .contains("待审查")
     );
-    let (scroll, inner) = overflow(&b).await;
-    assert_eq!(inner, 390, "the viewport is a phone's");
-    assert!(scroll <= inner, "报名: {scroll} > {inner}");
-    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/img/selection-register-phone.png");
-    b.screenshot(&img).await.unwrap();
+    fits_the_phone(&b, "报名").await;
+    b.screenshot(&img("selection-register-phone.png"))
+        .await
+        .unwrap();
     b.quit().await.unwrap();
 }
 
@@ -1595,11 +1372,6 @@ async fn report_dashboard_drills_into_luotuo_and_prints() {
         mobile: false,
     };
     let (app, b) = setup(desktop).await;
-    let img = |name: &str| {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../docs/img")
-            .join(name)
-    };
     sign_in(&b, &app, "admin").await;
     b.goto(app.url("/report")).await.unwrap();
     b.query(By::Id("report-units")).first().await.unwrap();
@@ -1610,12 +1382,7 @@ async fn report_dashboard_drills_into_luotuo_and_prints() {
     // Sort by staff cut, then drill into 骆驼街道.
     click_id(&b, "sort-cut").await;
     b.query(By::Id("report-units")).first().await.unwrap();
-    b.find(By::LinkText("骆驼街道"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::LinkText("骆驼街道")).await;
     b.query(By::Id("report-headline")).first().await.unwrap();
     assert_eq!(text_of(&b, "h-share").await, "21%");
     // Every module has demo data for 骆驼街道 now: no section says 暂无数据, and the
@@ -1665,7 +1432,7 @@ async fn staff_lists_two_way_preferences_on_a_phone() {
     let (app, b) = setup(BrowserOptions::phone()).await;
     let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
     let store = &app.app.store;
-    let district = store.find_district("zhenhai").await.unwrap().unwrap().id;
+    let district = zhenhai(&app).await;
     let user = store
         .find_user_by_name("luotuo_staff")
         .await
@@ -1724,30 +1491,16 @@ async fn staff_lists_two_way_preferences_on_a_phone() {
         .await
         .unwrap();
     b.query(By::Id("twoway-choose")).first().await.unwrap();
-    b.find(By::Css(format!("#pref_0 option[value='{good}']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.find(By::Id("accept_adjust"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Css(format!("#pref_0 option[value='{good}']"))).await;
+    click(&b, By::Id("accept_adjust")).await;
     click_id(&b, "twoway-save-choices").await;
     wait_url(&b, "ok=twoway_prefs_saved").await;
     let v = app.app.tw_view(&hr, unit, round).await.unwrap();
     let mine = v.prefs.iter().find(|p| p.person_id == me).unwrap();
     assert_eq!(mine.posts, vec![good]);
     assert!(mine.accept_adjust);
-    let (scroll, inner) = overflow(&b).await;
-    assert_eq!(inner, 390, "the viewport is a phone's");
-    assert!(scroll <= inner, "我的志愿: {scroll} > {inner}");
-    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/img/twoway-choose-phone.png");
-    b.screenshot(&img).await.unwrap();
+    fits_the_phone(&b, "我的志愿").await;
+    b.screenshot(&img("twoway-choose-phone.png")).await.unwrap();
     b.quit().await.unwrap();
 }
 
@@ -1762,28 +1515,14 @@ async fn twoway_walk(
     i64,
     jiguan_domain::auth::Actor,
 ) {
-    use jiguan_domain::auth::{Actor, Role};
+    use jiguan_domain::auth::Role;
     let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    let district = app
-        .app
-        .store
-        .find_district("zhenhai")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let district = zhenhai(&app).await;
     let (round, body, _) = jiguan_app::twoway::demo::walk_ready(&app.app, district)
         .await
         .unwrap()
         .expect("the demo's open round and a body chief");
-    let hr = Actor {
-        user_id: jiguan_domain::tenancy::UserId(0),
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: district,
-        unit_id: Some(unit),
-        roles: vec![Role::UnitAdmin],
-    };
+    let hr = actor_of(district, Some(unit), Role::UnitAdmin, "system");
     (unit, round, body, hr)
 }
 
@@ -1808,14 +1547,11 @@ async fn a_body_head_ranks_two_way_applicants() {
     sign_in(&b, &app, "luotuo_head").await;
     // The to-do leads to the ranking page.
     b.goto(app.url("/inbox")).await.unwrap();
-    b.find(By::Css(format!(
-        "a[href='/units/{unit}/twoway/{round}/rank']"
-    )))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click(
+        &b,
+        By::Css(format!("a[href='/units/{unit}/twoway/{round}/rank']")),
+    )
+    .await;
     wait_url(&b, "/rank").await;
     b.query(By::Id(format!("twoway-rank-{post}")))
         .first()
@@ -1825,12 +1561,7 @@ async fn a_body_head_ranks_two_way_applicants() {
     let n = apps.len();
     for (i, a) in apps.iter().rev().enumerate() {
         if i + 1 == n {
-            b.find(By::Id(format!("x_{post}_{a}")))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+            click(&b, By::Id(format!("x_{post}_{a}"))).await;
         } else {
             let input = b.find(By::Id(format!("rank_{post}_{a}"))).await.unwrap();
             input.clear().await.unwrap();
@@ -1853,9 +1584,7 @@ async fn a_body_head_ranks_two_way_applicants() {
         v.rankings.iter().find(|r| r.post_id == post).unwrap().by,
         "luotuo_head"
     );
-    let img =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/img/twoway-rank.png");
-    b.screenshot(&img).await.unwrap();
+    b.screenshot(&img("twoway-rank.png")).await.unwrap();
     b.quit().await.unwrap();
 }
 
@@ -1911,28 +1640,13 @@ async fn the_hr_office_matches_and_applies_a_two_way_round() {
     wait_url(&b, "ok=twoway_routed").await;
     click_id(&b, "twoway-submit").await;
     wait_url(&b, "ok=twoway_submitted").await;
-    b.find(By::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("logout")).await;
     sign_in(&b, &app, "luotuo_committee").await;
     b.goto(app.url(&page)).await.unwrap();
-    b.find(By::Id("doc_no"))
-        .await
-        .unwrap()
-        .send_keys("骆党工委〔2026〕31号")
-        .await
-        .unwrap();
+    type_in(&b, By::Id("doc_no"), "骆党工委〔2026〕31号").await;
     click_id(&b, "twoway-approve").await;
     wait_url(&b, "ok=twoway_approved").await;
-    b.find(By::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("logout")).await;
     sign_in(&b, &app, "luotuo_admin").await;
     b.goto(app.url(&page)).await.unwrap();
     click_id(&b, "twoway-apply").await;
@@ -1966,9 +1680,7 @@ async fn the_hr_office_matches_and_applies_a_two_way_round() {
         .unwrap()
         .len();
     assert_eq!(n, v.participants.len());
-    let img =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/img/twoway-notices.png");
-    b.screenshot(&img).await.unwrap();
+    b.screenshot(&img("twoway-notices.png")).await.unwrap();
     b.quit().await.unwrap();
 }
 
@@ -1979,21 +1691,35 @@ async fn luotuo_actor(
     app: &TestApp,
     role: jiguan_domain::auth::Role,
 ) -> jiguan_domain::auth::Actor {
-    let d = app
-        .app
+    let u = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    actor_of(zhenhai(app).await, Some(u), role, "browser-test")
+}
+
+/// The demo district (镇海区).
+async fn zhenhai(app: &TestApp) -> jiguan_domain::tenancy::DistrictId {
+    app.app
         .store
         .find_district("zhenhai")
         .await
         .unwrap()
         .unwrap()
-        .id;
-    let u = app.unit_id("zhenhai", "luotuo").await.unwrap();
+        .id
+}
+
+/// An actor named `username` in `role` over `unit` of `district` (`None`: the district),
+/// for arranging data through the use cases.
+fn actor_of(
+    district: jiguan_domain::tenancy::DistrictId,
+    unit: Option<jiguan_domain::tenancy::UnitId>,
+    role: jiguan_domain::auth::Role,
+    username: &str,
+) -> jiguan_domain::auth::Actor {
     jiguan_domain::auth::Actor {
         user_id: jiguan_domain::tenancy::UserId(0),
-        username: "browser-test".into(),
+        username: username.into(),
         display_name: String::new(),
-        district_id: d,
-        unit_id: Some(u),
+        district_id: district,
+        unit_id: unit,
         roles: vec![role],
     }
 }
@@ -2065,20 +1791,10 @@ async fn colleague_rates_on_a_phone_with_a_one_time_code() {
         .await
         .unwrap();
     b.query(By::Id("apr-rating")).first().await.unwrap();
-    b.find(By::Id("code"))
-        .await
-        .unwrap()
-        .send_keys(&codes[0])
-        .await
-        .unwrap();
+    type_in(&b, By::Id("code"), &codes[0]).await;
     let graded: Vec<_> = ps.iter().filter(|p| p.ungraded.is_none()).take(3).collect();
     for (p, v) in graded.iter().zip(["92", "85", "78"]) {
-        b.find(By::Id(format!("s-{}", p.id)))
-            .await
-            .unwrap()
-            .send_keys(v)
-            .await
-            .unwrap();
+        type_in(&b, By::Id(format!("s-{}", p.id)), v).await;
     }
     let v = b
         .eval("return [document.body.scrollWidth, window.innerWidth];")
@@ -2088,20 +1804,10 @@ async fn colleague_rates_on_a_phone_with_a_one_time_code() {
         v[0].as_i64().unwrap() <= v[1].as_i64().unwrap(),
         "rating page: {v}"
     );
-    let img = |name: &str| {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../docs/img")
-            .join(name)
-    };
     b.screenshot(&img("appraisal-rate-phone.png"))
         .await
         .unwrap();
-    b.find(By::Id("apr-rate-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("apr-rate-submit")).await;
     b.query(By::Id("apr-rated")).first().await.unwrap();
     assert_eq!(
         app.app.apr_code_progress(&hr, u, id).await.unwrap(),
@@ -2112,24 +1818,9 @@ async fn colleague_rates_on_a_phone_with_a_one_time_code() {
     b.goto(app.url(&format!("/units/{u}/appraisal/{id}/rate")))
         .await
         .unwrap();
-    b.find(By::Id("code"))
-        .await
-        .unwrap()
-        .send_keys(&codes[0])
-        .await
-        .unwrap();
-    b.find(By::Id(format!("s-{}", graded[0].id)))
-        .await
-        .unwrap()
-        .send_keys("60")
-        .await
-        .unwrap();
-    b.find(By::Id("apr-rate-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_in(&b, By::Id("code"), &codes[0]).await;
+    type_in(&b, By::Id(format!("s-{}", graded[0].id)), "60").await;
+    click(&b, By::Id("apr-rate-submit")).await;
     let err = text_of(&b, "err-code").await;
     assert!(!err.is_empty(), "a used code is refused");
     // 个人中心: the staff member's own results and slips.
@@ -2175,22 +1866,12 @@ async fn hr_grades_within_the_quota_and_is_refused_beyond_it() {
     b.goto(&grading).await.unwrap();
     b.query(By::Id("apr-grading")).first().await.unwrap();
     b.eval(&set(2)).await.unwrap();
-    b.find(By::Id("apr-save-grades"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("apr-save-grades")).await;
     let err = text_of(&b, "apr-errors").await;
     assert!(
         err.contains("优秀人数超出名额") && err.contains("leaders") && err.contains("最多 1 名"),
         "{err}"
     );
-    let img = |name: &str| {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../docs/img")
-            .join(name)
-    };
     b.screenshot(&img("appraisal-grading-refused.png"))
         .await
         .unwrap();
@@ -2201,12 +1882,7 @@ async fn hr_grades_within_the_quota_and_is_refused_beyond_it() {
     b.goto(&grading).await.unwrap();
     b.query(By::Id("apr-grading")).first().await.unwrap();
     b.eval(&set(1)).await.unwrap();
-    b.find(By::Id("apr-save-grades"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Id("apr-save-grades")).await;
     // Back on the grading page with the flash.
     b.query(By::Css("p.flash")).first().await.unwrap();
     let saved = app.app.apr_participants(&hr, u, id).await.unwrap();
@@ -2252,19 +1928,9 @@ async fn pay_run_and_a_printed_slip() {
         .unwrap()
         .len();
     assert!(rows > 10, "{rows} lines");
-    let img = |name: &str| {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../docs/img")
-            .join(name)
-    };
     b.screenshot(&img("pay-run.png")).await.unwrap();
     // A slip from the run.
-    b.find(By::Css("#pay-lines tbody tr a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, By::Css("#pay-lines tbody tr a")).await;
     b.query(By::Id("pay-slip")).first().await.unwrap();
     assert!(!text_of(&b, "slip-share").await.is_empty());
     // Every factor is explained in words (no untranslated key such as pay.source.*).

@@ -256,3 +256,30 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Created<T> {
         (StatusCode::CREATED, axum::Json(self.0)).into_response()
     }
 }
+
+/// The `file` field of a multipart upload (multipart forms carry the CSRF token in the
+/// query string). A request of another type is a 415; a missing or unreadable file is
+/// empty, for the import to refuse with the field named.
+#[derive(Debug, Clone, Default)]
+pub struct Upload(pub Vec<u8>);
+
+impl<S: Send + Sync> FromRequest<S> for Upload {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ct = content_type(&req);
+        if !ct.starts_with("multipart/form-data") {
+            return Err(unsupported(ct, "multipart/form-data"));
+        }
+        let Ok(mut mp) = axum::extract::Multipart::from_request(req, state).await else {
+            return Ok(Upload::default());
+        };
+        let mut bytes = Vec::new();
+        while let Ok(Some(field)) = mp.next_field().await {
+            if field.name() == Some("file") {
+                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+        }
+        Ok(Upload(bytes))
+    }
+}

@@ -32,7 +32,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use jiguan_domain::appraisal::cycle::{CycleInput, Kind};
-use jiguan_domain::appraisal::scores::{IndicatorSet, RaterKind, Source};
+use jiguan_domain::appraisal::scores::{IndicatorSet, RaterKind, RaterScore, Source};
 use jiguan_domain::appraisal::{AppealId, CycleId, Grade, IndicatorSetId, ParticipantId, Ungraded};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::people::Identity;
@@ -124,15 +124,30 @@ pub struct IndicatorSetRecord {
     pub set: IndicatorSet,
 }
 
-/// One score as stored: a named rater's, or an anonymous colleague's (`rater` `None`).
+/// One score as stored: a participant's, by a named rater or an anonymous colleague
+/// (`rater` `None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScoreRecord {
     pub participant_id: ParticipantId,
-    pub kind: RaterKind,
-    pub rater: Option<String>,
-    pub source: Source,
-    pub by_indicator: BTreeMap<String, Decimal>,
-    pub overall: Option<Decimal>,
+    #[serde(flatten)]
+    pub score: RaterScore,
+}
+
+impl ScoreRecord {
+    /// An anonymous colleague's rating (民主测评 on the phone, with a one-time code): one
+    /// overall value.
+    pub fn colleague(participant_id: ParticipantId, value: Decimal) -> Self {
+        ScoreRecord {
+            participant_id,
+            score: RaterScore {
+                kind: RaterKind::Colleagues,
+                rater: None,
+                source: Source::Phone,
+                by_indicator: BTreeMap::new(),
+                overall: Some(value),
+            },
+        }
+    }
 }
 
 /// A grade as written.

@@ -14,8 +14,8 @@ use jiguan_domain::appraisal::grading::{
     DEFAULT_BANDS, Graded, Quota, check_grade, check_quotas, quotas, rate,
 };
 use jiguan_domain::appraisal::scores::{
-    DEFAULT_RATER_WEIGHTS, Explained, IndicatorSetForm, RaterKind, Source, check_sum, parse_score,
-    parse_weight, score,
+    DEFAULT_RATER_WEIGHTS, Explained, IndicatorSetForm, RaterKind, RaterScore, Source, check_sum,
+    parse_score, parse_weight, score,
 };
 use jiguan_domain::appraisal::{AppealId, CycleId, Grade, ParticipantId, Ungraded};
 use jiguan_domain::audit::{AuditAction, ObjectKind};
@@ -634,11 +634,13 @@ impl App {
         }
         Some(ScoreRecord {
             participant_id: participant?.id,
-            kind: kind?,
-            rater: Some(rater?),
-            source,
-            by_indicator: by,
-            overall,
+            score: RaterScore {
+                kind: kind?,
+                rater: Some(rater?),
+                source,
+                by_indicator: by,
+                overall,
+            },
         })
     }
 
@@ -897,13 +899,7 @@ impl App {
                 let mine: Vec<_> = scores
                     .iter()
                     .filter(|s| s.participant_id == p.id)
-                    .map(|s| jiguan_domain::appraisal::scores::RaterScore {
-                        kind: s.kind,
-                        rater: s.rater.clone(),
-                        source: s.source,
-                        by_indicator: s.by_indicator.clone(),
-                        overall: s.overall,
-                    })
+                    .map(|s| s.score.clone())
                     .collect();
                 let per = periodic
                     .get(&p.person_id)

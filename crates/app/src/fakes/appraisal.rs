@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use jiguan_domain::appraisal::cycle::CycleInput;
-use jiguan_domain::appraisal::scores::{IndicatorSet, RaterKind, Source};
+use jiguan_domain::appraisal::scores::{IndicatorSet, RaterKind};
 use jiguan_domain::appraisal::{AppealId, CycleId, Grade, IndicatorSetId, ParticipantId};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
@@ -337,14 +337,10 @@ impl AppraisalStore for FakeStore {
                 .filter(|r| r.cycle == id)
                 .collect();
             rs.sort_by(|a, b| a.key.cmp(&b.key));
-            v.extend(rs.into_iter().map(|r| ScoreRecord {
-                participant_id: r.participant,
-                kind: RaterKind::Colleagues,
-                rater: None,
-                source: Source::Phone,
-                by_indicator: Default::default(),
-                overall: Some(r.value),
-            }));
+            v.extend(
+                rs.into_iter()
+                    .map(|r| ScoreRecord::colleague(r.participant, r.value)),
+            );
             v
         })
     }
@@ -363,8 +359,8 @@ impl AppraisalStore for FakeStore {
                 s.appraisal.scores.retain(|(c, r)| {
                     !(*c == id
                         && r.participant_id == x.participant_id
-                        && r.kind == x.kind
-                        && r.rater == x.rater)
+                        && r.score.kind == x.score.kind
+                        && r.score.rater == x.score.rater)
                 });
                 s.appraisal.scores.push((id, x.clone()));
             }

@@ -8,10 +8,10 @@
 use chrono::Datelike;
 use rust_decimal::Decimal;
 
-use jiguan_domain::auth::Role;
-use jiguan_domain::pay::{Grade, LineForm, PoolForm};
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::pay::{Grade, LineForm, PayRunId, PoolForm};
 use jiguan_domain::rules::appraisal::max_excellent;
-use jiguan_domain::tenancy::DistrictId;
+use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::demo::system;
 use crate::people::{PeopleFilter, PersonRecord};
@@ -45,6 +45,45 @@ fn grade(i: usize, n: usize, quota: usize, basic_every: usize) -> Grade {
     }
 }
 
+/// The district (`admin`) sets the unit's pool of `year` at [`PER_HEAD`] × the people
+/// `served` × `coef`; the unit's HR (`hr`) creates its run. The lines: each person (id,
+/// months served) graded by [`grade`] within the 优秀 quota. Returns the run and the lines.
+async fn pool_run_and_lines(
+    app: &App,
+    (admin, hr, unit, year): (&Actor, &Actor, UnitId, i32),
+    coef: &str,
+    served: &[(String, u32)],
+    basic_every: usize,
+) -> AppResult<(PayRunId, Vec<LineForm>)> {
+    let n = served.len();
+    let pool = PoolForm {
+        basis: "per_head".into(),
+        per_head: PER_HEAD.into(),
+        headcount: n.to_string(),
+        unit_coef: coef.into(),
+        amount: String::new(),
+    };
+    app.set_pay_pool(admin, unit, year, &pool).await?;
+    let run = app.create_pay_run(hr, unit, year).await?;
+    let quota = usize::try_from(max_excellent(
+        u32::try_from(n).unwrap_or(0),
+        Decimal::from(20),
+    ))
+    .unwrap_or(0);
+    let rows = served
+        .iter()
+        .enumerate()
+        .map(|(i, (person, months))| LineForm {
+            person_id: person.clone(),
+            grade: grade(i, n, quota, basic_every).code().into(),
+            post_coef: String::new(),
+            months: months.to_string(),
+            basic_salary: String::new(),
+        })
+        .collect();
+    Ok((run, rows))
+}
+
 /// Seeds the pools and runs of the demo district (after the people and posts demos).
 pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
     let admin = system(district, None, Role::DistrictAdmin);
@@ -67,38 +106,16 @@ pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
             .into_iter()
             .filter(|p| p.unit_id == unit.id && p.unit_join.is_none_or(|d| d.year() <= YEAR))
             .collect();
-        let n = people.len();
-        let pool = PoolForm {
-            basis: "per_head".into(),
-            per_head: PER_HEAD.into(),
-            headcount: n.to_string(),
-            unit_coef: coef.into(),
-            amount: String::new(),
-        };
-        app.set_pay_pool(&admin, unit.id, YEAR, &pool).await?;
-        let run = app.create_pay_run(&hr, unit.id, YEAR).await?;
-        let quota = usize::try_from(max_excellent(
-            u32::try_from(n).unwrap_or(0),
-            Decimal::from(20),
-        ))
-        .unwrap_or(0);
-        let rows: Vec<LineForm> = people
+        // Those who joined the unit during the year count the months they served.
+        let served: Vec<(String, u32)> = people
             .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let months = match p.unit_join {
-                    Some(d) if d.year() == YEAR => 13 - d.month(),
-                    _ => 12,
-                };
-                LineForm {
-                    person_id: p.id.to_string(),
-                    grade: grade(i, n, quota, basic_every).code().into(),
-                    post_coef: String::new(),
-                    months: months.to_string(),
-                    basic_salary: String::new(),
-                }
+            .map(|p| match p.unit_join {
+                Some(d) if d.year() == YEAR => (p.id.to_string(), 13 - d.month()),
+                _ => (p.id.to_string(), 12),
             })
             .collect();
+        let at = (&admin, &hr, unit.id, YEAR);
+        let (run, rows) = pool_run_and_lines(app, at, coef, &served, basic_every).await?;
         if rows.is_empty() {
             continue;
         }
@@ -144,35 +161,12 @@ pub async fn seed_scale(
             ..PeopleFilter::default()
         };
         let people = app.store.export_people(district, &filter).await?;
-        let n = people.len();
-        if n == 0 {
+        if people.is_empty() {
             continue;
         }
-        let pool = PoolForm {
-            basis: "per_head".into(),
-            per_head: PER_HEAD.into(),
-            headcount: n.to_string(),
-            unit_coef: "1.00".into(),
-            amount: String::new(),
-        };
-        app.set_pay_pool(&admin, unit.id, year, &pool).await?;
-        let run = app.create_pay_run(&hr, unit.id, year).await?;
-        let quota = usize::try_from(max_excellent(
-            u32::try_from(n).unwrap_or(0),
-            Decimal::from(20),
-        ))
-        .unwrap_or(0);
-        let rows: Vec<LineForm> = people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| LineForm {
-                person_id: p.id.to_string(),
-                grade: grade(i, n, quota, 15).code().into(),
-                post_coef: String::new(),
-                months: "12".into(),
-                basic_salary: String::new(),
-            })
-            .collect();
+        let served: Vec<(String, u32)> = people.iter().map(|p| (p.id.to_string(), 12)).collect();
+        let at = (&admin, &hr, unit.id, year);
+        let (run, rows) = pool_run_and_lines(app, at, "1.00", &served, 15).await?;
         app.import_pay_lines(&hr, unit.id, run, &rows).await?;
         app.compute_pay_run(&hr, unit.id, run).await?;
         done += 1;

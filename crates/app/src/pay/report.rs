@@ -5,18 +5,13 @@
 //! add up, so the section has no 合计 row, and the district's line is not a sum of its
 //! units' lines: it is computed from the district's own shares (the pools summed, the
 //! highest and lowest share of anyone, the mean of each grade over the district's people)
-//! and given under [`UnitId`] 0, which the district report puts in place of the sum.
-
-use std::collections::BTreeMap;
-
-use async_trait::async_trait;
+//! and given under [`UnitId`](jiguan_domain::tenancy::UnitId) 0, which the district report
+//! puts in place of the sum.
 
 use jiguan_domain::pay::Grade;
-use jiguan_domain::report::{Cell, Family, Line, Moment, Period, Section, Unit as Measure};
-use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::report::{Cell, Family, Unit as Measure};
 
-use crate::report::SectionProvider;
-use crate::{App, AppResult};
+use crate::cell_section::CellSection;
 
 /// The provider registered in [`crate::report::PROVIDERS`].
 pub struct SpreadSection;
@@ -50,88 +45,34 @@ fn figures(cells: &[&Cell]) -> Vec<Option<i64>> {
     out
 }
 
-#[async_trait]
-impl SectionProvider for SpreadSection {
-    fn id(&self) -> &'static str {
-        SECTION
+/// One query for the whole district: the store picks each unit's latest applied run
+/// by each date's year and sums its shares per grade in SQL ([`Family::PayShares`]).
+impl CellSection for SpreadSection {
+    const ID: &'static str = SECTION;
+    const FAMILY: Family = Family::PayShares;
+    const MEASURE: Measure = Measure::Money;
+    const SUMMED: bool = false;
+
+    fn labels() -> Vec<String> {
+        let keys = ["pool", "max", "min"]
+            .into_iter()
+            .map(String::from)
+            .chain(Grade::ALL.iter().map(|g| format!("mean.{}", g.code())));
+        keys.map(|key| format!("report.line.pay.{key}")).collect()
     }
 
-    /// One query for the whole district: the store picks each unit's latest applied run
-    /// by each date's year and sums its shares per grade in SQL ([`Family::PayShares`]).
-    async fn sections(
-        &self,
-        app: &App,
-        d: DistrictId,
-        units: &[UnitId],
-        p: Period,
-    ) -> AppResult<BTreeMap<UnitId, Section>> {
-        let cells = app
-            .store
-            .report_cells(d, crate::report::scope(units), Family::PayShares, p)
-            .await?;
-        let mut by: BTreeMap<(UnitId, Moment), Vec<&Cell>> = BTreeMap::new();
-        for c in &cells {
-            by.entry((c.unit, c.at)).or_default().push(c);
-        }
-        let mut out = BTreeMap::new();
-        // The district's own figures: every share of the units that have a run.
-        let mut all: [Vec<&Cell>; 2] = [Vec::new(), Vec::new()];
-        let mut pools: [Option<i64>; 2] = [None, None];
-        for &u in units {
-            let Some(a) = by.get(&(u, Moment::After)) else {
-                continue;
-            };
-            let after = figures(a);
-            let b = by.get(&(u, Moment::Before));
-            let before = b.map(|b| figures(b));
-            for (i, (cells, f)) in [(b, before.as_ref()), (Some(a), Some(&after))]
-                .into_iter()
-                .enumerate()
-            {
-                if let (Some(cells), Some(f)) = (cells, f) {
-                    all[i].extend(cells.iter().copied());
-                    pools[i] = add(pools[i], f[0]);
-                }
-            }
-            out.insert(u, section(before.as_deref(), &after));
-        }
-        if !all[1].is_empty() {
-            let district = |i: usize| {
-                let mut f = figures(&all[i]);
-                f[0] = pools[i];
-                f
-            };
-            let before = (!all[0].is_empty()).then(|| district(0));
-            let mut s = section(before.as_deref(), &district(1));
-            s.note = Some(format!("report.note.{SECTION}.district"));
-            out.insert(UnitId(0), s);
-        }
-        Ok(out)
+    fn figures(cells: &[&Cell]) -> Vec<Option<i64>> {
+        figures(cells)
     }
-}
 
-/// `a + b` where either is known.
-fn add(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (None, None) => None,
-        _ => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+    /// The highest and lowest share of anyone, each grade's mean over all the district's
+    /// people of that grade, and the units' pools summed.
+    fn district(cells: &[&Cell], units: &[Vec<Option<i64>>]) -> Option<Vec<Option<i64>>> {
+        let mut f = figures(cells);
+        f[0] = units.iter().fold(None, |sum, u| match (sum, u[0]) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+        });
+        Some(f)
     }
-}
-
-/// The section's lines from the figures of each date ([`figures`]).
-fn section(before: Option<&[Option<i64>]>, after: &[Option<i64>]) -> Section {
-    let labels = ["pool", "max", "min"]
-        .into_iter()
-        .map(String::from)
-        .chain(Grade::ALL.iter().map(|g| format!("mean.{}", g.code())));
-    let lines = labels
-        .enumerate()
-        .map(|(i, key)| {
-            let mut l = Line::new(format!("report.line.pay.{key}"), Measure::Money);
-            l.before = before.and_then(|f| f[i]);
-            l.after = after[i];
-            l
-        })
-        .collect();
-    Section::new(SECTION, lines, false)
 }

@@ -2,27 +2,15 @@
 
 use serde_json::Value;
 
-use jiguan_store::SqlStore;
-
 use crate::helpers::*;
-use jiguan_testkit::fixtures;
 
 // ---- downsizing ----
 
 #[test]
 fn downsizing_summary_export_and_apply() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("d.db").to_string_lossy().into_owned();
-    rt().block_on(async {
-        let store = SqlStore::open(&db).await.unwrap();
-        fixtures::demo(store.clone()).await.unwrap();
-        store.db.close().await;
-    });
-    let run = |args: &[&str]| {
-        let mut all = vec!["--database", db.as_str()];
-        all.extend_from_slice(args);
-        run_in(dir.path(), &all)
-    };
+    let db = demo_db(dir.path(), "d.db");
+    let run = |args: &[&str]| run_db(dir.path(), &db, args);
     // The seed: 骆驼街道 21 of 100 = 21 %, 50 in all.
     let r = run(&["downsizing", "summary", "--district", "zhenhai"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

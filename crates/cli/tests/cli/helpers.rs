@@ -102,3 +102,21 @@ pub fn at_luotuo<'a>(args: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
     all.extend_from_slice(extra);
     all
 }
+
+/// A SQLite database `name` in `dir`, seeded with the demo (district `zhenhai`).
+pub fn demo_db(dir: &Path, name: &str) -> String {
+    let db = dir.join(name).to_string_lossy().into_owned();
+    rt().block_on(async {
+        let store = SqlStore::open(&db).await.unwrap();
+        jiguan_testkit::fixtures::demo(store.clone()).await.unwrap();
+        store.db.close().await;
+    });
+    db
+}
+
+/// Runs the binary in `dir` with `--database db` before `args`.
+pub fn run_db(dir: &Path, db: &str, args: &[&str]) -> Run {
+    let mut all = vec!["--database", db];
+    all.extend_from_slice(args);
+    run_in(dir, &all)
+}

@@ -1,24 +1,12 @@
 //! `jiguan report`: the seed's figures on the demo, the workbook, the dates.
 
-use jiguan_store::SqlStore;
-
 use crate::helpers::*;
-use jiguan_testkit::fixtures;
 
 #[test]
 fn report_district_and_unit_with_workbook() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("r.db").to_string_lossy().into_owned();
-    rt().block_on(async {
-        let store = SqlStore::open(&db).await.unwrap();
-        fixtures::demo(store.clone()).await.unwrap();
-        store.db.close().await;
-    });
-    let run = |args: &[&str]| {
-        let mut all = vec!["--database", db.as_str()];
-        all.extend_from_slice(args);
-        run_in(dir.path(), &all)
-    };
+    let db = demo_db(dir.path(), "r.db");
+    let run = |args: &[&str]| run_db(dir.path(), &db, args);
     // The district (the only one, so --district may be left out): 16 bodies cut, 50 staff.
     let xlsx = dir.path().join("d.xlsx").to_string_lossy().into_owned();
     let r = run(&["report", "--xlsx", &xlsx]);

@@ -12,17 +12,8 @@ use jiguan_testkit::fixtures;
 #[test]
 fn twoway_rounds_match_and_refused_choices() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("d.db").to_string_lossy().into_owned();
-    rt().block_on(async {
-        let store = SqlStore::open(&db).await.unwrap();
-        fixtures::demo(store.clone()).await.unwrap();
-        store.db.close().await;
-    });
-    let run = |args: &[&str]| {
-        let mut all = vec!["--database", db.as_str()];
-        all.extend_from_slice(args);
-        run_in(dir.path(), &all)
-    };
+    let db = demo_db(dir.path(), "d.db");
+    let run = |args: &[&str]| run_db(dir.path(), &db, args);
     let r = run(&[
         "twoway",
         "rounds",
@@ -71,28 +62,19 @@ fn twoway_rounds_match_and_refused_choices() {
 /// errors name the file's row and column and nothing is written; a valid file is saved.
 #[test]
 fn twoway_import_prefs_reads_xlsx_with_row_and_column_errors() {
-    use jiguan_app::App;
-    use jiguan_domain::auth::{Actor, Role};
-    use jiguan_domain::tenancy::UserId;
+    use jiguan_app::demo::system;
+    use jiguan_domain::auth::Role;
     use jiguan_domain::workflow::Status;
     use jiguan_excel::{Cell, Sheet};
 
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("d.db").to_string_lossy().into_owned();
-    let admin = |_: &App, d, u| Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: Some(u),
-        roles: vec![Role::UnitAdmin],
-    };
     // The open round, a participant and a post they qualify for.
     let (round, person, post) = rt().block_on(async {
         let store = SqlStore::open(&db).await.unwrap();
         let (app, d) = fixtures::demo(store.clone()).await.unwrap();
         let lu = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
-        let a = admin(&app, d, lu);
+        let a = system(d, Some(lu), Role::UnitAdmin);
         let r = app
             .tw_rounds(&a, lu)
             .await
@@ -115,11 +97,7 @@ fn twoway_import_prefs_reads_xlsx_with_row_and_column_errors() {
         store.db.close().await;
         (r.id.0, person, post)
     });
-    let run = |args: &[&str]| {
-        let mut all = vec!["--database", db.as_str()];
-        all.extend_from_slice(args);
-        run_in(dir.path(), &all)
-    };
+    let run = |args: &[&str]| run_db(dir.path(), &db, args);
     let book = |rows: Vec<Vec<Cell>>| {
         jiguan_excel::write_workbook(&[Sheet {
             name: "志愿".into(),
@@ -144,15 +122,23 @@ fn twoway_import_prefs_reads_xlsx_with_row_and_column_errors() {
             f.to_str().unwrap(),
         ])
     };
+    // The round's choices as `twoway show` gives them.
+    let shown = || -> Value {
+        let r = run(&at_luotuo(&["twoway", "show"], &["--round", &round]));
+        serde_json::from_str(r.stdout.trim()).unwrap()
+    };
+    let valid_row = || {
+        vec![
+            text(person.to_string()),
+            text(post.to_string()),
+            text("是".into()),
+        ]
+    };
     // Row 3: a person not in the round; row 2 is valid but not written either.
     std::fs::write(
         &file,
         book(vec![
-            vec![
-                text(person.to_string()),
-                text(post.to_string()),
-                text("是".into()),
-            ],
+            valid_row(),
             vec![
                 text("999999".into()),
                 text(post.to_string()),
@@ -166,42 +152,14 @@ fn twoway_import_prefs_reads_xlsx_with_row_and_column_errors() {
     assert!(r.stderr.contains("rows.1.person"), "{}", r.stderr);
     assert!(r.stderr.contains("row=3"), "{}", r.stderr);
     assert!(r.stderr.contains("column=编号"), "{}", r.stderr);
-    let shown = run(&[
-        "twoway",
-        "show",
-        "--district",
-        "zhenhai",
-        "--unit",
-        "luotuo",
-        "--round",
-        &round,
-    ]);
-    let v: Value = serde_json::from_str(shown.stdout.trim()).unwrap();
+    let v = shown();
     assert_eq!(v["prefs"].as_array().unwrap().len(), 0, "all or nothing");
     // The valid row alone is saved, with 服从调剂.
-    std::fs::write(
-        &file,
-        book(vec![vec![
-            text(person.to_string()),
-            text(post.to_string()),
-            text("是".into()),
-        ]]),
-    )
-    .unwrap();
+    std::fs::write(&file, book(vec![valid_row()])).unwrap();
     let r = import(&file);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("1 people"), "{}", r.stdout);
-    let shown = run(&[
-        "twoway",
-        "show",
-        "--district",
-        "zhenhai",
-        "--unit",
-        "luotuo",
-        "--round",
-        &round,
-    ]);
-    let v: Value = serde_json::from_str(shown.stdout.trim()).unwrap();
+    let v = shown();
     assert_eq!(v["prefs"][0]["person_id"], person);
     assert_eq!(v["prefs"][0]["posts"][0], post);
     assert_eq!(v["prefs"][0]["accept_adjust"], true);

@@ -64,6 +64,19 @@ pub struct CycleBody {
     pub quarter: String,
 }
 
+impl CycleBody {
+    /// The cycle as the use case takes it (no due date through the API).
+    fn form(self) -> CycleForm {
+        CycleForm {
+            title: self.title,
+            kind: self.kind,
+            year: self.year,
+            quarter: self.quarter,
+            due_on: String::new(),
+        }
+    }
+}
+
 /// Named scores: one row per rater and participant (`kind`: self, head, leaders).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
@@ -102,14 +115,7 @@ pub async fn create(
     InUnit(u): InUnit,
     Json(b): Json<CycleBody>,
 ) -> WebResult<Created<CycleDto>> {
-    let f = CycleForm {
-        title: b.title,
-        kind: b.kind,
-        year: b.year,
-        quarter: b.quarter,
-        due_on: String::new(),
-    };
-    let id = st.app.apr_create_cycle(&ctx.actor, u.id, &f).await?;
+    let id = st.app.apr_create_cycle(&ctx.actor, u.id, &b.form()).await?;
     Ok(Created(dto(&st
         .app
         .apr_cycle(&ctx.actor, u.id, id)

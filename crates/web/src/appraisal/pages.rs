@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
@@ -25,9 +24,9 @@ use jiguan_domain::workflow::{APPRAISAL_CYCLES, Status, Step};
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{Form, FormPairs, InUnit, Path, Query};
+use crate::extract::{Form, FormPairs, InUnit, Path, Query, Upload};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, page, page_status};
+use crate::html::{FormErrors, Layout, ok_or_422, page, page_status};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct OkQuery {
@@ -35,11 +34,7 @@ pub struct OkQuery {
 }
 
 fn crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
-    let mut l = Layout::new(ctx, key);
-    if ctx.actor.can(Action::UnitsList) {
-        l = l.crumb(ctx.tr.t("menu.units"), "/units");
-    }
-    l.crumb(u.name.clone(), format!("/units/{}", u.id)).crumb(
+    Layout::in_unit(ctx, u, key).crumb(
         ctx.tr.t("menu.appraisal"),
         format!("/units/{}/appraisal", u.id),
     )
@@ -102,11 +97,7 @@ async fn cycles_page(
             status_code: c.status.code(),
         })
         .collect();
-    let status = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = ok_or_422(errs.is_empty());
     Ok(page_status(
         status,
         &CyclesPage {
@@ -264,11 +255,7 @@ async fn cycle_page(
         .titled(c.title.clone())
         .flash(ok);
     Ok(page_status(
-        if errs.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        },
+        ok_or_422(errs.is_empty()),
         &CyclePage {
             l,
             kind: tr.t(&c.kind.label_key()).to_string(),
@@ -486,24 +473,8 @@ pub async fn import(
     ctx: Ctx,
     InUnit(u): InUnit,
     Path((_, id)): Path<(UnitId, CycleId)>,
-    req: Request,
+    Upload(bytes): Upload,
 ) -> WebResult {
-    if !crate::calc::pages::content_type_is(&req, "multipart/form-data") {
-        return Err(crate::error::WebError::Malformed {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "unsupported_media_type",
-            field: None,
-            detail: "multipart/form-data".into(),
-        });
-    }
-    let mut bytes = Vec::new();
-    if let Ok(mut mp) = Multipart::from_request(req, &st).await {
-        while let Ok(Some(field)) = mp.next_field().await {
-            if field.name() == Some("file") {
-                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            }
-        }
-    }
     let ps = st.app.apr_participants(&ctx.actor, u.id, id).await?;
     let forms = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())
         .and_then(|t| jiguan_excel::reports::appraisal::score_forms(&t, &ps));
@@ -723,11 +694,7 @@ async fn grading_page(
         )
         .flash(ok);
     Ok(page_status(
-        if errs.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        },
+        ok_or_422(errs.is_empty()),
         &GradingPage {
             l,
             rows,
@@ -903,11 +870,7 @@ async fn rate_page(
 ) -> WebResult {
     let (c, people) = st.app.apr_rating_sheet(&ctx.actor, u.id, id).await?;
     Ok(page_status(
-        if errs.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        },
+        ok_or_422(errs.is_empty()),
         &RatePage {
             l: Layout::new(ctx, "apr.rate").titled(c.title.clone()),
             id,

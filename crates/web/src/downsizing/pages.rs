@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -26,7 +25,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
 use crate::extract::{Form, InUnit, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, page, page_status};
+use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, form_page, page};
 use crate::i18n::Tr;
 
 use super::{InPlan, LineParam};
@@ -86,16 +85,6 @@ fn crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
         ctx.tr.t("menu.downsizing"),
         format!("/units/{}/downsizing", u.id),
     )
-}
-
-/// A form page: 200, or 422 when it shows errors.
-fn form_page<T: Template>(clean: bool, t: &T) -> Response {
-    let status = if clean {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    page_status(status, t)
 }
 
 fn see_other(to: String) -> Response {

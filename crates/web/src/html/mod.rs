@@ -44,10 +44,20 @@ pub fn page_status<T: Template>(status: StatusCode, t: &T) -> Response {
 
 /// A form page: 200, or 422 when it shows field errors.
 pub fn form_status<T: Template>(errs: &FormErrors, t: &T) -> Response {
-    if errs.is_empty() {
-        page(t)
+    form_page(errs.is_empty(), t)
+}
+
+/// A page that may show a form's errors: 200 when `clean`, else 422.
+pub fn form_page<T: Template>(clean: bool, t: &T) -> Response {
+    page_status(ok_or_422(clean), t)
+}
+
+/// 200 when `clean`, else 422 (the status of a page that shows a form's errors).
+pub fn ok_or_422(clean: bool) -> StatusCode {
+    if clean {
+        StatusCode::OK
     } else {
-        page_status(StatusCode::UNPROCESSABLE_ENTITY, t)
+        StatusCode::UNPROCESSABLE_ENTITY
     }
 }
 

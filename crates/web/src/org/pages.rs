@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -36,7 +35,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
 use crate::extract::{Form, FormPairs, InUnit, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, page, page_status};
+use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, ok_or_422, page, page_status};
 use crate::i18n::Tr;
 use jiguan_app::workflow::SimpleStep;
 
@@ -74,15 +73,6 @@ pub async fn structure_on(
 ) -> WebResult<(NaiveDate, Structure)> {
     let on = on_date(st, q);
     Ok((on, st.app.org_structure(&ctx.actor, u.id, Some(on)).await?))
-}
-
-/// 200, or 422 when the page shows a form's errors.
-fn status_of(errs: &FormErrors) -> StatusCode {
-    if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 /// The answer of a form: a redirect to `to(saved)`, or the form again (`again`) with its
@@ -375,7 +365,7 @@ async fn body_form_page(
         ),
     };
     Ok(page_status(
-        status_of(&errs),
+        ok_or_422(errs.is_empty()),
         &BodyFormPage {
             l: org_crumbs(ctx, u, key).here(),
             f,
@@ -579,7 +569,7 @@ async fn function_form_page(
         None => ("org.function_new", format!("{list}/new")),
     };
     Ok(page_status(
-        status_of(&errs),
+        ok_or_422(errs.is_empty()),
         &FunctionFormPage {
             l: org_crumbs(ctx, u, key)
                 .crumb(ctx.tr.t("org.functions"), list.clone())
@@ -786,7 +776,7 @@ async fn totals_page(
         }
     });
     Ok(page_status(
-        status_of(&errs),
+        ok_or_422(errs.is_empty()),
         &TotalsPage {
             l: org_crumbs(ctx, &u, "org.totals").here().flash(ok),
             caps,
@@ -947,7 +937,7 @@ async fn plans_page(
 ) -> WebResult {
     let ps = st.app.org_plans(&ctx.actor, u.id).await?;
     Ok(page_status(
-        status_of(&errs),
+        ok_or_422(errs.is_empty()),
         &PlansPage {
             l: org_crumbs(ctx, &u, "org.plans").here().flash(ok),
             rows: ps.iter().map(|p| plan_row(ctx.tr, p)).collect(),
@@ -1225,7 +1215,7 @@ async fn plan_page(
         .here()
         .flash(ok);
     Ok(page_status(
-        status_of(&errs),
+        ok_or_422(errs.is_empty()),
         &PlanPage {
             l,
             p: plan_row(tr, &v.plan),
@@ -1640,7 +1630,7 @@ async fn district_page(st: &AppState, ctx: &Ctx, errs: FormErrors, ok: Option<&s
         });
     }
     Ok(page_status(
-        status_of(&errs),
+        ok_or_422(errs.is_empty()),
         &DistrictPage {
             l: Layout::new(ctx, "org.district").here().flash(ok),
             rows,

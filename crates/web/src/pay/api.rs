@@ -180,6 +180,19 @@ pub struct PayPoolBody {
     pub amount: String,
 }
 
+impl PayPoolBody {
+    /// The pool as the use case takes it.
+    fn form(self) -> PoolForm {
+        PoolForm {
+            basis: self.basis,
+            per_head: self.per_head,
+            headcount: self.headcount,
+            unit_coef: self.unit_coef,
+            amount: self.amount,
+        }
+    }
+}
+
 /// The pool set, in yuan.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PayPoolDto {
@@ -201,14 +214,10 @@ pub async fn set_pool(
     Path(p): Path<UnitYearParam>,
     Json(b): Json<PayPoolBody>,
 ) -> WebResult<Json<PayPoolDto>> {
-    let f = PoolForm {
-        basis: b.basis,
-        per_head: b.per_head,
-        headcount: b.headcount,
-        unit_coef: b.unit_coef,
-        amount: b.amount,
-    };
-    let m = st.app.set_pay_pool(&ctx.actor, u.id, p.year, &f).await?;
+    let m = st
+        .app
+        .set_pay_pool(&ctx.actor, u.id, p.year, &b.form())
+        .await?;
     Ok(Json(PayPoolDto {
         year: p.year,
         amount: m.to_string(),

@@ -3,8 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -19,9 +18,9 @@ use jiguan_domain::workflow::Status;
 use super::{RunParam, SlipParam};
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{Form, InUnit, Path, Query};
+use crate::extract::{Form, InUnit, Path, Query, Upload};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, page_status};
+use crate::html::{FormErrors, Layout, form_page};
 use crate::i18n::Tr;
 
 /// Query parameters of the pay pages (text, so none can fail the request).
@@ -48,17 +47,6 @@ fn status_label(tr: Tr, s: Status) -> String {
 
 fn grade_label(tr: Tr, g: Grade) -> String {
     tr.t(&g.label_key()).to_string()
-}
-
-fn respond<T: Template>(clean: bool, t: &T) -> Response {
-    page_status(
-        if clean {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        },
-        t,
-    )
 }
 
 fn crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
@@ -269,7 +257,7 @@ async fn district_page(
         errs,
         l,
     };
-    Ok(respond(page.errs.is_empty(), &page))
+    Ok(form_page(page.errs.is_empty(), &page))
 }
 
 pub async fn district(
@@ -370,7 +358,7 @@ async fn runs_page(
         l,
         u,
     };
-    Ok(respond(page.errs.is_empty(), &page))
+    Ok(form_page(page.errs.is_empty(), &page))
 }
 
 pub async fn runs(
@@ -535,7 +523,7 @@ async fn run_page(
         l,
         u,
     };
-    Ok(respond(page.errs.is_empty(), &page))
+    Ok(form_page(page.errs.is_empty(), &page))
 }
 
 pub async fn show(
@@ -776,7 +764,7 @@ fn slip_page(
         l,
         u,
     };
-    Ok(respond(true, &page))
+    Ok(form_page(true, &page))
 }
 
 /// 我的绩效分配单 (`/me/pay/{plan}`): the signed-in person's own slip of an approved or
@@ -861,25 +849,8 @@ pub async fn upload(
     ctx: Ctx,
     InUnit(u): InUnit,
     Path(p): Path<RunParam>,
-    req: axum::extract::Request,
+    Upload(bytes): Upload,
 ) -> WebResult {
-    use axum::extract::{FromRequest, Multipart};
-    if !crate::calc::pages::content_type_is(&req, "multipart/form-data") {
-        return Err(crate::error::WebError::Malformed {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "unsupported_media_type",
-            field: None,
-            detail: "multipart/form-data".into(),
-        });
-    }
-    let mut bytes = Vec::new();
-    if let Ok(mut mp) = Multipart::from_request(req, &st).await {
-        while let Ok(Some(field)) = mp.next_field().await {
-            if field.name() == Some("file") {
-                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            }
-        }
-    }
     let table = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default());
     let r = match table.and_then(|t| jiguan_excel::reports::pay::line_forms(&t).map(|f| (t, f))) {
         Err(e) => Err(vec![e]),

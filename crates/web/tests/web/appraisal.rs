@@ -101,22 +101,13 @@ async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
     let form = get(&t, &staff, &format!("{cyc}/rate")).await;
     assert!(form.body.contains("apr-rating"));
     let f0 = format!("s.{}", ps[0].id);
-    let r = post_form(
-        &t,
-        &staff,
-        &format!("{cyc}/rate"),
-        &[("code", &codes[0]), (&f0, "90")],
-    )
-    .await;
+    // The same sheet twice: the second is refused.
+    let (rate_at, sheet) = (format!("{cyc}/rate"), [("code", &*codes[0]), (&*f0, "90")]);
+    let rate = || post_form(&t, &staff, &rate_at, &sheet);
+    let r = rate().await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("apr-rated"));
-    let r = post_form(
-        &t,
-        &staff,
-        &format!("{cyc}/rate"),
-        &[("code", &codes[0]), (&f0, "90")],
-    )
-    .await;
+    let r = rate().await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // staff may not grade
     let r = post_form(&t, &staff, &format!("{cyc}/grading"), &[]).await;
@@ -197,11 +188,7 @@ async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
     );
     // the person page shows the result and its consequences
     let pp = get(&t, &hr, &format!("/units/{lu}/people/{}", ps[0].person_id)).await;
-    assert!(
-        pp.body.contains("person-appraisal") && pp.body.contains("嘉奖"),
-        "{}",
-        pp.body
-    );
+    pp.assert_has(&["person-appraisal", "嘉奖"]);
     let x = get(&t, &hr, &format!("{cyc}/export.xlsx")).await;
     assert_xlsx(&x);
     let p = get(&t, &hr, &format!("{cyc}/print")).await;
@@ -221,43 +208,11 @@ async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
 /// to a person, or a run of another unit, gets 404.
 #[tokio::test]
 async fn me_shows_own_grades_consequences_and_slip() {
-    use jiguan_app::{App, AppConfig, ManualClock};
-    use std::sync::Arc;
-    let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("demo.db").to_string_lossy().to_string();
-    let store = jiguan_store::SqlStore::open(&url).await.unwrap();
-    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
-    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
-    let t = T {
-        router: jiguan_web::router(jiguan_web::AppState {
-            app: app.clone(),
-            web: jiguan_web::WebConfig::default(),
-            jobs: Default::default(),
-        }),
-        app: app.clone(),
-        clock,
-        d_a: d,
-        units: Vec::new(),
-        users: Vec::new(),
-        _dir: dir,
-    };
-    let sign_in = |name: &'static str| {
-        let app = app.clone();
-        async move {
-            let ok = app
-                .login(name, jiguan_app::demo::DEMO_PASSWORD, "10.0.0.1")
-                .await
-                .unwrap();
-            Who {
-                cookie: Some(format!("jiguan_session={}", ok.token)),
-                csrf: Some(ok.session.csrf_token),
-                ..Who::default()
-            }
-        }
-    };
+    let t = demo(&["luotuo", "jiulonghu"]).await;
+    let (app, d) = (t.app.clone(), t.d_a);
+    let sign_in = |name: &'static str| demo_login(&t, name);
     let staff = sign_in("luotuo_staff").await;
-    let lu = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+    let lu = t.unit("luotuo");
     let hr = Actor {
         user_id: UserId(0),
         username: "t".into(),
@@ -330,13 +285,7 @@ async fn me_shows_own_grades_consequences_and_slip() {
     // Not linked: 404; another unit's run: 404.
     let admin = sign_in("luotuo_admin").await;
     assert_eq!(get(&t, &admin, &href).await.status, StatusCode::NOT_FOUND);
-    let jl = app
-        .store
-        .find_unit(d, "jiulonghu")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let jl = t.unit("jiulonghu");
     let jhr = Actor {
         unit_id: Some(jl),
         ..hr.clone()

@@ -2,6 +2,7 @@
 //! through the real router.
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
@@ -61,12 +62,50 @@ pub fn accounts() -> Vec<Account> {
     ]
 }
 
-pub async fn setup() -> T {
-    let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("w.db").to_string_lossy().to_string();
+/// A fresh SQLite database `name` in `dir` behind an app on a manual clock set to now.
+pub async fn fresh_app(dir: &Path, name: &str) -> (App, Arc<ManualClock>) {
+    let url = dir.join(name).to_string_lossy().to_string();
     let store = SqlStore::open(&url).await.unwrap();
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
+    (app, clock)
+}
+
+/// The real router over `app`.
+pub fn router_of(app: &App) -> Router {
+    jiguan_web::router(AppState {
+        app: app.clone(),
+        web: WebConfig::default(),
+        jobs: Default::default(),
+    })
+}
+
+/// The demo district over a fresh database behind the real router, with the demo's
+/// `units` (by code) listed and no accounts of its own (the demo's sign in with
+/// [`demo_login`]).
+pub async fn demo(units: &[&'static str]) -> T {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, clock) = fresh_app(dir.path(), "demo.db").await;
+    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+    let mut listed = Vec::new();
+    for &code in units {
+        let id = app.store.find_unit(d, code).await.unwrap().unwrap().id;
+        listed.push((code, id));
+    }
+    T {
+        router: router_of(&app),
+        app,
+        clock,
+        d_a: d,
+        units: listed,
+        users: Vec::new(),
+        _dir: dir,
+    }
+}
+
+pub async fn setup() -> T {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, clock) = fresh_app(dir.path(), "w.db").await;
     let s = &app.store;
     let (d_a, a_units) = district(
         s.as_ref(),
@@ -126,13 +165,8 @@ pub async fn setup() -> T {
             .unwrap();
         users.push((name, id));
     }
-    let state = AppState {
-        app: app.clone(),
-        web: WebConfig::default(),
-        jobs: Default::default(),
-    };
     T {
-        router: jiguan_web::router(state),
+        router: router_of(&app),
         app,
         clock,
         d_a,
@@ -149,6 +183,13 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// Asserts the body holds every one of `parts` (the body is shown for a missing one).
+    pub fn assert_has(&self, parts: &[&str]) {
+        for p in parts {
+            assert!(self.body.contains(p), "{p}: {}", self.body);
+        }
+    }
+
     pub fn location(&self) -> String {
         self.headers
             .get(header::LOCATION)
@@ -181,7 +222,16 @@ pub struct Who {
 }
 
 pub async fn login(t: &T, name: &str) -> Who {
-    let ok = t.app.login(name, PW, "10.0.0.1").await.unwrap();
+    login_with(t, name, PW).await
+}
+
+/// Signs in an account of the demo ([`demo`]).
+pub async fn demo_login(t: &T, name: &str) -> Who {
+    login_with(t, name, jiguan_app::demo::DEMO_PASSWORD).await
+}
+
+async fn login_with(t: &T, name: &str, pw: &str) -> Who {
+    let ok = t.app.login(name, pw, "10.0.0.1").await.unwrap();
     Who {
         cookie: Some(format!("jiguan_session={}", ok.token)),
         csrf: Some(ok.session.csrf_token),

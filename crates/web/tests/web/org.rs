@@ -100,11 +100,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(
-        r.body.contains("issue-misplacement") && r.body.contains("issue-gap"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["issue-misplacement", "issue-gap"]);
 
     // A draft plan: a new centre absorbs both stations.
     let r = post_form_ok(
@@ -151,11 +147,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     )
     .await;
     let r = get(&t, &ua, &base).await;
-    assert!(
-        r.body.contains("preview-counts") && r.body.contains("农业农村服务中心"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["preview-counts", "农业农村服务中心"]);
 
     // District approval rules: the unit cannot approve; the district cannot approve a
     // draft; a rejection needs a reason; approval needs the document number.
@@ -226,11 +218,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     )
     .await;
     let r = get(&t, &da, &base).await;
-    assert!(
-        r.body.contains("plan-applied") && r.body.contains("2019-07-01"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["plan-applied", "2019-07-01"]);
 
     // The chart on each side of the date; the SVG download; the register export.
     let r = get(&t, &ua, &format!("/units/{unit}/org/chart?on=2019-07-01")).await;
@@ -261,11 +249,7 @@ async fn org_plan_walks_from_draft_to_applied_through_the_pages() {
     assert_xlsx(&r);
     // The absorbing body shows the nameplates it keeps; history compares two dates.
     let r = get(&t, &ua, &format!("/units/{unit}/org?on=2019-07-01")).await;
-    assert!(
-        r.body.contains("农机站（") && r.body.contains("镇海编〔2019〕3号"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["农机站（", "镇海编〔2019〕3号"]);
     let r = get(
         &t,
         &ua,
@@ -374,11 +358,7 @@ async fn org_split_over_cap_is_refused_with_the_numbers() {
     assert_eq!(j["message"], "Deputy posts total 4, over the approved 3");
     // The district page shows each unit's use; a unit account is sent to its own unit.
     let r = get(&t, &da, "/org").await;
-    assert!(
-        r.body.contains("5 / 2 / 3") && r.body.contains("九龙湖镇"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["5 / 2 / 3", "九龙湖镇"]);
     let r = get(&t, &ua, "/org").await;
     assert_eq!(r.location(), format!("/units/{unit}/org"));
 }
@@ -486,41 +466,21 @@ async fn org_chart_shows_the_headcount_per_body() {
 /// The demo district over a fresh database, with a unit admin of 骆驼街道 (`demo_unit`) and
 /// a district admin (`demo_district`) who sign in with [`PW`].
 async fn demo_setup() -> T {
-    use jiguan_app::{App, AppConfig, ManualClock};
     use jiguan_domain::auth::Role;
-    use std::sync::Arc;
-    let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("demo.db").to_string_lossy().to_string();
-    let store = jiguan_store::SqlStore::open(&url).await.unwrap();
-    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
-    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
-    let luotuo = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
-    let mut users = Vec::new();
+    let mut t = demo(&["luotuo"]).await;
+    let luotuo = t.unit("luotuo");
     for (name, unit, role) in [
         ("demo_unit", Some(luotuo), Role::UnitAdmin),
         ("demo_district", None, Role::DistrictAdmin),
     ] {
-        let id = app
-            .system_create_user(d, unit, name, name, &[role], PW, false)
+        let id = t
+            .app
+            .system_create_user(t.d_a, unit, name, name, &[role], PW, false)
             .await
             .unwrap();
-        users.push((name, id));
+        t.users.push((name, id));
     }
-    let state = jiguan_web::AppState {
-        app: app.clone(),
-        web: jiguan_web::WebConfig::default(),
-        jobs: Default::default(),
-    };
-    T {
-        router: jiguan_web::router(state),
-        app,
-        clock,
-        d_a: d,
-        units: vec![("luotuo", luotuo)],
-        users,
-        _dir: dir,
-    }
+    t
 }
 
 /// The `<tr>` of a table in `html` whose text holds `needle`.

@@ -88,11 +88,7 @@ async fn pay_run_from_pool_to_slip() {
     assert!(r.body.contains("重新计算"), "{}", r.body);
     post_form_ok(&t, &ua, &format!("{base}/compute"), &[]).await;
     let r = get(&t, &ua, &base).await;
-    assert!(
-        r.body.contains("16,738.20") && r.body.contains("8,583.69"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["16,738.20", "8,583.69"]);
     post_form_ok(&t, &ua, &format!("{base}/submit"), &[]).await;
     // HR cannot approve; the committee member can.
     let r = post_form(&t, &ua, &format!("{base}/approve"), &[]).await;
@@ -165,15 +161,8 @@ async fn pay_lines_upload_all_or_nothing() {
     assert!(r.body.contains("第 3 行「任职月数」"), "{}", r.body);
     assert!(!r.body.contains("第 2 行"), "{}", r.body);
     let id = base.rsplit('/').next().unwrap();
-    let j = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/api/v1/units/{u}/pay/{id}"),
-        None,
-    )
-    .await
-    .json();
+    let api = format!("/api/v1/units/{u}/pay/{id}");
+    let j = get(&t, &ua, &api).await.json();
     assert_eq!(
         j["lines"].as_array().unwrap().len(),
         0,
@@ -189,15 +178,7 @@ async fn pay_lines_upload_all_or_nothing() {
     );
     let r = crate::people::multipart(&t, &ua, &upload, &[], "lines.csv", &good).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let j = send(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/api/v1/units/{u}/pay/{id}"),
-        None,
-    )
-    .await
-    .json();
+    let j = get(&t, &ua, &api).await.json();
     let lines = j["lines"].as_array().unwrap();
     assert_eq!(lines.len(), 2, "{j}");
     let of = |p: i64| lines.iter().find(|l| l["person_id"] == p).unwrap();

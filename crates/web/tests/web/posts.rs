@@ -96,14 +96,12 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for msg in [
+    r.assert_has(&[
         "内设机构：必填",
         "名称：必填",
         "岗位层级：不是可选的值",
         "职能事项第 1 行",
-    ] {
-        assert!(r.body.contains(msg), "{msg}: {}", r.body);
-    }
+    ]);
     let item_s = item.to_string();
     let body_s = body.to_string();
     let r = post_form_ok(
@@ -124,11 +122,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
     let r = get(&t, &ua, &format!("/units/{luotuo}/posts")).await;
     assert_eq!(r.status, StatusCode::OK);
     // 2976 h ÷ 1984 h = 1.50 FTE.
-    assert!(
-        r.body.contains("公文岗") && r.body.contains("1.50"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["公文岗", "1.50"]);
     let person_s = person.to_string();
     let post_s = post.to_string();
     let assign = [
@@ -141,11 +135,7 @@ async fn posts_pages_work_and_foreign_ids_are_not_found() {
     post_form_ok(&t, &ua, &format!("/units/{luotuo}/posts/assign"), &assign).await;
     let r = post_form(&t, &ua, &format!("/units/{luotuo}/posts/assign"), &assign).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.body.contains("已在岗位") && r.body.contains("已有主岗"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["已在岗位", "已有主岗"]);
     // The balance chart: one person at 1.5 FTE, in the overloaded bin.
     let r = get(&t, &ua, &format!("/units/{luotuo}/posts/balance")).await;
     assert_eq!(r.status, StatusCode::OK);

@@ -158,11 +158,7 @@ async fn a_temporary_password_must_be_changed_first() {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.body.contains("当前密码不正确") && r.body.contains("长度须在 8 到 128 位之间"),
-        "{}",
-        r.body
-    );
+    r.assert_has(&["当前密码不正确", "长度须在 8 到 128 位之间"]);
     let r = post_form(
         &t,
         &who,
