@@ -43,11 +43,35 @@ pub fn page_status<T: Template>(status: StatusCode, t: &T) -> Response {
 }
 
 /// A form page: 200, or 422 when it shows field errors.
-pub fn form_status<T: Template>(errs: &FormErrors, t: &T) -> Response {
-    if errs.is_empty() {
+pub fn form_status<E: ShownErrors + ?Sized, T: Template>(errs: &E, t: &T) -> Response {
+    if errs.none() {
         page(t)
     } else {
         page_status(StatusCode::UNPROCESSABLE_ENTITY, t)
+    }
+}
+
+/// What a form page holds its errors in ([`FormErrors`], the use case's field errors, or
+/// their translated messages): [`form_status`] asks only whether there are any.
+pub trait ShownErrors {
+    fn none(&self) -> bool;
+}
+
+impl ShownErrors for FormErrors {
+    fn none(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<E> ShownErrors for [E] {
+    fn none(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<E> ShownErrors for Vec<E> {
+    fn none(&self) -> bool {
+        self.is_empty()
     }
 }
 
