@@ -201,6 +201,26 @@ const INSPECTION_TEAM: &str = "区委组织部·王建国、区委组织部·陈
 const EVAL_ISSUED: usize = 40;
 const EVAL_RETURNED: usize = 38;
 
+/// 骆驼街道, its HR office (system) and its published 2019 campaign.
+async fn luotuo_2019(
+    app: &App,
+    district: DistrictId,
+) -> AppResult<(
+    jiguan_domain::tenancy::UnitId,
+    crate::Actor,
+    super::campaign::CampaignRecord,
+)> {
+    let unit = crate::demo::unit(app, district, "luotuo").await?.id;
+    let ua = system(district, Some(unit), Role::UnitAdmin);
+    let c = app
+        .camp_list(&ua, unit)
+        .await?
+        .into_iter()
+        .find(|c| c.status == Status::Applied)
+        .ok_or(AppError::NotFound)?;
+    Ok((unit, ua, c))
+}
+
 /// 骆驼街道's 2019 campaign scored (issue 13 point 10): applications from June 2019
 /// confirmed or refused at the eligibility review, the written exam, the interview panel
 /// of seven judges with their paper sheets, the democratic evaluation closed, and the
@@ -214,16 +234,7 @@ const EVAL_RETURNED: usize = 38;
 /// marked `demo`, as other demos write history. Everything after (review, exam, panel,
 /// evaluation, inspection) goes through the ordinary use cases and rules.
 pub async fn seed_scores(app: &App, district: DistrictId) -> AppResult<()> {
-    let unit = crate::demo::unit(app, district, "luotuo").await?.id;
-    let ua = system(district, Some(unit), Role::UnitAdmin);
-    let Some(c) = app
-        .camp_list(&ua, unit)
-        .await?
-        .into_iter()
-        .find(|c| c.status == Status::Applied)
-    else {
-        return Err(AppError::NotFound);
-    };
+    let (unit, ua, c) = luotuo_2019(app, district).await?;
     let id = c.id;
     let deadline = c.plan.registration_deadline;
 
@@ -566,16 +577,7 @@ pub async fn seed_decision(app: &App, district: DistrictId) -> AppResult<()> {
     use super::appointment::{ObjectionForm, ResolveForm};
     use super::decision::{DecisionMeetingForm, Proposal};
     use jiguan_domain::posts::PostForm;
-    let unit = crate::demo::unit(app, district, "luotuo").await?.id;
-    let ua = system(district, Some(unit), Role::UnitAdmin);
-    let Some(c) = app
-        .camp_list(&ua, unit)
-        .await?
-        .into_iter()
-        .find(|c| c.status == Status::Applied)
-    else {
-        return Err(AppError::NotFound);
-    };
+    let (unit, ua, c) = luotuo_2019(app, district).await?;
     app.system_load_calendar_year(district, SCHEDULE_2019)
         .await?;
 

@@ -627,7 +627,10 @@ pub async fn publicity_print(State(st): State<AppState>, c: InCampaign) -> WebRe
                 arg("days", n.campaign.plan.publicity_workdays.to_string()),
             ],
         ),
-        today: st.app.sel_today().to_string(),
+        // The notice is dated the day it is posted: the publicity's first day.
+        today: n
+            .start
+            .map_or_else(|| st.app.sel_today().to_string(), |d| d.to_string()),
         u: c.u,
     }))
 }

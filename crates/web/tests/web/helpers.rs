@@ -506,3 +506,41 @@ pub async fn district_b(t: &T) -> DistrictId {
         .unwrap()
         .district_id
 }
+
+/// The demo seeded into a fresh SQLite file behind the real router, with one more account,
+/// `demo_unit` (password [`PW`]), the administrator of `unit` (its code): for tests that walk
+/// the demo's pages. `t.d_a` is the demo district, `t.units` holds `unit`.
+pub async fn demo_t(unit: &'static str) -> T {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().to_string();
+    let store = SqlStore::open(&url).await.unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
+    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
+    let u = app.store.find_unit(d, unit).await.unwrap().unwrap().id;
+    app.system_create_user(
+        d,
+        Some(u),
+        "demo_unit",
+        "demo_unit",
+        &[Role::UnitAdmin],
+        PW,
+        false,
+    )
+    .await
+    .unwrap();
+    let state = AppState {
+        app: app.clone(),
+        web: WebConfig::default(),
+        jobs: Default::default(),
+    };
+    T {
+        router: jiguan_web::router(state),
+        app,
+        clock,
+        d_a: d,
+        units: vec![(unit, u)],
+        users: Vec::new(),
+        _dir: dir,
+    }
+}

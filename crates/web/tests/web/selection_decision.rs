@@ -813,16 +813,9 @@ async fn roles_and_tenants_on_decision_routes() {
 async fn the_demo_campaign_of_luotuo_is_decided_and_publicised() {
     use jiguan_app::selection::decision::Outcome;
     use jiguan_app::selection::demo::{DECISION_HELD_ON, DECISION_MEETING, PUBLICITY_START};
-    use jiguan_app::{App, AppConfig, ManualClock};
     use jiguan_domain::selection::dates::PublicityOutcome;
-    use std::sync::Arc;
-    let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("demo.db").to_string_lossy().to_string();
-    let store = jiguan_store::SqlStore::open(&url).await.unwrap();
-    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
-    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
-    let lu = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+    let t = demo_t("luotuo").await;
+    let (app, d, lu) = (&t.app, t.d_a, t.unit("luotuo"));
     let a = as_role(d, Some(lu), Role::UnitAdmin, UserId(0));
     let c = app.camp_list(&a, lu).await.unwrap()[0].clone();
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -902,31 +895,6 @@ async fn the_demo_campaign_of_luotuo_is_decided_and_publicised() {
     assert!(app.dec_terms(&a, lu).await.unwrap().is_empty());
 
     // The pages a newcomer walks: decisions, tally sheet, publicity notice.
-    app.system_create_user(
-        d,
-        Some(lu),
-        "demo_unit",
-        "demo_unit",
-        &[Role::UnitAdmin],
-        PW,
-        false,
-    )
-    .await
-    .unwrap();
-    let state = jiguan_web::AppState {
-        app: app.clone(),
-        web: jiguan_web::WebConfig::default(),
-        jobs: Default::default(),
-    };
-    let t = T {
-        router: jiguan_web::router(state),
-        app,
-        clock,
-        d_a: d,
-        units: vec![("luotuo", lu)],
-        users: Vec::new(),
-        _dir: dir,
-    };
     let s = login(&t, "demo_unit").await;
     let base = format!("/units/{}/selection/campaigns/{}", lu.0, c.id.0);
     let page = get(&t, &s, &format!("{base}/decisions")).await;
@@ -943,6 +911,8 @@ async fn the_demo_campaign_of_luotuo_is_decided_and_publicised() {
     let notice = get(&t, &s, &format!("{base}/publicity/print")).await;
     assert_eq!(notice.status, StatusCode::OK);
     assert!(elected.iter().all(|x| notice.body.contains(&x.name)));
+    // Dated the day it was posted (the publicity's first day), not the day it is printed.
+    assert!(!notice.body.contains(&t.app.sel_today().to_string()));
     let sheet = get(
         &t,
         &s,
