@@ -126,6 +126,18 @@ pub async fn setup() -> T {
             .unwrap();
         users.push((name, id));
     }
+    served(app, clock, d_a, units, users, dir)
+}
+
+/// The real router over `app`, with what the tests know of it.
+fn served(
+    app: App,
+    clock: Arc<ManualClock>,
+    d_a: DistrictId,
+    units: Vec<(&'static str, UnitId)>,
+    users: Vec<(&'static str, UserId)>,
+    dir: tempfile::TempDir,
+) -> T {
     let state = AppState {
         app: app.clone(),
         web: WebConfig::default(),
@@ -529,18 +541,5 @@ pub async fn demo_t(unit: &'static str) -> T {
     )
     .await
     .unwrap();
-    let state = AppState {
-        app: app.clone(),
-        web: WebConfig::default(),
-        jobs: Default::default(),
-    };
-    T {
-        router: jiguan_web::router(state),
-        app,
-        clock,
-        d_a: d,
-        units: vec![(unit, u)],
-        users: Vec::new(),
-        _dir: dir,
-    }
+    served(app, clock, d, vec![(unit, u)], Vec::new(), dir)
 }
