@@ -19,7 +19,70 @@ use jiguan_domain::workflow::Status;
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
-use crate::db::Row;
+use crate::db::{Db, Row, Tx};
+
+/// The scope check every write under a campaign starts with, inside its transaction: the
+/// campaign (or plan family, whose id is its first version's) is this district's and unit's,
+/// else `NotFound`.
+pub(crate) async fn campaign_in_unit(
+    tx: &mut Tx,
+    d: DistrictId,
+    u: UnitId,
+    campaign: i64,
+) -> StoreResult<()> {
+    tx.fetch_optional(
+        "SELECT id FROM selection_campaigns WHERE id = $1 AND district_id = $2 AND unit_id = $3",
+        &[campaign.into(), d.0.into(), u.0.into()],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)
+    .map(|_| ())
+}
+
+/// The same for an application: it is the campaign's, in this district and unit.
+pub(crate) async fn application_in_campaign(
+    tx: &mut Tx,
+    d: DistrictId,
+    u: UnitId,
+    campaign: CampaignId,
+    application: ApplicationId,
+) -> StoreResult<()> {
+    tx.fetch_optional(
+        "SELECT id FROM selection_applications WHERE id = $1 AND campaign_id = $2 AND district_id = $3 AND unit_id = $4",
+        &[application.0.into(), campaign.0.into(), d.0.into(), u.0.into()],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)
+    .map(|_| ())
+}
+
+/// The rows of one campaign in a table keyed by district, unit and campaign:
+/// `SELECT {cols} FROM {table} WHERE district_id = $1 AND unit_id = $2 AND campaign_id = $3
+/// ORDER BY {order}`, each mapped with `map`.
+pub(crate) async fn campaign_rows<T>(
+    db: &Db,
+    (cols, table, order): (&str, &str, &str),
+    d: DistrictId,
+    u: UnitId,
+    campaign: CampaignId,
+    map: impl Fn(&Row) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    db.fetch_all(
+        &format!("SELECT {cols} FROM {table} WHERE district_id = $1 AND unit_id = $2 AND campaign_id = $3 ORDER BY {order}"),
+        &[d.0.into(), u.0.into(), campaign.0.into()],
+    )
+    .await?
+    .iter()
+    .map(map)
+    .collect()
+}
+
+/// A stored code read back into its closed list (`from_code`); an unknown code is a
+/// backend error naming what it was (`what`).
+pub(crate) fn coded<T>(code: &str, what: &str, from_code: fn(&str) -> Option<T>) -> StoreResult<T> {
+    from_code(code)
+        .ok_or_else(|| StoreError::Backend(format!("unknown {what} in database: {code}")))
+}
 
 const COLS: &str = "id, district_id, unit_id, family_id, version, title, status, revision_reason, reason, doc_no, plan_json, created_by, created_at, decided_by, decided_at, applied_at";
 
@@ -33,9 +96,7 @@ fn record(r: &Row) -> StoreResult<CampaignRecord> {
         family_id: r.get(3)?,
         version: r.get(4)?,
         title: r.get(5)?,
-        status: Status::from_code(&status).ok_or_else(|| {
-            StoreError::Backend(format!("unknown campaign status in database: {status}"))
-        })?,
+        status: coded(&status, "campaign status", Status::from_code)?,
         revision_reason: r.get(7)?,
         reason: r.get(8)?,
         doc_no: r.get(9)?,
@@ -71,11 +132,9 @@ fn application(r: &Row) -> StoreResult<ApplicationRecord> {
         person_id: r.get(2)?,
         choices: serde_json::from_str(&choices).map_err(json_err)?,
         obey_adjustment: r.get(4)?,
-        nomination: Nomination::from_code(&nomination)
-            .ok_or_else(|| StoreError::Backend(format!("unknown nomination: {nomination}")))?,
+        nomination: coded(&nomination, "nomination", Nomination::from_code)?,
         signers: u32::try_from(signers).unwrap_or(0),
-        status: ApplicationStatus::from_code(&status)
-            .ok_or_else(|| StoreError::Backend(format!("unknown application status: {status}")))?,
+        status: coded(&status, "application status", ApplicationStatus::from_code)?,
         review: serde_json::from_str(&review).map_err(json_err)?,
         note: r.get(9)?,
         created_by: r.get(10)?,
@@ -126,13 +185,7 @@ impl CampaignStore for SqlStore {
     ) -> StoreResult<CampaignId> {
         let mut tx = self.db.begin().await?;
         if let Some(f) = w.family_id {
-            // The family must be the unit's.
-            tx.fetch_optional(
-                "SELECT id FROM selection_campaigns WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-                &[f.into(), d.0.into(), u.0.into()],
-            )
-            .await?
-            .ok_or(StoreError::NotFound)?;
+            campaign_in_unit(&mut tx, d, u, f).await?;
         }
         let id: i64 = tx
             .fetch_one(
@@ -199,15 +252,8 @@ impl CampaignStore for SqlStore {
         u: UnitId,
         campaign: CampaignId,
     ) -> StoreResult<Vec<ApplicationRecord>> {
-        self.db
-            .fetch_all(
-                &format!("SELECT {APP_COLS} FROM selection_applications WHERE district_id = $1 AND unit_id = $2 AND campaign_id = $3 ORDER BY id"),
-                &[d.0.into(), u.0.into(), campaign.0.into()],
-            )
-            .await?
-            .iter()
-            .map(application)
-            .collect()
+        let t = (APP_COLS, "selection_applications", "id");
+        campaign_rows(&self.db, t, d, u, campaign, application).await
     }
 
     async fn app_save(
@@ -220,12 +266,7 @@ impl CampaignStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<ApplicationId> {
         let mut tx = self.db.begin().await?;
-        tx.fetch_optional(
-            "SELECT id FROM selection_campaigns WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-            &[campaign.0.into(), d.0.into(), u.0.into()],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        campaign_in_unit(&mut tx, d, u, campaign.0).await?;
         let old = tx
             .fetch_optional(
                 "SELECT id, status FROM selection_applications WHERE campaign_id = $1 AND person_id = $2 AND district_id = $3 AND unit_id = $4",

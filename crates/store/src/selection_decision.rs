@@ -23,6 +23,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::{Backend, Row};
+use crate::selection_campaign::{campaign_in_unit, coded};
 
 const COLS: &str = "id, district_id, unit_id, campaign_id, family_id, plan_version, body_id, level, post_id, person_id, application_id, meeting_id, item_no, publicity_start, publicity_last, earliest_appointment, publicity_by, appointed_on, assignment_id, probation_end, term_end, appointed_by, created_by, created_at";
 
@@ -37,8 +38,7 @@ fn candidate(r: &Row) -> StoreResult<CandidateRecord> {
         plan_version: r.get(5)?,
         post: PostKey {
             body_id: BodyId(r.get(6)?),
-            level: PostLevel::from_code(&level)
-                .ok_or_else(|| StoreError::Backend(format!("unknown post level: {level}")))?,
+            level: coded(&level, "post level", PostLevel::from_code)?,
         },
         post_id: r.get(8)?,
         person_id: r.get(9)?,
@@ -71,9 +71,11 @@ fn objection(r: &Row) -> StoreResult<ObjectionRecord> {
         outcome: if outcome.is_empty() {
             None
         } else {
-            Some(PublicityOutcome::from_code(&outcome).ok_or_else(|| {
-                StoreError::Backend(format!("unknown objection outcome: {outcome}"))
-            })?)
+            Some(coded(
+                &outcome,
+                "objection outcome",
+                PublicityOutcome::from_code,
+            )?)
         },
         resolution: r.get(5)?,
         created_by: r.get(6)?,
@@ -122,6 +124,12 @@ impl DecisionStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<MeetingId> {
         let mut tx = self.db.begin().await?;
+        // Every candidate's campaign must be the unit's.
+        let mut campaigns: Vec<i64> = candidates.iter().map(|c| c.campaign_id.0).collect();
+        campaigns.dedup();
+        for c in campaigns {
+            campaign_in_unit(&mut tx, d, u, c).await?;
+        }
         let id = crate::selection::create_meeting_tx(&mut tx, d, u, m, by, audit.at).await?;
         for c in candidates {
             tx.execute(

@@ -20,6 +20,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::Row;
+use crate::selection_campaign::{application_in_campaign, campaign_in_unit, campaign_rows, coded};
 
 fn dec(s: &str) -> StoreResult<Decimal> {
     s.parse::<Decimal>()
@@ -58,25 +59,22 @@ impl ScoreStore for SqlStore {
         u: UnitId,
         campaign: CampaignId,
     ) -> StoreResult<Vec<ExamScoreRecord>> {
-        self.db
-            .fetch_all(
-                "SELECT application_id, score, source, entered_by, entered_at FROM selection_exam_scores \
-                 WHERE district_id = $1 AND unit_id = $2 AND campaign_id = $3 ORDER BY application_id",
-                &[d.0.into(), u.0.into(), campaign.0.into()],
-            )
-            .await?
-            .iter()
-            .map(|r| {
-                let s: String = r.get(1)?;
-                Ok(ExamScoreRecord {
-                    application_id: ApplicationId(r.get(0)?),
-                    score: dec(&s)?,
-                    source: r.get(2)?,
-                    entered_by: r.get(3)?,
-                    entered_at: r.get(4)?,
-                })
+        let t = (
+            "application_id, score, source, entered_by, entered_at",
+            "selection_exam_scores",
+            "application_id",
+        );
+        campaign_rows(&self.db, t, d, u, campaign, |r| {
+            let s: String = r.get(1)?;
+            Ok(ExamScoreRecord {
+                application_id: ApplicationId(r.get(0)?),
+                score: dec(&s)?,
+                source: r.get(2)?,
+                entered_by: r.get(3)?,
+                entered_at: r.get(4)?,
             })
-            .collect()
+        })
+        .await
     }
 
     async fn sc_exam_save(
@@ -91,13 +89,7 @@ impl ScoreStore for SqlStore {
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
         for (a, s) in scores {
-            // The application must be the campaign's, in this district and unit.
-            tx.fetch_optional(
-                "SELECT id FROM selection_applications WHERE id = $1 AND campaign_id = $2 AND district_id = $3 AND unit_id = $4",
-                &[a.0.into(), campaign.0.into(), d.0.into(), u.0.into()],
-            )
-            .await?
-            .ok_or(StoreError::NotFound)?;
+            application_in_campaign(&mut tx, d, u, campaign, *a).await?;
             tx.execute(
                 "DELETE FROM selection_exam_scores WHERE application_id = $1 AND district_id = $2 AND unit_id = $3",
                 &[a.0.into(), d.0.into(), u.0.into()],
@@ -128,15 +120,8 @@ impl ScoreStore for SqlStore {
         u: UnitId,
         campaign: CampaignId,
     ) -> StoreResult<Vec<JudgeRecord>> {
-        self.db
-            .fetch_all(
-                &format!("SELECT {JUDGE_COLS} FROM selection_judges WHERE district_id = $1 AND unit_id = $2 AND campaign_id = $3 ORDER BY id"),
-                &[d.0.into(), u.0.into(), campaign.0.into()],
-            )
-            .await?
-            .iter()
-            .map(judge)
-            .collect()
+        let t = (JUDGE_COLS, "selection_judges", "id");
+        campaign_rows(&self.db, t, d, u, campaign, judge).await
     }
 
     async fn sc_judge_add(
@@ -149,12 +134,7 @@ impl ScoreStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<i64> {
         let mut tx = self.db.begin().await?;
-        tx.fetch_optional(
-            "SELECT id FROM selection_campaigns WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-            &[campaign.0.into(), d.0.into(), u.0.into()],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        campaign_in_unit(&mut tx, d, u, campaign.0).await?;
         let id: i64 = tx
             .fetch_one(
                 "INSERT INTO selection_judges (district_id, unit_id, campaign_id, user_id, name, code_hash, recusal_declared, recused_json, submitted_at, submitted_by, on_behalf, created_by, created_at) \
@@ -294,28 +274,23 @@ impl ScoreStore for SqlStore {
         u: UnitId,
         campaign: CampaignId,
     ) -> StoreResult<Vec<InspectionRecord>> {
-        self.db
-            .fetch_all(
-                "SELECT application_id, team, material, conclusion, recorded_by, recorded_at FROM selection_inspections \
-                 WHERE district_id = $1 AND unit_id = $2 AND campaign_id = $3 ORDER BY application_id",
-                &[d.0.into(), u.0.into(), campaign.0.into()],
-            )
-            .await?
-            .iter()
-            .map(|r| {
-                let c: String = r.get(3)?;
-                Ok(InspectionRecord {
-                    application_id: ApplicationId(r.get(0)?),
-                    team: r.get(1)?,
-                    material: r.get(2)?,
-                    conclusion: Conclusion::from_code(&c).ok_or_else(|| {
-                        StoreError::Backend(format!("unknown conclusion in database: {c}"))
-                    })?,
-                    recorded_by: r.get(4)?,
-                    recorded_at: r.get(5)?,
-                })
+        let t = (
+            "application_id, team, material, conclusion, recorded_by, recorded_at",
+            "selection_inspections",
+            "application_id",
+        );
+        campaign_rows(&self.db, t, d, u, campaign, |r| {
+            let c: String = r.get(3)?;
+            Ok(InspectionRecord {
+                application_id: ApplicationId(r.get(0)?),
+                team: r.get(1)?,
+                material: r.get(2)?,
+                conclusion: coded(&c, "conclusion", Conclusion::from_code)?,
+                recorded_by: r.get(4)?,
+                recorded_at: r.get(5)?,
             })
-            .collect()
+        })
+        .await
     }
 
     async fn sc_inspection_save(
@@ -327,12 +302,7 @@ impl ScoreStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        tx.fetch_optional(
-            "SELECT id FROM selection_applications WHERE id = $1 AND campaign_id = $2 AND district_id = $3 AND unit_id = $4",
-            &[r.application_id.0.into(), campaign.0.into(), d.0.into(), u.0.into()],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        application_in_campaign(&mut tx, d, u, campaign, r.application_id).await?;
         tx.execute(
             "DELETE FROM selection_inspections WHERE application_id = $1 AND district_id = $2 AND unit_id = $3",
             &[r.application_id.0.into(), d.0.into(), u.0.into()],
@@ -401,12 +371,7 @@ impl EvaluationStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        tx.fetch_optional(
-            "SELECT id FROM selection_campaigns WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-            &[campaign.0.into(), d.0.into(), u.0.into()],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        campaign_in_unit(&mut tx, d, u, campaign.0).await?;
         let n = i64::try_from(hashes.len()).unwrap_or(i64::MAX);
         let row = tx
             .fetch_optional(
@@ -501,14 +466,7 @@ impl EvaluationStore for SqlStore {
         u: UnitId,
         campaign: CampaignId,
     ) -> StoreResult<Vec<String>> {
-        self.db
-            .fetch_all(
-                "SELECT marks_json FROM selection_eval_ballots WHERE campaign_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY ballot_key",
-                &[campaign.0.into(), d.0.into(), u.0.into()],
-            )
-            .await?
-            .iter()
-            .map(|r| r.get(0))
-            .collect()
+        let t = ("marks_json", "selection_eval_ballots", "ballot_key");
+        campaign_rows(&self.db, t, d, u, campaign, |r| r.get(0)).await
     }
 }

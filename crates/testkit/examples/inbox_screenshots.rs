@@ -16,19 +16,11 @@ use jiguan_app::workflow::SimpleStep;
 use jiguan_testkit::thirtyfour::prelude::*;
 use jiguan_testkit::{Browser, DEMO_PASSWORD, TestApp};
 
-use common::{save, submit_sign_in};
+use common::{save, sign_in};
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     common::run(shoot).await
-}
-
-async fn sign_in(b: &Browser, app: &TestApp, user: &str) -> anyhow::Result<()> {
-    b.delete_all_cookies().await?;
-    b.goto(app.url("/login")).await?;
-    submit_sign_in(b, user).await?;
-    b.query(By::Id("who")).first().await?;
-    Ok(())
 }
 
 /// Both widths of the page at `path`: `<name>.png` (1280) and `<name>-phone.png` (390).

@@ -154,25 +154,23 @@ fn sys(
     }
 }
 
-/// A published campaign of `unit` (plan 笔试 30 / 面试 40 / 民主测评 30, the defaults) offering
-/// one deputy seat in each of two new offices, with seven confirmed candidates: 甲乙丙丁戊 on
-/// post A, 己庚 on post B (`seq0` offsets their ID numbers so two calls do not collide).
-pub async fn selection_campaign(
+/// The middle posts a selection campaign of `unit` offers from: two new offices,
+/// 党政综合办公室 and 经济发展办公室; the district allows 5 bodies, 2 chiefs and 3 deputies;
+/// the split (2018年度) gives each office 1 chief and `deputies[i]` deputies; quotas of 30
+/// administrative and 30 institution places. Returns the two body ids.
+pub async fn selection_bodies(
     app: &App,
     d: DistrictId,
     unit: UnitId,
-    seq0: u32,
-) -> AppResult<SelectionScenario> {
+    deputies: [&str; 2],
+) -> AppResult<[i64; 2]> {
     use jiguan_app::org::{BodyForm, CapsForm, SplitForm};
-    use jiguan_app::selection::campaign::{CampaignForm, PostLine};
-    use jiguan_app::selection::registration::{RegisterForm, ReviewForm};
-    use jiguan_app::workflow::SimpleStep;
     use jiguan_domain::auth::Role;
     let ua = sys(d, Some(unit), Role::UnitAdmin);
     let da = sys(d, None, Role::DistrictAdmin);
-    let mut bodies = Vec::new();
-    for name in ["党政综合办公室", "经济发展办公室"] {
-        let id = app
+    let mut bodies = [0; 2];
+    for (slot, name) in bodies.iter_mut().zip(["党政综合办公室", "经济发展办公室"]) {
+        *slot = app
             .org_create_body(
                 &ua,
                 unit,
@@ -184,8 +182,8 @@ pub async fn selection_campaign(
                     ..BodyForm::default()
                 },
             )
-            .await?;
-        bodies.push(id.0);
+            .await?
+            .0;
     }
     app.org_set_caps(
         &da,
@@ -206,8 +204,8 @@ pub async fn selection_campaign(
             phase: "2018年度".into(),
             effective: "2018-01-01".into(),
             lines: vec![
-                (bodies[0].to_string(), "1".into(), "1".into()),
-                (bodies[1].to_string(), "1".into(), "1".into()),
+                (bodies[0].to_string(), "1".into(), deputies[0].into()),
+                (bodies[1].to_string(), "1".into(), deputies[1].into()),
             ],
         },
     )
@@ -221,6 +219,25 @@ pub async fn selection_campaign(
         ],
     )
     .await?;
+    Ok(bodies)
+}
+
+/// A published campaign of `unit` (plan 笔试 30 / 面试 40 / 民主测评 30, the defaults) offering
+/// one deputy seat in each of two new offices, with seven confirmed candidates: 甲乙丙丁戊 on
+/// post A, 己庚 on post B (`seq0` offsets their ID numbers so two calls do not collide).
+pub async fn selection_campaign(
+    app: &App,
+    d: DistrictId,
+    unit: UnitId,
+    seq0: u32,
+) -> AppResult<SelectionScenario> {
+    use jiguan_app::selection::campaign::{CampaignForm, PostLine};
+    use jiguan_app::selection::registration::{RegisterForm, ReviewForm};
+    use jiguan_app::workflow::SimpleStep;
+    use jiguan_domain::auth::Role;
+    let ua = sys(d, Some(unit), Role::UnitAdmin);
+    let da = sys(d, None, Role::DistrictAdmin);
+    let bodies = selection_bodies(app, d, unit, ["1", "1"]).await?;
     let deadline = app.camp_default_deadline();
     let form = CampaignForm {
         title: format!("中层干部竞争上岗（评分{seq0}）"),

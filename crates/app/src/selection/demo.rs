@@ -1,6 +1,5 @@
-//! Demo committee vote: 骆驼街道's 党工委 (7 members: the demo account `luotuo_committee`
-//! and six more) met, 6 present, on four appointments of the 2019 middle-post campaign; the
-//! vote is closed, so a newcomer sees a tally sheet with its digest and can recount it.
+//! Demo committee (党工委) of 骆驼街道: the demo account `luotuo_committee` and six more
+//! members ([`MEMBERS`]).
 //!
 //! Demo campaigns ([`seed_campaigns`]): 骆驼街道's 2019 plan for the deputy middle posts of
 //! its split, approved by the district and published (the chief posts are not offered: the
@@ -12,6 +11,12 @@
 //! Demo scores ([`seed_scores`]): 骆驼街道's 2019 campaign with applications, the review,
 //! the written exam, seven judges' paper sheets, the democratic evaluation closed, and the
 //! inspection of the shortlisted.
+//!
+//! Demo decision ([`seed_decision`]): the recommended candidates of that campaign proposed
+//! to the 党工委 meeting of 2019-07-25 (6 of 7 present, one-time tokens, secret ballots,
+//! closed and tallied), the decision per post read from that tally, and the 任前公示 of
+//! the elected started on 2019-07-29 over the 2019 working-day calendar, with one objection
+//! recorded and resolved; nobody is appointed yet, so a newcomer can 办理任职 themselves.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,7 +38,6 @@ use super::panel::JudgeForm;
 use super::registration::{ApplicationWrite, RegisterForm, ReviewForm};
 use super::results::InspectionForm;
 use super::scoring::ExamEntry;
-use super::{ItemForm, MeetingForm};
 use crate::demo::{DEMO_PASSWORD, system};
 use crate::people::{PeopleFilter, PersonRecord};
 use crate::workflow::SimpleStep;
@@ -49,18 +53,8 @@ pub const MEMBERS: [(&str, &str); 6] = [
     ("luotuo_cm7", "骆驼街道党工委委员·徐静"),
 ];
 
-/// The items voted on.
-pub const ITEMS: [&str; 4] = [
-    "拟任 王磊 为 党政综合办公室主任",
-    "拟任 周婷 为 经济发展办公室副主任",
-    "拟任 钱坤 为 社会事务办公室副主任",
-    "拟任 孙悦 为 综合行政执法队副队长",
-];
-
-/// The six ballots cast (同意 a, 不同意 d, 缓议 f per item).
-const BALLOTS: [&str; 6] = ["aaaa", "aaad", "aadf", "aada", "adaf", "aafd"];
-
-/// Seeds the demo meeting (after the accounts).
+/// Seeds the committee, the campaigns, their scores and the decision (after the accounts,
+/// people and posts).
 pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
     let unit = app
         .store
@@ -79,49 +73,9 @@ pub async fn seed(app: &App, district: DistrictId) -> AppResult<()> {
         )
         .await?;
     }
-    let ua = system(district, Some(unit.id), Role::UnitAdmin);
-    let form = MeetingForm {
-        title: "骆驼街道党工委会议：2019年中层干部竞争上岗人选票决".into(),
-        held_on: "2019-07-16".into(),
-        items: ITEMS
-            .iter()
-            .map(|t| ItemForm {
-                text: (*t).into(),
-                ..ItemForm::default()
-            })
-            .collect(),
-    };
-    let id = app.sel_create_meeting(&ua, unit.id, &form).await?;
-    let view = app.sel_meeting(&ua, unit.id, id).await?;
-    // One member (the last on the roll) is absent.
-    let present: Vec<_> = view
-        .attendance
-        .iter()
-        .take(view.attendance.len().saturating_sub(1))
-        .map(|a| a.user_id)
-        .collect();
-    app.sel_roll_call(&ua, unit.id, id, &present).await?;
-    let tokens = app.sel_issue_tokens(&ua, unit.id, id).await?;
-    for ((token, ballot), voter) in tokens.iter().zip(BALLOTS).zip(&present) {
-        let mut cm = system(district, Some(unit.id), Role::CommitteeMember);
-        cm.user_id = *voter;
-        let marks: BTreeMap<String, String> = ballot
-            .chars()
-            .enumerate()
-            .map(|(i, c)| {
-                let code = match c {
-                    'a' => "agree",
-                    'd' => "disagree",
-                    _ => "defer",
-                };
-                ((i + 1).to_string(), code.to_string())
-            })
-            .collect();
-        app.sel_cast(&cm, unit.id, id, token, &marks).await?;
-    }
-    app.sel_close(&ua, unit.id, id).await?;
     seed_campaigns(app, district).await?;
-    seed_scores(app, district).await
+    seed_scores(app, district).await?;
+    seed_decision(app, district).await
 }
 
 /// A published plan of `code` offering the deputy seats of its middle-post split, with
@@ -247,6 +201,26 @@ const INSPECTION_TEAM: &str = "区委组织部·王建国、区委组织部·陈
 const EVAL_ISSUED: usize = 40;
 const EVAL_RETURNED: usize = 38;
 
+/// 骆驼街道, its HR office (system) and its published 2019 campaign.
+async fn luotuo_2019(
+    app: &App,
+    district: DistrictId,
+) -> AppResult<(
+    jiguan_domain::tenancy::UnitId,
+    crate::Actor,
+    super::campaign::CampaignRecord,
+)> {
+    let unit = crate::demo::unit(app, district, "luotuo").await?.id;
+    let ua = system(district, Some(unit), Role::UnitAdmin);
+    let c = app
+        .camp_list(&ua, unit)
+        .await?
+        .into_iter()
+        .find(|c| c.status == Status::Applied)
+        .ok_or(AppError::NotFound)?;
+    Ok((unit, ua, c))
+}
+
 /// 骆驼街道's 2019 campaign scored (issue 13 point 10): applications from June 2019
 /// confirmed or refused at the eligibility review, the written exam, the interview panel
 /// of seven judges with their paper sheets, the democratic evaluation closed, and the
@@ -260,16 +234,7 @@ const EVAL_RETURNED: usize = 38;
 /// marked `demo`, as other demos write history. Everything after (review, exam, panel,
 /// evaluation, inspection) goes through the ordinary use cases and rules.
 pub async fn seed_scores(app: &App, district: DistrictId) -> AppResult<()> {
-    let unit = crate::demo::unit(app, district, "luotuo").await?.id;
-    let ua = system(district, Some(unit), Role::UnitAdmin);
-    let Some(c) = app
-        .camp_list(&ua, unit)
-        .await?
-        .into_iter()
-        .find(|c| c.status == Status::Applied)
-    else {
-        return Err(AppError::NotFound);
-    };
+    let (unit, ua, c) = luotuo_2019(app, district).await?;
     let id = c.id;
     let deadline = c.plan.registration_deadline;
 
@@ -552,6 +517,207 @@ pub async fn seed_scores(app: &App, district: DistrictId) -> AppResult<()> {
             .await?;
             n += 1;
         }
+    }
+    Ok(())
+}
+
+/// 2019's working-day schedule (国务院办公厅关于2019年部分节假日安排的通知, 国办发明电〔2018〕15号,
+/// with the 劳动节 change of 2019-03-22): the publicity of the 2019 campaign is counted on it.
+/// Only 2025 and 2026 are built in; the demo loads this year as a district would.
+pub const SCHEDULE_2019: &str = "# 2019: 国务院办公厅关于2019年部分节假日安排的通知
+year 2019
+2019-01-01 off                 # 元旦
+2019-02-04..2019-02-10 off     # 春节
+2019-02-02 work
+2019-02-03 work
+2019-04-05..2019-04-07 off     # 清明节
+2019-05-01..2019-05-04 off     # 劳动节
+2019-04-28 work
+2019-05-05 work
+2019-06-07..2019-06-09 off     # 端午节
+2019-09-13..2019-09-15 off     # 中秋节
+2019-10-01..2019-10-07 off     # 国庆节
+2019-09-29 work
+2019-10-12 work
+";
+
+/// The title of the demo's decision meeting.
+pub const DECISION_MEETING: &str = "骆驼街道党工委会议：2019年中层干部竞争上岗人选票决";
+/// The meeting's date and the publicity's first day.
+pub const DECISION_HELD_ON: &str = "2019-07-25";
+pub const PUBLICITY_START: &str = "2019-07-29";
+
+/// The title of a deputy post of a body, after the body's name (队 → 副队长, 所 → 副所长,
+/// 站 → 副站长, else 副主任).
+fn deputy_title(body: &str) -> &'static str {
+    if body.ends_with('队') {
+        "副队长"
+    } else if body.ends_with('所') {
+        "副所长"
+    } else if body.ends_with('站') {
+        "副站长"
+    } else {
+        "副主任"
+    }
+}
+
+/// 骆驼街道's 2019 campaign decided (issue 13 points 6 and 7), through the use cases: the
+/// HR office sets up in 岗位管理 a deputy post (no workload yet, no holder) for each offered
+/// body that has none, so the appointment has a post to write; proposes per post the
+/// candidates of the decision pool in the results' rank order (a person once only; more
+/// candidates than seats make a 差额票决); the 党工委 meets on [`DECISION_HELD_ON`] with
+/// one member absent, each present member casts a secret ballot with a one-time token —
+/// the first-ranked candidates (as many as seats) approved by five of the six, the others
+/// by one, one member disagreeing with one 等额 candidate —, the vote is closed and
+/// tallied; the elected go to the 任前公示 from [`PUBLICITY_START`] on 2019's calendar
+/// ([`SCHEDULE_2019`], loaded for the district); one objection is received and resolved as
+/// not affecting the appointment. Nobody is appointed: the publicity's period and the
+/// earliest appointment date are on the decisions page, and 办理任职 is the newcomer's.
+pub async fn seed_decision(app: &App, district: DistrictId) -> AppResult<()> {
+    use super::appointment::{ObjectionForm, ResolveForm};
+    use super::decision::{DecisionMeetingForm, Proposal};
+    use jiguan_domain::posts::PostForm;
+    let (unit, ua, c) = luotuo_2019(app, district).await?;
+    app.system_load_calendar_year(district, SCHEDULE_2019)
+        .await?;
+
+    // ---- 岗位管理: a deputy post per offered body without one.
+    let view = app.dec_view(&ua, unit, c.id).await?;
+    let s = app
+        .store
+        .load_structure(district, unit, app.sel_today())
+        .await?;
+    for p in view.posts.iter().filter(|p| p.post_id.is_none()) {
+        let name = s.name_of(p.post.body_id);
+        let f = PostForm {
+            body: p.post.body_id.0.to_string(),
+            title: deputy_title(&name).into(),
+            level: p.post.level.code().into(),
+            establishment: "any".into(),
+            ..PostForm::default()
+        };
+        app.create_post(&ua, unit, &f).await?;
+    }
+
+    // ---- proposals: per post, the pool in rank order, a person once only.
+    let view = app.dec_view(&ua, unit, c.id).await?;
+    let results = app.sel_results(&ua, unit, c.id).await?;
+    let mut taken: BTreeSet<i64> = BTreeSet::new();
+    let mut proposals = Vec::new();
+    // (seats, the proposal indexes of the post's candidates in rank order)
+    let mut contests: Vec<(usize, Vec<usize>)> = Vec::new();
+    for p in &view.posts {
+        let rank_of = |person: i64| {
+            results
+                .posts
+                .iter()
+                .find(|r| r.key == p.post)
+                .and_then(|r| r.lines.iter().position(|l| l.candidate.person_id == person))
+                .unwrap_or(usize::MAX)
+        };
+        let mut pool: Vec<i64> = p
+            .pool
+            .iter()
+            .map(|(_, person, _)| *person)
+            .filter(|x| !taken.contains(x))
+            .collect();
+        pool.sort_by_key(|x| rank_of(*x));
+        let mut mine = Vec::new();
+        for person in pool {
+            taken.insert(person);
+            mine.push(proposals.len());
+            proposals.push(Proposal {
+                post: format!("{}:{}", p.post.body_id.0, p.post.level.code()),
+                person_id: person.to_string(),
+            });
+        }
+        contests.push((p.seats as usize, mine));
+    }
+    let form = DecisionMeetingForm {
+        title: DECISION_MEETING.into(),
+        held_on: DECISION_HELD_ON.into(),
+        proposals,
+    };
+    let meeting = app.dec_create_meeting(&ua, unit, c.id, &form).await?;
+
+    // ---- the meeting: roll call (the last member absent), tokens, ballots, close.
+    let m = app.sel_meeting(&ua, unit, meeting).await?;
+    let present: Vec<_> = m
+        .attendance
+        .iter()
+        .take(m.attendance.len().saturating_sub(1))
+        .map(|a| a.user_id)
+        .collect();
+    app.sel_roll_call(&ua, unit, meeting, &present).await?;
+    let tokens = app.sel_issue_tokens(&ua, unit, meeting).await?;
+    let mut disagreed = false;
+    for (v, (token, voter)) in tokens.iter().zip(&present).enumerate() {
+        let mut cm = system(district, Some(unit), Role::CommitteeMember);
+        cm.user_id = *voter;
+        let mut marks: BTreeMap<String, String> = BTreeMap::new();
+        for (seats, items) in &contests {
+            for (k, i) in items.iter().enumerate() {
+                let first = k < *seats;
+                // The last voter gives the runner-up the vote of the last seat.
+                let agree = if v + 1 == present.len() && items.len() > *seats {
+                    k + 1 != *seats && k <= *seats
+                } else {
+                    first
+                };
+                let mark = if agree { "agree" } else { "disagree" };
+                marks.insert((i + 1).to_string(), mark.to_string());
+            }
+            // One member disagrees with the first 等额 candidate.
+            if v == 1
+                && !disagreed
+                && items.len() == *seats
+                && let Some(i) = items.first()
+            {
+                marks.insert((i + 1).to_string(), "disagree".to_string());
+                disagreed = true;
+            }
+        }
+        app.sel_cast(&cm, unit, meeting, token, &marks).await?;
+    }
+    app.sel_close(&ua, unit, meeting).await?;
+
+    // ---- 任前公示 of the elected, one objection received and resolved.
+    app.dec_start_publicity(&ua, unit, c.id, PUBLICITY_START)
+        .await?;
+    let v = app.dec_view(&ua, unit, c.id).await?;
+    if let Some(first) = v
+        .candidates
+        .iter()
+        .find(|x| x.candidate.publicity_start.is_some())
+    {
+        let obj = app
+            .dec_add_objection(
+                &ua,
+                unit,
+                c.id,
+                first.candidate.id,
+                &ObjectionForm {
+                    received_on: "2019-07-31".into(),
+                    content: format!(
+                        "来电反映{}同志在社区工作期间对群众来访答复不够及时。",
+                        first.name
+                    ),
+                },
+            )
+            .await?;
+        app.dec_resolve_objection(
+            &ua,
+            unit,
+            c.id,
+            obj,
+            &ResolveForm {
+                outcome: "issue_not_affecting".into(),
+                resolution:
+                    "经组织人事办核查，所反映情况系个别来访答复延迟，已当面说明并改进，不影响任职。"
+                        .into(),
+            },
+        )
+        .await?;
     }
     Ok(())
 }

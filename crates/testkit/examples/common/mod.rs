@@ -36,6 +36,16 @@ pub async fn submit_sign_in(b: &Browser, user: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Signs `user` in from a clean session (no cookies) and waits for the page.
+#[allow(dead_code)] // not every example signs in this way
+pub async fn sign_in(b: &Browser, app: &TestApp, user: &str) -> anyhow::Result<()> {
+    b.delete_all_cookies().await?;
+    b.goto(app.url("/login")).await?;
+    submit_sign_in(b, user).await?;
+    b.query(By::Id("who")).first().await?;
+    Ok(())
+}
+
 /// Saves a screenshot of the page as `file` in `out`.
 pub async fn save(b: &Browser, out: &Path, file: &str) -> anyhow::Result<()> {
     let path = out.join(file);

@@ -43,8 +43,8 @@ pub fn page_status<T: Template>(status: StatusCode, t: &T) -> Response {
 }
 
 /// A form page: 200, or 422 when it shows field errors.
-pub fn form_status<T: Template>(errs: &FormErrors, t: &T) -> Response {
-    form_page(errs.is_empty(), t)
+pub fn form_status<E: ShownErrors + ?Sized, T: Template>(errs: &E, t: &T) -> Response {
+    form_page(errs.none(), t)
 }
 
 /// A page that may show a form's errors: 200 when `clean`, else 422.
@@ -58,6 +58,30 @@ pub fn ok_or_422(clean: bool) -> StatusCode {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// What a form page holds its errors in ([`FormErrors`], the use case's field errors, or
+/// their translated messages): [`form_status`] asks only whether there are any.
+pub trait ShownErrors {
+    fn none(&self) -> bool;
+}
+
+impl ShownErrors for FormErrors {
+    fn none(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<E> ShownErrors for [E] {
+    fn none(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<E> ShownErrors for Vec<E> {
+    fn none(&self) -> bool {
+        self.is_empty()
     }
 }
 

@@ -6,8 +6,8 @@
 
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
+use axum::http::Method;
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -26,7 +26,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
 use crate::extract::{Created, FormPairs, InUnit, Json, Path, Query};
 use crate::guard::{Access, Ctx};
-use crate::html::{FormErrors, Layout, page_status};
+use crate::html::{FormErrors, Layout, form_status};
 use crate::i18n::Tr;
 use crate::routes::{RouteSpec, r};
 
@@ -217,20 +217,14 @@ async fn mine_page(
         Err(e) => return Err(e.into()),
     };
     let l = Layout::new(ctx, "reg.title").here().flash(ok);
-    Ok(page_status(
-        if errs.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        },
-        &RegisterPage {
-            l,
-            rows,
-            no_person,
-            errs,
-            u,
-        },
-    ))
+    let page = RegisterPage {
+        l,
+        rows,
+        no_person,
+        errs,
+        u,
+    };
+    Ok(form_status(&page.errs, &page))
 }
 
 pub async fn mine(
@@ -415,12 +409,7 @@ fn applications_page(
         errs,
         u,
     };
-    let status = if page.errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page_status(status, &page))
+    Ok(form_status(&page.errs, &page))
 }
 
 pub async fn applications(

@@ -6,8 +6,8 @@
 
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
+use axum::http::Method;
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use utoipa::OpenApi;
@@ -26,7 +26,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
 use crate::extract::{FormPairs, InUnit, Path, Query};
 use crate::guard::{Access, Ctx};
-use crate::html::{FormErrors, Layout, XLSX, attachment, page, page_status};
+use crate::html::{FormErrors, Layout, XLSX, attachment, form_status, page};
 use crate::i18n::Tr;
 use crate::module::{MenuEntry, WebModule};
 use crate::routes::{RouteSpec, r};
@@ -396,12 +396,7 @@ fn decisions_page(
         errs,
         u,
     };
-    let status = if p.errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page_status(status, &p))
+    Ok(form_status(&p.errs, &p))
 }
 
 pub async fn show(
@@ -632,7 +627,10 @@ pub async fn publicity_print(State(st): State<AppState>, c: InCampaign) -> WebRe
                 arg("days", n.campaign.plan.publicity_workdays.to_string()),
             ],
         ),
-        today: st.app.sel_today().to_string(),
+        // The notice is dated the day it is posted: the publicity's first day.
+        today: n
+            .start
+            .map_or_else(|| st.app.sel_today().to_string(), |d| d.to_string()),
         u: c.u,
     }))
 }

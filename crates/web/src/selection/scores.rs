@@ -37,7 +37,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
 use crate::extract::{FormPairs, Path, Query};
 use crate::guard::{Access, Ctx};
-use crate::html::{FormErrors, Layout, page_status};
+use crate::html::{FormErrors, Layout, form_status, page_status};
 use crate::i18n::Tr;
 use crate::module::WebModule;
 use crate::routes::{RouteSpec, r};
@@ -352,14 +352,6 @@ fn layout(
         .here()
 }
 
-fn status(errs: &[String]) -> StatusCode {
-    if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
 fn msgs(tr: Tr, errs: &[FieldError]) -> Vec<String> {
     errs.iter().map(|e| tr.error(e)).collect()
 }
@@ -470,12 +462,7 @@ fn exam_page(
         errs: msgs(tr, &file_errs),
         field_errs: FormErrors::new(tr, errs),
     };
-    let st = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page_status(st, &page))
+    Ok(form_status(errs, &page))
 }
 
 pub async fn exam(
@@ -715,8 +702,7 @@ fn panel_page(
         errs: msgs(tr, errs),
         field_errs: FormErrors::new(tr, errs),
     };
-    let st = status(&page.errs);
-    Ok(page_status(st, &page))
+    Ok(form_status(&page.errs, &page))
 }
 
 pub async fn panel(
@@ -901,12 +887,7 @@ fn sheet_page(
         posts,
         errs: FormErrors::new(ctx.tr, errs),
     };
-    let st = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page_status(st, &page))
+    Ok(form_status(errs, &page))
 }
 
 pub async fn my_sheet(
@@ -1048,12 +1029,7 @@ fn eval_page(
         can_manage: ctx.actor.can(Action::SelectionManage),
         errs: FormErrors::new(tr, errs),
     };
-    let st = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page_status(st, &page))
+    Ok(form_status(errs, &page))
 }
 
 pub async fn evaluation(
@@ -1204,12 +1180,7 @@ async fn ballot_page(
         print,
         unit: c.u.name.clone(),
     };
-    let st = if errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(page_status(st, &page))
+    Ok(form_status(errs, &page))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1404,8 +1375,7 @@ fn results_page(
             .collect(),
         errs: msgs(tr, errs),
     };
-    let st = status(&page.errs);
-    Ok(page_status(st, &page))
+    Ok(form_status(&page.errs, &page))
 }
 
 pub async fn results(

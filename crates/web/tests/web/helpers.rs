@@ -556,3 +556,23 @@ pub async fn district_b(t: &T) -> DistrictId {
         .unwrap()
         .district_id
 }
+
+/// The demo seeded into a fresh SQLite file behind the real router, with one more account,
+/// `demo_unit` (password [`PW`]), the administrator of `unit` (its code): for tests that walk
+/// the demo's pages. `t.d_a` is the demo district, `t.units` holds `unit`.
+pub async fn demo_t(unit: &'static str) -> T {
+    let t = demo(&[unit]).await;
+    t.app
+        .system_create_user(
+            t.d_a,
+            Some(t.unit(unit)),
+            "demo_unit",
+            "demo_unit",
+            &[Role::UnitAdmin],
+            PW,
+            false,
+        )
+        .await
+        .unwrap();
+    t
+}

@@ -6,7 +6,6 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 
-use jiguan_app::org::{BodyForm, CapsForm, SplitForm};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
@@ -26,69 +25,11 @@ fn as_role(d: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
 /// Two offices in 骆驼街道: the district allows 2 chiefs and 3 deputies; the split gives
 /// 党政办 1 chief + 2 deputies and 经发办 1 chief + 1 deputy. Returns the two body ids.
 async fn bodies(t: &T) -> (i64, i64) {
-    let lu = t.unit("luotuo");
-    let ua = as_role(t.d_a, Some(lu), Role::UnitAdmin);
-    let da = as_role(t.d_a, None, Role::DistrictAdmin);
-    let mut ids = Vec::new();
-    for name in ["党政综合办公室", "经济发展办公室"] {
-        let id = t
-            .app
-            .org_create_body(
-                &ua,
-                lu,
-                &BodyForm {
-                    name: name.into(),
-                    kind: "office".into(),
-                    establishment: "5".into(),
-                    valid_from: "2018-01-01".into(),
-                    ..BodyForm::default()
-                },
-            )
+    let [a, b] =
+        jiguan_testkit::fixtures::selection_bodies(&t.app, t.d_a, t.unit("luotuo"), ["2", "1"])
             .await
             .unwrap();
-        ids.push(id.0);
-    }
-    t.app
-        .org_set_caps(
-            &da,
-            lu,
-            &CapsForm {
-                max_bodies: "5".into(),
-                max_chiefs: "2".into(),
-                max_deputies: "3".into(),
-                doc_no: "镇海编〔2018〕2号".into(),
-                valid_from: "2018-01-01".into(),
-            },
-        )
-        .await
-        .unwrap();
-    t.app
-        .org_save_split(
-            &ua,
-            lu,
-            &SplitForm {
-                phase: "2018年度".into(),
-                effective: "2018-01-01".into(),
-                lines: vec![
-                    (ids[0].to_string(), "1".into(), "2".into()),
-                    (ids[1].to_string(), "1".into(), "1".into()),
-                ],
-            },
-        )
-        .await
-        .unwrap();
-    t.app
-        .set_quotas(
-            &da,
-            lu,
-            &[
-                ("q_administrative".to_string(), "30".to_string()),
-                ("q_institution".to_string(), "30".to_string()),
-            ],
-        )
-        .await
-        .unwrap();
-    (ids[0], ids[1])
+    (a, b)
 }
 
 /// JSON posted to the API with the session cookie and the CSRF header.

@@ -465,16 +465,9 @@ async fn a_judge_without_an_account_scores_on_the_public_page_with_the_code() {
 #[tokio::test]
 async fn the_demo_campaign_of_luotuo_is_scored_through_to_the_inspection() {
     use jiguan_app::selection::registration::ApplicationStatus;
-    use jiguan_app::{App, AppConfig, ManualClock};
     use jiguan_domain::selection::scores::Conclusion;
-    use std::sync::Arc;
-    let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("demo.db").to_string_lossy().to_string();
-    let store = jiguan_store::SqlStore::open(&url).await.unwrap();
-    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
-    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
-    let lu = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+    let t = demo_t("luotuo").await;
+    let (app, d, lu) = (&t.app, t.d_a, t.unit("luotuo"));
     let a = ua(d, lu);
     let c = app.camp_list(&a, lu).await.unwrap()[0].clone();
     assert_eq!(c.plan.registration_deadline.to_string(), "2019-06-20");
@@ -537,31 +530,6 @@ async fn the_demo_campaign_of_luotuo_is_scored_through_to_the_inspection() {
     }));
 
     // The results page as the demo's HR office sees it.
-    app.system_create_user(
-        d,
-        Some(lu),
-        "demo_unit",
-        "demo_unit",
-        &[Role::UnitAdmin],
-        PW,
-        false,
-    )
-    .await
-    .unwrap();
-    let state = jiguan_web::AppState {
-        app: app.clone(),
-        web: jiguan_web::WebConfig::default(),
-        jobs: Default::default(),
-    };
-    let t = T {
-        router: jiguan_web::router(state),
-        app,
-        clock,
-        d_a: d,
-        units: vec![("luotuo", lu)],
-        users: Vec::new(),
-        _dir: dir,
-    };
     let s = login(&t, "demo_unit").await;
     let page = get(&t, &s, &format!("{}/results", base(lu, c.id))).await;
     assert_eq!(page.status, StatusCode::OK);
