@@ -220,6 +220,10 @@ pub enum AuditAction {
     SelectionObjectionRecord,
     SelectionObjectionResolve,
     SelectionAppoint,
+    /// A 加试 (extra test) result entered for tied candidates; the probation-end
+    /// evaluation (试用期满考核) recorded.
+    SelectionExtraTestSave,
+    SelectionProbationReview,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -316,6 +320,8 @@ impl AuditAction {
             A::SelectionObjectionRecord => "selection.objection.record",
             A::SelectionObjectionResolve => "selection.objection.resolve",
             A::SelectionAppoint => "selection.appoint",
+            A::SelectionExtraTestSave => "selection.extra_test.save",
+            A::SelectionProbationReview => "selection.probation.review",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -415,6 +421,8 @@ impl AuditAction {
         AuditAction::SelectionObjectionRecord,
         AuditAction::SelectionObjectionResolve,
         AuditAction::SelectionAppoint,
+        AuditAction::SelectionExtraTestSave,
+        AuditAction::SelectionProbationReview,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -1163,11 +1171,13 @@ mod tests {
                 | A::SelectionPublicityStart
                 | A::SelectionObjectionRecord
                 | A::SelectionObjectionResolve
-                | A::SelectionAppoint => {}
+                | A::SelectionAppoint
+                | A::SelectionExtraTestSave
+                | A::SelectionProbationReview => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 88);
+        assert_eq!(AuditAction::SIMPLE.len(), 90);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -31,6 +31,7 @@ mod users;
 mod workflow;
 
 mod selection_decision;
+mod selection_extra;
 
 use async_trait::async_trait;
 

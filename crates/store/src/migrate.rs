@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_selection_scores", "selection_scores"),
     migration!(19, "0019_selection_decisions", "selection_decisions"),
     migration!(23, "0023_search_cost", "search_cost"),
+    migration!(25, "0025_selection_extra", "selection_extra"),
 ];
 
 pub fn latest() -> i64 {

@@ -21,7 +21,7 @@ use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::Row;
 
-fn dec(s: &str) -> StoreResult<Decimal> {
+pub(crate) fn dec(s: &str) -> StoreResult<Decimal> {
     s.parse::<Decimal>()
         .map_err(|e| StoreError::Backend(format!("score in database: {s}: {e}")))
 }
