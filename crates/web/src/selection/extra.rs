@@ -148,18 +148,9 @@ pub async fn api_extra_test(
     c: InCampaign,
     Json(b): Json<ExamBody>,
 ) -> WebResult<Json<CountDto>> {
-    let entries: Vec<ExamEntry> = b
-        .scores
-        .into_iter()
-        .map(|s| ExamEntry {
-            row: None,
-            application_id: s.application_id.to_string(),
-            score: s.score,
-        })
-        .collect();
     let count = st
         .app
-        .sel_extra_test_save(&c.ctx.actor, c.u.id, c.id, &entries)
+        .sel_extra_test_save(&c.ctx.actor, c.u.id, c.id, &b.entries())
         .await?;
     Ok(Json(CountDto { count }))
 }
