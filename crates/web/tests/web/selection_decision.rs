@@ -956,19 +956,12 @@ async fn probation_end_evaluation_confirms_or_removes_the_trial_post() {
         r.json()["errors"][0]["code"],
         "selection_probation_reviewed"
     );
-    let open = |t: &T| {
-        let t = t;
-        async move {
-            t.app
-                .store
-                .open_assignments(t.d_a, Some(p.lu))
-                .await
-                .unwrap()
-        }
-    };
     assert!(
-        open(&t)
+        t.app
+            .store
+            .open_assignments(t.d_a, Some(p.lu))
             .await
+            .unwrap()
             .iter()
             .any(|a| a.person_id == p.zhang && a.post_id.0 == p.chief_post)
     );
@@ -1007,8 +1000,11 @@ async fn probation_end_evaluation_confirms_or_removes_the_trial_post() {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(
-        !open(&t)
+        !t.app
+            .store
+            .open_assignments(t.d_a, Some(p.lu))
             .await
+            .unwrap()
             .iter()
             .any(|a| a.person_id == p.wang && a.post_id.0 == p.deputy_post),
         "the trial post ends"
