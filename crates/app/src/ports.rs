@@ -545,6 +545,7 @@ pub trait Store:
     + crate::selection::scoring::ScoreStore
     + crate::selection::evaluation::EvaluationStore
     + crate::selection::decision::DecisionStore
+    + crate::selection::extra::ExtraStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

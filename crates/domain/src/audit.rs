@@ -223,6 +223,10 @@ pub enum AuditAction {
     /// A declared relation (亲属关系) between two people recorded or removed.
     PersonRelationAdd,
     PersonRelationRemove,
+    /// A 加试 (extra test) result entered for tied candidates; the probation-end
+    /// evaluation (试用期满考核) recorded.
+    SelectionExtraTestSave,
+    SelectionProbationReview,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -321,6 +325,8 @@ impl AuditAction {
             A::SelectionAppoint => "selection.appoint",
             A::PersonRelationAdd => "person.relation.add",
             A::PersonRelationRemove => "person.relation.remove",
+            A::SelectionExtraTestSave => "selection.extra_test.save",
+            A::SelectionProbationReview => "selection.probation.review",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -422,6 +428,8 @@ impl AuditAction {
         AuditAction::SelectionAppoint,
         AuditAction::PersonRelationAdd,
         AuditAction::PersonRelationRemove,
+        AuditAction::SelectionExtraTestSave,
+        AuditAction::SelectionProbationReview,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -1172,11 +1180,13 @@ mod tests {
                 | A::SelectionObjectionResolve
                 | A::SelectionAppoint
                 | A::PersonRelationAdd
-                | A::PersonRelationRemove => {}
+                | A::PersonRelationRemove
+                | A::SelectionExtraTestSave
+                | A::SelectionProbationReview => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 90);
+        assert_eq!(AuditAction::SIMPLE.len(), 92);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

@@ -32,6 +32,7 @@ mod users;
 mod workflow;
 
 mod selection_decision;
+mod selection_extra;
 
 use async_trait::async_trait;
 

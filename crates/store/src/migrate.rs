@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_selection_decisions", "selection_decisions"),
     migration!(23, "0023_search_cost", "search_cost"),
     migration!(24, "0024_person_relations", "person_relations"),
+    migration!(25, "0025_selection_extra", "selection_extra"),
     migration!(26, "0026_scale_counters", "scale_counters"),
 ];
 

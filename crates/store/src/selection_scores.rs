@@ -22,7 +22,7 @@ use crate::audit::{commit_audited, commit_created};
 use crate::db::Row;
 use crate::selection_campaign::{application_in_campaign, campaign_in_unit, campaign_rows, coded};
 
-fn dec(s: &str) -> StoreResult<Decimal> {
+pub(crate) fn dec(s: &str) -> StoreResult<Decimal> {
     s.parse::<Decimal>()
         .map_err(|e| StoreError::Backend(format!("score in database: {s}: {e}")))
 }

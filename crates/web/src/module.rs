@@ -116,6 +116,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::report::MODULE,
     &crate::selection::scores::MODULE,
     &crate::selection::decision::MODULE,
+    &crate::selection::extra::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

@@ -29,6 +29,7 @@ pub mod selection_scores;
 pub mod twoway;
 
 pub mod selection_decision;
+pub mod selection_extra;
 
 use std::sync::{Arc, Mutex};
 

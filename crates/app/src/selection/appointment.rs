@@ -42,6 +42,7 @@ use jiguan_domain::selection::dates::{
     term_end,
 };
 use jiguan_domain::selection::eligibility::post_bar;
+use jiguan_domain::selection::probation::ProbationResult;
 use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::Status;
 
@@ -98,6 +99,9 @@ pub struct TermRow {
     pub probation_due: bool,
     /// The term ends within the next 90 days (today included).
     pub term_due: bool,
+    /// The probation-end evaluation (试用期满考核), once recorded: no probation reminder
+    /// after it, and no term reminder after a dismissal (免去试任职务).
+    pub probation_review: Option<super::extra::ProbationReviewRecord>,
 }
 
 #[derive(Serialize)]
@@ -535,6 +539,13 @@ impl App {
         let mut out = Vec::new();
         let mut plans: std::collections::BTreeMap<CampaignId, super::campaign::CampaignRecord> =
             Default::default();
+        let mut reviews: std::collections::BTreeMap<i64, super::extra::ProbationReviewRecord> =
+            self.store
+                .dec_probation_reviews(d, unit)
+                .await?
+                .into_iter()
+                .map(|r| (r.candidate_id, r))
+                .collect();
         for c in self.store.dec_candidates(d, unit, None).await? {
             let Some(on) = c.appointed_on else { continue };
             if !plans.contains_key(&c.campaign_id)
@@ -552,6 +563,10 @@ impl App {
                 .await?
                 .map(|p| p.name)
                 .unwrap_or_default();
+            let review = reviews.remove(&c.id);
+            let dismissed = review
+                .as_ref()
+                .is_some_and(|r| r.result == ProbationResult::Dismissed);
             out.push(TermRow {
                 campaign_id: c.campaign_id,
                 candidate_id: c.id,
@@ -559,12 +574,14 @@ impl App {
                 name,
                 post_label: label,
                 appointed_on: on,
-                probation_due: c
-                    .probation_end
-                    .is_some_and(|e| ends_within(e, today, TERM_REMINDER_DAYS)),
-                term_due: c
-                    .term_end
-                    .is_some_and(|e| ends_within(e, today, TERM_REMINDER_DAYS)),
+                // Until the evaluation is recorded, also once the probation is over.
+                probation_due: review.is_none()
+                    && c.probation_end
+                        .is_some_and(|e| e < today || ends_within(e, today, TERM_REMINDER_DAYS)),
+                term_due: !dismissed
+                    && c.term_end
+                        .is_some_and(|e| ends_within(e, today, TERM_REMINDER_DAYS)),
+                probation_review: review,
                 probation_end: c.probation_end,
                 term_end: c.term_end,
             });

@@ -21,6 +21,7 @@ pub mod demo;
 pub mod appointment;
 pub mod decision;
 pub mod evaluation;
+pub mod extra;
 pub mod panel;
 pub mod results;
 pub mod scoring;

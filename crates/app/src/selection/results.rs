@@ -145,6 +145,7 @@ impl App {
             .into_iter()
             .map(|r| (r.application_id, r))
             .collect();
+        let extra_of = self.sc_extra_of(d, unit, id).await?;
         let used = |st: Stage| !plan.weight(st).is_zero();
         let mut posts = Vec::new();
         for p in self.sc_candidates(d, unit, &c).await? {
@@ -167,7 +168,7 @@ impl App {
                     interview: interview_of.get(&aid).copied(),
                     evaluation: ev.map(|e| e.0),
                     approval: ev.map(|e| e.1),
-                    extra_test: None,
+                    extra_test: extra_of.get(&aid).copied(),
                 };
                 let mut st = stops(plan, outcome, &scores, ev.is_some_and(|e| e.2));
                 if used(Stage::Written) && exam_outcome == ExamOutcome::NotAdvanced {

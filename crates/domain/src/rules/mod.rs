@@ -58,6 +58,7 @@ pub mod keys {
     pub const APPRAISAL_NEW_STAFF_MONTHS: &str = "appraisal.new_staff_months";
     pub const APPRAISAL_PERIODIC_WEIGHT_PCT: &str = "appraisal.periodic_weight_pct";
     pub const APPRAISAL_PUBLICITY_WORKDAYS: &str = "appraisal.publicity_workdays";
+    pub const PROBATION_TWO_THIRDS_RULE: &str = "selection.probation_two_thirds_rule";
 }
 
 /// The policy parameters the rules use, in display order. Defaults are the national values.
@@ -299,6 +300,14 @@ pub const PARAMS: &[ParamDef] = &[
         source: "公务员考核规定 2020 (优秀 list published in the agency, APR-13: \
                  excellent_publicity_days = 5 working days, to verify)",
     },
+    ParamDef {
+        key: keys::PROBATION_TWO_THIRDS_RULE,
+        kind: ParamKind::Bool,
+        default: "true",
+        scope: ParamScope::District,
+        source: "local rule (siping.gov.cn, RULES-SELECTION-APPRAISAL §1.11.3 [L]): 优秀+称职 at \
+                 most 2/3 in the probation evaluation → the appointment is not confirmed",
+    },
 ];
 
 #[cfg(test)]
@@ -332,9 +341,10 @@ mod tests {
             keys::APPRAISAL_NEW_STAFF_MONTHS,
             keys::APPRAISAL_PERIODIC_WEIGHT_PCT,
             keys::APPRAISAL_PUBLICITY_WORKDAYS,
+            keys::PROBATION_TWO_THIRDS_RULE,
         ] {
             assert!(crate::settings::find(k).is_some(), "{k}");
         }
-        assert_eq!(PARAMS.len(), 24);
+        assert_eq!(PARAMS.len(), 25);
     }
 }

@@ -29,6 +29,7 @@ pub mod ballot;
 pub mod dates;
 pub mod eligibility;
 pub mod plan;
+pub mod probation;
 pub mod recusal;
 pub mod scores;
 

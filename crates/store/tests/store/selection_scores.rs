@@ -476,6 +476,67 @@ async fn scoring_story(pg: bool) {
     let mut want = vec![sc.app("甲"), sc.app("丙")];
     want.sort();
     assert_eq!(pool, want);
+    // ---- 加试 (§1.7.5): only for candidates tied on every other key; it breaks the tie.
+    let extra = |n: &str, s: &str| ExamEntry {
+        row: None,
+        application_id: sc.app(n).0.to_string(),
+        score: s.into(),
+    };
+    let e = app
+        .sel_extra_test_save(&ua, u, id, &[extra("甲", "90")])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        codes(&e),
+        vec![format!(
+            "extra_{}:selection_extra_test_not_tied",
+            sc.app("甲").0
+        )]
+    );
+    let e = app
+        .sel_extra_test_save(&ua, u, id, &[extra("乙", "101")])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        codes(&e),
+        vec![format!("extra_{}:out_of_range", sc.app("乙").0)]
+    );
+    assert_eq!(
+        app.sel_extra_test_save(&ua, u, id, &[extra("乙", "80"), extra("丙", "90.5")])
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(audits("selection.extra_test.save").await, 1);
+    let r = app.sel_results(&ua, u, id).await.unwrap();
+    let placed: Vec<(String, u32, bool)> = r.posts[0]
+        .lines
+        .iter()
+        .filter(|l| l.rank.is_some())
+        .map(|l| (l.candidate.name.clone(), l.rank.unwrap(), l.tied))
+        .collect();
+    assert_eq!(
+        placed,
+        vec![
+            ("甲".into(), 1, false),
+            ("丙".into(), 2, false),
+            ("乙".into(), 3, false),
+            ("丁".into(), 4, false),
+        ]
+    );
+    let short = r.posts[0].shortlist.as_ref().unwrap();
+    assert_eq!((short.included.len(), short.tie_at_cut), (2, false));
+    // A result once entered may be corrected (the pair is no longer tied).
+    app.sel_extra_test_save(&ua, u, id, &[extra("乙", "95")])
+        .await
+        .unwrap();
+    let r = app.sel_results(&ua, u, id).await.unwrap();
+    assert_eq!(r.posts[0].lines[1].candidate.name, "乙");
+    assert!(matches!(
+        app.sel_extra_test_save(&other, sib, id, &[extra("乙", "70")])
+            .await,
+        Err(AppError::NotFound)
+    ));
     // Another unit sees none of it.
     assert!(matches!(
         app.sel_results(&other, sib, id).await,

@@ -1238,6 +1238,8 @@ pub struct ResultLineRow {
     pub conclusion: String,
     pub team: String,
     pub material: String,
+    /// The 加试 result, if entered.
+    pub extra_test: String,
 }
 
 pub struct ResultBlock {
@@ -1297,6 +1299,7 @@ fn result_blocks(tr: Tr, v: &ResultsView) -> Vec<ResultBlock> {
                     evaluation: num(x.scores.evaluation),
                     approval: x.approval_pct.map(|a| format!("{a}%")).unwrap_or_default(),
                     composite: num(x.composite),
+                    extra_test: num(x.scores.extra_test),
                     rank: x.rank.map(|r| r.to_string()).unwrap_or_default(),
                     tied: x.tied,
                     note: x
@@ -1332,7 +1335,7 @@ fn result_blocks(tr: Tr, v: &ResultsView) -> Vec<ResultBlock> {
         .collect()
 }
 
-fn results_page(
+pub(super) fn results_page(
     ctx: &Ctx,
     c: &InCampaign,
     v: ResultsView,

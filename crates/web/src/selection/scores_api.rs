@@ -35,6 +35,20 @@ pub struct ExamBody {
     pub scores: Vec<ExamScoreBody>,
 }
 
+impl ExamBody {
+    /// The scores as the use cases take them (no file row).
+    pub fn entries(self) -> Vec<ExamEntry> {
+        self.scores
+            .into_iter()
+            .map(|s| ExamEntry {
+                row: None,
+                application_id: s.application_id.to_string(),
+                score: s.score,
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CountDto {
     pub count: usize,
@@ -135,18 +149,9 @@ pub async fn exam_save(
     c: InCampaign,
     Json(b): Json<ExamBody>,
 ) -> WebResult<Json<CountDto>> {
-    let entries: Vec<ExamEntry> = b
-        .scores
-        .into_iter()
-        .map(|s| ExamEntry {
-            row: None,
-            application_id: s.application_id.to_string(),
-            score: s.score,
-        })
-        .collect();
     let count = st
         .app
-        .sel_exam_save(&c.ctx.actor, c.u.id, c.id, &entries)
+        .sel_exam_save(&c.ctx.actor, c.u.id, c.id, &b.entries())
         .await?;
     Ok(Json(CountDto { count }))
 }

@@ -1059,3 +1059,217 @@ async fn the_demo_campaign_of_luotuo_is_decided_and_publicised() {
     assert_eq!(sheet.status, StatusCode::OK);
     assert!(sheet.body.contains(&tally.digest));
 }
+
+/// 试用期满考核 (§1.11.3): after the appointment, the probation-end evaluation through the
+/// API (张三, confirmed once 优秀 + 称职 is above two thirds) and the page (王五, dismissed:
+/// the post assignment ends and the history records it); the terms page shows both; roles
+/// and tenants.
+#[tokio::test]
+async fn probation_end_evaluation_confirms_or_removes_the_trial_post() {
+    let t = setup().await;
+    let p = pipeline(&t).await;
+    let m = decide(&t, &p).await;
+    t.app.sel_close(&p.ua, p.lu, m).await.unwrap();
+    let hr = login(&t, "u_admin").await;
+    let api = format!("/api/v1/units/{}/selection/campaigns/{}", p.lu, p.camp);
+    let r = post_json(
+        &t,
+        &hr,
+        &format!("{api}/decisions/publicity"),
+        r#"{"publicity_start":"2025-09-25"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = get(&t, &hr, &format!("{api}/decisions")).await.json();
+    let zhang = cand_of(&j, p.zhang)["candidate"]["id"].as_i64().unwrap();
+    let wang = cand_of(&j, p.wang)["candidate"]["id"].as_i64().unwrap();
+    let li = cand_of(&j, p.li)["candidate"]["id"].as_i64().unwrap();
+    for c in [zhang, wang] {
+        let r = post_json(
+            &t,
+            &hr,
+            &format!("{api}/decisions/{c}/appoint"),
+            r#"{"appointed_on":"2025-10-09","doc_no":"骆党〔2025〕8号"}"#,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let path = |c: i64| format!("/api/v1/units/{}/selection/terms/{c}/probation", p.lu);
+    let body = |on: &str, e: u32, c: u32, result: &str| {
+        format!(
+            r#"{{"decided_on":"{on}","excellent":{e},"competent":{c},"basic":10,"incompetent":0,"result":"{result}","doc_no":"骆党〔2026〕3号"}}"#
+        )
+    };
+    // Before the probation's last day (2026-09-19), and a candidate never appointed.
+    let r = post_json(
+        &t,
+        &hr,
+        &path(zhang),
+        &body("2026-09-18", 10, 11, "confirmed"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "decided_on");
+    assert_eq!(
+        r.json()["errors"][0]["code"],
+        "selection_probation_not_ended"
+    );
+    let r = post_json(&t, &hr, &path(li), &body("2026-09-20", 10, 11, "confirmed")).await;
+    assert_eq!(r.json()["errors"][0]["code"], "selection_not_appointed");
+    // 优秀 + 称职 exactly two thirds (20 of 30): not confirmed (the local rule).
+    let r = post_json(
+        &t,
+        &hr,
+        &path(zhang),
+        &body("2026-09-20", 10, 10, "confirmed"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "result");
+    assert_eq!(
+        r.json()["errors"][0]["code"],
+        "selection_probation_two_thirds"
+    );
+    // The rule is a district parameter: switched off, the same votes confirm.
+    let da = as_role(t.d_a, None, Role::DistrictAdmin, t.user("d_admin"));
+    t.app
+        .set_param(&da, None, "selection.probation_two_thirds_rule", "false")
+        .await
+        .unwrap();
+    let r = post_json(
+        &t,
+        &hr,
+        &path(zhang),
+        &body("2026-09-20", 10, 10, "confirmed"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["result"], "confirmed");
+    let r = post_json(
+        &t,
+        &hr,
+        &path(zhang),
+        &body("2026-09-21", 10, 11, "dismissed"),
+    )
+    .await;
+    assert_eq!(
+        r.json()["errors"][0]["code"],
+        "selection_probation_reviewed"
+    );
+    assert!(
+        t.app
+            .store
+            .open_assignments(t.d_a, Some(p.lu))
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.person_id == p.zhang && a.post_id.0 == p.chief_post)
+    );
+    // The page: the form, a bad count named, then 免去试任职务.
+    let page = format!("/units/{}/selection/terms/{wang}/probation", p.lu);
+    let g = get(&t, &hr, &page).await;
+    assert_eq!(g.status, StatusCode::OK, "{}", g.body);
+    assert!(g.body.contains("id=\"pr-form\"") && g.body.contains("王五"));
+    let r = post_form(
+        &t,
+        &hr,
+        &page,
+        &[
+            ("decided_on", "2026-09-21"),
+            ("excellent", "x"),
+            ("result", "dismissed"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("优秀票数"), "{}", r.body);
+    let r = post_form(
+        &t,
+        &hr,
+        &page,
+        &[
+            ("decided_on", "2026-09-21"),
+            ("excellent", "2"),
+            ("competent", "8"),
+            ("basic", "12"),
+            ("incompetent", "8"),
+            ("result", "dismissed"),
+            ("note", "群众认可度低"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        !t.app
+            .store
+            .open_assignments(t.d_a, Some(p.lu))
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.person_id == p.wang && a.post_id.0 == p.deputy_post),
+        "the trial post ends"
+    );
+    let history = t
+        .app
+        .store
+        .person_history(t.d_a, jiguan_domain::people::PersonId(p.wang))
+        .await
+        .unwrap();
+    assert!(
+        history.iter().any(|e| e.note.contains("免去试任职务")),
+        "{history:?}"
+    );
+    // The terms page and API show the results; no probation reminder is left.
+    let terms = get(&t, &hr, &format!("/units/{}/selection/terms", p.lu)).await;
+    assert!(
+        terms.body.contains("正式任职") && terms.body.contains("免去试任职务"),
+        "{}",
+        terms.body
+    );
+    assert!(!terms.body.contains("probation-due-"), "{}", terms.body);
+    let j = get(&t, &hr, &format!("/api/v1/units/{}/selection/terms", p.lu))
+        .await
+        .json();
+    let rows = j.as_array().unwrap();
+    let of = |c: i64| rows.iter().find(|r| r["candidate_id"] == c).unwrap();
+    assert_eq!(of(zhang)["probation_review"]["result"], "confirmed");
+    assert_eq!(of(wang)["probation_review"]["result"], "dismissed");
+    assert_eq!(of(wang)["probation_review"]["votes"]["incompetent"], 8);
+    let codes = audit_codes(&t).await;
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| *c == "selection.probation.review")
+            .count(),
+        2
+    );
+    // Only the HR office records it; another district sees nothing.
+    for name in ["u_committee", "d_admin", "u_auditor", "u_staff"] {
+        let who = login(&t, name).await;
+        let r = post_json(
+            &t,
+            &who,
+            &path(li),
+            &body("2026-09-20", 10, 11, "confirmed"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}");
+    }
+    let b = login(&t, "b_unit_admin").await;
+    let dagang = t.unit("dagang");
+    let r = get(
+        &t,
+        &b,
+        &format!("/units/{dagang}/selection/terms/{zhang}/probation"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = post_json(
+        &t,
+        &b,
+        &format!("/api/v1/units/{dagang}/selection/terms/{wang}/probation"),
+        &body("2026-09-20", 10, 11, "confirmed"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
