@@ -2,9 +2,13 @@
 //! import path (CSV bytes → `jiguan_excel::import::read_table` → validation → batched
 //! writes) into a fresh SQLite database, and into a fresh PostgreSQL database when
 //! `JIGUAN_BENCH_PG_URL` names a server (e.g. `postgres://postgres@127.0.0.1:5432/postgres`).
-//! Reports rows/s and the peak resident memory (VmHWM). Run:
+//! Reports rows/s, the time of each phase (reading the file, validating, writing) and the
+//! peak resident memory (VmHWM). Run:
 //! `cargo bench -p jiguan-store --bench people_import` (env `JIGUAN_BENCH_ROWS` to change
-//! the row count).
+//! the row count; `JIGUAN_BENCH_FORMAT=xlsx` imports the same rows as an xlsx workbook
+//! written by the export code, dates and money as typed cells, instead of CSV;
+//! `JIGUAN_BENCH_SAVE=PATH` also writes the generated file there, e.g. to time another
+//! reader on the same bytes).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
@@ -13,8 +17,11 @@ use std::time::Instant;
 use jiguan_app::people::{ImportOptions, ImportTable, Importer};
 use jiguan_app::users::system_entry;
 use jiguan_app::{App, AppConfig, SystemClock};
+use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::money::Money;
 use jiguan_domain::people::establishment::QuotaKind;
-use jiguan_domain::tenancy::{UnitInput, UnitKind};
+use jiguan_domain::tenancy::{UnitInput, UnitKind, UserId};
+use jiguan_excel::{Cell, Sheet};
 use jiguan_store::SqlStore;
 use jiguan_testkit::fixtures::{self, id_number};
 
@@ -53,6 +60,41 @@ fn csv(n: usize) -> String {
         ));
     }
     s
+}
+
+/// The rows of [`csv`] as an xlsx workbook through the export code: text as shared
+/// strings, dates as date-formatted numbers, money as numbers (what a roster saved by
+/// Excel holds).
+fn xlsx(text: &str) -> Vec<u8> {
+    let mut lines = text.lines();
+    let headers: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let rows = lines
+        .map(|l| {
+            l.split(',')
+                .enumerate()
+                .map(|(c, v)| match c {
+                    3 | 7 | 8 => Cell::Date(v.parse().unwrap()),
+                    16..=19 => {
+                        Cell::Money(Money((v.parse::<f64>().unwrap() * 100.0).round() as i64))
+                    }
+                    _ if v.is_empty() => Cell::Empty,
+                    _ => Cell::Text(v.to_string()),
+                })
+                .collect()
+        })
+        .collect();
+    jiguan_excel::write_workbook(&[Sheet {
+        name: "花名册".into(),
+        headers,
+        rows,
+        ..Sheet::default()
+    }])
+    .unwrap()
 }
 
 fn peak_kib() -> u64 {
@@ -109,6 +151,17 @@ async fn run(label: &str, url: &str, bytes: &[u8], n: usize) {
         )
         .await
         .unwrap();
+    // The command line's path (`jiguan import roster`), in its two halves so that each
+    // phase is timed: read the file, validate (prepare), write (as the unit's
+    // administrator, who may import; the command line imports as `system`).
+    let admin = Actor {
+        user_id: UserId(0),
+        username: "u1_admin".into(),
+        display_name: "u1_admin".into(),
+        district_id: d,
+        unit_id: Some(u),
+        roles: vec![Role::UnitAdmin],
+    };
     let t0 = Instant::now();
     let table =
         jiguan_excel::import::read_table(bytes, &jiguan_excel::import::Limits::default()).unwrap();
@@ -118,11 +171,14 @@ async fn run(label: &str, url: &str, bytes: &[u8], n: usize) {
         rows: table.rows,
         first_row: table.first_row,
     };
-    let r = app
-        .import_roster(Importer::System(d), u, &t, &ImportOptions::default(), None)
+    let prepared = app
+        .prepare_roster_import(&admin, u, &t, &ImportOptions::default())
         .await
         .unwrap();
+    let t_check = t0.elapsed() - t_read;
+    let r = app.write_roster_import(prepared, None).await.unwrap();
     let total = t0.elapsed();
+    let t_write = total - t_read - t_check;
     assert!(r.written && r.created == n, "{:?}", r.errors.first());
     // Re-import: validated and compared, nothing written.
     let t1 = Instant::now();
@@ -133,9 +189,11 @@ async fn run(label: &str, url: &str, bytes: &[u8], n: usize) {
     assert_eq!((again.unchanged, again.written), (n, false));
     let reimport = t1.elapsed();
     println!(
-        "{label}: {n} rows in {:.2} s (read {:.2} s) = {:.0} rows/s; re-import (no change) {:.2} s = {:.0} rows/s; peak RSS so far {} MiB",
+        "{label}: {n} rows in {:.2} s (read {:.2} s, validate {:.2} s, write {:.2} s) = {:.0} rows/s; re-import (no change) {:.2} s = {:.0} rows/s; peak RSS so far {} MiB",
         total.as_secs_f64(),
         t_read.as_secs_f64(),
+        t_check.as_secs_f64(),
+        t_write.as_secs_f64(),
         n as f64 / total.as_secs_f64(),
         reimport.as_secs_f64(),
         n as f64 / reimport.as_secs_f64(),
@@ -149,8 +207,20 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let text = csv(n);
-    let bytes = text.into_bytes();
-    println!("CSV: {} rows, {} MiB", n, bytes.len() / (1024 * 1024));
+    let format = std::env::var("JIGUAN_BENCH_FORMAT").unwrap_or_else(|_| "csv".into());
+    let bytes = if format == "xlsx" {
+        xlsx(&text)
+    } else {
+        text.into_bytes()
+    };
+    println!(
+        "{format}: {n} rows, {:.1} MiB",
+        bytes.len() as f64 / (1024.0 * 1024.0)
+    );
+    if let Ok(path) = std::env::var("JIGUAN_BENCH_SAVE") {
+        std::fs::write(&path, &bytes).unwrap();
+        println!("written to {path}");
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -449,13 +449,6 @@ async fn insert_chunk(
         .map(|w| by_number.get(&w.person.id_number).copied().unwrap_or(0))
         .collect();
     copy_events(tx, d, &ids, first, at, by).await?;
-    let named: Vec<(i64, &str, &str)> = chunk
-        .iter()
-        .zip(&ids)
-        .map(|(w, id)| (*id, w.person.name.as_str(), w.person.post.as_str()))
-        .collect();
-    people_index::write_grams(tx, d, &named, true).await?;
-    people_index::refresh_latest(tx, d, Who::Ids(&ids)).await?;
     Ok(ids)
 }
 
@@ -978,6 +971,17 @@ impl PeopleStore for SqlStore {
             }
             i += 1;
         }
+        // The search grams and the latest rows (with the cost counters) of every person
+        // created above, in bulk (issue 17): the same rows the per-chunk writes gave, in
+        // a few large statements. Nothing in this transaction reads them before.
+        let fresh: Vec<(i64, &str, &str)> = batch
+            .writes
+            .iter()
+            .zip(&ids)
+            .filter(|(w, _)| w.create)
+            .map(|(w, id)| (*id, w.person.name.as_str(), w.person.post.as_str()))
+            .collect();
+        people_index::index_fresh(&mut tx, d, &fresh).await?;
         if let Some(pr) = &batch.progress
             && total > 0
         {

@@ -98,6 +98,9 @@ pub(crate) async fn write_grams(
             rows.push((*id, g));
         }
     }
+    // In the primary key's order: each statement then writes a few runs of adjacent
+    // index entries (and binds a few distinct grams) instead of entries all over the index.
+    rows.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     for chunk in rows.chunks(GRAM_ROWS) {
         let mut s = Sql::new("");
         let mut seen: HashMap<&str, String> = HashMap::new();
@@ -204,6 +207,41 @@ pub(crate) async fn refresh_latest(tx: &mut Tx, d: DistrictId, who: Who<'_>) -> 
         return Ok(());
     }
     count_latest(tx, who, -1).await?;
+    insert_latest(tx, who).await?;
+    count_latest(tx, who, 1).await?;
+    for t in ["cost_counters", "people_counters"] {
+        tx.execute(
+            &format!("DELETE FROM {t} WHERE district_id = $1 AND headcount = 0"),
+            &[d.0.into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// People per statement of [`index_fresh`]'s latest rows.
+const FRESH_IDS: usize = 2_000;
+
+/// The search grams and the latest rows (with the counters) of people `(id, name, post)`
+/// created in this transaction, each with its history written: the rows [`write_grams`]
+/// and [`refresh_latest`] give them, in a few large statements for a whole import
+/// (nothing of theirs to take away first).
+pub(crate) async fn index_fresh(
+    tx: &mut Tx,
+    d: DistrictId,
+    people: &[(i64, &str, &str)],
+) -> StoreResult<()> {
+    write_grams(tx, d, people, true).await?;
+    let ids: Vec<i64> = people.iter().map(|p| p.0).collect();
+    for chunk in ids.chunks(FRESH_IDS) {
+        insert_latest(tx, Who::Ids(chunk)).await?;
+        count_latest(tx, Who::Ids(chunk), 1).await?;
+    }
+    Ok(())
+}
+
+/// Writes (or rewrites) the `person_latest` rows of `who` from their history.
+async fn insert_latest(tx: &mut Tx, who: Who<'_>) -> StoreResult<()> {
     tx.execute(
         &format!(
             "INSERT INTO person_latest (person_id, district_id, unit_id, event_id, on_date, status, identity, funding, body_key, \
@@ -221,14 +259,6 @@ pub(crate) async fn refresh_latest(tx: &mut Tx, d: DistrictId, who: Who<'_>) -> 
         &[],
     )
     .await?;
-    count_latest(tx, who, 1).await?;
-    for t in ["cost_counters", "people_counters"] {
-        tx.execute(
-            &format!("DELETE FROM {t} WHERE district_id = $1 AND headcount = 0"),
-            &[d.0.into()],
-        )
-        .await?;
-    }
     Ok(())
 }
 

@@ -25,6 +25,7 @@ type Change = Box<dyn Fn(&mut PersonRecord)>;
 
 both!(index_search_matches_like);
 both!(index_cost_matches_scan);
+both!(index_bulk_writes_equal_one_by_one);
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -711,4 +712,163 @@ async fn index_cost_matches_scan(pg: bool) {
         }
     }
     assert!(filters > 10, "non-empty rosters compared: {filters}");
+}
+
+/// The people of a write: 250 new people (names and posts of 1–5 characters, Latin and
+/// Chinese, some sharing grams) in the three units with different pay, identities,
+/// statuses and dates (one in the future), with updates of existing people between them.
+fn bulk_writes(t: &PersonRecord, units: [UnitId; 3], old: &[PersonRecord]) -> Vec<PersonWrite> {
+    let first = ["王", "李", "欧阳", "Wang", "司马", "张"];
+    let second = ["伟", "娜娜", "Wei", "明", "相如", ""];
+    let posts = ["科员", "主任科员", "Clerk", "", "办公室主任"];
+    let mut out = Vec::new();
+    for i in 0..250u32 {
+        let k = i as usize;
+        let mut p = t.clone();
+        p.id = 0;
+        p.name = format!("{}{}{}", first[k % 6], second[k / 6 % 6], k % 4);
+        p.post = posts[k % 5].to_string();
+        p.id_number = id_number("19850101", 300 + i);
+        p.unit_id = units[k % 3];
+        p.host_unit_id = None;
+        p.body_id = None;
+        p.identity = [Identity::Temporary, t.identity][k % 2];
+        p.funding = [Funding::SelfFunded, t.funding][k / 2 % 2];
+        p.status = [Status::OnPost, Status::Retired, Status::OnPost][k % 3];
+        p.cost.basic_pay = Money(50_000 + i64::from(i) * 37);
+        p.cost.allowances = Money(i64::from(i % 11) * 1_000);
+        let on = if i == 7 { "2031-01-01" } else { "2024-05-01" };
+        out.push(write(p, true, on, EventKind::Hire));
+        // An update between the creates (the import's order: as the file comes).
+        if i % 60 == 59 {
+            let mut q = old[k / 60].clone();
+            q.cost.basic_pay = Money(99_000 + i64::from(i));
+            q.post = format!("调整{i}");
+            out.push(write(q, false, "2024-06-01", EventKind::Update));
+        }
+    }
+    out
+}
+
+/// The search grams, latest rows and cost counters of a district, keyed by ID number
+/// (not by row ids), in a fixed order.
+async fn index_rows(s: &SqlStore, d: DistrictId) -> Vec<String> {
+    let mut out = Vec::new();
+    for (sql, n) in [
+        (
+            "SELECT p.id_number, g.gram FROM people_grams g JOIN people p ON p.id = g.person_id \
+         WHERE g.district_id = $1 ORDER BY 1, 2",
+            2,
+        ),
+        (
+            "SELECT p.id_number, CAST(l.unit_id AS TEXT), CAST(l.on_date AS TEXT), l.status, l.identity, l.funding, \
+         CAST(l.body_key AS TEXT), CAST(l.basic_pay AS TEXT), CAST(l.allowances AS TEXT), \
+         CAST(l.social_insurance AS TEXT), CAST(l.housing_fund AS TEXT), e.note \
+         FROM person_latest l JOIN people p ON p.id = l.person_id JOIN person_events e ON e.id = l.event_id \
+         WHERE l.district_id = $1 ORDER BY 1",
+            12,
+        ),
+        (
+            "SELECT CAST(unit_id AS TEXT), status, identity, funding, CAST(body_key AS TEXT), CAST(headcount AS TEXT), \
+         CAST(basic_pay AS TEXT), CAST(allowances AS TEXT), CAST(social_insurance AS TEXT), CAST(housing_fund AS TEXT) \
+         FROM cost_counters WHERE district_id = $1 ORDER BY 1, 2, 3, 4, 5",
+            10,
+        ),
+    ] {
+        for r in s.db.fetch_all(sql, &[d.0.into()]).await.unwrap() {
+            let cols: Vec<String> = (0..n).map(|i| r.get::<String>(i).unwrap()).collect();
+            out.push(cols.join("|"));
+        }
+        out.push("--".into());
+    }
+    out
+}
+
+/// A whole import's writes in one batch (the new people's grams, latest rows and counters
+/// written in bulk at the end) leave exactly the index rows that the same writes applied
+/// one at a time leave, and both equal a recomputation from the people and their history.
+async fn index_bulk_writes_equal_one_by_one(pg: bool) {
+    let (_db1, bulk, d1, u1, t1) = setup(pg).await;
+    let (_db2, single, d2, u2, t2) = setup(pg).await;
+    assert_eq!(d1, d2);
+    let old = |s: SqlStore, d: DistrictId, u: UnitId| async move {
+        let f = PeopleFilter {
+            unit_id: Some(u),
+            ..Default::default()
+        };
+        s.list_people(d, &f, &ListQuery::default())
+            .await
+            .unwrap()
+            .items
+    };
+    let old1 = old(bulk.clone(), d1, u1[0]).await;
+    let old2 = old(single.clone(), d2, u2[0]).await;
+    assert!(old1.len() >= 5);
+    let writes1 = bulk_writes(&t1, u1, &old1);
+    let n = writes1.len();
+    let ids = apply(&bulk, d1, writes1).await;
+    assert_eq!(ids.len(), n);
+    for w in bulk_writes(&t2, u2, &old2) {
+        apply(&single, d2, vec![w]).await;
+    }
+    let rows = index_rows(&bulk, d1).await;
+    assert!(
+        rows.len() > 3_000,
+        "grams, latest rows, counters: {}",
+        rows.len()
+    );
+    assert_eq!(rows, index_rows(&single, d2).await);
+    // And a recomputation: every person's grams, latest history row and the sums.
+    let people = bulk
+        .db
+        .fetch_all(
+            "SELECT id_number, name, post FROM people WHERE district_id = $1",
+            &[d1.0.into()],
+        )
+        .await
+        .unwrap();
+    let mut want: Vec<String> = people
+        .iter()
+        .flat_map(|r| {
+            let (n, name, post): (String, String, String) =
+                (r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap());
+            let mut g = jiguan_store::people_index::grams(&name);
+            g.extend(jiguan_store::people_index::grams(&post));
+            g.into_iter().map(move |g| format!("{n}|{g}"))
+        })
+        .collect();
+    want.sort();
+    let got: Vec<String> = rows.iter().take_while(|r| *r != "--").cloned().collect();
+    assert_eq!(got, want);
+    let recount = "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT unit_id, status, identity, funding, body_key, \
+                   CAST(COUNT(*) AS BIGINT) n, CAST(SUM(basic_pay) AS BIGINT) b FROM person_latest WHERE district_id = $1 \
+                   GROUP BY unit_id, status, identity, funding, body_key) x WHERE NOT EXISTS (SELECT 1 FROM cost_counters c \
+                   WHERE c.district_id = $1 AND c.unit_id = x.unit_id AND c.status = x.status AND c.identity = x.identity \
+                   AND c.funding = x.funding AND c.body_key = x.body_key AND c.headcount = x.n AND c.basic_pay = x.b)";
+    let missing: i64 = bulk
+        .db
+        .fetch_one(recount, &[d1.0.into()])
+        .await
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(
+        missing, 0,
+        "counters differ from a recount of the latest rows"
+    );
+    let stale: i64 = bulk
+        .db
+        .fetch_one(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM person_latest l WHERE l.district_id = $1 \
+             AND l.event_id <> (SELECT MAX(e.id) FROM person_events e WHERE e.person_id = l.person_id)",
+            &[d1.0.into()],
+        )
+        .await
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(
+        stale, 0,
+        "a latest row is not the person's highest history row"
+    );
 }

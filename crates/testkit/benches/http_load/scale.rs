@@ -7,7 +7,8 @@
 //! writes (one in ten creates a person through the JSON API) by 64 district
 //! administrators on the province data, with latency percentiles, errors and peak RSS.
 //! `JIGUAN_BENCH_DISTRICTS` (default 100) and `JIGUAN_BENCH_STRESS_STAFF` (default
-//! 100,000) shrink the data for a quick run.
+//! 100,000) shrink the data for a quick run; `JIGUAN_BENCH_SOAK_ONLY=1` writes the province
+//! data only and runs the soak alone (no stress unit, plans or per-page runs).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,12 +25,14 @@ pub async fn run(secs: u64) -> anyhow::Result<()> {
     let clients = env_num("JIGUAN_BENCH_CLIENTS", 64) as usize;
     let soak = env_num("JIGUAN_BENCH_SOAK_SECS", 120);
     let districts = env_num("JIGUAN_BENCH_DISTRICTS", 100) as u32;
+    let soak_only = env_num("JIGUAN_BENCH_SOAK_ONLY", 0) == 1;
     println!(
-        "scale: {clients} connections, {secs} s per page, soak {soak} s, province {districts} × 20 × 50"
+        "scale: {clients} connections, {secs} s per page, soak {soak} s, province {districts} × 20 × 50{}",
+        if soak_only { ", soak only" } else { "" }
     );
     let dir = tempfile::tempdir()?;
     let sqlite = dir.path().join("scale.db").to_string_lossy().into_owned();
-    one("sqlite", sqlite, secs, soak, clients, districts).await?;
+    one("sqlite", sqlite, secs, soak, clients, districts, soak_only).await?;
     if let Ok(admin_url) = std::env::var("JIGUAN_BENCH_PG_URL") {
         let name = format!("jiguan_scale_{}", std::process::id());
         let admin = jiguan_store::Db::connect(&admin_url)
@@ -46,6 +49,7 @@ pub async fn run(secs: u64) -> anyhow::Result<()> {
             soak,
             clients,
             districts,
+            soak_only,
         )
         .await;
         if let Err(e) = admin
@@ -66,6 +70,7 @@ async fn one(
     soak: u64,
     clients: usize,
     districts: u32,
+    soak_only: bool,
 ) -> anyhow::Result<()> {
     reset_peak_rss();
     let store = SqlStore::open(&url).await.map_err(|e| anyhow!("{e}"))?;
@@ -84,10 +89,12 @@ async fn one(
         staff: env_num("JIGUAN_BENCH_STRESS_STAFF", 100_000) as u32,
         ..Scale::STRESS
     };
-    store
-        .write_scale(stress, "s", &hash, now, |_, _| {})
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
+    if !soak_only {
+        store
+            .write_scale(stress, "s", &hash, now, |_, _| {})
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+    }
     let stress_secs = t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
     let province = Scale {
@@ -100,7 +107,7 @@ async fn one(
         .map_err(|e| anyhow!("{e}"))?;
     println!(
         "\n== {label}: demo-data stress ({} staff in one unit) {stress_secs:.1} s; province ({} staff) {:.1} s",
-        stress.people(),
+        if soak_only { 0 } else { stress.people() },
         province.people(),
         t0.elapsed().as_secs_f64()
     );
@@ -111,6 +118,15 @@ async fn one(
         ..SpawnOptions::default()
     })
     .await?;
+    if soak_only {
+        let (peak, _) = rss_kib();
+        println!(
+            "RSS after writing the data: peak {:.0} MiB (reset for the soak)",
+            peak as f64 / 1024.0
+        );
+        reset_peak_rss();
+        return soak_and_rss(&t.base, &store, clients.min(districts as usize), soak).await;
+    }
     let unit: i64 = store
         .db
         .fetch_one(
@@ -149,15 +165,28 @@ async fn one(
     }
     drop(cs);
 
-    // Soak: 64 district administrators on the province data, reads and writes mixed.
-    soak_run(&t.base, &store, clients.min(districts as usize), soak).await?;
+    soak_and_rss(&t.base, &store, clients.min(districts as usize), soak).await
+}
+
+/// Soak: 64 district administrators on the province data, reads and writes mixed; then
+/// the process's peak and current RSS.
+async fn soak_and_rss(
+    base: &str,
+    store: &SqlStore,
+    admins: usize,
+    secs: u64,
+) -> anyhow::Result<()> {
+    let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average before the soak: {}", load().trim());
+    let r = soak_run(base, store, admins, secs).await;
+    println!("load average after the soak: {}", load().trim());
     let (peak, now) = rss_kib();
     println!(
         "RSS of the process (server + clients): peak {:.0} MiB, now {:.0} MiB",
         peak as f64 / 1024.0,
         now as f64 / 1024.0
     );
-    Ok(())
+    r
 }
 
 fn report(kind: &str, lat: &[Duration], errors: u64, secs: u64) {
