@@ -5,6 +5,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use jiguan_app::org::{BodyForm, CapsForm, SplitForm};
 
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
