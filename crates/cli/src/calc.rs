@@ -361,10 +361,14 @@ fn json_calc(kind: &CalcCommand) -> Result<String, FieldError> {
             };
             let input: matching::MatchInput = read_json(file.as_deref())?;
             let inst = input.parse()?;
-            drop(input);
+            // The calculator runs once in a process that ends after printing: the input's
+            // tens of thousands of small strings and the instance are left to the exit
+            // instead of being freed one by one (about a tenth of a 5,000-staff run).
+            std::mem::forget(input);
             // Written straight to text (no JSON tree of 100,000 objects in between).
-            serde_json::to_string(&matching::solve(&inst, mech))
-                .map_err(|_| FieldError::new("file", "too_large"))
+            let out = serde_json::to_string(&matching::solve(&inst, mech));
+            std::mem::forget(inst);
+            out.map_err(|_| FieldError::new("file", "too_large"))
         })(),
         CalcCommand::PayPool { file } => (|| {
             let input: pay_pool::PayPoolInput = read_json(file.as_deref())?;

@@ -840,14 +840,18 @@ async fn index_bulk_writes_equal_one_by_one(pg: bool) {
     want.sort();
     let got: Vec<String> = rows.iter().take_while(|r| *r != "--").cloned().collect();
     assert_eq!(got, want);
-    let recount = "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT unit_id, status, identity, funding, body_key, \
-                   CAST(COUNT(*) AS BIGINT) n, CAST(SUM(basic_pay) AS BIGINT) b FROM person_latest WHERE district_id = $1 \
-                   GROUP BY unit_id, status, identity, funding, body_key) x WHERE NOT EXISTS (SELECT 1 FROM cost_counters c \
-                   WHERE c.district_id = $1 AND c.unit_id = x.unit_id AND c.status = x.status AND c.identity = x.identity \
-                   AND c.funding = x.funding AND c.body_key = x.body_key AND c.headcount = x.n AND c.basic_pay = x.b)";
+    // The counters are kept per month of the latest row (migration 26).
+    let month = "CAST(SUBSTR(CAST(on_date AS TEXT), 1, 4) || SUBSTR(CAST(on_date AS TEXT), 6, 2) AS BIGINT)";
+    let recount = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT unit_id, status, identity, funding, body_key, {month} AS month, \
+         CAST(COUNT(*) AS BIGINT) n, CAST(SUM(basic_pay) AS BIGINT) b FROM person_latest WHERE district_id = $1 \
+         GROUP BY unit_id, status, identity, funding, body_key, {month}) x WHERE NOT EXISTS (SELECT 1 FROM cost_counters c \
+         WHERE c.district_id = $1 AND c.unit_id = x.unit_id AND c.status = x.status AND c.identity = x.identity \
+         AND c.funding = x.funding AND c.body_key = x.body_key AND c.month = x.month AND c.headcount = x.n AND c.basic_pay = x.b)"
+    );
     let missing: i64 = bulk
         .db
-        .fetch_one(recount, &[d1.0.into()])
+        .fetch_one(&recount, &[d1.0.into()])
         .await
         .unwrap()
         .get(0)
