@@ -160,7 +160,7 @@ async fn phone_width_has_no_horizontal_overflow() {
     for path in ["/units", "/users"] {
         b.goto(app.url(path)).await.unwrap();
         b.query(By::Id("who")).first().await.unwrap();
-        no_overflow(&b, &path).await;
+        no_overflow(&b, path).await;
     }
     b.quit().await.unwrap();
 }
@@ -1130,7 +1130,7 @@ async fn audit_and_sign_in_logs_read_in_words() {
     for path in ["/audit", "/audit/logins"] {
         b.goto(app.url(path)).await.unwrap();
         b.query(By::Id("who")).first().await.unwrap();
-        no_overflow(&b, &path).await;
+        no_overflow(&b, path).await;
     }
     b.goto(app.url("/audit")).await.unwrap();
     b.query(By::Id("who")).first().await.unwrap();
@@ -1517,7 +1517,7 @@ async fn twoway_walk(
 ) {
     use jiguan_domain::auth::Role;
     let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    let district = zhenhai(&app).await;
+    let district = zhenhai(app).await;
     let (round, body, _) = jiguan_app::twoway::demo::walk_ready(&app.app, district)
         .await
         .unwrap()

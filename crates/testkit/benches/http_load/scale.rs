@@ -522,14 +522,13 @@ async fn explain(store: &SqlStore, unit: i64) -> anyhow::Result<()> {
         let s = jiguan_store::people_index::cost_totals_sql(dd, unit, on, group, straddle);
         changed.push((what, s.text, s.params));
     }
-    for (what, sql) in [(
+    changed.push((
         "leaders of a unit (establishment, dashboard)",
         format!(
             "SELECT unit_id, COUNT(*) FROM people WHERE district_id = {d} AND status IN ('on_post', 'lent_out') AND leader = TRUE AND unit_id = {unit} GROUP BY unit_id ORDER BY unit_id"
         ),
-    )] {
-        changed.push((what, sql, Vec::new()));
-    }
+        Vec::new(),
+    ));
     // Issue 17, third part (migration 26): the counters kept by every write.
     changed.push((
         "posts, hours, open shares and holders per unit from counters (dashboard, posts report)",
