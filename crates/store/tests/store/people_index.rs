@@ -769,10 +769,10 @@ async fn index_rows(s: &SqlStore, d: DistrictId) -> Vec<String> {
             12,
         ),
         (
-            "SELECT CAST(unit_id AS TEXT), status, identity, funding, CAST(body_key AS TEXT), CAST(headcount AS TEXT), \
-         CAST(basic_pay AS TEXT), CAST(allowances AS TEXT), CAST(social_insurance AS TEXT), CAST(housing_fund AS TEXT) \
-         FROM cost_counters WHERE district_id = $1 ORDER BY 1, 2, 3, 4, 5",
-            10,
+            "SELECT CAST(unit_id AS TEXT), status, identity, funding, CAST(body_key AS TEXT), CAST(month AS TEXT), \
+         CAST(headcount AS TEXT), CAST(basic_pay AS TEXT), CAST(allowances AS TEXT), CAST(social_insurance AS TEXT), \
+         CAST(housing_fund AS TEXT) FROM cost_counters WHERE district_id = $1 ORDER BY 1, 2, 3, 4, 5, 6",
+            11,
         ),
     ] {
         for r in s.db.fetch_all(sql, &[d.0.into()]).await.unwrap() {
