@@ -319,6 +319,11 @@ async fn scope(app: &App, district: &str, unit: Option<&str>) -> anyhow::Result<
 /// Reads a calculator's JSON input from a file or standard input ("-"); a file that is
 /// missing or JSON of the wrong shape is a field error naming where.
 fn read_json<T: serde::de::DeserializeOwned>(file: Option<&str>) -> Result<T, FieldError> {
+    parse_json(&read_text(file)?)
+}
+
+/// The calculator's input file (`-`: standard input).
+fn read_text(file: Option<&str>) -> Result<String, FieldError> {
     let Some(file) = file.filter(|f| !f.trim().is_empty()) else {
         return Err(FieldError::new("file", "required"));
     };
@@ -329,12 +334,17 @@ fn read_json<T: serde::de::DeserializeOwned>(file: Option<&str>) -> Result<T, Fi
         std::fs::read_to_string(file).map(|t| text = t)
     };
     read.map_err(|e| FieldError::new("file", "file_unreadable").with("detail", e))?;
+    Ok(text)
+}
+
+/// Parses `text`; what it borrows (ids without escapes) points into `text`.
+fn parse_json<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T, FieldError> {
     // The fast path: a plain parse. Only a file that does not fit is parsed again, tracking
     // the path, to name the field at fault (tracking it on every value costs time).
-    if let Ok(v) = serde_json::from_str(&text) {
+    if let Ok(v) = serde_json::from_str(text) {
         return Ok(v);
     }
-    let de = &mut serde_json::Deserializer::from_str(&text);
+    let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let field = if path.is_empty() || path == "." {
@@ -359,7 +369,9 @@ fn json_calc(kind: &CalcCommand) -> Result<String, FieldError> {
                 Some("rounds") => matching::Mechanism::Rounds,
                 Some(_) => return Err(FieldError::new("mechanism", "choice_invalid")),
             };
-            let input: matching::MatchInput = read_json(file.as_deref())?;
+            let text = read_text(file.as_deref())?;
+            // The ids borrowed from the text: no allocation per id (60,000 on 5,000 staff).
+            let input: matching::MatchInput<matching::Id> = parse_json(&text)?;
             let inst = input.parse()?;
             // The calculator runs once in a process that ends after printing: the input's
             // tens of thousands of small strings and the instance are left to the exit

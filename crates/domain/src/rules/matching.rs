@@ -18,32 +18,56 @@
 
 use std::collections::{BinaryHeap, HashMap};
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
 
-/// A person's ordered choices (第一、第二…志愿).
+/// A person's ordered choices (第一、第二…志愿). `S` is how an id is held: an owned
+/// `String` (the pages and the API), or an [`Id`] borrowed from the JSON text (the
+/// calculator, which then allocates nothing per id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffPrefs {
-    pub id: String,
-    #[serde(default)]
-    pub prefs: Vec<String>,
+pub struct StaffPrefs<S = String> {
+    pub id: S,
+    #[serde(default = "Vec::new")]
+    pub prefs: Vec<S>,
 }
 
 /// A post with its seats and its body's strict ranking of the people who listed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PostRanking {
-    pub id: String,
+pub struct PostRanking<S = String> {
+    pub id: S,
     pub seats: i64,
-    #[serde(default)]
-    pub ranking: Vec<String>,
+    #[serde(default = "Vec::new")]
+    pub ranking: Vec<S>,
 }
 
 /// The whole instance as sent (the calculator's JSON, the page, the API).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MatchInput {
-    pub staff: Vec<StaffPrefs>,
-    pub posts: Vec<PostRanking>,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchInput<S = String> {
+    pub staff: Vec<StaffPrefs<S>>,
+    pub posts: Vec<PostRanking<S>>,
+}
+
+impl<S> Default for MatchInput<S> {
+    fn default() -> Self {
+        MatchInput {
+            staff: Vec::new(),
+            posts: Vec::new(),
+        }
+    }
+}
+
+/// An id as it stands in the JSON text: borrowed from it unless it has escapes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Id<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+impl AsRef<str> for Id<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
 }
 
 /// An instance that passed every check, with indices instead of names.
@@ -94,36 +118,36 @@ impl Interned {
     }
 }
 
-impl MatchInput {
+impl<S: AsRef<str>> MatchInput<S> {
     /// Checks the instance: ids unique and non-blank, every post named in a preference list
     /// exists and is listed once, every person in a ranking exists and is ranked once, seats
     /// not negative. The first problem is reported, with the path of the field.
     pub fn parse(&self) -> Result<Instance, FieldError> {
         // The ids copied into one buffer, so that the maps' keys lie together in memory
         // (looking up two million names is the bulk of the work on a large instance).
-        let staff_ids = Interned::new(self.staff.iter().map(|s| s.id.as_str()));
-        let post_ids = Interned::new(self.posts.iter().map(|p| p.id.as_str()));
+        let staff_ids = Interned::new(self.staff.iter().map(|s| s.id.as_ref()));
+        let post_ids = Interned::new(self.posts.iter().map(|p| p.id.as_ref()));
         let mut staff_ix: HashMap<&str, u32> = HashMap::with_capacity(self.staff.len());
         for (i, s) in self.staff.iter().enumerate() {
             let field = || format!("staff[{i}].id");
-            if s.id.trim().is_empty() {
+            if s.id.as_ref().trim().is_empty() {
                 return Err(FieldError::new(field(), "required"));
             }
             let ix = u32::try_from(i).map_err(|_| FieldError::new("staff", "too_large"))?;
             if staff_ix.insert(staff_ids.get(i), ix).is_some() {
-                return Err(FieldError::new(field(), "duplicate_id").with("id", &s.id));
+                return Err(FieldError::new(field(), "duplicate_id").with("id", s.id.as_ref()));
             }
         }
         let mut post_ix: HashMap<&str, u32> = HashMap::with_capacity(self.posts.len());
         let mut seats = Vec::with_capacity(self.posts.len());
         for (i, p) in self.posts.iter().enumerate() {
             let field = || format!("posts[{i}].id");
-            if p.id.trim().is_empty() {
+            if p.id.as_ref().trim().is_empty() {
                 return Err(FieldError::new(field(), "required"));
             }
             let ix = u32::try_from(i).map_err(|_| FieldError::new("posts", "too_large"))?;
             if post_ix.insert(post_ids.get(i), ix).is_some() {
-                return Err(FieldError::new(field(), "duplicate_id").with("id", &p.id));
+                return Err(FieldError::new(field(), "duplicate_id").with("id", p.id.as_ref()));
             }
             let n = u32::try_from(p.seats).map_err(|_| {
                 FieldError::new(format!("posts[{i}].seats"), "out_of_range")
@@ -143,13 +167,15 @@ impl MatchInput {
             let pi = i as u32; // fits: checked above
             for (k, sid) in p.ranking.iter().enumerate() {
                 let field = || format!("posts[{i}].ranking[{k}]");
-                let s = *staff_ix
-                    .get(sid.as_str())
-                    .ok_or_else(|| FieldError::new(field(), "unknown_staff").with("value", sid))?;
+                let s = *staff_ix.get(sid.as_ref()).ok_or_else(|| {
+                    FieldError::new(field(), "unknown_staff").with("value", sid.as_ref())
+                })?;
                 let r = u32::try_from(k).map_err(|_| FieldError::new(field(), "too_large"))?;
                 let seen = &mut listed_by[s as usize];
                 if *seen == pi {
-                    return Err(FieldError::new(field(), "listed_twice").with("value", sid));
+                    return Err(
+                        FieldError::new(field(), "listed_twice").with("value", sid.as_ref())
+                    );
                 }
                 *seen = pi;
                 count[s as usize] += 1;
@@ -181,12 +207,14 @@ impl MatchInput {
             let mut all = Vec::with_capacity(s.prefs.len());
             for (k, pid) in s.prefs.iter().enumerate() {
                 let field = || format!("staff[{i}].prefs[{k}]");
-                let p = *post_ix
-                    .get(pid.as_str())
-                    .ok_or_else(|| FieldError::new(field(), "unknown_post").with("value", pid))?;
+                let p = *post_ix.get(pid.as_ref()).ok_or_else(|| {
+                    FieldError::new(field(), "unknown_post").with("value", pid.as_ref())
+                })?;
                 let seen = &mut chosen_by[p as usize];
                 if *seen == me {
-                    return Err(FieldError::new(field(), "listed_twice").with("value", pid));
+                    return Err(
+                        FieldError::new(field(), "listed_twice").with("value", pid.as_ref())
+                    );
                 }
                 *seen = me;
                 all.push(p);
@@ -198,8 +226,16 @@ impl MatchInput {
             listed.push(all);
         }
         Ok(Instance {
-            staff: self.staff.iter().map(|s| s.id.clone()).collect(),
-            posts: self.posts.iter().map(|p| p.id.clone()).collect(),
+            staff: self
+                .staff
+                .iter()
+                .map(|s| s.id.as_ref().to_string())
+                .collect(),
+            posts: self
+                .posts
+                .iter()
+                .map(|p| p.id.as_ref().to_string())
+                .collect(),
             seats,
             prefs,
             listed,
