@@ -9,7 +9,7 @@ use jiguan_app::ports::{Unit, UnitSummary};
 use crate::AppState;
 use crate::api::PageDto;
 use crate::error::WebResult;
-use crate::extract::{Created, InUnit, Json, Query};
+use crate::extract::{At, Created, InUnit, Json, Query};
 use crate::guard::Ctx;
 use crate::list::ListParams;
 
@@ -124,8 +124,7 @@ pub async fn get_unit(InUnit(u): InUnit) -> Json<UnitDto> {
 #[utoipa::path(put, path = "/api/v1/units/{unit}", tag = "units", params(("unit" = i64, Path, description = "unit id")), request_body = UnitBody, responses((status = 200, body = UnitDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn update_unit(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<UnitBody>,
 ) -> WebResult<Json<UnitDto>> {
     st.app

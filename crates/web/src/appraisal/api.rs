@@ -14,8 +14,7 @@ use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{Created, InUnit, Json, Path};
-use crate::guard::Ctx;
+use crate::extract::{At, Created, Json, Path};
 
 type ApiErr = crate::error::ApiError;
 
@@ -97,11 +96,7 @@ pub struct GradesBody {
 #[utoipa::path(get, path = "/api/v1/units/{unit}/appraisal/cycles", tag = "appraisal",
     params(("unit" = i64, Path)),
     responses((status = 200, body = Vec<CycleDto>), (status = 404, body = ApiErr)))]
-pub async fn list(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-) -> WebResult<Json<Vec<CycleDto>>> {
+pub async fn list(State(st): State<AppState>, At(ctx, u): At) -> WebResult<Json<Vec<CycleDto>>> {
     let cs = st.app.apr_cycles(&ctx.actor, u.id).await?;
     Ok(Json(cs.iter().map(dto).collect()))
 }
@@ -111,8 +106,7 @@ pub async fn list(
     responses((status = 201, body = CycleDto), (status = 422, body = ApiErr)))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<CycleBody>,
 ) -> WebResult<Created<CycleDto>> {
     let id = st.app.apr_create_cycle(&ctx.actor, u.id, &b.form()).await?;
@@ -129,8 +123,7 @@ pub async fn create(
     responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
 pub async fn grading(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
 ) -> WebResult<Json<serde_json::Value>> {
     Ok(Json(json_of(
@@ -143,8 +136,7 @@ pub async fn grading(
     responses((status = 200, body = Object), (status = 422, body = ApiErr)))]
 pub async fn scores(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Json(b): Json<ScoresBody>,
 ) -> WebResult<Json<serde_json::Value>> {
@@ -160,8 +152,7 @@ pub async fn scores(
     responses((status = 200, body = Object), (status = 422, body = ApiErr)))]
 pub async fn grades(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Json(b): Json<GradesBody>,
 ) -> WebResult<Json<serde_json::Value>> {
@@ -179,8 +170,7 @@ pub async fn grades(
     responses((status = 200, body = [Object]), (status = 404, body = ApiErr)))]
 pub async fn final_grades(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, year)): Path<(UnitId, i32)>,
 ) -> WebResult<Json<serde_json::Value>> {
     Ok(Json(json_of(

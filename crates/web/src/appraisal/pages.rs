@@ -24,7 +24,7 @@ use jiguan_domain::workflow::{APPRAISAL_CYCLES, Status, Step};
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{Form, FormPairs, InUnit, Path, Query, Upload};
+use crate::extract::{At, Form, FormPairs, Path, Query, Upload};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, ok_or_422, page, page_status};
 
@@ -113,8 +113,7 @@ async fn cycles_page(
 
 pub async fn cycles(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OkQuery>,
 ) -> WebResult {
     let f = CycleForm {
@@ -126,8 +125,7 @@ pub async fn cycles(
 
 pub async fn create(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(f): Form<CycleForm>,
 ) -> WebResult {
     match st
@@ -291,8 +289,7 @@ async fn cycle_page(
 
 pub async fn show(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Query(q): Query<OkQuery>,
 ) -> WebResult {
@@ -322,8 +319,7 @@ pub struct StepForm {
 
 pub async fn step(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<StepForm>,
 ) -> WebResult {
@@ -343,8 +339,7 @@ pub struct DecisionForm {
 
 pub async fn confirm(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<DecisionForm>,
 ) -> WebResult {
@@ -358,8 +353,7 @@ pub async fn confirm(
 
 pub async fn send_back(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<DecisionForm>,
 ) -> WebResult {
@@ -373,8 +367,7 @@ pub async fn send_back(
 
 pub async fn facts(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     FormPairs(pairs): FormPairs,
 ) -> WebResult {
@@ -406,8 +399,7 @@ pub async fn facts(
 
 pub async fn weights(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<WeightsForm>,
 ) -> WebResult {
@@ -421,8 +413,7 @@ pub async fn weights(
 
 pub async fn indicators(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<IndicatorSetForm>,
 ) -> WebResult {
@@ -438,8 +429,7 @@ pub async fn indicators(
 /// per indicator.
 pub async fn score(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     FormPairs(pairs): FormPairs,
 ) -> WebResult {
@@ -470,8 +460,7 @@ pub async fn score(
 /// nothing written.
 pub async fn import(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Upload(bytes): Upload,
 ) -> WebResult {
@@ -499,8 +488,7 @@ pub struct CodesForm {
 /// Issues codes and shows them once, to be printed on slips.
 pub async fn codes(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<CodesForm>,
 ) -> WebResult {
@@ -517,8 +505,7 @@ pub async fn codes(
 
 pub async fn quota(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<QuotaForm>,
 ) -> WebResult {
@@ -535,8 +522,7 @@ pub async fn quota(
 
 pub async fn appeal(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<AppealForm>,
 ) -> WebResult {
@@ -551,8 +537,7 @@ pub async fn appeal(
 
 pub async fn resolve(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id, appeal)): Path<(UnitId, CycleId, AppealId)>,
     Form(f): Form<ResolveForm>,
 ) -> WebResult {
@@ -714,8 +699,7 @@ async fn grading_page(
 
 pub async fn grading(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Query(q): Query<OkQuery>,
 ) -> WebResult {
@@ -734,8 +718,7 @@ pub async fn grading(
 /// The grading form: `g.<participant>` and `r.<participant>` per row.
 pub async fn save_grades(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     FormPairs(pairs): FormPairs,
 ) -> WebResult {
@@ -782,8 +765,7 @@ pub struct PrintPage {
 /// The A4 grade list and the 优秀 publicity notice (公示).
 pub async fn print(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
 ) -> WebResult {
     let v = st.app.apr_grading(&ctx.actor, u.id, id).await?;
@@ -835,8 +817,7 @@ pub async fn print(
 
 pub async fn export(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
 ) -> WebResult {
     let v = st.app.apr_grading(&ctx.actor, u.id, id).await?;
@@ -893,8 +874,7 @@ async fn rate_page(
 
 pub async fn rate_form(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
 ) -> WebResult {
     rate_page(&st, &ctx, u, id, &BTreeMap::new(), Vec::new(), false).await
@@ -903,8 +883,7 @@ pub async fn rate_form(
 /// The rating: `code` and `s.<participant>` per person. Logs nothing.
 pub async fn rate(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     FormPairs(pairs): FormPairs,
 ) -> WebResult {

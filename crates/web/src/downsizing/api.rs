@@ -12,7 +12,7 @@ use jiguan_domain::people::Identity;
 
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{Created, InUnit, Json, Path, Query};
+use crate::extract::{At, Created, Json, Path, Query};
 use crate::guard::Ctx;
 
 use super::{InPlan, LineParam};
@@ -110,8 +110,7 @@ pub struct CandidateQuery {
 #[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing", tag = "downsizing", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Vec<DownPlanDto>), (status = 404, body = ApiErr)))]
 pub async fn list_plans(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
 ) -> WebResult<Json<Vec<DownPlanDto>>> {
     let ps = st.app.down_plans(&ctx.actor, u.id).await?;
     Ok(Json(ps.iter().map(DownPlanDto::of).collect()))
@@ -121,8 +120,7 @@ pub async fn list_plans(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing", tag = "downsizing", params(("unit" = i64, Path, description = "unit id")), request_body = DownPlanBody, responses((status = 201, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn create_plan(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<DownPlanBody>,
 ) -> WebResult<Created<DownIdDto>> {
     let r = st

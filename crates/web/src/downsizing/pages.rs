@@ -23,7 +23,7 @@ use jiguan_excel::reports::downsizing::{
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{Form, InUnit, Path, Query};
+use crate::extract::{At, Form, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, form_page, page};
 use crate::i18n::Tr;
@@ -183,8 +183,7 @@ async fn plans_page(
 
 pub async fn plans(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<DownQuery>,
 ) -> WebResult {
     let errs = FormErrors::default();
@@ -201,8 +200,7 @@ pub struct PlanForm {
 
 pub async fn create(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(f): Form<PlanForm>,
 ) -> WebResult {
     let r = st

@@ -13,7 +13,7 @@ use jiguan_domain::auth::Action;
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{Form, InUnit, Query};
+use crate::extract::{At, Form, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
 
@@ -55,8 +55,7 @@ pub struct ShowPage {
 
 pub async fn show(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(p): Query<ListParams>,
 ) -> WebResult {
     let user_count = st.app.unit_user_count(&ctx.actor, u.id).await?;
@@ -150,7 +149,7 @@ fn refused(ctx: &Ctx, f: UnitForm, e: &[FieldError], action: String, editing: bo
     )
 }
 
-pub async fn edit_form(ctx: Ctx, InUnit(u): InUnit) -> Response {
+pub async fn edit_form(At(ctx, u): At) -> Response {
     let id = u.id;
     let f = UnitForm {
         code: u.code.clone(),
@@ -173,8 +172,7 @@ pub async fn edit_form(ctx: Ctx, InUnit(u): InUnit) -> Response {
 
 pub async fn update(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(f): Form<UnitForm>,
 ) -> WebResult {
     let id = u.id;

@@ -15,7 +15,7 @@ use jiguan_app::workflow::SimpleStep;
 
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{Created, InUnit, Json, Path, Query};
+use crate::extract::{At, Created, Json, Path, Query};
 use crate::guard::Ctx;
 use crate::org::pages::{OrgQuery, date_param, on_date, structure_on};
 
@@ -381,8 +381,7 @@ fn structure_dto(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/bodies", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = Vec<BodyDto>), (status = 404, body = ApiErr)))]
 pub async fn list_bodies(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult<Json<Vec<BodyDto>>> {
     let (_, s) = structure_on(&st, &ctx, &u, &q).await?;
@@ -393,8 +392,7 @@ pub async fn list_bodies(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/bodies", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = BodyBody, responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn create_body(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<BodyBody>,
 ) -> WebResult<Created<IdDto>> {
     let id = st.app.org_create_body(&ctx.actor, u.id, &b.form()).await?;
@@ -405,8 +403,7 @@ pub async fn create_body(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/bodies/{body}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("body" = i64, Path, description = "body id")), responses((status = 200, body = BodyDetailDto), (status = 404, body = ApiErr)))]
 pub async fn get_body(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, body)): Path<(UnitId, BodyId)>,
 ) -> WebResult {
     let r = st
@@ -431,8 +428,7 @@ pub async fn get_body(
 #[utoipa::path(put, path = "/api/v1/units/{unit}/bodies/{body}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("body" = i64, Path, description = "body id")), request_body = BodyBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn update_body(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, body)): Path<(UnitId, BodyId)>,
     Json(b): Json<BodyBody>,
 ) -> WebResult<Json<IdDto>> {
@@ -446,8 +442,7 @@ pub async fn update_body(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/functions", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = Vec<FunctionDto>), (status = 404, body = ApiErr)))]
 pub async fn list_functions(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult<Json<Vec<FunctionDto>>> {
     let (_, s) = structure_on(&st, &ctx, &u, &q).await?;
@@ -458,8 +453,7 @@ pub async fn list_functions(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/functions", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = FunctionBody, responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn create_function(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<FunctionBody>,
 ) -> WebResult<Created<IdDto>> {
     let id = st
@@ -473,8 +467,7 @@ pub async fn create_function(
 #[utoipa::path(put, path = "/api/v1/units/{unit}/functions/{item}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("item" = i64, Path, description = "function item id")), request_body = FunctionBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn update_function(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, item)): Path<(UnitId, FunctionId)>,
     Json(b): Json<FunctionBody>,
 ) -> WebResult<Json<IdDto>> {
@@ -488,8 +481,7 @@ pub async fn update_function(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/org/structure", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = StructureDto), (status = 404, body = ApiErr)))]
 pub async fn structure(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     let on = on_date(&st, &q);
@@ -504,8 +496,7 @@ pub async fn structure(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/org/compare", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
 pub async fn compare(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     let today = st.app.org_today();
@@ -521,7 +512,7 @@ pub async fn compare(
 
 /// Caps over time, splits by phase, and today's use.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/org/totals", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
-pub async fn totals(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+pub async fn totals(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     let r = st.app.org_totals(&ctx.actor, u.id).await.map(|t| {
         serde_json::json!({"caps": t.caps, "splits": t.splits, "counts": t.now.counts(),
             "breaches": jiguan_domain::org::totals::cap_breaches(&t.now)})
@@ -533,8 +524,7 @@ pub async fn totals(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> 
 #[utoipa::path(put, path = "/api/v1/units/{unit}/org/caps", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = CapsBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn set_caps(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<CapsBody>,
 ) -> WebResult<Json<IdDto>> {
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
@@ -554,8 +544,7 @@ pub async fn set_caps(
 #[utoipa::path(put, path = "/api/v1/units/{unit}/org/split", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = SplitBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn set_split(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<SplitBody>,
 ) -> WebResult<Json<IdDto>> {
     let f = SplitForm {
@@ -579,7 +568,7 @@ pub async fn set_split(
 
 /// The plans of a unit, newest first.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/plans", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Vec<PlanDto>), (status = 404, body = ApiErr)))]
-pub async fn list_plans(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+pub async fn list_plans(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     let r = st
         .app
         .org_plans(&ctx.actor, u.id)
@@ -592,8 +581,7 @@ pub async fn list_plans(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit)
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = PlanBody, responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn create_plan(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<PlanBody>,
 ) -> WebResult<Created<IdDto>> {
     let id = st.app.org_create_plan(&ctx.actor, u.id, &b.title).await?;
@@ -604,8 +592,7 @@ pub async fn create_plan(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/plans/{plan}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = PlanDetailDto), (status = 404, body = ApiErr)))]
 pub async fn get_plan(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
 ) -> WebResult {
     let r = st
@@ -629,8 +616,7 @@ pub async fn get_plan(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/ops", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = OpBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn add_op(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<OpBody>,
 ) -> WebResult<Json<IdDto>> {
@@ -642,8 +628,7 @@ pub async fn add_op(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/submit", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn submit_plan(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
 ) -> WebResult<Json<IdDto>> {
     st.app.org_submit_plan(&ctx.actor, u.id, plan).await?;
@@ -654,8 +639,7 @@ pub async fn submit_plan(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/approve", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn approve_plan(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<StepBody>,
 ) -> WebResult<Json<IdDto>> {
@@ -669,8 +653,7 @@ pub async fn approve_plan(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/reject", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn reject_plan(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<StepBody>,
 ) -> WebResult<Json<IdDto>> {
@@ -684,8 +667,7 @@ pub async fn reject_plan(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/apply", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn apply_plan(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<StepBody>,
 ) -> WebResult<Json<IdDto>> {

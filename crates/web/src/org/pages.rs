@@ -33,7 +33,7 @@ use jiguan_excel::reports::org::{
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
-use crate::extract::{Form, FormPairs, InUnit, Path, Query};
+use crate::extract::{At, Form, FormPairs, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, ok_or_422, page, page_status};
 use crate::i18n::Tr;
@@ -179,8 +179,7 @@ pub struct IndexPage {
 
 pub async fn index(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     let (on, s) = structure_on(&st, &ctx, &u, &q).await?;
@@ -263,8 +262,7 @@ fn history_rows(tr: Tr, s: &Structure, h: &[BodyVersion]) -> Vec<HistoryRow> {
 
 pub async fn body_show(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, body)): Path<(UnitId, BodyId)>,
 ) -> WebResult {
     let (cur, hist) = st.app.org_body(&ctx.actor, u.id, body).await?;
@@ -378,7 +376,7 @@ async fn body_form_page(
     ))
 }
 
-pub async fn body_new(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+pub async fn body_new(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     let f = BodyForm {
         kind: "centre".into(),
         valid_from: st.app.org_today().to_string(),
@@ -389,8 +387,7 @@ pub async fn body_new(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -
 
 pub async fn body_create(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(f): Form<BodyForm>,
 ) -> WebResult {
     let r = st.app.org_create_body(&ctx.actor, u.id, &f).await;
@@ -403,8 +400,7 @@ pub async fn body_create(
 
 pub async fn body_edit(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, body)): Path<(UnitId, BodyId)>,
 ) -> WebResult {
     let (b, _) = st.app.org_body(&ctx.actor, u.id, body).await?;
@@ -423,8 +419,7 @@ pub async fn body_edit(
 
 pub async fn body_update(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, body)): Path<(UnitId, BodyId)>,
     Form(f): Form<BodyForm>,
 ) -> WebResult {
@@ -468,8 +463,7 @@ pub struct FunctionsPage {
 
 pub async fn functions(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     let on = on_date(&st, &q);
@@ -586,7 +580,7 @@ async fn function_form_page(
     ))
 }
 
-pub async fn function_new(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+pub async fn function_new(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     let f = FunctionForm {
         category: "public_service".into(),
         valid_from: st.app.org_today().to_string(),
@@ -597,8 +591,7 @@ pub async fn function_new(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUni
 
 pub async fn function_create(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     p: FormPairs,
 ) -> WebResult {
     let f = function_form_of(&p);
@@ -612,8 +605,7 @@ pub async fn function_create(
 
 pub async fn function_edit(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, item)): Path<(UnitId, FunctionId)>,
 ) -> WebResult {
     let (it, _) = st.app.org_function(&ctx.actor, u.id, item).await?;
@@ -635,8 +627,7 @@ pub async fn function_edit(
 
 pub async fn function_update(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, item)): Path<(UnitId, FunctionId)>,
     p: FormPairs,
 ) -> WebResult {
@@ -798,8 +789,7 @@ async fn totals_page(
 
 pub async fn totals(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     let ok = q.ok.as_deref();
@@ -812,8 +802,7 @@ fn totals_saved(u: &Unit) -> String {
 
 pub async fn caps_set(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(f): Form<CapsForm>,
 ) -> WebResult {
     let r = st.app.org_set_caps(&ctx.actor, u.id, &f).await;
@@ -858,12 +847,7 @@ fn split_form_of(p: &FormPairs) -> SplitForm {
     }
 }
 
-pub async fn split_save(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    p: FormPairs,
-) -> WebResult {
+pub async fn split_save(State(st): State<AppState>, At(ctx, u): At, p: FormPairs) -> WebResult {
     let f = split_form_of(&p);
     let r = st.app.org_save_split(&ctx.actor, u.id, &f).await;
     let to = totals_saved(&u);
@@ -919,8 +903,7 @@ pub struct PlansPage {
 
 pub async fn plans(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     let ok = q.ok.as_deref();
@@ -957,8 +940,7 @@ pub struct TitleForm {
 
 pub async fn plan_create(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(f): Form<TitleForm>,
 ) -> WebResult {
     let r = st.app.org_create_plan(&ctx.actor, u.id, &f.title).await;
@@ -1255,8 +1237,7 @@ async fn plan_page(
 }
 pub async fn plan_show(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
@@ -1292,8 +1273,7 @@ fn plan_url(u: &Unit, plan: PlanId, ok: &str) -> String {
 
 pub async fn op_add(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     p: FormPairs,
 ) -> WebResult {
@@ -1304,8 +1284,7 @@ pub async fn op_add(
 
 pub async fn op_delete(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan, n)): Path<(UnitId, PlanId, usize)>,
 ) -> WebResult {
     st.app.org_remove_op(&ctx.actor, u.id, plan, n).await?;
@@ -1334,8 +1313,7 @@ async fn step(
 
 pub async fn plan_submit(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
 ) -> WebResult {
     let r = st.app.org_submit_plan(&ctx.actor, u.id, plan).await;
@@ -1344,8 +1322,7 @@ pub async fn plan_submit(
 
 pub async fn plan_approve(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Form(f): Form<StepForm>,
 ) -> WebResult {
@@ -1366,8 +1343,7 @@ pub async fn plan_approve(
 
 pub async fn plan_reject(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Form(f): Form<StepForm>,
 ) -> WebResult {
@@ -1388,8 +1364,7 @@ pub async fn plan_reject(
 
 pub async fn plan_apply(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Form(f): Form<StepForm>,
 ) -> WebResult {
@@ -1417,8 +1392,7 @@ pub struct HistoryPage {
 
 pub async fn history(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     let today = st.app.org_today();
@@ -1505,8 +1479,7 @@ pub struct ChartPage {
 
 pub async fn chart(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     // Its natural size: the page scales it down to fit, a phone scrolls it (CSS).
@@ -1521,8 +1494,7 @@ pub async fn chart(
 
 pub async fn chart_svg_file(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     let (on, svg) = chart_of(&st, &ctx, &u, &q, true).await?;
@@ -1535,8 +1507,7 @@ pub async fn chart_svg_file(
 
 pub async fn export(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
     let on = on_date(&st, &q);

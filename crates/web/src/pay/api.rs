@@ -12,7 +12,7 @@ use jiguan_domain::pay::{LineForm, PoolForm};
 use super::RunParam;
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{Created, InUnit, Json, Path};
+use crate::extract::{At, Created, InUnit, Json, Path};
 use crate::guard::Ctx;
 
 type ApiErr = crate::error::ApiError;
@@ -209,8 +209,7 @@ pub struct UnitYearParam {
 #[utoipa::path(put, path = "/api/v1/units/{unit}/pay/pools/{year}", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("year" = i32, Path, description = "year")), request_body = PayPoolBody, responses((status = 200, body = PayPoolDto), (status = 422, body = ApiErr)))]
 pub async fn set_pool(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<UnitYearParam>,
     Json(b): Json<PayPoolBody>,
 ) -> WebResult<Json<PayPoolDto>> {
@@ -234,8 +233,7 @@ pub struct PayRunBody {
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay", tag = "pay", params(("unit" = i64, Path, description = "unit id")), request_body = PayRunBody, responses((status = 201, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn create(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<PayRunBody>,
 ) -> WebResult<Created<PayRunDto>> {
     let id = st.app.create_pay_run(&ctx.actor, u.id, b.year).await?;
@@ -248,8 +246,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/pay/{plan}", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 404, body = ApiErr)))]
 pub async fn get_run(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult<Json<PayRunDto>> {
     Ok(Json(PayRunDto::of(
@@ -278,8 +275,7 @@ pub struct PayLinesBody {
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/lines", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), request_body = PayLinesBody, responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn import_lines(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
     Json(b): Json<PayLinesBody>,
 ) -> WebResult<Json<PayRunDto>> {
@@ -304,8 +300,7 @@ pub async fn import_lines(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/compute", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn compute(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult<Json<PayRunDto>> {
     st.app.compute_pay_run(&ctx.actor, u.id, p.plan).await?;
@@ -316,8 +311,7 @@ pub async fn compute(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/submit", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn submit(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult<Json<PayRunDto>> {
     st.app.submit_pay_run(&ctx.actor, u.id, p.plan).await?;
@@ -328,8 +322,7 @@ pub async fn submit(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/approve", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn approve(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult<Json<PayRunDto>> {
     st.app.approve_pay_run(&ctx.actor, u.id, p.plan).await?;
@@ -347,8 +340,7 @@ pub struct PayReasonBody {
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/reject", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), request_body = PayReasonBody, responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn reject(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
     Json(b): Json<PayReasonBody>,
 ) -> WebResult<Json<PayRunDto>> {
@@ -362,8 +354,7 @@ pub async fn reject(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/apply", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn apply(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult<Json<PayRunDto>> {
     st.app.apply_pay_run(&ctx.actor, u.id, p.plan).await?;

@@ -18,7 +18,7 @@ use jiguan_domain::workflow::Status;
 use super::{RunParam, SlipParam};
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{Form, InUnit, Path, Query, Upload};
+use crate::extract::{At, Form, Path, Query, Upload};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, form_page};
 use crate::i18n::Tr;
@@ -285,8 +285,7 @@ pub struct PoolBody {
 
 pub async fn set_pool(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(f): Form<PoolBody>,
 ) -> WebResult {
     let year: i32 = f.year.trim().parse().unwrap_or(0);
@@ -363,8 +362,7 @@ async fn runs_page(
 
 pub async fn runs(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<PayQuery>,
 ) -> WebResult {
     runs_page(
@@ -386,8 +384,7 @@ pub struct YearBody {
 
 pub async fn create(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(f): Form<YearBody>,
 ) -> WebResult {
     let year = match f.year.trim().parse::<i32>() {
@@ -528,8 +525,7 @@ async fn run_page(
 
 pub async fn show(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
     Query(q): Query<PayQuery>,
 ) -> WebResult {
@@ -547,8 +543,7 @@ pub async fn show(
 
 pub async fn line_save(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
     Form(f): Form<LineForm>,
 ) -> WebResult {
@@ -604,8 +599,7 @@ async fn after_step(
 
 pub async fn compute(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult {
     let r = st
@@ -619,8 +613,7 @@ pub async fn compute(
 /// 从年度考核导入等次: the lines from the unit's confirmed annual appraisal of the run's year.
 pub async fn from_appraisal(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult {
     let r = st
@@ -633,8 +626,7 @@ pub async fn from_appraisal(
 
 pub async fn submit(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult {
     let r = st.app.submit_pay_run(&ctx.actor, u.id, p.plan).await;
@@ -643,8 +635,7 @@ pub async fn submit(
 
 pub async fn approve(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult {
     let r = st.app.approve_pay_run(&ctx.actor, u.id, p.plan).await;
@@ -659,8 +650,7 @@ pub struct ReasonBody {
 
 pub async fn reject(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
     Form(f): Form<ReasonBody>,
 ) -> WebResult {
@@ -673,8 +663,7 @@ pub async fn reject(
 
 pub async fn reopen(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult {
     let r = st
@@ -686,8 +675,7 @@ pub async fn reopen(
 
 pub async fn apply(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult {
     let r = st.app.apply_pay_run(&ctx.actor, u.id, p.plan).await;
@@ -714,8 +702,7 @@ pub struct SlipPage {
 
 pub async fn slip(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<SlipParam>,
 ) -> WebResult {
     let tr = ctx.tr;
@@ -780,8 +767,7 @@ pub async fn my_slip(State(st): State<AppState>, ctx: Ctx, Path(p): Path<RunPara
 
 pub async fn export(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult {
     let v = st.app.pay_run(&ctx.actor, u.id, p.plan).await?;
@@ -796,8 +782,7 @@ pub async fn export(
 /// with the columns the upload reads ([`jiguan_excel::reports::pay::LINE_HEADERS`]).
 pub async fn template(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
 ) -> WebResult {
     let v = st.app.pay_run(&ctx.actor, u.id, p.plan).await?;
@@ -846,8 +831,7 @@ pub async fn template(
 /// valid. Row errors name the file's row and the column.
 pub async fn upload(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path(p): Path<RunParam>,
     Upload(bytes): Upload,
 ) -> WebResult {

@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::api::PageDto;
 use crate::api::tenancy::PageParams;
 use crate::error::WebResult;
-use crate::extract::{Created, InUnit, Json, Path, Query};
+use crate::extract::{At, Created, Json, Path, Query};
 use crate::guard::Ctx;
 use crate::people::pages::RosterParams;
 
@@ -334,8 +334,7 @@ pub struct CostDto {
 #[utoipa::path(get, path = "/api/v1/units/{unit}/people", tag = "people", params(("unit" = i64, Path, description = "unit id"), PageParams, RosterFilterParams), responses((status = 200, body = PageDto<PersonDto>), (status = 404, body = crate::error::ApiError)))]
 pub async fn list_people(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(p): Query<RosterParams>,
 ) -> WebResult<Json<PageDto<PersonDto>>> {
     let q = p.list.query()?;
@@ -347,8 +346,7 @@ pub async fn list_people(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/people", tag = "people", params(("unit" = i64, Path, description = "unit id")), request_body = PersonBody, responses((status = 201, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn create_person(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<PersonBody>,
 ) -> WebResult<Created<PersonDetailDto>> {
     let (f, o) = b.split();
@@ -440,8 +438,7 @@ pub async fn change_person(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/establishment", tag = "people", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = EstablishmentDto), (status = 404, body = crate::error::ApiError)))]
 pub async fn get_establishment(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
 ) -> WebResult<Json<EstablishmentDto>> {
     let e = st.app.unit_establishment(&ctx.actor, u.id).await?;
     Ok(Json(e.into()))
@@ -451,8 +448,7 @@ pub async fn get_establishment(
 #[utoipa::path(put, path = "/api/v1/units/{unit}/establishment", tag = "people", params(("unit" = i64, Path, description = "unit id")), request_body = QuotaBody, responses((status = 200, body = EstablishmentDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn set_establishment(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<QuotaBody>,
 ) -> WebResult<Json<EstablishmentDto>> {
     let mut fields = Vec::new();
@@ -478,8 +474,7 @@ pub async fn set_establishment(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/people-cost", tag = "people", params(("unit" = i64, Path, description = "unit id"), CostQuery), responses((status = 200, body = CostDto), (status = 404, body = crate::error::ApiError)))]
 pub async fn cost(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<CostQuery>,
 ) -> WebResult<Json<CostDto>> {
     let today = jiguan_app::calc::china_today(st.app.clock.now());

@@ -25,7 +25,7 @@ use jiguan_excel::reports::people::{establishment_sheet, roster_sheet};
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
-use crate::extract::{Form, FormPairs, InUnit, Path, Query};
+use crate::extract::{At, Form, FormPairs, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
 use crate::i18n::Tr;
@@ -152,8 +152,7 @@ pub struct RosterPage {
 
 pub async fn roster(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(p): Query<RosterParams>,
 ) -> WebResult {
     let q = p.list.page_query()?;
@@ -288,7 +287,7 @@ async fn form_page(
     page_or_422(!errs.is_empty(), &p)
 }
 
-pub async fn new_form(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> Response {
+pub async fn new_form(State(st): State<AppState>, At(ctx, u): At) -> Response {
     let f = PersonForm {
         identity: Identity::CivilServant.code().into(),
         establishment: EstablishmentKind::Administrative.code().into(),
@@ -300,8 +299,7 @@ pub async fn new_form(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -
 
 pub async fn create(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(b): Form<PersonBody>,
 ) -> WebResult {
     let r = st.app.create_person(&ctx.actor, u.id, &b.f, &b.o).await;
@@ -313,8 +311,7 @@ pub async fn create(
 
 pub async fn edit_form(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((unit, id)): Path<(UnitId, PersonId)>,
 ) -> WebResult {
     let f = st.app.person_form(&ctx.actor, unit, id).await?;
@@ -323,8 +320,7 @@ pub async fn edit_form(
 
 pub async fn update(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((unit, id)): Path<(UnitId, PersonId)>,
     Form(b): Form<PersonBody>,
 ) -> WebResult {
@@ -448,8 +444,7 @@ async fn show_page_rel(
 /// Records a relation from the person page (HR office of the home unit).
 pub async fn add_relation(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((unit, id)): Path<(UnitId, PersonId)>,
     Form(f): Form<RelationForm>,
 ) -> WebResult {
@@ -487,8 +482,7 @@ pub async fn remove_relation(
 
 pub async fn show(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, PersonId)>,
     Query(q): Query<ListParams>,
 ) -> WebResult {
@@ -517,8 +511,7 @@ fn change_form(b: &FormPairs) -> ChangeForm {
 
 pub async fn change(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((unit, id)): Path<(UnitId, PersonId)>,
     b: FormPairs,
 ) -> WebResult {
@@ -535,12 +528,7 @@ pub async fn change(
 }
 
 /// POST `/units/{unit}/people/bulk`: one change for the ticked people.
-pub async fn bulk(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    b: FormPairs,
-) -> WebResult {
+pub async fn bulk(State(st): State<AppState>, At(ctx, u): At, b: FormPairs) -> WebResult {
     let ids = b
         .all("ids")
         .iter()
@@ -598,8 +586,7 @@ async fn establishment_page(
 
 pub async fn establishment(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<ListParams>,
 ) -> WebResult {
     establishment_page(&st, &ctx, u.id, q.ok.as_deref(), &[]).await
@@ -607,8 +594,7 @@ pub async fn establishment(
 
 pub async fn set_establishment(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     FormPairs(pairs): FormPairs,
 ) -> WebResult {
     match st.app.set_quotas(&ctx.actor, u.id, &pairs).await.fields()? {
@@ -721,8 +707,7 @@ async fn cost_page(st: &AppState, ctx: &Ctx, unit: Option<Unit>, p: &CostParams)
 
 pub async fn cost(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(p): Query<CostParams>,
 ) -> WebResult {
     cost_page(&st, &ctx, Some(u), &p).await
@@ -787,7 +772,7 @@ fn import_refused(ctx: &Ctx, u: Unit, errs: &[FieldError], mode: &str, doc: &str
     import_page(ctx, u, None, Some(msg), mode, doc)
 }
 
-pub async fn import_form(ctx: Ctx, InUnit(u): InUnit) -> Response {
+pub async fn import_form(At(ctx, u): At) -> Response {
     import_page(&ctx, u, None, None, "all", "")
 }
 
@@ -963,12 +948,7 @@ async fn queued_job(
     write_job(st.app.clone(), st.jobs.clone(), id, prepared, permit).await;
 }
 
-pub async fn import_submit(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    req: Request,
-) -> WebResult {
+pub async fn import_submit(State(st): State<AppState>, At(ctx, u): At, req: Request) -> WebResult {
     multipart_only(&req)?;
     let up = match read_upload(&st, req).await {
         Ok(up) => up,
@@ -1053,8 +1033,7 @@ pub struct ImportJobPage {
 /// the same result as the import form shows.
 pub async fn import_job(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, job)): Path<(UnitId, String)>,
 ) -> WebResult {
     let j = st
@@ -1188,7 +1167,7 @@ pub async fn template(State(st): State<AppState>, ctx: Ctx) -> WebResult {
     Ok(xlsx("花名册导入模板", bytes))
 }
 
-pub async fn export_roster(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+pub async fn export_roster(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     export_roster_of(&st, &ctx, Some(u.id)).await
 }
 
@@ -1201,11 +1180,7 @@ async fn export_roster_of(st: &AppState, ctx: &Ctx, unit: Option<UnitId>) -> Web
     workbook("花名册", &[roster_sheet(&ctx.tr, &rows)])
 }
 
-pub async fn export_establishment(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-) -> WebResult {
+pub async fn export_establishment(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     let e = st.app.unit_establishment(&ctx.actor, u.id).await?;
     workbook("编制使用情况表", &[establishment_sheet(&ctx.tr, &[e])])
 }

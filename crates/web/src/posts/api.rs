@@ -18,7 +18,7 @@ use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{Created, InUnit, Json, Path};
+use crate::extract::{At, Created, Json, Path};
 use crate::guard::Ctx;
 
 fn d4(x: Decimal) -> String {
@@ -437,8 +437,7 @@ impl From<DistrictFte> for DistrictDto {
     security(("token" = []), ("session" = [])))]
 pub async fn list_posts(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
 ) -> WebResult<Json<OverviewDto>> {
     Ok(Json(st.app.posts_overview(&ctx.actor, u.id).await?.into()))
 }
@@ -450,8 +449,7 @@ pub async fn list_posts(
     security(("token" = []), ("session" = [])))]
 pub async fn create_post(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<PostBody>,
 ) -> WebResult<Created<IdDto>> {
     let id = st.app.create_post(&ctx.actor, u.id, &b.form()).await?;
@@ -495,8 +493,7 @@ pub async fn update_post(
     security(("token" = []), ("session" = [])))]
 pub async fn assign(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(f): Json<AssignForm>,
 ) -> WebResult<Created<IdDto>> {
     let id = st.app.assign_post(&ctx.actor, u.id, &f).await?;
@@ -524,11 +521,7 @@ pub async fn end_assignment(
     params(("unit" = i64, Path, description = "Unit id")),
     responses((status = 200, body = CoverageDto), (status = 404, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
-pub async fn coverage(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-) -> WebResult<Json<CoverageDto>> {
+pub async fn coverage(State(st): State<AppState>, At(ctx, u): At) -> WebResult<Json<CoverageDto>> {
     Ok(Json(st.app.posts_coverage(&ctx.actor, u.id).await?.into()))
 }
 
@@ -537,11 +530,7 @@ pub async fn coverage(
     params(("unit" = i64, Path, description = "Unit id")),
     responses((status = 200, body = BalanceDto), (status = 404, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
-pub async fn balance(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-) -> WebResult<Json<BalanceDto>> {
+pub async fn balance(State(st): State<AppState>, At(ctx, u): At) -> WebResult<Json<BalanceDto>> {
     Ok(Json(st.app.posts_balance(&ctx.actor, u.id).await?.into()))
 }
 
@@ -552,8 +541,7 @@ pub async fn balance(
     security(("token" = []), ("session" = [])))]
 pub async fn accept(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<AcceptBody>,
 ) -> WebResult<Json<CountDto>> {
     let applied = st.app.accept_proposals(&ctx.actor, u.id, &b.keys).await?;

@@ -26,7 +26,7 @@ use jiguan_excel::reports::posts as report;
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{Form, FormPairs, InUnit, Path, Query};
+use crate::extract::{At, Form, FormPairs, Path, Query};
 use crate::guard::Ctx;
 use crate::html::audit::xlsx;
 use crate::html::{FormErrors, Layout, page, page_status};
@@ -169,8 +169,7 @@ impl IndexPage {
 
 pub async fn index(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(p): Query<IndexParams>,
 ) -> WebResult {
     let o = st.app.posts_overview(&ctx.actor, u.id).await?;
@@ -283,7 +282,7 @@ fn saved(unit: UnitId, id: PostId) -> Response {
     to(format!("{}/{id}?ok=post_saved", base(unit)))
 }
 
-pub async fn new_form(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+pub async fn new_form(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     let f = PostForm {
         level: PostLevel::General.code().into(),
         establishment: PostKind::Any.code().into(),
@@ -292,12 +291,7 @@ pub async fn new_form(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -
     form_page(&st, &ctx, u, f, &[], None).await
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    b: FormPairs,
-) -> WebResult {
+pub async fn create(State(st): State<AppState>, At(ctx, u): At, b: FormPairs) -> WebResult {
     let f = post_form(&b);
     match st.app.create_post(&ctx.actor, u.id, &f).await.fields()? {
         Ok(id) => Ok(saved(u.id, id)),
@@ -307,8 +301,7 @@ pub async fn create(
 
 pub async fn edit_form(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, PostId)>,
 ) -> WebResult {
     let f = st.app.post_form(&ctx.actor, u.id, id).await?;
@@ -317,8 +310,7 @@ pub async fn edit_form(
 
 pub async fn update(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, PostId)>,
     b: FormPairs,
 ) -> WebResult {
@@ -391,8 +383,7 @@ async fn show_page(
 
 pub async fn show(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, PostId)>,
     Query(p): Query<IndexParams>,
 ) -> WebResult {
@@ -443,8 +434,7 @@ async fn person_page(
 
 pub async fn person(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Path((_, id)): Path<(UnitId, PersonId)>,
     Query(p): Query<IndexParams>,
 ) -> WebResult {
@@ -467,8 +457,7 @@ pub struct AssignBody {
 
 pub async fn assign(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(b): Form<AssignBody>,
 ) -> WebResult {
     // Where to go back: the person's page when the form was there, else the post's.
@@ -522,7 +511,7 @@ pub struct CoveragePage {
     pub c: CoverageView,
 }
 
-pub async fn coverage(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+pub async fn coverage(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     let c = st.app.posts_coverage(&ctx.actor, u.id).await?;
     Ok(page(&CoveragePage {
         l: layout(&ctx, &u, "posts.coverage", None),
@@ -657,8 +646,7 @@ async fn balance_page(
 
 pub async fn balance(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(p): Query<IndexParams>,
 ) -> WebResult {
     balance_page(&st, &ctx, u, &[], p.ok.as_deref()).await
@@ -673,8 +661,7 @@ pub struct AcceptBody {
 
 pub async fn accept(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Form(b): Form<AcceptBody>,
 ) -> WebResult {
     let r = st.app.accept_proposals(&ctx.actor, u.id, &b.keys).await;
@@ -684,7 +671,7 @@ pub async fn accept(
     }
 }
 
-pub async fn export(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+pub async fn export(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     let o = st.app.posts_overview(&ctx.actor, u.id).await?;
     xlsx(&report::posts_file_name(&o), &report::posts_sheets(&o))
 }

@@ -11,7 +11,7 @@ use jiguan_app::report::ReportForm;
 
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{InUnit, Json, Query};
+use crate::extract::{At, Json, Query};
 use crate::guard::Ctx;
 
 type ApiErr = crate::error::ApiError;
@@ -46,8 +46,7 @@ fn json_of<T: serde::Serialize>(v: &T) -> WebResult<Json<serde_json::Value>> {
 #[utoipa::path(get, path = "/api/v1/units/{unit}/report", tag = "report", params(("unit" = i64, Path, description = "unit id"), ReportParams), responses((status = 200, body = Object), (status = 404, body = ApiErr), (status = 422, body = ApiErr)))]
 pub async fn unit(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<ReportParams>,
 ) -> WebResult<Json<serde_json::Value>> {
     json_of(&st.app.report_unit(&ctx.actor, u.id, &q.form()).await?)

@@ -19,7 +19,7 @@ use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{InUnit, Query};
+use crate::extract::{At, Query};
 use crate::guard::Ctx;
 use crate::html::{Layout, page};
 use crate::i18n::Tr;
@@ -344,8 +344,7 @@ async fn unit_page(st: &AppState, ctx: &Ctx, u: Unit, q: &ReportQuery, print: bo
 /// A unit's report.
 pub async fn unit(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<ReportQuery>,
 ) -> WebResult {
     unit_page(&st, &ctx, u, &q, false).await
@@ -354,8 +353,7 @@ pub async fn unit(
 /// A unit's report as an official A4 document (标题, 文号, tables with 合计, page breaks).
 pub async fn unit_print(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<ReportQuery>,
 ) -> WebResult {
     unit_page(&st, &ctx, u, &q, true).await
@@ -364,8 +362,7 @@ pub async fn unit_print(
 /// A unit's report as a workbook.
 pub async fn unit_export(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<ReportQuery>,
 ) -> WebResult {
     let r = st.app.report_unit(&ctx.actor, u.id, &q.form()).await?;
@@ -402,8 +399,7 @@ pub struct TracePage {
 /// The records one figure counts.
 pub async fn trace(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<ReportQuery>,
 ) -> WebResult {
     let (p, t, rows) = st

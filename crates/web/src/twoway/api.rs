@@ -17,8 +17,8 @@ use jiguan_domain::twoway::{Offer, RoundForm};
 
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{Created, InUnit, Json, Path};
-use crate::guard::{Access, Ctx};
+use crate::extract::{At, Created, Json, Path};
+use crate::guard::Access;
 use crate::routes::{RouteSpec, r};
 
 use super::InRound;
@@ -88,8 +88,7 @@ pub struct TwCountDto {
 #[utoipa::path(get, path = "/api/v1/units/{unit}/twoway", tag = "twoway", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Vec<TwRoundDto>), (status = 404, body = ApiErr)))]
 pub async fn list_rounds(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
 ) -> WebResult<Json<Vec<TwRoundDto>>> {
     let rs = st.app.tw_rounds(&ctx.actor, u.id).await?;
     Ok(Json(rs.iter().map(TwRoundDto::of).collect()))
@@ -160,8 +159,7 @@ impl TwRoundBody {
 #[utoipa::path(post, path = "/api/v1/units/{unit}/twoway", tag = "twoway", params(("unit" = i64, Path, description = "unit id")), request_body = TwRoundBody, responses((status = 201, body = TwIdDto), (status = 422, body = ApiErr)))]
 pub async fn create_round(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Json(b): Json<TwRoundBody>,
 ) -> WebResult<Created<TwIdDto>> {
     let (form, offers, ex) = b.parts();

@@ -7,7 +7,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 
 use jiguan_app::ports::Unit;
@@ -17,9 +16,9 @@ use jiguan_domain::twoway::{CHOICES_DEFAULT, Mode, Offer, RoundForm};
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{FormPairs, InUnit};
+use crate::extract::{At, FormPairs};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, page_status};
+use crate::html::{FormErrors, Layout, form_page};
 use crate::i18n::Tr;
 
 use super::InRound;
@@ -245,12 +244,7 @@ fn page(
         errs,
         body_errors,
     };
-    let code = if page.errs.is_empty() && page.body_errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    page_status(code, &page)
+    form_page(page.errs.is_empty() && page.body_errors.is_empty(), &page)
 }
 
 /// 单位 › the unit.
@@ -323,19 +317,14 @@ fn on_fields(
 }
 
 /// `GET /units/{unit}/twoway/new`: the form of a new round.
-pub async fn new_round(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
+pub async fn new_round(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     let data = st.app.tw_form(&ctx.actor, u.id, None).await?;
     Ok(page(&ctx, u, data, None, Vec::new()))
 }
 
 /// `POST /units/{unit}/twoway`: creates a draft round; the round page, or the form with
 /// the errors (422).
-pub async fn create(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
-    f: FormPairs,
-) -> WebResult {
+pub async fn create(State(st): State<AppState>, At(ctx, u): At, f: FormPairs) -> WebResult {
     let data = st.app.tw_form(&ctx.actor, u.id, None).await?;
     let p = posted(&f, &data);
     match st

@@ -19,9 +19,9 @@ use jiguan_domain::workflow::{Status, TWOWAY_ROUNDS};
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{Form, InUnit, Query};
+use crate::extract::{At, Form, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, page_status};
+use crate::html::{FormErrors, Layout, form_page, page_status};
 
 use super::InRound;
 
@@ -63,8 +63,7 @@ pub struct RoundsPage {
 
 pub async fn rounds(
     State(st): State<AppState>,
-    ctx: Ctx,
-    InUnit(u): InUnit,
+    At(ctx, u): At,
     Query(q): Query<TwQuery>,
 ) -> WebResult {
     let rs = st.app.tw_rounds(&ctx.actor, u.id).await?;
@@ -272,12 +271,7 @@ fn round_page(ctx: &Ctx, u: Unit, v: RoundView, e: &[FieldError], ok: Option<&st
         u,
         errs,
     };
-    let code = if page.errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    page_status(code, &page)
+    form_page(page.errs.is_empty(), &page)
 }
 
 pub async fn show(State(st): State<AppState>, p: InRound, Query(q): Query<TwQuery>) -> WebResult {
@@ -286,7 +280,7 @@ pub async fn show(State(st): State<AppState>, p: InRound, Query(q): Query<TwQuer
 }
 
 /// After a step: back to the round, or the round with the errors (422).
-async fn after(st: &AppState, p: InRound, r: AppResult<()>, ok: &str) -> WebResult {
+pub(super) async fn after(st: &AppState, p: InRound, r: AppResult<()>, ok: &str) -> WebResult {
     match r.fields()? {
         Ok(()) => Ok(
             Redirect::to(&format!("/units/{}/twoway/{}?ok={ok}", p.u.id, p.round)).into_response(),
