@@ -21,27 +21,14 @@ use crate::html::{Layout, XLSX, attachment, page};
 use crate::i18n::Tr;
 
 use super::InRound;
-use super::pages::after_errors;
+use super::pages::{after, after_errors};
 
 fn back(p: &InRound, ok: &str) -> WebResult {
     Ok(Redirect::to(&format!("/units/{}/twoway/{}?ok={ok}", p.u.id, p.round)).into_response())
 }
 
-/// `POST …/open`: opens a draft round to staff and heads.
-pub async fn open(State(st): State<AppState>, p: InRound) -> WebResult {
-    match st
-        .app
-        .tw_open(&p.ctx.actor, p.u.id, p.round)
-        .await
-        .fields()?
-    {
-        Ok(()) => back(&p, "twoway_opened"),
-        Err(e) => after_errors(&st, p, e).await,
-    }
-}
-
-/// `GET …/prefs/template`: the choices import template of the round (xlsx).
-pub async fn template(State(st): State<AppState>, p: InRound) -> WebResult {
+/// The round for the HR office's outputs (TwowayManage checked first).
+async fn office_view(st: &AppState, p: &InRound) -> WebResult<RoundView> {
     st.app
         .require_unit(
             &p.ctx.actor,
@@ -49,7 +36,26 @@ pub async fn template(State(st): State<AppState>, p: InRound) -> WebResult {
             p.u.id,
         )
         .await?;
-    let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
+    Ok(st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?)
+}
+
+/// The outputs of a round exist only once it is matched.
+fn matched(v: &RoundView) -> WebResult<()> {
+    if v.result.is_none() {
+        return Err(AppError::field("result", "twoway_not_matched").into());
+    }
+    Ok(())
+}
+
+/// `POST …/open`: opens a draft round to staff and heads.
+pub async fn open(State(st): State<AppState>, p: InRound) -> WebResult {
+    let r = st.app.tw_open(&p.ctx.actor, p.u.id, p.round).await;
+    after(&st, p, r, "twoway_opened").await
+}
+
+/// `GET …/prefs/template`: the choices import template of the round (xlsx).
+pub async fn template(State(st): State<AppState>, p: InRound) -> WebResult {
+    let v = office_view(&st, &p).await?;
     let bytes = jiguan_excel::reports::twoway::prefs_template(&v)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(attachment(
@@ -180,15 +186,11 @@ pub async fn adjust(State(st): State<AppState>, p: InRound, f: FormPairs) -> Web
             .filter(|(k, _)| k == "adjust")
             .filter_map(|(_, v)| v.trim().parse().ok())
             .collect();
-    match st
+    let r = st
         .app
         .tw_confirm_adjust(&p.ctx.actor, p.u.id, p.round, &picks)
-        .await
-        .fields()?
-    {
-        Ok(()) => back(&p, "twoway_adjusted"),
-        Err(e) => after_errors(&st, p, e).await,
-    }
+        .await;
+    after(&st, p, r, "twoway_adjusted").await
 }
 
 /// `POST …/routes`: the route of each unplaced person (`route_<person>` = route code;
@@ -223,15 +225,8 @@ pub async fn routes(State(st): State<AppState>, p: InRound, f: FormPairs) -> Web
 
 /// `POST …/submit`: submits the matched round for approval.
 pub async fn submit(State(st): State<AppState>, p: InRound) -> WebResult {
-    match st
-        .app
-        .tw_submit(&p.ctx.actor, p.u.id, p.round)
-        .await
-        .fields()?
-    {
-        Ok(()) => back(&p, "twoway_submitted"),
-        Err(e) => after_errors(&st, p, e).await,
-    }
+    let r = st.app.tw_submit(&p.ctx.actor, p.u.id, p.round).await;
+    after(&st, p, r, "twoway_submitted").await
 }
 
 /// `POST …/downsizing`: drafts a downsizing plan (分流方案) of the people whose route is
@@ -283,17 +278,8 @@ fn post_label(v: &RoundView, p: Option<i64>) -> String {
 /// `GET …/notices`: one A4 page per person: the post assigned (and which choice), or the
 /// route when unplaced.
 pub async fn notices(State(st): State<AppState>, p: InRound) -> WebResult {
-    st.app
-        .require_unit(
-            &p.ctx.actor,
-            jiguan_domain::auth::Action::TwowayManage,
-            p.u.id,
-        )
-        .await?;
-    let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
-    if v.result.is_none() {
-        return Err(AppError::field("result", "twoway_not_matched").into());
-    }
+    let v = office_view(&st, &p).await?;
+    matched(&v)?;
     let tr = p.ctx.tr;
     let notices = v
         .lines
@@ -358,9 +344,7 @@ pub async fn notices(State(st): State<AppState>, p: InRound) -> WebResult {
 /// `GET …/result.xlsx`: the result by person and by body.
 pub async fn export(State(st): State<AppState>, p: InRound) -> WebResult {
     let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
-    if v.result.is_none() {
-        return Err(AppError::field("result", "twoway_not_matched").into());
-    }
+    matched(&v)?;
     let sheets = jiguan_excel::reports::twoway::result_workbook(&p.ctx.tr, &p.u.name, &v);
     let bytes =
         jiguan_excel::write_workbook(&sheets).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use jiguan_app::ports::Unit;
@@ -18,7 +17,7 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
 use crate::extract::{FormPairs, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, page_status};
+use crate::html::{FormErrors, Layout, form_page};
 
 use super::InRound;
 use super::pages::TwQuery;
@@ -194,12 +193,7 @@ fn mine_page(
         u,
         errs,
     };
-    let code = if page.errs.is_empty() || !page.person_ok {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    page_status(code, &page)
+    form_page(page.errs.is_empty() || !page.person_ok, &page)
 }
 
 /// The offered posts the person does not qualify for, with the reasons.
@@ -364,12 +358,7 @@ fn rank_page(
         u,
         errs,
     };
-    let code = if page.errs.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    page_status(code, &page)
+    form_page(page.errs.is_empty(), &page)
 }
 
 /// `GET …/rank`: the applicants to the posts the head may rank.
