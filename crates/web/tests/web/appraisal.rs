@@ -14,14 +14,7 @@ use crate::helpers::*;
 async fn hr_runs_a_cycle_colleagues_rate_and_the_quota_holds() {
     let t = setup().await;
     let lu = t.unit("luotuo");
-    let sys = Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: t.d_a,
-        unit_id: Some(lu),
-        roles: vec![Role::UnitAdmin],
-    };
+    let sys = unit_admin(t.d_a, lu);
     let on = jiguan_app::people::ChangeOpts {
         on: "2015-01-01".into(),
         ..Default::default()

@@ -272,6 +272,18 @@ pub async fn send(
 
 /// Signs in through the login form (its pre-session cookie and CSRF token), sending the
 /// extra `headers` with the POST.
+/// A JSON `POST` through the real router.
+pub async fn api_post(t: &T, who: &Who, path: &str, body: impl ToString) -> Resp {
+    send(
+        t,
+        who,
+        Method::POST,
+        path,
+        Some(("application/json", body.to_string())),
+    )
+    .await
+}
+
 pub async fn form_login_with(t: &T, name: &str, pw: &str, headers: &[(&str, &str)]) -> Resp {
     let page = get(t, &Who::default(), "/login").await;
     let pre = page.cookie("jiguan_pre").unwrap();
@@ -437,6 +449,19 @@ pub async fn write(t: &T, who: &Who, method: Method, path: &str) -> Resp {
     } else {
         let csrf = who.csrf.clone().unwrap_or_default();
         send(t, who, method, path, form(&[("_csrf", csrf.as_str())])).await
+    }
+}
+
+/// A unit administrator of unit `u` in district `d`, as the system account (user 0), for
+/// set-ups that call the use cases directly.
+pub fn unit_admin(d: DistrictId, u: UnitId) -> Actor {
+    Actor {
+        user_id: UserId(0),
+        username: "system".into(),
+        display_name: String::new(),
+        district_id: d,
+        unit_id: Some(u),
+        roles: vec![Role::UnitAdmin],
     }
 }
 

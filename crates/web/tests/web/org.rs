@@ -7,7 +7,7 @@ use tower::ServiceExt;
 use jiguan_domain::tenancy::UnitId;
 
 use crate::helpers::*;
-use crate::people::add_person;
+use crate::people::add_temp_fields;
 use jiguan_testkit::fixtures::id_number;
 
 // ---- Organisation design (机构设置) through the real router. ----
@@ -429,18 +429,13 @@ async fn org_chart_shows_the_headcount_per_body() {
     let body = body.to_string();
     for (i, name) in ["甲一", "甲二"].iter().enumerate() {
         let id = id_number("19800101", 60 + i as u32);
-        let r = add_person(
+        let r = add_temp_fields(
             &t,
             &ua,
             unit,
-            &[
-                ("name", name),
-                ("id_number", id.as_str()),
-                ("identity", "temporary"),
-                ("establishment", "none"),
-                ("body", body.as_str()),
-                ("on", "2024-01-02"),
-            ],
+            name,
+            id.as_str(),
+            &[("body", body.as_str()), ("on", "2024-01-02")],
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -614,18 +609,13 @@ async fn demo_chart_puts_siblings_in_rows_with_headcount_and_establishment() {
     let dzb = id_of("党政办公室").to_string();
     let id = id_number("19850101", 71);
     let today_s = today.to_string();
-    let r = add_person(
+    let r = add_temp_fields(
         &t,
         &ua,
         unit,
-        &[
-            ("name", "甲乙"),
-            ("id_number", id.as_str()),
-            ("identity", "temporary"),
-            ("establishment", "none"),
-            ("body", dzb.as_str()),
-            ("on", today_s.as_str()),
-        ],
+        "甲乙",
+        id.as_str(),
+        &[("body", dzb.as_str()), ("on", today_s.as_str())],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

@@ -25,6 +25,26 @@ pub async fn add_person(t: &T, who: &Who, unit: UnitId, fields: &[(&str, &str)])
     post_form(t, who, &format!("/units/{unit}/people/new"), fields).await
 }
 
+/// A temporary worker (临时人员, no establishment) named `name` with ID number `id` added
+/// to `unit` through the people form, with `extra` fields after those.
+pub async fn add_temp_fields(
+    t: &T,
+    who: &Who,
+    unit: UnitId,
+    name: &str,
+    id: &str,
+    extra: &[(&str, &str)],
+) -> Resp {
+    let mut fields = vec![
+        ("name", name),
+        ("id_number", id),
+        ("identity", "temporary"),
+        ("establishment", "none"),
+    ];
+    fields.extend_from_slice(extra);
+    add_person(t, who, unit, &fields).await
+}
+
 /// A temporary worker (no establishment, born 1988-03-15, ID sequence `seq`) added to
 /// `unit` through the people form; its id.
 pub async fn add_temp(t: &T, who: &Who, unit: UnitId, name: &str, seq: u32) -> i64 {
@@ -40,15 +60,13 @@ pub async fn add_temp_with_id(
     seq: u32,
 ) -> (i64, String) {
     let id = id_number("19880315", seq);
-    let r = add_person(
+    let r = add_temp_fields(
         t,
         who,
         unit,
+        name,
+        id.as_str(),
         &[
-            ("name", name),
-            ("id_number", id.as_str()),
-            ("identity", "temporary"),
-            ("establishment", "none"),
             ("work_start", "2010-07-01"),
             ("unit_join", "2015-03-01"),
             ("basic_pay", "48000"),
@@ -160,30 +178,26 @@ async fn people_form_names_every_invalid_field() {
     assert!(r.body.contains("id=\"err-establishment\"") && r.body.contains("不得混用"));
     assert!(r.body.contains("id=\"err-basic_pay\""));
     // Valid number, gender that disagrees with it.
-    let r = add_person(
+    let r = add_temp_fields(
         &t,
         &who,
         u,
-        &[
-            ("name", "张伟"),
-            ("id_number", &id_number("19850312", 1)),
-            ("gender", "female"),
-            ("identity", "temporary"),
-            ("establishment", "none"),
-        ],
+        "张伟",
+        &id_number("19850312", 1),
+        &[("gender", "female")],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"err-gender\"") && r.body.contains("与身份证号不符"));
     // The API names the fields too.
-    let r = send(
-        &t,
-        &who,
-        Method::POST,
-        &format!("/api/v1/units/{u}/people"),
-        Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, id_number("19850312", 1)))),
-    )
-    .await;
+    let (path, body) = (
+        format!("/api/v1/units/{u}/people"),
+        format!(
+            r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#,
+            id_number("19850312", 1)
+        ),
+    );
+    let r = api_post(&t, &who, &path, &body).await;
     assert_eq!(
         r.status,
         StatusCode::FORBIDDEN,
@@ -198,14 +212,7 @@ async fn people_form_names_every_invalid_field() {
             .1,
     );
     w.cookie = None;
-    let r = send(
-        &t,
-        &w,
-        Method::POST,
-        &format!("/api/v1/units/{u}/people"),
-        Some(("application/json", format!(r#"{{"name":"张伟","id_number":"{}","birth_date":"1985-03-13","identity":"temporary","establishment":"none"}}"#, id_number("19850312", 1)))),
-    )
-    .await;
+    let r = api_post(&t, &w, &path, &body).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["errors"][0]["field"], "birth_date");
     assert_eq!(r.json()["errors"][0]["code"], "birth_mismatch");
@@ -369,19 +376,7 @@ async fn people_secondment_history_and_masking() {
     let (u, sib) = (t.unit("luotuo"), t.unit("jiulonghu"));
     let who = login(&t, "u_admin").await;
     let id = id_number("19880808", 35);
-    let r = add_person(
-        &t,
-        &who,
-        u,
-        &[
-            ("name", "钱七"),
-            ("id_number", &id),
-            ("identity", "temporary"),
-            ("establishment", "none"),
-            ("on", "2024-01-02"),
-        ],
-    )
-    .await;
+    let r = add_temp_fields(&t, &who, u, "钱七", &id, &[("on", "2024-01-02")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let p = person_of(&r);
     let sib_s = sib.to_string();
@@ -430,18 +425,7 @@ async fn people_secondment_history_and_masking() {
     // Foreign ids: another unit's person through this unit, or another district.
     let r = get(&t, &head, &format!("/units/{sib}/people/{p}")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let other = add_person(
-        &t,
-        &who,
-        u,
-        &[
-            ("name", "孙八"),
-            ("id_number", &id_number("19880809", 37)),
-            ("identity", "temporary"),
-            ("establishment", "none"),
-        ],
-    )
-    .await;
+    let other = add_temp_fields(&t, &who, u, "孙八", &id_number("19880809", 37), &[]).await;
     let q = person_of(&other);
     let r = get(&t, &d, &format!("/units/{sib}/people/{q}")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);

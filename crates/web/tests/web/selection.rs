@@ -12,17 +12,6 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::helpers::*;
 
-fn admin_of(d: DistrictId, unit: UnitId) -> Actor {
-    Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: Some(unit),
-        roles: vec![Role::UnitAdmin],
-    }
-}
-
 /// Adds committee members to 骆驼街道 so that it has `n` in all (u_committee is the
 /// first); returns their names.
 async fn committee(t: &T, n: usize) -> Vec<String> {
@@ -482,7 +471,7 @@ async fn selection_routes_with_real_ids_keep_roles_and_tenants() {
     let sib = t
         .app
         .sel_create_meeting(
-            &admin_of(t.d_a, jl),
+            &unit_admin(t.d_a, jl),
             jl,
             &jiguan_app::selection::MeetingForm {
                 title: "九龙湖党委会议".into(),
@@ -508,7 +497,7 @@ async fn selection_routes_with_real_ids_keep_roles_and_tenants() {
     let foreign = t
         .app
         .sel_create_meeting(
-            &admin_of(d_b, dg),
+            &unit_admin(d_b, dg),
             dg,
             &jiguan_app::selection::MeetingForm {
                 title: "北仑党委会议".into(),

@@ -14,17 +14,6 @@ use jiguan_testkit::fixtures::{self, SelectionScenario};
 use crate::helpers::*;
 use crate::people::multipart;
 
-fn ua(d: DistrictId, u: UnitId) -> Actor {
-    Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: Some(u),
-        roles: vec![Role::UnitAdmin],
-    }
-}
-
 fn base(u: UnitId, c: CampaignId) -> String {
     format!("/units/{u}/selection/campaigns/{c}")
 }
@@ -37,7 +26,7 @@ async fn scored(
     sc: &SelectionScenario,
     n: usize,
 ) -> Vec<(i64, String)> {
-    let a = ua(d, u);
+    let a = unit_admin(d, u);
     let entries: Vec<_> = [
         ("甲", "88"),
         ("乙", "85"),
@@ -338,7 +327,7 @@ async fn exam_bad_input_names_the_field_and_an_import_is_all_or_nothing() {
     // The evaluation ballot: phone page for staff with a code; printable for HR.
     let codes = t
         .app
-        .sel_eval_codes(&ua(t.d_a, lu), lu, sc.campaign, "2")
+        .sel_eval_codes(&unit_admin(t.d_a, lu), lu, sc.campaign, "2")
         .await
         .unwrap();
     let staff = login(&t, "u_staff").await;
@@ -451,7 +440,7 @@ async fn a_judge_without_an_account_scores_on_the_public_page_with_the_code() {
     // The HR office sees it as submitted, not on behalf.
     let v = t
         .app
-        .sel_panel(&ua(t.d_a, lu), lu, sc.campaign)
+        .sel_panel(&unit_admin(t.d_a, lu), lu, sc.campaign)
         .await
         .unwrap();
     let j = v.judges.iter().find(|j| j.id == codes[0].0).unwrap();
@@ -468,7 +457,7 @@ async fn the_demo_campaign_of_luotuo_is_scored_through_to_the_inspection() {
     use jiguan_domain::selection::scores::Conclusion;
     let t = demo_t("luotuo").await;
     let (app, d, lu) = (&t.app, t.d_a, t.unit("luotuo"));
-    let a = ua(d, lu);
+    let a = unit_admin(d, lu);
     let c = app.camp_list(&a, lu).await.unwrap()[0].clone();
     assert_eq!(c.plan.registration_deadline.to_string(), "2019-06-20");
 

@@ -18,19 +18,8 @@ use jiguan_domain::workflow::Status;
 use jiguan_web::{AppState, WebConfig};
 
 use crate::helpers::*;
-use crate::people::{add_person, person_of};
+use crate::people::{add_temp_fields, person_of};
 use jiguan_testkit::fixtures::id_number;
-
-fn admin(d: DistrictId, u: UnitId) -> Actor {
-    Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: Some(u),
-        roles: vec![Role::UnitAdmin],
-    }
-}
 
 /// The demo behind the real router, with 骆驼街道's open round.
 async fn demo() -> (T, RoundId) {
@@ -49,7 +38,7 @@ async fn demo() -> (T, RoundId) {
     }
     let lu = units[0].1;
     let open = app
-        .tw_rounds(&admin(d, lu), lu)
+        .tw_rounds(&unit_admin(d, lu), lu)
         .await
         .unwrap()
         .into_iter()
@@ -101,7 +90,11 @@ async fn account(t: &T, name: &str, unit: &str, role: Role, person: Option<i64>)
 async fn staff_list_choices_on_the_phone_page_and_bad_choices_name_the_field() {
     let (t, round) = demo().await;
     let lu = t.unit("luotuo");
-    let v = t.app.tw_view(&admin(t.d_a, lu), lu, round).await.unwrap();
+    let v = t
+        .app
+        .tw_view(&unit_admin(t.d_a, lu), lu, round)
+        .await
+        .unwrap();
     let me = v.participants[0].person_id;
     let staff = account(&t, "tw_staff", "luotuo", Role::Staff, Some(me)).await;
     let path = format!("/units/{lu}/twoway/{round}/mine");
@@ -178,7 +171,11 @@ async fn staff_list_choices_on_the_phone_page_and_bad_choices_name_the_field() {
         "{}",
         r.body
     );
-    let v = t.app.tw_view(&admin(t.d_a, lu), lu, round).await.unwrap();
+    let v = t
+        .app
+        .tw_view(&unit_admin(t.d_a, lu), lu, round)
+        .await
+        .unwrap();
     let mine = v.prefs.iter().find(|p| p.person_id == me).unwrap();
     assert_eq!(mine.posts, vec![good.parse::<i64>().unwrap()]);
     assert!(mine.accept_adjust);
@@ -211,7 +208,7 @@ async fn staff_list_choices_on_the_phone_page_and_bad_choices_name_the_field() {
 async fn a_body_head_ranks_the_applicants_with_not_accepted() {
     let (t, round) = demo().await;
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
     // Two people apply to one post (the office enters their choices).
     let mut post = None;
@@ -239,15 +236,13 @@ async fn a_body_head_ranks_the_applicants_with_not_accepted() {
     let hr = account(&t, "tw_admin", "luotuo", Role::UnitAdmin, None).await;
     let body = post.body_id.to_string();
     let id_no = id_number("19800101", 7);
-    let r = add_person(
+    let r = add_temp_fields(
         &t,
         &hr,
         lu,
+        "排序主任",
+        id_no.as_str(),
         &[
-            ("name", "排序主任"),
-            ("id_number", id_no.as_str()),
-            ("identity", "temporary"),
-            ("establishment", "none"),
             ("work_start", "2005-07-01"),
             ("unit_join", "2010-03-01"),
             ("basic_pay", "60000"),
@@ -319,7 +314,7 @@ async fn a_body_head_ranks_the_applicants_with_not_accepted() {
 async fn the_choice_page_shows_duties_and_why_a_post_is_not_open_to_the_person() {
     let (t, round) = demo().await;
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
     // A participant who does not qualify for at least one offered post.
     let (me, inelig) = {
@@ -413,21 +408,10 @@ async fn api_who(t: &T, name: &str) -> Who {
     }
 }
 
-async fn api_post(t: &T, who: &Who, path: &str, body: serde_json::Value) -> Resp {
-    send(
-        t,
-        who,
-        axum::http::Method::POST,
-        path,
-        Some(("application/json", body.to_string())),
-    )
-    .await
-}
-
 /// Two participants and, for each, an offered post they qualify for (the same post).
 async fn two_and_a_post(t: &T, round: RoundId) -> (i64, i64, i64, i64) {
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
     for p in &v.posts {
         let mut who = Vec::new();
@@ -457,7 +441,7 @@ async fn two_and_a_post(t: &T, round: RoundId) -> (i64, i64, i64, i64) {
 async fn the_office_imports_choices_from_a_file_and_every_error_names_row_and_column() {
     let (t, round) = demo().await;
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     let hr = account(&t, "tw_hr", "luotuo", Role::UnitAdmin, None).await;
     let (a, b, post, other) = two_and_a_post(&t, round).await;
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
@@ -536,7 +520,7 @@ async fn the_office_imports_choices_from_a_file_and_every_error_names_row_and_co
 async fn the_api_runs_a_round_from_creation_to_apply() {
     let (t, round) = demo().await;
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     account(&t, "tw_api_hr", "luotuo", Role::UnitAdmin, None).await;
     account(&t, "tw_api_cm", "luotuo", Role::CommitteeMember, None).await;
     let hr = api_who(&t, "tw_api_hr").await;
@@ -739,7 +723,7 @@ impl jiguan_excel::reports::Labels for Keys {
 async fn notices_print_one_page_per_person_and_the_workbook_has_people_and_bodies() {
     let (t, round) = demo().await;
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     let hr = account(&t, "tw_note_hr", "luotuo", Role::UnitAdmin, None).await;
     let (a, b, post, _) = two_and_a_post(&t, round).await;
     let rows = [a, b].map(|p| PrefRow {
@@ -817,7 +801,7 @@ async fn notices_print_one_page_per_person_and_the_workbook_has_people_and_bodie
 async fn staff_and_heads_get_to_dos_until_they_choose_and_rank_and_the_office_reminds() {
     let (t, round) = demo().await;
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     let (a, b, post, _) = two_and_a_post(&t, round).await;
     let staff = account(&t, "tw_todo_staff", "luotuo", Role::Staff, Some(a)).await;
     let todos = |v: serde_json::Value| -> Vec<String> {
@@ -879,15 +863,13 @@ async fn staff_and_heads_get_to_dos_until_they_choose_and_rank_and_the_office_re
     let body = v.post(post).unwrap().body_id;
     let hrw = account(&t, "tw_todo_hr2", "luotuo", Role::UnitAdmin, None).await;
     let id_no = id_number("19790101", 9);
-    let r = add_person(
+    let r = add_temp_fields(
         &t,
         &hrw,
         lu,
+        "待办主任",
+        id_no.as_str(),
         &[
-            ("name", "待办主任"),
-            ("id_number", id_no.as_str()),
-            ("identity", "temporary"),
-            ("establishment", "none"),
             ("work_start", "2004-07-01"),
             ("unit_join", "2010-03-01"),
             ("basic_pay", "60000"),
@@ -980,7 +962,7 @@ fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
 async fn the_office_creates_a_round_on_the_page_and_sees_it_in_the_list() {
     let (t, _) = demo().await;
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     let hr = account(&t, "tw_form_hr", "luotuo", Role::UnitAdmin, None).await;
     let list = format!("/units/{lu}/twoway");
     let r = get(&t, &hr, &list).await;
@@ -1059,7 +1041,7 @@ async fn the_office_creates_a_round_on_the_page_and_sees_it_in_the_list() {
 async fn seats_above_the_workload_are_refused_naming_the_post_and_nothing_is_written() {
     let (t, _) = demo().await;
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     let hr = account(&t, "tw_form_hr2", "luotuo", Role::UnitAdmin, None).await;
     let list = format!("/units/{lu}/twoway");
     let before = t.app.tw_rounds(&ua, lu).await.unwrap().len();
@@ -1133,7 +1115,7 @@ async fn seats_above_the_workload_are_refused_naming_the_post_and_nothing_is_wri
 async fn a_draft_is_edited_on_the_page_and_an_opened_round_is_not() {
     let (t, open) = demo().await;
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     let hr = account(&t, "tw_form_hr3", "luotuo", Role::UnitAdmin, None).await;
     let list = format!("/units/{lu}/twoway");
     let data = t.app.tw_form(&ua, lu, None).await.unwrap();
@@ -1219,7 +1201,7 @@ async fn a_draft_is_edited_on_the_page_and_an_opened_round_is_not() {
 async fn the_office_drafts_a_downsizing_plan_from_the_unplaced() {
     let (t, round) = demo().await;
     let lu = t.unit("luotuo");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     account(&t, "tw_dp_api", "luotuo", Role::UnitAdmin, None).await;
     let page = account(&t, "tw_dp_hr", "luotuo", Role::UnitAdmin, None).await;
     let hr = api_who(&t, "tw_dp_api").await;
@@ -1298,7 +1280,7 @@ async fn the_api_edits_a_draft_round_and_refuses_an_opened_one() {
     let (t, open) = demo().await;
     let lu = t.unit("luotuo");
     let jl = t.unit("jiulonghu");
-    let ua = admin(t.d_a, lu);
+    let ua = unit_admin(t.d_a, lu);
     account(&t, "tw_put_hr", "luotuo", Role::UnitAdmin, None).await;
     account(&t, "tw_put_staff", "luotuo", Role::Staff, None).await;
     account(&t, "tw_put_jl", "jiulonghu", Role::UnitAdmin, None).await;
