@@ -12,10 +12,8 @@ fn retirement_example() {
     assert_eq!(
         v,
         json!({
-            "birth": "1970-05", "category": "male",
-            "original_age": {"years": 60, "months": 0},
-            "delay_months": 17,
-            "retirement_age": {"years": 61, "months": 5},
+            "birth": "1970-05", "category": "male", "delay_months": 17,
+            "original_age": {"years": 60, "months": 0}, "retirement_age": {"years": 61, "months": 5},
             "retirement_month": "2031-10",
         })
     );
@@ -70,10 +68,8 @@ fn early_retirement_example() {
     assert_eq!(
         v,
         json!({
-            "eligible": true,
-            "grounds": ["service_30_years", "near_retirement_20_years"],
-            "service": {"years": 40, "months": 0},
-            "retirement_month": "2031-10",
+            "eligible": true, "grounds": ["service_30_years", "near_retirement_20_years"],
+            "service": {"years": 40, "months": 0}, "retirement_month": "2031-10",
         })
     );
     let v = calc(&[

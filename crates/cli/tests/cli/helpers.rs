@@ -43,6 +43,12 @@ impl Run {
     }
 }
 
+/// The run failed and its stderr names `what`.
+pub fn assert_refused(r: &Run, what: &str) {
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains(what), "{}", r.stderr);
+}
+
 /// Runs the binary in `dir` with no configuration from the environment.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(BIN)

@@ -452,6 +452,11 @@ fn hostile_xlsx(n: usize) -> Vec<u8> {
 /// shared strings, 0.9 MB) and its peak resident memory stays ≤ 200 MB; every sign-in
 /// succeeds and every upload is refused with the shared-strings message. Slow in a debug
 /// build: run by `.ci/run` with `--ignored`.
+/// The body of a GET (a transport error fails the test).
+async fn text_of(c: &reqwest::Client, url: &str) -> String {
+    c.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore]
 async fn server_memory_stays_bounded_under_sign_ins_and_hostile_uploads() {
@@ -520,28 +525,14 @@ async fn server_memory_stays_bounded_under_sign_ins_and_hostile_uploads() {
     )
     .await
     .unwrap();
-    let home = admin
-        .get(format!("{base}/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = text_of(&admin, &format!("{base}/")).await;
     let at = home.find("/units/").expect("a unit link");
     let unit: String = home[at + 7..]
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
     let import = format!("{base}/units/{unit}/people/import");
-    let form = admin
-        .get(&import)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(&admin, &import).await;
     let csrf = csrf_of(&form).expect("a _csrf field");
     let before = peak_kib(pid);
 
@@ -587,14 +578,8 @@ async fn server_memory_stays_bounded_under_sign_ins_and_hostile_uploads() {
             // A queued upload is refused on its job page.
             if let Some(job) = location {
                 for _ in 0..600 {
-                    text = admin
-                        .get(format!("{}{job}", import.split("/units/").next().unwrap()))
-                        .send()
-                        .await
-                        .unwrap()
-                        .text()
-                        .await
-                        .unwrap();
+                    let origin = import.split("/units/").next().unwrap();
+                    text = text_of(&admin, &format!("{origin}{job}")).await;
                     if !text.contains("id=\"import-job\"") {
                         break;
                     }
