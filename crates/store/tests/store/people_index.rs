@@ -102,15 +102,17 @@ fn query(text: &str) -> ListQuery {
 
 /// The old pattern (`jiguan_store::sql::like`): lower-cased, `%`, `_`, `\` escaped.
 fn like(s: &str) -> String {
-    let mut out = String::from("%");
-    for c in s.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
+    let escaped: String = s
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| {
+            matches!(c, '%' | '_' | '\\')
+                .then_some('\\')
+                .into_iter()
+                .chain([c])
+        })
+        .collect();
+    format!("%{escaped}%")
 }
 
 /// A roster of 1-, 2-, 3- and 4-character Chinese names and Latin names (mixed case,
