@@ -65,26 +65,38 @@ async fn run() -> anyhow::Result<()> {
                 .duration_since(std::time::UNIX_EPOCH)?
                 .as_secs()
         );
-        let admin = jiguan_store::Db::connect(&admin_url)
-            .await
-            .map_err(|e| anyhow!("connect {admin_url}: {e}"))?;
-        admin
-            .execute(&format!("CREATE DATABASE {name}"), &[])
-            .await
-            .map_err(|e| anyhow!("create database {name}: {e}"))?;
-        let url = with_database(&admin_url, &name)?;
-        let r = bench_backend("postgres", Some(url), secs, clients).await;
-        if let Err(e) = admin
-            .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), &[])
-            .await
-        {
-            eprintln!("drop database {name}: {e}");
-        }
-        r?;
+        scratch_pg(&admin_url, &name, async |url| {
+            bench_backend("postgres", Some(url), secs, clients).await
+        })
+        .await?;
     } else {
         println!("(set JIGUAN_BENCH_PG_URL=postgres://… to measure PostgreSQL too)");
     }
     Ok(())
+}
+
+/// Runs `f` on a scratch database `name` created on the PostgreSQL server of `admin_url`,
+/// and drops it (FORCE) afterwards whatever `f` gave.
+pub(crate) async fn scratch_pg<T>(
+    admin_url: &str,
+    name: &str,
+    f: impl AsyncFnOnce(String) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let admin = jiguan_store::Db::connect(admin_url)
+        .await
+        .map_err(|e| anyhow!("connect {admin_url}: {e}"))?;
+    admin
+        .execute(&format!("CREATE DATABASE {name}"), &[])
+        .await
+        .map_err(|e| anyhow!("create database {name}: {e}"))?;
+    let r = f(with_database(admin_url, name)?).await;
+    if let Err(e) = admin
+        .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), &[])
+        .await
+    {
+        eprintln!("drop database {name}: {e}");
+    }
+    r
 }
 
 /// The same server URL with another database name.

@@ -197,19 +197,15 @@ pub async fn selection_bodies(
         },
     )
     .await?;
-    app.org_save_split(
-        &ua,
-        unit,
-        &SplitForm {
-            phase: "2018年度".into(),
-            effective: "2018-01-01".into(),
-            lines: vec![
-                (bodies[0].to_string(), "1".into(), deputies[0].into()),
-                (bodies[1].to_string(), "1".into(), deputies[1].into()),
-            ],
-        },
-    )
-    .await?;
+    let split = SplitForm {
+        phase: "2018年度".into(),
+        effective: "2018-01-01".into(),
+        lines: vec![
+            (bodies[0].to_string(), "1".into(), deputies[0].into()),
+            (bodies[1].to_string(), "1".into(), deputies[1].into()),
+        ],
+    };
+    app.org_save_split(&ua, unit, &split).await?;
     app.set_quotas(
         &da,
         unit,
@@ -239,17 +235,15 @@ pub async fn selection_campaign(
     let da = sys(d, None, Role::DistrictAdmin);
     let bodies = selection_bodies(app, d, unit, ["1", "1"]).await?;
     let deadline = app.camp_default_deadline();
+    let posts = bodies.map(|b| PostLine {
+        body_id: b.to_string(),
+        level: "deputy".into(),
+        seats: "1".into(),
+    });
     let form = CampaignForm {
         title: format!("中层干部竞争上岗（评分{seq0}）"),
         registration_deadline: deadline.to_string(),
-        posts: bodies
-            .iter()
-            .map(|b| PostLine {
-                body_id: b.to_string(),
-                level: "deputy".into(),
-                seats: "1".into(),
-            })
-            .collect(),
+        posts: posts.to_vec(),
         ..CampaignForm::default()
     };
     let id = app.camp_create(&ua, unit, &form).await?;

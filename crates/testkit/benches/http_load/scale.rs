@@ -19,7 +19,7 @@ use jiguan_store::scale::Scale;
 use jiguan_store::{Backend, SqlStore};
 use jiguan_testkit::{DEMO_PASSWORD, SpawnOptions, csrf_of, http_client, login, spawn_app};
 
-use super::{env_num, ms, pct, reset_peak_rss, rss_kib, with_database};
+use super::{env_num, ms, pct, reset_peak_rss, rss_kib, scratch_pg};
 
 pub async fn run(secs: u64) -> anyhow::Result<()> {
     let clients = env_num("JIGUAN_BENCH_CLIENTS", 64) as usize;
@@ -35,30 +35,10 @@ pub async fn run(secs: u64) -> anyhow::Result<()> {
     one("sqlite", sqlite, secs, soak, clients, districts, soak_only).await?;
     if let Ok(admin_url) = std::env::var("JIGUAN_BENCH_PG_URL") {
         let name = format!("jiguan_scale_{}", std::process::id());
-        let admin = jiguan_store::Db::connect(&admin_url)
-            .await
-            .map_err(|e| anyhow!("connect {admin_url}: {e}"))?;
-        admin
-            .execute(&format!("CREATE DATABASE {name}"), &[])
-            .await
-            .map_err(|e| anyhow!("create database {name}: {e}"))?;
-        let r = one(
-            "postgres",
-            with_database(&admin_url, &name)?,
-            secs,
-            soak,
-            clients,
-            districts,
-            soak_only,
-        )
-        .await;
-        if let Err(e) = admin
-            .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), &[])
-            .await
-        {
-            eprintln!("drop database {name}: {e}");
-        }
-        r?;
+        scratch_pg(&admin_url, &name, async |url| {
+            one("postgres", url, secs, soak, clients, districts, soak_only).await
+        })
+        .await?;
     }
     Ok(())
 }
