@@ -3,7 +3,8 @@
 //! - [`Ctx`] — the signed-in actor, CSRF token and translator the guard checked;
 //! - [`InUnit`] — the unit named by `{unit}` in the path, already loaded and checked by the
 //!   guard (a unit the actor may not see never reaches a handler);
-//! - [`At`] — both of these at once, `At(ctx, u)`, for the many routes under a unit;
+//! - [`At`] — the state and both of these at once, `At(st, ctx, u)`, for the many routes
+//!   under a unit;
 //! - [`Path`] — typed ids (`Path<(UnitId, PostId)>`): a segment that is not a number is a
 //!   400 that names the parameter, in every module alike;
 //! - [`Query`], [`Form`], [`FormPairs`], [`Json`] — inputs whose malformed values are a
@@ -22,6 +23,7 @@ use serde::de::DeserializeOwned;
 use jiguan_app::AppError;
 use jiguan_app::ports::Unit;
 
+use crate::AppState;
 use crate::error::WebError;
 use crate::guard::Ctx;
 
@@ -57,18 +59,22 @@ impl<S: Send + Sync> FromRequestParts<S> for InUnit {
     }
 }
 
-/// The signed-in context and the unit of `{unit}`, extracted in that order (as [`Ctx`]
-/// then [`InUnit`], with their rejections): `At(ctx, u): At`.
-#[derive(Debug, Clone)]
-pub struct At(pub Ctx, pub Unit);
+/// What a route under a unit extracts first: the application state, then the signed-in
+/// context and the unit of `{unit}` (as [`Ctx`] then [`InUnit`], with their rejections):
+/// `At(st, ctx, u): At`.
+#[derive(Clone)]
+pub struct At(pub AppState, pub Ctx, pub Unit);
 
-impl<S: Send + Sync> FromRequestParts<S> for At {
+impl FromRequestParts<AppState> for At {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_request_parts(parts, state).await?;
         let InUnit(u) = InUnit::from_request_parts(parts, state).await?;
-        Ok(At(ctx, u))
+        Ok(At(state.clone(), ctx, u))
     }
 }
 

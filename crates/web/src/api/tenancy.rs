@@ -122,11 +122,7 @@ pub async fn get_unit(InUnit(u): InUnit) -> Json<UnitDto> {
 
 /// Changes a unit.
 #[utoipa::path(put, path = "/api/v1/units/{unit}", tag = "units", params(("unit" = i64, Path, description = "unit id")), request_body = UnitBody, responses((status = 200, body = UnitDto), (status = 422, body = crate::error::ApiError)))]
-pub async fn update_unit(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Json(b): Json<UnitBody>,
-) -> WebResult<Json<UnitDto>> {
+pub async fn update_unit(At(st, ctx, u): At, Json(b): Json<UnitBody>) -> WebResult<Json<UnitDto>> {
     st.app
         .update_unit(&ctx.actor, u.id, &b.code, &b.name, &b.kind, b.active)
         .await?;

@@ -1,7 +1,6 @@
 //! `/api/v1/units/{unit}/appraisal/…`: cycles, the grading view with its quota arithmetic,
 //! score import as JSON rows, grades, and the final grades of a year (for the pay module).
 
-use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -96,7 +95,7 @@ pub struct GradesBody {
 #[utoipa::path(get, path = "/api/v1/units/{unit}/appraisal/cycles", tag = "appraisal",
     params(("unit" = i64, Path)),
     responses((status = 200, body = Vec<CycleDto>), (status = 404, body = ApiErr)))]
-pub async fn list(State(st): State<AppState>, At(ctx, u): At) -> WebResult<Json<Vec<CycleDto>>> {
+pub async fn list(At(st, ctx, u): At) -> WebResult<Json<Vec<CycleDto>>> {
     let cs = st.app.apr_cycles(&ctx.actor, u.id).await?;
     Ok(Json(cs.iter().map(dto).collect()))
 }
@@ -104,11 +103,7 @@ pub async fn list(State(st): State<AppState>, At(ctx, u): At) -> WebResult<Json<
 #[utoipa::path(post, path = "/api/v1/units/{unit}/appraisal/cycles", tag = "appraisal",
     params(("unit" = i64, Path)), request_body = CycleBody,
     responses((status = 201, body = CycleDto), (status = 422, body = ApiErr)))]
-pub async fn create(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Json(b): Json<CycleBody>,
-) -> WebResult<Created<CycleDto>> {
+pub async fn create(At(st, ctx, u): At, Json(b): Json<CycleBody>) -> WebResult<Created<CycleDto>> {
     let id = st.app.apr_create_cycle(&ctx.actor, u.id, &b.form()).await?;
     Ok(Created(dto(&st
         .app
@@ -122,8 +117,7 @@ pub async fn create(
     params(("unit" = i64, Path), ("cycle" = i64, Path)),
     responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
 pub async fn grading(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
 ) -> WebResult<Json<serde_json::Value>> {
     Ok(Json(json_of(
@@ -135,8 +129,7 @@ pub async fn grading(
     params(("unit" = i64, Path), ("cycle" = i64, Path)), request_body = ScoresBody,
     responses((status = 200, body = Object), (status = 422, body = ApiErr)))]
 pub async fn scores(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Json(b): Json<ScoresBody>,
 ) -> WebResult<Json<serde_json::Value>> {
@@ -151,8 +144,7 @@ pub async fn scores(
     params(("unit" = i64, Path), ("cycle" = i64, Path)), request_body = GradesBody,
     responses((status = 200, body = Object), (status = 422, body = ApiErr)))]
 pub async fn grades(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Json(b): Json<GradesBody>,
 ) -> WebResult<Json<serde_json::Value>> {
@@ -169,8 +161,7 @@ pub async fn grades(
     params(("unit" = i64, Path), ("year" = i32, Path)),
     responses((status = 200, body = [Object]), (status = 404, body = ApiErr)))]
 pub async fn final_grades(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, year)): Path<(UnitId, i32)>,
 ) -> WebResult<Json<serde_json::Value>> {
     Ok(Json(json_of(

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
@@ -111,11 +110,7 @@ async fn cycles_page(
     ))
 }
 
-pub async fn cycles(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OkQuery>,
-) -> WebResult {
+pub async fn cycles(At(st, ctx, u): At, Query(q): Query<OkQuery>) -> WebResult {
     let f = CycleForm {
         kind: "annual".into(),
         ..CycleForm::default()
@@ -123,11 +118,7 @@ pub async fn cycles(
     cycles_page(&st, &ctx, u, f, Vec::new(), q.ok.as_deref()).await
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(f): Form<CycleForm>,
-) -> WebResult {
+pub async fn create(At(st, ctx, u): At, Form(f): Form<CycleForm>) -> WebResult {
     match st
         .app
         .apr_create_cycle(&ctx.actor, u.id, &f)
@@ -288,8 +279,7 @@ async fn cycle_page(
 }
 
 pub async fn show(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Query(q): Query<OkQuery>,
 ) -> WebResult {
@@ -318,8 +308,7 @@ pub struct StepForm {
 }
 
 pub async fn step(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<StepForm>,
 ) -> WebResult {
@@ -338,8 +327,7 @@ pub struct DecisionForm {
 }
 
 pub async fn confirm(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<DecisionForm>,
 ) -> WebResult {
@@ -352,8 +340,7 @@ pub async fn confirm(
 }
 
 pub async fn send_back(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<DecisionForm>,
 ) -> WebResult {
@@ -366,8 +353,7 @@ pub async fn send_back(
 }
 
 pub async fn facts(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     FormPairs(pairs): FormPairs,
 ) -> WebResult {
@@ -398,8 +384,7 @@ pub async fn facts(
 }
 
 pub async fn weights(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<WeightsForm>,
 ) -> WebResult {
@@ -412,8 +397,7 @@ pub async fn weights(
 }
 
 pub async fn indicators(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<IndicatorSetForm>,
 ) -> WebResult {
@@ -428,8 +412,7 @@ pub async fn indicators(
 /// One score from the page: `participant_id`, `kind`, `rater`, `overall`, and `i.<name>`
 /// per indicator.
 pub async fn score(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     FormPairs(pairs): FormPairs,
 ) -> WebResult {
@@ -459,8 +442,7 @@ pub async fn score(
 /// The score import: an xlsx or csv file (multipart field `file`); every row valid or
 /// nothing written.
 pub async fn import(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Upload(bytes): Upload,
 ) -> WebResult {
@@ -487,8 +469,7 @@ pub struct CodesForm {
 
 /// Issues codes and shows them once, to be printed on slips.
 pub async fn codes(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<CodesForm>,
 ) -> WebResult {
@@ -504,8 +485,7 @@ pub async fn codes(
 }
 
 pub async fn quota(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<QuotaForm>,
 ) -> WebResult {
@@ -521,8 +501,7 @@ pub async fn quota(
 }
 
 pub async fn appeal(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Form(f): Form<AppealForm>,
 ) -> WebResult {
@@ -536,8 +515,7 @@ pub async fn appeal(
 }
 
 pub async fn resolve(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id, appeal)): Path<(UnitId, CycleId, AppealId)>,
     Form(f): Form<ResolveForm>,
 ) -> WebResult {
@@ -698,8 +676,7 @@ async fn grading_page(
 }
 
 pub async fn grading(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     Query(q): Query<OkQuery>,
 ) -> WebResult {
@@ -717,8 +694,7 @@ pub async fn grading(
 
 /// The grading form: `g.<participant>` and `r.<participant>` per row.
 pub async fn save_grades(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     FormPairs(pairs): FormPairs,
 ) -> WebResult {
@@ -763,11 +739,7 @@ pub struct PrintPage {
 }
 
 /// The A4 grade list and the 优秀 publicity notice (公示).
-pub async fn print(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-) -> WebResult {
+pub async fn print(At(st, ctx, u): At, Path((_, id)): Path<(UnitId, CycleId)>) -> WebResult {
     let v = st.app.apr_grading(&ctx.actor, u.id, id).await?;
     let tr = ctx.tr;
     let rows = v
@@ -815,11 +787,7 @@ pub async fn print(
     }))
 }
 
-pub async fn export(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-) -> WebResult {
+pub async fn export(At(st, ctx, u): At, Path((_, id)): Path<(UnitId, CycleId)>) -> WebResult {
     let v = st.app.apr_grading(&ctx.actor, u.id, id).await?;
     let sheets = jiguan_excel::reports::appraisal::results_workbook(&ctx.tr, &u.name, &v);
     crate::html::audit::xlsx(&format!("{}{}", u.name, v.cycle.title), &sheets)
@@ -872,18 +840,13 @@ async fn rate_page(
     ))
 }
 
-pub async fn rate_form(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-) -> WebResult {
+pub async fn rate_form(At(st, ctx, u): At, Path((_, id)): Path<(UnitId, CycleId)>) -> WebResult {
     rate_page(&st, &ctx, u, id, &BTreeMap::new(), Vec::new(), false).await
 }
 
 /// The rating: `code` and `s.<participant>` per person. Logs nothing.
 pub async fn rate(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, CycleId)>,
     FormPairs(pairs): FormPairs,
 ) -> WebResult {

@@ -108,10 +108,7 @@ pub struct CandidateQuery {
 
 /// The plans of a unit, newest first.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing", tag = "downsizing", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Vec<DownPlanDto>), (status = 404, body = ApiErr)))]
-pub async fn list_plans(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-) -> WebResult<Json<Vec<DownPlanDto>>> {
+pub async fn list_plans(At(st, ctx, u): At) -> WebResult<Json<Vec<DownPlanDto>>> {
     let ps = st.app.down_plans(&ctx.actor, u.id).await?;
     Ok(Json(ps.iter().map(DownPlanDto::of).collect()))
 }
@@ -119,8 +116,7 @@ pub async fn list_plans(
 /// Starts a draft plan (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/downsizing", tag = "downsizing", params(("unit" = i64, Path, description = "unit id")), request_body = DownPlanBody, responses((status = 201, body = DownIdDto), (status = 422, body = ApiErr)))]
 pub async fn create_plan(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Json(b): Json<DownPlanBody>,
 ) -> WebResult<Created<DownIdDto>> {
     let r = st

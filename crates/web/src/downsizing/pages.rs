@@ -181,11 +181,7 @@ async fn plans_page(
     ))
 }
 
-pub async fn plans(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<DownQuery>,
-) -> WebResult {
+pub async fn plans(At(st, ctx, u): At, Query(q): Query<DownQuery>) -> WebResult {
     let errs = FormErrors::default();
     plans_page(&st, &ctx, u, PlanForm::default(), errs, q.ok.as_deref()).await
 }
@@ -198,11 +194,7 @@ pub struct PlanForm {
     pub effective: String,
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(f): Form<PlanForm>,
-) -> WebResult {
+pub async fn create(At(st, ctx, u): At, Form(f): Form<PlanForm>) -> WebResult {
     let r = st
         .app
         .down_create_plan(&ctx.actor, u.id, &f.title, &f.effective)

@@ -53,11 +53,7 @@ pub struct ShowPage {
     pub modules: Vec<(&'static str, String)>,
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(p): Query<ListParams>,
-) -> WebResult {
+pub async fn show(At(st, ctx, u): At, Query(p): Query<ListParams>) -> WebResult {
     let user_count = st.app.unit_user_count(&ctx.actor, u.id).await?;
     let committee = ctx
         .tr
@@ -149,7 +145,7 @@ fn refused(ctx: &Ctx, f: UnitForm, e: &[FieldError], action: String, editing: bo
     )
 }
 
-pub async fn edit_form(At(ctx, u): At) -> Response {
+pub async fn edit_form(At(_, ctx, u): At) -> Response {
     let id = u.id;
     let f = UnitForm {
         code: u.code.clone(),
@@ -170,11 +166,7 @@ pub async fn edit_form(At(ctx, u): At) -> Response {
     })
 }
 
-pub async fn update(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(f): Form<UnitForm>,
-) -> WebResult {
+pub async fn update(At(st, ctx, u): At, Form(f): Form<UnitForm>) -> WebResult {
     let id = u.id;
     let r = st.app.update_unit(
         &ctx.actor,

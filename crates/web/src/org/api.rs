@@ -380,8 +380,7 @@ fn structure_dto(
 /// The bodies of a unit on a date (default today).
 #[utoipa::path(get, path = "/api/v1/units/{unit}/bodies", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = Vec<BodyDto>), (status = 404, body = ApiErr)))]
 pub async fn list_bodies(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult<Json<Vec<BodyDto>>> {
     let (_, s) = structure_on(&st, &ctx, &u, &q).await?;
@@ -390,22 +389,14 @@ pub async fn list_bodies(
 
 /// Records a body (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/bodies", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = BodyBody, responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn create_body(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Json(b): Json<BodyBody>,
-) -> WebResult<Created<IdDto>> {
+pub async fn create_body(At(st, ctx, u): At, Json(b): Json<BodyBody>) -> WebResult<Created<IdDto>> {
     let id = st.app.org_create_body(&ctx.actor, u.id, &b.form()).await?;
     Ok(Created(IdDto { id: id.0 }))
 }
 
 /// A body with its dated history.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/bodies/{body}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("body" = i64, Path, description = "body id")), responses((status = 200, body = BodyDetailDto), (status = 404, body = ApiErr)))]
-pub async fn get_body(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path((_, body)): Path<(UnitId, BodyId)>,
-) -> WebResult {
+pub async fn get_body(At(st, ctx, u): At, Path((_, body)): Path<(UnitId, BodyId)>) -> WebResult {
     let r = st
         .app
         .org_body(&ctx.actor, u.id, body)
@@ -427,8 +418,7 @@ pub async fn get_body(
 /// Changes a body's attributes from a date (unit administrators).
 #[utoipa::path(put, path = "/api/v1/units/{unit}/bodies/{body}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("body" = i64, Path, description = "body id")), request_body = BodyBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn update_body(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, body)): Path<(UnitId, BodyId)>,
     Json(b): Json<BodyBody>,
 ) -> WebResult<Json<IdDto>> {
@@ -441,8 +431,7 @@ pub async fn update_body(
 /// The function catalogue on a date.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/functions", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = Vec<FunctionDto>), (status = 404, body = ApiErr)))]
 pub async fn list_functions(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Query(q): Query<OrgQuery>,
 ) -> WebResult<Json<Vec<FunctionDto>>> {
     let (_, s) = structure_on(&st, &ctx, &u, &q).await?;
@@ -452,8 +441,7 @@ pub async fn list_functions(
 /// Adds a function item (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/functions", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = FunctionBody, responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn create_function(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Json(b): Json<FunctionBody>,
 ) -> WebResult<Created<IdDto>> {
     let id = st
@@ -466,8 +454,7 @@ pub async fn create_function(
 /// Changes a function item, its owners or its review (unit administrators).
 #[utoipa::path(put, path = "/api/v1/units/{unit}/functions/{item}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("item" = i64, Path, description = "function item id")), request_body = FunctionBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn update_function(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, item)): Path<(UnitId, FunctionId)>,
     Json(b): Json<FunctionBody>,
 ) -> WebResult<Json<IdDto>> {
@@ -479,11 +466,7 @@ pub async fn update_function(
 
 /// The structure on a date, with counts, caps broken and function issues.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/org/structure", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = StructureDto), (status = 404, body = ApiErr)))]
-pub async fn structure(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn structure(At(st, ctx, u): At, Query(q): Query<OrgQuery>) -> WebResult {
     let on = on_date(&st, &q);
     let r = match st.app.org_analysis(&ctx.actor, u.id, Some(on)).await {
         Ok((s, _, rules)) => Ok(structure_dto(on, &s, &rules)),
@@ -494,11 +477,7 @@ pub async fn structure(
 
 /// Two dates side by side.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/org/compare", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), DateParams), responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
-pub async fn compare(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn compare(At(st, ctx, u): At, Query(q): Query<OrgQuery>) -> WebResult {
     let today = st.app.org_today();
     let b = date_param(&q.b, today);
     let a = date_param(&q.a, b);
@@ -512,7 +491,7 @@ pub async fn compare(
 
 /// Caps over time, splits by phase, and today's use.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/org/totals", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
-pub async fn totals(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
+pub async fn totals(At(st, ctx, u): At) -> WebResult {
     let r = st.app.org_totals(&ctx.actor, u.id).await.map(|t| {
         serde_json::json!({"caps": t.caps, "splits": t.splits, "counts": t.now.counts(),
             "breaches": jiguan_domain::org::totals::cap_breaches(&t.now)})
@@ -522,11 +501,7 @@ pub async fn totals(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
 
 /// Sets a unit's approved totals from a date (district administrators).
 #[utoipa::path(put, path = "/api/v1/units/{unit}/org/caps", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = CapsBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn set_caps(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Json(b): Json<CapsBody>,
-) -> WebResult<Json<IdDto>> {
+pub async fn set_caps(At(st, ctx, u): At, Json(b): Json<CapsBody>) -> WebResult<Json<IdDto>> {
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     let f = CapsForm {
         max_bodies: n(b.max_bodies),
@@ -542,11 +517,7 @@ pub async fn set_caps(
 /// Splits the middle posts among the bodies for a phase (unit administrators); refused
 /// when a sum exceeds its cap.
 #[utoipa::path(put, path = "/api/v1/units/{unit}/org/split", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = SplitBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn set_split(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Json(b): Json<SplitBody>,
-) -> WebResult<Json<IdDto>> {
+pub async fn set_split(At(st, ctx, u): At, Json(b): Json<SplitBody>) -> WebResult<Json<IdDto>> {
     let f = SplitForm {
         phase: b.phase.clone(),
         effective: b.effective.clone(),
@@ -568,7 +539,7 @@ pub async fn set_split(
 
 /// The plans of a unit, newest first.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/plans", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Vec<PlanDto>), (status = 404, body = ApiErr)))]
-pub async fn list_plans(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
+pub async fn list_plans(At(st, ctx, u): At) -> WebResult {
     let r = st
         .app
         .org_plans(&ctx.actor, u.id)
@@ -579,22 +550,14 @@ pub async fn list_plans(State(st): State<AppState>, At(ctx, u): At) -> WebResult
 
 /// Starts a draft plan (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = PlanBody, responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn create_plan(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Json(b): Json<PlanBody>,
-) -> WebResult<Created<IdDto>> {
+pub async fn create_plan(At(st, ctx, u): At, Json(b): Json<PlanBody>) -> WebResult<Created<IdDto>> {
     let id = st.app.org_create_plan(&ctx.actor, u.id, &b.title).await?;
     Ok(Created(IdDto { id: id.0 }))
 }
 
 /// A plan with its preview.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/plans/{plan}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = PlanDetailDto), (status = 404, body = ApiErr)))]
-pub async fn get_plan(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-) -> WebResult {
+pub async fn get_plan(At(st, ctx, u): At, Path((_, plan)): Path<(UnitId, PlanId)>) -> WebResult {
     let r = st
         .app
         .org_plan(&ctx.actor, u.id, plan)
@@ -615,8 +578,7 @@ pub async fn get_plan(
 /// Adds an operation to a draft (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/ops", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = OpBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn add_op(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<OpBody>,
 ) -> WebResult<Json<IdDto>> {
@@ -627,8 +589,7 @@ pub async fn add_op(
 /// Submits a draft to the district (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/submit", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn submit_plan(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
 ) -> WebResult<Json<IdDto>> {
     st.app.org_submit_plan(&ctx.actor, u.id, plan).await?;
@@ -638,8 +599,7 @@ pub async fn submit_plan(
 /// Approves a submitted plan with its document number (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/approve", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn approve_plan(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<StepBody>,
 ) -> WebResult<Json<IdDto>> {
@@ -652,8 +612,7 @@ pub async fn approve_plan(
 /// Rejects a submitted plan with a reason (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/reject", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn reject_plan(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<StepBody>,
 ) -> WebResult<Json<IdDto>> {
@@ -666,8 +625,7 @@ pub async fn reject_plan(
 /// Applies an approved plan from its effective date, atomically (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/apply", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn apply_plan(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Json(b): Json<StepBody>,
 ) -> WebResult<Json<IdDto>> {

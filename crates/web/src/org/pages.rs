@@ -177,11 +177,7 @@ pub struct IndexPage {
     pub can_manage: bool,
 }
 
-pub async fn index(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn index(At(st, ctx, u): At, Query(q): Query<OrgQuery>) -> WebResult {
     let (on, s) = structure_on(&st, &ctx, &u, &q).await?;
     let c = s.counts();
     let mut counts: Vec<(String, i64)> = c
@@ -260,11 +256,7 @@ fn history_rows(tr: Tr, s: &Structure, h: &[BodyVersion]) -> Vec<HistoryRow> {
         .collect()
 }
 
-pub async fn body_show(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path((_, body)): Path<(UnitId, BodyId)>,
-) -> WebResult {
+pub async fn body_show(At(st, ctx, u): At, Path((_, body)): Path<(UnitId, BodyId)>) -> WebResult {
     let (cur, hist) = st.app.org_body(&ctx.actor, u.id, body).await?;
     // Names of every body the unit ever had (current rows), to name parents and successors.
     let all = st.app.org_bodies(&ctx.actor, u.id, None).await?;
@@ -376,7 +368,7 @@ async fn body_form_page(
     ))
 }
 
-pub async fn body_new(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
+pub async fn body_new(At(st, ctx, u): At) -> WebResult {
     let f = BodyForm {
         kind: "centre".into(),
         valid_from: st.app.org_today().to_string(),
@@ -385,11 +377,7 @@ pub async fn body_new(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     body_form_page(&st, &ctx, &u, None, f, FormErrors::default()).await
 }
 
-pub async fn body_create(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(f): Form<BodyForm>,
-) -> WebResult {
+pub async fn body_create(At(st, ctx, u): At, Form(f): Form<BodyForm>) -> WebResult {
     let r = st.app.org_create_body(&ctx.actor, u.id, &f).await;
     let to = |id| format!("/units/{}/org/bodies/{id}?ok=saved", u.id);
     saved_or(&ctx, r, to, |errs| {
@@ -398,11 +386,7 @@ pub async fn body_create(
     .await
 }
 
-pub async fn body_edit(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path((_, body)): Path<(UnitId, BodyId)>,
-) -> WebResult {
+pub async fn body_edit(At(st, ctx, u): At, Path((_, body)): Path<(UnitId, BodyId)>) -> WebResult {
     let (b, _) = st.app.org_body(&ctx.actor, u.id, body).await?;
     let f = BodyForm {
         name: b.name,
@@ -418,8 +402,7 @@ pub async fn body_edit(
 }
 
 pub async fn body_update(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, body)): Path<(UnitId, BodyId)>,
     Form(f): Form<BodyForm>,
 ) -> WebResult {
@@ -461,11 +444,7 @@ pub struct FunctionsPage {
     pub can_manage: bool,
 }
 
-pub async fn functions(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn functions(At(st, ctx, u): At, Query(q): Query<OrgQuery>) -> WebResult {
     let on = on_date(&st, &q);
     let (s, issues, rules) = st.app.org_analysis(&ctx.actor, u.id, Some(on)).await?;
     let counts = jiguan_domain::org::analysis::issue_counts(&issues)
@@ -580,7 +559,7 @@ async fn function_form_page(
     ))
 }
 
-pub async fn function_new(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
+pub async fn function_new(At(st, ctx, u): At) -> WebResult {
     let f = FunctionForm {
         category: "public_service".into(),
         valid_from: st.app.org_today().to_string(),
@@ -589,11 +568,7 @@ pub async fn function_new(State(st): State<AppState>, At(ctx, u): At) -> WebResu
     function_form_page(&st, &ctx, &u, None, f, FormErrors::default()).await
 }
 
-pub async fn function_create(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    p: FormPairs,
-) -> WebResult {
+pub async fn function_create(At(st, ctx, u): At, p: FormPairs) -> WebResult {
     let f = function_form_of(&p);
     let r = st.app.org_create_function(&ctx.actor, u.id, &f).await;
     let to = |_| format!("/units/{}/org/functions?ok=saved", u.id);
@@ -604,8 +579,7 @@ pub async fn function_create(
 }
 
 pub async fn function_edit(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, item)): Path<(UnitId, FunctionId)>,
 ) -> WebResult {
     let (it, _) = st.app.org_function(&ctx.actor, u.id, item).await?;
@@ -626,8 +600,7 @@ pub async fn function_edit(
 }
 
 pub async fn function_update(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, item)): Path<(UnitId, FunctionId)>,
     p: FormPairs,
 ) -> WebResult {
@@ -787,11 +760,7 @@ async fn totals_page(
     ))
 }
 
-pub async fn totals(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn totals(At(st, ctx, u): At, Query(q): Query<OrgQuery>) -> WebResult {
     let ok = q.ok.as_deref();
     totals_page(&st, &ctx, u, None, None, FormErrors::default(), ok).await
 }
@@ -800,11 +769,7 @@ fn totals_saved(u: &Unit) -> String {
     format!("/units/{}/org/totals?ok=saved", u.id)
 }
 
-pub async fn caps_set(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(f): Form<CapsForm>,
-) -> WebResult {
+pub async fn caps_set(At(st, ctx, u): At, Form(f): Form<CapsForm>) -> WebResult {
     let r = st.app.org_set_caps(&ctx.actor, u.id, &f).await;
     let to = totals_saved(&u);
     saved_or(
@@ -847,7 +812,7 @@ fn split_form_of(p: &FormPairs) -> SplitForm {
     }
 }
 
-pub async fn split_save(State(st): State<AppState>, At(ctx, u): At, p: FormPairs) -> WebResult {
+pub async fn split_save(At(st, ctx, u): At, p: FormPairs) -> WebResult {
     let f = split_form_of(&p);
     let r = st.app.org_save_split(&ctx.actor, u.id, &f).await;
     let to = totals_saved(&u);
@@ -901,11 +866,7 @@ pub struct PlansPage {
     pub can_manage: bool,
 }
 
-pub async fn plans(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn plans(At(st, ctx, u): At, Query(q): Query<OrgQuery>) -> WebResult {
     let ok = q.ok.as_deref();
     plans_page(&st, &ctx, u, String::new(), FormErrors::default(), ok).await
 }
@@ -938,11 +899,7 @@ pub struct TitleForm {
     pub title: String,
 }
 
-pub async fn plan_create(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(f): Form<TitleForm>,
-) -> WebResult {
+pub async fn plan_create(At(st, ctx, u): At, Form(f): Form<TitleForm>) -> WebResult {
     let r = st.app.org_create_plan(&ctx.actor, u.id, &f.title).await;
     let to = |id| format!("/units/{}/org/plans/{id}?ok=saved", u.id);
     saved_or(&ctx, r, to, |errs| {
@@ -1236,8 +1193,7 @@ async fn plan_page(
     ))
 }
 pub async fn plan_show(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Query(q): Query<OrgQuery>,
 ) -> WebResult {
@@ -1272,8 +1228,7 @@ fn plan_url(u: &Unit, plan: PlanId, ok: &str) -> String {
 }
 
 pub async fn op_add(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     p: FormPairs,
 ) -> WebResult {
@@ -1283,8 +1238,7 @@ pub async fn op_add(
 }
 
 pub async fn op_delete(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan, n)): Path<(UnitId, PlanId, usize)>,
 ) -> WebResult {
     st.app.org_remove_op(&ctx.actor, u.id, plan, n).await?;
@@ -1311,18 +1265,13 @@ async fn step(
     .await
 }
 
-pub async fn plan_submit(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-) -> WebResult {
+pub async fn plan_submit(At(st, ctx, u): At, Path((_, plan)): Path<(UnitId, PlanId)>) -> WebResult {
     let r = st.app.org_submit_plan(&ctx.actor, u.id, plan).await;
     step(&st, &ctx, u, plan, r, "org_submitted", OpForm::default()).await
 }
 
 pub async fn plan_approve(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Form(f): Form<StepForm>,
 ) -> WebResult {
@@ -1342,8 +1291,7 @@ pub async fn plan_approve(
 }
 
 pub async fn plan_reject(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Form(f): Form<StepForm>,
 ) -> WebResult {
@@ -1363,8 +1311,7 @@ pub async fn plan_reject(
 }
 
 pub async fn plan_apply(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, plan)): Path<(UnitId, PlanId)>,
     Form(f): Form<StepForm>,
 ) -> WebResult {
@@ -1390,11 +1337,7 @@ pub struct HistoryPage {
     pub rows_b: Vec<BodyRow>,
 }
 
-pub async fn history(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn history(At(st, ctx, u): At, Query(q): Query<OrgQuery>) -> WebResult {
     let today = st.app.org_today();
     let b = date_param(&q.b, today);
     let a = date_param(
@@ -1477,11 +1420,7 @@ pub struct ChartPage {
     pub svg: String,
 }
 
-pub async fn chart(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn chart(At(st, ctx, u): At, Query(q): Query<OrgQuery>) -> WebResult {
     // Its natural size: the page scales it down to fit, a phone scrolls it (CSS).
     let (on, svg) = chart_of(&st, &ctx, &u, &q, true).await?;
     Ok(page(&ChartPage {
@@ -1492,11 +1431,7 @@ pub async fn chart(
     }))
 }
 
-pub async fn chart_svg_file(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn chart_svg_file(At(st, ctx, u): At, Query(q): Query<OrgQuery>) -> WebResult {
     let (on, svg) = chart_of(&st, &ctx, &u, &q, true).await?;
     let name = format!("{}机构设置图{on}", u.name);
     let ctype = "image/svg+xml; charset=utf-8";
@@ -1505,11 +1440,7 @@ pub async fn chart_svg_file(
 
 // ---------------------------------------------------------------- exports
 
-pub async fn export(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn export(At(st, ctx, u): At, Query(q): Query<OrgQuery>) -> WebResult {
     let on = on_date(&st, &q);
     let (s, issues, _) = st.app.org_analysis(&ctx.actor, u.id, Some(on)).await?;
     let heads = st.app.org_headcount(&ctx.actor, u.id, on).await?;

@@ -208,8 +208,7 @@ pub struct UnitYearParam {
 /// Sets a unit's pool for a year (district administrators).
 #[utoipa::path(put, path = "/api/v1/units/{unit}/pay/pools/{year}", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("year" = i32, Path, description = "year")), request_body = PayPoolBody, responses((status = 200, body = PayPoolDto), (status = 422, body = ApiErr)))]
 pub async fn set_pool(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path(p): Path<UnitYearParam>,
     Json(b): Json<PayPoolBody>,
 ) -> WebResult<Json<PayPoolDto>> {
@@ -232,8 +231,7 @@ pub struct PayRunBody {
 /// Creates the unit's run for a year (unit HR).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay", tag = "pay", params(("unit" = i64, Path, description = "unit id")), request_body = PayRunBody, responses((status = 201, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn create(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Json(b): Json<PayRunBody>,
 ) -> WebResult<Created<PayRunDto>> {
     let id = st.app.create_pay_run(&ctx.actor, u.id, b.year).await?;
@@ -244,11 +242,7 @@ pub async fn create(
 
 /// A run with its lines, shares and spread.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/pay/{plan}", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 404, body = ApiErr)))]
-pub async fn get_run(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult<Json<PayRunDto>> {
+pub async fn get_run(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
     Ok(Json(PayRunDto::of(
         &st.app.pay_run(&ctx.actor, u.id, p.plan).await?,
     )))
@@ -274,8 +268,7 @@ pub struct PayLinesBody {
 /// Imports grades and factors (unit HR); the run must be a draft.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/lines", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), request_body = PayLinesBody, responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn import_lines(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path(p): Path<RunParam>,
     Json(b): Json<PayLinesBody>,
 ) -> WebResult<Json<PayRunDto>> {
@@ -298,33 +291,21 @@ pub async fn import_lines(
 
 /// Computes the shares to the fen from the district's pool (unit HR).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/compute", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
-pub async fn compute(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult<Json<PayRunDto>> {
+pub async fn compute(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
     st.app.compute_pay_run(&ctx.actor, u.id, p.plan).await?;
     get_run(State(st), ctx, InUnit(u), Path(p)).await
 }
 
 /// Submits a computed run to the unit's leadership (unit HR).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/submit", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
-pub async fn submit(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult<Json<PayRunDto>> {
+pub async fn submit(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
     st.app.submit_pay_run(&ctx.actor, u.id, p.plan).await?;
     get_run(State(st), ctx, InUnit(u), Path(p)).await
 }
 
 /// Approves a submitted run (unit leadership).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/approve", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
-pub async fn approve(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult<Json<PayRunDto>> {
+pub async fn approve(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
     st.app.approve_pay_run(&ctx.actor, u.id, p.plan).await?;
     get_run(State(st), ctx, InUnit(u), Path(p)).await
 }
@@ -339,8 +320,7 @@ pub struct PayReasonBody {
 /// Rejects a submitted run with a reason (unit leadership).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/reject", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), request_body = PayReasonBody, responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn reject(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path(p): Path<RunParam>,
     Json(b): Json<PayReasonBody>,
 ) -> WebResult<Json<PayRunDto>> {
@@ -352,11 +332,7 @@ pub async fn reject(
 
 /// Pays out an approved run (unit HR).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/apply", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
-pub async fn apply(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult<Json<PayRunDto>> {
+pub async fn apply(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
     st.app.apply_pay_run(&ctx.actor, u.id, p.plan).await?;
     get_run(State(st), ctx, InUnit(u), Path(p)).await
 }

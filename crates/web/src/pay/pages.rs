@@ -283,11 +283,7 @@ pub struct PoolBody {
     pub pool: PoolForm,
 }
 
-pub async fn set_pool(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(f): Form<PoolBody>,
-) -> WebResult {
+pub async fn set_pool(At(st, ctx, u): At, Form(f): Form<PoolBody>) -> WebResult {
     let year: i32 = f.year.trim().parse().unwrap_or(0);
     match st
         .app
@@ -360,11 +356,7 @@ async fn runs_page(
     Ok(form_page(page.errs.is_empty(), &page))
 }
 
-pub async fn runs(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<PayQuery>,
-) -> WebResult {
+pub async fn runs(At(st, ctx, u): At, Query(q): Query<PayQuery>) -> WebResult {
     runs_page(
         &st,
         &ctx,
@@ -382,11 +374,7 @@ pub struct YearBody {
     pub year: String,
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(f): Form<YearBody>,
-) -> WebResult {
+pub async fn create(At(st, ctx, u): At, Form(f): Form<YearBody>) -> WebResult {
     let year = match f.year.trim().parse::<i32>() {
         Ok(y) => Ok(y),
         Err(_) => Err(vec![FieldError::new("year", "required")]),
@@ -524,8 +512,7 @@ async fn run_page(
 }
 
 pub async fn show(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path(p): Path<RunParam>,
     Query(q): Query<PayQuery>,
 ) -> WebResult {
@@ -542,8 +529,7 @@ pub async fn show(
 }
 
 pub async fn line_save(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path(p): Path<RunParam>,
     Form(f): Form<LineForm>,
 ) -> WebResult {
@@ -597,11 +583,7 @@ async fn after_step(
     }
 }
 
-pub async fn compute(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult {
+pub async fn compute(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult {
     let r = st
         .app
         .compute_pay_run(&ctx.actor, u.id, p.plan)
@@ -611,11 +593,7 @@ pub async fn compute(
 }
 
 /// 从年度考核导入等次: the lines from the unit's confirmed annual appraisal of the run's year.
-pub async fn from_appraisal(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult {
+pub async fn from_appraisal(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult {
     let r = st
         .app
         .pay_lines_from_appraisal(&ctx.actor, u.id, p.plan)
@@ -624,20 +602,12 @@ pub async fn from_appraisal(
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
 
-pub async fn submit(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult {
+pub async fn submit(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult {
     let r = st.app.submit_pay_run(&ctx.actor, u.id, p.plan).await;
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
 
-pub async fn approve(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult {
+pub async fn approve(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult {
     let r = st.app.approve_pay_run(&ctx.actor, u.id, p.plan).await;
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
@@ -649,8 +619,7 @@ pub struct ReasonBody {
 }
 
 pub async fn reject(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path(p): Path<RunParam>,
     Form(f): Form<ReasonBody>,
 ) -> WebResult {
@@ -661,11 +630,7 @@ pub async fn reject(
     after_step(&st, &ctx, u, p.plan, r, f.reason).await
 }
 
-pub async fn reopen(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult {
+pub async fn reopen(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult {
     let r = st
         .app
         .step_plan(&ctx.actor, u.id, p.plan, SimpleStep::Reopen)
@@ -673,11 +638,7 @@ pub async fn reopen(
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
 
-pub async fn apply(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult {
+pub async fn apply(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult {
     let r = st.app.apply_pay_run(&ctx.actor, u.id, p.plan).await;
     after_step(&st, &ctx, u, p.plan, r, String::new()).await
 }
@@ -700,11 +661,7 @@ pub struct SlipPage {
     pub total: String,
 }
 
-pub async fn slip(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<SlipParam>,
-) -> WebResult {
+pub async fn slip(At(st, ctx, u): At, Path(p): Path<SlipParam>) -> WebResult {
     let tr = ctx.tr;
     let (v, line) = st.app.pay_slip(&ctx.actor, u.id, p.plan, p.person).await?;
     let l = crumbs(&ctx, &u, "pay.slip")
@@ -765,11 +722,7 @@ pub async fn my_slip(State(st): State<AppState>, ctx: Ctx, Path(p): Path<RunPara
     slip_page(tr, l, s.unit, &s.view, &s.line, s.total_weight, s.people)
 }
 
-pub async fn export(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult {
+pub async fn export(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult {
     let v = st.app.pay_run(&ctx.actor, u.id, p.plan).await?;
     let sheet = jiguan_excel::reports::pay::run_sheet(&u.name, &v);
     crate::html::audit::xlsx(
@@ -780,11 +733,7 @@ pub async fn export(
 
 /// The upload template (导入模板): the run's lines, then the unit's people without a line,
 /// with the columns the upload reads ([`jiguan_excel::reports::pay::LINE_HEADERS`]).
-pub async fn template(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path(p): Path<RunParam>,
-) -> WebResult {
+pub async fn template(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult {
     let v = st.app.pay_run(&ctx.actor, u.id, p.plan).await?;
     let mut rows: Vec<jiguan_excel::reports::pay::TemplateRow> = v
         .lines
@@ -830,8 +779,7 @@ pub async fn template(
 /// template's layout; every row is checked and nothing is written unless every row is
 /// valid. Row errors name the file's row and the column.
 pub async fn upload(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path(p): Path<RunParam>,
     Upload(bytes): Upload,
 ) -> WebResult {

@@ -333,8 +333,7 @@ pub struct CostDto {
 /// The roster of a unit.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/people", tag = "people", params(("unit" = i64, Path, description = "unit id"), PageParams, RosterFilterParams), responses((status = 200, body = PageDto<PersonDto>), (status = 404, body = crate::error::ApiError)))]
 pub async fn list_people(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Query(p): Query<RosterParams>,
 ) -> WebResult<Json<PageDto<PersonDto>>> {
     let q = p.list.query()?;
@@ -345,8 +344,7 @@ pub async fn list_people(
 /// Adds a person; refused over the establishment unless `exception_doc` is given.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/people", tag = "people", params(("unit" = i64, Path, description = "unit id")), request_body = PersonBody, responses((status = 201, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn create_person(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Json(b): Json<PersonBody>,
 ) -> WebResult<Created<PersonDetailDto>> {
     let (f, o) = b.split();
@@ -436,10 +434,7 @@ pub async fn change_person(
 
 /// Establishment use of a unit: approved, held, vacancies, over, exceptions.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/establishment", tag = "people", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = EstablishmentDto), (status = 404, body = crate::error::ApiError)))]
-pub async fn get_establishment(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-) -> WebResult<Json<EstablishmentDto>> {
+pub async fn get_establishment(At(st, ctx, u): At) -> WebResult<Json<EstablishmentDto>> {
     let e = st.app.unit_establishment(&ctx.actor, u.id).await?;
     Ok(Json(e.into()))
 }
@@ -447,8 +442,7 @@ pub async fn get_establishment(
 /// Sets approved counts of a unit (district administrators).
 #[utoipa::path(put, path = "/api/v1/units/{unit}/establishment", tag = "people", params(("unit" = i64, Path, description = "unit id")), request_body = QuotaBody, responses((status = 200, body = EstablishmentDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn set_establishment(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Json(b): Json<QuotaBody>,
 ) -> WebResult<Json<EstablishmentDto>> {
     let mut fields = Vec::new();
@@ -472,11 +466,7 @@ pub async fn set_establishment(
 
 /// Personnel cost on two dates, grouped, with the change.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/people-cost", tag = "people", params(("unit" = i64, Path, description = "unit id"), CostQuery), responses((status = 200, body = CostDto), (status = 404, body = crate::error::ApiError)))]
-pub async fn cost(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<CostQuery>,
-) -> WebResult<Json<CostDto>> {
+pub async fn cost(At(st, ctx, u): At, Query(q): Query<CostQuery>) -> WebResult<Json<CostDto>> {
     let today = jiguan_app::calc::china_today(st.app.clock.now());
     let date = |v: &Option<String>| {
         jiguan_domain::people::parse_opt_date("d", v.as_deref().unwrap_or(""))

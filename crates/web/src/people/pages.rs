@@ -150,11 +150,7 @@ pub struct RosterPage {
     pub dated: bool,
 }
 
-pub async fn roster(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(p): Query<RosterParams>,
-) -> WebResult {
+pub async fn roster(At(st, ctx, u): At, Query(p): Query<RosterParams>) -> WebResult {
     let q = p.list.page_query()?;
     let filter = p.filter();
     let dated = filter.on.is_some();
@@ -287,7 +283,7 @@ async fn form_page(
     page_or_422(!errs.is_empty(), &p)
 }
 
-pub async fn new_form(State(st): State<AppState>, At(ctx, u): At) -> Response {
+pub async fn new_form(At(st, ctx, u): At) -> Response {
     let f = PersonForm {
         identity: Identity::CivilServant.code().into(),
         establishment: EstablishmentKind::Administrative.code().into(),
@@ -297,11 +293,7 @@ pub async fn new_form(State(st): State<AppState>, At(ctx, u): At) -> Response {
     form_page(&st, &ctx, u, f, ChangeOpts::default(), &[], None).await
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(b): Form<PersonBody>,
-) -> WebResult {
+pub async fn create(At(st, ctx, u): At, Form(b): Form<PersonBody>) -> WebResult {
     let r = st.app.create_person(&ctx.actor, u.id, &b.f, &b.o).await;
     Ok(match r.fields()? {
         Ok(id) => to(format!("{}/{id}?ok=person_created", base(u.id))),
@@ -310,8 +302,7 @@ pub async fn create(
 }
 
 pub async fn edit_form(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((unit, id)): Path<(UnitId, PersonId)>,
 ) -> WebResult {
     let f = st.app.person_form(&ctx.actor, unit, id).await?;
@@ -319,8 +310,7 @@ pub async fn edit_form(
 }
 
 pub async fn update(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((unit, id)): Path<(UnitId, PersonId)>,
     Form(b): Form<PersonBody>,
 ) -> WebResult {
@@ -443,8 +433,7 @@ async fn show_page_rel(
 
 /// Records a relation from the person page (HR office of the home unit).
 pub async fn add_relation(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((unit, id)): Path<(UnitId, PersonId)>,
     Form(f): Form<RelationForm>,
 ) -> WebResult {
@@ -481,8 +470,7 @@ pub async fn remove_relation(
 }
 
 pub async fn show(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, PersonId)>,
     Query(q): Query<ListParams>,
 ) -> WebResult {
@@ -510,8 +498,7 @@ fn change_form(b: &FormPairs) -> ChangeForm {
 }
 
 pub async fn change(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((unit, id)): Path<(UnitId, PersonId)>,
     b: FormPairs,
 ) -> WebResult {
@@ -528,7 +515,7 @@ pub async fn change(
 }
 
 /// POST `/units/{unit}/people/bulk`: one change for the ticked people.
-pub async fn bulk(State(st): State<AppState>, At(ctx, u): At, b: FormPairs) -> WebResult {
+pub async fn bulk(At(st, ctx, u): At, b: FormPairs) -> WebResult {
     let ids = b
         .all("ids")
         .iter()
@@ -584,19 +571,11 @@ async fn establishment_page(
     Ok(page_or_422(!errs.is_empty(), &p))
 }
 
-pub async fn establishment(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<ListParams>,
-) -> WebResult {
+pub async fn establishment(At(st, ctx, u): At, Query(q): Query<ListParams>) -> WebResult {
     establishment_page(&st, &ctx, u.id, q.ok.as_deref(), &[]).await
 }
 
-pub async fn set_establishment(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    FormPairs(pairs): FormPairs,
-) -> WebResult {
+pub async fn set_establishment(At(st, ctx, u): At, FormPairs(pairs): FormPairs) -> WebResult {
     match st.app.set_quotas(&ctx.actor, u.id, &pairs).await.fields()? {
         Ok(()) => Ok(to(format!("{}/establishment?ok=saved", base(u.id)))),
         Err(e) => establishment_page(&st, &ctx, u.id, None, &e).await,
@@ -705,11 +684,7 @@ async fn cost_page(st: &AppState, ctx: &Ctx, unit: Option<Unit>, p: &CostParams)
     }))
 }
 
-pub async fn cost(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(p): Query<CostParams>,
-) -> WebResult {
+pub async fn cost(At(st, ctx, u): At, Query(p): Query<CostParams>) -> WebResult {
     cost_page(&st, &ctx, Some(u), &p).await
 }
 
@@ -772,7 +747,7 @@ fn import_refused(ctx: &Ctx, u: Unit, errs: &[FieldError], mode: &str, doc: &str
     import_page(ctx, u, None, Some(msg), mode, doc)
 }
 
-pub async fn import_form(At(ctx, u): At) -> Response {
+pub async fn import_form(At(_, ctx, u): At) -> Response {
     import_page(&ctx, u, None, None, "all", "")
 }
 
@@ -948,7 +923,7 @@ async fn queued_job(
     write_job(st.app.clone(), st.jobs.clone(), id, prepared, permit).await;
 }
 
-pub async fn import_submit(State(st): State<AppState>, At(ctx, u): At, req: Request) -> WebResult {
+pub async fn import_submit(At(st, ctx, u): At, req: Request) -> WebResult {
     multipart_only(&req)?;
     let up = match read_upload(&st, req).await {
         Ok(up) => up,
@@ -1031,11 +1006,7 @@ pub struct ImportJobPage {
 /// The page of a running import: a progress bar that reloads itself every second (a
 /// `Refresh` header and `<meta http-equiv="refresh">`, no script needed); once finished,
 /// the same result as the import form shows.
-pub async fn import_job(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path((_, job)): Path<(UnitId, String)>,
-) -> WebResult {
+pub async fn import_job(At(st, ctx, u): At, Path((_, job)): Path<(UnitId, String)>) -> WebResult {
     let j = st
         .jobs
         .get(&job, ctx.actor.district_id, u.id)
@@ -1167,7 +1138,7 @@ pub async fn template(State(st): State<AppState>, ctx: Ctx) -> WebResult {
     Ok(xlsx("花名册导入模板", bytes))
 }
 
-pub async fn export_roster(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
+pub async fn export_roster(At(st, ctx, u): At) -> WebResult {
     export_roster_of(&st, &ctx, Some(u.id)).await
 }
 
@@ -1180,7 +1151,7 @@ async fn export_roster_of(st: &AppState, ctx: &Ctx, unit: Option<UnitId>) -> Web
     workbook("花名册", &[roster_sheet(&ctx.tr, &rows)])
 }
 
-pub async fn export_establishment(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
+pub async fn export_establishment(At(st, ctx, u): At) -> WebResult {
     let e = st.app.unit_establishment(&ctx.actor, u.id).await?;
     workbook("编制使用情况表", &[establishment_sheet(&ctx.tr, &[e])])
 }

@@ -435,10 +435,7 @@ impl From<DistrictFte> for DistrictDto {
     params(("unit" = i64, Path, description = "Unit id")),
     responses((status = 200, body = OverviewDto), (status = 404, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
-pub async fn list_posts(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-) -> WebResult<Json<OverviewDto>> {
+pub async fn list_posts(At(st, ctx, u): At) -> WebResult<Json<OverviewDto>> {
     Ok(Json(st.app.posts_overview(&ctx.actor, u.id).await?.into()))
 }
 
@@ -447,11 +444,7 @@ pub async fn list_posts(
     params(("unit" = i64, Path, description = "Unit id")), request_body = PostBody,
     responses((status = 201, body = IdDto), (status = 422, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
-pub async fn create_post(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Json(b): Json<PostBody>,
-) -> WebResult<Created<IdDto>> {
+pub async fn create_post(At(st, ctx, u): At, Json(b): Json<PostBody>) -> WebResult<Created<IdDto>> {
     let id = st.app.create_post(&ctx.actor, u.id, &b.form()).await?;
     Ok(Created(IdDto { id: id.0 }))
 }
@@ -491,11 +484,7 @@ pub async fn update_post(
     params(("unit" = i64, Path, description = "Unit id")), request_body = AssignForm,
     responses((status = 201, body = IdDto), (status = 422, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
-pub async fn assign(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Json(f): Json<AssignForm>,
-) -> WebResult<Created<IdDto>> {
+pub async fn assign(At(st, ctx, u): At, Json(f): Json<AssignForm>) -> WebResult<Created<IdDto>> {
     let id = st.app.assign_post(&ctx.actor, u.id, &f).await?;
     Ok(Created(IdDto { id: id.0 }))
 }
@@ -521,7 +510,7 @@ pub async fn end_assignment(
     params(("unit" = i64, Path, description = "Unit id")),
     responses((status = 200, body = CoverageDto), (status = 404, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
-pub async fn coverage(State(st): State<AppState>, At(ctx, u): At) -> WebResult<Json<CoverageDto>> {
+pub async fn coverage(At(st, ctx, u): At) -> WebResult<Json<CoverageDto>> {
     Ok(Json(st.app.posts_coverage(&ctx.actor, u.id).await?.into()))
 }
 
@@ -530,7 +519,7 @@ pub async fn coverage(State(st): State<AppState>, At(ctx, u): At) -> WebResult<J
     params(("unit" = i64, Path, description = "Unit id")),
     responses((status = 200, body = BalanceDto), (status = 404, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
-pub async fn balance(State(st): State<AppState>, At(ctx, u): At) -> WebResult<Json<BalanceDto>> {
+pub async fn balance(At(st, ctx, u): At) -> WebResult<Json<BalanceDto>> {
     Ok(Json(st.app.posts_balance(&ctx.actor, u.id).await?.into()))
 }
 
@@ -539,11 +528,7 @@ pub async fn balance(State(st): State<AppState>, At(ctx, u): At) -> WebResult<Js
     params(("unit" = i64, Path, description = "Unit id")), request_body = AcceptBody,
     responses((status = 200, body = CountDto), (status = 422, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
-pub async fn accept(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Json(b): Json<AcceptBody>,
-) -> WebResult<Json<CountDto>> {
+pub async fn accept(At(st, ctx, u): At, Json(b): Json<AcceptBody>) -> WebResult<Json<CountDto>> {
     let applied = st.app.accept_proposals(&ctx.actor, u.id, &b.keys).await?;
     Ok(Json(CountDto { applied }))
 }

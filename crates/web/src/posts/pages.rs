@@ -167,11 +167,7 @@ impl IndexPage {
     }
 }
 
-pub async fn index(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(p): Query<IndexParams>,
-) -> WebResult {
+pub async fn index(At(st, ctx, u): At, Query(p): Query<IndexParams>) -> WebResult {
     let o = st.app.posts_overview(&ctx.actor, u.id).await?;
     let l = Layout::new(&ctx, "posts.title")
         .titled(format!("{} · {}", u.name, ctx.tr.t("posts.title")))
@@ -282,7 +278,7 @@ fn saved(unit: UnitId, id: PostId) -> Response {
     to(format!("{}/{id}?ok=post_saved", base(unit)))
 }
 
-pub async fn new_form(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
+pub async fn new_form(At(st, ctx, u): At) -> WebResult {
     let f = PostForm {
         level: PostLevel::General.code().into(),
         establishment: PostKind::Any.code().into(),
@@ -291,7 +287,7 @@ pub async fn new_form(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
     form_page(&st, &ctx, u, f, &[], None).await
 }
 
-pub async fn create(State(st): State<AppState>, At(ctx, u): At, b: FormPairs) -> WebResult {
+pub async fn create(At(st, ctx, u): At, b: FormPairs) -> WebResult {
     let f = post_form(&b);
     match st.app.create_post(&ctx.actor, u.id, &f).await.fields()? {
         Ok(id) => Ok(saved(u.id, id)),
@@ -299,18 +295,13 @@ pub async fn create(State(st): State<AppState>, At(ctx, u): At, b: FormPairs) ->
     }
 }
 
-pub async fn edit_form(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Path((_, id)): Path<(UnitId, PostId)>,
-) -> WebResult {
+pub async fn edit_form(At(st, ctx, u): At, Path((_, id)): Path<(UnitId, PostId)>) -> WebResult {
     let f = st.app.post_form(&ctx.actor, u.id, id).await?;
     form_page(&st, &ctx, u, f, &[], Some(id)).await
 }
 
 pub async fn update(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, PostId)>,
     b: FormPairs,
 ) -> WebResult {
@@ -382,8 +373,7 @@ async fn show_page(
 }
 
 pub async fn show(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, PostId)>,
     Query(p): Query<IndexParams>,
 ) -> WebResult {
@@ -433,8 +423,7 @@ async fn person_page(
 }
 
 pub async fn person(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Path((_, id)): Path<(UnitId, PersonId)>,
     Query(p): Query<IndexParams>,
 ) -> WebResult {
@@ -455,11 +444,7 @@ pub struct AssignBody {
     pub back: String,
 }
 
-pub async fn assign(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(b): Form<AssignBody>,
-) -> WebResult {
+pub async fn assign(At(st, ctx, u): At, Form(b): Form<AssignBody>) -> WebResult {
     // Where to go back: the person's page when the form was there, else the post's.
     let person = b.a.person.trim().parse::<i64>().ok().map(PersonId);
     let person = person.filter(|_| b.back == "person");
@@ -511,7 +496,7 @@ pub struct CoveragePage {
     pub c: CoverageView,
 }
 
-pub async fn coverage(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
+pub async fn coverage(At(st, ctx, u): At) -> WebResult {
     let c = st.app.posts_coverage(&ctx.actor, u.id).await?;
     Ok(page(&CoveragePage {
         l: layout(&ctx, &u, "posts.coverage", None),
@@ -644,11 +629,7 @@ async fn balance_page(
     ))
 }
 
-pub async fn balance(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(p): Query<IndexParams>,
-) -> WebResult {
+pub async fn balance(At(st, ctx, u): At, Query(p): Query<IndexParams>) -> WebResult {
     balance_page(&st, &ctx, u, &[], p.ok.as_deref()).await
 }
 
@@ -659,11 +640,7 @@ pub struct AcceptBody {
     pub keys: String,
 }
 
-pub async fn accept(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Form(b): Form<AcceptBody>,
-) -> WebResult {
+pub async fn accept(At(st, ctx, u): At, Form(b): Form<AcceptBody>) -> WebResult {
     let r = st.app.accept_proposals(&ctx.actor, u.id, &b.keys).await;
     match r.fields()? {
         Ok(_) => Ok(to(format!("{}/balance?ok=accepted", base(u.id)))),
@@ -671,7 +648,7 @@ pub async fn accept(
     }
 }
 
-pub async fn export(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
+pub async fn export(At(st, ctx, u): At) -> WebResult {
     let o = st.app.posts_overview(&ctx.actor, u.id).await?;
     xlsx(&report::posts_file_name(&o), &report::posts_sheets(&o))
 }

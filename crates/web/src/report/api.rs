@@ -45,8 +45,7 @@ fn json_of<T: serde::Serialize>(v: &T) -> WebResult<Json<serde_json::Value>> {
 /// A unit's report: `unit`, `period`, `figures` (`headline`, `flags`, `sections`).
 #[utoipa::path(get, path = "/api/v1/units/{unit}/report", tag = "report", params(("unit" = i64, Path, description = "unit id"), ReportParams), responses((status = 200, body = Object), (status = 404, body = ApiErr), (status = 422, body = ApiErr)))]
 pub async fn unit(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Query(q): Query<ReportParams>,
 ) -> WebResult<Json<serde_json::Value>> {
     json_of(&st.app.report_unit(&ctx.actor, u.id, &q.form()).await?)

@@ -342,29 +342,17 @@ async fn unit_page(st: &AppState, ctx: &Ctx, u: Unit, q: &ReportQuery, print: bo
 }
 
 /// A unit's report.
-pub async fn unit(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<ReportQuery>,
-) -> WebResult {
+pub async fn unit(At(st, ctx, u): At, Query(q): Query<ReportQuery>) -> WebResult {
     unit_page(&st, &ctx, u, &q, false).await
 }
 
 /// A unit's report as an official A4 document (标题, 文号, tables with 合计, page breaks).
-pub async fn unit_print(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<ReportQuery>,
-) -> WebResult {
+pub async fn unit_print(At(st, ctx, u): At, Query(q): Query<ReportQuery>) -> WebResult {
     unit_page(&st, &ctx, u, &q, true).await
 }
 
 /// A unit's report as a workbook.
-pub async fn unit_export(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<ReportQuery>,
-) -> WebResult {
+pub async fn unit_export(At(st, ctx, u): At, Query(q): Query<ReportQuery>) -> WebResult {
     let r = st.app.report_unit(&ctx.actor, u.id, &q.form()).await?;
     let sheets = jiguan_excel::reports::report::unit_workbook(&ctx.tr, &r);
     xlsx(
@@ -397,11 +385,7 @@ pub struct TracePage {
 }
 
 /// The records one figure counts.
-pub async fn trace(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<ReportQuery>,
-) -> WebResult {
+pub async fn trace(At(st, ctx, u): At, Query(q): Query<ReportQuery>) -> WebResult {
     let (p, t, rows) = st
         .app
         .report_trace(

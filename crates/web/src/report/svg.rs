@@ -14,6 +14,20 @@ fn scale(v: i64, max: i64, span: i64) -> i64 {
     }
 }
 
+/// The opening `<svg>` of a chart (class `chart {class}`, `w` × `h`) with its title.
+fn svg_head(class: &str, id: &str, (w, h): (i64, i64), title: &str) -> String {
+    let t = esc(title);
+    format!(
+        "<svg class=\"chart {class}\" id=\"{id}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <text x=\"0\" y=\"14\" class=\"title\">{t}</text>"
+    )
+}
+
+/// The horizontal axis at `y`, `w` long.
+fn axis(y: i64, w: i64) -> String {
+    format!("<line class=\"axis\" x1=\"0\" y1=\"{y}\" x2=\"{w}\" y2=\"{y}\"></line>")
+}
+
 /// Two bars per row (before, after), one row per unit: `rows` = (name, before, after).
 pub fn pair_bars(
     id: &str,
@@ -81,13 +95,7 @@ pub fn waterfall(
     let span = base - top - 14;
     let max = start.1.max(end.1).max(1);
     let y_of = |v: i64| base - scale(v, max, span);
-    let mut s = format!(
-        "<svg class=\"chart report-waterfall\" id=\"{id}\" viewBox=\"0 0 {W} {h}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <text x=\"0\" y=\"14\" class=\"title\">{t}</text>\
-         <line class=\"axis\" x1=\"0\" y1=\"{base}\" x2=\"{W}\" y2=\"{base}\"></line>",
-        t = esc(title),
-        h = base + 40,
-    );
+    let mut s = svg_head("report-waterfall", id, (W, base + 40), title) + &axis(base, W);
     let mut col_bar = |i: i64, class: &str, lo: i64, hi: i64, label: &str, value: String| {
         let x = 10 + i * col;
         let (y_top, y_bot) = (y_of(hi), y_of(lo));
@@ -136,12 +144,7 @@ pub fn before_after(
     let base = 160;
     let span = 120;
     let max = before.1.max(after.1).max(1);
-    let mut s = format!(
-        "<svg class=\"chart report-trend\" id=\"{id}\" viewBox=\"0 0 320 {h}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <text x=\"0\" y=\"14\" class=\"title\">{t}</text><line class=\"axis\" x1=\"0\" y1=\"{base}\" x2=\"320\" y2=\"{base}\"></line>",
-        t = esc(title),
-        h = base + 24,
-    );
+    let mut s = svg_head("report-trend", id, (320, base + 24), title) + &axis(base, 320);
     let mut tops = Vec::new();
     for (i, (label, v, text)) in [before, after].iter().enumerate() {
         let x = 40 + i as i64 * 150;
@@ -180,13 +183,7 @@ pub fn trend(id: &str, title: &str, points: &[(String, i64, String)]) -> String 
     let bar = (col - 14).max(10);
     let w = (20 + col * n).max(W);
     let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
-    let mut s = format!(
-        "<svg class=\"chart report-trend\" id=\"{id}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <text x=\"0\" y=\"14\" class=\"title\">{t}</text>\
-         <line class=\"axis\" x1=\"0\" y1=\"{base}\" x2=\"{w}\" y2=\"{base}\"></line>",
-        t = esc(title),
-        h = base + 36,
-    );
+    let mut s = svg_head("report-trend", id, (w, base + 36), title) + &axis(base, w);
     let mut tops = Vec::new();
     for (i, (label, v, text)) in points.iter().enumerate() {
         let x = 10 + i as i64 * col;

@@ -86,10 +86,7 @@ pub struct TwCountDto {
 
 /// The rounds of a unit, newest first.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/twoway", tag = "twoway", params(("unit" = i64, Path, description = "unit id")), responses((status = 200, body = Vec<TwRoundDto>), (status = 404, body = ApiErr)))]
-pub async fn list_rounds(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-) -> WebResult<Json<Vec<TwRoundDto>>> {
+pub async fn list_rounds(At(st, ctx, u): At) -> WebResult<Json<Vec<TwRoundDto>>> {
     let rs = st.app.tw_rounds(&ctx.actor, u.id).await?;
     Ok(Json(rs.iter().map(TwRoundDto::of).collect()))
 }
@@ -158,8 +155,7 @@ impl TwRoundBody {
 /// Creates a draft round (the unit's HR office).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/twoway", tag = "twoway", params(("unit" = i64, Path, description = "unit id")), request_body = TwRoundBody, responses((status = 201, body = TwIdDto), (status = 422, body = ApiErr)))]
 pub async fn create_round(
-    State(st): State<AppState>,
-    At(ctx, u): At,
+    At(st, ctx, u): At,
     Json(b): Json<TwRoundBody>,
 ) -> WebResult<Created<TwIdDto>> {
     let (form, offers, ex) = b.parts();

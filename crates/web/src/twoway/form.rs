@@ -317,14 +317,14 @@ fn on_fields(
 }
 
 /// `GET /units/{unit}/twoway/new`: the form of a new round.
-pub async fn new_round(State(st): State<AppState>, At(ctx, u): At) -> WebResult {
+pub async fn new_round(At(st, ctx, u): At) -> WebResult {
     let data = st.app.tw_form(&ctx.actor, u.id, None).await?;
     Ok(page(&ctx, u, data, None, Vec::new()))
 }
 
 /// `POST /units/{unit}/twoway`: creates a draft round; the round page, or the form with
 /// the errors (422).
-pub async fn create(State(st): State<AppState>, At(ctx, u): At, f: FormPairs) -> WebResult {
+pub async fn create(At(st, ctx, u): At, f: FormPairs) -> WebResult {
     let data = st.app.tw_form(&ctx.actor, u.id, None).await?;
     let p = posted(&f, &data);
     match st

@@ -61,11 +61,7 @@ pub struct RoundsPage {
     pub can_create: bool,
 }
 
-pub async fn rounds(
-    State(st): State<AppState>,
-    At(ctx, u): At,
-    Query(q): Query<TwQuery>,
-) -> WebResult {
+pub async fn rounds(At(st, ctx, u): At, Query(q): Query<TwQuery>) -> WebResult {
     let rs = st.app.tw_rounds(&ctx.actor, u.id).await?;
     let tr = ctx.tr;
     let rows = rs
