@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use jiguan_app::org::{BodyForm, CapsForm, FunctionForm, OpForm, PlanRecord, SplitForm};
+use jiguan_app::ports::Unit;
 use jiguan_domain::org::{Body, BodyId, FunctionId, FunctionItem, PlanId};
 use jiguan_domain::tenancy::UnitId;
 
 use jiguan_app::workflow::SimpleStep;
 
+use super::OnPlan;
 use crate::AppState;
 use crate::error::WebResult;
 use crate::extract::{At, Created, Json, Path, Query};
@@ -170,6 +172,21 @@ fn touched(id: impl Into<i64>) -> Json<IdDto> {
     Json(IdDto { id: id.into() })
 }
 
+/// The answer of a write that names what it touched.
+type Touched = WebResult<Json<IdDto>>;
+
+/// A workflow step of a plan; answers the plan's id.
+async fn plan_step(
+    st: &AppState,
+    ctx: &Ctx,
+    u: &Unit,
+    plan: PlanId,
+    step: SimpleStep<'_>,
+) -> Touched {
+    st.app.step_plan(&ctx.actor, u.id, plan, step).await?;
+    Ok(touched(plan))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DateParams {
@@ -182,23 +199,16 @@ pub struct DateParams {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct BodyBody {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub short_name: String,
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub parent: Option<i64>,
-    #[serde(default)]
     pub establishment: i64,
-    #[serde(default)]
     pub head: String,
     /// YYYY-MM-DD; default today.
-    #[serde(default)]
     pub valid_from: String,
-    #[serde(default)]
     pub doc_no: String,
 }
 
@@ -218,22 +228,15 @@ impl BodyBody {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct FunctionBody {
-    #[serde(default)]
     pub code: String,
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub category: String,
-    #[serde(default)]
     pub legal_basis: String,
-    #[serde(default)]
     pub owners: Vec<i64>,
-    #[serde(default)]
     pub decision: String,
-    #[serde(default)]
     pub reason: String,
-    #[serde(default)]
     pub valid_from: String,
 }
 
@@ -253,16 +256,12 @@ impl FunctionBody {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct CapsBody {
-    #[serde(default)]
     pub max_bodies: Option<i64>,
-    #[serde(default)]
     pub max_chiefs: Option<i64>,
-    #[serde(default)]
     pub max_deputies: Option<i64>,
-    #[serde(default)]
     pub doc_no: String,
-    #[serde(default)]
     pub valid_from: String,
 }
 
@@ -276,18 +275,16 @@ pub struct SplitLineBody {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct SplitBody {
-    #[serde(default)]
     pub phase: String,
-    #[serde(default)]
     pub effective: String,
-    #[serde(default)]
     pub lines: Vec<SplitLineBody>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct PlanBody {
-    #[serde(default)]
     pub title: String,
 }
 
@@ -295,28 +292,18 @@ pub struct PlanBody {
 /// other fields as that operation needs (ids as numbers; bodies a plan creates have
 /// negative ids -1, -2 … in the order created).
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct OpBody {
-    #[serde(default)]
     pub op: String,
-    #[serde(default)]
     pub body: Option<i64>,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub short_name: String,
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub parent: Option<i64>,
-    #[serde(default)]
     pub establishment: i64,
-    #[serde(default)]
     pub sources: Vec<i64>,
-    #[serde(default)]
     pub into: Option<i64>,
-    #[serde(default)]
     pub item: Option<i64>,
-    #[serde(default)]
     pub to: Option<i64>,
 }
 
@@ -342,19 +329,17 @@ impl OpBody {
 /// The fields of workflow steps: `doc_no` (approve), `reason` (reject), `effective`
 /// (apply).
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct StepBody {
-    #[serde(default)]
     pub doc_no: String,
-    #[serde(default)]
     pub reason: String,
-    #[serde(default)]
     pub effective: String,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct RulesBody {
     /// `kind:category` pairs, e.g. `public_institution:social_management`.
-    #[serde(default)]
     pub rules: Vec<String>,
 }
 
@@ -421,7 +406,7 @@ pub async fn update_body(
     At(st, ctx, u): At,
     Path((_, body)): Path<(UnitId, BodyId)>,
     Json(b): Json<BodyBody>,
-) -> WebResult<Json<IdDto>> {
+) -> Touched {
     st.app
         .org_edit_body(&ctx.actor, u.id, body, &b.form())
         .await?;
@@ -457,7 +442,7 @@ pub async fn update_function(
     At(st, ctx, u): At,
     Path((_, item)): Path<(UnitId, FunctionId)>,
     Json(b): Json<FunctionBody>,
-) -> WebResult<Json<IdDto>> {
+) -> Touched {
     st.app
         .org_edit_function(&ctx.actor, u.id, item, &b.form())
         .await?;
@@ -501,7 +486,7 @@ pub async fn totals(At(st, ctx, u): At) -> WebResult {
 
 /// Sets a unit's approved totals from a date (district administrators).
 #[utoipa::path(put, path = "/api/v1/units/{unit}/org/caps", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = CapsBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn set_caps(At(st, ctx, u): At, Json(b): Json<CapsBody>) -> WebResult<Json<IdDto>> {
+pub async fn set_caps(At(st, ctx, u): At, Json(b): Json<CapsBody>) -> Touched {
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     let f = CapsForm {
         max_bodies: n(b.max_bodies),
@@ -517,7 +502,7 @@ pub async fn set_caps(At(st, ctx, u): At, Json(b): Json<CapsBody>) -> WebResult<
 /// Splits the middle posts among the bodies for a phase (unit administrators); refused
 /// when a sum exceeds its cap.
 #[utoipa::path(put, path = "/api/v1/units/{unit}/org/split", tag = "organisation", params(("unit" = i64, Path, description = "unit id")), request_body = SplitBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn set_split(At(st, ctx, u): At, Json(b): Json<SplitBody>) -> WebResult<Json<IdDto>> {
+pub async fn set_split(At(st, ctx, u): At, Json(b): Json<SplitBody>) -> Touched {
     let f = SplitForm {
         phase: b.phase.clone(),
         effective: b.effective.clone(),
@@ -557,7 +542,7 @@ pub async fn create_plan(At(st, ctx, u): At, Json(b): Json<PlanBody>) -> WebResu
 
 /// A plan with its preview.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/plans/{plan}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = PlanDetailDto), (status = 404, body = ApiErr)))]
-pub async fn get_plan(At(st, ctx, u): At, Path((_, plan)): Path<(UnitId, PlanId)>) -> WebResult {
+pub async fn get_plan(OnPlan(st, ctx, u, plan): OnPlan) -> WebResult {
     let r = st
         .app
         .org_plan(&ctx.actor, u.id, plan)
@@ -577,58 +562,33 @@ pub async fn get_plan(At(st, ctx, u): At, Path((_, plan)): Path<(UnitId, PlanId)
 
 /// Adds an operation to a draft (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/ops", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = OpBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn add_op(
-    At(st, ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    Json(b): Json<OpBody>,
-) -> WebResult<Json<IdDto>> {
+pub async fn add_op(OnPlan(st, ctx, u, plan): OnPlan, Json(b): Json<OpBody>) -> Touched {
     st.app.org_add_op(&ctx.actor, u.id, plan, &b.form()).await?;
     Ok(touched(plan))
 }
 
 /// Submits a draft to the district (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/submit", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn submit_plan(
-    At(st, ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-) -> WebResult<Json<IdDto>> {
+pub async fn submit_plan(OnPlan(st, ctx, u, plan): OnPlan) -> Touched {
     st.app.org_submit_plan(&ctx.actor, u.id, plan).await?;
     Ok(touched(plan))
 }
 
 /// Approves a submitted plan with its document number (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/approve", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn approve_plan(
-    At(st, ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    Json(b): Json<StepBody>,
-) -> WebResult<Json<IdDto>> {
-    st.app
-        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Approve(&b.doc_no))
-        .await?;
-    Ok(touched(plan))
+pub async fn approve_plan(OnPlan(st, ctx, u, plan): OnPlan, Json(b): Json<StepBody>) -> Touched {
+    plan_step(&st, &ctx, &u, plan, SimpleStep::Approve(&b.doc_no)).await
 }
 
 /// Rejects a submitted plan with a reason (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/reject", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn reject_plan(
-    At(st, ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    Json(b): Json<StepBody>,
-) -> WebResult<Json<IdDto>> {
-    st.app
-        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Reject(&b.reason))
-        .await?;
-    Ok(touched(plan))
+pub async fn reject_plan(OnPlan(st, ctx, u, plan): OnPlan, Json(b): Json<StepBody>) -> Touched {
+    plan_step(&st, &ctx, &u, plan, SimpleStep::Reject(&b.reason)).await
 }
 
 /// Applies an approved plan from its effective date, atomically (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/apply", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn apply_plan(
-    At(st, ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    Json(b): Json<StepBody>,
-) -> WebResult<Json<IdDto>> {
+pub async fn apply_plan(OnPlan(st, ctx, u, plan): OnPlan, Json(b): Json<StepBody>) -> Touched {
     st.app
         .org_apply_plan(&ctx.actor, u.id, plan, &b.effective)
         .await?;

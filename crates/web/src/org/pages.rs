@@ -31,6 +31,7 @@ use jiguan_excel::reports::org::{
     body_rows, issue_rows, item_rows, kind_label, names_of, status_text, workbook,
 };
 
+use super::OnPlan;
 use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
 use crate::extract::{At, Form, FormPairs, Path, Query};
@@ -894,8 +895,8 @@ async fn plans_page(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TitleForm {
-    #[serde(default)]
     pub title: String,
 }
 
@@ -1192,11 +1193,7 @@ async fn plan_page(
         },
     ))
 }
-pub async fn plan_show(
-    At(st, ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    Query(q): Query<OrgQuery>,
-) -> WebResult {
+pub async fn plan_show(OnPlan(st, ctx, u, plan): OnPlan, Query(q): Query<OrgQuery>) -> WebResult {
     let of = OpForm {
         op: "create".into(),
         kind: "centre".into(),
@@ -1227,11 +1224,7 @@ fn plan_url(u: &Unit, plan: PlanId, ok: &str) -> String {
     format!("/units/{}/org/plans/{plan}?ok={ok}", u.id)
 }
 
-pub async fn op_add(
-    At(st, ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    p: FormPairs,
-) -> WebResult {
+pub async fn op_add(OnPlan(st, ctx, u, plan): OnPlan, p: FormPairs) -> WebResult {
     let f = op_form_of(&p);
     let r = st.app.org_add_op(&ctx.actor, u.id, plan, &f).await;
     step(&st, &ctx, u, plan, r, "saved#ops", f).await
@@ -1265,16 +1258,12 @@ async fn step(
     .await
 }
 
-pub async fn plan_submit(At(st, ctx, u): At, Path((_, plan)): Path<(UnitId, PlanId)>) -> WebResult {
+pub async fn plan_submit(OnPlan(st, ctx, u, plan): OnPlan) -> WebResult {
     let r = st.app.org_submit_plan(&ctx.actor, u.id, plan).await;
     step(&st, &ctx, u, plan, r, "org_submitted", OpForm::default()).await
 }
 
-pub async fn plan_approve(
-    At(st, ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    Form(f): Form<StepForm>,
-) -> WebResult {
+pub async fn plan_approve(OnPlan(st, ctx, u, plan): OnPlan, Form(f): Form<StepForm>) -> WebResult {
     let r = st
         .app
         .step_plan(&ctx.actor, u.id, plan, SimpleStep::Approve(&f.doc_no));
@@ -1290,11 +1279,7 @@ pub async fn plan_approve(
     .await
 }
 
-pub async fn plan_reject(
-    At(st, ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    Form(f): Form<StepForm>,
-) -> WebResult {
+pub async fn plan_reject(OnPlan(st, ctx, u, plan): OnPlan, Form(f): Form<StepForm>) -> WebResult {
     let r = st
         .app
         .step_plan(&ctx.actor, u.id, plan, SimpleStep::Reject(&f.reason));
@@ -1310,11 +1295,7 @@ pub async fn plan_reject(
     .await
 }
 
-pub async fn plan_apply(
-    At(st, ctx, u): At,
-    Path((_, plan)): Path<(UnitId, PlanId)>,
-    Form(f): Form<StepForm>,
-) -> WebResult {
+pub async fn plan_apply(OnPlan(st, ctx, u, plan): OnPlan, Form(f): Form<StepForm>) -> WebResult {
     let r = st.app.org_apply_plan(&ctx.actor, u.id, plan, &f.effective);
     let r = r.await.map(|_| ());
     step(&st, &ctx, u, plan, r, "org_applied", OpForm::default()).await
