@@ -787,8 +787,8 @@ pub async fn calendar_page(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ScheduleForm {
-    #[serde(default)]
     pub schedule: String,
 }
 

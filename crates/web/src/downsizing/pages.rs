@@ -187,10 +187,9 @@ pub async fn plans(At(st, ctx, u): At, Query(q): Query<DownQuery>) -> WebResult 
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PlanForm {
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub effective: String,
 }
 

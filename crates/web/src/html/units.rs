@@ -79,14 +79,11 @@ pub async fn show(At(st, ctx, u): At, Query(p): Query<ListParams>) -> WebResult 
 }
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct UnitForm {
-    #[serde(default)]
     pub code: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub active: Option<String>,
 }
 

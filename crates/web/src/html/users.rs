@@ -63,21 +63,15 @@ pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(p): Query<ListPara
 
 /// The form as shown again after an error (roles as a list of codes).
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct UserFormRaw {
-    #[serde(default)]
     pub username: String,
-    #[serde(default)]
     pub display_name: String,
-    #[serde(default)]
     pub unit_id: String,
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub active: Option<String>,
-    #[serde(default)]
     pub roles: Vec<String>,
     /// The person the account belongs to (个人中心), as text.
-    #[serde(default)]
     pub person_id: String,
 }
 
@@ -199,10 +193,9 @@ async fn form_page(
 
 /// `/users/new?unit=&person=`: an account for a roster row (个人中心), pre-filled.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct NewQ {
-    #[serde(default)]
     pub unit: String,
-    #[serde(default)]
     pub person: String,
 }
 

@@ -369,8 +369,8 @@ pub async fn runs(At(st, ctx, u): At, Query(q): Query<PayQuery>) -> WebResult {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct YearBody {
-    #[serde(default)]
     pub year: String,
 }
 
@@ -613,8 +613,8 @@ pub async fn approve(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ReasonBody {
-    #[serde(default)]
     pub reason: String,
 }
 

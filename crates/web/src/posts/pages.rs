@@ -318,8 +318,8 @@ pub async fn update(
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ActiveBody {
-    #[serde(default)]
     pub active: String,
 }
 
@@ -634,9 +634,9 @@ pub async fn balance(At(st, ctx, u): At, Query(p): Query<IndexParams>) -> WebRes
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct AcceptBody {
     /// One proposal's key, or several separated by `;`.
-    #[serde(default)]
     pub keys: String,
 }
 

@@ -301,8 +301,8 @@ pub async fn run_match(State(st): State<AppState>, p: InRound) -> WebResult {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ApproveForm {
-    #[serde(default)]
     pub doc_no: String,
 }
 
