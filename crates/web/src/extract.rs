@@ -222,6 +222,24 @@ impl FormPairs {
             .map(|(_, v)| v.clone())
             .collect()
     }
+
+    /// The pairs as a form whose fields are all text (a `#[serde(default)]` struct): each
+    /// field its first value ([`get`](Self::get)), the fields named in `lists` every value
+    /// ([`all`](Self::all)); fields not sent keep their default, others are ignored.
+    pub fn decode<T: DeserializeOwned + Default>(&self, lists: &[&str]) -> T {
+        let mut m = serde_json::Map::new();
+        for (k, _) in &self.0 {
+            if !m.contains_key(k) {
+                let v = if lists.contains(&k.as_str()) {
+                    serde_json::json!(self.all(k))
+                } else {
+                    serde_json::json!(self.get(k))
+                };
+                m.insert(k.clone(), v);
+            }
+        }
+        serde_json::from_value(serde_json::Value::Object(m)).unwrap_or_default()
+    }
 }
 
 impl<S: Send + Sync> FromRequest<S> for FormPairs {

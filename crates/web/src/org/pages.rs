@@ -486,19 +486,6 @@ impl FunctionFormPage {
     }
 }
 
-fn function_form_of(p: &FormPairs) -> FunctionForm {
-    FunctionForm {
-        code: p.get("code").into(),
-        title: p.get("title").into(),
-        category: p.get("category").into(),
-        legal_basis: p.get("legal_basis").into(),
-        owners: p.all("owners"),
-        decision: p.get("decision").into(),
-        reason: p.get("reason").into(),
-        valid_from: p.get("valid_from").into(),
-    }
-}
-
 async fn function_form_page(
     st: &AppState,
     ctx: &Ctx,
@@ -570,7 +557,7 @@ pub async fn function_new(At(st, ctx, u): At) -> WebResult {
 }
 
 pub async fn function_create(At(st, ctx, u): At, p: FormPairs) -> WebResult {
-    let f = function_form_of(&p);
+    let f = p.decode::<FunctionForm>(&["owners"]);
     let r = st.app.org_create_function(&ctx.actor, u.id, &f).await;
     let to = |_| format!("/units/{}/org/functions?ok=saved", u.id);
     saved_or(&ctx, r, to, |errs| {
@@ -605,7 +592,7 @@ pub async fn function_update(
     Path((_, item)): Path<(UnitId, FunctionId)>,
     p: FormPairs,
 ) -> WebResult {
-    let f = function_form_of(&p);
+    let f = p.decode::<FunctionForm>(&["owners"]);
     let r = st.app.org_edit_function(&ctx.actor, u.id, item, &f).await;
     let to = |()| format!("/units/{}/org/functions?ok=saved", u.id);
     saved_or(&ctx, r, to, |errs| {
@@ -1203,29 +1190,13 @@ pub async fn plan_show(OnPlan(st, ctx, u, plan): OnPlan, Query(q): Query<OrgQuer
     plan_page(&st, &ctx, u, plan, of, FormErrors::default(), ok).await
 }
 
-fn op_form_of(p: &FormPairs) -> OpForm {
-    OpForm {
-        op: p.get("op").into(),
-        body: p.get("body").into(),
-        name: p.get("name").into(),
-        short_name: p.get("short_name").into(),
-        kind: p.get("kind").into(),
-        parent: p.get("parent").into(),
-        establishment: p.get("establishment").into(),
-        sources: p.all("sources"),
-        into: p.get("into").into(),
-        item: p.get("item").into(),
-        to: p.get("to").into(),
-    }
-}
-
 /// Where a plan's page is, with a flash code.
 fn plan_url(u: &Unit, plan: PlanId, ok: &str) -> String {
     format!("/units/{}/org/plans/{plan}?ok={ok}", u.id)
 }
 
 pub async fn op_add(OnPlan(st, ctx, u, plan): OnPlan, p: FormPairs) -> WebResult {
-    let f = op_form_of(&p);
+    let f = p.decode::<OpForm>(&["sources"]);
     let r = st.app.org_add_op(&ctx.actor, u.id, plan, &f).await;
     step(&st, &ctx, u, plan, r, "saved#ops", f).await
 }
