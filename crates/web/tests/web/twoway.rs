@@ -3,63 +3,78 @@
 //! an ineligible or repeated choice comes back naming the choice; a body head ranks a
 //! post's applicants with 不接受 (`…/rank`); another unit's staff are kept out.
 
-use std::sync::Arc;
-
 use axum::http::StatusCode;
+use serde_json::json;
 
 use jiguan_app::twoway::PrefRow;
-use jiguan_app::{App, AppConfig, ManualClock};
 use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::people::PersonId;
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::twoway::RoundId;
 use jiguan_domain::workflow::Status;
-use jiguan_web::{AppState, WebConfig};
 
 use crate::helpers::*;
 use crate::people::{add_temp_fields, person_of};
 use jiguan_testkit::fixtures::id_number;
 
-/// The demo behind the real router, with 骆驼街道's open round.
-async fn demo() -> (T, RoundId) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("demo.db").to_string_lossy().to_string();
-    let store = jiguan_store::SqlStore::open(&url).await.unwrap();
-    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let app = App::new(Arc::new(store), AppConfig::for_tests(), clock.clone());
-    let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
-    let mut units = Vec::new();
-    for code in ["luotuo", "jiulonghu"] {
-        units.push((
-            code,
-            app.store.find_unit(d, code).await.unwrap().unwrap().id,
-        ));
-    }
-    let lu = units[0].1;
-    let open = app
-        .tw_rounds(&unit_admin(d, lu), lu)
+/// The demo behind the real router (骆驼街道 and 九龙湖镇 listed), with 骆驼街道's open
+/// round and a unit administrator of it for the use cases.
+struct Demo {
+    t: T,
+    round: RoundId,
+    lu: UnitId,
+    ua: Actor,
+}
+
+async fn demo() -> Demo {
+    let t = crate::helpers::demo(&["luotuo", "jiulonghu"]).await;
+    let lu = t.unit("luotuo");
+    let ua = unit_admin(t.d_a, lu);
+    let round = t
+        .app
+        .tw_rounds(&ua, lu)
         .await
         .unwrap()
         .into_iter()
         .find(|r| r.status == Status::Open)
         .expect("the demo's open round")
         .id;
-    let state = AppState {
-        app: app.clone(),
-        web: WebConfig::default(),
-        jobs: Default::default(),
-    };
-    let t = T {
-        router: jiguan_web::router(state),
-        app,
-        clock,
-        d_a: d,
-        units,
-        users: Vec::new(),
-        _dir: dir,
-    };
-    (t, open)
+    Demo { t, round, lu, ua }
+}
+
+/// A temporary worker `name` (ID number `id`) of `body`, added by `who` on the people form
+/// to be a body head, in service since `work_start`.
+async fn add_head(
+    t: &T,
+    who: &Who,
+    unit: UnitId,
+    (name, id): (&str, &str),
+    work_start: &str,
+    body: &str,
+) -> Resp {
+    let fields = [
+        ("work_start", work_start),
+        ("unit_join", "2010-03-01"),
+        ("basic_pay", "60000"),
+        ("allowances", "6000"),
+        ("body", body),
+    ];
+    add_temp_fields(t, who, unit, name, id, &fields).await
+}
+
+/// Asserts that a refused request named each field of `want` among its errors.
+fn assert_fields_named(r: &Resp, want: &[&str]) {
+    let v = r.json();
+    let named: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in want {
+        assert!(named.contains(f), "{f}: {named:?}");
+    }
 }
 
 /// A new account of `unit` with `role`, linked to `person` when given, signed in.
@@ -88,8 +103,7 @@ async fn account(t: &T, name: &str, unit: &str, role: Role, person: Option<i64>)
 
 #[tokio::test]
 async fn staff_list_choices_on_the_phone_page_and_bad_choices_name_the_field() {
-    let (t, round) = demo().await;
-    let lu = t.unit("luotuo");
+    let Demo { t, round, lu, .. } = demo().await;
     let v = t
         .app
         .tw_view(&unit_admin(t.d_a, lu), lu, round)
@@ -206,9 +220,7 @@ async fn staff_list_choices_on_the_phone_page_and_bad_choices_name_the_field() {
 
 #[tokio::test]
 async fn a_body_head_ranks_the_applicants_with_not_accepted() {
-    let (t, round) = demo().await;
-    let lu = t.unit("luotuo");
-    let ua = unit_admin(t.d_a, lu);
+    let Demo { t, round, lu, ua } = demo().await;
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
     // Two people apply to one post (the office enters their choices).
     let mut post = None;
@@ -236,19 +248,13 @@ async fn a_body_head_ranks_the_applicants_with_not_accepted() {
     let hr = account(&t, "tw_admin", "luotuo", Role::UnitAdmin, None).await;
     let body = post.body_id.to_string();
     let id_no = id_number("19800101", 7);
-    let r = add_temp_fields(
+    let r = add_head(
         &t,
         &hr,
         lu,
-        "排序主任",
-        id_no.as_str(),
-        &[
-            ("work_start", "2005-07-01"),
-            ("unit_join", "2010-03-01"),
-            ("basic_pay", "60000"),
-            ("allowances", "6000"),
-            ("body", body.as_str()),
-        ],
+        ("排序主任", &id_no),
+        "2005-07-01",
+        body.as_str(),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -312,9 +318,7 @@ async fn a_body_head_ranks_the_applicants_with_not_accepted() {
 
 #[tokio::test]
 async fn the_choice_page_shows_duties_and_why_a_post_is_not_open_to_the_person() {
-    let (t, round) = demo().await;
-    let lu = t.unit("luotuo");
-    let ua = unit_admin(t.d_a, lu);
+    let Demo { t, round, lu, ua } = demo().await;
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
     // A participant who does not qualify for at least one offered post.
     let (me, inelig) = {
@@ -439,9 +443,7 @@ async fn two_and_a_post(t: &T, round: RoundId) -> (i64, i64, i64, i64) {
 
 #[tokio::test]
 async fn the_office_imports_choices_from_a_file_and_every_error_names_row_and_column() {
-    let (t, round) = demo().await;
-    let lu = t.unit("luotuo");
-    let ua = unit_admin(t.d_a, lu);
+    let Demo { t, round, lu, ua } = demo().await;
     let hr = account(&t, "tw_hr", "luotuo", Role::UnitAdmin, None).await;
     let (a, b, post, other) = two_and_a_post(&t, round).await;
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
@@ -518,9 +520,7 @@ async fn the_office_imports_choices_from_a_file_and_every_error_names_row_and_co
 
 #[tokio::test]
 async fn the_api_runs_a_round_from_creation_to_apply() {
-    let (t, round) = demo().await;
-    let lu = t.unit("luotuo");
-    let ua = unit_admin(t.d_a, lu);
+    let Demo { t, round, lu, ua } = demo().await;
     account(&t, "tw_api_hr", "luotuo", Role::UnitAdmin, None).await;
     account(&t, "tw_api_cm", "luotuo", Role::CommitteeMember, None).await;
     let hr = api_who(&t, "tw_api_hr").await;
@@ -531,38 +531,24 @@ async fn the_api_runs_a_round_from_creation_to_apply() {
         &t,
         &hr,
         &base,
-        serde_json::json!({"title": "", "choose_by": "2026-13-01"}),
+        json!({"title": "", "choose_by": "2026-13-01"}),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    let fields: Vec<String> = r.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_string())
-        .collect();
-    for f in ["title", "choose_by", "rank_by", "offers"] {
-        assert!(fields.iter().any(|x| x == f), "{f}: {fields:?}");
-    }
+    assert_fields_named(&r, &["title", "choose_by", "rank_by", "offers"]);
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
     let p0 = v.posts[0].post_id;
     let r = api_post(
         &t,
         &hr,
         &base,
-        serde_json::json!({"title": "API 轮次", "choose_by": "2026-10-01", "rank_by": "2026-10-05",
+        json!({"title": "API 轮次", "choose_by": "2026-10-01", "rank_by": "2026-10-05",
             "offers": [{"post_id": p0, "seats": 1}]}),
     )
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let draft = r.json()["id"].as_i64().unwrap();
-    let r = api_post(
-        &t,
-        &hr,
-        &format!("{base}/{draft}/open"),
-        serde_json::json!({}),
-    )
-    .await;
+    let r = api_post(&t, &hr, &format!("{base}/{draft}/open"), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = get(&t, &hr, &base).await;
     let list = r.json();
@@ -580,7 +566,7 @@ async fn the_api_runs_a_round_from_creation_to_apply() {
         &t,
         &hr,
         &format!("{at}/prefs"),
-        serde_json::json!([{"person": a.to_string(), "prefs": [post.to_string()]},
+        json!([{"person": a.to_string(), "prefs": [post.to_string()]},
                            {"person": b.to_string(), "prefs": ["0"]}]),
     )
     .await;
@@ -591,7 +577,7 @@ async fn the_api_runs_a_round_from_creation_to_apply() {
         &t,
         &hr,
         &format!("{at}/prefs"),
-        serde_json::json!([{"person": a.to_string(), "prefs": [post.to_string()]},
+        json!([{"person": a.to_string(), "prefs": [post.to_string()]},
                            {"person": b.to_string(), "prefs": [post.to_string()], "accept_adjust": true}]),
     )
     .await;
@@ -602,44 +588,26 @@ async fn the_api_runs_a_round_from_creation_to_apply() {
         &t,
         &hr,
         &format!("{at}/office/rankings/{post}"),
-        serde_json::json!([[b, "1"], [a, "2"]]),
+        json!([[b, "1"], [a, "2"]]),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = api_post(
-        &t,
-        &hr,
-        &format!("{at}/rankings/{post}"),
-        serde_json::json!([[b, "1"]]),
-    )
-    .await;
+    let r = api_post(&t, &hr, &format!("{at}/rankings/{post}"), json!([[b, "1"]])).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Remind: how many have not chosen.
-    let r = api_post(
-        &t,
-        &hr,
-        &format!("{at}/remind"),
-        serde_json::json!({"who": "staff"}),
-    )
-    .await;
+    let r = api_post(&t, &hr, &format!("{at}/remind"), json!({"who": "staff"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
         r.json()["count"].as_u64().unwrap() as usize,
         v.participants.len() - 2
     );
-    let r = api_post(
-        &t,
-        &hr,
-        &format!("{at}/remind"),
-        serde_json::json!({"who": "all"}),
-    )
-    .await;
+    let r = api_post(&t, &hr, &format!("{at}/remind"), json!({"who": "all"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Match: b is placed on the post (ranked first); submitting needs every route.
-    let r = api_post(&t, &hr, &format!("{at}/match"), serde_json::json!({})).await;
+    let r = api_post(&t, &hr, &format!("{at}/match"), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["outcome"]["blocking_pairs"], 0);
-    let r = api_post(&t, &hr, &format!("{at}/submit"), serde_json::json!({})).await;
+    let r = api_post(&t, &hr, &format!("{at}/submit"), json!({})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["field"], "routes");
     let view = get(&t, &hr, &at).await.json();
@@ -650,7 +618,7 @@ async fn the_api_runs_a_round_from_creation_to_apply() {
                 &t,
                 &hr,
                 &format!("{at}/routes"),
-                serde_json::json!({"person": person, "route": "training"}),
+                json!({"person": person, "route": "training"}),
             )
             .await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -660,30 +628,24 @@ async fn the_api_runs_a_round_from_creation_to_apply() {
         &t,
         &hr,
         &format!("{at}/routes"),
-        serde_json::json!({"person": b, "route": "training"}),
+        json!({"person": b, "route": "training"}),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "b is placed");
-    let r = api_post(&t, &hr, &format!("{at}/submit"), serde_json::json!({})).await;
+    let r = api_post(&t, &hr, &format!("{at}/submit"), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // The office may not approve; the committee does, with its 文号.
-    let r = api_post(
-        &t,
-        &hr,
-        &format!("{at}/approve"),
-        serde_json::json!({"doc_no": "x"}),
-    )
-    .await;
+    let r = api_post(&t, &hr, &format!("{at}/approve"), json!({"doc_no": "x"})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = api_post(
         &t,
         &cm,
         &format!("{at}/approve"),
-        serde_json::json!({"doc_no": "骆党工委〔2026〕30号"}),
+        json!({"doc_no": "骆党工委〔2026〕30号"}),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = api_post(&t, &hr, &format!("{at}/apply"), serde_json::json!({})).await;
+    let r = api_post(&t, &hr, &format!("{at}/apply"), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = t.app.tw_view(&ua, lu, round).await.unwrap();
     assert_eq!(v.round.status, Status::Applied);
@@ -721,9 +683,7 @@ impl jiguan_excel::reports::Labels for Keys {
 
 #[tokio::test]
 async fn notices_print_one_page_per_person_and_the_workbook_has_people_and_bodies() {
-    let (t, round) = demo().await;
-    let lu = t.unit("luotuo");
-    let ua = unit_admin(t.d_a, lu);
+    let Demo { t, round, lu, ua } = demo().await;
     let hr = account(&t, "tw_note_hr", "luotuo", Role::UnitAdmin, None).await;
     let (a, b, post, _) = two_and_a_post(&t, round).await;
     let rows = [a, b].map(|p| PrefRow {
@@ -799,9 +759,7 @@ async fn notices_print_one_page_per_person_and_the_workbook_has_people_and_bodie
 
 #[tokio::test]
 async fn staff_and_heads_get_to_dos_until_they_choose_and_rank_and_the_office_reminds() {
-    let (t, round) = demo().await;
-    let lu = t.unit("luotuo");
-    let ua = unit_admin(t.d_a, lu);
+    let Demo { t, round, lu, ua } = demo().await;
     let (a, b, post, _) = two_and_a_post(&t, round).await;
     let staff = account(&t, "tw_todo_staff", "luotuo", Role::Staff, Some(a)).await;
     let todos = |v: serde_json::Value| -> Vec<String> {
@@ -863,19 +821,13 @@ async fn staff_and_heads_get_to_dos_until_they_choose_and_rank_and_the_office_re
     let body = v.post(post).unwrap().body_id;
     let hrw = account(&t, "tw_todo_hr2", "luotuo", Role::UnitAdmin, None).await;
     let id_no = id_number("19790101", 9);
-    let r = add_temp_fields(
+    let r = add_head(
         &t,
         &hrw,
         lu,
-        "待办主任",
-        id_no.as_str(),
-        &[
-            ("work_start", "2004-07-01"),
-            ("unit_join", "2010-03-01"),
-            ("basic_pay", "60000"),
-            ("allowances", "6000"),
-            ("body", body.to_string().as_str()),
-        ],
+        ("待办主任", &id_no),
+        "2004-07-01",
+        body.to_string().as_str(),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -960,9 +912,7 @@ fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
 
 #[tokio::test]
 async fn the_office_creates_a_round_on_the_page_and_sees_it_in_the_list() {
-    let (t, _) = demo().await;
-    let lu = t.unit("luotuo");
-    let ua = unit_admin(t.d_a, lu);
+    let Demo { t, lu, ua, .. } = demo().await;
     let hr = account(&t, "tw_form_hr", "luotuo", Role::UnitAdmin, None).await;
     let list = format!("/units/{lu}/twoway");
     let r = get(&t, &hr, &list).await;
@@ -1039,9 +989,7 @@ async fn the_office_creates_a_round_on_the_page_and_sees_it_in_the_list() {
 
 #[tokio::test]
 async fn seats_above_the_workload_are_refused_naming_the_post_and_nothing_is_written() {
-    let (t, _) = demo().await;
-    let lu = t.unit("luotuo");
-    let ua = unit_admin(t.d_a, lu);
+    let Demo { t, lu, ua, .. } = demo().await;
     let hr = account(&t, "tw_form_hr2", "luotuo", Role::UnitAdmin, None).await;
     let list = format!("/units/{lu}/twoway");
     let before = t.app.tw_rounds(&ua, lu).await.unwrap().len();
@@ -1113,9 +1061,12 @@ async fn seats_above_the_workload_are_refused_naming_the_post_and_nothing_is_wri
 
 #[tokio::test]
 async fn a_draft_is_edited_on_the_page_and_an_opened_round_is_not() {
-    let (t, open) = demo().await;
-    let lu = t.unit("luotuo");
-    let ua = unit_admin(t.d_a, lu);
+    let Demo {
+        t,
+        round: open,
+        lu,
+        ua,
+    } = demo().await;
     let hr = account(&t, "tw_form_hr3", "luotuo", Role::UnitAdmin, None).await;
     let list = format!("/units/{lu}/twoway");
     let data = t.app.tw_form(&ua, lu, None).await.unwrap();
@@ -1199,9 +1150,7 @@ async fn a_draft_is_edited_on_the_page_and_an_opened_round_is_not() {
 /// nobody on that route the page says so and no plan is made.
 #[tokio::test]
 async fn the_office_drafts_a_downsizing_plan_from_the_unplaced() {
-    let (t, round) = demo().await;
-    let lu = t.unit("luotuo");
-    let ua = unit_admin(t.d_a, lu);
+    let Demo { t, round, lu, ua } = demo().await;
     account(&t, "tw_dp_api", "luotuo", Role::UnitAdmin, None).await;
     let page = account(&t, "tw_dp_hr", "luotuo", Role::UnitAdmin, None).await;
     let hr = api_who(&t, "tw_dp_api").await;
@@ -1211,12 +1160,12 @@ async fn the_office_drafts_a_downsizing_plan_from_the_unplaced() {
         &t,
         &hr,
         &format!("{at}/prefs"),
-        serde_json::json!([{"person": a.to_string(), "prefs": [post.to_string()]},
+        json!([{"person": a.to_string(), "prefs": [post.to_string()]},
                            {"person": b.to_string(), "prefs": [post.to_string()]}]),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = api_post(&t, &hr, &format!("{at}/match"), serde_json::json!({})).await;
+    let r = api_post(&t, &hr, &format!("{at}/match"), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let path = format!("/units/{lu}/twoway/{round}/downsizing");
     let plans_before = t.app.down_plans(&ua, lu).await.unwrap().len();
@@ -1244,7 +1193,7 @@ async fn the_office_drafts_a_downsizing_plan_from_the_unplaced() {
             &t,
             &hr,
             &format!("{at}/routes"),
-            serde_json::json!({"person": person, "route": route}),
+            json!({"person": person, "route": route}),
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -1277,10 +1226,13 @@ async fn the_office_drafts_a_downsizing_plan_from_the_unplaced() {
 #[tokio::test]
 async fn the_api_edits_a_draft_round_and_refuses_an_opened_one() {
     use axum::http::Method;
-    let (t, open) = demo().await;
-    let lu = t.unit("luotuo");
+    let Demo {
+        t,
+        round: open,
+        lu,
+        ua,
+    } = demo().await;
     let jl = t.unit("jiulonghu");
-    let ua = unit_admin(t.d_a, lu);
     account(&t, "tw_put_hr", "luotuo", Role::UnitAdmin, None).await;
     account(&t, "tw_put_staff", "luotuo", Role::Staff, None).await;
     account(&t, "tw_put_jl", "jiulonghu", Role::UnitAdmin, None).await;
@@ -1294,7 +1246,7 @@ async fn the_api_edits_a_draft_round_and_refuses_an_opened_one() {
         &t,
         &hr,
         &base,
-        serde_json::json!({"title": "API 草稿", "choose_by": "2026-10-01", "rank_by": "2026-10-05",
+        json!({"title": "API 草稿", "choose_by": "2026-10-01", "rank_by": "2026-10-05",
             "offers": [{"post_id": p0, "seats": 1}]}),
     )
     .await;
@@ -1314,7 +1266,7 @@ async fn the_api_edits_a_draft_round_and_refuses_an_opened_one() {
             .await
         }
     };
-    let changed = serde_json::json!({"title": "API 已修改", "choose_by": "2026-11-01",
+    let changed = json!({"title": "API 已修改", "choose_by": "2026-11-01",
         "rank_by": "2026-11-05", "max_choices": "4", "mode": "rounds",
         "offers": [{"post_id": p1, "seats": 1}]});
     let at = format!("{base}/{draft}");
@@ -1336,20 +1288,12 @@ async fn the_api_edits_a_draft_round_and_refuses_an_opened_one() {
     let r = put(
         &hr,
         at.clone(),
-        serde_json::json!({"title": "", "choose_by": "2026-11-01", "rank_by": "2026-10-01",
+        json!({"title": "", "choose_by": "2026-11-01", "rank_by": "2026-10-01",
             "max_choices": "11", "offers": [{"post_id": p1, "seats": 999}]}),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    let fields: Vec<String> = r.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_string())
-        .collect();
-    for f in ["title", "rank_by", "max_choices"] {
-        assert!(fields.iter().any(|x| x == f), "{f}: {fields:?}");
-    }
+    assert_fields_named(&r, &["title", "rank_by", "max_choices"]);
     let seats = format!("offers.{p1}");
     assert!(fields.contains(&seats), "{seats}: {fields:?}");
     let r2 = stored(&t, draft).await;
@@ -1387,7 +1331,7 @@ async fn the_api_edits_a_draft_round_and_refuses_an_opened_one() {
         });
     assert!(audited, "the edit is audited");
     // Once opened, the round is refused naming its status; nothing changes.
-    let r = api_post(&t, &hr, &format!("{at}/open"), serde_json::json!({})).await;
+    let r = api_post(&t, &hr, &format!("{at}/open"), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     for round in [draft, open] {
         let before = stored(&t, round).await;
