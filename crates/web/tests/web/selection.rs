@@ -120,6 +120,73 @@ async fn member_ids(t: &T, names: &[String]) -> Vec<(String, UserId)> {
     out
 }
 
+/// The set-up of a vote: a committee of `n` members of 骆驼街道 (name, id) and a meeting
+/// on `items` items created by the HR office `ua`.
+struct Meeting {
+    t: T,
+    members: Vec<(String, UserId)>,
+    ua: Who,
+    id: i64,
+}
+
+async fn committee_meeting(n: usize, items: usize) -> Meeting {
+    let t = setup().await;
+    let names = committee(&t, n).await;
+    let members = member_ids(&t, &names).await;
+    let ua = login(&t, "u_admin").await;
+    let id = meeting(&t, &ua, items).await;
+    Meeting { t, members, ua, id }
+}
+
+/// Records `present` at the roll call of meeting `id` and issues their ballot tokens.
+async fn present_and_tokens(
+    t: &T,
+    ua: &Who,
+    id: i64,
+    present: &[(String, UserId)],
+) -> serde_json::Value {
+    let ids: Vec<UserId> = present.iter().map(|m| m.1).collect();
+    roll_call_ids(t, ua, id, &ids).await;
+    tokens(t, ua, id).await.json()["tokens"].clone()
+}
+
+/// The JSON of meeting `id` (`tail`: a sub-resource, or "") through the API.
+async fn meeting_api(t: &T, who: &Who, id: i64, tail: &str) -> Resp {
+    let path = format!("/api/v1{}{tail}", base(t, id));
+    api(t, who, Method::GET, &path, "").await
+}
+
+/// A committee member (user name, display name) of `unit` in district `d` and an empty
+/// meeting `title` there; the meeting.
+async fn meeting_of(
+    t: &T,
+    (d, unit): (DistrictId, UnitId),
+    (user, name): (&str, &str),
+    title: &str,
+) -> MeetingId {
+    t.app
+        .system_create_user(
+            d,
+            Some(unit),
+            user,
+            name,
+            &[Role::CommitteeMember],
+            PW,
+            false,
+        )
+        .await
+        .unwrap();
+    let form = jiguan_app::selection::MeetingForm {
+        title: title.into(),
+        held_on: "2026-03-02".into(),
+        items: vec![],
+    };
+    t.app
+        .sel_create_meeting(&unit_admin(d, unit), unit, &form)
+        .await
+        .unwrap()
+}
+
 async fn roll_call_ids(t: &T, ua: &Who, id: i64, ids: &[UserId]) -> Resp {
     let ids: Vec<String> = ids.iter().map(|i| i.0.to_string()).collect();
     let mut f: Vec<(&str, &str)> = ids.iter().map(|i| ("present", i.as_str())).collect();
@@ -162,11 +229,7 @@ async fn audit_texts(t: &T) -> Vec<String> {
 
 #[tokio::test]
 async fn quorum_below_two_thirds_issues_no_token() {
-    let t = setup().await;
-    let names = committee(&t, 9).await;
-    let members = member_ids(&t, &names).await;
-    let ua = login(&t, "u_admin").await;
-    let id = meeting(&t, &ua, 2).await;
+    let Meeting { t, members, ua, id } = committee_meeting(9, 2).await;
     // 5 of 9 present: below ⌈2·9/3⌉ = 6.
     let five: Vec<UserId> = members.iter().take(5).map(|m| m.1).collect();
     assert_eq!(
@@ -185,14 +248,7 @@ async fn quorum_below_two_thirds_issues_no_token() {
         "{}",
         r.body
     );
-    let m = api(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/api/v1{}", base(&t, id)),
-        "",
-    )
-    .await;
+    let m = meeting_api(&t, &ua, id, "").await;
     assert_eq!(m.json()["tokens_issued"], 0);
     assert_eq!(m.json()["meeting"]["status"], "draft");
     // Exactly two thirds (6 of 9) opens the vote with 6 tokens.
@@ -218,14 +274,9 @@ async fn quorum_below_two_thirds_issues_no_token() {
 
 #[tokio::test]
 async fn the_whole_vote_one_token_one_ballot_no_results_before_close_tally_and_recount() {
-    let t = setup().await;
-    let names = committee(&t, 9).await;
-    let members = member_ids(&t, &names).await;
-    let ua = login(&t, "u_admin").await;
-    let id = meeting(&t, &ua, 3).await;
-    let six: Vec<UserId> = members.iter().take(6).map(|m| m.1).collect();
-    roll_call_ids(&t, &ua, id, &six).await;
-    let toks: Vec<String> = tokens(&t, &ua, id).await.json()["tokens"]
+    let Meeting { t, members, ua, id } = committee_meeting(9, 3).await;
+    let toks: Vec<String> = present_and_tokens(&t, &ua, id, &members[..6])
+        .await
         .as_array()
         .unwrap()
         .iter()
@@ -277,14 +328,7 @@ async fn the_whole_vote_one_token_one_ballot_no_results_before_close_tally_and_r
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("6 / 6"), "{}", page.body);
         assert!(!page.body.contains("tally-table") && !page.body.contains("digest"));
-        let j = api(
-            &t,
-            who,
-            Method::GET,
-            &format!("/api/v1{}", base(&t, id)),
-            "",
-        )
-        .await;
+        let j = meeting_api(&t, who, id, "").await;
         assert_eq!(j.json()["tally"], serde_json::Value::Null);
         assert_eq!(j.json()["tokens_used"], 6);
         assert_eq!(j.json()["meeting"]["digest"], "");
@@ -293,14 +337,7 @@ async fn the_whole_vote_one_token_one_ballot_no_results_before_close_tally_and_r
             assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{tail}");
             assert!(!r.body.contains("tally-table"));
         }
-        let r = api(
-            &t,
-            who,
-            Method::GET,
-            &format!("/api/v1{}/recount", base(&t, id)),
-            "",
-        )
-        .await;
+        let r = meeting_api(&t, who, id, "/recount").await;
         assert_eq!(r.json()["errors"][0]["code"], "selection_not_closed");
     }
 
@@ -308,14 +345,7 @@ async fn the_whole_vote_one_token_one_ballot_no_results_before_close_tally_and_r
     let r = post_form(&t, &ua, &format!("{}/close", base(&t, id)), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location().ends_with("/tally"));
-    let j = api(
-        &t,
-        &ua,
-        Method::GET,
-        &format!("/api/v1{}", base(&t, id)),
-        "",
-    )
-    .await;
+    let j = meeting_api(&t, &ua, id, "").await;
     let tally = j.json()["tally"].clone();
     assert_eq!(tally["members"], 9);
     assert_eq!(tally["present"], 6);
@@ -372,14 +402,7 @@ async fn the_whole_vote_one_token_one_ballot_no_results_before_close_tally_and_r
     assert!(sheet.body.contains(&expected) && sheet.body.contains("计票单"));
     assert!(sheet.body.contains("通过") && sheet.body.contains("暂缓"));
     // The recount reproduces tally and digest.
-    let rc = api(
-        &t,
-        &d_admin,
-        Method::GET,
-        &format!("/api/v1{}/recount", base(&t, id)),
-        "",
-    )
-    .await;
+    let rc = meeting_api(&t, &d_admin, id, "/recount").await;
     assert_eq!(rc.json()["digest_matches"], true);
     assert_eq!(rc.json()["counts_match"], true);
     assert_eq!(rc.json()["tally"], tally);
@@ -411,14 +434,8 @@ async fn the_whole_vote_one_token_one_ballot_no_results_before_close_tally_and_r
 #[tokio::test]
 async fn more_than_half_of_all_members_not_of_those_present() {
     // N = 8, 6 present: 4 同意 is half of all members → not adopted; 5 → adopted.
-    let t = setup().await;
-    let names = committee(&t, 8).await;
-    let members = member_ids(&t, &names).await;
-    let ua = login(&t, "u_admin").await;
-    let id = meeting(&t, &ua, 2).await;
-    let six: Vec<UserId> = members.iter().take(6).map(|m| m.1).collect();
-    roll_call_ids(&t, &ua, id, &six).await;
-    let toks = tokens(&t, &ua, id).await.json()["tokens"].clone();
+    let Meeting { t, members, ua, id } = committee_meeting(8, 2).await;
+    let toks = present_and_tokens(&t, &ua, id, &members[..6]).await;
     for (i, marks) in ["aa", "aa", "aa", "aa", "da", "dd"].iter().enumerate() {
         let voter = login(&t, &members[i].0).await;
         let r = cast(&t, &voter, id, toks[i].as_str().unwrap(), marks).await;
@@ -456,57 +473,9 @@ async fn selection_routes_with_real_ids_keep_roles_and_tenants() {
     let ua = login(&t, "u_admin").await;
     let own = meeting(&t, &ua, 1).await;
     // A meeting of the sibling unit (with a committee member of its own) and of district B.
-    t.app
-        .system_create_user(
-            t.d_a,
-            Some(jl),
-            "jl_cm",
-            "九龙湖委员",
-            &[Role::CommitteeMember],
-            PW,
-            false,
-        )
-        .await
-        .unwrap();
-    let sib = t
-        .app
-        .sel_create_meeting(
-            &unit_admin(t.d_a, jl),
-            jl,
-            &jiguan_app::selection::MeetingForm {
-                title: "九龙湖党委会议".into(),
-                held_on: "2026-03-02".into(),
-                items: vec![],
-            },
-        )
-        .await
-        .unwrap();
+    let sib = meeting_of(&t, (t.d_a, jl), ("jl_cm", "九龙湖委员"), "九龙湖党委会议").await;
     let d_b = district_b(&t).await;
-    t.app
-        .system_create_user(
-            d_b,
-            Some(dg),
-            "dg_cm",
-            "北仑委员",
-            &[Role::CommitteeMember],
-            PW,
-            false,
-        )
-        .await
-        .unwrap();
-    let foreign = t
-        .app
-        .sel_create_meeting(
-            &unit_admin(d_b, dg),
-            dg,
-            &jiguan_app::selection::MeetingForm {
-                title: "北仑党委会议".into(),
-                held_on: "2026-03-02".into(),
-                items: vec![],
-            },
-        )
-        .await
-        .unwrap();
+    let foreign = meeting_of(&t, (d_b, dg), ("dg_cm", "北仑委员"), "北仑党委会议").await;
     let routes = routes_containing("/selection/meetings");
     assert_eq!(routes.len(), 20);
     let fill = |p: &str, unit: UnitId, m: MeetingId| {
@@ -580,14 +549,8 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuf {
 
 #[tokio::test]
 async fn casting_logs_neither_the_token_nor_the_ballot() {
-    let t = setup().await;
-    let names = committee(&t, 3).await;
-    let members = member_ids(&t, &names).await;
-    let ua = login(&t, "u_admin").await;
-    let id = meeting(&t, &ua, 2).await;
-    let all: Vec<UserId> = members.iter().map(|m| m.1).collect();
-    roll_call_ids(&t, &ua, id, &all).await;
-    let toks = tokens(&t, &ua, id).await.json()["tokens"].clone();
+    let Meeting { t, members, ua, id } = committee_meeting(3, 2).await;
+    let toks = present_and_tokens(&t, &ua, id, &members).await;
     let voter = login(&t, &members[0].0).await;
     let buf = LogBuf::default();
     let sub = tracing_subscriber::fmt()
@@ -628,14 +591,8 @@ async fn casting_logs_neither_the_token_nor_the_ballot() {
 /// the vote closes; an absent member and the HR office never see it.
 #[tokio::test]
 async fn a_ballot_to_cast_waits_in_the_inbox_of_members_present_until_close() {
-    let t = setup().await;
-    let names = committee(&t, 3).await;
-    let members = member_ids(&t, &names).await;
-    let ua = login(&t, "u_admin").await;
-    let id = meeting(&t, &ua, 1).await;
-    let two: Vec<UserId> = members.iter().take(2).map(|m| m.1).collect();
-    roll_call_ids(&t, &ua, id, &two).await;
-    let toks = tokens(&t, &ua, id).await.json()["tokens"].clone();
+    let Meeting { t, members, ua, id } = committee_meeting(3, 1).await;
+    let toks = present_and_tokens(&t, &ua, id, &members[..2]).await;
     let vote = format!("{}/vote", base(&t, id));
     let waiting = |r: &Resp| -> bool {
         r.json()["todos"]
