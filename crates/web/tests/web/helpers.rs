@@ -476,6 +476,11 @@ pub fn actor_of(t: &T, acc: &Account) -> Actor {
     }
 }
 
+/// Owned form pairs as the borrowed pairs the senders take.
+pub fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
 /// Fills path parameters with ids the account may legitimately use.
 pub fn own_path(t: &T, acc: &Account, path: &str, token: i64) -> String {
     let unit = acc.unit.map(|u| t.unit(u)).unwrap_or(t.unit("luotuo"));

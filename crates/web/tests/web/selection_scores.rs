@@ -18,6 +18,16 @@ fn base(u: UnitId, c: CampaignId) -> String {
     format!("/units/{u}/selection/campaigns/{c}")
 }
 
+/// 骆驼街道 of the set-up with a campaign of 100 seats.
+async fn campaign() -> (T, UnitId, SelectionScenario) {
+    let t = setup().await;
+    let lu = t.unit("luotuo");
+    let sc = fixtures::selection_campaign(&t.app, t.d_a, lu, 100)
+        .await
+        .unwrap();
+    (t, lu, sc)
+}
+
 /// Exam scores for everyone (甲 88 … 庚 70) and `n` code judges; returns their codes.
 async fn scored(
     t: &T,
@@ -124,31 +134,19 @@ async fn roles_and_tenants_on_every_scoring_route() {
 
 #[tokio::test]
 async fn a_judge_sees_no_score_before_submitting_their_own_sheet() {
-    let t = setup().await;
-    let lu = t.unit("luotuo");
-    let sc = fixtures::selection_campaign(&t.app, t.d_a, lu, 100)
-        .await
-        .unwrap();
+    let (t, lu, sc) = campaign().await;
     let codes = scored(&t, t.d_a, lu, &sc, 4).await;
     let one = base(lu, sc.campaign);
     let admin = login(&t, "u_admin").await;
     // The committee member (who may read campaigns) is the fifth judge, by account.
-    let r = post_form(
-        &t,
-        &admin,
-        &format!("{one}/panel/judges"),
-        &[("user_id", &t.user("u_committee").to_string())],
-    )
-    .await;
+    let committee_member = t.user("u_committee").to_string();
+    let judges = format!("{one}/panel/judges");
+    let add_judge =
+        async || post_form(&t, &admin, &judges, &[("user_id", &committee_member)]).await;
+    let r = add_judge().await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // A judge's account twice is refused, naming the field.
-    let r = post_form(
-        &t,
-        &admin,
-        &format!("{one}/panel/judges"),
-        &[("user_id", &t.user("u_committee").to_string())],
-    )
-    .await;
+    let r = add_judge().await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"err-user_id\""), "{}", r.body);
     let sheet = |s: &str| {
@@ -188,10 +186,7 @@ async fn a_judge_sees_no_score_before_submitting_their_own_sheet() {
     // A bad score names its field; nothing is kept.
     let mut fields: Vec<(String, String)> = sheet("80").into_iter().collect();
     fields[0].1 = "120".into();
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let pairs = pairs(&fields);
     let r = post_form(&t, &cm, &format!("{one}/judge"), &pairs).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -201,10 +196,7 @@ async fn a_judge_sees_no_score_before_submitting_their_own_sheet() {
     );
     assert!(r.body.contains("0 到 100"), "{}", r.body);
     fields[0].1 = "80".into();
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let pairs = pairs(&fields);
     let r = post_form(&t, &cm, &format!("{one}/judge"), &pairs).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Now the panel shows every sheet: five judges, 91.5 ×4 and 80 → mean 89.20.
@@ -227,11 +219,7 @@ async fn a_judge_sees_no_score_before_submitting_their_own_sheet() {
 
 #[tokio::test]
 async fn exam_bad_input_names_the_field_and_an_import_is_all_or_nothing() {
-    let t = setup().await;
-    let lu = t.unit("luotuo");
-    let sc = fixtures::selection_campaign(&t.app, t.d_a, lu, 100)
-        .await
-        .unwrap();
+    let (t, lu, sc) = campaign().await;
     let one = base(lu, sc.campaign);
     let admin = login(&t, "u_admin").await;
     let jia = sc.app("甲").0;
@@ -260,19 +248,13 @@ async fn exam_bad_input_names_the_field_and_an_import_is_all_or_nothing() {
     assert!(r.body.contains(&format!("score_{jia}")), "{}", r.body);
     // The import: every bad row listed with its row and column, nothing written.
     let csrf = admin.csrf.clone().unwrap();
+    let import_at = format!("{one}/exam/import?_csrf={csrf}");
+    let import = async |csv: &str| multipart(&t, &admin, &import_at, &[], "exam.csv", csv).await;
     let csv = format!(
         "报名编号,姓名,竞聘岗位,笔试成绩\n{jia},甲,x,88\n{},乙,x,120\n999999,某,x,70\n",
         sc.app("乙").0
     );
-    let r = multipart(
-        &t,
-        &admin,
-        &format!("{one}/exam/import?_csrf={csrf}"),
-        &[],
-        "exam.csv",
-        &csv,
-    )
-    .await;
+    let r = import(&csv).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("第 3 行“笔试成绩”列"), "{}", r.body);
     assert!(r.body.contains("第 4 行“报名编号”列"), "{}", r.body);
@@ -285,15 +267,7 @@ async fn exam_bad_input_names_the_field_and_an_import_is_all_or_nothing() {
             .all(|r| r["score"].is_null())
     );
     // A missing column.
-    let r = multipart(
-        &t,
-        &admin,
-        &format!("{one}/exam/import?_csrf={csrf}"),
-        &[],
-        "exam.csv",
-        "姓名,成绩\n甲,80\n",
-    )
-    .await;
+    let r = import("姓名,成绩\n甲,80\n").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("报名编号"), "{}", r.body);
     // A good file: imported, the audit records it; export and template download.
@@ -301,15 +275,7 @@ async fn exam_bad_input_names_the_field_and_an_import_is_all_or_nothing() {
         "报名编号,姓名,竞聘岗位,笔试成绩\n{jia},甲,x,88\n{},乙,x,84.995\n",
         sc.app("乙").0
     );
-    let r = multipart(
-        &t,
-        &admin,
-        &format!("{one}/exam/import?_csrf={csrf}"),
-        &[],
-        "exam.csv",
-        &csv,
-    )
-    .await;
+    let r = import(&csv).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = get(&t, &admin, &format!("{one}/exam")).await;
     assert!(page.body.contains("85.00"), "{}", page.body);
@@ -334,29 +300,16 @@ async fn exam_bad_input_names_the_field_and_an_import_is_all_or_nothing() {
     let b = get(&t, &staff, &format!("{one}/evaluation/ballot")).await;
     assert_eq!(b.status, StatusCode::OK, "{}", b.body);
     let m = format!("mark_{jia}");
-    let r = post_form(
-        &t,
-        &staff,
-        &format!("{one}/evaluation/ballot"),
-        &[("code", &codes[0]), (&m, "superb")],
-    )
-    .await;
+    let ballot_at = format!("{one}/evaluation/ballot");
+    let cast = async |mark: &str| {
+        let fields = [("code", codes[0].as_str()), (m.as_str(), mark)];
+        post_form(&t, &staff, &ballot_at, &fields).await
+    };
+    let r = cast("superb").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = post_form(
-        &t,
-        &staff,
-        &format!("{one}/evaluation/ballot"),
-        &[("code", &codes[0]), (&m, "excellent")],
-    )
-    .await;
+    let r = cast("excellent").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = post_form(
-        &t,
-        &staff,
-        &format!("{one}/evaluation/ballot"),
-        &[("code", &codes[0]), (&m, "excellent")],
-    )
-    .await;
+    let r = cast("excellent").await;
     assert!(r.body.contains("id=\"err-code\""), "{}", r.body);
     let p = get(&t, &admin, &format!("{one}/evaluation/print")).await;
     assert_eq!(p.status, StatusCode::OK);
@@ -388,11 +341,7 @@ async fn judge_post_with(t: &T, pre: &str, sent: &str, fields: &[(&str, &str)]) 
 
 #[tokio::test]
 async fn a_judge_without_an_account_scores_on_the_public_page_with_the_code() {
-    let t = setup().await;
-    let lu = t.unit("luotuo");
-    let sc = fixtures::selection_campaign(&t.app, t.d_a, lu, 100)
-        .await
-        .unwrap();
+    let (t, lu, sc) = campaign().await;
     let codes = scored(&t, t.d_a, lu, &sc, 5).await;
     let page = get(&t, &Who::default(), "/selection/judge").await;
     assert_eq!(page.status, StatusCode::OK);

@@ -906,10 +906,6 @@ async fn stored(t: &T, id: RoundId) -> jiguan_app::twoway::RoundRecord {
         .unwrap()
 }
 
-fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
-    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
-}
-
 #[tokio::test]
 async fn the_office_creates_a_round_on_the_page_and_sees_it_in_the_list() {
     let Demo { t, lu, ua, .. } = demo().await;
