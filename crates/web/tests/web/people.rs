@@ -60,20 +60,9 @@ pub async fn add_temp_with_id(
     seq: u32,
 ) -> (i64, String) {
     let id = id_number("19880315", seq);
-    let r = add_temp_fields(
-        t,
-        who,
-        unit,
-        name,
-        id.as_str(),
-        &[
-            ("work_start", "2010-07-01"),
-            ("unit_join", "2015-03-01"),
-            ("basic_pay", "48000"),
-            ("allowances", "6000"),
-        ],
-    )
-    .await;
+    let service = [("work_start", "2010-07-01"), ("unit_join", "2015-03-01")];
+    let pay = [("basic_pay", "48000"), ("allowances", "6000")];
+    let r = add_temp_fields(t, who, unit, name, &id, &[service, pay].concat()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     (person_of(&r), id)
 }
@@ -537,12 +526,8 @@ async fn people_import_runs_as_a_job_with_progress() {
     );
     let foreign = login(&t, "b_unit_admin").await;
     let dagang = t.unit("dagang");
-    let r = get(
-        &t,
-        &foreign,
-        &format!("/units/{dagang}/people/import/jobs/{id}"),
-    )
-    .await;
+    let foreign_job = format!("/units/{dagang}/people/import/jobs/{id}");
+    let r = get(&t, &foreign, &foreign_job).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Users of the unit without the right are refused; unknown jobs are 404.
     let staff = login(&t, "u_staff").await;

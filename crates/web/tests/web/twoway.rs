@@ -1312,19 +1312,15 @@ async fn the_api_edits_a_draft_round_and_refuses_an_opened_one() {
             .collect::<Vec<_>>(),
         [(p1, 1)]
     );
-    let audited = t
+    let trail = t
         .app
         .store
-        .list_audit(t.d_a, &Default::default(), &Default::default())
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .any(|e| {
-            e.action == "twoway.round.update"
-                && e.object_id == draft.0.to_string()
-                && e.username == "tw_put_hr"
-        });
+        .list_audit(t.d_a, &Default::default(), &Default::default());
+    let audited = trail.await.unwrap().items.into_iter().any(|e| {
+        e.action == "twoway.round.update"
+            && e.object_id == draft.0.to_string()
+            && e.username == "tw_put_hr"
+    });
     assert!(audited, "the edit is audited");
     // Once opened, the round is refused naming its status; nothing changes.
     let r = api_post(&t, &hr, &format!("{at}/open"), json!({})).await;
