@@ -68,15 +68,9 @@ pub async fn add_temp_with_id(
 }
 
 pub fn person_of(r: &Resp) -> i64 {
-    r.location()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
+    let location = r.location();
+    let (_, last) = location.rsplit_once('/').unwrap_or(("", &location));
+    last.split('?').next().unwrap().parse().unwrap()
 }
 
 /// A multipart POST to `path`: the `fields` first, then `file` as a CSV named `name`.
