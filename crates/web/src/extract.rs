@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 
 use jiguan_app::AppError;
 use jiguan_app::ports::Unit;
+use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -75,6 +76,23 @@ impl FromRequestParts<AppState> for At {
         let ctx = Ctx::from_request_parts(parts, state).await?;
         let InUnit(u) = InUnit::from_request_parts(parts, state).await?;
         Ok(At(state.clone(), ctx, u))
+    }
+}
+
+/// [`At`] and the typed id that follows the unit in the path (`…/{unit}/…/{id}`; not a
+/// number: 400 naming the parameter): `AtId(st, ctx, u, id): AtId<CycleId>`.
+pub struct AtId<I>(pub AppState, pub Ctx, pub Unit, pub I);
+
+impl<I: DeserializeOwned + Send> FromRequestParts<AppState> for AtId<I> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let At(st, ctx, u) = At::from_request_parts(parts, state).await?;
+        let Path((_, id)) = Path::<(UnitId, I)>::from_request_parts(parts, state).await?;
+        Ok(AtId(st, ctx, u, id))
     }
 }
 

@@ -11,9 +11,10 @@ use jiguan_domain::appraisal::cycle::CycleForm;
 use jiguan_domain::appraisal::scores::Source;
 use jiguan_domain::tenancy::UnitId;
 
+use super::AtCycle;
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{At, Created, Json, Path};
+use crate::extract::{At, AtId, Created, Json, Path};
 
 type ApiErr = crate::error::ApiError;
 
@@ -92,6 +93,9 @@ pub struct GradesBody {
     pub rows: Vec<GradeForm>,
 }
 
+/// The JSON answer of most appraisal routes.
+type Answer = WebResult<Json<serde_json::Value>>;
+
 #[utoipa::path(get, path = "/api/v1/units/{unit}/appraisal/cycles", tag = "appraisal",
     params(("unit" = i64, Path)),
     responses((status = 200, body = Vec<CycleDto>), (status = 404, body = ApiErr)))]
@@ -116,10 +120,7 @@ pub async fn create(At(st, ctx, u): At, Json(b): Json<CycleBody>) -> WebResult<C
 #[utoipa::path(get, path = "/api/v1/units/{unit}/appraisal/cycles/{cycle}/grading", tag = "appraisal",
     params(("unit" = i64, Path), ("cycle" = i64, Path)),
     responses((status = 200, body = Object), (status = 404, body = ApiErr)))]
-pub async fn grading(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-) -> WebResult<Json<serde_json::Value>> {
+pub async fn grading(AtId(st, ctx, u, id): AtCycle) -> Answer {
     Ok(Json(json_of(
         &st.app.apr_grading(&ctx.actor, u.id, id).await?,
     )?))
@@ -128,11 +129,7 @@ pub async fn grading(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/appraisal/cycles/{cycle}/scores", tag = "appraisal",
     params(("unit" = i64, Path), ("cycle" = i64, Path)), request_body = ScoresBody,
     responses((status = 200, body = Object), (status = 422, body = ApiErr)))]
-pub async fn scores(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Json(b): Json<ScoresBody>,
-) -> WebResult<Json<serde_json::Value>> {
+pub async fn scores(AtId(st, ctx, u, id): AtCycle, Json(b): Json<ScoresBody>) -> Answer {
     let n = st
         .app
         .apr_add_scores(&ctx.actor, u.id, id, &b.rows, Source::Import)
@@ -143,11 +140,7 @@ pub async fn scores(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/appraisal/cycles/{cycle}/grades", tag = "appraisal",
     params(("unit" = i64, Path), ("cycle" = i64, Path)), request_body = GradesBody,
     responses((status = 200, body = Object), (status = 422, body = ApiErr)))]
-pub async fn grades(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Json(b): Json<GradesBody>,
-) -> WebResult<Json<serde_json::Value>> {
+pub async fn grades(AtId(st, ctx, u, id): AtCycle, Json(b): Json<GradesBody>) -> Answer {
     st.app
         .apr_save_grades(&ctx.actor, u.id, id, &b.rows)
         .await?;
@@ -160,10 +153,7 @@ pub async fn grades(
 #[utoipa::path(get, path = "/api/v1/units/{unit}/appraisal/final-grades/{year}", tag = "appraisal",
     params(("unit" = i64, Path), ("year" = i32, Path)),
     responses((status = 200, body = [Object]), (status = 404, body = ApiErr)))]
-pub async fn final_grades(
-    At(st, ctx, u): At,
-    Path((_, year)): Path<(UnitId, i32)>,
-) -> WebResult<Json<serde_json::Value>> {
+pub async fn final_grades(At(st, ctx, u): At, Path((_, year)): Path<(UnitId, i32)>) -> Answer {
     Ok(Json(json_of(
         &st.app.final_grades(&ctx.actor, u.id, year).await?,
     )?))

@@ -32,6 +32,9 @@ pub const MODULE: WebModule = WebModule {
     openapi: api::Doc::openapi,
 };
 
+/// What the routes of one appraisal cycle extract: `AtId(st, ctx, u, id): AtCycle`.
+pub type AtCycle = crate::extract::AtId<jiguan_domain::appraisal::CycleId>;
+
 fn routes() -> Vec<RouteSpec> {
     use Access::Signed;
     use Action::*;

@@ -17,13 +17,14 @@ use jiguan_domain::FieldError;
 use jiguan_domain::appraisal::cycle::{CycleForm, Kind, grade_label};
 use jiguan_domain::appraisal::scores::{IndicatorSetForm, Source};
 use jiguan_domain::appraisal::{AppealId, CycleId, Grade};
-use jiguan_domain::auth::Action;
+use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::{APPRAISAL_CYCLES, Status, Step};
 
+use super::AtCycle;
 use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
-use crate::extract::{At, Form, FormPairs, Path, Query, Upload};
+use crate::extract::{At, AtId, Form, FormPairs, Path, Query, Upload};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, ok_or_422, page, page_status};
 
@@ -166,6 +167,16 @@ pub struct CyclePage {
     pub errs: FormErrors,
 }
 
+/// The 优秀 publicity period of a cycle (first day — last day), or "" before it is set.
+async fn publicity_span(st: &AppState, a: &Actor, c: &CycleRecord) -> String {
+    let p = st.app.apr_publicity(a, c).await.ok().flatten();
+    p.map(|p| {
+        let first = p.days.first().map(ToString::to_string).unwrap_or_default();
+        format!("{first} — {}", p.last)
+    })
+    .unwrap_or_default()
+}
+
 async fn cycle_page(
     st: &AppState,
     ctx: &Ctx,
@@ -181,20 +192,7 @@ async fn cycle_page(
     let sets = st.app.apr_indicator_sets(a, u.id, id).await?;
     let (used, issued) = st.app.apr_code_progress(a, u.id, id).await?;
     let appeals = st.app.apr_appeals(a, u.id, id).await?;
-    let publicity = st
-        .app
-        .apr_publicity(a, &c)
-        .await
-        .ok()
-        .flatten()
-        .map(|p| {
-            format!(
-                "{} — {}",
-                p.days.first().map(ToString::to_string).unwrap_or_default(),
-                p.last
-            )
-        })
-        .unwrap_or_default();
+    let publicity = publicity_span(st, a, &c).await;
     let tr = ctx.tr;
     let parts = ps
         .into_iter()
@@ -278,11 +276,7 @@ async fn cycle_page(
     ))
 }
 
-pub async fn show(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Query(q): Query<OkQuery>,
-) -> WebResult {
+pub async fn show(AtId(st, ctx, u, id): AtCycle, Query(q): Query<OkQuery>) -> WebResult {
     cycle_page(&st, &ctx, u, id, Vec::new(), Vec::new(), q.ok.as_deref()).await
 }
 
@@ -307,11 +301,7 @@ pub struct StepForm {
     pub step: String,
 }
 
-pub async fn step(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Form(f): Form<StepForm>,
-) -> WebResult {
+pub async fn step(AtId(st, ctx, u, id): AtCycle, Form(f): Form<StepForm>) -> WebResult {
     let r = match Step::parse("step", &f.step) {
         Ok(s) => st.app.apr_step(&ctx.actor, u.id, id, s).await.fields()?,
         Err(e) => Err(vec![e]),
@@ -326,11 +316,7 @@ pub struct DecisionForm {
     pub reason: String,
 }
 
-pub async fn confirm(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Form(f): Form<DecisionForm>,
-) -> WebResult {
+pub async fn confirm(AtId(st, ctx, u, id): AtCycle, Form(f): Form<DecisionForm>) -> WebResult {
     let r = st
         .app
         .step_plan(&ctx.actor, u.id, id, SimpleStep::Approve(&f.doc_no))
@@ -339,11 +325,7 @@ pub async fn confirm(
     done(&st, &ctx, u, id, r, "grades_confirmed").await
 }
 
-pub async fn send_back(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Form(f): Form<DecisionForm>,
-) -> WebResult {
+pub async fn send_back(AtId(st, ctx, u, id): AtCycle, Form(f): Form<DecisionForm>) -> WebResult {
     let r = st
         .app
         .step_plan(&ctx.actor, u.id, id, SimpleStep::Reject(&f.reason))
@@ -352,11 +334,7 @@ pub async fn send_back(
     done(&st, &ctx, u, id, r, "grades_sent_back").await
 }
 
-pub async fn facts(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    FormPairs(pairs): FormPairs,
-) -> WebResult {
+pub async fn facts(AtId(st, ctx, u, id): AtCycle, FormPairs(pairs): FormPairs) -> WebResult {
     let get = |k: &str| {
         pairs
             .iter()
@@ -383,11 +361,7 @@ pub async fn facts(
     done(&st, &ctx, u, id, r, "saved").await
 }
 
-pub async fn weights(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Form(f): Form<WeightsForm>,
-) -> WebResult {
+pub async fn weights(AtId(st, ctx, u, id): AtCycle, Form(f): Form<WeightsForm>) -> WebResult {
     let r = st
         .app
         .apr_set_weights(&ctx.actor, u.id, id, &f)
@@ -397,8 +371,7 @@ pub async fn weights(
 }
 
 pub async fn indicators(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
+    AtId(st, ctx, u, id): AtCycle,
     Form(f): Form<IndicatorSetForm>,
 ) -> WebResult {
     let r = st
@@ -411,11 +384,7 @@ pub async fn indicators(
 
 /// One score from the page: `participant_id`, `kind`, `rater`, `overall`, and `i.<name>`
 /// per indicator.
-pub async fn score(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    FormPairs(pairs): FormPairs,
-) -> WebResult {
+pub async fn score(AtId(st, ctx, u, id): AtCycle, FormPairs(pairs): FormPairs) -> WebResult {
     let mut f = ScoreForm::default();
     for (k, v) in pairs {
         match k.as_str() {
@@ -441,11 +410,7 @@ pub async fn score(
 
 /// The score import: an xlsx or csv file (multipart field `file`); every row valid or
 /// nothing written.
-pub async fn import(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Upload(bytes): Upload,
-) -> WebResult {
+pub async fn import(AtId(st, ctx, u, id): AtCycle, Upload(bytes): Upload) -> WebResult {
     let ps = st.app.apr_participants(&ctx.actor, u.id, id).await?;
     let forms = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())
         .and_then(|t| jiguan_excel::reports::appraisal::score_forms(&t, &ps));
@@ -468,11 +433,7 @@ pub struct CodesForm {
 }
 
 /// Issues codes and shows them once, to be printed on slips.
-pub async fn codes(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Form(f): Form<CodesForm>,
-) -> WebResult {
+pub async fn codes(AtId(st, ctx, u, id): AtCycle, Form(f): Form<CodesForm>) -> WebResult {
     match st
         .app
         .apr_issue_codes(&ctx.actor, u.id, id, &f.count)
@@ -484,11 +445,7 @@ pub async fn codes(
     }
 }
 
-pub async fn quota(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Form(f): Form<QuotaForm>,
-) -> WebResult {
+pub async fn quota(AtId(st, ctx, u, id): AtCycle, Form(f): Form<QuotaForm>) -> WebResult {
     match st
         .app
         .apr_raise_quota(&ctx.actor, u.id, id, &f)
@@ -500,11 +457,7 @@ pub async fn quota(
     }
 }
 
-pub async fn appeal(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Form(f): Form<AppealForm>,
-) -> WebResult {
+pub async fn appeal(AtId(st, ctx, u, id): AtCycle, Form(f): Form<AppealForm>) -> WebResult {
     let r = st
         .app
         .apr_file_appeal(&ctx.actor, u.id, id, &f)
@@ -675,11 +628,7 @@ async fn grading_page(
     ))
 }
 
-pub async fn grading(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    Query(q): Query<OkQuery>,
-) -> WebResult {
+pub async fn grading(AtId(st, ctx, u, id): AtCycle, Query(q): Query<OkQuery>) -> WebResult {
     grading_page(
         &st,
         &ctx,
@@ -693,11 +642,7 @@ pub async fn grading(
 }
 
 /// The grading form: `g.<participant>` and `r.<participant>` per row.
-pub async fn save_grades(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    FormPairs(pairs): FormPairs,
-) -> WebResult {
+pub async fn save_grades(AtId(st, ctx, u, id): AtCycle, FormPairs(pairs): FormPairs) -> WebResult {
     let mut entered: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (k, v) in pairs {
         if let Some(p) = k.strip_prefix("g.") {
@@ -739,7 +684,7 @@ pub struct PrintPage {
 }
 
 /// The A4 grade list and the 优秀 publicity notice (公示).
-pub async fn print(At(st, ctx, u): At, Path((_, id)): Path<(UnitId, CycleId)>) -> WebResult {
+pub async fn print(AtId(st, ctx, u, id): AtCycle) -> WebResult {
     let v = st.app.apr_grading(&ctx.actor, u.id, id).await?;
     let tr = ctx.tr;
     let rows = v
@@ -763,20 +708,7 @@ pub async fn print(At(st, ctx, u): At, Path((_, id)): Path<(UnitId, CycleId)>) -
         .filter(|r| r.participant.grade == Some(Grade::Excellent))
         .map(|r| r.participant.name.clone())
         .collect();
-    let publicity = st
-        .app
-        .apr_publicity(&ctx.actor, &v.cycle)
-        .await
-        .ok()
-        .flatten()
-        .map(|p| {
-            format!(
-                "{} — {}",
-                p.days.first().map(ToString::to_string).unwrap_or_default(),
-                p.last
-            )
-        })
-        .unwrap_or_default();
+    let publicity = publicity_span(&st, &ctx.actor, &v.cycle).await;
     Ok(page(&PrintPage {
         l: crumbs(&ctx, &u, "apr.print").titled(v.cycle.title.clone()),
         u,
@@ -787,7 +719,7 @@ pub async fn print(At(st, ctx, u): At, Path((_, id)): Path<(UnitId, CycleId)>) -
     }))
 }
 
-pub async fn export(At(st, ctx, u): At, Path((_, id)): Path<(UnitId, CycleId)>) -> WebResult {
+pub async fn export(AtId(st, ctx, u, id): AtCycle) -> WebResult {
     let v = st.app.apr_grading(&ctx.actor, u.id, id).await?;
     let sheets = jiguan_excel::reports::appraisal::results_workbook(&ctx.tr, &u.name, &v);
     crate::html::audit::xlsx(&format!("{}{}", u.name, v.cycle.title), &sheets)
@@ -840,16 +772,12 @@ async fn rate_page(
     ))
 }
 
-pub async fn rate_form(At(st, ctx, u): At, Path((_, id)): Path<(UnitId, CycleId)>) -> WebResult {
+pub async fn rate_form(AtId(st, ctx, u, id): AtCycle) -> WebResult {
     rate_page(&st, &ctx, u, id, &BTreeMap::new(), Vec::new(), false).await
 }
 
 /// The rating: `code` and `s.<participant>` per person. Logs nothing.
-pub async fn rate(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, CycleId)>,
-    FormPairs(pairs): FormPairs,
-) -> WebResult {
+pub async fn rate(AtId(st, ctx, u, id): AtCycle, FormPairs(pairs): FormPairs) -> WebResult {
     let mut code = String::new();
     let mut values = BTreeMap::new();
     for (k, v) in pairs {

@@ -14,10 +14,10 @@ use jiguan_domain::tenancy::UnitId;
 
 use jiguan_app::workflow::SimpleStep;
 
-use super::OnPlan;
+use super::AtPlan;
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{At, Created, Json, Path, Query};
+use crate::extract::{At, AtId, Created, Json, Path, Query};
 use crate::guard::Ctx;
 use crate::org::pages::{OrgQuery, date_param, on_date, structure_on};
 
@@ -542,7 +542,7 @@ pub async fn create_plan(At(st, ctx, u): At, Json(b): Json<PlanBody>) -> WebResu
 
 /// A plan with its preview.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/plans/{plan}", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), responses((status = 200, body = PlanDetailDto), (status = 404, body = ApiErr)))]
-pub async fn get_plan(OnPlan(st, ctx, u, plan): OnPlan) -> WebResult {
+pub async fn get_plan(AtId(st, ctx, u, plan): AtPlan) -> WebResult {
     let r = st
         .app
         .org_plan(&ctx.actor, u.id, plan)
@@ -562,33 +562,33 @@ pub async fn get_plan(OnPlan(st, ctx, u, plan): OnPlan) -> WebResult {
 
 /// Adds an operation to a draft (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/ops", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = OpBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn add_op(OnPlan(st, ctx, u, plan): OnPlan, Json(b): Json<OpBody>) -> Touched {
+pub async fn add_op(AtId(st, ctx, u, plan): AtPlan, Json(b): Json<OpBody>) -> Touched {
     st.app.org_add_op(&ctx.actor, u.id, plan, &b.form()).await?;
     Ok(touched(plan))
 }
 
 /// Submits a draft to the district (unit administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/submit", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn submit_plan(OnPlan(st, ctx, u, plan): OnPlan) -> Touched {
+pub async fn submit_plan(AtId(st, ctx, u, plan): AtPlan) -> Touched {
     st.app.org_submit_plan(&ctx.actor, u.id, plan).await?;
     Ok(touched(plan))
 }
 
 /// Approves a submitted plan with its document number (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/approve", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn approve_plan(OnPlan(st, ctx, u, plan): OnPlan, Json(b): Json<StepBody>) -> Touched {
+pub async fn approve_plan(AtId(st, ctx, u, plan): AtPlan, Json(b): Json<StepBody>) -> Touched {
     plan_step(&st, &ctx, &u, plan, SimpleStep::Approve(&b.doc_no)).await
 }
 
 /// Rejects a submitted plan with a reason (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/reject", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn reject_plan(OnPlan(st, ctx, u, plan): OnPlan, Json(b): Json<StepBody>) -> Touched {
+pub async fn reject_plan(AtId(st, ctx, u, plan): AtPlan, Json(b): Json<StepBody>) -> Touched {
     plan_step(&st, &ctx, &u, plan, SimpleStep::Reject(&b.reason)).await
 }
 
 /// Applies an approved plan from its effective date, atomically (district administrators).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/plans/{plan}/apply", tag = "organisation", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id")), request_body = StepBody, responses((status = 200, body = IdDto), (status = 422, body = ApiErr)))]
-pub async fn apply_plan(OnPlan(st, ctx, u, plan): OnPlan, Json(b): Json<StepBody>) -> Touched {
+pub async fn apply_plan(AtId(st, ctx, u, plan): AtPlan, Json(b): Json<StepBody>) -> Touched {
     st.app
         .org_apply_plan(&ctx.actor, u.id, plan, &b.effective)
         .await?;

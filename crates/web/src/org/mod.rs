@@ -4,20 +4,12 @@
 pub mod api;
 pub mod pages;
 
-use axum::extract::FromRequestParts;
 use axum::http::Method;
-use axum::http::request::Parts;
-use serde::Deserialize;
 use utoipa::OpenApi;
 
-use jiguan_app::ports::Unit;
 use jiguan_domain::auth::Action;
-use jiguan_domain::org::PlanId;
 
-use crate::AppState;
-use crate::error::WebError;
-use crate::extract::{At, Path};
-use crate::guard::{Access, Ctx};
+use crate::guard::Access;
 use crate::module::{MenuEntry, WebModule};
 use crate::routes::{RouteSpec, r};
 
@@ -29,28 +21,8 @@ pub const MODULE: WebModule = WebModule {
     openapi: api::Doc::openapi,
 };
 
-/// What the routes of one reorganisation plan (`…/units/{unit}/org/plans/{plan}…` and
-/// `…/api/v1/units/{unit}/plans/{plan}…`) extract: [`At`], then the plan id (not a
-/// number: 400 naming `plan`), as `OnPlan(st, ctx, u, plan)`.
-pub struct OnPlan(pub AppState, pub Ctx, pub Unit, pub PlanId);
-
-#[derive(Deserialize)]
-struct PlanParam {
-    plan: PlanId,
-}
-
-impl FromRequestParts<AppState> for OnPlan {
-    type Rejection = WebError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let At(st, ctx, u) = At::from_request_parts(parts, state).await?;
-        let Path(PlanParam { plan }) = Path::from_request_parts(parts, state).await?;
-        Ok(OnPlan(st, ctx, u, plan))
-    }
-}
+/// What the routes of one reorganisation plan extract: `AtId(st, ctx, u, plan): AtPlan`.
+pub type AtPlan = crate::extract::AtId<jiguan_domain::org::PlanId>;
 
 fn routes() -> Vec<RouteSpec> {
     use Access::Signed;

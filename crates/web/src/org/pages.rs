@@ -31,10 +31,10 @@ use jiguan_excel::reports::org::{
     body_rows, issue_rows, item_rows, kind_label, names_of, status_text, workbook,
 };
 
-use super::OnPlan;
+use super::AtPlan;
 use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
-use crate::extract::{At, Form, FormPairs, Path, Query};
+use crate::extract::{At, AtId, Form, FormPairs, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, ok_or_422, page, page_status};
 use crate::i18n::Tr;
@@ -1180,7 +1180,7 @@ async fn plan_page(
         },
     ))
 }
-pub async fn plan_show(OnPlan(st, ctx, u, plan): OnPlan, Query(q): Query<OrgQuery>) -> WebResult {
+pub async fn plan_show(AtId(st, ctx, u, plan): AtPlan, Query(q): Query<OrgQuery>) -> WebResult {
     let of = OpForm {
         op: "create".into(),
         kind: "centre".into(),
@@ -1195,7 +1195,7 @@ fn plan_url(u: &Unit, plan: PlanId, ok: &str) -> String {
     format!("/units/{}/org/plans/{plan}?ok={ok}", u.id)
 }
 
-pub async fn op_add(OnPlan(st, ctx, u, plan): OnPlan, p: FormPairs) -> WebResult {
+pub async fn op_add(AtId(st, ctx, u, plan): AtPlan, p: FormPairs) -> WebResult {
     let f = p.decode::<OpForm>(&["sources"]);
     let r = st.app.org_add_op(&ctx.actor, u.id, plan, &f).await;
     step(&st, &ctx, u, plan, r, "saved#ops", f).await
@@ -1229,44 +1229,27 @@ async fn step(
     .await
 }
 
-pub async fn plan_submit(OnPlan(st, ctx, u, plan): OnPlan) -> WebResult {
+/// The district's decision on a submitted plan (批准 or 退回).
+async fn plan_decision(p: AtPlan, decision: SimpleStep<'_>, ok: &str) -> WebResult {
+    let AtId(st, ctx, u, plan) = p;
+    let r = st.app.step_plan(&ctx.actor, u.id, plan, decision).await;
+    step(&st, &ctx, u, plan, r, ok, OpForm::default()).await
+}
+
+pub async fn plan_submit(AtId(st, ctx, u, plan): AtPlan) -> WebResult {
     let r = st.app.org_submit_plan(&ctx.actor, u.id, plan).await;
     step(&st, &ctx, u, plan, r, "org_submitted", OpForm::default()).await
 }
 
-pub async fn plan_approve(OnPlan(st, ctx, u, plan): OnPlan, Form(f): Form<StepForm>) -> WebResult {
-    let r = st
-        .app
-        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Approve(&f.doc_no));
-    step(
-        &st,
-        &ctx,
-        u,
-        plan,
-        r.await,
-        "org_approved",
-        OpForm::default(),
-    )
-    .await
+pub async fn plan_approve(p: AtPlan, Form(f): Form<StepForm>) -> WebResult {
+    plan_decision(p, SimpleStep::Approve(&f.doc_no), "org_approved").await
 }
 
-pub async fn plan_reject(OnPlan(st, ctx, u, plan): OnPlan, Form(f): Form<StepForm>) -> WebResult {
-    let r = st
-        .app
-        .step_plan(&ctx.actor, u.id, plan, SimpleStep::Reject(&f.reason));
-    step(
-        &st,
-        &ctx,
-        u,
-        plan,
-        r.await,
-        "org_rejected",
-        OpForm::default(),
-    )
-    .await
+pub async fn plan_reject(p: AtPlan, Form(f): Form<StepForm>) -> WebResult {
+    plan_decision(p, SimpleStep::Reject(&f.reason), "org_rejected").await
 }
 
-pub async fn plan_apply(OnPlan(st, ctx, u, plan): OnPlan, Form(f): Form<StepForm>) -> WebResult {
+pub async fn plan_apply(AtId(st, ctx, u, plan): AtPlan, Form(f): Form<StepForm>) -> WebResult {
     let r = st.app.org_apply_plan(&ctx.actor, u.id, plan, &f.effective);
     let r = r.await.map(|_| ());
     step(&st, &ctx, u, plan, r, "org_applied", OpForm::default()).await
