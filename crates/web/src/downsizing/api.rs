@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use jiguan_app::AppError;
 use jiguan_app::downsizing::{LineForm, PlanRecord};
+use jiguan_app::workflow::SimpleStep;
 use jiguan_domain::people::Identity;
 
 use crate::AppState;
@@ -16,7 +17,6 @@ use crate::extract::{At, Created, Json, Path, Query};
 use crate::guard::Ctx;
 
 use super::{InPlan, LineParam};
-use jiguan_app::workflow::SimpleStep;
 
 type ApiErr = crate::error::ApiError;
 

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use jiguan_app::downsizing::{Candidate, LineForm, LineView, PlanRecord, PlanView};
 use jiguan_app::ports::Unit;
+use jiguan_app::workflow::SimpleStep;
 use jiguan_app::{AppError, AppResult};
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
@@ -29,7 +30,6 @@ use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, form_page, pag
 use crate::i18n::Tr;
 
 use super::{InPlan, LineParam};
-use jiguan_app::workflow::SimpleStep;
 
 /// Query parameters of the plan pages (all text, so none can fail the request).
 #[derive(Debug, Default, Clone, Deserialize)]

@@ -16,6 +16,7 @@ use jiguan_app::org::{
     UnitTotals,
 };
 use jiguan_app::ports::Unit;
+use jiguan_app::workflow::SimpleStep;
 use jiguan_domain::auth::Action;
 use jiguan_domain::org::analysis::KindRule;
 use jiguan_domain::org::compare::{Comparison, Side};
@@ -38,7 +39,6 @@ use crate::extract::{At, AtId, Form, FormPairs, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, ok_or_422, page, page_status};
 use crate::i18n::Tr;
-use jiguan_app::workflow::SimpleStep;
 
 /// Query parameters of the organisation pages (all text, so none can fail the request).
 #[derive(Debug, Default, Clone, Deserialize)]
