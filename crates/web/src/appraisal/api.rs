@@ -6,13 +6,11 @@ use utoipa::ToSchema;
 
 use jiguan_app::AppError;
 use jiguan_app::appraisal::{CycleRecord, GradeForm, ScoreForm};
-use jiguan_domain::appraisal::CycleId;
 use jiguan_domain::appraisal::cycle::CycleForm;
 use jiguan_domain::appraisal::scores::Source;
 use jiguan_domain::tenancy::UnitId;
 
 use super::AtCycle;
-use crate::AppState;
 use crate::error::WebResult;
 use crate::extract::{At, AtId, Created, Json, Path};
 

@@ -12,7 +12,7 @@ use jiguan_domain::pay::{LineForm, PoolForm};
 use super::RunParam;
 use crate::AppState;
 use crate::error::WebResult;
-use crate::extract::{At, Created, InUnit, Json, Path};
+use crate::extract::{At, Created, Json, Path};
 use crate::guard::Ctx;
 
 type ApiErr = crate::error::ApiError;
@@ -286,28 +286,28 @@ pub async fn import_lines(
     st.app
         .import_pay_lines(&ctx.actor, u.id, p.plan, &rows)
         .await?;
-    get_run(State(st), ctx, InUnit(u), Path(p)).await
+    get_run(At(st, ctx, u), Path(p)).await
 }
 
 /// Computes the shares to the fen from the district's pool (unit HR).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/compute", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn compute(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
     st.app.compute_pay_run(&ctx.actor, u.id, p.plan).await?;
-    get_run(State(st), ctx, InUnit(u), Path(p)).await
+    get_run(At(st, ctx, u), Path(p)).await
 }
 
 /// Submits a computed run to the unit's leadership (unit HR).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/submit", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn submit(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
     st.app.submit_pay_run(&ctx.actor, u.id, p.plan).await?;
-    get_run(State(st), ctx, InUnit(u), Path(p)).await
+    get_run(At(st, ctx, u), Path(p)).await
 }
 
 /// Approves a submitted run (unit leadership).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/approve", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn approve(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
     st.app.approve_pay_run(&ctx.actor, u.id, p.plan).await?;
-    get_run(State(st), ctx, InUnit(u), Path(p)).await
+    get_run(At(st, ctx, u), Path(p)).await
 }
 
 /// A rejection's reason.
@@ -327,14 +327,14 @@ pub async fn reject(
     st.app
         .step_plan(&ctx.actor, u.id, p.plan, SimpleStep::Reject(&b.reason))
         .await?;
-    get_run(State(st), ctx, InUnit(u), Path(p)).await
+    get_run(At(st, ctx, u), Path(p)).await
 }
 
 /// Pays out an approved run (unit HR).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/pay/{plan}/apply", tag = "pay", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "run id")), responses((status = 200, body = PayRunDto), (status = 422, body = ApiErr)))]
 pub async fn apply(At(st, ctx, u): At, Path(p): Path<RunParam>) -> WebResult<Json<PayRunDto>> {
     st.app.apply_pay_run(&ctx.actor, u.id, p.plan).await?;
-    get_run(State(st), ctx, InUnit(u), Path(p)).await
+    get_run(At(st, ctx, u), Path(p)).await
 }
 
 #[derive(utoipa::OpenApi)]

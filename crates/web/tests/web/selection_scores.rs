@@ -6,9 +6,8 @@
 use axum::http::{Method, StatusCode};
 
 use jiguan_app::selection::panel::{JudgeAccess, JudgeForm};
-use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::selection::CampaignId;
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_testkit::fixtures::{self, SelectionScenario};
 
 use crate::helpers::*;
@@ -186,7 +185,7 @@ async fn a_judge_sees_no_score_before_submitting_their_own_sheet() {
     // A bad score names its field; nothing is kept.
     let mut fields: Vec<(String, String)> = sheet("80").into_iter().collect();
     fields[0].1 = "120".into();
-    let pairs = pairs(&fields);
+    let pairs = crate::helpers::pairs(&fields);
     let r = post_form(&t, &cm, &format!("{one}/judge"), &pairs).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -196,7 +195,7 @@ async fn a_judge_sees_no_score_before_submitting_their_own_sheet() {
     );
     assert!(r.body.contains("0 到 100"), "{}", r.body);
     fields[0].1 = "80".into();
-    let pairs = pairs(&fields);
+    let pairs = crate::helpers::pairs(&fields);
     let r = post_form(&t, &cm, &format!("{one}/judge"), &pairs).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Now the panel shows every sheet: five judges, 91.5 ×4 and 80 → mean 89.20.
