@@ -546,6 +546,7 @@ pub trait Store:
     + crate::selection::evaluation::EvaluationStore
     + crate::selection::decision::DecisionStore
     + crate::selection::extra::ExtraStore
+    + crate::selection::officials::OfficialStore
 {
     /// Checks that the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;

@@ -227,6 +227,10 @@ pub enum AuditAction {
     /// evaluation (试用期满考核) recorded.
     SelectionExtraTestSave,
     SelectionProbationReview,
+    /// An official of a campaign (考察组成员, 计票人, 监票人) registered; an official's
+    /// recusal (回避) declared, requested or decided.
+    SelectionOfficialAdd,
+    SelectionOfficialRecusal,
     /// A step of a workflow: `<workflow name>.<step>` (`org.plan.approve`).
     Step(&'static Workflow, Step),
 }
@@ -327,6 +331,8 @@ impl AuditAction {
             A::PersonRelationRemove => "person.relation.remove",
             A::SelectionExtraTestSave => "selection.extra_test.save",
             A::SelectionProbationReview => "selection.probation.review",
+            A::SelectionOfficialAdd => "selection.official.add",
+            A::SelectionOfficialRecusal => "selection.official.recusal",
             A::Step(flow, step) => return format!("{}.{}", flow.name, step.code()),
         };
         s.to_string()
@@ -430,6 +436,8 @@ impl AuditAction {
         AuditAction::PersonRelationRemove,
         AuditAction::SelectionExtraTestSave,
         AuditAction::SelectionProbationReview,
+        AuditAction::SelectionOfficialAdd,
+        AuditAction::SelectionOfficialRecusal,
     ];
 
     /// The stored codes of every action: the simple ones, then each workflow's steps.
@@ -1182,11 +1190,13 @@ mod tests {
                 | A::PersonRelationAdd
                 | A::PersonRelationRemove
                 | A::SelectionExtraTestSave
-                | A::SelectionProbationReview => {}
+                | A::SelectionProbationReview
+                | A::SelectionOfficialAdd
+                | A::SelectionOfficialRecusal => {}
                 A::Step(..) => assert!(!matches!(a, A::Step(..)), "steps are not simple"),
             }
         }
-        assert_eq!(AuditAction::SIMPLE.len(), 92);
+        assert_eq!(AuditAction::SIMPLE.len(), 94);
         let codes = AuditAction::all_codes();
         assert!(codes.contains(&"org.plan.approve".to_string()));
         assert!(codes.contains(&"downsizing.plan.reopen".to_string()));

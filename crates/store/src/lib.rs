@@ -33,6 +33,7 @@ mod workflow;
 
 mod selection_decision;
 mod selection_extra;
+mod selection_officials;
 
 use async_trait::async_trait;
 

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(24, "0024_person_relations", "person_relations"),
     migration!(25, "0025_selection_extra", "selection_extra"),
     migration!(26, "0026_scale_counters", "scale_counters"),
+    migration!(27, "0027_selection_officials", "selection_officials"),
 ];
 
 pub fn latest() -> i64 {

@@ -240,6 +240,145 @@ async fn shoot(b: &Browser, app: &TestApp, out: &Path) -> anyhow::Result<()> {
     )
     .await?;
 
+    // The officials page (考察组成员, 计票人, 监票人): an inspector married to the candidate
+    // they inspect (recused at once, detected), an inspector and a counter who serve, a
+    // scrutineer's declared recusal.
+    {
+        use jiguan_app::people::RelationForm;
+        use jiguan_app::selection::officials::{OfficialForm, RecusalForm};
+        let v = a.sel_officials(&ua, u, c.id).await?;
+        let applicants: Vec<i64> = review
+            .applications
+            .iter()
+            .map(|x| x.application.person_id)
+            .collect();
+        let free: Vec<i64> = v
+            .people
+            .iter()
+            .map(|p| p.0)
+            .filter(|p| !applicants.contains(p))
+            .take(4)
+            .collect();
+        let inspected = v.inspectable.first().context("a shortlisted candidate")?;
+        let meeting_id = v.meetings.first().context("the meeting")?.0;
+        a.add_person_relation(
+            &ua,
+            u,
+            PersonId(free[0]),
+            &RelationForm {
+                relative_id: inspected.person_id.to_string(),
+                relation: "spouse".into(),
+            },
+        )
+        .await?;
+        for (role, person, app_id, m) in [
+            (
+                "inspector",
+                free[0],
+                inspected.application_id.0.to_string(),
+                String::new(),
+            ),
+            (
+                "inspector",
+                free[1],
+                inspected.application_id.0.to_string(),
+                String::new(),
+            ),
+            ("counter", free[2], String::new(), meeting_id.0.to_string()),
+            (
+                "scrutineer",
+                free[3],
+                String::new(),
+                meeting_id.0.to_string(),
+            ),
+        ] {
+            a.sel_official_add(
+                &ua,
+                u,
+                c.id,
+                &OfficialForm {
+                    role: role.into(),
+                    person_id: person.to_string(),
+                    application_id: app_id,
+                    meeting_id: m,
+                },
+            )
+            .await?;
+        }
+        let scrutineer = a
+            .sel_officials(&ua, u, c.id)
+            .await?
+            .officials
+            .last()
+            .context("the scrutineer")?
+            .official
+            .id;
+        a.sel_official_recuse(
+            &ua,
+            u,
+            c.id,
+            scrutineer,
+            &RecusalForm {
+                recusal_category: "other".into(),
+                recusal_source: "declared".into(),
+                reason: "与被表决人选同在一个村民小组，本人申请回避".into(),
+            },
+        )
+        .await?;
+        shots(
+            b,
+            app,
+            out,
+            &format!("{base}/officials"),
+            "selection-officials",
+            Kinds::Screen,
+        )
+        .await?;
+        // The person page's relations section (亲属关系), the recorded spouse.
+        width(b, 1366, 900).await?;
+        b.goto(app.url(&format!("/units/{u}/people/{}", free[0])))
+            .await?;
+        let section = b.query(By::Id("person-relations")).first().await?;
+        section.scroll_into_view().await?;
+        let path = out.join("people-relations.png");
+        section.screenshot(&path).await?;
+        println!("wrote {}", path.display());
+    }
+
+    // 试用期满考核: an elected candidate appointed on the first day allowed, then the
+    // probation-end evaluation page.
+    {
+        use jiguan_app::selection::appointment::AppointForm;
+        use jiguan_app::selection::decision::Outcome;
+        let v = a.dec_view(&ua, u, c.id).await?;
+        let x = v
+            .candidates
+            .iter()
+            .find(|x| x.outcome == Outcome::Elected && x.candidate.earliest_appointment.is_some())
+            .context("an elected candidate")?;
+        let on = x.candidate.earliest_appointment.context("publicised")?;
+        a.dec_appoint(
+            &ua,
+            u,
+            c.id,
+            x.candidate.id,
+            &AppointForm {
+                appointed_on: on.to_string(),
+                doc_no: "骆工委〔2019〕21号".into(),
+            },
+        )
+        .await?;
+        shots(
+            b,
+            app,
+            out,
+            &format!("/units/{u}/selection/terms/{}/probation", x.candidate.id),
+            "selection-probation",
+            Kinds::Screen,
+        )
+        .await?;
+    }
+
     // A judge's own sheet, on a phone: a judge added with a one-time code (the demo's
     // seven scored on paper).
     let (_, code) = a

@@ -1985,3 +1985,40 @@ async fn report_unit_fits_a_phone() {
     b.screenshot(&img).await.unwrap();
     b.quit().await.unwrap();
 }
+
+// ---------------------------------------------------------------- selection results on a phone
+
+/// The demo's 骆驼街道 2019 campaign: the results page (ten columns and the 加试 column on
+/// a desktop) shows one labelled block per candidate on a 390 px phone, so the page never
+/// scrolls sideways; the officials page (考察组成员, 计票人, 监票人) fits too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
+async fn selection_results_fit_a_phone() {
+    use jiguan_domain::auth::Role;
+    let (app, b) = setup(BrowserOptions::phone()).await;
+    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    let district = zhenhai(&app).await;
+    let ua = actor_of(district, Some(unit), Role::UnitAdmin, "system");
+    let c = app.app.camp_list(&ua, unit).await.unwrap()[0].clone();
+    sign_in(&b, &app, "luotuo_admin").await;
+    let base = format!("/units/{unit}/selection/campaigns/{}", c.id);
+    b.goto(app.url(&format!("{base}/results"))).await.unwrap();
+    b.query(By::Id("sc-results")).first().await.unwrap();
+    fits_the_phone(&b, "竞争上岗 综合成绩").await;
+    // Each value carries its column's name; the header row is hidden.
+    let v = b
+        .eval(
+            "const td = document.querySelector('#sc-results tbody td.extra-test');
+             const th = document.querySelector('#sc-results thead');
+             return [td ? getComputedStyle(td, '::before').content : '',
+                     th ? getComputedStyle(th).display : ''];",
+        )
+        .await
+        .unwrap();
+    assert!(v[0].as_str().unwrap().contains("加试"), "{v}");
+    assert_eq!(v[1], "none");
+    b.goto(app.url(&format!("{base}/officials"))).await.unwrap();
+    b.query(By::Id("off-list")).first().await.unwrap();
+    fits_the_phone(&b, "考察组成员、计票人和监票人").await;
+    b.quit().await.unwrap();
+}

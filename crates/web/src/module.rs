@@ -117,6 +117,7 @@ pub const MODULES: &[&WebModule] = &[
     &crate::selection::scores::MODULE,
     &crate::selection::decision::MODULE,
     &crate::selection::extra::MODULE,
+    &crate::selection::officials::MODULE,
 ];
 
 /// The menu entries of one scope, in module order.

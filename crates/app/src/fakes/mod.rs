@@ -31,6 +31,8 @@ pub mod twoway;
 pub mod selection_decision;
 pub mod selection_extra;
 
+pub mod selection_officials;
+
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;

@@ -599,8 +599,10 @@ impl App {
                 .filter(|v| v.candidate.post == key && v.outcome == Outcome::Pending)
                 .count();
             let el = elected.get(&key).copied().unwrap_or(0);
+            // A filled post offers nobody more (the losing candidates are not proposable).
             let pool = candidates_for_decision(&review.applications, key, shortlists.get(&key))
                 .into_iter()
+                .filter(|_| el < p.seats)
                 .filter(|a| !busy.contains(&a.application.person_id))
                 .map(|a| (a.application.id, a.application.person_id, a.name.clone()))
                 .collect();

@@ -26,6 +26,8 @@ pub mod panel;
 pub mod results;
 pub mod scoring;
 
+pub mod officials;
+
 pub use committee::*;
 
 use async_trait::async_trait;

@@ -163,6 +163,44 @@ pub fn panel_for(
         .collect()
 }
 
+coded_enum! {
+    /// How a recusal came about (§1.9.3 [S], 公务员法 art. 77): found in the record
+    /// (relations, the official's own application), asked for by the official, requested by
+    /// an interested party, or decided by the organiser without a request.
+    pub enum RecusalSource: "selection.recusal_source." {
+        /// 系统检出 (from the recorded kinship or the official's own application).
+        Detected = "detected" ["系统检出"],
+        /// 本人申请回避 (self-declared).
+        Declared = "declared" ["本人申请", "本人申请回避"],
+        /// 利害关系人申请 (requested by an interested party).
+        Requested = "requested" ["利害关系人申请"],
+        /// 组织决定回避 (decided by the organiser).
+        Decided = "decided" ["组织决定", "组织决定回避"],
+    }
+}
+
+coded_enum! {
+    /// The ground of a recusal (§1.9.3 (a)–(c)).
+    pub enum RecusalCategory: "selection.recusal_category." {
+        /// (a) 本人利害关系.
+        Own = "own" ["本人利害关系", "本人"],
+        /// (b) 亲属关系 (§1.9.1).
+        Kin = "kin" ["亲属关系", "亲属"],
+        /// (c) 其他可能影响公正的情形.
+        Other = "other" ["其他", "其他情形"],
+    }
+}
+
+impl Ground {
+    /// The category of a detected ground, with the kinship for (b).
+    pub fn category(self) -> (RecusalCategory, Option<Kinship>) {
+        match self {
+            Ground::Own => (RecusalCategory::Own, None),
+            Ground::Kin { kind } => (RecusalCategory::Kin, Some(kind)),
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -260,6 +298,29 @@ mod tests {
         assert_eq!(
             panel_ready(&pl, g[&p(3)].len() as u32).unwrap_err().code,
             "selection_panel_too_small"
+        );
+    }
+
+    /// §1.9.5: a detected ground is logged with its category and, for kin, the kinship.
+    #[test]
+    fn a_detected_ground_has_its_category() {
+        assert_eq!(Ground::Own.category(), (RecusalCategory::Own, None));
+        assert_eq!(
+            Ground::Kin {
+                kind: Kinship::InLaw
+            }
+            .category(),
+            (RecusalCategory::Kin, Some(Kinship::InLaw))
+        );
+        assert_eq!(
+            RecusalSource::from_code("本人申请"),
+            Some(RecusalSource::Declared)
+        );
+        assert_eq!(
+            RecusalCategory::parse("recusal_category", "")
+                .unwrap_err()
+                .code,
+            "required"
         );
     }
 }

@@ -225,6 +225,10 @@ pub struct PostRow {
     pub vacant: u32,
     pub has_post: bool,
     pub pool: Vec<PoolRow>,
+    /// Every seat decided (elected): the post shows its outcome, no proposal rows.
+    pub filled: bool,
+    /// The elected candidates of the post ("张三（通过）").
+    pub decided: Vec<String>,
 }
 
 pub struct ObjectionRow {
@@ -302,6 +306,13 @@ fn decisions_page(
             elected: p.elected,
             vacant: p.vacant,
             has_post: p.post_id.is_some(),
+            filled: p.seats > 0 && p.elected >= p.seats,
+            decided: v
+                .candidates
+                .iter()
+                .filter(|x| x.candidate.post == p.post && x.outcome == Outcome::Elected)
+                .map(|x| format!("{}（{}）", x.name, tr.t(&x.outcome.label_key())))
+                .collect(),
             pool: p
                 .pool
                 .iter()

@@ -16,6 +16,7 @@ pub mod campaign_apply;
 pub mod decision;
 pub mod decision_api;
 pub mod extra;
+pub mod officials;
 pub mod scores;
 pub mod scores_api;
 pub mod scores_judge;

@@ -1265,6 +1265,8 @@ pub struct ResultsPage {
     pub title: String,
     pub conclusions: Vec<(&'static str, String)>,
     pub errs: Vec<String>,
+    /// The plan breaks ties by a 加试 (extra test): the results show its column.
+    pub extra_col: bool,
 }
 
 fn result_blocks(tr: Tr, v: &ResultsView) -> Vec<ResultBlock> {
@@ -1377,6 +1379,11 @@ pub(super) fn results_page(
             .map(|x| (x.code(), tr.t(&x.label_key()).to_string()))
             .collect(),
         errs: msgs(tr, errs),
+        extra_col: v
+            .campaign
+            .plan
+            .tie_break
+            .contains(&jiguan_domain::selection::plan::TieKey::ExtraTest),
     };
     Ok(form_status(&page.errs, &page))
 }

@@ -29,3 +29,4 @@ mod sessions;
 mod twoway;
 
 mod selection_decision;
+mod selection_officials;
