@@ -16,6 +16,8 @@
 //! A pair counts only when each side lists the other (mutual acceptability): a post that did
 //! not rank a person (its head marked them 不接受) never takes them.
 
+pub mod fast;
+
 use std::collections::{BinaryHeap, HashMap};
 
 use std::borrow::Cow;
