@@ -99,6 +99,9 @@ pub struct TermRow {
     pub probation_due: bool,
     /// The term ends within the next 90 days (today included).
     pub term_due: bool,
+    /// The probation is over (before today) and its evaluation not yet recorded: shown as
+    /// 已到期 rather than "ends within 90 days".
+    pub probation_overdue: bool,
     /// The probation-end evaluation (试用期满考核), once recorded: no probation reminder
     /// after it, and no term reminder after a dismissal (免去试任职务).
     pub probation_review: Option<super::extra::ProbationReviewRecord>,
@@ -581,6 +584,7 @@ impl App {
                 term_due: !dismissed
                     && c.term_end
                         .is_some_and(|e| ends_within(e, today, TERM_REMINDER_DAYS)),
+                probation_overdue: review.is_none() && c.probation_end.is_some_and(|e| e < today),
                 probation_review: review,
                 probation_end: c.probation_end,
                 term_end: c.term_end,
@@ -604,8 +608,13 @@ impl App {
             .unwrap_or_default();
         let mut out = Vec::new();
         for r in self.dec_terms_of(actor, unit).await? {
+            let probation_code = if r.probation_overdue {
+                "selection.probation.overdue"
+            } else {
+                "selection.probation.due"
+            };
             for (due, code, end) in [
-                (r.probation_due, "selection.probation.due", r.probation_end),
+                (r.probation_due, probation_code, r.probation_end),
                 (r.term_due, "selection.term.due", r.term_end),
             ] {
                 let (true, Some(end)) = (due, end) else {

@@ -18,7 +18,7 @@
 
 pub mod fast;
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
 use std::borrow::Cow;
 
@@ -309,47 +309,38 @@ impl Instance {
     }
 }
 
-/// Staff-optimal stable matching with capacities (staff propose).
+/// Staff-optimal stable matching with capacities (staff propose): the instance laid out
+/// flat and solved by [`fast::deferred_acceptance_flat`], the same code as the calculator's
+/// fast path, so the pages, the API and `jiguan calc match` run one implementation.
 pub fn deferred_acceptance(inst: &Instance) -> Matching {
     let n = inst.staff.len();
-    let mut next = vec![0usize; n];
-    let mut post_of: Vec<Option<u32>> = vec![None; n];
-    // Each post's holders as a max-heap on rank: the top is the one it would drop first.
-    let mut holders: Vec<BinaryHeap<(u32, usize)>> = inst
-        .seats
-        .iter()
-        .map(|c| BinaryHeap::with_capacity((*c as usize).min(64)))
-        .collect();
-    let mut free: Vec<usize> = (0..n).rev().collect();
-    while let Some(s) = free.pop() {
-        let Some(prefs) = inst.prefs.get(s) else {
-            continue;
-        };
-        while let Some(&(p, r)) = prefs.get(next[s]) {
-            next[s] += 1;
-            let pi = p as usize;
-            let cap = inst.seats.get(pi).copied().unwrap_or(0) as usize;
-            let Some(h) = holders.get_mut(pi) else {
-                continue;
+    let total: usize = inst.prefs.iter().map(Vec::len).sum();
+    let mut pref_start = Vec::with_capacity(n + 1);
+    let mut prefs = Vec::with_capacity(total);
+    let mut rank = Vec::with_capacity(total);
+    let mut room = vec![0u32; inst.seats.len()];
+    pref_start.push(0u32);
+    for s in 0..n {
+        for &(p, r) in inst.prefs.get(s).map(Vec::as_slice).unwrap_or_default() {
+            let Some(x) = room.get_mut(p as usize) else {
+                continue; // not a post of the instance (parse never builds one)
             };
-            if h.len() < cap {
-                h.push((r, s));
-                post_of[s] = Some(p);
-                break;
-            }
-            if let Some(&(wr, w)) = h.peek()
-                && r < wr
-            {
-                h.pop();
-                post_of[w] = None;
-                free.push(w);
-                h.push((r, s));
-                post_of[s] = Some(p);
-                break;
-            }
+            *x += 1;
+            prefs.push(p);
+            rank.push(r);
         }
+        pref_start.push(prefs.len() as u32);
     }
-    Matching { post_of }
+    for (x, seats) in room.iter_mut().zip(&inst.seats) {
+        *x = (*x).min(*seats);
+    }
+    let got = fast::deferred_acceptance_flat(&pref_start, &prefs, &rank, &room);
+    Matching {
+        post_of: got
+            .iter()
+            .map(|&q| (q != fast::NONE).then(|| prefs[q as usize]))
+            .collect(),
+    }
 }
 
 /// The classic 志愿 rounds (immediate acceptance).

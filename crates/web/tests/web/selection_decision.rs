@@ -1170,6 +1170,9 @@ async fn probation_end_evaluation_confirms_or_removes_the_trial_post() {
     let g = get(&t, &hr, &page).await;
     assert_eq!(g.status, StatusCode::OK, "{}", g.body);
     assert!(g.body.contains("id=\"pr-form\"") && g.body.contains("王五"));
+    // The probation ended on 2026-09-19 and is not evaluated yet: overdue, not "within 90 days".
+    assert!(g.body.contains("试用期已满，待考核"), "{}", g.body);
+    assert!(!g.body.contains("90天内到期"), "{}", g.body);
     let r = post_form(
         &t,
         &hr,

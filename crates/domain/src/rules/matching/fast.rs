@@ -17,7 +17,8 @@
 /// person's list by a linear scan); a longer one goes the general way.
 pub const MAX_PREFS: usize = 64;
 
-const NONE: u32 = u32::MAX;
+/// No choice / not acceptable, in the flat arrays.
+pub(super) const NONE: u32 = u32::MAX;
 
 /// The deferred-acceptance result of the JSON instance `text`, as the text `serde_json`
 /// writes for [`super::solve`]'s [`super::MatchResult`]; `None` when the input is not
@@ -256,6 +257,70 @@ impl Parsed {
     }
 }
 
+/// Staff-proposing deferred acceptance with capacities on flat arrays: the one
+/// implementation behind the calculator's fast path and [`super::deferred_acceptance`]
+/// (pages, API, the calculator's general path). Person `s` lists the choices
+/// `pref_start[s]..pref_start[s + 1]` of `prefs` (post indices), `rank[q]` being the rank
+/// the post of choice `q` gives the person ([`NONE`]: not acceptable to it); `room[p]` is
+/// the seats post `p` can fill (its seats, at most the people it accepts). Answers, per
+/// person, the choice (index into `prefs`) they got, or [`NONE`]. The staff-optimal stable
+/// matching is unique, so the order of proposals does not change it.
+pub(super) fn deferred_acceptance_flat(
+    pref_start: &[u32],
+    prefs: &[u32],
+    rank: &[u32],
+    room: &[u32],
+) -> Vec<u32> {
+    let n = pref_start.len().saturating_sub(1);
+    let m = room.len();
+    let heap_start = starts(
+        &room
+            .iter()
+            .scan(0u32, |acc, r| {
+                *acc += r;
+                Some(*acc)
+            })
+            .collect::<Vec<u32>>(),
+    );
+    let mut heap = vec![0u64; heap_start[m] as usize];
+    let mut len = vec![0u32; m];
+    let mut got = vec![NONE; n];
+    let mut next: Vec<u32> = pref_start[..n].to_vec();
+    let mut free: Vec<u32> = (0..n as u32).rev().collect();
+    while let Some(s) = free.pop() {
+        let su = s as usize;
+        let end = pref_start[su + 1];
+        while next[su] < end {
+            let q = next[su];
+            next[su] += 1;
+            let r = rank[q as usize];
+            if r == NONE {
+                continue;
+            }
+            let p = prefs[q as usize] as usize;
+            let h = &mut heap[heap_start[p] as usize..heap_start[p + 1] as usize];
+            let me = (u64::from(r) << 32) | u64::from(s);
+            let l = len[p] as usize;
+            if l < h.len() {
+                heap_push(h, l, me);
+                len[p] += 1;
+                got[su] = q;
+                break;
+            }
+            if let Some(&top) = h.first()
+                && me < top
+            {
+                heap_replace_top(h, me);
+                got[top as u32 as usize] = NONE;
+                free.push(top as u32);
+                got[su] = q;
+                break;
+            }
+        }
+    }
+    got
+}
+
 /// Max-heap on a slice of (rank << 32 | person): the top is the holder dropped first.
 fn heap_push(h: &mut [u64], len: usize, x: u64) {
     let mut i = len;
@@ -292,58 +357,11 @@ fn heap_replace_top(h: &mut [u64], x: u64) {
 }
 
 impl Flat<'_> {
-    /// Staff-proposing deferred acceptance with capacities, as
-    /// [`super::deferred_acceptance`] (the staff-optimal stable matching is unique, so the
-    /// order of proposals does not change it).
+    /// [`deferred_acceptance_flat`] on this instance, with each post's holders and the
+    /// rank of its lowest holder (for the blocking pairs).
     fn deferred_acceptance(&self) -> Placed {
-        let n = self.p.staff_key.len();
         let m = self.room.len();
-        let heap_start = starts(
-            &self
-                .room
-                .iter()
-                .scan(0u32, |acc, r| {
-                    *acc += r;
-                    Some(*acc)
-                })
-                .collect::<Vec<u32>>(),
-        );
-        let mut heap = vec![0u64; heap_start[m] as usize];
-        let mut len = vec![0u32; m];
-        let mut got = vec![NONE; n];
-        let mut next: Vec<u32> = self.pref_start[..n].to_vec();
-        let mut free: Vec<u32> = (0..n as u32).rev().collect();
-        while let Some(s) = free.pop() {
-            let su = s as usize;
-            let end = self.pref_start[su + 1];
-            while next[su] < end {
-                let q = next[su];
-                next[su] += 1;
-                let r = self.rank[q as usize];
-                if r == NONE {
-                    continue;
-                }
-                let p = self.prefs[q as usize] as usize;
-                let h = &mut heap[heap_start[p] as usize..heap_start[p + 1] as usize];
-                let me = (u64::from(r) << 32) | u64::from(s);
-                let l = len[p] as usize;
-                if l < h.len() {
-                    heap_push(h, l, me);
-                    len[p] += 1;
-                    got[su] = q;
-                    break;
-                }
-                if let Some(&top) = h.first()
-                    && me < top
-                {
-                    heap_replace_top(h, me);
-                    got[top as u32 as usize] = NONE;
-                    free.push(top as u32);
-                    got[su] = q;
-                    break;
-                }
-            }
-        }
+        let got = deferred_acceptance_flat(&self.pref_start, &self.prefs, &self.rank, &self.room);
         // Holders per post and the rank of the lowest one (for the blocking pairs).
         let mut held = vec![0u32; m];
         let mut worst = vec![0u32; m];
