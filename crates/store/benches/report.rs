@@ -213,7 +213,7 @@ async fn run(url: &str, label: &str, units: i64) {
 /// The time of each query family and each section provider of the district report, one
 /// run each (the profile of where the report's time goes).
 async fn profile(app: &App, d: DistrictId, form: &ReportForm) {
-    use jiguan_app::report::PROVIDERS;
+    use jiguan_app::report::{PROVIDERS, SectionQuery};
     use jiguan_domain::report::Family;
     let p = app.report_period(d, None, form).await.unwrap();
     let units: Vec<_> = app
@@ -236,7 +236,14 @@ async fn profile(app: &App, d: DistrictId, form: &ReportForm) {
     }
     for prov in PROVIDERS.iter() {
         let t = Instant::now();
-        prov.sections(app, d, &units, p).await.unwrap();
+        prov.sections(SectionQuery {
+            app,
+            d,
+            units: &units,
+            p,
+        })
+        .await
+        .unwrap();
         parts.push(format!(
             "{} {:.0} ms",
             prov.id(),
