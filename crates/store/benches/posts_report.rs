@@ -12,22 +12,19 @@
 mod common;
 use common::actor;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
 use jiguan_app::org::BodyForm;
-use jiguan_app::people::{PeopleBatch, PersonRecord, PersonWrite};
+use jiguan_app::people::PersonRecord;
 use jiguan_app::posts::{AssignmentWrite, NewAssignment};
 use jiguan_app::users::system_entry;
-use jiguan_app::{App, AppConfig, SystemClock};
-use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::auth::Role;
 use jiguan_domain::money::Money;
-use jiguan_domain::people::{Cost, EventKind, Identity};
+use jiguan_domain::people::{Cost, Identity};
 use jiguan_domain::posts::{PostInput, PostKind, PostLevel};
-use jiguan_domain::tenancy::{UnitId, UnitInput, UnitKind, UserId};
-use jiguan_store::SqlStore;
+use jiguan_domain::tenancy::{UnitId, UnitInput, UnitKind};
 use jiguan_testkit::fixtures;
 
 const UNITS: i64 = 50;

@@ -16,13 +16,12 @@ mod common;
 use common::actor;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
 use jiguan_app::org::{BodyForm, CapsForm, SplitForm};
-use jiguan_app::people::{PeopleBatch, PersonRecord, PersonWrite};
+use jiguan_app::people::PersonRecord;
 use jiguan_app::selection::campaign::{CampaignForm, PostLine};
 use jiguan_app::selection::panel::JudgeForm;
 use jiguan_app::selection::registration::{ApplicationStatus, ApplicationWrite, ReviewFacts};
@@ -30,13 +29,11 @@ use jiguan_app::selection::scoring::ExamEntry;
 use jiguan_app::selection::{ItemForm, MeetingForm};
 use jiguan_app::users::system_entry;
 use jiguan_app::workflow::SimpleStep;
-use jiguan_app::{App, AppConfig, SystemClock};
-use jiguan_domain::auth::{Actor, Role};
-use jiguan_domain::people::{EstablishmentKind, EventKind, Identity};
+use jiguan_domain::auth::Role;
+use jiguan_domain::people::{EstablishmentKind, Identity};
 use jiguan_domain::selection::eligibility::Nomination;
 use jiguan_domain::selection::plan::PostKey;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
-use jiguan_store::SqlStore;
 use jiguan_testkit::fixtures;
 
 const POSTS: usize = 200;
