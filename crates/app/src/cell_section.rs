@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-use jiguan_domain::report::{Cell, Family, Line, Moment, Period, Section, Unit as Measure};
-use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::report::{Cell, Family, Line, Moment, Section, Unit as Measure};
+use jiguan_domain::tenancy::UnitId;
 
-use crate::report::{SectionProvider, scope};
-use crate::{App, AppResult};
+use crate::AppResult;
+use crate::report::{SectionProvider, SectionQuery};
 
 /// A section whose lines are figures of one [`Family`] of cells.
 pub trait CellSection: Send + Sync {
@@ -43,17 +43,8 @@ impl<T: CellSection> SectionProvider for T {
     }
 
     /// A unit with no cells after the period is left out (暂无数据).
-    async fn sections(
-        &self,
-        app: &App,
-        d: DistrictId,
-        units: &[UnitId],
-        p: Period,
-    ) -> AppResult<BTreeMap<UnitId, Section>> {
-        let cells = app
-            .store
-            .report_cells(d, scope(units), T::FAMILY, p)
-            .await?;
+    async fn sections(&self, q: SectionQuery<'_>) -> AppResult<BTreeMap<UnitId, Section>> {
+        let cells = q.cells(T::FAMILY).await?;
         let mut by: BTreeMap<(UnitId, Moment), Vec<&Cell>> = BTreeMap::new();
         for c in &cells {
             by.entry((c.unit, c.at)).or_default().push(c);
@@ -62,7 +53,7 @@ impl<T: CellSection> SectionProvider for T {
         // What the district's own line is computed from: the cells and figures of the
         // units that have a section, before [0] and after [1].
         let mut all: [(Vec<&Cell>, Vec<Vec<Option<i64>>>); 2] = Default::default();
-        for &u in units {
+        for &u in q.units {
             let Some(a) = by.get(&(u, Moment::After)) else {
                 continue;
             };

@@ -116,6 +116,16 @@ impl App {
         action: Action,
         unit: UnitId,
     ) -> AppResult<jiguan_domain::tenancy::UnitKind> {
+        Ok(self.require_unit_record(actor, action, unit).await?.kind)
+    }
+
+    /// [`App::require_unit`], giving the unit's record (read once).
+    pub async fn require_unit_record(
+        &self,
+        actor: &Actor,
+        action: Action,
+        unit: UnitId,
+    ) -> AppResult<ports::Unit> {
         self.require(actor, action)?;
         let u = self
             .store
@@ -125,7 +135,7 @@ impl App {
         if !actor.sees_unit(u.district_id, u.id) {
             return Err(AppError::NotFound);
         }
-        Ok(u.kind)
+        Ok(u)
     }
 
     pub fn district_of(actor: &Actor) -> DistrictId {

@@ -121,11 +121,7 @@ impl App {
     }
 
     pub async fn get_unit(&self, actor: &Actor, id: UnitId) -> AppResult<Unit> {
-        self.require_unit(actor, Action::UnitView, id).await?;
-        self.store
-            .get_unit(actor.district_id, id)
-            .await?
-            .ok_or(AppError::NotFound)
+        self.require_unit_record(actor, Action::UnitView, id).await
     }
 
     pub async fn create_unit(
@@ -157,12 +153,9 @@ impl App {
         kind: &str,
         active: bool,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::UnitManage, id).await?;
         let old = self
-            .store
-            .get_unit(actor.district_id, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .require_unit_record(actor, Action::UnitManage, id)
+            .await?;
         let input = UnitInput::parse(code, name, kind)?;
         let new = Unit {
             code: input.code.clone(),

@@ -11,19 +11,18 @@
 //! reader on the same bytes).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Instant;
 
 use jiguan_app::people::{ImportOptions, ImportTable, Importer};
 use jiguan_app::users::system_entry;
-use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::money::Money;
 use jiguan_domain::people::establishment::QuotaKind;
 use jiguan_domain::tenancy::{UnitInput, UnitKind, UserId};
 use jiguan_excel::{Cell, Sheet};
-use jiguan_store::SqlStore;
-use jiguan_testkit::fixtures::{self, id_number};
+use jiguan_testkit::fixtures::id_number;
 
 const IDENTITIES: [(&str, &str); 8] = [
     ("公务员", "行政编制"),
@@ -110,17 +109,7 @@ fn peak_kib() -> u64 {
 }
 
 async fn run(label: &str, url: &str, bytes: &[u8], n: usize) {
-    let store = SqlStore::open(url).await.unwrap();
-    let app = App::new(
-        Arc::new(store),
-        AppConfig::for_tests(),
-        Arc::new(SystemClock),
-    );
-    let d = app
-        .store
-        .create_district("bench", "基准区", chrono::Utc::now())
-        .await
-        .unwrap();
+    let (_, app, d) = common::bench_app(url).await;
     let input = UnitInput {
         code: "u1".into(),
         name: "基准街道".into(),
@@ -225,14 +214,12 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let url = dir.path().join("bench.db").to_string_lossy().to_string();
-        run("SQLite", &url, &bytes, n).await;
-        if let Ok(admin) = std::env::var("JIGUAN_BENCH_PG_URL") {
-            let (url, name) = fixtures::pg_database(&admin, "jiguan_bench").await.unwrap();
-            run("PostgreSQL", &url, &bytes, n).await;
-            fixtures::drop_pg_database(&admin, &name).await;
-        }
-    });
+    rt.block_on(common::on_each_backend(
+        "bench.db",
+        "jiguan_bench",
+        |url, label| {
+            let bytes = &bytes;
+            async move { run(label, &url, bytes, n).await }
+        },
+    ));
 }

@@ -9,37 +9,26 @@
 //! takes minutes).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
+mod common;
+use common::actor;
+
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
 use jiguan_app::org::BodyForm;
-use jiguan_app::people::{PeopleBatch, PersonRecord, PersonWrite};
+use jiguan_app::people::PersonRecord;
 use jiguan_app::posts::{AssignmentWrite, NewAssignment};
 use jiguan_app::users::system_entry;
-use jiguan_app::{App, AppConfig, SystemClock};
-use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::auth::Role;
 use jiguan_domain::money::Money;
-use jiguan_domain::people::{Cost, EventKind, Identity};
+use jiguan_domain::people::{Cost, Identity};
 use jiguan_domain::posts::{PostInput, PostKind, PostLevel};
-use jiguan_domain::tenancy::{UnitId, UnitInput, UnitKind, UserId};
-use jiguan_store::SqlStore;
+use jiguan_domain::tenancy::{UnitId, UnitInput, UnitKind};
 use jiguan_testkit::fixtures;
 
 const UNITS: i64 = 50;
 const POSTS_PER_UNIT: i64 = 200;
-
-fn actor(d: jiguan_domain::tenancy::DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
-    Actor {
-        user_id: UserId(1),
-        username: "bench".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: unit,
-        roles: vec![role],
-    }
-}
 
 fn person(d: jiguan_domain::tenancy::DistrictId, unit: UnitId, i: i64) -> PersonRecord {
     let start = NaiveDate::from_ymd_opt(1962, 1, 1).unwrap();
@@ -68,17 +57,7 @@ fn person(d: jiguan_domain::tenancy::DistrictId, unit: UnitId, i: i64) -> Person
 }
 
 async fn run(url: &str, label: &str, people: i64) {
-    let s = SqlStore::open(url).await.unwrap();
-    let app = App::new(
-        Arc::new(s.clone()),
-        AppConfig::for_tests(),
-        Arc::new(SystemClock),
-    );
-    let district = app
-        .store
-        .create_district("bench", "基准区", chrono::Utc::now())
-        .await
-        .unwrap();
+    let (s, app, district) = common::bench_app(url).await;
     let per_unit = people / UNITS;
     let t_seed = Instant::now();
     for u in 0..UNITS {
@@ -117,40 +96,10 @@ async fn run(url: &str, label: &str, people: i64) {
         let item = app.post_form_data(&ua, unit).await.unwrap().functions[0]
             .id
             .0;
-        let writes = (0..per_unit)
-            .map(|k| {
-                let p = person(district, unit, u * per_unit + k);
-                PersonWrite {
-                    create: true,
-                    on: p.status_since,
-                    person: p,
-                    kind: EventKind::Hire,
-                    doc_no: String::new(),
-                    note: "bench".into(),
-                }
-            })
+        let hires = (0..per_unit)
+            .map(|k| person(district, unit, u * per_unit + k))
             .collect();
-        let ids = app
-            .store
-            .apply_people(
-                district,
-                PeopleBatch {
-                    writes,
-                    audits: vec![system_entry(
-                        district,
-                        Some(unit),
-                        "people.import",
-                        "unit",
-                        unit,
-                        None,
-                    )],
-                    by: "bench".into(),
-                    at: chrono::Utc::now(),
-                    ..PeopleBatch::default()
-                },
-            )
-            .await
-            .unwrap();
+        let ids = common::hire_all(&app, district, unit, hires).await;
         let mut posts = Vec::new();
         for j in 0..POSTS_PER_UNIT {
             let input = PostInput {
@@ -264,12 +213,8 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("bench.db").to_string_lossy().to_string();
-    run(&url, "SQLite", people).await;
-    if let Ok(pg) = std::env::var("JIGUAN_BENCH_PG_URL") {
-        let (url, name) = fixtures::pg_database(&pg, "jiguan_bench").await.unwrap();
-        run(&url, "PostgreSQL", people).await;
-        fixtures::drop_pg_database(&pg, &name).await;
-    }
+    common::on_each_backend("bench.db", "jiguan_bench", |url, label| async move {
+        run(&url, label, people).await
+    })
+    .await;
 }

@@ -10,13 +10,14 @@
 //! staff = 50 × units); figures go to docs/PERFORMANCE.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use jiguan_app::report::ReportForm;
-use jiguan_app::{App, AppConfig, SystemClock};
+use jiguan_app::App;
+use jiguan_app::report::{DistrictReport, ReportForm};
 use jiguan_domain::auth::{Actor, Role};
-use jiguan_domain::tenancy::{DistrictId, UserId};
+use jiguan_domain::tenancy::DistrictId;
 use jiguan_store::SqlStore;
 
 /// `WITH RECURSIVE n(i) AS (1 … count)` then `body` (an INSERT … SELECT … FROM n).
@@ -41,15 +42,7 @@ async fn seed(s: &SqlStore, d: DistrictId, units: i64) {
         d,
     )
     .await;
-    let first: i64 =
-        s.db.fetch_one(
-            "SELECT MIN(id) FROM units WHERE district_id = $1",
-            &[d.0.into()],
-        )
-        .await
-        .unwrap()
-        .get(0)
-        .unwrap();
+    let first = common::min_id(s, "units", d).await;
     let u = |expr: &str| format!("({first} + ({expr}))");
     // 10 bodies a unit: body k of unit j is i = j * 10 + k; k 8 and 9 are merged on 2019-07-01.
     let bodies = units * 10;
@@ -59,15 +52,7 @@ async fn seed(s: &SqlStore, d: DistrictId, units: i64) {
          NULL, CASE WHEN i % 10 >= 8 THEN 'merged' ELSE 'active' END, NULL, 5, '', '', '[]', '2018-01-01', $2 FROM n",
         u("(i - 1) / 10")
     ), d).await;
-    let b0: i64 =
-        s.db.fetch_one(
-            "SELECT MIN(id) FROM bodies WHERE district_id = $1",
-            &[d.0.into()],
-        )
-        .await
-        .unwrap()
-        .get(0)
-        .unwrap();
+    let b0 = common::min_id(s, "bodies", d).await;
     let ver = |status: &str, from: &str, to: &str, cond: &str| {
         format!(
             "INSERT INTO body_versions (district_id, unit_id, body_id, valid_from, valid_to, name, short_name, kind, parent_id, status, successor_id, establishment, head, doc_no, records_json) \
@@ -115,15 +100,7 @@ async fn seed(s: &SqlStore, d: DistrictId, units: i64) {
          6000000 + (i % 1000) * 100, 4000000, 1600000, 1200000, CASE WHEN i % 10 = 0 THEN 'left' ELSE 'on_post' END, '2015-01-01', $2, $2 FROM n",
         u("(i - 1) / 50")
     ), d).await;
-    let p0: i64 =
-        s.db.fetch_one(
-            "SELECT MIN(id) FROM people WHERE district_id = $1",
-            &[d.0.into()],
-        )
-        .await
-        .unwrap()
-        .get(0)
-        .unwrap();
+    let p0 = common::min_id(s, "people", d).await;
     let ev = |on: &str, status: &str, cond: &str| {
         format!(
             "INSERT INTO person_events (district_id, person_id, on_date, kind, unit_id, host_unit_id, body_id, identity, establishment, post, rank, leader, funding, basic_pay, allowances, social_insurance, housing_fund, status, doc_no, note, created_at, created_by) \
@@ -151,45 +128,23 @@ async fn seed(s: &SqlStore, d: DistrictId, units: i64) {
 }
 
 async fn run(url: &str, label: &str, units: i64) {
-    let s = SqlStore::open(url).await.unwrap();
-    let app = App::new(
-        Arc::new(s.clone()),
-        AppConfig::for_tests(),
-        Arc::new(SystemClock),
-    );
-    let d = app
-        .store
-        .create_district("bench", "基准区", chrono::Utc::now())
-        .await
-        .unwrap();
+    let (s, app, d) = common::bench_app(url).await;
     let t = Instant::now();
     seed(&s, d, units).await;
-    if label == "postgres" {
+    if label == "PostgreSQL" {
         s.db.execute("ANALYZE", &[]).await.unwrap();
     }
     let seeded = t.elapsed();
-    let admin = Actor {
-        user_id: UserId(1),
-        username: "bench".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: None,
-        roles: vec![Role::DistrictAdmin],
-    };
+    let admin = common::actor(d, None, Role::DistrictAdmin);
     let form = ReportForm {
         from: "2018-01-01".into(),
         to: "2019-12-31".into(),
     };
-    let mut times: Vec<Duration> = Vec::new();
-    let mut staff = (0, 0, 0, 0);
-    for _ in 0..5 {
-        let t = Instant::now();
-        let r = app.report_district(&admin, &form).await.unwrap();
-        times.push(t.elapsed());
+    let (times, staff) = five_runs(&app, &admin, &form, |r| {
         let h = &r.total.headline;
-        staff = (r.units.len() as i64, h.staff_before, h.staff_after, h.cut());
-    }
-    times.sort();
+        (r.units.len() as i64, h.staff_before, h.staff_after, h.cut())
+    })
+    .await;
     profile(&app, d, &form).await;
     assert_eq!(staff.0, units);
     assert_eq!(staff.1, units * 50);
@@ -210,10 +165,29 @@ async fn run(url: &str, label: &str, units: i64) {
     );
 }
 
+/// Five district reports: their times, sorted, and what `seen` reads from the last one.
+async fn five_runs<T>(
+    app: &App,
+    admin: &Actor,
+    form: &ReportForm,
+    seen: impl Fn(&DistrictReport) -> T,
+) -> (Vec<Duration>, T) {
+    let mut times: Vec<Duration> = Vec::new();
+    let mut last = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let r = app.report_district(admin, form).await.unwrap();
+        times.push(t.elapsed());
+        last = Some(seen(&r));
+    }
+    times.sort();
+    (times, last.unwrap())
+}
+
 /// The time of each query family and each section provider of the district report, one
 /// run each (the profile of where the report's time goes).
 async fn profile(app: &App, d: DistrictId, form: &ReportForm) {
-    use jiguan_app::report::PROVIDERS;
+    use jiguan_app::report::{PROVIDERS, SectionQuery};
     use jiguan_domain::report::Family;
     let p = app.report_period(d, None, form).await.unwrap();
     let units: Vec<_> = app
@@ -236,7 +210,14 @@ async fn profile(app: &App, d: DistrictId, form: &ReportForm) {
     }
     for prov in PROVIDERS.iter() {
         let t = Instant::now();
-        prov.sections(app, d, &units, p).await.unwrap();
+        prov.sections(SectionQuery {
+            app,
+            d,
+            units: &units,
+            p,
+        })
+        .await
+        .unwrap();
         parts.push(format!(
             "{} {:.0} ms",
             prov.id(),
@@ -253,12 +234,7 @@ async fn profile(app: &App, d: DistrictId, form: &ReportForm) {
 /// Gini) and the cost trend run over real volumes.
 async fn run_scale(url: &str, label: &str, units: u32) {
     use jiguan_store::scale::Scale;
-    let s = SqlStore::open(url).await.unwrap();
-    let app = App::new(
-        Arc::new(s.clone()),
-        AppConfig::for_tests(),
-        Arc::new(SystemClock),
-    );
+    let (s, app) = common::app_over(url).await;
     let t = Instant::now();
     let scale = Scale {
         districts: 1,
@@ -268,27 +244,15 @@ async fn run_scale(url: &str, label: &str, units: u32) {
     s.write_scale(scale, "rb", "x", chrono::Utc::now(), |_, _| {})
         .await
         .unwrap();
-    if label == "postgres" {
+    if label == "PostgreSQL" {
         s.db.execute("ANALYZE", &[]).await.unwrap();
     }
     let seeded = t.elapsed();
     let d = app.store.find_district("rb001").await.unwrap().unwrap().id;
-    let admin = Actor {
-        user_id: UserId(1),
-        username: "bench".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: None,
-        roles: vec![Role::DistrictAdmin],
-    };
+    let admin = common::actor(d, None, Role::DistrictAdmin);
     // Defaults: from the reform's start (the generated history) to today.
     let form = ReportForm::default();
-    let mut times: Vec<Duration> = Vec::new();
-    let mut seen = (0, 0, 0, 0);
-    for _ in 0..5 {
-        let t = Instant::now();
-        let r = app.report_district(&admin, &form).await.unwrap();
-        times.push(t.elapsed());
+    let (times, seen) = five_runs(&app, &admin, &form, |r| {
         let need = r
             .total
             .section("work.fte")
@@ -301,14 +265,14 @@ async fn run_scale(url: &str, label: &str, units: u32) {
             .and_then(|s| s.line("report.work.holders"))
             .and_then(|l| l.after)
             .unwrap_or(0);
-        seen = (
+        (
             r.units.len() as i64,
             r.total.headline.staff_after,
             need,
             holders,
-        );
-    }
-    times.sort();
+        )
+    })
+    .await;
     profile(&app, d, &form).await;
     assert_eq!(seen.0, i64::from(units));
     assert_eq!(seen.1, i64::from(units) * 50);
@@ -342,20 +306,15 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    // The generated report on each backend, then the demo-data scale one on each.
     rt.block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let url = dir.path().join("bench.db").to_string_lossy().to_string();
-        run(&url, "sqlite", units).await;
-        let url2 = dir.path().join("scale.db").to_string_lossy().to_string();
-        run_scale(&url2, "sqlite", units as u32).await;
-        if let Ok(admin) = std::env::var("JIGUAN_BENCH_PG_URL") {
-            use jiguan_testkit::fixtures::{drop_pg_database, pg_database};
-            let (url, name) = pg_database(&admin, "jiguan_bench").await.unwrap();
-            run(&url, "postgres", units).await;
-            drop_pg_database(&admin, &name).await;
-            let (url, name) = pg_database(&admin, "jiguan_bench").await.unwrap();
-            run_scale(&url, "postgres", units as u32).await;
-            drop_pg_database(&admin, &name).await;
-        }
+        common::on_each_backend("bench.db", "jiguan_bench", |url, label| async move {
+            run(&url, label, units).await
+        })
+        .await;
+        common::on_each_backend("scale.db", "jiguan_bench", |url, label| async move {
+            run_scale(&url, label, units as u32).await
+        })
+        .await;
     });
 }

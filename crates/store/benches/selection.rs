@@ -12,14 +12,16 @@
 //! `crates/domain/benches/selection.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::actor;
+
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
 use jiguan_app::org::{BodyForm, CapsForm, SplitForm};
-use jiguan_app::people::{PeopleBatch, PersonRecord, PersonWrite};
+use jiguan_app::people::PersonRecord;
 use jiguan_app::selection::campaign::{CampaignForm, PostLine};
 use jiguan_app::selection::panel::JudgeForm;
 use jiguan_app::selection::registration::{ApplicationStatus, ApplicationWrite, ReviewFacts};
@@ -27,13 +29,11 @@ use jiguan_app::selection::scoring::ExamEntry;
 use jiguan_app::selection::{ItemForm, MeetingForm};
 use jiguan_app::users::system_entry;
 use jiguan_app::workflow::SimpleStep;
-use jiguan_app::{App, AppConfig, SystemClock};
-use jiguan_domain::auth::{Actor, Role};
-use jiguan_domain::people::{EstablishmentKind, EventKind, Identity};
+use jiguan_domain::auth::Role;
+use jiguan_domain::people::{EstablishmentKind, Identity};
 use jiguan_domain::selection::eligibility::Nomination;
 use jiguan_domain::selection::plan::PostKey;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
-use jiguan_store::SqlStore;
 use jiguan_testkit::fixtures;
 
 const POSTS: usize = 200;
@@ -43,17 +43,6 @@ const VOTERS: usize = 60;
 const MEMBERS: usize = 15;
 const ITEMS: usize = 50;
 const VOTES: usize = 5;
-
-fn actor(d: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
-    Actor {
-        user_id: UserId(1),
-        username: "bench".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: unit,
-        roles: vec![role],
-    }
-}
 
 /// A deterministic pseudo-random number below `n`.
 fn rnd(seed: u64, n: u64) -> u64 {
@@ -94,17 +83,7 @@ fn spread(mut t: Vec<Duration>) -> (f64, f64, f64) {
 }
 
 async fn run(url: &str, label: &str) {
-    let s = SqlStore::open(url).await.unwrap();
-    let app = App::new(
-        Arc::new(s.clone()),
-        AppConfig::for_tests(),
-        Arc::new(SystemClock),
-    );
-    let d = app
-        .store
-        .create_district("bench", "基准区", chrono::Utc::now())
-        .await
-        .unwrap();
+    let (s, app, d) = common::bench_app(url).await;
     let unit = app
         .store
         .create_unit(
@@ -188,40 +167,8 @@ async fn run(url: &str, label: &str) {
         .await
         .unwrap();
     app.camp_publish(&ua, unit, id).await.unwrap();
-    let writes = (0..POSTS * PER_POST)
-        .map(|i| {
-            let p = person(d, unit, i);
-            PersonWrite {
-                create: true,
-                on: p.status_since,
-                person: p,
-                kind: EventKind::Hire,
-                doc_no: String::new(),
-                note: "bench".into(),
-            }
-        })
-        .collect();
-    let people = app
-        .store
-        .apply_people(
-            d,
-            PeopleBatch {
-                writes,
-                audits: vec![system_entry(
-                    d,
-                    Some(unit),
-                    "people.import",
-                    "unit",
-                    unit,
-                    None,
-                )],
-                by: "bench".into(),
-                at: chrono::Utc::now(),
-                ..PeopleBatch::default()
-            },
-        )
-        .await
-        .unwrap();
+    let hires = (0..POSTS * PER_POST).map(|i| person(d, unit, i)).collect();
+    let people = common::hire_all(&app, d, unit, hires).await;
     let deadline = app.camp_default_deadline();
     let mut facts = ReviewFacts {
         basic_conditions_attested: true,
@@ -512,14 +459,8 @@ async fn run(url: &str, label: &str) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = dir.path().join("bench.db").to_string_lossy().to_string();
-    run(&url, "SQLite").await;
-    if let Ok(pg) = std::env::var("JIGUAN_BENCH_PG_URL") {
-        let (url, name) = fixtures::pg_database(&pg, "jiguan_bench_sel")
-            .await
-            .unwrap();
-        run(&url, "PostgreSQL").await;
-        fixtures::drop_pg_database(&pg, &name).await;
-    }
+    common::on_each_backend("bench.db", "jiguan_bench_sel", |url, label| async move {
+        run(&url, label).await
+    })
+    .await;
 }

@@ -104,6 +104,27 @@ fn q(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// The VALUES of a new versioned row (id, district, unit, `vals`, valid from, created at
+/// `$1`) and of its first version (id, district, unit, row id, valid from, open, `vals`);
+/// both ids move on.
+fn first_version(
+    id: &mut i64,
+    version: &mut i64,
+    district: i64,
+    unit: i64,
+    vals: &str,
+    from: NaiveDate,
+) -> (String, String) {
+    let row = format!("({id}, {district}, {unit}, {vals}, {}, $1)", d(from));
+    let v = format!(
+        "({version}, {district}, {unit}, {id}, {}, NULL, {vals})",
+        d(from)
+    );
+    *id += 1;
+    *version += 1;
+    (row, v)
+}
+
 fn d(x: NaiveDate) -> String {
     format!("'{x}'")
 }
@@ -327,19 +348,10 @@ impl SqlStore {
                 q(short),
                 q(kind)
             );
-            bodies.push(format!(
-                "({}, {dd}, {unit}, {vals}, {}, $1)",
-                ids.body,
-                d(from)
-            ));
-            versions.push(format!(
-                "({}, {dd}, {unit}, {}, {}, NULL, {vals})",
-                ids.body_version,
-                ids.body,
-                d(from)
-            ));
-            ids.body += 1;
-            ids.body_version += 1;
+            let (row, version) =
+                first_version(&mut ids.body, &mut ids.body_version, dd, unit, &vals, from);
+            bodies.push(row);
+            versions.push(version);
         }
         insert_rows(&mut tx, "INSERT INTO bodies (id, district_id, unit_id, name, short_name, kind, parent_id, status, successor_id, establishment, head, doc_no, records_json, valid_from, created_at)", &bodies, PER, at).await?;
         insert_rows(&mut tx, "INSERT INTO body_versions (id, district_id, unit_id, body_id, valid_from, valid_to, name, short_name, kind, parent_id, status, successor_id, establishment, head, doc_no, records_json)", &versions, PER, at).await?;
@@ -355,19 +367,10 @@ impl SqlStore {
                 q(title),
                 q(cat)
             );
-            items.push(format!(
-                "({}, {dd}, {unit}, {vals}, {}, $1)",
-                ids.item,
-                d(from)
-            ));
-            iversions.push(format!(
-                "({}, {dd}, {unit}, {}, {}, NULL, {vals})",
-                ids.item_version,
-                ids.item,
-                d(from)
-            ));
-            ids.item += 1;
-            ids.item_version += 1;
+            let (row, version) =
+                first_version(&mut ids.item, &mut ids.item_version, dd, unit, &vals, from);
+            items.push(row);
+            iversions.push(version);
         }
         insert_rows(&mut tx, "INSERT INTO function_items (id, district_id, unit_id, code, title, category, legal_basis, owners_json, decision, reason, valid_from, created_at)", &items, PER, at).await?;
         insert_rows(&mut tx, "INSERT INTO function_versions (id, district_id, unit_id, item_id, valid_from, valid_to, code, title, category, legal_basis, owners_json, decision, reason)", &iversions, PER, at).await?;

@@ -36,8 +36,7 @@ fn setup(n: usize) -> T {
     let (app, store) = fake_app();
     let (d, a, other) = store
         .with_state(|s| {
-            let d = s.add_district("zhenhai", "镇海区");
-            let a = s.add_unit(d, "luotuo", "骆驼街道");
+            let (d, a) = s.add_luotuo();
             let other = s.add_unit(d, "zhaobaoshan", "招宝山街道");
             for i in 0..n {
                 let id = s.next_id();

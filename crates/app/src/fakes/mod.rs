@@ -105,6 +105,18 @@ impl FakeState {
         id
     }
 
+    /// The usual seed: district 镇海区 with the unit 骆驼街道 (district, unit).
+    pub fn add_luotuo(&mut self) -> (DistrictId, UnitId) {
+        let d = self.add_district("zhenhai", "镇海区");
+        (d, self.add_unit(d, "luotuo", "骆驼街道"))
+    }
+
+    /// A unit of another district (北仑区, 大碶街道), for tenant isolation (district, unit).
+    pub fn add_beilun(&mut self) -> (DistrictId, UnitId) {
+        let d = self.add_district("beilun", "北仑区");
+        (d, self.add_unit(d, "dagang", "大碶街道"))
+    }
+
     /// Adds an active unit to a district; returns its id.
     pub fn add_unit(&mut self, district: DistrictId, code: &str, name: &str) -> UnitId {
         let id = UnitId(self.next_id());

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::posts::{AssignmentId, PostId, PostInput};
+use jiguan_domain::posts::{AssignmentId, PostId, PostInput, PostKind, PostLevel};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{FakeState, FakeStore, not_in_fake};
@@ -36,6 +36,63 @@ pub fn post_record(id: PostId, unit: UnitId, input: &PostInput, at: DateTime<Utc
         functions: input.functions.clone(),
         created_at: at,
         updated_at: at,
+    }
+}
+
+impl FakeState {
+    /// Adds an active administrative post of a body with no requirements, doing the
+    /// function items `functions` (item id, hours a year); returns its id.
+    pub fn add_post(
+        &mut self,
+        unit: UnitId,
+        body_id: i64,
+        title: &str,
+        level: PostLevel,
+        functions: Vec<(i64, i64)>,
+        at: DateTime<Utc>,
+    ) -> PostId {
+        let id = PostId(self.next_id());
+        let input = PostInput {
+            body_id,
+            title: title.into(),
+            level,
+            establishment: PostKind::Administrative,
+            min_education: None,
+            min_service_years: 0,
+            other_requirements: String::new(),
+            functions,
+        };
+        self.posts.posts.push(post_record(id, unit, &input, at));
+        id
+    }
+}
+
+impl FakeState {
+    /// Adds an open main assignment (100 %) of a person to a post from `start`.
+    pub fn add_main_assignment(
+        &mut self,
+        unit: UnitId,
+        post: PostId,
+        person: i64,
+        start: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> AssignmentId {
+        let id = AssignmentId(self.next_id());
+        self.posts.assignments.push(AssignmentRecord {
+            id,
+            unit_id: unit,
+            post_id: post,
+            person_id: person,
+            share_pct: 100,
+            main: true,
+            overtime: false,
+            start_date: start,
+            end_date: None,
+            end_reason: String::new(),
+            created_at: at,
+            created_by: "t".into(),
+        });
+        id
     }
 }
 

@@ -9,14 +9,12 @@ use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::money::Money;
 use jiguan_domain::pay::{Grade, LineForm, PayRunId, PoolForm};
 use jiguan_domain::people::{Identity, PersonId};
-use jiguan_domain::posts::{PostForm, PostId, PostInput, PostKind, PostLevel};
+use jiguan_domain::posts::{PostForm, PostLevel};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
 
 use crate::fakes::people::person;
-use crate::fakes::posts::post_record;
 use crate::fakes::{FakeStore, actor, fake_app};
-use crate::posts::AssignmentRecord;
 use crate::workflow::SimpleStep;
 use crate::{App, AppError};
 
@@ -37,8 +35,7 @@ fn setup() -> T {
     let at = app.clock.now();
     let (d, a, b, people, other) = store
         .with_state(|s| {
-            let d = s.add_district("zhenhai", "镇海区");
-            let a = s.add_unit(d, "luotuo", "骆驼街道");
+            let (d, a) = s.add_luotuo();
             let b = s.add_unit(d, "xiepu", "澥浦镇");
             let mut people = Vec::new();
             for name in ["甲", "乙", "丙", "丁", "戊"] {
@@ -52,33 +49,9 @@ fn setup() -> T {
             s.people
                 .people
                 .push(person(other, d, b, "己", Identity::CivilServant));
-            let post = PostId(s.next_id());
-            let input = PostInput {
-                body_id: 1,
-                title: "主任".into(),
-                level: PostLevel::Chief,
-                establishment: PostKind::Administrative,
-                min_education: None,
-                min_service_years: 0,
-                other_requirements: String::new(),
-                functions: vec![],
-            };
-            s.posts.posts.push(post_record(post, a, &input, at));
-            let aid = s.next_id();
-            s.posts.assignments.push(AssignmentRecord {
-                id: jiguan_domain::posts::AssignmentId(aid),
-                unit_id: a,
-                post_id: post,
-                person_id: people[0],
-                share_pct: 100,
-                main: true,
-                overtime: false,
-                start_date: NaiveDate::from_ymd_opt(2018, 1, 1).unwrap(),
-                end_date: None,
-                end_reason: String::new(),
-                created_at: at,
-                created_by: "t".into(),
-            });
+            let post = s.add_post(a, 1, "主任", PostLevel::Chief, vec![], at);
+            let start = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap();
+            s.add_main_assignment(a, post, people[0], start, at);
             (d, a, b, people, other)
         })
         .unwrap();

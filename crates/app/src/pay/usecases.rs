@@ -324,19 +324,6 @@ impl App {
         })
     }
 
-    async fn require_unit_record(
-        &self,
-        actor: &Actor,
-        action: Action,
-        unit: UnitId,
-    ) -> AppResult<crate::ports::Unit> {
-        self.require_unit(actor, action, unit).await?;
-        self.store
-            .get_unit(actor.district_id, unit)
-            .await?
-            .ok_or(AppError::NotFound)
-    }
-
     /// Enters (or corrects) one person's line by hand.
     pub async fn save_pay_line(
         &self,

@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 
 use jiguan_domain::money::Money;
 use jiguan_domain::people::establishment::QuotaKind;
-use jiguan_domain::people::{Cost, EstablishmentKind, EventKind, Funding, Identity};
+use jiguan_domain::people::{Cost, EstablishmentKind, Funding, Identity};
 use jiguan_domain::rules::id_number::check_char;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -269,14 +269,7 @@ pub async fn seed_people(app: &App, d: DistrictId, units: &[(&str, UnitId)]) -> 
         let count = people.len();
         let writes = people
             .into_iter()
-            .map(|p| PersonWrite {
-                create: true,
-                on: p.status_since,
-                person: p,
-                kind: EventKind::Hire,
-                doc_no: String::new(),
-                note: "demo".into(),
-            })
+            .map(|p| PersonWrite::hire(p, "demo"))
             .collect();
         let audit = app
             .system_audit(d)

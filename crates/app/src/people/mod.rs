@@ -278,6 +278,20 @@ pub struct PersonWrite {
     pub note: String,
 }
 
+impl PersonWrite {
+    /// A new person hired on their status date (a `hire` history row with `note`).
+    pub fn hire(person: PersonRecord, note: &str) -> Self {
+        PersonWrite {
+            create: true,
+            on: person.status_since,
+            person,
+            kind: EventKind::Hire,
+            doc_no: String::new(),
+            note: note.into(),
+        }
+    }
+}
+
 /// After the write, holders of `kind` in `unit` (and `body`) must be at most `limit`;
 /// otherwise the whole write is rolled back (someone else hired in between).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,13 +10,12 @@ use chrono::NaiveDate;
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::org::BodyKind;
 use jiguan_domain::people::Identity;
-use jiguan_domain::posts::{PostForm, PostId, PostInput, PostKind, PostLevel};
+use jiguan_domain::posts::{PostForm, PostId, PostLevel};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{AssignForm, AssignmentRecord};
 use crate::fakes::org::{body, function_item};
 use crate::fakes::people::person;
-use crate::fakes::posts::post_record;
 use crate::fakes::{FakeStore, actor, fake_app};
 use crate::{App, AppError};
 
@@ -43,31 +42,16 @@ fn unit() -> Unit {
     let (app, store) = fake_app();
     let u = store
         .with_state(|s| {
-            let d = s.add_district("zhenhai", "镇海区");
-            let a = s.add_unit(d, "luotuo", "骆驼街道");
-            let d2 = s.add_district("beilun", "北仑区");
-            let c = s.add_unit(d2, "dagang", "大碶街道");
+            let (d, a) = s.add_luotuo();
+            let (d2, c) = s.add_beilun();
             let body_id = s.next_id();
             let item = s.next_id();
             let st = s.org.structure_mut(a);
             st.bodies.push(body(body_id, "党政办", BodyKind::Office));
             st.functions.push(function_item(item, "F1", body_id));
             let at = app.clock.now();
-            let mut post = |title: &str, level| {
-                let id = PostId(s.next_id());
-                let input = PostInput {
-                    body_id,
-                    title: title.into(),
-                    level,
-                    establishment: PostKind::Administrative,
-                    min_education: None,
-                    min_service_years: 0,
-                    other_requirements: String::new(),
-                    functions: vec![(item, 992)],
-                };
-                s.posts.posts.push(post_record(id, a, &input, at));
-                id
-            };
+            let mut post =
+                |title: &str, level| s.add_post(a, body_id, title, level, vec![(item, 992)], at);
             let chief1 = post("主任", PostLevel::Chief);
             let chief2 = post("第二主任", PostLevel::Chief);
             let general = post("综合文字", PostLevel::General);

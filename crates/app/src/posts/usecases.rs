@@ -465,13 +465,10 @@ impl App {
 
     /// Posts by body with need versus establishment and staff (因岗定编).
     pub async fn posts_overview(&self, actor: &Actor, unit: UnitId) -> AppResult<PostsOverview> {
-        self.require_unit(actor, Action::PostsView, unit).await?;
-        let d = actor.district_id;
         let u = self
-            .store
-            .get_unit(d, unit)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .require_unit_record(actor, Action::PostsView, unit)
+            .await?;
+        let d = actor.district_id;
         let params = self.posts_params(d, Some(unit)).await?;
         let l = self.posts_load(d, unit).await?;
         let mut ids: Vec<i64> = l

@@ -18,12 +18,12 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-use jiguan_domain::report::{Family, Line, Moment, Period, Section, Trace, Unit as Measure};
+use jiguan_domain::report::{Family, Line, Moment, Section, Trace, Unit as Measure};
 use jiguan_domain::selection::plan::Plan;
-use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::tenancy::UnitId;
 
-use super::{SectionProvider, scope};
-use crate::{App, AppResult};
+use super::{SectionProvider, SectionQuery};
+use crate::AppResult;
 
 /// The provider registered in [`super::PROVIDERS`].
 pub struct CampaignSection;
@@ -61,17 +61,9 @@ impl SectionProvider for CampaignSection {
         SECTION
     }
 
-    async fn sections(
-        &self,
-        app: &App,
-        d: DistrictId,
-        units: &[UnitId],
-        p: Period,
-    ) -> AppResult<BTreeMap<UnitId, Section>> {
-        let cells = app
-            .store
-            .report_cells(d, scope(units), Family::Campaigns, p)
-            .await?;
+    async fn sections(&self, q: SectionQuery<'_>) -> AppResult<BTreeMap<UnitId, Section>> {
+        let cells = q.cells(Family::Campaigns).await?;
+        let units = q.units;
         // (campaigns, seats, applicants, confirmed, by ballot, terms ending soon)
         let mut per: BTreeMap<UnitId, [i64; 6]> = BTreeMap::new();
         for c in cells.iter().filter(|c| units.contains(&c.unit)) {

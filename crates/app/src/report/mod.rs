@@ -78,13 +78,28 @@ pub trait SectionProvider: Send + Sync {
     /// The section of each unit; a unit left out gets 暂无数据. A section whose lines do
     /// not add up over the units may also give the district's own under `UnitId(0)`: the
     /// district report shows it instead of the units' sum.
-    async fn sections(
-        &self,
-        app: &App,
-        d: DistrictId,
-        units: &[UnitId],
-        p: Period,
-    ) -> AppResult<BTreeMap<UnitId, Section>>;
+    async fn sections(&self, q: SectionQuery<'_>) -> AppResult<BTreeMap<UnitId, Section>>;
+}
+
+/// What a section is asked for: the district, the units (one for a unit's report, every
+/// unit for the district's) and the period.
+#[derive(Clone, Copy)]
+pub struct SectionQuery<'a> {
+    pub app: &'a App,
+    pub d: DistrictId,
+    pub units: &'a [UnitId],
+    pub p: Period,
+}
+
+impl SectionQuery<'_> {
+    /// The cells of one family for the query's units, in one query ([`scope`]).
+    pub async fn cells(&self, family: Family) -> AppResult<Vec<Cell>> {
+        Ok(self
+            .app
+            .store
+            .report_cells(self.d, scope(self.units), family, self.p)
+            .await?)
+    }
 }
 
 /// The placeholder of a module that has not landed yet.
@@ -95,13 +110,7 @@ impl SectionProvider for NoDataYet {
     fn id(&self) -> &'static str {
         self.0
     }
-    async fn sections(
-        &self,
-        _: &App,
-        _: DistrictId,
-        _: &[UnitId],
-        _: Period,
-    ) -> AppResult<BTreeMap<UnitId, Section>> {
+    async fn sections(&self, _: SectionQuery<'_>) -> AppResult<BTreeMap<UnitId, Section>> {
         Ok(BTreeMap::new())
     }
 }
@@ -232,7 +241,15 @@ impl App {
     ) -> AppResult<Vec<BTreeMap<UnitId, Section>>> {
         let mut out = Vec::new();
         for prov in PROVIDERS.iter() {
-            out.push(prov.sections(self, d, units, p).await?);
+            out.push(
+                prov.sections(SectionQuery {
+                    app: self,
+                    d,
+                    units,
+                    p,
+                })
+                .await?,
+            );
         }
         Ok(out)
     }
@@ -262,13 +279,10 @@ impl App {
         unit: UnitId,
         f: &ReportForm,
     ) -> AppResult<UnitReport> {
-        self.require_unit(actor, Action::ReportView, unit).await?;
-        let d = actor.district_id;
         let u = self
-            .store
-            .get_unit(d, unit)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .require_unit_record(actor, Action::ReportView, unit)
+            .await?;
+        let d = actor.district_id;
         let period = self.report_period(d, Some(unit), f).await?;
         let cells = self.report_cells(d, Some(unit), period).await?;
         let ext = self.report_extensions(d, &[unit], period).await?;

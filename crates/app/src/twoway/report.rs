@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-use jiguan_domain::report::{Line, Period, Section, Unit as Measure};
-use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::report::{Line, Section, Unit as Measure};
+use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::twoway::Route;
 
 use super::RoundResult;
-use crate::report::SectionProvider;
-use crate::{App, AppResult};
+use crate::AppResult;
+use crate::report::{SectionProvider, SectionQuery};
 
 /// The provider registered in [`crate::report::PROVIDERS`].
 pub struct PlacementSection;
@@ -64,16 +64,16 @@ impl SectionProvider for PlacementSection {
         SECTION
     }
 
-    async fn sections(
-        &self,
-        app: &App,
-        d: DistrictId,
-        units: &[UnitId],
-        p: Period,
-    ) -> AppResult<BTreeMap<UnitId, Section>> {
+    async fn sections(&self, q: SectionQuery<'_>) -> AppResult<BTreeMap<UnitId, Section>> {
+        let (units, p) = (q.units, q.p);
         // Every round of the district (or of the one unit) in one query, grouped by unit.
         let mut by_unit: BTreeMap<UnitId, Vec<(chrono::NaiveDate, RoundResult)>> = BTreeMap::new();
-        for r in app.store.tw_rounds(d, crate::report::scope(units)).await? {
+        for r in q
+            .app
+            .store
+            .tw_rounds(q.d, crate::report::scope(units))
+            .await?
+        {
             let Some(at) = r.applied_at else { continue };
             let on = at.with_timezone(&jiguan_domain::time::china()).date_naive();
             let unit = r.unit_id;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::org::BodyKind;
 use jiguan_domain::people::Identity;
-use jiguan_domain::posts::{PostId, PostInput, PostKind, PostLevel};
+use jiguan_domain::posts::{PostId, PostLevel};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::twoway::outcome::Why;
 use jiguan_domain::twoway::{Offer, RoundForm, RoundId};
@@ -16,9 +16,7 @@ use jiguan_domain::workflow::Status;
 use super::PrefRow;
 use crate::fakes::org::{body, function_item};
 use crate::fakes::people::person;
-use crate::fakes::posts::post_record;
 use crate::fakes::{FakeStore, actor, fake_app};
-use crate::posts::AssignmentRecord;
 use crate::workflow::SimpleStep;
 use crate::{App, AppError};
 
@@ -42,10 +40,8 @@ fn fx() -> Fx {
     let at = app.clock.now();
     let (d, a, c, posts, staff) = store
         .with_state(|s| {
-            let d = s.add_district("zhenhai", "镇海区");
-            let a = s.add_unit(d, "luotuo", "骆驼街道");
-            let d2 = s.add_district("beilun", "北仑区");
-            let c = s.add_unit(d2, "dagang", "大碶街道");
+            let (d, a) = s.add_luotuo();
+            let (_, c) = s.add_beilun();
             let body_id = s.next_id();
             let item = s.next_id();
             let st = s.org.structure_mut(a);
@@ -54,19 +50,8 @@ fn fx() -> Fx {
             st.bodies.push(b);
             st.functions.push(function_item(item, "F1", body_id));
             let mut post = |title: &str, level, hours| {
-                let id = PostId(s.next_id());
-                let input = PostInput {
-                    body_id,
-                    title: title.into(),
-                    level,
-                    establishment: PostKind::Administrative,
-                    min_education: None,
-                    min_service_years: 0,
-                    other_requirements: String::new(),
-                    functions: vec![(item, hours)],
-                };
-                s.posts.posts.push(post_record(id, a, &input, at));
-                id.0
+                s.add_post(a, body_id, title, level, vec![(item, hours)], at)
+                    .0
             };
             let chief = post("主任", PostLevel::Chief, 1984);
             let posts = [
@@ -92,21 +77,7 @@ fn fx() -> Fx {
                 s.people.people.push(p);
                 staff[i] = id;
             }
-            let aid = s.next_id();
-            s.posts.assignments.push(AssignmentRecord {
-                id: jiguan_domain::posts::AssignmentId(aid),
-                unit_id: a,
-                post_id: PostId(chief),
-                person_id: jia,
-                share_pct: 100,
-                main: true,
-                overtime: false,
-                start_date: at.date_naive(),
-                end_date: None,
-                end_reason: String::new(),
-                created_at: at,
-                created_by: "t".into(),
-            });
+            s.add_main_assignment(a, PostId(chief), jia, at.date_naive(), at);
             (d, a, c, posts, staff)
         })
         .unwrap();
@@ -356,7 +327,7 @@ async fn a_willing_person_is_proposed_the_seat_left() {
 async fn seats_beyond_workload_and_establishment_are_refused() {
     let f = fx();
     let hr = f.hr();
-    let [x, y, z, w] = f.posts;
+    let [x, y, ..] = f.posts;
     let before = f.audits();
     let too_many = [
         Offer {
@@ -377,25 +348,9 @@ async fn seats_beyond_workload_and_establishment_are_refused() {
         codes(e),
         [(format!("offers.{x}"), "twoway_seats_over_workload".into())]
     );
-    // 6 − 1 chief = 5 seats in the body; 6 asked.
-    let over = [
-        Offer {
-            post_id: x,
-            seats: 1,
-        },
-        Offer {
-            post_id: y,
-            seats: 2,
-        },
-        Offer {
-            post_id: z,
-            seats: 1,
-        },
-        Offer {
-            post_id: w,
-            seats: 1,
-        },
-    ];
+    // X 1, Y 2, Z 1, W 1: 5 seats, as many as the body's establishment 6 − 1 chief;
+    // once the establishment is 5, one too many.
+    let over = f.offers(true);
     assert!(
         f.app
             .tw_create_round(&hr, f.a, &f.form(), &over, &[])
