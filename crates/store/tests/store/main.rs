@@ -30,3 +30,4 @@ mod twoway;
 mod posts_index;
 mod relations;
 mod selection_decision;
+mod people_relations;
