@@ -23,8 +23,8 @@ pub mod demo;
 pub use import::{
     ImportMode, ImportOptions, ImportReport, ImportTable, Importer, PreparedImport, RowError,
 };
-pub use relations::{RelationForm, RelationRecord, RelationView, RelationWrite, Relative};
 pub use relation_import::{RelationExportRow, RelationImportReport, UnitRelation};
+pub use relations::{RelationForm, RelationRecord, RelationView, RelationWrite, Relative};
 pub use usecases::*;
 
 use std::fmt;

@@ -172,9 +172,7 @@ impl App {
             let kind = RelationKind::parse("relation", &cells.relation)
                 .map_err(|e| errs.push(cell_error(rowno, &cells.relation, e)))
                 .ok();
-            if errs.is_empty()
-                && cells.person_id_number == cells.relative_id_number
-            {
+            if errs.is_empty() && cells.person_id_number == cells.relative_id_number {
                 errs.push(cell_error(
                     rowno,
                     &cells.relative_id_number,

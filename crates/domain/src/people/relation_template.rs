@@ -164,10 +164,20 @@ mod tests {
             unreachable!("headers should map")
         };
         assert_eq!(m.unknown, vec!["备注".to_string()]);
-        let r = m.row(&s(&["李娜", "x", "配偶", "33021119850312001x", " 330211 ", "张伟"]));
+        let r = m.row(&s(&[
+            "李娜",
+            "x",
+            "配偶",
+            "33021119850312001x",
+            " 330211 ",
+            "张伟",
+        ]));
         assert_eq!(r.person_id_number, "33021119850312001X");
         assert_eq!(r.relative_id_number, "330211");
-        assert_eq!((r.person_name.as_str(), r.relative_name.as_str()), ("张伟", "李娜"));
+        assert_eq!(
+            (r.person_name.as_str(), r.relative_name.as_str()),
+            ("张伟", "李娜")
+        );
         assert_eq!(r.relation, "配偶");
         assert!(RelationHeaderMap::parse(&relation_headers()).is_ok());
     }
@@ -179,7 +189,12 @@ mod tests {
             .unwrap_or_default();
         let got: Vec<(String, String)> = e
             .into_iter()
-            .map(|e| (e.code, e.args.first().map(|a| a.1.clone()).unwrap_or_default()))
+            .map(|e| {
+                (
+                    e.code,
+                    e.args.first().map(|a| a.1.clone()).unwrap_or_default(),
+                )
+            })
             .collect();
         assert_eq!(
             got,

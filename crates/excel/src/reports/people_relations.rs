@@ -37,7 +37,9 @@ fn help(field: &str) -> &'static str {
     match field {
         "person_id_number" => "本单位人员的 18 位身份证号（以文本格式填写）",
         "person_name" => "须与该身份证号登记的姓名一致",
-        "relation" => "亲属是该人员的什么人：从下拉列表中选择（夫妻、直系血亲、三代以内旁系血亲、近姻亲共 19 种）",
+        "relation" => {
+            "亲属是该人员的什么人：从下拉列表中选择（夫妻、直系血亲、三代以内旁系血亲、近姻亲共 19 种）"
+        }
         "relative_id_number" => "亲属的 18 位身份证号；亲属须是本区登记的人员（可在其他单位）",
         "relative_name" => "须与亲属身份证号登记的姓名一致",
         _ => "",
@@ -57,7 +59,10 @@ pub fn relations_template() -> Result<Vec<u8>, ExcelError> {
         .unwrap_or(2);
     let lists = [ColumnList {
         column: relation_col,
-        values: RelationKind::ALL.iter().map(|k| k.zh().to_string()).collect(),
+        values: RelationKind::ALL
+            .iter()
+            .map(|k| k.zh().to_string())
+            .collect(),
     }];
     crate::import::template_xlsx(
         SHEET,

@@ -146,7 +146,12 @@ async fn people_relations_import_story(pg: bool) {
     assert_eq!(s.relations_of(d1, p2).await.unwrap().len(), 2);
     let rec = &s.relations_of(d1, p3).await.unwrap()[0];
     assert_eq!(
-        (rec.person_id, rec.relative_id, rec.relation.code(), rec.unit_id),
+        (
+            rec.person_id,
+            rec.relative_id,
+            rec.relation.code(),
+            rec.unit_id
+        ),
         (p3, p2, "child", a)
     );
     assert_eq!(relation_adds(&s, d1).await, 3);
@@ -210,15 +215,21 @@ async fn people_relations_import_story(pg: bool) {
     // Masked for a role without personal-data rights.
     let head = actor(d1, Some(a), Role::BodyHead);
     let masked = app.export_relations(&head, a).await.unwrap();
-    assert!(masked.iter().all(|r| r.person_id_number.contains("********")));
+    assert!(
+        masked
+            .iter()
+            .all(|r| r.person_id_number.contains("********"))
+    );
 
     // Roles and tenants: another unit's office, another district, a reader.
     assert!(matches!(
-        app.import_relations(Importer::User(&ub), a, &good, "x").await,
+        app.import_relations(Importer::User(&ub), a, &good, "x")
+            .await,
         Err(AppError::Forbidden | AppError::NotFound)
     ));
     assert!(matches!(
-        app.import_relations(Importer::User(&uc), a, &good, "x").await,
+        app.import_relations(Importer::User(&uc), a, &good, "x")
+            .await,
         Err(AppError::Forbidden | AppError::NotFound)
     ));
     assert!(matches!(
@@ -226,7 +237,8 @@ async fn people_relations_import_story(pg: bool) {
         Err(AppError::Forbidden | AppError::NotFound)
     ));
     assert!(matches!(
-        app.import_relations(Importer::User(&head), a, &good, "x").await,
+        app.import_relations(Importer::User(&head), a, &good, "x")
+            .await,
         Err(AppError::Forbidden)
     ));
     // In another district the same numbers name nobody.
@@ -234,7 +246,11 @@ async fn people_relations_import_story(pg: bool) {
         .import_relations(Importer::User(&uc), c, &good, "x")
         .await
         .unwrap();
-    assert!(r.errors.iter().all(|e| e.error.code == "person_unknown"
-        || e.error.code == "relation_person_other_unit"));
+    assert!(
+        r.errors
+            .iter()
+            .all(|e| e.error.code == "person_unknown"
+                || e.error.code == "relation_person_other_unit")
+    );
     assert!(!r.written);
 }

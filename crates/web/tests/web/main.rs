@@ -28,4 +28,5 @@ mod selfsvc;
 mod sessions;
 mod twoway;
 
+mod people_relations;
 mod selection_decision;
