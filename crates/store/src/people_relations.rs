@@ -153,7 +153,7 @@ impl SqlStore {
             .await?;
         }
         let Some((last, rest)) = audits.split_last() else {
-            return Ok(tx.commit().await?);
+            return tx.commit().await;
         };
         for a in rest {
             append(&mut tx, a).await?;
