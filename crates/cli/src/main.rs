@@ -9,6 +9,7 @@ mod ops;
 mod org;
 mod pay;
 mod people;
+mod people_relations;
 mod report;
 mod selection;
 mod twoway;
@@ -72,10 +73,12 @@ enum Command {
     /// The working-day calendar: load a year's holiday schedule, list the years.
     #[command(subcommand)]
     Calendar(calc::CalendarCommand),
-    /// Import data: `import roster FILE --unit CODE` (花名册, xlsx or csv).
+    /// Import data: `import roster FILE --unit CODE` (花名册, xlsx or csv), `import
+    /// relations FILE --unit CODE` (亲属关系).
     #[command(subcommand)]
     Import(people::ImportCommand),
-    /// Export Excel tables: `export roster|establishment --out FILE [--unit CODE]`.
+    /// Export Excel tables: `export roster|establishment --out FILE [--unit CODE]`,
+    /// `export relations --out FILE --unit CODE`.
     #[command(subcommand)]
     Export(people::ExportCommand),
     /// Organisation design (机构设置): bodies, structure on a date, plans, chart, export, apply.

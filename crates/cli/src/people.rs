@@ -40,6 +40,10 @@ pub enum ImportCommand {
         #[arg(long)]
         en: bool,
     },
+    /// Import declared relations (亲属关系, xlsx or csv: 人员身份证号, 姓名, 亲属关系,
+    /// 亲属身份证号, 亲属姓名) of a unit's people. All or nothing: every error is listed;
+    /// re-importing the same file changes nothing.
+    Relations(crate::people_relations::RelationsImport),
 }
 
 #[derive(Subcommand)]
@@ -48,6 +52,8 @@ pub enum ExportCommand {
     Roster(ExportArgs),
     /// The establishment-use table (编制使用情况表) of a unit or the district.
     Establishment(ExportArgs),
+    /// The declared relations (亲属关系) of a unit's people, in the import template's layout.
+    Relations(crate::people_relations::RelationsExport),
 }
 
 /// What an export writes and of which unit (or the whole district).
@@ -62,7 +68,7 @@ pub struct ExportArgs {
     district: Option<String>,
 }
 
-fn app_err(e: AppError, tr: Tr) -> anyhow::Error {
+pub(crate) fn app_err(e: AppError, tr: Tr) -> anyhow::Error {
     match e {
         AppError::Invalid(list) => {
             let s: Vec<String> = list.iter().map(|f| tr.error(f)).collect();
@@ -72,7 +78,7 @@ fn app_err(e: AppError, tr: Tr) -> anyhow::Error {
     }
 }
 
-async fn district_of(app: &App, code: Option<&str>) -> anyhow::Result<District> {
+pub(crate) async fn district_of(app: &App, code: Option<&str>) -> anyhow::Result<District> {
     let all = app.store.list_districts().await?;
     match code {
         Some(c) => all
@@ -88,7 +94,7 @@ async fn district_of(app: &App, code: Option<&str>) -> anyhow::Result<District> 
     }
 }
 
-async fn unit_of(app: &App, d: &District, code: &str) -> anyhow::Result<Unit> {
+pub(crate) async fn unit_of(app: &App, d: &District, code: &str) -> anyhow::Result<Unit> {
     app.store
         .find_unit(d.id, code)
         .await?
@@ -108,14 +114,17 @@ fn system_actor(d: &District) -> Actor {
 }
 
 pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
-    let ImportCommand::Roster {
-        file,
-        unit,
-        district,
-        valid_only,
-        exception_doc,
-        en,
-    } = c;
+    let (file, unit, district, valid_only, exception_doc, en) = match c {
+        ImportCommand::Roster {
+            file,
+            unit,
+            district,
+            valid_only,
+            exception_doc,
+            en,
+        } => (file, unit, district, valid_only, exception_doc, en),
+        ImportCommand::Relations(a) => return crate::people_relations::import(cfg, a).await,
+    };
     let tr = Tr::new(if en { Lang::En } else { Lang::Zh });
     let app = open_app(cfg).await?;
     let d = district_of(&app, district.as_deref()).await?;
@@ -206,6 +215,7 @@ pub async fn export(cfg: &Config, c: ExportCommand) -> anyhow::Result<u8> {
     ) = match c {
         ExportCommand::Roster(a) => (a, true),
         ExportCommand::Establishment(a) => (a, false),
+        ExportCommand::Relations(a) => return crate::people_relations::export(cfg, a).await,
     };
     let d = district_of(&app, district.as_deref()).await?;
     let actor = system_actor(&d);

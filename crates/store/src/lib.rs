@@ -16,6 +16,7 @@ mod org;
 mod pay;
 mod people;
 pub mod people_index;
+mod people_relations;
 mod posts;
 pub mod posts_index;
 mod report;

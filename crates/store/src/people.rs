@@ -1159,4 +1159,29 @@ impl PeopleStore for SqlStore {
         .await?;
         commit_audited(tx, &audit).await
     }
+
+    async fn relations_among(
+        &self,
+        d: DistrictId,
+        people: &[PersonId],
+    ) -> StoreResult<Vec<RelationRecord>> {
+        self.relations_among_sql(d, people).await
+    }
+
+    async fn add_relations(
+        &self,
+        d: DistrictId,
+        writes: &[RelationWrite],
+        audits: Vec<AuditEntry>,
+    ) -> StoreResult<()> {
+        self.add_relations_sql(d, writes, audits).await
+    }
+
+    async fn unit_relations(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+    ) -> StoreResult<Vec<jiguan_app::people::UnitRelation>> {
+        self.unit_relations_sql(d, unit).await
+    }
 }

@@ -223,4 +223,30 @@ impl PeopleStore for FakeStore {
     ) -> StoreResult<()> {
         Err(not_in_fake())
     }
+
+    /// The fake records no relation.
+    async fn relations_among(
+        &self,
+        _district: DistrictId,
+        _people: &[jiguan_domain::people::PersonId],
+    ) -> StoreResult<Vec<RelationRecord>> {
+        Ok(Vec::new())
+    }
+
+    async fn add_relations(
+        &self,
+        _district: DistrictId,
+        _writes: &[RelationWrite],
+        _audits: Vec<AuditEntry>,
+    ) -> StoreResult<()> {
+        Err(not_in_fake())
+    }
+
+    async fn unit_relations(
+        &self,
+        _district: DistrictId,
+        _unit: UnitId,
+    ) -> StoreResult<Vec<crate::people::UnitRelation>> {
+        Err(not_in_fake())
+    }
 }

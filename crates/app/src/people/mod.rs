@@ -14,6 +14,7 @@
 //! - ID numbers never go to logs; audit rows store them masked.
 
 mod import;
+mod relation_import;
 mod relations;
 mod usecases;
 
@@ -22,6 +23,7 @@ pub mod demo;
 pub use import::{
     ImportMode, ImportOptions, ImportReport, ImportTable, Importer, PreparedImport, RowError,
 };
+pub use relation_import::{RelationExportRow, RelationImportReport, UnitRelation};
 pub use relations::{RelationForm, RelationRecord, RelationView, RelationWrite, Relative};
 pub use usecases::*;
 
@@ -452,6 +454,28 @@ pub trait PeopleStore: Send + Sync {
         id: i64,
         audit: AuditEntry,
     ) -> StoreResult<()>;
+    /// The declared relations with any of `people` on either side (亲属关系导入).
+    async fn relations_among(
+        &self,
+        district: DistrictId,
+        people: &[PersonId],
+    ) -> StoreResult<Vec<RelationRecord>>;
+    /// Records relations in one transaction with their audit entries, all or nothing:
+    /// `Conflict(Unique(Key))` when a pair is related already (in either order, or twice
+    /// in `writes`), `NotFound` when a person is not the district's.
+    async fn add_relations(
+        &self,
+        district: DistrictId,
+        writes: &[RelationWrite],
+        audits: Vec<AuditEntry>,
+    ) -> StoreResult<()>;
+    /// The relations recorded on the people whose home unit is `unit` (the person's side),
+    /// with both ID numbers, by person name then id.
+    async fn unit_relations(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+    ) -> StoreResult<Vec<UnitRelation>>;
 }
 
 /// Money shown in yuan with two decimals (for templates).

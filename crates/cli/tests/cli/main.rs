@@ -15,6 +15,7 @@ mod downsizing;
 mod json_calcs;
 mod params;
 mod pay;
+mod people_relations;
 mod platform;
 mod report;
 mod selection;

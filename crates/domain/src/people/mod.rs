@@ -18,6 +18,7 @@ pub mod establishment;
 pub mod mask;
 pub mod person;
 pub mod relation;
+pub mod relation_template;
 pub mod template;
 
 use chrono::NaiveDate;

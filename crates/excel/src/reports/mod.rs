@@ -7,6 +7,7 @@ pub mod appraisal;
 pub mod downsizing;
 pub mod org;
 pub mod people;
+pub mod people_relations;
 pub mod posts;
 pub mod report;
 

@@ -51,6 +51,8 @@ pub fn roster_sheet(_l: &dyn Labels, rows: &[(RosterRow, String)]) -> Sheet {
                 Cell::Money(p.cost.allowances),
                 Cell::Money(p.cost.social_insurance),
                 Cell::Money(p.cost.housing_fund),
+                // 试用期满日期: the template's last column, so that it imports back.
+                d(p.probation_end),
                 Cell::Money(p.cost.total()),
                 r.status_here.zh().into(),
             ]

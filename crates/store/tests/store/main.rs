@@ -27,6 +27,7 @@ mod selection_scores;
 mod selfsvc;
 mod twoway;
 
+mod people_relations;
 mod posts_index;
 mod relations;
 mod selection_decision;

@@ -557,6 +557,8 @@ pub async fn remove_relation(
     cost,
     list_relations,
     add_relation,
-    remove_relation
+    remove_relation,
+    super::relations_import::import_api,
+    super::relations_import::export_api
 ))]
 pub struct Doc;

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod relations_import;
 
 use axum::http::Method;
 use utoipa::OpenApi;
@@ -227,6 +228,42 @@ fn routes() -> Vec<RouteSpec> {
             "/api/v1/units/{unit}/people/{person}/relations/{relation}",
             Signed(PeopleManage),
             api::remove_relation,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/relations/import",
+            Signed(PeopleManage),
+            relations_import::import_form,
+        ),
+        r(
+            Method::POST,
+            "/units/{unit}/people/relations/import",
+            Signed(PeopleManage),
+            relations_import::import_submit,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/relations/template.xlsx",
+            Signed(PeopleManage),
+            relations_import::template,
+        ),
+        r(
+            Method::GET,
+            "/units/{unit}/people/relations/export.xlsx",
+            Signed(PeopleView),
+            relations_import::export,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/units/{unit}/people/relations/import",
+            Signed(PeopleManage),
+            relations_import::import_api,
+        ),
+        r(
+            Method::GET,
+            "/api/v1/units/{unit}/people/relations",
+            Signed(PeopleView),
+            relations_import::export_api,
         ),
     ]
 }

@@ -28,5 +28,6 @@ mod selfsvc;
 mod sessions;
 mod twoway;
 
+mod people_relations;
 mod selection_decision;
 mod selection_officials;

@@ -438,7 +438,7 @@ async fn people_secondment_history_and_masking() {
 
 /// Follows an import's redirect to its job page and polls it (a bounded number of times)
 /// until the job has finished; returns the last page.
-async fn finish_import(t: &T, who: &Who, r: Resp) -> Resp {
+pub async fn finish_import(t: &T, who: &Who, r: Resp) -> Resp {
     if r.status != StatusCode::SEE_OTHER {
         return r;
     }
