@@ -244,6 +244,9 @@ pub fn trend(id: &str, title: &str, points: &[(String, i64, String)]) -> String 
         h = base + below + 8,
     );
     let mut tops = Vec::new();
+    // The values are drawn last, over the bars and the line (a taller bar after a value
+    // would hide its end), with a white halo (app.css).
+    let mut values = String::new();
     for (i, (label, v, text)) in points.iter().enumerate() {
         let x = x0 + i as i64 * col;
         let hgt = scale(*v, max, span).max(1);
@@ -258,7 +261,7 @@ pub fn trend(id: &str, title: &str, points: &[(String, i64, String)]) -> String 
         ));
         if shown[i] {
             let (vx, anchor, _, _) = spots[i];
-            s.push_str(&format!(
+            values.push_str(&format!(
                 "<text x=\"{vx}\" y=\"{vy}\" text-anchor=\"{anchor}\" class=\"small tl-value\">{text}</text>",
                 vy = (y - 4).max(26),
                 text = esc(text),
@@ -284,6 +287,7 @@ pub fn trend(id: &str, title: &str, points: &[(String, i64, String)]) -> String 
             tops.join(" ")
         ));
     }
+    s.push_str(&values);
     s.push_str("</svg>");
     s
 }
