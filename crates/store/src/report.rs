@@ -41,11 +41,10 @@ const PERSON_SCOPE: &str = "AND e.person_id IN (SELECT x.person_id FROM person_e
 /// The annual hours of each post (Σ of its function items).
 const HOURS: &str = "SELECT f.post_id, SUM(f.annual_hours) AS hours FROM post_functions f WHERE f.district_id = $1 GROUP BY f.post_id";
 
-/// A post counts on a date from its creation until it is deactivated (`$2` = the start of
+/// A post counts on a date from its creation until it is deactivated (`$3` = the start of
 /// the next day in China time): posts keep no versions, so a deactivated post's last
-/// change (`updated_at`) is taken as its end.
-const POST_ON: &str = "p.created_at < $2 AND (p.active OR p.updated_at >= $2)";
-/// The same with the timestamp in `$3`.
+/// change (`updated_at`) is taken as its end. (The report's families join the same
+/// condition to both dates.)
 const POST_ON3: &str = "p.created_at < $3 AND (p.active OR p.updated_at >= $3)";
 /// An assignment open on the date `$2`.
 const ASSIGN_ON: &str = "a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date > $2)";
@@ -117,11 +116,23 @@ fn spread_sql(one_unit: bool) -> String {
 /// unit, identity, establishment, status, leader, on_date, cost, nxt). `$1` = district,
 /// `$2` = the unit if any.
 fn history(unit: Option<UnitId>) -> String {
-    let scope = if unit.is_some() {
+    history_of(unit, "")
+}
+
+/// [`history`] of the people with a row that `cond` (on `x`) holds for: every row of each
+/// such person (so `nxt` is the same), none of the others.
+fn history_of(unit: Option<UnitId>, cond: &str) -> String {
+    let mut scope = if unit.is_some() {
         " AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND x.unit_id = $2)"
     } else {
         ""
-    };
+    }
+    .to_string();
+    if !cond.is_empty() {
+        scope.push_str(&format!(
+            " AND e.person_id IN (SELECT x.person_id FROM person_events x WHERE x.district_id = $1 AND {cond})"
+        ));
+    }
     format!(
         "(SELECT e.person_id, e.unit_id, e.identity, e.establishment, e.status, e.leader, e.on_date, \
          e.basic_pay + e.allowances + e.social_insurance + e.housing_fund AS cost, \
@@ -141,11 +152,13 @@ fn dated_params(d: DistrictId, unit: Option<UnitId>, dates: &[NaiveDate]) -> (us
 
 /// A query over each person's history row that is the latest on each of `dates`: `{ev}`
 /// in `select` becomes the rows joined to the dates (`ev.*` as in [`history`]; `dts.i` the
-/// date's index, `dts.t` the date), in one pass over the history.
+/// date's index, `dts.t` the date), in one pass over the history of the people `people`
+/// names (a condition on a history row `x`, see [`history_of`]; empty: everyone).
 fn points_sql(
     d: DistrictId,
     unit: Option<UnitId>,
     dates: &[NaiveDate],
+    people: &str,
     select: &str,
 ) -> (String, Vec<Value>) {
     let (base, params) = dated_params(d, unit, dates);
@@ -154,7 +167,7 @@ fn points_sql(
         .collect();
     let ev = format!(
         "{} JOIN ({}) dts ON ev.on_date <= dts.t AND (ev.nxt IS NULL OR ev.nxt > dts.t)",
-        history(unit),
+        history_of(unit, people),
         points.join(" UNION ALL ")
     );
     (select.replace("{ev}", &ev), params)
@@ -205,6 +218,15 @@ fn with_unit(mut v: Vec<Value>, unit: Option<UnitId>) -> Vec<Value> {
     v
 }
 
+/// The moment of a date index of a two-date query (0: the "from" date, 1: the "to" date).
+fn both_at(i: i64) -> Moment {
+    if i == 0 {
+        Moment::Before
+    } else {
+        Moment::After
+    }
+}
+
 fn cell(r: &Row, family: Family, at: Moment) -> StoreResult<Cell> {
     Ok(Cell::new(
         UnitId(r.get(0)?),
@@ -215,7 +237,25 @@ fn cell(r: &Row, family: Family, at: Moment) -> StoreResult<Cell> {
     ))
 }
 
+/// The memory PostgreSQL may give each sort and hash of the report's largest queries (the
+/// per-person workloads, the window over the history): at the default 4 MB their hash
+/// aggregates spill to disk over 100,000 people.
+const REPORT_WORK_MEM: &str = "SET LOCAL work_mem = '64MB'";
+
 impl SqlStore {
+    /// Rows of a large read: on PostgreSQL in a transaction of its own with a larger
+    /// `work_mem` ([`REPORT_WORK_MEM`]), on SQLite as it is.
+    async fn fetch_large(&self, sql: &str, params: &[Value]) -> StoreResult<Vec<Row>> {
+        if self.db.backend() != crate::db::Backend::Postgres {
+            return self.db.fetch_all(sql, params).await;
+        }
+        let mut tx = self.db.begin().await?;
+        tx.execute(REPORT_WORK_MEM, &[]).await?;
+        let rows = tx.fetch_all(sql, params).await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+
     /// Rows of `sql` with `$1` = district, `$2` = the date, `$3` = the unit (if any).
     async fn on_date(
         &self,
@@ -401,7 +441,7 @@ impl ReportStore for SqlStore {
                 type Key = (UnitId, usize);
                 let mut trend: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
                 let mut ends: BTreeMap<(Key, String, String), (i64, i64)> = BTreeMap::new();
-                for r in self.db.fetch_all(&sql, &params).await? {
+                for r in self.fetch_large(&sql, &params).await? {
                     let u = UnitId(r.get(0)?);
                     let (lo, hi): (i64, i64) = (r.get(1)?, r.get(2)?);
                     let (n, sum): (i64, i64) = (r.get(5)?, r.get(6)?);
@@ -442,10 +482,14 @@ impl ReportStore for SqlStore {
             }
             Family::LeadersInMiddle => {
                 let dates = [p.from, p.to];
+                // Every person's history (narrowing it to the people ever in the leadership,
+                // `"x.leader"`, took 29.5 s on SQLite over 100,000 people: see
+                // docs/PERFORMANCE.md, issue 16 fourth round).
                 let (sql, params) = points_sql(
                     d,
                     unit,
                     &dates,
+                    "",
                     &format!(
                         "SELECT ev.unit_id, dts.i, CAST(COUNT(DISTINCT ev.person_id) AS BIGINT) FROM {{ev}} \
                          JOIN post_assignments a ON a.district_id = $1 AND a.person_id = ev.person_id \
@@ -525,48 +569,71 @@ impl ReportStore for SqlStore {
                     .collect()
             }
             Family::Posts => {
+                // Both dates in one query (the post hours summed once).
                 let sql = format!(
-                    "SELECT p.unit_id, p.level, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(h.hours), 0) AS BIGINT) \
-                     FROM posts p LEFT JOIN ({HOURS}) h ON h.post_id = p.id \
-                     WHERE p.district_id = $1 AND {POST_ON}{} GROUP BY p.unit_id, p.level",
-                    u3("p.unit_id")
+                    "WITH dts AS (SELECT CAST(0 AS BIGINT) AS i, $2 AS t UNION ALL SELECT CAST(1 AS BIGINT), $3) \
+                     SELECT dts.i, p.unit_id, p.level, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(h.hours), 0) AS BIGINT) \
+                     FROM posts p JOIN dts ON p.created_at < dts.t AND (p.active OR p.updated_at >= dts.t) \
+                     LEFT JOIN ({HOURS}) h ON h.post_id = p.id \
+                     WHERE p.district_id = $1{} GROUP BY dts.i, p.unit_id, p.level",
+                    u4("p.unit_id")
+                );
+                let params = with_unit(
+                    vec![d.0.into(), day_end(p.from).into(), day_end(p.to).into()],
+                    unit,
                 );
                 let mut out = Vec::new();
-                for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
-                    let params = with_unit(vec![d.0.into(), day_end(on).into()], unit);
-                    for r in self.db.fetch_all(&sql, &params).await? {
-                        let mut c = cell(&r, family, at)?;
-                        c.sum = r.get(3)?;
-                        out.push(c);
-                    }
+                for r in self.db.fetch_all(&sql, &params).await? {
+                    let at = both_at(r.get(0)?);
+                    let mut c = Cell::new(
+                        UnitId(r.get(1)?),
+                        family,
+                        at,
+                        &r.get::<String>(2)?,
+                        r.get(3)?,
+                    );
+                    c.sum = r.get(4)?;
+                    out.push(c);
                 }
                 Ok(out)
             }
             Family::WorkBodies => {
-                let u = u4("p.unit_id");
+                // Both dates in one query: `dts.d` the date (assignments), `dts.t` the start
+                // of the next day (posts).
+                let u = unit_cond("p.unit_id", unit, 6);
                 let sql = format!(
-                    "SELECT x.unit_id, x.body_id, CAST(SUM(x.hours) AS BIGINT), CAST(SUM(x.shares) AS BIGINT) FROM ( \
-                     SELECT p.unit_id, p.body_id, COALESCE(h.hours, 0) AS hours, 0 AS shares FROM posts p \
-                     LEFT JOIN ({HOURS}) h ON h.post_id = p.id WHERE p.district_id = $1 AND {POST_ON3}{u} \
+                    "WITH dts AS (SELECT CAST(0 AS BIGINT) AS i, $2 AS d, $4 AS t UNION ALL SELECT CAST(1 AS BIGINT), $3, $5) \
+                     SELECT x.i, x.unit_id, x.body_id, CAST(SUM(x.hours) AS BIGINT), CAST(SUM(x.shares) AS BIGINT) FROM ( \
+                     SELECT dts.i, p.unit_id, p.body_id, COALESCE(h.hours, 0) AS hours, 0 AS shares FROM posts p \
+                     JOIN dts ON p.created_at < dts.t AND (p.active OR p.updated_at >= dts.t) \
+                     LEFT JOIN ({HOURS}) h ON h.post_id = p.id WHERE p.district_id = $1{u} \
                      UNION ALL \
-                     SELECT p.unit_id, p.body_id, 0, a.share_pct FROM post_assignments a \
+                     SELECT dts.i, p.unit_id, p.body_id, 0, a.share_pct FROM post_assignments a \
+                     JOIN dts ON a.start_date <= dts.d AND (a.end_date IS NULL OR a.end_date > dts.d) \
                      JOIN posts p ON p.id = a.post_id AND p.district_id = a.district_id \
-                     WHERE a.district_id = $1 AND {ASSIGN_ON}{u}) x GROUP BY x.unit_id, x.body_id"
+                     WHERE a.district_id = $1{u}) x GROUP BY x.i, x.unit_id, x.body_id"
+                );
+                let params = with_unit(
+                    vec![
+                        d.0.into(),
+                        p.from.into(),
+                        p.to.into(),
+                        day_end(p.from).into(),
+                        day_end(p.to).into(),
+                    ],
+                    unit,
                 );
                 let mut out = Vec::new();
-                for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
-                    let params = with_unit(vec![d.0.into(), on.into(), day_end(on).into()], unit);
-                    for r in self.db.fetch_all(&sql, &params).await? {
-                        let mut c = Cell::new(
-                            UnitId(r.get(0)?),
-                            family,
-                            at,
-                            &r.get::<i64>(1)?.to_string(),
-                            r.get(2)?,
-                        );
-                        c.sum = r.get(3)?;
-                        out.push(c);
-                    }
+                for r in self.db.fetch_all(&sql, &params).await? {
+                    let mut c = Cell::new(
+                        UnitId(r.get(1)?),
+                        family,
+                        both_at(r.get(0)?),
+                        &r.get::<i64>(2)?.to_string(),
+                        r.get(3)?,
+                    );
+                    c.sum = r.get(4)?;
+                    out.push(c);
                 }
                 Ok(out)
             }
@@ -574,7 +641,7 @@ impl ReportStore for SqlStore {
                 let sql = spread_sql(unit.is_some());
                 let params = with_unit(vec![d.0.into(), p.from.into(), p.to.into()], unit);
                 let mut out = Vec::new();
-                for r in self.db.fetch_all(&sql, &params).await? {
+                for r in self.fetch_large(&sql, &params).await? {
                     let at = if r.get::<i64>(0)? == 0 {
                         Moment::Before
                     } else {

@@ -1358,6 +1358,66 @@ async fn staff_registers_for_a_campaign_on_a_phone() {
 
 // ---------------------------------------------------------------- reform results (issue 16)
 
+/// Whether any two labels (dates, values) of the chart `css` overlap on the screen: each
+/// label's box (its `getBBox`, in its own turned frame) is mapped to the screen by its
+/// `getScreenCTM` and the quadrilaterals are tested for overlap (separating axes), so
+/// labels turned 45° are judged by their glyphs' box, not by an upright bounding box.
+/// Returns the overlapping pairs' texts and the number of labels.
+async fn label_overlaps(b: &Browser, css: &str) -> (Vec<String>, usize) {
+    let v = b
+        .eval(&format!(
+            "const svg = document.querySelector({css:?});
+             const ts = [...svg.querySelectorAll('text.tl-date, text.tl-value')];
+             const quad = t => {{ const r = t.getBBox(), m = t.getScreenCTM();
+               return [[r.x, r.y], [r.x + r.width, r.y], [r.x + r.width, r.y + r.height], [r.x, r.y + r.height]]
+                 .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]); }};
+             const qs = ts.map(quad);
+             const apart = (p, q) => {{
+               for (const poly of [p, q]) for (let i = 0; i < 4; i++) {{
+                 const [x1, y1] = poly[i], [x2, y2] = poly[(i + 1) % 4];
+                 const nx = y1 - y2, ny = x2 - x1, len = Math.hypot(nx, ny) || 1;
+                 const proj = s => s.map(([x, y]) => (x * nx + y * ny) / len);
+                 const a = proj(p), c = proj(q);
+                 if (Math.max(...a) <= Math.min(...c) + 0.5 || Math.max(...c) <= Math.min(...a) + 0.5) return true;
+               }}
+               return false; }};
+             const bad = [];
+             for (let i = 0; i < qs.length; i++) for (let j = i + 1; j < qs.length; j++)
+               if (!apart(qs[i], qs[j])) bad.push(ts[i].textContent + ' / ' + ts[j].textContent);
+             return [bad, ts.length];"
+        ))
+        .await
+        .unwrap();
+    let bad = v[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_string())
+        .collect();
+    (bad, v[1].as_u64().unwrap() as usize)
+}
+
+/// The district table's box at the current width: (its scroll width, its client width,
+/// the table's right edge, the right edge of `main`'s content).
+async fn units_table_fit(b: &Browser) -> (i64, i64, f64, f64) {
+    let v = b
+        .eval(
+            "const box = document.getElementById('report-units-box');
+             const t = document.getElementById('report-units').getBoundingClientRect();
+             const m = document.querySelector('main');
+             const right = m.getBoundingClientRect().right - parseFloat(getComputedStyle(m).paddingRight);
+             return [box.scrollWidth, box.clientWidth, t.right, right];",
+        )
+        .await
+        .unwrap();
+    (
+        v[0].as_i64().unwrap(),
+        v[1].as_i64().unwrap(),
+        v[2].as_f64().unwrap(),
+        v[3].as_f64().unwrap(),
+    )
+}
+
 /// The district dashboard on the demo (16 bodies cut, 50 staff), the drill-down into
 /// 骆驼街道 (21 %), and its A4 print view over several pages, on a 1366 px desktop.
 /// Screenshots for docs/modules/reports.md: report-district.png, report-unit.png,
@@ -1378,6 +1438,16 @@ async fn report_dashboard_drills_into_luotuo_and_prints() {
     let total = text_of(&b, "report-total").await;
     assert!(total.contains("50"), "{total}");
     assert!(text_of(&b, "h-bodies").await.contains("16"));
+    // At 1366 px the district table fits: its box does not scroll, it ends inside the
+    // content, and the page is no wider than the window.
+    let (scroll, client, right, content) = units_table_fit(&b).await;
+    assert!(
+        scroll <= client && right <= content + 0.5,
+        "district table at 1366: {scroll} > {client} or {right} > {content}"
+    );
+    no_overflow(&b, "district report at 1366").await;
+    let (bad, n) = label_overlaps(&b, "#report-trend").await;
+    assert!(n > 0 && bad.is_empty(), "trend labels overlap: {bad:?}");
     b.screenshot(&img("report-district.png")).await.unwrap();
     // Sort by staff cut, then drill into 骆驼街道.
     click_id(&b, "sort-cut").await;
@@ -1393,6 +1463,25 @@ async fn report_dashboard_drills_into_luotuo_and_prints() {
         "{body}"
     );
     b.screenshot(&img("report-unit.png")).await.unwrap();
+    // A long period (22 points: 2000-01-01, the latest 20 year-ends, today): the dates are
+    // turned, the values thinned, no two labels overlap.
+    let unit_url = b.current_url().await.unwrap();
+    let long = format!("{}?from=2000-01-01", unit_url.path());
+    b.goto(app.url(&long)).await.unwrap();
+    b.query(By::Id("report-headline")).first().await.unwrap();
+    let (bad, n) = label_overlaps(&b, "#report-trend").await;
+    let turned = b
+        .eval("return document.querySelectorAll('#report-trend text.tl-date.rot').length;")
+        .await
+        .unwrap();
+    assert_eq!(turned.as_u64(), Some(22), "every date turned");
+    assert!(n > 22 && bad.is_empty(), "trend labels overlap: {bad:?}");
+    b.eval("document.getElementById('report-trend-card').scrollIntoView(); return 0;")
+        .await
+        .unwrap();
+    b.screenshot(&img("report-trend-long.png")).await.unwrap();
+    b.goto(unit_url.as_str()).await.unwrap();
+    b.query(By::Id("report-headline")).first().await.unwrap();
     // The print view: 标题 and 文号 on paper, controls off it, several A4 pages.
     click_id(&b, "report-print").await;
     b.query(By::Css(".official-title")).first().await.unwrap();
@@ -1411,6 +1500,8 @@ async fn report_dashboard_drills_into_luotuo_and_prints() {
     b.eval("document.getElementById('report-trend-card').scrollIntoView(); return 0;")
         .await
         .unwrap();
+    let (bad, _) = label_overlaps(&b, "#report-trend").await;
+    assert!(bad.is_empty(), "trend labels overlap in print: {bad:?}");
     b.screenshot(&img("report-print-trend.png")).await.unwrap();
     emulate_media(&b, "").await;
     b.quit().await.unwrap();
@@ -1980,9 +2071,33 @@ async fn report_unit_fits_a_phone() {
     assert!(scroll <= inner, "改革成效: {scroll} > {inner}");
     let (trend, w, _) = print_box(&b, "#report-trend-card svg").await;
     assert!(trend && w > 0.0 && w <= 390.0, "cost trend: {w}");
-    let img = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/img/report-unit-phone.png");
-    b.screenshot(&img).await.unwrap();
+    b.screenshot(&img("report-unit-phone.png")).await.unwrap();
+    // The org charts on a phone: one under the other, each at its own size (its text as
+    // large as on the org page, not shrunk to the card) and scrolling inside its card.
+    let v = b
+        .eval(
+            "const f = id => document.getElementById(id);
+             const svg = f('report-org-before').querySelector('svg.org-chart');
+             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+             const a = f('report-org-before').getBoundingClientRect(), c = f('report-org-after').getBoundingClientRect();
+             return [scale, f('report-org-before').scrollWidth > f('report-org-before').clientWidth, c.top >= a.bottom];",
+        )
+        .await
+        .unwrap();
+    let scale = v[0].as_f64().unwrap();
+    assert!(scale >= 0.95, "org chart scaled to {scale} on a phone");
+    assert_eq!(
+        (v[1].as_bool(), v[2].as_bool()),
+        (Some(true), Some(true)),
+        "the org chart scrolls in its card; after stands under before"
+    );
+    fits_the_phone(&b, "改革成效 with the org charts").await;
+    b.eval("document.getElementById('report-org-before').scrollIntoView(); return 0;")
+        .await
+        .unwrap();
+    b.screenshot(&img("report-unit-phone-org.png"))
+        .await
+        .unwrap();
     b.quit().await.unwrap();
 }
 

@@ -221,10 +221,19 @@ impl App {
         unit: Option<UnitId>,
         p: Period,
     ) -> AppResult<Vec<Cell>> {
-        let mut all = Vec::new();
-        for f in FAMILIES {
-            all.extend(self.store.report_cells(d, unit, f, p).await?);
+        // The families are independent reads: run them at once (each on its own pooled
+        // connection), then keep them in family order.
+        let mut set = tokio::task::JoinSet::new();
+        for (i, f) in FAMILIES.into_iter().enumerate() {
+            let store = self.store.clone();
+            set.spawn(async move { (i, store.report_cells(d, unit, f, p).await) });
         }
+        let mut parts: Vec<Vec<Cell>> = vec![Vec::new(); FAMILIES.len()];
+        while let Some(done) = set.join_next().await {
+            let (i, cells) = done.map_err(|e| AppError::Internal(e.to_string()))?;
+            parts[i] = cells?;
+        }
+        let mut all: Vec<Cell> = parts.into_iter().flatten().collect();
         // The work figures with the posts module's parameters: the unit's on a unit report,
         // the district's on the dashboard (as the posts module's district report does).
         let params = self.posts_params(d, unit).await?;
@@ -239,17 +248,24 @@ impl App {
         units: &[UnitId],
         p: Period,
     ) -> AppResult<Vec<BTreeMap<UnitId, Section>>> {
-        let mut out = Vec::new();
-        for prov in PROVIDERS.iter() {
-            out.push(
-                prov.sections(SectionQuery {
-                    app: self,
+        // Independent reads too: every provider at once, kept in report order.
+        let mut set = tokio::task::JoinSet::new();
+        for (i, prov) in PROVIDERS.iter().enumerate() {
+            let (app, units) = (self.clone(), units.to_vec());
+            set.spawn(async move {
+                let q = SectionQuery {
+                    app: &app,
                     d,
-                    units,
+                    units: &units,
                     p,
-                })
-                .await?,
-            );
+                };
+                (i, prov.sections(q).await)
+            });
+        }
+        let mut out = vec![BTreeMap::new(); PROVIDERS.len()];
+        while let Some(done) = set.join_next().await {
+            let (i, m) = done.map_err(|e| AppError::Internal(e.to_string()))?;
+            out[i] = m?;
         }
         Ok(out)
     }
@@ -284,8 +300,11 @@ impl App {
             .await?;
         let d = actor.district_id;
         let period = self.report_period(d, Some(unit), f).await?;
-        let cells = self.report_cells(d, Some(unit), period).await?;
-        let ext = self.report_extensions(d, &[unit], period).await?;
+        let one = [unit];
+        let (cells, ext) = tokio::try_join!(
+            self.report_cells(d, Some(unit), period),
+            self.report_extensions(d, &one, period)
+        )?;
         Ok(UnitReport {
             unit: u,
             period,
@@ -306,9 +325,11 @@ impl App {
         let d = actor.district_id;
         let period = self.report_period(d, None, f).await?;
         let units = self.store.report_units(d).await?;
-        let cells = self.report_cells(d, None, period).await?;
         let ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
-        let ext = self.report_extensions(d, &ids, period).await?;
+        let (cells, ext) = tokio::try_join!(
+            self.report_cells(d, None, period),
+            self.report_extensions(d, &ids, period)
+        )?;
         let mut by_unit: BTreeMap<UnitId, Vec<Cell>> = BTreeMap::new();
         for c in cells {
             by_unit.entry(c.unit).or_default().push(c);

@@ -1345,3 +1345,188 @@ async fn report_pay_spread_of_the_district_is_its_own(pg: bool) {
     let sec = dr.total.section("pay.spread").unwrap();
     assert_eq!(sec.note.as_deref(), Some("report.note.pay.spread.district"));
 }
+
+both!(report_two_date_queries_match_the_old_ones);
+
+/// The posts and the work-by-body families (one query per date before, now both dates in
+/// one query) and the leadership members in middle posts (the history of every person
+/// before, now only of the people ever in the leadership) give the figures the old
+/// queries gave — kept here as the reference — on the demo with posts deactivated
+/// between the dates, shared assignments and leaders who hold a middle post for part of
+/// the time, over three periods, for the district and for each unit.
+async fn report_two_date_queries_match_the_old_ones(pg: bool) {
+    use chrono::{NaiveTime, TimeZone};
+    use jiguan_app::report::ReportStore;
+    use jiguan_domain::report::{Family, Period};
+    use std::collections::BTreeMap;
+
+    const HOURS: &str = "SELECT f.post_id, SUM(f.annual_hours) AS hours FROM post_functions f WHERE f.district_id = $1 GROUP BY f.post_id";
+    let old_posts = format!(
+        "SELECT p.unit_id, p.level, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(h.hours), 0) AS BIGINT) \
+         FROM posts p LEFT JOIN ({HOURS}) h ON h.post_id = p.id \
+         WHERE p.district_id = $1 AND p.created_at < $2 AND (p.active OR p.updated_at >= $2) GROUP BY p.unit_id, p.level"
+    );
+    let old_bodies = format!(
+        "SELECT x.unit_id, x.body_id, CAST(SUM(x.hours) AS BIGINT), CAST(SUM(x.shares) AS BIGINT) FROM ( \
+         SELECT p.unit_id, p.body_id, COALESCE(h.hours, 0) AS hours, 0 AS shares FROM posts p \
+         LEFT JOIN ({HOURS}) h ON h.post_id = p.id WHERE p.district_id = $1 AND p.created_at < $3 AND (p.active OR p.updated_at >= $3) \
+         UNION ALL \
+         SELECT p.unit_id, p.body_id, 0, a.share_pct FROM post_assignments a \
+         JOIN posts p ON p.id = a.post_id AND p.district_id = a.district_id \
+         WHERE a.district_id = $1 AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date > $2)) x GROUP BY x.unit_id, x.body_id"
+    );
+    const OLD_LEADERS: &str = "SELECT ev.unit_id, dts.i, CAST(COUNT(DISTINCT ev.person_id) AS BIGINT) FROM \
+        (SELECT e.person_id, e.unit_id, e.status, e.leader, e.on_date, \
+        LEAD(e.on_date) OVER (PARTITION BY e.person_id ORDER BY e.on_date, e.id) AS nxt FROM person_events e WHERE e.district_id = $1) ev \
+        JOIN (SELECT CAST(0 AS BIGINT) AS i, $2 AS t UNION ALL SELECT CAST(1 AS BIGINT), $3) dts ON ev.on_date <= dts.t AND (ev.nxt IS NULL OR ev.nxt > dts.t) \
+        JOIN post_assignments a ON a.district_id = $1 AND a.person_id = ev.person_id \
+        AND a.start_date <= dts.t AND (a.end_date IS NULL OR a.end_date > dts.t) \
+        JOIN posts p ON p.id = a.post_id AND p.level IN ('chief', 'deputy') \
+        WHERE ev.leader AND ev.status IN ('on_post', 'lent_out') GROUP BY ev.unit_id, dts.i";
+    // The start of the next day in China time (a timestamp "on or before" the date).
+    let day_end = |on: NaiveDate| {
+        let next = on.succ_opt().unwrap().and_time(NaiveTime::MIN);
+        jiguan_domain::time::china()
+            .from_local_datetime(&next)
+            .single()
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
+    // Shared (half-time) assignments, as in the test above.
+    s.db.execute(
+        "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
+         SELECT a.district_id, a.unit_id, a.post_id, b.person_id, 50, FALSE, FALSE, '2019-06-01', NULL, '', a.created_at, 'test' \
+         FROM post_assignments a JOIN post_assignments b ON b.district_id = a.district_id AND b.unit_id = a.unit_id \
+         AND b.post_id <> a.post_id AND b.id = a.id + 1 WHERE a.district_id = $1 AND a.id % 3 = 0",
+        &[d.0.into()],
+    )
+    .await
+    .unwrap();
+    // Every fifth post deactivated on 2021-06-01 (it counts on the dates before).
+    s.db.execute(
+        "UPDATE posts SET active = FALSE, updated_at = $2 WHERE district_id = $1 AND id % 5 = 0",
+        &[d.0.into(), day_end(day("2021-05-31")).into()],
+    )
+    .await
+    .unwrap();
+    // The holders of every other middle post are in the leadership (班子成员) from their
+    // first row on; a third of them leave it on 2022-03-01 (a later row, not a leader).
+    s.db.execute(
+        "UPDATE person_events SET leader = TRUE WHERE district_id = $1 AND person_id IN \
+         (SELECT a.person_id FROM post_assignments a JOIN posts p ON p.id = a.post_id \
+         WHERE a.district_id = $1 AND p.level IN ('chief', 'deputy') AND a.id % 2 = 0)",
+        &[d.0.into()],
+    )
+    .await
+    .unwrap();
+    s.db.execute(
+        "INSERT INTO person_events (district_id, person_id, on_date, kind, unit_id, host_unit_id, body_id, identity, establishment, post, rank, leader, funding, basic_pay, allowances, social_insurance, housing_fund, status, doc_no, note, created_at, created_by) \
+         SELECT e.district_id, e.person_id, '2022-03-01', 'change', e.unit_id, e.host_unit_id, e.body_id, e.identity, e.establishment, e.post, e.rank, FALSE, e.funding, \
+         e.basic_pay, e.allowances, e.social_insurance, e.housing_fund, e.status, '', '', e.created_at, 'test' FROM person_events e \
+         WHERE e.district_id = $1 AND e.leader AND e.person_id % 3 = 0 AND e.on_date < '2022-03-01' AND NOT EXISTS (SELECT 1 FROM person_events f \
+         WHERE f.person_id = e.person_id AND (f.on_date > e.on_date OR (f.on_date = e.on_date AND f.id > e.id)))",
+        &[d.0.into()],
+    )
+    .await
+    .unwrap();
+    let units = app.store.report_units(d).await.unwrap();
+    let periods = [
+        app.report_period(d, None, &ReportForm::default())
+            .await
+            .unwrap(),
+        Period {
+            from: day("2019-01-01"),
+            to: day("2024-06-30"),
+        },
+        Period {
+            from: day("2024-06-30"),
+            to: day("2024-06-30"),
+        },
+    ];
+    type Key = (i64, &'static str, String);
+    let at_code = |at: Moment| {
+        if at == Moment::Before {
+            "before"
+        } else {
+            "after"
+        }
+    };
+    let mut seen = (0, 0, 0);
+    for p in periods {
+        let mut old: BTreeMap<(Family, Key), (i64, i64)> = BTreeMap::new();
+        for (at, on) in [("before", p.from), ("after", p.to)] {
+            for r in
+                s.db.fetch_all(&old_posts, &[d.0.into(), day_end(on).into()])
+                    .await
+                    .unwrap()
+            {
+                let k = (r.get::<i64>(0).unwrap(), at, r.get::<String>(1).unwrap());
+                old.insert((Family::Posts, k), (r.get(2).unwrap(), r.get(3).unwrap()));
+            }
+            for r in
+                s.db.fetch_all(&old_bodies, &[d.0.into(), on.into(), day_end(on).into()])
+                    .await
+                    .unwrap()
+            {
+                let k = (
+                    r.get::<i64>(0).unwrap(),
+                    at,
+                    r.get::<i64>(1).unwrap().to_string(),
+                );
+                old.insert(
+                    (Family::WorkBodies, k),
+                    (r.get(2).unwrap(), r.get(3).unwrap()),
+                );
+            }
+        }
+        for r in
+            s.db.fetch_all(OLD_LEADERS, &[d.0.into(), p.from.into(), p.to.into()])
+                .await
+                .unwrap()
+        {
+            let at = if r.get::<i64>(1).unwrap() == 0 {
+                "before"
+            } else {
+                "after"
+            };
+            let k = (r.get::<i64>(0).unwrap(), at, String::new());
+            old.insert((Family::LeadersInMiddle, k), (r.get(2).unwrap(), 0));
+        }
+        let cells = |unit: Option<UnitId>| {
+            let s = s.clone();
+            async move {
+                let mut new: BTreeMap<(Family, Key), (i64, i64)> = BTreeMap::new();
+                for f in [Family::Posts, Family::WorkBodies, Family::LeadersInMiddle] {
+                    for c in s.report_cells(d, unit, f, p).await.unwrap() {
+                        new.insert((f, (c.unit.0, at_code(c.at), c.a.clone())), (c.n, c.sum));
+                    }
+                }
+                new
+            }
+        };
+        let new = cells(None).await;
+        assert_eq!(new, old, "{p:?}");
+        let count = |f: Family| old.keys().filter(|k| k.0 == f).count();
+        seen = (
+            seen.0 + count(Family::Posts),
+            seen.1 + count(Family::WorkBodies),
+            seen.2 + count(Family::LeadersInMiddle),
+        );
+        // A unit's own report reads the same figures as its rows of the district.
+        for u in &units {
+            let own = cells(Some(u.id)).await;
+            let mine: BTreeMap<_, _> = old
+                .iter()
+                .filter(|(k, _)| k.1.0 == u.id.0)
+                .map(|(k, v)| (k.clone(), *v))
+                .collect();
+            assert_eq!(own, mine, "{p:?} {}", u.name);
+        }
+    }
+    // The fixture is not empty: posts, bodies and leaders in middle posts on some dates.
+    assert!(seen.0 > 0 && seen.1 > 0 && seen.2 > 0, "{seen:?}");
+}

@@ -304,8 +304,10 @@ async fn unit_page(st: &AppState, ctx: &Ctx, u: Unit, q: &ReportQuery, print: bo
         let s = st.app.org_structure(&ctx.actor, u.id, Some(on)).await?;
         let heads = st.app.org_headcount(&ctx.actor, u.id, on).await?;
         let title = format!("{} {on}", u.name);
+        // At its own size (width and height given): the page scales it down to its card on
+        // a wide screen and lets a phone scroll it at a readable size (app.css).
         charts.push(crate::org::pages::chart_svg(
-            ctx.tr, &s, &title, false, &heads,
+            ctx.tr, &s, &title, true, &heads,
         ));
     }
     let key = if print {

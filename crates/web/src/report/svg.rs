@@ -172,37 +172,111 @@ pub fn before_after(
     s
 }
 
+/// The width of `text` at the charts' small size (11 px): ~6.5 px for a digit or a Latin
+/// letter, a full 11 px for a Chinese character. An estimate on the safe side, used to keep
+/// labels apart.
+fn text_w(text: &str) -> i64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 13 } else { 22 })
+        .sum::<i64>()
+        / 2
+}
+
 /// The cost trend: one bar per point (the "from" date, the year-ends between, the "to"
 /// date) with a line through their tops; `points` = (date, value, value as shown). The
 /// first bar is the "before" colour, the others the "after" colour.
+///
+/// Labels never overlap: when the dates are wider than a column they are turned 45°
+/// (class `tl-date rot`), and a value is left out where it would touch its neighbour (the
+/// last is always shown, the first unless it would touch the last) — each bar carries its
+/// date and value as its `<title>` all the same, and the workbook and the JSON list every
+/// point.
 pub fn trend(id: &str, title: &str, points: &[(String, i64, String)]) -> String {
     let base = 170;
     let span = 120;
     let n = points.len().max(1) as i64;
     let col = ((W - 20) / n).clamp(28, 110);
     let bar = (col - 14).max(10);
-    let w = (20 + col * n).max(W);
     let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
-    let mut s = svg_head("report-trend", id, (w, base + 36), title) + &axis(base, w);
+    let date_w = points.iter().map(|p| text_w(&p.0)).max().unwrap_or(0);
+    let rotate = date_w + 6 > col;
+    // A turned label hangs down to the left of its bar: room for the first one.
+    let x0 = if rotate {
+        (date_w * 71 / 100 + 4 - bar / 2).max(10)
+    } else {
+        10
+    };
+    let w = (x0 + 10 + col * n).max(W);
+    // Rotated by 45°, a label reaches down by its width ÷ √2.
+    let below = if rotate { 12 + date_w * 71 / 100 } else { 22 };
+    // Where each value would stand (x, anchor, left and right edge): above its bar, or
+    // ending at the picture's edge; then every one that keeps 6 px from the one before it
+    // and from the last, which is always shown (as the first is).
+    let place = |i: usize, text: &str| {
+        let x = x0 + i as i64 * col;
+        let (cx, tw) = (x + bar / 2, text_w(text));
+        if cx + tw / 2 > w {
+            (x + bar, "end", x + bar - tw, x + bar)
+        } else if cx - tw / 2 < 0 {
+            (x, "start", x, x + tw)
+        } else {
+            (cx, "middle", cx - tw / 2, cx + tw / 2)
+        }
+    };
+    let spots: Vec<_> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| place(i, &p.2))
+        .collect();
+    let mut shown = vec![false; spots.len()];
+    if let Some(end) = spots.last() {
+        let mut right = i64::MIN;
+        for (i, sp) in spots.iter().enumerate() {
+            let fits = i + 1 == spots.len() || (sp.2 >= right + 6 && sp.3 + 6 <= end.2);
+            if fits {
+                shown[i] = true;
+                right = sp.3;
+            }
+        }
+    }
+    let mut s = svg_head("report-trend", id, (w, base + below + 8), title) + &axis(base, w);
     let mut tops = Vec::new();
+    // The values are drawn last, over the bars and the line (a taller bar after a value
+    // would hide its end), with a white halo (app.css).
+    let mut values = String::new();
     for (i, (label, v, text)) in points.iter().enumerate() {
-        let x = 10 + i as i64 * col;
+        let x = x0 + i as i64 * col;
         let hgt = scale(*v, max, span).max(1);
         let y = base - hgt;
-        tops.push(format!("{},{y}", x + bar / 2));
-        // Long labels alternate above and below so neighbours do not overlap.
-        let vy = if i % 2 == 0 { y - 4 } else { y - 16 };
+        let cx = x + bar / 2;
+        tops.push(format!("{cx},{y}"));
         s.push_str(&format!(
-            "<rect class=\"{c}\" x=\"{x}\" y=\"{y}\" width=\"{bar}\" height=\"{hgt}\"></rect>\
-             <text x=\"{cx}\" y=\"{vy}\" text-anchor=\"middle\" class=\"small\">{text}</text>\
-             <text x=\"{cx}\" y=\"{ly}\" text-anchor=\"middle\" class=\"small\">{label}</text>",
+            "<rect class=\"{c}\" x=\"{x}\" y=\"{y}\" width=\"{bar}\" height=\"{hgt}\"><title>{l}: {v}</title></rect>",
             c = if i == 0 { "rb-before" } else { "rb-after" },
-            cx = x + bar / 2,
-            vy = vy.max(26),
-            ly = base + 16 + (i as i64 % 2) * 14,
-            text = esc(text),
-            label = esc(label),
+            l = esc(label),
+            v = esc(text),
         ));
+        if shown[i] {
+            let (vx, anchor, _, _) = spots[i];
+            values.push_str(&format!(
+                "<text x=\"{vx}\" y=\"{vy}\" text-anchor=\"{anchor}\" class=\"small tl-value\">{text}</text>",
+                vy = (y - 4).max(26),
+                text = esc(text),
+            ));
+        }
+        if rotate {
+            let ly = base + 12;
+            s.push_str(&format!(
+                "<text x=\"{cx}\" y=\"{ly}\" text-anchor=\"end\" transform=\"rotate(-45 {cx} {ly})\" class=\"small tl-date rot\">{label}</text>",
+                label = esc(label),
+            ));
+        } else {
+            s.push_str(&format!(
+                "<text x=\"{cx}\" y=\"{ly}\" text-anchor=\"middle\" class=\"small tl-date\">{label}</text>",
+                ly = base + 16,
+                label = esc(label),
+            ));
+        }
     }
     if tops.len() > 1 {
         s.push_str(&format!(
@@ -210,6 +284,7 @@ pub fn trend(id: &str, title: &str, points: &[(String, i64, String)]) -> String 
             tops.join(" ")
         ));
     }
+    s.push_str(&values);
     s.push_str("</svg>");
     s
 }
@@ -238,6 +313,93 @@ mod tests {
                 && s.contains("height=\"1\"")
         );
         assert!(!s.contains("<script"));
+    }
+
+    /// The left and right edge of each text with `class` (from its anchor and its text).
+    fn spans(s: &str, class: &str) -> Vec<(i64, i64)> {
+        s.split("<text ")
+            .filter(|t| t.contains(class))
+            .map(|t| {
+                let attr = |a: &str| {
+                    t.split(&format!("{a}=\""))
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                };
+                let x: i64 = attr("x").parse().unwrap();
+                let body = t.split('>').nth(1).unwrap().split('<').next().unwrap();
+                let tw = text_w(body);
+                match attr("text-anchor") {
+                    "end" => (x - tw, x),
+                    "start" => (x, x + tw),
+                    _ => (x - tw / 2, x + tw / 2),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_crowded_trend_turns_its_dates_and_thins_its_values() {
+        // 22 points (the "from" date, 20 year-ends, the "to" date): 28 px a column.
+        let pts: Vec<(String, i64, String)> = (0..22)
+            .map(|i| {
+                (
+                    format!("{}-12-31", 2000 + i),
+                    1_000_000 + i * 10_000,
+                    format!("{},000,000.00", 10 + i),
+                )
+            })
+            .collect();
+        let s = trend("t", "经费", &pts);
+        // Every bar, with its date and value as its title.
+        assert_eq!(s.matches("<rect").count(), 22);
+        assert!(s.contains("<title>2005-12-31: 15,000,000.00</title>"));
+        // Every date, turned.
+        assert_eq!(s.matches("tl-date rot").count(), 22);
+        assert!(s.contains("rotate(-45 "));
+        // The values shown are apart by more than one value's width, the first and the last
+        // among them; the others are left out.
+        let v = spans(&s, "tl-value");
+        assert!(v.len() >= 3 && v.len() < 22, "{v:?}");
+        assert!(s.contains(">10,000,000.00<") && s.contains(">31,000,000.00<"));
+        for pair in v.windows(2) {
+            assert!(pair[1].0 >= pair[0].1 + 6, "{v:?}");
+        }
+        let w: i64 = s
+            .split("viewBox=\"0 0 ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(v[0].0 >= 0 && v[v.len() - 1].1 <= w, "{v:?} in {w}");
+        // Nothing starts left of the picture: the first turned date (anchored at its end,
+        // reaching its width ÷ √2 to the left) hangs inside it.
+        let x: i64 = s
+            .split("transform=\"rotate(-45 ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(x * 100 >= text_w("2000-12-31") * 70, "{x}");
+    }
+
+    #[test]
+    fn a_short_trend_keeps_its_labels_level() {
+        let pts: Vec<(String, i64, String)> = (0..3)
+            .map(|i| (format!("{}-12-31", 2020 + i), 100, "1.00".into()))
+            .collect();
+        let s = trend("t", "经费", &pts);
+        assert!(!s.contains("rotate(") && s.matches("tl-value").count() == 3);
+        let d = spans(&s, "tl-date");
+        assert!(d[1].0 >= d[0].1 && d[2].0 >= d[1].1, "{d:?}");
     }
 
     #[test]
