@@ -116,13 +116,6 @@ impl RelationView {
     }
 }
 
-/// A relative as the selection rules read them: the other person's record and the category.
-#[derive(Debug, Clone)]
-pub struct Relative {
-    pub person: PersonRecord,
-    pub kinship: Kinship,
-}
-
 impl App {
     /// The relations of a person the actor may see (PeopleView at the unit), both sides.
     pub async fn person_relations(
@@ -241,26 +234,6 @@ impl App {
                 "recorded_by_person": r.person_id.0,
             }));
         Ok(self.store.remove_relation(d, r.id, audit).await?)
-    }
-
-    /// The recorded relatives of a person (both sides), with their current records, for the
-    /// selection rules (no role check: the caller has checked its own).
-    pub(crate) async fn relatives_of(
-        &self,
-        d: DistrictId,
-        id: PersonId,
-    ) -> AppResult<Vec<Relative>> {
-        let mut out = Vec::new();
-        for r in self.store.relations_of(d, id).await? {
-            let Some(other) = r.other(id) else { continue };
-            if let Some(person) = self.store.get_person(d, other).await? {
-                out.push(Relative {
-                    person,
-                    kinship: r.relation.kinship(),
-                });
-            }
-        }
-        Ok(out)
     }
 
     /// The declared relations between `official` and any of `people`, as the domain's
