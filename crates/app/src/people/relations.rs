@@ -19,10 +19,8 @@ use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::Actor;
 use jiguan_domain::people::PersonId;
 use jiguan_domain::people::relation::{RelationKind, parse_relation};
-use jiguan_domain::selection::eligibility::Kinship;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
-use super::PersonRecord;
 use crate::ports::{Conflict, StoreError};
 use crate::{App, AppError, AppResult};
 
