@@ -195,6 +195,23 @@ async fn insert_set(
 }
 
 #[allow(clippy::too_many_arguments)]
+/// A person's annual results (`apr_person_years`): the select, then the condition on the
+/// cycles after the person's.
+const PERSON_YEARS: &str = "SELECT c.year, c.unit_id, c.id, p.grade, p.ungraded, p.person_id FROM appraisal_participants p \
+     JOIN appraisal_cycles c ON c.id = p.cycle_id AND c.district_id = p.district_id";
+const PERSON_YEARS_WHERE: &str =
+    "c.kind = 'annual' AND c.status IN ('confirmed', 'publicity', 'closed')";
+
+fn year_record(r: &Row) -> StoreResult<YearRecord> {
+    Ok(YearRecord {
+        year: i32::try_from(r.get::<i64>(0)?).unwrap_or(0),
+        unit_id: UnitId(r.get(1)?),
+        cycle_id: CycleId(r.get(2)?),
+        grade: opt_code("grade", r.get(3)?, Grade::from_code)?,
+        ungraded: opt_code("ungraded", r.get(4)?, Ungraded::from_code)?,
+    })
+}
+
 #[async_trait]
 impl AppraisalStore for SqlStore {
     async fn apr_cycles(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<CycleRecord>> {
@@ -751,24 +768,42 @@ impl AppraisalStore for SqlStore {
         let rows = self
             .db
             .fetch_all(
-                "SELECT c.year, c.unit_id, c.id, p.grade, p.ungraded FROM appraisal_participants p \
-                 JOIN appraisal_cycles c ON c.id = p.cycle_id AND c.district_id = p.district_id \
-                 WHERE p.district_id = $1 AND p.person_id = $2 AND c.kind = 'annual' AND c.status IN ('confirmed', 'publicity', 'closed') \
-                 ORDER BY c.year, c.id",
+                &format!(
+                    "{PERSON_YEARS} WHERE p.district_id = $1 AND p.person_id = $2 AND {PERSON_YEARS_WHERE} ORDER BY c.year, c.id"
+                ),
                 &[d.0.into(), person.into()],
             )
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(YearRecord {
-                    year: i32::try_from(r.get::<i64>(0)?).unwrap_or(0),
-                    unit_id: UnitId(r.get(1)?),
-                    cycle_id: CycleId(r.get(2)?),
-                    grade: opt_code("grade", r.get(3)?, Grade::from_code)?,
-                    ungraded: opt_code("ungraded", r.get(4)?, Ungraded::from_code)?,
-                })
-            })
-            .collect()
+        rows.iter().map(year_record).collect()
+    }
+
+    async fn apr_people_years(
+        &self,
+        d: DistrictId,
+        people: &[i64],
+    ) -> StoreResult<Vec<(i64, YearRecord)>> {
+        let mut ids = people.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = Vec::new();
+        // Chunks in person order, each ordered by person: the whole is in person order.
+        for chunk in ids.chunks(400) {
+            let list = crate::people::in_list(chunk.iter().copied());
+            let rows = self
+                .db
+                .fetch_all(
+                    &format!(
+                        "{PERSON_YEARS} WHERE p.district_id = $1 AND p.person_id IN ({list}) AND {PERSON_YEARS_WHERE} \
+                         ORDER BY p.person_id, c.year, c.id"
+                    ),
+                    &[d.0.into()],
+                )
+                .await?;
+            for r in &rows {
+                out.push((r.get(5)?, year_record(r)?));
+            }
+        }
+        Ok(out)
     }
 
     async fn apr_periodic_scores(

@@ -620,6 +620,28 @@ impl SqlStore {
     }
 }
 
+/// `1, 2, 3`: integer ids inlined into an `IN (…)` list (typed integers, never text).
+pub(crate) fn in_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+const RELATION_SELECT: &str = "SELECT r.id, r.unit_id, r.person_id, a.name, r.relative_id, b.name, r.relation, r.created_by, r.created_at \
+     FROM person_relations r JOIN people a ON a.id = r.person_id JOIN people b ON b.id = r.relative_id";
+
+fn relation(r: &Row) -> StoreResult<RelationRecord> {
+    Ok(RelationRecord {
+        id: r.get(0)?,
+        unit_id: UnitId(r.get(1)?),
+        person_id: PersonId(r.get(2)?),
+        person_name: r.get(3)?,
+        relative_id: PersonId(r.get(4)?),
+        relative_name: r.get(5)?,
+        relation: code("relation", r.get(6)?, RelationKind::from_code)?,
+        created_by: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
 fn unit_scope(s: &mut Sql, col: &str, unit: Option<UnitId>) {
     if let Some(u) = unit {
         s.and(&format!("{col} = {{}}"), u.0);
@@ -706,6 +728,32 @@ impl PeopleStore for SqlStore {
             )
             .await?;
         r.as_ref().map(person).transpose()
+    }
+
+    async fn people_by_ids(
+        &self,
+        d: DistrictId,
+        ids: &[PersonId],
+    ) -> StoreResult<Vec<PersonRecord>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            // Ids are integers: inlined as literals (one plan, no parameter scan).
+            let list = in_list(chunk.iter().map(|p| p.0));
+            let rows = self
+                .db
+                .fetch_all(
+                    &format!(
+                        "SELECT {} FROM people p WHERE p.district_id = $1 AND p.id IN ({list})",
+                        cols(false)
+                    ),
+                    &[d.0.into()],
+                )
+                .await?;
+            for r in &rows {
+                out.push(person(r)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn people_by_id_numbers(
@@ -1079,27 +1127,40 @@ impl PeopleStore for SqlStore {
         let rows = self
             .db
             .fetch_all(
-                "SELECT r.id, r.unit_id, r.person_id, a.name, r.relative_id, b.name, r.relation, r.created_by, r.created_at \
-                 FROM person_relations r JOIN people a ON a.id = r.person_id JOIN people b ON b.id = r.relative_id \
-                 WHERE r.district_id = $1 AND (r.person_id = $2 OR r.relative_id = $2) ORDER BY r.id",
+                &format!(
+                    "{RELATION_SELECT} WHERE r.district_id = $1 AND (r.person_id = $2 OR r.relative_id = $2) ORDER BY r.id"
+                ),
                 &[d.0.into(), person.0.into()],
             )
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RelationRecord {
-                    id: r.get(0)?,
-                    unit_id: UnitId(r.get(1)?),
-                    person_id: PersonId(r.get(2)?),
-                    person_name: r.get(3)?,
-                    relative_id: PersonId(r.get(4)?),
-                    relative_name: r.get(5)?,
-                    relation: code("relation", r.get(6)?, RelationKind::from_code)?,
-                    created_by: r.get(7)?,
-                    created_at: r.get(8)?,
-                })
-            })
-            .collect()
+        rows.iter().map(relation).collect()
+    }
+
+    async fn relations_of_people(
+        &self,
+        d: DistrictId,
+        people: &[PersonId],
+    ) -> StoreResult<Vec<RelationRecord>> {
+        let mut out: Vec<RelationRecord> = Vec::new();
+        for chunk in people.chunks(CHUNK) {
+            let list = in_list(chunk.iter().map(|p| p.0));
+            let rows = self
+                .db
+                .fetch_all(
+                    &format!(
+                        "{RELATION_SELECT} WHERE r.district_id = $1 AND (r.person_id IN ({list}) OR r.relative_id IN ({list})) ORDER BY r.id"
+                    ),
+                    &[d.0.into()],
+                )
+                .await?;
+            for r in &rows {
+                out.push(relation(r)?);
+            }
+        }
+        // A relation between people of two chunks comes twice.
+        out.sort_by_key(|r| r.id);
+        out.dedup_by_key(|r| r.id);
+        Ok(out)
     }
 
     async fn add_relation(

@@ -256,6 +256,26 @@ impl CampaignStore for SqlStore {
         campaign_rows(&self.db, t, d, u, campaign, application).await
     }
 
+    async fn app_get(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        campaign: CampaignId,
+        id: ApplicationId,
+    ) -> StoreResult<Option<ApplicationRecord>> {
+        self.db
+            .fetch_optional(
+                &format!(
+                    "SELECT {APP_COLS} FROM selection_applications WHERE id = $1 AND campaign_id = $2 AND district_id = $3 AND unit_id = $4"
+                ),
+                &[id.0.into(), campaign.0.into(), d.0.into(), u.0.into()],
+            )
+            .await?
+            .as_ref()
+            .map(application)
+            .transpose()
+    }
+
     async fn app_save(
         &self,
         d: DistrictId,

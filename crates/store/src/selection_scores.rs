@@ -4,6 +4,8 @@
 //! every query is scoped by district and unit (except the lookup of a code judge, whose
 //! code is all they have).
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 
@@ -20,7 +22,11 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::Row;
+use crate::people::in_list;
 use crate::selection_campaign::{application_in_campaign, campaign_in_unit, campaign_rows, coded};
+
+/// Rows per multi-row statement of a sheet or an exam save.
+const CHUNK: usize = 400;
 
 pub(crate) fn dec(s: &str) -> StoreResult<Decimal> {
     s.parse::<Decimal>()
@@ -87,23 +93,46 @@ impl ScoreStore for SqlStore {
         by: &str,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        // An application listed twice keeps its last score (as one write after another).
+        let last: BTreeMap<ApplicationId, Decimal> = scores.iter().copied().collect();
+        let rows: Vec<(ApplicationId, Decimal)> = last.into_iter().collect();
         let mut tx = self.db.begin().await?;
-        for (a, s) in scores {
-            application_in_campaign(&mut tx, d, u, campaign, *a).await?;
+        for chunk in rows.chunks(CHUNK) {
+            let list = in_list(chunk.iter().map(|(a, _)| a.0));
+            // Every application is the campaign's, in this district and unit.
+            let found: i64 = tx
+                .fetch_one(
+                    &format!(
+                        "SELECT COUNT(*) FROM selection_applications WHERE id IN ({list}) AND campaign_id = $1 AND district_id = $2 AND unit_id = $3"
+                    ),
+                    &[campaign.0.into(), d.0.into(), u.0.into()],
+                )
+                .await?
+                .get(0)?;
+            if usize::try_from(found).ok() != Some(chunk.len()) {
+                return Err(StoreError::NotFound);
+            }
             tx.execute(
-                "DELETE FROM selection_exam_scores WHERE application_id = $1 AND district_id = $2 AND unit_id = $3",
-                &[a.0.into(), d.0.into(), u.0.into()],
+                &format!(
+                    "DELETE FROM selection_exam_scores WHERE application_id IN ({list}) AND district_id = $1 AND unit_id = $2"
+                ),
+                &[d.0.into(), u.0.into()],
             )
             .await?;
+            // Ids and decimals are inlined (typed values: digits, sign and point only).
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|(a, s)| format!("({}, $1, $2, $3, '{s}', $4, $5, $6)", a.0))
+                .collect();
             tx.execute(
-                "INSERT INTO selection_exam_scores (application_id, district_id, unit_id, campaign_id, score, source, entered_by, entered_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &format!(
+                    "INSERT INTO selection_exam_scores (application_id, district_id, unit_id, campaign_id, score, source, entered_by, entered_at) VALUES {}",
+                    values.join(", ")
+                ),
                 &[
-                    a.0.into(),
                     d.0.into(),
                     u.0.into(),
                     campaign.0.into(),
-                    s.to_string().into(),
                     source.into(),
                     by.into(),
                     audit.at.into(),
@@ -225,16 +254,18 @@ impl ScoreStore for SqlStore {
         if n == 0 {
             return Err(StoreError::Conflict(Conflict::Status));
         }
-        for (a, s) in scores {
+        for chunk in scores.chunks(CHUNK) {
+            // Ids and decimals are inlined (typed values: digits, sign and point only).
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|(a, s)| format!("($1, {}, $2, $3, '{s}')", a.0))
+                .collect();
             tx.execute(
-                "INSERT INTO selection_judge_scores (judge_id, application_id, district_id, unit_id, score) VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    judge.into(),
-                    a.0.into(),
-                    d.0.into(),
-                    u.0.into(),
-                    s.to_string().into(),
-                ],
+                &format!(
+                    "INSERT INTO selection_judge_scores (judge_id, application_id, district_id, unit_id, score) VALUES {}",
+                    values.join(", ")
+                ),
+                &[judge.into(), d.0.into(), u.0.into()],
             )
             .await?;
         }

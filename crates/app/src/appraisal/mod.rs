@@ -341,6 +341,24 @@ pub trait AppraisalStore: Send + Sync {
     /// A person's annual results in confirmed, published or closed cycles of the district,
     /// oldest first.
     async fn apr_person_years(&self, d: DistrictId, person: i64) -> StoreResult<Vec<YearRecord>>;
+    /// [`AppraisalStore::apr_person_years`] of each of `people`, as (person, year) in
+    /// person, year and cycle order. The SQL store answers in one query per chunk of people.
+    async fn apr_people_years(
+        &self,
+        d: DistrictId,
+        people: &[i64],
+    ) -> StoreResult<Vec<(i64, YearRecord)>> {
+        let mut ids = people.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = Vec::new();
+        for p in ids {
+            for y in self.apr_person_years(d, p).await? {
+                out.push((p, y));
+            }
+        }
+        Ok(out)
+    }
     /// The frozen scores of the unit's confirmed periodic cycles of `year`, per person.
     async fn apr_periodic_scores(
         &self,

@@ -24,7 +24,7 @@ pub use import::{
     ImportMode, ImportOptions, ImportReport, ImportTable, Importer, PreparedImport, RowError,
 };
 pub use relation_import::{RelationExportRow, RelationImportReport, UnitRelation};
-pub use relations::{RelationForm, RelationRecord, RelationView, RelationWrite, Relative};
+pub use relations::{RelationForm, RelationRecord, RelationView, RelationWrite};
 pub use usecases::*;
 
 use std::fmt;
@@ -372,6 +372,22 @@ pub trait PeopleStore: Send + Sync {
         district: DistrictId,
         id: PersonId,
     ) -> StoreResult<Option<PersonRecord>>;
+    /// People of the district with any of these ids, in no particular order (ids of other
+    /// districts or of no one are left out). The SQL store answers in one query per
+    /// chunk of ids; the default asks [`PeopleStore::get_person`] for each.
+    async fn people_by_ids(
+        &self,
+        district: DistrictId,
+        ids: &[PersonId],
+    ) -> StoreResult<Vec<PersonRecord>> {
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(p) = self.get_person(district, *id).await? {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
     /// People of the district with any of these ID numbers.
     async fn people_by_id_numbers(
         &self,
@@ -438,6 +454,25 @@ pub trait PeopleStore: Send + Sync {
         district: DistrictId,
         person: PersonId,
     ) -> StoreResult<Vec<RelationRecord>>;
+    /// The declared relations with any of `people` on either side, each once, oldest
+    /// first (what [`PeopleStore::relations_of`] gives for each of them, merged). The SQL
+    /// store answers in one query per chunk of people.
+    async fn relations_of_people(
+        &self,
+        district: DistrictId,
+        people: &[PersonId],
+    ) -> StoreResult<Vec<RelationRecord>> {
+        let mut out: Vec<RelationRecord> = Vec::new();
+        for p in people {
+            for r in self.relations_of(district, *p).await? {
+                if !out.iter().any(|x| x.id == r.id) {
+                    out.push(r);
+                }
+            }
+        }
+        out.sort_by_key(|r| r.id);
+        Ok(out)
+    }
     /// Records a relation between two people of the district; returns its id.
     /// `Conflict(Unique(Key))` when the two are related already (in either order),
     /// `NotFound` when either person is not the district's.

@@ -19,10 +19,8 @@ use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::Actor;
 use jiguan_domain::people::PersonId;
 use jiguan_domain::people::relation::{RelationKind, parse_relation};
-use jiguan_domain::selection::eligibility::Kinship;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
-use super::PersonRecord;
 use crate::ports::{Conflict, StoreError};
 use crate::{App, AppError, AppResult};
 
@@ -114,13 +112,6 @@ impl RelationView {
             created_by: r.created_by.clone(),
         }
     }
-}
-
-/// A relative as the selection rules read them: the other person's record and the category.
-#[derive(Debug, Clone)]
-pub struct Relative {
-    pub person: PersonRecord,
-    pub kinship: Kinship,
 }
 
 impl App {
@@ -241,26 +232,6 @@ impl App {
                 "recorded_by_person": r.person_id.0,
             }));
         Ok(self.store.remove_relation(d, r.id, audit).await?)
-    }
-
-    /// The recorded relatives of a person (both sides), with their current records, for the
-    /// selection rules (no role check: the caller has checked its own).
-    pub(crate) async fn relatives_of(
-        &self,
-        d: DistrictId,
-        id: PersonId,
-    ) -> AppResult<Vec<Relative>> {
-        let mut out = Vec::new();
-        for r in self.store.relations_of(d, id).await? {
-            let Some(other) = r.other(id) else { continue };
-            if let Some(person) = self.store.get_person(d, other).await? {
-                out.push(Relative {
-                    person,
-                    kinship: r.relation.kinship(),
-                });
-            }
-        }
-        Ok(out)
     }
 
     /// The declared relations between `official` and any of `people`, as the domain's

@@ -130,6 +130,21 @@ pub trait CampaignStore: Send + Sync {
         u: UnitId,
         campaign: CampaignId,
     ) -> StoreResult<Vec<ApplicationRecord>>;
+    /// One application of a campaign version (`None`: not the campaign's). The SQL store
+    /// reads that one row; the default looks it up in [`CampaignStore::app_list`].
+    async fn app_get(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        campaign: CampaignId,
+        id: ApplicationId,
+    ) -> StoreResult<Option<ApplicationRecord>> {
+        Ok(self
+            .app_list(d, u, campaign)
+            .await?
+            .into_iter()
+            .find(|a| a.id == id))
+    }
     /// Inserts the person's application, or replaces it while it is still pending
     /// (`Conflict(Status)` once reviewed); returns its id.
     async fn app_save(

@@ -455,7 +455,7 @@ impl App {
         self.require_unit(actor, Action::SelectionView, unit)
             .await?;
         let d = actor.district_id;
-        let review = self.camp_review_view(actor, unit, id).await?;
+        let (review, post_cands) = self.camp_review_full(actor, unit, id).await?;
         let c = review.campaign.clone();
         let stored = self
             .store
@@ -558,7 +558,7 @@ impl App {
         let post_ids = self.dec_post_ids(d, unit, &keys).await?;
         // The shortlist (差额考察) of each post whose scoring is complete.
         let shortlists: BTreeMap<PostKey, BTreeSet<ApplicationId>> = self
-            .sel_results(actor, unit, id)
+            .sel_results_of(actor, unit, review.clone(), post_cands)
             .await?
             .posts
             .into_iter()

@@ -186,16 +186,28 @@ impl App {
             .camp_get(actor.district_id, unit, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        self.ev_view(actor.district_id, unit, c).await
+        let d = actor.district_id;
+        let rec = self.store.ev_get(d, unit, c.id).await?;
+        let closed = rec.as_ref().is_some_and(|r| r.closed_at.is_some());
+        // The candidates are read only once the evaluation is closed.
+        let posts = if closed {
+            self.ev_candidates(d, unit, &c).await?
+        } else {
+            Vec::new()
+        };
+        self.ev_view_of(d, unit, c, rec, posts).await
     }
 
-    pub(crate) async fn ev_view(
+    /// The evaluation of the interviewees `interviewees` (from [`App::sc_interviewees`]),
+    /// `rec` being the campaign's evaluation record.
+    pub(crate) async fn ev_view_of(
         &self,
         d: DistrictId,
         unit: UnitId,
         c: CampaignRecord,
+        rec: Option<EvaluationRecord>,
+        interviewees: Vec<PostCandidates>,
     ) -> AppResult<EvaluationView> {
-        let rec = self.store.ev_get(d, unit, c.id).await?;
         let format = c.plan.evaluation.format;
         let (issued, used, closed) = rec
             .as_ref()
@@ -213,7 +225,7 @@ impl App {
                 .map_err(|e| StoreError::Backend(format!("evaluation ballot: {e}")))?;
             let returned = u32::try_from(ballots.len()).unwrap_or(u32::MAX);
             void = check_returned(u32::try_from(issued).unwrap_or(0), returned).err();
-            for p in self.ev_candidates(d, unit, &c).await? {
+            for p in interviewees.iter().filter(|p| !p.candidates.is_empty()) {
                 for x in &p.candidates {
                     let marks: Vec<&str> = ballots
                         .iter()
@@ -309,11 +321,31 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<EvaluationBallot> {
+        self.ev_ballot(actor, unit, id, true).await
+    }
+
+    /// The ballot, with the candidates' names (`named`) or without (a cast checks ids only).
+    async fn ev_ballot(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+        named: bool,
+    ) -> AppResult<EvaluationBallot> {
         self.require_unit(actor, Action::SelectionEvaluate, unit)
             .await?;
         let c = self.sc_published(actor, unit, id).await?;
         let rec = self.store.ev_get(actor.district_id, unit, id).await?;
-        let posts = self.ev_candidates(actor.district_id, unit, &c).await?;
+        let posts = if named {
+            self.ev_candidates(actor.district_id, unit, &c).await?
+        } else {
+            let cands = self.sc_candidate_ids(actor.district_id, unit, &c).await?;
+            self.sc_interviewees_of(actor.district_id, unit, &c, cands)
+                .await?
+                .into_iter()
+                .filter(|p| !p.candidates.is_empty())
+                .collect()
+        };
         Ok(EvaluationBallot {
             format: c.plan.evaluation.format,
             open: rec.is_some_and(|r| r.closed_at.is_none()),
@@ -335,7 +367,7 @@ impl App {
         code: &str,
         values: &BTreeMap<String, String>,
     ) -> AppResult<usize> {
-        let b = self.sel_eval_ballot(actor, unit, id).await?;
+        let b = self.ev_ballot(actor, unit, id, false).await?;
         let allowed: &[&str] = match b.format {
             BallotFormat::FourGrade => &FOUR_GRADE,
             BallotFormat::ApproveDisapprove => &APPROVE,

@@ -38,7 +38,7 @@ use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use super::campaign::CampaignRecord;
-use super::scoring::{Candidate, ExamOutcome, JudgeRecord, JudgeWrite, PostCandidates};
+use super::scoring::{Candidate, ExamOutcome, ExamView, JudgeRecord, JudgeWrite, PostCandidates};
 use super::{new_token, normalise_token, print_token};
 use crate::{App, AppError, AppResult};
 
@@ -121,6 +121,30 @@ pub struct PanelView {
     pub hidden: bool,
 }
 
+/// The candidates who sit the interview: those `exam` advanced when the plan has a
+/// written exam, otherwise all of `posts`.
+pub(crate) fn advanced_only(
+    c: &CampaignRecord,
+    mut posts: Vec<PostCandidates>,
+    exam: &ExamView,
+) -> Vec<PostCandidates> {
+    if c.plan.weight(Stage::Written).is_zero() {
+        return posts;
+    }
+    let advanced: BTreeSet<ApplicationId> = exam
+        .posts
+        .iter()
+        .flat_map(|p| p.rows.iter())
+        .filter(|r| r.outcome == ExamOutcome::Advanced)
+        .map(|r| r.candidate.application_id)
+        .collect();
+    for p in &mut posts {
+        p.candidates
+            .retain(|c| advanced.contains(&c.application_id));
+    }
+    posts
+}
+
 /// Whether a judge is recused for a post (post-group scope).
 fn recused_on(j: &JudgeRecord, p: &PostCandidates) -> bool {
     p.candidates
@@ -137,23 +161,23 @@ impl App {
         unit: UnitId,
         c: &CampaignRecord,
     ) -> AppResult<Vec<PostCandidates>> {
-        let mut posts = self.sc_candidates(d, unit, c).await?;
+        let posts = self.sc_candidates(d, unit, c).await?;
+        self.sc_interviewees_of(d, unit, c, posts).await
+    }
+
+    /// [`App::sc_interviewees`] of the candidates `posts` (named or not).
+    pub(crate) async fn sc_interviewees_of(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        c: &CampaignRecord,
+        posts: Vec<PostCandidates>,
+    ) -> AppResult<Vec<PostCandidates>> {
         if c.plan.weight(Stage::Written).is_zero() {
             return Ok(posts);
         }
-        let exam = self.sc_exam_view(d, unit, c.clone()).await?;
-        let advanced: BTreeSet<ApplicationId> = exam
-            .posts
-            .iter()
-            .flat_map(|p| p.rows.iter())
-            .filter(|r| r.outcome == ExamOutcome::Advanced)
-            .map(|r| r.candidate.application_id)
-            .collect();
-        for p in &mut posts {
-            p.candidates
-                .retain(|c| advanced.contains(&c.application_id));
-        }
-        Ok(posts)
+        let exam = self.sc_exam_of(d, unit, c.clone(), posts.clone()).await?;
+        Ok(advanced_only(c, posts, &exam))
     }
 
     /// The interview of a campaign version (SelectionView): judges, each post's panel and
@@ -176,17 +200,20 @@ impl App {
         let hidden = judges
             .iter()
             .any(|j| j.user_id == Some(actor.user_id) && j.submitted_at.is_none());
-        self.sc_panel_view(actor.district_id, unit, c, judges, hidden)
+        let interviewees = self.sc_interviewees(actor.district_id, unit, &c).await?;
+        self.sc_panel_of(actor.district_id, unit, c, judges, hidden, interviewees)
             .await
     }
 
-    pub(crate) async fn sc_panel_view(
+    /// The panel page of `interviewees` (from [`App::sc_interviewees`]).
+    pub(crate) async fn sc_panel_of(
         &self,
         d: DistrictId,
         unit: UnitId,
         c: CampaignRecord,
         judges: Vec<JudgeRecord>,
         hidden: bool,
+        interviewees: Vec<PostCandidates>,
     ) -> AppResult<PanelView> {
         let sheets = if hidden {
             Vec::new()
@@ -198,7 +225,7 @@ impl App {
             .map(|s| ((s.judge_id, s.application_id), s.score))
             .collect();
         let mut posts = Vec::new();
-        for p in self.sc_interviewees(d, unit, &c).await? {
+        for p in interviewees {
             let sitting: Vec<&JudgeRecord> = judges.iter().filter(|j| !recused_on(j, &p)).collect();
             let n = u32::try_from(sitting.len()).unwrap_or(u32::MAX);
             let not_ready = if p.candidates.is_empty() {
@@ -299,7 +326,7 @@ impl App {
             }
             if let Some(pid) = user.person_id {
                 let candidates: Vec<PersonId> = self
-                    .sc_candidates(d, unit, &c)
+                    .sc_candidate_ids(d, unit, &c)
                     .await?
                     .iter()
                     .flat_map(|p| p.candidates.iter().map(|x| PersonId(x.person_id)))
@@ -605,7 +632,8 @@ impl App {
         if !j.recusal_declared {
             return Err(FieldError::new("recused", "selection_recusal_required").into());
         }
-        let sheet = self.sc_sheet_of(j.clone()).await?;
+        // What the sheet checks, loaded once: the campaign, its judges, who sits the
+        // interview (no names).
         let c = self
             .store
             .camp_get(j.district_id, j.unit_id, j.campaign_id)
@@ -615,20 +643,24 @@ impl App {
             .store
             .sc_judges(j.district_id, j.unit_id, j.campaign_id)
             .await?;
+        let cands = self.sc_candidate_ids(j.district_id, j.unit_id, &c).await?;
+        let scored: Vec<PostCandidates> = self
+            .sc_interviewees_of(j.district_id, j.unit_id, &c, cands)
+            .await?
+            .into_iter()
+            .filter(|p| !p.candidates.is_empty() && !recused_on(&j, p))
+            .collect();
         let mut errs = Errors::new();
         let mut out = Vec::new();
-        for p in self.sc_interviewees(j.district_id, j.unit_id, &c).await? {
-            if p.candidates.is_empty() || recused_on(&j, &p) {
-                continue;
-            }
-            let n = judges.iter().filter(|x| !recused_on(x, &p)).count();
+        for p in &scored {
+            let n = judges.iter().filter(|x| !recused_on(x, p)).count();
             if let Err(e) = panel_ready(&c.plan, u32::try_from(n).unwrap_or(u32::MAX)) {
                 errs.push(e.with("post", &p.label));
             }
         }
-        for p in sheet.posts.iter().filter(|p| !p.recused) {
-            for l in &p.lines {
-                let id = l.candidate.application_id;
+        for p in &scored {
+            for l in &p.candidates {
+                let id = l.application_id;
                 let field = format!("score_{}", id.0);
                 let v = values.get(&field).map(String::as_str).unwrap_or("");
                 if let Some(s) = errs.take(parse_score(&field, v)) {

@@ -23,12 +23,13 @@
 //!   (组织/人事/纪检/监察/审计/财务, [`super::campaign::sensitive_body`]) when a relative
 //!   is a 班子成员 and any post of a body where a relative holds a middle post.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use jiguan_domain::FieldError;
+use jiguan_domain::appraisal::CycleId;
 use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::error::Errors;
@@ -45,6 +46,8 @@ use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::Status;
 
 use super::campaign::CampaignRecord;
+use super::scoring::{PostCandidates, candidates_of};
+use crate::appraisal::YearRecord;
 use crate::people::PersonRecord;
 use crate::{App, AppError, AppResult};
 
@@ -452,24 +455,67 @@ impl App {
         held: &BTreeMap<i64, HeldPost>,
     ) -> AppResult<Vec<eligibility::Relative>> {
         Ok(self
-            .relatives_of(d, PersonId(person))
+            .kin_for_rules_of(d, unit, &[PersonId(person)], held, &BTreeMap::new())
+            .await?
+            .remove(&person)
+            .unwrap_or_default())
+    }
+
+    /// [`App::kin_for_rules`] of each of `people` (keyed by person id; none: no entry), from
+    /// one read of their relations and one of the relatives not in `known` (people already
+    /// loaded, by id).
+    pub(crate) async fn kin_for_rules_of(
+        &self,
+        d: jiguan_domain::tenancy::DistrictId,
+        unit: UnitId,
+        people: &[PersonId],
+        held: &BTreeMap<i64, HeldPost>,
+        known: &BTreeMap<i64, PersonRecord>,
+    ) -> AppResult<BTreeMap<i64, Vec<eligibility::Relative>>> {
+        let rels = self.store.relations_of_people(d, people).await?;
+        let mut missing: Vec<PersonId> = rels
+            .iter()
+            .flat_map(|r| [r.person_id, r.relative_id])
+            .filter(|p| !known.contains_key(&p.0))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        let loaded: BTreeMap<i64, PersonRecord> = self
+            .store
+            .people_by_ids(d, &missing)
             .await?
             .into_iter()
-            .filter(|r| {
-                r.person.unit_id == unit
-                    && matches!(
-                        r.person.status,
-                        PersonStatus::OnPost | PersonStatus::LentOut
-                    )
-            })
-            .map(|r| eligibility::Relative {
-                person_id: PersonId(r.person.id),
-                middle_post: held.get(&r.person.id).map(|h| h.key),
-                name: r.person.name,
-                relation: r.kinship,
-                leader: r.person.leader,
-            })
-            .collect())
+            .map(|p| (p.id, p))
+            .collect();
+        let wanted: BTreeSet<PersonId> = people.iter().copied().collect();
+        let mut out: BTreeMap<i64, Vec<eligibility::Relative>> = BTreeMap::new();
+        // Oldest relation first, as each person's own list.
+        for r in &rels {
+            let sides = if r.person_id == r.relative_id {
+                vec![r.person_id]
+            } else {
+                vec![r.person_id, r.relative_id]
+            };
+            for me in sides.into_iter().filter(|p| wanted.contains(p)) {
+                let Some(other) = r.other(me) else { continue };
+                let Some(person) = known.get(&other.0).or_else(|| loaded.get(&other.0)) else {
+                    continue;
+                };
+                if person.unit_id != unit
+                    || !matches!(person.status, PersonStatus::OnPost | PersonStatus::LentOut)
+                {
+                    continue;
+                }
+                out.entry(me.0).or_default().push(eligibility::Relative {
+                    person_id: PersonId(person.id),
+                    middle_post: held.get(&person.id).map(|h| h.key),
+                    name: person.name.clone(),
+                    relation: r.relation.kinship(),
+                    leader: person.leader,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The review facts with rule (h) taken from the appraisal module where it has the
@@ -484,24 +530,38 @@ impl App {
         person: i64,
         facts: &ReviewFacts,
     ) -> AppResult<ReviewFacts> {
-        let d = actor.district_id;
-        let mut out = facts.clone();
-        for y in self.store.apr_person_years(d, person).await? {
-            let closed = self
-                .store
-                .apr_cycle(d, y.unit_id, y.cycle_id)
-                .await?
-                .is_some_and(|c| c.status == Status::Closed);
-            if !closed {
-                continue;
-            }
-            let g = match (y.ungraded, y.grade) {
-                (None, Some(g)) => AppraisalGrade::from_code(g.code()),
-                (Some(_), _) => Some(AppraisalGrade::Ungraded),
-                (None, None) => None,
+        let years = self
+            .closed_years_of(actor.district_id, &[PersonId(person)])
+            .await?;
+        Ok(merge_years(facts, years.get(&person)))
+    }
+
+    /// The annual results of each of `people` in closed cycles (year, then cycle order),
+    /// by person: one read of the results, one of each cycle met.
+    async fn closed_years_of(
+        &self,
+        d: jiguan_domain::tenancy::DistrictId,
+        people: &[PersonId],
+    ) -> AppResult<BTreeMap<i64, Vec<YearRecord>>> {
+        let ids: Vec<i64> = people.iter().map(|p| p.0).collect();
+        let mut closed: BTreeMap<(UnitId, CycleId), bool> = BTreeMap::new();
+        let mut out: BTreeMap<i64, Vec<YearRecord>> = BTreeMap::new();
+        for (p, y) in self.store.apr_people_years(d, &ids).await? {
+            let key = (y.unit_id, y.cycle_id);
+            let is_closed = match closed.get(&key) {
+                Some(c) => *c,
+                None => {
+                    let c = self
+                        .store
+                        .apr_cycle(d, y.unit_id, y.cycle_id)
+                        .await?
+                        .is_some_and(|c| c.status == Status::Closed);
+                    closed.insert(key, c);
+                    c
+                }
             };
-            if let Some(g) = g {
-                out.appraisals.insert(y.year, g);
+            if is_closed {
+                out.entry(p).or_default().push(y);
             }
         }
         Ok(out)
@@ -544,28 +604,51 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<ReviewView> {
+        Ok(self.camp_review_full(actor, unit, id).await?.0)
+    }
+
+    /// [`App::camp_review_view`] and the candidates (named, [`App::sc_candidates`]) from
+    /// one load of the campaign, its applications and their people; each applicant's
+    /// snapshot (roster, appraisal results, relatives) is built once, from set reads.
+    pub(crate) async fn camp_review_full(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<(ReviewView, Vec<PostCandidates>)> {
         self.require_unit(actor, Action::SelectionView, unit)
             .await?;
+        let d = actor.district_id;
         let c = self
             .store
-            .camp_get(actor.district_id, unit, id)
+            .camp_get(d, unit, id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let apps = self.store.app_list(d, unit, id).await?;
+        let mut ids: Vec<PersonId> = apps.iter().map(|a| PersonId(a.person_id)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let people: BTreeMap<i64, PersonRecord> = self
+            .store
+            .people_by_ids(d, &ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let names: BTreeMap<i64, String> =
+            people.iter().map(|(k, p)| (*k, p.name.clone())).collect();
+        let candidates = candidates_of(&c, &apps, &names);
         let held = self.held_posts(actor, unit).await?;
+        let years = self.closed_years_of(d, &ids).await?;
+        let kin = self.kin_for_rules_of(d, unit, &ids, &held, &people).await?;
         let mut applications = Vec::new();
-        for a in self.store.app_list(actor.district_id, unit, id).await? {
-            let Some(p) = self
-                .store
-                .get_person(actor.district_id, PersonId(a.person_id))
-                .await?
-            else {
+        for a in apps {
+            let Some(p) = people.get(&a.person_id) else {
                 continue;
             };
-            let facts = self.with_appraisal_results(actor, p.id, &a.review).await?;
-            let kin = self
-                .kin_for_rules(actor.district_id, unit, p.id, &held)
-                .await?;
-            let snap = Self::snapshot(&p, held.get(&p.id).copied(), &facts, kin);
+            let facts = merge_years(&a.review, years.get(&p.id));
+            let relatives = kin.get(&p.id).cloned().unwrap_or_default();
+            let snap = Self::snapshot(p, held.get(&p.id).copied(), &facts, relatives);
             let checks = a
                 .choices
                 .iter()
@@ -584,7 +667,7 @@ impl App {
                 .collect();
             applications.push(ApplicationView {
                 application: a,
-                name: p.name,
+                name: p.name.clone(),
                 checks,
             });
         }
@@ -613,11 +696,14 @@ impl App {
             .collect();
         let eligible = eligibility::eligible_counts(&counted, |_, _| true);
         let posts = eligibility::competition(&c.plan, &eligible);
-        Ok(ReviewView {
-            campaign: c,
-            applications,
-            posts,
-        })
+        Ok((
+            ReviewView {
+                campaign: c,
+                applications,
+                posts,
+            },
+            candidates,
+        ))
     }
 
     /// The HR office's review of one application (SelectionManage): records the facts,
@@ -637,10 +723,8 @@ impl App {
         let facts = parse_review(f)?;
         let a = self
             .store
-            .app_list(actor.district_id, unit, id)
+            .app_get(actor.district_id, unit, id, app)
             .await?
-            .into_iter()
-            .find(|a| a.id == app)
             .ok_or(AppError::NotFound)?;
         let status = match f.decision.trim() {
             "confirm" => ApplicationStatus::Confirmed,
@@ -702,6 +786,23 @@ impl App {
             .await?;
         Ok(status)
     }
+}
+
+/// `facts` with the grades of `years` (closed annual cycles, year then cycle order; a
+/// later cycle of the same year wins), see [`App::with_appraisal_results`].
+fn merge_years(facts: &ReviewFacts, years: Option<&Vec<YearRecord>>) -> ReviewFacts {
+    let mut out = facts.clone();
+    for y in years.into_iter().flatten() {
+        let g = match (y.ungraded, y.grade) {
+            (None, Some(g)) => AppraisalGrade::from_code(g.code()),
+            (Some(_), _) => Some(AppraisalGrade::Ungraded),
+            (None, None) => None,
+        };
+        if let Some(g) = g {
+            out.appraisals.insert(y.year, g);
+        }
+    }
+    out
 }
 
 /// The rules the HR office decides at review (basic conditions, appraisals, sanctions,

@@ -29,7 +29,9 @@ use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::UnitId;
 
 use super::campaign::CampaignRecord;
-use super::scoring::{Candidate, ExamOutcome, InspectionRecord};
+use super::panel::advanced_only;
+use super::registration::ReviewView;
+use super::scoring::{Candidate, ExamOutcome, InspectionRecord, PostCandidates};
 use crate::{App, AppError, AppResult};
 
 /// One candidate's line of the results.
@@ -97,11 +99,27 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<ResultsView> {
-        let review = self.camp_review_view(actor, unit, id).await?;
+        let (review, candidates) = self.camp_review_full(actor, unit, id).await?;
+        self.sel_results_of(actor, unit, review, candidates).await
+    }
+
+    /// The results from a review and its candidates ([`App::camp_review_full`]): every
+    /// stage computed on those candidates, nothing of the campaign read again.
+    pub(crate) async fn sel_results_of(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        review: ReviewView,
+        candidates: Vec<PostCandidates>,
+    ) -> AppResult<ResultsView> {
         let c = review.campaign;
+        let id = c.id;
         let d = actor.district_id;
         let plan = &c.plan;
-        let exam = self.sc_exam_view(d, unit, c.clone()).await?;
+        let exam = self
+            .sc_exam_of(d, unit, c.clone(), candidates.clone())
+            .await?;
+        let interviewees = advanced_only(&c, candidates.clone(), &exam);
         let exam_of: BTreeMap<ApplicationId, (Option<Decimal>, ExamOutcome)> = exam
             .posts
             .iter()
@@ -114,7 +132,7 @@ impl App {
             .iter()
             .any(|j| j.user_id == Some(actor.user_id) && j.submitted_at.is_none());
         let panel = self
-            .sc_panel_view(d, unit, c.clone(), judges, hidden)
+            .sc_panel_of(d, unit, c.clone(), judges, hidden, interviewees.clone())
             .await?;
         let interview_of: BTreeMap<ApplicationId, Decimal> = panel
             .posts
@@ -126,7 +144,10 @@ impl App {
                     .map(|x| (r.candidate.application_id, x.score))
             })
             .collect();
-        let ev = self.ev_view(d, unit, c.clone()).await?;
+        let rec = self.store.ev_get(d, unit, id).await?;
+        let ev = self
+            .ev_view_of(d, unit, c.clone(), rec, interviewees)
+            .await?;
         let eval_of: BTreeMap<ApplicationId, (Decimal, Ratio, bool)> = if ev.void.is_some() {
             BTreeMap::new()
         } else {
@@ -148,7 +169,7 @@ impl App {
         let extra_of = self.sc_extra_of(d, unit, id).await?;
         let used = |st: Stage| !plan.weight(st).is_zero();
         let mut posts = Vec::new();
-        for p in self.sc_candidates(d, unit, &c).await? {
+        for p in candidates {
             let outcome = review
                 .posts
                 .iter()

@@ -30,7 +30,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use jiguan_domain::workflow::Status;
 
 use super::campaign::CampaignRecord;
-use super::registration::{ApplicationStatus, post_label};
+use super::registration::{ApplicationRecord, ApplicationStatus, post_label};
 use crate::ports::StoreResult;
 use crate::{App, AppError, AppResult};
 
@@ -262,6 +262,48 @@ pub struct ExamEntry {
     pub score: String,
 }
 
+/// The candidates per offered post (plan order): the confirmed `apps`, each on its first
+/// choice, named from `names` (by person id; "" when absent).
+pub(crate) fn candidates_of(
+    c: &CampaignRecord,
+    apps: &[ApplicationRecord],
+    names: &BTreeMap<i64, String>,
+) -> Vec<PostCandidates> {
+    let mut posts: Vec<PostCandidates> = c
+        .plan
+        .posts
+        .iter()
+        .map(|p| PostCandidates {
+            key: p.key(),
+            label: post_label(c, p.key()),
+            seats: p.seats,
+            candidates: Vec::new(),
+        })
+        .collect();
+    let mut at: BTreeMap<PostKey, usize> = BTreeMap::new();
+    for (i, p) in posts.iter().enumerate() {
+        at.entry(p.key).or_insert(i);
+    }
+    for a in apps {
+        if a.status != ApplicationStatus::Confirmed {
+            continue;
+        }
+        let Some(key) = a.choices.first().copied() else {
+            continue;
+        };
+        let Some(i) = at.get(&key) else {
+            continue;
+        };
+        posts[*i].candidates.push(Candidate {
+            application_id: a.id,
+            person_id: a.person_id,
+            name: names.get(&a.person_id).cloned().unwrap_or_default(),
+            post: key,
+        });
+    }
+    posts
+}
+
 /// The columns of the exam import (and its template): 报名编号, 姓名, 竞聘岗位, 笔试成绩.
 pub const EXAM_COLUMNS: [&str; 4] = ["报名编号", "姓名", "竞聘岗位", "笔试成绩"];
 
@@ -297,49 +339,43 @@ impl App {
         Ok(c)
     }
 
-    /// The candidates of a campaign version per offered post (plan order), unchecked:
-    /// callers check the action first.
+    /// The candidates of a campaign version per offered post (plan order), with their
+    /// names, unchecked: callers check the action first. Two queries: the applications and
+    /// their people.
     pub(crate) async fn sc_candidates(
         &self,
         d: DistrictId,
         unit: UnitId,
         c: &CampaignRecord,
     ) -> AppResult<Vec<PostCandidates>> {
-        let mut posts: Vec<PostCandidates> = c
-            .plan
-            .posts
+        let apps = self.store.app_list(d, unit, c.id).await?;
+        let mut ids: Vec<PersonId> = apps
             .iter()
-            .map(|p| PostCandidates {
-                key: p.key(),
-                label: post_label(c, p.key()),
-                seats: p.seats,
-                candidates: Vec::new(),
-            })
+            .filter(|a| a.status == ApplicationStatus::Confirmed)
+            .map(|a| PersonId(a.person_id))
             .collect();
-        for a in self.store.app_list(d, unit, c.id).await? {
-            if a.status != ApplicationStatus::Confirmed {
-                continue;
-            }
-            let Some(key) = a.choices.first().copied() else {
-                continue;
-            };
-            let Some(post) = posts.iter_mut().find(|p| p.key == key) else {
-                continue;
-            };
-            let name = self
-                .store
-                .get_person(d, PersonId(a.person_id))
-                .await?
-                .map(|p| p.name)
-                .unwrap_or_default();
-            post.candidates.push(Candidate {
-                application_id: a.id,
-                person_id: a.person_id,
-                name,
-                post: key,
-            });
-        }
-        Ok(posts)
+        ids.sort_unstable();
+        ids.dedup();
+        let names: BTreeMap<i64, String> = self
+            .store
+            .people_by_ids(d, &ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        Ok(candidates_of(c, &apps, &names))
+    }
+
+    /// The candidates without their names (`name` empty), for a write that checks only
+    /// which applications compete: one query.
+    pub(crate) async fn sc_candidate_ids(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+        c: &CampaignRecord,
+    ) -> AppResult<Vec<PostCandidates>> {
+        let apps = self.store.app_list(d, unit, c.id).await?;
+        Ok(candidates_of(c, &apps, &BTreeMap::new()))
     }
 
     /// The written exam of a campaign version (SelectionView): every candidate per post
@@ -357,14 +393,17 @@ impl App {
             .camp_get(actor.district_id, unit, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        self.sc_exam_view(actor.district_id, unit, c).await
+        let posts = self.sc_candidates(actor.district_id, unit, &c).await?;
+        self.sc_exam_of(actor.district_id, unit, c, posts).await
     }
 
-    pub(crate) async fn sc_exam_view(
+    /// The written exam of the candidates `posts` (from [`App::sc_candidates`]).
+    pub(crate) async fn sc_exam_of(
         &self,
         d: DistrictId,
         unit: UnitId,
         c: CampaignRecord,
+        candidates: Vec<PostCandidates>,
     ) -> AppResult<ExamView> {
         let scores: BTreeMap<ApplicationId, ExamScoreRecord> = self
             .store
@@ -375,7 +414,7 @@ impl App {
             .collect();
         let mut complete = true;
         let mut posts = Vec::new();
-        for p in self.sc_candidates(d, unit, &c).await? {
+        for p in candidates {
             let written: Vec<(ApplicationId, Decimal)> = p
                 .candidates
                 .iter()
@@ -450,7 +489,7 @@ impl App {
             .await?;
         let c = self.sc_published(actor, unit, id).await?;
         let known: BTreeSet<ApplicationId> = self
-            .sc_candidates(actor.district_id, unit, &c)
+            .sc_candidate_ids(actor.district_id, unit, &c)
             .await?
             .into_iter()
             .flat_map(|p| p.candidates.into_iter().map(|x| x.application_id))
