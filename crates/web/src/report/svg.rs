@@ -290,6 +290,7 @@ pub fn trend(id: &str, title: &str, points: &[(String, i64, String)]) -> String 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
