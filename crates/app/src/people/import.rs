@@ -75,6 +75,26 @@ pub struct RowError {
 }
 
 impl RowError {
+    /// The header row's problems (row 1), each under the column its error names.
+    pub(crate) fn of_header(errors: Vec<FieldError>) -> Vec<RowError> {
+        errors
+            .into_iter()
+            .map(|error| RowError {
+                row: 1,
+                column: error
+                    .args
+                    .iter()
+                    .find(|(k, _)| k == "column")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+                value: String::new(),
+                error,
+            })
+            .collect()
+    }
+}
+
+impl RowError {
     /// The error of one cell: its column is the header of the error's field.
     fn in_cell(row: usize, value: impl Into<String>, error: FieldError) -> Self {
         RowError {
@@ -234,20 +254,7 @@ impl App {
         let map = match HeaderMap::parse(&table.headers) {
             Ok(m) => m,
             Err(e) => {
-                report.errors = e
-                    .into_iter()
-                    .map(|error| RowError {
-                        row: 1,
-                        column: error
-                            .args
-                            .iter()
-                            .find(|(k, _)| k == "column")
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or_default(),
-                        value: String::new(),
-                        error,
-                    })
-                    .collect();
+                report.errors = RowError::of_header(e);
                 return Ok(done(report));
             }
         };

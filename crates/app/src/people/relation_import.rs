@@ -122,20 +122,7 @@ impl App {
         let map = match RelationHeaderMap::parse(&table.headers) {
             Ok(m) => m,
             Err(errs) => {
-                report.errors = errs
-                    .into_iter()
-                    .map(|error| RowError {
-                        row: 1,
-                        column: error
-                            .args
-                            .iter()
-                            .find(|(k, _)| k == "column")
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or_default(),
-                        value: String::new(),
-                        error,
-                    })
-                    .collect();
+                report.errors = RowError::of_header(errs);
                 return Ok(report);
             }
         };
