@@ -447,22 +447,33 @@ fn hostile_xlsx(n: usize) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
-/// Issue 17, point 4: a real server (`serve --demo`, production argon2id) takes 64
-/// sign-ins at the same moment and three hostile uploads at once (an xlsx of 22 M tiny
-/// shared strings, 0.9 MB) and its peak resident memory stays ≤ 200 MB; every sign-in
-/// succeeds and every upload is refused with the shared-strings message. Slow in a debug
-/// build: run by `.ci/run` with `--ignored`.
 /// The body of a GET (a transport error fails the test).
 async fn text_of(c: &reqwest::Client, url: &str) -> String {
     c.get(url).send().await.unwrap().text().await.unwrap()
 }
 
+/// Issue 17, point 4: a real server (`serve --demo`, production argon2id) takes 64
+/// sign-ins at the same moment and three hostile uploads at once (an xlsx of 22 M tiny
+/// shared strings, 0.9 MB) and its peak resident memory stays ≤ 200 MB; every sign-in
+/// succeeds and every upload is refused with the shared-strings message. On an SQLite
+/// file, or on a fresh PostgreSQL database when `JIGUAN_TEST_PG` names a server (dropped
+/// at the end). Slow in a debug build: run by `.ci/run` with `--ignored`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore]
 async fn server_memory_stays_bounded_under_sign_ins_and_hostile_uploads() {
     use jiguan_testkit::{csrf_of, http_client, login};
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    let pg_admin = std::env::var("JIGUAN_TEST_PG").ok();
+    let (database, pg_name) = match &pg_admin {
+        Some(admin) => {
+            let (url, name) = jiguan_testkit::fixtures::pg_database(admin, "jiguan_mem")
+                .await
+                .unwrap();
+            (url, Some(name))
+        }
+        None => ("j.db".to_string(), None),
+    };
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -474,7 +485,7 @@ async fn server_memory_stays_bounded_under_sign_ins_and_hostile_uploads() {
                 "serve",
                 "--demo",
                 "--database",
-                "j.db",
+                &database,
                 "--bind",
                 &format!("127.0.0.1:{port}"),
             ])
@@ -600,6 +611,9 @@ async fn server_memory_stays_bounded_under_sign_ins_and_hostile_uploads() {
     let peak = peak_kib(pid);
     server.kill().unwrap();
     server.wait().unwrap();
+    if let (Some(admin), Some(name)) = (&pg_admin, &pg_name) {
+        jiguan_testkit::fixtures::drop_pg_database(admin, name).await;
+    }
     assert_eq!(signed_in, 64);
     for (status, text) in &refused {
         assert!(
@@ -609,7 +623,8 @@ async fn server_memory_stays_bounded_under_sign_ins_and_hostile_uploads() {
         );
     }
     println!(
-        "server peak RSS: {} MiB before, {} MiB after 64 sign-ins and 3 hostile uploads of {} bytes",
+        "server peak RSS ({}): {} MiB before, {} MiB after 64 sign-ins and 3 hostile uploads of {} bytes",
+        if pg_admin.is_some() { "PostgreSQL" } else { "SQLite" },
         before / 1024,
         peak / 1024,
         file.len(),
