@@ -624,7 +624,11 @@ async fn server_memory_stays_bounded_under_sign_ins_and_hostile_uploads() {
     }
     println!(
         "server peak RSS ({}): {} MiB before, {} MiB after 64 sign-ins and 3 hostile uploads of {} bytes",
-        if pg_admin.is_some() { "PostgreSQL" } else { "SQLite" },
+        if pg_admin.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         before / 1024,
         peak / 1024,
         file.len(),
