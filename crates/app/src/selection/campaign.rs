@@ -349,7 +349,8 @@ struct Revised<'a> {
 }
 
 impl App {
-    async fn camp_of(
+    /// The campaign version `id` of the unit (else not found).
+    pub(crate) async fn camp_of(
         &self,
         actor: &Actor,
         unit: UnitId,
@@ -359,6 +360,18 @@ impl App {
             .camp_get(actor.district_id, unit, id)
             .await?
             .ok_or(AppError::NotFound)
+    }
+
+    /// [`App::camp_of`] for an actor who may take `action` in the unit.
+    pub(crate) async fn camp_for(
+        &self,
+        actor: &Actor,
+        action: Action,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<CampaignRecord> {
+        self.require_unit(actor, action, unit).await?;
+        self.camp_of(actor, unit, id).await
     }
 
     /// Every version of every campaign of the unit (SelectionView).

@@ -179,13 +179,9 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<EvaluationView> {
-        self.require_unit(actor, Action::SelectionView, unit)
-            .await?;
         let c = self
-            .store
-            .camp_get(actor.district_id, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .camp_for(actor, Action::SelectionView, unit, id)
+            .await?;
         let d = actor.district_id;
         let rec = self.store.ev_get(d, unit, c.id).await?;
         let closed = rec.as_ref().is_some_and(|r| r.closed_at.is_some());
@@ -263,9 +259,8 @@ impl App {
         id: CampaignId,
         count: &str,
     ) -> AppResult<Vec<String>> {
-        self.require_unit(actor, Action::SelectionManage, unit)
+        self.published_for(actor, Action::SelectionManage, unit, id)
             .await?;
-        self.sc_published(actor, unit, id).await?;
         let n = match count.trim().parse::<u32>() {
             Ok(n @ 1..=EVAL_CODES_MAX) => n,
             _ => {
@@ -299,9 +294,8 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::SelectionManage, unit)
+        self.published_for(actor, Action::SelectionManage, unit, id)
             .await?;
-        self.sc_published(actor, unit, id).await?;
         let audit = self
             .audit(actor)
             .unit(unit)
@@ -332,9 +326,9 @@ impl App {
         id: CampaignId,
         named: bool,
     ) -> AppResult<EvaluationBallot> {
-        self.require_unit(actor, Action::SelectionEvaluate, unit)
+        let c = self
+            .published_for(actor, Action::SelectionEvaluate, unit, id)
             .await?;
-        let c = self.sc_published(actor, unit, id).await?;
         let rec = self.store.ev_get(actor.district_id, unit, id).await?;
         let posts = if named {
             self.ev_candidates(actor.district_id, unit, &c).await?

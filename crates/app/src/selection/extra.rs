@@ -153,9 +153,9 @@ impl App {
         id: CampaignId,
         entries: &[ExamEntry],
     ) -> AppResult<usize> {
-        self.require_unit(actor, Action::SelectionManage, unit)
+        let c = self
+            .published_for(actor, Action::SelectionManage, unit, id)
             .await?;
-        let c = self.sc_published(actor, unit, id).await?;
         if !c.plan.tie_break.contains(&TieKey::ExtraTest) {
             return Err(AppError::field(
                 "scores",

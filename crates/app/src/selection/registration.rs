@@ -242,24 +242,6 @@ fn parse_review(f: &ReviewForm) -> Result<ReviewFacts, Vec<FieldError>> {
 }
 
 impl App {
-    /// A published campaign version of the unit (else `campaign`/`selection_not_published`).
-    async fn published(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        id: CampaignId,
-    ) -> AppResult<CampaignRecord> {
-        let c = self
-            .store
-            .camp_get(actor.district_id, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if c.status != Status::Applied {
-            return Err(FieldError::new("campaign", "selection_not_published").into());
-        }
-        Ok(c)
-    }
-
     /// The published campaigns of the unit whose registration is still open (a staff
     /// member's list; SelectionRegister or SelectionManage).
     pub async fn camp_open(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<CampaignRecord>> {
@@ -341,9 +323,9 @@ impl App {
         id: CampaignId,
         f: &RegisterForm,
     ) -> AppResult<ApplicationId> {
-        self.require_unit(actor, Action::SelectionRegister, unit)
+        let c = self
+            .published_for(actor, Action::SelectionRegister, unit, id)
             .await?;
-        let c = self.published(actor, unit, id).await?;
         let p = self.registrant(actor, unit).await?;
         let mut errs = Errors::new();
         let choices = parse_choices(&mut errs, &f.choices);
@@ -367,9 +349,9 @@ impl App {
         id: CampaignId,
         f: &RegisterForm,
     ) -> AppResult<ApplicationId> {
-        self.require_unit(actor, Action::SelectionManage, unit)
+        let c = self
+            .published_for(actor, Action::SelectionManage, unit, id)
             .await?;
-        let c = self.published(actor, unit, id).await?;
         let mut errs = Errors::new();
         let person = f
             .person_id
@@ -616,14 +598,10 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<(ReviewView, Vec<PostCandidates>)> {
-        self.require_unit(actor, Action::SelectionView, unit)
-            .await?;
         let d = actor.district_id;
         let c = self
-            .store
-            .camp_get(d, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .camp_for(actor, Action::SelectionView, unit, id)
+            .await?;
         let apps = self.store.app_list(d, unit, id).await?;
         let mut ids: Vec<PersonId> = apps.iter().map(|a| PersonId(a.person_id)).collect();
         ids.sort_unstable();
@@ -717,9 +695,9 @@ impl App {
         app: ApplicationId,
         f: &ReviewForm,
     ) -> AppResult<ApplicationStatus> {
-        self.require_unit(actor, Action::SelectionManage, unit)
+        let c = self
+            .published_for(actor, Action::SelectionManage, unit, id)
             .await?;
-        let c = self.published(actor, unit, id).await?;
         let facts = parse_review(f)?;
         let a = self
             .store

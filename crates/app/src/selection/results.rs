@@ -304,9 +304,9 @@ impl App {
         application: ApplicationId,
         f: &InspectionForm,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::SelectionManage, unit)
+        let c = self
+            .published_for(actor, Action::SelectionManage, unit, id)
             .await?;
-        let c = self.sc_published(actor, unit, id).await?;
         let v = self.sel_results(actor, unit, id).await?;
         let listed = v.posts.iter().any(|p| {
             p.shortlist

@@ -32,7 +32,7 @@ use jiguan_domain::workflow::Status;
 use super::campaign::CampaignRecord;
 use super::registration::{ApplicationRecord, ApplicationStatus, post_label};
 use crate::ports::StoreResult;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 
 /// A written-exam score as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -328,15 +328,23 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<CampaignRecord> {
-        let c = self
-            .store
-            .camp_get(actor.district_id, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let c = self.camp_of(actor, unit, id).await?;
         if c.status != Status::Applied {
             return Err(FieldError::new("campaign", "selection_not_published").into());
         }
         Ok(c)
+    }
+
+    /// [`App::sc_published`] for an actor who may take `action` in the unit.
+    pub(crate) async fn published_for(
+        &self,
+        actor: &Actor,
+        action: Action,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<CampaignRecord> {
+        self.require_unit(actor, action, unit).await?;
+        self.sc_published(actor, unit, id).await
     }
 
     /// The candidates of a campaign version per offered post (plan order), with their
@@ -386,13 +394,9 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<ExamView> {
-        self.require_unit(actor, Action::SelectionView, unit)
-            .await?;
         let c = self
-            .store
-            .camp_get(actor.district_id, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .camp_for(actor, Action::SelectionView, unit, id)
+            .await?;
         let posts = self.sc_candidates(actor.district_id, unit, &c).await?;
         self.sc_exam_of(actor.district_id, unit, c, posts).await
     }
@@ -485,9 +489,9 @@ impl App {
         id: CampaignId,
         entries: &[ExamEntry],
     ) -> AppResult<usize> {
-        self.require_unit(actor, Action::SelectionManage, unit)
+        let c = self
+            .published_for(actor, Action::SelectionManage, unit, id)
             .await?;
-        let c = self.sc_published(actor, unit, id).await?;
         let known: BTreeSet<ApplicationId> = self
             .sc_candidate_ids(actor.district_id, unit, &c)
             .await?
