@@ -17,7 +17,7 @@ use jiguan_domain::FieldError;
 
 use crate::AppState;
 use crate::extract::FormPairs;
-use crate::guard::{PRE_COOKIE, cookie, lang_of};
+use crate::guard::lang_of;
 use crate::html::{FormErrors, render};
 use crate::i18n::Tr;
 
@@ -43,22 +43,6 @@ pub struct CodeSheet {
     pub declared: bool,
     pub submitted: bool,
     pub posts: Vec<SheetBlock>,
-}
-
-fn pre_cookie(st: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
-    match cookie(headers, PRE_COOKIE) {
-        Some(v) if v.len() >= 32 => (v, None),
-        _ => {
-            let v = jiguan_app::auth::random_token();
-            let secure = if st.web.secure_cookies {
-                "; Secure"
-            } else {
-                ""
-            };
-            let c = format!("{PRE_COOKIE}={v}; Path={PATH}; HttpOnly; SameSite=Strict{secure}");
-            (v, Some(c))
-        }
-    }
 }
 
 fn sheet_of(s: &JudgeSheet, entered: &BTreeMap<String, String>) -> CodeSheet {
@@ -100,7 +84,7 @@ fn respond(
     errs: &[FieldError],
 ) -> Response {
     let tr = Tr::new(lang_of(headers));
-    let (pre, set) = pre_cookie(st, headers);
+    let (pre, set) = crate::html::login::pre_cookie(st, headers, PATH);
     let page = CodePage {
         tr,
         pre,
