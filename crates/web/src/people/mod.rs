@@ -267,3 +267,18 @@ fn routes() -> Vec<RouteSpec> {
         ),
     ]
 }
+
+/// The result section of a table import (the roster, the relations): the outcome line,
+/// the counts, the columns the template does not know and every refused row. Each import
+/// page builds one from its own report.
+pub struct ImportResult<'a> {
+    pub written: bool,
+    /// Nothing was written and nothing refused it (or the refused rows were skipped).
+    pub nothing: bool,
+    /// The message key when the file was refused.
+    pub refused_key: &'static str,
+    /// (label key, element id suffix, count), in the order shown.
+    pub counts: Vec<(&'static str, &'static str, usize)>,
+    pub unknown_columns: &'a [String],
+    pub errors: &'a [jiguan_app::people::RowError],
+}
