@@ -348,6 +348,15 @@ struct Revised<'a> {
     plan: &'a Plan,
 }
 
+/// `c` if it is published (else `campaign`/`selection_not_published`): after
+/// [`App::camp_for`], `.and_then(published)`.
+pub(crate) fn published(c: CampaignRecord) -> AppResult<CampaignRecord> {
+    if c.status != Status::Applied {
+        return Err(FieldError::new("campaign", "selection_not_published").into());
+    }
+    Ok(c)
+}
+
 impl App {
     /// The campaign version `id` of the unit (else not found).
     pub(crate) async fn camp_of(

@@ -37,6 +37,7 @@ use super::campaign::CampaignRecord;
 use super::scoring::PostCandidates;
 use super::{ballot_key, new_token, normalise_token, print_token};
 use crate::ports::{StoreError, StoreResult};
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// Most codes issued at once.
@@ -259,8 +260,9 @@ impl App {
         id: CampaignId,
         count: &str,
     ) -> AppResult<Vec<String>> {
-        self.published_for(actor, Action::SelectionManage, unit, id)
-            .await?;
+        self.camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let n = match count.trim().parse::<u32>() {
             Ok(n @ 1..=EVAL_CODES_MAX) => n,
             _ => {
@@ -294,8 +296,9 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<()> {
-        self.published_for(actor, Action::SelectionManage, unit, id)
-            .await?;
+        self.camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let audit = self
             .audit(actor)
             .unit(unit)
@@ -327,8 +330,9 @@ impl App {
         named: bool,
     ) -> AppResult<EvaluationBallot> {
         let c = self
-            .published_for(actor, Action::SelectionEvaluate, unit, id)
-            .await?;
+            .camp_for(actor, Action::SelectionEvaluate, unit, id)
+            .await
+            .and_then(published)?;
         let rec = self.store.ev_get(actor.district_id, unit, id).await?;
         let posts = if named {
             self.ev_candidates(actor.district_id, unit, &c).await?

@@ -33,6 +33,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use super::scoring::ExamEntry;
 use crate::ports::{Conflict, StoreError, StoreResult};
 use crate::posts::AssignmentWrite;
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// A 加试 result as stored.
@@ -154,8 +155,9 @@ impl App {
         entries: &[ExamEntry],
     ) -> AppResult<usize> {
         let c = self
-            .published_for(actor, Action::SelectionManage, unit, id)
-            .await?;
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         if !c.plan.tie_break.contains(&TieKey::ExtraTest) {
             return Err(AppError::field(
                 "scores",

@@ -41,6 +41,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::campaign::CampaignRecord;
 use crate::ports::{StoreError, StoreResult};
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// Longest recusal reason.
@@ -344,8 +345,9 @@ impl App {
         f: &OfficialForm,
     ) -> AppResult<(i64, Option<OfficialRecusal>)> {
         let c = self
-            .published_for(actor, Action::SelectionManage, unit, id)
-            .await?;
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let d = actor.district_id;
         let mut errs = Errors::new();
         let role = errs

@@ -40,6 +40,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use super::campaign::CampaignRecord;
 use super::scoring::{Candidate, ExamOutcome, ExamView, JudgeRecord, JudgeWrite, PostCandidates};
 use super::{new_token, normalise_token, print_token};
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// A judge as the HR office registers one: an account (`user_id`) or a name.
@@ -284,8 +285,9 @@ impl App {
         f: &JudgeForm,
     ) -> AppResult<(i64, Option<String>)> {
         let c = self
-            .published_for(actor, Action::SelectionManage, unit, id)
-            .await?;
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let d = actor.district_id;
         let existing = self.store.sc_judges(d, unit, id).await?;
         let (w, code) = if f.user_id.trim().is_empty() {
@@ -490,8 +492,9 @@ impl App {
         id: CampaignId,
         judge: i64,
     ) -> AppResult<JudgeRecord> {
-        self.published_for(actor, Action::SelectionManage, unit, id)
-            .await?;
+        self.camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         self.store
             .sc_judges(actor.district_id, unit, id)
             .await?

@@ -49,6 +49,7 @@ use super::campaign::CampaignRecord;
 use super::scoring::{PostCandidates, candidates_of};
 use crate::appraisal::YearRecord;
 use crate::people::PersonRecord;
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 jiguan_domain::coded_enum! {
@@ -324,8 +325,9 @@ impl App {
         f: &RegisterForm,
     ) -> AppResult<ApplicationId> {
         let c = self
-            .published_for(actor, Action::SelectionRegister, unit, id)
-            .await?;
+            .camp_for(actor, Action::SelectionRegister, unit, id)
+            .await
+            .and_then(published)?;
         let p = self.registrant(actor, unit).await?;
         let mut errs = Errors::new();
         let choices = parse_choices(&mut errs, &f.choices);
@@ -350,8 +352,9 @@ impl App {
         f: &RegisterForm,
     ) -> AppResult<ApplicationId> {
         let c = self
-            .published_for(actor, Action::SelectionManage, unit, id)
-            .await?;
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let mut errs = Errors::new();
         let person = f
             .person_id
@@ -696,8 +699,9 @@ impl App {
         f: &ReviewForm,
     ) -> AppResult<ApplicationStatus> {
         let c = self
-            .published_for(actor, Action::SelectionManage, unit, id)
-            .await?;
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let facts = parse_review(f)?;
         let a = self
             .store

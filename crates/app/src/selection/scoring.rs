@@ -27,11 +27,11 @@ use jiguan_domain::selection::plan::PostKey;
 use jiguan_domain::selection::scores::{advance_to_interview, parse_score};
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
-use jiguan_domain::workflow::Status;
 
 use super::campaign::CampaignRecord;
 use super::registration::{ApplicationRecord, ApplicationStatus, post_label};
 use crate::ports::StoreResult;
+use crate::selection::campaign::published;
 use crate::{App, AppResult};
 
 /// A written-exam score as stored.
@@ -320,33 +320,6 @@ pub fn row_error(row: usize, column: &str, e: &FieldError) -> FieldError {
 }
 
 impl App {
-    /// A campaign version of the unit that is published (else `campaign`/
-    /// `selection_not_published`).
-    pub(crate) async fn sc_published(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        id: CampaignId,
-    ) -> AppResult<CampaignRecord> {
-        let c = self.camp_of(actor, unit, id).await?;
-        if c.status != Status::Applied {
-            return Err(FieldError::new("campaign", "selection_not_published").into());
-        }
-        Ok(c)
-    }
-
-    /// [`App::sc_published`] for an actor who may take `action` in the unit.
-    pub(crate) async fn published_for(
-        &self,
-        actor: &Actor,
-        action: Action,
-        unit: UnitId,
-        id: CampaignId,
-    ) -> AppResult<CampaignRecord> {
-        self.require_unit(actor, action, unit).await?;
-        self.sc_published(actor, unit, id).await
-    }
-
     /// The candidates of a campaign version per offered post (plan order), with their
     /// names, unchecked: callers check the action first. Two queries: the applications and
     /// their people.
@@ -490,8 +463,9 @@ impl App {
         entries: &[ExamEntry],
     ) -> AppResult<usize> {
         let c = self
-            .published_for(actor, Action::SelectionManage, unit, id)
-            .await?;
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let known: BTreeSet<ApplicationId> = self
             .sc_candidate_ids(actor.district_id, unit, &c)
             .await?
