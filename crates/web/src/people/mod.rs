@@ -282,3 +282,29 @@ pub struct ImportResult<'a> {
     pub unknown_columns: &'a [String],
     pub errors: &'a [jiguan_app::people::RowError],
 }
+
+impl<'a> ImportResult<'a> {
+    /// The section of an import that read `rows` rows (`invalid_rows` refused) and created
+    /// `created`, left `unchanged`: refused with `people.import_refused` unless no row is
+    /// in error.
+    pub fn new(
+        written: bool,
+        [rows, created, unchanged, invalid_rows]: [usize; 4],
+        unknown_columns: &'a [String],
+        errors: &'a [jiguan_app::people::RowError],
+    ) -> Self {
+        ImportResult {
+            written,
+            nothing: errors.is_empty(),
+            refused_key: "people.import_refused",
+            counts: vec![
+                ("people.rows", "rows", rows),
+                ("people.created", "created", created),
+                ("people.unchanged", "unchanged", unchanged),
+                ("people.invalid_rows", "invalid", invalid_rows),
+            ],
+            unknown_columns,
+            errors,
+        }
+    }
+}

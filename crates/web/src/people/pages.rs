@@ -715,20 +715,12 @@ impl ImportPage {
     /// The report's result section (with --valid-only, skipped rows write nothing).
     pub fn result(&self) -> Option<super::ImportResult<'_>> {
         let r = self.report.as_ref()?;
-        Some(super::ImportResult {
-            written: r.written,
-            nothing: r.errors.is_empty() || self.mode == "valid",
-            refused_key: "people.import_refused",
-            counts: vec![
-                ("people.rows", "rows", r.rows),
-                ("people.created", "created", r.created),
-                ("people.updated", "updated", r.updated),
-                ("people.unchanged", "unchanged", r.unchanged),
-                ("people.invalid_rows", "invalid", r.invalid_rows),
-            ],
-            unknown_columns: &r.unknown_columns,
-            errors: &r.errors,
-        })
+        let counts = [r.rows, r.created, r.unchanged, r.invalid_rows];
+        let mut res = super::ImportResult::new(r.written, counts, &r.unknown_columns, &r.errors);
+        res.nothing |= self.mode == "valid";
+        res.counts
+            .insert(2, ("people.updated", "updated", r.updated));
+        Some(res)
     }
 }
 

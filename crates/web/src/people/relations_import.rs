@@ -36,19 +36,14 @@ impl RelationsImportPage {
 
     /// The report's result section.
     pub fn result(&self) -> Option<super::ImportResult<'_>> {
-        let r = self.report.as_ref()?;
-        Some(super::ImportResult {
-            written: r.written,
-            nothing: r.errors.is_empty(),
+        self.report.as_ref().map(|r| super::ImportResult {
             refused_key: "people.relations_import_refused",
-            counts: vec![
-                ("people.rows", "rows", r.rows),
-                ("people.created", "created", r.created),
-                ("people.unchanged", "unchanged", r.unchanged),
-                ("people.invalid_rows", "invalid", r.invalid_rows),
-            ],
-            unknown_columns: &r.unknown_columns,
-            errors: &r.errors,
+            ..super::ImportResult::new(
+                r.written,
+                [r.rows, r.created, r.unchanged, r.invalid_rows],
+                &r.unknown_columns,
+                &r.errors,
+            )
         })
     }
 }
