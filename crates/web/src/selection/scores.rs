@@ -775,6 +775,35 @@ pub struct SheetBlock {
     pub lines: Vec<(i64, String, String)>,
 }
 
+/// The blocks of a judge's sheet: per post, each candidate's (application id, name,
+/// score), the score as `entered` when the form is shown again, else the saved one as
+/// `shown`.
+pub(super) fn sheet_blocks(
+    s: &JudgeSheet,
+    entered: &BTreeMap<String, String>,
+    shown: fn(Option<Decimal>) -> String,
+) -> Vec<SheetBlock> {
+    s.posts
+        .iter()
+        .map(|p| SheetBlock {
+            label: p.label.clone(),
+            recused: p.recused,
+            lines: p
+                .lines
+                .iter()
+                .map(|l| {
+                    let k = format!("score_{}", l.candidate.application_id.0);
+                    (
+                        l.candidate.application_id.0,
+                        l.candidate.name.clone(),
+                        entered.get(&k).cloned().unwrap_or_else(|| shown(l.score)),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "sel_sheet.html")]
 pub struct SheetPage {
@@ -796,26 +825,7 @@ fn sheet_page(
     errs: &[FieldError],
     ok: Option<&str>,
 ) -> WebResult {
-    let posts = s
-        .posts
-        .iter()
-        .map(|p| SheetBlock {
-            label: p.label.clone(),
-            recused: p.recused,
-            lines: p
-                .lines
-                .iter()
-                .map(|l| {
-                    let k = format!("score_{}", l.candidate.application_id.0);
-                    (
-                        l.candidate.application_id.0,
-                        l.candidate.name.clone(),
-                        entered.get(&k).cloned().unwrap_or_else(|| num(l.score)),
-                    )
-                })
-                .collect(),
-        })
-        .collect();
+    let posts = sheet_blocks(&s, entered, num);
     let page = SheetPage {
         l: Layout::new(ctx, "sc.my_sheet")
             .titled(format!("{}（v{}）", s.title, s.plan_version))

@@ -21,7 +21,7 @@ use crate::guard::lang_of;
 use crate::html::{FormErrors, render};
 use crate::i18n::Tr;
 
-use super::scores::SheetBlock;
+use super::scores::{SheetBlock, sheet_blocks};
 
 /// The path of the page (also the CSRF cookie's path).
 pub const PATH: &str = "/selection/judge";
@@ -51,27 +51,7 @@ fn sheet_of(s: &JudgeSheet, entered: &BTreeMap<String, String>) -> CodeSheet {
         title: format!("{}（v{}）", s.title, s.plan_version),
         declared: s.judge.recusal_declared,
         submitted: s.judge.submitted_at.is_some(),
-        posts: s
-            .posts
-            .iter()
-            .map(|p| SheetBlock {
-                label: p.label.clone(),
-                recused: p.recused,
-                lines: p
-                    .lines
-                    .iter()
-                    .map(|l| {
-                        let k = format!("score_{}", l.candidate.application_id.0);
-                        let own = l.score.map(|d| d.to_string()).unwrap_or_default();
-                        (
-                            l.candidate.application_id.0,
-                            l.candidate.name.clone(),
-                            entered.get(&k).cloned().unwrap_or(own),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect(),
+        posts: sheet_blocks(s, entered, |v| v.map(|d| d.to_string()).unwrap_or_default()),
     }
 }
 
