@@ -89,8 +89,7 @@ pub async fn demo(units: &[&'static str]) -> T {
     let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
     let mut listed = Vec::new();
     for &code in units {
-        let id = app.store.find_unit(d, code).await.unwrap().unwrap().id;
-        listed.push((code, id));
+        listed.push((code, unit_id(&app, d, code).await));
     }
     T {
         router: router_of(&app),
@@ -101,6 +100,11 @@ pub async fn demo(units: &[&'static str]) -> T {
         users: Vec::new(),
         _dir: dir,
     }
+}
+
+/// The id of the district's unit `code` (which must exist).
+pub async fn unit_id(app: &App, d: DistrictId, code: &str) -> UnitId {
+    app.store.find_unit(d, code).await.unwrap().unwrap().id
 }
 
 pub async fn setup() -> T {

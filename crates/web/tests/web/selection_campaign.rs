@@ -664,18 +664,14 @@ async fn the_demo_has_a_published_2019_plan_and_a_campaign_in_registration() {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = App::new(Arc::new(store), AppConfig::for_tests(), clock);
     let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
-    let unit = |code: &'static str| {
-        let app = app.clone();
-        async move { app.store.find_unit(d, code).await.unwrap().unwrap().id }
-    };
-    let lu = unit("luotuo").await;
+    let lu = unit_id(&app, d, "luotuo").await;
     let c = app.camp_list(&unit_admin(d, lu), lu).await.unwrap();
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].status, jiguan_domain::workflow::Status::Applied);
     assert_eq!(c[0].plan.registration_deadline.to_string(), "2019-06-20");
     let seats: u32 = c[0].plan.posts.iter().map(|p| p.seats).sum();
     assert_eq!(seats, 7, "the 7 deputies of the split");
-    let zb = unit("zhaobaoshan").await;
+    let zb = unit_id(&app, d, "zhaobaoshan").await;
     let ua = unit_admin(d, zb);
     let c = app.camp_list(&ua, zb).await.unwrap();
     assert_eq!(c.len(), 1);

@@ -284,14 +284,7 @@ async fn sel_officials_recuse_on_kinship_and_refuse_an_applicant_as_counter() {
     assert_eq!(declared["meeting"], meeting.0);
 
     // Roles and tenants: a committee member reads, may not write; another unit sees nothing.
-    let other = t
-        .app
-        .store
-        .find_unit(d, "jiulonghu")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let other = unit_id(&t.app, d, "jiulonghu").await;
     t.app
         .system_create_user(
             d,
