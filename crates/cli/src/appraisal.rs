@@ -43,14 +43,7 @@ pub enum AppraisalCommand {
     },
     /// A cycle: every participant with the score, the proposed and the saved grade, and
     /// the 优秀 quota of each group and of the unit.
-    Show {
-        #[command(flatten)]
-        by: As,
-        #[arg(long)]
-        cycle: CycleId,
-        #[arg(long)]
-        json: bool,
-    },
+    Show(CycleRead),
     /// Create a draft cycle of the unit; prints its id.
     Create {
         #[command(flatten)]
@@ -117,14 +110,18 @@ pub enum AppraisalCommand {
         reason: String,
     },
     /// The results of a cycle: name, score, grade or the reason not graded.
-    Results {
-        #[command(flatten)]
-        by: As,
-        #[arg(long)]
-        cycle: CycleId,
-        #[arg(long)]
-        json: bool,
-    },
+    Results(CycleRead),
+}
+
+// What reading one cycle takes: who, which cycle, and JSON or the table.
+#[derive(Args)]
+pub struct CycleRead {
+    #[command(flatten)]
+    by: As,
+    #[arg(long)]
+    cycle: CycleId,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -203,12 +200,12 @@ impl From<serde_json::Error> for Failure {
 fn by_of(c: &AppraisalCommand) -> &As {
     match c {
         AppraisalCommand::Cycles { by, .. }
-        | AppraisalCommand::Show { by, .. }
+        | AppraisalCommand::Show(CycleRead { by, .. })
         | AppraisalCommand::Create { by, .. }
         | AppraisalCommand::Import { by, .. }
         | AppraisalCommand::Grade { by, .. }
         | AppraisalCommand::Step { by, .. }
-        | AppraisalCommand::Results { by, .. } => by,
+        | AppraisalCommand::Results(CycleRead { by, .. }) => by,
     }
 }
 
@@ -343,7 +340,7 @@ async fn run(app: &App, c: AppraisalCommand) -> Result<(), Failure> {
                 }
             }
         }
-        AppraisalCommand::Show { by, cycle, json } => {
+        AppraisalCommand::Show(CycleRead { by, cycle, json }) => {
             let (a, u) = by.actor(app).await?;
             let v = app.apr_grading(&a, u, cycle).await?;
             if json {
@@ -527,7 +524,7 @@ async fn run(app: &App, c: AppraisalCommand) -> Result<(), Failure> {
             let c = app.apr_cycle(&a, u, cycle).await?;
             writeln!(out, "{}\t{}", c.status.code(), c.status.zh())?;
         }
-        AppraisalCommand::Results { by, cycle, json } => {
+        AppraisalCommand::Results(CycleRead { by, cycle, json }) => {
             let (a, u) = by.actor(app).await?;
             let v = app.apr_grading(&a, u, cycle).await?;
             #[derive(Serialize)]

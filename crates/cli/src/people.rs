@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
-use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, Importer, Progress};
+use jiguan_app::people::{ImportMode, ImportOptions, ImportTable, Importer, Progress, RowError};
 use jiguan_app::ports::{District, Unit};
 use jiguan_app::{App, AppError};
 use jiguan_domain::auth::{Actor, Role};
@@ -129,20 +129,13 @@ pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
     let app = open_app(cfg).await?;
     let d = district_of(&app, district.as_deref()).await?;
     let u = unit_of(&app, &d, &unit).await?;
-    let bytes = std::fs::read(&file).with_context(|| format!("read {file}"))?;
-    let table = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())
-        .map_err(|e| anyhow::anyhow!("{file}: {}", tr.error(&e)))?;
-    let pb = bar(table.rows.len() as u64, "import");
+    let t = read_import_table(&file, tr)?;
+    let pb = bar(t.rows.len() as u64, "import");
     let pb2 = pb.clone();
     let progress: Progress = Arc::new(move |done, total| {
         pb2.set_length(total);
         pb2.set_position(done);
     });
-    let t = ImportTable {
-        headers: table.headers,
-        rows: table.rows,
-        first_row: table.first_row,
-    };
     let opts = ImportOptions {
         mode: if valid_only {
             ImportMode::ValidOnly
@@ -158,23 +151,7 @@ pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
         .await
         .map_err(|e| app_err(e, tr))?;
     pb.finish_and_clear();
-    for e in &r.errors {
-        eprintln!(
-            "{} {}\t{}\t{}\t{}",
-            tr.t("people.row"),
-            e.row,
-            e.column,
-            e.value,
-            tr.error(&e.error)
-        );
-    }
-    if !r.unknown_columns.is_empty() {
-        eprintln!(
-            "{} {}",
-            tr.t("people.unknown_columns"),
-            r.unknown_columns.join(", ")
-        );
-    }
+    print_row_errors(tr, &r.errors, &r.unknown_columns);
     println!(
         "{}: {}  {}: {}  {}: {}  {}: {}  {}: {}  ({})",
         tr.t("people.rows"),
@@ -200,6 +177,40 @@ pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
     } else {
         2
     })
+}
+
+/// Reads an import file (xlsx or csv) as the import use cases take it.
+pub(crate) fn read_import_table(file: &str, tr: Tr) -> anyhow::Result<ImportTable> {
+    let bytes = std::fs::read(file).with_context(|| format!("read {file}"))?;
+    let table = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())
+        .map_err(|e| anyhow::anyhow!("{file}: {}", tr.error(&e)))?;
+    Ok(ImportTable {
+        headers: table.headers,
+        rows: table.rows,
+        first_row: table.first_row,
+    })
+}
+
+/// Every row error of an import on standard error (row, column, value, reason), then the
+/// columns the template does not know.
+pub(crate) fn print_row_errors(tr: Tr, errors: &[RowError], unknown_columns: &[String]) {
+    for e in errors {
+        eprintln!(
+            "{} {}\t{}\t{}\t{}",
+            tr.t("people.row"),
+            e.row,
+            e.column,
+            e.value,
+            tr.error(&e.error)
+        );
+    }
+    if !unknown_columns.is_empty() {
+        eprintln!(
+            "{} {}",
+            tr.t("people.unknown_columns"),
+            unknown_columns.join(", ")
+        );
+    }
 }
 
 pub async fn export(cfg: &Config, c: ExportCommand) -> anyhow::Result<u8> {

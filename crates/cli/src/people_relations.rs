@@ -2,15 +2,14 @@
 //! --out FILE`: declared relations (亲属关系) of a unit from and to Excel, in the five
 //! columns of the template (audited as `system`; full ID numbers in the export).
 
-use anyhow::Context;
 use clap::Args;
 
-use jiguan_app::people::{ImportTable, Importer};
+use jiguan_app::people::Importer;
 use jiguan_web::i18n::{Lang, Tr};
 
 use crate::config::Config;
 use crate::ops::open_app;
-use crate::people::{app_err, district_of, unit_of};
+use crate::people::{app_err, district_of, print_row_errors, read_import_table, unit_of};
 
 /// `import relations`: the file and where it goes.
 #[derive(Args)]
@@ -49,35 +48,12 @@ pub async fn import(cfg: &Config, a: RelationsImport) -> anyhow::Result<u8> {
     let app = open_app(cfg).await?;
     let d = district_of(&app, a.district.as_deref()).await?;
     let u = unit_of(&app, &d, &a.unit).await?;
-    let bytes = std::fs::read(&a.file).with_context(|| format!("read {}", a.file))?;
-    let table = jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())
-        .map_err(|e| anyhow::anyhow!("{}: {}", a.file, tr.error(&e)))?;
-    let t = ImportTable {
-        headers: table.headers,
-        rows: table.rows,
-        first_row: table.first_row,
-    };
+    let t = read_import_table(&a.file, tr)?;
     let r = app
         .import_relations(Importer::System(d.id), u.id, &t, &a.file)
         .await
         .map_err(|e| app_err(e, tr))?;
-    for e in &r.errors {
-        eprintln!(
-            "{} {}\t{}\t{}\t{}",
-            tr.t("people.row"),
-            e.row,
-            e.column,
-            e.value,
-            tr.error(&e.error)
-        );
-    }
-    if !r.unknown_columns.is_empty() {
-        eprintln!(
-            "{} {}",
-            tr.t("people.unknown_columns"),
-            r.unknown_columns.join(", ")
-        );
-    }
+    print_row_errors(tr, &r.errors, &r.unknown_columns);
     println!(
         "{}: {}  {}: {}  {}: {}  {}: {}  ({})",
         tr.t("people.rows"),

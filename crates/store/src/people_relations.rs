@@ -44,27 +44,47 @@ fn id_list(ids: &[PersonId]) -> String {
         .join(", ")
 }
 
-/// The relations with any of `people` on either side, read in `tx` or outside.
+/// The queries for the relations with any of `people` on either side, one per chunk of
+/// people.
+fn among_queries(people: &[PersonId]) -> impl Iterator<Item = String> + '_ {
+    people.chunks(CHUNK).map(|chunk| {
+        let list = id_list(chunk);
+        format!(
+            "{SELECT} WHERE r.district_id = $1 AND (r.person_id IN ({list}) OR r.relative_id IN ({list})) ORDER BY r.id"
+        )
+    })
+}
+
+/// The relations read by the [`among_queries`], each once.
+#[derive(Default)]
+struct Among {
+    out: Vec<RelationRecord>,
+    seen: HashSet<i64>,
+}
+
+impl Among {
+    fn add(&mut self, rows: &[Row]) -> StoreResult<()> {
+        for row in rows {
+            let r = record(row)?;
+            if self.seen.insert(r.id) {
+                self.out.push(r);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The relations with any of `people` on either side, read in `tx`.
 async fn among_tx(
     tx: &mut Tx,
     d: DistrictId,
     people: &[PersonId],
 ) -> StoreResult<Vec<RelationRecord>> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for chunk in people.chunks(CHUNK) {
-        let list = id_list(chunk);
-        let sql = format!(
-            "{SELECT} WHERE r.district_id = $1 AND (r.person_id IN ({list}) OR r.relative_id IN ({list})) ORDER BY r.id"
-        );
-        for row in tx.fetch_all(&sql, &[d.0.into()]).await? {
-            let r = record(&row)?;
-            if seen.insert(r.id) {
-                out.push(r);
-            }
-        }
+    let mut found = Among::default();
+    for sql in among_queries(people) {
+        found.add(&tx.fetch_all(&sql, &[d.0.into()]).await?)?;
     }
-    Ok(out)
+    Ok(found.out)
 }
 
 impl SqlStore {
@@ -76,21 +96,11 @@ impl SqlStore {
         if people.is_empty() {
             return Ok(Vec::new());
         }
-        let mut out = Vec::new();
-        let mut seen = HashSet::new();
-        for chunk in people.chunks(CHUNK) {
-            let list = id_list(chunk);
-            let sql = format!(
-                "{SELECT} WHERE r.district_id = $1 AND (r.person_id IN ({list}) OR r.relative_id IN ({list})) ORDER BY r.id"
-            );
-            for row in self.db.fetch_all(&sql, &[d.0.into()]).await? {
-                let r = record(&row)?;
-                if seen.insert(r.id) {
-                    out.push(r);
-                }
-            }
+        let mut found = Among::default();
+        for sql in among_queries(people) {
+            found.add(&self.db.fetch_all(&sql, &[d.0.into()]).await?)?;
         }
-        Ok(out)
+        Ok(found.out)
     }
 
     pub(crate) async fn add_relations_sql(

@@ -77,6 +77,15 @@ pub(crate) async fn campaign_rows<T>(
     .collect()
 }
 
+/// The outcome of a write guarded by the row's status: no row changed is a
+/// `Conflict(Status)` (the status moved meanwhile, or the row is not the unit's).
+pub(crate) fn status_guarded(changed: u64) -> StoreResult<()> {
+    if changed == 0 {
+        return Err(StoreError::Conflict(Conflict::Status));
+    }
+    Ok(())
+}
+
 /// A stored code read back into its closed list (`from_code`); an unknown code is a
 /// backend error naming what it was (`what`).
 pub(crate) fn coded<T>(code: &str, what: &str, from_code: fn(&str) -> Option<T>) -> StoreResult<T> {
@@ -240,9 +249,7 @@ impl CampaignStore for SqlStore {
                 ],
             )
             .await?;
-        if n == 0 {
-            return Err(StoreError::Conflict(Conflict::Status));
-        }
+        status_guarded(n)?;
         commit_audited(tx, &audit).await
     }
 

@@ -22,8 +22,8 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
-use crate::db::{Backend, Row};
-use crate::selection_campaign::{campaign_in_unit, coded};
+use crate::db::{Backend, Db, Row};
+use crate::selection_campaign::{campaign_in_unit, coded, status_guarded};
 
 const COLS: &str = "id, district_id, unit_id, campaign_id, family_id, plan_version, body_id, level, post_id, person_id, application_id, meeting_id, item_no, publicity_start, publicity_last, earliest_appointment, publicity_by, appointed_on, assignment_id, probation_end, term_end, appointed_by, created_by, created_at";
 
@@ -85,6 +85,23 @@ fn objection(r: &Row) -> StoreResult<ObjectionRecord> {
     })
 }
 
+/// The rows of the unit's campaign family `f` (`by_family`: parameters `$1` district, `$2`
+/// unit, `$3` family), or of all its campaigns (`all`: `$1`, `$2`) when there is none.
+async fn family_rows(
+    db: &Db,
+    (d, u, family): (DistrictId, UnitId, Option<i64>),
+    by_family: &str,
+    all: &str,
+) -> StoreResult<Vec<Row>> {
+    match family {
+        Some(f) => {
+            db.fetch_all(by_family, &[d.0.into(), u.0.into(), f.into()])
+                .await
+        }
+        None => db.fetch_all(all, &[d.0.into(), u.0.into()]).await,
+    }
+}
+
 #[async_trait]
 impl DecisionStore for SqlStore {
     async fn dec_candidates(
@@ -93,24 +110,13 @@ impl DecisionStore for SqlStore {
         u: UnitId,
         family: Option<i64>,
     ) -> StoreResult<Vec<CandidateRecord>> {
-        let rows = match family {
-            Some(f) => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {COLS} FROM selection_candidates WHERE district_id = $1 AND unit_id = $2 AND family_id = $3 ORDER BY id"),
-                        &[d.0.into(), u.0.into(), f.into()],
-                    )
-                    .await?
-            }
-            None => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {COLS} FROM selection_candidates WHERE district_id = $1 AND unit_id = $2 ORDER BY id"),
-                        &[d.0.into(), u.0.into()],
-                    )
-                    .await?
-            }
-        };
+        let rows = family_rows(
+            &self.db,
+            (d, u, family),
+            &format!("SELECT {COLS} FROM selection_candidates WHERE district_id = $1 AND unit_id = $2 AND family_id = $3 ORDER BY id"),
+            &format!("SELECT {COLS} FROM selection_candidates WHERE district_id = $1 AND unit_id = $2 ORDER BY id"),
+        )
+        .await?;
         rows.iter().map(candidate).collect()
     }
 
@@ -190,9 +196,7 @@ impl DecisionStore for SqlStore {
                     ],
                 )
                 .await?;
-            if n == 0 {
-                return Err(StoreError::Conflict(Conflict::Status));
-            }
+            status_guarded(n)?;
         }
         commit_audited(tx, &audit).await
     }
@@ -203,25 +207,14 @@ impl DecisionStore for SqlStore {
         u: UnitId,
         family: Option<i64>,
     ) -> StoreResult<Vec<ObjectionRecord>> {
-        let rows = match family {
-            Some(f) => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {OBJ_COLS} FROM selection_objections o JOIN selection_candidates c ON c.id = o.candidate_id \
-                                  WHERE o.district_id = $1 AND o.unit_id = $2 AND c.district_id = $1 AND c.unit_id = $2 AND c.family_id = $3 ORDER BY o.id"),
-                        &[d.0.into(), u.0.into(), f.into()],
-                    )
-                    .await?
-            }
-            None => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {OBJ_COLS} FROM selection_objections o WHERE o.district_id = $1 AND o.unit_id = $2 ORDER BY o.id"),
-                        &[d.0.into(), u.0.into()],
-                    )
-                    .await?
-            }
-        };
+        let rows = family_rows(
+            &self.db,
+            (d, u, family),
+            &format!("SELECT {OBJ_COLS} FROM selection_objections o JOIN selection_candidates c ON c.id = o.candidate_id \
+                      WHERE o.district_id = $1 AND o.unit_id = $2 AND c.district_id = $1 AND c.unit_id = $2 AND c.family_id = $3 ORDER BY o.id"),
+            &format!("SELECT {OBJ_COLS} FROM selection_objections o WHERE o.district_id = $1 AND o.unit_id = $2 ORDER BY o.id"),
+        )
+        .await?;
         rows.iter().map(objection).collect()
     }
 
@@ -292,9 +285,7 @@ impl DecisionStore for SqlStore {
                 ],
             )
             .await?;
-        if n == 0 {
-            return Err(StoreError::Conflict(Conflict::Status));
-        }
+        status_guarded(n)?;
         commit_audited(tx, &audit).await
     }
 
@@ -355,9 +346,7 @@ impl DecisionStore for SqlStore {
                 ],
             )
             .await?;
-        if n == 0 {
-            return Err(StoreError::Conflict(Conflict::Status));
-        }
+        status_guarded(n)?;
         crate::people::move_event_tx(
             &mut tx,
             d,

@@ -23,7 +23,9 @@ use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::Row;
 use crate::people::in_list;
-use crate::selection_campaign::{application_in_campaign, campaign_in_unit, campaign_rows, coded};
+use crate::selection_campaign::{
+    application_in_campaign, campaign_in_unit, campaign_rows, coded, status_guarded,
+};
 
 /// Rows per multi-row statement of a sheet or an exam save.
 const CHUNK: usize = 400;
@@ -219,9 +221,7 @@ impl ScoreStore for SqlStore {
                 &[json.into(), judge.into(), d.0.into(), u.0.into()],
             )
             .await?;
-        if n == 0 {
-            return Err(StoreError::Conflict(Conflict::Status));
-        }
+        status_guarded(n)?;
         commit_audited(tx, &audit).await
     }
 
@@ -251,9 +251,7 @@ impl ScoreStore for SqlStore {
                 ],
             )
             .await?;
-        if n == 0 {
-            return Err(StoreError::Conflict(Conflict::Status));
-        }
+        status_guarded(n)?;
         for chunk in scores.chunks(CHUNK) {
             // Ids and decimals are inlined (typed values: digits, sign and point only).
             let values: Vec<String> = chunk
@@ -485,9 +483,7 @@ impl EvaluationStore for SqlStore {
                 &[audit.at.into(), campaign.0.into(), d.0.into(), u.0.into()],
             )
             .await?;
-        if n == 0 {
-            return Err(StoreError::Conflict(Conflict::Status));
-        }
+        status_guarded(n)?;
         commit_audited(tx, &audit).await
     }
 

@@ -247,18 +247,7 @@ async fn shoot(b: &Browser, app: &TestApp, out: &Path) -> anyhow::Result<()> {
         use jiguan_app::people::RelationForm;
         use jiguan_app::selection::officials::{OfficialForm, RecusalForm};
         let v = a.sel_officials(&ua, u, c.id).await?;
-        let applicants: Vec<i64> = review
-            .applications
-            .iter()
-            .map(|x| x.application.person_id)
-            .collect();
-        let free: Vec<i64> = v
-            .people
-            .iter()
-            .map(|p| p.0)
-            .filter(|p| !applicants.contains(p))
-            .take(4)
-            .collect();
+        let free = jiguan_testkit::fixtures::non_applicants(&v, &review, 4);
         let inspected = v.inspectable.first().context("a shortlisted candidate")?;
         let meeting_id = v.meetings.first().context("the meeting")?.0;
         a.add_person_relation(

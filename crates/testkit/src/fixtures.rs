@@ -316,3 +316,24 @@ pub async fn selection_campaign(
         people,
     })
 }
+
+/// The first `n` people of the officials page's unit who did not apply to the campaign
+/// (`review`), as the officials tests and screenshots choose them.
+pub fn non_applicants(
+    officials: &jiguan_app::selection::officials::OfficialsView,
+    review: &jiguan_app::selection::registration::ReviewView,
+    n: usize,
+) -> Vec<i64> {
+    let applicants: Vec<i64> = review
+        .applications
+        .iter()
+        .map(|x| x.application.person_id)
+        .collect();
+    officials
+        .people
+        .iter()
+        .map(|p| p.0)
+        .filter(|p| !applicants.contains(p))
+        .take(n)
+        .collect()
+}

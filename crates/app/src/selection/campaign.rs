@@ -348,8 +348,18 @@ struct Revised<'a> {
     plan: &'a Plan,
 }
 
+/// `c` if it is published (else `campaign`/`selection_not_published`): after
+/// [`App::camp_for`], `.and_then(published)`.
+pub(crate) fn published(c: CampaignRecord) -> AppResult<CampaignRecord> {
+    if c.status != Status::Applied {
+        return Err(FieldError::new("campaign", "selection_not_published").into());
+    }
+    Ok(c)
+}
+
 impl App {
-    async fn camp_of(
+    /// The campaign version `id` of the unit (else not found).
+    pub(crate) async fn camp_of(
         &self,
         actor: &Actor,
         unit: UnitId,
@@ -359,6 +369,18 @@ impl App {
             .camp_get(actor.district_id, unit, id)
             .await?
             .ok_or(AppError::NotFound)
+    }
+
+    /// [`App::camp_of`] for an actor who may take `action` in the unit.
+    pub(crate) async fn camp_for(
+        &self,
+        actor: &Actor,
+        action: Action,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<CampaignRecord> {
+        self.require_unit(actor, action, unit).await?;
+        self.camp_of(actor, unit, id).await
     }
 
     /// Every version of every campaign of the unit (SelectionView).

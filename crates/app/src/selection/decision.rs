@@ -980,33 +980,20 @@ mod tests {
     /// revote among the tied; A 3 / B 3 → nobody passes → revote among them.
     #[test]
     fn a_contest_elects_the_highest_within_the_seats() {
-        let t = tally(vec![
-            row(1, 5, Decision::Adopted),
-            row(2, 4, Decision::Adopted),
-        ]);
-        assert_eq!(
-            outcomes(1, Some(&t), &[1, 2]),
-            [Outcome::Elected, Outcome::NotElected]
-        );
-        let t = tally(vec![
-            row(1, 4, Decision::Adopted),
-            row(2, 4, Decision::Adopted),
-        ]);
-        assert_eq!(
-            outcomes(1, Some(&t), &[1, 2]),
-            [Outcome::Revote, Outcome::Revote]
-        );
-        let t = tally(vec![
-            row(1, 3, Decision::NotAdopted),
-            row(2, 3, Decision::NotAdopted),
-        ]);
-        assert_eq!(
-            outcomes(1, Some(&t), &[1, 2]),
-            [Outcome::Revote, Outcome::Revote]
-        );
+        use Decision::{Adopted, NotAdopted};
+        use Outcome::{Elected, NotElected, Revote};
+        // (votes and decision of A, of B) → the outcomes of A and B, for one seat.
+        for ((a, da), (b, db), want) in [
+            ((5, Adopted), (4, Adopted), [Elected, NotElected]),
+            ((4, Adopted), (4, Adopted), [Revote, Revote]),
+            ((3, NotAdopted), (3, NotAdopted), [Revote, Revote]),
+        ] {
+            let t = tally(vec![row(1, a, da), row(2, b, db)]);
+            assert_eq!(outcomes(1, Some(&t), &[1, 2]), want, "{a} / {b}");
+        }
         // A post filled by an earlier meeting elects nobody more.
-        let t = tally(vec![row(1, 6, Decision::Adopted)]);
-        assert_eq!(outcomes(0, Some(&t), &[1]), [Outcome::NotElected]);
+        let t = tally(vec![row(1, 6, Adopted)]);
+        assert_eq!(outcomes(0, Some(&t), &[1]), [NotElected]);
     }
 
     fn obj(outcome: Option<PublicityOutcome>) -> ObjectionRecord {

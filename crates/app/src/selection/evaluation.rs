@@ -37,6 +37,7 @@ use super::campaign::CampaignRecord;
 use super::scoring::PostCandidates;
 use super::{ballot_key, new_token, normalise_token, print_token};
 use crate::ports::{StoreError, StoreResult};
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// Most codes issued at once.
@@ -179,13 +180,9 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<EvaluationView> {
-        self.require_unit(actor, Action::SelectionView, unit)
-            .await?;
         let c = self
-            .store
-            .camp_get(actor.district_id, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .camp_for(actor, Action::SelectionView, unit, id)
+            .await?;
         let d = actor.district_id;
         let rec = self.store.ev_get(d, unit, c.id).await?;
         let closed = rec.as_ref().is_some_and(|r| r.closed_at.is_some());
@@ -263,9 +260,9 @@ impl App {
         id: CampaignId,
         count: &str,
     ) -> AppResult<Vec<String>> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        self.sc_published(actor, unit, id).await?;
+        self.camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let n = match count.trim().parse::<u32>() {
             Ok(n @ 1..=EVAL_CODES_MAX) => n,
             _ => {
@@ -299,9 +296,9 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        self.sc_published(actor, unit, id).await?;
+        self.camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let audit = self
             .audit(actor)
             .unit(unit)
@@ -332,9 +329,10 @@ impl App {
         id: CampaignId,
         named: bool,
     ) -> AppResult<EvaluationBallot> {
-        self.require_unit(actor, Action::SelectionEvaluate, unit)
-            .await?;
-        let c = self.sc_published(actor, unit, id).await?;
+        let c = self
+            .camp_for(actor, Action::SelectionEvaluate, unit, id)
+            .await
+            .and_then(published)?;
         let rec = self.store.ev_get(actor.district_id, unit, id).await?;
         let posts = if named {
             self.ev_candidates(actor.district_id, unit, &c).await?

@@ -33,6 +33,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use super::scoring::ExamEntry;
 use crate::ports::{Conflict, StoreError, StoreResult};
 use crate::posts::AssignmentWrite;
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// A 加试 result as stored.
@@ -153,9 +154,10 @@ impl App {
         id: CampaignId,
         entries: &[ExamEntry],
     ) -> AppResult<usize> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        let c = self.sc_published(actor, unit, id).await?;
+        let c = self
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         if !c.plan.tie_break.contains(&TieKey::ExtraTest) {
             return Err(AppError::field(
                 "scores",

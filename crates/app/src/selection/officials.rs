@@ -41,6 +41,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::campaign::CampaignRecord;
 use crate::ports::{StoreError, StoreResult};
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// Longest recusal reason.
@@ -210,14 +211,10 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<OfficialsView> {
-        self.require_unit(actor, Action::SelectionView, unit)
-            .await?;
         let d = actor.district_id;
         let c = self
-            .store
-            .camp_get(d, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .camp_for(actor, Action::SelectionView, unit, id)
+            .await?;
         let inspectable = self.off_inspectable(actor, unit, id).await?;
         let meetings = self.off_meetings(d, unit, c.family_id).await?;
         let people: Vec<(i64, String)> = self
@@ -347,9 +344,10 @@ impl App {
         id: CampaignId,
         f: &OfficialForm,
     ) -> AppResult<(i64, Option<OfficialRecusal>)> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        let c = self.sc_published(actor, unit, id).await?;
+        let c = self
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let d = actor.district_id;
         let mut errs = Errors::new();
         let role = errs
@@ -505,14 +503,10 @@ impl App {
         official: i64,
         f: &RecusalForm,
     ) -> AppResult<OfficialRecusal> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
         let d = actor.district_id;
         let c = self
-            .store
-            .camp_get(d, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         let o = self
             .store
             .sel_officials(d, unit, c.family_id)

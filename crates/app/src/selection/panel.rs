@@ -40,6 +40,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use super::campaign::CampaignRecord;
 use super::scoring::{Candidate, ExamOutcome, ExamView, JudgeRecord, JudgeWrite, PostCandidates};
 use super::{new_token, normalise_token, print_token};
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// A judge as the HR office registers one: an account (`user_id`) or a name.
@@ -189,13 +190,9 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<PanelView> {
-        self.require_unit(actor, Action::SelectionView, unit)
-            .await?;
         let c = self
-            .store
-            .camp_get(actor.district_id, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .camp_for(actor, Action::SelectionView, unit, id)
+            .await?;
         let judges = self.store.sc_judges(actor.district_id, unit, id).await?;
         let hidden = judges
             .iter()
@@ -287,9 +284,10 @@ impl App {
         id: CampaignId,
         f: &JudgeForm,
     ) -> AppResult<(i64, Option<String>)> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        let c = self.sc_published(actor, unit, id).await?;
+        let c = self
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let d = actor.district_id;
         let existing = self.store.sc_judges(d, unit, id).await?;
         let (w, code) = if f.user_id.trim().is_empty() {
@@ -481,18 +479,28 @@ impl App {
         judge: i64,
         recused: &[String],
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        self.sc_published(actor, unit, id).await?;
-        let j = self
-            .store
+        let j = self.managed_judge(actor, unit, id, judge).await?;
+        self.sc_declare(j, &JudgeAccess::Account(actor, unit, id), recused)
+            .await
+    }
+
+    /// Judge `judge` of a published campaign version, for the HR office (SelectionManage).
+    async fn managed_judge(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+        judge: i64,
+    ) -> AppResult<JudgeRecord> {
+        self.camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
+        self.store
             .sc_judges(actor.district_id, unit, id)
             .await?
             .into_iter()
             .find(|j| j.id == judge)
-            .ok_or(AppError::NotFound)?;
-        self.sc_declare(j, &JudgeAccess::Account(actor, unit, id), recused)
-            .await
+            .ok_or(AppError::NotFound)
     }
 
     async fn sc_declare(
@@ -605,16 +613,7 @@ impl App {
         judge: i64,
         values: &BTreeMap<String, String>,
     ) -> AppResult<usize> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        self.sc_published(actor, unit, id).await?;
-        let j = self
-            .store
-            .sc_judges(actor.district_id, unit, id)
-            .await?
-            .into_iter()
-            .find(|j| j.id == judge)
-            .ok_or(AppError::NotFound)?;
+        let j = self.managed_judge(actor, unit, id, judge).await?;
         let a = JudgeAccess::Account(actor, unit, id);
         self.sc_submit(j, values, &a, true).await
     }

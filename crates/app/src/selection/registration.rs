@@ -49,6 +49,7 @@ use super::campaign::CampaignRecord;
 use super::scoring::{PostCandidates, candidates_of};
 use crate::appraisal::YearRecord;
 use crate::people::PersonRecord;
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 jiguan_domain::coded_enum! {
@@ -242,24 +243,6 @@ fn parse_review(f: &ReviewForm) -> Result<ReviewFacts, Vec<FieldError>> {
 }
 
 impl App {
-    /// A published campaign version of the unit (else `campaign`/`selection_not_published`).
-    async fn published(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        id: CampaignId,
-    ) -> AppResult<CampaignRecord> {
-        let c = self
-            .store
-            .camp_get(actor.district_id, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if c.status != Status::Applied {
-            return Err(FieldError::new("campaign", "selection_not_published").into());
-        }
-        Ok(c)
-    }
-
     /// The published campaigns of the unit whose registration is still open (a staff
     /// member's list; SelectionRegister or SelectionManage).
     pub async fn camp_open(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<CampaignRecord>> {
@@ -341,9 +324,10 @@ impl App {
         id: CampaignId,
         f: &RegisterForm,
     ) -> AppResult<ApplicationId> {
-        self.require_unit(actor, Action::SelectionRegister, unit)
-            .await?;
-        let c = self.published(actor, unit, id).await?;
+        let c = self
+            .camp_for(actor, Action::SelectionRegister, unit, id)
+            .await
+            .and_then(published)?;
         let p = self.registrant(actor, unit).await?;
         let mut errs = Errors::new();
         let choices = parse_choices(&mut errs, &f.choices);
@@ -367,9 +351,10 @@ impl App {
         id: CampaignId,
         f: &RegisterForm,
     ) -> AppResult<ApplicationId> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        let c = self.published(actor, unit, id).await?;
+        let c = self
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let mut errs = Errors::new();
         let person = f
             .person_id
@@ -616,14 +601,10 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<(ReviewView, Vec<PostCandidates>)> {
-        self.require_unit(actor, Action::SelectionView, unit)
-            .await?;
         let d = actor.district_id;
         let c = self
-            .store
-            .camp_get(d, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .camp_for(actor, Action::SelectionView, unit, id)
+            .await?;
         let apps = self.store.app_list(d, unit, id).await?;
         let mut ids: Vec<PersonId> = apps.iter().map(|a| PersonId(a.person_id)).collect();
         ids.sort_unstable();
@@ -717,9 +698,10 @@ impl App {
         app: ApplicationId,
         f: &ReviewForm,
     ) -> AppResult<ApplicationStatus> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        let c = self.published(actor, unit, id).await?;
+        let c = self
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let facts = parse_review(f)?;
         let a = self
             .store

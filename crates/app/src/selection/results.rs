@@ -32,6 +32,7 @@ use super::campaign::CampaignRecord;
 use super::panel::advanced_only;
 use super::registration::ReviewView;
 use super::scoring::{Candidate, ExamOutcome, InspectionRecord, PostCandidates};
+use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// One candidate's line of the results.
@@ -304,9 +305,10 @@ impl App {
         application: ApplicationId,
         f: &InspectionForm,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        let c = self.sc_published(actor, unit, id).await?;
+        let c = self
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let v = self.sel_results(actor, unit, id).await?;
         let listed = v.posts.iter().any(|p| {
             p.shortlist

@@ -27,12 +27,12 @@ use jiguan_domain::selection::plan::PostKey;
 use jiguan_domain::selection::scores::{advance_to_interview, parse_score};
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
-use jiguan_domain::workflow::Status;
 
 use super::campaign::CampaignRecord;
 use super::registration::{ApplicationRecord, ApplicationStatus, post_label};
 use crate::ports::StoreResult;
-use crate::{App, AppError, AppResult};
+use crate::selection::campaign::published;
+use crate::{App, AppResult};
 
 /// A written-exam score as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -320,25 +320,6 @@ pub fn row_error(row: usize, column: &str, e: &FieldError) -> FieldError {
 }
 
 impl App {
-    /// A campaign version of the unit that is published (else `campaign`/
-    /// `selection_not_published`).
-    pub(crate) async fn sc_published(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        id: CampaignId,
-    ) -> AppResult<CampaignRecord> {
-        let c = self
-            .store
-            .camp_get(actor.district_id, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if c.status != Status::Applied {
-            return Err(FieldError::new("campaign", "selection_not_published").into());
-        }
-        Ok(c)
-    }
-
     /// The candidates of a campaign version per offered post (plan order), with their
     /// names, unchecked: callers check the action first. Two queries: the applications and
     /// their people.
@@ -386,13 +367,9 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<ExamView> {
-        self.require_unit(actor, Action::SelectionView, unit)
-            .await?;
         let c = self
-            .store
-            .camp_get(actor.district_id, unit, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+            .camp_for(actor, Action::SelectionView, unit, id)
+            .await?;
         let posts = self.sc_candidates(actor.district_id, unit, &c).await?;
         self.sc_exam_of(actor.district_id, unit, c, posts).await
     }
@@ -485,9 +462,10 @@ impl App {
         id: CampaignId,
         entries: &[ExamEntry],
     ) -> AppResult<usize> {
-        self.require_unit(actor, Action::SelectionManage, unit)
-            .await?;
-        let c = self.sc_published(actor, unit, id).await?;
+        let c = self
+            .camp_for(actor, Action::SelectionManage, unit, id)
+            .await
+            .and_then(published)?;
         let known: BTreeSet<ApplicationId> = self
             .sc_candidate_ids(actor.district_id, unit, &c)
             .await?

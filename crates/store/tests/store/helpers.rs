@@ -116,3 +116,38 @@ pub fn new_user(d: DistrictId, unit: Option<UnitId>, name: &str, roles: Vec<Role
 pub async fn fetch_i64(db: &Db, sql: &str, params: &[Value]) -> i64 {
     db.fetch_one(sql, params).await.unwrap().get(0).unwrap()
 }
+
+/// [`two_districts`] on a fresh database, with an app over the store and the unit
+/// administrator of each of the three units.
+pub struct ThreeUnits {
+    pub t: TestDb,
+    pub s: SqlStore,
+    pub app: jiguan_app::App,
+    pub d1: DistrictId,
+    pub a: UnitId,
+    pub b: UnitId,
+    pub d2: DistrictId,
+    pub c: UnitId,
+    pub ua: Actor,
+    pub ub: Actor,
+    pub uc: Actor,
+}
+
+pub async fn three_units(pg: bool) -> ThreeUnits {
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (d1, a, b, d2, c) = two_districts(&s).await;
+    ThreeUnits {
+        app: jiguan_testkit::fixtures::app(s.clone()),
+        ua: actor(d1, Some(a), Role::UnitAdmin),
+        ub: actor(d1, Some(b), Role::UnitAdmin),
+        uc: actor(d2, Some(c), Role::UnitAdmin),
+        t,
+        s,
+        d1,
+        a,
+        b,
+        d2,
+        c,
+    }
+}

@@ -12,7 +12,6 @@ use jiguan_store::SqlStore;
 
 use crate::helpers::*;
 use crate::people::{people_form, people_on};
-use jiguan_testkit::fixtures;
 use jiguan_testkit::fixtures::id_number;
 
 both!(people_relations_import_story);
@@ -57,13 +56,19 @@ async fn relation_adds(s: &SqlStore, d: DistrictId) -> usize {
 }
 
 async fn people_relations_import_story(pg: bool) {
-    let t = fresh(pg).await;
-    let s = SqlStore::open(&t.url).await.unwrap();
-    let (d1, a, b, d2, c) = two_districts(&s).await;
-    let app = fixtures::app(s.clone());
-    let ua = actor(d1, Some(a), Role::UnitAdmin);
-    let ub = actor(d1, Some(b), Role::UnitAdmin);
-    let uc = actor(d2, Some(c), Role::UnitAdmin);
+    let ThreeUnits {
+        t: _t,
+        s,
+        app,
+        d1,
+        a,
+        b,
+        d2: _,
+        c,
+        ua,
+        ub,
+        uc,
+    } = three_units(pg).await;
     let on = people_on("2020-01-01");
     let mut n = 0;
     let mut person = |who: &jiguan_domain::auth::Actor, u, name: &str| {

@@ -7,11 +7,9 @@ use jiguan_app::people::{PeopleStore, RelationForm};
 use jiguan_app::ports::{AuditFilter, AuditStore, ListQuery};
 use jiguan_domain::auth::Role;
 use jiguan_domain::people::PersonId;
-use jiguan_store::SqlStore;
 
 use crate::helpers::*;
 use crate::people::{people_form, people_on};
-use jiguan_testkit::fixtures;
 use jiguan_testkit::fixtures::id_number;
 
 both!(relations_story);
@@ -31,13 +29,19 @@ fn codes(e: AppError) -> Vec<(String, String)> {
 }
 
 async fn relations_story(pg: bool) {
-    let t = fresh(pg).await;
-    let s = SqlStore::open(&t.url).await.unwrap();
-    let (d1, a, b, d2, c) = two_districts(&s).await;
-    let app = fixtures::app(s.clone());
-    let ua = actor(d1, Some(a), Role::UnitAdmin);
-    let ub = actor(d1, Some(b), Role::UnitAdmin);
-    let uc = actor(d2, Some(c), Role::UnitAdmin);
+    let ThreeUnits {
+        t: _t,
+        s,
+        app,
+        d1,
+        a,
+        b,
+        d2,
+        c,
+        ua,
+        ub,
+        uc,
+    } = three_units(pg).await;
     for (d, u) in [(d1, a), (d1, b), (d2, c)] {
         app.set_quotas(
             &actor(d, None, Role::DistrictAdmin),

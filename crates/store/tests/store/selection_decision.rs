@@ -26,11 +26,27 @@ fn d(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
 }
 
-async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
-    let u = posts_support::setup(pg).await;
+/// The arrangement the decision and officials stories share: on `u`'s unit, a 党政办 deputy
+/// post, a campaign offering it, an application of `u.people[0]` for it and the meeting
+/// write and candidate write that propose that person for the post.
+pub(crate) struct OneCandidate {
+    pub post: jiguan_domain::posts::PostId,
+    pub key: PostKey,
+    pub camp: jiguan_domain::selection::CampaignId,
+    pub person: i64,
+    pub app_id: jiguan_domain::selection::ApplicationId,
+    pub mw: MeetingWrite,
+    pub cand: CandidateWrite,
+}
+
+/// Writes the post, the campaign and the application of [`OneCandidate`]; the candidate
+/// carries `recused` detected recusals.
+pub(crate) async fn one_candidate(
+    u: &posts_support::Unit1,
+    audit: impl Fn() -> AuditEntry,
+    recused: i64,
+) -> OneCandidate {
     let (s, a, dist) = (&u.store, u.a, u.d);
-    let at = chrono::Utc::now();
-    let audit = || AuditEntry::by(&u.ua, at).unit(a);
     let post = u
         .app
         .create_post(
@@ -105,8 +121,33 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
         person_id: person,
         application_id: app_id,
         item_no: 1,
-        recused: 1,
+        recused,
     };
+    OneCandidate {
+        post,
+        key,
+        camp,
+        person,
+        app_id,
+        mw,
+        cand,
+    }
+}
+
+async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
+    let u = posts_support::setup(pg).await;
+    let (s, a, dist) = (&u.store, u.a, u.d);
+    let at = chrono::Utc::now();
+    let audit = || AuditEntry::by(&u.ua, at).unit(a);
+    let OneCandidate {
+        post,
+        key,
+        camp,
+        person,
+        mw,
+        cand,
+        ..
+    } = one_candidate(&u, audit, 1).await;
     let audits = s.audit_count().await.unwrap();
     let m = s
         .dec_create_meeting(dist, a, &mw, std::slice::from_ref(&cand), "ua", audit())

@@ -5,21 +5,15 @@
 //! the meeting only).
 
 use jiguan_app::ports::{AuditStore, Conflict, StoreError};
-use jiguan_app::selection::campaign::{CampaignStore, CampaignWrite};
-use jiguan_app::selection::decision::{CandidateWrite, DecisionStore};
+use jiguan_app::selection::decision::DecisionStore;
 use jiguan_app::selection::officials::{OfficialRecord, OfficialRecusal, OfficialStore};
-use jiguan_app::selection::registration::ApplicationWrite;
-use jiguan_app::selection::{ItemWrite, MeetingWrite};
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::org::BodyId;
-use jiguan_domain::posts::PostLevel;
-use jiguan_domain::selection::eligibility::Nomination;
-use jiguan_domain::selection::plan::{OfferedPost, Plan, PostKey};
 use jiguan_domain::selection::recusal::{OfficialRole, RecusalCategory, RecusalSource};
 use jiguan_store::db::Backend;
 
 use crate::helpers::*;
 use crate::posts::posts_support;
+use crate::selection_decision::{OneCandidate, one_candidate};
 
 both!(selection_officials_and_their_recusals);
 
@@ -28,82 +22,13 @@ async fn selection_officials_and_their_recusals(pg: bool) {
     let (s, a, dist) = (&u.store, u.a, u.d);
     let at = chrono::Utc::now();
     let audit = || AuditEntry::by(&u.ua, at).unit(a);
-    let post = u
-        .app
-        .create_post(
-            &u.ua,
-            a,
-            &posts_support::post(
-                u.body,
-                "党政办副主任",
-                "deputy",
-                "any",
-                &[(u.items[0], 992)],
-            ),
-        )
-        .await
-        .unwrap();
-    let key = PostKey {
-        body_id: BodyId(u.body),
-        level: PostLevel::Deputy,
-    };
-    let plan = Plan::with_defaults(
-        "2026年竞争上岗",
-        "2026-04-30".parse().unwrap(),
-        vec![OfferedPost {
-            body_id: key.body_id,
-            body_name: "党政办公室".into(),
-            level: key.level,
-            seats: 1,
-            sensitive: false,
-        }],
-    );
-    let cw = CampaignWrite {
-        family_id: None,
-        version: 1,
-        revision_reason: String::new(),
-        plan,
-    };
-    let camp = s.camp_create(dist, a, &cw, "ua", audit()).await.unwrap();
-    let person = u.people[0];
-    let app_id = s
-        .app_save(
-            dist,
-            a,
-            camp,
-            &ApplicationWrite {
-                person_id: person,
-                choices: vec![key],
-                obey_adjustment: false,
-                nomination: Nomination::Organisation,
-                signers: 0,
-            },
-            "ua",
-            audit(),
-        )
-        .await
-        .unwrap();
-    let mw = MeetingWrite {
-        title: "党工委会议".into(),
-        held_on: "2026-09-20".parse().unwrap(),
-        members: Vec::new(),
-        items: vec![ItemWrite {
-            text: "拟任 甲 为 党政办公室 中层副职".into(),
-            person_id: Some(person),
-            post_id: Some(post.0),
-        }],
-    };
-    let cand = CandidateWrite {
-        campaign_id: camp,
-        family_id: camp.0,
-        plan_version: 1,
-        post: key,
-        post_id: post.0,
-        person_id: person,
-        application_id: app_id,
-        item_no: 1,
-        recused: 0,
-    };
+    let OneCandidate {
+        camp,
+        app_id,
+        mw,
+        cand,
+        ..
+    } = one_candidate(&u, audit, 0).await;
     let m = s
         .dec_create_meeting(dist, a, &mw, std::slice::from_ref(&cand), "ua", audit())
         .await

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::header;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 
 use jiguan_app::AppError;
 use jiguan_app::ports::{AuditFilter, ListQuery, LoginFilter, Unit};
@@ -319,6 +319,12 @@ const EXPORT_MAX_PAGES: u32 = 50;
 pub fn xlsx(name: &str, sheets: &[Sheet]) -> WebResult {
     let bytes =
         jiguan_excel::write_workbook(sheets).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(xlsx_file("export", name, bytes))
+}
+
+/// The workbook `bytes` as a download named `name`.xlsx (percent-encoded, RFC 5987),
+/// `fallback`.xlsx for clients that read only the plain ASCII name.
+pub fn xlsx_file(fallback: &str, name: &str, bytes: Vec<u8>) -> Response {
     let enc: String = name
         .bytes()
         .map(|b| {
@@ -329,7 +335,7 @@ pub fn xlsx(name: &str, sheets: &[Sheet]) -> WebResult {
             }
         })
         .collect();
-    Ok((
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -337,12 +343,12 @@ pub fn xlsx(name: &str, sheets: &[Sheet]) -> WebResult {
             ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{enc}.xlsx"),
+                format!("attachment; filename=\"{fallback}.xlsx\"; filename*=UTF-8''{enc}.xlsx"),
             ),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 fn export_query(p: &ListParams, page: u32) -> ListQuery {

@@ -38,7 +38,13 @@ pub fn safe_next(n: Option<&str>) -> String {
     }
 }
 
-fn pre_cookie(st: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
+/// The pre-session cookie (CSRF token of a form sent before signing in) limited to `path`:
+/// the one the browser sent, or a new one with its `Set-Cookie` value.
+pub(crate) fn pre_cookie(
+    st: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+) -> (String, Option<String>) {
     match cookie(headers, PRE_COOKIE) {
         Some(v) if v.len() >= 32 => (v, None),
         _ => {
@@ -48,7 +54,7 @@ fn pre_cookie(st: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
             } else {
                 ""
             };
-            let c = format!("{PRE_COOKIE}={v}; Path=/login; HttpOnly; SameSite=Strict{secure}");
+            let c = format!("{PRE_COOKIE}={v}; Path={path}; HttpOnly; SameSite=Strict{secure}");
             (v, Some(c))
         }
     }
@@ -60,7 +66,7 @@ pub async fn login_page(
     Query(q): Query<NextQ>,
 ) -> Response {
     let tr = Tr::new(lang_of(&headers));
-    let (pre, set) = pre_cookie(&st, &headers);
+    let (pre, set) = pre_cookie(&st, &headers, "/login");
     let page = LoginPage {
         tr,
         pre,
@@ -136,7 +142,7 @@ pub async fn login_submit(
                     tr.t("status.internal").to_string()
                 }
             };
-            let (pre, _) = pre_cookie(&st, &headers);
+            let (pre, _) = pre_cookie(&st, &headers, "/login");
             let page = LoginPage {
                 tr,
                 pre,

@@ -267,3 +267,44 @@ fn routes() -> Vec<RouteSpec> {
         ),
     ]
 }
+
+/// The result section of a table import (the roster, the relations): the outcome line,
+/// the counts, the columns the template does not know and every refused row. Each import
+/// page builds one from its own report.
+pub struct ImportResult<'a> {
+    pub written: bool,
+    /// Nothing was written and nothing refused it (or the refused rows were skipped).
+    pub nothing: bool,
+    /// The message key when the file was refused.
+    pub refused_key: &'static str,
+    /// (label key, element id suffix, count), in the order shown.
+    pub counts: Vec<(&'static str, &'static str, usize)>,
+    pub unknown_columns: &'a [String],
+    pub errors: &'a [jiguan_app::people::RowError],
+}
+
+impl<'a> ImportResult<'a> {
+    /// The section of an import that read `rows` rows (`invalid_rows` refused) and created
+    /// `created`, left `unchanged`: refused with `people.import_refused` unless no row is
+    /// in error.
+    pub fn new(
+        written: bool,
+        [rows, created, unchanged, invalid_rows]: [usize; 4],
+        unknown_columns: &'a [String],
+        errors: &'a [jiguan_app::people::RowError],
+    ) -> Self {
+        ImportResult {
+            written,
+            nothing: errors.is_empty(),
+            refused_key: "people.import_refused",
+            counts: vec![
+                ("people.rows", "rows", rows),
+                ("people.created", "created", created),
+                ("people.unchanged", "unchanged", unchanged),
+                ("people.invalid_rows", "invalid", invalid_rows),
+            ],
+            unknown_columns,
+            errors,
+        }
+    }
+}

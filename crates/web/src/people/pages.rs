@@ -711,6 +711,17 @@ impl ImportPage {
     pub fn reason(&self, e: &FieldError) -> String {
         self.l.tr.error(e)
     }
+
+    /// The report's result section (with --valid-only, skipped rows write nothing).
+    pub fn result(&self) -> Option<super::ImportResult<'_>> {
+        let r = self.report.as_ref()?;
+        let counts = [r.rows, r.created, r.unchanged, r.invalid_rows];
+        let mut res = super::ImportResult::new(r.written, counts, &r.unknown_columns, &r.errors);
+        res.nothing |= self.mode == "valid";
+        res.counts
+            .insert(2, ("people.updated", "updated", r.updated));
+        Some(res)
+    }
 }
 
 fn import_page(

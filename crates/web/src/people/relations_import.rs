@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use jiguan_app::AppError;
 use jiguan_app::people::{Importer, RelationExportRow, RelationImportReport, RowError};
@@ -32,6 +32,19 @@ pub struct RelationsImportPage {
 impl RelationsImportPage {
     pub fn reason(&self, e: &FieldError) -> String {
         self.l.tr.error(e)
+    }
+
+    /// The report's result section.
+    pub fn result(&self) -> Option<super::ImportResult<'_>> {
+        self.report.as_ref().map(|r| super::ImportResult {
+            refused_key: "people.relations_import_refused",
+            ..super::ImportResult::new(
+                r.written,
+                [r.rows, r.created, r.unchanged, r.invalid_rows],
+                &r.unknown_columns,
+                &r.errors,
+            )
+        })
     }
 }
 
@@ -149,30 +162,7 @@ pub async fn import_submit(
 }
 
 fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
-    let enc: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"relations.xlsx\"; filename*=UTF-8''{enc}.xlsx"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::html::audit::xlsx_file("relations", name, bytes)
 }
 
 fn excel_failed(e: jiguan_excel::ExcelError) -> WebError {

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::OpenApi;
 
 use jiguan_app::ports::Unit;
-use jiguan_app::selection::campaign::{CampaignForm, CampaignView, PostLine};
+use jiguan_app::selection::campaign::{CampaignForm, CampaignRecord, CampaignView, PostLine};
 use jiguan_app::workflow::SimpleStep;
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
@@ -81,6 +81,40 @@ impl<S: Send + Sync> FromRequestParts<S> for InCampaign {
             u,
             id: campaign,
         })
+    }
+}
+
+impl InCampaign {
+    /// The redirect to the campaign's page `tail` (`""`, `/applications`, …) with the `ok`
+    /// flash.
+    pub fn to(&self, tail: &str, ok: &str) -> WebResult {
+        Ok(Redirect::to(&format!(
+            "/units/{}/selection/campaigns/{}{tail}?ok={ok}",
+            self.u.id, self.id
+        ))
+        .into_response())
+    }
+}
+
+/// A campaign page that a form posts to: where it redirects after a write, and how it is
+/// shown again with the write's field errors (422).
+pub(super) trait FormPage {
+    /// The page's path below the campaign (`/applications`, `/decisions`).
+    const TAIL: &'static str;
+    async fn again(st: &AppState, c: InCampaign, errs: Vec<FieldError>) -> WebResult;
+}
+
+/// After a write on page `P`: the redirect with the `ok` flash, or the page again with the
+/// errors.
+pub(super) async fn after_write<P: FormPage>(
+    st: &AppState,
+    c: InCampaign,
+    r: Result<(), Vec<FieldError>>,
+    ok: &str,
+) -> WebResult {
+    match r {
+        Ok(()) => c.to(P::TAIL, ok),
+        Err(errs) => P::again(st, c, errs).await,
     }
 }
 
@@ -222,12 +256,23 @@ pub struct OkQuery {
     pub ok: Option<String>,
 }
 
-fn crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
-    let mut l = Layout::new(ctx, key);
-    if ctx.actor.can(Action::UnitsList) {
-        l = l.crumb(ctx.tr.t("menu.units"), "/units");
-    }
-    l.crumb(u.name.clone(), format!("/units/{}", u.id))
+/// Ends a layout with the crumbs of campaign version `c`: the unit's campaigns, then the
+/// version, then the page.
+pub(super) fn campaign_crumbs(l: Layout, ctx: &Ctx, u: &Unit, c: &CampaignRecord) -> Layout {
+    l.crumb(
+        ctx.tr.t("menu.campaigns"),
+        format!("/units/{}/selection/campaigns", u.id),
+    )
+    .crumb(
+        format!("{}（v{}）", c.title, c.version),
+        format!("/units/{}/selection/campaigns/{}", u.id, c.id),
+    )
+    .here()
+}
+
+/// The layout of a page of campaign version `c` below the unit's crumbs.
+pub(super) fn campaign_layout(ctx: &Ctx, u: &Unit, c: &CampaignRecord, key: &str) -> Layout {
+    campaign_crumbs(Layout::in_unit(ctx, u, key), ctx, u, c)
 }
 
 fn status_of(clean: bool) -> StatusCode {
@@ -423,7 +468,7 @@ async fn list_page(
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.id));
     let p = fields(st, ctx, &u, f).await?;
-    let l = crumbs(ctx, &u, "camp.list").here().flash(ok);
+    let l = Layout::in_unit(ctx, &u, "camp.list").here().flash(ok);
     Ok(page_status(
         status_of(errs.is_empty()),
         &CampaignsPage {
@@ -603,7 +648,7 @@ async fn campaign_page(
         .unwrap_or(c.version);
     let form = form.unwrap_or_else(|| CampaignForm::of(&c.plan));
     let p = fields(st, &ctx, &u, form).await?;
-    let l = crumbs(&ctx, &u, "camp.one")
+    let l = Layout::in_unit(&ctx, &u, "camp.one")
         .crumb(
             ctx.tr.t("menu.campaigns"),
             format!("/units/{}/selection/campaigns", u.id),

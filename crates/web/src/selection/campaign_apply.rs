@@ -31,7 +31,7 @@ use crate::i18n::Tr;
 use crate::routes::{RouteSpec, r};
 
 use super::api::IdDto;
-use super::campaign::{InCampaign, OkQuery};
+use super::campaign::{FormPage, InCampaign, OkQuery, after_write};
 
 type ApiErr = crate::error::ApiError;
 
@@ -376,16 +376,7 @@ fn applications_page(
             outcome_code: p.outcome.code(),
         })
         .collect();
-    let l = Layout::new(ctx, "reg.applications")
-        .crumb(
-            ctx.tr.t("menu.campaigns"),
-            format!("/units/{}/selection/campaigns", u.id),
-        )
-        .crumb(
-            format!("{}（v{}）", c.title, c.version),
-            format!("/units/{}/selection/campaigns/{}", u.id, c.id),
-        )
-        .here()
+    let l = super::campaign::campaign_crumbs(Layout::new(ctx, "reg.applications"), ctx, &u, c)
         .flash(ok);
     let page = ApplicationsPage {
         l,
@@ -421,23 +412,16 @@ pub async fn applications(
     applications_page(&c.ctx, c.u, v, FormErrors::default(), q.ok.as_deref())
 }
 
-async fn after(
-    st: &AppState,
-    c: InCampaign,
-    r: Result<(), Vec<FieldError>>,
-    ok: &str,
-) -> WebResult {
-    match r {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/units/{}/selection/campaigns/{}/applications?ok={ok}",
-            c.u.id, c.id
-        ))
-        .into_response()),
-        Err(errs) => {
-            let v = st.app.camp_review_view(&c.ctx.actor, c.u.id, c.id).await?;
-            let errs = FormErrors::new(c.ctx.tr, &on_choices(errs));
-            applications_page(&c.ctx, c.u, v, errs, None)
-        }
+/// The review page of the applications.
+struct Applications;
+
+impl FormPage for Applications {
+    const TAIL: &'static str = "/applications";
+
+    async fn again(st: &AppState, c: InCampaign, errs: Vec<FieldError>) -> WebResult {
+        let v = st.app.camp_review_view(&c.ctx.actor, c.u.id, c.id).await?;
+        let errs = FormErrors::new(c.ctx.tr, &on_choices(errs));
+        applications_page(&c.ctx, c.u, v, errs, None)
     }
 }
 
@@ -449,7 +433,7 @@ pub async fn recommend(State(st): State<AppState>, c: InCampaign, f: FormPairs) 
         .await
         .fields()?
         .map(|_| ());
-    after(&st, c, r, "recommended").await
+    after_write::<Applications>(&st, c, r, "recommended").await
 }
 
 fn review_form(f: &FormPairs) -> ReviewForm {
@@ -472,7 +456,7 @@ pub async fn review(State(st): State<AppState>, a: InApplication, f: FormPairs) 
         .await
         .fields()?
         .map(|_| ());
-    after(&st, a.c, r, "reviewed").await
+    after_write::<Applications>(&st, a.c, r, "reviewed").await
 }
 
 // ---------------------------------------------------------------- API

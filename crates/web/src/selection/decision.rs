@@ -31,7 +31,7 @@ use crate::i18n::Tr;
 use crate::module::{MenuEntry, WebModule};
 use crate::routes::{RouteSpec, r};
 
-use super::campaign::{InCampaign, OkQuery};
+use super::campaign::{FormPage, InCampaign, OkQuery, after_write};
 use super::campaign_apply::InApplication;
 use super::decision_api as api;
 
@@ -379,17 +379,7 @@ fn decisions_page(
         .iter()
         .filter(|x| x.outcome == Outcome::Elected && x.candidate.publicity_start.is_none())
         .count();
-    let l = Layout::new(ctx, "dec.title")
-        .crumb(
-            tr.t("menu.campaigns"),
-            format!("/units/{}/selection/campaigns", u.id),
-        )
-        .crumb(
-            format!("{}（v{}）", c.title, c.version),
-            format!("/units/{}/selection/campaigns/{}", u.id, c.id),
-        )
-        .here()
-        .flash(ok);
+    let l = super::campaign::campaign_crumbs(Layout::new(ctx, "dec.title"), ctx, &u, c).flash(ok);
     let p = DecisionsPage {
         l,
         id: c.id.0,
@@ -431,23 +421,16 @@ fn on_fields(errs: Vec<FieldError>) -> Vec<FieldError> {
         .collect()
 }
 
-async fn after(
-    st: &AppState,
-    c: InCampaign,
-    r: Result<(), Vec<FieldError>>,
-    ok: &str,
-) -> WebResult {
-    match r {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/units/{}/selection/campaigns/{}/decisions?ok={ok}",
-            c.u.id, c.id
-        ))
-        .into_response()),
-        Err(errs) => {
-            let v = st.app.dec_view(&c.ctx.actor, c.u.id, c.id).await?;
-            let errs = FormErrors::new(c.ctx.tr, &on_fields(errs));
-            decisions_page(st, &c.ctx, c.u, v, errs, None)
-        }
+/// The decisions page of the campaign.
+struct Decisions;
+
+impl FormPage for Decisions {
+    const TAIL: &'static str = "/decisions";
+
+    async fn again(st: &AppState, c: InCampaign, errs: Vec<FieldError>) -> WebResult {
+        let v = st.app.dec_view(&c.ctx.actor, c.u.id, c.id).await?;
+        let errs = FormErrors::new(c.ctx.tr, &on_fields(errs));
+        decisions_page(st, &c.ctx, c.u, v, errs, None)
     }
 }
 
@@ -483,7 +466,7 @@ pub async fn create_meeting(State(st): State<AppState>, c: InCampaign, f: FormPa
             c.u.id
         ))
         .into_response()),
-        Err(errs) => after(&st, c, Err(errs), "").await,
+        Err(errs) => after_write::<Decisions>(&st, c, Err(errs), "").await,
     }
 }
 
@@ -494,7 +477,7 @@ pub async fn publicity(State(st): State<AppState>, c: InCampaign, f: FormPairs) 
         .await
         .fields()?
         .map(|_| ());
-    after(&st, c, r, "publicity_started").await
+    after_write::<Decisions>(&st, c, r, "publicity_started").await
 }
 
 pub async fn object(State(st): State<AppState>, x: InCandidate, f: FormPairs) -> WebResult {
@@ -508,7 +491,7 @@ pub async fn object(State(st): State<AppState>, x: InCandidate, f: FormPairs) ->
         .await
         .fields()?
         .map(|_| ());
-    after(&st, x.c, r, "objection_recorded").await
+    after_write::<Decisions>(&st, x.c, r, "objection_recorded").await
 }
 
 pub async fn resolve(State(st): State<AppState>, x: InObjection, f: FormPairs) -> WebResult {
@@ -521,7 +504,7 @@ pub async fn resolve(State(st): State<AppState>, x: InObjection, f: FormPairs) -
         .dec_resolve_objection(&x.c.ctx.actor, x.c.u.id, x.c.id, x.id, &form)
         .await
         .fields()?;
-    after(&st, x.c, r, "objection_resolved").await
+    after_write::<Decisions>(&st, x.c, r, "objection_resolved").await
 }
 
 pub async fn appoint(State(st): State<AppState>, x: InCandidate, f: FormPairs) -> WebResult {
@@ -535,7 +518,7 @@ pub async fn appoint(State(st): State<AppState>, x: InCandidate, f: FormPairs) -
         .await
         .fields()?
         .map(|_| ());
-    after(&st, x.c, r, "appointed").await
+    after_write::<Decisions>(&st, x.c, r, "appointed").await
 }
 
 pub async fn rerun(State(st): State<AppState>, c: InCampaign, _f: FormPairs) -> WebResult {
@@ -550,7 +533,7 @@ pub async fn rerun(State(st): State<AppState>, c: InCampaign, _f: FormPairs) -> 
             c.u.id
         ))
         .into_response()),
-        Err(errs) => after(&st, c, Err(errs), "").await,
+        Err(errs) => after_write::<Decisions>(&st, c, Err(errs), "").await,
     }
 }
 
@@ -816,10 +799,6 @@ pub struct TermsPage {
 
 pub async fn terms(State(st): State<AppState>, ctx: Ctx, InUnit(u): InUnit) -> WebResult {
     let rows = st.app.dec_terms(&ctx.actor, u.id).await?;
-    let mut l = Layout::new(&ctx, "dec.terms");
-    if ctx.actor.can(Action::UnitsList) {
-        l = l.crumb(ctx.tr.t("menu.units"), "/units");
-    }
-    let l = l.crumb(u.name.clone(), format!("/units/{}", u.id)).here();
+    let l = Layout::in_unit(&ctx, &u, "dec.terms").here();
     Ok(page(&TermsPage { l, u, rows }))
 }

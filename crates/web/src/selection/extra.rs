@@ -126,11 +126,7 @@ pub async fn extra_test(State(st): State<AppState>, c: InCampaign, f: FormPairs)
         .await
         .fields()?
     {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/units/{}/selection/campaigns/{}/results?ok=extra_test_saved",
-            c.u.id, c.id
-        ))
-        .into_response()),
+        Ok(_) => c.to("/results", "extra_test_saved"),
         Err(errs) => {
             let v = st.app.sel_results(&c.ctx.actor, c.u.id, c.id).await?;
             super::scores::results_page(&c.ctx, &c, v, &errs, None, false)
@@ -185,12 +181,7 @@ async fn probation_page(
         .into_iter()
         .find(|r| r.candidate_id == t.id)
         .ok_or(AppError::NotFound)?;
-    let mut l = Layout::new(&t.ctx, "pr.title");
-    if t.ctx.actor.can(Action::UnitsList) {
-        l = l.crumb(tr.t("menu.units"), "/units");
-    }
-    let l = l
-        .crumb(t.u.name.clone(), format!("/units/{}", t.u.id))
+    let l = Layout::in_unit(&t.ctx, &t.u, "pr.title")
         .crumb(
             tr.t("dec.terms"),
             format!("/units/{}/selection/terms", t.u.id),

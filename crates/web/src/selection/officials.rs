@@ -163,22 +163,7 @@ fn officials_page(
 ) -> WebResult {
     let tr = ctx.tr;
     let c = &v.campaign;
-    let mut l = Layout::new(ctx, "off.title");
-    if ctx.actor.can(Action::UnitsList) {
-        l = l.crumb(tr.t("menu.units"), "/units");
-    }
-    let l = l
-        .crumb(u.name.clone(), format!("/units/{}", u.id))
-        .crumb(
-            tr.t("menu.campaigns"),
-            format!("/units/{}/selection/campaigns", u.id),
-        )
-        .crumb(
-            format!("{}（v{}）", c.title, c.version),
-            format!("/units/{}/selection/campaigns/{}", u.id, c.id),
-        )
-        .here()
-        .flash(ok);
+    let l = super::campaign::campaign_layout(ctx, &u, c, "off.title").flash(ok);
     let rows = v
         .officials
         .iter()

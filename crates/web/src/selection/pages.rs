@@ -32,16 +32,8 @@ pub struct OkQuery {
     pub ok: Option<String>,
 }
 
-fn unit_crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
-    let mut l = Layout::new(ctx, key);
-    if ctx.actor.can(Action::UnitsList) {
-        l = l.crumb(ctx.tr.t("menu.units"), "/units");
-    }
-    l.crumb(u.name.clone(), format!("/units/{}", u.id))
-}
-
 fn crumbs(ctx: &Ctx, u: &Unit, key: &str) -> Layout {
-    unit_crumbs(ctx, u, key).crumb(
+    Layout::in_unit(ctx, u, key).crumb(
         ctx.tr.t("menu.committee"),
         format!("/units/{}/selection/meetings", u.id),
     )
@@ -118,7 +110,7 @@ async fn meetings_page(
             present: m.present,
         })
         .collect();
-    let l = unit_crumbs(ctx, &u, "sel.meetings").here().flash(ok);
+    let l = Layout::in_unit(ctx, &u, "sel.meetings").here().flash(ok);
     Ok(page_status(
         status_of(errs.is_empty()),
         &MeetingsPage {

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect};
@@ -35,7 +35,7 @@ use jiguan_domain::selection::plan::BallotFormat;
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
-use crate::extract::{FormPairs, Path, Query};
+use crate::extract::{FormPairs, Path, Query, Upload};
 use crate::guard::{Access, Ctx};
 use crate::html::{FormErrors, Layout, form_status, page_status};
 use crate::i18n::Tr;
@@ -43,6 +43,7 @@ use crate::module::WebModule;
 use crate::routes::{RouteSpec, r};
 
 use super::campaign::{InCampaign, OkQuery};
+use super::campaign_apply::InApplication;
 use super::scores_api as api;
 
 pub const MODULE: WebModule = WebModule {
@@ -308,26 +309,6 @@ impl<S: Send + Sync> FromRequestParts<S> for InJudge {
     }
 }
 
-/// One application of a campaign (400 naming `application`).
-pub struct InCandidate {
-    pub c: InCampaign,
-    pub id: ApplicationId,
-}
-
-#[derive(Deserialize)]
-struct ApplicationParam {
-    application: ApplicationId,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for InCandidate {
-    type Rejection = WebError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let c = InCampaign::from_request_parts(parts, state).await?;
-        let Path(ApplicationParam { application }) = Path::from_request_parts(parts, state).await?;
-        Ok(InCandidate { c, id: application })
-    }
-}
-
 // ---------------------------------------------------------------- helpers
 
 fn layout(
@@ -336,20 +317,7 @@ fn layout(
     c: &jiguan_app::selection::campaign::CampaignRecord,
     key: &str,
 ) -> Layout {
-    let mut l = Layout::new(ctx, key);
-    if ctx.actor.can(Action::UnitsList) {
-        l = l.crumb(ctx.tr.t("menu.units"), "/units");
-    }
-    l.crumb(u.name.clone(), format!("/units/{}", u.id))
-        .crumb(
-            ctx.tr.t("menu.campaigns"),
-            format!("/units/{}/selection/campaigns", u.id),
-        )
-        .crumb(
-            format!("{}（v{}）", c.title, c.version),
-            format!("/units/{}/selection/campaigns/{}", u.id, c.id),
-        )
-        .here()
+    super::campaign::campaign_layout(ctx, u, c, key)
 }
 
 fn msgs(tr: Tr, errs: &[FieldError]) -> Vec<String> {
@@ -358,14 +326,6 @@ fn msgs(tr: Tr, errs: &[FieldError]) -> Vec<String> {
 
 fn num(v: Option<Decimal>) -> String {
     v.map(|d| d.round_dp(2).to_string()).unwrap_or_default()
-}
-
-fn to(c: &InCampaign, tail: &str, ok: &str) -> WebResult {
-    Ok(Redirect::to(&format!(
-        "/units/{}/selection/campaigns/{}{tail}?ok={ok}",
-        c.u.id, c.id
-    ))
-    .into_response())
 }
 
 /// The stage links shown on every page of a campaign's scoring.
@@ -494,7 +454,7 @@ pub async fn exam_save(State(st): State<AppState>, c: InCampaign, f: FormPairs) 
         .await
         .fields()?
     {
-        Ok(_) => to(&c, "/exam", "saved"),
+        Ok(_) => c.to("/exam", "saved"),
         Err(errs) => {
             let v = st.app.sel_exam(&c.ctx.actor, c.u.id, c.id).await?;
             exam_page(&c.ctx, &c, v, &entered, &errs, None)
@@ -502,29 +462,11 @@ pub async fn exam_save(State(st): State<AppState>, c: InCampaign, f: FormPairs) 
     }
 }
 
-/// The file of a multipart upload (field `file`); a request of another type is a 415.
-async fn upload(st: &AppState, req: Request) -> Result<Vec<u8>, WebError> {
-    if !crate::calc::pages::content_type_is(&req, "multipart/form-data") {
-        return Err(WebError::Malformed {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "unsupported_media_type",
-            field: None,
-            detail: "multipart/form-data".into(),
-        });
-    }
-    let mut bytes = Vec::new();
-    if let Ok(mut mp) = Multipart::from_request(req, st).await {
-        while let Ok(Some(field)) = mp.next_field().await {
-            if field.name() == Some("file") {
-                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            }
-        }
-    }
-    Ok(bytes)
-}
-
-pub async fn exam_import(State(st): State<AppState>, c: InCampaign, req: Request) -> WebResult {
-    let bytes = upload(&st, req).await?;
+pub async fn exam_import(
+    State(st): State<AppState>,
+    c: InCampaign,
+    Upload(bytes): Upload,
+) -> WebResult {
     let entries = tokio::task::spawn_blocking(move || {
         jiguan_excel::import::read_table(&bytes, &jiguan_excel::import::Limits::default())
             .and_then(|t| jiguan_excel::reports::selection::exam_entries(&t))
@@ -541,7 +483,7 @@ pub async fn exam_import(State(st): State<AppState>, c: InCampaign, req: Request
         Err(e) => Err(vec![e]),
     };
     match r {
-        Ok(()) => to(&c, "/exam", "imported"),
+        Ok(()) => c.to("/exam", "imported"),
         Err(errs) => {
             let v = st.app.sel_exam(&c.ctx.actor, c.u.id, c.id).await?;
             exam_page(&c.ctx, &c, v, &BTreeMap::new(), &errs, None)
@@ -734,7 +676,7 @@ pub async fn judge_add(State(st): State<AppState>, c: InCampaign, f: FormPairs) 
             &[],
             None,
         ),
-        Ok((_, None)) => to(&c, "/panel", "judge_added"),
+        Ok((_, None)) => c.to("/panel", "judge_added"),
         Err(errs) => panel_page(&c.ctx, &c, v, None, &errs, None),
     }
 }
@@ -753,7 +695,7 @@ pub async fn recusal_on_behalf(State(st): State<AppState>, j: InJudge, f: FormPa
         .await
         .fields()?;
     match r {
-        Ok(()) => to(&j.c, "/panel", "recusal_saved"),
+        Ok(()) => j.c.to("/panel", "recusal_saved"),
         Err(errs) => {
             let v = st.app.sel_panel(&j.c.ctx.actor, j.c.u.id, j.c.id).await?;
             panel_page(&j.c.ctx, &j.c, v, None, &errs, None)
@@ -768,7 +710,7 @@ pub async fn sheet_on_behalf(State(st): State<AppState>, j: InJudge, f: FormPair
         .await
         .fields()?;
     match r {
-        Ok(_) => to(&j.c, "/panel", "sheet_saved"),
+        Ok(_) => j.c.to("/panel", "sheet_saved"),
         Err(errs) => {
             let v = st.app.sel_panel(&j.c.ctx.actor, j.c.u.id, j.c.id).await?;
             panel_page(&j.c.ctx, &j.c, v, None, &errs, None)
@@ -833,6 +775,35 @@ pub struct SheetBlock {
     pub lines: Vec<(i64, String, String)>,
 }
 
+/// The blocks of a judge's sheet: per post, each candidate's (application id, name,
+/// score), the score as `entered` when the form is shown again, else the saved one as
+/// `shown`.
+pub(super) fn sheet_blocks(
+    s: &JudgeSheet,
+    entered: &BTreeMap<String, String>,
+    shown: fn(Option<Decimal>) -> String,
+) -> Vec<SheetBlock> {
+    s.posts
+        .iter()
+        .map(|p| SheetBlock {
+            label: p.label.clone(),
+            recused: p.recused,
+            lines: p
+                .lines
+                .iter()
+                .map(|l| {
+                    let k = format!("score_{}", l.candidate.application_id.0);
+                    (
+                        l.candidate.application_id.0,
+                        l.candidate.name.clone(),
+                        entered.get(&k).cloned().unwrap_or_else(|| shown(l.score)),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "sel_sheet.html")]
 pub struct SheetPage {
@@ -854,26 +825,7 @@ fn sheet_page(
     errs: &[FieldError],
     ok: Option<&str>,
 ) -> WebResult {
-    let posts = s
-        .posts
-        .iter()
-        .map(|p| SheetBlock {
-            label: p.label.clone(),
-            recused: p.recused,
-            lines: p
-                .lines
-                .iter()
-                .map(|l| {
-                    let k = format!("score_{}", l.candidate.application_id.0);
-                    (
-                        l.candidate.application_id.0,
-                        l.candidate.name.clone(),
-                        entered.get(&k).cloned().unwrap_or_else(|| num(l.score)),
-                    )
-                })
-                .collect(),
-        })
-        .collect();
+    let posts = sheet_blocks(&s, entered, num);
     let page = SheetPage {
         l: Layout::new(ctx, "sc.my_sheet")
             .titled(format!("{}（v{}）", s.title, s.plan_version))
@@ -910,7 +862,7 @@ pub async fn my_recusal(State(st): State<AppState>, c: InCampaign, f: FormPairs)
         .await
         .fields()?
     {
-        Ok(()) => to(&c, "/judge", "recusal_saved"),
+        Ok(()) => c.to("/judge", "recusal_saved"),
         Err(errs) => {
             let s = st.app.sel_sheet(&a).await?;
             sheet_page(&c.ctx, &c, s, &BTreeMap::new(), &errs, None)
@@ -922,7 +874,7 @@ pub async fn my_submit(State(st): State<AppState>, c: InCampaign, f: FormPairs) 
     let a = JudgeAccess::Account(&c.ctx.actor, c.u.id, c.id);
     let values = scores_of(&f);
     match st.app.sel_submit_sheet(&a, &values).await.fields()? {
-        Ok(_) => to(&c, "/judge", "sheet_saved"),
+        Ok(_) => c.to("/judge", "sheet_saved"),
         Err(errs) => {
             let s = st.app.sel_sheet(&a).await?;
             sheet_page(&c.ctx, &c, s, &values, &errs, None)
@@ -1061,7 +1013,7 @@ pub async fn eval_close(State(st): State<AppState>, c: InCampaign, _f: FormPairs
         .await
         .fields()?
     {
-        Ok(()) => to(&c, "/evaluation", "evaluation_closed"),
+        Ok(()) => c.to("/evaluation", "evaluation_closed"),
         Err(errs) => {
             let v = st.app.sel_evaluation(&c.ctx.actor, c.u.id, c.id).await?;
             eval_page(&c.ctx, &c, v, Vec::new(), &errs, None)
@@ -1411,7 +1363,7 @@ pub async fn results_export(State(st): State<AppState>, c: InCampaign) -> WebRes
     )
 }
 
-pub async fn inspection(State(st): State<AppState>, a: InCandidate, f: FormPairs) -> WebResult {
+pub async fn inspection(State(st): State<AppState>, a: InApplication, f: FormPairs) -> WebResult {
     let form = InspectionForm {
         team: f.get("team").to_string(),
         material: f.get("material").to_string(),
@@ -1423,7 +1375,7 @@ pub async fn inspection(State(st): State<AppState>, a: InCandidate, f: FormPairs
         .await
         .fields()?
     {
-        Ok(()) => to(&a.c, "/results", "inspection_saved"),
+        Ok(()) => a.c.to("/results", "inspection_saved"),
         Err(errs) => {
             let v = st.app.sel_results(&a.c.ctx.actor, a.c.u.id, a.c.id).await?;
             results_page(&a.c.ctx, &a.c, v, &errs, None, false)

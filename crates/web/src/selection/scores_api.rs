@@ -16,7 +16,7 @@ use crate::error::WebResult;
 use crate::extract::{Created, Json};
 
 use super::campaign::InCampaign;
-use super::scores::InCandidate;
+use super::campaign_apply::InApplication;
 
 type ApiErr = crate::error::ApiError;
 
@@ -343,7 +343,7 @@ pub async fn results(
     responses((status = 200, body = OkDto), (status = 422, body = ApiErr)))]
 pub async fn inspection(
     State(st): State<AppState>,
-    a: InCandidate,
+    a: InApplication,
     Json(b): Json<InspectionBody>,
 ) -> WebResult<Json<OkDto>> {
     let f = InspectionForm {

@@ -17,11 +17,11 @@ use jiguan_domain::FieldError;
 
 use crate::AppState;
 use crate::extract::FormPairs;
-use crate::guard::{PRE_COOKIE, cookie, lang_of};
+use crate::guard::lang_of;
 use crate::html::{FormErrors, render};
 use crate::i18n::Tr;
 
-use super::scores::SheetBlock;
+use super::scores::{SheetBlock, sheet_blocks};
 
 /// The path of the page (also the CSRF cookie's path).
 pub const PATH: &str = "/selection/judge";
@@ -45,49 +45,13 @@ pub struct CodeSheet {
     pub posts: Vec<SheetBlock>,
 }
 
-fn pre_cookie(st: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
-    match cookie(headers, PRE_COOKIE) {
-        Some(v) if v.len() >= 32 => (v, None),
-        _ => {
-            let v = jiguan_app::auth::random_token();
-            let secure = if st.web.secure_cookies {
-                "; Secure"
-            } else {
-                ""
-            };
-            let c = format!("{PRE_COOKIE}={v}; Path={PATH}; HttpOnly; SameSite=Strict{secure}");
-            (v, Some(c))
-        }
-    }
-}
-
 fn sheet_of(s: &JudgeSheet, entered: &BTreeMap<String, String>) -> CodeSheet {
     CodeSheet {
         name: s.judge.name.clone(),
         title: format!("{}（v{}）", s.title, s.plan_version),
         declared: s.judge.recusal_declared,
         submitted: s.judge.submitted_at.is_some(),
-        posts: s
-            .posts
-            .iter()
-            .map(|p| SheetBlock {
-                label: p.label.clone(),
-                recused: p.recused,
-                lines: p
-                    .lines
-                    .iter()
-                    .map(|l| {
-                        let k = format!("score_{}", l.candidate.application_id.0);
-                        let own = l.score.map(|d| d.to_string()).unwrap_or_default();
-                        (
-                            l.candidate.application_id.0,
-                            l.candidate.name.clone(),
-                            entered.get(&k).cloned().unwrap_or(own),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect(),
+        posts: sheet_blocks(s, entered, |v| v.map(|d| d.to_string()).unwrap_or_default()),
     }
 }
 
@@ -100,7 +64,7 @@ fn respond(
     errs: &[FieldError],
 ) -> Response {
     let tr = Tr::new(lang_of(headers));
-    let (pre, set) = pre_cookie(st, headers);
+    let (pre, set) = crate::html::login::pre_cookie(st, headers, PATH);
     let page = CodePage {
         tr,
         pre,

@@ -89,8 +89,7 @@ pub async fn demo(units: &[&'static str]) -> T {
     let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
     let mut listed = Vec::new();
     for &code in units {
-        let id = app.store.find_unit(d, code).await.unwrap().unwrap().id;
-        listed.push((code, id));
+        listed.push((code, unit_id(&app, d, code).await));
     }
     T {
         router: router_of(&app),
@@ -101,6 +100,11 @@ pub async fn demo(units: &[&'static str]) -> T {
         users: Vec::new(),
         _dir: dir,
     }
+}
+
+/// The id of the district's unit `code` (which must exist).
+pub async fn unit_id(app: &App, d: DistrictId, code: &str) -> UnitId {
+    app.store.find_unit(d, code).await.unwrap().unwrap().id
 }
 
 pub async fn setup() -> T {
@@ -304,6 +308,17 @@ pub async fn form_login_with(t: &T, name: &str, pw: &str, headers: &[(&str, &str
     oneshot(t, b.body(Body::from(body)).unwrap()).await
 }
 
+/// JSON posted to the API with the session cookie and the CSRF header.
+pub async fn post_json(t: &T, who: &Who, path: &str, json: &str) -> Resp {
+    let b = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, who.cookie.clone().unwrap())
+        .header("x-csrf-token", who.csrf.clone().unwrap());
+    oneshot(t, b.body(Body::from(json.to_string())).unwrap()).await
+}
+
 /// A GET of `path` without a body.
 pub async fn get(t: &T, who: &Who, path: &str) -> Resp {
     send(t, who, Method::GET, path, None).await
@@ -315,6 +330,34 @@ pub async fn post_form(t: &T, who: &Who, path: &str, fields: &[(&str, &str)]) ->
     let mut f = fields.to_vec();
     f.push(("_csrf", csrf.as_str()));
     send(t, who, Method::POST, path, form(&f)).await
+}
+
+/// Asserts a refused form or body (422) whose answer shows `text`.
+pub fn assert_refused(r: &Resp, text: &str) {
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains(text), "{text} missing: {}", r.body);
+}
+
+/// Asserts a refused JSON body (422) whose first error names `field` with `code`.
+pub fn assert_field_error(r: &Resp, field: &str, code: &str) {
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let e = &r.json()["errors"][0];
+    assert_eq!(e["field"], field, "{}", r.body);
+    assert_eq!(e["code"], code, "{}", r.body);
+}
+
+/// Asserts that the first error of a JSON answer says `text` in its message.
+pub fn assert_message(r: &Resp, text: &str) {
+    let e = &r.json()["errors"][0];
+    let message = e["message"].as_str().unwrap();
+    assert!(message.contains(text), "{text} missing: {message}");
+}
+
+/// The id at the end of a redirect's location (before any `?…`).
+pub fn id_of(r: &Resp) -> i64 {
+    let loc = r.location();
+    let tail = loc.rsplit('/').next().unwrap();
+    tail.split('?').next().unwrap().parse().unwrap()
 }
 
 /// [`post_form`] for a form that is accepted: the answer is the redirect after saving.
@@ -455,13 +498,19 @@ pub async fn write(t: &T, who: &Who, method: Method, path: &str) -> Resp {
 /// A unit administrator of unit `u` in district `d`, as the system account (user 0), for
 /// set-ups that call the use cases directly.
 pub fn unit_admin(d: DistrictId, u: UnitId) -> Actor {
+    as_role(d, Some(u), Role::UnitAdmin, UserId(0))
+}
+
+/// An actor named "system" with one `role`, as `user`, for set-ups that call the use cases
+/// directly.
+pub fn as_role(d: DistrictId, unit: Option<UnitId>, role: Role, user: UserId) -> Actor {
     Actor {
-        user_id: UserId(0),
+        user_id: user,
         username: "system".into(),
         display_name: String::new(),
         district_id: d,
-        unit_id: Some(u),
-        roles: vec![Role::UnitAdmin],
+        unit_id: unit,
+        roles: vec![role],
     }
 }
 
@@ -605,4 +654,102 @@ pub async fn demo_t(unit: &'static str) -> T {
         .await
         .unwrap();
     t
+}
+
+/// The action codes of district A's audit trail.
+pub async fn audit_codes(t: &T) -> Vec<String> {
+    t.app
+        .store
+        .list_audit(t.d_a, &Default::default(), &Default::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|e| e.action.clone())
+        .collect()
+}
+
+/// Asserts that every one of `codes` is in district A's audit trail.
+pub async fn assert_audited(t: &T, codes: &[&str]) {
+    let have = audit_codes(t).await;
+    for c in codes {
+        assert!(have.iter().any(|x| x == c), "{c} not audited: {have:?}");
+    }
+}
+
+/// Who reads a unit's selection pages: not staff nor body heads; committee members,
+/// auditors and the district do.
+pub const SELECTION_READERS: [(&str, StatusCode); 5] = [
+    ("u_staff", StatusCode::FORBIDDEN),
+    ("u_head", StatusCode::FORBIDDEN),
+    ("u_committee", StatusCode::OK),
+    ("u_auditor", StatusCode::OK),
+    ("d_admin", StatusCode::OK),
+];
+
+/// Asserts the status each account gets for a GET of each of `paths`.
+pub async fn assert_reads(t: &T, paths: &[&str], wants: &[(&str, StatusCode)]) {
+    for (name, want) in wants {
+        let who = login(t, name).await;
+        for path in paths {
+            assert_eq!(get(t, &who, path).await.status, *want, "{name} {path}");
+        }
+    }
+}
+
+/// Submits the campaign plan at `one` (its page path) as `hr`, approves it as `district`
+/// with a 文号 and publishes it.
+pub async fn publish_plan(t: &T, hr: &Who, district: &Who, one: &str) {
+    post_form_ok(t, hr, &format!("{one}/submit"), &[]).await;
+    post_form_ok(
+        t,
+        district,
+        &format!("{one}/approve"),
+        &[("doc_no", "镇海组〔2026〕9号")],
+    )
+    .await;
+    post_form_ok(t, hr, &format!("{one}/publish"), &[]).await;
+}
+
+/// The rows of an import page's error table (`#import-errors`): (row, column, reason).
+pub fn error_rows(body: &str) -> Vec<(String, String, String)> {
+    let Some(table) = body.split("id=\"import-errors\"").nth(1) else {
+        return Vec::new();
+    };
+    let tbody = table.split("<tbody>").nth(1).unwrap();
+    let tbody = tbody.split("</tbody>").next().unwrap();
+    tbody
+        .split("<tr>")
+        .skip(1)
+        .map(|tr| {
+            let cells: Vec<String> = tr
+                .split("<td>")
+                .skip(1)
+                .map(|c| c.split("</td>").next().unwrap().to_string())
+                .collect();
+            (cells[0].clone(), cells[1].clone(), cells[3].clone())
+        })
+        .collect()
+}
+
+/// Asserts the import error table row by row: the row and column as given, the reason
+/// containing the given text.
+pub fn assert_error_rows(body: &str, want: &[(&str, &str, &str)]) {
+    let got = error_rows(body);
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((row, col, reason), (wr, wc, wreason)) in got.iter().zip(want) {
+        assert_eq!((row.as_str(), col.as_str()), (*wr, *wc), "{got:?}");
+        assert!(
+            reason.contains(wreason),
+            "row {row}: {reason} lacks {wreason}"
+        );
+    }
+}
+
+/// The account `u_admin` as the administrator ("hr") of unit `u` in district `d`.
+pub fn hr_of(t: &T, d: DistrictId, u: UnitId) -> Actor {
+    Actor {
+        username: "hr".into(),
+        ..as_role(d, Some(u), Role::UnitAdmin, t.user("u_admin"))
+    }
 }

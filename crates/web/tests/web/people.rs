@@ -110,32 +110,6 @@ async fn upload(
     multipart(t, who, &path, fields, name, file).await
 }
 
-/// The rows of the import error table: (row, column, reason).
-fn error_rows(body: &str) -> Vec<(String, String, String)> {
-    let Some(table) = body.split("id=\"import-errors\"").nth(1) else {
-        return Vec::new();
-    };
-    let tbody = table
-        .split("<tbody>")
-        .nth(1)
-        .unwrap()
-        .split("</tbody>")
-        .next()
-        .unwrap();
-    tbody
-        .split("<tr>")
-        .skip(1)
-        .map(|tr| {
-            let cells: Vec<String> = tr
-                .split("<td>")
-                .skip(1)
-                .map(|c| c.split("</td>").next().unwrap().to_string())
-                .collect();
-            (cells[0].clone(), cells[1].clone(), cells[3].clone())
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn people_form_names_every_invalid_field() {
     let t = setup().await;
@@ -298,27 +272,21 @@ async fn people_import_lists_every_error_and_is_idempotent() {
     let r = upload(&t, &who, u, "花名册.csv", &csv, &[("mode", "all")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("id=\"import-refused\""));
-    let got = error_rows(&r.body);
-    let want: Vec<(&str, &str, &str)> = vec![
-        ("3", "姓名", "必填"),
-        ("4", "身份证号", "校验码不正确"),
-        ("5", "性别", "与身份证号不符"),
-        ("6", "出生日期", "与身份证号中的出生日期 1990-01-03 不符"),
-        ("6", "参加工作时间", "不能晚于今天"),
-        ("6", "身份", "不是可选的值"),
-        ("6", "基本工资（元/年）", "金额格式不正确"),
-        ("7", "基本工资（元/年）", "最多两位小数"),
-        ("8", "编制类型", "不得混用"),
-        ("9", "身份证号", "与文件第 2 行重复"),
-    ];
-    assert_eq!(got.len(), want.len(), "{got:?}");
-    for ((row, col, reason), (wr, wc, wreason)) in got.iter().zip(&want) {
-        assert_eq!((row.as_str(), col.as_str()), (*wr, *wc), "{got:?}");
-        assert!(
-            reason.contains(wreason),
-            "row {row}: {reason} lacks {wreason}"
-        );
-    }
+    assert_error_rows(
+        &r.body,
+        &[
+            ("3", "姓名", "必填"),
+            ("4", "身份证号", "校验码不正确"),
+            ("5", "性别", "与身份证号不符"),
+            ("6", "出生日期", "与身份证号中的出生日期 1990-01-03 不符"),
+            ("6", "参加工作时间", "不能晚于今天"),
+            ("6", "身份", "不是可选的值"),
+            ("6", "基本工资（元/年）", "金额格式不正确"),
+            ("7", "基本工资（元/年）", "最多两位小数"),
+            ("8", "编制类型", "不得混用"),
+            ("9", "身份证号", "与文件第 2 行重复"),
+        ],
+    );
     // Nothing was written.
     let roster = get(&t, &who, &format!("/api/v1/units/{u}/people")).await;
     assert_eq!(roster.json()["total"], 0);
@@ -669,19 +637,11 @@ async fn concurrent_imports_wait_in_a_queue_with_their_place_shown() {
 #[tokio::test]
 async fn relations_both_sides_bad_input_roles_and_tenants() {
     use jiguan_app::people::RelationForm;
-    use jiguan_domain::auth::Actor;
     use jiguan_domain::people::PersonId;
     let t = setup().await;
     let (lu, jl, dg) = (t.unit("luotuo"), t.unit("jiulonghu"), t.unit("dagang"));
     let db = district_b(&t).await;
-    let admin_of = |d, u| Actor {
-        user_id: t.user("u_admin"),
-        username: "hr".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: Some(u),
-        roles: vec![Role::UnitAdmin],
-    };
+    let admin_of = |d, u| hr_of(&t, d, u);
     // Two temporary workers (编外, no quota needed) per unit, related as spouses.
     let mut pairs_of = Vec::new();
     for (i, (d, u, names)) in [

@@ -5,7 +5,6 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use tower::ServiceExt;
 
-use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::people::relation_template::relation_headers;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -78,27 +77,6 @@ async fn upload_bytes(
     oneshot(t, req).await
 }
 
-/// The rows of the import error table: (row, column, reason).
-fn error_rows(body: &str) -> Vec<(String, String, String)> {
-    let Some(table) = body.split("id=\"import-errors\"").nth(1) else {
-        return Vec::new();
-    };
-    let tbody = table.split("<tbody>").nth(1).unwrap();
-    let tbody = tbody.split("</tbody>").next().unwrap();
-    tbody
-        .split("<tr>")
-        .skip(1)
-        .map(|tr| {
-            let cells: Vec<String> = tr
-                .split("<td>")
-                .skip(1)
-                .map(|c| c.split("</td>").next().unwrap().to_string())
-                .collect();
-            (cells[0].clone(), cells[1].clone(), cells[3].clone())
-        })
-        .collect()
-}
-
 fn count(body: &str, id: &str) -> String {
     body.split(&format!("<dd id=\"{id}\">"))
         .nth(1)
@@ -109,14 +87,7 @@ fn count(body: &str, id: &str) -> String {
 
 /// Adds a temporary worker to `unit` as that unit's administrator; (id, ID number).
 async fn worker(t: &T, d: DistrictId, u: UnitId, name: &str, seq: u32) -> (i64, String) {
-    let a = Actor {
-        user_id: t.user("u_admin"),
-        username: "hr".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: Some(u),
-        roles: vec![Role::UnitAdmin],
-    };
+    let a = hr_of(t, d, u);
     let id = id_number("19880315", seq);
     let f = jiguan_domain::people::PersonForm {
         name: name.into(),
@@ -184,23 +155,17 @@ async fn relations_import_export_pages_api_and_roles() {
     let r = upload_bytes(&t, &hr, &page, "亲属.csv", &bad, true, "zh-CN").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     r.assert_has(&["id=\"import-refused\""]);
-    let got = error_rows(&r.body);
-    let want = [
-        ("3", "人员身份证号", "应由其所在单位导入"),
-        ("4", "亲属身份证号", "本区没有登记此身份证号的人员"),
-        ("5", "亲属关系", "不是可选的值"),
-        ("6", "亲属身份证号", "不能登记本人"),
-        ("7", "亲属身份证号", "与文件第 2 行重复"),
-        ("8", "亲属姓名", "与身份证号登记的姓名不符"),
-    ];
-    assert_eq!(got.len(), want.len(), "{got:?}");
-    for ((row, col, reason), (wr, wc, wreason)) in got.iter().zip(want) {
-        assert_eq!((row.as_str(), col.as_str()), (wr, wc), "{got:?}");
-        assert!(
-            reason.contains(wreason),
-            "row {row}: {reason} lacks {wreason}"
-        );
-    }
+    assert_error_rows(
+        &r.body,
+        &[
+            ("3", "人员身份证号", "应由其所在单位导入"),
+            ("4", "亲属身份证号", "本区没有登记此身份证号的人员"),
+            ("5", "亲属关系", "不是可选的值"),
+            ("6", "亲属身份证号", "不能登记本人"),
+            ("7", "亲属身份证号", "与文件第 2 行重复"),
+            ("8", "亲属姓名", "与身份证号登记的姓名不符"),
+        ],
+    );
     let list = get(&t, &hr, &format!("/api/v1/units/{lu}/people/relations")).await;
     assert_eq!(list.json().as_array().unwrap().len(), 0);
     let audit = t.app.store.audit_count().await.unwrap();

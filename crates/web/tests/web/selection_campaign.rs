@@ -3,25 +3,13 @@
 //! and revised only as a new version with a reason, field errors, and roles and tenants
 //! on the new routes with real ids.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::StatusCode;
 use jiguan_app::org::{BodyForm, CapsForm, SplitForm};
 
-use jiguan_domain::auth::{Actor, Role};
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_domain::auth::Role;
+use jiguan_domain::tenancy::UserId;
 
 use crate::helpers::*;
-
-fn as_role(d: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
-    Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: unit,
-        roles: vec![role],
-    }
-}
 
 /// Two offices in 骆驼街道: the district allows 2 chiefs and 3 deputies; the split gives
 /// 党政办 1 chief + 2 deputies and 经发办 1 chief + 1 deputy. Returns the two body ids.
@@ -31,17 +19,6 @@ async fn bodies(t: &T) -> (i64, i64) {
             .await
             .unwrap();
     (a, b)
-}
-
-/// JSON posted to the API with the session cookie and the CSRF header.
-async fn post_json(t: &T, who: &Who, path: &str, json: &str) -> Resp {
-    let b = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::COOKIE, who.cookie.clone().unwrap())
-        .header("x-csrf-token", who.csrf.clone().unwrap());
-    oneshot(t, b.body(Body::from(json.to_string())).unwrap()).await
 }
 
 fn list_path(t: &T) -> String {
@@ -70,10 +47,9 @@ async fn post_plan(t: &T, who: &Who, path: &str, fields: &[(String, String)]) ->
 }
 
 /// The id in a redirect to `/units/…/selection/campaigns/{id}?ok=…`.
-fn id_of(r: &Resp) -> i64 {
-    let loc = r.location();
-    let tail = loc.rsplit('/').next().unwrap();
-    tail.split('?').next().unwrap().parse().unwrap()
+/// A plan drafted through the form with `plan_fields(title, posts)`.
+async fn draft(t: &T, who: &Who, title: &str, posts: &[(i64, &str, &str)]) -> Resp {
+    post_plan(t, who, &list_path(t), &plan_fields(title, posts)).await
 }
 
 #[tokio::test]
@@ -82,39 +58,20 @@ async fn seats_beyond_the_vacant_middle_posts_are_refused_and_nothing_is_written
     let (a, b) = bodies(&t).await;
     let ua = login(&t, "u_admin").await;
     // 党政办 deputies: 3 offered, 2 approved.
-    let r = post_plan(
-        &t,
-        &ua,
-        &list_path(&t),
-        &plan_fields("2026年竞争上岗", &[(a, "1", "3"), (b, "", "")]),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("超过区核定的空缺职数 2 个"), "{}", r.body);
+    let r = draft(&t, &ua, "2026年竞争上岗", &[(a, "1", "3"), (b, "", "")]).await;
+    assert_refused(&r, "超过区核定的空缺职数 2 个");
     assert!(
         r.body.contains("中层副职"),
         "the level is shown by its label"
     );
     // The unit-wide deputies: 2 + 2 = 4 > 3 even when each body fits… 经发办 has 1 only.
-    let r = post_plan(
-        &t,
-        &ua,
-        &list_path(&t),
-        &plan_fields("2026年竞争上岗", &[(a, "", "2"), (b, "", "2")]),
-    )
-    .await;
+    let r = draft(&t, &ua, "2026年竞争上岗", &[(a, "", "2"), (b, "", "2")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let lu = t.unit("luotuo");
-    let ua_actor = as_role(t.d_a, Some(lu), Role::UnitAdmin);
+    let ua_actor = unit_admin(t.d_a, lu);
     assert!(t.app.camp_list(&ua_actor, lu).await.unwrap().is_empty());
     // Within the quota.
-    let r = post_plan(
-        &t,
-        &ua,
-        &list_path(&t),
-        &plan_fields("2026年竞争上岗", &[(a, "1", "2"), (b, "1", "1")]),
-    )
-    .await;
+    let r = draft(&t, &ua, "2026年竞争上岗", &[(a, "1", "2"), (b, "1", "1")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(t.app.camp_list(&ua_actor, lu).await.unwrap().len(), 1);
 }
@@ -124,15 +81,8 @@ async fn a_body_that_is_not_the_units_is_refused() {
     let t = setup().await;
     let ua = login(&t, "u_admin").await;
     // A body id that is not one of the unit's bodies is a choice error on the posts.
-    let r = post_plan(
-        &t,
-        &ua,
-        &list_path(&t),
-        &plan_fields("无总量", &[(999, "1", "")]),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("竞争职位"), "{}", r.body);
+    let r = draft(&t, &ua, "无总量", &[(999, "1", "")]).await;
+    assert_refused(&r, "竞争职位");
 }
 
 #[tokio::test]
@@ -200,7 +150,7 @@ async fn a_plan_is_approved_published_frozen_and_revised_as_a_new_version() {
     let r = post_plan(&t, &ua, &format!("{one}/edit"), &changed).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let lu = t.unit("luotuo");
-    let actor = as_role(t.d_a, Some(lu), Role::UnitAdmin);
+    let actor = unit_admin(t.d_a, lu);
     let v1 = t
         .app
         .camp_get(&actor, lu, jiguan_domain::selection::CampaignId(id))
@@ -210,13 +160,11 @@ async fn a_plan_is_approved_published_frozen_and_revised_as_a_new_version() {
     assert_eq!(v1.campaign.plan.inspection_ratio.to_string(), "3");
     // A revision needs a reason and a change.
     let r = post_plan(&t, &ua, &format!("{one}/revise"), &changed).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("err-revision_reason"), "{}", r.body);
+    assert_refused(&r, "err-revision_reason");
     let mut same = edited.clone();
     same.push(("revision_reason".into(), "无变化".into()));
     let r = post_plan(&t, &ua, &format!("{one}/revise"), &same).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("与已发布版本相同"), "{}", r.body);
+    assert_refused(&r, "与已发布版本相同");
     changed.push(("revision_reason".into(), "区委组织部要求任期五年".into()));
     let r = post_plan(&t, &ua, &format!("{one}/revise"), &changed).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -241,26 +189,18 @@ async fn a_plan_is_approved_published_frozen_and_revised_as_a_new_version() {
     let r = post_plan(&t, &ua, &format!("{one}/revise"), &changed).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The audit trail has every step.
-    let codes: Vec<String> = t
-        .app
-        .store
-        .list_audit(t.d_a, &Default::default(), &Default::default())
-        .await
-        .unwrap()
-        .items
-        .iter()
-        .map(|e| e.action.clone())
-        .collect();
-    for c in [
-        "selection.campaign.create",
-        "selection.campaign.update",
-        "selection.campaign.submit",
-        "selection.campaign.approve",
-        "selection.campaign.apply",
-        "selection.campaign.revise",
-    ] {
-        assert!(codes.iter().any(|x| x == c), "{c} not audited: {codes:?}");
-    }
+    assert_audited(
+        &t,
+        &[
+            "selection.campaign.create",
+            "selection.campaign.update",
+            "selection.campaign.submit",
+            "selection.campaign.approve",
+            "selection.campaign.apply",
+            "selection.campaign.revise",
+        ],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -269,13 +209,7 @@ async fn the_district_rejects_and_the_unit_reopens() {
     let (a, _) = bodies(&t).await;
     let ua = login(&t, "u_admin").await;
     let da = login(&t, "d_admin").await;
-    let r = post_plan(
-        &t,
-        &ua,
-        &list_path(&t),
-        &plan_fields("退回测试", &[(a, "1", "")]),
-    )
-    .await;
+    let r = draft(&t, &ua, "退回测试", &[(a, "1", "")]).await;
     let one = format!("{}/{}", list_path(&t), id_of(&r));
     post_form_ok(&t, &ua, &format!("{one}/submit"), &[]).await;
     let r = post_form(&t, &da, &format!("{one}/reject"), &[("reason", "")]).await;
@@ -303,34 +237,18 @@ async fn the_api_drafts_and_reads_a_plan() {
     let (a, _) = bodies(&t).await;
     let ua = login(&t, "u_admin").await;
     let lu = t.unit("luotuo");
+    let api = format!("/api/v1/units/{lu}/selection/campaigns");
     let body = format!(
         r#"{{"title":"API方案","registration_deadline":"2026-05-01","posts":[{{"body_id":"{a}","level":"deputy","seats":"3"}}]}}"#
     );
-    let r = post_json(
-        &t,
-        &ua,
-        &format!("/api/v1/units/{lu}/selection/campaigns"),
-        &body,
-    )
-    .await;
+    let r = post_json(&t, &ua, &api, &body).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["errors"][0]["field"], "posts[0].seats");
     let body = body.replace(r#""seats":"3""#, r#""seats":"2""#);
-    let r = post_json(
-        &t,
-        &ua,
-        &format!("/api/v1/units/{lu}/selection/campaigns"),
-        &body,
-    )
-    .await;
+    let r = post_json(&t, &ua, &api, &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.json()["id"].as_i64().unwrap();
-    let r = get(
-        &t,
-        &ua,
-        &format!("/api/v1/units/{lu}/selection/campaigns/{id}"),
-    )
-    .await;
+    let r = get(&t, &ua, &format!("{api}/{id}")).await;
     assert_eq!(r.status, StatusCode::OK);
     let j = r.json();
     assert_eq!(j["campaign"]["version"], 1);
@@ -344,26 +262,11 @@ async fn roles_and_tenants_on_campaign_routes() {
     let t = setup().await;
     let (a, _) = bodies(&t).await;
     let ua = login(&t, "u_admin").await;
-    let r = post_plan(
-        &t,
-        &ua,
-        &list_path(&t),
-        &plan_fields("权限测试", &[(a, "1", "")]),
-    )
-    .await;
+    let r = draft(&t, &ua, "权限测试", &[(a, "1", "")]).await;
     let id = id_of(&r);
     let one = format!("{}/{id}", list_path(&t));
     // Staff and body heads do not see campaigns; committee members and auditors read.
-    for (name, want) in [
-        ("u_staff", StatusCode::FORBIDDEN),
-        ("u_head", StatusCode::FORBIDDEN),
-        ("u_committee", StatusCode::OK),
-        ("u_auditor", StatusCode::OK),
-        ("d_admin", StatusCode::OK),
-    ] {
-        let who = login(&t, name).await;
-        assert_eq!(get(&t, &who, &one).await.status, want, "{name}");
-    }
+    assert_reads(&t, &[&one], &SELECTION_READERS).await;
     // Only HR manages: a committee member cannot submit.
     let cm = login(&t, "u_committee").await;
     assert_eq!(
@@ -410,15 +313,7 @@ async fn published(t: &T, a: i64, b: i64, policy: &str) -> i64 {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let id = id_of(&r);
     let one = format!("{}/{id}", list_path(t));
-    post_form_ok(t, &ua, &format!("{one}/submit"), &[]).await;
-    post_form_ok(
-        t,
-        &da,
-        &format!("{one}/approve"),
-        &[("doc_no", "镇海组〔2026〕9号")],
-    )
-    .await;
-    post_form_ok(t, &ua, &format!("{one}/publish"), &[]).await;
+    publish_plan(t, &ua, &da, &one).await;
     id
 }
 
@@ -443,15 +338,79 @@ async fn person(
     };
     edit(&mut f);
     t.app
-        .create_person(
-            &as_role(t.d_a, Some(lu), Role::UnitAdmin),
-            lu,
-            &f,
-            &Default::default(),
-        )
+        .create_person(&unit_admin(t.d_a, lu), lu, &f, &Default::default())
         .await
         .unwrap()
         .0
+}
+
+/// Marks the person a 班子成员 in `role`.
+fn leader(f: &mut jiguan_domain::people::PersonForm, role: &str) {
+    f.leader = "是".into();
+    f.leader_role = role.into();
+}
+
+/// Starts the person's work on `start` with a probation ending on `end`.
+fn on_probation(f: &mut jiguan_domain::people::PersonForm, start: &str, end: &str) {
+    f.work_start = start.into();
+    f.probation_end = end.into();
+}
+
+/// The HR office recommends `person` for `choice` (组织推荐) through the API.
+async fn recommend(t: &T, who: &Who, id: i64, person: i64, choice: &str) {
+    let lu = t.unit("luotuo");
+    let r = post_json(
+        t,
+        who,
+        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/recommend"),
+        &format!(r#"{{"person_id":{person},"choices":["{choice}"]}}"#),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
+/// The campaign's applications through the API, as `who`.
+async fn applications(t: &T, who: &Who, id: i64) -> Resp {
+    let lu = t.unit("luotuo");
+    let path = format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications");
+    get(t, who, &path).await
+}
+
+/// The eligibility reasons of `pid`'s first choice in the applications' JSON, as
+/// (rule, code).
+fn reasons_of(j: &serde_json::Value, pid: i64) -> Vec<(String, String)> {
+    j["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["application"]["person_id"] == pid)
+        .unwrap()["checks"][0][2]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["rule"].as_str().unwrap().to_string(),
+                r["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The outcome of the post (`body`, `level`) in the applications' JSON.
+fn outcome_of(v: &serde_json::Value, body: i64, level: &str) -> serde_json::Value {
+    v["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"]["body_id"] == body && p["key"]["level"] == level)
+        .unwrap()["outcome"]
+        .clone()
+}
+
+/// A staff member's registration form sent for campaign `id`.
+async fn register(t: &T, who: &Who, id: i64, fields: &[(&str, &str)]) -> Resp {
+    post_form(t, who, &format!("{}/{id}/register", list_path(t)), fields).await
 }
 
 #[tokio::test]
@@ -479,7 +438,7 @@ async fn staff_register_and_every_roster_rule_shows_its_reason() {
     let ua = login(&t, "u_admin").await;
     t.app
         .link_user_person(
-            &as_role(t.d_a, Some(lu), Role::UnitAdmin),
+            &unit_admin(t.d_a, lu),
             t.user("u_staff"),
             &zhang.to_string(),
         )
@@ -495,22 +454,16 @@ async fn staff_register_and_every_roster_rule_shows_its_reason() {
         page.body
     );
     let choice = format!("{a}:deputy");
-    let r = post_form(
-        &t,
-        &staff,
-        &format!("{}/{id}/register", list_path(&t)),
-        &[("choice", "999:deputy")],
-    )
-    .await;
+    let r = register(&t, &staff, id, &[("choice", "999:deputy")]).await;
     assert_eq!(
         r.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "a post not offered"
     );
-    let r = post_form(
+    let r = register(
         &t,
         &staff,
-        &format!("{}/{id}/register", list_path(&t)),
+        id,
         &[("choice", &choice), ("obey_adjustment", "on")],
     )
     .await;
@@ -518,17 +471,10 @@ async fn staff_register_and_every_roster_rule_shows_its_reason() {
     let page = get(&t, &staff, &format!("/units/{lu}/selection/register")).await;
     assert!(page.body.contains("待审查"), "{}", page.body);
     // The HR office recommends the others (组织推荐); a joint nomination needs 5 signers.
-    let rec = format!("/api/v1/units/{lu}/selection/campaigns/{id}/recommend");
     for p in [li, wang, zhao, qian, sun] {
-        let r = post_json(
-            &t,
-            &ua,
-            &rec,
-            &format!(r#"{{"person_id":{p},"choices":["{choice}"]}}"#),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        recommend(&t, &ua, id, p, &choice).await;
     }
+    let rec = format!("/api/v1/units/{lu}/selection/campaigns/{id}/recommend");
     let r = post_json(
         &t,
         &ua,
@@ -541,25 +487,12 @@ async fn staff_register_and_every_roster_rule_shows_its_reason() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["errors"][0]["field"], "signers");
     // Every roster rule, with its reason, through the use case.
-    let v = get(
-        &t,
-        &ua,
-        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications"),
-    )
-    .await;
-    let j = v.json();
+    let j = applications(&t, &ua, id).await.json();
     assert_eq!(j["plan_version"], 1);
     let codes = |pid: i64| -> Vec<String> {
-        j["applications"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["application"]["person_id"] == pid)
-            .unwrap()["checks"][0][2]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["code"].as_str().unwrap().to_string())
+        reasons_of(&j, pid)
+            .into_iter()
+            .map(|(_, code)| code)
             .filter(|c| {
                 ![
                     "selection_basic_conditions_unattested",
@@ -597,65 +530,33 @@ async fn staff_register_and_every_roster_rule_shows_its_reason() {
     };
     let review = |pid: i64| format!("{}/{id}/applications/{}/review", list_path(&t), app_of(pid));
     let r = post_form(&t, &ua, &review(zhang), &[("decision", "confirm")]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("基本条件"), "{}", r.body);
-    let r = post_form(
-        &t,
-        &ua,
-        &review(zhang),
-        &[
+    assert_refused(&r, "基本条件");
+    // A confirmation with the basic conditions attested, the appraisals and `more`.
+    let confirm = async |pid: i64, appraisals: &str, more: &[(&str, &str)]| {
+        let mut f = vec![
             ("decision", "confirm"),
             ("basic_conditions_attested", "on"),
-            ("appraisals", "2024:称职,2025:基本称职,2026:称职"),
-        ],
-    )
-    .await;
+            ("appraisals", appraisals),
+        ];
+        f.extend_from_slice(more);
+        post_form(&t, &ua, &review(pid), &f).await.status
+    };
+    let good = "2024:称职,2025:优秀,2026:称职";
     assert_eq!(
-        r.status,
+        confirm(zhang, "2024:称职,2025:基本称职,2026:称职", &[]).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "a 基本称职 year"
     );
-    let r = post_form(
-        &t,
-        &ua,
-        &review(zhang),
-        &[
-            ("decision", "confirm"),
-            ("basic_conditions_attested", "on"),
-            ("appraisals", "2024:称职,2025:优秀,2026:称职"),
-            ("measures", "警告:2026-10-01"),
-        ],
-    )
-    .await;
     assert_eq!(
-        r.status,
+        confirm(zhang, good, &[("measures", "警告:2026-10-01")]).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "within a sanction period"
     );
-    let r = post_form(
-        &t,
-        &ua,
-        &review(zhang),
-        &[
-            ("decision", "confirm"),
-            ("basic_conditions_attested", "on"),
-            ("appraisals", "2024:称职,2025:优秀,2026:称职"),
-        ],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = post_form(
-        &t,
-        &ua,
-        &review(li),
-        &[
-            ("decision", "confirm"),
-            ("basic_conditions_attested", "on"),
-            ("appraisals", "2024:称职,2025:优秀,2026:称职"),
-        ],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(confirm(zhang, good, &[]).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        confirm(li, good, &[]).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let r = post_form(&t, &ua, &review(li), &[("decision", "reject")]).await;
     assert_eq!(
         r.status,
@@ -670,46 +571,18 @@ async fn staff_register_and_every_roster_rule_shows_its_reason() {
     )
     .await;
     // Reviewed: the staff member can no longer change the application.
-    let r = post_form(
-        &t,
-        &staff,
-        &format!("{}/{id}/register", list_path(&t)),
-        &[("choice", &format!("{b}:deputy"))],
-    )
-    .await;
+    let r = register(&t, &staff, id, &[("choice", &format!("{b}:deputy"))]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // 党政办 deputies: 2 seats, 1 eligible (张三) → no competition, dropped under the plan's
     // policy; 经发办: nobody → vacant.
-    let v = get(
-        &t,
-        &ua,
-        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications"),
-    )
-    .await
-    .json();
-    let outcome = |body: i64, level: &str| {
-        v["posts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["key"]["body_id"] == body && p["key"]["level"] == level)
-            .unwrap()["outcome"]
-            .clone()
-    };
-    assert_eq!(outcome(a, "deputy"), "dropped");
-    assert_eq!(outcome(b, "deputy"), "vacant");
+    let v = applications(&t, &ua, id).await.json();
+    assert_eq!(outcome_of(&v, a, "deputy"), "dropped");
+    assert_eq!(outcome_of(&v, b, "deputy"), "vacant");
     // Registration closes after the deadline.
     t.clock.advance(chrono::Duration::days(70));
     let staff = login(&t, "u_staff").await;
-    let r = post_form(
-        &t,
-        &staff,
-        &format!("{}/{id}/register", list_path(&t)),
-        &[("choice", &choice)],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("报名已于 2027-01-31 截止"), "{}", r.body);
+    let r = register(&t, &staff, id, &[("choice", &choice)]).await;
+    assert_refused(&r, "报名已于 2027-01-31 截止");
 }
 
 #[tokio::test]
@@ -717,45 +590,17 @@ async fn posts_without_competition_proceed_under_the_floor_policy() {
     let t = setup().await;
     let (a, b) = bodies(&t).await;
     let id = published(&t, a, b, "proceed_with_floor").await;
-    let lu = t.unit("luotuo");
     let ua = login(&t, "u_admin").await;
     let p1 = person(&t, "甲", "19900501", 11, |_| {}).await;
     let p2 = person(&t, "乙", "19910501", 12, |_| {}).await;
     let p3 = person(&t, "丙", "19920501", 13, |_| {}).await;
-    let rec = format!("/api/v1/units/{lu}/selection/campaigns/{id}/recommend");
-    for (p, c) in [
-        (p1, format!("{a}:deputy")),
-        (p2, format!("{a}:deputy")),
-        (p3, format!("{b}:deputy")),
-    ] {
-        let r = post_json(
-            &t,
-            &ua,
-            &rec,
-            &format!(r#"{{"person_id":{p},"choices":["{c}"]}}"#),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for (p, c) in [(p1, a), (p2, a), (p3, b)] {
+        recommend(&t, &ua, id, p, &format!("{c}:deputy")).await;
     }
-    let v = get(
-        &t,
-        &ua,
-        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications"),
-    )
-    .await
-    .json();
-    let outcome = |body: i64| {
-        v["posts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["key"]["body_id"] == body && p["key"]["level"] == "deputy")
-            .unwrap()["outcome"]
-            .clone()
-    };
+    let v = applications(&t, &ua, id).await.json();
     // 党政办: 2 seats, 2 applicants < 3 → proceed with the floor; 经发办: 1 seat, 1 → same.
-    assert_eq!(outcome(a), "proceed_with_floor");
-    assert_eq!(outcome(b), "proceed_with_floor");
+    assert_eq!(outcome_of(&v, a, "deputy"), "proceed_with_floor");
+    assert_eq!(outcome_of(&v, b, "deputy"), "proceed_with_floor");
 }
 
 #[tokio::test]
@@ -782,13 +627,7 @@ async fn registration_roles_and_tenants() {
     // A staff account without a linked person is told so.
     let page = get(&t, &staff, &format!("/units/{lu}/selection/register")).await;
     assert!(page.body.contains("reg-no-person"), "{}", page.body);
-    let r = post_form(
-        &t,
-        &staff,
-        &format!("{}/{id}/register", list_path(&t)),
-        &[("choice", &format!("{a}:deputy"))],
-    )
-    .await;
+    let r = register(&t, &staff, id, &[("choice", &format!("{a}:deputy"))]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The sibling unit's staff cannot reach 骆驼's campaign.
     let sib = login(&t, "sibling_staff").await;
@@ -801,13 +640,7 @@ async fn registration_roles_and_tenants() {
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = post_form(
-        &t,
-        &sib,
-        &format!("{}/{id}/register", list_path(&t)),
-        &[("choice", &format!("{a}:deputy"))],
-    )
-    .await;
+    let r = register(&t, &sib, id, &[("choice", &format!("{a}:deputy"))]).await;
     assert!(
         r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
         "{}",
@@ -815,12 +648,7 @@ async fn registration_roles_and_tenants() {
     );
     // Another district's administrator sees nothing of it.
     let bu = login(&t, "b_unit_admin").await;
-    let r = get(
-        &t,
-        &bu,
-        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications"),
-    )
-    .await;
+    let r = applications(&t, &bu, id).await;
     assert!(r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN);
 }
 
@@ -836,22 +664,15 @@ async fn the_demo_has_a_published_2019_plan_and_a_campaign_in_registration() {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = App::new(Arc::new(store), AppConfig::for_tests(), clock);
     let d = jiguan_app::demo::seed(&app, |_, _| {}).await.unwrap();
-    let unit = |code: &'static str| {
-        let app = app.clone();
-        async move { app.store.find_unit(d, code).await.unwrap().unwrap().id }
-    };
-    let lu = unit("luotuo").await;
-    let c = app
-        .camp_list(&as_role(d, Some(lu), Role::UnitAdmin), lu)
-        .await
-        .unwrap();
+    let lu = unit_id(&app, d, "luotuo").await;
+    let c = app.camp_list(&unit_admin(d, lu), lu).await.unwrap();
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].status, jiguan_domain::workflow::Status::Applied);
     assert_eq!(c[0].plan.registration_deadline.to_string(), "2019-06-20");
     let seats: u32 = c[0].plan.posts.iter().map(|p| p.seats).sum();
     assert_eq!(seats, 7, "the 7 deputies of the split");
-    let zb = unit("zhaobaoshan").await;
-    let ua = as_role(d, Some(zb), Role::UnitAdmin);
+    let zb = unit_id(&app, d, "zhaobaoshan").await;
+    let ua = unit_admin(d, zb);
     let c = app.camp_list(&ua, zb).await.unwrap();
     assert_eq!(c.len(), 1);
     assert!(c[0].plan.registration_deadline >= app.sel_today());
@@ -867,8 +688,8 @@ async fn the_demo_has_a_published_2019_plan_and_a_campaign_in_registration() {
 async fn probation_and_the_spouse_of_a_leader_bar_the_posts() {
     let t = setup().await;
     let lu = t.unit("luotuo");
-    let ua_actor = as_role(t.d_a, Some(lu), Role::UnitAdmin);
-    let da = as_role(t.d_a, None, Role::DistrictAdmin);
+    let ua_actor = unit_admin(t.d_a, lu);
+    let da = as_role(t.d_a, None, Role::DistrictAdmin, UserId(0));
     let mut ids = Vec::new();
     for name in ["财政所", "组织人事办公室", "经济发展办公室"] {
         let id = t
@@ -937,64 +758,39 @@ async fn probation_and_the_spouse_of_a_leader_bar_the_posts() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let id = id_of(&r);
     let one = format!("{}/{id}", list_path(&t));
-    post_form_ok(&t, &ua, &format!("{one}/submit"), &[]).await;
-    post_form_ok(
-        &t,
-        &dw,
-        &format!("{one}/approve"),
-        &[("doc_no", "镇海组〔2026〕9号")],
-    )
-    .await;
-    post_form_ok(&t, &ua, &format!("{one}/publish"), &[]).await;
+    publish_plan(&t, &ua, &dw, &one).await;
 
     let wu = person(&t, "吴一", "19880501", 11, |_| {}).await;
     let zheng = person(&t, "郑二", "19880601", 12, |_| {}).await;
     let feng = person(&t, "冯三", "19880701", 13, |_| {}).await;
-    let chen = person(&t, "陈书记", "19750101", 14, |f| {
-        f.leader = "是".into();
-        f.leader_role = "党工委书记".into();
-    })
-    .await;
-    let chu = person(&t, "褚镇长", "19760101", 15, |f| {
-        f.leader = "是".into();
-        f.leader_role = "办事处主任".into();
-    })
-    .await;
-    let jiang = person(&t, "蒋主任", "19770101", 16, |f| {
-        f.leader = "是".into();
-        f.leader_role = "党工委委员".into();
-    })
-    .await;
+    let chen = person(&t, "陈书记", "19750101", 14, |f| leader(f, "党工委书记")).await;
+    let chu = person(&t, "褚镇长", "19760101", 15, |f| leader(f, "办事处主任")).await;
+    let jiang = person(&t, "蒋主任", "19770101", 16, |f| leader(f, "党工委委员")).await;
     let qin = person(&t, "秦新", "19980101", 17, |f| {
-        f.work_start = "2026-03-01".into();
-        f.probation_end = "2027-03-01".into();
+        on_probation(f, "2026-03-01", "2027-03-01")
     })
     .await;
     let you = person(&t, "尤满", "19970101", 18, |f| {
-        f.work_start = "2026-01-31".into();
-        f.probation_end = "2027-01-31".into();
+        on_probation(f, "2026-01-31", "2027-01-31")
     })
     .await;
     // Spouses of 班子成员 (recorded on the candidates' pages; one from the leader's side).
-    for (p, leader) in [(wu, chen), (zheng, chu)] {
-        let r = post_form(
+    for (p, relative, relation) in [
+        (wu, chen, "spouse"),
+        (zheng, chu, "spouse"),
+        (jiang, feng, "配偶"),
+    ] {
+        post_form_ok(
             &t,
             &ua,
             &format!("/units/{lu}/people/{p}/relations"),
-            &[("relative_id", &leader.to_string()), ("relation", "spouse")],
+            &[
+                ("relative_id", &relative.to_string()),
+                ("relation", relation),
+            ],
         )
         .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
-    let r = post_form(
-        &t,
-        &ua,
-        &format!("/units/{lu}/people/{jiang}/relations"),
-        &[("relative_id", &feng.to_string()), ("relation", "配偶")],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let rec = format!("/api/v1/units/{lu}/selection/campaigns/{id}/recommend");
     for (p, choice) in [
         (wu, format!("{finance}:chief")),
         (zheng, format!("{personnel}:chief")),
@@ -1002,38 +798,12 @@ async fn probation_and_the_spouse_of_a_leader_bar_the_posts() {
         (qin, format!("{econ}:deputy")),
         (you, format!("{econ}:deputy")),
     ] {
-        let r = post_json(
-            &t,
-            &ua,
-            &rec,
-            &format!(r#"{{"person_id":{p},"choices":["{choice}"]}}"#),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        recommend(&t, &ua, id, p, &choice).await;
     }
-    let j = get(
-        &t,
-        &ua,
-        &format!("/api/v1/units/{lu}/selection/campaigns/{id}/applications"),
-    )
-    .await
-    .json();
+    let j = applications(&t, &ua, id).await.json();
     let reasons = |pid: i64| -> Vec<(String, String)> {
-        j["applications"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["application"]["person_id"] == pid)
-            .unwrap()["checks"][0][2]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                (
-                    r["rule"].as_str().unwrap().to_string(),
-                    r["code"].as_str().unwrap().to_string(),
-                )
-            })
+        reasons_of(&j, pid)
+            .into_iter()
             .filter(|(rule, _)| rule == "l" || rule == "m")
             .collect()
     };

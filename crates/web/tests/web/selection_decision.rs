@@ -12,30 +12,9 @@ use axum::http::{Method, Request, StatusCode, header};
 use jiguan_app::selection::registration::{RegisterForm, ReviewForm};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::selection::{ApplicationId, CampaignId, MeetingId};
-use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
+use jiguan_domain::tenancy::{UnitId, UserId};
 
 use crate::helpers::*;
-
-fn as_role(d: DistrictId, unit: Option<UnitId>, role: Role, user: UserId) -> Actor {
-    Actor {
-        user_id: user,
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: unit,
-        roles: vec![role],
-    }
-}
-
-async fn post_json(t: &T, who: &Who, path: &str, json: &str) -> Resp {
-    let b = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::COOKIE, who.cookie.clone().unwrap())
-        .header("x-csrf-token", who.csrf.clone().unwrap());
-    oneshot(t, b.body(Body::from(json.to_string())).unwrap()).await
-}
 
 /// What the pipeline set up.
 struct P {
@@ -121,30 +100,20 @@ async fn pipeline(t: &T) -> P {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let loc = r.location();
-    let camp: i64 = loc
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let camp = id_of(&r);
     let one = format!("{list}/{camp}");
-    post_form_ok(t, &hr, &format!("{one}/submit"), &[]).await;
-    post_form_ok(
-        t,
-        &dw,
-        &format!("{one}/approve"),
-        &[("doc_no", "镇海组〔2026〕9号")],
-    )
-    .await;
-    post_form_ok(t, &hr, &format!("{one}/publish"), &[]).await;
+    publish_plan(t, &hr, &dw, &one).await;
     let zhang = person(t, &ua, "张三", "19880501", 31).await;
     let li = person(t, &ua, "李四", "19890501", 32).await;
     let wang = person(t, &ua, "王五", "19900501", 33).await;
     let zhao = person(t, &ua, "赵六", "19910501", 34).await;
+    // Each application confirmed with the basic conditions and three appraisals.
+    let confirm = ReviewForm {
+        decision: "confirm".into(),
+        basic_conditions_attested: "on".into(),
+        appraisals: "2024:称职,2025:优秀,2026:称职".into(),
+        ..Default::default()
+    };
     let mut apps = Vec::new();
     for (p, choice) in [
         (zhang, format!("{body}:chief")),
@@ -166,18 +135,7 @@ async fn pipeline(t: &T) -> P {
             .await
             .unwrap();
         t.app
-            .camp_review(
-                &ua,
-                lu,
-                CampaignId(camp),
-                id,
-                &ReviewForm {
-                    decision: "confirm".into(),
-                    basic_conditions_attested: "on".into(),
-                    appraisals: "2024:称职,2025:优秀,2026:称职".into(),
-                    ..Default::default()
-                },
-            )
+            .camp_review(&ua, lu, CampaignId(camp), id, &confirm)
             .await
             .unwrap();
         apps.push((p, id));
@@ -219,6 +177,64 @@ fn dec_path(p: &P) -> String {
     format!("/units/{}/selection/campaigns/{}/decisions", p.lu, p.camp)
 }
 
+/// The campaign's API path.
+fn camp_api(p: &P) -> String {
+    format!("/api/v1/units/{}/selection/campaigns/{}", p.lu, p.camp)
+}
+
+/// Starts the publicity of the campaign's decisions on `start` through the API.
+async fn publicise(t: &T, who: &Who, p: &P, start: &str) -> Resp {
+    let body = format!(r#"{{"publicity_start":"{start}"}}"#);
+    post_json(
+        t,
+        who,
+        &format!("{}/decisions/publicity", camp_api(p)),
+        &body,
+    )
+    .await
+}
+
+/// A meeting on `held_on` proposing `person` for the chief seat, through the API.
+async fn propose(t: &T, who: &Who, p: &P, held_on: &str, person: i64) -> Resp {
+    let body = format!(
+        r#"{{"title":"会","held_on":"{held_on}","proposals":[{{"post":"{}:chief","person_id":{person}}}]}}"#,
+        p.body
+    );
+    post_json(t, who, &format!("{}/decisions/meeting", camp_api(p)), &body).await
+}
+
+/// Whether an open post assignment of the pipeline's unit matches `pred`.
+async fn any_open(
+    t: &T,
+    p: &P,
+    pred: impl Fn(&jiguan_app::posts::AssignmentRecord) -> bool,
+) -> bool {
+    t.app
+        .store
+        .open_assignments(t.d_a, Some(p.lu))
+        .await
+        .unwrap()
+        .iter()
+        .any(pred)
+}
+
+/// A fresh set-up with the pipeline decided and closed ([`decided`]), and the HR office
+/// signed in.
+async fn decided_setup() -> (T, P, Who) {
+    let t = setup().await;
+    let p = decided(&t).await;
+    let hr = login(&t, "u_admin").await;
+    (t, p, hr)
+}
+
+/// The pipeline with its meeting decided ([`decide`]) and closed.
+async fn decided(t: &T) -> P {
+    let p = pipeline(t).await;
+    let m = decide(t, &p).await;
+    t.app.sel_close(&p.ua, p.lu, m).await.unwrap();
+    p
+}
+
 /// Proposes 张三 and 李四 for the chief seat and 王五 for the deputy seat on 2025-09-20;
 /// everyone present; ballots: 张三 2 同意, 李四 1, 王五 2 → 张三 and 王五 adopted. Returns the
 /// meeting.
@@ -240,17 +256,7 @@ async fn decide(t: &T, p: &P) -> MeetingId {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let m: i64 = r
-        .location()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let m = MeetingId(m);
+    let m = MeetingId(id_of(&r));
     t.app
         .sel_roll_call(&p.ua, p.lu, m, &p.committee)
         .await
@@ -296,6 +302,20 @@ async fn decide(t: &T, p: &P) -> MeetingId {
     m
 }
 
+/// The candidate id of `person` in the decisions' JSON.
+fn cand_id(j: &serde_json::Value, person: i64) -> i64 {
+    cand_of(j, person)["candidate"]["id"].as_i64().unwrap()
+}
+
+/// Starts the publicity on 2025-09-25 as `hr` and reads the decisions through the API.
+async fn in_publicity(t: &T, hr: &Who, p: &P) -> serde_json::Value {
+    let r = publicise(t, hr, p, "2025-09-25").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    get(t, hr, &format!("{}/decisions", camp_api(p)))
+        .await
+        .json()
+}
+
 fn cand_of(j: &serde_json::Value, person: i64) -> serde_json::Value {
     j["candidates"]
         .as_array()
@@ -334,26 +354,10 @@ async fn a_campaign_goes_to_the_committee_and_the_tally_decides_each_post() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("err-proposals"), "{}", r.body);
+    assert_refused(&r, "err-proposals");
     assert!(t.app.sel_meetings(&p.ua, p.lu).await.unwrap().is_empty());
-    let api = format!(
-        "/api/v1/units/{}/selection/campaigns/{}/decisions/meeting",
-        p.lu, p.camp
-    );
-    let r = post_json(
-        &t,
-        &hr,
-        &api,
-        &format!(
-            r#"{{"title":"会","held_on":"2025-09-20","proposals":[{{"post":"{}:chief","person_id":{}}}]}}"#,
-            p.body, p.wang
-        ),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.json()["errors"][0]["field"], "proposals[0].person_id");
-    assert_eq!(r.json()["errors"][0]["code"], "selection_not_proposable");
+    let r = propose(&t, &hr, &p, "2025-09-20", p.wang).await;
+    assert_field_error(&r, "proposals[0].person_id", "selection_not_proposable");
     // The meeting: items cite the campaign and plan version, person and post filled.
     let m = decide(&t, &p).await;
     let v = t.app.sel_meeting(&p.ua, p.lu, m).await.unwrap();
@@ -407,16 +411,7 @@ async fn a_campaign_goes_to_the_committee_and_the_tally_decides_each_post() {
         page.body
     );
     // The chief seat is filled: 李四 cannot be proposed again.
-    let r = post_json(
-        &t,
-        &hr,
-        &api,
-        &format!(
-            r#"{{"title":"会","held_on":"2025-09-21","proposals":[{{"post":"{}:chief","person_id":{}}}]}}"#,
-            p.body, p.li
-        ),
-    )
-    .await;
+    let r = propose(&t, &hr, &p, "2025-09-21", p.li).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["errors"][0]["code"], "selection_post_filled");
     assert!(
@@ -426,49 +421,16 @@ async fn a_campaign_goes_to_the_committee_and_the_tally_decides_each_post() {
     );
 }
 
-async fn audit_codes(t: &T) -> Vec<String> {
-    t.app
-        .store
-        .list_audit(t.d_a, &Default::default(), &Default::default())
-        .await
-        .unwrap()
-        .items
-        .iter()
-        .map(|e| e.action.clone())
-        .collect()
-}
-
 #[tokio::test]
 async fn publicity_objections_appointment_terms_and_rerun() {
-    let t = setup().await;
-    let p = pipeline(&t).await;
-    let m = decide(&t, &p).await;
-    t.app.sel_close(&p.ua, p.lu, m).await.unwrap();
-    let hr = login(&t, "u_admin").await;
-    let api = format!("/api/v1/units/{}/selection/campaigns/{}", p.lu, p.camp);
+    let (t, p, hr) = decided_setup().await;
+    let api = camp_api(&p);
     // Publicity not before the decision.
-    let r = post_json(
-        &t,
-        &hr,
-        &format!("{api}/decisions/publicity"),
-        r#"{"publicity_start":"2025-09-19"}"#,
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.json()["errors"][0]["field"], "publicity_start");
-    assert_eq!(
-        r.json()["errors"][0]["code"],
-        "selection_publicity_before_decision"
-    );
+    let r = publicise(&t, &hr, &p, "2025-09-19").await;
+    assert_field_error(&r, "publicity_start", "selection_publicity_before_decision");
     // From Thu 2025-09-25: 5 working days across the 调休 Sunday 09-28; the appointment
     // from 10-09 (10-01…10-08 are the National Day holiday).
-    let r = post_json(
-        &t,
-        &hr,
-        &format!("{api}/decisions/publicity"),
-        r#"{"publicity_start":"2025-09-25"}"#,
-    )
-    .await;
+    let r = publicise(&t, &hr, &p, "2025-09-25").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let j = r.json();
     assert_eq!(
@@ -484,13 +446,7 @@ async fn publicity_objections_appointment_terms_and_rerun() {
     assert_eq!(j["last"], "2025-09-30");
     assert_eq!(j["earliest_appointment"], "2025-10-09");
     // Started once: nothing left to publicise.
-    let r = post_json(
-        &t,
-        &hr,
-        &format!("{api}/decisions/publicity"),
-        r#"{"publicity_start":"2025-09-26"}"#,
-    )
-    .await;
+    let r = publicise(&t, &hr, &p, "2025-09-26").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The printed notice.
     let n = get(
@@ -513,9 +469,9 @@ async fn publicity_objections_appointment_terms_and_rerun() {
     assert!(n.body.contains("中共党员") && n.body.contains("1988.05"));
     assert!(!n.body.contains("李四"), "not adopted, not publicised");
     let j = get(&t, &hr, &format!("{api}/decisions")).await.json();
-    let zhang = cand_of(&j, p.zhang)["candidate"]["id"].as_i64().unwrap();
-    let wang = cand_of(&j, p.wang)["candidate"]["id"].as_i64().unwrap();
-    let li = cand_of(&j, p.li)["candidate"]["id"].as_i64().unwrap();
+    let zhang = cand_id(&j, p.zhang);
+    let wang = cand_id(&j, p.wang);
+    let li = cand_id(&j, p.li);
     let appoint = |c: i64, on: &str| {
         let t = &t;
         let hr = hr.clone();
@@ -530,12 +486,7 @@ async fn publicity_objections_appointment_terms_and_rerun() {
         r.json()["errors"][0]["code"],
         "selection_appointment_too_early"
     );
-    assert!(
-        r.json()["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("2025-10-09")
-    );
+    assert_message(&r, "2025-10-09");
     let r = appoint(li, "2025-10-09").await;
     assert_eq!(r.json()["errors"][0]["code"], "selection_not_elected");
     // An objection to 王五: open → refused; verified → refused; nothing written.
@@ -603,15 +554,11 @@ async fn publicity_objections_appointment_terms_and_rerun() {
     // Appointed: the post, the history, probation (from the decision) and term ends.
     let r = appoint(zhang, "2025-10-09").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let open = t
-        .app
-        .store
-        .open_assignments(t.d_a, Some(p.lu))
-        .await
-        .unwrap();
     assert!(
-        open.iter()
-            .any(|a| a.person_id == p.zhang && a.post_id.0 == p.chief_post && a.main)
+        any_open(&t, &p, |a| a.person_id == p.zhang
+            && a.post_id.0 == p.chief_post
+            && a.main)
+        .await
     );
     let j = get(&t, &hr, &format!("{api}/decisions")).await.json();
     let c = &cand_of(&j, p.zhang)["candidate"];
@@ -703,17 +650,18 @@ async fn publicity_objections_appointment_terms_and_rerun() {
     assert_eq!(f.status, StatusCode::OK);
     assert!(f.body.contains("竞争上岗报名表") && f.body.contains("张三"));
     // Every step is audited.
-    let codes = audit_codes(&t).await;
-    for c in [
-        "selection.decision.meeting",
-        "selection.publicity.start",
-        "selection.objection.record",
-        "selection.objection.resolve",
-        "selection.appoint",
-        "selection.campaign.create",
-    ] {
-        assert!(codes.iter().any(|x| x == c), "{c} not audited");
-    }
+    assert_audited(
+        &t,
+        &[
+            "selection.decision.meeting",
+            "selection.publicity.start",
+            "selection.objection.record",
+            "selection.objection.resolve",
+            "selection.appoint",
+            "selection.campaign.create",
+        ],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -725,18 +673,8 @@ async fn roles_and_tenants_on_decision_routes() {
         "/api/v1/units/{}/selection/campaigns/{}/decisions",
         p.lu, p.camp
     );
-    for (name, want) in [
-        ("u_staff", StatusCode::FORBIDDEN),
-        ("u_head", StatusCode::FORBIDDEN),
-        ("u_committee", StatusCode::OK),
-        ("u_auditor", StatusCode::OK),
-        ("d_admin", StatusCode::OK),
-        ("u_admin", StatusCode::OK),
-    ] {
-        let who = login(&t, name).await;
-        assert_eq!(get(&t, &who, &page).await.status, want, "{name} page");
-        assert_eq!(get(&t, &who, &api).await.status, want, "{name} api");
-    }
+    let readers = [&SELECTION_READERS[..], &[("u_admin", StatusCode::OK)]].concat();
+    assert_reads(&t, &[&page, &api], &readers).await;
     // Only the HR office writes: committee members and the district read.
     for name in ["u_committee", "d_admin", "u_auditor"] {
         let who = login(&t, name).await;
@@ -865,18 +803,10 @@ async fn kinship_recuses_the_committee_member_and_bars_the_appointment() {
     );
     assert_eq!(entry.username, "u_admin", "decided by the organiser");
     t.app.sel_close(&p.ua, p.lu, m).await.unwrap();
-    let api = format!("/api/v1/units/{}/selection/campaigns/{}", p.lu, p.camp);
-    let r = post_json(
-        &t,
-        &hr,
-        &format!("{api}/decisions/publicity"),
-        r#"{"publicity_start":"2025-09-25"}"#,
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let j = get(&t, &hr, &format!("{api}/decisions")).await.json();
-    let zhang = cand_of(&j, p.zhang)["candidate"]["id"].as_i64().unwrap();
-    let wang = cand_of(&j, p.wang)["candidate"]["id"].as_i64().unwrap();
+    let api = camp_api(&p);
+    let j = in_publicity(&t, &hr, &p).await;
+    let zhang = cand_id(&j, p.zhang);
+    let wang = cand_id(&j, p.wang);
     let appoint = |c: i64| {
         let t = &t;
         let hr = hr.clone();
@@ -895,25 +825,12 @@ async fn kinship_recuses_the_committee_member_and_bars_the_appointment() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     // 王五 would serve directly under his brother in 党政办: refused, nothing written.
     let r = appoint(wang).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.json()["errors"][0]["field"], "candidate");
-    assert_eq!(r.json()["errors"][0]["code"], "selection_kinship_same_body");
+    assert_field_error(&r, "candidate", "selection_kinship_same_body");
+    assert_message(&r, "张三");
     assert!(
-        r.json()["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("张三")
-    );
-    let open = t
-        .app
-        .store
-        .open_assignments(t.d_a, Some(p.lu))
+        !any_open(&t, &p, |a| a.person_id == p.wang
+            && a.post_id.0 == p.deputy_post)
         .await
-        .unwrap();
-    assert!(
-        !open
-            .iter()
-            .any(|a| a.person_id == p.wang && a.post_id.0 == p.deputy_post)
     );
     // Once the relation is removed (recorded in error), the appointment goes through.
     let rels = get(
@@ -953,7 +870,7 @@ async fn the_demo_campaign_of_luotuo_is_decided_and_publicised() {
     use jiguan_domain::selection::dates::PublicityOutcome;
     let t = demo_t("luotuo").await;
     let (app, d, lu) = (&t.app, t.d_a, t.unit("luotuo"));
-    let a = as_role(d, Some(lu), Role::UnitAdmin, UserId(0));
+    let a = unit_admin(d, lu);
     let c = app.camp_list(&a, lu).await.unwrap()[0].clone();
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
 
@@ -1066,24 +983,12 @@ async fn the_demo_campaign_of_luotuo_is_decided_and_publicised() {
 /// and tenants.
 #[tokio::test]
 async fn probation_end_evaluation_confirms_or_removes_the_trial_post() {
-    let t = setup().await;
-    let p = pipeline(&t).await;
-    let m = decide(&t, &p).await;
-    t.app.sel_close(&p.ua, p.lu, m).await.unwrap();
-    let hr = login(&t, "u_admin").await;
-    let api = format!("/api/v1/units/{}/selection/campaigns/{}", p.lu, p.camp);
-    let r = post_json(
-        &t,
-        &hr,
-        &format!("{api}/decisions/publicity"),
-        r#"{"publicity_start":"2025-09-25"}"#,
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let j = get(&t, &hr, &format!("{api}/decisions")).await.json();
-    let zhang = cand_of(&j, p.zhang)["candidate"]["id"].as_i64().unwrap();
-    let wang = cand_of(&j, p.wang)["candidate"]["id"].as_i64().unwrap();
-    let li = cand_of(&j, p.li)["candidate"]["id"].as_i64().unwrap();
+    let (t, p, hr) = decided_setup().await;
+    let api = camp_api(&p);
+    let j = in_publicity(&t, &hr, &p).await;
+    let zhang = cand_id(&j, p.zhang);
+    let wang = cand_id(&j, p.wang);
+    let li = cand_id(&j, p.li);
     for c in [zhang, wang] {
         let r = post_json(
             &t,
@@ -1100,70 +1005,36 @@ async fn probation_end_evaluation_confirms_or_removes_the_trial_post() {
             r#"{{"decided_on":"{on}","excellent":{e},"competent":{c},"basic":10,"incompetent":0,"result":"{result}","doc_no":"骆党〔2026〕3号"}}"#
         )
     };
+    // The evaluation of candidate `c` sent by HR.
+    let review = async |c: i64, on: &str, e: u32, comp: u32, result: &str| {
+        post_json(&t, &hr, &path(c), &body(on, e, comp, result)).await
+    };
     // Before the probation's last day (2026-09-19), and a candidate never appointed.
-    let r = post_json(
-        &t,
-        &hr,
-        &path(zhang),
-        &body("2026-09-18", 10, 11, "confirmed"),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.json()["errors"][0]["field"], "decided_on");
-    assert_eq!(
-        r.json()["errors"][0]["code"],
-        "selection_probation_not_ended"
-    );
-    let r = post_json(&t, &hr, &path(li), &body("2026-09-20", 10, 11, "confirmed")).await;
+    let r = review(zhang, "2026-09-18", 10, 11, "confirmed").await;
+    assert_field_error(&r, "decided_on", "selection_probation_not_ended");
+    let r = review(li, "2026-09-20", 10, 11, "confirmed").await;
     assert_eq!(r.json()["errors"][0]["code"], "selection_not_appointed");
     // 优秀 + 称职 exactly two thirds (20 of 30): not confirmed (the local rule).
-    let r = post_json(
-        &t,
-        &hr,
-        &path(zhang),
-        &body("2026-09-20", 10, 10, "confirmed"),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.json()["errors"][0]["field"], "result");
-    assert_eq!(
-        r.json()["errors"][0]["code"],
-        "selection_probation_two_thirds"
-    );
+    let r = review(zhang, "2026-09-20", 10, 10, "confirmed").await;
+    assert_field_error(&r, "result", "selection_probation_two_thirds");
     // The rule is a district parameter: switched off, the same votes confirm.
     let da = as_role(t.d_a, None, Role::DistrictAdmin, t.user("d_admin"));
     t.app
         .set_param(&da, None, "selection.probation_two_thirds_rule", "false")
         .await
         .unwrap();
-    let r = post_json(
-        &t,
-        &hr,
-        &path(zhang),
-        &body("2026-09-20", 10, 10, "confirmed"),
-    )
-    .await;
+    let r = review(zhang, "2026-09-20", 10, 10, "confirmed").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()["result"], "confirmed");
-    let r = post_json(
-        &t,
-        &hr,
-        &path(zhang),
-        &body("2026-09-21", 10, 11, "dismissed"),
-    )
-    .await;
+    let r = review(zhang, "2026-09-21", 10, 11, "dismissed").await;
     assert_eq!(
         r.json()["errors"][0]["code"],
         "selection_probation_reviewed"
     );
     assert!(
-        t.app
-            .store
-            .open_assignments(t.d_a, Some(p.lu))
-            .await
-            .unwrap()
-            .iter()
-            .any(|a| a.person_id == p.zhang && a.post_id.0 == p.chief_post)
+        any_open(&t, &p, |a| a.person_id == p.zhang
+            && a.post_id.0 == p.chief_post)
+        .await
     );
     // The page: the form, a bad count named, then 免去试任职务.
     let page = format!("/units/{}/selection/terms/{wang}/probation", p.lu);
@@ -1184,8 +1055,7 @@ async fn probation_end_evaluation_confirms_or_removes_the_trial_post() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("优秀票数"), "{}", r.body);
+    assert_refused(&r, "优秀票数");
     let r = post_form(
         &t,
         &hr,
@@ -1203,13 +1073,9 @@ async fn probation_end_evaluation_confirms_or_removes_the_trial_post() {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(
-        !t.app
-            .store
-            .open_assignments(t.d_a, Some(p.lu))
-            .await
-            .unwrap()
-            .iter()
-            .any(|a| a.person_id == p.wang && a.post_id.0 == p.deputy_post),
+        !any_open(&t, &p, |a| a.person_id == p.wang
+            && a.post_id.0 == p.deputy_post)
+        .await,
         "the trial post ends"
     );
     let history = t

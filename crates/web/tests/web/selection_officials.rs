@@ -7,59 +7,28 @@
 //! wrong input names its field; another unit sees nothing. And the decision page of a
 //! filled post (point 2).
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::StatusCode;
 
 use jiguan_app::people::RelationForm;
-use jiguan_domain::auth::{Actor, Role};
+use jiguan_domain::auth::Role;
 use jiguan_domain::people::PersonId;
-use jiguan_domain::tenancy::UserId;
 
 use crate::helpers::*;
-
-async fn post_json(t: &T, who: &Who, path: &str, json: &str) -> Resp {
-    let b = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::COOKIE, who.cookie.clone().unwrap())
-        .header("x-csrf-token", who.csrf.clone().unwrap());
-    oneshot(t, b.body(Body::from(json.to_string())).unwrap()).await
-}
 
 #[tokio::test]
 async fn sel_officials_recuse_on_kinship_and_refuse_an_applicant_as_counter() {
     let t = demo_t("luotuo").await;
     let (app, d, lu) = (&t.app, t.d_a, t.unit("luotuo"));
-    let a = Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: Some(lu),
-        roles: vec![Role::UnitAdmin],
-    };
+    let a = unit_admin(d, lu);
     let c = app.camp_list(&a, lu).await.unwrap()[0].clone();
     let v = app.sel_officials(&a, lu, c.id).await.unwrap();
     assert!(v.officials.is_empty());
     assert!(!v.inspectable.is_empty(), "the demo has shortlists");
     assert_eq!(v.meetings.len(), 1, "the demo's 党工委 meeting");
-    let applicants: Vec<i64> = app
-        .camp_review_view(&a, lu, c.id)
-        .await
-        .unwrap()
-        .applications
-        .iter()
-        .map(|x| x.application.person_id)
-        .collect();
     // Four people of the unit who did not apply.
-    let free: Vec<i64> = v
-        .people
-        .iter()
-        .map(|p| p.0)
-        .filter(|p| !applicants.contains(p))
-        .take(4)
-        .collect();
+    let review = app.camp_review_view(&a, lu, c.id).await.unwrap();
+    let free = jiguan_testkit::fixtures::non_applicants(&v, &review, 4);
+    let applicant = review.applications[0].application.person_id;
     assert_eq!(free.len(), 4);
     let inspected = &v.inspectable[0];
     let (meeting, voted) = (v.meetings[0].0, v.meetings[0].2.clone());
@@ -121,35 +90,24 @@ async fn sel_officials_recuse_on_kinship_and_refuse_an_applicant_as_counter() {
     .await;
     assert!(r.location().ends_with("ok=official_added"));
     // The sibling as counter of the meeting: recused (the API answers with the recusal).
-    let r = post_json(
-        &t,
-        &hr,
-        &api,
-        &format!(
-            r#"{{"role":"counter","person_id":{},"meeting_id":{}}}"#,
-            free[2], meeting.0
-        ),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let j = r.json();
+    // An official of the meeting registered through the API (201): the answer's JSON.
+    let at_meeting = async |role: &str, person: i64| {
+        let body = format!(
+            r#"{{"role":"{role}","person_id":{person},"meeting_id":{}}}"#,
+            meeting.0
+        );
+        let r = post_json(&t, &hr, &api, &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.json()
+    };
+    let j = at_meeting("counter", free[2]).await;
     assert_eq!(j["recusal"]["category"], "kin");
     assert_eq!(j["recusal"]["kinship"], "collateral");
     assert_eq!(j["recusal"]["source"], "detected");
     // An unrelated scrutineer serves.
-    let r = post_json(
-        &t,
-        &hr,
-        &api,
-        &format!(
-            r#"{{"role":"scrutineer","person_id":{},"meeting_id":{}}}"#,
-            free[3], meeting.0
-        ),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    assert!(r.json()["recusal"].is_null());
-    let scrutineer = r.json()["id"].as_i64().unwrap();
+    let j = at_meeting("scrutineer", free[3]).await;
+    assert!(j["recusal"].is_null());
+    let scrutineer = j["id"].as_i64().unwrap();
 
     // §1.9.4: an applicant cannot count or scrutinise (page and API), nothing is written.
     for role in ["counter", "scrutineer"] {
@@ -160,7 +118,7 @@ async fn sel_officials_recuse_on_kinship_and_refuse_an_applicant_as_counter() {
             &[
                 ("role", role),
                 ("meeting_id", &meeting.0.to_string()),
-                ("person_id", &applicants[0].to_string()),
+                ("person_id", &applicant.to_string()),
             ],
         )
         .await;
@@ -176,7 +134,7 @@ async fn sel_officials_recuse_on_kinship_and_refuse_an_applicant_as_counter() {
             &api,
             &format!(
                 r#"{{"role":"{role}","person_id":{},"meeting_id":{}}}"#,
-                applicants[0], meeting.0
+                applicant, meeting.0
             ),
         )
         .await;
@@ -267,8 +225,7 @@ async fn sel_officials_recuse_on_kinship_and_refuse_an_applicant_as_counter() {
         r#"{"recusal_category":"own","recusal_source":"decided","reason":"x"}"#,
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("selection_official_recused"), "{}", r.body);
+    assert_refused(&r, "selection_official_recused");
 
     // The list: two serving, three recused, each with how and who.
     let l = get(&t, &hr, &api).await.json();
@@ -327,14 +284,7 @@ async fn sel_officials_recuse_on_kinship_and_refuse_an_applicant_as_counter() {
     assert_eq!(declared["meeting"], meeting.0);
 
     // Roles and tenants: a committee member reads, may not write; another unit sees nothing.
-    let other = t
-        .app
-        .store
-        .find_unit(d, "jiulonghu")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let other = unit_id(&t.app, d, "jiulonghu").await;
     t.app
         .system_create_user(
             d,
@@ -378,14 +328,7 @@ async fn sel_a_filled_post_offers_no_losing_candidate() {
     use jiguan_app::selection::decision::Outcome;
     let t = demo_t("luotuo").await;
     let (app, d, lu) = (&t.app, t.d_a, t.unit("luotuo"));
-    let a = Actor {
-        user_id: UserId(0),
-        username: "system".into(),
-        display_name: String::new(),
-        district_id: d,
-        unit_id: Some(lu),
-        roles: vec![Role::UnitAdmin],
-    };
+    let a = unit_admin(d, lu);
     let c = app.camp_list(&a, lu).await.unwrap()[0].clone();
     let v = app.dec_view(&a, lu, c.id).await.unwrap();
     let losers: Vec<_> = v
