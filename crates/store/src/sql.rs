@@ -1,6 +1,7 @@
 //! A small builder for queries with optional filters.
 
 use jiguan_app::ports::{ListQuery, Page, StoreResult};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::db::{Db, Row, Value};
 
@@ -55,6 +56,44 @@ impl Sql {
             self.push(&format!(" AND ({})", any.join(" OR ")));
         }
     }
+}
+
+/// The rows of `select` (`SELECT … FROM <table>`, one table) in district `d` and, when
+/// given, unit `u`, then `order` (` ORDER BY …`): a module's list of a unit, or of the
+/// whole district.
+pub(crate) async fn rows_in(
+    db: &Db,
+    select: &str,
+    d: DistrictId,
+    u: Option<UnitId>,
+    order: &str,
+) -> StoreResult<Vec<Row>> {
+    let mut w = Sql::with(&format!("{select} WHERE district_id = $1"), d.0);
+    if let Some(u) = u {
+        w.and("unit_id = {}", u.0);
+    }
+    w.push(order);
+    db.fetch_all(&w.text, &w.params).await
+}
+
+/// The row `id` of `select` (`SELECT … FROM <table>`, one table) in unit `u` of district
+/// `d`, mapped: a module's record read by its id (another unit's is not found).
+pub(crate) async fn row_in<T>(
+    db: &Db,
+    select: &str,
+    id: i64,
+    d: DistrictId,
+    u: UnitId,
+    map: impl Fn(&Row) -> StoreResult<T>,
+) -> StoreResult<Option<T>> {
+    db.fetch_optional(
+        &format!("{select} WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
+        &[id.into(), d.0.into(), u.0.into()],
+    )
+    .await?
+    .as_ref()
+    .map(map)
+    .transpose()
 }
 
 /// One page of a filtered list: counts the rows of `SELECT COUNT(*)` + `count_from` +

@@ -18,7 +18,8 @@ use jiguan_domain::workflow::Status;
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
-use crate::db::{Backend, Row, Tx};
+use crate::db::{Row, Tx};
+use crate::sql::{row_in, rows_in};
 use crate::workflow::{TWOWAY, event_tx, move_tx};
 
 const COLS: &str = "id, district_id, unit_id, title, choose_by, rank_by, max_choices, mode, status, doc_no, reason, created_by, created_at, applied_at, result_json";
@@ -169,24 +170,8 @@ impl TwowayStore for SqlStore {
         d: DistrictId,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<RoundRecord>> {
-        let rows = match unit {
-            Some(u) => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {COLS} FROM twoway_rounds WHERE district_id = $1 AND unit_id = $2 ORDER BY id DESC"),
-                        &[d.0.into(), u.0.into()],
-                    )
-                    .await?
-            }
-            None => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {COLS} FROM twoway_rounds WHERE district_id = $1 ORDER BY id DESC"),
-                        &[d.0.into()],
-                    )
-                    .await?
-            }
-        };
+        let select = format!("SELECT {COLS} FROM twoway_rounds");
+        let rows = rows_in(&self.db, &select, d, unit, " ORDER BY id DESC").await?;
         let mut out = Vec::new();
         for r in &rows {
             out.push(self.tw_fill(round(r)?).await?);
@@ -200,15 +185,9 @@ impl TwowayStore for SqlStore {
         u: UnitId,
         id: RoundId,
     ) -> StoreResult<Option<RoundRecord>> {
-        let row = self
-            .db
-            .fetch_optional(
-                &format!("SELECT {COLS} FROM twoway_rounds WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
-                &[id.0.into(), d.0.into(), u.0.into()],
-            )
-            .await?;
-        match row {
-            Some(r) => Ok(Some(self.tw_fill(round(&r)?).await?)),
+        let select = format!("SELECT {COLS} FROM twoway_rounds");
+        match row_in(&self.db, &select, id.0, d, u, round).await? {
+            Some(r) => Ok(Some(self.tw_fill(r).await?)),
             None => Ok(None),
         }
     }
@@ -452,14 +431,8 @@ impl TwowayStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            // The same lock as people writes: no hire or move races the apply.
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1)",
-                &[(7_345_005_000_000i64 + d.0).into()],
-            )
-            .await?;
-        }
+        // The same lock as people writes: no hire or move races the apply.
+        tx.lock_people(d.0).await?;
         move_tx(&mut tx, &TWOWAY, d, u, &w.step, &[]).await?;
         crate::posts::write_assignments_tx(&mut tx, d, u, &w.assignments).await?;
         let on = w.assignments.on.ok_or(StoreError::NotFound)?;

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use jiguan_domain::FieldError;
-use jiguan_domain::audit::{AuditAction, ObjectKind};
+use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use jiguan_domain::auth::{Action, Actor, Role};
 use jiguan_domain::downsizing::{PlanId, routes_for};
 use jiguan_domain::error::Errors;
@@ -158,7 +158,29 @@ struct Audited<'a, T: Serialize> {
     what: &'a T,
 }
 
+/// Refuses unless the round is open (`status`/`plan_status_invalid`).
+fn require_open(round: &RoundRecord) -> AppResult<()> {
+    if round.status != Status::Open {
+        return Err(jiguan_domain::workflow::status_invalid(round.status).into());
+    }
+    Ok(())
+}
+
 impl App {
+    /// The audit entry of `action` on round `id` of `unit`.
+    fn tw_audit(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: impl ToString,
+        action: AuditAction,
+    ) -> AuditEntry {
+        self.audit(actor)
+            .unit(unit)
+            .did(action)
+            .on(ObjectKind::TwowayRound, id)
+    }
+
     pub(crate) async fn tw_round_of(
         &self,
         actor: &Actor,
@@ -169,6 +191,18 @@ impl App {
             .tw_round(actor.district_id, unit, id)
             .await?
             .ok_or(AppError::NotFound)
+    }
+
+    /// [`App::tw_round_of`], refused unless the round is open (`status`).
+    async fn tw_open_round(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: RoundId,
+    ) -> AppResult<RoundRecord> {
+        let round = self.tw_round_of(actor, unit, id).await?;
+        require_open(&round)?;
+        Ok(round)
     }
 
     /// Refuses unless the actor may take one of `actions` in `unit`.
@@ -351,10 +385,7 @@ impl App {
             .tw_check_write(actor, unit, form, offers, exclusions)
             .await?;
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::TwowayRoundCreate)
-            .on(ObjectKind::TwowayRound, "")
+            .tw_audit(actor, unit, "", AuditAction::TwowayRoundCreate)
             .after(&w);
         Ok(self
             .store
@@ -379,10 +410,7 @@ impl App {
             .tw_check_write(actor, unit, form, offers, exclusions)
             .await?;
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::TwowayRoundUpdate)
-            .on(ObjectKind::TwowayRound, id)
+            .tw_audit(actor, unit, id, AuditAction::TwowayRoundUpdate)
             .after(&w);
         self.store
             .tw_update_round(actor.district_id, unit, id, &w, audit)
@@ -620,10 +648,7 @@ impl App {
     ) -> AppResult<()> {
         self.require_unit(actor, Action::TwowayChoose, unit).await?;
         let me = self.tw_me(actor, unit, id).await?;
-        let round = self.tw_round_of(actor, unit, id).await?;
-        if round.status != Status::Open {
-            return Err(jiguan_domain::workflow::status_invalid(round.status).into());
-        }
+        let round = self.tw_open_round(actor, unit, id).await?;
         let l = self.posts_load(actor.district_id, unit).await?;
         let posts = Self::tw_check_prefs(&l, &round, me, raw)?;
         let rec = PrefRecord {
@@ -643,10 +668,7 @@ impl App {
         recs: &[PrefRecord],
     ) -> AppResult<()> {
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::TwowayPrefsSave)
-            .on(ObjectKind::TwowayRound, round.id)
+            .tw_audit(actor, unit, round.id, AuditAction::TwowayPrefsSave)
             .after(&recs);
         self.store
             .tw_save_prefs(actor.district_id, unit, round.id, recs, audit)
@@ -665,10 +687,7 @@ impl App {
         rows: &[PrefRow],
     ) -> AppResult<usize> {
         self.require_unit(actor, Action::TwowayManage, unit).await?;
-        let round = self.tw_round_of(actor, unit, id).await?;
-        if round.status != Status::Open {
-            return Err(jiguan_domain::workflow::status_invalid(round.status).into());
-        }
+        let round = self.tw_open_round(actor, unit, id).await?;
         let l = self.posts_load(actor.district_id, unit).await?;
         let people = participants(&l.state, &round.exclusions);
         let mut errs = Errors::new();
@@ -759,9 +778,7 @@ impl App {
             return Err(AppError::field("post", "not_found"));
         }
         let v = self.tw_view(actor, unit, id).await?;
-        if v.round.status != Status::Open {
-            return Err(jiguan_domain::workflow::status_invalid(v.round.status).into());
-        }
+        require_open(&v.round)?;
         let apps = v.applicants.get(&post).cloned().unwrap_or_default();
         let ranking = parse_ranking(order, &apps)?;
         let rec = RankingRecord {
@@ -771,10 +788,7 @@ impl App {
             at: self.clock.now(),
         };
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::TwowayRankingSave)
-            .on(ObjectKind::TwowayRound, id)
+            .tw_audit(actor, unit, id, AuditAction::TwowayRankingSave)
             .after(&Audited {
                 round: id.0,
                 what: &rec,
@@ -795,10 +809,7 @@ impl App {
     ) -> AppResult<()> {
         let json = serde_json::to_string(res).map_err(|e| AppError::Internal(e.to_string()))?;
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(action)
-            .on(ObjectKind::TwowayRound, round.id)
+            .tw_audit(actor, unit, round.id, action)
             .before(&round.result())
             .after(res);
         self.store
@@ -817,10 +828,7 @@ impl App {
     ) -> AppResult<RoundResult> {
         self.require_unit(actor, Action::TwowayManage, unit).await?;
         let d = actor.district_id;
-        let round = self.tw_round_of(actor, unit, id).await?;
-        if round.status != Status::Open {
-            return Err(jiguan_domain::workflow::status_invalid(round.status).into());
-        }
+        let round = self.tw_open_round(actor, unit, id).await?;
         let l = self.posts_load(d, unit).await?;
         let people = participants(&l.state, &round.exclusions);
         let prefs = self.store.tw_prefs(d, unit, id).await?;
@@ -1080,9 +1088,7 @@ impl App {
     ) -> AppResult<usize> {
         self.require_unit(actor, Action::TwowayManage, unit).await?;
         let v = self.tw_view(actor, unit, id).await?;
-        if v.round.status != Status::Open {
-            return Err(jiguan_domain::workflow::status_invalid(v.round.status).into());
-        }
+        require_open(&v.round)?;
         let (role, kind, waiting) = match who {
             Remind::Staff => (
                 Role::Staff,
@@ -1117,10 +1123,7 @@ impl App {
             at,
         }];
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::TwowayRemind)
-            .on(ObjectKind::TwowayRound, id)
+            .tw_audit(actor, unit, id, AuditAction::TwowayRemind)
             .after(&Audited {
                 round: id.0,
                 what: &BTreeMap::from([("kind", kind), ("waiting", &waiting.to_string())]),
