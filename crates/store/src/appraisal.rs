@@ -29,7 +29,8 @@ use jiguan_domain::workflow::Status;
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
-use crate::db::{Row, Tx, Value};
+use crate::db::{Row, Tx};
+use crate::sql::{scope, scoped};
 
 const CYCLE_COLS: &str = "id, district_id, unit_id, title, kind, year, quarter, due_on, status, reason, doc_no, effective, rater_weights, quota_rate, quota_doc, created_by, created_at, decided_at";
 const PART_COLS: &str = "id, cycle_id, person_id, name, identity, grp, post_level, ungraded, leave_days, investigation, sanction, warned, score, grade, reason";
@@ -131,16 +132,6 @@ fn participant(r: &Row) -> StoreResult<ParticipantRecord> {
         grade: opt_code("grade", r.get(13)?, Grade::from_code)?,
         reason: r.get(14)?,
     })
-}
-
-/// `$1`, `$2`, `$3`: the cycle's id, district and unit.
-fn scope(at: CycleAt) -> [Value; 3] {
-    [at.id.0.into(), at.district.0.into(), at.unit.0.into()]
-}
-
-/// [`scope`], then `more` from `$4` on.
-fn scoped<const N: usize>(at: CycleAt, more: [Value; N]) -> Vec<Value> {
-    scope(at).into_iter().chain(more).collect()
 }
 
 /// Fails with `Conflict(Status)` unless the cycle is in one of `ok` (NotFound for another

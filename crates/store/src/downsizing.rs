@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use jiguan_app::downsizing::{
     ApplyWrite, ContractRecord, DownsizingStore, LineRecord, LineWrite, PlanEvent, PlanRecord,
 };
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::downsizing::{ContractId, LineId, PlanId, PlanStatus, Route};
 use jiguan_domain::people::EventKind;
@@ -102,7 +102,7 @@ impl DownsizingStore for SqlStore {
         id: PlanId,
     ) -> StoreResult<Option<PlanRecord>> {
         let select = format!("SELECT {PLAN_COLS} FROM downsizing_plans p");
-        row_in(&self.db, &select, id.0, d, u, plan).await
+        row_in(&self.db, &select, Scoped::new(d, u, id), plan).await
     }
 
     async fn down_create_plan(

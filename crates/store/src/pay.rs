@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use rust_decimal::Decimal;
 
 use jiguan_app::pay::{LineWrite, PayStore, PoolRecord, RunLineRecord, RunRecord, ShareRow};
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::money::Money;
 use jiguan_domain::pay::{Grade, LineResult, PayRunId, PoolBasis};
@@ -227,7 +227,7 @@ impl PayStore for SqlStore {
         id: PayRunId,
     ) -> StoreResult<Option<RunRecord>> {
         let select = format!("SELECT {RUN_COLS} FROM pay_runs");
-        row_in(&self.db, &select, id.0, d, u, run).await
+        row_in(&self.db, &select, Scoped::new(d, u, id), run).await
     }
 
     async fn pay_create_run(

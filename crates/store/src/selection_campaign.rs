@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_app::selection::campaign::{CampaignRecord, CampaignStore, CampaignWrite};
 use jiguan_app::selection::registration::{
     ApplicationRecord, ApplicationStatus, ApplicationWrite, ReviewFacts,
@@ -166,7 +166,7 @@ impl CampaignStore for SqlStore {
         id: CampaignId,
     ) -> StoreResult<Option<CampaignRecord>> {
         let select = format!("SELECT {COLS} FROM selection_campaigns");
-        row_in(&self.db, &select, id.0, d, u, record).await
+        row_in(&self.db, &select, Scoped::new(d, u, id), record).await
     }
 
     async fn camp_create(

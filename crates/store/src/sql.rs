@@ -1,6 +1,6 @@
 //! A small builder for queries with optional filters.
 
-use jiguan_app::ports::{ListQuery, Page, StoreResult};
+use jiguan_app::ports::{ListQuery, Page, Scoped, StoreResult};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::db::{Db, Row, Value};
@@ -58,6 +58,17 @@ impl Sql {
     }
 }
 
+/// `$1`, `$2`, `$3`: a record's id, district and unit, the way a module's queries of one
+/// record (an appraisal cycle, a two-way round) are written.
+pub(crate) fn scope<I: Into<i64>>(at: Scoped<I>) -> [Value; 3] {
+    [at.id.into().into(), at.district.0.into(), at.unit.0.into()]
+}
+
+/// [`scope`], then `more` from `$4` on.
+pub(crate) fn scoped<I: Into<i64>, const N: usize>(at: Scoped<I>, more: [Value; N]) -> Vec<Value> {
+    scope(at).into_iter().chain(more).collect()
+}
+
 /// The rows of `select` (`SELECT … FROM <table>`, one table) in district `d` and, when
 /// given, unit `u`, then `order` (` ORDER BY …`): a module's list of a unit, or of the
 /// whole district.
@@ -76,19 +87,16 @@ pub(crate) async fn rows_in(
     db.fetch_all(&w.text, &w.params).await
 }
 
-/// The row `id` of `select` (`SELECT … FROM <table>`, one table) in unit `u` of district
-/// `d`, mapped: a module's record read by its id (another unit's is not found).
-pub(crate) async fn row_in<T>(
+/// The row `at` of `select` (`SELECT … FROM <table>`, one table), mapped: a module's record read by its id (another unit's is not found).
+pub(crate) async fn row_in<I: Into<i64>, T>(
     db: &Db,
     select: &str,
-    id: i64,
-    d: DistrictId,
-    u: UnitId,
+    at: Scoped<I>,
     map: impl Fn(&Row) -> StoreResult<T>,
 ) -> StoreResult<Option<T>> {
     db.fetch_optional(
         &format!("{select} WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
-        &[id.into(), d.0.into(), u.0.into()],
+        &scope(at),
     )
     .await?
     .as_ref()

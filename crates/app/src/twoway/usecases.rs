@@ -20,7 +20,7 @@ use jiguan_domain::twoway::{
 };
 use jiguan_domain::workflow::{Status, Step, StepInput, TWOWAY_ROUNDS, Workflow};
 
-use super::{ApplyWrite, PrefRecord, RankingRecord, RoundRecord, RoundResult, RoundWrite};
+use super::{ApplyWrite, PrefRecord, RankingRecord, RoundAt, RoundRecord, RoundResult, RoundWrite};
 use crate::downsizing::{LineForm, StepAfter};
 use crate::posts::{AssignmentWrite, Loaded, NewAssignment};
 use crate::workflow::{PlanRef, status_err};
@@ -188,7 +188,7 @@ impl App {
         id: RoundId,
     ) -> AppResult<RoundRecord> {
         self.store
-            .tw_round(actor.district_id, unit, id)
+            .tw_round(RoundAt::of(actor, unit, id))
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -413,7 +413,7 @@ impl App {
             .tw_audit(actor, unit, id, AuditAction::TwowayRoundUpdate)
             .after(&w);
         self.store
-            .tw_update_round(actor.district_id, unit, id, &w, audit)
+            .tw_update_round(RoundAt::of(actor, unit, id), &w, audit)
             .await
             .map_err(|e| status_err(e, r.status))
     }
@@ -450,8 +450,8 @@ impl App {
             .filter(|p| p.seats > 0)
             .collect();
         let people = participants(&l.state, &round.exclusions);
-        let prefs = self.store.tw_prefs(d, unit, id).await?;
-        let rankings = self.store.tw_rankings(d, unit, id).await?;
+        let prefs = self.store.tw_prefs(RoundAt::new(d, unit, id)).await?;
+        let rankings = self.store.tw_rankings(RoundAt::new(d, unit, id)).await?;
         let data = Self::tw_data(&l, &round, &people, &prefs, &rankings);
         let mut applicants: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         for p in &posts {
@@ -671,7 +671,7 @@ impl App {
             .tw_audit(actor, unit, round.id, AuditAction::TwowayPrefsSave)
             .after(&recs);
         self.store
-            .tw_save_prefs(actor.district_id, unit, round.id, recs, audit)
+            .tw_save_prefs(RoundAt::of(actor, unit, round.id), recs, audit)
             .await
             .map_err(|e| status_err(e, round.status))
     }
@@ -794,7 +794,7 @@ impl App {
                 what: &rec,
             });
         self.store
-            .tw_save_ranking(actor.district_id, unit, id, &rec, audit)
+            .tw_save_ranking(RoundAt::of(actor, unit, id), &rec, audit)
             .await
             .map_err(|e| status_err(e, v.round.status))
     }
@@ -813,7 +813,7 @@ impl App {
             .before(&round.result())
             .after(res);
         self.store
-            .tw_save_result(actor.district_id, unit, round.id, &json, audit)
+            .tw_save_result(RoundAt::of(actor, unit, round.id), &json, audit)
             .await
             .map_err(|e| status_err(e, round.status))
     }
@@ -831,8 +831,8 @@ impl App {
         let round = self.tw_open_round(actor, unit, id).await?;
         let l = self.posts_load(d, unit).await?;
         let people = participants(&l.state, &round.exclusions);
-        let prefs = self.store.tw_prefs(d, unit, id).await?;
-        let rankings = self.store.tw_rankings(d, unit, id).await?;
+        let prefs = self.store.tw_prefs(RoundAt::new(d, unit, id)).await?;
+        let rankings = self.store.tw_rankings(RoundAt::new(d, unit, id)).await?;
         let data = Self::tw_data(&l, &round, &people, &prefs, &rankings);
         let outcome = solve_round(&data, round.mode)?;
         let willing: Vec<i64> = Self::tw_tie(&l, &people)
