@@ -13,11 +13,11 @@ use rust_decimal::Decimal;
 
 use jiguan_app::appraisal::{
     AppealRecord, AppealWrite, AppraisalStore, CycleAt, CycleRecord, FactsWrite, GradeWrite,
-    IndicatorSetRecord, ParticipantRecord, ParticipantWrite, RESULT_STATUSES, ResolveWrite,
-    ScoreRecord, YearRecord,
+    IndicatorSetRecord, NewCycle, ParticipantRecord, RESULT_STATUSES, ResolveWrite, ScoreRecord,
+    YearRecord,
 };
 use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
-use jiguan_domain::appraisal::cycle::{CycleInput, Kind};
+use jiguan_domain::appraisal::cycle::Kind;
 use jiguan_domain::appraisal::scores::{
     IndicatorSet, IndicatorSetForm, RaterKind, RaterScore, Source,
 };
@@ -222,12 +222,10 @@ impl AppraisalStore for SqlStore {
         &self,
         d: DistrictId,
         u: UnitId,
-        c: &CycleInput,
-        weights: &[(RaterKind, Decimal)],
-        people: &[ParticipantWrite],
-        set: &IndicatorSet,
+        w: &NewCycle,
         audit: AuditEntry,
     ) -> StoreResult<CycleId> {
+        let (c, weights, people, set) = (&w.input, &w.weights, &w.people, &w.set);
         let mut tx = self.db.begin().await?;
         let id: i64 = tx
             .fetch_one(

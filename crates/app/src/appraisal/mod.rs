@@ -108,6 +108,16 @@ pub struct ParticipantWrite {
     pub ungraded: Option<Ungraded>,
 }
 
+/// A new cycle as written: the form's input, the rater weights, the participants and the
+/// first indicator set.
+#[derive(Debug, Clone)]
+pub struct NewCycle {
+    pub input: CycleInput,
+    pub weights: Vec<(RaterKind, Decimal)>,
+    pub people: Vec<ParticipantWrite>,
+    pub set: IndicatorSet,
+}
+
 /// The facts of a participant as changed by the HR office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FactsWrite {
@@ -207,7 +217,6 @@ pub struct YearRecord {
 
 /// Storage of appraisal cycles, participants, indicator sets, scores, codes, ratings,
 /// grades and appeals. Every query is scoped by district and unit.
-#[allow(clippy::too_many_arguments)]
 #[async_trait]
 pub trait AppraisalStore: Send + Sync {
     /// Cycles of a unit, newest year first.
@@ -218,10 +227,7 @@ pub trait AppraisalStore: Send + Sync {
         &self,
         d: DistrictId,
         u: UnitId,
-        c: &CycleInput,
-        weights: &[(RaterKind, Decimal)],
-        people: &[ParticipantWrite],
-        set: &IndicatorSet,
+        w: &NewCycle,
         audit: AuditEntry,
     ) -> StoreResult<CycleId>;
     /// Sets the rater weights while the cycle is `draft`/`open` (`Conflict(Status)` else).

@@ -30,7 +30,7 @@ use jiguan_domain::workflow::{APPRAISAL_CYCLES, Move, Status, Step, StepInput};
 
 use super::{
     AppealRecord, AppealWrite, CycleAt, CycleRecord, FactsWrite, GradeWrite, IndicatorSetRecord,
-    ParticipantRecord, ParticipantWrite, ResolveWrite, ScoreRecord,
+    NewCycle, ParticipantRecord, ParticipantWrite, ResolveWrite, ScoreRecord,
 };
 use crate::people::PeopleFilter;
 use crate::ports::{Conflict, StoreError};
@@ -372,10 +372,13 @@ impl App {
             .did(AuditAction::AppraisalCycleCreate)
             .on(ObjectKind::AppraisalCycle, "")
             .after(&(&input, people.len()));
-        Ok(self
-            .store
-            .apr_create_cycle(d, unit, &input, &weights, &people, &set, audit)
-            .await?)
+        let w = NewCycle {
+            input,
+            weights,
+            people,
+            set,
+        };
+        Ok(self.store.apr_create_cycle(d, unit, &w, audit).await?)
     }
 
     /// The participants (AppraisalView).

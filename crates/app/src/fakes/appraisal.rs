@@ -5,7 +5,6 @@
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 
-use jiguan_domain::appraisal::cycle::CycleInput;
 use jiguan_domain::appraisal::scores::{IndicatorSet, RaterKind};
 use jiguan_domain::appraisal::{AppealId, CycleId, IndicatorSetId, ParticipantId};
 use jiguan_domain::audit::AuditEntry;
@@ -15,8 +14,8 @@ use jiguan_domain::workflow::Status;
 use super::{FakeState, FakeStore};
 use crate::appraisal::{
     AppealRecord, AppealWrite, AppraisalStore, CycleAt, CycleRecord, FactsWrite, GradeWrite,
-    IndicatorSetRecord, ParticipantRecord, ParticipantWrite, RESULT_STATUSES, ResolveWrite,
-    ScoreRecord, YearRecord,
+    IndicatorSetRecord, NewCycle, ParticipantRecord, RESULT_STATUSES, ResolveWrite, ScoreRecord,
+    YearRecord,
 };
 use crate::ports::{Conflict, StoreError, StoreResult};
 
@@ -86,7 +85,6 @@ fn of_cycle<T: Clone>(rows: &[(CycleId, T)], id: CycleId) -> Vec<T> {
 
 const EDITABLE: &[Status] = &[Status::Draft, Status::Open];
 
-#[allow(clippy::too_many_arguments)]
 #[async_trait]
 impl AppraisalStore for FakeStore {
     async fn apr_cycles(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<CycleRecord>> {
@@ -111,12 +109,10 @@ impl AppraisalStore for FakeStore {
         &self,
         d: DistrictId,
         u: UnitId,
-        c: &CycleInput,
-        weights: &[(RaterKind, Decimal)],
-        people: &[ParticipantWrite],
-        set: &IndicatorSet,
+        w: &NewCycle,
         audit: AuditEntry,
     ) -> StoreResult<CycleId> {
+        let (c, weights, people, set) = (&w.input, &w.weights, &w.people, &w.set);
         self.with_state(|s| {
             if !s.unit_in(d, u) {
                 return Err(StoreError::NotFound);
