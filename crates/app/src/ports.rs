@@ -103,6 +103,27 @@ impl Conflict {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// One record of a unit as every store query scopes it: the district, the unit, and the
+/// record's id. A port method about one record (an appraisal cycle, a two-way round) takes
+/// it instead of three positional arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Scoped<I> {
+    pub district: DistrictId,
+    pub unit: UnitId,
+    pub id: I,
+}
+
+impl<I> Scoped<I> {
+    pub fn new(district: DistrictId, unit: UnitId, id: I) -> Self {
+        Scoped { district, unit, id }
+    }
+
+    /// The record `id` of `unit` in the actor's district.
+    pub fn of(actor: &jiguan_domain::auth::Actor, unit: UnitId, id: I) -> Self {
+        Scoped::new(actor.district_id, unit, id)
+    }
+}
+
 /// Paging, search and sort for list pages and endpoints. `sort` is checked against each
 /// list's own allow-list; an unknown key falls back to the default order.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]

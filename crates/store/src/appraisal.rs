@@ -9,15 +9,15 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use jiguan_app::appraisal::{
-    AppealRecord, AppraisalStore, CycleRecord, FactsWrite, GradeWrite, IndicatorSetRecord,
-    ParticipantRecord, ParticipantWrite, RESULT_STATUSES, ScoreRecord, YearRecord,
+    AppealRecord, AppealWrite, AppraisalStore, CycleAt, CycleRecord, FactsWrite, GradeWrite,
+    IndicatorSetRecord, NewCycle, ParticipantRecord, RESULT_STATUSES, ResolveWrite, ScoreRecord,
+    YearRecord,
 };
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
-use jiguan_domain::appraisal::cycle::{CycleInput, Kind};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
+use jiguan_domain::appraisal::cycle::Kind;
 use jiguan_domain::appraisal::scores::{
     IndicatorSet, IndicatorSetForm, RaterKind, RaterScore, Source,
 };
@@ -29,7 +29,8 @@ use jiguan_domain::workflow::Status;
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
-use crate::db::{Row, Tx, Value};
+use crate::db::{Row, Tx};
+use crate::sql::{scope, scoped};
 
 const CYCLE_COLS: &str = "id, district_id, unit_id, title, kind, year, quarter, due_on, status, reason, doc_no, effective, rater_weights, quota_rate, quota_doc, created_by, created_at, decided_at";
 const PART_COLS: &str = "id, cycle_id, person_id, name, identity, grp, post_level, ungraded, leave_days, investigation, sanction, warned, score, grade, reason";
@@ -133,23 +134,13 @@ fn participant(r: &Row) -> StoreResult<ParticipantRecord> {
     })
 }
 
-fn scope(d: DistrictId, u: UnitId, id: CycleId) -> [Value; 3] {
-    [id.0.into(), d.0.into(), u.0.into()]
-}
-
 /// Fails with `Conflict(Status)` unless the cycle is in one of `ok` (NotFound for another
 /// unit's cycle).
-async fn guard(
-    tx: &mut Tx,
-    d: DistrictId,
-    u: UnitId,
-    id: CycleId,
-    ok: &[Status],
-) -> StoreResult<()> {
+async fn guard(tx: &mut Tx, at: CycleAt, ok: &[Status]) -> StoreResult<()> {
     let s: String = tx
         .fetch_optional(
             "SELECT status FROM appraisal_cycles WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-            &scope(d, u, id),
+            &scope(at),
         )
         .await?
         .ok_or(StoreError::NotFound)?
@@ -161,13 +152,7 @@ async fn guard(
     }
 }
 
-async fn insert_set(
-    tx: &mut Tx,
-    d: DistrictId,
-    u: UnitId,
-    id: CycleId,
-    set: &IndicatorSet,
-) -> StoreResult<i64> {
+async fn insert_set(tx: &mut Tx, at: CycleAt, set: &IndicatorSet) -> StoreResult<i64> {
     let lines = set
         .indicators
         .iter()
@@ -176,19 +161,14 @@ async fn insert_set(
         .join("\n");
     tx.execute(
         "DELETE FROM appraisal_indicator_sets WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND post_level = $4",
-        &[id.0.into(), d.0.into(), u.0.into(), set.post_level.as_str().into()],
+        &scoped(at, [set.post_level.as_str().into()]),
     )
     .await?;
     tx.fetch_one(
         "INSERT INTO appraisal_indicator_sets (cycle_id, district_id, unit_id, name, post_level, lines) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        &[
-            id.0.into(),
-            d.0.into(),
-            u.0.into(),
-            set.name.as_str().into(),
+        &scoped(at, [set.name.as_str().into(),
             set.post_level.as_str().into(),
-            lines.into(),
-        ],
+            lines.into()]),
     )
     .await?
     .get(0)
@@ -226,16 +206,11 @@ impl AppraisalStore for SqlStore {
             .collect()
     }
 
-    async fn apr_cycle(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Option<CycleRecord>> {
+    async fn apr_cycle(&self, at: CycleAt) -> StoreResult<Option<CycleRecord>> {
         self.db
             .fetch_optional(
                 &format!("SELECT {CYCLE_COLS} FROM appraisal_cycles WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
-                &scope(d, u, id),
+                &scope(at),
             )
             .await?
             .as_ref()
@@ -247,12 +222,10 @@ impl AppraisalStore for SqlStore {
         &self,
         d: DistrictId,
         u: UnitId,
-        c: &CycleInput,
-        weights: &[(RaterKind, Decimal)],
-        people: &[ParticipantWrite],
-        set: &IndicatorSet,
+        w: &NewCycle,
         audit: AuditEntry,
     ) -> StoreResult<CycleId> {
+        let (c, weights, people, set) = (&w.input, &w.weights, &w.people, &w.set);
         let mut tx = self.db.begin().await?;
         let id: i64 = tx
             .fetch_one(
@@ -292,24 +265,22 @@ impl AppraisalStore for SqlStore {
             )
             .await?;
         }
-        insert_set(&mut tx, d, u, CycleId(id), set).await?;
+        insert_set(&mut tx, Scoped::new(d, u, CycleId(id)), set).await?;
         commit_created(tx, audit, id).await?;
         Ok(CycleId(id))
     }
 
     async fn apr_set_weights(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         weights: &[(RaterKind, Decimal)],
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        guard(&mut tx, d, u, id, EDITABLE).await?;
+        guard(&mut tx, at, EDITABLE).await?;
         tx.execute(
             "UPDATE appraisal_cycles SET rater_weights = $4 WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-            &[id.0.into(), d.0.into(), u.0.into(), weights_text(weights).into()],
+            &scoped(at, [weights_text(weights).into()]),
         )
         .await?;
         commit_audited(tx, &audit).await
@@ -317,9 +288,7 @@ impl AppraisalStore for SqlStore {
 
     async fn apr_set_quota(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         rate: Decimal,
         doc: &str,
         audit: AuditEntry,
@@ -327,9 +296,7 @@ impl AppraisalStore for SqlStore {
         let mut tx = self.db.begin().await?;
         guard(
             &mut tx,
-            d,
-            u,
-            id,
+            at,
             &[
                 Status::Draft,
                 Status::Open,
@@ -340,28 +307,18 @@ impl AppraisalStore for SqlStore {
         .await?;
         tx.execute(
             "UPDATE appraisal_cycles SET quota_rate = $4, quota_doc = $5 WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-            &[
-                id.0.into(),
-                d.0.into(),
-                u.0.into(),
-                rate.normalize().to_string().into(),
-                doc.into(),
-            ],
+            &scoped(at, [rate.normalize().to_string().into(),
+                doc.into()]),
         )
         .await?;
         commit_audited(tx, &audit).await
     }
 
-    async fn apr_participants(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<ParticipantRecord>> {
+    async fn apr_participants(&self, at: CycleAt) -> StoreResult<Vec<ParticipantRecord>> {
         self.db
             .fetch_all(
                 &format!("SELECT {PART_COLS} FROM appraisal_participants WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY grp DESC, id"),
-                &scope(d, u, id),
+                &scope(at),
             )
             .await?
             .iter()
@@ -371,47 +328,35 @@ impl AppraisalStore for SqlStore {
 
     async fn apr_set_facts(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         p: ParticipantId,
         f: &FactsWrite,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        guard(&mut tx, d, u, id, EDITABLE).await?;
+        guard(&mut tx, at, EDITABLE).await?;
         tx.execute_found(
             "UPDATE appraisal_participants SET grp = $5, post_level = $6, leave_days = $7, investigation = $8, sanction = $9, warned = $10, ungraded = $11 \
              WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND id = $4",
-            &[
-                id.0.into(),
-                d.0.into(),
-                u.0.into(),
-                p.0.into(),
+            &scoped(at, [p.0.into(),
                 f.group.as_str().into(),
                 f.post_level.as_str().into(),
                 i64::from(f.leave_days).into(),
                 f.investigation.into(),
                 f.sanction.into(),
                 f.warned.into(),
-                f.ungraded.map(|x| x.code()).into(),
-            ],
+                f.ungraded.map(|x| x.code()).into()]),
         )
         .await?;
         commit_audited(tx, &audit).await
     }
 
-    async fn apr_indicator_sets(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<IndicatorSetRecord>> {
+    async fn apr_indicator_sets(&self, at: CycleAt) -> StoreResult<Vec<IndicatorSetRecord>> {
         let rows = self
             .db
             .fetch_all(
                 "SELECT id, name, post_level, lines FROM appraisal_indicator_sets WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY post_level, id",
-                &scope(d, u, id),
+                &scope(at),
             )
             .await?;
         rows.iter()
@@ -431,31 +376,24 @@ impl AppraisalStore for SqlStore {
 
     async fn apr_save_indicator_set(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         set: &IndicatorSet,
         audit: AuditEntry,
     ) -> StoreResult<IndicatorSetId> {
         let mut tx = self.db.begin().await?;
-        guard(&mut tx, d, u, id, EDITABLE).await?;
-        let sid = insert_set(&mut tx, d, u, id, set).await?;
+        guard(&mut tx, at, EDITABLE).await?;
+        let sid = insert_set(&mut tx, at, set).await?;
         commit_audited(tx, &audit).await?;
         Ok(IndicatorSetId(sid))
     }
 
-    async fn apr_scores(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<ScoreRecord>> {
+    async fn apr_scores(&self, at: CycleAt) -> StoreResult<Vec<ScoreRecord>> {
         let named = self
             .db
             .fetch_all(
                 "SELECT participant_id, rater_kind, rater, source, by_indicator, overall FROM appraisal_scores \
                  WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY participant_id, rater_kind, rater",
-                &scope(d, u, id),
+                &scope(at),
             )
             .await?;
         let mut out = Vec::new();
@@ -480,7 +418,7 @@ impl AppraisalStore for SqlStore {
             .db
             .fetch_all(
                 "SELECT participant_id, value FROM appraisal_ratings WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY rating_key",
-                &scope(d, u, id),
+                &scope(at),
             )
             .await?;
         for r in &anon {
@@ -492,14 +430,12 @@ impl AppraisalStore for SqlStore {
 
     async fn apr_add_scores(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         scores: &[ScoreRecord],
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        guard(&mut tx, d, u, id, &[Status::Scoring]).await?;
+        guard(&mut tx, at, &[Status::Scoring]).await?;
         for ScoreRecord {
             participant_id,
             score: s,
@@ -508,33 +444,23 @@ impl AppraisalStore for SqlStore {
             let rater = s.rater.clone().unwrap_or_default();
             tx.execute(
                 "DELETE FROM appraisal_scores WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND participant_id = $4 AND rater_kind = $5 AND rater = $6",
-                &[
-                    id.0.into(),
-                    d.0.into(),
-                    u.0.into(),
-                    participant_id.0.into(),
+                &scoped(at, [participant_id.0.into(),
                     s.kind.code().into(),
-                    rater.as_str().into(),
-                ],
+                    rater.as_str().into()]),
             )
             .await?;
             tx.execute(
                 "INSERT INTO appraisal_scores (cycle_id, district_id, unit_id, participant_id, rater_kind, rater, source, by_indicator, overall, created_by, created_at) \
                  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM appraisal_participants p \
                  WHERE p.id = $4 AND p.cycle_id = $1 AND p.district_id = $2 AND p.unit_id = $3",
-                &[
-                    id.0.into(),
-                    d.0.into(),
-                    u.0.into(),
-                    participant_id.0.into(),
+                &scoped(at, [participant_id.0.into(),
                     s.kind.code().into(),
                     rater.into(),
                     s.source.code().into(),
                     by_indicator_text(&s.by_indicator).into(),
                     s.overall.map(|v| v.normalize().to_string()).into(),
                     audit.username.as_str().into(),
-                    audit.at.into(),
-                ],
+                    audit.at.into()]),
             )
             .await?;
         }
@@ -543,36 +469,29 @@ impl AppraisalStore for SqlStore {
 
     async fn apr_issue_codes(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         hashes: &[String],
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        guard(&mut tx, d, u, id, &[Status::Scoring]).await?;
+        guard(&mut tx, at, &[Status::Scoring]).await?;
         for h in hashes {
             tx.execute(
                 "INSERT INTO appraisal_codes (cycle_id, district_id, unit_id, code_hash, used) VALUES ($1, $2, $3, $4, $5)",
-                &[id.0.into(), d.0.into(), u.0.into(), h.as_str().into(), false.into()],
+                &scoped(at, [h.as_str().into(), false.into()]),
             )
             .await?;
         }
         commit_audited(tx, &audit).await
     }
 
-    async fn apr_code_progress(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<(i64, i64)> {
+    async fn apr_code_progress(&self, at: CycleAt) -> StoreResult<(i64, i64)> {
         let r = self
             .db
             .fetch_one(
                 "SELECT CAST(COALESCE(SUM(CASE WHEN used THEN 1 ELSE 0 END), 0) AS BIGINT), CAST(COUNT(*) AS BIGINT) \
                  FROM appraisal_codes WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3",
-                &scope(d, u, id),
+                &scope(at),
             )
             .await?;
         Ok((r.get(0)?, r.get(1)?))
@@ -580,9 +499,7 @@ impl AppraisalStore for SqlStore {
 
     async fn apr_rate(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         hash: &str,
         ratings: &[(ParticipantId, String, Decimal)],
     ) -> StoreResult<bool> {
@@ -592,7 +509,7 @@ impl AppraisalStore for SqlStore {
             .execute(
                 "UPDATE appraisal_codes SET used = $5 WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND code_hash = $4 AND used = $6 \
                  AND EXISTS (SELECT 1 FROM appraisal_cycles c WHERE c.id = $1 AND c.district_id = $2 AND c.unit_id = $3 AND c.status = 'scoring')",
-                &[id.0.into(), d.0.into(), u.0.into(), hash.into(), true.into(), false.into()],
+                &scoped(at, [hash.into(), true.into(), false.into()]),
             )
             .await?;
         if changed != 1 {
@@ -604,14 +521,9 @@ impl AppraisalStore for SqlStore {
                 .execute(
                     "INSERT INTO appraisal_ratings (cycle_id, district_id, unit_id, rating_key, participant_id, value) \
                      SELECT $1, $2, $3, $4, $5, $6 FROM appraisal_participants p WHERE p.id = $5 AND p.cycle_id = $1 AND p.district_id = $2 AND p.unit_id = $3",
-                    &[
-                        id.0.into(),
-                        d.0.into(),
-                        u.0.into(),
-                        key.as_str().into(),
+                    &scoped(at, [key.as_str().into(),
                         p.0.into(),
-                        v.normalize().to_string().into(),
-                    ],
+                        v.normalize().to_string().into()]),
                 )
                 .await?;
             if n != 1 {
@@ -624,45 +536,33 @@ impl AppraisalStore for SqlStore {
 
     async fn apr_save_grades(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         grades: &[GradeWrite],
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        guard(&mut tx, d, u, id, &[Status::Grading]).await?;
+        guard(&mut tx, at, &[Status::Grading]).await?;
         for g in grades {
             tx.execute_found(
                 "UPDATE appraisal_participants SET grade = $5, score = $6, reason = $7 \
                  WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND id = $4 AND ungraded IS NULL",
-                &[
-                    id.0.into(),
-                    d.0.into(),
-                    u.0.into(),
-                    g.participant_id.0.into(),
+                &scoped(at, [g.participant_id.0.into(),
                     g.grade.code().into(),
                     g.score.map(|v| v.normalize().to_string()).into(),
-                    g.reason.as_str().into(),
-                ],
+                    g.reason.as_str().into()]),
             )
             .await?;
         }
         commit_audited(tx, &audit).await
     }
 
-    async fn apr_appeals(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<AppealRecord>> {
+    async fn apr_appeals(&self, at: CycleAt) -> StoreResult<Vec<AppealRecord>> {
         let rows = self
             .db
             .fetch_all(
                 "SELECT id, cycle_id, participant_id, filed_on, reason, decision, new_grade, resolved_on FROM appraisal_appeals \
                  WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY filed_on, id",
-                &scope(d, u, id),
+                &scope(at),
             )
             .await?;
         rows.iter()
@@ -683,31 +583,22 @@ impl AppraisalStore for SqlStore {
 
     async fn apr_file_appeal(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-        p: ParticipantId,
-        filed_on: NaiveDate,
-        reason: &str,
+        at: CycleAt,
+        a: &AppealWrite,
         audit: AuditEntry,
     ) -> StoreResult<AppealId> {
         let mut tx = self.db.begin().await?;
-        guard(&mut tx, d, u, id, RESULT_STATUSES).await?;
+        guard(&mut tx, at, RESULT_STATUSES).await?;
         let aid: i64 = tx
             .fetch_optional(
                 "INSERT INTO appraisal_appeals (cycle_id, district_id, unit_id, participant_id, filed_on, reason, decision, new_grade, resolved_on, created_by, created_at) \
                  SELECT $1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7, $8 FROM appraisal_participants p \
                  WHERE p.id = $4 AND p.cycle_id = $1 AND p.district_id = $2 AND p.unit_id = $3 RETURNING id",
-                &[
-                    id.0.into(),
-                    d.0.into(),
-                    u.0.into(),
-                    p.0.into(),
-                    filed_on.into(),
-                    reason.into(),
+                &scoped(at, [a.participant_id.0.into(),
+                    a.filed_on.into(),
+                    a.reason.as_str().into(),
                     audit.username.as_str().into(),
-                    audit.at.into(),
-                ],
+                    audit.at.into()]),
             )
             .await?
             .ok_or(StoreError::NotFound)?
@@ -718,13 +609,8 @@ impl AppraisalStore for SqlStore {
 
     async fn apr_resolve_appeal(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-        appeal: AppealId,
-        decision: &str,
-        new_grade: Option<Grade>,
-        on: NaiveDate,
+        at: CycleAt,
+        r: &ResolveWrite,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
@@ -732,32 +618,22 @@ impl AppraisalStore for SqlStore {
             .execute(
                 "UPDATE appraisal_appeals SET decision = $5, new_grade = $6, resolved_on = $7 \
                  WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND id = $4 AND decision IS NULL",
-                &[
-                    id.0.into(),
-                    d.0.into(),
-                    u.0.into(),
-                    appeal.0.into(),
-                    decision.into(),
-                    new_grade.map(|g| g.code()).into(),
-                    on.into(),
-                ],
+                &scoped(at, [r.appeal.0.into(),
+                    r.decision.as_str().into(),
+                    r.new_grade.map(|g| g.code()).into(),
+                    r.on.into()]),
             )
             .await?;
         if changed != 1 {
             return Err(StoreError::Conflict(Conflict::Status));
         }
-        if let Some(g) = new_grade {
+        if let Some(g) = r.new_grade {
             tx.execute(
                 "UPDATE appraisal_participants SET grade = $5, reason = $6 WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 \
                  AND id = (SELECT a.participant_id FROM appraisal_appeals a WHERE a.id = $4 AND a.cycle_id = $1)",
-                &[
-                    id.0.into(),
-                    d.0.into(),
-                    u.0.into(),
-                    appeal.0.into(),
+                &scoped(at, [r.appeal.0.into(),
                     g.code().into(),
-                    decision.into(),
-                ],
+                    r.decision.as_str().into()]),
             )
             .await?;
         }

@@ -372,6 +372,21 @@ impl Tx {
         }
     }
 
+    /// Takes the district's people lock until the end of the transaction on PostgreSQL
+    /// (SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time): people writes and
+    /// the writes that move people (applies, appointments, probation reviews) take it, so
+    /// none races another.
+    pub async fn lock_people(&mut self, district: i64) -> Result<(), StoreError> {
+        if self.backend() == Backend::Postgres {
+            self.execute(
+                "SELECT pg_advisory_xact_lock($1)",
+                &[Value::from(7_345_005_000_000i64 + district)],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
     /// [`Tx::execute`] for a change to rows that must exist: none changed is `NotFound`.
     pub async fn execute_found(&mut self, sql: &str, params: &[Value]) -> Result<(), StoreError> {
         match self.execute(sql, params).await? {

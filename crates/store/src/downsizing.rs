@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use jiguan_app::downsizing::{
     ApplyWrite, ContractRecord, DownsizingStore, LineRecord, LineWrite, PlanEvent, PlanRecord,
 };
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::downsizing::{ContractId, LineId, PlanId, PlanStatus, Route};
 use jiguan_domain::people::EventKind;
@@ -17,7 +17,8 @@ use jiguan_domain::workflow::DOWNSIZING_PLANS;
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
-use crate::db::{Backend, Row, Tx};
+use crate::db::{Row, Tx};
+use crate::sql::{row_in, rows_in};
 use crate::workflow::{DOWNSIZING, event_tx, move_tx};
 
 const PLAN_COLS: &str = "p.id, p.district_id, p.unit_id, p.title, p.effective, p.status, p.doc_no, p.reason, p.staff_base, p.created_by, p.created_at, p.applied_at, \
@@ -86,25 +87,12 @@ const EVENT_COLS: &str = "district_id, person_id, on_date, kind, unit_id, host_u
 #[async_trait]
 impl DownsizingStore for SqlStore {
     async fn down_plans(&self, d: DistrictId, u: Option<UnitId>) -> StoreResult<Vec<PlanRecord>> {
-        let rows = match u {
-            Some(u) => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {PLAN_COLS} FROM downsizing_plans p WHERE p.district_id = $1 AND p.unit_id = $2 ORDER BY p.id DESC"),
-                        &[d.0.into(), u.0.into()],
-                    )
-                    .await?
-            }
-            None => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {PLAN_COLS} FROM downsizing_plans p WHERE p.district_id = $1 ORDER BY p.id DESC"),
-                        &[d.0.into()],
-                    )
-                    .await?
-            }
-        };
-        rows.iter().map(plan).collect()
+        let select = format!("SELECT {PLAN_COLS} FROM downsizing_plans p");
+        rows_in(&self.db, &select, d, u, " ORDER BY p.id DESC")
+            .await?
+            .iter()
+            .map(plan)
+            .collect()
     }
 
     async fn down_plan(
@@ -113,15 +101,8 @@ impl DownsizingStore for SqlStore {
         u: UnitId,
         id: PlanId,
     ) -> StoreResult<Option<PlanRecord>> {
-        self.db
-            .fetch_optional(
-                &format!("SELECT {PLAN_COLS} FROM downsizing_plans p WHERE p.id = $1 AND p.district_id = $2 AND p.unit_id = $3"),
-                &[id.0.into(), d.0.into(), u.0.into()],
-            )
-            .await?
-            .as_ref()
-            .map(plan)
-            .transpose()
+        let select = format!("SELECT {PLAN_COLS} FROM downsizing_plans p");
+        row_in(&self.db, &select, Scoped::new(d, u, id), plan).await
     }
 
     async fn down_create_plan(
@@ -130,8 +111,6 @@ impl DownsizingStore for SqlStore {
         u: UnitId,
         title: &str,
         effective: NaiveDate,
-        by: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<PlanId> {
         let mut tx = self.db.begin().await?;
@@ -139,7 +118,14 @@ impl DownsizingStore for SqlStore {
             .fetch_one(
                 "INSERT INTO downsizing_plans (district_id, unit_id, title, effective, status, doc_no, reason, staff_base, created_by, created_at, applied_at) \
                  VALUES ($1, $2, $3, $4, 'draft', '', '', NULL, $5, $6, NULL) RETURNING id",
-                &[d.0.into(), u.0.into(), title.into(), effective.into(), by.into(), at.into()],
+                &[
+                    d.0.into(),
+                    u.0.into(),
+                    title.into(),
+                    effective.into(),
+                    audit.username.as_str().into(),
+                    audit.at.into(),
+                ],
             )
             .await?
             .get(0)?;
@@ -151,7 +137,7 @@ impl DownsizingStore for SqlStore {
             id,
             (None, PlanStatus::Draft),
             "",
-            (by, at),
+            (&audit.username, audit.at),
         )
         .await?;
         commit_created(tx, audit, id).await?;
@@ -265,14 +251,8 @@ impl DownsizingStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            // The same lock as people writes: no hire or status change races the apply.
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1)",
-                &[(7_345_005_000_000i64 + d.0).into()],
-            )
-            .await?;
-        }
+        // The same lock as people writes: no hire or status change races the apply.
+        tx.lock_people(d.0).await?;
         move_tx(
             &mut tx,
             &DOWNSIZING,

@@ -882,8 +882,6 @@ impl OrgStore for SqlStore {
         d: DistrictId,
         u: UnitId,
         title: &str,
-        by: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<PlanId> {
         let mut tx = self.db.begin().await?;
@@ -891,7 +889,13 @@ impl OrgStore for SqlStore {
             .fetch_one(
                 "INSERT INTO reorg_plans (district_id, unit_id, title, status, doc_no, reason, effective, id_map_json, created_by, created_at, decided_by, decided_at, applied_at) \
                  VALUES ($1, $2, $3, 'draft', '', '', NULL, '[]', $4, $5, '', NULL, NULL) RETURNING id",
-                &[d.0.into(), u.0.into(), title.into(), by.into(), at.into()],
+                &[
+                    d.0.into(),
+                    u.0.into(),
+                    title.into(),
+                    audit.username.as_str().into(),
+                    audit.at.into(),
+                ],
             )
             .await?
             .get(0)?;

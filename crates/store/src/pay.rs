@@ -4,11 +4,10 @@
 use std::str::FromStr;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use jiguan_app::pay::{LineWrite, PayStore, PoolRecord, RunLineRecord, RunRecord, ShareRow};
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::money::Money;
 use jiguan_domain::pay::{Grade, LineResult, PayRunId, PoolBasis};
@@ -18,6 +17,7 @@ use jiguan_domain::workflow::{PAY_RUNS, Status};
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx, Value};
+use crate::sql::{row_in, rows_in};
 
 fn bad(what: &str, v: &str) -> StoreError {
     StoreError::Backend(format!("unknown {what} in database: {v}"))
@@ -170,8 +170,6 @@ impl PayStore for SqlStore {
         u: UnitId,
         year: i32,
         basis: &PoolBasis,
-        by: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let (kind, per_head, headcount, coef) = match *basis {
@@ -205,8 +203,8 @@ impl PayStore for SqlStore {
                 headcount.into(),
                 coef.into(),
                 basis.amount().fen().into(),
-                by.into(),
-                at.into(),
+                audit.username.as_str().into(),
+                audit.at.into(),
             ],
         )
         .await?;
@@ -214,25 +212,12 @@ impl PayStore for SqlStore {
     }
 
     async fn pay_runs(&self, d: DistrictId, u: Option<UnitId>) -> StoreResult<Vec<RunRecord>> {
-        let rows = match u {
-            Some(u) => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {RUN_COLS} FROM pay_runs WHERE district_id = $1 AND unit_id = $2 ORDER BY year DESC, id DESC"),
-                        &[d.0.into(), u.0.into()],
-                    )
-                    .await?
-            }
-            None => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {RUN_COLS} FROM pay_runs WHERE district_id = $1 ORDER BY year DESC, id DESC"),
-                        &[d.0.into()],
-                    )
-                    .await?
-            }
-        };
-        rows.iter().map(run).collect()
+        let select = format!("SELECT {RUN_COLS} FROM pay_runs");
+        rows_in(&self.db, &select, d, u, " ORDER BY year DESC, id DESC")
+            .await?
+            .iter()
+            .map(run)
+            .collect()
     }
 
     async fn pay_run(
@@ -241,15 +226,8 @@ impl PayStore for SqlStore {
         u: UnitId,
         id: PayRunId,
     ) -> StoreResult<Option<RunRecord>> {
-        self.db
-            .fetch_optional(
-                &format!("SELECT {RUN_COLS} FROM pay_runs WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
-                &[id.0.into(), d.0.into(), u.0.into()],
-            )
-            .await?
-            .as_ref()
-            .map(run)
-            .transpose()
+        let select = format!("SELECT {RUN_COLS} FROM pay_runs");
+        row_in(&self.db, &select, Scoped::new(d, u, id), run).await
     }
 
     async fn pay_create_run(
@@ -257,8 +235,6 @@ impl PayStore for SqlStore {
         d: DistrictId,
         u: UnitId,
         year: i32,
-        by: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<PayRunId> {
         let mut tx = self.db.begin().await?;
@@ -266,7 +242,13 @@ impl PayStore for SqlStore {
             .fetch_one(
                 "INSERT INTO pay_runs (district_id, unit_id, year, status, doc_no, reason, effective, pool_fen, computed_at, created_by, created_at, applied_at) \
                  VALUES ($1, $2, $3, 'draft', '', '', NULL, NULL, NULL, $4, $5, NULL) RETURNING id",
-                &[d.0.into(), u.0.into(), year.into(), by.into(), at.into()],
+                &[
+                    d.0.into(),
+                    u.0.into(),
+                    year.into(),
+                    audit.username.as_str().into(),
+                    audit.at.into(),
+                ],
             )
             .await?
             .get(0)?;
@@ -351,7 +333,6 @@ impl PayStore for SqlStore {
         id: PayRunId,
         pool: Money,
         lines: &[LineResult],
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
@@ -376,7 +357,7 @@ impl PayStore for SqlStore {
         }
         tx.execute(
             "UPDATE pay_runs SET pool_fen = $4, computed_at = $5 WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-            &[id.0.into(), d.0.into(), u.0.into(), pool.fen().into(), at.into()],
+            &[id.0.into(), d.0.into(), u.0.into(), pool.fen().into(), audit.at.into()],
         )
         .await?;
         commit_audited(tx, &audit).await

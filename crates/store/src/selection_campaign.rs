@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_app::selection::campaign::{CampaignRecord, CampaignStore, CampaignWrite};
 use jiguan_app::selection::registration::{
     ApplicationRecord, ApplicationStatus, ApplicationWrite, ReviewFacts,
@@ -20,6 +20,7 @@ use jiguan_domain::workflow::Status;
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::{Db, Row, Tx};
+use crate::sql::row_in;
 
 /// The scope check every write under a campaign starts with, inside its transaction: the
 /// campaign (or plan family, whose id is its first version's) is this district's and unit's,
@@ -173,15 +174,8 @@ impl CampaignStore for SqlStore {
         u: UnitId,
         id: CampaignId,
     ) -> StoreResult<Option<CampaignRecord>> {
-        self.db
-            .fetch_optional(
-                &format!("SELECT {COLS} FROM selection_campaigns WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
-                &[id.0.into(), d.0.into(), u.0.into()],
-            )
-            .await?
-            .as_ref()
-            .map(record)
-            .transpose()
+        let select = format!("SELECT {COLS} FROM selection_campaigns");
+        row_in(&self.db, &select, Scoped::new(d, u, id), record).await
     }
 
     async fn camp_create(

@@ -22,7 +22,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
-use crate::db::{Backend, Db, Row};
+use crate::db::{Db, Row};
 use crate::selection_campaign::{campaign_in_unit, coded, status_guarded};
 
 const COLS: &str = "id, district_id, unit_id, campaign_id, family_id, plan_version, body_id, level, post_id, person_id, application_id, meeting_id, item_no, publicity_start, publicity_last, earliest_appointment, publicity_by, appointed_on, assignment_id, probation_end, term_end, appointed_by, created_by, created_at";
@@ -298,14 +298,8 @@ impl DecisionStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<AssignmentId> {
         let mut tx = self.db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            // The same lock as people writes and the two-way apply: no move races this.
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1)",
-                &[(7_345_005_000_000i64 + d.0).into()],
-            )
-            .await?;
-        }
+        // The same lock as people writes and the two-way apply: no move races this.
+        tx.lock_people(d.0).await?;
         // No objection may be open at the moment of writing.
         let open: i64 = tx
             .fetch_one(

@@ -18,7 +18,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
 use crate::audit::commit_audited;
-use crate::db::{Backend, Row};
+use crate::db::Row;
 use crate::selection_scores::dec;
 
 fn count(r: &Row, i: usize) -> StoreResult<u32> {
@@ -141,14 +141,8 @@ impl ExtraStore for SqlStore {
     ) -> StoreResult<()> {
         let r = &w.review;
         let mut tx = self.db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            // The same lock as people writes and the appointment: no move races this.
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1)",
-                &[(7_345_005_000_000i64 + d.0).into()],
-            )
-            .await?;
-        }
+        // The same lock as people writes and the appointment: no move races this.
+        tx.lock_people(d.0).await?;
         // An appointed candidate of this district and unit, not yet evaluated.
         tx.fetch_optional(
             "SELECT id FROM selection_candidates WHERE id = $1 AND district_id = $2 AND unit_id = $3 AND appointed_on IS NOT NULL",

@@ -1,6 +1,7 @@
 //! A small builder for queries with optional filters.
 
-use jiguan_app::ports::{ListQuery, Page, StoreResult};
+use jiguan_app::ports::{ListQuery, Page, Scoped, StoreResult};
+use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::db::{Db, Row, Value};
 
@@ -55,6 +56,52 @@ impl Sql {
             self.push(&format!(" AND ({})", any.join(" OR ")));
         }
     }
+}
+
+/// `$1`, `$2`, `$3`: a record's id, district and unit, the way a module's queries of one
+/// record (an appraisal cycle, a two-way round) are written.
+pub(crate) fn scope<I: Into<i64>>(at: Scoped<I>) -> [Value; 3] {
+    [at.id.into().into(), at.district.0.into(), at.unit.0.into()]
+}
+
+/// [`scope`], then `more` from `$4` on.
+pub(crate) fn scoped<I: Into<i64>, const N: usize>(at: Scoped<I>, more: [Value; N]) -> Vec<Value> {
+    scope(at).into_iter().chain(more).collect()
+}
+
+/// The rows of `select` (`SELECT … FROM <table>`, one table) in district `d` and, when
+/// given, unit `u`, then `order` (` ORDER BY …`): a module's list of a unit, or of the
+/// whole district.
+pub(crate) async fn rows_in(
+    db: &Db,
+    select: &str,
+    d: DistrictId,
+    u: Option<UnitId>,
+    order: &str,
+) -> StoreResult<Vec<Row>> {
+    let mut w = Sql::with(&format!("{select} WHERE district_id = $1"), d.0);
+    if let Some(u) = u {
+        w.and("unit_id = {}", u.0);
+    }
+    w.push(order);
+    db.fetch_all(&w.text, &w.params).await
+}
+
+/// The row `at` of `select` (`SELECT … FROM <table>`, one table), mapped: a module's record read by its id (another unit's is not found).
+pub(crate) async fn row_in<I: Into<i64>, T>(
+    db: &Db,
+    select: &str,
+    at: Scoped<I>,
+    map: impl Fn(&Row) -> StoreResult<T>,
+) -> StoreResult<Option<T>> {
+    db.fetch_optional(
+        &format!("{select} WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
+        &scope(at),
+    )
+    .await?
+    .as_ref()
+    .map(map)
+    .transpose()
 }
 
 /// One page of a filtered list: counts the rows of `SELECT COUNT(*)` + `count_from` +

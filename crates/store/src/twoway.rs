@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_app::twoway::{
-    ApplyWrite, PrefRecord, RankingRecord, RoundRecord, RoundWrite, TwowayStore,
+    ApplyWrite, PrefRecord, RankingRecord, RoundAt, RoundRecord, RoundWrite, TwowayStore,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::inbox::NewNotice;
@@ -18,7 +18,8 @@ use jiguan_domain::workflow::Status;
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
-use crate::db::{Backend, Row, Tx};
+use crate::db::{Row, Tx};
+use crate::sql::{row_in, rows_in, scope, scoped};
 use crate::workflow::{TWOWAY, event_tx, move_tx};
 
 const COLS: &str = "id, district_id, unit_id, title, choose_by, rank_by, max_choices, mode, status, doc_no, reason, created_by, created_at, applied_at, result_json";
@@ -135,14 +136,7 @@ async fn definition_tx(
 
 /// The round must be in `status`; with `clear`, its result is emptied (choices or
 /// rankings changed). `Conflict(Status)` otherwise.
-async fn guard_tx(
-    tx: &mut Tx,
-    d: DistrictId,
-    u: UnitId,
-    id: RoundId,
-    status: Status,
-    clear: bool,
-) -> StoreResult<()> {
+async fn guard_tx(tx: &mut Tx, at: RoundAt, status: Status, clear: bool) -> StoreResult<()> {
     let set = if clear {
         "result_json = ''"
     } else {
@@ -153,7 +147,12 @@ async fn guard_tx(
             &format!(
                 "UPDATE twoway_rounds SET {set} WHERE id = $1 AND district_id = $2 AND unit_id = $3 AND status = $4"
             ),
-            &[id.0.into(), d.0.into(), u.0.into(), status.code().into()],
+            &[
+                at.id.0.into(),
+                at.district.0.into(),
+                at.unit.0.into(),
+                status.code().into(),
+            ],
         )
         .await?;
     if n == 0 {
@@ -169,24 +168,8 @@ impl TwowayStore for SqlStore {
         d: DistrictId,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<RoundRecord>> {
-        let rows = match unit {
-            Some(u) => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {COLS} FROM twoway_rounds WHERE district_id = $1 AND unit_id = $2 ORDER BY id DESC"),
-                        &[d.0.into(), u.0.into()],
-                    )
-                    .await?
-            }
-            None => {
-                self.db
-                    .fetch_all(
-                        &format!("SELECT {COLS} FROM twoway_rounds WHERE district_id = $1 ORDER BY id DESC"),
-                        &[d.0.into()],
-                    )
-                    .await?
-            }
-        };
+        let select = format!("SELECT {COLS} FROM twoway_rounds");
+        let rows = rows_in(&self.db, &select, d, unit, " ORDER BY id DESC").await?;
         let mut out = Vec::new();
         for r in &rows {
             out.push(self.tw_fill(round(r)?).await?);
@@ -194,21 +177,10 @@ impl TwowayStore for SqlStore {
         Ok(out)
     }
 
-    async fn tw_round(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
-    ) -> StoreResult<Option<RoundRecord>> {
-        let row = self
-            .db
-            .fetch_optional(
-                &format!("SELECT {COLS} FROM twoway_rounds WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
-                &[id.0.into(), d.0.into(), u.0.into()],
-            )
-            .await?;
-        match row {
-            Some(r) => Ok(Some(self.tw_fill(round(&r)?).await?)),
+    async fn tw_round(&self, at: RoundAt) -> StoreResult<Option<RoundRecord>> {
+        let select = format!("SELECT {COLS} FROM twoway_rounds");
+        match row_in(&self.db, &select, at, round).await? {
+            Some(r) => Ok(Some(self.tw_fill(r).await?)),
             None => Ok(None),
         }
     }
@@ -258,47 +230,40 @@ impl TwowayStore for SqlStore {
 
     async fn tw_update_round(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
+        at: RoundAt,
         w: &RoundWrite,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(
-                "UPDATE twoway_rounds SET title = $1, choose_by = $2, rank_by = $3, max_choices = $4, mode = $5 \
-                 WHERE id = $6 AND district_id = $7 AND unit_id = $8 AND status = 'draft'",
-                &[
-                    w.input.title.as_str().into(),
-                    w.input.choose_by.into(),
-                    w.input.rank_by.into(),
-                    i64::from(w.input.max_choices).into(),
-                    w.input.mode.code().into(),
-                    id.0.into(),
-                    d.0.into(),
-                    u.0.into(),
-                ],
+                "UPDATE twoway_rounds SET title = $4, choose_by = $5, rank_by = $6, max_choices = $7, mode = $8 \
+                 WHERE id = $1 AND district_id = $2 AND unit_id = $3 AND status = 'draft'",
+                &scoped(
+                    at,
+                    [
+                        w.input.title.as_str().into(),
+                        w.input.choose_by.into(),
+                        w.input.rank_by.into(),
+                        i64::from(w.input.max_choices).into(),
+                        w.input.mode.code().into(),
+                    ],
+                ),
             )
             .await?;
         if n == 0 {
             return Err(StoreError::Conflict(Conflict::Status));
         }
-        definition_tx(&mut tx, d, u, id.0, w).await?;
+        definition_tx(&mut tx, at.district, at.unit, at.id.0, w).await?;
         commit_audited(tx, &audit).await
     }
 
-    async fn tw_prefs(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
-    ) -> StoreResult<Vec<PrefRecord>> {
+    async fn tw_prefs(&self, at: RoundAt) -> StoreResult<Vec<PrefRecord>> {
         self.db
             .fetch_all(
                 "SELECT person_id, posts, accept_adjust, updated_at FROM twoway_prefs \
                  WHERE round_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY person_id",
-                &[id.0.into(), d.0.into(), u.0.into()],
+                &scope(at),
             )
             .await?
             .iter()
@@ -316,32 +281,25 @@ impl TwowayStore for SqlStore {
 
     async fn tw_save_prefs(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
+        at: RoundAt,
         prefs: &[PrefRecord],
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        guard_tx(&mut tx, d, u, id, Status::Open, true).await?;
+        guard_tx(&mut tx, at, Status::Open, true).await?;
         for p in prefs {
             tx.execute(
                 "DELETE FROM twoway_prefs WHERE round_id = $1 AND district_id = $2 AND unit_id = $3 AND person_id = $4",
-                &[id.0.into(), d.0.into(), u.0.into(), p.person_id.into()],
+                &scoped(at, [p.person_id.into()]),
             )
             .await?;
             tx.execute(
                 "INSERT INTO twoway_prefs (round_id, district_id, unit_id, person_id, posts, accept_adjust, updated_at) \
                  SELECT $1, $2, $3, x.id, $4, $5, $6 FROM people x WHERE x.id = $7 AND x.district_id = $2 AND x.unit_id = $3",
-                &[
-                    id.0.into(),
-                    d.0.into(),
-                    u.0.into(),
-                    join(&p.posts).into(),
+                &scoped(at, [join(&p.posts).into(),
                     p.accept_adjust.into(),
                     p.at.into(),
-                    p.person_id.into(),
-                ],
+                    p.person_id.into()]),
             )
             .await
             .and_then(|n| if n == 1 { Ok(()) } else { Err(StoreError::NotFound) })?;
@@ -349,17 +307,12 @@ impl TwowayStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn tw_rankings(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
-    ) -> StoreResult<Vec<RankingRecord>> {
+    async fn tw_rankings(&self, at: RoundAt) -> StoreResult<Vec<RankingRecord>> {
         self.db
             .fetch_all(
                 "SELECT post_id, ranked, unacceptable, updated_by, updated_at FROM twoway_rankings \
                  WHERE round_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY post_id",
-                &[id.0.into(), d.0.into(), u.0.into()],
+                &scope(at),
             )
             .await?
             .iter()
@@ -381,50 +334,36 @@ impl TwowayStore for SqlStore {
 
     async fn tw_save_ranking(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
+        at: RoundAt,
         rec: &RankingRecord,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        guard_tx(&mut tx, d, u, id, Status::Open, true).await?;
+        guard_tx(&mut tx, at, Status::Open, true).await?;
         tx.execute(
             "DELETE FROM twoway_rankings WHERE round_id = $1 AND district_id = $2 AND unit_id = $3 AND post_id = $4",
-            &[id.0.into(), d.0.into(), u.0.into(), rec.post_id.into()],
+            &scoped(at, [rec.post_id.into()]),
         )
         .await?;
         tx.execute(
             "INSERT INTO twoway_rankings (round_id, district_id, unit_id, post_id, ranked, unacceptable, updated_by, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[
-                id.0.into(),
-                d.0.into(),
-                u.0.into(),
-                rec.post_id.into(),
+            &scoped(at, [rec.post_id.into(),
                 join(&rec.ranking.ranked).into(),
                 join(&rec.ranking.unacceptable).into(),
                 rec.by.as_str().into(),
-                rec.at.into(),
-            ],
+                rec.at.into()]),
         )
         .await?;
         commit_audited(tx, &audit).await
     }
 
-    async fn tw_save_result(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
-        json: &str,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn tw_save_result(&self, at: RoundAt, json: &str, audit: AuditEntry) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(
-                "UPDATE twoway_rounds SET result_json = $1 WHERE id = $2 AND district_id = $3 AND unit_id = $4 AND status = 'open'",
-                &[json.into(), id.0.into(), d.0.into(), u.0.into()],
+                "UPDATE twoway_rounds SET result_json = $4 WHERE id = $1 AND district_id = $2 AND unit_id = $3 AND status = 'open'",
+                &scoped(at, [json.into()]),
             )
             .await?;
         if n == 0 {
@@ -452,14 +391,8 @@ impl TwowayStore for SqlStore {
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            // The same lock as people writes: no hire or move races the apply.
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1)",
-                &[(7_345_005_000_000i64 + d.0).into()],
-            )
-            .await?;
-        }
+        // The same lock as people writes: no hire or move races the apply.
+        tx.lock_people(d.0).await?;
         move_tx(&mut tx, &TWOWAY, d, u, &w.step, &[]).await?;
         crate::posts::write_assignments_tx(&mut tx, d, u, &w.assignments).await?;
         let on = w.assignments.on.ok_or(StoreError::NotFound)?;

@@ -39,7 +39,10 @@ use jiguan_domain::people::Identity;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
 
-use crate::ports::StoreResult;
+use crate::ports::{Scoped, StoreResult};
+
+/// A cycle of a unit, as the store is asked about it.
+pub type CycleAt = Scoped<CycleId>;
 
 /// A cycle as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -103,6 +106,16 @@ pub struct ParticipantWrite {
     pub group: String,
     pub post_level: String,
     pub ungraded: Option<Ungraded>,
+}
+
+/// A new cycle as written: the form's input, the rater weights, the participants and the
+/// first indicator set.
+#[derive(Debug, Clone)]
+pub struct NewCycle {
+    pub input: CycleInput,
+    pub weights: Vec<(RaterKind, Decimal)>,
+    pub people: Vec<ParticipantWrite>,
+    pub set: IndicatorSet,
 }
 
 /// The facts of a participant as changed by the HR office.
@@ -174,6 +187,24 @@ pub struct AppealRecord {
     pub resolved_on: Option<NaiveDate>,
 }
 
+/// An appeal (复核) as filed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppealWrite {
+    pub participant_id: ParticipantId,
+    pub filed_on: NaiveDate,
+    pub reason: String,
+}
+
+/// An appeal's resolution as written: the decision, the grade it gives (if it changes
+/// it) and the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResolveWrite {
+    pub appeal: AppealId,
+    pub decision: String,
+    pub new_grade: Option<Grade>,
+    pub on: NaiveDate,
+}
+
 /// One annual result of a person (for the history and the consequences).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearRecord {
@@ -186,156 +217,98 @@ pub struct YearRecord {
 
 /// Storage of appraisal cycles, participants, indicator sets, scores, codes, ratings,
 /// grades and appeals. Every query is scoped by district and unit.
-#[allow(clippy::too_many_arguments)]
 #[async_trait]
 pub trait AppraisalStore: Send + Sync {
     /// Cycles of a unit, newest year first.
     async fn apr_cycles(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<CycleRecord>>;
-    async fn apr_cycle(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Option<CycleRecord>>;
+    async fn apr_cycle(&self, at: CycleAt) -> StoreResult<Option<CycleRecord>>;
     /// Creates a draft cycle with its rater weights, participants and first indicator set.
     async fn apr_create_cycle(
         &self,
         d: DistrictId,
         u: UnitId,
-        c: &CycleInput,
-        weights: &[(RaterKind, Decimal)],
-        people: &[ParticipantWrite],
-        set: &IndicatorSet,
+        w: &NewCycle,
         audit: AuditEntry,
     ) -> StoreResult<CycleId>;
     /// Sets the rater weights while the cycle is `draft`/`open` (`Conflict(Status)` else).
     async fn apr_set_weights(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         weights: &[(RaterKind, Decimal)],
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Records a raised rate and its approval 文号 (not once confirmed).
     async fn apr_set_quota(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         rate: Decimal,
         doc: &str,
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    async fn apr_participants(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<ParticipantRecord>>;
+    async fn apr_participants(&self, at: CycleAt) -> StoreResult<Vec<ParticipantRecord>>;
     /// Changes a participant's facts while the cycle is `draft`/`open`.
     async fn apr_set_facts(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         p: ParticipantId,
         f: &FactsWrite,
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    async fn apr_indicator_sets(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<IndicatorSetRecord>>;
+    async fn apr_indicator_sets(&self, at: CycleAt) -> StoreResult<Vec<IndicatorSetRecord>>;
     /// Adds a set, or replaces the set of the same post level, while `draft`/`open`.
     async fn apr_save_indicator_set(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         set: &IndicatorSet,
         audit: AuditEntry,
     ) -> StoreResult<IndicatorSetId>;
     /// Every score of the cycle: named ones, then the anonymous ratings.
-    async fn apr_scores(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<ScoreRecord>>;
+    async fn apr_scores(&self, at: CycleAt) -> StoreResult<Vec<ScoreRecord>>;
     /// Adds named scores (a rater's earlier score of the same participant and kind is
     /// replaced) while the cycle is `scoring`; all or nothing.
     async fn apr_add_scores(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         scores: &[ScoreRecord],
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Stores code hashes (unused) while the cycle is `scoring`.
     async fn apr_issue_codes(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         hashes: &[String],
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// (codes used, codes issued).
-    async fn apr_code_progress(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<(i64, i64)>;
+    async fn apr_code_progress(&self, at: CycleAt) -> StoreResult<(i64, i64)>;
     /// Uses an unused code of a `scoring` cycle and stores the ratings (random key, value)
     /// in one transaction; no audit entry. `false`: code unknown or used, or not scoring.
     async fn apr_rate(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         hash: &str,
         ratings: &[(ParticipantId, String, Decimal)],
     ) -> StoreResult<bool>;
     /// Writes grades and frozen scores while the cycle is `grading`; all or nothing.
     async fn apr_save_grades(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         grades: &[GradeWrite],
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    async fn apr_appeals(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<AppealRecord>>;
+    async fn apr_appeals(&self, at: CycleAt) -> StoreResult<Vec<AppealRecord>>;
+    /// Records an appeal of a participant of the cycle while its grades are known.
     async fn apr_file_appeal(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-        p: ParticipantId,
-        filed_on: NaiveDate,
-        reason: &str,
+        at: CycleAt,
+        a: &AppealWrite,
         audit: AuditEntry,
     ) -> StoreResult<AppealId>;
     /// Resolves an open appeal; a new grade is written to the participant too.
     async fn apr_resolve_appeal(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-        appeal: AppealId,
-        decision: &str,
-        new_grade: Option<Grade>,
-        on: NaiveDate,
+        at: CycleAt,
+        r: &ResolveWrite,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// A person's annual results in confirmed, published or closed cycles of the district,

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use jiguan_domain::appraisal::cycle::CycleForm;
 use jiguan_domain::appraisal::scores::Source;
-use jiguan_domain::appraisal::{CycleId, Grade, Ungraded};
+use jiguan_domain::appraisal::{AppealId, CycleId, Grade, Ungraded};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::people::Identity;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
@@ -19,7 +19,7 @@ use jiguan_domain::workflow::Status;
 use super::*;
 use crate::fakes::people::person;
 use crate::fakes::{FakeStore, actor, fake_app};
-use crate::{App, AppError};
+use crate::{App, AppError, AppResult};
 
 struct T {
     app: App,
@@ -60,6 +60,52 @@ fn setup(n: usize) -> T {
     }
 }
 
+impl T {
+    /// The annual cycle of `year`, created by the HR office, and its participants.
+    async fn cycle(&self, year: &str) -> (CycleId, Vec<ParticipantRecord>) {
+        let id = self
+            .app
+            .apr_create_cycle(&self.hr, self.a, &annual(year))
+            .await
+            .unwrap();
+        let ps = self
+            .app
+            .apr_participants(&self.hr, self.a, id)
+            .await
+            .unwrap();
+        (id, ps)
+    }
+
+    async fn add_scores(
+        &self,
+        id: CycleId,
+        rows: &[ScoreForm],
+        source: Source,
+    ) -> AppResult<usize> {
+        self.app
+            .apr_add_scores(&self.hr, self.a, id, rows, source)
+            .await
+    }
+
+    async fn raise_quota(&self, id: CycleId, rate: &str, doc_no: &str) -> AppResult<()> {
+        let f = QuotaForm {
+            rate: rate.into(),
+            doc_no: doc_no.into(),
+        };
+        self.app.apr_raise_quota(&self.hr, self.a, id, &f).await
+    }
+
+    async fn resolve(&self, id: CycleId, appeal: AppealId, decision: &str) -> AppResult<()> {
+        let f = ResolveForm {
+            decision: decision.into(),
+            new_grade: String::new(),
+        };
+        self.app
+            .apr_resolve_appeal(&self.hr, self.a, id, appeal, &f)
+            .await
+    }
+}
+
 fn annual(year: &str) -> CycleForm {
     CycleForm {
         title: format!("{year}年度考核"),
@@ -93,12 +139,7 @@ fn codes(e: AppError) -> Vec<(String, String)> {
 #[tokio::test]
 async fn creates_a_cycle_from_the_roster_with_new_staff_not_graded() {
     let t = setup(4);
-    let id = t
-        .app
-        .apr_create_cycle(&t.hr, t.a, &annual("2019"))
-        .await
-        .unwrap();
-    let ps = t.app.apr_participants(&t.hr, t.a, id).await.unwrap();
+    let (id, ps) = t.cycle("2019").await;
     assert_eq!(ps.len(), 4);
     let ungraded: Vec<_> = ps.iter().filter_map(|p| p.ungraded).collect();
     assert_eq!(ungraded, vec![Ungraded::NewStaff]);
@@ -131,12 +172,8 @@ async fn creates_a_cycle_from_the_roster_with_new_staff_not_graded() {
 #[tokio::test]
 async fn facts_recompute_the_ungraded_reason() {
     let t = setup(3);
-    let id = t
-        .app
-        .apr_create_cycle(&t.hr, t.a, &annual("2019"))
-        .await
-        .unwrap();
-    let p = t.app.apr_participants(&t.hr, t.a, id).await.unwrap()[0].clone();
+    let (id, ps) = t.cycle("2019").await;
+    let p = ps[0].clone();
     let f = FactsForm {
         group: "staff".into(),
         leave_days: "200".into(),
@@ -184,23 +221,11 @@ fn overall(p: ParticipantId, kind: &str, rater: &str, v: &str) -> ScoreForm {
 #[tokio::test]
 async fn scores_codes_and_anonymous_ratings() {
     let t = setup(3);
-    let id = t
-        .app
-        .apr_create_cycle(&t.hr, t.a, &annual("2019"))
-        .await
-        .unwrap();
-    let ps = t.app.apr_participants(&t.hr, t.a, id).await.unwrap();
+    let (id, ps) = t.cycle("2019").await;
     let p0 = ps[0].id;
     // not yet scoring
     let e = t
-        .app
-        .apr_add_scores(
-            &t.hr,
-            t.a,
-            id,
-            &[overall(p0, "head", "王科长", "80")],
-            Source::Manual,
-        )
+        .add_scores(id, &[overall(p0, "head", "王科长", "80")], Source::Manual)
         .await
         .unwrap_err();
     assert_eq!(codes(e)[0].1, "plan_status_invalid");
@@ -208,10 +233,7 @@ async fn scores_codes_and_anonymous_ratings() {
     // colleagues only through codes; every bad row named, nothing written
     let before = audits(&t);
     let e = t
-        .app
-        .apr_add_scores(
-            &t.hr,
-            t.a,
+        .add_scores(
             id,
             &[
                 overall(p0, "peers", "x", "80"),
@@ -241,20 +263,17 @@ async fn scores_codes_and_anonymous_ratings() {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    t.app
-        .apr_add_scores(
-            &t.hr,
-            t.a,
-            id,
-            &[
-                overall(p0, "head", "王科长", "80"),
-                ind,
-                overall(p0, "self", "本人", "90"),
-            ],
-            Source::Import,
-        )
-        .await
-        .unwrap();
+    t.add_scores(
+        id,
+        &[
+            overall(p0, "head", "王科长", "80"),
+            ind,
+            overall(p0, "self", "本人", "90"),
+        ],
+        Source::Import,
+    )
+    .await
+    .unwrap();
     // two colleagues rate with codes
     let cs = t.app.apr_issue_codes(&t.hr, t.a, id, "2").await.unwrap();
     assert_eq!(cs.len(), 2);
@@ -318,12 +337,7 @@ async fn grading_enforces_the_quota_reasons_and_approval() {
     // 11 people, the last one new → 10 graded → 优秀 ≤ 2 (floor 20 %); 25 % → 2 too, so
     // use 13: 12 graded → 2, with 25 % approval → 3.
     let t = setup(13);
-    let id = t
-        .app
-        .apr_create_cycle(&t.hr, t.a, &annual("2019"))
-        .await
-        .unwrap();
-    let ps = t.app.apr_participants(&t.hr, t.a, id).await.unwrap();
+    let (id, ps) = t.cycle("2019").await;
     let graded: Vec<_> = ps
         .iter()
         .filter(|p| p.ungraded.is_none())
@@ -376,19 +390,7 @@ async fn grading_enforces_the_quota_reasons_and_approval() {
         ]
     );
     // a raised quota needs a rate 20–25 and a 文号
-    let e = t
-        .app
-        .apr_raise_quota(
-            &t.hr,
-            t.a,
-            id,
-            &QuotaForm {
-                rate: "30".into(),
-                doc_no: String::new(),
-            },
-        )
-        .await
-        .unwrap_err();
+    let e = t.raise_quota(id, "30", "").await.unwrap_err();
     assert_eq!(
         codes(e),
         vec![
@@ -396,18 +398,7 @@ async fn grading_enforces_the_quota_reasons_and_approval() {
             ("doc_no".into(), "required".into())
         ]
     );
-    t.app
-        .apr_raise_quota(
-            &t.hr,
-            t.a,
-            id,
-            &QuotaForm {
-                rate: "25".into(),
-                doc_no: "镇考〔2020〕1号".into(),
-            },
-        )
-        .await
-        .unwrap();
+    t.raise_quota(id, "25", "镇考〔2020〕1号").await.unwrap();
     t.app
         .apr_save_grades(&t.hr, t.a, id, &three[2..])
         .await
@@ -469,13 +460,9 @@ async fn history_shows_three_consecutive_excellent_and_appeals() {
     let t = setup(6);
     let mut ids = Vec::new();
     for y in ["2017", "2018", "2019"] {
-        let id = t
-            .app
-            .apr_create_cycle(&t.hr, t.a, &annual(y))
-            .await
-            .unwrap();
+        let (id, ps) = t.cycle(y).await;
         set_status(&t, id, Status::Grading);
-        let p = t.app.apr_participants(&t.hr, t.a, id).await.unwrap()[0].id;
+        let p = ps[0].id;
         t.app
             .apr_save_grades(&t.hr, t.a, id, &[grade(p, "excellent", "")])
             .await
@@ -528,35 +515,10 @@ async fn history_shows_three_consecutive_excellent_and_appeals() {
         .await
         .unwrap_err();
     assert_eq!(codes(e), vec![("decision".into(), "required".into())]);
-    t.app
-        .apr_resolve_appeal(
-            &t.hr,
-            t.a,
-            ids[2],
-            aid,
-            &ResolveForm {
-                decision: "维持原等次".into(),
-                new_grade: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+    t.resolve(ids[2], aid, "维持原等次").await.unwrap();
     let a = t.app.apr_appeals(&t.hr, t.a, ids[2]).await.unwrap();
     assert_eq!(a[0].decision.as_deref(), Some("维持原等次"));
-    let e = t
-        .app
-        .apr_resolve_appeal(
-            &t.hr,
-            t.a,
-            ids[2],
-            aid,
-            &ResolveForm {
-                decision: "x".into(),
-                new_grade: String::new(),
-            },
-        )
-        .await
-        .unwrap_err();
+    let e = t.resolve(ids[2], aid, "x").await.unwrap_err();
     assert_eq!(
         codes(e),
         vec![("status".into(), "appraisal_appeal_resolved".into())]

@@ -18,7 +18,7 @@ use jiguan_domain::appraisal::scores::{
     parse_score, parse_weight, score,
 };
 use jiguan_domain::appraisal::{AppealId, CycleId, Grade, ParticipantId, Ungraded};
-use jiguan_domain::audit::{AuditAction, ObjectKind};
+use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::error::{Errors, required_text};
 use jiguan_domain::people::parse_date;
@@ -29,8 +29,8 @@ use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::{APPRAISAL_CYCLES, Move, Status, Step, StepInput};
 
 use super::{
-    AppealRecord, CycleRecord, FactsWrite, GradeWrite, IndicatorSetRecord, ParticipantRecord,
-    ParticipantWrite, ScoreRecord,
+    AppealRecord, AppealWrite, CycleAt, CycleRecord, FactsWrite, GradeWrite, IndicatorSetRecord,
+    NewCycle, ParticipantRecord, ParticipantWrite, ResolveWrite, ScoreRecord,
 };
 use crate::people::PeopleFilter;
 use crate::ports::{Conflict, StoreError};
@@ -246,6 +246,32 @@ fn require_status(c: &CycleRecord, statuses: &[Status]) -> AppResult<()> {
 pub const RESULT_STATUSES: &[Status] = &[Status::Confirmed, Status::Publicity, Status::Closed];
 
 impl App {
+    /// A cycle the actor manages: AppraisalManage, then [`App::apr_cycle`].
+    async fn apr_managed(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CycleId,
+    ) -> AppResult<CycleRecord> {
+        self.require_unit(actor, Action::AppraisalManage, unit)
+            .await?;
+        self.apr_cycle(actor, unit, id).await
+    }
+
+    /// The audit entry of `action` on cycle `id` of `unit`.
+    fn apr_audit(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CycleId,
+        action: AuditAction,
+    ) -> AuditEntry {
+        self.audit(actor)
+            .unit(unit)
+            .did(action)
+            .on(ObjectKind::AppraisalCycle, id)
+    }
+
     async fn apr_params(
         &self,
         actor: &Actor,
@@ -271,7 +297,7 @@ impl App {
         self.require_unit(actor, Action::AppraisalView, unit)
             .await?;
         self.store
-            .apr_cycle(actor.district_id, unit, id)
+            .apr_cycle(CycleAt::of(actor, unit, id))
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -346,10 +372,13 @@ impl App {
             .did(AuditAction::AppraisalCycleCreate)
             .on(ObjectKind::AppraisalCycle, "")
             .after(&(&input, people.len()));
-        Ok(self
-            .store
-            .apr_create_cycle(d, unit, &input, &weights, &people, &set, audit)
-            .await?)
+        let w = NewCycle {
+            input,
+            weights,
+            people,
+            set,
+        };
+        Ok(self.store.apr_create_cycle(d, unit, &w, audit).await?)
     }
 
     /// The participants (AppraisalView).
@@ -362,7 +391,7 @@ impl App {
         self.apr_cycle(actor, unit, id).await?;
         Ok(self
             .store
-            .apr_participants(actor.district_id, unit, id)
+            .apr_participants(CycleAt::of(actor, unit, id))
             .await?)
     }
 
@@ -377,12 +406,10 @@ impl App {
         p: ParticipantId,
         f: &FactsForm,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::AppraisalManage, unit)
-            .await?;
-        let c = self.apr_cycle(actor, unit, id).await?;
+        let c = self.apr_managed(actor, unit, id).await?;
         let ps = self
             .store
-            .apr_participants(actor.district_id, unit, id)
+            .apr_participants(CycleAt::of(actor, unit, id))
             .await?;
         let old = ps
             .into_iter()
@@ -442,14 +469,11 @@ impl App {
             ungraded: ungraded_reason(&facts, period, u32::try_from(months).unwrap_or(12)),
         };
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::AppraisalParticipantsSet)
-            .on(ObjectKind::AppraisalCycle, id)
+            .apr_audit(actor, unit, id, AuditAction::AppraisalParticipantsSet)
             .before(&old)
             .after(&w);
         self.store
-            .apr_set_facts(actor.district_id, unit, id, p, &w, audit)
+            .apr_set_facts(CycleAt::of(actor, unit, id), p, &w, audit)
             .await
             .map_err(|e| status_conflict(e, c.status))
     }
@@ -464,7 +488,7 @@ impl App {
         self.apr_cycle(actor, unit, id).await?;
         Ok(self
             .store
-            .apr_indicator_sets(actor.district_id, unit, id)
+            .apr_indicator_sets(CycleAt::of(actor, unit, id))
             .await?)
     }
 
@@ -476,19 +500,14 @@ impl App {
         id: CycleId,
         f: &IndicatorSetForm,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::AppraisalManage, unit)
-            .await?;
-        let c = self.apr_cycle(actor, unit, id).await?;
+        let c = self.apr_managed(actor, unit, id).await?;
         let set = f.parse()?;
         APPRAISAL_CYCLES.check_editable(c.status)?;
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::AppraisalIndicatorSetSave)
-            .on(ObjectKind::AppraisalCycle, id)
+            .apr_audit(actor, unit, id, AuditAction::AppraisalIndicatorSetSave)
             .after(&set);
         self.store
-            .apr_save_indicator_set(actor.district_id, unit, id, &set, audit)
+            .apr_save_indicator_set(CycleAt::of(actor, unit, id), &set, audit)
             .await
             .map(|_| ())
             .map_err(|e| status_conflict(e, c.status))
@@ -502,9 +521,7 @@ impl App {
         id: CycleId,
         f: &WeightsForm,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::AppraisalManage, unit)
-            .await?;
-        let c = self.apr_cycle(actor, unit, id).await?;
+        let c = self.apr_managed(actor, unit, id).await?;
         let mut errs = Errors::new();
         let mut weights = Vec::new();
         for (kind, raw, field) in [
@@ -524,14 +541,11 @@ impl App {
         errs.into_result()?;
         APPRAISAL_CYCLES.check_editable(c.status)?;
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::AppraisalRatersSet)
-            .on(ObjectKind::AppraisalCycle, id)
+            .apr_audit(actor, unit, id, AuditAction::AppraisalRatersSet)
             .before(&c.rater_weights)
             .after(&weights);
         self.store
-            .apr_set_weights(actor.district_id, unit, id, &weights, audit)
+            .apr_set_weights(CycleAt::of(actor, unit, id), &weights, audit)
             .await
             .map_err(|e| status_conflict(e, c.status))
     }
@@ -545,9 +559,7 @@ impl App {
         id: CycleId,
         f: &QuotaForm,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::AppraisalManage, unit)
-            .await?;
-        let c = self.apr_cycle(actor, unit, id).await?;
+        let c = self.apr_managed(actor, unit, id).await?;
         let mut errs = Errors::new();
         let r = errs.take(parse_weight("rate", &f.rate));
         if r.is_some_and(|r| r < Decimal::from(20) || r > Decimal::from(25)) {
@@ -576,13 +588,10 @@ impl App {
             return Err(AppError::Internal("unreachable".into()));
         };
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::AppraisalQuotaRaise)
-            .on(ObjectKind::AppraisalCycle, id)
+            .apr_audit(actor, unit, id, AuditAction::AppraisalQuotaRaise)
             .after(&(r, &doc));
         self.store
-            .apr_set_quota(actor.district_id, unit, id, r, &doc, audit)
+            .apr_set_quota(CycleAt::of(actor, unit, id), r, &doc, audit)
             .await
             .map_err(|e| status_conflict(e, c.status))
     }
@@ -655,12 +664,16 @@ impl App {
         forms: &[ScoreForm],
         source: Source,
     ) -> AppResult<usize> {
-        self.require_unit(actor, Action::AppraisalManage, unit)
-            .await?;
-        let c = self.apr_cycle(actor, unit, id).await?;
+        let c = self.apr_managed(actor, unit, id).await?;
         let d = actor.district_id;
-        let ps = self.store.apr_participants(d, unit, id).await?;
-        let sets = self.store.apr_indicator_sets(d, unit, id).await?;
+        let ps = self
+            .store
+            .apr_participants(CycleAt::new(d, unit, id))
+            .await?;
+        let sets = self
+            .store
+            .apr_indicator_sets(CycleAt::new(d, unit, id))
+            .await?;
         let mut errs = Errors::new();
         if forms.is_empty() {
             errs.push(FieldError::new("rows", "required"));
@@ -679,17 +692,19 @@ impl App {
         errs.into_result()?;
         require_status(&c, &[Status::Scoring])?;
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(if source == Source::Import {
-                AuditAction::AppraisalScoreImport
-            } else {
-                AuditAction::AppraisalScoreSave
-            })
-            .on(ObjectKind::AppraisalCycle, id)
+            .apr_audit(
+                actor,
+                unit,
+                id,
+                if source == Source::Import {
+                    AuditAction::AppraisalScoreImport
+                } else {
+                    AuditAction::AppraisalScoreSave
+                },
+            )
             .after(&out);
         self.store
-            .apr_add_scores(d, unit, id, &out, audit)
+            .apr_add_scores(CycleAt::new(d, unit, id), &out, audit)
             .await
             .map_err(|e| status_conflict(e, c.status))?;
         Ok(out.len())
@@ -704,9 +719,7 @@ impl App {
         id: CycleId,
         count: &str,
     ) -> AppResult<Vec<String>> {
-        self.require_unit(actor, Action::AppraisalManage, unit)
-            .await?;
-        let c = self.apr_cycle(actor, unit, id).await?;
+        let c = self.apr_managed(actor, unit, id).await?;
         let n = match count.trim().parse::<u32>() {
             Ok(n @ 1..=CODES_MAX) => n,
             _ => {
@@ -720,13 +733,10 @@ impl App {
         let codes: Vec<String> = (0..n).map(|_| new_token()).collect();
         let hashes: Vec<String> = codes.iter().map(|t| TokenHash::of(t).to_hex()).collect();
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::AppraisalCodesIssue)
-            .on(ObjectKind::AppraisalCycle, id)
+            .apr_audit(actor, unit, id, AuditAction::AppraisalCodesIssue)
             .after(&n);
         self.store
-            .apr_issue_codes(actor.district_id, unit, id, &hashes, audit)
+            .apr_issue_codes(CycleAt::of(actor, unit, id), &hashes, audit)
             .await
             .map_err(|e| status_conflict(e, c.status))?;
         Ok(codes.iter().map(|t| print_token(t)).collect())
@@ -742,7 +752,7 @@ impl App {
         self.apr_cycle(actor, unit, id).await?;
         Ok(self
             .store
-            .apr_code_progress(actor.district_id, unit, id)
+            .apr_code_progress(CycleAt::of(actor, unit, id))
             .await?)
     }
 
@@ -757,12 +767,12 @@ impl App {
             .await?;
         let c = self
             .store
-            .apr_cycle(actor.district_id, unit, id)
+            .apr_cycle(CycleAt::of(actor, unit, id))
             .await?
             .ok_or(AppError::NotFound)?;
         let ps = self
             .store
-            .apr_participants(actor.district_id, unit, id)
+            .apr_participants(CycleAt::of(actor, unit, id))
             .await?;
         Ok((
             c,
@@ -819,9 +829,7 @@ impl App {
         let ok = self
             .store
             .apr_rate(
-                actor.district_id,
-                unit,
-                id,
+                CycleAt::of(actor, unit, id),
                 &TokenHash::of(&code).to_hex(),
                 &ratings,
             )
@@ -877,9 +885,15 @@ impl App {
     ) -> AppResult<GradingView> {
         let c = self.apr_cycle(actor, unit, id).await?;
         let d = actor.district_id;
-        let ps = self.store.apr_participants(d, unit, id).await?;
-        let sets = self.store.apr_indicator_sets(d, unit, id).await?;
-        let scores = self.store.apr_scores(d, unit, id).await?;
+        let ps = self
+            .store
+            .apr_participants(CycleAt::new(d, unit, id))
+            .await?;
+        let sets = self
+            .store
+            .apr_indicator_sets(CycleAt::new(d, unit, id))
+            .await?;
+        let scores = self.store.apr_scores(CycleAt::new(d, unit, id)).await?;
         let params = self.apr_params(actor, unit).await?;
         let pw = params
             .decimal(keys::APPRAISAL_PERIODIC_WEIGHT_PCT)
@@ -999,13 +1013,10 @@ impl App {
             check_quotas(&self.apr_quotas(actor, c, &ps, &overrides).await?)?;
         }
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::AppraisalGradeSave)
-            .on(ObjectKind::AppraisalCycle, id)
+            .apr_audit(actor, unit, id, AuditAction::AppraisalGradeSave)
             .after(&writes);
         self.store
-            .apr_save_grades(actor.district_id, unit, id, &writes, audit)
+            .apr_save_grades(CycleAt::of(actor, unit, id), &writes, audit)
             .await
             .map_err(|e| status_conflict(e, c.status))
     }
@@ -1036,7 +1047,7 @@ impl App {
             Step::Open | Step::Score => {
                 let ps = self
                     .store
-                    .apr_participants(actor.district_id, unit, id)
+                    .apr_participants(CycleAt::of(actor, unit, id))
                     .await?;
                 if ps.is_empty() {
                     return Err(AppError::field("participants", "appraisal_no_participants"));
@@ -1088,7 +1099,7 @@ impl App {
         id: CycleId,
     ) -> AppResult<Vec<AppealRecord>> {
         self.apr_cycle(actor, unit, id).await?;
-        Ok(self.store.apr_appeals(actor.district_id, unit, id).await?)
+        Ok(self.store.apr_appeals(CycleAt::of(actor, unit, id)).await?)
     }
 
     /// Records a 复核 application (AppraisalManage; once the grades are confirmed): filed
@@ -1102,12 +1113,10 @@ impl App {
         id: CycleId,
         f: &AppealForm,
     ) -> AppResult<AppealId> {
-        self.require_unit(actor, Action::AppraisalManage, unit)
-            .await?;
-        let c = self.apr_cycle(actor, unit, id).await?;
+        let c = self.apr_managed(actor, unit, id).await?;
         let ps = self
             .store
-            .apr_participants(actor.district_id, unit, id)
+            .apr_participants(CycleAt::of(actor, unit, id))
             .await?;
         let mut errs = Errors::new();
         let pid = errs.take(opt_participant("participant_id", &f.participant_id));
@@ -1132,14 +1141,16 @@ impl App {
             return Err(AppError::Internal("unreachable".into()));
         };
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::AppraisalAppealFile)
-            .on(ObjectKind::AppraisalCycle, id)
+            .apr_audit(actor, unit, id, AuditAction::AppraisalAppealFile)
             .after(&(pid, filed, &reason));
+        let w = AppealWrite {
+            participant_id: pid,
+            filed_on: filed,
+            reason,
+        };
         Ok(self
             .store
-            .apr_file_appeal(actor.district_id, unit, id, pid, filed, &reason, audit)
+            .apr_file_appeal(CycleAt::of(actor, unit, id), &w, audit)
             .await?)
     }
 
@@ -1153,10 +1164,8 @@ impl App {
         appeal: AppealId,
         f: &ResolveForm,
     ) -> AppResult<()> {
-        self.require_unit(actor, Action::AppraisalManage, unit)
-            .await?;
-        let c = self.apr_cycle(actor, unit, id).await?;
-        let appeals = self.store.apr_appeals(actor.district_id, unit, id).await?;
+        let c = self.apr_managed(actor, unit, id).await?;
+        let appeals = self.store.apr_appeals(CycleAt::of(actor, unit, id)).await?;
         let a = appeals
             .into_iter()
             .find(|a| a.id == appeal)
@@ -1173,7 +1182,7 @@ impl App {
         };
         let ps = self
             .store
-            .apr_participants(actor.district_id, unit, id)
+            .apr_participants(CycleAt::of(actor, unit, id))
             .await?;
         let p = ps
             .iter()
@@ -1193,24 +1202,18 @@ impl App {
             return Err(AppError::Internal("unreachable".into()));
         };
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::AppraisalAppealResolve)
-            .on(ObjectKind::AppraisalCycle, id)
+            .apr_audit(actor, unit, id, AuditAction::AppraisalAppealResolve)
             .before(&a)
             .after(&(&decision, new_grade));
+        let w = ResolveWrite {
+            appeal,
+            decision,
+            new_grade,
+            on: self.people_today(),
+        };
         Ok(self
             .store
-            .apr_resolve_appeal(
-                actor.district_id,
-                unit,
-                id,
-                appeal,
-                &decision,
-                new_grade,
-                self.people_today(),
-                audit,
-            )
+            .apr_resolve_appeal(CycleAt::of(actor, unit, id), &w, audit)
             .await?)
     }
 
@@ -1232,7 +1235,7 @@ impl App {
         };
         Ok(self
             .store
-            .apr_participants(d, unit, c.id)
+            .apr_participants(CycleAt::new(d, unit, c.id))
             .await?
             .into_iter()
             .map(|p| FinalGrade {

@@ -137,15 +137,13 @@ pub trait DownsizingStore: Send + Sync {
         unit: UnitId,
         id: PlanId,
     ) -> StoreResult<Option<PlanRecord>>;
-    #[allow(clippy::too_many_arguments)]
+    /// A new draft plan, created by the audit entry's user at its time.
     async fn down_create_plan(
         &self,
         district: DistrictId,
         unit: UnitId,
         title: &str,
         effective: NaiveDate,
-        by: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<PlanId>;
     async fn down_lines(

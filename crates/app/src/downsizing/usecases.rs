@@ -255,15 +255,7 @@ impl App {
             });
         Ok(self
             .store
-            .down_create_plan(
-                actor.district_id,
-                unit,
-                &title,
-                on,
-                &actor.username,
-                self.clock.now(),
-                audit,
-            )
+            .down_create_plan(actor.district_id, unit, &title, on, audit)
             .await?)
     }
 

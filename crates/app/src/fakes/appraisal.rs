@@ -3,20 +3,19 @@
 //! moves are not kept by the fake (tests set `status` directly).
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use jiguan_domain::appraisal::cycle::CycleInput;
 use jiguan_domain::appraisal::scores::{IndicatorSet, RaterKind};
-use jiguan_domain::appraisal::{AppealId, CycleId, Grade, IndicatorSetId, ParticipantId};
+use jiguan_domain::appraisal::{AppealId, CycleId, IndicatorSetId, ParticipantId};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
 
 use super::{FakeState, FakeStore};
 use crate::appraisal::{
-    AppealRecord, AppraisalStore, CycleRecord, FactsWrite, GradeWrite, IndicatorSetRecord,
-    ParticipantRecord, ParticipantWrite, RESULT_STATUSES, ScoreRecord, YearRecord,
+    AppealRecord, AppealWrite, AppraisalStore, CycleAt, CycleRecord, FactsWrite, GradeWrite,
+    IndicatorSetRecord, NewCycle, ParticipantRecord, RESULT_STATUSES, ResolveWrite, ScoreRecord,
+    YearRecord,
 };
 use crate::ports::{Conflict, StoreError, StoreResult};
 
@@ -49,29 +48,26 @@ pub struct AppraisalState {
 }
 
 impl FakeState {
-    fn apr_cycle_mut(
-        &mut self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<&mut CycleRecord> {
+    fn apr_cycle_mut(&mut self, at: CycleAt) -> StoreResult<&mut CycleRecord> {
         self.appraisal
             .cycles
             .iter_mut()
-            .find(|c| c.id == id && c.district_id == d && c.unit_id == u)
+            .find(|c| c.id == at.id && c.district_id == at.district && c.unit_id == at.unit)
             .ok_or(StoreError::NotFound)
     }
 
+    /// What `rows` picks from the state for cycle `id`, when the cycle is the unit's
+    /// (nothing otherwise).
+    fn apr_rows<T: Default>(&mut self, at: CycleAt, rows: impl FnOnce(&AppraisalState) -> T) -> T {
+        if self.apr_cycle_mut(at).is_err() {
+            return T::default();
+        }
+        rows(&self.appraisal)
+    }
+
     /// The cycle's status must be one of `ok` (`Conflict(Status)` otherwise).
-    fn apr_guard(
-        &mut self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-        ok: &[Status],
-    ) -> StoreResult<()> {
-        let c = self.apr_cycle_mut(d, u, id)?;
-        if ok.contains(&c.status) {
+    fn apr_guard(&mut self, at: CycleAt, ok: &[Status]) -> StoreResult<()> {
+        if ok.contains(&self.apr_cycle_mut(at)?.status) {
             Ok(())
         } else {
             Err(StoreError::Conflict(Conflict::Status))
@@ -79,9 +75,16 @@ impl FakeState {
     }
 }
 
+/// The records kept with their cycle's id, of cycle `id`.
+fn of_cycle<T: Clone>(rows: &[(CycleId, T)], id: CycleId) -> Vec<T> {
+    rows.iter()
+        .filter(|(c, _)| *c == id)
+        .map(|(_, r)| r.clone())
+        .collect()
+}
+
 const EDITABLE: &[Status] = &[Status::Draft, Status::Open];
 
-#[allow(clippy::too_many_arguments)]
 #[async_trait]
 impl AppraisalStore for FakeStore {
     async fn apr_cycles(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<CycleRecord>> {
@@ -98,25 +101,18 @@ impl AppraisalStore for FakeStore {
         })
     }
 
-    async fn apr_cycle(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Option<CycleRecord>> {
-        self.with_state(|s| s.apr_cycle_mut(d, u, id).ok().cloned())
+    async fn apr_cycle(&self, at: CycleAt) -> StoreResult<Option<CycleRecord>> {
+        self.with_state(|s| s.apr_cycle_mut(at).ok().cloned())
     }
 
     async fn apr_create_cycle(
         &self,
         d: DistrictId,
         u: UnitId,
-        c: &CycleInput,
-        weights: &[(RaterKind, Decimal)],
-        people: &[ParticipantWrite],
-        set: &IndicatorSet,
+        w: &NewCycle,
         audit: AuditEntry,
     ) -> StoreResult<CycleId> {
+        let (c, weights, people, set) = (&w.input, &w.weights, &w.people, &w.set);
         self.with_state(|s| {
             if !s.unit_in(d, u) {
                 return Err(StoreError::NotFound);
@@ -177,15 +173,13 @@ impl AppraisalStore for FakeStore {
 
     async fn apr_set_weights(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         weights: &[(RaterKind, Decimal)],
         audit: AuditEntry,
     ) -> StoreResult<()> {
         self.with_state(|s| {
-            s.apr_guard(d, u, id, EDITABLE)?;
-            s.apr_cycle_mut(d, u, id)?.rater_weights = weights.to_vec();
+            s.apr_guard(at, EDITABLE)?;
+            s.apr_cycle_mut(at)?.rater_weights = weights.to_vec();
             s.platform.audit.push(audit);
             Ok(())
         })?
@@ -193,18 +187,14 @@ impl AppraisalStore for FakeStore {
 
     async fn apr_set_quota(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         rate: Decimal,
         doc: &str,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         self.with_state(|s| {
             s.apr_guard(
-                d,
-                u,
-                id,
+                at,
                 &[
                     Status::Draft,
                     Status::Open,
@@ -212,7 +202,7 @@ impl AppraisalStore for FakeStore {
                     Status::Grading,
                 ],
             )?;
-            let c = s.apr_cycle_mut(d, u, id)?;
+            let c = s.apr_cycle_mut(at)?;
             c.quota_rate = Some(rate);
             c.quota_doc = doc.to_string();
             s.platform.audit.push(audit);
@@ -220,36 +210,28 @@ impl AppraisalStore for FakeStore {
         })?
     }
 
-    async fn apr_participants(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<ParticipantRecord>> {
+    async fn apr_participants(&self, at: CycleAt) -> StoreResult<Vec<ParticipantRecord>> {
         self.with_state(|s| {
-            if s.apr_cycle_mut(d, u, id).is_err() {
-                return Vec::new();
-            }
-            s.appraisal
-                .participants
-                .iter()
-                .filter(|p| p.cycle_id == id)
-                .cloned()
-                .collect()
+            s.apr_rows(at, |a| {
+                a.participants
+                    .iter()
+                    .filter(|p| p.cycle_id == at.id)
+                    .cloned()
+                    .collect()
+            })
         })
     }
 
     async fn apr_set_facts(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         p: ParticipantId,
         f: &FactsWrite,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let id = at.id;
         self.with_state(|s| {
-            s.apr_guard(d, u, id, EDITABLE)?;
+            s.apr_guard(at, EDITABLE)?;
             let x = s
                 .appraisal
                 .participants
@@ -268,35 +250,19 @@ impl AppraisalStore for FakeStore {
         })?
     }
 
-    async fn apr_indicator_sets(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<IndicatorSetRecord>> {
-        self.with_state(|s| {
-            if s.apr_cycle_mut(d, u, id).is_err() {
-                return Vec::new();
-            }
-            s.appraisal
-                .sets
-                .iter()
-                .filter(|(c, _)| *c == id)
-                .map(|(_, r)| r.clone())
-                .collect()
-        })
+    async fn apr_indicator_sets(&self, at: CycleAt) -> StoreResult<Vec<IndicatorSetRecord>> {
+        self.with_state(|s| s.apr_rows(at, |a| of_cycle(&a.sets, at.id)))
     }
 
     async fn apr_save_indicator_set(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         set: &IndicatorSet,
         audit: AuditEntry,
     ) -> StoreResult<IndicatorSetId> {
+        let id = at.id;
         self.with_state(|s| {
-            s.apr_guard(d, u, id, EDITABLE)?;
+            s.apr_guard(at, EDITABLE)?;
             s.appraisal
                 .sets
                 .retain(|(c, r)| !(*c == id && r.set.post_level == set.post_level));
@@ -313,48 +279,31 @@ impl AppraisalStore for FakeStore {
         })?
     }
 
-    async fn apr_scores(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<ScoreRecord>> {
+    async fn apr_scores(&self, at: CycleAt) -> StoreResult<Vec<ScoreRecord>> {
         self.with_state(|s| {
-            if s.apr_cycle_mut(d, u, id).is_err() {
-                return Vec::new();
-            }
-            let mut v: Vec<ScoreRecord> = s
-                .appraisal
-                .scores
-                .iter()
-                .filter(|(c, _)| *c == id)
-                .map(|(_, r)| r.clone())
-                .collect();
-            let mut rs: Vec<&RatingRow> = s
-                .appraisal
-                .ratings
-                .iter()
-                .filter(|r| r.cycle == id)
-                .collect();
-            rs.sort_by(|a, b| a.key.cmp(&b.key));
-            v.extend(
-                rs.into_iter()
-                    .map(|r| ScoreRecord::colleague(r.participant, r.value)),
-            );
-            v
+            s.apr_rows(at, |a| {
+                let mut v = of_cycle(&a.scores, at.id);
+                let mut rs: Vec<&RatingRow> =
+                    a.ratings.iter().filter(|r| r.cycle == at.id).collect();
+                rs.sort_by(|a, b| a.key.cmp(&b.key));
+                v.extend(
+                    rs.into_iter()
+                        .map(|r| ScoreRecord::colleague(r.participant, r.value)),
+                );
+                v
+            })
         })
     }
 
     async fn apr_add_scores(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         scores: &[ScoreRecord],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let id = at.id;
         self.with_state(|s| {
-            s.apr_guard(d, u, id, &[Status::Scoring])?;
+            s.apr_guard(at, &[Status::Scoring])?;
             for x in scores {
                 s.appraisal.scores.retain(|(c, r)| {
                     !(*c == id
@@ -371,14 +320,13 @@ impl AppraisalStore for FakeStore {
 
     async fn apr_issue_codes(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         hashes: &[String],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let id = at.id;
         self.with_state(|s| {
-            s.apr_guard(d, u, id, &[Status::Scoring])?;
+            s.apr_guard(at, &[Status::Scoring])?;
             for h in hashes {
                 s.appraisal.codes.push(CodeRow {
                     cycle: id,
@@ -391,34 +339,27 @@ impl AppraisalStore for FakeStore {
         })?
     }
 
-    async fn apr_code_progress(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<(i64, i64)> {
+    async fn apr_code_progress(&self, at: CycleAt) -> StoreResult<(i64, i64)> {
         self.with_state(|s| {
-            if s.apr_cycle_mut(d, u, id).is_err() {
-                return (0, 0);
-            }
-            let mine: Vec<_> = s.appraisal.codes.iter().filter(|c| c.cycle == id).collect();
-            (
-                mine.iter().filter(|c| c.used).count() as i64,
-                mine.len() as i64,
-            )
+            s.apr_rows(at, |a| {
+                let mine: Vec<_> = a.codes.iter().filter(|c| c.cycle == at.id).collect();
+                (
+                    mine.iter().filter(|c| c.used).count() as i64,
+                    mine.len() as i64,
+                )
+            })
         })
     }
 
     async fn apr_rate(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         hash: &str,
         ratings: &[(ParticipantId, String, Decimal)],
     ) -> StoreResult<bool> {
+        let id = at.id;
         self.with_state(|s| {
-            if s.apr_guard(d, u, id, &[Status::Scoring]).is_err() {
+            if s.apr_guard(at, &[Status::Scoring]).is_err() {
                 return Ok(false);
             }
             let Some(code) = s
@@ -444,14 +385,13 @@ impl AppraisalStore for FakeStore {
 
     async fn apr_save_grades(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
+        at: CycleAt,
         grades: &[GradeWrite],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let id = at.id;
         self.with_state(|s| {
-            s.apr_guard(d, u, id, &[Status::Grading])?;
+            s.apr_guard(at, &[Status::Grading])?;
             for g in grades {
                 if let Some(p) = s
                     .appraisal
@@ -469,44 +409,34 @@ impl AppraisalStore for FakeStore {
         })?
     }
 
-    async fn apr_appeals(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-    ) -> StoreResult<Vec<AppealRecord>> {
+    async fn apr_appeals(&self, at: CycleAt) -> StoreResult<Vec<AppealRecord>> {
         self.with_state(|s| {
-            if s.apr_cycle_mut(d, u, id).is_err() {
-                return Vec::new();
-            }
-            s.appraisal
-                .appeals
-                .iter()
-                .filter(|a| a.cycle_id == id)
-                .cloned()
-                .collect()
+            s.apr_rows(at, |a| {
+                a.appeals
+                    .iter()
+                    .filter(|x| x.cycle_id == at.id)
+                    .cloned()
+                    .collect()
+            })
         })
     }
 
     async fn apr_file_appeal(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-        p: ParticipantId,
-        filed_on: NaiveDate,
-        reason: &str,
+        at: CycleAt,
+        w: &AppealWrite,
         audit: AuditEntry,
     ) -> StoreResult<AppealId> {
+        let id = at.id;
         self.with_state(|s| {
-            s.apr_guard(d, u, id, RESULT_STATUSES)?;
+            s.apr_guard(at, RESULT_STATUSES)?;
             let aid = AppealId(s.next_id());
             s.appraisal.appeals.push(AppealRecord {
                 id: aid,
                 cycle_id: id,
-                participant_id: p,
-                filed_on,
-                reason: reason.to_string(),
+                participant_id: w.participant_id,
+                filed_on: w.filed_on,
+                reason: w.reason.clone(),
                 decision: None,
                 new_grade: None,
                 resolved_on: None,
@@ -518,32 +448,28 @@ impl AppraisalStore for FakeStore {
 
     async fn apr_resolve_appeal(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CycleId,
-        appeal: AppealId,
-        decision: &str,
-        new_grade: Option<Grade>,
-        on: NaiveDate,
+        at: CycleAt,
+        r: &ResolveWrite,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let id = at.id;
         self.with_state(|s| {
-            s.apr_cycle_mut(d, u, id)?;
+            s.apr_cycle_mut(at)?;
             let a = s
                 .appraisal
                 .appeals
                 .iter_mut()
-                .find(|a| a.id == appeal && a.cycle_id == id && a.decision.is_none())
+                .find(|a| a.id == r.appeal && a.cycle_id == id && a.decision.is_none())
                 .ok_or(StoreError::Conflict(Conflict::Status))?;
-            a.decision = Some(decision.to_string());
-            a.new_grade = new_grade;
-            a.resolved_on = Some(on);
+            a.decision = Some(r.decision.clone());
+            a.new_grade = r.new_grade;
+            a.resolved_on = Some(r.on);
             let pid = a.participant_id;
-            if let Some(g) = new_grade
+            if let Some(g) = r.new_grade
                 && let Some(p) = s.appraisal.participants.iter_mut().find(|p| p.id == pid)
             {
                 p.grade = Some(g);
-                p.reason = decision.to_string();
+                p.reason.clone_from(&r.decision);
             }
             s.platform.audit.push(audit);
             Ok(())

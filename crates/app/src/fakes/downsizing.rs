@@ -29,15 +29,12 @@ impl DownsizingStore for FakeStore {
         Err(not_in_fake())
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn down_create_plan(
         &self,
         _district: DistrictId,
         _unit: UnitId,
         _title: &str,
         _effective: NaiveDate,
-        _by: &str,
-        _at: DateTime<Utc>,
         _audit: AuditEntry,
     ) -> StoreResult<jiguan_domain::downsizing::PlanId> {
         Err(not_in_fake())

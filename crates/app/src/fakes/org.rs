@@ -196,8 +196,6 @@ impl OrgStore for FakeStore {
         _district: DistrictId,
         _unit: UnitId,
         _title: &str,
-        _by: &str,
-        _at: DateTime<Utc>,
         _audit: AuditEntry,
     ) -> StoreResult<PlanId> {
         Err(not_in_fake())

@@ -1,7 +1,6 @@
 //! Pay: pools, runs and lines kept in memory, and the status moves of runs.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::money::Money;
@@ -77,8 +76,6 @@ impl PayStore for FakeStore {
         unit: UnitId,
         year: i32,
         basis: &PoolBasis,
-        by: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         self.with_state(|s| {
@@ -100,8 +97,8 @@ impl PayStore for FakeStore {
                     year,
                     basis: *basis,
                     amount: basis.amount(),
-                    set_by: by.into(),
-                    set_at: at,
+                    set_by: audit.username.clone(),
+                    set_at: audit.at,
                 },
             ));
             s.platform.audit.push(audit);
@@ -144,8 +141,6 @@ impl PayStore for FakeStore {
         district: DistrictId,
         unit: UnitId,
         year: i32,
-        by: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<PayRunId> {
         self.with_state(|s| {
@@ -167,8 +162,8 @@ impl PayStore for FakeStore {
                 doc_no: String::new(),
                 pool: None,
                 computed_at: None,
-                created_by: by.into(),
-                created_at: at,
+                created_by: audit.username.clone(),
+                created_at: audit.at,
                 applied_at: None,
             });
             s.platform.audit.push(audit);
@@ -249,7 +244,6 @@ impl PayStore for FakeStore {
         run: PayRunId,
         pool: Money,
         lines: &[LineResult],
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         self.with_state(|s| {
@@ -266,7 +260,7 @@ impl PayStore for FakeStore {
             }
             if let Some(r) = s.pay.runs.iter_mut().find(|r| r.id == run) {
                 r.pool = Some(pool);
-                r.computed_at = Some(at);
+                r.computed_at = Some(audit.at);
             }
             s.platform.audit.push(audit);
             Ok(())

@@ -57,30 +57,18 @@ pub(crate) fn flow_items(
         .collect()
 }
 
-fn round_mut(
-    s: &mut FakeState,
-    d: DistrictId,
-    u: UnitId,
-    id: RoundId,
-) -> StoreResult<&mut RoundRecord> {
+fn round_mut(s: &mut FakeState, at: RoundAt) -> StoreResult<&mut RoundRecord> {
     s.twoway
         .rounds
         .iter_mut()
-        .find(|r| r.id == id && r.unit_id == u && r.district_id == d)
+        .find(|r| r.id == at.id && r.unit_id == at.unit && r.district_id == at.district)
         .ok_or(StoreError::NotFound)
 }
 
 /// The round must be in `status` (else `Conflict(Status)`); its result is cleared when
 /// `clear`.
-fn guard(
-    s: &mut FakeState,
-    d: DistrictId,
-    u: UnitId,
-    id: RoundId,
-    status: Status,
-    clear: bool,
-) -> StoreResult<()> {
-    let r = round_mut(s, d, u, id)?;
+fn guard(s: &mut FakeState, at: RoundAt, status: Status, clear: bool) -> StoreResult<()> {
+    let r = round_mut(s, at)?;
     if r.status != status {
         return Err(StoreError::Conflict(Conflict::Status));
     }
@@ -99,7 +87,7 @@ pub(crate) fn move_round(
     notices: &[NewNotice],
     audit: AuditEntry,
 ) -> StoreResult<()> {
-    let r = round_mut(s, d, u, RoundId(m.id))?;
+    let r = round_mut(s, RoundAt::new(d, u, RoundId(m.id)))?;
     if r.status != m.from {
         return Err(StoreError::Conflict(Conflict::Status));
     }
@@ -139,15 +127,10 @@ impl TwowayStore for FakeStore {
         })
     }
 
-    async fn tw_round(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
-    ) -> StoreResult<Option<RoundRecord>> {
+    async fn tw_round(&self, at: RoundAt) -> StoreResult<Option<RoundRecord>> {
         self.with_state(|s| {
             s.twoway.reads.push("tw_round");
-            round_mut(s, d, u, id).ok().map(|r| r.clone())
+            round_mut(s, at).ok().map(|r| r.clone())
         })
     }
 
@@ -191,15 +174,13 @@ impl TwowayStore for FakeStore {
 
     async fn tw_update_round(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
+        at: RoundAt,
         w: &RoundWrite,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         write_state(self, |s| {
-            guard(s, d, u, id, Status::Draft, false)?;
-            let r = round_mut(s, d, u, id)?;
+            guard(s, at, Status::Draft, false)?;
+            let r = round_mut(s, at)?;
             r.title = w.input.title.clone();
             r.choose_by = w.input.choose_by;
             r.rank_by = w.input.rank_by;
@@ -212,14 +193,10 @@ impl TwowayStore for FakeStore {
         })
     }
 
-    async fn tw_prefs(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
-    ) -> StoreResult<Vec<PrefRecord>> {
+    async fn tw_prefs(&self, at: RoundAt) -> StoreResult<Vec<PrefRecord>> {
+        let id = at.id;
         self.with_state(|s| {
-            if round_mut(s, d, u, id).is_err() {
+            if round_mut(s, at).is_err() {
                 return Vec::new();
             }
             s.twoway
@@ -233,14 +210,13 @@ impl TwowayStore for FakeStore {
 
     async fn tw_save_prefs(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
+        at: RoundAt,
         prefs: &[PrefRecord],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let id = at.id;
         write_state(self, |s| {
-            guard(s, d, u, id, Status::Open, true)?;
+            guard(s, at, Status::Open, true)?;
             for p in prefs {
                 s.twoway
                     .prefs
@@ -252,14 +228,10 @@ impl TwowayStore for FakeStore {
         })
     }
 
-    async fn tw_rankings(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
-    ) -> StoreResult<Vec<RankingRecord>> {
+    async fn tw_rankings(&self, at: RoundAt) -> StoreResult<Vec<RankingRecord>> {
+        let id = at.id;
         self.with_state(|s| {
-            if round_mut(s, d, u, id).is_err() {
+            if round_mut(s, at).is_err() {
                 return Vec::new();
             }
             s.twoway
@@ -273,14 +245,13 @@ impl TwowayStore for FakeStore {
 
     async fn tw_save_ranking(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
+        at: RoundAt,
         rec: &RankingRecord,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let id = at.id;
         write_state(self, |s| {
-            guard(s, d, u, id, Status::Open, true)?;
+            guard(s, at, Status::Open, true)?;
             s.twoway
                 .rankings
                 .retain(|(r, x)| !(*r == id && x.post_id == rec.post_id));
@@ -290,17 +261,10 @@ impl TwowayStore for FakeStore {
         })
     }
 
-    async fn tw_save_result(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: RoundId,
-        json: &str,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn tw_save_result(&self, at: RoundAt, json: &str, audit: AuditEntry) -> StoreResult<()> {
         write_state(self, |s| {
-            guard(s, d, u, id, Status::Open, false)?;
-            round_mut(s, d, u, id)?.result_json = json.to_string();
+            guard(s, at, Status::Open, false)?;
+            round_mut(s, at)?.result_json = json.to_string();
             s.platform.audit.push(audit);
             Ok(())
         })
@@ -328,7 +292,12 @@ impl TwowayStore for FakeStore {
     ) -> StoreResult<()> {
         write_state(self, |s| {
             // All or nothing: check the status first, write on a copy of the posts state.
-            guard(s, d, u, RoundId(w.step.id), w.step.from, false)?;
+            guard(
+                s,
+                RoundAt::new(d, u, RoundId(w.step.id)),
+                w.step.from,
+                false,
+            )?;
             let saved = s.posts.assignments.clone();
             let last = s.last_id;
             if let Err(e) = super::posts::write(s, u, &w.assignments, Vec::new()) {

@@ -214,13 +214,12 @@ pub trait OrgStore: Send + Sync {
         district: DistrictId,
         unit: UnitId,
     ) -> StoreResult<Vec<SplitRecord>>;
+    /// A new draft plan, created by the audit entry's user at its time.
     async fn create_plan(
         &self,
         district: DistrictId,
         unit: UnitId,
         title: &str,
-        by: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<PlanId>;
     async fn get_plan(

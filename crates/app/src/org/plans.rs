@@ -286,14 +286,7 @@ impl App {
             .after(&Titled { title: &title });
         Ok(self
             .store
-            .create_plan(
-                actor.district_id,
-                unit,
-                &title,
-                &actor.username,
-                self.clock.now(),
-                audit,
-            )
+            .create_plan(actor.district_id, unit, &title, audit)
             .await?)
     }
 

@@ -115,16 +115,14 @@ pub struct ShareRow {
 pub trait PayStore: Send + Sync {
     /// The pools of every unit of the district for a year, in unit order.
     async fn pay_pools(&self, district: DistrictId, year: i32) -> StoreResult<Vec<PoolRecord>>;
-    /// Sets (or replaces) a unit's pool for a year.
-    #[allow(clippy::too_many_arguments)]
+    /// Sets (or replaces) a unit's pool for a year, set by the audit entry's user at its
+    /// time.
     async fn pay_set_pool(
         &self,
         district: DistrictId,
         unit: UnitId,
         year: i32,
         basis: &PoolBasis,
-        by: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Runs of a unit (`None`: of the district), newest year first.
@@ -139,14 +137,13 @@ pub trait PayStore: Send + Sync {
         unit: UnitId,
         id: PayRunId,
     ) -> StoreResult<Option<RunRecord>>;
-    /// A new draft run; `Conflict(Unique(Key))` when the unit has one for the year.
+    /// A new draft run, created by the audit entry's user at its time;
+    /// `Conflict(Unique(Key))` when the unit has one for the year.
     async fn pay_create_run(
         &self,
         district: DistrictId,
         unit: UnitId,
         year: i32,
-        by: &str,
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<PayRunId>;
     /// The lines of a run, in the order they were first written.
@@ -166,8 +163,8 @@ pub trait PayStore: Send + Sync {
         lines: &[LineWrite],
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    /// Writes the computed lines and the pool they came from, if the run is still a draft.
-    #[allow(clippy::too_many_arguments)]
+    /// Writes the computed lines and the pool they came from, computed at the audit
+    /// entry's time, if the run is still a draft.
     async fn pay_save_result(
         &self,
         district: DistrictId,
@@ -175,7 +172,6 @@ pub trait PayStore: Send + Sync {
         run: PayRunId,
         pool: Money,
         lines: &[LineResult],
-        at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Every computed share of the district's runs for a year.

@@ -164,15 +164,7 @@ impl App {
                 amount,
             });
         self.store
-            .pay_set_pool(
-                actor.district_id,
-                unit,
-                year,
-                &basis,
-                &actor.username,
-                audit.at,
-                audit,
-            )
+            .pay_set_pool(actor.district_id, unit, year, &basis, audit)
             .await?;
         Ok(amount)
     }
@@ -256,14 +248,7 @@ impl App {
             .did(AuditAction::PayRunCreate)
             .after(&serde_json::json!({ "year": year }));
         self.store
-            .pay_create_run(
-                actor.district_id,
-                unit,
-                year,
-                &actor.username,
-                audit.at,
-                audit,
-            )
+            .pay_create_run(actor.district_id, unit, year, audit)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(Conflict::Unique(_)) => {
@@ -614,7 +599,6 @@ impl App {
                 id,
                 result.pool,
                 &result.lines,
-                audit.at,
                 audit,
             )
             .await

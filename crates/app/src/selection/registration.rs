@@ -538,7 +538,7 @@ impl App {
                 None => {
                     let c = self
                         .store
-                        .apr_cycle(d, y.unit_id, y.cycle_id)
+                        .apr_cycle(crate::appraisal::CycleAt::new(d, y.unit_id, y.cycle_id))
                         .await?
                         .is_some_and(|c| c.status == Status::Closed);
                     closed.insert(key, c);

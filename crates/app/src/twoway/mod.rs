@@ -147,6 +147,9 @@ pub struct ApplyWrite {
     pub notices: Vec<NewNotice>,
 }
 
+/// A round of a unit, as the store is asked about it.
+pub type RoundAt = crate::ports::Scoped<RoundId>;
+
 /// Storage of two-way selection rounds.
 #[async_trait]
 pub trait TwowayStore: Send + Sync {
@@ -156,12 +159,7 @@ pub trait TwowayStore: Send + Sync {
         district: DistrictId,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<RoundRecord>>;
-    async fn tw_round(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        id: RoundId,
-    ) -> StoreResult<Option<RoundRecord>>;
+    async fn tw_round(&self, at: RoundAt) -> StoreResult<Option<RoundRecord>>;
     /// Creates a draft round with its offers and exclusions; returns its id.
     async fn tw_create_round(
         &self,
@@ -173,50 +171,32 @@ pub trait TwowayStore: Send + Sync {
     /// Replaces a draft round's definition (`Conflict(Status)` unless a draft).
     async fn tw_update_round(
         &self,
-        district: DistrictId,
-        unit: UnitId,
-        id: RoundId,
+        at: RoundAt,
         w: &RoundWrite,
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    async fn tw_prefs(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        id: RoundId,
-    ) -> StoreResult<Vec<PrefRecord>>;
+    async fn tw_prefs(&self, at: RoundAt) -> StoreResult<Vec<PrefRecord>>;
     /// Inserts or replaces the choices of each person given (`Conflict(Status)` unless the
     /// round is open); clears the round's result.
     async fn tw_save_prefs(
         &self,
-        district: DistrictId,
-        unit: UnitId,
-        id: RoundId,
+        at: RoundAt,
         prefs: &[PrefRecord],
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    async fn tw_rankings(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        id: RoundId,
-    ) -> StoreResult<Vec<RankingRecord>>;
+    async fn tw_rankings(&self, at: RoundAt) -> StoreResult<Vec<RankingRecord>>;
     /// Inserts or replaces a post's ranking (`Conflict(Status)` unless open); clears the
     /// round's result.
     async fn tw_save_ranking(
         &self,
-        district: DistrictId,
-        unit: UnitId,
-        id: RoundId,
+        at: RoundAt,
         r: &RankingRecord,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Writes the result (`Conflict(Status)` unless open).
     async fn tw_save_result(
         &self,
-        district: DistrictId,
-        unit: UnitId,
-        id: RoundId,
+        at: RoundAt,
         result_json: &str,
         audit: AuditEntry,
     ) -> StoreResult<()>;

@@ -10,6 +10,7 @@ use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::twoway::{RoundId, participants};
 use jiguan_domain::workflow::{Status, TWOWAY_ROUNDS};
 
+use super::RoundAt;
 use crate::inbox::Todo;
 use crate::{App, AppResult};
 
@@ -38,7 +39,10 @@ impl App {
         };
         let mut open = Vec::new();
         for it in &items {
-            if let Some(r) = self.store.tw_round(d, unit, RoundId(it.id)).await?
+            if let Some(r) = self
+                .store
+                .tw_round(RoundAt::new(d, unit, RoundId(it.id)))
+                .await?
                 && r.status == Status::Open
                 && r.result_json.is_empty()
             {
@@ -54,7 +58,7 @@ impl App {
         let l = self.posts_load(d, unit).await?;
         let mut out = Vec::new();
         for r in open {
-            let prefs = self.store.tw_prefs(d, unit, r.id).await?;
+            let prefs = self.store.tw_prefs(RoundAt::new(d, unit, r.id)).await?;
             let todo = |code: &str, page: &str| Todo {
                 code: code.into(),
                 unit_id: unit,
@@ -79,7 +83,7 @@ impl App {
                     .collect();
                 let ranked: BTreeSet<i64> = self
                     .store
-                    .tw_rankings(d, unit, r.id)
+                    .tw_rankings(RoundAt::new(d, unit, r.id))
                     .await?
                     .iter()
                     .map(|x| x.post_id)

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use jiguan_domain::FieldError;
-use jiguan_domain::audit::{AuditAction, ObjectKind};
+use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use jiguan_domain::auth::{Action, Actor, Role};
 use jiguan_domain::downsizing::{PlanId, routes_for};
 use jiguan_domain::error::Errors;
@@ -20,7 +20,7 @@ use jiguan_domain::twoway::{
 };
 use jiguan_domain::workflow::{Status, Step, StepInput, TWOWAY_ROUNDS, Workflow};
 
-use super::{ApplyWrite, PrefRecord, RankingRecord, RoundRecord, RoundResult, RoundWrite};
+use super::{ApplyWrite, PrefRecord, RankingRecord, RoundAt, RoundRecord, RoundResult, RoundWrite};
 use crate::downsizing::{LineForm, StepAfter};
 use crate::posts::{AssignmentWrite, Loaded, NewAssignment};
 use crate::workflow::{PlanRef, status_err};
@@ -158,7 +158,29 @@ struct Audited<'a, T: Serialize> {
     what: &'a T,
 }
 
+/// Refuses unless the round is open (`status`/`plan_status_invalid`).
+fn require_open(round: &RoundRecord) -> AppResult<()> {
+    if round.status != Status::Open {
+        return Err(jiguan_domain::workflow::status_invalid(round.status).into());
+    }
+    Ok(())
+}
+
 impl App {
+    /// The audit entry of `action` on round `id` of `unit`.
+    fn tw_audit(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: impl ToString,
+        action: AuditAction,
+    ) -> AuditEntry {
+        self.audit(actor)
+            .unit(unit)
+            .did(action)
+            .on(ObjectKind::TwowayRound, id)
+    }
+
     pub(crate) async fn tw_round_of(
         &self,
         actor: &Actor,
@@ -166,9 +188,21 @@ impl App {
         id: RoundId,
     ) -> AppResult<RoundRecord> {
         self.store
-            .tw_round(actor.district_id, unit, id)
+            .tw_round(RoundAt::of(actor, unit, id))
             .await?
             .ok_or(AppError::NotFound)
+    }
+
+    /// [`App::tw_round_of`], refused unless the round is open (`status`).
+    async fn tw_open_round(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: RoundId,
+    ) -> AppResult<RoundRecord> {
+        let round = self.tw_round_of(actor, unit, id).await?;
+        require_open(&round)?;
+        Ok(round)
     }
 
     /// Refuses unless the actor may take one of `actions` in `unit`.
@@ -351,10 +385,7 @@ impl App {
             .tw_check_write(actor, unit, form, offers, exclusions)
             .await?;
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::TwowayRoundCreate)
-            .on(ObjectKind::TwowayRound, "")
+            .tw_audit(actor, unit, "", AuditAction::TwowayRoundCreate)
             .after(&w);
         Ok(self
             .store
@@ -379,13 +410,10 @@ impl App {
             .tw_check_write(actor, unit, form, offers, exclusions)
             .await?;
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::TwowayRoundUpdate)
-            .on(ObjectKind::TwowayRound, id)
+            .tw_audit(actor, unit, id, AuditAction::TwowayRoundUpdate)
             .after(&w);
         self.store
-            .tw_update_round(actor.district_id, unit, id, &w, audit)
+            .tw_update_round(RoundAt::of(actor, unit, id), &w, audit)
             .await
             .map_err(|e| status_err(e, r.status))
     }
@@ -422,8 +450,8 @@ impl App {
             .filter(|p| p.seats > 0)
             .collect();
         let people = participants(&l.state, &round.exclusions);
-        let prefs = self.store.tw_prefs(d, unit, id).await?;
-        let rankings = self.store.tw_rankings(d, unit, id).await?;
+        let prefs = self.store.tw_prefs(RoundAt::new(d, unit, id)).await?;
+        let rankings = self.store.tw_rankings(RoundAt::new(d, unit, id)).await?;
         let data = Self::tw_data(&l, &round, &people, &prefs, &rankings);
         let mut applicants: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         for p in &posts {
@@ -620,10 +648,7 @@ impl App {
     ) -> AppResult<()> {
         self.require_unit(actor, Action::TwowayChoose, unit).await?;
         let me = self.tw_me(actor, unit, id).await?;
-        let round = self.tw_round_of(actor, unit, id).await?;
-        if round.status != Status::Open {
-            return Err(jiguan_domain::workflow::status_invalid(round.status).into());
-        }
+        let round = self.tw_open_round(actor, unit, id).await?;
         let l = self.posts_load(actor.district_id, unit).await?;
         let posts = Self::tw_check_prefs(&l, &round, me, raw)?;
         let rec = PrefRecord {
@@ -643,13 +668,10 @@ impl App {
         recs: &[PrefRecord],
     ) -> AppResult<()> {
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::TwowayPrefsSave)
-            .on(ObjectKind::TwowayRound, round.id)
+            .tw_audit(actor, unit, round.id, AuditAction::TwowayPrefsSave)
             .after(&recs);
         self.store
-            .tw_save_prefs(actor.district_id, unit, round.id, recs, audit)
+            .tw_save_prefs(RoundAt::of(actor, unit, round.id), recs, audit)
             .await
             .map_err(|e| status_err(e, round.status))
     }
@@ -665,10 +687,7 @@ impl App {
         rows: &[PrefRow],
     ) -> AppResult<usize> {
         self.require_unit(actor, Action::TwowayManage, unit).await?;
-        let round = self.tw_round_of(actor, unit, id).await?;
-        if round.status != Status::Open {
-            return Err(jiguan_domain::workflow::status_invalid(round.status).into());
-        }
+        let round = self.tw_open_round(actor, unit, id).await?;
         let l = self.posts_load(actor.district_id, unit).await?;
         let people = participants(&l.state, &round.exclusions);
         let mut errs = Errors::new();
@@ -759,9 +778,7 @@ impl App {
             return Err(AppError::field("post", "not_found"));
         }
         let v = self.tw_view(actor, unit, id).await?;
-        if v.round.status != Status::Open {
-            return Err(jiguan_domain::workflow::status_invalid(v.round.status).into());
-        }
+        require_open(&v.round)?;
         let apps = v.applicants.get(&post).cloned().unwrap_or_default();
         let ranking = parse_ranking(order, &apps)?;
         let rec = RankingRecord {
@@ -771,16 +788,13 @@ impl App {
             at: self.clock.now(),
         };
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::TwowayRankingSave)
-            .on(ObjectKind::TwowayRound, id)
+            .tw_audit(actor, unit, id, AuditAction::TwowayRankingSave)
             .after(&Audited {
                 round: id.0,
                 what: &rec,
             });
         self.store
-            .tw_save_ranking(actor.district_id, unit, id, &rec, audit)
+            .tw_save_ranking(RoundAt::of(actor, unit, id), &rec, audit)
             .await
             .map_err(|e| status_err(e, v.round.status))
     }
@@ -795,14 +809,11 @@ impl App {
     ) -> AppResult<()> {
         let json = serde_json::to_string(res).map_err(|e| AppError::Internal(e.to_string()))?;
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(action)
-            .on(ObjectKind::TwowayRound, round.id)
+            .tw_audit(actor, unit, round.id, action)
             .before(&round.result())
             .after(res);
         self.store
-            .tw_save_result(actor.district_id, unit, round.id, &json, audit)
+            .tw_save_result(RoundAt::of(actor, unit, round.id), &json, audit)
             .await
             .map_err(|e| status_err(e, round.status))
     }
@@ -817,14 +828,11 @@ impl App {
     ) -> AppResult<RoundResult> {
         self.require_unit(actor, Action::TwowayManage, unit).await?;
         let d = actor.district_id;
-        let round = self.tw_round_of(actor, unit, id).await?;
-        if round.status != Status::Open {
-            return Err(jiguan_domain::workflow::status_invalid(round.status).into());
-        }
+        let round = self.tw_open_round(actor, unit, id).await?;
         let l = self.posts_load(d, unit).await?;
         let people = participants(&l.state, &round.exclusions);
-        let prefs = self.store.tw_prefs(d, unit, id).await?;
-        let rankings = self.store.tw_rankings(d, unit, id).await?;
+        let prefs = self.store.tw_prefs(RoundAt::new(d, unit, id)).await?;
+        let rankings = self.store.tw_rankings(RoundAt::new(d, unit, id)).await?;
         let data = Self::tw_data(&l, &round, &people, &prefs, &rankings);
         let outcome = solve_round(&data, round.mode)?;
         let willing: Vec<i64> = Self::tw_tie(&l, &people)
@@ -1080,9 +1088,7 @@ impl App {
     ) -> AppResult<usize> {
         self.require_unit(actor, Action::TwowayManage, unit).await?;
         let v = self.tw_view(actor, unit, id).await?;
-        if v.round.status != Status::Open {
-            return Err(jiguan_domain::workflow::status_invalid(v.round.status).into());
-        }
+        require_open(&v.round)?;
         let (role, kind, waiting) = match who {
             Remind::Staff => (
                 Role::Staff,
@@ -1117,10 +1123,7 @@ impl App {
             at,
         }];
         let audit = self
-            .audit(actor)
-            .unit(unit)
-            .did(AuditAction::TwowayRemind)
-            .on(ObjectKind::TwowayRound, id)
+            .tw_audit(actor, unit, id, AuditAction::TwowayRemind)
             .after(&Audited {
                 round: id.0,
                 what: &BTreeMap::from([("kind", kind), ("waiting", &waiting.to_string())]),

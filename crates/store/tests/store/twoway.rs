@@ -3,7 +3,7 @@
 
 use jiguan_app::ports::{Conflict, StoreError, TenancyStore};
 use jiguan_app::posts::AssignmentWrite;
-use jiguan_app::twoway::{ApplyWrite, TwowayStore};
+use jiguan_app::twoway::{ApplyWrite, RoundAt, TwowayStore};
 use jiguan_app::workflow::SimpleStep;
 use jiguan_domain::auth::Role;
 use jiguan_domain::posts::AssignmentId;
@@ -144,6 +144,10 @@ async fn twoway_apply_is_atomic(pg: bool) {
     )
     .await;
     assert_eq!(open_after, open_before);
-    let r = s.tw_round(d, unit, id).await.unwrap().unwrap();
+    let r = s
+        .tw_round(RoundAt::new(d, unit, id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(r.status, Status::Approved);
 }

@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use jiguan_app::twoway::PrefRow;
+use jiguan_app::twoway::{PrefRow, RoundAt};
 use jiguan_domain::audit::{AuditAction, ObjectKind};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::people::PersonId;
@@ -900,7 +900,7 @@ fn round_fields(
 async fn stored(t: &T, id: RoundId) -> jiguan_app::twoway::RoundRecord {
     t.app
         .store
-        .tw_round(t.d_a, t.unit("luotuo"), id)
+        .tw_round(RoundAt::new(t.d_a, t.unit("luotuo"), id))
         .await
         .unwrap()
         .unwrap()
