@@ -112,8 +112,13 @@ impl Builder<'_> {
         let v = match v.strip_prefix('\'') {
             Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
             _ => v,
-        }
-        .to_string();
+        };
+        // The cell's own text when nothing was taken off (most cells): no second copy.
+        let v = if v.len() == value.len() {
+            value
+        } else {
+            v.to_string()
+        };
         if v.is_empty() {
             return Ok(());
         }

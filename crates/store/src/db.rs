@@ -189,7 +189,12 @@ impl Dialect for Sqlite {
         bind(sqlx::query(sql), params)
     }
     fn placeholders(sql: &str) -> Cow<'_, str> {
-        Cow::Owned(to_sqlite(sql))
+        // A statement with anonymous `?` only (a large fixed-shape INSERT) is used as is.
+        if sql.contains('$') {
+            Cow::Owned(to_sqlite(sql))
+        } else {
+            Cow::Borrowed(sql)
+        }
     }
     fn row(r: SqliteRow) -> Row {
         Row::Sqlite(r)

@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(25, "0025_selection_extra", "selection_extra"),
     migration!(26, "0026_scale_counters", "scale_counters"),
     migration!(27, "0027_selection_officials", "selection_officials"),
+    migration!(28, "0028_search_post_grams", "search_post_grams"),
 ];
 
 pub fn latest() -> i64 {

@@ -36,41 +36,19 @@ use crate::sql::{Sql, fetch_page, like, order_by};
 
 /// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
 const CHUNK: usize = 400;
-/// Rows per multi-row INSERT on SQLite. SQLite looks numbered parameters up by a linear
-/// scan (`sqlite3VListNumToName`), so a statement's cost grows with the square of its
-/// parameter count; equal values share one parameter (about 8 per row). Measured on 100,000
-/// rows: 50 rows 27,600 rows/s, 100 rows 31,200, 200 rows 32,600 (more memory per statement).
+/// Rows per multi-row INSERT on SQLite. SQLite looks numbered parameters (`?NNN`) up by a
+/// linear scan (`sqlite3VListNumToName`) at every bind, so the people INSERT uses
+/// anonymous `?` placeholders ([`people_index::values_sql`]), one fixed text per chunk
+/// size, every value bound.
 const SQLITE_CHUNK: usize = 100;
+/// SQLite page cache of an import's connection for its transaction (KiB, as `PRAGMA
+/// cache_size` takes a negative number): the default 2 MiB spilled dirty pages to the WAL
+/// in the middle of a large import. Restored before the commit.
+const IMPORT_CACHE_KIB: i64 = 65_536;
 /// Written rows from which an import refreshes the planner statistics (`ANALYZE`).
 const ANALYZE_AFTER: usize = 1000;
 /// Updated rows between two progress reports (inserts report once per chunk).
 const PROGRESS_EVERY: u64 = 50;
-
-/// Parameters of one large statement: integers and booleans inlined as literals (they
-/// are typed Rust values, never text), equal values sharing one placeholder.
-#[derive(Default)]
-struct Dedup {
-    sql: Sql,
-    seen: HashMap<Value, String>,
-}
-
-impl Dedup {
-    fn val(&mut self, v: Value) -> String {
-        match v {
-            Value::I64(Some(n)) => n.to_string(),
-            Value::I64(None) => "NULL".into(),
-            Value::Bool(Some(b)) => if b { "TRUE" } else { "FALSE" }.into(),
-            other => {
-                if let Some(p) = self.seen.get(&other) {
-                    return p.clone();
-                }
-                let p = self.sql.bind(other.clone());
-                self.seen.insert(other, p.clone());
-                p
-            }
-        }
-    }
-}
 
 /// Personal columns (never dated) and assignment columns (dated in person_events).
 const PERSONAL: [&str; 12] = [
@@ -293,16 +271,26 @@ async fn copy_events(
     let note = s.bind(w.note.as_str());
     let atp = s.bind(at);
     let byp = s.bind(by);
-    // Ids come from the database: inlined as literals (fewer parameters; see `Dedup`).
+    // Ids come from the database: inlined as literals when not a range.
     // `+p.district_id` keeps SQLite's planner on the primary key: without statistics it
     // preferred an index on district_id and scanned the whole district for every chunk,
     // which made large imports quadratic.
-    let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+    // Consecutive ids (a chunk of new people) as a bound range: the same text for every
+    // chunk, so one prepared statement serves an import.
+    let which = match (ids.first(), ids.last()) {
+        (Some(a), Some(b)) if ids.windows(2).all(|w| w[1] == w[0] + 1) => {
+            let (a, b) = (s.bind(*a), s.bind(*b));
+            format!("p.id >= {a} AND p.id <= {b}")
+        }
+        _ => {
+            let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+            format!("p.id IN ({})", list.join(", "))
+        }
+    };
     s.text = format!(
         "INSERT INTO person_events ({EVENT_COLS}) SELECT p.district_id, p.id, {on}, {kind}, p.unit_id, p.host_unit_id, p.body_id, \
          p.identity, p.establishment, p.post, p.rank, p.leader, p.funding, p.basic_pay, p.allowances, p.social_insurance, \
-         p.housing_fund, p.status, {doc}, {note}, {atp}, {byp} FROM people p WHERE +p.district_id = {dp} AND p.id IN ({})",
-        list.join(", ")
+         p.housing_fund, p.status, {doc}, {note}, {atp}, {byp} FROM people p WHERE +p.district_id = {dp} AND {which}"
     );
     tx.execute(&s.text, &s.params).await?;
     Ok(())
@@ -426,20 +414,23 @@ async fn insert_chunk(
     let Some(first) = chunk.first() else {
         return Ok(Vec::new());
     };
-    let mut s = Dedup::default();
-    let mut rows = Vec::with_capacity(chunk.len());
-    for w in chunk {
-        let ph: Vec<String> = person_values(&w.person, d, at)
-            .into_iter()
-            .map(|v| s.val(v))
-            .collect();
-        rows.push(format!("({})", ph.join(", ")));
-    }
+    // One statement text per chunk size (every full chunk of an import the same): one
+    // prepared statement serves them all; every value bound.
+    let cols = INSERT_COLS.split(", ").count();
     let sql = format!(
-        "INSERT INTO people ({INSERT_COLS}) VALUES {} RETURNING id, id_number",
-        rows.join(", ")
+        "{} RETURNING id, id_number",
+        people_index::values_sql(
+            &format!("INSERT INTO people ({INSERT_COLS})"),
+            tx.backend(),
+            chunk.len(),
+            cols
+        )
     );
-    let back = tx.fetch_all(&sql, &s.sql.params).await?;
+    let mut params = Vec::with_capacity(chunk.len() * cols);
+    for w in chunk {
+        params.extend(person_values(&w.person, d, at));
+    }
+    let back = tx.fetch_all(&sql, &params).await?;
     let mut by_number: HashMap<String, i64> = HashMap::with_capacity(back.len());
     for r in back {
         by_number.insert(r.get(1)?, r.get(0)?);
@@ -474,6 +465,15 @@ async fn update_one(
         .map(|(i, c)| format!("{c} = ${}", i + 1))
         .collect();
     let n = params.len();
+    // The old name: its grams are deleted by their key (migration 28).
+    let old_name: String = tx
+        .fetch_optional(
+            "SELECT name FROM people WHERE id = $1 AND district_id = $2",
+            &[p.id.into(), d.0.into()],
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .get(0)?;
     params.push(Value::from(p.id));
     params.push(Value::from(d.0));
     let sql = format!(
@@ -486,8 +486,126 @@ async fn update_one(
         return Err(StoreError::NotFound);
     }
     copy_events(tx, d, &[p.id], w, at, by).await?;
-    people_index::write_grams(tx, d, &[(p.id, p.name.as_str(), p.post.as_str())], false).await?;
+    people_index::rewrite_grams(tx, d, p.id, &old_name, (p.name.as_str(), p.post.as_str())).await?;
     people_index::refresh_latest(tx, d, Who::Ids(&[p.id])).await
+}
+
+/// The writes of [`PeopleStore::apply_people`] inside its transaction; the ids of the
+/// people written, in the order given.
+async fn apply_people_tx(tx: &mut Tx, d: DistrictId, batch: PeopleBatch) -> StoreResult<Vec<i64>> {
+    let at = batch.at;
+    let by = batch.by.as_str();
+    let chunk_rows = match tx.backend() {
+        Backend::Sqlite => SQLITE_CHUNK,
+        Backend::Postgres => CHUNK,
+    };
+    let total = batch.writes.len() as u64;
+    let mut ids = vec![0i64; batch.writes.len()];
+    let mut pending: Vec<usize> = Vec::new();
+    let key = |w: &PersonWrite| (w.on, w.kind, w.doc_no.clone(), w.note.clone());
+    let mut done = 0u64;
+    let mut i = 0;
+    while i <= batch.writes.len() {
+        let w = batch.writes.get(i);
+        let flush = match (w, pending.first().and_then(|p| batch.writes.get(*p))) {
+            (None, _) => true,
+            (Some(w), Some(f)) => !w.create || key(w) != key(f) || pending.len() >= chunk_rows,
+            (Some(w), None) => !w.create,
+        };
+        if flush && !pending.is_empty() {
+            let chunk: Vec<&PersonWrite> = pending
+                .iter()
+                .filter_map(|p| batch.writes.get(*p))
+                .collect();
+            let new = insert_chunk(tx, d, &chunk, at, by).await?;
+            for (p, id) in pending.iter().zip(new) {
+                if let Some(slot) = ids.get_mut(*p) {
+                    *slot = id;
+                }
+            }
+            done += pending.len() as u64;
+            pending.clear();
+            if let Some(pr) = &batch.progress {
+                pr(done, total);
+            }
+        }
+        match w {
+            Some(w) if w.create => pending.push(i),
+            Some(w) => {
+                update_one(tx, d, w, at, by).await?;
+                if let Some(slot) = ids.get_mut(i) {
+                    *slot = w.person.id;
+                }
+                done += 1;
+                if let Some(pr) = &batch.progress
+                    && done.is_multiple_of(PROGRESS_EVERY)
+                {
+                    pr(done, total);
+                }
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    // The search grams and the latest rows (with the cost counters) of every person
+    // created above, in bulk (issue 17): the same rows the per-chunk writes gave, in
+    // a few large statements. Nothing in this transaction reads them before.
+    let fresh: Vec<(i64, &str, &str)> = batch
+        .writes
+        .iter()
+        .zip(&ids)
+        .filter(|(w, _)| w.create)
+        .map(|(w, id)| (*id, w.person.name.as_str(), w.person.post.as_str()))
+        .collect();
+    people_index::index_fresh(tx, d, &fresh).await?;
+    if let Some(pr) = &batch.progress
+        && total > 0
+    {
+        pr(done, total);
+    }
+    for x in &batch.exceptions {
+        tx.execute(
+            "INSERT INTO establishment_exceptions (district_id, unit_id, body_id, person_id, kind, doc_no, reason, approved, occupied_after, on_date, created_at, created_by) \
+             VALUES ($1, $2, $3, (SELECT id FROM people WHERE district_id = $1 AND id_number = $4), $5, $6, $7, $8, $9, $10, $11, $12)",
+            &[
+                d.0.into(),
+                x.unit_id.0.into(),
+                x.body_id.into(),
+                x.id_number.as_str().into(),
+                x.kind.code().into(),
+                x.doc_no.as_str().into(),
+                x.reason.as_str().into(),
+                x.approved.into(),
+                x.occupied_after.into(),
+                x.on_date.into(),
+                at.into(),
+                by.into(),
+            ],
+        )
+        .await?;
+    }
+    for g in &batch.guards {
+        let mut s = Sql::with(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 AND status IN ('on_post', 'lent_out')",
+            d.0,
+        );
+        s.and("unit_id = {}", g.unit_id.0);
+        s.and("establishment = {}", g.kind.code());
+        if let Some(b) = g.body_id {
+            s.and("body_id = {}", b);
+        }
+        let n: i64 = tx.fetch_one(&s.text, &s.params).await?.get(0)?;
+        if n > g.limit {
+            return Err(StoreError::Conflict(Conflict::Establishment));
+        }
+    }
+    for (k, mut a) in batch.audits.into_iter().enumerate() {
+        if a.object_id.is_empty() {
+            a.object_id = ids.get(k).copied().unwrap_or(0).to_string();
+        }
+        append(tx, &a).await?;
+    }
+    Ok(ids)
 }
 
 fn quota(r: &Row) -> StoreResult<QuotaRecord> {
@@ -957,8 +1075,6 @@ impl PeopleStore for SqlStore {
     }
 
     async fn apply_people(&self, d: DistrictId, batch: PeopleBatch) -> StoreResult<Vec<PersonId>> {
-        let at = batch.at;
-        let by = batch.by.as_str();
         let mut tx = self.db.begin().await?;
         if tx.backend() == Backend::Postgres {
             tx.execute(
@@ -967,116 +1083,21 @@ impl PeopleStore for SqlStore {
             )
             .await?;
         }
-        let chunk_rows = match tx.backend() {
-            Backend::Sqlite => SQLITE_CHUNK,
-            Backend::Postgres => CHUNK,
+        // A large write on SQLite gets a larger page cache for its transaction.
+        let cache = if tx.backend() == Backend::Sqlite && batch.writes.len() >= ANALYZE_AFTER {
+            let old: i64 = tx.fetch_one("PRAGMA cache_size", &[]).await?.get(0)?;
+            tx.execute(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"), &[])
+                .await?;
+            Some(old)
+        } else {
+            None
         };
-        let total = batch.writes.len() as u64;
-        let mut ids = vec![0i64; batch.writes.len()];
-        let mut pending: Vec<usize> = Vec::new();
-        let key = |w: &PersonWrite| (w.on, w.kind, w.doc_no.clone(), w.note.clone());
-        let mut done = 0u64;
-        let mut i = 0;
-        while i <= batch.writes.len() {
-            let w = batch.writes.get(i);
-            let flush = match (w, pending.first().and_then(|p| batch.writes.get(*p))) {
-                (None, _) => true,
-                (Some(w), Some(f)) => !w.create || key(w) != key(f) || pending.len() >= chunk_rows,
-                (Some(w), None) => !w.create,
-            };
-            if flush && !pending.is_empty() {
-                let chunk: Vec<&PersonWrite> = pending
-                    .iter()
-                    .filter_map(|p| batch.writes.get(*p))
-                    .collect();
-                let new = insert_chunk(&mut tx, d, &chunk, at, by).await?;
-                for (p, id) in pending.iter().zip(new) {
-                    if let Some(slot) = ids.get_mut(*p) {
-                        *slot = id;
-                    }
-                }
-                done += pending.len() as u64;
-                pending.clear();
-                if let Some(pr) = &batch.progress {
-                    pr(done, total);
-                }
-            }
-            match w {
-                Some(w) if w.create => pending.push(i),
-                Some(w) => {
-                    update_one(&mut tx, d, w, at, by).await?;
-                    if let Some(slot) = ids.get_mut(i) {
-                        *slot = w.person.id;
-                    }
-                    done += 1;
-                    if let Some(pr) = &batch.progress
-                        && done.is_multiple_of(PROGRESS_EVERY)
-                    {
-                        pr(done, total);
-                    }
-                }
-                None => {}
-            }
-            i += 1;
+        let written = apply_people_tx(&mut tx, d, batch).await;
+        if let Some(old) = cache {
+            tx.execute(&format!("PRAGMA cache_size = {old}"), &[])
+                .await?;
         }
-        // The search grams and the latest rows (with the cost counters) of every person
-        // created above, in bulk (issue 17): the same rows the per-chunk writes gave, in
-        // a few large statements. Nothing in this transaction reads them before.
-        let fresh: Vec<(i64, &str, &str)> = batch
-            .writes
-            .iter()
-            .zip(&ids)
-            .filter(|(w, _)| w.create)
-            .map(|(w, id)| (*id, w.person.name.as_str(), w.person.post.as_str()))
-            .collect();
-        people_index::index_fresh(&mut tx, d, &fresh).await?;
-        if let Some(pr) = &batch.progress
-            && total > 0
-        {
-            pr(done, total);
-        }
-        for x in &batch.exceptions {
-            tx.execute(
-                "INSERT INTO establishment_exceptions (district_id, unit_id, body_id, person_id, kind, doc_no, reason, approved, occupied_after, on_date, created_at, created_by) \
-                 VALUES ($1, $2, $3, (SELECT id FROM people WHERE district_id = $1 AND id_number = $4), $5, $6, $7, $8, $9, $10, $11, $12)",
-                &[
-                    d.0.into(),
-                    x.unit_id.0.into(),
-                    x.body_id.into(),
-                    x.id_number.as_str().into(),
-                    x.kind.code().into(),
-                    x.doc_no.as_str().into(),
-                    x.reason.as_str().into(),
-                    x.approved.into(),
-                    x.occupied_after.into(),
-                    x.on_date.into(),
-                    at.into(),
-                    by.into(),
-                ],
-            )
-            .await?;
-        }
-        for g in &batch.guards {
-            let mut s = Sql::with(
-                "SELECT CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 AND status IN ('on_post', 'lent_out')",
-                d.0,
-            );
-            s.and("unit_id = {}", g.unit_id.0);
-            s.and("establishment = {}", g.kind.code());
-            if let Some(b) = g.body_id {
-                s.and("body_id = {}", b);
-            }
-            let n: i64 = tx.fetch_one(&s.text, &s.params).await?.get(0)?;
-            if n > g.limit {
-                return Err(StoreError::Conflict(Conflict::Establishment));
-            }
-        }
-        for (k, mut a) in batch.audits.into_iter().enumerate() {
-            if a.object_id.is_empty() {
-                a.object_id = ids.get(k).copied().unwrap_or(0).to_string();
-            }
-            append(&mut tx, &a).await?;
-        }
+        let ids = written?;
         tx.commit().await?;
         // After a large import the planners' statistics are stale or empty: PostgreSQL then
         // planned the cost report's history lookup as a scan per person (minutes at 100,000

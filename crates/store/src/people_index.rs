@@ -1,11 +1,13 @@
 //! Indexes of the people module kept by every people write (issue 17, migration 23):
 //!
-//! - **Search grams** (`people_grams`): the characters and character pairs of each
-//!   person's name and post, lower-cased per character. A roster search reads its
-//!   candidates from them (one index range per gram of the search text, intersected) and
+//! - **Search grams** (`people_grams`, `people_post_grams`): the characters and character
+//!   pairs, lower-cased per character, of each person's name, and of each post text of
+//!   the district (once per distinct text, migration 28: a district has few). A roster
+//!   search reads its candidates from them (one index range per gram of the search text,
+//!   intersected; the people of the matching post texts through `people_post`) and
 //!   re-checks the old `LIKE '%…%'` condition on the candidates only, so the answers are
 //!   the old ones: every person the old condition matches holds every gram of the search
-//!   text (see [`grams`]).
+//!   text in its name or post (see [`grams`]).
 //! - **Latest history row** (`person_latest`) and **cost counters** (`cost_counters`):
 //!   each person's highest-id history row with its cost columns, and their sums per unit,
 //!   status, grouping key and month of the latest row's date (migration 26). The cost
@@ -26,7 +28,7 @@ use jiguan_app::people::{CostGroup, PeopleFilter, StatusFilter};
 use jiguan_app::ports::StoreResult;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
-use crate::db::{Db, Tx, Value};
+use crate::db::{Backend, Db, Tx, Value};
 use crate::sql::Sql;
 
 /// Grams per multi-row INSERT.
@@ -63,66 +65,156 @@ pub fn query_grams(text: &str) -> Vec<String> {
     set.into_iter().collect()
 }
 
-/// One person's grams: of the name and of the post (no pair across the two).
-fn person_grams(name: &str, post: &str) -> BTreeSet<String> {
-    let mut g = grams(name);
-    g.extend(grams(post));
-    g
+/// A multi-row INSERT head followed by `rows` rows of `cols` placeholders: SQLite's
+/// anonymous `?` (bound in order; numbered `?NNN` are looked up by a linear scan at every
+/// bind, see `people::SQLITE_CHUNK`), PostgreSQL's `$n`. Every full chunk of an import has
+/// the same text, so one prepared (cached) statement serves them all.
+pub(crate) fn values_sql(head: &str, b: Backend, rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(head.len() + rows * cols * 6 + 8);
+    out.push_str(head);
+    out.push_str(" VALUES ");
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            n += 1;
+            match b {
+                Backend::Sqlite => out.push('?'),
+                Backend::Postgres => {
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                }
+            }
+        }
+        out.push(')');
+    }
+    out
 }
 
-/// Replaces the grams of people `(id, name, post)` of district `d` (new people: nothing
-/// to delete, `fresh`).
+/// Writes the search grams of new people `(id, name, post)` of district `d`: each
+/// person's name grams, and the grams of the post texts not indexed yet.
 pub(crate) async fn write_grams(
     tx: &mut Tx,
     d: DistrictId,
     people: &[(i64, &str, &str)],
-    fresh: bool,
 ) -> StoreResult<()> {
     if people.is_empty() {
         return Ok(());
     }
-    if !fresh {
-        let ids: Vec<String> = people.iter().map(|p| p.0.to_string()).collect();
-        tx.execute(
-            &format!(
-                "DELETE FROM people_grams WHERE person_id IN ({})",
-                ids.join(", ")
-            ),
-            &[],
-        )
-        .await?;
-    }
-    let mut rows: Vec<(i64, String)> = Vec::new();
-    for (id, name, post) in people {
-        for g in person_grams(name, post) {
-            rows.push((*id, g));
+    let mut rows: Vec<(String, i64)> = Vec::with_capacity(people.len() * 6);
+    for (id, name, _) in people {
+        for g in grams(name) {
+            rows.push((g, *id));
         }
     }
+    insert_name_grams(tx, d, rows).await?;
+    let posts: BTreeSet<&str> = people.iter().map(|p| p.2).collect();
+    write_post_grams(tx, d, posts).await
+}
+
+/// Inserts name grams `(gram, person)` of district `d`.
+async fn insert_name_grams(
+    tx: &mut Tx,
+    d: DistrictId,
+    mut rows: Vec<(String, i64)>,
+) -> StoreResult<()> {
     // In the primary key's order: each statement then writes a few runs of adjacent
-    // index entries (and binds a few distinct grams) instead of entries all over the index.
-    rows.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    // index entries instead of entries all over the index.
+    rows.sort_unstable();
+    let b = tx.backend();
+    let mut full: Option<String> = None;
+    for chunk in rows.chunks(GRAM_ROWS) {
+        let text = if chunk.len() == GRAM_ROWS {
+            full.get_or_insert_with(|| gram_sql(d, b, GRAM_ROWS))
+                .clone()
+        } else {
+            gram_sql(d, b, chunk.len())
+        };
+        let mut params = Vec::with_capacity(chunk.len() * 2);
+        for (g, id) in chunk {
+            params.push(Value::from(g.as_str()));
+            params.push(Value::from(*id));
+        }
+        tx.execute(&text, &params).await?;
+    }
+    Ok(())
+}
+
+/// The INSERT of `rows` name grams `(gram, person)` of district `d` (inlined: a typed
+/// integer, the same for a whole import).
+fn gram_sql(d: DistrictId, b: Backend, rows: usize) -> String {
+    let mut out = String::with_capacity(64 + rows * 24);
+    out.push_str("INSERT INTO people_grams (gram, person_id, district_id) VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        match b {
+            Backend::Sqlite => out.push_str("(?, ?, "),
+            Backend::Postgres => out.push_str(&format!("(${}, ${}, ", 2 * r + 1, 2 * r + 2)),
+        }
+        out.push_str(&d.0.to_string());
+        out.push(')');
+    }
+    out
+}
+
+/// Indexes post texts `posts` of district `d` (those already indexed are left as they are).
+async fn write_post_grams(tx: &mut Tx, d: DistrictId, posts: BTreeSet<&str>) -> StoreResult<()> {
+    let mut rows: BTreeSet<(String, &str)> = BTreeSet::new();
+    for p in posts {
+        for g in grams(p) {
+            rows.insert((g, p));
+        }
+    }
+    let rows: Vec<(String, &str)> = rows.into_iter().collect();
     for chunk in rows.chunks(GRAM_ROWS) {
         let mut s = Sql::new("");
-        let mut seen: HashMap<&str, String> = HashMap::new();
         let mut vals = Vec::with_capacity(chunk.len());
-        for (id, g) in chunk {
-            let p = match seen.get(g.as_str()) {
-                Some(p) => p.clone(),
-                None => {
-                    let p = s.bind(g.as_str());
-                    seen.insert(g.as_str(), p.clone());
-                    p
-                }
-            };
-            vals.push(format!("({}, {p}, {id})", d.0));
+        for (g, p) in chunk {
+            let gp = s.bind(g.as_str());
+            let pp = s.bind(*p);
+            vals.push(format!("({}, {gp}, {pp})", d.0));
         }
         s.text = format!(
-            "INSERT INTO people_grams (district_id, gram, person_id) VALUES {}",
+            "INSERT INTO people_post_grams (district_id, gram, post) VALUES {} ON CONFLICT DO NOTHING",
             vals.join(", ")
         );
         tx.execute(&s.text, &s.params).await?;
     }
     Ok(())
+}
+
+/// Rewrites the search grams of person `id` of district `d`, renamed from `old_name` (a
+/// post text is indexed once and stays).
+pub(crate) async fn rewrite_grams(
+    tx: &mut Tx,
+    d: DistrictId,
+    id: i64,
+    old_name: &str,
+    (name, post): (&str, &str),
+) -> StoreResult<()> {
+    if old_name != name {
+        let old = grams(old_name);
+        if !old.is_empty() {
+            let mut s = Sql::with("", d.0);
+            let list: Vec<String> = old.iter().map(|g| s.bind(g.as_str())).collect();
+            let ip = s.bind(id);
+            s.text = format!(
+                "DELETE FROM people_grams WHERE district_id = $1 AND gram IN ({}) AND person_id = {ip}",
+                list.join(", ")
+            );
+            tx.execute(&s.text, &s.params).await?;
+        }
+        insert_name_grams(tx, d, grams(name).into_iter().map(|g| (g, id)).collect()).await?;
+    }
+    write_post_grams(tx, d, BTreeSet::from([post])).await
 }
 
 /// Which people a [`refresh_latest`] rewrites.
@@ -231,11 +323,19 @@ pub(crate) async fn index_fresh(
     d: DistrictId,
     people: &[(i64, &str, &str)],
 ) -> StoreResult<()> {
-    write_grams(tx, d, people, true).await?;
+    write_grams(tx, d, people).await?;
     let ids: Vec<i64> = people.iter().map(|p| p.0).collect();
     for chunk in ids.chunks(FRESH_IDS) {
-        insert_latest(tx, Who::Ids(chunk)).await?;
-        count_latest(tx, Who::Ids(chunk), 1).await?;
+        // Consecutive ids (an import's new people) as a range: a few index ranges
+        // instead of thousands of lookups.
+        let who = match (chunk.first(), chunk.last()) {
+            (Some(a), Some(b)) if chunk.windows(2).all(|w| w[1] == w[0] + 1) => {
+                Who::Range(*a, b + 1)
+            }
+            _ => Who::Ids(chunk),
+        };
+        insert_latest(tx, who).await?;
+        count_latest(tx, who, 1).await?;
     }
     Ok(())
 }
@@ -448,20 +548,36 @@ pub async fn recount_people(db: &Db) -> StoreResult<()> {
     Ok(())
 }
 
-/// The candidate people of a roster search (a subquery of person ids): those holding
-/// every gram of `text` in district `$dp`, and with `id_number` the one person of that
-/// ID number (through `UNIQUE (district_id, id_number)`).
+/// The candidate people of a roster search (a subquery of person ids): those whose name
+/// holds every gram of `text`, those whose post text holds them (the district's post
+/// texts from `people_post_grams`, their people through `people_post`), in district
+/// `$dp`, and with `id_number` the one person of that ID number (through
+/// `UNIQUE (district_id, id_number)`).
 pub(crate) fn candidates(s: &mut Sql, dp: &str, text: &str, id_number: Option<&str>) -> String {
-    let parts: Vec<String> = query_grams(text)
-        .into_iter()
-        .map(|g| {
-            let p = s.bind(g);
+    let ps: Vec<String> = query_grams(text).into_iter().map(|g| s.bind(g)).collect();
+    let names: Vec<String> = ps
+        .iter()
+        .map(|p| {
             format!(
                 "SELECT g.person_id FROM people_grams g WHERE g.district_id = {dp} AND g.gram = {p}"
             )
         })
         .collect();
-    let mut sql = parts.join(" INTERSECT ");
+    let posts: Vec<String> = ps
+        .iter()
+        .map(|p| {
+            format!(
+                "SELECT t.post FROM people_post_grams t WHERE t.district_id = {dp} AND t.gram = {p}"
+            )
+        })
+        .collect();
+    // Compound SELECTs: SQLite reads them left to right, PostgreSQL binds INTERSECT
+    // first; both read this as (names) UNION (posts) UNION (ID number).
+    let mut sql = format!(
+        "{} UNION SELECT x.id FROM people x WHERE x.district_id = {dp} AND x.post IN ({})",
+        names.join(" INTERSECT "),
+        posts.join(" INTERSECT ")
+    );
     if let Some(n) = id_number {
         let p = s.bind(n);
         sql.push_str(&format!(
@@ -486,6 +602,7 @@ pub(crate) async fn backfill(db: &Db) -> StoreResult<()> {
     }
     let mut tx = db.begin().await?;
     tx.execute("DELETE FROM people_grams", &[]).await?;
+    tx.execute("DELETE FROM people_post_grams", &[]).await?;
     let mut last = 0i64;
     loop {
         let rows = tx
@@ -510,7 +627,7 @@ pub(crate) async fn backfill(db: &Db) -> StoreResult<()> {
                 .iter()
                 .map(|(i, n, p)| (*i, n.as_str(), p.as_str()))
                 .collect();
-            write_grams(&mut tx, DistrictId(d), &refs, true).await?;
+            write_grams(&mut tx, DistrictId(d), &refs).await?;
         }
     }
     tx.execute(

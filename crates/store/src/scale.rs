@@ -458,7 +458,7 @@ impl SqlStore {
                 insert_rows(&mut tx, "INSERT INTO post_assignments (id, district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by)", &assigns, PER, at).await?;
                 let refs: Vec<(i64, &str, &str)> =
                     named.iter().map(|(i, n, p)| (*i, n.as_str(), *p)).collect();
-                crate::people_index::write_grams(&mut tx, district, &refs, true).await?;
+                crate::people_index::write_grams(&mut tx, district, &refs).await?;
                 named.clear();
                 people.clear();
                 posts.clear();

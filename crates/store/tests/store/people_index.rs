@@ -26,6 +26,7 @@ type Change = Box<dyn Fn(&mut PersonRecord)>;
 both!(index_search_matches_like);
 both!(index_cost_matches_scan);
 both!(index_bulk_writes_equal_one_by_one);
+both!(index_post_search_matches_like);
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -382,6 +383,9 @@ async fn index_search_matches_like(pg: bool) {
     )
     .await;
     s.db.execute("DELETE FROM people_grams", &[]).await.unwrap();
+    s.db.execute("DELETE FROM people_post_grams", &[])
+        .await
+        .unwrap();
     s.db.execute(
         "INSERT INTO store_backfill (name) VALUES ('people_grams')",
         &[],
@@ -776,6 +780,10 @@ async fn index_rows(s: &SqlStore, d: DistrictId) -> Vec<String> {
          CAST(housing_fund AS TEXT) FROM cost_counters WHERE district_id = $1 ORDER BY 1, 2, 3, 4, 5, 6",
             11,
         ),
+        (
+            "SELECT post, gram FROM people_post_grams WHERE district_id = $1 ORDER BY 1, 2",
+            2,
+        ),
     ] {
         for r in s.db.fetch_all(sql, &[d.0.into()]).await.unwrap() {
             let cols: Vec<String> = (0..n).map(|i| r.get::<String>(i).unwrap()).collect();
@@ -815,7 +823,7 @@ async fn index_bulk_writes_equal_one_by_one(pg: bool) {
     }
     let rows = index_rows(&bulk, d1).await;
     assert!(
-        rows.len() > 3_000,
+        rows.len() > 2_000,
         "grams, latest rows, counters: {}",
         rows.len()
     );
@@ -832,16 +840,26 @@ async fn index_bulk_writes_equal_one_by_one(pg: bool) {
     let mut want: Vec<String> = people
         .iter()
         .flat_map(|r| {
-            let (n, name, post): (String, String, String) =
-                (r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap());
-            let mut g = jiguan_store::people_index::grams(&name);
-            g.extend(jiguan_store::people_index::grams(&post));
+            let (n, name): (String, String) = (r.get(0).unwrap(), r.get(1).unwrap());
+            let g = jiguan_store::people_index::grams(&name);
             g.into_iter().map(move |g| format!("{n}|{g}"))
         })
         .collect();
     want.sort();
     let got: Vec<String> = rows.iter().take_while(|r| *r != "--").cloned().collect();
     assert_eq!(got, want);
+    // Every current post text's grams are indexed (migration 28: once per distinct text;
+    // texts no one holds any more may stay).
+    let post_rows: Vec<String> = rows.split(|r| r == "--").nth(3).unwrap().to_vec();
+    for r in &people {
+        let post: String = r.get(2).unwrap();
+        for g in jiguan_store::people_index::grams(&post) {
+            assert!(
+                post_rows.contains(&format!("{post}|{g}")),
+                "post {post:?} gram {g:?}"
+            );
+        }
+    }
     // The counters are kept per month of the latest row (migration 26).
     let month = "CAST(SUBSTR(CAST(on_date AS TEXT), 1, 4) || SUBSTR(CAST(on_date AS TEXT), 6, 2) AS BIGINT)";
     let recount = format!(
@@ -877,4 +895,152 @@ async fn index_bulk_writes_equal_one_by_one(pg: bool) {
         stale, 0,
         "a latest row is not the person's highest history row"
     );
+}
+
+/// Migration 28: a post text's grams are kept once per distinct text of the district
+/// and its people found through `people_post`. Many people sharing a few post texts
+/// (names and posts sharing characters, Latin in mixed case, LIKE's wildcards), created
+/// in one import-sized batch and then moved to other posts (the old texts held by no
+/// one): every search of every 1-, 2- and 3-character piece of the names and posts, old
+/// and new, equals the old `LIKE` over the whole district, before and after the moves;
+/// and on SQLite the search is served by the indexes (no scan of people or grams).
+async fn index_post_search_matches_like(pg: bool) {
+    let (_db, s, d, [a, b, _c], t) = setup(pg).await;
+    let posts = [
+        "综合科科员",
+        "办公室主任",
+        "Clerk_A",
+        "综合岗",
+        "王科长",
+        "",
+        "50%岗",
+    ];
+    let names = ["王", "科长", "李综合", "张主任", "Clerk", "赵", "岗"];
+    let mut writes = Vec::new();
+    for i in 0..140usize {
+        let mut p = t.clone();
+        p.id = 0;
+        p.name = format!("{}{}", names[i % names.len()], i % 3);
+        p.post = posts[i / 3 % posts.len()].to_string();
+        p.id_number = id_number("19790101", 500 + i as u32);
+        p.unit_id = if i % 4 == 3 { b } else { a };
+        if i % 9 == 8 {
+            p.status = Status::Retired;
+        }
+        writes.push(write(p, true, "2024-01-01", EventKind::Hire));
+    }
+    let ids = apply(&s, d, writes).await;
+    let mut texts: Vec<String> = vec![
+        "clerk".into(),
+        "CLERK_a".into(),
+        "%".into(),
+        "_".into(),
+        "zz".into(),
+    ];
+    let new_posts = ["档案室科员", "Archive"];
+    for n in names.iter().chain(posts.iter()).chain(new_posts.iter()) {
+        let c: Vec<char> = n.chars().collect();
+        for len in 1..=3 {
+            for w in c.windows(len) {
+                texts.push(w.iter().collect());
+            }
+        }
+    }
+    texts.retain(|t| !t.trim().is_empty());
+    texts.sort();
+    texts.dedup();
+    let check = |label: &'static str| {
+        let s = s.clone();
+        let texts = texts.clone();
+        async move {
+            let mut hits = 0;
+            for text in &texts {
+                let want: Vec<i64> = s
+                    .db
+                    .fetch_all(
+                        "SELECT id FROM people WHERE district_id = $1 AND (LOWER(name) LIKE $2 ESCAPE '\\' \
+                         OR LOWER(post) LIKE $2 ESCAPE '\\') ORDER BY id",
+                        &[d.0.into(), like(text.trim()).into()],
+                    )
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get(0).unwrap())
+                    .collect();
+                let f = PeopleFilter {
+                    status: Some(StatusFilter::All),
+                    ..Default::default()
+                };
+                let q = query(text);
+                let page = s.list_people(d, &f, &q).await.unwrap();
+                let mut got: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+                got.sort();
+                assert_eq!(got, want, "{label} {text:?}");
+                assert_eq!(page.total, want.len() as i64, "{label} {text:?}");
+                // A unit's roster: equal to the dated (unindexed) path.
+                let fu = PeopleFilter {
+                    unit_id: Some(a),
+                    ..Default::default()
+                };
+                let new = s.list_people(d, &fu, &q).await.unwrap();
+                let old_f = PeopleFilter {
+                    on: Some(day("2999-12-31")),
+                    ..fu.clone()
+                };
+                let old = s.list_people(d, &old_f, &q).await.unwrap();
+                let ids = |p: &jiguan_app::ports::Page<PersonRecord>| {
+                    p.items.iter().map(|x| x.id).collect::<Vec<_>>()
+                };
+                assert_eq!(ids(&new), ids(&old), "{label} unit {text:?}");
+                hits += want.len();
+            }
+            assert!(hits > 1_000, "the searches found people ({hits})");
+        }
+    };
+    check("created").await;
+    // Half the people move to new posts: "综合科科员" and "Clerk_A" are held by no one
+    // any more (their grams stay), the new texts are indexed by the updates.
+    let mut writes = Vec::new();
+    for (k, id) in ids.iter().step_by(2).enumerate() {
+        let mut p = s
+            .get_person(d, jiguan_domain::people::PersonId(*id))
+            .await
+            .unwrap()
+            .unwrap();
+        p.post = if p.post == "综合科科员" || p.post == "Clerk_A" || k % 2 == 0 {
+            new_posts[k % 2].to_string()
+        } else {
+            p.post.clone()
+        };
+        writes.push(write(p, false, "2024-06-01", EventKind::Update));
+    }
+    apply(&s, d, writes).await;
+    let held: i64 = fetch_i64(
+        &s.db,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM people WHERE district_id = $1 AND post IN ('综合科科员', 'Clerk_A')",
+        &[d.0.into()],
+    )
+    .await;
+    assert!(held < 30, "most of the old texts' people moved ({held})");
+    check("moved").await;
+    if !pg {
+        let (sql, params) = s.roster_search_sql(d, a, "科员");
+        let plan: Vec<String> =
+            s.db.fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), &params)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String>(3).unwrap())
+                .collect();
+        let text = plan.join("\n");
+        assert!(text.contains("INDEX people_post "), "{text}");
+        for scan in ["SCAN p", "SCAN x", "SCAN g", "SCAN t"] {
+            assert!(
+                !plan
+                    .iter()
+                    .any(|l| l == scan || l.starts_with(&format!("{scan} "))),
+                "{text}"
+            );
+        }
+    }
 }
