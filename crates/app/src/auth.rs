@@ -307,22 +307,15 @@ impl App {
     pub async fn session(&self, token: &str) -> AppResult<Option<SessionCtx>> {
         let now = self.clock.now();
         let th = token_hash(token);
-        let Some(s) = self.store.get_session(&th).await? else {
+        // One read for the session and its account (every signed-in request); a session
+        // cannot outlive its account (ON DELETE CASCADE).
+        let Some((s, user)) = self.store.get_session_user(&th).await? else {
             return Ok(None);
         };
-        if self.session_expired(&s, now) {
+        if self.session_expired(&s, now) || !user.active {
             self.store.delete_session(&th).await?;
             return Ok(None);
         }
-        let Some(user) = self
-            .store
-            .get_user_any(s.user_id)
-            .await?
-            .filter(|u| u.active)
-        else {
-            self.store.delete_session(&th).await?;
-            return Ok(None);
-        };
         if now - s.last_seen_at > Duration::seconds(60) {
             self.store.touch_session(&th, now).await?;
         }

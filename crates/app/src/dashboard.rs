@@ -129,7 +129,7 @@ impl App {
     /// own unit). `None` for an account that sees no unit figures (工作人员: their inbox).
     pub async fn dashboard_figures(&self, actor: &Actor) -> AppResult<Option<Figures>> {
         self.require(actor, Action::Dashboard)?;
-        let todos = self.todos(actor).await?;
+        let todos = self.inbox_shared(actor).await?.todos.clone();
         if !actor.can(Action::PeopleView) || !actor.can(Action::OrgView) {
             return Ok(None);
         }
@@ -243,7 +243,7 @@ impl App {
         };
         let balance = match actor.unit_id {
             Some(u) if actor.can(Action::PostsView) => {
-                let b = self.posts_balance(actor, u).await?.balance;
+                let b = self.posts_balance_figures(actor, u).await?;
                 let over = b.overloaded.len() as i64;
                 let under = b.underloaded.len() as i64;
                 let people = b.loads.len() as i64;

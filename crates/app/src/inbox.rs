@@ -7,7 +7,9 @@
 //! from [`App::todos`]. A module that tells someone something writes a
 //! [`NewNotice`](jiguan_domain::inbox::NewNotice) in the transaction of the change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -129,6 +131,60 @@ impl Inbox {
 /// How many notices the inbox lists (the newest).
 pub const NOTICE_LIMIT: i64 = 200;
 
+/// How long a kept inbox may serve when the store's write mark has not moved: the bound on
+/// how late a change written by *another* process (the CLI, a second server on the same
+/// PostgreSQL database) reaches the badge. Writes of this process are seen at once.
+pub const INBOX_KEEP: Duration = Duration::from_secs(5);
+
+/// Accounts whose inbox is kept at most; past it, the stale ones are dropped first.
+const INBOX_KEPT_MAX: usize = 4096;
+
+/// One account's inbox as last read, with what it was read under.
+struct Kept {
+    actor: Actor,
+    mark: u64,
+    day: chrono::NaiveDate,
+    at: Instant,
+    inbox: Arc<Inbox>,
+}
+
+/// The inboxes last read, per account (see [`App::inbox_shared`]).
+#[derive(Default)]
+pub(crate) struct InboxCache {
+    kept: Mutex<HashMap<UserId, Kept>>,
+}
+
+impl InboxCache {
+    fn get(&self, actor: &Actor, mark: u64, day: chrono::NaiveDate) -> Option<Arc<Inbox>> {
+        let kept = self.kept.lock().ok()?;
+        let k = kept.get(&actor.user_id)?;
+        (k.mark == mark && k.day == day && k.at.elapsed() < INBOX_KEEP && k.actor == *actor)
+            .then(|| k.inbox.clone())
+    }
+
+    fn put(&self, actor: &Actor, mark: u64, day: chrono::NaiveDate, inbox: Arc<Inbox>) {
+        let Ok(mut kept) = self.kept.lock() else {
+            return;
+        };
+        if kept.len() >= INBOX_KEPT_MAX {
+            kept.retain(|_, k| k.at.elapsed() < INBOX_KEEP);
+            if kept.len() >= INBOX_KEPT_MAX {
+                kept.clear();
+            }
+        }
+        kept.insert(
+            actor.user_id,
+            Kept {
+                actor: actor.clone(),
+                mark,
+                day,
+                at: Instant::now(),
+                inbox,
+            },
+        );
+    }
+}
+
 impl App {
     /// The actor's to-dos: every waiting workflow record of a unit the actor sees whose
     /// next step the actor may take.
@@ -230,14 +286,36 @@ impl App {
 
     /// The actor's inbox.
     pub async fn inbox(&self, actor: &Actor) -> AppResult<Inbox> {
+        Ok((*self.inbox_shared(actor).await?).clone())
+    }
+
+    /// The actor's inbox, shared: the menu badge asks for it on every page, the dashboard
+    /// for its to-dos. It is read from the store (every workflow's waiting records, the
+    /// other to-do sources, the notices) and kept per account while the store's
+    /// [write mark](crate::ports::Store::write_mark) and the day (reminders count days)
+    /// stay the same, at most [`INBOX_KEEP`]: exact for every write of this process (a
+    /// write moves the mark after it commits, and the mark is noted before reading), at
+    /// most that late for another process's. A store without a mark: read every time.
+    pub async fn inbox_shared(&self, actor: &Actor) -> AppResult<Arc<Inbox>> {
+        let day = crate::calc::china_today(self.clock.now());
+        let mark = self.store.write_mark();
+        if let Some(m) = mark
+            && let Some(i) = self.inboxes.get(actor, m, day)
+        {
+            return Ok(i);
+        }
         let todos = self.todos(actor).await?;
         let notices = self.notices(actor).await?;
         let unread = notices.iter().filter(|n| n.read_at.is_none()).count();
-        Ok(Inbox {
+        let inbox = Arc::new(Inbox {
             todos,
             notices,
             unread,
-        })
+        });
+        if let Some(m) = mark {
+            self.inboxes.put(actor, m, day, inbox.clone());
+        }
+        Ok(inbox)
     }
 
     /// Opens a notice: marks it read for the actor and returns where it leads. A notice

@@ -39,6 +39,27 @@ pub use jiguan_domain::auth::Actor;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 pub use ports::Store;
 
+tokio::task_local! {
+    /// The unit named in the path of the request being served, as the web guard read it
+    /// (`get_unit`), with the store's write mark noted before that read.
+    static REQUEST_UNIT: (ports::Unit, u64);
+}
+
+/// Runs `f` (a request's handler) with `unit`, read by the caller from the store after
+/// noting `mark` ([`Store::write_mark`]), as the record [`App::require_unit_record`] gives
+/// for that unit instead of reading it again, as long as the mark has not moved (a write
+/// of this process since may have changed it). Without a mark, `f` runs as it is.
+pub async fn with_request_unit<F: std::future::Future>(
+    unit: ports::Unit,
+    mark: Option<u64>,
+    f: F,
+) -> F::Output {
+    match mark {
+        Some(m) => REQUEST_UNIT.scope((unit, m), f).await,
+        None => f.await,
+    }
+}
+
 /// Tunables of the application layer.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -87,6 +108,7 @@ pub struct App {
     pub config: AppConfig,
     pub clock: Arc<dyn Clock>,
     limiter: Arc<auth::LoginLimiter>,
+    inboxes: Arc<inbox::InboxCache>,
 }
 
 impl App {
@@ -96,6 +118,7 @@ impl App {
             config,
             clock,
             limiter: Arc::new(auth::LoginLimiter::default()),
+            inboxes: Arc::default(),
         }
     }
 
@@ -127,15 +150,30 @@ impl App {
         unit: UnitId,
     ) -> AppResult<ports::Unit> {
         self.require(actor, action)?;
-        let u = self
-            .store
-            .get_unit(actor.district_id, unit)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let u = match self.request_unit(actor.district_id, unit) {
+            Some(u) => u,
+            None => self
+                .store
+                .get_unit(actor.district_id, unit)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        };
         if !actor.sees_unit(u.district_id, u.id) {
             return Err(AppError::NotFound);
         }
         Ok(u)
+    }
+
+    /// The unit [`with_request_unit`] holds for the request being served, when it is
+    /// `unit` of district `d` and nothing was written since it was read.
+    fn request_unit(&self, d: DistrictId, unit: UnitId) -> Option<ports::Unit> {
+        let now = self.store.write_mark()?;
+        REQUEST_UNIT
+            .try_with(|(u, mark)| {
+                (*mark == now && u.district_id == d && u.id == unit).then(|| u.clone())
+            })
+            .ok()
+            .flatten()
     }
 
     pub fn district_of(actor: &Actor) -> DistrictId {

@@ -573,6 +573,24 @@ pub trait Store:
     async fn ping(&self) -> StoreResult<()>;
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
+    /// A number that grows whenever this process commits a write to storage (any
+    /// database), so that figures derived from stored data can be kept while it does not
+    /// change (the inbox badge, [`crate::App::inbox_shared`]). `None`: the store keeps no
+    /// such number and nothing is kept.
+    fn write_mark(&self) -> Option<u64> {
+        None
+    }
+    /// A session with its account (roles included), read together: every signed-in
+    /// request asks for both. `None`: no such session (or no such account).
+    async fn get_session_user(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(SessionRecord, UserRecord)>> {
+        let Some(s) = self.get_session(token_hash).await? else {
+            return Ok(None);
+        };
+        Ok(self.get_user_any(s.user_id).await?.map(|u| (s, u)))
+    }
 }
 
 /// One year's working-day schedule loaded by an administrator for a district.

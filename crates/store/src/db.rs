@@ -7,6 +7,7 @@
 //! PostgreSQL and ISO text on SQLite, dates DATE / ISO text.
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,6 +21,43 @@ use sqlx::{Database, Decode, Encode, Executor, IntoArguments, Postgres, Row as _
 use std::borrow::Cow;
 
 use jiguan_app::ports::{Conflict, StoreError, UniqueKey};
+
+/// Statements run by every [`Db`] and [`Tx`] of this process (benchmarks divide it by the
+/// requests served).
+static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+
+/// Writes committed by every [`Db`] and [`Tx`] of this process: bumped *after* each
+/// committed transaction and each statement outside one that may change data. A reader
+/// that notes it before reading and finds it unchanged later knows no write of this
+/// process committed in between (see [`write_mark`]).
+static WRITES: AtomicU64 = AtomicU64::new(0);
+
+/// How many statements this process has run (all databases).
+pub fn statements_run() -> u64 {
+    STATEMENTS.load(Ordering::Relaxed)
+}
+
+/// The count of writes this process has committed (all databases). It only grows; a
+/// cache of derived figures keyed by it is exact for the writes of this process.
+pub fn write_mark() -> u64 {
+    WRITES.load(Ordering::Acquire)
+}
+
+fn wrote() {
+    WRITES.fetch_add(1, Ordering::Release);
+}
+
+/// Whether a statement run outside a transaction may change data: anything but a plain
+/// `SELECT` or `EXPLAIN` (a `WITH` may hold a data-changing part on
+/// PostgreSQL, so it counts as a write).
+fn may_write(sql: &str) -> bool {
+    let head = sql.trim_start().as_bytes();
+    let starts = |w: &[u8]| {
+        head.get(..w.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(w))
+    };
+    !(starts(b"select") || starts(b"explain"))
+}
 
 /// Which database a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,6 +265,7 @@ async fn execute_on<'c, DB: Dialect>(
     sql: &str,
     params: &[Value],
 ) -> Result<u64, StoreError> {
+    STATEMENTS.fetch_add(1, Ordering::Relaxed);
     DB::query(&DB::placeholders(sql), params)
         .execute(e)
         .await
@@ -240,6 +279,7 @@ async fn fetch_all_on<'c, DB: Dialect>(
     sql: &str,
     params: &[Value],
 ) -> Result<Vec<Row>, StoreError> {
+    STATEMENTS.fetch_add(1, Ordering::Relaxed);
     DB::query(&DB::placeholders(sql), params)
         .fetch_all(e)
         .await
@@ -253,6 +293,7 @@ async fn fetch_optional_on<'c, DB: Dialect>(
     sql: &str,
     params: &[Value],
 ) -> Result<Option<Row>, StoreError> {
+    STATEMENTS.fetch_add(1, Ordering::Relaxed);
     DB::query(&DB::placeholders(sql), params)
         .fetch_optional(e)
         .await
@@ -308,17 +349,25 @@ impl Db {
     }
 
     pub async fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
-        match self {
+        let r = match self {
             Db::Sqlite(p) => execute_on(p, sql, params).await,
             Db::Postgres(p) => execute_on(p, sql, params).await,
+        };
+        if may_write(sql) {
+            wrote();
         }
+        r
     }
 
     pub async fn fetch_all(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        match self {
+        let r = match self {
             Db::Sqlite(p) => fetch_all_on(p, sql, params).await,
             Db::Postgres(p) => fetch_all_on(p, sql, params).await,
+        };
+        if may_write(sql) {
+            wrote();
         }
+        r
     }
 
     pub async fn fetch_optional(
@@ -326,10 +375,14 @@ impl Db {
         sql: &str,
         params: &[Value],
     ) -> Result<Option<Row>, StoreError> {
-        match self {
+        let r = match self {
             Db::Sqlite(p) => fetch_optional_on(p, sql, params).await,
             Db::Postgres(p) => fetch_optional_on(p, sql, params).await,
+        };
+        if may_write(sql) {
+            wrote();
         }
+        r
     }
 
     pub async fn fetch_one(&self, sql: &str, params: &[Value]) -> Result<Row, StoreError> {
@@ -433,11 +486,14 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self {
+        let r = match self {
             Tx::Sqlite(t) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }
-        .map_err(backend)
+        .map_err(backend);
+        // Also after a failed commit: whether it reached the database is unknown.
+        wrote();
+        r
     }
 }
 
@@ -448,6 +504,19 @@ mod tests {
     #[test]
     fn placeholders_are_rewritten_outside_strings() {
         assert_eq!(to_sqlite("SELECT $1, '$2', $10"), "SELECT ?1, '$2', ?10");
+    }
+
+    #[test]
+    fn reads_and_writes_told_apart() {
+        assert!(!may_write("  SELECT 1"));
+        assert!(!may_write("select x from t"));
+        assert!(!may_write("EXPLAIN QUERY PLAN SELECT 1"));
+        assert!(may_write("INSERT INTO t VALUES (1) RETURNING id"));
+        assert!(may_write(
+            "WITH x AS (DELETE FROM t RETURNING id) SELECT * FROM x"
+        ));
+        assert!(may_write("VACUUM INTO $1"));
+        assert!(may_write("sel"));
     }
 
     #[test]

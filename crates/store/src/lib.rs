@@ -38,7 +38,7 @@ mod selection_officials;
 
 use async_trait::async_trait;
 
-use jiguan_app::ports::{Store, StoreResult};
+use jiguan_app::ports::{SessionRecord, Store, StoreResult, UserRecord};
 
 pub use db::{Backend, Db, Value};
 
@@ -80,6 +80,18 @@ impl Store for SqlStore {
             Backend::Sqlite => "sqlite",
             Backend::Postgres => "postgres",
         }
+    }
+
+    /// [`db::write_mark`]: the writes this process committed, to any database.
+    fn write_mark(&self) -> Option<u64> {
+        Some(db::write_mark())
+    }
+
+    async fn get_session_user(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(SessionRecord, UserRecord)>> {
+        users::session_user(&self.db, token_hash).await
     }
 }
 

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use jiguan_app::ports::{
-    Conflict, ListQuery, NewPassword, NewUser, Page, StoreError, StoreResult, UniqueKey,
-    UserFilter, UserRecord, UserStore, UserView,
+    Conflict, ListQuery, NewPassword, NewUser, Page, SessionRecord, StoreError, StoreResult,
+    UniqueKey, UserFilter, UserRecord, UserStore, UserView,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::auth::Role;
@@ -19,19 +19,64 @@ use crate::sql::{Sql, fetch_page, order_by};
 const COLS: &str = "u.id, u.district_id, u.unit_id, u.username, u.display_name, u.password_hash, u.must_change_password, u.active, u.created_at, u.person_id";
 
 fn record(r: &Row) -> StoreResult<UserRecord> {
+    record_at(r, 0)
+}
+
+/// An account from [`COLS`] starting at column `at` (roles not read).
+fn record_at(r: &Row, at: usize) -> StoreResult<UserRecord> {
     Ok(UserRecord {
-        id: UserId(r.get(0)?),
-        district_id: DistrictId(r.get(1)?),
-        unit_id: r.get::<Option<i64>>(2)?.map(UnitId),
-        username: r.get(3)?,
-        display_name: r.get(4)?,
-        password_hash: r.get(5)?,
-        must_change_password: r.get(6)?,
-        active: r.get(7)?,
+        id: UserId(r.get(at)?),
+        district_id: DistrictId(r.get(at + 1)?),
+        unit_id: r.get::<Option<i64>>(at + 2)?.map(UnitId),
+        username: r.get(at + 3)?,
+        display_name: r.get(at + 4)?,
+        password_hash: r.get(at + 5)?,
+        must_change_password: r.get(at + 6)?,
+        active: r.get(at + 7)?,
         roles: Vec::new(),
-        created_at: r.get(8)?,
-        person_id: r.get::<Option<i64>>(9)?.map(PersonId),
+        created_at: r.get(at + 8)?,
+        person_id: r.get::<Option<i64>>(at + 9)?.map(PersonId),
     })
+}
+
+/// A session, its account and the account's roles in one statement (one row per role):
+/// what every signed-in request reads first.
+pub(crate) async fn session_user(
+    db: &crate::db::Db,
+    token_hash: &str,
+) -> StoreResult<Option<(SessionRecord, UserRecord)>> {
+    let rows = db
+        .fetch_all(
+            &format!(
+                "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, {COLS}, r.role \
+                 FROM sessions s JOIN users u ON u.id = s.user_id \
+                 LEFT JOIN user_roles r ON r.user_id = u.id WHERE s.token_hash = $1"
+            ),
+            &[token_hash.into()],
+        )
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let session = SessionRecord {
+        token_hash: first.get(0)?,
+        user_id: UserId(first.get(1)?),
+        csrf_token: first.get(2)?,
+        created_at: first.get(3)?,
+        last_seen_at: first.get(4)?,
+    };
+    let mut user = record_at(first, 5)?;
+    for r in &rows {
+        if let Some(role) = r
+            .get::<Option<String>>(15)?
+            .as_deref()
+            .and_then(Role::from_code)
+        {
+            user.roles.push(role);
+        }
+    }
+    user.roles.sort();
+    Ok(Some((session, user)))
 }
 
 /// The sort keys of the list of accounts and the columns they order by.

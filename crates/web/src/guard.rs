@@ -325,6 +325,7 @@ async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) 
     // (`InUnit`).
     let (mut parts, body) = req.into_parts();
     let mut unit = None;
+    let mut mark = None;
     if let Ok(params) = axum::RequestPartsExt::extract::<RawPathParams>(&mut parts).await {
         for (k, v) in params.iter() {
             if k == "unit" {
@@ -337,6 +338,7 @@ async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) 
                     }
                     .into_response();
                 };
+                mark = st.app.store.write_mark();
                 match st.app.store.get_unit(actor.district_id, UnitId(id)).await {
                     Ok(Some(u)) if actor.sees_unit(u.district_id, u.id) => unit = Some(u),
                     Ok(_) => return deny(tr, api, AppError::NotFound),
@@ -346,14 +348,14 @@ async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) 
         }
     }
     let mut req = Request::from_parts(parts, body);
-    if let Some(u) = unit {
-        req.extensions_mut().insert(u);
+    if let Some(u) = &unit {
+        req.extensions_mut().insert(u.clone());
     }
     // The menu's inbox badge: pages only, and not while the password must change.
     let inbox = if api || must_change || req.method() != Method::GET {
         None
     } else {
-        st.app.inbox(&actor).await.ok().map(|i| i.count())
+        st.app.inbox_shared(&actor).await.ok().map(|i| i.count())
     };
     req.extensions_mut().insert(Ctx {
         actor,
@@ -364,7 +366,11 @@ async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) 
         path,
         inbox,
     });
-    next.run(req).await
+    // The use cases' own unit check reuses the record read above (one read less per page).
+    match unit {
+        Some(u) => jiguan_app::with_request_unit(u, mark, next.run(req)).await,
+        None => next.run(req).await,
+    }
 }
 
 fn csrf_failed(tr: Tr, api: bool) -> Response {

@@ -963,6 +963,25 @@ impl App {
     }
 
     /// Workload balance with the suggestions (苦乐不均).
+    /// The unit's workload balance alone (the dashboard's figures): read from the unit's
+    /// posts and open assignments only, the loads being Σ hours × share of each person's
+    /// open assignments; the same [`Balance`] as [`App::posts_balance`]'s, without the
+    /// roster, structure, rows and suggestions that page also reads and computes.
+    pub async fn posts_balance_figures(&self, actor: &Actor, unit: UnitId) -> AppResult<Balance> {
+        self.require_unit(actor, Action::PostsView, unit).await?;
+        let d = actor.district_id;
+        let params = self.posts_params(d, Some(unit)).await?;
+        let posts = self.store.list_posts(d, unit).await?;
+        let open = self.store.open_assignments(d, Some(unit)).await?;
+        let state = state_of(unit, &posts, &[], &open, self.posts_today());
+        Ok(balance(
+            &state,
+            params.standard,
+            params.underload,
+            params.overload,
+        ))
+    }
+
     pub async fn posts_balance(&self, actor: &Actor, unit: UnitId) -> AppResult<BalanceView> {
         self.require_unit(actor, Action::PostsView, unit).await?;
         let d = actor.district_id;

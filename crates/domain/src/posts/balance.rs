@@ -186,14 +186,24 @@ pub fn histogram(ftes: &[Decimal], underload: Decimal, overload: Decimal) -> Vec
 pub fn balance(state: &State, standard: i64, underload: Decimal, overload: Decimal) -> Balance {
     let l = loads(state);
     let std = fte(1, standard);
+    // Each person's posts and open shares, in one pass (not one pass per person).
+    let mut held: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    for a in &state.assignments {
+        let e = held.entry(a.person_id).or_default();
+        e.0 += 1;
+        e.1 += a.share_pct;
+    }
     let loads: Vec<PersonLoad> = l
         .iter()
-        .map(|(p, h)| PersonLoad {
-            person_id: *p,
-            hours: *h,
-            fte: *h * std,
-            posts: state.of_person(*p).count() as i64,
-            share: state.total_share(*p),
+        .map(|(p, h)| {
+            let (posts, share) = held.get(p).copied().unwrap_or_default();
+            PersonLoad {
+                person_id: *p,
+                hours: *h,
+                fte: *h * std,
+                posts,
+                share,
+            }
         })
         .collect();
     let ftes: Vec<Decimal> = loads.iter().map(|x| x.fte).collect();

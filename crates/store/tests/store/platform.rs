@@ -153,6 +153,22 @@ async fn story(pg: bool) {
     s.touch_session("h1", now + chrono::Duration::minutes(5))
         .await
         .unwrap();
+    // The session with its account in one read: the same as the two reads (roles too).
+    let (one, user) = s.get_session_user("h1").await.unwrap().unwrap();
+    assert_eq!(Some(&one), s.get_session("h1").await.unwrap().as_ref());
+    assert_eq!(user, s.get_user_any(staff).await.unwrap().unwrap());
+    assert_eq!(user.roles, vec![Role::Staff]);
+    let (_, admin_user) = {
+        let t = SessionRecord {
+            token_hash: "h2".into(),
+            user_id: admin,
+            ..sess.clone()
+        };
+        s.create_session(&t).await.unwrap();
+        s.get_session_user("h2").await.unwrap().unwrap()
+    };
+    assert_eq!(admin_user, s.get_user_any(admin).await.unwrap().unwrap());
+    assert!(s.get_session_user("nope").await.unwrap().is_none());
     s.set_password(
         staff,
         jiguan_app::ports::NewPassword {
@@ -165,6 +181,7 @@ async fn story(pg: bool) {
     .await
     .unwrap();
     assert!(s.get_session("h1").await.unwrap().is_none());
+    assert!(s.get_session_user("h1").await.unwrap().is_none());
     assert!(
         !s.get_user_any(staff)
             .await

@@ -140,8 +140,11 @@ async fn one(
         ("dashboard", "/".to_string()),
     ] {
         let paths = Arc::new(vec![path]);
+        let before = Cost::now(&store).await;
         let (lat, errors) = hammer(&cs, &base, &paths, Duration::from_secs(secs), None).await;
+        let cost = Cost::now(&store).await.since(&before);
         report(kind, &lat, errors, secs);
+        cost.report(lat.len() as u64 + errors);
     }
     drop(cs);
 
@@ -167,6 +170,101 @@ async fn soak_and_rss(
         now as f64 / 1024.0
     );
     r
+}
+
+/// CPU and statements used so far: this process (server and load generator), the
+/// PostgreSQL backends serving this database (none on SQLite), statements run.
+#[derive(Debug, Clone, Default)]
+struct Cost {
+    process_ticks: u64,
+    pg_ticks: std::collections::BTreeMap<i64, u64>,
+    statements: u64,
+}
+
+/// Clock ticks per second of `/proc/*/stat` (`getconf CLK_TCK`, 100 on Linux).
+const TICKS: f64 = 100.0;
+
+/// utime + stime of a process, in clock ticks.
+fn ticks_of(pid: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = s.get(s.rfind(')')? + 1..)?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+impl Cost {
+    async fn now(store: &SqlStore) -> Cost {
+        let mut pg_ticks = std::collections::BTreeMap::new();
+        if store.db.backend() == Backend::Postgres
+            && let Ok(rows) = store
+                .db
+                .fetch_all(
+                    "SELECT pid::bigint FROM pg_stat_activity WHERE datname = current_database()",
+                    &[],
+                )
+                .await
+        {
+            for r in rows {
+                if let Ok(pid) = r.get::<i64>(0)
+                    && let Some(t) = ticks_of(&pid.to_string())
+                {
+                    pg_ticks.insert(pid, t);
+                }
+            }
+        }
+        Cost {
+            process_ticks: ticks_of("self").unwrap_or(0),
+            pg_ticks,
+            statements: jiguan_store::db::statements_run(),
+        }
+    }
+
+    /// What was used between `before` and `self` (a backend that started since counts
+    /// from zero).
+    fn since(&self, before: &Cost) -> Cost {
+        let pg = self
+            .pg_ticks
+            .iter()
+            .map(|(pid, t)| {
+                (
+                    *pid,
+                    t - before.pg_ticks.get(pid).copied().unwrap_or(0).min(*t),
+                )
+            })
+            .collect();
+        Cost {
+            process_ticks: self.process_ticks - before.process_ticks.min(self.process_ticks),
+            pg_ticks: pg,
+            statements: self.statements - before.statements.min(self.statements),
+        }
+    }
+
+    /// CPU per request: this process (server + clients), the PostgreSQL backends, and the
+    /// statements run per request (the bench's own probes included: two per run).
+    fn report(&self, requests: u64) {
+        let n = requests.max(1) as f64;
+        let pg: u64 = self.pg_ticks.values().sum();
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        let load: String = load
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        println!(
+            "{:<24} cpu/req: process {:.3} ms{}, {:.1} statements/req; load {load}",
+            "",
+            self.process_ticks as f64 / TICKS * 1000.0 / n,
+            if self.pg_ticks.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", postgres backends {:.3} ms",
+                    pg as f64 / TICKS * 1000.0 / n
+                )
+            },
+            self.statements as f64 / n,
+        );
+    }
 }
 
 fn report(kind: &str, lat: &[Duration], errors: u64, secs: u64) {
@@ -294,6 +392,7 @@ async fn soak_run(base: &str, store: &SqlStore, admins: usize, secs: u64) -> any
     // district dashboard) and a unit administrator (reads the unit, and one request in
     // ten creates a person there through the JSON API).
     let mut handles = Vec::new();
+    let before = Cost::now(store).await;
     let started = Instant::now();
     for (j, (code, units)) in by_district.iter().take(admins).enumerate() {
         let c = http_client()?;
@@ -345,12 +444,14 @@ async fn soak_run(base: &str, store: &SqlStore, admins: usize, secs: u64) -> any
         errors += e;
     }
     lat.sort();
+    let cost = Cost::now(store).await.since(&before);
     report(
         &format!("soak, {n} conns, writes"),
         &lat,
         errors,
         started.elapsed().as_secs().max(1),
     );
+    cost.report(lat.len() as u64 + errors);
     if errors > 0 {
         bail!("soak: {errors} requests failed");
     }

@@ -249,7 +249,7 @@ pub async fn show(State(st): State<AppState>, ctx: Ctx, Query(q): Query<OkQ>) ->
                 .to_string()
         })
         .unwrap_or_default();
-    let inbox = st.app.inbox(&ctx.actor).await?;
+    let inbox = st.app.inbox_shared(&ctx.actor).await?;
     let (mut todos, mut notices) = rows(ctx.tr, &inbox);
     todos.truncate(DASH_ITEMS);
     notices.truncate(DASH_ITEMS);

@@ -507,3 +507,34 @@ impl T2 {
         String::from_utf8_lossy(&bytes).to_string()
     }
 }
+
+/// The menu badge is kept between pages (issue 17: it is not recounted on every page),
+/// yet another account's write shows at once: the district admin's badge before and after
+/// the unit submits, the unit admin's before and after the district approves.
+#[tokio::test]
+async fn the_kept_badge_follows_every_write_at_once() {
+    let t = setup().await;
+    let unit = t.unit("luotuo");
+    let ua = login(&t, "u_admin").await;
+    let da = login(&t, "d_admin").await;
+    org_body(&t, &ua, unit, "党政办", "office").await;
+    for _ in 0..3 {
+        assert_eq!(badge(&get(&t, &da, "/units").await.body), None);
+        assert_eq!(badge(&get(&t, &ua, "/").await.body), None);
+    }
+    let plan = submitted_plan(&t, &ua, "骆驼改革").await;
+    assert_eq!(badge(&get(&t, &da, "/units").await.body), Some(1));
+    assert_eq!(badge(&get(&t, &da, "/").await.body), Some(1));
+    assert_eq!(badge(&get(&t, &ua, "/").await.body), None);
+    post_form_ok(
+        &t,
+        &da,
+        &format!("/units/{unit}/org/plans/{plan}/approve"),
+        &[("doc_no", "镇海编〔2026〕8号")],
+    )
+    .await;
+    assert_eq!(badge(&get(&t, &ua, "/").await.body), Some(1));
+    assert_eq!(inbox_json(&t, &ua).await["count"], 1);
+    let v = inbox_json(&t, &da).await;
+    assert_eq!(codes(&v, "todos", "code"), vec!["org.plan.apply"]);
+}
