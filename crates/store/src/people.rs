@@ -147,8 +147,8 @@ enum Part {
 }
 
 /// FROM and WHERE of a roster query.
-fn roster_where(d: DistrictId, f: &PeopleFilter, q: Option<&ListQuery>) -> Sql {
-    roster_part(Vec::new(), d, f, q, Part::All)
+fn roster_where(d: DistrictId, f: &PeopleFilter, q: Option<&ListQuery>, posts: &[String]) -> Sql {
+    roster_part(Vec::new(), d, f, q, Part::All, posts)
 }
 
 /// FROM and WHERE of a roster query (or of one [`Part`] of it), its placeholders
@@ -159,6 +159,7 @@ fn roster_part(
     f: &PeopleFilter,
     q: Option<&ListQuery>,
     part: Part,
+    posts: &[String],
 ) -> Sql {
     let dated = f.on.is_some();
     let a = if dated { "e" } else { "p" };
@@ -182,7 +183,7 @@ fn roster_part(
         ));
     } else if let (true, Some(text)) = (indexed, q.and_then(ListQuery::search)) {
         let n = f.search_id_number.then(|| text.to_ascii_uppercase());
-        let c = people_index::candidates(&mut s, &dp, &text, n.as_deref());
+        let c = people_index::candidates(&mut s, &dp, &text, n.as_deref(), posts);
         s.push(&format!(
             " FROM ({c}) c CROSS JOIN people p WHERE p.id = c.person_id AND p.district_id = {dp}"
         ));
@@ -645,6 +646,7 @@ impl SqlStore {
         f: &PeopleFilter,
         q: &ListQuery,
         order: &str,
+        posts: &[String],
     ) -> StoreResult<Page<PersonRecord>> {
         let mut total = 0;
         let mut parts = vec![Part::Borrowed];
@@ -653,7 +655,7 @@ impl SqlStore {
             None => parts.push(Part::Home),
         }
         for part in parts {
-            let w = roster_part(Vec::new(), d, f, Some(q), part);
+            let w = roster_part(Vec::new(), d, f, Some(q), part, posts);
             let n: i64 = self
                 .db
                 .fetch_one(
@@ -664,8 +666,8 @@ impl SqlStore {
                 .get(0)?;
             total += n;
         }
-        let home = roster_part(Vec::new(), d, f, Some(q), Part::Home);
-        let mut both = roster_part(home.params, d, f, Some(q), Part::Borrowed);
+        let home = roster_part(Vec::new(), d, f, Some(q), Part::Home, posts);
+        let mut both = roster_part(home.params, d, f, Some(q), Part::Borrowed, posts);
         let upto = both.bind(q.offset() + i64::from(q.per_page()));
         let limit = both.bind(i64::from(q.per_page()));
         let offset = both.bind(q.offset());
@@ -712,12 +714,12 @@ impl SqlStore {
 
     /// The first page of a unit roster's search for `text`, as `list_people` runs it (its
     /// SQL and parameters, for the benchmark's query plans).
-    pub fn roster_search_sql(
+    pub async fn roster_search_sql(
         &self,
         d: DistrictId,
         unit: UnitId,
         text: &str,
-    ) -> (String, Vec<Value>) {
+    ) -> StoreResult<(String, Vec<Value>)> {
         let f = PeopleFilter {
             unit_id: Some(unit),
             ..Default::default()
@@ -726,15 +728,16 @@ impl SqlStore {
             q: Some(text.into()),
             ..Default::default()
         };
-        let w = roster_where(d, &f, Some(&q));
-        (
+        let posts = people_index::search_posts(&self.db, d, text).await?;
+        let w = roster_where(d, &f, Some(&q), &posts);
+        Ok((
             format!(
                 "SELECT {}{} ORDER BY p.name COLLATE pinyin ASC, p.id LIMIT 20",
                 cols(false),
                 w.text
             ),
             w.params,
-        )
+        ))
     }
 }
 
@@ -774,7 +777,11 @@ impl PeopleStore for SqlStore {
         f: &PeopleFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<PersonRecord>> {
-        let w = roster_where(d, f, Some(q));
+        let posts = match (f.on, q.search()) {
+            (None, Some(text)) => people_index::search_posts(&self.db, d, &text).await?,
+            _ => Vec::new(),
+        };
+        let w = roster_where(d, f, Some(q), &posts);
         let a = if f.on.is_some() { "e" } else { "p" };
         let order = order_by(
             q,
@@ -799,7 +806,7 @@ impl PeopleStore for SqlStore {
         );
         let order = format!("{order}, p.id");
         if split_roster(f) && q.search().is_none() {
-            return self.roster_page(d, f, q, &order).await;
+            return self.roster_page(d, f, q, &order, &posts).await;
         }
         fetch_page(
             &self.db,
@@ -818,7 +825,7 @@ impl PeopleStore for SqlStore {
         d: DistrictId,
         f: &PeopleFilter,
     ) -> StoreResult<Vec<PersonRecord>> {
-        let w = roster_where(d, f, None);
+        let w = roster_where(d, f, None, &[]);
         let a = if f.on.is_some() { "e" } else { "p" };
         let rows = self
             .db

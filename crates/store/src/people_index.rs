@@ -548,12 +548,46 @@ pub async fn recount_people(db: &Db) -> StoreResult<()> {
     Ok(())
 }
 
+/// The district's post texts that hold every gram of a roster search's `text` (from
+/// `people_post_grams`; a superset of the texts that contain it). Read before the roster
+/// query, so that its post branch is a list of texts through `people_post`, planned on
+/// what it really holds: a subquery left PostgreSQL to guess the holders of each text
+/// (50,000 on the stress unit, whose people share two texts) and walk the whole unit.
+pub(crate) async fn search_posts(db: &Db, d: DistrictId, text: &str) -> StoreResult<Vec<String>> {
+    let mut s = Sql::new("");
+    let dp = s.bind(d.0);
+    let ps: Vec<String> = query_grams(text).into_iter().map(|g| s.bind(g)).collect();
+    if ps.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = ps
+        .iter()
+        .map(|p| {
+            format!(
+                "SELECT t.post FROM people_post_grams t WHERE t.district_id = {dp} AND t.gram = {p}"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" INTERSECT ");
+    db.fetch_all(&sql, &s.params)
+        .await?
+        .iter()
+        .map(|r| r.get::<String>(0))
+        .collect()
+}
+
 /// The candidate people of a roster search (a subquery of person ids): those whose name
-/// holds every gram of `text`, those whose post text holds them (the district's post
-/// texts from `people_post_grams`, their people through `people_post`), in district
-/// `$dp`, and with `id_number` the one person of that ID number (through
-/// `UNIQUE (district_id, id_number)`).
-pub(crate) fn candidates(s: &mut Sql, dp: &str, text: &str, id_number: Option<&str>) -> String {
+/// holds every gram of `text`, those holding one of `posts` (the post texts
+/// [`search_posts`] found, through `people_post`), in district `$dp`, and with
+/// `id_number` the one person of that ID number (through `UNIQUE (district_id,
+/// id_number)`).
+pub(crate) fn candidates(
+    s: &mut Sql,
+    dp: &str,
+    text: &str,
+    id_number: Option<&str>,
+    posts: &[String],
+) -> String {
     let ps: Vec<String> = query_grams(text).into_iter().map(|g| s.bind(g)).collect();
     let names: Vec<String> = ps
         .iter()
@@ -563,21 +597,16 @@ pub(crate) fn candidates(s: &mut Sql, dp: &str, text: &str, id_number: Option<&s
             )
         })
         .collect();
-    let posts: Vec<String> = ps
-        .iter()
-        .map(|p| {
-            format!(
-                "SELECT t.post FROM people_post_grams t WHERE t.district_id = {dp} AND t.gram = {p}"
-            )
-        })
-        .collect();
     // Compound SELECTs: SQLite reads them left to right, PostgreSQL binds INTERSECT
     // first; both read this as (names) UNION (posts) UNION (ID number).
-    let mut sql = format!(
-        "{} UNION SELECT x.id FROM people x WHERE x.district_id = {dp} AND x.post IN ({})",
-        names.join(" INTERSECT "),
-        posts.join(" INTERSECT ")
-    );
+    let mut sql = names.join(" INTERSECT ");
+    if !posts.is_empty() {
+        let list: Vec<String> = posts.iter().map(|t| s.bind(t.as_str())).collect();
+        sql.push_str(&format!(
+            " UNION SELECT x.id FROM people x WHERE x.district_id = {dp} AND x.post IN ({})",
+            list.join(", ")
+        ));
+    }
     if let Some(n) = id_number {
         let p = s.bind(n);
         sql.push_str(&format!(

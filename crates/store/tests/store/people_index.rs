@@ -1024,7 +1024,7 @@ async fn index_post_search_matches_like(pg: bool) {
     assert!(held < 30, "most of the old texts' people moved ({held})");
     check("moved").await;
     if !pg {
-        let (sql, params) = s.roster_search_sql(d, a, "科员");
+        let (sql, params) = s.roster_search_sql(d, a, "科员").await.unwrap();
         let plan: Vec<String> =
             s.db.fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), &params)
                 .await

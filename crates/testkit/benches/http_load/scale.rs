@@ -574,7 +574,10 @@ async fn explain(store: &SqlStore, unit: i64) -> anyhow::Result<()> {
         ("roster search through the gram index (王伟)", "王伟"),
         ("roster search, one character (王)", "王"),
     ] {
-        let (sql, params) = store.roster_search_sql(dd, uu, text);
+        let (sql, params) = store
+            .roster_search_sql(dd, uu, text)
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
         changed.push((what, sql, params));
     }
     use jiguan_app::people::CostGroup;
