@@ -72,6 +72,25 @@ pub struct Table {
     pub format: &'static str,
 }
 
+impl Table {
+    /// The first column whose header (trimmed) is one of `names`.
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        self.headers.iter().position(|h| names.contains(&h.trim()))
+    }
+}
+
+/// The trimmed text of a row's cell in column `i`; empty where there is none.
+pub fn cell(row: &[String], i: Option<usize>) -> String {
+    i.and_then(|i| row.get(i))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// A required column left out of a table: `file`/`import_column_missing` (arg `column`).
+pub fn missing_column(col: &str) -> FieldError {
+    FieldError::new("file", "import_column_missing").with("column", col)
+}
+
 /// The label that starts the total row of an exported table (合计).
 pub const TOTAL_LABEL: &str = "合计";
 
@@ -596,27 +615,7 @@ mod tests {
 
     /// A workbook zip of the given parts (deflated), with the usual workbook parts around.
     fn zip_with(sheet_xml: &str, sst_xml: Option<&str>) -> Vec<u8> {
-        use std::io::Write;
-        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let o = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        let mut part = |name: &str, body: &str| {
-            w.start_file(name, o).unwrap();
-            w.write_all(body.as_bytes()).unwrap();
-        };
-        part(
-            "xl/workbook.xml",
-            r#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-        );
-        part(
-            "xl/_rels/workbook.xml.rels",
-            r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#,
-        );
-        part("xl/worksheets/sheet1.xml", sheet_xml);
-        if let Some(s) = sst_xml {
-            part("xl/sharedStrings.xml", s);
-        }
-        w.finish().unwrap().into_inner()
+        crate::inspect::one_sheet_zip("S", sheet_xml, sst_xml)
     }
 
     #[test]

@@ -374,6 +374,41 @@ pub mod inspect {
         }
         Ok(out)
     }
+
+    /// A hand-written workbook zip (deflated) around one sheet part: the workbook and its
+    /// relations name one sheet `sheet_name` at `xl/worksheets/sheet1.xml`, holding
+    /// `sheet_xml`, with `shared_strings` as `xl/sharedStrings.xml` when given. For tests
+    /// of the reader with cells no writer makes (formulas with cached errors, hostile
+    /// string tables).
+    pub fn one_sheet_zip(
+        sheet_name: &str,
+        sheet_xml: &str,
+        shared_strings: Option<&str>,
+    ) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let mut part = |name: &str, body: &str| {
+            w.start_file(name, o).expect("zip part");
+            w.write_all(body.as_bytes()).expect("zip part");
+        };
+        part(
+            "xl/workbook.xml",
+            &format!(
+                r#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        );
+        part(
+            "xl/_rels/workbook.xml.rels",
+            r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        );
+        part("xl/worksheets/sheet1.xml", sheet_xml);
+        if let Some(s) = shared_strings {
+            part("xl/sharedStrings.xml", s);
+        }
+        w.finish().expect("zip").into_inner()
+    }
 }
 
 #[cfg(test)]

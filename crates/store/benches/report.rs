@@ -253,18 +253,15 @@ async fn run_scale(url: &str, label: &str, units: u32) {
     // Defaults: from the reform's start (the generated history) to today.
     let form = ReportForm::default();
     let (times, seen) = five_runs(&app, &admin, &form, |r| {
-        let need = r
-            .total
-            .section("work.fte")
-            .and_then(|s| s.line("report.work.need"))
-            .and_then(|l| l.after)
-            .unwrap_or(0);
-        let holders = r
-            .total
-            .section("work.spread")
-            .and_then(|s| s.line("report.work.holders"))
-            .and_then(|l| l.after)
-            .unwrap_or(0);
+        let after = |section: &str, line: &str| {
+            r.total
+                .section(section)
+                .and_then(|s| s.line(line))
+                .and_then(|l| l.after)
+                .unwrap_or(0)
+        };
+        let need = after("work.fte", "report.work.need");
+        let holders = after("work.spread", "report.work.holders");
         (
             r.units.len() as i64,
             r.total.headline.staff_after,

@@ -18,8 +18,8 @@ use jiguan_domain::workflow::DOWNSIZING_PLANS;
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx};
-use crate::sql::{row_in, rows_in};
-use crate::workflow::{DOWNSIZING, event_tx, move_tx};
+use crate::sql::{row_in, rows_in, rows_under};
+use crate::workflow::{DOWNSIZING, begin_apply, event_tx, on_post_tx};
 
 const PLAN_COLS: &str = "p.id, p.district_id, p.unit_id, p.title, p.effective, p.status, p.doc_no, p.reason, p.staff_base, p.created_by, p.created_at, p.applied_at, \
     (SELECT CAST(COUNT(*) AS BIGINT) FROM downsizing_lines l WHERE l.plan_id = p.id AND l.district_id = p.district_id AND l.unit_id = p.unit_id)";
@@ -150,15 +150,9 @@ impl DownsizingStore for SqlStore {
         u: UnitId,
         plan: PlanId,
     ) -> StoreResult<Vec<LineRecord>> {
-        let rows = self
-            .db
-            .fetch_all(
-                "SELECT id, plan_id, person_id, route, note, term_years, figures_json FROM downsizing_lines \
-                 WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY id",
-                &[plan.0.into(), d.0.into(), u.0.into()],
-            )
-            .await?;
-        rows.iter().map(line).collect()
+        let sql = "SELECT id, plan_id, person_id, route, note, term_years, figures_json FROM downsizing_lines \
+                   WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY id";
+        rows_under(&self.db, sql, Scoped::new(d, u, plan), line).await
     }
 
     async fn down_save_line(
@@ -250,18 +244,8 @@ impl DownsizingStore for SqlStore {
         w: &ApplyWrite,
         audit: AuditEntry,
     ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        // The same lock as people writes: no hire or status change races the apply.
-        tx.lock_people(d.0).await?;
-        move_tx(
-            &mut tx,
-            &DOWNSIZING,
-            d,
-            u,
-            &w.step,
-            &[("staff_base", w.staff_base.into())],
-        )
-        .await?;
+        let staff_base = [("staff_base", w.staff_base.into())];
+        let mut tx = begin_apply(&self.db, &DOWNSIZING, (d, u), &w.step, &staff_base).await?;
         let (at, by) = (w.step.at, w.step.by.as_str());
         for it in &w.items {
             let conflict = || StoreError::Conflict(Conflict::Person(it.person_id));
@@ -282,13 +266,7 @@ impl DownsizingStore for SqlStore {
                     )
                     .await?
                 }
-                None => tx
-                    .fetch_optional(
-                        "SELECT id FROM people WHERE district_id = $1 AND unit_id = $2 AND id = $3 AND status IN ('on_post', 'lent_out')",
-                        &[d.0.into(), u.0.into(), it.person_id.into()],
-                    )
-                    .await?
-                    .map_or(0, |_| 1),
+                None => u64::from(on_post_tx(&mut tx, d, u, it.person_id).await?),
             };
             if n == 0 {
                 return Err(conflict());
@@ -377,26 +355,19 @@ impl DownsizingStore for SqlStore {
         u: UnitId,
         plan: PlanId,
     ) -> StoreResult<Vec<PlanEvent>> {
-        let rows = self
-            .db
-            .fetch_all(
-                "SELECT from_status, to_status, comment, created_by, created_at FROM downsizing_events \
-                 WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY id",
-                &[plan.0.into(), d.0.into(), u.0.into()],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let to: String = r.get(1)?;
-                Ok(PlanEvent {
-                    from: r.get(0)?,
-                    to: PlanStatus::from_code(&to).ok_or_else(|| bad("plan status", &to))?,
-                    comment: r.get(2)?,
-                    by: r.get(3)?,
-                    at: r.get(4)?,
-                })
+        let sql = "SELECT from_status, to_status, comment, created_by, created_at FROM downsizing_events \
+                   WHERE plan_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY id";
+        rows_under(&self.db, sql, Scoped::new(d, u, plan), |r| {
+            let to: String = r.get(1)?;
+            Ok(PlanEvent {
+                from: r.get(0)?,
+                to: PlanStatus::from_code(&to).ok_or_else(|| bad("plan status", &to))?,
+                comment: r.get(2)?,
+                by: r.get(3)?,
+                at: r.get(4)?,
             })
-            .collect()
+        })
+        .await
     }
 
     async fn down_without_post(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<i64>> {

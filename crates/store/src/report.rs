@@ -256,75 +256,25 @@ impl SqlStore {
         Ok(rows)
     }
 
-    /// Rows of `sql` with `$1` = district, `$2` = the date, `$3` = the unit (if any).
-    async fn on_date(
+    /// Rows of `sql` with `$1`… = `params` and, after them, the unit (if any): with
+    /// [`in_period`] the changes of a period, with only the district the current state.
+    async fn rows(
         &self,
         sql: &str,
-        d: DistrictId,
-        on: NaiveDate,
+        params: Vec<Value>,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<Row>> {
-        self.db
-            .fetch_all(sql, &with_unit(vec![d.0.into(), on.into()], unit))
-            .await
+        self.db.fetch_all(sql, &with_unit(params, unit)).await
     }
 
-    /// Rows of `sql` with `$1` = district and `$2` = the unit (if any): the current state.
-    async fn current(
-        &self,
-        sql: &str,
-        d: DistrictId,
-        unit: Option<UnitId>,
-    ) -> StoreResult<Vec<Row>> {
-        self.db
-            .fetch_all(sql, &with_unit(vec![d.0.into()], unit))
-            .await
-    }
-
-    /// Rows of `sql` with `$1` = district, `$2` = from, `$3` = to, `$4` = the unit (if any).
-    async fn in_period(
-        &self,
-        sql: &str,
-        d: DistrictId,
-        p: Period,
-        unit: Option<UnitId>,
-    ) -> StoreResult<Vec<Row>> {
-        self.db
-            .fetch_all(
-                sql,
-                &with_unit(vec![d.0.into(), p.from.into(), p.to.into()], unit),
-            )
-            .await
-    }
-
-    /// Like [`Self::at_both`] with `$2` = the year of each date.
-    async fn by_year<F>(
-        &self,
-        sql: &str,
-        d: DistrictId,
-        p: Period,
-        unit: Option<UnitId>,
-        mut f: F,
-    ) -> StoreResult<Vec<Cell>>
-    where
-        F: FnMut(&Row, Moment, &mut Vec<Cell>) -> StoreResult<()>,
-    {
-        let mut out = Vec::new();
-        for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
-            let params = with_unit(vec![d.0.into(), i64::from(on.year()).into()], unit);
-            for r in self.db.fetch_all(sql, &params).await? {
-                f(&r, at, &mut out)?;
-            }
-        }
-        Ok(out)
-    }
-
+    /// Rows of `sql` at each end of the period (`Before` at `from`, `After` at `to`), given
+    /// to `f`: `$1` = district, `$2` = `second` of the date ([`date_of`] or [`year_of`]),
+    /// `$3` = the unit (if any).
     async fn at_both<F>(
         &self,
         sql: &str,
-        d: DistrictId,
-        p: Period,
-        unit: Option<UnitId>,
+        (d, p, unit): (DistrictId, Period, Option<UnitId>),
+        second: fn(NaiveDate) -> Value,
         mut f: F,
     ) -> StoreResult<Vec<Cell>>
     where
@@ -332,12 +282,27 @@ impl SqlStore {
     {
         let mut out = Vec::new();
         for (at, on) in [(Moment::Before, p.from), (Moment::After, p.to)] {
-            for r in self.on_date(sql, d, on, unit).await? {
+            for r in self.rows(sql, vec![d.0.into(), second(on)], unit).await? {
                 f(&r, at, &mut out)?;
             }
         }
         Ok(out)
     }
+}
+
+/// `$1` = district, `$2` = from, `$3` = to.
+fn in_period(d: DistrictId, p: Period) -> Vec<Value> {
+    vec![d.0.into(), p.from.into(), p.to.into()]
+}
+
+/// The date itself, for [`SqlStore::at_both`].
+fn date_of(on: NaiveDate) -> Value {
+    on.into()
+}
+
+/// The year of the date, for [`SqlStore::at_both`].
+fn year_of(on: NaiveDate) -> Value {
+    i64::from(on.year()).into()
 }
 
 #[async_trait]
@@ -359,7 +324,7 @@ impl ReportStore for SqlStore {
                      AND v.status = 'active'{} GROUP BY v.unit_id, v.kind",
                     u3("v.unit_id")
                 );
-                self.at_both(&sql, d, p, unit, |r, at, out| {
+                self.at_both(&sql, (d, p, unit), date_of, |r, at, out| {
                     out.push(cell(r, family, at)?);
                     Ok(())
                 })
@@ -378,7 +343,7 @@ impl ReportStore for SqlStore {
                      AND b.valid_from < v.valid_from){u} GROUP BY v.unit_id",
                     u = u4("v.unit_id")
                 );
-                self.in_period(&sql, d, p, unit)
+                self.rows(&sql, in_period(d, p), unit)
                     .await?
                     .iter()
                     .map(|r| cell(r, family, Moment::Period))
@@ -392,7 +357,7 @@ impl ReportStore for SqlStore {
                     u3("unit_id")
                 );
                 let mut seen = std::collections::BTreeSet::new();
-                self.at_both(&sql, d, p, unit, |r, at, out| {
+                self.at_both(&sql, (d, p, unit), date_of, |r, at, out| {
                     let u = UnitId(r.get(0)?);
                     if seen.insert((u, at.code())) {
                         for (i, k) in ["bodies", "chiefs", "deputies"].iter().enumerate() {
@@ -413,7 +378,7 @@ impl ReportStore for SqlStore {
                      GROUP BY s.unit_id",
                     u3("s.unit_id")
                 );
-                self.at_both(&sql, d, p, unit, |r, at, out| {
+                self.at_both(&sql, (d, p, unit), date_of, |r, at, out| {
                     let u = UnitId(r.get(0)?);
                     out.push(Cell::new(u, family, at, "chief", r.get(1)?));
                     out.push(Cell::new(u, family, at, "deputy", r.get(2)?));
@@ -520,7 +485,7 @@ impl ReportStore for SqlStore {
                      GROUP BY unit_id, kind",
                     unit_cond("unit_id", unit, 2)
                 );
-                let rows = self.current(&sql, d, unit).await?;
+                let rows = self.rows(&sql, vec![d.0.into()], unit).await?;
                 rows.iter()
                     .map(|r| cell(r, family, Moment::After))
                     .collect()
@@ -534,7 +499,7 @@ impl ReportStore for SqlStore {
                      OR (p.status IN ('submitted', 'approved') AND p.effective <= $3)){}",
                     u4("p.unit_id")
                 );
-                self.in_period(&sql, d, p, unit)
+                self.rows(&sql, in_period(d, p), unit)
                     .await?
                     .iter()
                     .map(|r| {
@@ -559,7 +524,7 @@ impl ReportStore for SqlStore {
                      AND p.status IN ('draft', 'submitted', 'approved'){} ORDER BY p.unit_id, o.plan_id, o.seq",
                     unit_cond("p.unit_id", unit, 2)
                 );
-                let rows = self.current(&sql, d, unit).await?;
+                let rows = self.rows(&sql, vec![d.0.into()], unit).await?;
                 rows.iter()
                     .map(|r| {
                         let mut c = Cell::new(UnitId(r.get(0)?), family, Moment::Pending, "", 1);
@@ -639,7 +604,7 @@ impl ReportStore for SqlStore {
             }
             Family::WorkSpread => {
                 let sql = spread_sql(unit.is_some());
-                let params = with_unit(vec![d.0.into(), p.from.into(), p.to.into()], unit);
+                let params = with_unit(in_period(d, p), unit);
                 let mut out = Vec::new();
                 for r in self.fetch_large(&sql, &params).await? {
                     let at = if r.get::<i64>(0)? == 0 {
@@ -757,7 +722,7 @@ impl ReportStore for SqlStore {
                      THEN p.grade ELSE 'ungraded' END",
                     u3("c.unit_id")
                 );
-                self.by_year(&sql, d, p, unit, |r, at, out| {
+                self.at_both(&sql, (d, p, unit), year_of, |r, at, out| {
                     out.push(cell(r, family, at)?);
                     Ok(())
                 })
@@ -774,7 +739,7 @@ impl ReportStore for SqlStore {
                      GROUP BY r.unit_id, l.grade, r.pool_fen",
                     u3("r.unit_id")
                 );
-                self.by_year(&sql, d, p, unit, |r, at, out| {
+                self.at_both(&sql, (d, p, unit), year_of, |r, at, out| {
                     let mut c = cell(r, family, at)?;
                     c.sum = r.get::<Option<i64>>(3)?.unwrap_or(0);
                     let opt =
@@ -797,7 +762,7 @@ impl ReportStore for SqlStore {
                      GROUP BY m.unit_id",
                     u = u4("m.unit_id")
                 );
-                self.in_period(&sql, d, p, unit)
+                self.rows(&sql, in_period(d, p), unit)
                     .await?
                     .iter()
                     .map(|r| cell(r, family, Moment::Period))
@@ -943,7 +908,7 @@ impl ReportStore for SqlStore {
                 "SELECT valid_from FROM {table} WHERE district_id = $1{} ORDER BY valid_from LIMIT 1",
                 unit_cond("unit_id", unit, 2)
             );
-            if let Some(r) = self.current(&sql, d, unit).await?.first() {
+            if let Some(r) = self.rows(&sql, vec![d.0.into()], unit).await?.first() {
                 let v: NaiveDate = r.get(0)?;
                 first = Some(first.map_or(v, |f| f.min(v)));
             }

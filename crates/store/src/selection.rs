@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_app::selection::{
     AttendanceRecord, ItemRecord, ItemWrite, MeetingRecord, MeetingStatus, MeetingWrite,
     SelectionStore,
@@ -18,6 +18,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use crate::SqlStore;
 use crate::audit::{append, commit_audited, commit_created};
 use crate::db::{Backend, Row, Tx};
+use crate::sql::rows_under;
 
 const MEETING_COLS: &str = "id, district_id, unit_id, title, held_on, members, status, present, tokens_issued, tally_json, digest, created_by, created_at, closed_at";
 
@@ -194,25 +195,18 @@ impl SelectionStore for SqlStore {
         u: UnitId,
         id: MeetingId,
     ) -> StoreResult<Vec<ItemRecord>> {
-        let rows = self
-            .db
-            .fetch_all(
-                "SELECT item_no, text, person_id, post_id, recused FROM committee_items \
-                 WHERE meeting_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY item_no",
-                &[id.0.into(), d.0.into(), u.0.into()],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ItemRecord {
-                    no: r.get(0)?,
-                    text: r.get(1)?,
-                    person_id: r.get(2)?,
-                    post_id: r.get(3)?,
-                    recused: r.get(4)?,
-                })
+        let sql = "SELECT item_no, text, person_id, post_id, recused FROM committee_items \
+                   WHERE meeting_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY item_no";
+        rows_under(&self.db, sql, Scoped::new(d, u, id), |r| {
+            Ok(ItemRecord {
+                no: r.get(0)?,
+                text: r.get(1)?,
+                person_id: r.get(2)?,
+                post_id: r.get(3)?,
+                recused: r.get(4)?,
             })
-            .collect()
+        })
+        .await
     }
 
     async fn sel_attendance(

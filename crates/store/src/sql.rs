@@ -64,6 +64,22 @@ pub(crate) fn scope<I: Into<i64>>(at: Scoped<I>) -> [Value; 3] {
     [at.id.into().into(), at.district.0.into(), at.unit.0.into()]
 }
 
+/// The rows of `sql` whose `$1`, `$2`, `$3` are a record's id, district and unit
+/// ([`scope`]), each mapped with `map`: the children of one record (a plan's lines, a
+/// meeting's items).
+pub(crate) async fn rows_under<I: Into<i64>, T>(
+    db: &Db,
+    sql: &str,
+    at: Scoped<I>,
+    map: impl Fn(&Row) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    db.fetch_all(sql, &scope(at))
+        .await?
+        .iter()
+        .map(map)
+        .collect()
+}
+
 /// [`scope`], then `more` from `$4` on.
 pub(crate) fn scoped<I: Into<i64>, const N: usize>(at: Scoped<I>, more: [Value; N]) -> Vec<Value> {
     scope(at).into_iter().chain(more).collect()

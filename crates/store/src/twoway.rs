@@ -20,7 +20,7 @@ use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx};
 use crate::sql::{row_in, rows_in, scope, scoped};
-use crate::workflow::{TWOWAY, event_tx, move_tx};
+use crate::workflow::{TWOWAY, begin_apply, event_tx, on_post_tx};
 
 const COLS: &str = "id, district_id, unit_id, title, choose_by, rank_by, max_choices, mode, status, doc_no, reason, created_by, created_at, applied_at, result_json";
 
@@ -390,21 +390,12 @@ impl TwowayStore for SqlStore {
         w: &ApplyWrite,
         audit: AuditEntry,
     ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        // The same lock as people writes: no hire or move races the apply.
-        tx.lock_people(d.0).await?;
-        move_tx(&mut tx, &TWOWAY, d, u, &w.step, &[]).await?;
+        let mut tx = begin_apply(&self.db, &TWOWAY, (d, u), &w.step, &[]).await?;
         crate::posts::write_assignments_tx(&mut tx, d, u, &w.assignments).await?;
         let on = w.assignments.on.ok_or(StoreError::NotFound)?;
         for (person, note) in &w.moves {
             // The person must still be on post (or lent out) in the unit.
-            let on_post = tx
-                .fetch_optional(
-                    "SELECT id FROM people WHERE district_id = $1 AND unit_id = $2 AND id = $3 AND status IN ('on_post', 'lent_out')",
-                    &[d.0.into(), u.0.into(), (*person).into()],
-                )
-                .await?;
-            if on_post.is_none() {
+            if !on_post_tx(&mut tx, d, u, *person).await? {
                 return Err(StoreError::Conflict(Conflict::Person(*person)));
             }
             crate::people::move_event_tx(

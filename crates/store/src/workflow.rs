@@ -17,7 +17,7 @@ use jiguan_domain::workflow::{
 
 use crate::SqlStore;
 use crate::audit::commit_audited;
-use crate::db::{Tx, Value};
+use crate::db::{Db, Tx, Value};
 
 /// Where a workflow's records live. Every table has `id`, `district_id`, `unit_id`,
 /// `status`, `reason`, `doc_no`, `effective` and `applied_at`.
@@ -184,6 +184,38 @@ pub(crate) async fn move_tx(
         (&m.by, m.at),
     )
     .await
+}
+
+/// Opens the transaction of an apply that moves people: first the same lock as people
+/// writes (no hire, move or status change races the apply), then the record's step
+/// ([`move_tx`]).
+pub(crate) async fn begin_apply(
+    db: &Db,
+    t: &FlowTable,
+    (d, u): (DistrictId, UnitId),
+    m: &Move,
+    extra: &[(&'static str, Value)],
+) -> StoreResult<Tx> {
+    let mut tx = db.begin().await?;
+    tx.lock_people(d.0).await?;
+    move_tx(&mut tx, t, d, u, m, extra).await?;
+    Ok(tx)
+}
+
+/// Whether a person an apply moves is still on post (or lent out) in the unit.
+pub(crate) async fn on_post_tx(
+    tx: &mut Tx,
+    d: DistrictId,
+    u: UnitId,
+    person: i64,
+) -> StoreResult<bool> {
+    Ok(tx
+        .fetch_optional(
+            "SELECT id FROM people WHERE district_id = $1 AND unit_id = $2 AND id = $3 AND status IN ('on_post', 'lent_out')",
+            &[d.0.into(), u.0.into(), person.into()],
+        )
+        .await?
+        .is_some())
 }
 
 #[async_trait]

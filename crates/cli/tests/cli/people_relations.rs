@@ -23,21 +23,6 @@ fn write_csv(path: &std::path::Path, rows: &[[&str; 5]]) {
 /// A one-sheet workbook of the template's columns whose 亲属关系 cell (C2) is a formula
 /// with a cached `#REF!`, as Excel saves it.
 fn ref_error_xlsx(n1: &str, n2: &str) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let o = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let mut part = |name: &str, body: &str| {
-        w.start_file(name, o).unwrap();
-        w.write_all(body.as_bytes()).unwrap();
-    };
-    part(
-        "xl/workbook.xml",
-        r#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="亲属关系" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-    );
-    part(
-        "xl/_rels/workbook.xml.rels",
-        r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#,
-    );
     let s = |r: &str, v: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#);
     let sheet = format!(
         r#"<worksheet><sheetData><row r="1">{}{}{}{}{}</row><row r="2">{}{}<c r="C2" t="e"><f>Sheet2!#REF!</f><v>#REF!</v></c>{}{}</row></sheetData></worksheet>"#,
@@ -51,8 +36,7 @@ fn ref_error_xlsx(n1: &str, n2: &str) -> Vec<u8> {
         s("D2", n2),
         s("E2", "y"),
     );
-    part("xl/worksheets/sheet1.xml", &sheet);
-    w.finish().unwrap().into_inner()
+    jiguan_excel::inspect::one_sheet_zip("亲属关系", &sheet, None)
 }
 
 #[test]

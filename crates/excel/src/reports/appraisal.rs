@@ -7,7 +7,7 @@ use jiguan_app::appraisal::{GradingView, ParticipantRecord, ScoreForm};
 use jiguan_domain::FieldError;
 
 use super::Labels;
-use crate::import::Table;
+use crate::import::{Table, cell, missing_column as missing};
 use crate::{Cell, Sheet};
 
 /// The results sheet: name, group, not-graded reason, score, proposed and decided grade,
@@ -54,7 +54,7 @@ pub fn results_workbook(l: &dyn Labels, unit: &str, v: &GradingView) -> Vec<Shee
 /// and one column per indicator (德, 能 …). Unknown names are left for the use case to
 /// refuse (`rows[i].participant_id` `not_found`).
 pub fn score_forms(t: &Table, ps: &[ParticipantRecord]) -> Result<Vec<ScoreForm>, FieldError> {
-    let col = |names: &[&str]| t.headers.iter().position(|h| names.contains(&h.trim()));
+    let col = |names: &[&str]| t.column(names);
     let id = col(&["编号", "participant_id"]);
     let name = col(&["姓名", "name"]);
     let kind = col(&["评分类别", "kind"]).ok_or_else(|| missing("评分类别"))?;
@@ -67,11 +67,6 @@ pub fn score_forms(t: &Table, ps: &[ParticipantRecord]) -> Result<Vec<ScoreForm>
         .into_iter()
         .flatten()
         .collect();
-    let cell = |r: &Vec<String>, i: Option<usize>| {
-        i.and_then(|i| r.get(i))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
     Ok(t.rows
         .iter()
         .map(|r| {
@@ -99,8 +94,4 @@ pub fn score_forms(t: &Table, ps: &[ParticipantRecord]) -> Result<Vec<ScoreForm>
             }
         })
         .collect())
-}
-
-fn missing(col: &str) -> FieldError {
-    FieldError::new("file", "import_column_missing").with("column", col)
 }

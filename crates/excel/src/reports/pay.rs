@@ -4,6 +4,7 @@
 use jiguan_app::pay::RunView;
 use jiguan_domain::money::Money;
 
+use crate::import::{cell, missing_column as missing};
 use crate::{Cell, Sheet};
 
 /// The run's sheet for unit `unit`.
@@ -118,19 +119,12 @@ pub fn lines_template(unit: &str, year: i32, rows: &[TemplateRow]) -> Sheet {
 pub fn line_forms(
     t: &crate::import::Table,
 ) -> Result<Vec<jiguan_domain::pay::LineForm>, jiguan_domain::FieldError> {
-    let col = |names: &[&str]| t.headers.iter().position(|h| names.contains(&h.trim()));
-    let missing =
-        |c: &str| jiguan_domain::FieldError::new("file", "import_column_missing").with("column", c);
+    let col = |names: &[&str]| t.column(names);
     let id = col(&["人员编号", "编号", "person_id"]).ok_or_else(|| missing("人员编号"))?;
     let grade = col(&["考核等次", "等次", "grade"]).ok_or_else(|| missing("考核等次"))?;
     let coef = col(&["岗位系数", "post_coef"]);
     let months = col(&["任职月数", "months"]);
     let basic = col(&["12月基本工资（元）", "12月基本工资", "basic_salary"]);
-    let cell = |r: &Vec<String>, i: Option<usize>| {
-        i.and_then(|i| r.get(i))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
     Ok(t.rows
         .iter()
         .map(|r| jiguan_domain::pay::LineForm {

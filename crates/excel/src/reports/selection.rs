@@ -8,7 +8,7 @@ use jiguan_app::selection::scoring::{EXAM_COLUMNS, ExamEntry, ExamView};
 use jiguan_domain::FieldError;
 
 use super::Labels;
-use crate::import::Table;
+use crate::import::{Table, cell, missing_column};
 use crate::{Cell, Sheet};
 
 fn dec(v: Option<rust_decimal::Decimal>) -> Cell {
@@ -60,12 +60,9 @@ pub fn exam_workbook(l: &dyn Labels, unit: &str, v: &ExamView, template: bool) -
 /// and 竞聘岗位 are read by people, not by the import); each entry carries its file row for
 /// the messages. Error: `file`/`import_column_missing` (arg `column`).
 pub fn exam_entries(t: &Table) -> Result<Vec<ExamEntry>, FieldError> {
-    let col = |name: &str| t.headers.iter().position(|h| h.trim() == name);
-    let missing = |c: &str| FieldError::new("file", "import_column_missing").with("column", c);
-    let id = col(EXAM_COLUMNS[0]).ok_or_else(|| missing(EXAM_COLUMNS[0]))?;
-    let score = col(EXAM_COLUMNS[3]).ok_or_else(|| missing(EXAM_COLUMNS[3]))?;
-    let cell =
-        |r: &Vec<String>, i: usize| r.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+    let col = |name: &str| t.column(&[name]).ok_or_else(|| missing_column(name));
+    let id = Some(col(EXAM_COLUMNS[0])?);
+    let score = Some(col(EXAM_COLUMNS[3])?);
     Ok(t.rows
         .iter()
         .enumerate()

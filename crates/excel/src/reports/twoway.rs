@@ -6,7 +6,7 @@ use jiguan_app::twoway::{OfferPost, PrefRow, RoundView};
 use jiguan_domain::FieldError;
 
 use super::Labels;
-use crate::import::{ColumnList, Table, template_xlsx};
+use crate::import::{ColumnList, Table, cell, missing_column as missing, template_xlsx};
 use crate::{Cell, ExcelError, Sheet};
 
 /// Headers of the import (the English names are accepted too).
@@ -127,7 +127,7 @@ fn post_of(v: &RoundView, cell: &str) -> String {
 /// `choice_invalid`, located. Every other check is the use case's
 /// (`App::tw_import_prefs`), whose errors [`PrefsSheet::locate`] places in the file.
 pub fn prefs_rows(t: &Table, v: &RoundView) -> Result<PrefsSheet, FieldError> {
-    let col = |names: &[&str]| t.headers.iter().position(|h| names.contains(&h.trim()));
+    let col = |names: &[&str]| t.column(names);
     let id = col(&[COL_ID, "person", "person_id"]);
     let name = col(&[COL_NAME, "name"]);
     if id.is_none() && name.is_none() {
@@ -151,11 +151,6 @@ pub fn prefs_rows(t: &Table, v: &RoundView) -> Result<PrefsSheet, FieldError> {
         return Err(missing(&format!("{COL_CHOICE}1")));
     }
     let adjust = col(&[COL_ADJUST, "accept_adjust"]);
-    let cell = |r: &Vec<String>, i: Option<usize>| {
-        i.and_then(|i| r.get(i))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
     let header = |i: Option<usize>, dflt: &str| {
         i.and_then(|i| t.headers.get(i))
             .map_or(dflt.to_string(), |h| h.trim().to_string())
@@ -244,10 +239,6 @@ impl PrefsSheet {
             })
             .collect()
     }
-}
-
-fn missing(col: &str) -> FieldError {
-    FieldError::new("file", "import_column_missing").with("column", col)
 }
 
 /// The result of a round: one sheet by person (body, choices, post and which choice, 调剂,

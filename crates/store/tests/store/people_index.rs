@@ -116,6 +116,75 @@ fn like(s: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The search texts of a test: `extra`, and every 1-, 2- and 3-character piece of `words`;
+/// blank ones left out (the list trims its search text; blank searches are no search),
+/// sorted, each once.
+fn pieces<'a>(extra: &[&str], words: impl Iterator<Item = &'a &'a str>) -> Vec<String> {
+    let mut texts: Vec<String> = extra.iter().map(|t| t.to_string()).collect();
+    for n in words {
+        let c: Vec<char> = n.chars().collect();
+        for len in 1..=3 {
+            for w in c.windows(len) {
+                texts.push(w.iter().collect());
+            }
+        }
+    }
+    texts.retain(|t| !t.trim().is_empty());
+    texts.sort();
+    texts.dedup();
+    texts
+}
+
+/// Every status, the whole district.
+fn all_statuses() -> PeopleFilter {
+    PeopleFilter {
+        status: Some(StatusFilter::All),
+        ..Default::default()
+    }
+}
+
+/// The ids of the raw `LIKE` over the whole district, all statuses (the old search).
+async fn like_ids(s: &SqlStore, d: DistrictId, text: &str) -> Vec<i64> {
+    s.db.fetch_all(
+        "SELECT id FROM people WHERE district_id = $1 AND (LOWER(name) LIKE $2 ESCAPE '\\' \
+         OR LOWER(post) LIKE $2 ESCAPE '\\') ORDER BY id",
+        &[d.0.into(), like(text.trim()).into()],
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get(0).unwrap())
+    .collect()
+}
+
+/// The people the search `text` finds in `f`.
+async fn found(s: &SqlStore, d: DistrictId, f: &PeopleFilter, text: &str) -> Vec<PersonRecord> {
+    s.list_people(d, f, &query(text)).await.unwrap().items
+}
+
+/// The page of `f` searched by `q`, checked equal (ids in order, total) to the old code path: the
+/// roster as of a far date searches with the unchanged LIKE over the same (latest) rows.
+async fn as_dated(
+    s: &SqlStore,
+    d: DistrictId,
+    f: &PeopleFilter,
+    q: &ListQuery,
+    what: &str,
+) -> jiguan_app::ports::Page<PersonRecord> {
+    let new = s.list_people(d, f, q).await.unwrap();
+    let old_f = PeopleFilter {
+        on: Some(day("2999-12-31")),
+        ..f.clone()
+    };
+    let old = s.list_people(d, &old_f, q).await.unwrap();
+    let ids = |p: &jiguan_app::ports::Page<PersonRecord>| {
+        p.items.iter().map(|x| x.id).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&new), ids(&old), "{what}");
+    assert_eq!(new.total, old.total, "{what}");
+    new
+}
+
 /// A roster of 1-, 2-, 3- and 4-character Chinese names and Latin names (mixed case,
 /// LIKE's own wildcards), with posts, borrowed-in and retired people; every search of
 /// every 1-, 2- and 3-character piece of them (and some that match nothing) through the
@@ -173,36 +242,10 @@ async fn index_search_matches_like(pg: bool) {
         writes.push(write(p, true, "2024-01-01", EventKind::Hire));
     }
     let ids = apply(&s, d, writes).await;
-    let mut texts: Vec<String> = vec![
-        "wang".into(),
-        "WEI".into(),
-        "g w".into(),
-        "%".into(),
-        "_".into(),
-        "\\".into(),
-        "ü".into(),
-        "Ü".into(),
-        "ärg".into(),
-        "zz".into(),
-        "王伟王".into(),
-        "岗".into(),
-        "科员".into(),
-        "a_l".into(),
-        "0%".into(),
-        "'".into(),
-    ];
-    for n in names.iter().chain(posts.iter()) {
-        let c: Vec<char> = n.chars().collect();
-        for len in 1..=3 {
-            for w in c.windows(len) {
-                texts.push(w.iter().collect());
-            }
-        }
-    }
-    // The list trims its search text; blank searches are no search.
-    texts.retain(|t| !t.trim().is_empty());
-    texts.sort();
-    texts.dedup();
+    let extra: Vec<&str> = "wang|WEI|g w|%|_|\\|ü|Ü|ärg|zz|王伟王|岗|科员|a_l|0%|'"
+        .split('|')
+        .collect();
+    let texts = pieces(&extra, names.iter().chain(posts.iter()));
     let filters = |u: UnitId| {
         [
             PeopleFilter {
@@ -219,91 +262,46 @@ async fn index_search_matches_like(pg: bool) {
                 status: Some(StatusFilter::One(Status::Retired)),
                 ..Default::default()
             },
-            PeopleFilter {
-                status: Some(StatusFilter::All),
-                ..Default::default()
-            },
+            all_statuses(),
         ]
     };
-    let check = |label: &'static str| {
-        let s = s.clone();
-        let texts = texts.clone();
-        async move {
-            let mut hits = 0;
-            for text in &texts {
-                for u in [a, b] {
-                    for f in filters(u) {
-                        let q = query(text);
-                        let new = s.list_people(d, &f, &q).await.unwrap();
-                        // The old code path: the roster as of a far date searches with the
-                        // unchanged LIKE over the same (latest) rows.
-                        let old_f = PeopleFilter {
-                            on: Some(day("2999-12-31")),
-                            ..f.clone()
-                        };
-                        let old = s.list_people(d, &old_f, &q).await.unwrap();
-                        let ids = |p: &jiguan_app::ports::Page<PersonRecord>| {
-                            p.items.iter().map(|x| x.id).collect::<Vec<_>>()
-                        };
-                        assert_eq!(ids(&new), ids(&old), "{label} {text:?} {u:?}");
-                        assert_eq!(new.total, old.total, "{label} {text:?}");
-                        hits += new.total;
-                    }
+    let check = async |label: &str| {
+        let mut hits = 0;
+        for text in &texts {
+            for u in [a, b] {
+                for f in filters(u) {
+                    let q = query(text);
+                    let what = format!("{label} {text:?} {u:?}");
+                    hits += as_dated(&s, d, &f, &q, &what).await.total;
                 }
-                // And the raw LIKE over the whole district, all statuses.
-                let want: Vec<i64> = s
-                    .db
-                    .fetch_all(
-                        "SELECT id FROM people WHERE district_id = $1 AND (LOWER(name) LIKE $2 ESCAPE '\\' \
-                         OR LOWER(post) LIKE $2 ESCAPE '\\') ORDER BY id",
-                        &[d.0.into(), like(text.trim()).into()],
-                    )
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.get(0).unwrap())
-                    .collect();
-                let f = PeopleFilter {
-                    status: Some(StatusFilter::All),
-                    ..Default::default()
-                };
-                let mut got: Vec<i64> = s
-                    .list_people(d, &f, &query(text))
-                    .await
-                    .unwrap()
-                    .items
-                    .iter()
-                    .map(|p| p.id)
-                    .collect();
-                got.sort();
-                assert_eq!(got, want, "{label} raw LIKE {text:?}");
             }
-            assert!(hits > 100, "the searches found people ({hits})");
+            // And the raw LIKE over the whole district, all statuses.
+            let want = like_ids(&s, d, text).await;
+            let mut got: Vec<i64> = found(&s, d, &all_statuses(), text)
+                .await
+                .iter()
+                .map(|p| p.id)
+                .collect();
+            got.sort();
+            assert_eq!(got, want, "{label} raw LIKE {text:?}");
         }
+        assert!(hits > 100, "the searches found people ({hits})");
     };
     check("new").await;
     // Matches the search through the index found: a 2-character name, a 1-character one,
     // and mixed case.
-    let f = PeopleFilter {
-        status: Some(StatusFilter::All),
-        ..Default::default()
+    let f = all_statuses();
+    let names_found = async |text: &str| -> Vec<String> {
+        let people = found(&s, d, &f, text).await;
+        people.into_iter().map(|p| p.name).collect()
     };
-    let found = |text: &'static str| {
-        let s = s.clone();
-        let f = f.clone();
-        async move {
-            s.list_people(d, &f, &query(text))
-                .await
-                .unwrap()
-                .items
-                .into_iter()
-                .map(|p| p.name)
-                .collect::<Vec<_>>()
-        }
-    };
-    assert!(found("王伟").await.contains(&"王伟".to_string()));
-    assert!(found("Wang wEI").await.contains(&"WANG wei".to_string()));
-    assert_eq!(found("欧阳娜娜").await, vec!["欧阳娜娜".to_string()]);
+    assert!(names_found("王伟").await.contains(&"王伟".to_string()));
+    assert!(
+        names_found("Wang wEI")
+            .await
+            .contains(&"WANG wei".to_string())
+    );
+    assert_eq!(names_found("欧阳娜娜").await, vec!["欧阳娜娜".to_string()]);
 
     // ID numbers: matched exactly (lower-case x too) when allowed, never in part.
     let target = s
@@ -353,18 +351,9 @@ async fn index_search_matches_like(pg: bool) {
         status: Some(StatusFilter::All),
         ..Default::default()
     };
-    let names_of = |text: &'static str| {
-        let s = s.clone();
-        let fu = fu.clone();
-        async move {
-            s.list_people(d, &fu, &query(text))
-                .await
-                .unwrap()
-                .items
-                .into_iter()
-                .map(|p| p.id)
-                .collect::<Vec<_>>()
-        }
+    let names_of = async |text: &str| -> Vec<i64> {
+        let people = found(&s, d, &fu, text).await;
+        people.into_iter().map(|p| p.id).collect()
     };
     assert_eq!(names_of("葛亮").await, vec![ids[2]]);
     assert_eq!(names_of("军师").await, vec![ids[2]]);
@@ -392,7 +381,10 @@ async fn index_search_matches_like(pg: bool) {
     )
     .await
     .unwrap();
-    assert!(found("王伟").await.is_empty(), "the search reads the index");
+    assert!(
+        names_found("王伟").await.is_empty(),
+        "the search reads the index"
+    );
     jiguan_store::migrate::migrate(&s.db).await.unwrap();
     let after: i64 = fetch_i64(
         &s.db,
@@ -906,16 +898,11 @@ async fn index_bulk_writes_equal_one_by_one(pg: bool) {
 /// and on SQLite the search is served by the indexes (no scan of people or grams).
 async fn index_post_search_matches_like(pg: bool) {
     let (_db, s, d, [a, b, _c], t) = setup(pg).await;
-    let posts = [
-        "综合科科员",
-        "办公室主任",
-        "Clerk_A",
-        "综合岗",
-        "王科长",
-        "",
-        "50%岗",
-    ];
     let names = ["王", "科长", "李综合", "张主任", "Clerk", "赵", "岗"];
+    // Seven post texts, one of them empty.
+    let posts: Vec<&str> = "综合科科员|办公室主任|Clerk_A|综合岗|王科长||50%岗"
+        .split('|')
+        .collect();
     let mut writes = Vec::new();
     for i in 0..140usize {
         let mut p = t.clone();
@@ -930,72 +917,30 @@ async fn index_post_search_matches_like(pg: bool) {
         writes.push(write(p, true, "2024-01-01", EventKind::Hire));
     }
     let ids = apply(&s, d, writes).await;
-    let mut texts: Vec<String> = vec![
-        "clerk".into(),
-        "CLERK_a".into(),
-        "%".into(),
-        "_".into(),
-        "zz".into(),
-    ];
     let new_posts = ["档案室科员", "Archive"];
-    for n in names.iter().chain(posts.iter()).chain(new_posts.iter()) {
-        let c: Vec<char> = n.chars().collect();
-        for len in 1..=3 {
-            for w in c.windows(len) {
-                texts.push(w.iter().collect());
-            }
+    let texts = pieces(
+        &["clerk", "CLERK_a", "%", "_", "zz"],
+        names.iter().chain(posts.iter()).chain(new_posts.iter()),
+    );
+    let check = async |label: &str| {
+        let mut hits = 0;
+        for text in &texts {
+            let want = like_ids(&s, d, text).await;
+            let q = query(text);
+            let page = s.list_people(d, &all_statuses(), &q).await.unwrap();
+            let mut got: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+            got.sort();
+            assert_eq!(got, want, "{label} {text:?}");
+            assert_eq!(page.total, want.len() as i64, "{label} {text:?}");
+            // A unit's roster: equal to the dated (unindexed) path.
+            let fu = PeopleFilter {
+                unit_id: Some(a),
+                ..Default::default()
+            };
+            as_dated(&s, d, &fu, &q, &format!("{label} unit {text:?}")).await;
+            hits += want.len();
         }
-    }
-    texts.retain(|t| !t.trim().is_empty());
-    texts.sort();
-    texts.dedup();
-    let check = |label: &'static str| {
-        let s = s.clone();
-        let texts = texts.clone();
-        async move {
-            let mut hits = 0;
-            for text in &texts {
-                let want: Vec<i64> = s
-                    .db
-                    .fetch_all(
-                        "SELECT id FROM people WHERE district_id = $1 AND (LOWER(name) LIKE $2 ESCAPE '\\' \
-                         OR LOWER(post) LIKE $2 ESCAPE '\\') ORDER BY id",
-                        &[d.0.into(), like(text.trim()).into()],
-                    )
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.get(0).unwrap())
-                    .collect();
-                let f = PeopleFilter {
-                    status: Some(StatusFilter::All),
-                    ..Default::default()
-                };
-                let q = query(text);
-                let page = s.list_people(d, &f, &q).await.unwrap();
-                let mut got: Vec<i64> = page.items.iter().map(|p| p.id).collect();
-                got.sort();
-                assert_eq!(got, want, "{label} {text:?}");
-                assert_eq!(page.total, want.len() as i64, "{label} {text:?}");
-                // A unit's roster: equal to the dated (unindexed) path.
-                let fu = PeopleFilter {
-                    unit_id: Some(a),
-                    ..Default::default()
-                };
-                let new = s.list_people(d, &fu, &q).await.unwrap();
-                let old_f = PeopleFilter {
-                    on: Some(day("2999-12-31")),
-                    ..fu.clone()
-                };
-                let old = s.list_people(d, &old_f, &q).await.unwrap();
-                let ids = |p: &jiguan_app::ports::Page<PersonRecord>| {
-                    p.items.iter().map(|x| x.id).collect::<Vec<_>>()
-                };
-                assert_eq!(ids(&new), ids(&old), "{label} unit {text:?}");
-                hits += want.len();
-            }
-            assert!(hits > 1_000, "the searches found people ({hits})");
-        }
+        assert!(hits > 1_000, "the searches found people ({hits})");
     };
     check("created").await;
     // Half the people move to new posts: "综合科科员" and "Clerk_A" are held by no one

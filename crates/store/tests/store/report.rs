@@ -21,32 +21,210 @@ async fn id(s: &SqlStore, sql: &str, params: Vec<Value>) -> i64 {
     s.db.fetch_one(sql, &params).await.unwrap().get(0).unwrap()
 }
 
-/// A body with its versions: (status, from, to).
-async fn body(
-    s: &SqlStore,
+/// A fresh database and its store.
+async fn store(pg: bool) -> (crate::helpers::TestDb, SqlStore) {
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    (t, s)
+}
+
+/// A body's versions: active from `from` until `on`, then `status` (merged, abolished,
+/// converted) from `on`.
+fn ended<'a>(from: &'a str, status: &'a str, on: &'a str) -> Versions<'a> {
+    vec![("active", from, Some(on)), (status, on, None)]
+}
+
+/// A body's versions: (status, from, to).
+type Versions<'a> = Vec<(&'a str, &'a str, Option<&'a str>)>;
+
+/// Where a fixture's rows go: the store, a district and one of its units.
+#[derive(Clone, Copy)]
+struct In<'a> {
+    s: &'a SqlStore,
     d: DistrictId,
     u: UnitId,
-    name: &str,
-    kind: &str,
-    versions: &[(&str, &str, Option<&str>)],
-) -> i64 {
-    let b = id(
-        s,
-        "INSERT INTO bodies (district_id, unit_id, name, short_name, kind, parent_id, status, successor_id, establishment, head, doc_no, records_json, valid_from, created_at) \
-         VALUES ($1, $2, $3, '', $4, NULL, $5, NULL, 3, '', '', '[]', $6, $7) RETURNING id",
-        vec![d.0.into(), u.0.into(), name.into(), kind.into(), versions.last().unwrap().0.into(), day(versions[0].1).into(), Utc::now().into()],
-    )
-    .await;
-    for (status, from, to) in versions {
+}
+
+impl<'a> In<'a> {
+    /// The units of [`two_districts`]: `a` and `b` of the first district, `c` of the second.
+    fn three(
+        s: &'a SqlStore,
+        (d, a, b, d2, c): (DistrictId, UnitId, UnitId, DistrictId, UnitId),
+    ) -> [Self; 3] {
+        [In { s, d, u: a }, In { s, d, u: b }, In { s, d: d2, u: c }]
+    }
+
+    /// A body with its versions: (status, from, to).
+    async fn body(&self, name: &str, kind: &str, versions: &[(&str, &str, Option<&str>)]) -> i64 {
+        let (s, d, u) = (self.s, self.d, self.u);
+        let b = id(
+            s,
+            "INSERT INTO bodies (district_id, unit_id, name, short_name, kind, parent_id, status, successor_id, establishment, head, doc_no, records_json, valid_from, created_at) \
+             VALUES ($1, $2, $3, '', $4, NULL, $5, NULL, 3, '', '', '[]', $6, $7) RETURNING id",
+            vec![d.0.into(), u.0.into(), name.into(), kind.into(), versions.last().unwrap().0.into(), day(versions[0].1).into(), Utc::now().into()],
+        )
+        .await;
+        for (status, from, to) in versions {
+            s.db.execute(
+                "INSERT INTO body_versions (district_id, unit_id, body_id, valid_from, valid_to, name, short_name, kind, parent_id, status, successor_id, establishment, head, doc_no, records_json) \
+                 VALUES ($1, $2, $3, $4, $5, $6, '', $7, NULL, $8, NULL, 3, '', '', '[]')",
+                &[d.0.into(), u.0.into(), b.into(), day(from).into(), to.map(day).into(), name.into(), kind.into(), (*status).into()],
+            )
+            .await
+            .unwrap();
+        }
+        b
+    }
+
+    /// A downsizing plan with one line per (person, route).
+    async fn plan(&self, status: &str, effective: &str, lines: &[(i64, &str)]) {
+        let (s, d, u) = (self.s, self.d, self.u);
+        let p = id(
+            s,
+            "INSERT INTO downsizing_plans (district_id, unit_id, title, effective, status, doc_no, reason, staff_base, created_by, created_at, applied_at) \
+             VALUES ($1, $2, '方案', $3, $4, '', '', NULL, 'test', $5, NULL) RETURNING id",
+            vec![d.0.into(), u.0.into(), day(effective).into(), status.into(), Utc::now().into()],
+        )
+        .await;
+        for (person, route) in lines {
+            s.db.execute(
+                "INSERT INTO downsizing_lines (plan_id, district_id, unit_id, person_id, route, note, term_years, figures_json, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, '', NULL, '{}', $6)",
+                &[p.into(), d.0.into(), u.0.into(), (*person).into(), (*route).into(), Utc::now().into()],
+            )
+            .await
+            .unwrap();
+        }
+    }
+
+    /// A post of `hours` (one function item) in a body, created and last changed when given.
+    #[allow(clippy::too_many_arguments)]
+    async fn post(
+        &self,
+        body: i64,
+        level: &str,
+        hours: i64,
+        created: &str,
+        active: bool,
+        updated: &str,
+    ) -> i64 {
+        let (s, d, u) = (self.s, self.d, self.u);
+        let p = id(
+            s,
+            "INSERT INTO posts (district_id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'any', '', 0, '', $6, $7, $8) RETURNING id",
+            vec![d.0.into(), u.0.into(), body.into(), format!("岗位{level}{hours}").into(), level.into(), active.into(), at(created).into(), at(updated).into()],
+        )
+        .await;
+        let f = id(
+            s,
+            "INSERT INTO function_items (district_id, unit_id, code, title, category, legal_basis, owners_json, decision, reason, valid_from, created_at) \
+             VALUES ($1, $2, $3, '职责', 'general', '', '[]', NULL, '', $4, $5) RETURNING id",
+            vec![d.0.into(), u.0.into(), format!("F{p}").into(), day("2020-01-01").into(), Utc::now().into()],
+        )
+        .await;
         s.db.execute(
-            "INSERT INTO body_versions (district_id, unit_id, body_id, valid_from, valid_to, name, short_name, kind, parent_id, status, successor_id, establishment, head, doc_no, records_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, '', $7, NULL, $8, NULL, 3, '', '', '[]')",
-            &[d.0.into(), u.0.into(), b.into(), day(from).into(), to.map(day).into(), name.into(), kind.into(), (*status).into()],
+            "INSERT INTO post_functions (post_id, district_id, unit_id, function_id, annual_hours) VALUES ($1, $2, $3, $4, $5)",
+            &[p.into(), d.0.into(), u.0.into(), f.into(), hours.into()],
+        )
+        .await
+        .unwrap();
+        p
+    }
+
+    /// An assignment of a person to a post from `start` (to `end`, if given).
+    #[allow(clippy::too_many_arguments)]
+    async fn assign(&self, post: i64, person: i64, share: i64, start: &str, end: Option<&str>) {
+        let (s, d, u) = (self.s, self.d, self.u);
+        s.db.execute(
+            "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, TRUE, FALSE, $6, $7, '', $8, 'test')",
+            &[d.0.into(), u.0.into(), post.into(), person.into(), share.into(), day(start).into(), end.map(day).into(), Utc::now().into()],
         )
         .await
         .unwrap();
     }
-    b
+
+    /// A campaign version with `seats` (chief 1, the rest deputies) published (applied) at
+    /// `applied` or in another status.
+    #[allow(clippy::too_many_arguments)]
+    async fn campaign(
+        &self,
+        family: i64,
+        version: i64,
+        body: i64,
+        seats: u32,
+        status: &str,
+        applied: &str,
+    ) -> i64 {
+        let (s, d, u) = (self.s, self.d, self.u);
+        use jiguan_domain::org::BodyId;
+        use jiguan_domain::posts::PostLevel;
+        use jiguan_domain::selection::plan::{OfferedPost, Plan};
+        let offered = |level, seats| OfferedPost {
+            body_id: BodyId(body),
+            body_name: "党政办".into(),
+            level,
+            seats,
+            sensitive: false,
+        };
+        let plan = Plan::with_defaults(
+            "竞争上岗",
+            day("2024-12-01"),
+            vec![
+                offered(PostLevel::Chief, 1),
+                offered(PostLevel::Deputy, seats - 1),
+            ],
+        );
+        let id_ = id(
+            s,
+            "INSERT INTO selection_campaigns (district_id, unit_id, family_id, version, title, plan_json, revision_reason, status, reason, doc_no, effective, created_by, created_at, decided_by, decided_at, applied_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, '', $7, '', '', NULL, 'test', $8, '', NULL, $8) RETURNING id",
+            vec![d.0.into(), u.0.into(), family.into(), version.into(), format!("方案{family}v{version}").into(), serde_json::to_string(&plan).unwrap().into(), status.into(), at(applied).into()],
+        )
+        .await;
+        if family == 0 {
+            s.db.execute(
+                "UPDATE selection_campaigns SET family_id = id WHERE id = $1",
+                &[id_.into()],
+            )
+            .await
+            .unwrap();
+        }
+        id_
+    }
+
+    async fn apply_to(&self, campaign: i64, person: i64, status: &str) {
+        let (s, d, u) = (self.s, self.d, self.u);
+        s.db.execute(
+            "INSERT INTO selection_applications (district_id, unit_id, campaign_id, person_id, choices_json, obey_adjustment, nomination, signers, status, review_json, note, created_by, created_at, reviewed_by, reviewed_at) \
+             VALUES ($1, $2, $3, $4, '[]', TRUE, 'self', 0, $5, '{}', '', 'test', $6, '', NULL)",
+            &[d.0.into(), u.0.into(), campaign.into(), person.into(), status.into(), Utc::now().into()],
+        )
+        .await
+        .unwrap();
+    }
+
+    /// A committee meeting (status, held on) with items on the given posts (None: no post).
+    async fn meeting(&self, status: &str, held: &str, posts: &[Option<i64>]) {
+        let (s, d, u) = (self.s, self.d, self.u);
+        let m = id(
+            s,
+            "INSERT INTO committee_meetings (district_id, unit_id, title, held_on, members, status, present, tokens_issued, tally_json, digest, created_by, created_at, closed_at) \
+             VALUES ($1, $2, '党委会', $3, 9, $4, 9, 9, NULL, '', 'test', $5, NULL) RETURNING id",
+            vec![d.0.into(), u.0.into(), day(held).into(), status.into(), Utc::now().into()],
+        )
+        .await;
+        for (i, p) in posts.iter().enumerate() {
+            s.db.execute(
+                "INSERT INTO committee_items (meeting_id, district_id, unit_id, item_no, text, person_id, post_id, recused) \
+                 VALUES ($1, $2, $3, $4, $5, NULL, $6, 0)",
+                &[m.into(), d.0.into(), u.0.into(), (i as i64 + 1).into(), format!("事项{}", i + 1).into(), (*p).into()],
+            )
+            .await
+            .unwrap();
+        }
+    }
 }
 
 /// A person with dated events: (date, unit, identity, establishment, status, basic pay).
@@ -76,33 +254,6 @@ async fn person(
     p
 }
 
-/// A downsizing plan with one line per (person, route).
-async fn plan(
-    s: &SqlStore,
-    d: DistrictId,
-    u: UnitId,
-    status: &str,
-    effective: &str,
-    lines: &[(i64, &str)],
-) {
-    let p = id(
-        s,
-        "INSERT INTO downsizing_plans (district_id, unit_id, title, effective, status, doc_no, reason, staff_base, created_by, created_at, applied_at) \
-         VALUES ($1, $2, '方案', $3, $4, '', '', NULL, 'test', $5, NULL) RETURNING id",
-        vec![d.0.into(), u.0.into(), day(effective).into(), status.into(), Utc::now().into()],
-    )
-    .await;
-    for (person, route) in lines {
-        s.db.execute(
-            "INSERT INTO downsizing_lines (plan_id, district_id, unit_id, person_id, route, note, term_years, figures_json, created_at) \
-             VALUES ($1, $2, $3, $4, $5, '', NULL, '{}', $6)",
-            &[p.into(), d.0.into(), u.0.into(), (*person).into(), (*route).into(), Utc::now().into()],
-        )
-        .await
-        .unwrap();
-    }
-}
-
 both!(report_figures_from_dated_history);
 
 /// From 2018-01-01 to 2019-07-01 in 骆驼街道 (hand-computed):
@@ -116,81 +267,35 @@ both!(report_figures_from_dated_history);
 /// Cuts: 乙 released by a plan applied 2019-06-01 (done); 甲 early retirement by an
 /// approved plan (pending); 甲 released by a plan applied 2019-08-01 (after: not counted).
 async fn report_figures_from_dated_history(pg: bool) {
-    let t = fresh(pg).await;
-    let s = SqlStore::open(&t.url).await.unwrap();
-    let (d, a, b, d2, c) = two_districts(&s).await;
-    body(
-        &s,
-        d,
-        a,
-        "党政办",
-        "office",
-        &[("active", "2017-01-01", None)],
-    )
-    .await;
-    body(
-        &s,
-        d,
-        a,
+    let (_t, s) = store(pg).await;
+    let ids @ (d, a, b, d2, c) = two_districts(&s).await;
+    let [fa, fb, fc] = In::three(&s, ids);
+    fa.body("党政办", "office", &[("active", "2017-01-01", None)])
+        .await;
+    fa.body(
         "农机站",
         "public_institution",
-        &[
-            ("active", "2017-01-01", Some("2019-07-01")),
-            ("merged", "2019-07-01", None),
-        ],
+        &ended("2017-01-01", "merged", "2019-07-01"),
     )
     .await;
-    body(
-        &s,
-        d,
-        a,
+    fa.body(
         "水利站",
         "public_institution",
-        &[
-            ("active", "2017-01-01", Some("2019-08-01")),
-            ("abolished", "2019-08-01", None),
-        ],
+        &ended("2017-01-01", "abolished", "2019-08-01"),
     )
     .await;
-    body(
-        &s,
-        d,
-        a,
-        "农业中心",
-        "centre",
-        &[("active", "2019-07-01", None)],
-    )
-    .await;
-    body(
-        &s,
-        d,
-        a,
+    fa.body("农业中心", "centre", &[("active", "2019-07-01", None)])
+        .await;
+    fa.body(
         "自来水厂",
         "enterprise_unit",
-        &[
-            ("active", "2017-01-01", Some("2018-06-01")),
-            ("converted", "2018-06-01", None),
-        ],
+        &ended("2017-01-01", "converted", "2018-06-01"),
     )
     .await;
-    body(
-        &s,
-        d,
-        b,
-        "澥浦党政办",
-        "office",
-        &[("active", "2017-01-01", None)],
-    )
-    .await;
-    body(
-        &s,
-        d2,
-        c,
-        "北仑党政办",
-        "office",
-        &[("active", "2017-01-01", None)],
-    )
-    .await;
+    fb.body("澥浦党政办", "office", &[("active", "2017-01-01", None)])
+        .await;
+    fc.body("北仑党政办", "office", &[("active", "2017-01-01", None)])
+        .await;
     s.db.execute(
         "INSERT INTO org_caps (district_id, unit_id, max_bodies, max_chiefs, max_deputies, doc_no, valid_from, valid_to, set_by, set_at) \
          VALUES ($1, $2, 2, 1, 1, '', $3, NULL, 'test', $4)",
@@ -274,17 +379,10 @@ async fn report_figures_from_dated_history(pg: bool) {
         )],
     )
     .await;
-    plan(&s, d, a, "applied", "2019-06-01", &[(yi, "release")]).await;
-    plan(
-        &s,
-        d,
-        a,
-        "approved",
-        "2019-07-01",
-        &[(jia, "early_retirement")],
-    )
-    .await;
-    plan(&s, d, a, "applied", "2019-08-01", &[(jia, "release")]).await;
+    fa.plan("applied", "2019-06-01", &[(yi, "release")]).await;
+    fa.plan("approved", "2019-07-01", &[(jia, "early_retirement")])
+        .await;
+    fa.plan("applied", "2019-08-01", &[(jia, "release")]).await;
 
     let app = fixtures::app(s.clone());
     let admin = actor(d, None, Role::DistrictAdmin);
@@ -418,8 +516,7 @@ both!(report_demo_matches_the_seed);
 /// The demo: 16 bodies cut district-wide (5 by applied plans, 11 by 骆驼街道's draft
 /// plan), 50 staff cut in six units, 骆驼街道 21 of 100 = 21 %.
 async fn report_demo_matches_the_seed(pg: bool) {
-    let t = fresh(pg).await;
-    let s = SqlStore::open(&t.url).await.unwrap();
+    let (_t, s) = store(pg).await;
     let (app, d) = fixtures::demo(s).await.unwrap();
     let admin = actor(d, None, Role::DistrictAdmin);
     let dr = app
@@ -520,157 +617,6 @@ fn at(s: &str) -> chrono::DateTime<Utc> {
     day(s).and_hms_opt(2, 0, 0).unwrap().and_utc()
 }
 
-/// A post of `hours` (one function item) in a body, created and last changed when given.
-#[allow(clippy::too_many_arguments)]
-async fn post(
-    s: &SqlStore,
-    d: DistrictId,
-    u: UnitId,
-    body: i64,
-    level: &str,
-    hours: i64,
-    created: &str,
-    active: bool,
-    updated: &str,
-) -> i64 {
-    let p = id(
-        s,
-        "INSERT INTO posts (district_id, unit_id, body_id, title, level, establishment, min_education, min_service_years, other_requirements, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'any', '', 0, '', $6, $7, $8) RETURNING id",
-        vec![d.0.into(), u.0.into(), body.into(), format!("岗位{level}{hours}").into(), level.into(), active.into(), at(created).into(), at(updated).into()],
-    )
-    .await;
-    let f = id(
-        s,
-        "INSERT INTO function_items (district_id, unit_id, code, title, category, legal_basis, owners_json, decision, reason, valid_from, created_at) \
-         VALUES ($1, $2, $3, '职责', 'general', '', '[]', NULL, '', $4, $5) RETURNING id",
-        vec![d.0.into(), u.0.into(), format!("F{p}").into(), day("2020-01-01").into(), Utc::now().into()],
-    )
-    .await;
-    s.db.execute(
-        "INSERT INTO post_functions (post_id, district_id, unit_id, function_id, annual_hours) VALUES ($1, $2, $3, $4, $5)",
-        &[p.into(), d.0.into(), u.0.into(), f.into(), hours.into()],
-    )
-    .await
-    .unwrap();
-    p
-}
-
-/// An assignment of a person to a post from `start` (to `end`, if given).
-#[allow(clippy::too_many_arguments)]
-async fn assign(
-    s: &SqlStore,
-    d: DistrictId,
-    u: UnitId,
-    post: i64,
-    person: i64,
-    share: i64,
-    start: &str,
-    end: Option<&str>,
-) {
-    s.db.execute(
-        "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, TRUE, FALSE, $6, $7, '', $8, 'test')",
-        &[d.0.into(), u.0.into(), post.into(), person.into(), share.into(), day(start).into(), end.map(day).into(), Utc::now().into()],
-    )
-    .await
-    .unwrap();
-}
-
-/// A campaign version with `seats` (chief 1, the rest deputies) published (applied) at
-/// `applied` or in another status.
-#[allow(clippy::too_many_arguments)]
-async fn campaign(
-    s: &SqlStore,
-    d: DistrictId,
-    u: UnitId,
-    family: i64,
-    version: i64,
-    body: i64,
-    seats: u32,
-    status: &str,
-    applied: &str,
-) -> i64 {
-    use jiguan_domain::org::BodyId;
-    use jiguan_domain::posts::PostLevel;
-    use jiguan_domain::selection::plan::{OfferedPost, Plan};
-    let offered = |level, seats| OfferedPost {
-        body_id: BodyId(body),
-        body_name: "党政办".into(),
-        level,
-        seats,
-        sensitive: false,
-    };
-    let plan = Plan::with_defaults(
-        "竞争上岗",
-        day("2024-12-01"),
-        vec![
-            offered(PostLevel::Chief, 1),
-            offered(PostLevel::Deputy, seats - 1),
-        ],
-    );
-    let id_ = id(
-        s,
-        "INSERT INTO selection_campaigns (district_id, unit_id, family_id, version, title, plan_json, revision_reason, status, reason, doc_no, effective, created_by, created_at, decided_by, decided_at, applied_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, '', $7, '', '', NULL, 'test', $8, '', NULL, $8) RETURNING id",
-        vec![d.0.into(), u.0.into(), family.into(), version.into(), format!("方案{family}v{version}").into(), serde_json::to_string(&plan).unwrap().into(), status.into(), at(applied).into()],
-    )
-    .await;
-    if family == 0 {
-        s.db.execute(
-            "UPDATE selection_campaigns SET family_id = id WHERE id = $1",
-            &[id_.into()],
-        )
-        .await
-        .unwrap();
-    }
-    id_
-}
-
-async fn apply_to(
-    s: &SqlStore,
-    d: DistrictId,
-    u: UnitId,
-    campaign: i64,
-    person: i64,
-    status: &str,
-) {
-    s.db.execute(
-        "INSERT INTO selection_applications (district_id, unit_id, campaign_id, person_id, choices_json, obey_adjustment, nomination, signers, status, review_json, note, created_by, created_at, reviewed_by, reviewed_at) \
-         VALUES ($1, $2, $3, $4, '[]', TRUE, 'self', 0, $5, '{}', '', 'test', $6, '', NULL)",
-        &[d.0.into(), u.0.into(), campaign.into(), person.into(), status.into(), Utc::now().into()],
-    )
-    .await
-    .unwrap();
-}
-
-/// A committee meeting (status, held on) with items on the given posts (None: no post).
-async fn meeting(
-    s: &SqlStore,
-    d: DistrictId,
-    u: UnitId,
-    status: &str,
-    held: &str,
-    posts: &[Option<i64>],
-) {
-    let m = id(
-        s,
-        "INSERT INTO committee_meetings (district_id, unit_id, title, held_on, members, status, present, tokens_issued, tally_json, digest, created_by, created_at, closed_at) \
-         VALUES ($1, $2, '党委会', $3, 9, $4, 9, 9, NULL, '', 'test', $5, NULL) RETURNING id",
-        vec![d.0.into(), u.0.into(), day(held).into(), status.into(), Utc::now().into()],
-    )
-    .await;
-    for (i, p) in posts.iter().enumerate() {
-        s.db.execute(
-            "INSERT INTO committee_items (meeting_id, district_id, unit_id, item_no, text, person_id, post_id, recused) \
-             VALUES ($1, $2, $3, $4, $5, NULL, $6, 0)",
-            &[m.into(), d.0.into(), u.0.into(), (i as i64 + 1).into(), format!("事项{}", i + 1).into(), (*p).into()],
-        )
-        .await
-        .unwrap();
-    }
-}
-
 both!(report_work_selection_and_trend);
 
 /// From 2024-01-01 to 2025-06-30 (standard 1,984 hours, tolerance 15 %), hand-computed.
@@ -698,129 +644,41 @@ both!(report_work_selection_and_trend);
 /// (from 2025-01-01); U 700. Points 2024-01-01, 2024-12-31, 2025-06-30: 骆驼 6000, 7000,
 /// 12000 (3, 3, 4 staff); the district 6700, 7700, 12700.
 async fn report_work_selection_and_trend(pg: bool) {
-    let t = fresh(pg).await;
-    let s = SqlStore::open(&t.url).await.unwrap();
-    let (d, a, b, d2, c) = two_districts(&s).await;
-    let office = body(
-        &s,
-        d,
-        a,
-        "党政办",
-        "office",
-        &[("active", "2017-01-01", None)],
-    )
-    .await;
-    let centre = body(
-        &s,
-        d,
-        a,
-        "中心",
-        "centre",
-        &[("active", "2017-01-01", None)],
-    )
-    .await;
-    let xiepu = body(
-        &s,
-        d,
-        b,
-        "澥浦办",
-        "office",
-        &[("active", "2017-01-01", None)],
-    )
-    .await;
-    let other = body(
-        &s,
-        d2,
-        c,
-        "北仑办",
-        "office",
-        &[("active", "2017-01-01", None)],
-    )
-    .await;
-    let p1 = post(
-        &s,
-        d,
-        a,
-        office,
-        "chief",
-        1984,
-        "2023-01-01",
-        true,
-        "2023-01-01",
-    )
-    .await;
-    let p2 = post(
-        &s,
-        d,
-        a,
-        office,
-        "general",
-        1984,
-        "2023-01-01",
-        true,
-        "2023-01-01",
-    )
-    .await;
-    let p3 = post(
-        &s,
-        d,
-        a,
-        centre,
-        "general",
-        3968,
-        "2024-03-01",
-        true,
-        "2024-03-01",
-    )
-    .await;
-    post(
-        &s,
-        d,
-        a,
-        centre,
-        "service",
-        992,
-        "2023-01-01",
-        false,
-        "2024-06-01",
-    )
-    .await;
-    let p5 = post(
-        &s,
-        d,
-        a,
-        office,
-        "deputy",
-        1984,
-        "2025-08-01",
-        true,
-        "2025-08-01",
-    )
-    .await;
-    let p6 = post(
-        &s,
-        d,
-        b,
-        xiepu,
-        "general",
-        1984,
-        "2023-01-01",
-        true,
-        "2023-01-01",
-    )
-    .await;
-    let p7 = post(
-        &s,
-        d2,
-        c,
-        other,
-        "general",
-        1984,
-        "2023-01-01",
-        true,
-        "2023-01-01",
-    )
-    .await;
+    let (_t, s) = store(pg).await;
+    let ids @ (d, a, b, d2, c) = two_districts(&s).await;
+    let [fa, fb, fc] = In::three(&s, ids);
+    let office = fa
+        .body("党政办", "office", &[("active", "2017-01-01", None)])
+        .await;
+    let centre = fa
+        .body("中心", "centre", &[("active", "2017-01-01", None)])
+        .await;
+    let xiepu = fb
+        .body("澥浦办", "office", &[("active", "2017-01-01", None)])
+        .await;
+    let other = fc
+        .body("北仑办", "office", &[("active", "2017-01-01", None)])
+        .await;
+    let p1 = fa
+        .post(office, "chief", 1984, "2023-01-01", true, "2023-01-01")
+        .await;
+    let p2 = fa
+        .post(office, "general", 1984, "2023-01-01", true, "2023-01-01")
+        .await;
+    let p3 = fa
+        .post(centre, "general", 3968, "2024-03-01", true, "2024-03-01")
+        .await;
+    fa.post(centre, "service", 992, "2023-01-01", false, "2024-06-01")
+        .await;
+    let p5 = fa
+        .post(office, "deputy", 1984, "2025-08-01", true, "2025-08-01")
+        .await;
+    let p6 = fb
+        .post(xiepu, "general", 1984, "2023-01-01", true, "2023-01-01")
+        .await;
+    let p7 = fc
+        .post(other, "general", 1984, "2023-01-01", true, "2023-01-01")
+        .await;
     let on = |_name: &'static str, from: &'static str, u: UnitId, pay: i64| {
         vec![(from, u, "civil_servant", "administrative", "on_post", pay)]
     };
@@ -862,43 +720,39 @@ async fn report_work_selection_and_trend(pg: bool) {
     )
     .await
     .unwrap();
-    assign(&s, d, a, p1, x, 100, "2023-07-01", None).await;
-    assign(&s, d, a, p2, y, 100, "2023-07-01", None).await;
-    assign(&s, d, a, p2, z, 100, "2023-07-01", Some("2024-09-01")).await;
-    assign(&s, d, a, p3, w, 100, "2024-03-01", None).await;
-    assign(&s, d, a, p3, v, 100, "2025-01-01", None).await;
-    assign(&s, d, a, p5, x, 50, "2025-08-01", None).await;
-    assign(&s, d, b, p6, u_, 100, "2023-01-01", None).await;
-    assign(&s, d2, c, p7, o, 100, "2023-01-01", None).await;
+    fa.assign(p1, x, 100, "2023-07-01", None).await;
+    fa.assign(p2, y, 100, "2023-07-01", None).await;
+    fa.assign(p2, z, 100, "2023-07-01", Some("2024-09-01"))
+        .await;
+    fa.assign(p3, w, 100, "2024-03-01", None).await;
+    fa.assign(p3, v, 100, "2025-01-01", None).await;
+    fa.assign(p5, x, 50, "2025-08-01", None).await;
+    fb.assign(p6, u_, 100, "2023-01-01", None).await;
+    fc.assign(p7, o, 100, "2023-01-01", None).await;
 
-    let v1 = campaign(&s, d, a, 0, 1, office, 2, "applied", "2024-03-01").await;
+    let v1 = fa.campaign(0, 1, office, 2, "applied", "2024-03-01").await;
     let fam: i64 = id(
         &s,
         "SELECT family_id FROM selection_campaigns WHERE id = $1",
         vec![v1.into()],
     )
     .await;
-    let v2 = campaign(&s, d, a, fam, 2, office, 3, "applied", "2024-05-01").await;
-    campaign(&s, d, a, 0, 1, office, 2, "applied", "2025-08-01").await;
-    campaign(&s, d, a, 0, 1, office, 2, "approved", "2024-05-01").await;
-    let other_c = campaign(&s, d2, c, 0, 1, other, 2, "applied", "2024-05-01").await;
-    apply_to(&s, d, a, v1, x, "confirmed").await;
-    apply_to(&s, d, a, v1, y, "pending").await;
-    apply_to(&s, d, a, v1, z, "rejected").await;
-    apply_to(&s, d, a, v2, w, "confirmed").await;
-    apply_to(&s, d2, c, other_c, o, "confirmed").await;
-    meeting(
-        &s,
-        d,
-        a,
-        "closed",
-        "2024-06-01",
-        &[Some(p1), Some(p2), None],
-    )
-    .await;
-    meeting(&s, d, a, "closed", "2025-07-15", &[Some(p1)]).await;
-    meeting(&s, d, a, "open", "2024-06-02", &[Some(p1)]).await;
-    meeting(&s, d2, c, "closed", "2024-06-01", &[Some(p7)]).await;
+    let v2 = fa
+        .campaign(fam, 2, office, 3, "applied", "2024-05-01")
+        .await;
+    fa.campaign(0, 1, office, 2, "applied", "2025-08-01").await;
+    fa.campaign(0, 1, office, 2, "approved", "2024-05-01").await;
+    let other_c = fc.campaign(0, 1, other, 2, "applied", "2024-05-01").await;
+    fa.apply_to(v1, x, "confirmed").await;
+    fa.apply_to(v1, y, "pending").await;
+    fa.apply_to(v1, z, "rejected").await;
+    fa.apply_to(v2, w, "confirmed").await;
+    fc.apply_to(other_c, o, "confirmed").await;
+    fa.meeting("closed", "2024-06-01", &[Some(p1), Some(p2), None])
+        .await;
+    fa.meeting("closed", "2025-07-15", &[Some(p1)]).await;
+    fa.meeting("open", "2024-06-02", &[Some(p1)]).await;
+    fc.meeting("closed", "2024-06-01", &[Some(p7)]).await;
 
     let app = fixtures::app(s.clone());
     let admin = actor(d, None, Role::DistrictAdmin);
@@ -1074,6 +928,49 @@ async fn report_work_selection_and_trend(pg: bool) {
     }
 }
 
+/// The demo with a second, half-time holder on some posts (shared posts and loads that
+/// differ), for the tests against the old queries.
+async fn demo_shared(
+    pg: bool,
+) -> (
+    crate::helpers::TestDb,
+    SqlStore,
+    jiguan_app::App,
+    DistrictId,
+) {
+    let (t, s) = store(pg).await;
+    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
+    s.db.execute(
+        "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
+         SELECT a.district_id, a.unit_id, a.post_id, b.person_id, 50, FALSE, FALSE, '2019-06-01', NULL, '', a.created_at, 'test' \
+         FROM post_assignments a JOIN post_assignments b ON b.district_id = a.district_id AND b.unit_id = a.unit_id \
+         AND b.post_id <> a.post_id AND b.id = a.id + 1 WHERE a.district_id = $1 AND a.id % 3 = 0",
+        &[d.0.into()],
+    )
+    .await
+    .unwrap();
+    (t, s, app, d)
+}
+
+/// The periods the old queries are compared over: the default one (the reform's start to
+/// today), a long one, and one day.
+async fn three_periods(app: &jiguan_app::App, d: DistrictId) -> [jiguan_domain::report::Period; 3] {
+    use jiguan_domain::report::Period;
+    [
+        app.report_period(d, None, &ReportForm::default())
+            .await
+            .unwrap(),
+        Period {
+            from: day("2019-01-01"),
+            to: day("2024-06-30"),
+        },
+        Period {
+            from: day("2024-06-30"),
+            to: day("2024-06-30"),
+        },
+    ]
+}
+
 both!(report_one_pass_queries_match_the_old_ones);
 
 /// The staff and cost trend (one row per person and point before, now each history row
@@ -1084,8 +981,8 @@ both!(report_one_pass_queries_match_the_old_ones);
 /// for the district and for each unit.
 async fn report_one_pass_queries_match_the_old_ones(pg: bool) {
     use jiguan_app::report::ReportStore;
+    use jiguan_domain::report::Family;
     use jiguan_domain::report::work::{Moments, trend_dates};
-    use jiguan_domain::report::{Family, Period};
     use std::collections::BTreeMap;
 
     const OLD_STAFF: &str = "SELECT ev.unit_id, dts.i, CAST(COUNT(*) AS BIGINT), CAST(SUM(ev.cost) AS BIGINT), ev.identity, ev.establishment \
@@ -1105,33 +1002,9 @@ async fn report_one_pass_queries_match_the_old_ones(pg: bool) {
         GROUP BY unit_id UNION ALL SELECT 0, CAST(COUNT(*) AS BIGINT), CAST(SUM(x) AS DOUBLE PRECISION), CAST(SUM(x * x) AS DOUBLE PRECISION), \
         CAST(SUM(i * x) AS DOUBLE PRECISION) FROM (SELECT x, ROW_NUMBER() OVER (ORDER BY x) AS i FROM l) r0 HAVING COUNT(*) > 0";
 
-    let t = fresh(pg).await;
-    let s = SqlStore::open(&t.url).await.unwrap();
-    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
-    // A second, half-time holder on some posts: shared posts and loads that differ.
-    s.db.execute(
-        "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
-         SELECT a.district_id, a.unit_id, a.post_id, b.person_id, 50, FALSE, FALSE, '2019-06-01', NULL, '', a.created_at, 'test' \
-         FROM post_assignments a JOIN post_assignments b ON b.district_id = a.district_id AND b.unit_id = a.unit_id \
-         AND b.post_id <> a.post_id AND b.id = a.id + 1 WHERE a.district_id = $1 AND a.id % 3 = 0",
-        &[d.0.into()],
-    )
-    .await
-    .unwrap();
+    let (_t, s, app, d) = demo_shared(pg).await;
     let units = app.store.report_units(d).await.unwrap();
-    let periods = [
-        app.report_period(d, None, &ReportForm::default())
-            .await
-            .unwrap(),
-        Period {
-            from: day("2019-01-01"),
-            to: day("2024-06-30"),
-        },
-        Period {
-            from: day("2024-06-30"),
-            to: day("2024-06-30"),
-        },
-    ];
+    let periods = three_periods(&app, d).await;
     for p in periods {
         // Staff and the cost trend: (unit, point) → (n, Σ cost); (unit, moment, identity,
         // establishment) → (n, Σ cost).
@@ -1260,8 +1133,7 @@ both!(report_pay_spread_of_the_district_is_its_own);
 /// the units' pools, its highest and lowest share are anyone's (not sums of the units'),
 /// and each grade's mean is Σ shares ÷ people over the district.
 async fn report_pay_spread_of_the_district_is_its_own(pg: bool) {
-    let t = fresh(pg).await;
-    let s = SqlStore::open(&t.url).await.unwrap();
+    let (_t, s) = store(pg).await;
     let (app, d) = fixtures::demo(s.clone()).await.unwrap();
     let admin = actor(d, None, Role::DistrictAdmin);
     let unit_of =
@@ -1357,7 +1229,7 @@ both!(report_two_date_queries_match_the_old_ones);
 async fn report_two_date_queries_match_the_old_ones(pg: bool) {
     use chrono::{NaiveTime, TimeZone};
     use jiguan_app::report::ReportStore;
-    use jiguan_domain::report::{Family, Period};
+    use jiguan_domain::report::Family;
     use std::collections::BTreeMap;
 
     const HOURS: &str = "SELECT f.post_id, SUM(f.annual_hours) AS hours FROM post_functions f WHERE f.district_id = $1 GROUP BY f.post_id";
@@ -1393,19 +1265,7 @@ async fn report_two_date_queries_match_the_old_ones(pg: bool) {
             .with_timezone(&Utc)
     };
 
-    let t = fresh(pg).await;
-    let s = SqlStore::open(&t.url).await.unwrap();
-    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
-    // Shared (half-time) assignments, as in the test above.
-    s.db.execute(
-        "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, end_date, end_reason, created_at, created_by) \
-         SELECT a.district_id, a.unit_id, a.post_id, b.person_id, 50, FALSE, FALSE, '2019-06-01', NULL, '', a.created_at, 'test' \
-         FROM post_assignments a JOIN post_assignments b ON b.district_id = a.district_id AND b.unit_id = a.unit_id \
-         AND b.post_id <> a.post_id AND b.id = a.id + 1 WHERE a.district_id = $1 AND a.id % 3 = 0",
-        &[d.0.into()],
-    )
-    .await
-    .unwrap();
+    let (_t, s, app, d) = demo_shared(pg).await;
     // Every fifth post deactivated on 2021-06-01 (it counts on the dates before).
     s.db.execute(
         "UPDATE posts SET active = FALSE, updated_at = $2 WHERE district_id = $1 AND id % 5 = 0",
@@ -1434,19 +1294,7 @@ async fn report_two_date_queries_match_the_old_ones(pg: bool) {
     .await
     .unwrap();
     let units = app.store.report_units(d).await.unwrap();
-    let periods = [
-        app.report_period(d, None, &ReportForm::default())
-            .await
-            .unwrap(),
-        Period {
-            from: day("2019-01-01"),
-            to: day("2024-06-30"),
-        },
-        Period {
-            from: day("2024-06-30"),
-            to: day("2024-06-30"),
-        },
-    ];
+    let periods = three_periods(&app, d).await;
     type Key = (i64, &'static str, String);
     let at_code = |at: Moment| {
         if at == Moment::Before {

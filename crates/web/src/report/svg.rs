@@ -341,6 +341,18 @@ mod tests {
             .collect()
     }
 
+    /// The whole number that follows the first `marker` in `s` (up to the next space).
+    fn number_after(s: &str, marker: &str) -> i64 {
+        s.split(marker)
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
     #[test]
     fn a_crowded_trend_turns_its_dates_and_thins_its_values() {
         // 22 points (the "from" date, 20 year-ends, the "to" date): 28 px a column.
@@ -368,27 +380,11 @@ mod tests {
         for pair in v.windows(2) {
             assert!(pair[1].0 >= pair[0].1 + 6, "{v:?}");
         }
-        let w: i64 = s
-            .split("viewBox=\"0 0 ")
-            .nth(1)
-            .unwrap()
-            .split(' ')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let w = number_after(&s, "viewBox=\"0 0 ");
         assert!(v[0].0 >= 0 && v[v.len() - 1].1 <= w, "{v:?} in {w}");
         // Nothing starts left of the picture: the first turned date (anchored at its end,
         // reaching its width ÷ √2 to the left) hangs inside it.
-        let x: i64 = s
-            .split("transform=\"rotate(-45 ")
-            .nth(1)
-            .unwrap()
-            .split(' ')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let x = number_after(&s, "transform=\"rotate(-45 ");
         assert!(x * 100 >= text_w("2000-12-31") * 70, "{x}");
     }
 

@@ -109,11 +109,11 @@ pub(super) trait FormPage {
 pub(super) async fn after_write<P: FormPage>(
     st: &AppState,
     c: InCampaign,
-    r: Result<(), Vec<FieldError>>,
+    r: Result<impl Sized, Vec<FieldError>>,
     ok: &str,
 ) -> WebResult {
     match r {
-        Ok(()) => c.to(P::TAIL, ok),
+        Ok(_) => c.to(P::TAIL, ok),
         Err(errs) => P::again(st, c, errs).await,
     }
 }

@@ -466,7 +466,7 @@ pub async fn create_meeting(State(st): State<AppState>, c: InCampaign, f: FormPa
             c.u.id
         ))
         .into_response()),
-        Err(errs) => after_write::<Decisions>(&st, c, Err(errs), "").await,
+        Err(errs) => after_write::<Decisions>(&st, c, Err::<(), _>(errs), "").await,
     }
 }
 
@@ -475,30 +475,22 @@ pub async fn publicity(State(st): State<AppState>, c: InCampaign, f: FormPairs) 
         .app
         .dec_start_publicity(&c.ctx.actor, c.u.id, c.id, f.get("publicity_start"))
         .await
-        .fields()?
-        .map(|_| ());
+        .fields()?;
     after_write::<Decisions>(&st, c, r, "publicity_started").await
 }
 
 pub async fn object(State(st): State<AppState>, x: InCandidate, f: FormPairs) -> WebResult {
-    let form = ObjectionForm {
-        received_on: f.get("received_on").to_string(),
-        content: f.get("content").to_string(),
-    };
+    let form: ObjectionForm = f.decode(&[]);
     let r = st
         .app
         .dec_add_objection(&x.c.ctx.actor, x.c.u.id, x.c.id, x.id, &form)
         .await
-        .fields()?
-        .map(|_| ());
+        .fields()?;
     after_write::<Decisions>(&st, x.c, r, "objection_recorded").await
 }
 
 pub async fn resolve(State(st): State<AppState>, x: InObjection, f: FormPairs) -> WebResult {
-    let form = ResolveForm {
-        outcome: f.get("outcome").to_string(),
-        resolution: f.get("resolution").to_string(),
-    };
+    let form: ResolveForm = f.decode(&[]);
     let r = st
         .app
         .dec_resolve_objection(&x.c.ctx.actor, x.c.u.id, x.c.id, x.id, &form)
@@ -508,16 +500,12 @@ pub async fn resolve(State(st): State<AppState>, x: InObjection, f: FormPairs) -
 }
 
 pub async fn appoint(State(st): State<AppState>, x: InCandidate, f: FormPairs) -> WebResult {
-    let form = AppointForm {
-        appointed_on: f.get("appointed_on").to_string(),
-        doc_no: f.get("doc_no").to_string(),
-    };
+    let form: AppointForm = f.decode(&[]);
     let r = st
         .app
         .dec_appoint(&x.c.ctx.actor, x.c.u.id, x.c.id, x.id, &form)
         .await
-        .fields()?
-        .map(|_| ());
+        .fields()?;
     after_write::<Decisions>(&st, x.c, r, "appointed").await
 }
 
@@ -533,7 +521,7 @@ pub async fn rerun(State(st): State<AppState>, c: InCampaign, _f: FormPairs) -> 
             c.u.id
         ))
         .into_response()),
-        Err(errs) => after_write::<Decisions>(&st, c, Err(errs), "").await,
+        Err(errs) => after_write::<Decisions>(&st, c, Err::<(), _>(errs), "").await,
     }
 }
 
