@@ -615,7 +615,7 @@ mod tests {
 
     /// A workbook zip of the given parts (deflated), with the usual workbook parts around.
     fn zip_with(sheet_xml: &str, sst_xml: Option<&str>) -> Vec<u8> {
-        crate::inspect::one_sheet_zip("S", sheet_xml, sst_xml)
+        crate::inspect::one_sheet_zip("S", sheet_xml, sst_xml).unwrap()
     }
 
     #[test]

@@ -384,30 +384,28 @@ pub mod inspect {
         sheet_name: &str,
         sheet_xml: &str,
         shared_strings: Option<&str>,
-    ) -> Vec<u8> {
+    ) -> zip::result::ZipResult<Vec<u8>> {
         use std::io::Write;
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let o = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
-        let mut part = |name: &str, body: &str| {
-            w.start_file(name, o).expect("zip part");
-            w.write_all(body.as_bytes()).expect("zip part");
-        };
-        part(
-            "xl/workbook.xml",
-            &format!(
-                r#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
-            ),
+        let workbook = format!(
+            r#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
         );
-        part(
-            "xl/_rels/workbook.xml.rels",
-            r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#,
-        );
-        part("xl/worksheets/sheet1.xml", sheet_xml);
-        if let Some(s) = shared_strings {
-            part("xl/sharedStrings.xml", s);
+        let rels = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#;
+        let parts = [
+            ("xl/workbook.xml", Some(workbook.as_str())),
+            ("xl/_rels/workbook.xml.rels", Some(rels)),
+            ("xl/worksheets/sheet1.xml", Some(sheet_xml)),
+            ("xl/sharedStrings.xml", shared_strings),
+        ];
+        for (name, body) in parts {
+            if let Some(body) = body {
+                w.start_file(name, o)?;
+                w.write_all(body.as_bytes())?;
+            }
         }
-        w.finish().expect("zip").into_inner()
+        Ok(w.finish()?.into_inner())
     }
 }
 

@@ -2,8 +2,6 @@
 //! every bad row on standard error and nothing written (exit 2), a clean file written, the
 //! same file again changing nothing, the export importing back, a cached `#REF!` refused.
 
-use std::io::Write;
-
 use crate::helpers::*;
 
 fn table(path: &std::path::Path) -> jiguan_excel::import::Table {
@@ -36,7 +34,7 @@ fn ref_error_xlsx(n1: &str, n2: &str) -> Vec<u8> {
         s("D2", n2),
         s("E2", "y"),
     );
-    jiguan_excel::inspect::one_sheet_zip("亲属关系", &sheet, None)
+    jiguan_excel::inspect::one_sheet_zip("亲属关系", &sheet, None).unwrap()
 }
 
 #[test]
