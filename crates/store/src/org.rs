@@ -989,40 +989,30 @@ impl SqlStore {
     ) -> StoreResult<()> {
         let list = in_list(units.iter().map(|u| u.0));
         let scope = [Value::from(d.0), on.into()];
-        let dated = format!(
-            "district_id = $1 AND unit_id IN ({list}) AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)"
-        );
-        for r in &self
-            .db
-            .fetch_all(
-                &format!("SELECT unit_id, {BODY_COLS} FROM body_versions WHERE {dated} ORDER BY unit_id, body_id"),
-                &scope,
+        // The rows of `table` valid on the date, `cols` after the unit id.
+        let dated = |cols: &str, table: &str, order: &str| {
+            format!(
+                "SELECT unit_id, {cols} FROM {table} WHERE district_id = $1 AND unit_id IN ({list}) \
+                 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2) ORDER BY unit_id, {order}"
             )
-            .await?
-        {
+        };
+        let bodies = dated(BODY_COLS, "body_versions", "body_id");
+        for r in &self.db.fetch_all(&bodies, &scope).await? {
             let b = body_at(r, 1)?;
             of(out, r)?.bodies.push(b);
         }
-        for r in &self
-            .db
-            .fetch_all(
-                &format!("SELECT unit_id, {ITEM_COLS} FROM function_versions WHERE {dated} ORDER BY unit_id, item_id"),
-                &scope,
-            )
-            .await?
-        {
+        let items = dated(ITEM_COLS, "function_versions", "item_id");
+        for r in &self.db.fetch_all(&items, &scope).await? {
             let f = item_at(r, 1)?;
             of(out, r)?.functions.push(f);
         }
         // The caps in force: the latest valid on the date, the first row of each unit.
-        for r in &self
-            .db
-            .fetch_all(
-                &format!("SELECT unit_id, max_bodies, max_chiefs, max_deputies, doc_no FROM org_caps WHERE {dated} ORDER BY unit_id, valid_from DESC"),
-                &scope,
-            )
-            .await?
-        {
+        let caps = dated(
+            "max_bodies, max_chiefs, max_deputies, doc_no",
+            "org_caps",
+            "valid_from DESC",
+        );
+        for r in &self.db.fetch_all(&caps, &scope).await? {
             let s = of(out, r)?;
             if s.caps.is_none() {
                 s.caps = Some(Caps {
