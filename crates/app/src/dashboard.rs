@@ -4,7 +4,7 @@
 //! balance. Every figure comes from the use case of the module that owns it (the same
 //! numbers as the module's own pages), and each part only when the actor may see it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -12,7 +12,8 @@ use serde::Serialize;
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::downsizing::Route;
 use jiguan_domain::people::{Identity, QuotaKind};
-use jiguan_domain::workflow::{DOWNSIZING_PLANS, ORG_PLANS, Status};
+use jiguan_domain::tenancy::UnitId;
+use jiguan_domain::workflow::{ORG_PLANS, Status};
 
 use crate::App;
 use crate::AppResult;
@@ -134,15 +135,28 @@ impl App {
             return Ok(None);
         }
         let d = actor.district_id;
-        let org = self.org_district(actor).await?;
-        let est = self.district_establishment(actor).await?;
-        let posts = if actor.can(Action::PostsView) {
-            Some(self.posts_district(actor).await?)
+        // The visible units once; each module's figures for all of them together, with a
+        // fixed number of statements whatever the number of units and people.
+        let visible = self.visible_units(actor).await?;
+        let org = self.units_totals(d, visible.clone()).await?;
+        let est = self.establishment_counts(d, actor.unit_id).await?;
+        let with_posts: BTreeSet<UnitId> = if actor.can(Action::PostsView) {
+            self.store
+                .post_totals(d)
+                .await?
+                .into_iter()
+                .filter(|t| t.posts > 0)
+                .map(|t| t.unit_id)
+                .collect()
         } else {
-            None
+            BTreeSet::new()
         };
+        let plans = self.store.down_plans(d, None).await?;
         let down = if actor.can(Action::DownsizingView) {
-            Some(self.down_district(actor).await?)
+            Some(
+                self.down_units(actor, visible, &plans, est.occupancy())
+                    .await?,
+            )
         } else {
             None
         };
@@ -150,33 +164,26 @@ impl App {
             items
                 .into_iter()
                 .map(|i| i.unit_id)
-                .collect::<std::collections::BTreeSet<_>>()
+                .collect::<BTreeSet<_>>()
         };
         let org_applied = applied(
             self.store
                 .flow_items(d, actor.unit_id, &ORG_PLANS, &[Status::Applied])
                 .await?,
         );
-        let down_applied = applied(
-            self.store
-                .flow_items(d, actor.unit_id, &DOWNSIZING_PLANS, &[Status::Applied])
-                .await?,
-        );
+        let down_applied: BTreeSet<UnitId> = plans
+            .iter()
+            .filter(|p| p.status == Status::Applied)
+            .map(|p| p.unit_id)
+            .collect();
         let mut units = Vec::new();
         for t in org {
-            let e = est.iter().find(|e| e.unit.id == t.unit.id);
-            let (approved, held) = e
-                .map(|e| {
-                    e.uses
-                        .iter()
-                        .filter(|k| k.kind != QuotaKind::Leadership)
-                        .fold((0, 0), |(a, o), k| (a + k.approved, o + k.occupied))
-                })
-                .unwrap_or((0, 0));
-            let has_posts = posts
-                .as_ref()
-                .and_then(|p| p.lines.iter().find(|l| l.unit.id == t.unit.id))
-                .is_some_and(|l| l.posts > 0);
+            let (approved, held) = est
+                .uses(t.unit.id)
+                .iter()
+                .filter(|k| k.kind != QuotaKind::Leadership)
+                .fold((0, 0), |(a, o), k| (a + k.approved, o + k.occupied));
+            let has_posts = with_posts.contains(&t.unit.id);
             let progress = vec![
                 (Progress::Caps, t.caps.is_some()),
                 (Progress::Quotas, approved > 0),

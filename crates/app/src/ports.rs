@@ -390,6 +390,14 @@ pub trait UserStore: Send + Sync {
         filter: &UserFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<UserView>>;
+    /// How many accounts `filter` selects (the SQL store counts without a page).
+    async fn count_users(&self, district: DistrictId, filter: &UserFilter) -> StoreResult<i64> {
+        let one = ListQuery {
+            per_page: Some(1),
+            ..ListQuery::default()
+        };
+        Ok(self.list_users(district, filter, &one).await?.total)
+    }
     #[allow(clippy::too_many_arguments)]
     async fn update_user(
         &self,
@@ -488,6 +496,14 @@ pub trait AuditStore: Send + Sync {
         filter: &AuditFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<AuditRecord>>;
+    /// How many entries `filter` selects (the SQL store counts without a page).
+    async fn count_audit(&self, district: DistrictId, filter: &AuditFilter) -> StoreResult<i64> {
+        let one = ListQuery {
+            per_page: Some(1),
+            ..ListQuery::default()
+        };
+        Ok(self.list_audit(district, filter, &one).await?.total)
+    }
     async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>>;
     /// Records one sign-in attempt (`rec.id` is ignored).
     async fn append_login(&self, rec: &jiguan_domain::audit::LoginRecord) -> StoreResult<()>;

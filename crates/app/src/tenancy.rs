@@ -41,7 +41,10 @@ impl App {
             .filter(|u| actor.sees_unit(u.unit.district_id, u.unit.id))
             .collect();
         let unit = match actor.unit_id {
-            Some(id) => self.store.get_unit(actor.district_id, id).await?,
+            Some(id) => match units.items.iter().find(|u| u.unit.id == id) {
+                Some(u) => Some(u.unit.clone()),
+                None => self.store.get_unit(actor.district_id, id).await?,
+            },
             None => None,
         };
         let kind_count = |k| visible.iter().filter(|u| u.unit.kind == k).count() as i64;
@@ -49,24 +52,13 @@ impl App {
             unit_id: actor.unit_id,
             ..UserFilter::default()
         };
-        let one = ListQuery {
-            per_page: Some(1),
-            ..ListQuery::default()
-        };
-        let user_count = self
-            .store
-            .list_users(actor.district_id, &filter, &one)
-            .await?
-            .total;
+        let user_count = self.store.count_users(actor.district_id, &filter).await?;
         let audit_count = if actor.can(Action::AuditView) {
             let f = crate::ports::AuditFilter {
                 unit_id: actor.unit_id,
                 ..Default::default()
             };
-            self.store
-                .list_audit(actor.district_id, &f, &one)
-                .await?
-                .total
+            self.store.count_audit(actor.district_id, &f).await?
         } else {
             0
         };

@@ -13,7 +13,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::SqlStore;
 use crate::db::{Backend, Row, Tx, Value};
-use crate::sql::{Sql, fetch_page};
+use crate::sql::{Sql, count_rows, fetch_page};
 
 /// Appends `e` as the record of the row `id` that `tx` has just created (its
 /// `object_id` is set to `id`), then commits `tx`.
@@ -204,28 +204,7 @@ impl AuditStore for SqlStore {
         f: &AuditFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<AuditRecord>> {
-        let user = f.username.clone();
-        let mut w = log_scope(district, f.unit_id, f.district_level_only, user);
-        if let Some(t) = &f.object_type {
-            w.and("object_type = {}", t.as_str());
-        }
-        if let Some(o) = &f.object_id {
-            w.and("object_id = {}", o.as_str());
-        }
-        if let Some(a) = &f.action {
-            w.and("action = {}", a.as_str());
-        }
-        log_dates(&mut w, f.from, f.to);
-        w.search(
-            q,
-            &[
-                "action",
-                "object_id",
-                "username",
-                "before_json",
-                "after_json",
-            ],
-        );
+        let w = audit_scope(district, f, q);
         let dir = time_order(q);
         fetch_page(
             &self.db,
@@ -287,6 +266,11 @@ impl AuditStore for SqlStore {
         .await
     }
 
+    async fn count_audit(&self, district: DistrictId, f: &AuditFilter) -> StoreResult<i64> {
+        let w = audit_scope(district, f, &ListQuery::default());
+        count_rows(&self.db, " FROM audit_log", &w).await
+    }
+
     async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>> {
         let rows = self
             .db
@@ -328,4 +312,31 @@ impl AuditStore for SqlStore {
             .await?
             .get(0)
     }
+}
+
+/// The entries `f` and the search of `q` select: `WHERE …` over `audit_log`.
+fn audit_scope(district: DistrictId, f: &AuditFilter, q: &ListQuery) -> Sql {
+    let user = f.username.clone();
+    let mut w = log_scope(district, f.unit_id, f.district_level_only, user);
+    if let Some(t) = &f.object_type {
+        w.and("object_type = {}", t.as_str());
+    }
+    if let Some(o) = &f.object_id {
+        w.and("object_id = {}", o.as_str());
+    }
+    if let Some(a) = &f.action {
+        w.and("action = {}", a.as_str());
+    }
+    log_dates(&mut w, f.from, f.to);
+    w.search(
+        q,
+        &[
+            "action",
+            "object_id",
+            "username",
+            "before_json",
+            "after_json",
+        ],
+    );
+    w
 }

@@ -32,9 +32,27 @@ static STATEMENTS: AtomicU64 = AtomicU64::new(0);
 /// process committed in between (see [`write_mark`]).
 static WRITES: AtomicU64 = AtomicU64::new(0);
 
+thread_local! {
+    /// Statements started on this thread: what a test on a current-thread runtime (the
+    /// default of `#[tokio::test]`) runs, not counting the other tests of its binary.
+    static HERE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// How many statements this process has run (all databases).
 pub fn statements_run() -> u64 {
     STATEMENTS.load(Ordering::Relaxed)
+}
+
+/// How many statements were started on this thread (all databases): a test counts the
+/// statements of one request with it while other tests run.
+pub fn statements_run_here() -> u64 {
+    HERE.with(|h| h.get())
+}
+
+/// Counts one statement, for the process and for this thread.
+fn counted() {
+    STATEMENTS.fetch_add(1, Ordering::Relaxed);
+    HERE.with(|h| h.set(h.get() + 1));
 }
 
 /// The count of writes this process has committed (all databases). It only grows; a
@@ -265,7 +283,7 @@ async fn execute_on<'c, DB: Dialect>(
     sql: &str,
     params: &[Value],
 ) -> Result<u64, StoreError> {
-    STATEMENTS.fetch_add(1, Ordering::Relaxed);
+    counted();
     DB::query(&DB::placeholders(sql), params)
         .execute(e)
         .await
@@ -279,7 +297,7 @@ async fn fetch_all_on<'c, DB: Dialect>(
     sql: &str,
     params: &[Value],
 ) -> Result<Vec<Row>, StoreError> {
-    STATEMENTS.fetch_add(1, Ordering::Relaxed);
+    counted();
     DB::query(&DB::placeholders(sql), params)
         .fetch_all(e)
         .await
@@ -293,7 +311,7 @@ async fn fetch_optional_on<'c, DB: Dialect>(
     sql: &str,
     params: &[Value],
 ) -> Result<Option<Row>, StoreError> {
-    STATEMENTS.fetch_add(1, Ordering::Relaxed);
+    counted();
     DB::query(&DB::placeholders(sql), params)
         .fetch_optional(e)
         .await

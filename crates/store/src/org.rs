@@ -3,6 +3,8 @@
 //! and unit. A structure change writes the versions, the current rows, the plan's move and
 //! the audit entry in one transaction.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -23,7 +25,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx, Value};
-use crate::people::move_staff_tx;
+use crate::people::{in_list, move_staff_tx};
 use crate::workflow::{REORG_PLANS, move_tx};
 use jiguan_domain::workflow::ORG_PLANS;
 
@@ -335,67 +337,29 @@ impl OrgStore for SqlStore {
         u: UnitId,
         on: NaiveDate,
     ) -> StoreResult<Structure> {
-        let scope = [Value::from(d.0), u.0.into(), on.into()];
-        let bodies = self
-            .db
-            .fetch_all(
-                &format!("SELECT {BODY_COLS} FROM body_versions WHERE district_id = $1 AND unit_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3) ORDER BY body_id"),
-                &scope,
-            )
+        Ok(self
+            .load_structures(d, &[u], on)
             .await?
+            .pop()
+            .map(|(_, s)| s)
+            .unwrap_or_default())
+    }
+
+    async fn load_structures(
+        &self,
+        d: DistrictId,
+        units: &[UnitId],
+        on: NaiveDate,
+    ) -> StoreResult<Vec<(UnitId, Structure)>> {
+        let mut out: BTreeMap<i64, Structure> =
+            units.iter().map(|u| (u.0, Structure::default())).collect();
+        for chunk in units.chunks(UNIT_CHUNK) {
+            self.structures_of(d, chunk, on, &mut out).await?;
+        }
+        Ok(units
             .iter()
-            .map(|r| body_at(r, 0))
-            .collect::<StoreResult<Vec<_>>>()?;
-        let functions = self
-            .db
-            .fetch_all(
-                &format!("SELECT {ITEM_COLS} FROM function_versions WHERE district_id = $1 AND unit_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3) ORDER BY item_id"),
-                &scope,
-            )
-            .await?
-            .iter()
-            .map(|r| item_at(r, 0))
-            .collect::<StoreResult<Vec<_>>>()?;
-        let caps = self
-            .db
-            .fetch_optional(
-                "SELECT max_bodies, max_chiefs, max_deputies, doc_no FROM org_caps WHERE district_id = $1 AND unit_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3) ORDER BY valid_from DESC",
-                &scope,
-            )
-            .await?
-            .map(|r| -> StoreResult<Caps> {
-                Ok(Caps {
-                    max_bodies: r.get(0)?,
-                    max_chiefs: r.get(1)?,
-                    max_deputies: r.get(2)?,
-                    doc_no: r.get(3)?,
-                })
-            })
-            .transpose()?;
-        let split = match self
-            .db
-            .fetch_optional(
-                "SELECT id, phase, effective FROM org_splits WHERE district_id = $1 AND unit_id = $2 AND effective <= $3 ORDER BY effective DESC, id DESC LIMIT 1",
-                &scope,
-            )
-            .await?
-        {
-            Some(r) => {
-                let id: i64 = r.get(0)?;
-                Some(Split {
-                    phase: r.get(1)?,
-                    effective: r.get(2)?,
-                    lines: self.split_lines(d, u, id).await?,
-                })
-            }
-            None => None,
-        };
-        Ok(Structure {
-            bodies,
-            functions,
-            caps,
-            split,
-        })
+            .map(|u| (*u, out.remove(&u.0).unwrap_or_default()))
+            .collect())
     }
 
     async fn revision(&self, d: DistrictId, u: UnitId) -> StoreResult<Revision> {
@@ -998,5 +962,113 @@ impl SqlStore {
                 })
             })
             .collect()
+    }
+}
+
+/// The structure of the unit in column 0 of `r`.
+fn of<'a>(out: &'a mut BTreeMap<i64, Structure>, r: &Row) -> StoreResult<&'a mut Structure> {
+    let u: i64 = r.get(0)?;
+    out.get_mut(&u).ok_or_else(|| bad("unit"))
+}
+
+/// Units per statement of [`SqlStore::structures_of`] (their ids are written into the
+/// SQL text as a list).
+const UNIT_CHUNK: usize = 400;
+
+impl SqlStore {
+    /// The structures of `units` on `on` into `out` (one entry per unit already there):
+    /// one statement per table for all of them (bodies, function items, caps, splits and
+    /// the split lines), whatever their number (issue 17: the dashboard and the district
+    /// report read every unit of the district).
+    async fn structures_of(
+        &self,
+        d: DistrictId,
+        units: &[UnitId],
+        on: NaiveDate,
+        out: &mut BTreeMap<i64, Structure>,
+    ) -> StoreResult<()> {
+        let list = in_list(units.iter().map(|u| u.0));
+        let scope = [Value::from(d.0), on.into()];
+        // The rows of `table` valid on the date, `cols` after the unit id.
+        let dated = |cols: &str, table: &str, order: &str| {
+            format!(
+                "SELECT unit_id, {cols} FROM {table} WHERE district_id = $1 AND unit_id IN ({list}) \
+                 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2) ORDER BY unit_id, {order}"
+            )
+        };
+        let bodies = dated(BODY_COLS, "body_versions", "body_id");
+        for r in &self.db.fetch_all(&bodies, &scope).await? {
+            let b = body_at(r, 1)?;
+            of(out, r)?.bodies.push(b);
+        }
+        let items = dated(ITEM_COLS, "function_versions", "item_id");
+        for r in &self.db.fetch_all(&items, &scope).await? {
+            let f = item_at(r, 1)?;
+            of(out, r)?.functions.push(f);
+        }
+        // The caps in force: the latest valid on the date, the first row of each unit.
+        let caps = dated(
+            "max_bodies, max_chiefs, max_deputies, doc_no",
+            "org_caps",
+            "valid_from DESC",
+        );
+        for r in &self.db.fetch_all(&caps, &scope).await? {
+            let s = of(out, r)?;
+            if s.caps.is_none() {
+                s.caps = Some(Caps {
+                    max_bodies: r.get(1)?,
+                    max_chiefs: r.get(2)?,
+                    max_deputies: r.get(3)?,
+                    doc_no: r.get(4)?,
+                });
+            }
+        }
+        // The split in force: the latest effective on the date, the first row of each unit.
+        let mut splits: BTreeMap<i64, i64> = BTreeMap::new();
+        for r in &self
+            .db
+            .fetch_all(
+                &format!("SELECT unit_id, id, phase, effective FROM org_splits WHERE district_id = $1 AND unit_id IN ({list}) AND effective <= $2 ORDER BY unit_id, effective DESC, id DESC"),
+                &scope,
+            )
+            .await?
+        {
+            let s = of(out, r)?;
+            if s.split.is_none() {
+                splits.insert(r.get(1)?, r.get(0)?);
+                s.split = Some(Split {
+                    phase: r.get(2)?,
+                    effective: r.get(3)?,
+                    lines: Vec::new(),
+                });
+            }
+        }
+        if splits.is_empty() {
+            return Ok(());
+        }
+        let ids = in_list(splits.keys().copied());
+        for r in &self
+            .db
+            .fetch_all(
+                &format!("SELECT split_id, body_id, chiefs, deputies FROM org_split_lines WHERE district_id = $1 AND split_id IN ({ids}) ORDER BY split_id, body_id"),
+                &[d.0.into()],
+            )
+            .await?
+        {
+            let split: i64 = r.get(0)?;
+            let line = SplitLine {
+                body: BodyId(r.get(1)?),
+                chiefs: r.get(2)?,
+                deputies: r.get(3)?,
+            };
+            if let Some(Some(s)) = splits
+                .get(&split)
+                .and_then(|u| out.get_mut(u))
+                .map(|s| s.split.as_mut())
+            {
+                s.lines.push(line);
+            }
+        }
+        Ok(())
     }
 }

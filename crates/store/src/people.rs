@@ -990,7 +990,12 @@ impl PeopleStore for SqlStore {
             d.0,
         );
         s.and("leader = {}", true);
-        unit_scope(&mut s, "unit_id", unit);
+        match unit {
+            Some(u) => s.and("unit_id = {}", u.0),
+            // Each unit's few leaders through the index (district, unit, leader, status)
+            // rather than the whole district's entries (the dashboard).
+            None => s.push(" AND unit_id IN (SELECT id FROM units WHERE district_id = $1)"),
+        }
         s.push(" GROUP BY unit_id ORDER BY unit_id");
         let rows = self.db.fetch_all(&s.text, &s.params).await?;
         rows.iter()

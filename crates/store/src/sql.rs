@@ -5,7 +5,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::db::{Db, Row, Value};
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Sql {
     pub text: String,
     pub params: Vec<Value>,
@@ -120,39 +120,54 @@ pub(crate) async fn row_in<I: Into<i64>, T>(
     .transpose()
 }
 
-/// One page of a filtered list: counts the rows of `SELECT COUNT(*)` + `count_from` +
-/// `w.text`, then fetches `select` + `w.text` + `order` for the page `q` asks for and
-/// maps each row with `map`.
+/// One page of a filtered list: fetches `select` + `w.text` + `order` for the page `q`
+/// asks for and maps each row with `map`; the total from `SELECT COUNT(*)` + `count_from`
+/// + `w.text`, unless the page is the last (fewer rows than a page: the total is known).
 pub(crate) async fn fetch_page<T>(
     db: &Db,
     count_from: &str,
     select: &str,
-    mut w: Sql,
+    w: Sql,
     order: &str,
     q: &ListQuery,
     map: impl Fn(&Row) -> StoreResult<T>,
 ) -> StoreResult<Page<T>> {
-    let total: i64 = db
-        .fetch_one(
-            &format!("SELECT CAST(COUNT(*) AS BIGINT){count_from}{}", w.text),
-            &w.params,
-        )
-        .await?
-        .get(0)?;
-    let limit = w.bind(i64::from(q.per_page()));
-    let offset = w.bind(q.offset());
+    let mut paged = w.clone();
+    let limit = paged.bind(i64::from(q.per_page()));
+    let offset = paged.bind(q.offset());
     let rows = db
         .fetch_all(
-            &format!("{select}{}{order} LIMIT {limit} OFFSET {offset}", w.text),
-            &w.params,
+            &format!(
+                "{select}{}{order} LIMIT {limit} OFFSET {offset}",
+                paged.text
+            ),
+            &paged.params,
         )
         .await?;
+    // A page that is not full (and not past the end) is the last: the total is known
+    // without counting (a district's unit list, most first pages).
+    let last = rows.len() < q.per_page() as usize && (!rows.is_empty() || q.offset() == 0);
+    let total: i64 = if last {
+        q.offset() + rows.len() as i64
+    } else {
+        count_rows(db, count_from, &w).await?
+    };
     Ok(Page {
         items: rows.iter().map(map).collect::<StoreResult<_>>()?,
         total,
         page: q.page(),
         per_page: q.per_page(),
     })
+}
+
+/// The rows of `SELECT COUNT(*)` + `count_from` + `w.text`.
+pub(crate) async fn count_rows(db: &Db, count_from: &str, w: &Sql) -> StoreResult<i64> {
+    db.fetch_one(
+        &format!("SELECT CAST(COUNT(*) AS BIGINT){count_from}{}", w.text),
+        &w.params,
+    )
+    .await?
+    .get(0)
 }
 
 /// A `LIKE` pattern that matches `s` anywhere, with `%`, `_` and `\` escaped

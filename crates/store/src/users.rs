@@ -14,7 +14,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx, Value};
-use crate::sql::{Sql, fetch_page, order_by};
+use crate::sql::{Sql, count_rows, fetch_page, order_by};
 
 const COLS: &str = "u.id, u.district_id, u.unit_id, u.username, u.display_name, u.password_hash, u.must_change_password, u.active, u.created_at, u.person_id";
 
@@ -196,22 +196,7 @@ impl UserStore for SqlStore {
         f: &UserFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<UserView>> {
-        let mut w = Sql::with(" WHERE u.district_id = $1", d.0);
-        if let Some(unit) = f.unit_id {
-            w.and("u.unit_id = {}", unit.0);
-        } else if f.district_level_only {
-            w.push(" AND u.unit_id IS NULL");
-        }
-        if let Some(a) = f.active {
-            w.and("u.active = {}", a);
-        }
-        if let Some(role) = f.role {
-            w.and(
-                "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = {})",
-                role.code(),
-            );
-        }
-        w.search(q, &["u.username", "u.display_name"]);
+        let w = user_scope(d, f, q);
         let order = order_by(q, USER_SORTS, "u.id");
         let mut page = fetch_page(
             &self.db,
@@ -234,6 +219,15 @@ impl UserStore for SqlStore {
             }
         }
         Ok(page)
+    }
+
+    async fn count_users(&self, d: DistrictId, f: &UserFilter) -> StoreResult<i64> {
+        count_rows(
+            &self.db,
+            " FROM users u",
+            &user_scope(d, f, &ListQuery::default()),
+        )
+        .await
     }
 
     async fn update_user(
@@ -331,4 +325,25 @@ impl UserStore for SqlStore {
         )
         .await
     }
+}
+
+/// The accounts `f` and the search of `q` select: `WHERE …` over `users u`.
+fn user_scope(d: DistrictId, f: &UserFilter, q: &ListQuery) -> Sql {
+    let mut w = Sql::with(" WHERE u.district_id = $1", d.0);
+    if let Some(unit) = f.unit_id {
+        w.and("u.unit_id = {}", unit.0);
+    } else if f.district_level_only {
+        w.push(" AND u.unit_id IS NULL");
+    }
+    if let Some(a) = f.active {
+        w.and("u.active = {}", a);
+    }
+    if let Some(role) = f.role {
+        w.and(
+            "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = {})",
+            role.code(),
+        );
+    }
+    w.search(q, &["u.username", "u.display_name"]);
+    w
 }

@@ -16,12 +16,12 @@ use jiguan_domain::downsizing::{
 use jiguan_domain::error::{Errors, required_text};
 use jiguan_domain::money::Money;
 use jiguan_domain::people::person::optional_text;
-use jiguan_domain::people::{Identity, Status, parse_date};
+use jiguan_domain::people::{Identity, PersonId, Status, parse_date};
 use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, Step, StepInput, Workflow};
 
 use super::{ApplyItem, ApplyWrite, LineRecord, LineWrite, PlanEvent, PlanRecord};
-use crate::people::{PeopleFilter, PersonRecord};
+use crate::people::{OccupancyCount, PeopleFilter, PersonRecord};
 use crate::ports::{Conflict, StoreError, Unit};
 use crate::workflow::{PlanRef, status_err};
 use crate::{App, AppError, AppResult};
@@ -270,34 +270,32 @@ impl App {
         Ok(self.store.export_people(actor.district_id, &filter).await?)
     }
 
-    /// People of the unit on post or lent out (the share's denominator), counted by the
-    /// store rather than by loading the unit's roster (issue 17: the dashboard calls this
-    /// for every unit without a plan).
-    async fn staff_base(&self, actor: &Actor, unit: UnitId) -> AppResult<i64> {
-        let counts = self.store.occupancy(actor.district_id, Some(unit)).await?;
-        Ok(counts
-            .iter()
-            .filter(|c| c.unit_id == unit)
-            .map(|c| c.count)
-            .sum())
-    }
-
-    pub(crate) async fn view_of(
+    /// A plan's lines with their people (home at the unit; only the people of the lines
+    /// are read) and figures: recomputed by the rules unless applied, the snapshot if so.
+    async fn plan_lines(
         &self,
         actor: &Actor,
         unit: UnitId,
-        plan: PlanRecord,
-    ) -> AppResult<PlanView> {
+        plan: &PlanRecord,
+    ) -> AppResult<Vec<LineView>> {
         let d = actor.district_id;
         let lines = self.store.down_lines(d, unit, plan.id).await?;
+        let ids: Vec<PersonId> = lines
+            .iter()
+            .map(|l| l.person_id)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(PersonId)
+            .collect();
         let people: BTreeMap<i64, PersonRecord> = self
-            .unit_people(actor, unit)
+            .store
+            .people_by_ids(d, &ids)
             .await?
             .into_iter()
+            .filter(|p| p.unit_id == unit)
             .map(|p| (p.id, p))
             .collect();
-        let applied = plan.status == PlanStatus::Applied;
-        let policy = if applied {
+        let policy = if plan.status == PlanStatus::Applied {
             None
         } else {
             Some(self.down_policy(d, unit).await?)
@@ -317,9 +315,21 @@ impl App {
                 figures,
             });
         }
-        let base = plan
-            .staff_base
-            .unwrap_or_else(|| occupying(people.values(), unit));
+        Ok(out)
+    }
+
+    pub(crate) async fn view_of(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        plan: PlanRecord,
+    ) -> AppResult<PlanView> {
+        let d = actor.district_id;
+        let out = self.plan_lines(actor, unit, &plan).await?;
+        let base = match plan.staff_base {
+            Some(b) => b,
+            None => occupying(self.unit_people(actor, unit).await?.iter(), unit),
+        };
         let t = totals(out.iter().filter_map(|l| l.figures.as_ref()), base);
         let events = self.store.down_events(d, unit, plan.id).await?;
         let unit_name = self
@@ -711,26 +721,49 @@ impl App {
         self.require(actor, Action::DownsizingView)?;
         let units = self.visible_units(actor).await?;
         let plans = self.store.down_plans(actor.district_id, None).await?;
+        let occupancy = self
+            .store
+            .occupancy(actor.district_id, actor.unit_id)
+            .await?;
+        self.down_units(actor, units, &plans, &occupancy).await
+    }
+
+    /// The district summary of `units` from the district's `plans` and the `occupancy`
+    /// of the actor's scope (the staff bases): per approved or applied plan its lines and
+    /// their people only are read.
+    pub(crate) async fn down_units(
+        &self,
+        actor: &Actor,
+        units: Vec<Unit>,
+        plans: &[PlanRecord],
+        occupancy: &[OccupancyCount],
+    ) -> AppResult<DistrictDownsizing> {
         let mut out = Vec::new();
         for u in units {
             if !actor.sees_unit(u.district_id, u.id) {
                 continue;
             }
             let mine: Vec<&PlanRecord> = plans.iter().filter(|p| p.unit_id == u.id).collect();
-            let mut figs = Vec::new();
-            let mut base = None;
-            for p in mine
+            let counted = mine
                 .iter()
-                .filter(|p| matches!(p.status, PlanStatus::Approved | PlanStatus::Applied))
-            {
-                let v = self.view_of(actor, u.id, (*p).clone()).await?;
-                base = base.or(p.staff_base).or(Some(v.totals.staff_base));
-                figs.extend(v.lines.into_iter().filter_map(|l| l.figures));
+                .filter(|p| matches!(p.status, PlanStatus::Approved | PlanStatus::Applied));
+            let mut figs = Vec::new();
+            for p in counted.clone() {
+                let lines = self.plan_lines(actor, u.id, p).await?;
+                figs.extend(lines.into_iter().filter_map(|l| l.figures));
             }
-            let base = match base {
-                Some(b) => b,
-                None => self.staff_base(actor, u.id).await?,
-            };
+            // The first counted plan's base, else the people on post or lent out today.
+            let base = counted
+                .clone()
+                .next()
+                .and_then(|p| p.staff_base)
+                .unwrap_or_else(|| {
+                    occupancy
+                        .iter()
+                        .filter(|c| c.unit_id == u.id)
+                        .map(|c| c.count)
+                        .sum()
+                });
             out.push(UnitDownsizing {
                 plans: mine.len(),
                 status: mine.first().map(|p| p.status),

@@ -156,6 +156,21 @@ pub trait OrgStore: Send + Sync {
         unit: UnitId,
         on: NaiveDate,
     ) -> StoreResult<Structure>;
+    /// The structures of several units on a date, in the order of `units` (the district
+    /// views: the SQL store reads them with one statement per table; the default asks
+    /// [`OrgStore::load_structure`] for each).
+    async fn load_structures(
+        &self,
+        district: DistrictId,
+        units: &[UnitId],
+        on: NaiveDate,
+    ) -> StoreResult<Vec<(UnitId, Structure)>> {
+        let mut out = Vec::with_capacity(units.len());
+        for u in units {
+            out.push((*u, self.load_structure(district, *u, on).await?));
+        }
+        Ok(out)
+    }
     async fn revision(&self, district: DistrictId, unit: UnitId) -> StoreResult<Revision>;
     /// Writes the difference `before` → `after` (new bodies and items have negative ids)
     /// with the audit entry, and the plan move if any, in one transaction. Returns the

@@ -16,7 +16,7 @@ use jiguan_domain::org::{
     Body, BodyId, BodyKind, Caps, FunctionCategory, FunctionId, FunctionItem, Split, SplitLine,
     Structure,
 };
-use jiguan_domain::tenancy::UnitId;
+use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{BodySummary, BodyVersion, CapRecord, FunctionVersion, SplitRecord, StructureWrite};
 use crate::ports::Unit;
@@ -694,25 +694,37 @@ impl App {
     /// own unit only).
     pub async fn org_district(&self, actor: &Actor) -> AppResult<Vec<UnitTotals>> {
         self.require(actor, Action::OrgView)?;
-        let today = self.org_today();
-        let mut out = Vec::new();
-        for unit in self.visible_units(actor).await? {
-            let s = self
-                .store
-                .load_structure(actor.district_id, unit.id, today)
-                .await?;
-            let c = s.counts();
-            out.push(UnitTotals {
-                caps: s.caps.clone(),
-                active_bodies: c.active,
-                chiefs: c.chiefs,
-                deputies: c.deputies,
-                phase: s.split.as_ref().map(|p| p.phase.clone()),
-                breaches: jiguan_domain::org::totals::cap_breaches(&s).len() as i64,
-                unit,
-            });
-        }
-        Ok(out)
+        let units = self.visible_units(actor).await?;
+        self.units_totals(actor.district_id, units).await
+    }
+
+    /// The use of their totals today of `units`, their structures read together.
+    pub(crate) async fn units_totals(
+        &self,
+        d: DistrictId,
+        units: Vec<Unit>,
+    ) -> AppResult<Vec<UnitTotals>> {
+        let ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
+        let structures = self
+            .store
+            .load_structures(d, &ids, self.org_today())
+            .await?;
+        Ok(units
+            .into_iter()
+            .zip(structures)
+            .map(|(unit, (_, s))| {
+                let c = s.counts();
+                UnitTotals {
+                    caps: s.caps.clone(),
+                    active_bodies: c.active,
+                    chiefs: c.chiefs,
+                    deputies: c.deputies,
+                    phase: s.split.as_ref().map(|p| p.phase.clone()),
+                    breaches: jiguan_domain::org::totals::cap_breaches(&s).len() as i64,
+                    unit,
+                }
+            })
+            .collect())
     }
 
     /// The structure on two dates side by side.

@@ -20,8 +20,8 @@ use jiguan_domain::people::{
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{
-    BodyRef, CostGroup, ExceptionRecord, Guard, NewException, PeopleBatch, PeopleFilter,
-    PersonEvent, PersonRecord, PersonWrite, QuotaRecord,
+    BodyRef, CostGroup, ExceptionRecord, Guard, NewException, OccupancyCount, PeopleBatch,
+    PeopleFilter, PersonEvent, PersonRecord, PersonWrite, QuotaRecord,
 };
 use crate::ports::{Conflict, ListQuery, Page, StoreError, UniqueKey, Unit};
 use crate::{App, AppError, AppResult};
@@ -1071,63 +1071,23 @@ impl App {
     }
 
     async fn establishment_of(&self, d: DistrictId, unit: Unit) -> AppResult<UnitEstablishment> {
-        let quotas = self.store.list_quotas(d, Some(unit.id)).await?;
-        let occ = self.store.occupancy(d, Some(unit.id)).await?;
-        let leaders = self.store.leader_counts(d, Some(unit.id)).await?;
+        let counts = self.establishment_counts(d, Some(unit.id)).await?;
         let bodies = self.bodies_for(d, unit.id).await;
         let exceptions = self.store.list_exceptions(d, Some(unit.id)).await?;
-        let approved = |b: Option<i64>, k: QuotaKind| {
-            quotas
-                .iter()
-                .find(|q| q.body_id == b && q.kind == k)
-                .map(|q| q.approved)
-        };
-        let held = |b: Option<Option<i64>>, k: QuotaKind| -> i64 {
-            occ.iter()
-                .filter(|o| QuotaKind::of(o.kind) == Some(k))
-                .filter(|o| b.is_none_or(|b| o.body_id == b))
-                .map(|o| o.count)
-                .sum()
-        };
-        let mut uses = Vec::new();
-        for k in QuotaKind::ALL {
-            let occupied = if *k == QuotaKind::Leadership {
-                leaders.iter().map(|(_, n)| n).sum()
-            } else {
-                held(None, *k)
-            };
-            uses.push(KindUse {
-                kind: *k,
-                approved: approved(None, *k).unwrap_or(0),
-                occupied,
-            });
-        }
-        let mut body_uses = Vec::new();
-        for b in bodies {
-            let v: Vec<KindUse> = QuotaKind::ALL
-                .iter()
-                .filter(|k| **k != QuotaKind::Leadership)
-                .filter_map(|k| {
-                    approved(Some(b.id), *k).map(|a| KindUse {
-                        kind: *k,
-                        approved: a,
-                        occupied: held(Some(Some(b.id)), *k),
-                    })
-                })
-                .collect();
-            body_uses.push((b, v));
-        }
-        let off_establishment = occ
-            .iter()
-            .filter(|o| o.kind == EstablishmentKind::None)
-            .map(|o| o.count)
-            .sum();
-        Ok(UnitEstablishment {
-            unit,
-            uses,
-            bodies: body_uses,
-            off_establishment,
-            exceptions,
+        Ok(counts.of(unit, bodies, exceptions))
+    }
+
+    /// The quotas, occupancy and leaders of one unit or (`None`) of the whole district,
+    /// one statement each.
+    pub(crate) async fn establishment_counts(
+        &self,
+        d: DistrictId,
+        unit: Option<UnitId>,
+    ) -> AppResult<EstablishmentCounts> {
+        Ok(EstablishmentCounts {
+            quotas: self.store.list_quotas(d, unit).await?,
+            occ: self.store.occupancy(d, unit).await?,
+            leaders: self.store.leader_counts(d, unit).await?,
         })
     }
 
@@ -1149,9 +1109,18 @@ impl App {
     /// Establishment use of every unit the actor sees (编制使用情况表, district view).
     pub async fn district_establishment(&self, actor: &Actor) -> AppResult<Vec<UnitEstablishment>> {
         self.require(actor, Action::PeopleView)?;
+        let d = actor.district_id;
+        let counts = self.establishment_counts(d, actor.unit_id).await?;
+        let exceptions = self.store.list_exceptions(d, actor.unit_id).await?;
         let mut out = Vec::new();
         for u in self.visible_units(actor).await? {
-            out.push(self.establishment_of(actor.district_id, u).await?);
+            let bodies = self.bodies_for(d, u.id).await;
+            let mine = exceptions
+                .iter()
+                .filter(|x| x.unit_id == u.id)
+                .cloned()
+                .collect();
+            out.push(counts.of(u, bodies, mine));
         }
         Ok(out)
     }
@@ -1345,4 +1314,95 @@ pub fn masked(id_number: &str) -> String {
 /// The identities in display order (for filters).
 pub fn identities() -> &'static [Identity] {
     Identity::ALL
+}
+
+/// The establishment figures of one unit or of a district ([`App::establishment_counts`]),
+/// from which each unit's use is drawn without reading again.
+pub(crate) struct EstablishmentCounts {
+    quotas: Vec<QuotaRecord>,
+    occ: Vec<OccupancyCount>,
+    leaders: Vec<(UnitId, i64)>,
+}
+
+impl EstablishmentCounts {
+    /// The people on post or lent out per unit, body and establishment kind.
+    pub(crate) fn occupancy(&self) -> &[OccupancyCount] {
+        &self.occ
+    }
+
+    /// The unit's use of each kind (approved and held, at the people's home unit).
+    pub(crate) fn uses(&self, unit: UnitId) -> Vec<KindUse> {
+        QuotaKind::ALL
+            .iter()
+            .map(|k| KindUse {
+                kind: *k,
+                approved: self.approved(unit, None, *k).unwrap_or(0),
+                occupied: if *k == QuotaKind::Leadership {
+                    self.leaders
+                        .iter()
+                        .filter(|(u, _)| *u == unit)
+                        .map(|(_, n)| n)
+                        .sum()
+                } else {
+                    self.held(unit, None, *k)
+                },
+            })
+            .collect()
+    }
+
+    fn approved(&self, unit: UnitId, b: Option<i64>, k: QuotaKind) -> Option<i64> {
+        self.quotas
+            .iter()
+            .find(|q| q.unit_id == unit && q.body_id == b && q.kind == k)
+            .map(|q| q.approved)
+    }
+
+    fn held(&self, unit: UnitId, b: Option<Option<i64>>, k: QuotaKind) -> i64 {
+        self.occ
+            .iter()
+            .filter(|o| o.unit_id == unit && QuotaKind::of(o.kind) == Some(k))
+            .filter(|o| b.is_none_or(|b| o.body_id == b))
+            .map(|o| o.count)
+            .sum()
+    }
+
+    /// The unit's establishment use with its bodies and exceptions.
+    fn of(
+        &self,
+        unit: Unit,
+        bodies: Vec<BodyRef>,
+        exceptions: Vec<ExceptionRecord>,
+    ) -> UnitEstablishment {
+        let u = unit.id;
+        let body_uses = bodies
+            .into_iter()
+            .map(|b| {
+                let v: Vec<KindUse> = QuotaKind::ALL
+                    .iter()
+                    .filter(|k| **k != QuotaKind::Leadership)
+                    .filter_map(|k| {
+                        self.approved(u, Some(b.id), *k).map(|a| KindUse {
+                            kind: *k,
+                            approved: a,
+                            occupied: self.held(u, Some(Some(b.id)), *k),
+                        })
+                    })
+                    .collect();
+                (b, v)
+            })
+            .collect();
+        let off_establishment = self
+            .occ
+            .iter()
+            .filter(|o| o.unit_id == u && o.kind == EstablishmentKind::None)
+            .map(|o| o.count)
+            .sum();
+        UnitEstablishment {
+            uses: self.uses(u),
+            bodies: body_uses,
+            off_establishment,
+            exceptions,
+            unit,
+        }
+    }
 }

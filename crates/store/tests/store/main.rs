@@ -9,6 +9,7 @@
 mod helpers;
 
 mod appraisal;
+mod dashboard;
 mod dict;
 mod downsizing;
 mod inbox;
