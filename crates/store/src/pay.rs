@@ -115,14 +115,16 @@ fn line(r: &Row) -> StoreResult<RunLineRecord> {
         }
     };
     Ok(RunLineRecord {
-        person_id,
-        name,
-        grade: g,
-        source: r.get(3)?,
-        post_coef,
-        post_source: r.get(5)?,
-        months,
-        basic_salary,
+        line: LineWrite {
+            person_id,
+            name,
+            grade: g,
+            source: r.get(3)?,
+            post_coef,
+            post_source: r.get(5)?,
+            months,
+            basic_salary,
+        },
         result,
     })
 }

@@ -383,13 +383,8 @@ impl TwowayStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn tw_apply(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        w: &ApplyWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn tw_apply(&self, at: RoundAt, w: &ApplyWrite, audit: AuditEntry) -> StoreResult<()> {
+        let (d, u) = (at.district, at.unit);
         let mut tx = self.db.begin().await?;
         // The same lock as people writes: no hire or move races the apply.
         tx.lock_people(d.0).await?;

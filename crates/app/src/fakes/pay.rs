@@ -205,14 +205,7 @@ impl PayStore for FakeStore {
             draft(s, district, unit, run)?;
             for w in lines {
                 let rec = RunLineRecord {
-                    person_id: w.person_id,
-                    name: w.name.clone(),
-                    grade: w.grade,
-                    source: w.source.clone(),
-                    post_coef: w.post_coef,
-                    post_source: w.post_source.clone(),
-                    months: w.months,
-                    basic_salary: w.basic_salary,
+                    line: w.clone(),
                     result: None,
                 };
                 match s

@@ -72,21 +72,21 @@ pub const SOURCE_IMPORT: &str = "import";
 /// A line whose grade is the unit's confirmed annual appraisal result (年度考核结果).
 pub const SOURCE_APPRAISAL: &str = "appraisal";
 
-/// A line as stored: the snapshot of the person's grade and factors, and the computed share.
+/// A line as stored: the snapshot of the person's grade and factors as written (read
+/// through to the [`LineWrite`]: `line.grade`), and the computed share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunLineRecord {
-    pub person_id: i64,
-    pub name: String,
-    pub grade: Grade,
-    /// `manual` or `import` (later: `appraisal`).
-    pub source: String,
-    pub post_coef: Decimal,
-    /// Where the post coefficient came from: `post` (the person's post level) or `entered`.
-    pub post_source: String,
-    pub months: u32,
-    pub basic_salary: Money,
+    #[serde(flatten)]
+    pub line: LineWrite,
     /// The computed line (`None` until computed).
     pub result: Option<LineResult>,
+}
+
+impl std::ops::Deref for RunLineRecord {
+    type Target = LineWrite;
+    fn deref(&self) -> &LineWrite {
+        &self.line
+    }
 }
 
 /// A line to write (insert, or replace the person's line).
@@ -95,8 +95,10 @@ pub struct LineWrite {
     pub person_id: i64,
     pub name: String,
     pub grade: Grade,
+    /// `manual` or `import` (later: `appraisal`).
     pub source: String,
     pub post_coef: Decimal,
+    /// Where the post coefficient came from: `post` (the person's post level) or `entered`.
     pub post_source: String,
     pub months: u32,
     pub basic_salary: Money,

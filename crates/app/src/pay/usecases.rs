@@ -567,7 +567,7 @@ impl App {
             .pay_lines(actor.district_id, unit, id)
             .await?
             .into_iter()
-            .filter_map(|l| {
+            .filter_map(|RunLineRecord { line: l, .. }| {
                 grades.get(&l.person_id).map(|g| PayLine {
                     person_id: l.person_id,
                     name: l.name,
