@@ -175,6 +175,8 @@ pub struct TwoUnits {
     pub b: UnitId,
 }
 
+// A test fixture: a poisoned fake fails the test that uses it.
+#[allow(clippy::panic)]
 impl TwoUnits {
     /// The fixture, the second unit named `b_code`/`b_name`.
     pub fn new(b_code: &str, b_name: &str) -> TwoUnits {
@@ -207,6 +209,7 @@ impl TwoUnits {
 }
 
 /// The (field, code) pairs of a validation error (any other error fails the test).
+#[allow(clippy::panic)]
 pub fn field_codes(e: crate::AppError) -> Vec<(String, String)> {
     match e {
         crate::AppError::Invalid(v) => v.into_iter().map(|e| (e.field, e.code)).collect(),

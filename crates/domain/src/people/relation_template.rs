@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::FieldError;
 
-use super::template::map_headers;
+use super::template::{HeaderMap, map_headers};
 
 /// One column: field code, Chinese header, example value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +104,7 @@ impl RelationHeaderMap {
     /// Maps a header row. Errors (field `file`): `header_missing` (with `column`) for each
     /// column absent, `header_duplicate` for a column given twice.
     pub fn parse(headers: &[String]) -> Result<Self, Vec<FieldError>> {
-        let (index, unknown) = map_headers(
+        let HeaderMap { index, unknown } = map_headers(
             headers,
             RELATION_COLUMNS.len(),
             normalise,

@@ -91,7 +91,7 @@ impl HeaderMap {
     /// Maps a header row. Errors (field `file`): `header_missing` (with `column`) for each
     /// required column absent, `header_duplicate` for a column given twice.
     pub fn parse(headers: &[String]) -> Result<HeaderMap, Vec<FieldError>> {
-        let (index, unknown) = map_headers(
+        map_headers(
             headers,
             COLUMNS.len(),
             normalise,
@@ -101,8 +101,7 @@ impl HeaderMap {
                 })
             },
             |ci| COLUMNS.get(ci).filter(|c| c.required).map(|c| c.header),
-        )?;
-        Ok(HeaderMap { index, unknown })
+        )
     }
 
     /// The cell of `field` in `row` (blank when the column is absent).
@@ -149,7 +148,8 @@ impl HeaderMap {
 
 /// Maps a file's header row onto a template's `columns` columns (the roster's and the
 /// relations' templates): each header is normalised (a blank one skipped) and placed by
-/// `position`; for each column, the file's column index, and the headers that name no column.
+/// `position`; the result is, for each column, the file's column index, and the headers that
+/// name no column.
 /// Errors (field `file`): `header_duplicate` (with `column`) for a column given twice,
 /// `header_missing` for each absent column that `required` names a header for.
 pub(crate) fn map_headers(
@@ -158,7 +158,7 @@ pub(crate) fn map_headers(
     normalise: fn(&str) -> String,
     position: impl Fn(&str) -> Option<usize>,
     required: impl Fn(usize) -> Option<&'static str>,
-) -> Result<(Vec<Option<usize>>, Vec<String>), Vec<FieldError>> {
+) -> Result<HeaderMap, Vec<FieldError>> {
     let mut index = vec![None; columns];
     let mut unknown = Vec::new();
     let mut errs = Vec::new();
@@ -181,7 +181,7 @@ pub(crate) fn map_headers(
         }
     }
     if errs.is_empty() {
-        Ok((index, unknown))
+        Ok(HeaderMap { index, unknown })
     } else {
         Err(errs)
     }
