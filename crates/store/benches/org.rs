@@ -13,8 +13,8 @@ use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::org::plan::{PlanOp, apply};
 use jiguan_domain::org::{
-    Body, BodyId, BodyKind, BodyStatus, FunctionCategory, FunctionId, FunctionItem, ReviewDecision,
-    Structure,
+    Body, BodyId, BodyKind, BodyStatus, FunctionCategory, FunctionId, FunctionInput, FunctionItem,
+    ReviewDecision, Structure,
 };
 use jiguan_domain::tenancy::{DistrictId, UnitId, UnitInput, UnitKind, UserId};
 use jiguan_store::SqlStore;
@@ -38,13 +38,15 @@ fn unit_structure(n: i64) -> Structure {
     let functions = (1..=n)
         .map(|i| FunctionItem {
             id: FunctionId(-i),
-            code: format!("F{i:03}"),
-            title: format!("职能事项{i}"),
-            category: FunctionCategory::ALL[(i as usize) % FunctionCategory::ALL.len()],
-            legal_basis: String::new(),
-            owners: vec![BodyId(-(1 + i % n))],
-            decision: Some(ReviewDecision::Keep),
-            reason: String::new(),
+            input: FunctionInput {
+                code: format!("F{i:03}"),
+                title: format!("职能事项{i}"),
+                category: FunctionCategory::ALL[(i as usize) % FunctionCategory::ALL.len()],
+                legal_basis: String::new(),
+                owners: vec![BodyId(-(1 + i % n))],
+                decision: Some(ReviewDecision::Keep),
+                reason: String::new(),
+            },
         })
         .collect();
     Structure {

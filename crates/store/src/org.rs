@@ -17,8 +17,8 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::org::analysis::KindRule;
 use jiguan_domain::org::plan::{PlanOp, staff_note};
 use jiguan_domain::org::{
-    Body, BodyId, BodyKind, BodyStatus, Caps, FunctionCategory, FunctionId, FunctionItem,
-    NameplateRecord, PlanId, PlanStatus, ReviewDecision, Split, SplitLine, Structure,
+    Body, BodyId, BodyKind, BodyStatus, Caps, FunctionCategory, FunctionId, FunctionInput,
+    FunctionItem, NameplateRecord, PlanId, PlanStatus, ReviewDecision, Split, SplitLine, Structure,
 };
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -64,16 +64,18 @@ fn item_at(r: &Row, at: usize) -> StoreResult<FunctionItem> {
     let decision: Option<String> = r.get(at + 6)?;
     Ok(FunctionItem {
         id: FunctionId(r.get(at)?),
-        code: r.get(at + 1)?,
-        title: r.get(at + 2)?,
-        category: FunctionCategory::from_code(&cat).ok_or_else(|| bad("category"))?,
-        legal_basis: r.get(at + 4)?,
-        owners: serde_json::from_str::<Vec<BodyId>>(&owners).map_err(|_| bad("owners"))?,
-        decision: match decision {
-            Some(d) => Some(ReviewDecision::from_code(&d).ok_or_else(|| bad("decision"))?),
-            None => None,
+        input: FunctionInput {
+            code: r.get(at + 1)?,
+            title: r.get(at + 2)?,
+            category: FunctionCategory::from_code(&cat).ok_or_else(|| bad("category"))?,
+            legal_basis: r.get(at + 4)?,
+            owners: serde_json::from_str::<Vec<BodyId>>(&owners).map_err(|_| bad("owners"))?,
+            decision: match decision {
+                Some(d) => Some(ReviewDecision::from_code(&d).ok_or_else(|| bad("decision"))?),
+                None => None,
+            },
+            reason: r.get(at + 7)?,
         },
-        reason: r.get(at + 7)?,
     })
 }
 

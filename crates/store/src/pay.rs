@@ -6,11 +6,13 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 
-use jiguan_app::pay::{LineWrite, PayStore, PoolRecord, RunLineRecord, RunRecord, ShareRow};
-use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
+use jiguan_app::pay::{
+    LineWrite, PayStore, PoolRecord, RunAt, RunLineRecord, RunRecord, ShareRow, YearAt,
+};
+use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::money::Money;
-use jiguan_domain::pay::{Grade, LineResult, PayRunId, PoolBasis};
+use jiguan_domain::pay::{Grade, LineResult, PayRunId, PoolBasis, RunResult};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{PAY_RUNS, Status};
 
@@ -115,14 +117,16 @@ fn line(r: &Row) -> StoreResult<RunLineRecord> {
         }
     };
     Ok(RunLineRecord {
-        person_id,
-        name,
-        grade: g,
-        source: r.get(3)?,
-        post_coef,
-        post_source: r.get(5)?,
-        months,
-        basic_salary,
+        line: LineWrite {
+            person_id,
+            name,
+            grade: g,
+            source: r.get(3)?,
+            post_coef,
+            post_source: r.get(5)?,
+            months,
+            basic_salary,
+        },
         result,
     })
 }
@@ -166,12 +170,11 @@ impl PayStore for SqlStore {
 
     async fn pay_set_pool(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        year: i32,
+        at: YearAt,
         basis: &PoolBasis,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, year) = (at.district, at.unit, at.id);
         let (kind, per_head, headcount, coef) = match *basis {
             PoolBasis::Fixed { .. } => ("fixed", 0, 0, "1".to_string()),
             PoolBasis::PerHead {
@@ -220,23 +223,13 @@ impl PayStore for SqlStore {
             .collect()
     }
 
-    async fn pay_run(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: PayRunId,
-    ) -> StoreResult<Option<RunRecord>> {
+    async fn pay_run(&self, at: RunAt) -> StoreResult<Option<RunRecord>> {
         let select = format!("SELECT {RUN_COLS} FROM pay_runs");
-        row_in(&self.db, &select, Scoped::new(d, u, id), run).await
+        row_in(&self.db, &select, at, run).await
     }
 
-    async fn pay_create_run(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        year: i32,
-        audit: AuditEntry,
-    ) -> StoreResult<PayRunId> {
+    async fn pay_create_run(&self, at: YearAt, audit: AuditEntry) -> StoreResult<PayRunId> {
+        let (d, u, year) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         let id: i64 = tx
             .fetch_one(
@@ -256,12 +249,8 @@ impl PayStore for SqlStore {
         Ok(PayRunId(id))
     }
 
-    async fn pay_lines(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: PayRunId,
-    ) -> StoreResult<Vec<RunLineRecord>> {
+    async fn pay_lines(&self, at: RunAt) -> StoreResult<Vec<RunLineRecord>> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         let rows = self
             .db
             .fetch_all(
@@ -274,12 +263,11 @@ impl PayStore for SqlStore {
 
     async fn pay_save_lines(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: PayRunId,
+        at: RunAt,
         lines: &[LineWrite],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         require_draft(&mut tx, d, u, id).await?;
         for w in lines {
@@ -328,16 +316,14 @@ impl PayStore for SqlStore {
 
     async fn pay_save_result(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: PayRunId,
-        pool: Money,
-        lines: &[LineResult],
+        at: RunAt,
+        r: &RunResult,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, id, pool) = (at.district, at.unit, at.id, r.pool);
         let mut tx = self.db.begin().await?;
         require_draft(&mut tx, d, u, id).await?;
-        for l in lines {
+        for l in &r.lines {
             tx.execute(
                 "UPDATE pay_lines SET grade_coef = $5, weight = $6, share_fen = $7, remainder_fen = $8, bonus_fen = $9 \
                  WHERE run_id = $1 AND district_id = $2 AND unit_id = $3 AND person_id = $4",

@@ -31,19 +31,21 @@ fn post(r: &Row) -> StoreResult<PostRecord> {
     Ok(PostRecord {
         id: PostId(r.get(0)?),
         unit_id: UnitId(r.get(1)?),
-        body_id: r.get(2)?,
-        title: r.get(3)?,
-        level: PostLevel::from_code(&level).ok_or_else(|| bad("level", &level))?,
-        establishment: PostKind::from_code(&kind).ok_or_else(|| bad("establishment", &kind))?,
-        min_education: if edu.is_empty() {
-            None
-        } else {
-            Some(Education::from_code(&edu).ok_or_else(|| bad("education", &edu))?)
+        def: PostInput {
+            body_id: r.get(2)?,
+            title: r.get(3)?,
+            level: PostLevel::from_code(&level).ok_or_else(|| bad("level", &level))?,
+            establishment: PostKind::from_code(&kind).ok_or_else(|| bad("establishment", &kind))?,
+            min_education: if edu.is_empty() {
+                None
+            } else {
+                Some(Education::from_code(&edu).ok_or_else(|| bad("education", &edu))?)
+            },
+            min_service_years: r.get(7)?,
+            other_requirements: r.get(8)?,
+            functions: Vec::new(),
         },
-        min_service_years: r.get(7)?,
-        other_requirements: r.get(8)?,
         active: r.get(9)?,
-        functions: Vec::new(),
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
     })

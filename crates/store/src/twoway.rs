@@ -383,13 +383,8 @@ impl TwowayStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn tw_apply(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        w: &ApplyWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn tw_apply(&self, at: RoundAt, w: &ApplyWrite, audit: AuditEntry) -> StoreResult<()> {
+        let (d, u) = (at.district, at.unit);
         let mut tx = begin_apply(&self.db, &TWOWAY, (d, u), &w.step, &[]).await?;
         crate::posts::write_assignments_tx(&mut tx, d, u, &w.assignments).await?;
         let on = w.assignments.on.ok_or(StoreError::NotFound)?;

@@ -19,7 +19,7 @@ use jiguan_domain::pay::PayRunId;
 use jiguan_domain::workflow::Status;
 
 use super::HistoryRow;
-use crate::pay::{RunLineRecord, RunView};
+use crate::pay::{RunAt, RunLineRecord, RunView};
 use crate::{App, AppError, AppResult};
 
 /// The section of the 个人中心.
@@ -74,7 +74,7 @@ impl App {
             if !SLIP_STATUSES.contains(&r.status) {
                 continue;
             }
-            let lines = self.store.pay_lines(d, p.unit_id, r.id).await?;
+            let lines = self.store.pay_lines(RunAt::new(d, p.unit_id, r.id)).await?;
             if let Some(res) = lines
                 .iter()
                 .find(|l| l.person_id == p.id)

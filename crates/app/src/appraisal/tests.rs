@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -13,51 +12,41 @@ use jiguan_domain::appraisal::scores::Source;
 use jiguan_domain::appraisal::{AppealId, CycleId, Grade, Ungraded};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::people::Identity;
-use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
 
 use super::*;
 use crate::fakes::people::person;
-use crate::fakes::{FakeStore, actor, fake_app};
-use crate::{App, AppError, AppResult};
+use crate::fakes::{TwoUnits, actor, field_codes as codes};
+use crate::{AppError, AppResult};
 
 struct T {
-    app: App,
-    store: Arc<FakeStore>,
-    d: DistrictId,
-    a: UnitId,
-    other: UnitId,
+    f: TwoUnits,
     hr: Actor,
 }
 
-/// District 镇海区 with 骆驼街道 (`n` civil servants on post since 2005, the last one
-/// hired 2019-06-01) and another unit.
-fn setup(n: usize) -> T {
-    let (app, store) = fake_app();
-    let (d, a, other) = store
-        .with_state(|s| {
-            let (d, a) = s.add_luotuo();
-            let other = s.add_unit(d, "zhaobaoshan", "招宝山街道");
-            for i in 0..n {
-                let id = s.next_id();
-                let mut p = person(id, d, a, &format!("人{i}"), Identity::CivilServant);
-                if i + 1 == n {
-                    p.work_start = NaiveDate::from_ymd_opt(2019, 6, 1);
-                }
-                s.people.people.push(p);
-            }
-            (d, a, other)
-        })
-        .unwrap();
-    let hr = actor(d, Some(a), Role::UnitAdmin);
-    T {
-        app,
-        store,
-        d,
-        a,
-        other,
-        hr,
+impl std::ops::Deref for T {
+    type Target = TwoUnits;
+    fn deref(&self) -> &TwoUnits {
+        &self.f
     }
+}
+
+/// District 镇海区 with 骆驼街道 (`n` civil servants on post since 2005, the last one
+/// hired 2019-06-01) and another unit (`b`, 招宝山街道).
+fn setup(n: usize) -> T {
+    let f = TwoUnits::new("zhaobaoshan", "招宝山街道");
+    f.state(|s| {
+        for i in 0..n {
+            let id = s.next_id();
+            let mut p = person(id, f.d, f.a, &format!("人{i}"), Identity::CivilServant);
+            if i + 1 == n {
+                p.work_start = NaiveDate::from_ymd_opt(2019, 6, 1);
+            }
+            s.people.people.push(p);
+        }
+    });
+    let hr = actor(f.d, Some(f.a), Role::UnitAdmin);
+    T { f, hr }
 }
 
 impl T {
@@ -125,17 +114,6 @@ fn set_status(t: &T, id: CycleId, st: Status) {
         .unwrap();
 }
 
-fn audits(t: &T) -> usize {
-    t.store.with_state(|s| s.platform.audit.len()).unwrap()
-}
-
-fn codes(e: AppError) -> Vec<(String, String)> {
-    match e {
-        AppError::Invalid(v) => v.into_iter().map(|e| (e.field, e.code)).collect(),
-        other => panic!("{other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn creates_a_cycle_from_the_roster_with_new_staff_not_graded() {
     let t = setup(4);
@@ -143,7 +121,7 @@ async fn creates_a_cycle_from_the_roster_with_new_staff_not_graded() {
     assert_eq!(ps.len(), 4);
     let ungraded: Vec<_> = ps.iter().filter_map(|p| p.ungraded).collect();
     assert_eq!(ungraded, vec![Ungraded::NewStaff]);
-    assert_eq!(audits(&t), 1);
+    assert_eq!(t.audits(), 1);
     // the same kind and year again is refused
     let e = t
         .app
@@ -160,13 +138,13 @@ async fn creates_a_cycle_from_the_roster_with_new_staff_not_graded() {
         t.app.apr_create_cycle(&staff, t.a, &annual("2020")).await,
         Err(AppError::Forbidden)
     ));
-    let hr2 = actor(t.d, Some(t.other), Role::UnitAdmin);
+    let hr2 = actor(t.d, Some(t.b), Role::UnitAdmin);
     assert!(t.app.apr_cycle(&hr2, t.a, id).await.is_err());
     assert!(matches!(
-        t.app.apr_cycle(&hr2, t.other, id).await,
+        t.app.apr_cycle(&hr2, t.b, id).await,
         Err(AppError::NotFound)
     ));
-    assert_eq!(audits(&t), 1);
+    assert_eq!(t.audits(), 1);
 }
 
 #[tokio::test]
@@ -231,7 +209,7 @@ async fn scores_codes_and_anonymous_ratings() {
     assert_eq!(codes(e)[0].1, "plan_status_invalid");
     set_status(&t, id, Status::Scoring);
     // colleagues only through codes; every bad row named, nothing written
-    let before = audits(&t);
+    let before = t.audits();
     let e = t
         .add_scores(
             id,
@@ -251,7 +229,7 @@ async fn scores_codes_and_anonymous_ratings() {
             ("rows[1].overall".into(), "out_of_range".into()),
         ]
     );
-    assert_eq!(audits(&t), before);
+    assert_eq!(t.audits(), before);
     let mut ind = overall(p0, "领导班子", "李书记", "");
     ind.indicators = [
         ("德", "90"),
@@ -349,7 +327,7 @@ async fn grading_enforces_the_quota_reasons_and_approval() {
     let g = t.app.apr_grading(&t.hr, t.a, id).await.unwrap();
     assert_eq!((g.quotas[0].base, g.quotas.last().unwrap().max), (12, 2));
     let three: Vec<_> = graded[..3].iter().map(|p| grade(*p, "优秀", "")).collect();
-    let before = audits(&t);
+    let before = t.audits();
     let e = t
         .app
         .apr_save_grades(&t.hr, t.a, id, &three)
@@ -359,7 +337,7 @@ async fn grading_enforces_the_quota_reasons_and_approval() {
         codes(e),
         vec![("grades".into(), "appraisal_quota_exceeded".into())]
     );
-    assert_eq!(audits(&t), before);
+    assert_eq!(t.audits(), before);
     t.app
         .apr_save_grades(&t.hr, t.a, id, &three[..2])
         .await

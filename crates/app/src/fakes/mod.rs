@@ -165,6 +165,58 @@ pub fn fake_app() -> (App, Arc<FakeStore>) {
     (app, store)
 }
 
+/// The setting of a module's use-case tests: an [`App`] over a fresh fake ([`fake_app`])
+/// with the district 镇海区, its unit 骆驼街道 (`a`) and a second unit (`b`).
+pub struct TwoUnits {
+    pub app: App,
+    pub store: Arc<FakeStore>,
+    pub d: DistrictId,
+    pub a: UnitId,
+    pub b: UnitId,
+}
+
+// A test fixture: a poisoned fake fails the test that uses it.
+#[allow(clippy::panic)]
+impl TwoUnits {
+    /// The fixture, the second unit named `b_code`/`b_name`.
+    pub fn new(b_code: &str, b_name: &str) -> TwoUnits {
+        let (app, store) = fake_app();
+        let ((d, a), b) = store
+            .with_state(|s| {
+                let da = s.add_luotuo();
+                let b = s.add_unit(da.0, b_code, b_name);
+                (da, b)
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        TwoUnits {
+            app,
+            store,
+            d,
+            a,
+            b,
+        }
+    }
+
+    /// Runs `f` on the fake's state (to seed it or read it back).
+    pub fn state<R>(&self, f: impl FnOnce(&mut FakeState) -> R) -> R {
+        self.store.with_state(f).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// How many audit entries were written.
+    pub fn audits(&self) -> usize {
+        self.state(|s| s.platform.audit.len())
+    }
+}
+
+/// The (field, code) pairs of a validation error (any other error fails the test).
+#[allow(clippy::panic)]
+pub fn field_codes(e: crate::AppError) -> Vec<(String, String)> {
+    match e {
+        crate::AppError::Invalid(v) => v.into_iter().map(|e| (e.field, e.code)).collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// An actor with one role: of a unit (`Some`) or of the whole district.
 pub fn actor(district: DistrictId, unit: Option<UnitId>, role: Role) -> Actor {
     Actor {
@@ -204,8 +256,9 @@ impl crate::workflow::WorkflowStore for FakeStore {
             return self.with_state(|s| pay::move_run(s, district, unit, m, audit))?;
         }
         if *flow == jiguan_domain::workflow::TWOWAY_ROUNDS {
-            return self
-                .with_state(|s| twoway::move_round(s, district, unit, m, notices, audit))?;
+            let at =
+                crate::twoway::RoundAt::new(district, unit, jiguan_domain::twoway::RoundId(m.id));
+            return self.with_state(|s| twoway::move_round(s, at, m, notices, audit))?;
         }
         Err(not_in_fake())
     }

@@ -8,8 +8,8 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::org::analysis::KindRule;
 use jiguan_domain::org::plan::PlanOp;
 use jiguan_domain::org::{
-    Body, BodyId, BodyKind, Caps, FunctionCategory, FunctionId, FunctionItem, PlanId, Split,
-    Structure,
+    Body, BodyId, BodyKind, Caps, FunctionCategory, FunctionId, FunctionInput, FunctionItem,
+    PlanId, Split, Structure,
 };
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -35,13 +35,15 @@ pub fn body(id: i64, name: &str, kind: BodyKind) -> Body {
 pub fn function_item(id: i64, code: &str, owner: i64) -> FunctionItem {
     FunctionItem {
         id: FunctionId(id),
-        code: code.into(),
-        title: format!("事项{code}"),
-        category: FunctionCategory::PublicService,
-        legal_basis: String::new(),
-        owners: vec![BodyId(owner)],
-        decision: None,
-        reason: String::new(),
+        input: FunctionInput {
+            code: code.into(),
+            title: format!("事项{code}"),
+            category: FunctionCategory::PublicService,
+            legal_basis: String::new(),
+            owners: vec![BodyId(owner)],
+            decision: None,
+            reason: String::new(),
+        },
     }
 }
 

@@ -3,13 +3,14 @@
 use async_trait::async_trait;
 
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::money::Money;
-use jiguan_domain::pay::{LineResult, PayRunId, PoolBasis};
+use jiguan_domain::pay::{PayRunId, PoolBasis, RunResult};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{Move, Status};
 
 use super::{FakeState, FakeStore};
-use crate::pay::{LineWrite, PayStore, PoolRecord, RunLineRecord, RunRecord, ShareRow};
+use crate::pay::{
+    LineWrite, PayStore, PoolRecord, RunAt, RunLineRecord, RunRecord, ShareRow, YearAt,
+};
 use crate::ports::{Conflict, StoreError, StoreResult, UniqueKey};
 
 /// Pools, runs and their lines.
@@ -20,13 +21,13 @@ pub struct PayState {
     pub lines: Vec<(PayRunId, RunLineRecord)>,
 }
 
-fn draft(s: &FakeState, d: DistrictId, u: UnitId, run: PayRunId) -> StoreResult<()> {
-    match s
-        .pay
-        .runs
-        .iter()
-        .find(|r| r.id == run && r.district_id == d && r.unit_id == u)
-    {
+/// Whether `r` is the run `at`.
+fn run_at(r: &RunRecord, at: RunAt) -> bool {
+    r.id == at.id && r.district_id == at.district && r.unit_id == at.unit
+}
+
+fn draft(s: &FakeState, at: RunAt) -> StoreResult<()> {
+    match s.pay.runs.iter().find(|r| run_at(r, at)) {
         None => Err(StoreError::NotFound),
         Some(r) if r.status != Status::Draft => Err(StoreError::Conflict(Conflict::Status)),
         Some(_) => Ok(()),
@@ -72,12 +73,11 @@ impl PayStore for FakeStore {
     }
     async fn pay_set_pool(
         &self,
-        district: DistrictId,
-        unit: UnitId,
-        year: i32,
+        at: YearAt,
         basis: &PoolBasis,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (district, unit, year) = (at.district, at.unit, at.id);
         self.with_state(|s| {
             let name = s
                 .platform
@@ -122,27 +122,11 @@ impl PayStore for FakeStore {
             v
         })
     }
-    async fn pay_run(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        id: PayRunId,
-    ) -> StoreResult<Option<RunRecord>> {
-        self.with_state(|s| {
-            s.pay
-                .runs
-                .iter()
-                .find(|r| r.id == id && r.district_id == district && r.unit_id == unit)
-                .cloned()
-        })
+    async fn pay_run(&self, at: RunAt) -> StoreResult<Option<RunRecord>> {
+        self.with_state(|s| s.pay.runs.iter().find(|r| run_at(r, at)).cloned())
     }
-    async fn pay_create_run(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        year: i32,
-        audit: AuditEntry,
-    ) -> StoreResult<PayRunId> {
+    async fn pay_create_run(&self, at: YearAt, audit: AuditEntry) -> StoreResult<PayRunId> {
+        let (district, unit, year) = (at.district, at.unit, at.id);
         self.with_state(|s| {
             if s.pay
                 .runs
@@ -170,19 +154,10 @@ impl PayStore for FakeStore {
             Ok(id)
         })?
     }
-    async fn pay_lines(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        run: PayRunId,
-    ) -> StoreResult<Vec<RunLineRecord>> {
+    async fn pay_lines(&self, at: RunAt) -> StoreResult<Vec<RunLineRecord>> {
+        let run = at.id;
         self.with_state(|s| {
-            if !s
-                .pay
-                .runs
-                .iter()
-                .any(|r| r.id == run && r.district_id == district && r.unit_id == unit)
-            {
+            if !s.pay.runs.iter().any(|r| run_at(r, at)) {
                 return Vec::new();
             }
             s.pay
@@ -195,24 +170,16 @@ impl PayStore for FakeStore {
     }
     async fn pay_save_lines(
         &self,
-        district: DistrictId,
-        unit: UnitId,
-        run: PayRunId,
+        at: RunAt,
         lines: &[LineWrite],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let run = at.id;
         self.with_state(|s| {
-            draft(s, district, unit, run)?;
+            draft(s, at)?;
             for w in lines {
                 let rec = RunLineRecord {
-                    person_id: w.person_id,
-                    name: w.name.clone(),
-                    grade: w.grade,
-                    source: w.source.clone(),
-                    post_coef: w.post_coef,
-                    post_source: w.post_source.clone(),
-                    months: w.months,
-                    basic_salary: w.basic_salary,
+                    line: w.clone(),
                     result: None,
                 };
                 match s
@@ -239,16 +206,14 @@ impl PayStore for FakeStore {
     }
     async fn pay_save_result(
         &self,
-        district: DistrictId,
-        unit: UnitId,
-        run: PayRunId,
-        pool: Money,
-        lines: &[LineResult],
+        at: RunAt,
+        result: &RunResult,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let run = at.id;
         self.with_state(|s| {
-            draft(s, district, unit, run)?;
-            for res in lines {
+            draft(s, at)?;
+            for res in &result.lines {
                 if let Some((_, l)) = s
                     .pay
                     .lines
@@ -259,7 +224,7 @@ impl PayStore for FakeStore {
                 }
             }
             if let Some(r) = s.pay.runs.iter_mut().find(|r| r.id == run) {
-                r.pool = Some(pool);
+                r.pool = Some(result.pool);
                 r.computed_at = Some(audit.at);
             }
             s.platform.audit.push(audit);

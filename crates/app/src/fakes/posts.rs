@@ -25,15 +25,8 @@ pub fn post_record(id: PostId, unit: UnitId, input: &PostInput, at: DateTime<Utc
     PostRecord {
         id,
         unit_id: unit,
-        body_id: input.body_id,
-        title: input.title.clone(),
-        level: input.level,
-        establishment: input.establishment,
-        min_education: input.min_education,
-        min_service_years: input.min_service_years,
-        other_requirements: input.other_requirements.clone(),
+        def: input.clone(),
         active: true,
-        functions: input.functions.clone(),
         created_at: at,
         updated_at: at,
     }

@@ -78,16 +78,15 @@ fn guard(s: &mut FakeState, at: RoundAt, status: Status, clear: bool) -> StoreRe
     Ok(())
 }
 
-/// A status move of a round (the fake's part of the one workflow store).
+/// A status move `m` of the round `at` (the fake's part of the one workflow store).
 pub(crate) fn move_round(
     s: &mut FakeState,
-    d: DistrictId,
-    u: UnitId,
+    at: RoundAt,
     m: &Move,
     notices: &[NewNotice],
     audit: AuditEntry,
 ) -> StoreResult<()> {
-    let r = round_mut(s, RoundAt::new(d, u, RoundId(m.id)))?;
+    let r = round_mut(s, at)?;
     if r.status != m.from {
         return Err(StoreError::Conflict(Conflict::Status));
     }
@@ -283,21 +282,11 @@ impl TwowayStore for FakeStore {
         })
     }
 
-    async fn tw_apply(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        w: &ApplyWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn tw_apply(&self, at: RoundAt, w: &ApplyWrite, audit: AuditEntry) -> StoreResult<()> {
+        let u = at.unit;
         write_state(self, |s| {
             // All or nothing: check the status first, write on a copy of the posts state.
-            guard(
-                s,
-                RoundAt::new(d, u, RoundId(w.step.id)),
-                w.step.from,
-                false,
-            )?;
+            guard(s, at, w.step.from, false)?;
             let saved = s.posts.assignments.clone();
             let last = s.last_id;
             if let Err(e) = super::posts::write(s, u, &w.assignments, Vec::new()) {
@@ -305,7 +294,7 @@ impl TwowayStore for FakeStore {
                 s.last_id = last;
                 return Err(e);
             }
-            move_round(s, d, u, &w.step, &w.notices, audit)
+            move_round(s, at, &w.step, &w.notices, audit)
         })
     }
 }

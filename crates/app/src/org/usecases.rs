@@ -124,6 +124,12 @@ pub struct TotalsView {
     pub now: Structure,
 }
 
+/// A record as it stands now (its latest version; not found without one), with its history.
+fn with_current<V, T: Clone>(history: Vec<V>, of: impl Fn(&V) -> &T) -> AppResult<(T, Vec<V>)> {
+    let cur = history.last().map(|v| of(v).clone());
+    Ok((cur.ok_or(AppError::NotFound)?, history))
+}
+
 /// The id the store gave the row written with the temporary id -1.
 fn created_id(ids: &[(i64, i64)], what: &str) -> AppResult<i64> {
     ids.iter()
@@ -136,13 +142,7 @@ fn created_id(ids: &[(i64, i64)], what: &str) -> AppResult<i64> {
 fn function_item(id: FunctionId, input: &FunctionInput) -> FunctionItem {
     FunctionItem {
         id,
-        code: input.code.clone(),
-        title: input.title.clone(),
-        category: input.category,
-        legal_basis: input.legal_basis.clone(),
-        owners: input.owners.clone(),
-        decision: input.decision,
-        reason: input.reason.clone(),
+        input: input.clone(),
     }
 }
 
@@ -231,12 +231,8 @@ impl App {
         body: BodyId,
     ) -> AppResult<(Body, Vec<BodyVersion>)> {
         self.require_unit(actor, Action::OrgView, unit).await?;
-        let h = self
-            .store
-            .body_history(actor.district_id, unit, body)
-            .await?;
-        let cur = h.last().map(|v| v.body.clone()).ok_or(AppError::NotFound)?;
-        Ok((cur, h))
+        let h = self.store.body_history(actor.district_id, unit, body);
+        with_current(h.await?, |v| &v.body)
     }
 
     /// A function item as it stands now, with its history.
@@ -247,12 +243,8 @@ impl App {
         item: FunctionId,
     ) -> AppResult<(FunctionItem, Vec<FunctionVersion>)> {
         self.require_unit(actor, Action::OrgView, unit).await?;
-        let h = self
-            .store
-            .function_history(actor.district_id, unit, item)
-            .await?;
-        let cur = h.last().map(|v| v.item.clone()).ok_or(AppError::NotFound)?;
-        Ok((cur, h))
+        let h = self.store.function_history(actor.district_id, unit, item);
+        with_current(h.await?, |v| &v.item)
     }
 
     /// Checks a change date against the unit's latest change, and loads the structure.
@@ -276,26 +268,38 @@ impl App {
         Ok((s, rev.stamp))
     }
 
-    /// Writes a direct change of the register, audited.
+    /// The audit entry of `action` on the object `kind` `id` (the unit is the change's).
+    fn org_audit(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        kind: ObjectKind,
+        id: impl ToString,
+    ) -> AuditEntry {
+        self.audit(actor).did(action).on(kind, id)
+    }
+
+    /// Writes a direct change of the register from `on`: `before` (read at `stamp`) becomes
+    /// `after`, audited as `audit` with `change` (what the form set) after.
     #[allow(clippy::too_many_arguments)]
-    async fn write_change(
+    async fn write_change<C: Serialize>(
         &self,
         actor: &Actor,
         unit: UnitId,
-        on: NaiveDate,
-        stamp: i64,
-        before: Structure,
+        (before, stamp): (Structure, i64),
         after: Structure,
         audit: AuditEntry,
+        change: Change<'_, C>,
     ) -> AppResult<Vec<(i64, i64)>> {
         let w = StructureWrite {
             staff: vec![],
-            on,
+            on: change.valid_from,
             stamp,
             before,
             after,
             plan: None,
         };
+        let audit = audit.unit(unit).after(&change);
         Ok(self
             .store
             .write_structure(actor.district_id, unit, &w, audit)
@@ -344,7 +348,7 @@ impl App {
     ) -> AppResult<BodyId> {
         self.require_unit(actor, Action::OrgManage, unit).await?;
         let (input, on, doc) = self.parse_body_form(f)?;
-        let (before, stamp) = self.change_base(actor, unit, on, "valid_from").await?;
+        let base = self.change_base(actor, unit, on, "valid_from").await?;
         let op = PlanOp::Create {
             temp: BodyId(-1),
             name: input.name.clone(),
@@ -353,24 +357,14 @@ impl App {
             parent: input.parent,
             establishment: input.establishment,
         };
-        let mut after = apply(&before, &[op], &doc).map_err(Self::op_error)?;
+        let mut after = apply(&base.0, &[op], &doc).map_err(Self::op_error)?;
         if let Some(b) = after.body_mut(BodyId(-1)) {
             b.head = input.head.clone();
         }
+        let audit = self.org_audit(actor, AuditAction::OrgBodyCreate, ObjectKind::Body, "");
+        let change = Change::of(&input, on, Some(doc.as_str()));
         let ids = self
-            .write_change(
-                actor,
-                unit,
-                on,
-                stamp,
-                before,
-                after,
-                self.audit(actor)
-                    .unit(unit)
-                    .did(AuditAction::OrgBodyCreate)
-                    .on(ObjectKind::Body, "")
-                    .after(&Change::of(&input, on, Some(doc.as_str()))),
-            )
+            .write_change(actor, unit, base, after, audit, change)
             .await?;
         created_id(&ids, "body").map(BodyId)
     }
@@ -387,29 +381,18 @@ impl App {
         // The body must be this unit's (else not found, before any validation).
         self.org_body(actor, unit, body).await?;
         let (input, on, doc) = self.parse_body_form(f)?;
-        let (before, stamp) = self.change_base(actor, unit, on, "valid_from").await?;
-        let old = before.body(body).cloned();
+        let base = self.change_base(actor, unit, on, "valid_from").await?;
+        let old = base.0.body(body).cloned();
         let op = PlanOp::Edit {
             body,
             input: input.clone(),
         };
-        let after = apply(&before, &[op], &doc).map_err(Self::op_error)?;
-        self.write_change(
-            actor,
-            unit,
-            on,
-            stamp,
-            before,
-            after,
-            self.audit(actor)
-                .unit(unit)
-                .did(AuditAction::OrgBodyUpdate)
-                .on(ObjectKind::Body, body)
-                .before(&old)
-                .after(&Change::of(&input, on, Some(doc.as_str()))),
-        )
-        .await?;
-        Ok(())
+        let after = apply(&base.0, &[op], &doc).map_err(Self::op_error)?;
+        let audit = self.org_audit(actor, AuditAction::OrgBodyUpdate, ObjectKind::Body, body);
+        let change = Change::of(&input, on, Some(doc.as_str()));
+        self.write_change(actor, unit, base, after, audit.before(&old), change)
+            .await
+            .map(|_| ())
     }
 
     fn parse_function_form(
@@ -447,19 +430,20 @@ impl App {
         unit: UnitId,
         f: &FunctionForm,
         item: Option<FunctionId>,
-    ) -> AppResult<(Structure, i64, FunctionInput, NaiveDate)> {
+    ) -> AppResult<((Structure, i64), FunctionInput, NaiveDate)> {
         let today = self.org_today();
         let on = date_or("valid_from", &f.valid_from, today).unwrap_or(today);
-        let (before, stamp) = self.change_base(actor, unit, on, "valid_from").await?;
-        let (input, on) = self.parse_function_form(f, &before)?;
-        if before
+        let base = self.change_base(actor, unit, on, "valid_from").await?;
+        let (input, on) = self.parse_function_form(f, &base.0)?;
+        if base
+            .0
             .functions
             .iter()
             .any(|x| x.code == input.code && Some(x.id) != item)
         {
             return Err(FieldError::new("code", "taken").into());
         }
-        Ok((before, stamp, input, on))
+        Ok((base, input, on))
     }
 
     /// Adds an item to the catalogue (OrgManage).
@@ -470,23 +454,14 @@ impl App {
         f: &FunctionForm,
     ) -> AppResult<FunctionId> {
         self.require_unit(actor, Action::OrgManage, unit).await?;
-        let (before, stamp, input, on) = self.function_change(actor, unit, f, None).await?;
-        let mut after = before.clone();
+        let (base, input, on) = self.function_change(actor, unit, f, None).await?;
+        let mut after = base.0.clone();
         after.functions.push(function_item(FunctionId(-1), &input));
+        let (action, kind) = (AuditAction::OrgFunctionCreate, ObjectKind::FunctionItem);
+        let audit = self.org_audit(actor, action, kind, &input.code);
+        let change = Change::of(&input, on, None);
         let ids = self
-            .write_change(
-                actor,
-                unit,
-                on,
-                stamp,
-                before,
-                after,
-                self.audit(actor)
-                    .unit(unit)
-                    .did(AuditAction::OrgFunctionCreate)
-                    .on(ObjectKind::FunctionItem, &input.code)
-                    .after(&Change::of(&input, on, None)),
-            )
+            .write_change(actor, unit, base, after, audit, change)
             .await?;
         created_id(&ids, "item").map(FunctionId)
     }
@@ -501,28 +476,18 @@ impl App {
     ) -> AppResult<()> {
         self.require_unit(actor, Action::OrgManage, unit).await?;
         self.org_function(actor, unit, item).await?;
-        let (before, stamp, input, on) = self.function_change(actor, unit, f, Some(item)).await?;
-        let old = before.function(item).cloned().ok_or(AppError::NotFound)?;
-        let mut after = before.clone();
+        let (base, input, on) = self.function_change(actor, unit, f, Some(item)).await?;
+        let old = base.0.function(item).cloned().ok_or(AppError::NotFound)?;
+        let mut after = base.0.clone();
         if let Some(x) = after.functions.iter_mut().find(|x| x.id == item) {
             *x = function_item(item, &input);
         }
-        self.write_change(
-            actor,
-            unit,
-            on,
-            stamp,
-            before,
-            after,
-            self.audit(actor)
-                .unit(unit)
-                .did(AuditAction::OrgFunctionUpdate)
-                .on(ObjectKind::FunctionItem, item)
-                .before(&old)
-                .after(&Change::of(&input, on, None)),
-        )
-        .await?;
-        Ok(())
+        let (action, kind) = (AuditAction::OrgFunctionUpdate, ObjectKind::FunctionItem);
+        let audit = self.org_audit(actor, action, kind, item).before(&old);
+        let change = Change::of(&input, on, None);
+        self.write_change(actor, unit, base, after, audit, change)
+            .await
+            .map(|_| ())
     }
 
     /// The catalogue's gaps, overreach and misplacement on a date, with the rules used.

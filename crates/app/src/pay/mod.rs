@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::money::Money;
-use jiguan_domain::pay::{Grade, LineResult, PayRunId, PoolBasis};
+use jiguan_domain::pay::{Grade, LineResult, PayRunId, PoolBasis, RunResult};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
 
@@ -72,21 +72,21 @@ pub const SOURCE_IMPORT: &str = "import";
 /// A line whose grade is the unit's confirmed annual appraisal result (年度考核结果).
 pub const SOURCE_APPRAISAL: &str = "appraisal";
 
-/// A line as stored: the snapshot of the person's grade and factors, and the computed share.
+/// A line as stored: the snapshot of the person's grade and factors as written (read
+/// through to the [`LineWrite`]: `line.grade`), and the computed share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunLineRecord {
-    pub person_id: i64,
-    pub name: String,
-    pub grade: Grade,
-    /// `manual` or `import` (later: `appraisal`).
-    pub source: String,
-    pub post_coef: Decimal,
-    /// Where the post coefficient came from: `post` (the person's post level) or `entered`.
-    pub post_source: String,
-    pub months: u32,
-    pub basic_salary: Money,
+    #[serde(flatten)]
+    pub line: LineWrite,
     /// The computed line (`None` until computed).
     pub result: Option<LineResult>,
+}
+
+impl std::ops::Deref for RunLineRecord {
+    type Target = LineWrite;
+    fn deref(&self) -> &LineWrite {
+        &self.line
+    }
 }
 
 /// A line to write (insert, or replace the person's line).
@@ -95,8 +95,10 @@ pub struct LineWrite {
     pub person_id: i64,
     pub name: String,
     pub grade: Grade,
+    /// `manual` or `import` (later: `appraisal`).
     pub source: String,
     pub post_coef: Decimal,
+    /// Where the post coefficient came from: `post` (the person's post level) or `entered`.
     pub post_source: String,
     pub months: u32,
     pub basic_salary: Money,
@@ -110,6 +112,13 @@ pub struct ShareRow {
     pub share: Money,
 }
 
+/// A pay run of a unit, as the store is asked about it.
+pub type RunAt = crate::ports::Scoped<PayRunId>;
+
+/// A unit's year (its pool, its run of the year), as the store is asked about it: `id`
+/// is the year.
+pub type YearAt = crate::ports::Scoped<i32>;
+
 /// Storage of pools and pay runs.
 #[async_trait]
 pub trait PayStore: Send + Sync {
@@ -119,9 +128,7 @@ pub trait PayStore: Send + Sync {
     /// time.
     async fn pay_set_pool(
         &self,
-        district: DistrictId,
-        unit: UnitId,
-        year: i32,
+        at: YearAt,
         basis: &PoolBasis,
         audit: AuditEntry,
     ) -> StoreResult<()>;
@@ -131,49 +138,24 @@ pub trait PayStore: Send + Sync {
         district: DistrictId,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<RunRecord>>;
-    async fn pay_run(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        id: PayRunId,
-    ) -> StoreResult<Option<RunRecord>>;
+    async fn pay_run(&self, at: RunAt) -> StoreResult<Option<RunRecord>>;
     /// A new draft run, created by the audit entry's user at its time;
     /// `Conflict(Unique(Key))` when the unit has one for the year.
-    async fn pay_create_run(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        year: i32,
-        audit: AuditEntry,
-    ) -> StoreResult<PayRunId>;
+    async fn pay_create_run(&self, at: YearAt, audit: AuditEntry) -> StoreResult<PayRunId>;
     /// The lines of a run, in the order they were first written.
-    async fn pay_lines(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        run: PayRunId,
-    ) -> StoreResult<Vec<RunLineRecord>>;
+    async fn pay_lines(&self, at: RunAt) -> StoreResult<Vec<RunLineRecord>>;
     /// Inserts or replaces lines by person and clears the computed result, if the run is
     /// still a draft (`Conflict(Status)`); all or nothing.
     async fn pay_save_lines(
         &self,
-        district: DistrictId,
-        unit: UnitId,
-        run: PayRunId,
+        at: RunAt,
         lines: &[LineWrite],
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    /// Writes the computed lines and the pool they came from, computed at the audit
+    /// Writes the computed lines and the pool they came from (of `r`), computed at the audit
     /// entry's time, if the run is still a draft.
-    async fn pay_save_result(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        run: PayRunId,
-        pool: Money,
-        lines: &[LineResult],
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
+    async fn pay_save_result(&self, at: RunAt, r: &RunResult, audit: AuditEntry)
+    -> StoreResult<()>;
     /// Every computed share of the district's runs for a year.
     async fn pay_district_shares(
         &self,

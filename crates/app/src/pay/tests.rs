@@ -1,8 +1,6 @@
 //! The pay use cases against the in-memory [`FakeStore`](crate::fakes::FakeStore).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 
 use jiguan_domain::auth::{Actor, Role};
@@ -13,58 +11,50 @@ use jiguan_domain::posts::{PostForm, PostLevel};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
 
+use crate::AppError;
 use crate::fakes::people::person;
-use crate::fakes::{FakeStore, actor, fake_app};
+use crate::fakes::{TwoUnits, actor, field_codes as codes};
 use crate::workflow::SimpleStep;
-use crate::{App, AppError};
 
 struct T {
-    app: App,
-    store: Arc<FakeStore>,
-    d: DistrictId,
-    a: UnitId,
-    b: UnitId,
+    f: TwoUnits,
     /// People of unit a: 甲 (chief post, annual basic pay 60,000), 乙, 丙, 丁, 戊.
     people: Vec<i64>,
     /// A person of unit b.
     other: i64,
 }
 
-fn setup() -> T {
-    let (app, store) = fake_app();
-    let at = app.clock.now();
-    let (d, a, b, people, other) = store
-        .with_state(|s| {
-            let (d, a) = s.add_luotuo();
-            let b = s.add_unit(d, "xiepu", "澥浦镇");
-            let mut people = Vec::new();
-            for name in ["甲", "乙", "丙", "丁", "戊"] {
-                let id = s.next_id();
-                let mut p = person(id, d, a, name, Identity::CivilServant);
-                p.cost.basic_pay = Money(6_000_000);
-                s.people.people.push(p);
-                people.push(id);
-            }
-            let other = s.next_id();
-            s.people
-                .people
-                .push(person(other, d, b, "己", Identity::CivilServant));
-            let post = s.add_post(a, 1, "主任", PostLevel::Chief, vec![], at);
-            let start = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap();
-            s.add_main_assignment(a, post, people[0], start, at);
-            (d, a, b, people, other)
-        })
-        .unwrap();
-    let _ = PostForm::default();
-    T {
-        app,
-        store,
-        d,
-        a,
-        b,
-        people,
-        other,
+impl std::ops::Deref for T {
+    type Target = TwoUnits;
+    fn deref(&self) -> &TwoUnits {
+        &self.f
     }
+}
+
+fn setup() -> T {
+    let f = TwoUnits::new("xiepu", "澥浦镇");
+    let at = f.app.clock.now();
+    let (d, a, b) = (f.d, f.a, f.b);
+    let (people, other) = f.state(|s| {
+        let mut people = Vec::new();
+        for name in ["甲", "乙", "丙", "丁", "戊"] {
+            let id = s.next_id();
+            let mut p = person(id, d, a, name, Identity::CivilServant);
+            p.cost.basic_pay = Money(6_000_000);
+            s.people.people.push(p);
+            people.push(id);
+        }
+        let other = s.next_id();
+        s.people
+            .people
+            .push(person(other, d, b, "己", Identity::CivilServant));
+        let post = s.add_post(a, 1, "主任", PostLevel::Chief, vec![], at);
+        let start = NaiveDate::from_ymd_opt(2018, 1, 1).unwrap();
+        s.add_main_assignment(a, post, people[0], start, at);
+        (people, other)
+    });
+    let _ = PostForm::default();
+    T { f, people, other }
 }
 
 impl T {
@@ -76,9 +66,6 @@ impl T {
     }
     fn leader(&self) -> Actor {
         actor(self.d, Some(self.a), Role::CommitteeMember)
-    }
-    fn audits(&self) -> usize {
-        self.store.with_state(|s| s.platform.audit.len()).unwrap()
     }
     async fn pool(&self, amount: &str) {
         let f = PoolForm {
@@ -122,13 +109,6 @@ fn line(person: i64, grade: &str, post: &str) -> LineForm {
         post_coef: post.into(),
         months: String::new(),
         basic_salary: String::new(),
-    }
-}
-
-fn codes(e: AppError) -> Vec<(String, String)> {
-    match e {
-        AppError::Invalid(es) => es.into_iter().map(|e| (e.field, e.code)).collect(),
-        other => panic!("{other:?}"),
     }
 }
 

@@ -19,7 +19,8 @@ use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::{Move, PAY_RUNS, Status, Step, StepInput, Workflow};
 
 use super::{
-    LineWrite, PoolRecord, RunLineRecord, RunRecord, SOURCE_APPRAISAL, SOURCE_IMPORT, SOURCE_MANUAL,
+    LineWrite, PoolRecord, RunAt, RunLineRecord, RunRecord, SOURCE_APPRAISAL, SOURCE_IMPORT,
+    SOURCE_MANUAL, YearAt,
 };
 use crate::people::PeopleFilter;
 use crate::ports::{Conflict, StoreError};
@@ -164,7 +165,7 @@ impl App {
                 amount,
             });
         self.store
-            .pay_set_pool(actor.district_id, unit, year, &basis, audit)
+            .pay_set_pool(YearAt::of(actor, unit, year), &basis, audit)
             .await?;
         Ok(amount)
     }
@@ -228,7 +229,7 @@ impl App {
         id: PayRunId,
     ) -> AppResult<RunRecord> {
         self.store
-            .pay_run(actor.district_id, unit, id)
+            .pay_run(RunAt::of(actor, unit, id))
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -248,7 +249,7 @@ impl App {
             .did(AuditAction::PayRunCreate)
             .after(&serde_json::json!({ "year": year }));
         self.store
-            .pay_create_run(actor.district_id, unit, year, audit)
+            .pay_create_run(YearAt::of(actor, unit, year), audit)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(Conflict::Unique(_)) => {
@@ -279,7 +280,7 @@ impl App {
         let unit = u.id;
         let run = self.run_of(actor, unit, id).await?;
         let pool = self.pool_of(actor, unit, run.year).await?;
-        let lines = self.store.pay_lines(actor.district_id, unit, id).await?;
+        let lines = self.store.pay_lines(RunAt::of(actor, unit, id)).await?;
         let computed = !lines.is_empty()
             && lines.iter().all(|l| l.result.is_some())
             && run.pool.is_some()
@@ -355,7 +356,7 @@ impl App {
         PAY_RUNS.check_editable(r.status)?;
         let old: BTreeMap<i64, RunLineRecord> = self
             .store
-            .pay_lines(actor.district_id, unit, run)
+            .pay_lines(RunAt::of(actor, unit, run))
             .await?
             .into_iter()
             .map(|l| (l.person_id, l))
@@ -490,7 +491,7 @@ impl App {
                 lines: &writes,
             });
         self.store
-            .pay_save_lines(actor.district_id, unit, run, &writes, audit)
+            .pay_save_lines(RunAt::of(actor, unit, run), &writes, audit)
             .await
             .map_err(|e| status_err(e, r.status))
     }
@@ -531,7 +532,7 @@ impl App {
     ) -> AppResult<Vec<PersonGrade>> {
         Ok(self
             .store
-            .pay_lines(actor.district_id, unit, run.id)
+            .pay_lines(RunAt::of(actor, unit, run.id))
             .await?
             .into_iter()
             .map(|l| PersonGrade {
@@ -564,10 +565,10 @@ impl App {
             .collect();
         let lines: Vec<PayLine> = self
             .store
-            .pay_lines(actor.district_id, unit, id)
+            .pay_lines(RunAt::of(actor, unit, id))
             .await?
             .into_iter()
-            .filter_map(|l| {
+            .filter_map(|RunLineRecord { line: l, .. }| {
                 grades.get(&l.person_id).map(|g| PayLine {
                     person_id: l.person_id,
                     name: l.name,
@@ -593,14 +594,7 @@ impl App {
                 bonus_total: result.bonus_total,
             });
         self.store
-            .pay_save_result(
-                actor.district_id,
-                unit,
-                id,
-                result.pool,
-                &result.lines,
-                audit,
-            )
+            .pay_save_result(RunAt::of(actor, unit, id), &result, audit)
             .await
             .map_err(|e| status_err(e, run.status))?;
         Ok(result)

@@ -58,18 +58,8 @@ pub struct RelationImportReport {
     pub written: bool,
 }
 
-/// One row of the relations export, in the template's layout.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RelationExportRow {
-    /// The person's ID number: full for `PeopleSensitive`, else masked.
-    pub person_id_number: String,
-    pub person_name: String,
-    /// The relation's Chinese name (配偶, 父母 …).
-    pub relation: String,
-    pub relative_id_number: String,
-    pub relative_name: String,
-}
+/// One row of the relations export, in the template's layout (the import reads it back).
+pub type RelationExportRow = jiguan_domain::people::relation_template::RelationRow;
 
 /// A relation of a unit as the store reads it for the export: the record and both
 /// people's stored ID numbers.

@@ -25,28 +25,35 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::posts::{AssignmentId, Education, PostId, PostInput, PostKind, PostLevel};
+use jiguan_domain::posts::{AssignmentId, PostId, PostInput};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::ports::StoreResult;
 
-/// A post as stored.
+/// A post as stored: its definition (read through: `post.title`; `functions` in item
+/// order) and its state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PostRecord {
     pub id: PostId,
     pub unit_id: UnitId,
-    pub body_id: i64,
-    pub title: String,
-    pub level: PostLevel,
-    pub establishment: PostKind,
-    pub min_education: Option<Education>,
-    pub min_service_years: i64,
-    pub other_requirements: String,
+    #[serde(flatten)]
+    pub def: PostInput,
     pub active: bool,
-    /// (function item id, annual hours), in item order.
-    pub functions: Vec<(i64, i64)>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl std::ops::Deref for PostRecord {
+    type Target = PostInput;
+    fn deref(&self) -> &PostInput {
+        &self.def
+    }
+}
+
+impl std::ops::DerefMut for PostRecord {
+    fn deref_mut(&mut self) -> &mut PostInput {
+        &mut self.def
+    }
 }
 
 impl PostRecord {

@@ -624,7 +624,8 @@ impl App {
             .store
             .get_post(actor.district_id, unit, id)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(AppError::NotFound)?
+            .def;
         Ok(PostForm {
             body: p.body_id.to_string(),
             title: p.title,

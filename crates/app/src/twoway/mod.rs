@@ -207,12 +207,6 @@ pub trait TwowayStore: Send + Sync {
         notices: &[NewNotice],
         audit: AuditEntry,
     ) -> StoreResult<()>;
-    /// Applies a round atomically (see the module documentation).
-    async fn tw_apply(
-        &self,
-        district: DistrictId,
-        unit: UnitId,
-        w: &ApplyWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
+    /// Applies a round atomically (see the module documentation); `w.step` moves it.
+    async fn tw_apply(&self, at: RoundAt, w: &ApplyWrite, audit: AuditEntry) -> StoreResult<()>;
 }

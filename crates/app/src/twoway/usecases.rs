@@ -238,7 +238,10 @@ impl App {
             .store
             .load_structure(d, unit, self.posts_today())
             .await?;
-        Ok(s.functions.into_iter().map(|f| (f.id.0, f.title)).collect())
+        Ok(s.functions
+            .into_iter()
+            .map(|f| (f.id.0, f.input.title))
+            .collect())
     }
 
     pub(super) fn tw_posts(
@@ -1072,7 +1075,7 @@ impl App {
             notices,
         };
         self.store
-            .tw_apply(d, unit, &w, audit)
+            .tw_apply(RoundAt::new(d, unit, id), &w, audit)
             .await
             .map_err(|e| status_err(e, round.status))
     }

@@ -173,7 +173,7 @@ pub fn issue_counts(issues: &[FunctionIssue]) -> Vec<(IssueKind, i64)> {
 mod tests {
     use super::*;
     use crate::org::kinds::BodyStatus;
-    use crate::org::structure::{Body, FunctionItem};
+    use crate::org::structure::{Body, FunctionInput, FunctionItem};
 
     fn body(id: i64, kind: BodyKind, status: BodyStatus) -> Body {
         Body {
@@ -190,13 +190,15 @@ mod tests {
     ) -> FunctionItem {
         FunctionItem {
             id: FunctionId(id),
-            code: format!("F{id}"),
-            title: format!("t{id}"),
-            category: cat,
-            legal_basis: String::new(),
-            owners: owners.iter().map(|o| BodyId(*o)).collect(),
-            decision: d,
-            reason: String::new(),
+            input: FunctionInput {
+                code: format!("F{id}"),
+                title: format!("t{id}"),
+                category: cat,
+                legal_basis: String::new(),
+                owners: owners.iter().map(|o| BodyId(*o)).collect(),
+                decision: d,
+                reason: String::new(),
+            },
         }
     }
 

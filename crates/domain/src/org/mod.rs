@@ -28,4 +28,6 @@ id_type! {
 pub use analysis::{FunctionIssue, IssueKind, KindRule};
 pub use kinds::{BodyKind, BodyStatus, FunctionCategory, ReviewDecision};
 pub use plan::{OpError, PlanOp, PlanStatus};
-pub use structure::{Body, Caps, FunctionItem, NameplateRecord, Split, SplitLine, Structure};
+pub use structure::{
+    Body, Caps, FunctionInput, FunctionItem, NameplateRecord, Split, SplitLine, Structure,
+};

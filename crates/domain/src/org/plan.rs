@@ -476,7 +476,7 @@ pub fn next_temp(ops: &[PlanOp]) -> BodyId {
 mod tests {
     use super::*;
     use crate::org::kinds::{FunctionCategory, ReviewDecision};
-    use crate::org::structure::FunctionItem;
+    use crate::org::structure::{FunctionInput, FunctionItem};
     use proptest::prelude::*;
 
     fn body(id: i64, name: &str, kind: BodyKind, parent: Option<i64>) -> Body {
@@ -490,13 +490,15 @@ mod tests {
     fn item(id: i64, owners: &[i64]) -> FunctionItem {
         FunctionItem {
             id: FunctionId(id),
-            code: format!("F{id}"),
-            title: format!("事项{id}"),
-            category: FunctionCategory::PublicService,
-            legal_basis: String::new(),
-            owners: owners.iter().map(|o| BodyId(*o)).collect(),
-            decision: Some(ReviewDecision::Keep),
-            reason: String::new(),
+            input: FunctionInput {
+                code: format!("F{id}"),
+                title: format!("事项{id}"),
+                category: FunctionCategory::PublicService,
+                legal_basis: String::new(),
+                owners: owners.iter().map(|o| BodyId(*o)).collect(),
+                decision: Some(ReviewDecision::Keep),
+                reason: String::new(),
+            },
         }
     }
 

@@ -99,15 +99,22 @@ impl Body {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionItem {
     pub id: FunctionId,
-    pub code: String,
-    pub title: String,
-    pub category: FunctionCategory,
-    pub legal_basis: String,
-    /// Owning bodies, sorted; more than one is a misplacement (错位).
-    pub owners: Vec<BodyId>,
-    /// The review decision, or none while not yet reviewed (treated as kept).
-    pub decision: Option<ReviewDecision>,
-    pub reason: String,
+    /// Its attributes, read through (`item.title`).
+    #[serde(flatten)]
+    pub input: FunctionInput,
+}
+
+impl std::ops::Deref for FunctionItem {
+    type Target = FunctionInput;
+    fn deref(&self) -> &FunctionInput {
+        &self.input
+    }
+}
+
+impl std::ops::DerefMut for FunctionItem {
+    fn deref_mut(&mut self) -> &mut FunctionInput {
+        &mut self.input
+    }
 }
 
 impl FunctionItem {
@@ -415,14 +422,17 @@ impl BodyInput {
     }
 }
 
-/// A function item as entered, validated (owners and decision are set separately).
+/// A function item's attributes (as entered, validated; owners and decision are set
+/// separately), without its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionInput {
     pub code: String,
     pub title: String,
     pub category: FunctionCategory,
     pub legal_basis: String,
+    /// Owning bodies, sorted; more than one is a misplacement (错位).
     pub owners: Vec<BodyId>,
+    /// The review decision, or none while not yet reviewed (treated as kept).
     pub decision: Option<ReviewDecision>,
     pub reason: String,
 }

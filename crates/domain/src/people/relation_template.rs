@@ -6,7 +6,11 @@
 //! ignored and reported; every column is required (the names guard against a mistyped ID
 //! number that happens to be another person's).
 
+use serde::Serialize;
+
 use crate::FieldError;
+
+use super::template::{HeaderMap, map_headers};
 
 /// One column: field code, Chinese header, example value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,11 +70,22 @@ fn normalise(h: &str) -> String {
     h.trim().trim_end_matches(['*', '＊']).trim().to_string()
 }
 
-/// One data row read through a [`RelationHeaderMap`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One row in the template's layout: a data row read through a [`RelationHeaderMap`], and
+/// a row of the relations export (`RelationExportRow` in the API).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(
+        as = RelationExportRow,
+        description = "One row of the relations export, in the template's layout."
+    )
+)]
 pub struct RelationRow {
+    /// The person's ID number: full for `PeopleSensitive`, else masked.
     pub person_id_number: String,
     pub person_name: String,
+    /// The relation's Chinese name (配偶, 父母 …).
     pub relation: String,
     pub relative_id_number: String,
     pub relative_name: String,
@@ -89,33 +104,17 @@ impl RelationHeaderMap {
     /// Maps a header row. Errors (field `file`): `header_missing` (with `column`) for each
     /// column absent, `header_duplicate` for a column given twice.
     pub fn parse(headers: &[String]) -> Result<Self, Vec<FieldError>> {
-        let mut index: Vec<Option<usize>> = vec![None; RELATION_COLUMNS.len()];
-        let mut unknown = Vec::new();
-        let mut errs = Vec::new();
-        for (i, h) in headers.iter().enumerate() {
-            let n = normalise(h);
-            if n.is_empty() {
-                continue;
-            }
-            let found = RELATION_COLUMNS
-                .iter()
-                .position(|c| c.header == n || c.field == n);
-            match found.and_then(|ci| index.get_mut(ci)) {
-                Some(slot @ None) => *slot = Some(i),
-                Some(Some(_)) => {
-                    errs.push(FieldError::new("file", "header_duplicate").with("column", h.trim()))
-                }
-                None => unknown.push(h.trim().to_string()),
-            }
-        }
-        for (c, slot) in RELATION_COLUMNS.iter().zip(&index) {
-            if slot.is_none() {
-                errs.push(FieldError::new("file", "header_missing").with("column", c.header));
-            }
-        }
-        if !errs.is_empty() {
-            return Err(errs);
-        }
+        let HeaderMap { index, unknown } = map_headers(
+            headers,
+            RELATION_COLUMNS.len(),
+            normalise,
+            |n| {
+                RELATION_COLUMNS
+                    .iter()
+                    .position(|c| c.header == n || c.field == n)
+            },
+            |ci| RELATION_COLUMNS.get(ci).map(|c| c.header),
+        )?;
         Ok(RelationHeaderMap {
             index: index.into_iter().flatten().collect(),
             unknown,
@@ -145,10 +144,7 @@ impl RelationHeaderMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn s(v: &[&str]) -> Vec<String> {
-        v.iter().map(|x| x.to_string()).collect()
-    }
+    use crate::people::template::tests::s;
 
     #[test]
     fn headers_in_any_order_with_stars_and_codes() {

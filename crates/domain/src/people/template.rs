@@ -91,37 +91,17 @@ impl HeaderMap {
     /// Maps a header row. Errors (field `file`): `header_missing` (with `column`) for each
     /// required column absent, `header_duplicate` for a column given twice.
     pub fn parse(headers: &[String]) -> Result<HeaderMap, Vec<FieldError>> {
-        let mut index = vec![None; COLUMNS.len()];
-        let mut unknown = Vec::new();
-        let mut errs = Vec::new();
-        for (i, h) in headers.iter().enumerate() {
-            let n = normalise(h);
-            if n.is_empty() {
-                continue;
-            }
-            let found = COLUMNS.iter().position(|c| {
-                normalise(c.header) == n || c.field == n || strip_unit(c.header) == n
-            });
-            match found {
-                Some(ci) => match index.get_mut(ci) {
-                    Some(slot @ None) => *slot = Some(i),
-                    Some(Some(_)) => errs
-                        .push(FieldError::new("file", "header_duplicate").with("column", h.trim())),
-                    None => {}
-                },
-                None => unknown.push(h.trim().to_string()),
-            }
-        }
-        for (c, slot) in COLUMNS.iter().zip(&index) {
-            if c.required && slot.is_none() {
-                errs.push(FieldError::new("file", "header_missing").with("column", c.header));
-            }
-        }
-        if errs.is_empty() {
-            Ok(HeaderMap { index, unknown })
-        } else {
-            Err(errs)
-        }
+        map_headers(
+            headers,
+            COLUMNS.len(),
+            normalise,
+            |n| {
+                COLUMNS.iter().position(|c| {
+                    normalise(c.header) == n || c.field == n || strip_unit(c.header) == n
+                })
+            },
+            |ci| COLUMNS.get(ci).filter(|c| c.required).map(|c| c.header),
+        )
     }
 
     /// The cell of `field` in `row` (blank when the column is absent).
@@ -166,6 +146,47 @@ impl HeaderMap {
     }
 }
 
+/// Maps a file's header row onto a template's `columns` columns (the roster's and the
+/// relations' templates): each header is normalised (a blank one skipped) and placed by
+/// `position`; the result is, for each column, the file's column index, and the headers that
+/// name no column.
+/// Errors (field `file`): `header_duplicate` (with `column`) for a column given twice,
+/// `header_missing` for each absent column that `required` names a header for.
+pub(crate) fn map_headers(
+    headers: &[String],
+    columns: usize,
+    normalise: fn(&str) -> String,
+    position: impl Fn(&str) -> Option<usize>,
+    required: impl Fn(usize) -> Option<&'static str>,
+) -> Result<HeaderMap, Vec<FieldError>> {
+    let mut index = vec![None; columns];
+    let mut unknown = Vec::new();
+    let mut errs = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let n = normalise(h);
+        if n.is_empty() {
+            continue;
+        }
+        match position(&n).and_then(|ci| index.get_mut(ci)) {
+            Some(slot @ None) => *slot = Some(i),
+            Some(Some(_)) => {
+                errs.push(FieldError::new("file", "header_duplicate").with("column", h.trim()))
+            }
+            None => unknown.push(h.trim().to_string()),
+        }
+    }
+    for (ci, slot) in index.iter().enumerate() {
+        if let (None, Some(header)) = (slot, required(ci)) {
+            errs.push(FieldError::new("file", "header_missing").with("column", header));
+        }
+    }
+    if errs.is_empty() {
+        Ok(HeaderMap { index, unknown })
+    } else {
+        Err(errs)
+    }
+}
+
 /// A header without its unit in brackets: `基本工资（元/年）` → `基本工资`.
 fn strip_unit(h: &str) -> String {
     h.split(['（', '(']).next().unwrap_or(h).trim().to_string()
@@ -177,10 +198,11 @@ pub fn headers() -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn s(v: &[&str]) -> Vec<String> {
+    /// A row of cells from string literals (the template tests' input).
+    pub(crate) fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
     }
 

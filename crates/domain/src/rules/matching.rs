@@ -600,9 +600,21 @@ mod tests {
     /// Random instances: a person lists up to 4 of the posts; each post ranks a random
     /// subset of those who listed it (the others are 不接受).
     fn instance() -> impl Strategy<Value = MatchInput> {
-        (1usize..25, 1usize..8).prop_flat_map(|(ns, np)| {
+        random_input(1..25, 1..8, 4, |i| format!("s{i}"))
+    }
+
+    /// Random instances of `staff` people and `posts` posts (shared with the fast path's
+    /// tests): a person lists up to `most_prefs` of the posts, each post has 0–3 seats and
+    /// ranks a random subset of those who listed it; person `i` is called `sid(i)`.
+    pub(super) fn random_input(
+        staff: std::ops::Range<usize>,
+        posts: std::ops::Range<usize>,
+        most_prefs: usize,
+        sid: fn(usize) -> String,
+    ) -> impl Strategy<Value = MatchInput> {
+        (staff, posts).prop_flat_map(move |(ns, np)| {
             let prefs = proptest::collection::vec(
-                proptest::sample::subsequence((0..np).collect::<Vec<_>>(), 0..=np.min(4))
+                proptest::sample::subsequence((0..np).collect::<Vec<_>>(), 0..=np.min(most_prefs))
                     .prop_shuffle(),
                 ns,
             );
@@ -614,7 +626,7 @@ mod tests {
                     .iter()
                     .enumerate()
                     .map(|(i, ps)| StaffPrefs {
-                        id: format!("s{i}"),
+                        id: sid(i),
                         prefs: ps.iter().map(|p| format!("p{p}")).collect(),
                     })
                     .collect();
@@ -627,7 +639,7 @@ mod tests {
                         PostRanking {
                             id: format!("p{p}"),
                             seats: seats[p],
-                            ranking: who.iter().map(|s| format!("s{s}")).collect(),
+                            ranking: who.iter().map(|s| sid(*s)).collect(),
                         }
                     })
                     .collect();

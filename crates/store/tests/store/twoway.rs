@@ -135,7 +135,10 @@ async fn twoway_apply_is_atomic(pg: bool) {
         notices: Vec::new(),
     };
     let audit = jiguan_domain::audit::AuditEntry::system(d, at).unit(unit);
-    let e = s.tw_apply(d, unit, &w, audit).await.unwrap_err();
+    let e = s
+        .tw_apply(RoundAt::new(d, unit, id), &w, audit)
+        .await
+        .unwrap_err();
     assert_eq!(e, StoreError::Conflict(Conflict::Assignment));
     let open_after = fetch_i64(
         &s.db,

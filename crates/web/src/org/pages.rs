@@ -570,7 +570,7 @@ pub async fn function_edit(
     At(st, ctx, u): At,
     Path((_, item)): Path<(UnitId, FunctionId)>,
 ) -> WebResult {
-    let (it, _) = st.app.org_function(&ctx.actor, u.id, item).await?;
+    let it = st.app.org_function(&ctx.actor, u.id, item).await?.0.input;
     let f = FunctionForm {
         code: it.code,
         title: it.title,

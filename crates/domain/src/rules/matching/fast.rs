@@ -667,7 +667,8 @@ impl<'a> Scan<'a> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
-    use super::super::{MatchInput, Mechanism, PostRanking, StaffPrefs, solve};
+    use super::super::tests::random_input;
+    use super::super::{MatchInput, Mechanism, solve};
     use super::*;
     use proptest::prelude::*;
 
@@ -785,46 +786,21 @@ mod tests {
     /// have no seat, ids of different lengths; sometimes a fault (an unknown or repeated
     /// id) is planted.
     fn instance() -> impl Strategy<Value = String> {
-        (1usize..40, 1usize..12, 0u8..6).prop_flat_map(|(ns, np, fault)| {
-            let prefs = proptest::collection::vec(
-                proptest::sample::subsequence((0..np).collect::<Vec<_>>(), 0..=np.min(6))
-                    .prop_shuffle(),
-                ns,
-            );
-            let seats = proptest::collection::vec(0i64..4, np);
-            let keep = proptest::collection::vec(proptest::bool::weighted(0.85), ns * np);
-            let order = proptest::collection::vec(any::<u32>(), ns);
-            (prefs, seats, keep, order).prop_map(move |(prefs, seats, keep, order)| {
-                let sid = |i: usize| format!("staff-{}", i * 7919);
-                let mut staff: Vec<StaffPrefs> = prefs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, ps)| StaffPrefs {
-                        id: sid(i),
-                        prefs: ps.iter().map(|p| format!("p{p}")).collect(),
-                    })
-                    .collect();
-                let mut posts: Vec<PostRanking> = (0..np)
-                    .map(|p| {
-                        let mut who: Vec<usize> = (0..ns)
-                            .filter(|s| prefs[*s].contains(&p) && keep[s * np + p])
-                            .collect();
-                        who.sort_by_key(|s| (order[*s].wrapping_mul(p as u32 + 7), *s));
-                        PostRanking {
-                            id: format!("p{p}"),
-                            seats: seats[p],
-                            ranking: who.iter().map(|s| sid(*s)).collect(),
-                        }
-                    })
-                    .collect();
-                match fault {
-                    1 => staff[0].prefs.push("nowhere".into()),
-                    2 => posts[0].ranking.push(sid(ns)),
-                    3 => staff.push(staff[0].clone()),
-                    _ => {}
-                }
-                serde_json::to_string(&MatchInput { staff, posts }).unwrap()
-            })
+        fn sid(i: usize) -> String {
+            format!("staff-{}", i * 7919)
+        }
+        (random_input(1..40, 1..12, 6, sid), 0u8..6).prop_map(|(inp, fault)| {
+            let MatchInput {
+                mut staff,
+                mut posts,
+            } = inp;
+            match fault {
+                1 => staff[0].prefs.push("nowhere".into()),
+                2 => posts[0].ranking.push(sid(staff.len())),
+                3 => staff.push(staff[0].clone()),
+                _ => {}
+            }
+            serde_json::to_string(&MatchInput { staff, posts }).unwrap()
         })
     }
 
