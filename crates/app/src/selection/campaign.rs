@@ -36,9 +36,12 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{Move, SELECTION_CAMPAIGNS, Status, Step, StepInput, Workflow};
 
 use super::registration::{ApplicationRecord, ApplicationStatus, ApplicationWrite, ReviewFacts};
-use crate::ports::StoreResult;
+use crate::ports::{Scoped, StoreResult};
 use crate::workflow::PlanRef;
 use crate::{App, AppError, AppResult};
+
+/// A campaign version of a unit, as the store is asked about it.
+pub type CampaignAt = Scoped<CampaignId>;
 
 /// One version of a campaign as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -40,7 +40,7 @@ use jiguan_domain::selection::{ApplicationId, CampaignId, MeetingId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::campaign::CampaignRecord;
-use crate::ports::{StoreError, StoreResult};
+use crate::ports::{Scoped, StoreError, StoreResult, UnitAt};
 use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
@@ -93,8 +93,7 @@ pub trait OfficialStore: Send + Sync {
     /// audit row; returns the id.
     async fn sel_official_add(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         o: &OfficialRecord,
         audit: AuditEntry,
     ) -> StoreResult<i64>;
@@ -102,9 +101,7 @@ pub trait OfficialStore: Send + Sync {
     /// `NotFound` when not the unit's).
     async fn sel_official_recuse(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: i64,
+        at: Scoped<i64>,
         r: &OfficialRecusal,
         audit: AuditEntry,
     ) -> StoreResult<()>;
@@ -487,7 +484,10 @@ impl App {
                 "plan_version": c.version,
                 "recusal": recusal.as_ref().map(|r| log_entry(&rec, &dealt, r, &found)),
             }));
-        let id = self.store.sel_official_add(d, unit, &rec, audit).await?;
+        let id = self
+            .store
+            .sel_official_add(UnitAt::unit(d, unit), &rec, audit)
+            .await?;
         Ok((id, recusal))
     }
 
@@ -589,7 +589,7 @@ impl App {
                 "reason": r.reason,
             }));
         self.store
-            .sel_official_recuse(d, unit, o.id, &r, audit)
+            .sel_official_recuse(Scoped::new(d, unit, o.id), &r, audit)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(_) => {
