@@ -10,6 +10,8 @@ use async_trait::async_trait;
 use rust_decimal::Decimal;
 
 use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::selection::CastBallot;
+use jiguan_app::selection::campaign::CampaignAt;
 use jiguan_app::selection::evaluation::{EvaluationRecord, EvaluationStore};
 use jiguan_app::selection::scoring::{
     ExamScoreRecord, InspectionRecord, JudgeRecord, JudgeWrite, ScoreStore, SheetScore,
@@ -359,12 +361,8 @@ impl ScoreStore for SqlStore {
 
 #[async_trait]
 impl EvaluationStore for SqlStore {
-    async fn ev_get(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Option<EvaluationRecord>> {
+    async fn ev_get(&self, at: CampaignAt) -> StoreResult<Option<EvaluationRecord>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let Some(row) = self
             .db
             .fetch_optional(
@@ -393,12 +391,11 @@ impl EvaluationStore for SqlStore {
 
     async fn ev_issue(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         hashes: &[String],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         campaign_in_unit(&mut tx, d, u, campaign.0).await?;
         let n = i64::try_from(hashes.len()).unwrap_or(i64::MAX);
@@ -438,22 +435,15 @@ impl EvaluationStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn ev_cast(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-        hash: &str,
-        key: &str,
-        marks: &str,
-    ) -> StoreResult<bool> {
+    async fn ev_cast(&self, at: CampaignAt, b: CastBallot<'_>) -> StoreResult<bool> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         // Only an unused code of an open evaluation of this unit is consumed.
         let changed = tx
             .execute(
                 "UPDATE selection_eval_codes SET used = $5 WHERE campaign_id = $1 AND district_id = $2 AND unit_id = $3 AND code_hash = $4 AND used = $6 \
                  AND EXISTS (SELECT 1 FROM selection_evaluations e WHERE e.campaign_id = $1 AND e.district_id = $2 AND e.unit_id = $3 AND e.closed_at IS NULL)",
-                &[campaign.0.into(), d.0.into(), u.0.into(), hash.into(), true.into(), false.into()],
+                &[campaign.0.into(), d.0.into(), u.0.into(), b.token_hash.into(), true.into(), false.into()],
             )
             .await?;
         if changed != 1 {
@@ -462,20 +452,15 @@ impl EvaluationStore for SqlStore {
         }
         tx.execute(
             "INSERT INTO selection_eval_ballots (campaign_id, district_id, unit_id, ballot_key, marks_json) VALUES ($1, $2, $3, $4, $5)",
-            &[campaign.0.into(), d.0.into(), u.0.into(), key.into(), marks.into()],
+            &[campaign.0.into(), d.0.into(), u.0.into(), b.key.into(), b.marks.into()],
         )
         .await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    async fn ev_close(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn ev_close(&self, at: CampaignAt, audit: AuditEntry) -> StoreResult<()> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(
@@ -487,12 +472,8 @@ impl EvaluationStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn ev_ballots(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<String>> {
+    async fn ev_ballots(&self, at: CampaignAt) -> StoreResult<Vec<String>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let t = ("marks_json", "selection_eval_ballots", "ballot_key");
         campaign_rows(&self.db, t, d, u, campaign, |r| r.get(0)).await
     }

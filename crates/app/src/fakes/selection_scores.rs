@@ -10,6 +10,8 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{FakeStore, not_in_fake};
 use crate::ports::StoreResult;
+use crate::selection::CastBallot;
+use crate::selection::campaign::CampaignAt;
 use crate::selection::evaluation::{EvaluationRecord, EvaluationStore};
 use crate::selection::scoring::{
     ExamScoreRecord, InspectionRecord, JudgeRecord, JudgeWrite, ScoreStore, SheetScore,
@@ -111,50 +113,19 @@ impl ScoreStore for FakeStore {
 
 #[async_trait]
 impl EvaluationStore for FakeStore {
-    async fn ev_get(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-    ) -> StoreResult<Option<EvaluationRecord>> {
+    async fn ev_get(&self, _: CampaignAt) -> StoreResult<Option<EvaluationRecord>> {
         Err(not_in_fake())
     }
-    async fn ev_issue(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-        _: &[String],
-        _: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn ev_issue(&self, _: CampaignAt, _: &[String], _: AuditEntry) -> StoreResult<()> {
         Err(not_in_fake())
     }
-    async fn ev_cast(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-        _: &str,
-        _: &str,
-        _: &str,
-    ) -> StoreResult<bool> {
+    async fn ev_cast(&self, _: CampaignAt, _: CastBallot<'_>) -> StoreResult<bool> {
         Err(not_in_fake())
     }
-    async fn ev_close(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-        _: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn ev_close(&self, _: CampaignAt, _: AuditEntry) -> StoreResult<()> {
         Err(not_in_fake())
     }
-    async fn ev_ballots(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-    ) -> StoreResult<Vec<String>> {
+    async fn ev_ballots(&self, _: CampaignAt) -> StoreResult<Vec<String>> {
         Err(not_in_fake())
     }
 }

@@ -47,7 +47,7 @@ use jiguan_domain::workflow::Status;
 
 use super::campaign::CampaignRecord;
 use super::registration::{ApplicationStatus, ApplicationView, post_label};
-use super::{ItemWrite, MeetingRecord, MeetingStatus, MeetingWrite};
+use super::{ItemWrite, MeetingAt, MeetingRecord, MeetingStatus, MeetingWrite};
 use crate::ports::StoreResult;
 use crate::posts::AssignmentWrite;
 use crate::{App, AppError, AppResult};
@@ -470,7 +470,11 @@ impl App {
             if meetings.contains_key(&cand.meeting_id) {
                 continue;
             }
-            if let Some(m) = self.store.sel_meeting(d, unit, cand.meeting_id).await? {
+            if let Some(m) = self
+                .store
+                .sel_meeting(MeetingAt::new(d, unit, cand.meeting_id))
+                .await?
+            {
                 let t = match (&m.status, &m.tally_json) {
                     (MeetingStatus::Closed, Some(j)) => Some(
                         serde_json::from_str::<Tally>(j)

@@ -39,6 +39,7 @@ use jiguan_domain::selection::recusal::{
 use jiguan_domain::selection::{ApplicationId, CampaignId, MeetingId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
+use super::MeetingAt;
 use super::campaign::CampaignRecord;
 use crate::ports::{Scoped, StoreError, StoreResult, UnitAt};
 use crate::selection::campaign::published;
@@ -315,7 +316,7 @@ impl App {
         ids.dedup();
         let mut out = Vec::new();
         for m in ids {
-            if let Some(rec) = self.store.sel_meeting(d, unit, m).await? {
+            if let Some(rec) = self.store.sel_meeting(MeetingAt::new(d, unit, m)).await? {
                 let people = cands
                     .iter()
                     .filter(|c| c.meeting_id == m)

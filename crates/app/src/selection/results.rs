@@ -28,7 +28,7 @@ use jiguan_domain::selection::scores::{
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::UnitId;
 
-use super::campaign::CampaignRecord;
+use super::campaign::{CampaignAt, CampaignRecord};
 use super::panel::advanced_only;
 use super::registration::ReviewView;
 use super::scoring::{Candidate, ExamOutcome, InspectionRecord, PostCandidates};
@@ -145,7 +145,7 @@ impl App {
                     .map(|x| (r.candidate.application_id, x.score))
             })
             .collect();
-        let rec = self.store.ev_get(d, unit, id).await?;
+        let rec = self.store.ev_get(CampaignAt::new(d, unit, id)).await?;
         let ev = self
             .ev_view_of(d, unit, c.clone(), rec, interviewees)
             .await?;

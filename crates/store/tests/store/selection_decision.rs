@@ -8,7 +8,7 @@ use jiguan_app::posts::PostsStore;
 use jiguan_app::selection::campaign::{CampaignStore, CampaignWrite};
 use jiguan_app::selection::decision::{AppointWrite, CandidateWrite, DecisionStore};
 use jiguan_app::selection::registration::ApplicationWrite;
-use jiguan_app::selection::{ItemWrite, MeetingWrite, SelectionStore};
+use jiguan_app::selection::{ItemWrite, MeetingAt, MeetingWrite, SelectionStore};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::org::BodyId;
 use jiguan_domain::posts::PostLevel;
@@ -155,7 +155,7 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
         .unwrap();
     assert_eq!(s.audit_count().await.unwrap(), audits + 1);
     // The meeting, its item (with the recusal count) and the candidate, citing the plan.
-    let items = s.sel_items(dist, a, m).await.unwrap();
+    let items = s.sel_items(MeetingAt::new(dist, a, m)).await.unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(
         (items[0].person_id, items[0].post_id, items[0].recused),
