@@ -46,7 +46,7 @@ use jiguan_domain::selection::probation::ProbationResult;
 use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::Status;
 
-use super::campaign::{CampaignForm, PostLine};
+use super::campaign::{CampaignAt, CampaignForm, PostLine};
 use super::decision::{AppointWrite, CandidateView, DecisionsView, Outcome, publicity_outcome};
 use crate::inbox::Todo;
 use crate::ports::{Conflict, StoreError};
@@ -552,7 +552,10 @@ impl App {
         for c in self.store.dec_candidates(d, unit, None).await? {
             let Some(on) = c.appointed_on else { continue };
             if !plans.contains_key(&c.campaign_id)
-                && let Some(r) = self.store.camp_get(d, unit, c.campaign_id).await?
+                && let Some(r) = self
+                    .store
+                    .camp_get(CampaignAt::new(d, unit, c.campaign_id))
+                    .await?
             {
                 plans.insert(c.campaign_id, r);
             }

@@ -321,7 +321,11 @@ impl App {
         let (Some(on), Some(result)) = (on, result) else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let label = match self.store.camp_get(d, unit, cand.campaign_id).await? {
+        let label = match self
+            .store
+            .camp_get(CampaignAt::new(d, unit, cand.campaign_id))
+            .await?
+        {
             Some(r) => super::registration::post_label(&r, cand.post),
             None => String::new(),
         };

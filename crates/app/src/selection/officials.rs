@@ -40,7 +40,7 @@ use jiguan_domain::selection::{ApplicationId, CampaignId, MeetingId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::MeetingAt;
-use super::campaign::CampaignRecord;
+use super::campaign::{CampaignAt, CampaignRecord};
 use crate::ports::{Scoped, StoreError, StoreResult, UnitAt};
 use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
@@ -547,7 +547,7 @@ impl App {
         let dealt: Vec<i64> = match (o.application_id, o.meeting_id) {
             (Some(a), _) => self
                 .store
-                .app_list(d, unit, o.campaign_id)
+                .app_list(CampaignAt::new(d, unit, o.campaign_id))
                 .await?
                 .iter()
                 .filter(|x| x.id == a)

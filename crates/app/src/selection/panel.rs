@@ -37,7 +37,7 @@ use jiguan_domain::selection::scores::{JudgeScore, panel_ready, panel_score, par
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
-use super::campaign::CampaignRecord;
+use super::campaign::{CampaignAt, CampaignRecord};
 use super::scoring::{Candidate, ExamOutcome, ExamView, JudgeRecord, JudgeWrite, PostCandidates};
 use super::{new_token, normalise_token, print_token};
 use crate::selection::campaign::published;
@@ -406,7 +406,7 @@ impl App {
     async fn sc_sheet_of(&self, j: JudgeRecord) -> AppResult<JudgeSheet> {
         let c = self
             .store
-            .camp_get(j.district_id, j.unit_id, j.campaign_id)
+            .camp_get(CampaignAt::new(j.district_id, j.unit_id, j.campaign_id))
             .await?
             .ok_or(AppError::NotFound)?;
         let own: BTreeMap<ApplicationId, Decimal> = if j.submitted_at.is_some() {
@@ -514,7 +514,7 @@ impl App {
         }
         let c = self
             .store
-            .camp_get(j.district_id, j.unit_id, j.campaign_id)
+            .camp_get(CampaignAt::new(j.district_id, j.unit_id, j.campaign_id))
             .await?
             .ok_or(AppError::NotFound)?;
         let cands: Vec<Candidate> = self
@@ -635,7 +635,7 @@ impl App {
         // interview (no names).
         let c = self
             .store
-            .camp_get(j.district_id, j.unit_id, j.campaign_id)
+            .camp_get(CampaignAt::new(j.district_id, j.unit_id, j.campaign_id))
             .await?
             .ok_or(AppError::NotFound)?;
         let judges = self

@@ -28,7 +28,7 @@ use jiguan_domain::selection::scores::{advance_to_interview, parse_score};
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
-use super::campaign::CampaignRecord;
+use super::campaign::{CampaignAt, CampaignRecord};
 use super::registration::{ApplicationRecord, ApplicationStatus, post_label};
 use crate::ports::StoreResult;
 use crate::selection::campaign::published;
@@ -329,11 +329,11 @@ impl App {
         unit: UnitId,
         c: &CampaignRecord,
     ) -> AppResult<Vec<PostCandidates>> {
-        let apps = self.store.app_list(d, unit, c.id).await?;
-        let mut ids: Vec<PersonId> = apps
+        let mut posts = self.sc_candidate_ids(d, unit, c).await?;
+        let mut ids: Vec<PersonId> = posts
             .iter()
-            .filter(|a| a.status == ApplicationStatus::Confirmed)
-            .map(|a| PersonId(a.person_id))
+            .flat_map(|p| &p.candidates)
+            .map(|x| PersonId(x.person_id))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -344,7 +344,10 @@ impl App {
             .into_iter()
             .map(|p| (p.id, p.name))
             .collect();
-        Ok(candidates_of(c, &apps, &names))
+        for x in posts.iter_mut().flat_map(|p| &mut p.candidates) {
+            x.name = names.get(&x.person_id).cloned().unwrap_or_default();
+        }
+        Ok(posts)
     }
 
     /// The candidates without their names (`name` empty), for a write that checks only
@@ -355,7 +358,7 @@ impl App {
         unit: UnitId,
         c: &CampaignRecord,
     ) -> AppResult<Vec<PostCandidates>> {
-        let apps = self.store.app_list(d, unit, c.id).await?;
+        let apps = self.store.app_list(CampaignAt::new(d, unit, c.id)).await?;
         Ok(candidates_of(c, &apps, &BTreeMap::new()))
     }
 

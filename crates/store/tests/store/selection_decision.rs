@@ -3,9 +3,9 @@
 //! once, and the appointment — refused while an objection is open, then written with the
 //! post assignment and the person's history, once — all scoped by district and unit.
 
-use jiguan_app::ports::{AuditStore, Conflict, StoreError};
+use jiguan_app::ports::{AuditStore, Conflict, StoreError, UnitAt};
 use jiguan_app::posts::PostsStore;
-use jiguan_app::selection::campaign::{CampaignStore, CampaignWrite};
+use jiguan_app::selection::campaign::{CampaignAt, CampaignStore, CampaignWrite};
 use jiguan_app::selection::decision::{AppointWrite, CandidateWrite, DecisionStore};
 use jiguan_app::selection::registration::ApplicationWrite;
 use jiguan_app::selection::{ItemWrite, MeetingAt, MeetingWrite, SelectionStore};
@@ -83,13 +83,14 @@ pub(crate) async fn one_candidate(
         revision_reason: String::new(),
         plan,
     };
-    let camp = s.camp_create(dist, a, &cw, "ua", audit()).await.unwrap();
+    let camp = s
+        .camp_create(UnitAt::unit(dist, a), &cw, audit())
+        .await
+        .unwrap();
     let person = u.people[0];
     let app_id = s
         .app_save(
-            dist,
-            a,
-            camp,
+            CampaignAt::new(dist, a, camp),
             &ApplicationWrite {
                 person_id: person,
                 choices: vec![key],
@@ -97,7 +98,6 @@ pub(crate) async fn one_candidate(
                 nomination: Nomination::Organisation,
                 signers: 0,
             },
-            "ua",
             audit(),
         )
         .await
