@@ -9,12 +9,13 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_app::selection::CastBallot;
 use jiguan_app::selection::campaign::CampaignAt;
 use jiguan_app::selection::evaluation::{EvaluationRecord, EvaluationStore};
 use jiguan_app::selection::scoring::{
-    ExamScoreRecord, InspectionRecord, JudgeRecord, JudgeWrite, ScoreStore, SheetScore,
+    ExamScoreRecord, InspectionRecord, JudgeRecord, JudgeWrite, ScoreStore, ScoresWrite,
+    SheetScore, SheetWrite,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::selection::scores::Conclusion;
@@ -63,12 +64,8 @@ fn judge(r: &Row) -> StoreResult<JudgeRecord> {
 
 #[async_trait]
 impl ScoreStore for SqlStore {
-    async fn sc_exam_scores(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<ExamScoreRecord>> {
+    async fn sc_exam_scores(&self, at: CampaignAt) -> StoreResult<Vec<ExamScoreRecord>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let t = (
             "application_id, score, source, entered_by, entered_at",
             "selection_exam_scores",
@@ -89,14 +86,12 @@ impl ScoreStore for SqlStore {
 
     async fn sc_exam_save(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-        scores: &[(ApplicationId, Decimal)],
-        source: &str,
-        by: &str,
+        at: CampaignAt,
+        w: &ScoresWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
+        let (scores, source, by) = (w.scores, w.source, audit.username.as_str());
         // An application listed twice keeps its last score (as one write after another).
         let last: BTreeMap<ApplicationId, Decimal> = scores.iter().copied().collect();
         let rows: Vec<(ApplicationId, Decimal)> = last.into_iter().collect();
@@ -147,25 +142,20 @@ impl ScoreStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn sc_judges(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<JudgeRecord>> {
+    async fn sc_judges(&self, at: CampaignAt) -> StoreResult<Vec<JudgeRecord>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let t = (JUDGE_COLS, "selection_judges", "id");
         campaign_rows(&self.db, t, d, u, campaign, judge).await
     }
 
     async fn sc_judge_add(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         w: &JudgeWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<i64> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
+        let by = audit.username.as_str();
         let mut tx = self.db.begin().await?;
         campaign_in_unit(&mut tx, d, u, campaign.0).await?;
         let id: i64 = tx
@@ -206,12 +196,11 @@ impl ScoreStore for SqlStore {
 
     async fn sc_judge_recusal(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        judge: i64,
+        at: Scoped<i64>,
         recused: &[ApplicationId],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, judge) = (at.district, at.unit, at.id);
         let ids: Vec<i64> = recused.iter().map(|a| a.0).collect();
         let json = serde_json::to_string(&ids)
             .map_err(|e| StoreError::Backend(format!("recusals: {e}")))?;
@@ -229,14 +218,12 @@ impl ScoreStore for SqlStore {
 
     async fn sc_sheet_submit(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        judge: i64,
-        scores: &[(ApplicationId, Decimal)],
-        on_behalf: bool,
-        by: &str,
+        at: Scoped<i64>,
+        w: &SheetWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, judge) = (at.district, at.unit, at.id);
+        let (scores, on_behalf, by) = (w.scores, w.on_behalf, w.by);
         let mut tx = self.db.begin().await?;
         // Locks the sheet: only one submission wins.
         let n = tx
@@ -272,12 +259,8 @@ impl ScoreStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn sc_sheets(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<SheetScore>> {
+    async fn sc_sheets(&self, at: CampaignAt) -> StoreResult<Vec<SheetScore>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         self.db
             .fetch_all(
                 "SELECT s.judge_id, s.application_id, s.score FROM selection_judge_scores s \
@@ -299,12 +282,8 @@ impl ScoreStore for SqlStore {
             .collect()
     }
 
-    async fn sc_inspections(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<InspectionRecord>> {
+    async fn sc_inspections(&self, at: CampaignAt) -> StoreResult<Vec<InspectionRecord>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let t = (
             "application_id, team, material, conclusion, recorded_by, recorded_at",
             "selection_inspections",
@@ -326,12 +305,11 @@ impl ScoreStore for SqlStore {
 
     async fn sc_inspection_save(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         r: &InspectionRecord,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         application_in_campaign(&mut tx, d, u, campaign, r.application_id).await?;
         tx.execute(
