@@ -5,12 +5,11 @@
 //! district and unit.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
 
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
-use jiguan_app::selection::MeetingWrite;
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult, UnitAt};
 use jiguan_app::selection::decision::{
-    AppointWrite, CandidateRecord, CandidateWrite, DecisionStore, ObjectionRecord,
+    AppointWrite, CandidateRecord, DecisionStore, ObjectionRecord, ObjectionWrite, ProposalsWrite,
+    PublicityWrite, ResolutionWrite,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::org::BodyId;
@@ -122,13 +121,12 @@ impl DecisionStore for SqlStore {
 
     async fn dec_create_meeting(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        m: &MeetingWrite,
-        candidates: &[CandidateWrite],
-        by: &str,
+        at: UnitAt,
+        w: &ProposalsWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<MeetingId> {
+        let (d, u, by) = (at.district, at.unit, audit.username.as_str());
+        let (m, candidates) = (w.meeting, w.candidates);
         let mut tx = self.db.begin().await?;
         // Every candidate's campaign must be the unit's.
         let mut campaigns: Vec<i64> = candidates.iter().map(|c| c.campaign_id.0).collect();
@@ -172,13 +170,12 @@ impl DecisionStore for SqlStore {
 
     async fn dec_start_publicity(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        ids: &[i64],
-        (start, last, earliest): (NaiveDate, NaiveDate, NaiveDate),
-        by: &str,
+        at: UnitAt,
+        w: &PublicityWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, by) = (at.district, at.unit, audit.username.as_str());
+        let (ids, (start, last, earliest)) = (w.ids, w.period);
         let mut tx = self.db.begin().await?;
         for id in ids {
             let n = tx
@@ -220,14 +217,12 @@ impl DecisionStore for SqlStore {
 
     async fn dec_add_objection(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        candidate: i64,
-        received_on: NaiveDate,
-        content: &str,
-        by: &str,
+        at: Scoped<i64>,
+        w: &ObjectionWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<i64> {
+        let (d, u, candidate) = (at.district, at.unit, at.id);
+        let (received_on, content, by) = (w.received_on, w.content, audit.username.as_str());
         let mut tx = self.db.begin().await?;
         // The candidate must be the unit's, publicised and not yet appointed.
         let ok = tx
@@ -261,14 +256,12 @@ impl DecisionStore for SqlStore {
 
     async fn dec_resolve_objection(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: i64,
-        outcome: PublicityOutcome,
-        resolution: &str,
-        by: &str,
+        at: Scoped<i64>,
+        w: &ResolutionWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, id) = (at.district, at.unit, at.id);
+        let (outcome, resolution, by) = (w.outcome, w.resolution, audit.username.as_str());
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(
@@ -291,12 +284,11 @@ impl DecisionStore for SqlStore {
 
     async fn dec_appoint(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         w: &AppointWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<AssignmentId> {
+        let (d, u, by) = (at.district, at.unit, audit.username.as_str());
         let mut tx = self.db.begin().await?;
         // The same lock as people writes and the two-way apply: no move races this.
         tx.lock_people(d.0).await?;

@@ -48,7 +48,7 @@ use jiguan_domain::workflow::Status;
 use super::campaign::CampaignRecord;
 use super::registration::{ApplicationStatus, ApplicationView, post_label};
 use super::{ItemWrite, MeetingAt, MeetingRecord, MeetingStatus, MeetingWrite};
-use crate::ports::StoreResult;
+use crate::ports::{Scoped, StoreResult, UnitAt};
 use crate::posts::AssignmentWrite;
 use crate::{App, AppError, AppResult};
 
@@ -145,6 +145,36 @@ pub struct AppointWrite {
     pub note: String,
 }
 
+/// A decision meeting as written: the meeting and the candidates its items propose. Who
+/// writes a decision record is the audit entry's user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProposalsWrite<'a> {
+    pub meeting: &'a MeetingWrite,
+    pub candidates: &'a [CandidateWrite],
+}
+
+/// The publicity of candidates as started: their ids and (first day, last day, earliest
+/// appointment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicityWrite<'a> {
+    pub ids: &'a [i64],
+    pub period: (NaiveDate, NaiveDate, NaiveDate),
+}
+
+/// An objection as received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectionWrite<'a> {
+    pub received_on: NaiveDate,
+    pub content: &'a str,
+}
+
+/// An objection's resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResolutionWrite<'a> {
+    pub outcome: PublicityOutcome,
+    pub resolution: &'a str,
+}
+
 /// Storage of the candidates, their publicity, objections and appointment.
 #[async_trait]
 pub trait DecisionStore: Send + Sync {
@@ -160,23 +190,16 @@ pub trait DecisionStore: Send + Sync {
     /// meeting). Returns the meeting id.
     async fn dec_create_meeting(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        m: &MeetingWrite,
-        candidates: &[CandidateWrite],
-        by: &str,
+        at: UnitAt,
+        w: &ProposalsWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<MeetingId>;
     /// Starts the publicity of the candidates `ids` (`Conflict(Status)` when one of them
     /// already has one).
-    #[allow(clippy::too_many_arguments)]
     async fn dec_start_publicity(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        ids: &[i64],
-        period: (NaiveDate, NaiveDate, NaiveDate),
-        by: &str,
+        at: UnitAt,
+        w: &PublicityWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// The objections to a campaign's candidates (`Some(family)`) or to the unit's, by id.
@@ -186,28 +209,18 @@ pub trait DecisionStore: Send + Sync {
         u: UnitId,
         family: Option<i64>,
     ) -> StoreResult<Vec<ObjectionRecord>>;
-    /// Records an objection; returns its id.
-    #[allow(clippy::too_many_arguments)]
+    /// Records an objection to candidate `at.id`; returns its id.
     async fn dec_add_objection(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        candidate: i64,
-        received_on: NaiveDate,
-        content: &str,
-        by: &str,
+        at: Scoped<i64>,
+        w: &ObjectionWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<i64>;
-    /// Resolves an open objection (`Conflict(Status)` when already resolved).
-    #[allow(clippy::too_many_arguments)]
+    /// Resolves open objection `at.id` (`Conflict(Status)` when already resolved).
     async fn dec_resolve_objection(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: i64,
-        outcome: PublicityOutcome,
-        resolution: &str,
-        by: &str,
+        at: Scoped<i64>,
+        w: &ResolutionWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Writes the appointment (`Conflict(Status)` when the candidate is already appointed
@@ -215,10 +228,8 @@ pub trait DecisionStore: Send + Sync {
     /// the new assignment.
     async fn dec_appoint(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         w: &AppointWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<AssignmentId>;
 }
@@ -811,7 +822,14 @@ impl App {
         };
         Ok(self
             .store
-            .dec_create_meeting(d, unit, &w, &cands, &actor.username, audit)
+            .dec_create_meeting(
+                UnitAt::unit(d, unit),
+                &ProposalsWrite {
+                    meeting: &w,
+                    candidates: &cands,
+                },
+                audit,
+            )
             .await?)
     }
 }

@@ -5,7 +5,7 @@
 //! the meeting only).
 
 use jiguan_app::ports::{AuditStore, Conflict, Scoped, StoreError, UnitAt};
-use jiguan_app::selection::decision::DecisionStore;
+use jiguan_app::selection::decision::{DecisionStore, ProposalsWrite};
 use jiguan_app::selection::officials::{OfficialRecord, OfficialRecusal, OfficialStore};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::selection::recusal::{OfficialRole, RecusalCategory, RecusalSource};
@@ -30,7 +30,14 @@ async fn selection_officials_and_their_recusals(pg: bool) {
         ..
     } = one_candidate(&u, audit, 0).await;
     let m = s
-        .dec_create_meeting(dist, a, &mw, std::slice::from_ref(&cand), "ua", audit())
+        .dec_create_meeting(
+            UnitAt::unit(dist, a),
+            &ProposalsWrite {
+                meeting: &mw,
+                candidates: std::slice::from_ref(&cand),
+            },
+            audit(),
+        )
         .await
         .unwrap();
 
