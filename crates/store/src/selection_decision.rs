@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult, UnitAt};
 use jiguan_app::selection::decision::{
     AppointWrite, CandidateRecord, DecisionStore, ObjectionRecord, ObjectionWrite, ProposalsWrite,
-    PublicityWrite, ResolutionWrite,
+    Proposed, PublicityWrite, ResolutionWrite,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::org::BodyId;
@@ -32,16 +32,18 @@ fn candidate(r: &Row) -> StoreResult<CandidateRecord> {
         id: r.get(0)?,
         district_id: DistrictId(r.get(1)?),
         unit_id: UnitId(r.get(2)?),
-        campaign_id: CampaignId(r.get(3)?),
-        family_id: r.get(4)?,
-        plan_version: r.get(5)?,
-        post: PostKey {
-            body_id: BodyId(r.get(6)?),
-            level: coded(&level, "post level", PostLevel::from_code)?,
+        proposal: Proposed {
+            campaign_id: CampaignId(r.get(3)?),
+            family_id: r.get(4)?,
+            plan_version: r.get(5)?,
+            post: PostKey {
+                body_id: BodyId(r.get(6)?),
+                level: coded(&level, "post level", PostLevel::from_code)?,
+            },
+            post_id: r.get(8)?,
+            person_id: r.get(9)?,
+            application_id: ApplicationId(r.get(10)?),
         },
-        post_id: r.get(8)?,
-        person_id: r.get(9)?,
-        application_id: ApplicationId(r.get(10)?),
         meeting_id: MeetingId(r.get(11)?),
         item_no: r.get(12)?,
         publicity_start: r.get(13)?,

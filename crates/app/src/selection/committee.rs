@@ -293,6 +293,33 @@ impl App {
             .collect())
     }
 
+    /// A new meeting of `unit` without items: its committee (a `members` error when the
+    /// unit has none), then every error of the form at once (`errs`), then the title and
+    /// date (valid once there is no error).
+    pub(crate) async fn new_meeting(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        mut errs: Errors,
+        title: Option<String>,
+        held_on: Option<chrono::NaiveDate>,
+    ) -> AppResult<MeetingWrite> {
+        let members = self.sel_committee(actor, unit).await?;
+        if members.is_empty() {
+            errs.push(FieldError::new("members", "selection_no_members"));
+        }
+        errs.into_result()?;
+        let (Some(title), Some(held_on)) = (title, held_on) else {
+            return Err(AppError::Internal("unreachable".into()));
+        };
+        Ok(MeetingWrite {
+            title,
+            held_on,
+            members,
+            items: Vec::new(),
+        })
+    }
+
     /// The meetings of a unit, newest first (SelectionView).
     pub async fn sel_meetings(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<MeetingRecord>> {
         self.require_unit(actor, Action::SelectionView, unit)
@@ -327,31 +354,19 @@ impl App {
                 items.push(w);
             }
         }
-        let members = self.sel_committee(actor, unit).await?;
-        if members.is_empty() {
-            errs.push(FieldError::new("members", "selection_no_members"));
-        }
-        errs.into_result()?;
-        let (Some(title), Some(held_on)) = (title, held_on) else {
-            return Err(AppError::Internal("unreachable".into()));
-        };
+        let mut w = self.new_meeting(actor, unit, errs, title, held_on).await?;
         let audit = self
             .audit(actor)
             .unit(unit)
             .did(AuditAction::CommitteeMeetingCreate)
             .on(ObjectKind::CommitteeMeeting, "")
             .after(&Created {
-                title: &title,
-                held_on,
-                members: members.len(),
+                title: &w.title,
+                held_on: w.held_on,
+                members: w.members.len(),
                 items: items.len(),
             });
-        let w = MeetingWrite {
-            title,
-            held_on,
-            members,
-            items,
-        };
+        w.items = items;
         Ok(self
             .store
             .sel_create_meeting(UnitAt::unit(actor.district_id, unit), &w, audit)

@@ -68,12 +68,10 @@ jiguan_domain::coded_enum! {
     }
 }
 
-/// A candidate proposed for decision, as stored (one per meeting item).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CandidateRecord {
-    pub id: i64,
-    pub district_id: DistrictId,
-    pub unit_id: UnitId,
+/// Who is proposed for which post, citing the plan version: what a candidate as written
+/// and as stored share (their fields read through `Deref`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Proposed {
     /// The published plan version the proposal cites.
     pub campaign_id: CampaignId,
     pub family_id: i64,
@@ -83,6 +81,16 @@ pub struct CandidateRecord {
     pub post_id: i64,
     pub person_id: i64,
     pub application_id: ApplicationId,
+}
+
+/// A candidate proposed for decision, as stored (one per meeting item).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CandidateRecord {
+    pub id: i64,
+    pub district_id: DistrictId,
+    pub unit_id: UnitId,
+    #[serde(flatten)]
+    pub proposal: Proposed,
     pub meeting_id: MeetingId,
     pub item_no: i64,
     pub publicity_start: Option<NaiveDate>,
@@ -98,20 +106,29 @@ pub struct CandidateRecord {
     pub created_at: DateTime<Utc>,
 }
 
+impl std::ops::Deref for CandidateRecord {
+    type Target = Proposed;
+    fn deref(&self) -> &Proposed {
+        &self.proposal
+    }
+}
+
 /// A candidate as written with its meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CandidateWrite {
-    pub campaign_id: CampaignId,
-    pub family_id: i64,
-    pub plan_version: i64,
-    pub post: PostKey,
-    pub post_id: i64,
-    pub person_id: i64,
-    pub application_id: ApplicationId,
+    #[serde(flatten)]
+    pub proposal: Proposed,
     /// The item number on the meeting's ballot.
     pub item_no: i64,
     /// 回避 detected for the item.
     pub recused: i64,
+}
+
+impl std::ops::Deref for CandidateWrite {
+    type Target = Proposed;
+    fn deref(&self) -> &Proposed {
+        &self.proposal
+    }
 }
 
 /// An objection (异议) received during the publicity.
@@ -732,19 +749,12 @@ impl App {
                 post_id,
             ));
         }
-        let members = self.sel_committee(actor, unit).await?;
-        if members.is_empty() {
-            errs.push(FieldError::new("members", "selection_no_members"));
-        }
-        errs.into_result()?;
-        let (Some(title), Some(held_on)) = (title, held_on) else {
-            return Err(AppError::Internal("unreachable".into()));
-        };
+        let mut w = self.new_meeting(actor, unit, errs, title, held_on).await?;
         // Recusal (§1.9.3): a member whose own record is the candidate, or a relative of
         // it (relations declared in the people module).
         let proposed: Vec<PersonId> = chosen.iter().map(|c| PersonId(c.1)).collect();
         let mut officials: Vec<(i64, PersonId, Vec<Relation>)> = Vec::new();
-        for m in &members {
+        for m in &w.members {
             if let Some(p) = self.store.get_user(d, *m).await?.and_then(|u| u.person_id) {
                 let kin = self.kin_relations(d, p, &proposed).await?;
                 officials.push((m.0, p, kin));
@@ -785,13 +795,15 @@ impl App {
                 post_id: Some(post_id),
             });
             cands.push(CandidateWrite {
-                campaign_id: c.id,
-                family_id: c.family_id,
-                plan_version: c.version,
-                post: key,
-                post_id,
-                person_id: pid,
-                application_id: app,
+                proposal: Proposed {
+                    campaign_id: c.id,
+                    family_id: c.family_id,
+                    plan_version: c.version,
+                    post: key,
+                    post_id,
+                    person_id: pid,
+                    application_id: app,
+                },
                 item_no: no,
                 recused,
             });
@@ -804,9 +816,9 @@ impl App {
             .after(&MeetingAudit {
                 campaign_id: c.id.0,
                 plan_version: c.version,
-                title: &title,
-                held_on,
-                members: members.len(),
+                title: &w.title,
+                held_on: w.held_on,
+                members: w.members.len(),
                 items: cands
                     .iter()
                     .map(|x| (x.item_no, x.person_id, x.post_id))
@@ -814,12 +826,7 @@ impl App {
                 recused: recused_log,
                 recusals,
             });
-        let w = MeetingWrite {
-            title,
-            held_on,
-            members,
-            items,
-        };
+        w.items = items;
         Ok(self
             .store
             .dec_create_meeting(

@@ -7,8 +7,8 @@ use jiguan_app::ports::{AuditStore, Conflict, Scoped, StoreError, UnitAt};
 use jiguan_app::posts::PostsStore;
 use jiguan_app::selection::campaign::{CampaignAt, CampaignStore, CampaignWrite};
 use jiguan_app::selection::decision::{
-    AppointWrite, CandidateWrite, DecisionStore, ObjectionWrite, ProposalsWrite, PublicityWrite,
-    ResolutionWrite,
+    AppointWrite, CandidateWrite, DecisionStore, ObjectionWrite, ProposalsWrite, Proposed,
+    PublicityWrite, ResolutionWrite,
 };
 use jiguan_app::selection::registration::ApplicationWrite;
 use jiguan_app::selection::{ItemWrite, MeetingAt, MeetingWrite, SelectionStore};
@@ -116,13 +116,15 @@ pub(crate) async fn one_candidate(
         }],
     };
     let cand = CandidateWrite {
-        campaign_id: camp,
-        family_id: camp.0,
-        plan_version: 1,
-        post: key,
-        post_id: post.0,
-        person_id: person,
-        application_id: app_id,
+        proposal: Proposed {
+            campaign_id: camp,
+            family_id: camp.0,
+            plan_version: 1,
+            post: key,
+            post_id: post.0,
+            person_id: person,
+            application_id: app_id,
+        },
         item_no: 1,
         recused,
     };
@@ -187,7 +189,7 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
     assert!(c.publicity_start.is_none() && c.appointed_on.is_none());
     // A failing candidate insert leaves no meeting behind (one transaction).
     let mut bad = cand.clone();
-    bad.person_id = 987_654_321;
+    bad.proposal.person_id = 987_654_321;
     let before = s.sel_meetings(dist, a).await.unwrap().len();
     assert!(
         s.dec_create_meeting(
