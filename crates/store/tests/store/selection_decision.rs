@@ -213,7 +213,7 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
         UnitAt::unit(dist, a),
         &PublicityWrite {
             ids: &[c.id],
-            period: period,
+            period,
         },
         audit(),
     )
@@ -224,7 +224,7 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
             UnitAt::unit(dist, a),
             &PublicityWrite {
                 ids: &[c.id],
-                period: period,
+                period,
             },
             audit(),
         )
@@ -236,7 +236,7 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
             UnitAt::unit(dist, u.b),
             &PublicityWrite {
                 ids: &[c.id],
-                period: period
+                period
             },
             audit()
         )
