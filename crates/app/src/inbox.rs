@@ -21,6 +21,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use jiguan_domain::workflow::{Status, Workflow};
 
 use crate::ports::StoreResult;
+use crate::selection::MeetingAt;
 use crate::{App, AppError, AppResult};
 
 /// A workflow record in a waiting status.
@@ -246,7 +247,7 @@ impl App {
             }
             let present = self
                 .store
-                .sel_attendance(d, unit, m.id)
+                .sel_attendance(MeetingAt::new(d, unit, m.id))
                 .await?
                 .iter()
                 .any(|a| a.present && a.user_id == actor.user_id);

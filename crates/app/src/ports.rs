@@ -124,6 +124,16 @@ impl<I> Scoped<I> {
     }
 }
 
+/// A unit of a district, where a port method adds a record: a [`Scoped`] without a record.
+pub type UnitAt = Scoped<()>;
+
+impl UnitAt {
+    /// `unit` in district `district`.
+    pub fn unit(district: DistrictId, unit: UnitId) -> Self {
+        Scoped::new(district, unit, ())
+    }
+}
+
 /// Paging, search and sort for list pages and endpoints. `sort` is checked against each
 /// list's own allow-list; an unknown key falls back to the default order.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]

@@ -29,4 +29,7 @@ pub mod time;
 pub mod twoway;
 pub mod workflow;
 
+#[cfg(test)]
+pub(crate) mod test_util;
+
 pub use error::FieldError;

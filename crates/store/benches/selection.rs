@@ -22,9 +22,12 @@ use chrono::NaiveDate;
 
 use jiguan_app::org::{BodyForm, CapsForm, SplitForm};
 use jiguan_app::people::PersonRecord;
-use jiguan_app::selection::campaign::{CampaignForm, PostLine};
+use jiguan_app::ports::Scoped;
+use jiguan_app::selection::campaign::{CampaignAt, CampaignForm, PostLine};
 use jiguan_app::selection::panel::JudgeForm;
-use jiguan_app::selection::registration::{ApplicationStatus, ApplicationWrite, ReviewFacts};
+use jiguan_app::selection::registration::{
+    ApplicationStatus, ApplicationWrite, ReviewFacts, ReviewWrite,
+};
 use jiguan_app::selection::scoring::ExamEntry;
 use jiguan_app::selection::{ItemForm, MeetingForm};
 use jiguan_app::users::system_entry;
@@ -216,7 +219,7 @@ async fn run(url: &str, label: &str) {
         );
         let a = app
             .store
-            .app_save(d, unit, id, &w, "bench", audit)
+            .app_save(CampaignAt::new(d, unit, id), &w, audit)
             .await
             .unwrap();
         let audit = system_entry(
@@ -229,13 +232,12 @@ async fn run(url: &str, label: &str) {
         );
         app.store
             .app_review(
-                d,
-                unit,
-                a,
-                ApplicationStatus::Confirmed,
-                &facts,
-                "",
-                "bench",
+                Scoped::new(d, unit, a),
+                &ReviewWrite {
+                    status: ApplicationStatus::Confirmed,
+                    facts: facts.clone(),
+                    note: String::new(),
+                },
                 audit,
             )
             .await

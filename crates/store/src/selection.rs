@@ -6,10 +6,11 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
+use jiguan_app::ports::UnitAt;
+use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_app::selection::{
-    AttendanceRecord, ItemRecord, ItemWrite, MeetingRecord, MeetingStatus, MeetingWrite,
-    SelectionStore,
+    AttendanceRecord, CastBallot, ItemRecord, ItemWrite, MeetingAt, MeetingRecord, MeetingStatus,
+    MeetingWrite, SelectionStore, TallyWrite,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::selection::MeetingId;
@@ -134,12 +135,8 @@ impl SelectionStore for SqlStore {
             .collect()
     }
 
-    async fn sel_meeting(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-    ) -> StoreResult<Option<MeetingRecord>> {
+    async fn sel_meeting(&self, at: MeetingAt) -> StoreResult<Option<MeetingRecord>> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         self.db
             .fetch_optional(
                 &format!("SELECT {MEETING_COLS} FROM committee_meetings WHERE id = $1 AND district_id = $2 AND unit_id = $3"),
@@ -153,26 +150,24 @@ impl SelectionStore for SqlStore {
 
     async fn sel_create_meeting(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         w: &MeetingWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<MeetingId> {
         let mut tx = self.db.begin().await?;
-        let id = create_meeting_tx(&mut tx, d, u, w, by, audit.at).await?;
+        let id =
+            create_meeting_tx(&mut tx, at.district, at.unit, w, &audit.username, audit.at).await?;
         commit_created(tx, audit, id).await?;
         Ok(MeetingId(id))
     }
 
     async fn sel_add_item(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
+        at: MeetingAt,
         item: &ItemWrite,
         audit: AuditEntry,
     ) -> StoreResult<i64> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         if status_tx(&mut tx, d, u, id).await? != MeetingStatus::Draft.code() {
             return Err(StoreError::Conflict(Conflict::Status));
@@ -189,15 +184,10 @@ impl SelectionStore for SqlStore {
         Ok(no)
     }
 
-    async fn sel_items(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-    ) -> StoreResult<Vec<ItemRecord>> {
+    async fn sel_items(&self, at: MeetingAt) -> StoreResult<Vec<ItemRecord>> {
         let sql = "SELECT item_no, text, person_id, post_id, recused FROM committee_items \
                    WHERE meeting_id = $1 AND district_id = $2 AND unit_id = $3 ORDER BY item_no";
-        rows_under(&self.db, sql, Scoped::new(d, u, id), |r| {
+        rows_under(&self.db, sql, at, |r| {
             Ok(ItemRecord {
                 no: r.get(0)?,
                 text: r.get(1)?,
@@ -209,12 +199,8 @@ impl SelectionStore for SqlStore {
         .await
     }
 
-    async fn sel_attendance(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-    ) -> StoreResult<Vec<AttendanceRecord>> {
+    async fn sel_attendance(&self, at: MeetingAt) -> StoreResult<Vec<AttendanceRecord>> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         let rows = self
             .db
             .fetch_all(
@@ -236,12 +222,11 @@ impl SelectionStore for SqlStore {
 
     async fn sel_roll_call(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
+        at: MeetingAt,
         present: &[UserId],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         if status_tx(&mut tx, d, u, id).await? != MeetingStatus::Draft.code() {
             return Err(StoreError::Conflict(Conflict::Status));
@@ -263,12 +248,11 @@ impl SelectionStore for SqlStore {
 
     async fn sel_issue_tokens(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
+        at: MeetingAt,
         hashes: &[String],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         let n = i64::try_from(hashes.len()).unwrap_or(i64::MAX);
         let changed = tx
@@ -292,13 +276,8 @@ impl SelectionStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn sel_token(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-        hash: &str,
-    ) -> StoreResult<Option<bool>> {
+    async fn sel_token(&self, at: MeetingAt, hash: &str) -> StoreResult<Option<bool>> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         self.db
             .fetch_optional(
                 "SELECT used FROM ballot_tokens WHERE meeting_id = $1 AND district_id = $2 AND unit_id = $3 AND token_hash = $4",
@@ -309,12 +288,8 @@ impl SelectionStore for SqlStore {
             .transpose()
     }
 
-    async fn sel_progress(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-    ) -> StoreResult<(i64, i64)> {
+    async fn sel_progress(&self, at: MeetingAt) -> StoreResult<(i64, i64)> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         let r = self
             .db
             .fetch_one(
@@ -326,15 +301,9 @@ impl SelectionStore for SqlStore {
         Ok((r.get(0)?, r.get(1)?))
     }
 
-    async fn sel_cast(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-        hash: &str,
-        key: &str,
-        marks: &str,
-    ) -> StoreResult<bool> {
+    async fn sel_cast(&self, at: MeetingAt, b: CastBallot<'_>) -> StoreResult<bool> {
+        let (d, u, id) = (at.district, at.unit, at.id);
+        let (hash, key, marks) = (b.token_hash, b.key, b.marks);
         let mut tx = self.db.begin().await?;
         // Hold the meeting row (PostgreSQL) so that a close waits for this cast; SQLite's
         // write transactions are exclusive already.
@@ -375,12 +344,8 @@ impl SelectionStore for SqlStore {
         Ok(true)
     }
 
-    async fn sel_ballots(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-    ) -> StoreResult<Vec<String>> {
+    async fn sel_ballots(&self, at: MeetingAt) -> StoreResult<Vec<String>> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         let rows = self
             .db
             .fetch_all(
@@ -393,21 +358,17 @@ impl SelectionStore for SqlStore {
 
     async fn sel_close(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-        ballots: i64,
-        tally_json: &str,
-        digest: &str,
-        at: DateTime<Utc>,
+        at: MeetingAt,
+        t: &TallyWrite<'_>,
         audits: Vec<AuditEntry>,
     ) -> StoreResult<()> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         let changed = tx
             .execute(
                 "UPDATE committee_meetings SET status = 'closed', tally_json = $1, digest = $2, closed_at = $3 \
                  WHERE id = $4 AND district_id = $5 AND unit_id = $6 AND status = 'open'",
-                &[tally_json.into(), digest.into(), at.into(), id.0.into(), d.0.into(), u.0.into()],
+                &[t.tally_json.into(), t.digest.into(), t.closed_at.into(), id.0.into(), d.0.into(), u.0.into()],
             )
             .await?;
         if changed != 1 {
@@ -422,7 +383,7 @@ impl SelectionStore for SqlStore {
             )
             .await?
             .get(0)?;
-        if stored != ballots {
+        if stored != t.ballots {
             return Err(StoreError::Conflict(Conflict::Status));
         }
         for a in &audits {

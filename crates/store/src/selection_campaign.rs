@@ -5,14 +5,14 @@
 
 use async_trait::async_trait;
 
-use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
-use jiguan_app::selection::campaign::{CampaignRecord, CampaignStore, CampaignWrite};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult, UnitAt};
+use jiguan_app::selection::campaign::{CampaignAt, CampaignRecord, CampaignStore, CampaignWrite};
 use jiguan_app::selection::registration::{
-    ApplicationRecord, ApplicationStatus, ApplicationWrite, ReviewFacts,
+    ApplicationRecord, ApplicationStatus, ApplicationWrite, ReviewFacts, ReviewWrite,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::selection::eligibility::Nomination;
-use jiguan_domain::selection::plan::Plan;
+use jiguan_domain::selection::plan::{Plan, PlanVersion};
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
@@ -168,24 +168,18 @@ impl CampaignStore for SqlStore {
             .collect()
     }
 
-    async fn camp_get(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CampaignId,
-    ) -> StoreResult<Option<CampaignRecord>> {
+    async fn camp_get(&self, at: CampaignAt) -> StoreResult<Option<CampaignRecord>> {
         let select = format!("SELECT {COLS} FROM selection_campaigns");
-        row_in(&self.db, &select, Scoped::new(d, u, id), record).await
+        row_in(&self.db, &select, at, record).await
     }
 
     async fn camp_create(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         w: &CampaignWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<CampaignId> {
+        let (d, u, by) = (at.district, at.unit, audit.username.as_str());
         let mut tx = self.db.begin().await?;
         if let Some(f) = w.family_id {
             campaign_in_unit(&mut tx, d, u, f).await?;
@@ -221,13 +215,12 @@ impl CampaignStore for SqlStore {
 
     async fn camp_update(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CampaignId,
-        status: Status,
-        plan: &Plan,
+        at: CampaignAt,
+        v: &PlanVersion,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, id) = (at.district, at.unit, at.id);
+        let (status, plan) = (v.status, &v.plan);
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(
@@ -247,23 +240,18 @@ impl CampaignStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn app_list(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<ApplicationRecord>> {
+    async fn app_list(&self, at: CampaignAt) -> StoreResult<Vec<ApplicationRecord>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let t = (APP_COLS, "selection_applications", "id");
         campaign_rows(&self.db, t, d, u, campaign, application).await
     }
 
     async fn app_get(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         id: ApplicationId,
     ) -> StoreResult<Option<ApplicationRecord>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         self.db
             .fetch_optional(
                 &format!(
@@ -279,13 +267,11 @@ impl CampaignStore for SqlStore {
 
     async fn app_save(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         w: &ApplicationWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<ApplicationId> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         campaign_in_unit(&mut tx, d, u, campaign.0).await?;
         let old = tx
@@ -335,7 +321,7 @@ impl CampaignStore for SqlStore {
                         serde_json::to_string(&ReviewFacts::default())
                             .map_err(json_err)?
                             .into(),
-                        by.into(),
+                        audit.username.as_str().into(),
                         audit.at.into(),
                     ],
                 )
@@ -348,25 +334,21 @@ impl CampaignStore for SqlStore {
 
     async fn app_review(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: ApplicationId,
-        status: ApplicationStatus,
-        facts: &ReviewFacts,
-        note: &str,
-        by: &str,
+        at: Scoped<ApplicationId>,
+        r: &ReviewWrite,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, id) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(
                 "UPDATE selection_applications SET status = $1, review_json = $2, note = $3, reviewed_by = $4, reviewed_at = $5 \
                  WHERE id = $6 AND district_id = $7 AND unit_id = $8",
                 &[
-                    status.code().into(),
-                    serde_json::to_string(facts).map_err(json_err)?.into(),
-                    note.into(),
-                    by.into(),
+                    r.status.code().into(),
+                    serde_json::to_string(&r.facts).map_err(json_err)?.into(),
+                    r.note.as_str().into(),
+                    audit.username.as_str().into(),
                     audit.at.into(),
                     id.0.into(),
                     d.0.into(),

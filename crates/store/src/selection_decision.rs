@@ -5,12 +5,11 @@
 //! district and unit.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
 
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
-use jiguan_app::selection::MeetingWrite;
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult, UnitAt};
 use jiguan_app::selection::decision::{
-    AppointWrite, CandidateRecord, CandidateWrite, DecisionStore, ObjectionRecord,
+    AppointWrite, CandidateRecord, DecisionStore, ObjectionRecord, ObjectionWrite, ProposalsWrite,
+    Proposed, PublicityWrite, ResolutionWrite,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::org::BodyId;
@@ -33,16 +32,18 @@ fn candidate(r: &Row) -> StoreResult<CandidateRecord> {
         id: r.get(0)?,
         district_id: DistrictId(r.get(1)?),
         unit_id: UnitId(r.get(2)?),
-        campaign_id: CampaignId(r.get(3)?),
-        family_id: r.get(4)?,
-        plan_version: r.get(5)?,
-        post: PostKey {
-            body_id: BodyId(r.get(6)?),
-            level: coded(&level, "post level", PostLevel::from_code)?,
+        proposal: Proposed {
+            campaign_id: CampaignId(r.get(3)?),
+            family_id: r.get(4)?,
+            plan_version: r.get(5)?,
+            post: PostKey {
+                body_id: BodyId(r.get(6)?),
+                level: coded(&level, "post level", PostLevel::from_code)?,
+            },
+            post_id: r.get(8)?,
+            person_id: r.get(9)?,
+            application_id: ApplicationId(r.get(10)?),
         },
-        post_id: r.get(8)?,
-        person_id: r.get(9)?,
-        application_id: ApplicationId(r.get(10)?),
         meeting_id: MeetingId(r.get(11)?),
         item_no: r.get(12)?,
         publicity_start: r.get(13)?,
@@ -122,13 +123,12 @@ impl DecisionStore for SqlStore {
 
     async fn dec_create_meeting(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        m: &MeetingWrite,
-        candidates: &[CandidateWrite],
-        by: &str,
+        at: UnitAt,
+        w: &ProposalsWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<MeetingId> {
+        let (d, u, by) = (at.district, at.unit, audit.username.as_str());
+        let (m, candidates) = (w.meeting, w.candidates);
         let mut tx = self.db.begin().await?;
         // Every candidate's campaign must be the unit's.
         let mut campaigns: Vec<i64> = candidates.iter().map(|c| c.campaign_id.0).collect();
@@ -172,13 +172,12 @@ impl DecisionStore for SqlStore {
 
     async fn dec_start_publicity(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        ids: &[i64],
-        (start, last, earliest): (NaiveDate, NaiveDate, NaiveDate),
-        by: &str,
+        at: UnitAt,
+        w: &PublicityWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, by) = (at.district, at.unit, audit.username.as_str());
+        let (ids, (start, last, earliest)) = (w.ids, w.period);
         let mut tx = self.db.begin().await?;
         for id in ids {
             let n = tx
@@ -220,14 +219,12 @@ impl DecisionStore for SqlStore {
 
     async fn dec_add_objection(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        candidate: i64,
-        received_on: NaiveDate,
-        content: &str,
-        by: &str,
+        at: Scoped<i64>,
+        w: &ObjectionWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<i64> {
+        let (d, u, candidate) = (at.district, at.unit, at.id);
+        let (received_on, content, by) = (w.received_on, w.content, audit.username.as_str());
         let mut tx = self.db.begin().await?;
         // The candidate must be the unit's, publicised and not yet appointed.
         let ok = tx
@@ -261,14 +258,12 @@ impl DecisionStore for SqlStore {
 
     async fn dec_resolve_objection(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: i64,
-        outcome: PublicityOutcome,
-        resolution: &str,
-        by: &str,
+        at: Scoped<i64>,
+        w: &ResolutionWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, id) = (at.district, at.unit, at.id);
+        let (outcome, resolution, by) = (w.outcome, w.resolution, audit.username.as_str());
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(
@@ -291,12 +286,11 @@ impl DecisionStore for SqlStore {
 
     async fn dec_appoint(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         w: &AppointWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<AssignmentId> {
+        let (d, u, by) = (at.district, at.unit, audit.username.as_str());
         let mut tx = self.db.begin().await?;
         // The same lock as people writes and the two-way apply: no move races this.
         tx.lock_people(d.0).await?;

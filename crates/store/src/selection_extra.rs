@@ -7,7 +7,8 @@
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, StoreError, StoreResult, UnitAt};
+use jiguan_app::selection::campaign::CampaignAt;
 use jiguan_app::selection::extra::{
     ExtraStore, ExtraTestRecord, ProbationReviewRecord, ProbationWrite,
 };
@@ -77,13 +78,11 @@ impl ExtraStore for SqlStore {
 
     async fn sc_extra_test_save(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         scores: &[(ApplicationId, Decimal)],
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         for (a, s) in scores {
             tx.fetch_optional(
@@ -106,7 +105,7 @@ impl ExtraStore for SqlStore {
                     u.0.into(),
                     campaign.0.into(),
                     s.to_string().into(),
-                    by.into(),
+                    audit.username.as_str().into(),
                     audit.at.into(),
                 ],
             )
@@ -134,11 +133,11 @@ impl ExtraStore for SqlStore {
 
     async fn dec_probation_review(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         w: &ProbationWrite,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u) = (at.district, at.unit);
         let r = &w.review;
         let mut tx = self.db.begin().await?;
         // The same lock as people writes and the appointment: no move races this.

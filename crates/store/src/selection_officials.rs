@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult, UnitAt};
 use jiguan_app::selection::officials::{OfficialRecord, OfficialRecusal, OfficialStore};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::selection::recusal::{OfficialRole, RecusalCategory, RecusalSource};
@@ -15,6 +15,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use crate::SqlStore;
 use crate::audit::commit_audited;
 use crate::db::Row;
+use crate::sql::scope;
 
 const COLS: &str = "id, campaign_id, family_id, role, person_id, application_id, meeting_id, \
     recusal_category, recusal_kinship, recusal_source, recusal_reason, recused_by, recused_at, \
@@ -82,8 +83,7 @@ impl OfficialStore for SqlStore {
 
     async fn sel_official_add(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         o: &OfficialRecord,
         audit: AuditEntry,
     ) -> StoreResult<i64> {
@@ -96,8 +96,8 @@ impl OfficialStore for SqlStore {
                  recused_by, recused_at, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
                 &[
-                    d.0.into(),
-                    u.0.into(),
+                    at.district.0.into(),
+                    at.unit.0.into(),
                     o.campaign_id.0.into(),
                     o.family_id.into(),
                     o.role.code().into(),
@@ -122,9 +122,7 @@ impl OfficialStore for SqlStore {
 
     async fn sel_official_recuse(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: i64,
+        at: Scoped<i64>,
         r: &OfficialRecusal,
         audit: AuditEntry,
     ) -> StoreResult<()> {
@@ -141,9 +139,9 @@ impl OfficialStore for SqlStore {
                     r.reason.as_str().into(),
                     r.by.as_str().into(),
                     r.at.into(),
-                    id.into(),
-                    d.0.into(),
-                    u.0.into(),
+                    at.id.into(),
+                    at.district.0.into(),
+                    at.unit.0.into(),
                 ],
             )
             .await?;
@@ -151,7 +149,7 @@ impl OfficialStore for SqlStore {
             let exists = tx
                 .fetch_optional(
                     "SELECT id FROM selection_officials WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-                    &[id.into(), d.0.into(), u.0.into()],
+                    &scope(at),
                 )
                 .await?;
             return Err(match exists {

@@ -9,10 +9,13 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 
-use jiguan_app::ports::{Conflict, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
+use jiguan_app::selection::CastBallot;
+use jiguan_app::selection::campaign::CampaignAt;
 use jiguan_app::selection::evaluation::{EvaluationRecord, EvaluationStore};
 use jiguan_app::selection::scoring::{
-    ExamScoreRecord, InspectionRecord, JudgeRecord, JudgeWrite, ScoreStore, SheetScore,
+    ExamScoreRecord, InspectionRecord, JudgeRecord, JudgeWrite, ScoreStore, ScoresWrite,
+    SheetScore, SheetWrite,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::selection::scores::Conclusion;
@@ -61,12 +64,8 @@ fn judge(r: &Row) -> StoreResult<JudgeRecord> {
 
 #[async_trait]
 impl ScoreStore for SqlStore {
-    async fn sc_exam_scores(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<ExamScoreRecord>> {
+    async fn sc_exam_scores(&self, at: CampaignAt) -> StoreResult<Vec<ExamScoreRecord>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let t = (
             "application_id, score, source, entered_by, entered_at",
             "selection_exam_scores",
@@ -87,14 +86,12 @@ impl ScoreStore for SqlStore {
 
     async fn sc_exam_save(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-        scores: &[(ApplicationId, Decimal)],
-        source: &str,
-        by: &str,
+        at: CampaignAt,
+        w: &ScoresWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
+        let (scores, source, by) = (w.scores, w.source, audit.username.as_str());
         // An application listed twice keeps its last score (as one write after another).
         let last: BTreeMap<ApplicationId, Decimal> = scores.iter().copied().collect();
         let rows: Vec<(ApplicationId, Decimal)> = last.into_iter().collect();
@@ -145,25 +142,20 @@ impl ScoreStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn sc_judges(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<JudgeRecord>> {
+    async fn sc_judges(&self, at: CampaignAt) -> StoreResult<Vec<JudgeRecord>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let t = (JUDGE_COLS, "selection_judges", "id");
         campaign_rows(&self.db, t, d, u, campaign, judge).await
     }
 
     async fn sc_judge_add(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         w: &JudgeWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<i64> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
+        let by = audit.username.as_str();
         let mut tx = self.db.begin().await?;
         campaign_in_unit(&mut tx, d, u, campaign.0).await?;
         let id: i64 = tx
@@ -204,12 +196,11 @@ impl ScoreStore for SqlStore {
 
     async fn sc_judge_recusal(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        judge: i64,
+        at: Scoped<i64>,
         recused: &[ApplicationId],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, judge) = (at.district, at.unit, at.id);
         let ids: Vec<i64> = recused.iter().map(|a| a.0).collect();
         let json = serde_json::to_string(&ids)
             .map_err(|e| StoreError::Backend(format!("recusals: {e}")))?;
@@ -227,14 +218,12 @@ impl ScoreStore for SqlStore {
 
     async fn sc_sheet_submit(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        judge: i64,
-        scores: &[(ApplicationId, Decimal)],
-        on_behalf: bool,
-        by: &str,
+        at: Scoped<i64>,
+        w: &SheetWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, judge) = (at.district, at.unit, at.id);
+        let (scores, on_behalf, by) = (w.scores, w.on_behalf, w.by);
         let mut tx = self.db.begin().await?;
         // Locks the sheet: only one submission wins.
         let n = tx
@@ -270,12 +259,8 @@ impl ScoreStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn sc_sheets(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<SheetScore>> {
+    async fn sc_sheets(&self, at: CampaignAt) -> StoreResult<Vec<SheetScore>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         self.db
             .fetch_all(
                 "SELECT s.judge_id, s.application_id, s.score FROM selection_judge_scores s \
@@ -297,12 +282,8 @@ impl ScoreStore for SqlStore {
             .collect()
     }
 
-    async fn sc_inspections(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<InspectionRecord>> {
+    async fn sc_inspections(&self, at: CampaignAt) -> StoreResult<Vec<InspectionRecord>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let t = (
             "application_id, team, material, conclusion, recorded_by, recorded_at",
             "selection_inspections",
@@ -324,12 +305,11 @@ impl ScoreStore for SqlStore {
 
     async fn sc_inspection_save(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         r: &InspectionRecord,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         application_in_campaign(&mut tx, d, u, campaign, r.application_id).await?;
         tx.execute(
@@ -359,12 +339,8 @@ impl ScoreStore for SqlStore {
 
 #[async_trait]
 impl EvaluationStore for SqlStore {
-    async fn ev_get(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Option<EvaluationRecord>> {
+    async fn ev_get(&self, at: CampaignAt) -> StoreResult<Option<EvaluationRecord>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let Some(row) = self
             .db
             .fetch_optional(
@@ -393,12 +369,11 @@ impl EvaluationStore for SqlStore {
 
     async fn ev_issue(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         hashes: &[String],
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         campaign_in_unit(&mut tx, d, u, campaign.0).await?;
         let n = i64::try_from(hashes.len()).unwrap_or(i64::MAX);
@@ -438,22 +413,15 @@ impl EvaluationStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn ev_cast(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-        hash: &str,
-        key: &str,
-        marks: &str,
-    ) -> StoreResult<bool> {
+    async fn ev_cast(&self, at: CampaignAt, b: CastBallot<'_>) -> StoreResult<bool> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         // Only an unused code of an open evaluation of this unit is consumed.
         let changed = tx
             .execute(
                 "UPDATE selection_eval_codes SET used = $5 WHERE campaign_id = $1 AND district_id = $2 AND unit_id = $3 AND code_hash = $4 AND used = $6 \
                  AND EXISTS (SELECT 1 FROM selection_evaluations e WHERE e.campaign_id = $1 AND e.district_id = $2 AND e.unit_id = $3 AND e.closed_at IS NULL)",
-                &[campaign.0.into(), d.0.into(), u.0.into(), hash.into(), true.into(), false.into()],
+                &[campaign.0.into(), d.0.into(), u.0.into(), b.token_hash.into(), true.into(), false.into()],
             )
             .await?;
         if changed != 1 {
@@ -462,20 +430,15 @@ impl EvaluationStore for SqlStore {
         }
         tx.execute(
             "INSERT INTO selection_eval_ballots (campaign_id, district_id, unit_id, ballot_key, marks_json) VALUES ($1, $2, $3, $4, $5)",
-            &[campaign.0.into(), d.0.into(), u.0.into(), key.into(), marks.into()],
+            &[campaign.0.into(), d.0.into(), u.0.into(), b.key.into(), b.marks.into()],
         )
         .await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    async fn ev_close(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn ev_close(&self, at: CampaignAt, audit: AuditEntry) -> StoreResult<()> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
         let n = tx
             .execute(
@@ -487,12 +450,8 @@ impl EvaluationStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
-    async fn ev_ballots(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<String>> {
+    async fn ev_ballots(&self, at: CampaignAt) -> StoreResult<Vec<String>> {
+        let (d, u, campaign) = (at.district, at.unit, at.id);
         let t = ("marks_json", "selection_eval_ballots", "ballot_key");
         campaign_rows(&self.db, t, d, u, campaign, |r| r.get(0)).await
     }

@@ -428,7 +428,9 @@ async fn shoot(b: &Browser, app: &TestApp, out: &Path) -> anyhow::Result<()> {
         .context("招宝山街道's campaign")?;
     let applied: Vec<i64> = a
         .store
-        .app_list(d, zb, zc.id)
+        .app_list(jiguan_app::selection::campaign::CampaignAt::new(
+            d, zb, zc.id,
+        ))
         .await?
         .iter()
         .map(|x| x.person_id)

@@ -4,80 +4,49 @@
 use async_trait::async_trait;
 
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::selection::plan::Plan;
+use jiguan_domain::selection::plan::PlanVersion;
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
-use jiguan_domain::workflow::Status;
 
 use super::{FakeStore, not_in_fake};
-use crate::ports::StoreResult;
-use crate::selection::campaign::{CampaignRecord, CampaignStore, CampaignWrite};
-use crate::selection::registration::{
-    ApplicationRecord, ApplicationStatus, ApplicationWrite, ReviewFacts,
-};
+use crate::ports::{Scoped, StoreResult, UnitAt};
+use crate::selection::campaign::{CampaignAt, CampaignRecord, CampaignStore, CampaignWrite};
+use crate::selection::registration::{ApplicationRecord, ApplicationWrite, ReviewWrite};
 
 #[async_trait]
 impl CampaignStore for FakeStore {
     async fn camp_list(&self, _: DistrictId, _: UnitId) -> StoreResult<Vec<CampaignRecord>> {
         Err(not_in_fake())
     }
-    async fn camp_get(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-    ) -> StoreResult<Option<CampaignRecord>> {
+    async fn camp_get(&self, _: CampaignAt) -> StoreResult<Option<CampaignRecord>> {
         Err(not_in_fake())
     }
     async fn camp_create(
         &self,
-        _: DistrictId,
-        _: UnitId,
+        _: UnitAt,
         _: &CampaignWrite,
-        _: &str,
         _: AuditEntry,
     ) -> StoreResult<CampaignId> {
         Err(not_in_fake())
     }
-    async fn camp_update(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-        _: Status,
-        _: &Plan,
-        _: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn camp_update(&self, _: CampaignAt, _: &PlanVersion, _: AuditEntry) -> StoreResult<()> {
         Err(not_in_fake())
     }
-    async fn app_list(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-    ) -> StoreResult<Vec<ApplicationRecord>> {
+    async fn app_list(&self, _: CampaignAt) -> StoreResult<Vec<ApplicationRecord>> {
         Err(not_in_fake())
     }
     async fn app_save(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
+        _: CampaignAt,
         _: &ApplicationWrite,
-        _: &str,
         _: AuditEntry,
     ) -> StoreResult<ApplicationId> {
         Err(not_in_fake())
     }
     async fn app_review(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: ApplicationId,
-        _: ApplicationStatus,
-        _: &ReviewFacts,
-        _: &str,
-        _: &str,
+        _: Scoped<ApplicationId>,
+        _: &ReviewWrite,
         _: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())

@@ -3,19 +3,17 @@
 //! except the lists the inbox reads, which are empty.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
 
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::posts::AssignmentId;
 use jiguan_domain::selection::MeetingId;
-use jiguan_domain::selection::dates::PublicityOutcome;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{FakeStore, not_in_fake};
-use crate::ports::StoreResult;
-use crate::selection::MeetingWrite;
+use crate::ports::{Scoped, StoreResult, UnitAt};
 use crate::selection::decision::{
-    AppointWrite, CandidateRecord, CandidateWrite, DecisionStore, ObjectionRecord,
+    AppointWrite, CandidateRecord, DecisionStore, ObjectionRecord, ObjectionWrite, ProposalsWrite,
+    PublicityWrite, ResolutionWrite,
 };
 
 #[async_trait]
@@ -30,22 +28,16 @@ impl DecisionStore for FakeStore {
     }
     async fn dec_create_meeting(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: &MeetingWrite,
-        _: &[CandidateWrite],
-        _: &str,
+        _: UnitAt,
+        _: &ProposalsWrite<'_>,
         _: AuditEntry,
     ) -> StoreResult<MeetingId> {
         Err(not_in_fake())
     }
     async fn dec_start_publicity(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: &[i64],
-        _: (NaiveDate, NaiveDate, NaiveDate),
-        _: &str,
+        _: UnitAt,
+        _: &PublicityWrite<'_>,
         _: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())
@@ -60,34 +52,24 @@ impl DecisionStore for FakeStore {
     }
     async fn dec_add_objection(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: i64,
-        _: NaiveDate,
-        _: &str,
-        _: &str,
+        _: Scoped<i64>,
+        _: &ObjectionWrite<'_>,
         _: AuditEntry,
     ) -> StoreResult<i64> {
         Err(not_in_fake())
     }
     async fn dec_resolve_objection(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: i64,
-        _: PublicityOutcome,
-        _: &str,
-        _: &str,
+        _: Scoped<i64>,
+        _: &ResolutionWrite<'_>,
         _: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())
     }
     async fn dec_appoint(
         &self,
-        _: DistrictId,
-        _: UnitId,
+        _: UnitAt,
         _: &AppointWrite,
-        _: &str,
         _: AuditEntry,
     ) -> StoreResult<AssignmentId> {
         Err(not_in_fake())

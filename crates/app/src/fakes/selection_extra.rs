@@ -10,7 +10,8 @@ use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{FakeStore, not_in_fake};
-use crate::ports::StoreResult;
+use crate::ports::{StoreResult, UnitAt};
+use crate::selection::campaign::CampaignAt;
 use crate::selection::extra::{ExtraStore, ExtraTestRecord, ProbationReviewRecord, ProbationWrite};
 
 #[async_trait]
@@ -25,11 +26,8 @@ impl ExtraStore for FakeStore {
     }
     async fn sc_extra_test_save(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
+        _: CampaignAt,
         _: &[(ApplicationId, Decimal)],
-        _: &str,
         _: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())
@@ -43,8 +41,7 @@ impl ExtraStore for FakeStore {
     }
     async fn dec_probation_review(
         &self,
-        _: DistrictId,
-        _: UnitId,
+        _: UnitAt,
         _: &ProbationWrite,
         _: AuditEntry,
     ) -> StoreResult<()> {

@@ -7,7 +7,7 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::{FakeStore, not_in_fake};
-use crate::ports::StoreResult;
+use crate::ports::{Scoped, StoreResult, UnitAt};
 use crate::selection::officials::{OfficialRecord, OfficialRecusal, OfficialStore};
 
 #[async_trait]
@@ -22,8 +22,7 @@ impl OfficialStore for FakeStore {
     }
     async fn sel_official_add(
         &self,
-        _: DistrictId,
-        _: UnitId,
+        _: UnitAt,
         _: &OfficialRecord,
         _: AuditEntry,
     ) -> StoreResult<i64> {
@@ -31,9 +30,7 @@ impl OfficialStore for FakeStore {
     }
     async fn sel_official_recuse(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: i64,
+        _: Scoped<i64>,
         _: &OfficialRecusal,
         _: AuditEntry,
     ) -> StoreResult<()> {

@@ -2,58 +2,37 @@
 //! store on both backends and the web tests); every method answers `not in fake`.
 
 use async_trait::async_trait;
-use rust_decimal::Decimal;
 
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::selection::{ApplicationId, CampaignId};
-use jiguan_domain::tenancy::{DistrictId, UnitId};
+use jiguan_domain::selection::ApplicationId;
 
 use super::{FakeStore, not_in_fake};
-use crate::ports::StoreResult;
+use crate::ports::{Scoped, StoreResult};
+use crate::selection::CastBallot;
+use crate::selection::campaign::CampaignAt;
 use crate::selection::evaluation::{EvaluationRecord, EvaluationStore};
 use crate::selection::scoring::{
-    ExamScoreRecord, InspectionRecord, JudgeRecord, JudgeWrite, ScoreStore, SheetScore,
+    ExamScoreRecord, InspectionRecord, JudgeRecord, JudgeWrite, ScoreStore, ScoresWrite,
+    SheetScore, SheetWrite,
 };
 
 #[async_trait]
 impl ScoreStore for FakeStore {
-    async fn sc_exam_scores(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-    ) -> StoreResult<Vec<ExamScoreRecord>> {
+    async fn sc_exam_scores(&self, _: CampaignAt) -> StoreResult<Vec<ExamScoreRecord>> {
         Err(not_in_fake())
     }
     async fn sc_exam_save(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-        _: &[(ApplicationId, Decimal)],
-        _: &str,
-        _: &str,
+        _: CampaignAt,
+        _: &ScoresWrite<'_>,
         _: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())
     }
-    async fn sc_judges(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-    ) -> StoreResult<Vec<JudgeRecord>> {
+    async fn sc_judges(&self, _: CampaignAt) -> StoreResult<Vec<JudgeRecord>> {
         Err(not_in_fake())
     }
-    async fn sc_judge_add(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-        _: &JudgeWrite,
-        _: &str,
-        _: AuditEntry,
-    ) -> StoreResult<i64> {
+    async fn sc_judge_add(&self, _: CampaignAt, _: &JudgeWrite, _: AuditEntry) -> StoreResult<i64> {
         Err(not_in_fake())
     }
     async fn sc_judge_by_code(&self, _: &str) -> StoreResult<Option<JudgeRecord>> {
@@ -61,9 +40,7 @@ impl ScoreStore for FakeStore {
     }
     async fn sc_judge_recusal(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: i64,
+        _: Scoped<i64>,
         _: &[ApplicationId],
         _: AuditEntry,
     ) -> StoreResult<()> {
@@ -71,37 +48,21 @@ impl ScoreStore for FakeStore {
     }
     async fn sc_sheet_submit(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: i64,
-        _: &[(ApplicationId, Decimal)],
-        _: bool,
-        _: &str,
+        _: Scoped<i64>,
+        _: &SheetWrite<'_>,
         _: AuditEntry,
     ) -> StoreResult<()> {
         Err(not_in_fake())
     }
-    async fn sc_sheets(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-    ) -> StoreResult<Vec<SheetScore>> {
+    async fn sc_sheets(&self, _: CampaignAt) -> StoreResult<Vec<SheetScore>> {
         Err(not_in_fake())
     }
-    async fn sc_inspections(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-    ) -> StoreResult<Vec<InspectionRecord>> {
+    async fn sc_inspections(&self, _: CampaignAt) -> StoreResult<Vec<InspectionRecord>> {
         Err(not_in_fake())
     }
     async fn sc_inspection_save(
         &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
+        _: CampaignAt,
         _: &InspectionRecord,
         _: AuditEntry,
     ) -> StoreResult<()> {
@@ -111,50 +72,19 @@ impl ScoreStore for FakeStore {
 
 #[async_trait]
 impl EvaluationStore for FakeStore {
-    async fn ev_get(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-    ) -> StoreResult<Option<EvaluationRecord>> {
+    async fn ev_get(&self, _: CampaignAt) -> StoreResult<Option<EvaluationRecord>> {
         Err(not_in_fake())
     }
-    async fn ev_issue(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-        _: &[String],
-        _: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn ev_issue(&self, _: CampaignAt, _: &[String], _: AuditEntry) -> StoreResult<()> {
         Err(not_in_fake())
     }
-    async fn ev_cast(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-        _: &str,
-        _: &str,
-        _: &str,
-    ) -> StoreResult<bool> {
+    async fn ev_cast(&self, _: CampaignAt, _: CastBallot<'_>) -> StoreResult<bool> {
         Err(not_in_fake())
     }
-    async fn ev_close(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-        _: AuditEntry,
-    ) -> StoreResult<()> {
+    async fn ev_close(&self, _: CampaignAt, _: AuditEntry) -> StoreResult<()> {
         Err(not_in_fake())
     }
-    async fn ev_ballots(
-        &self,
-        _: DistrictId,
-        _: UnitId,
-        _: CampaignId,
-    ) -> StoreResult<Vec<String>> {
+    async fn ev_ballots(&self, _: CampaignAt) -> StoreResult<Vec<String>> {
         Err(not_in_fake())
     }
 }

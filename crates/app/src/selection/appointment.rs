@@ -46,10 +46,13 @@ use jiguan_domain::selection::probation::ProbationResult;
 use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::Status;
 
-use super::campaign::{CampaignForm, PostLine};
-use super::decision::{AppointWrite, CandidateView, DecisionsView, Outcome, publicity_outcome};
+use super::campaign::{CampaignAt, CampaignForm, PostLine};
+use super::decision::{
+    AppointWrite, CandidateView, DecisionsView, ObjectionWrite, Outcome, PublicityWrite,
+    ResolutionWrite, publicity_outcome,
+};
 use crate::inbox::Todo;
-use crate::ports::{Conflict, StoreError};
+use crate::ports::{Conflict, Scoped, StoreError, UnitAt};
 use crate::posts::{AssignmentWrite, NewAssignment};
 use crate::{App, AppError, AppResult};
 
@@ -217,11 +220,11 @@ impl App {
             });
         self.store
             .dec_start_publicity(
-                actor.district_id,
-                unit,
-                &ids,
-                (start, p.last, p.earliest_appointment),
-                &actor.username,
+                UnitAt::unit(actor.district_id, unit),
+                &PublicityWrite {
+                    ids: &ids,
+                    period: (start, p.last, p.earliest_appointment),
+                },
                 audit,
             )
             .await
@@ -289,12 +292,11 @@ impl App {
         Ok(self
             .store
             .dec_add_objection(
-                actor.district_id,
-                unit,
-                candidate,
-                received,
-                &content,
-                &actor.username,
+                Scoped::of(actor, unit, candidate),
+                &ObjectionWrite {
+                    received_on: received,
+                    content: &content,
+                },
                 audit,
             )
             .await?)
@@ -348,12 +350,11 @@ impl App {
             });
         self.store
             .dec_resolve_objection(
-                actor.district_id,
-                unit,
-                objection,
-                outcome,
-                &resolution,
-                &actor.username,
+                Scoped::of(actor, unit, objection),
+                &ResolutionWrite {
+                    outcome,
+                    resolution: &resolution,
+                },
                 audit,
             )
             .await
@@ -512,7 +513,7 @@ impl App {
             ),
         };
         self.store
-            .dec_appoint(d, unit, &w, &actor.username, audit)
+            .dec_appoint(UnitAt::unit(d, unit), &w, audit)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(Conflict::Status) => {
@@ -552,7 +553,10 @@ impl App {
         for c in self.store.dec_candidates(d, unit, None).await? {
             let Some(on) = c.appointed_on else { continue };
             if !plans.contains_key(&c.campaign_id)
-                && let Some(r) = self.store.camp_get(d, unit, c.campaign_id).await?
+                && let Some(r) = self
+                    .store
+                    .camp_get(CampaignAt::new(d, unit, c.campaign_id))
+                    .await?
             {
                 plans.insert(c.campaign_id, r);
             }

@@ -35,10 +35,13 @@ use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{Move, SELECTION_CAMPAIGNS, Status, Step, StepInput, Workflow};
 
-use super::registration::{ApplicationRecord, ApplicationStatus, ApplicationWrite, ReviewFacts};
-use crate::ports::StoreResult;
+use super::registration::{ApplicationRecord, ApplicationWrite, ReviewWrite};
+use crate::ports::{Scoped, StoreResult, UnitAt};
 use crate::workflow::PlanRef;
 use crate::{App, AppError, AppResult};
+
+/// A campaign version of a unit, as the store is asked about it.
+pub type CampaignAt = Scoped<CampaignId>;
 
 /// One version of a campaign as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,75 +101,47 @@ pub struct CampaignWrite {
 pub trait CampaignStore: Send + Sync {
     /// Every version of every campaign of a unit, newest campaign first, versions in order.
     async fn camp_list(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<CampaignRecord>>;
-    async fn camp_get(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CampaignId,
-    ) -> StoreResult<Option<CampaignRecord>>;
-    /// Inserts a draft version with its audit row; returns its id.
+    async fn camp_get(&self, at: CampaignAt) -> StoreResult<Option<CampaignRecord>>;
+    /// Inserts a draft version with its audit row (created by the audit entry's user);
+    /// returns its id.
     async fn camp_create(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         w: &CampaignWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<CampaignId>;
-    /// Replaces the plan of a version still in `status` (`Conflict(Status)` otherwise).
+    /// Replaces the plan of a version still in `v.status` with `v.plan`
+    /// (`Conflict(Status)` otherwise).
     async fn camp_update(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: CampaignId,
-        status: Status,
-        plan: &Plan,
+        at: CampaignAt,
+        v: &PlanVersion,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// The applications to a campaign version, by id.
-    async fn app_list(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<ApplicationRecord>>;
+    async fn app_list(&self, at: CampaignAt) -> StoreResult<Vec<ApplicationRecord>>;
     /// One application of a campaign version (`None`: not the campaign's). The SQL store
     /// reads that one row; the default looks it up in [`CampaignStore::app_list`].
     async fn app_get(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         id: ApplicationId,
     ) -> StoreResult<Option<ApplicationRecord>> {
-        Ok(self
-            .app_list(d, u, campaign)
-            .await?
-            .into_iter()
-            .find(|a| a.id == id))
+        Ok(self.app_list(at).await?.into_iter().find(|a| a.id == id))
     }
-    /// Inserts the person's application, or replaces it while it is still pending
-    /// (`Conflict(Status)` once reviewed); returns its id.
+    /// Inserts the person's application (created by the audit entry's user), or replaces
+    /// it while it is still pending (`Conflict(Status)` once reviewed); returns its id.
     async fn app_save(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         w: &ApplicationWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<ApplicationId>;
-    /// Records the review of an application.
-    #[allow(clippy::too_many_arguments)]
+    /// Records the review of an application (reviewed by the audit entry's user).
     async fn app_review(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: ApplicationId,
-        status: ApplicationStatus,
-        facts: &ReviewFacts,
-        note: &str,
-        by: &str,
+        at: Scoped<ApplicationId>,
+        r: &ReviewWrite,
         audit: AuditEntry,
     ) -> StoreResult<()>;
 }
@@ -366,7 +341,7 @@ impl App {
         id: CampaignId,
     ) -> AppResult<CampaignRecord> {
         self.store
-            .camp_get(actor.district_id, unit, id)
+            .camp_get(CampaignAt::of(actor, unit, id))
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -618,7 +593,7 @@ impl App {
         };
         Ok(self
             .store
-            .camp_create(actor.district_id, unit, &w, &actor.username, audit)
+            .camp_create(UnitAt::unit(actor.district_id, unit), &w, audit)
             .await?)
     }
 
@@ -647,7 +622,7 @@ impl App {
             .before(&c.plan)
             .after(&v.plan);
         self.store
-            .camp_update(actor.district_id, unit, id, c.status, &v.plan, audit)
+            .camp_update(CampaignAt::of(actor, unit, id), &v, audit)
             .await
             .map_err(|e| crate::workflow::status_err(e, c.status))
     }
@@ -740,7 +715,7 @@ impl App {
         };
         Ok(self
             .store
-            .camp_create(actor.district_id, unit, &w, &actor.username, audit)
+            .camp_create(UnitAt::unit(actor.district_id, unit), &w, audit)
             .await?)
     }
 

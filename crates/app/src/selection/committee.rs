@@ -21,7 +21,11 @@ use jiguan_domain::selection::ballot::{
 };
 use jiguan_domain::tenancy::{UnitId, UserId};
 
-use super::{AttendanceRecord, ItemRecord, ItemWrite, MeetingRecord, MeetingStatus, MeetingWrite};
+use super::{
+    AttendanceRecord, CastBallot, ItemRecord, ItemWrite, MeetingAt, MeetingRecord, MeetingStatus,
+    MeetingWrite, TallyWrite,
+};
+use crate::ports::UnitAt;
 use crate::ports::{ListQuery, StoreError, UserFilter};
 use crate::{App, AppError, AppResult};
 
@@ -219,7 +223,7 @@ impl App {
         id: MeetingId,
     ) -> AppResult<MeetingRecord> {
         self.store
-            .sel_meeting(actor.district_id, unit, id)
+            .sel_meeting(MeetingAt::new(actor.district_id, unit, id))
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -289,6 +293,33 @@ impl App {
             .collect())
     }
 
+    /// A new meeting of `unit` without items: its committee (a `members` error when the
+    /// unit has none), then every error of the form at once (`errs`), then the title and
+    /// date (valid once there is no error).
+    pub(crate) async fn new_meeting(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        mut errs: Errors,
+        title: Option<String>,
+        held_on: Option<chrono::NaiveDate>,
+    ) -> AppResult<MeetingWrite> {
+        let members = self.sel_committee(actor, unit).await?;
+        if members.is_empty() {
+            errs.push(FieldError::new("members", "selection_no_members"));
+        }
+        errs.into_result()?;
+        let (Some(title), Some(held_on)) = (title, held_on) else {
+            return Err(AppError::Internal("unreachable".into()));
+        };
+        Ok(MeetingWrite {
+            title,
+            held_on,
+            members,
+            items: Vec::new(),
+        })
+    }
+
     /// The meetings of a unit, newest first (SelectionView).
     pub async fn sel_meetings(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<MeetingRecord>> {
         self.require_unit(actor, Action::SelectionView, unit)
@@ -323,34 +354,22 @@ impl App {
                 items.push(w);
             }
         }
-        let members = self.sel_committee(actor, unit).await?;
-        if members.is_empty() {
-            errs.push(FieldError::new("members", "selection_no_members"));
-        }
-        errs.into_result()?;
-        let (Some(title), Some(held_on)) = (title, held_on) else {
-            return Err(AppError::Internal("unreachable".into()));
-        };
+        let mut w = self.new_meeting(actor, unit, errs, title, held_on).await?;
         let audit = self
             .audit(actor)
             .unit(unit)
             .did(AuditAction::CommitteeMeetingCreate)
             .on(ObjectKind::CommitteeMeeting, "")
             .after(&Created {
-                title: &title,
-                held_on,
-                members: members.len(),
+                title: &w.title,
+                held_on: w.held_on,
+                members: w.members.len(),
                 items: items.len(),
             });
-        let w = MeetingWrite {
-            title,
-            held_on,
-            members,
-            items,
-        };
+        w.items = items;
         Ok(self
             .store
-            .sel_create_meeting(actor.district_id, unit, &w, &actor.username, audit)
+            .sel_create_meeting(UnitAt::unit(actor.district_id, unit), &w, audit)
             .await?)
     }
 
@@ -371,7 +390,10 @@ impl App {
         }
         let mut errs = Errors::new();
         let w = self.sel_item(actor, unit, f, "", &mut errs).await?;
-        let existing = self.store.sel_items(actor.district_id, unit, id).await?;
+        let existing = self
+            .store
+            .sel_items(MeetingAt::new(actor.district_id, unit, id))
+            .await?;
         if existing.len() >= ITEMS_MAX {
             errs.push(FieldError::new("items", "out_of_range").with("max", ITEMS_MAX));
         }
@@ -386,7 +408,7 @@ impl App {
             .on(ObjectKind::CommitteeMeeting, id)
             .after(&w);
         self.store
-            .sel_add_item(actor.district_id, unit, id, &w, audit)
+            .sel_add_item(MeetingAt::new(actor.district_id, unit, id), &w, audit)
             .await
             .map_err(status_conflict)
     }
@@ -402,8 +424,11 @@ impl App {
             .await?;
         let d = actor.district_id;
         let meeting = self.sel_meeting_of(actor, unit, id).await?;
-        let items = self.store.sel_items(d, unit, id).await?;
-        let attendance = self.store.sel_attendance(d, unit, id).await?;
+        let items = self.store.sel_items(MeetingAt::new(d, unit, id)).await?;
+        let attendance = self
+            .store
+            .sel_attendance(MeetingAt::new(d, unit, id))
+            .await?;
         let present_now = attendance.iter().filter(|a| a.present).count() as i64;
         let quorum = quorum(Meeting {
             members: to_u32(meeting.members),
@@ -411,7 +436,7 @@ impl App {
             recused_count_in_n: true,
         })
         .ok();
-        let (used, issued) = self.store.sel_progress(d, unit, id).await?;
+        let (used, issued) = self.store.sel_progress(MeetingAt::new(d, unit, id)).await?;
         let tally = match (&meeting.status, &meeting.tally_json) {
             (MeetingStatus::Closed, Some(j)) => Some(
                 serde_json::from_str::<Tally>(j).map_err(|e| AppError::Internal(e.to_string()))?,
@@ -447,7 +472,7 @@ impl App {
         }
         let roll: BTreeSet<UserId> = self
             .store
-            .sel_attendance(actor.district_id, unit, id)
+            .sel_attendance(MeetingAt::new(actor.district_id, unit, id))
             .await?
             .iter()
             .map(|a| a.user_id)
@@ -467,7 +492,7 @@ impl App {
                 present: list.len(),
             });
         self.store
-            .sel_roll_call(actor.district_id, unit, id, &list, audit)
+            .sel_roll_call(MeetingAt::new(actor.district_id, unit, id), &list, audit)
             .await
             .map_err(status_conflict)
     }
@@ -492,7 +517,7 @@ impl App {
         }
         let present = self
             .store
-            .sel_attendance(d, unit, id)
+            .sel_attendance(MeetingAt::new(d, unit, id))
             .await?
             .iter()
             .filter(|a| a.present)
@@ -511,7 +536,12 @@ impl App {
                     .with("members", meeting.members),
             ]));
         }
-        if self.store.sel_items(d, unit, id).await?.is_empty() {
+        if self
+            .store
+            .sel_items(MeetingAt::new(d, unit, id))
+            .await?
+            .is_empty()
+        {
             return Err(AppError::field("items", "required"));
         }
         let tokens: Vec<String> = (0..present).map(|_| new_token()).collect();
@@ -531,7 +561,7 @@ impl App {
                 tokens: hashes.len(),
             });
         self.store
-            .sel_issue_tokens(d, unit, id, &hashes, audit)
+            .sel_issue_tokens(MeetingAt::new(d, unit, id), &hashes, audit)
             .await
             .map_err(status_conflict)?;
         Ok(tokens.iter().map(|t| print_token(t)).collect())
@@ -555,14 +585,14 @@ impl App {
         }
         let here = self
             .store
-            .sel_attendance(d, unit, id)
+            .sel_attendance(MeetingAt::new(d, unit, id))
             .await?
             .iter()
             .any(|a| a.present && a.user_id == actor.user_id);
         if !here {
             return Err(AppError::field("token", "selection_not_present"));
         }
-        let items = self.store.sel_items(d, unit, id).await?;
+        let items = self.store.sel_items(MeetingAt::new(d, unit, id)).await?;
         Ok((m, items))
     }
 
@@ -589,7 +619,11 @@ impl App {
             return Err(AppError::field("token", "required"));
         }
         let hash = TokenHash::of(&token);
-        match self.store.sel_token(d, unit, id, &hash.to_hex()).await? {
+        match self
+            .store
+            .sel_token(MeetingAt::new(d, unit, id), &hash.to_hex())
+            .await?
+        {
             None => return Err(AppError::field("token", "selection_token_unknown")),
             Some(true) => return Err(AppError::field("token", "selection_token_used")),
             Some(false) => {}
@@ -632,12 +666,12 @@ impl App {
         let written = self
             .store
             .sel_cast(
-                d,
-                unit,
-                id,
-                &hash.to_hex(),
-                &ballot_key(),
-                &ballot.canonical(),
+                MeetingAt::new(d, unit, id),
+                CastBallot {
+                    token_hash: &hash.to_hex(),
+                    key: &ballot_key(),
+                    marks: &ballot.canonical(),
+                },
             )
             .await?;
         if written {
@@ -655,7 +689,7 @@ impl App {
         id: MeetingId,
     ) -> AppResult<Vec<Ballot>> {
         self.store
-            .sel_ballots(actor.district_id, unit, id)
+            .sel_ballots(MeetingAt::new(actor.district_id, unit, id))
             .await?
             .iter()
             .map(|l| parse_ballot(l))
@@ -673,7 +707,7 @@ impl App {
         if m.status != MeetingStatus::Open {
             return Err(AppError::field("status", "selection_meeting_status"));
         }
-        let items = self.store.sel_items(d, unit, id).await?;
+        let items = self.store.sel_items(MeetingAt::new(d, unit, id)).await?;
         let ballots = self.sel_stored_ballots(actor, unit, id).await?;
         let t = tally(
             meeting_of(&m),
@@ -719,13 +753,13 @@ impl App {
             });
         self.store
             .sel_close(
-                d,
-                unit,
-                id,
-                i64::from(t.ballots_cast),
-                &json,
-                &t.digest,
-                self.clock.now(),
+                MeetingAt::new(d, unit, id),
+                &TallyWrite {
+                    ballots: i64::from(t.ballots_cast),
+                    tally_json: &json,
+                    digest: &t.digest,
+                    closed_at: self.clock.now(),
+                },
                 vec![close, tally_audit],
             )
             .await

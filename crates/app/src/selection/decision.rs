@@ -47,8 +47,8 @@ use jiguan_domain::workflow::Status;
 
 use super::campaign::CampaignRecord;
 use super::registration::{ApplicationStatus, ApplicationView, post_label};
-use super::{ItemWrite, MeetingRecord, MeetingStatus, MeetingWrite};
-use crate::ports::StoreResult;
+use super::{ItemWrite, MeetingAt, MeetingRecord, MeetingStatus, MeetingWrite};
+use crate::ports::{Scoped, StoreResult, UnitAt};
 use crate::posts::AssignmentWrite;
 use crate::{App, AppError, AppResult};
 
@@ -68,12 +68,10 @@ jiguan_domain::coded_enum! {
     }
 }
 
-/// A candidate proposed for decision, as stored (one per meeting item).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CandidateRecord {
-    pub id: i64,
-    pub district_id: DistrictId,
-    pub unit_id: UnitId,
+/// Who is proposed for which post, citing the plan version: what a candidate as written
+/// and as stored share (their fields read through `Deref`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Proposed {
     /// The published plan version the proposal cites.
     pub campaign_id: CampaignId,
     pub family_id: i64,
@@ -83,6 +81,16 @@ pub struct CandidateRecord {
     pub post_id: i64,
     pub person_id: i64,
     pub application_id: ApplicationId,
+}
+
+/// A candidate proposed for decision, as stored (one per meeting item).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CandidateRecord {
+    pub id: i64,
+    pub district_id: DistrictId,
+    pub unit_id: UnitId,
+    #[serde(flatten)]
+    pub proposal: Proposed,
     pub meeting_id: MeetingId,
     pub item_no: i64,
     pub publicity_start: Option<NaiveDate>,
@@ -98,20 +106,29 @@ pub struct CandidateRecord {
     pub created_at: DateTime<Utc>,
 }
 
+impl std::ops::Deref for CandidateRecord {
+    type Target = Proposed;
+    fn deref(&self) -> &Proposed {
+        &self.proposal
+    }
+}
+
 /// A candidate as written with its meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CandidateWrite {
-    pub campaign_id: CampaignId,
-    pub family_id: i64,
-    pub plan_version: i64,
-    pub post: PostKey,
-    pub post_id: i64,
-    pub person_id: i64,
-    pub application_id: ApplicationId,
+    #[serde(flatten)]
+    pub proposal: Proposed,
     /// The item number on the meeting's ballot.
     pub item_no: i64,
     /// 回避 detected for the item.
     pub recused: i64,
+}
+
+impl std::ops::Deref for CandidateWrite {
+    type Target = Proposed;
+    fn deref(&self) -> &Proposed {
+        &self.proposal
+    }
 }
 
 /// An objection (异议) received during the publicity.
@@ -145,6 +162,36 @@ pub struct AppointWrite {
     pub note: String,
 }
 
+/// A decision meeting as written: the meeting and the candidates its items propose. Who
+/// writes a decision record is the audit entry's user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProposalsWrite<'a> {
+    pub meeting: &'a MeetingWrite,
+    pub candidates: &'a [CandidateWrite],
+}
+
+/// The publicity of candidates as started: their ids and (first day, last day, earliest
+/// appointment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicityWrite<'a> {
+    pub ids: &'a [i64],
+    pub period: (NaiveDate, NaiveDate, NaiveDate),
+}
+
+/// An objection as received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectionWrite<'a> {
+    pub received_on: NaiveDate,
+    pub content: &'a str,
+}
+
+/// An objection's resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResolutionWrite<'a> {
+    pub outcome: PublicityOutcome,
+    pub resolution: &'a str,
+}
+
 /// Storage of the candidates, their publicity, objections and appointment.
 #[async_trait]
 pub trait DecisionStore: Send + Sync {
@@ -160,23 +207,16 @@ pub trait DecisionStore: Send + Sync {
     /// meeting). Returns the meeting id.
     async fn dec_create_meeting(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        m: &MeetingWrite,
-        candidates: &[CandidateWrite],
-        by: &str,
+        at: UnitAt,
+        w: &ProposalsWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<MeetingId>;
     /// Starts the publicity of the candidates `ids` (`Conflict(Status)` when one of them
     /// already has one).
-    #[allow(clippy::too_many_arguments)]
     async fn dec_start_publicity(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        ids: &[i64],
-        period: (NaiveDate, NaiveDate, NaiveDate),
-        by: &str,
+        at: UnitAt,
+        w: &PublicityWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// The objections to a campaign's candidates (`Some(family)`) or to the unit's, by id.
@@ -186,28 +226,18 @@ pub trait DecisionStore: Send + Sync {
         u: UnitId,
         family: Option<i64>,
     ) -> StoreResult<Vec<ObjectionRecord>>;
-    /// Records an objection; returns its id.
-    #[allow(clippy::too_many_arguments)]
+    /// Records an objection to candidate `at.id`; returns its id.
     async fn dec_add_objection(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        candidate: i64,
-        received_on: NaiveDate,
-        content: &str,
-        by: &str,
+        at: Scoped<i64>,
+        w: &ObjectionWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<i64>;
-    /// Resolves an open objection (`Conflict(Status)` when already resolved).
-    #[allow(clippy::too_many_arguments)]
+    /// Resolves open objection `at.id` (`Conflict(Status)` when already resolved).
     async fn dec_resolve_objection(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: i64,
-        outcome: PublicityOutcome,
-        resolution: &str,
-        by: &str,
+        at: Scoped<i64>,
+        w: &ResolutionWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Writes the appointment (`Conflict(Status)` when the candidate is already appointed
@@ -215,10 +245,8 @@ pub trait DecisionStore: Send + Sync {
     /// the new assignment.
     async fn dec_appoint(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         w: &AppointWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<AssignmentId>;
 }
@@ -470,7 +498,11 @@ impl App {
             if meetings.contains_key(&cand.meeting_id) {
                 continue;
             }
-            if let Some(m) = self.store.sel_meeting(d, unit, cand.meeting_id).await? {
+            if let Some(m) = self
+                .store
+                .sel_meeting(MeetingAt::new(d, unit, cand.meeting_id))
+                .await?
+            {
                 let t = match (&m.status, &m.tally_json) {
                     (MeetingStatus::Closed, Some(j)) => Some(
                         serde_json::from_str::<Tally>(j)
@@ -717,19 +749,12 @@ impl App {
                 post_id,
             ));
         }
-        let members = self.sel_committee(actor, unit).await?;
-        if members.is_empty() {
-            errs.push(FieldError::new("members", "selection_no_members"));
-        }
-        errs.into_result()?;
-        let (Some(title), Some(held_on)) = (title, held_on) else {
-            return Err(AppError::Internal("unreachable".into()));
-        };
+        let mut w = self.new_meeting(actor, unit, errs, title, held_on).await?;
         // Recusal (§1.9.3): a member whose own record is the candidate, or a relative of
         // it (relations declared in the people module).
         let proposed: Vec<PersonId> = chosen.iter().map(|c| PersonId(c.1)).collect();
         let mut officials: Vec<(i64, PersonId, Vec<Relation>)> = Vec::new();
-        for m in &members {
+        for m in &w.members {
             if let Some(p) = self.store.get_user(d, *m).await?.and_then(|u| u.person_id) {
                 let kin = self.kin_relations(d, p, &proposed).await?;
                 officials.push((m.0, p, kin));
@@ -770,13 +795,15 @@ impl App {
                 post_id: Some(post_id),
             });
             cands.push(CandidateWrite {
-                campaign_id: c.id,
-                family_id: c.family_id,
-                plan_version: c.version,
-                post: key,
-                post_id,
-                person_id: pid,
-                application_id: app,
+                proposal: Proposed {
+                    campaign_id: c.id,
+                    family_id: c.family_id,
+                    plan_version: c.version,
+                    post: key,
+                    post_id,
+                    person_id: pid,
+                    application_id: app,
+                },
                 item_no: no,
                 recused,
             });
@@ -789,9 +816,9 @@ impl App {
             .after(&MeetingAudit {
                 campaign_id: c.id.0,
                 plan_version: c.version,
-                title: &title,
-                held_on,
-                members: members.len(),
+                title: &w.title,
+                held_on: w.held_on,
+                members: w.members.len(),
                 items: cands
                     .iter()
                     .map(|x| (x.item_no, x.person_id, x.post_id))
@@ -799,15 +826,17 @@ impl App {
                 recused: recused_log,
                 recusals,
             });
-        let w = MeetingWrite {
-            title,
-            held_on,
-            members,
-            items,
-        };
+        w.items = items;
         Ok(self
             .store
-            .dec_create_meeting(d, unit, &w, &cands, &actor.username, audit)
+            .dec_create_meeting(
+                UnitAt::unit(d, unit),
+                &ProposalsWrite {
+                    meeting: &w,
+                    candidates: &cands,
+                },
+                audit,
+            )
             .await?)
     }
 }

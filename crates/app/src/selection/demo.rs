@@ -33,7 +33,7 @@ use jiguan_domain::selection::plan::{BallotFormat, PostKey};
 use jiguan_domain::tenancy::DistrictId;
 use jiguan_domain::workflow::Status;
 
-use super::campaign::{CampaignForm, PostLine};
+use super::campaign::{CampaignAt, CampaignForm, PostLine};
 use super::panel::JudgeForm;
 use super::registration::{ApplicationWrite, RegisterForm, ReviewForm};
 use super::results::InspectionForm;
@@ -351,7 +351,7 @@ pub async fn seed_scores(app: &App, district: DistrictId) -> AppResult<()> {
         };
         let aid = app
             .store
-            .app_save(district, unit, id, &w, &ua.username, audit)
+            .app_save(CampaignAt::new(district, unit, id), &w, audit)
             .await?;
         let confirm = ReviewForm {
             decision: "confirm".into(),

@@ -35,9 +35,9 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::campaign::CampaignRecord;
 use super::scoring::PostCandidates;
-use super::{ballot_key, new_token, normalise_token, print_token};
+use super::{CastBallot, ballot_key, new_token, normalise_token, print_token};
 use crate::ports::{StoreError, StoreResult};
-use crate::selection::campaign::published;
+use crate::selection::campaign::{CampaignAt, published};
 use crate::{App, AppError, AppResult};
 
 /// Most codes issued at once.
@@ -56,47 +56,21 @@ pub struct EvaluationRecord {
 #[async_trait]
 pub trait EvaluationStore: Send + Sync {
     /// The evaluation of a campaign version (`None`: no code issued yet), with the codes used.
-    async fn ev_get(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Option<EvaluationRecord>>;
+    async fn ev_get(&self, at: CampaignAt) -> StoreResult<Option<EvaluationRecord>>;
     /// Adds code hashes (unused) while the evaluation is open (`Conflict(Status)` once closed).
     async fn ev_issue(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         hashes: &[String],
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// In one transaction: marks the code used (only if unused and the evaluation open) and
-    /// stores the ballot under `key`. `false`, writing nothing, otherwise. No audit entry.
-    async fn ev_cast(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-        hash: &str,
-        key: &str,
-        marks: &str,
-    ) -> StoreResult<bool>;
+    /// stores the ballot under its key. `false`, writing nothing, otherwise. No audit entry.
+    async fn ev_cast(&self, at: CampaignAt, b: CastBallot<'_>) -> StoreResult<bool>;
     /// Closes an open evaluation (`Conflict(Status)` otherwise).
-    async fn ev_close(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
+    async fn ev_close(&self, at: CampaignAt, audit: AuditEntry) -> StoreResult<()>;
     /// The stored ballots' marks (JSON), in key order.
-    async fn ev_ballots(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<String>>;
+    async fn ev_ballots(&self, at: CampaignAt) -> StoreResult<Vec<String>>;
 }
 
 /// The marks of a ballot line, as the form sends them.
@@ -184,7 +158,7 @@ impl App {
             .camp_for(actor, Action::SelectionView, unit, id)
             .await?;
         let d = actor.district_id;
-        let rec = self.store.ev_get(d, unit, c.id).await?;
+        let rec = self.store.ev_get(CampaignAt::new(d, unit, c.id)).await?;
         let closed = rec.as_ref().is_some_and(|r| r.closed_at.is_some());
         // The candidates are read only once the evaluation is closed.
         let posts = if closed {
@@ -214,7 +188,7 @@ impl App {
         if closed {
             let ballots: Vec<BTreeMap<i64, String>> = self
                 .store
-                .ev_ballots(d, unit, c.id)
+                .ev_ballots(CampaignAt::new(d, unit, c.id))
                 .await?
                 .iter()
                 .map(|j| serde_json::from_str(j))
@@ -281,7 +255,7 @@ impl App {
             .on(ObjectKind::SelectionCampaign, id.0)
             .after(&n);
         self.store
-            .ev_issue(actor.district_id, unit, id, &hashes, audit)
+            .ev_issue(CampaignAt::of(actor, unit, id), &hashes, audit)
             .await
             .map_err(closed)?;
         Ok(codes.iter().map(|t| print_token(t)).collect())
@@ -305,7 +279,7 @@ impl App {
             .did(AuditAction::SelectionEvaluationClose)
             .on(ObjectKind::SelectionCampaign, id.0);
         self.store
-            .ev_close(actor.district_id, unit, id, audit)
+            .ev_close(CampaignAt::of(actor, unit, id), audit)
             .await
             .map_err(closed)
     }
@@ -333,7 +307,7 @@ impl App {
             .camp_for(actor, Action::SelectionEvaluate, unit, id)
             .await
             .and_then(published)?;
-        let rec = self.store.ev_get(actor.district_id, unit, id).await?;
+        let rec = self.store.ev_get(CampaignAt::of(actor, unit, id)).await?;
         let posts = if named {
             self.ev_candidates(actor.district_id, unit, &c).await?
         } else {
@@ -400,12 +374,12 @@ impl App {
         let ok = self
             .store
             .ev_cast(
-                actor.district_id,
-                unit,
-                id,
-                &TokenHash::of(&code).to_hex(),
-                &ballot_key(),
-                &json,
+                CampaignAt::of(actor, unit, id),
+                CastBallot {
+                    token_hash: &TokenHash::of(&code).to_hex(),
+                    key: &ballot_key(),
+                    marks: &json,
+                },
             )
             .await?;
         if !ok {

@@ -31,9 +31,9 @@ use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::scoring::ExamEntry;
-use crate::ports::{Conflict, StoreError, StoreResult};
+use crate::ports::{Conflict, StoreError, StoreResult, UnitAt};
 use crate::posts::AssignmentWrite;
-use crate::selection::campaign::published;
+use crate::selection::campaign::{CampaignAt, published};
 use crate::{App, AppError, AppResult};
 
 /// A 加试 result as stored.
@@ -83,11 +83,8 @@ pub trait ExtraStore: Send + Sync {
     /// Inserts or replaces the results in one transaction with the audit row.
     async fn sc_extra_test_save(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         scores: &[(ApplicationId, Decimal)],
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// The probation evaluations of the unit's candidates.
@@ -100,8 +97,7 @@ pub trait ExtraStore: Send + Sync {
     /// posts' conflicts as in `write_assignments`).
     async fn dec_probation_review(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         w: &ProbationWrite,
         audit: AuditEntry,
     ) -> StoreResult<()>;
@@ -213,7 +209,7 @@ impl App {
             .on(ObjectKind::SelectionCampaign, id.0)
             .after(&serde_json::json!({"plan_version": c.version, "scores": lines}));
         self.store
-            .sc_extra_test_save(actor.district_id, unit, id, &out, &actor.username, audit)
+            .sc_extra_test_save(CampaignAt::of(actor, unit, id), &out, audit)
             .await?;
         Ok(out.len())
     }
@@ -325,7 +321,11 @@ impl App {
         let (Some(on), Some(result)) = (on, result) else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let label = match self.store.camp_get(d, unit, cand.campaign_id).await? {
+        let label = match self
+            .store
+            .camp_get(CampaignAt::new(d, unit, cand.campaign_id))
+            .await?
+        {
             Some(r) => super::registration::post_label(&r, cand.post),
             None => String::new(),
         };
@@ -375,7 +375,7 @@ impl App {
             review,
         };
         self.store
-            .dec_probation_review(d, unit, &w, audit)
+            .dec_probation_review(UnitAt::unit(d, unit), &w, audit)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(Conflict::Status) => {

@@ -38,7 +38,7 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::selection::MeetingId;
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
-use crate::ports::StoreResult;
+use crate::ports::{Scoped, StoreResult, UnitAt};
 
 jiguan_domain::coded_enum! {
     /// Where a meeting is: draft (items, roll call) → open (tokens issued, voting) → closed.
@@ -108,54 +108,56 @@ pub struct MeetingWrite {
     pub items: Vec<ItemWrite>,
 }
 
+/// A secret ballot as cast, for the committee's vote and the democratic evaluation alike:
+/// the hash of the one-time token (or code) it uses, its random key and its marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CastBallot<'a> {
+    pub token_hash: &'a str,
+    pub key: &'a str,
+    pub marks: &'a str,
+}
+
+/// A meeting of a unit, as the store is asked about it.
+pub type MeetingAt = Scoped<MeetingId>;
+
+/// A vote's tally as recorded at close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TallyWrite<'a> {
+    /// The ballots tallied (the close is refused when the stored ones are no longer these).
+    pub ballots: i64,
+    /// JSON of [`jiguan_domain::selection::Tally`].
+    pub tally_json: &'a str,
+    pub digest: &'a str,
+    pub closed_at: DateTime<Utc>,
+}
+
 /// Storage of committee meetings, tokens and ballots.
 #[async_trait]
 pub trait SelectionStore: Send + Sync {
     /// Meetings of a unit, newest first.
     async fn sel_meetings(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<MeetingRecord>>;
-    async fn sel_meeting(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-    ) -> StoreResult<Option<MeetingRecord>>;
+    async fn sel_meeting(&self, at: MeetingAt) -> StoreResult<Option<MeetingRecord>>;
     /// Creates a draft meeting with its roll call rows and items; returns its id.
     async fn sel_create_meeting(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         w: &MeetingWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<MeetingId>;
     /// Adds an item to a draft meeting (`Conflict(Status)` otherwise); returns its number.
     async fn sel_add_item(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
+        at: MeetingAt,
         item: &ItemWrite,
         audit: AuditEntry,
     ) -> StoreResult<i64>;
-    async fn sel_items(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-    ) -> StoreResult<Vec<ItemRecord>>;
+    async fn sel_items(&self, at: MeetingAt) -> StoreResult<Vec<ItemRecord>>;
     /// The roll call, by display name.
-    async fn sel_attendance(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-    ) -> StoreResult<Vec<AttendanceRecord>>;
+    async fn sel_attendance(&self, at: MeetingAt) -> StoreResult<Vec<AttendanceRecord>>;
     /// Records who is present (every other member absent); draft only (`Conflict(Status)`).
     async fn sel_roll_call(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
+        at: MeetingAt,
         present: &[UserId],
         audit: AuditEntry,
     ) -> StoreResult<()>;
@@ -164,58 +166,26 @@ pub trait SelectionStore: Send + Sync {
     /// (`Conflict(Status)` otherwise).
     async fn sel_issue_tokens(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
+        at: MeetingAt,
         hashes: &[String],
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Whether a token hash was issued for the meeting, and whether it is used.
-    async fn sel_token(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-        hash: &str,
-    ) -> StoreResult<Option<bool>>;
+    async fn sel_token(&self, at: MeetingAt, hash: &str) -> StoreResult<Option<bool>>;
     /// (tokens used, tokens issued).
-    async fn sel_progress(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-    ) -> StoreResult<(i64, i64)>;
+    async fn sel_progress(&self, at: MeetingAt) -> StoreResult<(i64, i64)>;
     /// In one transaction: marks the token used (only if the meeting is open and the token
-    /// unused) and stores the ballot under `key`. Returns false, writing nothing, when the
+    /// unused) and stores the ballot under its key. Returns false, writing nothing, when the
     /// token is unknown or already used or the meeting is not open. No audit entry.
-    async fn sel_cast(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-        hash: &str,
-        key: &str,
-        marks: &str,
-    ) -> StoreResult<bool>;
+    async fn sel_cast(&self, at: MeetingAt, b: CastBallot<'_>) -> StoreResult<bool>;
     /// The stored ballots' marks, in key order.
-    async fn sel_ballots(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-    ) -> StoreResult<Vec<String>>;
+    async fn sel_ballots(&self, at: MeetingAt) -> StoreResult<Vec<String>>;
     /// Closes an open vote with its tally and digest (`Conflict(Status)` when not open, or
     /// when the stored ballots are no longer the `ballots` tallied: a cast came in between).
-    #[allow(clippy::too_many_arguments)]
     async fn sel_close(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: MeetingId,
-        ballots: i64,
-        tally_json: &str,
-        digest: &str,
-        at: DateTime<Utc>,
+        at: MeetingAt,
+        t: &TallyWrite<'_>,
         audits: Vec<AuditEntry>,
     ) -> StoreResult<()>;
 }

@@ -39,8 +39,9 @@ use jiguan_domain::selection::recusal::{
 use jiguan_domain::selection::{ApplicationId, CampaignId, MeetingId};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
-use super::campaign::CampaignRecord;
-use crate::ports::{StoreError, StoreResult};
+use super::MeetingAt;
+use super::campaign::{CampaignAt, CampaignRecord};
+use crate::ports::{Scoped, StoreError, StoreResult, UnitAt};
 use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
@@ -93,8 +94,7 @@ pub trait OfficialStore: Send + Sync {
     /// audit row; returns the id.
     async fn sel_official_add(
         &self,
-        d: DistrictId,
-        u: UnitId,
+        at: UnitAt,
         o: &OfficialRecord,
         audit: AuditEntry,
     ) -> StoreResult<i64>;
@@ -102,9 +102,7 @@ pub trait OfficialStore: Send + Sync {
     /// `NotFound` when not the unit's).
     async fn sel_official_recuse(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        id: i64,
+        at: Scoped<i64>,
         r: &OfficialRecusal,
         audit: AuditEntry,
     ) -> StoreResult<()>;
@@ -318,7 +316,7 @@ impl App {
         ids.dedup();
         let mut out = Vec::new();
         for m in ids {
-            if let Some(rec) = self.store.sel_meeting(d, unit, m).await? {
+            if let Some(rec) = self.store.sel_meeting(MeetingAt::new(d, unit, m)).await? {
                 let people = cands
                     .iter()
                     .filter(|c| c.meeting_id == m)
@@ -487,7 +485,10 @@ impl App {
                 "plan_version": c.version,
                 "recusal": recusal.as_ref().map(|r| log_entry(&rec, &dealt, r, &found)),
             }));
-        let id = self.store.sel_official_add(d, unit, &rec, audit).await?;
+        let id = self
+            .store
+            .sel_official_add(UnitAt::unit(d, unit), &rec, audit)
+            .await?;
         Ok((id, recusal))
     }
 
@@ -546,7 +547,7 @@ impl App {
         let dealt: Vec<i64> = match (o.application_id, o.meeting_id) {
             (Some(a), _) => self
                 .store
-                .app_list(d, unit, o.campaign_id)
+                .app_list(CampaignAt::new(d, unit, o.campaign_id))
                 .await?
                 .iter()
                 .filter(|x| x.id == a)
@@ -589,7 +590,7 @@ impl App {
                 "reason": r.reason,
             }));
         self.store
-            .sel_official_recuse(d, unit, o.id, &r, audit)
+            .sel_official_recuse(Scoped::new(d, unit, o.id), &r, audit)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(_) => {

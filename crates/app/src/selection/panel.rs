@@ -37,9 +37,12 @@ use jiguan_domain::selection::scores::{JudgeScore, panel_ready, panel_score, par
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
-use super::campaign::CampaignRecord;
-use super::scoring::{Candidate, ExamOutcome, ExamView, JudgeRecord, JudgeWrite, PostCandidates};
+use super::campaign::{CampaignAt, CampaignRecord};
+use super::scoring::{
+    Candidate, ExamOutcome, ExamView, JudgeRecord, JudgeWrite, PostCandidates, SheetWrite,
+};
 use super::{new_token, normalise_token, print_token};
+use crate::ports::Scoped;
 use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
@@ -193,7 +196,10 @@ impl App {
         let c = self
             .camp_for(actor, Action::SelectionView, unit, id)
             .await?;
-        let judges = self.store.sc_judges(actor.district_id, unit, id).await?;
+        let judges = self
+            .store
+            .sc_judges(CampaignAt::of(actor, unit, id))
+            .await?;
         let hidden = judges
             .iter()
             .any(|j| j.user_id == Some(actor.user_id) && j.submitted_at.is_none());
@@ -215,7 +221,7 @@ impl App {
         let sheets = if hidden {
             Vec::new()
         } else {
-            self.store.sc_sheets(d, unit, c.id).await?
+            self.store.sc_sheets(CampaignAt::new(d, unit, c.id)).await?
         };
         let by: BTreeMap<(i64, ApplicationId), Decimal> = sheets
             .iter()
@@ -289,7 +295,7 @@ impl App {
             .await
             .and_then(published)?;
         let d = actor.district_id;
-        let existing = self.store.sc_judges(d, unit, id).await?;
+        let existing = self.store.sc_judges(CampaignAt::new(d, unit, id)).await?;
         let (w, code) = if f.user_id.trim().is_empty() {
             let name = f.name.trim();
             if name.is_empty() {
@@ -358,7 +364,7 @@ impl App {
             });
         let jid = self
             .store
-            .sc_judge_add(d, unit, id, &w, &actor.username, audit)
+            .sc_judge_add(CampaignAt::new(d, unit, id), &w, audit)
             .await?;
         Ok((jid, code))
     }
@@ -371,7 +377,7 @@ impl App {
                 self.require_unit(actor, Action::SelectionJudge, *unit)
                     .await?;
                 self.store
-                    .sc_judges(actor.district_id, *unit, *id)
+                    .sc_judges(CampaignAt::of(actor, *unit, *id))
                     .await?
                     .into_iter()
                     .find(|j| j.user_id == Some(actor.user_id))
@@ -406,12 +412,12 @@ impl App {
     async fn sc_sheet_of(&self, j: JudgeRecord) -> AppResult<JudgeSheet> {
         let c = self
             .store
-            .camp_get(j.district_id, j.unit_id, j.campaign_id)
+            .camp_get(CampaignAt::new(j.district_id, j.unit_id, j.campaign_id))
             .await?
             .ok_or(AppError::NotFound)?;
         let own: BTreeMap<ApplicationId, Decimal> = if j.submitted_at.is_some() {
             self.store
-                .sc_sheets(j.district_id, j.unit_id, j.campaign_id)
+                .sc_sheets(CampaignAt::new(j.district_id, j.unit_id, j.campaign_id))
                 .await?
                 .into_iter()
                 .filter(|s| s.judge_id == j.id)
@@ -496,7 +502,7 @@ impl App {
             .await
             .and_then(published)?;
         self.store
-            .sc_judges(actor.district_id, unit, id)
+            .sc_judges(CampaignAt::of(actor, unit, id))
             .await?
             .into_iter()
             .find(|j| j.id == judge)
@@ -514,7 +520,7 @@ impl App {
         }
         let c = self
             .store
-            .camp_get(j.district_id, j.unit_id, j.campaign_id)
+            .camp_get(CampaignAt::new(j.district_id, j.unit_id, j.campaign_id))
             .await?
             .ok_or(AppError::NotFound)?;
         let cands: Vec<Candidate> = self
@@ -580,7 +586,7 @@ impl App {
                 "log": recusal_log(&cands, &ids, &found),
             }));
         self.store
-            .sc_judge_recusal(j.district_id, j.unit_id, j.id, &ids, audit)
+            .sc_judge_recusal(Scoped::new(j.district_id, j.unit_id, j.id), &ids, audit)
             .await
             .map_err(|e| match e {
                 crate::ports::StoreError::Conflict(_) => {
@@ -635,12 +641,12 @@ impl App {
         // interview (no names).
         let c = self
             .store
-            .camp_get(j.district_id, j.unit_id, j.campaign_id)
+            .camp_get(CampaignAt::new(j.district_id, j.unit_id, j.campaign_id))
             .await?
             .ok_or(AppError::NotFound)?;
         let judges = self
             .store
-            .sc_judges(j.district_id, j.unit_id, j.campaign_id)
+            .sc_judges(CampaignAt::new(j.district_id, j.unit_id, j.campaign_id))
             .await?;
         let cands = self.sc_candidate_ids(j.district_id, j.unit_id, &c).await?;
         let scored: Vec<PostCandidates> = self
@@ -686,7 +692,15 @@ impl App {
                 "scores": out.iter().map(|(a, s)| (a.0, *s)).collect::<Vec<_>>(),
             }));
         self.store
-            .sc_sheet_submit(j.district_id, j.unit_id, j.id, &out, on_behalf, &by, audit)
+            .sc_sheet_submit(
+                Scoped::new(j.district_id, j.unit_id, j.id),
+                &SheetWrite {
+                    scores: &out,
+                    on_behalf,
+                    by: &by,
+                },
+                audit,
+            )
             .await
             .map_err(|e| match e {
                 crate::ports::StoreError::Conflict(_) => {

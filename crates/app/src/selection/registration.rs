@@ -45,10 +45,11 @@ use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::Status;
 
-use super::campaign::CampaignRecord;
+use super::campaign::{CampaignAt, CampaignRecord};
 use super::scoring::{PostCandidates, candidates_of};
 use crate::appraisal::YearRecord;
 use crate::people::PersonRecord;
+use crate::ports::Scoped;
 use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
@@ -62,6 +63,14 @@ jiguan_domain::coded_enum! {
         /// 资格审查未通过.
         Rejected = "rejected" ["审查未通过"],
     }
+}
+
+/// A review as recorded: the decision, the facts and the note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewWrite {
+    pub status: ApplicationStatus,
+    pub facts: ReviewFacts,
+    pub note: String,
 }
 
 /// What the HR office records at review: the facts the roster does not hold.
@@ -308,7 +317,7 @@ impl App {
             .after(&a);
         Ok(self
             .store
-            .app_save(actor.district_id, unit, c.id, &w, &actor.username, audit)
+            .app_save(CampaignAt::of(actor, unit, c.id), &w, audit)
             .await?)
     }
 
@@ -605,7 +614,7 @@ impl App {
         let c = self
             .camp_for(actor, Action::SelectionView, unit, id)
             .await?;
-        let apps = self.store.app_list(d, unit, id).await?;
+        let apps = self.store.app_list(CampaignAt::new(d, unit, id)).await?;
         let mut ids: Vec<PersonId> = apps.iter().map(|a| PersonId(a.person_id)).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -705,7 +714,7 @@ impl App {
         let facts = parse_review(f)?;
         let a = self
             .store
-            .app_get(actor.district_id, unit, id, app)
+            .app_get(CampaignAt::of(actor, unit, id), app)
             .await?
             .ok_or(AppError::NotFound)?;
         let status = match f.decision.trim() {
@@ -754,17 +763,13 @@ impl App {
             .did(AuditAction::SelectionApplicationReview)
             .on(ObjectKind::SelectionCampaign, id.0)
             .after(&(status, &facts, &note));
+        let r = ReviewWrite {
+            status,
+            facts,
+            note,
+        };
         self.store
-            .app_review(
-                actor.district_id,
-                unit,
-                app,
-                status,
-                &facts,
-                &note,
-                &actor.username,
-                audit,
-            )
+            .app_review(Scoped::of(actor, unit, app), &r, audit)
             .await?;
         Ok(status)
     }
@@ -816,7 +821,7 @@ impl App {
         for c in open {
             let application = self
                 .store
-                .app_list(actor.district_id, unit, c.id)
+                .app_list(CampaignAt::of(actor, unit, c.id))
                 .await?
                 .into_iter()
                 .find(|a| a.person_id == p.id);

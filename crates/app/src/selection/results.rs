@@ -28,7 +28,7 @@ use jiguan_domain::selection::scores::{
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::UnitId;
 
-use super::campaign::CampaignRecord;
+use super::campaign::{CampaignAt, CampaignRecord};
 use super::panel::advanced_only;
 use super::registration::ReviewView;
 use super::scoring::{Candidate, ExamOutcome, InspectionRecord, PostCandidates};
@@ -127,7 +127,7 @@ impl App {
             .flat_map(|p| p.rows.iter())
             .map(|r| (r.candidate.application_id, (r.score, r.outcome)))
             .collect();
-        let judges = self.store.sc_judges(d, unit, id).await?;
+        let judges = self.store.sc_judges(CampaignAt::new(d, unit, id)).await?;
         // A judge who has not submitted sees no interview score here either.
         let hidden = judges
             .iter()
@@ -145,7 +145,7 @@ impl App {
                     .map(|x| (r.candidate.application_id, x.score))
             })
             .collect();
-        let rec = self.store.ev_get(d, unit, id).await?;
+        let rec = self.store.ev_get(CampaignAt::new(d, unit, id)).await?;
         let ev = self
             .ev_view_of(d, unit, c.clone(), rec, interviewees)
             .await?;
@@ -162,7 +162,7 @@ impl App {
         };
         let inspections: BTreeMap<ApplicationId, InspectionRecord> = self
             .store
-            .sc_inspections(d, unit, id)
+            .sc_inspections(CampaignAt::new(d, unit, id))
             .await?
             .into_iter()
             .map(|r| (r.application_id, r))
@@ -388,7 +388,7 @@ impl App {
                 "plan_version": c.version,
             }));
         self.store
-            .sc_inspection_save(actor.district_id, unit, id, &r, audit)
+            .sc_inspection_save(CampaignAt::of(actor, unit, id), &r, audit)
             .await?;
         Ok(())
     }

@@ -28,9 +28,9 @@ use jiguan_domain::selection::scores::{advance_to_interview, parse_score};
 use jiguan_domain::selection::{ApplicationId, CampaignId};
 use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
-use super::campaign::CampaignRecord;
+use super::campaign::{CampaignAt, CampaignRecord};
 use super::registration::{ApplicationRecord, ApplicationStatus, post_label};
-use crate::ports::StoreResult;
+use crate::ports::{Scoped, StoreResult};
 use crate::selection::campaign::published;
 use crate::{App, AppResult};
 
@@ -89,39 +89,21 @@ pub struct SheetScore {
 #[async_trait]
 pub trait ScoreStore: Send + Sync {
     /// The written-exam scores of a campaign version, by application.
-    async fn sc_exam_scores(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<ExamScoreRecord>>;
+    async fn sc_exam_scores(&self, at: CampaignAt) -> StoreResult<Vec<ExamScoreRecord>>;
     /// Inserts or replaces the scores in one transaction with the audit row.
-    #[allow(clippy::too_many_arguments)]
     async fn sc_exam_save(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-        scores: &[(ApplicationId, Decimal)],
-        source: &str,
-        by: &str,
+        at: CampaignAt,
+        w: &ScoresWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// The judges of a campaign version, by id.
-    async fn sc_judges(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<JudgeRecord>>;
+    async fn sc_judges(&self, at: CampaignAt) -> StoreResult<Vec<JudgeRecord>>;
     /// Adds a judge; returns its id.
     async fn sc_judge_add(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         w: &JudgeWrite,
-        by: &str,
         audit: AuditEntry,
     ) -> StoreResult<i64>;
     /// The judge holding a one-time code (by its hash), in whatever district and unit: a
@@ -131,51 +113,49 @@ pub trait ScoreStore: Send + Sync {
     /// (`Conflict(Status)` otherwise).
     async fn sc_judge_recusal(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        judge: i64,
+        at: Scoped<i64>,
         recused: &[ApplicationId],
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Stores a judge's whole sheet and marks it submitted, once (`Conflict(Status)` when it
     /// already is).
-    #[allow(clippy::too_many_arguments)]
     async fn sc_sheet_submit(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        judge: i64,
-        scores: &[(ApplicationId, Decimal)],
-        on_behalf: bool,
-        by: &str,
+        at: Scoped<i64>,
+        w: &SheetWrite<'_>,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     /// Every score of every submitted sheet of a campaign version.
-    async fn sc_sheets(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<SheetScore>>;
+    async fn sc_sheets(&self, at: CampaignAt) -> StoreResult<Vec<SheetScore>>;
     /// The inspection records (考察材料) of a campaign version.
-    async fn sc_inspections(
-        &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
-    ) -> StoreResult<Vec<InspectionRecord>>;
+    async fn sc_inspections(&self, at: CampaignAt) -> StoreResult<Vec<InspectionRecord>>;
     /// Inserts or replaces the inspection record of an application of the campaign.
     async fn sc_inspection_save(
         &self,
-        d: DistrictId,
-        u: UnitId,
-        campaign: CampaignId,
+        at: CampaignAt,
         r: &InspectionRecord,
         audit: AuditEntry,
     ) -> StoreResult<()>;
 }
 
 /// The inspection record (考察材料) of a shortlisted candidate.
+/// Written-exam scores as entered: each application's score and where they came from
+/// (`manual` or `import`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScoresWrite<'a> {
+    pub scores: &'a [(ApplicationId, Decimal)],
+    pub source: &'a str,
+}
+
+/// A judge's sheet as submitted: the scores, whether the HR office entered it for the
+/// judge, and by whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SheetWrite<'a> {
+    pub scores: &'a [(ApplicationId, Decimal)],
+    pub on_behalf: bool,
+    pub by: &'a str,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InspectionRecord {
     pub application_id: ApplicationId,
@@ -329,11 +309,11 @@ impl App {
         unit: UnitId,
         c: &CampaignRecord,
     ) -> AppResult<Vec<PostCandidates>> {
-        let apps = self.store.app_list(d, unit, c.id).await?;
-        let mut ids: Vec<PersonId> = apps
+        let mut posts = self.sc_candidate_ids(d, unit, c).await?;
+        let mut ids: Vec<PersonId> = posts
             .iter()
-            .filter(|a| a.status == ApplicationStatus::Confirmed)
-            .map(|a| PersonId(a.person_id))
+            .flat_map(|p| &p.candidates)
+            .map(|x| PersonId(x.person_id))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -344,7 +324,10 @@ impl App {
             .into_iter()
             .map(|p| (p.id, p.name))
             .collect();
-        Ok(candidates_of(c, &apps, &names))
+        for x in posts.iter_mut().flat_map(|p| &mut p.candidates) {
+            x.name = names.get(&x.person_id).cloned().unwrap_or_default();
+        }
+        Ok(posts)
     }
 
     /// The candidates without their names (`name` empty), for a write that checks only
@@ -355,7 +338,7 @@ impl App {
         unit: UnitId,
         c: &CampaignRecord,
     ) -> AppResult<Vec<PostCandidates>> {
-        let apps = self.store.app_list(d, unit, c.id).await?;
+        let apps = self.store.app_list(CampaignAt::new(d, unit, c.id)).await?;
         Ok(candidates_of(c, &apps, &BTreeMap::new()))
     }
 
@@ -384,7 +367,7 @@ impl App {
     ) -> AppResult<ExamView> {
         let scores: BTreeMap<ApplicationId, ExamScoreRecord> = self
             .store
-            .sc_exam_scores(d, unit, c.id)
+            .sc_exam_scores(CampaignAt::new(d, unit, c.id))
             .await?
             .into_iter()
             .map(|s| (s.application_id, s))
@@ -552,12 +535,11 @@ impl App {
             .after(&lines);
         self.store
             .sc_exam_save(
-                actor.district_id,
-                unit,
-                c.id,
-                &out,
-                source,
-                &actor.username,
+                CampaignAt::of(actor, unit, c.id),
+                &ScoresWrite {
+                    scores: &out,
+                    source,
+                },
                 audit,
             )
             .await?;

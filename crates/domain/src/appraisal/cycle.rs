@@ -222,7 +222,7 @@ pub fn grade_label(g: Grade, identity: Identity) -> &'static str {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::appraisal::test_util::date;
+    use crate::test_util::date;
 
     fn facts() -> PersonFacts {
         PersonFacts {

@@ -157,7 +157,7 @@ pub fn check_grade(
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::appraisal::test_util::dec;
+    use crate::test_util::dec;
 
     fn people(group: &str, graded: u32, excellent: u32, ungraded: u32) -> Vec<Graded> {
         let mut v = Vec::new();

@@ -75,16 +75,3 @@ coded_enum! {
         Sanction = "sanction" ["受处分期间"],
     }
 }
-
-#[cfg(test)]
-pub(crate) mod test_util {
-    use rust_decimal::Decimal;
-    use std::str::FromStr;
-
-    pub fn dec(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap_or_default()
-    }
-    pub fn date(s: &str) -> chrono::NaiveDate {
-        chrono::NaiveDate::from_str(s).unwrap_or_default()
-    }
-}

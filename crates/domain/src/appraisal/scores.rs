@@ -345,7 +345,7 @@ pub fn periodic_value(r: super::cycle::PeriodicResult) -> Decimal {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::appraisal::test_util::dec;
+    use crate::test_util::dec;
 
     fn set() -> Vec<Indicator> {
         IndicatorSetForm::default_set("")

@@ -30,25 +30,15 @@ id_type! {
     PayRunId;
 }
 
-coded_enum! {
-    /// The appraisal grade a share is computed from (APR-5: 公务员 and 事业 grades map to the
-    /// same four). The codes are the grade keys of the calculator contract.
-    pub enum Grade: "pay.grade." {
-        /// 优秀.
-        Excellent = "excellent" ["优秀"],
-        /// 称职 (事业: 合格).
-        Competent = "competent" ["称职", "合格"],
-        /// 基本称职 (事业: 基本合格).
-        Basic = "basic" ["基本称职", "基本合格"],
-        /// 不称职 (事业: 不合格).
-        Incompetent = "incompetent" ["不称职", "不合格"],
-    }
-}
+/// The appraisal grade a share is computed from: the appraisal's own four grades (APR-5:
+/// 公务员 and 事业 grades map to the same four), whose codes are the grade keys of the
+/// calculator contract.
+pub use crate::appraisal::Grade;
 
 impl Grade {
     /// PAY-1: 优秀 and 称职 earn the year-end bonus; 基本称职 and 不称职 do not.
     pub fn earns_bonus(self) -> bool {
-        matches!(self, Grade::Excellent | Grade::Competent)
+        self.competent_or_better()
     }
 }
 

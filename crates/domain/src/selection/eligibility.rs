@@ -568,7 +568,8 @@ mod tests {
 
     const ON: &str = "2026-02-28";
 
-    fn reasons(p: &PersonSnapshot, post: &OfferedPost) -> Vec<&'static str> {
+    /// Every reason of `p` for `post` under the default rules on the reference date.
+    fn found(p: &PersonSnapshot, post: &OfferedPost) -> Vec<Ineligibility> {
         check(
             &EligibilityRules::default(),
             post,
@@ -576,9 +577,21 @@ mod tests {
             date(ON),
             Waivers::default(),
         )
-        .into_iter()
-        .map(|r| r.code)
-        .collect()
+    }
+
+    fn reasons(p: &PersonSnapshot, post: &OfferedPost) -> Vec<&'static str> {
+        found(p, post).into_iter().map(|r| r.code).collect()
+    }
+
+    /// The eligible person with one sanction or handling from `from`.
+    fn measured(kind: MeasureKind, from: &str) -> PersonSnapshot {
+        PersonSnapshot {
+            measures: vec![Measure {
+                kind,
+                from: date(from),
+            }],
+            ..person()
+        }
     }
 
     fn chief() -> OfferedPost {
@@ -644,13 +657,7 @@ mod tests {
             leader: true,
             ..person()
         };
-        let r = check(
-            &EligibilityRules::default(),
-            &chief(),
-            &p,
-            date(ON),
-            Waivers::default(),
-        );
+        let r = found(&p, &chief());
         assert_eq!(r.len(), 1);
         assert_eq!(
             (r[0].rule, r[0].code),
@@ -673,13 +680,7 @@ mod tests {
             birth: date("1981-02-28"),
             ..person()
         };
-        let r = check(
-            &EligibilityRules::default(),
-            &chief(),
-            &old,
-            date(ON),
-            Waivers::default(),
-        );
+        let r = found(&old, &chief());
         assert_eq!((r[0].rule, r[0].code), ("c", "selection_age_over"));
         assert_eq!(
             r[0].args,
@@ -793,13 +794,7 @@ mod tests {
         let mut p = person();
         p.appraisals.insert(2024, AppraisalGrade::Basic);
         p.appraisals.remove(&2025);
-        let r = check(
-            &EligibilityRules::default(),
-            &deputy(),
-            &p,
-            date(ON),
-            Waivers::default(),
-        );
+        let r = found(&p, &deputy());
         let got: Vec<_> = r.iter().map(|x| (x.code, x.args.clone())).collect();
         assert_eq!(
             got,
@@ -826,30 +821,12 @@ mod tests {
     #[test]
     fn rule_i_sanction_period() {
         // 记过 from 2025-03-01: 12 months → until 2026-03-01, still running on 2026-02-28.
-        let p = PersonSnapshot {
-            measures: vec![Measure {
-                kind: MeasureKind::Demerit,
-                from: date("2025-03-01"),
-            }],
-            ..person()
-        };
-        let r = check(
-            &EligibilityRules::default(),
-            &deputy(),
-            &p,
-            date(ON),
-            Waivers::default(),
-        );
+        let p = measured(MeasureKind::Demerit, "2025-03-01");
+        let r = found(&p, &deputy());
         assert_eq!((r[0].rule, r[0].code), ("i", "selection_sanction_period"));
         assert!(r[0].args.contains(&("until".into(), "2026-03-01".into())));
         // 警告 from 2025-08-28: 6 months end 2026-02-28, the reference date → over.
-        let p = PersonSnapshot {
-            measures: vec![Measure {
-                kind: MeasureKind::Warning,
-                from: date("2025-08-28"),
-            }],
-            ..person()
-        };
+        let p = measured(MeasureKind::Warning, "2025-08-28");
         assert!(reasons(&p, &deputy()).is_empty());
         assert_eq!(MeasureKind::MajorDemerit.months(), 18);
         assert_eq!(MeasureKind::Removal.months(), 24);
@@ -857,29 +834,11 @@ mod tests {
 
     #[test]
     fn rule_j_organisational_handling() {
-        let p = PersonSnapshot {
-            measures: vec![Measure {
-                kind: MeasureKind::Admonition,
-                from: date("2025-12-01"),
-            }],
-            ..person()
-        };
-        let r = check(
-            &EligibilityRules::default(),
-            &deputy(),
-            &p,
-            date(ON),
-            Waivers::default(),
-        );
+        let p = measured(MeasureKind::Admonition, "2025-12-01");
+        let r = found(&p, &deputy());
         assert_eq!((r[0].rule, r[0].code), ("j", "selection_handling_period"));
         // A handling decided after the reference date does not count.
-        let p = PersonSnapshot {
-            measures: vec![Measure {
-                kind: MeasureKind::Demoted,
-                from: date("2026-03-01"),
-            }],
-            ..person()
-        };
+        let p = measured(MeasureKind::Demoted, "2026-03-01");
         assert!(reasons(&p, &deputy()).is_empty());
     }
 
@@ -963,14 +922,7 @@ mod tests {
                 "selection_under_investigation"
             ]
         );
-        let e = check(
-            &EligibilityRules::default(),
-            &chief(),
-            &p,
-            date(ON),
-            Waivers::default(),
-        )[1]
-        .to_field_error();
+        let e = found(&p, &chief())[1].to_field_error();
         assert_eq!(
             (e.field.as_str(), e.code.as_str()),
             ("person", "selection_age_over")

@@ -49,15 +49,8 @@ pub use scores::{Ranked, StageScores};
 
 #[cfg(test)]
 pub(crate) mod test_util {
-    use rust_decimal::Decimal;
-    use std::str::FromStr;
+    pub use crate::test_util::{date, dec};
 
-    pub fn dec(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap_or_default()
-    }
-    pub fn date(s: &str) -> chrono::NaiveDate {
-        chrono::NaiveDate::from_str(s).unwrap_or_default()
-    }
     /// The stages and their weights, e.g. `&[(Stage::Written, "50")]`.
     pub fn weights(ws: &[(super::plan::Stage, &str)]) -> Vec<super::plan::StageWeight> {
         ws.iter()

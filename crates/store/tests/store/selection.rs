@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use jiguan_app::App;
-use jiguan_app::selection::{ItemForm, MeetingForm, SelectionStore};
+use jiguan_app::selection::{CastBallot, ItemForm, MeetingAt, MeetingForm, SelectionStore};
 use jiguan_domain::auth::{Actor, Role};
 use jiguan_domain::selection::MeetingId;
 use jiguan_domain::selection::ballot::TokenHash;
@@ -136,9 +136,16 @@ async fn ballot_one_token_one_ballot_and_atomic_cast(pg: bool) {
     // The store refuses a used token on its own (a race past the app's check).
     let h0 = TokenHash::of(&jiguan_app::selection::normalise_token(&v.tokens[0])).to_hex();
     assert!(
-        !v.s.sel_cast(d, u, id, &h0, "k-race", "1=agree;2=agree")
-            .await
-            .unwrap()
+        !v.s.sel_cast(
+            MeetingAt::new(d, u, id),
+            CastBallot {
+                token_hash: &h0,
+                key: "k-race",
+                marks: "1=agree;2=agree"
+            }
+        )
+        .await
+        .unwrap()
     );
     assert_eq!(count(&v.s, ballots, id).await, 1);
     // Atomicity: a ballot that cannot be stored (its key taken) leaves the token unused.
@@ -154,15 +161,25 @@ async fn ballot_one_token_one_ballot_and_atomic_cast(pg: bool) {
             .unwrap();
     let h1 = TokenHash::of(&jiguan_app::selection::normalise_token(&v.tokens[1])).to_hex();
     assert!(
-        v.s.sel_cast(d, u, id, &h1, &key, "1=agree;2=agree")
-            .await
-            .is_err()
+        v.s.sel_cast(
+            MeetingAt::new(d, u, id),
+            CastBallot {
+                token_hash: &h1,
+                key: &key,
+                marks: "1=agree;2=agree"
+            }
+        )
+        .await
+        .is_err()
     );
     assert_eq!(
         (count(&v.s, ballots, id).await, count(&v.s, used, id).await),
         (1, 1)
     );
-    assert_eq!(v.s.sel_token(d, u, id, &h1).await.unwrap(), Some(false));
+    assert_eq!(
+        v.s.sel_token(MeetingAt::new(d, u, id), &h1).await.unwrap(),
+        Some(false)
+    );
     // The token still works afterwards.
     app.sel_cast(&v.voters[1], u, id, &v.tokens[1], &marks(&["agree"]))
         .await
@@ -174,17 +191,36 @@ async fn ballot_one_token_one_ballot_and_atomic_cast(pg: bool) {
     // Another unit's scope sees no token; a closed vote takes no ballot.
     let other = UnitId(u.0 + 1);
     let h2 = TokenHash::of(&jiguan_app::selection::normalise_token(&v.tokens[2])).to_hex();
-    assert_eq!(v.s.sel_token(d, other, id, &h2).await.unwrap(), None);
-    assert!(
-        !v.s.sel_cast(d, other, id, &h2, "k-other", "1=agree;2=agree")
+    assert_eq!(
+        v.s.sel_token(MeetingAt::new(d, other, id), &h2)
             .await
-            .unwrap()
+            .unwrap(),
+        None
+    );
+    assert!(
+        !v.s.sel_cast(
+            MeetingAt::new(d, other, id),
+            CastBallot {
+                token_hash: &h2,
+                key: "k-other",
+                marks: "1=agree;2=agree"
+            }
+        )
+        .await
+        .unwrap()
     );
     app.sel_close(&unit_admin(d, u), u, id).await.unwrap();
     assert!(
-        !v.s.sel_cast(d, u, id, &h2, "k-late", "1=agree;2=agree")
-            .await
-            .unwrap()
+        !v.s.sel_cast(
+            MeetingAt::new(d, u, id),
+            CastBallot {
+                token_hash: &h2,
+                key: "k-late",
+                marks: "1=agree;2=agree"
+            }
+        )
+        .await
+        .unwrap()
     );
     assert_eq!(count(&v.s, ballots, id).await, 2);
     let (view, rc) = app.sel_recount(&unit_admin(d, u), u, id).await.unwrap();

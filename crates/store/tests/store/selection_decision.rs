@@ -3,12 +3,15 @@
 //! once, and the appointment — refused while an objection is open, then written with the
 //! post assignment and the person's history, once — all scoped by district and unit.
 
-use jiguan_app::ports::{AuditStore, Conflict, StoreError};
+use jiguan_app::ports::{AuditStore, Conflict, Scoped, StoreError, UnitAt};
 use jiguan_app::posts::PostsStore;
-use jiguan_app::selection::campaign::{CampaignStore, CampaignWrite};
-use jiguan_app::selection::decision::{AppointWrite, CandidateWrite, DecisionStore};
+use jiguan_app::selection::campaign::{CampaignAt, CampaignStore, CampaignWrite};
+use jiguan_app::selection::decision::{
+    AppointWrite, CandidateWrite, DecisionStore, ObjectionWrite, ProposalsWrite, Proposed,
+    PublicityWrite, ResolutionWrite,
+};
 use jiguan_app::selection::registration::ApplicationWrite;
-use jiguan_app::selection::{ItemWrite, MeetingWrite, SelectionStore};
+use jiguan_app::selection::{ItemWrite, MeetingAt, MeetingWrite, SelectionStore};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::org::BodyId;
 use jiguan_domain::posts::PostLevel;
@@ -83,13 +86,14 @@ pub(crate) async fn one_candidate(
         revision_reason: String::new(),
         plan,
     };
-    let camp = s.camp_create(dist, a, &cw, "ua", audit()).await.unwrap();
+    let camp = s
+        .camp_create(UnitAt::unit(dist, a), &cw, audit())
+        .await
+        .unwrap();
     let person = u.people[0];
     let app_id = s
         .app_save(
-            dist,
-            a,
-            camp,
+            CampaignAt::new(dist, a, camp),
             &ApplicationWrite {
                 person_id: person,
                 choices: vec![key],
@@ -97,7 +101,6 @@ pub(crate) async fn one_candidate(
                 nomination: Nomination::Organisation,
                 signers: 0,
             },
-            "ua",
             audit(),
         )
         .await
@@ -113,13 +116,15 @@ pub(crate) async fn one_candidate(
         }],
     };
     let cand = CandidateWrite {
-        campaign_id: camp,
-        family_id: camp.0,
-        plan_version: 1,
-        post: key,
-        post_id: post.0,
-        person_id: person,
-        application_id: app_id,
+        proposal: Proposed {
+            campaign_id: camp,
+            family_id: camp.0,
+            plan_version: 1,
+            post: key,
+            post_id: post.0,
+            person_id: person,
+            application_id: app_id,
+        },
         item_no: 1,
         recused,
     };
@@ -150,12 +155,19 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
     } = one_candidate(&u, audit, 1).await;
     let audits = s.audit_count().await.unwrap();
     let m = s
-        .dec_create_meeting(dist, a, &mw, std::slice::from_ref(&cand), "ua", audit())
+        .dec_create_meeting(
+            UnitAt::unit(dist, a),
+            &ProposalsWrite {
+                meeting: &mw,
+                candidates: std::slice::from_ref(&cand),
+            },
+            audit(),
+        )
         .await
         .unwrap();
     assert_eq!(s.audit_count().await.unwrap(), audits + 1);
     // The meeting, its item (with the recusal count) and the candidate, citing the plan.
-    let items = s.sel_items(dist, a, m).await.unwrap();
+    let items = s.sel_items(MeetingAt::new(dist, a, m)).await.unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(
         (items[0].person_id, items[0].post_id, items[0].recused),
@@ -177,12 +189,19 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
     assert!(c.publicity_start.is_none() && c.appointed_on.is_none());
     // A failing candidate insert leaves no meeting behind (one transaction).
     let mut bad = cand.clone();
-    bad.person_id = 987_654_321;
+    bad.proposal.person_id = 987_654_321;
     let before = s.sel_meetings(dist, a).await.unwrap().len();
     assert!(
-        s.dec_create_meeting(dist, a, &mw, &[bad], "ua", audit())
-            .await
-            .is_err()
+        s.dec_create_meeting(
+            UnitAt::unit(dist, a),
+            &ProposalsWrite {
+                meeting: &mw,
+                candidates: &[bad]
+            },
+            audit()
+        )
+        .await
+        .is_err()
     );
     assert_eq!(s.sel_meetings(dist, a).await.unwrap().len(), before);
     // Other tenants see nothing.
@@ -190,17 +209,38 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
     assert!(s.dec_candidates(u.d2, a, None).await.unwrap().is_empty());
     // The publicity starts once.
     let period = (d("2025-09-25"), d("2025-09-30"), d("2025-10-09"));
-    s.dec_start_publicity(dist, a, &[c.id], period, "ua", audit())
-        .await
-        .unwrap();
+    s.dec_start_publicity(
+        UnitAt::unit(dist, a),
+        &PublicityWrite {
+            ids: &[c.id],
+            period,
+        },
+        audit(),
+    )
+    .await
+    .unwrap();
     let e = s
-        .dec_start_publicity(dist, a, &[c.id], period, "ua", audit())
+        .dec_start_publicity(
+            UnitAt::unit(dist, a),
+            &PublicityWrite {
+                ids: &[c.id],
+                period,
+            },
+            audit(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(Conflict::Status)), "{e:?}");
     assert!(matches!(
-        s.dec_start_publicity(dist, u.b, &[c.id], period, "ua", audit())
-            .await,
+        s.dec_start_publicity(
+            UnitAt::unit(dist, u.b),
+            &PublicityWrite {
+                ids: &[c.id],
+                period
+            },
+            audit()
+        )
+        .await,
         Err(StoreError::Conflict(Conflict::Status))
     ));
     let c = s.dec_candidates(dist, a, None).await.unwrap().remove(0);
@@ -211,20 +251,26 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
     // An objection; another unit cannot add one to this candidate.
     let o = s
         .dec_add_objection(
-            dist,
-            a,
-            c.id,
-            d("2025-09-26"),
-            "反映甲考勤问题",
-            "ua",
+            Scoped::new(dist, a, c.id),
+            &ObjectionWrite {
+                received_on: d("2025-09-26"),
+                content: "反映甲考勤问题",
+            },
             audit(),
         )
         .await
         .unwrap();
     assert!(
-        s.dec_add_objection(dist, u.b, c.id, d("2025-09-26"), "x", "ua", audit())
-            .await
-            .is_err()
+        s.dec_add_objection(
+            Scoped::new(dist, u.b, c.id),
+            &ObjectionWrite {
+                received_on: d("2025-09-26"),
+                content: "x"
+            },
+            audit()
+        )
+        .await
+        .is_err()
     );
     assert_eq!(
         s.dec_objections(dist, a, Some(camp.0)).await.unwrap().len(),
@@ -256,7 +302,10 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
         doc_no: "镇海组〔2025〕1号".into(),
         note: "竞争上岗任职：党政办公室 中层副职".into(),
     };
-    let e = s.dec_appoint(dist, a, &w, "ua", audit()).await.unwrap_err();
+    let e = s
+        .dec_appoint(UnitAt::unit(dist, a), &w, audit())
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(Conflict::Status)), "{e:?}");
     assert_eq!(
         s.open_assignments(dist, Some(a)).await.unwrap().len(),
@@ -264,24 +313,22 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
     );
     // Resolved once.
     s.dec_resolve_objection(
-        dist,
-        a,
-        o,
-        PublicityOutcome::IssueNotAffecting,
-        "经核实不影响任职",
-        "ua",
+        Scoped::new(dist, a, o),
+        &ResolutionWrite {
+            outcome: PublicityOutcome::IssueNotAffecting,
+            resolution: "经核实不影响任职",
+        },
         audit(),
     )
     .await
     .unwrap();
     let e = s
         .dec_resolve_objection(
-            dist,
-            a,
-            o,
-            PublicityOutcome::IssueVerified,
-            "x",
-            "ua",
+            Scoped::new(dist, a, o),
+            &ResolutionWrite {
+                outcome: PublicityOutcome::IssueVerified,
+                resolution: "x",
+            },
             audit(),
         )
         .await
@@ -302,7 +349,10 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
         }
     };
     let ev0 = events(person).await;
-    let new = s.dec_appoint(dist, a, &w, "ua", audit()).await.unwrap();
+    let new = s
+        .dec_appoint(UnitAt::unit(dist, a), &w, audit())
+        .await
+        .unwrap();
     let open = s.open_assignments(dist, Some(a)).await.unwrap();
     let made = open.iter().find(|x| x.id == new).unwrap();
     assert_eq!(
@@ -316,6 +366,9 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
     assert_eq!(c.term_end, Some(d("2028-10-08")));
     assert_eq!(c.probation_end, Some(d("2026-09-19")));
     // Once only.
-    let e = s.dec_appoint(dist, a, &w, "ua", audit()).await.unwrap_err();
+    let e = s
+        .dec_appoint(UnitAt::unit(dist, a), &w, audit())
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
 }

@@ -4,8 +4,8 @@
 //! in `ballots` and `ballot_tokens` refers to a ballot or a token (a counter is linked to
 //! the meeting only).
 
-use jiguan_app::ports::{AuditStore, Conflict, StoreError};
-use jiguan_app::selection::decision::DecisionStore;
+use jiguan_app::ports::{AuditStore, Conflict, Scoped, StoreError, UnitAt};
+use jiguan_app::selection::decision::{DecisionStore, ProposalsWrite};
 use jiguan_app::selection::officials::{OfficialRecord, OfficialRecusal, OfficialStore};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::selection::recusal::{OfficialRole, RecusalCategory, RecusalSource};
@@ -30,7 +30,14 @@ async fn selection_officials_and_their_recusals(pg: bool) {
         ..
     } = one_candidate(&u, audit, 0).await;
     let m = s
-        .dec_create_meeting(dist, a, &mw, std::slice::from_ref(&cand), "ua", audit())
+        .dec_create_meeting(
+            UnitAt::unit(dist, a),
+            &ProposalsWrite {
+                meeting: &mw,
+                candidates: std::slice::from_ref(&cand),
+            },
+            audit(),
+        )
         .await
         .unwrap();
 
@@ -58,8 +65,7 @@ async fn selection_officials_and_their_recusals(pg: bool) {
     let audits = s.audit_count().await.unwrap();
     let inspector = s
         .sel_official_add(
-            dist,
-            a,
+            UnitAt::unit(dist, a),
             &rec(
                 OfficialRole::Inspector,
                 u.people[1],
@@ -73,8 +79,7 @@ async fn selection_officials_and_their_recusals(pg: bool) {
         .unwrap();
     let counter = s
         .sel_official_add(
-            dist,
-            a,
+            UnitAt::unit(dist, a),
             &rec(
                 OfficialRole::Counter,
                 u.people[2],
@@ -114,22 +119,22 @@ async fn selection_officials_and_their_recusals(pg: bool) {
         at,
     };
     assert!(matches!(
-        s.sel_official_recuse(dist, u.b, inspector, &declared, audit())
+        s.sel_official_recuse(Scoped::new(dist, u.b, inspector), &declared, audit())
             .await,
         Err(StoreError::NotFound)
     ));
     // A recusal is recorded once.
-    s.sel_official_recuse(dist, a, inspector, &declared, audit())
+    s.sel_official_recuse(Scoped::new(dist, a, inspector), &declared, audit())
         .await
         .unwrap();
     assert_eq!(s.audit_count().await.unwrap(), audits + 3);
     let e = s
-        .sel_official_recuse(dist, a, inspector, &declared, audit())
+        .sel_official_recuse(Scoped::new(dist, a, inspector), &declared, audit())
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(Conflict::Status)), "{e:?}");
     assert!(matches!(
-        s.sel_official_recuse(dist, a, counter, &declared, audit())
+        s.sel_official_recuse(Scoped::new(dist, a, counter), &declared, audit())
             .await,
         Err(StoreError::Conflict(Conflict::Status))
     ));
