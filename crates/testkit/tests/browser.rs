@@ -1089,7 +1089,9 @@ async fn audit_and_sign_in_logs_read_in_words() {
     type_in(&b, By::Id("username"), "admin").await;
     type_in(&b, By::Id("password"), "not-the-password").await;
     click(&b, By::Id("login-submit")).await;
-    b.query(By::Id("login-submit")).first().await.unwrap();
+    // Wait for the refusal itself: the form is on the page before the answer too, and
+    // signing in at once could abort the failed attempt's request before it is recorded.
+    b.query(By::Id("login-error")).first().await.unwrap();
     sign_in(&b, &app, "admin").await;
     b.goto(app.url("/audit/logins")).await.unwrap();
     b.query(By::Css("#logins-table tbody tr"))
