@@ -250,7 +250,8 @@ impl SqlStore {
                     .await?;
             }
         }
-        for t in ["people", "person_events", "posts", "post_assignments"] {
+        let posts = ["posts", "post_assignments"];
+        for t in crate::people::PEOPLE_TABLES.iter().chain(&posts) {
             self.db.execute(&format!("ANALYZE {t}"), &[]).await?;
         }
         Ok(counts)
