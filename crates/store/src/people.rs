@@ -158,13 +158,20 @@ enum Part {
 }
 
 /// FROM and WHERE of a roster query.
-fn roster_where(d: DistrictId, f: &PeopleFilter, q: Option<&ListQuery>, posts: &[String]) -> Sql {
-    roster_part(Vec::new(), d, f, q, Part::All, posts)
+fn roster_where(
+    b: Backend,
+    d: DistrictId,
+    f: &PeopleFilter,
+    q: Option<&ListQuery>,
+    posts: &[String],
+) -> Sql {
+    roster_part(b, Vec::new(), d, f, q, Part::All, posts)
 }
 
 /// FROM and WHERE of a roster query (or of one [`Part`] of it), its placeholders
 /// numbered after `params`.
 fn roster_part(
+    b: Backend,
     params: Vec<Value>,
     d: DistrictId,
     f: &PeopleFilter,
@@ -180,8 +187,14 @@ fn roster_part(
     };
     let dp = s.bind(d.0);
     // The search of the current roster: candidates from the gram index (and the ID
-    // number's unique index), re-checked below with the old LIKE condition. CROSS JOIN
-    // keeps SQLite from walking the unit's name index instead.
+    // number's unique index), re-checked below with the old LIKE condition. The
+    // candidates drive the query whatever the planner estimates. SQLite: CROSS JOIN keeps
+    // it from walking the unit's name index instead. PostgreSQL: a LATERAL subquery that
+    // cannot be flattened (OFFSET 0) reads each candidate by its primary key. As a plain
+    // join, the generic plan of the prepared statement (chosen after five runs, planned
+    // without the parameters' values) took `unit_id = $n AND name LIKE $m` for one person
+    // of an average unit and walked the whole of a 100,000-staff unit instead (154 ms a
+    // search; an array of the candidates fared no better).
     let indexed = !dated && q.and_then(ListQuery::search).is_some();
     if let Some(on) = f.on {
         s.push(&format!(
@@ -195,9 +208,15 @@ fn roster_part(
     } else if let (true, Some(text)) = (indexed, q.and_then(ListQuery::search)) {
         let n = f.search_id_number.then(|| text.to_ascii_uppercase());
         let c = people_index::candidates(&mut s, &dp, &text, n.as_deref(), posts);
-        s.push(&format!(
-            " FROM ({c}) c CROSS JOIN people p WHERE p.id = c.person_id AND p.district_id = {dp}"
-        ));
+        s.push(&match b {
+            Backend::Sqlite => format!(
+                " FROM ({c}) c CROSS JOIN people p WHERE p.id = c.person_id AND p.district_id = {dp}"
+            ),
+            Backend::Postgres => format!(
+                " FROM ({c}) c CROSS JOIN LATERAL (SELECT * FROM people y WHERE y.id = c.person_id \
+                 AND y.district_id = {dp} OFFSET 0) p WHERE p.district_id = {dp}"
+            ),
+        });
     } else {
         s.push(&format!(" FROM people p WHERE p.district_id = {dp}"));
     }
@@ -666,7 +685,7 @@ impl SqlStore {
             None => parts.push(Part::Home),
         }
         for part in parts {
-            let w = roster_part(Vec::new(), d, f, Some(q), part, posts);
+            let w = roster_part(self.db.backend(), Vec::new(), d, f, Some(q), part, posts);
             let n: i64 = self
                 .db
                 .fetch_one(
@@ -677,8 +696,9 @@ impl SqlStore {
                 .get(0)?;
             total += n;
         }
-        let home = roster_part(Vec::new(), d, f, Some(q), Part::Home, posts);
-        let mut both = roster_part(home.params, d, f, Some(q), Part::Borrowed, posts);
+        let b = self.db.backend();
+        let home = roster_part(b, Vec::new(), d, f, Some(q), Part::Home, posts);
+        let mut both = roster_part(b, home.params, d, f, Some(q), Part::Borrowed, posts);
         let upto = both.bind(q.offset() + i64::from(q.per_page()));
         let limit = both.bind(i64::from(q.per_page()));
         let offset = both.bind(q.offset());
@@ -723,8 +743,9 @@ impl SqlStore {
         })
     }
 
-    /// The first page of a unit roster's search for `text`, as `list_people` runs it (its
-    /// SQL and parameters, for the benchmark's query plans).
+    /// The first page of a unit roster's search for `text`, as `list_people` runs it for
+    /// an administrator (who may search by ID number): its SQL and parameters, for the
+    /// benchmark's query plans.
     pub async fn roster_search_sql(
         &self,
         d: DistrictId,
@@ -733,6 +754,7 @@ impl SqlStore {
     ) -> StoreResult<(String, Vec<Value>)> {
         let f = PeopleFilter {
             unit_id: Some(unit),
+            search_id_number: true,
             ..Default::default()
         };
         let q = ListQuery {
@@ -740,7 +762,7 @@ impl SqlStore {
             ..Default::default()
         };
         let posts = people_index::search_posts(&self.db, d, text).await?;
-        let w = roster_where(d, &f, Some(&q), &posts);
+        let w = roster_where(self.db.backend(), d, &f, Some(&q), &posts);
         Ok((
             format!(
                 "SELECT {}{} ORDER BY p.name COLLATE pinyin ASC, p.id LIMIT 20",
@@ -792,7 +814,7 @@ impl PeopleStore for SqlStore {
             (None, Some(text)) => people_index::search_posts(&self.db, d, &text).await?,
             _ => Vec::new(),
         };
-        let w = roster_where(d, f, Some(q), &posts);
+        let w = roster_where(self.db.backend(), d, f, Some(q), &posts);
         let a = if f.on.is_some() { "e" } else { "p" };
         let order = order_by(
             q,
@@ -836,7 +858,7 @@ impl PeopleStore for SqlStore {
         d: DistrictId,
         f: &PeopleFilter,
     ) -> StoreResult<Vec<PersonRecord>> {
-        let w = roster_where(d, f, None, &[]);
+        let w = roster_where(self.db.backend(), d, f, None, &[]);
         let a = if f.on.is_some() { "e" } else { "p" };
         let rows = self
             .db
