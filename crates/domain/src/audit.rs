@@ -42,28 +42,30 @@ pub struct AuditEntry {
 impl AuditEntry {
     /// A change made by `actor` at `at` (the application's clock) in the actor's district.
     pub fn by(actor: &Actor, at: DateTime<Utc>) -> Self {
-        AuditEntry {
+        Self::blank(
             at,
-            district_id: actor.district_id,
-            unit_id: None,
-            user_id: Some(actor.user_id),
-            username: actor.username.clone(),
-            action: String::new(),
-            object_type: String::new(),
-            object_id: String::new(),
-            before: None,
-            after: None,
-            addr: None,
-        }
+            actor.district_id,
+            Some(actor.user_id),
+            actor.username.clone(),
+        )
     }
     /// A change made by the command line or the system itself (user `system`).
     pub fn system(district: DistrictId, at: DateTime<Utc>) -> Self {
+        Self::blank(at, district, None, "system".into())
+    }
+    /// A change by this user, nothing else filled in yet.
+    fn blank(
+        at: DateTime<Utc>,
+        district_id: DistrictId,
+        user_id: Option<UserId>,
+        username: String,
+    ) -> Self {
         AuditEntry {
             at,
-            district_id: district,
+            district_id,
             unit_id: None,
-            user_id: None,
-            username: "system".into(),
+            user_id,
+            username,
             action: String::new(),
             object_type: String::new(),
             object_id: String::new(),

@@ -535,22 +535,7 @@ mod tests {
     #[test]
     fn pay_run_table() {
         let f = &PAY_RUNS;
-        let allowed = [
-            (Step::Submit, S::Draft, S::Submitted),
-            (Step::Approve, S::Submitted, S::Approved),
-            (Step::Reject, S::Submitted, S::Rejected),
-            (Step::Reopen, S::Rejected, S::Draft),
-            (Step::Apply, S::Approved, S::Applied),
-        ];
-        for t in Step::ALL {
-            for s in S::ALL {
-                let want = allowed
-                    .iter()
-                    .find(|(tt, from, _)| tt == t && from == s)
-                    .map(|(_, _, to)| *to);
-                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
-            }
-        }
+        assert_allows_exactly(f, &UNIT_RUNS);
         assert!(f.editable(S::Draft) && !f.editable(S::Submitted) && !f.editable(S::Approved));
         assert_eq!(f.action(Step::Approve), Some(A::PayApprove));
         assert_eq!(f.action(Step::Submit), Some(A::PayRun));
@@ -570,15 +555,7 @@ mod tests {
             (Step::Reopen, S::Rejected, S::Open),
             (Step::Apply, S::Approved, S::Applied),
         ];
-        for t in Step::ALL {
-            for s in S::ALL {
-                let want = allowed
-                    .iter()
-                    .find(|(tt, from, _)| tt == t && from == s)
-                    .map(|(_, _, to)| *to);
-                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
-            }
-        }
+        assert_allows_exactly(f, &allowed);
         assert!(f.editable(S::Draft) && !f.editable(S::Open));
         assert_eq!(f.action(Step::Approve), Some(A::TwowayApprove));
         assert!(!A::TwowayApprove.district_only());
@@ -599,15 +576,7 @@ mod tests {
             (Step::Close, S::Confirmed, S::Closed),
             (Step::Close, S::Publicity, S::Closed),
         ];
-        for t in Step::ALL {
-            for s in S::ALL {
-                let want = allowed
-                    .iter()
-                    .find(|(tt, from, _)| tt == t && from == s)
-                    .map(|(_, _, to)| *to);
-                assert_eq!(f.check(*t, *s).ok(), want, "{t:?} from {s:?}");
-            }
-        }
+        assert_allows_exactly(f, &allowed);
         assert!(f.editable(S::Draft) && f.editable(S::Open) && !f.editable(S::Closed));
         assert_eq!(f.action(Step::Approve), Some(A::AppraisalConfirm));
         assert_eq!(f.action(Step::Close), Some(A::AppraisalManage));

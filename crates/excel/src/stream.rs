@@ -123,80 +123,89 @@ fn excel_unescape(s: &mut String) {
     *s = out;
 }
 
-/// Reads text events up to the end of the current element into `out` (entities resolved).
-fn read_text<R: BufRead>(
-    xml: &mut Reader<R>,
-    buf: &mut Vec<u8>,
-    out: &mut String,
+/// Reads the text inside an element: the XML reader, a scratch buffer for its events and
+/// the longest text allowed (bytes; the refusal names `max / 4` characters).
+struct TextReader<'x, R> {
+    xml: &'x mut Reader<R>,
+    buf: &'x mut Vec<u8>,
     max: usize,
-) -> Result<(), FieldError> {
-    let mut depth = 0usize;
-    loop {
-        buf.clear();
-        match xml.read_event_into(buf).map_err(unreadable)? {
-            Event::Text(t) => out.push_str(&t.xml10_content()),
-            Event::CData(t) => out.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) => {
-                if let Some(s) = quick_xml::escape::resolve_xml_entity(&r) {
-                    out.push_str(s);
-                } else if let Ok(Some(c)) = r.resolve_char_ref() {
-                    out.push(c);
-                } else {
-                    return Err(err("import_unreadable"));
-                }
-            }
-            Event::Start(_) => depth += 1,
-            Event::End(_) if depth == 0 => return Ok(()),
-            Event::End(_) => depth -= 1,
-            Event::Eof => return Err(err("import_unreadable")),
-            _ => {}
-        }
-        if out.len() > max {
-            return Err(err("import_text_too_long").with("max", max / 4));
-        }
-    }
 }
 
-/// Reads the text of an `<si>` or `<is>` element: its `<t>`, or the `<t>` of each rich
-/// run `<r>`; phonetic runs (`<rPh>`) are left out.
-fn read_rich<R: BufRead>(
-    xml: &mut Reader<R>,
-    buf: &mut Vec<u8>,
-    out: &mut String,
-    max: usize,
-) -> Result<(), FieldError> {
-    let mut depth = 0usize;
-    let mut phonetic = 0usize;
-    loop {
-        buf.clear();
-        match xml.read_event_into(buf).map_err(unreadable)? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "t" if phonetic == 0 => {
-                    let mut t = String::new();
-                    read_text(xml, buf, &mut t, max)?;
-                    out.push_str(&t);
-                    if out.len() > max {
-                        return Err(err("import_text_too_long").with("max", max / 4));
+impl<R: BufRead> TextReader<'_, R> {
+    /// The next event (the buffer is cleared first).
+    fn next(&mut self) -> Result<Event<'_>, FieldError> {
+        self.buf.clear();
+        self.xml.read_event_into(self.buf).map_err(unreadable)
+    }
+
+    /// Refuses `out` once it is longer than allowed.
+    fn within(&self, out: &str) -> Result<(), FieldError> {
+        if out.len() > self.max {
+            return Err(err("import_text_too_long").with("max", self.max / 4));
+        }
+        Ok(())
+    }
+
+    /// Reads text events up to the end of the current element into `out` (entities
+    /// resolved).
+    fn text(&mut self, out: &mut String) -> Result<(), FieldError> {
+        let mut depth = 0usize;
+        loop {
+            match self.next()? {
+                Event::Text(t) => out.push_str(&t.xml10_content()),
+                Event::CData(t) => out.push_str(&t.xml10_content()),
+                Event::GeneralRef(r) => {
+                    if let Some(s) = quick_xml::escape::resolve_xml_entity(&r) {
+                        out.push_str(s);
+                    } else if let Ok(Some(c)) = r.resolve_char_ref() {
+                        out.push(c);
+                    } else {
+                        return Err(err("import_unreadable"));
                     }
                 }
-                "rPh" => {
-                    phonetic += 1;
-                    depth += 1;
-                }
-                _ => depth += 1,
-            },
-            Event::End(e) => {
-                if depth == 0 {
-                    excel_unescape(out);
-                    return Ok(());
-                }
-                depth -= 1;
-                if e.local_name().as_ref() == "rPh" {
-                    phonetic = phonetic.saturating_sub(1);
-                }
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => return Ok(()),
+                Event::End(_) => depth -= 1,
+                Event::Eof => return Err(err("import_unreadable")),
+                _ => {}
             }
-            Event::Eof => return Err(err("import_unreadable")),
-            _ => {}
+            self.within(out)?;
+        }
+    }
+
+    /// Reads the text of an `<si>` or `<is>` element: its `<t>`, or the `<t>` of each rich
+    /// run `<r>`; phonetic runs (`<rPh>`) are left out.
+    fn rich(&mut self, out: &mut String) -> Result<(), FieldError> {
+        let mut depth = 0usize;
+        let mut phonetic = 0usize;
+        loop {
+            match self.next()? {
+                Event::Start(e) => match e.local_name().as_ref() {
+                    "t" if phonetic == 0 => {
+                        let mut t = String::new();
+                        self.text(&mut t)?;
+                        out.push_str(&t);
+                        self.within(out)?;
+                    }
+                    "rPh" => {
+                        phonetic += 1;
+                        depth += 1;
+                    }
+                    _ => depth += 1,
+                },
+                Event::End(e) => {
+                    if depth == 0 {
+                        excel_unescape(out);
+                        return Ok(());
+                    }
+                    depth -= 1;
+                    if e.local_name().as_ref() == "rPh" {
+                        phonetic = phonetic.saturating_sub(1);
+                    }
+                }
+                Event::Eof => return Err(err("import_unreadable")),
+                _ => {}
+            }
         }
     }
 }
@@ -253,7 +262,12 @@ fn shared_strings(
                     return Err(too_many_strings(limits));
                 }
                 s.clear();
-                read_rich(&mut xml, &mut tbuf, &mut s, max_cell)?;
+                TextReader {
+                    xml: &mut xml,
+                    buf: &mut tbuf,
+                    max: max_cell,
+                }
+                .rich(&mut s)?;
                 if sst.text.len() + s.len() > limits.max_shared_bytes {
                     return Err(err("import_strings_too_large")
                         .with("max_mb", limits.max_shared_bytes / (1024 * 1024)));
@@ -541,14 +555,19 @@ pub(crate) fn read_cells(
                     tbuf.clear();
                     match xml.read_event_into(&mut tbuf).map_err(map_xml)? {
                         Event::Start(x) => match x.local_name().as_ref() {
-                            "v" => {
+                            name @ ("v" | "is") => {
+                                let rich = name == "is";
                                 let mut b2 = Vec::new();
-                                read_text(&mut xml, &mut b2, &mut v, max_cell)?;
-                                has_value = true;
-                            }
-                            "is" => {
-                                let mut b2 = Vec::new();
-                                read_rich(&mut xml, &mut b2, &mut v, max_cell)?;
+                                let mut t = TextReader {
+                                    xml: &mut xml,
+                                    buf: &mut b2,
+                                    max: max_cell,
+                                };
+                                if rich {
+                                    t.rich(&mut v)?
+                                } else {
+                                    t.text(&mut v)?
+                                }
                                 has_value = true;
                             }
                             _ => depth += 1,

@@ -5,115 +5,231 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::ops::Deref;
+
 use jiguan_testkit::thirtyfour::prelude::*;
 use jiguan_testkit::{Browser, BrowserOptions, DEMO_PASSWORD, SpawnOptions, TestApp, spawn_app};
 
 const WHY: &str = "needs chromium and chromedriver (CI runs it with --ignored)";
 
-async fn setup(opts: BrowserOptions) -> (TestApp, Browser) {
-    assert!(jiguan_testkit::browser_available(), "{WHY}");
-    let app = spawn_app(SpawnOptions::demo()).await.unwrap();
-    let browser = Browser::start(opts).await.unwrap();
-    (app, browser)
+/// One browser on the demo server: the set-up, sign-in, navigation and page checks every
+/// test shares. It is the [`Browser`] too (`s.find(…)`, `s.eval(…)`); `s.app` is the server.
+struct Session {
+    app: TestApp,
+    b: Browser,
 }
 
-/// Signs in through the form and waits for the signed-in page (the `#who` badge).
-async fn sign_in(b: &Browser, app: &TestApp, user: &str) {
-    b.goto(app.url("/login")).await.unwrap();
-    type_in(b, By::Id("username"), user).await;
-    type_in(b, By::Id("password"), DEMO_PASSWORD).await;
-    click(b, By::Id("login-submit")).await;
-    let who = b.query(By::Id("who")).first().await.unwrap();
-    assert!(!who.text().await.unwrap().is_empty());
+impl Deref for Session {
+    type Target = Browser;
+    fn deref(&self) -> &Browser {
+        &self.b
+    }
 }
 
-async fn text_of(b: &Browser, id: &str) -> String {
-    b.query(By::Id(id))
-        .first()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
+impl Session {
+    /// The demo server and a browser with `opts`.
+    async fn start(opts: BrowserOptions) -> Session {
+        assert!(jiguan_testkit::browser_available(), "{WHY}");
+        let app = spawn_app(SpawnOptions::demo()).await.unwrap();
+        let b = Browser::start(opts).await.unwrap();
+        Session { app, b }
+    }
 
-async fn body_text(b: &Browser) -> String {
-    b.find(By::Tag("body")).await.unwrap().text().await.unwrap()
-}
+    /// Quits this browser and opens another with `opts` on the same server (signed out).
+    async fn restart(self, opts: BrowserOptions) -> Session {
+        let Session { app, b } = self;
+        b.quit().await.unwrap();
+        let b = Browser::start(opts).await.unwrap();
+        Session { app, b }
+    }
 
-/// Clicks the element `by` finds (at once, no waiting).
-async fn click(b: &Browser, by: By) {
-    b.find(by).await.unwrap().click().await.unwrap();
-}
+    /// Ends the browser session.
+    async fn quit(self) {
+        self.b.quit().await.unwrap();
+    }
 
-/// Types `keys` into the element `by` finds (at once, no waiting).
-async fn type_in(b: &Browser, by: By, keys: impl Into<TypingData>) {
-    b.find(by).await.unwrap().send_keys(keys).await.unwrap();
+    /// The demo's 骆驼街道.
+    async fn luotuo(&self) -> jiguan_domain::tenancy::UnitId {
+        self.app.unit_id("zhenhai", "luotuo").await.unwrap()
+    }
+
+    /// Signs in through the form and waits for the signed-in page (the `#who` badge).
+    async fn sign_in(&self, user: &str) {
+        self.open("/login").await;
+        self.type_in(By::Id("username"), user).await;
+        self.type_in(By::Id("password"), DEMO_PASSWORD).await;
+        self.click(By::Id("login-submit")).await;
+        let who = self.wait(By::Id("who")).await;
+        assert!(!who.text().await.unwrap().is_empty());
+    }
+
+    /// Signs out and signs in again as `user`.
+    async fn switch_to(&self, user: &str) {
+        self.click_id("logout").await;
+        self.sign_in(user).await;
+    }
+
+    /// Goes to `path` on the server.
+    async fn open(&self, path: &str) {
+        self.goto(self.app.url(path)).await.unwrap();
+    }
+
+    /// Goes to `path` and waits for the signed-in page (the `#who` badge).
+    async fn open_page(&self, path: &str) {
+        self.open(path).await;
+        self.wait(By::Id("who")).await;
+    }
+
+    /// Goes to `path` and waits for the element `by` finds.
+    async fn open_until(&self, path: &str, by: By) -> WebElement {
+        self.open(path).await;
+        self.wait(by).await
+    }
+
+    /// Waits for the element `by` finds.
+    async fn wait(&self, by: By) -> WebElement {
+        self.query(by).first().await.unwrap()
+    }
+
+    /// The text of the element with this id (waiting for it).
+    async fn text(&self, id: &str) -> String {
+        self.wait(By::Id(id)).await.text().await.unwrap()
+    }
+
+    /// The text of the whole page.
+    async fn body(&self) -> String {
+        self.find(By::Tag("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Clicks the element `by` finds (at once, no waiting).
+    async fn click(&self, by: By) {
+        self.find(by).await.unwrap().click().await.unwrap();
+    }
+
+    /// Clicks the element with this id (waiting for it).
+    async fn click_id(&self, id: &str) {
+        self.wait(By::Id(id)).await.click().await.unwrap();
+    }
+
+    /// Types `keys` into the element `by` finds (at once, no waiting).
+    async fn type_in(&self, by: By, keys: impl Into<TypingData>) {
+        self.find(by).await.unwrap().send_keys(keys).await.unwrap();
+    }
+
+    /// The path of the current address.
+    async fn path(&self) -> String {
+        self.current_url().await.unwrap().path().to_string()
+    }
+
+    /// A screenshot for the docs: docs/img/`name`.
+    async fn shot(&self, name: &str) {
+        self.screenshot(&img(name)).await.unwrap();
+    }
+
+    /// Waits until element `id` shows `want` (a click that submits a form navigates: the
+    /// old page's element may go stale under the query).
+    async fn wait_text(&self, id: &str, want: &str) {
+        let mut last = String::new();
+        for _ in 0..100 {
+            if let Ok(e) = self.find(By::Id(id)).await
+                && let Ok(t) = e.text().await
+            {
+                if t == want {
+                    return;
+                }
+                last = t;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("#{id} shows {last:?}, not {want:?}");
+    }
+
+    /// Waits until the address contains `part` (a submitted form has navigated).
+    async fn wait_url(&self, part: &str) {
+        for _ in 0..100 {
+            if self.current_url().await.unwrap().as_str().contains(part) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the address never contained {part}");
+    }
+
+    /// Opens each signed-in page of `paths` and checks it is no wider than the window.
+    async fn pages_fit<P: AsRef<str>>(&self, paths: impl IntoIterator<Item = P>) {
+        for path in paths {
+            let path = path.as_ref();
+            self.open_page(path).await;
+            no_overflow(self, path).await;
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn admin_signs_in_and_sees_the_dashboard() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    sign_in(&b, &app, "admin").await;
-    let url = b.current_url().await.unwrap();
+    let s = Session::start(BrowserOptions::default()).await;
+    s.sign_in("admin").await;
+    let url = s.current_url().await.unwrap();
     assert_eq!(url.path(), "/");
-    assert_eq!(text_of(&b, "unit-count").await, "6");
-    assert!(text_of(&b, "who").await.contains("王建国"));
+    assert_eq!(s.text("unit-count").await, "6");
+    assert!(s.text("who").await.contains("王建国"));
     // The district admin's menu reaches the district's unit list.
-    assert_eq!(text_of(&b, "menu-units").await, "单位管理");
-    b.quit().await.unwrap();
+    assert_eq!(s.text("menu-units").await, "单位管理");
+    s.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn language_switch_shows_english() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    sign_in(&b, &app, "admin").await;
-    click(&b, By::Id("lang-switch")).await;
-    b.query(By::Css("html[lang='en']")).first().await.unwrap();
-    assert_eq!(text_of(&b, "menu-units").await, "Units");
+    let s = Session::start(BrowserOptions::default()).await;
+    s.sign_in("admin").await;
+    s.click(By::Id("lang-switch")).await;
+    s.wait(By::Css("html[lang='en']")).await;
+    assert_eq!(s.text("menu-units").await, "Units");
     // Back on the same page, and the switch now offers Chinese.
-    assert_eq!(b.current_url().await.unwrap().path(), "/");
-    assert_eq!(text_of(&b, "lang-switch").await, "中文");
+    assert_eq!(s.path().await, "/");
+    assert_eq!(s.text("lang-switch").await, "中文");
     // The choice is kept: another page is in English too.
-    b.goto(app.url("/units")).await.unwrap();
-    b.query(By::Css("html[lang='en']")).first().await.unwrap();
-    assert_eq!(text_of(&b, "menu-units").await, "Units");
-    b.quit().await.unwrap();
+    s.open_until("/units", By::Css("html[lang='en']")).await;
+    assert_eq!(s.text("menu-units").await, "Units");
+    s.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn unit_user_cannot_open_another_unit() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    sign_in(&b, &app, "luotuo_admin").await;
-    assert_eq!(text_of(&b, "my-unit-name").await, "骆驼街道");
+    let s = Session::start(BrowserOptions::default()).await;
+    s.sign_in("luotuo_admin").await;
+    assert_eq!(s.text("my-unit-name").await, "骆驼街道");
 
     // Its own unit opens.
-    let own = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    b.goto(app.url(&format!("/units/{}", own.0))).await.unwrap();
-    let h1 = b.find(By::Tag("h1")).await.unwrap().text().await.unwrap();
+    let own = s.luotuo().await;
+    s.open(&format!("/units/{}", own.0)).await;
+    let h1 = s.find(By::Tag("h1")).await.unwrap().text().await.unwrap();
     assert!(h1.contains("骆驼街道"), "own unit page: {h1}");
 
     // Another unit of the same district is not found, and its name does not leak.
-    let other = app.unit_id("zhenhai", "jiulonghu").await.unwrap();
-    b.goto(app.url(&format!("/units/{}", other.0)))
-        .await
-        .unwrap();
-    let text = body_text(&b).await;
+    let other = s.app.unit_id("zhenhai", "jiulonghu").await.unwrap();
+    s.open(&format!("/units/{}", other.0)).await;
+    let text = s.body().await;
     assert!(text.contains("404"), "{text}");
     assert!(text.contains("未找到"), "{text}");
     assert!(!text.contains("九龙湖镇"), "{text}");
-    assert!(!b.source().await.unwrap().contains("九龙湖镇"));
+    assert!(!s.source().await.unwrap().contains("九龙湖镇"));
 
     // The district's unit list is refused.
-    b.goto(app.url("/units")).await.unwrap();
-    let text = body_text(&b).await;
+    s.open("/units").await;
+    let text = s.body().await;
     assert!(text.contains("403"), "{text}");
     assert!(text.contains("无权访问"), "{text}");
-    assert!(!b.source().await.unwrap().contains("九龙湖镇"));
-    b.quit().await.unwrap();
+    assert!(!s.source().await.unwrap().contains("九龙湖镇"));
+    s.quit().await;
 }
 
 async fn overflow(b: &Browser) -> (i64, i64) {
@@ -147,22 +263,17 @@ fn img(name: &str) -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn phone_width_has_no_horizontal_overflow() {
-    let (app, b) = setup(BrowserOptions::phone()).await;
-    b.goto(app.url("/login")).await.unwrap();
-    b.query(By::Id("login-submit")).first().await.unwrap();
-    fits_the_phone(&b, "sign-in page").await;
+    let s = Session::start(BrowserOptions::phone()).await;
+    s.open_until("/login", By::Id("login-submit")).await;
+    fits_the_phone(&s, "sign-in page").await;
 
-    sign_in(&b, &app, "admin").await;
-    assert_eq!(text_of(&b, "unit-count").await, "6");
-    no_overflow(&b, "dashboard").await;
+    s.sign_in("admin").await;
+    assert_eq!(s.text("unit-count").await, "6");
+    no_overflow(&s, "dashboard").await;
 
     // The list pages with their tables must not push the page sideways either.
-    for path in ["/units", "/users"] {
-        b.goto(app.url(path)).await.unwrap();
-        b.query(By::Id("who")).first().await.unwrap();
-        no_overflow(&b, path).await;
-    }
-    b.quit().await.unwrap();
+    s.pages_fit(["/units", "/users"]).await;
+    s.quit().await;
 }
 
 /// Establishment and people: download the import template, fill it (in Rust, as a user
@@ -170,15 +281,18 @@ async fn phone_width_has_no_horizontal_overflow() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn people_template_import_and_roster() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    let s = Session::start(BrowserOptions::default()).await;
+    let unit = s.luotuo().await;
     // Download the template as the unit administrator.
     let client = jiguan_testkit::http_client().unwrap();
-    jiguan_testkit::login(&client, &app.base, "luotuo_admin", DEMO_PASSWORD)
+    jiguan_testkit::login(&client, &s.app.base, "luotuo_admin", DEMO_PASSWORD)
         .await
         .unwrap();
     let bytes = client
-        .get(app.url(&format!("/units/{unit}/people/import/template.xlsx")))
+        .get(
+            s.app
+                .url(&format!("/units/{unit}/people/import/template.xlsx")),
+        )
         .send()
         .await
         .unwrap()
@@ -223,46 +337,44 @@ async fn people_template_import_and_roster() {
         ..Default::default()
     }])
     .unwrap();
-    let path = app.dir.path().join("花名册.xlsx");
+    let path = s.app.dir.path().join("花名册.xlsx");
     std::fs::write(&path, filled).unwrap();
     // Upload it in the browser.
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{unit}/people/import")))
-        .await
-        .unwrap();
-    type_in(&b, By::Id("file"), path.to_string_lossy()).await;
-    click(&b, By::Id("import-submit")).await;
-    b.query(By::Id("import-result")).first().await.unwrap();
-    assert_eq!(text_of(&b, "count-created").await, "2");
+    s.sign_in("luotuo_admin").await;
+    s.open(&format!("/units/{unit}/people/import")).await;
+    s.type_in(By::Id("file"), path.to_string_lossy()).await;
+    s.click(By::Id("import-submit")).await;
+    s.wait(By::Id("import-result")).await;
+    assert_eq!(s.text("count-created").await, "2");
     // The people are on the roster.
-    b.goto(app.url(&format!("/units/{unit}/people?q=浏览器")))
-        .await
-        .unwrap();
-    b.query(By::Id("people-table")).first().await.unwrap();
-    let text = body_text(&b).await;
+    s.open_until(
+        &format!("/units/{unit}/people?q=浏览器"),
+        By::Id("people-table"),
+    )
+    .await;
+    let text = s.body().await;
     assert!(
         text.contains("浏览器甲") && text.contains("浏览器乙"),
         "{text}"
     );
-    b.quit().await.unwrap();
+    s.quit().await;
 }
 
-/// Waits until element `id` shows `want` (a click that submits a form navigates: the old
-/// page's element may go stale under the query).
-async fn wait_text(b: &Browser, id: &str, want: &str) {
-    let mut last = String::new();
-    for _ in 0..100 {
-        if let Ok(e) = b.find(By::Id(id)).await
-            && let Ok(t) = e.text().await
-        {
-            if t == want {
-                return;
-            }
-            last = t;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("#{id} shows {last:?}, not {want:?}");
+/// As 骆驼街道's administrator, opens the demo's draft reorganisation plan; returns its path.
+async fn open_the_luotuo_draft(s: &Session) -> String {
+    let luotuo = s.luotuo().await;
+    s.sign_in("luotuo_admin").await;
+    s.open(&format!("/units/{luotuo}/org/plans")).await;
+    s.click(By::Css("#plans-table a")).await;
+    s.wait_text("plan-status", "草稿").await;
+    s.path().await
+}
+
+/// Submits the plan open on the page and signs in as the district administrator.
+async fn submit_to_the_district(s: &Session) {
+    s.click(By::Id("plan-submit")).await;
+    s.wait_text("plan-status", "已报批").await;
+    s.switch_to("admin").await;
 }
 
 /// Organisation design: the demo's 骆驼街道 plan goes from draft to applied — the unit
@@ -271,35 +383,20 @@ async fn wait_text(b: &Browser, id: &str, want: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn org_plan_walks_from_draft_to_applied_and_the_chart_shows_centres() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{luotuo}/org/plans")))
-        .await
-        .unwrap();
-    click(&b, By::Css("#plans-table a")).await;
-    wait_text(&b, "plan-status", "草稿").await;
+    let s = Session::start(BrowserOptions::default()).await;
+    let plan_url = open_the_luotuo_draft(&s).await;
     // The preview already shows the centres and the cap the "before" breaks.
-    assert!(
-        text_of(&b, "preview-bodies")
-            .await
-            .contains("社会事务服务中心")
-    );
-    let plan_url = b.current_url().await.unwrap().path().to_string();
-    click(&b, By::Id("plan-submit")).await;
-    wait_text(&b, "plan-status", "已报批").await;
-    click(&b, By::Id("logout")).await;
-
-    sign_in(&b, &app, "admin").await;
-    b.goto(app.url(&plan_url)).await.unwrap();
-    type_in(&b, By::Id("doc_no"), "镇海编〔2019〕12号").await;
-    click(&b, By::Id("plan-approve")).await;
-    wait_text(&b, "plan-status", "已批准").await;
+    assert!(s.text("preview-bodies").await.contains("社会事务服务中心"));
+    submit_to_the_district(&s).await;
+    s.open(&plan_url).await;
+    s.type_in(By::Id("doc_no"), "镇海编〔2019〕12号").await;
+    s.click(By::Id("plan-approve")).await;
+    s.wait_text("plan-status", "已批准").await;
     // The effective date defaults to today.
-    click(&b, By::Id("plan-apply")).await;
-    wait_text(&b, "plan-status", "已实施").await;
-    click(&b, By::Id("plan-chart")).await;
-    let chart = text_of(&b, "org-chart").await;
+    s.click(By::Id("plan-apply")).await;
+    s.wait_text("plan-status", "已实施").await;
+    s.click(By::Id("plan-chart")).await;
+    let chart = s.text("org-chart").await;
     for centre in [
         "社会事务服务中心",
         "经济发展服务中心",
@@ -315,9 +412,9 @@ async fn org_plan_walks_from_draft_to_applied_and_the_chart_shows_centres() {
         !chart.contains("农机站"),
         "merged stations are records, not boxes"
     );
-    let boxes = b.find_all(By::Css("#org-chart g.body")).await.unwrap();
+    let boxes = s.find_all(By::Css("#org-chart g.body")).await.unwrap();
     assert_eq!(boxes.len(), 10, "21 bodies before, 10 after");
-    b.quit().await.unwrap();
+    s.quit().await;
 }
 
 // ---- downsizing ----
@@ -328,23 +425,21 @@ async fn org_plan_walks_from_draft_to_applied_and_the_chart_shows_centres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn downsizing_build_and_apply_plan() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap().0;
-    sign_in(&b, &app, "luotuo_admin").await;
+    let s = Session::start(BrowserOptions::default()).await;
+    let luotuo = s.luotuo().await.0;
+    s.sign_in("luotuo_admin").await;
     // The unit's plans: the demo's approved plan is listed.
-    b.goto(app.url(&format!("/units/{luotuo}/downsizing")))
-        .await
-        .unwrap();
-    assert!(text_of(&b, "down-plans").await.contains("已批准"));
-    type_in(&b, By::Id("title"), "骆驼街道第二批分流").await;
-    click(&b, By::Id("down-create")).await;
-    wait_text(&b, "down-status", "草稿").await;
-    let plan_url = b.current_url().await.unwrap().path().to_string();
+    s.open(&format!("/units/{luotuo}/downsizing")).await;
+    assert!(s.text("down-plans").await.contains("已批准"));
+    s.type_in(By::Id("title"), "骆驼街道第二批分流").await;
+    s.click(By::Id("down-create")).await;
+    s.wait_text("down-status", "草稿").await;
+    let plan_url = s.path().await;
     // Pick contract workers as candidates and put the first on the plan (redeployment).
-    click(&b, By::Id("pick-contract_worker")).await;
-    click(&b, By::Id("down-pick-go")).await;
+    s.click(By::Id("pick-contract_worker")).await;
+    s.click(By::Id("down-pick-go")).await;
     for _ in 0..100 {
-        if b.current_url()
+        if s.current_url()
             .await
             .unwrap()
             .query()
@@ -354,11 +449,7 @@ async fn downsizing_build_and_apply_plan() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let add = b
-        .query(By::Css("#down-candidates button[id^='add-']"))
-        .first()
-        .await
-        .unwrap();
+    let add = s.wait(By::Css("#down-candidates button[id^='add-']")).await;
     let person: i64 = add
         .id()
         .await
@@ -368,39 +459,31 @@ async fn downsizing_build_and_apply_plan() {
         .parse()
         .unwrap();
     add.click().await.unwrap();
-    let line = text_of(&b, &format!("line-{person}")).await;
+    let line = s.text(&format!("line-{person}")).await;
     assert!(line.contains("调剂"), "{line}");
-    click(&b, By::Id("down-submit")).await;
-    wait_text(&b, "down-status", "已报批").await;
-    click(&b, By::Id("logout")).await;
-
-    sign_in(&b, &app, "admin").await;
-    b.goto(app.url(&plan_url)).await.unwrap();
-    type_in(&b, By::Id("doc_no"), "镇海编〔2026〕20号").await;
-    click(&b, By::Id("down-approve")).await;
-    wait_text(&b, "down-status", "已批准").await;
-    click(&b, By::Id("logout")).await;
-
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&plan_url)).await.unwrap();
-    click(&b, By::Id("down-apply")).await;
-    b.accept_alert().await.unwrap();
-    wait_text(&b, "down-status", "已实施").await;
+    s.click(By::Id("down-submit")).await;
+    s.wait_text("down-status", "已报批").await;
+    s.switch_to("admin").await;
+    s.open(&plan_url).await;
+    s.type_in(By::Id("doc_no"), "镇海编〔2026〕20号").await;
+    s.click(By::Id("down-approve")).await;
+    s.wait_text("down-status", "已批准").await;
+    s.switch_to("luotuo_admin").await;
+    s.open(&plan_url).await;
+    s.click(By::Id("down-apply")).await;
+    s.accept_alert().await.unwrap();
+    s.wait_text("down-status", "已实施").await;
     // The person is now 分流 (diverted) on the roster.
-    b.goto(app.url(&format!("/units/{luotuo}/people/{person}")))
-        .await
-        .unwrap();
-    assert!(body_text(&b).await.contains("分流"));
+    s.open(&format!("/units/{luotuo}/people/{person}")).await;
+    assert!(s.body().await.contains("分流"));
     // The notice print view opens with the person's notice.
-    b.goto(app.url(&format!("{plan_url}/notices")))
-        .await
-        .unwrap();
-    let notice = text_of(&b, &format!("notice-{person}")).await;
+    s.open(&format!("{plan_url}/notices")).await;
+    let notice = s.text(&format!("notice-{person}")).await;
     assert!(
         notice.contains("分流通知书") && notice.contains("调剂"),
         "{notice}"
     );
-    b.quit().await.unwrap();
+    s.quit().await;
 }
 
 // ---- posts ----
@@ -411,23 +494,23 @@ async fn downsizing_build_and_apply_plan() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn posts_assign_concurrent_post_changes_balance_chart() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    sign_in(&b, &app, "luotuo_admin").await;
+    let s = Session::start(BrowserOptions::default()).await;
+    let unit = s.luotuo().await;
+    s.sign_in("luotuo_admin").await;
     let balance = format!("/units/{unit}/posts/balance");
     let snapshot = "return document.getElementById('balance-figures').innerText + '|' + \
         Array.from(document.querySelectorAll('#balance-chart rect.bar')).map(r => r.dataset.count).join(',')";
-    b.goto(app.url(&balance)).await.unwrap();
-    let chart = b.find(By::Id("balance-chart")).await.unwrap();
+    s.open(&balance).await;
+    let chart = s.find(By::Id("balance-chart")).await.unwrap();
     assert!(
-        !b.find_all(By::Css("#balance-chart rect.bar.over"))
+        !s.find_all(By::Css("#balance-chart rect.bar.over"))
             .await
             .unwrap()
             .is_empty()
     );
     let _ = chart;
-    let before = b.eval(snapshot).await.unwrap();
-    let person = b
+    let before = s.eval(snapshot).await.unwrap();
+    let person = s
         .eval(
             "const r = Array.from(document.querySelectorAll('#loads-table tr.load.under')) \
              .find(r => Number(r.dataset.share) <= 60); return r ? r.dataset.person : null",
@@ -439,8 +522,8 @@ async fn posts_assign_concurrent_post_changes_balance_chart() {
         .expect("an underloaded person with free time")
         .to_string();
     let page = format!("/units/{unit}/posts/people/{person}");
-    b.goto(app.url(&page)).await.unwrap();
-    let n = b
+    s.open(&page).await;
+    let n = s
         .eval("return document.querySelectorAll('#assign-post option').length")
         .await
         .unwrap()
@@ -448,21 +531,21 @@ async fn posts_assign_concurrent_post_changes_balance_chart() {
         .unwrap();
     let mut assigned = false;
     for i in 1..n.min(40) {
-        b.eval(&format!(
+        s.eval(&format!(
             "document.getElementById('assign-post').selectedIndex = {i}; return null"
         ))
         .await
         .unwrap();
-        let share = b.find(By::Id("assign-share")).await.unwrap();
+        let share = s.find(By::Id("assign-share")).await.unwrap();
         share.clear().await.unwrap();
         share.send_keys("20").await.unwrap();
-        b.eval("window.__posts_old = true; return null")
+        s.eval("window.__posts_old = true; return null")
             .await
             .unwrap();
-        click(&b, By::Id("assign-submit")).await;
+        s.click(By::Id("assign-submit")).await;
         // Wait for the next page (the marker is gone once it has loaded).
         for _ in 0..100 {
-            let v = b
+            let v = s
                 .eval(
                     "return window.__posts_old === undefined && document.readyState === 'complete'",
                 )
@@ -472,41 +555,38 @@ async fn posts_assign_concurrent_post_changes_balance_chart() {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        let url = b.current_url().await.unwrap();
+        let url = s.current_url().await.unwrap();
         if url.query().is_some_and(|q| q.contains("ok=assigned")) {
             assigned = true;
             break;
         }
         // Refused (a rule): the form is shown again with the reasons.
-        assert!(!text_of(&b, "assign-errors").await.is_empty());
+        assert!(!s.text("assign-errors").await.is_empty());
     }
     assert!(assigned, "no post could be given to person {person}");
     // The person's page lists the new concurrent post.
-    assert!(body_text(&b).await.contains("兼岗"));
-    b.goto(app.url(&balance)).await.unwrap();
-    let after = b.eval(snapshot).await.unwrap();
+    assert!(s.body().await.contains("兼岗"));
+    s.open(&balance).await;
+    let after = s.eval(snapshot).await.unwrap();
     assert_ne!(before, after, "the balance did not change");
-    b.quit().await.unwrap();
+    s.quit().await;
 }
 
 /// The posts pages fit a phone's width (tables scroll inside themselves, the chart scales).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn posts_pages_fit_a_phone() {
-    let (app, b) = setup(BrowserOptions::phone()).await;
-    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    sign_in(&b, &app, "luotuo_admin").await;
-    for path in [
+    let s = Session::start(BrowserOptions::phone()).await;
+    let unit = s.luotuo().await;
+    s.sign_in("luotuo_admin").await;
+    s.pages_fit([
         format!("/units/{unit}/posts"),
         format!("/units/{unit}/posts/new"),
         format!("/units/{unit}/posts/coverage"),
         format!("/units/{unit}/posts/balance"),
-    ] {
-        b.goto(app.url(&path)).await.unwrap();
-        b.query(By::Id("who")).first().await.unwrap();
-        no_overflow(&b, &path).await;
-    }
-    b.quit().await.unwrap();
+    ])
+    .await;
+    s.quit().await;
 }
 
 // ---------------------------------------------------------------- print (issue 12, defect 2)
@@ -592,35 +672,33 @@ fn base64_decode(s: &str) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn printing_the_roster_shows_the_table() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{luotuo}/people")))
-        .await
-        .unwrap();
-    b.query(By::Css("#people-table tbody tr"))
-        .first()
-        .await
-        .unwrap();
-    emulate_media(&b, "print").await;
-    let (shown, w, h) = print_box(&b, "#people-table").await;
+    let s = Session::start(BrowserOptions::default()).await;
+    let luotuo = s.luotuo().await;
+    s.sign_in("luotuo_admin").await;
+    s.open_until(
+        &format!("/units/{luotuo}/people"),
+        By::Css("#people-table tbody tr"),
+    )
+    .await;
+    emulate_media(&s, "print").await;
+    let (shown, w, h) = print_box(&s, "#people-table").await;
     assert!(
         shown && w > 0.0 && h > 0.0,
         "roster in print: shown {shown}, {w}×{h}"
     );
-    let (rows_shown, _, rh) = print_box(&b, "#people-table tbody tr").await;
+    let (rows_shown, _, rh) = print_box(&s, "#people-table tbody tr").await;
     assert!(
         rows_shown && rh > 0.0,
         "roster rows in print: {rows_shown}, height {rh}"
     );
     // Controls stay off the paper: the bulk-action box and the search form.
-    let (bulk, _, _) = print_box(&b, "fieldset.bulk").await;
+    let (bulk, _, _) = print_box(&s, "fieldset.bulk").await;
     assert!(!bulk, "the bulk-action box is not printed");
-    let (search, _, _) = print_box(&b, ".toolbar form").await;
+    let (search, _, _) = print_box(&s, ".toolbar form").await;
     assert!(!search, "the search form is not printed");
-    b.screenshot(&img("people-roster-print.png")).await.unwrap();
-    emulate_media(&b, "").await;
-    b.quit().await.unwrap();
+    s.shot("people-roster-print.png").await;
+    emulate_media(&s, "").await;
+    s.quit().await;
 }
 
 /// Printing the org chart shows the chart, whole, on one page (it gave two blank pages
@@ -628,26 +706,27 @@ async fn printing_the_roster_shows_the_table() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn printing_the_org_chart_shows_it_on_one_page() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{luotuo}/org/chart")))
-        .await
-        .unwrap();
-    b.query(By::Css("#org-chart svg")).first().await.unwrap();
-    emulate_media(&b, "print").await;
-    let (shown, w, h) = print_box(&b, "#org-chart svg").await;
+    let s = Session::start(BrowserOptions::default()).await;
+    let luotuo = s.luotuo().await;
+    s.sign_in("luotuo_admin").await;
+    s.open_until(
+        &format!("/units/{luotuo}/org/chart"),
+        By::Css("#org-chart svg"),
+    )
+    .await;
+    emulate_media(&s, "print").await;
+    let (shown, w, h) = print_box(&s, "#org-chart svg").await;
     assert!(
         shown && w > 0.0 && h > 0.0,
         "org chart in print: shown {shown}, {w}×{h}"
     );
-    emulate_media(&b, "").await;
+    emulate_media(&s, "").await;
     assert_eq!(
-        printed_pages(&b).await,
+        printed_pages(&s).await,
         1,
         "the org chart prints on one page"
     );
-    b.quit().await.unwrap();
+    s.quit().await;
 }
 
 /// Every page with a print button prints something: its main table or figure is shown in
@@ -655,9 +734,9 @@ async fn printing_the_org_chart_shows_it_on_one_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn pages_with_a_print_button_print_their_content() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    sign_in(&b, &app, "admin").await;
+    let s = Session::start(BrowserOptions::default()).await;
+    let luotuo = s.luotuo().await;
+    s.sign_in("admin").await;
     let pages = [
         "/units".to_string(),
         "/users".to_string(),
@@ -682,13 +761,12 @@ async fn pages_with_a_print_button_print_their_content() {
         "/calc/saved".to_string(),
     ];
     for path in &pages {
-        b.goto(app.url(path)).await.unwrap();
-        b.query(By::Id("who")).first().await.unwrap();
-        if b.find_all(By::Css(".js-print")).await.unwrap().is_empty() {
+        s.open_page(path).await;
+        if s.find_all(By::Css(".js-print")).await.unwrap().is_empty() {
             continue;
         }
-        emulate_media(&b, "print").await;
-        let v = b
+        emulate_media(&s, "print").await;
+        let v = s
             .eval(
                 "const m = document.querySelector('main');
                  const e = m.querySelector('table, svg, .card');
@@ -702,13 +780,13 @@ async fn pages_with_a_print_button_print_their_content() {
             )
             .await
             .unwrap();
-        emulate_media(&b, "").await;
+        emulate_media(&s, "").await;
         assert!(
             v[0].as_bool().unwrap() && v[1].as_f64().unwrap() > 0.0,
             "{path}: its content is hidden in print ({v})"
         );
     }
-    b.quit().await.unwrap();
+    s.quit().await;
 }
 
 // ---- inbox (待办与通知) ----
@@ -720,39 +798,25 @@ async fn pages_with_a_print_button_print_their_content() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{luotuo}/org/plans")))
-        .await
-        .unwrap();
-    click(&b, By::Css("#plans-table a")).await;
-    wait_text(&b, "plan-status", "草稿").await;
-    let plan_path = b.current_url().await.unwrap().path().to_string();
-    click(&b, By::Id("plan-submit")).await;
-    wait_text(&b, "plan-status", "已报批").await;
-    click(&b, By::Id("logout")).await;
-
-    sign_in(&b, &app, "admin").await;
-    let before: i64 = text_of(&b, "menu-inbox-count").await.parse().unwrap();
+    let s = Session::start(BrowserOptions::default()).await;
+    let plan_path = open_the_luotuo_draft(&s).await;
+    submit_to_the_district(&s).await;
+    let before: i64 = s.text("menu-inbox-count").await.parse().unwrap();
     assert!(before >= 1, "the menu counts the submitted plan");
-    assert_eq!(text_of(&b, "dash-inbox-count").await, before.to_string());
-    click(&b, By::Id("menu-inbox")).await;
-    let todos = text_of(&b, "todo-list").await;
+    assert_eq!(s.text("dash-inbox-count").await, before.to_string());
+    s.click(By::Id("menu-inbox")).await;
+    let todos = s.text("todo-list").await;
     assert!(todos.contains("机构改革方案待审批"), "{todos}");
     assert!(todos.contains("骆驼街道"), "{todos}");
     // Click 1: the to-do's link opens the plan; click 2: approve with the 文号.
-    click(
-        &b,
-        By::Css(format!("#todo-list a.button[href='{plan_path}']")),
-    )
-    .await;
-    wait_text(&b, "plan-status", "已报批").await;
-    type_in(&b, By::Id("doc_no"), "镇海编〔2026〕21号").await;
-    click(&b, By::Id("plan-approve")).await;
-    wait_text(&b, "plan-status", "已批准").await;
-    b.goto(app.url("/inbox")).await.unwrap();
-    let row = b
+    s.click(By::Css(format!("#todo-list a.button[href='{plan_path}']")))
+        .await;
+    s.wait_text("plan-status", "已报批").await;
+    s.type_in(By::Id("doc_no"), "镇海编〔2026〕21号").await;
+    s.click(By::Id("plan-approve")).await;
+    s.wait_text("plan-status", "已批准").await;
+    s.open("/inbox").await;
+    let row = s
         .find(By::XPath(format!(
             "//table[@id='todo-list']//tr[.//a[@href='{plan_path}']]"
         )))
@@ -765,12 +829,10 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
         row.contains("待实施") && !row.contains("待审批"),
         "approved, the plan waits to be applied: {row}"
     );
-    click(&b, By::Id("logout")).await;
-
-    sign_in(&b, &app, "luotuo_admin").await;
-    let count: i64 = text_of(&b, "menu-inbox-count").await.parse().unwrap();
-    click(&b, By::Id("menu-inbox")).await;
-    let unread = b
+    s.switch_to("luotuo_admin").await;
+    let count: i64 = s.text("menu-inbox-count").await.parse().unwrap();
+    s.click(By::Id("menu-inbox")).await;
+    let unread = s
         .find_all(By::Css("#notice-list li.unread"))
         .await
         .unwrap()
@@ -779,8 +841,8 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
         unread >= 1 && count >= unread,
         "{count} counted, {unread} unread"
     );
-    assert_eq!(text_of(&b, "unread-count").await, unread.to_string());
-    let first = b
+    assert_eq!(s.text("unread-count").await, unread.to_string());
+    let first = s
         .find(By::Css("#notice-list li.unread button"))
         .await
         .unwrap();
@@ -790,10 +852,10 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
         "{text}"
     );
     first.click().await.unwrap();
-    wait_text(&b, "plan-status", "已批准").await;
-    assert_eq!(b.current_url().await.unwrap().path(), plan_path);
-    b.goto(app.url("/inbox")).await.unwrap();
-    let after = b.find_all(By::Css("#notice-list li.unread")).await.unwrap();
+    s.wait_text("plan-status", "已批准").await;
+    assert_eq!(s.path().await, plan_path);
+    s.open("/inbox").await;
+    let after = s.find_all(By::Css("#notice-list li.unread")).await.unwrap();
     assert_eq!(after.len() as i64, unread - 1, "the opened notice is read");
 }
 
@@ -804,19 +866,18 @@ async fn district_admin_approves_a_submitted_plan_from_the_inbox() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn managed_lists_settings_and_the_filtered_select() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    sign_in(&b, &app, "admin").await;
-    b.goto(app.url("/dict")).await.unwrap();
-    b.query(By::Id("dict-table")).first().await.unwrap();
-    let body = body_text(&b).await;
+    let s = Session::start(BrowserOptions::default()).await;
+    s.sign_in("admin").await;
+    s.open_until("/dict", By::Id("dict-table")).await;
+    let body = s.body().await;
     assert!(
         body.contains("基诺族") && body.contains("共 56 项"),
         "{body}"
     );
-    b.screenshot(&img("dict.png")).await.unwrap();
+    s.shot("dict.png").await;
     // The table's filter box keeps the rows that contain the text typed.
-    type_in(&b, By::Id("dict-filter"), "基诺").await;
-    let v = b
+    s.type_in(By::Id("dict-filter"), "基诺").await;
+    let v = s
         .eval(
             "return Array.from(document.querySelectorAll('#dict-table tbody tr'))
                .filter(tr => !tr.hidden).map(tr => tr.id);",
@@ -824,9 +885,8 @@ async fn managed_lists_settings_and_the_filtered_select() {
         .await
         .unwrap();
     assert_eq!(v, serde_json::json!(["item-56"]), "{v}");
-    b.goto(app.url("/settings")).await.unwrap();
-    b.query(By::Id("params-table")).first().await.unwrap();
-    let v = b
+    s.open_until("/settings", By::Id("params-table")).await;
+    let v = s
         .eval(
             "const t = document.querySelector('.switch .track');
              const r = t.getBoundingClientRect();
@@ -838,22 +898,17 @@ async fn managed_lists_settings_and_the_filtered_select() {
         v[0].as_f64().unwrap() > 20.0 && v[1].as_f64().unwrap() > 10.0,
         "the switch is drawn: {v}"
     );
-    b.screenshot(&img("settings.png")).await.unwrap();
-    b.quit().await.unwrap();
+    s.shot("settings.png").await;
 
-    let b = Browser::start(BrowserOptions::phone()).await.unwrap();
-    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{luotuo}/people/new")))
-        .await
-        .unwrap();
-    let filter = b
-        .query(By::Css("input.select-filter[aria-controls='ethnicity']"))
-        .first()
-        .await
-        .unwrap();
+    let s = s.restart(BrowserOptions::phone()).await;
+    let luotuo = s.luotuo().await;
+    s.sign_in("luotuo_admin").await;
+    s.open(&format!("/units/{luotuo}/people/new")).await;
+    let filter = s
+        .wait(By::Css("input.select-filter[aria-controls='ethnicity']"))
+        .await;
     filter.send_keys("回").await.unwrap();
-    let v = b
+    let v = s
         .eval(
             "const s = document.getElementById('ethnicity');
              const shown = Array.from(s.options).filter(o => !o.hidden && o.value !== '');
@@ -863,9 +918,9 @@ async fn managed_lists_settings_and_the_filtered_select() {
         .unwrap();
     assert_eq!(v[0].as_str(), Some("回族"), "{v}");
     assert_eq!(v[1].as_i64(), Some(1), "{v}");
-    no_overflow(&b, "person form on a phone").await;
-    b.screenshot(&img("people-form-phone.png")).await.unwrap();
-    b.quit().await.unwrap();
+    no_overflow(&s, "person form on a phone").await;
+    s.shot("people-form-phone.png").await;
+    s.quit().await;
 }
 
 // ---------------------------------------------------------------- self-service (issue 12, build 3 and 9)
@@ -877,51 +932,44 @@ async fn managed_lists_settings_and_the_filtered_select() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn staff_opens_own_record_and_notice_on_a_phone() {
-    let (app, b) = setup(BrowserOptions::phone()).await;
-    sign_in(&b, &app, "luotuo_staff").await;
+    let s = Session::start(BrowserOptions::phone()).await;
+    s.sign_in("luotuo_staff").await;
     // The menu is folded behind the toggle; open it and follow 个人中心.
-    let menu = b.find(By::Id("menu-selfsvc")).await.unwrap();
+    let menu = s.find(By::Id("menu-selfsvc")).await.unwrap();
     assert!(
         !menu.is_displayed().await.unwrap(),
         "the menu starts folded"
     );
-    click(&b, By::Css("label.nav-button")).await;
+    s.click(By::Css("label.nav-button")).await;
     assert!(
         menu.is_displayed().await.unwrap(),
         "the toggle opens the menu"
     );
     assert_eq!(menu.text().await.unwrap(), "个人中心");
     menu.click().await.unwrap();
-    b.query(By::Id("me-record")).first().await.unwrap();
-    assert_eq!(b.current_url().await.unwrap().path(), "/me");
+    s.wait(By::Id("me-record")).await;
+    assert_eq!(s.path().await, "/me");
     // Their own record: the name the account shows, the ID number masked.
-    let name = text_of(&b, "me-name").await;
+    let name = s.text("me-name").await;
     assert!(!name.is_empty());
-    assert!(
-        text_of(&b, "who").await.contains(&name),
-        "not their own record"
-    );
-    assert!(text_of(&b, "me-id-number").await.contains("********"));
-    assert!(!text_of(&b, "me-retirement-month").await.is_empty());
+    assert!(s.text("who").await.contains(&name), "not their own record");
+    assert!(s.text("me-id-number").await.contains("********"));
+    assert!(!s.text("me-retirement-month").await.is_empty());
     // Their notice.
-    let notice = b
-        .query(By::Css("#me-notices .me-notice"))
-        .first()
-        .await
-        .unwrap();
+    let notice = s.wait(By::Css("#me-notices .me-notice")).await;
     let text = notice.text().await.unwrap();
     assert!(text.contains("分流通知书"), "{text}");
     assert!(text.contains("骆驼街道机关人员分流方案"), "{text}");
     // Nothing wider than the phone.
-    let v = b
+    let v = s
         .eval("return [document.body.scrollWidth, window.innerWidth];")
         .await
         .unwrap();
     let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
     assert_eq!(inner, 390, "the viewport is a phone's");
     assert!(scroll <= inner, "个人中心: {scroll} > {inner}");
-    b.screenshot(&img("self-service-phone.png")).await.unwrap();
-    b.quit().await.unwrap();
+    s.shot("self-service-phone.png").await;
+    s.quit().await;
 }
 
 /// Every page a staff member (工作人员) can open fits a phone: nothing pushes the body
@@ -932,9 +980,9 @@ async fn staff_opens_own_record_and_notice_on_a_phone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn staff_pages_fit_a_phone_without_one_character_lines() {
-    let (app, b) = setup(BrowserOptions::phone()).await;
-    let u = app.unit_id("zhenhai", "luotuo").await.unwrap().0;
-    sign_in(&b, &app, "luotuo_staff").await;
+    let s = Session::start(BrowserOptions::phone()).await;
+    let u = s.luotuo().await.0;
+    s.sign_in("luotuo_staff").await;
     let pages = [
         "/".to_string(),
         "/me".into(),
@@ -962,9 +1010,8 @@ async fn staff_pages_fit_a_phone_without_one_character_lines() {
         }
         return [document.body.scrollWidth, window.innerWidth, broken];";
     for path in &pages {
-        b.goto(app.url(path)).await.unwrap();
-        b.query(By::Id("who")).first().await.unwrap();
-        let v = b.eval(check).await.unwrap();
+        s.open_page(path).await;
+        let v = s.eval(check).await.unwrap();
         let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
         assert_eq!(inner, 390, "{path}: the viewport is a phone's");
         assert!(scroll <= inner, "{path}: {scroll} > {inner}");
@@ -974,10 +1021,10 @@ async fn staff_pages_fit_a_phone_without_one_character_lines() {
             "{path}: one character per line"
         );
         if path.ends_with("/org/functions") {
-            b.screenshot(&img("org-functions-phone.png")).await.unwrap();
+            s.shot("org-functions-phone.png").await;
         }
     }
-    b.quit().await.unwrap();
+    s.quit().await;
 }
 
 /// The top, left and width of box `i` (from 0) of the org chart's first row, as drawn.
@@ -1002,29 +1049,27 @@ async fn chart_box(b: &Browser, i: usize) -> (f64, f64, f64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn org_chart_draws_siblings_side_by_side() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{luotuo}/org/chart")))
-        .await
-        .unwrap();
-    b.query(By::Css("#org-chart g.org-row g.body"))
-        .first()
-        .await
-        .unwrap();
-    let (t1, l1, w1) = chart_box(&b, 0).await;
-    let (t2, l2, _) = chart_box(&b, 1).await;
+    let s = Session::start(BrowserOptions::default()).await;
+    let luotuo = s.luotuo().await;
+    s.sign_in("luotuo_admin").await;
+    s.open_until(
+        &format!("/units/{luotuo}/org/chart"),
+        By::Css("#org-chart g.org-row g.body"),
+    )
+    .await;
+    let (t1, l1, w1) = chart_box(&s, 0).await;
+    let (t2, l2, _) = chart_box(&s, 1).await;
     assert!(w1 > 0.0, "no box drawn");
     assert!(
         (t1 - t2).abs() < 0.5,
         "siblings share a row: tops {t1} and {t2}"
     );
     assert!(l2 >= l1 + w1, "side by side: lefts {l1} and {l2}");
-    let chart = text_of(&b, "org-chart").await;
+    let chart = s.text("org-chart").await;
     // 党政办公室's establishment (the demo's people have no body yet: no 在岗 figure).
     assert!(chart.contains("编制 8"), "{chart}");
     // The chart fits the page's width on a desktop: no sideways scrolling.
-    let v = b
+    let v = s
         .eval("const f = document.getElementById('org-chart'); return [f.scrollWidth, f.clientWidth];")
         .await
         .unwrap();
@@ -1032,8 +1077,8 @@ async fn org_chart_draws_siblings_side_by_side() {
         v[0].as_f64().unwrap() <= v[1].as_f64().unwrap() + 1.0,
         "the chart fits at 1280 px: {v}"
     );
-    b.screenshot(&img("org-chart.png")).await.unwrap();
-    b.quit().await.unwrap();
+    s.shot("org-chart.png").await;
+    s.quit().await;
 }
 
 /// On a phone (390 px) the org chart keeps its size and scrolls sideways inside its box:
@@ -1042,19 +1087,20 @@ async fn org_chart_draws_siblings_side_by_side() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn org_chart_scrolls_inside_its_box_on_a_phone() {
-    let (app, b) = setup(BrowserOptions {
+    let s = Session::start(BrowserOptions {
         width: 390,
         height: 844,
         mobile: true,
     })
     .await;
-    let luotuo = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{luotuo}/org/chart")))
-        .await
-        .unwrap();
-    b.query(By::Css("#org-chart g.body")).first().await.unwrap();
-    let v = b
+    let luotuo = s.luotuo().await;
+    s.sign_in("luotuo_admin").await;
+    s.open_until(
+        &format!("/units/{luotuo}/org/chart"),
+        By::Css("#org-chart g.body"),
+    )
+    .await;
+    let v = s
         .eval(
             "const f = document.getElementById('org-chart');
              const s = f.querySelector('svg');
@@ -1071,8 +1117,8 @@ async fn org_chart_scrolls_inside_its_box_on_a_phone() {
         "the chart keeps its natural size: {v}"
     );
     assert!(n(4) <= n(5) + 1.0, "the page does not scroll sideways: {v}");
-    b.screenshot(&img("org-chart-phone.png")).await.unwrap();
-    b.quit().await.unwrap();
+    s.shot("org-chart-phone.png").await;
+    s.quit().await;
 }
 
 // ------------------------------------------ audit and sign-in logs (issue 12, build 5 and 7)
@@ -1083,22 +1129,19 @@ async fn org_chart_scrolls_inside_its_box_on_a_phone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn audit_and_sign_in_logs_read_in_words() {
-    let (app, b) = setup(BrowserOptions::default()).await;
+    let s = Session::start(BrowserOptions::default()).await;
     // A wrong password first, then the right one.
-    b.goto(app.url("/login")).await.unwrap();
-    type_in(&b, By::Id("username"), "admin").await;
-    type_in(&b, By::Id("password"), "not-the-password").await;
-    click(&b, By::Id("login-submit")).await;
+    s.open("/login").await;
+    s.type_in(By::Id("username"), "admin").await;
+    s.type_in(By::Id("password"), "not-the-password").await;
+    s.click(By::Id("login-submit")).await;
     // Wait for the refusal itself: the form is on the page before the answer too, and
     // signing in at once could abort the failed attempt's request before it is recorded.
-    b.query(By::Id("login-error")).first().await.unwrap();
-    sign_in(&b, &app, "admin").await;
-    b.goto(app.url("/audit/logins")).await.unwrap();
-    b.query(By::Css("#logins-table tbody tr"))
-        .first()
-        .await
-        .unwrap();
-    let table = b
+    s.wait(By::Id("login-error")).await;
+    s.sign_in("admin").await;
+    s.open_until("/audit/logins", By::Css("#logins-table tbody tr"))
+        .await;
+    let table = s
         .find(By::Id("logins-table"))
         .await
         .unwrap()
@@ -1110,13 +1153,10 @@ async fn audit_and_sign_in_logs_read_in_words() {
         table.contains("登录成功") && table.contains("127.0.0.1"),
         "{table}"
     );
-    b.screenshot(&img("audit-logins.png")).await.unwrap();
-    b.goto(app.url("/audit")).await.unwrap();
-    b.query(By::Css("#audit-table tbody tr"))
-        .first()
-        .await
-        .unwrap();
-    let table = b
+    s.shot("audit-logins.png").await;
+    s.open_until("/audit", By::Css("#audit-table tbody tr"))
+        .await;
+    let table = s
         .find(By::Id("audit-table"))
         .await
         .unwrap()
@@ -1124,45 +1164,17 @@ async fn audit_and_sign_in_logs_read_in_words() {
         .await
         .unwrap();
     assert!(table.contains("登录"), "operations in words: {table}");
-    b.screenshot(&img("audit.png")).await.unwrap();
-    b.quit().await.unwrap();
+    s.shot("audit.png").await;
 
-    let b = Browser::start(BrowserOptions::phone()).await.unwrap();
-    sign_in(&b, &app, "admin").await;
-    for path in ["/audit", "/audit/logins"] {
-        b.goto(app.url(path)).await.unwrap();
-        b.query(By::Id("who")).first().await.unwrap();
-        no_overflow(&b, path).await;
-    }
-    b.goto(app.url("/audit")).await.unwrap();
-    b.query(By::Id("who")).first().await.unwrap();
-    b.screenshot(&img("audit-phone.png")).await.unwrap();
-    b.quit().await.unwrap();
+    let s = s.restart(BrowserOptions::phone()).await;
+    s.sign_in("admin").await;
+    s.pages_fit(["/audit", "/audit/logins"]).await;
+    s.open_page("/audit").await;
+    s.shot("audit-phone.png").await;
+    s.quit().await;
 }
 
 // ---------------------------------------------------------------- committee ballot (issue 13.6)
-
-/// Waits until the address contains `part` (a submitted form has navigated).
-async fn wait_url(b: &Browser, part: &str) {
-    for _ in 0..100 {
-        if b.current_url().await.unwrap().as_str().contains(part) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the address never contained {part}");
-}
-
-/// Clicks the element with this id.
-async fn click_id(b: &Browser, id: &str) {
-    b.query(By::Id(id))
-        .first()
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
 
 /// The unit admin prepares a meeting and draws the tokens; a committee member casts a
 /// ballot with a token on a phone (390×844); the chair (unit admin) closes the vote and
@@ -1171,23 +1183,20 @@ async fn click_id(b: &Browser, id: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn committee_member_votes_with_a_token_on_a_phone_and_the_chair_sees_the_tally() {
-    let (app, b) = setup(BrowserOptions::phone()).await;
-    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    let s = Session::start(BrowserOptions::phone()).await;
+    let unit = s.luotuo().await;
     // The HR office creates the meeting with two items and records everyone present.
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{unit}/selection/meetings")))
-        .await
-        .unwrap();
-    type_in(&b, By::Id("title"), "党工委会议：浏览器测试").await;
-    type_in(
-        &b,
+    s.sign_in("luotuo_admin").await;
+    s.open(&format!("/units/{unit}/selection/meetings")).await;
+    s.type_in(By::Id("title"), "党工委会议：浏览器测试").await;
+    s.type_in(
         By::Id("items"),
         "拟任 甲 为 党政办主任\n拟任 乙 为 经发办副主任",
     )
     .await;
-    click_id(&b, "sel-create").await;
-    b.query(By::Id("sel-roll-form")).first().await.unwrap();
-    for cb in b
+    s.click_id("sel-create").await;
+    s.wait(By::Id("sel-roll-form")).await;
+    for cb in s
         .find_all(By::Css("#sel-roll-form input[type=checkbox]"))
         .await
         .unwrap()
@@ -1196,68 +1205,56 @@ async fn committee_member_votes_with_a_token_on_a_phone_and_the_chair_sees_the_t
             cb.click().await.unwrap();
         }
     }
-    click_id(&b, "sel-roll-save").await;
-    wait_url(&b, "ok=roll_call").await;
-    assert!(text_of(&b, "sel-quorum").await.contains("已达到法定人数"));
-    let meeting_url = b.current_url().await.unwrap();
-    let meeting_path = meeting_url.path().to_string();
-    click_id(&b, "sel-tokens").await;
-    b.accept_alert().await.unwrap();
-    b.query(By::Id("slips")).first().await.unwrap();
+    s.click_id("sel-roll-save").await;
+    s.wait_url("ok=roll_call").await;
+    assert!(s.text("sel-quorum").await.contains("已达到法定人数"));
+    let meeting_path = s.path().await;
+    s.click_id("sel-tokens").await;
+    s.accept_alert().await.unwrap();
+    s.wait(By::Id("slips")).await;
     let mut tokens = Vec::new();
-    for t in b.find_all(By::Css(".slip .token")).await.unwrap() {
+    for t in s.find_all(By::Css(".slip .token")).await.unwrap() {
         tokens.push(t.text().await.unwrap());
     }
     assert_eq!(tokens.len(), 7, "one token per member present");
-    click_id(&b, "logout").await;
 
     // A committee member votes on the phone with a drawn token.
-    sign_in(&b, &app, "luotuo_committee").await;
-    b.goto(app.url(&format!("{meeting_path}/vote")))
-        .await
-        .unwrap();
-    type_in(&b, By::Id("token"), &tokens[3]).await;
-    click_id(&b, "m1-agree").await;
-    click_id(&b, "m2-defer").await;
-    no_overflow(&b, "the ballot fits the phone").await;
-    b.screenshot(&img("selection-vote-phone.png"))
-        .await
-        .unwrap();
-    click_id(&b, "sel-cast").await;
-    b.query(By::Id("sel-voted")).first().await.unwrap();
-    assert!(body_text(&b).await.contains("选票已提交"));
+    s.switch_to("luotuo_committee").await;
+    s.open(&format!("{meeting_path}/vote")).await;
+    s.type_in(By::Id("token"), &tokens[3]).await;
+    s.click_id("m1-agree").await;
+    s.click_id("m2-defer").await;
+    no_overflow(&s, "the ballot fits the phone").await;
+    s.shot("selection-vote-phone.png").await;
+    s.click_id("sel-cast").await;
+    s.wait(By::Id("sel-voted")).await;
+    assert!(s.body().await.contains("选票已提交"));
     // The meeting page shows progress only.
-    b.goto(app.url(&meeting_path)).await.unwrap();
-    assert!(text_of(&b, "sel-used").await.contains("1 / 7"));
-    assert!(b.find_all(By::Id("tally-table")).await.unwrap().is_empty());
+    s.open(&meeting_path).await;
+    assert!(s.text("sel-used").await.contains("1 / 7"));
+    assert!(s.find_all(By::Id("tally-table")).await.unwrap().is_empty());
     // The same token cannot be used again.
-    b.goto(app.url(&format!("{meeting_path}/vote")))
-        .await
-        .unwrap();
-    type_in(&b, By::Id("token"), &tokens[3]).await;
-    click_id(&b, "sel-cast").await;
-    assert!(text_of(&b, "err-token").await.contains("已使用"));
-    click_id(&b, "logout").await;
+    s.open(&format!("{meeting_path}/vote")).await;
+    s.type_in(By::Id("token"), &tokens[3]).await;
+    s.click_id("sel-cast").await;
+    assert!(s.text("err-token").await.contains("已使用"));
 
     // The chair closes the vote and sees the tally sheet.
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&meeting_path)).await.unwrap();
-    click_id(&b, "sel-close").await;
-    b.accept_alert().await.unwrap();
-    b.query(By::Id("tally-sheet")).first().await.unwrap();
-    assert_eq!(text_of(&b, "ballots-cast").await, "1");
-    let row1 = text_of(&b, "tally-1").await;
+    s.switch_to("luotuo_admin").await;
+    s.open(&meeting_path).await;
+    s.click_id("sel-close").await;
+    s.accept_alert().await.unwrap();
+    s.wait(By::Id("tally-sheet")).await;
+    assert_eq!(s.text("ballots-cast").await, "1");
+    let row1 = s.text("tally-1").await;
     assert!(row1.contains("未通过"), "{row1}");
-    assert_eq!(text_of(&b, "digest").await.len(), 64);
-    b.quit().await.unwrap();
+    assert_eq!(s.text("digest").await.len(), 64);
 
     // The demo's closed meeting on an A4-wide window, for the docs.
-    let b = Browser::start(BrowserOptions::default()).await.unwrap();
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{unit}/selection/meetings")))
-        .await
-        .unwrap();
-    let demo = b
+    let s = s.restart(BrowserOptions::default()).await;
+    s.sign_in("luotuo_admin").await;
+    s.open(&format!("/units/{unit}/selection/meetings")).await;
+    let demo = s
         .find(By::LinkText(
             "骆驼街道党工委会议：2019年中层干部竞争上岗人选票决",
         ))
@@ -1267,14 +1264,12 @@ async fn committee_member_votes_with_a_token_on_a_phone_and_the_chair_sees_the_t
         .await
         .unwrap()
         .unwrap();
-    b.goto(app.url(&format!("{demo}/tally"))).await.unwrap();
-    b.query(By::Id("tally-sheet")).first().await.unwrap();
-    emulate_media(&b, "print").await;
-    b.screenshot(&img("selection-tally-print.png"))
-        .await
-        .unwrap();
-    emulate_media(&b, "").await;
-    b.quit().await.unwrap();
+    s.open_until(&format!("{demo}/tally"), By::Id("tally-sheet"))
+        .await;
+    emulate_media(&s, "print").await;
+    s.shot("selection-tally-print.png").await;
+    emulate_media(&s, "").await;
+    s.quit().await;
 }
 
 /// A staff member registers for a competitive-selection campaign on a phone (390×844): the
@@ -1288,18 +1283,19 @@ async fn staff_registers_for_a_campaign_on_a_phone() {
     use jiguan_app::selection::campaign::{CampaignForm, PostLine};
     use jiguan_app::workflow::SimpleStep;
     use jiguan_domain::auth::Role;
-    let (app, b) = setup(BrowserOptions::phone()).await;
-    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    let district = zhenhai(&app).await;
+    let s = Session::start(BrowserOptions::phone()).await;
+    let unit = s.luotuo().await;
+    let district = zhenhai(&s.app).await;
     let as_role = |unit, role| actor_of(district, unit, role, "system");
     let ua = as_role(Some(unit), Role::UnitAdmin);
-    let s = app
+    let structure = s
+        .app
         .app
         .store
-        .load_structure(district, unit, app.app.sel_today())
+        .load_structure(district, unit, s.app.app.sel_today())
         .await
         .unwrap();
-    let posts = s
+    let posts = structure
         .split
         .unwrap()
         .lines
@@ -1313,14 +1309,15 @@ async fn staff_registers_for_a_campaign_on_a_phone() {
         .collect();
     let form = CampaignForm {
         title: "骆驼街道中层副职竞争上岗方案".into(),
-        registration_deadline: app.app.camp_default_deadline().to_string(),
+        registration_deadline: s.app.app.camp_default_deadline().to_string(),
         posts,
         max_choices: "2".into(),
         ..CampaignForm::default()
     };
-    let id = app.app.camp_create(&ua, unit, &form).await.unwrap();
-    app.app.camp_submit(&ua, unit, id).await.unwrap();
-    app.app
+    let id = s.app.app.camp_create(&ua, unit, &form).await.unwrap();
+    s.app.app.camp_submit(&ua, unit, id).await.unwrap();
+    s.app
+        .app
         .step_plan(
             &as_role(None, Role::DistrictAdmin),
             unit,
@@ -1329,33 +1326,25 @@ async fn staff_registers_for_a_campaign_on_a_phone() {
         )
         .await
         .unwrap();
-    app.app.camp_publish(&ua, unit, id).await.unwrap();
+    s.app.app.camp_publish(&ua, unit, id).await.unwrap();
 
-    sign_in(&b, &app, "luotuo_staff").await;
-    b.goto(app.url(&format!("/units/{unit}/selection/register")))
-        .await
-        .unwrap();
-    b.query(By::Id(format!("reg-form-{id}")))
-        .first()
-        .await
-        .unwrap();
-    let posts = text_of(&b, &format!("reg-posts-{id}")).await;
+    s.sign_in("luotuo_staff").await;
+    s.open_until(
+        &format!("/units/{unit}/selection/register"),
+        By::Id(format!("reg-form-{id}")),
+    )
+    .await;
+    let posts = s.text(&format!("reg-posts-{id}")).await;
     assert!(posts.contains("中层副职"), "{posts}");
-    let select = b.find(By::Id(format!("choice-{id}-1"))).await.unwrap();
+    let select = s.find(By::Id(format!("choice-{id}-1"))).await.unwrap();
     let options = select.find_all(By::Css("option")).await.unwrap();
     options[1].click().await.unwrap();
-    click_id(&b, &format!("reg-submit-{id}")).await;
-    wait_url(&b, "ok=registered").await;
-    assert!(
-        text_of(&b, &format!("reg-status-{id}"))
-            .await
-            .contains("待审查")
-    );
-    fits_the_phone(&b, "报名").await;
-    b.screenshot(&img("selection-register-phone.png"))
-        .await
-        .unwrap();
-    b.quit().await.unwrap();
+    s.click_id(&format!("reg-submit-{id}")).await;
+    s.wait_url("ok=registered").await;
+    assert!(s.text(&format!("reg-status-{id}")).await.contains("待审查"));
+    fits_the_phone(&s, "报名").await;
+    s.shot("selection-register-phone.png").await;
+    s.quit().await;
 }
 
 // ---------------------------------------------------------------- reform results (issue 16)
@@ -1433,80 +1422,78 @@ async fn report_dashboard_drills_into_luotuo_and_prints() {
         height: 900,
         mobile: false,
     };
-    let (app, b) = setup(desktop).await;
-    sign_in(&b, &app, "admin").await;
-    b.goto(app.url("/report")).await.unwrap();
-    b.query(By::Id("report-units")).first().await.unwrap();
-    let total = text_of(&b, "report-total").await;
+    let s = Session::start(desktop).await;
+    s.sign_in("admin").await;
+    s.open_until("/report", By::Id("report-units")).await;
+    let total = s.text("report-total").await;
     assert!(total.contains("50"), "{total}");
-    assert!(text_of(&b, "h-bodies").await.contains("16"));
+    assert!(s.text("h-bodies").await.contains("16"));
     // At 1366 px the district table fits: its box does not scroll, it ends inside the
     // content, and the page is no wider than the window.
-    let (scroll, client, right, content) = units_table_fit(&b).await;
+    let (scroll, client, right, content) = units_table_fit(&s).await;
     assert!(
         scroll <= client && right <= content + 0.5,
         "district table at 1366: {scroll} > {client} or {right} > {content}"
     );
-    no_overflow(&b, "district report at 1366").await;
-    let (bad, n) = label_overlaps(&b, "#report-trend").await;
+    no_overflow(&s, "district report at 1366").await;
+    let (bad, n) = label_overlaps(&s, "#report-trend").await;
     assert!(n > 0 && bad.is_empty(), "trend labels overlap: {bad:?}");
-    b.screenshot(&img("report-district.png")).await.unwrap();
+    s.shot("report-district.png").await;
     // Sort by staff cut, then drill into 骆驼街道.
-    click_id(&b, "sort-cut").await;
-    b.query(By::Id("report-units")).first().await.unwrap();
-    click(&b, By::LinkText("骆驼街道")).await;
-    b.query(By::Id("report-headline")).first().await.unwrap();
-    assert_eq!(text_of(&b, "h-share").await, "21%");
+    s.click_id("sort-cut").await;
+    s.wait(By::Id("report-units")).await;
+    s.click(By::LinkText("骆驼街道")).await;
+    s.wait(By::Id("report-headline")).await;
+    assert_eq!(s.text("h-share").await, "21%");
     // Every module has demo data for 骆驼街道 now: no section says 暂无数据, and the
     // selection section (十三) shows its figures.
-    let body = body_text(&b).await;
+    let body = s.body().await;
     assert!(
         body.contains("中层竞争上岗") && !body.contains("暂无数据"),
         "{body}"
     );
-    b.screenshot(&img("report-unit.png")).await.unwrap();
+    s.shot("report-unit.png").await;
     // A long period (22 points: 2000-01-01, the latest 20 year-ends, today): the dates are
     // turned, the values thinned, no two labels overlap.
-    let unit_url = b.current_url().await.unwrap();
+    let unit_url = s.current_url().await.unwrap();
     let long = format!("{}?from=2000-01-01", unit_url.path());
-    b.goto(app.url(&long)).await.unwrap();
-    b.query(By::Id("report-headline")).first().await.unwrap();
-    let (bad, n) = label_overlaps(&b, "#report-trend").await;
-    let turned = b
+    s.open_until(&long, By::Id("report-headline")).await;
+    let (bad, n) = label_overlaps(&s, "#report-trend").await;
+    let turned = s
         .eval("return document.querySelectorAll('#report-trend text.tl-date.rot').length;")
         .await
         .unwrap();
     assert_eq!(turned.as_u64(), Some(22), "every date turned");
     assert!(n > 22 && bad.is_empty(), "trend labels overlap: {bad:?}");
-    b.eval("document.getElementById('report-trend-card').scrollIntoView(); return 0;")
+    s.eval("document.getElementById('report-trend-card').scrollIntoView(); return 0;")
         .await
         .unwrap();
-    b.screenshot(&img("report-trend-long.png")).await.unwrap();
-    b.goto(unit_url.as_str()).await.unwrap();
-    b.query(By::Id("report-headline")).first().await.unwrap();
+    s.shot("report-trend-long.png").await;
+    s.goto(unit_url.as_str()).await.unwrap();
+    s.wait(By::Id("report-headline")).await;
     // The print view: 标题 and 文号 on paper, controls off it, several A4 pages.
-    click_id(&b, "report-print").await;
-    b.query(By::Css(".official-title")).first().await.unwrap();
-    emulate_media(&b, "print").await;
-    let (title_shown, _, _) = print_box(&b, ".official-title").await;
-    let (toolbar_shown, _, _) = print_box(&b, ".toolbar").await;
+    s.click_id("report-print").await;
+    s.wait(By::Css(".official-title")).await;
+    emulate_media(&s, "print").await;
+    let (title_shown, _, _) = print_box(&s, ".official-title").await;
+    let (toolbar_shown, _, _) = print_box(&s, ".toolbar").await;
     assert!(title_shown && !toolbar_shown);
-    assert!(printed_pages(&b).await >= 2);
+    assert!(printed_pages(&s).await >= 2);
     // On the paper's width nothing is cut: no table or chart is wider than the text.
-    b.set_viewport(643, 910).await.unwrap();
-    let (scroll, inner) = overflow(&b).await;
+    s.set_viewport(643, 910).await.unwrap();
+    let (scroll, inner) = overflow(&s).await;
     assert!(scroll <= inner, "print: {scroll} > {inner}");
-    let (trend, w, _) = print_box(&b, "#report-trend-card svg").await;
+    let (trend, w, _) = print_box(&s, "#report-trend-card svg").await;
     assert!(trend && w > 0.0 && w <= 643.0, "cost trend in print: {w}");
-    b.screenshot(&img("report-print.png")).await.unwrap();
-    b.eval("document.getElementById('report-trend-card').scrollIntoView(); return 0;")
+    s.shot("report-print.png").await;
+    s.eval("document.getElementById('report-trend-card').scrollIntoView(); return 0;")
         .await
         .unwrap();
-    let (bad, _) = label_overlaps(&b, "#report-trend").await;
+    let (bad, _) = label_overlaps(&s, "#report-trend").await;
     assert!(bad.is_empty(), "trend labels overlap in print: {bad:?}");
-    b.screenshot(&img("report-print-trend.png")).await.unwrap();
-    emulate_media(&b, "").await;
-    b.quit().await.unwrap();
+    s.shot("report-print-trend.png").await;
+    emulate_media(&s, "").await;
+    s.quit().await;
 }
 
 // ---------------------------------------------------------------- two-way selection (issue 14)
@@ -1522,10 +1509,10 @@ async fn staff_lists_two_way_preferences_on_a_phone() {
     use jiguan_domain::auth::{Actor, Role};
     use jiguan_domain::people::PersonId;
     use jiguan_domain::workflow::Status;
-    let (app, b) = setup(BrowserOptions::phone()).await;
-    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    let store = &app.app.store;
-    let district = zhenhai(&app).await;
+    let s = Session::start(BrowserOptions::phone()).await;
+    let unit = s.luotuo().await;
+    let store = &s.app.app.store;
+    let district = zhenhai(&s.app).await;
     let user = store
         .find_user_by_name("luotuo_staff")
         .await
@@ -1540,7 +1527,8 @@ async fn staff_lists_two_way_preferences_on_a_phone() {
         roles: vec![role],
     };
     let hr = actor(Role::UnitAdmin);
-    let round = app
+    let round = s
+        .app
         .app
         .tw_rounds(&hr, unit)
         .await
@@ -1549,10 +1537,11 @@ async fn staff_lists_two_way_preferences_on_a_phone() {
         .find(|r| r.status == Status::Open)
         .unwrap()
         .id;
-    let v = app.app.tw_view(&hr, unit, round).await.unwrap();
+    let v = s.app.app.tw_view(&hr, unit, round).await.unwrap();
     // Link the account to a participant (the demo links it to someone leaving).
     let me = v.participants[0].person_id;
-    let audit = app
+    let audit = s
+        .app
         .app
         .system_audit(district)
         .unit(Some(unit))
@@ -1567,7 +1556,7 @@ async fn staff_lists_two_way_preferences_on_a_phone() {
     let mut good = None;
     for p in &v.posts {
         let raw = [p.post_id.to_string()];
-        if app
+        if s.app
             .app
             .tw_save_my_prefs(&staff, unit, round, &raw, false)
             .await
@@ -1579,29 +1568,31 @@ async fn staff_lists_two_way_preferences_on_a_phone() {
     }
     let good = good.expect("an eligible post");
 
-    sign_in(&b, &app, "luotuo_staff").await;
-    b.goto(app.url(&format!("/units/{unit}/twoway/{round}/mine")))
-        .await
-        .unwrap();
-    b.query(By::Id("twoway-choose")).first().await.unwrap();
-    click(&b, By::Css(format!("#pref_0 option[value='{good}']"))).await;
-    click(&b, By::Id("accept_adjust")).await;
-    click_id(&b, "twoway-save-choices").await;
-    wait_url(&b, "ok=twoway_prefs_saved").await;
-    let v = app.app.tw_view(&hr, unit, round).await.unwrap();
+    s.sign_in("luotuo_staff").await;
+    s.open_until(
+        &format!("/units/{unit}/twoway/{round}/mine"),
+        By::Id("twoway-choose"),
+    )
+    .await;
+    s.click(By::Css(format!("#pref_0 option[value='{good}']")))
+        .await;
+    s.click(By::Id("accept_adjust")).await;
+    s.click_id("twoway-save-choices").await;
+    s.wait_url("ok=twoway_prefs_saved").await;
+    let v = s.app.app.tw_view(&hr, unit, round).await.unwrap();
     let mine = v.prefs.iter().find(|p| p.person_id == me).unwrap();
     assert_eq!(mine.posts, vec![good]);
     assert!(mine.accept_adjust);
-    fits_the_phone(&b, "我的志愿").await;
-    b.screenshot(&img("twoway-choose-phone.png")).await.unwrap();
-    b.quit().await.unwrap();
+    fits_the_phone(&s, "我的志愿").await;
+    s.shot("twoway-choose-phone.png").await;
+    s.quit().await;
 }
 
 /// The demo made walkable for two-way selection (`twoway::demo::walk_ready`): the open
 /// round of 骆驼街道 with two in three participants' choices, `luotuo_head` linked to a
 /// body's chief. Returns the unit, the round, the head's body and an office actor.
 async fn twoway_walk(
-    app: &TestApp,
+    s: &Session,
 ) -> (
     jiguan_domain::tenancy::UnitId,
     jiguan_domain::twoway::RoundId,
@@ -1609,9 +1600,9 @@ async fn twoway_walk(
     jiguan_domain::auth::Actor,
 ) {
     use jiguan_domain::auth::Role;
-    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    let district = zhenhai(app).await;
-    let (round, body, _) = jiguan_app::twoway::demo::walk_ready(&app.app, district)
+    let unit = s.luotuo().await;
+    let district = zhenhai(&s.app).await;
+    let (round, body, _) = jiguan_app::twoway::demo::walk_ready(&s.app.app, district)
         .await
         .unwrap()
         .expect("the demo's open round and a body chief");
@@ -1624,9 +1615,9 @@ async fn twoway_walk(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn a_body_head_ranks_two_way_applicants() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let (unit, round, body, hr) = twoway_walk(&app).await;
-    let v = app.app.tw_view(&hr, unit, round).await.unwrap();
+    let s = Session::start(BrowserOptions::default()).await;
+    let (unit, round, body, hr) = twoway_walk(&s).await;
+    let v = s.app.app.tw_view(&hr, unit, round).await.unwrap();
     let (post, apps) = v
         .posts
         .iter()
@@ -1637,33 +1628,29 @@ async fn a_body_head_ranks_two_way_applicants() {
         })
         .next()
         .expect("a post of the head's body with two applicants");
-    sign_in(&b, &app, "luotuo_head").await;
+    s.sign_in("luotuo_head").await;
     // The to-do leads to the ranking page.
-    b.goto(app.url("/inbox")).await.unwrap();
-    click(
-        &b,
-        By::Css(format!("a[href='/units/{unit}/twoway/{round}/rank']")),
-    )
+    s.open("/inbox").await;
+    s.click(By::Css(format!(
+        "a[href='/units/{unit}/twoway/{round}/rank']"
+    )))
     .await;
-    wait_url(&b, "/rank").await;
-    b.query(By::Id(format!("twoway-rank-{post}")))
-        .first()
-        .await
-        .unwrap();
+    s.wait_url("/rank").await;
+    s.wait(By::Id(format!("twoway-rank-{post}"))).await;
     // Best first: the applicants in reverse order of the page; the last is not accepted.
     let n = apps.len();
     for (i, a) in apps.iter().rev().enumerate() {
         if i + 1 == n {
-            click(&b, By::Id(format!("x_{post}_{a}"))).await;
+            s.click(By::Id(format!("x_{post}_{a}"))).await;
         } else {
-            let input = b.find(By::Id(format!("rank_{post}_{a}"))).await.unwrap();
+            let input = s.find(By::Id(format!("rank_{post}_{a}"))).await.unwrap();
             input.clear().await.unwrap();
             input.send_keys((i + 1).to_string()).await.unwrap();
         }
     }
-    click_id(&b, &format!("twoway-save-rank-{post}")).await;
-    wait_url(&b, "ok=twoway_ranked").await;
-    let v = app.app.tw_view(&hr, unit, round).await.unwrap();
+    s.click_id(&format!("twoway-save-rank-{post}")).await;
+    s.wait_url("ok=twoway_ranked").await;
+    let v = s.app.app.tw_view(&hr, unit, round).await.unwrap();
     let r = &v
         .rankings
         .iter()
@@ -1677,8 +1664,8 @@ async fn a_body_head_ranks_two_way_applicants() {
         v.rankings.iter().find(|r| r.post_id == post).unwrap().by,
         "luotuo_head"
     );
-    b.screenshot(&img("twoway-rank.png")).await.unwrap();
-    b.quit().await.unwrap();
+    s.shot("twoway-rank.png").await;
+    s.quit().await;
 }
 
 /// The HR office matches the open round, confirms the 调剂 proposals, routes everyone still
@@ -1688,70 +1675,67 @@ async fn a_body_head_ranks_two_way_applicants() {
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn the_hr_office_matches_and_applies_a_two_way_round() {
     use jiguan_domain::workflow::Status;
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let (unit, round, _, hr) = twoway_walk(&app).await;
-    sign_in(&b, &app, "luotuo_admin").await;
+    let s = Session::start(BrowserOptions::default()).await;
+    let (unit, round, _, hr) = twoway_walk(&s).await;
+    s.sign_in("luotuo_admin").await;
     let page = format!("/units/{unit}/twoway/{round}");
-    b.goto(app.url(&page)).await.unwrap();
-    let v = app.app.tw_view(&hr, unit, round).await.unwrap();
+    s.open(&page).await;
+    let v = s.app.app.tw_view(&hr, unit, round).await.unwrap();
     let waiting = v
         .participants
         .iter()
         .filter(|p| !v.chose(p.person_id))
         .count();
-    assert_eq!(
-        text_of(&b, "twoway-waiting-staff").await,
-        waiting.to_string()
-    );
-    click_id(&b, "twoway-match").await;
-    wait_url(&b, "ok=twoway_matched").await;
-    assert_eq!(text_of(&b, "twoway-blocking").await, "0");
+    assert_eq!(s.text("twoway-waiting-staff").await, waiting.to_string());
+    s.click_id("twoway-match").await;
+    s.wait_url("ok=twoway_matched").await;
+    assert_eq!(s.text("twoway-blocking").await, "0");
     // Confirm every 调剂 proposal.
-    let boxes = b.find_all(By::Css("input[name='adjust']")).await.unwrap();
+    let boxes = s.find_all(By::Css("input[name='adjust']")).await.unwrap();
     if !boxes.is_empty() {
         for cb in boxes {
             cb.click().await.unwrap();
         }
-        click_id(&b, "twoway-adjust").await;
-        wait_url(&b, "ok=twoway_adjusted").await;
+        s.click_id("twoway-adjust").await;
+        s.wait_url("ok=twoway_adjusted").await;
     }
     // A route for everyone still unplaced: 待岗培训.
-    let selects = b
+    let selects = s
         .find_all(By::Css("#twoway-routes-form select"))
         .await
         .unwrap();
     assert!(!selects.is_empty(), "some people are unplaced");
-    for s in selects {
-        s.find(By::Css("option[value='training']"))
+    for select in selects {
+        select
+            .find(By::Css("option[value='training']"))
             .await
             .unwrap()
             .click()
             .await
             .unwrap();
     }
-    click_id(&b, "twoway-save-routes").await;
-    wait_url(&b, "ok=twoway_routed").await;
-    click_id(&b, "twoway-submit").await;
-    wait_url(&b, "ok=twoway_submitted").await;
-    click(&b, By::Id("logout")).await;
-    sign_in(&b, &app, "luotuo_committee").await;
-    b.goto(app.url(&page)).await.unwrap();
-    type_in(&b, By::Id("doc_no"), "骆党工委〔2026〕31号").await;
-    click_id(&b, "twoway-approve").await;
-    wait_url(&b, "ok=twoway_approved").await;
-    click(&b, By::Id("logout")).await;
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&page)).await.unwrap();
-    click_id(&b, "twoway-apply").await;
-    b.accept_alert().await.unwrap();
-    wait_url(&b, "ok=twoway_applied").await;
-    let v = app.app.tw_view(&hr, unit, round).await.unwrap();
+    s.click_id("twoway-save-routes").await;
+    s.wait_url("ok=twoway_routed").await;
+    s.click_id("twoway-submit").await;
+    s.wait_url("ok=twoway_submitted").await;
+    s.switch_to("luotuo_committee").await;
+    s.open(&page).await;
+    s.type_in(By::Id("doc_no"), "骆党工委〔2026〕31号").await;
+    s.click_id("twoway-approve").await;
+    s.wait_url("ok=twoway_approved").await;
+    s.switch_to("luotuo_admin").await;
+    s.open(&page).await;
+    s.click_id("twoway-apply").await;
+    s.accept_alert().await.unwrap();
+    s.wait_url("ok=twoway_applied").await;
+    let v = s.app.app.tw_view(&hr, unit, round).await.unwrap();
     assert_eq!(v.round.status, Status::Applied);
     assert_eq!(v.round.doc_no, "骆党工委〔2026〕31号");
     let placed = v.result.as_ref().unwrap().placements();
     assert!(!placed.is_empty());
     // Each placed person holds the post now (the posts module's assignments).
-    let open = app
+    let open = s
+        .app
         .app
         .store
         .open_assignments(hr.district_id, Some(unit))
@@ -1765,27 +1749,24 @@ async fn the_hr_office_matches_and_applies_a_two_way_round() {
         );
     }
     // The notices: one per person, printable.
-    click_id(&b, "twoway-notices").await;
-    b.query(By::Css("article.tw-notice")).first().await.unwrap();
-    let n = b
+    s.click_id("twoway-notices").await;
+    s.wait(By::Css("article.tw-notice")).await;
+    let n = s
         .find_all(By::Css("article.tw-notice"))
         .await
         .unwrap()
         .len();
     assert_eq!(n, v.participants.len());
-    b.screenshot(&img("twoway-notices.png")).await.unwrap();
-    b.quit().await.unwrap();
+    s.shot("twoway-notices.png").await;
+    s.quit().await;
 }
 
 // ---------------------------------------------------------------- appraisal and pay (issue 15)
 
 /// An actor of 骆驼街道 in `role`, for arranging data through the use cases.
-async fn luotuo_actor(
-    app: &TestApp,
-    role: jiguan_domain::auth::Role,
-) -> jiguan_domain::auth::Actor {
-    let u = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    actor_of(zhenhai(app).await, Some(u), role, "browser-test")
+async fn luotuo_actor(s: &Session, role: jiguan_domain::auth::Role) -> jiguan_domain::auth::Actor {
+    let u = s.luotuo().await;
+    actor_of(zhenhai(&s.app).await, Some(u), role, "browser-test")
 }
 
 /// The demo district (镇海区).
@@ -1820,16 +1801,16 @@ fn actor_of(
 /// 骆驼街道's 2020 annual cycle, opened and in scoring; with `scores`, every graded
 /// participant scored by the body head (leaders 95, staff 82) and moved to grading.
 async fn luotuo_cycle_2020(
-    app: &TestApp,
+    s: &Session,
     scores: bool,
 ) -> (
     jiguan_domain::appraisal::CycleId,
     Vec<jiguan_app::appraisal::ParticipantRecord>,
 ) {
     use jiguan_domain::workflow::Step;
-    let hr = luotuo_actor(app, jiguan_domain::auth::Role::UnitAdmin).await;
+    let hr = luotuo_actor(s, jiguan_domain::auth::Role::UnitAdmin).await;
     let u = hr.unit_id.unwrap();
-    let a = &app.app;
+    let a = &s.app.app;
     let form = jiguan_domain::appraisal::cycle::CycleForm {
         title: "2020年度考核".into(),
         kind: "annual".into(),
@@ -1874,22 +1855,23 @@ async fn luotuo_cycle_2020(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn colleague_rates_on_a_phone_with_a_one_time_code() {
-    let (app, b) = setup(BrowserOptions::phone()).await;
-    let (id, ps) = luotuo_cycle_2020(&app, false).await;
-    let hr = luotuo_actor(&app, jiguan_domain::auth::Role::UnitAdmin).await;
+    let s = Session::start(BrowserOptions::phone()).await;
+    let (id, ps) = luotuo_cycle_2020(&s, false).await;
+    let hr = luotuo_actor(&s, jiguan_domain::auth::Role::UnitAdmin).await;
     let u = hr.unit_id.unwrap();
-    let codes = app.app.apr_issue_codes(&hr, u, id, "2").await.unwrap();
-    sign_in(&b, &app, "luotuo_staff").await;
-    b.goto(app.url(&format!("/units/{u}/appraisal/{id}/rate")))
-        .await
-        .unwrap();
-    b.query(By::Id("apr-rating")).first().await.unwrap();
-    type_in(&b, By::Id("code"), &codes[0]).await;
+    let codes = s.app.app.apr_issue_codes(&hr, u, id, "2").await.unwrap();
+    s.sign_in("luotuo_staff").await;
+    s.open_until(
+        &format!("/units/{u}/appraisal/{id}/rate"),
+        By::Id("apr-rating"),
+    )
+    .await;
+    s.type_in(By::Id("code"), &codes[0]).await;
     let graded: Vec<_> = ps.iter().filter(|p| p.ungraded.is_none()).take(3).collect();
     for (p, v) in graded.iter().zip(["92", "85", "78"]) {
-        type_in(&b, By::Id(format!("s-{}", p.id)), v).await;
+        s.type_in(By::Id(format!("s-{}", p.id)), v).await;
     }
-    let v = b
+    let v = s
         .eval("return [document.body.scrollWidth, window.innerWidth];")
         .await
         .unwrap();
@@ -1897,36 +1879,32 @@ async fn colleague_rates_on_a_phone_with_a_one_time_code() {
         v[0].as_i64().unwrap() <= v[1].as_i64().unwrap(),
         "rating page: {v}"
     );
-    b.screenshot(&img("appraisal-rate-phone.png"))
-        .await
-        .unwrap();
-    click(&b, By::Id("apr-rate-submit")).await;
-    b.query(By::Id("apr-rated")).first().await.unwrap();
+    s.shot("appraisal-rate-phone.png").await;
+    s.click(By::Id("apr-rate-submit")).await;
+    s.wait(By::Id("apr-rated")).await;
     assert_eq!(
-        app.app.apr_code_progress(&hr, u, id).await.unwrap(),
+        s.app.app.apr_code_progress(&hr, u, id).await.unwrap(),
         (1, 2),
         "one code used"
     );
     // The same code again: refused, naming the code.
-    b.goto(app.url(&format!("/units/{u}/appraisal/{id}/rate")))
-        .await
-        .unwrap();
-    type_in(&b, By::Id("code"), &codes[0]).await;
-    type_in(&b, By::Id(format!("s-{}", graded[0].id)), "60").await;
-    click(&b, By::Id("apr-rate-submit")).await;
-    let err = text_of(&b, "err-code").await;
+    s.open(&format!("/units/{u}/appraisal/{id}/rate")).await;
+    s.type_in(By::Id("code"), &codes[0]).await;
+    s.type_in(By::Id(format!("s-{}", graded[0].id)), "60").await;
+    s.click(By::Id("apr-rate-submit")).await;
+    let err = s.text("err-code").await;
     assert!(!err.is_empty(), "a used code is refused");
     // 个人中心: the staff member's own results and slips.
-    b.goto(app.url("/me#me-appraisal")).await.unwrap();
-    let section = text_of(&b, "me-appraisal").await;
+    s.open("/me#me-appraisal").await;
+    let section = s.text("me-appraisal").await;
     assert!(section.contains("2019"), "{section}");
-    let v = b
+    let v = s
         .eval("document.getElementById('me-appraisal').scrollIntoView(); return [document.body.scrollWidth, window.innerWidth];")
         .await
         .unwrap();
     assert!(v[0].as_i64().unwrap() <= v[1].as_i64().unwrap(), "/me: {v}");
-    b.screenshot(&img("me-appraisal-phone.png")).await.unwrap();
-    b.quit().await.unwrap();
+    s.shot("me-appraisal-phone.png").await;
+    s.quit().await;
 }
 
 /// The HR office grades on the grading page: two 班子成员 as 优秀 is beyond the group's
@@ -1936,17 +1914,17 @@ async fn colleague_rates_on_a_phone_with_a_one_time_code() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn hr_grades_within_the_quota_and_is_refused_beyond_it() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let (id, ps) = luotuo_cycle_2020(&app, true).await;
-    let u = app.unit_id("zhenhai", "luotuo").await.unwrap();
+    let s = Session::start(BrowserOptions::default()).await;
+    let (id, ps) = luotuo_cycle_2020(&s, true).await;
+    let u = s.luotuo().await;
     let leaders: Vec<String> = ps
         .iter()
         .filter(|p| p.group == "leaders" && p.ungraded.is_none())
         .map(|p| p.id.to_string())
         .collect();
     assert!(leaders.len() >= 2);
-    sign_in(&b, &app, "luotuo_admin").await;
-    let grading = app.url(&format!("/units/{u}/appraisal/{id}/grading"));
+    s.sign_in("luotuo_admin").await;
+    let grading = format!("/units/{u}/appraisal/{id}/grading");
     // Everyone 称职, the first `n` leaders 优秀.
     let set = |n: usize| {
         let first: Vec<String> = leaders[..n].to_vec();
@@ -1956,42 +1934,38 @@ async fn hr_grades_within_the_quota_and_is_refused_beyond_it() {
              return true;"
         )
     };
-    b.goto(&grading).await.unwrap();
-    b.query(By::Id("apr-grading")).first().await.unwrap();
-    b.eval(&set(2)).await.unwrap();
-    click(&b, By::Id("apr-save-grades")).await;
-    let err = text_of(&b, "apr-errors").await;
+    s.open_until(&grading, By::Id("apr-grading")).await;
+    s.eval(&set(2)).await.unwrap();
+    s.click(By::Id("apr-save-grades")).await;
+    let err = s.text("apr-errors").await;
     assert!(
         err.contains("优秀人数超出名额") && err.contains("leaders") && err.contains("最多 1 名"),
         "{err}"
     );
-    b.screenshot(&img("appraisal-grading-refused.png"))
-        .await
-        .unwrap();
-    let hr = luotuo_actor(&app, jiguan_domain::auth::Role::UnitAdmin).await;
-    let saved = app.app.apr_participants(&hr, u, id).await.unwrap();
+    s.shot("appraisal-grading-refused.png").await;
+    let hr = luotuo_actor(&s, jiguan_domain::auth::Role::UnitAdmin).await;
+    let saved = s.app.app.apr_participants(&hr, u, id).await.unwrap();
     assert!(saved.iter().all(|p| p.grade.is_none()), "nothing saved");
     // Within the quota: saved.
-    b.goto(&grading).await.unwrap();
-    b.query(By::Id("apr-grading")).first().await.unwrap();
-    b.eval(&set(1)).await.unwrap();
-    click(&b, By::Id("apr-save-grades")).await;
+    s.open_until(&grading, By::Id("apr-grading")).await;
+    s.eval(&set(1)).await.unwrap();
+    s.click(By::Id("apr-save-grades")).await;
     // Back on the grading page with the flash.
-    b.query(By::Css("p.flash")).first().await.unwrap();
-    let saved = app.app.apr_participants(&hr, u, id).await.unwrap();
+    s.wait(By::Css("p.flash")).await;
+    let saved = s.app.app.apr_participants(&hr, u, id).await.unwrap();
     let excellent = saved
         .iter()
         .filter(|p| p.grade == Some(jiguan_domain::appraisal::Grade::Excellent))
         .count();
     assert_eq!(excellent, 1);
-    let quota = text_of(&b, "apr-quota").await;
+    let quota = s.text("apr-quota").await;
     // The default groups read in words, not their codes.
     assert!(
         quota.contains("领导班子成员") && !quota.contains("leaders"),
         "{quota}"
     );
-    b.screenshot(&img("appraisal-grading.png")).await.unwrap();
-    b.quit().await.unwrap();
+    s.shot("appraisal-grading.png").await;
+    s.quit().await;
 }
 
 /// The pay run and a printed slip: 骆驼街道's 2019 run (paid out, grades from the closed
@@ -2002,51 +1976,48 @@ async fn hr_grades_within_the_quota_and_is_refused_beyond_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn pay_run_and_a_printed_slip() {
-    let (app, b) = setup(BrowserOptions::default()).await;
-    let hr = luotuo_actor(&app, jiguan_domain::auth::Role::UnitAdmin).await;
+    let s = Session::start(BrowserOptions::default()).await;
+    let hr = luotuo_actor(&s, jiguan_domain::auth::Role::UnitAdmin).await;
     let u = hr.unit_id.unwrap();
-    let run = app.app.pay_runs(&hr, u).await.unwrap()[0].clone();
-    sign_in(&b, &app, "luotuo_admin").await;
-    b.goto(app.url(&format!("/units/{u}/pay/{}", run.id)))
-        .await
-        .unwrap();
-    b.query(By::Css("#pay-lines tbody tr"))
-        .first()
-        .await
-        .unwrap();
-    assert_eq!(text_of(&b, "pay-status").await, "已发放");
-    let rows = b
+    let run = s.app.app.pay_runs(&hr, u).await.unwrap()[0].clone();
+    s.sign_in("luotuo_admin").await;
+    s.open_until(
+        &format!("/units/{u}/pay/{}", run.id),
+        By::Css("#pay-lines tbody tr"),
+    )
+    .await;
+    assert_eq!(s.text("pay-status").await, "已发放");
+    let rows = s
         .find_all(By::Css("#pay-lines tbody tr"))
         .await
         .unwrap()
         .len();
     assert!(rows > 10, "{rows} lines");
-    b.screenshot(&img("pay-run.png")).await.unwrap();
+    s.shot("pay-run.png").await;
     // A slip from the run.
-    click(&b, By::Css("#pay-lines tbody tr a")).await;
-    b.query(By::Id("pay-slip")).first().await.unwrap();
-    assert!(!text_of(&b, "slip-share").await.is_empty());
+    s.click(By::Css("#pay-lines tbody tr a")).await;
+    s.wait(By::Id("pay-slip")).await;
+    assert!(!s.text("slip-share").await.is_empty());
     // Every factor is explained in words (no untranslated key such as pay.source.*).
-    let slip = text_of(&b, "pay-slip").await;
+    let slip = s.text("pay-slip").await;
     assert!(!slip.contains("pay."), "{slip}");
-    emulate_media(&b, "print").await;
-    let (shown, w, h) = print_box(&b, "#pay-slip").await;
+    emulate_media(&s, "print").await;
+    let (shown, w, h) = print_box(&s, "#pay-slip").await;
     assert!(
         shown && w > 0.0 && h > 0.0,
         "slip in print: {shown} {w}×{h}"
     );
-    let (button, _, _) = print_box(&b, "#slip-print").await;
+    let (button, _, _) = print_box(&s, "#slip-print").await;
     assert!(!button, "the print button is not printed");
-    assert_eq!(printed_pages(&b).await, 1, "the slip fits one A4 page");
-    b.screenshot(&img("pay-slip-print.png")).await.unwrap();
-    emulate_media(&b, "").await;
+    assert_eq!(printed_pages(&s).await, 1, "the slip fits one A4 page");
+    s.shot("pay-slip-print.png").await;
+    emulate_media(&s, "").await;
     // The district report with the chart.
-    b.delete_all_cookies().await.unwrap();
-    sign_in(&b, &app, "admin").await;
-    b.goto(app.url("/pay?year=2019")).await.unwrap();
-    b.query(By::Id("pay-chart")).first().await.unwrap();
-    b.screenshot(&img("pay-district.png")).await.unwrap();
-    b.quit().await.unwrap();
+    s.delete_all_cookies().await.unwrap();
+    s.sign_in("admin").await;
+    s.open_until("/pay?year=2019", By::Id("pay-chart")).await;
+    s.shot("pay-district.png").await;
+    s.quit().await;
 }
 
 /// The dashboard and 骆驼街道's report on a phone (390×844): nothing is wider than the phone
@@ -2055,28 +2026,27 @@ async fn pay_run_and_a_printed_slip() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn report_unit_fits_a_phone() {
-    let (app, b) = setup(BrowserOptions::phone()).await;
-    sign_in(&b, &app, "admin").await;
-    b.goto(app.url("/report")).await.unwrap();
-    b.query(By::Id("report-units")).first().await.unwrap();
-    let (scroll, inner) = overflow(&b).await;
+    let s = Session::start(BrowserOptions::phone()).await;
+    s.sign_in("admin").await;
+    s.open_until("/report", By::Id("report-units")).await;
+    let (scroll, inner) = overflow(&s).await;
     assert!(scroll <= inner, "the dashboard: {scroll} > {inner}");
-    let href = b
+    let href = s
         .eval("return [...document.querySelectorAll('#report-units a')].find(a => a.textContent.trim() === '骆驼街道').getAttribute('href');")
         .await
         .unwrap();
-    b.goto(app.url(href.as_str().unwrap())).await.unwrap();
-    b.query(By::Id("report-headline")).first().await.unwrap();
-    assert_eq!(text_of(&b, "h-share").await, "21%");
-    let (scroll, inner) = overflow(&b).await;
+    s.open_until(href.as_str().unwrap(), By::Id("report-headline"))
+        .await;
+    assert_eq!(s.text("h-share").await, "21%");
+    let (scroll, inner) = overflow(&s).await;
     assert_eq!(inner, 390, "the viewport is a phone's");
     assert!(scroll <= inner, "改革成效: {scroll} > {inner}");
-    let (trend, w, _) = print_box(&b, "#report-trend-card svg").await;
+    let (trend, w, _) = print_box(&s, "#report-trend-card svg").await;
     assert!(trend && w > 0.0 && w <= 390.0, "cost trend: {w}");
-    b.screenshot(&img("report-unit-phone.png")).await.unwrap();
+    s.shot("report-unit-phone.png").await;
     // The org charts on a phone: one under the other, each at its own size (its text as
     // large as on the org page, not shrunk to the card) and scrolling inside its card.
-    let v = b
+    let v = s
         .eval(
             "const f = id => document.getElementById(id);
              const svg = f('report-org-before').querySelector('svg.org-chart');
@@ -2093,14 +2063,12 @@ async fn report_unit_fits_a_phone() {
         (Some(true), Some(true)),
         "the org chart scrolls in its card; after stands under before"
     );
-    fits_the_phone(&b, "改革成效 with the org charts").await;
-    b.eval("document.getElementById('report-org-before').scrollIntoView(); return 0;")
+    fits_the_phone(&s, "改革成效 with the org charts").await;
+    s.eval("document.getElementById('report-org-before').scrollIntoView(); return 0;")
         .await
         .unwrap();
-    b.screenshot(&img("report-unit-phone-org.png"))
-        .await
-        .unwrap();
-    b.quit().await.unwrap();
+    s.shot("report-unit-phone-org.png").await;
+    s.quit().await;
 }
 
 // ---------------------------------------------------------------- selection results on a phone
@@ -2112,18 +2080,18 @@ async fn report_unit_fits_a_phone() {
 #[ignore = "needs chromium and chromedriver (CI runs it with --ignored)"]
 async fn selection_results_fit_a_phone() {
     use jiguan_domain::auth::Role;
-    let (app, b) = setup(BrowserOptions::phone()).await;
-    let unit = app.unit_id("zhenhai", "luotuo").await.unwrap();
-    let district = zhenhai(&app).await;
+    let s = Session::start(BrowserOptions::phone()).await;
+    let unit = s.luotuo().await;
+    let district = zhenhai(&s.app).await;
     let ua = actor_of(district, Some(unit), Role::UnitAdmin, "system");
-    let c = app.app.camp_list(&ua, unit).await.unwrap()[0].clone();
-    sign_in(&b, &app, "luotuo_admin").await;
+    let c = s.app.app.camp_list(&ua, unit).await.unwrap()[0].clone();
+    s.sign_in("luotuo_admin").await;
     let base = format!("/units/{unit}/selection/campaigns/{}", c.id);
-    b.goto(app.url(&format!("{base}/results"))).await.unwrap();
-    b.query(By::Id("sc-results")).first().await.unwrap();
-    fits_the_phone(&b, "竞争上岗 综合成绩").await;
+    s.open_until(&format!("{base}/results"), By::Id("sc-results"))
+        .await;
+    fits_the_phone(&s, "竞争上岗 综合成绩").await;
     // Each value carries its column's name; the header row is hidden.
-    let v = b
+    let v = s
         .eval(
             "const td = document.querySelector('#sc-results tbody td.extra-test');
              const th = document.querySelector('#sc-results thead');
@@ -2134,8 +2102,8 @@ async fn selection_results_fit_a_phone() {
         .unwrap();
     assert!(v[0].as_str().unwrap().contains("加试"), "{v}");
     assert_eq!(v[1], "none");
-    b.goto(app.url(&format!("{base}/officials"))).await.unwrap();
-    b.query(By::Id("off-list")).first().await.unwrap();
-    fits_the_phone(&b, "考察组成员、计票人和监票人").await;
-    b.quit().await.unwrap();
+    s.open_until(&format!("{base}/officials"), By::Id("off-list"))
+        .await;
+    fits_the_phone(&s, "考察组成员、计票人和监票人").await;
+    s.quit().await;
 }

@@ -320,37 +320,48 @@ pub(crate) mod tests {
         }
     }
 
+    /// A state on `on` with these posts and people, and each (post, person, share %) of
+    /// `main` held as a main post (assignment ids from 1).
+    pub(crate) fn state_of(
+        on: NaiveDate,
+        posts: impl IntoIterator<Item = PostFacts>,
+        people: impl IntoIterator<Item = PersonFacts>,
+        main: &[(i64, i64, i64)],
+    ) -> State {
+        State {
+            on,
+            posts: posts.into_iter().map(|p| (p.id, p)).collect(),
+            people: people.into_iter().map(|p| (p.id, p)).collect(),
+            assignments: (1..)
+                .zip(main)
+                .map(|(id, &(post_id, person_id, share_pct))| Assignment {
+                    id,
+                    post_id,
+                    person_id,
+                    share_pct,
+                    main: true,
+                    overtime: false,
+                })
+                .collect(),
+        }
+    }
+
     fn state() -> State {
         use EstablishmentKind as K;
-        let mut s = State {
-            on: NaiveDate::from_ymd_opt(2020, 7, 1).unwrap(),
-            ..State::default()
-        };
-        for p in [
+        let posts = [
             post(1, 10, PostLevel::Chief, PostKind::Administrative, 1984),
             post(2, 10, PostLevel::General, PostKind::Any, 1000),
             post(3, 10, PostLevel::Deputy, PostKind::Any, 1000),
             post(4, 20, PostLevel::Chief, PostKind::Institution, 1000),
-        ] {
-            s.posts.insert(p.id, p);
-        }
-        for p in [
+        ];
+        let people = [
             person(100, K::Administrative),
             person(101, K::Administrative),
             person(102, K::None),
             person(103, K::Institution),
-        ] {
-            s.people.insert(p.id, p);
-        }
-        s.assignments.push(Assignment {
-            id: 1,
-            post_id: 1,
-            person_id: 100,
-            share_pct: 80,
-            main: true,
-            overtime: false,
-        });
-        s
+        ];
+        let on = NaiveDate::from_ymd_opt(2020, 7, 1).unwrap();
+        state_of(on, posts, people, &[(1, 100, 80)])
     }
 
     fn prop(post: i64, person: i64, share: i64, main: bool) -> Proposed {

@@ -224,23 +224,32 @@ mod tests {
         })
     }
 
+    /// Everyone for the whole year, named a, b, c … in order, by (grade, post coefficient).
+    fn full_year(lines: &[(&str, &str)]) -> Vec<PayPerson> {
+        lines
+            .iter()
+            .zip('a'..)
+            .map(|((grade, post), id)| person(&id.to_string(), grade, post, 12))
+            .collect()
+    }
+
+    fn amounts(r: &PayPoolResult) -> Vec<&str> {
+        r.shares.iter().map(|s| s.amount.as_str()).collect()
+    }
+
     /// PAY-6 vector: 50,000.00 by 1.2×1.3, 1.0×1.3, 1.0, 0.8, 0.
     #[test]
     fn pay6_vector() {
-        let r = run(
-            "50000.00",
-            vec![
-                person("a", "excellent", "1.3", 12),
-                person("b", "competent", "1.3", 12),
-                person("c", "competent", "1.0", 12),
-                person("d", "basic", "1.0", 12),
-                person("e", "incompetent", "1.0", 12),
-            ],
-        )
-        .unwrap();
-        let amounts: Vec<&str> = r.shares.iter().map(|s| s.amount.as_str()).collect();
+        let people = full_year(&[
+            ("excellent", "1.3"),
+            ("competent", "1.3"),
+            ("competent", "1.0"),
+            ("basic", "1.0"),
+            ("incompetent", "1.0"),
+        ]);
+        let r = run("50000.00", people).unwrap();
         assert_eq!(
-            amounts,
+            amounts(&r),
             ["16738.20", "13948.50", "10729.61", "8583.69", "0.00"]
         );
         assert_eq!(r.total, "50000.00");
@@ -249,17 +258,8 @@ mod tests {
     /// PAY-6 vector: 10,000.00 by 1 : 1 : 1.
     #[test]
     fn equal_thirds() {
-        let r = run(
-            "10000",
-            vec![
-                person("a", "competent", "1", 12),
-                person("b", "competent", "1", 12),
-                person("c", "competent", "1", 12),
-            ],
-        )
-        .unwrap();
-        let amounts: Vec<&str> = r.shares.iter().map(|s| s.amount.as_str()).collect();
-        assert_eq!(amounts, ["3333.34", "3333.33", "3333.33"]);
+        let r = run("10000", full_year(&[("competent", "1"); 3])).unwrap();
+        assert_eq!(amounts(&r), ["3333.34", "3333.33", "3333.33"]);
     }
 
     /// Months served weigh in: 6 months is half the weight of 12.
@@ -280,64 +280,40 @@ mod tests {
 
     #[test]
     fn bad_input_names_the_field() {
-        let cases: Vec<(&str, Vec<PayPerson>, &str, &str)> = vec![
-            (
-                "-1",
-                vec![person("a", "competent", "1", 12)],
-                "pool",
-                "must_not_be_negative",
-            ),
-            (
-                "1.005",
-                vec![person("a", "competent", "1", 12)],
-                "pool",
-                "money_too_precise",
-            ),
-            (
-                "10",
-                vec![person("a", "great", "1", 12)],
-                "people[0].grade",
-                "choice_invalid",
-            ),
-            (
-                "10",
-                vec![person("a", "competent", "1", 13)],
-                "people[0].months",
-                "out_of_range",
-            ),
-            (
-                "10",
-                vec![person("a", "competent", "1", 0)],
-                "people[0].months",
-                "out_of_range",
-            ),
-            (
-                "10",
-                vec![
-                    person("a", "competent", "1", 12),
-                    person("a", "basic", "1", 12),
-                ],
-                "people[1].id",
-                "duplicate_id",
-            ),
-            (
-                "10",
-                vec![person("a", "incompetent", "1", 12)],
-                "people",
-                "weights_zero",
-            ),
-            (
-                "10",
-                vec![person("a", "competent", "-1", 12)],
-                "people[0].post_coef",
-                "must_not_be_negative",
-            ),
-            ("10", vec![], "people", "required"),
-        ];
-        for (pool, people, field, code) in cases {
+        let refused = |pool: &str, people| {
             let e = run(pool, people).unwrap_err();
-            assert_eq!((e.field.as_str(), e.code.as_str()), (field, code), "{pool}");
+            format!("{} {}", e.field, e.code)
+        };
+        let one = |grade: &str, post: &str, months| vec![person("a", grade, post, months)];
+        for (pool, code) in [
+            ("-1", "must_not_be_negative"),
+            ("1.005", "money_too_precise"),
+        ] {
+            assert_eq!(
+                refused(pool, one("competent", "1", 12)),
+                format!("pool {code}")
+            );
         }
+        for (grade, post, months, want) in [
+            ("great", "1", 12, "people[0].grade choice_invalid"),
+            ("competent", "1", 13, "people[0].months out_of_range"),
+            ("competent", "1", 0, "people[0].months out_of_range"),
+            (
+                "competent",
+                "-1",
+                12,
+                "people[0].post_coef must_not_be_negative",
+            ),
+            ("incompetent", "1", 12, "people weights_zero"),
+        ] {
+            assert_eq!(refused("10", one(grade, post, months)), want);
+        }
+        let twins = vec![
+            person("a", "competent", "1", 12),
+            person("a", "basic", "1", 12),
+        ];
+        assert_eq!(refused("10", twins), "people[1].id duplicate_id");
+        assert_eq!(refused("10", vec![]), "people required");
     }
 
     proptest! {

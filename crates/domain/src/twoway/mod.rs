@@ -531,60 +531,34 @@ impl Ranking {
 mod tests {
     use super::*;
     use crate::people::EstablishmentKind as K;
-    use crate::posts::assign::{Assignment, PersonFacts, PostFacts};
+    use crate::posts::assign::PersonFacts;
+    use crate::posts::assign::tests::{person, post, state_of};
     use crate::posts::{Education, PostKind, PostLevel};
 
     pub(crate) fn state() -> State {
-        let mut s = State {
-            on: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
-            ..State::default()
-        };
-        let post = |id, body, level, kind, hours| PostFacts::open(id, body, level, kind, hours);
-        for p in [
+        let posts = [
             post(1, 10, PostLevel::Chief, PostKind::Any, 1800),
             post(2, 10, PostLevel::General, PostKind::Administrative, 3000),
             post(3, 10, PostLevel::General, PostKind::Any, 1700),
             post(4, 20, PostLevel::General, PostKind::Institution, 1700),
-        ] {
-            s.posts.insert(p.id, p);
-        }
+        ];
         let person = |id, kind| PersonFacts {
-            id,
-            name: format!("人员{id}"),
-            establishment: kind,
-            education: Education::Bachelor,
             work_start: NaiveDate::from_ymd_opt(2015, 7, 1),
-            leader: false,
-            on_post: true,
+            ..person(id, kind)
         };
-        for (id, k) in [
-            (100, K::Administrative),
-            (101, K::Administrative),
-            (102, K::Institution),
-            (103, K::None),
-        ] {
-            s.people.insert(id, person(id, k));
-        }
-        let mut lead = person(104, K::Administrative);
-        lead.leader = true;
-        s.people.insert(104, lead);
-        s.assignments.push(Assignment {
-            id: 1,
-            post_id: 1,
-            person_id: 100,
-            share_pct: 100,
-            main: true,
-            overtime: false,
-        });
-        s.assignments.push(Assignment {
-            id: 2,
-            post_id: 3,
-            person_id: 101,
-            share_pct: 100,
-            main: true,
-            overtime: false,
-        });
-        s
+        let lead = PersonFacts {
+            leader: true,
+            ..person(104, K::Administrative)
+        };
+        let people = [
+            person(100, K::Administrative),
+            person(101, K::Administrative),
+            person(102, K::Institution),
+            person(103, K::None),
+            lead,
+        ];
+        let on = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        state_of(on, posts, people, &[(1, 100, 100), (3, 101, 100)])
     }
 
     fn codes(e: &[FieldError]) -> Vec<(String, String)> {
