@@ -13,15 +13,19 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use crate::SqlStore;
 use crate::audit::{append, commit_audited};
 use crate::db::{Backend, Row, Tx, Value};
+use crate::people::in_list;
 
 /// Person ids per `IN (…)` list (typed integers, inlined as literals).
 const CHUNK: usize = 400;
 
-const SELECT: &str = "SELECT r.id, r.unit_id, r.person_id, a.name, r.relative_id, b.name, r.relation, \
+/// The relations with both people's names and ID numbers (columns 9 and 10), read by
+/// [`relation_record`].
+pub(crate) const SELECT: &str = "SELECT r.id, r.unit_id, r.person_id, a.name, r.relative_id, b.name, r.relation, \
      r.created_by, r.created_at, a.id_number, b.id_number \
      FROM person_relations r JOIN people a ON a.id = r.person_id JOIN people b ON b.id = r.relative_id";
 
-fn record(r: &Row) -> StoreResult<RelationRecord> {
+/// A relation of a [`SELECT`] row.
+pub(crate) fn relation_record(r: &Row) -> StoreResult<RelationRecord> {
     let code: String = r.get(6)?;
     Ok(RelationRecord {
         id: r.get(0)?,
@@ -38,10 +42,7 @@ fn record(r: &Row) -> StoreResult<RelationRecord> {
 }
 
 fn id_list(ids: &[PersonId]) -> String {
-    ids.iter()
-        .map(|p| p.0.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    in_list(ids.iter().map(|p| p.0))
 }
 
 /// The queries for the relations with any of `people` on either side, one per chunk of
@@ -65,7 +66,7 @@ struct Among {
 impl Among {
     fn add(&mut self, rows: &[Row]) -> StoreResult<()> {
         for row in rows {
-            let r = record(row)?;
+            let r = relation_record(row)?;
             if self.seen.insert(r.id) {
                 self.out.push(r);
             }
@@ -185,7 +186,7 @@ impl SqlStore {
             .iter()
             .map(|r| {
                 Ok(UnitRelation {
-                    record: record(r)?,
+                    record: relation_record(r)?,
                     person_id_number: r.get(9)?,
                     relative_id_number: r.get(10)?,
                 })
