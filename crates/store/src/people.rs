@@ -31,7 +31,7 @@ use crate::SqlStore;
 use crate::audit::{append, commit_audited};
 use crate::db::{Backend, Row, Tx, Value};
 use crate::people_index::{self, Who};
-use crate::people_relations::{SELECT, relation_record};
+use crate::people_relations::{SELECT, insert_relation, relation_record};
 use crate::sql::{Sql, fetch_page, like, order_by};
 
 /// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
@@ -1082,13 +1082,7 @@ impl PeopleStore for SqlStore {
 
     async fn apply_people(&self, d: DistrictId, batch: PeopleBatch) -> StoreResult<Vec<PersonId>> {
         let mut tx = self.db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1)",
-                &[Value::from(7_345_005_000_000i64 + d.0)],
-            )
-            .await?;
-        }
+        tx.lock_people(d.0).await?;
         // A large write on SQLite gets a larger page cache for its transaction.
         let cache = if tx.backend() == Backend::Sqlite && batch.writes.len() >= ANALYZE_AFTER {
             let old: i64 = tx.fetch_one("PRAGMA cache_size", &[]).await?.get(0)?;
@@ -1202,22 +1196,7 @@ impl PeopleStore for SqlStore {
         if dup.is_some() {
             return Err(StoreError::Conflict(Conflict::Unique(UniqueKey::Key)));
         }
-        let id: i64 = tx
-            .fetch_one(
-                "INSERT INTO person_relations (district_id, unit_id, person_id, relative_id, relation, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                &[
-                    d.0.into(),
-                    w.unit_id.0.into(),
-                    w.person_id.0.into(),
-                    w.relative_id.0.into(),
-                    w.relation.code().into(),
-                    w.by.as_str().into(),
-                    w.at.into(),
-                ],
-            )
-            .await?
-            .get(0)?;
+        let id = insert_relation(&mut tx, d, w).await?;
         commit_audited(tx, &audit).await?;
         Ok(id)
     }

@@ -12,7 +12,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
 use crate::audit::{append, commit_audited};
-use crate::db::{Backend, Row, Tx, Value};
+use crate::db::{Row, Tx};
 use crate::people::in_list;
 
 /// Person ids per `IN (…)` list (typed integers, inlined as literals).
@@ -43,6 +43,29 @@ pub(crate) fn relation_record(r: &Row) -> StoreResult<RelationRecord> {
 
 fn id_list(ids: &[PersonId]) -> String {
     in_list(ids.iter().map(|p| p.0))
+}
+
+/// Records a relation in `tx` (its people and pair checked already); its id.
+pub(crate) async fn insert_relation(
+    tx: &mut Tx,
+    d: DistrictId,
+    w: &RelationWrite,
+) -> StoreResult<i64> {
+    tx.fetch_one(
+        "INSERT INTO person_relations (district_id, unit_id, person_id, relative_id, relation, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        &[
+            d.0.into(),
+            w.unit_id.0.into(),
+            w.person_id.0.into(),
+            w.relative_id.0.into(),
+            w.relation.code().into(),
+            w.by.as_str().into(),
+            w.at.into(),
+        ],
+    )
+    .await?
+    .get(0)
 }
 
 /// The queries for the relations with any of `people` on either side, one per chunk of
@@ -111,14 +134,8 @@ impl SqlStore {
         audits: Vec<AuditEntry>,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            // The people writes' lock: two imports cannot record one pair both ways.
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1)",
-                &[Value::from(7_345_005_000_000i64 + d.0)],
-            )
-            .await?;
-        }
+        // The people writes' lock: two imports cannot record one pair both ways.
+        tx.lock_people(d.0).await?;
         let mut people: Vec<PersonId> = writes
             .iter()
             .flat_map(|w| [w.person_id, w.relative_id])
@@ -148,20 +165,7 @@ impl SqlStore {
             if w.person_id == w.relative_id || !pairs.insert(key(w.person_id, w.relative_id)) {
                 return Err(StoreError::Conflict(Conflict::Unique(UniqueKey::Key)));
             }
-            tx.execute(
-                "INSERT INTO person_relations (district_id, unit_id, person_id, relative_id, relation, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[
-                    d.0.into(),
-                    w.unit_id.0.into(),
-                    w.person_id.0.into(),
-                    w.relative_id.0.into(),
-                    w.relation.code().into(),
-                    w.by.as_str().into(),
-                    w.at.into(),
-                ],
-            )
-            .await?;
+            insert_relation(&mut tx, d, w).await?;
         }
         let Some((last, rest)) = audits.split_last() else {
             return tx.commit().await;
