@@ -125,11 +125,8 @@ pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
         } => (file, unit, district, valid_only, exception_doc, en),
         ImportCommand::Relations(a) => return crate::people_relations::import(cfg, a).await,
     };
-    let tr = Tr::new(if en { Lang::En } else { Lang::Zh });
-    let app = open_app(cfg).await?;
-    let d = district_of(&app, district.as_deref()).await?;
-    let u = unit_of(&app, &d, &unit).await?;
-    let t = read_import_table(&file, tr)?;
+    let ImportStart { tr, app, d, u, t } =
+        start_import(cfg, &file, &unit, district.as_deref(), en).await?;
     let pb = bar(t.rows.len() as u64, "import");
     let pb2 = pb.clone();
     let progress: Progress = Arc::new(move |done, total| {
@@ -152,31 +149,65 @@ pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
         .map_err(|e| app_err(e, tr))?;
     pb.finish_and_clear();
     print_row_errors(tr, &r.errors, &r.unknown_columns);
-    println!(
-        "{}: {}  {}: {}  {}: {}  {}: {}  {}: {}  ({})",
-        tr.t("people.rows"),
-        r.rows,
-        tr.t("people.created"),
-        r.created,
-        tr.t("people.updated"),
-        r.updated,
-        tr.t("people.unchanged"),
-        r.unchanged,
-        tr.t("people.invalid_rows"),
-        r.invalid_rows,
-        if r.written {
-            tr.t("people.import_written")
-        } else if r.errors.is_empty() || valid_only {
-            tr.t("people.import_nothing")
-        } else {
-            tr.t("people.import_refused")
-        }
+    print_summary(
+        tr,
+        &[
+            ("people.rows", r.rows),
+            ("people.created", r.created),
+            ("people.updated", r.updated),
+            ("people.unchanged", r.unchanged),
+            ("people.invalid_rows", r.invalid_rows),
+        ],
+        r.written,
+        !r.errors.is_empty() && !valid_only,
     );
     Ok(if r.errors.is_empty() || r.written {
         0
     } else {
         2
     })
+}
+
+/// What every import starts from: the messages' language, the application, the district
+/// and unit named, and the file read.
+pub(crate) struct ImportStart {
+    pub tr: Tr,
+    pub app: App,
+    pub d: District,
+    pub u: Unit,
+    pub t: ImportTable,
+}
+
+pub(crate) async fn start_import(
+    cfg: &Config,
+    file: &str,
+    unit: &str,
+    district: Option<&str>,
+    en: bool,
+) -> anyhow::Result<ImportStart> {
+    let tr = Tr::new(if en { Lang::En } else { Lang::Zh });
+    let app = open_app(cfg).await?;
+    let d = district_of(&app, district).await?;
+    let u = unit_of(&app, &d, unit).await?;
+    let t = read_import_table(file, tr)?;
+    Ok(ImportStart { tr, app, d, u, t })
+}
+
+/// An import's summary line: the counts, then whether the file was written, refused
+/// (`refused`: there were errors and nothing could be written) or changed nothing.
+pub(crate) fn print_summary(tr: Tr, counts: &[(&str, usize)], written: bool, refused: bool) {
+    let counts: Vec<String> = counts
+        .iter()
+        .map(|(key, n)| format!("{}: {n}", tr.t(key)))
+        .collect();
+    let outcome = if written {
+        "people.import_written"
+    } else if refused {
+        "people.import_refused"
+    } else {
+        "people.import_nothing"
+    };
+    println!("{}  ({})", counts.join("  "), tr.t(outcome));
 }
 
 /// Reads an import file (xlsx or csv) as the import use cases take it.

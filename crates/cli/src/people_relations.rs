@@ -9,7 +9,9 @@ use jiguan_web::i18n::{Lang, Tr};
 
 use crate::config::Config;
 use crate::ops::open_app;
-use crate::people::{app_err, district_of, print_row_errors, read_import_table, unit_of};
+use crate::people::{
+    ImportStart, app_err, district_of, print_row_errors, print_summary, start_import, unit_of,
+};
 
 /// `import relations`: the file and where it goes.
 #[derive(Args)]
@@ -44,33 +46,23 @@ pub struct RelationsExport {
 /// Imports the relations of a file, all or nothing: every error on standard error (row,
 /// column, value, reason), exit 2 when refused.
 pub async fn import(cfg: &Config, a: RelationsImport) -> anyhow::Result<u8> {
-    let tr = Tr::new(if a.en { Lang::En } else { Lang::Zh });
-    let app = open_app(cfg).await?;
-    let d = district_of(&app, a.district.as_deref()).await?;
-    let u = unit_of(&app, &d, &a.unit).await?;
-    let t = read_import_table(&a.file, tr)?;
+    let ImportStart { tr, app, d, u, t } =
+        start_import(cfg, &a.file, &a.unit, a.district.as_deref(), a.en).await?;
     let r = app
         .import_relations(Importer::System(d.id), u.id, &t, &a.file)
         .await
         .map_err(|e| app_err(e, tr))?;
     print_row_errors(tr, &r.errors, &r.unknown_columns);
-    println!(
-        "{}: {}  {}: {}  {}: {}  {}: {}  ({})",
-        tr.t("people.rows"),
-        r.rows,
-        tr.t("people.created"),
-        r.created,
-        tr.t("people.unchanged"),
-        r.unchanged,
-        tr.t("people.invalid_rows"),
-        r.invalid_rows,
-        if r.written {
-            tr.t("people.import_written")
-        } else if r.errors.is_empty() {
-            tr.t("people.import_nothing")
-        } else {
-            tr.t("people.import_refused")
-        }
+    print_summary(
+        tr,
+        &[
+            ("people.rows", r.rows),
+            ("people.created", r.created),
+            ("people.unchanged", r.unchanged),
+            ("people.invalid_rows", r.invalid_rows),
+        ],
+        r.written,
+        !r.errors.is_empty(),
     );
     Ok(if r.errors.is_empty() { 0 } else { 2 })
 }

@@ -21,7 +21,6 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::money::Money;
 use jiguan_domain::people::cost::Total;
 use jiguan_domain::people::establishment::QuotaKind;
-use jiguan_domain::people::relation::RelationKind;
 use jiguan_domain::people::{
     Cost, EstablishmentKind, EventKind, ExceptionId, Funding, Identity, PersonEventId, PersonId,
     Status,
@@ -32,6 +31,7 @@ use crate::SqlStore;
 use crate::audit::{append, commit_audited};
 use crate::db::{Backend, Row, Tx, Value};
 use crate::people_index::{self, Who};
+use crate::people_relations::{SELECT, insert_relation, relation_record};
 use crate::sql::{Sql, fetch_page, like, order_by};
 
 /// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
@@ -779,23 +779,6 @@ pub(crate) fn in_list(ids: impl Iterator<Item = i64>) -> String {
     ids.map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
 }
 
-const RELATION_SELECT: &str = "SELECT r.id, r.unit_id, r.person_id, a.name, r.relative_id, b.name, r.relation, r.created_by, r.created_at \
-     FROM person_relations r JOIN people a ON a.id = r.person_id JOIN people b ON b.id = r.relative_id";
-
-fn relation(r: &Row) -> StoreResult<RelationRecord> {
-    Ok(RelationRecord {
-        id: r.get(0)?,
-        unit_id: UnitId(r.get(1)?),
-        person_id: PersonId(r.get(2)?),
-        person_name: r.get(3)?,
-        relative_id: PersonId(r.get(4)?),
-        relative_name: r.get(5)?,
-        relation: code("relation", r.get(6)?, RelationKind::from_code)?,
-        created_by: r.get(7)?,
-        created_at: r.get(8)?,
-    })
-}
-
 fn unit_scope(s: &mut Sql, col: &str, unit: Option<UnitId>) {
     if let Some(u) = unit {
         s.and(&format!("{col} = {{}}"), u.0);
@@ -1121,13 +1104,7 @@ impl PeopleStore for SqlStore {
 
     async fn apply_people(&self, d: DistrictId, batch: PeopleBatch) -> StoreResult<Vec<PersonId>> {
         let mut tx = self.db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1)",
-                &[Value::from(7_345_005_000_000i64 + d.0)],
-            )
-            .await?;
-        }
+        tx.lock_people(d.0).await?;
         // A large write on SQLite gets a larger page cache for its transaction.
         let cache = if tx.backend() == Backend::Sqlite && batch.writes.len() >= ANALYZE_AFTER {
             let old: i64 = tx.fetch_one("PRAGMA cache_size", &[]).await?.get(0)?;
@@ -1194,12 +1171,12 @@ impl PeopleStore for SqlStore {
             .db
             .fetch_all(
                 &format!(
-                    "{RELATION_SELECT} WHERE r.district_id = $1 AND (r.person_id = $2 OR r.relative_id = $2) ORDER BY r.id"
+                    "{SELECT} WHERE r.district_id = $1 AND (r.person_id = $2 OR r.relative_id = $2) ORDER BY r.id"
                 ),
                 &[d.0.into(), person.0.into()],
             )
             .await?;
-        rows.iter().map(relation).collect()
+        rows.iter().map(relation_record).collect()
     }
 
     async fn relations_of_people(
@@ -1207,25 +1184,9 @@ impl PeopleStore for SqlStore {
         d: DistrictId,
         people: &[PersonId],
     ) -> StoreResult<Vec<RelationRecord>> {
-        let mut out: Vec<RelationRecord> = Vec::new();
-        for chunk in people.chunks(CHUNK) {
-            let list = in_list(chunk.iter().map(|p| p.0));
-            let rows = self
-                .db
-                .fetch_all(
-                    &format!(
-                        "{RELATION_SELECT} WHERE r.district_id = $1 AND (r.person_id IN ({list}) OR r.relative_id IN ({list})) ORDER BY r.id"
-                    ),
-                    &[d.0.into()],
-                )
-                .await?;
-            for r in &rows {
-                out.push(relation(r)?);
-            }
-        }
-        // A relation between people of two chunks comes twice.
+        // Each relation once, read chunk by chunk of people; then oldest first.
+        let mut out = self.relations_among_sql(d, people).await?;
         out.sort_by_key(|r| r.id);
-        out.dedup_by_key(|r| r.id);
         Ok(out)
     }
 
@@ -1257,22 +1218,7 @@ impl PeopleStore for SqlStore {
         if dup.is_some() {
             return Err(StoreError::Conflict(Conflict::Unique(UniqueKey::Key)));
         }
-        let id: i64 = tx
-            .fetch_one(
-                "INSERT INTO person_relations (district_id, unit_id, person_id, relative_id, relation, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                &[
-                    d.0.into(),
-                    w.unit_id.0.into(),
-                    w.person_id.0.into(),
-                    w.relative_id.0.into(),
-                    w.relation.code().into(),
-                    w.by.as_str().into(),
-                    w.at.into(),
-                ],
-            )
-            .await?
-            .get(0)?;
+        let id = insert_relation(&mut tx, d, w).await?;
         commit_audited(tx, &audit).await?;
         Ok(id)
     }

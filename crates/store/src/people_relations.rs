@@ -12,16 +12,20 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
 use crate::audit::{append, commit_audited};
-use crate::db::{Backend, Row, Tx, Value};
+use crate::db::{Row, Tx};
+use crate::people::in_list;
 
 /// Person ids per `IN (…)` list (typed integers, inlined as literals).
 const CHUNK: usize = 400;
 
-const SELECT: &str = "SELECT r.id, r.unit_id, r.person_id, a.name, r.relative_id, b.name, r.relation, \
+/// The relations with both people's names and ID numbers (columns 9 and 10), read by
+/// [`relation_record`].
+pub(crate) const SELECT: &str = "SELECT r.id, r.unit_id, r.person_id, a.name, r.relative_id, b.name, r.relation, \
      r.created_by, r.created_at, a.id_number, b.id_number \
      FROM person_relations r JOIN people a ON a.id = r.person_id JOIN people b ON b.id = r.relative_id";
 
-fn record(r: &Row) -> StoreResult<RelationRecord> {
+/// A relation of a [`SELECT`] row.
+pub(crate) fn relation_record(r: &Row) -> StoreResult<RelationRecord> {
     let code: String = r.get(6)?;
     Ok(RelationRecord {
         id: r.get(0)?,
@@ -38,10 +42,30 @@ fn record(r: &Row) -> StoreResult<RelationRecord> {
 }
 
 fn id_list(ids: &[PersonId]) -> String {
-    ids.iter()
-        .map(|p| p.0.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    in_list(ids.iter().map(|p| p.0))
+}
+
+/// Records a relation in `tx` (its people and pair checked already); its id.
+pub(crate) async fn insert_relation(
+    tx: &mut Tx,
+    d: DistrictId,
+    w: &RelationWrite,
+) -> StoreResult<i64> {
+    tx.fetch_one(
+        "INSERT INTO person_relations (district_id, unit_id, person_id, relative_id, relation, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        &[
+            d.0.into(),
+            w.unit_id.0.into(),
+            w.person_id.0.into(),
+            w.relative_id.0.into(),
+            w.relation.code().into(),
+            w.by.as_str().into(),
+            w.at.into(),
+        ],
+    )
+    .await?
+    .get(0)
 }
 
 /// The queries for the relations with any of `people` on either side, one per chunk of
@@ -65,7 +89,7 @@ struct Among {
 impl Among {
     fn add(&mut self, rows: &[Row]) -> StoreResult<()> {
         for row in rows {
-            let r = record(row)?;
+            let r = relation_record(row)?;
             if self.seen.insert(r.id) {
                 self.out.push(r);
             }
@@ -110,14 +134,8 @@ impl SqlStore {
         audits: Vec<AuditEntry>,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        if tx.backend() == Backend::Postgres {
-            // The people writes' lock: two imports cannot record one pair both ways.
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1)",
-                &[Value::from(7_345_005_000_000i64 + d.0)],
-            )
-            .await?;
-        }
+        // The people writes' lock: two imports cannot record one pair both ways.
+        tx.lock_people(d.0).await?;
         let mut people: Vec<PersonId> = writes
             .iter()
             .flat_map(|w| [w.person_id, w.relative_id])
@@ -147,20 +165,7 @@ impl SqlStore {
             if w.person_id == w.relative_id || !pairs.insert(key(w.person_id, w.relative_id)) {
                 return Err(StoreError::Conflict(Conflict::Unique(UniqueKey::Key)));
             }
-            tx.execute(
-                "INSERT INTO person_relations (district_id, unit_id, person_id, relative_id, relation, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[
-                    d.0.into(),
-                    w.unit_id.0.into(),
-                    w.person_id.0.into(),
-                    w.relative_id.0.into(),
-                    w.relation.code().into(),
-                    w.by.as_str().into(),
-                    w.at.into(),
-                ],
-            )
-            .await?;
+            insert_relation(&mut tx, d, w).await?;
         }
         let Some((last, rest)) = audits.split_last() else {
             return tx.commit().await;
@@ -185,7 +190,7 @@ impl SqlStore {
             .iter()
             .map(|r| {
                 Ok(UnitRelation {
-                    record: record(r)?,
+                    record: relation_record(r)?,
                     person_id_number: r.get(9)?,
                     relative_id_number: r.get(10)?,
                 })

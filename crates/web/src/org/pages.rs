@@ -330,6 +330,14 @@ fn active_options(s: &Structure, except: Option<BodyId>) -> Vec<(i64, String)> {
         .collect()
 }
 
+/// The unit's structure today, for a form's choices (empty if it cannot be read).
+async fn structure_today(st: &AppState, ctx: &Ctx, u: &Unit) -> Structure {
+    st.app
+        .org_structure(&ctx.actor, u.id, None)
+        .await
+        .unwrap_or_default()
+}
+
 async fn body_form_page(
     st: &AppState,
     ctx: &Ctx,
@@ -338,11 +346,7 @@ async fn body_form_page(
     f: BodyForm,
     errs: FormErrors,
 ) -> WebResult {
-    let s = st
-        .app
-        .org_structure(&ctx.actor, u.id, None)
-        .await
-        .unwrap_or_default();
+    let s = structure_today(st, ctx, u).await;
     let (key, action, back) = match body {
         Some(b) => (
             "org.body_edit",
@@ -494,11 +498,7 @@ async fn function_form_page(
     f: FunctionForm,
     errs: FormErrors,
 ) -> WebResult {
-    let s = st
-        .app
-        .org_structure(&ctx.actor, u.id, None)
-        .await
-        .unwrap_or_default();
+    let s = structure_today(st, ctx, u).await;
     let history = match item {
         Some(i) => st
             .app

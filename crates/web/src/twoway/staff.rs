@@ -196,35 +196,32 @@ fn mine_page(
     form_page(page.errs.is_empty() || !page.person_ok, &page)
 }
 
-/// The offered posts the person does not qualify for, with the reasons.
-async fn ineligible(
+/// The page as [`mine_page`] makes it, with the person linked to the account and the
+/// offered posts they do not qualify for (and why) looked up.
+async fn mine_of(
     st: &AppState,
-    p: &InRound,
-    me: &Result<i64, Vec<FieldError>>,
-) -> WebResult<BTreeMap<i64, Vec<FieldError>>> {
-    match me {
-        Ok(person) => Ok(st
-            .app
-            .tw_ineligible(&p.ctx.actor, p.u.id, p.round, *person)
-            .await?),
-        Err(_) => Ok(BTreeMap::new()),
-    }
+    p: InRound,
+    v: RoundView,
+    entered: Option<(Vec<String>, bool)>,
+    errs: Vec<FieldError>,
+    ok: Option<&str>,
+) -> WebResult {
+    let me = st.app.tw_me(&p.ctx.actor, p.u.id, p.round).await.fields()?;
+    let inelig = match &me {
+        Ok(person) => {
+            st.app
+                .tw_ineligible(&p.ctx.actor, p.u.id, p.round, *person)
+                .await?
+        }
+        Err(_) => BTreeMap::new(),
+    };
+    Ok(mine_page(&p.ctx, p.u, v, (me, &inelig), entered, errs, ok))
 }
 
 /// `GET …/mine`: the staff member's choices, or their result.
 pub async fn mine(State(st): State<AppState>, p: InRound, Query(q): Query<TwQuery>) -> WebResult {
     let v = st.app.tw_view(&p.ctx.actor, p.u.id, p.round).await?;
-    let me = st.app.tw_me(&p.ctx.actor, p.u.id, p.round).await.fields()?;
-    let inelig = ineligible(&st, &p, &me).await?;
-    Ok(mine_page(
-        &p.ctx,
-        p.u,
-        v,
-        (me, &inelig),
-        None,
-        Vec::new(),
-        q.ok.as_deref(),
-    ))
+    mine_of(&st, p, v, None, Vec::new(), q.ok.as_deref()).await
 }
 
 /// `POST …/mine`: saves the choices (`pref_0` … in order, `accept_adjust`).
@@ -245,19 +242,7 @@ pub async fn choose(State(st): State<AppState>, p: InRound, f: FormPairs) -> Web
             p.u.id, p.round
         ))
         .into_response()),
-        Err(e) => {
-            let me = st.app.tw_me(&p.ctx.actor, p.u.id, p.round).await.fields()?;
-            let inelig = ineligible(&st, &p, &me).await?;
-            Ok(mine_page(
-                &p.ctx,
-                p.u,
-                v,
-                (me, &inelig),
-                Some((raw, adjust)),
-                e,
-                None,
-            ))
-        }
+        Err(e) => mine_of(&st, p, v, Some((raw, adjust)), e, None).await,
     }
 }
 
