@@ -648,33 +648,36 @@ impl App {
 
     /// Submits a draft to the district (SelectionManage), after checking the quota again.
     pub async fn camp_submit(&self, actor: &Actor, unit: UnitId, id: CampaignId) -> AppResult<()> {
-        self.require_step(actor, &SELECTION_CAMPAIGNS, Step::Submit, unit)
-            .await?;
-        let c = self.camp_of(actor, unit, id).await?;
-        SELECTION_CAMPAIGNS.check(Step::Submit, c.status)?;
-        c.plan.validate()?;
-        self.camp_quota(actor.district_id, unit, &c.plan).await?;
-        self.record_step(
-            actor,
-            unit,
-            (id, c.status, &c.title),
-            Step::Submit,
-            StepInput::default(),
-        )
-        .await
+        self.camp_step(actor, unit, id, Step::Submit).await
     }
 
     /// Publishes an approved version (发布, SelectionManage): from now on it is immutable.
     pub async fn camp_publish(&self, actor: &Actor, unit: UnitId, id: CampaignId) -> AppResult<()> {
-        self.require_step(actor, &SELECTION_CAMPAIGNS, Step::Apply, unit)
+        self.camp_step(actor, unit, id, Step::Apply).await
+    }
+
+    /// The unit's step `step` on the campaign version `id` (a submission checks the plan
+    /// and the quota again).
+    async fn camp_step(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+        step: Step,
+    ) -> AppResult<()> {
+        self.require_step(actor, &SELECTION_CAMPAIGNS, step, unit)
             .await?;
         let c = self.camp_of(actor, unit, id).await?;
-        SELECTION_CAMPAIGNS.check(Step::Apply, c.status)?;
+        SELECTION_CAMPAIGNS.check(step, c.status)?;
+        if step == Step::Submit {
+            c.plan.validate()?;
+            self.camp_quota(actor.district_id, unit, &c.plan).await?;
+        }
         self.record_step(
             actor,
             unit,
             (id, c.status, &c.title),
-            Step::Apply,
+            step,
             StepInput::default(),
         )
         .await
