@@ -19,6 +19,8 @@ use jiguan_domain::selection::ApplicationId;
 use jiguan_domain::selection::dates::ends_within;
 use jiguan_domain::tenancy::UnitId;
 
+use jiguan_app::{App, AppResult};
+
 use crate::config::Config;
 use crate::ops::{UnitArgs, acting_user, app_err_detail, open_app};
 
@@ -47,10 +49,8 @@ pub enum SelectionCommand {
     /// Enter 加试 (extra test) results for candidates tied on every other key:
     /// `APPLICATION=SCORE` pairs.
     ExtraTest {
-        #[arg(long = "as")]
-        user: String,
-        #[arg(long)]
-        campaign: CampaignId,
+        #[command(flatten)]
+        at: OnCampaign,
         #[arg(required = true)]
         scores: Vec<String>,
     },
@@ -60,20 +60,16 @@ pub enum SelectionCommand {
     /// Start the pre-appointment publicity (任前公示) of every adopted candidate not yet
     /// publicised; prints the working days and the earliest appointment date.
     Publicity {
-        #[arg(long = "as")]
-        user: String,
-        #[arg(long)]
-        campaign: CampaignId,
+        #[command(flatten)]
+        at: OnCampaign,
         /// The first day (YYYY-MM-DD).
         #[arg(long)]
         start: String,
     },
     /// Record an objection (异议) to a publicised candidate.
     Objection {
-        #[arg(long = "as")]
-        user: String,
-        #[arg(long)]
-        campaign: CampaignId,
+        #[command(flatten)]
+        at: OnCampaign,
         #[arg(long)]
         candidate: i64,
         /// YYYY-MM-DD (default today).
@@ -85,10 +81,8 @@ pub enum SelectionCommand {
     /// Resolve an objection: `issue_not_affecting` (反映问题不影响任职) or `issue_verified`
     /// (反映问题查实).
     Resolve {
-        #[arg(long = "as")]
-        user: String,
-        #[arg(long)]
-        campaign: CampaignId,
+        #[command(flatten)]
+        at: OnCampaign,
         #[arg(long)]
         objection: i64,
         #[arg(long)]
@@ -99,10 +93,8 @@ pub enum SelectionCommand {
     /// Appoint an adopted candidate after the publicity (任职): the post assignment, the
     /// history row, probation and term ends.
     Appoint {
-        #[arg(long = "as")]
-        user: String,
-        #[arg(long)]
-        campaign: CampaignId,
+        #[command(flatten)]
+        at: OnCampaign,
         #[arg(long)]
         candidate: i64,
         /// YYYY-MM-DD.
@@ -122,10 +114,8 @@ pub enum SelectionCommand {
 
 #[derive(Args)]
 pub struct ReviewArgs {
-    #[arg(long = "as")]
-    user: String,
-    #[arg(long)]
-    campaign: CampaignId,
+    #[command(flatten)]
+    at: OnCampaign,
     #[arg(long)]
     application: i64,
     /// `confirm` or `reject`.
@@ -198,12 +188,50 @@ pub struct ResultsArgs {
     json: bool,
 }
 
+impl ResultsArgs {
+    /// `f`'s view of the campaign, as the district's read-only actor sees it.
+    async fn view<T>(
+        &self,
+        app: &App,
+        f: impl AsyncFnOnce(&App, &Actor, UnitId, CampaignId) -> AppResult<T>,
+    ) -> anyhow::Result<T> {
+        let (a, u) = self.at.read(app).await?;
+        f(app, &a, u.id, self.campaign)
+            .await
+            .map_err(app_err_detail)
+    }
+}
+
+/// `--as USER --campaign ID`: a unit account acting (audited under it) on a campaign of
+/// its unit.
+#[derive(Args)]
+pub struct OnCampaign {
+    #[arg(long = "as")]
+    user: String,
+    #[arg(long)]
+    campaign: CampaignId,
+}
+
+impl OnCampaign {
+    /// Runs `f` as the named unit account on the campaign.
+    async fn run<T>(
+        &self,
+        app: &App,
+        f: impl AsyncFnOnce(&App, &Actor, UnitId, CampaignId) -> AppResult<T>,
+    ) -> anyhow::Result<T> {
+        let (actor, unit) = unit_actor(app, &self.user).await?;
+        f(app, &actor, unit, self.campaign)
+            .await
+            .map_err(app_err_detail)
+    }
+}
+
 fn num(v: Option<impl std::fmt::Display>) -> String {
     v.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
 }
 
 /// The named unit account acting (audited under it) and its unit.
-async fn unit_actor(app: &jiguan_app::App, user: &str) -> anyhow::Result<(Actor, UnitId)> {
+async fn unit_actor(app: &App, user: &str) -> anyhow::Result<(Actor, UnitId)> {
     let actor = acting_user(app, user).await?;
     let Some(unit) = actor.unit_id else {
         bail!("user {user} is not a unit account");
@@ -252,11 +280,7 @@ pub async fn selection(cfg: &Config, c: SelectionCommand) -> anyhow::Result<u8> 
             writeln!(out, "imported {n} written-exam scores")?;
         }
         SelectionCommand::Results(r) => {
-            let (a, u) = r.at.read(&app).await?;
-            let v = app
-                .sel_results(&a, u.id, r.campaign)
-                .await
-                .map_err(app_err_detail)?;
+            let v = r.view(&app, App::sel_results).await?;
             if r.json {
                 writeln!(
                     out,
@@ -309,11 +333,7 @@ pub async fn selection(cfg: &Config, c: SelectionCommand) -> anyhow::Result<u8> 
             }
         }
         SelectionCommand::Applications(r) => {
-            let (a, u) = r.at.read(&app).await?;
-            let v = app
-                .camp_review_view(&a, u.id, r.campaign)
-                .await
-                .map_err(app_err_detail)?;
+            let v = r.view(&app, App::camp_review_view).await?;
             if r.json {
                 json_line(&mut out, &v.applications)?;
                 return Ok(0);
@@ -346,7 +366,6 @@ pub async fn selection(cfg: &Config, c: SelectionCommand) -> anyhow::Result<u8> 
             }
         }
         SelectionCommand::Review(r) => {
-            let (actor, unit) = unit_actor(&app, &r.user).await?;
             let flag = |b: bool| if b { "on" } else { "" }.to_string();
             let f = ReviewForm {
                 decision: r.decision,
@@ -356,18 +375,16 @@ pub async fn selection(cfg: &Config, c: SelectionCommand) -> anyhow::Result<u8> 
                 under_investigation: flag(r.under_investigation),
                 note: r.note,
             };
-            let status = app
-                .camp_review(&actor, unit, r.campaign, ApplicationId(r.application), &f)
-                .await
-                .map_err(app_err_detail)?;
+            let id = ApplicationId(r.application);
+            let status =
+                r.at.run(&app, async |app, a, u, c| {
+                    app.camp_review(a, u, c, id, &f).await
+                })
+                .await?;
             writeln!(out, "application {} {}", r.application, status.code())?;
         }
-        SelectionCommand::ExtraTest {
-            user,
-            campaign,
-            scores,
-        } => {
-            let (actor, unit) = unit_actor(&app, &user).await?;
+        SelectionCommand::ExtraTest { at, scores } => {
+            let (actor, unit) = unit_actor(&app, &at.user).await?;
             let mut entries = Vec::new();
             for s in &scores {
                 let Some((a, v)) = s.split_once('=') else {
@@ -380,17 +397,13 @@ pub async fn selection(cfg: &Config, c: SelectionCommand) -> anyhow::Result<u8> 
                 });
             }
             let n = app
-                .sel_extra_test_save(&actor, unit, campaign, &entries)
+                .sel_extra_test_save(&actor, unit, at.campaign, &entries)
                 .await
                 .map_err(app_err_detail)?;
             writeln!(out, "saved {n} extra-test results")?;
         }
         SelectionCommand::Decisions(r) => {
-            let (a, u) = r.at.read(&app).await?;
-            let v = app
-                .dec_view(&a, u.id, r.campaign)
-                .await
-                .map_err(app_err_detail)?;
+            let v = r.view(&app, App::dec_view).await?;
             if r.json {
                 json_line(&mut out, &v.candidates)?;
                 return Ok(0);
@@ -420,16 +433,12 @@ pub async fn selection(cfg: &Config, c: SelectionCommand) -> anyhow::Result<u8> 
                 )?;
             }
         }
-        SelectionCommand::Publicity {
-            user,
-            campaign,
-            start,
-        } => {
-            let (actor, unit) = unit_actor(&app, &user).await?;
-            let p = app
-                .dec_start_publicity(&actor, unit, campaign, &start)
-                .await
-                .map_err(app_err_detail)?;
+        SelectionCommand::Publicity { at, start } => {
+            let p = at
+                .run(&app, async |app, a, u, c| {
+                    app.dec_start_publicity(a, u, c, &start).await
+                })
+                .await?;
             let days: Vec<String> = p.days.iter().map(|d| d.to_string()).collect();
             writeln!(
                 out,
@@ -440,56 +449,53 @@ pub async fn selection(cfg: &Config, c: SelectionCommand) -> anyhow::Result<u8> 
             )?;
         }
         SelectionCommand::Objection {
-            user,
-            campaign,
+            at,
             candidate,
             received_on,
             content,
         } => {
-            let (actor, unit) = unit_actor(&app, &user).await?;
             let f = ObjectionForm {
                 received_on,
                 content,
             };
-            let id = app
-                .dec_add_objection(&actor, unit, campaign, candidate, &f)
-                .await
-                .map_err(app_err_detail)?;
+            let id = at
+                .run(&app, async |app, a, u, c| {
+                    app.dec_add_objection(a, u, c, candidate, &f).await
+                })
+                .await?;
             writeln!(out, "objection {id} recorded")?;
         }
         SelectionCommand::Resolve {
-            user,
-            campaign,
+            at,
             objection,
             outcome,
             resolution,
         } => {
-            let (actor, unit) = unit_actor(&app, &user).await?;
             let f = ResolveForm {
                 outcome,
                 resolution,
             };
-            app.dec_resolve_objection(&actor, unit, campaign, objection, &f)
-                .await
-                .map_err(app_err_detail)?;
+            at.run(&app, async |app, a, u, c| {
+                app.dec_resolve_objection(a, u, c, objection, &f).await
+            })
+            .await?;
             writeln!(out, "objection {objection} resolved")?;
         }
         SelectionCommand::Appoint {
-            user,
-            campaign,
+            at,
             candidate,
             on,
             doc_no,
         } => {
-            let (actor, unit) = unit_actor(&app, &user).await?;
             let f = AppointForm {
                 appointed_on: on,
                 doc_no,
             };
-            let id = app
-                .dec_appoint(&actor, unit, campaign, candidate, &f)
-                .await
-                .map_err(app_err_detail)?;
+            let id = at
+                .run(&app, async |app, a, u, c| {
+                    app.dec_appoint(a, u, c, candidate, &f).await
+                })
+                .await?;
             writeln!(out, "candidate {candidate} appointed (assignment {id})")?;
         }
         SelectionCommand::Terms(t) => {

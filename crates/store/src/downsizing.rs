@@ -18,7 +18,7 @@ use jiguan_domain::workflow::DOWNSIZING_PLANS;
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx};
-use crate::sql::{row_in, rows_in, rows_under};
+use crate::sql::{row_in, rows_in, rows_under, update_or_insert};
 use crate::workflow::{DOWNSIZING, begin_apply, event_tx, on_post_tx};
 
 const PLAN_COLS: &str = "p.id, p.district_id, p.unit_id, p.title, p.effective, p.status, p.doc_no, p.reason, p.staff_base, p.created_by, p.created_at, p.applied_at, \
@@ -173,13 +173,14 @@ impl DownsizingStore for SqlStore {
                 &[plan.0.into(), d.0.into(), u.0.into(), w.person_id.into()],
             )
             .await?;
-        let id = match existing {
-            Some(r) => {
-                let id: i64 = r.get(0)?;
-                tx.execute(
+        let id = update_or_insert(
+            &mut tx,
+            existing,
+            |id| {
+                (
                     "UPDATE downsizing_lines SET route = $1, note = $2, term_years = $3, figures_json = $4 \
                      WHERE id = $5 AND district_id = $6 AND unit_id = $7",
-                    &[
+                    vec![
                         w.route.code().into(),
                         w.note.as_str().into(),
                         term.into(),
@@ -189,28 +190,24 @@ impl DownsizingStore for SqlStore {
                         u.0.into(),
                     ],
                 )
-                .await?;
-                id
-            }
-            None => tx
-                .fetch_one(
-                    "INSERT INTO downsizing_lines (plan_id, district_id, unit_id, person_id, route, note, term_years, figures_json, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                    &[
-                        plan.0.into(),
-                        d.0.into(),
-                        u.0.into(),
-                        w.person_id.into(),
-                        w.route.code().into(),
-                        w.note.as_str().into(),
-                        term.into(),
-                        w.figures_json.as_str().into(),
-                        at.into(),
-                    ],
-                )
-                .await?
-                .get(0)?,
-        };
+            },
+            (
+                "INSERT INTO downsizing_lines (plan_id, district_id, unit_id, person_id, route, note, term_years, figures_json, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                vec![
+                    plan.0.into(),
+                    d.0.into(),
+                    u.0.into(),
+                    w.person_id.into(),
+                    w.route.code().into(),
+                    w.note.as_str().into(),
+                    term.into(),
+                    w.figures_json.as_str().into(),
+                    at.into(),
+                ],
+            ),
+        )
+        .await?;
         commit_audited(tx, &audit).await?;
         Ok(LineId(id))
     }

@@ -20,7 +20,7 @@ use jiguan_domain::workflow::Status;
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::{Db, Row, Tx};
-use crate::sql::row_in;
+use crate::sql::{row_in, update_or_insert};
 
 /// The scope check every write under a campaign starts with, inside its transaction: the
 /// campaign (or plan family, whose id is its first version's) is this district's and unit's,
@@ -282,18 +282,21 @@ impl CampaignStore for SqlStore {
             .await?;
         let choices = serde_json::to_string(&w.choices).map_err(json_err)?;
         let signers = i64::from(w.signers);
-        let id: i64 = match old {
-            Some(row) => {
-                let id: i64 = row.get(0)?;
-                let status: String = row.get(1)?;
-                if status != ApplicationStatus::Pending.code() {
-                    return Err(StoreError::Conflict(Conflict::Status));
-                }
-                tx.execute(
+        if let Some(row) = &old {
+            let status: String = row.get(1)?;
+            if status != ApplicationStatus::Pending.code() {
+                return Err(StoreError::Conflict(Conflict::Status));
+            }
+        }
+        let id = update_or_insert(
+            &mut tx,
+            old,
+            |id| {
+                (
                     "UPDATE selection_applications SET choices_json = $1, obey_adjustment = $2, nomination = $3, signers = $4 \
                      WHERE id = $5 AND district_id = $6 AND unit_id = $7 AND status = 'pending'",
-                    &[
-                        choices.into(),
+                    vec![
+                        choices.clone().into(),
                         w.obey_adjustment.into(),
                         w.nomination.code().into(),
                         signers.into(),
@@ -302,32 +305,28 @@ impl CampaignStore for SqlStore {
                         u.0.into(),
                     ],
                 )
-                .await?;
-                id
-            }
-            None => tx
-                .fetch_one(
-                    "INSERT INTO selection_applications (district_id, unit_id, campaign_id, person_id, choices_json, obey_adjustment, nomination, signers, status, review_json, note, created_by, created_at, reviewed_by, reviewed_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, '', $10, $11, '', NULL) RETURNING id",
-                    &[
-                        d.0.into(),
-                        u.0.into(),
-                        campaign.0.into(),
-                        w.person_id.into(),
-                        choices.into(),
-                        w.obey_adjustment.into(),
-                        w.nomination.code().into(),
-                        signers.into(),
-                        serde_json::to_string(&ReviewFacts::default())
-                            .map_err(json_err)?
-                            .into(),
-                        audit.username.as_str().into(),
-                        audit.at.into(),
-                    ],
-                )
-                .await?
-                .get(0)?,
-        };
+            },
+            (
+                "INSERT INTO selection_applications (district_id, unit_id, campaign_id, person_id, choices_json, obey_adjustment, nomination, signers, status, review_json, note, created_by, created_at, reviewed_by, reviewed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, '', $10, $11, '', NULL) RETURNING id",
+                vec![
+                    d.0.into(),
+                    u.0.into(),
+                    campaign.0.into(),
+                    w.person_id.into(),
+                    choices.as_str().into(),
+                    w.obey_adjustment.into(),
+                    w.nomination.code().into(),
+                    signers.into(),
+                    serde_json::to_string(&ReviewFacts::default())
+                        .map_err(json_err)?
+                        .into(),
+                    audit.username.as_str().into(),
+                    audit.at.into(),
+                ],
+            ),
+        )
+        .await?;
         commit_audited(tx, &audit).await?;
         Ok(ApplicationId(id))
     }
@@ -340,8 +339,7 @@ impl CampaignStore for SqlStore {
     ) -> StoreResult<()> {
         let (d, u, id) = (at.district, at.unit, at.id);
         let mut tx = self.db.begin().await?;
-        let n = tx
-            .execute(
+        tx.execute_found(
                 "UPDATE selection_applications SET status = $1, review_json = $2, note = $3, reviewed_by = $4, reviewed_at = $5 \
                  WHERE id = $6 AND district_id = $7 AND unit_id = $8",
                 &[
@@ -356,9 +354,6 @@ impl CampaignStore for SqlStore {
                 ],
             )
             .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
         commit_audited(tx, &audit).await
     }
 }

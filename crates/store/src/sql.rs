@@ -3,7 +3,7 @@
 use jiguan_app::ports::{ListQuery, Page, Scoped, StoreResult};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
-use crate::db::{Db, Row, Value};
+use crate::db::{Db, Row, Tx, Value};
 
 #[derive(Debug, Default, Clone)]
 pub struct Sql {
@@ -193,4 +193,25 @@ pub fn order_by(q: &ListQuery, allowed: &[(&str, &str)], default: &str) -> Strin
         .map(|(_, c)| *c)
         .unwrap_or(default);
     format!(" ORDER BY {col} {}", if q.desc { "DESC" } else { "ASC" })
+}
+
+/// Saves one row of a keyed child table in `tx`: when `found` (the row looked up by its
+/// key, its id the first column) the statement `update` makes for that id runs; else
+/// `insert` (ending `RETURNING id`). The row's id: a plan's line of a person, a campaign's
+/// application of a person.
+pub(crate) async fn update_or_insert(
+    tx: &mut Tx,
+    found: Option<Row>,
+    update: impl FnOnce(i64) -> (&'static str, Vec<Value>),
+    insert: (&str, Vec<Value>),
+) -> StoreResult<i64> {
+    match found {
+        Some(r) => {
+            let id: i64 = r.get(0)?;
+            let (sql, params) = update(id);
+            tx.execute(sql, &params).await?;
+            Ok(id)
+        }
+        None => tx.fetch_one(insert.0, &insert.1).await?.get(0),
+    }
 }

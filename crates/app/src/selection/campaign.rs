@@ -17,7 +17,6 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use jiguan_domain::FieldError;
@@ -237,25 +236,30 @@ pub fn sensitive_body(name: &str) -> bool {
     .any(|k| name.contains(k))
 }
 
-fn count(errs: &mut Errors, field: &str, v: &str, into: &mut u32) {
+/// A count or a decimal: empty keeps the default.
+fn number<T: std::str::FromStr>(errs: &mut Errors, field: &str, v: &str, into: &mut T) {
     let v = v.trim();
     if v.is_empty() {
         return;
     }
-    match v.parse::<u32>() {
+    match v.parse::<T>() {
         Ok(n) => *into = n,
         Err(_) => errs.push(FieldError::new(field, "number_invalid")),
     }
 }
 
-fn decimal(errs: &mut Errors, field: &str, v: &str, into: &mut Decimal) {
-    let v = v.trim();
-    if v.is_empty() {
-        return;
-    }
-    match v.parse::<Decimal>() {
-        Ok(n) => *into = n,
-        Err(_) => errs.push(FieldError::new(field, "number_invalid")),
+/// A coded choice: empty keeps the default.
+fn choice<T>(
+    errs: &mut Errors,
+    field: &str,
+    v: &str,
+    parse: fn(&str, &str) -> Result<T, FieldError>,
+    into: &mut T,
+) {
+    if !v.trim().is_empty()
+        && let Some(x) = errs.take(parse(field, v))
+    {
+        *into = x;
     }
 }
 
@@ -323,9 +327,8 @@ struct Revised<'a> {
     plan: &'a Plan,
 }
 
-/// `c` if it is published (else `campaign`/`selection_not_published`): after
-/// [`App::camp_for`], `.and_then(published)`.
-pub(crate) fn published(c: CampaignRecord) -> AppResult<CampaignRecord> {
+/// `c` if it is published (else `campaign`/`selection_not_published`).
+fn published(c: CampaignRecord) -> AppResult<CampaignRecord> {
     if c.status != Status::Applied {
         return Err(FieldError::new("campaign", "selection_not_published").into());
     }
@@ -356,6 +359,19 @@ impl App {
     ) -> AppResult<CampaignRecord> {
         self.require_unit(actor, action, unit).await?;
         self.camp_of(actor, unit, id).await
+    }
+
+    /// [`Self::camp_for`], published (else `campaign`/`selection_not_published`).
+    pub(crate) async fn published_for(
+        &self,
+        actor: &Actor,
+        action: Action,
+        unit: UnitId,
+        id: CampaignId,
+    ) -> AppResult<CampaignRecord> {
+        self.camp_for(actor, action, unit, id)
+            .await
+            .and_then(published)
     }
 
     /// Every version of every campaign of the unit (SelectionView).
@@ -492,7 +508,7 @@ impl App {
         let params = self.calc_params(d, Some(unit)).await?;
         let on = deadline.unwrap_or_else(|| self.sel_today());
         let mut p = Plan::with_params(&f.title, on, posts, &params)?;
-        count(&mut errs, "max_choices", &f.max_choices, &mut p.max_choices);
+        number(&mut errs, "max_choices", &f.max_choices, &mut p.max_choices);
         match f.obey_adjustment_allowed.trim() {
             "" => {}
             "true" | "on" | "是" => p.obey_adjustment_allowed = true,
@@ -505,31 +521,32 @@ impl App {
             (Stage::Evaluation, &f.weight_evaluation, "weight_evaluation"),
         ] {
             let mut w = p.weight(stage);
-            decimal(&mut errs, field, v, &mut w);
+            number(&mut errs, field, v, &mut w);
             match p.stages.iter_mut().find(|s| s.stage == stage) {
                 Some(s) => s.weight = w,
                 None => p.stages.push(StageWeight { stage, weight: w }),
             }
         }
-        decimal(
+        number(
             &mut errs,
             "inspection_ratio",
             &f.inspection_ratio,
             &mut p.inspection_ratio,
         );
-        if !f.no_competition.trim().is_empty()
-            && let Some(v) = errs.take(NoCompetitionPolicy::parse(
-                "no_competition",
-                &f.no_competition,
-            ))
-        {
-            p.no_competition = v;
-        }
-        if !f.evaluation_rule.trim().is_empty()
-            && let Some(v) = errs.take(EvaluationRule::parse("evaluation_rule", &f.evaluation_rule))
-        {
-            p.evaluation.rule = v;
-        }
+        choice(
+            &mut errs,
+            "no_competition",
+            &f.no_competition,
+            NoCompetitionPolicy::parse,
+            &mut p.no_competition,
+        );
+        choice(
+            &mut errs,
+            "evaluation_rule",
+            &f.evaluation_rule,
+            EvaluationRule::parse,
+            &mut p.evaluation.rule,
+        );
         age(
             &mut errs,
             "max_age_chief",
@@ -542,19 +559,21 @@ impl App {
             &f.max_age_deputy,
             &mut p.eligibility.max_age_deputy,
         );
-        if !f.min_education.trim().is_empty()
-            && let Some(v) = errs.take(Education::parse("min_education", &f.min_education))
-        {
-            p.eligibility.min_education = v;
-        }
-        count(
+        choice(
+            &mut errs,
+            "min_education",
+            &f.min_education,
+            Education::parse,
+            &mut p.eligibility.min_education,
+        );
+        number(
             &mut errs,
             "publicity_workdays",
             &f.publicity_workdays,
             &mut p.publicity_workdays,
         );
-        count(&mut errs, "term_years", &f.term_years, &mut p.term_years);
-        count(
+        number(&mut errs, "term_years", &f.term_years, &mut p.term_years);
+        number(
             &mut errs,
             "probation_months",
             &f.probation_months,
@@ -629,33 +648,36 @@ impl App {
 
     /// Submits a draft to the district (SelectionManage), after checking the quota again.
     pub async fn camp_submit(&self, actor: &Actor, unit: UnitId, id: CampaignId) -> AppResult<()> {
-        self.require_step(actor, &SELECTION_CAMPAIGNS, Step::Submit, unit)
-            .await?;
-        let c = self.camp_of(actor, unit, id).await?;
-        SELECTION_CAMPAIGNS.check(Step::Submit, c.status)?;
-        c.plan.validate()?;
-        self.camp_quota(actor.district_id, unit, &c.plan).await?;
-        self.record_step(
-            actor,
-            unit,
-            (id, c.status, &c.title),
-            Step::Submit,
-            StepInput::default(),
-        )
-        .await
+        self.camp_step(actor, unit, id, Step::Submit).await
     }
 
     /// Publishes an approved version (发布, SelectionManage): from now on it is immutable.
     pub async fn camp_publish(&self, actor: &Actor, unit: UnitId, id: CampaignId) -> AppResult<()> {
-        self.require_step(actor, &SELECTION_CAMPAIGNS, Step::Apply, unit)
+        self.camp_step(actor, unit, id, Step::Apply).await
+    }
+
+    /// The unit's step `step` on the campaign version `id` (a submission checks the plan
+    /// and the quota again).
+    async fn camp_step(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        id: CampaignId,
+        step: Step,
+    ) -> AppResult<()> {
+        self.require_step(actor, &SELECTION_CAMPAIGNS, step, unit)
             .await?;
         let c = self.camp_of(actor, unit, id).await?;
-        SELECTION_CAMPAIGNS.check(Step::Apply, c.status)?;
+        SELECTION_CAMPAIGNS.check(step, c.status)?;
+        if step == Step::Submit {
+            c.plan.validate()?;
+            self.camp_quota(actor.district_id, unit, &c.plan).await?;
+        }
         self.record_step(
             actor,
             unit,
             (id, c.status, &c.title),
-            Step::Apply,
+            step,
             StepInput::default(),
         )
         .await

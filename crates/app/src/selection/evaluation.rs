@@ -37,7 +37,7 @@ use super::campaign::CampaignRecord;
 use super::scoring::PostCandidates;
 use super::{CastBallot, ballot_key, new_token, normalise_token, print_token};
 use crate::ports::{StoreError, StoreResult};
-use crate::selection::campaign::{CampaignAt, published};
+use crate::selection::campaign::CampaignAt;
 use crate::{App, AppError, AppResult};
 
 /// Most codes issued at once.
@@ -234,9 +234,8 @@ impl App {
         id: CampaignId,
         count: &str,
     ) -> AppResult<Vec<String>> {
-        self.camp_for(actor, Action::SelectionManage, unit, id)
-            .await
-            .and_then(published)?;
+        self.published_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         let n = match count.trim().parse::<u32>() {
             Ok(n @ 1..=EVAL_CODES_MAX) => n,
             _ => {
@@ -270,9 +269,8 @@ impl App {
         unit: UnitId,
         id: CampaignId,
     ) -> AppResult<()> {
-        self.camp_for(actor, Action::SelectionManage, unit, id)
-            .await
-            .and_then(published)?;
+        self.published_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         let audit = self
             .audit(actor)
             .unit(unit)
@@ -304,9 +302,8 @@ impl App {
         named: bool,
     ) -> AppResult<EvaluationBallot> {
         let c = self
-            .camp_for(actor, Action::SelectionEvaluate, unit, id)
-            .await
-            .and_then(published)?;
+            .published_for(actor, Action::SelectionEvaluate, unit, id)
+            .await?;
         let rec = self.store.ev_get(CampaignAt::of(actor, unit, id)).await?;
         let posts = if named {
             self.ev_candidates(actor.district_id, unit, &c).await?

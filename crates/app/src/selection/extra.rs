@@ -33,7 +33,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use super::scoring::ExamEntry;
 use crate::ports::{Conflict, StoreError, StoreResult, UnitAt};
 use crate::posts::AssignmentWrite;
-use crate::selection::campaign::{CampaignAt, published};
+use crate::selection::campaign::CampaignAt;
 use crate::{App, AppError, AppResult};
 
 /// A 加试 result as stored.
@@ -151,9 +151,8 @@ impl App {
         entries: &[ExamEntry],
     ) -> AppResult<usize> {
         let c = self
-            .camp_for(actor, Action::SelectionManage, unit, id)
-            .await
-            .and_then(published)?;
+            .published_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         if !c.plan.tie_break.contains(&TieKey::ExtraTest) {
             return Err(AppError::field(
                 "scores",

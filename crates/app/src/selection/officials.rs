@@ -42,7 +42,6 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use super::MeetingAt;
 use super::campaign::{CampaignAt, CampaignRecord};
 use crate::ports::{Scoped, StoreError, StoreResult, UnitAt};
-use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// Longest recusal reason.
@@ -343,9 +342,8 @@ impl App {
         f: &OfficialForm,
     ) -> AppResult<(i64, Option<OfficialRecusal>)> {
         let c = self
-            .camp_for(actor, Action::SelectionManage, unit, id)
-            .await
-            .and_then(published)?;
+            .published_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         let d = actor.district_id;
         let mut errs = Errors::new();
         let role = errs

@@ -43,7 +43,6 @@ use super::scoring::{
 };
 use super::{new_token, normalise_token, print_token};
 use crate::ports::Scoped;
-use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// A judge as the HR office registers one: an account (`user_id`) or a name.
@@ -291,9 +290,8 @@ impl App {
         f: &JudgeForm,
     ) -> AppResult<(i64, Option<String>)> {
         let c = self
-            .camp_for(actor, Action::SelectionManage, unit, id)
-            .await
-            .and_then(published)?;
+            .published_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         let d = actor.district_id;
         let existing = self.store.sc_judges(CampaignAt::new(d, unit, id)).await?;
         let (w, code) = if f.user_id.trim().is_empty() {
@@ -498,9 +496,8 @@ impl App {
         id: CampaignId,
         judge: i64,
     ) -> AppResult<JudgeRecord> {
-        self.camp_for(actor, Action::SelectionManage, unit, id)
-            .await
-            .and_then(published)?;
+        self.published_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         self.store
             .sc_judges(CampaignAt::of(actor, unit, id))
             .await?

@@ -50,7 +50,6 @@ use super::scoring::{PostCandidates, candidates_of};
 use crate::appraisal::YearRecord;
 use crate::people::PersonRecord;
 use crate::ports::Scoped;
-use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 jiguan_domain::coded_enum! {
@@ -334,9 +333,8 @@ impl App {
         f: &RegisterForm,
     ) -> AppResult<ApplicationId> {
         let c = self
-            .camp_for(actor, Action::SelectionRegister, unit, id)
-            .await
-            .and_then(published)?;
+            .published_for(actor, Action::SelectionRegister, unit, id)
+            .await?;
         let p = self.registrant(actor, unit).await?;
         let mut errs = Errors::new();
         let choices = parse_choices(&mut errs, &f.choices);
@@ -361,9 +359,8 @@ impl App {
         f: &RegisterForm,
     ) -> AppResult<ApplicationId> {
         let c = self
-            .camp_for(actor, Action::SelectionManage, unit, id)
-            .await
-            .and_then(published)?;
+            .published_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         let mut errs = Errors::new();
         let person = f
             .person_id
@@ -708,9 +705,8 @@ impl App {
         f: &ReviewForm,
     ) -> AppResult<ApplicationStatus> {
         let c = self
-            .camp_for(actor, Action::SelectionManage, unit, id)
-            .await
-            .and_then(published)?;
+            .published_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         let facts = parse_review(f)?;
         let a = self
             .store

@@ -32,7 +32,6 @@ use super::campaign::{CampaignAt, CampaignRecord};
 use super::panel::advanced_only;
 use super::registration::ReviewView;
 use super::scoring::{Candidate, ExamOutcome, InspectionRecord, PostCandidates};
-use crate::selection::campaign::published;
 use crate::{App, AppError, AppResult};
 
 /// One candidate's line of the results.
@@ -306,9 +305,8 @@ impl App {
         f: &InspectionForm,
     ) -> AppResult<()> {
         let c = self
-            .camp_for(actor, Action::SelectionManage, unit, id)
-            .await
-            .and_then(published)?;
+            .published_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         let v = self.sel_results(actor, unit, id).await?;
         let listed = v.posts.iter().any(|p| {
             p.shortlist

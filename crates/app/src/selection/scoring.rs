@@ -31,7 +31,6 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use super::campaign::{CampaignAt, CampaignRecord};
 use super::registration::{ApplicationRecord, ApplicationStatus, post_label};
 use crate::ports::{Scoped, StoreResult};
-use crate::selection::campaign::published;
 use crate::{App, AppResult};
 
 /// A written-exam score as stored.
@@ -446,9 +445,8 @@ impl App {
         entries: &[ExamEntry],
     ) -> AppResult<usize> {
         let c = self
-            .camp_for(actor, Action::SelectionManage, unit, id)
-            .await
-            .and_then(published)?;
+            .published_for(actor, Action::SelectionManage, unit, id)
+            .await?;
         let known: BTreeSet<ApplicationId> = self
             .sc_candidate_ids(actor.district_id, unit, &c)
             .await?

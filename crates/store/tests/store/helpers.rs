@@ -151,3 +151,152 @@ pub async fn three_units(pg: bool) -> ThreeUnits {
         c,
     }
 }
+
+/// The arrangement the selection decision and officials stories share.
+pub mod selection_support {
+    use jiguan_app::ports::{AuditStore, UnitAt};
+    use jiguan_app::selection::campaign::{CampaignAt, CampaignStore, CampaignWrite};
+    use jiguan_app::selection::decision::{
+        CandidateWrite, DecisionStore, ProposalsWrite, Proposed,
+    };
+    use jiguan_app::selection::registration::ApplicationWrite;
+    use jiguan_app::selection::{ItemWrite, MeetingWrite};
+    use jiguan_domain::audit::AuditEntry;
+    use jiguan_domain::org::BodyId;
+    use jiguan_domain::posts::PostLevel;
+    use jiguan_domain::selection::MeetingId;
+    use jiguan_domain::selection::eligibility::Nomination;
+    use jiguan_domain::selection::plan::{OfferedPost, Plan, PostKey};
+
+    use crate::posts::posts_support;
+
+    fn day(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// On `u`'s unit, a 党政办 deputy post, a campaign offering it, an application of
+    /// `u.people[0]` for it, and the decision meeting (`meeting`, from the meeting write
+    /// `mw`) proposing that person for the post (the candidate write `cand`).
+    pub(crate) struct OneCandidate {
+        pub post: jiguan_domain::posts::PostId,
+        pub key: PostKey,
+        pub camp: jiguan_domain::selection::CampaignId,
+        pub person: i64,
+        pub app_id: jiguan_domain::selection::ApplicationId,
+        pub mw: MeetingWrite,
+        pub cand: CandidateWrite,
+        pub meeting: MeetingId,
+    }
+
+    /// Writes the post, the campaign, the application and the meeting of [`OneCandidate`]
+    /// (checking that the meeting and its candidate write one audit row); the candidate
+    /// carries `recused` detected recusals.
+    pub(crate) async fn one_candidate(
+        u: &posts_support::Unit1,
+        audit: impl Fn() -> AuditEntry,
+        recused: i64,
+    ) -> OneCandidate {
+        let (s, a, dist) = (&u.store, u.a, u.d);
+        let post = u
+            .app
+            .create_post(
+                &u.ua,
+                a,
+                &posts_support::post(
+                    u.body,
+                    "党政办副主任",
+                    "deputy",
+                    "any",
+                    &[(u.items[0], 992)],
+                ),
+            )
+            .await
+            .unwrap();
+        let key = PostKey {
+            body_id: BodyId(u.body),
+            level: PostLevel::Deputy,
+        };
+        let plan = Plan::with_defaults(
+            "2026年竞争上岗",
+            day("2026-04-30"),
+            vec![OfferedPost {
+                body_id: key.body_id,
+                body_name: "党政办公室".into(),
+                level: key.level,
+                seats: 1,
+                sensitive: false,
+            }],
+        );
+        let cw = CampaignWrite {
+            family_id: None,
+            version: 1,
+            revision_reason: String::new(),
+            plan,
+        };
+        let camp = s
+            .camp_create(UnitAt::unit(dist, a), &cw, audit())
+            .await
+            .unwrap();
+        let person = u.people[0];
+        let app_id = s
+            .app_save(
+                CampaignAt::new(dist, a, camp),
+                &ApplicationWrite {
+                    person_id: person,
+                    choices: vec![key],
+                    obey_adjustment: false,
+                    nomination: Nomination::Organisation,
+                    signers: 0,
+                },
+                audit(),
+            )
+            .await
+            .unwrap();
+        let mw = MeetingWrite {
+            title: "党工委会议".into(),
+            held_on: day("2026-09-20"),
+            members: Vec::new(),
+            items: vec![ItemWrite {
+                text: "拟任 甲 为 党政办公室 中层副职".into(),
+                person_id: Some(person),
+                post_id: Some(post.0),
+            }],
+        };
+        let cand = CandidateWrite {
+            proposal: Proposed {
+                campaign_id: camp,
+                family_id: camp.0,
+                plan_version: 1,
+                post: key,
+                post_id: post.0,
+                person_id: person,
+                application_id: app_id,
+            },
+            item_no: 1,
+            recused,
+        };
+        let audits = s.audit_count().await.unwrap();
+        let meeting = s
+            .dec_create_meeting(
+                UnitAt::unit(dist, a),
+                &ProposalsWrite {
+                    meeting: &mw,
+                    candidates: std::slice::from_ref(&cand),
+                },
+                audit(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s.audit_count().await.unwrap(), audits + 1);
+        OneCandidate {
+            post,
+            key,
+            camp,
+            person,
+            app_id,
+            mw,
+            cand,
+            meeting,
+        }
+    }
+}

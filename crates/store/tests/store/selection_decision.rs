@@ -3,23 +3,17 @@
 //! once, and the appointment — refused while an objection is open, then written with the
 //! post assignment and the person's history, once — all scoped by district and unit.
 
-use jiguan_app::ports::{AuditStore, Conflict, Scoped, StoreError, UnitAt};
+use jiguan_app::ports::{Conflict, Scoped, StoreError, UnitAt};
 use jiguan_app::posts::PostsStore;
-use jiguan_app::selection::campaign::{CampaignAt, CampaignStore, CampaignWrite};
 use jiguan_app::selection::decision::{
-    AppointWrite, CandidateWrite, DecisionStore, ObjectionWrite, ProposalsWrite, Proposed,
-    PublicityWrite, ResolutionWrite,
+    AppointWrite, DecisionStore, ObjectionWrite, ProposalsWrite, PublicityWrite, ResolutionWrite,
 };
-use jiguan_app::selection::registration::ApplicationWrite;
-use jiguan_app::selection::{ItemWrite, MeetingAt, MeetingWrite, SelectionStore};
+use jiguan_app::selection::{MeetingAt, SelectionStore};
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::org::BodyId;
-use jiguan_domain::posts::PostLevel;
 use jiguan_domain::selection::dates::PublicityOutcome;
-use jiguan_domain::selection::eligibility::Nomination;
-use jiguan_domain::selection::plan::{OfferedPost, Plan, PostKey};
 use jiguan_store::Value;
 
+use crate::helpers::selection_support::{OneCandidate, one_candidate};
 use crate::helpers::*;
 use crate::posts::posts_support;
 
@@ -27,116 +21,6 @@ both!(decision_candidates_publicity_objections_and_appointment);
 
 fn d(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
-}
-
-/// The arrangement the decision and officials stories share: on `u`'s unit, a 党政办 deputy
-/// post, a campaign offering it, an application of `u.people[0]` for it and the meeting
-/// write and candidate write that propose that person for the post.
-pub(crate) struct OneCandidate {
-    pub post: jiguan_domain::posts::PostId,
-    pub key: PostKey,
-    pub camp: jiguan_domain::selection::CampaignId,
-    pub person: i64,
-    pub app_id: jiguan_domain::selection::ApplicationId,
-    pub mw: MeetingWrite,
-    pub cand: CandidateWrite,
-}
-
-/// Writes the post, the campaign and the application of [`OneCandidate`]; the candidate
-/// carries `recused` detected recusals.
-pub(crate) async fn one_candidate(
-    u: &posts_support::Unit1,
-    audit: impl Fn() -> AuditEntry,
-    recused: i64,
-) -> OneCandidate {
-    let (s, a, dist) = (&u.store, u.a, u.d);
-    let post = u
-        .app
-        .create_post(
-            &u.ua,
-            a,
-            &posts_support::post(
-                u.body,
-                "党政办副主任",
-                "deputy",
-                "any",
-                &[(u.items[0], 992)],
-            ),
-        )
-        .await
-        .unwrap();
-    let key = PostKey {
-        body_id: BodyId(u.body),
-        level: PostLevel::Deputy,
-    };
-    let plan = Plan::with_defaults(
-        "2026年竞争上岗",
-        d("2026-04-30"),
-        vec![OfferedPost {
-            body_id: key.body_id,
-            body_name: "党政办公室".into(),
-            level: key.level,
-            seats: 1,
-            sensitive: false,
-        }],
-    );
-    let cw = CampaignWrite {
-        family_id: None,
-        version: 1,
-        revision_reason: String::new(),
-        plan,
-    };
-    let camp = s
-        .camp_create(UnitAt::unit(dist, a), &cw, audit())
-        .await
-        .unwrap();
-    let person = u.people[0];
-    let app_id = s
-        .app_save(
-            CampaignAt::new(dist, a, camp),
-            &ApplicationWrite {
-                person_id: person,
-                choices: vec![key],
-                obey_adjustment: false,
-                nomination: Nomination::Organisation,
-                signers: 0,
-            },
-            audit(),
-        )
-        .await
-        .unwrap();
-    let mw = MeetingWrite {
-        title: "党工委会议".into(),
-        held_on: d("2026-09-20"),
-        members: Vec::new(),
-        items: vec![ItemWrite {
-            text: "拟任 甲 为 党政办公室 中层副职".into(),
-            person_id: Some(person),
-            post_id: Some(post.0),
-        }],
-    };
-    let cand = CandidateWrite {
-        proposal: Proposed {
-            campaign_id: camp,
-            family_id: camp.0,
-            plan_version: 1,
-            post: key,
-            post_id: post.0,
-            person_id: person,
-            application_id: app_id,
-        },
-        item_no: 1,
-        recused,
-    };
-    OneCandidate {
-        post,
-        key,
-        camp,
-        person,
-        app_id,
-        mw,
-        cand,
-    }
 }
 
 async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
@@ -151,21 +35,9 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
         person,
         mw,
         cand,
+        meeting: m,
         ..
     } = one_candidate(&u, audit, 1).await;
-    let audits = s.audit_count().await.unwrap();
-    let m = s
-        .dec_create_meeting(
-            UnitAt::unit(dist, a),
-            &ProposalsWrite {
-                meeting: &mw,
-                candidates: std::slice::from_ref(&cand),
-            },
-            audit(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(s.audit_count().await.unwrap(), audits + 1);
     // The meeting, its item (with the recusal count) and the candidate, citing the plan.
     let items = s.sel_items(MeetingAt::new(dist, a, m)).await.unwrap();
     assert_eq!(items.len(), 1);
@@ -209,38 +81,22 @@ async fn decision_candidates_publicity_objections_and_appointment(pg: bool) {
     assert!(s.dec_candidates(u.d2, a, None).await.unwrap().is_empty());
     // The publicity starts once.
     let period = (d("2025-09-25"), d("2025-09-30"), d("2025-10-09"));
-    s.dec_start_publicity(
-        UnitAt::unit(dist, a),
-        &PublicityWrite {
-            ids: &[c.id],
-            period,
-        },
-        audit(),
-    )
-    .await
-    .unwrap();
-    let e = s
-        .dec_start_publicity(
-            UnitAt::unit(dist, a),
-            &PublicityWrite {
-                ids: &[c.id],
-                period,
-            },
-            audit(),
-        )
-        .await
-        .unwrap_err();
+    let publicise = |unit| {
+        let ids = [c.id];
+        async move {
+            s.dec_start_publicity(
+                UnitAt::unit(dist, unit),
+                &PublicityWrite { ids: &ids, period },
+                audit(),
+            )
+            .await
+        }
+    };
+    publicise(a).await.unwrap();
+    let e = publicise(a).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(Conflict::Status)), "{e:?}");
     assert!(matches!(
-        s.dec_start_publicity(
-            UnitAt::unit(dist, u.b),
-            &PublicityWrite {
-                ids: &[c.id],
-                period
-            },
-            audit()
-        )
-        .await,
+        publicise(u.b).await,
         Err(StoreError::Conflict(Conflict::Status))
     ));
     let c = s.dec_candidates(dist, a, None).await.unwrap().remove(0);

@@ -5,15 +5,14 @@
 //! the meeting only).
 
 use jiguan_app::ports::{AuditStore, Conflict, Scoped, StoreError, UnitAt};
-use jiguan_app::selection::decision::{DecisionStore, ProposalsWrite};
 use jiguan_app::selection::officials::{OfficialRecord, OfficialRecusal, OfficialStore};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::selection::recusal::{OfficialRole, RecusalCategory, RecusalSource};
 use jiguan_store::db::Backend;
 
+use crate::helpers::selection_support::{OneCandidate, one_candidate};
 use crate::helpers::*;
 use crate::posts::posts_support;
-use crate::selection_decision::{OneCandidate, one_candidate};
 
 both!(selection_officials_and_their_recusals);
 
@@ -25,21 +24,9 @@ async fn selection_officials_and_their_recusals(pg: bool) {
     let OneCandidate {
         camp,
         app_id,
-        mw,
-        cand,
+        meeting: m,
         ..
     } = one_candidate(&u, audit, 0).await;
-    let m = s
-        .dec_create_meeting(
-            UnitAt::unit(dist, a),
-            &ProposalsWrite {
-                meeting: &mw,
-                candidates: std::slice::from_ref(&cand),
-            },
-            audit(),
-        )
-        .await
-        .unwrap();
 
     // An inspector who serves, and a counter recused at registration (detected kinship).
     let rec = |role, person_id, application_id, meeting_id, recusal| OfficialRecord {
@@ -63,34 +50,27 @@ async fn selection_officials_and_their_recusals(pg: bool) {
         at,
     };
     let audits = s.audit_count().await.unwrap();
-    let inspector = s
-        .sel_official_add(
-            UnitAt::unit(dist, a),
-            &rec(
-                OfficialRole::Inspector,
-                u.people[1],
-                Some(app_id),
-                None,
-                None,
-            ),
-            audit(),
-        )
-        .await
-        .unwrap();
-    let counter = s
-        .sel_official_add(
-            UnitAt::unit(dist, a),
-            &rec(
-                OfficialRole::Counter,
-                u.people[2],
-                None,
-                Some(m),
-                Some(detected.clone()),
-            ),
-            audit(),
-        )
-        .await
-        .unwrap();
+    let add = |r: OfficialRecord| async move {
+        s.sel_official_add(UnitAt::unit(dist, a), &r, audit())
+            .await
+            .unwrap()
+    };
+    let inspector = add(rec(
+        OfficialRole::Inspector,
+        u.people[1],
+        Some(app_id),
+        None,
+        None,
+    ))
+    .await;
+    let counter = add(rec(
+        OfficialRole::Counter,
+        u.people[2],
+        None,
+        Some(m),
+        Some(detected.clone()),
+    ))
+    .await;
     assert_eq!(s.audit_count().await.unwrap(), audits + 2);
     let list = s.sel_officials(dist, a, camp.0).await.unwrap();
     assert_eq!(list.len(), 2);

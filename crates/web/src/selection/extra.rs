@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
-use jiguan_app::AppError;
 use jiguan_app::ports::Unit;
 use jiguan_app::selection::appointment::TermRow;
 use jiguan_app::selection::extra::ProbationForm;
 use jiguan_app::selection::scoring::ExamEntry;
+use jiguan_app::{App, AppError};
 use jiguan_domain::FieldError;
 use jiguan_domain::auth::Action;
 use jiguan_domain::selection::probation::ProbationResult;
@@ -144,11 +144,7 @@ pub async fn api_extra_test(
     c: InCampaign,
     Json(b): Json<ExamBody>,
 ) -> WebResult<Json<CountDto>> {
-    let count = st
-        .app
-        .sel_extra_test_save(&c.ctx.actor, c.u.id, c.id, &b.entries())
-        .await?;
-    Ok(Json(CountDto { count }))
+    b.save(&st, &c, App::sel_extra_test_save).await
 }
 
 // ---------------------------------------------------------------- 试用期满考核

@@ -10,6 +10,10 @@ use utoipa::ToSchema;
 use jiguan_app::selection::panel::{JudgeAccess, JudgeForm};
 use jiguan_app::selection::results::InspectionForm;
 use jiguan_app::selection::scoring::ExamEntry;
+use jiguan_app::{App, AppResult};
+use jiguan_domain::auth::Actor;
+use jiguan_domain::selection::CampaignId;
+use jiguan_domain::tenancy::UnitId;
 
 use crate::AppState;
 use crate::error::WebResult;
@@ -46,6 +50,18 @@ impl ExamBody {
                 score: s.score,
             })
             .collect()
+    }
+
+    /// Saves the scores with `save` (the written exam, the 加试) on the campaign: how many
+    /// were written.
+    pub async fn save(
+        self,
+        st: &AppState,
+        c: &InCampaign,
+        save: impl AsyncFnOnce(&App, &Actor, UnitId, CampaignId, &[ExamEntry]) -> AppResult<usize>,
+    ) -> WebResult<Json<CountDto>> {
+        let count = save(&st.app, &c.ctx.actor, c.u.id, c.id, &self.entries()).await?;
+        Ok(Json(CountDto { count }))
     }
 }
 
@@ -149,11 +165,7 @@ pub async fn exam_save(
     c: InCampaign,
     Json(b): Json<ExamBody>,
 ) -> WebResult<Json<CountDto>> {
-    let count = st
-        .app
-        .sel_exam_save(&c.ctx.actor, c.u.id, c.id, &b.entries())
-        .await?;
-    Ok(Json(CountDto { count }))
+    b.save(&st, &c, App::sel_exam_save).await
 }
 
 /// The interview: judges, each post's panel and readiness, the scores of submitted
