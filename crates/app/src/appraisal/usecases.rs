@@ -29,13 +29,13 @@ use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::{APPRAISAL_CYCLES, Move, Status, Step, StepInput};
 
 use super::{
-    AppealRecord, AppealWrite, CycleAt, CycleRecord, FactsWrite, GradeWrite, IndicatorSetRecord,
-    NewCycle, ParticipantRecord, ParticipantWrite, ResolveWrite, ScoreRecord,
+    AppealRecord, AppealWrite, CycleAt, CycleChange, CycleRecord, FactsWrite, GradeWrite,
+    IndicatorSetRecord, NewCycle, ParticipantRecord, ParticipantWrite, QUOTA_STATUSES,
+    ResolveWrite, ScoreRecord,
 };
 use crate::people::PeopleFilter;
-use crate::ports::{Conflict, StoreError};
 use crate::selection::{ballot_key, new_token, normalise_token, print_token};
-use crate::workflow::{PlanRef, SimpleStep};
+use crate::workflow::{PlanRef, SimpleStep, status_err};
 use crate::{App, AppError, AppResult};
 
 /// Most one-time codes issued at once.
@@ -223,16 +223,6 @@ fn opt_participant(field: &str, s: &str) -> Result<ParticipantId, FieldError> {
         .map_err(|_| FieldError::new(field, "number_invalid"))
 }
 
-/// A conflict on a status becomes `status`/`plan_status_invalid` naming the status read.
-fn status_conflict(e: StoreError, from: Status) -> AppError {
-    match e {
-        StoreError::Conflict(Conflict::Status) => {
-            jiguan_domain::workflow::status_invalid(from).into()
-        }
-        other => other.into(),
-    }
-}
-
 /// Refuses unless the cycle is in one of `statuses`.
 fn require_status(c: &CycleRecord, statuses: &[Status]) -> AppResult<()> {
     if statuses.contains(&c.status) {
@@ -258,18 +248,27 @@ impl App {
         self.apr_cycle(actor, unit, id).await
     }
 
-    /// The audit entry of `action` on cycle `id` of `unit`.
-    fn apr_audit(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        id: CycleId,
-        action: AuditAction,
-    ) -> AuditEntry {
+    /// The audit entry of `action` on cycle `c`.
+    fn apr_audit(&self, actor: &Actor, c: &CycleRecord, action: AuditAction) -> AuditEntry {
         self.audit(actor)
-            .unit(unit)
+            .unit(c.unit_id)
             .did(action)
-            .on(ObjectKind::AppraisalCycle, id)
+            .on(ObjectKind::AppraisalCycle, c.id)
+    }
+
+    /// Makes `change` to cycle `c` with its audit entry; a conflict on the status names
+    /// the status read.
+    async fn apr_write(
+        &self,
+        c: &CycleRecord,
+        change: CycleChange,
+        audit: AuditEntry,
+    ) -> AppResult<()> {
+        self.store
+            .apr_change(c.at(), &change, audit)
+            .await
+            .map(drop)
+            .map_err(|e| status_err(e, c.status))
     }
 
     async fn apr_params(
@@ -468,14 +467,9 @@ impl App {
             warned: checked(&f.warned),
             ungraded: ungraded_reason(&facts, period, u32::try_from(months).unwrap_or(12)),
         };
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalParticipantsSet)
-            .before(&old)
-            .after(&w);
-        self.store
-            .apr_set_facts(CycleAt::of(actor, unit, id), p, &w, audit)
-            .await
-            .map_err(|e| status_conflict(e, c.status))
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalParticipantsSet);
+        let audit = audit.before(&old).after(&w);
+        self.apr_write(&c, CycleChange::Facts(p, w), audit).await
     }
 
     /// The indicator sets (AppraisalView).
@@ -503,14 +497,10 @@ impl App {
         let c = self.apr_managed(actor, unit, id).await?;
         let set = f.parse()?;
         APPRAISAL_CYCLES.check_editable(c.status)?;
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalIndicatorSetSave)
-            .after(&set);
-        self.store
-            .apr_save_indicator_set(CycleAt::of(actor, unit, id), &set, audit)
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalIndicatorSetSave);
+        let audit = audit.after(&set);
+        self.apr_write(&c, CycleChange::IndicatorSet(set), audit)
             .await
-            .map(|_| ())
-            .map_err(|e| status_conflict(e, c.status))
     }
 
     /// Sets the rater weights (AppraisalManage; `draft`/`open`): each 0–100, summing to 100.
@@ -540,14 +530,10 @@ impl App {
         }
         errs.into_result()?;
         APPRAISAL_CYCLES.check_editable(c.status)?;
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalRatersSet)
-            .before(&c.rater_weights)
-            .after(&weights);
-        self.store
-            .apr_set_weights(CycleAt::of(actor, unit, id), &weights, audit)
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalRatersSet);
+        let audit = audit.before(&c.rater_weights).after(&weights);
+        self.apr_write(&c, CycleChange::Weights(weights), audit)
             .await
-            .map_err(|e| status_conflict(e, c.status))
     }
 
     /// Records a raised 优秀 rate with its approval 文号 (APR-9; AppraisalManage; before
@@ -575,25 +561,14 @@ impl App {
             jiguan_domain::workflow::DOC_MAX,
         ));
         errs.into_result()?;
-        require_status(
-            &c,
-            &[
-                Status::Draft,
-                Status::Open,
-                Status::Scoring,
-                Status::Grading,
-            ],
-        )?;
-        let (Some(r), Some(doc)) = (r, doc) else {
+        require_status(&c, QUOTA_STATUSES)?;
+        let (Some(rate), Some(doc)) = (r, doc) else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalQuotaRaise)
-            .after(&(r, &doc));
-        self.store
-            .apr_set_quota(CycleAt::of(actor, unit, id), r, &doc, audit)
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalQuotaRaise);
+        let audit = audit.after(&(rate, &doc));
+        self.apr_write(&c, CycleChange::Quota { rate, doc }, audit)
             .await
-            .map_err(|e| status_conflict(e, c.status))
     }
 
     /// Checks one score form against the cycle's participants and indicator sets.
@@ -691,23 +666,15 @@ impl App {
         }
         errs.into_result()?;
         require_status(&c, &[Status::Scoring])?;
-        let audit = self
-            .apr_audit(
-                actor,
-                unit,
-                id,
-                if source == Source::Import {
-                    AuditAction::AppraisalScoreImport
-                } else {
-                    AuditAction::AppraisalScoreSave
-                },
-            )
-            .after(&out);
-        self.store
-            .apr_add_scores(CycleAt::new(d, unit, id), &out, audit)
-            .await
-            .map_err(|e| status_conflict(e, c.status))?;
-        Ok(out.len())
+        let action = if source == Source::Import {
+            AuditAction::AppraisalScoreImport
+        } else {
+            AuditAction::AppraisalScoreSave
+        };
+        let audit = self.apr_audit(actor, &c, action).after(&out);
+        let n = out.len();
+        self.apr_write(&c, CycleChange::Scores(out), audit).await?;
+        Ok(n)
     }
 
     /// Issues `count` one-time codes for 民主测评 (AppraisalManage; cycle `scoring`). The
@@ -732,13 +699,9 @@ impl App {
         require_status(&c, &[Status::Scoring])?;
         let codes: Vec<String> = (0..n).map(|_| new_token()).collect();
         let hashes: Vec<String> = codes.iter().map(|t| TokenHash::of(t).to_hex()).collect();
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalCodesIssue)
-            .after(&n);
-        self.store
-            .apr_issue_codes(CycleAt::of(actor, unit, id), &hashes, audit)
-            .await
-            .map_err(|e| status_conflict(e, c.status))?;
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalCodesIssue);
+        self.apr_write(&c, CycleChange::Codes(hashes), audit.after(&n))
+            .await?;
         Ok(codes.iter().map(|t| print_token(t)).collect())
     }
 
@@ -1012,13 +975,9 @@ impl App {
                 view.rows.iter().map(|r| r.participant.clone()).collect();
             check_quotas(&self.apr_quotas(actor, c, &ps, &overrides).await?)?;
         }
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalGradeSave)
-            .after(&writes);
-        self.store
-            .apr_save_grades(CycleAt::of(actor, unit, id), &writes, audit)
-            .await
-            .map_err(|e| status_conflict(e, c.status))
+        let audit = self.apr_audit(actor, c, AuditAction::AppraisalGradeSave);
+        let audit = audit.after(&writes);
+        self.apr_write(c, CycleChange::Grades(writes), audit).await
     }
 
     /// Takes a step of the HR office (AppraisalManage): open, start scoring, start grading,
@@ -1140,18 +1099,19 @@ impl App {
         let (Some(pid), Some(filed), Some(reason)) = (pid, filed, reason) else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalAppealFile)
-            .after(&(pid, filed, &reason));
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalAppealFile);
+        let audit = audit.after(&(pid, filed, &reason));
         let w = AppealWrite {
             participant_id: pid,
             filed_on: filed,
             reason,
         };
-        Ok(self
-            .store
-            .apr_file_appeal(CycleAt::of(actor, unit, id), &w, audit)
-            .await?)
+        // The store's refusals as they are (`taken`): the status was checked above.
+        let change = CycleChange::Appeal(w);
+        let added = self.store.apr_change(c.at(), &change, audit).await?;
+        Ok(AppealId(
+            added.ok_or(AppError::Internal("no appeal id".into()))?,
+        ))
     }
 
     /// Resolves a 复核 (AppraisalManage): the decision in writing; a changed grade is
@@ -1201,20 +1161,17 @@ impl App {
         let Some(decision) = decision else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalAppealResolve)
-            .before(&a)
-            .after(&(&decision, new_grade));
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalAppealResolve);
+        let audit = audit.before(&a).after(&(&decision, new_grade));
         let w = ResolveWrite {
             appeal,
             decision,
             new_grade,
             on: self.people_today(),
         };
-        Ok(self
-            .store
-            .apr_resolve_appeal(CycleAt::of(actor, unit, id), &w, audit)
-            .await?)
+        let change = CycleChange::Resolve(w);
+        self.store.apr_change(c.at(), &change, audit).await?;
+        Ok(())
     }
 
     /// The confirmed annual results of a unit for `year` (AppraisalView): for the pay
