@@ -34,6 +34,7 @@ use super::{
     ResolveWrite, ScoreRecord,
 };
 use crate::people::PeopleFilter;
+use crate::ports::StoreResult;
 use crate::selection::{ballot_key, new_token, normalise_token, print_token};
 use crate::workflow::{PlanRef, SimpleStep, status_err};
 use crate::{App, AppError, AppResult};
@@ -279,6 +280,29 @@ impl App {
         self.calc_params(actor.district_id, Some(unit)).await
     }
 
+    /// What `read` answers of a cycle, once the actor may view it (AppraisalView; another
+    /// unit's cycle is not found).
+    async fn apr_read<T>(
+        &self,
+        actor: &Actor,
+        at: CycleAt,
+        read: impl Future<Output = StoreResult<T>>,
+    ) -> AppResult<T> {
+        self.apr_cycle(actor, at.unit, at.id).await?;
+        Ok(read.await?)
+    }
+
+    /// `appraisal.new_staff_months` of the unit (12 unless set): new staff under it are not
+    /// graded (APR-6).
+    async fn apr_new_staff_months(&self, actor: &Actor, unit: UnitId) -> AppResult<u32> {
+        let months = self
+            .apr_params(actor, unit)
+            .await?
+            .int(keys::APPRAISAL_NEW_STAFF_MONTHS)
+            .unwrap_or(12);
+        Ok(u32::try_from(months).unwrap_or(12))
+    }
+
     /// The cycles of a unit (AppraisalView).
     pub async fn apr_cycles(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<CycleRecord>> {
         self.require_unit(actor, Action::AppraisalView, unit)
@@ -323,11 +347,7 @@ impl App {
         {
             return Err(AppError::field("year", "appraisal_cycle_exists"));
         }
-        let months = self
-            .apr_params(actor, unit)
-            .await?
-            .int(keys::APPRAISAL_NEW_STAFF_MONTHS)
-            .unwrap_or(12);
+        let months = self.apr_new_staff_months(actor, unit).await?;
         let filter = PeopleFilter {
             unit_id: Some(unit),
             home_only: true,
@@ -356,7 +376,7 @@ impl App {
                     } else {
                         String::new()
                     },
-                    ungraded: ungraded_reason(&facts, period, u32::try_from(months).unwrap_or(12)),
+                    ungraded: ungraded_reason(&facts, period, months),
                 }
             })
             .collect();
@@ -387,11 +407,9 @@ impl App {
         unit: UnitId,
         id: CycleId,
     ) -> AppResult<Vec<ParticipantRecord>> {
-        self.apr_cycle(actor, unit, id).await?;
-        Ok(self
-            .store
-            .apr_participants(CycleAt::of(actor, unit, id))
-            .await?)
+        let at = CycleAt::of(actor, unit, id);
+        self.apr_read(actor, at, self.store.apr_participants(at))
+            .await
     }
 
     /// Changes a participant's facts and recomputes whether they are graded (AppraisalManage;
@@ -406,10 +424,7 @@ impl App {
         f: &FactsForm,
     ) -> AppResult<()> {
         let c = self.apr_managed(actor, unit, id).await?;
-        let ps = self
-            .store
-            .apr_participants(CycleAt::of(actor, unit, id))
-            .await?;
+        let ps = self.store.apr_participants(c.at()).await?;
         let old = ps
             .into_iter()
             .find(|x| x.id == p)
@@ -438,11 +453,7 @@ impl App {
         let (Some(leave_days), Some(group)) = (leave_days, group) else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let months = self
-            .apr_params(actor, unit)
-            .await?
-            .int(keys::APPRAISAL_NEW_STAFF_MONTHS)
-            .unwrap_or(12);
+        let months = self.apr_new_staff_months(actor, unit).await?;
         let person = self
             .store
             .get_person(
@@ -465,7 +476,7 @@ impl App {
             investigation: facts.under_investigation,
             sanction: facts.sanction_running,
             warned: checked(&f.warned),
-            ungraded: ungraded_reason(&facts, period, u32::try_from(months).unwrap_or(12)),
+            ungraded: ungraded_reason(&facts, period, months),
         };
         let audit = self.apr_audit(actor, &c, AuditAction::AppraisalParticipantsSet);
         let audit = audit.before(&old).after(&w);
@@ -479,11 +490,9 @@ impl App {
         unit: UnitId,
         id: CycleId,
     ) -> AppResult<Vec<IndicatorSetRecord>> {
-        self.apr_cycle(actor, unit, id).await?;
-        Ok(self
-            .store
-            .apr_indicator_sets(CycleAt::of(actor, unit, id))
-            .await?)
+        let at = CycleAt::of(actor, unit, id);
+        self.apr_read(actor, at, self.store.apr_indicator_sets(at))
+            .await
     }
 
     /// Adds or replaces the indicator set of a post level (AppraisalManage; `draft`/`open`).
@@ -640,15 +649,8 @@ impl App {
         source: Source,
     ) -> AppResult<usize> {
         let c = self.apr_managed(actor, unit, id).await?;
-        let d = actor.district_id;
-        let ps = self
-            .store
-            .apr_participants(CycleAt::new(d, unit, id))
-            .await?;
-        let sets = self
-            .store
-            .apr_indicator_sets(CycleAt::new(d, unit, id))
-            .await?;
+        let ps = self.store.apr_participants(c.at()).await?;
+        let sets = self.store.apr_indicator_sets(c.at()).await?;
         let mut errs = Errors::new();
         if forms.is_empty() {
             errs.push(FieldError::new("rows", "required"));
@@ -712,11 +714,9 @@ impl App {
         unit: UnitId,
         id: CycleId,
     ) -> AppResult<(i64, i64)> {
-        self.apr_cycle(actor, unit, id).await?;
-        Ok(self
-            .store
-            .apr_code_progress(CycleAt::of(actor, unit, id))
-            .await?)
+        let at = CycleAt::of(actor, unit, id);
+        self.apr_read(actor, at, self.store.apr_code_progress(at))
+            .await
     }
 
     /// The people a colleague rates (AppraisalRate): the graded participants, names only.
@@ -733,10 +733,7 @@ impl App {
             .apr_cycle(CycleAt::of(actor, unit, id))
             .await?
             .ok_or(AppError::NotFound)?;
-        let ps = self
-            .store
-            .apr_participants(CycleAt::of(actor, unit, id))
-            .await?;
+        let ps = self.store.apr_participants(c.at()).await?;
         Ok((
             c,
             ps.into_iter()
@@ -791,11 +788,7 @@ impl App {
         require_status(&c, &[Status::Scoring])?;
         let ok = self
             .store
-            .apr_rate(
-                CycleAt::of(actor, unit, id),
-                &TokenHash::of(&code).to_hex(),
-                &ratings,
-            )
+            .apr_rate(c.at(), &TokenHash::of(&code).to_hex(), &ratings)
             .await?;
         if !ok {
             return Err(AppError::field("code", "appraisal_code_invalid"));
@@ -847,23 +840,20 @@ impl App {
         id: CycleId,
     ) -> AppResult<GradingView> {
         let c = self.apr_cycle(actor, unit, id).await?;
-        let d = actor.district_id;
-        let ps = self
-            .store
-            .apr_participants(CycleAt::new(d, unit, id))
-            .await?;
-        let sets = self
-            .store
-            .apr_indicator_sets(CycleAt::new(d, unit, id))
-            .await?;
-        let scores = self.store.apr_scores(CycleAt::new(d, unit, id)).await?;
+        let ps = self.store.apr_participants(c.at()).await?;
+        let sets = self.store.apr_indicator_sets(c.at()).await?;
+        let scores = self.store.apr_scores(c.at()).await?;
         let params = self.apr_params(actor, unit).await?;
         let pw = params
             .decimal(keys::APPRAISAL_PERIODIC_WEIGHT_PCT)
             .unwrap_or(Decimal::from(30));
         let periodic: BTreeMap<i64, Vec<Decimal>> = if c.kind == Kind::Annual {
             let mut m: BTreeMap<i64, Vec<Decimal>> = BTreeMap::new();
-            for (person, s) in self.store.apr_periodic_scores(d, unit, c.year).await? {
+            for (person, s) in self
+                .store
+                .apr_periodic_scores(c.district_id, unit, c.year)
+                .await?
+            {
                 m.entry(person).or_default().push(s);
             }
             m
@@ -1004,10 +994,7 @@ impl App {
         let today = self.people_today();
         match step {
             Step::Open | Step::Score => {
-                let ps = self
-                    .store
-                    .apr_participants(CycleAt::of(actor, unit, id))
-                    .await?;
+                let ps = self.store.apr_participants(c.at()).await?;
                 if ps.is_empty() {
                     return Err(AppError::field("participants", "appraisal_no_participants"));
                 }
@@ -1057,8 +1044,8 @@ impl App {
         unit: UnitId,
         id: CycleId,
     ) -> AppResult<Vec<AppealRecord>> {
-        self.apr_cycle(actor, unit, id).await?;
-        Ok(self.store.apr_appeals(CycleAt::of(actor, unit, id)).await?)
+        let at = CycleAt::of(actor, unit, id);
+        self.apr_read(actor, at, self.store.apr_appeals(at)).await
     }
 
     /// Records a 复核 application (AppraisalManage; once the grades are confirmed): filed
@@ -1073,10 +1060,7 @@ impl App {
         f: &AppealForm,
     ) -> AppResult<AppealId> {
         let c = self.apr_managed(actor, unit, id).await?;
-        let ps = self
-            .store
-            .apr_participants(CycleAt::of(actor, unit, id))
-            .await?;
+        let ps = self.store.apr_participants(c.at()).await?;
         let mut errs = Errors::new();
         let pid = errs.take(opt_participant("participant_id", &f.participant_id));
         if pid.is_some_and(|p| !ps.iter().any(|x| x.id == p)) {
@@ -1125,7 +1109,7 @@ impl App {
         f: &ResolveForm,
     ) -> AppResult<()> {
         let c = self.apr_managed(actor, unit, id).await?;
-        let appeals = self.store.apr_appeals(CycleAt::of(actor, unit, id)).await?;
+        let appeals = self.store.apr_appeals(c.at()).await?;
         let a = appeals
             .into_iter()
             .find(|a| a.id == appeal)
@@ -1140,10 +1124,7 @@ impl App {
         } else {
             errs.take(Grade::parse("new_grade", &f.new_grade))
         };
-        let ps = self
-            .store
-            .apr_participants(CycleAt::of(actor, unit, id))
-            .await?;
+        let ps = self.store.apr_participants(c.at()).await?;
         let p = ps
             .iter()
             .find(|p| p.id == a.participant_id)
@@ -1192,7 +1173,7 @@ impl App {
         };
         Ok(self
             .store
-            .apr_participants(CycleAt::new(d, unit, c.id))
+            .apr_participants(c.at())
             .await?
             .into_iter()
             .map(|p| FinalGrade {
