@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use jiguan_app::appraisal::{
     AppealRecord, AppraisalStore, CycleAt, CycleChange, CycleRecord, IndicatorSetRecord, NewCycle,
-    ParticipantRecord, ScoreRecord, YearRecord,
+    ParticipantRecord, ScoreRecord, YearRecord, distinct,
 };
 use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_domain::appraisal::cycle::Kind;
@@ -587,12 +587,9 @@ impl AppraisalStore for SqlStore {
         d: DistrictId,
         people: &[i64],
     ) -> StoreResult<Vec<(i64, YearRecord)>> {
-        let mut ids = people.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
         let mut out = Vec::new();
         // Chunks in person order, each ordered by person: the whole is in person order.
-        for chunk in ids.chunks(400) {
+        for chunk in distinct(people).chunks(400) {
             let list = crate::people::in_list(chunk.iter().copied());
             let rows = self
                 .db

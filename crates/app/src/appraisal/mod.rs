@@ -272,6 +272,15 @@ impl CycleRecord {
     }
 }
 
+/// The people of `people` once each, in id order (the order of
+/// [`AppraisalStore::apr_people_years`]).
+pub fn distinct(people: &[i64]) -> Vec<i64> {
+    let mut ids = people.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// Storage of appraisal cycles, participants, indicator sets, scores, codes, ratings,
 /// grades and appeals. Every query is scoped by district and unit.
 #[async_trait]
@@ -321,11 +330,8 @@ pub trait AppraisalStore: Send + Sync {
         d: DistrictId,
         people: &[i64],
     ) -> StoreResult<Vec<(i64, YearRecord)>> {
-        let mut ids = people.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
         let mut out = Vec::new();
-        for p in ids {
+        for p in distinct(people) {
             for y in self.apr_person_years(d, p).await? {
                 out.push((p, y));
             }

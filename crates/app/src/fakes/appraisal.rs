@@ -10,7 +10,7 @@ use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
 
-use super::{FakeState, FakeStore};
+use super::{Children, FakeState, FakeStore};
 use crate::appraisal::{
     AppealRecord, AppraisalStore, CycleAt, CycleChange, CycleRecord, IndicatorSetRecord, NewCycle,
     ParticipantRecord, RESULT_STATUSES, ScoreRecord, YearRecord,
@@ -100,27 +100,25 @@ impl FakeState {
                 x.ungraded = f.ungraded;
             }
             CycleChange::IndicatorSet(set) => {
-                a.sets
-                    .retain(|(c, r)| !(*c == id && r.set.post_level == set.post_level));
                 let sid = IndicatorSetId(self.next_id());
-                self.appraisal.sets.push((
-                    id,
-                    IndicatorSetRecord {
-                        id: sid,
-                        set: set.clone(),
-                    },
-                ));
+                let rec = IndicatorSetRecord {
+                    id: sid,
+                    set: set.clone(),
+                };
+                let same = |a: &IndicatorSetRecord, b: &IndicatorSetRecord| {
+                    a.set.post_level == b.set.post_level
+                };
+                self.appraisal.sets.upsert(id, rec, same);
                 return Ok(Some(sid.0));
             }
             CycleChange::Scores(scores) => {
+                let same = |a: &ScoreRecord, b: &ScoreRecord| {
+                    a.participant_id == b.participant_id
+                        && a.score.kind == b.score.kind
+                        && a.score.rater == b.score.rater
+                };
                 for x in scores {
-                    a.scores.retain(|(c, r)| {
-                        !(*c == id
-                            && r.participant_id == x.participant_id
-                            && r.score.kind == x.score.kind
-                            && r.score.rater == x.score.rater)
-                    });
-                    a.scores.push((id, x.clone()));
+                    a.scores.upsert(id, x.clone(), same);
                 }
             }
             CycleChange::Codes(hashes) => {
@@ -179,14 +177,6 @@ impl FakeState {
         }
         Ok(None)
     }
-}
-
-/// The records kept with their cycle's id, of cycle `id`.
-fn of_cycle<T: Clone>(rows: &[(CycleId, T)], id: CycleId) -> Vec<T> {
-    rows.iter()
-        .filter(|(c, _)| *c == id)
-        .map(|(_, r)| r.clone())
-        .collect()
 }
 
 #[async_trait]
@@ -305,13 +295,13 @@ impl AppraisalStore for FakeStore {
     }
 
     async fn apr_indicator_sets(&self, at: CycleAt) -> StoreResult<Vec<IndicatorSetRecord>> {
-        self.with_state(|s| s.apr_rows(at, |a| of_cycle(&a.sets, at.id)))
+        self.with_state(|s| s.apr_rows(at, |a| a.sets.of(at.id)))
     }
 
     async fn apr_scores(&self, at: CycleAt) -> StoreResult<Vec<ScoreRecord>> {
         self.with_state(|s| {
             s.apr_rows(at, |a| {
-                let mut v = of_cycle(&a.scores, at.id);
+                let mut v = a.scores.of(at.id);
                 let mut rs: Vec<&RatingRow> =
                     a.ratings.iter().filter(|r| r.cycle == at.id).collect();
                 rs.sort_by(|a, b| a.key.cmp(&b.key));

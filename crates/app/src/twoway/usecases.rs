@@ -20,7 +20,10 @@ use jiguan_domain::twoway::{
 };
 use jiguan_domain::workflow::{Status, Step, StepInput, TWOWAY_ROUNDS, Workflow};
 
-use super::{ApplyWrite, PrefRecord, RankingRecord, RoundAt, RoundRecord, RoundResult, RoundWrite};
+use super::{
+    ApplyWrite, PrefRecord, RankingRecord, RoundAt, RoundChange, RoundRecord, RoundResult,
+    RoundWrite,
+};
 use crate::downsizing::{LineForm, StepAfter};
 use crate::posts::{AssignmentWrite, Loaded, NewAssignment};
 use crate::workflow::{PlanRef, status_err};
@@ -179,6 +182,20 @@ impl App {
             .unit(unit)
             .did(action)
             .on(ObjectKind::TwowayRound, id)
+    }
+
+    /// Makes `change` to `round` with its audit entry; a conflict on the status names the
+    /// status read.
+    async fn tw_write(
+        &self,
+        round: &RoundRecord,
+        change: RoundChange,
+        audit: AuditEntry,
+    ) -> AppResult<()> {
+        self.store
+            .tw_change(round.at(), &change, audit)
+            .await
+            .map_err(|e| status_err(e, round.status))
     }
 
     pub(crate) async fn tw_round_of(
@@ -412,13 +429,9 @@ impl App {
         let w = self
             .tw_check_write(actor, unit, form, offers, exclusions)
             .await?;
-        let audit = self
-            .tw_audit(actor, unit, id, AuditAction::TwowayRoundUpdate)
-            .after(&w);
-        self.store
-            .tw_update_round(RoundAt::of(actor, unit, id), &w, audit)
-            .await
-            .map_err(|e| status_err(e, r.status))
+        let audit = self.tw_audit(actor, unit, id, AuditAction::TwowayRoundUpdate);
+        let audit = audit.after(&w);
+        self.tw_write(&r, RoundChange::Definition(w), audit).await
     }
 
     /// Opens a draft round to staff and heads.
@@ -670,13 +683,10 @@ impl App {
         round: &RoundRecord,
         recs: &[PrefRecord],
     ) -> AppResult<()> {
-        let audit = self
-            .tw_audit(actor, unit, round.id, AuditAction::TwowayPrefsSave)
-            .after(&recs);
-        self.store
-            .tw_save_prefs(RoundAt::of(actor, unit, round.id), recs, audit)
+        let audit = self.tw_audit(actor, unit, round.id, AuditAction::TwowayPrefsSave);
+        let audit = audit.after(&recs);
+        self.tw_write(round, RoundChange::Prefs(recs.to_vec()), audit)
             .await
-            .map_err(|e| status_err(e, round.status))
     }
 
     /// The office enters or imports choices (TwowayManage): every row checked, all errors
@@ -790,16 +800,13 @@ impl App {
             by: actor.username.clone(),
             at: self.clock.now(),
         };
-        let audit = self
-            .tw_audit(actor, unit, id, AuditAction::TwowayRankingSave)
-            .after(&Audited {
-                round: id.0,
-                what: &rec,
-            });
-        self.store
-            .tw_save_ranking(RoundAt::of(actor, unit, id), &rec, audit)
+        let audit = self.tw_audit(actor, unit, id, AuditAction::TwowayRankingSave);
+        let audit = audit.after(&Audited {
+            round: id.0,
+            what: &rec,
+        });
+        self.tw_write(&v.round, RoundChange::Ranking(rec), audit)
             .await
-            .map_err(|e| status_err(e, v.round.status))
     }
 
     async fn tw_write_result(
@@ -811,14 +818,9 @@ impl App {
         action: AuditAction,
     ) -> AppResult<()> {
         let json = serde_json::to_string(res).map_err(|e| AppError::Internal(e.to_string()))?;
-        let audit = self
-            .tw_audit(actor, unit, round.id, action)
-            .before(&round.result())
-            .after(res);
-        self.store
-            .tw_save_result(RoundAt::of(actor, unit, round.id), &json, audit)
-            .await
-            .map_err(|e| status_err(e, round.status))
+        let audit = self.tw_audit(actor, unit, round.id, action);
+        let audit = audit.before(&round.result()).after(res);
+        self.tw_write(round, RoundChange::Result(json), audit).await
     }
 
     /// Runs the match of an open round (TwowayManage) with its mechanism, and proposes the
