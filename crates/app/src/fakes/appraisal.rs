@@ -274,7 +274,9 @@ impl AppraisalStore for FakeStore {
         self.with_state(|s| {
             match change.statuses() {
                 Some(ok) => s.apr_guard(at, ok)?,
-                None => drop(s.apr_cycle_mut(at)?),
+                None => {
+                    s.apr_cycle_mut(at)?;
+                }
             }
             let added = s.apr_apply(at, change)?;
             s.platform.audit.push(audit);

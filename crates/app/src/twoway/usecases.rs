@@ -457,7 +457,13 @@ impl App {
             .await?;
         let d = actor.district_id;
         let round = self.tw_round_of(actor, unit, id).await?;
-        let l = self.posts_load(d, unit).await?;
+        let MatchInput {
+            l,
+            people,
+            prefs,
+            rankings,
+            data,
+        } = self.tw_match_input(&round).await?;
         let standard = self.posts_params(d, Some(unit)).await?.standard;
         let titles = self.tw_duty_titles(d, unit).await?;
         let posts: Vec<OfferPost> = self
@@ -465,10 +471,6 @@ impl App {
             .into_iter()
             .filter(|p| p.seats > 0)
             .collect();
-        let people = participants(&l.state, &round.exclusions);
-        let prefs = self.store.tw_prefs(RoundAt::new(d, unit, id)).await?;
-        let rankings = self.store.tw_rankings(RoundAt::new(d, unit, id)).await?;
-        let data = Self::tw_data(&l, &round, &people, &prefs, &rankings);
         let mut applicants: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         for p in &posts {
             let apps: Vec<i64> = people
@@ -532,6 +534,22 @@ impl App {
             by_body,
             placement_rate,
             first_choice_rate,
+        })
+    }
+
+    /// What the match reads of a round, and its input built from that.
+    async fn tw_match_input(&self, round: &RoundRecord) -> AppResult<MatchInput> {
+        let l = self.posts_load(round.district_id, round.unit_id).await?;
+        let people = participants(&l.state, &round.exclusions);
+        let prefs = self.store.tw_prefs(round.at()).await?;
+        let rankings = self.store.tw_rankings(round.at()).await?;
+        let data = Self::tw_data(&l, round, &people, &prefs, &rankings);
+        Ok(MatchInput {
+            l,
+            people,
+            prefs,
+            rankings,
+            data,
         })
     }
 
@@ -832,13 +850,14 @@ impl App {
         id: RoundId,
     ) -> AppResult<RoundResult> {
         self.require_unit(actor, Action::TwowayManage, unit).await?;
-        let d = actor.district_id;
         let round = self.tw_open_round(actor, unit, id).await?;
-        let l = self.posts_load(d, unit).await?;
-        let people = participants(&l.state, &round.exclusions);
-        let prefs = self.store.tw_prefs(RoundAt::new(d, unit, id)).await?;
-        let rankings = self.store.tw_rankings(RoundAt::new(d, unit, id)).await?;
-        let data = Self::tw_data(&l, &round, &people, &prefs, &rankings);
+        let MatchInput {
+            l,
+            people,
+            prefs,
+            rankings,
+            data,
+        } = self.tw_match_input(&round).await?;
         let outcome = solve_round(&data, round.mode)?;
         let willing: Vec<i64> = Self::tw_tie(&l, &people)
             .into_iter()
@@ -1195,6 +1214,16 @@ impl App {
         }
         Ok(plan)
     }
+}
+
+/// What the match reads of a round: the unit's posts and people, the round's participants,
+/// choices and rankings, and the match's input built from them.
+struct MatchInput {
+    l: Loaded,
+    people: Vec<i64>,
+    prefs: Vec<PrefRecord>,
+    rankings: Vec<RankingRecord>,
+    data: RoundData,
 }
 
 #[derive(Serialize)]
