@@ -851,28 +851,22 @@ impl App {
     ) -> AppResult<RoundResult> {
         self.require_unit(actor, Action::TwowayManage, unit).await?;
         let round = self.tw_open_round(actor, unit, id).await?;
-        let MatchInput {
-            l,
-            people,
-            prefs,
-            rankings,
-            data,
-        } = self.tw_match_input(&round).await?;
-        let outcome = solve_round(&data, round.mode)?;
-        let willing: Vec<i64> = Self::tw_tie(&l, &people)
+        let m = self.tw_match_input(&round).await?;
+        let outcome = solve_round(&m.data, round.mode)?;
+        let willing: Vec<i64> = Self::tw_tie(&m.l, &m.people)
             .into_iter()
-            .filter(|s| prefs.iter().any(|p| p.person_id == *s && p.accept_adjust))
+            .filter(|s| m.prefs.iter().any(|p| p.person_id == *s && p.accept_adjust))
             .collect();
         let refused = |s: i64, p: i64| {
-            rankings
+            m.rankings
                 .iter()
                 .any(|r| r.post_id == p && r.ranking.unacceptable.contains(&s))
         };
         let proposals = adjust_proposals(
             &outcome,
-            &data,
+            &m.data,
             &willing,
-            |s, p| eligibility(&l.state, s, p).is_empty(),
+            |s, p| eligibility(&m.l.state, s, p).is_empty(),
             refused,
         );
         let res = RoundResult {
