@@ -12,9 +12,8 @@ use async_trait::async_trait;
 use rust_decimal::Decimal;
 
 use jiguan_app::appraisal::{
-    AppealRecord, AppealWrite, AppraisalStore, CycleAt, CycleRecord, FactsWrite, GradeWrite,
-    IndicatorSetRecord, NewCycle, ParticipantRecord, RESULT_STATUSES, ResolveWrite, ScoreRecord,
-    YearRecord,
+    AppealRecord, AppraisalStore, CycleAt, CycleChange, CycleRecord, IndicatorSetRecord, NewCycle,
+    ParticipantRecord, ScoreRecord, YearRecord, distinct,
 };
 use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_domain::appraisal::cycle::Kind;
@@ -34,7 +33,6 @@ use crate::sql::{scope, scoped};
 
 const CYCLE_COLS: &str = "id, district_id, unit_id, title, kind, year, quarter, due_on, status, reason, doc_no, effective, rater_weights, quota_rate, quota_doc, created_by, created_at, decided_at";
 const PART_COLS: &str = "id, cycle_id, person_id, name, identity, grp, post_level, ungraded, leave_days, investigation, sanction, warned, score, grade, reason";
-const EDITABLE: &[Status] = &[Status::Draft, Status::Open];
 
 fn bad(what: &str, v: &str) -> StoreError {
     StoreError::Backend(format!("unknown {what} in database: {v}"))
@@ -174,6 +172,142 @@ async fn insert_set(tx: &mut Tx, at: CycleAt, set: &IndicatorSet) -> StoreResult
     .get(0)
 }
 
+/// Makes `change` to the cycle in `tx` (its guard passed); the id of a record it adds.
+async fn apply(
+    tx: &mut Tx,
+    at: CycleAt,
+    change: &CycleChange,
+    audit: &AuditEntry,
+) -> StoreResult<Option<i64>> {
+    match change {
+        CycleChange::Weights(weights) => {
+            tx.execute(
+                "UPDATE appraisal_cycles SET rater_weights = $4 WHERE id = $1 AND district_id = $2 AND unit_id = $3",
+                &scoped(at, [weights_text(weights).into()]),
+            )
+            .await?;
+        }
+        CycleChange::Quota { rate, doc } => {
+            tx.execute(
+                "UPDATE appraisal_cycles SET quota_rate = $4, quota_doc = $5 WHERE id = $1 AND district_id = $2 AND unit_id = $3",
+                &scoped(at, [rate.normalize().to_string().into(), doc.as_str().into()]),
+            )
+            .await?;
+        }
+        CycleChange::Facts(p, f) => {
+            tx.execute_found(
+                "UPDATE appraisal_participants SET grp = $5, post_level = $6, leave_days = $7, investigation = $8, sanction = $9, warned = $10, ungraded = $11 \
+                 WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND id = $4",
+                &scoped(at, [p.0.into(),
+                    f.group.as_str().into(),
+                    f.post_level.as_str().into(),
+                    i64::from(f.leave_days).into(),
+                    f.investigation.into(),
+                    f.sanction.into(),
+                    f.warned.into(),
+                    f.ungraded.map(|x| x.code()).into()]),
+            )
+            .await?;
+        }
+        CycleChange::IndicatorSet(set) => return Ok(Some(insert_set(tx, at, set).await?)),
+        CycleChange::Scores(scores) => {
+            for ScoreRecord {
+                participant_id,
+                score: s,
+            } in scores
+            {
+                let rater = s.rater.clone().unwrap_or_default();
+                tx.execute(
+                    "DELETE FROM appraisal_scores WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND participant_id = $4 AND rater_kind = $5 AND rater = $6",
+                    &scoped(at, [participant_id.0.into(),
+                        s.kind.code().into(),
+                        rater.as_str().into()]),
+                )
+                .await?;
+                tx.execute(
+                    "INSERT INTO appraisal_scores (cycle_id, district_id, unit_id, participant_id, rater_kind, rater, source, by_indicator, overall, created_by, created_at) \
+                     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM appraisal_participants p \
+                     WHERE p.id = $4 AND p.cycle_id = $1 AND p.district_id = $2 AND p.unit_id = $3",
+                    &scoped(at, [participant_id.0.into(),
+                        s.kind.code().into(),
+                        rater.into(),
+                        s.source.code().into(),
+                        by_indicator_text(&s.by_indicator).into(),
+                        s.overall.map(|v| v.normalize().to_string()).into(),
+                        audit.username.as_str().into(),
+                        audit.at.into()]),
+                )
+                .await?;
+            }
+        }
+        CycleChange::Codes(hashes) => {
+            for h in hashes {
+                tx.execute(
+                    "INSERT INTO appraisal_codes (cycle_id, district_id, unit_id, code_hash, used) VALUES ($1, $2, $3, $4, $5)",
+                    &scoped(at, [h.as_str().into(), false.into()]),
+                )
+                .await?;
+            }
+        }
+        CycleChange::Grades(grades) => {
+            for g in grades {
+                tx.execute_found(
+                    "UPDATE appraisal_participants SET grade = $5, score = $6, reason = $7 \
+                     WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND id = $4 AND ungraded IS NULL",
+                    &scoped(at, [g.participant_id.0.into(),
+                        g.grade.code().into(),
+                        g.score.map(|v| v.normalize().to_string()).into(),
+                        g.reason.as_str().into()]),
+                )
+                .await?;
+            }
+        }
+        CycleChange::Appeal(a) => {
+            let aid: i64 = tx
+                .fetch_optional(
+                    "INSERT INTO appraisal_appeals (cycle_id, district_id, unit_id, participant_id, filed_on, reason, decision, new_grade, resolved_on, created_by, created_at) \
+                     SELECT $1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7, $8 FROM appraisal_participants p \
+                     WHERE p.id = $4 AND p.cycle_id = $1 AND p.district_id = $2 AND p.unit_id = $3 RETURNING id",
+                    &scoped(at, [a.participant_id.0.into(),
+                        a.filed_on.into(),
+                        a.reason.as_str().into(),
+                        audit.username.as_str().into(),
+                        audit.at.into()]),
+                )
+                .await?
+                .ok_or(StoreError::NotFound)?
+                .get(0)?;
+            return Ok(Some(aid));
+        }
+        CycleChange::Resolve(r) => {
+            let changed = tx
+                .execute(
+                    "UPDATE appraisal_appeals SET decision = $5, new_grade = $6, resolved_on = $7 \
+                     WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND id = $4 AND decision IS NULL",
+                    &scoped(at, [r.appeal.0.into(),
+                        r.decision.as_str().into(),
+                        r.new_grade.map(|g| g.code()).into(),
+                        r.on.into()]),
+                )
+                .await?;
+            if changed != 1 {
+                return Err(StoreError::Conflict(Conflict::Status));
+            }
+            if let Some(g) = r.new_grade {
+                tx.execute(
+                    "UPDATE appraisal_participants SET grade = $5, reason = $6 WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 \
+                     AND id = (SELECT a.participant_id FROM appraisal_appeals a WHERE a.id = $4 AND a.cycle_id = $1)",
+                    &scoped(at, [r.appeal.0.into(),
+                        g.code().into(),
+                        r.decision.as_str().into()]),
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(None)
+}
+
 #[allow(clippy::too_many_arguments)]
 /// A person's annual results (`apr_person_years`): the select, then the condition on the
 /// cycles after the person's.
@@ -270,48 +404,19 @@ impl AppraisalStore for SqlStore {
         Ok(CycleId(id))
     }
 
-    async fn apr_set_weights(
+    async fn apr_change(
         &self,
         at: CycleAt,
-        weights: &[(RaterKind, Decimal)],
+        change: &CycleChange,
         audit: AuditEntry,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Option<i64>> {
         let mut tx = self.db.begin().await?;
-        guard(&mut tx, at, EDITABLE).await?;
-        tx.execute(
-            "UPDATE appraisal_cycles SET rater_weights = $4 WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-            &scoped(at, [weights_text(weights).into()]),
-        )
-        .await?;
-        commit_audited(tx, &audit).await
-    }
-
-    async fn apr_set_quota(
-        &self,
-        at: CycleAt,
-        rate: Decimal,
-        doc: &str,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        guard(
-            &mut tx,
-            at,
-            &[
-                Status::Draft,
-                Status::Open,
-                Status::Scoring,
-                Status::Grading,
-            ],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE appraisal_cycles SET quota_rate = $4, quota_doc = $5 WHERE id = $1 AND district_id = $2 AND unit_id = $3",
-            &scoped(at, [rate.normalize().to_string().into(),
-                doc.into()]),
-        )
-        .await?;
-        commit_audited(tx, &audit).await
+        if let Some(ok) = change.statuses() {
+            guard(&mut tx, at, ok).await?;
+        }
+        let added = apply(&mut tx, at, change, &audit).await?;
+        commit_audited(tx, &audit).await?;
+        Ok(added)
     }
 
     async fn apr_participants(&self, at: CycleAt) -> StoreResult<Vec<ParticipantRecord>> {
@@ -324,31 +429,6 @@ impl AppraisalStore for SqlStore {
             .iter()
             .map(participant)
             .collect()
-    }
-
-    async fn apr_set_facts(
-        &self,
-        at: CycleAt,
-        p: ParticipantId,
-        f: &FactsWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        guard(&mut tx, at, EDITABLE).await?;
-        tx.execute_found(
-            "UPDATE appraisal_participants SET grp = $5, post_level = $6, leave_days = $7, investigation = $8, sanction = $9, warned = $10, ungraded = $11 \
-             WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND id = $4",
-            &scoped(at, [p.0.into(),
-                f.group.as_str().into(),
-                f.post_level.as_str().into(),
-                i64::from(f.leave_days).into(),
-                f.investigation.into(),
-                f.sanction.into(),
-                f.warned.into(),
-                f.ungraded.map(|x| x.code()).into()]),
-        )
-        .await?;
-        commit_audited(tx, &audit).await
     }
 
     async fn apr_indicator_sets(&self, at: CycleAt) -> StoreResult<Vec<IndicatorSetRecord>> {
@@ -372,19 +452,6 @@ impl AppraisalStore for SqlStore {
                 })
             })
             .collect()
-    }
-
-    async fn apr_save_indicator_set(
-        &self,
-        at: CycleAt,
-        set: &IndicatorSet,
-        audit: AuditEntry,
-    ) -> StoreResult<IndicatorSetId> {
-        let mut tx = self.db.begin().await?;
-        guard(&mut tx, at, EDITABLE).await?;
-        let sid = insert_set(&mut tx, at, set).await?;
-        commit_audited(tx, &audit).await?;
-        Ok(IndicatorSetId(sid))
     }
 
     async fn apr_scores(&self, at: CycleAt) -> StoreResult<Vec<ScoreRecord>> {
@@ -426,63 +493,6 @@ impl AppraisalStore for SqlStore {
             out.push(ScoreRecord::colleague(ParticipantId(r.get(0)?), dec(&v)?));
         }
         Ok(out)
-    }
-
-    async fn apr_add_scores(
-        &self,
-        at: CycleAt,
-        scores: &[ScoreRecord],
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        guard(&mut tx, at, &[Status::Scoring]).await?;
-        for ScoreRecord {
-            participant_id,
-            score: s,
-        } in scores
-        {
-            let rater = s.rater.clone().unwrap_or_default();
-            tx.execute(
-                "DELETE FROM appraisal_scores WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND participant_id = $4 AND rater_kind = $5 AND rater = $6",
-                &scoped(at, [participant_id.0.into(),
-                    s.kind.code().into(),
-                    rater.as_str().into()]),
-            )
-            .await?;
-            tx.execute(
-                "INSERT INTO appraisal_scores (cycle_id, district_id, unit_id, participant_id, rater_kind, rater, source, by_indicator, overall, created_by, created_at) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM appraisal_participants p \
-                 WHERE p.id = $4 AND p.cycle_id = $1 AND p.district_id = $2 AND p.unit_id = $3",
-                &scoped(at, [participant_id.0.into(),
-                    s.kind.code().into(),
-                    rater.into(),
-                    s.source.code().into(),
-                    by_indicator_text(&s.by_indicator).into(),
-                    s.overall.map(|v| v.normalize().to_string()).into(),
-                    audit.username.as_str().into(),
-                    audit.at.into()]),
-            )
-            .await?;
-        }
-        commit_audited(tx, &audit).await
-    }
-
-    async fn apr_issue_codes(
-        &self,
-        at: CycleAt,
-        hashes: &[String],
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        guard(&mut tx, at, &[Status::Scoring]).await?;
-        for h in hashes {
-            tx.execute(
-                "INSERT INTO appraisal_codes (cycle_id, district_id, unit_id, code_hash, used) VALUES ($1, $2, $3, $4, $5)",
-                &scoped(at, [h.as_str().into(), false.into()]),
-            )
-            .await?;
-        }
-        commit_audited(tx, &audit).await
     }
 
     async fn apr_code_progress(&self, at: CycleAt) -> StoreResult<(i64, i64)> {
@@ -534,28 +544,6 @@ impl AppraisalStore for SqlStore {
         Ok(true)
     }
 
-    async fn apr_save_grades(
-        &self,
-        at: CycleAt,
-        grades: &[GradeWrite],
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        guard(&mut tx, at, &[Status::Grading]).await?;
-        for g in grades {
-            tx.execute_found(
-                "UPDATE appraisal_participants SET grade = $5, score = $6, reason = $7 \
-                 WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND id = $4 AND ungraded IS NULL",
-                &scoped(at, [g.participant_id.0.into(),
-                    g.grade.code().into(),
-                    g.score.map(|v| v.normalize().to_string()).into(),
-                    g.reason.as_str().into()]),
-            )
-            .await?;
-        }
-        commit_audited(tx, &audit).await
-    }
-
     async fn apr_appeals(&self, at: CycleAt) -> StoreResult<Vec<AppealRecord>> {
         let rows = self
             .db
@@ -581,65 +569,6 @@ impl AppraisalStore for SqlStore {
             .collect()
     }
 
-    async fn apr_file_appeal(
-        &self,
-        at: CycleAt,
-        a: &AppealWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<AppealId> {
-        let mut tx = self.db.begin().await?;
-        guard(&mut tx, at, RESULT_STATUSES).await?;
-        let aid: i64 = tx
-            .fetch_optional(
-                "INSERT INTO appraisal_appeals (cycle_id, district_id, unit_id, participant_id, filed_on, reason, decision, new_grade, resolved_on, created_by, created_at) \
-                 SELECT $1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7, $8 FROM appraisal_participants p \
-                 WHERE p.id = $4 AND p.cycle_id = $1 AND p.district_id = $2 AND p.unit_id = $3 RETURNING id",
-                &scoped(at, [a.participant_id.0.into(),
-                    a.filed_on.into(),
-                    a.reason.as_str().into(),
-                    audit.username.as_str().into(),
-                    audit.at.into()]),
-            )
-            .await?
-            .ok_or(StoreError::NotFound)?
-            .get(0)?;
-        commit_audited(tx, &audit).await?;
-        Ok(AppealId(aid))
-    }
-
-    async fn apr_resolve_appeal(
-        &self,
-        at: CycleAt,
-        r: &ResolveWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        let changed = tx
-            .execute(
-                "UPDATE appraisal_appeals SET decision = $5, new_grade = $6, resolved_on = $7 \
-                 WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 AND id = $4 AND decision IS NULL",
-                &scoped(at, [r.appeal.0.into(),
-                    r.decision.as_str().into(),
-                    r.new_grade.map(|g| g.code()).into(),
-                    r.on.into()]),
-            )
-            .await?;
-        if changed != 1 {
-            return Err(StoreError::Conflict(Conflict::Status));
-        }
-        if let Some(g) = r.new_grade {
-            tx.execute(
-                "UPDATE appraisal_participants SET grade = $5, reason = $6 WHERE cycle_id = $1 AND district_id = $2 AND unit_id = $3 \
-                 AND id = (SELECT a.participant_id FROM appraisal_appeals a WHERE a.id = $4 AND a.cycle_id = $1)",
-                &scoped(at, [r.appeal.0.into(),
-                    g.code().into(),
-                    r.decision.as_str().into()]),
-            )
-            .await?;
-        }
-        commit_audited(tx, &audit).await
-    }
-
     async fn apr_person_years(&self, d: DistrictId, person: i64) -> StoreResult<Vec<YearRecord>> {
         let rows = self
             .db
@@ -658,12 +587,9 @@ impl AppraisalStore for SqlStore {
         d: DistrictId,
         people: &[i64],
     ) -> StoreResult<Vec<(i64, YearRecord)>> {
-        let mut ids = people.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
         let mut out = Vec::new();
         // Chunks in person order, each ordered by person: the whole is in person order.
-        for chunk in ids.chunks(400) {
+        for chunk in distinct(people).chunks(400) {
             let list = crate::people::in_list(chunk.iter().copied());
             let rows = self
                 .db

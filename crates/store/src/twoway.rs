@@ -8,7 +8,8 @@ use async_trait::async_trait;
 
 use jiguan_app::ports::{Conflict, StoreError, StoreResult};
 use jiguan_app::twoway::{
-    ApplyWrite, PrefRecord, RankingRecord, RoundAt, RoundRecord, RoundWrite, TwowayStore,
+    ApplyWrite, PrefRecord, RankingRecord, RoundAt, RoundChange, RoundRecord, RoundWrite,
+    TwowayStore,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::inbox::NewNotice;
@@ -228,33 +229,78 @@ impl TwowayStore for SqlStore {
         Ok(RoundId(id))
     }
 
-    async fn tw_update_round(
+    async fn tw_change(
         &self,
         at: RoundAt,
-        w: &RoundWrite,
+        change: &RoundChange,
         audit: AuditEntry,
     ) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE twoway_rounds SET title = $4, choose_by = $5, rank_by = $6, max_choices = $7, mode = $8 \
-                 WHERE id = $1 AND district_id = $2 AND unit_id = $3 AND status = 'draft'",
-                &scoped(
-                    at,
-                    [
-                        w.input.title.as_str().into(),
-                        w.input.choose_by.into(),
-                        w.input.rank_by.into(),
-                        i64::from(w.input.max_choices).into(),
-                        w.input.mode.code().into(),
-                    ],
-                ),
-            )
-            .await?;
-        if n == 0 {
-            return Err(StoreError::Conflict(Conflict::Status));
+        let (status, clear) = change.guard();
+        guard_tx(&mut tx, at, status, clear).await?;
+        match change {
+            RoundChange::Definition(w) => {
+                tx.execute(
+                    "UPDATE twoway_rounds SET title = $4, choose_by = $5, rank_by = $6, max_choices = $7, mode = $8 \
+                     WHERE id = $1 AND district_id = $2 AND unit_id = $3",
+                    &scoped(
+                        at,
+                        [
+                            w.input.title.as_str().into(),
+                            w.input.choose_by.into(),
+                            w.input.rank_by.into(),
+                            i64::from(w.input.max_choices).into(),
+                            w.input.mode.code().into(),
+                        ],
+                    ),
+                )
+                .await?;
+                definition_tx(&mut tx, at.district, at.unit, at.id.0, w).await?;
+            }
+            RoundChange::Prefs(prefs) => {
+                for p in prefs {
+                    tx.execute(
+                        "DELETE FROM twoway_prefs WHERE round_id = $1 AND district_id = $2 AND unit_id = $3 AND person_id = $4",
+                        &scoped(at, [p.person_id.into()]),
+                    )
+                    .await?;
+                    tx.execute(
+                        "INSERT INTO twoway_prefs (round_id, district_id, unit_id, person_id, posts, accept_adjust, updated_at) \
+                         SELECT $1, $2, $3, x.id, $4, $5, $6 FROM people x WHERE x.id = $7 AND x.district_id = $2 AND x.unit_id = $3",
+                        &scoped(at, [join(&p.posts).into(),
+                            p.accept_adjust.into(),
+                            p.at.into(),
+                            p.person_id.into()]),
+                    )
+                    .await
+                    .and_then(|n| if n == 1 { Ok(()) } else { Err(StoreError::NotFound) })?;
+                }
+            }
+            RoundChange::Ranking(rec) => {
+                tx.execute(
+                    "DELETE FROM twoway_rankings WHERE round_id = $1 AND district_id = $2 AND unit_id = $3 AND post_id = $4",
+                    &scoped(at, [rec.post_id.into()]),
+                )
+                .await?;
+                tx.execute(
+                    "INSERT INTO twoway_rankings (round_id, district_id, unit_id, post_id, ranked, unacceptable, updated_by, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &scoped(at, [rec.post_id.into(),
+                        join(&rec.ranking.ranked).into(),
+                        join(&rec.ranking.unacceptable).into(),
+                        rec.by.as_str().into(),
+                        rec.at.into()]),
+                )
+                .await?;
+            }
+            RoundChange::Result(json) => {
+                tx.execute(
+                    "UPDATE twoway_rounds SET result_json = $4 WHERE id = $1 AND district_id = $2 AND unit_id = $3",
+                    &scoped(at, [json.as_str().into()]),
+                )
+                .await?;
+            }
         }
-        definition_tx(&mut tx, at.district, at.unit, at.id.0, w).await?;
         commit_audited(tx, &audit).await
     }
 
@@ -277,34 +323,6 @@ impl TwowayStore for SqlStore {
                 })
             })
             .collect()
-    }
-
-    async fn tw_save_prefs(
-        &self,
-        at: RoundAt,
-        prefs: &[PrefRecord],
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        guard_tx(&mut tx, at, Status::Open, true).await?;
-        for p in prefs {
-            tx.execute(
-                "DELETE FROM twoway_prefs WHERE round_id = $1 AND district_id = $2 AND unit_id = $3 AND person_id = $4",
-                &scoped(at, [p.person_id.into()]),
-            )
-            .await?;
-            tx.execute(
-                "INSERT INTO twoway_prefs (round_id, district_id, unit_id, person_id, posts, accept_adjust, updated_at) \
-                 SELECT $1, $2, $3, x.id, $4, $5, $6 FROM people x WHERE x.id = $7 AND x.district_id = $2 AND x.unit_id = $3",
-                &scoped(at, [join(&p.posts).into(),
-                    p.accept_adjust.into(),
-                    p.at.into(),
-                    p.person_id.into()]),
-            )
-            .await
-            .and_then(|n| if n == 1 { Ok(()) } else { Err(StoreError::NotFound) })?;
-        }
-        commit_audited(tx, &audit).await
     }
 
     async fn tw_rankings(&self, at: RoundAt) -> StoreResult<Vec<RankingRecord>> {
@@ -330,46 +348,6 @@ impl TwowayStore for SqlStore {
                 })
             })
             .collect()
-    }
-
-    async fn tw_save_ranking(
-        &self,
-        at: RoundAt,
-        rec: &RankingRecord,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        guard_tx(&mut tx, at, Status::Open, true).await?;
-        tx.execute(
-            "DELETE FROM twoway_rankings WHERE round_id = $1 AND district_id = $2 AND unit_id = $3 AND post_id = $4",
-            &scoped(at, [rec.post_id.into()]),
-        )
-        .await?;
-        tx.execute(
-            "INSERT INTO twoway_rankings (round_id, district_id, unit_id, post_id, ranked, unacceptable, updated_by, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &scoped(at, [rec.post_id.into(),
-                join(&rec.ranking.ranked).into(),
-                join(&rec.ranking.unacceptable).into(),
-                rec.by.as_str().into(),
-                rec.at.into()]),
-        )
-        .await?;
-        commit_audited(tx, &audit).await
-    }
-
-    async fn tw_save_result(&self, at: RoundAt, json: &str, audit: AuditEntry) -> StoreResult<()> {
-        let mut tx = self.db.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE twoway_rounds SET result_json = $4 WHERE id = $1 AND district_id = $2 AND unit_id = $3 AND status = 'open'",
-                &scoped(at, [json.into()]),
-            )
-            .await?;
-        if n == 0 {
-            return Err(StoreError::Conflict(Conflict::Status));
-        }
-        commit_audited(tx, &audit).await
     }
 
     async fn tw_notify(

@@ -215,6 +215,72 @@ pub struct YearRecord {
     pub ungraded: Option<Ungraded>,
 }
 
+/// The statuses in which the rater weights, facts and indicator sets may change.
+pub const EDITABLE: &[Status] = &[Status::Draft, Status::Open];
+/// The statuses in which a raised quota may be recorded (before confirmation).
+pub const QUOTA_STATUSES: &[Status] = &[
+    Status::Draft,
+    Status::Open,
+    Status::Scoring,
+    Status::Grading,
+];
+
+/// A change the HR office makes to a cycle: one port method writes them all, each in the
+/// statuses [`CycleChange::statuses`] allows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CycleChange {
+    /// The rater weights.
+    Weights(Vec<(RaterKind, Decimal)>),
+    /// A raised rate and its approval 文号.
+    Quota { rate: Decimal, doc: String },
+    /// A participant's facts.
+    Facts(ParticipantId, FactsWrite),
+    /// Adds a set, or replaces the set of the same post level.
+    IndicatorSet(IndicatorSet),
+    /// Named scores (a rater's earlier score of the same participant and kind is replaced).
+    Scores(Vec<ScoreRecord>),
+    /// Code hashes, unused.
+    Codes(Vec<String>),
+    /// Grades and frozen scores.
+    Grades(Vec<GradeWrite>),
+    /// An appeal of a participant of the cycle.
+    Appeal(AppealWrite),
+    /// Resolves an open appeal; a new grade is written to the participant too.
+    Resolve(ResolveWrite),
+}
+
+impl CycleChange {
+    /// The statuses the cycle must be in; `None`: any (an appeal is resolved while open).
+    pub fn statuses(&self) -> Option<&'static [Status]> {
+        Some(match self {
+            CycleChange::Weights(_) | CycleChange::Facts(..) | CycleChange::IndicatorSet(_) => {
+                EDITABLE
+            }
+            CycleChange::Quota { .. } => QUOTA_STATUSES,
+            CycleChange::Scores(_) | CycleChange::Codes(_) => &[Status::Scoring],
+            CycleChange::Grades(_) => &[Status::Grading],
+            CycleChange::Appeal(_) => RESULT_STATUSES,
+            CycleChange::Resolve(_) => return None,
+        })
+    }
+}
+
+impl CycleRecord {
+    /// Where the cycle is, as the store is asked about it.
+    pub fn at(&self) -> CycleAt {
+        CycleAt::new(self.district_id, self.unit_id, self.id)
+    }
+}
+
+/// The people of `people` once each, in id order (the order of
+/// [`AppraisalStore::apr_people_years`]).
+pub fn distinct(people: &[i64]) -> Vec<i64> {
+    let mut ids = people.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// Storage of appraisal cycles, participants, indicator sets, scores, codes, ratings,
 /// grades and appeals. Every query is scoped by district and unit.
 #[async_trait]
@@ -230,55 +296,19 @@ pub trait AppraisalStore: Send + Sync {
         w: &NewCycle,
         audit: AuditEntry,
     ) -> StoreResult<CycleId>;
-    /// Sets the rater weights while the cycle is `draft`/`open` (`Conflict(Status)` else).
-    async fn apr_set_weights(
+    /// Makes `change` to the cycle while it is in one of [`CycleChange::statuses`]
+    /// (`Conflict(Status)` else), with its audit entry; all or nothing. Answers the id of
+    /// the record it adds (an indicator set, an appeal).
+    async fn apr_change(
         &self,
         at: CycleAt,
-        weights: &[(RaterKind, Decimal)],
+        change: &CycleChange,
         audit: AuditEntry,
-    ) -> StoreResult<()>;
-    /// Records a raised rate and its approval 文号 (not once confirmed).
-    async fn apr_set_quota(
-        &self,
-        at: CycleAt,
-        rate: Decimal,
-        doc: &str,
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<Option<i64>>;
     async fn apr_participants(&self, at: CycleAt) -> StoreResult<Vec<ParticipantRecord>>;
-    /// Changes a participant's facts while the cycle is `draft`/`open`.
-    async fn apr_set_facts(
-        &self,
-        at: CycleAt,
-        p: ParticipantId,
-        f: &FactsWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
     async fn apr_indicator_sets(&self, at: CycleAt) -> StoreResult<Vec<IndicatorSetRecord>>;
-    /// Adds a set, or replaces the set of the same post level, while `draft`/`open`.
-    async fn apr_save_indicator_set(
-        &self,
-        at: CycleAt,
-        set: &IndicatorSet,
-        audit: AuditEntry,
-    ) -> StoreResult<IndicatorSetId>;
     /// Every score of the cycle: named ones, then the anonymous ratings.
     async fn apr_scores(&self, at: CycleAt) -> StoreResult<Vec<ScoreRecord>>;
-    /// Adds named scores (a rater's earlier score of the same participant and kind is
-    /// replaced) while the cycle is `scoring`; all or nothing.
-    async fn apr_add_scores(
-        &self,
-        at: CycleAt,
-        scores: &[ScoreRecord],
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
-    /// Stores code hashes (unused) while the cycle is `scoring`.
-    async fn apr_issue_codes(
-        &self,
-        at: CycleAt,
-        hashes: &[String],
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
     /// (codes used, codes issued).
     async fn apr_code_progress(&self, at: CycleAt) -> StoreResult<(i64, i64)>;
     /// Uses an unused code of a `scoring` cycle and stores the ratings (random key, value)
@@ -289,28 +319,7 @@ pub trait AppraisalStore: Send + Sync {
         hash: &str,
         ratings: &[(ParticipantId, String, Decimal)],
     ) -> StoreResult<bool>;
-    /// Writes grades and frozen scores while the cycle is `grading`; all or nothing.
-    async fn apr_save_grades(
-        &self,
-        at: CycleAt,
-        grades: &[GradeWrite],
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
     async fn apr_appeals(&self, at: CycleAt) -> StoreResult<Vec<AppealRecord>>;
-    /// Records an appeal of a participant of the cycle while its grades are known.
-    async fn apr_file_appeal(
-        &self,
-        at: CycleAt,
-        a: &AppealWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<AppealId>;
-    /// Resolves an open appeal; a new grade is written to the participant too.
-    async fn apr_resolve_appeal(
-        &self,
-        at: CycleAt,
-        r: &ResolveWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
     /// A person's annual results in confirmed, published or closed cycles of the district,
     /// oldest first.
     async fn apr_person_years(&self, d: DistrictId, person: i64) -> StoreResult<Vec<YearRecord>>;
@@ -321,11 +330,8 @@ pub trait AppraisalStore: Send + Sync {
         d: DistrictId,
         people: &[i64],
     ) -> StoreResult<Vec<(i64, YearRecord)>> {
-        let mut ids = people.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
         let mut out = Vec::new();
-        for p in ids {
+        for p in distinct(people) {
             for y in self.apr_person_years(d, p).await? {
                 out.push((p, y));
             }

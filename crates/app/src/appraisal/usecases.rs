@@ -29,13 +29,14 @@ use jiguan_domain::tenancy::UnitId;
 use jiguan_domain::workflow::{APPRAISAL_CYCLES, Move, Status, Step, StepInput};
 
 use super::{
-    AppealRecord, AppealWrite, CycleAt, CycleRecord, FactsWrite, GradeWrite, IndicatorSetRecord,
-    NewCycle, ParticipantRecord, ParticipantWrite, ResolveWrite, ScoreRecord,
+    AppealRecord, AppealWrite, CycleAt, CycleChange, CycleRecord, FactsWrite, GradeWrite,
+    IndicatorSetRecord, NewCycle, ParticipantRecord, ParticipantWrite, QUOTA_STATUSES,
+    ResolveWrite, ScoreRecord,
 };
 use crate::people::PeopleFilter;
-use crate::ports::{Conflict, StoreError};
+use crate::ports::StoreResult;
 use crate::selection::{ballot_key, new_token, normalise_token, print_token};
-use crate::workflow::{PlanRef, SimpleStep};
+use crate::workflow::{PlanRef, SimpleStep, status_err};
 use crate::{App, AppError, AppResult};
 
 /// Most one-time codes issued at once.
@@ -223,16 +224,6 @@ fn opt_participant(field: &str, s: &str) -> Result<ParticipantId, FieldError> {
         .map_err(|_| FieldError::new(field, "number_invalid"))
 }
 
-/// A conflict on a status becomes `status`/`plan_status_invalid` naming the status read.
-fn status_conflict(e: StoreError, from: Status) -> AppError {
-    match e {
-        StoreError::Conflict(Conflict::Status) => {
-            jiguan_domain::workflow::status_invalid(from).into()
-        }
-        other => other.into(),
-    }
-}
-
 /// Refuses unless the cycle is in one of `statuses`.
 fn require_status(c: &CycleRecord, statuses: &[Status]) -> AppResult<()> {
     if statuses.contains(&c.status) {
@@ -258,18 +249,27 @@ impl App {
         self.apr_cycle(actor, unit, id).await
     }
 
-    /// The audit entry of `action` on cycle `id` of `unit`.
-    fn apr_audit(
-        &self,
-        actor: &Actor,
-        unit: UnitId,
-        id: CycleId,
-        action: AuditAction,
-    ) -> AuditEntry {
+    /// The audit entry of `action` on cycle `c`.
+    fn apr_audit(&self, actor: &Actor, c: &CycleRecord, action: AuditAction) -> AuditEntry {
         self.audit(actor)
-            .unit(unit)
+            .unit(c.unit_id)
             .did(action)
-            .on(ObjectKind::AppraisalCycle, id)
+            .on(ObjectKind::AppraisalCycle, c.id)
+    }
+
+    /// Makes `change` to cycle `c` with its audit entry; a conflict on the status names
+    /// the status read.
+    async fn apr_write(
+        &self,
+        c: &CycleRecord,
+        change: CycleChange,
+        audit: AuditEntry,
+    ) -> AppResult<()> {
+        self.store
+            .apr_change(c.at(), &change, audit)
+            .await
+            .map(drop)
+            .map_err(|e| status_err(e, c.status))
     }
 
     async fn apr_params(
@@ -278,6 +278,29 @@ impl App {
         unit: UnitId,
     ) -> AppResult<jiguan_domain::rules::Params> {
         self.calc_params(actor.district_id, Some(unit)).await
+    }
+
+    /// What `read` answers of a cycle, once the actor may view it (AppraisalView; another
+    /// unit's cycle is not found).
+    async fn apr_read<T>(
+        &self,
+        actor: &Actor,
+        at: CycleAt,
+        read: impl Future<Output = StoreResult<T>>,
+    ) -> AppResult<T> {
+        self.apr_cycle(actor, at.unit, at.id).await?;
+        Ok(read.await?)
+    }
+
+    /// `appraisal.new_staff_months` of the unit (12 unless set): new staff under it are not
+    /// graded (APR-6).
+    async fn apr_new_staff_months(&self, actor: &Actor, unit: UnitId) -> AppResult<u32> {
+        let months = self
+            .apr_params(actor, unit)
+            .await?
+            .int(keys::APPRAISAL_NEW_STAFF_MONTHS)
+            .unwrap_or(12);
+        Ok(u32::try_from(months).unwrap_or(12))
     }
 
     /// The cycles of a unit (AppraisalView).
@@ -324,11 +347,7 @@ impl App {
         {
             return Err(AppError::field("year", "appraisal_cycle_exists"));
         }
-        let months = self
-            .apr_params(actor, unit)
-            .await?
-            .int(keys::APPRAISAL_NEW_STAFF_MONTHS)
-            .unwrap_or(12);
+        let months = self.apr_new_staff_months(actor, unit).await?;
         let filter = PeopleFilter {
             unit_id: Some(unit),
             home_only: true,
@@ -357,7 +376,7 @@ impl App {
                     } else {
                         String::new()
                     },
-                    ungraded: ungraded_reason(&facts, period, u32::try_from(months).unwrap_or(12)),
+                    ungraded: ungraded_reason(&facts, period, months),
                 }
             })
             .collect();
@@ -388,11 +407,9 @@ impl App {
         unit: UnitId,
         id: CycleId,
     ) -> AppResult<Vec<ParticipantRecord>> {
-        self.apr_cycle(actor, unit, id).await?;
-        Ok(self
-            .store
-            .apr_participants(CycleAt::of(actor, unit, id))
-            .await?)
+        let at = CycleAt::of(actor, unit, id);
+        self.apr_read(actor, at, self.store.apr_participants(at))
+            .await
     }
 
     /// Changes a participant's facts and recomputes whether they are graded (AppraisalManage;
@@ -407,10 +424,7 @@ impl App {
         f: &FactsForm,
     ) -> AppResult<()> {
         let c = self.apr_managed(actor, unit, id).await?;
-        let ps = self
-            .store
-            .apr_participants(CycleAt::of(actor, unit, id))
-            .await?;
+        let ps = self.store.apr_participants(c.at()).await?;
         let old = ps
             .into_iter()
             .find(|x| x.id == p)
@@ -439,11 +453,7 @@ impl App {
         let (Some(leave_days), Some(group)) = (leave_days, group) else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let months = self
-            .apr_params(actor, unit)
-            .await?
-            .int(keys::APPRAISAL_NEW_STAFF_MONTHS)
-            .unwrap_or(12);
+        let months = self.apr_new_staff_months(actor, unit).await?;
         let person = self
             .store
             .get_person(
@@ -466,16 +476,11 @@ impl App {
             investigation: facts.under_investigation,
             sanction: facts.sanction_running,
             warned: checked(&f.warned),
-            ungraded: ungraded_reason(&facts, period, u32::try_from(months).unwrap_or(12)),
+            ungraded: ungraded_reason(&facts, period, months),
         };
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalParticipantsSet)
-            .before(&old)
-            .after(&w);
-        self.store
-            .apr_set_facts(CycleAt::of(actor, unit, id), p, &w, audit)
-            .await
-            .map_err(|e| status_conflict(e, c.status))
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalParticipantsSet);
+        let audit = audit.before(&old).after(&w);
+        self.apr_write(&c, CycleChange::Facts(p, w), audit).await
     }
 
     /// The indicator sets (AppraisalView).
@@ -485,11 +490,9 @@ impl App {
         unit: UnitId,
         id: CycleId,
     ) -> AppResult<Vec<IndicatorSetRecord>> {
-        self.apr_cycle(actor, unit, id).await?;
-        Ok(self
-            .store
-            .apr_indicator_sets(CycleAt::of(actor, unit, id))
-            .await?)
+        let at = CycleAt::of(actor, unit, id);
+        self.apr_read(actor, at, self.store.apr_indicator_sets(at))
+            .await
     }
 
     /// Adds or replaces the indicator set of a post level (AppraisalManage; `draft`/`open`).
@@ -503,14 +506,10 @@ impl App {
         let c = self.apr_managed(actor, unit, id).await?;
         let set = f.parse()?;
         APPRAISAL_CYCLES.check_editable(c.status)?;
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalIndicatorSetSave)
-            .after(&set);
-        self.store
-            .apr_save_indicator_set(CycleAt::of(actor, unit, id), &set, audit)
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalIndicatorSetSave);
+        let audit = audit.after(&set);
+        self.apr_write(&c, CycleChange::IndicatorSet(set), audit)
             .await
-            .map(|_| ())
-            .map_err(|e| status_conflict(e, c.status))
     }
 
     /// Sets the rater weights (AppraisalManage; `draft`/`open`): each 0–100, summing to 100.
@@ -540,14 +539,10 @@ impl App {
         }
         errs.into_result()?;
         APPRAISAL_CYCLES.check_editable(c.status)?;
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalRatersSet)
-            .before(&c.rater_weights)
-            .after(&weights);
-        self.store
-            .apr_set_weights(CycleAt::of(actor, unit, id), &weights, audit)
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalRatersSet);
+        let audit = audit.before(&c.rater_weights).after(&weights);
+        self.apr_write(&c, CycleChange::Weights(weights), audit)
             .await
-            .map_err(|e| status_conflict(e, c.status))
     }
 
     /// Records a raised 优秀 rate with its approval 文号 (APR-9; AppraisalManage; before
@@ -575,25 +570,14 @@ impl App {
             jiguan_domain::workflow::DOC_MAX,
         ));
         errs.into_result()?;
-        require_status(
-            &c,
-            &[
-                Status::Draft,
-                Status::Open,
-                Status::Scoring,
-                Status::Grading,
-            ],
-        )?;
-        let (Some(r), Some(doc)) = (r, doc) else {
+        require_status(&c, QUOTA_STATUSES)?;
+        let (Some(rate), Some(doc)) = (r, doc) else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalQuotaRaise)
-            .after(&(r, &doc));
-        self.store
-            .apr_set_quota(CycleAt::of(actor, unit, id), r, &doc, audit)
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalQuotaRaise);
+        let audit = audit.after(&(rate, &doc));
+        self.apr_write(&c, CycleChange::Quota { rate, doc }, audit)
             .await
-            .map_err(|e| status_conflict(e, c.status))
     }
 
     /// Checks one score form against the cycle's participants and indicator sets.
@@ -665,15 +649,8 @@ impl App {
         source: Source,
     ) -> AppResult<usize> {
         let c = self.apr_managed(actor, unit, id).await?;
-        let d = actor.district_id;
-        let ps = self
-            .store
-            .apr_participants(CycleAt::new(d, unit, id))
-            .await?;
-        let sets = self
-            .store
-            .apr_indicator_sets(CycleAt::new(d, unit, id))
-            .await?;
+        let ps = self.store.apr_participants(c.at()).await?;
+        let sets = self.store.apr_indicator_sets(c.at()).await?;
         let mut errs = Errors::new();
         if forms.is_empty() {
             errs.push(FieldError::new("rows", "required"));
@@ -691,23 +668,15 @@ impl App {
         }
         errs.into_result()?;
         require_status(&c, &[Status::Scoring])?;
-        let audit = self
-            .apr_audit(
-                actor,
-                unit,
-                id,
-                if source == Source::Import {
-                    AuditAction::AppraisalScoreImport
-                } else {
-                    AuditAction::AppraisalScoreSave
-                },
-            )
-            .after(&out);
-        self.store
-            .apr_add_scores(CycleAt::new(d, unit, id), &out, audit)
-            .await
-            .map_err(|e| status_conflict(e, c.status))?;
-        Ok(out.len())
+        let action = if source == Source::Import {
+            AuditAction::AppraisalScoreImport
+        } else {
+            AuditAction::AppraisalScoreSave
+        };
+        let audit = self.apr_audit(actor, &c, action).after(&out);
+        let n = out.len();
+        self.apr_write(&c, CycleChange::Scores(out), audit).await?;
+        Ok(n)
     }
 
     /// Issues `count` one-time codes for 民主测评 (AppraisalManage; cycle `scoring`). The
@@ -732,13 +701,9 @@ impl App {
         require_status(&c, &[Status::Scoring])?;
         let codes: Vec<String> = (0..n).map(|_| new_token()).collect();
         let hashes: Vec<String> = codes.iter().map(|t| TokenHash::of(t).to_hex()).collect();
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalCodesIssue)
-            .after(&n);
-        self.store
-            .apr_issue_codes(CycleAt::of(actor, unit, id), &hashes, audit)
-            .await
-            .map_err(|e| status_conflict(e, c.status))?;
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalCodesIssue);
+        self.apr_write(&c, CycleChange::Codes(hashes), audit.after(&n))
+            .await?;
         Ok(codes.iter().map(|t| print_token(t)).collect())
     }
 
@@ -749,11 +714,9 @@ impl App {
         unit: UnitId,
         id: CycleId,
     ) -> AppResult<(i64, i64)> {
-        self.apr_cycle(actor, unit, id).await?;
-        Ok(self
-            .store
-            .apr_code_progress(CycleAt::of(actor, unit, id))
-            .await?)
+        let at = CycleAt::of(actor, unit, id);
+        self.apr_read(actor, at, self.store.apr_code_progress(at))
+            .await
     }
 
     /// The people a colleague rates (AppraisalRate): the graded participants, names only.
@@ -770,10 +733,7 @@ impl App {
             .apr_cycle(CycleAt::of(actor, unit, id))
             .await?
             .ok_or(AppError::NotFound)?;
-        let ps = self
-            .store
-            .apr_participants(CycleAt::of(actor, unit, id))
-            .await?;
+        let ps = self.store.apr_participants(c.at()).await?;
         Ok((
             c,
             ps.into_iter()
@@ -828,11 +788,7 @@ impl App {
         require_status(&c, &[Status::Scoring])?;
         let ok = self
             .store
-            .apr_rate(
-                CycleAt::of(actor, unit, id),
-                &TokenHash::of(&code).to_hex(),
-                &ratings,
-            )
+            .apr_rate(c.at(), &TokenHash::of(&code).to_hex(), &ratings)
             .await?;
         if !ok {
             return Err(AppError::field("code", "appraisal_code_invalid"));
@@ -884,23 +840,20 @@ impl App {
         id: CycleId,
     ) -> AppResult<GradingView> {
         let c = self.apr_cycle(actor, unit, id).await?;
-        let d = actor.district_id;
-        let ps = self
-            .store
-            .apr_participants(CycleAt::new(d, unit, id))
-            .await?;
-        let sets = self
-            .store
-            .apr_indicator_sets(CycleAt::new(d, unit, id))
-            .await?;
-        let scores = self.store.apr_scores(CycleAt::new(d, unit, id)).await?;
+        let ps = self.store.apr_participants(c.at()).await?;
+        let sets = self.store.apr_indicator_sets(c.at()).await?;
+        let scores = self.store.apr_scores(c.at()).await?;
         let params = self.apr_params(actor, unit).await?;
         let pw = params
             .decimal(keys::APPRAISAL_PERIODIC_WEIGHT_PCT)
             .unwrap_or(Decimal::from(30));
         let periodic: BTreeMap<i64, Vec<Decimal>> = if c.kind == Kind::Annual {
             let mut m: BTreeMap<i64, Vec<Decimal>> = BTreeMap::new();
-            for (person, s) in self.store.apr_periodic_scores(d, unit, c.year).await? {
+            for (person, s) in self
+                .store
+                .apr_periodic_scores(c.district_id, unit, c.year)
+                .await?
+            {
                 m.entry(person).or_default().push(s);
             }
             m
@@ -1012,13 +965,9 @@ impl App {
                 view.rows.iter().map(|r| r.participant.clone()).collect();
             check_quotas(&self.apr_quotas(actor, c, &ps, &overrides).await?)?;
         }
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalGradeSave)
-            .after(&writes);
-        self.store
-            .apr_save_grades(CycleAt::of(actor, unit, id), &writes, audit)
-            .await
-            .map_err(|e| status_conflict(e, c.status))
+        let audit = self.apr_audit(actor, c, AuditAction::AppraisalGradeSave);
+        let audit = audit.after(&writes);
+        self.apr_write(c, CycleChange::Grades(writes), audit).await
     }
 
     /// Takes a step of the HR office (AppraisalManage): open, start scoring, start grading,
@@ -1045,10 +994,7 @@ impl App {
         let today = self.people_today();
         match step {
             Step::Open | Step::Score => {
-                let ps = self
-                    .store
-                    .apr_participants(CycleAt::of(actor, unit, id))
-                    .await?;
+                let ps = self.store.apr_participants(c.at()).await?;
                 if ps.is_empty() {
                     return Err(AppError::field("participants", "appraisal_no_participants"));
                 }
@@ -1098,8 +1044,8 @@ impl App {
         unit: UnitId,
         id: CycleId,
     ) -> AppResult<Vec<AppealRecord>> {
-        self.apr_cycle(actor, unit, id).await?;
-        Ok(self.store.apr_appeals(CycleAt::of(actor, unit, id)).await?)
+        let at = CycleAt::of(actor, unit, id);
+        self.apr_read(actor, at, self.store.apr_appeals(at)).await
     }
 
     /// Records a 复核 application (AppraisalManage; once the grades are confirmed): filed
@@ -1114,10 +1060,7 @@ impl App {
         f: &AppealForm,
     ) -> AppResult<AppealId> {
         let c = self.apr_managed(actor, unit, id).await?;
-        let ps = self
-            .store
-            .apr_participants(CycleAt::of(actor, unit, id))
-            .await?;
+        let ps = self.store.apr_participants(c.at()).await?;
         let mut errs = Errors::new();
         let pid = errs.take(opt_participant("participant_id", &f.participant_id));
         if pid.is_some_and(|p| !ps.iter().any(|x| x.id == p)) {
@@ -1140,18 +1083,19 @@ impl App {
         let (Some(pid), Some(filed), Some(reason)) = (pid, filed, reason) else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalAppealFile)
-            .after(&(pid, filed, &reason));
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalAppealFile);
+        let audit = audit.after(&(pid, filed, &reason));
         let w = AppealWrite {
             participant_id: pid,
             filed_on: filed,
             reason,
         };
-        Ok(self
-            .store
-            .apr_file_appeal(CycleAt::of(actor, unit, id), &w, audit)
-            .await?)
+        // The store's refusals as they are (`taken`): the status was checked above.
+        let change = CycleChange::Appeal(w);
+        let added = self.store.apr_change(c.at(), &change, audit).await?;
+        Ok(AppealId(
+            added.ok_or(AppError::Internal("no appeal id".into()))?,
+        ))
     }
 
     /// Resolves a 复核 (AppraisalManage): the decision in writing; a changed grade is
@@ -1165,7 +1109,7 @@ impl App {
         f: &ResolveForm,
     ) -> AppResult<()> {
         let c = self.apr_managed(actor, unit, id).await?;
-        let appeals = self.store.apr_appeals(CycleAt::of(actor, unit, id)).await?;
+        let appeals = self.store.apr_appeals(c.at()).await?;
         let a = appeals
             .into_iter()
             .find(|a| a.id == appeal)
@@ -1180,10 +1124,7 @@ impl App {
         } else {
             errs.take(Grade::parse("new_grade", &f.new_grade))
         };
-        let ps = self
-            .store
-            .apr_participants(CycleAt::of(actor, unit, id))
-            .await?;
+        let ps = self.store.apr_participants(c.at()).await?;
         let p = ps
             .iter()
             .find(|p| p.id == a.participant_id)
@@ -1201,20 +1142,17 @@ impl App {
         let Some(decision) = decision else {
             return Err(AppError::Internal("unreachable".into()));
         };
-        let audit = self
-            .apr_audit(actor, unit, id, AuditAction::AppraisalAppealResolve)
-            .before(&a)
-            .after(&(&decision, new_grade));
+        let audit = self.apr_audit(actor, &c, AuditAction::AppraisalAppealResolve);
+        let audit = audit.before(&a).after(&(&decision, new_grade));
         let w = ResolveWrite {
             appeal,
             decision,
             new_grade,
             on: self.people_today(),
         };
-        Ok(self
-            .store
-            .apr_resolve_appeal(CycleAt::of(actor, unit, id), &w, audit)
-            .await?)
+        let change = CycleChange::Resolve(w);
+        self.store.apr_change(c.at(), &change, audit).await?;
+        Ok(())
     }
 
     /// The confirmed annual results of a unit for `year` (AppraisalView): for the pay
@@ -1235,7 +1173,7 @@ impl App {
         };
         Ok(self
             .store
-            .apr_participants(CycleAt::new(d, unit, c.id))
+            .apr_participants(c.at())
             .await?
             .into_iter()
             .map(|p| FinalGrade {

@@ -5,17 +5,15 @@
 use async_trait::async_trait;
 use rust_decimal::Decimal;
 
-use jiguan_domain::appraisal::scores::{IndicatorSet, RaterKind};
 use jiguan_domain::appraisal::{AppealId, CycleId, IndicatorSetId, ParticipantId};
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::Status;
 
-use super::{FakeState, FakeStore};
+use super::{Children, FakeState, FakeStore};
 use crate::appraisal::{
-    AppealRecord, AppealWrite, AppraisalStore, CycleAt, CycleRecord, FactsWrite, GradeWrite,
-    IndicatorSetRecord, NewCycle, ParticipantRecord, RESULT_STATUSES, ResolveWrite, ScoreRecord,
-    YearRecord,
+    AppealRecord, AppraisalStore, CycleAt, CycleChange, CycleRecord, IndicatorSetRecord, NewCycle,
+    ParticipantRecord, RESULT_STATUSES, ScoreRecord, YearRecord,
 };
 use crate::ports::{Conflict, StoreError, StoreResult};
 
@@ -73,17 +71,113 @@ impl FakeState {
             Err(StoreError::Conflict(Conflict::Status))
         }
     }
-}
 
-/// The records kept with their cycle's id, of cycle `id`.
-fn of_cycle<T: Clone>(rows: &[(CycleId, T)], id: CycleId) -> Vec<T> {
-    rows.iter()
-        .filter(|(c, _)| *c == id)
-        .map(|(_, r)| r.clone())
-        .collect()
+    /// Makes `change` to the cycle (its guard passed); the id of a record it adds.
+    fn apr_apply(&mut self, at: CycleAt, change: &CycleChange) -> StoreResult<Option<i64>> {
+        let id = at.id;
+        let a = &mut self.appraisal;
+        match change {
+            CycleChange::Weights(weights) => {
+                self.apr_cycle_mut(at)?.rater_weights = weights.clone()
+            }
+            CycleChange::Quota { rate, doc } => {
+                let c = self.apr_cycle_mut(at)?;
+                c.quota_rate = Some(*rate);
+                c.quota_doc = doc.clone();
+            }
+            CycleChange::Facts(p, f) => {
+                let x = a
+                    .participants
+                    .iter_mut()
+                    .find(|x| x.id == *p && x.cycle_id == id)
+                    .ok_or(StoreError::NotFound)?;
+                x.group = f.group.clone();
+                x.post_level = f.post_level.clone();
+                x.leave_days = f.leave_days;
+                x.investigation = f.investigation;
+                x.sanction = f.sanction;
+                x.warned = f.warned;
+                x.ungraded = f.ungraded;
+            }
+            CycleChange::IndicatorSet(set) => {
+                let sid = IndicatorSetId(self.next_id());
+                let rec = IndicatorSetRecord {
+                    id: sid,
+                    set: set.clone(),
+                };
+                let same = |a: &IndicatorSetRecord, b: &IndicatorSetRecord| {
+                    a.set.post_level == b.set.post_level
+                };
+                self.appraisal.sets.upsert(id, rec, same);
+                return Ok(Some(sid.0));
+            }
+            CycleChange::Scores(scores) => {
+                let same = |a: &ScoreRecord, b: &ScoreRecord| {
+                    a.participant_id == b.participant_id
+                        && a.score.kind == b.score.kind
+                        && a.score.rater == b.score.rater
+                };
+                for x in scores {
+                    a.scores.upsert(id, x.clone(), same);
+                }
+            }
+            CycleChange::Codes(hashes) => {
+                for h in hashes {
+                    a.codes.push(CodeRow {
+                        cycle: id,
+                        hash: h.clone(),
+                        used: false,
+                    });
+                }
+            }
+            CycleChange::Grades(grades) => {
+                for g in grades {
+                    if let Some(p) = a
+                        .participants
+                        .iter_mut()
+                        .find(|p| p.id == g.participant_id && p.cycle_id == id)
+                    {
+                        p.grade = Some(g.grade);
+                        p.score = g.score;
+                        p.reason = g.reason.clone();
+                    }
+                }
+            }
+            CycleChange::Appeal(w) => {
+                let aid = AppealId(self.next_id());
+                self.appraisal.appeals.push(AppealRecord {
+                    id: aid,
+                    cycle_id: id,
+                    participant_id: w.participant_id,
+                    filed_on: w.filed_on,
+                    reason: w.reason.clone(),
+                    decision: None,
+                    new_grade: None,
+                    resolved_on: None,
+                });
+                return Ok(Some(aid.0));
+            }
+            CycleChange::Resolve(r) => {
+                let x = a
+                    .appeals
+                    .iter_mut()
+                    .find(|x| x.id == r.appeal && x.cycle_id == id && x.decision.is_none())
+                    .ok_or(StoreError::Conflict(Conflict::Status))?;
+                x.decision = Some(r.decision.clone());
+                x.new_grade = r.new_grade;
+                x.resolved_on = Some(r.on);
+                let pid = x.participant_id;
+                if let Some(g) = r.new_grade
+                    && let Some(p) = a.participants.iter_mut().find(|p| p.id == pid)
+                {
+                    p.grade = Some(g);
+                    p.reason.clone_from(&r.decision);
+                }
+            }
+        }
+        Ok(None)
+    }
 }
-
-const EDITABLE: &[Status] = &[Status::Draft, Status::Open];
 
 #[async_trait]
 impl AppraisalStore for FakeStore {
@@ -171,42 +265,22 @@ impl AppraisalStore for FakeStore {
         })?
     }
 
-    async fn apr_set_weights(
+    async fn apr_change(
         &self,
         at: CycleAt,
-        weights: &[(RaterKind, Decimal)],
+        change: &CycleChange,
         audit: AuditEntry,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Option<i64>> {
         self.with_state(|s| {
-            s.apr_guard(at, EDITABLE)?;
-            s.apr_cycle_mut(at)?.rater_weights = weights.to_vec();
+            match change.statuses() {
+                Some(ok) => s.apr_guard(at, ok)?,
+                None => {
+                    s.apr_cycle_mut(at)?;
+                }
+            }
+            let added = s.apr_apply(at, change)?;
             s.platform.audit.push(audit);
-            Ok(())
-        })?
-    }
-
-    async fn apr_set_quota(
-        &self,
-        at: CycleAt,
-        rate: Decimal,
-        doc: &str,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        self.with_state(|s| {
-            s.apr_guard(
-                at,
-                &[
-                    Status::Draft,
-                    Status::Open,
-                    Status::Scoring,
-                    Status::Grading,
-                ],
-            )?;
-            let c = s.apr_cycle_mut(at)?;
-            c.quota_rate = Some(rate);
-            c.quota_doc = doc.to_string();
-            s.platform.audit.push(audit);
-            Ok(())
+            Ok(added)
         })?
     }
 
@@ -222,67 +296,14 @@ impl AppraisalStore for FakeStore {
         })
     }
 
-    async fn apr_set_facts(
-        &self,
-        at: CycleAt,
-        p: ParticipantId,
-        f: &FactsWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let id = at.id;
-        self.with_state(|s| {
-            s.apr_guard(at, EDITABLE)?;
-            let x = s
-                .appraisal
-                .participants
-                .iter_mut()
-                .find(|x| x.id == p && x.cycle_id == id)
-                .ok_or(StoreError::NotFound)?;
-            x.group = f.group.clone();
-            x.post_level = f.post_level.clone();
-            x.leave_days = f.leave_days;
-            x.investigation = f.investigation;
-            x.sanction = f.sanction;
-            x.warned = f.warned;
-            x.ungraded = f.ungraded;
-            s.platform.audit.push(audit);
-            Ok(())
-        })?
-    }
-
     async fn apr_indicator_sets(&self, at: CycleAt) -> StoreResult<Vec<IndicatorSetRecord>> {
-        self.with_state(|s| s.apr_rows(at, |a| of_cycle(&a.sets, at.id)))
-    }
-
-    async fn apr_save_indicator_set(
-        &self,
-        at: CycleAt,
-        set: &IndicatorSet,
-        audit: AuditEntry,
-    ) -> StoreResult<IndicatorSetId> {
-        let id = at.id;
-        self.with_state(|s| {
-            s.apr_guard(at, EDITABLE)?;
-            s.appraisal
-                .sets
-                .retain(|(c, r)| !(*c == id && r.set.post_level == set.post_level));
-            let sid = IndicatorSetId(s.next_id());
-            s.appraisal.sets.push((
-                id,
-                IndicatorSetRecord {
-                    id: sid,
-                    set: set.clone(),
-                },
-            ));
-            s.platform.audit.push(audit);
-            Ok(sid)
-        })?
+        self.with_state(|s| s.apr_rows(at, |a| a.sets.of(at.id)))
     }
 
     async fn apr_scores(&self, at: CycleAt) -> StoreResult<Vec<ScoreRecord>> {
         self.with_state(|s| {
             s.apr_rows(at, |a| {
-                let mut v = of_cycle(&a.scores, at.id);
+                let mut v = a.scores.of(at.id);
                 let mut rs: Vec<&RatingRow> =
                     a.ratings.iter().filter(|r| r.cycle == at.id).collect();
                 rs.sort_by(|a, b| a.key.cmp(&b.key));
@@ -293,50 +314,6 @@ impl AppraisalStore for FakeStore {
                 v
             })
         })
-    }
-
-    async fn apr_add_scores(
-        &self,
-        at: CycleAt,
-        scores: &[ScoreRecord],
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let id = at.id;
-        self.with_state(|s| {
-            s.apr_guard(at, &[Status::Scoring])?;
-            for x in scores {
-                s.appraisal.scores.retain(|(c, r)| {
-                    !(*c == id
-                        && r.participant_id == x.participant_id
-                        && r.score.kind == x.score.kind
-                        && r.score.rater == x.score.rater)
-                });
-                s.appraisal.scores.push((id, x.clone()));
-            }
-            s.platform.audit.push(audit);
-            Ok(())
-        })?
-    }
-
-    async fn apr_issue_codes(
-        &self,
-        at: CycleAt,
-        hashes: &[String],
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let id = at.id;
-        self.with_state(|s| {
-            s.apr_guard(at, &[Status::Scoring])?;
-            for h in hashes {
-                s.appraisal.codes.push(CodeRow {
-                    cycle: id,
-                    hash: h.clone(),
-                    used: false,
-                });
-            }
-            s.platform.audit.push(audit);
-            Ok(())
-        })?
     }
 
     async fn apr_code_progress(&self, at: CycleAt) -> StoreResult<(i64, i64)> {
@@ -383,32 +360,6 @@ impl AppraisalStore for FakeStore {
         })?
     }
 
-    async fn apr_save_grades(
-        &self,
-        at: CycleAt,
-        grades: &[GradeWrite],
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let id = at.id;
-        self.with_state(|s| {
-            s.apr_guard(at, &[Status::Grading])?;
-            for g in grades {
-                if let Some(p) = s
-                    .appraisal
-                    .participants
-                    .iter_mut()
-                    .find(|p| p.id == g.participant_id && p.cycle_id == id)
-                {
-                    p.grade = Some(g.grade);
-                    p.score = g.score;
-                    p.reason = g.reason.clone();
-                }
-            }
-            s.platform.audit.push(audit);
-            Ok(())
-        })?
-    }
-
     async fn apr_appeals(&self, at: CycleAt) -> StoreResult<Vec<AppealRecord>> {
         self.with_state(|s| {
             s.apr_rows(at, |a| {
@@ -419,61 +370,6 @@ impl AppraisalStore for FakeStore {
                     .collect()
             })
         })
-    }
-
-    async fn apr_file_appeal(
-        &self,
-        at: CycleAt,
-        w: &AppealWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<AppealId> {
-        let id = at.id;
-        self.with_state(|s| {
-            s.apr_guard(at, RESULT_STATUSES)?;
-            let aid = AppealId(s.next_id());
-            s.appraisal.appeals.push(AppealRecord {
-                id: aid,
-                cycle_id: id,
-                participant_id: w.participant_id,
-                filed_on: w.filed_on,
-                reason: w.reason.clone(),
-                decision: None,
-                new_grade: None,
-                resolved_on: None,
-            });
-            s.platform.audit.push(audit);
-            Ok(aid)
-        })?
-    }
-
-    async fn apr_resolve_appeal(
-        &self,
-        at: CycleAt,
-        r: &ResolveWrite,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let id = at.id;
-        self.with_state(|s| {
-            s.apr_cycle_mut(at)?;
-            let a = s
-                .appraisal
-                .appeals
-                .iter_mut()
-                .find(|a| a.id == r.appeal && a.cycle_id == id && a.decision.is_none())
-                .ok_or(StoreError::Conflict(Conflict::Status))?;
-            a.decision = Some(r.decision.clone());
-            a.new_grade = r.new_grade;
-            a.resolved_on = Some(r.on);
-            let pid = a.participant_id;
-            if let Some(g) = r.new_grade
-                && let Some(p) = s.appraisal.participants.iter_mut().find(|p| p.id == pid)
-            {
-                p.grade = Some(g);
-                p.reason.clone_from(&r.decision);
-            }
-            s.platform.audit.push(audit);
-            Ok(())
-        })?
     }
 
     async fn apr_person_years(&self, d: DistrictId, person: i64) -> StoreResult<Vec<YearRecord>> {

@@ -149,6 +149,29 @@ impl FakeStore {
     }
 }
 
+/// Records kept with the id of what they belong to (a cycle's scores, a round's choices
+/// …): a child table in memory.
+pub(crate) trait Children<K, T> {
+    /// The records of `id`, in the order kept.
+    fn of(&self, id: K) -> Vec<T>;
+    /// Adds `rec` to `id`, replacing the records of `id` that `same` matches with it.
+    fn upsert(&mut self, id: K, rec: T, same: impl Fn(&T, &T) -> bool);
+}
+
+impl<K: PartialEq + Copy, T: Clone> Children<K, T> for Vec<(K, T)> {
+    fn of(&self, id: K) -> Vec<T> {
+        self.iter()
+            .filter(|(k, _)| *k == id)
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
+
+    fn upsert(&mut self, id: K, rec: T, same: impl Fn(&T, &T) -> bool) {
+        self.retain(|(k, r)| !(*k == id && same(r, &rec)));
+        self.push((id, rec));
+    }
+}
+
 /// An [`App`] over a fresh [`FakeStore`] with cheap hashing and a clock fixed at
 /// 2026-03-02 09:00 UTC; returns both so a test can seed and inspect the store.
 pub fn fake_app() -> (App, Arc<FakeStore>) {

@@ -7,7 +7,7 @@ use jiguan_domain::pay::{PayRunId, PoolBasis, RunResult};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{Move, Status};
 
-use super::{FakeState, FakeStore};
+use super::{Children, FakeState, FakeStore};
 use crate::pay::{
     LineWrite, PayStore, PoolRecord, RunAt, RunLineRecord, RunRecord, ShareRow, YearAt,
 };
@@ -86,21 +86,17 @@ impl PayStore for FakeStore {
                 .find(|x| x.id == unit && x.district_id == district)
                 .map(|x| x.name.clone())
                 .ok_or(StoreError::NotFound)?;
-            s.pay
-                .pools
-                .retain(|(d, p)| !(*d == district && p.unit_id == unit && p.year == year));
-            s.pay.pools.push((
-                district,
-                PoolRecord {
-                    unit_id: unit,
-                    unit_name: name,
-                    year,
-                    basis: *basis,
-                    amount: basis.amount(),
-                    set_by: audit.username.clone(),
-                    set_at: audit.at,
-                },
-            ));
+            let pool = PoolRecord {
+                unit_id: unit,
+                unit_name: name,
+                year,
+                basis: *basis,
+                amount: basis.amount(),
+                set_by: audit.username.clone(),
+                set_at: audit.at,
+            };
+            let same = |a: &PoolRecord, b: &PoolRecord| a.unit_id == b.unit_id && a.year == b.year;
+            s.pay.pools.upsert(district, pool, same);
             s.platform.audit.push(audit);
             Ok(())
         })?
@@ -160,12 +156,7 @@ impl PayStore for FakeStore {
             if !s.pay.runs.iter().any(|r| run_at(r, at)) {
                 return Vec::new();
             }
-            s.pay
-                .lines
-                .iter()
-                .filter(|(r, _)| *r == run)
-                .map(|(_, l)| l.clone())
-                .collect()
+            s.pay.lines.of(run)
         })
     }
     async fn pay_save_lines(

@@ -10,7 +10,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::twoway::RoundId;
 use jiguan_domain::workflow::{Move, Status};
 
-use super::{FakeState, FakeStore};
+use super::{Children, FakeState, FakeStore};
 use crate::ports::{Conflict, StoreError, StoreResult};
 use crate::twoway::*;
 
@@ -171,101 +171,63 @@ impl TwowayStore for FakeStore {
         })
     }
 
-    async fn tw_update_round(
+    async fn tw_change(
         &self,
         at: RoundAt,
-        w: &RoundWrite,
+        change: &RoundChange,
         audit: AuditEntry,
     ) -> StoreResult<()> {
+        let id = at.id;
         write_state(self, |s| {
-            guard(s, at, Status::Draft, false)?;
-            let r = round_mut(s, at)?;
-            r.title = w.input.title.clone();
-            r.choose_by = w.input.choose_by;
-            r.rank_by = w.input.rank_by;
-            r.max_choices = w.input.max_choices;
-            r.mode = w.input.mode;
-            r.offers = w.offers.clone();
-            r.exclusions = w.exclusions.clone();
+            let (status, clear) = change.guard();
+            guard(s, at, status, clear)?;
+            match change {
+                RoundChange::Definition(w) => {
+                    let r = round_mut(s, at)?;
+                    r.title = w.input.title.clone();
+                    r.choose_by = w.input.choose_by;
+                    r.rank_by = w.input.rank_by;
+                    r.max_choices = w.input.max_choices;
+                    r.mode = w.input.mode;
+                    r.offers = w.offers.clone();
+                    r.exclusions = w.exclusions.clone();
+                }
+                RoundChange::Prefs(prefs) => {
+                    for p in prefs {
+                        let same = |a: &PrefRecord, b: &PrefRecord| a.person_id == b.person_id;
+                        s.twoway.prefs.upsert(id, p.clone(), same);
+                    }
+                }
+                RoundChange::Ranking(rec) => {
+                    let same = |a: &RankingRecord, b: &RankingRecord| a.post_id == b.post_id;
+                    s.twoway.rankings.upsert(id, rec.clone(), same);
+                }
+                RoundChange::Result(json) => round_mut(s, at)?.result_json = json.clone(),
+            }
             s.platform.audit.push(audit);
             Ok(())
         })
     }
 
     async fn tw_prefs(&self, at: RoundAt) -> StoreResult<Vec<PrefRecord>> {
-        let id = at.id;
+        let found = |s: &mut FakeState| round_mut(s, at).is_ok();
         self.with_state(|s| {
-            if round_mut(s, at).is_err() {
-                return Vec::new();
+            if found(s) {
+                s.twoway.prefs.of(at.id)
+            } else {
+                Vec::new()
             }
-            s.twoway
-                .prefs
-                .iter()
-                .filter(|(r, _)| *r == id)
-                .map(|(_, p)| p.clone())
-                .collect()
-        })
-    }
-
-    async fn tw_save_prefs(
-        &self,
-        at: RoundAt,
-        prefs: &[PrefRecord],
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let id = at.id;
-        write_state(self, |s| {
-            guard(s, at, Status::Open, true)?;
-            for p in prefs {
-                s.twoway
-                    .prefs
-                    .retain(|(r, x)| !(*r == id && x.person_id == p.person_id));
-                s.twoway.prefs.push((id, p.clone()));
-            }
-            s.platform.audit.push(audit);
-            Ok(())
         })
     }
 
     async fn tw_rankings(&self, at: RoundAt) -> StoreResult<Vec<RankingRecord>> {
-        let id = at.id;
+        let found = |s: &mut FakeState| round_mut(s, at).is_ok();
         self.with_state(|s| {
-            if round_mut(s, at).is_err() {
-                return Vec::new();
+            if found(s) {
+                s.twoway.rankings.of(at.id)
+            } else {
+                Vec::new()
             }
-            s.twoway
-                .rankings
-                .iter()
-                .filter(|(r, _)| *r == id)
-                .map(|(_, p)| p.clone())
-                .collect()
-        })
-    }
-
-    async fn tw_save_ranking(
-        &self,
-        at: RoundAt,
-        rec: &RankingRecord,
-        audit: AuditEntry,
-    ) -> StoreResult<()> {
-        let id = at.id;
-        write_state(self, |s| {
-            guard(s, at, Status::Open, true)?;
-            s.twoway
-                .rankings
-                .retain(|(r, x)| !(*r == id && x.post_id == rec.post_id));
-            s.twoway.rankings.push((id, rec.clone()));
-            s.platform.audit.push(audit);
-            Ok(())
-        })
-    }
-
-    async fn tw_save_result(&self, at: RoundAt, json: &str, audit: AuditEntry) -> StoreResult<()> {
-        write_state(self, |s| {
-            guard(s, at, Status::Open, false)?;
-            round_mut(s, at)?.result_json = json.to_string();
-            s.platform.audit.push(audit);
-            Ok(())
         })
     }
 

@@ -150,6 +150,38 @@ pub struct ApplyWrite {
 /// A round of a unit, as the store is asked about it.
 pub type RoundAt = crate::ports::Scoped<RoundId>;
 
+/// A change to a round: one port method writes them all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoundChange {
+    /// Replaces a draft round's definition.
+    Definition(RoundWrite),
+    /// Inserts or replaces the choices of each person given.
+    Prefs(Vec<PrefRecord>),
+    /// Inserts or replaces a post's ranking.
+    Ranking(RankingRecord),
+    /// The result (JSON).
+    Result(String),
+}
+
+impl RoundChange {
+    /// The status the round must be in, and whether the change clears its result (choices
+    /// or rankings changed).
+    pub fn guard(&self) -> (Status, bool) {
+        match self {
+            RoundChange::Definition(_) => (Status::Draft, false),
+            RoundChange::Prefs(_) | RoundChange::Ranking(_) => (Status::Open, true),
+            RoundChange::Result(_) => (Status::Open, false),
+        }
+    }
+}
+
+impl RoundRecord {
+    /// Where the round is, as the store is asked about it.
+    pub fn at(&self) -> RoundAt {
+        RoundAt::new(self.district_id, self.unit_id, self.id)
+    }
+}
+
 /// Storage of two-way selection rounds.
 #[async_trait]
 pub trait TwowayStore: Send + Sync {
@@ -168,38 +200,16 @@ pub trait TwowayStore: Send + Sync {
         w: &RoundWrite,
         audit: AuditEntry,
     ) -> StoreResult<RoundId>;
-    /// Replaces a draft round's definition (`Conflict(Status)` unless a draft).
-    async fn tw_update_round(
+    /// Makes `change` while the round is in the status [`RoundChange::guard`] names
+    /// (`Conflict(Status)` else), with its audit entry.
+    async fn tw_change(
         &self,
         at: RoundAt,
-        w: &RoundWrite,
+        change: &RoundChange,
         audit: AuditEntry,
     ) -> StoreResult<()>;
     async fn tw_prefs(&self, at: RoundAt) -> StoreResult<Vec<PrefRecord>>;
-    /// Inserts or replaces the choices of each person given (`Conflict(Status)` unless the
-    /// round is open); clears the round's result.
-    async fn tw_save_prefs(
-        &self,
-        at: RoundAt,
-        prefs: &[PrefRecord],
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
     async fn tw_rankings(&self, at: RoundAt) -> StoreResult<Vec<RankingRecord>>;
-    /// Inserts or replaces a post's ranking (`Conflict(Status)` unless open); clears the
-    /// round's result.
-    async fn tw_save_ranking(
-        &self,
-        at: RoundAt,
-        r: &RankingRecord,
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
-    /// Writes the result (`Conflict(Status)` unless open).
-    async fn tw_save_result(
-        &self,
-        at: RoundAt,
-        result_json: &str,
-        audit: AuditEntry,
-    ) -> StoreResult<()>;
     /// Writes notices (a reminder) with the audit row.
     async fn tw_notify(
         &self,

@@ -20,7 +20,10 @@ use jiguan_domain::twoway::{
 };
 use jiguan_domain::workflow::{Status, Step, StepInput, TWOWAY_ROUNDS, Workflow};
 
-use super::{ApplyWrite, PrefRecord, RankingRecord, RoundAt, RoundRecord, RoundResult, RoundWrite};
+use super::{
+    ApplyWrite, PrefRecord, RankingRecord, RoundAt, RoundChange, RoundRecord, RoundResult,
+    RoundWrite,
+};
 use crate::downsizing::{LineForm, StepAfter};
 use crate::posts::{AssignmentWrite, Loaded, NewAssignment};
 use crate::workflow::{PlanRef, status_err};
@@ -179,6 +182,20 @@ impl App {
             .unit(unit)
             .did(action)
             .on(ObjectKind::TwowayRound, id)
+    }
+
+    /// Makes `change` to `round` with its audit entry; a conflict on the status names the
+    /// status read.
+    async fn tw_write(
+        &self,
+        round: &RoundRecord,
+        change: RoundChange,
+        audit: AuditEntry,
+    ) -> AppResult<()> {
+        self.store
+            .tw_change(round.at(), &change, audit)
+            .await
+            .map_err(|e| status_err(e, round.status))
     }
 
     pub(crate) async fn tw_round_of(
@@ -412,13 +429,9 @@ impl App {
         let w = self
             .tw_check_write(actor, unit, form, offers, exclusions)
             .await?;
-        let audit = self
-            .tw_audit(actor, unit, id, AuditAction::TwowayRoundUpdate)
-            .after(&w);
-        self.store
-            .tw_update_round(RoundAt::of(actor, unit, id), &w, audit)
-            .await
-            .map_err(|e| status_err(e, r.status))
+        let audit = self.tw_audit(actor, unit, id, AuditAction::TwowayRoundUpdate);
+        let audit = audit.after(&w);
+        self.tw_write(&r, RoundChange::Definition(w), audit).await
     }
 
     /// Opens a draft round to staff and heads.
@@ -444,7 +457,13 @@ impl App {
             .await?;
         let d = actor.district_id;
         let round = self.tw_round_of(actor, unit, id).await?;
-        let l = self.posts_load(d, unit).await?;
+        let MatchInput {
+            l,
+            people,
+            prefs,
+            rankings,
+            data,
+        } = self.tw_match_input(&round).await?;
         let standard = self.posts_params(d, Some(unit)).await?.standard;
         let titles = self.tw_duty_titles(d, unit).await?;
         let posts: Vec<OfferPost> = self
@@ -452,10 +471,6 @@ impl App {
             .into_iter()
             .filter(|p| p.seats > 0)
             .collect();
-        let people = participants(&l.state, &round.exclusions);
-        let prefs = self.store.tw_prefs(RoundAt::new(d, unit, id)).await?;
-        let rankings = self.store.tw_rankings(RoundAt::new(d, unit, id)).await?;
-        let data = Self::tw_data(&l, &round, &people, &prefs, &rankings);
         let mut applicants: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         for p in &posts {
             let apps: Vec<i64> = people
@@ -519,6 +534,22 @@ impl App {
             by_body,
             placement_rate,
             first_choice_rate,
+        })
+    }
+
+    /// What the match reads of a round, and its input built from that.
+    async fn tw_match_input(&self, round: &RoundRecord) -> AppResult<MatchInput> {
+        let l = self.posts_load(round.district_id, round.unit_id).await?;
+        let people = participants(&l.state, &round.exclusions);
+        let prefs = self.store.tw_prefs(round.at()).await?;
+        let rankings = self.store.tw_rankings(round.at()).await?;
+        let data = Self::tw_data(&l, round, &people, &prefs, &rankings);
+        Ok(MatchInput {
+            l,
+            people,
+            prefs,
+            rankings,
+            data,
         })
     }
 
@@ -670,13 +701,10 @@ impl App {
         round: &RoundRecord,
         recs: &[PrefRecord],
     ) -> AppResult<()> {
-        let audit = self
-            .tw_audit(actor, unit, round.id, AuditAction::TwowayPrefsSave)
-            .after(&recs);
-        self.store
-            .tw_save_prefs(RoundAt::of(actor, unit, round.id), recs, audit)
+        let audit = self.tw_audit(actor, unit, round.id, AuditAction::TwowayPrefsSave);
+        let audit = audit.after(&recs);
+        self.tw_write(round, RoundChange::Prefs(recs.to_vec()), audit)
             .await
-            .map_err(|e| status_err(e, round.status))
     }
 
     /// The office enters or imports choices (TwowayManage): every row checked, all errors
@@ -790,16 +818,13 @@ impl App {
             by: actor.username.clone(),
             at: self.clock.now(),
         };
-        let audit = self
-            .tw_audit(actor, unit, id, AuditAction::TwowayRankingSave)
-            .after(&Audited {
-                round: id.0,
-                what: &rec,
-            });
-        self.store
-            .tw_save_ranking(RoundAt::of(actor, unit, id), &rec, audit)
+        let audit = self.tw_audit(actor, unit, id, AuditAction::TwowayRankingSave);
+        let audit = audit.after(&Audited {
+            round: id.0,
+            what: &rec,
+        });
+        self.tw_write(&v.round, RoundChange::Ranking(rec), audit)
             .await
-            .map_err(|e| status_err(e, v.round.status))
     }
 
     async fn tw_write_result(
@@ -811,14 +836,9 @@ impl App {
         action: AuditAction,
     ) -> AppResult<()> {
         let json = serde_json::to_string(res).map_err(|e| AppError::Internal(e.to_string()))?;
-        let audit = self
-            .tw_audit(actor, unit, round.id, action)
-            .before(&round.result())
-            .after(res);
-        self.store
-            .tw_save_result(RoundAt::of(actor, unit, round.id), &json, audit)
-            .await
-            .map_err(|e| status_err(e, round.status))
+        let audit = self.tw_audit(actor, unit, round.id, action);
+        let audit = audit.before(&round.result()).after(res);
+        self.tw_write(round, RoundChange::Result(json), audit).await
     }
 
     /// Runs the match of an open round (TwowayManage) with its mechanism, and proposes the
@@ -830,28 +850,23 @@ impl App {
         id: RoundId,
     ) -> AppResult<RoundResult> {
         self.require_unit(actor, Action::TwowayManage, unit).await?;
-        let d = actor.district_id;
         let round = self.tw_open_round(actor, unit, id).await?;
-        let l = self.posts_load(d, unit).await?;
-        let people = participants(&l.state, &round.exclusions);
-        let prefs = self.store.tw_prefs(RoundAt::new(d, unit, id)).await?;
-        let rankings = self.store.tw_rankings(RoundAt::new(d, unit, id)).await?;
-        let data = Self::tw_data(&l, &round, &people, &prefs, &rankings);
-        let outcome = solve_round(&data, round.mode)?;
-        let willing: Vec<i64> = Self::tw_tie(&l, &people)
+        let m = self.tw_match_input(&round).await?;
+        let outcome = solve_round(&m.data, round.mode)?;
+        let willing: Vec<i64> = Self::tw_tie(&m.l, &m.people)
             .into_iter()
-            .filter(|s| prefs.iter().any(|p| p.person_id == *s && p.accept_adjust))
+            .filter(|s| m.prefs.iter().any(|p| p.person_id == *s && p.accept_adjust))
             .collect();
         let refused = |s: i64, p: i64| {
-            rankings
+            m.rankings
                 .iter()
                 .any(|r| r.post_id == p && r.ranking.unacceptable.contains(&s))
         };
         let proposals = adjust_proposals(
             &outcome,
-            &data,
+            &m.data,
             &willing,
-            |s, p| eligibility(&l.state, s, p).is_empty(),
+            |s, p| eligibility(&m.l.state, s, p).is_empty(),
             refused,
         );
         let res = RoundResult {
@@ -1193,6 +1208,16 @@ impl App {
         }
         Ok(plan)
     }
+}
+
+/// What the match reads of a round: the unit's posts and people, the round's participants,
+/// choices and rankings, and the match's input built from them.
+struct MatchInput {
+    l: Loaded,
+    people: Vec<i64>,
+    prefs: Vec<PrefRecord>,
+    rankings: Vec<RankingRecord>,
+    data: RoundData,
 }
 
 #[derive(Serialize)]
