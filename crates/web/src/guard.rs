@@ -55,6 +55,42 @@ pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
         .unwrap_or(Lang::Zh)
 }
 
+/// The language of an API request: the `jiguan_lang` cookie, else the first language of
+/// `Accept-Language` that Jiguan speaks (by q-value, then order), else Chinese. Pages keep
+/// to the cookie and its switch, so a browser set to English still opens in Chinese.
+pub fn api_lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(|v| Lang::from_code(&v))
+        .or_else(|| accepted_lang(headers))
+        .unwrap_or(Lang::Zh)
+}
+
+/// The preferred language of `Accept-Language` among Chinese and English (`zh`, `zh-*`,
+/// `en`, `en-*`); a tag with `q=0` or a malformed q-value is skipped.
+fn accepted_lang(headers: &axum::http::HeaderMap) -> Option<Lang> {
+    let v = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    let mut tags: Vec<(f32, usize, Lang)> = v
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut it = part.split(';');
+            let tag = it.next()?.trim().to_ascii_lowercase();
+            let q = match it.find_map(|p| p.trim().strip_prefix("q=")) {
+                Some(q) => q.trim().parse::<f32>().ok()?,
+                None => 1.0,
+            };
+            let lang = match tag.split('-').next()? {
+                "zh" => Lang::Zh,
+                "en" => Lang::En,
+                _ => return None,
+            };
+            (q > 0.0).then_some((q, i, lang))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    tags.first().map(|t| t.2)
+}
+
 /// A cookie's value.
 pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
@@ -212,7 +248,11 @@ pub async fn guard(
     req: Request,
     next: Next,
 ) -> Response {
-    let tr = Tr::new(lang_of(req.headers()));
+    let tr = Tr::new(if spec.api {
+        api_lang_of(req.headers())
+    } else {
+        lang_of(req.headers())
+    });
     let addr = client_addr(&st, &req);
     let resp = jiguan_app::audit::with_client_addr(addr, check(st, spec, tr, req, next)).await;
     crate::error::render_failure(tr, spec.api, resp)

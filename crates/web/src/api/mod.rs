@@ -19,7 +19,7 @@ use jiguan_app::AppError;
 use jiguan_app::ports::Page;
 
 use crate::error::{ApiError, api_error};
-use crate::guard::{Ctx, lang_of};
+use crate::guard::{Ctx, api_lang_of};
 use crate::i18n::Tr;
 
 /// A JSON body whose syntax and type errors come back in the API's error shape.
@@ -29,7 +29,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let tr = Tr::new(lang_of(req.headers()));
+        let tr = Tr::new(api_lang_of(req.headers()));
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(rej) => {

@@ -128,6 +128,92 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     assert_eq!(user_count(&t).await, before);
 }
 
+/// An API client without the language cookie is answered in its `Accept-Language`
+/// (by q-value); the cookie, the switch of the pages, still wins; Chinese by default.
+/// Pages keep to the cookie: a browser set to English opens in Chinese.
+#[tokio::test]
+async fn api_errors_follow_accept_language() {
+    let t = setup().await;
+    let who = login(&t, "d_admin").await;
+    let call = |body: &'static str, accept: Option<&'static str>, lang: Option<&'static str>| {
+        let who = who.clone();
+        let t = &t;
+        async move {
+            let mut cookies = vec![who.cookie.clone().unwrap()];
+            if let Some(l) = lang {
+                cookies.push(format!("jiguan_lang={l}"));
+            }
+            let mut b = Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/users")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::COOKIE, cookies.join("; "))
+                .header("x-csrf-token", who.csrf.clone().unwrap());
+            if let Some(a) = accept {
+                b = b.header(header::ACCEPT_LANGUAGE, a);
+            }
+            let resp = t
+                .router
+                .clone()
+                .oneshot(b.body(Body::from(body)).unwrap())
+                .await
+                .unwrap();
+            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            let j: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            j["message"].as_str().unwrap().to_string()
+        }
+    };
+    let invalid =
+        r#"{"username":"ok_name","display_name":"","roles":["staff"],"password":"abc12345"}"#;
+    for (accept, lang, want) in [
+        (None, None, "姓名：必填"),
+        (Some("en"), None, "Name: required"),
+        (Some("en-US,en;q=0.9"), None, "Name: required"),
+        (Some("zh-CN,zh;q=0.9,en;q=0.8"), None, "姓名：必填"),
+        (Some("fr-FR, en;q=0.5, zh;q=0.4"), None, "Name: required"),
+        (Some("zh;q=0.3, en;q=0.7"), None, "Name: required"),
+        (Some("en;q=0, zh"), None, "姓名：必填"),
+        (Some("fr, de"), None, "姓名：必填"),
+        (Some("en;q=oops"), None, "姓名：必填"),
+        (Some("en"), Some("zh-CN"), "姓名：必填"),
+        (Some("zh-CN"), Some("en"), "Name: required"),
+    ] {
+        assert_eq!(
+            call(invalid, accept, lang).await,
+            want,
+            "{accept:?} {lang:?}"
+        );
+    }
+    // A body that is not the shape asked for, refused before the handler.
+    let m = call(r#"{"username": 5}"#, Some("en-GB"), None).await;
+    assert!(m.starts_with("The request body is not valid JSON"), "{m}");
+    // Pages keep to the cookie.
+    let page = t
+        .router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/")
+                .header(header::COOKIE, who.cookie.clone().unwrap())
+                .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let bytes = axum::body::to_bytes(page.into_body(), 1 << 22)
+        .await
+        .unwrap();
+    let html = String::from_utf8_lossy(&bytes);
+    assert!(
+        html.contains("lang=\"zh-CN\""),
+        "{}",
+        &html[..html.len().min(300)]
+    );
+}
+
 #[tokio::test]
 async fn changes_are_audited_with_before_and_after() {
     let t = setup().await;
