@@ -308,7 +308,6 @@ async fn apply(
     Ok(None)
 }
 
-#[allow(clippy::too_many_arguments)]
 /// A person's annual results (`apr_person_years`): the select, then the condition on the
 /// cycles after the person's.
 const PERSON_YEARS: &str = "SELECT c.year, c.unit_id, c.id, p.grade, p.ungraded, p.person_id FROM appraisal_participants p \
