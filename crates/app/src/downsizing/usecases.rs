@@ -183,11 +183,7 @@ impl App {
     }
 
     /// The policy values in force for a unit.
-    pub async fn down_policy(
-        &self,
-        d: DistrictId,
-        unit: UnitId,
-    ) -> AppResult<Policy> {
+    pub async fn down_policy(&self, d: DistrictId, unit: UnitId) -> AppResult<Policy> {
         let params = self.calc_params(d, Some(unit)).await?;
         Ok(Policy::from_params(&params)?)
     }

@@ -473,9 +473,18 @@ async fn downsizing_draft_staff_base_is_the_rosters_count(pg: bool) {
     let mine = ids(u.0).await;
     let theirs = ids(other.0).await;
     for (sql, id) in [
-        ("UPDATE people SET status = 'retired' WHERE id = $1", mine[0]),
-        ("UPDATE people SET status = 'lent_out' WHERE id = $1", mine[1]),
-        ("UPDATE people SET establishment = 'none' WHERE id = $1", mine[2]),
+        (
+            "UPDATE people SET status = 'retired' WHERE id = $1",
+            mine[0],
+        ),
+        (
+            "UPDATE people SET status = 'lent_out' WHERE id = $1",
+            mine[1],
+        ),
+        (
+            "UPDATE people SET establishment = 'none' WHERE id = $1",
+            mine[2],
+        ),
     ] {
         s.db.execute(sql, &[id.into()]).await.unwrap();
     }
@@ -512,7 +521,11 @@ async fn downsizing_draft_staff_base_is_the_rosters_count(pg: bool) {
     )
     .await;
     assert_eq!(was, rows);
-    assert!(was > 0 && (was as usize) < roster.len(), "{was} of {}", roster.len());
+    assert!(
+        was > 0 && (was as usize) < roster.len(),
+        "{was} of {}",
+        roster.len()
+    );
     let v = app.down_plan(&ua, u, id).await.unwrap();
     assert_eq!(v.plan.staff_base, None);
     assert_eq!(v.totals.staff_base, was);
