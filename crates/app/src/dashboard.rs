@@ -20,6 +20,7 @@ use crate::AppResult;
 use crate::inbox::Todo;
 use crate::people::CostGroup;
 use crate::ports::Unit;
+use crate::tenancy::Dashboard;
 
 /// An approved figure (`None`: not yet set) against the actual one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -127,8 +128,14 @@ pub struct Figures {
 
 impl App {
     /// The dashboard's figures for the actor: their district's units (a unit account: its
-    /// own unit). `None` for an account that sees no unit figures (工作人员: their inbox).
-    pub async fn dashboard_figures(&self, actor: &Actor) -> AppResult<Option<Figures>> {
+    /// own unit), the visible units of the overview `dash` ([`App::dashboard`]) so that the
+    /// page reads the unit list once. `None` for an account that sees no unit figures
+    /// (工作人员: their inbox).
+    pub async fn dashboard_figures(
+        &self,
+        actor: &Actor,
+        dash: &Dashboard,
+    ) -> AppResult<Option<Figures>> {
         self.require(actor, Action::Dashboard)?;
         let todos = self.inbox_shared(actor).await?.todos.clone();
         if !actor.can(Action::PeopleView) || !actor.can(Action::OrgView) {
@@ -137,7 +144,12 @@ impl App {
         let d = actor.district_id;
         // The visible units once; each module's figures for all of them together, with a
         // fixed number of statements whatever the number of units and people.
-        let visible = self.visible_units(actor).await?;
+        let visible: Vec<Unit> = dash
+            .units
+            .iter()
+            .filter(|u| actor.sees_unit(u.district_id, u.id))
+            .cloned()
+            .collect();
         let org = self.units_totals(d, visible.clone()).await?;
         let est = self.establishment_counts(d, actor.unit_id).await?;
         let with_posts: BTreeSet<UnitId> = if actor.can(Action::PostsView) {

@@ -20,6 +20,10 @@ pub struct Dashboard {
     pub subdistrict_count: i64,
     pub user_count: i64,
     pub audit_count: i64,
+    /// The units the actor sees, in the district's order: read once for the overview and
+    /// handed to [`App::dashboard_figures`] (not shown as such).
+    #[serde(skip)]
+    pub units: Vec<Unit>,
 }
 
 impl App {
@@ -35,10 +39,12 @@ impl App {
             ..ListQuery::default()
         };
         let units = self.store.list_units(actor.district_id, &all).await?;
-        let visible: Vec<&UnitSummary> = units
+        let visible: Vec<Unit> = units
             .items
             .iter()
-            .filter(|u| actor.sees_unit(u.unit.district_id, u.unit.id))
+            .map(|u| &u.unit)
+            .filter(|u| actor.sees_unit(u.district_id, u.id))
+            .cloned()
             .collect();
         let unit = match actor.unit_id {
             Some(id) => match units.items.iter().find(|u| u.unit.id == id) {
@@ -47,7 +53,7 @@ impl App {
             },
             None => None,
         };
-        let kind_count = |k| visible.iter().filter(|u| u.unit.kind == k).count() as i64;
+        let kind_count = |k| visible.iter().filter(|u| u.kind == k).count() as i64;
         let filter = UserFilter {
             unit_id: actor.unit_id,
             ..UserFilter::default()
@@ -70,6 +76,7 @@ impl App {
             subdistrict_count: kind_count(jiguan_domain::tenancy::UnitKind::Subdistrict),
             user_count,
             audit_count,
+            units: visible,
         })
     }
 

@@ -11,6 +11,8 @@
 //!   history row, open post assignments of the people cut ended, labour contracts, the
 //!   audit entry. A person no longer on post in the unit fails the whole apply.
 
+#[cfg(test)]
+mod tests;
 mod usecases;
 
 pub mod demo;

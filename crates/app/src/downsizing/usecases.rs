@@ -17,7 +17,7 @@ use jiguan_domain::error::{Errors, required_text};
 use jiguan_domain::money::Money;
 use jiguan_domain::people::person::optional_text;
 use jiguan_domain::people::{Identity, PersonId, Status, parse_date};
-use jiguan_domain::tenancy::UnitId;
+use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, Step, StepInput, Workflow};
 
 use super::{ApplyItem, ApplyWrite, LineRecord, LineWrite, PlanEvent, PlanRecord};
@@ -183,11 +183,7 @@ impl App {
     }
 
     /// The policy values in force for a unit.
-    pub async fn down_policy(
-        &self,
-        d: jiguan_domain::tenancy::DistrictId,
-        unit: UnitId,
-    ) -> AppResult<Policy> {
+    pub async fn down_policy(&self, d: DistrictId, unit: UnitId) -> AppResult<Policy> {
         let params = self.calc_params(d, Some(unit)).await?;
         Ok(Policy::from_params(&params)?)
     }
@@ -318,6 +314,12 @@ impl App {
         Ok(out)
     }
 
+    /// The share's denominator: people of `unit` (home unit) on post or lent out, every
+    /// establishment kind, from the occupancy counters (not the unit's roster).
+    async fn staff_base(&self, d: DistrictId, unit: UnitId) -> AppResult<i64> {
+        Ok(occupied(&self.store.occupancy(d, Some(unit)).await?, unit))
+    }
+
     pub(crate) async fn view_of(
         &self,
         actor: &Actor,
@@ -328,7 +330,7 @@ impl App {
         let out = self.plan_lines(actor, unit, &plan).await?;
         let base = match plan.staff_base {
             Some(b) => b,
-            None => occupying(self.unit_people(actor, unit).await?.iter(), unit),
+            None => self.staff_base(d, unit).await?,
         };
         let t = totals(out.iter().filter_map(|l| l.figures.as_ref()), base);
         let events = self.store.down_events(d, unit, plan.id).await?;
@@ -757,13 +759,7 @@ impl App {
                 .clone()
                 .next()
                 .and_then(|p| p.staff_base)
-                .unwrap_or_else(|| {
-                    occupancy
-                        .iter()
-                        .filter(|c| c.unit_id == u.id)
-                        .map(|c| c.count)
-                        .sum()
-                });
+                .unwrap_or_else(|| occupied(occupancy, u.id));
             out.push(UnitDownsizing {
                 plans: mine.len(),
                 status: mine.first().map(|p| p.status),
@@ -782,10 +778,12 @@ impl App {
     }
 }
 
-/// The share's denominator: people of `unit` (home unit) on post or lent out.
-fn occupying<'a>(people: impl IntoIterator<Item = &'a PersonRecord>, unit: UnitId) -> i64 {
-    people
-        .into_iter()
-        .filter(|p| p.unit_id == unit && p.status.occupies())
-        .count() as i64
+/// The share's denominator from the `occupancy` counters: people of `unit` (home unit) on
+/// post or lent out, every establishment kind.
+fn occupied(occupancy: &[OccupancyCount], unit: UnitId) -> i64 {
+    occupancy
+        .iter()
+        .filter(|c| c.unit_id == unit)
+        .map(|c| c.count)
+        .sum()
 }

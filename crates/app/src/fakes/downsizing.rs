@@ -1,4 +1,4 @@
-//! Downsizing: not faked yet.
+//! Downsizing: the plans and lines a test seeds, read back; writes are not faked.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,23 +10,43 @@ use super::{FakeStore, not_in_fake};
 use crate::downsizing::*;
 use crate::ports::StoreResult;
 
+/// Plans and their lines.
+#[derive(Debug, Default)]
+pub struct DownsizingState {
+    pub plans: Vec<PlanRecord>,
+    pub lines: Vec<LineRecord>,
+}
+
 #[async_trait]
 impl DownsizingStore for FakeStore {
     async fn down_plans(
         &self,
-        _district: DistrictId,
-        _unit: Option<UnitId>,
+        district: DistrictId,
+        unit: Option<UnitId>,
     ) -> StoreResult<Vec<PlanRecord>> {
-        Err(not_in_fake())
+        self.with_state(|s| {
+            s.downsizing
+                .plans
+                .iter()
+                .filter(|p| p.district_id == district && unit.is_none_or(|u| p.unit_id == u))
+                .cloned()
+                .collect()
+        })
     }
 
     async fn down_plan(
         &self,
-        _district: DistrictId,
-        _unit: UnitId,
-        _id: jiguan_domain::downsizing::PlanId,
+        district: DistrictId,
+        unit: UnitId,
+        id: jiguan_domain::downsizing::PlanId,
     ) -> StoreResult<Option<PlanRecord>> {
-        Err(not_in_fake())
+        self.with_state(|s| {
+            s.downsizing
+                .plans
+                .iter()
+                .find(|p| p.district_id == district && p.unit_id == unit && p.id == id)
+                .cloned()
+        })
     }
 
     async fn down_create_plan(
@@ -42,11 +62,23 @@ impl DownsizingStore for FakeStore {
 
     async fn down_lines(
         &self,
-        _district: DistrictId,
-        _unit: UnitId,
-        _plan: jiguan_domain::downsizing::PlanId,
+        district: DistrictId,
+        unit: UnitId,
+        plan: jiguan_domain::downsizing::PlanId,
     ) -> StoreResult<Vec<LineRecord>> {
-        Err(not_in_fake())
+        self.with_state(|s| {
+            let ours = s
+                .downsizing
+                .plans
+                .iter()
+                .any(|p| p.district_id == district && p.unit_id == unit && p.id == plan);
+            s.downsizing
+                .lines
+                .iter()
+                .filter(|l| ours && l.plan_id == plan)
+                .cloned()
+                .collect()
+        })
     }
 
     async fn down_save_line(
@@ -88,7 +120,8 @@ impl DownsizingStore for FakeStore {
         _unit: UnitId,
         _plan: jiguan_domain::downsizing::PlanId,
     ) -> StoreResult<Vec<PlanEvent>> {
-        Err(not_in_fake())
+        // The fake keeps no history.
+        Ok(Vec::new())
     }
 
     async fn down_without_post(

@@ -75,6 +75,7 @@ pub struct FakeState {
     pub twoway: twoway::TwowayState,
     pub appraisal: appraisal::AppraisalState,
     pub report: report::ReportState,
+    pub downsizing: downsizing::DownsizingState,
     /// The last id handed out (ids are unique across tables, like a sequence).
     pub last_id: i64,
 }

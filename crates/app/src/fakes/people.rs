@@ -49,6 +49,9 @@ pub fn person(
 pub struct PeopleState {
     pub people: Vec<PersonRecord>,
     pub quotas: Vec<QuotaRecord>,
+    /// How many times a roster was exported (`export_people`): a page that costs what it
+    /// shows exports none.
+    pub exports: usize,
 }
 
 #[async_trait]
@@ -69,6 +72,7 @@ impl PeopleStore for FakeStore {
     ) -> StoreResult<Vec<PersonRecord>> {
         // Only the unit is filtered on: the fake's people are whoever a test seeded.
         self.with_state(|s| {
+            s.people.exports += 1;
             s.people
                 .people
                 .iter()

@@ -442,3 +442,91 @@ async fn downsizing_workflow_and_validation(pg: bool) {
     ));
     assert!(app.down_plans(&ua, other).await.is_err());
 }
+
+both!(downsizing_draft_staff_base_is_the_rosters_count);
+
+/// A draft plan's staff base (the share's denominator, before the plan is applied) comes
+/// from the occupancy counters (issue 17: not from the unit's whole roster) and is the
+/// number the roster gave: people whose home is the unit, on post or lent out, every
+/// establishment kind (编外 included); not the retired, not the people borrowed in.
+async fn downsizing_draft_staff_base_is_the_rosters_count(pg: bool) {
+    use down_support::*;
+    use jiguan_app::people::{PeopleFilter, PeopleStore, StatusFilter};
+    let (_t, app, s, d) = demo(pg).await;
+    let u = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+    let other = app.store.find_unit(d, "xiepu").await.unwrap().unwrap().id;
+    // One of each kind the rule tells apart, whatever the demo holds.
+    let ids = |unit: i64| {
+        let s = s.clone();
+        async move {
+            s.db.fetch_all(
+                "SELECT id FROM people WHERE unit_id = $1 AND status = 'on_post' ORDER BY id",
+                &[unit.into()],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<i64>(0).unwrap())
+            .collect::<Vec<_>>()
+        }
+    };
+    let mine = ids(u.0).await;
+    let theirs = ids(other.0).await;
+    for (sql, id) in [
+        (
+            "UPDATE people SET status = 'retired' WHERE id = $1",
+            mine[0],
+        ),
+        (
+            "UPDATE people SET status = 'lent_out' WHERE id = $1",
+            mine[1],
+        ),
+        (
+            "UPDATE people SET establishment = 'none' WHERE id = $1",
+            mine[2],
+        ),
+    ] {
+        s.db.execute(sql, &[id.into()]).await.unwrap();
+    }
+    s.db.execute(
+        "UPDATE people SET status = 'lent_out', host_unit_id = $1 WHERE id = $2",
+        &[u.0.into(), theirs[0].into()],
+    )
+    .await
+    .unwrap();
+    jiguan_store::people_index::recount_people(&s.db)
+        .await
+        .unwrap();
+    let ua = actor(d, Some(u), Role::UnitAdmin);
+    let id = app
+        .down_create_plan(&ua, u, "第三批分流", "2027-03-01")
+        .await
+        .unwrap();
+    // What the view counted before: the unit's roster (home unit, any status).
+    let filter = PeopleFilter {
+        unit_id: Some(u),
+        status: Some(StatusFilter::All),
+        home_only: true,
+        ..PeopleFilter::default()
+    };
+    let roster = s.export_people(d, &filter).await.unwrap();
+    let was = roster
+        .iter()
+        .filter(|p| p.unit_id == u && p.status.occupies())
+        .count() as i64;
+    let rows = count(
+        &s,
+        "SELECT COUNT(*) FROM people WHERE unit_id = $1 AND status IN ('on_post', 'lent_out')",
+        &[u.0.into()],
+    )
+    .await;
+    assert_eq!(was, rows);
+    assert!(
+        was > 0 && (was as usize) < roster.len(),
+        "{was} of {}",
+        roster.len()
+    );
+    let v = app.down_plan(&ua, u, id).await.unwrap();
+    assert_eq!(v.plan.staff_base, None);
+    assert_eq!(v.totals.staff_base, was);
+}

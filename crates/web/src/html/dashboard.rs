@@ -255,7 +255,7 @@ pub async fn show(State(st): State<AppState>, ctx: Ctx, Query(q): Query<OkQ>) ->
     notices.truncate(DASH_ITEMS);
     let fig = st
         .app
-        .dashboard_figures(&ctx.actor)
+        .dashboard_figures(&ctx.actor, &d)
         .await?
         .map(|f| FigView::of(ctx.tr, &f));
     let l = Layout::new(&ctx, "menu.dashboard").flash(q.ok.as_deref());

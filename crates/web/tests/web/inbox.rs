@@ -335,7 +335,11 @@ async fn actor(app: &jiguan_app::App, user: &str) -> Actor {
 async fn dashboard_figures_match_the_store_for_the_demo() {
     let (app, d, _dir) = demo_app().await;
     let admin = actor(&app, "admin").await;
-    let f = app.dashboard_figures(&admin).await.unwrap().unwrap();
+    let f = app
+        .dashboard_figures(&admin, &app.dashboard(&admin).await.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     let s = &app.store;
     let today = app.org_today();
     assert_eq!(f.units.len(), 6);
@@ -460,7 +464,11 @@ async fn dashboard_figures_match_the_store_for_the_demo() {
     assert!(body.contains(&format!("id=\"dash-staff\">{total}<")));
     // A unit account sees its own unit only, with its workload balance.
     let ua = actor(&app, "luotuo_admin").await;
-    let f = app.dashboard_figures(&ua).await.unwrap().unwrap();
+    let f = app
+        .dashboard_figures(&ua, &app.dashboard(&ua).await.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         f.units.iter().map(|u| u.unit.id).collect::<Vec<_>>(),
         vec![ua.unit_id.unwrap()]
@@ -475,7 +483,12 @@ async fn dashboard_figures_match_the_store_for_the_demo() {
     assert_eq!(ids, own);
     // Staff see their own items only, no figures.
     let staff = actor(&app, "luotuo_staff").await;
-    assert!(app.dashboard_figures(&staff).await.unwrap().is_none());
+    assert!(
+        app.dashboard_figures(&staff, &app.dashboard(&staff).await.unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 /// The `<tr …>` row that starts at `marker`.
