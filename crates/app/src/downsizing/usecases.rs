@@ -699,16 +699,21 @@ impl App {
     ) -> AppResult<Vec<(super::ContractRecord, String)>> {
         self.require_unit(actor, Action::DownsizingView, unit)
             .await?;
+        // The names of the contracts' people only (not the unit's whole roster).
+        let contracts = self
+            .store
+            .down_contracts(actor.district_id, unit, None)
+            .await?;
+        let ids: BTreeSet<PersonId> = contracts.iter().map(|c| PersonId(c.person_id)).collect();
+        let ids: Vec<PersonId> = ids.into_iter().collect();
         let names: BTreeMap<i64, String> = self
-            .unit_people(actor, unit)
+            .store
+            .people_by_ids(actor.district_id, &ids)
             .await?
             .into_iter()
             .map(|p| (p.id, p.name))
             .collect();
-        Ok(self
-            .store
-            .down_contracts(actor.district_id, unit, None)
-            .await?
+        Ok(contracts
             .into_iter()
             .map(|c| {
                 let n = names.get(&c.person_id).cloned().unwrap_or_default();

@@ -138,6 +138,13 @@ async fn downsizing_plan_through_the_pages() {
     assert_xlsx(&r);
     let r = get(&t, &ua, &format!("/units/{u}/downsizing")).await;
     assert!(r.body.contains("已实施"), "{}", r.body);
+    // The unit's contracts list names the kept worker (read by the contracts' ids).
+    assert!(
+        r.body
+            .contains("<tr><td>分流丁</td><td>2027-01-01</td><td>2029-12-31</td>"),
+        "{}",
+        r.body
+    );
     let r = get(&t, &da, "/downsizing").await;
     assert!(r.body.contains("骆驼街道"), "{}", r.body);
     assert!(r.body.contains("id=\"down-district-cut\">1<"), "{}", r.body);
