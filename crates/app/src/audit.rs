@@ -5,7 +5,7 @@ use serde::Serialize;
 use jiguan_domain::audit::{AuditRecord, ChainBreak, LoginRecord, Verifier};
 use jiguan_domain::auth::{Action, Actor};
 
-use crate::ports::{AuditFilter, ListQuery, LoginFilter, Page};
+use crate::ports::{AuditFilter, ListQuery, LoginFilter, Page, UnitChoice};
 use crate::{App, AppResult};
 
 tokio::task_local! {
@@ -43,10 +43,7 @@ impl App {
         q: &ListQuery,
     ) -> AppResult<Page<AuditRecord>> {
         self.require(actor, Action::AuditView)?;
-        if let Some(own) = actor.unit_id {
-            filter.unit_id = Some(own);
-            filter.district_level_only = false;
-        }
+        filter.limit_to(actor.unit_id);
         Ok(self.store.list_audit(actor.district_id, &filter, q).await?)
     }
 
@@ -59,10 +56,7 @@ impl App {
         q: &ListQuery,
     ) -> AppResult<Page<LoginRecord>> {
         self.require(actor, Action::AuditView)?;
-        if let Some(own) = actor.unit_id {
-            filter.unit_id = Some(own);
-            filter.district_level_only = false;
-        }
+        filter.limit_to(actor.unit_id);
         Ok(self
             .store
             .list_logins(actor.district_id, &filter, q)

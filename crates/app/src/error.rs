@@ -31,6 +31,15 @@ impl AppError {
     pub fn field(field: &str, code: &str) -> Self {
         AppError::Invalid(vec![FieldError::new(field, code)])
     }
+
+    /// Maps a store error, turning any lost race (`Conflict`) into `field`/`code`; for
+    /// `map_err` after a guarded store write.
+    pub fn on_conflict(field: &'static str, code: &'static str) -> impl Fn(StoreError) -> Self {
+        move |e| match e {
+            StoreError::Conflict(_) => AppError::field(field, code),
+            other => other.into(),
+        }
+    }
 }
 
 impl From<FieldError> for AppError {

@@ -288,6 +288,34 @@ pub struct UserFilter {
     pub active: Option<bool>,
 }
 
+/// A list filter that chooses a unit (`unit_id`) or district-level rows only
+/// ([`UserFilter`], [`AuditFilter`], [`LoginFilter`]).
+pub trait UnitChoice {
+    /// The filter's unit and its district-level-only flag.
+    fn unit_choice(&mut self) -> (&mut Option<UnitId>, &mut bool);
+
+    /// Limits the choice for an account of unit `own`: such an account sees its own unit
+    /// only. A district account (`None`) keeps the filter's choice.
+    fn limit_to(&mut self, own: Option<UnitId>) {
+        if let Some(own) = own {
+            let (unit_id, district_level_only) = self.unit_choice();
+            *unit_id = Some(own);
+            *district_level_only = false;
+        }
+    }
+}
+
+macro_rules! unit_choice {
+    ($($filter:ty),*) => {$(
+        impl UnitChoice for $filter {
+            fn unit_choice(&mut self) -> (&mut Option<UnitId>, &mut bool) {
+                (&mut self.unit_id, &mut self.district_level_only)
+            }
+        }
+    )*};
+}
+unit_choice!(UserFilter, AuditFilter, LoginFilter);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub token_hash: String,

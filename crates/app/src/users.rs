@@ -12,7 +12,9 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 
 use crate::clock::Clock;
-use crate::ports::{ListQuery, NewPassword, NewUser, Page, UserFilter, UserRecord, UserView};
+use crate::ports::{
+    ListQuery, NewPassword, NewUser, Page, UnitChoice, UserFilter, UserRecord, UserView,
+};
 use crate::{App, AppError, AppResult};
 
 /// The create-account form, as entered.
@@ -103,10 +105,7 @@ impl App {
         q: &ListQuery,
     ) -> AppResult<Page<UserView>> {
         self.require(actor, Action::UsersView)?;
-        if let Some(own) = actor.unit_id {
-            filter.unit_id = Some(own);
-            filter.district_level_only = false;
-        }
+        filter.limit_to(actor.unit_id);
         Ok(self.store.list_users(actor.district_id, &filter, q).await?)
     }
 

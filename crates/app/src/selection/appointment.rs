@@ -148,13 +148,6 @@ struct AppointAudit {
     ended_assignments: Vec<i64>,
 }
 
-fn status_conflict(field: &'static str, code: &'static str) -> impl Fn(StoreError) -> AppError {
-    move |e| match e {
-        StoreError::Conflict(_) => AppError::field(field, code),
-        other => other.into(),
-    }
-}
-
 impl App {
     fn dec_candidate(v: &DecisionsView, id: i64) -> AppResult<&CandidateView> {
         v.candidates
@@ -228,7 +221,7 @@ impl App {
                 audit,
             )
             .await
-            .map_err(status_conflict(
+            .map_err(AppError::on_conflict(
                 "candidates",
                 "selection_nothing_to_publicise",
             ))?;
@@ -358,7 +351,10 @@ impl App {
                 audit,
             )
             .await
-            .map_err(status_conflict("status", "selection_objection_resolved"))
+            .map_err(AppError::on_conflict(
+                "status",
+                "selection_objection_resolved",
+            ))
     }
 
     /// Appoints an elected candidate after the publicity (SelectionManage). Errors:

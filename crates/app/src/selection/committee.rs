@@ -203,11 +203,9 @@ fn opt_id(field: &str, s: &str) -> Result<Option<i64>, FieldError> {
     }
 }
 
+/// A meeting no longer in the status the step starts from.
 fn status_conflict(e: StoreError) -> AppError {
-    match e {
-        StoreError::Conflict(_) => AppError::field("status", "selection_meeting_status"),
-        other => other.into(),
-    }
+    AppError::on_conflict("status", "selection_meeting_status")(e)
 }
 
 impl App {

@@ -387,10 +387,5 @@ impl App {
 }
 
 fn closed(e: StoreError) -> AppError {
-    match e {
-        StoreError::Conflict(_) => {
-            FieldError::new("campaign", "selection_evaluation_closed").into()
-        }
-        e => e.into(),
-    }
+    AppError::on_conflict("campaign", "selection_evaluation_closed")(e)
 }

@@ -41,7 +41,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use super::MeetingAt;
 use super::campaign::{CampaignAt, CampaignRecord};
-use crate::ports::{Scoped, StoreError, StoreResult, UnitAt};
+use crate::ports::{Scoped, StoreResult, UnitAt};
 use crate::{App, AppError, AppResult};
 
 /// Longest recusal reason.
@@ -590,12 +590,10 @@ impl App {
         self.store
             .sel_official_recuse(Scoped::new(d, unit, o.id), &r, audit)
             .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    FieldError::new("official", "selection_official_recused").into()
-                }
-                e => AppError::from(e),
-            })?;
+            .map_err(AppError::on_conflict(
+                "official",
+                "selection_official_recused",
+            ))?;
         Ok(r)
     }
 }

@@ -585,12 +585,7 @@ impl App {
         self.store
             .sc_judge_recusal(Scoped::new(j.district_id, j.unit_id, j.id), &ids, audit)
             .await
-            .map_err(|e| match e {
-                crate::ports::StoreError::Conflict(_) => {
-                    FieldError::new("sheet", "selection_sheet_submitted").into()
-                }
-                e => e.into(),
-            })
+            .map_err(AppError::on_conflict("sheet", "selection_sheet_submitted"))
     }
 
     /// A judge submits their sheet (once): a score 0–100 for every candidate they score
@@ -699,12 +694,7 @@ impl App {
                 audit,
             )
             .await
-            .map_err(|e| match e {
-                crate::ports::StoreError::Conflict(_) => {
-                    AppError::from(FieldError::new("sheet", "selection_sheet_submitted"))
-                }
-                e => e.into(),
-            })?;
+            .map_err(AppError::on_conflict("sheet", "selection_sheet_submitted"))?;
         Ok(out.len())
     }
 }
