@@ -10,6 +10,41 @@ use jiguan_web::routes;
 
 use crate::helpers::*;
 
+/// POSTs `body` to the users API as `who` (session cookie and CSRF token), with the
+/// language cookie `lang` and the `Accept-Language` header `accept` when given.
+async fn post_users_api(
+    t: &T,
+    who: &Who,
+    body: &'static str,
+    lang: Option<&str>,
+    accept: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    let mut cookies = vec![who.cookie.clone().unwrap()];
+    if let Some(l) = lang {
+        cookies.push(format!("jiguan_lang={l}"));
+    }
+    let mut b = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/users")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, cookies.join("; "))
+        .header("x-csrf-token", who.csrf.clone().unwrap());
+    if let Some(a) = accept {
+        b = b.header(header::ACCEPT_LANGUAGE, a);
+    }
+    let resp = t
+        .router
+        .clone()
+        .oneshot(b.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
 /// How many users district A has.
 async fn user_count(t: &T) -> i64 {
     t.app
@@ -61,40 +96,8 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     assert_eq!(user_count(&t).await, before);
 
     // The API: one error shape, in the user's language.
-    let mut w = who.clone();
-    w.bearer = None;
-    let api = |body: &'static str, lang: Option<&'static str>| {
-        let mut w = w.clone();
-        w.lang = lang;
-        let t = &t;
-        async move {
-            let mut b = Request::builder()
-                .method(Method::POST)
-                .uri("/api/v1/users")
-                .header(header::CONTENT_TYPE, "application/json");
-            let mut cookies = vec![w.cookie.clone().unwrap()];
-            if let Some(l) = w.lang {
-                cookies.push(format!("jiguan_lang={l}"));
-            }
-            b = b
-                .header(header::COOKIE, cookies.join("; "))
-                .header("x-csrf-token", w.csrf.clone().unwrap());
-            let resp = t
-                .router
-                .clone()
-                .oneshot(b.body(Body::from(body)).unwrap())
-                .await
-                .unwrap();
-            let status = resp.status();
-            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-                .await
-                .unwrap();
-            (
-                status,
-                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
-            )
-        }
-    };
+    let api =
+        |body: &'static str, lang: Option<&'static str>| post_users_api(&t, &who, body, lang, None);
     let (s, j) = api(
         r#"{"username":"ok_name","display_name":"","roles":["staff"],"password":"abc12345"}"#,
         None,
@@ -136,32 +139,9 @@ async fn api_errors_follow_accept_language() {
     let t = setup().await;
     let who = login(&t, "d_admin").await;
     let call = |body: &'static str, accept: Option<&'static str>, lang: Option<&'static str>| {
-        let who = who.clone();
-        let t = &t;
+        let (t, who) = (&t, &who);
         async move {
-            let mut cookies = vec![who.cookie.clone().unwrap()];
-            if let Some(l) = lang {
-                cookies.push(format!("jiguan_lang={l}"));
-            }
-            let mut b = Request::builder()
-                .method(Method::POST)
-                .uri("/api/v1/users")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::COOKIE, cookies.join("; "))
-                .header("x-csrf-token", who.csrf.clone().unwrap());
-            if let Some(a) = accept {
-                b = b.header(header::ACCEPT_LANGUAGE, a);
-            }
-            let resp = t
-                .router
-                .clone()
-                .oneshot(b.body(Body::from(body)).unwrap())
-                .await
-                .unwrap();
-            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-                .await
-                .unwrap();
-            let j: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let (_, j) = post_users_api(t, who, body, lang, accept).await;
             j["message"].as_str().unwrap().to_string()
         }
     };
