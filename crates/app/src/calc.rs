@@ -199,11 +199,11 @@ fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> AppResult<T> {
     serde_json::from_str(s).map_err(|e| AppError::Internal(format!("stored calculation: {e}")))
 }
 
-fn saved_of(r: CalcRecord) -> AppResult<SavedCalc> {
+fn saved_of(CalcRecord { id, saved: r }: CalcRecord) -> AppResult<SavedCalc> {
     let kind = CalcKind::from_code(&r.kind)
         .ok_or_else(|| AppError::Internal(format!("stored calculation kind {}", r.kind)))?;
     Ok(SavedCalc {
-        id: r.id,
+        id,
         unit_id: r.unit_id,
         user_id: r.user_id,
         username: r.username,
@@ -368,10 +368,10 @@ impl App {
             .get_calc(actor.district_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if actor.unit_id.is_some() && r.unit_id != actor.unit_id {
+        if actor.unit_id.is_some() && r.saved.unit_id != actor.unit_id {
             return Err(AppError::NotFound);
         }
-        if !sees_all_saved(actor) && r.user_id != actor.user_id {
+        if !sees_all_saved(actor) && r.saved.user_id != actor.user_id {
             return Err(AppError::NotFound);
         }
         saved_of(r)

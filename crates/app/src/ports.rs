@@ -165,6 +165,13 @@ impl ListQuery {
     pub fn offset(&self) -> i64 {
         i64::from(self.page() - 1) * i64::from(self.per_page())
     }
+    /// The first row only: what a default `count_*` asks of its list for the total.
+    pub fn first_row() -> Self {
+        ListQuery {
+            per_page: Some(1),
+            ..ListQuery::default()
+        }
+    }
     /// The search text, trimmed, or `None` when empty.
     pub fn search(&self) -> Option<String> {
         self.q
@@ -430,11 +437,8 @@ pub trait UserStore: Send + Sync {
     ) -> StoreResult<Page<UserView>>;
     /// How many accounts `filter` selects (the SQL store counts without a page).
     async fn count_users(&self, district: DistrictId, filter: &UserFilter) -> StoreResult<i64> {
-        let one = ListQuery {
-            per_page: Some(1),
-            ..ListQuery::default()
-        };
-        Ok(self.list_users(district, filter, &one).await?.total)
+        let first = ListQuery::first_row();
+        Ok(self.list_users(district, filter, &first).await?.total)
     }
     #[allow(clippy::too_many_arguments)]
     async fn update_user(
@@ -536,11 +540,8 @@ pub trait AuditStore: Send + Sync {
     ) -> StoreResult<Page<AuditRecord>>;
     /// How many entries `filter` selects (the SQL store counts without a page).
     async fn count_audit(&self, district: DistrictId, filter: &AuditFilter) -> StoreResult<i64> {
-        let one = ListQuery {
-            per_page: Some(1),
-            ..ListQuery::default()
-        };
-        Ok(self.list_audit(district, filter, &one).await?.total)
+        let first = ListQuery::first_row();
+        Ok(self.list_audit(district, filter, &first).await?.total)
     }
     async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>>;
     /// Records one sign-in attempt (`rec.id` is ignored).
@@ -660,7 +661,7 @@ pub struct CalendarYearRecord {
 }
 
 /// A calculation to save, exactly as computed. JSON columns are stored as text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewCalcRecord {
     pub district_id: DistrictId,
     pub unit_id: Option<UnitId>,
@@ -680,18 +681,9 @@ pub struct NewCalcRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CalcRecord {
     pub id: SavedCalcId,
-    pub district_id: DistrictId,
-    pub unit_id: Option<UnitId>,
-    pub user_id: UserId,
-    pub username: String,
-    pub kind: String,
-    pub input_json: String,
-    pub result_json: String,
-    pub steps_json: String,
-    pub sources_json: String,
-    pub params_json: String,
-    pub note: String,
-    pub created_at: DateTime<Utc>,
+    /// What was saved, as saved.
+    #[serde(flatten)]
+    pub saved: NewCalcRecord,
 }
 
 /// Filters of the saved-calculation list.

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use jiguan_app::appraisal::{
     AppealRecord, AppraisalStore, CycleAt, CycleChange, CycleRecord, IndicatorSetRecord, NewCycle,
-    ParticipantRecord, ScoreRecord, YearRecord, distinct,
+    ParticipantRecord, ParticipantWrite, ScoreRecord, YearRecord, distinct,
 };
 use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
 use jiguan_domain::appraisal::cycle::Kind;
@@ -116,12 +116,14 @@ fn participant(r: &Row) -> StoreResult<ParticipantRecord> {
     Ok(ParticipantRecord {
         id: ParticipantId(r.get(0)?),
         cycle_id: CycleId(r.get(1)?),
-        person_id: r.get(2)?,
-        name: r.get(3)?,
-        identity: code("identity", &identity, Identity::from_code)?,
-        group: r.get(5)?,
-        post_level: r.get(6)?,
-        ungraded: opt_code("ungraded", r.get(7)?, Ungraded::from_code)?,
+        who: ParticipantWrite {
+            person_id: r.get(2)?,
+            name: r.get(3)?,
+            identity: code("identity", &identity, Identity::from_code)?,
+            group: r.get(5)?,
+            post_level: r.get(6)?,
+            ungraded: opt_code("ungraded", r.get(7)?, Ungraded::from_code)?,
+        },
         leave_days: u32::try_from(r.get::<i64>(8)?).unwrap_or(0),
         investigation: r.get(9)?,
         sanction: r.get(10)?,

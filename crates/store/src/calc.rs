@@ -20,18 +20,20 @@ const CALC_COLS: &str = "c.id, c.district_id, c.unit_id, c.user_id, c.username, 
 fn calc(r: &Row) -> StoreResult<CalcRecord> {
     Ok(CalcRecord {
         id: SavedCalcId(r.get(0)?),
-        district_id: DistrictId(r.get(1)?),
-        unit_id: r.get::<Option<i64>>(2)?.map(UnitId),
-        user_id: UserId(r.get(3)?),
-        username: r.get(4)?,
-        kind: r.get(5)?,
-        input_json: r.get(6)?,
-        result_json: r.get(7)?,
-        steps_json: r.get(8)?,
-        sources_json: r.get(9)?,
-        params_json: r.get(10)?,
-        note: r.get(11)?,
-        created_at: r.get(12)?,
+        saved: NewCalcRecord {
+            district_id: DistrictId(r.get(1)?),
+            unit_id: r.get::<Option<i64>>(2)?.map(UnitId),
+            user_id: UserId(r.get(3)?),
+            username: r.get(4)?,
+            kind: r.get(5)?,
+            input_json: r.get(6)?,
+            result_json: r.get(7)?,
+            steps_json: r.get(8)?,
+            sources_json: r.get(9)?,
+            params_json: r.get(10)?,
+            note: r.get(11)?,
+            created_at: r.get(12)?,
+        },
     })
 }
 

@@ -77,14 +77,9 @@ pub struct CycleRecord {
 pub struct ParticipantRecord {
     pub id: ParticipantId,
     pub cycle_id: CycleId,
-    pub person_id: i64,
-    pub name: String,
-    pub identity: Identity,
-    /// The quota group (e.g. `staff`, `leaders`; APR-12).
-    pub group: String,
-    /// The post level that picks the indicator set.
-    pub post_level: String,
-    pub ungraded: Option<Ungraded>,
+    /// Who, as written at creation (read through: `p.name`).
+    #[serde(flatten)]
+    pub who: ParticipantWrite,
     pub leave_days: u32,
     pub investigation: bool,
     pub sanction: bool,
@@ -97,13 +92,22 @@ pub struct ParticipantRecord {
     pub reason: String,
 }
 
+impl std::ops::Deref for ParticipantRecord {
+    type Target = ParticipantWrite;
+    fn deref(&self) -> &ParticipantWrite {
+        &self.who
+    }
+}
+
 /// A participant as written at creation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParticipantWrite {
     pub person_id: i64,
     pub name: String,
     pub identity: Identity,
+    /// The quota group (e.g. `staff`, `leaders`; APR-12).
     pub group: String,
+    /// The post level that picks the indicator set.
     pub post_level: String,
     pub ungraded: Option<Ungraded>,
 }

@@ -738,7 +738,7 @@ impl App {
             c,
             ps.into_iter()
                 .filter(|p| p.ungraded.is_none())
-                .map(|p| (p.id, p.name))
+                .map(|p| (p.id, p.who.name))
                 .collect(),
         ))
     }
@@ -1178,9 +1178,9 @@ impl App {
             .into_iter()
             .map(|p| FinalGrade {
                 person_id: p.person_id,
-                name: p.name,
                 grade: p.grade.filter(|_| p.ungraded.is_none()),
                 ungraded: p.ungraded,
+                name: p.who.name,
                 score: p.score,
             })
             .collect())

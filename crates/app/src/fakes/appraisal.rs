@@ -91,13 +91,13 @@ impl FakeState {
                     .iter_mut()
                     .find(|x| x.id == *p && x.cycle_id == id)
                     .ok_or(StoreError::NotFound)?;
-                x.group = f.group.clone();
-                x.post_level = f.post_level.clone();
+                x.who.group = f.group.clone();
+                x.who.post_level = f.post_level.clone();
                 x.leave_days = f.leave_days;
                 x.investigation = f.investigation;
                 x.sanction = f.sanction;
                 x.warned = f.warned;
-                x.ungraded = f.ungraded;
+                x.who.ungraded = f.ungraded;
             }
             CycleChange::IndicatorSet(set) => {
                 let sid = IndicatorSetId(self.next_id());
@@ -237,12 +237,7 @@ impl AppraisalStore for FakeStore {
                 s.appraisal.participants.push(ParticipantRecord {
                     id: pid,
                     cycle_id: id,
-                    person_id: p.person_id,
-                    name: p.name.clone(),
-                    identity: p.identity,
-                    group: p.group.clone(),
-                    post_level: p.post_level.clone(),
-                    ungraded: p.ungraded,
+                    who: p.clone(),
                     leave_days: 0,
                     investigation: false,
                     sanction: false,

@@ -16,8 +16,9 @@ use crate::AppState;
 use crate::api::PageDto;
 use crate::api::tenancy::PageParams;
 use crate::error::WebResult;
-use crate::extract::{At, Created, Json, Path, Query};
+use crate::extract::{At, AtId, Created, Json, Path, Query};
 use crate::guard::Ctx;
+use crate::people::AtPerson;
 use crate::people::pages::RosterParams;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -383,35 +384,27 @@ async fn detail(
 
 /// One person with the history.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/people/{person}", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), responses((status = 200, body = PersonDetailDto), (status = 404, body = crate::error::ApiError)))]
-pub async fn get_person(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path((unit, person)): Path<(UnitId, PersonId)>,
-) -> WebResult<Json<PersonDetailDto>> {
-    Ok(Json(detail(&st, &ctx, unit, person).await?))
+pub async fn get_person(AtId(st, ctx, u, person): AtPerson) -> WebResult<Json<PersonDetailDto>> {
+    Ok(Json(detail(&st, &ctx, u.id, person).await?))
 }
 
 /// Edits a person at the home unit.
 #[utoipa::path(put, path = "/api/v1/units/{unit}/people/{person}", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = PersonBody, responses((status = 200, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn update_person(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path((unit, person)): Path<(UnitId, PersonId)>,
+    AtId(st, ctx, u, person): AtPerson,
     Json(b): Json<PersonBody>,
 ) -> WebResult<Json<PersonDetailDto>> {
     let (f, o) = b.split();
     st.app
-        .update_person(&ctx.actor, unit, person, &f, &o)
+        .update_person(&ctx.actor, u.id, person, &f, &o)
         .await?;
-    Ok(Json(detail(&st, &ctx, unit, person).await?))
+    Ok(Json(detail(&st, &ctx, u.id, person).await?))
 }
 
 /// A move, status change, secondment or transfer.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/people/{person}/changes", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = ChangeBody, responses((status = 200, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn change_person(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path((unit, person)): Path<(UnitId, PersonId)>,
+    AtId(st, ctx, u, person): AtPerson,
     Json(b): Json<ChangeBody>,
 ) -> WebResult<Json<PersonDetailDto>> {
     let f = ChangeForm {
@@ -428,8 +421,8 @@ pub async fn change_person(
             exception_reason: b.exception_reason,
         },
     };
-    st.app.change_person(&ctx.actor, unit, person, &f).await?;
-    Ok(Json(detail(&st, &ctx, unit, person).await?))
+    st.app.change_person(&ctx.actor, u.id, person, &f).await?;
+    Ok(Json(detail(&st, &ctx, u.id, person).await?))
 }
 
 /// Establishment use of a unit: approved, held, vacancies, over, exceptions.
@@ -503,12 +496,10 @@ pub async fn cost(At(st, ctx, u): At, Query(q): Query<CostQuery>) -> WebResult<J
 /// The declared relations (亲属关系) of a person, both sides.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/people/{person}/relations", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), responses((status = 200, body = [RelationView]), (status = 404, body = crate::error::ApiError)))]
 pub async fn list_relations(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path((unit, person)): Path<(UnitId, PersonId)>,
+    AtId(st, ctx, u, person): AtPerson,
 ) -> WebResult<Json<Vec<RelationView>>> {
     Ok(Json(
-        st.app.person_relations(&ctx.actor, unit, person).await?,
+        st.app.person_relations(&ctx.actor, u.id, person).await?,
     ))
 }
 
@@ -516,16 +507,14 @@ pub async fn list_relations(
 /// person's relations.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/people/{person}/relations", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = RelationForm, responses((status = 201, body = [RelationView]), (status = 404, body = crate::error::ApiError), (status = 422, body = crate::error::ApiError)))]
 pub async fn add_relation(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path((unit, person)): Path<(UnitId, PersonId)>,
+    AtId(st, ctx, u, person): AtPerson,
     Json(f): Json<RelationForm>,
 ) -> WebResult<Created<Vec<RelationView>>> {
     st.app
-        .add_person_relation(&ctx.actor, unit, person, &f)
+        .add_person_relation(&ctx.actor, u.id, person, &f)
         .await?;
     Ok(Created(
-        st.app.person_relations(&ctx.actor, unit, person).await?,
+        st.app.person_relations(&ctx.actor, u.id, person).await?,
     ))
 }
 

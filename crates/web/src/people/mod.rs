@@ -14,6 +14,9 @@ use crate::guard::Access;
 use crate::module::{MenuEntry, WebModule};
 use crate::routes::{RouteSpec, r};
 
+/// What the routes of one person extract: `AtId(st, ctx, u, id): AtPerson`.
+pub type AtPerson = crate::extract::AtId<jiguan_domain::people::PersonId>;
+
 pub const MODULE: WebModule = WebModule {
     id: "people",
     menu: &[MenuEntry::unit(

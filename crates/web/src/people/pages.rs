@@ -25,11 +25,12 @@ use jiguan_excel::reports::people::{establishment_sheet, roster_sheet};
 
 use crate::AppState;
 use crate::error::{FieldErrors, WebError, WebResult};
-use crate::extract::{At, Form, FormPairs, Path, Query};
+use crate::extract::{At, AtId, Form, FormPairs, Path, Query};
 use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
 use crate::i18n::Tr;
 use crate::jobs::ImportJob;
+use crate::people::AtPerson;
 
 /// Query parameters of the roster.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -301,22 +302,15 @@ pub async fn create(At(st, ctx, u): At, Form(b): Form<PersonBody>) -> WebResult 
     })
 }
 
-pub async fn edit_form(
-    At(st, ctx, u): At,
-    Path((unit, id)): Path<(UnitId, PersonId)>,
-) -> WebResult {
-    let f = st.app.person_form(&ctx.actor, unit, id).await?;
+pub async fn edit_form(AtId(st, ctx, u, id): AtPerson) -> WebResult {
+    let f = st.app.person_form(&ctx.actor, u.id, id).await?;
     Ok(form_page(&st, &ctx, u, f, ChangeOpts::default(), &[], Some(id)).await)
 }
 
-pub async fn update(
-    At(st, ctx, u): At,
-    Path((unit, id)): Path<(UnitId, PersonId)>,
-    Form(b): Form<PersonBody>,
-) -> WebResult {
-    let r = st.app.update_person(&ctx.actor, unit, id, &b.f, &b.o).await;
+pub async fn update(AtId(st, ctx, u, id): AtPerson, Form(b): Form<PersonBody>) -> WebResult {
+    let r = st.app.update_person(&ctx.actor, u.id, id, &b.f, &b.o).await;
     Ok(match r.fields()? {
-        Ok(()) => to(format!("{}/{id}?ok=saved", base(unit))),
+        Ok(()) => to(format!("{}/{id}?ok=saved", base(u.id))),
         Err(e) => form_page(&st, &ctx, u, b.f, b.o, &e, Some(id)).await,
     })
 }
@@ -433,19 +427,18 @@ async fn show_page_rel(
 
 /// Records a relation from the person page (HR office of the home unit).
 pub async fn add_relation(
-    At(st, ctx, u): At,
-    Path((unit, id)): Path<(UnitId, PersonId)>,
+    AtId(st, ctx, u, id): AtPerson,
     Form(f): Form<RelationForm>,
 ) -> WebResult {
     match st
         .app
-        .add_person_relation(&ctx.actor, unit, id, &f)
+        .add_person_relation(&ctx.actor, u.id, id, &f)
         .await
         .fields()?
     {
         Ok(_) => Ok(to(format!(
             "{}/{id}?ok=relation_saved#person-relations",
-            base(unit)
+            base(u.id)
         ))),
         Err(e) => {
             let c = ChangeForm::default();
@@ -469,11 +462,7 @@ pub async fn remove_relation(
     )))
 }
 
-pub async fn show(
-    At(st, ctx, u): At,
-    Path((_, id)): Path<(UnitId, PersonId)>,
-    Query(q): Query<ListParams>,
-) -> WebResult {
+pub async fn show(AtId(st, ctx, u, id): AtPerson, Query(q): Query<ListParams>) -> WebResult {
     let c = ChangeForm::default();
     show_page(&st, &ctx, u, id, q.ok.as_deref(), &[], c).await
 }
@@ -497,19 +486,15 @@ fn change_form(b: &FormPairs) -> ChangeForm {
     }
 }
 
-pub async fn change(
-    At(st, ctx, u): At,
-    Path((unit, id)): Path<(UnitId, PersonId)>,
-    b: FormPairs,
-) -> WebResult {
+pub async fn change(AtId(st, ctx, u, id): AtPerson, b: FormPairs) -> WebResult {
     let c = change_form(&b);
     match st
         .app
-        .change_person(&ctx.actor, unit, id, &c)
+        .change_person(&ctx.actor, u.id, id, &c)
         .await
         .fields()?
     {
-        Ok(()) => Ok(to(format!("{}/{id}?ok=person_changed", base(unit)))),
+        Ok(()) => Ok(to(format!("{}/{id}?ok=person_changed", base(u.id)))),
         Err(e) => show_page(&st, &ctx, u, id, None, &e, c).await,
     }
 }
