@@ -49,10 +49,34 @@ pub fn statements_run_here() -> u64 {
     HERE.with(|h| h.get())
 }
 
+/// Statements as [`recording`] returns them: each one's SQL and parameters.
+pub type Statements = Vec<(String, Vec<Value>)>;
+
+thread_local! {
+    /// The statements started on this thread while [`recording`] runs (else `None`).
+    static RECORDED: std::cell::RefCell<Option<Statements>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// Counts one statement, for the process and for this thread.
-fn counted() {
+fn counted(sql: &str, params: &[Value]) {
     STATEMENTS.fetch_add(1, Ordering::Relaxed);
     HERE.with(|h| h.set(h.get() + 1));
+    RECORDED.with(|r| {
+        if let Some(v) = r.borrow_mut().as_mut() {
+            v.push((sql.to_string(), params.to_vec()));
+        }
+    });
+}
+
+/// Runs `f` and returns, beside its output, the statements (SQL and parameters) it
+/// started on this thread: a test reads the query plans of everything a call runs (on a
+/// current-thread runtime, as `#[tokio::test]`'s default).
+pub async fn recording<F: std::future::Future>(f: F) -> (F::Output, Statements) {
+    let before = RECORDED.with(|r| r.borrow_mut().replace(Vec::new()));
+    let out = f.await;
+    let seen = RECORDED.with(|r| std::mem::replace(&mut *r.borrow_mut(), before));
+    (out, seen.unwrap_or_default())
 }
 
 /// The count of writes this process has committed (all databases). It only grows; a
@@ -283,7 +307,7 @@ async fn execute_on<'c, DB: Dialect>(
     sql: &str,
     params: &[Value],
 ) -> Result<u64, StoreError> {
-    counted();
+    counted(sql, params);
     DB::query(&DB::placeholders(sql), params)
         .execute(e)
         .await
@@ -297,7 +321,7 @@ async fn fetch_all_on<'c, DB: Dialect>(
     sql: &str,
     params: &[Value],
 ) -> Result<Vec<Row>, StoreError> {
-    counted();
+    counted(sql, params);
     DB::query(&DB::placeholders(sql), params)
         .fetch_all(e)
         .await
@@ -311,7 +335,7 @@ async fn fetch_optional_on<'c, DB: Dialect>(
     sql: &str,
     params: &[Value],
 ) -> Result<Option<Row>, StoreError> {
-    counted();
+    counted(sql, params);
     DB::query(&DB::placeholders(sql), params)
         .fetch_optional(e)
         .await

@@ -394,6 +394,7 @@ pub fn straddle_probe_sql() -> String {
 /// they had on the date (the old correlated lookup, for them only). `$1` district, then
 /// the date, its month, its month's first day, the unit.
 pub fn cost_totals_sql(
+    b: Backend,
     d: DistrictId,
     unit: Option<UnitId>,
     on: chrono::NaiveDate,
@@ -439,6 +440,15 @@ pub fn cost_totals_sql(
             format!("l.first_date <= {p} AND COALESCE(l.on_date, l.on_date) > {p}")
         }
     };
+    // PostgreSQL: the history rows of a unit's straddlers also by their district. The
+    // generic plan of the prepared statement (issue 17) hash-joins them read by
+    // `e.unit_id` alone, which skipped over the leading column of `person_events_unit`:
+    // every district's index entries for one small unit. SQLite drives from the
+    // straddlers whatever and would read the unit's history by that index instead.
+    let ed = match (b, unit) {
+        (Backend::Postgres, Some(_)) => " e.district_id = $1 AND",
+        _ => "",
+    };
     s.text = format!(
         "SELECT t.k, CAST(SUM(t.n) AS BIGINT), CAST(SUM(t.b) AS BIGINT), CAST(SUM(t.a) AS BIGINT), \
          CAST(SUM(t.s) AS BIGINT), CAST(SUM(t.h) AS BIGINT) FROM ( \
@@ -448,7 +458,7 @@ pub fn cost_totals_sql(
          FROM person_latest l WHERE l.district_id = $1 AND l.on_date >= {first} AND l.on_date <= {p} AND l.status IN {ACTIVE}{ul} \
          UNION ALL SELECT {ekey}, CAST(1 AS BIGINT), e.basic_pay, e.allowances, e.social_insurance, e.housing_fund \
          FROM person_latest l JOIN person_events e ON e.person_id = l.person_id WHERE l.district_id = $1 AND {straddle} \
-         AND e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 WHERE e2.person_id = l.person_id AND e2.on_date <= {p}) \
+         AND{ed} e.on_date <= {p} AND e.id = (SELECT MAX(e2.id) FROM person_events e2 WHERE e2.person_id = l.person_id AND e2.on_date <= {p}) \
          AND e.status IN {ACTIVE}{ue}) t GROUP BY t.k HAVING SUM(t.n) > 0 ORDER BY 1",
         kc = key("c"),
         kl = key("l"),

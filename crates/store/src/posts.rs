@@ -137,7 +137,11 @@ impl PostsStore for SqlStore {
         let items = self
             .db
             .fetch_all(
-                "SELECT post_id, function_id, annual_hours FROM post_functions WHERE district_id = $1 AND unit_id = $2 ORDER BY post_id, function_id",
+                // Through the unit's posts and the key of their items: `post_functions` has
+                // no index of units, and this was a scan of every unit's items (issue 17).
+                "SELECT f.post_id, f.function_id, f.annual_hours FROM posts o JOIN post_functions f ON f.post_id = o.id \
+                 WHERE o.district_id = $1 AND o.unit_id = $2 AND f.district_id = $1 AND f.unit_id = $2 \
+                 ORDER BY f.post_id, f.function_id",
                 &[d.0.into(), unit.0.into()],
             )
             .await?;

@@ -169,12 +169,16 @@ impl TenancyStore for SqlStore {
     async fn list_units(&self, d: DistrictId, q: &ListQuery) -> StoreResult<Page<UnitSummary>> {
         let mut w = Sql::with(" WHERE u.district_id = $1", d.0);
         w.search(q, &["u.name", "u.code"]);
-        let order = order_by(q, UNIT_SORTS, "u.id");
+        // By default in the order of creation, as `u.id + 0`: PostgreSQL's generic plan
+        // of the prepared statement (issue 17) walked the primary key of every district's
+        // units for `ORDER BY u.id` and kept this district's. The accounts are counted
+        // through `users_scope` (district, unit), not a scan of all accounts per unit.
+        let order = order_by(q, UNIT_SORTS, "u.id + 0");
         fetch_page(
             &self.db,
             " FROM units u",
             &format!(
-                "SELECT {UNIT_COLS}, (SELECT CAST(COUNT(*) AS BIGINT) FROM users x WHERE x.unit_id = u.id) AS user_count \
+                "SELECT {UNIT_COLS}, (SELECT CAST(COUNT(*) AS BIGINT) FROM users x WHERE x.district_id = u.district_id AND x.unit_id = u.id) AS user_count \
                  FROM units u"
             ),
             w,

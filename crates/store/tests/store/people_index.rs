@@ -577,7 +577,7 @@ async fn index_cost_matches_scan(pg: bool) {
                 // Both ways of finding the people who straddle the date, whichever the
                 // store's probe picks.
                 for st in [Straddle::ByLatest, Straddle::ByFirst] {
-                    let q = cost_totals_sql(d, unit, day(on), group, st);
+                    let q = cost_totals_sql(s.db.backend(), d, unit, day(on), group, st);
                     let other = rows((q.text, q.params)).await;
                     assert_eq!(other, old, "{on} {group:?} {unit:?} {st:?}");
                 }

@@ -603,7 +603,14 @@ async fn explain(store: &SqlStore, unit: i64) -> anyhow::Result<()> {
         ),
     ] {
         let straddle = store.straddle(dd, on).await.map_err(|e| anyhow!("{e}"))?;
-        let s = jiguan_store::people_index::cost_totals_sql(dd, unit, on, group, straddle);
+        let s = jiguan_store::people_index::cost_totals_sql(
+            store.db.backend(),
+            dd,
+            unit,
+            on,
+            group,
+            straddle,
+        );
         changed.push((what, s.text, s.params));
     }
     changed.push((
