@@ -6,23 +6,42 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use jiguan_app::downsizing::{
-    ApplyWrite, ContractRecord, DownsizingStore, LineRecord, LineWrite, PlanEvent, PlanRecord,
+    ApplyWrite, CandidateRecord, ContractRecord, DownsizingStore, LineRecord, LineWrite, PlanEvent,
+    PlanRecord,
 };
-use jiguan_app::ports::{Conflict, Scoped, StoreError, StoreResult};
+use jiguan_app::ports::{Conflict, ListQuery, Page, Scoped, StoreError, StoreResult};
 use jiguan_domain::audit::AuditEntry;
-use jiguan_domain::downsizing::{ContractId, LineId, PlanId, PlanStatus, Route};
-use jiguan_domain::people::EventKind;
+use jiguan_domain::downsizing::{CandidateReason, ContractId, LineId, PlanId, PlanStatus, Route};
+use jiguan_domain::people::{EventKind, Identity};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::DOWNSIZING_PLANS;
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, commit_created};
 use crate::db::{Row, Tx};
-use crate::sql::{row_in, rows_in, rows_under, update_or_insert};
+use crate::people;
+use crate::sql::{Sql, fetch_page, row_in, rows_in, rows_under, update_or_insert};
 use crate::workflow::{DOWNSIZING, begin_apply, event_tx, on_post_tx};
 
 const PLAN_COLS: &str = "p.id, p.district_id, p.unit_id, p.title, p.effective, p.status, p.doc_no, p.reason, p.staff_base, p.created_by, p.created_at, p.applied_at, \
     (SELECT CAST(COUNT(*) AS BIGINT) FROM downsizing_lines l WHERE l.plan_id = p.id AND l.district_id = p.district_id AND l.unit_id = p.unit_id)";
+
+/// 无岗: a person `p` on post with no open post assignment in their unit.
+const NO_POST: &str = "p.status = 'on_post' AND NOT EXISTS (SELECT 1 FROM post_assignments a WHERE a.district_id = p.district_id \
+    AND a.unit_id = p.unit_id AND a.person_id = p.id AND a.end_date IS NULL)";
+/// 机构撤并: the body of a person `p` (of their unit) is abolished or merged.
+const IN_ABOLISHED: &str = "EXISTS (SELECT 1 FROM bodies b WHERE b.id = p.body_id AND b.district_id = p.district_id \
+    AND b.unit_id = p.unit_id AND b.status IN ('abolished', 'merged'))";
+/// The stored codes of the statuses of a plan under way (a person is on one such plan at a
+/// time), quoted for an `IN (…)` list: the domain's own codes, never user text.
+fn open_plans() -> String {
+    let codes: Vec<String> = PlanStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    codes.join(", ")
+}
 
 fn bad(what: &str, v: &str) -> StoreError {
     StoreError::Backend(format!("unknown {what} code in database: {v}"))
@@ -367,30 +386,55 @@ impl DownsizingStore for SqlStore {
         .await
     }
 
-    async fn down_without_post(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<i64>> {
-        let rows = self
-            .db
-            .fetch_all(
-                "SELECT p.id FROM people p WHERE p.district_id = $1 AND p.unit_id = $2 AND p.status = 'on_post' \
-                 AND NOT EXISTS (SELECT 1 FROM post_assignments a WHERE a.district_id = p.district_id AND a.unit_id = p.unit_id \
-                 AND a.person_id = p.id AND a.end_date IS NULL) ORDER BY p.id",
-                &[d.0.into(), u.0.into()],
-            )
-            .await?;
-        rows.iter().map(|r| r.get(0)).collect()
-    }
-
-    async fn down_in_abolished_bodies(&self, d: DistrictId, u: UnitId) -> StoreResult<Vec<i64>> {
-        let rows = self
-            .db
-            .fetch_all(
-                "SELECT p.id FROM people p JOIN bodies b ON b.id = p.body_id AND b.district_id = p.district_id AND b.unit_id = p.unit_id \
-                 WHERE p.district_id = $1 AND p.unit_id = $2 AND p.status IN ('on_post', 'lent_out') \
-                 AND b.status IN ('abolished', 'merged') ORDER BY p.id",
-                &[d.0.into(), u.0.into()],
-            )
-            .await?;
-        rows.iter().map(|r| r.get(0)).collect()
+    async fn down_candidates(
+        &self,
+        d: DistrictId,
+        u: UnitId,
+        plan: PlanId,
+        identities: &[Identity],
+        q: &ListQuery,
+    ) -> StoreResult<Page<CandidateRecord>> {
+        let mut w = Sql::new("");
+        let dp = w.bind(d.0);
+        let up = w.bind(u.0);
+        let pp = w.bind(plan.0);
+        let open = open_plans();
+        // People on this plan or on another plan of the unit under way (a handful of
+        // plans' lines, read once), and the people of the unit on post or lent out.
+        w.push(&format!(
+            " FROM people p WHERE p.district_id = {dp} AND p.unit_id = {up} AND p.status IN ('on_post', 'lent_out') \
+             AND p.id NOT IN (SELECT l.person_id FROM downsizing_lines l JOIN downsizing_plans x ON x.id = l.plan_id \
+             AND x.district_id = l.district_id AND x.unit_id = l.unit_id WHERE l.district_id = {dp} AND l.unit_id = {up} \
+             AND (x.id = {pp} OR x.status IN ({open})))"
+        ));
+        let mut why = vec![NO_POST.to_string(), IN_ABOLISHED.to_string()];
+        if !identities.is_empty() {
+            let codes: Vec<String> = identities.iter().map(|i| w.bind(i.code())).collect();
+            why.push(format!("p.identity IN ({})", codes.join(", ")));
+        }
+        w.push(&format!(" AND (({}))", why.join(") OR (")));
+        w.search(q, &["p.name", "p.post"]);
+        let select = format!(
+            "SELECT {}, CAST(CASE WHEN {NO_POST} THEN 1 ELSE 0 END AS BIGINT), \
+             CAST(CASE WHEN {IN_ABOLISHED} THEN 1 ELSE 0 END AS BIGINT)",
+            people::cols(false)
+        );
+        let n = people::cols(false).split(", ").count();
+        fetch_page(&self.db, "", &select, w, " ORDER BY p.name, p.id", q, |r| {
+            let person = people::person(r)?;
+            let mut reasons = Vec::new();
+            if r.get::<i64>(n)? != 0 {
+                reasons.push(CandidateReason::NoPost);
+            }
+            if r.get::<i64>(n + 1)? != 0 {
+                reasons.push(CandidateReason::AbolishedBody);
+            }
+            if identities.contains(&person.identity) {
+                reasons.push(CandidateReason::Identity);
+            }
+            Ok(CandidateRecord { person, reasons })
+        })
+        .await
     }
 
     async fn down_contracts(

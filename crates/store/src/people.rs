@@ -94,7 +94,7 @@ const ASSIGNMENT: [&str; 14] = [
 ];
 
 /// The select list of a person: current (`p.`) or as of a history row (`e.`).
-fn cols(dated: bool) -> String {
+pub(crate) fn cols(dated: bool) -> String {
     let a = if dated { "e" } else { "p" };
     let mut v: Vec<String> = PERSONAL.iter().map(|c| format!("p.{c}")).collect();
     v.extend(ASSIGNMENT.iter().map(|c| format!("{a}.{c}")));
@@ -112,7 +112,7 @@ fn code<T>(what: &str, v: String, f: impl Fn(&str) -> Option<T>) -> StoreResult<
     f(&v).ok_or_else(|| bad(what, &v))
 }
 
-fn person(r: &Row) -> StoreResult<PersonRecord> {
+pub(crate) fn person(r: &Row) -> StoreResult<PersonRecord> {
     Ok(PersonRecord {
         id: r.get(0)?,
         district_id: DistrictId(r.get(1)?),

@@ -293,6 +293,38 @@ impl PostsStore for SqlStore {
         commit_audited(tx, &audit).await
     }
 
+    async fn load_parts(
+        &self,
+        d: DistrictId,
+        unit: UnitId,
+    ) -> StoreResult<Vec<jiguan_domain::posts::balance::LoadPart>> {
+        // Per open assignment four integers; the hours and share sums by correlated lookups
+        // (post_functions' key, the assignments' post index), never the unit's posts.
+        let rows = self
+            .db
+            .fetch_all(
+                "SELECT a.person_id, CAST(COALESCE((SELECT SUM(f.annual_hours) FROM post_functions f \
+                 JOIN posts p ON p.id = f.post_id AND p.district_id = f.district_id AND p.unit_id = f.unit_id \
+                 WHERE f.post_id = a.post_id AND f.district_id = $1 AND f.unit_id = $2), 0) AS BIGINT), a.share_pct, \
+                 CAST((SELECT SUM(o.share_pct) FROM post_assignments o WHERE o.district_id = $1 AND o.unit_id = $2 \
+                 AND o.post_id = a.post_id AND o.end_date IS NULL) AS BIGINT) \
+                 FROM post_assignments a WHERE a.district_id = $1 AND a.unit_id = $2 AND a.end_date IS NULL \
+                 ORDER BY a.person_id, a.id",
+                &[d.0.into(), unit.0.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(jiguan_domain::posts::balance::LoadPart {
+                    person_id: r.get(0)?,
+                    hours: r.get(1)?,
+                    share_pct: r.get(2)?,
+                    post_shares: r.get(3)?,
+                })
+            })
+            .collect()
+    }
+
     async fn open_assignments(
         &self,
         d: DistrictId,

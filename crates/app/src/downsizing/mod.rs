@@ -25,11 +25,12 @@ use serde::Serialize;
 
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::downsizing::figures::Contract;
-use jiguan_domain::downsizing::{ContractId, LineId, PlanId, PlanStatus, Route};
-use jiguan_domain::people::Status;
+use jiguan_domain::downsizing::{CandidateReason, ContractId, LineId, PlanId, PlanStatus, Route};
+use jiguan_domain::people::{Identity, Status};
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
-use crate::ports::StoreResult;
+use crate::people::PersonRecord;
+use crate::ports::{ListQuery, Page, StoreResult};
 
 /// A plan as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -124,6 +125,13 @@ pub struct ContractRecord {
     pub plan_id: Option<PlanId>,
 }
 
+/// A candidate as read: the person and why they are one (at least one reason).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateRecord {
+    pub person: PersonRecord,
+    pub reasons: Vec<CandidateReason>,
+}
+
 /// Storage of downsizing plans.
 #[async_trait]
 pub trait DownsizingStore: Send + Sync {
@@ -188,14 +196,20 @@ pub trait DownsizingStore: Send + Sync {
         unit: UnitId,
         plan: PlanId,
     ) -> StoreResult<Vec<PlanEvent>>;
-    /// People of the unit on post with no open post assignment (无岗人员).
-    async fn down_without_post(&self, district: DistrictId, unit: UnitId) -> StoreResult<Vec<i64>>;
-    /// People of the unit on post or lent out whose body is abolished or merged.
-    async fn down_in_abolished_bodies(
+    /// One page of the candidates for `plan` of `unit` (分流对象), read in SQL: people whose
+    /// home is the unit, on post or lent out, on neither this plan nor another plan of the
+    /// unit still under way, who hold no post (on post with no open post assignment: 无岗),
+    /// whose body is abolished or merged, or whose identity is one of `identities`; with
+    /// the search text of `q` in their name or post; in name order (then id), with the
+    /// total. Each with its reasons in [`CandidateReason`] order.
+    async fn down_candidates(
         &self,
         district: DistrictId,
         unit: UnitId,
-    ) -> StoreResult<Vec<i64>>;
+        plan: PlanId,
+        identities: &[Identity],
+        q: &ListQuery,
+    ) -> StoreResult<Page<CandidateRecord>>;
     /// Labour contracts of a unit (of one person when given), newest first.
     async fn down_contracts(
         &self,

@@ -21,8 +21,8 @@ use jiguan_domain::tenancy::{DistrictId, UnitId};
 use jiguan_domain::workflow::{DOWNSIZING_PLANS, Move, Step, StepInput, Workflow};
 
 use super::{ApplyItem, ApplyWrite, LineRecord, LineWrite, PlanEvent, PlanRecord};
-use crate::people::{OccupancyCount, PeopleFilter, PersonRecord};
-use crate::ports::{Conflict, StoreError, Unit};
+use crate::people::{OccupancyCount, PersonRecord};
+use crate::ports::{Conflict, ListQuery, Page, StoreError, Unit};
 use crate::workflow::{PlanRef, status_err};
 use crate::{App, AppError, AppResult};
 
@@ -255,17 +255,6 @@ impl App {
             .await?)
     }
 
-    /// People of the unit's roster by id (home unit, any status).
-    async fn unit_people(&self, actor: &Actor, unit: UnitId) -> AppResult<Vec<PersonRecord>> {
-        let filter = PeopleFilter {
-            unit_id: Some(unit),
-            status: Some(crate::people::StatusFilter::All),
-            home_only: true,
-            ..PeopleFilter::default()
-        };
-        Ok(self.store.export_people(actor.district_id, &filter).await?)
-    }
-
     /// A plan's lines with their people (home at the unit; only the people of the lines
     /// are read) and figures: recomputed by the rules unless applied, the snapshot if so.
     async fn plan_lines(
@@ -358,71 +347,51 @@ impl App {
         self.view_of(actor, unit, plan).await
     }
 
-    /// Candidates for a plan (DownsizingView): people of the unit on post or lent out who
-    /// hold no post, whose body was abolished or merged, or whose identity is in
-    /// `identities`; people already on the plan are left out.
+    /// One page of the candidates for a plan (DownsizingView): people of the unit on post
+    /// or lent out who hold no post, whose body was abolished or merged, or whose identity
+    /// is in `identities`; people already on the plan or on another plan under way are left
+    /// out. `q`: the search text (in the name or post) and the page; in name order, with
+    /// the total. Read by the store's one query of the candidates, never the unit's roster;
+    /// the routes' figures are computed for the page's people only.
     pub async fn down_candidates(
         &self,
         actor: &Actor,
         unit: UnitId,
         id: PlanId,
         identities: &[Identity],
-    ) -> AppResult<Vec<Candidate>> {
+        q: &ListQuery,
+    ) -> AppResult<Page<Candidate>> {
         self.require_unit(actor, Action::DownsizingView, unit)
             .await?;
         let d = actor.district_id;
         let plan = self.down_plan_of(actor, unit, id).await?;
-        let on_plan: BTreeSet<i64> = self
+        let page = self
             .store
-            .down_lines(d, unit, id)
-            .await?
-            .iter()
-            .map(|l| l.person_id)
-            .collect();
-        let no_post: BTreeSet<i64> = self
-            .store
-            .down_without_post(d, unit)
-            .await?
-            .into_iter()
-            .collect();
-        let abolished: BTreeSet<i64> = self
-            .store
-            .down_in_abolished_bodies(d, unit)
-            .await?
-            .into_iter()
-            .collect();
-        let elsewhere = self.on_open_plans(actor, unit, id).await?;
+            .down_candidates(d, unit, id, identities, q)
+            .await?;
         let policy = self.down_policy(d, unit).await?;
-        let mut out = Vec::new();
-        for p in self.unit_people(actor, unit).await? {
-            if !in_unit(&p, unit) || on_plan.contains(&p.id) || elsewhere.contains_key(&p.id) {
-                continue;
-            }
-            let mut reasons = Vec::new();
-            if no_post.contains(&p.id) {
-                reasons.push(CandidateReason::NoPost);
-            }
-            if abolished.contains(&p.id) {
-                reasons.push(CandidateReason::AbolishedBody);
-            }
-            if identities.contains(&p.identity) {
-                reasons.push(CandidateReason::Identity);
-            }
-            if reasons.is_empty() {
-                continue;
-            }
-            let facts = facts_of(&p);
-            let routes = routes_for(p.identity)
-                .iter()
-                .filter_map(|r| line_figures(&facts, *r, plan.effective, Some(3), &policy).ok())
-                .collect();
-            out.push(Candidate {
-                person: p,
-                reasons,
-                routes,
-            });
-        }
-        Ok(out)
+        let items = page
+            .items
+            .into_iter()
+            .map(|c| {
+                let facts = facts_of(&c.person);
+                let routes = routes_for(c.person.identity)
+                    .iter()
+                    .filter_map(|r| line_figures(&facts, *r, plan.effective, Some(3), &policy).ok())
+                    .collect();
+                Candidate {
+                    person: c.person,
+                    reasons: c.reasons,
+                    routes,
+                }
+            })
+            .collect();
+        Ok(Page {
+            items,
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
     /// Adds a line, or replaces the person's line (DownsizingManage; draft plans only).

@@ -18,6 +18,9 @@ use crate::posts::*;
 pub struct PostsState {
     pub posts: Vec<PostRecord>,
     pub assignments: Vec<AssignmentRecord>,
+    /// How many times a unit's (or district's) posts or open assignments were read whole
+    /// (`list_posts`, `open_assignments`): the dashboard's balance reads none.
+    pub unit_reads: usize,
 }
 
 /// A stored post from its input.
@@ -151,6 +154,7 @@ pub(crate) fn write(
 impl PostsStore for FakeStore {
     async fn list_posts(&self, district: DistrictId, unit: UnitId) -> StoreResult<Vec<PostRecord>> {
         self.with_state(|s| {
+            s.posts.unit_reads += 1;
             if !s.unit_in(district, unit) {
                 return Vec::new();
             }
@@ -226,12 +230,48 @@ impl PostsStore for FakeStore {
         Err(not_in_fake())
     }
 
+    async fn load_parts(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+    ) -> StoreResult<Vec<jiguan_domain::posts::balance::LoadPart>> {
+        self.with_state(|s| {
+            let posts: Vec<PostRecord> = if s.unit_in(district, unit) {
+                s.posts
+                    .posts
+                    .iter()
+                    .filter(|p| p.unit_id == unit)
+                    .cloned()
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let mut open: Vec<AssignmentRecord> = s
+                .posts
+                .assignments
+                .iter()
+                .filter(|a| a.end_date.is_none() && a.unit_id == unit && !posts.is_empty())
+                .cloned()
+                .collect();
+            open.sort_by_key(|a| a.id.0);
+            let state = state_of(unit, &posts, &[], &open, NaiveDate::MIN);
+            let mut parts: Vec<(i64, jiguan_domain::posts::balance::LoadPart)> = open
+                .iter()
+                .map(|a| a.id.0)
+                .zip(jiguan_domain::posts::balance::parts(&state))
+                .collect();
+            parts.sort_by_key(|(id, p)| (p.person_id, *id));
+            parts.into_iter().map(|(_, p)| p).collect()
+        })
+    }
+
     async fn open_assignments(
         &self,
         district: DistrictId,
         unit: Option<UnitId>,
     ) -> StoreResult<Vec<AssignmentRecord>> {
         self.with_state(|s| {
+            s.posts.unit_reads += 1;
             s.posts
                 .assignments
                 .iter()

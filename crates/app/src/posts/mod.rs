@@ -177,6 +177,14 @@ pub trait PostsStore: Send + Sync {
         at: DateTime<Utc>,
         audit: AuditEntry,
     ) -> StoreResult<()>;
+    /// The unit's open assignments as the workload balance reads them: per assignment its
+    /// holder, its post's hours (Σ of the items of the unit's post; 0 for a post not of the
+    /// unit), its share and its post's open share sum; by person, then assignment id.
+    async fn load_parts(
+        &self,
+        district: DistrictId,
+        unit: UnitId,
+    ) -> StoreResult<Vec<jiguan_domain::posts::balance::LoadPart>>;
     /// Open assignments of a unit (`None`: of the whole district).
     async fn open_assignments(
         &self,

@@ -249,3 +249,55 @@ async fn a_post_is_created_from_the_form() {
     let e = u.app.create_post(&ua, u.a, &form(u.body + 1000)).await;
     assert!(matches!(e, Err(AppError::Invalid(_))), "{e:?}");
 }
+
+/// The dashboard's workload balance reads four integers per open assignment
+/// (`load_parts`), never the unit's posts or assignments whole (issue 17), and gives the
+/// balance of the old computation: 甲 holds the general post (992 h) at 100 % and the first
+/// chief post at 50 %, 乙 the first chief post at 50 % and the second at 33 % (alone: all its
+/// hours); an ended assignment counts for nothing.
+#[tokio::test]
+async fn the_balance_figures_read_no_posts_or_assignments_whole() {
+    use jiguan_domain::posts::balance::balance;
+    let u = unit();
+    let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    u.store
+        .with_state(|s| {
+            let at = u.app.clock.now();
+            for (post, person, share) in [
+                (u.general, u.jia, 100),
+                (u.chief1, u.jia, 50),
+                (u.chief1, u.yi, 50),
+                (u.chief2, u.yi, 33),
+                (u.chief2, u.jia, 10),
+            ] {
+                s.add_main_assignment(u.a, post, person, start, at);
+                s.posts.assignments.last_mut().unwrap().share_pct = share;
+            }
+            s.posts.assignments.last_mut().unwrap().end_date = Some(start);
+        })
+        .unwrap();
+    // The old computation, from the unit's posts and open assignments.
+    let (posts, open) = u
+        .store
+        .with_state(|s| {
+            let open: Vec<AssignmentRecord> = s
+                .posts
+                .assignments
+                .iter()
+                .filter(|a| a.end_date.is_none())
+                .cloned()
+                .collect();
+            (s.posts.posts.clone(), open)
+        })
+        .unwrap();
+    let params = u.app.posts_params(u.d, Some(u.a)).await.unwrap();
+    let state = super::state_of(u.a, &posts, &[], &open, start);
+    let want = balance(&state, params.standard, params.underload, params.overload);
+    let got = u.app.posts_balance_figures(&admin(&u), u.a).await.unwrap();
+    assert_eq!(got, want);
+    assert_eq!(got.loads.len(), 2);
+    // 甲: 992 + 496 = 1488 h; 乙: 496 + 992 = 1488 h.
+    assert_eq!(got.loads[0].hours, rust_decimal::Decimal::from(1488));
+    let reads = u.store.with_state(|s| s.posts.unit_reads).unwrap();
+    assert_eq!(reads, 0, "the unit's posts or assignments were read whole");
+}

@@ -964,19 +964,18 @@ impl App {
     }
 
     /// Workload balance with the suggestions (苦乐不均).
-    /// The unit's workload balance alone (the dashboard's figures): read from the unit's
-    /// posts and open assignments only, the loads being Σ hours × share of each person's
-    /// open assignments; the same [`Balance`] as [`App::posts_balance`]'s, without the
-    /// roster, structure, rows and suggestions that page also reads and computes.
+    /// The unit's workload balance alone (the dashboard's figures): from four integers per
+    /// open assignment ([`crate::posts::PostsStore::load_parts`]: holder, post hours, share, the post's
+    /// share sum), not the unit's posts and assignments; each person's load added up in
+    /// Rust in assignment order (exact decimals, as the domain's `balance`; SQLite has no
+    /// decimal type), so the same [`Balance`] as [`App::posts_balance`]'s.
     pub async fn posts_balance_figures(&self, actor: &Actor, unit: UnitId) -> AppResult<Balance> {
         self.require_unit(actor, Action::PostsView, unit).await?;
         let d = actor.district_id;
         let params = self.posts_params(d, Some(unit)).await?;
-        let posts = self.store.list_posts(d, unit).await?;
-        let open = self.store.open_assignments(d, Some(unit)).await?;
-        let state = state_of(unit, &posts, &[], &open, self.posts_today());
-        Ok(balance(
-            &state,
+        let parts = self.store.load_parts(d, unit).await?;
+        Ok(jiguan_domain::posts::balance::balance_of(
+            &parts,
             params.standard,
             params.underload,
             params.overload,

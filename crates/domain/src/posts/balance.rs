@@ -22,24 +22,52 @@ use serde::Serialize;
 use super::assign::State;
 use super::workload::fte;
 
-/// Each holder's load in hours (exact).
-pub fn loads(state: &State) -> BTreeMap<i64, Decimal> {
+/// One open assignment as the loads read it: its holder, its post's hours (0 for a post
+/// not known), its share, and the share sum of its post's open assignments. Four integers:
+/// the store reads them for the dashboard instead of the unit's posts and assignments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadPart {
+    pub person_id: i64,
+    pub hours: i64,
+    pub share_pct: i64,
+    pub post_shares: i64,
+}
+
+/// The parts of a state's open assignments, in the state's order.
+pub fn parts(state: &State) -> Vec<LoadPart> {
     let mut sums: BTreeMap<i64, i64> = BTreeMap::new();
     for a in &state.assignments {
         *sums.entry(a.post_id).or_default() += a.share_pct;
     }
+    state
+        .assignments
+        .iter()
+        .map(|a| LoadPart {
+            person_id: a.person_id,
+            hours: state.posts.get(&a.post_id).map_or(0, |p| p.hours),
+            share_pct: a.share_pct,
+            post_shares: sums.get(&a.post_id).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
+/// Each holder's load in hours (exact): the parts added up per person in their order.
+pub fn loads_of(parts: &[LoadPart]) -> BTreeMap<i64, Decimal> {
     let mut out: BTreeMap<i64, Decimal> = BTreeMap::new();
-    for a in &state.assignments {
-        let hours = state.posts.get(&a.post_id).map_or(0, |p| p.hours);
-        let sum = sums.get(&a.post_id).copied().unwrap_or(0);
-        let part = if sum > 0 {
-            Decimal::from(hours) * Decimal::from(a.share_pct) / Decimal::from(sum)
+    for a in parts {
+        let part = if a.post_shares > 0 {
+            Decimal::from(a.hours) * Decimal::from(a.share_pct) / Decimal::from(a.post_shares)
         } else {
             Decimal::ZERO
         };
         *out.entry(a.person_id).or_default() += part;
     }
     out
+}
+
+/// Each holder's load in hours (exact).
+pub fn loads(state: &State) -> BTreeMap<i64, Decimal> {
+    loads_of(&parts(state))
 }
 
 /// The hours of post `post` that fall to a holder with share `share`.
@@ -184,11 +212,22 @@ pub fn histogram(ftes: &[Decimal], underload: Decimal, overload: Decimal) -> Vec
 
 /// The balance of a state.
 pub fn balance(state: &State, standard: i64, underload: Decimal, overload: Decimal) -> Balance {
-    let l = loads(state);
+    balance_of(&parts(state), standard, underload, overload)
+}
+
+/// The balance of the open assignments' parts (the same figures as [`balance`] of their
+/// state when each person's parts come in the state's order).
+pub fn balance_of(
+    parts: &[LoadPart],
+    standard: i64,
+    underload: Decimal,
+    overload: Decimal,
+) -> Balance {
+    let l = loads_of(parts);
     let std = fte(1, standard);
     // Each person's posts and open shares, in one pass (not one pass per person).
     let mut held: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-    for a in &state.assignments {
+    for a in parts {
         let e = held.entry(a.person_id).or_default();
         e.0 += 1;
         e.1 += a.share_pct;

@@ -316,11 +316,22 @@ async fn downsizing_workflow_and_validation(pg: bool) {
     }
     // Candidates: temporary staff and civil servants picked by identity (the demo's no-post
     // people included).
+    let all = jiguan_app::ports::ListQuery {
+        per_page: Some(200),
+        ..Default::default()
+    };
     let cands = app
-        .down_candidates(&ua, u, id, &[Identity::Temporary, Identity::CivilServant])
+        .down_candidates(
+            &ua,
+            u,
+            id,
+            &[Identity::Temporary, Identity::CivilServant],
+            &all,
+        )
         .await
         .unwrap();
     let civil = cands
+        .items
         .iter()
         .find(|c| c.person.identity == Identity::CivilServant && !c.person.leader)
         .unwrap();
@@ -403,9 +414,10 @@ async fn downsizing_workflow_and_validation(pg: bool) {
         .await
         .unwrap();
     let other_civil = app
-        .down_candidates(&ua, u, early, &[Identity::CivilServant])
+        .down_candidates(&ua, u, early, &[Identity::CivilServant], &all)
         .await
         .unwrap()
+        .items
         .into_iter()
         .find(|c| c.person.identity == Identity::CivilServant && !c.person.leader)
         .unwrap();
@@ -529,4 +541,269 @@ async fn downsizing_draft_staff_base_is_the_rosters_count(pg: bool) {
     let v = app.down_plan(&ua, u, id).await.unwrap();
     assert_eq!(v.plan.staff_base, None);
     assert_eq!(v.totals.staff_base, was);
+}
+
+both!(downsizing_candidates_from_sql_match_the_roster);
+
+/// The candidates read by one SQL query (issue 17) are the ones the use case used to find in
+/// the unit's whole roster, in the same order with the same reasons, page by page with the
+/// total: on the demo's 骆驼街道 (people on its approved plan, no-post people), plus a body
+/// abolished and one merged, people lent out, an assignment ended, a person borrowed in, a
+/// person on this plan, one on a rejected plan and one on a submitted plan; for several
+/// identity picks and a search.
+async fn downsizing_candidates_from_sql_match_the_roster(pg: bool) {
+    use down_support::*;
+    use jiguan_app::downsizing::DownsizingStore;
+    use jiguan_app::people::{PeopleFilter, PeopleStore, PersonRecord, StatusFilter};
+    use jiguan_app::ports::ListQuery;
+    use jiguan_domain::downsizing::{CandidateReason, PlanId};
+    use jiguan_domain::people::{Identity, Status};
+    use jiguan_domain::tenancy::UnitId;
+    use std::collections::BTreeSet;
+
+    /// The old computation: the unit's roster, filtered in memory with the three id sets
+    /// of the queries it used (无岗, 撤并机构) and the lines of the open plans.
+    async fn old(
+        s: &SqlStore,
+        d: DistrictId,
+        u: UnitId,
+        plan: PlanId,
+        picked: &[Identity],
+        search: &str,
+    ) -> Vec<(PersonRecord, Vec<CandidateReason>)> {
+        let ids = |sql: &'static str| {
+            let s = s.clone();
+            async move {
+                let rows =
+                    s.db.fetch_all(sql, &[d.0.into(), u.0.into()])
+                        .await
+                        .unwrap();
+                rows.iter()
+                    .map(|r| r.get::<i64>(0).unwrap())
+                    .collect::<BTreeSet<i64>>()
+            }
+        };
+        let no_post = ids(
+            "SELECT p.id FROM people p WHERE p.district_id = $1 AND p.unit_id = $2 AND p.status = 'on_post' \
+             AND NOT EXISTS (SELECT 1 FROM post_assignments a WHERE a.district_id = p.district_id AND a.unit_id = p.unit_id \
+             AND a.person_id = p.id AND a.end_date IS NULL) ORDER BY p.id",
+        )
+        .await;
+        let abolished = ids(
+            "SELECT p.id FROM people p JOIN bodies b ON b.id = p.body_id AND b.district_id = p.district_id AND b.unit_id = p.unit_id \
+             WHERE p.district_id = $1 AND p.unit_id = $2 AND p.status IN ('on_post', 'lent_out') \
+             AND b.status IN ('abolished', 'merged') ORDER BY p.id",
+        )
+        .await;
+        let mut taken: BTreeSet<i64> = BTreeSet::new();
+        for p in s.down_plans(d, Some(u)).await.unwrap() {
+            if p.id == plan || p.status.is_open() {
+                for l in s.down_lines(d, u, p.id).await.unwrap() {
+                    taken.insert(l.person_id);
+                }
+            }
+        }
+        let filter = PeopleFilter {
+            unit_id: Some(u),
+            status: Some(StatusFilter::All),
+            home_only: true,
+            ..PeopleFilter::default()
+        };
+        let mut out = Vec::new();
+        for p in s.export_people(d, &filter).await.unwrap() {
+            let home = p.unit_id == u && matches!(p.status, Status::OnPost | Status::LentOut);
+            if !home || taken.contains(&p.id) {
+                continue;
+            }
+            if !(p.name.contains(search) || p.post.contains(search)) {
+                continue;
+            }
+            let why = [
+                (no_post.contains(&p.id), CandidateReason::NoPost),
+                (abolished.contains(&p.id), CandidateReason::AbolishedBody),
+                (picked.contains(&p.identity), CandidateReason::Identity),
+            ];
+            let reasons: Vec<CandidateReason> = why
+                .into_iter()
+                .filter(|(y, _)| *y)
+                .map(|(_, r)| r)
+                .collect();
+            if !reasons.is_empty() {
+                out.push((p, reasons));
+            }
+        }
+        out
+    }
+
+    let (_t, app, s, d) = demo(pg).await;
+    let u = app.store.find_unit(d, "luotuo").await.unwrap().unwrap().id;
+    let other = app.store.find_unit(d, "xiepu").await.unwrap().unwrap().id;
+    let ua = actor(d, Some(u), Role::UnitAdmin);
+    let plan = app
+        .down_create_plan(&ua, u, "第二批分流", "2027-03-01")
+        .await
+        .unwrap();
+    // The n-th person of the unit on post and on no plan (a civil servant, not a leader).
+    let nth = |civil: bool, n: i64| {
+        let s = s.clone();
+        let only = if civil {
+            " AND identity = 'civil_servant' AND leader = FALSE"
+        } else {
+            ""
+        };
+        async move {
+            let sql = format!(
+                "SELECT id FROM people WHERE district_id = $1 AND unit_id = $2 AND status = 'on_post'{only} \
+                 AND NOT EXISTS (SELECT 1 FROM downsizing_lines l WHERE l.person_id = people.id) \
+                 ORDER BY id LIMIT 1 OFFSET $3"
+            );
+            count(&s, &sql, &[d.0.into(), u.0.into(), n.into()]).await
+        }
+    };
+    let on_post = |n: i64| nth(false, n);
+    let civil = |n: i64| nth(true, n);
+    // Bodies of the unit: one abolished, one merged, one active; people put in each.
+    let bodies: Vec<i64> =
+        s.db.fetch_all(
+            "SELECT id FROM bodies WHERE district_id = $1 AND unit_id = $2 ORDER BY id LIMIT 3",
+            &[d.0.into(), u.0.into()],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0).unwrap())
+        .collect();
+    assert_eq!(bodies.len(), 3);
+    let first = on_post(0).await;
+    for (n, b) in [(0, 0), (1, 0), (2, 1), (3, 0), (4, 2)] {
+        let p = on_post(n).await;
+        s.db.execute(
+            "UPDATE people SET body_id = $1 WHERE id = $2",
+            &[bodies[b].into(), p.into()],
+        )
+        .await
+        .unwrap();
+    }
+    for (b, status) in [(0, "abolished"), (1, "merged")] {
+        s.db.execute(
+            "UPDATE bodies SET status = $1 WHERE id = $2",
+            &[status.into(), bodies[b].into()],
+        )
+        .await
+        .unwrap();
+    }
+    // People lent out (one with an open assignment kept), one whose assignment ended.
+    for n in [3, 5] {
+        let p = on_post(n).await;
+        s.db.execute(
+            "UPDATE people SET status = 'lent_out', host_unit_id = $1 WHERE id = $2",
+            &[other.0.into(), p.into()],
+        )
+        .await
+        .unwrap();
+    }
+    s.db.execute(
+        "UPDATE post_assignments SET end_date = '2026-01-31', end_reason = 'moved' WHERE id = \
+         (SELECT MIN(id) FROM post_assignments WHERE district_id = $1 AND unit_id = $2 AND end_date IS NULL)",
+        &[d.0.into(), u.0.into()],
+    )
+    .await
+    .unwrap();
+    // A person of 澥浦 borrowed by 骆驼 (not its candidate).
+    s.db.execute(
+        "UPDATE people SET status = 'lent_out', host_unit_id = $1 WHERE id = \
+         (SELECT MIN(id) FROM people WHERE district_id = $2 AND unit_id = $3 AND status = 'on_post')",
+        &[u.0.into(), d.0.into(), other.0.into()],
+    )
+    .await
+    .unwrap();
+    // On this plan; on a submitted plan; on a rejected plan (a candidate again).
+    let line = |p: i64| jiguan_app::downsizing::LineForm {
+        person: p.to_string(),
+        route: "redeploy".into(),
+        ..Default::default()
+    };
+    let here = civil(0).await;
+    app.down_save_line(&ua, u, plan, &line(here)).await.unwrap();
+    let submitted = app
+        .down_create_plan(&ua, u, "报批中", "2027-03-01")
+        .await
+        .unwrap();
+    app.down_save_line(&ua, u, submitted, &line(civil(1).await))
+        .await
+        .unwrap();
+    app.down_submit(&ua, u, submitted).await.unwrap();
+    let rejected = app
+        .down_create_plan(&ua, u, "已退回", "2027-03-01")
+        .await
+        .unwrap();
+    let again = civil(2).await;
+    app.down_save_line(&ua, u, rejected, &line(again))
+        .await
+        .unwrap();
+    app.down_submit(&ua, u, rejected).await.unwrap();
+    let admin = actor(d, None, Role::DistrictAdmin);
+    app.step_plan(&admin, u, rejected, SimpleStep::Reject("材料不全"))
+        .await
+        .unwrap();
+
+    let picks: [&[Identity]; 4] = [
+        &[Identity::Temporary, Identity::EnterpriseHire],
+        &[],
+        &[Identity::CivilServant],
+        Identity::ALL,
+    ];
+    let mut reasons_seen = BTreeSet::new();
+    for picked in picks {
+        for search in ["", "办"] {
+            let want = old(&s, d, u, plan, picked, search).await;
+            // Every page of 7, then one page of all.
+            let mut got = Vec::new();
+            for page in 1.. {
+                let q = ListQuery {
+                    q: Some(search.into()),
+                    page: Some(page),
+                    per_page: Some(7),
+                    ..ListQuery::default()
+                };
+                let pg = app.down_candidates(&ua, u, plan, picked, &q).await.unwrap();
+                assert_eq!(
+                    pg.total,
+                    want.len() as i64,
+                    "{picked:?} {search:?} page {page}"
+                );
+                if pg.items.is_empty() {
+                    break;
+                }
+                got.extend(pg.items);
+            }
+            let got: Vec<(PersonRecord, Vec<CandidateReason>)> =
+                got.into_iter().map(|c| (c.person, c.reasons)).collect();
+            assert_eq!(got, want, "{picked:?} {search:?}");
+            let store = s
+                .down_candidates(
+                    d,
+                    u,
+                    plan,
+                    picked,
+                    &ListQuery {
+                        q: Some(search.into()),
+                        per_page: Some(200),
+                        ..ListQuery::default()
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(store.items.len(), want.len().min(200));
+            reasons_seen.extend(want.iter().flat_map(|(_, r)| r.iter().map(|x| x.code())));
+        }
+    }
+    // The fixture has every reason, and the people it set apart are where they belong.
+    assert_eq!(reasons_seen.len(), 3, "{reasons_seen:?}");
+    let everyone = old(&s, d, u, plan, Identity::ALL, "").await;
+    let ids: BTreeSet<i64> = everyone.iter().map(|(p, _)| p.id).collect();
+    assert!(!ids.contains(&here) && ids.contains(&again));
+    assert!(ids.contains(&first));
+    assert!(everyone.iter().any(|(p, _)| p.status == Status::LentOut));
+    assert!(everyone.len() > 7);
 }

@@ -623,3 +623,86 @@ async fn posts_demo_matches_the_seed(pg: bool) {
     assert_eq!(line.need, Decimal::from(79));
     assert_eq!(line.staff, 100);
 }
+
+both!(posts_balance_figures_from_sql_match_the_posts);
+
+/// The dashboard's workload balance from four integers per open assignment (issue 17) is
+/// the balance the domain computes from the unit's posts and open assignments, figure for
+/// figure (exact decimals): every unit of the demo, plus shares that split a post's hours
+/// into thirds, a post without items, an assignment ended and one on an inactive post.
+async fn posts_balance_figures_from_sql_match_the_posts(pg: bool) {
+    use jiguan_app::posts::{PostsStore, state_of};
+    use jiguan_domain::posts::balance::balance;
+    let t = fresh(pg).await;
+    let s = SqlStore::open(&t.url).await.unwrap();
+    let (app, d) = fixtures::demo(s.clone()).await.unwrap();
+    let admin = actor(d, None, Role::DistrictAdmin);
+    let units = app.visible_units(&admin).await.unwrap();
+    let luotuo = units.iter().find(|u| u.code == "luotuo").unwrap().id;
+    // Thirds: two more holders at 33 % on the first two posts held; an ended assignment;
+    // a post with no items held at 50 %; an inactive post still held.
+    let held: Vec<(i64, i64)> = s
+        .db
+        .fetch_all(
+            "SELECT post_id, person_id FROM post_assignments WHERE district_id = $1 AND unit_id = $2 \
+             AND end_date IS NULL ORDER BY id LIMIT 6",
+            &[d.0.into(), luotuo.0.into()],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0).unwrap(), r.get(1).unwrap()))
+        .collect();
+    let add = |post: i64, person: i64, share: i64| {
+        let s = s.clone();
+        async move {
+            s.db.execute(
+                "INSERT INTO post_assignments (district_id, unit_id, post_id, person_id, share_pct, main, overtime, start_date, \
+                 end_date, end_reason, created_at, created_by) VALUES ($1, $2, $3, $4, $5, FALSE, FALSE, '2026-01-01', NULL, '', $6, 'x')",
+                &[d.0.into(), luotuo.0.into(), post.into(), person.into(), share.into(), chrono::Utc::now().into()],
+            )
+            .await
+            .unwrap();
+        }
+    };
+    add(held[0].0, held[2].1, 33).await;
+    add(held[0].0, held[3].1, 33).await;
+    add(held[1].0, held[4].1, 33).await;
+    s.db.execute(
+        "UPDATE post_assignments SET end_date = '2026-02-01' WHERE district_id = $1 AND post_id = $2 AND person_id = $3",
+        &[d.0.into(), held[5].0.into(), held[5].1.into()],
+    )
+    .await
+    .unwrap();
+    s.db.execute(
+        "UPDATE posts SET active = FALSE WHERE id = $1",
+        &[held[1].0.into()],
+    )
+    .await
+    .unwrap();
+    s.db.execute(
+        "DELETE FROM post_functions WHERE post_id = $1",
+        &[held[2].0.into()],
+    )
+    .await
+    .unwrap();
+    for u in &units {
+        let ua = actor(d, Some(u.id), Role::UnitAdmin);
+        let params = app.posts_params(d, Some(u.id)).await.unwrap();
+        let posts = s.list_posts(d, u.id).await.unwrap();
+        let open = s.open_assignments(d, Some(u.id)).await.unwrap();
+        let state = state_of(u.id, &posts, &[], &open, chrono::NaiveDate::MIN);
+        let want = balance(&state, params.standard, params.underload, params.overload);
+        let got = app.posts_balance_figures(&ua, u.id).await.unwrap();
+        assert_eq!(got, want, "{}", u.name);
+        if u.id == luotuo {
+            // Non-terminating portions (a third of a post's hours) are in the figures.
+            assert!(
+                got.loads.iter().any(|l| l.hours.scale() > 10),
+                "{:?}",
+                got.loads
+            );
+            assert!(got.figures.n > 50);
+        }
+    }
+}

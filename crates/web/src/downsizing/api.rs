@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::error::WebResult;
 use crate::extract::{At, Created, Json, Path, Query};
 use crate::guard::Ctx;
+use crate::list::ListParams;
 
 use super::{InPlan, LineParam};
 
@@ -101,9 +102,31 @@ pub struct DownStepBody {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CandidateQuery {
     /// Identity codes picked, comma separated (e.g. `temporary,enterprise_hire`).
     pub identities: Option<String>,
+    /// Search text: part of the name or of the post.
+    pub q: Option<String>,
+    /// Page, from 1.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
+    /// Candidates per page, 1 to 200 (default 20; more is refused with a 422 naming
+    /// `per_page`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub per_page: Option<String>,
+}
+
+/// One page of the candidates for a plan, in name order, with the total of all pages.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DownCandidatesDto {
+    /// Candidates: `person` (ID number omitted), `reasons` (`no_post`, `abolished_body`,
+    /// `identity`), `routes` (every route of the identity with its eligibility and figures).
+    #[schema(value_type = Vec<Object>)]
+    pub items: serde_json::Value,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
 }
 
 /// The plans of a unit, newest first.
@@ -140,14 +163,14 @@ pub async fn get_plan(
     }))
 }
 
-/// Candidates for a plan: people without a post, staff of abolished bodies and the
-/// identities picked, with every route's eligibility and figures.
-#[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing/{plan}/candidates", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id"), CandidateQuery), responses((status = 200, body = [Object]), (status = 404, body = ApiErr)))]
+/// Candidates for a plan, one page at a time: people without a post, staff of abolished
+/// bodies and the identities picked, with every route's eligibility and figures.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/downsizing/{plan}/candidates", tag = "downsizing", params(("unit" = i64, Path, description = "unit id"), ("plan" = i64, Path, description = "plan id"), CandidateQuery), responses((status = 200, body = DownCandidatesDto), (status = 404, body = ApiErr), (status = 422, body = ApiErr)))]
 pub async fn candidates(
     State(st): State<AppState>,
     InPlan { ctx, u, plan }: InPlan,
     Query(q): Query<CandidateQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<DownCandidatesDto>> {
     let ids: Vec<Identity> = q
         .identities
         .as_deref()
@@ -155,8 +178,23 @@ pub async fn candidates(
         .split(',')
         .filter_map(|s| Identity::from_code(s.trim()))
         .collect();
-    let c = st.app.down_candidates(&ctx.actor, u.id, plan, &ids).await?;
-    Ok(Json(json_of(&c)?))
+    let lq = ListParams {
+        q: q.q,
+        page: q.page,
+        per_page: q.per_page,
+        ..ListParams::default()
+    }
+    .query()?;
+    let c = st
+        .app
+        .down_candidates(&ctx.actor, u.id, plan, &ids, &lq)
+        .await?;
+    Ok(Json(DownCandidatesDto {
+        items: json_of(&c.items)?,
+        total: c.total,
+        page: c.page,
+        per_page: c.per_page,
+    }))
 }
 
 /// Adds a line, or replaces the person's line (unit administrators; draft plans).

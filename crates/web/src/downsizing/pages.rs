@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use jiguan_app::downsizing::{Candidate, LineForm, LineView, PlanRecord, PlanView};
-use jiguan_app::ports::Unit;
+use jiguan_app::ports::{ListQuery, Unit};
 use jiguan_app::workflow::SimpleStep;
 use jiguan_app::{AppError, AppResult};
 use jiguan_domain::FieldError;
@@ -26,7 +26,9 @@ use crate::AppState;
 use crate::error::{FieldErrors, WebResult};
 use crate::extract::{At, Form, Path, Query};
 use crate::guard::Ctx;
-use crate::html::{FormErrors, Layout, StepForm, XLSX, attachment, form_page, page};
+use crate::html::{
+    FormErrors, Layout, ListParams, ListView, StepForm, XLSX, attachment, form_page, page,
+};
 use crate::i18n::Tr;
 
 use super::{InPlan, LineParam};
@@ -42,6 +44,23 @@ pub struct DownQuery {
     pub ids: Option<String>,
     /// One person's notice only.
     pub person: Option<i64>,
+    /// The candidates' page, from 1.
+    pub page: Option<String>,
+    /// Candidates per page (20, 50 or 100).
+    pub per_page: Option<String>,
+}
+
+impl DownQuery {
+    /// The candidates' search text and page (a bad page or page size is a 422 naming it).
+    fn candidates(&self) -> Result<ListQuery, FieldError> {
+        ListParams {
+            q: self.q.clone(),
+            page: self.page.clone(),
+            per_page: self.per_page.clone(),
+            ..ListParams::default()
+        }
+        .page_query()
+    }
 }
 
 /// Translates an error, with the rules' reason codes of `not_eligible` spelled out.
@@ -374,7 +393,10 @@ pub struct PlanPage {
     pub reason: String,
     pub lines: Vec<LineRow>,
     pub totals: Vec<(String, String)>,
+    /// One page of the candidates.
     pub candidates: Vec<CandidateRow>,
+    /// The candidates' pager and total (when they are shown).
+    pub list: Option<ListView>,
     /// (code, label, picked)
     pub identities: Vec<(&'static str, String, bool)>,
     pub ids: String,
@@ -413,17 +435,27 @@ async fn plan_page(
     let ids = picked(&q.ids);
     let editable = jiguan_domain::workflow::DOWNSIZING_PLANS.editable(v.plan.status);
     let can_manage = ctx.actor.can(Action::DownsizingManage);
-    let search = q.q.clone().unwrap_or_default().trim().to_string();
-    let candidates = if can_manage && editable {
-        st.app
-            .down_candidates(&ctx.actor, u.id, plan, &ids)
-            .await?
-            .iter()
-            .map(|c| candidate_row(tr, c))
-            .filter(|c| matches(&search, &c.name, &c.post))
-            .collect()
+    let lq = q.candidates()?;
+    let search = lq.search().unwrap_or_default();
+    let codes = ids.iter().map(|i| i.code()).collect::<Vec<_>>().join(",");
+    // One page of candidates, searched and paged by the store; the pager keeps the
+    // identities picked (none picked: `pick=1` alone).
+    let (candidates, cand_list) = if can_manage && editable {
+        let pg = st
+            .app
+            .down_candidates(&ctx.actor, u.id, plan, &ids, &lq)
+            .await?;
+        let kept = if codes.is_empty() {
+            ("pick".to_string(), "1".to_string())
+        } else {
+            ("ids".to_string(), codes.clone())
+        };
+        let base = format!("/units/{}/downsizing/{plan}", u.id);
+        let list = ListView::new(&base, vec![kept], &lq, &pg);
+        let rows = pg.items.iter().map(|c| candidate_row(tr, c)).collect();
+        (rows, Some(list))
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
     let l = crumbs(ctx, &u, "down.plan")
         .titled(v.plan.title.clone())
@@ -444,11 +476,12 @@ async fn plan_page(
                 .collect(),
             totals: totals_rows(&tr, &v.totals),
             candidates,
+            list: cand_list,
             identities: Identity::ALL
                 .iter()
                 .map(|i| (i.code(), identity_label(&tr, *i), ids.contains(i)))
                 .collect(),
-            ids: ids.iter().map(|i| i.code()).collect::<Vec<_>>().join(","),
+            ids: codes,
             q: search,
             events: v
                 .events

@@ -79,6 +79,44 @@ async fn downsizing_plan_through_the_pages() {
     let r = get(&t, &ua, &base).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains(&format!("cand-{person}")), "{}", r.body);
+    // One page with the total (the pager's "共 N 条"), searched and paged by the store; the
+    // API answers the page as an object, and refuses a page size beyond 200.
+    assert!(r.body.contains("class=\"pager\""), "{}", r.body);
+    let qs = |q: &[(&str, &str)]| serde_urlencoded::to_string(q).unwrap();
+    let r = get(
+        &t,
+        &ua,
+        &format!("{base}?{}", qs(&[("q", "分流甲"), ("per_page", "20")])),
+    )
+    .await;
+    assert!(r.body.contains(&format!("cand-{person}")), "{}", r.body);
+    let r = get(&t, &ua, &format!("{base}?{}", qs(&[("q", "无此人")]))).await;
+    assert!(!r.body.contains(&format!("cand-{person}")), "{}", r.body);
+    let api = format!("/api/v1/units/{u}/downsizing/{plan}/candidates");
+    let r = get(
+        &t,
+        &ua,
+        &format!(
+            "{api}?{}",
+            qs(&[("identities", "temporary"), ("q", "分流甲")])
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(
+        (j["total"].as_i64(), j["page"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(j["items"][0]["person"]["id"], person);
+    // A new temporary worker holds no post, and is of the identity picked.
+    assert_eq!(
+        j["items"][0]["reasons"],
+        serde_json::json!(["no_post", "identity"])
+    );
+    assert!(j["items"][0]["person"].get("id_number").is_none());
+    let r = get(&t, &ua, &format!("{api}?per_page=500")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     // A route the identity does not allow is refused with the reason, in Chinese.
     let pid_s = person.to_string();
     let r = post_form(
