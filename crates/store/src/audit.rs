@@ -290,6 +290,24 @@ impl AuditStore for SqlStore {
             .collect()
     }
 
+    async fn audit_head(&self, district: DistrictId) -> StoreResult<Option<AuditHead>> {
+        let r = self
+            .db
+            .fetch_optional(
+                "SELECT last_seq, last_hash FROM audit_heads WHERE district_id = $1",
+                &[district.0.into()],
+            )
+            .await?;
+        r.map(|r| {
+            Ok(AuditHead {
+                district_id: district,
+                last_seq: r.get(0)?,
+                last_hash: r.get(1)?,
+            })
+        })
+        .transpose()
+    }
+
     async fn audit_chunk(
         &self,
         district: DistrictId,
