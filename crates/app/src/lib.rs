@@ -109,6 +109,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     limiter: Arc<auth::LoginLimiter>,
     inboxes: Arc<inbox::InboxCache>,
+    dashes: Arc<dashboard::DashCache>,
 }
 
 impl App {
@@ -119,6 +120,7 @@ impl App {
             clock,
             limiter: Arc::new(auth::LoginLimiter::default()),
             inboxes: Arc::default(),
+            dashes: Arc::default(),
         }
     }
 

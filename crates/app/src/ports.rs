@@ -544,6 +544,13 @@ pub trait AuditStore: Send + Sync {
         Ok(self.list_audit(district, filter, &first).await?.total)
     }
     async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>>;
+    /// One district's head (one indexed read): a version of all the district's data,
+    /// since every write appends to its chain in the write's transaction (the dashboard's
+    /// figures are kept under it, [`crate::App::dashboard`]). `None`: no head row yet, or
+    /// a store that keeps none (the fake): nothing is kept under it.
+    async fn audit_head(&self, _district: DistrictId) -> StoreResult<Option<AuditHead>> {
+        Ok(None)
+    }
     /// Records one sign-in attempt (`rec.id` is ignored).
     async fn append_login(&self, rec: &jiguan_domain::audit::LoginRecord) -> StoreResult<()>;
     /// One district's sign-in attempts, newest first.

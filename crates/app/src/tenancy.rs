@@ -24,11 +24,33 @@ pub struct Dashboard {
     /// handed to [`App::dashboard_figures`] (not shown as such).
     #[serde(skip)]
     pub units: Vec<Unit>,
+    /// For whom and under which version of the district's data it was read, so that
+    /// [`App::dashboard_figures`] keeps its figures under the same (`None`: not kept).
+    #[serde(skip)]
+    pub(crate) kept: Option<crate::dashboard::Stamp>,
 }
 
 impl App {
+    /// The dashboard's overview for the actor. Kept with the figures
+    /// ([`App::dashboard_figures`]) under the district's audit head: one statement
+    /// reads the head, and while it and the day stay the same the overview kept for the
+    /// actor's scope (district, unit, roles) is the answer (see [`crate::dashboard`]).
     pub async fn dashboard(&self, actor: &Actor) -> AppResult<Dashboard> {
         self.require(actor, Action::Dashboard)?;
+        let stamp = self.dashboard_stamp(actor).await?;
+        if let Some(d) = stamp.as_ref().and_then(|s| self.dashes.dashboard(s)) {
+            return Ok(d);
+        }
+        let mut d = self.read_dashboard(actor).await?;
+        d.kept = stamp;
+        if let Some(s) = &d.kept {
+            self.dashes.put_dashboard(s, &d);
+        }
+        Ok(d)
+    }
+
+    /// [`App::dashboard`] read from the store.
+    async fn read_dashboard(&self, actor: &Actor) -> AppResult<Dashboard> {
         let district = self
             .store
             .get_district(actor.district_id)
@@ -77,6 +99,7 @@ impl App {
             user_count,
             audit_count,
             units: visible,
+            kept: None,
         })
     }
 

@@ -191,6 +191,22 @@ fn time_order(q: &ListQuery) -> &'static str {
     }
 }
 
+/// The heads `filter` selects (all, or one district's by its key), by district.
+async fn heads(db: &crate::Db, filter: &str, params: &[Value]) -> StoreResult<Vec<AuditHead>> {
+    let sql = format!(
+        "SELECT district_id, last_seq, last_hash FROM audit_heads{filter} ORDER BY district_id"
+    );
+    db.fetch_all(&sql, params).await?.iter().map(head).collect()
+}
+
+fn head(r: &Row) -> StoreResult<AuditHead> {
+    Ok(AuditHead {
+        district_id: DistrictId(r.get(0)?),
+        last_seq: r.get(1)?,
+        last_hash: r.get(2)?,
+    })
+}
+
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn append_audit(&self, entry: AuditEntry) -> StoreResult<()> {
@@ -272,22 +288,15 @@ impl AuditStore for SqlStore {
     }
 
     async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>> {
-        let rows = self
-            .db
-            .fetch_all(
-                "SELECT district_id, last_seq, last_hash FROM audit_heads ORDER BY district_id",
-                &[],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditHead {
-                    district_id: DistrictId(r.get(0)?),
-                    last_seq: r.get(1)?,
-                    last_hash: r.get(2)?,
-                })
-            })
-            .collect()
+        heads(&self.db, "", &[]).await
+    }
+
+    async fn audit_head(&self, district: DistrictId) -> StoreResult<Option<AuditHead>> {
+        Ok(
+            heads(&self.db, " WHERE district_id = $1", &[district.0.into()])
+                .await?
+                .pop(),
+        )
     }
 
     async fn audit_chunk(

@@ -5,8 +5,9 @@
 //! Written for volume, not through the use cases: each unit is one transaction of
 //! multi-row INSERTs whose values are literals the generator made (no user text), with
 //! ids taken from the current maximum of each table so that every row can be linked
-//! without reading ids back. The district, its units and one audit entry per unit go
-//! through the audit chain like any other write, so `jiguan audit verify` holds.
+//! without reading ids back. The district, its units and one audit entry per unit and per
+//! account go through the audit chain like any other write, so `jiguan audit verify` holds
+//! (and the dashboard, kept on the district's audit head, sees each of them).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -287,7 +288,14 @@ impl SqlStore {
             &[uid.into(), role.into()],
         )
         .await?;
-        tx.commit().await
+        // Audited like every account created (the dashboard counts accounts and is kept
+        // on the district's audit head).
+        let entry = AuditEntry::system(district, at)
+            .unit(unit)
+            .did(AuditAction::UserCreate)
+            .on(ObjectKind::User, uid)
+            .after(&serde_json::json!({"username": username, "roles": [role], "demo_data": true}));
+        commit_audited(tx, &entry).await
     }
 
     /// One unit in one transaction; returns its id.

@@ -105,6 +105,13 @@ async fn scale_demo_data_counts(pg: bool) {
              WHERE u.username IN ('t001_admin', 't002_admin', 't001_u001_admin', 't002_u001_admin')",
             4,
         ),
+        // each account audited (the dashboard counts accounts and is kept on the head)
+        (
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log a JOIN users u ON CAST(u.id AS TEXT) = a.object_id \
+             WHERE a.action = 'user.create' AND a.object_type = 'user' AND a.district_id = u.district_id \
+             AND u.username IN ('t001_admin', 't002_admin', 't001_u001_admin', 't002_u001_admin')",
+            4,
+        ),
         (
             "SELECT CAST(COUNT(DISTINCT id_number) AS BIGINT) FROM people",
             42,
