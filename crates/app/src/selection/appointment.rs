@@ -59,8 +59,10 @@ use crate::{App, AppError, AppResult};
 /// Longest objection text and resolution.
 pub const OBJECTION_MAX: usize = 500;
 
-/// An objection as entered.
+/// An objection (异议).
+// (The objection form and the JSON body `ObjectionBody`.)
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ObjectionBody))]
 #[serde(default)]
 pub struct ObjectionForm {
     /// YYYY-MM-DD (default today).
@@ -68,22 +70,26 @@ pub struct ObjectionForm {
     pub content: String,
 }
 
-/// The resolution of an objection.
+/// An objection's resolution: `issue_not_affecting` or `issue_verified`.
+// (The resolve form and the JSON body `ResolveBody`.)
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ResolveBody))]
 #[serde(default)]
 pub struct ResolveForm {
-    /// `issue_not_affecting` or `issue_verified`.
     pub outcome: String,
     pub resolution: String,
 }
 
-/// The appointment as entered.
+/// The appointment.
+// (The appointment form and the JSON body `AppointBody`.)
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AppointBody))]
 #[serde(default)]
 pub struct AppointForm {
     /// YYYY-MM-DD.
     pub appointed_on: String,
-    /// The appointment document (任职文号), optional.
+    // The appointment document (任职文号), optional (no description in the OpenAPI
+    // document).
     pub doc_no: String,
 }
 

@@ -120,8 +120,10 @@ pub struct OfficialForm {
     pub meeting_id: String,
 }
 
-/// A recusal as entered.
+/// A recusal to record.
+// (The officials page's form and the JSON body `RecusalBody`.)
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RecusalBody))]
 #[serde(default)]
 pub struct RecusalForm {
     /// `own`, `kin` or `other`.

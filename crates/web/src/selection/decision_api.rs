@@ -55,32 +55,6 @@ pub struct PublicityDto {
     pub earliest_appointment: String,
 }
 
-/// An objection (异议).
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct ObjectionBody {
-    /// YYYY-MM-DD (default today).
-    pub received_on: String,
-    pub content: String,
-}
-
-/// An objection's resolution: `issue_not_affecting` or `issue_verified`.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct ResolveBody {
-    pub outcome: String,
-    pub resolution: String,
-}
-
-/// The appointment.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct AppointBody {
-    /// YYYY-MM-DD.
-    pub appointed_on: String,
-    pub doc_no: String,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OkDto {
     pub ok: bool,
@@ -145,17 +119,13 @@ pub async fn publicity(
 
 /// Records an objection to a publicised candidate.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/selection/campaigns/{campaign}/decisions/{candidate}/objections", tag = "selection",
-    params(("unit" = i64, Path), ("campaign" = i64, Path), ("candidate" = i64, Path)), request_body = ObjectionBody,
+    params(("unit" = i64, Path), ("campaign" = i64, Path), ("candidate" = i64, Path)), request_body = ObjectionForm,
     responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn object(
     State(st): State<AppState>,
     x: InCandidate,
-    Json(b): Json<ObjectionBody>,
+    Json(f): Json<ObjectionForm>,
 ) -> WebResult<Created<IdDto>> {
-    let f = ObjectionForm {
-        received_on: b.received_on,
-        content: b.content,
-    };
     let id = st
         .app
         .dec_add_objection(&x.c.ctx.actor, x.c.u.id, x.c.id, x.id, &f)
@@ -165,17 +135,13 @@ pub async fn object(
 
 /// Resolves an objection with its outcome.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/selection/campaigns/{campaign}/objections/{objection}/resolve", tag = "selection",
-    params(("unit" = i64, Path), ("campaign" = i64, Path), ("objection" = i64, Path)), request_body = ResolveBody,
+    params(("unit" = i64, Path), ("campaign" = i64, Path), ("objection" = i64, Path)), request_body = ResolveForm,
     responses((status = 200, body = OkDto), (status = 422, body = ApiErr)))]
 pub async fn resolve(
     State(st): State<AppState>,
     x: InObjection,
-    Json(b): Json<ResolveBody>,
+    Json(f): Json<ResolveForm>,
 ) -> WebResult<Json<OkDto>> {
-    let f = ResolveForm {
-        outcome: b.outcome,
-        resolution: b.resolution,
-    };
     st.app
         .dec_resolve_objection(&x.c.ctx.actor, x.c.u.id, x.c.id, x.id, &f)
         .await?;
@@ -185,17 +151,13 @@ pub async fn resolve(
 /// Appoints an elected candidate after the publicity: the post assignment, the person's
 /// history, probation and term ends. Returns the new assignment's id.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/selection/campaigns/{campaign}/decisions/{candidate}/appoint", tag = "selection",
-    params(("unit" = i64, Path), ("campaign" = i64, Path), ("candidate" = i64, Path)), request_body = AppointBody,
+    params(("unit" = i64, Path), ("campaign" = i64, Path), ("candidate" = i64, Path)), request_body = AppointForm,
     responses((status = 201, body = IdDto), (status = 422, body = ApiErr)))]
 pub async fn appoint(
     State(st): State<AppState>,
     x: InCandidate,
-    Json(b): Json<AppointBody>,
+    Json(f): Json<AppointForm>,
 ) -> WebResult<Created<IdDto>> {
-    let f = AppointForm {
-        appointed_on: b.appointed_on,
-        doc_no: b.doc_no,
-    };
     let id = st
         .app
         .dec_appoint(&x.c.ctx.actor, x.c.u.id, x.c.id, x.id, &f)

@@ -451,32 +451,16 @@ pub async fn api_add(
     }))
 }
 
-/// A recusal to record.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct RecusalBody {
-    /// `own`, `kin` or `other`.
-    pub recusal_category: String,
-    /// `declared` (本人申请), `requested` (利害关系人申请) or `decided` (组织决定).
-    pub recusal_source: String,
-    pub reason: String,
-}
-
 /// Records the recusal (回避) of a serving official: declared by the official, requested by
 /// an interested party or decided by the organiser.
 #[utoipa::path(post, path = "/api/v1/units/{unit}/selection/campaigns/{campaign}/officials/{official}/recusal", tag = "selection",
-    params(("unit" = i64, Path), ("campaign" = i64, Path), ("official" = i64, Path)), request_body = RecusalBody,
+    params(("unit" = i64, Path), ("campaign" = i64, Path), ("official" = i64, Path)), request_body = RecusalForm,
     responses((status = 201, body = RecusalDto), (status = 422, body = ApiErr), (status = 404, body = ApiErr)))]
 pub async fn api_recuse(
     State(st): State<AppState>,
     o: InOfficial,
-    Json(b): Json<RecusalBody>,
+    Json(f): Json<RecusalForm>,
 ) -> WebResult<Created<RecusalDto>> {
-    let f = RecusalForm {
-        recusal_category: b.recusal_category,
-        recusal_source: b.recusal_source,
-        reason: b.reason,
-    };
     let r = st
         .app
         .sel_official_recuse(&o.ctx.actor, o.u.id, o.id, o.official, &f)
