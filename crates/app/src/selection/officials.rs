@@ -121,9 +121,14 @@ pub struct OfficialForm {
 }
 
 /// A recusal to record.
-// (The officials page's form and the JSON body `RecusalBody`.)
+// (The officials page's form and the JSON body `OfficialRecusalBody`: named apart from
+// the judge's `RecusalBody`, which hid it in the OpenAPI document.)
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RecusalBody))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(as = OfficialRecusalBody)
+)]
 #[serde(default)]
 pub struct RecusalForm {
     /// `own`, `kin` or `other`.

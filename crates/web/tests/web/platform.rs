@@ -305,6 +305,29 @@ fn openapi_lists_every_api_route() {
     );
 }
 
+/// Two request bodies of the same name hid one another in the document: the officials'
+/// recusal (`recusal_category`, …) was documented as the judge's (`recused`).
+#[test]
+fn openapi_documents_each_recusal_body_apart() {
+    let doc: serde_json::Value = serde_json::from_str(&jiguan_web::api::openapi_json()).unwrap();
+    let body_of = |path: &str| {
+        let r = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{path}: a JSON body by reference"))
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        doc["components"]["schemas"][&r]["properties"].clone()
+    };
+    let official =
+        body_of("/api/v1/units/{unit}/selection/campaigns/{campaign}/officials/{official}/recusal");
+    assert!(official.get("recusal_category").is_some(), "{official}");
+    let judge = body_of("/api/v1/units/{unit}/selection/campaigns/{campaign}/judge/recusal");
+    assert!(judge.get("recused").is_some(), "{judge}");
+}
+
 /// A key is defined in one locale file only: the tables are merged, so a second module
 /// defining `field.person_id` silently relabelled the first one's errors.
 #[test]
