@@ -32,7 +32,7 @@ use crate::audit::{append, commit_audited};
 use crate::db::{Backend, Row, Tx, Value};
 use crate::people_index::{self, Who};
 use crate::people_relations::{SELECT, insert_relation, relation_record};
-use crate::sql::{Sql, fetch_page, like, order_by};
+use crate::sql::{Sql, fetch_page, fetch_page_counted, like, order_by};
 
 /// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
 const CHUNK: usize = 400;
@@ -854,6 +854,19 @@ impl PeopleStore for SqlStore {
         let order = format!("{order}, p.id");
         if split_roster(f) && q.search().is_none() {
             return self.roster_page(d, f, q, &order, &posts).await;
+        }
+        if f.on.is_none() && q.search().is_some() {
+            // The search's candidates are all read and sorted: the total rides on them.
+            return fetch_page_counted(
+                &self.db,
+                &format!("SELECT {}", cols(false)),
+                PERSON_WIDTH,
+                w,
+                &order,
+                q,
+                person,
+            )
+            .await;
         }
         fetch_page(
             &self.db,
