@@ -1168,12 +1168,10 @@ impl PeopleStore for SqlStore {
         // After a large import the planners' statistics are stale or empty: PostgreSQL then
         // planned the cost report's history lookup as a scan per person (minutes at 100,000
         // people). Refresh them; on failure the import has landed anyway.
-        if ids.len() >= ANALYZE_AFTER {
-            for table in PEOPLE_TABLES {
-                if let Err(e) = self.db.execute(&format!("ANALYZE {table}"), &[]).await {
-                    tracing::warn!(error = %e, "ANALYZE after import failed");
-                }
-            }
+        if ids.len() >= ANALYZE_AFTER
+            && let Err(e) = self.db.analyze(&PEOPLE_TABLES).await
+        {
+            tracing::warn!(error = %e, "ANALYZE after import failed");
         }
         Ok(ids.into_iter().map(PersonId).collect())
     }
