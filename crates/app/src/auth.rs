@@ -29,8 +29,9 @@ use jiguan_domain::FieldError;
 use jiguan_domain::audit::{AuditAction, AuditEntry, LoginOutcome, LoginRecord, ObjectKind};
 use jiguan_domain::auth::{Action, Actor, check_password};
 
-use crate::ports::{ApiToken, NewPassword, SessionRecord, UserRecord};
+use crate::ports::{self, ApiToken, NewPassword, SessionRecord, UserRecord};
 use crate::{App, AppError, AppResult};
+use jiguan_domain::tenancy::UnitId;
 
 /// A named thing (an API token), as audited.
 #[derive(serde::Serialize)]
@@ -305,11 +306,22 @@ impl App {
     /// The session behind a cookie token, or `None` when it is unknown, expired or its
     /// account is disabled. Expired sessions are deleted.
     pub async fn session(&self, token: &str) -> AppResult<Option<SessionCtx>> {
+        Ok(self.session_in(token, None).await?.map(|(s, _)| s))
+    }
+
+    /// [`App::session`], with the unit `unit` of the account's district read in the same
+    /// statement (the guard of a page under `/units/{unit}`); the unit is only read here:
+    /// the caller checks the actor may see it.
+    pub async fn session_in(
+        &self,
+        token: &str,
+        unit: Option<UnitId>,
+    ) -> AppResult<Option<(SessionCtx, Option<ports::Unit>)>> {
         let now = self.clock.now();
         let th = token_hash(token);
         // One read for the session and its account (every signed-in request); a session
         // cannot outlive its account (ON DELETE CASCADE).
-        let Some((s, user)) = self.store.get_session_user(&th).await? else {
+        let Some((s, user, unit)) = self.store.get_session_user_unit(&th, unit).await? else {
             return Ok(None);
         };
         if self.session_expired(&s, now) || !user.active {
@@ -319,12 +331,15 @@ impl App {
         if now - s.last_seen_at > Duration::seconds(60) {
             self.store.touch_session(&th, now).await?;
         }
-        Ok(Some(SessionCtx {
-            actor: actor_of(&user),
-            csrf_token: s.csrf_token,
-            must_change_password: user.must_change_password,
-            token_hash: th,
-        }))
+        Ok(Some((
+            SessionCtx {
+                actor: actor_of(&user),
+                csrf_token: s.csrf_token,
+                must_change_password: user.must_change_password,
+                token_hash: th,
+            },
+            unit,
+        )))
     }
 
     pub async fn logout(&self, ctx: &SessionCtx) -> AppResult<()> {

@@ -653,6 +653,23 @@ pub trait Store:
         };
         Ok(self.get_user_any(s.user_id).await?.map(|u| (s, u)))
     }
+    /// [`Store::get_session_user`] and, when `unit` is given, that unit if it is of the
+    /// account's district: every page under a unit asks for all three, so the store may
+    /// read them together. The unit is only read, not checked against the account's scope.
+    async fn get_session_user_unit(
+        &self,
+        token_hash: &str,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Option<(SessionRecord, UserRecord, Option<Unit>)>> {
+        let Some((s, user)) = self.get_session_user(token_hash).await? else {
+            return Ok(None);
+        };
+        let unit = match unit {
+            Some(id) => self.get_unit(user.district_id, id).await?,
+            None => None,
+        };
+        Ok(Some((s, user, unit)))
+    }
 }
 
 /// One year's working-day schedule loaded by an administrator for a district.

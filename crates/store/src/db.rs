@@ -457,6 +457,47 @@ pub enum Tx {
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
+impl Db {
+    /// Refreshes the planner's statistics of `tables` (after a large write), in one
+    /// transaction. On SQLite only the per-index averages of `sqlite_stat1` are kept: see
+    /// [`drop_samples`].
+    pub async fn analyze(&self, tables: &[&str]) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        for t in tables {
+            tx.execute(&format!("ANALYZE {t}"), &[]).await?;
+        }
+        drop_samples(&mut tx).await?;
+        tx.commit().await
+    }
+}
+
+/// Deletes SQLite's `sqlite_stat4` samples and has the connection read its statistics
+/// again (nothing on PostgreSQL). libsqlite3-sys builds SQLite with
+/// `SQLITE_ENABLE_STAT4`: once `ANALYZE` has written samples, every statement whose
+/// parameter the planner compared with them (`district_id = $1` on the people's indexes,
+/// and so nearly every page's statements) expires whenever a value is bound to that
+/// parameter, and is parsed and planned again at each execution (issue 17: the parser and
+/// planner in a profile of the roster page). The averages of `sqlite_stat1` stay; the
+/// queries whose plan depends on the data choose their path explicitly (the roster's two
+/// parts, the search's `CROSS JOIN`, the cost query's straddle probe).
+pub(crate) async fn drop_samples(tx: &mut Tx) -> Result<(), StoreError> {
+    if tx.backend() != Backend::Sqlite {
+        return Ok(());
+    }
+    let present = tx
+        .fetch_optional(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat4'",
+            &[],
+        )
+        .await?
+        .is_some();
+    if present {
+        tx.execute("DELETE FROM sqlite_stat4", &[]).await?;
+        tx.execute("ANALYZE sqlite_schema", &[]).await?;
+    }
+    Ok(())
+}
+
 impl Tx {
     pub fn backend(&self) -> Backend {
         match self {

@@ -38,7 +38,8 @@ mod selection_officials;
 
 use async_trait::async_trait;
 
-use jiguan_app::ports::{SessionRecord, Store, StoreResult, UserRecord};
+use jiguan_app::ports::{SessionRecord, Store, StoreResult, Unit, UserRecord};
+use jiguan_domain::tenancy::UnitId;
 
 pub use db::{Backend, Db, Value};
 
@@ -91,7 +92,17 @@ impl Store for SqlStore {
         &self,
         token_hash: &str,
     ) -> StoreResult<Option<(SessionRecord, UserRecord)>> {
-        users::session_user(&self.db, token_hash).await
+        Ok(users::session_user(&self.db, token_hash, None)
+            .await?
+            .map(|(s, u, _)| (s, u)))
+    }
+
+    async fn get_session_user_unit(
+        &self,
+        token_hash: &str,
+        unit: Option<UnitId>,
+    ) -> StoreResult<Option<(SessionRecord, UserRecord, Option<Unit>)>> {
+        users::session_user(&self.db, token_hash, unit).await
     }
 }
 

@@ -118,6 +118,12 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>, StoreError> {
     let applied = migrate_to(db, latest()).await?;
     // Derived rows a migration asked for that SQL alone cannot build (migration 23).
     crate::people_index::backfill(db).await?;
+    // Samples an earlier version's ANALYZE left (`db::drop_samples`).
+    if db.backend() == Backend::Sqlite {
+        let mut tx = db.begin().await?;
+        crate::db::drop_samples(&mut tx).await?;
+        tx.commit().await?;
+    }
     Ok(applied)
 }
 

@@ -32,7 +32,7 @@ use crate::audit::{append, commit_audited};
 use crate::db::{Backend, Row, Tx, Value};
 use crate::people_index::{self, Who};
 use crate::people_relations::{SELECT, insert_relation, relation_record};
-use crate::sql::{Sql, fetch_page, like, order_by};
+use crate::sql::{Sql, fetch_page, fetch_page_counted, like, order_by};
 
 /// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
 const CHUNK: usize = 400;
@@ -94,6 +94,9 @@ const ASSIGNMENT: [&str; 14] = [
 ];
 
 /// The select list of a person: current (`p.`) or as of a history row (`e.`).
+/// The number of columns [`cols`] selects (what [`person`] reads).
+const PERSON_WIDTH: usize = PERSONAL.len() + ASSIGNMENT.len() + 3;
+
 pub(crate) fn cols(dated: bool) -> String {
     let a = if dated { "e" } else { "p" };
     let mut v: Vec<String> = PERSONAL.iter().map(|c| format!("p.{c}")).collect();
@@ -690,26 +693,31 @@ impl SqlStore {
         order: &str,
         posts: &[String],
     ) -> StoreResult<Page<PersonRecord>> {
-        let mut total = 0;
-        let mut parts = vec![Part::Borrowed];
-        match people_index::home_count(d, f) {
-            Some(c) => total += self.db.fetch_one(&c.text, &c.params).await?.get::<i64>(0)?,
-            None => parts.push(Part::Home),
-        }
-        for part in parts {
-            let w = roster_part(self.db.backend(), Vec::new(), d, f, Some(q), part, posts);
-            let n: i64 = self
-                .db
-                .fetch_one(
-                    &format!("SELECT CAST(COUNT(*) AS BIGINT){}", w.text),
-                    &w.params,
-                )
-                .await?
-                .get(0)?;
-            total += n;
-        }
         let b = self.db.backend();
-        let home = roster_part(b, Vec::new(), d, f, Some(q), Part::Home, posts);
+        // The total as one scalar (own people + borrowed-in people), its placeholders
+        // first: it rides on the page's rows as their last column, so that a page is one
+        // statement (issue 17: each statement is a hand-off to the database's thread).
+        let (mut terms, mut params) = match people_index::home_count(d, f) {
+            Some(c) => (vec![c.text], c.params),
+            None => (Vec::new(), Vec::new()),
+        };
+        let parts: &[Part] = if terms.is_empty() {
+            &[Part::Home, Part::Borrowed]
+        } else {
+            &[Part::Borrowed]
+        };
+        for &part in parts {
+            let w = roster_part(b, params, d, f, Some(q), part, posts);
+            terms.push(format!("SELECT CAST(COUNT(*) AS BIGINT){}", w.text));
+            params = w.params;
+        }
+        let total_sql = terms
+            .iter()
+            .map(|t| format!("({t})"))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let total_params = params.len();
+        let home = roster_part(b, params, d, f, Some(q), Part::Home, posts);
         let mut both = roster_part(b, home.params, d, f, Some(q), Part::Borrowed, posts);
         let upto = both.bind(q.offset() + i64::from(q.per_page()));
         let limit = both.bind(i64::from(q.per_page()));
@@ -717,11 +725,22 @@ impl SqlStore {
         let select = format!("SELECT {}", cols(false));
         let outer = order.replace("p.", "r.");
         let sql = format!(
-            "SELECT * FROM (SELECT * FROM ({select}{}{order} LIMIT {upto}) h \
+            "SELECT r.*, ({total_sql}) FROM (SELECT * FROM ({select}{}{order} LIMIT {upto}) h \
              UNION ALL SELECT * FROM ({select}{}) b) r{outer} LIMIT {limit} OFFSET {offset}",
             home.text, both.text
         );
         let rows = self.db.fetch_all(&sql, &both.params).await?;
+        let total = match rows.first() {
+            Some(r) => r.get::<i64>(PERSON_WIDTH)?,
+            // Past the end: the total alone.
+            None => {
+                both.params.truncate(total_params);
+                self.db
+                    .fetch_one(&format!("SELECT {total_sql}"), &both.params)
+                    .await?
+                    .get(0)?
+            }
+        };
         Ok(Page {
             items: rows.iter().map(person).collect::<StoreResult<_>>()?,
             total,
@@ -835,6 +854,19 @@ impl PeopleStore for SqlStore {
         let order = format!("{order}, p.id");
         if split_roster(f) && q.search().is_none() {
             return self.roster_page(d, f, q, &order, &posts).await;
+        }
+        if f.on.is_none() && q.search().is_some() {
+            // The search's candidates are all read and sorted: the total rides on them.
+            return fetch_page_counted(
+                &self.db,
+                &format!("SELECT {}", cols(false)),
+                PERSON_WIDTH,
+                w,
+                &order,
+                q,
+                person,
+            )
+            .await;
         }
         fetch_page(
             &self.db,
@@ -1136,12 +1168,10 @@ impl PeopleStore for SqlStore {
         // After a large import the planners' statistics are stale or empty: PostgreSQL then
         // planned the cost report's history lookup as a scan per person (minutes at 100,000
         // people). Refresh them; on failure the import has landed anyway.
-        if ids.len() >= ANALYZE_AFTER {
-            for table in PEOPLE_TABLES {
-                if let Err(e) = self.db.execute(&format!("ANALYZE {table}"), &[]).await {
-                    tracing::warn!(error = %e, "ANALYZE after import failed");
-                }
-            }
+        if ids.len() >= ANALYZE_AFTER
+            && let Err(e) = self.db.analyze(&PEOPLE_TABLES).await
+        {
+            tracing::warn!(error = %e, "ANALYZE after import failed");
         }
         Ok(ids.into_iter().map(PersonId).collect())
     }

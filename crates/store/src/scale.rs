@@ -252,9 +252,12 @@ impl SqlStore {
             }
         }
         let posts = ["posts", "post_assignments"];
-        for t in crate::people::PEOPLE_TABLES.iter().chain(&posts) {
-            self.db.execute(&format!("ANALYZE {t}"), &[]).await?;
-        }
+        let tables: Vec<&str> = crate::people::PEOPLE_TABLES
+            .iter()
+            .chain(&posts)
+            .copied()
+            .collect();
+        self.db.analyze(&tables).await?;
         Ok(counts)
     }
 

@@ -160,6 +160,44 @@ pub(crate) async fn fetch_page<T>(
     })
 }
 
+/// [`fetch_page`] for a query that reads every matching row anyway (a search, whose
+/// candidates are sorted after they are found): the total rides on the page's rows as
+/// `COUNT(*) OVER ()`, after the `width` columns `map` reads, so that a full page is one
+/// statement, not two (issue 17). A page past the end counts on its own.
+pub(crate) async fn fetch_page_counted<T>(
+    db: &Db,
+    select: &str,
+    width: usize,
+    w: Sql,
+    order: &str,
+    q: &ListQuery,
+    map: impl Fn(&Row) -> StoreResult<T>,
+) -> StoreResult<Page<T>> {
+    let mut paged = w.clone();
+    let limit = paged.bind(i64::from(q.per_page()));
+    let offset = paged.bind(q.offset());
+    let rows = db
+        .fetch_all(
+            &format!(
+                "{select}, CAST(COUNT(*) OVER () AS BIGINT){}{order} LIMIT {limit} OFFSET {offset}",
+                paged.text
+            ),
+            &paged.params,
+        )
+        .await?;
+    let total = match rows.first() {
+        Some(r) => r.get::<i64>(width)?,
+        None if q.offset() == 0 => 0,
+        None => count_rows(db, "", &w).await?,
+    };
+    Ok(Page {
+        items: rows.iter().map(map).collect::<StoreResult<_>>()?,
+        total,
+        page: q.page(),
+        per_page: q.per_page(),
+    })
+}
+
 /// The rows of `SELECT COUNT(*)` + `count_from` + `w.text`.
 pub(crate) async fn count_rows(db: &Db, count_from: &str, w: &Sql) -> StoreResult<i64> {
     db.fetch_one(

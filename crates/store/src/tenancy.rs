@@ -15,18 +15,23 @@ use crate::sql::{Sql, fetch_page, order_by};
 pub(crate) const UNIT_COLS: &str = "u.id, u.district_id, u.code, u.name, u.kind, u.active";
 
 pub(crate) fn unit(r: &Row) -> StoreResult<Unit> {
-    let kind: String = r.get(4)?;
+    unit_at(r, 0)
+}
+
+/// A unit read from the six columns of [`UNIT_COLS`] starting at column `at`.
+pub(crate) fn unit_at(r: &Row, at: usize) -> StoreResult<Unit> {
+    let kind: String = r.get(at + 4)?;
     Ok(Unit {
-        id: UnitId(r.get(0)?),
-        district_id: DistrictId(r.get(1)?),
-        code: r.get(2)?,
-        name: r.get(3)?,
+        id: UnitId(r.get(at)?),
+        district_id: DistrictId(r.get(at + 1)?),
+        code: r.get(at + 2)?,
+        name: r.get(at + 3)?,
         kind: if kind == "town" {
             UnitKind::Town
         } else {
             UnitKind::Subdistrict
         },
-        active: r.get(5)?,
+        active: r.get(at + 5)?,
     })
 }
 

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use jiguan_app::ports::{
     Conflict, ListQuery, NewPassword, NewUser, Page, SessionRecord, StoreError, StoreResult,
-    UniqueKey, UserFilter, UserRecord, UserStore, UserView,
+    UniqueKey, Unit, UserFilter, UserRecord, UserStore, UserView,
 };
 use jiguan_domain::audit::AuditEntry;
 use jiguan_domain::auth::Role;
@@ -44,17 +44,33 @@ fn record_at(r: &Row, at: usize) -> StoreResult<UserRecord> {
 pub(crate) async fn session_user(
     db: &crate::db::Db,
     token_hash: &str,
-) -> StoreResult<Option<(SessionRecord, UserRecord)>> {
-    let rows = db
-        .fetch_all(
-            &format!(
-                "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, {COLS}, r.role \
-                 FROM sessions s JOIN users u ON u.id = s.user_id \
-                 LEFT JOIN user_roles r ON r.user_id = u.id WHERE s.token_hash = $1"
-            ),
-            &[token_hash.into()],
-        )
-        .await?;
+    unit: Option<UnitId>,
+) -> StoreResult<Option<(SessionRecord, UserRecord, Option<Unit>)>> {
+    const HEAD: &str = "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.last_seen_at";
+    const FROM: &str = "FROM sessions s JOIN users u ON u.id = s.user_id \
+                        LEFT JOIN user_roles r ON r.user_id = u.id";
+    let rows = match unit {
+        None => {
+            db.fetch_all(
+                &format!("{HEAD}, {COLS}, r.role {FROM} WHERE s.token_hash = $1"),
+                &[token_hash.into()],
+            )
+            .await?
+        }
+        // The unit of the page rides on the same read (issue 17: one statement less on
+        // every page under a unit).
+        Some(id) => {
+            db.fetch_all(
+                &format!(
+                    "{HEAD}, {COLS}, r.role, n.id, n.district_id, n.code, n.name, n.kind, n.active \
+                     {FROM} LEFT JOIN units n ON n.id = $2 AND n.district_id = u.district_id \
+                     WHERE s.token_hash = $1"
+                ),
+                &[token_hash.into(), id.0.into()],
+            )
+            .await?
+        }
+    };
     let Some(first) = rows.first() else {
         return Ok(None);
     };
@@ -76,7 +92,13 @@ pub(crate) async fn session_user(
         }
     }
     user.roles.sort();
-    Ok(Some((session, user)))
+    let unit = match unit {
+        Some(_) if first.get::<Option<i64>>(16)?.is_some() => {
+            Some(crate::tenancy::unit_at(first, 16)?)
+        }
+        _ => None,
+    };
+    Ok(Some((session, user, unit)))
 }
 
 /// The sort keys of the list of accounts and the columns they order by.

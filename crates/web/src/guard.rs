@@ -2,6 +2,7 @@
 //! forced password change, the role × action matrix and the unit named in the path.
 //! Handlers receive a [`Ctx`]; a route cannot be declared without its [`Access`].
 
+use axum::RequestExt;
 use axum::body::{Body, to_bytes};
 use axum::extract::{RawPathParams, Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -297,6 +298,23 @@ async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) 
         return next.run(req).await;
     };
 
+    // The unit named in the path (`{unit}`): a number is read with the session (one
+    // statement); anything else answers 400 once the actor is known.
+    let mut req = req;
+    let unit_param: Option<Result<UnitId, String>> = req
+        .extract_parts::<RawPathParams>()
+        .await
+        .ok()
+        .and_then(|params| {
+            params
+                .iter()
+                .find(|(k, _)| *k == "unit")
+                .map(|(_, v)| v.parse::<i64>().map(UnitId).map_err(|_| v.to_string()))
+        });
+    let wanted = unit_param.as_ref().and_then(|r| r.as_ref().ok().copied());
+    // Taken before the unit is read: a write after it makes the use cases read it again.
+    let mark = st.app.store.write_mark();
+
     // Who is asking: an API token (no cookies, so no CSRF), else the session cookie.
     let bearer = req
         .headers()
@@ -304,24 +322,34 @@ async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_string);
-    let (actor, csrf, via_token, must_change) = if let Some(tok) = bearer {
+    // `read_unit`: the unit as read with the session (`None`: not read yet).
+    let (actor, csrf, via_token, must_change, read_unit) = if let Some(tok) = bearer {
         match st.app.api_token_actor(&tok).await {
-            Ok(Some(a)) => (a, String::new(), true, false),
+            Ok(Some(a)) => (a, String::new(), true, false, None),
             Ok(None) => return deny(tr, true, AppError::Unauthenticated),
             Err(e) => return deny(tr, true, e),
         }
     } else {
         let session = match cookie(req.headers(), SESSION_COOKIE) {
-            Some(t) => st.app.session(&t).await,
+            Some(t) => st.app.session_in(&t, wanted).await,
             None => Ok(None),
         };
         match session {
-            Ok(Some(SessionCtx {
+            Ok(Some((
+                SessionCtx {
+                    actor,
+                    csrf_token,
+                    must_change_password,
+                    ..
+                },
+                unit,
+            ))) => (
                 actor,
                 csrf_token,
+                false,
                 must_change_password,
-                ..
-            })) => (actor, csrf_token, false, must_change_password),
+                wanted.map(|_| unit),
+            ),
             Ok(None) => {
                 if api {
                     return deny(tr, true, AppError::Unauthenticated);
@@ -339,7 +367,6 @@ async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) 
         }
     };
 
-    let mut req = req;
     if !via_token && is_unsafe(req.method()) {
         let (r, sent) = match sent_token(req, st.web.max_body_bytes).await {
             Ok(x) => x,
@@ -363,31 +390,29 @@ async fn check(st: AppState, spec: GuardSpec, tr: Tr, req: Request, next: Next) 
 
     // The unit named in the path must be one the actor may see; handlers get it loaded
     // (`InUnit`).
-    let (mut parts, body) = req.into_parts();
-    let mut unit = None;
-    let mut mark = None;
-    if let Ok(params) = axum::RequestPartsExt::extract::<RawPathParams>(&mut parts).await {
-        for (k, v) in params.iter() {
-            if k == "unit" {
-                let Ok(id) = v.parse::<i64>() else {
-                    return crate::error::WebError::Malformed {
-                        status: StatusCode::BAD_REQUEST,
-                        code: "bad_id",
-                        field: Some("unit".into()),
-                        detail: v.to_string(),
-                    }
-                    .into_response();
-                };
-                mark = st.app.store.write_mark();
-                match st.app.store.get_unit(actor.district_id, UnitId(id)).await {
-                    Ok(Some(u)) if actor.sees_unit(u.district_id, u.id) => unit = Some(u),
-                    Ok(_) => return deny(tr, api, AppError::NotFound),
-                    Err(e) => return deny(tr, api, e.into()),
-                }
+    let unit = match unit_param {
+        None => None,
+        Some(Err(v)) => {
+            return crate::error::WebError::Malformed {
+                status: StatusCode::BAD_REQUEST,
+                code: "bad_id",
+                field: Some("unit".into()),
+                detail: v,
+            }
+            .into_response();
+        }
+        Some(Ok(id)) => {
+            let read = match read_unit {
+                Some(u) => Ok(u),
+                None => st.app.store.get_unit(actor.district_id, id).await,
+            };
+            match read {
+                Ok(Some(u)) if actor.sees_unit(u.district_id, u.id) => Some(u),
+                Ok(_) => return deny(tr, api, AppError::NotFound),
+                Err(e) => return deny(tr, api, e.into()),
             }
         }
-    }
-    let mut req = Request::from_parts(parts, body);
+    };
     if let Some(u) = &unit {
         req.extensions_mut().insert(u.clone());
     }

@@ -288,6 +288,44 @@ async fn index_search_matches_like(pg: bool) {
         assert!(hits > 100, "the searches found people ({hits})");
     };
     check("new").await;
+    // The roster and its search, page by page and one past the end (3 a page, both
+    // sorts): the pages whose total rides on their rows (issue 17) equal the dated path,
+    // which counts on its own.
+    for u in [a, b] {
+        let by_body = PeopleFilter {
+            unit_id: Some(u),
+            establishment: Some(EstablishmentKind::Administrative),
+            ..Default::default()
+        };
+        for (f, text) in [
+            (filters(u)[0].clone(), None),
+            (by_body, None),
+            // A search's total rides on its rows too (`COUNT(*) OVER ()`).
+            (filters(u)[0].clone(), Some("王")),
+            (all_statuses(), Some("伟")),
+        ] {
+            for desc in [false, true] {
+                let mut page = 1;
+                loop {
+                    let q = ListQuery {
+                        q: text.map(str::to_string),
+                        page: Some(page),
+                        per_page: Some(3),
+                        desc,
+                        ..Default::default()
+                    };
+                    let what = format!("roster page {page} {u:?} {desc} {text:?} {f:?}");
+                    let got = as_dated(&s, d, &f, &q, &what).await;
+                    if got.items.is_empty() {
+                        assert!(page > 1 || got.total == 0, "{what}");
+                        break;
+                    }
+                    page += 1;
+                }
+                assert!(page > 2, "several pages ({page})");
+            }
+        }
+    }
     // Matches the search through the index found: a 2-character name, a 1-character one,
     // and mixed case.
     let f = all_statuses();

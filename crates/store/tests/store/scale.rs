@@ -54,7 +54,7 @@ pub async fn tiny(pg: bool) -> (TestDb, SqlStore, DistrictId) {
 }
 
 async fn scale_demo_data_counts(pg: bool) {
-    let (_db, s, d) = tiny(pg).await;
+    let (tdb, s, d) = tiny(pg).await;
     // The planners' statistics are fresh after the bulk write, the latest rows and the
     // search grams included (PostgreSQL planned the cost probe blind without them).
     for t in ["people", "person_events", "person_latest", "people_grams"] {
@@ -70,6 +70,24 @@ async fn scale_demo_data_counts(pg: bool) {
             count(&s, &sql).await > 0,
             "{t} analysed after the bulk write"
         );
+    }
+    if !pg {
+        // Averages kept, samples dropped (`db::drop_samples`): with them, every statement
+        // whose parameter the planner compared with a sample was parsed and planned again
+        // at each execution (issue 17).
+        let samples = "SELECT CAST(COUNT(*) AS BIGINT) FROM sqlite_stat4";
+        assert_eq!(
+            count(&s, samples).await,
+            0,
+            "no samples after the bulk write"
+        );
+        // An ANALYZE of an earlier version left samples: opening the store drops them.
+        s.db.execute("ANALYZE", &[]).await.unwrap();
+        assert!(count(&s, samples).await > 0, "ANALYZE writes samples");
+        let again = SqlStore::open(&tdb.url).await.unwrap();
+        assert_eq!(count(&again, samples).await, 0, "opening drops the samples");
+        let averages = "SELECT CAST(COUNT(*) AS BIGINT) FROM sqlite_stat1";
+        assert!(count(&again, averages).await > 0, "the averages stay");
     }
     for (sql, want) in [
         ("SELECT CAST(COUNT(*) AS BIGINT) FROM districts", 4),

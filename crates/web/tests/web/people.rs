@@ -787,3 +787,74 @@ async fn relations_both_sides_bad_input_roles_and_tenants() {
     )
     .await;
 }
+
+/// A roster page costs three statements (issue 17): the session with its account and the
+/// page's unit, the page's rows with the total, the unit's bodies. It was six (the unit and
+/// the two halves of the total each on their own). A search costs four (with a page full
+/// it was five: the count on its own). Page 2 and a page past the end show the same total
+/// as page 1.
+#[tokio::test]
+async fn a_roster_page_is_three_statements_with_the_total() {
+    use jiguan_store::db::{recording, write_mark};
+    let t = demo_t("luotuo").await;
+    let u = t.unit("luotuo");
+    let who = login(&t, "demo_unit").await;
+    let path = format!("/units/{}/people", u.0);
+    // A write anywhere in this process (other tests run alongside) makes the inbox badge
+    // and the unit be read again: measure a request that follows one (which filled the
+    // badge's cache) with nothing written since.
+    let measured = async |path: &str| loop {
+        let mark = write_mark();
+        get(&t, &who, path).await;
+        let (r, seen) = recording(get(&t, &who, path)).await;
+        if write_mark() == mark {
+            assert_eq!(r.status, StatusCode::OK);
+            break (r, seen);
+        }
+    };
+    let heads = |seen: &[(String, Vec<jiguan_store::Value>)]| -> Vec<String> {
+        seen.iter()
+            .map(|(s, _)| s.chars().take(60).collect())
+            .collect()
+    };
+    let (r, seen) = measured(&path).await;
+    assert_eq!(
+        seen.len(),
+        3,
+        "statements of a roster page: {:#?}",
+        heads(&seen)
+    );
+    assert!(seen[0].0.contains("FROM sessions") && seen[0].0.contains("JOIN units"));
+    assert!(seen[1].0.contains("people_counters") && seen[1].0.contains("UNION ALL"));
+    // A search: the post texts that hold its grams, then the page with its total.
+    let (found, seen) = measured(&format!("{path}?q=%E7%8E%8B")).await;
+    assert_eq!(
+        seen.len(),
+        4,
+        "statements of a roster search: {:#?}",
+        heads(&seen)
+    );
+    assert!(
+        seen[2].0.contains("COUNT(*) OVER ()"),
+        "{:#?}",
+        heads(&seen)
+    );
+    assert!(found.body.contains("王"));
+    let total = |body: &str| {
+        let at = body
+            .find("class=\"total\"")
+            .expect("the pager shows the total");
+        body[at..]
+            .split("</span>")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let first = total(&r.body);
+    let second = get(&t, &who, &format!("{path}?per_page=20&page=2")).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(total(&second.body), first);
+    let past = get(&t, &who, &format!("{path}?per_page=20&page=999")).await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert_eq!(total(&past.body), first);
+}
