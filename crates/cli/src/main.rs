@@ -16,6 +16,11 @@ mod twoway;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of glibc's malloc: a page's many small allocations across the tokio
+/// workers and the database threads (issue 17; docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use crate::config::Config;
 
 #[derive(Parser)]

@@ -23,6 +23,10 @@ use jiguan_app::{App, AppConfig, SystemClock};
 use jiguan_domain::auth::Role;
 use jiguan_testkit::{DEMO_PASSWORD, SpawnOptions, TestApp, http_client, login, spawn_app};
 
+/// The same allocator as the `jiguan` binary.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "http_load/scale.rs"]
 mod scale;
 
