@@ -859,8 +859,7 @@ impl PeopleStore for SqlStore {
             // The search's candidates are all read and sorted: the total rides on them.
             return fetch_page_counted(
                 &self.db,
-                &format!("SELECT {}", cols(false)),
-                PERSON_WIDTH,
+                (&format!("SELECT {}", cols(false)), PERSON_WIDTH),
                 w,
                 &order,
                 q,

@@ -132,32 +132,7 @@ pub(crate) async fn fetch_page<T>(
     q: &ListQuery,
     map: impl Fn(&Row) -> StoreResult<T>,
 ) -> StoreResult<Page<T>> {
-    let mut paged = w.clone();
-    let limit = paged.bind(i64::from(q.per_page()));
-    let offset = paged.bind(q.offset());
-    let rows = db
-        .fetch_all(
-            &format!(
-                "{select}{}{order} LIMIT {limit} OFFSET {offset}",
-                paged.text
-            ),
-            &paged.params,
-        )
-        .await?;
-    // A page that is not full (and not past the end) is the last: the total is known
-    // without counting (a district's unit list, most first pages).
-    let last = rows.len() < q.per_page() as usize && (!rows.is_empty() || q.offset() == 0);
-    let total: i64 = if last {
-        q.offset() + rows.len() as i64
-    } else {
-        count_rows(db, count_from, &w).await?
-    };
-    Ok(Page {
-        items: rows.iter().map(map).collect::<StoreResult<_>>()?,
-        total,
-        page: q.page(),
-        per_page: q.per_page(),
-    })
+    page_of(db, (count_from, None), select, w, order, q, map).await
 }
 
 /// [`fetch_page`] for a query that reads every matching row anyway (a search, whose
@@ -166,8 +141,21 @@ pub(crate) async fn fetch_page<T>(
 /// statement, not two (issue 17). A page past the end counts on its own.
 pub(crate) async fn fetch_page_counted<T>(
     db: &Db,
+    (select, width): (&str, usize),
+    w: Sql,
+    order: &str,
+    q: &ListQuery,
+    map: impl Fn(&Row) -> StoreResult<T>,
+) -> StoreResult<Page<T>> {
+    page_of(db, ("", Some(width)), select, w, order, q, map).await
+}
+
+/// [`fetch_page`] and [`fetch_page_counted`]: `total` is the count's FROM and, for the
+/// latter, the column of the windowed total.
+async fn page_of<T>(
+    db: &Db,
+    (count_from, windowed): (&str, Option<usize>),
     select: &str,
-    width: usize,
     w: Sql,
     order: &str,
     q: &ListQuery,
@@ -176,19 +164,26 @@ pub(crate) async fn fetch_page_counted<T>(
     let mut paged = w.clone();
     let limit = paged.bind(i64::from(q.per_page()));
     let offset = paged.bind(q.offset());
+    let window = match windowed {
+        Some(_) => ", CAST(COUNT(*) OVER () AS BIGINT)",
+        None => "",
+    };
     let rows = db
         .fetch_all(
             &format!(
-                "{select}, CAST(COUNT(*) OVER () AS BIGINT){}{order} LIMIT {limit} OFFSET {offset}",
+                "{select}{window}{}{order} LIMIT {limit} OFFSET {offset}",
                 paged.text
             ),
             &paged.params,
         )
         .await?;
-    let total = match rows.first() {
-        Some(r) => r.get::<i64>(width)?,
-        None if q.offset() == 0 => 0,
-        None => count_rows(db, "", &w).await?,
+    // A page that is not full (and not past the end) is the last: the total is known
+    // without counting (a district's unit list, most first pages).
+    let last = rows.len() < q.per_page() as usize && (!rows.is_empty() || q.offset() == 0);
+    let total: i64 = match (windowed, rows.first()) {
+        (Some(width), Some(r)) => r.get(width)?,
+        _ if last => q.offset() + rows.len() as i64,
+        _ => count_rows(db, count_from, &w).await?,
     };
     Ok(Page {
         items: rows.iter().map(map).collect::<StoreResult<_>>()?,
