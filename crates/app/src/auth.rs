@@ -28,10 +28,10 @@ use sha2::{Digest, Sha256};
 use jiguan_domain::FieldError;
 use jiguan_domain::audit::{AuditAction, AuditEntry, LoginOutcome, LoginRecord, ObjectKind};
 use jiguan_domain::auth::{Action, Actor, check_password};
+use jiguan_domain::tenancy::UnitId;
 
 use crate::ports::{self, ApiToken, NewPassword, SessionRecord, UserRecord};
 use crate::{App, AppError, AppResult};
-use jiguan_domain::tenancy::UnitId;
 
 /// A named thing (an API token), as audited.
 #[derive(serde::Serialize)]

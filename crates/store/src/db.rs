@@ -459,8 +459,8 @@ pub enum Tx {
 
 impl Db {
     /// Refreshes the planner's statistics of `tables` (after a large write), in one
-    /// transaction. On SQLite only the per-index averages of `sqlite_stat1` are kept: see
-    /// [`drop_samples`].
+    /// transaction. On SQLite the per-index averages of `sqlite_stat1` are kept and the
+    /// `sqlite_stat4` samples only for the history: see [`drop_samples`].
     pub async fn analyze(&self, tables: &[&str]) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         for t in tables {
@@ -469,6 +469,32 @@ impl Db {
         drop_samples(&mut tx).await?;
         tx.commit().await
     }
+}
+
+/// Whether SQLite has a `sqlite_stat4` table (an `ANALYZE` ran with samples).
+const STAT4_TABLE: &str =
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat4'";
+
+/// At store open: [`drop_samples`], in a write transaction only when an earlier `ANALYZE`
+/// left samples to drop (a plain read otherwise, so that opening does not wait for the
+/// write lock).
+pub(crate) async fn drop_old_samples(db: &Db) -> Result<(), StoreError> {
+    if db.backend() != Backend::Sqlite || db.fetch_optional(STAT4_TABLE, &[]).await?.is_none() {
+        return Ok(());
+    }
+    let stray = db
+        .fetch_optional(
+            &format!("SELECT 1 FROM sqlite_stat4 WHERE tbl NOT IN ({KEEP_SAMPLES}) LIMIT 1"),
+            &[],
+        )
+        .await?
+        .is_some();
+    if stray {
+        let mut tx = db.begin().await?;
+        drop_samples(&mut tx).await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// The tables whose `sqlite_stat4` samples [`drop_samples`] keeps: the history that the
@@ -491,13 +517,7 @@ pub(crate) async fn drop_samples(tx: &mut Tx) -> Result<(), StoreError> {
     if tx.backend() != Backend::Sqlite {
         return Ok(());
     }
-    let present = tx
-        .fetch_optional(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat4'",
-            &[],
-        )
-        .await?
-        .is_some();
+    let present = tx.fetch_optional(STAT4_TABLE, &[]).await?.is_some();
     if present {
         tx.execute(
             &format!("DELETE FROM sqlite_stat4 WHERE tbl NOT IN ({KEEP_SAMPLES})"),

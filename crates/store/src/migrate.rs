@@ -119,11 +119,7 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>, StoreError> {
     // Derived rows a migration asked for that SQL alone cannot build (migration 23).
     crate::people_index::backfill(db).await?;
     // Samples an earlier version's ANALYZE left (`db::drop_samples`).
-    if db.backend() == Backend::Sqlite {
-        let mut tx = db.begin().await?;
-        crate::db::drop_samples(&mut tx).await?;
-        tx.commit().await?;
-    }
+    crate::db::drop_old_samples(db).await?;
     Ok(applied)
 }
 
