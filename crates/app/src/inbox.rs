@@ -7,9 +7,9 @@
 //! from [`App::todos`]. A module that tells someone something writes a
 //! [`NewNotice`](jiguan_domain::inbox::NewNotice) in the transaction of the change.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -135,56 +135,14 @@ pub const NOTICE_LIMIT: i64 = 200;
 /// How long a kept inbox may serve when the store's write mark has not moved: the bound on
 /// how late a change written by *another* process (the CLI, a second server on the same
 /// PostgreSQL database) reaches the badge. Writes of this process are seen at once.
-pub const INBOX_KEEP: Duration = Duration::from_secs(5);
+pub const INBOX_KEEP: Duration = crate::kept::KEEP;
 
 /// Accounts whose inbox is kept at most; past it, the stale ones are dropped first.
-const INBOX_KEPT_MAX: usize = 4096;
+pub(crate) const INBOX_KEPT_MAX: usize = 4096;
 
-/// One account's inbox as last read, with what it was read under.
-struct Kept {
-    actor: Actor,
-    mark: u64,
-    day: chrono::NaiveDate,
-    at: Instant,
-    inbox: Arc<Inbox>,
-}
-
-/// The inboxes last read, per account (see [`App::inbox_shared`]).
-#[derive(Default)]
-pub(crate) struct InboxCache {
-    kept: Mutex<HashMap<UserId, Kept>>,
-}
-
-impl InboxCache {
-    fn get(&self, actor: &Actor, mark: u64, day: chrono::NaiveDate) -> Option<Arc<Inbox>> {
-        let kept = self.kept.lock().ok()?;
-        let k = kept.get(&actor.user_id)?;
-        (k.mark == mark && k.day == day && k.at.elapsed() < INBOX_KEEP && k.actor == *actor)
-            .then(|| k.inbox.clone())
-    }
-
-    fn put(&self, actor: &Actor, mark: u64, day: chrono::NaiveDate, inbox: Arc<Inbox>) {
-        let Ok(mut kept) = self.kept.lock() else {
-            return;
-        };
-        if kept.len() >= INBOX_KEPT_MAX {
-            kept.retain(|_, k| k.at.elapsed() < INBOX_KEEP);
-            if kept.len() >= INBOX_KEPT_MAX {
-                kept.clear();
-            }
-        }
-        kept.insert(
-            actor.user_id,
-            Kept {
-                actor: actor.clone(),
-                mark,
-                day,
-                at: Instant::now(),
-                inbox,
-            },
-        );
-    }
-}
+/// The inboxes last read, per account (see [`App::inbox_shared`]), under the account's
+/// roles and the day.
+pub(crate) type InboxCache = crate::kept::Kept<UserId, (Actor, chrono::NaiveDate), Inbox>;
 
 impl App {
     /// The actor's to-dos: every waiting workflow record of a unit the actor sees whose
@@ -301,7 +259,7 @@ impl App {
         let day = crate::calc::china_today(self.clock.now());
         let mark = self.store.write_mark();
         if let Some(m) = mark
-            && let Some(i) = self.inboxes.get(actor, m, day)
+            && let Some(i) = self.inboxes.get(&actor.user_id, &(actor.clone(), day), m)
         {
             return Ok(i);
         }
@@ -314,7 +272,8 @@ impl App {
             unread,
         });
         if let Some(m) = mark {
-            self.inboxes.put(actor, m, day, inbox.clone());
+            self.inboxes
+                .put(actor.user_id, (actor.clone(), day), m, inbox.clone());
         }
         Ok(inbox)
     }

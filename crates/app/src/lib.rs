@@ -16,6 +16,7 @@ pub mod error;
 #[cfg(any(test, feature = "fakes"))]
 pub mod fakes;
 pub mod inbox;
+pub mod kept;
 pub mod org;
 pub mod pay;
 pub mod people;
@@ -109,6 +110,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     limiter: Arc<auth::LoginLimiter>,
     inboxes: Arc<inbox::InboxCache>,
+    /// The active bodies of each unit, as roster pages name them (see [`kept`]).
+    bodies: Arc<people::BodiesCache>,
     dashes: Arc<dashboard::DashCache>,
 }
 
@@ -119,7 +122,8 @@ impl App {
             config,
             clock,
             limiter: Arc::new(auth::LoginLimiter::default()),
-            inboxes: Arc::default(),
+            inboxes: Arc::new(kept::Kept::new(inbox::INBOX_KEPT_MAX)),
+            bodies: Arc::new(kept::Kept::new(people::BODIES_KEPT_MAX)),
             dashes: Arc::default(),
         }
     }

@@ -27,6 +27,12 @@ pub use relation_import::{RelationExportRow, RelationImportReport, UnitRelation}
 pub use relations::{RelationForm, RelationRecord, RelationView, RelationWrite};
 pub use usecases::*;
 
+/// The active bodies of each unit as roster pages show them (see [`crate::kept`]).
+pub(crate) type BodiesCache = crate::kept::Kept<(DistrictId, UnitId), (), Vec<BodyRef>>;
+
+/// Units whose bodies are kept at most.
+pub(crate) const BODIES_KEPT_MAX: usize = 4096;
+
 use std::fmt;
 
 use async_trait::async_trait;

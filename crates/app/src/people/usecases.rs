@@ -2,6 +2,7 @@
 //! secondments, bulk actions, quotas and establishment use, personnel cost.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -214,10 +215,14 @@ impl App {
 
     /// The active bodies of a unit (organisation module), as people are placed in them.
     pub(crate) async fn bodies_for(&self, d: DistrictId, unit: UnitId) -> Vec<BodyRef> {
-        self.store
+        self.read_bodies(d, unit).await.unwrap_or_default()
+    }
+
+    async fn read_bodies(&self, d: DistrictId, unit: UnitId) -> AppResult<Vec<BodyRef>> {
+        Ok(self
+            .store
             .list_bodies(d, unit, None)
-            .await
-            .unwrap_or_default()
+            .await?
             .into_iter()
             .filter(|b| b.status.code() == "active")
             .map(|b| BodyRef {
@@ -225,7 +230,29 @@ impl App {
                 name: b.name,
                 kind: b.kind.code().to_string(),
             })
-            .collect()
+            .collect())
+    }
+
+    /// [`bodies_for`](Self::bodies_for) as a roster page shows them: kept while the store's
+    /// write mark stays (see [`crate::kept`]), so that a page of the roster does not read
+    /// them again. Only to name bodies; what a write checks reads them afresh.
+    pub(crate) async fn bodies_shown(&self, d: DistrictId, unit: UnitId) -> Arc<Vec<BodyRef>> {
+        let mark = self.store.write_mark();
+        if let Some(m) = mark
+            && let Some(b) = self.bodies.get(&(d, unit), &(), m)
+        {
+            return b;
+        }
+        match self.read_bodies(d, unit).await {
+            Ok(b) => {
+                let b = Arc::new(b);
+                if let Some(m) = mark {
+                    self.bodies.put((d, unit), (), m, b.clone());
+                }
+                b
+            }
+            Err(_) => Arc::default(),
+        }
     }
 
     /// The bodies people of a unit can be placed in.
@@ -379,7 +406,7 @@ impl App {
             .store
             .list_people(actor.district_id, &filter, q)
             .await?;
-        let bodies = self.bodies_for(actor.district_id, unit).await;
+        let bodies = self.bodies_shown(actor.district_id, unit).await;
         Ok(Page {
             items: page
                 .items
