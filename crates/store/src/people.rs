@@ -25,14 +25,15 @@ use jiguan_domain::people::{
     Cost, EstablishmentKind, EventKind, ExceptionId, Funding, Identity, PersonEventId, PersonId,
     Status,
 };
+use jiguan_domain::rules::id_number::IdNumber;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
 use crate::SqlStore;
 use crate::audit::{append, commit_audited};
 use crate::db::{Backend, Row, Tx, Value};
-use crate::people_index::{self, Who};
+use crate::people_index::{self, PostTexts, Who};
 use crate::people_relations::{SELECT, insert_relation, relation_record};
-use crate::sql::{Sql, fetch_page, fetch_page_counted, like, order_by};
+use crate::sql::{Keyed, Sql, fetch_page, fetch_page_counted, keyed_sql, like, order_by};
 
 /// Rows per multi-row INSERT (and ID numbers per lookup) on PostgreSQL.
 const CHUNK: usize = 400;
@@ -166,7 +167,7 @@ fn roster_where(
     d: DistrictId,
     f: &PeopleFilter,
     q: Option<&ListQuery>,
-    posts: &[String],
+    posts: &PostTexts,
 ) -> Sql {
     roster_part(b, Vec::new(), d, f, q, Part::All, posts)
 }
@@ -180,7 +181,7 @@ fn roster_part(
     f: &PeopleFilter,
     q: Option<&ListQuery>,
     part: Part,
-    posts: &[String],
+    posts: &PostTexts,
 ) -> Sql {
     let dated = f.on.is_some();
     let a = if dated { "e" } else { "p" };
@@ -212,9 +213,10 @@ fn roster_part(
              WHERE e2.person_id = e.person_id AND e2.on_date <= {p})"
         ));
     } else if let (true, Some(text)) = (indexed, q.and_then(ListQuery::search)) {
-        let n = f.search_id_number.then(|| text.to_ascii_uppercase());
+        let n =
+            (f.search_id_number && IdNumber::is_shaped(&text)).then(|| text.to_ascii_uppercase());
         let c = people_index::candidates(&mut s, &dp, &text, n.as_deref(), posts);
-        s.push(&match (b, posts.is_empty()) {
+        s.push(&match (b, matches!(posts, PostTexts::Read(l) if l.is_empty())) {
             (Backend::Sqlite, _) | (Backend::Postgres, false) => format!(
                 " FROM ({c}) c CROSS JOIN people p WHERE p.id = c.person_id AND p.district_id = {dp}"
             ),
@@ -280,7 +282,7 @@ fn roster_part(
         let p = s.bind(like(&text));
         let mut cond =
             format!("LOWER(p.name) LIKE {p} ESCAPE '\\' OR LOWER({a}.post) LIKE {p} ESCAPE '\\'");
-        if f.search_id_number {
+        if f.search_id_number && IdNumber::is_shaped(&text) {
             let n = s.bind(text.to_ascii_uppercase());
             cond.push_str(&format!(" OR p.id_number = {n}"));
         }
@@ -691,7 +693,7 @@ impl SqlStore {
         f: &PeopleFilter,
         q: &ListQuery,
         order: &str,
-        posts: &[String],
+        posts: &PostTexts,
     ) -> StoreResult<Page<PersonRecord>> {
         let b = self.db.backend();
         // The total as one scalar (own people + borrowed-in people), its placeholders
@@ -792,16 +794,24 @@ impl SqlStore {
             q: Some(text.into()),
             ..Default::default()
         };
-        let posts = people_index::search_posts(&self.db, d, text).await?;
-        let w = roster_where(self.db.backend(), d, &f, Some(&q), &posts);
-        Ok((
-            format!(
-                "SELECT {}{} ORDER BY p.name COLLATE pinyin ASC, p.id LIMIT 20",
-                cols(false),
-                w.text
-            ),
-            w.params,
-        ))
+        let posts = people_index::post_texts(&self.db, d, text).await?;
+        let mut w = roster_where(self.db.backend(), d, &f, Some(&q), &posts);
+        let page = (w.bind(20_i64), w.bind(0_i64));
+        let select = cols(false);
+        let order = " ORDER BY p.name COLLATE pinyin ASC, p.id";
+        let sql = keyed_sql(&person_keyed(&select), &w.text, order, (&page.0, &page.1));
+        Ok((sql, w.params))
+    }
+}
+
+/// A page of current people read by key (see [`fetch_page_counted`]): `select` is
+/// [`cols`]`(false)`.
+fn person_keyed(select: &str) -> Keyed<'_> {
+    Keyed {
+        select,
+        width: PERSON_WIDTH,
+        key: "p.id",
+        table: "people p",
     }
 }
 
@@ -825,8 +835,8 @@ impl PeopleStore for SqlStore {
         q: &ListQuery,
     ) -> StoreResult<Page<PersonRecord>> {
         let posts = match (f.on, q.search()) {
-            (None, Some(text)) => people_index::search_posts(&self.db, d, &text).await?,
-            _ => Vec::new(),
+            (None, Some(text)) => people_index::post_texts(&self.db, d, &text).await?,
+            _ => PostTexts::NONE,
         };
         let w = roster_where(self.db.backend(), d, f, Some(q), &posts);
         let a = if f.on.is_some() { "e" } else { "p" };
@@ -857,15 +867,9 @@ impl PeopleStore for SqlStore {
         }
         if f.on.is_none() && q.search().is_some() {
             // The search's candidates are all read and sorted: the total rides on them.
-            return fetch_page_counted(
-                &self.db,
-                (&format!("SELECT {}", cols(false)), PERSON_WIDTH),
-                w,
-                &order,
-                q,
-                person,
-            )
-            .await;
+            let select = cols(false);
+            let key = person_keyed(&select);
+            return fetch_page_counted(&self.db, key, w, &order, q, person).await;
         }
         fetch_page(
             &self.db,
@@ -884,7 +888,7 @@ impl PeopleStore for SqlStore {
         d: DistrictId,
         f: &PeopleFilter,
     ) -> StoreResult<Vec<PersonRecord>> {
-        let w = roster_where(self.db.backend(), d, f, None, &[]);
+        let w = roster_where(self.db.backend(), d, f, None, &PostTexts::NONE);
         let a = if f.on.is_some() { "e" } else { "p" };
         let rows = self
             .db

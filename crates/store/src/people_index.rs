@@ -558,45 +558,73 @@ pub async fn recount_people(db: &Db) -> StoreResult<()> {
     Ok(())
 }
 
-/// The district's post texts that hold every gram of a roster search's `text` (from
-/// `people_post_grams`; a superset of the texts that contain it). Read before the roster
-/// query, so that its post branch is a list of texts through `people_post`, planned on
-/// what it really holds: a subquery left PostgreSQL to guess the holders of each text
-/// (50,000 on the stress unit, whose people share two texts) and walk the whole unit.
-pub(crate) async fn search_posts(db: &Db, d: DistrictId, text: &str) -> StoreResult<Vec<String>> {
+/// How a roster search reaches the people whose post holds its text.
+pub(crate) enum PostTexts {
+    /// The district's post texts that hold every gram of the text, read before the search
+    /// ([`post_texts`] on PostgreSQL); empty for no search, or no text that matched.
+    Read(Vec<String>),
+    /// The same texts as a subquery of the search statement itself (SQLite).
+    Inline,
+}
+
+impl PostTexts {
+    /// No post branch.
+    pub(crate) const NONE: PostTexts = PostTexts::Read(Vec::new());
+}
+
+/// The texts of `people_post_grams` holding every gram of `text` (a superset of the
+/// texts that contain it), as a compound SELECT with its parameters bound to `s`; `None`
+/// for a text without grams.
+fn texts_sql(s: &mut Sql, dp: &str, text: &str) -> Option<String> {
+    let ps: Vec<String> = query_grams(text).into_iter().map(|g| s.bind(g)).collect();
+    (!ps.is_empty()).then(|| {
+        ps.iter()
+            .map(|p| {
+                format!(
+                    "SELECT t.post FROM people_post_grams t WHERE t.district_id = {dp} AND t.gram = {p}"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" INTERSECT ")
+    })
+}
+
+/// How the roster search of `text` reaches the post texts (see [`PostTexts`]).
+///
+/// PostgreSQL reads the texts before the roster query, so that its post branch is a list
+/// of texts through `people_post`, planned on what it really holds: a subquery left it to
+/// guess the holders of each text (50,000 on the stress unit, whose people share two
+/// texts) and walk the whole unit. SQLite reads the subquery once, as a list, and walks
+/// `people_post` for its values whatever it holds: there the statement it saves (a hop to
+/// the connection's thread and back) is what counts.
+pub(crate) async fn post_texts(db: &Db, d: DistrictId, text: &str) -> StoreResult<PostTexts> {
+    if db.backend() == Backend::Sqlite {
+        return Ok(PostTexts::Inline);
+    }
     let mut s = Sql::new("");
     let dp = s.bind(d.0);
-    let ps: Vec<String> = query_grams(text).into_iter().map(|g| s.bind(g)).collect();
-    if ps.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = ps
-        .iter()
-        .map(|p| {
-            format!(
-                "SELECT t.post FROM people_post_grams t WHERE t.district_id = {dp} AND t.gram = {p}"
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" INTERSECT ");
-    db.fetch_all(&sql, &s.params)
+    let Some(sql) = texts_sql(&mut s, &dp, text) else {
+        return Ok(PostTexts::NONE);
+    };
+    let texts = db
+        .fetch_all(&sql, &s.params)
         .await?
         .iter()
         .map(|r| r.get::<String>(0))
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(PostTexts::Read(texts))
 }
 
 /// The candidate people of a roster search (a subquery of person ids): those whose name
-/// holds every gram of `text`, those holding one of `posts` (the post texts
-/// [`search_posts`] found, through `people_post`), in district `$dp`, and with
-/// `id_number` the one person of that ID number (through `UNIQUE (district_id,
-/// id_number)`).
+/// holds every gram of `text`, those holding one of the post texts of `posts` (through
+/// `people_post`), in district `$dp`, and with `id_number` the one person of that ID
+/// number (through `UNIQUE (district_id, id_number)`).
 pub(crate) fn candidates(
     s: &mut Sql,
     dp: &str,
     text: &str,
     id_number: Option<&str>,
-    posts: &[String],
+    posts: &PostTexts,
 ) -> String {
     let ps: Vec<String> = query_grams(text).into_iter().map(|g| s.bind(g)).collect();
     let names: Vec<String> = ps
@@ -610,11 +638,19 @@ pub(crate) fn candidates(
     // Compound SELECTs: SQLite reads them left to right, PostgreSQL binds INTERSECT
     // first; both read this as (names) UNION (posts) UNION (ID number).
     let mut sql = names.join(" INTERSECT ");
-    if !posts.is_empty() {
-        let list: Vec<String> = posts.iter().map(|t| s.bind(t.as_str())).collect();
+    let texts = match posts {
+        PostTexts::Read(list) if !list.is_empty() => Some(
+            list.iter()
+                .map(|t| s.bind(t.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        PostTexts::Read(_) => None,
+        PostTexts::Inline => texts_sql(s, dp, text),
+    };
+    if let Some(texts) = texts {
         sql.push_str(&format!(
-            " UNION SELECT x.id FROM people x WHERE x.district_id = {dp} AND x.post IN ({})",
-            list.join(", ")
+            " UNION SELECT x.id FROM people x WHERE x.district_id = {dp} AND x.post IN ({texts})"
         ));
     }
     if let Some(n) = id_number {

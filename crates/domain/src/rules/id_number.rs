@@ -109,6 +109,16 @@ impl From<IdNumber> for String {
 }
 
 impl IdNumber {
+    /// Whether `text` has the shape every stored number has: 18 ASCII characters, 17
+    /// digits then a digit or X (either case). A roster search looks a text up by ID number
+    /// only when it has this shape, since no other text can equal a stored one.
+    pub fn is_shaped(text: &str) -> bool {
+        let b = text.as_bytes();
+        b.len() == 18
+            && b[..17].iter().all(u8::is_ascii_digit)
+            && (b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x')
+    }
+
     /// Validates a number; `today`, when given, forbids birth dates after it.
     pub fn parse(s: &str, today: Option<NaiveDate>) -> Result<Self, IdError> {
         let t = s.trim();
@@ -184,6 +194,18 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn shaped_is_what_a_stored_number_can_equal() {
+        assert!(IdNumber::is_shaped("11010519491231002X"));
+        assert!(IdNumber::is_shaped("11010519491231002x"));
+        assert!(IdNumber::is_shaped("110105194912310021"));
+        assert!(!IdNumber::is_shaped("王伟"));
+        assert!(!IdNumber::is_shaped("1101051949123100"));
+        assert!(!IdNumber::is_shaped("1101051949123100X2"));
+        assert!(!IdNumber::is_shaped("11010519491231002X "));
+        assert!(!IdNumber::is_shaped("１１０１０５１９４９１２３１００２X"));
+    }
+
+    #[test]
     fn rules_examples() {
         let a = IdNumber::parse("11010519491231002X", None).unwrap();
         assert_eq!(a.area(), "110105");
@@ -244,6 +266,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn every_valid_number_is_shaped(n in valid_number()) {
+            let id = IdNumber::parse(&n, None).expect("valid");
+            prop_assert!(IdNumber::is_shaped(id.as_str()));
+            prop_assert!(IdNumber::is_shaped(&n.to_ascii_lowercase()));
+        }
+
         #[test]
         fn generated_numbers_validate(n in valid_number()) {
             let id = IdNumber::parse(&n, NaiveDate::from_ymd_opt(2026, 1, 1)).unwrap();
