@@ -648,3 +648,31 @@ async fn scale_generic_plans_of_the_lists(pg: bool) {
     assert!(bad.is_empty(), "{}", bad.join("\n\n"));
     assert!(checked > 40, "{checked} statements");
 }
+
+/// The bundled SQLite is built as `.cargo/config.toml` asks (issue 17): without
+/// `SQLITE_ENABLE_MEMORY_MANAGEMENT` (one page cache shared by every connection behind
+/// one process-wide mutex) and without memory statistics (a process-wide mutex on every
+/// allocation). With both, the connections' threads queued on those mutexes and the
+/// search served half as many requests.
+#[tokio::test]
+async fn scale_sqlite_is_built_without_process_wide_mutexes() {
+    let db = fresh(false).await;
+    let s = SqlStore::open(&db.url).await.unwrap();
+    let options: Vec<String> =
+        s.db.fetch_all("PRAGMA compile_options", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String>(0).unwrap())
+            .collect();
+    assert!(
+        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+        "{options:?}"
+    );
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+    // STAT4 stays: the cost query's plan needs the history's samples.
+    assert!(options.iter().any(|o| o == "ENABLE_STAT4"), "{options:?}");
+}
