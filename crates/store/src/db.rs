@@ -374,8 +374,13 @@ impl Db {
                 .map_err(backend)?;
             Ok(Db::Postgres(pool))
         } else {
+            // An in-memory database lives only while a connection holds it: never renew.
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .before_acquire(move |_, meta| {
+                    Box::pin(async move { Ok(in_memory || !stale(meta.age)) })
+                })
                 .connect_with(sqlite_options(url)?)
                 .await
                 .map_err(backend)?;
@@ -467,8 +472,38 @@ impl Db {
             tx.execute(&format!("ANALYZE {t}"), &[]).await?;
         }
         drop_samples(&mut tx).await?;
-        tx.commit().await
+        tx.commit().await?;
+        if self.backend() == Backend::Sqlite {
+            ANALYZED.store(since_start(), Ordering::Release);
+        }
+        Ok(())
     }
+}
+
+/// When an `ANALYZE` of this process last committed on SQLite ([`since_start`]; 0:
+/// none). A SQLite connection loads the planner's statistics when it opens and keeps
+/// them: the pooled connections opened before an `ANALYZE` (an import's, the demo data's)
+/// would plan with the old figures, or none, until the process restarts. The pool hands
+/// such a connection out no more ([`stale`]): it is closed and a new one opened, once
+/// each. Process-wide: one store's `ANALYZE` renews the other stores' connections too,
+/// which costs them a reconnection and nothing else.
+static ANALYZED: AtomicU64 = AtomicU64::new(0);
+
+/// Microseconds since this process first asked, plus one (never 0).
+fn since_start() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let us = START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_micros();
+    u64::try_from(us).unwrap_or(u64::MAX - 1) + 1
+}
+
+/// Whether a SQLite connection of this `age` opened before the last `ANALYZE`.
+fn stale(age: Duration) -> bool {
+    let analyzed = ANALYZED.load(Ordering::Acquire);
+    let age = u64::try_from(age.as_micros()).unwrap_or(u64::MAX);
+    analyzed != 0 && since_start().saturating_sub(age) < analyzed
 }
 
 /// Whether SQLite has a `sqlite_stat4` table (an `ANALYZE` ran with samples).
@@ -614,6 +649,47 @@ impl Tx {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// After an `ANALYZE`, no pooled SQLite connection opened before it is handed out
+    /// again (each would plan with the statistics it loaded when it opened). A TEMP table
+    /// marks a connection: it lives and dies with it.
+    #[allow(clippy::unwrap_used, clippy::panic)]
+    #[tokio::test]
+    async fn connections_opened_before_an_analyze_are_renewed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&dir.path().join("a.db").to_string_lossy())
+            .await
+            .unwrap();
+        db.execute("CREATE TABLE t (a INTEGER)", &[]).await.unwrap();
+        let Db::Sqlite(pool) = &db else {
+            unreachable!("a file path opens SQLite")
+        };
+        let marked = async || {
+            let mut c = pool.acquire().await.unwrap();
+            let n: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM temp.sqlite_master WHERE name = 'mark'")
+                    .fetch_one(&mut *c)
+                    .await
+                    .unwrap();
+            n == 1
+        };
+        // Every connection of the pool, held at once, marked.
+        let mut held = Vec::new();
+        for _ in 0..8 {
+            let mut c = pool.acquire().await.unwrap();
+            sqlx::query("CREATE TEMP TABLE mark (x INTEGER)")
+                .execute(&mut *c)
+                .await
+                .unwrap();
+            held.push(c);
+        }
+        drop(held);
+        assert!(marked().await, "the pool hands out its connections again");
+        db.analyze(&["t"]).await.unwrap();
+        for _ in 0..10 {
+            assert!(!marked().await, "a connection from before the ANALYZE");
+        }
+    }
 
     #[test]
     fn placeholders_are_rewritten_outside_strings() {
