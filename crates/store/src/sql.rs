@@ -49,10 +49,7 @@ impl Sql {
     pub fn search(&mut self, q: &ListQuery, cols: &[&str]) {
         if let Some(s) = q.search() {
             let p = self.bind(like(&s));
-            let any: Vec<String> = cols
-                .iter()
-                .map(|c| format!("LOWER({c}) LIKE {p} ESCAPE '\\'"))
-                .collect();
+            let any: Vec<String> = cols.iter().map(|c| like_match(c, &p)).collect();
             self.push(&format!(" AND ({})", any.join(" OR ")));
         }
     }
@@ -146,6 +143,8 @@ pub(crate) struct Keyed<'a> {
     pub key: &'a str,
     /// The table of the full rows, under the same alias (`people p`).
     pub table: &'a str,
+    /// Planned once per connection on PostgreSQL ([`opaque_params`]).
+    pub plan_once: bool,
 }
 
 /// [`fetch_page`] for a query that reads every matching row anyway (a search, whose
@@ -209,6 +208,9 @@ async fn page_of<T>(
                 paged.text
             )
         }
+        Total::Windowed(k) if k.plan_once => {
+            opaque_params(&keyed_sql(k, &paged.text, order, (&limit, &offset)))
+        }
         Total::Windowed(k) => keyed_sql(k, &paged.text, order, (&limit, &offset)),
     };
     let rows = db.fetch_all(&sql, &paged.params).await?;
@@ -237,6 +239,41 @@ pub(crate) async fn count_rows(db: &Db, count_from: &str, w: &Sql) -> StoreResul
     )
     .await?
     .get(0)
+}
+
+/// `LOWER(col) LIKE p ESCAPE '\'` for the [`like`] pattern bound as `p`, the pattern
+/// written as an expression (`p || ''`). SQLite marks a statement whose `LIKE` has a bare
+/// parameter on its right as depending on that parameter's value (for its prefix
+/// optimisation, which a `%…%` pattern never uses) and prepares it again — parses and
+/// plans it — at every new binding (issue 17, docs/PERFORMANCE.md). An expression is not looked into; the answers are the same.
+pub(crate) fn like_match(col: &str, p: &str) -> String {
+    format!("LOWER({col}) LIKE ({p} || '') ESCAPE '\\'")
+}
+
+/// `sql` with each placeholder `$n` (outside quoted literals) written `(SELECT $n)`: on
+/// PostgreSQL a statement whose planner cannot see its parameters' values costs the same
+/// in every plan, so that after five runs on a connection PostgreSQL keeps its generic
+/// plan instead of planning each run again. Only for a statement whose generic plan is
+/// right whatever the values (the roster's name search, whose shape fixes its plan).
+pub(crate) fn opaque_params(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + sql.len() / 4);
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c != '$' || quoted || !chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push(c);
+            continue;
+        }
+        out.push_str("(SELECT $");
+        while let Some(d) = chars.next_if(char::is_ascii_digit) {
+            out.push(d);
+        }
+        out.push(')');
+    }
+    out
 }
 
 /// A `LIKE` pattern that matches `s` anywhere, with `%`, `_` and `\` escaped
@@ -282,5 +319,29 @@ pub(crate) async fn update_or_insert(
             Ok(id)
         }
         None => tx.fetch_one(insert.0, &insert.1).await?.get(0),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opaque_params_hides_every_placeholder_and_nothing_else() {
+        assert_eq!(
+            opaque_params("SELECT a FROM t WHERE d = $1 AND s = 'x$2' AND n LIKE ($12 || '') LIMIT $3"),
+            "SELECT a FROM t WHERE d = (SELECT $1) AND s = 'x$2' AND n LIKE ((SELECT $12) || '') \
+             LIMIT (SELECT $3)"
+        );
+        assert_eq!(opaque_params("SELECT '$' || $1, 1"), "SELECT '$' || (SELECT $1), 1");
+    }
+
+    #[test]
+    fn like_match_writes_the_pattern_as_an_expression() {
+        assert_eq!(
+            like_match("p.name", "$4"),
+            "LOWER(p.name) LIKE ($4 || '') ESCAPE '\\'"
+        );
     }
 }
