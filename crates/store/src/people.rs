@@ -752,6 +752,14 @@ impl SqlStore {
              UNION ALL SELECT * FROM ({select}{}) b) r{outer} LIMIT {limit} OFFSET {offset}",
             home.text, both.text
         );
+        // PostgreSQL: planned once per connection ([`opaque_params`]). With the values in
+        // view it planned every run, and planning cost three times the run (0.57 against
+        // 0.17 ms on a unit of 100,000); the generic plan walks the unit's name index
+        // with the limit whatever the unit's size (scale::scale_generic_plans_of_the_lists).
+        let sql = match b {
+            Backend::Postgres => opaque_params(&sql),
+            Backend::Sqlite => sql,
+        };
         let rows = self.db.fetch_all(&sql, &both.params).await?;
         let total = match rows.first() {
             Some(r) => r.get::<i64>(PERSON_WIDTH)?,

@@ -438,51 +438,69 @@ async fn scale_search_plan_starts_from_the_grams(pg: bool) {
     assert_eq!(found.items.len() as i64, want);
 }
 
-both!(scale_search_is_planned_once);
+both!(scale_roster_is_planned_once);
 
-/// The roster's name search is planned once per connection, not at every run (issue 17):
-/// on SQLite its statement is not prepared again at each binding (`sqlite_stmt.reprep`:
-/// a `LIKE` with a bare parameter made SQLite parse and plan it anew every time); on
-/// PostgreSQL every parameter is hidden from the planner, so that after five runs it keeps
-/// the generic plan (which `scale_search_plan_starts_from_the_grams` checks) instead of
-/// planning each run for the values.
-async fn scale_search_is_planned_once(pg: bool) {
+/// The roster's page and its name search are planned once per connection, not at every
+/// run (issue 17). On SQLite a statement is not prepared again at each binding
+/// (`sqlite_stmt.reprep`: the search's `LIKE` with a bare parameter made SQLite parse and
+/// plan it anew every time). On PostgreSQL every parameter of those statements is hidden
+/// from the planner, so that after five runs it keeps the generic plan (which
+/// `scale_search_plan_starts_from_the_grams` and `scale_generic_plans_of_the_lists`
+/// check) instead of planning each run for the values.
+async fn scale_roster_is_planned_once(pg: bool) {
     let (_db, s, (d, u), _) = skewed(pg).await;
-    let (sql, params) = s.roster_search_sql(d, u, "王伟").await.unwrap();
-    let mut tx = s.db.begin().await.unwrap();
-    for _ in 0..7 {
-        let rows = tx.fetch_all(&sql, &params).await.unwrap();
-        assert!(!rows.is_empty(), "the data holds a 王伟");
-    }
-    if pg {
-        let bare = sql
-            .match_indices('$')
-            .filter(|(i, _)| !sql[..*i].ends_with("(SELECT "))
-            .count();
-        assert_eq!(bare, 0, "a placeholder the planner sees: {sql}");
-        let r = tx
-            .fetch_one(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
-                 WHERE statement LIKE '%people_grams%' AND statement NOT LIKE '%pg_prepared%'",
-                &[],
-            )
-            .await
-            .unwrap();
-        let (generic, custom): (i64, i64) = (r.get(0).unwrap(), r.get(1).unwrap());
-        assert!(generic >= 1, "generic {generic}, custom {custom}");
-        assert!(custom <= 5, "generic {generic}, custom {custom}");
-    } else {
-        let rows = tx
-            .fetch_all(
-                "SELECT reprep, run FROM sqlite_stmt WHERE sql LIKE '%people_grams%' \
-                 AND sql NOT LIKE '%sqlite_stmt%'",
-                &[],
-            )
-            .await
-            .unwrap();
-        assert_eq!(rows.len(), 1, "the search's statement, prepared once");
-        let (reprep, run): (i64, i64) = (rows[0].get(0).unwrap(), rows[0].get(1).unwrap());
-        assert_eq!((reprep, run), (0, 7), "prepared again at a new binding");
+    let f = PeopleFilter {
+        unit_id: Some(u),
+        search_id_number: true,
+        ..Default::default()
+    };
+    let page = ListQuery::default();
+    let search = ListQuery {
+        q: Some("王伟".into()),
+        ..Default::default()
+    };
+    for (q, marker) in [(&page, "people_counters"), (&search, "people_grams")] {
+        let (found, seen) = jiguan_store::db::recording(s.list_people(d, &f, q)).await;
+        assert!(!found.unwrap().items.is_empty());
+        let (sql, params) = seen.last().unwrap();
+        assert!(sql.contains(marker), "{sql}");
+        let mut tx = s.db.begin().await.unwrap();
+        for _ in 0..7 {
+            assert!(!tx.fetch_all(sql, params).await.unwrap().is_empty());
+        }
+        if pg {
+            let bare = sql
+                .match_indices('$')
+                .filter(|(i, _)| !sql[..*i].ends_with("(SELECT "))
+                .count();
+            assert_eq!(bare, 0, "a placeholder the planner sees: {sql}");
+            let r = tx
+                .fetch_one(
+                    &format!(
+                        "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
+                         WHERE statement LIKE '%{marker}%' AND statement NOT LIKE '%pg_prepared%'"
+                    ),
+                    &[],
+                )
+                .await
+                .unwrap();
+            let (generic, custom): (i64, i64) = (r.get(0).unwrap(), r.get(1).unwrap());
+            assert!(generic >= 1 && custom <= 5, "{marker}: generic {generic}, custom {custom}");
+        } else {
+            let rows = tx
+                .fetch_all(
+                    &format!(
+                        "SELECT reprep, run FROM sqlite_stmt WHERE sql LIKE '%{marker}%' \
+                         AND sql NOT LIKE '%sqlite_stmt%' AND run >= 7"
+                    ),
+                    &[],
+                )
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), 1, "{marker}: the statement, prepared once");
+            let reprep: i64 = rows[0].get(0).unwrap();
+            assert_eq!(reprep, 0, "{marker}: prepared again at a new binding");
+        }
     }
 }
 
