@@ -330,11 +330,16 @@ mod tests {
     #[test]
     fn opaque_params_hides_every_placeholder_and_nothing_else() {
         assert_eq!(
-            opaque_params("SELECT a FROM t WHERE d = $1 AND s = 'x$2' AND n LIKE ($12 || '') LIMIT $3"),
+            opaque_params(
+                "SELECT a FROM t WHERE d = $1 AND s = 'x$2' AND n LIKE ($12 || '') LIMIT $3"
+            ),
             "SELECT a FROM t WHERE d = (SELECT $1) AND s = 'x$2' AND n LIKE ((SELECT $12) || '') \
              LIMIT (SELECT $3)"
         );
-        assert_eq!(opaque_params("SELECT '$' || $1, 1"), "SELECT '$' || (SELECT $1), 1");
+        assert_eq!(
+            opaque_params("SELECT '$' || $1, 1"),
+            "SELECT '$' || (SELECT $1), 1"
+        );
     }
 
     #[test]

@@ -485,7 +485,10 @@ async fn scale_roster_is_planned_once(pg: bool) {
                 .await
                 .unwrap();
             let (generic, custom): (i64, i64) = (r.get(0).unwrap(), r.get(1).unwrap());
-            assert!(generic >= 1 && custom <= 5, "{marker}: generic {generic}, custom {custom}");
+            assert!(
+                generic >= 1 && custom <= 5,
+                "{marker}: generic {generic}, custom {custom}"
+            );
         } else {
             let rows = tx
                 .fetch_all(
