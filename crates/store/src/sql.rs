@@ -245,7 +245,8 @@ pub(crate) async fn count_rows(db: &Db, count_from: &str, w: &Sql) -> StoreResul
 /// written as an expression (`p || ''`). SQLite marks a statement whose `LIKE` has a bare
 /// parameter on its right as depending on that parameter's value (for its prefix
 /// optimisation, which a `%…%` pattern never uses) and prepares it again — parses and
-/// plans it — at every new binding (issue 17, docs/PERFORMANCE.md). An expression is not looked into; the answers are the same.
+/// plans it — at every new binding (issue 17, docs/PERFORMANCE.md). An expression is not
+/// looked into; the answers are the same.
 pub(crate) fn like_match(col: &str, p: &str) -> String {
     format!("LOWER({col}) LIKE ({p} || '') ESCAPE '\\'")
 }
@@ -254,7 +255,8 @@ pub(crate) fn like_match(col: &str, p: &str) -> String {
 /// PostgreSQL a statement whose planner cannot see its parameters' values costs the same
 /// in every plan, so that after five runs on a connection PostgreSQL keeps its generic
 /// plan instead of planning each run again. Only for a statement whose generic plan is
-/// right whatever the values (the roster's name search, whose shape fixes its plan).
+/// right whatever the values: the roster page and the roster's name search, whose
+/// generic plans the store's scale stories check.
 pub(crate) fn opaque_params(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + sql.len() / 4);
     let mut quoted = false;
