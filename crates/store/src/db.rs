@@ -211,18 +211,31 @@ fn unique_key(msg: &str, constraint: Option<&str>) -> UniqueKey {
 
 /// Rewrites `$n` placeholders to SQLite's `?n`.
 fn to_sqlite(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
+    map_placeholders(sql, |out, n| {
+        out.push('?');
+        out.push_str(n);
+    })
+}
+
+/// `sql` with each placeholder `$n` outside quoted literals replaced by what `write`
+/// appends for its digits `n`.
+pub(crate) fn map_placeholders(sql: &str, write: impl Fn(&mut String, &str)) -> String {
+    let mut out = String::with_capacity(sql.len() + sql.len() / 8);
+    let mut chars = sql.char_indices().peekable();
     let mut in_str = false;
-    while let Some(c) = chars.next() {
+    while let Some((i, c)) = chars.next() {
         if c == '\'' {
             in_str = !in_str;
         }
-        if c == '$' && !in_str && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
-            out.push('?');
-        } else {
+        if c != '$' || in_str || !chars.peek().is_some_and(|(_, d)| d.is_ascii_digit()) {
             out.push(c);
+            continue;
         }
+        let mut end = i + 1;
+        while let Some((j, d)) = chars.next_if(|(_, d)| d.is_ascii_digit()) {
+            end = j + d.len_utf8();
+        }
+        write(&mut out, &sql[i + 1..end]);
     }
     out
 }

@@ -258,24 +258,11 @@ pub(crate) fn like_match(col: &str, p: &str) -> String {
 /// right whatever the values: the roster page and the roster's name search, whose
 /// generic plans the store's scale stories check.
 pub(crate) fn opaque_params(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len() + sql.len() / 4);
-    let mut quoted = false;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' {
-            quoted = !quoted;
-        }
-        if c != '$' || quoted || !chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push(c);
-            continue;
-        }
+    crate::db::map_placeholders(sql, |out, n| {
         out.push_str("(SELECT $");
-        while let Some(d) = chars.next_if(char::is_ascii_digit) {
-            out.push(d);
-        }
+        out.push_str(n);
         out.push(')');
-    }
-    out
+    })
 }
 
 /// A `LIKE` pattern that matches `s` anywhere, with `%`, `_` and `\` escaped
