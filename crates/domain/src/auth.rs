@@ -12,24 +12,7 @@ id_type! {
     TokenId;
 }
 
-coded_enum! {
-    /// A role. A user may hold several; the union of their grants applies. Locale keys
-    /// are the bare codes.
-    pub enum Role: "" {
-        /// 区管理员: district organisation/establishment office.
-        DistrictAdmin = "district_admin" ["区管理员"],
-        /// 单位管理员 (组织/人事): a town's HR and party office.
-        UnitAdmin = "unit_admin" ["单位管理员（组织/人事）", "单位管理员"],
-        /// 中层 (机构负责人): head of a body.
-        BodyHead = "body_head" ["中层（机构负责人）", "中层"],
-        /// 党委委员 / 党工委委员: committee member.
-        CommitteeMember = "committee_member" ["党（工）委委员", "党委委员", "党工委委员"],
-        /// 工作人员: ordinary staff.
-        Staff = "staff" ["工作人员"],
-        /// 审计员: read-only, at district or unit level.
-        Auditor = "auditor" ["审计员（只读）", "审计员"],
-    }
-}
+closed_lists!("auth.toml");
 
 /// Where an account belongs: the district office or one unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -120,106 +103,6 @@ impl Role {
             // The democratic evaluation's electorate (民主测评), with a one-time code.
             SelectionEvaluate => matches!(self, UnitAdmin | BodyHead | CommitteeMember | Staff),
         }
-    }
-}
-
-coded_enum! {
-    /// Everything a user can be allowed to do. A new module adds its actions here and its
-    /// row of the matrix in [`Role::grants`].
-    pub enum Action: "action." {
-        /// See the dashboard (工作台).
-        Dashboard = "dashboard" ["工作台"],
-        /// Own profile, password and API tokens.
-        Profile = "profile" ["个人设置"],
-        /// List all units of the district (district view).
-        UnitsList = "units_list" ["单位列表"],
-        /// See one unit's overview.
-        UnitView = "unit_view" ["单位概况"],
-        /// Create and edit units.
-        UnitManage = "unit_manage" ["单位管理"],
-        /// See accounts.
-        UsersView = "users_view" ["查看账号"],
-        /// Create accounts, set roles, reset passwords, deactivate.
-        UsersManage = "users_manage" ["账号管理"],
-        /// Read the audit trail.
-        AuditView = "audit_view" ["审计日志"],
-        /// See policy parameters.
-        SettingsView = "settings_view" ["查看政策参数"],
-        /// Change policy parameters.
-        SettingsManage = "settings_manage" ["修改政策参数"],
-        /// Use the policy calculators.
-        CalcUse = "calc_use" ["政策计算器"],
-        /// See bodies, functions, totals, plans and org charts (机构设置).
-        OrgView = "org_view" ["查看机构设置"],
-        /// Edit a unit's bodies and functions, split its middle-post totals, draft and submit
-        /// reorganisation plans.
-        OrgManage = "org_manage" ["机构设置管理"],
-        /// Set a unit's approved totals; approve, reject and apply reorganisation plans (区).
-        OrgApprove = "org_approve" ["机构改革审批"],
-        /// See the roster and establishment use (ID numbers masked).
-        PeopleView = "people_view" ["查看人员"],
-        /// Add, edit, move and import people; record establishment exceptions.
-        PeopleManage = "people_manage" ["人员管理"],
-        /// See full resident ID numbers and other personal data.
-        PeopleSensitive = "people_sensitive" ["查看敏感信息"],
-        /// Set establishment quotas by kind (编办).
-        EstablishmentSet = "establishment_set" ["核定编制"],
-        /// See posts, workloads, FTE need, assignments, coverage and workload balance (岗位).
-        PostsView = "posts_view" ["查看岗位"],
-        /// Edit posts and their workloads, assign people, accept balancing suggestions.
-        PostsManage = "posts_manage" ["岗位管理"],
-        /// See downsizing plans, their figures, notices and summaries (分流方案).
-        DownsizingView = "downsizing_view" ["查看分流方案"],
-        /// Draft, edit and submit a unit's downsizing plans; apply an approved plan.
-        DownsizingManage = "downsizing_manage" ["分流方案管理"],
-        /// Approve or reject downsizing plans (区).
-        DownsizingApprove = "downsizing_approve" ["分流方案审批"],
-        /// See competitive-selection campaigns and their published results (竞争上岗).
-        SelectionView = "selection_view" ["查看竞争上岗"],
-        /// Draft, edit, submit and publish a unit's campaign plans; run its stages (组织/人事).
-        SelectionManage = "selection_manage" ["竞争上岗管理"],
-        /// Approve or reject campaign plans (区).
-        SelectionApprove = "selection_approve" ["竞争上岗方案审批"],
-        /// Cast a ballot in the unit committee's secret ballot with a drawn token (党委会票决).
-        SelectionVote = "selection_vote" ["党委会票决投票"],
-        /// Register oneself for a published campaign (竞争上岗报名), on a phone.
-        SelectionRegister = "selection_register" ["竞争上岗报名"],
-        /// See pay pools, pay runs, slips and the district's spread report (绩效分配).
-        PayView = "pay_view" ["查看绩效分配"],
-        /// Set each unit's pay pool (区).
-        PayPoolSet = "pay_pool_set" ["核定绩效奖金总额"],
-        /// Create a unit's pay run, enter or import grades, compute, submit and apply (组织/人事).
-        PayRun = "pay_run" ["绩效分配"],
-        /// Approve or reject the unit's pay run (单位领导, 党委委员).
-        PayApprove = "pay_approve" ["绩效分配审批"],
-        /// See two-way selection rounds, progress and results (双向择岗).
-        TwowayView = "twoway_view" ["查看双向择岗"],
-        /// Set up, open and match a unit's rounds, confirm 调剂, set routes, apply (组织/人事).
-        TwowayManage = "twoway_manage" ["双向择岗管理"],
-        /// List one's own choices (志愿) in an open round (工作人员).
-        TwowayChoose = "twoway_choose" ["填报志愿"],
-        /// Rank the applicants to one's body's posts (中层).
-        TwowayRank = "twoway_rank" ["排序应选人员"],
-        /// Approve or reject a round's result (区 or 党委).
-        TwowayApprove = "twoway_approve" ["双向择岗结果审批"],
-        /// See appraisal cycles, scores with their explanation, grades and quotas (考核).
-        AppraisalView = "appraisal_view" ["查看考核"],
-        /// Run a unit's appraisal: cycles, participants, indicators, raters, scores, grades,
-        /// publicity, appeals (组织/人事).
-        AppraisalManage = "appraisal_manage" ["考核管理"],
-        /// Confirm or send back a cycle's grades (考核委员会).
-        AppraisalConfirm = "appraisal_confirm" ["考核委员会确认等次"],
-        /// Rate colleagues with a one-time code (民主测评).
-        AppraisalRate = "appraisal_rate" ["民主测评打分"],
-        /// See a unit's reform results report (改革成效) and the records behind each figure.
-        ReportView = "report_view" ["查看改革成效"],
-        /// See the district's reform results dashboard over all its units (区).
-        ReportDistrict = "report_district" ["全区改革成效"],
-        /// Score candidates as a judge registered for a campaign's interview (面试评委), on
-        /// one's own sheet only.
-        SelectionJudge = "selection_judge" ["面试评分"],
-        /// Cast an anonymous democratic-evaluation ballot with a one-time code (民主测评).
-        SelectionEvaluate = "selection_evaluate" ["竞争上岗民主测评"],
     }
 }
 

@@ -18,25 +18,7 @@ use serde::Serialize;
 use crate::FieldError;
 use crate::people::{EstablishmentKind, Funding, Identity};
 
-coded_enum! {
-    /// A managed list.
-    pub enum DictKind: "dict.kind." {
-        /// 民族 (GB 3304-1991).
-        Ethnicity = "ethnicity" ["民族"],
-        /// 政治面貌 (GB/T 4762-1984).
-        Party = "party" ["政治面貌"],
-        /// 学历 (GB/T 4658-2006).
-        Education = "education" ["学历"],
-        /// 职级 (公务员职级, 领导职务层次, 事业单位岗位等级).
-        Rank = "rank" ["职级"],
-        /// 身份 (fixed: the establishment rules depend on it).
-        Identity = "identity" ["身份"],
-        /// 编制类型 (fixed).
-        Establishment = "establishment" ["编制类型"],
-        /// 经费来源 (fixed).
-        Funding = "funding" ["经费来源"],
-    }
-}
+closed_lists!("dict.toml");
 
 /// One item of a list as the district sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

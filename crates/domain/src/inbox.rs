@@ -35,15 +35,7 @@ id_type! {
     NoticeId;
 }
 
-coded_enum! {
-    /// Which accounts a notice is addressed to: the district office's, or one unit's.
-    pub enum Audience: "inbox.audience." {
-        /// 区级账号.
-        District = "district" ["区级"],
-        /// 本单位账号.
-        Unit = "unit" ["单位"],
-    }
-}
+closed_lists!("inbox.toml");
 
 /// Who a notice is for: one user, or the accounts of the audience (all of them, or those
 /// holding `role`). The unit of the audience is the notice's unit.

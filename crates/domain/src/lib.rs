@@ -32,4 +32,10 @@ pub mod workflow;
 #[cfg(test)]
 pub(crate) mod test_util;
 
+/// The build script, for the test of its checks (`macros::tests`).
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../build.rs"]
+mod build_script;
+
 pub use error::FieldError;

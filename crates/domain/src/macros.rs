@@ -1,5 +1,10 @@
 //! The two macros every module uses for its small types: [`id_type!`](crate::id_type) for newtype ids
 //! and [`coded_enum!`](crate::coded_enum) for closed lists with a stable code.
+//!
+//! The crate's own closed lists are data, not code: each module's lists are in a `.toml`
+//! file beside it (`org/kinds.rs` ↔ `org/kinds.toml`: variant, code, Chinese labels, doc),
+//! which `build.rs` checks and turns into `coded_enum!` invocations, and the module takes
+//! them in with `closed_lists!("org/kinds.toml");`.
 
 /// Defines newtype ids over `i64`: `Debug, Clone, Copy, Eq, Ord, Hash`, serde as the bare
 /// number, `Display` as the number, `FromStr` (a path segment: a whole number above zero,
@@ -167,6 +172,14 @@ macro_rules! coded_enum {
     };
 }
 
+/// Takes in the closed lists of a `.toml` file of `src/` (path relative to `src/`), which
+/// `build.rs` generated as `coded_enum!` invocations into `OUT_DIR/lists/`.
+macro_rules! closed_lists {
+    ($toml:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/lists/", $toml, ".rs"));
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use crate::FieldError;
@@ -244,7 +257,11 @@ mod tests {
         assert_eq!(m.get(&Colour::Blue), Some(&1));
     }
 
-    /// Every list of the crate: JSON is the code, each code and label names one value,
+    // `every_closed_list!`: every list of every `.toml` beside the modules (build.rs names
+    // them all).
+    include!(concat!(env!("OUT_DIR"), "/lists/index.rs"));
+
+    /// Every list of the crate (each `.toml`'s): JSON is the code, each code and label names one value,
     /// and no label is claimed by two values.
     #[test]
     fn every_coded_enum_is_consistent() {
@@ -264,42 +281,40 @@ mod tests {
                 }
             })+};
         }
-        use crate::{auth, downsizing, org, people, posts, rules, tenancy, workflow};
-        check!(
-            tenancy::UnitKind,
-            tenancy::Committee,
-            auth::Role,
-            auth::Action,
-            org::BodyKind,
-            org::FunctionCategory,
-            org::ReviewDecision,
-            workflow::Status,
-            workflow::Step,
-            org::IssueKind,
-            people::Identity,
-            people::EstablishmentKind,
-            people::Status,
-            people::Funding,
-            people::EventKind,
-            people::QuotaKind,
-            posts::PostLevel,
-            posts::PostKind,
-            posts::Education,
-            posts::workload::Staffing,
-            posts::suggest::MoveKind,
-            downsizing::Route,
-            downsizing::CandidateReason,
-            rules::retirement::Category,
-            rules::early_retirement::Staff,
-            rules::early_retirement::Ground,
-            rules::id_number::Gender,
-            rules::severance::PartRule,
-            rules::severance::PartialYear,
-            rules::severance::LocalBase,
-            rules::selection::InterviewMethod,
-            rules::calendar::DayReason,
-            rules::calc::CalcKind,
+        every_closed_list!(check);
+    }
+
+    use crate::build_script;
+
+    /// The build script's own checks: a list that could not work stops the build, naming
+    /// the list and the value.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn a_list_that_could_not_work_is_refused() {
+        let generate = |t: &str| {
+            let f: build_script::File = toml::from_str(t).unwrap();
+            build_script::generate(&f).map_err(|e| e.to_string())
+        };
+        let ok = r#"[[enum]]
+name = "Colour"
+key = "test.colour."
+doc = "A colour."
+values = [{ variant = "Red", code = "red", zh = ["红色", "红"], doc = "红." }]"#;
+        let code = generate(ok).unwrap();
+        assert!(code.contains(r#"Red = "red" ["红色", "红"],"#), "{code}");
+        assert!(code.contains(r#"#[doc = " A colour."]"#), "{code}");
+        let twice = ok.replace(
+            "}]",
+            r#"}, { variant = "Rose", code = "rose", zh = ["红"] }]"#,
         );
+        let e = generate(&twice).unwrap_err();
+        assert!(
+            e.contains("Colour") && e.contains("Rose") && e.contains("红"),
+            "{e}"
+        );
+        assert!(generate(&ok.replace("\"Red\"", "\"red\"")).is_err());
+        assert!(generate(&ok.replace("zh = [\"红色\", \"红\"]", "zh = []")).is_err());
+        assert!(generate(&ok.replace("test.colour.", "test.colour")).is_err());
     }
 
     #[test]

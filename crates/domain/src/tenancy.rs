@@ -13,15 +13,7 @@ id_type! {
     UserId;
 }
 
-coded_enum! {
-    /// Town (镇) or subdistrict (街道).
-    pub enum UnitKind: "kind." {
-        /// 镇.
-        Town = "town" ["镇"],
-        /// 街道.
-        Subdistrict = "subdistrict" ["街道"],
-    }
-}
+closed_lists!("tenancy.toml");
 
 impl UnitKind {
     /// The unit's party committee: 党委 for a town, 党工委 for a subdistrict.
@@ -30,16 +22,6 @@ impl UnitKind {
             UnitKind::Town => Committee::PartyCommittee,
             UnitKind::Subdistrict => Committee::PartyWorkingCommittee,
         }
-    }
-}
-
-coded_enum! {
-    /// 党委 (town) or 党工委 (subdistrict).
-    pub enum Committee: "committee." {
-        /// 党委.
-        PartyCommittee = "party_committee" ["党委"],
-        /// 党工委.
-        PartyWorkingCommittee = "party_working_committee" ["党工委"],
     }
 }
 

@@ -17,34 +17,7 @@ use crate::FieldError;
 use crate::audit::ObjectKind;
 use crate::auth::Action;
 
-coded_enum! {
-    /// Where a plan stands. The codes are the ones stored in every module's table.
-    pub enum Status: "workflow.status." {
-        /// 草稿: the unit edits it.
-        Draft = "draft" ["草稿"],
-        /// 已报批: waiting for the district.
-        Submitted = "submitted" ["已报批"],
-        /// 已批准: approved by the district; it can be applied.
-        Approved = "approved" ["已批准"],
-        /// 已退回: rejected with a reason.
-        Rejected = "rejected" ["已退回"],
-        /// 已实施: applied.
-        Applied = "applied" ["已实施"],
-        /// 进行中: open to the people it concerns (a two-way selection round: staff
-        /// choose, heads rank, the office matches).
-        Open = "open" ["进行中"],
-        /// 评分中: scores are being entered.
-        Scoring = "scoring" ["评分中"],
-        /// 定等中: grades are being proposed within the quota.
-        Grading = "grading" ["定等中"],
-        /// 已确认: the 考核委员会 confirmed the grades.
-        Confirmed = "confirmed" ["已确认"],
-        /// 公示中: the 优秀 list is published.
-        Publicity = "publicity" ["公示中"],
-        /// 已结束: closed; read-only.
-        Closed = "closed" ["已结束"],
-    }
-}
+closed_lists!("workflow.toml");
 
 impl Status {
     /// Whether the district decided (approved or rejected): the decision's author and time
@@ -58,32 +31,6 @@ impl Status {
             self,
             Status::Draft | Status::Submitted | Status::Approved | Status::Open
         )
-    }
-}
-
-coded_enum! {
-    /// A step of the life cycle. Its code ends the audit action (`org.plan.approve`).
-    pub enum Step: "workflow.step." {
-        /// 报批.
-        Submit = "submit" ["报批"],
-        /// 批准.
-        Approve = "approve" ["批准"],
-        /// 退回.
-        Reject = "reject" ["退回"],
-        /// 重新编辑: rejected → draft.
-        Reopen = "reopen" ["重新编辑"],
-        /// 实施.
-        Apply = "apply" ["实施"],
-        /// 开放: a draft is opened to the people it concerns.
-        Open = "open" ["开放"],
-        /// 开始评分.
-        Score = "score" ["开始评分"],
-        /// 开始定等.
-        Grade = "grade" ["开始定等"],
-        /// 公示.
-        Publish = "publish" ["公示"],
-        /// 结束.
-        Close = "close" ["结束"],
     }
 }
 

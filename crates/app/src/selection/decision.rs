@@ -52,21 +52,7 @@ use crate::ports::{Scoped, StoreResult, UnitAt};
 use crate::posts::AssignmentWrite;
 use crate::{App, AppError, AppResult};
 
-jiguan_domain::coded_enum! {
-    /// A proposed candidate's outcome, read from the meeting's tally.
-    pub enum Outcome: "selection.outcome." {
-        /// 待表决: the meeting's vote is not closed.
-        Pending = "pending" ["待表决"],
-        /// 通过（拟任）.
-        Elected = "elected" ["通过"],
-        /// 未通过.
-        NotElected = "not_elected" ["未通过"],
-        /// 暂缓 (缓议 by more than half of those present).
-        Deferred = "deferred" ["暂缓"],
-        /// 再次表决: tied at the boundary, or a shortfall (差额票决).
-        Revote = "revote" ["需再次表决"],
-    }
-}
+pub use jiguan_domain::selection::Outcome;
 
 /// Who is proposed for which post, citing the plan version: what a candidate as written
 /// and as stored share (their fields read through `Deref`).

@@ -40,14 +40,7 @@ use jiguan_domain::tenancy::{DistrictId, UnitId, UserId};
 
 use crate::ports::{Scoped, StoreResult, UnitAt};
 
-jiguan_domain::coded_enum! {
-    /// Where a meeting is: draft (items, roll call) → open (tokens issued, voting) → closed.
-    pub enum MeetingStatus: "selection.meeting." {
-        Draft = "draft" ["筹备"],
-        Open = "open" ["投票中"],
-        Closed = "closed" ["已计票"],
-    }
-}
+pub use jiguan_domain::selection::MeetingStatus;
 
 /// A meeting as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

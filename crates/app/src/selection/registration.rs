@@ -52,17 +52,7 @@ use crate::people::PersonRecord;
 use crate::ports::Scoped;
 use crate::{App, AppError, AppResult};
 
-jiguan_domain::coded_enum! {
-    /// Where an application stands in the review.
-    pub enum ApplicationStatus: "selection.application." {
-        /// 待审查.
-        Pending = "pending" ["待审查"],
-        /// 资格审查通过.
-        Confirmed = "confirmed" ["审查通过"],
-        /// 资格审查未通过.
-        Rejected = "rejected" ["审查未通过"],
-    }
-}
+pub use jiguan_domain::selection::ApplicationStatus;
 
 /// A review as recorded: the decision, the facts and the note.
 #[derive(Debug, Clone, PartialEq, Eq)]

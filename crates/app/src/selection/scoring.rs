@@ -185,19 +185,7 @@ pub struct PostCandidates {
     pub candidates: Vec<Candidate>,
 }
 
-jiguan_domain::coded_enum! {
-    /// Where a candidate stands after the written exam.
-    pub enum ExamOutcome: "selection.exam." {
-        /// No score yet.
-        Pending = "pending" ["未录入"],
-        /// 进入面试.
-        Advanced = "advanced" ["进入面试"],
-        /// At or above the pass mark, beyond the cut.
-        NotAdvanced = "not_advanced" ["未进入面试"],
-        /// Below the pass mark.
-        BelowPass = "below_pass" ["未达合格分数线"],
-    }
-}
+pub use jiguan_domain::selection::ExamOutcome;
 
 /// One candidate's written exam.
 #[derive(Debug, Clone, Serialize)]

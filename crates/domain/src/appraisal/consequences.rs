@@ -8,33 +8,7 @@ use serde::Serialize;
 
 use super::Grade;
 
-coded_enum! {
-    /// One consequence recorded for a person's year.
-    pub enum Effect: "appraisal.effect." {
-        /// 嘉奖 for 优秀 (APR-16, art. 19).
-        Commendation = "commendation" ["嘉奖"],
-        /// 记三等功 after three consecutive 优秀 (APR-16).
-        ThirdClassMerit = "third_class_merit" ["记三等功"],
-        /// 年度考核奖金 / 年终一次性奖金 (优秀、称职, PAY-1, 公务员法 art. 80).
-        Bonus = "bonus" ["年终奖金"],
-        /// No year-end bonus (基本称职、不称职).
-        NoBonus = "no_bonus" ["无年终奖金"],
-        /// +1 工资档次 at each 2nd cumulative 称职-or-better year (APR-17).
-        PayStep = "pay_step" ["晋升一个工资档次"],
-        /// +1 级别 at each 5th cumulative 称职-or-better year (APR-17).
-        LevelStep = "level_step" ["晋升一个级别"],
-        /// 诫勉 with a deadline to improve (基本称职, APR-18).
-        Warning = "warning" ["诫勉"],
-        /// No 职务/职级 promotion in the next year (基本称职, APR-18).
-        NoPromotion = "no_promotion" ["次年不得晋升职务职级"],
-        /// 组织调整或组织处理 after two consecutive 基本称职 (APR-18).
-        PostChange = "post_change" ["组织调整"],
-        /// 降低一个职务或职级层次 (不称职, 公务员法 art. 50(2)).
-        Demotion = "demotion" ["降职"],
-        /// 辞退 proposal after two consecutive 不称职 (公务员法 art. 88(1)).
-        Dismissal = "dismissal" ["予以辞退"],
-    }
-}
+closed_lists!("appraisal/consequences.toml");
 
 /// One appraisal year of a person: `None` is 不定等次.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -16,25 +16,7 @@ pub const REASON_MAX: usize = 500;
 /// servants within the 1-year probation; parameter `appraisal.new_staff_months`).
 pub const NEW_STAFF_MONTHS: u32 = 12;
 
-coded_enum! {
-    /// The form of the appraisal (APR-1, APR-2, APR-4).
-    pub enum Kind: "appraisal.kind." {
-        /// 年度考核 (定期考核 for non-leaders).
-        Annual = "annual" ["年度考核"],
-        /// 平时考核, quarterly by default (`routine_periods = quarterly`).
-        Periodic = "periodic" ["平时考核"],
-    }
-}
-
-coded_enum! {
-    /// The result of a periodic appraisal (APR-4): 好 / 较好 / 一般 / 较差.
-    pub enum PeriodicResult: "appraisal.periodic." {
-        Good = "good" ["好"],
-        Fair = "fair" ["较好"],
-        Average = "average" ["一般"],
-        Poor = "poor" ["较差"],
-    }
-}
+closed_lists!("appraisal/cycle.toml");
 
 /// A new cycle as entered (form, API, CLI: one input shape).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -35,21 +35,7 @@ id_type! {
     AppealId;
 }
 
-coded_enum! {
-    /// The four grades (APR-5). 公务员 and 事业 staff share the codes; the label depends on
-    /// the identity ([`cycle::grade_label`]). The codes are the ones of
-    /// [`crate::rules::pay_pool`]'s `default_grade_coef`.
-    pub enum Grade: "appraisal.grade." {
-        /// 优秀.
-        Excellent = "excellent" ["优秀"],
-        /// 称职 / 合格.
-        Competent = "competent" ["称职", "合格"],
-        /// 基本称职 / 基本合格.
-        Basic = "basic" ["基本称职", "基本合格"],
-        /// 不称职 / 不合格.
-        Incompetent = "incompetent" ["不称职", "不合格"],
-    }
-}
+closed_lists!("appraisal/mod.toml");
 
 impl Grade {
     /// Whether the grade is 称职 or better (APR-17: counts toward 档次/级别, bonus).
@@ -59,19 +45,5 @@ impl Grade {
     /// Whether the grade needs a written reason (基本称职, 不称职).
     pub fn needs_reason(self) -> bool {
         matches!(self, Grade::Basic | Grade::Incompetent)
-    }
-}
-
-coded_enum! {
-    /// Why a participant is not graded (不定等次, APR-6): comments only.
-    pub enum Ungraded: "appraisal.ungraded." {
-        /// New staff within the probation (新录用试用期内, months by parameter).
-        NewStaff = "new_staff" ["新录用未满试用期", "新录用"],
-        /// 病假/事假 over half the appraisal year.
-        LongLeave = "long_leave" ["病事假累计超过半年", "长期病事假"],
-        /// 立案审查调查: graded once the case closes.
-        Investigation = "investigation" ["立案审查调查期间", "立案审查"],
-        /// A 记过/记大过/降级/撤职 sanction running.
-        Sanction = "sanction" ["受处分期间"],
     }
 }

@@ -30,36 +30,7 @@ pub const INDICATORS_MAX: usize = 20;
 /// Default weight of the periodic results in the annual score (percent).
 pub const PERIODIC_WEIGHT_PCT: u32 = 30;
 
-coded_enum! {
-    /// Who rates (APR-1: self-summary, the supervising leader after hearing colleagues, the
-    /// agency's leadership).
-    pub enum RaterKind: "appraisal.rater." {
-        /// 个人述职.
-        SelfSummary = "self" ["个人述职", "述职"],
-        /// 机构负责人 (the body head).
-        BodyHead = "head" ["机构负责人", "科室负责人"],
-        /// 民主测评 (colleagues, anonymous, one-time codes).
-        Colleagues = "peers" ["民主测评", "同事测评"],
-        /// 单位领导班子.
-        Leadership = "leaders" ["领导班子", "分管领导"],
-        /// 平时考核 (the periodic results, in the annual cycle).
-        Periodic = "periodic" ["平时考核"],
-    }
-}
-
-coded_enum! {
-    /// Where a score came from.
-    pub enum Source: "appraisal.source." {
-        /// Typed on the score page.
-        Manual = "manual" ["录入"],
-        /// An Excel import.
-        Import = "import" ["导入"],
-        /// A colleague's phone rating with a one-time code.
-        Phone = "phone" ["手机测评"],
-        /// The periodic cycles of the year.
-        Periodic = "periodic" ["平时考核"],
-    }
-}
+closed_lists!("appraisal/scores.toml");
 
 /// The five customary dimensions (德、能、勤、绩、廉) with the usual weights (绩 heaviest), the
 /// default set a unit may replace with its own.

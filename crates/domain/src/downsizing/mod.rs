@@ -30,21 +30,7 @@ id_type! {
     ContractId;
 }
 
-coded_enum! {
-    /// A person's route out of the agency (分流去向).
-    pub enum Route: "down.route." {
-        /// 调剂: redeployed to another body or unit of the district (统一调剂).
-        Redeploy = "redeploy" ["调剂", "统一调剂"],
-        /// 提前退休 (公务员法 art. 93).
-        EarlyRetirement = "early_retirement" ["提前退休"],
-        /// 离岗退养: leaves the post, paid until the statutory retirement month.
-        LeavePost = "leave_post" ["离岗退养"],
-        /// 工龄一次性补偿后解除: released with one-time compensation.
-        Release = "release" ["工龄一次性补偿后解除", "解除"],
-        /// 重新签订劳动合同: stays, on a new labour contract.
-        NewContract = "new_contract" ["重新签订劳动合同"],
-    }
-}
+closed_lists!("downsizing/mod.toml");
 
 /// The status of a plan: the one approval life cycle
 /// ([`crate::workflow::DOWNSIZING_PLANS`]).
@@ -114,18 +100,6 @@ pub fn staff_of(identity: Identity) -> Option<Staff> {
         Identity::CivilServant => Some(Staff::CivilServant),
         Identity::InstitutionCadre => Some(Staff::Institution),
         _ => None,
-    }
-}
-
-coded_enum! {
-    /// Why a person is a candidate for the plan.
-    pub enum CandidateReason: "down.why." {
-        /// 无岗人员: on post but holding no post (no open post assignment).
-        NoPost = "no_post" ["无岗人员", "无岗"],
-        /// 撤并机构人员: the person's body was abolished or merged.
-        AbolishedBody = "abolished_body" ["撤并机构人员", "机构撤并"],
-        /// 选定身份: an identity the unit picked (temporary, enterprise hires …).
-        Identity = "identity" ["选定身份"],
     }
 }
 

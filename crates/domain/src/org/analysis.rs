@@ -41,14 +41,7 @@ pub fn default_rules() -> Vec<KindRule> {
     ]
 }
 
-coded_enum! {
-    /// 缺位 / 越位 / 错位.
-    pub enum IssueKind: "org.issue." {
-        Gap = "gap" ["缺位"],
-        Overreach = "overreach" ["越位"],
-        Misplacement = "misplacement" ["错位"],
-    }
-}
+closed_lists!("org/analysis.toml");
 
 /// Why an item is an issue, and so what fixes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

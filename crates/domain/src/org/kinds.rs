@@ -4,57 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-coded_enum! {
-    /// The kind of a body (内设机构). Sections (科室) are recorded as offices.
-    pub enum BodyKind: "org.kind." {
-        /// 办 (and 科室): an administrative office.
-        Office = "office" ["办"],
-        /// 所: an institute such as 财政所 or 司法所.
-        Institute = "institute" ["所"],
-        /// 中心: a centre that gathers functions (社会事务服务中心 …).
-        Centre = "centre" ["中心"],
-        /// 事业站所: a subordinate public institution or station (农机站, 环卫所 …).
-        PublicInstitution = "public_institution" ["事业站所"],
-        /// 企业化管理单位: an enterprise-managed unit (房地产公司, 自来水厂).
-        EnterpriseUnit = "enterprise_unit" ["企业化管理单位"],
-    }
-}
-
-coded_enum! {
-    /// The category of a function item (职能事项).
-    pub enum FunctionCategory: "org.cat." {
-        /// 社会管理.
-        SocialManagement = "social_management" ["社会管理"],
-        /// 公共服务.
-        PublicService = "public_service" ["公共服务"],
-        /// 经济发展: economic regulation and development.
-        Economic = "economic" ["经济发展"],
-        /// 微观管理: micro-management of the economy (to be weakened).
-        MicroManagement = "micro_management" ["微观管理"],
-        /// 具体事务: routine affairs (to be weakened).
-        RoutineAffairs = "routine_affairs" ["具体事务"],
-        /// 党务群团: party and mass-organisation work.
-        PartyAffairs = "party_affairs" ["党务群团"],
-        /// 机关事务: the agency's own running.
-        Internal = "internal" ["机关事务"],
-    }
-}
-
-coded_enum! {
-    /// The outcome of the item-by-item review (逐条梳理).
-    pub enum ReviewDecision: "org.decision." {
-        /// 保留.
-        Keep = "keep" ["保留"],
-        /// 强化.
-        Strengthen = "strengthen" ["强化"],
-        /// 弱化.
-        Weaken = "weaken" ["弱化"],
-        /// 剔除: removed (unfit for a market economy).
-        Remove = "remove" ["剔除"],
-        /// 划转: transferred out of the unit (to a district department, the market …).
-        Transfer = "transfer" ["划转"],
-    }
-}
+closed_lists!("org/kinds.toml");
 
 impl ReviewDecision {
     /// Whether the unit still performs the item after this decision.

@@ -13,19 +13,7 @@ use crate::FieldError;
 
 use super::EstablishmentKind;
 
-coded_enum! {
-    /// What a quota counts: establishment by kind, or leadership posts (领导职数).
-    pub enum QuotaKind: "people.quota." {
-        /// 行政编制.
-        Administrative = "administrative" ["行政编制"],
-        /// 事业编制.
-        Institution = "institution" ["事业编制"],
-        /// 工勤编制.
-        Service = "service" ["工勤编制"],
-        /// 领导职数 (leadership-team posts, counted by 班子成员).
-        Leadership = "leadership" ["领导职数"],
-    }
-}
+closed_lists!("people/establishment.toml");
 
 impl QuotaKind {
     /// The establishment kind a quota counts (`None` for leadership posts).

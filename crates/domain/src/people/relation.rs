@@ -12,49 +12,7 @@ use crate::selection::eligibility::Kinship;
 
 use super::PersonId;
 
-coded_enum! {
-    /// What the relative is to the person (§1.9.1's concrete relations).
-    pub enum RelationKind: "people.relation." {
-        /// ① 夫妻 (配偶).
-        Spouse = "spouse" ["配偶", "夫妻", "丈夫", "妻子"],
-        /// ② 直系血亲: 祖父母.
-        Grandparent = "grandparent" ["祖父母", "祖父", "祖母"],
-        /// ② 外祖父母.
-        MaternalGrandparent = "maternal_grandparent" ["外祖父母", "外祖父", "外祖母"],
-        /// ② 父母.
-        Parent = "parent" ["父母", "父亲", "母亲"],
-        /// ② 子女.
-        Child = "child" ["子女", "儿子", "女儿"],
-        /// ② 孙子女.
-        Grandchild = "grandchild" ["孙子女", "孙子", "孙女"],
-        /// ② 外孙子女.
-        MaternalGrandchild = "maternal_grandchild" ["外孙子女", "外孙", "外孙女"],
-        /// ③ 三代以内旁系血亲: 伯叔姑舅姨.
-        UncleAunt = "uncle_aunt" ["伯叔姑舅姨", "伯父", "叔父", "姑母", "舅父", "姨母"],
-        /// ③ 兄弟姐妹.
-        Sibling = "sibling" ["兄弟姐妹", "兄弟", "姐妹"],
-        /// ③ 堂兄弟姐妹.
-        PaternalCousin = "paternal_cousin" ["堂兄弟姐妹"],
-        /// ③ 表兄弟姐妹.
-        MaternalCousin = "maternal_cousin" ["表兄弟姐妹"],
-        /// ③ 侄子女.
-        NephewNiece = "nephew_niece" ["侄子女", "侄子", "侄女"],
-        /// ③ 甥子女.
-        SisterChild = "sister_child" ["甥子女", "外甥", "外甥女"],
-        /// ④ 近姻亲: 配偶的父母.
-        SpouseParent = "spouse_parent" ["配偶的父母", "岳父母", "公婆"],
-        /// ④ 配偶的兄弟姐妹.
-        SpouseSibling = "spouse_sibling" ["配偶的兄弟姐妹"],
-        /// ④ 配偶的兄弟姐妹的配偶.
-        SpouseSiblingSpouse = "spouse_sibling_spouse" ["配偶的兄弟姐妹的配偶"],
-        /// ④ 子女的配偶.
-        ChildSpouse = "child_spouse" ["子女的配偶", "儿媳", "女婿"],
-        /// ④ 子女配偶的父母.
-        ChildSpouseParent = "child_spouse_parent" ["子女配偶的父母", "亲家"],
-        /// ④ 三代以内旁系血亲的配偶.
-        CollateralSpouse = "collateral_spouse" ["三代以内旁系血亲的配偶"],
-    }
-}
+closed_lists!("people/relation.toml");
 
 impl RelationKind {
     /// The category of §1.9.1 the relation belongs to.

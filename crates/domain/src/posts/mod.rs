@@ -32,38 +32,12 @@ id_type! {
     AssignmentId;
 }
 
-coded_enum! {
-    /// The level of a post (岗位层级).
-    pub enum PostLevel: "posts.level." {
-        /// 中层正职 (chief of a body; one per body).
-        Chief = "chief" ["中层正职", "正职"],
-        /// 中层副职.
-        Deputy = "deputy" ["中层副职", "副职"],
-        /// 一般岗位.
-        General = "general" ["一般岗位", "一般"],
-        /// 工勤岗位.
-        Service = "service" ["工勤岗位", "工勤"],
-    }
-}
+closed_lists!("posts/mod.toml");
 
 impl PostLevel {
     /// Middle-manager posts (中层职务): leadership-team members may not hold them.
     pub fn is_middle(self) -> bool {
         matches!(self, PostLevel::Chief | PostLevel::Deputy)
-    }
-}
-
-coded_enum! {
-    /// The establishment kind a post requires of its holder (岗位编制要求).
-    pub enum PostKind: "posts.kind." {
-        /// 行政编制.
-        Administrative = "administrative" ["行政编制"],
-        /// 事业编制.
-        Institution = "institution" ["事业编制"],
-        /// 工勤编制.
-        Service = "service" ["工勤编制"],
-        /// 不限: anyone, off-establishment staff included.
-        Any = "any" ["不限"],
     }
 }
 
@@ -77,24 +51,6 @@ impl PostKind {
             PostKind::Institution => held == EstablishmentKind::Institution,
             PostKind::Service => held == EstablishmentKind::Service,
         }
-    }
-}
-
-coded_enum! {
-    /// Education levels (学历), ordered from lowest to highest.
-    pub enum Education: "posts.edu." {
-        /// 初中及以下 (also any text not recognised).
-        Junior = "junior" ["初中及以下", "初中"],
-        /// 中专/高中/职高.
-        Secondary = "secondary" ["中专/高中", "高中", "中专", "职高"],
-        /// 大专/专科.
-        College = "college" ["大专", "专科"],
-        /// 大学本科/本科.
-        Bachelor = "bachelor" ["大学本科", "本科"],
-        /// 硕士/研究生.
-        Master = "master" ["硕士研究生", "硕士", "研究生"],
-        /// 博士.
-        Doctor = "doctor" ["博士研究生", "博士"],
     }
 }
 

@@ -28,15 +28,7 @@ use super::assign::{Assignment, Proposed, State, Violation, check_assignment};
 use super::balance::{Figures, figures, loads};
 use super::workload::{fte, show};
 
-coded_enum! {
-    /// The kind of a proposal.
-    pub enum MoveKind: "posts.move." {
-        /// U takes a concurrent share of O's post.
-        Share = "share" ["兼任部分岗位", "兼任"],
-        /// O's concurrent post goes to U.
-        Move = "move" ["兼岗整体调整", "调岗"],
-    }
-}
+closed_lists!("posts/suggest.toml");
 
 /// Figures before or after a proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

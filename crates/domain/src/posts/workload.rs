@@ -27,17 +27,7 @@ pub fn show(d: Decimal) -> String {
     format!("{:.2}", d.round_dp(2))
 }
 
-coded_enum! {
-    /// How a body's staff compare with its need.
-    pub enum Staffing: "posts.staffing." {
-        /// Within the tolerance.
-        Balanced = "balanced" ["基本匹配"],
-        /// 人浮于事.
-        Overstaffed = "overstaffed" ["人浮于事"],
-        /// 有事无人干.
-        Understaffed = "understaffed" ["有事无人干"],
-    }
-}
+closed_lists!("posts/workload.toml");
 
 /// Classifies `staff` (FTE) against `need` (FTE) with a tolerance in percent.
 pub fn staffing(need: Decimal, staff: Decimal, tolerance_pct: Decimal) -> Staffing {

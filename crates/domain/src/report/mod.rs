@@ -25,75 +25,7 @@ use crate::org::plan::PlanOp;
 use crate::people::{EstablishmentKind, Identity};
 use crate::tenancy::UnitId;
 
-coded_enum! {
-    /// What the store aggregates: one family of figures. Stored nowhere; used in the trace
-    /// links (`?f=staff`).
-    pub enum Family: "report.family." {
-        /// Active bodies by kind on a date (`a` = kind).
-        Bodies = "bodies" ["机构"],
-        /// Bodies whose status changed in the period (`a` = merged, abolished, converted,
-        /// created).
-        BodyChanges = "body_changes" ["机构变动"],
-        /// The approved totals on a date (`a` = bodies, chiefs, deputies).
-        Caps = "caps" ["核定总量"],
-        /// Middle posts set by the split in force on a date (`a` = chief, deputy).
-        Middle = "middle" ["中层职数"],
-        /// Staff on post or lent out on a date (`a` = identity, `b` = establishment kind,
-        /// `n` = people, `sum` = annual personnel cost in fen).
-        Staff = "staff" ["人员"],
-        /// Leadership members holding a middle post on a date (`n`).
-        LeadersInMiddle = "leaders_in_middle" ["班子成员兼任中层"],
-        /// The establishment approved now (`a` = administrative, institution, service).
-        Quotas = "quotas" ["核定编制"],
-        /// Downsizing lines of plans in force in the period (`at` = period: applied;
-        /// pending: approved or submitted, not applied), `a` = route, `b` = identity, and
-        /// `detail` = the line's figures (JSON).
-        Cuts = "cuts" ["分流"],
-        /// Operations of reorganisation plans not yet applied (`detail` = the op JSON).
-        PendingOps = "pending_ops" ["待实施机构方案"],
-        /// Active posts now (`a` = level, `n` = posts, `sum` = annual hours).
-        Posts = "posts" ["岗位"],
-        /// Committee ballot meetings closed in the period (`a` = meetings, items).
-        Meetings = "meetings" ["党委会票决"],
-        /// Per body on a date (`a` = body id): `n` = annual hours of its posts on that
-        /// date, `sum` = Σ share (percent) of the assignments open on it. Classified into
-        /// [`Family::WorkFte`] cells by [`work::derive`] with the posts module's rule.
-        WorkBodies = "work_bodies" ["人岗匹配"],
-        /// Per unit on a date (unit 0: the whole district): the moments of the people's
-        /// workloads in hours (`n` = people, `detail` = "Σx Σx² Σi·x(i)").
-        WorkSpread = "work_spread" ["工作量均衡"],
-        /// Derived, never stored: the work figures (`a` = need, staff, bodies, overstaffed,
-        /// understaffed, holders, mean, cv, gini; hundredths or ten-thousandths).
-        WorkFte = "work_fte" ["因岗定编"],
-        /// Staff and personnel cost at each point of the trend (`a` = the point's index in
-        /// [`work::trend_dates`], `n` = people, `sum` = cost in fen).
-        CostTrend = "cost_trend" ["人员经费趋势"],
-        /// Competitive-selection campaigns published in the period (`a` = campaign: `n` =
-        /// applicants, `sum` = confirmed, `detail` = the plan JSON; `a` = ballot_posts:
-        /// committee items on middle posts decided in closed meetings of the period).
-        Campaigns = "campaigns" ["竞争上岗"],
-        /// People per grade of the latest confirmed annual appraisal by each date's year
-        /// (`a` = grade code or `ungraded`, '' for a cycle with nobody).
-        Grades = "grades" ["考核等次"],
-        /// Shares per grade of the latest applied pay run by each date's year (`a` = grade,
-        /// `n` = shares, `sum` = Σ share, `detail` = "pool max min", fen).
-        PayShares = "pay_shares" ["绩效分配"],
-    }
-}
-
-coded_enum! {
-    /// When a cell is counted.
-    pub enum Moment: "report.moment." {
-        /// On the "from" date.
-        Before = "before" ["改革前"],
-        /// On the "to" date.
-        After = "after" ["改革后"],
-        /// Over the period (from, to]: done.
-        Period = "period" ["期间已实施"],
-        /// Planned, not yet in force (approved or submitted plans).
-        Pending = "pending" ["待实施"],
-    }
-}
+closed_lists!("report/mod.toml");
 
 /// One aggregate from the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -250,22 +250,7 @@ const SRC_APPRAISAL: &str = "公务员法 (2018) 第三十六至三十九条; �
 const SRC_ALLOCATION: &str =
     "local policy: pay pool shared by weights (largest remainder, exact to the fen)";
 
-coded_enum! {
-    /// The calculators. The code is used by the CLI (`jiguan calc <code>`), the API path
-    /// and the page.
-    pub enum CalcKind: "calc.kind." {
-        Retirement = "retirement" ["法定退休年龄"],
-        EarlyRetirement = "early-retirement" ["公务员提前退休"],
-        Severance = "severance" ["经济补偿（离职补偿）", "经济补偿"],
-        Workdays = "workdays" ["工作日推算"],
-        Workday = "workday" ["是否工作日"],
-        Id = "id" ["身份证号码校验"],
-        Interview = "interview" ["面试成绩"],
-        Committee = "committee" ["党委（党工委）会议表决"],
-        ExcellentQuota = "excellent-quota" ["优秀等次名额"],
-        Allocate = "allocate" ["绩效总额分配"],
-    }
-}
+closed_lists!("rules/calc.toml");
 
 /// The type of an input field, for building forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -43,19 +43,7 @@ pub const SCHEDULE_2025: &str = include_str!("calendar/2025.txt");
 /// The built-in 2026 schedule (国务院办公厅 notice of 2025-11-04, 国办发明电).
 pub const SCHEDULE_2026: &str = include_str!("calendar/2026.txt");
 
-coded_enum! {
-    /// Why a day is or is not a working day.
-    pub enum DayReason: "calc.val." {
-        /// Monday–Friday, not a day off.
-        Weekday = "weekday" ["周一至周五", "工作日"],
-        /// Saturday or Sunday, not a swapped working day.
-        Weekend = "weekend" ["周末"],
-        /// An official day off (holiday or the days joined to it).
-        Holiday = "holiday" ["法定节假日"],
-        /// A weekend day declared a working day (调休上班).
-        SwappedWorkday = "swapped_workday" ["调休上班日"],
-    }
-}
+closed_lists!("rules/calendar.toml");
 
 /// The schedule of the asked year is not loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -27,25 +27,7 @@ use serde::Serialize;
 use super::retirement::{Age, Category, Retirement, YearMonth, statutory_retirement};
 use crate::FieldError;
 
-coded_enum! {
-    /// Whose rules apply.
-    pub enum Staff: "calc.val." {
-        /// 公务员: 公务员法 art. 93 applies directly.
-        CivilServant = "civil-servant" ["公务员", "civil_servant"],
-        /// 事业单位工作人员: art. 93 applies only if the policy parameter says so.
-        Institution = "institution" ["事业单位人员", "事业单位工作人员"],
-    }
-}
-
-coded_enum! {
-    /// A ground of 公务员法 art. 93.
-    pub enum Ground: "calc.val." {
-        /// Art. 93 (1): 工作年限满三十年.
-        Service30Years = "service_30_years" ["工作年限满三十年"],
-        /// Art. 93 (2): 距国家规定的退休年龄不足五年，且工作年限满二十年.
-        NearRetirement20Years = "near_retirement_20_years" ["距法定退休年龄不足五年且工作年限满二十年"],
-    }
-}
+closed_lists!("rules/early_retirement.toml");
 
 /// Where a date lies relative to the window "less than `years` before the statutory age".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -23,13 +23,7 @@ const PROVINCES: &[u32] = &[
     53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 ];
 
-coded_enum! {
-    /// Gender from the sequence number's parity.
-    pub enum Gender: "people.gender." {
-        Male = "male" ["男"],
-        Female = "female" ["女"],
-    }
-}
+closed_lists!("rules/id_number.toml");
 
 /// Why a number is not valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]

@@ -147,18 +147,7 @@ impl Age {
     }
 }
 
-coded_enum! {
-    /// The retirement category of the 2024 reform. `parse` also takes the codes spelt
-    /// with `_` (`female_cadre`), as forms and the CLI always have.
-    pub enum Category: "calc.val." {
-        /// 男职工 (all men).
-        Male = "male" ["男职工", "男"],
-        /// 原法定退休年龄五十五周岁的女职工: women in management or technical posts (cadres).
-        FemaleCadre = "female-cadre" ["原法定退休年龄五十五周岁的女职工", "女干部（管理、专业技术岗位）", "女干部", "female_cadre"],
-        /// 原法定退休年龄五十周岁的女职工: women workers.
-        FemaleWorker = "female-worker" ["原法定退休年龄五十周岁的女职工", "女职工", "female_worker"],
-    }
-}
+closed_lists!("rules/retirement.toml");
 
 impl Category {
     /// The table row of this category.

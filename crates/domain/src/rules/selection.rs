@@ -26,15 +26,7 @@ pub fn round_score(d: Decimal) -> Decimal {
     r
 }
 
-coded_enum! {
-    /// How the interview score was formed.
-    pub enum InterviewMethod: "calc.val." {
-        /// Judges ≤ threshold: the average of all scores.
-        PlainAverage = "plain_average" ["直接平均"],
-        /// Judges > threshold: one highest and one lowest score dropped, the rest averaged.
-        TrimmedAverage = "trimmed_average" ["去掉最高分和最低分后平均"],
-    }
-}
+closed_lists!("rules/selection.toml");
 
 /// An interview result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

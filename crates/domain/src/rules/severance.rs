@@ -105,19 +105,7 @@ pub fn rule_1994_months(s: Span) -> Decimal {
     Decimal::from(years.min(12))
 }
 
-coded_enum! {
-    /// Which rule a part followed.
-    pub enum PartRule: "calc.val." {
-        /// Service before 2008-01-01 under the rules of the time (劳动合同法 art. 97; 1994 rules).
-        Labour1994 = "labour_1994" ["2008 年前年限，按当时规定", "按当时规定"],
-        /// 劳动合同法 art. 47.
-        Art47 = "art47" ["劳动合同法第四十七条"],
-        /// 劳动合同法 art. 87 (twice art. 47, years from the start: 实施条例 art. 25).
-        Art87 = "art87" ["违法解除，第八十七条（二倍）", "第八十七条"],
-        /// The district's 工龄一次性补偿 formula.
-        Local = "local" ["本地工龄一次性补偿", "工龄一次性补偿"],
-    }
-}
+closed_lists!("rules/severance.toml");
 
 /// One period of service and what it earns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,18 +123,6 @@ pub struct Part {
     pub amount: Money,
 }
 
-coded_enum! {
-    /// How partial years count in the local formula.
-    pub enum PartialYear: "param.partial_year." {
-        /// As art. 47: ≥ 6 months one year, less half a year.
-        Art47 = "art47" ["满六个月按一年、不满六个月按半年"],
-        /// Any remainder counts as a full year.
-        FullYear = "full_year" ["按一年"],
-        /// Remainders are ignored.
-        None = "none" ["不计"],
-    }
-}
-
 impl PartialYear {
     pub const CODES: &'static [&'static str] = &["art47", "full_year", "none"];
     /// Counted years of a span.
@@ -156,16 +132,6 @@ impl PartialYear {
             PartialYear::FullYear => Decimal::from(s.years + u32::from(s.has_remainder())),
             PartialYear::None => Decimal::from(s.years),
         }
-    }
-}
-
-coded_enum! {
-    /// The base of the local formula.
-    pub enum LocalBase: "param.local_base." {
-        /// The person's monthly wage (as art. 47).
-        Wage = "wage" ["本人工资"],
-        /// The local average monthly wage of the previous year.
-        LocalAverage = "local_average" ["当地平均工资"],
     }
 }
 

@@ -44,23 +44,7 @@ use sha2::{Digest, Sha256};
 use crate::FieldError;
 use crate::rules::selection::{CommitteeVote, committee_decision};
 
-coded_enum! {
-    /// A mark on one item of a committee ballot (§1.10.2, VOTE-6, VOTE-12).
-    pub enum Mark: "selection.mark." {
-        /// 同意.
-        Agree = "agree" ["同意"],
-        /// 不同意.
-        Disagree = "disagree" ["不同意"],
-        /// 缓议: not 同意, reported separately.
-        Defer = "defer" ["缓议"],
-        /// 弃权, or no mark.
-        Abstain = "abstain" ["弃权", "未标记"],
-        /// 回避: a member recused on the item (decided openly in the meeting).
-        Recused = "recused" ["回避"],
-        /// An invalid mark (imported paper ballots only, VOTE-6).
-        Invalid = "invalid" ["无效"],
-    }
-}
+closed_lists!("selection/ballot.toml");
 
 /// The digest format's first line.
 pub const DIGEST_VERSION: &str = "jiguan-ballot-v1";
@@ -426,18 +410,6 @@ impl BallotBox {
     }
 }
 
-coded_enum! {
-    /// An item's outcome.
-    pub enum Decision: "selection.decision." {
-        /// 通过: 同意 > half of all members (应到会).
-        Adopted = "adopted" ["通过"],
-        /// 未通过.
-        NotAdopted = "not_adopted" ["未通过"],
-        /// 暂缓: 缓议 by more than half of those present [L].
-        Deferred = "deferred" ["暂缓"],
-    }
-}
-
 /// One item's tally (VOTE-8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ItemTally {
@@ -618,17 +590,6 @@ pub fn recount(
             && t.tokens_issued == recorded.tokens_issued,
         tally: t,
     })
-}
-
-coded_enum! {
-    /// What happens when fewer candidates of a 差额 contest pass than there are seats
-    /// (§1.10.5 [S3], by analogy with party election rules).
-    pub enum ShortfallPolicy: "selection.shortfall." {
-        /// Vote again among the candidates who did not pass (default).
-        RevoteAmongRemaining = "revote_among_remaining" ["对未通过人选再次表决"],
-        /// Leave the remaining seats vacant (a re-run of the campaign).
-        LeaveVacant = "leave_vacant" ["职位空缺"],
-    }
 }
 
 /// A 差额票决 contest: several candidate items for one post with `seats` seats (§1.10.5).

@@ -28,17 +28,7 @@ pub fn publicity(cal: &Calendar, plan: &Plan, start: NaiveDate) -> Result<Public
         .ok_or_else(|| FieldError::new("publicity_workdays", "out_of_range"))
 }
 
-coded_enum! {
-    /// The outcome of the publicity (§1.11.2 [S3]).
-    pub enum PublicityOutcome: "selection.publicity." {
-        /// 无异议.
-        NoIssue = "no_issue" ["无异议"],
-        /// 反映问题不影响任职.
-        IssueNotAffecting = "issue_not_affecting" ["反映问题不影响任职"],
-        /// 反映问题查实，影响任职.
-        IssueVerified = "issue_verified" ["反映问题查实"],
-    }
-}
+closed_lists!("selection/dates.toml");
 
 /// Whether a candidate may be appointed on `on` after `p`. Errors: `appointed_on`/
 /// `selection_appointment_too_early` (arg `earliest`), `outcome`/

@@ -31,49 +31,12 @@ use crate::error::Errors;
 use crate::people::{EstablishmentKind, Identity, PersonId};
 use crate::posts::{Education, PostLevel, service_years};
 
-coded_enum! {
-    /// An annual appraisal grade (年度考核等次); 事业 staff's 合格/基本合格/不合格 are read as
-    /// the same levels (RULES.md §6).
-    pub enum AppraisalGrade: "selection.grade." {
-        /// 优秀.
-        Excellent = "excellent" ["优秀"],
-        /// 称职 / 合格.
-        Competent = "competent" ["称职", "合格"],
-        /// 基本称职 / 基本合格.
-        Basic = "basic" ["基本称职", "基本合格"],
-        /// 不称职 / 不合格.
-        Incompetent = "incompetent" ["不称职", "不合格"],
-        /// 不定等次 (e.g. too little time in the year).
-        Ungraded = "ungraded" ["不定等次"],
-    }
-}
+closed_lists!("selection/eligibility.toml");
 
 impl AppraisalGrade {
     /// 称职/合格 or better (rule h).
     pub fn at_least_competent(self) -> bool {
         matches!(self, AppraisalGrade::Excellent | AppraisalGrade::Competent)
-    }
-}
-
-coded_enum! {
-    /// A sanction (处分) or organisational handling (组织处理) with an influence period.
-    pub enum MeasureKind: "selection.measure." {
-        /// 警告: 6 months (公务员法 art. 64 [S]; 事业单位人事管理条例 art. 29 [S]).
-        Warning = "warning" ["警告"],
-        /// 记过: 12 months.
-        Demerit = "demerit" ["记过"],
-        /// 记大过 (公务员): 18 months (公务员法 art. 64 [S]).
-        MajorDemerit = "major_demerit" ["记大过"],
-        /// 降级 (公务员) / 降低岗位等级 (事业): 24 months.
-        Demotion = "demotion" ["降级", "降低岗位等级"],
-        /// 撤职: 24 months.
-        Removal = "removal" ["撤职"],
-        /// 诫勉: 6 months (条例 2019 影响期 [K] — verify).
-        Admonition = "admonition" ["诫勉"],
-        /// 调整职务: 12 months [K].
-        PostAdjusted = "post_adjusted" ["调整职务"],
-        /// 降职: 24 months [K].
-        Demoted = "demoted" ["降职"],
     }
 }
 
@@ -93,21 +56,6 @@ impl MeasureKind {
             self,
             MeasureKind::Admonition | MeasureKind::PostAdjusted | MeasureKind::Demoted
         )
-    }
-}
-
-coded_enum! {
-    /// The kinship categories of every 回避 rule (§1.9.1 [S3], 公务员回避规定 art. 5; 公务员法
-    /// art. 74 [S]).
-    pub enum Kinship: "selection.kinship." {
-        /// 夫妻.
-        Spouse = "spouse" ["夫妻", "配偶"],
-        /// 直系血亲.
-        Lineal = "lineal" ["直系血亲"],
-        /// 三代以内旁系血亲.
-        Collateral = "collateral" ["三代以内旁系血亲"],
-        /// 近姻亲.
-        InLaw = "in_law" ["近姻亲"],
     }
 }
 
@@ -402,18 +350,6 @@ pub fn post_bar(post: &OfferedPost, relatives: &[Relative]) -> Vec<Ineligibility
     out
 }
 
-coded_enum! {
-    /// How a candidate came forward (§1.6.7 [K]); every mode leads to the same review.
-    pub enum Nomination: "selection.nomination." {
-        /// 个人自荐.
-        SelfNominated = "self" ["个人自荐", "自荐"],
-        /// 群众联名推荐 (at least `min_joint_signers`).
-        Joint = "joint" ["群众联名推荐", "联名推荐"],
-        /// 组织推荐.
-        Organisation = "organisation" ["组织推荐"],
-    }
-}
-
 /// An application (报名): posts in priority order, the 服从调剂 flag, the nomination.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Application {
@@ -458,21 +394,6 @@ pub fn validate_application(plan: &Plan, a: &Application) -> Result<(), Vec<Fiel
         );
     }
     errs.into_result()
-}
-
-coded_enum! {
-    /// Whether a post can be competed for after the eligibility review (§1.3.2).
-    pub enum CompetitionOutcome: "selection.competition." {
-        /// At least seats + 1 eligible applicants.
-        Competitive = "competitive" ["形成竞争"],
-        /// 形不成竞争 under `drop_and_reopen`: the post leaves this round (暂缓) and its
-        /// applicants may switch within a window.
-        Dropped = "dropped" ["暂缓，调整报名"],
-        /// 形不成竞争 under `proceed_with_floor`: it goes on, with the absolute interview floor.
-        ProceedWithFloor = "proceed_with_floor" ["继续进行（设最低分数线）"],
-        /// Nobody eligible: the post stays vacant for a re-run.
-        Vacant = "vacant" ["无人报名，留待再次竞争"],
-    }
 }
 
 /// One post after the review.

@@ -47,6 +47,10 @@ pub use eligibility::{Ineligibility, PersonSnapshot};
 pub use plan::{OfferedPost, Plan, PlanVersion};
 pub use scores::{Ranked, StageScores};
 
+// Where an application, an exam result, a meeting and a proposed candidate stand: the
+// stages the app crate's campaign use cases move through.
+closed_lists!("selection/mod.toml");
+
 #[cfg(test)]
 pub(crate) mod test_util {
     pub use crate::test_util::{date, dec};

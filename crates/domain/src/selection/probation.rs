@@ -17,15 +17,7 @@ use crate::FieldError;
 use crate::selection::plan::EvaluationParams;
 use crate::selection::scores::{EvaluationCount, probation_confirmed};
 
-coded_enum! {
-    /// The result of the probation-end evaluation.
-    pub enum ProbationResult: "selection.probation." {
-        /// 正式任职: the appointment is confirmed.
-        Confirmed = "confirmed" ["正式任职", "通过", "合格"],
-        /// 免去试任职务: the trial post ends.
-        Dismissed = "dismissed" ["免去试任职务", "不通过", "不合格"],
-    }
-}
+closed_lists!("selection/probation.toml");
 
 /// The probation evaluation's votes (民主测评 of the probation).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,31 +22,7 @@ use super::eligibility::Kinship;
 use crate::FieldError;
 use crate::people::PersonId;
 
-coded_enum! {
-    /// The part an official plays in the campaign.
-    pub enum OfficialRole: "selection.official." {
-        /// 评委 (interview judge).
-        Judge = "judge" ["评委", "面试评委"],
-        /// 考察组成员.
-        Inspector = "inspector" ["考察组成员"],
-        /// 计票人.
-        Counter = "counter" ["计票人"],
-        /// 监票人.
-        Scrutineer = "scrutineer" ["监票人"],
-        /// 党委（党工委）委员 voting in the committee.
-        CommitteeMember = "committee_member" ["党委委员", "党工委委员"],
-    }
-}
-
-coded_enum! {
-    /// How far a judge's recusal reaches (§1.5.4 [K]).
-    pub enum RecusalScope: "selection.recusal_scope." {
-        /// Every candidate of the same post (default).
-        PostGroup = "post_group" ["同一职位全部回避"],
-        /// Only the related candidate.
-        Candidate = "candidate" ["仅对相关人选回避"],
-    }
-}
+closed_lists!("selection/recusal.toml");
 
 /// A declared relation between two people (either order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,34 +137,6 @@ pub fn panel_for(
             (c, panel)
         })
         .collect()
-}
-
-coded_enum! {
-    /// How a recusal came about (§1.9.3 [S], 公务员法 art. 77): found in the record
-    /// (relations, the official's own application), asked for by the official, requested by
-    /// an interested party, or decided by the organiser without a request.
-    pub enum RecusalSource: "selection.recusal_source." {
-        /// 系统检出 (from the recorded kinship or the official's own application).
-        Detected = "detected" ["系统检出"],
-        /// 本人申请回避 (self-declared).
-        Declared = "declared" ["本人申请", "本人申请回避"],
-        /// 利害关系人申请 (requested by an interested party).
-        Requested = "requested" ["利害关系人申请"],
-        /// 组织决定回避 (decided by the organiser).
-        Decided = "decided" ["组织决定", "组织决定回避"],
-    }
-}
-
-coded_enum! {
-    /// The ground of a recusal (§1.9.3 (a)–(c)).
-    pub enum RecusalCategory: "selection.recusal_category." {
-        /// (a) 本人利害关系.
-        Own = "own" ["本人利害关系", "本人"],
-        /// (b) 亲属关系 (§1.9.1).
-        Kin = "kin" ["亲属关系", "亲属"],
-        /// (c) 其他可能影响公正的情形.
-        Other = "other" ["其他", "其他情形"],
-    }
 }
 
 impl Ground {

@@ -509,17 +509,7 @@ pub fn inspection_team_ready(plan: &Plan, members: u32) -> Result<(), FieldError
     Ok(())
 }
 
-coded_enum! {
-    /// The inspection team's written conclusion on a candidate (§1.8.2 [K]).
-    pub enum Conclusion: "selection.conclusion." {
-        /// 建议任用: goes to the committee.
-        Recommend = "recommend" ["建议任用"],
-        /// 不建议任用: dropped.
-        NotRecommend = "not_recommend" ["不建议任用"],
-        /// 暂缓.
-        Defer = "defer" ["暂缓"],
-    }
-}
+closed_lists!("selection/scores.toml");
 
 /// The list after inspection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

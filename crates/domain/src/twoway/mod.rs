@@ -39,15 +39,7 @@ id_type! {
     RoundId;
 }
 
-coded_enum! {
-    /// How the round places people (TWS-4).
-    pub enum Mode: "twoway.mode." {
-        /// 延迟接受 (Gale–Shapley, staff proposing): stable and staff-optimal. The default.
-        DeferredAcceptance = "deferred_acceptance" ["延迟接受", "稳定匹配"],
-        /// 志愿轮次: first choices first; placements are final; not stable.
-        Rounds = "rounds" ["志愿轮次", "志愿优先"],
-    }
-}
+closed_lists!("twoway/mod.toml");
 
 impl Mode {
     /// The matching mechanism of the rules code.
@@ -56,20 +48,6 @@ impl Mode {
             Mode::DeferredAcceptance => Mechanism::DeferredAcceptance,
             Mode::Rounds => Mechanism::Rounds,
         }
-    }
-}
-
-coded_enum! {
-    /// The route of a person still unplaced after the match and 组织调剂 (TWS-5).
-    pub enum Route: "twoway.route." {
-        /// 参加下一轮双向选择 (`extra_rounds = 1`).
-        NextRound = "next_round" ["参加下一轮", "下一轮"],
-        /// 待岗培训: waiting for a post with training (up to `waiting_months`).
-        Training = "training" ["待岗培训", "待岗"],
-        /// 组织调剂 to another unit or body of the district.
-        Redeploy = "redeploy" ["调剂", "组织调剂"],
-        /// The downsizing module's routes (分流): a downsizing plan is drafted from them.
-        Downsizing = "downsizing" ["分流"],
     }
 }
 
