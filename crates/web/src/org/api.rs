@@ -199,23 +199,16 @@ pub struct DateParams {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct BodyBody {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub short_name: String,
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub parent: Option<i64>,
-    #[serde(default)]
     pub establishment: i64,
-    #[serde(default)]
     pub head: String,
     /// YYYY-MM-DD; default today.
-    #[serde(default)]
     pub valid_from: String,
-    #[serde(default)]
     pub doc_no: String,
 }
 
@@ -235,22 +228,15 @@ impl BodyBody {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct FunctionBody {
-    #[serde(default)]
     pub code: String,
-    #[serde(default)]
     pub title: String,
-    #[serde(default)]
     pub category: String,
-    #[serde(default)]
     pub legal_basis: String,
-    #[serde(default)]
     pub owners: Vec<i64>,
-    #[serde(default)]
     pub decision: String,
-    #[serde(default)]
     pub reason: String,
-    #[serde(default)]
     pub valid_from: String,
 }
 
@@ -270,16 +256,12 @@ impl FunctionBody {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct CapsBody {
-    #[serde(default)]
     pub max_bodies: Option<i64>,
-    #[serde(default)]
     pub max_chiefs: Option<i64>,
-    #[serde(default)]
     pub max_deputies: Option<i64>,
-    #[serde(default)]
     pub doc_no: String,
-    #[serde(default)]
     pub valid_from: String,
 }
 
@@ -293,18 +275,16 @@ pub struct SplitLineBody {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct SplitBody {
-    #[serde(default)]
     pub phase: String,
-    #[serde(default)]
     pub effective: String,
-    #[serde(default)]
     pub lines: Vec<SplitLineBody>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct PlanBody {
-    #[serde(default)]
     pub title: String,
 }
 
@@ -312,28 +292,18 @@ pub struct PlanBody {
 /// other fields as that operation needs (ids as numbers; bodies a plan creates have
 /// negative ids -1, -2 … in the order created).
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct OpBody {
-    #[serde(default)]
     pub op: String,
-    #[serde(default)]
     pub body: Option<i64>,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub short_name: String,
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub parent: Option<i64>,
-    #[serde(default)]
     pub establishment: i64,
-    #[serde(default)]
     pub sources: Vec<i64>,
-    #[serde(default)]
     pub into: Option<i64>,
-    #[serde(default)]
     pub item: Option<i64>,
-    #[serde(default)]
     pub to: Option<i64>,
 }
 
@@ -359,19 +329,17 @@ impl OpBody {
 /// The fields of workflow steps: `doc_no` (approve), `reason` (reject), `effective`
 /// (apply).
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct StepBody {
-    #[serde(default)]
     pub doc_no: String,
-    #[serde(default)]
     pub reason: String,
-    #[serde(default)]
     pub effective: String,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct RulesBody {
     /// `kind:category` pairs, e.g. `public_institution:social_management`.
-    #[serde(default)]
     pub rules: Vec<String>,
 }
 
