@@ -17,11 +17,9 @@ use crate::rules::id_number::{Gender, IdNumber};
 
 use super::{Cost, EstablishmentKind, Funding, Identity, parse_date, parse_opt_date};
 
-/// The person form as entered (web form, JSON body or an import row): all text; see the
-/// import template for the values accepted. `body` is a body id (forms, API; blank for
-/// none) or a body name (imports); the app resolves it.
+/// The person form as entered (web form, JSON body or an import row): all text.
+/// `body` is a body id (forms) or a body name (imports); the app resolves it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PersonForm {
     pub name: String,
@@ -35,11 +33,9 @@ pub struct PersonForm {
     pub unit_join: String,
     pub identity: String,
     pub establishment: String,
-    /// Body id (forms, API) or name (imports), or blank.
     pub body: String,
     pub post: String,
     pub rank: String,
-    /// `true`/`false` (or 是/否).
     pub leader: String,
     pub leader_role: String,
     pub phone: String,
@@ -48,8 +44,7 @@ pub struct PersonForm {
     pub allowances: String,
     pub social_insurance: String,
     pub housing_fund: String,
-    /// 试用期满日期 `YYYY-MM-DD` (a new recruit's probation end, 公务员法 art. 34); blank =
-    /// none (an API PUT without it clears it).
+    /// 试用期满日期 (a new recruit's probation end, 公务员法 art. 34); blank = none.
     pub probation_end: String,
 }
 

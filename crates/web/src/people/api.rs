@@ -119,13 +119,37 @@ pub struct PersonDetailDto {
     pub history: Vec<EventDto>,
 }
 
-/// A person as sent: every field of the person form (see the import template for the
-/// values accepted), with the change's date, document number and exception.
+/// A person as sent: every field text (see the import template for the values accepted),
+/// with the change's date, document number and exception.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct PersonBody {
-    #[serde(flatten)]
-    pub person: PersonForm,
+    pub name: String,
+    pub gender: String,
+    pub id_number: String,
+    pub birth_date: String,
+    pub ethnicity: String,
+    pub party: String,
+    pub education: String,
+    pub work_start: String,
+    pub unit_join: String,
+    pub identity: String,
+    pub establishment: String,
+    /// Body id, or blank.
+    pub body: String,
+    pub post: String,
+    pub rank: String,
+    /// `true`/`false`.
+    pub leader: String,
+    pub leader_role: String,
+    pub phone: String,
+    pub funding: String,
+    pub basic_pay: String,
+    pub allowances: String,
+    pub social_insurance: String,
+    pub housing_fund: String,
+    /// 试用期满日期 `YYYY-MM-DD`, blank = none (a PUT without it clears it).
+    pub probation_end: String,
     /// Effective date `YYYY-MM-DD` (default today).
     pub on: String,
     pub doc_no: String,
@@ -136,14 +160,40 @@ pub struct PersonBody {
 
 impl PersonBody {
     fn split(self) -> (PersonForm, ChangeOpts) {
-        let opts = ChangeOpts {
-            on: self.on,
-            doc_no: self.doc_no,
-            note: String::new(),
-            exception_doc: self.exception_doc,
-            exception_reason: self.exception_reason,
-        };
-        (self.person, opts)
+        (
+            PersonForm {
+                name: self.name,
+                gender: self.gender,
+                id_number: self.id_number,
+                birth_date: self.birth_date,
+                ethnicity: self.ethnicity,
+                party: self.party,
+                education: self.education,
+                work_start: self.work_start,
+                unit_join: self.unit_join,
+                identity: self.identity,
+                establishment: self.establishment,
+                body: self.body,
+                post: self.post,
+                rank: self.rank,
+                leader: self.leader,
+                leader_role: self.leader_role,
+                phone: self.phone,
+                funding: self.funding,
+                basic_pay: self.basic_pay,
+                allowances: self.allowances,
+                social_insurance: self.social_insurance,
+                housing_fund: self.housing_fund,
+                probation_end: self.probation_end,
+            },
+            ChangeOpts {
+                on: self.on,
+                doc_no: self.doc_no,
+                note: String::new(),
+                exception_doc: self.exception_doc,
+                exception_reason: self.exception_reason,
+            },
+        )
     }
 }
 
