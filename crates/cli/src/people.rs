@@ -24,12 +24,8 @@ pub enum ImportCommand {
     /// valid, or with --valid-only. Re-importing the same file changes nothing.
     Roster {
         file: String,
-        /// Unit code, e.g. luotuo.
-        #[arg(long)]
-        unit: String,
-        /// District code (default: the only district).
-        #[arg(long)]
-        district: Option<String>,
+        #[command(flatten)]
+        at: UnitArg,
         /// Import the valid rows and skip the others.
         #[arg(long)]
         valid_only: bool,
@@ -94,6 +90,26 @@ pub(crate) async fn district_of(app: &App, code: Option<&str>) -> anyhow::Result
     }
 }
 
+/// The unit a command acts on (`--unit`, `--district`).
+#[derive(Args)]
+pub struct UnitArg {
+    /// Unit code, e.g. luotuo.
+    #[arg(long)]
+    pub unit: String,
+    /// District code (default: the only district).
+    #[arg(long)]
+    pub district: Option<String>,
+}
+
+impl UnitArg {
+    /// The district and the unit, or which of them does not exist.
+    pub(crate) async fn resolve(&self, app: &App) -> anyhow::Result<(District, Unit)> {
+        let d = district_of(app, self.district.as_deref()).await?;
+        let u = unit_of(app, &d, &self.unit).await?;
+        Ok((d, u))
+    }
+}
+
 pub(crate) async fn unit_of(app: &App, d: &District, code: &str) -> anyhow::Result<Unit> {
     app.store
         .find_unit(d.id, code)
@@ -114,19 +130,17 @@ fn system_actor(d: &District) -> Actor {
 }
 
 pub async fn import(cfg: &Config, c: ImportCommand) -> anyhow::Result<u8> {
-    let (file, unit, district, valid_only, exception_doc, en) = match c {
+    let (file, at, valid_only, exception_doc, en) = match c {
         ImportCommand::Roster {
             file,
-            unit,
-            district,
+            at,
             valid_only,
             exception_doc,
             en,
-        } => (file, unit, district, valid_only, exception_doc, en),
+        } => (file, at, valid_only, exception_doc, en),
         ImportCommand::Relations(a) => return crate::people_relations::import(cfg, a).await,
     };
-    let ImportStart { tr, app, d, u, t } =
-        start_import(cfg, &file, &unit, district.as_deref(), en).await?;
+    let ImportStart { tr, app, d, u, t } = start_import(cfg, &file, &at, en).await?;
     let pb = bar(t.rows.len() as u64, "import");
     let pb2 = pb.clone();
     let progress: Progress = Arc::new(move |done, total| {
@@ -181,14 +195,12 @@ pub(crate) struct ImportStart {
 pub(crate) async fn start_import(
     cfg: &Config,
     file: &str,
-    unit: &str,
-    district: Option<&str>,
+    at: &UnitArg,
     en: bool,
 ) -> anyhow::Result<ImportStart> {
     let tr = Tr::new(if en { Lang::En } else { Lang::Zh });
     let app = open_app(cfg).await?;
-    let d = district_of(&app, district).await?;
-    let u = unit_of(&app, &d, unit).await?;
+    let (d, u) = at.resolve(&app).await?;
     let t = read_import_table(file, tr)?;
     Ok(ImportStart { tr, app, d, u, t })
 }

@@ -9,9 +9,7 @@ use jiguan_web::i18n::{Lang, Tr};
 
 use crate::config::Config;
 use crate::ops::open_app;
-use crate::people::{
-    ImportStart, app_err, district_of, print_row_errors, print_summary, start_import, unit_of,
-};
+use crate::people::{ImportStart, UnitArg, app_err, print_row_errors, print_summary, start_import};
 
 /// `import relations`: the file and where it goes.
 #[derive(Args)]
@@ -19,12 +17,9 @@ pub struct RelationsImport {
     /// The file (xlsx or csv in the template's columns: 人员身份证号, 姓名, 亲属关系,
     /// 亲属身份证号, 亲属姓名).
     file: String,
-    /// Unit code, e.g. luotuo: the unit of the people in the first column.
-    #[arg(long)]
-    unit: String,
-    /// District code (default: the only district).
-    #[arg(long)]
-    district: Option<String>,
+    // The unit of the people in the first column.
+    #[command(flatten)]
+    at: UnitArg,
     /// Messages in English instead of Chinese.
     #[arg(long)]
     en: bool,
@@ -36,18 +31,14 @@ pub struct RelationsExport {
     /// Output file (.xlsx).
     #[arg(long, short)]
     out: String,
-    /// Unit code, e.g. luotuo.
-    #[arg(long)]
-    unit: String,
-    #[arg(long)]
-    district: Option<String>,
+    #[command(flatten)]
+    at: UnitArg,
 }
 
 /// Imports the relations of a file, all or nothing: every error on standard error (row,
 /// column, value, reason), exit 2 when refused.
 pub async fn import(cfg: &Config, a: RelationsImport) -> anyhow::Result<u8> {
-    let ImportStart { tr, app, d, u, t } =
-        start_import(cfg, &a.file, &a.unit, a.district.as_deref(), a.en).await?;
+    let ImportStart { tr, app, d, u, t } = start_import(cfg, &a.file, &a.at, a.en).await?;
     let r = app
         .import_relations(Importer::System(d.id), u.id, &t, &a.file)
         .await
@@ -71,8 +62,7 @@ pub async fn import(cfg: &Config, a: RelationsImport) -> anyhow::Result<u8> {
 pub async fn export(cfg: &Config, a: RelationsExport) -> anyhow::Result<u8> {
     let tr = Tr::new(Lang::Zh);
     let app = open_app(cfg).await?;
-    let d = district_of(&app, a.district.as_deref()).await?;
-    let u = unit_of(&app, &d, &a.unit).await?;
+    let (d, u) = a.at.resolve(&app).await?;
     let rows = app
         .system_export_relations(d.id, u.id)
         .await
