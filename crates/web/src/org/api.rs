@@ -275,10 +275,12 @@ pub struct SplitLineBody {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
 pub struct SplitBody {
+    #[serde(default)]
     pub phase: String,
+    #[serde(default)]
     pub effective: String,
+    #[serde(default)]
     pub lines: Vec<SplitLineBody>,
 }
 
