@@ -236,7 +236,10 @@ async fn a_post_is_created_from_the_form() {
         title: "档案管理".into(),
         level: "general".into(),
         establishment: "administrative".into(),
-        functions: vec![(u.item.to_string(), "496".into())],
+        functions: vec![jiguan_domain::posts::ItemHours::new(
+            u.item.to_string(),
+            "496",
+        )],
         ..PostForm::default()
     };
     let id = u.app.create_post(&ua, u.a, &form(u.body)).await.unwrap();

@@ -25,7 +25,7 @@ use jiguan_domain::posts::suggest::{
     MoveKind, Proposal, ProposalError, Settings, Snapshot, apply_proposal, suggest,
 };
 use jiguan_domain::posts::workload::{BodyLoad, BodyNeed, body_needs, fte};
-use jiguan_domain::posts::{AssignmentId, Education, PostForm, PostId, PostInput};
+use jiguan_domain::posts::{AssignmentId, Education, ItemHours, PostForm, PostId, PostInput};
 use jiguan_domain::rules::keys;
 use jiguan_domain::tenancy::{DistrictId, UnitId};
 
@@ -640,7 +640,7 @@ impl App {
             functions: p
                 .functions
                 .iter()
-                .map(|(f, h)| (f.to_string(), h.to_string()))
+                .map(|(f, h)| ItemHours::new(f.to_string(), h.to_string()))
                 .collect(),
         })
     }

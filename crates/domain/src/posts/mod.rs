@@ -101,19 +101,43 @@ pub const YEARS_MAX: i64 = 40;
 /// Most annual hours one function item may carry on one post.
 pub const ITEM_HOURS_MAX: i64 = 10_000;
 
-/// The post form as entered: all text. `functions` pairs a function item id with its
-/// annual hours on this post (因事定岗).
+/// One function item of a post as entered (因事定岗): the item's id and its annual hours on
+/// the post, both text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ItemBody))]
+#[serde(default)]
+pub struct ItemHours {
+    pub function_id: String,
+    pub annual_hours: String,
+}
+
+impl ItemHours {
+    pub fn new(function_id: impl Into<String>, annual_hours: impl Into<String>) -> Self {
+        ItemHours {
+            function_id: function_id.into(),
+            annual_hours: annual_hours.into(),
+        }
+    }
+}
+
+/// The post form as entered, all text: the page's form, the API's body (`PostBody`) and
+/// what an edit starts from. `functions` gives each function item with its annual hours on
+/// this post (因事定岗).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PostBody))]
 #[serde(default)]
 pub struct PostForm {
+    /// Body id.
     pub body: String,
     pub title: String,
+    /// chief, deputy, general, service (or the Chinese label).
     pub level: String,
+    /// administrative, institution, service, any (blank: any).
     pub establishment: String,
     pub min_education: String,
     pub min_service_years: String,
     pub other_requirements: String,
-    pub functions: Vec<(String, String)>,
+    pub functions: Vec<ItemHours>,
 }
 
 /// A valid post definition.
@@ -191,7 +215,14 @@ impl PostInput {
             errs.push(FieldError::new("other_requirements", "too_long").with("max", OTHER_MAX));
         }
         let mut items: Vec<(i64, i64)> = Vec::new();
-        for (i, (fid, hours)) in f.functions.iter().enumerate() {
+        for (
+            i,
+            ItemHours {
+                function_id: fid,
+                annual_hours: hours,
+            },
+        ) in f.functions.iter().enumerate()
+        {
             if fid.trim().is_empty() && hours.trim().is_empty() {
                 continue;
             }
@@ -324,10 +355,10 @@ mod tests {
             min_service_years: "-1".into(),
             other_requirements: "长".repeat(201),
             functions: vec![
-                ("7".into(), "100".into()),
-                ("7".into(), "5".into()),
-                ("8".into(), "abc".into()),
-                ("1".into(), "0".into()),
+                ItemHours::new("7", "100"),
+                ItemHours::new("7", "5"),
+                ItemHours::new("8", "abc"),
+                ItemHours::new("1", "0"),
             ],
         };
         let e = PostInput::parse(&f, &[1, 2], &[1, 7]).unwrap_err();
@@ -363,9 +394,9 @@ mod tests {
             min_service_years: "3".into(),
             other_requirements: "熟悉公文写作".into(),
             functions: vec![
-                ("7".into(), "1200".into()),
-                ("".into(), "".into()),
-                ("1".into(), "400".into()),
+                ItemHours::new("7", "1200"),
+                ItemHours::new("", ""),
+                ItemHours::new("1", "400"),
             ],
         };
         let p = PostInput::parse(&f, &[1, 2], &[1, 7]).unwrap();

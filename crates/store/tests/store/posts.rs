@@ -46,7 +46,7 @@ pub(crate) mod posts_support {
             establishment: kind.into(),
             functions: items
                 .iter()
-                .map(|(f, h)| (f.to_string(), h.to_string()))
+                .map(|(f, h)| jiguan_domain::posts::ItemHours::new(f.to_string(), h.to_string()))
                 .collect(),
             ..PostForm::default()
         }
@@ -151,7 +151,7 @@ async fn posts_story(pg: bool) {
     // Every field error at once.
     let bad = jiguan_domain::posts::PostForm {
         body: "999999".into(),
-        functions: vec![("999999".into(), "x".into())],
+        functions: vec![jiguan_domain::posts::ItemHours::new("999999", "x")],
         ..Default::default()
     };
     let e = codes(app.create_post(ua, a, &bad).await.unwrap_err());

@@ -45,14 +45,6 @@ pub struct ItemDto {
     pub annual_hours: i64,
 }
 
-/// A function item as sent.
-#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct ItemBody {
-    pub function_id: String,
-    pub annual_hours: String,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostDto {
     pub id: i64,
@@ -167,41 +159,6 @@ impl From<PostsOverview> for OverviewDto {
                     staffing: b.need.staffing.code().into(),
                     posts: b.posts.iter().map(PostDto::from).collect(),
                 })
-                .collect(),
-        }
-    }
-}
-
-/// A post as sent: every field text; `functions` pairs item ids with yearly hours.
-#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct PostBody {
-    pub body: String,
-    pub title: String,
-    /// chief, deputy, general, service (or the Chinese label).
-    pub level: String,
-    /// administrative, institution, service, any (blank: any).
-    pub establishment: String,
-    pub min_education: String,
-    pub min_service_years: String,
-    pub other_requirements: String,
-    pub functions: Vec<ItemBody>,
-}
-
-impl PostBody {
-    fn form(self) -> PostForm {
-        PostForm {
-            body: self.body,
-            title: self.title,
-            level: self.level,
-            establishment: self.establishment,
-            min_education: self.min_education,
-            min_service_years: self.min_service_years,
-            other_requirements: self.other_requirements,
-            functions: self
-                .functions
-                .into_iter()
-                .map(|i| (i.function_id, i.annual_hours))
                 .collect(),
         }
     }
@@ -441,11 +398,11 @@ pub async fn list_posts(At(st, ctx, u): At) -> WebResult<Json<OverviewDto>> {
 
 /// Creates a post with its function items and hours (因事定岗).
 #[utoipa::path(post, path = "/api/v1/units/{unit}/posts", tag = "posts",
-    params(("unit" = i64, Path, description = "Unit id")), request_body = PostBody,
+    params(("unit" = i64, Path, description = "Unit id")), request_body = PostForm,
     responses((status = 201, body = IdDto), (status = 422, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
-pub async fn create_post(At(st, ctx, u): At, Json(b): Json<PostBody>) -> WebResult<Created<IdDto>> {
-    let id = st.app.create_post(&ctx.actor, u.id, &b.form()).await?;
+pub async fn create_post(At(st, ctx, u): At, Json(b): Json<PostForm>) -> WebResult<Created<IdDto>> {
+    let id = st.app.create_post(&ctx.actor, u.id, &b).await?;
     Ok(Created(IdDto { id: id.0 }))
 }
 
@@ -466,16 +423,16 @@ pub async fn get_post(
 /// Replaces a post's definition and items.
 #[utoipa::path(put, path = "/api/v1/units/{unit}/posts/{post}", tag = "posts",
     params(("unit" = i64, Path, description = "Unit id"), ("post" = i64, Path, description = "Post id")),
-    request_body = PostBody,
+    request_body = PostForm,
     responses((status = 200, body = IdDto), (status = 422, body = crate::error::ApiError)),
     security(("token" = []), ("session" = [])))]
 pub async fn update_post(
     State(st): State<AppState>,
     ctx: Ctx,
     Path((unit, id)): Path<(UnitId, PostId)>,
-    Json(b): Json<PostBody>,
+    Json(b): Json<PostForm>,
 ) -> WebResult<Json<IdDto>> {
-    st.app.update_post(&ctx.actor, unit, id, &b.form()).await?;
+    st.app.update_post(&ctx.actor, unit, id, &b).await?;
     Ok(Json(IdDto { id: id.0 }))
 }
 

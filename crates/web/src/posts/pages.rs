@@ -20,7 +20,9 @@ use jiguan_domain::auth::Action;
 use jiguan_domain::people::PersonId;
 use jiguan_domain::posts::balance::Bin;
 use jiguan_domain::posts::workload::show as fmt2;
-use jiguan_domain::posts::{AssignmentId, Education, PostForm, PostId, PostKind, PostLevel};
+use jiguan_domain::posts::{
+    AssignmentId, Education, ItemHours, PostForm, PostId, PostKind, PostLevel,
+};
 use jiguan_domain::tenancy::UnitId;
 use jiguan_excel::reports::posts as report;
 
@@ -216,7 +218,7 @@ fn post_form(b: &FormPairs) -> PostForm {
     for i in 0..200 {
         let key = format!("fn_{i}");
         if b.0.iter().any(|(k, _)| *k == key) {
-            functions.push((get(&key), get(&format!("hours_{i}"))));
+            functions.push(ItemHours::new(get(&key), get(&format!("hours_{i}"))));
         }
     }
     PostForm {
@@ -248,7 +250,7 @@ async fn form_page(
         .functions
         .iter()
         .enumerate()
-        .map(|(i, (a, b))| (i, a.clone(), b.clone()))
+        .map(|(i, x)| (i, x.function_id.clone(), x.annual_hours.clone()))
         .collect();
     let n = rows.len();
     for i in n..n + 3 {
