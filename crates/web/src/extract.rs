@@ -243,8 +243,9 @@ impl FormPairs {
 
     /// The pairs as a form whose fields are all text (a `#[serde(default)]` struct): each
     /// field its first value ([`get`](Self::get)), the fields named in `lists` every value
-    /// ([`all`](Self::all)); fields not sent keep their default, others are ignored.
-    pub fn decode<T: DeserializeOwned + Default>(&self, lists: &[&str]) -> T {
+    /// ([`all`](Self::all)); fields not sent keep their default, others are ignored. A form
+    /// type with a field that is not text is refused like any malformed body, naming it.
+    pub fn decode<T: DeserializeOwned>(&self, lists: &[&str]) -> Result<T, WebError> {
         let mut m = serde_json::Map::new();
         for (k, _) in &self.0 {
             if !m.contains_key(k) {
@@ -256,7 +257,10 @@ impl FormPairs {
                 m.insert(k.clone(), v);
             }
         }
-        serde_json::from_value(serde_json::Value::Object(m)).unwrap_or_default()
+        serde_path_to_error::deserialize(serde_json::Value::Object(m)).map_err(|e| {
+            let (field, detail) = field_error(e);
+            WebError::malformed(field, detail)
+        })
     }
 }
 
@@ -339,5 +343,49 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
             }
         }
         Ok(Upload(bytes))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(default)]
+    struct Text {
+        note: String,
+        tags: Vec<String>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Counted {
+        #[allow(dead_code)]
+        count: i64,
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> FormPairs {
+        FormPairs(
+            p.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn decode_reads_a_text_form_and_names_a_field_it_cannot_read() {
+        let f = pairs(&[("note", "a"), ("tags", "x"), ("tags", "y"), ("other", "z")]);
+        let t: Text = f.decode(&["tags"]).unwrap();
+        assert_eq!(
+            (t.note.as_str(), t.tags),
+            ("a", vec!["x".to_string(), "y".to_string()])
+        );
+        match pairs(&[("count", "many")]).decode::<Counted>(&[]) {
+            Err(WebError::Malformed { field, status, .. }) => {
+                assert_eq!(field.as_deref(), Some("count"));
+                assert_eq!(status, StatusCode::BAD_REQUEST);
+            }
+            other => panic!("not refused: {other:?}"),
+        }
     }
 }

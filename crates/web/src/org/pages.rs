@@ -557,7 +557,7 @@ pub async fn function_new(At(st, ctx, u): At) -> WebResult {
 }
 
 pub async fn function_create(At(st, ctx, u): At, p: FormPairs) -> WebResult {
-    let f = p.decode::<FunctionForm>(&["owners"]);
+    let f = p.decode::<FunctionForm>(&["owners"])?;
     let r = st.app.org_create_function(&ctx.actor, u.id, &f).await;
     let to = |_| format!("/units/{}/org/functions?ok=saved", u.id);
     saved_or(&ctx, r, to, |errs| {
@@ -592,7 +592,7 @@ pub async fn function_update(
     Path((_, item)): Path<(UnitId, FunctionId)>,
     p: FormPairs,
 ) -> WebResult {
-    let f = p.decode::<FunctionForm>(&["owners"]);
+    let f = p.decode::<FunctionForm>(&["owners"])?;
     let r = st.app.org_edit_function(&ctx.actor, u.id, item, &f).await;
     let to = |()| format!("/units/{}/org/functions?ok=saved", u.id);
     saved_or(&ctx, r, to, |errs| {
@@ -1196,7 +1196,7 @@ fn plan_url(u: &Unit, plan: PlanId, ok: &str) -> String {
 }
 
 pub async fn op_add(AtId(st, ctx, u, plan): AtPlan, p: FormPairs) -> WebResult {
-    let f = p.decode::<OpForm>(&["sources"]);
+    let f = p.decode::<OpForm>(&["sources"])?;
     let r = st.app.org_add_op(&ctx.actor, u.id, plan, &f).await;
     step(&st, &ctx, u, plan, r, "saved#ops", f).await
 }

@@ -480,7 +480,7 @@ pub async fn publicity(State(st): State<AppState>, c: InCampaign, f: FormPairs) 
 }
 
 pub async fn object(State(st): State<AppState>, x: InCandidate, f: FormPairs) -> WebResult {
-    let form: ObjectionForm = f.decode(&[]);
+    let form: ObjectionForm = f.decode(&[])?;
     let r = st
         .app
         .dec_add_objection(&x.c.ctx.actor, x.c.u.id, x.c.id, x.id, &form)
@@ -490,7 +490,7 @@ pub async fn object(State(st): State<AppState>, x: InCandidate, f: FormPairs) ->
 }
 
 pub async fn resolve(State(st): State<AppState>, x: InObjection, f: FormPairs) -> WebResult {
-    let form: ResolveForm = f.decode(&[]);
+    let form: ResolveForm = f.decode(&[])?;
     let r = st
         .app
         .dec_resolve_objection(&x.c.ctx.actor, x.c.u.id, x.c.id, x.id, &form)
@@ -500,7 +500,7 @@ pub async fn resolve(State(st): State<AppState>, x: InObjection, f: FormPairs) -
 }
 
 pub async fn appoint(State(st): State<AppState>, x: InCandidate, f: FormPairs) -> WebResult {
-    let form: AppointForm = f.decode(&[]);
+    let form: AppointForm = f.decode(&[])?;
     let r = st
         .app
         .dec_appoint(&x.c.ctx.actor, x.c.u.id, x.c.id, x.id, &form)
