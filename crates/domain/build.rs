@@ -53,14 +53,21 @@ fn main() -> Res<()> {
         let parsed: File = toml::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
         let code = generate(&parsed).map_err(|e| format!("{}: {e}", f.display()))?;
         write(&out.join(format!("{}.rs", rel.display())), &code)?;
-        let module = rel
+        // src/org/kinds.toml → crate::org::kinds; src/people/mod.toml → crate::people.
+        let mut path: Vec<String> = rel
             .with_extension("")
-            .display()
-            .to_string()
-            .replace('/', "::");
-        let module = module.trim_end_matches("::mod").trim_end_matches("mod");
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if path.last().is_some_and(|l| l == "mod") {
+            path.pop();
+        }
         for list in &parsed.lists {
-            every.push(format!("crate::{module}::{}", list.name).replace("crate::::", "crate::"));
+            let module: Vec<&str> = std::iter::once("crate")
+                .chain(path.iter().map(String::as_str))
+                .chain([list.name.as_str()])
+                .collect();
+            every.push(module.join("::"));
         }
     }
     let index = format!(
