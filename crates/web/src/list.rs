@@ -43,13 +43,19 @@ pub struct ListParams {
 pub const PAGE_SIZES: [u32; 3] = [20, 50, 100];
 
 impl ListParams {
-    /// The paging and sorting part; a page number that is not a number is refused, and
-    /// so is a page below 1 or a page size outside 1 to [`ListQuery::MAX_PER_PAGE`] (a 422
-    /// naming the field, never silently clamped: issue 17).
+    /// The paging and sorting part of a list *endpoint*; a page number that is not a
+    /// number is refused (a blank one too: the API's schema says integer), and so is a page
+    /// below 1 or a page size outside 1 to [`ListQuery::MAX_PER_PAGE`] (a 422 naming the
+    /// field, never silently clamped: issue 17).
     pub fn query(&self) -> Result<ListQuery, FieldError> {
+        self.parse(false)
+    }
+
+    fn parse(&self, blank_is_absent: bool) -> Result<ListQuery, FieldError> {
         let num = |field: &str, v: &Option<String>| -> Result<Option<u32>, FieldError> {
-            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            match v.as_deref().map(str::trim) {
                 None => Ok(None),
+                Some("") if blank_is_absent => Ok(None),
                 Some(s) => s
                     .parse::<u32>()
                     .map(Some)
@@ -79,11 +85,12 @@ impl ListParams {
         })
     }
 
-    /// The paging and sorting part of a list *page*: as [`ListParams::query`], and the
-    /// page size must be one the pager offers (20, 50 or 100), else a 422 naming
+    /// The paging and sorting part of a list *page*: as [`ListParams::query`], except that
+    /// a blank page or page size is left out (a search form sends its empty fields), and
+    /// the page size must be one the pager offers (20, 50 or 100), else a 422 naming
     /// `per_page`.
     pub fn page_query(&self) -> Result<ListQuery, FieldError> {
-        let q = self.query()?;
+        let q = self.parse(true)?;
         match q.per_page {
             Some(n) if !PAGE_SIZES.contains(&n) => {
                 Err(FieldError::new("per_page", "per_page_invalid")
@@ -107,5 +114,44 @@ impl ListParams {
             _ => &None,
         };
         v.clone().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn params(q: &str) -> ListParams {
+        serde_urlencoded::from_str(q).unwrap()
+    }
+
+    #[test]
+    fn a_blank_page_size_is_refused_by_the_api_and_left_out_by_a_page() {
+        for q in ["per_page=", "per_page=%20", "page="] {
+            let field = if q.starts_with("page") {
+                "page"
+            } else {
+                "per_page"
+            };
+            let e = params(q).query().unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.code.as_str()),
+                (field, "integer_invalid"),
+                "{q}"
+            );
+            let p = params(q).page_query().unwrap();
+            assert_eq!((p.page, p.per_page), (None, None), "{q}");
+        }
+        let ok = params("page=2&per_page=50").query().unwrap();
+        assert_eq!((ok.page, ok.per_page), (Some(2), Some(50)));
+        assert_eq!(
+            params("per_page=201").query().unwrap_err().code,
+            "out_of_range"
+        );
+        assert_eq!(
+            params("per_page=30").page_query().unwrap_err().code,
+            "per_page_invalid"
+        );
     }
 }
