@@ -828,14 +828,11 @@ impl SqlStore {
         let page = (w.bind(20_i64), w.bind(0_i64));
         let select = cols(false);
         let order = " ORDER BY p.name COLLATE pinyin ASC, p.id";
-        let plan_once = by_lateral(self.db.backend(), &posts);
-        let sql = keyed_sql(
-            &person_keyed(&select, plan_once),
-            &w.text,
-            order,
-            (&page.0, &page.1),
-        );
-        Ok((if plan_once { opaque_params(&sql) } else { sql }, w.params))
+        let key = person_keyed(&select, by_lateral(self.db.backend(), &posts));
+        Ok((
+            keyed_sql(&key, &w.text, order, (&page.0, &page.1)),
+            w.params,
+        ))
     }
 }
 

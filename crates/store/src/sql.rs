@@ -166,18 +166,24 @@ pub(crate) async fn fetch_page_counted<T>(
 }
 
 /// The statement of a [`fetch_page_counted`] page: `from` (FROM and WHERE) and `order`
-/// (` ORDER BY …`) of the query, `limit` and `offset` its placeholders.
+/// (` ORDER BY …`) of the query, `limit` and `offset` its placeholders; its parameters
+/// hidden when `k.plan_once` ([`opaque_params`]).
 pub(crate) fn keyed_sql(
     k: &Keyed,
     from: &str,
     order: &str,
     (limit, offset): (&str, &str),
 ) -> String {
-    format!(
+    let sql = format!(
         "SELECT {}, k.n FROM (SELECT {} AS k_id, CAST(COUNT(*) OVER () AS BIGINT) AS n{from}{order} \
          LIMIT {limit} OFFSET {offset}) k CROSS JOIN {} WHERE {} = k.k_id{order}",
         k.select, k.key, k.table, k.key
-    )
+    );
+    if k.plan_once {
+        opaque_params(&sql)
+    } else {
+        sql
+    }
 }
 
 /// Where [`page_of`] takes the total from.
@@ -207,9 +213,6 @@ async fn page_of<T>(
                 "{select}{}{order} LIMIT {limit} OFFSET {offset}",
                 paged.text
             )
-        }
-        Total::Windowed(k) if k.plan_once => {
-            opaque_params(&keyed_sql(k, &paged.text, order, (&limit, &offset)))
         }
         Total::Windowed(k) => keyed_sql(k, &paged.text, order, (&limit, &offset)),
     };
