@@ -1,5 +1,5 @@
-//! Turns the closed lists of `src/**/*.toml` (the data dictionary: each value's variant,
-//! stored code, Chinese labels and doc) into `coded_enum!` invocations under
+//! Turns the closed lists of `src/**/*.toml` (固定代码表: each value's variant, stored
+//! code, Chinese labels and doc) into `coded_enum!` invocations under
 //! `OUT_DIR/lists/`, which each module takes in with `closed_lists!`. A list that could not
 //! work (a bad identifier, a code or label given twice, no label) stops the build with its
 //! file, list and value named. `OUT_DIR/lists/index.rs` names every list, for the test that
