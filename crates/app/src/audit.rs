@@ -43,7 +43,7 @@ impl App {
         q: &ListQuery,
     ) -> AppResult<Page<AuditRecord>> {
         self.require(actor, Action::AuditView)?;
-        filter.limit_to(actor.unit_id);
+        filter.scope.limit_to(actor.unit_id);
         Ok(self.store.list_audit(actor.district_id, &filter, q).await?)
     }
 
@@ -56,7 +56,7 @@ impl App {
         q: &ListQuery,
     ) -> AppResult<Page<LoginRecord>> {
         self.require(actor, Action::AuditView)?;
-        filter.limit_to(actor.unit_id);
+        filter.scope.limit_to(actor.unit_id);
         Ok(self
             .store
             .list_logins(actor.district_id, &filter, q)

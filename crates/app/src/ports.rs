@@ -296,7 +296,7 @@ pub struct UserFilter {
 }
 
 /// A list filter that chooses a unit (`unit_id`) or district-level rows only
-/// ([`UserFilter`], [`AuditFilter`], [`LoginFilter`]).
+/// ([`UserFilter`], and the [`LogScope`] of [`AuditFilter`] and [`LoginFilter`]).
 pub trait UnitChoice {
     /// The filter's unit and its district-level-only flag.
     fn unit_choice(&mut self) -> (&mut Option<UnitId>, &mut bool);
@@ -321,7 +321,7 @@ macro_rules! unit_choice {
         }
     )*};
 }
-unit_choice!(UserFilter, AuditFilter, LoginFilter);
+unit_choice!(UserFilter, LogScope);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
@@ -341,31 +341,44 @@ pub struct ApiToken {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+/// What both logs, the audit trail and the sign-ins (登录日志), are filtered by.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogScope {
+    pub unit_id: Option<UnitId>,
+    /// Only rows without a unit: district-level changes, attempts on district-level accounts.
+    pub district_level_only: bool,
+    /// A login name, in any case.
+    pub username: Option<String>,
+    /// The first and the last day (China time), both included.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl LogScope {
+    /// One unit's rows.
+    pub fn unit(unit: UnitId) -> Self {
+        LogScope {
+            unit_id: Some(unit),
+            ..LogScope::default()
+        }
+    }
+}
+
 /// Filters of the audit page.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AuditFilter {
-    pub unit_id: Option<UnitId>,
-    /// Only entries without a unit (district-level changes).
-    pub district_level_only: bool,
-    pub username: Option<String>,
+    pub scope: LogScope,
     pub object_type: Option<String>,
     pub object_id: Option<String>,
     pub action: Option<String>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
 }
 
 /// Which sign-in attempts to list (登录日志).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoginFilter {
-    pub unit_id: Option<UnitId>,
-    /// Only attempts on district-level accounts.
-    pub district_level_only: bool,
-    pub username: Option<String>,
+    pub scope: LogScope,
     /// `Some(true)`: successful sign-ins only; `Some(false)`: failures only.
     pub success: Option<bool>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
 }
 
 /// The recorded end of one district's audit chain.

@@ -83,7 +83,10 @@ impl App {
         let user_count = self.store.count_users(actor.district_id, &filter).await?;
         let audit_count = if actor.can(Action::AuditView) {
             let f = crate::ports::AuditFilter {
-                unit_id: actor.unit_id,
+                scope: crate::ports::LogScope {
+                    unit_id: actor.unit_id,
+                    ..Default::default()
+                },
                 ..Default::default()
             };
             self.store.count_audit(actor.district_id, &f).await?

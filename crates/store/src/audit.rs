@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use chrono::{Duration, NaiveTime};
 
 use jiguan_app::ports::{
-    AuditFilter, AuditHead, AuditStore, ListQuery, LoginFilter, Page, StoreError, StoreResult,
+    AuditFilter, AuditHead, AuditStore, ListQuery, LogScope, LoginFilter, Page, StoreError,
+    StoreResult,
 };
 use jiguan_domain::audit::{
     AuditEntry, AuditRecord, GENESIS, LoginOutcome, LoginRecord, chain_hash,
@@ -152,34 +153,25 @@ fn china_midnight_ms(d: chrono::NaiveDate) -> i64 {
         .timestamp_millis()
 }
 
-/// The conditions both logs share: the district, the unit (or the district level alone)
-/// and the username.
-fn log_scope(
-    district: DistrictId,
-    unit: Option<UnitId>,
-    district_level_only: bool,
-    username: Option<String>,
-) -> Sql {
+/// The conditions both logs share: the district, the unit (or the district level alone),
+/// the username (in any case) and the days (in China time, `from` and `to` both included).
+fn log_scope(district: DistrictId, f: &LogScope) -> Sql {
     let mut w = Sql::with(" WHERE district_id = $1", district.0);
-    if let Some(u) = unit {
+    if let Some(u) = f.unit_id {
         w.and("unit_id = {}", u.0);
-    } else if district_level_only {
+    } else if f.district_level_only {
         w.push(" AND unit_id IS NULL");
     }
-    if let Some(u) = username {
-        w.and("username = {}", u);
+    if let Some(u) = &f.username {
+        w.and("username = {}", u.to_lowercase());
     }
-    w
-}
-
-/// A log filter's days (in China time), `from` and `to` both included.
-fn log_dates(w: &mut Sql, from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) {
-    if let Some(d) = from {
+    if let Some(d) = f.from {
         w.and("at_ms >= {}", china_midnight_ms(d));
     }
-    if let Some(d) = to {
+    if let Some(d) = f.to {
         w.and("at_ms < {}", china_midnight_ms(d) + 86_400_000);
     }
+    w
 }
 
 /// A log's order: newest first, unless the list is sorted by time ascending.
@@ -260,14 +252,12 @@ impl AuditStore for SqlStore {
         f: &LoginFilter,
         q: &ListQuery,
     ) -> StoreResult<Page<LoginRecord>> {
-        let user = f.username.as_deref().map(str::to_lowercase);
-        let mut w = log_scope(district, f.unit_id, f.district_level_only, user);
+        let mut w = log_scope(district, &f.scope);
         match f.success {
             Some(true) => w.push(" AND outcome = 'ok'"),
             Some(false) => w.push(" AND outcome <> 'ok'"),
             None => {}
         }
-        log_dates(&mut w, f.from, f.to);
         w.search(q, &["username", "addr"]);
         let dir = time_order(q);
         fetch_page(
@@ -325,8 +315,7 @@ impl AuditStore for SqlStore {
 
 /// The entries `f` and the search of `q` select: `WHERE …` over `audit_log`.
 fn audit_scope(district: DistrictId, f: &AuditFilter, q: &ListQuery) -> Sql {
-    let user = f.username.clone();
-    let mut w = log_scope(district, f.unit_id, f.district_level_only, user);
+    let mut w = log_scope(district, &f.scope);
     if let Some(t) = &f.object_type {
         w.and("object_type = {}", t.as_str());
     }
@@ -336,7 +325,6 @@ fn audit_scope(district: DistrictId, f: &AuditFilter, q: &ListQuery) -> Sql {
     if let Some(a) = &f.action {
         w.and("action = {}", a.as_str());
     }
-    log_dates(&mut w, f.from, f.to);
     w.search(
         q,
         &[

@@ -1,7 +1,9 @@
 //! The sign-in log, the client address in the audit chain, and pinyin order, on both
 //! backends.
 
-use jiguan_app::ports::{AuditFilter, AuditStore, ListQuery, LoginFilter, UserFilter, UserStore};
+use jiguan_app::ports::{
+    AuditFilter, AuditStore, ListQuery, LogScope, LoginFilter, UserFilter, UserStore,
+};
 use jiguan_app::users::system_entry;
 use jiguan_domain::audit::{LoginOutcome, LoginRecord};
 use jiguan_domain::auth::Role;
@@ -69,6 +71,17 @@ async fn sign_in_log_is_scoped(pg: bool) {
                 .collect::<Vec<_>>()
         }
     };
+    let user = |name: &str| LoginFilter {
+        scope: LogScope {
+            username: Some(name.into()),
+            ..LogScope::default()
+        },
+        ..LoginFilter::default()
+    };
+    assert_eq!(
+        names(user("A_Ok"), ListQuery::default()).await,
+        vec!["a_ok"]
+    );
     let all = names(LoginFilter::default(), ListQuery::default()).await;
     assert_eq!(
         all,
@@ -76,7 +89,7 @@ async fn sign_in_log_is_scoped(pg: bool) {
         "newest first, district 1 only"
     );
     let unit_a = LoginFilter {
-        unit_id: Some(a),
+        scope: LogScope::unit(a),
         ..LoginFilter::default()
     };
     assert_eq!(
@@ -89,7 +102,10 @@ async fn sign_in_log_is_scoped(pg: bool) {
     };
     assert_eq!(names(failed_a, ListQuery::default()).await, vec!["a_bad"]);
     let district_level = LoginFilter {
-        district_level_only: true,
+        scope: LogScope {
+            district_level_only: true,
+            ..LogScope::default()
+        },
         ..LoginFilter::default()
     };
     assert_eq!(
@@ -99,8 +115,11 @@ async fn sign_in_log_is_scoped(pg: bool) {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     let next = day.succ_opt().unwrap();
     let on = |from, to| LoginFilter {
-        from: Some(from),
-        to: Some(to),
+        scope: LogScope {
+            from: Some(from),
+            to: Some(to),
+            ..LogScope::default()
+        },
         ..LoginFilter::default()
     };
     assert_eq!(names(on(day, day), ListQuery::default()).await.len(), 4);
@@ -134,6 +153,30 @@ async fn addresses_are_chained(pg: bool) {
     };
     let page = s.list_audit(d1, &f, &ListQuery::default()).await.unwrap();
     assert_eq!(page.items[0].addr.as_deref(), Some("198.51.100.4"));
+    // Both logs take a user name in any case (login names are stored in lower case).
+    let by = |user: &str| AuditFilter {
+        scope: LogScope {
+            username: Some(user.into()),
+            ..LogScope::default()
+        },
+        ..f.clone()
+    };
+    for user in ["system", "SYSTEM"] {
+        assert_eq!(
+            s.list_audit(d1, &by(user), &ListQuery::default())
+                .await
+                .unwrap()
+                .total,
+            1
+        );
+    }
+    assert_eq!(
+        s.list_audit(d1, &by("admin"), &ListQuery::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
     let db = s.db.clone();
     let app = fixtures::app(s);
     assert!(app.verify_audit(|_| {}).await.unwrap().breaks.is_empty());

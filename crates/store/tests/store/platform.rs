@@ -2,8 +2,8 @@
 
 use jiguan_app::Store;
 use jiguan_app::ports::{
-    AuditFilter, AuditStore, ListQuery, SessionRecord, SessionStore, SettingsStore, StoreError,
-    TenancyStore, UserFilter, UserStore,
+    AuditFilter, AuditStore, ListQuery, LogScope, SessionRecord, SessionStore, SettingsStore,
+    StoreError, TenancyStore, UserFilter, UserStore,
 };
 use jiguan_app::users::system_entry;
 use jiguan_domain::audit::BreakReason;
@@ -245,7 +245,7 @@ async fn story(pg: bool) {
 
     // Every change above is in the audit trail, filterable, and the chain verifies.
     let f = AuditFilter {
-        unit_id: Some(a),
+        scope: LogScope::unit(a),
         ..Default::default()
     };
     let p = s.list_audit(d1, &f, &ListQuery::default()).await.unwrap();
@@ -264,13 +264,19 @@ async fn story(pg: bool) {
         .with_timezone(&jiguan_domain::time::china())
         .date_naive();
     let f = AuditFilter {
-        from: Some(today),
-        to: Some(today),
+        scope: LogScope {
+            from: Some(today),
+            to: Some(today),
+            ..Default::default()
+        },
         ..Default::default()
     };
     assert!(total(&f).await > 5);
     let f = AuditFilter {
-        to: Some(today - chrono::Duration::days(1)),
+        scope: LogScope {
+            to: Some(today - chrono::Duration::days(1)),
+            ..Default::default()
+        },
         ..Default::default()
     };
     assert_eq!(total(&f).await, 0);

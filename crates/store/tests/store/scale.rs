@@ -551,7 +551,7 @@ fn rows_touched(plan: &str) -> i64 {
 async fn scale_generic_plans_of_the_lists(pg: bool) {
     use jiguan_app::downsizing::DownsizingStore;
     use jiguan_app::people::StatusFilter;
-    use jiguan_app::ports::{AuditFilter, AuditStore, UserFilter, UserStore};
+    use jiguan_app::ports::{AuditFilter, AuditStore, LogScope, UserFilter, UserStore};
     use jiguan_app::posts::PostsStore;
     use jiguan_domain::auth::Role;
     use jiguan_domain::people::{Identity, Status};
@@ -639,7 +639,7 @@ async fn scale_generic_plans_of_the_lists(pg: bool) {
     run(recording(s.down_plans(d, Some(u))).await.1);
     run(recording(s.down_plans(d, None)).await.1);
     let audit = AuditFilter {
-        unit_id: Some(u),
+        scope: LogScope::unit(u),
         ..Default::default()
     };
     run(recording(s.list_audit(d, &audit, &ListQuery::default()))

@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use jiguan_app::AppError;
-use jiguan_app::ports::{AuditFilter, ListQuery, LoginFilter, Unit};
+use jiguan_app::ports::{AuditFilter, ListQuery, LogScope, LoginFilter, Unit};
 use jiguan_domain::audit::{
     AuditAction, AuditRecord, LoginOutcome, LoginRecord, ObjectKind, field_changes, object_name,
     short_agent,
@@ -187,62 +187,45 @@ fn nonempty(s: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn dates(p: &ListParams) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, bool) {
+/// What both logs are filtered by, from query parameters (`unit` an id or `district`),
+/// and whether a date could not be read (reported, not guessed).
+fn scope_of(p: &ListParams) -> (LogScope, bool) {
     let date =
         |s: &Option<String>| nonempty(s).map(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d"));
     let (from, to) = (date(&p.from), date(&p.to));
     let bad = matches!(from, Some(Err(_))) || matches!(to, Some(Err(_)));
-    (from.and_then(Result::ok), to.and_then(Result::ok), bad)
-}
-
-fn unit_of(p: &ListParams) -> (Option<UnitId>, bool) {
     let unit = nonempty(&p.unit);
-    (
-        unit.as_deref()
-            .and_then(|u| u.parse::<i64>().ok())
-            .map(UnitId),
-        unit.as_deref() == Some("district"),
-    )
+    let scope = LogScope {
+        unit_id: unit.as_deref().and_then(|u| u.parse().ok()).map(UnitId),
+        district_level_only: unit.as_deref() == Some("district"),
+        username: nonempty(&p.user),
+        from: from.and_then(Result::ok),
+        to: to.and_then(Result::ok),
+    };
+    (scope, bad)
 }
 
-/// Builds the store filter from query parameters; bad dates are reported, not guessed.
+/// Builds the audit trail's filter from query parameters.
 pub fn filter_of(p: &ListParams) -> (AuditFilter, bool) {
-    let (from, to, bad) = dates(p);
-    let (unit_id, district_level_only) = unit_of(p);
-    (
-        AuditFilter {
-            unit_id,
-            district_level_only,
-            username: nonempty(&p.user).map(|u| u.to_lowercase()),
-            object_type: nonempty(&p.object_type),
-            object_id: nonempty(&p.object_id),
-            action: nonempty(&p.op),
-            from,
-            to,
-        },
-        bad,
-    )
+    let (scope, bad) = scope_of(p);
+    let f = AuditFilter {
+        scope,
+        object_type: nonempty(&p.object_type),
+        object_id: nonempty(&p.object_id),
+        action: nonempty(&p.op),
+    };
+    (f, bad)
 }
 
 /// The sign-in log's filter from query parameters.
 pub fn login_filter_of(p: &ListParams) -> (LoginFilter, bool) {
-    let (from, to, bad) = dates(p);
-    let (unit_id, district_level_only) = unit_of(p);
-    (
-        LoginFilter {
-            unit_id,
-            district_level_only,
-            username: nonempty(&p.user),
-            success: match nonempty(&p.outcome).as_deref() {
-                Some("ok") => Some(true),
-                Some("failed") => Some(false),
-                _ => None,
-            },
-            from,
-            to,
-        },
-        bad,
-    )
+    let (scope, bad) = scope_of(p);
+    let success = match nonempty(&p.outcome).as_deref() {
+        Some("ok") => Some(true),
+        Some("failed") => Some(false),
+        _ => None,
+    };
+    (LoginFilter { scope, success }, bad)
 }
 
 fn filters(p: &ListParams, keys: &[&str]) -> Vec<(String, String)> {
