@@ -291,15 +291,38 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         }
         let bytes = body_bytes(req, state).await?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de).map(Json).map_err(|e| {
-            let (field, detail) = field_error(e);
-            WebError::Malformed {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                code: "invalid_json",
-                field,
-                detail,
-            }
-        })
+        serde_path_to_error::deserialize(de)
+            .map(Json)
+            .map_err(invalid_json)
+    }
+}
+
+/// A syntax or type error of a JSON body: 422 `invalid_json`, naming the field.
+fn invalid_json<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> WebError {
+    let (field, detail) = field_error(e);
+    WebError::Malformed {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        code: "invalid_json",
+        field,
+        detail,
+    }
+}
+
+/// One JSON object read as two typed parts, each a `#[serde(default)]` struct that
+/// ignores the other's fields: a person and the options of its change. This is what
+/// `#[serde(flatten)]` does, except that a type error still names its field (serde
+/// buffers a flattened body and loses the path, dtolnay/path-to-error#9).
+#[derive(Debug, Clone, Default)]
+pub struct JsonParts<A, B>(pub A, pub B);
+
+impl<S: Send + Sync, A: DeserializeOwned, B: DeserializeOwned> FromRequest<S> for JsonParts<A, B> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Json(v) = Json::<serde_json::Value>::from_request(req, state).await?;
+        let a = serde_path_to_error::deserialize(&v).map_err(invalid_json)?;
+        let b = serde_path_to_error::deserialize(&v).map_err(invalid_json)?;
+        Ok(JsonParts(a, b))
     }
 }
 
@@ -360,7 +383,6 @@ mod tests {
 
     #[derive(Debug, serde::Deserialize)]
     struct Counted {
-        #[allow(dead_code)]
         count: i64,
     }
 
@@ -386,6 +408,41 @@ mod tests {
                 assert_eq!(status, StatusCode::BAD_REQUEST);
             }
             other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    async fn parts(body: &str) -> Result<JsonParts<Text, Counted>, WebError> {
+        let req = axum::http::Request::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        JsonParts::from_request(req, &()).await
+    }
+
+    #[tokio::test]
+    async fn json_parts_reads_one_object_twice_and_names_the_field_of_either_part() {
+        let JsonParts(t, c) = parts(r#"{"note":"a","count":3}"#).await.unwrap();
+        assert_eq!((t.note.as_str(), c.count), ("a", 3));
+        for (body, want) in [
+            (r#"{"note":5,"count":3}"#, "note"),
+            (r#"{"note":"a","count":"three"}"#, "count"),
+            (r#"{"note":"a"}"#, "count"),
+        ] {
+            match parts(body).await {
+                Err(WebError::Malformed {
+                    field,
+                    status,
+                    code,
+                    ..
+                }) => {
+                    assert_eq!(field.as_deref(), Some(want), "{body}");
+                    assert_eq!(
+                        (status, code),
+                        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_json")
+                    );
+                }
+                other => panic!("{body} not refused: {other:?}"),
+            }
         }
     }
 }

@@ -66,7 +66,8 @@ pub struct PersonPage {
 }
 
 /// Options of a change: date, document number, note and the exception.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ChangeOpts {
     /// Effective date `YYYY-MM-DD`; blank = today.
@@ -80,12 +81,13 @@ pub struct ChangeOpts {
 }
 
 /// A move, status change or secondment.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ChangeBody))]
 #[serde(default)]
 pub struct ChangeForm {
     /// `move`, `status`, `lend`, `lend_end`, `transfer`.
     pub action: String,
-    /// New status (`status`).
+    /// New status (`status`): on_post, retired, diverted, left.
     pub status: String,
     /// New body id (`move`; blank = none).
     pub body: String,

@@ -17,9 +17,11 @@ use crate::rules::id_number::{Gender, IdNumber};
 
 use super::{Cost, EstablishmentKind, Funding, Identity, parse_date, parse_opt_date};
 
-/// The person form as entered (web form, JSON body or an import row): all text.
-/// `body` is a body id (forms) or a body name (imports); the app resolves it.
+/// The person form as entered (web form, JSON body or an import row): all text (see the
+/// import template for the values accepted). `body` is a body id (forms, the API) or a
+/// body name (imports); the app resolves it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PersonForm {
     pub name: String,
@@ -33,9 +35,11 @@ pub struct PersonForm {
     pub unit_join: String,
     pub identity: String,
     pub establishment: String,
+    /// Body id (a name in an import), or blank.
     pub body: String,
     pub post: String,
     pub rank: String,
+    /// `true`/`false` (also 是/否).
     pub leader: String,
     pub leader_role: String,
     pub phone: String,
@@ -44,7 +48,8 @@ pub struct PersonForm {
     pub allowances: String,
     pub social_insurance: String,
     pub housing_fund: String,
-    /// 试用期满日期 (a new recruit's probation end, 公务员法 art. 34); blank = none.
+    /// 试用期满日期 `YYYY-MM-DD` (a new recruit's probation end, 公务员法 art. 34); blank =
+    /// none (an update without it clears it).
     pub probation_end: String,
 }
 

@@ -16,10 +16,10 @@ use crate::AppState;
 use crate::api::PageDto;
 use crate::api::tenancy::PageParams;
 use crate::error::WebResult;
-use crate::extract::{At, AtId, Created, Json, Path, Query};
+use crate::extract::{At, AtId, Created, Json, JsonParts, Path, Query};
 use crate::guard::Ctx;
-use crate::people::AtPerson;
 use crate::people::pages::RosterParams;
+use crate::people::{AtPerson, PersonBody};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonDto {
@@ -117,105 +117,6 @@ pub struct EventDto {
 pub struct PersonDetailDto {
     pub person: PersonDto,
     pub history: Vec<EventDto>,
-}
-
-/// A person as sent: every field text (see the import template for the values accepted),
-/// with the change's date, document number and exception.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct PersonBody {
-    pub name: String,
-    pub gender: String,
-    pub id_number: String,
-    pub birth_date: String,
-    pub ethnicity: String,
-    pub party: String,
-    pub education: String,
-    pub work_start: String,
-    pub unit_join: String,
-    pub identity: String,
-    pub establishment: String,
-    /// Body id, or blank.
-    pub body: String,
-    pub post: String,
-    pub rank: String,
-    /// `true`/`false`.
-    pub leader: String,
-    pub leader_role: String,
-    pub phone: String,
-    pub funding: String,
-    pub basic_pay: String,
-    pub allowances: String,
-    pub social_insurance: String,
-    pub housing_fund: String,
-    /// 试用期满日期 `YYYY-MM-DD`, blank = none (a PUT without it clears it).
-    pub probation_end: String,
-    /// Effective date `YYYY-MM-DD` (default today).
-    pub on: String,
-    pub doc_no: String,
-    /// Document number approving an over-establishment exception.
-    pub exception_doc: String,
-    pub exception_reason: String,
-}
-
-impl PersonBody {
-    fn split(self) -> (PersonForm, ChangeOpts) {
-        (
-            PersonForm {
-                name: self.name,
-                gender: self.gender,
-                id_number: self.id_number,
-                birth_date: self.birth_date,
-                ethnicity: self.ethnicity,
-                party: self.party,
-                education: self.education,
-                work_start: self.work_start,
-                unit_join: self.unit_join,
-                identity: self.identity,
-                establishment: self.establishment,
-                body: self.body,
-                post: self.post,
-                rank: self.rank,
-                leader: self.leader,
-                leader_role: self.leader_role,
-                phone: self.phone,
-                funding: self.funding,
-                basic_pay: self.basic_pay,
-                allowances: self.allowances,
-                social_insurance: self.social_insurance,
-                housing_fund: self.housing_fund,
-                probation_end: self.probation_end,
-            },
-            ChangeOpts {
-                on: self.on,
-                doc_no: self.doc_no,
-                note: String::new(),
-                exception_doc: self.exception_doc,
-                exception_reason: self.exception_reason,
-            },
-        )
-    }
-}
-
-/// A move, status change or secondment.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct ChangeBody {
-    /// `move`, `status`, `lend`, `lend_end`, `transfer`.
-    pub action: String,
-    /// New status for `status`: on_post, retired, diverted, left.
-    pub status: String,
-    /// Body id for `move` (blank: none).
-    pub body: String,
-    /// Post for `move`.
-    pub post: String,
-    /// Unit id for `lend` and `transfer`.
-    pub to_unit: String,
-    pub on: String,
-    pub doc_no: String,
-    pub note: String,
-    pub exception_doc: String,
-    pub exception_reason: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -346,9 +247,8 @@ pub async fn list_people(
 #[utoipa::path(post, path = "/api/v1/units/{unit}/people", tag = "people", params(("unit" = i64, Path, description = "unit id")), request_body = PersonBody, responses((status = 201, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn create_person(
     At(st, ctx, u): At,
-    Json(b): Json<PersonBody>,
+    JsonParts(f, o): JsonParts<PersonForm, ChangeOpts>,
 ) -> WebResult<Created<PersonDetailDto>> {
-    let (f, o) = b.split();
     let id = st.app.create_person(&ctx.actor, u.id, &f, &o).await?;
     Ok(Created(detail(&st, &ctx, u.id, id).await?))
 }
@@ -392,9 +292,8 @@ pub async fn get_person(AtId(st, ctx, u, person): AtPerson) -> WebResult<Json<Pe
 #[utoipa::path(put, path = "/api/v1/units/{unit}/people/{person}", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = PersonBody, responses((status = 200, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn update_person(
     AtId(st, ctx, u, person): AtPerson,
-    Json(b): Json<PersonBody>,
+    JsonParts(f, o): JsonParts<PersonForm, ChangeOpts>,
 ) -> WebResult<Json<PersonDetailDto>> {
-    let (f, o) = b.split();
     st.app
         .update_person(&ctx.actor, u.id, person, &f, &o)
         .await?;
@@ -402,25 +301,12 @@ pub async fn update_person(
 }
 
 /// A move, status change, secondment or transfer.
-#[utoipa::path(post, path = "/api/v1/units/{unit}/people/{person}/changes", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = ChangeBody, responses((status = 200, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
+#[utoipa::path(post, path = "/api/v1/units/{unit}/people/{person}/changes", tag = "people", params(("unit" = i64, Path, description = "unit id"), ("person" = i64, Path, description = "person id")), request_body = ChangeForm, responses((status = 200, body = PersonDetailDto), (status = 422, body = crate::error::ApiError)))]
 pub async fn change_person(
     AtId(st, ctx, u, person): AtPerson,
-    Json(b): Json<ChangeBody>,
+    // The options first: read on their own, a type error in one of them names it.
+    JsonParts(_, f): JsonParts<ChangeOpts, ChangeForm>,
 ) -> WebResult<Json<PersonDetailDto>> {
-    let f = ChangeForm {
-        action: b.action,
-        status: b.status,
-        body: b.body,
-        post: b.post,
-        to_unit: b.to_unit,
-        opts: ChangeOpts {
-            on: b.on,
-            doc_no: b.doc_no,
-            note: b.note,
-            exception_doc: b.exception_doc,
-            exception_reason: b.exception_reason,
-        },
-    };
     st.app.change_person(&ctx.actor, u.id, person, &f).await?;
     Ok(Json(detail(&st, &ctx, u.id, person).await?))
 }

@@ -14,6 +14,20 @@ use crate::guard::Access;
 use crate::module::{MenuEntry, WebModule};
 use crate::routes::{RouteSpec, r};
 
+// The page's form, and the API's body in the schema. The API reads the body as
+// `JsonParts<PersonForm, ChangeOpts>` so that a type error names its field; a urlencoded
+// form has only text, which the flattened struct reads as well.
+/// A person as sent (every field text, see the import template for the values accepted),
+/// with the options of the change that records it: date, document number, note and the
+/// approved exception to the establishment.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct PersonBody {
+    #[serde(flatten)]
+    pub f: jiguan_domain::people::PersonForm,
+    #[serde(flatten)]
+    pub o: jiguan_app::people::ChangeOpts,
+}
+
 /// What the routes of one person extract: `AtId(st, ctx, u, id): AtPerson`.
 pub type AtPerson = crate::extract::AtId<jiguan_domain::people::PersonId>;
 

@@ -30,7 +30,7 @@ use crate::guard::Ctx;
 use crate::html::{FormErrors, Layout, ListParams, ListView, page, page_status};
 use crate::i18n::Tr;
 use crate::jobs::ImportJob;
-use crate::people::AtPerson;
+use crate::people::{AtPerson, PersonBody};
 
 /// Query parameters of the roster.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -223,15 +223,6 @@ impl FormPage {
     pub fn list(&self, field: &str) -> Option<&ListField> {
         self.lists.iter().find(|l| l.field == field)
     }
-}
-
-/// The person form and its change options, from one urlencoded body.
-#[derive(Debug, Default, Deserialize)]
-pub struct PersonBody {
-    #[serde(flatten)]
-    pub f: PersonForm,
-    #[serde(flatten)]
-    pub o: ChangeOpts,
 }
 
 async fn form_page(

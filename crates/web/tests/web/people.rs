@@ -173,6 +173,38 @@ async fn people_form_names_every_invalid_field() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["errors"][0]["field"], "birth_date");
     assert_eq!(r.json()["errors"][0]["code"], "birth_mismatch");
+    // A value of the wrong type is named as well, in the person and in the change's
+    // options (one body read as two parts), and nothing is written.
+    let before = get(&t, &w, &path).await.json()["total"].clone();
+    for (bad, field) in [
+        (r#"{"name":5}"#.to_string(), "name"),
+        (
+            r#"{"name":"张伟","exception_doc":[1]}"#.to_string(),
+            "exception_doc",
+        ),
+        (
+            body.replace("\"identity\"", "\"on\":false,\"identity\""),
+            "on",
+        ),
+    ] {
+        let r = api_post(&t, &w, &path, &bad).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.body
+        );
+        assert_eq!(
+            (r.json()["code"].as_str(), r.json()["field"].as_str()),
+            (Some("invalid_json"), Some(field)),
+            "{bad}"
+        );
+    }
+    let change = format!("/api/v1/units/{u}/people/999999/changes");
+    let r = api_post(&t, &w, &change, r#"{"action":"status","doc_no":7}"#).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["field"], "doc_no");
+    assert_eq!(get(&t, &w, &path).await.json()["total"], before);
 }
 
 #[tokio::test]
