@@ -39,3 +39,21 @@ pub(crate) mod test_util;
 mod build_script;
 
 pub use error::FieldError;
+
+// `every_closed_list!`: every list of every `.toml` beside the modules (build.rs names them).
+include!(concat!(env!("OUT_DIR"), "/lists/index.rs"));
+
+/// Every value of every closed list (固定代码表) as (the list's type, such as
+/// `crate::auth::Action`, the value's locale key, its Chinese label), for the pages' check that each has a text in both languages.
+pub fn closed_list_labels() -> Vec<(String, String, &'static str)> {
+    let mut out = Vec::new();
+    macro_rules! collect {
+        ($($t:ty),+ $(,)?) => {$(
+            for v in <$t>::ALL {
+                out.push((stringify!($t).replace(' ', ""), v.label_key(), v.zh()));
+            }
+        )+};
+    }
+    every_closed_list!(collect);
+    out
+}

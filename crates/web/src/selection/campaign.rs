@@ -26,6 +26,7 @@ use crate::error::{FieldErrors, WebError, WebResult};
 use crate::extract::{FormPairs, InUnit, Path, Query};
 use crate::guard::{Access, Ctx};
 use crate::html::{FormErrors, Layout, page_status};
+use crate::i18n::Tr;
 use crate::module::{MenuEntry, WebModule};
 use crate::routes::{RouteSpec, r};
 
@@ -285,7 +286,7 @@ fn status_of(clean: bool) -> StatusCode {
 
 /// Plan field paths (`posts[2].seats`, `eligibility.max_age_chief`, `weights`) shown on
 /// the form's fields; a post level argument shown by its label.
-fn on_fields(tr: crate::i18n::Tr, errs: Vec<FieldError>) -> Vec<FieldError> {
+fn on_fields(tr: Tr, errs: Vec<FieldError>) -> Vec<FieldError> {
     errs.into_iter()
         .map(|mut e| {
             for (k, v) in e.args.iter_mut() {
@@ -369,11 +370,13 @@ pub struct PlanFields {
     pub educations: Vec<(String, String, bool)>,
 }
 
-fn choices<'a>(
-    all: impl Iterator<Item = (&'a str, &'a str)>,
+/// A select's options: (code, label in the page's language, selected).
+fn choices(
+    tr: Tr,
+    all: impl Iterator<Item = (&'static str, String)>,
     cur: &str,
 ) -> Vec<(String, String, bool)> {
-    all.map(|(code, zh)| (code.to_string(), zh.to_string(), code == cur))
+    all.map(|(code, key)| (code.to_string(), tr.t(&key).to_string(), code == cur))
         .collect()
 }
 
@@ -397,15 +400,22 @@ async fn fields(st: &AppState, ctx: &Ctx, u: &Unit, f: CampaignForm) -> WebResul
         .collect();
     Ok(PlanFields {
         policies: choices(
-            NoCompetitionPolicy::ALL.iter().map(|p| (p.code(), p.zh())),
+            ctx.tr,
+            NoCompetitionPolicy::ALL
+                .iter()
+                .map(|p| (p.code(), p.label_key())),
             &f.no_competition,
         ),
         rules: choices(
-            EvaluationRule::ALL.iter().map(|p| (p.code(), p.zh())),
+            ctx.tr,
+            EvaluationRule::ALL
+                .iter()
+                .map(|p| (p.code(), p.label_key())),
             &f.evaluation_rule,
         ),
         educations: choices(
-            Education::ALL.iter().map(|p| (p.code(), p.zh())),
+            ctx.tr,
+            Education::ALL.iter().map(|p| (p.code(), p.label_key())),
             &f.min_education,
         ),
         bodies,
@@ -570,13 +580,13 @@ fn facts(ctx: &Ctx, v: &CampaignView) -> Vec<(String, String)> {
     let stages = p
         .stages
         .iter()
-        .map(|s| format!("{} {}%", s.stage.zh(), s.weight))
+        .map(|s| format!("{} {}%", t(&s.stage.label_key()), s.weight))
         .collect::<Vec<_>>()
         .join(" / ");
     let ties = p
         .tie_break
         .iter()
-        .map(|k| k.zh())
+        .map(|k| t(&k.label_key()))
         .collect::<Vec<_>>()
         .join(" → ");
     vec![
@@ -604,17 +614,14 @@ fn facts(ctx: &Ctx, v: &CampaignView) -> Vec<(String, String)> {
         ),
         (
             t("camp.f.evaluation_rule"),
-            p.evaluation.rule.zh().to_string(),
+            t(&p.evaluation.rule.label_key()),
         ),
         (t("camp.f.inspection_ratio"), p.inspection_ratio.to_string()),
         (t("camp.f.tie_break"), ties),
-        (
-            t("camp.f.no_competition"),
-            p.no_competition.zh().to_string(),
-        ),
+        (t("camp.f.no_competition"), t(&p.no_competition.label_key())),
         (t("camp.f.max_age_chief"), age(e.max_age_chief)),
         (t("camp.f.max_age_deputy"), age(e.max_age_deputy)),
-        (t("camp.f.min_education"), e.min_education.zh().to_string()),
+        (t("camp.f.min_education"), t(&e.min_education.label_key())),
         (
             t("camp.f.service"),
             format!(
@@ -672,7 +679,7 @@ async fn campaign_page(
             .iter()
             .map(|o| PostRow {
                 body: o.body_name.clone(),
-                level: o.level.zh().to_string(),
+                level: ctx.tr.t(&o.level.label_key()).to_string(),
                 seats: o.seats,
             })
             .collect(),

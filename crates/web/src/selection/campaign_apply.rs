@@ -341,7 +341,7 @@ fn applications_page(
                     .iter()
                     .map(|(_, label, why)| (label.clone(), reasons(ctx.tr, why)))
                     .collect(),
-                nomination: r.nomination.zh().to_string(),
+                nomination: ctx.tr.t(&r.nomination.label_key()).to_string(),
                 obey: r.obey_adjustment,
                 status: ctx.tr.t(&r.status.label_key()).to_string(),
                 status_code: r.status.code(),
@@ -372,7 +372,7 @@ fn applications_page(
             label: jiguan_app::selection::registration::post_label(c, p.key),
             seats: p.seats,
             eligible: p.eligible,
-            outcome: p.outcome.zh().to_string(),
+            outcome: ctx.tr.t(&p.outcome.label_key()).to_string(),
             outcome_code: p.outcome.code(),
         })
         .collect();
@@ -391,7 +391,7 @@ fn applications_page(
             .map(|p| {
                 (
                     format!("{}:{}", p.body_id.0, p.level.code()),
-                    format!("{} {}", p.body_name, p.level.zh()),
+                    format!("{} {}", p.body_name, ctx.tr.t(&p.level.label_key())),
                 )
             })
             .collect(),

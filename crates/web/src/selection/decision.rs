@@ -652,7 +652,7 @@ pub async fn application_print(State(st): State<AppState>, a: InApplication) -> 
             t("dec.col.work_start"),
             p.work_start.map(|d| d.to_string()).unwrap_or_default(),
         ),
-        (t("dec.col.identity"), p.identity.zh().to_string()),
+        (t("dec.col.identity"), t(&p.identity.label_key())),
         (t("dec.col.current"), p.post.clone()),
         (t("dec.col.rank"), p.rank.clone()),
         (t("dec.col.phone"), p.phone.clone()),
@@ -694,7 +694,7 @@ pub async fn application_print(State(st): State<AppState>, a: InApplication) -> 
         } else {
             "camp.no"
         }),
-        nomination: app.application.nomination.zh().to_string(),
+        nomination: t(&app.application.nomination.label_key()),
         status: tr.t(&app.application.status.label_key()).to_string(),
         u: c.u.clone(),
     }))
