@@ -99,6 +99,13 @@ impl Tr {
         table(self.lang).contains_key(key)
     }
 
+    /// A closed list's value that a view carries as text (its code or Chinese label) in
+    /// the page's language: the text of `key`, the value's `label_key()` when the text
+    /// names one, else the text as it is.
+    pub fn label_or(&self, key: Option<String>, text: &str) -> String {
+        key.map_or_else(|| text.to_string(), |k| self.t(&k).to_string())
+    }
+
     /// The message of a field error: `err.<code>` with its arguments and the field label.
     pub fn error(&self, e: &jiguan_domain::FieldError) -> String {
         let key = format!("err.{}", e.code);

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect};
 use jiguan_app::ports::Unit;
 use jiguan_app::twoway::RoundFormData;
 use jiguan_domain::FieldError;
+use jiguan_domain::posts::PostLevel;
 use jiguan_domain::twoway::{CHOICES_DEFAULT, Mode, Offer, RoundForm};
 
 use crate::AppState;
@@ -195,7 +196,10 @@ fn page(
             id: p.post_id,
             body: p.body_name.clone(),
             title: p.title.clone(),
-            level: p.level.clone(),
+            level: tr.label_or(
+                PostLevel::from_code(&p.level).map(|x| x.label_key()),
+                &p.level,
+            ),
             hours: p.hours,
             max: p.max_seats,
             seats,

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiguan_app::ports::Unit;
 use jiguan_app::twoway::{RoundView, ranking_form};
 use jiguan_domain::FieldError;
+use jiguan_domain::posts::{Education, PostKind, PostLevel};
 use jiguan_domain::workflow::Status;
 
 use crate::AppState;
@@ -128,10 +129,16 @@ fn mine_page(
         .map(|p| PostCard {
             id: p.post_id,
             label: format!("{}·{}", p.body_name, p.title),
-            level: p.level.clone(),
-            kind: p.kind.clone(),
+            level: tr.label_or(
+                PostLevel::from_code(&p.level).map(|x| x.label_key()),
+                &p.level,
+            ),
+            kind: tr.label_or(PostKind::from_code(&p.kind).map(|x| x.label_key()), &p.kind),
             needs: [
-                p.min_education.clone(),
+                tr.label_or(
+                    Education::from_code(&p.min_education).map(|x| x.label_key()),
+                    &p.min_education,
+                ),
                 if p.min_service_years > 0 {
                     format!("{}{}", p.min_service_years, tr.t("twoway.years"))
                 } else {
