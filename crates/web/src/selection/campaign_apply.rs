@@ -175,7 +175,7 @@ fn my_row(tr: Tr, m: &MyCampaign) -> MyRow {
             .iter()
             .map(|(k, label, r)| MyPost {
                 value: format!("{}:{}", k.body_id.0, k.level.code()),
-                label: label.clone(),
+                label: super::post_label(tr, label, k.level),
                 reasons: reasons(tr, r),
             })
             .collect(),
@@ -339,7 +339,12 @@ fn applications_page(
                 choices: a
                     .checks
                     .iter()
-                    .map(|(_, label, why)| (label.clone(), reasons(ctx.tr, why)))
+                    .map(|(k, label, why)| {
+                        (
+                            super::post_label(ctx.tr, label, k.level),
+                            reasons(ctx.tr, why),
+                        )
+                    })
                     .collect(),
                 nomination: ctx.tr.t(&r.nomination.label_key()).to_string(),
                 obey: r.obey_adjustment,
@@ -369,7 +374,11 @@ fn applications_page(
         .posts
         .iter()
         .map(|p| PostOutcome {
-            label: jiguan_app::selection::registration::post_label(c, p.key),
+            label: super::post_label(
+                ctx.tr,
+                &jiguan_app::selection::registration::post_label(c, p.key),
+                p.key.level,
+            ),
             seats: p.seats,
             eligible: p.eligible,
             outcome: ctx.tr.t(&p.outcome.label_key()).to_string(),

@@ -301,7 +301,7 @@ fn decisions_page(
         .posts
         .iter()
         .map(|p| PostRow {
-            label: p.label.clone(),
+            label: super::post_label(tr, &p.label, p.post.level),
             seats: p.seats,
             elected: p.elected,
             vacant: p.vacant,

@@ -203,3 +203,39 @@ fn routes() -> Vec<RouteSpec> {
         ),
     ]
 }
+
+/// A competed post's label in the page's language: the app's "{body} {level}" (its
+/// records keep the Chinese) with the level in the reader's language.
+pub fn post_label(
+    tr: crate::i18n::Tr,
+    label: &str,
+    level: jiguan_domain::posts::PostLevel,
+) -> String {
+    match label.strip_suffix(level.zh()) {
+        Some(body) => format!("{body}{}", tr.t(&level.label_key())),
+        None => label.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiguan_domain::posts::PostLevel;
+
+    use crate::i18n::{Lang, Tr};
+
+    #[test]
+    fn a_post_label_takes_the_readers_language_for_its_level_only() {
+        let label = "党政办公室 中层副职";
+        let en = Tr::new(Lang::En);
+        assert_eq!(
+            super::post_label(en, label, PostLevel::Deputy),
+            "党政办公室 Middle deputy"
+        );
+        assert_eq!(
+            super::post_label(Tr::new(Lang::Zh), label, PostLevel::Deputy),
+            label
+        );
+        // A label that does not end in the level is left as it is.
+        assert_eq!(super::post_label(en, label, PostLevel::Chief), label);
+    }
+}

@@ -386,7 +386,7 @@ fn exam_page(
         .posts
         .iter()
         .map(|p| ExamBlock {
-            label: p.label.clone(),
+            label: super::post_label(tr, &p.label, p.key.level),
             seats: p.seats,
             target: p.target,
             lines: p
@@ -596,7 +596,7 @@ fn panel_page(
         .posts
         .iter()
         .map(|p| PanelBlock {
-            label: p.label.clone(),
+            label: super::post_label(tr, &p.label, p.key.level),
             judges: p.judges,
             not_ready: p
                 .not_ready
@@ -1225,7 +1225,7 @@ fn result_blocks(tr: Tr, v: &ResultsView) -> Vec<ResultBlock> {
     v.posts
         .iter()
         .map(|p| ResultBlock {
-            label: p.label.clone(),
+            label: super::post_label(tr, &p.label, p.key.level),
             seats: p.seats,
             outcome: tr.t(&p.outcome.label_key()).to_string(),
             complete: p.complete,
