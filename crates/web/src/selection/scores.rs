@@ -718,12 +718,22 @@ pub async fn sheet_on_behalf(State(st): State<AppState>, j: InJudge, f: FormPair
     }
 }
 
+/// A printed form's heading: the unit's name and the campaign's title, the name once when
+/// the title already starts with it (骆驼街道2019年…方案, not 骆驼街道 骆驼街道2019年…).
+fn heading(unit: &str, title: &str) -> String {
+    if title.starts_with(unit) {
+        title.to_string()
+    } else {
+        format!("{unit} {title}")
+    }
+}
+
 #[derive(Template)]
 #[template(path = "sel_panel_print.html")]
 pub struct PanelPrint {
     pub l: Layout,
-    pub unit: String,
-    pub title: String,
+    /// The form's heading: the unit and the campaign's title.
+    pub heading: String,
     pub cite: String,
     /// One sheet per judge (a blank name line when there is none).
     pub judges: Vec<String>,
@@ -738,9 +748,8 @@ pub async fn panel_print(State(st): State<AppState>, c: InCampaign) -> WebResult
     }
     let page = PanelPrint {
         l: layout(&c.ctx, &c.u, &v.campaign, "sc.sheet_print"),
-        unit: c.u.name.clone(),
+        heading: heading(&c.u.name, &v.campaign.title),
         cite: cite(c.ctx.tr, v.campaign.id.0, v.campaign.version),
-        title: v.campaign.title.clone(),
         judges,
         posts: v
             .posts
@@ -1213,8 +1222,8 @@ pub struct ResultsPage {
     pub posts: Vec<ResultBlock>,
     pub can_manage: bool,
     pub print: bool,
-    pub unit: String,
-    pub title: String,
+    /// The printed heading: the unit and the campaign's title.
+    pub heading: String,
     pub conclusions: Vec<(&'static str, String)>,
     pub errs: Vec<String>,
     /// The plan breaks ties by a 加试 (extra test): the results show its column.
@@ -1324,8 +1333,7 @@ pub(super) fn results_page(
         posts: result_blocks(tr, &v),
         can_manage: ctx.actor.can(Action::SelectionManage),
         print,
-        unit: c.u.name.clone(),
-        title: v.campaign.title.clone(),
+        heading: heading(&c.u.name, &v.campaign.title),
         conclusions: jiguan_domain::selection::scores::Conclusion::ALL
             .iter()
             .map(|x| (x.code(), tr.t(&x.label_key()).to_string()))
@@ -1380,5 +1388,21 @@ pub async fn inspection(State(st): State<AppState>, a: InApplication, f: FormPai
             let v = st.app.sel_results(&a.c.ctx.actor, a.c.u.id, a.c.id).await?;
             results_page(&a.c.ctx, &a.c, v, &errs, None, false)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_printed_heading_names_the_unit_once() {
+        let unit = "骆驼街道";
+        assert_eq!(
+            super::heading(unit, "骆驼街道2019年中层干部竞争上岗实施方案"),
+            "骆驼街道2019年中层干部竞争上岗实施方案"
+        );
+        assert_eq!(
+            super::heading(unit, "2019年竞争上岗"),
+            "骆驼街道 2019年竞争上岗"
+        );
     }
 }
