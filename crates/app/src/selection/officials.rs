@@ -33,6 +33,7 @@ use jiguan_domain::audit::{AuditAction, AuditEntry, ObjectKind};
 use jiguan_domain::auth::{Action, Actor};
 use jiguan_domain::error::Errors;
 use jiguan_domain::people::PersonId;
+use jiguan_domain::selection::plan::PostKey;
 use jiguan_domain::selection::recusal::{
     Conflict, OfficialRole, RecusalCategory, RecusalSource, check_official, conflicts,
 };
@@ -155,6 +156,7 @@ pub struct Inspectable {
     pub application_id: ApplicationId,
     pub person_id: i64,
     pub name: String,
+    pub post: PostKey,
     pub post_label: String,
 }
 
@@ -301,6 +303,7 @@ impl App {
                         application_id: a,
                         person_id: l.candidate.person_id,
                         name: l.candidate.name.clone(),
+                        post: p.key,
                         post_label: p.label.clone(),
                     });
                 }

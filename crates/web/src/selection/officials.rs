@@ -214,7 +214,11 @@ fn officials_page(
             .map(|x| {
                 (
                     x.application_id.0,
-                    format!("{}（{}）", x.name, x.post_label),
+                    format!(
+                        "{}（{}）",
+                        x.name,
+                        super::post_label(ctx.tr, &x.post_label, x.post.level)
+                    ),
                 )
             })
             .collect(),
