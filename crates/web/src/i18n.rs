@@ -66,6 +66,21 @@ fn table(lang: Lang) -> &'static HashMap<String, String> {
     }
 }
 
+/// Each closed list's Chinese labels (the shown one) to its value's locale key, the first
+/// list's where two lists share a label. The permissions (`Action`) have no text.
+fn list_label_keys() -> &'static HashMap<&'static str, String> {
+    static KEYS: OnceLock<HashMap<&'static str, String>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut m = HashMap::new();
+        for (list, key, zh) in jiguan_domain::closed_list_labels() {
+            if !list.ends_with("auth::Action") {
+                m.entry(zh).or_insert(key);
+            }
+        }
+        m
+    })
+}
+
 /// The translator handed to templates.
 #[derive(Debug, Clone, Copy)]
 pub struct Tr {
@@ -107,9 +122,18 @@ impl Tr {
     }
 
     /// The message of a field error: `err.<code>` with its arguments and the field label.
+    /// An argument that is a closed list's Chinese label (the rules name a value so, such
+    /// as an establishment kind) is given in the page's language.
     pub fn error(&self, e: &jiguan_domain::FieldError) -> String {
         let key = format!("err.{}", e.code);
         let mut args = e.args.clone();
+        if self.lang != Lang::Zh {
+            for (_, v) in &mut args {
+                if let Some(k) = list_label_keys().get(v.as_str()) {
+                    *v = self.t(k).to_string();
+                }
+            }
+        }
         let label_key = format!("field.{}", e.field);
         // A policy parameter's error is on its key: its name is `param.<key>`.
         let param_key = format!("param.{}", e.field);
@@ -139,5 +163,27 @@ impl jiguan_excel::reports::Labels for Tr {
     }
     fn f(&self, key: &str, args: &[(String, String)]) -> String {
         Tr::f(self, key, args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiguan_domain::FieldError;
+
+    use super::{Lang, Tr};
+
+    #[test]
+    fn an_errors_list_value_is_in_the_readers_language() {
+        let e = FieldError::new("body", "establishment_body_mismatch")
+            .with("body", "财政所")
+            .with("kind", "行政编制");
+        let en = Tr::new(Lang::En).error(&e);
+        assert!(
+            en.contains("财政所") && en.contains("Administrative"),
+            "{en}"
+        );
+        assert!(!en.contains("行政编制"), "{en}");
+        let zh = Tr::new(Lang::Zh).error(&e);
+        assert!(zh.contains("财政所") && zh.contains("行政编制"), "{zh}");
     }
 }
