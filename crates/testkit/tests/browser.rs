@@ -126,7 +126,7 @@ impl Session {
         self.current_url().await.unwrap().path().to_string()
     }
 
-    /// A screenshot for the docs: docs/img/`name`.
+    /// A screenshot: docs/img/`name` with `JIGUAN_DOCS_IMG=1` (see [`img`]).
     async fn shot(&self, name: &str) {
         self.screenshot(&img(name)).await.unwrap();
     }
@@ -253,11 +253,17 @@ async fn fits_the_phone(b: &Browser, what: &str) {
     assert!(scroll <= inner, "{what}: {scroll} > {inner}");
 }
 
-/// Where a screenshot for the docs goes: docs/img/`name`.
+/// Where a screenshot goes: docs/img/`name` when `JIGUAN_DOCS_IMG=1` (to refresh the
+/// docs' pictures), else `jiguan-shots/` in the temporary folder, so that a test run leaves
+/// the checkout as it was.
 fn img(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/img")
-        .join(name)
+    let dir = if std::env::var("JIGUAN_DOCS_IMG").as_deref() == Ok("1") {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/img")
+    } else {
+        std::env::temp_dir().join("jiguan-shots")
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
