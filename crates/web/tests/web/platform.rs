@@ -394,6 +394,16 @@ fn every_string_is_translated_in_both_languages() {
             missing.push(format!("{list}: {key}"));
         }
     }
+    // Every decision of every workflow sends a notice (inbox::decision_notice): each has
+    // its text.
+    for flow in jiguan_domain::workflow::ALL {
+        for e in flow.edges.iter().filter(|e| e.to.is_decision()) {
+            let key = format!("inbox.notice.{}", jiguan_domain::inbox::code(flow, e.step));
+            if !(zh.contains(&key) && en.contains(&key)) {
+                missing.push(key);
+            }
+        }
+    }
     assert!(missing.is_empty(), "no text for:\n{}", missing.join("\n"));
 }
 // ---- menu ----
