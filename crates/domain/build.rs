@@ -2,8 +2,9 @@
 //! code, Chinese labels and doc) into `coded_enum!` invocations under
 //! `OUT_DIR/lists/`, which each module takes in with `closed_lists!`. A list that could not
 //! work (a bad identifier, a code or label given twice, no label) stops the build with its
-//! file, list and value named. `OUT_DIR/lists/index.rs` names every list, for the test that
-//! checks them all (`macros::tests::every_coded_enum_is_consistent`).
+//! file, list and value named. `OUT_DIR/lists/index.rs` names every list, for
+//! `closed_list_labels` and the test that checks them all
+//! (`macros::tests::every_coded_enum_is_consistent`).
 
 use std::collections::BTreeSet;
 use std::error::Error;

@@ -4,6 +4,10 @@
 //! Values that must be valid (an ID number, a role, an amount of money) can only be
 //! built by parsing, so invalid values cannot travel inward.
 
+// `every_closed_list!`: every list of every `.toml` beside the modules (build.rs names
+// them), for `closed_list_labels` and the lists' test in `macros`.
+include!(concat!(env!("OUT_DIR"), "/lists/index.rs"));
+
 #[macro_use]
 mod macros;
 
@@ -39,9 +43,6 @@ pub(crate) mod test_util;
 mod build_script;
 
 pub use error::FieldError;
-
-// `every_closed_list!`: every list of every `.toml` beside the modules (build.rs names them).
-include!(concat!(env!("OUT_DIR"), "/lists/index.rs"));
 
 /// Every value of every closed list (固定代码表) as (the list's type, such as
 /// `crate::auth::Action`, the value's locale key, its Chinese label), for the pages' check that each has a text in both languages.

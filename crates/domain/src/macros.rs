@@ -257,10 +257,6 @@ mod tests {
         assert_eq!(m.get(&Colour::Blue), Some(&1));
     }
 
-    // `every_closed_list!`: every list of every `.toml` beside the modules (build.rs names
-    // them all).
-    include!(concat!(env!("OUT_DIR"), "/lists/index.rs"));
-
     /// Every list of the crate (each `.toml`'s): JSON is the code, each code and label names one value,
     /// and no label is claimed by two values.
     #[test]
